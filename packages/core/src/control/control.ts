@@ -1,0 +1,117 @@
+import { AppError } from '../errors.js';
+import { migrate } from '../migrate.js';
+import type { Clock, Sql } from '../sql.js';
+import { CONTROL_MIGRATIONS } from './schema.js';
+
+export interface User {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+  createdAt: number;
+}
+
+export interface TownInfo {
+  id: string;
+  name: string;
+  ownerUserId: string;
+  createdAt: number;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/**
+ * Users, their API tokens (stored as hashes only) and the towns they own.
+ * Ids and token hashes are made by the caller (Web Crypto in the API), so the core stays deterministic.
+ */
+export class Control {
+  constructor(
+    readonly sql: Sql,
+    private readonly clock: Clock,
+  ) {
+    migrate(sql, CONTROL_MIGRATIONS, clock());
+  }
+
+  createUser(id: string, name: string, isAdmin = false): User {
+    checkName(name, 'name');
+    if (this.userByName(name)) throw new AppError('conflict', `user "${name}" already exists`, { path: 'name' });
+    const createdAt = this.clock();
+    this.sql.run('INSERT INTO users (id, name, is_admin, created_at) VALUES (?, ?, ?, ?)', id, name, isAdmin ? 1 : 0, createdAt);
+    return { id, name, isAdmin, createdAt };
+  }
+
+  userCount(): number {
+    return Number(this.sql.rows('SELECT COUNT(*) FROM users')[0]?.[0] ?? 0);
+  }
+
+  userByName(name: string): User | undefined {
+    return this.sql.all<UserRow>('SELECT * FROM users WHERE name = ?', name).map(toUser)[0];
+  }
+
+  userById(id: string): User | undefined {
+    return this.sql.all<UserRow>('SELECT * FROM users WHERE id = ?', id).map(toUser)[0];
+  }
+
+  addToken(userId: string, tokenHash: string, label?: string): void {
+    this.sql.run(
+      'INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)',
+      tokenHash,
+      userId,
+      label ?? null,
+      this.clock(),
+    );
+  }
+
+  userByTokenHash(tokenHash: string): User | undefined {
+    return this.sql
+      .all<UserRow>('SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = ?', tokenHash)
+      .map(toUser)[0];
+  }
+
+  createTown(id: string, name: string, ownerUserId: string): TownInfo {
+    checkName(name, 'name');
+    if (!this.userById(ownerUserId)) throw new AppError('not_found', 'owner not found', { path: 'owner' });
+    const createdAt = this.clock();
+    this.sql.run('INSERT INTO towns (id, name, owner_user_id, created_at) VALUES (?, ?, ?, ?)', id, name, ownerUserId, createdAt);
+    return { id, name, ownerUserId, createdAt };
+  }
+
+  town(id: string): TownInfo | undefined {
+    return this.sql.all<TownRow>('SELECT * FROM towns WHERE id = ?', id).map(toTown)[0];
+  }
+
+  allTownIds(): string[] {
+    return this.sql.rows('SELECT id FROM towns ORDER BY id').map((r) => r[0] as string);
+  }
+
+  townsOf(userId: string): TownInfo[] {
+    return this.sql.all<TownRow>('SELECT * FROM towns WHERE owner_user_id = ? ORDER BY created_at, id', userId).map(toTown);
+  }
+
+  /** The town if this user may read it. Anyone else gets not_found, so existence does not leak. */
+  readableTown(userId: string, townId: string): TownInfo {
+    const town = this.town(townId);
+    if (!town || town.ownerUserId !== userId) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    return town;
+  }
+}
+
+function checkName(name: string, path: string): void {
+  if (!NAME.test(name)) {
+    throw new AppError('bad_request', 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores', { path });
+  }
+}
+
+interface UserRow {
+  id: string;
+  name: string;
+  is_admin: number;
+  created_at: number;
+}
+interface TownRow {
+  id: string;
+  name: string;
+  owner_user_id: string;
+  created_at: number;
+}
+const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at });
+const toTown = (r: TownRow): TownInfo => ({ id: r.id, name: r.name, ownerUserId: r.owner_user_id, createdAt: r.created_at });

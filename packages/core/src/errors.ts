@@ -1,0 +1,38 @@
+/** Error codes the core and the API raise; the host maps each to one HTTP status in one place. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'internal';
+
+const statusOf: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  internal: 500,
+};
+
+/** The one typed error of Gas Gauge. `path` names the input field at fault, when there is one. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly path: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.path = options?.path;
+  }
+  get status(): number {
+    return statusOf[this.code];
+  }
+  /** 5xx details stay in the logs; the client sees a generic message. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The one storage port of the core: a tiny synchronous SQL interface.
+ * better-sqlite3 (Node) and Durable Object storage (`ctx.storage.sql`) both fit it.
+ */
+export type SqlValue = number | string | null;
+
+export interface Sql {
+  /** Runs a statement; returns the number of rows it changed. */
+  run(sql: string, ...params: SqlValue[]): number;
+  /** All rows as objects keyed by column name. */
+  all<T = Record<string, SqlValue>>(sql: string, ...params: SqlValue[]): T[];
+  /** All rows as arrays in column order (for columnar reads without per-row objects). */
+  rows(sql: string, ...params: SqlValue[]): SqlValue[][];
+  /** Runs fn in one transaction: all of its writes commit, or none do. */
+  transaction<T>(fn: () => T): T;
+}
+
+/** The clock is passed in so the core never reads the wall time itself. Epoch ms, UTC. */
+export type Clock = () => number;

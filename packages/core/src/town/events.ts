@@ -1,0 +1,143 @@
+import type { Sql } from '../sql.js';
+import { eventTime, type TimeTally } from './event-time.js';
+import { SlotCounters } from './slots.js';
+import { touchIngest } from './state.js';
+
+export const AGENT_STATUSES = ['idle', 'working', 'waiting', 'stalled', 'dead'] as const;
+export const BEAD_STATUSES = ['open', 'in_progress', 'in_review', 'blocked', 'closed', 'failed'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+export type BeadStatus = (typeof BEAD_STATUSES)[number];
+
+export type TownEvent =
+  | {
+      id: string;
+      at: number;
+      type: 'agent';
+      agentId: string;
+      role?: string | undefined;
+      status: AgentStatus;
+      beadId?: string | undefined;
+    }
+  | {
+      id: string;
+      at: number;
+      type: 'bead';
+      beadId: string;
+      status: BeadStatus;
+      kind?: string | undefined;
+      title?: string | undefined;
+      assigneeAgentId?: string | undefined;
+    }
+  | { id: string; at: number; type: 'note'; name: string; data?: unknown };
+
+export interface EventsResult extends TimeTally {
+  accepted: number;
+  duplicates: number;
+}
+
+/**
+ * Ingests one validated batch of town events in one transaction, idempotent by event id.
+ * Status follows event time: an event older than the current status does not overwrite it.
+ * The first report of a bead creates it (beads_created); a report that moves it to closed counts
+ * one close (beads_closed).
+ */
+export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number): EventsResult {
+  const result: EventsResult = { accepted: 0, duplicates: 0, tooOld: 0, skewed: 0 };
+  const slots = new SlotCounters();
+  sql.transaction(() => {
+    for (const event of events) {
+      const time = eventTime(event.at, now);
+      if (time.kind === 'tooOld') {
+        result.tooOld++;
+        continue;
+      }
+      if (time.kind === 'skewed') result.skewed++;
+      const at = time.at;
+      const inserted = sql.run(
+        'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        event.id,
+        at,
+        event.type,
+        event.type === 'agent' ? event.agentId : event.type === 'bead' ? (event.assigneeAgentId ?? null) : null,
+        event.type === 'bead' ? event.beadId : event.type === 'agent' ? (event.beadId ?? null) : null,
+        event.type === 'note' ? null : event.status,
+        JSON.stringify(event),
+      );
+      if (inserted === 0) {
+        result.duplicates++;
+        continue;
+      }
+      result.accepted++;
+      slots.add(at, { events: 1 });
+      if (event.type === 'agent') applyAgent(sql, event, at);
+      if (event.type === 'bead') {
+        const { created, closed } = applyBead(sql, event, at);
+        slots.add(at, { beads_created: created ? 1 : 0, beads_closed: closed ? 1 : 0 });
+      }
+    }
+    slots.flush(sql, now);
+    touchIngest(sql, now);
+  });
+  return result;
+}
+
+function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {
+  // An idle or dead agent holds no bead unless the event names one.
+  const clearsBead = e.status === 'idle' || e.status === 'dead' ? 1 : 0;
+  sql.run(
+    `INSERT INTO agents (id, role, status, bead_id, status_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET
+       last_seen_at = max(last_seen_at, excluded.last_seen_at),
+       role = CASE WHEN excluded.status_at >= status_at THEN COALESCE(excluded.role, role) ELSE role END,
+       bead_id = CASE WHEN excluded.status_at < status_at THEN bead_id
+                      WHEN excluded.bead_id IS NOT NULL OR ? THEN excluded.bead_id ELSE bead_id END,
+       status = CASE WHEN excluded.status_at >= status_at THEN excluded.status ELSE status END,
+       status_at = max(status_at, excluded.status_at)`,
+    e.agentId,
+    e.role ?? null,
+    e.status,
+    e.beadId ?? null,
+    at,
+    at,
+    clearsBead,
+  );
+}
+
+function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number): { created: boolean; closed: boolean } {
+  const row = sql.rows('SELECT status, status_at FROM beads WHERE id = ?', e.beadId)[0];
+  if (!row) {
+    sql.run(
+      'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      e.beadId,
+      e.status,
+      e.kind ?? null,
+      e.title ?? null,
+      e.assigneeAgentId ?? null,
+      at,
+      at,
+      e.status === 'closed' ? at : null,
+    );
+    return { created: true, closed: e.status === 'closed' };
+  }
+  const [status, statusAt] = row as [string, number];
+  const closed = e.status === 'closed' && status !== 'closed';
+  const newer = at >= statusAt;
+  sql.run(
+    `UPDATE beads SET
+       status = CASE WHEN ? THEN ? ELSE status END,
+       status_at = max(status_at, ?),
+       kind = COALESCE(?, kind), title = COALESCE(?, title), assignee_agent_id = COALESCE(?, assignee_agent_id),
+       closed_at = CASE WHEN ? THEN ? ELSE closed_at END
+     WHERE id = ?`,
+    newer ? 1 : 0,
+    e.status,
+    at,
+    e.kind ?? null,
+    e.title ?? null,
+    e.assigneeAgentId ?? null,
+    closed ? 1 : 0,
+    at,
+    e.beadId,
+  );
+  return { created: false, closed };
+}

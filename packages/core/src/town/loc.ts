@@ -1,0 +1,47 @@
+import type { Sql } from '../sql.js';
+import { touchIngest } from './state.js';
+
+export interface LocReport {
+  agentId: string;
+  additions: number;
+  deletions: number;
+  files?: number | undefined;
+}
+
+/** How long a lines-of-code report counts before it expires (a dead reporter leaves no stale gauge). */
+export const DEFAULT_LOC_TTL_MS = 90_000;
+
+/** Replaces each agent's outstanding lines; 0/0 is a real report and clears the agent's lines. */
+export function ingestLoc(
+  sql: Sql,
+  reports: readonly LocReport[],
+  now: number,
+  ttlMs = DEFAULT_LOC_TTL_MS,
+): { accepted: number } {
+  sql.transaction(() => {
+    for (const r of reports) {
+      sql.run(
+        `INSERT INTO loc (agent_id, additions, deletions, files, reported_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (agent_id) DO UPDATE SET additions = excluded.additions, deletions = excluded.deletions,
+           files = excluded.files, reported_at = excluded.reported_at, ttl_ms = excluded.ttl_ms`,
+        r.agentId,
+        r.additions,
+        r.deletions,
+        r.files ?? null,
+        now,
+        ttlMs,
+      );
+    }
+    touchIngest(sql, now);
+  });
+  return { accepted: reports.length };
+}
+
+/** Outstanding lines summed over the agents whose report has not expired at `now`. */
+export function currentLoc(sql: Sql, now: number): { additions: number; deletions: number } {
+  const row = sql.rows(
+    'SELECT COALESCE(SUM(additions), 0), COALESCE(SUM(deletions), 0) FROM loc WHERE reported_at + ttl_ms > ?',
+    now,
+  )[0] as [number, number];
+  return { additions: row[0], deletions: row[1] };
+}

@@ -1,0 +1,88 @@
+import type { Migration } from '../migrate.js';
+import { COUNTERS, GAUGES } from './series.js';
+import { TIERS } from './tiers.js';
+
+/** Columns shared by every tier: `samples` gauge samples, each gauge's sum and max, and counters. */
+function tierTable(table: string): string {
+  const gauges = GAUGES.map((g) => `${g} INTEGER NOT NULL DEFAULT 0, ${g}_max INTEGER NOT NULL DEFAULT 0`);
+  const counters = COUNTERS.map((c) => `${c} INTEGER NOT NULL DEFAULT 0`);
+  return `CREATE TABLE ${table} (
+    t INTEGER PRIMARY KEY,
+    samples INTEGER NOT NULL DEFAULT 0,
+    ${[...gauges, ...counters].join(',\n    ')}
+  )`;
+}
+
+export const TOWN_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE town_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        last_ingest_at INTEGER,
+        last_tick_at INTEGER
+      );
+      INSERT INTO town_state (id) VALUES (1);
+
+      CREATE TABLE usage_records (
+        id TEXT PRIMARY KEY,
+        mode TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        provider TEXT,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX usage_records_last_at ON usage_records (last_at);
+
+      CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        role TEXT,
+        status TEXT NOT NULL,
+        bead_id TEXT,
+        status_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE beads (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        kind TEXT,
+        title TEXT,
+        assignee_agent_id TEXT,
+        status_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        closed_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX beads_status ON beads (status);
+
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        agent_id TEXT,
+        bead_id TEXT,
+        status TEXT,
+        body TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX events_at ON events (at);
+
+      CREATE TABLE loc (
+        agent_id TEXT PRIMARY KEY,
+        additions INTEGER NOT NULL,
+        deletions INTEGER NOT NULL,
+        files INTEGER,
+        reported_at INTEGER NOT NULL,
+        ttl_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      ${TIERS.map((tier) => tierTable(tier.table)).join(';\n')}
+    `,
+  },
+];

@@ -1,0 +1,51 @@
+import type { Sql } from '../sql.js';
+import { currentLoc } from './loc.js';
+import { readState } from './state.js';
+import { RAW_TIER, slotStart } from './tiers.js';
+
+export const THROUGHPUT_WINDOW_MS = 5 * 60_000;
+
+export interface Throughput {
+  /** All five token kinds (input, output, reasoning, cache read, cache write) per second over the window. */
+  tokensPerSecond: number;
+  costMicrodollarsPerHour: number;
+  beadsClosedPerHour: number;
+  /** Outstanding lines now (unexpired reports). */
+  locAdditions: number;
+  locDeletions: number;
+  /** Agents whose status is `working` now. */
+  agentsActive: number;
+  /** Every agent the town knows, dead ones included. */
+  agentsTotal: number;
+  /** Milliseconds since the last ingest arrived; null when nothing ever did. */
+  dataAgeMs: number | null;
+  windowMs: number;
+  asOf: number;
+}
+
+/** Rates over the last 5 minutes of raw slots (the current, partial slot included), gauges as of now. */
+export function throughput(sql: Sql, now: number): Throughput {
+  const since = slotStart(now, RAW_TIER.resolutionMs) - THROUGHPUT_WINDOW_MS + RAW_TIER.resolutionMs;
+  const [tokens, cost, closed] = sql.rows(
+    `SELECT COALESCE(SUM(input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens), 0),
+            COALESCE(SUM(cost_microdollars), 0), COALESCE(SUM(beads_closed), 0)
+     FROM snapshots WHERE t >= ?`,
+    since,
+  )[0] as [number, number, number];
+  const [active, total] = sql.rows("SELECT COALESCE(SUM(status = 'working'), 0), COUNT(*) FROM agents")[0] as [number, number];
+  const loc = currentLoc(sql, now);
+  const { lastIngestAt } = readState(sql);
+  const perHour = 3_600_000 / THROUGHPUT_WINDOW_MS;
+  return {
+    tokensPerSecond: tokens / (THROUGHPUT_WINDOW_MS / 1000),
+    costMicrodollarsPerHour: Math.round(cost * perHour),
+    beadsClosedPerHour: closed * perHour,
+    locAdditions: loc.additions,
+    locDeletions: loc.deletions,
+    agentsActive: active,
+    agentsTotal: total,
+    dataAgeMs: lastIngestAt === null ? null : Math.max(0, now - lastIngestAt),
+    windowMs: THROUGHPUT_WINDOW_MS,
+    asOf: now,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Sql } from '../sql.js';
+import { currentLoc } from './loc.js';
+import { GAUGES, type GaugeValues } from './series.js';
+import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS } from './tiers.js';
+
+/** Bounded work: at most this many rows of each table are pruned per tick. */
+export const PRUNE_BATCH = 500;
+
+const upsertSample = new Map(
+  TIERS.map((tier) => [
+    tier.table,
+    `INSERT INTO ${tier.table} (t, samples, ${GAUGES.flatMap((g) => [g, `${g}_max`]).join(', ')})
+     VALUES (?, 1${', ?'.repeat(GAUGES.length * 2)})
+     ON CONFLICT (t) DO UPDATE SET samples = samples + 1,
+       ${GAUGES.map((g) => `${g} = ${g} + excluded.${g}, ${g}_max = max(${g}_max, excluded.${g}_max)`).join(',\n       ')}`,
+  ]),
+);
+
+/** The town's gauges as they stand at `now`. */
+export function readGauges(sql: Sql, now: number): GaugeValues {
+  const g = Object.fromEntries(GAUGES.map((name) => [name, 0])) as GaugeValues;
+  for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
+    const key = `agents_${status}`;
+    if (key in g) g[key as keyof GaugeValues] = n;
+    g.agents_total += n;
+  }
+  const open = sql.rows(
+    "SELECT status, COUNT(*) FROM beads WHERE status IN ('open', 'in_progress', 'in_review', 'blocked') GROUP BY status",
+  ) as [string, number][];
+  for (const [status, n] of open) g[`beads_${status}` as keyof GaugeValues] = n;
+  const loc = currentLoc(sql, now);
+  g.loc_additions = loc.additions;
+  g.loc_deletions = loc.deletions;
+  return g;
+}
+
+/**
+ * One tick: sample the gauges into the current slot of every tier, and prune a bounded amount.
+ * Counters are not touched: ingest already wrote them into their event-time slots in the same
+ * transaction that acknowledged them, so there is nothing pending to drain or lose.
+ * Several ticks in one slot average (`samples` counts them).
+ */
+export function tick(sql: Sql, now: number): { t: number; gauges: GaugeValues; pruned: number } {
+  return sql.transaction(() => {
+    const gauges = readGauges(sql, now);
+    const values = GAUGES.flatMap((g) => [gauges[g], gauges[g]]);
+    for (const tier of TIERS) {
+      sql.run(upsertSample.get(tier.table) as string, slotStart(now, tier.resolutionMs), ...values);
+    }
+    sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
+    return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now) };
+  });
+}
+
+function prune(sql: Sql, now: number): number {
+  let pruned = 0;
+  for (const tier of TIERS) {
+    pruned += sql.run(
+      `DELETE FROM ${tier.table} WHERE t IN (SELECT t FROM ${tier.table} WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,
+      now - tier.retentionMs,
+    );
+  }
+  // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
+  // so a record re-sent at any age that is still stored is still recognised.
+  const horizon = now - MAX_RETENTION_MS;
+  pruned += sql.run(
+    `DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
+    horizon,
+  );
+  pruned += sql.run(
+    `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ${PRUNE_BATCH})`,
+    horizon,
+  );
+  return pruned;
+}

@@ -1,0 +1,33 @@
+/**
+ * Storage tiers. Every tier has the same columns; a row covers [t, t + resolution).
+ * Counters land in the row of their event time, so every tier agrees with the others exactly
+ * (5 s divides 1 min divides 1 h) and a late record is added where it belongs.
+ */
+export interface Tier {
+  table: 'snapshots' | 'rollup_1m' | 'rollup_1h';
+  resolutionMs: number;
+  retentionMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export const TIERS: readonly Tier[] = [
+  { table: 'snapshots', resolutionMs: 5_000, retentionMs: 7 * DAY },
+  { table: 'rollup_1m', resolutionMs: MINUTE, retentionMs: 30 * DAY },
+  { table: 'rollup_1h', resolutionMs: HOUR, retentionMs: 400 * DAY },
+];
+
+export const RAW_TIER = TIERS[0] as Tier;
+/** Nothing older than this is stored anywhere. */
+export const MAX_RETENTION_MS = Math.max(...TIERS.map((t) => t.retentionMs));
+
+export function slotStart(at: number, resolutionMs: number): number {
+  return Math.floor(at / resolutionMs) * resolutionMs;
+}
+
+/** The tiers that still keep data for time `at` as seen at `now`. */
+export function tiersCovering(at: number, now: number): Tier[] {
+  return TIERS.filter((tier) => slotStart(at, tier.resolutionMs) >= now - tier.retentionMs);
+}

@@ -1,0 +1,87 @@
+import { fileTown as newTown } from '@gasgauge/server/testing';
+import { describe, expect, it } from 'vitest';
+import type { Town } from './town.js';
+import type { UsageRecord } from './usage.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+
+function usage(over: Partial<UsageRecord> & { id: string }): UsageRecord {
+  return {
+    agentId: 'a1',
+    model: 'claude-sonnet-4-5',
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicrodollars: 0,
+    at: T0,
+    mode: 'cumulative',
+    ...over,
+  };
+}
+
+function totals(town: Town, now: number) {
+  const ts = town.timeseries({ from: now - 3_600_000, to: now + 5_000, maxPoints: 5000 });
+  const sum = (name: string) => (ts.series[name] ?? []).reduce<number>((a, v) => a + (v ?? 0), 0);
+  return { input: sum('input_tokens'), output: sum('output_tokens'), cost: sum('cost_microdollars') };
+}
+
+describe('usage ingest', () => {
+  it('counts a streamed cumulative message once, at its last totals', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    const updates = [10, 50, 50, 120, 300].map((out, i) =>
+      usage({ id: 'msg_1', inputTokens: 1000, outputTokens: out, costMicrodollars: out * 15, at: T0 + i * 1000 }),
+    );
+    now.t = T0 + 10_000;
+    expect(town.ingestUsage(updates.slice(0, 3))).toEqual({ accepted: 2, duplicates: 1, ignored: 0, tooOld: 0, skewed: 0 });
+    expect(town.ingestUsage(updates.slice(2))).toEqual({ accepted: 2, duplicates: 1, ignored: 0, tooOld: 0, skewed: 0 });
+    expect(totals(town, now.t)).toEqual({ input: 1000, output: 300, cost: 4500 });
+  });
+
+  it('ignores a cumulative update smaller than what was counted', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    town.ingestUsage([usage({ id: 'm', outputTokens: 300 })]);
+    expect(town.ingestUsage([usage({ id: 'm', outputTokens: 200 })])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(totals(town, now.t).output).toBe(300);
+  });
+
+  it('counts a retried delta batch once', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    const batch = [
+      usage({ id: 'd1', mode: 'delta', inputTokens: 5, costMicrodollars: 7 }),
+      usage({ id: 'd2', mode: 'delta', inputTokens: 6, costMicrodollars: 8 }),
+    ];
+    expect(town.ingestUsage(batch)).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(town.ingestUsage(batch)).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(totals(town, now.t)).toEqual({ input: 11, output: 0, cost: 15 });
+  });
+
+  it('lands a late record in the bucket of its own time, and refuses what is older than any retention', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    const lastMonth = T0 - 20 * 86_400_000;
+    expect(town.ingestUsage([usage({ id: 'old', outputTokens: 77, at: lastMonth })])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([usage({ id: 'ancient', outputTokens: 1, at: T0 - 401 * 86_400_000 })])).toMatchObject({
+      accepted: 0,
+      tooOld: 1,
+    });
+    const ts = town.timeseries({ from: lastMonth - 30 * 60_000, to: lastMonth + 30 * 60_000, maxPoints: 60 });
+    const i = ts.t.findIndex((t) => t <= lastMonth && lastMonth < t + ts.step);
+    expect(ts.series.output_tokens?.[i]).toBe(77);
+    expect(ts.series.output_tokens?.filter((v) => v !== null)).toEqual([77]);
+  });
+
+  it('clamps a record from the far future to now and reports it as skewed', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    expect(town.ingestUsage([usage({ id: 'f', outputTokens: 9, at: T0 + 3_600_000 })])).toMatchObject({
+      accepted: 1,
+      skewed: 1,
+    });
+    expect(totals(town, now.t).output).toBe(9);
+  });
+});

@@ -1,0 +1,106 @@
+import type { Sql } from '../sql.js';
+import { type EventTime, eventTime, type TimeTally } from './event-time.js';
+import type { CounterValues } from './series.js';
+import { SlotCounters } from './slots.js';
+import { touchIngest } from './state.js';
+
+export type UsageMode = 'cumulative' | 'delta';
+
+export interface UsageRecord {
+  id: string;
+  agentId: string;
+  model: string;
+  provider?: string | undefined;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costMicrodollars: number;
+  at: number;
+  mode: UsageMode;
+}
+
+export interface UsageResult extends TimeTally {
+  /** Records that added something. */
+  accepted: number;
+  /** Repeats that added nothing: a delta id seen before, or cumulative totals already counted. */
+  duplicates: number;
+  /** Cumulative totals smaller than what was already counted (stale updates), or a mode that disagrees with the first. */
+  ignored: number;
+}
+
+const AMOUNTS = [
+  ['inputTokens', 'input_tokens'],
+  ['outputTokens', 'output_tokens'],
+  ['reasoningTokens', 'reasoning_tokens'],
+  ['cacheReadTokens', 'cache_read_tokens'],
+  ['cacheWriteTokens', 'cache_write_tokens'],
+  ['costMicrodollars', 'cost_microdollars'],
+] as const satisfies readonly (readonly [keyof UsageRecord, keyof CounterValues])[];
+
+const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE id = ?`;
+const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
+  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?)`;
+const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE id = ?`;
+
+/**
+ * Ingests one validated batch in one transaction. Exactly once:
+ * - cumulative records hold the totals so far of one message; only the increase over what was
+ *   counted is added, per amount (an amount that shrank is held at its maximum);
+ * - delta records are keyed by id; a repeat adds nothing.
+ */
+export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: number): UsageResult {
+  const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
+  const slots = new SlotCounters();
+  sql.transaction(() => {
+    for (const record of records) {
+      const time = eventTime(record.at, now);
+      if (time.kind === 'tooOld') {
+        result.tooOld++;
+        continue;
+      }
+      if (time.kind === 'skewed') result.skewed++;
+      const outcome = countOne(sql, record, time);
+      result[outcome.kind]++;
+      if (outcome.kind === 'accepted') slots.add(time.at, outcome.delta);
+    }
+    slots.flush(sql, now);
+    touchIngest(sql, now);
+  });
+  return result;
+}
+
+type Outcome = { kind: 'accepted'; delta: Partial<CounterValues> } | { kind: 'duplicates' | 'ignored' };
+
+function countOne(sql: Sql, r: UsageRecord, time: Exclude<EventTime, { kind: 'tooOld' }>): Outcome {
+  const row = sql.rows(SELECT, r.id)[0];
+  if (!row) {
+    const amounts = AMOUNTS.map(([field]) => r[field] as number);
+    sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, time.at, time.at);
+    return { kind: 'accepted', delta: deltaOf(amounts) };
+  }
+  if (row[0] !== r.mode) return { kind: 'ignored' };
+  if (r.mode === 'delta') return { kind: 'duplicates' };
+
+  let grew = false;
+  let shrank = false;
+  const counted = row.slice(1) as number[];
+  const increase = AMOUNTS.map(([field], i) => {
+    const d = (r[field] as number) - (counted[i] as number);
+    if (d > 0) grew = true;
+    if (d < 0) shrank = true;
+    return Math.max(0, d);
+  });
+  if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
+  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), time.at, r.id);
+  return { kind: 'accepted', delta: deltaOf(increase) };
+}
+
+function deltaOf(amounts: number[]): Partial<CounterValues> {
+  const delta: Partial<CounterValues> = {};
+  AMOUNTS.forEach(([, counter], i) => {
+    delta[counter] = amounts[i] as number;
+  });
+  return delta;
+}

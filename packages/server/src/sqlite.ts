@@ -1,0 +1,42 @@
+import type { Sql, SqlValue } from '@gasgauge/core';
+import Database from 'better-sqlite3';
+
+export interface NodeSql extends Sql {
+  close(): void;
+}
+
+/**
+ * The core's `Sql` port over a better-sqlite3 file. WAL lets the CLI and the server share a data
+ * dir; synchronous=NORMAL keeps a commit durable across a process crash (SIGKILL) without an fsync
+ * per request — an OS crash or power loss may lose the last transactions (see docs/operations.md).
+ */
+export function openSqlite(file: string): NodeSql {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  return {
+    run: (sql: string, ...params: SqlValue[]) => prepare(sql).run(...params).changes,
+    all: <T>(sql: string, ...params: SqlValue[]) =>
+      prepare(sql)
+        .raw(false)
+        .all(...params) as T[],
+    rows: (sql: string, ...params: SqlValue[]) => {
+      const s = prepare(sql);
+      return (s.reader ? s.raw(true).all(...params) : (s.run(...params), [])) as SqlValue[][];
+    },
+    // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    close: () => db.close(),
+  };
+}
