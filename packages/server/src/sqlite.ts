@@ -32,8 +32,7 @@ export function openSqlite(file: string): NodeSql {
         .raw(false)
         .all(...params) as T[],
     rows: (sql: string, ...params: SqlValue[]) => {
-      const s = prepare(sql);
-      return (s.reader ? s.raw(true).all(...params) : (s.run(...params), [])) as SqlValue[][];
+      return prepare(sql).raw(true).all(...params) as SqlValue[][];
     },
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),

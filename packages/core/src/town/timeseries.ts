@@ -31,7 +31,8 @@ export function timeseries(sql: Sql, q: { from: number; to: number; maxPoints?: 
   for (const c of COUNTERS) series[c] = new Array(count).fill(null);
 
   const rows = sql.rows(
-    `SELECT (t - ?) / ? AS b, ${SELECT_COLUMNS} FROM ${tier.table} WHERE t >= ? AND t < ? GROUP BY b`,
+    // Parameters may bind as REAL; the casts keep the bucket index an integer division.
+    `SELECT (t - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, ${SELECT_COLUMNS} FROM ${tier.table} WHERE t >= ? AND t < ? GROUP BY b`,
     start,
     step,
     start,

@@ -1,0 +1,34 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiDeps } from './deps.js';
+import { toErrorResponse } from './http/errors.js';
+import { ingestRoutes } from './ingest/routes.js';
+import { metricsRestRoutes } from './metrics/rest.js';
+import { appRouter } from './router.js';
+
+/** The whole HTTP API as one Hono app: Web-standard, so Node and Workers host the same code. */
+export function createApp(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.onError((err, c) => {
+    const { status, body } = toErrorResponse(err);
+    return c.json(body, status as ContentfulStatusCode);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.route('/', ingestRoutes(deps));
+  app.route('/', metricsRestRoutes(deps));
+  app.all('/trpc/*', (c) =>
+    fetchRequestHandler({
+      endpoint: '/trpc',
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => ({ deps, authorization: c.req.header('authorization') }),
+      onError: ({ error }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(error.cause ?? error);
+      },
+    }),
+  );
+  return app;
+}

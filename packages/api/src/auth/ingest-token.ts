@@ -1,0 +1,73 @@
+import { AppError } from '@gasgauge/core';
+import { errors, jwtVerify, SignJWT } from 'jose';
+
+/** Containers write with short-lived JWTs; eight hours is the longest a token may live. */
+export const MAX_INGEST_TTL_SECONDS = 8 * 3600;
+export const INGEST_SCOPE = 'ingest';
+
+export interface IngestClaims {
+  townId: string;
+  agentId: string | undefined;
+  expiresAt: number;
+}
+
+export async function mintIngestToken(
+  secret: Uint8Array,
+  opts: { townId: string; agentId?: string | undefined; ttlSeconds: number; now: number },
+): Promise<{ token: string; expiresAt: number }> {
+  if (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1 || opts.ttlSeconds > MAX_INGEST_TTL_SECONDS) {
+    throw new AppError('bad_request', `ttl must be 1 s to ${MAX_INGEST_TTL_SECONDS / 3600} h`, { path: 'ttlSeconds' });
+  }
+  const iat = Math.floor(opts.now / 1000);
+  const exp = iat + opts.ttlSeconds;
+  const claims: Record<string, string> = { town: opts.townId, scope: INGEST_SCOPE };
+  if (opts.agentId !== undefined) claims.agent = opts.agentId;
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(secret);
+  return { token, expiresAt: exp * 1000 };
+}
+
+/**
+ * Verifies signature, algorithm, scope and expiry. Verified tokens are remembered until they expire,
+ * so a reporter posting every second pays for one HMAC, not one per request.
+ */
+export class IngestVerifier {
+  private readonly cache = new Map<string, IngestClaims>();
+
+  constructor(private readonly secret: Uint8Array) {}
+
+  async verify(token: string, now: number): Promise<IngestClaims> {
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.expiresAt > now) return cached;
+      this.cache.delete(token);
+    }
+    const claims = await this.verifyUncached(token, now);
+    if (this.cache.size >= 10_000) this.cache.clear();
+    this.cache.set(token, claims);
+    return claims;
+  }
+
+  private async verifyUncached(token: string, now: number): Promise<IngestClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: ['HS256'],
+        currentDate: new Date(now),
+        requiredClaims: ['exp', 'iat', 'town', 'scope'],
+      });
+      const { town, agent, scope, exp, iat } = payload as Record<string, unknown>;
+      if (scope !== INGEST_SCOPE || typeof town !== 'string') throw new AppError('unauthorized', 'not an ingest token');
+      if (agent !== undefined && typeof agent !== 'string') throw new AppError('unauthorized', 'malformed agent claim');
+      if ((exp as number) - (iat as number) > MAX_INGEST_TTL_SECONDS)
+        throw new AppError('unauthorized', 'token lives longer than 8 h');
+      return { townId: town, agentId: agent as string | undefined, expiresAt: (exp as number) * 1000 };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const message = err instanceof errors.JWTExpired ? 'ingest token expired' : 'invalid ingest token';
+      throw new AppError('unauthorized', message, { cause: err });
+    }
+  }
+}

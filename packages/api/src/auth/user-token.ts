@@ -1,0 +1,24 @@
+/** User API tokens: `ggu_` + 32 random bytes, base64url. Only their SHA-256 is stored. */
+export const USER_TOKEN_PREFIX = 'ggu_';
+
+export function newUserToken(): string {
+  return USER_TOKEN_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A short random id with a readable prefix, e.g. `town_k3j9x2m8q1w4`. */
+export function newId(prefix: string): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `${prefix}_${[...bytes].map((b) => alphabet[b % 36]).join('')}`;
+}
+
+function base64url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}

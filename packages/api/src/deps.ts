@@ -1,0 +1,20 @@
+import type { Clock, Control, Town } from '@gasgauge/core';
+import type { LiveHub } from './metrics/live-hub.js';
+
+/** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
+export interface TownDirectory {
+  /** The town's actor; the caller has already checked that the town exists in the control store. */
+  get(townId: string): Town;
+}
+
+/** Everything the API needs from its host. */
+export interface ApiDeps {
+  control: Control;
+  towns: TownDirectory;
+  /** HS256 key for ingest tokens. */
+  secret: Uint8Array;
+  clock: Clock;
+  live: LiveHub;
+  /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
+  onIngest?: (townId: string) => void;
+}

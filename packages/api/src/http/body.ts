@@ -1,0 +1,22 @@
+import { AppError } from '@gasgauge/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** 413 for a body over 1 MiB, counted as it streams (a missing or lying Content-Length does not help). */
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AppError('payload_too_large', `body is larger than ${MAX_BODY_BYTES} bytes`, { path: 'body' });
+  },
+});
+
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('bad_request', 'body is not valid JSON', { path: 'body' });
+  }
+}

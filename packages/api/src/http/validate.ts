@@ -1,0 +1,18 @@
+import { AppError } from '@gasgauge/core';
+import type { z } from 'zod';
+
+/** `records[3].inputTokens` from zod's path array. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out;
+}
+
+/** Validates a whole input before anything is written; the first issue becomes a 400 naming its field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = formatPath(issue?.path ?? []);
+  throw new AppError('bad_request', `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { path });
+}

@@ -1,0 +1,76 @@
+import { AppError } from '@gasgauge/core';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bearer } from '../auth/bearer.js';
+import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
+import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
+import type { ApiDeps } from '../deps.js';
+import { limitBody, readJson } from '../http/body.js';
+import { parseOrThrow } from '../http/validate.js';
+import { eventsBody, locBody, usageBody } from './schemas.js';
+
+type Env = { Variables: { claims: IngestClaims } };
+
+/**
+ * The write side: container-authenticated only (ingest JWTs), never behind user auth.
+ * Order of checks: credential (401), town of the token (403), town exists (404), body (413, 400).
+ */
+export function ingestRoutes(deps: ApiDeps): Hono<Env> {
+  const verifier = new IngestVerifier(deps.secret);
+  const app = new Hono<Env>();
+
+  const ingestAuth: MiddlewareHandler<Env> = async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    if (token.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
+    const claims = await verifier.verify(token, deps.clock());
+    const townId = c.req.param('townId');
+    if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
+    if (!deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    c.set('claims', claims);
+    await next();
+  };
+
+  const ingested = (townId: string) => {
+    deps.live.publishSoon(townId);
+    deps.onIngest?.(townId);
+  };
+
+  app.post('/api/towns/:townId/usage', ingestAuth, limitBody, async (c) => {
+    const { records } = parseOrThrow(usageBody, await readJson(c));
+    checkAgent(c.get('claims'), records, 'records');
+    const townId = c.req.param('townId');
+    const result = deps.towns.get(townId).ingestUsage(records);
+    ingested(townId);
+    return c.json(result);
+  });
+
+  app.post('/api/towns/:townId/loc', ingestAuth, limitBody, async (c) => {
+    const { agents } = parseOrThrow(locBody, await readJson(c));
+    checkAgent(c.get('claims'), agents, 'agents');
+    const townId = c.req.param('townId');
+    const result = deps.towns.get(townId).ingestLoc(agents);
+    ingested(townId);
+    return c.json(result);
+  });
+
+  app.post('/api/towns/:townId/events', ingestAuth, limitBody, async (c) => {
+    const { events } = parseOrThrow(eventsBody, await readJson(c));
+    checkAgent(
+      c.get('claims'),
+      events.map((e) => ({ agentId: e.type === 'agent' ? e.agentId : undefined })),
+      'events',
+    );
+    const townId = c.req.param('townId');
+    const result = deps.towns.get(townId).ingestEvents(events);
+    ingested(townId);
+    return c.json(result);
+  });
+
+  return app;
+}
+
+/** A token minted for one agent writes only that agent's records. */
+function checkAgent(claims: IngestClaims, items: readonly { agentId?: string | undefined }[], field: string): void {
+  if (claims.agentId === undefined) return;
+  const i = items.findIndex((item) => item.agentId !== undefined && item.agentId !== claims.agentId);
+  if (i >= 0) throw new AppError('forbidden', `this token is for agent ${claims.agentId}`, { path: `${field}[${i}].agentId` });
+}

@@ -1,0 +1,77 @@
+import { AGENT_STATUSES, BEAD_STATUSES } from '@gasgauge/core';
+import { z } from 'zod';
+
+/** Bounds that keep every sum an exact integer in JavaScript and SQLite. */
+export const MAX_TOKENS = 1_000_000_000;
+export const MAX_COST_MICRODOLLARS = 1_000_000_000_000;
+export const MAX_USAGE_RECORDS = 5000;
+export const MAX_EVENTS = 5000;
+export const MAX_LOC_AGENTS = 5000;
+/** Epoch ms up to the year 2286: rules out seconds-for-milliseconds and other unit mistakes at the far end. */
+const MAX_EPOCH_MS = 10_000_000_000_000;
+
+const id = z.string().min(1).max(256);
+const count = (max: number) => z.number().int().nonnegative().max(max);
+const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
+
+export const usageRecord = z.strictObject({
+  id,
+  agentId: id,
+  model: id,
+  provider: id.optional(),
+  inputTokens: count(MAX_TOKENS),
+  outputTokens: count(MAX_TOKENS),
+  reasoningTokens: count(MAX_TOKENS).default(0),
+  cacheReadTokens: count(MAX_TOKENS).default(0),
+  cacheWriteTokens: count(MAX_TOKENS).default(0),
+  costMicrodollars: count(MAX_COST_MICRODOLLARS),
+  at: epochMs,
+  mode: z.enum(['cumulative', 'delta']).default('cumulative'),
+});
+
+export const usageBody = z.strictObject({
+  records: z.array(usageRecord).min(1).max(MAX_USAGE_RECORDS),
+});
+
+export const locBody = z.strictObject({
+  agents: z
+    .array(
+      z.strictObject({
+        agentId: id,
+        additions: count(MAX_TOKENS),
+        deletions: count(MAX_TOKENS),
+        files: count(MAX_TOKENS).optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_LOC_AGENTS),
+});
+
+const text = z.string().max(1000);
+
+export const townEvent = z.discriminatedUnion('type', [
+  z.strictObject({
+    id,
+    at: epochMs,
+    type: z.literal('agent'),
+    agentId: id,
+    role: id.optional(),
+    status: z.enum(AGENT_STATUSES),
+    beadId: id.optional(),
+  }),
+  z.strictObject({
+    id,
+    at: epochMs,
+    type: z.literal('bead'),
+    beadId: id,
+    status: z.enum(BEAD_STATUSES),
+    kind: id.optional(),
+    title: text.optional(),
+    assigneeAgentId: id.optional(),
+  }),
+  z.strictObject({ id, at: epochMs, type: z.literal('note'), name: id, data: z.json().optional() }),
+]);
+
+export const eventsBody = z.strictObject({
+  events: z.array(townEvent).min(1).max(MAX_EVENTS),
+});

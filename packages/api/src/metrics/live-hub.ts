@@ -1,0 +1,63 @@
+/**
+ * In-process fan-out of "this town changed" to live subscribers. Ingest calls publishSoon (coalesced,
+ * so a burst of posts is one push within COALESCE_MS); the tick calls publish. Subscribers re-read
+ * the town's throughput themselves, so a slow subscriber never queues stale values.
+ */
+export const COALESCE_MS = 200;
+
+type Listener = () => void;
+
+export class LiveHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  publish(townId: string): void {
+    for (const l of this.listeners.get(townId) ?? []) l();
+  }
+
+  publishSoon(townId: string): void {
+    if (this.pending.has(townId) || !this.listeners.has(townId)) return;
+    this.pending.set(
+      townId,
+      setTimeout(() => {
+        this.pending.delete(townId);
+        this.publish(townId);
+      }, COALESCE_MS),
+    );
+  }
+
+  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts. */
+  async *changes(townId: string, signal: AbortSignal | undefined): AsyncGenerator<void> {
+    let wake: (() => void) | undefined;
+    let dirty = false;
+    const listener = () => {
+      dirty = true;
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    let set = this.listeners.get(townId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(townId, set);
+    }
+    set.add(listener);
+    signal?.addEventListener('abort', onAbort);
+    try {
+      while (!signal?.aborted) {
+        if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (signal?.aborted) return;
+        dirty = false;
+        yield;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(townId);
+    }
+  }
+
+  subscriberCount(townId: string): number {
+    return this.listeners.get(townId)?.size ?? 0;
+  }
+}

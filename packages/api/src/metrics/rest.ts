@@ -1,0 +1,52 @@
+import { AppError } from '@gasgauge/core';
+import { TRPCError } from '@trpc/server';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { formatPath, parseOrThrow } from '../http/validate.js';
+import { createCaller } from '../router.js';
+
+const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
+const timeseriesQuery = z.object({ from: integer, to: integer, maxPoints: integer.optional() });
+
+/** The read API as plain REST for scripts: the same procedures as tRPC, called in-process. */
+export function metricsRestRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const caller = (authorization: string | undefined) => createCaller({ deps, authorization });
+
+  app.get('/api/towns', async (c) => c.json(await unwrap(caller(c.req.header('authorization')).towns.list())));
+
+  app.get('/api/towns/:townId/metrics/timeseries', async (c) => {
+    const q = parseOrThrow(timeseriesQuery, c.req.query());
+    const input = {
+      townId: c.req.param('townId'),
+      from: q.from,
+      to: q.to,
+      ...(q.maxPoints === undefined ? {} : { maxPoints: q.maxPoints }),
+    };
+    return c.json(await unwrap(caller(c.req.header('authorization')).metrics.timeseries(input)));
+  });
+
+  app.get('/api/towns/:townId/metrics/throughput', async (c) =>
+    c.json(await unwrap(caller(c.req.header('authorization')).metrics.throughput({ townId: c.req.param('townId') }))),
+  );
+
+  return app;
+}
+
+/** tRPC errors back to the one AppError, so REST maps them through the same table as every route. */
+async function unwrap<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof TRPCError) {
+      if (err.cause instanceof AppError) throw err.cause;
+      const issue = (err.cause as { issues?: { path?: PropertyKey[]; message?: string }[] } | undefined)?.issues?.[0];
+      if (err.code === 'BAD_REQUEST' && issue) {
+        const path = formatPath(issue.path ?? []);
+        throw new AppError('bad_request', `${path || 'input'}: ${issue.message ?? 'invalid'}`, { path, cause: err });
+      }
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import { AppError, type ErrorCode, type User } from '@gasgauge/core';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { authenticateUser } from './auth/user-auth.js';
+import type { ApiDeps } from './deps.js';
+import { formatPath } from './http/validate.js';
+
+export interface Context {
+  deps: ApiDeps;
+  /** The request's Authorization header; resolved to a user only by procedures that need one. */
+  authorization: string | undefined;
+}
+
+const TRPC_CODE = {
+  bad_request: 'BAD_REQUEST',
+  unauthorized: 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  not_found: 'NOT_FOUND',
+  conflict: 'CONFLICT',
+  payload_too_large: 'PAYLOAD_TOO_LARGE',
+  internal: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<ErrorCode, TRPCError['code']>;
+
+/** The field at fault and a one-line message, from an AppError or from the first input-validation issue. */
+function fault(cause: unknown): { path: string; message: string } | undefined {
+  if (cause instanceof AppError) return cause.path === undefined ? undefined : { path: cause.path, message: cause.message };
+  const issues = (cause as { issues?: { path?: readonly PropertyKey[]; message?: string }[] } | undefined)?.issues;
+  const first = Array.isArray(issues) ? issues[0] : undefined;
+  if (!first) return undefined;
+  const path = formatPath(first.path ?? []);
+  return { path, message: `${path || 'input'}: ${first.message ?? 'invalid'}` };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const f = fault(error.cause);
+    return { ...shape, message: f?.message ?? shape.message, data: { ...shape.data, stack: undefined, path: f?.path ?? null } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps the one AppError to tRPC's codes, once; 5xx messages are hidden. */
+const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.expose ? cause.message : 'internal error', cause });
+  }
+  return result;
+});
+
+export const userProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user: User = await authenticateUser(ctx.deps.control, ctx.authorization);
+  return next({ ctx: { ...ctx, user } });
+});

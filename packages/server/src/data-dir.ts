@@ -1,0 +1,45 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Where one deployment keeps everything: the control database, one file per town, the signing key. */
+export class DataDir {
+  readonly root: string;
+  constructor(dir: string) {
+    this.root = resolve(dir);
+    mkdirSync(join(this.root, 'towns'), { recursive: true });
+  }
+
+  get controlFile(): string {
+    return join(this.root, 'control.sqlite');
+  }
+
+  townFile(townId: string): string {
+    // Town ids come from the control database; the check keeps a path out of the data dir regardless.
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(townId)) throw new Error(`invalid town id for a file name: ${townId}`);
+    return join(this.root, 'towns', `${townId}.sqlite`);
+  }
+
+  /**
+   * The HS256 key for ingest tokens: GASGAUGE_SECRET when set (at least 32 characters), else a
+   * random key generated once into `secret.key` with mode 0600, shared by the server and the CLI.
+   */
+  secret(env: NodeJS.ProcessEnv = process.env): Uint8Array {
+    const fromEnv = env.GASGAUGE_SECRET;
+    if (fromEnv !== undefined) {
+      if (fromEnv.length < 32) throw new Error('GASGAUGE_SECRET must be at least 32 characters');
+      return new TextEncoder().encode(fromEnv);
+    }
+    const file = join(this.root, 'secret.key');
+    if (!existsSync(file)) {
+      const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+      try {
+        writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        // Another process (the CLI beside a starting server) wrote it first: use theirs.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+    chmodSync(file, 0o600);
+    return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+  }
+}

@@ -1,0 +1,5 @@
+export { DataDir } from './data-dir.js';
+export { TickScheduler } from './scheduler.js';
+export { type RunningServer, type ServeOptions, startServer } from './serve.js';
+export { openSqlite } from './sqlite.js';
+export { FileTownDirectory } from './town-directory.js';

@@ -1,0 +1,95 @@
+import { type AddressInfo, createServer } from 'node:net';
+import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/api';
+import { ACTIVE_TICK_MS, Control, IDLE_TICK_MS } from '@gasgauge/core';
+import { serve as serveHttp } from '@hono/node-server';
+import { DataDir } from './data-dir.js';
+import { TickScheduler } from './scheduler.js';
+import { openSqlite } from './sqlite.js';
+import { FileTownDirectory } from './town-directory.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  port: number;
+  host: string;
+  /** Active tick interval (default 5 s); tests and demos shorten it. */
+  tickMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Printed once, when this start created the first (admin) user. */
+  adminToken: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const clock = () => Date.now();
+  const dataDir = new DataDir(opts.dataDir);
+  const controlSql = openSqlite(dataDir.controlFile);
+  const control = new Control(controlSql, clock);
+  const adminToken = await ensureAdmin(control);
+  const towns = new FileTownDirectory(dataDir, clock);
+  const live = new LiveHub();
+  const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
+  const scheduler = new TickScheduler({
+    control,
+    towns,
+    clock,
+    live,
+    intervals: { activeMs, idleMs: Math.max(activeMs, IDLE_TICK_MS) },
+    log,
+  });
+  const app = createApp({
+    control,
+    towns,
+    secret: dataDir.secret(),
+    clock,
+    live,
+    onIngest: (townId) => scheduler.markActive(townId),
+  });
+
+  await assertPortFree(opts.host, opts.port);
+  const server = serveHttp({ fetch: app.fetch, port: opts.port, hostname: opts.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  scheduler.start();
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  return {
+    url,
+    port,
+    adminToken,
+    close: async () => {
+      scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      towns.close();
+      controlSql.close();
+    },
+  };
+}
+
+/** The first start on an empty data dir creates user `admin`; its token is shown once, never stored in clear. */
+async function ensureAdmin(control: Control): Promise<string | undefined> {
+  if (control.userCount() > 0) return undefined;
+  const user = control.createUser(newId('user'), 'admin', true);
+  const token = newUserToken();
+  control.addToken(user.id, await hashToken(token), 'first start');
+  return token;
+}
+
+/** A clear error before anything listens, instead of an EADDRINUSE stack from deep inside node:http. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (try --port)` : err.message)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
