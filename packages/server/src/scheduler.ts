@@ -13,7 +13,7 @@ export class TickScheduler {
   private readonly due = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
-  private stopped = false;
+  private running = false;
 
   constructor(
     private readonly deps: {
@@ -27,19 +27,21 @@ export class TickScheduler {
   ) {}
 
   start(): void {
+    this.running = true;
     this.refresh();
     this.refreshTimer = setInterval(() => this.refresh(), TOWN_REFRESH_MS);
     this.refreshTimer.unref();
   }
 
   stop(): void {
-    this.stopped = true;
+    this.running = false;
     clearTimeout(this.timer);
     clearInterval(this.refreshTimer);
   }
 
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
   markActive(townId: string): void {
+    if (!this.running) return;
     const next = this.deps.towns.get(townId).nextTickAt(this.deps.intervals);
     const current = this.due.get(townId);
     if (current === undefined || next < current) {
@@ -56,7 +58,7 @@ export class TickScheduler {
   }
 
   private arm(): void {
-    if (this.stopped) return;
+    if (!this.running) return;
     let earliest = Number.POSITIVE_INFINITY;
     for (const at of this.due.values()) earliest = Math.min(earliest, at);
     if (earliest === Number.POSITIVE_INFINITY) return;

@@ -1,6 +1,6 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, Control, IDLE_TICK_MS } from '@gasgauge/core';
+import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { TickScheduler } from './scheduler.js';
@@ -14,6 +14,10 @@ export interface ServeOptions {
   /** Active tick interval (default 5 s); tests and demos shorten it. */
   tickMs?: number;
   log?: (line: string) => void;
+  /** Wall clock by default; tests pass a fixed one. */
+  clock?: Clock;
+  /** Run the tick scheduler (default true); tests that tick by hand turn it off. */
+  autoTick?: boolean;
 }
 
 export interface RunningServer {
@@ -21,12 +25,13 @@ export interface RunningServer {
   port: number;
   /** Printed once, when this start created the first (admin) user. */
   adminToken: string | undefined;
+  towns: FileTownDirectory;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
-  const clock = () => Date.now();
+  const clock = opts.clock ?? (() => Date.now());
   const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock);
@@ -57,13 +62,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  scheduler.start();
+  if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   return {
     url,
     port,
     adminToken,
+    towns,
     close: async () => {
       scheduler.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,7 +8,7 @@ export interface NodeSql extends Sql {
 /**
  * The core's `Sql` port over a better-sqlite3 file. WAL lets the CLI and the server share a data
  * dir; synchronous=NORMAL keeps a commit durable across a process crash (SIGKILL) without an fsync
- * per request — an OS crash or power loss may lose the last transactions (see docs/operations.md).
+ * per request — an OS crash or power loss may lose the last transactions (see ARCHITECTURE.md, "Durability").
  */
 export function openSqlite(file: string): NodeSql {
   const db = new Database(file);
