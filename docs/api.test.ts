@@ -99,7 +99,7 @@ describe('docs/api.md', () => {
     it(`step ${i}: ${step.title}`, async () => {
       const [head = '', body] = substitute(step.http, vars).split(/\n\n/, 2);
       const [requestLine = '', ...headerLines] = head.split('\n');
-      const [method, path] = requestLine.split(' ');
+      const [method = 'GET', path = '/'] = requestLine.split(' ');
       const headers = Object.fromEntries(headerLines.filter((l) => l.trim()).map((l) => l.split(/:\s*/, 2) as [string, string]));
       const res = await fetch(server.url + path, { method, headers, ...(body?.trim() ? { body } : {}) });
       const text = await res.text();

@@ -45,6 +45,12 @@ function integer(value: string | boolean | undefined, name: string, fallback: nu
   return Number(value);
 }
 
+function tickMs(value: string | boolean | undefined): number {
+  const ms = integer(value, 'tick-ms', 5000);
+  if (ms < 50 || ms > 60_000) throw new UsageError('--tick-ms must be from 50 to 60000');
+  return ms;
+}
+
 /** `8h`, `30m`, `90s` or plain seconds. */
 export function parseTtl(value: string): number {
   const m = value.match(/^(\d+)([smh]?)$/);
@@ -71,7 +77,7 @@ const COMMANDS: Record<string, Command> = {
         dataDir,
         port: integer(values.port, 'port', 8787),
         host: String(values.host ?? '127.0.0.1'),
-        tickMs: integer(values['tick-ms'], 'tick-ms', 5000) || 5000,
+        tickMs: tickMs(values['tick-ms']),
         log: (line) => console.error(line),
       });
       out.result({ url: server.url, dataDir, adminToken: server.adminToken ?? null }, [
