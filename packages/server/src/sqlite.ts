@@ -32,7 +32,9 @@ export function openSqlite(file: string): NodeSql {
         .raw(false)
         .all(...params) as T[],
     rows: (sql: string, ...params: SqlValue[]) => {
-      return prepare(sql).raw(true).all(...params) as SqlValue[][];
+      return prepare(sql)
+        .raw(true)
+        .all(...params) as SqlValue[][];
     },
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),

@@ -1,0 +1,63 @@
+import { Control } from '@gasgauge/core';
+import { DataDir } from '../data-dir.js';
+import { openSqlite } from '../sqlite.js';
+
+export type Values = Record<string, string | boolean | undefined>;
+export interface Command {
+  usage: string;
+  summary: string;
+  options: Record<string, { type: 'string' | 'boolean' }>;
+  positionals: number;
+  run(values: Values, positionals: string[], out: Output): Promise<number>;
+}
+
+export const common = { data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
+export const COMMON_HELP = `  --data DIR   data directory (default ./data)
+  --json       print one JSON object on stdout
+  --help       show this help`;
+
+export class UsageError extends Error {}
+
+export class Output {
+  constructor(readonly json: boolean) {}
+  /** Human lines, or the one JSON object for scripts. */
+  result(obj: object, lines: string[]): void {
+    console.log(this.json ? JSON.stringify(obj) : lines.join('\n'));
+  }
+}
+
+export function withControl<T>(values: Values, fn: (control: Control, dataDir: DataDir) => T): T {
+  const dataDir = new DataDir(String(values.data ?? './data'));
+  const sql = openSqlite(dataDir.controlFile);
+  try {
+    return fn(new Control(sql, () => Date.now()), dataDir);
+  } finally {
+    sql.close();
+  }
+}
+
+export function integer(value: string | boolean | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
+  return Number(value);
+}
+
+export function tickMs(value: string | boolean | undefined): number {
+  const ms = integer(value, 'tick-ms', 5000);
+  if (ms < 50 || ms > 60_000) throw new UsageError('--tick-ms must be from 50 to 60000');
+  return ms;
+}
+
+/** `8h`, `30m`, `90s` or plain seconds. */
+export function parseTtl(value: string): number {
+  const m = value.match(/^(\d+)([smh]?)$/);
+  if (!m) throw new UsageError(`--ttl must look like 8h, 30m, 90s or 3600, not "${value}"`);
+  const unit = m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1;
+  return Number(m[1]) * unit;
+}
+
+export function required(values: Values, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
+  return v;
+}

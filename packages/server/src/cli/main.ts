@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { AppError } from '@gasgauge/core';
+import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
+import { serve } from './serve.js';
+import { tokenMint } from './token.js';
+import { townCreate } from './town.js';
+import { userAdd, userToken } from './user.js';
+
+/** Every `gasgauge` command, by the words that name it. */
+const COMMANDS: Record<string, Command> = {
+  serve,
+  'user add': userAdd,
+  'user token': userToken,
+  'town create': townCreate,
+  'token mint': tokenMint,
+};
+
+function mainHelp(): string {
+  const rows = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `Gas Gauge: live throughput, cost and gas tank for towns of coding agents.
+
+Usage:
+${rows.join('\n')}
+
+Every command takes:
+${COMMON_HELP}
+
+Run "gasgauge COMMAND --help" for one command.`;
+}
+
+function commandHelp(c: Command): string {
+  return `${c.usage}\n\n${c.summary}.\n\nOptions every command takes:\n${COMMON_HELP}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const out = new Output(json);
+  const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => k in COMMANDS);
+  if (!key) {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
+      console.log(mainHelp());
+      return 0;
+    }
+    console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
+    return 2;
+  }
+  const command = COMMANDS[key] as Command;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv.slice(key.split(' ').length),
+      options: { ...common, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      console.log(commandHelp(command));
+      return 0;
+    }
+    if (positionals.length !== command.positionals) {
+      throw new UsageError(`expected ${command.positionals} argument(s), got ${positionals.length}`);
+    }
+    return await command.run(values, positionals, out);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = err instanceof Error ? err.message : String(err);
+    if (json) {
+      const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
+      console.log(
+        JSON.stringify({ error: { code, message, ...(err instanceof AppError && err.path ? { path: err.path } : {}) } }),
+      );
+    } else {
+      console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
+    }
+    return usage ? 2 : 1;
+  }
+}

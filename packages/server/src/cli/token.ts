@@ -1,0 +1,23 @@
+import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
+import { type Command, parseTtl, required, UsageError, withControl } from './command.js';
+
+export const tokenMint: Command = {
+  usage: 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
+  summary: 'mint an ingest token (JWT) for a reporter',
+  options: { town: { type: 'string' }, agent: { type: 'string' }, ttl: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const townId = required(values, 'town');
+    const ttlSeconds = parseTtl(String(values.ttl ?? '8h'));
+    if (ttlSeconds < 1 || ttlSeconds > MAX_INGEST_TTL_SECONDS) throw new UsageError('--ttl must be between 1s and 8h');
+    const secret = withControl(values, (control, dataDir) => {
+      if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
+      return dataDir.secret();
+    });
+    const agentId = typeof values.agent === 'string' ? values.agent : undefined;
+    const minted = await mintIngestToken(secret, { townId, agentId, ttlSeconds, now: Date.now() });
+    out.result(minted, [minted.token]);
+    return 0;
+  },
+};

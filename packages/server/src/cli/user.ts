@@ -1,0 +1,40 @@
+import { hashToken, newId, newUserToken } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
+import { type Command, withControl } from './command.js';
+
+export const userAdd: Command = {
+  usage: 'gasgauge user add NAME [--admin]',
+  summary: 'create a user and print its API token once',
+  options: { admin: { type: 'boolean' } },
+  positionals: 1,
+  async run(values, [name], out) {
+    const token = newUserToken();
+    const hash = await hashToken(token);
+    const user = withControl(values, (control) => {
+      const u = control.createUser(newId('user'), name as string, values.admin === true);
+      control.addToken(u.id, hash, 'cli');
+      return u;
+    });
+    out.result({ user, token }, [`Created user ${user.name} (${user.id}). API token, shown once:`, `  ${token}`]);
+    return 0;
+  },
+};
+
+export const userToken: Command = {
+  usage: 'gasgauge user token NAME',
+  summary: 'issue another API token for an existing user',
+  options: {},
+  positionals: 1,
+  async run(values, [name], out) {
+    const token = newUserToken();
+    const hash = await hashToken(token);
+    const user = withControl(values, (control) => {
+      const u = control.userByName(name as string);
+      if (!u) throw new AppError('not_found', `no user named "${name}"`, { path: 'name' });
+      control.addToken(u.id, hash, 'cli');
+      return u;
+    });
+    out.result({ user, token }, [`New API token for ${user.name}, shown once:`, `  ${token}`]);
+    return 0;
+  },
+};
