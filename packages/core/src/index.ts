@@ -2,6 +2,8 @@ export * from './control/control.js';
 export * from './errors.js';
 export * from './migrate.js';
 export * from './sql.js';
+export * from './town/agents.js';
+export * from './town/breakdown.js';
 export * from './town/event-time.js';
 export * from './town/events.js';
 export * from './town/loc.js';

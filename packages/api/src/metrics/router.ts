@@ -1,5 +1,6 @@
-import { DEFAULT_MAX_POINTS, MAX_MAX_POINTS } from '@gasgauge/core';
+import { DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, type User } from '@gasgauge/core';
 import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
 import { townId } from '../towns/router.js';
 import { router, userProcedure } from '../trpc.js';
 
@@ -14,25 +15,39 @@ export const timeseriesInput = z.strictObject({
 
 const townInput = z.strictObject({ townId });
 
-export const metricsRouter = router({
-  timeseries: userProcedure.input(timeseriesInput).query(({ ctx, input }) => {
-    ctx.deps.control.readableTown(ctx.user.id, input.townId);
-    return ctx.deps.towns.get(input.townId).timeseries(input);
-  }),
+export const breakdownInput = timeseriesInput.extend({
+  by: z.enum(['agent', 'model']),
+  metric: z.enum(['tokens', 'cost']),
+});
 
-  throughput: userProcedure.input(townInput).query(({ ctx, input }) => {
-    ctx.deps.control.readableTown(ctx.user.id, input.townId);
-    return ctx.deps.towns.get(input.townId).throughput();
-  }),
+const eventsInput = z.strictObject({ townId, limit: z.number().int().min(1).max(MAX_FEED_EVENTS).default(50) });
+
+/** The town's actor, if this user may read it (else not_found, so existence does not leak). */
+function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
+  ctx.deps.control.readableTown(ctx.user.id, townId);
+  return ctx.deps.towns.get(townId);
+}
+
+export const metricsRouter = router({
+  timeseries: userProcedure.input(timeseriesInput).query(({ ctx, input }) => town(ctx, input.townId).timeseries(input)),
+
+  throughput: userProcedure.input(townInput).query(({ ctx, input }) => town(ctx, input.townId).throughput()),
+
+  /** Tokens or cost per agent or per model, at the same step as the timeseries. */
+  breakdown: userProcedure.input(breakdownInput).query(({ ctx, input }) => town(ctx, input.townId).breakdown(input)),
+
+  agents: userProcedure.input(townInput).query(({ ctx, input }) => ({ agents: town(ctx, input.townId).agents() })),
+
+  /** The newest town events first, for the live feed. */
+  events: userProcedure.input(eventsInput).query(({ ctx, input }) => ({ events: town(ctx, input.townId).events(input.limit) })),
 
   /** Throughput now, then again after every tick and within a second of every ingest. */
   live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
-    ctx.deps.control.readableTown(ctx.user.id, input.townId);
-    const town = ctx.deps.towns.get(input.townId);
+    const live = town(ctx, input.townId);
     const changes = ctx.deps.live.changes(input.townId, signal);
     return (async function* () {
-      yield town.throughput();
-      for await (const _ of changes) yield town.throughput();
+      yield live.throughput();
+      for await (const _ of changes) yield live.throughput();
     })();
   }),
 });

@@ -85,4 +85,17 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ${TIERS.map((tier) => tierTable(tier.table)).join(';\n')}
     `,
   },
+  {
+    version: 2,
+    sql: TIERS.map(
+      (tier) => `CREATE TABLE ${tier.breakdownTable} (
+        t INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        tokens INTEGER NOT NULL DEFAULT 0,
+        cost_microdollars INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (t, agent_id, model)
+      ) WITHOUT ROWID`,
+    ).join(';\n'),
+  },
 ];

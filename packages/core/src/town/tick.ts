@@ -59,6 +59,11 @@ function prune(sql: Sql, now: number): number {
       `DELETE FROM ${tier.table} WHERE t IN (SELECT t FROM ${tier.table} WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,
       now - tier.retentionMs,
     );
+    pruned += sql.run(
+      `DELETE FROM ${tier.breakdownTable} WHERE (t, agent_id, model) IN
+        (SELECT t, agent_id, model FROM ${tier.breakdownTable} WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,
+      now - tier.retentionMs,
+    );
   }
   // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
   // so a record re-sent at any age that is still stored is still recognised.

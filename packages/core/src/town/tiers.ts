@@ -5,6 +5,8 @@
  */
 export interface Tier {
   table: 'snapshots' | 'rollup_1m' | 'rollup_1h';
+  /** Usage per agent and model at the same resolution, for breakdowns. */
+  breakdownTable: 'breakdown_5s' | 'breakdown_1m' | 'breakdown_1h';
   resolutionMs: number;
   retentionMs: number;
 }
@@ -14,9 +16,9 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 export const TIERS: readonly Tier[] = [
-  { table: 'snapshots', resolutionMs: 5_000, retentionMs: 7 * DAY },
-  { table: 'rollup_1m', resolutionMs: MINUTE, retentionMs: 30 * DAY },
-  { table: 'rollup_1h', resolutionMs: HOUR, retentionMs: 400 * DAY },
+  { table: 'snapshots', breakdownTable: 'breakdown_5s', resolutionMs: 5_000, retentionMs: 7 * DAY },
+  { table: 'rollup_1m', breakdownTable: 'breakdown_1m', resolutionMs: MINUTE, retentionMs: 30 * DAY },
+  { table: 'rollup_1h', breakdownTable: 'breakdown_1h', resolutionMs: HOUR, retentionMs: 400 * DAY },
 ];
 
 export const RAW_TIER = TIERS[0] as Tier;

@@ -1,5 +1,7 @@
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
+import { type AgentRow, type FeedEvent, listAgents, recentEvents } from './agents.js';
+import { type BreakdownQuery, breakdown } from './breakdown.js';
 import { type EventsResult, ingestEvents, type TownEvent } from './events.js';
 import { DEFAULT_LOC_TTL_MS, ingestLoc, type LocReport } from './loc.js';
 import { nextTickAt, type TickIntervals } from './schedule.js';
@@ -52,6 +54,18 @@ export class Town {
 
   throughput(): Throughput {
     return throughput(this.sql, this.clock());
+  }
+
+  breakdown(q: BreakdownQuery): Timeseries {
+    return breakdown(this.sql, q, this.clock());
+  }
+
+  agents(): AgentRow[] {
+    return listAgents(this.sql, this.clock());
+  }
+
+  events(limit = 50): FeedEvent[] {
+    return recentEvents(this.sql, limit);
   }
 
   state(): TownState {

@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { BreakdownCounters } from './breakdown.js';
 import { type EventTime, eventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
 import { SlotCounters } from './slots.js';
@@ -39,6 +40,8 @@ const AMOUNTS = [
   ['costMicrodollars', 'cost_microdollars'],
 ] as const satisfies readonly (readonly [keyof UsageRecord, keyof CounterValues])[];
 
+const TOKEN_COUNTERS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
+
 const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE id = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
   VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?)`;
@@ -53,6 +56,7 @@ const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).jo
 export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: number): UsageResult {
   const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
   const slots = new SlotCounters();
+  const byAgentModel = new BreakdownCounters();
   sql.transaction(() => {
     for (const record of records) {
       const time = eventTime(record.at, now);
@@ -63,9 +67,15 @@ export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: numb
       if (time.kind === 'skewed') result.skewed++;
       const outcome = countOne(sql, record, time);
       result[outcome.kind]++;
-      if (outcome.kind === 'accepted') slots.add(time.at, outcome.delta);
+      if (outcome.kind === 'accepted') {
+        const d = outcome.delta;
+        slots.add(time.at, d);
+        const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
+        byAgentModel.add(time.at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
+      }
     }
     slots.flush(sql, now);
+    byAgentModel.flush(sql, now);
     touchIngest(sql, now);
   });
   return result;
