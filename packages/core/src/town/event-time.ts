@@ -21,3 +21,21 @@ export interface TimeTally {
   tooOld: number;
   skewed: number;
 }
+
+/** Calls fn with each item and the time it is stored at, tallying the items stored at another time or not at all. */
+export function forEachAtEventTime<T extends { at: number }>(
+  items: readonly T[],
+  now: number,
+  tally: TimeTally,
+  fn: (item: T, at: number) => void,
+): void {
+  for (const item of items) {
+    const time = eventTime(item.at, now);
+    if (time.kind === 'tooOld') {
+      tally.tooOld++;
+      continue;
+    }
+    if (time.kind === 'skewed') tally.skewed++;
+    fn(item, time.at);
+  }
+}

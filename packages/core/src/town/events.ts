@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js';
-import { eventTime, type TimeTally } from './event-time.js';
+import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import { SlotCounters } from './slots.js';
 import { touchIngest } from './state.js';
 
@@ -45,14 +45,7 @@ export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number
   const result: EventsResult = { accepted: 0, duplicates: 0, tooOld: 0, skewed: 0 };
   const slots = new SlotCounters();
   sql.transaction(() => {
-    for (const event of events) {
-      const time = eventTime(event.at, now);
-      if (time.kind === 'tooOld') {
-        result.tooOld++;
-        continue;
-      }
-      if (time.kind === 'skewed') result.skewed++;
-      const at = time.at;
+    forEachAtEventTime(events, now, result, (event, at) => {
       const inserted = sql.run(
         'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         event.id,
@@ -65,7 +58,7 @@ export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number
       );
       if (inserted === 0) {
         result.duplicates++;
-        continue;
+        return;
       }
       result.accepted++;
       slots.add(at, { events: 1 });
@@ -74,7 +67,7 @@ export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number
         const { created, closed } = applyBead(sql, event, at);
         slots.add(at, { beads_created: created ? 1 : 0, beads_closed: closed ? 1 : 0 });
       }
-    }
+    });
     slots.flush(sql, now);
     touchIngest(sql, now);
   });

@@ -1,6 +1,6 @@
 import type { Sql } from '../sql.js';
 import { BreakdownCounters } from './breakdown.js';
-import { type EventTime, eventTime, type TimeTally } from './event-time.js';
+import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
 import { SlotCounters } from './slots.js';
 import { touchIngest } from './state.js';
@@ -58,22 +58,15 @@ export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: numb
   const slots = new SlotCounters();
   const byAgentModel = new BreakdownCounters();
   sql.transaction(() => {
-    for (const record of records) {
-      const time = eventTime(record.at, now);
-      if (time.kind === 'tooOld') {
-        result.tooOld++;
-        continue;
-      }
-      if (time.kind === 'skewed') result.skewed++;
-      const outcome = countOne(sql, record, time);
+    forEachAtEventTime(records, now, result, (record, at) => {
+      const outcome = countOne(sql, record, at);
       result[outcome.kind]++;
-      if (outcome.kind === 'accepted') {
-        const d = outcome.delta;
-        slots.add(time.at, d);
-        const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
-        byAgentModel.add(time.at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
-      }
-    }
+      if (outcome.kind !== 'accepted') return;
+      const d = outcome.delta;
+      slots.add(at, d);
+      const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
+      byAgentModel.add(at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
+    });
     slots.flush(sql, now);
     byAgentModel.flush(sql, now);
     touchIngest(sql, now);
@@ -83,11 +76,11 @@ export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: numb
 
 type Outcome = { kind: 'accepted'; delta: Partial<CounterValues> } | { kind: 'duplicates' | 'ignored' };
 
-function countOne(sql: Sql, r: UsageRecord, time: Exclude<EventTime, { kind: 'tooOld' }>): Outcome {
+function countOne(sql: Sql, r: UsageRecord, at: number): Outcome {
   const row = sql.rows(SELECT, r.id)[0];
   if (!row) {
     const amounts = AMOUNTS.map(([field]) => r[field] as number);
-    sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, time.at, time.at);
+    sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at);
     return { kind: 'accepted', delta: deltaOf(amounts) };
   }
   if (row[0] !== r.mode) return { kind: 'ignored' };
@@ -103,7 +96,7 @@ function countOne(sql: Sql, r: UsageRecord, time: Exclude<EventTime, { kind: 'to
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), time.at, r.id);
+  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, r.id);
   return { kind: 'accepted', delta: deltaOf(increase) };
 }
 
