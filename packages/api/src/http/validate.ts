@@ -13,6 +13,6 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = formatPath(issue?.path ?? []);
-  throw new AppError('bad_request', `${path || 'body'}: ${issue?.message ?? 'invalid'}`, { path });
+  const path = formatPath(issue?.path ?? []) || 'body';
+  throw new AppError('bad_request', `${path}: ${issue?.message ?? 'invalid'}`, { path });
 }

@@ -1,4 +1,4 @@
-import { MAX_RETENTION_MS } from './tiers.js';
+import { keeps, TIERS } from './tiers.js';
 
 /** How far ahead of the server's clock a reporter's `at` may be before it counts as skewed. */
 export const MAX_SKEW_MS = 5 * 60_000;
@@ -8,10 +8,10 @@ export type EventTime = { kind: 'ok' | 'skewed'; at: number } | { kind: 'tooOld'
 /**
  * Counters land at their event time. Anything in the future is clamped to now (a slot in the future
  * would be invisible until then); more than MAX_SKEW_MS ahead is also reported as skewed.
- * Older than the longest retention is not stored at all.
+ * What no tier keeps any more (older than the longest retention) is not stored at all.
  */
 export function eventTime(at: number, now: number): EventTime {
-  if (at < now - MAX_RETENTION_MS) return { kind: 'tooOld' };
+  if (!TIERS.some((tier) => keeps(tier, at, now))) return { kind: 'tooOld' };
   if (at > now + MAX_SKEW_MS) return { kind: 'skewed', at: now };
   return { kind: 'ok', at: Math.min(at, now) };
 }

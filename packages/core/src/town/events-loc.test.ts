@@ -33,6 +33,44 @@ describe('events', () => {
   });
 });
 
+describe('bead counts do not depend on arrival order', () => {
+  const open = { id: 'o', at: T0 + 10_000, type: 'bead' as const, beadId: 'b', status: 'open' as const };
+  const close5 = { id: 'c5', at: T0 + 5_000, type: 'bead' as const, beadId: 'b', status: 'closed' as const };
+  const close20 = { id: 'c20', at: T0 + 20_000, type: 'bead' as const, beadId: 'b', status: 'closed' as const };
+  for (const order of [
+    [close5, open, close20],
+    [close20, open, close5],
+    [open, close20, close5],
+  ]) {
+    it(`arrival ${order.map((e) => e.id).join(', ')}: one creation and one close, both at the earliest report`, () => {
+      const now = { t: T0 + 60_000 };
+      const town = newTown(now);
+      for (const e of order) town.ingestEvents([e]);
+      const ts = town.timeseries({ from: T0, to: T0 + 30_000, maxPoints: 6 });
+      expect(ts.series.beads_created).toEqual([null, 1, 0, null, 0, null]);
+      expect(ts.series.beads_closed).toEqual([null, 1, 0, null, 0, null]);
+    });
+  }
+});
+
+describe('retention edges', () => {
+  it('a record in the oldest slot a tier still keeps is stored and read back, one older is tooOld', () => {
+    const now = { t: T0 + 2_501 };
+    const town = newTown(now);
+    const edge = now.t - 400 * 86_400_000;
+    const hourAfterEdge = Math.ceil(edge / 3_600_000) * 3_600_000;
+    expect(town.ingestUsage([usageAt('in', hourAfterEdge, 42)])).toMatchObject({ accepted: 1, tooOld: 0 });
+    expect(town.ingestUsage([usageAt('out', hourAfterEdge - 1, 7)])).toMatchObject({ accepted: 0, tooOld: 1 });
+    const ts = town.timeseries({ from: hourAfterEdge, to: hourAfterEdge + 3_600_000, maxPoints: 1 });
+    expect(ts.series.input_tokens).toEqual([42]);
+  });
+});
+
+function usageAt(id: string, at: number, inputTokens: number) {
+  const zero = { outputTokens: 0, reasoningTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicrodollars: 0 };
+  return { id, agentId: 'a', model: 'm', inputTokens, at, mode: 'delta' as const, ...zero };
+}
+
 describe('lines of code', () => {
   it('0/0 clears an agent and an expired report stops counting', () => {
     const now = { t: T0 };

@@ -64,8 +64,7 @@ export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number
       slots.add(at, { events: 1 });
       if (event.type === 'agent') applyAgent(sql, event, at);
       if (event.type === 'bead') {
-        const { created, closed } = applyBead(sql, event, at);
-        slots.add(at, { beads_created: created ? 1 : 0, beads_closed: closed ? 1 : 0 });
+        applyBead(sql, event, at, slots);
       }
     });
     slots.flush(sql, now);
@@ -96,8 +95,16 @@ function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: numb
   );
 }
 
-function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number): { created: boolean; closed: boolean } {
-  const row = sql.rows('SELECT status, status_at FROM beads WHERE id = ?', e.beadId)[0];
+/**
+ * A bead is created at its earliest reported time and counts one close, at its earliest `closed`
+ * report, whatever order the reports arrive in: a report older than the one that counted moves the
+ * count to its own slot. (A bead reopened and closed again counts once.)
+ */
+function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number, slots: SlotCounters): void {
+  const closes = e.status === 'closed';
+  const row = sql.rows('SELECT created_at, closed_at FROM beads WHERE id = ?', e.beadId)[0] as
+    | [number, number | null]
+    | undefined;
   if (!row) {
     sql.run(
       'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -108,29 +115,37 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
       e.assigneeAgentId ?? null,
       at,
       at,
-      e.status === 'closed' ? at : null,
+      closes ? at : null,
     );
-    return { created: true, closed: e.status === 'closed' };
+    slots.add(at, { beads_created: 1, beads_closed: closes ? 1 : 0 });
+    return;
   }
-  const [status, statusAt] = row as [string, number];
-  const closed = e.status === 'closed' && status !== 'closed';
-  const newer = at >= statusAt;
+  const [createdAt, closedAt] = row;
+  if (at < createdAt) {
+    slots.add(createdAt, { beads_created: -1 });
+    slots.add(at, { beads_created: 1 });
+  }
+  const movesClose = closes && closedAt !== null && at < closedAt;
+  if (movesClose) slots.add(closedAt, { beads_closed: -1 });
+  if (closes && (closedAt === null || movesClose)) slots.add(at, { beads_closed: 1 });
   sql.run(
     `UPDATE beads SET
-       status = CASE WHEN ? THEN ? ELSE status END,
+       status = CASE WHEN ? >= status_at THEN ? ELSE status END,
        status_at = max(status_at, ?),
        kind = COALESCE(?, kind), title = COALESCE(?, title), assignee_agent_id = COALESCE(?, assignee_agent_id),
-       closed_at = CASE WHEN ? THEN ? ELSE closed_at END
+       created_at = min(created_at, ?),
+       closed_at = CASE WHEN ? THEN min(COALESCE(closed_at, ?), ?) ELSE closed_at END
      WHERE id = ?`,
-    newer ? 1 : 0,
+    at,
     e.status,
     at,
     e.kind ?? null,
     e.title ?? null,
     e.assigneeAgentId ?? null,
-    closed ? 1 : 0,
+    at,
+    closes ? 1 : 0,
+    at,
     at,
     e.beadId,
   );
-  return { created: false, closed };
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { TIERS, type Tier } from './tiers.js';
+import { keeps, TIERS, type Tier } from './tiers.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -47,14 +47,14 @@ export interface Resolution {
  * `from`, read from the coarsest tier whose resolution divides it.
  */
 export function chooseResolution(from: number, to: number, now: number, maxPoints = DEFAULT_MAX_POINTS): Resolution {
-  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to))
-    throw new AppError('bad_request', 'from and to must be integer epoch milliseconds', { path: 'from' });
+  if (!Number.isSafeInteger(from)) throw new AppError('bad_request', 'from must be integer epoch milliseconds', { path: 'from' });
+  if (!Number.isSafeInteger(to)) throw new AppError('bad_request', 'to must be integer epoch milliseconds', { path: 'to' });
   if (to <= from) throw new AppError('bad_request', 'to must be after from', { path: 'to' });
   if (!Number.isInteger(maxPoints) || maxPoints < 1 || maxPoints > MAX_MAX_POINTS) {
     throw new AppError('bad_request', `maxPoints must be an integer from 1 to ${MAX_MAX_POINTS}`, { path: 'maxPoints' });
   }
-  const finest = TIERS.find((t) => from >= now - t.retentionMs) ?? (TIERS.at(-1) as Tier);
-  for (const step of candidateSteps(to - from)) {
+  const finest = TIERS.find((t) => keeps(t, from, now)) ?? (TIERS.at(-1) as Tier);
+  for (const step of candidateSteps(Math.max(Math.abs(from), Math.abs(to)))) {
     if (step < finest.resolutionMs) continue;
     const start = Math.floor(from / step) * step;
     const count = Math.ceil((to - start) / step);
@@ -62,13 +62,11 @@ export function chooseResolution(from: number, to: number, now: number, maxPoint
     const tier = [...TIERS].reverse().find((t) => step % t.resolutionMs === 0) as Tier;
     return { step, start, count, tier };
   }
-  throw new AppError('bad_request', 'range too long for maxPoints', { path: 'maxPoints' }); // unreachable: day multiples grow without bound
+  throw new AppError('internal', 'no step fits the range'); // unreachable: candidateSteps grows until one bucket covers it
 }
 
-function* candidateSteps(span: number): Generator<number> {
+/** The listed steps, then ever larger multiples of a day, until a single aligned bucket covers the range. */
+function* candidateSteps(magnitude: number): Generator<number> {
   yield* STEPS;
-  for (let days = 14; ; days *= 2) {
-    yield days * D;
-    if (days * D > span) return;
-  }
+  for (let step = 14 * D; step <= 4 * Math.max(magnitude, D); step *= 2) yield step;
 }

@@ -29,7 +29,12 @@ export function slotStart(at: number, resolutionMs: number): number {
   return Math.floor(at / resolutionMs) * resolutionMs;
 }
 
+/** Whether `tier` still keeps the slot holding time `at`, as seen at `now`. The one retention rule: pruning, ingest and queries all use it. */
+export function keeps(tier: Tier, at: number, now: number): boolean {
+  return slotStart(at, tier.resolutionMs) >= now - tier.retentionMs;
+}
+
 /** The tiers that still keep data for time `at` as seen at `now`. */
 export function tiersCovering(at: number, now: number): Tier[] {
-  return TIERS.filter((tier) => slotStart(at, tier.resolutionMs) >= now - tier.retentionMs);
+  return TIERS.filter((tier) => keeps(tier, at, now));
 }

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './testing/temp.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BIN = 'packages/server/bin/gasgauge.mjs';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real CLI in a child process, from the repository root. */
+async function gasgauge(...args: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number | string; stdout: string; stderr: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const USAGES = {
+  serve: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N]',
+  'user add': 'gasgauge user add NAME [--admin]',
+  'user token': 'gasgauge user token NAME',
+  'town create': 'gasgauge town create NAME --owner USER',
+  'token mint': 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
+};
+
+describe('gasgauge --help', () => {
+  it.each(Object.entries(USAGES))('%s --help exits 0 and prints its usage', async (command, usage) => {
+    const r = await gasgauge(...command.split(' '), '--help');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.startsWith(usage)).toBe(true);
+    expect(r.stdout).toContain('--data DIR');
+  });
+
+  it('the main help (--help, help, no arguments) lists every command', async () => {
+    const runs = await Promise.all([['--help'], ['help'], []].map((args) => gasgauge(...args)));
+    for (const r of runs) {
+      expect(r.code).toBe(0);
+      for (const usage of Object.values(USAGES)) expect(r.stdout).toContain(usage);
+    }
+  });
+});
+
+describe('gasgauge errors', () => {
+  let data: string;
+  beforeAll(() => {
+    data = tempDir('gg-cli-');
+  });
+
+  it('an unknown command exits 2 and names it', async () => {
+    const cases = [['frobnicate'], ['user', 'frob'], ['town']];
+    const runs = await Promise.all(cases.map((args) => gasgauge(...args)));
+    for (const [i, args] of cases.entries()) {
+      const r = runs[i] as Run;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`unknown command "${args.join(' ')}"`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('an unknown option or a missing argument exits 2 with the usage', async () => {
+    const r = await gasgauge('user', 'add', 'x', '--bogus', '--data', data);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: gasgauge user add NAME');
+    const missing = await gasgauge('user', 'add', '--data', data);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/expected 1 argument/);
+  });
+
+  it('user add twice with the same name exits 1 with a clear message, and --json prints {"error":{...}}', async () => {
+    const first = await gasgauge('user', 'add', 'carol', '--data', data, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      user: { name: 'carol', isAdmin: false },
+      token: expect.stringMatching(/^ggu_/),
+    });
+
+    const again = await gasgauge('user', 'add', 'carol', '--data', data);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr.trim()).toBe('gasgauge user add: user "carol" already exists');
+
+    const json = await gasgauge('user', 'add', 'carol', '--data', data, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { code: 'conflict', message: 'user "carol" already exists', path: 'name' },
+    });
+  });
+
+  it('token mint --ttl 9h exits 2 naming the bound', async () => {
+    const user = await gasgauge('user', 'add', 'dave', '--data', data);
+    expect(user.code, user.stderr).toBe(0);
+    const town = await gasgauge('town', 'create', 'Dave Town', '--owner', 'dave', '--data', data, '--json');
+    expect(town.code, town.stderr).toBe(0);
+    const townId = JSON.parse(town.stdout).town.id as string;
+
+    const r = await gasgauge('token', 'mint', '--town', townId, '--ttl', '9h', '--data', data);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--ttl must be between 1s and 8h');
+    const json = await gasgauge('token', 'mint', '--town', townId, '--ttl', '9h', '--data', data, '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'usage', message: '--ttl must be between 1s and 8h' } });
+    // The bound itself is fine.
+    const ok = await gasgauge('token', 'mint', '--town', townId, '--ttl', '8h', '--data', data, '--json');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ token: expect.any(String), expiresAt: expect.any(Number) });
+  });
+
+  it('town create X --owner nobody exits 1', async () => {
+    const r = await gasgauge('town', 'create', 'X', '--owner', 'nobody', '--data', data);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('gasgauge town create: no user named "nobody"');
+    const json = await gasgauge('town', 'create', 'X', '--owner', 'nobody', '--data', data, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'owner' } });
+  });
+});

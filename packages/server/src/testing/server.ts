@@ -1,0 +1,106 @@
+import { startServer } from '../serve.js';
+import { tempDir } from './temp.js';
+
+/** Status and parsed JSON body (the raw text when it is not JSON) of one loopback request. */
+export interface HttpResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
+  body: any;
+}
+
+/** One request on real HTTP. A string body is sent as-is; anything else as JSON. `token` null sends no Authorization. */
+export async function request(
+  url: string,
+  method: 'GET' | 'POST',
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<HttpResult> {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url + path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: text };
+  }
+}
+
+/** A tRPC query URL path: `/trpc/<proc>?input=<urlencoded JSON>`. */
+export function trpcPath(proc: string, input?: unknown): string {
+  return `/trpc/${proc}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  adminToken: string;
+  /** A town of the admin, and an ingest token (8 h, any agent) for it. */
+  townId: string;
+  ingestToken: string;
+  /** Log lines of the server (tick failures and such). */
+  logs: string[];
+  close(): Promise<void>;
+  /** POST; the token defaults to the ingest token. */
+  post(path: string, body: unknown, token?: string | null): Promise<HttpResult>;
+  /** GET; the token defaults to the admin token. */
+  get(path: string, token?: string | null): Promise<HttpResult>;
+  /** Another town of the admin, through tRPC. */
+  createTown(name: string): Promise<string>;
+  /** An ingest token through tRPC, with the admin token. */
+  mint(townId: string, opts?: { agentId?: string; ttlSeconds?: number }): Promise<string>;
+}
+
+/** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
+export async function startTestServer(opts: { tickMs?: number; dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? tempDir('gg-server-');
+  const logs: string[] = [];
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    ...(opts.tickMs === undefined ? {} : { tickMs: opts.tickMs }),
+    log: (line) => logs.push(line),
+  });
+  const adminToken = server.adminToken;
+  if (!adminToken) {
+    await server.close();
+    throw new Error(`data dir ${dataDir} already has users; startTestServer needs an empty one`);
+  }
+  const { url } = server;
+  const ok = (r: HttpResult, what: string) => {
+    if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.result.data;
+  };
+  const createTown = async (name: string): Promise<string> =>
+    ok(await request(url, 'POST', '/trpc/towns.create', adminToken, { name }), 'towns.create').id;
+  const mint = async (townId: string, o: { agentId?: string; ttlSeconds?: number } = {}): Promise<string> =>
+    ok(await request(url, 'POST', '/trpc/towns.mintIngestToken', adminToken, { townId, ...o }), 'mintIngestToken').token;
+
+  try {
+    const townId = await createTown('test town');
+    const ingestToken = await mint(townId);
+    return {
+      url,
+      dataDir,
+      adminToken,
+      townId,
+      ingestToken,
+      logs,
+      close: () => server.close(),
+      post: (path, body, token = ingestToken) => request(url, 'POST', path, token, body),
+      get: (path, token = adminToken) => request(url, 'GET', path, token),
+      createTown,
+      mint,
+    };
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+}
