@@ -15,6 +15,11 @@ export interface ApiDeps {
   secret: Uint8Array;
   clock: Clock;
   live: LiveHub;
+  /**
+   * Schedules the write of the ingest requests gathered so far (group commit). Default
+   * `queueMicrotask`; the Node host passes `setImmediate`, which gathers every request of an I/O turn.
+   */
+  defer?: (fn: () => void) => void;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
 }

@@ -6,6 +6,7 @@ export * from './town/agents.js';
 export * from './town/breakdown.js';
 export * from './town/event-time.js';
 export * from './town/events.js';
+export * from './town/ingest.js';
 export * from './town/loc.js';
 export * from './town/resolution.js';
 export * from './town/schedule.js';

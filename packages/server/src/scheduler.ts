@@ -1,5 +1,5 @@
 import type { LiveHub } from '@gasgauge/api';
-import type { Clock, Control, TickIntervals } from '@gasgauge/core';
+import { type Clock, type Control, nextTickAt, type TickIntervals } from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
 
 /** How often the scheduler looks for towns created by the CLI beside the running server. */
@@ -42,12 +42,13 @@ export class TickScheduler {
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
   markActive(townId: string): void {
     if (!this.running) return;
-    const next = this.deps.towns.get(townId).nextTickAt(this.deps.intervals);
+    // The town just took ingest, so it is active now: no need to read its state.
+    const now = this.deps.clock();
+    const next = nextTickAt({ lastIngestAt: now, lastTickAt: null }, now, this.deps.intervals);
     const current = this.due.get(townId);
-    if (current === undefined || next < current) {
-      this.due.set(townId, next);
-      this.arm();
-    }
+    if (current !== undefined && current <= next) return;
+    this.due.set(townId, next);
+    this.arm();
   }
 
   private refresh(): void {

@@ -17,6 +17,8 @@ export function openSqlite(file: string): NodeSql {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   const statements = new Map<string, Database.Statement>();
+  // One wrapper for every transaction: better-sqlite3 builds several functions per transaction() call.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   const prepare = (sql: string): Database.Statement => {
     let s = statements.get(sql);
     if (!s) {
@@ -37,7 +39,7 @@ export function openSqlite(file: string): NodeSql {
         .all(...params) as SqlValue[][];
     },
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
     close: () => db.close(),
   };
 }

@@ -6,6 +6,7 @@ import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
 import type { ApiDeps } from '../deps.js';
 import { limitBody, readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
+import { GroupCommit } from './group-commit.js';
 import { eventsBody, locBody, usageBody } from './schemas.js';
 
 type Env = { Variables: { claims: IngestClaims } };
@@ -16,6 +17,7 @@ type Env = { Variables: { claims: IngestClaims } };
  */
 export function ingestRoutes(deps: ApiDeps): Hono<Env> {
   const verifier = new IngestVerifier(deps.secret);
+  const writer = new GroupCommit(deps.towns, deps.defer ?? queueMicrotask);
   const app = new Hono<Env>();
 
   const ingestAuth: MiddlewareHandler<Env> = async (c, next) => {
@@ -38,7 +40,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const { records } = parseOrThrow(usageBody, await readJson(c));
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
-    const result = deps.towns.get(townId).ingestUsage(records);
+    const result = await writer.submit(townId, { kind: 'usage', records });
     ingested(townId);
     return c.json(result);
   });
@@ -47,7 +49,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const { agents } = parseOrThrow(locBody, await readJson(c));
     checkAgent(c.get('claims'), agents, 'agents');
     const townId = c.req.param('townId');
-    const result = deps.towns.get(townId).ingestLoc(agents);
+    const result = await writer.submit(townId, { kind: 'loc', reports: agents });
     ingested(townId);
     return c.json(result);
   });
@@ -60,7 +62,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
       'events',
     );
     const townId = c.req.param('townId');
-    const result = deps.towns.get(townId).ingestEvents(events);
+    const result = await writer.submit(townId, { kind: 'events', events });
     ingested(townId);
     return c.json(result);
   });

@@ -1,7 +1,7 @@
 import type { Sql } from '../sql.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
-import { SlotCounters } from './slots.js';
-import { touchIngest } from './state.js';
+import type { SlotCounters } from './slots.js';
+import type { WriteBatch } from './write-batch.js';
 
 export const AGENT_STATUSES = ['idle', 'working', 'waiting', 'stalled', 'dead'] as const;
 export const BEAD_STATUSES = ['open', 'in_progress', 'in_review', 'blocked', 'closed', 'failed'] as const;
@@ -36,39 +36,35 @@ export interface EventsResult extends TimeTally {
 }
 
 /**
- * Ingests one validated batch of town events in one transaction, idempotent by event id.
+ * Counts one validated batch of town events into `batch` (the caller owns the transaction), idempotent by event id.
  * Status follows event time: an event older than the current status does not overwrite it.
  * The first report of a bead creates it (beads_created); a report that moves it to closed counts
  * one close (beads_closed).
  */
-export function ingestEvents(sql: Sql, events: readonly TownEvent[], now: number): EventsResult {
+export function countEvents(batch: WriteBatch, events: readonly TownEvent[]): EventsResult {
+  const { sql, slots } = batch;
   const result: EventsResult = { accepted: 0, duplicates: 0, tooOld: 0, skewed: 0 };
-  const slots = new SlotCounters();
-  sql.transaction(() => {
-    forEachAtEventTime(events, now, result, (event, at) => {
-      const inserted = sql.run(
-        'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-        event.id,
-        at,
-        event.type,
-        event.type === 'agent' ? event.agentId : event.type === 'bead' ? (event.assigneeAgentId ?? null) : null,
-        event.type === 'bead' ? event.beadId : event.type === 'agent' ? (event.beadId ?? null) : null,
-        event.type === 'note' ? null : event.status,
-        JSON.stringify(event),
-      );
-      if (inserted === 0) {
-        result.duplicates++;
-        return;
-      }
-      result.accepted++;
-      slots.add(at, { events: 1 });
-      if (event.type === 'agent') applyAgent(sql, event, at);
-      if (event.type === 'bead') {
-        applyBead(sql, event, at, slots);
-      }
-    });
-    slots.flush(sql, now);
-    touchIngest(sql, now);
+  forEachAtEventTime(events, batch.now, result, (event, at) => {
+    const inserted = sql.run(
+      'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      event.id,
+      at,
+      event.type,
+      event.type === 'agent' ? event.agentId : event.type === 'bead' ? (event.assigneeAgentId ?? null) : null,
+      event.type === 'bead' ? event.beadId : event.type === 'agent' ? (event.beadId ?? null) : null,
+      event.type === 'note' ? null : event.status,
+      JSON.stringify(event),
+    );
+    if (inserted === 0) {
+      result.duplicates++;
+      return;
+    }
+    result.accepted++;
+    slots.add(at, { events: 1 });
+    if (event.type === 'agent') applyAgent(sql, event, at);
+    if (event.type === 'bead') {
+      applyBead(sql, event, at, slots);
+    }
   });
   return result;
 }

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js';
-import { touchIngest } from './state.js';
+import type { WriteBatch } from './write-batch.js';
 
 export interface LocReport {
   agentId: string;
@@ -12,28 +12,20 @@ export interface LocReport {
 export const DEFAULT_LOC_TTL_MS = 90_000;
 
 /** Replaces each agent's outstanding lines; 0/0 is a real report and clears the agent's lines. */
-export function ingestLoc(
-  sql: Sql,
-  reports: readonly LocReport[],
-  now: number,
-  ttlMs = DEFAULT_LOC_TTL_MS,
-): { accepted: number } {
-  sql.transaction(() => {
-    for (const r of reports) {
-      sql.run(
-        `INSERT INTO loc (agent_id, additions, deletions, files, reported_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (agent_id) DO UPDATE SET additions = excluded.additions, deletions = excluded.deletions,
-           files = excluded.files, reported_at = excluded.reported_at, ttl_ms = excluded.ttl_ms`,
-        r.agentId,
-        r.additions,
-        r.deletions,
-        r.files ?? null,
-        now,
-        ttlMs,
-      );
-    }
-    touchIngest(sql, now);
-  });
+export function storeLoc(batch: WriteBatch, reports: readonly LocReport[], ttlMs = DEFAULT_LOC_TTL_MS): { accepted: number } {
+  for (const r of reports) {
+    batch.sql.run(
+      `INSERT INTO loc (agent_id, additions, deletions, files, reported_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent_id) DO UPDATE SET additions = excluded.additions, deletions = excluded.deletions,
+         files = excluded.files, reported_at = excluded.reported_at, ttl_ms = excluded.ttl_ms`,
+      r.agentId,
+      r.additions,
+      r.deletions,
+      r.files ?? null,
+      batch.now,
+      ttlMs,
+    );
+  }
   return { accepted: reports.length };
 }
 

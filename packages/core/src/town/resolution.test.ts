@@ -80,7 +80,8 @@ describe('chooseResolution', () => {
   });
 
   it('reads the coarsest tier whose resolution divides the step', () => {
-    const expectedTable = (step: number) => (step % HOUR === 0 ? 'rollup_1h' : step % MIN === 0 ? 'rollup_1m' : 'snapshots');
+    const expectedTable = (step: number) =>
+      step % HOUR === 0 ? 'rollup_1h' : step % (10 * MIN) === 0 ? 'rollup_10m' : step % MIN === 0 ? 'rollup_1m' : 'snapshots';
     for (const step of STEPS) {
       // Exactly 10 aligned buckets of `step`: every smaller step needs more than 10.
       const from = Math.floor(NOW / step) * step - 10 * step;

@@ -1,6 +1,12 @@
 import type { Migration } from '../migrate.js';
 import { COUNTERS, GAUGES } from './series.js';
-import { TIERS } from './tiers.js';
+
+/*
+ * Migrations are frozen: each names its tables as of its version. The series lists of series.ts may
+ * only grow, through a new migration that adds the column to every tier table.
+ */
+const V1_TIER_TABLES = ['snapshots', 'rollup_1m', 'rollup_1h'];
+const V2_BREAKDOWN_TABLES = ['breakdown_5s', 'breakdown_1m', 'breakdown_1h'];
 
 /** Columns shared by every tier: `samples` gauge samples, each gauge's sum and max, and counters. */
 function tierTable(table: string): string {
@@ -82,20 +88,38 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         ttl_ms INTEGER NOT NULL
       ) WITHOUT ROWID;
 
-      ${TIERS.map((tier) => tierTable(tier.table)).join(';\n')}
+      ${V1_TIER_TABLES.map(tierTable).join(';\n')}
     `,
   },
   {
     version: 2,
-    sql: TIERS.map(
-      (tier) => `CREATE TABLE ${tier.breakdownTable} (
-        t INTEGER NOT NULL,
-        agent_id TEXT NOT NULL,
-        model TEXT NOT NULL,
-        tokens INTEGER NOT NULL DEFAULT 0,
-        cost_microdollars INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (t, agent_id, model)
-      ) WITHOUT ROWID`,
-    ).join(';\n'),
+    sql: V2_BREAKDOWN_TABLES.map(breakdownTable).join(';\n'),
+  },
+  {
+    // A 10-minute tier, so a week at 500 points (30 min buckets) reads 1,008 rows instead of 10,080.
+    // Filled from the 1-minute tier, which holds the same sums exactly.
+    version: 3,
+    sql: `
+      ${tierTable('rollup_10m')};
+      ${breakdownTable('breakdown_10m')};
+      INSERT INTO rollup_10m (t, samples, ${GAUGES.flatMap((g) => [g, `${g}_max`]).join(', ')}, ${COUNTERS.join(', ')})
+        SELECT (t / 600000) * 600000, SUM(samples), ${GAUGES.flatMap((g) => [`SUM(${g})`, `MAX(${g}_max)`]).join(', ')},
+          ${COUNTERS.map((c) => `SUM(${c})`).join(', ')}
+        FROM rollup_1m GROUP BY 1;
+      INSERT INTO breakdown_10m (t, agent_id, model, tokens, cost_microdollars)
+        SELECT (t / 600000) * 600000, agent_id, model, SUM(tokens), SUM(cost_microdollars)
+        FROM breakdown_1m GROUP BY 1, 2, 3
+    `,
   },
 ];
+
+function breakdownTable(table: string): string {
+  return `CREATE TABLE ${table} (
+    t INTEGER NOT NULL,
+    agent_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    cost_microdollars INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (t, agent_id, model)
+  ) WITHOUT ROWID`;
+}

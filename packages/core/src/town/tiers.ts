@@ -1,12 +1,12 @@
 /**
  * Storage tiers. Every tier has the same columns; a row covers [t, t + resolution).
  * Counters land in the row of their event time, so every tier agrees with the others exactly
- * (5 s divides 1 min divides 1 h) and a late record is added where it belongs.
+ * (5 s divides 1 min divides 10 min divides 1 h) and a late record is added where it belongs.
  */
 export interface Tier {
-  table: 'snapshots' | 'rollup_1m' | 'rollup_1h';
+  table: 'snapshots' | 'rollup_1m' | 'rollup_10m' | 'rollup_1h';
   /** Usage per agent and model at the same resolution, for breakdowns. */
-  breakdownTable: 'breakdown_5s' | 'breakdown_1m' | 'breakdown_1h';
+  breakdownTable: 'breakdown_5s' | 'breakdown_1m' | 'breakdown_10m' | 'breakdown_1h';
   resolutionMs: number;
   retentionMs: number;
 }
@@ -18,6 +18,7 @@ const DAY = 24 * HOUR;
 export const TIERS: readonly Tier[] = [
   { table: 'snapshots', breakdownTable: 'breakdown_5s', resolutionMs: 5_000, retentionMs: 7 * DAY },
   { table: 'rollup_1m', breakdownTable: 'breakdown_1m', resolutionMs: MINUTE, retentionMs: 30 * DAY },
+  { table: 'rollup_10m', breakdownTable: 'breakdown_10m', resolutionMs: 10 * MINUTE, retentionMs: 30 * DAY },
   { table: 'rollup_1h', breakdownTable: 'breakdown_1h', resolutionMs: HOUR, retentionMs: 400 * DAY },
 ];
 

@@ -10,7 +10,7 @@ import type { UsageRecord } from './usage.js';
  * Property: Town.timeseries equals a brute-force recomputation, in plain JS, from the raw inputs the
  * test generated. The storage rules are restated here from the docs, not imported, so a change to
  * either side shows up as a disagreement:
- * - tiers: 5 s slots kept 7 d, 1 min slots kept 30 d, 1 h slots kept 400 d;
+ * - tiers: 5 s slots kept 7 d, 1 min and 10 min slots kept 30 d, 1 h slots kept 400 d;
  * - a counter (usage amounts, one `events` per event) lands, at ingest time c, in the slot of its event
  *   time in every tier whose slot start is >= c - retention; an all-zero usage record writes no row;
  * - a tick at c writes one gauge sample into the slot of c in every tier, then deletes the rows of
@@ -32,6 +32,7 @@ const RUNS = Number(process.env.TIMESERIES_RUNS ?? 50);
 const MODEL_TIERS = [
   { res: 5 * SEC, ret: 7 * DAY },
   { res: MIN, ret: 30 * DAY },
+  { res: 10 * MIN, ret: 30 * DAY },
   { res: HOUR, ret: 400 * DAY },
 ] as const;
 type ModelTier = (typeof MODEL_TIERS)[number];

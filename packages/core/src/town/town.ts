@@ -2,15 +2,16 @@ import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentRow, type FeedEvent, listAgents, recentEvents } from './agents.js';
 import { type BreakdownQuery, breakdown } from './breakdown.js';
-import { type EventsResult, ingestEvents, type TownEvent } from './events.js';
-import { DEFAULT_LOC_TTL_MS, ingestLoc, type LocReport } from './loc.js';
+import type { EventsResult, TownEvent } from './events.js';
+import { type IngestJob, type IngestResult, type IngestResults, ingestAll } from './ingest.js';
+import { DEFAULT_LOC_TTL_MS, type LocReport } from './loc.js';
 import { nextTickAt, type TickIntervals } from './schedule.js';
 import { TOWN_MIGRATIONS } from './schema.js';
 import { readState, type TownState } from './state.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
 import { type Timeseries, timeseries } from './timeseries.js';
-import { ingestUsage, type UsageRecord, type UsageResult } from './usage.js';
+import type { UsageRecord, UsageResult } from './usage.js';
 
 export interface TownOptions {
   locTtlMs?: number;
@@ -32,16 +33,21 @@ export class Town {
     migrate(sql, TOWN_MIGRATIONS, clock());
   }
 
+  /** Several requests' ingest in one transaction (group commit); one result per job. */
+  ingest(jobs: readonly IngestJob[]): IngestResult[] {
+    return ingestAll(this.sql, jobs, this.clock(), this.locTtlMs);
+  }
+
   ingestUsage(records: readonly UsageRecord[]): UsageResult {
-    return ingestUsage(this.sql, records, this.clock());
+    return this.ingest([{ kind: 'usage', records }])[0] as IngestResults['usage'];
   }
 
   ingestLoc(reports: readonly LocReport[]): { accepted: number } {
-    return ingestLoc(this.sql, reports, this.clock(), this.locTtlMs);
+    return this.ingest([{ kind: 'loc', reports }])[0] as IngestResults['loc'];
   }
 
   ingestEvents(events: readonly TownEvent[]): EventsResult {
-    return ingestEvents(this.sql, events, this.clock());
+    return this.ingest([{ kind: 'events', events }])[0] as IngestResults['events'];
   }
 
   tick(): ReturnType<typeof tick> {

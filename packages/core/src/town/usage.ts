@@ -1,9 +1,7 @@
-import type { Sql } from '../sql.js';
-import { BreakdownCounters } from './breakdown.js';
+import type { Sql, SqlValue } from '../sql.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
-import { SlotCounters } from './slots.js';
-import { touchIngest } from './state.js';
+import type { WriteBatch } from './write-batch.js';
 
 export type UsageMode = 'cumulative' | 'delta';
 
@@ -44,32 +42,25 @@ const TOKEN_COUNTERS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'ca
 
 const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE id = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?)`;
+  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) ON CONFLICT (id) DO NOTHING`;
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE id = ?`;
 
 /**
- * Ingests one validated batch in one transaction. Exactly once:
+ * Counts one validated batch into `batch` (the caller owns the transaction). Exactly once:
  * - cumulative records hold the totals so far of one message; only the increase over what was
  *   counted is added, per amount (an amount that shrank is held at its maximum);
  * - delta records are keyed by id; a repeat adds nothing.
  */
-export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: number): UsageResult {
+export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): UsageResult {
   const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
-  const slots = new SlotCounters();
-  const byAgentModel = new BreakdownCounters();
-  sql.transaction(() => {
-    forEachAtEventTime(records, now, result, (record, at) => {
-      const outcome = countOne(sql, record, at);
-      result[outcome.kind]++;
-      if (outcome.kind !== 'accepted') return;
-      const d = outcome.delta;
-      slots.add(at, d);
-      const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
-      byAgentModel.add(at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
-    });
-    slots.flush(sql, now);
-    byAgentModel.flush(sql, now);
-    touchIngest(sql, now);
+  forEachAtEventTime(records, batch.now, result, (record, at) => {
+    const outcome = countOne(batch.sql, record, at);
+    result[outcome.kind]++;
+    if (outcome.kind !== 'accepted') return;
+    const d = outcome.delta;
+    batch.slots.add(at, d);
+    const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
+    batch.byAgentModel.add(at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
   });
   return result;
 }
@@ -77,20 +68,20 @@ export function ingestUsage(sql: Sql, records: readonly UsageRecord[], now: numb
 type Outcome = { kind: 'accepted'; delta: Partial<CounterValues> } | { kind: 'duplicates' | 'ignored' };
 
 function countOne(sql: Sql, r: UsageRecord, at: number): Outcome {
-  const row = sql.rows(SELECT, r.id)[0];
-  if (!row) {
-    const amounts = AMOUNTS.map(([field]) => r[field] as number);
-    sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at);
+  // Most records are new: try the insert first and read the stored totals only when the id exists.
+  const amounts = AMOUNTS.map(([field]) => r[field] as number);
+  if (sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at) === 1) {
     return { kind: 'accepted', delta: deltaOf(amounts) };
   }
+  const row = sql.rows(SELECT, r.id)[0] as SqlValue[];
   if (row[0] !== r.mode) return { kind: 'ignored' };
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
   let grew = false;
   let shrank = false;
   const counted = row.slice(1) as number[];
-  const increase = AMOUNTS.map(([field], i) => {
-    const d = (r[field] as number) - (counted[i] as number);
+  const increase = amounts.map((amount, i) => {
+    const d = amount - (counted[i] as number);
     if (d > 0) grew = true;
     if (d < 0) shrank = true;
     return Math.max(0, d);

@@ -1,0 +1,64 @@
+import type { UsageRecord } from '@gasgauge/core';
+import { fileTown } from '@gasgauge/server/testing';
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12);
+const rec = (id: string, inputTokens: number): UsageRecord => ({
+  id,
+  agentId: 'a',
+  model: 'm',
+  inputTokens,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costMicrodollars: 1,
+  at: T0,
+  mode: 'delta',
+});
+
+describe('group commit', () => {
+  it('writes the requests gathered in one turn in one transaction, each counted once, in order', async () => {
+    const now = { t: T0 + 1000 };
+    const town = fileTown(now);
+    const deferred: (() => void)[] = [];
+    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const a = writer.submit('t', { kind: 'usage', records: [rec('x', 5), rec('y', 7)] });
+    const b = writer.submit('t', { kind: 'usage', records: [rec('x', 5)] });
+    const c = writer.submit('t', { kind: 'events', events: [{ id: 'e', at: T0, type: 'note', name: 'n' }] });
+    expect(deferred).toHaveLength(1);
+    let commits = 0;
+    const transaction = town.sql.transaction.bind(town.sql);
+    town.sql.transaction = (fn) => {
+      commits++;
+      return transaction(fn);
+    };
+    deferred[0]?.();
+    expect(await a).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await b).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await c).toMatchObject({ accepted: 1 });
+    expect(commits).toBe(1);
+    expect(town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.input_tokens).toEqual([12]);
+  });
+
+  it('fails every request of a group whose transaction fails, and stores none of them', async () => {
+    const now = { t: T0 + 1000 };
+    const town = fileTown(now);
+    const deferred: (() => void)[] = [];
+    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const good = writer.submit('t', { kind: 'usage', records: [rec('g', 3)] });
+    // An event whose body cannot be serialised makes the transaction throw half-way.
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    const bad = writer.submit('t', { kind: 'events', events: [{ id: 'b', at: T0, type: 'note', name: 'n', data: cyclic }] });
+    deferred[0]?.();
+    await expect(good).rejects.toThrow();
+    await expect(bad).rejects.toThrow();
+    expect(town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.input_tokens).toEqual([null]);
+    // A later group is unaffected.
+    const again = writer.submit('t', { kind: 'usage', records: [rec('g', 3)] });
+    deferred[1]?.();
+    expect(await again).toMatchObject({ accepted: 1 });
+  });
+});

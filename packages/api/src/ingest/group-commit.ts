@@ -1,0 +1,49 @@
+import type { IngestJob, IngestResult, IngestResults } from '@gasgauge/core';
+import type { TownDirectory } from '../deps.js';
+
+interface Waiting {
+  job: IngestJob;
+  resolve: (result: IngestResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: ingest requests for one town that arrive while the event loop is busy are written in
+ * one transaction, so concurrent reporters share a commit instead of paying one each. A request is
+ * answered only after the transaction holding its job commits; if it fails, every request in it gets
+ * the error and nothing of any of them is stored.
+ */
+export class GroupCommit {
+  private readonly pending = new Map<string, Waiting[]>();
+
+  constructor(
+    private readonly towns: TownDirectory,
+    /** When to write what has gathered: `setImmediate` on Node (after the I/O callbacks of this turn). */
+    private readonly defer: (fn: () => void) => void,
+  ) {}
+
+  submit<K extends IngestJob['kind']>(townId: string, job: Extract<IngestJob, { kind: K }>): Promise<IngestResults[K]> {
+    return new Promise<IngestResult>((resolve, reject) => {
+      let queue = this.pending.get(townId);
+      if (!queue) {
+        queue = [];
+        this.pending.set(townId, queue);
+        this.defer(() => this.flush(townId));
+      }
+      queue.push({ job, resolve, reject });
+    }) as Promise<IngestResults[K]>;
+  }
+
+  private flush(townId: string): void {
+    const queue = this.pending.get(townId) ?? [];
+    this.pending.delete(townId);
+    try {
+      const results = this.towns.get(townId).ingest(queue.map((w) => w.job));
+      queue.forEach((w, i) => {
+        w.resolve(results[i] as IngestResult);
+      });
+    } catch (err) {
+      for (const w of queue) w.reject(err);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Sql } from '../sql.js';
+import { countEvents, type EventsResult, type TownEvent } from './events.js';
+import { type LocReport, storeLoc } from './loc.js';
+import { countUsage, type UsageRecord, type UsageResult } from './usage.js';
+import { WriteBatch } from './write-batch.js';
+
+/** One validated request's worth of ingest. */
+export type IngestJob =
+  | { kind: 'usage'; records: readonly UsageRecord[] }
+  | { kind: 'events'; events: readonly TownEvent[] }
+  | { kind: 'loc'; reports: readonly LocReport[] };
+
+export interface IngestResults {
+  usage: UsageResult;
+  events: EventsResult;
+  loc: { accepted: number };
+}
+export type IngestResult = IngestResults[IngestJob['kind']];
+
+/**
+ * Ingests several jobs in one transaction and returns one result per job, in order. A host that
+ * collects concurrent requests into one call pays for one commit and one set of slot upserts
+ * instead of one per request (group commit); every job is still counted exactly once.
+ */
+export function ingestAll(sql: Sql, jobs: readonly IngestJob[], now: number, locTtlMs: number): IngestResult[] {
+  return sql.transaction(() => {
+    const batch = new WriteBatch(sql, now);
+    const results = jobs.map((job): IngestResult => {
+      if (job.kind === 'usage') return countUsage(batch, job.records);
+      if (job.kind === 'events') return countEvents(batch, job.events);
+      return storeLoc(batch, job.reports, locTtlMs);
+    });
+    batch.finish();
+    return results;
+  });
+}

@@ -1,0 +1,24 @@
+import type { Sql } from '../sql.js';
+import { BreakdownCounters } from './breakdown.js';
+import { SlotCounters } from './slots.js';
+import { touchIngest } from './state.js';
+
+/**
+ * The writes of one ingest transaction, which may serve several requests at once (group commit):
+ * counter increases are grouped by slot (and by agent and model) and written once at the end.
+ */
+export class WriteBatch {
+  readonly slots = new SlotCounters();
+  readonly byAgentModel = new BreakdownCounters();
+
+  constructor(
+    readonly sql: Sql,
+    readonly now: number,
+  ) {}
+
+  finish(): void {
+    this.slots.flush(this.sql, this.now);
+    this.byAgentModel.flush(this.sql, this.now);
+    touchIngest(this.sql, this.now);
+  }
+}
