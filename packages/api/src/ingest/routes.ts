@@ -17,6 +17,7 @@ type Env = { Variables: { claims: IngestClaims } };
  */
 export function ingestRoutes(deps: ApiDeps): Hono<Env> {
   const verifier = new IngestVerifier(deps.secret);
+  const knownTowns = new Set<string>();
   const writer = new GroupCommit(deps.towns, deps.defer ?? queueMicrotask);
   const app = new Hono<Env>();
 
@@ -26,7 +27,10 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const claims = await verifier.verify(token, deps.clock());
     const townId = c.req.param('townId');
     if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
-    if (!deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    if (!knownTowns.has(townId)) {
+      if (!deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
+      knownTowns.add(townId); // towns are never deleted, so a town once found stays found
+    }
     c.set('claims', claims);
     await next();
   };

@@ -2,6 +2,7 @@ import type { Sql } from '../sql.js';
 import { countEvents, type EventsResult, type TownEvent } from './events.js';
 import { type LocReport, storeLoc } from './loc.js';
 import { countUsage, type UsageRecord, type UsageResult } from './usage.js';
+import type { UsageIds } from './usage-ids.js';
 import { WriteBatch } from './write-batch.js';
 
 /** One validated request's worth of ingest. */
@@ -22,9 +23,15 @@ export type IngestResult = IngestResults[IngestJob['kind']];
  * collects concurrent requests into one call pays for one commit and one set of slot upserts
  * instead of one per request (group commit); every job is still counted exactly once.
  */
-export function ingestAll(sql: Sql, jobs: readonly IngestJob[], now: number, locTtlMs: number): IngestResult[] {
-  return sql.transaction(() => {
-    const batch = new WriteBatch(sql, now);
+export function ingestAll(
+  sql: Sql,
+  usageIds: UsageIds,
+  jobs: readonly IngestJob[],
+  now: number,
+  locTtlMs: number,
+): IngestResult[] {
+  const batch = new WriteBatch(sql, now, usageIds);
+  const results = sql.transaction(() => {
     const results = jobs.map((job): IngestResult => {
       if (job.kind === 'usage') return countUsage(batch, job.records);
       if (job.kind === 'events') return countEvents(batch, job.events);
@@ -33,4 +40,6 @@ export function ingestAll(sql: Sql, jobs: readonly IngestJob[], now: number, loc
     batch.finish();
     return results;
   });
+  usageIds.committed(batch.newUsageIds);
+  return results;
 }

@@ -111,6 +111,39 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         FROM breakdown_1m GROUP BY 1, 2, 3
     `,
   },
+  {
+    // Usage records become an append-only rowid table (arrival order) and their ids move to a separate
+    // index, `usage_ids`, that the tick fills in bulk, sorted, for the records that arrived since the
+    // last tick (the Town keeps those few in memory). Inserting each new id into an id-keyed B-tree at
+    // ingest dirtied about one random page per record, and that WAL traffic bounded ingest.
+    version: 4,
+    sql: `
+      CREATE TABLE usage_records_v4 (
+        id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        provider TEXT,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        first_at INTEGER NOT NULL,
+        last_at INTEGER NOT NULL
+      );
+      INSERT INTO usage_records_v4 SELECT id, mode, agent_id, model, provider, input_tokens, output_tokens, reasoning_tokens,
+        cache_read_tokens, cache_write_tokens, cost_microdollars, first_at, last_at FROM usage_records ORDER BY first_at;
+      DROP TABLE usage_records;
+      ALTER TABLE usage_records_v4 RENAME TO usage_records;
+      CREATE TABLE usage_ids (id TEXT PRIMARY KEY, rec INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO usage_ids (id, rec) SELECT id, rowid FROM usage_records ORDER BY id;
+      ALTER TABLE town_state ADD COLUMN usage_indexed_upto INTEGER NOT NULL DEFAULT 0;
+      UPDATE town_state SET usage_indexed_upto = (SELECT COALESCE(MAX(rowid), 0) FROM usage_records);
+      ALTER TABLE town_state ADD COLUMN usage_prune_cursor INTEGER NOT NULL DEFAULT 0
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

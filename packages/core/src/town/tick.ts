@@ -2,6 +2,7 @@ import type { Sql } from '../sql.js';
 import { currentLoc } from './loc.js';
 import { GAUGES, type GaugeValues } from './series.js';
 import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS } from './tiers.js';
+import type { UsageIds } from './usage-ids.js';
 
 /** Bounded work: at most this many rows of each table are pruned per tick. */
 export const PRUNE_BATCH = 500;
@@ -40,19 +41,23 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
  * transaction that acknowledged them, so there is nothing pending to drain or lose.
  * Several ticks in one slot average (`samples` counts them).
  */
-export function tick(sql: Sql, now: number): { t: number; gauges: GaugeValues; pruned: number } {
-  return sql.transaction(() => {
+export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; gauges: GaugeValues; pruned: number } {
+  let indexed = () => {};
+  const result = sql.transaction(() => {
     const gauges = readGauges(sql, now);
     const values = GAUGES.flatMap((g) => [gauges[g], gauges[g]]);
     for (const tier of TIERS) {
       sql.run(upsertSample.get(tier.table) as string, slotStart(now, tier.resolutionMs), ...values);
     }
     sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
-    return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now) };
+    indexed = usageIds.indexTail();
+    return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
   });
+  indexed();
+  return result;
 }
 
-function prune(sql: Sql, now: number): number {
+function prune(sql: Sql, now: number, indexedUpto: number): number {
   let pruned = 0;
   for (const tier of TIERS) {
     pruned += sql.run(
@@ -68,13 +73,36 @@ function prune(sql: Sql, now: number): number {
   // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
   // so a record re-sent at any age that is still stored is still recognised.
   const horizon = now - MAX_RETENTION_MS;
-  pruned += sql.run(
-    `DELETE FROM usage_records WHERE id IN (SELECT id FROM usage_records WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
-    horizon,
-  );
+  pruned += pruneUsageRecords(sql, horizon, indexedUpto);
   pruned += sql.run(
     `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ${PRUNE_BATCH})`,
     horizon,
   );
   return pruned;
+}
+
+/**
+ * Usage records are in arrival order, not time order (a backfill appends old records), so a cursor
+ * sweeps the indexed part of the table PRUNE_BATCH rows per tick, deleting (with their ids) those last
+ * updated before the horizon, and wraps at the end. A live row is looked at again on the next sweep.
+ */
+function pruneUsageRecords(sql: Sql, horizon: number, indexedUpto: number): number {
+  const cursor = sql.rows('SELECT usage_prune_cursor FROM town_state WHERE id = 1')[0]?.[0] as number;
+  const [seen, upTo] = sql.rows(
+    `SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ${PRUNE_BATCH})`,
+    cursor,
+    indexedUpto,
+  )[0] as [number, number | null];
+  let deleted = 0;
+  if (upTo !== null) {
+    sql.run(
+      'DELETE FROM usage_ids WHERE id IN (SELECT id FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?)',
+      cursor,
+      upTo,
+      horizon,
+    );
+    deleted = sql.run('DELETE FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?', cursor, upTo, horizon);
+  }
+  sql.run('UPDATE town_state SET usage_prune_cursor = ? WHERE id = 1', seen < PRUNE_BATCH ? 0 : (upTo as number));
+  return deleted;
 }

@@ -12,6 +12,7 @@ import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
 import { type Timeseries, timeseries } from './timeseries.js';
 import type { UsageRecord, UsageResult } from './usage.js';
+import { UsageIds } from './usage-ids.js';
 
 export interface TownOptions {
   locTtlMs?: number;
@@ -19,10 +20,12 @@ export interface TownOptions {
 
 /**
  * One town: an actor over its own SQLite database (a file on Node, Durable Object storage on
- * Workers). Plain methods, so hosts and tests call them directly; the clock is passed in.
+ * Workers). Plain methods, so hosts and tests call them directly; the clock is passed in. Open one
+ * Town per database at a time: it keeps the ids of the newest usage records in memory.
  */
 export class Town {
   private readonly locTtlMs: number;
+  private readonly usageIds: UsageIds;
 
   constructor(
     readonly sql: Sql,
@@ -31,11 +34,12 @@ export class Town {
   ) {
     this.locTtlMs = options.locTtlMs ?? DEFAULT_LOC_TTL_MS;
     migrate(sql, TOWN_MIGRATIONS, clock());
+    this.usageIds = new UsageIds(sql);
   }
 
   /** Several requests' ingest in one transaction (group commit); one result per job. */
   ingest(jobs: readonly IngestJob[]): IngestResult[] {
-    return ingestAll(this.sql, jobs, this.clock(), this.locTtlMs);
+    return ingestAll(this.sql, this.usageIds, jobs, this.clock(), this.locTtlMs);
   }
 
   ingestUsage(records: readonly UsageRecord[]): UsageResult {
@@ -51,7 +55,7 @@ export class Town {
   }
 
   tick(): ReturnType<typeof tick> {
-    return tick(this.sql, this.clock());
+    return tick(this.sql, this.usageIds, this.clock());
   }
 
   timeseries(q: { from: number; to: number; maxPoints?: number | undefined }): Timeseries {

@@ -1,4 +1,3 @@
-import type { Sql, SqlValue } from '../sql.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
 import type { WriteBatch } from './write-batch.js';
@@ -40,10 +39,10 @@ const AMOUNTS = [
 
 const TOKEN_COUNTERS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
 
-const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE id = ?`;
+const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) ON CONFLICT (id) DO NOTHING`;
-const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE id = ?`;
+  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
+const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
  * Counts one validated batch into `batch` (the caller owns the transaction). Exactly once:
@@ -54,7 +53,7 @@ const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).jo
 export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): UsageResult {
   const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
   forEachAtEventTime(records, batch.now, result, (record, at) => {
-    const outcome = countOne(batch.sql, record, at);
+    const outcome = countOne(batch, record, at);
     result[outcome.kind]++;
     if (outcome.kind !== 'accepted') return;
     const d = outcome.delta;
@@ -67,13 +66,16 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): 
 
 type Outcome = { kind: 'accepted'; delta: Partial<CounterValues> } | { kind: 'duplicates' | 'ignored' };
 
-function countOne(sql: Sql, r: UsageRecord, at: number): Outcome {
-  // Most records are new: try the insert first and read the stored totals only when the id exists.
+function countOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
+  const { sql } = batch;
   const amounts = AMOUNTS.map(([field]) => r[field] as number);
-  if (sql.run(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at) === 1) {
+  const rec = batch.usageIds.find(r.id, batch.newUsageIds);
+  const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
+  if (rec === undefined || !row) {
+    const inserted = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
+    batch.newUsageIds.set(r.id, inserted);
     return { kind: 'accepted', delta: deltaOf(amounts) };
   }
-  const row = sql.rows(SELECT, r.id)[0] as SqlValue[];
   if (row[0] !== r.mode) return { kind: 'ignored' };
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
@@ -87,7 +89,7 @@ function countOne(sql: Sql, r: UsageRecord, at: number): Outcome {
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, r.id);
+  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
   return { kind: 'accepted', delta: deltaOf(increase) };
 }
 

@@ -2,6 +2,7 @@ import type { Sql } from '../sql.js';
 import { BreakdownCounters } from './breakdown.js';
 import { SlotCounters } from './slots.js';
 import { touchIngest } from './state.js';
+import type { UsageIds } from './usage-ids.js';
 
 /**
  * The writes of one ingest transaction, which may serve several requests at once (group commit):
@@ -10,10 +11,13 @@ import { touchIngest } from './state.js';
 export class WriteBatch {
   readonly slots = new SlotCounters();
   readonly byAgentModel = new BreakdownCounters();
+  /** Usage record ids inserted by this transaction (rowid by id); the tail index learns them on commit. */
+  readonly newUsageIds = new Map<string, number>();
 
   constructor(
     readonly sql: Sql,
     readonly now: number,
+    readonly usageIds: UsageIds,
   ) {}
 
   finish(): void {

@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import { openSqlite } from '@gasgauge/server/sqlite';
+import { tempDir } from '@gasgauge/server/testing';
+import { describe, expect, it } from 'vitest';
+import { Town } from './town.js';
+import type { UsageRecord } from './usage.js';
+import { INDEX_BATCH } from './usage-ids.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12);
+const DAY = 86_400_000;
+const rec = (id: string, outputTokens: number, at = T0): UsageRecord => ({
+  id,
+  agentId: 'a',
+  model: 'm',
+  inputTokens: 0,
+  outputTokens,
+  reasoningTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costMicrodollars: 0,
+  at,
+  mode: 'cumulative',
+});
+
+function open(file: string, now: { t: number }): Town {
+  return new Town(openSqlite(file), () => now.t);
+}
+
+describe('usage record ids', () => {
+  it('recognise a record whether its id is still in memory, indexed by a tick, or reloaded after a restart', () => {
+    const file = join(tempDir(), 'town.sqlite');
+    const now = { t: T0 + 1000 };
+    let town = open(file, now);
+    expect(town.ingestUsage([rec('m1', 10), rec('m2', 5)])).toMatchObject({ accepted: 2 });
+    // In memory only (no tick yet).
+    expect(town.ingestUsage([rec('m1', 10)])).toMatchObject({ duplicates: 1 });
+    // A restart before any tick rebuilds the in-memory ids from the table.
+    town = open(file, now);
+    expect(town.ingestUsage([rec('m1', 12)])).toMatchObject({ accepted: 1 });
+    town.tick();
+    expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[2]]);
+    // Indexed by the tick, and again after a restart.
+    expect(town.ingestUsage([rec('m1', 12), rec('m2', 6)])).toMatchObject({ duplicates: 1, accepted: 1 });
+    town = open(file, now);
+    expect(town.ingestUsage([rec('m2', 6), rec('m3', 1)])).toMatchObject({ duplicates: 1, accepted: 1 });
+    const output = town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.output_tokens;
+    expect(output).toEqual([12 + 6 + 1]);
+  });
+
+  it('index at most INDEX_BATCH new records per tick and catch up on the next', () => {
+    const now = { t: T0 + 1000 };
+    const town = open(join(tempDir(), 'town.sqlite'), now);
+    const n = INDEX_BATCH + 10;
+    for (let i = 0; i < n; i += 5000)
+      town.ingestUsage(Array.from({ length: Math.min(5000, n - i) }, (_, j) => rec(`r${i + j}`, 1)));
+    town.tick();
+    expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[INDEX_BATCH]]);
+    expect(town.ingestUsage([rec(`r${n - 1}`, 1), rec('r0', 1)])).toMatchObject({ duplicates: 2 });
+    town.tick();
+    expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[n]]);
+  });
+
+  it('prune a record and its id once no tier keeps its time any more', () => {
+    const now = { t: T0 };
+    const town = open(join(tempDir(), 'town.sqlite'), now);
+    town.ingestUsage([rec('old', 1, T0 - 399 * DAY), rec('new', 1, T0)]);
+    town.tick();
+    now.t = T0 + 2 * DAY;
+    town.tick(); // indexes nothing new; the sweep finds `old` past the horizon
+    expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['new']]);
+    expect(town.sql.rows('SELECT id FROM usage_ids')).toEqual([['new']]);
+    expect(town.ingestUsage([rec('old', 1, T0 - 399 * DAY)])).toMatchObject({ tooOld: 1 });
+  });
+});
