@@ -2,11 +2,13 @@ import { Control } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { openSqlite } from '../sqlite.js';
 
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Command {
   usage: string;
   summary: string;
-  options: Record<string, { type: 'string' | 'boolean' }>;
+  /** The command's own options, described; shown by --help. */
+  help?: string;
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: number;
   run(values: Values, positionals: string[], out: Output): Promise<number>;
 }
@@ -36,13 +38,13 @@ export function withControl<T>(values: Values, fn: (control: Control, dataDir: D
   }
 }
 
-export function integer(value: string | boolean | undefined, name: string, fallback: number): number {
+export function integer(value: Values[string], name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
   return Number(value);
 }
 
-export function tickMs(value: string | boolean | undefined): number {
+export function tickMs(value: Values[string]): number {
   const ms = integer(value, 'tick-ms', 5000);
   if (ms < 50 || ms > 60_000) throw new UsageError('--tick-ms must be from 50 to 60000');
   return ms;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
+import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
 import { townCreate } from './town.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   'user token': userToken,
   'town create': townCreate,
   'token mint': tokenMint,
+  report,
 };
 
 function mainHelp(): string {
@@ -29,7 +31,7 @@ Run "gasgauge COMMAND --help" for one command.`;
 }
 
 function commandHelp(c: Command): string {
-  return `${c.usage}\n\n${c.summary}.\n\nOptions every command takes:\n${COMMON_HELP}`;
+  return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${COMMON_HELP}`;
 }
 
 export async function main(argv: string[]): Promise<number> {

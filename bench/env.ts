@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { type ApiDeps, createApp, hashToken, LiveHub, mintIngestToken, newId, newUserToken } from '@gasgauge/api';
+import { Control } from '@gasgauge/core';
+import { DataDir, FileTownDirectory, openSqlite } from '@gasgauge/server';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+export const NOOP_PATH = '/bench/noop';
+
+export interface BenchServer {
+  url: string;
+  deps: ApiDeps;
+  towns: FileTownDirectory;
+  userToken: string;
+  /** A new town owned by the bench user, as the CLI or tRPC would create it. */
+  createTown(name: string): string;
+  ingestToken(townId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The server as serve.ts builds it (control database, one SQLite file per town, the real Hono app),
+ * plus one no-op POST route for the HTTP floor, listening on loopback with an ephemeral port.
+ * No tick scheduler (onIngest is a no-op): the bench ticks explicitly.
+ */
+export async function startBenchServer(dir: string): Promise<BenchServer> {
+  const clock = () => Date.now();
+  const dataDir = new DataDir(dir);
+  const controlSql = openSqlite(dataDir.controlFile);
+  const control = new Control(controlSql, clock);
+  const towns = new FileTownDirectory(dataDir, clock);
+  // As serve.ts: setImmediate gathers the ingest requests of one I/O turn into one commit (group commit).
+  const deps: ApiDeps = {
+    control,
+    towns,
+    secret: dataDir.secret({}),
+    clock,
+    live: new LiveHub(),
+    defer: setImmediate,
+    onIngest: () => {},
+  };
+
+  const user = control.createUser(newId('user'), 'bench', true);
+  const userToken = newUserToken();
+  control.addToken(user.id, await hashToken(userToken), 'bench');
+
+  const root = new Hono();
+  root.post(NOOP_PATH, (c) => c.json({ ok: true }));
+  root.route('/', createApp(deps));
+  const server = serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    towns,
+    userToken,
+    createTown: (name) => control.createTown(newId('town'), name, user.id).id,
+    ingestToken: async (townId) => (await mintIngestToken(deps.secret, { townId, ttlSeconds: 3600, now: clock() })).token,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      towns.close();
+      controlSql.close();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { BenchServer } from './env.js';
+import { NOOP_PATH } from './env.js';
+import type { LoadClient, LoadResult, PostUsageJob } from './load.js';
+import { progress } from './log.js';
+import type { Row } from './report.js';
+import { fmtInt, fmtMs, percentile } from './stats.js';
+
+const CONCURRENCY = 8;
+
+/** A load run plus the CPU this (server) process spent meanwhile: steadier than req/s on a shared machine. */
+interface Measured extends LoadResult {
+  serverCpuUs: number;
+}
+
+async function measured(load: LoadClient, job: PostUsageJob): Promise<Measured> {
+  const before = process.cpuUsage();
+  const result = await load.run(job);
+  const cpu = process.cpuUsage(before);
+  return { ...result, serverCpuUs: cpu.user + cpu.system };
+}
+
+/** Several runs of one job shape, pooled: total requests over total time, all latencies. */
+interface Pooled {
+  /** Server CPU per request, µs. */
+  cpuUs: number;
+  requests: number;
+  accepted: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  bodyBytes: number;
+}
+
+function pool(results: Measured[], what: string): Pooled {
+  const requests = results.reduce((n, r) => n + r.requests, 0);
+  const elapsed = results.reduce((n, r) => n + r.elapsedMs, 0);
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  if (errors > 0) throw new Error(`${what}: ${errors} failed requests, first: ${results.find((r) => r.firstError)?.firstError}`);
+  const latencies = results.flatMap((r) => Array.from(r.latenciesMs));
+  return {
+    cpuUs: results.reduce((n, r) => n + r.serverCpuUs, 0) / requests,
+    requests,
+    accepted: results.reduce((n, r) => n + r.accepted, 0),
+    rps: (requests / elapsed) * 1000,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    bodyBytes: results.reduce((n, r) => n + r.bodyBytes, 0) / requests,
+  };
+}
+
+function usageJob(server: BenchServer, path: string, token: string, batch: number) {
+  return (maxMs: number, maxRequests: number): PostUsageJob => ({
+    kind: 'usage',
+    url: server.url,
+    token,
+    concurrency: CONCURRENCY,
+    path,
+    batch,
+    maxMs,
+    maxRequests,
+  });
+}
+
+/** 1. Batch-500 ingest throughput in records/s, on a town of its own. */
+export async function benchIngestBatch(server: BenchServer, load: LoadClient): Promise<Row[]> {
+  const townId = server.createTown('bench-ingest-500');
+  const job = usageJob(server, `/api/towns/${townId}/usage`, await server.ingestToken(townId), 500);
+  progress('ingest batch 500: warm-up');
+  await load.run(job(1500, 1_000_000));
+  progress('ingest batch 500: measuring');
+  const r = pool([await measured(load, job(6000, 4000))], 'ingest batch 500');
+  const recordsPerSec = (r.rps * r.accepted) / r.requests;
+  return [
+    {
+      name: 'Usage ingest over HTTP, batch 500',
+      value: `${fmtInt(recordsPerSec)} records/s`,
+      target: '≥ 100,000 records/s',
+      pass: recordsPerSec >= 100_000,
+      detail: `${fmtInt(r.requests)} requests (${fmtInt(r.accepted)} records accepted), ${fmtInt(r.bodyBytes / 1024)} KiB bodies, ${CONCURRENCY} in flight, p50 ${fmtMs(r.p50)}, p95 ${fmtMs(r.p95)}, server CPU ${fmtInt(r.cpuUs / 500)} µs/record`,
+    },
+  ];
+}
+
+/** 2. Batch-1 ingest vs a no-op POST with a body of the same size, alternated to share any background noise. */
+export async function benchIngestSingle(server: BenchServer, load: LoadClient): Promise<Row[]> {
+  const townId = server.createTown('bench-ingest-1');
+  const token = await server.ingestToken(townId);
+  const ingest = usageJob(server, `/api/towns/${townId}/usage`, token, 1);
+  const noop = usageJob(server, NOOP_PATH, token, 1);
+  progress('ingest batch 1 / no-op: warm-up');
+  await load.run(noop(1000, 1_000_000));
+  await load.run(ingest(1000, 1_000_000));
+  const ingestRuns: Measured[] = [];
+  const noopRuns: Measured[] = [];
+  for (let round = 1; round <= 2; round++) {
+    progress(`ingest batch 1 / no-op: round ${round} of 2`);
+    noopRuns.push(await measured(load, noop(3000, 200_000)));
+    ingestRuns.push(await measured(load, ingest(3000, 200_000)));
+  }
+  const i = pool(ingestRuns, 'ingest batch 1');
+  const n = pool(noopRuns, 'no-op');
+  const ratio = n.rps / i.rps;
+  const common = `${CONCURRENCY} in flight, ${fmtInt(i.bodyBytes)} B bodies`;
+  return [
+    {
+      name: 'Usage ingest over HTTP, batch 1',
+      value: `${fmtInt(i.rps)} req/s`,
+      target: '—',
+      pass: null,
+      detail: `${fmtInt(i.requests)} requests, ${common}, p50 ${fmtMs(i.p50)}, p95 ${fmtMs(i.p95)}, server CPU ${fmtInt(i.cpuUs)} µs/request`,
+    },
+    {
+      name: 'No-op POST, same client and body size',
+      value: `${fmtInt(n.rps)} req/s`,
+      target: '—',
+      pass: null,
+      detail: `${fmtInt(n.requests)} requests, ${common}, p50 ${fmtMs(n.p50)}, p95 ${fmtMs(n.p95)}, server CPU ${fmtInt(n.cpuUs)} µs/request`,
+    },
+    {
+      name: 'Batch-1 ingest cost vs no-op (no-op req/s ÷ ingest req/s)',
+      value: `${ratio.toFixed(2)}×`,
+      target: '≤ 2×',
+      pass: ratio <= 2,
+      detail: `p50 latency ratio ${(i.p50 / n.p50).toFixed(2)}×, server CPU per request ratio ${(i.cpuUs / n.cpuUs).toFixed(2)}×`,
+    },
+  ];
+}

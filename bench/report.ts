@@ -1,0 +1,109 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { TIERS } from '@gasgauge/core';
+
+export interface Row {
+  name: string;
+  value: string;
+  target: string;
+  /** null: reported for information, no target. */
+  pass: boolean | null;
+  detail: string;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+}
+
+export function machine(): Machine {
+  let cpu = cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) cpu = line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // Not Linux: keep what os.cpus() says.
+  }
+  return {
+    cpu,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+const status = (r: Row): string => (r.pass === null ? 'info' : r.pass ? 'PASS' : 'FAIL');
+
+/** Plain-text table for the terminal, then each row's details. */
+export function textTable(rows: readonly Row[]): string {
+  const cells = [['Measurement', 'Result', 'Target', 'Status'], ...rows.map((r) => [r.name, r.value, r.target, status(r)])];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ');
+  const [head, ...body] = cells as [string[], ...string[][]];
+  const table = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  const details = rows.filter((r) => r.detail).map((r) => `- ${r.name}: ${r.detail}`);
+  return [...table, '', ...details].join('\n');
+}
+
+const DESCRIPTION = `Each row, as measured by \`bench/\` against the real components: the Hono app from \`createApp\` with a
+\`FileTownDirectory\` and \`Control\` as \`serve.ts\` builds them, served by \`@hono/node-server\` on 127.0.0.1, one
+SQLite file per town in a temporary directory (deleted afterwards). The HTTP load comes from a separate Node
+process (keep-alive \`node:http\` agent, 8 requests in flight unless stated, bounded in count and time), after a warm-up.
+The details of the HTTP rows also give the CPU time the server process spent per request or record
+(\`process.cpuUsage\`; the load generator is another process), which is steadier than throughput when other work
+shares the machine.
+
+- **Usage ingest over HTTP, batch 500**: POST /api/towns/:id/usage with 500 fresh records per request (random
+  \`msg_…\` ids, delta mode, 16 agents each mostly on one of 4 models, realistic token counts and costs, event times
+  within the last 10 s) into a town that starts empty; records accepted per second.
+- **Usage ingest over HTTP, batch 1** and **No-op POST**: the same client posts one fresh record per request to the
+  ingest route, and the same body to \`POST /bench/noop\` (a route added beside the app that answers \`{ ok: true }\`
+  without reading the body); two rounds each, alternated. The ratio row is no-op req/s ÷ ingest req/s, i.e. what
+  ingest costs over the bare HTTP + Hono floor.
+- **Timeseries 7 d / 500 points**: one town filled with 7 days of 5 s raw snapshots (120,960 rows) and the rollups of every
+  coarser tier (${TIERS.slice(1)
+    .map((t) => t.table)
+    .join(', ')}) made from exactly those rows, by direct inserts in one transaction. \`town.timeseries({ from: now − 7 d,
+  to: now, maxPoints: 500 })\` is called in-process (no HTTP) 200 times; p50 and p95.
+- **Naive GROUP BY**: one \`SELECT t / step, SUM(…), AVG(…), MAX(…) FROM snapshots WHERE t BETWEEN ? AND ? GROUP BY 1\`
+  over the raw rows with the same step, for comparison with the tiered read.
+- **REST over HTTP**: \`GET /api/towns/:id/metrics/timeseries\` for the same range, sequential, with a user API token
+  (informational: includes auth, the tRPC caller and JSON encoding).
+- **Tick**: 1,000 towns, each its own SQLite file with a few agents, beads and lines-of-code reports; \`town.tick()\` for
+  every town, one warm-up round then 5 measured rounds, each 5 s later on the towns' clock; mean wall time per tick.`;
+
+export function markdown(rows: readonly Row[], m: Machine, date: Date, totalSeconds: number): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|');
+  const table = [
+    '| Measurement | Result | Target | Status | Detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${esc(r.name)} | ${esc(r.value)} | ${esc(r.target)} | ${status(r)} | ${esc(r.detail)} |`),
+  ].join('\n');
+  return `# Benchmarks
+
+${DESCRIPTION}
+
+## Last run
+
+- Command: \`npm run bench\`
+- Date: ${date.toISOString()}
+- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}
+- Node: ${m.node}
+- Duration: ${totalSeconds.toFixed(0)} s
+
+${table}
+
+Numbers come from a shared machine: the HTTP rows varied by up to 2× between runs while other work was running; the
+server CPU per request or record is steadier. Run \`npm run bench\` again to compare.
+`;
+}
+
+export function writeMarkdown(file: string, content: string): void {
+  writeFileSync(file, content);
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BenchServer, startBenchServer } from './env.js';
+import { benchIngestBatch, benchIngestSingle } from './ingest.js';
+import { LoadClient } from './load.js';
+import { progress } from './log.js';
+import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
+import { benchTick } from './tick.js';
+import { benchTimeseries } from './timeseries.js';
+
+/** `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root. */
+const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const date = new Date();
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  progress(`data in ${dir}`);
+  const rows: Row[] = [];
+  let server: BenchServer | undefined;
+  const load = new LoadClient();
+  try {
+    server = await startBenchServer(join(dir, 'server'));
+    rows.push(...(await benchIngestBatch(server, load)));
+    rows.push(...(await benchIngestSingle(server, load)));
+    rows.push(...(await benchTimeseries(server, load)));
+    await server.close();
+    server = undefined;
+    rows.push(...benchTick(join(dir, 'tick')));
+  } finally {
+    load.close();
+    await server?.close();
+    cleanup();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`${textTable(rows)}\n`);
+  writeMarkdown(OUTPUT, markdown(rows, machine(), date, seconds));
+  progress(`wrote ${OUTPUT} (${seconds.toFixed(0)} s)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import { generateTree, writeTree } from '../testing/transcripts.js';
+import type { UsageRecord } from '../wire.js';
+import { PriceList } from './pricing.js';
+import { ClaudeSource } from './source.js';
+
+const run = promisify(execFile);
+const CCUSAGE = createRequire(import.meta.url).resolve('ccusage/src/cli.js');
+
+interface CcusageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalCost: number;
+}
+
+/** ccusage 20.0.24 itself, offline, on the tree: `ccusage claude <report> --offline --json`. */
+async function ccusage(configDir: string, report: 'session' | 'daily'): Promise<CcusageTotals> {
+  const { stdout } = await run(process.execPath, [CCUSAGE, 'claude', report, '--offline', '--json', '--timezone', 'UTC'], {
+    env: { ...process.env, CLAUDE_CONFIG_DIR: configDir, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { totals: CcusageTotals }).totals;
+}
+
+async function reporterTotals(configDir: string, stateDir: string) {
+  const store = new Store(stateDir);
+  try {
+    const src = new ClaudeSource({ store, configDirs: [configDir], agents: new AgentMap(), prices: PriceList.load() });
+    await src.poll();
+    const t = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalCost: 0, records: 0 };
+    for (const body of store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]) {
+      const r = JSON.parse(body) as UsageRecord;
+      t.inputTokens += r.inputTokens;
+      t.outputTokens += r.outputTokens;
+      t.cacheCreationTokens += r.cacheWriteTokens;
+      t.cacheReadTokens += r.cacheReadTokens;
+      t.totalCost += r.costMicrodollars / 1e6;
+      t.records++;
+    }
+    return { totals: t, stats: src.stats };
+  } finally {
+    store.close();
+  }
+}
+
+const tokensOf = (t: CcusageTotals) => [t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens];
+
+describe('Claude transcript totals against ccusage 20.0.24', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+  const tree = (seed: number, extra: Parameters<typeof generateTree>[0] = {}) => {
+    const dir = tempDir('gg-ccusage-');
+    dirs.push(dir);
+    const t = generateTree({ seed, agents: 4, sessionsPerAgent: 3, responsesPerSession: 30, ...extra });
+    writeTree(join(dir, 'claude'), t.files);
+    return { dir, t };
+  };
+
+  for (const seed of [11, 12, 13]) {
+    it(`seed ${seed}: tokens equal \`ccusage claude session --offline\` exactly, cost within 1 %`, async () => {
+      const { dir, t } = tree(seed);
+      const [cc, mine] = await Promise.all([
+        ccusage(join(dir, 'claude'), 'session'),
+        reporterTotals(join(dir, 'claude'), join(dir, 'state')),
+      ]);
+      expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+      expect(Math.abs(mine.totals.totalCost - cc.totalCost) / cc.totalCost).toBeLessThan(0.01);
+      // And both equal the generator's own count of each response once, at its largest copy.
+      expect(tokensOf(mine.totals)).toEqual([t.expected.input, t.expected.output, t.expected.cacheWrite, t.expected.cacheRead]);
+      expect(mine.totals.records).toBe(t.expected.responses);
+      expect(mine.stats.malformed).toBe(t.malformed);
+      // Printed for the record (the final report quotes these numbers).
+      console.info(
+        `ccusage seed ${seed}: tokens ${tokensOf(cc).join('/')} both; cost ccusage $${cc.totalCost.toFixed(6)} reporter $${mine.totals.totalCost.toFixed(6)}`,
+      );
+    });
+  }
+
+  it('equals `ccusage claude daily` too (the report that also reads agent_progress lines)', async () => {
+    const { dir } = tree(21);
+    const [cc, mine] = await Promise.all([
+      ccusage(join(dir, 'claude'), 'daily'),
+      reporterTotals(join(dir, 'claude'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+    expect(Math.abs(mine.totals.totalCost - cc.totalCost) / cc.totalCost).toBeLessThan(0.01);
+  });
+
+  it('a side-question replay re-stamped with a new time: ccusage `session` adds it again; `daily` and the reporter count it once', async () => {
+    // ccusage 20.0.24's session report joins a replay to its parent only when their timestamps match.
+    const { t } = tree(31);
+    const later = new Date(Date.now() - 60_000).toISOString();
+    for (const [rel, lines] of t.files) {
+      if (rel.includes('agent-aside'))
+        t.files.set(
+          rel,
+          lines.map((l) => l.replace(/"timestamp":"[^"]+"/, `"timestamp":"${later}"`)),
+        );
+    }
+    const dir = tempDir('gg-ccusage-');
+    dirs.push(dir);
+    writeTree(join(dir, 'claude'), t.files);
+    const [session, daily, mine] = await Promise.all([
+      ccusage(join(dir, 'claude'), 'session'),
+      ccusage(join(dir, 'claude'), 'daily'),
+      reporterTotals(join(dir, 'claude'), join(dir, 'state')),
+    ]);
+    expect(t.replayed.responses).toBeGreaterThan(0);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(daily));
+    expect(session.inputTokens - mine.totals.inputTokens).toBe(t.replayed.input);
+    expect(session.outputTokens - mine.totals.outputTokens).toBe(t.replayed.output);
+  });
+});

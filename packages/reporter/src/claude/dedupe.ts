@@ -1,0 +1,101 @@
+import type Database from 'better-sqlite3';
+import { boundedId, digest } from '../ids.js';
+import { type ClaudeEntry, entryTotal } from './parse.js';
+
+interface GroupRow {
+  group_id: string;
+  sidechain: number;
+  total: number;
+  speed_set: number;
+}
+
+/**
+ * Counts each API response once, however many times Claude Code wrote it, with ccusage's rule:
+ *
+ * - copies with the same `message.id` + `requestId` are one response (streamed copies with growing
+ *   totals, resumed sessions that begin by copying earlier lines, agent_progress lines that embed a
+ *   subagent's records); the copy kept is the non-sidechain one, then the larger token total, then
+ *   one that states `speed`;
+ * - a sidechain copy with the same `message.id` but a new `requestId` (a /btw side question replaying
+ *   the parent's messages) joins the existing response instead of adding one;
+ * - a line without `message.id` is not deduplicated (ccusage counts each).
+ *
+ * A response is a *group*; its record id — the key the server dedupes on — is the first
+ * `${message.id}:${requestId}` seen for it and never changes, so later, larger copies update the
+ * same cumulative record. Groups live in the reporter's SQLite state, written in the same transaction
+ * as the records and the file offsets, so a restart or a re-read of a file keeps the same answers.
+ */
+export class ClaudeDedupe {
+  private readonly byKey: Database.Statement;
+  private readonly byMsg: Database.Statement;
+  private readonly sidechainByMsg: Database.Statement;
+  private readonly insertGroup: Database.Statement;
+  private readonly insertKey: Database.Statement;
+  private readonly updateGroup: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.byKey = db.prepare(
+      `SELECT g.group_id, g.sidechain, g.total, g.speed_set FROM claude_keys k JOIN claude_groups g ON g.group_id = k.group_id
+       WHERE k.msg_id = ? AND k.req_id = ?`,
+    );
+    this.byMsg = db.prepare(
+      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? ORDER BY rowid LIMIT 1',
+    );
+    this.sidechainByMsg = db.prepare(
+      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? AND sidechain = 1 ORDER BY rowid LIMIT 1',
+    );
+    this.insertGroup = db.prepare(
+      'INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.insertKey = db.prepare('INSERT OR IGNORE INTO claude_keys (msg_id, req_id, group_id) VALUES (?, ?, ?)');
+    this.updateGroup = db.prepare(
+      'UPDATE claude_groups SET sidechain = ?, total = ?, speed_set = ?, seen_at = ? WHERE group_id = ?',
+    );
+  }
+
+  /**
+   * The record id that should now carry this copy's totals, or undefined when the copy adds nothing
+   * (a group already holds an equal or preferred copy). Call inside the store's transaction.
+   */
+  offer(e: ClaudeEntry, line: string, now: number): string | undefined {
+    if (e.messageId === undefined) return `line:${digest(line)}`;
+    const msg = e.messageId;
+    const req = e.requestId ?? '';
+    const group = (this.byKey.get(msg, req) ?? (e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg))) as
+      | GroupRow
+      | undefined;
+    const total = entryTotal(e);
+    if (!group) {
+      const id = recordId(msg, req);
+      this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
+      this.insertKey.run(msg, req, id);
+      return id;
+    }
+    this.insertKey.run(msg, req, group.group_id);
+    if (!preferred(e, total, group)) return undefined;
+    this.updateGroup.run(e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now, group.group_id);
+    return group.group_id;
+  }
+}
+
+/** ccusage's order between two copies of one response. */
+function preferred(e: ClaudeEntry, total: number, kept: GroupRow): boolean {
+  const keptSidechain = kept.sidechain === 1;
+  if (e.sidechain !== keptSidechain) return keptSidechain;
+  if (total !== kept.total) return total > kept.total;
+  return e.speedSet && kept.speed_set === 0;
+}
+
+function recordId(msg: string, req: string): string {
+  return boundedId(`${msg}:${req}`);
+}
+
+/** Forgets responses not seen for `maxAgeMs` (default 45 days), keeping the tables bounded. */
+export function pruneClaudeGroups(db: Database.Database, now: number, maxAgeMs = 45 * 86_400_000): number {
+  const cutoff = now - maxAgeMs;
+  return db.transaction(() => {
+    const n = db.prepare('DELETE FROM claude_groups WHERE seen_at < ?').run(cutoff).changes;
+    if (n > 0) db.prepare('DELETE FROM claude_keys WHERE group_id NOT IN (SELECT group_id FROM claude_groups)').run();
+    return n;
+  })();
+}

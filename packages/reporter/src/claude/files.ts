@@ -1,0 +1,57 @@
+import { readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+
+/**
+ * The Claude config directories to read, as ccusage finds them: the ones given, else
+ * CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and ~/.claude. A path may name the
+ * config dir or its `projects/` directory.
+ */
+export function claudeConfigDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = given.length > 0 ? given : env.CLAUDE_CONFIG_DIR ? env.CLAUDE_CONFIG_DIR.split(',') : defaults(env);
+  const dirs = raw
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => expandHome(p))
+    .map((p) => (basename(p) === 'projects' ? resolve(p, '..') : resolve(p)));
+  return [...new Set(dirs)];
+}
+
+function defaults(env: NodeJS.ProcessEnv): string[] {
+  const home = env.HOME ?? homedir();
+  return [join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude'), join(home, '.claude')];
+}
+
+function expandHome(p: string): string {
+  if (p === '~') return homedir();
+  return p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+}
+
+/** Every `*.jsonl` under `<dir>/projects`, recursively (sessions, their subagents/ folders), sorted. */
+export function transcriptFiles(configDirs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const dir of configDirs) walk(join(dir, 'projects'), files);
+  return files.sort();
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // Not there (yet): Claude Code creates it on first use.
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) walk(path, out);
+    else if (e.name.endsWith('.jsonl') && (e.isFile() || isFileLink(path))) out.push(path);
+  }
+}
+
+function isFileLink(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+
+/** USD per token, as LiteLLM publishes them. */
+interface LiteLlmPrice {
+  input_cost_per_token: number;
+  output_cost_per_token: number;
+  cache_creation_input_token_cost?: number;
+  cache_read_input_token_cost?: number;
+  input_cost_per_token_above_200k_tokens?: number;
+  output_cost_per_token_above_200k_tokens?: number;
+  cache_creation_input_token_cost_above_200k_tokens?: number;
+  cache_read_input_token_cost_above_200k_tokens?: number;
+  provider_specific_entry?: { fast?: number };
+}
+
+export interface PriceFile {
+  _source: { repository: string; commit: string; retrieved: string };
+  models: Record<string, LiteLlmPrice>;
+}
+
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  /** Long-context rates, applied per token kind to the tokens past 200k (LiteLLM's `_above_200k_tokens`). */
+  above200k: { input?: number; output?: number; cacheWrite5m?: number; cacheWrite1h?: number; cacheRead?: number };
+  /** `speed: "fast"` responses cost this many times the listed rates. */
+  fastMultiplier: number;
+}
+
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  fast: boolean;
+}
+
+const TIER_TOKENS = 200_000;
+/** Anthropic prices a 1-hour cache write at twice the base input rate (ccusage uses the same rule). */
+const CACHE_1H_INPUT_MULTIPLIER = 2;
+
+function toPrice(p: LiteLlmPrice): ModelPrice {
+  const input = p.input_cost_per_token;
+  const inputAbove = p.input_cost_per_token_above_200k_tokens;
+  const above200k: ModelPrice['above200k'] = {};
+  if (inputAbove !== undefined) {
+    above200k.input = inputAbove;
+    above200k.cacheWrite1h = inputAbove * CACHE_1H_INPUT_MULTIPLIER;
+  }
+  if (p.output_cost_per_token_above_200k_tokens !== undefined) above200k.output = p.output_cost_per_token_above_200k_tokens;
+  if (p.cache_creation_input_token_cost_above_200k_tokens !== undefined) {
+    above200k.cacheWrite5m = p.cache_creation_input_token_cost_above_200k_tokens;
+  }
+  if (p.cache_read_input_token_cost_above_200k_tokens !== undefined)
+    above200k.cacheRead = p.cache_read_input_token_cost_above_200k_tokens;
+  return {
+    input,
+    output: p.output_cost_per_token,
+    // LiteLLM's defaults when a rate is missing: writes 1.25×, reads 0.1× the input rate.
+    cacheWrite5m: p.cache_creation_input_token_cost ?? input * 1.25,
+    // Not LiteLLM's `_above_1hr` field: it disagrees with Anthropic's 2× rule for two claude-3 models.
+    cacheWrite1h: input * CACHE_1H_INPUT_MULTIPLIER,
+    cacheRead: p.cache_read_input_token_cost ?? input * 0.1,
+    above200k,
+    fastMultiplier: p.provider_specific_entry?.fast ?? 1,
+  };
+}
+
+function tiered(tokens: number, base: number, above: number | undefined): number {
+  if (tokens <= 0) return 0;
+  if (above === undefined || tokens <= TIER_TOKENS) return tokens * base;
+  return TIER_TOKENS * base + (tokens - TIER_TOKENS) * above;
+}
+
+const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+
+/**
+ * Whether `key` occurs in `text` as a whole model name: bounded by non-alphanumerics, and not followed by
+ * another version number (claude-opus-4 must not price claude-opus-4-5), though a date suffix
+ * (claude-opus-4-20250514) is the same model.
+ */
+function containsModelKey(text: string, key: string): boolean {
+  for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
+    if (isAlnum(text[i - 1])) continue;
+    const rest = text.slice(i + key.length);
+    if (rest === '') return true;
+    if (isAlnum(rest[0])) continue;
+    const version = /^[-.](\d+)([^A-Za-z0-9]|$)/.exec(rest);
+    if (version && /\d$/.test(key) && (version[1] as string).length !== 8) continue;
+    return true;
+  }
+  return false;
+}
+
+/** The shipped LiteLLM subset, looked up by Claude Code's model names. */
+export class PriceList {
+  private readonly prices = new Map<string, ModelPrice>();
+  private readonly cache = new Map<string, ModelPrice | null>();
+  readonly source: PriceFile['_source'];
+
+  constructor(file: PriceFile) {
+    this.source = file._source;
+    for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
+  }
+
+  static load(url = new URL('./prices.json', import.meta.url)): PriceList {
+    try {
+      return new PriceList(JSON.parse(readFileSync(url, 'utf8')) as PriceFile);
+    } catch (err) {
+      throw new ConfigError(`cannot read the price list ${url.pathname}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Exact name, then the same with `.`/`@` as `-`, then the longest listed name found in it (or containing it). */
+  find(model: string): ModelPrice | undefined {
+    const cached = this.cache.get(model);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.lookup(model);
+    this.cache.set(model, found ?? null);
+    return found;
+  }
+
+  private lookup(model: string): ModelPrice | undefined {
+    const exact = this.prices.get(model);
+    if (exact) return exact;
+    const normalized = model.replace(/[.@]/g, '-');
+    const norm = this.prices.get(normalized);
+    if (norm) return norm;
+    let best: string | undefined;
+    for (const key of this.prices.keys()) {
+      if (!containsModelKey(normalized, key) && !containsModelKey(key, normalized)) continue;
+      if (best === undefined || key.length > best.length || (key.length === best.length && key < best)) best = key;
+    }
+    return best === undefined ? undefined : this.prices.get(best);
+  }
+
+  /** USD for one response; 0 for a model the list does not know (ccusage does the same). */
+  cost(model: string | undefined, t: TokenCounts): number {
+    const p = model === undefined ? undefined : this.find(model);
+    if (!p) return 0;
+    const a = p.above200k;
+    const usd =
+      tiered(t.input, p.input, a.input) +
+      tiered(t.output, p.output, a.output) +
+      tiered(t.cacheWrite5m, p.cacheWrite5m, a.cacheWrite5m) +
+      tiered(t.cacheWrite1h, p.cacheWrite1h, a.cacheWrite1h) +
+      tiered(t.cacheRead, p.cacheRead, a.cacheRead);
+    return t.fast ? usd * p.fastMultiplier : usd;
+  }
+}

@@ -1,0 +1,225 @@
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import type { UsageRecord } from '../wire.js';
+import { PriceList } from './pricing.js';
+import { ClaudeSource } from './source.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = tempDir();
+});
+afterEach(() => {
+  store?.close();
+  removeDir(dir);
+});
+
+const prices = PriceList.load();
+const source = (agents = new AgentMap()) => {
+  store = new Store(join(dir, 'state'));
+  return new ClaudeSource({ store, configDirs: [join(dir, 'claude')], agents, prices, rescanMs: 0 });
+};
+const reopen = () => {
+  store.close();
+  return source();
+};
+
+function line(o: {
+  id?: string;
+  req?: string;
+  out?: number;
+  input?: number;
+  read?: number;
+  write?: number;
+  sidechain?: boolean;
+  ts?: string;
+  cwd?: string;
+  model?: string;
+  cost?: number;
+}): string {
+  return JSON.stringify({
+    type: 'assistant',
+    isSidechain: o.sidechain ?? false,
+    cwd: o.cwd ?? '/work/polecats/toast',
+    sessionId: 's1',
+    version: '2.0.31',
+    timestamp: o.ts ?? '2026-11-25T10:00:00.000Z',
+    requestId: o.req ?? 'req_1',
+    ...(o.cost === undefined ? {} : { costUSD: o.cost }),
+    message: {
+      id: o.id ?? 'msg_1',
+      model: o.model ?? 'claude-sonnet-4-5-20250929',
+      usage: {
+        input_tokens: o.input ?? 10,
+        output_tokens: o.out ?? 100,
+        cache_creation_input_tokens: o.write ?? 0,
+        cache_read_input_tokens: o.read ?? 0,
+      },
+    },
+  });
+}
+
+function write(rel: string, ...lines: string[]): string {
+  const path = join(dir, 'claude', 'projects', rel);
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, lines.map((l) => `${l}\n`).join(''));
+  return path;
+}
+
+function records(): UsageRecord[] {
+  return (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage' ORDER BY id").pluck().all() as string[]).map(
+    (b) => JSON.parse(b) as UsageRecord,
+  );
+}
+
+describe('ClaudeSource', () => {
+  it('keeps one record per message.id + requestId with the largest copy of a streamed response', async () => {
+    const src = source();
+    write('p/s1.jsonl', line({ out: 10 }), line({ out: 60 }), line({ out: 250 }), line({ id: 'msg_2', req: 'req_2', out: 5 }));
+    await src.poll();
+    const recs = records();
+    expect(recs.map((r) => [r.id, r.outputTokens])).toEqual([
+      ['msg_1:req_1', 250],
+      ['msg_2:req_2', 5],
+    ]);
+    expect(src.stats).toMatchObject({ usageLines: 4, updates: 4, duplicates: 0 });
+    // A copy smaller than what was kept adds nothing.
+    write('p/s1.jsonl', line({ out: 60 }));
+    await src.poll();
+    expect(records()[0]?.outputTokens).toBe(250);
+    expect(src.stats.duplicates).toBe(1);
+  });
+
+  it('counts a resumed session that begins with copies of earlier lines once', async () => {
+    const src = source();
+    write('p/s1.jsonl', line({ out: 250 }));
+    await src.poll();
+    store.sql.prepare('DELETE FROM outbox').run(); // as if delivered
+    write('p/s2.jsonl', line({ out: 250 }), line({ id: 'msg_3', req: 'req_3' }));
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_3:req_3']);
+  });
+
+  it('drops side-question replays (sidechain, same message.id, new requestId) and keeps real sidechain responses', async () => {
+    const src = source();
+    write('p/s1.jsonl', line({ out: 250, read: 5000 }));
+    write(
+      'p/s1/subagents/agent-aside.jsonl',
+      // The replay carries the parent's usage under a new request id, written minutes later.
+      line({ req: 'req_aside', out: 250, read: 5000, sidechain: true, ts: '2026-11-25T10:05:00.000Z' }),
+      line({ id: 'msg_answer', req: 'req_answer', out: 40, sidechain: true }),
+    );
+    await src.poll();
+    expect(records().map((r) => [r.id, r.outputTokens, r.cacheReadTokens])).toEqual([
+      ['msg_1:req_1', 250, 5000],
+      ['msg_answer:req_answer', 40, 0],
+    ]);
+  });
+
+  it('prefers the parent copy when a replay was read first', async () => {
+    const src = source();
+    // Sorted file order puts the replay's file first; the parent's copy replaces it under the same record id.
+    write('a/replay.jsonl', line({ req: 'req_aside', out: 250, sidechain: true, model: 'claude-haiku-4-5' }));
+    await src.poll();
+    write('b/parent.jsonl', line({ out: 250 }));
+    await src.poll();
+    const recs = records();
+    expect(recs).toHaveLength(1);
+    expect(recs[0]).toMatchObject({ id: 'msg_1:req_aside', model: 'claude-sonnet-4-5-20250929' });
+  });
+
+  it('counts an agent_progress copy and the subagent file it mirrors once', async () => {
+    const src = source();
+    const sub = line({ id: 'msg_sub', req: 'req_sub', out: 77, sidechain: true });
+    const progress = JSON.stringify({
+      type: 'progress',
+      cwd: '/work/polecats/toast',
+      sessionId: 's1',
+      timestamp: '2026-11-25T10:00:01.000Z',
+      data: { type: 'agent_progress', message: JSON.parse(sub) },
+    });
+    write('p/s1.jsonl', line({}), progress);
+    write('p/s1/subagents/agent-x.jsonl', sub);
+    await src.poll();
+    expect(records().map((r) => [r.id, r.outputTokens])).toEqual([
+      ['msg_1:req_1', 100],
+      ['msg_sub:req_sub', 77],
+    ]);
+  });
+
+  it('skips and counts malformed lines, and reads a partial last line only once its newline arrives', async () => {
+    const src = source();
+    const path = write('p/s1.jsonl', '{"message":{"usage":{ cut short', line({}));
+    const partial = line({ id: 'msg_2', req: 'req_2', out: 9 });
+    appendFileSync(path, partial.slice(0, 50));
+    await src.poll();
+    expect(src.stats.malformed).toBe(1);
+    expect(records()).toHaveLength(1);
+    appendFileSync(path, `${partial.slice(50)}\n`);
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_1:req_1', 'msg_2:req_2']);
+    // The count survives a restart.
+    expect(reopen().stats.malformed).toBe(1);
+  });
+
+  it('picks up files that appear and lines appended while tailing, without re-reading', async () => {
+    const src = source();
+    await src.poll();
+    expect(records()).toHaveLength(0);
+    write('p/s1.jsonl', line({}));
+    await src.poll();
+    const bytes = src.stats.bytes;
+    write('p/s1.jsonl', line({ id: 'msg_2', req: 'req_2' }));
+    write('q/s9.jsonl', line({ id: 'msg_9', req: 'req_9' }));
+    await src.poll();
+    expect(records()).toHaveLength(3);
+    // Only the appended bytes were read.
+    expect(src.stats.bytes - bytes).toBe(
+      Buffer.byteLength(`${line({ id: 'msg_2', req: 'req_2' })}\n${line({ id: 'msg_9', req: 'req_9' })}\n`),
+    );
+  });
+
+  it('survives truncation and replacement of a file without counting anything twice', async () => {
+    const src = source();
+    const path = write('p/s1.jsonl', line({ out: 100 }), line({ id: 'msg_2', req: 'req_2' }));
+    await src.poll();
+    store.sql.prepare('DELETE FROM outbox').run();
+    writeFileSync(path, `${line({ out: 100 })}\n`); // truncated below the saved offset
+    await src.poll();
+    expect(records()).toHaveLength(0);
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, `${line({ out: 100 })}\n${line({ id: 'msg_4', req: 'req_4' })}\n`);
+    renameSync(tmp, path); // replaced: a new inode
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_4:req_4']);
+  });
+
+  it('resumes from its committed offsets after a restart and sends nothing twice', async () => {
+    const src = source();
+    write('p/s1.jsonl', line({}), line({ id: 'msg_2', req: 'req_2' }));
+    await src.poll();
+    store.sql.prepare('DELETE FROM outbox').run();
+    const again = reopen();
+    await again.poll();
+    expect(records()).toHaveLength(0);
+    expect(again.stats.bytes).toBe(0);
+  });
+
+  it('prices from costUSD when present, else from the price list, and attributes by cwd', async () => {
+    const src = source(new AgentMap({ paths: [{ path: '/work/polecats/toast', agentId: 'toast' }] }));
+    write(
+      'p/s1.jsonl',
+      line({ cost: 0.5 }),
+      line({ id: 'msg_2', req: 'req_2', input: 1000, out: 1000, read: 1000, write: 1000, cwd: '/elsewhere/nux' }),
+    );
+    await src.poll();
+    const [a, b] = records();
+    expect(a).toMatchObject({ agentId: 'toast', costMicrodollars: 500_000 });
+    // sonnet-4-5: 3 + 15 + 0.3 + 3.75 $/MTok
+    expect(b).toMatchObject({ agentId: 'nux', costMicrodollars: 3000 + 15000 + 300 + 3750 });
+  });
+});

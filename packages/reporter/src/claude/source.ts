@@ -1,0 +1,149 @@
+import type { AgentMap } from '../agents.js';
+import type { Store } from '../outbox/store.js';
+import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import type { UsageRecord } from '../wire.js';
+import { ClaudeDedupe } from './dedupe.js';
+import { transcriptFiles } from './files.js';
+import { type ClaudeEntry, parseLine } from './parse.js';
+import type { PriceList } from './pricing.js';
+
+export interface ClaudeSourceOptions {
+  store: Store;
+  /** Claude config directories (see claudeConfigDirs). */
+  configDirs: readonly string[];
+  agents: AgentMap;
+  prices: PriceList;
+  /** How often the directory tree is listed again for new files (default 5 s); known files are checked every poll. */
+  rescanMs?: number;
+  read?: ReadOptions;
+  now?: () => number;
+}
+
+export interface ClaudeStats {
+  files: number;
+  /** Lines that carried usage (after the cheap `"usage":{` filter). */
+  usageLines: number;
+  /** Copies that updated a response's record (the first copy, or a larger one). */
+  updates: number;
+  /** Copies that added nothing: a response already counted at least as large. */
+  duplicates: number;
+  /** Lines that looked like usage but were not JSON, or were too long to read. */
+  malformed: number;
+  bytes: number;
+}
+
+const SOURCE = 'claude';
+/** ccusage's own pre-filter: a line without it carries no usage. */
+const USAGE_MARKER = Buffer.from('"usage":{');
+
+/**
+ * Tails Claude Code transcripts (`projects/**\/*.jsonl`): each poll reads only what was appended since
+ * the saved offset, in bounded batches, and commits each batch's records together with the new offset.
+ * A truncated or replaced file is read again from the start; the dedupe makes that add nothing.
+ */
+export class ClaudeSource {
+  readonly stats: ClaudeStats = { files: 0, usageLines: 0, updates: 0, duplicates: 0, malformed: 0, bytes: 0 };
+  private readonly dedupe: ClaudeDedupe;
+  private files: string[] = [];
+  /** Identity and size of each file when it was last read to its end: an unchanged file costs one stat. */
+  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  private lastScan = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ClaudeSourceOptions) {
+    this.dedupe = new ClaudeDedupe(opts.store.sql);
+    this.now = opts.now ?? Date.now;
+    this.stats.malformed = opts.store.counter('claude.malformed');
+  }
+
+  /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
+  async poll(): Promise<boolean> {
+    if (this.files.length === 0 || this.now() - this.lastScan >= (this.opts.rescanMs ?? 5000)) {
+      this.files = transcriptFiles(this.opts.configDirs);
+      this.lastScan = this.now();
+      this.stats.files = this.files.length;
+    }
+    for (const path of this.files) {
+      if (!(await this.readFile(path))) return false;
+    }
+    return true;
+  }
+
+  private async readFile(path: string): Promise<boolean> {
+    const st = fileState(path);
+    if (!st) {
+      this.caughtUp.delete(path);
+      return true;
+    }
+    const seen = this.caughtUp.get(path);
+    if (seen && seen.ino === st.ino && seen.size === st.size) return true;
+    const store = this.opts.store;
+    let offset = resumeOffset(store.cursor(SOURCE, path), st);
+    for (;;) {
+      if (store.full) return false;
+      const batch = readLines(path, offset, { ...this.opts.read, marker: USAGE_MARKER });
+      if (!batch) {
+        this.caughtUp.set(path, st);
+        return true;
+      }
+      store.transaction(() => {
+        let malformed = batch.oversized;
+        for (const line of batch.lines) if (!this.take(line)) malformed++;
+        store.addCounterIn('claude.malformed', malformed);
+        store.setCursor(SOURCE, path, st.ino, batch.end);
+        this.stats.malformed += malformed;
+      });
+      this.stats.bytes += batch.end - offset;
+      offset = batch.end;
+      // Let the sender and the timers run between batches of a large file.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** One candidate line; false when it was not JSON. */
+  private take(line: string): boolean {
+    const entry = parseLine(line);
+    if (entry === 'malformed') return false;
+    if (entry === 'other') return true;
+    this.stats.usageLines++;
+    const id = this.dedupe.offer(entry, line, this.now());
+    if (id === undefined) {
+      this.stats.duplicates++;
+      return true;
+    }
+    this.stats.updates++;
+    const record = this.record(id, entry);
+    // A zero-usage response (a synthetic error message) adds nothing anywhere: not worth a request.
+    const amounts = record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
+    if (amounts + record.costMicrodollars > 0) this.opts.store.enqueue('usage', id, record, 'replace');
+    return true;
+  }
+
+  private record(id: string, e: ClaudeEntry): UsageRecord {
+    // ccusage's "auto" mode: the cost Claude Code wrote, else the price list's.
+    const usd =
+      e.costUSD ??
+      this.opts.prices.cost(e.model, {
+        input: e.input,
+        output: e.output,
+        cacheRead: e.cacheRead,
+        cacheWrite5m: e.cacheWrite5m,
+        cacheWrite1h: e.cacheWrite1h,
+        fast: e.fast,
+      });
+    return {
+      id,
+      agentId: this.opts.agents.agentFor(e.cwd),
+      model: e.model ?? 'unknown',
+      provider: 'anthropic',
+      inputTokens: e.input,
+      outputTokens: e.output,
+      // Anthropic counts thinking inside output_tokens; there is no separate reasoning count.
+      reasoningTokens: 0,
+      cacheReadTokens: e.cacheRead,
+      cacheWriteTokens: e.cacheWrite,
+      costMicrodollars: Math.max(0, Math.round(usd * 1e6)),
+      at: e.at,
+    };
+  }
+}

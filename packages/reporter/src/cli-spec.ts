@@ -1,0 +1,42 @@
+/** What `gasgauge report` accepts: a module with no imports, so the server's CLI can show it without loading the reporter. */
+
+/** The options of `gasgauge report`, as node:util parseArgs declares them (the server's CLI parses). */
+export const REPORT_OPTIONS = {
+  server: { type: 'string' },
+  town: { type: 'string' },
+  'token-file': { type: 'string' },
+  'token-command': { type: 'string' },
+  'claude-dir': { type: 'string', multiple: true },
+  'no-claude': { type: 'boolean' },
+  worktree: { type: 'string', multiple: true },
+  agent: { type: 'string', multiple: true },
+  base: { type: 'string' },
+  gastown: { type: 'string' },
+  state: { type: 'string' },
+  once: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'loc-interval': { type: 'string' },
+  'max-outbox-mb': { type: 'string' },
+} as const;
+
+export const REPORT_USAGE =
+  'gasgauge report --server URL --town ID --token-file F [--claude-dir DIR]… [--worktree [AGENT=]PATH]… [--gastown DIR] [--once]';
+
+export const REPORT_HELP = `Options:
+  --server URL            the Gas Gauge server (required)
+  --town ID               the town to report to (required)
+  --token-file F          a file holding the ingest token; re-read after a 401 (required)
+  --token-command CMD     run (sh -c) after a 401; prints a fresh token or rewrites the token file
+  --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, else ~/.claude)
+  --no-claude             do not tail Claude Code transcripts
+  --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
+                          the Gas Town name under --gastown, else the directory name
+  --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable)
+  --base REF              diff worktrees against merge-base with REF (default origin/HEAD)
+  --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does
+  --state DIR             outbox and cursors (default ~/.local/state/gasgauge/reporter-TOWN)
+  --once                  take in what exists now, deliver it, exit 0 when all is acknowledged
+                          (1: not all delivered, 3: delivered but some records quarantined)
+  --timeout SECONDS       with --once, give up delivering after this long (default 600)
+  --loc-interval SECONDS  how often worktrees are measured (default 30)
+  --max-outbox-mb N       bound on undelivered records (default 256)`;

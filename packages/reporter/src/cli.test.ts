@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseWorktree, reporterOptions } from './cli.js';
+import { REPORT_OPTIONS } from './cli-spec.js';
+import { Store } from './outbox/store.js';
+import { formatStatus } from './status.js';
+import { freePort, GASGAUGE_BIN } from './testing/processes.js';
+import { removeDir, tempDir } from './testing/server.js';
+
+const run = promisify(execFile);
+
+async function gasgauge(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('gasgauge report (CLI)', () => {
+  const dir = tempDir('gg-reporter-cli-');
+  afterAll(() => removeDir(dir));
+
+  it('declares the same options in the server command and in the reporter', async () => {
+    const { report } = await import('../../server/src/cli/report.js');
+    expect(Object.keys(report.options).sort()).toEqual(Object.keys(REPORT_OPTIONS).sort());
+  });
+
+  it('refuses missing options with usage (exit 2)', async () => {
+    const r = await gasgauge(['report', '--town', 't']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--server is required');
+    expect(r.stderr).toContain('--token-file F');
+  });
+
+  it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
+    const claude = join(dir, 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(
+      join(claude, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r', message: { id: 'm', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    writeFileSync(join(dir, 'token'), 'tok');
+    const port = await freePort(); // nothing listens there
+    const args = ['report', '--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', join(dir, 'token')];
+    const r = await gasgauge([
+      ...args,
+      '--claude-dir',
+      join(dir, 'claude'),
+      '--state',
+      join(dir, 'state'),
+      '--once',
+      '--timeout',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ delivered: false, pending: 1 });
+    const store = new Store(join(dir, 'state'));
+    try {
+      expect(store.pendingCount()).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {
+    expect(parseWorktree('toast=/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
+    expect(parseWorktree('/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
+    expect(parseWorktree('/gt/gastown/polecats/toast', '/gt')).toEqual({
+      agentId: 'gastown/polecats/toast',
+      path: '/gt/gastown/polecats/toast',
+    });
+    expect(parseWorktree('gastown/crew/joe=/gt/x', '/gt')).toEqual({ agentId: 'gastown/crew/joe', path: '/gt/x' });
+  });
+
+  it('validates values', () => {
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    expect(() => reporterOptions({ ...base, server: 'nope' }, () => {})).toThrow(/--server must be a URL/);
+    expect(() => reporterOptions({ ...base, 'loc-interval': '0' }, () => {})).toThrow(/--loc-interval/);
+    expect(() => reporterOptions({ ...base, agent: ['nopath'] }, () => {})).toThrow(/AGENT=PATH/);
+    expect(reporterOptions({ ...base, 'no-claude': true, 'claude-dir': ['/a', '/b'] }, () => {})).toMatchObject({
+      claude: false,
+      claudeDirs: ['/a', '/b'],
+      locIntervalMs: 30_000,
+    });
+  });
+
+  it('formats the status line', () => {
+    const now = 1_000_000;
+    expect(
+      formatStatus(
+        { sent: 12, pending: 3, quarantined: 1, dropped: 0, lastError: 'HTTP 503', retryAt: now + 4200, full: false },
+        now,
+      ),
+    ).toBe('sent 12 · pending 3 · quarantined 1 · last error: HTTP 503 (retry in 5 s)');
+    expect(
+      formatStatus({ sent: 0, pending: 0, quarantined: 0, dropped: 0, lastError: undefined, retryAt: undefined, full: true }),
+    ).toBe('sent 0 · pending 0 · OUTBOX FULL');
+  });
+});

@@ -1,0 +1,130 @@
+import { homedir } from 'node:os';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { gastownIdentity } from './agents.js';
+import { ConfigError } from './errors.js';
+import type { Worktree } from './git/poller.js';
+import { TokenSource } from './http/token.js';
+import { Reporter, type ReporterOptions } from './reporter.js';
+import { StatusLine } from './status.js';
+
+export type ReportValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface CliIo {
+  json: boolean;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal?: Promise<void>;
+}
+
+function req(values: ReportValues, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new ConfigError(`--${name} is required`);
+  return v;
+}
+
+function list(values: ReportValues, name: string): string[] {
+  const v = values[name];
+  if (v === undefined || typeof v === 'boolean') return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function positive(values: ReportValues, name: string, fallback: number, unit: string): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) {
+    throw new ConfigError(`--${name} must be a positive number of ${unit}`);
+  }
+  return Number(v);
+}
+
+/** `AGENT=PATH` or `PATH` (the agent then named after the path). */
+export function parseWorktree(value: string, gastownRoot: string | undefined): Worktree {
+  const eq = value.indexOf('=');
+  if (eq > 0) return { agentId: value.slice(0, eq), path: resolve(value.slice(eq + 1)) };
+  const path = resolve(value.startsWith('=') ? value.slice(1) : value);
+  if (gastownRoot) {
+    const rel = relative(resolve(gastownRoot), path);
+    const id = rel.startsWith('..') ? undefined : gastownIdentity(rel.split(sep));
+    if (id) return { agentId: id, path };
+  }
+  return { agentId: basename(path), path };
+}
+
+export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
+  const serverUrl = req(values, 'server');
+  try {
+    new URL(serverUrl);
+  } catch {
+    throw new ConfigError(`--server must be a URL like http://127.0.0.1:8787, not "${serverUrl}"`);
+  }
+  const townId = req(values, 'town');
+  const gastownRoot = typeof values.gastown === 'string' ? resolve(values.gastown) : undefined;
+  const agentPaths = list(values, 'agent').map((v) => {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
+    return { agentId: v.slice(0, eq), path: resolve(v.slice(eq + 1)) };
+  });
+  const stateHome = process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
+  const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
+  return {
+    serverUrl,
+    townId,
+    tokenFile: resolve(req(values, 'token-file')),
+    tokenCommand: typeof values['token-command'] === 'string' ? values['token-command'] : undefined,
+    stateDir: resolve(typeof values.state === 'string' ? values.state : join(stateHome, 'gasgauge', `reporter-${townId}`)),
+    claude: values['no-claude'] !== true,
+    claudeDirs: list(values, 'claude-dir'),
+    worktrees: list(values, 'worktree').map((w) => parseWorktree(w, gastownRoot)),
+    base: typeof values.base === 'string' ? values.base : undefined,
+    gastownRoot,
+    agentPaths,
+    locIntervalMs: positive(values, 'loc-interval', 30, 'seconds') * 1000,
+    ...(maxMb === undefined ? {} : { maxPendingBytes: Math.round(maxMb * 2 ** 20) }),
+    log,
+  };
+}
+
+/** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
+export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
+  let reporter: Reporter | undefined;
+  const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
+  const opts = reporterOptions(values, (line) => status.log(line));
+  try {
+    await new TokenSource({ file: opts.tokenFile }).get();
+  } catch (err) {
+    // Fail at once rather than retry a token that cannot be read.
+    throw new ConfigError((err as Error).message, { cause: err });
+  }
+  reporter = new Reporter(opts);
+  status.start();
+  try {
+    if (values.once === true) {
+      const deadline = Date.now() + positive(values, 'timeout', 600, 'seconds') * 1000;
+      // SIGINT during --once: stop delivering; what is not acknowledged stays in the outbox.
+      io.stopSignal?.then(() => reporter?.stop());
+      const result = await reporter.runOnce(deadline);
+      status.stop();
+      const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
+      if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+      else {
+        io.stderr.write(
+          result.delivered
+            ? `delivered: ${summary.sent} records acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}\n`
+            : `not delivered: ${result.pending} records still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
+        );
+      }
+      if (!result.delivered) return 1;
+      return result.quarantined > 0 ? 3 : 0;
+    }
+    const running = reporter.run();
+    await Promise.race([running, io.stopSignal ?? new Promise<void>(() => {})]);
+    reporter.stop();
+    await running;
+    status.stop();
+    return 0;
+  } finally {
+    status.stop();
+    reporter.close();
+  }
+}

@@ -1,0 +1,33 @@
+/** The reporter's errors. Each carries what went wrong in its own terms and the underlying error as `cause`. */
+export class ReporterError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+  }
+}
+
+/** A bad option or an unusable file or directory given by the user: fix the command line, retrying won't help. */
+export class ConfigError extends ReporterError {}
+
+/** The state database (outbox, cursors) could not be opened or written. */
+export class StateError extends ReporterError {}
+
+/** A non-2xx answer from the ingest API, or no answer at all (status 0). */
+export class DeliveryError extends ReporterError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+    /** The error body's `path` (`records[3].id`), when the server named a field. */
+    readonly path: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A git command failed in a worktree that still exists. */
+export class GitError extends ReporterError {}
+
+/** The token file could not be read, or the refresh command failed. */
+export class TokenError extends ReporterError {}

@@ -1,0 +1,165 @@
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenSource } from '../http/token.js';
+import { Sender } from '../outbox/sender.js';
+import { Store } from '../outbox/store.js';
+import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
+import type { TownEvent } from '../wire.js';
+import { type GtEvent, mapGastownEvent, roleOf } from './events.js';
+import { GastownSource } from './source.js';
+
+const at = Date.parse('2026-11-25T10:00:00Z');
+const map = (e: Omit<GtEvent, 'ts'>, beads: Record<string, string> = {}) =>
+  mapGastownEvent({ ts: '2026-11-25T10:00:00Z', ...e }, 'gt:x', at, { beadForBranch: (b) => beads[b] }).events;
+
+describe('Gas Town event mapping', () => {
+  it('maps agent lifecycle events to agent statuses', () => {
+    expect(map({ type: 'spawn', actor: 'gt', payload: { rig: 'gastown', polecat: 'Toast' } })).toEqual([
+      { id: 'gt:x:agent', at, type: 'agent', agentId: 'gastown/polecats/Toast', role: 'polecat', status: 'idle' },
+    ]);
+    expect(map({ type: 'session_start', actor: 'gastown/crew/joe', payload: { session_id: 's' } })[0]).toMatchObject({
+      agentId: 'gastown/crew/joe',
+      role: 'crew',
+      status: 'working',
+    });
+    expect(map({ type: 'session_end', actor: 'mayor/' })[0]).toMatchObject({ agentId: 'mayor', role: 'mayor', status: 'idle' });
+    expect(map({ type: 'kill', actor: 'gt', payload: { rig: 'gastown', target: 'Toast' } })[0]).toMatchObject({
+      agentId: 'gastown/polecats/Toast',
+      status: 'dead',
+    });
+    expect(
+      map({ type: 'session_death', actor: 'gt-gastown-Toast', payload: { agent: 'gastown/polecats/Toast' } })[0],
+    ).toMatchObject({ agentId: 'gastown/polecats/Toast', status: 'dead' });
+  });
+
+  it('maps work events to bead statuses and the agent holding the bead', () => {
+    expect(map({ type: 'sling', actor: 'mayor', payload: { bead: 'gt-1', target: 'gastown/polecats/Toast' } })).toEqual([
+      { id: 'gt:x:bead', at, type: 'bead', beadId: 'gt-1', status: 'in_progress', assigneeAgentId: 'gastown/polecats/Toast' },
+      {
+        id: 'gt:x:agent',
+        at,
+        type: 'agent',
+        agentId: 'gastown/polecats/Toast',
+        role: 'polecat',
+        status: 'working',
+        beadId: 'gt-1',
+      },
+    ]);
+    expect(map({ type: 'hook', actor: 'gastown/polecats/Toast', payload: { bead: 'gt-1' } }).map((e) => e.type)).toEqual([
+      'bead',
+      'agent',
+    ]);
+    expect(map({ type: 'unhook', actor: 'gastown/polecats/Toast', payload: { bead: 'gt-1' } })[0]).toMatchObject({
+      status: 'open',
+    });
+    const done = mapGastownEvent(
+      { ts: 'x', type: 'done', actor: 'gastown/polecats/Toast', payload: { bead: 'gt-1', branch: 'polecat/Toast/gt-1' } },
+      'gt:x',
+      at,
+      { beadForBranch: () => undefined },
+    );
+    expect(done.events.map((e) => (e.type === 'bead' || e.type === 'agent' ? e.status : e.type))).toEqual(['in_review', 'idle']);
+    expect(done.branch).toEqual({ branch: 'polecat/Toast/gt-1', beadId: 'gt-1' });
+    expect(
+      map(
+        { type: 'merged', actor: 'gastown/refinery', payload: { branch: 'polecat/Toast/gt-1' } },
+        { 'polecat/Toast/gt-1': 'gt-1' },
+      ),
+    ).toEqual([
+      { id: 'gt:x:bead', at, type: 'bead', beadId: 'gt-1', status: 'closed' },
+      { id: 'gt:x:note', at, type: 'note', name: 'gt.merged', data: { actor: 'gastown/refinery', branch: 'polecat/Toast/gt-1' } },
+    ]);
+  });
+
+  it('passes unknown types, and known ones missing their fields, through as notes', () => {
+    expect(map({ type: 'weather', actor: 'deacon', payload: { sky: 'grey' } })).toEqual([
+      { id: 'gt:x:note', at, type: 'note', name: 'gt.weather', data: { actor: 'deacon', sky: 'grey' } },
+    ]);
+    expect(map({ type: 'merged', actor: 'gastown/refinery', payload: { branch: 'unknown' } })[0]?.type).toBe('note');
+    expect(map({ type: 'sling', actor: 'mayor' })[0]?.type).toBe('note');
+    const big = map({ type: 'mail', actor: 'mayor', payload: { body: 'x'.repeat(5000) } })[0] as Extract<
+      TownEvent,
+      { type: 'note' }
+    >;
+    expect(big.data).toEqual({ actor: 'mayor', truncated: true });
+  });
+
+  it('names roles after Gas Town identities', () => {
+    expect(
+      ['gastown/polecats/Toast', 'gastown/crew/joe', 'gastown/refinery', 'gastown/witness', 'mayor', 'deacon', 'x'].map(roleOf),
+    ).toEqual(['polecat', 'crew', 'refinery', 'witness', 'mayor', 'deacon', undefined]);
+  });
+});
+
+describe('tailing <town>/.events.jsonl into the real server', () => {
+  let dir: string;
+  let server: InProcessServer;
+  let store: Store;
+  let sender: Sender;
+  const ev = (ts: number, type: string, actor: string, payload: Record<string, unknown>) =>
+    JSON.stringify({
+      ts: new Date(ts).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      source: 'gt',
+      type,
+      actor,
+      payload,
+      visibility: 'feed',
+    });
+
+  beforeAll(async () => {
+    dir = tempDir('gg-gastown-');
+    server = await startTestServer(dir);
+    store = new Store(join(dir, 'state'));
+    sender = new Sender({
+      store,
+      serverUrl: server.url,
+      townId: server.townId,
+      token: new TokenSource({ file: server.tokenFile }),
+    });
+  });
+  afterAll(async () => {
+    store?.close();
+    await server?.close();
+    removeDir(dir);
+  });
+
+  it('delivers the mapped events (the server accepts every shape), counts beads, and survives a prune that rewrites the file', async () => {
+    const t0 = Date.now() - 600_000;
+    const file = join(dir, '.events.jsonl');
+    const lines = [
+      ev(t0, 'spawn', 'gt', { rig: 'gastown', polecat: 'Toast' }),
+      ev(t0 + 1000, 'session_start', 'gastown/polecats/Toast', { session_id: 'abc', role: 'gastown/polecats/Toast' }),
+      ev(t0 + 2000, 'sling', 'mayor', { bead: 'gt-1', target: 'gastown/polecats/Toast' }),
+      ev(t0 + 3000, 'hook', 'gastown/polecats/Toast', { bead: 'gt-1' }),
+      ev(t0 + 4000, 'nudge', 'gastown/witness', { rig: 'gastown', target: 'Toast', reason: 'idle' }),
+      'not json at all',
+      ev(t0 + 5000, 'done', 'gastown/polecats/Toast', { bead: 'gt-1', branch: 'polecat/Toast/gt-1' }),
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const src = new GastownSource(store, dir);
+    await src.poll();
+    // The merge comes later, in a later poll: the branch → bead link was kept in the state.
+    appendFileSync(
+      file,
+      `${ev(t0 + 9000, 'merged', 'gastown/refinery', { mr: 'gt-mr1', worker: 'Toast', branch: 'polecat/Toast/gt-1' })}\n`,
+    );
+    appendFileSync(file, `${ev(t0 + 9500, 'weather', 'deacon', { sky: 'grey' })}\n`);
+    await src.poll();
+    expect(src.stats).toMatchObject({ lines: 8, malformed: 1 });
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    expect(sender.state.quarantined).toBe(0);
+    // spawn 1, session_start 1, sling 2, hook 2, nudge 1, done 2, merged 2, weather 1
+    let t = await serverTotals(server.url, server.adminToken, server.townId);
+    expect([t.events, t.beads_created, t.beads_closed]).toEqual([12, 1, 1]);
+
+    // `gt krc prune` writes a pruned copy and renames it over the file: read again from the start, nothing counted twice.
+    writeFileSync(`${file}.tmp`, `${lines.slice(3).join('\n')}\n`);
+    renameSync(`${file}.tmp`, file);
+    await src.poll();
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    t = await serverTotals(server.url, server.adminToken, server.townId);
+    expect([t.events, t.beads_created, t.beads_closed]).toEqual([12, 1, 1]);
+    expect(sender.state.server.duplicates).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenSource } from '../http/token.js';
+import { Sender } from '../outbox/sender.js';
+import { Store } from '../outbox/store.js';
+import { type InProcessServer, removeDir, startTestServer, tempDir, throughput } from '../testing/server.js';
+import { addNumstat, type Loc, mergeBase, worktreeLoc } from './loc.js';
+import { LocPoller } from './poller.js';
+
+const lines = (n: number, tag = 'line') => Array.from({ length: n }, (_, i) => `${tag} ${i}\n`).join('');
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: cwd,
+    },
+  });
+}
+
+describe('lines of code of a real git worktree', () => {
+  let dir: string;
+  let wt: string;
+  let server: InProcessServer;
+  let store: Store;
+  let sender: Sender;
+  let poller: LocPoller;
+
+  beforeAll(async () => {
+    dir = tempDir('gg-loc-');
+    const origin = join(dir, 'origin.git');
+    const seed = join(dir, 'seed');
+    wt = join(dir, 'polecat-1');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', origin);
+    mkdirSync(seed);
+    git(seed, 'init', '-q', '-b', 'main');
+    writeFileSync(join(seed, 'a.txt'), lines(10));
+    writeFileSync(join(seed, 'logo.bin'), Buffer.from([0, 1, 2, 3, 0, 255]));
+    writeFileSync(join(seed, 'old-name.txt'), lines(3, 'keep'));
+    writeFileSync(join(seed, '.gitignore'), 'ignored.log\n');
+    git(seed, 'add', '.');
+    git(seed, 'commit', '-q', '-m', 'base');
+    git(seed, 'remote', 'add', 'origin', origin);
+    git(seed, 'push', '-q', 'origin', 'main');
+    git(dir, 'clone', '-q', origin, wt); // sets origin/HEAD → origin/main
+    git(wt, 'checkout', '-q', '-b', 'feature');
+
+    server = await startTestServer(dir);
+    store = new Store(join(dir, 'state'));
+    sender = new Sender({
+      store,
+      serverUrl: server.url,
+      townId: server.townId,
+      token: new TokenSource({ file: server.tokenFile }),
+    });
+    poller = new LocPoller({ store, worktrees: [{ agentId: 'polecat-1', path: wt }] });
+  });
+  afterAll(async () => {
+    store?.close();
+    await server?.close();
+    removeDir(dir);
+  });
+
+  const report = async (): Promise<Loc> => {
+    const [r] = await poller.poll();
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    const t = await throughput(server.url, server.adminToken, server.townId);
+    expect([t.locAdditions, t.locDeletions]).toEqual([r?.additions, r?.deletions]);
+    return { additions: r?.additions ?? -1, deletions: r?.deletions ?? -1, files: r?.files ?? -1 };
+  };
+
+  it('is 0/0 on a fresh branch, and that 0/0 is reported', async () => {
+    expect(await report()).toEqual({ additions: 0, deletions: 0, files: 0 });
+  });
+
+  it('counts commits not on the default branch, staged and unstaged edits and untracked text files; skips binaries and ignored files', async () => {
+    // Committed on the branch: 2 lines changed in a.txt, b.txt added (5 lines), a rename without edits.
+    writeFileSync(join(wt, 'a.txt'), lines(10).replace('line 3\n', 'LINE 3\n').replace('line 7\n', 'LINE 7\n'));
+    writeFileSync(join(wt, 'b.txt'), lines(5, 'b'));
+    renameSync(join(wt, 'old-name.txt'), join(wt, 'new-name.txt'));
+    git(wt, 'add', '-A');
+    git(wt, 'commit', '-q', '-m', 'work');
+    // Staged, not committed: c.txt (3 lines). Unstaged: one more line in b.txt, and a binary edit.
+    writeFileSync(join(wt, 'c.txt'), lines(3, 'c'));
+    git(wt, 'add', 'c.txt');
+    appendFileSync(join(wt, 'b.txt'), 'one more\n');
+    writeFileSync(join(wt, 'logo.bin'), Buffer.from([0, 9, 9, 9, 0]));
+    // Untracked: a text file without a final newline (4 lines), a binary, an ignored log.
+    writeFileSync(join(wt, 'd.txt'), 'd0\nd1\nd2\nd3');
+    writeFileSync(join(wt, 'e.bin'), Buffer.from([1, 0, 2]));
+    writeFileSync(join(wt, 'ignored.log'), lines(50));
+
+    // a.txt +2/-2, b.txt +6, rename 0/0, c.txt +3, d.txt +4.
+    expect(await report()).toEqual({ additions: 15, deletions: 2, files: 5 });
+  });
+
+  it('goes back to 0/0 once the branch is merged into the default branch', async () => {
+    git(wt, 'add', '-A');
+    git(wt, 'commit', '-q', '-m', 'rest');
+    git(wt, 'checkout', '-q', 'main');
+    git(wt, 'merge', '-q', '--no-ff', '-m', 'merge feature', 'feature');
+    git(wt, 'push', '-q', 'origin', 'main');
+    git(wt, 'fetch', '-q', 'origin');
+    expect(await report()).toEqual({ additions: 0, deletions: 0, files: 0 });
+  });
+
+  it('reports 0/0 once for a worktree that disappears, then stops reporting it', async () => {
+    writeFileSync(join(wt, 'z.txt'), lines(7));
+    expect((await report()).additions).toBe(7);
+    renameSync(wt, `${wt}-removed`);
+    expect(await report()).toEqual({ additions: 0, deletions: 0, files: 0 });
+    expect(await poller.poll()).toEqual([]);
+    renameSync(`${wt}-removed`, wt);
+    expect((await report()).additions).toBe(7);
+  });
+
+  it('uses --base when given, and says so when there is no default branch to find', async () => {
+    const lonely = join(dir, 'lonely');
+    mkdirSync(lonely);
+    git(lonely, 'init', '-q', '-b', 'trunk');
+    writeFileSync(join(lonely, 'x.txt'), lines(2));
+    git(lonely, 'add', '.');
+    git(lonely, 'commit', '-q', '-m', 'x');
+    await expect(mergeBase(lonely)).rejects.toThrow(/pass --base/);
+    expect(await worktreeLoc(lonely, 'trunk')).toEqual({ additions: 0, deletions: 0, files: 0 });
+  });
+});
+
+describe('addNumstat', () => {
+  it('parses -z output: plain entries, renames (two paths after an empty one) and binaries', () => {
+    const loc: Loc = { additions: 0, deletions: 0, files: 0 };
+    addNumstat(loc, '3\t1\ta.txt\0' + '2\t0\t\0old\tname.txt\0new name.txt\0' + '-\t-\tlogo.bin\0' + '0\t4\tgone.txt\0');
+    expect(loc).toEqual({ additions: 5, deletions: 5, files: 3 });
+  });
+});

@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitError } from '../errors.js';
+
+export interface Loc {
+  additions: number;
+  deletions: number;
+  files: number;
+}
+
+/** Bases tried, in order, when none is given: the remote's default branch, then the usual local names. */
+const DEFAULT_BASES = ['origin/HEAD', 'origin/main', 'origin/master', 'main', 'master'];
+
+/**
+ * git, read-only and lock-free: GIT_OPTIONAL_LOCKS=0 keeps `git status`-like commands from taking the
+ * index lock, so polling never makes an agent's own `git commit` fail with "index.lock exists".
+ */
+function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      ['-c', 'core.quotepath=off', ...args],
+      { cwd, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new GitError(`git ${args[0]} in ${cwd} failed: ${stderr.trim() || err.message}`, { cause: err }));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Whether `path` is (inside) a git work tree; false when it is gone. */
+export async function isWorktree(path: string): Promise<boolean> {
+  try {
+    if (!(await stat(path)).isDirectory()) return false;
+    return (await git(path, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+/** The commit the worktree's changes are counted from: the merge-base of HEAD and the base. */
+export async function mergeBase(worktree: string, base?: string): Promise<string> {
+  const candidates = base ? [base] : DEFAULT_BASES;
+  for (const ref of candidates) {
+    try {
+      await git(worktree, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    } catch {
+      continue;
+    }
+    return (await git(worktree, ['merge-base', 'HEAD', ref])).trim();
+  }
+  throw new GitError(
+    base
+      ? `base ${base} is not a commit in ${worktree}`
+      : `no default branch in ${worktree} (tried ${DEFAULT_BASES.join(', ')}); pass --base`,
+  );
+}
+
+/**
+ * Outstanding lines of one worktree: everything that differs from the merge-base with the default
+ * branch — commits not yet merged, staged and unstaged edits (`git diff --numstat <merge-base>`
+ * compares the work tree itself), plus untracked text files (not ignored) counted as all-added.
+ * Binary files are skipped, as git's numstat marks them (`-`) and by a NUL byte in an untracked file's
+ * first 8000 bytes (git's own test). A fully merged worktree with nothing uncommitted is 0/0.
+ */
+export async function worktreeLoc(worktree: string, base?: string): Promise<Loc> {
+  const mb = await mergeBase(worktree, base);
+  const loc: Loc = { additions: 0, deletions: 0, files: 0 };
+  addNumstat(loc, await git(worktree, ['diff', '--numstat', '-z', '-M', mb, '--']));
+  const untracked = (await git(worktree, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0');
+  for (const rel of untracked) {
+    if (!rel) continue;
+    const lines = await textLines(join(worktree, rel));
+    if (lines === undefined) continue;
+    loc.additions += lines;
+    loc.files++;
+  }
+  return loc;
+}
+
+/**
+ * `git diff --numstat -z`: `<add>\t<del>\t<path>\0`, or for a rename `<add>\t<del>\t\0<from>\0<to>\0`;
+ * binary files have `-` for both counts.
+ */
+export function addNumstat(loc: Loc, out: string): void {
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(fields[i] as string);
+    if (!m) continue;
+    if (m[3] === '') i += 2; // a rename: the two paths follow as their own fields
+    if (m[1] === '-' || m[2] === '-') continue;
+    loc.additions += Number(m[1]);
+    loc.deletions += Number(m[2]);
+    loc.files++;
+  }
+}
+
+/** Lines in a text file (a last line without a newline counts); undefined for binaries and unreadable files. */
+async function textLines(path: string): Promise<number | undefined> {
+  let fh: import('node:fs/promises').FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!(await fh.stat()).isFile()) return undefined;
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    let lines = 0;
+    let last = -1;
+    let first = true;
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      if (first && chunk.subarray(0, 8000).includes(0)) return undefined;
+      first = false;
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+      last = chunk[bytesRead - 1] as number;
+      pos += bytesRead;
+    }
+    return last === -1 ? 0 : last === 0x0a ? lines : lines + 1;
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,66 @@
+import type { Store } from '../outbox/store.js';
+import type { LocReport } from '../wire.js';
+import { isWorktree, worktreeLoc } from './loc.js';
+
+export interface Worktree {
+  agentId: string;
+  path: string;
+}
+
+export interface LocPollerOptions {
+  store: Store;
+  worktrees: readonly Worktree[];
+  /** The base to diff against (default: origin/HEAD, then origin/main, origin/master, main, master). */
+  base?: string | undefined;
+  log?: (line: string) => void;
+}
+
+/**
+ * Measures every worktree and stores one lines-of-code report per agent, 0/0 included: the server
+ * replaces an agent's report with each one, and a report that never comes (0/0 skipped) would leave
+ * the last non-zero value standing. A worktree that disappears (merged and removed) reports 0/0 once,
+ * then nothing until it reappears. Reports replace any undelivered one for the same agent: only the
+ * latest matters for a gauge.
+ */
+export class LocPoller {
+  private readonly gone = new Set<string>();
+  private readonly failing = new Set<string>();
+  readonly last = new Map<string, LocReport>();
+
+  constructor(private readonly opts: LocPollerOptions) {}
+
+  async poll(): Promise<LocReport[]> {
+    const reports: LocReport[] = [];
+    for (const wt of this.opts.worktrees) {
+      const report = await this.measure(wt);
+      if (report) reports.push(report);
+    }
+    if (reports.length > 0) {
+      this.opts.store.transaction(() => {
+        for (const r of reports) this.opts.store.enqueue('loc', r.agentId, r, 'replace');
+      });
+    }
+    for (const r of reports) this.last.set(r.agentId, r);
+    return reports;
+  }
+
+  private async measure(wt: Worktree): Promise<LocReport | undefined> {
+    if (!(await isWorktree(wt.path))) {
+      if (this.gone.has(wt.agentId)) return undefined;
+      this.gone.add(wt.agentId);
+      this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) is gone: reporting 0/0 once`);
+      return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
+    }
+    this.gone.delete(wt.agentId);
+    try {
+      const loc = await worktreeLoc(wt.path, this.opts.base);
+      this.failing.delete(wt.agentId);
+      return { agentId: wt.agentId, ...loc };
+    } catch (err) {
+      // No number is better than a wrong one; the server's TTL retires the last report.
+      if (!this.failing.has(wt.agentId)) this.opts.log?.(`lines of code for ${wt.agentId}: ${(err as Error).message}`);
+      this.failing.add(wt.agentId);
+      return undefined;
+    }
+  }
+}

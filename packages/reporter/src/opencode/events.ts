@@ -1,0 +1,189 @@
+import { boundedId } from '../ids.js';
+import type { UsageRecord } from '../wire.js';
+import { type Amounts, MemoryStepLedger, maxAmounts, type StepLedger, ZERO } from './steps.js';
+
+/** An SDK event as `client.event.subscribe()` yields it (`{type, properties}`), or wrapped as a global event (`{directory, payload}`). */
+export interface SdkEvent {
+  type?: string;
+  properties?: unknown;
+  payload?: { type?: string; properties?: unknown };
+}
+
+/**
+ * What `client.event.subscribe()` gives, in the SDK versions seen: the async iterable itself, or a
+ * result holding it as `.stream` (v1 SDK, server-sent events), possibly still a promise.
+ */
+export type EventSource =
+  | AsyncIterable<SdkEvent>
+  | { stream: AsyncIterable<SdkEvent> }
+  | Promise<AsyncIterable<SdkEvent> | { stream: AsyncIterable<SdkEvent> }>;
+
+/** Which agent a session belongs to: a Map, a plain object, or a function; undefined when unknown. */
+export type SessionAgents =
+  | ReadonlyMap<string, string>
+  | Readonly<Record<string, string>>
+  | ((sessionID: string) => string | undefined);
+
+export interface OpencodeOptions {
+  agents: SessionAgents;
+  /** The agent for a session the map does not know; without it such usage is kept under `session:<id>`. */
+  defaultAgentId?: string;
+  /** Receives each record whose totals grew (the caller stores it in the outbox, keyed by id). */
+  emit: (record: UsageRecord) => void;
+  /** Where step-finish parts are remembered (default: in memory). */
+  steps?: StepLedger;
+}
+
+export interface OpencodeStats {
+  events: number;
+  /** `message.updated` events of assistant messages. */
+  assistantUpdates: number;
+  /** Records emitted (first sighting or grown totals of a message). */
+  records: number;
+  /** `message.part.updated` step-finish parts (each counted once, by part id). */
+  stepFinishes: number;
+  /** Sessions with no agent in the map (counted under the default agent). */
+  unmappedSessions: number;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
+const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+
+/** `tokens` + `cost` (dollars) of a message or a step-finish part, as integer amounts. */
+function amountsOf(o: Obj): Amounts {
+  const tokens = isObj(o.tokens) ? o.tokens : {};
+  const cache = isObj(tokens.cache) ? tokens.cache : {};
+  return {
+    input: count(tokens.input),
+    output: count(tokens.output),
+    reasoning: count(tokens.reasoning),
+    cacheRead: count(cache.read),
+    cacheWrite: count(cache.write),
+    // Dollars to integer microdollars, rounded once here.
+    cost: typeof o.cost === 'number' && o.cost > 0 ? Math.round(o.cost * 1e6) : 0,
+  };
+}
+
+/** What a record needs of a message besides its amounts. */
+interface MessageInfo {
+  id: string;
+  sessionID: string;
+  modelID: string;
+  providerID: string | undefined;
+  at: number;
+}
+
+/**
+ * Turns the Kilo / OpenCode SDK event stream into cumulative usage records, one per assistant message.
+ *
+ * Usage comes from `message.updated` whose `properties.info` is an assistant message: `tokens`
+ * (`input`, `output`, `reasoning`, `cache.read`, `cache.write`) and `cost` (USD), re-sent many times
+ * per message — so each becomes a cumulative record keyed by the message id and the server counts only
+ * the increase. OpenCode already reports `input` without cached tokens and the five amounts apart, the
+ * API's convention.
+ *
+ * `message.part.updated` step-finish parts repeat usage per step and are never added on top of the
+ * message's. But OpenCode (and Kilo) set a message's `tokens` to its *latest* step's on each step while
+ * adding each step's `cost` (`assistantMessage.cost += usage.cost; assistantMessage.tokens =
+ * usage.tokens`), so a message that ran several steps (tool calls) shows only its last step's tokens.
+ * The record therefore holds, per amount, the larger of the message's figure and the sum of its
+ * step-finish parts (each part counted once, by id): the sum when every step was seen, the message's
+ * figure when none was — never the two added together.
+ */
+export class OpencodeUsage {
+  readonly stats: OpencodeStats = { events: 0, assistantUpdates: 0, records: 0, stepFinishes: 0, unmappedSessions: 0 };
+  /** The last totals emitted per message, so identical re-sends are not stored again. */
+  private readonly last = new Map<string, string>();
+  /** The latest message.updated of each message: its amounts and what a record needs. */
+  private readonly messages = new Map<string, { info: MessageInfo; amounts: Amounts }>();
+  private readonly unmapped = new Set<string>();
+  private readonly steps: StepLedger;
+
+  constructor(private readonly opts: OpencodeOptions) {
+    this.steps = opts.steps ?? new MemoryStepLedger();
+  }
+
+  /** Consumes the stream until it ends (or throws, with the stream's own error). */
+  async consume(source: EventSource): Promise<void> {
+    const resolved = await source;
+    const stream = Symbol.asyncIterator in resolved ? resolved : resolved.stream;
+    for await (const event of stream) this.handle(event);
+  }
+
+  handle(raw: SdkEvent): void {
+    this.stats.events++;
+    const event = isObj(raw.payload) && raw.type === undefined ? raw.payload : raw;
+    if (!isObj(event.properties)) return;
+    if (event.type === 'message.part.updated') {
+      const part = event.properties.part;
+      if (!isObj(part) || part.type !== 'step-finish') return;
+      if (typeof part.id !== 'string' || typeof part.messageID !== 'string') return;
+      if (!this.steps.add(part.messageID, part.id, amountsOf(part))) return;
+      this.stats.stepFinishes++;
+      this.update(part.messageID);
+      return;
+    }
+    if (event.type !== 'message.updated') return;
+    const info = event.properties.info;
+    if (!isObj(info) || info.role !== 'assistant' || typeof info.id !== 'string' || typeof info.sessionID !== 'string') return;
+    this.stats.assistantUpdates++;
+    const time = isObj(info.time) ? info.time : {};
+    if (this.messages.size >= 10_000 && !this.messages.has(info.id)) {
+      this.messages.delete(this.messages.keys().next().value as string);
+    }
+    this.messages.set(info.id, {
+      info: {
+        id: info.id,
+        sessionID: info.sessionID,
+        modelID: typeof info.modelID === 'string' && info.modelID !== '' ? info.modelID : 'unknown',
+        providerID: typeof info.providerID === 'string' && info.providerID !== '' ? info.providerID : undefined,
+        at: count(time.completed) || count(time.created) || Date.now(),
+      },
+      amounts: amountsOf(info),
+    });
+    this.update(info.id);
+  }
+
+  /** Emits the message's record if its totals grew. A step seen before its message waits for it. */
+  private update(messageId: string): void {
+    const message = this.messages.get(messageId);
+    if (!message) return;
+    const a = maxAmounts(message.amounts, this.steps.sum(messageId) ?? ZERO);
+    // A message announced before its first token carries zeros: nothing to count yet.
+    if (a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite + a.cost === 0) return;
+    const key = `${a.input}/${a.output}/${a.reasoning}/${a.cacheRead}/${a.cacheWrite}/${a.cost}`;
+    if (this.last.get(messageId) === key) return;
+    // Bounded: an evicted message that updates again is merely stored again (the server dedupes).
+    if (this.last.size >= 50_000) this.last.delete(this.last.keys().next().value as string);
+    this.last.set(messageId, key);
+    const { info } = message;
+    const record: UsageRecord = {
+      id: boundedId(info.id),
+      agentId: this.agentFor(info.sessionID),
+      model: info.modelID,
+      inputTokens: a.input,
+      outputTokens: a.output,
+      reasoningTokens: a.reasoning,
+      cacheReadTokens: a.cacheRead,
+      cacheWriteTokens: a.cacheWrite,
+      costMicrodollars: a.cost,
+      at: info.at,
+    };
+    if (info.providerID) record.provider = info.providerID;
+    this.stats.records++;
+    this.opts.emit(record);
+  }
+
+  private agentFor(sessionID: string): string {
+    const a = this.opts.agents;
+    const agent =
+      typeof a === 'function' ? a(sessionID) : a instanceof Map ? a.get(sessionID) : (a as Record<string, string>)[sessionID];
+    if (agent) return agent;
+    if (!this.unmapped.has(sessionID)) {
+      this.unmapped.add(sessionID);
+      this.stats.unmappedSessions++;
+    }
+    return this.opts.defaultAgentId ?? `session:${sessionID}`;
+  }
+}

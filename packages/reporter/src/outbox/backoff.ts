@@ -1,0 +1,49 @@
+export interface BackoffOptions {
+  baseMs?: number;
+  maxMs?: number;
+  /** 0..1; tests pass a fixed value. */
+  random?: () => number;
+}
+
+/**
+ * Exponential backoff with full jitter (a uniformly random wait up to base·2^attempt, capped): many
+ * reporters that lost the same server do not come back in lockstep. A Retry-After from the server is a
+ * floor, not a replacement, so the jitter still spreads them.
+ */
+export class Backoff {
+  private attempt = 0;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly random: () => number;
+
+  constructor(opts: BackoffOptions = {}) {
+    this.baseMs = opts.baseMs ?? 500;
+    this.maxMs = opts.maxMs ?? 60_000;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** The wait before the next try, after a failure. */
+  next(retryAfterMs?: number): number {
+    const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.attempt, 30));
+    this.attempt++;
+    const jittered = Math.round(this.random() * ceiling);
+    return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+
+  get failures(): number {
+    return this.attempt;
+  }
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,66 @@
+/**
+ * The reporter's one state database. Records waiting for an acknowledgement and the tailers' cursors
+ * live in the same file, so a tailer commits "these lines were read" and "these records are owed" in
+ * one transaction: a crash loses neither and repeats neither.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS outbox (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  body TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS outbox_by_seq ON outbox (kind, seq);
+
+CREATE TABLE IF NOT EXISTS cursors (
+  source TEXT NOT NULL,
+  path TEXT NOT NULL,
+  ino INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  PRIMARY KEY (source, path)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS claude_groups (
+  group_id TEXT PRIMARY KEY,
+  msg_id TEXT NOT NULL,
+  sidechain INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  speed_set INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claude_groups_by_msg ON claude_groups (msg_id);
+
+CREATE TABLE IF NOT EXISTS claude_keys (
+  msg_id TEXT NOT NULL,
+  req_id TEXT NOT NULL,
+  group_id TEXT NOT NULL,
+  PRIMARY KEY (msg_id, req_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS opencode_steps (
+  part_id TEXT PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  input INTEGER NOT NULL,
+  output INTEGER NOT NULL,
+  reasoning INTEGER NOT NULL,
+  cache_read INTEGER NOT NULL,
+  cache_write INTEGER NOT NULL,
+  cost INTEGER NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opencode_steps_by_message ON opencode_steps (message_id);
+
+CREATE TABLE IF NOT EXISTS gastown_branches (
+  branch TEXT PRIMARY KEY,
+  bead_id TEXT NOT NULL,
+  seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,271 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TokenSource } from '../http/token.js';
+import { type InProcessServer, mintToken, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
+import type { UsageRecord } from '../wire.js';
+import { parseRetryAfter } from './backoff.js';
+import { MAX_BATCH_BYTES, Sender } from './sender.js';
+import { Store } from './store.js';
+
+const usage = (id: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
+  id,
+  agentId: 'polecat-1',
+  model: 'claude-sonnet-4-5',
+  inputTokens: 10,
+  outputTokens: 5,
+  reasoningTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costMicrodollars: 100,
+  at: Date.now() - 60_000,
+  ...extra,
+});
+
+/** A real HTTP server whose answers the test scripts; it records every request body. */
+class ScriptedServer {
+  readonly bodies: { path: string; bytes: number; body: { records?: unknown[] } }[] = [];
+  answers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [];
+  private readonly server: Server;
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const body = JSON.parse(raw.toString('utf8'));
+        const answer = this.answers.shift();
+        if (answer) return answer(req, res);
+        this.bodies.push({ path: req.url ?? '', bytes: raw.length, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ accepted: body.records?.length ?? 0 }));
+      });
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => (this.server.listening ? this.server.close(() => r()) : r()));
+  }
+}
+
+const status =
+  (code: number, headers: Record<string, string> = {}, body: object = { error: { code: 'x', message: `status ${code}` } }) =>
+  (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(code, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+describe('Sender against a scripted HTTP server', () => {
+  let dir: string;
+  let store: Store;
+  let http: ScriptedServer;
+  let sender: Sender;
+  beforeEach(async () => {
+    dir = tempDir('gg-sender-');
+    store = new Store(join(dir, 'state'));
+    http = new ScriptedServer();
+    await http.start();
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    sender = new Sender({
+      store,
+      serverUrl: http.url,
+      townId: 'town_1',
+      token: new TokenSource({ file: join(dir, 'token') }),
+      backoff: { baseMs: 20, maxMs: 200, random: () => 1 },
+    });
+  });
+  afterEach(async () => {
+    store.close();
+    await http.close();
+    removeDir(dir);
+  });
+
+  it('sends batches of at most 500 records and 1 MiB, each record once', async () => {
+    store.transaction(() => {
+      for (let i = 0; i < 1200; i++) store.enqueue('usage', `small-${i}`, usage(`small-${i}`), 'replace');
+      // ~4 KB records: the byte bound, not the count, closes these batches.
+      for (let i = 0; i < 600; i++) store.enqueue('usage', `big-${i}`, usage(`big-${i}`, { model: 'm'.repeat(4000) }), 'replace');
+    });
+    expect(await sender.drain(Date.now() + 20_000)).toBe(true);
+    expect(Math.max(...http.bodies.map((b) => b.body.records?.length ?? 0))).toBe(500);
+    expect(Math.max(...http.bodies.map((b) => b.bytes))).toBeLessThanOrEqual(1024 * 1024);
+    expect(http.bodies.some((b) => b.bytes > MAX_BATCH_BYTES - 8 * 1024)).toBe(true);
+    const ids = http.bodies.flatMap((b) => (b.body.records as UsageRecord[]).map((r) => r.id));
+    expect(ids).toHaveLength(1800);
+    expect(new Set(ids).size).toBe(1800);
+    expect(http.bodies.every((b) => b.path === '/api/towns/town_1/usage')).toBe(true);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('retries no answer, 408, 429 and 5xx with backoff, honouring Retry-After, and quarantines nothing', async () => {
+    store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
+    http.answers = [status(503), status(408), status(429, { 'retry-after': '1' }), status(500)];
+    const started = Date.now();
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    // Retry-After: 1 s is a floor for that wait; the other waits are ≤ 200 ms here.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(http.bodies).toHaveLength(1);
+    expect(sender.state.quarantined).toBe(0);
+    expect(sender.state.lastError?.status).toBe(500);
+  });
+
+  it('finds the bad record by halving when the server does not name it, and delivers the rest', async () => {
+    store.transaction(() => {
+      for (let i = 0; i < 8; i++) store.enqueue('usage', `r${i}`, usage(`r${i}`), 'replace');
+    });
+    // A server that refuses, without naming a field, any batch holding r5.
+    let calls = 0;
+    const picky = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        calls++;
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: UsageRecord[] };
+        if (body.records.some((r) => r.id === 'r5')) return status(422)(req, res);
+        http.bodies.push({ path: req.url ?? '', bytes: 0, body });
+        status(200, {}, { accepted: body.records.length })(req, res);
+      });
+    });
+    await new Promise<void>((r) => picky.listen(0, '127.0.0.1', r));
+    const s2 = new Sender({
+      store,
+      serverUrl: `http://127.0.0.1:${(picky.address() as AddressInfo).port}`,
+      townId: 'town_1',
+      token: new TokenSource({ file: join(dir, 'token') }),
+    });
+    try {
+      expect(await s2.drain(Date.now() + 10_000)).toBe(true);
+    } finally {
+      await new Promise<void>((r) => picky.close(() => r()));
+    }
+    const delivered = http.bodies.flatMap((b) => (b.body.records as UsageRecord[]).map((r) => r.id)).sort();
+    expect(delivered).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r6', 'r7']);
+    expect(s2.state.quarantined).toBe(1);
+    expect(calls).toBeLessThanOrEqual(8);
+    const dead = readFileSync(store.deadLetterFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(dead.map((d) => [d.id, d.status])).toEqual([['r5', 422]]);
+  });
+
+  it('keeps a record that was replaced while its batch was in flight', async () => {
+    store.transaction(() => store.enqueue('usage', 'm', usage('m', { outputTokens: 5 }), 'replace'));
+    http.answers = [
+      (req, res) => {
+        // The tailer finds a larger copy while the first is on the wire.
+        store.transaction(() => store.enqueue('usage', 'm', usage('m', { outputTokens: 50 }), 'replace'));
+        status(200, {}, { accepted: 1 })(req, res);
+      },
+    ];
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    const [first] = http.bodies;
+    expect((first?.body.records as UsageRecord[] | undefined)?.[0]?.outputTokens).toBe(50);
+  });
+
+  it('parses Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7000);
+    expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe('Sender against the real server', () => {
+  let dir: string;
+  let server: InProcessServer;
+  beforeAll(async () => {
+    dir = tempDir('gg-sender-real-');
+    server = await startTestServer(dir);
+  });
+  afterAll(async () => {
+    await server?.close();
+    removeDir(dir);
+  });
+
+  const newSender = (store: Store, tokenFile: string, extra: { refreshCommand?: string; townId?: string } = {}) =>
+    new Sender({
+      store,
+      serverUrl: server.url,
+      townId: extra.townId ?? server.townId,
+      token: new TokenSource({ file: tokenFile, refreshCommand: extra.refreshCommand }),
+      backoff: { baseMs: 20, maxMs: 200 },
+    });
+
+  it('quarantines the record a 400 names (and one a 403 names for an agent-bound token), delivering the rest', async () => {
+    const store = new Store(join(dir, 'q-state'));
+    try {
+      const bound = await mintToken(server.url, server.adminToken, server.townId, { agentId: 'polecat-1' });
+      writeFileSync(join(dir, 'bound-token'), bound);
+      store.transaction(() => {
+        store.enqueue('usage', 'ok-1', usage('ok-1'), 'replace');
+        store.enqueue('usage', 'x'.repeat(300), usage('x'.repeat(300)), 'replace'); // id longer than 256: 400
+        store.enqueue('usage', 'other-agent', usage('other-agent', { agentId: 'polecat-2' }), 'replace'); // 403 for this token
+        store.enqueue('usage', 'ok-2', usage('ok-2', { inputTokens: 32 }), 'replace');
+      });
+      const sender = newSender(store, join(dir, 'bound-token'));
+      expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+      expect(sender.state.quarantined).toBe(2);
+      const dead = readFileSync(store.deadLetterFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(dead.map((d) => d.status).sort()).toEqual([400, 403]);
+      expect(store.counter('quarantined')).toBe(2);
+      const t = await serverTotals(server.url, server.adminToken, server.townId);
+      expect(t.input_tokens).toBe(10 + 32);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('after a 401 re-reads the token file (or runs the refresh command) and retries', async () => {
+    const store = new Store(join(dir, 'auth-state'));
+    try {
+      const expired = await mintToken(server.url, server.adminToken, server.townId, { ttlSeconds: 1 });
+      const file = join(dir, 'rotating-token');
+      writeFileSync(file, expired);
+      const token = new TokenSource({ file });
+      await token.get(); // the reporter holds the old token
+      await new Promise((r) => setTimeout(r, 1100));
+      writeFileSync(file, await mintToken(server.url, server.adminToken, server.townId)); // something renewed the file
+      const sender = new Sender({ store, serverUrl: server.url, townId: server.townId, token });
+      store.transaction(() => store.enqueue('usage', 'auth-1', usage('auth-1'), 'replace'));
+      expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+
+      // With a refresh command: the file stays stale, the command prints a fresh token.
+      writeFileSync(file, expired);
+      writeFileSync(join(dir, 'fresh'), await mintToken(server.url, server.adminToken, server.townId));
+      const viaCommand = newSender(store, file, { refreshCommand: `cat '${join(dir, 'fresh')}'` });
+      store.transaction(() => store.enqueue('usage', 'auth-2', usage('auth-2'), 'replace'));
+      expect(await viaCommand.drain(Date.now() + 10_000)).toBe(true);
+      expect(store.pendingCount()).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('stops a drain at once on a refusal of the whole request (unknown town), keeping the records', async () => {
+    const store = new Store(join(dir, 'town-state'));
+    try {
+      const sender = newSender(store, server.tokenFile, { townId: 'town_nope' });
+      store.transaction(() => store.enqueue('usage', 'kept', usage('kept'), 'replace'));
+      expect(await sender.drain(Date.now() + 10_000)).toBe(false);
+      expect(sender.state.fatal?.status).toBe(403);
+      expect(store.pendingCount()).toBe(1);
+      expect(sender.state.quarantined).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+});

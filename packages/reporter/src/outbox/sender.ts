@@ -1,0 +1,231 @@
+import { DeliveryError, ReporterError } from '../errors.js';
+import { postJson } from '../http/client.js';
+import type { TokenSource } from '../http/token.js';
+import { Waker } from '../wait.js';
+import { type RecordKind, ROUTES } from '../wire.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import type { OutboxRow, Store } from './store.js';
+
+/** The API's request limit is 1 MiB; the envelope `{"records":[…]}` takes the rest. */
+export const MAX_BATCH_BYTES = 1024 * 1024 - 64;
+export const MAX_BATCH_RECORDS = 500;
+
+export interface SenderOptions {
+  store: Store;
+  /** Base URL of the Gas Gauge server, e.g. http://127.0.0.1:8787 */
+  serverUrl: string;
+  townId: string;
+  token: TokenSource;
+  maxRecords?: number;
+  maxBytes?: number;
+  backoff?: BackoffOptions;
+  requestTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface DeliveryState {
+  sent: number;
+  quarantined: number;
+  /** Server tallies summed over acknowledged batches. */
+  server: { accepted: number; duplicates: number; ignored: number; tooOld: number; skewed: number };
+  lastError: { message: string; status: number; at: number } | undefined;
+  /** When the next try is due after a failure (epoch ms), or undefined while healthy. */
+  retryAt: number | undefined;
+  /** Set by a refusal that no retry of the same request can fix (unknown town, token for another town). */
+  fatal: DeliveryError | undefined;
+}
+
+/** A refusal of the request as a whole (wrong town, unknown town), as opposed to one bad record. */
+function isConfigRefusal(err: DeliveryError): boolean {
+  return err.status === 404 || (err.status === 403 && (err.path === undefined || err.path === 'townId'));
+}
+
+/** 401 is a token problem, 408/429/5xx and no answer are the server's: all retried, nothing quarantined. */
+function isRetryable(err: DeliveryError): boolean {
+  return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
+/** `records[12].inputTokens` → 12 */
+function recordIndex(path: string | undefined): number | undefined {
+  const m = path?.match(/^(?:records|agents|events)\[(\d+)\]/);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Delivers the outbox: batches of one kind (≤ 500 records, ≤ 1 MiB), deleted only on a 2xx. A record
+ * the server refuses (400/403/413/422 naming it, or found by halving the batch) goes to the dead-letter
+ * file; everything else — no answer, 408, 429, 5xx, a 401 that a fresh token did not fix — is retried
+ * with backoff and jitter, honouring Retry-After. Records wait in SQLite meanwhile, so a reporter crash
+ * or a server outage loses nothing.
+ */
+export class Sender {
+  readonly state: DeliveryState = {
+    sent: 0,
+    quarantined: 0,
+    server: { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 },
+    lastError: undefined,
+    retryAt: undefined,
+    fatal: undefined,
+  };
+  private readonly backoff: Backoff;
+  private readonly waker = new Waker();
+  /** Cuts an in-flight request short on stop(); its records simply stay in the outbox. */
+  private readonly stopping = new AbortController();
+  private readonly maxRecords: number;
+  private readonly maxBytes: number;
+  private readonly log: (line: string) => void;
+  private turn = 0;
+
+  constructor(private readonly opts: SenderOptions) {
+    this.backoff = new Backoff(opts.backoff);
+    this.maxRecords = Math.min(opts.maxRecords ?? MAX_BATCH_RECORDS, MAX_BATCH_RECORDS);
+    this.maxBytes = Math.min(opts.maxBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** New records are waiting: send now instead of at the next poll (a backoff still holds). */
+  wake(): void {
+    this.waker.wake();
+  }
+
+  stop(): void {
+    this.waker.stop();
+    this.stopping.abort();
+  }
+
+  /**
+   * Sends one batch. 'idle': nothing waits; 'sent': a batch was acknowledged (or quarantined);
+   * 'failed': the batch stays and `state.retryAt` says when to try again.
+   */
+  async sendOnce(): Promise<'idle' | 'sent' | 'failed'> {
+    const rows = this.pickBatch();
+    if (rows.length === 0) return 'idle';
+    try {
+      await this.deliver(rows, false);
+      this.backoff.reset();
+      this.state.retryAt = undefined;
+      this.state.fatal = undefined;
+      return 'sent';
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      const wait = isConfigRefusal(err) ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
+      this.state.lastError = { message: err.message, status: err.status, at: Date.now() };
+      this.state.retryAt = Date.now() + wait;
+      if (isConfigRefusal(err)) this.state.fatal = err;
+      this.log(`delivery failed (${err.message}); retrying in ${(wait / 1000).toFixed(1)} s`);
+      return 'failed';
+    }
+  }
+
+  /** Sends until nothing waits (true) or the deadline passes or a configuration refusal arrives (false). */
+  async drain(deadline: number): Promise<boolean> {
+    for (;;) {
+      if (this.state.retryAt !== undefined) {
+        if (this.state.fatal) return false;
+        const wait = this.state.retryAt - Date.now();
+        if (Date.now() + Math.max(0, wait) > deadline) return false;
+        await this.waker.sleep(wait);
+        if (this.waker.isStopped) return false;
+      }
+      const r = await this.sendOnce();
+      if (r === 'idle') return true;
+    }
+  }
+
+  /** Delivers for as long as the reporter runs: sends while records wait, sleeps while none do. */
+  async run(pollMs = 1000): Promise<void> {
+    while (!this.waker.isStopped) {
+      const due = this.state.retryAt;
+      if (due !== undefined && due > Date.now()) {
+        await this.waker.sleep(due - Date.now());
+        // A wake during a backoff (new records) must not cut the backoff short.
+        if (!this.waker.isStopped && due > Date.now()) continue;
+      }
+      try {
+        const r = await this.sendOnce();
+        if (r === 'idle') await this.waker.sleep(pollMs);
+      } catch (err) {
+        // Not a delivery failure (those are handled above): the state database. Keep the loop alive, slowly.
+        this.state.lastError = { message: (err as Error).message, status: 0, at: Date.now() };
+        this.log(`delivery loop error: ${(err as Error).message}`);
+        await this.waker.sleep(this.backoff.next());
+      }
+    }
+  }
+
+  /** Gauges first (they expire in 90 s), then the other kinds in turn so none starves. */
+  private pickBatch(): OutboxRow[] {
+    const loc = this.opts.store.nextBatch('loc', this.maxRecords, this.maxBytes);
+    if (loc.length > 0) return loc;
+    const order: RecordKind[] = this.turn++ % 2 === 0 ? ['event', 'usage'] : ['usage', 'event'];
+    for (const kind of order) {
+      const rows = this.opts.store.nextBatch(kind, this.maxRecords, this.maxBytes);
+      if (rows.length > 0) return rows;
+    }
+    return [];
+  }
+
+  private async deliver(rows: OutboxRow[], refreshed: boolean): Promise<void> {
+    const kind = (rows[0] as OutboxRow).kind;
+    const route = ROUTES[kind];
+    const url = `${this.opts.serverUrl.replace(/\/+$/, '')}/api/towns/${encodeURIComponent(this.opts.townId)}/${route.path}`;
+    const body = `{"${route.key}":[${rows.map((r) => r.body).join(',')}]}`;
+    try {
+      const res = await postJson(url, await this.opts.token.get(), body, this.opts.requestTimeoutMs, this.stopping.signal);
+      this.tally(res.body);
+      this.opts.store.ack(rows);
+      this.state.sent += rows.length;
+      return;
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) {
+        throw new DeliveryError(`delivery to ${url} failed: ${(err as Error).message}`, 0, undefined, undefined, { cause: err });
+      }
+      if (err.status === 401 && !refreshed) {
+        const { changed } = await this.refreshToken();
+        if (changed) return this.deliver(rows, true);
+        throw err;
+      }
+      if (err.status === 401 || isRetryable(err) || isConfigRefusal(err)) throw err;
+      return this.refused(rows, err, refreshed);
+    }
+  }
+
+  private async refreshToken(): Promise<{ changed: boolean }> {
+    try {
+      const r = await this.opts.token.refresh();
+      this.log(r.changed ? 'token refreshed after a 401' : 'got a 401 and the token has not changed yet');
+      return r;
+    } catch (err) {
+      if (err instanceof ReporterError) {
+        throw new DeliveryError(`401 and no fresh token: ${err.message}`, 401, undefined, undefined, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** A 4xx about the records: quarantine the one named, else halve the batch until the bad one is alone. */
+  private async refused(rows: OutboxRow[], err: DeliveryError, refreshed: boolean): Promise<void> {
+    const index = recordIndex(err.path);
+    if (rows.length === 1 || (index !== undefined && index < rows.length)) {
+      const i = rows.length === 1 ? 0 : (index as number);
+      const bad = rows[i] as OutboxRow;
+      this.opts.store.quarantine(bad, err.status, err.message);
+      this.state.quarantined++;
+      this.log(`quarantined ${bad.kind} record ${bad.id}: ${err.message}`);
+      const rest = rows.filter((_, j) => j !== i);
+      if (rest.length > 0) await this.deliver(rest, refreshed);
+      return;
+    }
+    const half = Math.ceil(rows.length / 2);
+    await this.deliver(rows.slice(0, half), refreshed);
+    await this.deliver(rows.slice(half), refreshed);
+  }
+
+  private tally(body: unknown): void {
+    if (typeof body !== 'object' || body === null) return;
+    const b = body as Record<string, unknown>;
+    for (const k of Object.keys(this.state.server) as (keyof DeliveryState['server'])[]) {
+      if (typeof b[k] === 'number') this.state.server[k] += b[k] as number;
+    }
+  }
+}

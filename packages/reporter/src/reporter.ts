@@ -1,0 +1,243 @@
+import { AgentMap, type AgentPath } from './agents.js';
+import { pruneClaudeGroups } from './claude/dedupe.js';
+import { claudeConfigDirs } from './claude/files.js';
+import { PriceList } from './claude/pricing.js';
+import { ClaudeSource } from './claude/source.js';
+import { GastownSource } from './gastown/source.js';
+import { LocPoller, type Worktree } from './git/poller.js';
+import { TokenSource } from './http/token.js';
+import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
+import { pruneOpencodeSteps, SqliteStepLedger } from './opencode/ledger.js';
+import type { BackoffOptions } from './outbox/backoff.js';
+import { Sender } from './outbox/sender.js';
+import { Store } from './outbox/store.js';
+import { Waker } from './wait.js';
+
+export interface ReporterOptions {
+  serverUrl: string;
+  townId: string;
+  tokenFile: string;
+  /** Run on a 401 to get a fresh token (see TokenSource). */
+  tokenCommand?: string | undefined;
+  /** Where the outbox, the cursors and the dead-letter file live. */
+  stateDir: string;
+  /** Tail Claude Code transcripts (default true). */
+  claude?: boolean;
+  /** Claude config dirs; empty: CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude. */
+  claudeDirs?: readonly string[];
+  worktrees?: readonly Worktree[];
+  base?: string | undefined;
+  gastownRoot?: string | undefined;
+  /** Extra cwd → agent directories for transcript attribution (the worktrees count too). */
+  agentPaths?: readonly AgentPath[];
+  /** How often lines of code are measured (default 30 s). */
+  locIntervalMs?: number;
+  /** How often files are checked for new lines (default 1 s). */
+  pollMs?: number;
+  maxPendingBytes?: number;
+  backoff?: BackoffOptions;
+  log?: (line: string) => void;
+}
+
+export interface ReporterStatus {
+  sent: number;
+  pending: number;
+  quarantined: number;
+  dropped: number;
+  lastError: string | undefined;
+  retryAt: number | undefined;
+  full: boolean;
+}
+
+/** What a `--once` run ends with. */
+export interface OnceResult {
+  /** Everything taken in was acknowledged by the server (nothing pending). */
+  delivered: boolean;
+  /** Records moved to the dead-letter file during this run. */
+  quarantined: number;
+  pending: number;
+  /** Why delivery stopped short, when it did. */
+  error: string | undefined;
+}
+
+/**
+ * The agent-side collector: sources (Claude Code transcripts, Gas Town events, git worktrees, an
+ * OpenCode event stream) → durable outbox → the ingest API. Which guarantee comes from where:
+ * - *nothing lost*: a record is in SQLite before anything is sent, and deleted only on a 2xx; a file
+ *   source commits its offset with the records it produced, so a crash re-reads, never skips;
+ * - *nothing counted twice*: a re-read or a retry sends the same ids — usage as cumulative totals
+ *   per response, events by id — and the server adds only what it has not counted (docs/api.md);
+ * - *bounded*: batches ≤ 500 records and 1 MiB; the outbox has a byte bound, past which file tailers
+ *   pause (their data stays in the files) and stream records are dropped and counted, with a warning.
+ */
+export class Reporter {
+  readonly store: Store;
+  readonly sender: Sender;
+  readonly claude: ClaudeSource | undefined;
+  readonly gastown: GastownSource | undefined;
+  readonly loc: LocPoller | undefined;
+  private readonly waker = new Waker();
+  private readonly log: (line: string) => void;
+  private dropped = 0;
+  private sourceError: string | undefined;
+
+  constructor(private readonly opts: ReporterOptions) {
+    this.log = opts.log ?? (() => {});
+    this.store = new Store(opts.stateDir, {
+      ...(opts.maxPendingBytes === undefined ? {} : { maxPendingBytes: opts.maxPendingBytes }),
+      onFull: (pending, max) =>
+        this.log(
+          `WARNING: the outbox holds ${(pending / 2 ** 20).toFixed(1)} MiB, its bound is ${(max / 2 ** 20).toFixed(1)} MiB: ` +
+            'file sources pause until the server takes records; stream records are dropped',
+        ),
+    });
+    pruneClaudeGroups(this.store.sql, Date.now());
+    pruneOpencodeSteps(this.store.sql, Date.now());
+    this.sender = new Sender({
+      store: this.store,
+      serverUrl: opts.serverUrl,
+      townId: opts.townId,
+      token: new TokenSource({ file: opts.tokenFile, refreshCommand: opts.tokenCommand }),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      log: this.log,
+    });
+    const worktrees = opts.worktrees ?? [];
+    const agents = new AgentMap({
+      paths: [...(opts.agentPaths ?? []), ...worktrees.map((w) => ({ path: w.path, agentId: w.agentId }))],
+      gastownRoot: opts.gastownRoot,
+    });
+    if (opts.claude !== false) {
+      this.claude = new ClaudeSource({
+        store: this.store,
+        configDirs: claudeConfigDirs(opts.claudeDirs ?? []),
+        agents,
+        prices: PriceList.load(),
+      });
+    }
+    this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
+    this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
+  }
+
+  /** Reads every file source to its end (or until the outbox is full). True when all caught up. */
+  async collect(): Promise<boolean> {
+    let caughtUp = true;
+    try {
+      if (this.claude && !(await this.claude.poll())) caughtUp = false;
+      if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
+      this.sourceError = undefined;
+    } catch (err) {
+      this.sourceError = (err as Error).message;
+      this.log(`reading sources failed: ${this.sourceError}`);
+      throw err;
+    }
+    this.sender.wake();
+    return caughtUp;
+  }
+
+  /** `--once`: take in what exists now, deliver it, and say whether the server acknowledged everything. */
+  async runOnce(deadline: number): Promise<OnceResult> {
+    const quarantinedBefore = this.sender.state.quarantined;
+    await this.loc?.poll();
+    let caughtUp = await this.collect();
+    // A full outbox stops the tailers short: deliver, then read on.
+    while (!caughtUp) {
+      const before = this.store.pendingCount();
+      await this.sender.drain(deadline);
+      if (this.store.pendingCount() >= before) break;
+      caughtUp = await this.collect();
+    }
+    const drained = await this.sender.drain(deadline);
+    const pending = this.store.pendingCount();
+    const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
+    return {
+      delivered: caughtUp && drained && pending === 0,
+      quarantined: this.sender.state.quarantined - quarantinedBefore,
+      pending,
+      error:
+        pending > 0 || !drained
+          ? (deliveryError ?? 'the deadline passed before the server acknowledged everything')
+          : caughtUp
+            ? undefined
+            : 'the outbox stayed full, so not every source was read',
+    };
+  }
+
+  /** Runs until stop(): tails the files every `pollMs`, measures worktrees every `locIntervalMs`, delivers meanwhile. */
+  async run(): Promise<void> {
+    const delivering = this.sender.run();
+    const measuring = this.loopLoc();
+    try {
+      while (!this.waker.isStopped) {
+        try {
+          await this.collect();
+        } catch {
+          // Logged by collect(); the next poll tries again.
+        }
+        await this.waker.sleep(this.opts.pollMs ?? 1000);
+      }
+    } finally {
+      this.sender.stop();
+      await Promise.allSettled([delivering, measuring]);
+    }
+  }
+
+  private async loopLoc(): Promise<void> {
+    if (!this.loc) return;
+    while (!this.waker.isStopped) {
+      try {
+        await this.loc.poll();
+        this.sender.wake();
+      } catch (err) {
+        this.log(`lines of code failed: ${(err as Error).message}`);
+      }
+      await this.waker.sleep(this.opts.locIntervalMs ?? 30_000);
+    }
+  }
+
+  /**
+   * Feeds a Kilo / OpenCode SDK event stream (`client.event.subscribe()`, as it comes) into the
+   * outbox; resolves when the stream ends. Each grown message total is committed before the next
+   * event is read.
+   */
+  async opencode(stream: EventSource, opts: Omit<OpencodeOptions, 'emit' | 'steps'>): Promise<OpencodeStats> {
+    const usage = new OpencodeUsage({
+      ...opts,
+      steps: new SqliteStepLedger(this.store.sql),
+      emit: (record) => {
+        // A stream cannot be re-read later, so when the outbox is full there is nowhere to wait: drop and count.
+        if (this.store.full) {
+          this.dropped++;
+          this.store.transaction(() => this.store.addCounterIn('opencode.dropped', 1));
+          return;
+        }
+        this.store.transaction(() => this.store.enqueue('usage', record.id, record, 'replace'));
+        this.sender.wake();
+      },
+    });
+    await usage.consume(stream);
+    return usage.stats;
+  }
+
+  status(): ReporterStatus {
+    const s = this.sender.state;
+    return {
+      sent: s.sent,
+      pending: this.store.pendingCount(),
+      quarantined: s.quarantined,
+      dropped: this.dropped,
+      lastError: s.fatal?.message ?? this.sourceError ?? s.lastError?.message,
+      retryAt: s.retryAt,
+      full: this.store.full,
+    };
+  }
+
+  stop(): void {
+    this.waker.stop();
+    this.sender.stop();
+  }
+
+  close(): void {
+    this.stop();
+    this.store.close();
+  }
+}

@@ -1,0 +1,54 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../testing/server.js';
+import { fileState, readLines, resumeOffset } from './jsonl.js';
+
+describe('readLines', () => {
+  const dir = tempDir('gg-jsonl-');
+  afterAll(() => removeDir(dir));
+
+  it('reads complete lines in bounded batches and leaves a partial last line for later', () => {
+    const f = join(dir, 'a.jsonl');
+    writeFileSync(f, 'one\ntwo\nthr');
+    const b = readLines(f, 0, { batchBytes: 5 });
+    expect(b).toEqual({ lines: ['one'], end: 4, skipped: 0, oversized: 0 });
+    expect(readLines(f, 4)).toEqual({ lines: ['two'], end: 8, skipped: 0, oversized: 0 });
+    expect(readLines(f, 8)).toBeUndefined();
+    appendFileSync(f, 'ee\n');
+    expect(readLines(f, 8)?.lines).toEqual(['three']);
+  });
+
+  it('grows the buffer for a line longer than a batch, and skips one longer than the limit', () => {
+    const f = join(dir, 'b.jsonl');
+    const long = 'x'.repeat(10_000);
+    writeFileSync(f, `${long}\nok\n${'y'.repeat(50_000)}\nafter\n`);
+    const first = readLines(f, 0, { batchBytes: 1024, maxLineBytes: 20_000 });
+    // The buffer doubled until it held a newline: every complete line in it comes back.
+    expect(first?.lines).toEqual([long, 'ok']);
+    const second = readLines(f, first?.end ?? 0, { batchBytes: 1024, maxLineBytes: 20_000 });
+    expect(second).toMatchObject({ lines: [], oversized: 1 });
+    expect(readLines(f, second?.end ?? 0)?.lines).toEqual(['after']);
+  });
+
+  it('decodes only the lines that hold the marker, counting the others', () => {
+    const f = join(dir, 'c.jsonl');
+    writeFileSync(f, 'a "usage":{1}\nb\nc\nd "usage":{2}\né\n');
+    expect(readLines(f, 0, { marker: Buffer.from('"usage":{') })).toMatchObject({
+      lines: ['a "usage":{1}', 'd "usage":{2}'],
+      skipped: 3,
+    });
+  });
+
+  it('starts over when the file was replaced or truncated', () => {
+    const f = join(dir, 'd.jsonl');
+    writeFileSync(f, 'x\n');
+    const st = fileState(f);
+    if (!st) throw new Error('no file');
+    expect(resumeOffset({ ino: st.ino, offset: 2 }, st)).toBe(2);
+    expect(resumeOffset({ ino: st.ino + 1, offset: 2 }, st)).toBe(0);
+    expect(resumeOffset({ ino: st.ino, offset: 99 }, st)).toBe(0);
+    expect(resumeOffset(undefined, st)).toBe(0);
+    expect(fileState(join(dir, 'missing'))).toBeUndefined();
+  });
+});

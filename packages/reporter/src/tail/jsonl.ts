@@ -1,0 +1,124 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+
+export interface ReadOptions {
+  /** Bytes read per batch (default 1 MiB): bounds memory, whatever the file size. */
+  batchBytes?: number;
+  /** A longer line is skipped and counted as oversized (default 64 MiB). */
+  maxLineBytes?: number;
+  /** Only lines containing these bytes are decoded and returned; the rest are counted as skipped. */
+  marker?: Buffer;
+}
+
+export interface LineBatch {
+  /** Complete lines (without the newline) that passed the marker filter. */
+  lines: string[];
+  /** The byte offset just past the last complete line read: where the next batch starts. */
+  end: number;
+  /** Lines that did not contain the marker. */
+  skipped: number;
+  /** Lines longer than maxLineBytes, not returned. */
+  oversized: number;
+}
+
+export interface FileState {
+  ino: number;
+  size: number;
+}
+
+/** The file's identity and size, or undefined when it is gone. */
+export function fileState(path: string): FileState | undefined {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st?.isFile() ? { ino: st.ino, size: st.size } : undefined;
+  } catch {
+    return undefined; // unreadable directory on the way: as good as gone
+  }
+}
+
+/**
+ * Where to resume in a file from a saved cursor: the saved offset, or 0 when the file was replaced
+ * (another inode, as `gt krc prune` does with a rename) or truncated below it. Starting over is safe:
+ * every record is keyed, so lines read twice send nothing new.
+ */
+export function resumeOffset(saved: { ino: number; offset: number } | undefined, now: FileState): number {
+  if (!saved) return 0;
+  if (saved.ino !== now.ino || now.size < saved.offset) return 0;
+  return saved.offset;
+}
+
+const NL = 0x0a;
+
+/**
+ * Reads the complete lines after `offset`: never the whole file at once, never a partial last line (a
+ * writer may be in the middle of it; it is read once its newline arrives). Returns undefined when no
+ * complete line follows the offset yet.
+ */
+export function readLines(path: string, offset: number, opts: ReadOptions = {}): LineBatch | undefined {
+  const batchBytes = opts.batchBytes ?? 1024 * 1024;
+  const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (offset >= size) return undefined;
+    let want = Math.min(batchBytes, size - offset);
+    for (;;) {
+      const buf = Buffer.allocUnsafe(want);
+      const n = readFullySync(fd, buf, offset);
+      const last = buf.lastIndexOf(NL, n - 1);
+      if (last >= 0) return splitLines(buf, last, offset, maxLineBytes, opts.marker);
+      if (offset + n >= size) return undefined; // a partial last line: wait for its newline
+      if (want >= maxLineBytes) return skipOversized(fd, offset + n, size);
+      want = Math.min(want * 2, maxLineBytes, size - offset);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFullySync(fd: number, buf: Buffer, position: number): number {
+  let n = 0;
+  while (n < buf.length) {
+    const r = readSync(fd, buf, n, buf.length - n, position + n);
+    if (r === 0) break;
+    n += r;
+  }
+  return n;
+}
+
+function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: number, marker?: Buffer): LineBatch {
+  const lines: string[] = [];
+  let skipped = 0;
+  let oversized = 0;
+  let start = 0;
+  // Where the marker next occurs: lines before it are skipped without decoding.
+  let hit = marker ? buf.indexOf(marker, 0) : 0;
+  while (start <= last) {
+    const end = buf.indexOf(NL, start);
+    if (end - start > maxLineBytes) oversized++;
+    else if (end > start) {
+      if (marker && (hit < 0 || hit >= end)) skipped++;
+      else lines.push(buf.toString('utf8', start, end));
+    }
+    start = end + 1;
+    if (marker && hit >= 0 && hit < start) hit = buf.indexOf(marker, start);
+  }
+  return { lines, end: offset + last + 1, skipped, oversized };
+}
+
+/** A line longer than the limit: find its end without holding it, and resume after it. */
+function skipOversized(fd: number, from: number, size: number): LineBatch | undefined {
+  const buf = Buffer.allocUnsafe(1024 * 1024);
+  for (let pos = from; pos < size; ) {
+    const n = readFullySync(fd, buf, pos);
+    if (n === 0) break;
+    const i = buf.subarray(0, n).indexOf(NL);
+    if (i >= 0) return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1 };
+    pos += n;
+  }
+  return undefined;
+}

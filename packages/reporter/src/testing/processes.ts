@@ -1,0 +1,73 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** The `gasgauge` CLI, run the way `npx gasgauge` runs it. */
+export const GASGAUGE_BIN = fileURLToPath(new URL('../../../server/bin/gasgauge.mjs', import.meta.url));
+
+/** A port that was free a moment ago (so a restarted server can take the same one). */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** One `gasgauge …` command to completion, with --json; its parsed stdout. */
+export async function gasgauge<T>(args: string[]): Promise<T> {
+  const { stdout } = await run(process.execPath, [GASGAUGE_BIN, ...args, '--json'], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout) as T;
+}
+
+export interface Child {
+  proc: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** A long-running `gasgauge …` process; stdout and stderr are kept for failure messages. */
+export function startGasgauge(args: string[]): Child {
+  const proc = spawn(process.execPath, [GASGAUGE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return {
+    proc,
+    output: () => out,
+    exited,
+    kill: (signal = 'SIGKILL') => {
+      proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits for `check` to return a value (not undefined), polling; throws with `what` after the timeout. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}

@@ -1,0 +1,29 @@
+import { REPORT_HELP, REPORT_OPTIONS, REPORT_USAGE } from '@gasgauge/reporter/cli-spec';
+import { type Command, UsageError } from './command.js';
+
+export const report: Command = {
+  usage: REPORT_USAGE,
+  summary: 'collect usage, lines of code and town events beside the agents and deliver them (see packages/reporter/README.md)',
+  help: REPORT_HELP,
+  options: REPORT_OPTIONS,
+  positionals: 0,
+  async run(values, _p, out) {
+    // Loaded only for this command: the reporter needs none of the server's modules, and the server none of its.
+    const reporter = await import('@gasgauge/reporter');
+    const stopSignal = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    try {
+      return await reporter.runReportCli(values, {
+        json: out.json,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stopSignal,
+      });
+    } catch (err) {
+      if (err instanceof reporter.ConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+  },
+};
