@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { type ApiDeps, createApp, hashToken, LiveHub, mintIngestToken, newId, newUserToken } from '@gasgauge/api';
+import { type ApiDeps, createApp, hashToken, LiveHub, MAX_BODY_BYTES, mintIngestToken, newId, newUserToken } from '@gasgauge/api';
 import { Control } from '@gasgauge/core';
-import { DataDir, FileTownDirectory, openSqlite } from '@gasgauge/server';
+import { DataDir, FileTownDirectory, openSqlite, readNodeBody } from '@gasgauge/server';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
@@ -37,6 +37,7 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
     clock,
     live: new LiveHub(),
     defer: setImmediate,
+    readBody: readNodeBody,
     onIngest: () => {},
   };
 
@@ -45,7 +46,11 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
   control.addToken(user.id, await hashToken(userToken), 'bench');
 
   const root = new Hono();
-  root.post(NOOP_PATH, (c) => c.json({ ok: true }));
+  // The HTTP floor of a POST: the body is read (as every POST handler must), nothing else is done.
+  root.post(NOOP_PATH, async (c) => {
+    await readNodeBody(c, MAX_BODY_BYTES);
+    return c.json({ ok: true });
+  });
   root.route('/', createApp(deps));
   const server = serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {

@@ -63,8 +63,8 @@ shares the machine.
   \`msg_…\` ids, delta mode, 16 agents each mostly on one of 4 models, realistic token counts and costs, event times
   within the last 10 s) into a town that starts empty; records accepted per second.
 - **Usage ingest over HTTP, batch 1** and **No-op POST**: the same client posts one fresh record per request to the
-  ingest route, and the same body to \`POST /bench/noop\` (a route added beside the app that answers \`{ ok: true }\`
-  without reading the body); two rounds each, alternated. The ratio row is no-op req/s ÷ ingest req/s, i.e. what
+  ingest route, and the same body to \`POST /bench/noop\` (a route added beside the app that reads the body with the
+  same reader as ingest — every POST handler must — and answers \`{ ok: true }\`); two rounds each, alternated. The ratio row is no-op req/s ÷ ingest req/s, i.e. what
   ingest costs over the bare HTTP + Hono floor.
 - **Timeseries 7 d / 500 points**: one town filled with 7 days of 5 s raw snapshots (120,960 rows) and the rollups of every
   coarser tier (${TIERS.slice(1)

@@ -12,7 +12,8 @@ export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
   app.onError((err, c) => {
     const { status, body } = toErrorResponse(err);
-    return c.json(body, status as ContentfulStatusCode);
+    // A 413 leaves the rest of the body unread, so the connection cannot carry another request.
+    return c.json(body, status as ContentfulStatusCode, status === 413 ? { Connection: 'close' } : {});
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 

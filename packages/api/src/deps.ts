@@ -1,4 +1,5 @@
 import type { Clock, Control, Town } from '@gasgauge/core';
+import type { BodyReader } from './http/body.js';
 import type { LiveHub } from './metrics/live-hub.js';
 
 /** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
@@ -20,6 +21,8 @@ export interface ApiDeps {
    * `queueMicrotask`; the Node host passes `setImmediate`, which gathers every request of an I/O turn.
    */
   defer?: (fn: () => void) => void;
+  /** Reads ingest bodies (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
+  readBody?: BodyReader;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
 }

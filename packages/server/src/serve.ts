@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/api';
 import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
+import { readNodeBody } from './node-body.js';
 import { TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { FileTownDirectory } from './town-directory.js';
@@ -53,6 +55,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     secret: dataDir.secret(),
     clock,
     live,
+    defer: setImmediate,
+    readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
   });
 
@@ -72,7 +76,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     towns,
     close: async () => {
       scheduler.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.
+      (server as Server).closeAllConnections();
+      await closed;
       towns.close();
       controlSql.close();
     },

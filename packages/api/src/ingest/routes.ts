@@ -4,7 +4,7 @@ import { bearer } from '../auth/bearer.js';
 import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
 import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
 import type { ApiDeps } from '../deps.js';
-import { limitBody, readJson } from '../http/body.js';
+import { readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
 import { GroupCommit } from './group-commit.js';
 import { eventsBody, locBody, usageBody } from './schemas.js';
@@ -40,8 +40,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     deps.onIngest?.(townId);
   };
 
-  app.post('/api/towns/:townId/usage', ingestAuth, limitBody, async (c) => {
-    const { records } = parseOrThrow(usageBody, await readJson(c));
+  app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
+    const { records } = parseOrThrow(usageBody, await readJson(c, deps.readBody));
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
     const result = await writer.submit(townId, { kind: 'usage', records });
@@ -49,8 +49,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     return c.json(result);
   });
 
-  app.post('/api/towns/:townId/loc', ingestAuth, limitBody, async (c) => {
-    const { agents } = parseOrThrow(locBody, await readJson(c));
+  app.post('/api/towns/:townId/loc', ingestAuth, async (c) => {
+    const { agents } = parseOrThrow(locBody, await readJson(c, deps.readBody));
     checkAgent(c.get('claims'), agents, 'agents');
     const townId = c.req.param('townId');
     const result = await writer.submit(townId, { kind: 'loc', reports: agents });
@@ -58,8 +58,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     return c.json(result);
   });
 
-  app.post('/api/towns/:townId/events', ingestAuth, limitBody, async (c) => {
-    const { events } = parseOrThrow(eventsBody, await readJson(c));
+  app.post('/api/towns/:townId/events', ingestAuth, async (c) => {
+    const { events } = parseOrThrow(eventsBody, await readJson(c, deps.readBody));
     checkAgent(
       c.get('claims'),
       events.map((e) => ({ agentId: e.type === 'agent' ? e.agentId : undefined })),

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js';
-import { RAW_TIER } from './tiers.js';
+import { slotStart } from './tiers.js';
 
 export interface AgentRow {
   id: string;
@@ -13,10 +13,10 @@ export interface AgentRow {
 
 const HOUR = 3_600_000;
 
-/** Every agent the town knows, with its tokens (all five kinds) over the last hour. */
+/** Every agent the town knows, with its tokens (all five kinds) over the last hour, to the minute. */
 export function listAgents(sql: Sql, now: number): AgentRow[] {
   const tokens = new Map(
-    sql.rows(`SELECT agent_id, SUM(tokens) FROM ${RAW_TIER.breakdownTable} WHERE t >= ? GROUP BY agent_id`, now - HOUR) as [
+    sql.rows('SELECT agent_id, SUM(tokens) FROM breakdown_1m WHERE t >= ? GROUP BY agent_id', slotStart(now - HOUR, 60_000)) as [
       string,
       number,
     ][],

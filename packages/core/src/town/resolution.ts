@@ -46,7 +46,13 @@ export interface Resolution {
  * the smallest step with at most maxPoints buckets, no finer than the finest tier that still keeps
  * `from`, read from the coarsest tier whose resolution divides it.
  */
-export function chooseResolution(from: number, to: number, now: number, maxPoints = DEFAULT_MAX_POINTS): Resolution {
+export function chooseResolution(
+  from: number,
+  to: number,
+  now: number,
+  maxPoints = DEFAULT_MAX_POINTS,
+  minStepMs = 0,
+): Resolution {
   if (!Number.isSafeInteger(from)) throw new AppError('bad_request', 'from must be integer epoch milliseconds', { path: 'from' });
   if (!Number.isSafeInteger(to)) throw new AppError('bad_request', 'to must be integer epoch milliseconds', { path: 'to' });
   if (to <= from) throw new AppError('bad_request', 'to must be after from', { path: 'to' });
@@ -55,7 +61,7 @@ export function chooseResolution(from: number, to: number, now: number, maxPoint
   }
   const finest = TIERS.find((t) => keeps(t, from, now)) ?? (TIERS.at(-1) as Tier);
   for (const step of candidateSteps(Math.max(Math.abs(from), Math.abs(to)))) {
-    if (step < finest.resolutionMs) continue;
+    if (step < finest.resolutionMs || step < minStepMs) continue;
     const start = Math.floor(from / step) * step;
     const count = Math.ceil((to - start) / step);
     if (count > maxPoints) continue;

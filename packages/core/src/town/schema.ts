@@ -6,7 +6,7 @@ import { COUNTERS, GAUGES } from './series.js';
  * only grow, through a new migration that adds the column to every tier table.
  */
 const V1_TIER_TABLES = ['snapshots', 'rollup_1m', 'rollup_1h'];
-const V2_BREAKDOWN_TABLES = ['breakdown_5s', 'breakdown_1m', 'breakdown_1h'];
+const V2_BREAKDOWN_TABLES = ['breakdown_1m', 'breakdown_1h'];
 
 /** Columns shared by every tier: `samples` gauge samples, each gauge's sum and max, and counters. */
 function tierTable(table: string): string {

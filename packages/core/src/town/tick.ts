@@ -64,6 +64,7 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
       `DELETE FROM ${tier.table} WHERE t IN (SELECT t FROM ${tier.table} WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,
       now - tier.retentionMs,
     );
+    if (!tier.breakdownTable) continue;
     pruned += sql.run(
       `DELETE FROM ${tier.breakdownTable} WHERE (t, agent_id, model) IN
         (SELECT t, agent_id, model FROM ${tier.breakdownTable} WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,

@@ -1,0 +1,225 @@
+import type { Throughput } from '@gasgauge/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
+
+interface SseEvent {
+  event: string;
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of a data: line
+  data: any;
+  /** performance.now() when the event was parsed. */
+  at: number;
+}
+
+/** A tRPC `metrics.live` subscription over SSE, read with global fetch; every event is kept with its arrival time. */
+class LiveStream {
+  readonly events: SseEvent[] = [];
+  status = 0;
+  contentType: string | null = null;
+  ended = false;
+  private readonly abort = new AbortController();
+  private wake: (() => void) | undefined;
+  /** Settles when the stream ends (server closed it, or we aborted). */
+  readonly finished: Promise<void>;
+
+  constructor(url: string, townId: string, token: string | null) {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    this.finished = this.pump(fetch(url + trpcPath('metrics.live', { townId }), { headers, signal: this.abort.signal }));
+  }
+
+  /** Throughput messages (events without an `event:` name), in order. */
+  get messages(): (SseEvent & { data: Throughput })[] {
+    return this.events.filter((e) => e.event === 'message');
+  }
+
+  private async pump(response: Promise<Response>): Promise<void> {
+    let buffer = '';
+    try {
+      const res = await response;
+      this.status = res.status;
+      this.contentType = res.headers.get('content-type');
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end = buffer.search(/\r?\n\r?\n/);
+        while (end >= 0) {
+          this.parse(buffer.slice(0, end));
+          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
+          end = buffer.search(/\r?\n\r?\n/);
+        }
+      }
+    } catch (err) {
+      if (!this.abort.signal.aborted) throw err;
+    } finally {
+      this.ended = true;
+      this.wake?.();
+    }
+  }
+
+  private parse(block: string): void {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split(/\r?\n/)) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    if (data.length === 0) return;
+    this.events.push({ event, data: JSON.parse(data.join('\n')), at: performance.now() });
+    this.wake?.();
+  }
+
+  /** The first event from index `from` on that satisfies `pred`; rejects after `timeoutMs` or if the stream ends first. */
+  async waitFor(pred: (e: SseEvent) => boolean, opts: { from?: number; timeoutMs?: number } = {}): Promise<SseEvent> {
+    const deadline = performance.now() + (opts.timeoutMs ?? 10_000);
+    for (;;) {
+      const hit = this.events.slice(opts.from ?? 0).find(pred);
+      if (hit) return hit;
+      if (this.ended) throw new Error(`stream ended; events: ${JSON.stringify(this.events)}`);
+      const left = deadline - performance.now();
+      if (left <= 0) throw new Error(`timed out; events: ${JSON.stringify(this.events)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.finished;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function usage(id: string, inputTokens: number, outputTokens: number, costMicrodollars: number) {
+  return {
+    records: [{ id, agentId: 'a1', model: 'm', mode: 'delta', inputTokens, outputTokens, costMicrodollars, at: Date.now() }],
+  };
+}
+
+describe('metrics.live over SSE, ingest-driven (ticks a minute apart)', () => {
+  let s: TestServer;
+  const streams: LiveStream[] = [];
+  beforeAll(async () => {
+    // A 60 s tick cannot explain a push within a second: this checks the ingest → publish path.
+    s = await startTestServer({ tickMs: 60_000 });
+  });
+  afterAll(async () => {
+    await Promise.all(streams.map((l) => l.close()));
+    await s?.close();
+  });
+  const open = (townId: string, token: string | null) => {
+    const l = new LiveStream(s.url, townId, token);
+    streams.push(l);
+    return l;
+  };
+
+  it('sends the current throughput first, then a message reflecting an ingest within 1 s', async () => {
+    const live = open(s.townId, s.adminToken);
+    const first = await live.waitFor((e) => e.event === 'message');
+    expect(live.status).toBe(200);
+    expect(live.contentType).toMatch(/^text\/event-stream/);
+    expect(first.data).toMatchObject({ tokensPerSecond: 0, costMicrodollarsPerHour: 0, dataAgeMs: null, windowMs: 300_000 });
+
+    const before = live.events.length;
+    const sent = performance.now();
+    const r = await s.post(`/api/towns/${s.townId}/usage`, usage('d1', 1000, 200, 3000));
+    const acked = performance.now();
+    expect(r.status).toBe(200);
+    const msg = await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, { from: before });
+    const latency = msg.at - acked;
+    console.log(`live: ingest round trip ${(acked - sent).toFixed(0)} ms, push ${latency.toFixed(0)} ms after the ack`);
+    expect(latency).toBeLessThan(1000);
+    expect(msg.data.tokensPerSecond).toBeCloseTo(1200 / 300, 9);
+    expect(msg.data.costMicrodollarsPerHour).toBe(3000 * 12);
+    expect(msg.data.dataAgeMs).toBeGreaterThanOrEqual(0);
+    expect(msg.data.dataAgeMs).toBeLessThan(1000);
+  });
+
+  it('coalesces a burst of ingests into fewer pushes, the last reflecting all of them', async () => {
+    const live = open(s.townId, s.adminToken);
+    await live.waitFor((e) => e.event === 'message');
+    const from = live.events.length;
+    const posts = 8;
+    for (let i = 0; i < posts; i++)
+      expect((await s.post(`/api/towns/${s.townId}/usage`, usage(`burst${i}`, 300, 0, 0))).status).toBe(200);
+    const expected = (1200 + posts * 300) / 300;
+    await live.waitFor((e) => e.event === 'message' && Math.abs(e.data.tokensPerSecond - expected) < 1e-9, {
+      from,
+      timeoutMs: 2000,
+    });
+    await sleep(400);
+    expect(live.messages.length - from).toBeLessThan(posts);
+  });
+
+  it('sends a serialized error and ends the stream for a credential or town it may not read', async () => {
+    for (const [token, townId, code] of [
+      [s.ingestToken, s.townId, 'UNAUTHORIZED'],
+      [null, s.townId, 'UNAUTHORIZED'],
+      [s.adminToken, 'town_nope', 'NOT_FOUND'],
+    ] as const) {
+      const live = open(townId, token);
+      const err = await live.waitFor((e) => e.event === 'serialized-error');
+      expect(err.data.data.code).toBe(code);
+      await Promise.race([live.finished, sleep(5000)]);
+      expect(live.ended).toBe(true);
+      expect(live.messages).toEqual([]);
+    }
+  });
+});
+
+describe('metrics.live over SSE, with ticks every 200 ms', () => {
+  let s: TestServer;
+  let live: LiveStream | undefined;
+  let closed = false;
+  beforeAll(async () => {
+    s = await startTestServer({ tickMs: 200 });
+  });
+  afterAll(async () => {
+    await live?.close();
+    if (!closed) await s?.close();
+  });
+
+  it('keeps sending throughput after every tick once the town is active', async () => {
+    live = new LiveStream(s.url, s.townId, s.adminToken);
+    await live.waitFor((e) => e.event === 'message');
+    expect((await s.post(`/api/towns/${s.townId}/usage`, usage('t1', 600, 0, 100))).status).toBe(200);
+    const reflecting = await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, { timeoutMs: 1000 });
+
+    const from = live.events.indexOf(reflecting) + 1;
+    await sleep(1500);
+    const later = live.messages.filter((m) => m.at > reflecting.at);
+    // Ticks every 200 ms: about 7 in 1.5 s; at least 4 even on a loaded machine.
+    expect(later.length, `messages after the ingest: ${live.events.length - from}`).toBeGreaterThanOrEqual(4);
+    for (const [i, m] of later.entries()) {
+      expect(m.data.tokensPerSecond).toBeCloseTo(600 / 300, 9);
+      if (i > 0) expect(m.data.asOf).toBeGreaterThan(later[i - 1]?.data.asOf as number);
+      expect(m.data.dataAgeMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(s.logs.filter((l) => l.includes('failed'))).toEqual([]);
+
+    // Aborting the fetch ends the subscription: the server then closes without waiting on it.
+    await live.close();
+    live = undefined;
+    const t0 = performance.now();
+    closed = true;
+    await s.close();
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('closing the server', () => {
+  it('does not wait for open live streams', async () => {
+    const s = await startTestServer({ tickMs: 200 });
+    const live = new LiveStream(s.url, s.townId, s.adminToken);
+    await live.waitFor((e) => e.event === 'message');
+    const t0 = performance.now();
+    await s.close();
+    expect(performance.now() - t0).toBeLessThan(1000);
+    await live.close();
+  });
+});
