@@ -1,8 +1,12 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { authRoutes } from './auth/routes.js';
+import { SESSION_COOKIE } from './auth/session.js';
 import type { ApiDeps } from './deps.js';
 import { toErrorResponse } from './http/errors.js';
+import { sameOrigin } from './http/origin.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { metricsRestRoutes } from './metrics/rest.js';
 import { appRouter } from './router.js';
@@ -20,12 +24,14 @@ export function createApp(deps: ApiDeps): Hono {
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
+  app.route('/', authRoutes(deps));
+  app.use('/trpc/*', sameOrigin({ requireOrigin: false }));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
-      createContext: () => ({ deps, authorization: c.req.header('authorization') }),
+      createContext: () => ({ deps, authorization: c.req.header('authorization'), sessionToken: getCookie(c, SESSION_COOKIE) }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(error.cause ?? error);
       },

@@ -1,5 +1,6 @@
 export { createApp } from './app.js';
 export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/ingest-token.js';
+export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './auth/session.js';
 export { hashToken, newId, newUserToken } from './auth/user-token.js';
 export type { ApiDeps, TownDirectory } from './deps.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';

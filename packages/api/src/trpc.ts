@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode, type User } from '@gasgauge/core';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { authenticateUser } from './auth/user-auth.js';
+import { authenticateRequest } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { formatPath } from './http/validate.js';
 
@@ -8,6 +8,8 @@ export interface Context {
   deps: ApiDeps;
   /** The request's Authorization header; resolved to a user only by procedures that need one. */
   authorization: string | undefined;
+  /** The browser's session cookie (the web UI), used only when there is no Authorization header. */
+  sessionToken?: string | undefined;
 }
 
 const TRPC_CODE = {
@@ -51,6 +53,6 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 });
 
 export const userProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user: User = await authenticateUser(ctx.deps.control, ctx.authorization);
+  const user: User = await authenticateRequest(ctx.deps, ctx.authorization, ctx.sessionToken);
   return next({ ctx: { ...ctx, user } });
 });

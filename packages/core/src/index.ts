@@ -1,4 +1,5 @@
 export * from './control/control.js';
+export * from './control/sessions.js';
 export * from './errors.js';
 export * from './migrate.js';
 export * from './sql.js';

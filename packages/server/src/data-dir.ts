@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Where one deployment keeps everything: the control database, one file per town, the signing key. */
@@ -11,6 +11,30 @@ export class DataDir {
 
   get controlFile(): string {
     return join(this.root, 'control.sqlite');
+  }
+
+  /** Where a running server writes its URL, so `gasgauge login-link` prints a link to the right port. */
+  get serverFile(): string {
+    return join(this.root, 'server.json');
+  }
+
+  writeServerUrl(url: string): { remove(): void } {
+    writeFileSync(this.serverFile, `${JSON.stringify({ url, pid: process.pid })}\n`);
+    return {
+      remove: () => {
+        // Another server may have started on this data dir since: its file stays.
+        if (this.serverUrl() === url) rmSync(this.serverFile, { force: true });
+      },
+    };
+  }
+
+  serverUrl(): string | undefined {
+    try {
+      const { url } = JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown };
+      return typeof url === 'string' ? url : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   townFile(townId: string): string {

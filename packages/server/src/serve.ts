@@ -4,9 +4,11 @@ import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/ap
 import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
+import { type Demo, startDemo } from './demo/run.js';
 import { readNodeBody } from './node-body.js';
 import { TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
+import { serveWeb, WEB_DIST } from './static.js';
 import { FileTownDirectory } from './town-directory.js';
 
 export interface ServeOptions {
@@ -20,6 +22,10 @@ export interface ServeOptions {
   clock?: Clock;
   /** Run the tick scheduler (default true); tests that tick by hand turn it off. */
   autoTick?: boolean;
+  /** Start the demo town and its simulated fleet (`gasgauge serve --demo`); never without it. */
+  demo?: boolean;
+  /** The built web UI to serve (default packages/web/dist). */
+  webDist?: string;
 }
 
 export interface RunningServer {
@@ -28,6 +34,8 @@ export interface RunningServer {
   /** Printed once, when this start created the first (admin) user. */
   adminToken: string | undefined;
   towns: FileTownDirectory;
+  /** With `demo`: the demo town, and a one-time login URL that lands on it. */
+  demo: (Omit<Demo, 'stop' | 'loginPath'> & { loginUrl: string }) | undefined;
   close(): Promise<void>;
 }
 
@@ -59,6 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
   });
+  serveWeb(app, opts.webDist ?? WEB_DIST);
 
   await assertPortFree(opts.host, opts.port);
   const server = serveHttp({ fetch: app.fetch, port: opts.port, hostname: opts.host });
@@ -69,12 +78,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  const serverFile = dataDir.writeServerUrl(url);
+  const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
   return {
     url,
     port,
     adminToken,
     towns,
+    demo: demo && { townId: demo.townId, ready: demo.ready, loginUrl: url + demo.loginPath },
     close: async () => {
+      demo?.stop();
+      serverFile.remove();
       scheduler.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.

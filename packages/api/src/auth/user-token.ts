@@ -17,7 +17,7 @@ export function newId(prefix: string): string {
   return `${prefix}_${[...bytes].map((b) => alphabet[b % 36]).join('')}`;
 }
 
-function base64url(bytes: Uint8Array): string {
+export function base64url(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');

@@ -27,4 +27,25 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX towns_owner ON towns (owner_user_id)
     `,
   },
+  {
+    // Browser sign-in (see control/sessions.ts): only hashes of session tokens and one-time link codes are stored.
+    version: 2,
+    sql: `
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+      CREATE TABLE login_links (
+        code_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id),
+        next_path TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_links_expiry ON login_links (expires_at)
+    `,
+  },
 ];

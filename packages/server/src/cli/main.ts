@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
+import { loginLink } from './login-link.js';
 import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   'town create': townCreate,
   'token mint': tokenMint,
   report,
+  'login-link': loginLink,
 };
 
 function mainHelp(): string {

@@ -2,9 +2,9 @@ import { startServer } from '../serve.js';
 import { type Command, integer, tickMs } from './command.js';
 
 export const serve: Command = {
-  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N]',
-  summary: 'run the server (API and tick) on an embedded SQLite data dir',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'tick-ms': { type: 'string' } },
+  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo]',
+  summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'tick-ms': { type: 'string' }, demo: { type: 'boolean' } },
   positionals: 0,
   async run(values, _p, out) {
     const dataDir = String(values.data ?? './data');
@@ -14,11 +14,28 @@ export const serve: Command = {
       host: String(values.host ?? '127.0.0.1'),
       tickMs: tickMs(values['tick-ms']),
       log: (line) => console.error(line),
+      demo: values.demo === true,
     });
-    out.result({ url: server.url, dataDir, adminToken: server.adminToken ?? null }, [
-      `Gas Gauge listening on ${server.url} (data: ${dataDir})`,
-      ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
-    ]);
+    const demo = server.demo;
+    out.result(
+      {
+        url: server.url,
+        dataDir,
+        adminToken: server.adminToken ?? null,
+        ...(demo ? { demo: { townId: demo.townId, loginUrl: demo.loginUrl } } : {}),
+      },
+      [
+        `Gas Gauge listening on ${server.url} (data: ${dataDir})`,
+        ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
+        ...(demo
+          ? [
+              `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,
+              'Open this one-time login link within 10 minutes (later: gasgauge login-link --user admin):',
+              `  ${demo.loginUrl}`,
+            ]
+          : []),
+      ],
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -1,0 +1,89 @@
+import { Sessions } from '@gasgauge/core';
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ApiDeps } from '../deps.js';
+import { limitBody } from '../http/body.js';
+import { sameOrigin } from '../http/origin.js';
+import { linkPage } from './link-page.js';
+import { SESSION_COOKIE, safeNextPath, startSession } from './session.js';
+import { authenticateRequest } from './user-auth.js';
+import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
+
+/**
+ * Browser sign-in. The /login form and the one-time link post here; the server sets an HttpOnly
+ * cookie, so an API token typed into the form never reaches the page's JavaScript.
+ *
+ *   POST /auth/login   form {token, next?}   → 303 next (or /login?error=invalid_token)
+ *   GET  /auth/link?code=…                   → a page that posts the code (never signs in on GET)
+ *   POST /auth/link    form {code}           → 303 the link's next path (or /login?error=link_expired)
+ *   POST /auth/logout                        → 303 /login
+ *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
+ */
+export function authRoutes(deps: ApiDeps): Hono {
+  const sessions = new Sessions(deps.control.sql, deps.clock);
+  const app = new Hono();
+  app.use('/auth/*', sameOrigin({ requireOrigin: true }), limitBody);
+
+  const signIn = async (c: Context, userId: string, next: string | null) => {
+    const { token, expiresAt } = await startSession(sessions, userId);
+    setCookie(c, SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isHttps(c),
+      maxAge: Math.ceil((expiresAt - deps.clock()) / 1000),
+    });
+    return c.redirect(next ?? '/', 303);
+  };
+
+  app.post('/auth/login', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNextPath(form.next);
+    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const user = token.startsWith(USER_TOKEN_PREFIX) ? deps.control.userByTokenHash(await hashToken(token)) : undefined;
+    if (!user) return c.redirect(`/login?error=invalid_token${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
+    return signIn(c, user.id, next);
+  });
+
+  app.get('/auth/link', async (c) => {
+    const code = c.req.query('code') ?? '';
+    if (!sessions.peekLoginLink(await hashToken(code))) return c.redirect('/login?error=link_expired', 303);
+    const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action 'self'`,
+    );
+    c.header('Cache-Control', 'no-store');
+    // The POST must carry our Origin: "no-referrer" would make the browser send Origin: null.
+    c.header('Referrer-Policy', 'same-origin');
+    return c.html(linkPage(code, nonce));
+  });
+
+  app.post('/auth/link', async (c) => {
+    const form = await c.req.parseBody();
+    const code = typeof form.code === 'string' ? form.code : '';
+    const link = sessions.consumeLoginLink(await hashToken(code));
+    if (!link) return c.redirect('/login?error=link_expired', 303);
+    return signIn(c, link.userId, safeNextPath(link.nextPath));
+  });
+
+  app.post('/auth/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) sessions.revoke(await hashToken(token));
+    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/auth/me', async (c) => {
+    const user = await authenticateRequest(deps, c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ user: { id: user.id, name: user.name, isAdmin: user.isAdmin } });
+  });
+
+  return app;
+}
+
+/** Secure cookies behind https, including a TLS-terminating proxy that says so. */
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}

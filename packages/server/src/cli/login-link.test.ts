@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RunningServer, startServer } from '../serve.js';
+import { tempDir } from '../testing/temp.js';
+import { main } from './main.js';
+
+/** Runs the CLI in-process and returns what it printed on stdout. */
+async function cli(...args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((line: string) => lines.push(line));
+  try {
+    return { code: await main(args), out: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe('gasgauge login-link', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = tempDir('gg-link-');
+    server = await startServer({ dataDir, port: 0, host: '127.0.0.1', log: () => {} });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("prints a one-time URL on the running server's own address, which signs in once", async () => {
+    const r = await cli('login-link', '--user', 'admin', '--next', '/towns/x', '--data', dataDir, '--json');
+    expect(r.code).toBe(0);
+    const { url, expiresAt } = JSON.parse(r.out) as { url: string; expiresAt: number };
+    expect(url).toMatch(new RegExp(`^${server.url}/auth/link\\?code=ggl_[\\w-]+$`));
+    expect(expiresAt - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+
+    const code = new URL(url).searchParams.get('code') as string;
+    const post = () =>
+      fetch(`${server.url}/auth/link`, {
+        method: 'POST',
+        headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ code }),
+        redirect: 'manual',
+      });
+    const first = await post();
+    expect(first.headers.get('location')).toBe('/towns/x');
+    expect(first.headers.get('set-cookie')).toMatch(/^gg_session=/);
+    expect((await post()).headers.get('location')).toBe('/login?error=link_expired');
+  });
+
+  it('prints just the URL without --json, and takes --url', async () => {
+    const r = await cli('login-link', '--user', 'admin', '--url', 'https://gauge.example/', '--data', dataDir);
+    expect(r.out).toMatch(/^https:\/\/gauge\.example\/auth\/link\?code=ggl_/);
+  });
+
+  it('refuses an unknown user and a --next that is not a path', async () => {
+    const unknown = await cli('login-link', '--user', 'nobody', '--data', dataDir, '--json');
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.out)).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'user' } });
+    const bad = await cli('login-link', '--user', 'admin', '--next', 'https://evil.example', '--data', dataDir, '--json');
+    expect(bad.code).toBe(2);
+  });
+});

@@ -1,0 +1,33 @@
+import { createLoginLink } from '@gasgauge/api';
+import { AppError, Control, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
+import { DataDir } from '../data-dir.js';
+import { openSqlite } from '../sqlite.js';
+import { type Command, required, UsageError } from './command.js';
+
+export const loginLink: Command = {
+  usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
+  summary: `print a one-time URL that signs a user in to the web UI (it expires in ${LOGIN_LINK_TTL_MS / 60_000} minutes)`,
+  options: { user: { type: 'string' }, next: { type: 'string' }, url: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const name = required(values, 'user');
+    const next = typeof values.next === 'string' ? values.next : undefined;
+    if (next !== undefined && !next.startsWith('/')) throw new UsageError('--next must be a path on the server, like /towns/ID');
+    const dataDir = new DataDir(String(values.data ?? './data'));
+    const sql = openSqlite(dataDir.controlFile);
+    let link: { path: string; expiresAt: number };
+    try {
+      const control = new Control(sql, () => Date.now());
+      const user = control.userByName(name);
+      if (!user) throw new AppError('not_found', `no user named "${name}"`, { path: 'user' });
+      link = await createLoginLink(new Sessions(sql, () => Date.now()), user.id, next);
+    } finally {
+      sql.close();
+    }
+    // The running server's own URL (it writes it into the data dir), so the link names the right port.
+    const base = typeof values.url === 'string' ? values.url : (dataDir.serverUrl() ?? 'http://127.0.0.1:8787');
+    const url = base.replace(/\/+$/, '') + link.path;
+    out.result({ url, expiresAt: link.expiresAt }, [url]);
+    return 0;
+  },
+};

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../serve.js';
+import { tempDir } from '../testing/temp.js';
+
+async function get(s: RunningServer, path: string): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(s.url + path, { headers: { authorization: `Bearer ${s.adminToken}` } });
+  return { status: r.status, body: await r.json() };
+}
+
+describe('gasgauge serve --demo', () => {
+  let demo: RunningServer;
+  let plain: RunningServer;
+  beforeAll(async () => {
+    demo = await startServer({
+      dataDir: tempDir('gg-demo-'),
+      port: 0,
+      host: '127.0.0.1',
+      tickMs: 200,
+      demo: true,
+      log: () => {},
+    });
+    plain = await startServer({ dataDir: tempDir('gg-plain-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await plain?.close();
+  });
+
+  it('creates a demo town whose gauges move within seconds, from a fleet posting to the ingest API', async () => {
+    const info = demo.demo;
+    if (!info) throw new Error('no demo');
+    await info.ready;
+    const towns = (await get(demo, '/api/towns')).body as { id: string; name: string }[];
+    expect(towns).toEqual([expect.objectContaining({ id: info.townId, name: 'Demo Town' })]);
+    await expect
+      .poll(
+        async () =>
+          ((await get(demo, `/api/towns/${info.townId}/metrics/throughput`)).body as { agentsTotal: number }).agentsTotal,
+        {
+          timeout: 5000,
+        },
+      )
+      .toBe(8);
+    const t = (await get(demo, `/api/towns/${info.townId}/metrics/throughput`)).body as {
+      tokensPerSecond: number;
+      dataAgeMs: number;
+    };
+    expect(t.tokensPerSecond).toBeGreaterThan(0);
+    expect(t.dataAgeMs).toBeLessThan(5000);
+  });
+
+  it('prints a one-time login link that opens the sign-in page', async () => {
+    const url = demo.demo?.loginUrl ?? '';
+    expect(url).toMatch(new RegExp(`^${demo.url}/auth/link\\?code=ggl_`));
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('action="/auth/link"');
+  });
+
+  it('makes nothing up without --demo', async () => {
+    expect(plain.demo).toBeUndefined();
+    expect((await get(plain, '/api/towns')).body).toEqual([]);
+  });
+});

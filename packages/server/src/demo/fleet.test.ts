@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEMO_AGENTS } from './agents.js';
+import { Fleet } from './fleet.js';
+import { history } from './history.js';
+import { Random } from './random.js';
+import type { Batch } from './wire.js';
+
+const T0 = Date.UTC(2026, 10, 25, 14);
+
+function run(seconds: number): Batch[] {
+  const fleet = new Fleet(new Random(7), 'test');
+  return Array.from({ length: seconds }, (_, i) => fleet.step(T0 + i * 1000));
+}
+
+describe('the demo fleet', () => {
+  const steps = run(30 * 60);
+  const usage = steps.flatMap((b) => b.usage);
+  const events = steps.flatMap((b) => b.events);
+
+  it('announces every agent with its role first', () => {
+    const first = (steps[0]?.events ?? []).slice(0, DEMO_AGENTS.length);
+    expect(first.map((e) => (e.type === 'agent' ? `${e.agentId}:${e.role}` : e.type))).toEqual(
+      DEMO_AGENTS.map((a) => `${a.id}:${a.role}`),
+    );
+  });
+
+  it('streams usage as cumulative records: one id, growing totals, integer cost', () => {
+    const byId = new Map<string, typeof usage>();
+    for (const r of usage) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+    const streamed = [...byId.values()].filter((rs) => rs.length > 2);
+    expect(streamed.length).toBeGreaterThan(50);
+    for (const rs of streamed) {
+      for (let i = 1; i < rs.length; i++) {
+        expect((rs[i]?.outputTokens ?? 0) >= (rs[i - 1]?.outputTokens ?? 0)).toBe(true);
+        expect((rs[i]?.costMicrodollars ?? 0) >= (rs[i - 1]?.costMicrodollars ?? 0)).toBe(true);
+      }
+    }
+    expect(usage.every((r) => Number.isInteger(r.costMicrodollars) && r.mode === undefined)).toBe(true);
+  });
+
+  it('moves beads from open to closed, and a merged bead takes its lines to 0/0', () => {
+    const beadStatuses = new Map<string, string[]>();
+    for (const e of events) if (e.type === 'bead') beadStatuses.set(e.beadId, [...(beadStatuses.get(e.beadId) ?? []), e.status]);
+    const closed = [...beadStatuses.values()].filter((s) => s.at(-1) === 'closed');
+    expect(closed.length).toBeGreaterThan(3);
+    for (const s of closed) expect(s).toEqual(['open', 'in_progress', 'in_review', 'closed']);
+    const loc = steps.filter((b) => b.loc.length > 0);
+    expect(loc.length).toBe(30 * 12); // every 5 s
+    expect(loc.some((b) => b.loc.some((l) => l.additions > 0))).toBe(true);
+    expect(loc.every((b) => b.loc.length === DEMO_AGENTS.length)).toBe(true);
+  });
+
+  it('is reproducible from its seed', () => {
+    expect(JSON.stringify(run(120))).toBe(JSON.stringify(steps.slice(0, 120)));
+  });
+});
+
+describe('demo history', () => {
+  it('covers the past week with delta records (ids unique, never in the future), and beads per hour', () => {
+    const now = T0 + 12_345;
+    const h = history(new Random(1), now);
+    expect(new Set(h.usage.map((r) => r.id)).size).toBe(h.usage.length);
+    expect(h.usage.every((r) => r.mode === 'delta' && r.at < now && r.at >= now - 7 * 86_400_000 - 60_000)).toBe(true);
+    expect(h.events.every((e) => e.at < now)).toBe(true);
+    // Finer near now: 5 s records in the last hour.
+    const lastHour = h.usage.filter((r) => r.at >= now - 3_600_000 && r.agentId === 'polecat-1');
+    expect(lastHour.length).toBeGreaterThan(300);
+    expect(h.events.filter((e) => e.type === 'bead' && e.status === 'closed').length).toBeGreaterThan(7 * 24);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
+
+/** Where `npm run build -w @gasgauge/web` writes the UI. */
+export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Paths the UI never owns: an unknown one there stays the API's JSON 404, not the app's HTML. */
+const API_PREFIXES = ['/api/', '/trpc/', '/auth/'];
+
+/** The page's CSP: everything from this origin only; uPlot and React set styles through the CSSOM, which CSP allows. */
+const HTML_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cache-Control': 'no-cache',
+};
+
+/**
+ * Serves the built web UI on the API's origin (so the session cookie and tRPC need no CORS): files
+ * from `dist`, hashed `/assets/*` cached for a year, and every other GET path answered with
+ * index.html, where the app's router takes over (`/towns/abc/observability` on a reload).
+ * Registered after the API routes, so it only sees what they did not answer.
+ */
+export function serveWeb(app: Hono, distDir = WEB_DIST): void {
+  const root = resolve(distDir);
+  app.get('*', async (c) => {
+    const path = safeDecode(c.req.path);
+    if (path === undefined) return c.notFound();
+    if (API_PREFIXES.some((p) => path.startsWith(p)) || path === '/api' || path === '/trpc') return c.notFound();
+    const file = await findFile(root, path);
+    if (file) {
+      const immutable = path.startsWith('/assets/');
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const headers: Record<string, string> = {
+        'Content-Type': type,
+        'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      };
+      return c.body(await readFile(file), 200, type.startsWith('text/html') ? { ...headers, ...HTML_HEADERS } : headers);
+    }
+    // A missing asset is a 404: index.html under a .js name would fail confusingly in the browser.
+    if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound();
+    const index = join(root, 'index.html');
+    const html = await readFile(index).catch(() => undefined);
+    if (!html) return c.html(NOT_BUILT, 503);
+    return c.body(html, 200, { 'Content-Type': TYPES['.html'] as string, ...HTML_HEADERS });
+  });
+}
+
+function safeDecode(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file a URL path names inside root, never outside it (`..` and encoded tricks included). */
+async function findFile(root: string, urlPath: string): Promise<string | undefined> {
+  if (urlPath.includes('\0')) return undefined;
+  const file = normalize(join(root, urlPath));
+  if (file !== root && !file.startsWith(root + sep)) return undefined;
+  const info = await stat(file).catch(() => undefined);
+  return info?.isFile() ? file : undefined;
+}
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Gas Gauge</title>
+<p>The web UI is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds first), then reload.</p>
+<p>The API is up: <a href="/api/health">/api/health</a>.</p>`;

@@ -1,0 +1,30 @@
+import type { AppRouter } from '@gasgauge/api';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+
+/**
+ * The one tRPC client. Same origin, so the browser attaches the HttpOnly session cookie itself: the
+ * page never sees a credential. Queries and mutations batch over HTTP; `metrics.live` is SSE.
+ */
+export const trpc = createTRPCClient<AppRouter>({
+  links: [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({ url: '/trpc' }),
+      false: httpBatchLink({ url: '/trpc' }),
+    }),
+  ],
+});
+
+/** A signed-out or expired session: the page goes to /login rather than showing an error. */
+export function isUnauthorized(err: unknown): boolean {
+  if (!(err instanceof TRPCClientError)) return false;
+  const data = err.data as { httpStatus?: number; code?: string } | undefined;
+  return data?.httpStatus === 401 || data?.code === 'UNAUTHORIZED';
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export type Throughput = Awaited<ReturnType<typeof trpc.metrics.throughput.query>>;
+export type TownInfo = Awaited<ReturnType<typeof trpc.towns.list.query>>[number];

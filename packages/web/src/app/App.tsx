@@ -1,0 +1,65 @@
+import { type ReactNode, useEffect } from 'react';
+import { LoginPage } from '../features/auth/LoginPage.js';
+import { useSession } from '../features/auth/session.js';
+import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
+import { OverviewPage } from '../features/overview/OverviewPage.js';
+import { TownGate } from '../features/towns/TownGate.js';
+import { TownsPage } from '../features/towns/TownsPage.js';
+import { redirectToLogin } from '../lib/use-query.js';
+import { Link, useLocation } from './router.js';
+import { matchRoute } from './routes.js';
+import { Shell } from './Shell.js';
+import { useTheme } from './theme.js';
+
+export function App() {
+  const { path } = useLocation();
+  const route = matchRoute(path);
+  // The login page needs no session check (and a 401 in the console there would only confuse).
+  const session = useSession(route.page !== 'login');
+  const { choice, theme, setChoice } = useTheme();
+  const signedOut = session.status === 'signedOut' && route.page !== 'login';
+
+  useEffect(() => {
+    if (signedOut) redirectToLogin();
+  }, [signedOut]);
+
+  if (route.page === 'login') return <LoginPage />;
+  if (session.status === 'signedOut') return <p className="muted page-loading">Loading…</p>;
+  // While /auth/me answers, the page already renders and fetches (with the same cookie): no waterfall.
+  const user = session.status === 'signedIn' ? session.user : undefined;
+
+  let page: ReactNode;
+  switch (route.page) {
+    case 'towns':
+      page = <TownsPage theme={theme} userName={user?.name ?? 'USER'} />;
+      break;
+    case 'overview':
+      page = (
+        <TownGate townId={route.townId}>
+          <OverviewPage key={route.townId} townId={route.townId} />
+        </TownGate>
+      );
+      break;
+    case 'observability':
+      page = (
+        <TownGate townId={route.townId}>
+          <ObservabilityPage key={route.townId} townId={route.townId} theme={theme} />
+        </TownGate>
+      );
+      break;
+    default:
+      page = (
+        <section className="empty">
+          <h1>Page not found</h1>
+          <p>
+            <Link to="/">Go to your towns</Link>
+          </p>
+        </section>
+      );
+  }
+  return (
+    <Shell user={user} themeChoice={choice} onTheme={setChoice}>
+      {page}
+    </Shell>
+  );
+}

@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react';
+import type { SessionUser } from '../features/auth/session.js';
+import { Logo } from '../ui/Logo.js';
+import { Link } from './router.js';
+import type { ThemeChoice } from './theme.js';
+
+const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
+const THEME_LABEL: Record<ThemeChoice, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
+
+/** Header (brand, user, theme, sign out) around every signed-in page. */
+export function Shell(props: {
+  user: SessionUser | undefined;
+  themeChoice: ThemeChoice;
+  onTheme(c: ThemeChoice): void;
+  children: ReactNode;
+}) {
+  const { user, themeChoice, onTheme, children } = props;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <Logo /> Gas Gauge
+        </Link>
+        <nav className="main-nav" aria-label="Main">
+          <Link to="/">Towns</Link>
+        </nav>
+        <div className="topbar-right">
+          <button type="button" className="ghost" onClick={() => onTheme(NEXT_THEME[themeChoice])} title="Switch theme">
+            {THEME_LABEL[themeChoice]}
+          </button>
+          <span className="muted user-name">{user?.name}</span>
+          {/* A form post, so sign-out works without script and carries the page's Origin. */}
+          <form method="post" action="/auth/logout">
+            <button type="submit" className="ghost">
+              Sign out
+            </button>
+          </form>
+        </div>
+      </header>
+      <main id="main" className="page">
+        {children}
+      </main>
+    </>
+  );
+}

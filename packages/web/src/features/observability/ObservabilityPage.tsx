@@ -1,0 +1,155 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { fetchBreakdown } from '../../api/extra.js';
+import { trpc } from '../../api/trpc.js';
+import { navigate, useLocation } from '../../app/router.js';
+import type { Theme } from '../../app/theme.js';
+import { rankKeys, toAligned } from '../../lib/columns.js';
+import {
+  basePreset,
+  coarseMaxPointsFor,
+  maxPointsFor,
+  parseRange,
+  type RangeSpec,
+  rangeSearch,
+  refreshMs,
+  zoomRange,
+} from '../../lib/range.js';
+import { useQuery } from '../../lib/use-query.js';
+import { TownHeader } from '../towns/TownHeader.js';
+import { type BreakdownBy, BreakdownControls, type BreakdownMetric } from './BreakdownControls.js';
+import { ChartGroup } from './chart-group.js';
+import { breakdownFormat, CHARTS } from './charts.js';
+import { RangePicker } from './RangePicker.js';
+import { TimeChart } from './TimeChart.js';
+import { usePlotWidth } from './use-plot-width.js';
+import { useResolvedRange } from './use-range.js';
+import './observability.css';
+
+/**
+ * Synchronised charts of one town over a range that lives in the URL. Data is fetched at about one
+ * bucket per plot pixel for the visible range (the server picks the step), so a week of 5 s data is
+ * never sent whole; zooming re-queries at the finer resolution the narrower range needs.
+ */
+export function ObservabilityPage({ townId, theme }: { townId: string; theme: Theme }) {
+  const { path, search } = useLocation();
+  const spec = parseRange(search);
+  const params = new URLSearchParams(search);
+  const by: BreakdownBy = params.get('by') === 'model' ? 'model' : 'agent';
+  const metric: BreakdownMetric = params.get('metric') === 'cost' ? 'cost' : 'tokens';
+  const [autoRefresh, setAutoRefresh] = useState(true);
+  const group = useMemo(() => new ChartGroup(CHARTS.length), []);
+  const grid = useRef<HTMLDivElement>(null);
+  const plotWidth = usePlotWidth(grid);
+  const maxPoints = maxPointsFor(plotWidth);
+  const coarsePoints = coarseMaxPointsFor(plotWidth);
+  const [step, setStep] = useState(60_000);
+  const { from, to } = useResolvedRange(spec, autoRefresh && spec.kind === 'preset', refreshMs(step));
+
+  // Zooms and presets are history entries (Back returns); the breakdown choice only replaces the URL.
+  const go = (next: RangeSpec) => navigate(path + rangeSearch(next, search));
+  group.onZoom = (a, b) => go(zoomRange(a, b));
+  group.onReset = () => go({ kind: 'preset', preset: basePreset(search) });
+
+  useEffect(() => group.setRange(from, to), [group, from, to]);
+
+  const key = plotWidth > 0 ? `${townId}|${from}|${to}|${maxPoints}` : null;
+  // asOf: when the answer arrived, so the bucket still in progress is shown as a true rate.
+  const ts = useQuery(key, async (signal) => ({
+    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints }, { signal })),
+    asOf: Date.now(),
+  }));
+  const coarse = useQuery(key && `${townId}|${from}|${to}|${coarsePoints}`, async (signal) => ({
+    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints: coarsePoints }, { signal })),
+    asOf: Date.now(),
+  }));
+  const bd = useQuery(key && `${key}|${by}|${metric}`, async (signal) => ({
+    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric }, signal)),
+    asOf: Date.now(),
+  }));
+
+  useEffect(() => {
+    if (ts.data) setStep(ts.data.step);
+  }, [ts.data]);
+
+  const fineData = ts.data;
+  const coarseData = coarse.data;
+  const aligned = useMemo(
+    () =>
+      CHARTS.map((def) => {
+        const d = def.coarse ? coarseData : fineData;
+        return d && toAligned(d, def.series, d.asOf);
+      }),
+    [fineData, coarseData],
+  );
+  const bdFormat = breakdownFormat(metric);
+  const bdSeries = useMemo(() => (bd.data ? rankKeys(bd.data.series).map((k) => ({ key: k, label: k })) : []), [bd.data]);
+  const bdAligned = useMemo(
+    () =>
+      bd.data
+        ? toAligned(
+            bd.data,
+            bdSeries.map((s) => ({ key: s.key, transform: bdFormat.transform })),
+            bd.data.asOf,
+          )
+        : undefined,
+    [bd.data, bdSeries, bdFormat.transform],
+  );
+
+  return (
+    <>
+      <TownHeader townId={townId} tab="observability" />
+      <RangePicker spec={spec} from={from} to={to} autoRefresh={autoRefresh} onAutoRefresh={setAutoRefresh} onChange={go} />
+      <p className="muted hint">
+        Drag across a chart to zoom every chart; double-click to reset. Click a legend entry to hide or show it.
+      </p>
+      {ts.error && (
+        <p className="banner danger" role="alert">
+          Could not load the charts: {ts.error.message}
+        </p>
+      )}
+      <div className="charts" ref={grid} aria-busy={ts.loading}>
+        {CHARTS.map((def, i) => (
+          <TimeChart
+            key={def.id}
+            group={group}
+            tracked
+            title={def.title}
+            unit={def.unit}
+            series={def.series}
+            data={aligned[i]}
+            step={(def.coarse ? coarse.data : ts.data)?.step}
+            formatValue={def.formatValue}
+            formatAxis={def.formatAxis}
+            theme={theme}
+            bars={def.bars ?? false}
+            wide={def.wide ?? false}
+          />
+        ))}
+        <div className="breakdown">
+          <BreakdownControls
+            by={by}
+            metric={metric}
+            onChange={(next) => {
+              const q = new URLSearchParams(search);
+              q.set('by', next.by);
+              q.set('metric', next.metric);
+              navigate(`${path}?${q.toString()}`, { replace: true });
+            }}
+          />
+          <TimeChart
+            group={group}
+            tracked={false}
+            title={`${metric === 'tokens' ? 'Tokens' : 'Cost'} by ${by}`}
+            unit={bdFormat.unit}
+            series={bdSeries}
+            data={bdAligned}
+            step={bd.data?.step}
+            formatValue={bdFormat.formatValue}
+            formatAxis={bdFormat.formatAxis}
+            theme={theme}
+          />
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Theme } from '../../app/theme.js';
+import { type Aligned, isolatedIndices } from '../../lib/columns.js';
+import { formatAxisTime, formatStep, formatTime } from '../../lib/format.js';
+import type { ChartGroup } from './chart-group.js';
+import { chartColors, seriesColor } from './palette.js';
+import { tooltipPlugin } from './tooltip.js';
+
+export interface TimeChartProps {
+  group: ChartGroup;
+  /** Counts towards the page's `charts-drawn` mark. */
+  tracked: boolean;
+  title: string;
+  series: readonly { key: string; label: string }[];
+  /** Columns in the order of `series`; undefined until the first answer. */
+  data: Aligned | undefined;
+  /** The server's bucket size for `data`, shown and used for tooltip times; never computed here. */
+  step: number | undefined;
+  unit: string;
+  formatValue: (v: number) => string;
+  formatAxis: (v: number) => string;
+  theme: Theme;
+  height?: number;
+  bars?: boolean;
+  wide?: boolean;
+}
+
+const EMPTY: Aligned = [[]];
+
+/**
+ * One uPlot instance for the life of the chart: it is created once (again only when the theme or the
+ * set of series changes) and fed `setData` on every new answer. The renderer decides nothing: the data
+ * comes prepared, the x range comes from the group.
+ */
+export function TimeChart(props: TimeChartProps) {
+  const { group, tracked, series, theme, height = 200, bars = false } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const hiddenRef = useRef(hidden);
+  hiddenRef.current = hidden;
+  const seriesKey = series.map((s) => `${s.key}\u0000${s.label}`).join('\u0001');
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-created only when theme or series change (seriesKey stands for series)
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const colors = chartColors(theme);
+    const p = latest.current;
+    const opts: uPlot.Options = {
+      width: Math.max(100, el.clientWidth),
+      height,
+      legend: { show: false },
+      cursor: {
+        sync: { key: group.syncKey, setSeries: false },
+        drag: { x: true, y: false, setScale: false },
+        points: { size: 6 },
+        bind: {
+          // Double-click resets the zoom of every chart (uPlot's own reset would fit this chart's data only).
+          dblclick: () => () => {
+            group.onReset();
+            return null;
+          },
+        },
+      },
+      scales: {
+        x: { time: true, range: () => [group.range.from / 1000, group.range.to / 1000] },
+        y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.08 : 1] },
+      },
+      axes: [
+        {
+          stroke: colors.axis,
+          grid: { stroke: colors.grid, width: 1 },
+          ticks: { stroke: colors.grid, width: 1 },
+          values: (_u, splits, _axis, _space, incr) => splits.map((s) => formatAxisTime(s * 1000, incr * 1000)),
+        },
+        {
+          stroke: colors.axis,
+          grid: { stroke: colors.grid, width: 1 },
+          ticks: { show: false },
+          size: 60,
+          values: (_u, splits) => splits.map((v) => latest.current.formatAxis(v)),
+        },
+      ],
+      series: [
+        {},
+        ...p.series.map((s, i): uPlot.Series => {
+          const color = seriesColor(colors, i);
+          const base: uPlot.Series = {
+            label: s.label,
+            stroke: color,
+            width: 1.5,
+            // Lines join neighbours; a value between two gaps is drawn as a dot, or it would not show at all.
+            points: { show: false, size: 5, fill: color, filter: (u, si) => isolatedIndices(u.data[si] ?? []) },
+            show: !hiddenRef.current.has(s.key),
+          };
+          if (!bars) return base;
+          // Side-by-side bars, one slot per series within each bucket.
+          const align = p.series.length === 1 ? 0 : i === 0 ? -1 : 1;
+          const paths = uPlot.paths.bars?.({ size: [p.series.length === 1 ? 0.7 : 0.4, 40], align });
+          return paths ? { ...base, fill: color, width: 0, paths } : base;
+        }),
+      ],
+      hooks: {
+        setSelect: [
+          (u) => {
+            const { left, width } = u.select;
+            if (width < 2) return;
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            group.zoom(Math.round(u.posToVal(left, 'x') * 1000), Math.round(u.posToVal(left + width, 'x') * 1000));
+          },
+        ],
+        draw: [(u) => group.drawn(u)],
+      },
+      plugins: [
+        tooltipPlugin({
+          formatValue: (v) => latest.current.formatValue(v),
+          formatTime: (t) => formatTime(t, latest.current.step ?? 60_000),
+        }),
+      ],
+    };
+    const u = new uPlot(opts, (p.data ?? EMPTY) as uPlot.AlignedData, el);
+    plot.current = u;
+    group.add(u, tracked);
+    const resize = new ResizeObserver(() => {
+      const width = Math.max(100, el.clientWidth);
+      if (width !== u.width) u.setSize({ width, height });
+    });
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      group.remove(u);
+      u.destroy();
+      plot.current = null;
+    };
+  }, [theme, seriesKey, group, tracked, height, bars]);
+
+  useEffect(() => {
+    if (props.data) plot.current?.setData(props.data as uPlot.AlignedData);
+  }, [props.data]);
+
+  const toggle = (key: string, i: number) => {
+    const next = new Set(hidden);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setHidden(next);
+    plot.current?.setSeries(i + 1, { show: !next.has(key) });
+  };
+
+  const colors = chartColors(theme);
+  const empty = props.data !== undefined && !props.data.slice(1).some((col) => col.some((v) => v !== null));
+  return (
+    <figure className={`chart card${props.wide ? ' wide' : ''}`} aria-label={props.title}>
+      <figcaption className="chart-head">
+        <h2>{props.title}</h2>
+        <span className="muted">
+          {props.unit}
+          {props.step !== undefined && ` · ${formatStep(props.step)} buckets`}
+        </span>
+      </figcaption>
+      <div className="chart-plot" ref={box}>
+        {empty && <div className="chart-empty">No data in this range</div>}
+      </div>
+      <fieldset className="legend">
+        <legend className="visually-hidden">{props.title} series</legend>
+        {series.map((s, i) => (
+          <button key={s.key} type="button" aria-pressed={!hidden.has(s.key)} onClick={() => toggle(s.key, i)}>
+            <span className="swatch" style={{ background: seriesColor(colors, i) }} aria-hidden="true" />
+            {s.label}
+          </button>
+        ))}
+      </fieldset>
+    </figure>
+  );
+}

@@ -1,0 +1,43 @@
+import type { AgentRow } from '../../api/extra.js';
+import { formatAgo, formatCount, formatInteger } from '../../lib/format.js';
+
+/** Every agent of the town: who it is, what it does now, and what it burned in the last hour. */
+export function AgentTable({ agents, now }: { agents: AgentRow[] | undefined; now: number }) {
+  if (!agents) return <p className="muted">Loading agents…</p>;
+  if (agents.length === 0) return <p className="muted">No agents yet. They appear with their first event or usage record.</p>;
+  return (
+    <div className="table-scroll">
+      <table className="agents">
+        <caption className="visually-hidden">Agents</caption>
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Current bead</th>
+            <th scope="col">Last activity</th>
+            <th scope="col" className="num">
+              Tokens, last hour
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">{a.id}</th>
+              <td>{a.role ?? <span className="muted">—</span>}</td>
+              <td>
+                <span className={`badge status-${a.status}`}>{a.status}</span>
+              </td>
+              <td>{a.beadId ? <code>{a.beadId}</code> : <span className="muted">—</span>}</td>
+              <td>{a.lastSeenAt === null ? <span className="muted">—</span> : formatAgo(now - a.lastSeenAt)}</td>
+              <td className="num" title={`${formatInteger(a.tokensLastHour)} tokens`}>
+                {formatCount(a.tokensLastHour)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import type { GaugeModel } from './gauges.js';
+
+/**
+ * One gauge: a half-circle dial (a hand-drawn arc, not a chart library), the value and its unit.
+ * The whole card is the ARIA meter, so its accessible name is exactly the gauge's label.
+ */
+export function Gauge({ model }: { model: GaugeModel }) {
+  const { label, value, min, max, tone } = model;
+  const fraction = value === null ? 0 : Math.max(0, Math.min(1, (value - min) / (max - min || 1)));
+  const aria =
+    value === null
+      ? { 'aria-valuetext': model.valueText }
+      : { 'aria-valuenow': round(value), 'aria-valuemin': min, 'aria-valuemax': max, 'aria-valuetext': model.valueText };
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: <meter> cannot hold the dial, and with no value it would announce 0; the gas tank must say "balance unknown"
+    // biome-ignore lint/a11y/useAriaPropsForRole: aria-valuenow is left out on purpose while the value is unknown (aria-valuetext says so)
+    <div className={`gauge tone-${tone}`} role="meter" aria-label={label} {...aria}>
+      <div className="gauge-title">{label}</div>
+      <svg className="gauge-dial" viewBox="0 0 120 64" aria-hidden="true">
+        <path className="gauge-track" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} />
+        {value !== null && fraction > 0 && (
+          <path
+            className="gauge-value"
+            d="M10 58 A50 50 0 0 1 110 58"
+            pathLength={100}
+            strokeDasharray={`${fraction * 100} 100`}
+          />
+        )}
+      </svg>
+      <div className={`gauge-number${model.display.length > 7 ? ' long' : ''}`}>{model.display}</div>
+      <div className="gauge-scale">
+        <span aria-hidden="true">{model.scale[0]}</span>
+        <span className="gauge-unit">{model.unit}</span>
+        <span aria-hidden="true">{model.scale[1]}</span>
+      </div>
+      {model.detail && <div className="gauge-detail">{model.detail}</div>}
+    </div>
+  );
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,69 @@
+import { fetchAgents, fetchEvents } from '../../api/extra.js';
+import { formatAgo } from '../../lib/format.js';
+import { useNow } from '../../lib/use-now.js';
+import { useQuery } from '../../lib/use-query.js';
+import { ConnectReporter } from '../../ui/ConnectReporter.js';
+import { TownHeader } from '../towns/TownHeader.js';
+import { AgentTable } from './AgentTable.js';
+import { EventFeed } from './EventFeed.js';
+import { Gauge } from './Gauge.js';
+import { gaugeModels } from './gauges.js';
+import { useLive } from './use-live.js';
+import './overview.css';
+
+/** Refetch agents and events on a live push, but at most this often. */
+const LISTS_EVERY_MS = 1000;
+
+export function OverviewPage({ townId }: { townId: string }) {
+  const live = useLive(townId);
+  const now = useNow(1000);
+  // Each live push (a tick or an ingest) may have changed agents and events: re-read them, throttled.
+  const listsKey = `${townId}:${Math.floor((live.receivedAt ?? 0) / LISTS_EVERY_MS)}`;
+  const agents = useQuery(listsKey, (signal) => fetchAgents(townId, signal));
+  const events = useQuery(listsKey, (signal) => fetchEvents(townId, 50, signal));
+  const t = live.data;
+  const noData = t !== undefined && t.dataAgeMs === null;
+
+  return (
+    <>
+      <TownHeader townId={townId} tab="overview">
+        <LiveBadge status={live.status} dataAgeMs={t?.dataAgeMs ?? null} receivedAt={live.receivedAt} now={now} />
+      </TownHeader>
+      {live.status === 'stale' && (
+        <p className="banner warn" role="status">
+          Live updates interrupted — the numbers below are stale. Reconnecting…
+        </p>
+      )}
+      <section className="gauges" aria-label="Live gauges">
+        {gaugeModels(t).map((m) => (
+          <Gauge key={m.label} model={m} />
+        ))}
+      </section>
+      {noData && <ConnectReporter townId={townId} />}
+      <div className="overview-lists">
+        <section className="card" aria-labelledby="agents-title">
+          <h2 id="agents-title">Agents</h2>
+          <AgentTable agents={agents.data} now={now} />
+        </section>
+        <section className="card" aria-labelledby="feed-title">
+          <h2 id="feed-title">Event feed</h2>
+          <EventFeed events={events.data} now={now} />
+        </section>
+      </div>
+    </>
+  );
+}
+
+function LiveBadge(props: { status: string; dataAgeMs: number | null; receivedAt: number | undefined; now: number }) {
+  const { status, dataAgeMs, receivedAt, now } = props;
+  // The data's age as of the last push, plus the time since that push.
+  const age = dataAgeMs === null || receivedAt === undefined ? null : dataAgeMs + (now - receivedAt);
+  const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : 'Connecting…';
+  return (
+    <span className={`live-badge live-${status}`} role="status" data-live={status}>
+      <span className="dot" aria-hidden="true" />
+      {text}
+      {age !== null && status === 'live' && <span className="muted"> · last data {formatAgo(age)}</span>}
+    </span>
+  );
+}

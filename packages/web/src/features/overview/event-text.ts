@@ -1,0 +1,24 @@
+import type { FeedEvent } from '../../api/extra.js';
+
+/** One line of the event feed, from the stored event body (what the reporter sent). */
+export function eventText(e: FeedEvent): string {
+  const body = (e.body ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  switch (e.type) {
+    case 'agent':
+      return `${e.agentId ?? 'an agent'} is ${e.status ?? 'reporting'}${e.beadId ? ` on ${e.beadId}` : ''}`;
+    case 'bead': {
+      const title = str('title');
+      const who = str('assigneeAgentId');
+      return `${e.beadId ?? 'a bead'} ${(e.status ?? 'updated').replace('_', ' ')}${title ? ` · ${title}` : ''}${who ? ` (${who})` : ''}`;
+    }
+    case 'note': {
+      const data = (body.data ?? {}) as Record<string, unknown>;
+      const parts = ['from', 'to', 'subject'].map((k) => data[k]).filter((v): v is string => typeof v === 'string');
+      const name = str('name') ?? 'note';
+      return parts.length === 3 ? `${name}: ${parts[0]} → ${parts[1]}: ${parts[2]}` : name;
+    }
+    default:
+      return e.type;
+  }
+}

@@ -1,0 +1,61 @@
+import { useMemo } from 'react';
+import { type TownInfo, trpc } from '../../api/trpc.js';
+import { Link } from '../../app/router.js';
+import { townPath } from '../../app/routes.js';
+import type { Theme } from '../../app/theme.js';
+import { toAligned } from '../../lib/columns.js';
+import { formatCount, formatMoneyPerHour } from '../../lib/format.js';
+import { useQuery } from '../../lib/use-query.js';
+import { Sparkline } from './Sparkline.js';
+
+const HOUR = 3_600_000;
+const REFRESH_MS = 30_000;
+
+/** One town: its name, the last hour of cost as a sparkline, and what it costs per hour now. */
+export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
+  const spark = useQuery(
+    town.id,
+    async (signal) => {
+      const to = Date.now();
+      const answer = await trpc.metrics.timeseries.query({ townId: town.id, from: to - HOUR, to, maxPoints: 60 }, { signal });
+      return { ...answer, asOf: Date.now() };
+    },
+    { refetchMs: REFRESH_MS },
+  );
+  const rate = useQuery(town.id, (signal) => trpc.metrics.throughput.query({ townId: town.id }, { signal }), {
+    refetchMs: REFRESH_MS,
+  });
+
+  const data = useMemo(
+    () => spark.data && toAligned(spark.data, [{ key: 'cost_microdollars', transform: 'perHour' }], spark.data.asOf),
+    [spark.data],
+  );
+
+  const t = rate.data;
+  return (
+    <li className="town-card card">
+      <Link to={townPath(town.id)} className="town-link">
+        <span className="town-name">{town.name}</span>
+        <span className="muted town-id">{town.id}</span>
+      </Link>
+      <div className="town-spark">
+        <Sparkline data={data} theme={theme} label={`Cost per hour over the last hour in ${town.name}`} />
+        <span className="muted small">cost, last hour</span>
+      </div>
+      <dl className="town-stats">
+        <div>
+          <dt>Cost</dt>
+          <dd>{t ? formatMoneyPerHour(t.costMicrodollarsPerHour) : '…'}</dd>
+        </div>
+        <div>
+          <dt>Tokens</dt>
+          <dd>{t ? `${formatCount(t.tokensPerSecond)}/s` : '…'}</dd>
+        </div>
+        <div>
+          <dt>Agents</dt>
+          <dd>{t ? `${t.agentsActive}/${t.agentsTotal}` : '…'}</dd>
+        </div>
+      </dl>
+    </li>
+  );
+}

@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+import { Link } from '../../app/router.js';
+import { useTowns } from './use-towns.js';
+
+/**
+ * A town page for a town of this user; any other id is "not found", as the API says. The page renders
+ * while the list loads (its own requests start at once, not after a round trip), and gives way to
+ * "not found" if the town is not there.
+ */
+export function TownGate({ townId, children }: { townId: string; children: ReactNode }) {
+  const towns = useTowns();
+  if (towns.error && !towns.data) return <p className="banner danger">Could not load towns: {towns.error.message}</p>;
+  if (towns.data && !towns.data.some((t) => t.id === townId)) {
+    return (
+      <section className="empty">
+        <h1>Town not found</h1>
+        <p>
+          There is no town <code>{townId}</code> among yours. <Link to="/">See your towns</Link>.
+        </p>
+      </section>
+    );
+  }
+  return children;
+}

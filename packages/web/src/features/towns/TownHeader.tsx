@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { Link } from '../../app/router.js';
+import { observabilityPath, townPath } from '../../app/routes.js';
+import { useTowns } from './use-towns.js';
+
+/** A town page's title and its two tabs; `children` go on the right (live status, range picker). */
+export function TownHeader({
+  townId,
+  tab,
+  children,
+}: {
+  townId: string;
+  tab: 'overview' | 'observability';
+  children?: ReactNode;
+}) {
+  const towns = useTowns();
+  const name = towns.data?.find((t) => t.id === townId)?.name ?? ' ';
+  return (
+    <div className="town-header">
+      <div className="town-title">
+        <h1>{name}</h1>
+        <nav className="tabs" aria-label="Town views">
+          <Link to={townPath(townId)} aria-current={tab === 'overview' ? 'page' : undefined}>
+            Overview
+          </Link>
+          <Link to={observabilityPath(townId)} aria-current={tab === 'observability' ? 'page' : undefined}>
+            Observability
+          </Link>
+        </nav>
+      </div>
+      <div className="town-header-extra">{children}</div>
+    </div>
+  );
+}

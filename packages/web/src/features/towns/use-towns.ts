@@ -1,0 +1,28 @@
+import { type TownInfo, trpc } from '../../api/trpc.js';
+import { type QueryState, useQuery } from '../../lib/use-query.js';
+
+/** Several components of one page want the towns (the gate, the header): one request serves them. */
+const SHARE_MS = 5000;
+let shared: { at: number; promise: Promise<TownInfo[]> } | undefined;
+
+function fetchTowns(): Promise<TownInfo[]> {
+  const now = Date.now();
+  if (!shared || now - shared.at > SHARE_MS) {
+    const promise = trpc.towns.list.query();
+    shared = { at: now, promise };
+    promise.catch(() => {
+      if (shared?.promise === promise) shared = undefined;
+    });
+  }
+  return shared.promise;
+}
+
+/** After creating a town: the next read asks the server. */
+export function invalidateTowns(): void {
+  shared = undefined;
+}
+
+/** The signed-in user's towns. */
+export function useTowns(opts: { refetchMs?: number } = {}): QueryState<TownInfo[]> {
+  return useQuery('towns', () => fetchTowns(), opts);
+}

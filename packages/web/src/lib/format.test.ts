@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatAgo,
+  formatAxisCount,
+  formatAxisTime,
+  formatCount,
+  formatDuration,
+  formatInteger,
+  formatMoney,
+  formatMoneyAxis,
+  formatMoneyPerHour,
+  formatStep,
+  formatTime,
+} from './format.js';
+
+describe('formatCount', () => {
+  it('keeps three significant digits past a thousand', () => {
+    expect([0, 7, 950, 999, 1000, 1234, 12_345, 123_456, 1_234_567, 4_560_000_000].map(formatCount)).toEqual([
+      '0',
+      '7',
+      '950',
+      '999',
+      '1k',
+      '1.23k',
+      '12.3k',
+      '123k',
+      '1.23M',
+      '4.56B',
+    ]);
+  });
+  it('gives axis ticks the decimals they need', () => {
+    expect([0, 0.25, 0.5, 1, 2.5, 12, 1500].map(formatAxisCount)).toEqual(['0', '0.25', '0.5', '1', '2.5', '12', '1.5k']);
+  });
+  it('shows one decimal for small fractional rates', () => {
+    expect(formatCount(2.25)).toBe('2.3');
+    expect(formatCount(12.6)).toBe('13');
+  });
+});
+
+describe('money (integer microdollars in, dollars out)', () => {
+  it('formats dollars, cents and fractions of a cent', () => {
+    expect(formatMoney(0)).toBe('$0');
+    expect(formatMoney(7_860)).toBe('$0.00786');
+    expect(formatMoney(45_600)).toBe('$0.0456');
+    expect(formatMoney(1_000_000)).toBe('$1.00');
+    expect(formatMoney(69_842_117)).toBe('$69.84');
+    expect(formatMoney(1_234_000_000)).toBe('$1.23k');
+    expect(formatMoney(50)).toBe('<$0.0001');
+    expect(formatMoneyPerHour(12_340_000)).toBe('$12.34/h');
+  });
+  it('keeps axis ticks short', () => {
+    expect(formatMoneyAxis(150_000_000)).toBe('$150');
+    expect(formatMoneyAxis(2_500_000)).toBe('$2.50');
+    expect(formatMoneyAxis(0)).toBe('$0');
+  });
+  it('formats exact integers for tables', () => {
+    expect(formatInteger(1234567)).toBe('1,234,567');
+  });
+});
+
+describe('durations and times', () => {
+  it('says how long ago in the largest whole unit', () => {
+    expect(formatAgo(500)).toBe('just now');
+    expect(formatAgo(12_900)).toBe('12 s ago');
+    expect(formatDuration(90_000)).toBe('1 min');
+    expect(formatDuration(3 * 3_600_000)).toBe('3 h');
+    expect(formatDuration(2 * 86_400_000)).toBe('2 d');
+  });
+  it('names a bucket size', () => {
+    expect([5000, 30_000, 60_000, 600_000, 3_600_000, 86_400_000, 2500].map(formatStep)).toEqual([
+      '5 s',
+      '30 s',
+      '1 min',
+      '10 min',
+      '1 h',
+      '1 d',
+      '2500 ms',
+    ]);
+  });
+  it('shows a time as precisely as its bucket', () => {
+    const at = Date.UTC(2026, 10, 25, 14, 5, 30);
+    expect(formatTime(at, 5000, 'UTC')).toBe('14:05:30');
+    expect(formatTime(at, 60_000, 'UTC')).toBe('14:05');
+    expect(formatTime(at, 3_600_000, 'UTC')).toBe('25 Nov, 14:05');
+    expect(formatTime(at, 86_400_000, 'UTC')).toBe('25 Nov');
+    expect(formatAxisTime(at, 10_000, 'UTC')).toBe('14:05:30');
+    expect(formatAxisTime(at, 600_000, 'UTC')).toBe('14:05');
+    expect(formatAxisTime(at, 86_400_000, 'UTC')).toBe('25 Nov');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Formatting at the edge: the API speaks integer microdollars and epoch ms UTC; only these functions
+ * turn numbers into text for people. Pure, so they are tested without a browser.
+ */
+
+const MICRO = 1_000_000;
+
+/** 950, 12.3k, 4.56M, 1.2B: three significant digits past a thousand. */
+export function formatCount(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 1000) return abs < 10 && !Number.isInteger(n) ? n.toFixed(1) : String(Math.round(n));
+  for (const [div, suffix] of [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
+    if (abs >= div * 0.9995) return `${trim3(n / div)}${suffix}`;
+  }
+  return String(Math.round(n));
+}
+
+/** 1,234,567: exact integers in tables. */
+export function formatInteger(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** $12.34 for dollars and up; three significant digits below a dollar ($0.0456), $0 for zero. */
+export function formatMoney(microdollars: number): string {
+  const usd = microdollars / MICRO;
+  const abs = Math.abs(usd);
+  if (abs === 0) return '$0';
+  const sign = usd < 0 ? '-' : '';
+  if (abs >= 1000) return `${sign}$${formatCount(abs)}`;
+  if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
+  if (abs < 0.0001) return `${sign}<$0.0001`;
+  return `${sign}$${Number(abs.toPrecision(3))}`;
+}
+
+export function formatMoneyPerHour(microdollarsPerHour: number): string {
+  return `${formatMoney(microdollarsPerHour)}/h`;
+}
+
+/** 3 s, 4 min, 2 h, 3 d: the largest unit that fits, rounded down. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
+
+/** "just now" under 2 s, else "12 s ago". */
+export function formatAgo(ms: number): string {
+  return ms < 2000 ? 'just now' : `${formatDuration(ms)} ago`;
+}
+
+/** A point in time for a tooltip, as precise as the bucket size: seconds for buckets under a minute, dates for days. */
+export function formatTime(at: number, stepMs: number, timeZone?: string): string {
+  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false };
+  if (stepMs < 60_000) opts.second = '2-digit';
+  if (stepMs >= 3_600_000) Object.assign(opts, { month: 'short', day: 'numeric' });
+  if (stepMs >= 86_400_000) {
+    delete opts.hour;
+    delete opts.minute;
+  }
+  if (timeZone) opts.timeZone = timeZone;
+  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+}
+
+/** A bucket size in words, for "5 s buckets". */
+export function formatStep(stepMs: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  for (const [ms, unit] of units) if (stepMs >= ms && stepMs % ms === 0) return `${stepMs / ms} ${unit}`;
+  return `${stepMs} ms`;
+}
+
+function trim3(x: number): string {
+  const abs = Math.abs(x);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return String(Number(x.toFixed(digits)));
+}
+
+/** An x-axis tick: seconds when ticks are seconds apart, hours and minutes within a day, else the date. */
+export function formatAxisTime(at: number, tickMs: number, timeZone?: string): string {
+  const opts: Intl.DateTimeFormatOptions =
+    tickMs >= 86_400_000 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit', hour12: false };
+  if (tickMs < 60_000) opts.second = '2-digit';
+  if (timeZone) opts.timeZone = timeZone;
+  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+}
+
+/** Money on an axis: whole dollars from $10, cents below, so ticks stay short. */
+export function formatMoneyAxis(microdollars: number): string {
+  const usd = microdollars / MICRO;
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) >= 1000) return `$${formatCount(usd)}`;
+  if (Math.abs(usd) >= 10) return `$${Math.round(usd)}`;
+  return formatMoney(microdollars);
+}
+
+/** A count on an axis: as many decimals as small ticks need (0.25 must not read 0.3), compact above 1,000. */
+export function formatAxisCount(v: number): string {
+  return Math.abs(v) < 10 ? String(Number(v.toFixed(2))) : formatCount(v);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  basePreset,
+  coarseMaxPointsFor,
+  DEFAULT_RANGE,
+  fromLocalInput,
+  MIN_SPAN_MS,
+  maxPointsFor,
+  parseRange,
+  rangeSearch,
+  refreshMs,
+  resolveRange,
+  toLocalInput,
+  zoomRange,
+} from './range.js';
+
+const NOW = Date.UTC(2026, 10, 25, 12);
+
+describe('presets', () => {
+  it('resolve against now; absolute ranges do not move', () => {
+    expect(resolveRange({ kind: 'preset', preset: '15m' }, NOW)).toEqual({ from: NOW - 900_000, to: NOW });
+    expect(resolveRange({ kind: 'preset', preset: '7d' }, NOW)).toEqual({ from: NOW - 7 * 86_400_000, to: NOW });
+    expect(resolveRange({ kind: 'preset', preset: '30d' }, NOW).from).toBe(NOW - 30 * 86_400_000);
+    expect(resolveRange({ kind: 'absolute', from: 1, to: 2 }, NOW)).toEqual({ from: 1, to: 2 });
+  });
+});
+
+describe('the range in the URL', () => {
+  it('reads presets and absolute ranges, and falls back to the default on anything else', () => {
+    expect(parseRange('?range=6h')).toEqual({ kind: 'preset', preset: '6h' });
+    expect(parseRange('?from=1000&to=61000')).toEqual({ kind: 'absolute', from: 1000, to: 61000 });
+    expect(parseRange('?range=1h&from=1000&to=61000')).toEqual({ kind: 'absolute', from: 1000, to: 61000 });
+    for (const bad of ['', '?range=2y', '?from=5&to=1', '?from=1e3&to=9e9', '?from=1000&to=1001', '?from=-5&to=100000']) {
+      expect(parseRange(bad), bad).toEqual(DEFAULT_RANGE);
+    }
+  });
+
+  it('writes a range back, keeping other parameters and the preset a zoom started from', () => {
+    expect(rangeSearch({ kind: 'preset', preset: '24h' }, '?by=model')).toBe('?by=model&range=24h');
+    const zoomed = rangeSearch({ kind: 'absolute', from: 1000.4, to: 61000 }, '?range=6h&by=model');
+    expect(zoomed).toBe('?range=6h&by=model&from=1000&to=61000');
+    expect(parseRange(zoomed)).toEqual({ kind: 'absolute', from: 1000, to: 61000 });
+    expect(basePreset(zoomed)).toBe('6h');
+    expect(basePreset('?from=1&to=99999')).toBe('1h');
+    expect(rangeSearch({ kind: 'preset', preset: '6h' }, zoomed)).toBe('?range=6h&by=model');
+  });
+
+  it('round-trips every preset', () => {
+    for (const preset of ['15m', '1h', '6h', '24h', '7d', '30d'] as const) {
+      expect(parseRange(rangeSearch({ kind: 'preset', preset }))).toEqual({ kind: 'preset', preset });
+    }
+  });
+});
+
+describe('zoom', () => {
+  it('orders the ends, rounds to ms and never zooms narrower than the minimum span', () => {
+    expect(zoomRange(90_000.6, 30_000.2)).toEqual({ kind: 'absolute', from: 30_000, to: 90_001 });
+    expect(zoomRange(0, 120_000)).toEqual({ kind: 'absolute', from: 0, to: 120_000 });
+    const narrow = zoomRange(100_000, 100_010);
+    expect(narrow.kind === 'absolute' && narrow.to - narrow.from).toBe(MIN_SPAN_MS);
+  });
+});
+
+describe('resolution', () => {
+  it('asks for about one bucket per pixel, within the server limits', () => {
+    expect(maxPointsFor(1100)).toBe(1100);
+    expect(maxPointsFor(10)).toBe(60);
+    expect(maxPointsFor(9000)).toBe(5000);
+    expect(coarseMaxPointsFor(1200)).toBe(100);
+    expect(coarseMaxPointsFor(50)).toBe(12);
+  });
+  it('refreshes a following range once a bucket, between 5 s and a minute', () => {
+    expect(refreshMs(5000)).toBe(5000);
+    expect(refreshMs(1000)).toBe(5000);
+    expect(refreshMs(30_000)).toBe(30_000);
+    expect(refreshMs(3_600_000)).toBe(60_000);
+  });
+});
+
+describe('custom range inputs', () => {
+  it('round-trips local datetime-input values and refuses malformed ones', () => {
+    const at = new Date(2026, 10, 25, 9, 30).getTime();
+    expect(toLocalInput(at)).toBe('2026-11-25T09:30');
+    expect(fromLocalInput('2026-11-25T09:30')).toBe(at);
+    expect(fromLocalInput('')).toBeUndefined();
+    expect(fromLocalInput('yesterday')).toBeUndefined();
+  });
+});
