@@ -1,48 +1,15 @@
 /**
- * The records the ingest API takes (docs/api.md is the authority). Declared here rather than imported,
- * because the reporter runs beside the agents without the server's packages; the e2e tests post them
- * to the real server, so a drift fails a test.
+ * The records the ingest API takes, as the API's own schemas declare them (docs/api.md explains them).
+ * Type-only imports: nothing of the server's packages is loaded at run time.
  */
+import type { LocReportInput, TownEventInput, UsageRecordInput } from '@gasgauge/api';
 
-export interface UsageRecord {
-  /** Cumulative: one response's id; its totals only grow. */
-  id: string;
-  agentId: string;
-  model: string;
-  provider?: string;
-  inputTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costMicrodollars: number;
-  at: number;
-  mode?: 'cumulative' | 'delta';
-}
-
-export interface LocReport {
-  agentId: string;
-  additions: number;
-  deletions: number;
-  files?: number;
-}
-
-export type AgentStatus = 'idle' | 'working' | 'waiting' | 'stalled' | 'dead';
-export type BeadStatus = 'open' | 'in_progress' | 'in_review' | 'blocked' | 'closed' | 'failed';
-
-export type TownEvent =
-  | { id: string; at: number; type: 'agent'; agentId: string; role?: string; status: AgentStatus; beadId?: string }
-  | {
-      id: string;
-      at: number;
-      type: 'bead';
-      beadId: string;
-      status: BeadStatus;
-      kind?: string;
-      title?: string;
-      assigneeAgentId?: string;
-    }
-  | { id: string; at: number; type: 'note'; name: string; data?: unknown };
+/** The reporter always sends all five token counts. */
+export type UsageRecord = UsageRecordInput & { reasoningTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
+export type LocReport = LocReportInput;
+export type TownEvent = TownEventInput;
+export type AgentStatus = Extract<TownEvent, { type: 'agent' }>['status'];
+export type BeadStatus = Extract<TownEvent, { type: 'bead' }>['status'];
 
 /** The three things the outbox holds, each with the route it goes to and the body key it is sent under. */
 export type RecordKind = 'usage' | 'loc' | 'event';

@@ -75,3 +75,8 @@ export const townEvent = z.discriminatedUnion('type', [
 export const eventsBody = z.strictObject({
   events: z.array(townEvent).min(1).max(MAX_EVENTS),
 });
+
+/** What reporters send (the wire types, defaults optional): the reporter imports these as types only. */
+export type UsageRecordInput = z.input<typeof usageRecord>;
+export type LocReportInput = z.input<typeof locBody>['agents'][number];
+export type TownEventInput = z.input<typeof townEvent>;

@@ -119,8 +119,11 @@ export function mapGastownEvent(e: GtEvent, id: string, at: number, ctx: MapCont
   return { events: [note(e, id, at)] };
 }
 
+type NoteData = Extract<TownEvent, { type: 'note' }>['data'];
+
 function note(e: GtEvent, id: string, at: number): TownEvent {
-  let data: unknown = { actor: e.actor, ...(e.payload ?? {}) };
-  if (JSON.stringify(data).length > MAX_NOTE_DATA_CHARS) data = { actor: e.actor, truncated: true };
+  // The payload came from JSON.parse of the event log, so it is JSON.
+  let data = { actor: e.actor, ...(e.payload ?? {}) } as NoteData;
+  if (JSON.stringify(data).length > MAX_NOTE_DATA_CHARS) data = { actor: e.actor ?? null, truncated: true };
   return { id: `${id}:note`, at, type: 'note', name: `gt.${e.type}`.slice(0, 256), data };
 }

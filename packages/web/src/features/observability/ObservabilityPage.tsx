@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { fetchBreakdown } from '../../api/extra.js';
+import { fetchBreakdown } from '../../api/metrics.js';
 import { trpc } from '../../api/trpc.js';
 import { navigate, useLocation } from '../../app/router.js';
 import type { Theme } from '../../app/theme.js';

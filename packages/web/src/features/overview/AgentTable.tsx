@@ -1,4 +1,4 @@
-import type { AgentRow } from '../../api/extra.js';
+import type { AgentRow } from '../../api/metrics.js';
 import { formatAgo, formatCount, formatInteger } from '../../lib/format.js';
 
 /** Every agent of the town: who it is, what it does now, and what it burned in the last hour. */

@@ -1,4 +1,4 @@
-import type { FeedEvent } from '../../api/extra.js';
+import type { FeedEvent } from '../../api/metrics.js';
 import { formatAgo } from '../../lib/format.js';
 import { eventText } from './event-text.js';
 

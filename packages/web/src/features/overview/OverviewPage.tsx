@@ -1,4 +1,4 @@
-import { fetchAgents, fetchEvents } from '../../api/extra.js';
+import { fetchAgents, fetchEvents } from '../../api/metrics.js';
 import { formatAgo } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { useQuery } from '../../lib/use-query.js';

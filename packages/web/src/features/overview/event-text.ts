@@ -1,4 +1,4 @@
-import type { FeedEvent } from '../../api/extra.js';
+import type { FeedEvent } from '../../api/metrics.js';
 
 /** One line of the event feed, from the stored event body (what the reporter sent). */
 export function eventText(e: FeedEvent): string {

@@ -1,0 +1,19 @@
+/** Fetchers for the agent table, the event feed and the breakdown charts; types inferred from the router. */
+import { trpc } from './trpc.js';
+
+export type AgentRow = Awaited<ReturnType<typeof trpc.metrics.agents.query>>['agents'][number];
+export type FeedEvent = Awaited<ReturnType<typeof trpc.metrics.events.query>>['events'][number];
+export type BreakdownInput = Parameters<typeof trpc.metrics.breakdown.query>[0];
+export type Breakdown = Awaited<ReturnType<typeof trpc.metrics.breakdown.query>>;
+
+export async function fetchAgents(townId: string, signal: AbortSignal): Promise<AgentRow[]> {
+  return (await trpc.metrics.agents.query({ townId }, { signal })).agents;
+}
+
+export async function fetchEvents(townId: string, limit: number, signal: AbortSignal): Promise<FeedEvent[]> {
+  return (await trpc.metrics.events.query({ townId, limit }, { signal })).events;
+}
+
+export function fetchBreakdown(input: BreakdownInput, signal: AbortSignal): Promise<Breakdown> {
+  return trpc.metrics.breakdown.query(input, { signal });
+}
