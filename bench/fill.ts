@@ -96,10 +96,10 @@ class Rollup {
 }
 
 /**
- * Seven days of 5 s raw snapshots ending at `now`'s slot, and the 1 min and 1 h rollups made from exactly
+ * Seven days of 5 s raw snapshots ending at `now`'s slot, and the rollups of every coarser tier made from exactly
  * those rows, in one transaction of direct inserts (what 7 days of ingest + ticks would have written).
  */
-export function fillSevenDays(sql: Sql, now: number): Record<string, number> {
+export function fillSevenDays(sql: Sql, now: number, label = 'timeseries fill'): Record<string, number> {
   const makeRow = rawRowMaker(20_251_125);
   const [raw, ...coarser] = TIERS;
   if (!raw) throw new Error('no tiers');
@@ -124,7 +124,7 @@ export function fillSevenDays(sql: Sql, now: number): Record<string, number> {
         if (rollup.values.length > 0 && rollup.t !== slot) flush(tier.table, rollup);
         rollup.add(slot, row);
       }
-      if (i % 20_000 === 0) progress(`timeseries fill: ${RAW_ROWS - i} of ${RAW_ROWS} raw rows`);
+      if (i % 20_000 === 0) progress(`${label}: ${RAW_ROWS - i} of ${RAW_ROWS} raw rows`);
     }
     for (const tier of coarser) flush(tier.table, open.get(tier.table) as Rollup);
   });

@@ -76,7 +76,29 @@ shares the machine.
 - **REST over HTTP**: \`GET /api/towns/:id/metrics/timeseries\` for the same range, sequential, with a user API token
   (informational: includes auth, the tRPC caller and JSON encoding).
 - **Tick**: 1,000 towns, each its own SQLite file with a few agents, beads and lines-of-code reports; \`town.tick()\` for
-  every town, one warm-up round then 5 measured rounds, each 5 s later on the towns' clock; mean wall time per tick.`;
+  every town, one warm-up round then 5 measured rounds, each 5 s later on the towns' clock; mean wall time per tick.
+- **Observability page 7 d: navigation → charts drawn** and **drag-zoom redraw**: the whole server as \`gasgauge serve\`
+  starts it (\`startServer\`: port 0 on 127.0.0.1, a temporary data dir, no tick scheduler) serving the built web UI
+  (\`vite build\` first if \`packages/web/dist\` is older than its sources); one town created through tRPC
+  \`towns.create\` with the admin token and filled exactly as for the timeseries rows (7 days of 5 s data, every tier).
+  Debian's headless Chromium (\`/usr/bin/chromium\` through playwright-core, fresh profile, 1280×800) signs in through
+  /login, then runs \`benchObservabilityPage\` (packages/web/e2e/bench-page.ts) 1 + 10 times, each run one page load and
+  one zoom. *Charts drawn*: \`page.goto(/towns/:id/observability?range=7d)\` until the page's own \`charts-drawn\`
+  performance mark (every chart drawn with data), timed from navigation start: document, bundle, tRPC
+  \`metrics.timeseries\` and uPlot drawing. *Zoom redraw*: a mouse drag over 30% of the first chart's width, timed by
+  the page's \`zoom-redraw\` measure from the end of the drag until every chart has redrawn from the data it already has
+  (the finer fetch that follows is not included); then Back to the 7-day range. The first run is reported as *cold*
+  (first load of that page in the browser, first query of the freshly filled town; the single JS bundle is already in
+  the HTTP cache from /login); the status is judged on the median of the 10 warm runs. Without \`/usr/bin/chromium\`
+  both rows say “skipped”.
+- **reporter: tail Claude transcripts** and **reporter: peak RSS while tailing**
+  (packages/reporter/bench/tail-bench.ts): a ~1 GiB Claude Code transcript directory is generated in the bench's
+  temporary directory (realistic ~2.5 KB assistant and tool-result lines, streamed copies, subagents, resumed
+  sessions; generation time not counted), then a child process (Node + tsx) tails it once with \`ClaudeSource.poll()\`
+  into a fresh outbox store. Usage lines/s = lines that carried usage (every streamed copy counts) ÷ wall time of that
+  poll; peak RSS = the child's own high-water RSS (VmHWM in \`/proc/self/status\`, including the idle process and
+  its TypeScript loader; not getrusage's maxRSS, which on Linux starts from the RSS of the bench process that
+  spawned it). The data is deleted afterwards.`;
 
 export function markdown(rows: readonly Row[], m: Machine, date: Date, totalSeconds: number): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');

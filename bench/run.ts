@@ -6,7 +6,9 @@ import { type BenchServer, startBenchServer } from './env.js';
 import { benchIngestBatch, benchIngestSingle } from './ingest.js';
 import { LoadClient } from './load.js';
 import { progress } from './log.js';
+import { benchPage } from './page.js';
 import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
+import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
 
@@ -34,6 +36,8 @@ async function main(): Promise<void> {
     await server.close();
     server = undefined;
     rows.push(...benchTick(join(dir, 'tick')));
+    rows.push(...(await benchPage(join(dir, 'page'))));
+    rows.push(...(await benchTailRows(dir)));
   } finally {
     load.close();
     await server?.close();

@@ -111,18 +111,18 @@ export function tailBenchRows(r: TailBenchResult): BenchRow[] {
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
   return [
     {
-      name: 'reporter: tail Claude transcripts',
+      name: 'Reporter: tail Claude transcripts',
       value: `${Math.round(r.usageLinesPerSecond).toLocaleString('en-US')} usage lines/s`,
       target: '',
       pass: null,
       detail: `${mib(r.bytes)} in ${r.files} files tailed in ${r.tailSeconds.toFixed(1)} s (${r.megabytesPerSecond.toFixed(0)} MiB/s), ${r.records} responses; generated in ${r.generateSeconds.toFixed(1)} s`,
     },
     {
-      name: 'reporter: peak RSS while tailing',
+      name: 'Reporter: peak RSS while tailing',
       value: mib(r.peakRssBytes),
       target: `< ${mib(PEAK_RSS_TARGET_BYTES)}`,
       pass: r.peakRssBytes < PEAK_RSS_TARGET_BYTES,
-      detail: 'child process, max RSS (process.resourceUsage)',
+      detail: 'child process, its own peak RSS (VmHWM in /proc/self/status)',
     },
   ];
 }
