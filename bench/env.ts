@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ApiDeps, createApp, hashToken, LiveHub, MAX_BODY_BYTES, mintIngestToken, newId, newUserToken } from '@gasgauge/api';
 import { Control } from '@gasgauge/core';
-import { DataDir, FileTownDirectory, openSqlite, readNodeBody } from '@gasgauge/server';
+import { afterTwoTurns, DataDir, FileTownDirectory, openSqlite, readNodeBody } from '@gasgauge/server';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
@@ -29,14 +29,14 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock);
   const towns = new FileTownDirectory(dataDir, clock);
-  // As serve.ts: setImmediate gathers the ingest requests of one I/O turn into one commit (group commit).
+  // As serve.ts: the ingest requests gathered over two event-loop turns share one commit (group commit).
   const deps: ApiDeps = {
     control,
     towns,
     secret: dataDir.secret({}),
     clock,
     live: new LiveHub(),
-    defer: setImmediate,
+    defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: () => {},
   };

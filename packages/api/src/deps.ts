@@ -18,7 +18,7 @@ export interface ApiDeps {
   live: LiveHub;
   /**
    * Schedules the write of the ingest requests gathered so far (group commit). Default
-   * `queueMicrotask`; the Node host passes `setImmediate`, which gathers every request of an I/O turn.
+   * `queueMicrotask`; the Node host waits two event-loop turns (`afterTwoTurns`) to gather more.
    */
   defer?: (fn: () => void) => void;
   /** Reads ingest bodies (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */

@@ -1,4 +1,5 @@
 export { DataDir } from './data-dir.js';
+export { afterTwoTurns } from './defer.js';
 export { readNodeBody } from './node-body.js';
 export { TickScheduler } from './scheduler.js';
 export { type RunningServer, type ServeOptions, startServer } from './serve.js';

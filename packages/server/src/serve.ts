@@ -4,6 +4,7 @@ import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/ap
 import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
+import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { readNodeBody } from './node-body.js';
 import { TickScheduler } from './scheduler.js';
@@ -63,7 +64,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     secret: dataDir.secret(),
     clock,
     live,
-    defer: setImmediate,
+    defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
   });
