@@ -5,6 +5,7 @@ export * from './migrate.js';
 export * from './sql.js';
 export * from './town/agents.js';
 export * from './town/breakdown.js';
+export * from './town/calendar.js';
 export * from './town/event-time.js';
 export * from './town/events.js';
 export * from './town/ingest.js';

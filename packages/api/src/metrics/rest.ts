@@ -7,7 +7,7 @@ import { formatPath, parseOrThrow } from '../http/validate.js';
 import { createCaller } from '../router.js';
 
 const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
-const timeseriesQuery = z.object({ from: integer, to: integer, maxPoints: integer.optional() });
+const timeseriesQuery = z.object({ from: integer, to: integer, maxPoints: integer.optional(), tz: z.string().optional() });
 
 /** The read API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function metricsRestRoutes(deps: ApiDeps): Hono {
@@ -23,6 +23,7 @@ export function metricsRestRoutes(deps: ApiDeps): Hono {
       from: q.from,
       to: q.to,
       ...(q.maxPoints === undefined ? {} : { maxPoints: q.maxPoints }),
+      ...(q.tz === undefined ? {} : { tz: q.tz }),
     };
     return c.json(await unwrap(caller(c.req.header('authorization')).metrics.timeseries(input)));
   });

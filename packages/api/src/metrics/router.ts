@@ -11,11 +11,13 @@ export const timeseriesInput = z.strictObject({
   from: epochMs,
   to: epochMs,
   maxPoints: z.number().int().min(1).max(MAX_MAX_POINTS).default(DEFAULT_MAX_POINTS),
+  /** IANA time zone for day buckets (default UTC). */
+  tz: z.string().min(1).max(64).optional(),
 });
 
 const townInput = z.strictObject({ townId });
 
-export const breakdownInput = timeseriesInput.extend({
+export const breakdownInput = timeseriesInput.omit({ tz: true }).extend({
   by: z.enum(['agent', 'model']),
   metric: z.enum(['tokens', 'cost']),
 });

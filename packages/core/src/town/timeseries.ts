@@ -1,5 +1,6 @@
 import type { Sql } from '../sql.js';
-import { chooseResolution } from './resolution.js';
+import { calendarBuckets } from './calendar.js';
+import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { COUNTERS, GAUGES } from './series.js';
 
 /** Columnar: `t[i]` is the start of bucket i; every series has one value per bucket, null for a gap. */
@@ -15,21 +16,27 @@ const SELECT_COLUMNS = [
   ...COUNTERS.map((c) => `SUM(${c})`),
 ].join(', ');
 
-/**
- * Buckets of `step` aligned to multiples of step. Counters are summed; gauges are averaged over the
- * tick samples in the bucket (with `<gauge>_max`). A bucket with no row is null; a gauge with no
- * sample in its bucket is null (nothing was measured), never 0.
- */
-export function timeseries(sql: Sql, q: { from: number; to: number; maxPoints?: number | undefined }, now: number): Timeseries {
-  const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints);
-  const t = Array.from({ length: count }, (_, i) => start + i * step);
-  const series: Record<string, (number | null)[]> = {};
-  for (const g of GAUGES) {
-    series[g] = new Array(count).fill(null);
-    series[`${g}_max`] = new Array(count).fill(null);
-  }
-  for (const c of COUNTERS) series[c] = new Array(count).fill(null);
+export interface TimeseriesQuery {
+  from: number;
+  to: number;
+  maxPoints?: number | undefined;
+  /** IANA time zone: buckets of whole days then start at local midnight instead of UTC midnight. */
+  tz?: string | undefined;
+}
 
+const DAY = 86_400_000;
+
+/**
+ * Buckets of `step` aligned to multiples of step (day buckets to local midnight when `tz` is given).
+ * Counters are summed; gauges are averaged over the tick samples in the bucket (with `<gauge>_max`).
+ * A bucket with no row is null; a gauge with no sample in its bucket is null (nothing was measured),
+ * never 0.
+ */
+export function timeseries(sql: Sql, q: TimeseriesQuery, now: number): Timeseries {
+  const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints);
+  if (q.tz !== undefined && step % DAY === 0) return calendarTimeseries(sql, q, step, q.tz, now);
+  const t = Array.from({ length: count }, (_, i) => start + i * step);
+  const out = emptySeries(t, step);
   const rows = sql.rows(
     // Parameters may bind as REAL; the casts keep the bucket index an integer division.
     `SELECT (t - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, ${SELECT_COLUMNS} FROM ${tier.table} WHERE t >= ? AND t < ? GROUP BY b`,
@@ -38,16 +45,69 @@ export function timeseries(sql: Sql, q: { from: number; to: number; maxPoints?: 
     start,
     start + count * step,
   ) as number[][];
-  for (const row of rows) {
-    const b = row[0] as number;
-    const samples = row[1] as number;
-    let col = 2;
-    for (const g of GAUGES) {
-      (series[g] as (number | null)[])[b] = samples > 0 ? (row[col] as number) / samples : null;
-      (series[`${g}_max`] as (number | null)[])[b] = samples > 0 ? (row[col + 1] as number) : null;
-      col += 2;
-    }
-    for (const c of COUNTERS) (series[c] as (number | null)[])[b] = row[col++] as number;
+  for (const row of rows) setBucket(out, row[0] as number, row, 1);
+  return out;
+}
+
+function emptySeries(t: number[], step: number): Timeseries {
+  const series: Record<string, (number | null)[]> = {};
+  for (const g of GAUGES) {
+    series[g] = new Array(t.length).fill(null);
+    series[`${g}_max`] = new Array(t.length).fill(null);
   }
+  for (const c of COUNTERS) series[c] = new Array(t.length).fill(null);
   return { step, t, series };
+}
+
+/** `row` from `offset` on: samples, then (sum, max) per gauge, then counters, as SELECT_COLUMNS orders them. */
+function setBucket(out: Timeseries, b: number, row: readonly number[], offset: number): void {
+  const samples = row[offset] as number;
+  let col = offset + 1;
+  for (const g of GAUGES) {
+    (out.series[g] as (number | null)[])[b] = samples > 0 ? (row[col] as number) / samples : null;
+    (out.series[`${g}_max`] as (number | null)[])[b] = samples > 0 ? (row[col + 1] as number) : null;
+    col += 2;
+  }
+  for (const c of COUNTERS) (out.series[c] as (number | null)[])[b] = row[col++] as number;
+}
+
+const ROW_COLUMNS = ['samples', ...GAUGES.flatMap((g) => [g, `${g}_max`]), ...COUNTERS];
+const IS_MAX = ROW_COLUMNS.map((c) => c.endsWith('_max'));
+
+/** Day buckets at local midnight: variable length (DST), so the tier's rows are summed here, not by SQL. */
+function calendarTimeseries(sql: Sql, q: TimeseriesQuery, utcStep: number, tz: string, now: number): Timeseries {
+  // Local midnights shift the edges by under a day, which can add a bucket: then take the next step.
+  let step = utcStep;
+  let buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
+  while (buckets.starts.length > (q.maxPoints ?? DEFAULT_MAX_POINTS)) {
+    step = step < 2 * DAY ? 2 * DAY : step < 7 * DAY ? 7 * DAY : step * 2;
+    buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
+  }
+  const { starts, end, tier } = buckets;
+  const out = emptySeries(starts, step);
+  const rows = sql.rows(
+    `SELECT t, ${ROW_COLUMNS.join(', ')} FROM ${tier.table} WHERE t >= ? AND t < ? ORDER BY t`,
+    starts[0] ?? end,
+    end,
+  ) as number[][];
+  let b = -1;
+  let acc: number[] | undefined;
+  const emit = () => {
+    if (acc) setBucket(out, b, acc, 0);
+  };
+  for (const row of rows) {
+    const t = row[0] as number;
+    if (b < 0 || (b + 1 < starts.length && t >= (starts[b + 1] as number))) {
+      emit();
+      while (b + 1 < starts.length && t >= (starts[b + 1] as number)) b++;
+      acc = new Array(ROW_COLUMNS.length).fill(0);
+    }
+    const a = acc as number[];
+    for (let i = 0; i < ROW_COLUMNS.length; i++) {
+      const v = row[i + 1] as number;
+      a[i] = IS_MAX[i] ? Math.max(a[i] as number, v) : (a[i] as number) + v;
+    }
+  }
+  emit();
+  return out;
 }

@@ -10,7 +10,7 @@ import { TOWN_MIGRATIONS } from './schema.js';
 import { readState, type TownState } from './state.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
-import { type Timeseries, timeseries } from './timeseries.js';
+import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import type { UsageRecord, UsageResult } from './usage.js';
 import { UsageIds } from './usage-ids.js';
 
@@ -58,7 +58,7 @@ export class Town {
     return tick(this.sql, this.usageIds, this.clock());
   }
 
-  timeseries(q: { from: number; to: number; maxPoints?: number | undefined }): Timeseries {
+  timeseries(q: TimeseriesQuery): Timeseries {
     return timeseries(this.sql, q, this.clock());
   }
 

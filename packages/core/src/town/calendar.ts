@@ -1,0 +1,75 @@
+import { AppError } from '../errors.js';
+import { keeps, TIERS, type Tier } from './tiers.js';
+
+const DAY = 86_400_000;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function format(tz: string): Intl.DateTimeFormat {
+  let f = formats.get(tz);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch (err) {
+      throw new AppError('bad_request', `unknown IANA time zone "${tz}"`, { path: 'tz', cause: err });
+    }
+    formats.set(tz, f);
+  }
+  return f;
+}
+
+/** How far the wall clock in `tz` is ahead of UTC at instant t (ms). */
+export function utcOffset(t: number, tz: string): number {
+  const p: Record<string, number> = {};
+  for (const part of format(tz).formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const wall = Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute, p.second);
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant local midnight begins on local calendar day `day` (days since 1970-01-01 in `tz`). */
+export function localMidnight(day: number, tz: string): number {
+  const wall = day * DAY;
+  const guess = wall - utcOffset(wall, tz);
+  return wall - utcOffset(guess, tz); // a second pass settles a DST change between the guess and the answer
+}
+
+export interface CalendarBuckets {
+  /** Bucket i covers [starts[i], starts[i + 1]), the last one up to `end`. */
+  starts: number[];
+  end: number;
+  tier: Tier;
+}
+
+/**
+ * Buckets of `days` local days in `tz`, each starting at local midnight (23 or 25 hours long across
+ * a DST change), aligned to multiples of `days` local days since 1970-01-01 so that zooming keeps
+ * the same edges. Read from the coarsest tier that keeps `from` and whose slots fit every edge; where
+ * none fits (a zone offset that is not a whole hour, beyond the 1-minute tier's 30 days), edges are
+ * rounded down to the hour.
+ */
+export function calendarBuckets(from: number, to: number, days: number, tz: string, now: number): CalendarBuckets {
+  const firstDay = Math.floor((from + utcOffset(from, tz)) / DAY);
+  const alignedDay = Math.floor(firstDay / days) * days;
+  const starts: number[] = [];
+  let day = alignedDay;
+  let next = localMidnight(day, tz);
+  while (next < to) {
+    starts.push(next);
+    day += days;
+    next = localMidnight(day, tz);
+  }
+  const edges = [...starts, next];
+  const allowed = TIERS.filter((tier) => keeps(tier, starts[0] ?? from, now) || tier === TIERS.at(-1));
+  const fitting = [...allowed].reverse().find((tier) => edges.every((e) => e % tier.resolutionMs === 0));
+  const tier = fitting ?? (allowed[0] as Tier);
+  const round = (e: number) => Math.floor(e / tier.resolutionMs) * tier.resolutionMs;
+  return { starts: starts.map(round), end: round(next), tier };
+}
