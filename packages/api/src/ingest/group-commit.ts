@@ -18,7 +18,7 @@ export class GroupCommit {
 
   constructor(
     private readonly towns: TownDirectory,
-    /** When to write what has gathered: `setImmediate` on Node (after the I/O callbacks of this turn). */
+    /** When to write what has gathered (`afterTwoTurns` on Node). */
     private readonly defer: (fn: () => void) => void,
   ) {}
 
