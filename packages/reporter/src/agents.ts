@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { canonicalPath } from './paths.js';
 
 export interface AgentPath {
   /** A directory; records whose cwd is in it belong to the agent. */
@@ -29,9 +30,9 @@ export class AgentMap {
 
   constructor(opts: AgentMapOptions = {}) {
     this.paths = (opts.paths ?? [])
-      .map((p) => ({ path: resolve(p.path), agentId: p.agentId }))
+      .map((p) => ({ path: canonicalPath(p.path), agentId: p.agentId }))
       .sort((a, b) => b.path.length - a.path.length);
-    this.gastownRoot = opts.gastownRoot === undefined ? undefined : resolve(opts.gastownRoot);
+    this.gastownRoot = opts.gastownRoot === undefined ? undefined : canonicalPath(opts.gastownRoot);
   }
 
   agentFor(cwd: string | undefined): string {
@@ -46,7 +47,8 @@ export class AgentMap {
   }
 
   private resolveAgent(cwd: string): string {
-    const dir = resolve(cwd);
+    // Symlinks resolved on both sides: a worktree reached through a linked town root is one agent.
+    const dir = canonicalPath(cwd);
     for (const p of this.paths) if (inside(dir, p.path)) return p.agentId;
     if (this.gastownRoot && inside(dir, this.gastownRoot)) {
       const id = gastownIdentity(relative(this.gastownRoot, dir).split(sep));

@@ -27,10 +27,12 @@ export const REPORT_HELP = `Options:
   --town ID               the town to report to (required)
   --token-file F          a file holding the ingest token; re-read after a 401 (required)
   --token-command CMD     run (sh -c) after a 401; prints a fresh token or rewrites the token file
-  --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, else ~/.claude)
+  --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR,
+                          comma-separated, else ~/.config/claude and ~/.claude)
   --no-claude             do not tail Claude Code transcripts
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
-                          the Gas Town name under --gastown, else the directory name
+                          the Gas Town name under --gastown, else the directory name; a leading ~
+                          in PATH is the home directory, also after AGENT=
   --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable)
   --base REF              diff worktrees against merge-base with REF (default origin/HEAD)
   --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does

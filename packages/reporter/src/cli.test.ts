@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { claudeConfigDirs } from './claude/files.js';
 import { parseWorktree, reporterOptions } from './cli.js';
-import { REPORT_OPTIONS } from './cli-spec.js';
+import { REPORT_HELP, REPORT_OPTIONS } from './cli-spec.js';
 import { Store } from './outbox/store.js';
+import { canonicalPath } from './paths.js';
 import { formatStatus } from './status.js';
 import { freePort, GASGAUGE_BIN } from './testing/processes.js';
 import { removeDir, tempDir } from './testing/server.js';
@@ -69,6 +74,53 @@ describe('gasgauge report (CLI)', () => {
     }
   });
 
+  it('--once does not report "delivered" when something other than the API refuses the request (an HTML 405)', async () => {
+    const claude = join(dir, 'claude-405', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(
+      join(claude, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r', message: { id: 'm', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    writeFileSync(join(dir, 'token'), 'tok');
+    let requests = 0;
+    const proxy = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(405, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>405 Not Allowed</h1><hr>nginx</body></html>');
+      });
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const state = join(dir, 'state-405');
+    try {
+      const r = await gasgauge([
+        'report',
+        '--server',
+        `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+        '--town',
+        't1',
+        '--token-file',
+        join(dir, 'token'),
+        '--claude-dir',
+        join(dir, 'claude-405'),
+        '--state',
+        state,
+        '--once',
+        '--timeout',
+        '20',
+        '--json',
+      ]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ delivered: false, pending: 1, quarantined: 0 });
+      expect(JSON.parse(r.stdout).error).toContain('HTTP 405');
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+    expect(requests).toBe(1); // stopped at once, not retried until the timeout
+    expect(existsSync(join(state, 'dead-letter.jsonl'))).toBe(false);
+  });
+
   it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {
     expect(parseWorktree('toast=/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
     expect(parseWorktree('/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
@@ -77,6 +129,64 @@ describe('gasgauge report (CLI)', () => {
       path: '/gt/gastown/polecats/toast',
     });
     expect(parseWorktree('gastown/crew/joe=/gt/x', '/gt')).toEqual({ agentId: 'gastown/crew/joe', path: '/gt/x' });
+  });
+
+  it('resolves symlinks in --worktree, --gastown and --agent paths, so one agent gets one id', () => {
+    const real = join(dir, 'sym', 'real-gt');
+    mkdirSync(join(real, 'gastown', 'polecats', 'toast'), { recursive: true });
+    const link = join(dir, 'sym', 'gt');
+    symlinkSync(real, link);
+    const toast = join(canonicalPath(real), 'gastown', 'polecats', 'toast');
+    expect(parseWorktree(join(link, 'gastown/polecats/toast'), real)).toEqual({ agentId: 'gastown/polecats/toast', path: toast });
+    expect(parseWorktree(join(real, 'gastown/polecats/toast'), link)).toEqual({ agentId: 'gastown/polecats/toast', path: toast });
+    const opts = reporterOptions(
+      {
+        server: 'http://127.0.0.1:1',
+        town: 't',
+        'token-file': '/tmp/t',
+        gastown: link,
+        worktree: [join(link, 'gastown/polecats/toast')],
+        agent: [`toast=${join(link, 'gastown/polecats/toast')}`],
+      },
+      () => {},
+    );
+    expect(opts.gastownRoot).toBe(canonicalPath(real));
+    expect(opts.worktrees).toEqual([{ agentId: 'gastown/polecats/toast', path: toast }]);
+    expect(opts.agentPaths).toEqual([{ agentId: 'toast', path: toast }]);
+  });
+
+  it('expands a leading ~ in --worktree, --agent and --gastown (also after AGENT=), as in the README example', () => {
+    const home = (rel: string) => canonicalPath(join(homedir(), rel));
+    // The README: --gastown ~/gt --worktree ~/gt/gastown/polecats/toast --worktree gastown/crew/joe=~/gt/gastown/crew/joe
+    const opts = reporterOptions(
+      {
+        server: 'http://127.0.0.1:1',
+        town: 't',
+        'token-file': '~/.gasgauge/token',
+        gastown: '~/gt',
+        worktree: ['~/gt/gastown/polecats/toast', 'gastown/crew/joe=~/gt/gastown/crew/joe'],
+        agent: ['deacon=~/gt/deacon', 'home=~'],
+      },
+      () => {},
+    );
+    expect(opts.gastownRoot).toBe(home('gt'));
+    expect(opts.tokenFile).toBe(join(homedir(), '.gasgauge/token'));
+    expect(opts.worktrees).toEqual([
+      { agentId: 'gastown/polecats/toast', path: home('gt/gastown/polecats/toast') },
+      { agentId: 'gastown/crew/joe', path: home('gt/gastown/crew/joe') },
+    ]);
+    expect(opts.agentPaths).toEqual([
+      { agentId: 'deacon', path: home('gt/deacon') },
+      { agentId: 'home', path: canonicalPath(homedir()) },
+    ]);
+  });
+
+  it('states the --claude-dir default the code uses', () => {
+    expect(claudeConfigDirs([], { HOME: '/h' })).toEqual(['/h/.config/claude', '/h/.claude']);
+    expect(claudeConfigDirs([], { HOME: '/h', CLAUDE_CONFIG_DIR: '/a,/b' })).toEqual(['/a', '/b']);
+    expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
+      '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else ~/.config/claude and ~/.claude)',
+    );
   });
 
   it('validates values', () => {

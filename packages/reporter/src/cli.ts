@@ -1,9 +1,10 @@
 import { homedir } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
 import { ConfigError } from './errors.js';
 import type { Worktree } from './git/poller.js';
 import { TokenSource } from './http/token.js';
+import { canonicalPath, expandHome } from './paths.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
 import { StatusLine } from './status.js';
 
@@ -38,14 +39,19 @@ function positive(values: ReportValues, name: string, fallback: number, unit: st
   return Number(v);
 }
 
-/** `AGENT=PATH` or `PATH` (the agent then named after the path). */
+/** A directory given on the command line: `~` expanded, absolute, symlinks resolved (see canonicalPath). */
+export function localDir(value: string): string {
+  return canonicalPath(expandHome(value));
+}
+
+/** `AGENT=PATH` or `PATH` (the agent then named after the path). `~/…` is expanded in both. */
 export function parseWorktree(value: string, gastownRoot: string | undefined): Worktree {
   const eq = value.indexOf('=');
-  if (eq > 0) return { agentId: value.slice(0, eq), path: resolve(value.slice(eq + 1)) };
-  const path = resolve(value.startsWith('=') ? value.slice(1) : value);
+  if (eq > 0) return { agentId: value.slice(0, eq), path: localDir(value.slice(eq + 1)) };
+  const path = localDir(value.startsWith('=') ? value.slice(1) : value);
   if (gastownRoot) {
-    const rel = relative(resolve(gastownRoot), path);
-    const id = rel.startsWith('..') ? undefined : gastownIdentity(rel.split(sep));
+    const rel = relative(localDir(gastownRoot), path);
+    const id = rel.startsWith('..') || isAbsolute(rel) ? undefined : gastownIdentity(rel.split(sep));
     if (id) return { agentId: id, path };
   }
   return { agentId: basename(path), path };
@@ -59,20 +65,22 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     throw new ConfigError(`--server must be a URL like http://127.0.0.1:8787, not "${serverUrl}"`);
   }
   const townId = req(values, 'town');
-  const gastownRoot = typeof values.gastown === 'string' ? resolve(values.gastown) : undefined;
+  const gastownRoot = typeof values.gastown === 'string' ? localDir(values.gastown) : undefined;
   const agentPaths = list(values, 'agent').map((v) => {
     const eq = v.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
-    return { agentId: v.slice(0, eq), path: resolve(v.slice(eq + 1)) };
+    return { agentId: v.slice(0, eq), path: localDir(v.slice(eq + 1)) };
   });
   const stateHome = process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
   return {
     serverUrl,
     townId,
-    tokenFile: resolve(req(values, 'token-file')),
+    tokenFile: resolve(expandHome(req(values, 'token-file'))),
     tokenCommand: typeof values['token-command'] === 'string' ? values['token-command'] : undefined,
-    stateDir: resolve(typeof values.state === 'string' ? values.state : join(stateHome, 'gasgauge', `reporter-${townId}`)),
+    stateDir: resolve(
+      expandHome(typeof values.state === 'string' ? values.state : join(stateHome, 'gasgauge', `reporter-${townId}`)),
+    ),
     claude: values['no-claude'] !== true,
     claudeDirs: list(values, 'claude-dir'),
     worktrees: list(values, 'worktree').map((w) => parseWorktree(w, gastownRoot)),

@@ -14,15 +14,22 @@ export class StateError extends ReporterError {}
 
 /** A non-2xx answer from the ingest API, or no answer at all (status 0). */
 export class DeliveryError extends ReporterError {
+  /**
+   * The body was the ingest API's own error shape, `{"error": {"code": "…", "message": "…"}}`: the
+   * Gas Gauge server answered, not a proxy, a load balancer or another service at that URL.
+   */
+  readonly apiError: boolean;
+
   constructor(
     message: string,
     readonly status: number,
     readonly retryAfterMs: number | undefined,
     /** The error body's `path` (`records[3].id`), when the server named a field. */
     readonly path: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; apiError?: boolean },
   ) {
     super(message, options);
+    this.apiError = options?.apiError === true;
   }
 }
 

@@ -34,6 +34,8 @@ export interface ReporterOptions {
   locIntervalMs?: number;
   /** How often files are checked for new lines (default 1 s). */
   pollMs?: number;
+  /** How often dedupe state not touched for 45 days is deleted while running (default 1 h; also at start). */
+  pruneIntervalMs?: number;
   maxPendingBytes?: number;
   backoff?: BackoffOptions;
   log?: (line: string) => void;
@@ -91,8 +93,7 @@ export class Reporter {
             'file sources pause until the server takes records; stream records are dropped',
         ),
     });
-    pruneClaudeGroups(this.store.sql, Date.now());
-    pruneOpencodeSteps(this.store.sql, Date.now());
+    this.prune();
     this.sender = new Sender({
       store: this.store,
       serverUrl: opts.serverUrl,
@@ -166,6 +167,7 @@ export class Reporter {
   async run(): Promise<void> {
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
+    const pruning = this.loopPrune();
     try {
       while (!this.waker.isStopped) {
         try {
@@ -177,7 +179,25 @@ export class Reporter {
       }
     } finally {
       this.sender.stop();
-      await Promise.allSettled([delivering, measuring]);
+      await Promise.allSettled([delivering, measuring, pruning]);
+    }
+  }
+
+  /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days. */
+  private prune(): void {
+    pruneClaudeGroups(this.store.sql, Date.now());
+    pruneOpencodeSteps(this.store.sql, Date.now());
+  }
+
+  private async loopPrune(): Promise<void> {
+    for (;;) {
+      await this.waker.sleep(this.opts.pruneIntervalMs ?? 3_600_000);
+      if (this.waker.isStopped) return;
+      try {
+        this.prune();
+      } catch (err) {
+        this.log(`pruning the state failed: ${(err as Error).message}`);
+      }
     }
   }
 

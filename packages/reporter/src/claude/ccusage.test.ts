@@ -121,4 +121,49 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
     expect(session.inputTokens - mine.totals.inputTokens).toBe(t.replayed.input);
     expect(session.outputTokens - mine.totals.outputTokens).toBe(t.replayed.output);
   });
+
+  it('deliberate differences: copies without requestId, and a line without message.id written twice, count once in the reporter', async () => {
+    const dir = tempDir('gg-ccusage-');
+    dirs.push(dir);
+    const t1 = new Date(Date.now() - 120_000).toISOString();
+    const t2 = new Date(Date.now() - 60_000).toISOString();
+    const line = (ts: string, id: string | undefined, input: number, output: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        cwd: '/work/polecats/toast',
+        version: '2.0.31',
+        sessionId: 's1',
+        timestamp: ts,
+        message: {
+          ...(id ? { id } : {}),
+          model: 'claude-sonnet-4-5-20250929',
+          usage: { input_tokens: input, output_tokens: output },
+        },
+      });
+    const files = new Map([
+      [
+        'projects/p/s1.jsonl',
+        [
+          // Two streamed copies of one response: message.id, no requestId, their own timestamps.
+          line(t1, 'msg_a', 10, 10),
+          line(t2, 'msg_a', 10, 60),
+          // The same line without message.id, twice (here in two files).
+          line(t1, undefined, 100, 1000),
+        ],
+      ],
+      ['projects/p/s2.jsonl', [line(t1, undefined, 100, 1000)]],
+    ]);
+    writeTree(join(dir, 'claude'), files);
+    const [session, daily, mine] = await Promise.all([
+      ccusage(join(dir, 'claude'), 'session'),
+      ccusage(join(dir, 'claude'), 'daily'),
+      reporterTotals(join(dir, 'claude'), join(dir, 'state')),
+    ]);
+    // The reporter: msg_a once at its larger copy, the repeated line once.
+    expect([mine.totals.inputTokens, mine.totals.outputTokens]).toEqual([10 + 100, 60 + 1000]);
+    // ccusage 20.0.24 `session`: msg_a once, the repeated line twice.
+    expect([session.inputTokens, session.outputTokens]).toEqual([10 + 200, 60 + 2000]);
+    // ccusage 20.0.24 `daily`: both copies of msg_a (their timestamps differ) and the repeated line twice.
+    expect([daily.inputTokens, daily.outputTokens]).toEqual([20 + 200, 70 + 2000]);
+  });
 });

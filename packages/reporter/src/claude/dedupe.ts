@@ -18,7 +18,10 @@ interface GroupRow {
  *   one that states `speed`;
  * - a sidechain copy with the same `message.id` but a new `requestId` (a /btw side question replaying
  *   the parent's messages) joins the existing response instead of adding one;
- * - a line without `message.id` is not deduplicated (ccusage counts each).
+ * - a line without `message.id` is keyed by a digest of its bytes: each distinct line counts once (ccusage
+ *   counts every line, so a line written twice counts twice there: a deliberate difference, README);
+ * - a missing `requestId` is keyed as empty, so copies with one `message.id` and no `requestId` are one
+ *   response (ccusage's `daily` report counts each such copy whose timestamp differs).
  *
  * A response is a *group*; its record id — the key the server dedupes on — is the first
  * `${message.id}:${requestId}` seen for it and never changes, so later, larger copies update the

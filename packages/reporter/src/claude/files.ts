@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { expandHome } from '../paths.js';
 
 /**
  * The Claude config directories to read, as ccusage finds them: the ones given, else
@@ -20,11 +21,6 @@ export function claudeConfigDirs(given: readonly string[], env: NodeJS.ProcessEn
 function defaults(env: NodeJS.ProcessEnv): string[] {
   const home = env.HOME ?? homedir();
   return [join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude'), join(home, '.claude')];
-}
-
-function expandHome(p: string): string {
-  if (p === '~') return homedir();
-  return p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
 }
 
 /** Every `*.jsonl` under `<dir>/projects`, recursively (sessions, their subagents/ folders), sorted. */

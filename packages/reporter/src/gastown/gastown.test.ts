@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSource } from '../http/token.js';
@@ -161,5 +161,65 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
     t = await serverTotals(server.url, server.adminToken, server.townId);
     expect([t.events, t.beads_created, t.beads_closed]).toEqual([12, 1, 1]);
     expect(sender.state.server.duplicates).toBeGreaterThan(0);
+  });
+
+  it('gives identical lines one event each, numbered by occurrence, with the same ids after a restart', async () => {
+    const town = join(dir, 'town-dup');
+    mkdirSync(town);
+    const file = join(town, '.events.jsonl');
+    const stateDir = join(dir, 'state-dup');
+    const t0 = Date.now() - 300_000;
+    // Gas Town's timestamps are whole seconds and these payloads are deterministic: the same bytes twice.
+    const nudge = ev(t0, 'nudge', 'gastown/witness', { rig: 'gastown', target: 'Toast', reason: 'idle' });
+    const other = ev(t0, 'nudge', 'gastown/witness', { rig: 'gastown', target: 'Nux', reason: 'idle' });
+    writeFileSync(file, `${nudge}\n${other}\n${nudge}\n`);
+    const events = async () => (await serverTotals(server.url, server.adminToken, server.townId)).events ?? 0;
+    const before = await events();
+
+    /** One reporter lifetime: a fresh Store, source and sender on the same state directory. */
+    const run = async (fn?: (s: Store) => void) => {
+      const s = new Store(stateDir);
+      try {
+        fn?.(s);
+        await new GastownSource(s, town).poll();
+        const ids = s.sql.prepare("SELECT id FROM outbox WHERE kind = 'event' ORDER BY seq").pluck().all() as string[];
+        const snd = new Sender({
+          store: s,
+          serverUrl: server.url,
+          townId: server.townId,
+          token: new TokenSource({ file: server.tokenFile }),
+        });
+        expect(await snd.drain(Date.now() + 10_000)).toBe(true);
+        return { ids, duplicates: snd.state.server.duplicates };
+      } finally {
+        s.close();
+      }
+    };
+
+    const first = await run();
+    expect(first.ids).toHaveLength(3);
+    expect(new Set(first.ids).size).toBe(3);
+    expect(first.ids[2]).toBe(`${first.ids[0]?.replace(/:note$/, '')}:2:note`);
+    expect(await events()).toBe(before + 3);
+
+    // After a restart, one more identical line is the third occurrence: a new event.
+    appendFileSync(file, `${nudge}\n`);
+    const second = await run();
+    expect(second.ids).toEqual([`${first.ids[0]?.replace(/:note$/, '')}:3:note`]);
+    expect(await events()).toBe(before + 4);
+
+    // The file rewritten with the same lines (a new inode): read from the start, the same four ids, all duplicates.
+    writeFileSync(`${file}.tmp`, `${nudge}\n${other}\n${nudge}\n${nudge}\n`);
+    renameSync(`${file}.tmp`, file);
+    const third = await run();
+    expect(third.ids).toEqual([...first.ids, ...second.ids]);
+    expect(third.duplicates).toBe(4);
+    expect(await events()).toBe(before + 4);
+
+    // A state from before the counts were kept (cursor mid-file, no counts): they are rebuilt from the file.
+    appendFileSync(file, `${nudge}\n`);
+    const fourth = await run((s) => s.sql.prepare('DELETE FROM gastown_lines').run());
+    expect(fourth.ids).toEqual([`${first.ids[0]?.replace(/:note$/, '')}:4:note`]);
+    expect(await events()).toBe(before + 5);
   });
 });

@@ -13,18 +13,27 @@ export interface GastownStats {
 }
 
 const SOURCE = 'gastown';
+const READ = { batchBytes: 1024 * 1024, maxLineBytes: 1024 * 1024 };
 
 /**
- * Tails `<town>/.events.jsonl`. Gas Town events carry no id, so a line's id is a hash of its bytes:
- * stable when the file is rewritten (`gt krc prune` renames a pruned copy over it; the tailer then
- * starts over and the server answers "duplicate" for what it already has). Records and the offset
- * commit in one transaction.
+ * Tails `<town>/.events.jsonl`. Gas Town events carry no id, so a line's id is a hash of its bytes,
+ * plus, for a line identical to earlier ones in the file (same second, same payload), its occurrence
+ * number: `gt:<digest>` for the first, `gt:<digest>:2`, `gt:<digest>:3`, … after. Stable when the file
+ * is read again (`gt krc prune` renames a pruned copy over it; the tailer then starts over and the
+ * server answers "duplicate" for what it already has). The occurrence counts live in the state
+ * database and commit in one transaction with the records and the offset, so a restart numbers the
+ * same lines the same way.
  */
 export class GastownSource {
   readonly stats: GastownStats = { lines: 0, events: 0, notes: 0, malformed: 0 };
   readonly file: string;
   private readonly branchGet: Database.Statement;
   private readonly branchPut: Database.Statement;
+  private readonly seenGet: Database.Statement;
+  private readonly seenPut: Database.Statement;
+  private readonly seenClear: Database.Statement;
+  private readonly seenAny: Database.Statement;
+  private countsChecked = false;
 
   constructor(
     private readonly store: Store,
@@ -36,6 +45,13 @@ export class GastownSource {
       `INSERT INTO gastown_branches (branch, bead_id, seen_at) VALUES (?, ?, ?)
        ON CONFLICT (branch) DO UPDATE SET bead_id = excluded.bead_id, seen_at = excluded.seen_at`,
     );
+    this.seenGet = store.sql.prepare('SELECT seen FROM gastown_lines WHERE path = ? AND digest = ?');
+    this.seenPut = store.sql.prepare(
+      `INSERT INTO gastown_lines (path, digest, seen) VALUES (?, ?, 1)
+       ON CONFLICT (path, digest) DO UPDATE SET seen = seen + 1`,
+    );
+    this.seenClear = store.sql.prepare('DELETE FROM gastown_lines WHERE path = ?');
+    this.seenAny = store.sql.prepare('SELECT 1 FROM gastown_lines WHERE path = ? LIMIT 1');
     this.stats.malformed = store.counter('gastown.malformed');
   }
 
@@ -44,11 +60,18 @@ export class GastownSource {
     const st = fileState(this.file);
     if (!st) return true;
     let offset = resumeOffset(this.store.cursor(SOURCE, this.file), st);
+    // Resuming mid-file with no occurrence counts (a state written before they existed): count the lines read so far.
+    if (!this.countsChecked && offset > 0 && this.seenAny.get(this.file) === undefined) {
+      this.store.transaction(() => this.recount(offset));
+    }
+    this.countsChecked = true;
     for (;;) {
       if (this.store.full) return false;
-      const batch = readLines(this.file, offset, { batchBytes: 1024 * 1024, maxLineBytes: 1024 * 1024 });
+      const batch = readLines(this.file, offset, READ);
       if (!batch) return true;
       this.store.transaction(() => {
+        // From the start (a new file, or one rewritten): occurrences are counted afresh.
+        if (offset === 0) this.seenClear.run(this.file);
         let malformed = batch.oversized;
         for (const line of batch.lines) if (!this.take(line)) malformed++;
         this.store.addCounterIn('gastown.malformed', malformed);
@@ -60,7 +83,26 @@ export class GastownSource {
     }
   }
 
+  /** Counts the occurrences of each line before `end` (a line boundary: a saved offset), as take() did. */
+  private recount(end: number): void {
+    for (let offset = 0; offset < end; ) {
+      const batch = readLines(this.file, offset, { ...READ, until: end });
+      if (!batch) return;
+      for (const line of batch.lines) this.seenPut.run(this.file, digest(line));
+      offset = batch.end;
+    }
+  }
+
+  /** `gt:<digest>` for the first occurrence of a line in the file, `gt:<digest>:<n>` for the n-th. */
+  private lineId(line: string): string {
+    const d = digest(line);
+    const before = (this.seenGet.pluck().get(this.file, d) as number | undefined) ?? 0;
+    this.seenPut.run(this.file, d);
+    return before === 0 ? `gt:${d}` : `gt:${d}:${before + 1}`;
+  }
+
   private take(line: string): boolean {
+    const id = this.lineId(line);
     let e: GtEvent;
     try {
       e = JSON.parse(line) as GtEvent;
@@ -70,7 +112,6 @@ export class GastownSource {
     const at = typeof e?.ts === 'string' ? Date.parse(e.ts) : Number.NaN;
     if (typeof e?.type !== 'string' || Number.isNaN(at)) return false;
     this.stats.lines++;
-    const id = `gt:${digest(line)}`;
     const mapped = mapGastownEvent(e, id, at, {
       beadForBranch: (branch) => this.branchGet.pluck().get(branch) as string | undefined,
     });

@@ -135,6 +135,70 @@ describe('lines of code of a real git worktree', () => {
   });
 });
 
+describe('a worktree whose directory exists but where git fails', () => {
+  let dir: string;
+  let store: Store;
+  beforeAll(() => {
+    dir = tempDir('gg-loc-fail-');
+    store = new Store(join(dir, 'state'));
+  });
+  afterAll(() => {
+    store?.close();
+    removeDir(dir);
+  });
+
+  /** Runs fn with extra environment for the git the poller starts, restoring it after. */
+  async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+    const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    try {
+      return await fn();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+
+  it('is not reported (no 0/0) and is logged once when the directory is not a git repository', async () => {
+    const plain = join(dir, 'not-a-repo');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'a.txt'), lines(3));
+    const logs: string[] = [];
+    const poller = new LocPoller({ store, worktrees: [{ agentId: 'plain', path: plain }], log: (l) => logs.push(l) });
+    // Git must not find a repository above the temp dir either.
+    await withEnv({ GIT_CEILING_DIRECTORIES: dir }, async () => {
+      expect(await poller.poll()).toEqual([]);
+      expect(await poller.poll()).toEqual([]);
+    });
+    expect(store.pendingCount()).toBe(0);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/lines of code for plain: .*not a git repository/);
+
+    // Only a directory that is really gone is reported as 0/0 (once).
+    removeDir(plain);
+    expect(await poller.poll()).toEqual([{ agentId: 'plain', additions: 0, deletions: 0, files: 0 }]);
+    expect(await poller.poll()).toEqual([]);
+    expect(logs[1]).toMatch(/is gone/);
+  });
+
+  it('is not reported when git itself fails in a real repository (GIT_DIR pointing nowhere)', async () => {
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    writeFileSync(join(repo, 'a.txt'), lines(3));
+    const logs: string[] = [];
+    const poller = new LocPoller({ store, worktrees: [{ agentId: 'repo', path: repo }], base: 'main', log: (l) => logs.push(l) });
+    const pending = store.pendingCount();
+    await withEnv({ GIT_DIR: join(dir, 'nowhere') }, async () => {
+      expect(await poller.poll()).toEqual([]);
+    });
+    expect(store.pendingCount()).toBe(pending);
+    expect(logs).toEqual([expect.stringMatching(/lines of code for repo: git rev-parse .* failed/)]);
+  });
+});
+
 describe('addNumstat', () => {
   it('parses -z output: plain entries, renames (two paths after an empty one) and binaries', () => {
     const loc: Loc = { additions: 0, deletions: 0, files: 0 };

@@ -30,14 +30,25 @@ function git(cwd: string, args: string[]): Promise<string> {
   });
 }
 
-/** Whether `path` is (inside) a git work tree; false when it is gone. */
-export async function isWorktree(path: string): Promise<boolean> {
+/**
+ * Whether the worktree's directory is gone: it (or a directory on the way) does not exist. Only that
+ * is "gone"; a directory that exists but where git fails (not a repository, git's "dubious ownership",
+ * a permission error) is a failure to measure, not a removed worktree.
+ */
+export async function worktreeGone(path: string): Promise<boolean> {
   try {
-    if (!(await stat(path)).isDirectory()) return false;
-    return (await git(path, ['rev-parse', '--is-inside-work-tree'])).trim() === 'true';
-  } catch {
+    await stat(path);
     return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
   }
+}
+
+/** Fails (with git's own message) unless `worktree` is inside a git work tree. */
+async function assertWorktree(worktree: string): Promise<void> {
+  const inside = (await git(worktree, ['rev-parse', '--is-inside-work-tree'])).trim();
+  if (inside !== 'true') throw new GitError(`${worktree} is not inside a git work tree (git rev-parse says "${inside}")`);
 }
 
 /** The commit the worktree's changes are counted from: the merge-base of HEAD and the base. */
@@ -66,6 +77,7 @@ export async function mergeBase(worktree: string, base?: string): Promise<string
  * first 8000 bytes (git's own test). A fully merged worktree with nothing uncommitted is 0/0.
  */
 export async function worktreeLoc(worktree: string, base?: string): Promise<Loc> {
+  await assertWorktree(worktree);
   const mb = await mergeBase(worktree, base);
   const loc: Loc = { additions: 0, deletions: 0, files: 0 };
   addNumstat(loc, await git(worktree, ['diff', '--numstat', '-z', '-M', mb, '--']));

@@ -1,6 +1,6 @@
 import type { Store } from '../outbox/store.js';
 import type { LocReport } from '../wire.js';
-import { isWorktree, worktreeLoc } from './loc.js';
+import { worktreeGone, worktreeLoc } from './loc.js';
 
 export interface Worktree {
   agentId: string;
@@ -18,9 +18,10 @@ export interface LocPollerOptions {
 /**
  * Measures every worktree and stores one lines-of-code report per agent, 0/0 included: the server
  * replaces an agent's report with each one, and a report that never comes (0/0 skipped) would leave
- * the last non-zero value standing. A worktree that disappears (merged and removed) reports 0/0 once,
- * then nothing until it reappears. Reports replace any undelivered one for the same agent: only the
- * latest matters for a gauge.
+ * the last non-zero value standing. A worktree whose directory disappears (merged and removed)
+ * reports 0/0 once, then nothing until it reappears. A worktree whose directory exists but where git
+ * fails is not reported at all (logged once): a 0/0 would claim its work is done. Reports replace any
+ * undelivered one for the same agent: only the latest matters for a gauge.
  */
 export class LocPoller {
   private readonly gone = new Set<string>();
@@ -45,22 +46,29 @@ export class LocPoller {
   }
 
   private async measure(wt: Worktree): Promise<LocReport | undefined> {
-    if (!(await isWorktree(wt.path))) {
-      if (this.gone.has(wt.agentId)) return undefined;
-      this.gone.add(wt.agentId);
-      this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) is gone: reporting 0/0 once`);
-      return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
-    }
+    if (await worktreeGone(wt.path)) return this.goneReport(wt);
     this.gone.delete(wt.agentId);
     try {
       const loc = await worktreeLoc(wt.path, this.opts.base);
       this.failing.delete(wt.agentId);
       return { agentId: wt.agentId, ...loc };
     } catch (err) {
-      // No number is better than a wrong one; the server's TTL retires the last report.
+      // Removed while git ran: that is "gone" after all.
+      if (await worktreeGone(wt.path)) return this.goneReport(wt);
+      // Any other failure (no base, not a repository, git refusing the directory): no number is better
+      // than a wrong one; the server's TTL retires the last report.
       if (!this.failing.has(wt.agentId)) this.opts.log?.(`lines of code for ${wt.agentId}: ${(err as Error).message}`);
       this.failing.add(wt.agentId);
       return undefined;
     }
+  }
+
+  /** The directory no longer exists: 0/0 once, then nothing until it is back. */
+  private goneReport(wt: Worktree): LocReport | undefined {
+    this.failing.delete(wt.agentId);
+    if (this.gone.has(wt.agentId)) return undefined;
+    this.gone.add(wt.agentId);
+    this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) is gone: reporting 0/0 once`);
+    return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
   }
 }

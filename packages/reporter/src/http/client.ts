@@ -39,12 +39,23 @@ export async function postJson(
     // Not JSON (a proxy's HTML error page): keep the text for the message.
   }
   if (res.ok) return { status: res.status, body: parsed };
-  const error = (parsed as { error?: { message?: string; path?: string } } | undefined)?.error;
+  const error = apiError(parsed);
   const message = error?.message ?? (typeof parsed === 'string' ? parsed.slice(0, 200) : res.statusText);
   throw new DeliveryError(
     `HTTP ${res.status} from ${url}: ${message}`,
     res.status,
     parseRetryAfter(res.headers.get('retry-after'), Date.now()),
     error?.path,
+    { apiError: error !== undefined },
   );
+}
+
+/** The API's error body, `{"error": {"code": string, "message": string, "path"?: string}}`; undefined for anything else. */
+function apiError(body: unknown): { code: string; message: string; path: string | undefined } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, message, path } = error as { code?: unknown; message?: unknown; path?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+  return { code, message, path: typeof path === 'string' ? path : undefined };
 }

@@ -58,6 +58,15 @@ CREATE TABLE IF NOT EXISTS opencode_steps (
 );
 CREATE INDEX IF NOT EXISTS opencode_steps_by_message ON opencode_steps (message_id);
 
+-- How many times each distinct line (by digest) occurred in a tailed file up to its cursor: identical
+-- lines get ids numbered by occurrence. Cleared when the file is read again from its start.
+CREATE TABLE IF NOT EXISTS gastown_lines (
+  path TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  seen INTEGER NOT NULL,
+  PRIMARY KEY (path, digest)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS gastown_branches (
   branch TEXT PRIMARY KEY,
   bead_id TEXT NOT NULL,

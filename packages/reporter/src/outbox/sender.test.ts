@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -63,6 +63,12 @@ const status =
     res.writeHead(code, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
+
+/** An answer in whatever shape: a proxy's HTML page, another service's JSON. */
+const raw = (code: number, contentType: string, body: string) => (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(code, { 'content-type': contentType });
+  res.end(body);
+};
 
 describe('Sender against a scripted HTTP server', () => {
   let dir: string;
@@ -170,6 +176,59 @@ describe('Sender against a scripted HTTP server', () => {
     expect(await sender.drain(Date.now() + 10_000)).toBe(true);
     const [first] = http.bodies;
     expect((first?.body.records as UsageRecord[] | undefined)?.[0]?.outputTokens).toBe(50);
+  });
+
+  it('keeps the records on a 4xx that is not the API refusing records, retrying every minute', async () => {
+    const refusals = [
+      status(405, {}, { error: { code: 'method_not_allowed', message: 'no' } }),
+      status(409),
+      status(410),
+      status(415),
+      raw(400, 'text/html', '<html><body><h1>400 Bad Request</h1>nginx</body></html>'),
+      raw(413, 'text/html', '<html><body><h1>413 Request Entity Too Large</h1></body></html>'),
+      raw(403, 'text/plain', 'Forbidden by policy'),
+      status(422, {}, { message: 'another service', code: 'x' }), // JSON, but not the API's error shape
+      status(400, {}, { error: 'bad request' }), // `error` is not the API's object
+    ];
+    for (const answer of refusals) {
+      store.transaction(() => store.enqueue('usage', 'kept', usage('kept'), 'replace'));
+      http.answers = [answer];
+      const before = Date.now();
+      expect(await sender.drain(Date.now() + 10_000)).toBe(false);
+      expect(sender.state.fatal).toBeDefined();
+      expect(sender.state.retryAt ?? 0).toBeGreaterThanOrEqual(before + 60_000);
+      expect(store.pendingCount()).toBe(1);
+      expect(sender.state.quarantined).toBe(0);
+      expect(existsSync(store.deadLetterFile)).toBe(false);
+      // Once the server takes records again, they go.
+      sender.state.retryAt = undefined;
+      expect(await sender.sendOnce()).toBe('sent');
+      expect(sender.state.fatal).toBeUndefined();
+      expect(store.pendingCount()).toBe(0);
+    }
+    expect(http.bodies).toHaveLength(refusals.length);
+  });
+
+  it('quarantines only on 400/403/413/422 in the API error shape', async () => {
+    store.transaction(() => {
+      for (const id of ['a', 'b', 'c', 'd']) store.enqueue('usage', id, usage(id), 'replace');
+    });
+    const named = (code: number, i: number) =>
+      status(code, {}, { error: { code: 'bad_request', message: `records[${i}] refused`, path: `records[${i}].id` } });
+    // The first batch holds a, b, c, d: a 400 names records[0], then 413 and 422 name the new first, then a 403 names records[0].
+    http.answers = [named(400, 0), named(413, 0), named(422, 0), named(403, 0)];
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    expect(sender.state.quarantined).toBe(4);
+    const dead = readFileSync(store.deadLetterFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(dead.map((d) => [d.id, d.status])).toEqual([
+      ['a', 400],
+      ['b', 413],
+      ['c', 422],
+      ['d', 403],
+    ]);
   });
 
   it('parses Retry-After as seconds or as an HTTP date', () => {

@@ -31,18 +31,36 @@ export interface DeliveryState {
   lastError: { message: string; status: number; at: number } | undefined;
   /** When the next try is due after a failure (epoch ms), or undefined while healthy. */
   retryAt: number | undefined;
-  /** Set by a refusal that no retry of the same request can fix (unknown town, token for another town). */
+  /** Set by a refusal that no retry of the same request can fix (unknown town, token for another town, a 4xx not from the API). */
   fatal: DeliveryError | undefined;
-}
-
-/** A refusal of the request as a whole (wrong town, unknown town), as opposed to one bad record. */
-function isConfigRefusal(err: DeliveryError): boolean {
-  return err.status === 404 || (err.status === 403 && (err.path === undefined || err.path === 'townId'));
 }
 
 /** 401 is a token problem, 408/429/5xx and no answer are the server's: all retried, nothing quarantined. */
 function isRetryable(err: DeliveryError): boolean {
   return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
+/** The statuses with which the ingest API refuses records (docs/api.md); only these ever quarantine. */
+const RECORD_REFUSALS = new Set([400, 403, 413, 422]);
+
+/**
+ * The API refused records of the batch: a 400/403/413/422 whose body is the API's own error shape
+ * (`{"error": {"code", "message"}}`), other than a 403 for the town. Anything else could be a proxy,
+ * a wrong URL or another service answering, and is no reason to throw records away.
+ */
+function isRecordRefusal(err: DeliveryError): boolean {
+  if (!err.apiError || !RECORD_REFUSALS.has(err.status)) return false;
+  return !(err.status === 403 && (err.path === undefined || err.path === 'townId'));
+}
+
+/**
+ * A refusal of the request as a whole, which no retry of the same request fixes and no record is to
+ * blame for: an unknown town, a token for another town, and every 4xx that is not the API refusing
+ * records (405, 409, 410, 415, an HTML 400 from a proxy, …). Nothing is quarantined; `--once` stops and
+ * a running reporter retries every minute.
+ */
+function isConfigRefusal(err: DeliveryError): boolean {
+  return err.status !== 401 && !isRetryable(err) && !isRecordRefusal(err);
 }
 
 /** `records[12].inputTokens` → 12 */
@@ -53,10 +71,11 @@ function recordIndex(path: string | undefined): number | undefined {
 
 /**
  * Delivers the outbox: batches of one kind (≤ 500 records, ≤ 1 MiB), deleted only on a 2xx. A record
- * the server refuses (400/403/413/422 naming it, or found by halving the batch) goes to the dead-letter
- * file; everything else — no answer, 408, 429, 5xx, a 401 that a fresh token did not fix — is retried
- * with backoff and jitter, honouring Retry-After. Records wait in SQLite meanwhile, so a reporter crash
- * or a server outage loses nothing.
+ * the API refuses (a 400/403/413/422 in the API's JSON error shape naming it, or found by halving the
+ * batch) goes to the dead-letter file; no answer, 408, 429, 5xx and a 401 that a fresh token did not
+ * fix are retried with backoff and jitter, honouring Retry-After; any other refusal (unknown town, a
+ * 4xx that is not the API's) keeps every record and is retried every minute. Records wait in SQLite
+ * meanwhile, so a reporter crash or a server outage loses nothing.
  */
 export class Sender {
   readonly state: DeliveryState = {
@@ -111,8 +130,12 @@ export class Sender {
       const wait = isConfigRefusal(err) ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
       this.state.lastError = { message: err.message, status: err.status, at: Date.now() };
       this.state.retryAt = Date.now() + wait;
-      if (isConfigRefusal(err)) this.state.fatal = err;
-      this.log(`delivery failed (${err.message}); retrying in ${(wait / 1000).toFixed(1)} s`);
+      if (isConfigRefusal(err)) {
+        this.state.fatal = err;
+        this.log(
+          `delivery refused (${err.message}): nothing quarantined, the records stay; retrying in ${(wait / 1000).toFixed(1)} s`,
+        );
+      } else this.log(`delivery failed (${err.message}); retrying in ${(wait / 1000).toFixed(1)} s`);
       return 'failed';
     }
   }
@@ -185,7 +208,7 @@ export class Sender {
         if (changed) return this.deliver(rows, true);
         throw err;
       }
-      if (err.status === 401 || isRetryable(err) || isConfigRefusal(err)) throw err;
+      if (!isRecordRefusal(err)) throw err;
       return this.refused(rows, err, refreshed);
     }
   }
@@ -203,7 +226,7 @@ export class Sender {
     }
   }
 
-  /** A 4xx about the records: quarantine the one named, else halve the batch until the bad one is alone. */
+  /** The API refused records: quarantine the one named, else halve the batch until the bad one is alone. */
   private async refused(rows: OutboxRow[], err: DeliveryError, refreshed: boolean): Promise<void> {
     const index = recordIndex(err.path);
     if (rows.length === 1 || (index !== undefined && index < rows.length)) {

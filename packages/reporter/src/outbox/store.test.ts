@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
+import { freePort, startGasgauge, waitFor } from '../testing/processes.js';
 import { removeDir, tempDir } from '../testing/server.js';
-import { Store } from './store.js';
+import { type OutboxRow, Store } from './store.js';
 
 let dir: string;
 beforeEach(() => {
@@ -64,11 +65,134 @@ describe('Store', () => {
     }
   });
 
-  it('lets one reporter at a time use a state directory, taking over from one that was killed', () => {
+  it('keeps exact running totals of the waiting records through replace, keep, ack, quarantine and rollback', () => {
+    const store = new Store(dir, { maxPendingBytes: 1000 });
+    const sql = () => store.sql.prepare('SELECT count(*) AS rows, coalesce(sum(bytes), 0) AS bytes FROM outbox').get();
+    const mine = () => ({ rows: store.pendingCount(), bytes: store.pendingBytes });
+    try {
+      store.transaction(() => {
+        for (let i = 0; i < 20; i++) store.enqueue('usage', 'm1', { pad: 'x'.repeat(100 + i) }, 'replace'); // grows
+        store.enqueue('usage', 'm1', { pad: 'x' }, 'replace'); // shrinks
+        store.enqueue('event', 'e1', { v: 'first' }, 'keep');
+        store.enqueue('event', 'e1', { v: 'a much longer second copy' }, 'keep');
+        store.enqueue('loc', 'a', { n: 1 }, 'replace');
+      });
+      expect(mine()).toEqual(sql());
+      expect(mine().rows).toBe(3);
+      expect(store.full).toBe(false); // 20 replacements of ~110 bytes are not 2 KB pending
+
+      // An ack of a version that was replaced meanwhile deletes nothing and counts nothing.
+      const [stale] = store.nextBatch('usage', 500, 1 << 20);
+      store.transaction(() => store.enqueue('usage', 'm1', { pad: 'y'.repeat(50) }, 'replace'));
+      expect(store.ack(stale ? [stale] : [])).toBe(0);
+      expect(mine()).toEqual(sql());
+
+      // A transaction that rolls back (and a nested one that does) leaves the totals as they were.
+      expect(() =>
+        store.transaction(() => {
+          store.enqueue('usage', 'rolled-back', { pad: 'z'.repeat(500) }, 'replace');
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      store.transaction(() => {
+        store.enqueue('usage', 'outer', { v: 1 }, 'replace');
+        try {
+          store.transaction(() => {
+            store.enqueue('usage', 'inner', { v: 2 }, 'replace');
+            throw new Error('inner');
+          });
+        } catch {
+          // The outer transaction goes on.
+        }
+      });
+      expect(mine()).toEqual(sql());
+      expect(mine().rows).toBe(4);
+
+      store.quarantine(store.nextBatch('event', 500, 1 << 20)[0] as OutboxRow, 400, 'no');
+      store.ack(store.nextBatch('loc', 500, 1 << 20));
+      expect(mine()).toEqual(sql());
+      expect(mine().rows).toBe(2);
+
+      store.transaction(() => store.enqueue('usage', 'big', { pad: 'w'.repeat(1000) }, 'replace'));
+      expect(store.full).toBe(true);
+      store.ack(store.nextBatch('usage', 500, 1 << 20));
+      expect(store.full).toBe(false);
+      expect(mine()).toEqual({ rows: 0, bytes: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('answers `full` and the counts from memory, without scanning the outbox (the totals are read once at open)', () => {
+    let store = new Store(dir, { maxPendingBytes: 100_000 });
+    try {
+      store.transaction(() => {
+        for (let i = 0; i < 2000; i++) store.enqueue('usage', `r${i}`, { pad: 'x'.repeat(100) }, 'replace');
+      });
+      expect(store.full).toBe(true);
+      // A change behind the store's back is not seen: nothing re-reads the table per check.
+      store.sql.prepare('DELETE FROM outbox').run();
+      expect(store.full).toBe(true);
+      expect(store.pendingCount()).toBe(2000);
+      store.recount();
+      expect(store.full).toBe(false);
+      expect(store.pendingCount()).toBe(0);
+      store.transaction(() => {
+        for (let i = 0; i < 10; i++) store.enqueue('usage', `s${i}`, { pad: 'x'.repeat(100) }, 'replace');
+      });
+      const totals = { rows: store.pendingCount(), bytes: store.pendingBytes };
+      store.close();
+      store = new Store(dir, { maxPendingBytes: 100_000 });
+      expect({ rows: store.pendingCount(), bytes: store.pendingBytes }).toEqual(totals);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('lets one reporter at a time use a state directory', () => {
     const store = new Store(dir);
     expect(() => new Store(dir)).toThrow(StateError);
+    expect(() => new Store(dir)).toThrow(/another reporter \(pid \d+\) is using this state directory/);
     store.close();
-    writeFileSync(join(dir, 'reporter.pid'), '999999999\n'); // a pid that is not running
     new Store(dir).close();
+  });
+
+  it('is not blocked by a pid file left behind, whatever pid it names (ours, 1, a dead one)', () => {
+    for (const pid of [process.pid, 1, 999_999_999]) {
+      writeFileSync(join(dir, 'reporter.pid'), `${pid}\n`);
+      new Store(dir).close();
+    }
+  });
+
+  it('is locked out by a running reporter process, and takes over once that one is killed with SIGKILL', async () => {
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    const child = startGasgauge([
+      'report',
+      '--server',
+      `http://127.0.0.1:${await freePort()}`,
+      '--town',
+      't1',
+      '--token-file',
+      join(dir, 'token'),
+      '--state',
+      dir,
+      '--no-claude',
+    ]);
+    try {
+      const pid = child.proc.pid as number;
+      await waitFor(`the reporter (pid ${pid}) to take the lock; its output: ${child.output()}`, () =>
+        existsSync(join(dir, 'reporter.pid')) && readFileSync(join(dir, 'reporter.pid'), 'utf8').trim() === String(pid)
+          ? true
+          : undefined,
+      );
+      expect(() => new Store(dir)).toThrow(new RegExp(`another reporter \\(pid ${pid}\\)`));
+      expect(await child.kill('SIGKILL')).toBeNull();
+      // Its pid file stays behind (nobody removed it); the kernel released the lock.
+      expect(readFileSync(join(dir, 'reporter.pid'), 'utf8').trim()).toBe(String(pid));
+      const store = new Store(dir);
+      store.close();
+    } finally {
+      child.proc.kill('SIGKILL');
+    }
   });
 });

@@ -35,14 +35,20 @@ export const DEFAULT_MAX_PENDING_BYTES = 256 * 1024 * 1024;
 export class Store {
   readonly dir: string;
   readonly deadLetterFile: string;
-  private readonly lockFile: string;
+  private readonly pidFile: string;
+  /** Holds the state directory's lock for as long as it is open (see takeLock). */
+  private readonly lock: Database.Database;
   private readonly db: Database.Database;
   private readonly maxPendingBytes: number;
   private readonly maxDeadLetterBytes: number;
   private readonly onFull: ((pending: number, max: number) => void) | undefined;
   private seq: number;
-  /** Exact after `recount()`, an upper bound in between (replacements are counted as additions). */
-  private pendingBytesApprox: number;
+  /**
+   * The rows waiting and the sum of their `bytes`, kept exact in memory: read from the table once at
+   * open, then adjusted by every insert, replace and delete this store makes (and restored when the
+   * transaction they were in rolls back), so `full` and the status line never scan the outbox.
+   */
+  private pending = { rows: 0, bytes: 0 };
   private wasFull = false;
   private readonly stmt: ReturnType<Store['prepare']>;
 
@@ -52,23 +58,24 @@ export class Store {
     this.maxPendingBytes = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.maxDeadLetterBytes = opts.maxDeadLetterBytes ?? 16 * 1024 * 1024;
     this.onFull = opts.onFull;
-    this.lockFile = join(dir, 'reporter.pid');
+    this.pidFile = join(dir, 'reporter.pid');
+    let lock: Database.Database | undefined;
     try {
       mkdirSync(dir, { recursive: true });
-      takeLock(this.lockFile);
+      lock = takeLock(dir, this.pidFile);
       this.db = new Database(join(dir, 'state.sqlite'));
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       this.db.exec(SCHEMA);
     } catch (err) {
+      if (lock) releaseLock(lock, this.pidFile);
       if (err instanceof StateError) throw err;
-      rmSync(this.lockFile, { force: true });
       throw new StateError(`cannot open the reporter state in ${dir}: ${(err as Error).message}`, { cause: err });
     }
+    this.lock = lock;
     this.stmt = this.prepare();
     this.seq = (this.stmt.maxSeq.pluck().get() as number | null) ?? 0;
-    this.pendingBytesApprox = 0;
     this.recount();
   }
 
@@ -76,8 +83,8 @@ export class Store {
     const db = this.db;
     return {
       maxSeq: db.prepare('SELECT max(seq) FROM outbox'),
-      sumBytes: db.prepare('SELECT coalesce(sum(bytes), 0) FROM outbox'),
-      count: db.prepare('SELECT count(*) FROM outbox'),
+      totals: db.prepare('SELECT count(*) AS rows, coalesce(sum(bytes), 0) AS bytes FROM outbox'),
+      bytesOf: db.prepare('SELECT bytes FROM outbox WHERE kind = ? AND id = ?'),
       countKind: db.prepare('SELECT kind, count(*) AS n FROM outbox GROUP BY kind'),
       replace: db.prepare(
         `INSERT INTO outbox (kind, id, body, bytes, seq, enqueued_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -109,9 +116,12 @@ export class Store {
 
   /** Runs fn in one write transaction; everything it enqueued and every cursor it moved commit together. */
   transaction<T>(fn: () => T): T {
+    const before = { ...this.pending };
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
+      // Rolled back (to the savepoint, when nested): so are the rows counted since it began.
+      this.pending = before;
       if (err instanceof StateError) throw err;
       if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
         throw new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
@@ -122,16 +132,14 @@ export class Store {
 
   /** True while the pending records are over the bound: file tailers pause, stream sources drop and count. */
   get full(): boolean {
-    if (this.pendingBytesApprox < this.maxPendingBytes) return this.noteFull(false);
-    this.recount();
-    return this.noteFull(this.pendingBytesApprox >= this.maxPendingBytes);
+    return this.noteFull(this.pending.bytes >= this.maxPendingBytes);
   }
 
   private noteFull(full: boolean): boolean {
     const becameFull = full && !this.wasFull;
     this.wasFull = full;
     // After the flag is set: the callback may read `full` again (a status line does).
-    if (becameFull) this.onFull?.(this.pendingBytesApprox, this.maxPendingBytes);
+    if (becameFull) this.onFull?.(this.pending.bytes, this.maxPendingBytes);
     return full;
   }
 
@@ -140,8 +148,19 @@ export class Store {
     const body = JSON.stringify(record);
     const bytes = Buffer.byteLength(body);
     this.seq++;
-    (mode === 'replace' ? this.stmt.replace : this.stmt.keep).run(kind, id, body, bytes, this.seq, now);
-    this.pendingBytesApprox += bytes;
+    if (mode === 'keep') {
+      if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) this.counted(1, bytes);
+      return;
+    }
+    const old = this.stmt.bytesOf.pluck().get(kind, id) as number | undefined;
+    this.stmt.replace.run(kind, id, body, bytes, this.seq, now);
+    if (old === undefined) this.counted(1, bytes);
+    else this.counted(0, bytes - old);
+  }
+
+  private counted(rows: number, bytes: number): void {
+    this.pending.rows += rows;
+    this.pending.bytes += bytes;
   }
 
   /** The oldest waiting records of one kind, at most `maxRecords` and `maxBytes` of record bodies. */
@@ -162,10 +181,13 @@ export class Store {
   ack(rows: readonly OutboxRow[]): number {
     let deleted = 0;
     this.transaction(() => {
-      for (const r of rows) deleted += this.stmt.ack.run(r.kind, r.id, r.seq).changes;
+      for (const r of rows) {
+        if (this.stmt.ack.run(r.kind, r.id, r.seq).changes === 0) continue;
+        deleted++;
+        this.counted(-1, -r.bytes);
+      }
       this.addCounterIn(`sent.${rows[0]?.kind ?? 'usage'}`, deleted);
     });
-    this.pendingBytesApprox = Math.max(0, this.pendingBytesApprox - rows.reduce((s, r) => s + r.bytes, 0));
     return deleted;
   }
 
@@ -179,10 +201,9 @@ export class Store {
     this.rotateDeadLetter();
     appendFileSync(this.deadLetterFile, line);
     this.transaction(() => {
-      this.stmt.ack.run(row.kind, row.id, row.seq);
+      if (this.stmt.ack.run(row.kind, row.id, row.seq).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
     });
-    this.pendingBytesApprox = Math.max(0, this.pendingBytesApprox - row.bytes);
   }
 
   private rotateDeadLetter(): void {
@@ -194,8 +215,9 @@ export class Store {
     }
   }
 
+  /** Records waiting for delivery (kept in memory: no query). */
   pendingCount(): number {
-    return this.stmt.count.pluck().get() as number;
+    return this.pending.rows;
   }
 
   pendingByKind(): Record<RecordKind, number> {
@@ -204,12 +226,14 @@ export class Store {
     return out;
   }
 
+  /** Bytes of the records waiting for delivery (kept in memory: no query). */
   get pendingBytes(): number {
-    return this.pendingBytesApprox;
+    return this.pending.bytes;
   }
 
+  /** Reads the totals from the table again: only needed after changing `outbox` through `sql` directly. */
   recount(): void {
-    this.pendingBytesApprox = this.stmt.sumBytes.pluck().get() as number;
+    this.pending = this.stmt.totals.get() as { rows: number; bytes: number };
   }
 
   cursor(source: string, path: string): { ino: number; offset: number } | undefined {
@@ -240,33 +264,52 @@ export class Store {
   close(): void {
     if (!this.db.open) return;
     this.db.close();
-    rmSync(this.lockFile, { force: true });
+    releaseLock(this.lock, this.pidFile);
   }
 }
 
 /**
- * One reporter per state directory: two would each think they own the outbox rows they read. The pid
- * file of a reporter that was killed is taken over (its process is gone).
+ * One reporter per state directory: two would each think they own the outbox rows they read. The lock
+ * is SQLite's own file lock on a dedicated file, `reporter.lock`, taken with `BEGIN EXCLUSIVE` in
+ * exclusive locking mode and held, in a transaction that is never committed, for as long as the store
+ * is open. The kernel releases it when the process ends however it ends (SIGKILL included), so there
+ * is no stale pid to judge: a pid file left by a killed reporter, naming a pid since reused (our own,
+ * or 1 in a container), blocks nothing. `reporter.pid` is only written for the error message.
+ * The lock file itself is never deleted: deleting a lock file that another process may have just
+ * opened would let two reporters each hold a lock on a different file.
  */
-function takeLock(file: string): void {
+function takeLock(dir: string, pidFile: string): Database.Database {
+  // timeout 0: a held lock is an answer, not something to wait 5 s for.
+  const lock = new Database(join(dir, 'reporter.lock'), { timeout: 0 });
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-      throw new StateError(`another reporter (pid ${pid}) is using this state directory; give each one its own --state`);
-    }
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE');
   } catch (err) {
-    if (err instanceof StateError) throw err;
-    // No pid file, or an unreadable one: free.
+    lock.close();
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      const pid = readPid(pidFile);
+      throw new StateError(
+        `another reporter${pid === undefined ? '' : ` (pid ${pid})`} is using this state directory (${dir}); give each one its own --state`,
+        { cause: err },
+      );
+    }
+    throw err;
   }
-  writeFileSync(file, `${process.pid}\n`);
+  writeFileSync(pidFile, `${process.pid}\n`);
+  return lock;
 }
 
-function alive(pid: number): boolean {
+function releaseLock(lock: Database.Database, pidFile: string): void {
+  // The pid file first, while the lock still says it is ours.
+  rmSync(pidFile, { force: true });
+  lock.close();
+}
+
+function readPid(file: string): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }

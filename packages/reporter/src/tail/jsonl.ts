@@ -7,6 +7,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
   /** Only lines containing these bytes are decoded and returned; the rest are counted as skipped. */
   marker?: Buffer;
+  /** Read as if the file ended at this offset (a line boundary): nothing at or after it is returned. */
+  until?: number;
 }
 
 export interface LineBatch {
@@ -63,7 +65,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
     return undefined;
   }
   try {
-    const size = fstatSync(fd).size;
+    const size = Math.min(fstatSync(fd).size, opts.until ?? Number.POSITIVE_INFINITY);
     if (offset >= size) return undefined;
     let want = Math.min(batchBytes, size - offset);
     for (;;) {

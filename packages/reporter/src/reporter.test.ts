@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Reporter } from './reporter.js';
+import { freePort, waitFor } from './testing/processes.js';
+import { removeDir, tempDir } from './testing/server.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = tempDir('gg-reporter-run-');
+});
+afterEach(() => removeDir(dir));
+
+describe('Reporter.run', () => {
+  it('prunes dedupe state older than 45 days periodically, not only at start', async () => {
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    const reporter = new Reporter({
+      serverUrl: `http://127.0.0.1:${await freePort()}`,
+      townId: 't1',
+      tokenFile: join(dir, 'token'),
+      stateDir: join(dir, 'state'),
+      claude: false,
+      pollMs: 20,
+      pruneIntervalMs: 50,
+    });
+    const sql = reporter.store.sql;
+    const day = 86_400_000;
+    const running = reporter.run();
+    try {
+      // Written while the reporter runs (after its start-up prune): one response and one step 46 days old, one of each fresh.
+      const group = sql.prepare(
+        'INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, 0, 1, 0, ?)',
+      );
+      const key = sql.prepare('INSERT INTO claude_keys (msg_id, req_id, group_id) VALUES (?, ?, ?)');
+      const step = sql.prepare(
+        'INSERT INTO opencode_steps (part_id, message_id, input, output, reasoning, cache_read, cache_write, cost, seen_at) VALUES (?, ?, 0, 0, 0, 0, 0, 0, ?)',
+      );
+      group.run('old:r', 'old', Date.now() - 46 * day);
+      key.run('old', 'r', 'old:r');
+      group.run('new:r', 'new', Date.now());
+      key.run('new', 'r', 'new:r');
+      step.run('old-part', 'm', Date.now() - 46 * day);
+      step.run('new-part', 'm', Date.now());
+      const left = () => ({
+        groups: sql.prepare('SELECT group_id FROM claude_groups ORDER BY 1').pluck().all(),
+        keys: sql.prepare('SELECT group_id FROM claude_keys ORDER BY 1').pluck().all(),
+        steps: sql.prepare('SELECT part_id FROM opencode_steps ORDER BY 1').pluck().all(),
+      });
+      await waitFor(
+        'the periodic prune',
+        () => (left().groups.length === 1 && left().steps.length === 1 ? true : undefined),
+        5000,
+      );
+      expect(left()).toEqual({ groups: ['new:r'], keys: ['new:r'], steps: ['new-part'] });
+    } finally {
+      reporter.stop();
+      await running;
+      reporter.close();
+    }
+  });
+});
