@@ -1,6 +1,6 @@
-import { AppError, type ErrorCode, type User } from '@gasgauge/core';
+import { AppError, type ErrorCode } from '@gasgauge/core';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { authenticateRequest } from './auth/user-auth.js';
+import { authenticatePrincipal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { formatPath } from './http/validate.js';
 
@@ -52,7 +52,11 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
   return result;
 });
 
+/**
+ * Resolves the credential to `user`. `stillSignedIn()` checks the same credential again (one lookup):
+ * a subscription outlives the request that authenticated it, so it asks before every push.
+ */
 export const userProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user: User = await authenticateRequest(ctx.deps, ctx.authorization, ctx.sessionToken);
-  return next({ ctx: { ...ctx, user } });
+  const { user, stillValid } = await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken);
+  return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

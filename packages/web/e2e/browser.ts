@@ -22,7 +22,9 @@ export function chromiumAvailable(): boolean {
 }
 
 /** A fresh browser profile (its own cookies and storage) that is deleted on close. */
-export async function launchBrowser(opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<{
+export async function launchBrowser(
+  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; timezoneId?: string } = {},
+): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
@@ -33,6 +35,7 @@ export async function launchBrowser(opts: { width?: number; height?: number; col
     headless: true,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.colorScheme ?? 'light',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   });
   return {
     context,

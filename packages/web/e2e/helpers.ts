@@ -13,19 +13,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-/** The inputs of every `metrics.timeseries` call in a tRPC URL, batched (`a,b?batch=1&input={"0":…}`) or not. */
-export function timeseriesInputs(url: string): { townId: string; from: number; to: number; maxPoints: number }[] {
+/** The inputs of every call of `proc` in a tRPC URL, batched (`a,b?batch=1&input={"0":…}`) or not. */
+export function trpcInputs<T = Record<string, unknown>>(url: string, proc: string): T[] {
   const u = new URL(url);
   const procs = u.pathname.replace(/^\/trpc\//, '').split(',');
   const raw = u.searchParams.get('input');
   if (!raw) return [];
   const input = JSON.parse(raw) as Record<string, unknown>;
   const batched = u.searchParams.get('batch') === '1';
-  return procs.flatMap((p, i) =>
-    p === 'metrics.timeseries'
-      ? [(batched ? input[String(i)] : input) as { townId: string; from: number; to: number; maxPoints: number }]
-      : [],
-  );
+  return procs.flatMap((p, i) => (p === proc ? [(batched ? input[String(i)] : input) as T] : []));
+}
+
+/** The inputs of every `metrics.timeseries` call in a tRPC URL. */
+export function timeseriesInputs(url: string): { townId: string; from: number; to: number; maxPoints: number; tz?: string }[] {
+  return trpcInputs(url, 'metrics.timeseries');
 }
 
 /**

@@ -6,9 +6,10 @@ import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs } from './helpers.js';
+import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs, trpcInputs } from './helpers.js';
 
 /*
  * End to end: the built UI, served by a real server (port 0, 200 ms ticks, a temp data dir), driven
@@ -19,6 +20,9 @@ const HAS_CHROMIUM = chromiumAvailable();
 if (!HAS_CHROMIUM && !process.env.CI) {
   console.warn('packages/web/e2e: skipped, /usr/bin/chromium is missing (apt-get install -y chromium). In CI this fails.');
 }
+
+/** West of UTC, where UTC day buckets would be labelled a day early. */
+const TIME_ZONE = 'America/Los_Angeles';
 
 const CLI = resolve(fileURLToPath(new URL('../../server/bin/gasgauge.mjs', import.meta.url)));
 
@@ -45,7 +49,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Gas Town' })) as { id: string }).id;
     ingestToken = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
-    browser = await launchBrowser();
+    browser = await launchBrowser({ timezoneId: TIME_ZONE });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('request', (r) => {
       if (r.url().includes('/trpc/')) trpcUrls.push(r.url());
@@ -144,6 +148,10 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.getByRole('cell', { name: 'gt-1' }).waitFor();
     await page.getByText('polecat-1 is working on gt-1').waitFor();
     expect(await meterValue(page, 'Active agents')).toBe(1);
+    // Only Live / Stale is a live region; the age ("last data 3 s ago") changes every second outside it.
+    await page.locator('.live-age').waitFor();
+    expect(await page.locator('.live-badge [role="status"]').textContent()).toBe('Live');
+    expect(await page.locator('.live-age').evaluate((el) => el.closest('[role="status"], [aria-live]') === null)).toBe(true);
     await screenshot(page, 'overview');
     console.log(`gauge updated ${Math.round(latencyMs)} ms after the ingest was sent`);
   });
@@ -177,9 +185,23 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
         mode: 'delta',
       })),
     });
+    const beforeLoad = trpcUrls.length;
     await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
     await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
     await screenshot(page, 'observability');
+    // Day buckets at the browser's midnight: every timeseries and breakdown names its zone.
+    await expect
+      .poll(() => trpcUrls.slice(beforeLoad).flatMap((u) => trpcInputs(u, 'metrics.breakdown')).length)
+      .toBeGreaterThan(0);
+    const loaded = trpcUrls.slice(beforeLoad);
+    const inputs = [...loaded.flatMap(timeseriesInputs), ...loaded.flatMap((u) => trpcInputs(u, 'metrics.breakdown'))];
+    expect(inputs.length).toBeGreaterThanOrEqual(3);
+    for (const input of inputs) expect(input).toMatchObject({ townId, tz: TIME_ZONE });
+    // The picked range is announced by name; the resolved times, which move on every auto-refresh, are not a live region.
+    const announcement = page.locator('.range-picker [aria-live]');
+    expect(await announcement.count()).toBe(1);
+    expect(await announcement.textContent()).toBe('Range: the last hour');
+    expect(await page.locator('.range-text').getAttribute('aria-live')).toBeNull();
 
     const plot = page.locator('.chart').first().locator('.u-over');
     const box = await plot.boundingBox();
@@ -192,6 +214,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
     await page.mouse.up();
     await page.waitForURL(/from=\d+&to=\d+/);
+    await expect.poll(() => announcement.textContent()).toMatch(/^Range: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d$/);
     const q = new URL(page.url()).searchParams;
     const from = Number(q.get('from'));
     const to = Number(q.get('to'));
@@ -225,6 +248,22 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.waitForURL(/\?range=1h$/);
   });
 
+  it('announces a picked range, but not the auto-refresh that moves it', async () => {
+    await page.goto(`${server.url}/towns/${townId}/observability?range=15m`);
+    const shown = page.locator('.range-text');
+    const announcement = page.locator('.range-picker [aria-live]');
+    await shown.waitFor();
+    const before = await shown.textContent();
+    expect(await announcement.textContent()).toBe('Range: the last 15 minutes');
+    // 15 minutes has buckets of seconds: auto-refresh moves the range (shown to the second) within seconds.
+    await page.waitForFunction((text) => document.querySelector('.range-text')?.textContent !== text, before, {
+      timeout: 15_000,
+    });
+    expect(await announcement.textContent()).toBe('Range: the last 15 minutes');
+    await page.getByRole('button', { name: '6h', exact: true }).click();
+    await expect.poll(() => announcement.textContent()).toBe('Range: the last 6 hours');
+  });
+
   it('signs out: the session no longer works and the app goes to /login', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${server.url}/login`);
@@ -255,6 +294,85 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Create town' }).click();
     await page.waitForURL(/\/towns\/town_\w+$/);
     await page.getByRole('heading', { name: 'Second Town' }).waitFor();
+  });
+
+  it('keeps the page when /auth/me fails with anything but 401, says the server is unreachable, and retries', async () => {
+    const path = `/towns/${townId}`;
+    let calls = 0;
+    // A restarting server: a 503 from a proxy, then no answer at all, then the real answer.
+    await page.route('**/auth/me', (route) => {
+      calls++;
+      if (calls === 1) return route.fulfill({ status: 503, contentType: 'text/plain', body: 'restarting' });
+      if (calls === 2) return route.abort('connectionrefused');
+      return route.fallback();
+    });
+    try {
+      await page.goto(server.url + path);
+      const banner = page.getByText('Server unreachable', { exact: false });
+      await banner.waitFor();
+      expect(await banner.getAttribute('role')).toBe('status');
+      await screenshot(page, 'session-unreachable');
+      await banner.waitFor({ state: 'detached', timeout: 15_000 });
+      expect(calls).toBeGreaterThanOrEqual(3);
+      expect(new URL(page.url()).pathname).toBe(path);
+      await page.getByRole('meter', { name: 'Tokens per second', exact: true }).waitFor();
+    } finally {
+      await page.unroute('**/auth/me');
+    }
+  });
+
+  it('rebuilds a sparkline from its latest data when the theme changes', async () => {
+    const sparkTown = ((await trpc('towns.create', { name: 'Spark Town' })) as { id: string }).id;
+    const sparkToken = ((await trpc('towns.mintIngestToken', { townId: sparkTown })) as { token: string }).token;
+    // Its own browser: the fake clock (to reach the cards' 30 s refetch at once) must not touch the page above.
+    const other = await launchBrowser({ timezoneId: TIME_ZONE });
+    try {
+      const p = other.context.pages()[0] ?? (await other.context.newPage());
+      await signIn(p, server.url, adminToken);
+      await p.clock.install();
+      const answered = () =>
+        p.waitForResponse((r) => r.url().includes('metrics.timeseries') && r.url().includes(sparkTown) && r.ok());
+      let answer = answered();
+      await p.goto(`${server.url}/`);
+      await answer;
+      const card = p.locator('li.town-card', { hasText: 'Spark Town' });
+      /** Pixels the sparkline has drawn (its canvas is replaced when the theme changes). */
+      const inked = () =>
+        card.locator('.sparkline canvas').evaluate((c: HTMLCanvasElement) => {
+          const { data } = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height);
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if ((data[i] as number) > 0) n++;
+          return n;
+        });
+      await card.locator('.sparkline canvas').waitFor();
+      expect(await inked()).toBe(0); // no usage yet: nothing to draw
+
+      await postJson(`${server.url}/api/towns/${sparkTown}/usage`, sparkToken, {
+        // Minutes in a row: a line needs two neighbouring buckets.
+        records: [1, 2, 3, 4, 5].map((i) => ({
+          id: `spark-${i}`,
+          agentId: 'a',
+          model: 'm',
+          inputTokens: 500,
+          outputTokens: 50,
+          costMicrodollars: 90_000 * i,
+          at: Date.now() - i * 60_000,
+        })),
+      });
+      answer = answered();
+      await p.clock.fastForward(31_000);
+      await answer;
+      await expect.poll(inked).toBeGreaterThan(0);
+
+      const themed = await p.evaluate(() => document.documentElement.dataset.theme);
+      for (let i = 0; i < 3 && (await p.evaluate(() => document.documentElement.dataset.theme)) === themed; i++) {
+        await p.getByRole('button', { name: /^Theme:/ }).click();
+      }
+      expect(await p.evaluate(() => document.documentElement.dataset.theme)).not.toBe(themed);
+      await expect.poll(inked).toBeGreaterThan(0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('is readable at phone width and in the dark theme', async () => {

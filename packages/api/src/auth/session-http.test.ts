@@ -3,6 +3,7 @@ import { openSqlite } from '@gasgauge/server/sqlite';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink, safeNextPath } from './session.js';
+import { hashToken } from './user-token.js';
 
 let s: TestServer;
 let origin: string;
@@ -85,6 +86,21 @@ describe('sign-in with an API token (the /login form)', () => {
     expect((await send('POST', '/auth/login', { form: { token: s.adminToken }, origin: 'null' })).status).toBe(403);
   });
 
+  it('signs in and goes to / when next holds DEL, a control or a non-ASCII character (percent-encoded is fine)', async () => {
+    for (const next of ['/towns/a\x7f', '/towns/caf\u00e9', '/towns/\u00ff', '/towns/\u2603', '/a b', '/a\tb']) {
+      const r = await send('POST', '/auth/login', { form: { token: s.adminToken, next } });
+      expect(r.status, JSON.stringify(next)).toBe(303);
+      expect(r.location).toBe('/');
+      expect((await send('GET', '/auth/me', { cookie: cookieOf(r.setCookie) })).status).toBe(200);
+    }
+    const encoded = '/towns/caf%C3%A9?range=1h&x=%7F';
+    expect((await send('POST', '/auth/login', { form: { token: s.adminToken, next: encoded } })).location).toBe(encoded);
+    // A wrong token keeps only a next that is safe to send back.
+    const wrong = await send('POST', '/auth/login', { form: { token: 'ggu_nope', next: '/towns/a\x7f' } });
+    expect(wrong.status).toBe(303);
+    expect(wrong.location).toBe('/login?error=invalid_token');
+  });
+
   it('ignores a next that leaves the origin', async () => {
     for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
       expect((await send('POST', '/auth/login', { form: { token: s.adminToken, next } })).location).toBe('/');
@@ -164,9 +180,51 @@ describe('one-time login links', () => {
   });
 });
 
+describe('one-time links with a next that is not printable ASCII', () => {
+  it('sign in and go to / (the link was made by createLoginLink, or stored raw by an older version)', async () => {
+    const sql = openSqlite(`${s.dataDir}/control.sqlite`);
+    const codes: string[] = [];
+    try {
+      const sessions = new Sessions(sql, () => Date.now());
+      const admin = new Control(sql, () => Date.now()).userByName('admin')?.id ?? '';
+      for (const next of ['/towns/a\x7f', '/towns/caf\u00e9', '/towns/\u2603']) {
+        const path = (await createLoginLink(sessions, admin, next)).path;
+        codes.push(new URL(s.url + path).searchParams.get('code') as string);
+        const raw = `ggl_raw_${codes.length}`;
+        sessions.createLoginLink(await hashToken(raw), admin, next);
+        codes.push(raw);
+      }
+    } finally {
+      sql.close();
+    }
+    for (const code of codes) {
+      const r = await send('POST', '/auth/link', { form: { code } });
+      expect(r.status, code).toBe(303);
+      expect(r.location).toBe('/');
+      expect((await send('GET', '/auth/me', { cookie: cookieOf(r.setCookie) })).status).toBe(200);
+    }
+  });
+});
+
 describe('safeNextPath', () => {
   it('keeps same-origin paths only', () => {
     expect(safeNextPath('/towns/a?from=1&to=2')).toBe('/towns/a?from=1&to=2');
-    for (const bad of ['//x', '/\\x', 'http://x', 'x', '', 42, undefined, '/a\nb']) expect(safeNextPath(bad)).toBeNull();
+    for (const bad of [
+      '//x',
+      '/\\x',
+      'http://x',
+      'x',
+      '',
+      42,
+      undefined,
+      '/a\nb',
+      '/a\x7f',
+      '/\u0080',
+      '/caf\u00e9',
+      '/\u2603',
+      '/a b',
+    ])
+      expect(safeNextPath(bad)).toBeNull();
+    expect(safeNextPath('/a%20b/caf%C3%A9?q=%7F#frag')).toBe('/a%20b/caf%C3%A9?q=%7F#frag');
   });
 });

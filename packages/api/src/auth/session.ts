@@ -1,4 +1,4 @@
-import { AppError, type Control, type Sessions, type User } from '@gasgauge/core';
+import type { Sessions } from '@gasgauge/core';
 import { base64url, hashToken } from './user-token.js';
 
 /** The browser's session cookie: HttpOnly, so the page's JavaScript never holds a credential. */
@@ -15,12 +15,9 @@ export async function startSession(sessions: Sessions, userId: string): Promise<
   return { token, expiresAt };
 }
 
-/** The user of a session cookie, or a 401 (unknown, expired or signed out). */
-export async function userOfSession(control: Control, sessions: Sessions, token: string): Promise<User> {
-  const userId = token.startsWith(SESSION_PREFIX) ? sessions.userId(await hashToken(token)) : undefined;
-  const user = userId === undefined ? undefined : control.userById(userId);
-  if (!user) throw new AppError('unauthorized', 'session expired or signed out; sign in again', { path: 'session' });
-  return user;
+/** The hash a session cookie is stored under, or undefined for a value that is no session token at all. */
+export async function sessionTokenHash(token: string): Promise<string | undefined> {
+  return token.startsWith(SESSION_PREFIX) ? hashToken(token) : undefined;
 }
 
 /**
@@ -37,10 +34,17 @@ export async function createLoginLink(
   return { path: `/auth/link?code=${encodeURIComponent(code)}`, expiresAt };
 }
 
-/** A same-origin path to go to after signing in, or null: never another origin (`//evil`, `/\evil`, `https:`). */
+/**
+ * A same-origin path to go to after signing in, or null: never another origin (`//evil`, `/\evil`,
+ * `https:`). Printable ASCII only (0x21–0x7E; anything else must come percent-encoded): the path
+ * becomes a `Location` header, where a control character, DEL or a non-ASCII character is invalid.
+ */
 export function safeNextPath(next: unknown): string | null {
   if (typeof next !== 'string' || next.length > 512) return null;
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
-  for (const ch of next) if (ch === '\\' || ch.charCodeAt(0) < 0x20) return null;
+  for (let i = 0; i < next.length; i++) {
+    const c = next.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e || c === 0x5c) return null; // 0x5c: a backslash
+  }
   return next;
 }

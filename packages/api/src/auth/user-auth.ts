@@ -1,28 +1,61 @@
 import { AppError, type Control, Sessions, type User } from '@gasgauge/core';
 import type { ApiDeps } from '../deps.js';
 import { bearer } from './bearer.js';
-import { userOfSession } from './session.js';
+import { sessionTokenHash } from './session.js';
 import { hashToken, USER_TOKEN_PREFIX } from './user-token.js';
+
+/** A request's user, and whether the same credential still signs that user in. */
+export interface Principal {
+  user: User;
+  /**
+   * True while the credential is still good (a session not signed out or expired, an API token not
+   * deleted): one lookup by primary key, cheap enough to call before every push of a live stream.
+   */
+  stillValid(): boolean;
+}
 
 /** Read routes accept user API tokens only; an ingest JWT here is a 401, never a read. */
 export async function authenticateUser(control: Control, authorization: string | undefined | null): Promise<User> {
+  return (await tokenPrincipal(control, authorization)).user;
+}
+
+async function tokenPrincipal(control: Control, authorization: string | undefined | null): Promise<Principal> {
   const token = bearer(authorization);
   if (!token.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'a user API token (ggu_…) is required here');
-  const user = control.userByTokenHash(await hashToken(token));
+  const tokenHash = await hashToken(token);
+  const user = control.userByTokenHash(tokenHash);
   if (!user) throw new AppError('unauthorized', 'unknown API token');
-  return user;
+  return { user, stillValid: () => control.userByTokenHash(tokenHash)?.id === user.id };
+}
+
+async function sessionPrincipal(control: Control, sessions: Sessions, token: string): Promise<Principal> {
+  const tokenHash = await sessionTokenHash(token);
+  const userId = tokenHash === undefined ? undefined : sessions.userId(tokenHash);
+  const user = userId === undefined ? undefined : control.userById(userId);
+  if (!user || tokenHash === undefined)
+    throw new AppError('unauthorized', 'session expired or signed out; sign in again', { path: 'session' });
+  return { user, stillValid: () => sessions.userId(tokenHash) === user.id };
 }
 
 /**
  * Scripts send `Authorization: Bearer ggu_…`; the browser sends its session cookie. A request with an
  * Authorization header is judged by it alone, so a bad header never falls back to the cookie.
  */
+export async function authenticatePrincipal(
+  deps: Pick<ApiDeps, 'control' | 'clock'>,
+  authorization: string | undefined | null,
+  sessionToken: string | undefined,
+): Promise<Principal> {
+  if (!authorization && sessionToken)
+    return sessionPrincipal(deps.control, new Sessions(deps.control.sql, deps.clock), sessionToken);
+  return tokenPrincipal(deps.control, authorization);
+}
+
+/** The user of a request (see authenticatePrincipal). */
 export async function authenticateRequest(
   deps: Pick<ApiDeps, 'control' | 'clock'>,
   authorization: string | undefined | null,
   sessionToken: string | undefined,
 ): Promise<User> {
-  if (!authorization && sessionToken)
-    return userOfSession(deps.control, new Sessions(deps.control.sql, deps.clock), sessionToken);
-  return authenticateUser(deps.control, authorization);
+  return (await authenticatePrincipal(deps, authorization, sessionToken)).user;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, type User } from '@gasgauge/core';
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { townId } from '../towns/router.js';
@@ -17,7 +18,7 @@ export const timeseriesInput = z.strictObject({
 
 const townInput = z.strictObject({ townId });
 
-export const breakdownInput = timeseriesInput.omit({ tz: true }).extend({
+export const breakdownInput = timeseriesInput.extend({
   by: z.enum(['agent', 'model']),
   metric: z.enum(['tokens', 'cost']),
 });
@@ -43,13 +44,24 @@ export const metricsRouter = router({
   /** The newest town events first, for the live feed. */
   events: userProcedure.input(eventsInput).query(({ ctx, input }) => ({ events: town(ctx, input.townId).events(input.limit) })),
 
-  /** Throughput now, then again after every tick and within a second of every ingest. */
+  /**
+   * Throughput now, then again after every tick and within a second of every ingest. The credential
+   * is checked again before every push: once the session is signed out or expired (or the API token
+   * deleted), the stream sends UNAUTHORIZED and ends.
+   */
   live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
     const live = town(ctx, input.townId);
     const changes = ctx.deps.live.changes(input.townId, signal);
+    const signedIn = () => {
+      if (!ctx.stillSignedIn())
+        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'signed out, session expired or API token deleted; sign in again' });
+    };
     return (async function* () {
       yield live.throughput();
-      for await (const _ of changes) yield live.throughput();
+      for await (const _ of changes) {
+        signedIn();
+        yield live.throughput();
+      }
     })();
   }),
 });

@@ -60,4 +60,56 @@ describe('breakdown by agent and model', () => {
     ]);
     expect(town.events(10).map((e) => e.id)).toEqual(['e']);
   });
+
+  it('starts day buckets at local midnight with tz, like the timeseries, and splits its totals exactly', () => {
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    const now = { t: Date.UTC(2026, 10, 10) };
+    const town = fileTown(now);
+    const tz = 'America/New_York';
+    // 23:30 local on Oct 31 (EDT), two on Nov 1 late evening (EST: the 25-hour day), one on Nov 3.
+    town.ingestUsage([
+      rec('a', 'a', 'sonnet', 1, 1, Date.UTC(2026, 10, 1, 3, 30)),
+      rec('b', 'b', 'sonnet', 10, 2, Date.UTC(2026, 10, 2, 4, 30)),
+      rec('c', 'a', 'opus', 100, 4, Date.UTC(2026, 10, 2, 4, 59)),
+      rec('d', 'a', 'opus', 1000, 8, Date.UTC(2026, 10, 3, 15)),
+    ]);
+    const from = Date.UTC(2026, 9, 31, 4);
+    const q = { from, to: from + 4 * DAY, maxPoints: 5, tz };
+    const byAgent = town.breakdown({ ...q, by: 'agent', metric: 'tokens' });
+    const totals = town.timeseries(q);
+    expect(byAgent.step).toBe(DAY);
+    expect(byAgent.t).toEqual([
+      Date.UTC(2026, 9, 31, 4),
+      Date.UTC(2026, 10, 1, 4),
+      Date.UTC(2026, 10, 2, 5),
+      Date.UTC(2026, 10, 3, 5),
+    ]);
+    expect(byAgent.t).toEqual(totals.t);
+    // Each record also counts 1 output and 2 cache-read tokens; day 3 (Nov 2) has no data at all.
+    expect(byAgent.series).toEqual({ a: [4, 103, null, 1003], b: [0, 13, null, 0] });
+    expect(town.breakdown({ ...q, by: 'model', metric: 'cost' }).series).toEqual({
+      sonnet: [1, 2, null, 0],
+      opus: [0, 4, null, 8],
+    });
+    expect(totals.series.cost_microdollars).toEqual([1, 6, null, 8]);
+    // Without tz the same range splits at UTC midnight.
+    const utc = town.breakdown({ from, to: from + 4 * DAY, maxPoints: 5, by: 'agent', metric: 'tokens' });
+    expect(utc.t[0]).toBe(Date.UTC(2026, 9, 31));
+    expect(utc.series.a).toEqual([null, 4, 103, 1003, null]);
+    // Never more buckets than asked for.
+    const narrow = town.breakdown({
+      from: from + HOUR,
+      to: from + 4 * DAY + 2 * HOUR,
+      maxPoints: 4,
+      tz,
+      by: 'agent',
+      metric: 'cost',
+    });
+    expect(narrow.t.length).toBeLessThanOrEqual(4);
+    // Steps under a day ignore tz.
+    const hourly = town.breakdown({ from, to: from + DAY, maxPoints: 24, tz, by: 'agent', metric: 'tokens' });
+    expect(hourly.step).toBe(HOUR);
+    expect(hourly.t[0]).toBe(from);
+  });
 });

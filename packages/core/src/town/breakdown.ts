@@ -1,7 +1,8 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
-import { chooseResolution } from './resolution.js';
-import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, tiersCovering } from './tiers.js';
+import { calendarBuckets } from './calendar.js';
+import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
+import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, type Tier, tiersCovering } from './tiers.js';
 import type { Timeseries } from './timeseries.js';
 
 const upsert = new Map(
@@ -12,6 +13,8 @@ const upsert = new Map(
        cost_microdollars = cost_microdollars + excluded.cost_microdollars`,
   ]),
 );
+
+const DAY = 86_400_000;
 
 interface Entry {
   slot: number;
@@ -60,6 +63,8 @@ export interface BreakdownQuery {
   by: 'agent' | 'model';
   /** `tokens` sums all five kinds. */
   metric: 'tokens' | 'cost';
+  /** IANA time zone: buckets of whole days then start at local midnight, as in the timeseries. */
+  tz?: string | undefined;
 }
 
 /**
@@ -69,6 +74,7 @@ export interface BreakdownQuery {
 export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Timeseries {
   if (q.by !== 'agent' && q.by !== 'model') throw new AppError('bad_request', 'by must be agent or model', { path: 'by' });
   const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints, BREAKDOWN_MIN_STEP_MS);
+  if (q.tz !== undefined && step % DAY === 0) return calendarBreakdown(sql, q, step, q.tz, now);
   const end = start + count * step;
   const t = Array.from({ length: count }, (_, i) => start + i * step);
   const bucket = '(t - CAST(? AS INTEGER)) / CAST(? AS INTEGER)';
@@ -95,4 +101,57 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Timeseries 
     s[b] = v;
   }
   return { step, t, series };
+}
+
+/**
+ * Day buckets at local midnight (see calendarTimeseries): the rows of the breakdown tier are summed
+ * per local day here, since DST days differ in length.
+ */
+function calendarBreakdown(sql: Sql, q: BreakdownQuery, utcStep: number, tz: string, now: number): Timeseries {
+  let step = utcStep;
+  let buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
+  while (buckets.starts.length > (q.maxPoints ?? DEFAULT_MAX_POINTS)) {
+    step = step < 2 * DAY ? 2 * DAY : step < 7 * DAY ? 7 * DAY : step * 2;
+    buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
+  }
+  let { starts, end, tier } = buckets;
+  if (!tier.breakdownTable) {
+    // Edges that fit only the 5 s tier (a zone offset in seconds): breakdowns start at 1 minute, which keeps at least as long.
+    tier = TIERS.find((t) => t.resolutionMs === BREAKDOWN_MIN_STEP_MS) as Tier;
+    starts = starts.map((e) => slotStart(e, tier.resolutionMs));
+    end = slotStart(end, tier.resolutionMs);
+  }
+  const first = starts[0] ?? end;
+  // Bucket of each row time: rows come in time order, so one pass over the edges.
+  const bucketer = () => {
+    let b = -1;
+    return (t: number) => {
+      while (b + 1 < starts.length && t >= (starts[b + 1] as number)) b++;
+      return b;
+    };
+  };
+  const measured = new Array<boolean>(starts.length).fill(false);
+  const measuredAt = bucketer();
+  for (const [t] of sql.rows(`SELECT t FROM ${tier.table} WHERE t >= ? AND t < ? ORDER BY t`, first, end)) {
+    measured[measuredAt(t as number)] = true;
+  }
+  const key = q.by === 'agent' ? 'agent_id' : 'model';
+  const value = q.metric === 'cost' ? 'cost_microdollars' : 'tokens';
+  const series: Record<string, (number | null)[]> = {};
+  const bucketAt = bucketer();
+  const rows = sql.rows(
+    `SELECT t, ${key}, SUM(${value}) FROM ${tier.breakdownTable as string} WHERE t >= ? AND t < ? GROUP BY t, ${key} ORDER BY t`,
+    first,
+    end,
+  );
+  for (const [t, name, v] of rows as [number, string, number][]) {
+    let s = series[name];
+    if (!s) {
+      s = measured.map((m) => (m ? 0 : null));
+      series[name] = s;
+    }
+    const b = bucketAt(t);
+    s[b] = (s[b] ?? 0) + v;
+  }
+  return { step, t: starts, series };
 }

@@ -26,6 +26,7 @@ export function App() {
   if (route.page === 'login') return <LoginPage />;
   if (session.status === 'signedOut') return <p className="muted page-loading">Loading…</p>;
   // While /auth/me answers, the page already renders and fetches (with the same cookie): no waterfall.
+  // Only a 401 from /auth/me is signed out; while the server is unreachable the page stays, with a banner.
   const user = session.status === 'signedIn' ? session.user : undefined;
 
   let page: ReactNode;
@@ -59,6 +60,11 @@ export function App() {
   }
   return (
     <Shell user={user} themeChoice={choice} onTheme={setChoice}>
+      {session.status === 'unreachable' && (
+        <p className="banner warn session-unreachable" role="status">
+          Server unreachable ({session.reason}) — retrying…
+        </p>
+      )}
       {page}
     </Shell>
   );

@@ -35,6 +35,30 @@ describe('formatCount', () => {
     expect(formatCount(2.25)).toBe('2.3');
     expect(formatCount(12.6)).toBe('13');
   });
+  it('shows two significant digits below 1, so a small non-zero rate never reads 0', () => {
+    expect([0.042, 0.0423, 0.5, 0.05, 0.999, 0.0001234, 0.0000001, -0.042].map(formatCount)).toEqual([
+      '0.042',
+      '0.042',
+      '0.5',
+      '0.05',
+      '1',
+      '0.00012',
+      '0.0000001',
+      '-0.042',
+    ]);
+  });
+  it('rounds 999.5 and up to 1k, never to 1000', () => {
+    expect([999.4, 999.5, 999.9, 999.99, -999.7, 999_499, 999_500, 999_999].map(formatCount)).toEqual([
+      '999',
+      '1k',
+      '1k',
+      '1k',
+      '-1k',
+      '999k',
+      '1M',
+      '1M',
+    ]);
+  });
 });
 
 describe('money (integer microdollars in, dollars out)', () => {

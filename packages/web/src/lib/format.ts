@@ -5,10 +5,16 @@
 
 const MICRO = 1_000_000;
 
-/** 950, 12.3k, 4.56M, 1.2B: three significant digits past a thousand. */
+const TWO_SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2, useGrouping: false });
+
+/**
+ * 0.042, 2.3, 950, 12.3k, 4.56M, 1.2B: two significant digits below 1 (a small rate never reads 0),
+ * one decimal below 10, three significant digits past a thousand (999.5 rounds up to 1k).
+ */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
-  if (abs < 1000) return abs < 10 && !Number.isInteger(n) ? n.toFixed(1) : String(Math.round(n));
+  if (abs < 1 && abs > 0) return TWO_SIGNIFICANT.format(n);
+  if (abs < 999.5) return abs < 10 && !Number.isInteger(n) ? n.toFixed(1) : String(Math.round(n));
   for (const [div, suffix] of [
     [1e9, 'B'],
     [1e6, 'M'],

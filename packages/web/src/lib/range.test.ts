@@ -7,6 +7,7 @@ import {
   MIN_SPAN_MS,
   maxPointsFor,
   parseRange,
+  rangeAnnouncement,
   rangeSearch,
   refreshMs,
   resolveRange,
@@ -22,6 +23,20 @@ describe('presets', () => {
     expect(resolveRange({ kind: 'preset', preset: '7d' }, NOW)).toEqual({ from: NOW - 7 * 86_400_000, to: NOW });
     expect(resolveRange({ kind: 'preset', preset: '30d' }, NOW).from).toBe(NOW - 30 * 86_400_000);
     expect(resolveRange({ kind: 'absolute', from: 1, to: 2 }, NOW)).toEqual({ from: 1, to: 2 });
+  });
+});
+
+describe('the range announced to screen readers', () => {
+  it('names a preset, which does not change as it follows now (auto-refresh announces nothing)', () => {
+    expect(rangeAnnouncement({ kind: 'preset', preset: '1h' })).toBe('Range: the last hour');
+    expect(rangeAnnouncement({ kind: 'preset', preset: '7d' })).toBe('Range: the last 7 days');
+  });
+  it('gives a fixed range its ends', () => {
+    const spec = { kind: 'absolute', from: NOW, to: NOW + 1_800_000 } as const;
+    expect(rangeAnnouncement(spec, 'UTC')).toBe('Range: 12:00:00 to 12:30:00');
+    expect(rangeAnnouncement({ kind: 'absolute', from: NOW, to: NOW + 2 * 86_400_000 }, 'UTC')).toBe(
+      'Range: 25 Nov, 12:00 to 27 Nov, 12:00',
+    );
   });
 });
 

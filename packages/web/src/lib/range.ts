@@ -3,18 +3,19 @@
  * absolute range (`?from=…&to=…`, epoch ms) is fixed — zooming makes one, with history.pushState, so
  * Back returns to what was shown before and a reload shows the same range.
  */
+import { formatTime } from './format.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
 export const PRESETS = [
-  { key: '15m', label: '15m', ms: 15 * MIN },
-  { key: '1h', label: '1h', ms: HOUR },
-  { key: '6h', label: '6h', ms: 6 * HOUR },
-  { key: '24h', label: '24h', ms: DAY },
-  { key: '7d', label: '7d', ms: 7 * DAY },
-  { key: '30d', label: '30d', ms: 30 * DAY },
+  { key: '15m', label: '15m', words: '15 minutes', ms: 15 * MIN },
+  { key: '1h', label: '1h', words: 'hour', ms: HOUR },
+  { key: '6h', label: '6h', words: '6 hours', ms: 6 * HOUR },
+  { key: '24h', label: '24h', words: '24 hours', ms: DAY },
+  { key: '7d', label: '7d', words: '7 days', ms: 7 * DAY },
+  { key: '30d', label: '30d', words: '30 days', ms: 30 * DAY },
 ] as const;
 
 export type PresetKey = (typeof PRESETS)[number]['key'];
@@ -33,6 +34,16 @@ export function presetMs(key: PresetKey): number {
 /** The concrete [from, to) of a range at `now`. */
 export function resolveRange(spec: RangeSpec, now: number): { from: number; to: number } {
   return spec.kind === 'absolute' ? { from: spec.from, to: spec.to } : { from: now - presetMs(spec.preset), to: now };
+}
+
+/**
+ * The picked range in words, for a screen reader's live region: a preset by name (it does not change
+ * as it follows now, so an auto-refresh announces nothing), a fixed range by its ends.
+ */
+export function rangeAnnouncement(spec: RangeSpec, timeZone?: string): string {
+  if (spec.kind === 'preset') return `Range: the last ${(PRESETS.find((p) => p.key === spec.preset) ?? PRESETS[1]).words}`;
+  const step = spec.to - spec.from < DAY ? 1000 : HOUR;
+  return `Range: ${formatTime(spec.from, step, timeZone)} to ${formatTime(spec.to, step, timeZone)}`;
 }
 
 /** The range a URL's query asks for; anything malformed falls back to the default, never to an error page. */

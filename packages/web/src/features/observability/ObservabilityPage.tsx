@@ -26,6 +26,13 @@ import { useResolvedRange } from './use-range.js';
 import './observability.css';
 
 /**
+ * The browser's IANA zone: day buckets (of the timeseries and the breakdown) start at local midnight,
+ * as the axis labels them, instead of UTC midnight (which is the evening before west of UTC).
+ */
+const TIME_ZONE: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+const tzInput = TIME_ZONE ? { tz: TIME_ZONE } : {};
+
+/**
  * Synchronised charts of one town over a range that lives in the URL. Data is fetched at about one
  * bucket per plot pixel for the visible range (the server picks the step), so a week of 5 s data is
  * never sent whole; zooming re-queries at the finer resolution the narrower range needs.
@@ -55,15 +62,15 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
   const key = plotWidth > 0 ? `${townId}|${from}|${to}|${maxPoints}` : null;
   // asOf: when the answer arrived, so the bucket still in progress is shown as a true rate.
   const ts = useQuery(key, async (signal) => ({
-    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints }, { signal })),
+    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints, ...tzInput }, { signal })),
     asOf: Date.now(),
   }));
   const coarse = useQuery(key && `${townId}|${from}|${to}|${coarsePoints}`, async (signal) => ({
-    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints: coarsePoints }, { signal })),
+    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints: coarsePoints, ...tzInput }, { signal })),
     asOf: Date.now(),
   }));
   const bd = useQuery(key && `${key}|${by}|${metric}`, async (signal) => ({
-    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric }, signal)),
+    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric, ...tzInput }, signal)),
     asOf: Date.now(),
   }));
 

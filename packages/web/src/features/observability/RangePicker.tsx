@@ -1,6 +1,14 @@
 import { type FormEvent, useState } from 'react';
 import { formatTime } from '../../lib/format.js';
-import { fromLocalInput, MIN_SPAN_MS, PRESETS, type PresetKey, type RangeSpec, toLocalInput } from '../../lib/range.js';
+import {
+  fromLocalInput,
+  MIN_SPAN_MS,
+  PRESETS,
+  type PresetKey,
+  type RangeSpec,
+  rangeAnnouncement,
+  toLocalInput,
+} from '../../lib/range.js';
 
 interface Props {
   spec: RangeSpec;
@@ -63,9 +71,13 @@ export function RangePicker({ spec, from, to, autoRefresh, onAutoRefresh, onChan
         />
         Auto-refresh
       </label>
-      <span className="range-text muted" aria-live="polite">
+      <span className="range-text muted">
         {formatTime(from, to - from < 86_400_000 ? 1000 : 3_600_000)} –{' '}
         {formatTime(to, to - from < 86_400_000 ? 1000 : 3_600_000)}
+      </span>
+      {/* Announced when the range picked changes (a preset, a custom range, a zoom), never on an auto-refresh. */}
+      <span className="visually-hidden" aria-live="polite">
+        {rangeAnnouncement(spec)}
       </span>
       {custom && (
         <form className="custom-range" onSubmit={apply}>

@@ -59,11 +59,12 @@ function LiveBadge(props: { status: string; dataAgeMs: number | null; receivedAt
   // The data's age as of the last push, plus the time since that push.
   const age = dataAgeMs === null || receivedAt === undefined ? null : dataAgeMs + (now - receivedAt);
   const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : 'Connecting…';
+  // Only Live / Stale / Connecting is a live region: the age re-renders every second and is read on demand.
   return (
-    <span className={`live-badge live-${status}`} role="status" data-live={status}>
+    <span className={`live-badge live-${status}`} data-live={status}>
       <span className="dot" aria-hidden="true" />
-      {text}
-      {age !== null && status === 'live' && <span className="muted"> · last data {formatAgo(age)}</span>}
+      <span role="status">{text}</span>
+      {age !== null && status === 'live' && <span className="muted live-age"> · last data {formatAgo(age)}</span>}
     </span>
   );
 }

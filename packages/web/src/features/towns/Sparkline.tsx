@@ -4,12 +4,15 @@ import type { Theme } from '../../app/theme.js';
 import type { Aligned } from '../../lib/columns.js';
 import { chartColors, seriesColor } from '../observability/palette.js';
 
-/** A bare uPlot line (no axes, no cursor): one instance, fed setData as new answers come. */
+/**
+ * A bare uPlot line (no axes, no cursor): one instance, fed setData as new answers come. A theme
+ * change rebuilds it from the latest data (as TimeChart does), not from what it was first given.
+ */
 export function Sparkline({ data, theme, label }: { data: Aligned | undefined; theme: Theme; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const first = useRef(data);
-  first.current ??= data;
+  const latest = useRef(data);
+  if (data) latest.current = data;
 
   useEffect(() => {
     const el = box.current;
@@ -26,7 +29,7 @@ export function Sparkline({ data, theme, label }: { data: Aligned | undefined; t
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.1 : 1] } },
         series: [{}, { stroke: color, fill: `${color}22`, width: 1.5, points: { show: false } }],
       },
-      (first.current ?? [[], []]) as uPlot.AlignedData,
+      (latest.current ?? [[], []]) as uPlot.AlignedData,
       el,
     );
     plot.current = u;
