@@ -1,6 +1,7 @@
 import { Control } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server/sqlite';
-import { startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { LiveStream } from '@gasgauge/server/testing/live-stream';
+import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, newUserToken } from '../auth/user-token.js';
 
@@ -8,94 +9,6 @@ import { hashToken, newUserToken } from '../auth/user-token.js';
  * A live stream outlives the request that authenticated it: it must end once its credential no
  * longer signs anyone in (sign-out, session expiry, a deleted API token), at the next push.
  */
-
-interface SseEvent {
-  event: string;
-  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of a data: line
-  data: any;
-}
-
-/** `metrics.live` over SSE with global fetch; `ended` when the server closes the body. */
-class LiveStream {
-  readonly events: SseEvent[] = [];
-  ended = false;
-  readonly finished: Promise<void>;
-  private readonly abort = new AbortController();
-  private wake: (() => void) | undefined;
-
-  constructor(url: string, townId: string, headers: Record<string, string>) {
-    const res = fetch(url + trpcPath('metrics.live', { townId }), {
-      headers: { accept: 'text/event-stream', ...headers },
-      signal: this.abort.signal,
-    });
-    this.finished = this.pump(res);
-  }
-
-  get messages(): SseEvent[] {
-    return this.events.filter((e) => e.event === 'message');
-  }
-
-  private async pump(response: Promise<Response>): Promise<void> {
-    let buffer = '';
-    try {
-      const res = await response;
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
-          this.parse(buffer.slice(0, end));
-          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-        }
-      }
-    } catch (err) {
-      if (!this.abort.signal.aborted) throw err;
-    } finally {
-      this.ended = true;
-      this.wake?.();
-    }
-  }
-
-  private parse(block: string): void {
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith('event:')) event = line.slice(6).trim();
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-    }
-    if (data.length === 0) return;
-    this.events.push({ event, data: JSON.parse(data.join('\n')) });
-    this.wake?.();
-  }
-
-  /** Resolves with the first event from `from` on that satisfies `pred`. */
-  async waitFor(pred: (e: SseEvent) => boolean, from = 0, timeoutMs = 5000): Promise<SseEvent> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const hit = this.events.slice(from).find(pred);
-      if (hit) return hit;
-      const left = deadline - performance.now();
-      if (this.ended || left <= 0) throw new Error(`no such event; ended=${this.ended} ${JSON.stringify(this.events)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  /** Whether the server closed the stream within `ms`. */
-  async endsWithin(ms: number): Promise<boolean> {
-    await Promise.race([this.finished, new Promise((resolve) => setTimeout(resolve, ms))]);
-    return this.ended;
-  }
-
-  async close(): Promise<void> {
-    this.abort.abort();
-    await this.finished;
-  }
-}
 
 let s: TestServer;
 const streams: LiveStream[] = [];
@@ -152,7 +65,7 @@ async function expectEndsAfter(live: LiveStream, revoke: () => Promise<void> | v
   await live.waitFor((e) => e.event === 'message');
   let from = live.events.length;
   await ingest();
-  await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, from);
+  await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, { from });
 
   await revoke();
   from = live.events.length;
@@ -198,7 +111,7 @@ describe('metrics.live re-authenticates before every push', () => {
     // The admin's own token is untouched: its stream still gets pushes.
     const from = other.events.length;
     await ingest();
-    await other.waitFor((e) => e.event === 'message', from);
+    await other.waitFor((e) => e.event === 'message', { from });
     expect(other.ended).toBe(false);
   });
 });
