@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
-import { calendarBuckets } from './calendar.js';
+import { fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, type Tier, tiersCovering } from './tiers.js';
 import type { Timeseries } from './timeseries.js';
@@ -108,13 +108,7 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Timeseries 
  * per local day here, since DST days differ in length.
  */
 function calendarBreakdown(sql: Sql, q: BreakdownQuery, utcStep: number, tz: string, now: number): Timeseries {
-  let step = utcStep;
-  let buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
-  while (buckets.starts.length > (q.maxPoints ?? DEFAULT_MAX_POINTS)) {
-    step = step < 2 * DAY ? 2 * DAY : step < 7 * DAY ? 7 * DAY : step * 2;
-    buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
-  }
-  let { starts, end, tier } = buckets;
+  let { starts, end, tier, step } = fitCalendarBuckets(q.from, q.to, utcStep, tz, now, q.maxPoints ?? DEFAULT_MAX_POINTS);
   if (!tier.breakdownTable) {
     // Edges that fit only the 5 s tier (a zone offset in seconds): breakdowns start at 1 minute, which keeps at least as long.
     tier = TIERS.find((t) => t.resolutionMs === BREAKDOWN_MIN_STEP_MS) as Tier;

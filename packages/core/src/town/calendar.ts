@@ -73,3 +73,22 @@ export function calendarBuckets(from: number, to: number, days: number, tz: stri
   const round = (e: number) => Math.floor(e / tier.resolutionMs) * tier.resolutionMs;
   return { starts: starts.map(round), end: round(next), tier };
 }
+
+/**
+ * Calendar buckets of `step` (whole days), widened to the next step while more than maxPoints would
+ * be needed: local midnights shift the edges by under a day, which can add a bucket.
+ */
+export function fitCalendarBuckets(
+  from: number,
+  to: number,
+  step: number,
+  tz: string,
+  now: number,
+  maxPoints: number,
+): CalendarBuckets & { step: number } {
+  for (;;) {
+    const buckets = calendarBuckets(from, to, step / DAY, tz, now);
+    if (buckets.starts.length <= maxPoints) return { ...buckets, step };
+    step = step < 2 * DAY ? 2 * DAY : step < 7 * DAY ? 7 * DAY : step * 2;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js';
-import { calendarBuckets } from './calendar.js';
+import { fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { COUNTERS, GAUGES } from './series.js';
 
@@ -76,14 +76,7 @@ const IS_MAX = ROW_COLUMNS.map((c) => c.endsWith('_max'));
 
 /** Day buckets at local midnight: variable length (DST), so the tier's rows are summed here, not by SQL. */
 function calendarTimeseries(sql: Sql, q: TimeseriesQuery, utcStep: number, tz: string, now: number): Timeseries {
-  // Local midnights shift the edges by under a day, which can add a bucket: then take the next step.
-  let step = utcStep;
-  let buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
-  while (buckets.starts.length > (q.maxPoints ?? DEFAULT_MAX_POINTS)) {
-    step = step < 2 * DAY ? 2 * DAY : step < 7 * DAY ? 7 * DAY : step * 2;
-    buckets = calendarBuckets(q.from, q.to, step / DAY, tz, now);
-  }
-  const { starts, end, tier } = buckets;
+  const { starts, end, tier, step } = fitCalendarBuckets(q.from, q.to, utcStep, tz, now, q.maxPoints ?? DEFAULT_MAX_POINTS);
   const out = emptySeries(starts, step);
   const rows = sql.rows(
     `SELECT t, ${ROW_COLUMNS.join(', ')} FROM ${tier.table} WHERE t >= ? AND t < ? ORDER BY t`,
