@@ -1,4 +1,5 @@
 import { COUNTERS, type CounterValues, GAUGES, type GaugeValues, RAW_TIER, type Sql, slotStart, TIERS } from '@gasgauge/core';
+import { Random } from '@gasgauge/server';
 import { progress } from './log.js';
 
 export const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
@@ -9,21 +10,10 @@ const COLUMNS = ['samples', ...GAUGES.flatMap((g) => [g, `${g}_max`]), ...COUNTE
 const IS_MAX = COLUMNS.map((c) => c.endsWith('_max'));
 const insertSql = (table: string) => `INSERT INTO ${table} (t, ${COLUMNS.join(', ')}) VALUES (?${', ?'.repeat(COLUMNS.length)})`;
 
-/** Deterministic PRNG (mulberry32), so every run fills the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One raw 5 s row: gauges that wander with a daily rhythm, counters driven by how many agents work. */
 function rawRowMaker(seed: number): (t: number) => number[] {
-  const rnd = prng(seed);
+  const random = new Random(seed); // deterministic: every run fills the same data
+  const rnd = () => random.next();
   const walk = (v: number, lo: number, hi: number) =>
     Math.min(hi, Math.max(lo, v + (rnd() < 0.5 ? -1 : 1) * (rnd() < 0.1 ? 1 : 0)));
   let total = 12;

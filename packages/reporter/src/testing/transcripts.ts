@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Random } from '@gasgauge/server';
 
 /**
  * Generates Claude Code transcript trees shaped like the real thing, for tests and the tail benchmark:
@@ -73,18 +74,6 @@ export const DEFAULT_MODELS = [
   'claude-sonnet-4-6',
 ] as const;
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const emptyTotals = (): Totals => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, responses: 0 });
 
 function addUsage(t: Totals, u: Usage): void {
@@ -98,9 +87,10 @@ function addUsage(t: Totals, u: Usage): void {
 }
 
 export function generateTree(opts: GenerateOptions = {}): GeneratedTree {
-  const rand = prng(opts.seed ?? 1);
-  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  const random = new Random(opts.seed ?? 1);
+  const rand = () => random.next();
+  const int = (lo: number, hi: number) => random.int(lo, hi);
+  const pick = <T>(xs: readonly T[]): T => random.pick(xs);
   const models = opts.models ?? DEFAULT_MODELS;
   const root = opts.worktreeRoot ?? '/work/town/gastown/polecats';
   const pad = 'x'.repeat(opts.padding ?? 40);
