@@ -1,22 +1,10 @@
 import type { UsageRecord } from '@gasgauge/core';
-import { fileTown } from '@gasgauge/server/testing';
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
-const rec = (id: string, inputTokens: number): UsageRecord => ({
-  id,
-  agentId: 'a',
-  model: 'm',
-  inputTokens,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costMicrodollars: 1,
-  at: T0,
-  mode: 'delta',
-});
+const rec = (id: string, inputTokens: number): UsageRecord => usageRecord({ id, inputTokens, costMicrodollars: 1, at: T0 });
 
 describe('group commit', () => {
   it('writes the requests gathered in one turn in one transaction, each counted once, in order', async () => {

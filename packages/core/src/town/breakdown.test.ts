@@ -1,23 +1,21 @@
-import { fileTown } from '@gasgauge/server/testing';
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import type { UsageRecord } from './usage.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 function rec(id: string, agentId: string, model: string, tokens: number, cost: number, at: number): UsageRecord {
-  return {
+  return usageRecord({
     id,
     agentId,
     model,
     inputTokens: tokens,
     outputTokens: 1,
-    reasoningTokens: 0,
     cacheReadTokens: 2,
-    cacheWriteTokens: 0,
     costMicrodollars: cost,
     at,
     mode: 'cumulative',
-  };
+  });
 }
 
 describe('breakdown by agent and model', () => {

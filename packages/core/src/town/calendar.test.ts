@@ -1,4 +1,4 @@
-import { fileTown } from '@gasgauge/server/testing';
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { localMidnight, utcOffset } from './calendar.js';
@@ -6,19 +6,7 @@ import type { UsageRecord } from './usage.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const rec = (id: string, at: number, inputTokens: number): UsageRecord => ({
-  id,
-  agentId: 'a',
-  model: 'm',
-  inputTokens,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costMicrodollars: 0,
-  at,
-  mode: 'delta',
-});
+const rec = (id: string, at: number, inputTokens: number): UsageRecord => usageRecord({ id, at, inputTokens });
 
 describe('time-zone day buckets', () => {
   it('finds local midnight across a DST change', () => {

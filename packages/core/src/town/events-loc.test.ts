@@ -1,4 +1,4 @@
-import { fileTown as newTown } from '@gasgauge/server/testing';
+import { fileTown as newTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -67,8 +67,7 @@ describe('retention edges', () => {
 });
 
 function usageAt(id: string, at: number, inputTokens: number) {
-  const zero = { outputTokens: 0, reasoningTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicrodollars: 0 };
-  return { id, agentId: 'a', model: 'm', inputTokens, at, mode: 'delta' as const, ...zero };
+  return usageRecord({ id, at, inputTokens });
 }
 
 describe('lines of code', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openSqlite } from '@gasgauge/server/sqlite';
-import { tempDir } from '@gasgauge/server/testing';
+import { tempDir, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
@@ -8,19 +8,7 @@ import { INDEX_BATCH } from './usage-ids.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const DAY = 86_400_000;
-const rec = (id: string, outputTokens: number, at = T0): UsageRecord => ({
-  id,
-  agentId: 'a',
-  model: 'm',
-  inputTokens: 0,
-  outputTokens,
-  reasoningTokens: 0,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costMicrodollars: 0,
-  at,
-  mode: 'cumulative',
-});
+const rec = (id: string, outputTokens: number, at = T0): UsageRecord => usageRecord({ id, outputTokens, at, mode: 'cumulative' });
 
 function open(file: string, now: { t: number }): Town {
   return new Town(openSqlite(file), () => now.t);

@@ -1,4 +1,4 @@
-import { fileTown as newTown } from '@gasgauge/server/testing';
+import { fileTown as newTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import type { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
@@ -6,19 +6,7 @@ import type { UsageRecord } from './usage.js';
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 
 function usage(over: Partial<UsageRecord> & { id: string }): UsageRecord {
-  return {
-    agentId: 'a1',
-    model: 'claude-sonnet-4-5',
-    inputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costMicrodollars: 0,
-    at: T0,
-    mode: 'cumulative',
-    ...over,
-  };
+  return usageRecord({ at: T0, mode: 'cumulative', ...over });
 }
 
 function totals(town: Town, now: number) {
