@@ -89,10 +89,14 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
  */
 function pruneUsageRecords(sql: Sql, horizon: number, indexedUpto: number): number {
   const cursor = sql.rows('SELECT usage_prune_cursor FROM town_state WHERE id = 1')[0]?.[0] as number;
+  // The newest row always stays: SQLite gives a new row MAX(rowid) + 1, and were the newest row gone, a
+  // new record could get a rowid at or below the indexed mark, be missed by the index and, after a
+  // restart, be counted again.
+  const newest = (sql.rows('SELECT MAX(rowid) FROM usage_records')[0]?.[0] as number | null) ?? 0;
   const [seen, upTo] = sql.rows(
     `SELECT COUNT(*), MAX(rowid) FROM (SELECT rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ${PRUNE_BATCH})`,
     cursor,
-    indexedUpto,
+    Math.min(indexedUpto, newest - 1),
   )[0] as [number, number | null];
   let deleted = 0;
   if (upTo !== null) {

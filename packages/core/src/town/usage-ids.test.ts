@@ -59,4 +59,31 @@ describe('usage record ids', () => {
     expect(town.sql.rows('SELECT id FROM usage_ids')).toEqual([['new']]);
     expect(town.ingestUsage([rec('old', 1, T0 - 399 * DAY)])).toMatchObject({ tooOld: 1 });
   });
+
+  it('recover when an indexed id has lost its record: the id counts again and the tick keeps working', () => {
+    const now = { t: T0 + 1000 };
+    const town = open(join(tempDir(), 'town.sqlite'), now);
+    town.ingestUsage([rec('x', 5), rec('y', 1)]);
+    town.tick();
+    town.sql.run("DELETE FROM usage_records WHERE id = 'x'"); // 'y' keeps the next rowid from being reused
+    expect(town.ingestUsage([rec('x', 5)])).toMatchObject({ accepted: 1 });
+    expect(() => town.tick()).not.toThrow();
+    expect(town.sql.rows("SELECT COUNT(*) FROM usage_ids WHERE id = 'x'")).toEqual([[1]]);
+    expect(town.ingestUsage([rec('x', 5)])).toMatchObject({ duplicates: 1 });
+  });
+
+  it('keep the newest record when everything is old, so a new record is still indexed and recognised after a restart', () => {
+    const file = join(tempDir(), 'town.sqlite');
+    const now = { t: T0 };
+    let town = open(file, now);
+    town.ingestUsage([rec('old1', 1, T0 - 399 * DAY), rec('old2', 1, T0 - 399 * DAY)]);
+    town.tick();
+    now.t = T0 + 2 * DAY;
+    town.tick(); // both past the horizon; the newest stays as the rowid high-water mark
+    expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['old2']]);
+    expect(town.ingestUsage([rec('fresh', 3, now.t)])).toMatchObject({ accepted: 1 });
+    town.tick();
+    town = open(file, now);
+    expect(town.ingestUsage([rec('fresh', 3, now.t)])).toMatchObject({ duplicates: 1 });
+  });
 });

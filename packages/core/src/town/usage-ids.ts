@@ -32,8 +32,10 @@ export class UsageIds {
     const end = (this.sql.rows('SELECT MAX(rowid) FROM usage_records')[0]?.[0] as number | null) ?? upto;
     const to = Math.min(end, upto + INDEX_BATCH);
     if (to <= upto) return () => {};
+    // OR REPLACE: should a record ever be stored again under an indexed id (its old row gone), the
+    // newest row wins instead of a constraint error failing this tick and every later one.
     this.sql.run(
-      'INSERT INTO usage_ids (id, rec) SELECT id, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY id',
+      'INSERT OR REPLACE INTO usage_ids (id, rec) SELECT id, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY id',
       upto,
       to,
     );
