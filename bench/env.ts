@@ -64,7 +64,7 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
     deps,
     towns,
     userToken,
-    createTown: (name) => control.createTown(newId('town'), name, user.id).id,
+    createTown: (name) => control.createTown(newId('town'), name, { userId: user.id }).id,
     ingestToken: async (townId) => (await mintIngestToken(deps.secret, { townId, ttlSeconds: 3600, now: clock() })).token,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -92,7 +92,7 @@ describe('docs/api.md', () => {
   steps.forEach((step, i) => {
     if (step.kind === 'tick') {
       it(`step ${i}: tick`, () => {
-        server.towns.get(String(vars.get('townId'))).tick();
+        server.tickTown(String(vars.get('townId')));
       });
       return;
     }

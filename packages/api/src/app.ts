@@ -4,6 +4,7 @@ import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
+import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
 import { toErrorResponse } from './http/errors.js';
 import { sameOrigin } from './http/origin.js';
@@ -24,6 +25,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
+  app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
   app.use('/trpc/*', sameOrigin({ requireOrigin: false }));
   app.all('/trpc/*', (c) =>

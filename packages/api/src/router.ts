@@ -1,10 +1,14 @@
+import { billingRouter } from './billing/router.js';
 import { metricsRouter } from './metrics/router.js';
+import { orgsRouter } from './orgs/router.js';
 import { townsRouter } from './towns/router.js';
 import { createCallerFactory, router } from './trpc.js';
 
 export const appRouter = router({
   towns: townsRouter,
   metrics: metricsRouter,
+  orgs: orgsRouter,
+  billing: billingRouter,
 });
 
 export type AppRouter = typeof appRouter;

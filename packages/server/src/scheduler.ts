@@ -1,9 +1,19 @@
-import type { LiveHub } from '@gasgauge/api';
-import { type Clock, type Control, nextTickAt, type TickIntervals } from '@gasgauge/core';
+import type { LiveHub, WebhookDelivery } from '@gasgauge/api';
+import { type Clock, type Control, nextTickAt, settleTown, type TickIntervals, type Town } from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
 
 /** How often the scheduler looks for towns created by the CLI beside the running server. */
 export const TOWN_REFRESH_MS = 2000;
+/** How often due webhook retries are looked for. */
+export const ALERT_POLL_MS = 500;
+
+/**
+ * Test-only fault injection (`GASGAUGE_TEST_CRASH`): SIGKILL the server right after a tick closed a
+ * debit and before the account recorded it, or after the account recorded it and before the town
+ * deleted it — the two windows in which a naive transfer loses or doubles a debit.
+ */
+export const CRASH_POINTS = ['after-tick', 'before-ack'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /**
  * Drives every town's `tick(now)` on Node, as a Durable Object alarm would on Workers: each town has a
@@ -13,6 +23,7 @@ export class TickScheduler {
   private readonly due = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
+  private alertTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
 
   constructor(
@@ -21,8 +32,10 @@ export class TickScheduler {
       towns: FileTownDirectory;
       clock: Clock;
       live: LiveHub;
+      webhooks: WebhookDelivery;
       intervals: TickIntervals;
       log: (message: string) => void;
+      crashAt?: CrashPoint | undefined;
     },
   ) {}
 
@@ -31,12 +44,44 @@ export class TickScheduler {
     this.refresh();
     this.refreshTimer = setInterval(() => this.refresh(), TOWN_REFRESH_MS);
     this.refreshTimer.unref();
+    this.alertTimer = setInterval(() => this.deliverAlerts(), ALERT_POLL_MS);
+    this.alertTimer.unref();
   }
 
   stop(): void {
     this.running = false;
     clearTimeout(this.timer);
     clearInterval(this.refreshTimer);
+    clearInterval(this.alertTimer);
+  }
+
+  /**
+   * One town's tick, then its outbox (debits, budget crossings) moved into the owning account. A crash
+   * between the two leaves the outbox in the town; the next tick (after a restart: the first) settles it.
+   */
+  tickTown(id: string): Town {
+    const town = this.deps.towns.get(id);
+    town.tick();
+    if (this.deps.crashAt === 'after-tick' && town.outbox().length > 0) process.kill(process.pid, 'SIGKILL');
+    const posted = settleTown(
+      this.deps.control,
+      {
+        outbox: () => town.outbox(),
+        ackOutbox: (seq) => {
+          if (this.deps.crashAt === 'before-ack') process.kill(process.pid, 'SIGKILL');
+          town.ackOutbox(seq);
+        },
+      },
+      id,
+    );
+    if (posted.alerts > 0 || posted.debits > 0) this.deliverAlerts();
+    return town;
+  }
+
+  private deliverAlerts(): void {
+    this.deps.webhooks.deliverDue().catch((err: unknown) => {
+      this.deps.log(`alert delivery failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
@@ -72,8 +117,7 @@ export class TickScheduler {
     for (const [id, at] of this.due) {
       if (at > now) continue;
       try {
-        const town = this.deps.towns.get(id);
-        town.tick();
+        const town = this.tickTown(id);
         this.due.set(id, town.nextTickAt(this.deps.intervals));
         this.deps.live.publish(id);
       } catch (err) {

@@ -1,13 +1,13 @@
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { createApp, hashToken, LiveHub, newId, newUserToken } from '@gasgauge/api';
+import { createApp, hashToken, LiveHub, newId, newUserToken, WebhookDelivery, type WebhookOptions } from '@gasgauge/api';
 import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { readNodeBody } from './node-body.js';
-import { TickScheduler } from './scheduler.js';
+import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { FileTownDirectory } from './town-directory.js';
@@ -27,6 +27,10 @@ export interface ServeOptions {
   demo?: boolean;
   /** The built web UI to serve (default packages/web/dist). */
   webDist?: string;
+  /** Alert webhook retries (tests shorten the backoff). */
+  webhooks?: Omit<WebhookOptions, 'log'>;
+  /** Test-only fault injection, see CRASH_POINTS. */
+  crashAt?: CrashPoint | undefined;
 }
 
 export interface RunningServer {
@@ -35,6 +39,10 @@ export interface RunningServer {
   /** Printed once, when this start created the first (admin) user. */
   adminToken: string | undefined;
   towns: FileTownDirectory;
+  /** Ticks one town and settles its outbox now, as the scheduler does (tests with autoTick off). */
+  tickTown(townId: string): void;
+  /** Delivers the alerts whose webhook attempt is due now. */
+  deliverAlerts(): Promise<number>;
   /** With `demo`: the demo town, and a one-time login URL that lands on it. */
   demo: (Omit<Demo, 'stop' | 'loginPath'> & { loginUrl: string }) | undefined;
   close(): Promise<void>;
@@ -50,13 +58,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const towns = new FileTownDirectory(dataDir, clock);
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
+  const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, log });
   const scheduler = new TickScheduler({
     control,
     towns,
     clock,
     live,
+    webhooks,
     intervals: { activeMs, idleMs: Math.max(activeMs, IDLE_TICK_MS) },
     log,
+    crashAt: opts.crashAt,
   });
   const app = createApp({
     control,
@@ -86,11 +97,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     port,
     adminToken,
     towns,
+    tickTown: (townId) => {
+      scheduler.tickTown(townId);
+      live.publish(townId);
+    },
+    deliverAlerts: () => webhooks.deliverDue(),
     demo: demo && { townId: demo.townId, ready: demo.ready, loginUrl: url + demo.loginPath },
     close: async () => {
       demo?.stop();
       serverFile.remove();
       scheduler.stop();
+      await webhooks.deliverDue().catch(() => 0);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.
       (server as Server).closeAllConnections();

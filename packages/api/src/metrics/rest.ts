@@ -1,9 +1,8 @@
-import { AppError } from '@gasgauge/core';
-import { TRPCError } from '@trpc/server';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
-import { formatPath, parseOrThrow } from '../http/validate.js';
+import { unwrap } from '../http/unwrap.js';
+import { parseOrThrow } from '../http/validate.js';
 import { createCaller } from '../router.js';
 
 const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
@@ -33,21 +32,4 @@ export function metricsRestRoutes(deps: ApiDeps): Hono {
   );
 
   return app;
-}
-
-/** tRPC errors back to the one AppError, so REST maps them through the same table as every route. */
-async function unwrap<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof TRPCError) {
-      if (err.cause instanceof AppError) throw err.cause;
-      const issue = (err.cause as { issues?: { path?: PropertyKey[]; message?: string }[] } | undefined)?.issues?.[0];
-      if (err.code === 'BAD_REQUEST' && issue) {
-        const path = formatPath(issue.path ?? []);
-        throw new AppError('bad_request', `${path || 'input'}: ${issue.message ?? 'invalid'}`, { path, cause: err });
-      }
-    }
-    throw err;
-  }
 }

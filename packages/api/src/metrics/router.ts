@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, type User } from '@gasgauge/core';
+import { DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, townFor, type User } from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -27,7 +27,7 @@ const eventsInput = z.strictObject({ townId, limit: z.number().int().min(1).max(
 
 /** The town's actor, if this user may read it (else not_found, so existence does not leak). */
 function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
-  ctx.deps.control.readableTown(ctx.user.id, townId);
+  townFor(ctx.deps.control, ctx.user, townId);
   return ctx.deps.towns.get(townId);
 }
 

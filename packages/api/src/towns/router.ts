@@ -1,16 +1,27 @@
+import { BUDGET_PERIODS, orgFor, townFor } from '@gasgauge/core';
 import { z } from 'zod';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { newId } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
 
 export const townId = z.string().min(1).max(64);
+export const organizationId = z.string().min(1).max(64);
 
 export const townsRouter = router({
+  /** The towns this user may read: their own and their organisations'. */
   list: userProcedure.query(({ ctx }) => ctx.deps.control.townsOf(ctx.user.id)),
 
+  /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */
   create: userProcedure
-    .input(z.strictObject({ name: z.string().min(1).max(64) }))
-    .mutation(({ ctx, input }) => ctx.deps.control.createTown(newId('town'), input.name, ctx.user.id)),
+    .input(z.strictObject({ name: z.string().min(1).max(64), organizationId: organizationId.optional() }))
+    .mutation(({ ctx, input }) => {
+      const { control } = ctx.deps;
+      const owner =
+        input.organizationId === undefined
+          ? { userId: ctx.user.id }
+          : { orgId: orgFor(control, ctx.user, input.organizationId, 'manageTowns').id };
+      return control.createTown(newId('town'), input.name, owner);
+    }),
 
   mintIngestToken: userProcedure
     .input(
@@ -21,7 +32,31 @@ export const townsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => {
-      ctx.deps.control.readableTown(ctx.user.id, input.townId);
+      townFor(ctx.deps.control, ctx.user, input.townId);
       return mintIngestToken(ctx.deps.secret, { ...input, now: ctx.deps.clock() });
+    }),
+
+  /**
+   * A spending cap per day, week or month (calendar of `tz`, default UTC); `capMicrodollars: null`
+   * removes it. Crossing 80 % and 100 % records a budget event and alerts the owning account; ingest
+   * never drops data because of a budget.
+   */
+  setBudget: userProcedure
+    .input(
+      z.strictObject({
+        townId,
+        period: z.enum(BUDGET_PERIODS).default('day'),
+        capMicrodollars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
+        tz: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+      const town = ctx.deps.towns.get(input.townId);
+      const budget = town.setBudget(
+        input.capMicrodollars === null ? null : { period: input.period, capMicrodollars: input.capMicrodollars, tz: input.tz },
+      );
+      ctx.deps.live.publish(input.townId);
+      return { budget };
     }),
 });

@@ -1,6 +1,10 @@
+import { Alerts } from '../billing/alerts.js';
+import { Ledger } from '../billing/ledger.js';
 import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
+import { TOWN_READERS } from './access.js';
+import { Orgs } from './orgs.js';
 import { CONTROL_MIGRATIONS } from './schema.js';
 
 export interface User {
@@ -13,22 +17,35 @@ export interface User {
 export interface TownInfo {
   id: string;
   name: string;
-  ownerUserId: string;
+  /** Exactly one of the two owners is set: a personal town or an organisation's. */
+  ownerUserId: string | null;
+  ownerOrgId: string | null;
   createdAt: number;
 }
+
+/** Who owns a town, and so whose account pays for it. */
+export type TownOwner = { userId: string } | { orgId: string };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /**
- * Users, their API tokens (stored as hashes only) and the towns they own.
+ * Users, their API tokens (stored as hashes only), organisations, the towns they own, and the
+ * accounts that pay for them (ledger, alerts). Who may see what is decided in access.ts.
  * Ids and token hashes are made by the caller (Web Crypto in the API), so the core stays deterministic.
  */
 export class Control {
+  readonly orgs: Orgs;
+  readonly alerts: Alerts;
+  readonly ledger: Ledger;
+
   constructor(
     readonly sql: Sql,
     private readonly clock: Clock,
   ) {
     migrate(sql, CONTROL_MIGRATIONS, clock());
+    this.orgs = new Orgs(sql, clock);
+    this.alerts = new Alerts(sql);
+    this.ledger = new Ledger(sql, this.alerts);
   }
 
   createUser(id: string, name: string, isAdmin = false): User {
@@ -67,12 +84,25 @@ export class Control {
       .map(toUser)[0];
   }
 
-  createTown(id: string, name: string, ownerUserId: string): TownInfo {
+  createTown(id: string, name: string, owner: TownOwner): TownInfo {
     checkName(name, 'name');
-    if (!this.userById(ownerUserId)) throw new AppError('not_found', 'owner not found', { path: 'owner' });
+    const ownerUserId = 'userId' in owner ? owner.userId : null;
+    const ownerOrgId = 'orgId' in owner ? owner.orgId : null;
+    if (ownerUserId !== null && !this.userById(ownerUserId))
+      throw new AppError('not_found', 'owner not found', { path: 'owner' });
+    if (ownerOrgId !== null && !this.orgs.byId(ownerOrgId)) {
+      throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+    }
     const createdAt = this.clock();
-    this.sql.run('INSERT INTO towns (id, name, owner_user_id, created_at) VALUES (?, ?, ?, ?)', id, name, ownerUserId, createdAt);
-    return { id, name, ownerUserId, createdAt };
+    this.sql.run(
+      'INSERT INTO towns (id, name, owner_user_id, owner_org_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      id,
+      name,
+      ownerUserId,
+      ownerOrgId,
+      createdAt,
+    );
+    return { id, name, ownerUserId, ownerOrgId, createdAt };
   }
 
   town(id: string): TownInfo | undefined {
@@ -83,19 +113,22 @@ export class Control {
     return this.sql.rows('SELECT id FROM towns ORDER BY id').map((r) => r[0] as string);
   }
 
+  /** The towns this user may read: their own, and those of organisations where their role reads towns (see access.ts). */
   townsOf(userId: string): TownInfo[] {
-    return this.sql.all<TownRow>('SELECT * FROM towns WHERE owner_user_id = ? ORDER BY created_at, id', userId).map(toTown);
-  }
-
-  /** The town if this user may read it. Anyone else gets not_found, so existence does not leak. */
-  readableTown(userId: string, townId: string): TownInfo {
-    const town = this.town(townId);
-    if (!town || town.ownerUserId !== userId) throw new AppError('not_found', 'town not found', { path: 'townId' });
-    return town;
+    return this.sql
+      .all<TownRow>(
+        `SELECT * FROM towns WHERE owner_user_id = ?
+           OR owner_org_id IN (SELECT org_id FROM memberships WHERE user_id = ? AND role IN (${TOWN_READERS.map(() => '?').join(', ')}))
+         ORDER BY created_at, id`,
+        userId,
+        userId,
+        ...TOWN_READERS,
+      )
+      .map(toTown);
   }
 }
 
-function checkName(name: string, path: string): void {
+export function checkName(name: string, path: string): void {
   if (!NAME.test(name)) {
     throw new AppError('bad_request', 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores', { path });
   }
@@ -110,8 +143,15 @@ interface UserRow {
 interface TownRow {
   id: string;
   name: string;
-  owner_user_id: string;
+  owner_user_id: string | null;
+  owner_org_id: string | null;
   created_at: number;
 }
 const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at });
-const toTown = (r: TownRow): TownInfo => ({ id: r.id, name: r.name, ownerUserId: r.owner_user_id, createdAt: r.created_at });
+const toTown = (r: TownRow): TownInfo => ({
+  id: r.id,
+  name: r.name,
+  ownerUserId: r.owner_user_id,
+  ownerOrgId: r.owner_org_id,
+  createdAt: r.created_at,
+});

@@ -48,4 +48,76 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX login_links_expiry ON login_links (expires_at)
     `,
   },
+  {
+    // Issue 3: organisations and memberships; a town is owned by a user or by an organisation (exactly
+    // one); one ledger per account (a user's or an organisation's id), alert settings and alerts.
+    version: 3,
+    sql: `
+      CREATE TABLE organizations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE memberships (
+        org_id TEXT NOT NULL REFERENCES organizations (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'billing_manager')),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX memberships_user ON memberships (user_id);
+
+      CREATE TABLE towns_v3 (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        owner_user_id TEXT REFERENCES users (id),
+        owner_org_id TEXT REFERENCES organizations (id),
+        created_at INTEGER NOT NULL,
+        CHECK ((owner_user_id IS NULL) <> (owner_org_id IS NULL))
+      );
+      INSERT INTO towns_v3 (id, name, owner_user_id, created_at) SELECT id, name, owner_user_id, created_at FROM towns;
+      DROP TABLE towns;
+      ALTER TABLE towns_v3 RENAME TO towns;
+      CREATE INDEX towns_owner_user ON towns (owner_user_id);
+      CREATE INDEX towns_owner_org ON towns (owner_org_id);
+
+      CREATE TABLE ledger (
+        seq INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('grant', 'debit')),
+        amount_microdollars INTEGER NOT NULL
+          CHECK ((kind = 'grant' AND amount_microdollars > 0) OR (kind = 'debit' AND amount_microdollars < 0)),
+        balance_after_microdollars INTEGER NOT NULL,
+        idempotency_key TEXT UNIQUE,
+        town_id TEXT,
+        note TEXT
+      );
+      CREATE INDEX ledger_account_seq ON ledger (account_id, seq);
+      CREATE INDEX ledger_account_debits ON ledger (account_id, at) WHERE kind = 'debit';
+
+      CREATE TABLE account_settings (
+        account_id TEXT PRIMARY KEY,
+        low_balance_microdollars INTEGER NOT NULL,
+        webhook_url TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL,
+        town_id TEXT,
+        kind TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        delivery TEXT NOT NULL CHECK (delivery IN ('none', 'pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        delivered_at INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX alerts_account ON alerts (account_id, id);
+      CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE delivery = 'pending'
+    `,
+  },
 ];

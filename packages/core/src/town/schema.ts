@@ -144,6 +144,37 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE town_state ADD COLUMN usage_prune_cursor INTEGER NOT NULL DEFAULT 0
     `,
   },
+  {
+    // Issue 3, the town's side of the gas tank. `cost_total` grows with every cost ingest commits (in the
+    // same transaction); the tick closes what is not yet billed into an outbox entry, and the host
+    // posts outbox entries to the owning account's ledger with the key (town, seq) and then deletes
+    // them. Cost ingested before this version is history, not billed.
+    version: 5,
+    sql: `
+      ALTER TABLE town_state ADD COLUMN cost_total_microdollars INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE town_state ADD COLUMN billed_total_microdollars INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE town_state ADD COLUMN billed_at INTEGER;
+      ALTER TABLE town_state ADD COLUMN outbox_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('debit', 'budget')),
+        at INTEGER NOT NULL,
+        amount_microdollars INTEGER NOT NULL DEFAULT 0,
+        details TEXT
+      );
+      CREATE TABLE budget (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        period TEXT NOT NULL,
+        cap_microdollars INTEGER NOT NULL,
+        tz TEXT NOT NULL,
+        period_start INTEGER NOT NULL,
+        period_end INTEGER NOT NULL,
+        spent_microdollars INTEGER NOT NULL,
+        counted_total_microdollars INTEGER NOT NULL,
+        level INTEGER NOT NULL
+      )
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

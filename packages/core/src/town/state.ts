@@ -1,8 +1,17 @@
 import type { Sql } from '../sql.js';
 
-/** Arrival time of the last ingest: drives the tick interval (active vs idle) and the data age. */
-export function touchIngest(sql: Sql, now: number): void {
-  sql.run('UPDATE town_state SET last_ingest_at = max(COALESCE(last_ingest_at, 0), ?) WHERE id = 1', now);
+/**
+ * Arrival time of the last ingest (drives the tick interval and the data age), and the cost it
+ * added to the town's running total, which billing closes into debits (billing.ts). One statement,
+ * in the ingest transaction.
+ */
+export function touchIngest(sql: Sql, now: number, costMicrodollars: number): void {
+  sql.run(
+    `UPDATE town_state SET last_ingest_at = max(COALESCE(last_ingest_at, 0), ?),
+       cost_total_microdollars = cost_total_microdollars + ? WHERE id = 1`,
+    now,
+    costMicrodollars,
+  );
 }
 
 export interface TownState {

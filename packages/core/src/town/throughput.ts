@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { type Budget, readBudget } from './budget.js';
 import { currentLoc } from './loc.js';
 import { readState } from './state.js';
 import { RAW_TIER, slotStart } from './tiers.js';
@@ -20,6 +21,10 @@ export interface Throughput {
   /** Milliseconds since the last ingest arrived; null when nothing ever did. */
   dataAgeMs: number | null;
   windowMs: number;
+  /** The town's spending cap and its current period's spend; null without a budget. */
+  budget: Budget | null;
+  /** Spend over cap in the current period (above 1 once the cap is passed); null without a budget. */
+  budgetUsedFraction: number | null;
   asOf: number;
 }
 
@@ -36,6 +41,7 @@ export function throughput(sql: Sql, now: number): Throughput {
   const loc = currentLoc(sql, now);
   const { lastIngestAt } = readState(sql);
   const perHour = 3_600_000 / THROUGHPUT_WINDOW_MS;
+  const budget = readBudget(sql, now);
   return {
     tokensPerSecond: tokens / (THROUGHPUT_WINDOW_MS / 1000),
     costMicrodollarsPerHour: Math.round(cost * perHour),
@@ -46,6 +52,8 @@ export function throughput(sql: Sql, now: number): Throughput {
     agentsTotal: total,
     dataAgeMs: lastIngestAt === null ? null : Math.max(0, now - lastIngestAt),
     windowMs: THROUGHPUT_WINDOW_MS,
+    budget,
+    budgetUsedFraction: budget?.usedFraction ?? null,
     asOf: now,
   };
 }

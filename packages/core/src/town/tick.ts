@@ -1,5 +1,7 @@
 import type { Sql } from '../sql.js';
+import { evaluateBudget } from './budget.js';
 import { currentLoc } from './loc.js';
+import { closeBilling } from './outbox.js';
 import { GAUGES, type GaugeValues } from './series.js';
 import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS } from './tiers.js';
 import type { UsageIds } from './usage-ids.js';
@@ -36,7 +38,8 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
 }
 
 /**
- * One tick: sample the gauges into the current slot of every tier, and prune a bounded amount.
+ * One tick: sample the gauges into the current slot of every tier, close unbilled cost into a debit
+ * (once per billing period), check the budget, and prune a bounded amount.
  * Counters are not touched: ingest already wrote them into their event-time slots in the same
  * transaction that acknowledged them, so there is nothing pending to drain or lose.
  * Several ticks in one slot average (`samples` counts them).
@@ -50,6 +53,8 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
       sql.run(upsertSample.get(tier.table) as string, slotStart(now, tier.resolutionMs), ...values);
     }
     sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
+    closeBilling(sql, now);
+    evaluateBudget(sql, now);
     indexed = usageIds.indexTail();
     return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
   });

@@ -2,9 +2,11 @@ import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentRow, type FeedEvent, listAgents, recentEvents } from './agents.js';
 import { type BreakdownQuery, breakdown } from './breakdown.js';
+import { type Budget, type BudgetInput, setBudget } from './budget.js';
 import type { EventsResult, TownEvent } from './events.js';
 import { type IngestJob, type IngestResult, type IngestResults, ingestAll } from './ingest.js';
 import { DEFAULT_LOC_TTL_MS, type LocReport } from './loc.js';
+import { ackOutbox, type OutboxEntry, pendingOutbox } from './outbox.js';
 import { nextTickAt, type TickIntervals } from './schedule.js';
 import { TOWN_MIGRATIONS } from './schema.js';
 import { readState, type TownState } from './state.js';
@@ -76,6 +78,21 @@ export class Town {
 
   events(limit = 50): FeedEvent[] {
     return recentEvents(this.sql, limit);
+  }
+
+  /** Sets or (null) clears the town's spending cap. */
+  setBudget(input: BudgetInput | null): Budget | null {
+    return setBudget(this.sql, input, this.clock());
+  }
+
+  /** Debits and budget crossings the tick closed that the owning account has not yet recorded. */
+  outbox(): OutboxEntry[] {
+    return pendingOutbox(this.sql);
+  }
+
+  /** The account recorded every outbox entry up to `seq`. */
+  ackOutbox(seq: number): void {
+    ackOutbox(this.sql, seq);
   }
 
   state(): TownState {

@@ -1,5 +1,6 @@
+import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { startServer } from '../serve.js';
-import { type Command, integer, tickMs } from './command.js';
+import { type Command, integer, tickMs, UsageError } from './command.js';
 
 export const serve: Command = {
   usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo]',
@@ -15,6 +16,7 @@ export const serve: Command = {
       tickMs: tickMs(values['tick-ms']),
       log: (line) => console.error(line),
       demo: values.demo === true,
+      crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
     });
     const demo = server.demo;
     out.result(
@@ -45,3 +47,12 @@ export const serve: Command = {
     return 0;
   },
 };
+
+/** GASGAUGE_TEST_CRASH: fault injection for the exactly-once debit tests; never set it in production. */
+function crashPoint(value: string | undefined): CrashPoint | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(CRASH_POINTS as readonly string[]).includes(value)) {
+    throw new UsageError(`GASGAUGE_TEST_CRASH must be one of ${CRASH_POINTS.join(', ')}`);
+  }
+  return value as CrashPoint;
+}

@@ -12,7 +12,7 @@ export const townCreate: Command = {
     const town = withControl(values, (control) => {
       const owner = control.userByName(ownerName);
       if (!owner) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
-      return control.createTown(newId('town'), name as string, owner.id);
+      return control.createTown(newId('town'), name as string, { userId: owner.id });
     });
     out.result({ town }, [`Created town ${town.name} (${town.id}).`]);
     return 0;

@@ -34,7 +34,7 @@ export async function startDemo(opts: {
   const { control, clock, log } = opts;
   const owner = control.userByName('admin') ?? demoUser(control);
   const existing = control.townsOf(owner.id).find((t) => t.name === DEMO_TOWN);
-  const town: TownInfo = existing ?? control.createTown(newId('town'), DEMO_TOWN, owner.id);
+  const town: TownInfo = existing ?? control.createTown(newId('town'), DEMO_TOWN, { userId: owner.id });
   const seed = clock() % 2 ** 31;
   const rng = new Random(seed);
 

@@ -12,6 +12,8 @@ const base: Throughput = {
   agentsTotal: 8,
   dataAgeMs: 1000,
   windowMs: 300_000,
+  budget: null,
+  budgetUsedFraction: null,
   asOf: 0,
 };
 

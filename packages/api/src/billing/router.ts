@@ -1,0 +1,91 @@
+import { AppError, accountFor, assertMayGrant, gasTank, MAX_ALERT_PAGE, MAX_LEDGER_PAGE, MAX_NOTE_LENGTH } from '@gasgauge/core';
+import { z } from 'zod';
+import { organizationId } from '../towns/router.js';
+import { router, userProcedure } from '../trpc.js';
+
+/** Without organizationId: the caller's personal account. */
+const accountInput = z.strictObject({ organizationId: organizationId.optional() });
+
+export const balanceInput = accountInput;
+
+export const billingRouter = router({
+  /** The gas tank: balance, burn over the rolling hour and the last 24 h, seconds to empty. */
+  balance: userProcedure.input(accountInput).query(({ ctx, input }) => {
+    const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readBalance');
+    return gasTank(ctx.deps.control, account, ctx.deps.clock());
+  }),
+
+  /** Ledger entries, newest first; pass `nextCursor` back as `before` for the next page. */
+  ledger: userProcedure
+    .input(
+      accountInput.extend({
+        limit: z.number().int().min(1).max(MAX_LEDGER_PAGE).default(50),
+        before: z.number().int().positive().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => {
+      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
+      return ctx.deps.control.ledger.entries(account, input.limit, input.before);
+    }),
+
+  /** Low-balance and budget alerts of the account, newest first, with their webhook delivery state. */
+  alerts: userProcedure
+    .input(accountInput.extend({ limit: z.number().int().min(1).max(MAX_ALERT_PAGE).default(50) }))
+    .query(({ ctx, input }) => {
+      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
+      return { alerts: ctx.deps.control.alerts.list(account, input.limit) };
+    }),
+
+  alertSettings: userProcedure.input(accountInput).query(({ ctx, input }) => {
+    const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
+    return ctx.deps.control.alerts.settings(account);
+  }),
+
+  /** The low-balance threshold and the webhook alerts are POSTed to (`webhookUrl: null` removes it). */
+  setAlertSettings: userProcedure
+    .input(
+      accountInput.extend({
+        lowBalanceMicrodollars: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+        webhookUrl: z
+          .url({ protocol: /^https?$/ })
+          .max(2000)
+          .nullable()
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
+      return ctx.deps.control.alerts.configure(account, input);
+    }),
+
+  /** Adds credits to a user's or an organisation's account (server admins only). */
+  grant: userProcedure
+    .input(
+      z
+        .strictObject({
+          userName: z.string().min(1).max(64).optional(),
+          organizationId: organizationId.optional(),
+          amountMicrodollars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          note: z.string().max(MAX_NOTE_LENGTH).optional(),
+        })
+        .refine((v) => (v.userName === undefined) !== (v.organizationId === undefined), {
+          message: 'give exactly one of userName and organizationId',
+          path: ['userName'],
+        }),
+    )
+    .mutation(({ ctx, input }) => {
+      assertMayGrant(ctx.user);
+      const { control } = ctx.deps;
+      let account: string;
+      if (input.userName !== undefined) {
+        const user = control.userByName(input.userName);
+        if (!user) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
+        account = user.id;
+      } else {
+        const org = control.orgs.byId(input.organizationId as string);
+        if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+        account = org.id;
+      }
+      return control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
+    }),
+});

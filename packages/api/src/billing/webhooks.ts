@@ -1,0 +1,107 @@
+import type { Alert, Clock, Control } from '@gasgauge/core';
+
+export interface WebhookOptions {
+  /** The first retry waits this long; each next one twice as long (default 1 s). */
+  baseDelayMs?: number;
+  /** The longest wait between attempts (default 15 min). */
+  maxDelayMs?: number;
+  /** After this many failed attempts the alert is marked failed (default 10, about 17 minutes of retries at the defaults). */
+  maxAttempts?: number;
+  /** Per attempt (default 10 s). */
+  timeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** What a webhook receives: the alert without its delivery bookkeeping. `id` is stable across retries, for dedupe. */
+export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 'at' | 'details'>;
+
+/**
+ * POSTs due alerts to their account's webhook as JSON and records the outcome: delivered on a 2xx;
+ * otherwise retried with exponential backoff (with jitter), then marked failed. At least once: a crash
+ * after the POST and before the record sends it again, with the same id. Logs name the webhook's origin
+ * only — a webhook URL often carries a secret in its path or query.
+ */
+export class WebhookDelivery {
+  private running: Promise<number> | undefined;
+  private readonly o: Required<Omit<WebhookOptions, 'log'>> & { log: (line: string) => void };
+
+  constructor(
+    private readonly control: Control,
+    private readonly clock: Clock,
+    options: WebhookOptions = {},
+    private readonly fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  ) {
+    this.o = {
+      baseDelayMs: options.baseDelayMs ?? 1000,
+      maxDelayMs: options.maxDelayMs ?? 15 * 60_000,
+      maxAttempts: options.maxAttempts ?? 10,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      log: options.log ?? ((line) => console.log(line)),
+    };
+  }
+
+  /** Delivers what is due now; a call while a run is in progress joins it. Resolves to the number delivered. */
+  deliverDue(): Promise<number> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const due = this.control.alerts.due(this.clock(), 20);
+      if (due.length === 0) return delivered;
+      const outcomes = await Promise.all(due.map(({ alert, webhookUrl }) => this.attempt(alert, webhookUrl)));
+      delivered += outcomes.filter(Boolean).length;
+    }
+  }
+
+  private async attempt(alert: Alert, webhookUrl: string): Promise<boolean> {
+    if (!webhookUrl) {
+      this.control.alerts.undeliverable(alert.id);
+      return false;
+    }
+    const origin = new URL(webhookUrl).origin;
+    const payload: AlertPayload = {
+      id: alert.id,
+      kind: alert.kind,
+      accountId: alert.accountId,
+      townId: alert.townId,
+      at: alert.at,
+      details: alert.details,
+    };
+    let error: string;
+    try {
+      const res = await this.fetchImpl(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'gasgauge-alerts', 'x-gasgauge-alert-id': String(alert.id) },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+        redirect: 'manual',
+      });
+      await res.body?.cancel();
+      if (res.ok) {
+        this.control.alerts.delivered(alert.id, this.clock());
+        return true;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (err) {
+      error = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'connection failed';
+    }
+    const attempts = alert.attempts + 1;
+    const retryAt = attempts >= this.o.maxAttempts ? null : this.clock() + this.delay(attempts);
+    this.control.alerts.attemptFailed(alert.id, error, retryAt);
+    this.o.log(
+      `alert ${alert.id}: webhook at ${origin} ${error} (attempt ${attempts}); ${retryAt === null ? 'giving up' : `retrying in ${Math.round((retryAt - this.clock()) / 1000)} s`}`,
+    );
+    return false;
+  }
+
+  /** Exponential from baseDelayMs, capped, with up to 20 % jitter so many alerts do not retry in step. */
+  private delay(attempts: number): number {
+    const exact = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (attempts - 1));
+    return Math.round(exact * (0.8 + Math.random() * 0.2));
+  }
+}

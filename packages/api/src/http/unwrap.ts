@@ -1,0 +1,20 @@
+import { AppError } from '@gasgauge/core';
+import { TRPCError } from '@trpc/server';
+import { formatPath } from './validate.js';
+
+/** tRPC errors back to the one AppError, so REST maps them through the same table as every route. */
+export async function unwrap<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof TRPCError) {
+      if (err.cause instanceof AppError) throw err.cause;
+      const issue = (err.cause as { issues?: { path?: PropertyKey[]; message?: string }[] } | undefined)?.issues?.[0];
+      if (err.code === 'BAD_REQUEST' && issue) {
+        const path = formatPath(issue.path ?? []);
+        throw new AppError('bad_request', `${path || 'input'}: ${issue.message ?? 'invalid'}`, { path, cause: err });
+      }
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,198 @@
+import { AppError } from '../errors.js';
+import type { Sql } from '../sql.js';
+
+/** Five dollars: below this a balance is low unless the account sets its own threshold. */
+export const DEFAULT_LOW_BALANCE_MICRODOLLARS = 5_000_000;
+export const MAX_ALERT_PAGE = 200;
+
+export type AlertKind = 'low_balance' | 'budget';
+export type Delivery = 'none' | 'pending' | 'delivered' | 'failed';
+
+export interface AlertSettings {
+  lowBalanceMicrodollars: number;
+  /** Alerts are POSTed here as JSON; null: shown in the API only. */
+  webhookUrl: string | null;
+}
+
+export interface Alert {
+  id: number;
+  kind: AlertKind;
+  accountId: string;
+  townId: string | null;
+  at: number;
+  /** What crossed: for low_balance {balanceMicrodollars, thresholdMicrodollars}; for budget see town/budget.ts. */
+  details: Record<string, unknown>;
+  delivery: Delivery;
+  attempts: number;
+  deliveredAt: number | null;
+  lastError: string | null;
+}
+
+/** An alert due for (another) webhook attempt. */
+export interface DueAlert {
+  alert: Alert;
+  webhookUrl: string;
+}
+
+/**
+ * Alerts, raised once per crossing: each has a unique key made from what crossed (the ledger entry
+ * that took the balance below the threshold, the town outbox entry of a budget crossing), so raising
+ * it again is a no-op. Delivery to the account's webhook is tracked here; the host does the POSTs.
+ */
+export class Alerts {
+  constructor(private readonly sql: Sql) {}
+
+  settings(accountId: string): AlertSettings {
+    const row = this.sql.rows(
+      'SELECT low_balance_microdollars, webhook_url FROM account_settings WHERE account_id = ?',
+      accountId,
+    )[0];
+    return row
+      ? { lowBalanceMicrodollars: row[0] as number, webhookUrl: row[1] as string | null }
+      : { lowBalanceMicrodollars: DEFAULT_LOW_BALANCE_MICRODOLLARS, webhookUrl: null };
+  }
+
+  configure(
+    accountId: string,
+    change: { lowBalanceMicrodollars?: number | undefined; webhookUrl?: string | null | undefined },
+  ): AlertSettings {
+    const next = { ...this.settings(accountId) };
+    if (change.lowBalanceMicrodollars !== undefined) {
+      if (!Number.isSafeInteger(change.lowBalanceMicrodollars) || change.lowBalanceMicrodollars < 0) {
+        throw new AppError('bad_request', 'the low-balance threshold is a whole number of microdollars, 0 or more', {
+          path: 'lowBalanceMicrodollars',
+        });
+      }
+      next.lowBalanceMicrodollars = change.lowBalanceMicrodollars;
+    }
+    if (change.webhookUrl !== undefined) next.webhookUrl = change.webhookUrl === null ? null : checkWebhookUrl(change.webhookUrl);
+    this.sql.run(
+      `INSERT INTO account_settings (account_id, low_balance_microdollars, webhook_url) VALUES (?, ?, ?)
+       ON CONFLICT (account_id) DO UPDATE SET low_balance_microdollars = excluded.low_balance_microdollars, webhook_url = excluded.webhook_url`,
+      accountId,
+      next.lowBalanceMicrodollars,
+      next.webhookUrl,
+    );
+    return next;
+  }
+
+  /** Called by the ledger for every entry, inside its transaction: a move from at or above the threshold to below it raises one alert. */
+  balanceMoved(accountId: string, before: number, after: number, entrySeq: number, at: number): void {
+    const threshold = this.settings(accountId).lowBalanceMicrodollars;
+    if (before >= threshold && after < threshold) {
+      this.raise(`low_balance:${entrySeq}`, accountId, null, 'low_balance', at, {
+        balanceMicrodollars: after,
+        thresholdMicrodollars: threshold,
+      });
+    }
+  }
+
+  /** Records the alert unless its key is known; returns whether it was new. */
+  raise(
+    key: string,
+    accountId: string,
+    townId: string | null,
+    kind: AlertKind,
+    at: number,
+    details: Record<string, unknown>,
+  ): boolean {
+    const webhook = this.settings(accountId).webhookUrl;
+    return (
+      this.sql.run(
+        `INSERT INTO alerts (key, account_id, town_id, kind, at, body, delivery, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING`,
+        key,
+        accountId,
+        townId,
+        kind,
+        at,
+        JSON.stringify(details),
+        webhook ? 'pending' : 'none',
+        webhook ? at : null,
+      ) > 0
+    );
+  }
+
+  /** Newest first. */
+  list(accountId: string, limit: number): Alert[] {
+    const n = Math.max(1, Math.min(MAX_ALERT_PAGE, Math.floor(limit)));
+    return this.sql
+      .all<AlertRow>(`SELECT * FROM alerts WHERE account_id = ? ORDER BY id DESC LIMIT ${n}`, accountId)
+      .map(toAlert);
+  }
+
+  /** Alerts whose next webhook attempt is due, oldest first, with the account's webhook as it is now. */
+  due(now: number, limit: number): DueAlert[] {
+    return this.sql
+      .all<AlertRow & { webhook_url: string | null }>(
+        `SELECT alerts.*, s.webhook_url FROM alerts LEFT JOIN account_settings s ON s.account_id = alerts.account_id
+         WHERE delivery = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.floor(limit)}`,
+        now,
+      )
+      .map((r) => ({ alert: toAlert(r), webhookUrl: r.webhook_url ?? '' }));
+  }
+
+  delivered(id: number, now: number): void {
+    this.sql.run(
+      "UPDATE alerts SET delivery = 'delivered', attempts = attempts + 1, delivered_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+      now,
+      id,
+    );
+  }
+
+  /** A failed attempt: try again at `retryAt`, or give up (null). */
+  attemptFailed(id: number, error: string, retryAt: number | null): void {
+    this.sql.run(
+      `UPDATE alerts SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+         delivery = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END WHERE id = ?`,
+      error.slice(0, 300),
+      retryAt,
+      retryAt,
+      id,
+    );
+  }
+
+  /** An alert that can no longer be delivered (the webhook was removed): shown in the API only. */
+  undeliverable(id: number): void {
+    this.sql.run("UPDATE alerts SET delivery = 'none', next_attempt_at = NULL WHERE id = ?", id);
+  }
+}
+
+function checkWebhookUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError('bad_request', 'the webhook is not a URL', { path: 'webhookUrl' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AppError('bad_request', 'the webhook must be an http or https URL', { path: 'webhookUrl' });
+  }
+  if (raw.length > 2000) throw new AppError('bad_request', 'the webhook URL is at most 2000 characters', { path: 'webhookUrl' });
+  return url.toString();
+}
+
+interface AlertRow {
+  id: number;
+  account_id: string;
+  town_id: string | null;
+  kind: AlertKind;
+  at: number;
+  body: string;
+  delivery: Delivery;
+  attempts: number;
+  delivered_at: number | null;
+  last_error: string | null;
+}
+const toAlert = (r: AlertRow): Alert => ({
+  id: r.id,
+  kind: r.kind,
+  accountId: r.account_id,
+  townId: r.town_id,
+  at: r.at,
+  details: JSON.parse(r.body) as Record<string, unknown>,
+  delivery: r.delivery,
+  attempts: r.attempts,
+  deliveredAt: r.delivered_at,
+  lastError: r.last_error,
+});

@@ -1,0 +1,155 @@
+import { AppError } from '../errors.js';
+import type { Sql } from '../sql.js';
+import type { Alerts } from './alerts.js';
+
+/** One million dollars: a grant above this is a typo, not a top-up. */
+export const MAX_GRANT_MICRODOLLARS = 1_000_000_000_000;
+export const MAX_NOTE_LENGTH = 500;
+export const MAX_LEDGER_PAGE = 500;
+
+export interface LedgerEntry {
+  seq: number;
+  accountId: string;
+  at: number;
+  kind: 'grant' | 'debit';
+  /** Signed: a grant adds, a debit (negative) takes away. */
+  amountMicrodollars: number;
+  balanceAfterMicrodollars: number;
+  townId: string | null;
+  note: string | null;
+}
+
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextCursor: number | null;
+}
+
+/**
+ * One ledger per account (a user's or an organisation's id), in integer microdollars. The balance is
+ * the running sum of the entries, stored on each entry as it is appended (in the same transaction),
+ * so it is read in one index step and can always be checked against SUM(amount). Debits carry an
+ * idempotency key: a debit posted again (a retried settle after a crash) is a no-op.
+ */
+export class Ledger {
+  constructor(
+    private readonly sql: Sql,
+    private readonly alerts: Alerts,
+  ) {}
+
+  grant(accountId: string, amountMicrodollars: number, at: number, note?: string): LedgerEntry {
+    if (!Number.isSafeInteger(amountMicrodollars) || amountMicrodollars <= 0 || amountMicrodollars > MAX_GRANT_MICRODOLLARS) {
+      throw new AppError('bad_request', `a grant is a whole number of microdollars from 1 to ${MAX_GRANT_MICRODOLLARS}`, {
+        path: 'amountMicrodollars',
+      });
+    }
+    if (note !== undefined && note.length > MAX_NOTE_LENGTH) {
+      throw new AppError('bad_request', `a note is at most ${MAX_NOTE_LENGTH} characters`, { path: 'note' });
+    }
+    return this.append({ accountId, at, kind: 'grant', amount: amountMicrodollars, key: null, townId: null, note: note ?? null });
+  }
+
+  /**
+   * Debits `costMicrodollars` (> 0) once per `key`. Returns the entry, or undefined when the key was
+   * already posted. A debit may take the balance below zero: spend already happened.
+   */
+  debit(accountId: string, key: string, costMicrodollars: number, at: number, townId: string): LedgerEntry | undefined {
+    if (!Number.isSafeInteger(costMicrodollars) || costMicrodollars <= 0) {
+      throw new AppError('internal', `a debit is a positive whole number of microdollars, not ${costMicrodollars}`);
+    }
+    return this.sql.transaction(() => {
+      if (this.sql.rows('SELECT 1 FROM ledger WHERE idempotency_key = ?', key).length > 0) return undefined;
+      return this.append({ accountId, at, kind: 'debit', amount: -costMicrodollars, key, townId, note: null });
+    });
+  }
+
+  balance(accountId: string): number {
+    const row = this.sql.rows(
+      'SELECT balance_after_microdollars FROM ledger WHERE account_id = ? ORDER BY seq DESC LIMIT 1',
+      accountId,
+    )[0];
+    return (row?.[0] as number | undefined) ?? 0;
+  }
+
+  /** Spend debited with a time in (from, to]. */
+  debitedBetween(accountId: string, from: number, to: number): number {
+    const row = this.sql.rows(
+      "SELECT COALESCE(-SUM(amount_microdollars), 0) FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?",
+      accountId,
+      from,
+      to,
+    )[0];
+    return row?.[0] as number;
+  }
+
+  /** Newest entries first, `limit` at a time; `before` is the previous page's nextCursor. */
+  entries(accountId: string, limit: number, before?: number): LedgerPage {
+    const n = Math.max(1, Math.min(MAX_LEDGER_PAGE, Math.floor(limit)));
+    const rows = this.sql.all<EntryRow>(
+      `SELECT * FROM ledger WHERE account_id = ? AND seq < ? ORDER BY seq DESC LIMIT ${n + 1}`,
+      accountId,
+      before ?? Number.MAX_SAFE_INTEGER,
+    );
+    const entries = rows.slice(0, n).map(toEntry);
+    return { entries, nextCursor: rows.length > n ? (entries.at(-1)?.seq ?? null) : null };
+  }
+
+  private append(e: {
+    accountId: string;
+    at: number;
+    kind: LedgerEntry['kind'];
+    amount: number;
+    key: string | null;
+    townId: string | null;
+    note: string | null;
+  }): LedgerEntry {
+    return this.sql.transaction(() => {
+      const before = this.balance(e.accountId);
+      const after = before + e.amount;
+      const seq = this.sql.rows(
+        `INSERT INTO ledger (account_id, at, kind, amount_microdollars, balance_after_microdollars, idempotency_key, town_id, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+        e.accountId,
+        e.at,
+        e.kind,
+        e.amount,
+        after,
+        e.key,
+        e.townId,
+        e.note,
+      )[0]?.[0] as number;
+      this.alerts.balanceMoved(e.accountId, before, after, seq, e.at);
+      return {
+        seq,
+        accountId: e.accountId,
+        at: e.at,
+        kind: e.kind,
+        amountMicrodollars: e.amount,
+        balanceAfterMicrodollars: after,
+        townId: e.townId,
+        note: e.note,
+      };
+    });
+  }
+}
+
+interface EntryRow {
+  seq: number;
+  account_id: string;
+  at: number;
+  kind: LedgerEntry['kind'];
+  amount_microdollars: number;
+  balance_after_microdollars: number;
+  town_id: string | null;
+  note: string | null;
+}
+const toEntry = (r: EntryRow): LedgerEntry => ({
+  seq: r.seq,
+  accountId: r.account_id,
+  at: r.at,
+  kind: r.kind,
+  amountMicrodollars: r.amount_microdollars,
+  balanceAfterMicrodollars: r.balance_after_microdollars,
+  townId: r.town_id,
+  note: r.note,
+});

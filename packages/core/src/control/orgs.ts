@@ -1,0 +1,117 @@
+import { AppError } from '../errors.js';
+import type { Clock, Sql } from '../sql.js';
+import { isRole, ROLES, type Role } from './access.js';
+import { checkName } from './control.js';
+
+export interface Organization {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface Membership {
+  orgId: string;
+  userId: string;
+  role: Role;
+  createdAt: number;
+}
+
+/** Organisations and who belongs to them, with which role. */
+export class Orgs {
+  constructor(
+    private readonly sql: Sql,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new organisation with `ownerUserId` as its first owner, in one transaction. */
+  create(id: string, name: string, ownerUserId: string): Organization {
+    checkName(name, 'name');
+    return this.sql.transaction(() => {
+      if (this.byName(name)) throw new AppError('conflict', `organization "${name}" already exists`, { path: 'name' });
+      if (this.sql.rows('SELECT 1 FROM users WHERE id = ?', ownerUserId).length === 0) {
+        throw new AppError('not_found', 'owner not found', { path: 'owner' });
+      }
+      const createdAt = this.clock();
+      this.sql.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', id, name, createdAt);
+      this.sql.run(
+        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
+        id,
+        ownerUserId,
+        createdAt,
+      );
+      return { id, name, createdAt };
+    });
+  }
+
+  byId(id: string): Organization | undefined {
+    return this.sql.all<OrgRow>('SELECT * FROM organizations WHERE id = ?', id).map(toOrg)[0];
+  }
+
+  byName(name: string): Organization | undefined {
+    return this.sql.all<OrgRow>('SELECT * FROM organizations WHERE name = ?', name).map(toOrg)[0];
+  }
+
+  /** The user's role in the organisation, if they belong to it. */
+  role(orgId: string, userId: string): Role | undefined {
+    return this.sql.rows('SELECT role FROM memberships WHERE org_id = ? AND user_id = ?', orgId, userId)[0]?.[0] as
+      | Role
+      | undefined;
+  }
+
+  /**
+   * Adds a member, or changes the role of one. An organisation always keeps at least one owner, so
+   * the last owner cannot be demoted.
+   */
+  setMember(orgId: string, userId: string, role: string): Membership {
+    if (!isRole(role)) throw new AppError('bad_request', `role must be one of ${ROLES.join(', ')}`, { path: 'role' });
+    return this.sql.transaction(() => {
+      if (!this.byId(orgId)) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+      if (this.sql.rows('SELECT 1 FROM users WHERE id = ?', userId).length === 0) {
+        throw new AppError('not_found', 'user not found', { path: 'user' });
+      }
+      const current = this.role(orgId, userId);
+      if (current === 'owner' && role !== 'owner') {
+        const owners = Number(
+          this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
+        );
+        if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
+      }
+      const createdAt = this.clock();
+      this.sql.run(
+        `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
+        orgId,
+        userId,
+        role,
+        createdAt,
+      );
+      return { orgId, userId, role, createdAt };
+    });
+  }
+
+  members(orgId: string): (Membership & { userName: string })[] {
+    return this.sql
+      .all<{ org_id: string; user_id: string; role: Role; created_at: number; name: string }>(
+        'SELECT m.*, u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE org_id = ? ORDER BY m.created_at, u.name',
+        orgId,
+      )
+      .map((r) => ({ orgId: r.org_id, userId: r.user_id, role: r.role, createdAt: r.created_at, userName: r.name }));
+  }
+
+  /** The organisations this user belongs to, with their role in each. */
+  of(userId: string): (Organization & { role: Role })[] {
+    return this.sql
+      .all<OrgRow & { role: Role }>(
+        'SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name',
+        userId,
+      )
+      .map((r) => ({ ...toOrg(r), role: r.role }));
+  }
+}
+
+interface OrgRow {
+  id: string;
+  name: string;
+  created_at: number;
+}
+const toOrg = (r: OrgRow): Organization => ({ id: r.id, name: r.name, createdAt: r.created_at });

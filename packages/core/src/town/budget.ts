@@ -1,0 +1,185 @@
+import { AppError } from '../errors.js';
+import type { Sql } from '../sql.js';
+import { localMidnight, utcOffset } from './calendar.js';
+import { appendOutbox } from './outbox.js';
+
+export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+/** Crossing each of these fractions of the cap records one budget event and one alert per period. */
+export const BUDGET_THRESHOLDS = [0.8, 1] as const;
+
+export interface BudgetInput {
+  period: BudgetPeriod;
+  capMicrodollars: number;
+  /** IANA zone whose calendar the period follows (default UTC). */
+  tz?: string | undefined;
+}
+
+export interface Budget {
+  period: BudgetPeriod;
+  capMicrodollars: number;
+  tz: string;
+  /** The current period: [periodStart, periodEnd). */
+  periodStart: number;
+  periodEnd: number;
+  /** Spend in the current period so far, including cost not yet closed into a debit. */
+  spentMicrodollars: number;
+  usedFraction: number;
+}
+
+const DAY = 86_400_000;
+
+/** The local day, ISO week (from Monday) or month holding `now`, in `tz`. */
+export function periodBounds(period: BudgetPeriod, tz: string, now: number): { start: number; end: number } {
+  const day = Math.floor((now + utcOffset(now, tz)) / DAY);
+  let first: number;
+  let next: number;
+  if (period === 'day') {
+    first = day;
+    next = day + 1;
+  } else if (period === 'week') {
+    first = day - ((day + 3) % 7); // 1970-01-01 was a Thursday
+    next = first + 7;
+  } else {
+    const { year, month } = civilFromDays(day);
+    first = Date.UTC(year, month - 1, 1) / DAY;
+    next = Date.UTC(year, month, 1) / DAY;
+  }
+  return { start: localMidnight(first, tz), end: localMidnight(next, tz) };
+}
+
+/**
+ * Sets (or with null, clears) the town's budget. Spend in the current period starts from what the
+ * rollups hold for it, so a budget set at 3 pm counts the morning; from then on it counts cost as it
+ * is ingested, by arrival (as the ledger does: a backfill of last week's transcripts is charged now).
+ * Crossings are evaluated afresh: a cap set below what is already spent alerts on the next tick.
+ */
+export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Budget | null {
+  if (input === null) {
+    sql.run('DELETE FROM budget');
+    return null;
+  }
+  if (!Number.isSafeInteger(input.capMicrodollars) || input.capMicrodollars <= 0) {
+    throw new AppError('bad_request', 'a budget cap is a whole number of microdollars above 0', { path: 'capMicrodollars' });
+  }
+  if (!(BUDGET_PERIODS as readonly string[]).includes(input.period)) {
+    throw new AppError('bad_request', `period must be one of ${BUDGET_PERIODS.join(', ')}`, { path: 'period' });
+  }
+  const tz = input.tz ?? 'UTC';
+  const { start, end } = periodBounds(input.period, tz, now);
+  sql.transaction(() => {
+    const total = costTotal(sql);
+    sql.run(
+      `INSERT OR REPLACE INTO budget (id, period, cap_microdollars, tz, period_start, period_end, spent_microdollars,
+         counted_total_microdollars, level) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      input.period,
+      input.capMicrodollars,
+      tz,
+      start,
+      end,
+      costSince(sql, start),
+      total,
+    );
+  });
+  return readBudget(sql, now);
+}
+
+/** The budget and its spend as of `now`, without writing (throughput reads it). */
+export function readBudget(sql: Sql, now: number): Budget | null {
+  const row = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
+  if (!row) return null;
+  const uncounted = costTotal(sql) - row.counted_total_microdollars;
+  const rolled = now >= row.period_end;
+  const bounds = rolled ? periodBounds(row.period, row.tz, now) : { start: row.period_start, end: row.period_end };
+  const spent = (rolled ? 0 : row.spent_microdollars) + uncounted;
+  return {
+    period: row.period,
+    capMicrodollars: row.cap_microdollars,
+    tz: row.tz,
+    periodStart: bounds.start,
+    periodEnd: bounds.end,
+    spentMicrodollars: spent,
+    usedFraction: spent / row.cap_microdollars,
+  };
+}
+
+/**
+ * In the tick's transaction: moves the period on when it ended, counts the cost ingested since the
+ * last tick, and records each threshold crossed for the first time this period as a `budget` town
+ * event plus an outbox entry (the host turns it into an alert for the owning account).
+ */
+export function evaluateBudget(sql: Sql, now: number): void {
+  const budget = readBudget(sql, now);
+  if (!budget) return;
+  const row = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0] as BudgetRow;
+  let level = budget.periodStart === row.period_start ? row.level : 0;
+  for (const threshold of BUDGET_THRESHOLDS) {
+    const percent = Math.round(threshold * 100);
+    if (level >= percent || budget.spentMicrodollars * 100 < budget.capMicrodollars * percent) continue;
+    level = percent;
+    const details = {
+      threshold,
+      period: budget.period,
+      tz: budget.tz,
+      periodStart: budget.periodStart,
+      periodEnd: budget.periodEnd,
+      capMicrodollars: budget.capMicrodollars,
+      spentMicrodollars: budget.spentMicrodollars,
+    };
+    const seq = appendOutbox(sql, 'budget', now, 0, details);
+    sql.run(
+      "INSERT INTO events (id, at, type, status, body) VALUES (?, ?, 'budget', ?, ?)",
+      `budget:${seq}`,
+      now,
+      `${percent}%`,
+      JSON.stringify({ type: 'budget', ...details }),
+    );
+  }
+  sql.run(
+    `UPDATE budget SET period_start = ?, period_end = ?, spent_microdollars = ?, counted_total_microdollars = ?, level = ? WHERE id = 1`,
+    budget.periodStart,
+    budget.periodEnd,
+    budget.spentMicrodollars,
+    costTotal(sql),
+    level,
+  );
+}
+
+function costTotal(sql: Sql): number {
+  return sql.rows('SELECT cost_total_microdollars FROM town_state WHERE id = 1')[0]?.[0] as number;
+}
+
+/** Cost by event time from `from` to now: whole hours from the 1-hour tier, the part before the first whole hour from the 1-minute tier. */
+function costSince(sql: Sql, from: number): number {
+  const hour = Math.ceil(from / 3_600_000) * 3_600_000;
+  const [hours] = sql.rows('SELECT COALESCE(SUM(cost_microdollars), 0) FROM rollup_1h WHERE t >= ?', hour)[0] as [number];
+  const [minutes] = sql.rows(
+    'SELECT COALESCE(SUM(cost_microdollars), 0) FROM rollup_1m WHERE t >= ? AND t < ?',
+    from,
+    hour,
+  )[0] as [number];
+  return hours + minutes;
+}
+
+/** Proleptic Gregorian year and month (1–12) of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
+function civilFromDays(days: number): { year: number; month: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month };
+}
+
+interface BudgetRow {
+  period: BudgetPeriod;
+  cap_microdollars: number;
+  tz: string;
+  period_start: number;
+  period_end: number;
+  spent_microdollars: number;
+  counted_total_microdollars: number;
+  level: number;
+}
