@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { openSqlite } from '@gasgauge/server/sqlite';
+import { tempDir } from '@gasgauge/server/testing';
+import { describe, expect, it } from 'vitest';
+import { Control } from '../control/control.js';
+import { burnFigures, gasTank } from './gas-tank.js';
+
+const T0 = Date.UTC(2026, 10, 25, 12);
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+describe('burn figures (hand-computed)', () => {
+  it('nothing burns: burn 0 and no time to empty', () => {
+    expect(burnFigures(10_000_000, 0, 0)).toEqual({
+      burnMicrodollarsPerHour: 0,
+      burn24hMicrodollarsPerHour: 0,
+      secondsToEmpty: null,
+    });
+  });
+
+  it('a steady $2/h against $10 lasts 5 hours', () => {
+    expect(burnFigures(10_000_000, 2_000_000, 48_000_000)).toEqual({
+      burnMicrodollarsPerHour: 2_000_000,
+      burn24hMicrodollarsPerHour: 2_000_000,
+      secondsToEmpty: 5 * 3600,
+    });
+  });
+
+  it('a burn that stopped over an hour ago leaves only the 24 h figure', () => {
+    expect(burnFigures(10_000_000, 0, 3_000_000)).toEqual({
+      burnMicrodollarsPerHour: 0,
+      burn24hMicrodollarsPerHour: 125_000,
+      secondsToEmpty: null,
+    });
+  });
+
+  it('an empty or overdrawn tank that still burns is empty now', () => {
+    expect(burnFigures(0, 1, 1).secondsToEmpty).toBe(0);
+    expect(burnFigures(-5, 1000, 1000).secondsToEmpty).toBe(0);
+  });
+});
+
+describe('gas tank from the ledger', () => {
+  function setup() {
+    const now = { t: T0 };
+    const control = new Control(openSqlite(join(tempDir('gg-tank-'), 'control.sqlite')), () => now.t);
+    const user = control.createUser('user_1', 'ada');
+    return { now, control, user };
+  }
+
+  it('burns over the rolling hour (now − 1 h, now] and the last 24 h, and stops when debits stop', () => {
+    const { now, control, user } = setup();
+    control.ledger.grant(user.id, 10_000_000, T0 - 2 * HOUR, 'top-up');
+    // $0.05 a minute for the last hour: debits at T0 − 59 min … T0, and one exactly at T0 − 1 h (outside).
+    for (let m = 60; m >= 0; m--) control.ledger.debit(user.id, `k${m}`, 50_000, T0 - m * MIN, 'town_1');
+    const tank = gasTank(control, user.id, T0);
+    expect(tank).toEqual({
+      accountId: user.id,
+      balanceMicrodollars: 10_000_000 - 61 * 50_000,
+      burnMicrodollarsPerHour: 60 * 50_000,
+      burn24hMicrodollarsPerHour: Math.round((61 * 50_000) / 24),
+      secondsToEmpty: Math.floor(((10_000_000 - 61 * 50_000) * 3600) / (60 * 50_000)),
+      lowBalance: false,
+      lowBalanceThresholdMicrodollars: 5_000_000,
+      asOf: T0,
+    });
+    expect(tank.secondsToEmpty).toBe(8340); // $6.95 at $3.00/h: 2 h 19 min
+
+    now.t = T0 + HOUR + MIN; // nothing debited for over an hour
+    const later = gasTank(control, user.id, now.t);
+    expect(later.burnMicrodollarsPerHour).toBe(0);
+    expect(later.secondsToEmpty).toBeNull();
+    expect(later.burn24hMicrodollarsPerHour).toBe(Math.round((61 * 50_000) / 24));
+  });
+
+  it('is low below the account threshold', () => {
+    const { control, user } = setup();
+    control.ledger.grant(user.id, 4_999_999, T0);
+    expect(gasTank(control, user.id, T0).lowBalance).toBe(true);
+    control.alerts.configure(user.id, { lowBalanceMicrodollars: 1_000_000 });
+    expect(gasTank(control, user.id, T0)).toMatchObject({ lowBalance: false, lowBalanceThresholdMicrodollars: 1_000_000 });
+  });
+});

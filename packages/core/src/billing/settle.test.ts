@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import { openSqlite } from '@gasgauge/server/sqlite';
+import { tempDir, usageRecord } from '@gasgauge/server/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Control } from '../control/control.js';
+import { Town } from '../town/town.js';
+import { settleTown, type TownOutbox } from './settle.js';
+
+const T0 = Date.UTC(2026, 10, 25, 12);
+
+/** A control store and a town on real files, reopened on demand as after a crash. */
+function setup(owner: 'user' | 'org' = 'user') {
+  const now = { t: T0 };
+  const dir = tempDir('gg-settle-');
+  const clock = () => now.t;
+  let controlSql = openSqlite(join(dir, 'control.sqlite'));
+  let townSql = openSqlite(join(dir, 'town.sqlite'));
+  let control = new Control(controlSql, clock);
+  let town = new Town(townSql, clock);
+  const user = control.createUser('user_1', 'ada');
+  const org = control.orgs.create('org_1', 'acme', user.id);
+  const info = control.createTown('town_1', 'Gas Town', owner === 'user' ? { userId: user.id } : { orgId: org.id });
+  let n = 0;
+  return {
+    now,
+    user,
+    org,
+    get control() {
+      return control;
+    },
+    get town() {
+      return town;
+    },
+    townId: info.id,
+    spend(cost: number) {
+      town.ingestUsage([usageRecord({ id: `r${++n}`, at: now.t, costMicrodollars: cost })]);
+    },
+    /** Like a SIGKILL: nothing in memory survives, only what was committed to the files. */
+    restart() {
+      controlSql.close();
+      townSql.close();
+      controlSql = openSqlite(join(dir, 'control.sqlite'));
+      townSql = openSqlite(join(dir, 'town.sqlite'));
+      control = new Control(controlSql, clock);
+      town = new Town(townSql, clock);
+    },
+    debited(account: string) {
+      return Number(
+        controlSql.rows(
+          "SELECT COALESCE(-SUM(amount_microdollars), 0) FROM ledger WHERE kind = 'debit' AND account_id = ?",
+          account,
+        )[0]?.[0],
+      );
+    },
+    debitCount() {
+      return Number(controlSql.rows("SELECT COUNT(*) FROM ledger WHERE kind = 'debit'")[0]?.[0]);
+    },
+  };
+}
+
+describe('settling a town into its account', () => {
+  it('debits the cost of each billing snapshot once, also when the tick and the settle run twice', () => {
+    const s = setup();
+    s.spend(1234);
+    s.town.tick();
+    s.town.tick();
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 1, alerts: 0 });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    s.town.tick();
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    expect(s.debited(s.user.id)).toBe(1234);
+    expect(s.control.ledger.entries(s.user.id, 10).entries[0]).toMatchObject({
+      kind: 'debit',
+      amountMicrodollars: -1234,
+      townId: s.townId,
+      at: T0,
+    });
+  });
+
+  it('closes at most one snapshot per minute, and the debits add up to the cost exactly', () => {
+    const s = setup();
+    s.spend(100);
+    s.town.tick(); // the first tick closes
+    s.now.t += 20_000;
+    s.spend(200);
+    s.town.tick(); // the same minute: waits
+    expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100]);
+    s.now.t = T0 + 60_000;
+    s.town.tick();
+    expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100, 200]);
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debited(s.user.id)).toBe(300);
+  });
+
+  it('loses nothing when killed between the snapshot and the debit', () => {
+    const s = setup();
+    s.spend(5000);
+    s.town.tick();
+    s.restart(); // the snapshot is in the town's file; the ledger never heard of it
+    expect(s.debitCount()).toBe(0);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debited(s.user.id)).toBe(5000);
+  });
+
+  it('counts nothing twice when killed between the debit and the town forgetting it', () => {
+    const s = setup();
+    s.spend(5000);
+    s.town.tick();
+    const crashing: TownOutbox = {
+      outbox: () => s.town.outbox(),
+      ackOutbox: () => {
+        throw new Error('killed');
+      },
+    };
+    expect(() => settleTown(s.control, crashing, s.townId)).toThrow('killed');
+    expect(s.debited(s.user.id)).toBe(5000);
+    s.restart();
+    expect(s.town.outbox()).toHaveLength(1); // still there: the ack never happened
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    expect(s.town.outbox()).toHaveLength(0);
+    expect(s.debited(s.user.id)).toBe(5000);
+  });
+
+  it("debits an organisation's town from the organisation's account", () => {
+    const s = setup('org');
+    s.spend(777);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debited(s.org.id)).toBe(777);
+    expect(s.debited(s.user.id)).toBe(0);
+  });
+
+  it('any interleaving of spend, ticks, crashes and settles debits the total cost exactly once', () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('spend' as const), cost: fc.integer({ min: 0, max: 10_000 }) }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 90_000 }) }),
+      fc.constant({ kind: 'tick' as const }),
+      fc.constant({ kind: 'settle' as const }),
+      fc.constant({ kind: 'crash-before-ack' as const }),
+      fc.constant({ kind: 'restart' as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const s = setup();
+        let spent = 0;
+        for (const st of steps) {
+          if (st.kind === 'spend') {
+            s.spend(st.cost);
+            spent += st.cost;
+          } else if (st.kind === 'wait') s.now.t += st.ms;
+          else if (st.kind === 'tick') s.town.tick();
+          else if (st.kind === 'settle') settleTown(s.control, s.town, s.townId);
+          else if (st.kind === 'restart') s.restart();
+          else {
+            const town = s.town;
+            try {
+              settleTown(
+                s.control,
+                {
+                  outbox: () => town.outbox(),
+                  ackOutbox: () => {
+                    throw new Error('killed');
+                  },
+                },
+                s.townId,
+              );
+            } catch {}
+            s.restart();
+          }
+        }
+        // Drain: the next minute's tick closes the rest, a settle posts it.
+        s.now.t += 60_000;
+        s.town.tick();
+        settleTown(s.control, s.town, s.townId);
+        expect(s.debited(s.user.id)).toBe(spent);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
