@@ -41,11 +41,11 @@ interface Served {
 }
 
 /** `gasgauge serve --json` as a child process; resolves on its first stdout line. */
-async function serve(dataDir: string): Promise<Served> {
+async function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tick-ms', '200', '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   children.add(child);
   const stderr: string[] = [];
@@ -214,6 +214,49 @@ describe('restart after SIGKILL', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(second.stderr.filter((l) => l.includes('failed'))).toEqual([]);
+  });
+});
+
+describe('the debit of a billing snapshot under SIGKILL', () => {
+  it('lands exactly once when the server dies after the snapshot, and again after the debit, then ticks on', async () => {
+    const dataDir = tempDir('gg-debit-crash-');
+    const setup = await serve(dataDir);
+    const admin = setup.adminToken as string;
+    const townId = data(await request(setup.url, 'POST', '/trpc/towns.create', admin, { name: 'Billing Town' }), 'create').id;
+    const ingestToken = data(await request(setup.url, 'POST', '/trpc/towns.mintIngestToken', admin, { townId }), 'mint').token;
+    data(
+      await request(setup.url, 'POST', '/trpc/billing.grant', admin, { userName: 'admin', amountMicrodollars: 10_000_000 }),
+      'grant',
+    );
+    setup.child.kill('SIGTERM');
+    expect(await setup.exited).toEqual({ code: 0, signal: null });
+
+    // 1. Killed right after the tick closed the cost into the town's outbox: the ledger never heard of it.
+    const afterTick = await serve(dataDir, { GASGAUGE_TEST_CRASH: 'after-tick' });
+    const r = await request(afterTick.url, 'POST', `/api/towns/${townId}/usage`, ingestToken, {
+      records: [record('spend_1', 'delta', { inputTokens: 10, costMicrodollars: 1234 })],
+    });
+    expect(r.status).toBe(200);
+    expect(await afterTick.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    // 2. Killed after the account recorded the debit, before the town forgot it.
+    const beforeAck = await serve(dataDir, { GASGAUGE_TEST_CRASH: 'before-ack' });
+    expect(await beforeAck.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    // 3. A normal start posts the outbox again (a no-op by its key), forgets it, and ticks on.
+    const last = await serve(dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // several 200 ms ticks
+    const ledger = data(await request(last.url, 'GET', trpcPath('billing.ledger', {}), admin), 'ledger') as {
+      entries: { kind: string; amountMicrodollars: number; townId: string | null }[];
+    };
+    expect(ledger.entries.map((e) => [e.kind, e.amountMicrodollars, e.townId])).toEqual([
+      ['debit', -1234, townId],
+      ['grant', 10_000_000, null],
+    ]);
+    const balance = await request(last.url, 'GET', '/api/balance', admin);
+    expect(balance.body).toMatchObject({ balanceMicrodollars: 10_000_000 - 1234, burnMicrodollarsPerHour: 1234 });
+    last.child.kill('SIGTERM');
+    expect(await last.exited).toEqual({ code: 0, signal: null });
   });
 });
 
