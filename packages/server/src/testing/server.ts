@@ -1,4 +1,8 @@
+import { hashToken, newId, newUserToken, type WebhookOptions } from '@gasgauge/api';
+import { Control } from '@gasgauge/core';
+import { DataDir } from '../data-dir.js';
 import { startServer } from '../serve.js';
+import { openSqlite } from '../sqlite.js';
 import { tempDir } from './temp.js';
 
 /** Status and parsed JSON body (the raw text when it is not JSON) of one loopback request. */
@@ -55,10 +59,16 @@ export interface TestServer {
   createTown(name: string): Promise<string>;
   /** An ingest token through tRPC, with the admin token. */
   mint(townId: string, opts?: { agentId?: string; ttlSeconds?: number }): Promise<string>;
+  /** Another (non-admin) user and an API token for them, written to the control store as the CLI does. */
+  addUser(name: string): Promise<{ id: string; token: string }>;
+  /** Ticks a town and settles its outbox into the owning account now. */
+  tickTown(townId: string): void;
 }
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
-export async function startTestServer(opts: { tickMs?: number; dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { tickMs?: number; dataDir?: string; webhooks?: Omit<WebhookOptions, 'log'> } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
   const logs: string[] = [];
   const server = await startServer({
@@ -66,6 +76,7 @@ export async function startTestServer(opts: { tickMs?: number; dataDir?: string 
     port: 0,
     host: '127.0.0.1',
     ...(opts.tickMs === undefined ? {} : { tickMs: opts.tickMs }),
+    ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
     log: (line) => logs.push(line),
   });
   const adminToken = server.adminToken;
@@ -98,6 +109,20 @@ export async function startTestServer(opts: { tickMs?: number; dataDir?: string 
       get: (path, token = adminToken) => request(url, 'GET', path, token),
       createTown,
       mint,
+      addUser: async (name) => {
+        const token = newUserToken();
+        const hash = await hashToken(token);
+        const sql = openSqlite(new DataDir(dataDir).controlFile);
+        try {
+          const control = new Control(sql, () => Date.now());
+          const user = control.createUser(newId('user'), name);
+          control.addToken(user.id, hash, 'test');
+          return { id: user.id, token };
+        } finally {
+          sql.close();
+        }
+      },
+      tickTown: (townId) => server.tickTown(townId),
     };
   } catch (err) {
     await server.close();
