@@ -1,0 +1,126 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, startTestServer, type TestServer, trpcPath } from './testing/server.js';
+import { usageRecord } from './testing/temp.js';
+
+interface Received {
+  status: number;
+  path: string;
+  alertId: string | undefined;
+  body: { id: number; kind: string; accountId: string; townId: string | null; at: number; details: Record<string, unknown> };
+}
+
+/** A webhook receiver on loopback that answers 500 to its first request and 200 after. */
+async function receiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    req.on('end', () => {
+      const status = received.length === 0 ? 500 : 200;
+      received.push({
+        status,
+        path: req.url ?? '',
+        alertId: req.headers['x-gasgauge-alert-id'] as string,
+        body: JSON.parse(text),
+      });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/s3cr3t-path?key=k3y`,
+    received,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+async function until(what: string, fn: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+let s: TestServer;
+let hook: Awaited<ReturnType<typeof receiver>>;
+beforeAll(async () => {
+  hook = await receiver();
+  s = await startTestServer({ webhooks: { baseDelayMs: 100 } });
+});
+afterAll(async () => {
+  await s?.close();
+  await hook?.close();
+});
+
+describe('alerts to a webhook', () => {
+  it('posts one alert per crossing, retries after a 500, and never logs the webhook secret', async () => {
+    const admin = s.adminToken;
+    const mutate = async (proc: string, input: unknown) => {
+      const r = await request(s.url, 'POST', `/trpc/${proc}`, admin, input);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    };
+    await mutate('billing.setAlertSettings', { webhookUrl: hook.url, lowBalanceMicrodollars: 5_000_000 });
+    await mutate('billing.grant', { userName: 'admin', amountMicrodollars: 5_500_000, note: 'starter' });
+    await mutate('towns.setBudget', { townId: s.townId, period: 'day', capMicrodollars: 1_000_000 });
+    const spend = async (id: string, cost: number) => {
+      const r = await s.post(`/api/towns/${s.townId}/usage`, {
+        records: [usageRecord({ id, at: Date.now(), costMicrodollars: cost })],
+      });
+      expect(r.status).toBe(200);
+    };
+
+    // $0.90 of a $1 day: the budget crosses 80 %, and the balance ($4.60) crosses below $5.
+    await spend('u1', 900_000);
+    s.tickTown(s.townId);
+    await until('two alerts delivered', () => hook.received.filter((r) => r.status === 200).length >= 2);
+    const [failed, ...rest] = hook.received;
+    expect(failed?.status).toBe(500);
+    expect(rest.map((r) => r.status)).toEqual([200, 200]);
+    // The failed one came again: same id, same body.
+    expect(rest.find((r) => r.body.id === failed?.body.id)?.body).toEqual(failed?.body);
+    const byKind = Object.fromEntries(rest.map((r) => [r.body.kind, r.body]));
+    expect(byKind.low_balance?.details).toEqual({ balanceMicrodollars: 4_600_000, thresholdMicrodollars: 5_000_000 });
+    expect(byKind.budget).toMatchObject({
+      townId: s.townId,
+      details: { threshold: 0.8, period: 'day', capMicrodollars: 1_000_000, spentMicrodollars: 900_000 },
+    });
+    for (const r of hook.received) {
+      expect(r.path).toBe('/hooks/s3cr3t-path?key=k3y');
+      expect(r.alertId).toBe(String(r.body.id));
+    }
+
+    // Ticking on raises nothing new; the next crossing (100 %) raises exactly one more.
+    s.tickTown(s.townId);
+    s.tickTown(s.townId);
+    await new Promise((r) => setTimeout(r, 700)); // more than one retry poll
+    expect(hook.received).toHaveLength(3);
+    await spend('u2', 200_000);
+    s.tickTown(s.townId);
+    await until('the 100 % alert', () => hook.received.length === 4);
+    expect(hook.received[3]?.body).toMatchObject({ kind: 'budget', details: { threshold: 1, spentMicrodollars: 1_100_000 } });
+
+    const alerts = (await request(s.url, 'GET', trpcPath('billing.alerts', {}), admin)).body.result.data.alerts as {
+      id: number;
+      delivery: string;
+      attempts: number;
+    }[];
+    expect(alerts.map((a) => [a.delivery, a.attempts]).sort()).toEqual(
+      [
+        ['delivered', 1],
+        ['delivered', 1],
+        ['delivered', 2],
+      ].sort(),
+    );
+    expect(alerts.find((a) => a.attempts === 2)?.id).toBe(failed?.body.id);
+
+    const port = new URL(hook.url).port;
+    expect(s.logs.some((l) => l.includes(`127.0.0.1:${port}`) && l.includes('HTTP 500'))).toBe(true);
+    expect(s.logs.filter((l) => l.includes('s3cr3t') || l.includes('k3y'))).toEqual([]);
+  });
+});
