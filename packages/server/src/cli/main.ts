@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
+import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { loginLink } from './login-link.js';
+import { orgAddMember, orgCreate } from './org.js';
 import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
@@ -13,8 +15,13 @@ const COMMANDS: Record<string, Command> = {
   serve,
   'user add': userAdd,
   'user token': userToken,
+  'org create': orgCreate,
+  'org add-member': orgAddMember,
   'town create': townCreate,
   'token mint': tokenMint,
+  'credits grant': creditsGrant,
+  'credits show': creditsShow,
+  'credits alerts': creditsAlerts,
   report,
   'login-link': loginLink,
 };

@@ -1,20 +1,29 @@
 import { newId } from '@gasgauge/api';
 import { AppError } from '@gasgauge/core';
-import { type Command, required, withControl } from './command.js';
+import { orgByName } from './account.js';
+import { type Command, UsageError, withControl } from './command.js';
 
 export const townCreate: Command = {
-  usage: 'gasgauge town create NAME --owner USER',
-  summary: 'create a town owned by a user',
-  options: { owner: { type: 'string' } },
+  usage: 'gasgauge town create NAME --owner USER | --org ORG',
+  summary: 'create a town owned by a user or by an organisation',
+  help: `  --owner USER  the user (by name) who owns the town; their account pays for it
+  --org ORG     the organisation (by name) that owns the town; its account pays for it
+               (give exactly one of the two)`,
+  options: { owner: { type: 'string' }, org: { type: 'string' } },
   positionals: 1,
   async run(values, [name], out) {
-    const ownerName = required(values, 'owner');
+    const ownerName = typeof values.owner === 'string' && values.owner !== '' ? values.owner : undefined;
+    const orgName = typeof values.org === 'string' && values.org !== '' ? values.org : undefined;
+    if ((ownerName === undefined) === (orgName === undefined))
+      throw new UsageError('give exactly one of --owner USER and --org ORG');
     const town = withControl(values, (control) => {
-      const owner = control.userByName(ownerName);
+      if (orgName !== undefined)
+        return control.createTown(newId('town'), name as string, { orgId: orgByName(control, orgName).id });
+      const owner = control.userByName(ownerName as string);
       if (!owner) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
       return control.createTown(newId('town'), name as string, { userId: owner.id });
     });
-    out.result({ town }, [`Created town ${town.name} (${town.id}).`]);
+    out.result({ town }, [`Created town ${town.name} (${town.id}), owned by ${orgName ?? ownerName}.`]);
     return 0;
   },
 };
