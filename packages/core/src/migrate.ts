@@ -13,10 +13,13 @@ export interface Migration {
  */
 export function migrate(sql: Sql, migrations: readonly Migration[], now: number): number {
   sql.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-  const current = Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
+  const applied = () => Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
+  const current = applied();
   for (const m of migrations) {
     if (m.version <= current) continue;
     sql.transaction(() => {
+      // Read again under the write lock: another process (the CLI beside the server) may have applied it meanwhile.
+      if (m.version <= applied()) return;
       for (const statement of splitStatements(m.sql)) sql.run(statement);
       sql.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', m.version, now);
     });

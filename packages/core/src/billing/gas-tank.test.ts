@@ -34,6 +34,10 @@ describe('burn figures (hand-computed)', () => {
     });
   });
 
+  it('stays exact for balances whose seconds pass 2^53', () => {
+    expect(burnFigures(9_000_000_000_000, 7, 7).secondsToEmpty).toBe(Number((9_000_000_000_000n * 3600n) / 7n));
+  });
+
   it('an empty or overdrawn tank that still burns is empty now', () => {
     expect(burnFigures(0, 1, 1).secondsToEmpty).toBe(0);
     expect(burnFigures(-5, 1000, 1000).secondsToEmpty).toBe(0);

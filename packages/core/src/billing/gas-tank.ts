@@ -28,7 +28,8 @@ export function burnFigures(
   return {
     burnMicrodollarsPerHour: burn,
     burn24hMicrodollarsPerHour: Math.round(debitedLastDay / 24),
-    secondsToEmpty: burn <= 0 ? null : balance <= 0 ? 0 : Math.floor((balance * 3600) / burn),
+    // BigInt: balance × 3600 passes 2^53 above about $2.5M.
+    secondsToEmpty: burn <= 0 ? null : balance <= 0 ? 0 : Number((BigInt(balance) * 3600n) / BigInt(burn)),
   };
 }
 

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Control } from '../control/control.js';
 import { Town } from '../town/town.js';
+import { gasTank } from './gas-tank.js';
 import { settleTown, type TownOutbox } from './settle.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12);
@@ -33,8 +34,8 @@ function setup(owner: 'user' | 'org' = 'user') {
       return town;
     },
     townId: info.id,
-    spend(cost: number) {
-      town.ingestUsage([usageRecord({ id: `r${++n}`, at: now.t, costMicrodollars: cost })]);
+    spend(cost: number, at = now.t) {
+      town.ingestUsage([usageRecord({ id: `r${++n}`, at, costMicrodollars: cost })]);
     },
     /** Like a SIGKILL: nothing in memory survives, only what was committed to the files. */
     restart() {
@@ -91,6 +92,29 @@ describe('settling a town into its account', () => {
     expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100, 200]);
     settleTown(s.control, s.town, s.townId);
     expect(s.debited(s.user.id)).toBe(300);
+  });
+
+  it('debits a backfill at the hours it happened, so it does not inflate the current burn', () => {
+    const s = setup();
+    s.control.ledger.grant(s.user.id, 10_000_000, T0 - 10 * 3_600_000);
+    s.spend(40_000, T0 - 3 * 3_600_000 + 5_000); // a reporter catching up on three hours ago
+    s.spend(300);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    expect(s.control.ledger.entries(s.user.id, 10).entries.map((e) => [e.amountMicrodollars, e.at])).toEqual([
+      [-300, T0],
+      [-40_000, T0 - 2 * 3_600_000 - 1], // the end of its hour
+      [10_000_000, T0 - 10 * 3_600_000],
+    ]);
+    expect(gasTank(s.control, s.user.id, T0)).toMatchObject({
+      burnMicrodollarsPerHour: 300,
+      balanceMicrodollars: 10_000_000 - 40_300,
+    });
+    // A late record for an hour already billed adds only itself to that hour.
+    s.now.t += 60_000;
+    s.spend(7, T0 - 3 * 3_600_000);
+    s.town.tick();
+    expect(s.town.outbox().map((e) => [e.amountMicrodollars, e.at])).toEqual([[7, T0 - 2 * 3_600_000 - 1]]);
   });
 
   it('loses nothing when killed between the snapshot and the debit', () => {

@@ -76,15 +76,19 @@ export class Orgs {
         );
         if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
       }
-      const createdAt = this.clock();
       this.sql.run(
         `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
         orgId,
         userId,
         role,
-        createdAt,
+        this.clock(),
       );
+      const createdAt = this.sql.rows(
+        'SELECT created_at FROM memberships WHERE org_id = ? AND user_id = ?',
+        orgId,
+        userId,
+      )[0]?.[0] as number;
       return { orgId, userId, role, createdAt };
     });
   }

@@ -22,7 +22,7 @@ export interface Budget {
   /** The current period: [periodStart, periodEnd). */
   periodStart: number;
   periodEnd: number;
-  /** Spend in the current period so far, including cost not yet closed into a debit. */
+  /** Spend in the current period so far, by event time. */
   spentMicrodollars: number;
   usedFraction: number;
 }
@@ -49,10 +49,10 @@ export function periodBounds(period: BudgetPeriod, tz: string, now: number): { s
 }
 
 /**
- * Sets (or with null, clears) the town's budget. Spend in the current period starts from what the
- * rollups hold for it, so a budget set at 3 pm counts the morning; from then on it counts cost as it
- * is ingested, by arrival (as the ledger does: a backfill of last week's transcripts is charged now).
- * Crossings are evaluated afresh: a cap set below what is already spent alerts on the next tick.
+ * Sets (or with null, clears) the town's budget. Spend is counted by event time from the rollups, as
+ * every other figure: a budget set at 3 pm counts the morning, and a backfill of yesterday's
+ * transcripts counts against yesterday. Crossings are evaluated afresh: a cap set below what is
+ * already spent alerts on the next tick.
  */
 export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Budget | null {
   if (input === null) {
@@ -66,47 +66,38 @@ export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Bud
     throw new AppError('bad_request', `period must be one of ${BUDGET_PERIODS.join(', ')}`, { path: 'period' });
   }
   const tz = input.tz ?? 'UTC';
-  const { start, end } = periodBounds(input.period, tz, now);
-  sql.transaction(() => {
-    const total = costTotal(sql);
-    sql.run(
-      `INSERT OR REPLACE INTO budget (id, period, cap_microdollars, tz, period_start, period_end, spent_microdollars,
-         counted_total_microdollars, level) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      input.period,
-      input.capMicrodollars,
-      tz,
-      start,
-      end,
-      costSince(sql, start),
-      total,
-    );
-  });
+  const { start } = periodBounds(input.period, tz, now);
+  sql.run(
+    'INSERT OR REPLACE INTO budget (id, period, cap_microdollars, tz, period_start, level) VALUES (1, ?, ?, ?, ?, 0)',
+    input.period,
+    input.capMicrodollars,
+    tz,
+    start,
+  );
   return readBudget(sql, now);
 }
 
-/** The budget and its spend as of `now`, without writing (throughput reads it). */
+/** The budget and the spend of the period holding `now`. */
 export function readBudget(sql: Sql, now: number): Budget | null {
   const row = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
   if (!row) return null;
-  const uncounted = costTotal(sql) - row.counted_total_microdollars;
-  const rolled = now >= row.period_end;
-  const bounds = rolled ? periodBounds(row.period, row.tz, now) : { start: row.period_start, end: row.period_end };
-  const spent = (rolled ? 0 : row.spent_microdollars) + uncounted;
+  const { start, end } = periodBounds(row.period, row.tz, now);
+  const spent = costSince(sql, start);
   return {
     period: row.period,
     capMicrodollars: row.cap_microdollars,
     tz: row.tz,
-    periodStart: bounds.start,
-    periodEnd: bounds.end,
+    periodStart: start,
+    periodEnd: end,
     spentMicrodollars: spent,
     usedFraction: spent / row.cap_microdollars,
   };
 }
 
 /**
- * In the tick's transaction: moves the period on when it ended, counts the cost ingested since the
- * last tick, and records each threshold crossed for the first time this period as a `budget` town
- * event plus an outbox entry (the host turns it into an alert for the owning account).
+ * In the tick's transaction: records each threshold the current period crossed for the first time as
+ * a `budget` town event plus an outbox entry (the host turns it into an alert for the owning account).
+ * A new period starts with none crossed.
  */
 export function evaluateBudget(sql: Sql, now: number): void {
   const budget = readBudget(sql, now);
@@ -135,21 +126,14 @@ export function evaluateBudget(sql: Sql, now: number): void {
       JSON.stringify({ type: 'budget', ...details }),
     );
   }
-  sql.run(
-    `UPDATE budget SET period_start = ?, period_end = ?, spent_microdollars = ?, counted_total_microdollars = ?, level = ? WHERE id = 1`,
-    budget.periodStart,
-    budget.periodEnd,
-    budget.spentMicrodollars,
-    costTotal(sql),
-    level,
-  );
+  sql.run('UPDATE budget SET period_start = ?, level = ? WHERE id = 1', budget.periodStart, level);
 }
 
-function costTotal(sql: Sql): number {
-  return sql.rows('SELECT cost_total_microdollars FROM town_state WHERE id = 1')[0]?.[0] as number;
-}
-
-/** Cost by event time from `from` to now: whole hours from the 1-hour tier, the part before the first whole hour from the 1-minute tier. */
+/**
+ * Cost by event time from `from` on: whole hours from the 1-hour tier, the part before the first whole
+ * hour from the 1-minute tier (a zone whose offset is not a whole hour, beyond the 1-minute tier's 30
+ * days, misses that part).
+ */
 function costSince(sql: Sql, from: number): number {
   const hour = Math.ceil(from / 3_600_000) * 3_600_000;
   const [hours] = sql.rows('SELECT COALESCE(SUM(cost_microdollars), 0) FROM rollup_1h WHERE t >= ?', hour)[0] as [number];
@@ -178,8 +162,5 @@ interface BudgetRow {
   cap_microdollars: number;
   tz: string;
   period_start: number;
-  period_end: number;
-  spent_microdollars: number;
-  counted_total_microdollars: number;
   level: number;
 }

@@ -2,10 +2,12 @@ import type { Sql } from '../sql.js';
 import { slotStart } from './tiers.js';
 
 /**
- * A town closes its unbilled cost into a debit at most once per billing period (on the first tick of
- * each minute with new cost), so an account's ledger gets at most one entry per town and minute.
+ * A town closes its unbilled cost into debits at most once per billing period (on the first tick of
+ * each minute with new cost): one debit per hour of event time that gained cost, so an account's
+ * ledger gets about one entry per town and minute while it works.
  */
 export const BILLING_PERIOD_MS = 60_000;
+const HOUR_MS = 3_600_000;
 
 /** What a town owes its account, or a budget crossing to alert on; posted by the host with key (town, seq). */
 export interface OutboxEntry {
@@ -31,15 +33,30 @@ export function appendOutbox(sql: Sql, kind: OutboxEntry['kind'], at: number, am
   return seq;
 }
 
-/** In the tick's transaction: closes the cost ingested since the last debit into one, once per billing period. */
+/**
+ * In the tick's transaction, once per billing period: every 1-hour slot from the earliest unbilled
+ * event time that holds more cost than was billed becomes one debit of the difference, dated at the
+ * end of that hour (now, for the current one). So a backfill of last week's transcripts is debited at
+ * last week's times and does not inflate the current burn, and a late record adds to its own hour.
+ */
 export function closeBilling(sql: Sql, now: number): void {
-  const [total, billed, billedAt] = sql.rows(
-    'SELECT cost_total_microdollars, billed_total_microdollars, billed_at FROM town_state WHERE id = 1',
-  )[0] as [number, number, number | null];
-  if (total <= billed) return;
+  const [from, billedAt] = sql.rows('SELECT unbilled_from, billed_at FROM town_state WHERE id = 1')[0] as [
+    number | null,
+    number | null,
+  ];
+  if (from === null) return;
   if (billedAt !== null && slotStart(now, BILLING_PERIOD_MS) <= slotStart(billedAt, BILLING_PERIOD_MS)) return;
-  appendOutbox(sql, 'debit', now, total - billed, null);
-  sql.run('UPDATE town_state SET billed_total_microdollars = ?, billed_at = ? WHERE id = 1', total, now);
+  const hours = sql.rows(
+    `SELECT r.t, r.cost_microdollars, r.cost_microdollars - COALESCE(b.billed_microdollars, 0)
+     FROM rollup_1h r LEFT JOIN billed_1h b ON b.t = r.t
+     WHERE r.t >= ? AND r.cost_microdollars > COALESCE(b.billed_microdollars, 0) ORDER BY r.t`,
+    slotStart(from, HOUR_MS),
+  ) as [number, number, number][];
+  for (const [t, cost, unbilled] of hours) {
+    appendOutbox(sql, 'debit', Math.min(now, t + HOUR_MS - 1), unbilled, null);
+    sql.run('INSERT OR REPLACE INTO billed_1h (t, billed_microdollars) VALUES (?, ?)', t, cost);
+  }
+  sql.run('UPDATE town_state SET unbilled_from = NULL, billed_at = ? WHERE id = 1', now);
 }
 
 export function pendingOutbox(sql: Sql): OutboxEntry[] {

@@ -145,16 +145,18 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Issue 3, the town's side of the gas tank. `cost_total` grows with every cost ingest commits (in the
-    // same transaction); the tick closes what is not yet billed into an outbox entry, and the host
-    // posts outbox entries to the owning account's ledger with the key (town, seq) and then deletes
-    // them. Cost ingested before this version is history, not billed.
+    // Issue 3, the town's side of the gas tank. Ingest marks the earliest event time of cost it added
+    // (`unbilled_from`, in the same transaction); the tick closes what each 1-hour slot from there holds
+    // beyond what was billed (`billed_1h`) into outbox debits, and the host posts outbox entries to the
+    // owning account's ledger with the key (town, seq), then deletes them. Cost stored before this
+    // version is history, not billed. The budget row keeps the cap and the thresholds crossed this period.
     version: 5,
     sql: `
-      ALTER TABLE town_state ADD COLUMN cost_total_microdollars INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE town_state ADD COLUMN billed_total_microdollars INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE town_state ADD COLUMN unbilled_from INTEGER;
       ALTER TABLE town_state ADD COLUMN billed_at INTEGER;
       ALTER TABLE town_state ADD COLUMN outbox_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE billed_1h (t INTEGER PRIMARY KEY, billed_microdollars INTEGER NOT NULL);
+      INSERT INTO billed_1h (t, billed_microdollars) SELECT t, cost_microdollars FROM rollup_1h WHERE cost_microdollars > 0;
       CREATE TABLE outbox (
         seq INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('debit', 'budget')),
@@ -168,9 +170,6 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         cap_microdollars INTEGER NOT NULL,
         tz TEXT NOT NULL,
         period_start INTEGER NOT NULL,
-        period_end INTEGER NOT NULL,
-        spent_microdollars INTEGER NOT NULL,
-        counted_total_microdollars INTEGER NOT NULL,
         level INTEGER NOT NULL
       )
     `,

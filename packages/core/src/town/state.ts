@@ -1,16 +1,18 @@
 import type { Sql } from '../sql.js';
 
 /**
- * Arrival time of the last ingest (drives the tick interval and the data age), and the cost it
- * added to the town's running total, which billing closes into debits (billing.ts). One statement,
- * in the ingest transaction.
+ * Arrival time of the last ingest (drives the tick interval and the data age), and the earliest event
+ * time of cost it added, from which the tick's billing looks for unbilled cost (outbox.ts). One
+ * statement, in the ingest transaction.
  */
-export function touchIngest(sql: Sql, now: number, costMicrodollars: number): void {
+export function touchIngest(sql: Sql, now: number, costFrom: number | null): void {
   sql.run(
     `UPDATE town_state SET last_ingest_at = max(COALESCE(last_ingest_at, 0), ?),
-       cost_total_microdollars = cost_total_microdollars + ? WHERE id = 1`,
+       unbilled_from = CASE WHEN ? IS NULL THEN unbilled_from ELSE min(COALESCE(unbilled_from, ?), ?) END WHERE id = 1`,
     now,
-    costMicrodollars,
+    costFrom,
+    costFrom,
+    costFrom,
   );
 }
 

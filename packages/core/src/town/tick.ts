@@ -3,7 +3,7 @@ import { evaluateBudget } from './budget.js';
 import { currentLoc } from './loc.js';
 import { closeBilling } from './outbox.js';
 import { GAUGES, type GaugeValues } from './series.js';
-import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS } from './tiers.js';
+import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS, type Tier } from './tiers.js';
 import type { UsageIds } from './usage-ids.js';
 
 /** Bounded work: at most this many rows of each table are pruned per tick. */
@@ -76,6 +76,11 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
       now - tier.retentionMs,
     );
   }
+  // What was billed per hour is kept as long as the hour itself.
+  pruned += sql.run(
+    `DELETE FROM billed_1h WHERE t IN (SELECT t FROM billed_1h WHERE t < ? ORDER BY t LIMIT ${PRUNE_BATCH})`,
+    now - (TIERS.at(-1) as Tier).retentionMs,
+  );
   // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
   // so a record re-sent at any age that is still stored is still recognised.
   const horizon = now - MAX_RETENTION_MS;

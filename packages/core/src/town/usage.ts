@@ -60,7 +60,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): 
     batch.slots.add(at, d);
     const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
     batch.byAgentModel.add(at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
-    batch.costMicrodollars += d.cost_microdollars ?? 0;
+    if ((d.cost_microdollars ?? 0) > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
   });
   return result;
 }

@@ -13,8 +13,8 @@ export class WriteBatch {
   readonly byAgentModel = new BreakdownCounters();
   /** Usage record ids inserted by this transaction (rowid by id); the tail index learns them on commit. */
   readonly newUsageIds = new Map<string, number>();
-  /** Cost this transaction added, whatever its event time: what billing will debit. */
-  costMicrodollars = 0;
+  /** The earliest event time of cost this transaction added: billing looks from there. */
+  costFrom: number | null = null;
 
   constructor(
     readonly sql: Sql,
@@ -25,6 +25,6 @@ export class WriteBatch {
   finish(): void {
     this.slots.flush(this.sql, this.now);
     this.byAgentModel.flush(this.sql, this.now);
-    touchIngest(this.sql, this.now, this.costMicrodollars);
+    touchIngest(this.sql, this.now, this.costFrom);
   }
 }
