@@ -10,12 +10,15 @@ async function get(s: RunningServer, path: string): Promise<{ status: number; bo
 describe('gasgauge serve --demo', () => {
   let demo: RunningServer;
   let plain: RunningServer;
+  /** The demo's clock runs with the wall clock, and jumps when a test needs the next billing minute. */
+  let skew = 0;
   beforeAll(async () => {
     demo = await startServer({
       dataDir: tempDir('gg-demo-'),
       port: 0,
       host: '127.0.0.1',
       tickMs: 200,
+      clock: () => Date.now() + skew,
       demo: true,
       log: () => {},
     });
@@ -49,6 +52,18 @@ describe('gasgauge serve --demo', () => {
     expect(t.dataAgeMs).toBeLessThan(5000);
   });
 
+  it('fills the gas tank: the history is paid for and at most $100 is left, burning', async () => {
+    const info = demo.demo;
+    if (!info) throw new Error('no demo');
+    await info.ready;
+    skew += 60_000; // a town closes its cost into debits once a minute
+    demo.tickTown(info.townId);
+    const tank = (await get(demo, '/api/balance')).body as { balanceMicrodollars: number; burn24hMicrodollarsPerHour: number };
+    expect(tank.balanceMicrodollars).toBeLessThanOrEqual(100_000_000);
+    expect(tank.balanceMicrodollars).toBeGreaterThan(90_000_000);
+    expect(tank.burn24hMicrodollarsPerHour).toBeGreaterThan(0);
+  });
+
   it('prints a one-time login link that opens the sign-in page', async () => {
     const url = demo.demo?.loginUrl ?? '';
     expect(url).toMatch(new RegExp(`^${demo.url}/auth/link\\?code=ggl_`));
@@ -60,5 +75,6 @@ describe('gasgauge serve --demo', () => {
   it('makes nothing up without --demo', async () => {
     expect(plain.demo).toBeUndefined();
     expect((await get(plain, '/api/towns')).body).toEqual([]);
+    expect((await get(plain, '/api/balance')).body).toMatchObject({ balanceMicrodollars: 0, secondsToEmpty: null });
   });
 });
