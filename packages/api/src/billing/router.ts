@@ -6,11 +6,9 @@ import { router, userProcedure } from '../trpc.js';
 /** Without organizationId: the caller's personal account. */
 const accountInput = z.strictObject({ organizationId: organizationId.optional() });
 
-export const balanceInput = accountInput;
-
 export const billingRouter = router({
   /** The gas tank: balance, burn over the rolling hour and the last 24 h, seconds to empty. */
-  balance: userProcedure.input(accountInput).query(({ ctx, input }) => {
+  balance: userProcedure.input(accountInput.prefault({})).query(({ ctx, input }) => {
     const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readBalance');
     return gasTank(ctx.deps.control, account, ctx.deps.clock());
   }),
@@ -18,10 +16,12 @@ export const billingRouter = router({
   /** Ledger entries, newest first; pass `nextCursor` back as `before` for the next page. */
   ledger: userProcedure
     .input(
-      accountInput.extend({
-        limit: z.number().int().min(1).max(MAX_LEDGER_PAGE).default(50),
-        before: z.number().int().positive().optional(),
-      }),
+      accountInput
+        .extend({
+          limit: z.number().int().min(1).max(MAX_LEDGER_PAGE).default(50),
+          before: z.number().int().positive().optional(),
+        })
+        .prefault({}),
     )
     .query(({ ctx, input }) => {
       const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
@@ -30,13 +30,13 @@ export const billingRouter = router({
 
   /** Low-balance and budget alerts of the account, newest first, with their webhook delivery state. */
   alerts: userProcedure
-    .input(accountInput.extend({ limit: z.number().int().min(1).max(MAX_ALERT_PAGE).default(50) }))
+    .input(accountInput.extend({ limit: z.number().int().min(1).max(MAX_ALERT_PAGE).default(50) }).prefault({}))
     .query(({ ctx, input }) => {
       const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
       return { alerts: ctx.deps.control.alerts.list(account, input.limit) };
     }),
 
-  alertSettings: userProcedure.input(accountInput).query(({ ctx, input }) => {
+  alertSettings: userProcedure.input(accountInput.prefault({})).query(({ ctx, input }) => {
     const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
     return ctx.deps.control.alerts.settings(account);
   }),
