@@ -1,29 +1,6 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gasgauge, type Run } from './testing/cli.js';
 import { tempDir } from './testing/temp.js';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = 'packages/server/bin/gasgauge.mjs';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real CLI in a child process, from the repository root. */
-async function gasgauge(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number | string; stdout: string; stderr: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const USAGES = {
   serve: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N]',

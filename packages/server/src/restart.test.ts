@@ -1,13 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, gasgauge, ROOT } from './testing/cli.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = 'packages/server/bin/gasgauge.mjs';
 const SLOT = 5000;
 const AMOUNTS = [
   'inputTokens',
@@ -59,16 +56,6 @@ async function serve(dataDir: string, env: Record<string, string> = {}): Promise
   });
   const { url, adminToken } = JSON.parse(first) as { url: string; adminToken: string | null };
   return { child, url, adminToken, stderr, exited };
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
 }
 
 const data = (r: HttpResult, what: string) => {
@@ -266,13 +253,25 @@ describe('CLI beside a running server', () => {
     const server = await serve(dataDir);
     const admin = server.adminToken as string;
 
-    const created = await cli(['town', 'create', 'CLI Town', '--owner', 'admin', '--data', dataDir, '--json']);
+    const created = await gasgauge('town', 'create', 'CLI Town', '--owner', 'admin', '--data', dataDir, '--json');
     expect(created.code, created.stderr).toBe(0);
     const { town } = JSON.parse(created.stdout) as { town: { id: string; name: string; ownerUserId: string } };
     expect(town).toMatchObject({ id: expect.stringMatching(/^town_/), name: 'CLI Town' });
 
     const before = Date.now();
-    const minted = await cli(['token', 'mint', '--town', town.id, '--agent', 'a9', '--ttl', '30m', '--data', dataDir, '--json']);
+    const minted = await gasgauge(
+      'token',
+      'mint',
+      '--town',
+      town.id,
+      '--agent',
+      'a9',
+      '--ttl',
+      '30m',
+      '--data',
+      dataDir,
+      '--json',
+    );
     expect(minted.code, minted.stderr).toBe(0);
     const { token, expiresAt } = JSON.parse(minted.stdout) as { token: string; expiresAt: number };
     expect(token.split('.')).toHaveLength(3);
