@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,11 +16,44 @@ function newest(path: string): number {
   return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), info.mtimeMs);
 }
 
-/** Builds the UI (vite build) when dist is missing or older than any source file, so the e2e test never runs a stale UI. */
+/** Outside the tree (nothing for git to see), one per checkout. */
+const LOCK = join(tmpdir(), `gasgauge-web-build-${createHash('sha256').update(WEB_DIR).digest('hex').slice(0, 12)}.lock`);
+/** A lock older than this was left by a killed run. */
+const STALE_LOCK_MS = 120_000;
+
+/**
+ * Builds the UI (vite build) when dist is missing or older than any source file, so the e2e test never
+ * runs a stale UI. The e2e files run in parallel workers: one builds while the others wait (a second
+ * build would empty dist under a server that is serving it).
+ */
 export function ensureWebBuilt(): void {
-  const built = existsSync(DIST_INDEX) ? statSync(DIST_INDEX).mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map(newest))) return;
-  const vite = resolve(WEB_DIR, '../../node_modules/vite/bin/vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  const fresh = () => (existsSync(DIST_INDEX) ? statSync(DIST_INDEX).mtimeMs : 0) > Math.max(...SOURCES.map(newest));
+  if (fresh()) return;
+  withLock(() => {
+    if (fresh()) return;
+    const vite = resolve(WEB_DIR, '../../node_modules/vite/bin/vite.js');
+    const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEB_DIR, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  });
+}
+
+function withLock(fn: () => void): void {
+  const deadline = Date.now() + STALE_LOCK_MS + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const held = statSync(LOCK, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${LOCK} is held: another vite build did not finish`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
 }

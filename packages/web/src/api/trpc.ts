@@ -22,6 +22,13 @@ export function isUnauthorized(err: unknown): boolean {
   return data?.httpStatus === 401 || data?.code === 'UNAUTHORIZED';
 }
 
+/** Refused (403) or not shown to this user (404): a role that may not read something, not a failure. */
+export function isHidden(err: unknown): boolean {
+  if (!(err instanceof TRPCClientError)) return false;
+  const data = err.data as { httpStatus?: number; code?: string } | undefined;
+  return data?.httpStatus === 403 || data?.httpStatus === 404 || data?.code === 'FORBIDDEN' || data?.code === 'NOT_FOUND';
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,6 +1,7 @@
 import { type ReactNode, useEffect } from 'react';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { useSession } from '../features/auth/session.js';
+import { BillingPage } from '../features/billing/BillingPage.js';
 import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
 import { OverviewPage } from '../features/overview/OverviewPage.js';
 import { TownGate } from '../features/towns/TownGate.js';
@@ -33,6 +34,9 @@ export function App() {
   switch (route.page) {
     case 'towns':
       page = <TownsPage theme={theme} userName={user?.name ?? 'USER'} />;
+      break;
+    case 'billing':
+      page = <BillingPage userName={user?.name} />;
       break;
     case 'overview':
       page = (

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { SessionUser } from '../features/auth/session.js';
 import { Logo } from '../ui/Logo.js';
-import { Link } from './router.js';
+import { Link, useLocation } from './router.js';
+import { BILLING_PATH } from './routes.js';
 import type { ThemeChoice } from './theme.js';
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
@@ -15,6 +16,8 @@ export function Shell(props: {
   children: ReactNode;
 }) {
   const { user, themeChoice, onTheme, children } = props;
+  const { path } = useLocation();
+  const current = (to: string) => (path === to || path === `${to}/` ? ('page' as const) : undefined);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -25,7 +28,12 @@ export function Shell(props: {
           <Logo /> Gas Gauge
         </Link>
         <nav className="main-nav" aria-label="Main">
-          <Link to="/">Towns</Link>
+          <Link to="/" aria-current={current('/')}>
+            Towns
+          </Link>
+          <Link to={BILLING_PATH} aria-current={current(BILLING_PATH)}>
+            Billing
+          </Link>
         </nav>
         <div className="topbar-right">
           <button type="button" className="ghost" onClick={() => onTheme(NEXT_THEME[themeChoice])} title="Switch theme">

@@ -5,6 +5,9 @@ describe('matchRoute', () => {
   it('maps paths to pages', () => {
     expect(matchRoute('/')).toEqual({ page: 'towns' });
     expect(matchRoute('/login')).toEqual({ page: 'login' });
+    expect(matchRoute('/billing')).toEqual({ page: 'billing' });
+    expect(matchRoute('/billing/')).toEqual({ page: 'billing' });
+    expect(matchRoute('/billing/x')).toEqual({ page: 'notFound' });
     expect(matchRoute('/towns/town_abc')).toEqual({ page: 'overview', townId: 'town_abc' });
     expect(matchRoute('/towns/town_abc/')).toEqual({ page: 'overview', townId: 'town_abc' });
     expect(matchRoute('/towns/town_abc/observability')).toEqual({ page: 'observability', townId: 'town_abc' });

@@ -5,10 +5,14 @@ import {
   formatAxisTime,
   formatCount,
   formatDuration,
+  formatDurationLong,
   formatInteger,
   formatMoney,
   formatMoneyAxis,
+  formatMoneyExact,
   formatMoneyPerHour,
+  formatMoneySigned,
+  formatPercent,
   formatStep,
   formatTime,
 } from './format.js';
@@ -72,6 +76,29 @@ describe('money (integer microdollars in, dollars out)', () => {
     expect(formatMoney(50)).toBe('<$0.0001');
     expect(formatMoneyPerHour(12_340_000)).toBe('$12.34/h');
   });
+  it('shows every microdollar in a ledger, with a real minus sign', () => {
+    expect(formatMoneyExact(0)).toBe('$0.00');
+    expect(formatMoneyExact(10_000_000)).toBe('$10.00');
+    expect(formatMoneyExact(7_750_000)).toBe('$7.75');
+    expect(formatMoneyExact(225_000)).toBe('$0.225');
+    expect(formatMoneyExact(1_234_567_891)).toBe('$1,234.567891');
+    expect(formatMoneyExact(-2_250_000)).toBe('−$2.25');
+    expect(formatMoneyExact(1)).toBe('$0.000001');
+    expect(formatMoneySigned(10_000_000)).toBe('+$10.00');
+    expect(formatMoneySigned(-225_000)).toBe('−$0.225');
+  });
+  it('rounds percentages down, so 99.6 % is not yet 100 %', () => {
+    expect([0, 0.001, 0.29, 0.82, 0.9, 0.996, 1, 1.125].map(formatPercent)).toEqual([
+      '0 %',
+      '<1 %',
+      '29 %',
+      '82 %',
+      '90 %',
+      '99 %',
+      '100 %',
+      '112 %',
+    ]);
+  });
   it('keeps axis ticks short', () => {
     expect(formatMoneyAxis(150_000_000)).toBe('$150');
     expect(formatMoneyAxis(2_500_000)).toBe('$2.50');
@@ -89,6 +116,15 @@ describe('durations and times', () => {
     expect(formatDuration(90_000)).toBe('1 min');
     expect(formatDuration(3 * 3_600_000)).toBe('3 h');
     expect(formatDuration(2 * 86_400_000)).toBe('2 d');
+  });
+  it('gives a span in its two largest units', () => {
+    expect(formatDurationLong(0)).toBe('0 s');
+    expect(formatDurationLong(45_900)).toBe('45 s');
+    expect(formatDurationLong(200_000)).toBe('3 min 20 s');
+    expect(formatDurationLong(12_400_000)).toBe('3 h 26 min');
+    expect(formatDurationLong(3 * 3_600_000)).toBe('3 h');
+    expect(formatDurationLong((2 * 24 + 4) * 3_600_000 + 59_000)).toBe('2 d 4 h');
+    expect(formatDurationLong(400 * 86_400_000)).toBe('more than a year');
   });
   it('names a bucket size', () => {
     expect([5000, 30_000, 60_000, 600_000, 3_600_000, 86_400_000, 2500].map(formatStep)).toEqual([

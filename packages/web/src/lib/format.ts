@@ -46,6 +46,46 @@ export function formatMoneyPerHour(microdollarsPerHour: number): string {
   return `${formatMoney(microdollarsPerHour)}/h`;
 }
 
+/** Every microdollar, for a ledger: at least cents, up to six decimals, grouped ($1,234.5678, −$0.225). */
+export function formatMoneyExact(microdollars: number): string {
+  const n = Math.round(microdollars);
+  const abs = Math.abs(n);
+  const cents = String(abs % MICRO)
+    .padStart(6, '0')
+    .replace(/0+$/, '')
+    .padEnd(2, '0');
+  return `${n < 0 ? '−' : ''}$${Math.floor(abs / MICRO).toLocaleString('en-US')}.${cents}`;
+}
+
+/** A ledger amount with its sign: +$10.00 for a grant, −$2.25 for a debit. */
+export function formatMoneySigned(microdollars: number): string {
+  return microdollars > 0 ? `+${formatMoneyExact(microdollars)}` : formatMoneyExact(microdollars);
+}
+
+/** 82 %: rounded down, so a share never reads 100 % before it is (above 0 but under 1 %: "<1 %"). */
+export function formatPercent(fraction: number): string {
+  const pct = Math.floor(fraction * 100 + 1e-9);
+  return pct === 0 && fraction > 0 ? '<1 %' : `${pct} %`;
+}
+
+/** 3 h 20 min, 2 d 4 h, 45 s: the two largest units, rounded down; a year and more is "more than a year". */
+export function formatDurationLong(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s >= 365 * 86_400) return 'more than a year';
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const i = units.findIndex(([size]) => s >= size);
+  if (i < 0) return '0 s';
+  const [size, name] = units[i] as [number, string];
+  const next = units[i + 1];
+  const rest = next ? Math.floor((s % size) / next[0]) : 0;
+  return next && rest > 0 ? `${Math.floor(s / size)} ${name} ${rest} ${next[1]}` : `${Math.floor(s / size)} ${name}`;
+}
+
 /** 3 s, 4 min, 2 h, 3 d: the largest unit that fits, rounded down. */
 export function formatDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

@@ -12,10 +12,13 @@ export function Gauge({ model }: { model: GaugeModel }) {
       ? { 'aria-valuetext': model.valueText }
       : { 'aria-valuenow': round(value), 'aria-valuemin': min, 'aria-valuemax': max, 'aria-valuetext': model.valueText };
   return (
-    // biome-ignore lint/a11y/useSemanticElements: <meter> cannot hold the dial, and with no value it would announce 0; the gas tank must say "balance unknown"
+    // biome-ignore lint/a11y/useSemanticElements: <meter> cannot hold the dial, and with no value it would announce 0; the gas tank must say "balance hidden"
     // biome-ignore lint/a11y/useAriaPropsForRole: aria-valuenow is left out on purpose while the value is unknown (aria-valuetext says so)
     <div className={`gauge tone-${tone}`} role="meter" aria-label={label} {...aria}>
-      <div className="gauge-title">{label}</div>
+      <div className="gauge-title">
+        {label}
+        {model.flag && <span className="gauge-flag">{model.flag}</span>}
+      </div>
       <svg className="gauge-dial" viewBox="0 0 120 64" aria-hidden="true">
         <path className="gauge-track" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} />
         {value !== null && fraction > 0 && (

@@ -2,25 +2,34 @@ import { fetchAgents, fetchEvents } from '../../api/metrics.js';
 import { formatAgo } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { useQuery } from '../../lib/use-query.js';
+import { useThrottled } from '../../lib/use-throttled.js';
 import { ConnectReporter } from '../../ui/ConnectReporter.js';
+import { useBalance } from '../billing/use-balance.js';
 import { TownHeader } from '../towns/TownHeader.js';
+import { useTowns } from '../towns/use-towns.js';
 import { AgentTable } from './AgentTable.js';
+import { BudgetBar } from './BudgetBar.js';
 import { EventFeed } from './EventFeed.js';
 import { Gauge } from './Gauge.js';
 import { gaugeModels } from './gauges.js';
 import { useLive } from './use-live.js';
 import './overview.css';
 
-/** Refetch agents and events on a live push, but at most this often. */
+/** Refetch agents, events and the balance on a live push, but at most this often. */
 const LISTS_EVERY_MS = 1000;
 
 export function OverviewPage({ townId }: { townId: string }) {
   const live = useLive(townId);
   const now = useNow(1000);
-  // Each live push (a tick or an ingest) may have changed agents and events: re-read them, throttled.
-  const listsKey = `${townId}:${Math.floor((live.receivedAt ?? 0) / LISTS_EVERY_MS)}`;
+  // Each live push (a tick or an ingest) may have changed agents, events and the balance (a tick
+  // settles the town's debits): re-read them, throttled, the last push of a burst included.
+  const pushes = useThrottled(live.version, LISTS_EVERY_MS);
+  const listsKey = `${townId}:${pushes}`;
   const agents = useQuery(listsKey, (signal) => fetchAgents(townId, signal));
   const events = useQuery(listsKey, (signal) => fetchEvents(townId, 50, signal));
+  // The gas tank is the owning account's: the organisation's for an organisation's town.
+  const town = useTowns().data?.find((x) => x.id === townId);
+  const tank = useBalance(town ? town.ownerOrgId : undefined, pushes);
   const t = live.data;
   const noData = t !== undefined && t.dataAgeMs === null;
 
@@ -35,10 +44,11 @@ export function OverviewPage({ townId }: { townId: string }) {
         </p>
       )}
       <section className="gauges" aria-label="Live gauges">
-        {gaugeModels(t).map((m) => (
+        {gaugeModels(t, tank).map((m) => (
           <Gauge key={m.label} model={m} />
         ))}
       </section>
+      {t?.budget && <BudgetBar budget={t.budget} now={now} />}
       {noData && <ConnectReporter townId={townId} />}
       <div className="overview-lists">
         <section className="card" aria-labelledby="agents-title">

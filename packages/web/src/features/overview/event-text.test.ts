@@ -25,4 +25,26 @@ describe('eventText', () => {
     );
     expect(eventText(e({ type: 'note', body: { name: 'deploy' } }))).toBe('deploy');
   });
+
+  it('describes a budget crossing with what was spent of the cap', () => {
+    const body = {
+      type: 'budget',
+      threshold: 0.8,
+      period: 'day',
+      tz: 'UTC',
+      periodStart: 0,
+      periodEnd: 86_400_000,
+      capMicrodollars: 5_000_000,
+      spentMicrodollars: 4_000_000,
+    };
+    expect(eventText(e({ type: 'budget', status: '80%', body }))).toBe('Budget 80 % reached: $4.00 of $5.00 per day');
+    expect(
+      eventText(
+        e({ type: 'budget', status: '100%', body: { ...body, threshold: 1, period: 'month', spentMicrodollars: 5_012_345 } }),
+      ),
+    ).toBe('Budget 100 % reached: $5.01 of $5.00 per month');
+    // A body without the figures still says which threshold.
+    expect(eventText(e({ type: 'budget', status: '100%', body: { type: 'budget' } }))).toBe('Budget 100 % reached');
+    expect(eventText(e({ type: 'budget', body: null }))).toBe('Budget threshold reached');
+  });
 });

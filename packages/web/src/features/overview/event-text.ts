@@ -1,4 +1,5 @@
 import type { FeedEvent } from '../../api/metrics.js';
+import { budgetCrossingText } from '../billing/billing-text.js';
 
 /** One line of the event feed, from the stored event body (what the reporter sent). */
 export function eventText(e: FeedEvent): string {
@@ -17,6 +18,11 @@ export function eventText(e: FeedEvent): string {
       const parts = ['from', 'to', 'subject'].map((k) => data[k]).filter((v): v is string => typeof v === 'string');
       const name = str('name') ?? 'note';
       return parts.length === 3 ? `${name}: ${parts[0]} → ${parts[1]}: ${parts[2]}` : name;
+    }
+    case 'budget': {
+      // Recorded by the town's tick when spend crosses 80 % or 100 % of its cap; the body holds the crossing.
+      const pct = e.status?.match(/^(\d+)\s*%$/)?.[1];
+      return budgetCrossingText(body) ?? (pct ? `Budget ${pct} % reached` : 'Budget threshold reached');
     }
     default:
       return e.type;

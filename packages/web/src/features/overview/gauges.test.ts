@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { GasTank } from '../../api/billing.js';
 import type { Throughput } from '../../api/trpc.js';
-import { gaugeModels, niceCeil, scaleMax } from './gauges.js';
+import { gaugeModels, niceCeil, scaleMax, tankModel } from './gauges.js';
 
 const base: Throughput = {
   tokensPerSecond: 1234.5,
@@ -42,7 +43,7 @@ describe('gaugeModels', () => {
     expect(loc).toMatchObject({ value: 2100, max: 5000, display: '+1.5k −600', tone: 'warn' });
     expect(agents).toMatchObject({ value: 3, max: 8, display: '3', unit: 'of 8 working', tone: 'ok' });
     expect(beads).toMatchObject({ value: 0, tone: 'warn' });
-    expect(tank).toMatchObject({ value: null, tone: 'unknown', valueText: 'balance unknown' });
+    expect(tank).toMatchObject({ value: null, tone: 'unknown', valueText: 'loading balance' });
   });
 
   it('turns red past the danger line and says "waiting" before the first push', () => {
@@ -53,8 +54,69 @@ describe('gaugeModels', () => {
   });
 
   it('never makes up a gas tank balance', () => {
-    const tank = gaugeModels(base)[5];
-    expect(tank?.display).toBe('—');
-    expect(tank?.unit).toBe('balance unknown');
+    for (const t of [base, undefined]) {
+      const tank = gaugeModels(t)[5];
+      expect(tank?.display).toBe('—');
+      expect(tank?.value).toBeNull();
+      expect(tank?.unit).toBe('loading balance');
+    }
+    expect(tankModel({ status: 'hidden' })).toMatchObject({
+      value: null,
+      display: '—',
+      valueText: 'balance hidden',
+      tone: 'unknown',
+    });
+    expect(tankModel({ status: 'error', message: 'boom' })).toMatchObject({ value: null, valueText: 'balance unavailable' });
+  });
+});
+
+const tank: GasTank = {
+  accountId: 'user_1',
+  balanceMicrodollars: 7_750_000,
+  burnMicrodollarsPerHour: 2_250_000,
+  burn24hMicrodollarsPerHour: 93_750,
+  secondsToEmpty: 12_400,
+  lowBalance: false,
+  lowBalanceThresholdMicrodollars: 5_000_000,
+  asOf: 0,
+};
+
+describe('the gas tank gauge', () => {
+  it('shows the owning account balance, its burn and when it runs dry, even before the first live push', () => {
+    const model = gaugeModels(undefined, { status: 'ok', tank })[5];
+    expect(model).toMatchObject({
+      label: 'Gas tank',
+      value: 7_750_000,
+      min: 0,
+      max: 20_000_000,
+      scale: ['$0', '$20'],
+      display: '$7.75',
+      unit: 'left · $2.25/h',
+      detail: 'runs dry in 3 h 26 min',
+      tone: 'ok',
+      valueText: '$7.75 left, burning $2.25 per hour, runs dry in 3 h 26 min',
+    });
+    expect(model?.flag).toBeUndefined();
+    expect(tankModel({ status: 'ok', tank: { ...tank, burnMicrodollarsPerHour: 0, secondsToEmpty: null } }).detail).toBe(
+      'not burning',
+    );
+  });
+
+  it('says "low" under the account line and "empty" at or below zero, in words and colour', () => {
+    const low = tankModel({ status: 'ok', tank: { ...tank, lowBalance: true, lowBalanceThresholdMicrodollars: 8_000_000 } });
+    expect(low).toMatchObject({ tone: 'warn', flag: 'low', max: 50_000_000 });
+    expect(low.valueText).toContain('low balance (below $8.00)');
+    const overdrawn = tankModel({
+      status: 'ok',
+      tank: { ...tank, balanceMicrodollars: -225_000, lowBalance: true, secondsToEmpty: 0 },
+    });
+    expect(overdrawn).toMatchObject({ tone: 'danger', flag: 'empty', value: -225_000, min: -225_000, display: '-$0.225' });
+  });
+
+  it('grows its scale past a large balance instead of pinning', () => {
+    expect(tankModel({ status: 'ok', tank: { ...tank, balanceMicrodollars: 730_000_000 } })).toMatchObject({
+      max: 1_000_000_000,
+      scale: ['$0', '$1k'],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Throughput } from '../../api/trpc.js';
 import { formatCount, formatInteger, formatMoneyAxis, formatMoneyPerHour } from '../../lib/format.js';
+import { type TankState, tankFigures } from '../billing/billing-text.js';
 
 /** Colour of a gauge: calm (ok), look at it (warn), act (danger); neutral has no judgement; unknown has no value. */
 export type Tone = 'ok' | 'warn' | 'danger' | 'neutral' | 'unknown';
@@ -14,6 +15,8 @@ export interface GaugeModel {
   display: string;
   unit: string;
   detail?: string;
+  /** A word beside the title that says what the colour says ("low"), so colour is never the only cue. */
+  flag?: string;
   /** The scale's ends as text, in the gauge's unit. */
   scale: [string, string];
   tone: Tone;
@@ -40,9 +43,12 @@ function tone(value: number, warn: number, danger: number): Tone {
 
 const USD = 1_000_000;
 
-/** The six gauges of a town's overview, from one live throughput (undefined before the first push). */
-export function gaugeModels(t: Throughput | undefined): GaugeModel[] {
-  if (!t) return LABELS.map((label) => unknown(label, 'waiting for data'));
+/**
+ * The six gauges of a town's overview: five from one live throughput (undefined before the first
+ * push), the gas tank from the owning account's balance (its own query).
+ */
+export function gaugeModels(t: Throughput | undefined, tank: TankState = { status: 'loading' }): GaugeModel[] {
+  if (!t) return [...LABELS.slice(0, 5).map((label) => unknown(label, 'waiting for data')), tankModel(tank)];
   const loc = t.locAdditions + t.locDeletions;
   const activeTone: Tone = t.agentsTotal > 0 && t.agentsActive === 0 ? 'warn' : 'ok';
   return [
@@ -105,9 +111,37 @@ export function gaugeModels(t: Throughput | undefined): GaugeModel[] {
       tone: t.beadsClosedPerHour === 0 && t.agentsActive > 0 ? 'warn' : 'neutral',
       valueText: `${formatCount(t.beadsClosedPerHour)} beads closed per hour`,
     },
-    // The credit balance is not ingested yet (the accounts issue): say so rather than show a number.
-    unknown('Gas tank', 'balance unknown', 'no account balance is reported yet'),
+    tankModel(tank),
   ];
+}
+
+/**
+ * The gas tank: the owning account's balance on a dial whose scale starts at four times the
+ * low-balance line (at least $10), so a low tank reads low. Amber and "low" under the line, red and
+ * "empty" at zero or below (a debit may overdraw: spend already happened).
+ */
+export function tankModel(state: TankState): GaugeModel {
+  if (state.status === 'loading') return unknown('Gas tank', 'loading balance');
+  if (state.status === 'hidden') return unknown('Gas tank', 'balance hidden', 'your role may not see this account');
+  if (state.status === 'error') return unknown('Gas tank', 'balance unavailable', state.message);
+  const { tank } = state;
+  const f = tankFigures(tank);
+  const balance = tank.balanceMicrodollars;
+  const max = scaleMax(Math.max(0, balance), niceCeil(Math.max(10 * USD, 4 * tank.lowBalanceThresholdMicrodollars)));
+  const model: GaugeModel = {
+    label: 'Gas tank',
+    value: balance,
+    min: Math.min(0, balance),
+    max,
+    scale: ['$0', formatMoneyAxis(max)],
+    display: f.balance,
+    unit: tank.burnMicrodollarsPerHour > 0 ? `left · ${f.burn}` : 'left',
+    detail: f.runway,
+    tone: f.level === 'empty' ? 'danger' : f.level === 'low' ? 'warn' : 'ok',
+    valueText: f.sentence,
+  };
+  if (f.level !== 'ok') model.flag = f.level;
+  return model;
 }
 
 const LABELS = ['Tokens per second', 'Cost per hour', 'Lines of code', 'Active agents', 'Beads closed per hour', 'Gas tank'];

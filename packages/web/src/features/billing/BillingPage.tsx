@@ -1,0 +1,268 @@
+import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
+import { fetchAlerts, fetchLedger, fetchOrgs, type OrgRole } from '../../api/billing.js';
+import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
+import { formatMoneyExact, formatMoneySigned, formatTime } from '../../lib/format.js';
+import { useNow } from '../../lib/use-now.js';
+import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { useTowns } from '../towns/use-towns.js';
+import {
+  ALERT_KIND,
+  alertText,
+  deliveryText,
+  EMPTY_LEDGER,
+  type LedgerState,
+  mayReadLedger,
+  mergeNewest,
+  mergeOlder,
+  roleText,
+  type TankState,
+  tankFigures,
+} from './billing-text.js';
+import { useBalance } from './use-balance.js';
+import './billing.css';
+
+/** Balances, ledgers and alerts change at most once a minute per town (a debit per town and minute). */
+const REFRESH_MS = 15_000;
+const LEDGER_PAGE = 20;
+const ALERTS_SHOWN = 20;
+/** Ledger and alert times to the minute, with the date. */
+const MINUTE_WITH_DATE = 3_600_000;
+
+type TownNames = ReadonlyMap<string, string>;
+
+/** One card per account the user can see: their own, then each organisation's. */
+export function BillingPage({ userName }: { userName: string | undefined }) {
+  const orgs = useQuery('orgs', fetchOrgs, { refetchMs: 60_000 });
+  const towns = useTowns();
+  const townNames = useMemo<TownNames>(() => new Map(towns.data?.map((t) => [t.id, t.name])), [towns.data]);
+  const now = useNow(5000);
+  return (
+    <>
+      <div className="page-head">
+        <h1>Billing</h1>
+      </div>
+      <p className="muted billing-intro">
+        A town spends from the account that owns it: yours for your towns, an organisation's for its towns. Spend is debited once
+        a minute per town. Credits are added by the server's operator (<code>gasgauge credits grant</code>).
+      </p>
+      <div className="accounts">
+        <AccountCard account={null} title="Personal" subtitle={userName} orgRole={null} townNames={townNames} now={now} />
+        {orgs.error && !orgs.data && <p className="banner danger">Could not load your organisations: {orgs.error.message}</p>}
+        {orgs.data?.map((o) => (
+          <AccountCard key={o.id} account={o.id} title={o.name} orgRole={o.role} townNames={townNames} now={now} />
+        ))}
+      </div>
+    </>
+  );
+}
+
+function AccountCard(props: {
+  /** null: the user's own account. */
+  account: string | null;
+  title: string;
+  subtitle?: string | undefined;
+  orgRole: OrgRole | null;
+  townNames: TownNames;
+  now: number;
+}) {
+  const { account, title, subtitle, orgRole: role, townNames, now } = props;
+  const headingId = useId();
+  const tank = useBalance(account, 0, { refetchMs: REFRESH_MS });
+  return (
+    <section className="card account" aria-labelledby={headingId} data-account={account ?? 'personal'}>
+      <header className="account-head">
+        <h2 id={headingId}>{title}</h2>
+        <span className="badge">{role === null ? 'personal' : roleText(role)}</span>
+        {subtitle && <span className="muted small">{subtitle}</span>}
+      </header>
+      <TankFigures state={tank} />
+      {mayReadLedger(role) ? (
+        <div className="account-lists">
+          <Ledger account={account} title={title} townNames={townNames} />
+          <Alerts account={account} townNames={townNames} now={now} />
+        </div>
+      ) : (
+        <p className="muted small">
+          Your role ({role === null ? '' : roleText(role)}) sees the balance only: the ledger and alerts are for owners, admins
+          and billing managers.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function TankFigures({ state }: { state: TankState }) {
+  if (state.status === 'loading') return <p className="muted">Loading balance…</p>;
+  if (state.status === 'hidden') return <p className="muted">Balance hidden: your role may not see this account.</p>;
+  if (state.status === 'error') return <p className="banner danger">Could not load the balance: {state.message}</p>;
+  const f = tankFigures(state.tank);
+  const tone = f.level === 'empty' ? 'danger' : f.level === 'low' ? 'warn' : 'ok';
+  return (
+    <dl className={`tank tone-${tone}`}>
+      <div className="tank-balance">
+        <dt>Balance</dt>
+        <dd>
+          {f.balanceExact}
+          {f.level !== 'ok' && <span className="badge tank-flag">{f.level}</span>}
+        </dd>
+      </div>
+      <div>
+        <dt>Burn, last hour</dt>
+        <dd>{f.burn}</dd>
+      </div>
+      <div>
+        <dt>Burn, 24 h average</dt>
+        <dd>{f.burn24h}</dd>
+      </div>
+      <div>
+        <dt>Time to empty</dt>
+        <dd>{f.runway}</dd>
+      </div>
+      <div>
+        <dt>Low below</dt>
+        <dd>{f.threshold}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The newest entries, refreshed; "Older" appends the page before the oldest shown. */
+function Ledger({ account, title, townNames }: { account: string | null; title: string; townNames: TownNames }) {
+  const first = useQuery(`ledger:${account ?? ''}`, (signal) => fetchLedger(account, { limit: LEDGER_PAGE }, signal), {
+    refetchMs: REFRESH_MS,
+  });
+  const [state, setState] = useState<LedgerState>(EMPTY_LEDGER);
+  const [older, setOlder] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  useEffect(() => {
+    const page = first.data;
+    if (page) setState((s) => mergeNewest(s, page));
+  }, [first.data]);
+
+  const loadOlder = async () => {
+    const before = state.nextCursor;
+    if (before === null) return;
+    setOlder({ busy: true, error: null });
+    try {
+      const page = await fetchLedger(account, { limit: LEDGER_PAGE, before });
+      // A refresh that started the list again in the meantime has another cursor: this page no longer joins it.
+      setState((s) => (s.nextCursor === before ? mergeOlder(s, page) : s));
+      setOlder({ busy: false, error: null });
+    } catch (err) {
+      if (isUnauthorized(err)) return redirectToLogin();
+      setOlder({ busy: false, error: errorMessage(err) });
+    }
+  };
+
+  let body: ReactNode;
+  if (first.error && isHidden(first.error)) body = <p className="muted">Ledger hidden: your role may not read it.</p>;
+  else if (first.error && !state.loaded) body = <p className="banner danger">Could not load the ledger: {first.error.message}</p>;
+  else if (!state.loaded) body = <p className="muted">Loading ledger…</p>;
+  else if (state.entries.length === 0) body = <p className="muted">No entries yet: no credits granted, nothing spent.</p>;
+  else
+    body = (
+      <>
+        <div className="table-scroll">
+          <table className="ledger">
+            <caption className="visually-hidden">Ledger of {title}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col" className="ledger-kind">
+                  Entry
+                </th>
+                <th scope="col">Town or note</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col" className="num">
+                  Balance after
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.entries.map((e) => (
+                <tr key={e.seq} data-seq={e.seq}>
+                  <td>
+                    <time dateTime={new Date(e.at).toISOString()}>{formatTime(e.at, MINUTE_WITH_DATE)}</time>
+                  </td>
+                  <td className="ledger-kind">
+                    <span className={`badge entry-${e.kind}`}>{e.kind}</span>
+                  </td>
+                  <td className="ledger-what">
+                    {e.townId && <span>{townNames.get(e.townId) ?? e.townId}</span>}
+                    {e.note && <span className="muted">{e.note}</span>}
+                  </td>
+                  <td className={`num amount-${e.kind}`}>{formatMoneySigned(e.amountMicrodollars)}</td>
+                  <td className="num">{formatMoneyExact(e.balanceAfterMicrodollars)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="ledger-more">
+          {state.nextCursor !== null ? (
+            <button type="button" onClick={loadOlder} disabled={older.busy}>
+              {older.busy ? 'Loading…' : 'Older'}
+            </button>
+          ) : (
+            <span className="muted small">{state.entries.length === 1 ? 'The only entry.' : 'Back to the first entry.'}</span>
+          )}
+          {older.error && (
+            <span role="alert" className="error-text">
+              {older.error}
+            </span>
+          )}
+        </div>
+      </>
+    );
+  return (
+    <div className="ledger-block">
+      <h3>Ledger</h3>
+      {body}
+    </div>
+  );
+}
+
+/** Low-balance and budget alerts, newest first, with where their webhook delivery stands. */
+function Alerts({ account, townNames, now }: { account: string | null; townNames: TownNames; now: number }) {
+  const q = useQuery(`alerts:${account ?? ''}`, (signal) => fetchAlerts(account, ALERTS_SHOWN, signal), {
+    refetchMs: REFRESH_MS,
+  });
+  let body: ReactNode;
+  if (q.error && isHidden(q.error)) body = <p className="muted">Alerts hidden: your role may not read them.</p>;
+  else if (q.error && !q.data) body = <p className="banner danger">Could not load the alerts: {q.error.message}</p>;
+  else if (!q.data) body = <p className="muted">Loading alerts…</p>;
+  else if (q.data.length === 0)
+    body = (
+      <p className="muted">
+        No alerts. One is raised when the balance falls below its line or a town crosses 80 % or 100 % of its budget.
+      </p>
+    );
+  else
+    body = (
+      <ul className="alerts">
+        {q.data.map((a) => {
+          const d = deliveryText(a, now);
+          return (
+            <li key={a.id} data-alert={a.id}>
+              <span className={`badge alert-${a.kind}`}>{ALERT_KIND[a.kind]}</span>
+              <span className="alert-text">{alertText(a, a.townId === null ? undefined : townNames.get(a.townId))}</span>
+              <time className="muted small" dateTime={new Date(a.at).toISOString()}>
+                {formatTime(a.at, MINUTE_WITH_DATE)}
+              </time>
+              <span className={`badge delivery delivery-${d.tone}`} title={a.lastError ?? undefined}>
+                {d.text}
+              </span>
+              {a.lastError && a.delivery !== 'delivered' && <span className="muted small alert-error">{a.lastError}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    );
+  return (
+    <div className="alerts-block">
+      <h3>Alerts</h3>
+      {body}
+    </div>
+  );
+}
