@@ -105,6 +105,27 @@ describe('town budget', () => {
     expect(town.throughput()).toMatchObject({ budget: null, budgetUsedFraction: null });
   });
 
+  it('announces a threshold again only when a new cap uncrossed it and spend crossed it again', () => {
+    const now = { t: T0 };
+    const town = fileTown(now);
+    town.setBudget({ period: 'day', capMicrodollars: 1_000_000 });
+    spend(town, now, 'a', 850_000);
+    town.tick();
+    expect(budgetEvents(town)).toHaveLength(1);
+    town.setBudget({ period: 'day', capMicrodollars: 1_000_000 }); // saved again: nothing new
+    town.tick();
+    expect(budgetEvents(town)).toHaveLength(1);
+    town.setBudget({ period: 'day', capMicrodollars: 800_000 }); // lowered: 106 % crosses 100 %, 80 % stays announced
+    town.tick();
+    expect(budgetEvents(town).map((e) => e.status)).toEqual(['100%', '80%']);
+    town.setBudget({ period: 'day', capMicrodollars: 2_000_000 }); // raised: 42 %, both re-armed
+    town.tick();
+    expect(budgetEvents(town)).toHaveLength(2);
+    spend(town, now, 'b', 800_000); // 82 % of the raised cap
+    town.tick();
+    expect(budgetEvents(town).map((e) => e.status)).toEqual(['80%', '100%', '80%']);
+  });
+
   it('refuses a cap that is not a positive whole number, or an unknown zone', () => {
     const town = fileTown({ t: T0 });
     const path = (fn: () => unknown) => {

@@ -51,8 +51,7 @@ export function periodBounds(period: BudgetPeriod, tz: string, now: number): { s
 /**
  * Sets (or with null, clears) the town's budget. Spend is counted by event time from the rollups, as
  * every other figure: a budget set at 3 pm counts the morning, and a backfill of yesterday's
- * transcripts counts against yesterday. Crossings are evaluated afresh: a cap set below what is
- * already spent alerts on the next tick.
+ * transcripts counts against yesterday.
  */
 export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Budget | null {
   if (input === null) {
@@ -67,14 +66,31 @@ export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Bud
   }
   const tz = input.tz ?? 'UTC';
   const { start } = periodBounds(input.period, tz, now);
+  const old = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
+  // Thresholds already announced this period stay announced while the new cap keeps them crossed: saving
+  // the same cap again is no new crossing; a raised cap re-arms what it uncrosses; a lowered cap
+  // announces what it newly crosses on the next tick.
+  const announced = old && old.period === input.period && old.tz === tz && old.period_start === start ? old.level : 0;
+  const level = Math.min(announced, crossedLevel(costSince(sql, start), input.capMicrodollars));
   sql.run(
-    'INSERT OR REPLACE INTO budget (id, period, cap_microdollars, tz, period_start, level) VALUES (1, ?, ?, ?, ?, 0)',
+    'INSERT OR REPLACE INTO budget (id, period, cap_microdollars, tz, period_start, level) VALUES (1, ?, ?, ?, ?, ?)',
     input.period,
     input.capMicrodollars,
     tz,
     start,
+    level,
   );
   return readBudget(sql, now);
+}
+
+/** The highest threshold (as a percentage) that `spent` reaches under `cap`; 0 for none. */
+function crossedLevel(spent: number, cap: number): number {
+  let level = 0;
+  for (const threshold of BUDGET_THRESHOLDS) {
+    const percent = Math.round(threshold * 100);
+    if (spent * 100 >= cap * percent) level = percent;
+  }
+  return level;
 }
 
 /** The budget and the spend of the period holding `now`. */
