@@ -132,3 +132,39 @@ describe('closing the server', () => {
     await live.close();
   });
 });
+
+describe('metrics.live and the gas tank', () => {
+  let s: TestServer;
+  let skew = 0;
+  const streams: LiveStream[] = [];
+  beforeAll(async () => {
+    // No scheduler: every push comes from an ingest, a grant or the tick this test runs.
+    s = await startTestServer({ clock: () => Date.now() + skew, autoTick: false });
+  });
+  afterAll(async () => {
+    await Promise.all(streams.map((l) => l.close()));
+    await s?.close();
+  });
+
+  it("pushes to every town of the account when a grant or another town's debit moves its balance", async () => {
+    const other = await s.createTown('other town');
+    const live = new LiveStream(s.url, other, s.adminToken);
+    streams.push(live);
+    await live.waitFor((e) => e.event === 'message');
+
+    let from = live.events.length;
+    const grant = await fetch(`${s.url}/trpc/billing.grant`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userName: 'admin', amountMicrodollars: 1_000_000 }),
+    });
+    expect(grant.status).toBe(200);
+    await live.waitFor((e) => e.event === 'message', { from });
+
+    expect((await s.post(`/api/towns/${s.townId}/usage`, usage('spend', 10, 0, 5000))).status).toBe(200);
+    from = live.events.length;
+    skew += 60_000; // the next billing minute: the tick closes the cost into a debit
+    s.tickTown(s.townId);
+    await live.waitFor((e) => e.event === 'message', { from });
+  });
+});

@@ -75,6 +75,10 @@ export class TickScheduler {
       id,
     );
     if (posted.alerts > 0 || posted.debits > 0) this.deliverAlerts();
+    // The account's other towns show the same gas tank: tell their live viewers it moved.
+    if (posted.debits > 0 && posted.accountId !== null) {
+      for (const other of this.deps.control.townIdsOfAccount(posted.accountId)) if (other !== id) this.deps.live.publish(other);
+    }
     return town;
   }
 

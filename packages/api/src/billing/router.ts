@@ -86,6 +86,8 @@ export const billingRouter = router({
         if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
         account = org.id;
       }
-      return control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
+      const entry = control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
+      for (const townId of control.townIdsOfAccount(account)) ctx.deps.live.publish(townId);
+      return entry;
     }),
 });

@@ -66,10 +66,10 @@ describe('settling a town into its account', () => {
     s.spend(1234);
     s.town.tick();
     s.town.tick();
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 1, alerts: 0 });
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 1, alerts: 0, accountId: s.user.id });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null });
     s.town.tick();
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null });
     expect(s.debited(s.user.id)).toBe(1234);
     expect(s.control.ledger.entries(s.user.id, 10).entries[0]).toMatchObject({
       kind: 'debit',
@@ -142,7 +142,7 @@ describe('settling a town into its account', () => {
     expect(s.debited(s.user.id)).toBe(5000);
     s.restart();
     expect(s.town.outbox()).toHaveLength(1); // still there: the ack never happened
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0 });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: s.user.id });
     expect(s.town.outbox()).toHaveLength(0);
     expect(s.debited(s.user.id)).toBe(5000);
   });

@@ -14,10 +14,10 @@ export interface TownOutbox {
  * the entries. A crash between the two steps leaves the entries in the town, and the next settle posts
  * them again, which the keys turn into no-ops: every debit lands exactly once.
  */
-export function settleTown(control: Control, town: TownOutbox, townId: string): { debits: number; alerts: number } {
+export function settleTown(control: Control, town: TownOutbox, townId: string): Settled {
   const entries = town.outbox();
   const last = entries.at(-1);
-  if (!last) return { debits: 0, alerts: 0 };
+  if (!last) return { debits: 0, alerts: 0, accountId: null };
   const info = control.town(townId);
   if (!info) throw new Error(`town ${townId} has outbox entries but is not in the control store`);
   const account = accountOfTown(info);
@@ -32,8 +32,15 @@ export function settleTown(control: Control, town: TownOutbox, townId: string): 
         alerts++;
       }
     }
-    return { debits, alerts };
+    return { debits, alerts, accountId: account };
   });
   town.ackOutbox(last.seq);
   return posted;
+}
+
+/** What one settle posted (new entries only; a re-post counts 0), and to which account. */
+export interface Settled {
+  debits: number;
+  alerts: number;
+  accountId: string | null;
 }

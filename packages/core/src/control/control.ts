@@ -109,6 +109,13 @@ export class Control {
     return this.sql.all<TownRow>('SELECT * FROM towns WHERE id = ?', id).map(toTown)[0];
   }
 
+  /** The towns an account pays for (its gas tank shows on each of their overviews). */
+  townIdsOfAccount(accountId: string): string[] {
+    return this.sql
+      .rows('SELECT id FROM towns WHERE owner_user_id = ? OR owner_org_id = ? ORDER BY id', accountId, accountId)
+      .map((r) => r[0] as string);
+  }
+
   allTownIds(): string[] {
     return this.sql.rows('SELECT id FROM towns ORDER BY id').map((r) => r[0] as string);
   }

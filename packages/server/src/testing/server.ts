@@ -1,5 +1,5 @@
 import { hashToken, newId, newUserToken, type WebhookOptions } from '@gasgauge/api';
-import { Control } from '@gasgauge/core';
+import { type Clock, Control } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { startServer } from '../serve.js';
 import { openSqlite } from '../sqlite.js';
@@ -67,7 +67,7 @@ export interface TestServer {
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
 export async function startTestServer(
-  opts: { tickMs?: number; dataDir?: string; webhooks?: Omit<WebhookOptions, 'log'> } = {},
+  opts: { tickMs?: number; dataDir?: string; webhooks?: Omit<WebhookOptions, 'log'>; clock?: Clock; autoTick?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
   const logs: string[] = [];
@@ -77,6 +77,8 @@ export async function startTestServer(
     host: '127.0.0.1',
     ...(opts.tickMs === undefined ? {} : { tickMs: opts.tickMs }),
     ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
+    ...(opts.clock === undefined ? {} : { clock: opts.clock }),
+    ...(opts.autoTick === undefined ? {} : { autoTick: opts.autoTick }),
     log: (line) => logs.push(line),
   });
   const adminToken = server.adminToken;
