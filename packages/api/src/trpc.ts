@@ -42,13 +42,15 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps the one AppError to tRPC's codes, once; 5xx messages are hidden. */
+/** The one AppError as a tRPC error; 5xx messages are hidden. */
+export function toTRPCError(cause: AppError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE[cause.code], message: cause.expose ? cause.message : 'internal error', cause });
+}
+
+/** Maps the one AppError to tRPC's codes, once, for every procedure's result. */
 const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.expose ? cause.message : 'internal error', cause });
-  }
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error.cause);
   return result;
 });
 

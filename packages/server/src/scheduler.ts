@@ -58,11 +58,20 @@ export class TickScheduler {
   /**
    * One town's tick, then its outbox (debits, budget crossings) moved into the owning account. A crash
    * between the two leaves the outbox in the town; the next tick (after a restart: the first) settles it.
+   * What earlier ticks closed is settled even when this tick fails, so one bad tick never holds up billing.
    */
   tickTown(id: string): Town {
     const town = this.deps.towns.get(id);
-    town.tick();
-    if (this.deps.crashAt === 'after-tick' && town.outbox().length > 0) process.kill(process.pid, 'SIGKILL');
+    try {
+      town.tick();
+      if (this.deps.crashAt === 'after-tick' && town.outbox().length > 0) process.kill(process.pid, 'SIGKILL');
+    } finally {
+      this.settle(id, town);
+    }
+    return town;
+  }
+
+  private settle(id: string, town: Town): void {
     const posted = settleTown(
       this.deps.control,
       {
@@ -79,7 +88,6 @@ export class TickScheduler {
     if (posted.debits > 0 && posted.accountId !== null) {
       for (const other of this.deps.control.townIdsOfAccount(posted.accountId)) if (other !== id) this.deps.live.publish(other);
     }
-    return town;
   }
 
   private deliverAlerts(): void {

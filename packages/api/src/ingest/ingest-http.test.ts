@@ -419,6 +419,12 @@ describe('ingest bad input: a 4xx naming the field, nothing stored, the server s
       path: 'events[0].title',
     },
     {
+      name: "events: an id in the server's reserved namespace (budget events)",
+      route: 'events',
+      body: () => ({ events: [{ id: 'gasgauge:budget:1', at: Date.now(), type: 'note', name: 'n' }] }),
+      path: 'events[0].id',
+    },
+    {
       name: 'events: at beyond the year 2286',
       route: 'events',
       body: () => ({ events: [{ id: 'e1', at: 1e16, type: 'note', name: 'n' }] }),

@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, BEAD_STATUSES } from '@gasgauge/core';
+import { AGENT_STATUSES, BEAD_STATUSES, SYSTEM_EVENT_PREFIX } from '@gasgauge/core';
 import { z } from 'zod';
 
 /** Bounds that keep every sum an exact integer in JavaScript and SQLite. */
@@ -49,9 +49,15 @@ export const locBody = z.strictObject({
 
 const text = z.string().max(1000);
 
+/** An event id; the server's own prefix is reserved, so a reporter can never collide with a budget event. */
+const eventId = id.refine(
+  (v) => !v.startsWith(SYSTEM_EVENT_PREFIX),
+  `ids starting with "${SYSTEM_EVENT_PREFIX}" are reserved for the server's own events`,
+);
+
 export const townEvent = z.discriminatedUnion('type', [
   z.strictObject({
-    id,
+    id: eventId,
     at: epochMs,
     type: z.literal('agent'),
     agentId: id,
@@ -60,7 +66,7 @@ export const townEvent = z.discriminatedUnion('type', [
     beadId: id.optional(),
   }),
   z.strictObject({
-    id,
+    id: eventId,
     at: epochMs,
     type: z.literal('bead'),
     beadId: id,
@@ -69,7 +75,7 @@ export const townEvent = z.discriminatedUnion('type', [
     title: text.optional(),
     assigneeAgentId: id.optional(),
   }),
-  z.strictObject({ id, at: epochMs, type: z.literal('note'), name: id, data: z.json().optional() }),
+  z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: z.json().optional() }),
 ]);
 
 export const eventsBody = z.strictObject({

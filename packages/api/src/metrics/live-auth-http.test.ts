@@ -115,3 +115,49 @@ describe('metrics.live re-authenticates before every push', () => {
     expect(other.ended).toBe(false);
   });
 });
+
+describe('metrics.live re-checks access before every push', () => {
+  it("ends a member's stream once they are demoted to a role that may not read the town", async () => {
+    const bob = await s.addUser('bob');
+    const call = async (proc: string, input: unknown) => {
+      const r = await fetch(`${s.url}/trpc/${proc}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(input),
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { result: { data: { id: string; token: string } } }).result.data;
+    };
+    const org = await call('orgs.create', { name: 'acme' });
+    await call('orgs.setMember', { organizationId: org.id, userName: 'bob', role: 'member' });
+    const town = await call('towns.create', { name: 'Acme Town', organizationId: org.id });
+    const ingestToken = await s.mint(town.id);
+    let n = 0;
+    const spend = async () => {
+      const rec = {
+        id: `o${++n}`,
+        agentId: 'a1',
+        model: 'm',
+        mode: 'delta',
+        inputTokens: 3,
+        outputTokens: 1,
+        costMicrodollars: 1,
+        at: Date.now(),
+      };
+      expect((await s.post(`/api/towns/${town.id}/usage`, { records: [rec] }, ingestToken)).status).toBe(200);
+    };
+
+    const live = new LiveStream(s.url, town.id, { authorization: `Bearer ${bob.token}` });
+    streams.push(live);
+    await live.waitFor((e) => e.event === 'message');
+    let from = live.events.length;
+    await spend();
+    await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, { from });
+
+    await call('orgs.setMember', { organizationId: org.id, userName: 'bob', role: 'billing_manager' });
+    from = live.events.length;
+    await spend();
+    expect(await live.endsWithin(1000)).toBe(true);
+    expect(live.events.slice(from).map((e) => [e.event, e.data?.data?.code])).toEqual([['serialized-error', 'NOT_FOUND']]);
+  });
+});

@@ -1,9 +1,9 @@
-import { DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, townFor, type User } from '@gasgauge/core';
+import { AppError, DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, townFor, type User } from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
 import { townId } from '../towns/router.js';
-import { router, userProcedure } from '../trpc.js';
+import { router, toTRPCError, userProcedure } from '../trpc.js';
 
 const epochMs = z.number().int().nonnegative();
 
@@ -46,8 +46,9 @@ export const metricsRouter = router({
 
   /**
    * Throughput now, then again after every tick and within a second of every ingest. The credential
-   * is checked again before every push: once the session is signed out or expired (or the API token
-   * deleted), the stream sends UNAUTHORIZED and ends.
+   * and the user's access to the town are checked again before every push: once the session is signed
+   * out or expired (or the API token deleted), the stream sends UNAUTHORIZED and ends; once the user may
+   * no longer read the town, NOT_FOUND.
    */
   live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
     const live = town(ctx, input.townId);
@@ -55,6 +56,13 @@ export const metricsRouter = router({
     const signedIn = () => {
       if (!ctx.stillSignedIn())
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'signed out, session expired or API token deleted; sign in again' });
+      // Access too: a member demoted or removed since the stream opened sees the town vanish (not_found).
+      try {
+        town(ctx, input.townId);
+      } catch (err) {
+        // A subscription's later errors bypass the procedure middleware: map them here.
+        throw err instanceof AppError ? toTRPCError(err) : err;
+      }
     };
     return (async function* () {
       yield live.throughput();

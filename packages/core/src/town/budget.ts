@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
 import { localMidnight, utcOffset } from './calendar.js';
+import { SYSTEM_EVENT_PREFIX } from './events.js';
 import { appendOutbox } from './outbox.js';
 
 export const BUDGET_PERIODS = ['day', 'week', 'month'] as const;
@@ -134,9 +135,10 @@ export function evaluateBudget(sql: Sql, now: number): void {
       spentMicrodollars: budget.spentMicrodollars,
     };
     const seq = appendOutbox(sql, 'budget', now, 0, details);
+    // A reserved id (reporters cannot send it); DO NOTHING all the same, so no event can ever fail the tick and stop billing.
     sql.run(
-      "INSERT INTO events (id, at, type, status, body) VALUES (?, ?, 'budget', ?, ?)",
-      `budget:${seq}`,
+      "INSERT INTO events (id, at, type, status, body) VALUES (?, ?, 'budget', ?, ?) ON CONFLICT (id) DO NOTHING",
+      `${SYSTEM_EVENT_PREFIX}budget:${seq}`,
       now,
       `${percent}%`,
       JSON.stringify({ type: 'budget', ...details }),

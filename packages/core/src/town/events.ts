@@ -3,6 +3,9 @@ import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { SlotCounters } from './slots.js';
 import type { WriteBatch } from './write-batch.js';
 
+/** Event ids the town records itself (budget crossings) start with this; ingest refuses it from reporters. */
+export const SYSTEM_EVENT_PREFIX = 'gasgauge:';
+
 export const AGENT_STATUSES = ['idle', 'working', 'waiting', 'stalled', 'dead'] as const;
 export const BEAD_STATUSES = ['open', 'in_progress', 'in_review', 'blocked', 'closed', 'failed'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
