@@ -23,6 +23,8 @@ export interface ApiDeps {
   defer?: (fn: () => void) => void;
   /** Reads ingest bodies (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
   readBody?: BodyReader;
+  /** Accept alert webhooks on loopback, private and link-local addresses (off: users could aim the server at its own network). */
+  allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
 }

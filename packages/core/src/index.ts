@@ -2,6 +2,7 @@ export * from './billing/alerts.js';
 export * from './billing/gas-tank.js';
 export * from './billing/ledger.js';
 export * from './billing/settle.js';
+export * from './billing/webhook-url.js';
 export * from './control/access.js';
 export * from './control/control.js';
 export * from './control/orgs.js';

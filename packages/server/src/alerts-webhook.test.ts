@@ -51,7 +51,7 @@ let s: TestServer;
 let hook: Awaited<ReturnType<typeof receiver>>;
 beforeAll(async () => {
   hook = await receiver();
-  s = await startTestServer({ webhooks: { baseDelayMs: 100 } });
+  s = await startTestServer({ webhooks: { baseDelayMs: 100, allowPrivate: true } });
 });
 afterAll(async () => {
   await s?.close();

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { createApp, hashToken, LiveHub, newId, newUserToken, WebhookDelivery, type WebhookOptions } from '@gasgauge/api';
@@ -27,7 +28,7 @@ export interface ServeOptions {
   demo?: boolean;
   /** The built web UI to serve (default packages/web/dist). */
   webDist?: string;
-  /** Alert webhook retries (tests shorten the backoff). */
+  /** Alert webhooks: retries (tests shorten the backoff), and `allowPrivate` for receivers on this machine or network. */
   webhooks?: Omit<WebhookOptions, 'log'>;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
@@ -58,7 +59,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const towns = new FileTownDirectory(dataDir, clock);
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
-  const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, log });
+  const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });
   const scheduler = new TickScheduler({
     control,
     towns,
@@ -78,6 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
+    allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
   });
   serveWeb(app, opts.webDist ?? WEB_DIST);
 
@@ -137,4 +139,9 @@ async function assertPortFree(host: string, port: number): Promise<void> {
     );
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
+}
+
+/** Every address a webhook's host name resolves to, so delivery can refuse private ones. */
+async function resolveHost(hostname: string): Promise<string[]> {
+  return (await lookup(hostname, { all: true })).map((a) => a.address);
 }

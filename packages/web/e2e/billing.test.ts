@@ -69,7 +69,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
       port: 0,
       host: '127.0.0.1',
       autoTick: false,
-      webhooks: { maxAttempts: 1 },
+      webhooks: { maxAttempts: 1, allowPrivate: true },
       log: () => {},
     });
     adminToken = server.adminToken as string;

@@ -169,8 +169,19 @@ describe('billing input', () => {
     expect([hook.status, hook.body.error.data.path]).toEqual([400, 'webhookUrl']);
     const budget = await mutate('alice', 'towns.setBudget', { townId: orgTown, period: 'fortnight', capMicrodollars: 1 });
     expect([budget.status, budget.body.error.data.path]).toEqual([400, 'period']);
-    const zone = await mutate('alice', 'towns.setBudget', { townId: orgTown, capMicrodollars: 1, tz: 'Mars/Olympus' });
+    const zone = await mutate('alice', 'towns.setBudget', {
+      townId: orgTown,
+      period: 'day',
+      capMicrodollars: 1,
+      tz: 'Mars/Olympus',
+    });
     expect([zone.status, zone.body.error.data.path]).toEqual([400, 'tz']);
+    const noPeriod = await mutate('alice', 'towns.setBudget', { townId: orgTown, capMicrodollars: 1 });
+    expect([noPeriod.status, noPeriod.body.error.data.path]).toEqual([400, 'period']);
+    for (const inside of ['http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:8787/api/health', 'http://[::1]/x']) {
+      const r = await mutate('alice', 'billing.setAlertSettings', { organizationId: acme, webhookUrl: inside });
+      expect([r.status, r.body.error.data.path], inside).toEqual([400, 'webhookUrl']);
+    }
 
     expect(await ledgerSize()).toBe(before);
     expect(ok(await query('eve', 'orgs.list', undefined))).toEqual([]);

@@ -55,7 +55,7 @@ export const billingRouter = router({
     )
     .mutation(({ ctx, input }) => {
       const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
-      return ctx.deps.control.alerts.configure(account, input);
+      return ctx.deps.control.alerts.configure(account, input, ctx.deps.allowPrivateWebhooks === true);
     }),
 
   /** Adds credits to a user's or an organisation's account (server admins only). */

@@ -1,18 +1,27 @@
-import type { Alert, Clock, Control } from '@gasgauge/core';
+import { type Alert, type Clock, type Control, isPrivateAddress, isPrivateHost } from '@gasgauge/core';
 
 export interface WebhookOptions {
   /** The first retry waits this long; each next one twice as long (default 1 s). */
   baseDelayMs?: number;
   /** The longest wait between attempts (default 15 min). */
   maxDelayMs?: number;
-  /** After this many failed attempts the alert is marked failed (default 10, about 17 minutes of retries at the defaults). */
+  /** After this many failed attempts the alert is marked failed (default 16: waits of 1 s doubling to 15 min, about 1.5 h in all). */
   maxAttempts?: number;
   /** Per attempt (default 10 s). */
   timeoutMs?: number;
+  /** Deliver to loopback, private and link-local addresses too (default false). */
+  allowPrivate?: boolean;
+  /**
+   * The host's resolver (Node: dns.lookup), so a public-looking name that resolves to a private address
+   * is refused as well. Without it only literal addresses and `localhost` are checked.
+   */
+  resolve?: (hostname: string) => Promise<string[]>;
   log?: (line: string) => void;
 }
 
 /** What a webhook receives: the alert without its delivery bookkeeping. `id` is stable across retries, for dedupe. */
+export const MAX_ATTEMPTS = 16;
+
 export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 'at' | 'details'>;
 
 /**
@@ -23,7 +32,10 @@ export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 
  */
 export class WebhookDelivery {
   private running: Promise<number> | undefined;
-  private readonly o: Required<Omit<WebhookOptions, 'log'>> & { log: (line: string) => void };
+  private readonly o: Required<Omit<WebhookOptions, 'log' | 'resolve'>> & {
+    resolve: WebhookOptions['resolve'] | undefined;
+    log: (line: string) => void;
+  };
 
   constructor(
     private readonly control: Control,
@@ -34,8 +46,10 @@ export class WebhookDelivery {
     this.o = {
       baseDelayMs: options.baseDelayMs ?? 1000,
       maxDelayMs: options.maxDelayMs ?? 15 * 60_000,
-      maxAttempts: options.maxAttempts ?? 10,
+      maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
       timeoutMs: options.timeoutMs ?? 10_000,
+      allowPrivate: options.allowPrivate ?? false,
+      resolve: options.resolve,
       log: options.log ?? ((line) => console.log(line)),
     };
   }
@@ -74,6 +88,9 @@ export class WebhookDelivery {
     };
     let error: string;
     try {
+      if (!this.o.allowPrivate && (await this.isPrivate(new URL(webhookUrl).hostname))) {
+        throw new RefusedTarget();
+      }
       const res = await this.fetchImpl(webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'gasgauge-alerts', 'x-gasgauge-alert-id': String(alert.id) },
@@ -88,7 +105,12 @@ export class WebhookDelivery {
       }
       error = `HTTP ${res.status}`;
     } catch (err) {
-      error = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'connection failed';
+      error =
+        err instanceof RefusedTarget
+          ? 'refused: the webhook resolves to a loopback, private or link-local address'
+          : err instanceof Error && err.name === 'TimeoutError'
+            ? 'timed out'
+            : 'connection failed';
     }
     const attempts = alert.attempts + 1;
     const retryAt = attempts >= this.o.maxAttempts ? null : this.clock() + this.delay(attempts);
@@ -99,9 +121,17 @@ export class WebhookDelivery {
     return false;
   }
 
+  private async isPrivate(hostname: string): Promise<boolean> {
+    if (isPrivateHost(hostname)) return true;
+    if (!this.o.resolve || hostname.startsWith('[') || /^[\d.]+$/.test(hostname)) return false;
+    return (await this.o.resolve(hostname)).some(isPrivateAddress);
+  }
+
   /** Exponential from baseDelayMs, capped, with up to 20 % jitter so many alerts do not retry in step. */
   private delay(attempts: number): number {
     const exact = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (attempts - 1));
     return Math.round(exact * (0.8 + Math.random() * 0.2));
   }
 }
+
+class RefusedTarget extends Error {}

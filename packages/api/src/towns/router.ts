@@ -45,7 +45,7 @@ export const townsRouter = router({
     .input(
       z.strictObject({
         townId,
-        period: z.enum(BUDGET_PERIODS).default('day'),
+        period: z.enum(BUDGET_PERIODS),
         capMicrodollars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable(),
         tz: z.string().min(1).max(64).optional(),
       }),

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
+import { checkWebhookUrl } from './webhook-url.js';
 
 /** Five dollars: below this a balance is low unless the account sets its own threshold. */
 export const DEFAULT_LOW_BALANCE_MICRODOLLARS = 5_000_000;
@@ -28,6 +29,12 @@ export interface Alert {
   lastError: string | null;
 }
 
+export interface AlertSettingsChange {
+  lowBalanceMicrodollars?: number | undefined;
+  /** null removes the webhook. */
+  webhookUrl?: string | null | undefined;
+}
+
 /** An alert due for (another) webhook attempt. */
 export interface DueAlert {
   alert: Alert;
@@ -52,10 +59,15 @@ export class Alerts {
       : { lowBalanceMicrodollars: DEFAULT_LOW_BALANCE_MICRODOLLARS, webhookUrl: null };
   }
 
-  configure(
-    accountId: string,
-    change: { lowBalanceMicrodollars?: number | undefined; webhookUrl?: string | null | undefined },
-  ): AlertSettings {
+  /**
+   * Changes the given settings only, read and written in one transaction so concurrent changes of
+   * different settings both hold. A webhook on a private address needs `allowPrivateWebhook`.
+   */
+  configure(accountId: string, change: AlertSettingsChange, allowPrivateWebhook = false): AlertSettings {
+    return this.sql.transaction(() => this.write(accountId, change, allowPrivateWebhook));
+  }
+
+  private write(accountId: string, change: AlertSettingsChange, allowPrivateWebhook: boolean): AlertSettings {
     const next = { ...this.settings(accountId) };
     if (change.lowBalanceMicrodollars !== undefined) {
       if (!Number.isSafeInteger(change.lowBalanceMicrodollars) || change.lowBalanceMicrodollars < 0) {
@@ -65,7 +77,9 @@ export class Alerts {
       }
       next.lowBalanceMicrodollars = change.lowBalanceMicrodollars;
     }
-    if (change.webhookUrl !== undefined) next.webhookUrl = change.webhookUrl === null ? null : checkWebhookUrl(change.webhookUrl);
+    if (change.webhookUrl !== undefined) {
+      next.webhookUrl = change.webhookUrl === null ? null : checkWebhookUrl(change.webhookUrl, allowPrivateWebhook);
+    }
     this.sql.run(
       `INSERT INTO account_settings (account_id, low_balance_microdollars, webhook_url) VALUES (?, ?, ?)
        ON CONFLICT (account_id) DO UPDATE SET low_balance_microdollars = excluded.low_balance_microdollars, webhook_url = excluded.webhook_url`,
@@ -76,15 +90,30 @@ export class Alerts {
     return next;
   }
 
-  /** Called by the ledger for every entry, inside its transaction: a move from at or above the threshold to below it raises one alert. */
-  balanceMoved(accountId: string, before: number, after: number, entrySeq: number, at: number): void {
+  /**
+   * Called by the ledger for every entry, inside its transaction. The first entry that leaves the
+   * balance below the threshold raises one alert (also for an account that was never above it, such
+   * as a small trial grant); the next one is raised only after an entry took the balance back to or
+   * above the threshold.
+   */
+  balanceMoved(accountId: string, after: number, entrySeq: number, at: number): void {
     const threshold = this.settings(accountId).lowBalanceMicrodollars;
-    if (before >= threshold && after < threshold) {
+    const alerted = this.sql.rows('SELECT low_alerted FROM account_settings WHERE account_id = ?', accountId)[0]?.[0] === 1;
+    const low = after < threshold;
+    if (low === alerted) return;
+    if (low) {
       this.raise(`low_balance:${entrySeq}`, accountId, null, 'low_balance', at, {
         balanceMicrodollars: after,
         thresholdMicrodollars: threshold,
       });
     }
+    this.sql.run(
+      `INSERT INTO account_settings (account_id, low_balance_microdollars, low_alerted) VALUES (?, ?, ?)
+       ON CONFLICT (account_id) DO UPDATE SET low_alerted = excluded.low_alerted`,
+      accountId,
+      threshold,
+      low ? 1 : 0,
+    );
   }
 
   /** Records the alert unless its key is known; returns whether it was new. */
@@ -156,20 +185,6 @@ export class Alerts {
   undeliverable(id: number): void {
     this.sql.run("UPDATE alerts SET delivery = 'none', next_attempt_at = NULL WHERE id = ?", id);
   }
-}
-
-function checkWebhookUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AppError('bad_request', 'the webhook is not a URL', { path: 'webhookUrl' });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AppError('bad_request', 'the webhook must be an http or https URL', { path: 'webhookUrl' });
-  }
-  if (raw.length > 2000) throw new AppError('bad_request', 'the webhook URL is at most 2000 characters', { path: 'webhookUrl' });
-  return url.toString();
 }
 
 interface AlertRow {

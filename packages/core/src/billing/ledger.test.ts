@@ -77,6 +77,16 @@ describe('ledger', () => {
     expect(alerts[0]).toMatchObject({ kind: 'low_balance', delivery: 'none', townId: null });
   });
 
+  it('alerts an account that starts below its threshold once, not on every entry', () => {
+    const { control, user } = setup();
+    control.ledger.grant(user.id, 3_000_000, T0, 'trial'); // $3 against the default $5 line
+    control.ledger.debit(user.id, 'd1', 1_000_000, T0, 'town_1');
+    control.ledger.debit(user.id, 'd2', 9_000_000, T0, 'town_1'); // -$7
+    expect(control.alerts.list(user.id, 10).map((a) => a.details)).toEqual([
+      { balanceMicrodollars: 3_000_000, thresholdMicrodollars: 5_000_000 },
+    ]);
+  });
+
   it('queues a webhook delivery only when the account has a webhook', () => {
     const { control, user } = setup();
     control.alerts.configure(user.id, { webhookUrl: 'https://hooks.example/T0/secret' });

@@ -63,6 +63,30 @@ export class Ledger {
     });
   }
 
+  /**
+   * Debits a town's hour of spend given as its running total: only the increase over what that hour
+   * was debited before, so posting the same or an older total again is a no-op. Returns the entry, or
+   * undefined when there was nothing new.
+   */
+  debitHour(accountId: string, townId: string, hour: number, hourTotal: number, at: number): LedgerEntry | undefined {
+    return this.sql.transaction(() => {
+      const billed = (this.sql.rows(
+        'SELECT billed_microdollars FROM billed_hours WHERE town_id = ? AND hour = ?',
+        townId,
+        hour,
+      )[0]?.[0] ?? 0) as number;
+      if (hourTotal <= billed) return undefined;
+      this.sql.run(
+        `INSERT INTO billed_hours (town_id, hour, billed_microdollars) VALUES (?, ?, ?)
+         ON CONFLICT (town_id, hour) DO UPDATE SET billed_microdollars = excluded.billed_microdollars`,
+        townId,
+        hour,
+        hourTotal,
+      );
+      return this.debit(accountId, `town:${townId}:${hour}:${hourTotal}`, hourTotal - billed, at, townId);
+    });
+  }
+
   balance(accountId: string): number {
     const row = this.sql.rows(
       'SELECT balance_after_microdollars FROM ledger WHERE account_id = ? ORDER BY seq DESC LIMIT 1',
@@ -118,7 +142,7 @@ export class Ledger {
         e.townId,
         e.note,
       )[0]?.[0] as number;
-      this.alerts.balanceMoved(e.accountId, before, after, seq, e.at);
+      this.alerts.balanceMoved(e.accountId, after, seq, e.at);
       return {
         seq,
         accountId: e.accountId,

@@ -1,3 +1,4 @@
+import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqlite } from '@gasgauge/server/sqlite';
 import { tempDir, usageRecord } from '@gasgauge/server/testing';
@@ -36,6 +37,16 @@ function setup(owner: 'user' | 'org' = 'user') {
     townId: info.id,
     spend(cost: number, at = now.t) {
       town.ingestUsage([usageRecord({ id: `r${++n}`, at, costMicrodollars: cost })]);
+    },
+    dir,
+    townSql: () => townSql,
+    /** The town's file replaced by a copy made earlier (a restore from backup). */
+    restoreTown(copy: string) {
+      townSql.close();
+      for (const f of ['town.sqlite', 'town.sqlite-wal', 'town.sqlite-shm']) rmSync(join(dir, f), { force: true });
+      copyFileSync(copy, join(dir, 'town.sqlite'));
+      townSql = openSqlite(join(dir, 'town.sqlite'));
+      town = new Town(townSql, clock);
     },
     /** Like a SIGKILL: nothing in memory survives, only what was committed to the files. */
     restart() {
@@ -89,7 +100,7 @@ describe('settling a town into its account', () => {
     expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100]);
     s.now.t = T0 + 60_000;
     s.town.tick();
-    expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100, 200]);
+    expect(s.town.outbox().map((e) => e.amountMicrodollars)).toEqual([100, 300]); // the hour's running totals
     settleTown(s.control, s.town, s.townId);
     expect(s.debited(s.user.id)).toBe(300);
   });
@@ -110,11 +121,16 @@ describe('settling a town into its account', () => {
       burnMicrodollarsPerHour: 300,
       balanceMicrodollars: 10_000_000 - 40_300,
     });
-    // A late record for an hour already billed adds only itself to that hour.
+    // A late record for an hour already billed: the hour's new total goes out, and only the record is debited.
     s.now.t += 60_000;
     s.spend(7, T0 - 3 * 3_600_000);
     s.town.tick();
-    expect(s.town.outbox().map((e) => [e.amountMicrodollars, e.at])).toEqual([[7, T0 - 2 * 3_600_000 - 1]]);
+    expect(s.town.outbox().map((e) => [e.amountMicrodollars, e.at])).toEqual([[40_007, T0 - 2 * 3_600_000 - 1]]);
+    settleTown(s.control, s.town, s.townId);
+    expect(s.control.ledger.entries(s.user.id, 1).entries[0]).toMatchObject({
+      amountMicrodollars: -7,
+      at: T0 - 2 * 3_600_000 - 1,
+    });
   });
 
   it('loses nothing when killed between the snapshot and the debit', () => {
@@ -145,6 +161,21 @@ describe('settling a town into its account', () => {
     expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: s.user.id });
     expect(s.town.outbox()).toHaveLength(0);
     expect(s.debited(s.user.id)).toBe(5000);
+  });
+
+  it('debits exactly what was spent when the town file comes back from a backup that predates a debit', () => {
+    const s = setup();
+    s.spend(100);
+    const backup = `${s.dir}/before-tick.sqlite`;
+    s.townSql().run(`VACUUM INTO '${backup}'`);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId); // 100 debited
+    s.restoreTown(backup); // the tick, its outbox seq and the ack are gone from the town; the ledger kept the debit
+    s.now.t += 60_000;
+    s.spend(5_000);
+    s.town.tick(); // the same outbox seq again, now with the hour at 5,100
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debited(s.user.id)).toBe(5_100);
   });
 
   it("debits an organisation's town from the organisation's account", () => {

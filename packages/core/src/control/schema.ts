@@ -94,12 +94,21 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
         note TEXT
       );
       CREATE INDEX ledger_account_seq ON ledger (account_id, seq);
+      -- What each town's hour of spend has been debited so far: a town posts the hour's running total,
+      -- and only the increase is debited (exact, and safe against a town file restored from a backup).
+      CREATE TABLE billed_hours (
+        town_id TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        billed_microdollars INTEGER NOT NULL,
+        PRIMARY KEY (town_id, hour)
+      ) WITHOUT ROWID;
       CREATE INDEX ledger_account_debits ON ledger (account_id, at) WHERE kind = 'debit';
 
       CREATE TABLE account_settings (
         account_id TEXT PRIMARY KEY,
         low_balance_microdollars INTEGER NOT NULL,
-        webhook_url TEXT
+        webhook_url TEXT,
+        low_alerted INTEGER NOT NULL DEFAULT 0
       ) WITHOUT ROWID;
 
       CREATE TABLE alerts (

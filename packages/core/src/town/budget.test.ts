@@ -32,6 +32,23 @@ describe('budget periods', () => {
   });
 });
 
+describe('budget periods where a DST change skips midnight', () => {
+  it('start the day when the clocks jump (Santiago, Havana)', () => {
+    // America/Santiago, 2026-09-06: 00:00 −04 jumps to 01:00 −03 at 04:00Z.
+    const saturdayNight = Date.parse('2026-09-06T03:30:00Z'); // Saturday 23:30 local
+    expect(periodBounds('day', 'America/Santiago', saturdayNight)).toEqual({
+      start: Date.parse('2026-09-05T04:00:00Z'),
+      end: Date.parse('2026-09-06T04:00:00Z'),
+    });
+    expect(periodBounds('day', 'America/Santiago', Date.parse('2026-09-06T04:00:00Z')).start).toBe(
+      Date.parse('2026-09-06T04:00:00Z'),
+    );
+    expect(periodBounds('day', 'America/Havana', Date.parse('2026-03-08T04:30:00Z')).end).toBe(
+      Date.parse('2026-03-08T05:00:00Z'),
+    );
+  });
+});
+
 describe('town budget', () => {
   function spend(town: Town, now: { t: number }, id: string, cost: number) {
     town.ingestUsage([usageRecord({ id, at: now.t, costMicrodollars: cost })]);

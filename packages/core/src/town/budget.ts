@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
-import { localMidnight, utcOffset } from './calendar.js';
+import { canonicalZone, localDay, localMidnight } from './calendar.js';
 import { SYSTEM_EVENT_PREFIX } from './events.js';
 import { appendOutbox } from './outbox.js';
 
@@ -32,7 +32,7 @@ const DAY = 86_400_000;
 
 /** The local day, ISO week (from Monday) or month holding `now`, in `tz`. */
 export function periodBounds(period: BudgetPeriod, tz: string, now: number): { start: number; end: number } {
-  const day = Math.floor((now + utcOffset(now, tz)) / DAY);
+  const day = localDay(now, tz);
   let first: number;
   let next: number;
   if (period === 'day') {
@@ -65,7 +65,7 @@ export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Bud
   if (!(BUDGET_PERIODS as readonly string[]).includes(input.period)) {
     throw new AppError('bad_request', `period must be one of ${BUDGET_PERIODS.join(', ')}`, { path: 'period' });
   }
-  const tz = input.tz ?? 'UTC';
+  const tz = canonicalZone(input.tz ?? 'UTC'); // one spelling, so `utc` and `UTC` are the same budget
   const { start } = periodBounds(input.period, tz, now);
   const old = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
   // Thresholds already announced this period stay announced while the new cap keeps them crossed: saving

@@ -34,11 +34,39 @@ export function utcOffset(t: number, tz: string): number {
   return wall - Math.floor(t / 1000) * 1000;
 }
 
-/** The instant local midnight begins on local calendar day `day` (days since 1970-01-01 in `tz`). */
+/** The zone's canonical name (`utc` → `UTC`), or bad_request on path `tz`. */
+export function canonicalZone(tz: string): string {
+  return format(tz).resolvedOptions().timeZone;
+}
+
+/** The local calendar day (days since 1970-01-01 in `tz`) holding instant t. */
+export function localDay(t: number, tz: string): number {
+  return Math.floor((t + utcOffset(t, tz)) / DAY);
+}
+
+/**
+ * The instant local calendar day `day` (days since 1970-01-01 in `tz`) begins: local midnight, or
+ * where a DST change skips midnight (Santiago, Havana), the first instant of that day.
+ */
 export function localMidnight(day: number, tz: string): number {
   const wall = day * DAY;
   const guess = wall - utcOffset(wall, tz);
-  return wall - utcOffset(guess, tz); // a second pass settles a DST change between the guess and the answer
+  const settled = wall - utcOffset(guess, tz); // a second pass settles a DST change between the guess and the answer
+  if (localDay(settled, tz) === day) return settled;
+  // Midnight did not exist: the day starts when the clocks jump, which is the guess (pre-change offset).
+  return localDay(guess, tz) === day ? Math.min(guess, firstInstantOf(day, tz, settled, guess)) : guess;
+}
+
+/** The first instant (to the second) of local day `day`, between `before` (still the previous day) and `after` (already that day). */
+function firstInstantOf(day: number, tz: string, before: number, after: number): number {
+  let lo = before;
+  let hi = after;
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (localDay(mid, tz) === day) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 export interface CalendarBuckets {

@@ -15,7 +15,7 @@ export interface OutboxEntry {
   seq: number;
   kind: 'debit' | 'budget';
   at: number;
-  /** debit: the cost closed (> 0); budget: 0. */
+  /** debit: the running total of the hour's cost (the account debits the increase); budget: 0. */
   amountMicrodollars: number;
   details: Record<string, unknown> | null;
 }
@@ -35,8 +35,8 @@ export function appendOutbox(sql: Sql, kind: OutboxEntry['kind'], at: number, am
 
 /**
  * In the tick's transaction, once per billing period: every 1-hour slot from the earliest unbilled
- * event time that holds more cost than was billed becomes one debit of the difference, dated at the
- * end of that hour (now, for the current one). So a backfill of last week's transcripts is debited at
+ * event time that holds more cost than was billed becomes one outbox entry with the hour's running
+ * total, dated at the end of that hour (now, for the current one); the account debits the increase. So a backfill of last week's transcripts is debited at
  * last week's times and does not inflate the current burn, and a late record adds to its own hour.
  */
 export function closeBilling(sql: Sql, now: number): void {
@@ -47,13 +47,13 @@ export function closeBilling(sql: Sql, now: number): void {
   if (from === null) return;
   if (billedAt !== null && slotStart(now, BILLING_PERIOD_MS) <= slotStart(billedAt, BILLING_PERIOD_MS)) return;
   const hours = sql.rows(
-    `SELECT r.t, r.cost_microdollars, r.cost_microdollars - COALESCE(b.billed_microdollars, 0)
+    `SELECT r.t, r.cost_microdollars
      FROM rollup_1h r LEFT JOIN billed_1h b ON b.t = r.t
      WHERE r.t >= ? AND r.cost_microdollars > COALESCE(b.billed_microdollars, 0) ORDER BY r.t`,
     slotStart(from, HOUR_MS),
   ) as [number, number, number][];
-  for (const [t, cost, unbilled] of hours) {
-    appendOutbox(sql, 'debit', Math.min(now, t + HOUR_MS - 1), unbilled, null);
+  for (const [t, cost] of hours) {
+    appendOutbox(sql, 'debit', Math.min(now, t + HOUR_MS - 1), cost, { hour: t });
     sql.run('INSERT OR REPLACE INTO billed_1h (t, billed_microdollars) VALUES (?, ?)', t, cost);
   }
   sql.run('UPDATE town_state SET unbilled_from = NULL, billed_at = ? WHERE id = 1', now);

@@ -238,7 +238,19 @@ describe('gasgauge credits', () => {
     expect(defaults.code, defaults.stderr).toBe(0);
     expect(defaults.body).toEqual({ settings: { lowBalanceMicrodollars: 5_000_000, webhookUrl: null } });
 
-    const set = await json('credits', 'alerts', '--user', 'carol', '--low-usd', '10', '--webhook', 'http://127.0.0.1:9/hook');
+    const refused = await json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://127.0.0.1:9/hook');
+    expect([refused.code, refused.body.error?.path]).toEqual([1, 'webhookUrl']);
+    const set = await json(
+      'credits',
+      'alerts',
+      '--user',
+      'carol',
+      '--low-usd',
+      '10',
+      '--webhook',
+      'http://127.0.0.1:9/hook',
+      '--allow-private',
+    );
     expect(set.code, set.stderr).toBe(0);
     const settings = { lowBalanceMicrodollars: 10_000_000, webhookUrl: 'http://127.0.0.1:9/hook' };
     expect(set.body).toEqual({ settings });
@@ -280,8 +292,9 @@ describe('--help of the new commands', () => {
       options: ['--user USER', '--org ORG', '--limit N'],
     },
     'credits alerts': {
-      usage: 'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL | --no-webhook]',
-      options: ['--user USER', '--org ORG', '--low-usd AMOUNT', '--webhook URL', '--no-webhook'],
+      usage:
+        'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL [--allow-private] | --no-webhook]',
+      options: ['--user USER', '--org ORG', '--low-usd AMOUNT', '--webhook URL', '--allow-private', '--no-webhook'],
     },
   };
 

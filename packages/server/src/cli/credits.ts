@@ -62,13 +62,21 @@ export const creditsShow: Command = {
 };
 
 export const creditsAlerts: Command = {
-  usage: 'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL | --no-webhook]',
+  usage: 'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL [--allow-private] | --no-webhook]',
   summary: "show, and optionally set, an account's low-balance threshold and alert webhook",
   help: `${ACCOUNT_HELP}
   --low-usd AMOUNT  a low-balance alert is raised when the balance drops below this many dollars (0 or more)
   --webhook URL     POST alerts as JSON to this http or https URL
+  --allow-private   accept a webhook on a loopback, private or link-local address (the server
+                    delivers there only when started with --allow-private-webhooks)
   --no-webhook      stop POSTing alerts (they are still shown in the API)`,
-  options: { ...ACCOUNT_OPTIONS, 'low-usd': { type: 'string' }, webhook: { type: 'string' }, 'no-webhook': { type: 'boolean' } },
+  options: {
+    ...ACCOUNT_OPTIONS,
+    'low-usd': { type: 'string' },
+    webhook: { type: 'string' },
+    'allow-private': { type: 'boolean' },
+    'no-webhook': { type: 'boolean' },
+  },
   positionals: 0,
   async run(values, _p, out) {
     if (values.webhook !== undefined && values['no-webhook'] === true) {
@@ -83,7 +91,7 @@ export const creditsAlerts: Command = {
       return {
         account,
         settings: change
-          ? control.alerts.configure(account.id, { lowBalanceMicrodollars, webhookUrl })
+          ? control.alerts.configure(account.id, { lowBalanceMicrodollars, webhookUrl }, values['allow-private'] === true)
           : control.alerts.settings(account.id),
       };
     });

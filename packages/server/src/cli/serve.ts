@@ -3,9 +3,21 @@ import { startServer } from '../serve.js';
 import { type Command, integer, tickMs, UsageError } from './command.js';
 
 export const serve: Command = {
-  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo]',
+  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--allow-private-webhooks]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'tick-ms': { type: 'string' }, demo: { type: 'boolean' } },
+  help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
+  --host H                  address to listen on (default 127.0.0.1)
+  --tick-ms N               tick interval of an active town, 50 to 60000 (default 5000)
+  --demo                    add a demo town with a simulated fleet, and print a one-time login link
+  --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
+                            (off by default: any user could aim the server at its own network)`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'tick-ms': { type: 'string' },
+    demo: { type: 'boolean' },
+    'allow-private-webhooks': { type: 'boolean' },
+  },
   positionals: 0,
   async run(values, _p, out) {
     const dataDir = String(values.data ?? './data');
@@ -16,6 +28,7 @@ export const serve: Command = {
       tickMs: tickMs(values['tick-ms']),
       log: (line) => console.error(line),
       demo: values.demo === true,
+      webhooks: { allowPrivate: values['allow-private-webhooks'] === true },
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
     });
     const demo = server.demo;
