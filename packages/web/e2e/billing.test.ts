@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { meterValue, postJson, screenshot, trpcInputs } from './helpers.js';
+import { meterValue, postJson, screenshot, trpcInputs, watchPage } from './helpers.js';
 
 /*
  * The gas tank, the budget and the billing page, end to end: the built UI served by a real server
@@ -77,13 +77,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     ingestToken = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
     browser = await launchBrowser({ timezoneId: TIME_ZONE });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('request', (r) => {
-      if (r.url().includes('/trpc/')) trpcUrls.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    watchPage(page, trpcUrls, consoleErrors);
     await signIn(page, server.url, adminToken);
   });
 

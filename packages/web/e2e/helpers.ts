@@ -61,6 +61,17 @@ export async function postJson(url: string, token: string, body: unknown): Promi
   return json;
 }
 
+/** Collects the page's tRPC request URLs and its script errors (console errors, uncaught exceptions) into the given lists. */
+export function watchPage(page: Page, trpcUrls: string[], consoleErrors: string[]): void {
+  page.on('request', (r) => {
+    if (r.url().includes('/trpc/')) trpcUrls.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+}
+
 /** The value of a gauge, by its accessible name. */
 export async function meterValue(page: Page, name: string): Promise<number | null> {
   const v = await page.getByRole('meter', { name, exact: true }).getAttribute('aria-valuenow');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs, trpcInputs } from './helpers.js';
+import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs, trpcInputs, watchPage } from './helpers.js';
 
 /*
  * End to end: the built UI, served by a real server (port 0, 200 ms ticks, a temp data dir), driven
@@ -51,13 +51,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     ingestToken = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
     browser = await launchBrowser({ timezoneId: TIME_ZONE });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('request', (r) => {
-      if (r.url().includes('/trpc/')) trpcUrls.push(r.url());
-    });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    watchPage(page, trpcUrls, consoleErrors);
   });
 
   it('logs no script errors and no Content-Security-Policy violations', () => {
