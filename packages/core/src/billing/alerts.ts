@@ -97,8 +97,12 @@ export class Alerts {
    * above the threshold.
    */
   balanceMoved(accountId: string, after: number, entrySeq: number, at: number): void {
-    const threshold = this.settings(accountId).lowBalanceMicrodollars;
-    const alerted = this.sql.rows('SELECT low_alerted FROM account_settings WHERE account_id = ?', accountId)[0]?.[0] === 1;
+    const row = this.sql.rows(
+      'SELECT low_balance_microdollars, low_alerted FROM account_settings WHERE account_id = ?',
+      accountId,
+    )[0];
+    const threshold = (row?.[0] as number | undefined) ?? DEFAULT_LOW_BALANCE_MICRODOLLARS;
+    const alerted = row?.[1] === 1;
     const low = after < threshold;
     if (low === alerted) return;
     if (low) {

@@ -39,11 +39,7 @@ export function gasTank(control: Control, accountId: string, now: number): GasTa
   return {
     accountId,
     balanceMicrodollars: balance,
-    ...burnFigures(
-      balance,
-      control.ledger.debitedBetween(accountId, now - HOUR_MS, now),
-      control.ledger.debitedBetween(accountId, now - DAY_MS, now),
-    ),
+    ...burnFigures(balance, ...(control.ledger.debitedSince(accountId, [now - HOUR_MS, now - DAY_MS], now) as [number, number])),
     lowBalance: balance < threshold,
     lowBalanceThresholdMicrodollars: threshold,
     asOf: now,

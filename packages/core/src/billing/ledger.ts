@@ -95,15 +95,17 @@ export class Ledger {
     return (row?.[0] as number | undefined) ?? 0;
   }
 
-  /** Spend debited with a time in (from, to]. */
-  debitedBetween(accountId: string, from: number, to: number): number {
+  /** Spend debited with a time in (from, to], for each `from` (one pass over the earliest one's range). */
+  debitedSince(accountId: string, froms: readonly number[], to: number): number[] {
     const row = this.sql.rows(
-      "SELECT COALESCE(-SUM(amount_microdollars), 0) FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?",
+      `SELECT ${froms.map(() => 'COALESCE(-SUM(CASE WHEN at > ? THEN amount_microdollars END), 0)').join(', ')}
+       FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?`,
+      ...froms,
       accountId,
-      from,
+      Math.min(...froms),
       to,
-    )[0];
-    return row?.[0] as number;
+    )[0] as number[];
+    return row;
   }
 
   /** Newest entries first, `limit` at a time; `before` is the previous page's nextCursor. */

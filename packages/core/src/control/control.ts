@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { TOWN_READERS } from './access.js';
+import { checkName } from './names.js';
 import { Orgs } from './orgs.js';
 import { CONTROL_MIGRATIONS } from './schema.js';
 
@@ -25,8 +26,6 @@ export interface TownInfo {
 
 /** Who owns a town, and so whose account pays for it. */
 export type TownOwner = { userId: string } | { orgId: string };
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /**
  * Users, their API tokens (stored as hashes only), organisations, the towns they own, and the
@@ -132,12 +131,6 @@ export class Control {
         ...TOWN_READERS,
       )
       .map(toTown);
-  }
-}
-
-export function checkName(name: string, path: string): void {
-  if (!NAME.test(name)) {
-    throw new AppError('bad_request', 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores', { path });
   }
 }
 

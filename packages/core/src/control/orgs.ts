@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Clock, Sql } from '../sql.js';
 import { isRole, ROLES, type Role } from './access.js';
-import { checkName } from './control.js';
+import { checkName } from './names.js';
 
 export interface Organization {
   id: string;

@@ -67,7 +67,7 @@ export function setBudget(sql: Sql, input: BudgetInput | null, now: number): Bud
   }
   const tz = canonicalZone(input.tz ?? 'UTC'); // one spelling, so `utc` and `UTC` are the same budget
   const { start } = periodBounds(input.period, tz, now);
-  const old = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
+  const old = budgetRow(sql);
   // Thresholds already announced this period stay announced while the new cap keeps them crossed: saving
   // the same cap again is no new crossing; a raised cap re-arms what it uncrosses; a lowered cap
   // announces what it newly crosses on the next tick.
@@ -96,8 +96,15 @@ function crossedLevel(spent: number, cap: number): number {
 
 /** The budget and the spend of the period holding `now`. */
 export function readBudget(sql: Sql, now: number): Budget | null {
-  const row = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
-  if (!row) return null;
+  const row = budgetRow(sql);
+  return row ? budgetAt(sql, row, now) : null;
+}
+
+function budgetRow(sql: Sql): BudgetRow | undefined {
+  return sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0];
+}
+
+function budgetAt(sql: Sql, row: BudgetRow, now: number): Budget {
   const { start, end } = periodBounds(row.period, row.tz, now);
   const spent = costSince(sql, start);
   return {
@@ -117,14 +124,14 @@ export function readBudget(sql: Sql, now: number): Budget | null {
  * A new period starts with none crossed.
  */
 export function evaluateBudget(sql: Sql, now: number): void {
-  const budget = readBudget(sql, now);
-  if (!budget) return;
-  const row = sql.all<BudgetRow>('SELECT * FROM budget WHERE id = 1')[0] as BudgetRow;
-  let level = budget.periodStart === row.period_start ? row.level : 0;
+  const row = budgetRow(sql);
+  if (!row) return;
+  const budget = budgetAt(sql, row, now);
+  const announced = budget.periodStart === row.period_start ? row.level : 0;
+  const crossed = crossedLevel(budget.spentMicrodollars, budget.capMicrodollars);
   for (const threshold of BUDGET_THRESHOLDS) {
     const percent = Math.round(threshold * 100);
-    if (level >= percent || budget.spentMicrodollars * 100 < budget.capMicrodollars * percent) continue;
-    level = percent;
+    if (percent <= announced || percent > crossed) continue;
     const details = {
       threshold,
       period: budget.period,
@@ -144,7 +151,7 @@ export function evaluateBudget(sql: Sql, now: number): void {
       JSON.stringify({ type: 'budget', ...details }),
     );
   }
-  sql.run('UPDATE budget SET period_start = ?, level = ? WHERE id = 1', budget.periodStart, level);
+  sql.run('UPDATE budget SET period_start = ?, level = ? WHERE id = 1', budget.periodStart, Math.max(announced, crossed));
 }
 
 /**
