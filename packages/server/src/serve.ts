@@ -109,7 +109,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       demo?.stop();
       serverFile.remove();
       scheduler.stop();
-      await webhooks.deliverDue().catch(() => 0);
+      await webhooks.settled(); // a POST under way is recorded; due retries wait for the next start
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.
       (server as Server).closeAllConnections();

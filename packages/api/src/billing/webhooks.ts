@@ -62,6 +62,11 @@ export class WebhookDelivery {
     return this.running;
   }
 
+  /** Resolves when the delivery run in progress (if any) has finished; starts none. For shutdown. */
+  async settled(): Promise<void> {
+    await this.running?.catch(() => 0);
+  }
+
   private async run(): Promise<number> {
     let delivered = 0;
     for (;;) {
