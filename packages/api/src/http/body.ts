@@ -1,22 +1,8 @@
 import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { toErrorResponse } from './errors.js';
 
+/** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/**
- * 413 for a body over 1 MiB, counted as it streams (a missing or lying Content-Length does not help).
- * The rest of the body is never read, so the connection cannot be reused: say so, or a keep-alive
- * client sends its next request into a socket the server is about to drop.
- */
-export const limitBody: MiddlewareHandler = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: (c) => {
-    const { status, body } = toErrorResponse(bodyTooLarge(MAX_BODY_BYTES));
-    return c.json(body, status as 413, { Connection: 'close' });
-  },
-});
 
 /** Reads a request body as text, refusing more than maxBytes with a 413. Hosts may bring a faster one. */
 export type BodyReader = (c: Context, maxBytes: number) => Promise<string>;
@@ -51,6 +37,21 @@ export const readWebBody: BodyReader = async (c, maxBytes) => {
   }
   return new TextDecoder().decode(all);
 };
+
+/**
+ * For routes whose handler reads `c.req.raw` itself (tRPC, the /auth forms): the body is read first
+ * through the bounded reader (413 past MAX_BODY_BYTES, thrown to the app's error handler, which closes
+ * the connection), and the handler gets a Request holding those bytes.
+ */
+export function bufferBody(read: BodyReader = readWebBody): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const body = await read(c, MAX_BODY_BYTES);
+    const { url, method, headers } = c.req.raw;
+    c.req.raw = new Request(url, { method, headers, body });
+    await next();
+  };
+}
 
 export async function readJson(c: Context, read: BodyReader = readWebBody): Promise<unknown> {
   const text = await read(c, MAX_BODY_BYTES);
