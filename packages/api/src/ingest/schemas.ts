@@ -1,5 +1,6 @@
 import { AGENT_STATUSES, BEAD_STATUSES, SYSTEM_EVENT_PREFIX } from '@gasgauge/core';
 import { z } from 'zod';
+import { jsonBytes, jsonDepth, MAX_NOTE_DATA_BYTES, MAX_NOTE_DATA_DEPTH } from './json-bounds.js';
 
 /** Bounds that keep every sum an exact integer in JavaScript and SQLite. */
 export const MAX_TOKENS = 1_000_000_000;
@@ -49,6 +50,14 @@ export const locBody = z.strictObject({
 
 const text = z.string().max(1000);
 
+/** A note's free-form JSON: depth checked before anything walks it recursively, then its size. */
+const noteData = z.unknown().superRefine((value, ctx) => {
+  if (jsonDepth(value, MAX_NOTE_DATA_DEPTH) > MAX_NOTE_DATA_DEPTH)
+    ctx.addIssue({ code: 'custom', message: `nested deeper than ${MAX_NOTE_DATA_DEPTH} levels` });
+  else if (jsonBytes(value) > MAX_NOTE_DATA_BYTES)
+    ctx.addIssue({ code: 'custom', message: `larger than ${MAX_NOTE_DATA_BYTES} bytes as JSON` });
+});
+
 /** An event id; the server's own prefix is reserved, so a reporter can never collide with a budget event. */
 const eventId = id.refine(
   (v) => !v.startsWith(SYSTEM_EVENT_PREFIX),
@@ -75,7 +84,7 @@ export const townEvent = z.discriminatedUnion('type', [
     title: text.optional(),
     assigneeAgentId: id.optional(),
   }),
-  z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: z.json().optional() }),
+  z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: noteData.optional() }),
 ]);
 
 export const eventsBody = z.strictObject({
