@@ -16,6 +16,7 @@ export * from './town/budget.js';
 export * from './town/calendar.js';
 export * from './town/event-time.js';
 export * from './town/events.js';
+export * from './town/feed.js';
 export * from './town/ingest.js';
 export * from './town/loc.js';
 export * from './town/outbox.js';

@@ -1,4 +1,16 @@
-import { AppError, DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, townFor, type User } from '@gasgauge/core';
+import {
+  AppError,
+  DEFAULT_AGENTS_PAGE,
+  DEFAULT_FEED_EVENTS,
+  DEFAULT_MAX_POINTS,
+  MAX_AGENTS_PAGE,
+  MAX_FEED_EVENTS,
+  MAX_MAX_POINTS,
+  parseEventCursor,
+  type Town,
+  townFor,
+  type User,
+} from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -23,7 +35,25 @@ export const breakdownInput = timeseriesInput.extend({
   metric: z.enum(['tokens', 'cost']),
 });
 
-const eventsInput = z.strictObject({ townId, limit: z.number().int().min(1).max(MAX_FEED_EVENTS).default(50) });
+const agentId = z.string().min(1).max(256);
+
+const agentsInput = z.strictObject({
+  townId,
+  limit: z.number().int().min(1).max(MAX_AGENTS_PAGE).default(DEFAULT_AGENTS_PAGE),
+  cursor: agentId.optional(),
+});
+
+const eventsInput = z.strictObject({
+  townId,
+  limit: z.number().int().min(1).max(MAX_FEED_EVENTS).default(DEFAULT_FEED_EVENTS),
+  cursor: z
+    .string()
+    .max(300)
+    .refine((c) => parseEventCursor(c) !== undefined, 'not a cursor from metrics.events')
+    .optional(),
+});
+
+const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
 /** The town's actor, if this user may read it (else not_found, so existence does not leak). */
 function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
@@ -39,10 +69,18 @@ export const metricsRouter = router({
   /** Tokens or cost per agent or per model, at the same step as the timeseries. */
   breakdown: userProcedure.input(breakdownInput).query(({ ctx, input }) => town(ctx, input.townId).breakdown(input)),
 
-  agents: userProcedure.input(townInput).query(({ ctx, input }) => ({ agents: town(ctx, input.townId).agents() })),
+  /** The town's agents by id, a page at a time. */
+  agents: userProcedure.input(agentsInput).query(({ ctx, input }) => town(ctx, input.townId).agents(input)),
 
-  /** The newest town events first, for the live feed. */
-  events: userProcedure.input(eventsInput).query(({ ctx, input }) => ({ events: town(ctx, input.townId).events(input.limit) })),
+  /** The newest town events first, a page at a time, for the live feed (big note data left out). */
+  events: userProcedure.input(eventsInput).query(({ ctx, input }) => town(ctx, input.townId).events(input)),
+
+  /** One event whole, with the note data the feed leaves out. */
+  event: userProcedure.input(eventInput).query(({ ctx, input }) => {
+    const event = town(ctx, input.townId).event(input.id);
+    if (!event) throw new AppError('not_found', 'event not found', { path: 'id' });
+    return { event };
+  }),
 
   /**
    * Throughput now, then again after every tick and within a second of every ingest. The credential

@@ -11,63 +11,56 @@ export interface AgentRow {
   tokensLastHour: number;
 }
 
+export const DEFAULT_AGENTS_PAGE = 100;
+export const MAX_AGENTS_PAGE = 500;
+
+export interface AgentsQuery {
+  limit?: number;
+  /** The previous page's `nextCursor`: the agents whose id sorts after it. */
+  cursor?: string | undefined;
+}
+
+export interface AgentsPage {
+  agents: AgentRow[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
 const HOUR = 3_600_000;
 
-/** Every agent the town knows, with its tokens (all five kinds) over the last hour, to the minute. */
-export function listAgents(sql: Sql, now: number): AgentRow[] {
-  const tokens = new Map(
-    sql.rows('SELECT agent_id, SUM(tokens) FROM breakdown_1m WHERE t >= ? GROUP BY agent_id', slotStart(now - HOUR, 60_000)) as [
-      string,
-      number,
-    ][],
-  );
-  const agents: AgentRow[] = (
-    sql.rows('SELECT id, role, status, bead_id, last_seen_at FROM agents ORDER BY id') as [
-      string,
-      string | null,
-      string,
-      string | null,
-      number,
-    ][]
-  ).map(([id, role, status, beadId, lastSeenAt]) => ({
+/**
+ * The town's agents by id, a page at a time, with their tokens (all five kinds) over the last hour,
+ * to the minute: agents with events, and agents seen only through their usage in that hour.
+ */
+export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPage {
+  const n = Math.max(1, Math.min(MAX_AGENTS_PAGE, Math.floor(q.limit ?? DEFAULT_AGENTS_PAGE)));
+  const after = q.cursor ?? '';
+  const hourAgo = slotStart(now - HOUR, 60_000);
+  const rows = sql.rows(
+    `WITH page(id) AS (
+       SELECT id FROM agents WHERE id > ?
+       UNION SELECT agent_id FROM breakdown_1m WHERE t >= ? AND agent_id > ?
+       ORDER BY 1 LIMIT ?
+     ),
+     tokens(agent_id, n) AS (
+       SELECT agent_id, SUM(tokens) FROM breakdown_1m WHERE t >= ? AND agent_id IN page GROUP BY agent_id
+     )
+     SELECT page.id, a.role, a.status, a.bead_id, a.last_seen_at, COALESCE(tokens.n, 0)
+     FROM page LEFT JOIN agents a ON a.id = page.id LEFT JOIN tokens ON tokens.agent_id = page.id
+     ORDER BY page.id`,
+    after,
+    hourAgo,
+    after,
+    n + 1,
+    hourAgo,
+  ) as [string, string | null, string | null, string | null, number | null, number][];
+  const agents = rows.slice(0, n).map(([id, role, status, beadId, lastSeenAt, tokensLastHour]) => ({
     id,
     role,
-    status,
+    status: status ?? 'unknown',
     beadId,
     lastSeenAt,
-    tokensLastHour: tokens.get(id) ?? 0,
+    tokensLastHour,
   }));
-  const known = new Set(agents.map((a) => a.id));
-  for (const [id, n] of tokens) {
-    if (!known.has(id)) agents.push({ id, role: null, status: 'unknown', beadId: null, lastSeenAt: null, tokensLastHour: n });
-  }
-  return agents;
-}
-
-export interface FeedEvent {
-  id: string;
-  at: number;
-  type: string;
-  agentId: string | null;
-  beadId: string | null;
-  status: string | null;
-  body: unknown;
-}
-
-export const MAX_FEED_EVENTS = 500;
-
-/** The newest events first, for the live feed. */
-export function recentEvents(sql: Sql, limit: number): FeedEvent[] {
-  const n = Math.max(1, Math.min(MAX_FEED_EVENTS, Math.floor(limit)));
-  return (
-    sql.rows(`SELECT id, at, type, agent_id, bead_id, status, body FROM events ORDER BY at DESC, id DESC LIMIT ${n}`) as [
-      string,
-      number,
-      string,
-      string | null,
-      string | null,
-      string | null,
-      string,
-    ][]
-  ).map(([id, at, type, agentId, beadId, status, body]) => ({ id, at, type, agentId, beadId, status, body: JSON.parse(body) }));
+  return { agents, nextCursor: rows.length > n ? (agents.at(-1)?.id ?? null) : null };
 }

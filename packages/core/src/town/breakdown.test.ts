@@ -52,11 +52,11 @@ describe('breakdown by agent and model', () => {
       rec('new', 'a', 'm', 20, 1, T0 + 5000),
       rec('x', 'ghost', 'm', 5, 1, T0 + 5000),
     ]);
-    expect(town.agents()).toEqual([
+    expect(town.agents().agents).toEqual([
       { id: 'a', role: 'polecat', status: 'working', beadId: 'b1', lastSeenAt: T0 + 10, tokensLastHour: 23 },
       { id: 'ghost', role: null, status: 'unknown', beadId: null, lastSeenAt: null, tokensLastHour: 8 },
     ]);
-    expect(town.events(10).map((e) => e.id)).toEqual(['e']);
+    expect(town.events({ limit: 10 }).events.map((e) => e.id)).toEqual(['e']);
   });
 
   it('starts day buckets at local midnight with tz, like the timeseries, and splits its totals exactly', () => {

@@ -53,7 +53,7 @@ describe('town budget', () => {
   function spend(town: Town, now: { t: number }, id: string, cost: number) {
     town.ingestUsage([usageRecord({ id, at: now.t, costMicrodollars: cost })]);
   }
-  const budgetEvents = (town: Town) => town.events(50).filter((e) => e.type === 'budget');
+  const budgetEvents = (town: Town) => town.events({ limit: 50 }).events.filter((e) => e.type === 'budget');
 
   it('records 80 % and 100 % once per period, never drops ingest, and starts again next period', () => {
     const now = { t: T0 };

@@ -1,9 +1,10 @@
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
-import { type AgentRow, type FeedEvent, listAgents, recentEvents } from './agents.js';
+import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
 import { type BreakdownQuery, breakdown } from './breakdown.js';
 import { type Budget, type BudgetInput, setBudget } from './budget.js';
 import type { EventsResult, TownEvent } from './events.js';
+import { type EventsPage, type EventsQuery, eventById, type FeedEvent, recentEvents } from './feed.js';
 import { type IngestJob, type IngestResult, type IngestResults, ingestAll } from './ingest.js';
 import { DEFAULT_LOC_TTL_MS, type LocReport } from './loc.js';
 import { ackOutbox, type OutboxEntry, pendingOutbox } from './outbox.js';
@@ -72,12 +73,16 @@ export class Town {
     return breakdown(this.sql, q, this.clock());
   }
 
-  agents(): AgentRow[] {
-    return listAgents(this.sql, this.clock());
+  agents(q?: AgentsQuery): AgentsPage {
+    return listAgents(this.sql, this.clock(), q);
   }
 
-  events(limit = 50): FeedEvent[] {
-    return recentEvents(this.sql, limit);
+  events(q?: EventsQuery): EventsPage {
+    return recentEvents(this.sql, q);
+  }
+
+  event(id: string): FeedEvent | undefined {
+    return eventById(this.sql, id);
   }
 
   /** Sets or (null) clears the town's spending cap. */

@@ -1,8 +1,17 @@
 import type { AgentRow } from '../../api/metrics.js';
 import { formatAgo, formatCount, formatInteger } from '../../lib/format.js';
 
-/** Every agent of the town: who it is, what it does now, and what it burned in the last hour. */
-export function AgentTable({ agents, now }: { agents: AgentRow[] | undefined; now: number }) {
+/**
+ * The town's agents by id, a page of them: who each is, what it does now, and what it burned in the
+ * last hour. `more` says whether the town has more agents than shown, and whether another page may be shown.
+ */
+export function AgentTable(props: {
+  agents: AgentRow[] | undefined;
+  now: number;
+  more: 'none' | 'more' | 'capped';
+  onMore: () => void;
+}) {
+  const { agents, now, more, onMore } = props;
   if (!agents) return <p className="muted">Loading agents…</p>;
   if (agents.length === 0) return <p className="muted">No agents yet. They appear with their first event or usage record.</p>;
   return (
@@ -38,6 +47,14 @@ export function AgentTable({ agents, now }: { agents: AgentRow[] | undefined; no
           ))}
         </tbody>
       </table>
+      {more === 'more' && (
+        <button type="button" className="ghost" onClick={onMore}>
+          Show more agents
+        </button>
+      )}
+      {more === 'capped' && (
+        <p className="muted">The first {agents.length} agents by id; the API lists the rest (metrics.agents).</p>
+      )}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { fetchAgents, fetchEvents } from '../../api/metrics.js';
 import { formatAgo } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
@@ -17,6 +18,11 @@ import './overview.css';
 
 /** Refetch agents, events and the balance on a live push, but at most this often. */
 const LISTS_EVERY_MS = 1000;
+/** Agents per "show more", up to the server's largest page (metrics.agents limit ≤ 500). */
+const AGENTS_PAGE = 100;
+const AGENTS_MAX = 500;
+/** Events in the feed: one small page, refetched on a push (big note data stays on the server). */
+const FEED_EVENTS = 50;
 
 export function OverviewPage({ townId }: { townId: string }) {
   const live = useLive(townId);
@@ -25,8 +31,11 @@ export function OverviewPage({ townId }: { townId: string }) {
   // settles the town's debits): re-read them, throttled, the last push of a burst included.
   const pushes = useThrottled(live.version, LISTS_EVERY_MS);
   const listsKey = `${townId}:${pushes}`;
-  const agents = useQuery(listsKey, (signal) => fetchAgents(townId, signal));
-  const events = useQuery(listsKey, (signal) => fetchEvents(townId, 50, signal));
+  const [agentsShown, setAgentsShown] = useState({ townId, n: AGENTS_PAGE });
+  const agentsLimit = agentsShown.townId === townId ? agentsShown.n : AGENTS_PAGE;
+  const agents = useQuery(`${listsKey}:${agentsLimit}`, (signal) => fetchAgents(townId, agentsLimit, signal));
+  const events = useQuery(listsKey, (signal) => fetchEvents(townId, FEED_EVENTS, signal));
+  const moreAgents = agents.data?.nextCursor ? (agentsLimit < AGENTS_MAX ? 'more' : 'capped') : 'none';
   // The gas tank is the owning account's: the organisation's for an organisation's town.
   const town = useTowns().data?.find((x) => x.id === townId);
   const tank = useBalance(town ? town.ownerOrgId : undefined, pushes);
@@ -53,7 +62,12 @@ export function OverviewPage({ townId }: { townId: string }) {
       <div className="overview-lists">
         <section className="card" aria-labelledby="agents-title">
           <h2 id="agents-title">Agents</h2>
-          <AgentTable agents={agents.data} now={now} />
+          <AgentTable
+            agents={agents.data?.agents}
+            now={now}
+            more={moreAgents}
+            onMore={() => setAgentsShown({ townId, n: Math.min(AGENTS_MAX, agentsLimit + AGENTS_PAGE) })}
+          />
         </section>
         <section className="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Event feed</h2>

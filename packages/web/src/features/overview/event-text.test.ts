@@ -9,6 +9,7 @@ const e = (over: Record<string, unknown>) => ({
   beadId: null,
   status: null,
   body: {},
+  dataOmitted: false,
   ...over,
 });
 
