@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
@@ -150,6 +150,52 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     expect(await page.locator('.live-age').evaluate((el) => el.closest('[role="status"], [aria-live]') === null)).toBe(true);
     await screenshot(page, 'overview');
     console.log(`gauge updated ${Math.round(latencyMs)} ms after the ingest was sent`);
+  });
+
+  it('pages the agent table, and refetches a small feed with 500 notes of 16 KiB stored', async () => {
+    // The events part of every tRPC batch the overview fetches from here on, in bytes.
+    const feedBytes: number[] = [];
+    const onResponse = async (res: Response) => {
+      const procs = new URL(res.url()).pathname.replace(/^\/trpc\//, '').split(',');
+      const i = procs.indexOf('metrics.events');
+      if (i < 0) return;
+      const batch = (await res.json()) as unknown[];
+      feedBytes.push(Buffer.byteLength(JSON.stringify(batch[i])));
+    };
+    page.on('response', onResponse);
+    try {
+      const at = Date.now();
+      const crew = Array.from({ length: 120 }, (_, i) => ({
+        id: `crew-ev-${i}`,
+        at,
+        type: 'agent',
+        agentId: `crew-${String(i).padStart(3, '0')}`,
+        status: 'idle',
+      }));
+      await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, { events: crew });
+      for (let from = 0; from < 500; from += 50) {
+        const notes = Array.from({ length: 50 }, (_, k) => ({
+          id: `log-${from + k}`,
+          at: at + from + k,
+          type: 'note',
+          name: `build log ${from + k}`,
+          data: { text: 'x'.repeat(16_000) },
+        }));
+        await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, { events: notes });
+      }
+      await page.getByText('build log 499', { exact: true }).waitFor();
+      const rows = page.locator('table.agents tbody tr');
+      await expect.poll(() => rows.count()).toBe(100);
+      await page.getByRole('button', { name: 'Show more agents' }).click();
+      await expect.poll(() => rows.count()).toBe(121); // crew-000…119 and polecat-1
+      expect(await page.getByRole('button', { name: 'Show more agents' }).count()).toBe(0);
+      const seen = feedBytes.length;
+      await expect.poll(() => feedBytes.length).toBeGreaterThan(seen); // a push refetches the feed
+    } finally {
+      page.off('response', onResponse);
+    }
+    console.log(`feed refetches with 500 big notes stored: ${feedBytes.join(', ')} bytes`);
+    expect(Math.max(...feedBytes)).toBeLessThan(16 * 1024);
   });
 
   it('says the data is stale when the server goes away, and reconnects when it is back', async () => {
