@@ -11,6 +11,7 @@ export * from './errors.js';
 export * from './migrate.js';
 export * from './sql.js';
 export * from './town/agents.js';
+export * from './town/bounds.js';
 export * from './town/breakdown.js';
 export * from './town/budget.js';
 export * from './town/calendar.js';
