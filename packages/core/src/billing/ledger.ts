@@ -62,7 +62,15 @@ export class Ledger {
           { path: 'amountMicrodollars' },
         );
       }
-      return this.append({ accountId, at, kind: 'grant', amount: amountMicrodollars, key: null, townId: null, note: note ?? null });
+      return this.append({
+        accountId,
+        at,
+        kind: 'grant',
+        amount: amountMicrodollars,
+        key: null,
+        townId: null,
+        note: note ?? null,
+      });
     });
   }
 
