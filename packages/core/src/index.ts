@@ -25,6 +25,7 @@ export * from './town/schedule.js';
 export * from './town/series.js';
 export * from './town/state.js';
 export * from './town/throughput.js';
+export * from './town/tick-health.js';
 export * from './town/tiers.js';
 export * from './town/timeseries.js';
 export * from './town/town.js';
