@@ -93,6 +93,9 @@ export class TickScheduler {
       },
       id,
     );
+    for (const e of posted.refused) {
+      this.deps.log(`town ${id}: refused to debit hour ${e.details?.hour} at ${e.amountMicrodollars} µ$ (outside the bounds)`);
+    }
     if (posted.alerts > 0 || posted.debits > 0) this.deliverAlerts();
     // The account's other towns show the same gas tank: tell their live viewers it moved.
     if (posted.debits > 0 && posted.accountId !== null) {
