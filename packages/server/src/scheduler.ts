@@ -122,6 +122,8 @@ export class TickScheduler {
     const next = nextTickAt({ lastIngestAt: now, lastTickAt: null }, now, this.deps.intervals);
     const current = this.due.get(townId);
     if (current !== undefined && current <= next) return;
+    // A failing town keeps its backoff: ingest does not make it retry sooner.
+    if (this.health.get(townId).failures > 0) return;
     this.due.set(townId, next);
     this.arm();
   }
