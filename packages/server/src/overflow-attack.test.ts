@@ -1,6 +1,15 @@
-import { MAX_HOUR_COST_MICRODOLLARS, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
+import {
+  Control,
+  MAX_BALANCE_MICRODOLLARS,
+  MAX_GRANT_MICRODOLLARS,
+  MAX_HOUR_COST_MICRODOLLARS,
+  MAX_RECORD_COST_MICRODOLLARS,
+  MAX_RECORD_TOKENS,
+} from '@gasgauge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
+import { DataDir } from './data-dir.js';
+import { openSqlite } from './sqlite.js';
+import { request, startTestServer, type TestServer, trpcPath } from './testing/server.js';
 
 /*
  * The attack of issue 9: two batches of 5,000 records of 999,999,999,999 µ$ in one hour made the
@@ -94,5 +103,35 @@ describe('the overflow attack over HTTP', () => {
     expect(cost.status, JSON.stringify(cost.body)).toBe(200);
     const over = await usage([record('over-cost', { costMicrodollars: MAX_RECORD_COST_MICRODOLLARS + 1 })]);
     expect(over.body.error).toMatchObject({ code: 'bad_request', path: 'records[0].costMicrodollars' });
+  });
+
+  it('grants over the API up to the balance bound and refuses one microdollar more, naming the field', async () => {
+    const grant = (amountMicrodollars: number) =>
+      request(s.url, 'POST', '/trpc/billing.grant', s.adminToken, { userName: 'admin', amountMicrodollars });
+    expect((await grant(MAX_GRANT_MICRODOLLARS + 1)).body.error.data).toMatchObject({
+      httpStatus: 400,
+      path: 'amountMicrodollars',
+    });
+    // Fill the account to just below the bound in the control store, as `gasgauge credits grant` would.
+    const sql = openSqlite(new DataDir(s.dataDir).controlFile);
+    try {
+      const control = new Control(sql, () => now.t);
+      const admin = control.userByName('admin')?.id as string;
+      const missing = MAX_BALANCE_MICRODOLLARS - control.ledger.balance(admin) - 1;
+      sql.transaction(() => {
+        for (let left = missing; left > 0; left -= MAX_GRANT_MICRODOLLARS) {
+          control.ledger.grant(admin, Math.min(left, MAX_GRANT_MICRODOLLARS), now.t);
+        }
+      });
+    } finally {
+      sql.close();
+    }
+    const last = await grant(1);
+    expect(last.status, JSON.stringify(last.body)).toBe(200);
+    expect(last.body.result.data.balanceAfterMicrodollars).toBe(MAX_BALANCE_MICRODOLLARS);
+    const over = await grant(1);
+    expect(over.status).toBe(400);
+    expect(over.body.error.data).toMatchObject({ code: 'BAD_REQUEST', path: 'amountMicrodollars' });
+    expect((await s.get('/api/balance')).body.balanceMicrodollars).toBe(MAX_BALANCE_MICRODOLLARS);
   });
 });
