@@ -81,7 +81,7 @@ export class HourJob {
       if (sum > max) {
         throw new AppError(
           'bad_request',
-          `the hour starting ${new Date(hour).toISOString()} would hold ${sum} ${field}; a town counts at most ${max} per hour`,
+          `the hour from ${hour} (epoch ms) would hold ${sum} ${field}; a town counts at most ${max} per hour`,
           { path: `records[${index}].${field}` },
         );
       }
