@@ -1,4 +1,4 @@
-import type { Clock, Control, Town } from '@gasgauge/core';
+import type { Clock, Control, TickHealth, Town } from '@gasgauge/core';
 import type { BodyReader } from './http/body.js';
 import type { LiveHub } from './metrics/live-hub.js';
 
@@ -27,4 +27,6 @@ export interface ApiDeps {
   allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
+  /** How a town's scheduled ticks have gone (the Node host: its scheduler); towns.list shows it. */
+  tickHealth?: (townId: string) => TickHealth;
 }

@@ -11,7 +11,10 @@ export interface Sql {
   all<T = Record<string, SqlValue>>(sql: string, ...params: SqlValue[]): T[];
   /** All rows as arrays in column order (for columnar reads without per-row objects). */
   rows(sql: string, ...params: SqlValue[]): SqlValue[][];
-  /** Runs fn in one transaction: all of its writes commit, or none do. */
+  /**
+   * Runs fn in one transaction: all of its writes commit, or none do. Called inside another, it is a
+   * savepoint: if fn throws, only its writes are undone (ingest refuses one request of a group so).
+   */
   transaction<T>(fn: () => T): T;
 }
 

@@ -1,5 +1,14 @@
 import type { LiveHub, WebhookDelivery } from '@gasgauge/api';
-import { type Clock, type Control, nextTickAt, settleTown, type TickIntervals, type Town } from '@gasgauge/core';
+import {
+  type Clock,
+  type Control,
+  nextTickAt,
+  settleTown,
+  type TickHealth,
+  TickHealthBook,
+  type TickIntervals,
+  type Town,
+} from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
 
 /** How often the scheduler looks for towns created by the CLI beside the running server. */
@@ -25,6 +34,7 @@ export class TickScheduler {
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
+  private readonly health = new TickHealthBook();
 
   constructor(
     private readonly deps: {
@@ -83,6 +93,9 @@ export class TickScheduler {
       },
       id,
     );
+    for (const e of posted.refused) {
+      this.deps.log(`town ${id}: refused to debit hour ${e.details?.hour} at ${e.amountMicrodollars} µ$ (outside the bounds)`);
+    }
     if (posted.alerts > 0 || posted.debits > 0) this.deliverAlerts();
     // The account's other towns show the same gas tank: tell their live viewers it moved.
     if (posted.debits > 0 && posted.accountId !== null) {
@@ -96,6 +109,11 @@ export class TickScheduler {
     });
   }
 
+  /** How the town's scheduled ticks have gone since the server started (shown in towns.list). */
+  healthOf(townId: string): TickHealth {
+    return this.health.get(townId);
+  }
+
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
   markActive(townId: string): void {
     if (!this.running) return;
@@ -104,6 +122,8 @@ export class TickScheduler {
     const next = nextTickAt({ lastIngestAt: now, lastTickAt: null }, now, this.deps.intervals);
     const current = this.due.get(townId);
     if (current !== undefined && current <= next) return;
+    // A failing town keeps its backoff: ingest does not make it retry sooner.
+    if (this.health.get(townId).failures > 0) return;
     this.due.set(townId, next);
     this.arm();
   }
@@ -130,12 +150,16 @@ export class TickScheduler {
       if (at > now) continue;
       try {
         const town = this.tickTown(id);
+        this.health.ok(id, now);
         this.due.set(id, town.nextTickAt(this.deps.intervals));
         this.deps.live.publish(id);
       } catch (err) {
-        // A failing town must not stop the others; it is retried at the idle interval.
-        this.deps.log(`tick of ${id} failed: ${err instanceof Error ? err.message : String(err)}`);
-        this.due.set(id, now + this.deps.intervals.idleMs);
+        // A failing town must not stop the others: it is retried with backoff, and towns.list shows it.
+        const retryAt = this.health.failed(id, err, now, this.deps.intervals);
+        const { failures } = this.health.get(id);
+        const message = err instanceof Error ? err.message : String(err);
+        this.deps.log(`tick of ${id} failed (${failures} in a row, retry in ${retryAt - now} ms): ${message}`);
+        this.due.set(id, retryAt);
       }
     }
     this.arm();

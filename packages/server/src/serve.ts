@@ -79,6 +79,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
+    tickHealth: (townId) => scheduler.healthOf(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
   });
   serveWeb(app, opts.webDist ?? WEB_DIST);

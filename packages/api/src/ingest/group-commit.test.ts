@@ -1,4 +1,4 @@
-import type { UsageRecord } from '@gasgauge/core';
+import { AppError, MAX_HOUR_COST_MICRODOLLARS, MAX_RECORD_COST_MICRODOLLARS, type UsageRecord } from '@gasgauge/core';
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
@@ -16,11 +16,18 @@ describe('group commit', () => {
     const b = writer.submit('t', { kind: 'usage', records: [rec('x', 5)] });
     const c = writer.submit('t', { kind: 'events', events: [{ id: 'e', at: T0, type: 'note', name: 'n' }] });
     expect(deferred).toHaveLength(1);
+    // Outer transactions only: a usage request runs in a savepoint inside the group's transaction.
     let commits = 0;
+    let depth = 0;
     const transaction = town.sql.transaction.bind(town.sql);
     town.sql.transaction = (fn) => {
-      commits++;
-      return transaction(fn);
+      if (depth === 0) commits++;
+      depth++;
+      try {
+        return transaction(fn);
+      } finally {
+        depth--;
+      }
     };
     deferred[0]?.();
     expect(await a).toMatchObject({ accepted: 2, duplicates: 0 });
@@ -48,5 +55,24 @@ describe('group commit', () => {
     const again = writer.submit('t', { kind: 'usage', records: [rec('g', 3)] });
     deferred[1]?.();
     expect(await again).toMatchObject({ accepted: 1 });
+  });
+
+  it('refuses only the request that breaks an hour bound; the others in its group commit', async () => {
+    const now = { t: T0 + 1000 };
+    const town = fileTown(now);
+    const deferred: (() => void)[] = [];
+    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const big = (id: string) => usageRecord({ id, costMicrodollars: MAX_RECORD_COST_MICRODOLLARS, at: T0 });
+    const n = MAX_HOUR_COST_MICRODOLLARS / MAX_RECORD_COST_MICRODOLLARS;
+    const fills = writer.submit('t', { kind: 'usage', records: Array.from({ length: n }, (_, i) => big(`f${i}`)) });
+    const over = writer.submit('t', { kind: 'usage', records: [usageRecord({ id: 'o', inputTokens: 4, at: T0 }), big('over')] });
+    const other = writer.submit('t', { kind: 'usage', records: [usageRecord({ id: 'p', inputTokens: 6, at: T0 })] });
+    deferred[0]?.();
+    expect(await fills).toMatchObject({ accepted: n });
+    await expect(over).rejects.toSatisfy((e) => e instanceof AppError && e.path === 'records[1].costMicrodollars');
+    expect(await other).toMatchObject({ accepted: 1 });
+    const hour = town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 });
+    expect(hour.series.cost_microdollars).toEqual([MAX_HOUR_COST_MICRODOLLARS]);
+    expect(hour.series.input_tokens).toEqual([6]);
   });
 });

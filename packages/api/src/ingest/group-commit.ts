@@ -1,4 +1,4 @@
-import type { IngestJob, IngestResult, IngestResults } from '@gasgauge/core';
+import { AppError, type IngestJob, type IngestResult, type IngestResults } from '@gasgauge/core';
 import type { TownDirectory } from '../deps.js';
 
 interface Waiting {
@@ -11,7 +11,8 @@ interface Waiting {
  * Group commit: ingest requests for one town that arrive while the event loop is busy are written in
  * one transaction, so concurrent reporters share a commit instead of paying one each. A request is
  * answered only after the transaction holding its job commits; if it fails, every request in it gets
- * the error and nothing of any of them is stored.
+ * the error and nothing of any of them is stored. A request the data refuses (a bound) gets its own
+ * 4xx, and the others commit.
  */
 export class GroupCommit {
   private readonly pending = new Map<string, Waiting[]>();
@@ -40,7 +41,9 @@ export class GroupCommit {
     try {
       const results = this.towns.get(townId).ingest(queue.map((w) => w.job));
       queue.forEach((w, i) => {
-        w.resolve(results[i] as IngestResult);
+        const result = results[i];
+        if (result instanceof AppError) w.reject(result);
+        else w.resolve(result as IngestResult);
       });
     } catch (err) {
       for (const w of queue) w.reject(err);

@@ -297,9 +297,9 @@ describe('ingest bad input: a 4xx naming the field, nothing stored, the server s
       path: 'records[0].cacheReadTokens',
     },
     {
-      name: 'cost over 1e12',
+      name: 'cost just over 1e10',
       route: 'usage',
-      body: () => ({ records: [rec({ costMicrodollars: 1_000_000_000_001 })] }),
+      body: () => ({ records: [rec({ costMicrodollars: 10_000_000_001 })] }),
       path: 'records[0].costMicrodollars',
     },
     { name: 'missing at', route: 'usage', body: () => ({ records: [without('at')] }), path: 'records[0].at' },

@@ -1,10 +1,15 @@
-import { AGENT_STATUSES, BEAD_STATUSES, SYSTEM_EVENT_PREFIX } from '@gasgauge/core';
+import {
+  AGENT_STATUSES,
+  BEAD_STATUSES,
+  MAX_RECORD_COST_MICRODOLLARS,
+  MAX_RECORD_TOKENS,
+  SYSTEM_EVENT_PREFIX,
+} from '@gasgauge/core';
 import { z } from 'zod';
 import { jsonBytes, jsonDepth, MAX_NOTE_DATA_BYTES, MAX_NOTE_DATA_DEPTH } from './json-bounds.js';
 
-/** Bounds that keep every sum an exact integer in JavaScript and SQLite. */
-export const MAX_TOKENS = 1_000_000_000;
-export const MAX_COST_MICRODOLLARS = 1_000_000_000_000;
+/** Per-record bounds; with the per-hour bounds the town applies (core bounds.ts) they keep every sum exact. */
+const MAX_LINES = 1_000_000_000;
 export const MAX_USAGE_RECORDS = 5000;
 export const MAX_EVENTS = 5000;
 export const MAX_LOC_AGENTS = 5000;
@@ -20,12 +25,12 @@ export const usageRecord = z.strictObject({
   agentId: id,
   model: id,
   provider: id.optional(),
-  inputTokens: count(MAX_TOKENS),
-  outputTokens: count(MAX_TOKENS),
-  reasoningTokens: count(MAX_TOKENS).default(0),
-  cacheReadTokens: count(MAX_TOKENS).default(0),
-  cacheWriteTokens: count(MAX_TOKENS).default(0),
-  costMicrodollars: count(MAX_COST_MICRODOLLARS),
+  inputTokens: count(MAX_RECORD_TOKENS),
+  outputTokens: count(MAX_RECORD_TOKENS),
+  reasoningTokens: count(MAX_RECORD_TOKENS).default(0),
+  cacheReadTokens: count(MAX_RECORD_TOKENS).default(0),
+  cacheWriteTokens: count(MAX_RECORD_TOKENS).default(0),
+  costMicrodollars: count(MAX_RECORD_COST_MICRODOLLARS),
   at: epochMs,
   mode: z.enum(['cumulative', 'delta']).default('cumulative'),
 });
@@ -39,9 +44,9 @@ export const locBody = z.strictObject({
     .array(
       z.strictObject({
         agentId: id,
-        additions: count(MAX_TOKENS),
-        deletions: count(MAX_TOKENS),
-        files: count(MAX_TOKENS).optional(),
+        additions: count(MAX_LINES),
+        deletions: count(MAX_LINES),
+        files: count(MAX_LINES).optional(),
       }),
     )
     .min(1)

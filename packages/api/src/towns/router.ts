@@ -8,8 +8,13 @@ export const townId = z.string().min(1).max(64);
 export const organizationId = z.string().min(1).max(64);
 
 export const townsRouter = router({
-  /** The towns this user may read: their own and their organisations'. */
-  list: userProcedure.query(({ ctx }) => ctx.deps.control.townsOf(ctx.user.id)),
+  /**
+   * The towns this user may read: their own and their organisations', each with how its ticks have
+   * gone (`tick`: last success, failures in a row, last error, next retry), or null on a host without a scheduler.
+   */
+  list: userProcedure.query(({ ctx }) =>
+    ctx.deps.control.townsOf(ctx.user.id).map((town) => ({ ...town, tick: ctx.deps.tickHealth?.(town.id) ?? null })),
+  ),
 
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */
   create: userProcedure

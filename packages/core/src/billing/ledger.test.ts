@@ -4,7 +4,7 @@ import { tempDir } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { Control } from '../control/control.js';
 import { AppError } from '../errors.js';
-import { MAX_GRANT_MICRODOLLARS } from './ledger.js';
+import { MAX_BALANCE_MICRODOLLARS, MAX_GRANT_MICRODOLLARS } from './ledger.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12);
 
@@ -34,6 +34,29 @@ describe('ledger', () => {
     expect(fault(() => control.ledger.grant(user.id, 1, T0, 'x'.repeat(501)))).toEqual({ code: 'bad_request', path: 'note' });
     expect(sql.rows('SELECT COUNT(*) FROM ledger')[0]?.[0]).toBe(0);
     expect(control.ledger.balance(user.id)).toBe(0);
+  });
+
+  it('grants up to the balance bound exactly and refuses one microdollar more', () => {
+    const { control, user, sql } = setup();
+    const grants = MAX_BALANCE_MICRODOLLARS / MAX_GRANT_MICRODOLLARS;
+    sql.transaction(() => {
+      for (let i = 0; i < grants; i++) control.ledger.grant(user.id, MAX_GRANT_MICRODOLLARS, T0);
+    });
+    expect(control.ledger.balance(user.id)).toBe(MAX_BALANCE_MICRODOLLARS);
+    expect(fault(() => control.ledger.grant(user.id, 1, T0))).toEqual({ code: 'bad_request', path: 'amountMicrodollars' });
+    control.ledger.debit(user.id, 'd', 1, T0, 'town_1');
+    expect(control.ledger.grant(user.id, 1, T0).balanceAfterMicrodollars).toBe(MAX_BALANCE_MICRODOLLARS);
+    expect(sql.rows('SELECT SUM(amount_microdollars) FROM ledger')[0]?.[0]).toBe(MAX_BALANCE_MICRODOLLARS);
+  });
+
+  it('refuses an entry whose balance would not be exact, rather than rounding it', () => {
+    const { control, user, sql } = setup();
+    // Only reachable after $9 billion of net debits; set the last balance directly.
+    control.ledger.debit(user.id, 'd0', 1, T0, 'town_1');
+    sql.run('UPDATE ledger SET balance_after_microdollars = ?', -Number.MAX_SAFE_INTEGER + 1);
+    control.ledger.debit(user.id, 'd1', 1, T0, 'town_1');
+    expect(fault(() => control.ledger.debit(user.id, 'd2', 1, T0, 'town_1'))).toEqual({ code: 'internal', path: undefined });
+    expect(control.ledger.balance(user.id)).toBe(-Number.MAX_SAFE_INTEGER);
   });
 
   it('debits once per key, and the balance is always the sum of the entries', () => {

@@ -4,6 +4,13 @@ import type { Alerts } from './alerts.js';
 
 /** One million dollars: a grant above this is a typo, not a top-up. */
 export const MAX_GRANT_MICRODOLLARS = 1_000_000_000_000;
+/**
+ * One billion dollars: grants never take a balance above this, so it stays far below 2^53 µ$
+ * (about $9 billion), where sums stop being exact. Debits are spend that already happened and are
+ * never refused; it would take $10 billion of them net of grants (100,000 town-hours at the ingest's
+ * hour bound) to leave the exact range, and then the ledger refuses the entry rather than round it.
+ */
+export const MAX_BALANCE_MICRODOLLARS = 1_000_000_000_000_000;
 export const MAX_NOTE_LENGTH = 500;
 export const MAX_LEDGER_PAGE = 500;
 
@@ -46,7 +53,25 @@ export class Ledger {
     if (note !== undefined && note.length > MAX_NOTE_LENGTH) {
       throw new AppError('bad_request', `a note is at most ${MAX_NOTE_LENGTH} characters`, { path: 'note' });
     }
-    return this.append({ accountId, at, kind: 'grant', amount: amountMicrodollars, key: null, townId: null, note: note ?? null });
+    return this.sql.transaction(() => {
+      const balance = this.balance(accountId);
+      if (balance + amountMicrodollars > MAX_BALANCE_MICRODOLLARS) {
+        throw new AppError(
+          'bad_request',
+          `a grant may not take the balance above ${MAX_BALANCE_MICRODOLLARS} microdollars; it is ${balance}`,
+          { path: 'amountMicrodollars' },
+        );
+      }
+      return this.append({
+        accountId,
+        at,
+        kind: 'grant',
+        amount: amountMicrodollars,
+        key: null,
+        townId: null,
+        note: note ?? null,
+      });
+    });
   }
 
   /**
@@ -132,6 +157,9 @@ export class Ledger {
     return this.sql.transaction(() => {
       const before = this.balance(e.accountId);
       const after = before + e.amount;
+      if (!Number.isSafeInteger(after)) {
+        throw new AppError('internal', `account ${e.accountId}: a balance of ${before} + ${e.amount} microdollars is not exact`);
+      }
       const seq = this.sql.rows(
         `INSERT INTO ledger (account_id, at, kind, amount_microdollars, balance_after_microdollars, idempotency_key, town_id, note)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,

@@ -77,10 +77,10 @@ describe('settling a town into its account', () => {
     s.spend(1234);
     s.town.tick();
     s.town.tick();
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 1, alerts: 0, accountId: s.user.id });
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 1, alerts: 0, accountId: s.user.id, refused: [] });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null, refused: [] });
     s.town.tick();
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: null, refused: [] });
     expect(s.debited(s.user.id)).toBe(1234);
     expect(s.control.ledger.entries(s.user.id, 10).entries[0]).toMatchObject({
       kind: 'debit',
@@ -158,7 +158,7 @@ describe('settling a town into its account', () => {
     expect(s.debited(s.user.id)).toBe(5000);
     s.restart();
     expect(s.town.outbox()).toHaveLength(1); // still there: the ack never happened
-    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: s.user.id });
+    expect(settleTown(s.control, s.town, s.townId)).toEqual({ debits: 0, alerts: 0, accountId: s.user.id, refused: [] });
     expect(s.town.outbox()).toHaveLength(0);
     expect(s.debited(s.user.id)).toBe(5000);
   });
@@ -176,6 +176,28 @@ describe('settling a town into its account', () => {
     s.town.tick(); // the same outbox seq again, now with the hour at 5,100
     settleTown(s.control, s.town, s.townId);
     expect(s.debited(s.user.id)).toBe(5_100);
+  });
+
+  it('refuses an hour total outside the bounds (a town file from before them) and bills the other hours on', () => {
+    const env = setup();
+    const outbox = { outbox: () => env.town.outbox(), ackOutbox: (seq: number) => env.town.ackOutbox(seq) };
+    // What the attack of issue 9 left in a town: an hour holding 10,000 × 999,999,999,999 µ$.
+    const hour = T0 - 3_600_000;
+    env.spend(1, hour);
+    env.townSql().run('UPDATE rollup_1h SET cost_microdollars = ? WHERE t = ?', 9_999_999_999_990_000, hour);
+    env.spend(250);
+    env.now.t += 60_000;
+    env.town.tick();
+    const settled = settleTown(env.control, outbox, env.townId);
+    expect(settled.refused.map((e) => [e.details?.hour, e.amountMicrodollars])).toEqual([[hour, 9_999_999_999_990_000]]);
+    expect(env.debited(env.user.id)).toBe(250);
+    // Ticks go on: later spend is debited, the bad hour never.
+    env.spend(5);
+    env.now.t += 60_000;
+    env.town.tick();
+    expect(settleTown(env.control, outbox, env.townId).refused).toEqual([]);
+    expect(env.debited(env.user.id)).toBe(255);
+    expect(env.town.outbox()).toEqual([]);
   });
 
   it("debits an organisation's town from the organisation's account", () => {

@@ -1,5 +1,6 @@
 import { accountOfTown } from '../control/access.js';
 import type { Control } from '../control/control.js';
+import { MAX_HOUR_COST_MICRODOLLARS } from '../town/bounds.js';
 import type { OutboxEntry } from '../town/outbox.js';
 import { MAX_RETENTION_MS } from '../town/tiers.js';
 
@@ -15,19 +16,25 @@ export interface TownOutbox {
  * crossing into an alert (keyed by town and outbox seq); then the town deletes the entries. A crash
  * between the two steps leaves the entries in the town, and the next settle posts them again, which
  * adds nothing: every microdollar is debited exactly once.
+ *
+ * A debit whose hour total no ingest within the bounds can produce (a town file written before the
+ * bounds, issue 9, or corrupted) is refused, not posted, and reported, so it cannot fail every later
+ * settle and stop the town's billing for good.
  */
 export function settleTown(control: Control, town: TownOutbox, townId: string): Settled {
   const entries = town.outbox();
   const last = entries.at(-1);
-  if (!last) return { debits: 0, alerts: 0, accountId: null };
+  if (!last) return { debits: 0, alerts: 0, accountId: null, refused: [] };
   const info = control.town(townId);
   if (!info) throw new Error(`town ${townId} has outbox entries but is not in the control store`);
   const account = accountOfTown(info);
   const posted = control.sql.transaction(() => {
     let debits = 0;
     let alerts = 0;
+    const refused: OutboxEntry[] = [];
     for (const e of entries) {
-      if (e.kind === 'debit') {
+      if (e.kind === 'debit' && !billable(e)) refused.push(e);
+      else if (e.kind === 'debit') {
         // Hour totals are cumulative, so a repeat, or a town file restored from a backup, debits only what is new.
         if (control.ledger.debitHour(account, townId, e.details?.hour as number, e.amountMicrodollars, e.at)) debits++;
       } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, 'budget', e.at, e.details ?? {})) {
@@ -36,15 +43,22 @@ export function settleTown(control: Control, town: TownOutbox, townId: string): 
     }
     // An hour older than any tier keeps can no longer grow: forget what it was debited.
     control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, last.at - MAX_RETENTION_MS);
-    return { debits, alerts, accountId: account };
+    return { debits, alerts, accountId: account, refused };
   });
   town.ackOutbox(last.seq);
   return posted;
 }
 
-/** What one settle posted (new entries only; a re-post counts 0), and to which account. */
+function billable(e: OutboxEntry): boolean {
+  const a = e.amountMicrodollars;
+  return Number.isSafeInteger(a) && a >= 0 && a <= MAX_HOUR_COST_MICRODOLLARS && Number.isSafeInteger(e.details?.hour);
+}
+
+/** What one settle posted (new entries only; a re-post counts 0), to which account, and what it refused. */
 export interface Settled {
   debits: number;
   alerts: number;
   accountId: string | null;
+  /** Debits outside the bounds: not posted, and gone from the town; the host logs them. */
+  refused: OutboxEntry[];
 }

@@ -22,20 +22,20 @@ export interface TimeTally {
   skewed: number;
 }
 
-/** Calls fn with each item and the time it is stored at, tallying the items stored at another time or not at all. */
+/** Calls fn with each item, the time it is stored at and its index, tallying the items stored at another time or not at all. */
 export function forEachAtEventTime<T extends { at: number }>(
   items: readonly T[],
   now: number,
   tally: TimeTally,
-  fn: (item: T, at: number) => void,
+  fn: (item: T, at: number, index: number) => void,
 ): void {
-  for (const item of items) {
+  items.forEach((item, index) => {
     const time = eventTime(item.at, now);
     if (time.kind === 'tooOld') {
       tally.tooOld++;
-      continue;
+      return;
     }
     if (time.kind === 'skewed') tally.skewed++;
-    fn(item, time.at);
-  }
+    fn(item, time.at, index);
+  });
 }

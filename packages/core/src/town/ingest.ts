@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
 import { countEvents, type EventsResult, type TownEvent } from './events.js';
 import { type LocReport, storeLoc } from './loc.js';
@@ -21,7 +22,9 @@ export type IngestResult = IngestResults[IngestJob['kind']];
 /**
  * Ingests several jobs in one transaction and returns one result per job, in order. A host that
  * collects concurrent requests into one call pays for one commit and one set of slot upserts
- * instead of one per request (group commit); every job is still counted exactly once.
+ * instead of one per request (group commit); every job is still counted exactly once. A job the
+ * data refuses (a bound, bounds.ts) runs in a savepoint: its result is the 4xx error, nothing of it
+ * is stored, and the other jobs commit.
  */
 export function ingestAll(
   sql: Sql,
@@ -29,13 +32,18 @@ export function ingestAll(
   jobs: readonly IngestJob[],
   now: number,
   locTtlMs: number,
-): IngestResult[] {
+): (IngestResult | AppError)[] {
   const batch = new WriteBatch(sql, now, usageIds);
   const results = sql.transaction(() => {
-    const results = jobs.map((job): IngestResult => {
-      if (job.kind === 'usage') return countUsage(batch, job.records);
+    const results = jobs.map((job): IngestResult | AppError => {
       if (job.kind === 'events') return countEvents(batch, job.events);
-      return storeLoc(batch, job.reports, locTtlMs);
+      if (job.kind === 'loc') return storeLoc(batch, job.reports, locTtlMs);
+      try {
+        return sql.transaction(() => countUsage(batch, job.records));
+      } catch (err) {
+        if (err instanceof AppError && err.expose) return err;
+        throw err;
+      }
     });
     batch.finish();
     return results;

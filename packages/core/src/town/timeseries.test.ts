@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentStatus, TownEvent } from './events.js';
 import type { Timeseries } from './timeseries.js';
 import type { Town } from './town.js';
-import type { UsageRecord } from './usage.js';
+import type { UsageRecord, UsageResult } from './usage.js';
 
 /*
  * Property: Town.timeseries equals a brute-force recomputation, in plain JS, from the raw inputs the
@@ -13,6 +13,10 @@ import type { UsageRecord } from './usage.js';
  * - tiers: 5 s slots kept 7 d, 1 min and 10 min slots kept 30 d, 1 h slots kept 400 d;
  * - a counter (usage amounts, one `events` per event) lands, at ingest time c, in the slot of its event
  *   time in every tier whose slot start is >= c - retention; an all-zero usage record writes no row;
+ * - a delta usage record counts once per id; a cumulative one holds a message's totals so far, and
+ *   adds, per amount, only what exceeds the largest value of that amount seen for its id (an amount
+ *   that shrank adds nothing and is not forgotten); a record that adds nothing is a duplicate when
+ *   it equals what was counted and ignored when it only shrank;
  * - a tick at c writes one gauge sample into the slot of c in every tier, then deletes the rows of
  *   each tier older than c - retention (at most 500 per tier, far more than these runs make);
  * - a query reads one tier: the coarsest whose slot divides the step (the step is chosen by
@@ -75,6 +79,7 @@ interface UsageIn {
   id: string;
   at: number;
   amounts: Amounts;
+  mode: 'delta' | 'cumulative';
 }
 interface AgentIn {
   id: string;
@@ -90,7 +95,7 @@ interface LocIn {
 type Op =
   | { kind: 'tick'; c: number }
   | { kind: 'usage'; c: number; records: UsageIn[] }
-  /** A re-sent earlier usage batch: every record is a duplicate. */
+  /** A re-sent earlier usage batch: adds only where a cumulative amount grew since. */
   | { kind: 'retry'; c: number; records: UsageIn[] }
   | { kind: 'events'; c: number; events: AgentIn[] }
   | { kind: 'loc'; c: number; reports: LocIn[] };
@@ -149,6 +154,21 @@ const amountsArb: fc.Arbitrary<Amounts> = fc.oneof(
   { arbitrary: fc.constant(zeroAmounts), weight: 1 },
 );
 
+/**
+ * The totals so far of one of a few messages: each amount moves on its own, in coarse steps so that
+ * re-sends often repeat, grow or shrink an amount, and one amount grows while another shrinks.
+ */
+const step = (unit: number) => fc.integer({ min: 0, max: 4 }).map((k) => k * unit);
+const cumulativeAmountsArb: fc.Arbitrary<Amounts> = fc.record({
+  inputTokens: step(1000),
+  outputTokens: step(100),
+  reasoningTokens: step(10),
+  cacheReadTokens: step(5000),
+  cacheWriteTokens: step(500),
+  costMicrodollars: step(7),
+});
+const MESSAGES = 3;
+
 /** How late a record arrives: none, a slot, or about one retention (±6 s) so it lands on the edge of a tier. */
 const lagArb = fc
   .tuple(fc.constantFrom(0, 5 * SEC, MIN, HOUR, 7 * DAY, 30 * DAY), fc.integer({ min: -6 * SEC, max: 6 * SEC }))
@@ -177,7 +197,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 
     type Draft =
       | { kind: 'ticks'; cs: number[] }
-      | { kind: 'usage'; c: number; records: { when: When; amounts: Amounts }[] }
+      | { kind: 'usage'; c: number; records: { when: When; amounts: Amounts; message: number | null }[] }
       | { kind: 'retry'; c: number; pick: number }
       | { kind: 'events'; c: number; events: { when: When; agentId: string; status: AgentStatus }[] }
       | { kind: 'loc'; c: number; reports: LocIn[] };
@@ -190,8 +210,13 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         for (const g of gaps) cs.push(Math.min(now, (cs.at(-1) as number) + g));
         return { kind: 'ticks', cs };
       });
+    // Delta records, and cumulative ones (message: which of a few messages) mixed in the same batch.
+    const usageRecordArb = fc.oneof(
+      fc.record({ when, amounts: amountsArb, message: fc.constant(null) }),
+      fc.record({ when, amounts: cumulativeAmountsArb, message: fc.nat(MESSAGES - 1) }),
+    );
     const usage: fc.Arbitrary<Draft> = fc
-      .record({ c: time, records: fc.array(fc.record({ when, amounts: amountsArb }), { minLength: 1, maxLength: 4 }) })
+      .record({ c: time, records: fc.array(usageRecordArb, { minLength: 1, maxLength: 4 }) })
       .map((d) => ({ kind: 'usage', ...d }));
     const retry: fc.Arbitrary<Draft> = fc.record({ c: time, pick: fc.nat(50) }).map((d) => ({ kind: 'retry', ...d }));
     const events: fc.Arbitrary<Draft> = fc
@@ -231,7 +256,14 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
           if (d.kind === 'ticks') for (const c of d.cs) resolved.push({ kind: 'tick', c });
           else if (d.kind === 'usage') {
             const { c, ats } = resolveBatch(d.c, lo, d.records);
-            const records = d.records.map((r, j) => ({ id: `u${i}.${j}`, at: ats[j] as number, amounts: r.amounts }));
+            const records = d.records.map(
+              (r, j): UsageIn => ({
+                id: r.message === null ? `u${i}.${j}` : `m${r.message}`,
+                at: ats[j] as number,
+                amounts: r.amounts,
+                mode: r.message === null ? 'delta' : 'cumulative',
+              }),
+            );
             resolved.push({ kind: 'usage', c, records });
           } else if (d.kind === 'events') {
             const { c, ats } = resolveBatch(d.c, lo, d.events);
@@ -291,19 +323,56 @@ interface TickHit {
   gauges: Record<GaugeName, number>;
 }
 
-/** Replays the ops in order: every counter contribution with its event time and ingest clock, every tick with its gauges. */
-function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[] } {
+type UsageTally = Pick<UsageResult, 'accepted' | 'duplicates' | 'ignored'>;
+
+/**
+ * Replays the ops in order: every counter contribution with its event time and ingest clock, every
+ * tick with its gauges, the expected answer to every usage batch, and how often a cumulative record
+ * grew one amount while another shrank (the generators must make that happen).
+ */
+function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: UsageTally[]; mixedUpdates: number } {
   const hits: CounterHit[] = [];
   const ticks: TickHit[] = [];
+  const usage: UsageTally[] = [];
+  let mixedUpdates = 0;
+  const deltaIds = new Set<string>();
+  /** Per cumulative message: the largest value of each amount seen so far. */
+  const counted = new Map<string, number[]>();
   const agents = new Map<string, { status: AgentStatus; statusAt: number }>();
   const loc = new Map<string, { additions: number; deletions: number; reportedAt: number }>();
   for (const op of ops) {
-    if (op.kind === 'usage') {
+    if (op.kind === 'usage' || op.kind === 'retry') {
+      const tally: UsageTally = { accepted: 0, duplicates: 0, ignored: 0 };
       for (const r of op.records) {
-        const values = Object.fromEntries(AMOUNT_FIELDS.map(([f, c]) => [c, r.amounts[f]]));
-        // An all-zero record adds nothing and writes no row.
-        if (Object.values(values).some((v) => v !== 0)) hits.push({ at: r.at, c: op.c, values });
+        const amounts = AMOUNT_FIELDS.map(([f]) => r.amounts[f]);
+        let increase: number[];
+        if (r.mode === 'delta') {
+          if (deltaIds.has(r.id)) {
+            tally.duplicates++;
+            continue;
+          }
+          deltaIds.add(r.id);
+          increase = amounts;
+        } else {
+          const before = counted.get(r.id);
+          increase = amounts.map((a, i) => Math.max(0, a - (before?.[i] ?? 0)));
+          const shrank = before !== undefined && amounts.some((a, i) => a < (before[i] as number));
+          if (before && !increase.some((d) => d > 0)) {
+            tally[shrank ? 'ignored' : 'duplicates']++;
+            continue;
+          }
+          if (shrank) mixedUpdates++;
+          counted.set(
+            r.id,
+            amounts.map((a, i) => Math.max(a, before?.[i] ?? 0)),
+          );
+        }
+        tally.accepted++;
+        const values = Object.fromEntries(AMOUNT_FIELDS.map(([, c], i) => [c, increase[i] as number]));
+        // A record that adds nothing writes no row.
+        if (increase.some((v) => v !== 0)) hits.push({ at: r.at, c: op.c, values });
       }
+      usage.push(tally);
     } else if (op.kind === 'events') {
       for (const e of op.events) {
         hits.push({ at: e.at, c: op.c, values: { events: 1 } });
@@ -326,7 +395,7 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[] } {
       ticks.push({ c: op.c, gauges });
     }
   }
-  return { hits, ticks };
+  return { hits, ticks, usage, mixedUpdates };
 }
 
 /**
@@ -385,26 +454,19 @@ function expectedTimeseries(hist: { hits: CounterHit[]; ticks: TickHit[] }, step
 // ---- driving the real town --------------------------------------------------------------------
 
 function usageRecord(r: UsageIn): UsageRecord {
-  return { id: r.id, agentId: 'u', model: 'm', at: r.at, mode: 'delta', ...r.amounts };
+  return { id: r.id, agentId: 'u', model: 'm', at: r.at, mode: r.mode, ...r.amounts };
 }
 
-function run(town: Town, now: { t: number }, ops: Op[], ticks: TickHit[]): void {
+function run(town: Town, now: { t: number }, ops: Op[], ticks: TickHit[], usage: UsageTally[]): void {
   let tickIndex = 0;
+  let usageIndex = 0;
   for (const op of ops) {
     now.t = op.c;
     if (op.kind === 'tick') {
       const expected = ticks[tickIndex++] as TickHit;
       expect(town.tick().gauges).toEqual(expected.gauges);
-    } else if (op.kind === 'usage') {
-      expect(town.ingestUsage(op.records.map(usageRecord))).toEqual({
-        accepted: op.records.length,
-        duplicates: 0,
-        ignored: 0,
-        tooOld: 0,
-        skewed: 0,
-      });
-    } else if (op.kind === 'retry') {
-      expect(town.ingestUsage(op.records.map(usageRecord))).toMatchObject({ accepted: 0, duplicates: op.records.length });
+    } else if (op.kind === 'usage' || op.kind === 'retry') {
+      expect(town.ingestUsage(op.records.map(usageRecord))).toEqual({ ...usage[usageIndex++], tooOld: 0, skewed: 0 });
     } else if (op.kind === 'events') {
       const events: TownEvent[] = op.events.map((e) => ({ type: 'agent', ...e }));
       expect(town.ingestEvents(events)).toEqual({ accepted: events.length, duplicates: 0, tooOld: 0, skewed: 0 });
@@ -418,14 +480,15 @@ describe('Town.timeseries', () => {
   it(
     'equals a brute-force recomputation from the raw inputs',
     () => {
-      const seen = { queries: 0, counterBuckets: 0, gaugeBuckets: 0 };
+      const seen = { queries: 0, counterBuckets: 0, gaugeBuckets: 0, mixedUpdates: 0 };
       fc.assert(
         fc.property(scenarioArb, ({ now: end, ops, queries }) => {
           const now = { t: ops[0]?.c ?? end };
           const town = fileTown(now);
           try {
             const hist = replay(ops);
-            run(town, now, ops, hist.ticks);
+            seen.mixedUpdates += hist.mixedUpdates;
+            run(town, now, ops, hist.ticks, hist.usage);
             now.t = end;
             for (const q of queries) {
               const spec = specResolution(q, end);
@@ -454,6 +517,7 @@ describe('Town.timeseries', () => {
       expect(seen.queries).toBeGreaterThan(RUNS / 2);
       expect(seen.counterBuckets).toBeGreaterThan(0);
       expect(seen.gaugeBuckets).toBeGreaterThan(0);
+      expect(seen.mixedUpdates).toBeGreaterThan(0);
     },
     Math.max(30_000, RUNS * 50),
   );

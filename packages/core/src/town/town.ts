@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
@@ -40,21 +41,27 @@ export class Town {
     this.usageIds = new UsageIds(sql);
   }
 
-  /** Several requests' ingest in one transaction (group commit); one result per job. */
-  ingest(jobs: readonly IngestJob[]): IngestResult[] {
+  /** Several requests' ingest in one transaction (group commit); one result per job, or the 4xx that refused it. */
+  ingest(jobs: readonly IngestJob[]): (IngestResult | AppError)[] {
     return ingestAll(this.sql, this.usageIds, jobs, this.clock(), this.locTtlMs);
   }
 
   ingestUsage(records: readonly UsageRecord[]): UsageResult {
-    return this.ingest([{ kind: 'usage', records }])[0] as IngestResults['usage'];
+    return this.ingestOne({ kind: 'usage', records }) as IngestResults['usage'];
   }
 
   ingestLoc(reports: readonly LocReport[]): { accepted: number } {
-    return this.ingest([{ kind: 'loc', reports }])[0] as IngestResults['loc'];
+    return this.ingestOne({ kind: 'loc', reports }) as IngestResults['loc'];
   }
 
   ingestEvents(events: readonly TownEvent[]): EventsResult {
-    return this.ingest([{ kind: 'events', events }])[0] as IngestResults['events'];
+    return this.ingestOne({ kind: 'events', events }) as IngestResults['events'];
+  }
+
+  private ingestOne(job: IngestJob): IngestResult {
+    const result = this.ingest([job])[0] as IngestResult | AppError;
+    if (result instanceof AppError) throw result;
+    return result;
   }
 
   tick(): ReturnType<typeof tick> {

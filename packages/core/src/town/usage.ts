@@ -1,3 +1,4 @@
+import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
 import type { WriteBatch } from './write-batch.js';
@@ -28,16 +29,7 @@ export interface UsageResult extends TimeTally {
   ignored: number;
 }
 
-const AMOUNTS = [
-  ['inputTokens', 'input_tokens'],
-  ['outputTokens', 'output_tokens'],
-  ['reasoningTokens', 'reasoning_tokens'],
-  ['cacheReadTokens', 'cache_read_tokens'],
-  ['cacheWriteTokens', 'cache_write_tokens'],
-  ['costMicrodollars', 'cost_microdollars'],
-] as const satisfies readonly (readonly [keyof UsageRecord, keyof CounterValues])[];
-
-const TOKEN_COUNTERS = ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cache_read_tokens', 'cache_write_tokens'] as const;
+const COST = AMOUNTS.length - 1;
 
 const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
@@ -45,37 +37,53 @@ const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, 
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
- * Counts one validated batch into `batch` (the caller owns the transaction). Exactly once:
+ * Counts one validated request into `batch` (the caller owns the transaction). Exactly once:
  * - cumulative records hold the totals so far of one message; only the increase over what was
  *   counted is added, per amount (an amount that shrank is held at its maximum);
  * - delta records are keyed by id; a repeat adds nothing.
+ * A record whose increase would take its hour past a bound (bounds.ts) throws a 400 naming it; the
+ * caller rolls the request's writes back, and nothing of it reaches the batch's counters.
  */
 export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): UsageResult {
   const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
-  forEachAtEventTime(records, batch.now, result, (record, at) => {
-    const outcome = countOne(batch, record, at);
-    result[outcome.kind]++;
-    if (outcome.kind !== 'accepted') return;
-    const d = outcome.delta;
-    batch.slots.add(at, d);
-    const tokens = TOKEN_COUNTERS.reduce((sum, c) => sum + (d[c] ?? 0), 0);
-    batch.byAgentModel.add(at, record.agentId, record.model, tokens, d.cost_microdollars ?? 0);
-    if ((d.cost_microdollars ?? 0) > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
-  });
+  const hours = batch.hours.job();
+  const counted: { record: UsageRecord; at: number; increase: number[] }[] = [];
+  const inserted: string[] = [];
+  try {
+    forEachAtEventTime(records, batch.now, result, (record, at, index) => {
+      const outcome = countOne(batch, record, at, inserted);
+      result[outcome.kind]++;
+      if (outcome.kind !== 'accepted') return;
+      hours.add(at, outcome.increase, index);
+      counted.push({ record, at, increase: outcome.increase });
+    });
+  } catch (err) {
+    for (const id of inserted) batch.newUsageIds.delete(id);
+    throw err;
+  }
+  hours.commit();
+  for (const { record, at, increase } of counted) {
+    batch.slots.add(at, deltaOf(increase));
+    const cost = increase[COST] as number;
+    const tokens = increase.reduce((sum, d, i) => (i === COST ? sum : sum + d), 0);
+    batch.byAgentModel.add(at, record.agentId, record.model, tokens, cost);
+    if (cost > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
+  }
   return result;
 }
 
-type Outcome = { kind: 'accepted'; delta: Partial<CounterValues> } | { kind: 'duplicates' | 'ignored' };
+type Outcome = { kind: 'accepted'; increase: number[] } | { kind: 'duplicates' | 'ignored' };
 
-function countOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
+function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: string[]): Outcome {
   const { sql } = batch;
   const amounts = AMOUNTS.map(([field]) => r[field] as number);
   const rec = batch.usageIds.find(r.id, batch.newUsageIds);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
-    const inserted = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
-    batch.newUsageIds.set(r.id, inserted);
-    return { kind: 'accepted', delta: deltaOf(amounts) };
+    const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
+    batch.newUsageIds.set(r.id, rowid);
+    inserted.push(r.id);
+    return { kind: 'accepted', increase: amounts };
   }
   if (row[0] !== r.mode) return { kind: 'ignored' };
   if (r.mode === 'delta') return { kind: 'duplicates' };
@@ -91,7 +99,7 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
   sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
-  return { kind: 'accepted', delta: deltaOf(increase) };
+  return { kind: 'accepted', increase };
 }
 
 function deltaOf(amounts: number[]): Partial<CounterValues> {

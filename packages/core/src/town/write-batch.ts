@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { HourTotals } from './bounds.js';
 import { BreakdownCounters } from './breakdown.js';
 import { SlotCounters } from './slots.js';
 import { touchIngest } from './state.js';
@@ -11,6 +12,8 @@ import type { UsageIds } from './usage-ids.js';
 export class WriteBatch {
   readonly slots = new SlotCounters();
   readonly byAgentModel = new BreakdownCounters();
+  /** Each touched hour's usage, stored plus added by this transaction, for the per-hour bounds. */
+  readonly hours: HourTotals;
   /** Usage record ids inserted by this transaction (rowid by id); the tail index learns them on commit. */
   readonly newUsageIds = new Map<string, number>();
   /** The earliest event time of cost this transaction added: billing looks from there. */
@@ -20,7 +23,9 @@ export class WriteBatch {
     readonly sql: Sql,
     readonly now: number,
     readonly usageIds: UsageIds,
-  ) {}
+  ) {
+    this.hours = new HourTotals(sql);
+  }
 
   finish(): void {
     this.slots.flush(this.sql, this.now);

@@ -8,7 +8,8 @@ export const creditsGrant: Command = {
   usage: 'gasgauge credits grant (--user USER | --org ORG) --usd AMOUNT [--note TEXT]',
   summary: "add credits to a user's or an organisation's account",
   help: `${ACCOUNT_HELP}
-  --usd AMOUNT  dollars to add, more than 0, at most 6 decimals (25, 1.5, 0.000001)
+  --usd AMOUNT  dollars to add, more than 0, at most 6 decimals (25, 1.5, 0.000001); at most
+                $1,000,000 per grant, and the balance at most $1,000,000,000
   --note TEXT   a note kept on the ledger entry (at most ${MAX_NOTE_LENGTH} characters)`,
   options: { ...ACCOUNT_OPTIONS, usd: { type: 'string' }, note: { type: 'string' } },
   positionals: 0,
