@@ -6,7 +6,9 @@ import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
+import { accessLog } from './http/access-log.js';
 import { toErrorResponse } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { sameOrigin } from './http/origin.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { metricsRestRoutes } from './metrics/rest.js';
@@ -22,12 +24,14 @@ export function createApp(deps: ApiDeps): Hono {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
+  app.use('*', accessLog(deps.accessLog));
   app.get('/api/health', (c) => c.json({ ok: true }));
+  app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
-  app.use('/trpc/*', sameOrigin({ requireOrigin: false }));
+  app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',

@@ -21,6 +21,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  */
 export class TickScheduler {
   private readonly due = new Map<string, number>();
+  /** When each town last ticked (or was first seen), for `/readyz`. */
+  private readonly tickedAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
@@ -96,6 +98,11 @@ export class TickScheduler {
     });
   }
 
+  /** For readiness: whether the scheduler runs, and each town's last tick (or first sighting). */
+  health(): { running: boolean; tickedAt: ReadonlyMap<string, number> } {
+    return { running: this.running, tickedAt: this.tickedAt };
+  }
+
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
   markActive(townId: string): void {
     if (!this.running) return;
@@ -109,8 +116,11 @@ export class TickScheduler {
   }
 
   private refresh(): void {
+    const now = this.deps.clock();
     for (const id of this.deps.control.allTownIds()) {
-      if (!this.due.has(id)) this.due.set(id, this.deps.clock());
+      if (this.due.has(id)) continue;
+      this.due.set(id, now);
+      this.tickedAt.set(id, now);
     }
     this.arm();
   }
@@ -131,6 +141,7 @@ export class TickScheduler {
       try {
         const town = this.tickTown(id);
         this.due.set(id, town.nextTickAt(this.deps.intervals));
+        this.tickedAt.set(id, now);
         this.deps.live.publish(id);
       } catch (err) {
         // A failing town must not stop the others; it is retried at the idle interval.
