@@ -11,8 +11,11 @@ import { join } from 'node:path';
 export function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'gasgauge-test-run-'));
   const previous = process.env.TMPDIR;
+  // For what runs must share (the web build lock): the machine's temp dir.
+  process.env.GASGAUGE_SHARED_TMPDIR = tmpdir();
   process.env.TMPDIR = root;
   return () => {
+    delete process.env.GASGAUGE_SHARED_TMPDIR;
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     const left = readdirSync(root).filter((name) => name.startsWith('gg-'));
