@@ -17,8 +17,13 @@ import { appRouter } from './router.js';
 /** The whole HTTP API as one Hono app: Web-standard, so Node and Workers host the same code. */
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
+  // Unexpected errors go to the host's log (one JSON line with --log-format json), stack and all.
+  const logError = (err: unknown) =>
+    deps.log
+      ? deps.log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+      : console.error(err);
   app.onError((err, c) => {
-    const { status, body } = toErrorResponse(err);
+    const { status, body } = toErrorResponse(err, logError);
     // A 413 leaves the rest of the body unread, so the connection cannot carry another request.
     return c.json(body, status as ContentfulStatusCode, status === 413 ? { Connection: 'close' } : {});
   });
@@ -39,7 +44,7 @@ export function createApp(deps: ApiDeps): Hono {
       router: appRouter,
       createContext: () => ({ deps, authorization: c.req.header('authorization'), sessionToken: getCookie(c, SESSION_COOKIE) }),
       onError: ({ error }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR') logError(error.cause ?? error);
       },
     }),
   );

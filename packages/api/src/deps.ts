@@ -31,6 +31,8 @@ export interface ApiDeps {
   onIngest?: (townId: string) => void;
   /** The host's part of `GET /readyz` (the Node host: scheduler running, towns ticking); must be cheap, no I/O per town. */
   readiness?: () => Readiness;
+  /** Where unexpected (5xx) errors are written, stack included (default `console.error`). */
+  log?: (message: string) => void;
   /** Receives one entry per request (the access log); without it requests still get an `X-Request-Id`. */
   accessLog?: (entry: AccessEntry) => void;
   /**

@@ -6,7 +6,8 @@ export class DataDir {
   readonly root: string;
   constructor(dir: string) {
     this.root = resolve(dir);
-    mkdirSync(join(this.root, 'towns'), { recursive: true });
+    // 700: the databases and the key are nobody else's business (new dirs only; an existing one keeps its mode).
+    mkdirSync(join(this.root, 'towns'), { recursive: true, mode: 0o700 });
   }
 
   get controlFile(): string {

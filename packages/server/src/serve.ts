@@ -98,6 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
+    log,
     readiness: schedulerReadiness(scheduler, clock, STALE_TICK_INTERVALS * idleMs),
     ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
     ...(opts.publicUrl ? { publicOrigin: opts.publicUrl } : {}),
