@@ -30,7 +30,6 @@ export function createApp(deps: ApiDeps): Hono {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
   app.use('*', accessLog(deps.accessLog));
-  app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { AccessEntry } from '@gasgauge/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli/main.js';
+import { accessLogOn } from './cli/serve.js';
 import { DataDir } from './data-dir.js';
 import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
 import { usageRecord } from './testing/temp.js';
@@ -142,6 +143,13 @@ describe('--public-url behind a reverse proxy', () => {
     expect(new DataDir(t.dataDir).serverUrl()).toBe(t.url);
     await t.close();
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('gasgauge serve --access-log', () => {
+  it('is on by default, off by default with --demo, and on or off when said', () => {
+    expect([accessLogOn(undefined, false), accessLogOn(undefined, true)]).toEqual([true, false]);
+    expect([accessLogOn('on', true), accessLogOn('off', false)]).toEqual([true, false]);
   });
 });
 

@@ -9,16 +9,18 @@ export interface Readiness {
 
 /**
  * Unauthenticated probes for load balancers and orchestrators, cheap enough to call every second:
- *   GET /healthz  200 {ok: true} while the process answers HTTP
+ *   GET /healthz  200 {ok: true} while the process answers HTTP (also at /api/health, its older name)
  *   GET /readyz   200 when the control store answers and the host's own checks pass (the Node host:
  *                 scheduler running, every town ticked recently), else 503 with the failing checks
  */
 export function healthRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  app.get('/healthz', (c) => {
-    c.header('Cache-Control', 'no-store');
-    return c.json({ ok: true });
-  });
+  for (const path of ['/healthz', '/api/health']) {
+    app.get(path, (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ok: true });
+    });
+  }
   app.get('/readyz', (c) => {
     c.header('Cache-Control', 'no-store');
     const r = readiness(deps);

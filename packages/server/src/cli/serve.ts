@@ -84,7 +84,8 @@ function logFormat(value: Values[string]): LogFormat {
   return value as LogFormat;
 }
 
-function accessLogOn(value: Values[string], demo: boolean): boolean {
+/** `--access-log`: on unless said otherwise, but off by default with --demo (its fleet posts every second). */
+export function accessLogOn(value: Values[string], demo: boolean): boolean {
   if (value === undefined) return !demo;
   if (value !== 'on' && value !== 'off') throw new UsageError('--access-log must be on or off');
   return value === 'on';
