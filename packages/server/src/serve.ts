@@ -16,6 +16,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
+import { closeGracefully } from './drain.js';
 import { readNodeBody } from './node-body.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
@@ -133,11 +134,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       demo?.stop();
       serverFile.remove();
       scheduler.stop();
-      await webhooks.settled(); // a POST under way is recorded; due retries wait for the next start
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.
-      (server as Server).closeAllConnections();
-      await closed;
+      live.close();
+      // A webhook POST under way is recorded (due retries wait for the next start) while requests drain.
+      await Promise.all([webhooks.settled(), closeGracefully(server as Server)]);
       towns.close();
       controlSql.close();
     },
