@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './cli/main.js';
 import { accessLogOn } from './cli/serve.js';
 import { DataDir } from './data-dir.js';
+import { listenUrl } from './serve.js';
 import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
 import { usageRecord } from './testing/temp.js';
 
@@ -135,6 +136,13 @@ describe('--public-url behind a reverse proxy', () => {
       log.mockRestore();
     }
     expect(lines.join('\n')).toMatch(/^https:\/\/gauge\.example\/auth\/link\?code=ggl_/);
+  });
+
+  it('records an address this machine can open: a wildcard host becomes loopback', () => {
+    expect(listenUrl('0.0.0.0', 8787)).toBe('http://127.0.0.1:8787');
+    expect(listenUrl('::', 8787)).toBe('http://[::1]:8787');
+    expect(listenUrl('192.168.1.5', 80)).toBe('http://192.168.1.5:80');
+    expect(listenUrl('::1', 1)).toBe('http://[::1]:1');
   });
 
   it('records the listen address in DATA/server.json while running and removes it on a clean close', async () => {

@@ -114,7 +114,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  const url = listenUrl(opts.host, port);
   const publicUrl = opts.publicUrl ?? url;
   const serverFile = dataDir.writeServerUrl(url, publicUrl);
   const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
@@ -141,6 +141,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       controlSql.close();
     },
   };
+}
+
+/** Where this machine reaches the server: a wildcard host (all interfaces) is reached on loopback. */
+export function listenUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** The first start on an empty data dir creates user `admin`; its token is shown once, never stored in clear. */

@@ -34,10 +34,11 @@ export const serve: Command = {
     const demoOn = values.demo === true;
     const logger = createLogger(logFormat(values['log-format']));
     const publicUrl = publicOrigin(values['public-url']);
+    const host = String(values.host ?? '127.0.0.1');
     const server = await startServer({
       dataDir,
       port: integer(values.port, 'port', 8787),
-      host: String(values.host ?? '127.0.0.1'),
+      host,
       tickMs: tickMs(values['tick-ms']),
       log: logger.message,
       ...(accessLogOn(values['access-log'], demoOn) ? { accessLog: logger.access } : {}),
@@ -56,7 +57,7 @@ export const serve: Command = {
         ...(demo ? { demo: { townId: demo.townId, loginUrl: demo.loginUrl } } : {}),
       },
       [
-        `Gas Gauge listening on ${server.url}${server.publicUrl === server.url ? '' : `, public at ${server.publicUrl}`} (data: ${dataDir})`,
+        `Gas Gauge listening on ${host.includes(':') ? `[${host}]` : host}:${server.port}, open ${server.publicUrl} (data: ${dataDir})`,
         ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
         ...(demo
           ? [
