@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { backupDataDir, restoreDataDir } from './backup.js';
 import { gasgauge } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
@@ -139,4 +140,29 @@ describe('gasgauge backup and restore', () => {
     b.child.kill('SIGTERM');
     expect(await b.exited).toEqual({ code: 0, signal: null });
   }, 150_000);
+});
+
+describe('backup and restore refuse', () => {
+  it('a missing data dir, a non-empty --out, an incomplete backup and a manifest naming a path outside the data dir', () => {
+    expect(() => backupDataDir(join(tempDir('gg-backup-none-'), 'data'), tempDir('gg-backup-out-'))).toThrow(
+      /control\.sqlite is missing/,
+    );
+    const data = tempDir('gg-backup-data-');
+    writeFileSync(join(data, 'control.sqlite'), '');
+    const busy = tempDir('gg-backup-out-');
+    writeFileSync(join(busy, 'something'), 'x');
+    expect(() => backupDataDir(data, busy)).toThrow(/is not empty/);
+
+    const incomplete = tempDir('gg-backup-in-');
+    mkdirSync(join(incomplete, 'towns'));
+    expect(() => restoreDataDir(incomplete, tempDir('gg-backup-to-'), false)).toThrow(/not a complete Gas Gauge backup/);
+    const evil = tempDir('gg-backup-evil-');
+    writeFileSync(
+      join(evil, 'manifest.json'),
+      JSON.stringify({ format: 1, createdAt: 0, towns: ['../../etc/x'], secretKey: false }),
+    );
+    const target = tempDir('gg-backup-to-');
+    expect(() => restoreDataDir(evil, target, false)).toThrow(/invalid town id/);
+    expect(readdirSync(join(target, 'towns'))).toEqual([]);
+  });
 });
