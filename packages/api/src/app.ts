@@ -6,8 +6,10 @@ import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
+import { accessLog } from './http/access-log.js';
 import { bufferBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
 import { sameOrigin } from './http/origin.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { metricsRestRoutes } from './metrics/rest.js';
@@ -16,19 +18,25 @@ import { appRouter } from './router.js';
 /** The whole HTTP API as one Hono app: Web-standard, so Node and Workers host the same code. */
 export function createApp(deps: ApiDeps): Hono {
   const app = new Hono();
+  // Unexpected errors go to the host's log (one JSON line with --log-format json), stack and all.
+  const logError = (err: unknown) =>
+    deps.log
+      ? deps.log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+      : console.error(err);
   app.onError((err, c) => {
-    const { status, body } = toErrorResponse(err);
+    const { status, body } = toErrorResponse(err, logError);
     // A 413 leaves the rest of the body unread, so the connection cannot carry another request.
     return c.json(body, status as ContentfulStatusCode, status === 413 ? { Connection: 'close' } : {});
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
-  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.use('*', accessLog(deps.accessLog));
+  app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
-  app.use('/trpc/*', sameOrigin({ requireOrigin: false }), bufferBody(deps.readBody));
+  app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',
@@ -36,7 +44,7 @@ export function createApp(deps: ApiDeps): Hono {
       router: appRouter,
       createContext: () => ({ deps, authorization: c.req.header('authorization'), sessionToken: getCookie(c, SESSION_COOKIE) }),
       onError: ({ error }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR') logError(error.cause ?? error);
       },
     }),
   );

@@ -1,5 +1,7 @@
 import type { Clock, Control, TickHealth, Town } from '@gasgauge/core';
+import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
+import type { Readiness } from './http/health.js';
 import type { LiveHub } from './metrics/live-hub.js';
 
 /** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
@@ -29,4 +31,15 @@ export interface ApiDeps {
   onIngest?: (townId: string) => void;
   /** How a town's scheduled ticks have gone (the Node host: its scheduler); towns.list shows it. */
   tickHealth?: (townId: string) => TickHealth;
+  /** The host's part of `GET /readyz` (the Node host: scheduler running, towns ticking); must be cheap, no I/O per town. */
+  readiness?: () => Readiness;
+  /** Where unexpected (5xx) errors are written, stack included (default `console.error`). */
+  log?: (message: string) => void;
+  /** Receives one entry per request (the access log); without it requests still get an `X-Request-Id`. */
+  accessLog?: (entry: AccessEntry) => void;
+  /**
+   * The origin browsers use when the server sits behind a reverse proxy (`--public-url`): accepted by
+   * the Origin (CSRF) checks, and when https, session cookies are `Secure`.
+   */
+  publicOrigin?: string;
 }

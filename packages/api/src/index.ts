@@ -4,7 +4,9 @@ export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './a
 export { hashToken, newId, newUserToken } from './auth/user-token.js';
 export { type AlertPayload, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps, TownDirectory } from './deps.js';
+export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';
+export type { Readiness } from './http/health.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LiveHub } from './metrics/live-hub.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

@@ -8,6 +8,8 @@ const USAGES = {
   'user token': 'gasgauge user token NAME',
   'town create': 'gasgauge town create NAME --owner USER',
   'token mint': 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
+  backup: 'gasgauge backup --out DIR [--data DIR]',
+  restore: 'gasgauge restore --from DIR [--data DIR] [--force]',
 };
 
 describe('gasgauge --help', () => {

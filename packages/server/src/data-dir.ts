@@ -6,7 +6,8 @@ export class DataDir {
   readonly root: string;
   constructor(dir: string) {
     this.root = resolve(dir);
-    mkdirSync(join(this.root, 'towns'), { recursive: true });
+    // 700: the databases and the key are nobody else's business (new dirs only; an existing one keeps its mode).
+    mkdirSync(join(this.root, 'towns'), { recursive: true, mode: 0o700 });
   }
 
   get controlFile(): string {
@@ -18,22 +19,28 @@ export class DataDir {
     return join(this.root, 'server.json');
   }
 
-  writeServerUrl(url: string): { remove(): void } {
-    writeFileSync(this.serverFile, `${JSON.stringify({ url, pid: process.pid })}\n`);
+  /** `url` is where it listens; `publicUrl` where browsers reach it (the same without `--public-url`). */
+  writeServerUrl(url: string, publicUrl: string): { remove(): void } {
+    writeFileSync(this.serverFile, `${JSON.stringify({ url, publicUrl, pid: process.pid })}\n`, { mode: 0o600 });
     return {
       remove: () => {
         // Another server may have started on this data dir since: its file stays.
-        if (this.serverUrl() === url) rmSync(this.serverFile, { force: true });
+        if (this.readServerFile().url === url) rmSync(this.serverFile, { force: true });
       },
     };
   }
 
+  /** The running server's URL for links: its public URL, else where it listens. */
   serverUrl(): string | undefined {
+    const { url, publicUrl } = this.readServerFile();
+    return typeof publicUrl === 'string' ? publicUrl : typeof url === 'string' ? url : undefined;
+  }
+
+  private readServerFile(): { url?: unknown; publicUrl?: unknown } {
     try {
-      const { url } = JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown };
-      return typeof url === 'string' ? url : undefined;
+      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown; publicUrl?: unknown };
     } catch {
-      return undefined;
+      return {};
     }
   }
 

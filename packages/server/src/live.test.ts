@@ -122,13 +122,15 @@ describe('metrics.live over SSE, with ticks every 200 ms', () => {
 });
 
 describe('closing the server', () => {
-  it('does not wait for open live streams', async () => {
+  it('ends open live streams instead of waiting for them', async () => {
     const s = await startTestServer({ tickMs: 200 });
     const live = new LiveStream(s.url, s.townId, s.adminToken);
     await live.waitFor((e) => e.event === 'message');
     const t0 = performance.now();
     await s.close();
     expect(performance.now() - t0).toBeLessThan(1000);
+    await live.finished;
+    expect(live.events.at(-1)?.event).toBe('return'); // ended by the server, not cut off
     await live.close();
   });
 });

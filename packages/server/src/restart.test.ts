@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, gasgauge, ROOT } from './testing/cli.js';
+import { gasgauge } from './testing/cli.js';
+import { killServers, serveProcess as serve } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
@@ -24,39 +23,7 @@ const COLUMN = {
 } as const;
 type Amounts = Record<(typeof AMOUNTS)[number], number>;
 
-const children = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  adminToken: string | null;
-  stderr: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `gasgauge serve --json` as a child process; resolves on its first stdout line. */
-async function serve(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tick-ms', '200', '--json'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
-  children.add(child);
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
-    void exited.then(({ code, signal }) => reject(new Error(`serve exited (${code ?? signal}): ${stderr.join('\n')}`)));
-  });
-  const { url, adminToken } = JSON.parse(first) as { url: string; adminToken: string | null };
-  return { child, url, adminToken, stderr, exited };
-}
+afterAll(killServers);
 
 const data = (r: HttpResult, what: string) => {
   expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(200);

@@ -30,11 +30,13 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  */
 export class TickScheduler {
   private readonly due = new Map<string, number>();
+  /** When each town last ticked (or was first seen), for `/readyz`. */
+  private readonly tickedAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
-  private readonly health = new TickHealthBook();
+  private readonly healthBook = new TickHealthBook();
 
   constructor(
     private readonly deps: {
@@ -111,7 +113,12 @@ export class TickScheduler {
 
   /** How the town's scheduled ticks have gone since the server started (shown in towns.list). */
   healthOf(townId: string): TickHealth {
-    return this.health.get(townId);
+    return this.healthBook.get(townId);
+  }
+
+  /** For readiness: whether the scheduler runs, and each town's last tick (or first sighting). */
+  health(): { running: boolean; tickedAt: ReadonlyMap<string, number> } {
+    return { running: this.running, tickedAt: this.tickedAt };
   }
 
   /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
@@ -123,14 +130,17 @@ export class TickScheduler {
     const current = this.due.get(townId);
     if (current !== undefined && current <= next) return;
     // A failing town keeps its backoff: ingest does not make it retry sooner.
-    if (this.health.get(townId).failures > 0) return;
+    if (this.healthBook.get(townId).failures > 0) return;
     this.due.set(townId, next);
     this.arm();
   }
 
   private refresh(): void {
+    const now = this.deps.clock();
     for (const id of this.deps.control.allTownIds()) {
-      if (!this.due.has(id)) this.due.set(id, this.deps.clock());
+      if (this.due.has(id)) continue;
+      this.due.set(id, now);
+      this.tickedAt.set(id, now);
     }
     this.arm();
   }
@@ -150,13 +160,14 @@ export class TickScheduler {
       if (at > now) continue;
       try {
         const town = this.tickTown(id);
-        this.health.ok(id, now);
+        this.healthBook.ok(id, now);
         this.due.set(id, town.nextTickAt(this.deps.intervals));
+        this.tickedAt.set(id, now);
         this.deps.live.publish(id);
       } catch (err) {
         // A failing town must not stop the others: it is retried with backoff, and towns.list shows it.
-        const retryAt = this.health.failed(id, err, now, this.deps.intervals);
-        const { failures } = this.health.get(id);
+        const retryAt = this.healthBook.failed(id, err, now, this.deps.intervals);
+        const { failures } = this.healthBook.get(id);
         const message = err instanceof Error ? err.message : String(err);
         this.deps.log(`tick of ${id} failed (${failures} in a row, retry in ${retryAt - now} ms): ${message}`);
         this.due.set(id, retryAt);

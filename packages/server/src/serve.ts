@@ -1,13 +1,24 @@
 import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { createApp, hashToken, LiveHub, newId, newUserToken, WebhookDelivery, type WebhookOptions } from '@gasgauge/api';
+import {
+  type AccessEntry,
+  createApp,
+  hashToken,
+  LiveHub,
+  newId,
+  newUserToken,
+  WebhookDelivery,
+  type WebhookOptions,
+} from '@gasgauge/api';
 import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
+import { closeGracefully } from './drain.js';
 import { readNodeBody } from './node-body.js';
+import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
@@ -20,6 +31,10 @@ export interface ServeOptions {
   /** Active tick interval (default 5 s); tests and demos shorten it. */
   tickMs?: number;
   log?: (line: string) => void;
+  /** The access log: one entry per request (off when absent). */
+  accessLog?: (entry: AccessEntry) => void;
+  /** The origin browsers use behind a reverse proxy (`--public-url`, see `publicOrigin`): links, Origin checks, Secure cookies. */
+  publicUrl?: string;
   /** Wall clock by default; tests pass a fixed one. */
   clock?: Clock;
   /** Run the tick scheduler (default true); tests that tick by hand turn it off. */
@@ -35,7 +50,10 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
+  /** Where it listens. */
   url: string;
+  /** Where browsers reach it: `publicUrl` when given, else `url`. Printed links use it. */
+  publicUrl: string;
   port: number;
   /** Printed once, when this start created the first (admin) user. */
   adminToken: string | undefined;
@@ -59,6 +77,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const towns = new FileTownDirectory(dataDir, clock);
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
+  const idleMs = Math.max(activeMs, IDLE_TICK_MS);
   const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });
   const scheduler = new TickScheduler({
     control,
@@ -66,7 +85,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     clock,
     live,
     webhooks,
-    intervals: { activeMs, idleMs: Math.max(activeMs, IDLE_TICK_MS) },
+    intervals: { activeMs, idleMs },
     log,
     crashAt: opts.crashAt,
   });
@@ -81,6 +100,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: (townId) => scheduler.healthOf(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
+    log,
+    readiness: schedulerReadiness(scheduler, clock, STALE_TICK_INTERVALS * idleMs),
+    ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
+    ...(opts.publicUrl ? { publicOrigin: opts.publicUrl } : {}),
   });
   serveWeb(app, opts.webDist ?? WEB_DIST);
 
@@ -92,11 +115,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
-  const serverFile = dataDir.writeServerUrl(url);
+  const url = listenUrl(opts.host, port);
+  const publicUrl = opts.publicUrl ?? url;
+  const serverFile = dataDir.writeServerUrl(url, publicUrl);
   const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
   return {
     url,
+    publicUrl,
     port,
     adminToken,
     towns,
@@ -105,20 +130,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       live.publish(townId);
     },
     deliverAlerts: () => webhooks.deliverDue(),
-    demo: demo && { townId: demo.townId, ready: demo.ready, loginUrl: url + demo.loginPath },
+    demo: demo && { townId: demo.townId, ready: demo.ready, loginUrl: publicUrl + demo.loginPath },
     close: async () => {
       demo?.stop();
       serverFile.remove();
       scheduler.stop();
-      await webhooks.settled(); // a POST under way is recorded; due retries wait for the next start
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Live (SSE) streams never end by themselves; without this, close() waits for every open dashboard.
-      (server as Server).closeAllConnections();
-      await closed;
+      live.close();
+      // A webhook POST under way is recorded (due retries wait for the next start) while requests drain.
+      await Promise.all([webhooks.settled(), closeGracefully(server as Server)]);
       towns.close();
       controlSql.close();
     },
   };
+}
+
+/** Where this machine reaches the server: a wildcard host (all interfaces) is reached on loopback. */
+export function listenUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** The first start on an empty data dir creates user `admin`; its token is shown once, never stored in clear. */

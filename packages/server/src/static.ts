@@ -84,4 +84,4 @@ async function findFile(root: string, urlPath: string): Promise<string | undefin
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Gas Gauge</title>
 <p>The web UI is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds first), then reload.</p>
-<p>The API is up: <a href="/api/health">/api/health</a>.</p>`;
+<p>The API is up: <a href="/healthz">/healthz</a>.</p>`;

@@ -16,8 +16,11 @@ function newest(path: string): number {
   return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), info.mtimeMs);
 }
 
-/** Outside the tree (nothing for git to see), one per checkout. */
-const LOCK = join(tmpdir(), `gasgauge-web-build-${createHash('sha256').update(WEB_DIR).digest('hex').slice(0, 12)}.lock`);
+/** Outside the tree (nothing for git to see), one per checkout: in the machine's temp dir, not the test run's own. */
+const LOCK = join(
+  process.env.GASGAUGE_SHARED_TMPDIR ?? tmpdir(),
+  `gasgauge-web-build-${createHash('sha256').update(WEB_DIR).digest('hex').slice(0, 12)}.lock`,
+);
 /** A lock older than this was left by a killed run. */
 const STALE_LOCK_MS = 120_000;
 

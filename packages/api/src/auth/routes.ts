@@ -22,7 +22,7 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
 export function authRoutes(deps: ApiDeps): Hono {
   const sessions = new Sessions(deps.control.sql, deps.clock);
   const app = new Hono();
-  app.use('/auth/*', sameOrigin({ requireOrigin: true }), bufferBody(deps.readBody));
+  app.use('/auth/*', sameOrigin({ requireOrigin: true, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
     const { token, expiresAt } = await startSession(sessions, userId);
@@ -30,7 +30,7 @@ export function authRoutes(deps: ApiDeps): Hono {
       path: '/',
       httpOnly: true,
       sameSite: 'Strict',
-      secure: isHttps(c),
+      secure: isHttps(c, deps.publicOrigin),
       maxAge: Math.ceil((expiresAt - deps.clock()) / 1000),
     });
     return c.redirect(next ?? '/', 303);
@@ -70,7 +70,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   app.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) sessions.revoke(await hashToken(token));
-    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
     return c.redirect('/login', 303);
   });
 
@@ -83,7 +83,11 @@ export function authRoutes(deps: ApiDeps): Hono {
   return app;
 }
 
-/** Secure cookies behind https, including a TLS-terminating proxy that says so. */
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+/** Secure cookies behind https: a public URL that is https, or a TLS-terminating proxy that says so. */
+function isHttps(c: Context, publicOrigin: string | undefined): boolean {
+  return (
+    publicOrigin?.startsWith('https:') === true ||
+    new URL(c.req.url).protocol === 'https:' ||
+    c.req.header('x-forwarded-proto') === 'https'
+  );
 }

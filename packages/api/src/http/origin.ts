@@ -10,9 +10,10 @@ import { SESSION_COOKIE } from '../auth/session.js';
  * browser never attaches cross-site; a cookie-authenticated POST without Origin is refused.
  *
  * `requireOrigin`: the sign-in routes create a session from a form, so they demand a matching Origin
- * even without a cookie (no login CSRF).
+ * even without a cookie (no login CSRF). `publicOrigin` (`--public-url`): the origin browsers see
+ * behind a reverse proxy that does not pass the Host on.
  */
-export function sameOrigin(opts: { requireOrigin: boolean }): MiddlewareHandler {
+export function sameOrigin(opts: { requireOrigin: boolean; publicOrigin?: string | undefined }): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     const origin = c.req.header('origin');
@@ -22,7 +23,7 @@ export function sameOrigin(opts: { requireOrigin: boolean }): MiddlewareHandler 
         throw new AppError('forbidden', 'this request needs an Origin header', { path: 'origin' });
       return next();
     }
-    if (!isSameOrigin(origin, c.req.header('x-forwarded-host') ?? c.req.header('host'))) {
+    if (origin !== opts.publicOrigin && !isSameOrigin(origin, c.req.header('x-forwarded-host') ?? c.req.header('host'))) {
       throw new AppError('forbidden', 'cross-origin request refused', { path: 'origin' });
     }
     return next();

@@ -10,6 +10,13 @@ type Listener = () => void;
 export class LiveHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private closed = false;
+
+  /** Ends every live stream and refuses new ones (shutdown): their responses finish, so connections can close. */
+  close(): void {
+    this.closed = true;
+    for (const set of this.listeners.values()) for (const l of set) l();
+  }
 
   publish(townId: string): void {
     for (const l of this.listeners.get(townId) ?? []) l();
@@ -26,7 +33,7 @@ export class LiveHub {
     );
   }
 
-  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts. */
+  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the hub closes. */
   async *changes(townId: string, signal: AbortSignal | undefined): AsyncGenerator<void> {
     let wake: (() => void) | undefined;
     let dirty = false;
@@ -43,10 +50,10 @@ export class LiveHub {
     set.add(listener);
     signal?.addEventListener('abort', onAbort);
     try {
-      while (!signal?.aborted) {
+      while (!signal?.aborted && !this.closed) {
         if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
-        if (signal?.aborted) return;
+        if (signal?.aborted || this.closed) return;
         dirty = false;
         yield;
       }

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '@gasgauge/server';
+import { tempDir } from '@gasgauge/server/testing';
 
-/** A fresh temp directory, removed by the returned cleanup. */
-export function tempDir(prefix = 'gg-reporter-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir };
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

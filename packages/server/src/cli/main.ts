@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
+import { backup, restore } from './backup.js';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { loginLink } from './login-link.js';
@@ -24,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   'credits alerts': creditsAlerts,
   report,
   'login-link': loginLink,
+  backup,
+  restore,
 };
 
 function mainHelp(): string {

@@ -1,14 +1,21 @@
+import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { startServer } from '../serve.js';
-import { type Command, integer, tickMs, UsageError } from './command.js';
+import { type Command, integer, tickMs, UsageError, type Values } from './command.js';
 
 export const serve: Command = {
-  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--allow-private-webhooks]',
+  usage:
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
   --tick-ms N               tick interval of an active town, 50 to 60000 (default 5000)
   --demo                    add a demo town with a simulated fleet, and print a one-time login link
+  --public-url URL          the https://host (or http) browsers use behind a reverse proxy: printed
+                            links use it, its Origin is accepted, and with https cookies are Secure
+  --log-format F            pretty (default) or json: one object per line on stderr, time "t" in epoch ms
+  --access-log on|off       one log line per request (request id, route, status, duration, town);
+                            on by default, off by default with --demo (its fleet posts every second)
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
                             (off by default: any user could aim the server at its own network)`,
   options: {
@@ -16,18 +23,27 @@ export const serve: Command = {
     host: { type: 'string' },
     'tick-ms': { type: 'string' },
     demo: { type: 'boolean' },
+    'public-url': { type: 'string' },
+    'log-format': { type: 'string' },
+    'access-log': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
   },
   positionals: 0,
   async run(values, _p, out) {
     const dataDir = String(values.data ?? './data');
+    const demoOn = values.demo === true;
+    const logger = createLogger(logFormat(values['log-format']));
+    const publicUrl = publicOrigin(values['public-url']);
+    const host = String(values.host ?? '127.0.0.1');
     const server = await startServer({
       dataDir,
       port: integer(values.port, 'port', 8787),
-      host: String(values.host ?? '127.0.0.1'),
+      host,
       tickMs: tickMs(values['tick-ms']),
-      log: (line) => console.error(line),
-      demo: values.demo === true,
+      log: logger.message,
+      ...(accessLogOn(values['access-log'], demoOn) ? { accessLog: logger.access } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+      demo: demoOn,
       webhooks: { allowPrivate: values['allow-private-webhooks'] === true },
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
     });
@@ -35,12 +51,13 @@ export const serve: Command = {
     out.result(
       {
         url: server.url,
+        publicUrl: server.publicUrl,
         dataDir,
         adminToken: server.adminToken ?? null,
         ...(demo ? { demo: { townId: demo.townId, loginUrl: demo.loginUrl } } : {}),
       },
       [
-        `Gas Gauge listening on ${server.url} (data: ${dataDir})`,
+        `Gas Gauge listening on ${host.includes(':') ? `[${host}]` : host}:${server.port}, open ${server.publicUrl} (data: ${dataDir})`,
         ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
         ...(demo
           ? [
@@ -60,6 +77,35 @@ export const serve: Command = {
     return 0;
   },
 };
+
+function logFormat(value: Values[string]): LogFormat {
+  if (value === undefined) return 'pretty';
+  if (!(LOG_FORMATS as readonly unknown[]).includes(value))
+    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}`);
+  return value as LogFormat;
+}
+
+/** `--access-log`: on unless said otherwise, but off by default with --demo (its fleet posts every second). */
+export function accessLogOn(value: Values[string], demo: boolean): boolean {
+  if (value === undefined) return !demo;
+  if (value !== 'on' && value !== 'off') throw new UsageError('--access-log must be on or off');
+  return value === 'on';
+}
+
+/** `--public-url`: an http(s) origin, nothing after the host (the server answers on /, not under a prefix). */
+export function publicOrigin(value: Values[string]): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new UsageError(`--public-url must be a URL like https://gauge.example.com, not "${value}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new UsageError('--public-url must be http(s)://host[:port] with no path, query or credentials');
+  }
+  return url.origin;
+}
 
 /** GASGAUGE_TEST_CRASH: fault injection for the exactly-once debit tests; never set it in production. */
 function crashPoint(value: string | undefined): CrashPoint | undefined {

@@ -65,7 +65,9 @@ export class LiveStream {
       else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
     }
     if (data.length === 0) return;
-    this.events.push({ event, data: JSON.parse(data.join('\n')), at: performance.now() });
+    const text = data.join('\n');
+    // tRPC ends a finished subscription with `event: return` and an empty data line.
+    this.events.push({ event, data: text === '' ? null : JSON.parse(text), at: performance.now() });
     this.wake?.();
   }
 

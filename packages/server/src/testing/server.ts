@@ -1,7 +1,7 @@
-import { hashToken, newId, newUserToken, type WebhookOptions } from '@gasgauge/api';
-import { type Clock, Control } from '@gasgauge/core';
+import { hashToken, newId, newUserToken } from '@gasgauge/api';
+import { Control } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
-import { startServer } from '../serve.js';
+import { type ServeOptions, startServer } from '../serve.js';
 import { openSqlite } from '../sqlite.js';
 import { tempDir } from './temp.js';
 
@@ -67,20 +67,11 @@ export interface TestServer {
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
 export async function startTestServer(
-  opts: { tickMs?: number; dataDir?: string; webhooks?: Omit<WebhookOptions, 'log'>; clock?: Clock; autoTick?: boolean } = {},
+  opts: Pick<ServeOptions, 'tickMs' | 'webhooks' | 'clock' | 'autoTick' | 'accessLog' | 'publicUrl'> & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
   const logs: string[] = [];
-  const server = await startServer({
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    ...(opts.tickMs === undefined ? {} : { tickMs: opts.tickMs }),
-    ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
-    ...(opts.clock === undefined ? {} : { clock: opts.clock }),
-    ...(opts.autoTick === undefined ? {} : { autoTick: opts.autoTick }),
-    log: (line) => logs.push(line),
-  });
+  const server = await startServer({ ...opts, dataDir, port: 0, host: '127.0.0.1', log: (line) => logs.push(line) });
   const adminToken = server.adminToken;
   if (!adminToken) {
     await server.close();

@@ -1,12 +1,27 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Town, type UsageRecord } from '@gasgauge/core';
 import { openSqlite } from '../sqlite.js';
 
-/** A fresh directory under the system temp dir, for tests. */
+const created = new Set<string>();
+
+/**
+ * A fresh directory under the system temp dir, for tests. The prefix must start with `gg-`: the
+ * suite's teardown (`temp-guard.ts`) fails the run if any `gg-*` dir is left. Every dir made here
+ * is removed after its test file (`setup.ts`), so tests need no cleanup of their own.
+ */
 export function tempDir(prefix = 'gg-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (!prefix.startsWith('gg-')) throw new Error(`temp dir prefix must start with "gg-": ${prefix}`);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.add(dir);
+  return dir;
+}
+
+/** Removes every dir `tempDir` made in this test file (an open SQLite file in it is unlinked too). */
+export function removeTempDirs(): void {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  created.clear();
 }
 
 /** A town on a real SQLite file, with a clock the test moves by setting `now.t`. */

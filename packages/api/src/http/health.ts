@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import type { ApiDeps } from '../deps.js';
+
+/** What a host reports for `/readyz`: ready or not, and the checks behind it (counts, ages; no ids). */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, unknown>;
+}
+
+/**
+ * Unauthenticated probes for load balancers and orchestrators, cheap enough to call every second:
+ *   GET /healthz  200 {ok: true} while the process answers HTTP (also at /api/health, its older name)
+ *   GET /readyz   200 when the control store answers and the host's own checks pass (the Node host:
+ *                 scheduler running, every town ticked recently), else 503 with the failing checks
+ */
+export function healthRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  for (const path of ['/healthz', '/api/health']) {
+    app.get(path, (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ok: true });
+    });
+  }
+  app.get('/readyz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    const r = readiness(deps);
+    return c.json(r, r.ready ? 200 : 503);
+  });
+  return app;
+}
+
+function readiness(deps: ApiDeps): Readiness {
+  try {
+    deps.control.sql.rows('SELECT 1');
+  } catch (err) {
+    return { ready: false, checks: { control: err instanceof Error ? err.message : 'unavailable' } };
+  }
+  const host = deps.readiness?.() ?? { ready: true, checks: {} };
+  return { ready: host.ready, checks: { control: 'ok', ...host.checks } };
+}

@@ -1,0 +1,168 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backupDataDir, restoreDataDir } from './backup.js';
+import { gasgauge } from './testing/cli.js';
+import { killServers, serveProcess } from './testing/serve-process.js';
+import { type HttpResult, request, trpcPath } from './testing/server.js';
+import { tempDir } from './testing/temp.js';
+
+afterAll(killServers);
+
+const GRANT = 10_000_000;
+const ok = (r: HttpResult, what: string) => {
+  expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBe(200);
+  return r.body.result.data;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+function usage(id: string, costMicrodollars: number) {
+  return { id, agentId: 'a1', model: 'claude', mode: 'delta', inputTokens: 1, outputTokens: 0, costMicrodollars, at: Date.now() };
+}
+
+/** What the server counted for a town: the sum of its cost series since `from`. */
+async function townCost(url: string, admin: string, townId: string, from: number): Promise<number> {
+  const r = await request(
+    url,
+    'GET',
+    `/api/towns/${townId}/metrics/timeseries?from=${from}&to=${Date.now() + 5000}&maxPoints=5000`,
+    admin,
+  );
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return (r.body.series.cost_microdollars as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0);
+}
+
+/** Debits per town (positive microdollars) and the balance, from the ledger. */
+async function debits(url: string, admin: string): Promise<{ byTown: Record<string, number>; balance: number }> {
+  const ledger = ok(await request(url, 'GET', trpcPath('billing.ledger', { limit: 500 }), admin), 'ledger') as {
+    entries: { kind: string; amountMicrodollars: number; townId: string | null }[];
+  };
+  const byTown: Record<string, number> = {};
+  for (const e of ledger.entries)
+    if (e.kind === 'debit' && e.townId) byTown[e.townId] = (byTown[e.townId] ?? 0) - e.amountMicrodollars;
+  const balance = (await request(url, 'GET', '/api/balance', admin)).body.balanceMicrodollars as number;
+  return { byTown, balance };
+}
+
+describe('gasgauge backup and restore', () => {
+  it('backs up while a server ingests; the restored server has every acknowledged record and debits exactly once', async () => {
+    const from = Date.now() - 60_000;
+    const source = tempDir('gg-backup-src-');
+    const a = await serveProcess(source);
+    const admin = a.adminToken as string;
+    ok(await request(a.url, 'POST', '/trpc/billing.grant', admin, { userName: 'admin', amountMicrodollars: GRANT }), 'grant');
+    const town = async (name: string) => {
+      const id = ok(await request(a.url, 'POST', '/trpc/towns.create', admin, { name }), 'create').id as string;
+      return { id, token: ok(await request(a.url, 'POST', '/trpc/towns.mintIngestToken', admin, { townId: id }), 'mint').token };
+    };
+    const quiet = await town('Quiet');
+    const busy = await town('Busy');
+    const post = (t: { id: string; token: string }, url: string, records: unknown[]) =>
+      request(url, 'POST', `/api/towns/${t.id}/usage`, t.token, { records });
+
+    // Quiet: acknowledged before the backup, nothing after, so its restored total is exact.
+    const quietCosts = [1234, 5678, 91_011];
+    for (const [i, c] of quietCosts.entries()) expect((await post(quiet, a.url, [usage(`q${i}`, c)])).status).toBe(200);
+    const quietTotal = quietCosts.reduce((x, y) => x + y, 0);
+
+    // Busy: ingest keeps running before, during and after the backup.
+    let sent = 0;
+    let acked = 0;
+    let stop = false;
+    const load = (async () => {
+      for (let i = 0; !stop; i++) {
+        sent += 7;
+        if ((await post(busy, a.url, [usage(`b${i}`, 7)])).status === 200) acked += 7;
+      }
+    })();
+    await sleep(500);
+    const ackedBeforeBackup = acked;
+    const out = join(tempDir('gg-backup-out-'), 'backup');
+    const backup = await gasgauge('backup', '--data', source, '--out', out, '--json');
+    const ackedAfterBackup = acked;
+    stop = true;
+    await load;
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ towns: [busy.id, quiet.id].sort(), secretKey: true });
+    expect(ackedBeforeBackup).toBeGreaterThan(0);
+    expect(ackedAfterBackup).toBeGreaterThan(ackedBeforeBackup); // the server ingested while the backup ran
+    expect(mode(out)).toBe(0o700);
+    expect(mode(join(out, 'control.sqlite'))).toBe(0o600);
+
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+
+    // Restore into a fresh dir: modes 700/600; a second restore is refused unless --force.
+    const target = tempDir('gg-backup-dst-');
+    const restored = await gasgauge('restore', '--from', out, '--data', target);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(mode(target)).toBe(0o700);
+    expect(mode(join(target, 'towns'))).toBe(0o700);
+    for (const f of ['control.sqlite', 'secret.key', ...readdirSync(join(target, 'towns')).map((f) => join('towns', f))]) {
+      expect(mode(join(target, f)), f).toBe(0o600);
+    }
+    const again = await gasgauge('restore', '--from', out, '--data', target);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/is not empty; pass --force/);
+    expect((await gasgauge('restore', '--from', out, '--data', target, '--force')).code).toBe(0);
+    expect((await gasgauge('restore', '--from', target, '--data', tempDir('gg-backup-bad-'))).stderr).toMatch(
+      /not a complete Gas Gauge backup/,
+    );
+
+    const b = await serveProcess(target);
+    expect(b.adminToken).toBeNull(); // the users came back with the control database
+    const running = await gasgauge('restore', '--from', out, '--data', target, '--force');
+    expect(running.stderr).toMatch(/is running on/);
+
+    // Exact for what was acknowledged before the backup began; never more than was sent.
+    expect(await townCost(b.url, admin, quiet.id, from)).toBe(quietTotal);
+    const busyRestored = await townCost(b.url, admin, busy.id, from);
+    expect(busyRestored).toBeGreaterThanOrEqual(ackedBeforeBackup);
+    expect(busyRestored).toBeLessThanOrEqual(sent);
+
+    // The old ingest tokens still work (the key came back), and new spend is debited once.
+    expect((await post(quiet, b.url, [usage('q-after', 2000)])).status).toBe(200);
+    let ledger = await debits(b.url, admin);
+    for (const until = Date.now() + 80_000; Date.now() < until; await sleep(250)) {
+      ledger = await debits(b.url, admin);
+      // A billing snapshot is taken at most once a minute per town.
+      if (ledger.byTown[quiet.id] === quietTotal + 2000 && (ledger.byTown[busy.id] ?? 0) >= busyRestored) break;
+    }
+    expect(ledger.byTown[quiet.id]).toBe(quietTotal + 2000);
+    // The ledger (backed up after the towns) may have debited more of Busy than its restored file holds; never twice.
+    expect(ledger.byTown[busy.id]).toBeGreaterThanOrEqual(busyRestored);
+    expect(ledger.byTown[busy.id]).toBeLessThanOrEqual(sent);
+    expect(ledger.balance).toBe(GRANT - (ledger.byTown[quiet.id] as number) - (ledger.byTown[busy.id] as number));
+    await sleep(1000); // several 200 ms ticks: nothing is debited again
+    expect(await debits(b.url, admin)).toEqual(ledger);
+
+    b.child.kill('SIGTERM');
+    expect(await b.exited).toEqual({ code: 0, signal: null });
+  }, 150_000);
+});
+
+describe('backup and restore refuse', () => {
+  it('a missing data dir, a non-empty --out, an incomplete backup and a manifest naming a path outside the data dir', () => {
+    expect(() => backupDataDir(join(tempDir('gg-backup-none-'), 'data'), tempDir('gg-backup-out-'))).toThrow(
+      /control\.sqlite is missing/,
+    );
+    const data = tempDir('gg-backup-data-');
+    writeFileSync(join(data, 'control.sqlite'), '');
+    const busy = tempDir('gg-backup-out-');
+    writeFileSync(join(busy, 'something'), 'x');
+    expect(() => backupDataDir(data, busy)).toThrow(/is not empty/);
+
+    const incomplete = tempDir('gg-backup-in-');
+    mkdirSync(join(incomplete, 'towns'));
+    expect(() => restoreDataDir(incomplete, tempDir('gg-backup-to-'), false)).toThrow(/not a complete Gas Gauge backup/);
+    const evil = tempDir('gg-backup-evil-');
+    writeFileSync(
+      join(evil, 'manifest.json'),
+      JSON.stringify({ format: 1, createdAt: 0, towns: ['../../etc/x'], secretKey: false }),
+    );
+    const target = tempDir('gg-backup-to-');
+    expect(() => restoreDataDir(evil, target, false)).toThrow(/invalid town id/);
+    expect(readdirSync(join(target, 'towns'))).toEqual([]);
+  });
+});
