@@ -193,6 +193,15 @@ describe('ingest auth', () => {
     expectError(await s.post(usagePath(s.townId), { records: [rec()] }, tooLong), 401, undefined, /8 h/);
   });
 
+  it('401 for a server-signed token issued in the future (past a minute of clock skew)', async () => {
+    const key = serverKey();
+    const year = 365 * 24 * 3600;
+    const future = await sign({ town: s.townId, scope: 'ingest' }, key, nowS() + year, nowS() + year + 3600);
+    expectError(await s.post(usagePath(s.townId), { records: [rec()] }, future), 401, undefined, /issued in the future/);
+    const skewed = await sign({ town: s.townId, scope: 'ingest' }, key, nowS() + 30, nowS() + 3600);
+    expect((await s.post(usagePath(s.townId), { records: [rec({ id: 'skewed-iat' })] }, skewed)).status).toBe(200);
+  });
+
   it('403 for a token of another town, before the body is looked at', async () => {
     expectError(await s.post(usagePath(s.townId), { records: [rec()] }, otherToken), 403, 'townId');
     expectError(await s.post(usagePath(s.townId), 'not json', otherToken), 403, 'townId');
