@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
+import { bufferBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
 import { sameOrigin } from './http/origin.js';
 import { ingestRoutes } from './ingest/routes.js';
@@ -27,7 +28,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/', metricsRestRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
-  app.use('/trpc/*', sameOrigin({ requireOrigin: false }));
+  app.use('/trpc/*', sameOrigin({ requireOrigin: false }), bufferBody(deps.readBody));
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',

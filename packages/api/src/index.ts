@@ -5,6 +5,7 @@ export { hashToken, newId, newUserToken } from './auth/user-token.js';
 export { type AlertPayload, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps, TownDirectory } from './deps.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';
+export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LiveHub } from './metrics/live-hub.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

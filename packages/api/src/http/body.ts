@@ -2,6 +2,7 @@ import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { toErrorResponse } from './errors.js';
+import { decodeUtf8, refuseLoneSurrogates } from './utf8.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -49,14 +50,32 @@ export const readWebBody: BodyReader = async (c, maxBytes) => {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return decodeUtf8(all);
 };
+
+/**
+ * For routes whose handler reads `c.req.raw` itself (tRPC, the /auth forms): the body is read first
+ * through the bounded reader (413 past MAX_BODY_BYTES, thrown to the app's error handler, which closes
+ * the connection), and the handler gets a Request holding those bytes.
+ */
+export function bufferBody(read: BodyReader = readWebBody): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const body = await read(c, MAX_BODY_BYTES);
+    const { url, method, headers } = c.req.raw;
+    c.req.raw = new Request(url, { method, headers, body });
+    await next();
+  };
+}
 
 export async function readJson(c: Context, read: BodyReader = readWebBody): Promise<unknown> {
   const text = await read(c, MAX_BODY_BYTES);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'body is not valid JSON', { path: 'body' });
   }
+  refuseLoneSurrogates(value);
+  return value;
 }
