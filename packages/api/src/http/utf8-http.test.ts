@@ -23,7 +23,7 @@ async function postBytes(path: string, body: Buffer, token: string): Promise<Htt
   const res = await fetch(s.url + path, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body,
+    body: new Uint8Array(body),
   });
   return { status: res.status, body: await res.json() };
 }
@@ -99,8 +99,10 @@ describe('tRPC bodies and inputs', () => {
 });
 
 describe('the Web-standard body reader (hosts other than Node)', () => {
-  const context = (body: Uint8Array) =>
-    ({ req: { header: () => undefined, raw: new Request('http://x/', { method: 'POST', body }) } }) as unknown as Context;
+  const context = (body: Buffer) =>
+    ({
+      req: { header: () => undefined, raw: new Request('http://x/', { method: 'POST', body: new Uint8Array(body) }) },
+    }) as unknown as Context;
 
   it('refuses invalid UTF-8 and decodes valid UTF-8', async () => {
     await expect(readWebBody(context(Buffer.from([0x7b, 0xff, 0x7d])), 100)).rejects.toMatchObject({ status: 400, path: 'body' });
