@@ -191,8 +191,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
         const hits: string[] = [];
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) if (re.test(n.nodeValue ?? '')) hits.push(n.nodeValue ?? '');
-        for (const el of document.querySelectorAll('*')) {
-          for (const a of el.attributes) if (re.test(a.value)) hits.push(`${el.tagName}[${a.name}]=${a.value}`);
+        for (const el of Array.from(document.querySelectorAll('*'))) {
+          for (const a of Array.from(el.attributes)) if (re.test(a.value)) hits.push(`${el.tagName}[${a.name}]=${a.value}`);
         }
         if (re.test(document.title)) hits.push(document.title);
         return hits;
