@@ -21,7 +21,7 @@ export interface ApiDeps {
    * `queueMicrotask`; the Node host waits two event-loop turns (`afterTwoTurns`) to gather more.
    */
   defer?: (fn: () => void) => void;
-  /** Reads ingest bodies (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
+  /** Reads every request body, bounded (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
   readBody?: BodyReader;
   /** Accept alert webhooks on loopback, private and link-local addresses (off: users could aim the server at its own network). */
   allowPrivateWebhooks?: boolean;

@@ -2,7 +2,7 @@ import { Sessions } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
-import { limitBody } from '../http/body.js';
+import { bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
 import { linkPage } from './link-page.js';
 import { SESSION_COOKIE, safeNextPath, startSession } from './session.js';
@@ -22,7 +22,7 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
 export function authRoutes(deps: ApiDeps): Hono {
   const sessions = new Sessions(deps.control.sql, deps.clock);
   const app = new Hono();
-  app.use('/auth/*', sameOrigin({ requireOrigin: true }), limitBody);
+  app.use('/auth/*', sameOrigin({ requireOrigin: true }), bufferBody(deps.readBody));
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
     const { token, expiresAt } = await startSession(sessions, userId);

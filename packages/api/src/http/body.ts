@@ -1,23 +1,9 @@
 import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { toErrorResponse } from './errors.js';
 import { decodeUtf8, refuseLoneSurrogates } from './utf8.js';
 
+/** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/**
- * 413 for a body over 1 MiB, counted as it streams (a missing or lying Content-Length does not help).
- * The rest of the body is never read, so the connection cannot be reused: say so, or a keep-alive
- * client sends its next request into a socket the server is about to drop.
- */
-export const limitBody: MiddlewareHandler = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: (c) => {
-    const { status, body } = toErrorResponse(bodyTooLarge(MAX_BODY_BYTES));
-    return c.json(body, status as 413, { Connection: 'close' });
-  },
-});
 
 /** Reads a request body as text, refusing more than maxBytes with a 413. Hosts may bring a faster one. */
 export type BodyReader = (c: Context, maxBytes: number) => Promise<string>;

@@ -98,6 +98,22 @@ describe('tRPC bodies and inputs', () => {
   });
 });
 
+describe('/auth form bodies', () => {
+  it('400 for invalid UTF-8 in the sign-in form; a valid form still answers with its redirect', async () => {
+    const login = (body: Buffer) =>
+      fetch(`${s.url}/auth/login`, {
+        method: 'POST',
+        headers: { origin: s.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new Uint8Array(body),
+        redirect: 'manual',
+      });
+    const bad = await login(Buffer.concat([utf8('token=ggu_'), Buffer.from([0xff])]));
+    expect([bad.status, (await bad.json()).error.path]).toEqual([400, 'body']);
+    const wrong = await login(utf8('token=ggu_wrong'));
+    expect([wrong.status, wrong.headers.get('location')]).toEqual([303, '/login?error=invalid_token']);
+  });
+});
+
 describe('the Web-standard body reader (hosts other than Node)', () => {
   const context = (body: Buffer) =>
     ({
