@@ -7,6 +7,7 @@ export type { ApiDeps, TownDirectory } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';
 export type { Readiness } from './http/health.js';
+export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LiveHub } from './metrics/live-hub.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

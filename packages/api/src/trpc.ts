@@ -2,6 +2,7 @@ import { AppError, type ErrorCode } from '@gasgauge/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { authenticatePrincipal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
+import { refuseLoneSurrogates } from './http/utf8.js';
 import { formatPath } from './http/validate.js';
 
 export interface Context {
@@ -57,8 +58,10 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 /**
  * Resolves the credential to `user`. `stillSignedIn()` checks the same credential again (one lookup):
  * a subscription outlives the request that authenticated it, so it asks before every push.
+ * Then refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
  */
-export const userProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
   const { user, stillValid } = await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken);
+  refuseLoneSurrogates(await getRawInput());
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

@@ -1,5 +1,6 @@
 export * from './billing/alerts.js';
 export * from './billing/gas-tank.js';
+export * from './billing/ip-address.js';
 export * from './billing/ledger.js';
 export * from './billing/settle.js';
 export * from './billing/webhook-url.js';

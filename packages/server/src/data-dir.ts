@@ -1,13 +1,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
 /** Where one deployment keeps everything: the control database, one file per town, the signing key. */
 export class DataDir {
   readonly root: string;
   constructor(dir: string) {
     this.root = resolve(dir);
-    // 700: the databases and the key are nobody else's business (new dirs only; an existing one keeps its mode).
-    mkdirSync(join(this.root, 'towns'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(this.root, 'towns'), { recursive: true, mode: PRIVATE_DIR_MODE });
+    for (const d of [this.root, join(this.root, 'towns')]) makePrivate(d, PRIVATE_DIR_MODE);
   }
 
   get controlFile(): string {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type BodyReader, bodyTooLarge, readWebBody } from '@gasgauge/api';
+import { type BodyReader, bodyTooLarge, decodeUtf8, readWebBody } from '@gasgauge/api';
 
 /**
  * Reads the body straight from Node's IncomingMessage. Going through the Web `Request` stream that
@@ -24,7 +24,13 @@ export const readNodeBody: BodyReader = (c, maxBytes) => {
       chunks.push(chunk);
     };
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    incoming.once('end', () => {
+      try {
+        resolve(decodeUtf8(Buffer.concat(chunks, size)));
+      } catch (err) {
+        reject(err);
+      }
+    });
     incoming.once('error', reject);
   });
 };

@@ -1,5 +1,6 @@
 import type { Sql, SqlValue } from '@gasgauge/core';
 import Database from 'better-sqlite3';
+import { makeDatabasePrivate } from './private-files.js';
 
 export interface NodeSql extends Sql {
   close(): void;
@@ -11,6 +12,7 @@ export interface NodeSql extends Sql {
  * per request — an OS crash or power loss may lose the last transactions (see ARCHITECTURE.md, "Durability").
  */
 export function openSqlite(file: string): NodeSql {
+  makeDatabasePrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -198,6 +198,66 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     expect(Math.max(...feedBytes)).toBeLessThan(16 * 1024);
   });
 
+  it("shows bidi controls in reporters' names as visible code points, never raw, on the overview and the charts", async () => {
+    const evil = 'evil\u202Egnp.exe';
+    const at = Date.now();
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {
+      events: [
+        { id: 'bidi-1', at, type: 'agent', agentId: evil, role: '\u2067polecat', status: 'idle', beadId: 'gt-\u202D9' },
+        {
+          id: 'bidi-2',
+          at,
+          type: 'bead',
+          beadId: 'gt-\u202D9',
+          status: 'open',
+          title: 'fix \u202Ereadme.md\u202C now',
+          assigneeAgentId: evil,
+        },
+        { id: 'bidi-3', at, type: 'note', name: 'deploy \u200F\u061C\u2066done\u2069' },
+      ],
+    });
+    await postJson(`${server.url}/api/towns/${townId}/usage`, ingestToken, {
+      // Ten minutes ago: in the chart's range, outside the 5-minute rates the next test checks.
+      records: [
+        {
+          id: 'bidi-u',
+          agentId: evil,
+          model: 'm\u202Bodel',
+          inputTokens: 10,
+          outputTokens: 1,
+          costMicrodollars: 5,
+          at: at - 600_000,
+        },
+      ],
+    });
+    /** Bidi controls anywhere in the page's text or attributes. */
+    const rawControls = () =>
+      page.evaluate(() => {
+        const re = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+        const hits: string[] = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) if (re.test(n.nodeValue ?? '')) hits.push(n.nodeValue ?? '');
+        for (const el of Array.from(document.querySelectorAll('*'))) {
+          for (const a of Array.from(el.attributes)) if (re.test(a.value)) hits.push(`${el.tagName}[${a.name}]=${a.value}`);
+        }
+        if (re.test(document.title)) hits.push(document.title);
+        return hits;
+      });
+
+    await page.goto(`${server.url}/towns/${townId}/observability?range=15m&by=model`);
+    await page.getByRole('button', { name: 'm⟨U+202B⟩odel' }).waitFor();
+    expect(await rawControls()).toEqual([]);
+
+    // Last on the overview, where the next test expects the live badge.
+    await page.goto(`${server.url}/towns/${townId}`);
+    const row = page.getByRole('rowheader', { name: 'evil⟨U+202E⟩gnp.exe' });
+    await row.waitFor();
+    expect(await row.locator('bdi').count()).toBe(1);
+    await page.getByText('gt-⟨U+202D⟩9 open · fix ⟨U+202E⟩readme.md⟨U+202C⟩ now (evil⟨U+202E⟩gnp.exe)').waitFor();
+    await page.getByText('deploy ⟨U+200F⟩⟨U+061C⟩⟨U+2066⟩done⟨U+2069⟩').waitFor();
+    expect(await rawControls()).toEqual([]);
+  });
+
   it('says the data is stale when the server goes away, and reconnects when it is back', async () => {
     await page.locator('[data-live="live"]').waitFor();
     const { port } = server;

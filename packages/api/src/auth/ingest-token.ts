@@ -4,6 +4,8 @@ import { errors, jwtVerify, SignJWT } from 'jose';
 /** Containers write with short-lived JWTs; eight hours is the longest a token may live. */
 export const MAX_INGEST_TTL_SECONDS = 8 * 3600;
 export const INGEST_SCOPE = 'ingest';
+/** How far ahead of the server's clock a minting host's clock may run (its `iat` in the future). */
+export const MAX_IAT_SKEW_SECONDS = 60;
 
 export interface IngestClaims {
   townId: string;
@@ -63,6 +65,8 @@ export class IngestVerifier {
       if (agent !== undefined && typeof agent !== 'string') throw new AppError('unauthorized', 'malformed agent claim');
       if ((exp as number) - (iat as number) > MAX_INGEST_TTL_SECONDS)
         throw new AppError('unauthorized', 'token lives longer than 8 h');
+      // Without this, a far-future iat (and exp 8 h after it) would make a token that lives for years.
+      if ((iat as number) > now / 1000 + MAX_IAT_SKEW_SECONDS) throw new AppError('unauthorized', 'token issued in the future');
       return { townId: town, agentId: agent as string | undefined, expiresAt: (exp as number) * 1000 };
     } catch (err) {
       if (err instanceof AppError) throw err;

@@ -178,7 +178,15 @@ describe('billing input', () => {
     expect([zone.status, zone.body.error.data.path]).toEqual([400, 'tz']);
     const noPeriod = await mutate('alice', 'towns.setBudget', { townId: orgTown, capMicrodollars: 1 });
     expect([noPeriod.status, noPeriod.body.error.data.path]).toEqual([400, 'period']);
-    for (const inside of ['http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:8787/api/health', 'http://[::1]/x']) {
+    for (const inside of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://127.0.0.1:8787/api/health',
+      'http://[::1]/x',
+      // IPv4 loopback inside IPv6: compatible, translated, NAT64
+      'http://[::127.0.0.1]/x',
+      'http://[::ffff:0:7f00:1]/x',
+      'http://[64:ff9b::7f00:1]/x',
+    ]) {
       const r = await mutate('alice', 'billing.setAlertSettings', { organizationId: acme, webhookUrl: inside });
       expect([r.status, r.body.error.data.path], inside).toEqual([400, 'webhookUrl']);
     }

@@ -18,7 +18,14 @@ function setup(url: string) {
 }
 
 describe('webhook delivery guard', () => {
-  it('refuses a host that resolves to a private address, without connecting, and says so in the alert', async () => {
+  it.each([
+    ['10.0.0.5'],
+    ['::ffff:0:7f00:1'], // IPv4-translated loopback
+    ['64:ff9b::a9fe:a9fe'], // NAT64 cloud metadata
+    ['2002:a00:1::1'], // 6to4 of 10.0.0.1
+    ['fe80::1%eth0'],
+    ['93.184.216.34', 'fd00::1'], // one private answer among public ones is enough
+  ])('refuses a host that resolves to %s, without connecting, and says so in the alert', async (...resolved) => {
     const { control, user } = setup('https://hooks.example.com/T0/s3cret');
     const calls: string[] = [];
     const logs: string[] = [];
@@ -26,7 +33,7 @@ describe('webhook delivery guard', () => {
       control,
       () => T0,
       // No DNS server here: the resolver stands in for one that answers with an internal address.
-      { resolve: async () => ['10.0.0.5'], log: (l) => logs.push(l) },
+      { resolve: async () => resolved, log: (l) => logs.push(l) },
       async (input) => {
         calls.push(String(input));
         return new Response(null, { status: 204 });

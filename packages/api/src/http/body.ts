@@ -1,5 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import { decodeUtf8, refuseLoneSurrogates } from './utf8.js';
 
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -35,7 +36,7 @@ export const readWebBody: BodyReader = async (c, maxBytes) => {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return decodeUtf8(all);
 };
 
 /**
@@ -55,9 +56,12 @@ export function bufferBody(read: BodyReader = readWebBody): MiddlewareHandler {
 
 export async function readJson(c: Context, read: BodyReader = readWebBody): Promise<unknown> {
   const text = await read(c, MAX_BODY_BYTES);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'body is not valid JSON', { path: 'body' });
   }
+  refuseLoneSurrogates(value);
+  return value;
 }

@@ -193,6 +193,15 @@ describe('ingest auth', () => {
     expectError(await s.post(usagePath(s.townId), { records: [rec()] }, tooLong), 401, undefined, /8 h/);
   });
 
+  it('401 for a server-signed token issued in the future (past a minute of clock skew)', async () => {
+    const key = serverKey();
+    const year = 365 * 24 * 3600;
+    const future = await sign({ town: s.townId, scope: 'ingest' }, key, nowS() + year, nowS() + year + 3600);
+    expectError(await s.post(usagePath(s.townId), { records: [rec()] }, future), 401, undefined, /issued in the future/);
+    const skewed = await sign({ town: s.townId, scope: 'ingest' }, key, nowS() + 30, nowS() + 3600);
+    expect((await s.post(usagePath(s.townId), { records: [rec({ id: 'skewed-iat' })] }, skewed)).status).toBe(200);
+  });
+
   it('403 for a token of another town, before the body is looked at', async () => {
     expectError(await s.post(usagePath(s.townId), { records: [rec()] }, otherToken), 403, 'townId');
     expectError(await s.post(usagePath(s.townId), 'not json', otherToken), 403, 'townId');
@@ -610,12 +619,30 @@ describe('ingest token minted for one agent', () => {
     );
     expectError(loc, 403, 'agents[1].agentId');
     const events = [
-      { id: 'e0', at: Date.now(), type: 'note', name: 'n' },
+      { id: 'e0', at: Date.now(), type: 'bead', beadId: 'b0', status: 'open', assigneeAgentId: 'a1' },
       { id: 'e1', at: Date.now(), type: 'agent', agentId: 'a1', status: 'working' },
       { id: 'e2', at: Date.now(), type: 'agent', agentId: 'a3', status: 'working' },
     ];
     expectError(await s.post(`/api/towns/${townId}/events`, { events }, token), 403, 'events[2].agentId');
     await expectNothingStored(townId);
+  });
+
+  it('403 for bead events not assigned to its agent and for notes; nothing of the batch stored', async () => {
+    const own = { id: 'e0', at: Date.now(), type: 'agent', agentId: 'a1', status: 'working' };
+    const refused: [Record<string, unknown>, string][] = [
+      [{ id: 'b1', at: Date.now(), type: 'bead', beadId: 'b1', status: 'closed', assigneeAgentId: 'a2' }, 'assigneeAgentId'],
+      [{ id: 'b2', at: Date.now(), type: 'bead', beadId: 'b2', status: 'closed', title: 'renamed' }, 'assigneeAgentId'],
+      [{ id: 'n1', at: Date.now(), type: 'note', name: 'deploy', data: { by: 'a1' } }, 'type'],
+    ];
+    for (const [event, field] of refused) {
+      const r = await s.post(`/api/towns/${townId}/events`, { events: [own, event] }, token);
+      expectError(r, 403, `events[1].${field}`);
+    }
+    await expectNothingStored(townId);
+    // A town-wide token of the same town writes all of them.
+    const townWide = await s.mint(townId);
+    const r = await s.post(`/api/towns/${townId}/events`, { events: [own, ...refused.map(([e]) => e)] }, townWide);
+    expect(r.body).toMatchObject({ accepted: 4 });
   });
 
   it("accepts the agent's own records", async () => {

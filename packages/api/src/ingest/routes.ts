@@ -7,7 +7,7 @@ import type { ApiDeps } from '../deps.js';
 import { readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
 import { GroupCommit } from './group-commit.js';
-import { eventsBody, locBody, usageBody } from './schemas.js';
+import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
 
 type Env = { Variables: { claims: IngestClaims } };
 
@@ -60,11 +60,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
 
   app.post('/api/towns/:townId/events', ingestAuth, async (c) => {
     const { events } = parseOrThrow(eventsBody, await readJson(c, deps.readBody));
-    checkAgent(
-      c.get('claims'),
-      events.map((e) => ({ agentId: e.type === 'agent' ? e.agentId : undefined })),
-      'events',
-    );
+    checkAgentEvents(c.get('claims'), events);
     const townId = c.req.param('townId');
     const result = await writer.submit(townId, { kind: 'events', events });
     ingested(townId);
@@ -74,9 +70,24 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
   return app;
 }
 
-/** A token minted for one agent writes only that agent's records. */
-function checkAgent(claims: IngestClaims, items: readonly { agentId?: string | undefined }[], field: string): void {
+/** A token minted for one agent writes only that agent's usage and lines of code. */
+function checkAgent(claims: IngestClaims, items: readonly { agentId: string }[], field: string): void {
   if (claims.agentId === undefined) return;
-  const i = items.findIndex((item) => item.agentId !== undefined && item.agentId !== claims.agentId);
+  const i = items.findIndex((item) => item.agentId !== claims.agentId);
   if (i >= 0) throw new AppError('forbidden', `this token is for agent ${claims.agentId}`, { path: `${field}[${i}].agentId` });
+}
+
+/**
+ * An agent's token speaks only for that agent: its own status, and beads assigned to it (so it cannot
+ * open, close or retitle another agent's bead). Notes name no agent, so they need a town-wide token.
+ */
+function checkAgentEvents(claims: IngestClaims, events: readonly TownEventInput[]): void {
+  const agent = claims.agentId;
+  if (agent === undefined) return;
+  events.forEach((e, i) => {
+    if (e.type === 'note') throw new AppError('forbidden', 'notes need a town-wide token', { path: `events[${i}].type` });
+    const field = e.type === 'agent' ? 'agentId' : 'assigneeAgentId';
+    const named = e.type === 'agent' ? e.agentId : e.assigneeAgentId;
+    if (named !== agent) throw new AppError('forbidden', `this token is for agent ${agent}`, { path: `events[${i}].${field}` });
+  });
 }

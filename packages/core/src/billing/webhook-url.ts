@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { isPrivateAddress, parseIpv4 } from './ip-address.js';
 
 /**
  * Webhook targets. Alerts are POSTed by the server, so a webhook pointing inside the server's own
@@ -34,39 +35,7 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host.startsWith('[')) return isPrivateIpv6(host.slice(1, -1));
-  return isPrivateIpv4(host) ?? false;
-}
-
-/** Whether an address (as a resolver returns it) is not on the public internet. */
-export function isPrivateAddress(address: string): boolean {
-  return address.includes(':') ? isPrivateIpv6(address) : (isPrivateIpv4(address) ?? true);
-}
-
-/** undefined when `host` is not a dotted IPv4 literal. */
-function isPrivateIpv4(host: string): boolean | undefined {
-  const m = host.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
-  if (!m) return undefined;
-  const [a, b] = [Number(m[1]), Number(m[2])];
-  return (
-    a === 0 || // "this" network
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
-    (a === 169 && b === 254) || // link-local, cloud metadata
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0 && Number(m[3]) === 0) ||
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a >= 224 // multicast and reserved
-  );
-}
-
-function isPrivateIpv6(address: string): boolean {
-  const a = address.toLowerCase();
-  if (a === '::' || a === '::1') return true;
-  const mapped = a.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
-  if (mapped) return isPrivateIpv4(mapped[1] as string) ?? true;
-  if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(a)) return true; // IPv4-mapped, hex form: judge conservatively
-  return /^(fc|fd|fe[89ab]|ff)/.test(a); // unique local, link-local, multicast
+  if (host.startsWith('[')) return isPrivateAddress(host.slice(1, -1));
+  // URL normalises every IPv4 spelling (2130706433, 0x7f.1) to dotted decimal; anything else is a name.
+  return parseIpv4(host) ? isPrivateAddress(host) : false;
 }

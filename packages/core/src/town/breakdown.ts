@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
-import { fitCalendarBuckets } from './calendar.js';
+import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, type Tier, tiersCovering } from './tiers.js';
 import type { Timeseries } from './timeseries.js';
@@ -74,6 +74,7 @@ export interface BreakdownQuery {
 export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Timeseries {
   if (q.by !== 'agent' && q.by !== 'model') throw new AppError('bad_request', 'by must be agent or model', { path: 'by' });
   const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints, BREAKDOWN_MIN_STEP_MS);
+  if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
   if (q.tz !== undefined && step % DAY === 0) return calendarBreakdown(sql, q, step, q.tz, now);
   const end = start + count * step;
   const t = Array.from({ length: count }, (_, i) => start + i * step);

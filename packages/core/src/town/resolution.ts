@@ -29,6 +29,11 @@ export const STEPS = [
 
 export const DEFAULT_MAX_POINTS = 500;
 export const MAX_MAX_POINTS = 5000;
+/**
+ * The latest epoch ms a query may name (the year 2286, as for ingest). Calendar buckets reach a few
+ * times past a range's end, and Intl fails past the year 275760: the bound keeps them well inside.
+ */
+export const MAX_QUERY_EPOCH_MS = 10_000_000_000_000;
 
 export interface Resolution {
   /** Bucket size in ms. */
@@ -53,8 +58,14 @@ export function chooseResolution(
   maxPoints = DEFAULT_MAX_POINTS,
   minStepMs = 0,
 ): Resolution {
-  if (!Number.isSafeInteger(from)) throw new AppError('bad_request', 'from must be integer epoch milliseconds', { path: 'from' });
-  if (!Number.isSafeInteger(to)) throw new AppError('bad_request', 'to must be integer epoch milliseconds', { path: 'to' });
+  for (const [path, t] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!Number.isSafeInteger(t) || t < 0 || t > MAX_QUERY_EPOCH_MS) {
+      throw new AppError('bad_request', `${path} must be integer epoch milliseconds from 0 to ${MAX_QUERY_EPOCH_MS}`, { path });
+    }
+  }
   if (to <= from) throw new AppError('bad_request', 'to must be after from', { path: 'to' });
   if (!Number.isInteger(maxPoints) || maxPoints < 1 || maxPoints > MAX_MAX_POINTS) {
     throw new AppError('bad_request', `maxPoints must be an integer from 1 to ${MAX_MAX_POINTS}`, { path: 'maxPoints' });

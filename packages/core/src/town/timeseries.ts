@@ -1,5 +1,5 @@
 import type { Sql } from '../sql.js';
-import { fitCalendarBuckets } from './calendar.js';
+import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { COUNTERS, GAUGES } from './series.js';
 
@@ -34,6 +34,7 @@ const DAY = 86_400_000;
  */
 export function timeseries(sql: Sql, q: TimeseriesQuery, now: number): Timeseries {
   const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints);
+  if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
   if (q.tz !== undefined && step % DAY === 0) return calendarTimeseries(sql, q, step, q.tz, now);
   const t = Array.from({ length: count }, (_, i) => start + i * step);
   const out = emptySeries(t, step);

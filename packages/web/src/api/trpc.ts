@@ -1,5 +1,26 @@
 import type { AppRouter } from '@gasgauge/api';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { showBidiControlsDeep } from '../lib/bidi.js';
+
+/**
+ * Every JSON answer with the bidi controls in its strings made visible (`lib/bidi.ts`) before any
+ * component sees it: names come from reporters and users, and the UI must not render them raw.
+ * (The `metrics.live` stream carries numbers only.)
+ */
+const fetchShowingBidi: NonNullable<Parameters<typeof httpBatchLink>[0]['fetch']> = async (input, init) => {
+  const res = await fetch(input, init as RequestInit);
+  if (!res.headers.get('content-type')?.includes('json')) return res;
+  const text = await res.text();
+  let body: string;
+  try {
+    body = JSON.stringify(showBidiControlsDeep(JSON.parse(text)));
+  } catch {
+    body = text;
+  }
+  const headers = new Headers(res.headers);
+  headers.delete('content-length'); // the body grew
+  return new Response(body, { status: res.status, statusText: res.statusText, headers });
+};
 
 /**
  * The one tRPC client. Same origin, so the browser attaches the HttpOnly session cookie itself: the
@@ -10,7 +31,7 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: httpSubscriptionLink({ url: '/trpc' }),
-      false: httpBatchLink({ url: '/trpc' }),
+      false: httpBatchLink({ url: '/trpc', fetch: fetchShowingBidi }),
     }),
   ],
 });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { showBidiControlsDeep } from '../../lib/bidi.js';
 
 export interface SessionUser {
   id: string;
@@ -31,7 +32,8 @@ export async function checkSession(signal: AbortSignal, fetcher: typeof fetch = 
   if (!res.ok) return { status: 'unreachable', reason: `the server answered ${res.status}` };
   try {
     const { user } = (await res.json()) as { user?: SessionUser };
-    if (user && typeof user.id === 'string' && typeof user.name === 'string') return { status: 'signedIn', user };
+    if (user && typeof user.id === 'string' && typeof user.name === 'string')
+      return { status: 'signedIn', user: showBidiControlsDeep(user) };
   } catch (err) {
     if (signal.aborted) throw err;
   }

@@ -33,12 +33,22 @@ export function AgentTable(props: {
         <tbody>
           {agents.map((a) => (
             <tr key={a.id}>
-              <th scope="row">{a.id}</th>
-              <td>{a.role ?? <span className="muted">—</span>}</td>
+              <th scope="row">
+                <bdi>{a.id}</bdi>
+              </th>
+              <td>{a.role ? <bdi>{a.role}</bdi> : <span className="muted">—</span>}</td>
               <td>
                 <span className={`badge status-${a.status}`}>{a.status}</span>
               </td>
-              <td>{a.beadId ? <code>{a.beadId}</code> : <span className="muted">—</span>}</td>
+              <td>
+                {a.beadId ? (
+                  <code>
+                    <bdi>{a.beadId}</bdi>
+                  </code>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
               <td>{a.lastSeenAt === null ? <span className="muted">—</span> : formatAgo(now - a.lastSeenAt)}</td>
               <td className="num" title={`${formatInteger(a.tokensLastHour)} tokens`}>
                 {formatCount(a.tokensLastHour)}

@@ -11,7 +11,7 @@ export function EventFeed({ events, now }: { events: FeedEvent[] | undefined; no
       {events.map((e) => (
         <li key={e.id}>
           <span className={`badge type-${e.type}`}>{e.type}</span>
-          <span className="feed-text">{eventText(e)}</span>
+          <bdi className="feed-text">{eventText(e)}</bdi>
           <time className="feed-time" dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toLocaleString()}>
             {formatAgo(now - e.at)}
           </time>

@@ -35,7 +35,7 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
   return (
     <li className="town-card card">
       <Link to={townPath(town.id)} className="town-link">
-        <span className="town-name">{town.name}</span>
+        <bdi className="town-name">{town.name}</bdi>
         <span className="muted town-id">{town.id}</span>
       </Link>
       <div className="town-spark">

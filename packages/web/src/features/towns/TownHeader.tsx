@@ -18,7 +18,9 @@ export function TownHeader({
   return (
     <div className="town-header">
       <div className="town-title">
-        <h1>{name}</h1>
+        <h1>
+          <bdi>{name}</bdi>
+        </h1>
         <nav className="tabs" aria-label="Town views">
           <Link to={townPath(townId)} aria-current={tab === 'overview' ? 'page' : undefined}>
             Overview

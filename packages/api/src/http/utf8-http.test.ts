@@ -1,0 +1,127 @@
+import { type HttpResult, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import type { Context } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWebBody } from './body.js';
+
+/*
+ * Invalid UTF-8 and lone surrogates in a body are a 400 naming where, on every route that reads one:
+ * a lossy decode would store distinct ids as the same U+FFFD string.
+ */
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+/** A POST with raw bytes as the body. */
+async function postBytes(path: string, body: Buffer, token: string): Promise<HttpResult> {
+  const res = await fetch(s.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: new Uint8Array(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A usage batch whose one record has the id given as raw bytes. */
+function usageWithId(id: Buffer): Buffer {
+  const rest = `","agentId":"a","model":"m","inputTokens":5,"outputTokens":0,"costMicrodollars":0,"at":${Date.now()},"mode":"delta"}]}`;
+  return Buffer.concat([utf8('{"records":[{"id":"'), id, utf8(rest)]);
+}
+
+async function inputTokens(): Promise<number> {
+  const now = Date.now();
+  const r = await s.get(`/api/towns/${s.townId}/metrics/timeseries?from=${now - 600_000}&to=${now + 10_000}`);
+  expect(r.status).toBe(200);
+  return (r.body.series.input_tokens as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0);
+}
+
+function expectBadRequest(r: HttpResult, path: string): void {
+  expect(r.status, JSON.stringify(r.body)).toBe(400);
+  expect(r.body.error).toMatchObject({ code: 'bad_request', path });
+}
+
+describe('ingest bodies', () => {
+  const usage = `/api/towns/{town}/usage`;
+  const path = () => usage.replace('{town}', s.townId);
+
+  it('400 for invalid UTF-8 (two ids that a lossy decode would merge), nothing stored', async () => {
+    for (const bad of [
+      Buffer.from([0x61, 0xff]),
+      Buffer.from([0x61, 0xfe]),
+      Buffer.from([0x61, 0xc0, 0x80]),
+      Buffer.from([0xed, 0xa0, 0x80]),
+    ]) {
+      expectBadRequest(await postBytes(path(), usageWithId(bad), s.ingestToken), 'body');
+    }
+    const loc = Buffer.concat([utf8('{"agents":[{"agentId":"'), Buffer.from([0xff]), utf8('","additions":1,"deletions":0}]}')]);
+    expectBadRequest(await postBytes(`/api/towns/${s.townId}/loc`, loc, s.ingestToken), 'body');
+    expect(await inputTokens()).toBe(0);
+    expect((await s.get('/api/health', null)).status).toBe(200);
+  });
+
+  it('400 naming the field for a lone surrogate escape, in values and keys; a pair is text', async () => {
+    expectBadRequest(await postBytes(path(), usageWithId(utf8('a\\ud800')), s.ingestToken), 'records[0].id');
+    expectBadRequest(await postBytes(path(), usageWithId(utf8('\\udc00b')), s.ingestToken), 'records[0].id');
+    const note = { events: [{ id: 'n1', at: Date.now(), type: 'note', name: 'ok', data: { nested: ['x', 'y\ud800'] } }] };
+    expectBadRequest(await s.post(`/api/towns/${s.townId}/events`, note), 'events[0].data.nested[1]');
+    const key = { events: [{ id: 'n2', at: Date.now(), type: 'note', name: 'ok', data: { '\udfff': 1 } }] };
+    expectBadRequest(await s.post(`/api/towns/${s.townId}/events`, key), 'events[0].data');
+    expect(await inputTokens()).toBe(0);
+    const ok = await postBytes(path(), usageWithId(utf8('emoji-\\ud83d\\ude00-é')), s.ingestToken);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(await inputTokens()).toBe(5);
+  });
+
+  it('a body nested 100,000 deep is a 400, not a stack overflow', async () => {
+    const deep = `{"records":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expectBadRequest(await postBytes(path(), utf8(deep), s.ingestToken), 'records[0]');
+  });
+});
+
+describe('tRPC bodies and inputs', () => {
+  it('400 for invalid UTF-8 in a mutation body, and for a lone surrogate in any input', async () => {
+    const create = Buffer.concat([utf8('{"name":"town'), Buffer.from([0xff]), utf8('"}')]);
+    const r = await postBytes('/trpc/towns.create', create, s.adminToken);
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    const lone = await s.post('/trpc/towns.create', { name: 'town\ud800' }, s.adminToken);
+    expect([lone.status, lone.body.error.data.path]).toEqual([400, 'name']);
+    const query = await s.get(trpcPath('metrics.throughput', { townId: 'x\udc00' }));
+    expect([query.status, query.body.error.data.path]).toEqual([400, 'townId']);
+    const towns = await s.get('/trpc/towns.list');
+    expect(towns.body.result.data.map((t: { name: string }) => t.name)).toEqual(['test town']);
+  });
+});
+
+describe('/auth form bodies', () => {
+  it('400 for invalid UTF-8 in the sign-in form; a valid form still answers with its redirect', async () => {
+    const login = (body: Buffer) =>
+      fetch(`${s.url}/auth/login`, {
+        method: 'POST',
+        headers: { origin: s.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new Uint8Array(body),
+        redirect: 'manual',
+      });
+    const bad = await login(Buffer.concat([utf8('token=ggu_'), Buffer.from([0xff])]));
+    expect([bad.status, (await bad.json()).error.path]).toEqual([400, 'body']);
+    const wrong = await login(utf8('token=ggu_wrong'));
+    expect([wrong.status, wrong.headers.get('location')]).toEqual([303, '/login?error=invalid_token']);
+  });
+});
+
+describe('the Web-standard body reader (hosts other than Node)', () => {
+  const context = (body: Buffer) =>
+    ({
+      req: { header: () => undefined, raw: new Request('http://x/', { method: 'POST', body: new Uint8Array(body) }) },
+    }) as unknown as Context;
+
+  it('refuses invalid UTF-8 and decodes valid UTF-8', async () => {
+    await expect(readWebBody(context(Buffer.from([0x7b, 0xff, 0x7d])), 100)).rejects.toMatchObject({ status: 400, path: 'body' });
+    expect(await readWebBody(context(utf8('{"é":"😀"}')), 100)).toBe('{"é":"😀"}');
+  });
+});

@@ -1,0 +1,60 @@
+import { AppError } from '@gasgauge/core';
+import { formatPath } from './validate.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A body's bytes as text, refusing invalid UTF-8: a lossy decode turns every bad sequence into U+FFFD,
+ * so distinct ids would be stored as the same string.
+ */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new AppError('bad_request', 'body is not valid UTF-8', { path: 'body' });
+  }
+}
+
+/** In a `u` regex a surrogate pair is one code point; only an unpaired half is category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+interface Node {
+  value: unknown;
+  parent: Node | undefined;
+  key: PropertyKey | undefined;
+}
+
+function pathOf(node: Node): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+  return path;
+}
+
+/**
+ * Refuses a parsed JSON value holding a lone UTF-16 surrogate in a string or key (`"\ud800"` is valid
+ * JSON, but SQLite stores it as U+FFFD, so it would collide like invalid UTF-8). Iterative: a body
+ * nested a million deep must not overflow the stack.
+ */
+export function refuseLoneSurrogates(value: unknown): void {
+  const stack: Node[] = [{ value, parent: undefined, key: undefined }];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const v = node.value;
+    let bad: PropertyKey[] | undefined;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) bad = pathOf(node);
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: node, key: i });
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      if (entries.some(([k]) => LONE_SURROGATE.test(k))) bad = pathOf(node);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        stack.push({ value: child, parent: node, key: k });
+      }
+    }
+    if (bad) {
+      const path = formatPath(bad) || 'body';
+      throw new AppError('bad_request', `${path}: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text`, { path });
+    }
+  }
+}
