@@ -12,7 +12,10 @@ export interface HttpResult {
   body: any;
 }
 
-/** One request on real HTTP. A string body is sent as-is; anything else as JSON. `token` null sends no Authorization. */
+/**
+ * One request on real HTTP. A string body is sent as-is, bytes as bytes; anything else as JSON.
+ * `token` null sends no Authorization.
+ */
 export async function request(
   url: string,
   method: 'GET' | 'POST',
@@ -23,17 +26,19 @@ export async function request(
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url + path, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  const res = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body: bodyInit(body) }) });
   const text = await res.text();
   try {
     return { status: res.status, body: JSON.parse(text) };
   } catch {
     return { status: res.status, body: text };
   }
+}
+
+function bodyInit(body: unknown): string | ArrayBuffer {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  return JSON.stringify(body);
 }
 
 /** A tRPC query URL path: `/trpc/<proc>?input=<urlencoded JSON>`. */
