@@ -1,4 +1,5 @@
 import { type HttpResult, request, startTestServer, type TestServer } from '@gasgauge/server/testing/server';
+import { controlState as readControl, townState as readTown } from '@gasgauge/server/testing/state';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../router.js';
@@ -103,50 +104,12 @@ function errorPath(b: unknown): unknown {
   return e?.path ?? e?.data?.path;
 }
 
-/**
- * What a town holds, as its readers see it, in one batched tRPC read: every counter summed over all
- * retained time, throughput, the feed, the agents, and usage by agent and by model (so a stored name
- * is also read back as a key).
- */
-async function townState(townId: string): Promise<unknown> {
-  const range = { townId, from: NOW - 401 * 86_400_000, to: NOW + 600_000, maxPoints: 1 };
-  const reads: [string, unknown][] = [
-    ['metrics.timeseries', range],
-    ['metrics.throughput', { townId }],
-    ['metrics.events', { townId, limit: 500 }],
-    ['metrics.agents', { townId }],
-    ['metrics.breakdown', { ...range, by: 'agent', metric: 'tokens' }],
-    ['metrics.breakdown', { ...range, by: 'model', metric: 'cost' }],
-  ];
-  const r = await s.get(batchPath(reads));
-  expect(r.status, JSON.stringify(r.body).slice(0, 500)).toBe(200);
-  return r.body;
-}
-
-/** A batched tRPC GET of several queries. */
-function batchPath(reads: [string, unknown][]): string {
-  const input = Object.fromEntries(reads.map(([, i], n) => [n, i]));
-  return `/trpc/${reads.map(([p]) => p).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`;
-}
-
-/** Everything the mutations can change, as each user sees it, in one batched tRPC read per user. */
-async function controlState(): Promise<unknown> {
-  const reads = (org: string, townId: string): [string, unknown][] => [
-    ['towns.list', undefined],
-    ['orgs.list', undefined],
-    ['billing.balance', {}],
-    ['billing.ledger', {}],
-    ['billing.alerts', {}],
-    ['billing.alertSettings', {}],
-    ['orgs.members', { organizationId: org }],
-    ['metrics.throughput', { townId }],
-  ];
-  const [a, u] = await Promise.all([
-    s.get(batchPath(reads(world.orgIds[0] as string, world.townIds[0] as string)), s.adminToken),
-    s.get(batchPath(reads(world.orgIds[1] as string, world.townIds[1] as string)), user.token),
+const townState = (townId: string) => readTown(s, townId, NOW);
+const controlState = () =>
+  readControl(s, [
+    { token: s.adminToken, orgId: world.orgIds[0] as string, townId: world.townIds[0] as string },
+    { token: user.token, orgId: world.orgIds[1] as string, townId: world.townIds[1] as string },
   ]);
-  return [a.body, u.body];
-}
 
 /** Mostly the two users (a server admin and an ordinary user); sometimes no or the wrong credential. */
 const callers = () =>
@@ -167,7 +130,7 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
     const path = `/api/towns/${s.townId}/${route}`;
     let before = await townState(s.townId);
     await check(
-      60,
+      40,
       fc.asyncProperty(
         body(ingestBodies(world)[route]).filter((b) => !known(route, bodyText(b))),
         async (b) => {
@@ -205,7 +168,7 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
       );
       let before = type === 'mutation' ? await controlState() : undefined;
       await check(
-        12,
+        10,
         fc.asyncProperty(
           input.filter((i) => !known(name, i ?? '')),
           callers(),
@@ -231,7 +194,7 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
 
   it('REST reads: never 5xx', async () => {
     await check(
-      120,
+      80,
       fc.asyncProperty(
         restReads(world).filter(({ path, query }) => !known(`rest ${path}`, JSON.stringify(query))),
         callers(),
