@@ -26,6 +26,9 @@ const RAW = (i: number) => `\u0000raw${i}\u0000`;
 
 export const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 
+/** JSON nested 10 to 100,000 levels deep (valid where any JSON is, such as a note's `data`). */
+export const deepJson: fc.Arbitrary<string> = fc.integer({ min: 6, max: RAW_TEXTS.length - 1 }).map(RAW);
+
 /** Numbers a schema may not expect: huge, negative, fractional, unsafe, and NaN-like strings. */
 const nastyNumber: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(
@@ -81,7 +84,7 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: nastyNumber },
   { weight: 3, arbitrary: nastyString },
   { weight: 1, arbitrary: fc.constantFrom(null, true, false, [], {}, [1], { x: 1 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 6, max: RAW_TEXTS.length - 1 }).map(RAW) },
+  { weight: 1, arbitrary: deepJson },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
 

@@ -1,6 +1,6 @@
 import { AGENT_STATUSES, BEAD_STATUSES, BUDGET_PERIODS, ROLES } from '@gasgauge/core';
 import fc from 'fast-check';
-import { DANGEROUS_KEYS } from './arbitraries.js';
+import { DANGEROUS_KEYS, deepJson } from './arbitraries.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -84,7 +84,13 @@ export const ingestBodies = (w: World) => ({
           })
           .map(defined),
         fc
-          .record({ id, at: at(w.now), type: fc.constant('note'), name: id, data: opt(fc.jsonValue({ maxDepth: 3 })) })
+          .record({
+            id,
+            at: at(w.now),
+            type: fc.constant('note'),
+            name: id,
+            data: opt(fc.oneof({ weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: deepJson })),
+          })
           .map(defined),
       ),
     ),
@@ -112,7 +118,7 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     },
     // Valid by the schema (non-negative integers), far beyond any data or Date's range.
     {
-      weight: 1,
+      weight: 2,
       arbitrary: fc.tuple(fc.constantFrom(0, w.now), fc.constantFrom(1, 8.64e15, Number.MAX_SAFE_INTEGER - w.now)).map(span),
     },
   );
@@ -221,5 +227,6 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
       ),
     }),
     fc.record({ path: fc.constantFrom('/auth/me', '/api/health'), query: extra }),
+    fc.record({ path: fc.constant('/auth/link'), query: fc.tuple(text, extra).map(([code, e]) => ({ ...e, code })) }),
   );
 }

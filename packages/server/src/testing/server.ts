@@ -13,8 +13,8 @@ export interface HttpResult {
 }
 
 /**
- * One request on real HTTP. A string body is sent as-is, bytes as bytes; anything else as JSON.
- * `token` null sends no Authorization.
+ * One request on real HTTP; a redirect is the answer, not followed. A string body is sent as-is, bytes
+ * as bytes; anything else as JSON. `token` null sends no Authorization.
  */
 export async function request(
   url: string,
@@ -26,7 +26,12 @@ export async function request(
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body: bodyInit(body) }) });
+  const res = await fetch(url + path, {
+    method,
+    headers,
+    redirect: 'manual',
+    ...(body === undefined ? {} : { body: bodyInit(body) }),
+  });
   const text = await res.text();
   try {
     return { status: res.status, body: JSON.parse(text) };
