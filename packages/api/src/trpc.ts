@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { authenticatePrincipal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { refuseLoneSurrogates } from './http/utf8.js';
-import { formatPath } from './http/validate.js';
+import { issuePath } from './http/validate.js';
 
 export interface Context {
   deps: ApiDeps;
@@ -29,14 +29,16 @@ function fault(cause: unknown): { path: string; message: string } | undefined {
   const issues = (cause as { issues?: { path?: readonly PropertyKey[]; message?: string }[] } | undefined)?.issues;
   const first = Array.isArray(issues) ? issues[0] : undefined;
   if (!first) return undefined;
-  const path = formatPath(first.path ?? []);
-  return { path, message: `${path || 'input'}: ${first.message ?? 'invalid'}` };
+  const path = issuePath(first.path, 'input');
+  return { path, message: `${path}: ${first.message ?? 'invalid'}` };
 }
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const f = fault(error.cause);
-    return { ...shape, message: f?.message ?? shape.message, data: { ...shape.data, stack: undefined, path: f?.path ?? null } };
+    // A 400 with no field of its own (input that is not JSON, a malformed batch) is about the whole input.
+    const path = f?.path ?? (shape.data.httpStatus === 400 ? 'input' : null);
+    return { ...shape, message: f?.message ?? shape.message, data: { ...shape.data, stack: undefined, path } };
   },
 });
 

@@ -23,6 +23,7 @@ import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { FileTownDirectory } from './town-directory.js';
+import { closeIfBodyUnread } from './unread-body.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -108,7 +109,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   serveWeb(app, opts.webDist ?? WEB_DIST);
 
   await assertPortFree(opts.host, opts.port);
-  const server = serveHttp({ fetch: app.fetch, port: opts.port, hostname: opts.host });
+  const server = serveHttp({ fetch: closeIfBodyUnread(app.fetch), port: opts.port, hostname: opts.host });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

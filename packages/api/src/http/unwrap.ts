@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
-import { formatPath } from './validate.js';
+import { issuePath } from './validate.js';
 
 /** tRPC errors back to the one AppError, so REST maps them through the same table as every route. */
 export async function unwrap<T>(p: Promise<T>): Promise<T> {
@@ -11,8 +11,8 @@ export async function unwrap<T>(p: Promise<T>): Promise<T> {
       if (err.cause instanceof AppError) throw err.cause;
       const issue = (err.cause as { issues?: { path?: PropertyKey[]; message?: string }[] } | undefined)?.issues?.[0];
       if (err.code === 'BAD_REQUEST' && issue) {
-        const path = formatPath(issue.path ?? []);
-        throw new AppError('bad_request', `${path || 'input'}: ${issue.message ?? 'invalid'}`, { path, cause: err });
+        const path = issuePath(issue.path, 'input');
+        throw new AppError('bad_request', `${path}: ${issue.message ?? 'invalid'}`, { path, cause: err });
       }
     }
     throw err;

@@ -8,11 +8,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** The field a zod issue names; an issue with the whole input (wrong type, unknown top-level key) names `root`. */
+export function issuePath(path: readonly PropertyKey[] | undefined, root: string): string {
+  return formatPath(path ?? []) || root;
+}
+
 /** Validates a whole input before anything is written; the first issue becomes a 400 naming its field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = formatPath(issue?.path ?? []) || 'body';
+  const path = issuePath(issue?.path, 'body');
   throw new AppError('bad_request', `${path}: ${issue?.message ?? 'invalid'}`, { path });
 }

@@ -12,7 +12,10 @@ export interface HttpResult {
   body: any;
 }
 
-/** One request on real HTTP. A string body is sent as-is; anything else as JSON. `token` null sends no Authorization. */
+/**
+ * One request on real HTTP; a redirect is the answer, not followed. A string body is sent as-is, bytes
+ * as bytes; anything else as JSON. `token` null sends no Authorization.
+ */
 export async function request(
   url: string,
   method: 'GET' | 'POST',
@@ -26,7 +29,8 @@ export async function request(
   const res = await fetch(url + path, {
     method,
     headers,
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    redirect: 'manual',
+    ...(body === undefined ? {} : { body: bodyInit(body) }),
   });
   const text = await res.text();
   try {
@@ -34,6 +38,12 @@ export async function request(
   } catch {
     return { status: res.status, body: text };
   }
+}
+
+function bodyInit(body: unknown): string | ArrayBuffer {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  return JSON.stringify(body);
 }
 
 /** A tRPC query URL path: `/trpc/<proc>?input=<urlencoded JSON>`. */
