@@ -13,20 +13,9 @@ import { ingestBodies, procedureInputs, restReads, type World } from './valid-in
  */
 const KNOWN_FAILURES: { name: string; branch: string; matches: (target: string, input: string) => boolean }[] = [
   {
-    name: 'note data nested deeper than 100 levels: zod recursion overflows the stack, 500',
-    branch: 'bodies (note size/depth)',
-    matches: (target, input) => target === 'events' && jsonDepth(input) > 100,
-  },
-  {
     name: 'an agent or model named __proto__: the breakdown read pollutes Object.prototype, every later request fails',
     branch: 'keys (prototype pollution)',
     matches: (target, input) => ['usage', 'loc', 'events'].includes(target) && /"__proto__"\s*[,}\]]/.test(input),
-  },
-  {
-    name: 'timeseries/breakdown with tz and from/to near or past the largest Date (8.64e15 ms): RangeError, 500',
-    branch: 'small (timeseries huge range)',
-    matches: (target, input) =>
-      /timeseries|breakdown/.test(target) && /tz/.test(input) && (input.match(/\d{16,}/g) ?? []).some((n) => Number(n) >= 8e15),
   },
 ];
 

@@ -19,8 +19,8 @@ export async function townState(s: TestServer, townId: string, now: number): Pro
     batchPath([
       ['metrics.timeseries', range],
       ['metrics.throughput', { townId }],
-      ['metrics.events', { townId, limit: 500 }],
-      ['metrics.agents', { townId }],
+      ['metrics.events', { townId, limit: 200 }],
+      ['metrics.agents', { townId, limit: 500 }],
       ['metrics.breakdown', { ...range, by: 'agent', metric: 'tokens' }],
       ['metrics.breakdown', { ...range, by: 'model', metric: 'cost' }],
     ]),
