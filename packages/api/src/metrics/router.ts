@@ -1,4 +1,14 @@
-import { AppError, DEFAULT_MAX_POINTS, MAX_FEED_EVENTS, MAX_MAX_POINTS, type Town, townFor, type User } from '@gasgauge/core';
+import {
+  AppError,
+  DEFAULT_BREAKDOWN_SERIES,
+  DEFAULT_MAX_POINTS,
+  MAX_BREAKDOWN_SERIES,
+  MAX_FEED_EVENTS,
+  MAX_MAX_POINTS,
+  type Town,
+  townFor,
+  type User,
+} from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
@@ -21,6 +31,8 @@ const townInput = z.strictObject({ townId });
 export const breakdownInput = timeseriesInput.extend({
   by: z.enum(['agent', 'model']),
   metric: z.enum(['tokens', 'cost']),
+  /** Keys with a series of their own; the rest are summed into `other`. */
+  limit: z.number().int().min(1).max(MAX_BREAKDOWN_SERIES).default(DEFAULT_BREAKDOWN_SERIES),
 });
 
 const eventsInput = z.strictObject({ townId, limit: z.number().int().min(1).max(MAX_FEED_EVENTS).default(50) });
@@ -36,7 +48,7 @@ export const metricsRouter = router({
 
   throughput: userProcedure.input(townInput).query(({ ctx, input }) => town(ctx, input.townId).throughput()),
 
-  /** Tokens or cost per agent or per model, at the same step as the timeseries. */
+  /** Tokens or cost of the top agents or models (the rest as `other`), at the same step as the timeseries. */
   breakdown: userProcedure.input(breakdownInput).query(({ ctx, input }) => town(ctx, input.townId).breakdown(input)),
 
   agents: userProcedure.input(townInput).query(({ ctx, input }) => ({ agents: town(ctx, input.townId).agents() })),

@@ -1,7 +1,7 @@
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentRow, type FeedEvent, listAgents, recentEvents } from './agents.js';
-import { type BreakdownQuery, breakdown } from './breakdown.js';
+import { type Breakdown, type BreakdownQuery, breakdown } from './breakdown.js';
 import { type Budget, type BudgetInput, setBudget } from './budget.js';
 import type { EventsResult, TownEvent } from './events.js';
 import { type IngestJob, type IngestResult, type IngestResults, ingestAll } from './ingest.js';
@@ -68,7 +68,7 @@ export class Town {
     return throughput(this.sql, this.clock());
   }
 
-  breakdown(q: BreakdownQuery): Timeseries {
+  breakdown(q: BreakdownQuery): Breakdown {
     return breakdown(this.sql, q, this.clock());
   }
 

@@ -5,6 +5,9 @@ export type AgentRow = Awaited<ReturnType<typeof trpc.metrics.agents.query>>['ag
 export type FeedEvent = Awaited<ReturnType<typeof trpc.metrics.events.query>>['events'][number];
 export type BreakdownInput = Parameters<typeof trpc.metrics.breakdown.query>[0];
 export type Breakdown = Awaited<ReturnType<typeof trpc.metrics.breakdown.query>>;
+export type Timeseries = Awaited<ReturnType<typeof trpc.metrics.timeseries.query>>;
+/** The timeseries' fixed series names (counters, gauges, `<gauge>_max`). */
+export type SeriesName = keyof Timeseries['series'];
 
 export async function fetchAgents(townId: string, signal: AbortSignal): Promise<AgentRow[]> {
   return (await trpc.metrics.agents.query({ townId }, { signal })).agents;
