@@ -300,7 +300,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[] } {
   for (const op of ops) {
     if (op.kind === 'usage') {
       for (const r of op.records) {
-        const values = Object.fromEntries(AMOUNT_FIELDS.map(([f, c]) => [c, r.amounts[f]]));
+        const values: CounterHit['values'] = {};
+        for (const [f, c] of AMOUNT_FIELDS) values[c] = r.amounts[f];
         // An all-zero record adds nothing and writes no row.
         if (Object.values(values).some((v) => v !== 0)) hits.push({ at: r.at, c: op.c, values });
       }
@@ -314,7 +315,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[] } {
     } else if (op.kind === 'loc') {
       for (const r of op.reports) loc.set(r.agentId, { additions: r.additions, deletions: r.deletions, reportedAt: op.c });
     } else if (op.kind === 'tick') {
-      const gauges = Object.fromEntries(GAUGE_NAMES.map((g) => [g, 0])) as Record<GaugeName, number>;
+      const gauges = {} as Record<GaugeName, number>;
+      for (const g of GAUGE_NAMES) gauges[g] = 0;
       for (const { status } of agents.values()) gauges[`agents_${status}`]++;
       gauges.agents_total = agents.size;
       for (const r of loc.values()) {
@@ -362,9 +364,9 @@ function expectedTimeseries(hist: { hits: CounterHit[]; ticks: TickHit[] }, step
   const sampled = hist.ticks.filter((k) => survives(slot(k.c)));
 
   const t: number[] = [];
-  const series: Record<string, (number | null)[]> = {};
-  for (const name of [...COUNTER_NAMES, ...GAUGE_NAMES, ...GAUGE_NAMES.map((g) => `${g}_max`)]) series[name] = [];
-  const push = (name: string, v: number | null) => (series[name] as (number | null)[]).push(v);
+  const series = {} as Timeseries['series'];
+  for (const name of [...COUNTER_NAMES, ...GAUGE_NAMES, ...GAUGE_NAMES.map((g) => `${g}_max` as const)]) series[name] = [];
+  const push = (name: keyof Timeseries['series'], v: number | null) => series[name].push(v);
   for (let i = 0; i < count; i++) {
     const b = start + i * step;
     t.push(b);
