@@ -75,7 +75,8 @@ export const townEvent = z.discriminatedUnion('type', [
     title: text.optional(),
     assigneeAgentId: id.optional(),
   }),
-  z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: z.json().optional() }),
+  // The body is parsed JSON, so data is JSON already; z.json() would rebuild it and drop a "__proto__" key.
+  z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: z.unknown().optional() }),
 ]);
 
 export const eventsBody = z.strictObject({
