@@ -94,14 +94,17 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
     await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
     await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
     const legend = (title: string) => page.getByRole('group', { name: `${title} series` }).getByRole('button');
+    // The breakdown arrives after the charts' timeseries: wait for it (a loaded machine may take seconds).
+    const wait = { timeout: 15_000 };
     await expect
-      .poll(() => legend('Tokens by agent').allTextContents())
+      .poll(() => legend('Tokens by agent').allTextContents(), wait)
       .toEqual([...[...NAMES].reverse(), 'filler-1', 'filler-2', 'filler-3', 'filler-4', 'Other (2 agents)']);
     await screenshot(page, 'names-observability');
     await page.getByRole('button', { name: 'By model' }).click();
-    await expect.poll(() => legend('Tokens by model').allTextContents()).toEqual([...[...NAMES].reverse(), 'small']);
-    // Every line is drawn: uPlot got one column per legend entry, with data.
+    await expect.poll(() => legend('Tokens by model').allTextContents(), wait).toEqual([...[...NAMES].reverse(), 'small']);
+    // The chart has data (not "No data in this range"), and no query failed.
     expect(await page.locator('.breakdown .chart-empty').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 
   it('changes no prototype, in the page or in the server, and logs no script error', async () => {

@@ -132,6 +132,11 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
           />
         ))}
         <div className="breakdown">
+          {bd.error && (
+            <p className="banner danger" role="alert">
+              Could not load the breakdown: {bd.error.message}
+            </p>
+          )}
           <BreakdownControls
             by={by}
             metric={metric}
