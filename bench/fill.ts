@@ -89,16 +89,16 @@ class Rollup {
  * Seven days of 5 s raw snapshots ending at `now`'s slot, and the rollups of every coarser tier made from exactly
  * those rows, in one transaction of direct inserts (what 7 days of ingest + ticks would have written).
  */
-export function fillSevenDays(sql: Sql, now: number, label = 'timeseries fill'): Record<string, number> {
+export function fillSevenDays(sql: Sql, now: number, label = 'timeseries fill'): Map<string, number> {
   const makeRow = rawRowMaker(20_251_125);
   const [raw, ...coarser] = TIERS;
   if (!raw) throw new Error('no tiers');
-  const counts: Record<string, number> = Object.fromEntries(TIERS.map((tier) => [tier.table, 0]));
+  const counts = new Map<string, number>(TIERS.map((tier) => [tier.table, 0]));
   const open = new Map(coarser.map((tier) => [tier.table, new Rollup()]));
   const flush = (table: string, rollup: Rollup) => {
     if (rollup.values.length === 0) return;
     sql.run(insertSql(table), rollup.t, ...rollup.values);
-    counts[table] = (counts[table] ?? 0) + 1;
+    counts.set(table, (counts.get(table) ?? 0) + 1);
     rollup.values = [];
   };
   const last = slotStart(now, raw.resolutionMs);
@@ -107,7 +107,7 @@ export function fillSevenDays(sql: Sql, now: number, label = 'timeseries fill'):
       const t = last - i * raw.resolutionMs;
       const row = makeRow(t);
       sql.run(insertSql(raw.table), t, ...row);
-      counts[raw.table] = (counts[raw.table] ?? 0) + 1;
+      counts.set(raw.table, (counts.get(raw.table) ?? 0) + 1);
       for (const tier of coarser) {
         const rollup = open.get(tier.table) as Rollup;
         const slot = slotStart(t, tier.resolutionMs);

@@ -53,11 +53,7 @@ export async function benchPage(dir: string): Promise<Row[]> {
     const town = server.towns.get(townId);
     const fillMs = timeMs(() => {
       const counts = fillSevenDays(town.sql, Date.now(), 'page fill');
-      progress(
-        `page fill: ${Object.entries(counts)
-          .map(([table, n]) => `${table} ${fmtInt(n)}`)
-          .join(', ')}`,
-      );
+      progress(`page fill: ${[...counts].map(([table, n]) => `${table} ${fmtInt(n)}`).join(', ')}`);
     });
     progress(`page fill: done in ${fmtMs(fillMs)}`);
 

@@ -17,7 +17,7 @@ function messageId(): string {
   return id;
 }
 
-export function usageRecord(now: number): Record<string, string | number> {
+export function usageRecord(now: number) {
   // 16 agents; each mostly uses its configured model, sometimes another (a sub-agent, a fallback).
   const agent = int(1, 16);
   const modelIndex = Math.random() < 0.9 ? agent % MODELS.length : int(0, MODELS.length - 1);

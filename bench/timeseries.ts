@@ -1,4 +1,4 @@
-import { COUNTERS, chooseResolution, GAUGES } from '@gasgauge/core';
+import { COUNTERS, chooseResolution, GAUGES, type Timeseries } from '@gasgauge/core';
 import type { BenchServer } from './env.js';
 import { fillSevenDays, SEVEN_DAYS_MS } from './fill.js';
 import type { LoadClient } from './load.js';
@@ -17,11 +17,7 @@ export async function benchTimeseries(server: BenchServer, load: LoadClient): Pr
   const filledAt = Date.now();
   const fillMs = timeMs(() => {
     const counts = fillSevenDays(town.sql, filledAt);
-    progress(
-      `timeseries fill: ${Object.entries(counts)
-        .map(([table, n]) => `${table} ${fmtInt(n)}`)
-        .join(', ')}`,
-    );
+    progress(`timeseries fill: ${[...counts].map(([table, n]) => `${table} ${fmtInt(n)}`).join(', ')}`);
   });
   progress(`timeseries fill: done in ${fmtMs(fillMs)}`);
 
@@ -101,9 +97,9 @@ export async function benchTimeseries(server: BenchServer, load: LoadClient): Pr
 }
 
 /** Sanity check of the fill: every counter totals the same from the tiered answer and from the raw rows. */
-function checkTotals(series: Record<string, (number | null)[]>, rawBuckets: unknown[][]): void {
+function checkTotals(series: Timeseries['series'], rawBuckets: unknown[][]): void {
   COUNTERS.forEach((c, i) => {
-    const tiered = (series[c] ?? []).reduce<number>((a, v) => a + (v ?? 0), 0);
+    const tiered = series[c].reduce<number>((a, v) => a + (v ?? 0), 0);
     const col = 2 + GAUGES.length * 2 + i;
     const raw = rawBuckets.reduce<number>((a, row) => a + (row[col] as number), 0);
     if (tiered !== raw) progress(`WARNING: ${c} totals differ: tiered ${tiered}, raw ${raw}`);

@@ -53,14 +53,15 @@ function match(expected: unknown, actual: unknown, vars: Map<string, unknown>, a
   if (expected !== null && typeof expected === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
       throw new Error(`${at}: expected an object, got ${JSON.stringify(actual)}`);
-    const open = '…' in expected;
-    const keys = Object.keys(expected).filter((k) => k !== '…');
+    // Maps of the own entries: a key such as __proto__ is data here, not the prototype.
+    const want = new Map(Object.entries(expected));
+    const got = new Map(Object.entries(actual));
+    const open = want.delete('…');
     if (!open) {
-      const extra = Object.keys(actual).filter((k) => !keys.includes(k));
+      const extra = [...got.keys()].filter((k) => !want.has(k));
       if (extra.length > 0) throw new Error(`${at}: undocumented keys ${extra.join(', ')}`);
     }
-    for (const k of keys)
-      match((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], vars, `${at}.${k}`);
+    for (const [k, v] of want) match(v, got.get(k), vars, `${at}.${k}`);
     return;
   }
   if (!Object.is(expected, actual)) throw new Error(`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
@@ -100,7 +101,7 @@ describe('docs/api.md', () => {
       const [head = '', body] = substitute(step.http, vars).split(/\n\n/, 2);
       const [requestLine = '', ...headerLines] = head.split('\n');
       const [method = 'GET', path = '/'] = requestLine.split(' ');
-      const headers = Object.fromEntries(headerLines.filter((l) => l.trim()).map((l) => l.split(/:\s*/, 2) as [string, string]));
+      const headers = headerLines.filter((l) => l.trim()).map((l) => l.split(/:\s*/, 2) as [string, string]);
       const res = await fetch(server.url + path, { method, headers, ...(body?.trim() ? { body } : {}) });
       const text = await res.text();
       expect({ status: res.status, text }).toMatchObject({ status: step.status });

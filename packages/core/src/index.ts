@@ -9,6 +9,7 @@ export * from './control/control.js';
 export * from './control/orgs.js';
 export * from './control/sessions.js';
 export * from './errors.js';
+export * from './json.js';
 export * from './migrate.js';
 export * from './sql.js';
 export * from './town/agents.js';

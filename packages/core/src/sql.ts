@@ -8,7 +8,7 @@ export interface Sql {
   /** Runs a statement; returns the number of rows it changed. */
   run(sql: string, ...params: SqlValue[]): number;
   /** All rows as objects keyed by column name. */
-  all<T = Record<string, SqlValue>>(sql: string, ...params: SqlValue[]): T[];
+  all<T>(sql: string, ...params: SqlValue[]): T[];
   /** All rows as arrays in column order (for columnar reads without per-row objects). */
   rows(sql: string, ...params: SqlValue[]): SqlValue[][];
   /**

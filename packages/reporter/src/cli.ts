@@ -8,6 +8,7 @@ import { canonicalPath, expandHome } from './paths.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
 import { StatusLine } from './status.js';
 
+// biome-ignore lint/plugin/no-string-keys: parseArgs' values, read by the option names in code; parseArgs (strict) refuses any other
 export type ReportValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface CliIo {

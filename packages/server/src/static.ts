@@ -6,20 +6,23 @@ import type { Hono } from 'hono';
 /** Where `npm run build -w @gasgauge/web` writes the UI. */
 export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+/** Content types by file extension (a Map: the extension comes from a path). */
+const TYPES = new Map([
+  ['.html', HTML_TYPE],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.mjs', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.json', 'application/json; charset=utf-8'],
+  ['.map', 'application/json; charset=utf-8'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.ico', 'image/x-icon'],
+  ['.webp', 'image/webp'],
+  ['.woff2', 'font/woff2'],
+  ['.txt', 'text/plain; charset=utf-8'],
+]);
 
 /** Paths the UI never owns: an unknown one there stays the API's JSON 404, not the app's HTML. */
 const API_PREFIXES = ['/api/', '/trpc/', '/auth/'];
@@ -48,8 +51,8 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
     const file = await findFile(root, path);
     if (file) {
       const immutable = path.startsWith('/assets/');
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      const headers: Record<string, string> = {
+      const type = TYPES.get(extname(file)) ?? 'application/octet-stream';
+      const headers = {
         'Content-Type': type,
         'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
         'X-Content-Type-Options': 'nosniff',
@@ -61,7 +64,7 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
     const index = join(root, 'index.html');
     const html = await readFile(index).catch(() => undefined);
     if (!html) return c.html(NOT_BUILT, 503);
-    return c.body(html, 200, { 'Content-Type': TYPES['.html'] as string, ...HTML_HEADERS });
+    return c.body(html, 200, { 'Content-Type': HTML_TYPE, ...HTML_HEADERS });
   });
 }
 

@@ -22,8 +22,7 @@ export async function mintIngestToken(
   }
   const iat = Math.floor(opts.now / 1000);
   const exp = iat + opts.ttlSeconds;
-  const claims: Record<string, string> = { town: opts.townId, scope: INGEST_SCOPE };
-  if (opts.agentId !== undefined) claims.agent = opts.agentId;
+  const claims = { town: opts.townId, scope: INGEST_SCOPE, ...(opts.agentId === undefined ? {} : { agent: opts.agentId }) };
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(iat)
@@ -60,7 +59,7 @@ export class IngestVerifier {
         currentDate: new Date(now),
         requiredClaims: ['exp', 'iat', 'town', 'scope'],
       });
-      const { town, agent, scope, exp, iat } = payload as Record<string, unknown>;
+      const { town, agent, scope, exp, iat } = payload;
       if (scope !== INGEST_SCOPE || typeof town !== 'string') throw new AppError('unauthorized', 'not an ingest token');
       if (agent !== undefined && typeof agent !== 'string') throw new AppError('unauthorized', 'malformed agent claim');
       if ((exp as number) - (iat as number) > MAX_INGEST_TTL_SECONDS)

@@ -22,20 +22,20 @@ async function send(
   opts: {
     origin?: string | null;
     cookie?: string;
-    form?: Record<string, string>;
+    form?: Partial<Record<'token' | 'next' | 'code', string>>;
     json?: unknown;
-    headers?: Record<string, string>;
+    headers?: Partial<Record<'x-forwarded-proto' | 'authorization', string>>;
   } = {},
 ) {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.origin !== null && method === 'POST') headers.origin = opts.origin ?? origin;
-  if (opts.cookie) headers.cookie = opts.cookie;
+  const headers = new Headers(opts.headers);
+  if (opts.origin !== null && method === 'POST') headers.set('origin', opts.origin ?? origin);
+  if (opts.cookie) headers.set('cookie', opts.cookie);
   let body: string | undefined;
   if (opts.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
+    headers.set('content-type', 'application/x-www-form-urlencoded');
     body = new URLSearchParams(opts.form).toString();
   } else if (opts.json !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers.set('content-type', 'application/json');
     body = JSON.stringify(opts.json);
   }
   const res = await fetch(s.url + path, { method, headers, body: body ?? null, redirect: 'manual' });

@@ -7,19 +7,6 @@ import { type Body, body, shaped, toJson } from './arbitraries.js';
 import { ingestBodies, procedureInputs, restReads, type World } from './valid-inputs.js';
 
 /**
- * TEMPORARY: input classes that other branches of issue 9 are fixing. Each drops the inputs it matches
- * from generation, so this test is green before those merge. The lead removes each entry once its fix
- * has merged (and then this test must stay green without it).
- */
-const KNOWN_FAILURES: { name: string; branch: string; matches: (target: string, input: string) => boolean }[] = [
-  {
-    name: 'an agent or model named __proto__: the breakdown read pollutes Object.prototype, every later request fails',
-    branch: 'keys (prototype pollution)',
-    matches: (target, input) => ['usage', 'loc', 'events'].includes(target) && /"__proto__"\s*[,}\]]/.test(input),
-  },
-];
-
-/**
  * `FUZZ_SEED=7 FUZZ_RUNS=10 npx vitest run packages/api/src/fuzz` explores another seed with 10× the
  * default runs (a multiplier: each target has its own base count, about 15 s in all at ×1).
  */
@@ -70,10 +57,6 @@ async function check<T extends unknown[]>(runs: number, property: fc.IAsyncPrope
   );
 }
 
-function known(target: string, input: string): boolean {
-  return KNOWN_FAILURES.some((k) => k.matches(target, input));
-}
-
 const bodyText = (b: Body) => ('json' in b ? b.json : new TextDecoder().decode(b.bytes));
 const bodyPayload = (b: Body) => ('json' in b ? b.json : b.bytes);
 
@@ -120,16 +103,13 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
     let before = await townState(s.townId);
     await check(
       40,
-      fc.asyncProperty(
-        body(ingestBodies(world)[route]).filter((b) => !known(route, bodyText(b))),
-        async (b) => {
-          const r = await request(s.url, 'POST', path, s.ingestToken, bodyPayload(b));
-          await expectSane(r, `POST ${route} ${bodyText(b).slice(0, 300)}`);
-          const after = await townState(s.townId);
-          if (r.status >= 400) expect(after, `a ${r.status} stored something`).toEqual(before);
-          before = after;
-        },
-      ),
+      fc.asyncProperty(body(ingestBodies(world)[route]), async (b) => {
+        const r = await request(s.url, 'POST', path, s.ingestToken, bodyPayload(b));
+        await expectSane(r, `POST ${route} ${bodyText(b).slice(0, 300)}`);
+        const after = await townState(s.townId);
+        if (r.status >= 400) expect(after, `a ${r.status} stored something`).toEqual(before);
+        before = after;
+      }),
     );
   });
 
@@ -158,25 +138,21 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
       let before = type === 'mutation' ? await controlState() : undefined;
       await check(
         10,
-        fc.asyncProperty(
-          input.filter((i) => !known(name, i ?? '')),
-          callers(),
-          async (text, caller) => {
-            const what = `${caller} ${type} ${name} ${text?.slice(0, 300)}`;
-            if (type === 'mutation') {
-              const r = await request(s.url, 'POST', `/trpc/${name}`, token(caller), text ?? '');
-              await expectSane(r, what);
-              const after = await controlState();
-              if (r.status >= 400) expect(after, `a ${r.status} changed something`).toEqual(before);
-              before = after;
-            } else if (type === 'query') {
-              const query = text === undefined ? '' : `?input=${utf8Percent(text)}`;
-              await expectSane(await request(s.url, 'GET', `/trpc/${name}${query}`, token(caller)), what);
-            } else {
-              await expectSane(await subscribe(name, text, token(caller)), what);
-            }
-          },
-        ),
+        fc.asyncProperty(input, callers(), async (text, caller) => {
+          const what = `${caller} ${type} ${name} ${text?.slice(0, 300)}`;
+          if (type === 'mutation') {
+            const r = await request(s.url, 'POST', `/trpc/${name}`, token(caller), text ?? '');
+            await expectSane(r, what);
+            const after = await controlState();
+            if (r.status >= 400) expect(after, `a ${r.status} changed something`).toEqual(before);
+            before = after;
+          } else if (type === 'query') {
+            const query = text === undefined ? '' : `?input=${utf8Percent(text)}`;
+            await expectSane(await request(s.url, 'GET', `/trpc/${name}${query}`, token(caller)), what);
+          } else {
+            await expectSane(await subscribe(name, text, token(caller)), what);
+          }
+        }),
       );
     },
   );
@@ -185,7 +161,7 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
     await check(
       80,
       fc.asyncProperty(
-        restReads(world).filter(({ path, query }) => !known(`rest ${path}`, JSON.stringify(query))),
+        restReads(world),
         callers(),
         fc.constantFrom(...RAW_QUERY_SUFFIXES),
         async ({ path, query }, caller, suffix) => {
@@ -199,23 +175,6 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
     );
   });
 });
-
-/** How deep a JSON text nests (brackets outside strings). */
-function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === '\\') i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === '[' || ch === '{') max = Math.max(max, ++depth);
-    else if (ch === ']' || ch === '}') depth--;
-  }
-  return max;
-}
 
 /** Percent-encodes a string's UTF-8 bytes (lone surrogates become U+FFFD; encodeURIComponent would throw). */
 function utf8Percent(text: string): string {

@@ -4,7 +4,18 @@ import type { ApiDeps } from '../deps.js';
 /** What a host reports for `/readyz`: ready or not, and the checks behind it (counts, ages; no ids). */
 export interface Readiness {
   ready: boolean;
-  checks: Record<string, unknown>;
+  checks: ReadinessChecks;
+}
+
+/** The checks behind a readiness answer; a host fills in the ones it has. */
+export interface ReadinessChecks {
+  /** `"ok"`, or why the control store did not answer. */
+  control?: string;
+  scheduler?: 'running' | 'stopped';
+  towns?: number;
+  staleTowns?: number;
+  oldestTickAgeMs?: number;
+  maxTickAgeMs?: number;
 }
 
 /**

@@ -89,6 +89,7 @@ export const townEvent = z.discriminatedUnion('type', [
     title: text.optional(),
     assigneeAgentId: id.optional(),
   }),
+  // Parsed JSON already (z.unknown, bounded by noteData): z.json() would rebuild it and drop a "__proto__" key.
   z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: noteData.optional() }),
 ]);
 

@@ -1,9 +1,11 @@
 import {
   AppError,
   DEFAULT_AGENTS_PAGE,
+  DEFAULT_BREAKDOWN_SERIES,
   DEFAULT_FEED_EVENTS,
   DEFAULT_MAX_POINTS,
   MAX_AGENTS_PAGE,
+  MAX_BREAKDOWN_SERIES,
   MAX_FEED_EVENTS,
   MAX_MAX_POINTS,
   parseEventCursor,
@@ -33,6 +35,8 @@ const townInput = z.strictObject({ townId });
 export const breakdownInput = timeseriesInput.extend({
   by: z.enum(['agent', 'model']),
   metric: z.enum(['tokens', 'cost']),
+  /** Keys with a series of their own; the rest are summed into `other`. */
+  limit: z.number().int().min(1).max(MAX_BREAKDOWN_SERIES).default(DEFAULT_BREAKDOWN_SERIES),
 });
 
 const agentId = z.string().min(1).max(256);
@@ -66,7 +70,7 @@ export const metricsRouter = router({
 
   throughput: userProcedure.input(townInput).query(({ ctx, input }) => town(ctx, input.townId).throughput()),
 
-  /** Tokens or cost per agent or per model, at the same step as the timeseries. */
+  /** Tokens or cost of the top agents or models (the rest as `other`), at the same step as the timeseries. */
   breakdown: userProcedure.input(breakdownInput).query(({ ctx, input }) => town(ctx, input.townId).breakdown(input)),
 
   /** The town's agents by id, a page at a time. */

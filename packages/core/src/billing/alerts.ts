@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { JsonFields } from '../json.js';
 import type { Sql } from '../sql.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -22,7 +23,7 @@ export interface Alert {
   townId: string | null;
   at: number;
   /** What crossed: for low_balance {balanceMicrodollars, thresholdMicrodollars}; for budget see town/budget.ts. */
-  details: Record<string, unknown>;
+  details: JsonFields;
   delivery: Delivery;
   attempts: number;
   deliveredAt: number | null;
@@ -121,14 +122,7 @@ export class Alerts {
   }
 
   /** Records the alert unless its key is known; returns whether it was new. */
-  raise(
-    key: string,
-    accountId: string,
-    townId: string | null,
-    kind: AlertKind,
-    at: number,
-    details: Record<string, unknown>,
-  ): boolean {
+  raise(key: string, accountId: string, townId: string | null, kind: AlertKind, at: number, details: JsonFields): boolean {
     const webhook = this.settings(accountId).webhookUrl;
     return (
       this.sql.run(
@@ -209,7 +203,7 @@ const toAlert = (r: AlertRow): Alert => ({
   accountId: r.account_id,
   townId: r.town_id,
   at: r.at,
-  details: JSON.parse(r.body) as Record<string, unknown>,
+  details: JSON.parse(r.body) as JsonFields,
   delivery: r.delivery,
   attempts: r.attempts,
   deliveredAt: r.delivered_at,

@@ -28,6 +28,7 @@ const ALLOWED = {
   manageBilling: ['owner', 'admin', 'billing_manager'],
   /** Adding members and changing roles. */
   manageMembers: ['owner', 'admin'],
+  // biome-ignore lint/plugin/no-string-keys: checks the values only; ALLOWED keeps its literal keys (Permission)
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;

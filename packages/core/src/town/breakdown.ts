@@ -1,9 +1,8 @@
 import { AppError } from '../errors.js';
-import type { Sql } from '../sql.js';
+import type { Sql, SqlValue } from '../sql.js';
 import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, type Tier, tiersCovering } from './tiers.js';
-import type { Timeseries } from './timeseries.js';
 
 const upsert = new Map(
   TIERS.flatMap((tier) => (tier.breakdownTable ? [tier] : [])).map((tier) => [
@@ -56,6 +55,10 @@ export class BreakdownCounters {
   }
 }
 
+/** Series a breakdown returns by default, and at most (the rest are summed into `other`). */
+export const DEFAULT_BREAKDOWN_SERIES = 20;
+export const MAX_BREAKDOWN_SERIES = 50;
+
 export interface BreakdownQuery {
   from: number;
   to: number;
@@ -65,50 +68,132 @@ export interface BreakdownQuery {
   metric: 'tokens' | 'cost';
   /** IANA time zone: buckets of whole days then start at local midnight, as in the timeseries. */
   tz?: string | undefined;
+  /** How many keys get a series of their own (default DEFAULT_BREAKDOWN_SERIES). */
+  limit?: number | undefined;
+}
+
+/** One agent's (or model's) values, one per bucket. An array, never an object keyed by the name: names come from reporters. */
+export interface BreakdownSeries {
+  key: string;
+  values: (number | null)[];
+}
+
+/** Columnar like the timeseries: `t[i]` is the start of bucket i. */
+export interface Breakdown {
+  step: number;
+  t: number[];
+  /** The `limit` keys with the largest totals over the range, largest first (ties by key). */
+  series: BreakdownSeries[];
+  /** Every other key summed per bucket, and how many keys that is; null when every key has its own series. */
+  other: { keys: number; values: (number | null)[] } | null;
+}
+
+/** The buckets of one breakdown: where they start, and how a row of the tier finds its bucket. */
+interface Grid {
+  step: number;
+  t: number[];
+  table: string;
+  breakdownTable: string;
+  first: number;
+  end: number;
+  /** SQL for a row's bucket (with its parameters), and how the selected value becomes a bucket index. */
+  bucketSql: string;
+  bucketParams: number[];
+  toBucket: (v: number) => number;
 }
 
 /**
- * One series per agent (or model), at the step of the town's timeseries but at least a minute. A bucket in which the
- * town measured anything but this key used nothing is 0; a bucket with no data at all is null.
+ * The top `limit` keys (by total over the range) with a series each, and the rest summed as `other`, at the step of the
+ * town's timeseries but at least a minute. A bucket in which the town measured anything but a key used nothing is 0; a
+ * bucket with no data at all is null. Top series plus other add up to the town's totals.
  */
-export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Timeseries {
+export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
   if (q.by !== 'agent' && q.by !== 'model') throw new AppError('bad_request', 'by must be agent or model', { path: 'by' });
-  const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints, BREAKDOWN_MIN_STEP_MS);
-  if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
-  if (q.tz !== undefined && step % DAY === 0) return calendarBreakdown(sql, q, step, q.tz, now);
-  const end = start + count * step;
-  const t = Array.from({ length: count }, (_, i) => start + i * step);
-  const bucket = '(t - CAST(? AS INTEGER)) / CAST(? AS INTEGER)';
-  const measured = new Array<boolean>(count).fill(false);
-  for (const [b] of sql.rows(`SELECT DISTINCT ${bucket} FROM ${tier.table} WHERE t >= ? AND t < ?`, start, step, start, end)) {
-    measured[b as number] = true;
+  const limit = q.limit ?? DEFAULT_BREAKDOWN_SERIES;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BREAKDOWN_SERIES) {
+    throw new AppError('bad_request', `limit must be an integer from 1 to ${MAX_BREAKDOWN_SERIES}`, { path: 'limit' });
   }
+  const grid = gridFor(q, now);
+  const n = grid.t.length;
+  const range = `FROM ${grid.breakdownTable} WHERE t >= ? AND t < ?`;
   const key = q.by === 'agent' ? 'agent_id' : 'model';
   const value = q.metric === 'cost' ? 'cost_microdollars' : 'tokens';
-  const series: Record<string, (number | null)[]> = {};
-  const rows = sql.rows(
-    `SELECT ${bucket} AS b, ${key}, SUM(${value}) FROM ${tier.breakdownTable as string} WHERE t >= ? AND t < ? GROUP BY b, ${key}`,
-    start,
-    step,
-    start,
-    end,
-  );
-  for (const [b, name, v] of rows as [number, string, number][]) {
-    let s = series[name];
-    if (!s) {
-      s = measured.map((m) => (m ? 0 : null));
-      series[name] = s;
-    }
-    s[b] = v;
+  // Rows whose first column is the bucket (see Grid), with that column turned into the bucket index.
+  const bucketRows = <R extends SqlValue[]>(query: string, ...params: SqlValue[]): [number, ...R][] =>
+    sql.rows(query, ...grid.bucketParams, ...params).map((r) => [grid.toBucket(r[0] as number), ...(r.slice(1) as R)]);
+
+  const measured = new Array<boolean>(n).fill(false);
+  for (const [b] of bucketRows(
+    `SELECT DISTINCT ${grid.bucketSql} FROM ${grid.table} WHERE t >= ? AND t < ?`,
+    grid.first,
+    grid.end,
+  )) {
+    measured[b] = true;
   }
-  return { step, t, series };
+  const empty = (): (number | null)[] => measured.map((m) => (m ? 0 : null));
+
+  // Totals per key over the range, the largest first, and how many keys there are in all.
+  const top = sql.rows(
+    `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () ${range} GROUP BY ${key} ORDER BY total DESC, ${key} LIMIT ?`,
+    grid.first,
+    grid.end,
+    limit,
+  ) as [string, number, number][];
+  const keyCount = top[0]?.[2] ?? 0;
+  const series: BreakdownSeries[] = top.map(([k]) => ({ key: k, values: empty() }));
+  const index = new Map(series.map((s, i) => [s.key, i]));
+  const topSum = new Array<number>(n).fill(0);
+  if (series.length > 0) {
+    const rows = bucketRows<[string, number]>(
+      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) ${range} AND ${key} IN (${series.map(() => '?').join(', ')}) GROUP BY 1, 2`,
+      grid.first,
+      grid.end,
+      ...series.map((s) => s.key),
+    );
+    for (const [b, k, v] of rows) {
+      const values = (series[index.get(k) as number] as BreakdownSeries).values;
+      values[b] = (values[b] ?? 0) + v;
+      topSum[b] = (topSum[b] as number) + v;
+    }
+  }
+  let other: Breakdown['other'] = null;
+  if (keyCount > series.length) {
+    const values = empty();
+    for (const [b, v] of bucketRows<[number]>(
+      `SELECT ${grid.bucketSql}, SUM(${value}) ${range} GROUP BY 1`,
+      grid.first,
+      grid.end,
+    )) {
+      values[b] = (values[b] ?? 0) + v;
+    }
+    other = { keys: keyCount - series.length, values: values.map((v, b) => (v === null ? null : v - (topSum[b] as number))) };
+  }
+  return { step: grid.step, t: grid.t, series, other };
+}
+
+function gridFor(q: BreakdownQuery, now: number): Grid {
+  const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints, BREAKDOWN_MIN_STEP_MS);
+  if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
+  if (q.tz !== undefined && step % DAY === 0) return calendarGrid(q, step, q.tz, now);
+  return {
+    step,
+    t: Array.from({ length: count }, (_, i) => start + i * step),
+    table: tier.table,
+    breakdownTable: tier.breakdownTable as string,
+    first: start,
+    end: start + count * step,
+    // Parameters may bind as REAL; the casts keep the bucket index an integer division.
+    bucketSql: '(t - CAST(? AS INTEGER)) / CAST(? AS INTEGER)',
+    bucketParams: [start, step],
+    toBucket: (b) => b,
+  };
 }
 
 /**
- * Day buckets at local midnight (see calendarTimeseries): the rows of the breakdown tier are summed
- * per local day here, since DST days differ in length.
+ * Day buckets at local midnight (see calendarTimeseries): rows of the breakdown tier are grouped by their own time and
+ * summed per local day here, since DST days differ in length.
  */
-function calendarBreakdown(sql: Sql, q: BreakdownQuery, utcStep: number, tz: string, now: number): Timeseries {
+function calendarGrid(q: BreakdownQuery, utcStep: number, tz: string, now: number): Grid {
   let { starts, end, tier, step } = fitCalendarBuckets(q.from, q.to, utcStep, tz, now, q.maxPoints ?? DEFAULT_MAX_POINTS);
   if (!tier.breakdownTable) {
     // Edges that fit only the 5 s tier (a zone offset in seconds): breakdowns start at 1 minute, which keeps at least as long.
@@ -116,37 +201,28 @@ function calendarBreakdown(sql: Sql, q: BreakdownQuery, utcStep: number, tz: str
     starts = starts.map((e) => slotStart(e, tier.resolutionMs));
     end = slotStart(end, tier.resolutionMs);
   }
-  const first = starts[0] ?? end;
-  // Bucket of each row time: rows come in time order, so one pass over the edges.
-  const bucketer = () => {
-    let b = -1;
-    return (t: number) => {
-      while (b + 1 < starts.length && t >= (starts[b + 1] as number)) b++;
-      return b;
-    };
-  };
-  const measured = new Array<boolean>(starts.length).fill(false);
-  const measuredAt = bucketer();
-  for (const [t] of sql.rows(`SELECT t FROM ${tier.table} WHERE t >= ? AND t < ? ORDER BY t`, first, end)) {
-    measured[measuredAt(t as number)] = true;
-  }
-  const key = q.by === 'agent' ? 'agent_id' : 'model';
-  const value = q.metric === 'cost' ? 'cost_microdollars' : 'tokens';
-  const series: Record<string, (number | null)[]> = {};
-  const bucketAt = bucketer();
-  const rows = sql.rows(
-    `SELECT t, ${key}, SUM(${value}) FROM ${tier.breakdownTable as string} WHERE t >= ? AND t < ? GROUP BY t, ${key} ORDER BY t`,
-    first,
+  const edges = starts;
+  return {
+    step,
+    t: edges,
+    table: tier.table,
+    breakdownTable: tier.breakdownTable as string,
+    first: edges[0] ?? end,
     end,
-  );
-  for (const [t, name, v] of rows as [number, string, number][]) {
-    let s = series[name];
-    if (!s) {
-      s = measured.map((m) => (m ? 0 : null));
-      series[name] = s;
-    }
-    const b = bucketAt(t);
-    s[b] = (s[b] ?? 0) + v;
+    bucketSql: 't',
+    bucketParams: [],
+    toBucket: (t) => lastAtOrBefore(edges, t),
+  };
+}
+
+/** The index of the last edge at or before t (edges ascending, t at or after the first). */
+function lastAtOrBefore(edges: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = edges.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((edges[mid] as number) <= t) lo = mid;
+    else hi = mid - 1;
   }
-  return { step, t: starts, series };
+  return lo;
 }

@@ -28,7 +28,7 @@ function format(tz: string): Intl.DateTimeFormat {
 
 /** How far the wall clock in `tz` is ahead of UTC at instant t (ms). */
 export function utcOffset(t: number, tz: string): number {
-  const p: Record<string, number> = {};
+  const p: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of format(tz).formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   const wall = Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute, p.second);
   return wall - Math.floor(t / 1000) * 1000;

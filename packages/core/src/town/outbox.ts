@@ -1,3 +1,4 @@
+import type { JsonFields } from '../json.js';
 import type { Sql } from '../sql.js';
 import { slotStart } from './tiers.js';
 
@@ -17,7 +18,7 @@ export interface OutboxEntry {
   at: number;
   /** debit: the running total of the hour's cost (the account debits the increase); budget: 0. */
   amountMicrodollars: number;
-  details: Record<string, unknown> | null;
+  details: JsonFields | null;
 }
 
 export function appendOutbox(sql: Sql, kind: OutboxEntry['kind'], at: number, amount: number, details: object | null): number {
@@ -73,7 +74,7 @@ export function pendingOutbox(sql: Sql): OutboxEntry[] {
     kind,
     at,
     amountMicrodollars,
-    details: details === null ? null : (JSON.parse(details) as Record<string, unknown>),
+    details: details === null ? null : (JSON.parse(details) as JsonFields),
   }));
 }
 

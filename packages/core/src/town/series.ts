@@ -37,7 +37,9 @@ export type CounterValues = Record<Counter, number>;
 export type GaugeValues = Record<Gauge, number>;
 
 export function zeroCounters(): CounterValues {
-  return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as CounterValues;
+  const zero = {} as CounterValues;
+  for (const c of COUNTERS) zero[c] = 0;
+  return zero;
 }
 
 export function isZero(c: CounterValues): boolean {

@@ -1,8 +1,9 @@
 import type { Sql } from '../sql.js';
 import { evaluateBudget } from './budget.js';
+import { AGENT_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
 import { closeBilling } from './outbox.js';
-import { GAUGES, type GaugeValues } from './series.js';
+import { GAUGES, type Gauge, type GaugeValues } from './series.js';
 import { MAX_RETENTION_MS, RAW_TIER, slotStart, TIERS, type Tier } from './tiers.js';
 import type { UsageIds } from './usage-ids.js';
 
@@ -19,18 +20,28 @@ const upsertSample = new Map(
   ]),
 );
 
+/** The gauge of each status (a Map: statuses are stored strings, never object keys). */
+const AGENT_GAUGES = new Map<string, Gauge>(AGENT_STATUSES.map((s) => [s, `agents_${s}`]));
+const BEAD_GAUGES = new Map<string, Gauge>(
+  (['open', 'in_progress', 'in_review', 'blocked'] as const).map((s) => [s, `beads_${s}`]),
+);
+
 /** The town's gauges as they stand at `now`. */
 export function readGauges(sql: Sql, now: number): GaugeValues {
-  const g = Object.fromEntries(GAUGES.map((name) => [name, 0])) as GaugeValues;
+  const g = {} as GaugeValues;
+  for (const name of GAUGES) g[name] = 0;
   for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
-    const key = `agents_${status}`;
-    if (key in g) g[key as keyof GaugeValues] = n;
+    const gauge = AGENT_GAUGES.get(status);
+    if (gauge) g[gauge] = n;
     g.agents_total += n;
   }
   const open = sql.rows(
     "SELECT status, COUNT(*) FROM beads WHERE status IN ('open', 'in_progress', 'in_review', 'blocked') GROUP BY status",
   ) as [string, number][];
-  for (const [status, n] of open) g[`beads_${status}` as keyof GaugeValues] = n;
+  for (const [status, n] of open) {
+    const gauge = BEAD_GAUGES.get(status);
+    if (gauge) g[gauge] = n;
+  }
   const loc = currentLoc(sql, now);
   g.loc_additions = loc.additions;
   g.loc_deletions = loc.deletions;

@@ -383,7 +383,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
     } else if (op.kind === 'loc') {
       for (const r of op.reports) loc.set(r.agentId, { additions: r.additions, deletions: r.deletions, reportedAt: op.c });
     } else if (op.kind === 'tick') {
-      const gauges = Object.fromEntries(GAUGE_NAMES.map((g) => [g, 0])) as Record<GaugeName, number>;
+      const gauges = {} as Record<GaugeName, number>;
+      for (const g of GAUGE_NAMES) gauges[g] = 0;
       for (const { status } of agents.values()) gauges[`agents_${status}`]++;
       gauges.agents_total = agents.size;
       for (const r of loc.values()) {
@@ -431,9 +432,9 @@ function expectedTimeseries(hist: { hits: CounterHit[]; ticks: TickHit[] }, step
   const sampled = hist.ticks.filter((k) => survives(slot(k.c)));
 
   const t: number[] = [];
-  const series: Record<string, (number | null)[]> = {};
-  for (const name of [...COUNTER_NAMES, ...GAUGE_NAMES, ...GAUGE_NAMES.map((g) => `${g}_max`)]) series[name] = [];
-  const push = (name: string, v: number | null) => (series[name] as (number | null)[]).push(v);
+  const series = {} as Timeseries['series'];
+  for (const name of [...COUNTER_NAMES, ...GAUGE_NAMES, ...GAUGE_NAMES.map((g) => `${g}_max` as const)]) series[name] = [];
+  const push = (name: keyof Timeseries['series'], v: number | null) => series[name].push(v);
   for (let i = 0; i < count; i++) {
     const b = start + i * step;
     t.push(b);

@@ -1,13 +1,16 @@
 import type { Sql } from '../sql.js';
 import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
-import { COUNTERS, GAUGES } from './series.js';
+import { COUNTERS, type Counter, GAUGES, type Gauge } from './series.js';
+
+/** The timeseries' series: fixed names, never data (agent and model names go in a breakdown's array). */
+export type SeriesName = Counter | Gauge | `${Gauge}_max`;
 
 /** Columnar: `t[i]` is the start of bucket i; every series has one value per bucket, null for a gap. */
 export interface Timeseries {
   step: number;
   t: number[];
-  series: Record<string, (number | null)[]>;
+  series: Record<SeriesName, (number | null)[]>;
 }
 
 const SELECT_COLUMNS = [
@@ -51,7 +54,7 @@ export function timeseries(sql: Sql, q: TimeseriesQuery, now: number): Timeserie
 }
 
 function emptySeries(t: number[], step: number): Timeseries {
-  const series: Record<string, (number | null)[]> = {};
+  const series = {} as Record<SeriesName, (number | null)[]>;
   for (const g of GAUGES) {
     series[g] = new Array(t.length).fill(null);
     series[`${g}_max`] = new Array(t.length).fill(null);
@@ -65,11 +68,11 @@ function setBucket(out: Timeseries, b: number, row: readonly number[], offset: n
   const samples = row[offset] as number;
   let col = offset + 1;
   for (const g of GAUGES) {
-    (out.series[g] as (number | null)[])[b] = samples > 0 ? (row[col] as number) / samples : null;
-    (out.series[`${g}_max`] as (number | null)[])[b] = samples > 0 ? (row[col + 1] as number) : null;
+    out.series[g][b] = samples > 0 ? (row[col] as number) / samples : null;
+    out.series[`${g}_max`][b] = samples > 0 ? (row[col + 1] as number) : null;
     col += 2;
   }
-  for (const c of COUNTERS) (out.series[c] as (number | null)[])[b] = row[col++] as number;
+  for (const c of COUNTERS) out.series[c][b] = row[col++] as number;
 }
 
 const ROW_COLUMNS = ['samples', ...GAUGES.flatMap((g) => [g, `${g}_max`]), ...COUNTERS];

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
-import { type BreakdownQuery, breakdown } from './breakdown.js';
+import { type Breakdown, type BreakdownQuery, breakdown } from './breakdown.js';
 import { type Budget, type BudgetInput, setBudget } from './budget.js';
 import type { EventsResult, TownEvent } from './events.js';
 import { type EventsPage, type EventsQuery, eventById, type FeedEvent, recentEvents } from './feed.js';
@@ -76,7 +76,7 @@ export class Town {
     return throughput(this.sql, this.clock());
   }
 
-  breakdown(q: BreakdownQuery): Timeseries {
+  breakdown(q: BreakdownQuery): Breakdown {
     return breakdown(this.sql, q, this.clock());
   }
 

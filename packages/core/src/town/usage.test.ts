@@ -1,5 +1,6 @@
 import { fileTown as newTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
+import type { SeriesName } from './timeseries.js';
 import type { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
 
@@ -11,7 +12,7 @@ function usage(over: Partial<UsageRecord> & { id: string }): UsageRecord {
 
 function totals(town: Town, now: number) {
   const ts = town.timeseries({ from: now - 3_600_000, to: now + 5_000, maxPoints: 5000 });
-  const sum = (name: string) => (ts.series[name] ?? []).reduce<number>((a, v) => a + (v ?? 0), 0);
+  const sum = (name: SeriesName) => ts.series[name].reduce<number>((a, v) => a + (v ?? 0), 0);
   return { input: sum('input_tokens'), output: sum('output_tokens'), cost: sum('cost_microdollars') };
 }
 

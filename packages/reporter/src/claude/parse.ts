@@ -1,3 +1,5 @@
+import type { JsonFields } from '../json.js';
+
 /**
  * One Claude Code transcript line that carries an API response's usage. Two shapes hold one:
  * - an assistant line: `{timestamp, sessionId, cwd, isSidechain, requestId, costUSD?, message: {id, model, usage}}`;
@@ -31,7 +33,7 @@ export interface ClaudeEntry {
 
 export type ParseResult = ClaudeEntry | 'malformed' | 'other';
 
-type Obj = Record<string, unknown>;
+type Obj = JsonFields;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const SEMVER_PREFIX = /^\d+\.\d+\.\d/;

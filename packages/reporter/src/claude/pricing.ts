@@ -16,6 +16,7 @@ interface LiteLlmPrice {
 
 export interface PriceFile {
   _source: { repository: string; commit: string; retrieved: string };
+  // biome-ignore lint/plugin/no-string-keys: the shipped file's shape; read only through Object.entries into a Map
   models: Record<string, LiteLlmPrice>;
 }
 

@@ -1,3 +1,4 @@
+import type { JsonFields } from '../json.js';
 import type { AgentStatus, BeadStatus, TownEvent } from '../wire.js';
 
 /** One line of `<town>/.events.jsonl`, as Gas Town's `events.Log` writes it. */
@@ -6,7 +7,7 @@ export interface GtEvent {
   source?: string;
   type: string;
   actor?: string;
-  payload?: Record<string, unknown>;
+  payload?: JsonFields;
   visibility?: string;
 }
 

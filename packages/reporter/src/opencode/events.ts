@@ -1,4 +1,5 @@
 import { boundedId } from '../ids.js';
+import type { JsonFields } from '../json.js';
 import type { UsageRecord } from '../wire.js';
 import { type Amounts, MemoryStepLedger, maxAmounts, type StepLedger, ZERO } from './steps.js';
 
@@ -18,11 +19,11 @@ export type EventSource =
   | { stream: AsyncIterable<SdkEvent> }
   | Promise<AsyncIterable<SdkEvent> | { stream: AsyncIterable<SdkEvent> }>;
 
-/** Which agent a session belongs to: a Map, a plain object, or a function; undefined when unknown. */
-export type SessionAgents =
-  | ReadonlyMap<string, string>
-  | Readonly<Record<string, string>>
-  | ((sessionID: string) => string | undefined);
+/**
+ * Which agent a session belongs to: a Map or a function; undefined when unknown. (Not a plain object: a
+ * session id such as `constructor` would find one of its built-in properties.)
+ */
+export type SessionAgents = ReadonlyMap<string, string> | ((sessionID: string) => string | undefined);
 
 export interface OpencodeOptions {
   agents: SessionAgents;
@@ -46,7 +47,7 @@ export interface OpencodeStats {
   unmappedSessions: number;
 }
 
-type Obj = Record<string, unknown>;
+type Obj = JsonFields;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
 
@@ -177,8 +178,7 @@ export class OpencodeUsage {
 
   private agentFor(sessionID: string): string {
     const a = this.opts.agents;
-    const agent =
-      typeof a === 'function' ? a(sessionID) : a instanceof Map ? a.get(sessionID) : (a as Record<string, string>)[sessionID];
+    const agent = typeof a === 'function' ? a(sessionID) : a.get(sessionID);
     if (agent) return agent;
     if (!this.unmapped.has(sessionID)) {
       this.unmapped.add(sessionID);

@@ -49,7 +49,7 @@ describe('the outbox bound', () => {
       async function* one() {
         yield { type: 'message.updated', properties: { info: msg } };
       }
-      await reporter.opencode(one(), { agents: {}, defaultAgentId: 'x' });
+      await reporter.opencode(one(), { agents: new Map(), defaultAgentId: 'x' });
       expect(reporter.status().dropped).toBe(1);
 
       // --once delivers and reads on until every file is read.

@@ -1,6 +1,7 @@
 import { DeliveryError, ReporterError } from '../errors.js';
 import { postJson } from '../http/client.js';
 import type { TokenSource } from '../http/token.js';
+import type { JsonFields } from '../json.js';
 import { Waker } from '../wait.js';
 import { type RecordKind, ROUTES } from '../wire.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -246,7 +247,7 @@ export class Sender {
 
   private tally(body: unknown): void {
     if (typeof body !== 'object' || body === null) return;
-    const b = body as Record<string, unknown>;
+    const b = body as JsonFields;
     for (const k of Object.keys(this.state.server) as (keyof DeliveryState['server'])[]) {
       if (typeof b[k] === 'number') this.state.server[k] += b[k] as number;
     }

@@ -35,7 +35,19 @@ export async function mintToken(
     .token;
 }
 
-export type Series = Record<string, (number | null)[]>;
+/** The timeseries' counters (the reporter does not import the server's code). */
+const COUNTERS = [
+  'events',
+  'beads_created',
+  'beads_closed',
+  'input_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cost_microdollars',
+] as const;
+type Counter = (typeof COUNTERS)[number];
 
 /** Sums every counter series of the town over [from, to): the totals the server holds. */
 export async function serverTotals(
@@ -44,11 +56,13 @@ export async function serverTotals(
   townId: string,
   from = Date.now() - 3 * 3_600_000,
   to = Date.now() + 600_000,
-): Promise<Record<string, number>> {
+): Promise<Record<Counter, number>> {
   const q = `from=${from}&to=${to}&maxPoints=5000`;
-  const body = (await call(url, 'GET', `/api/towns/${townId}/metrics/timeseries?${q}`, adminToken)) as { series: Series };
-  const sums: Record<string, number> = {};
-  for (const [name, values] of Object.entries(body.series)) sums[name] = values.reduce<number>((s, v) => s + (v ?? 0), 0);
+  const body = (await call(url, 'GET', `/api/towns/${townId}/metrics/timeseries?${q}`, adminToken)) as {
+    series: Record<Counter, (number | null)[]>;
+  };
+  const sums = {} as Record<Counter, number>;
+  for (const c of COUNTERS) sums[c] = body.series[c].reduce<number>((s, v) => s + (v ?? 0), 0);
   return sums;
 }
 

@@ -2,12 +2,15 @@ import { Control } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { openSqlite } from '../sqlite.js';
 
+/** parseArgs' values (a null-prototype object), read by the commands' own option names. */
+// biome-ignore lint/plugin/no-string-keys: keys are the option names in code; parseArgs (strict) refuses any other
 export type Values = Record<string, string | boolean | string[] | undefined>;
 export interface Command {
   usage: string;
   summary: string;
   /** The command's own options, described; shown by --help. */
   help?: string;
+  // biome-ignore lint/plugin/no-string-keys: option names written in code, handed to parseArgs as its options
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: number;
   run(values: Values, positionals: string[], out: Output): Promise<number>;

@@ -11,26 +11,26 @@ import { tokenMint } from './token.js';
 import { townCreate } from './town.js';
 import { userAdd, userToken } from './user.js';
 
-/** Every `gasgauge` command, by the words that name it. */
-const COMMANDS: Record<string, Command> = {
-  serve,
-  'user add': userAdd,
-  'user token': userToken,
-  'org create': orgCreate,
-  'org add-member': orgAddMember,
-  'town create': townCreate,
-  'token mint': tokenMint,
-  'credits grant': creditsGrant,
-  'credits show': creditsShow,
-  'credits alerts': creditsAlerts,
-  report,
-  'login-link': loginLink,
-  backup,
-  restore,
-};
+/** Every `gasgauge` command, by the words that name it (a Map: the words come from argv). */
+const COMMANDS = new Map<string, Command>([
+  ['serve', serve],
+  ['user add', userAdd],
+  ['user token', userToken],
+  ['org create', orgCreate],
+  ['org add-member', orgAddMember],
+  ['town create', townCreate],
+  ['token mint', tokenMint],
+  ['credits grant', creditsGrant],
+  ['credits show', creditsShow],
+  ['credits alerts', creditsAlerts],
+  ['report', report],
+  ['login-link', loginLink],
+  ['backup', backup],
+  ['restore', restore],
+]);
 
 function mainHelp(): string {
-  const rows = Object.values(COMMANDS).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  const rows = [...COMMANDS.values()].map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `Gas Gauge: live throughput, cost and gas tank for towns of coding agents.
 
 Usage:
@@ -49,7 +49,7 @@ function commandHelp(c: Command): string {
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const out = new Output(json);
-  const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => k in COMMANDS);
+  const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => COMMANDS.has(k));
   if (!key) {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
       console.log(mainHelp());
@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
     return 2;
   }
-  const command = COMMANDS[key] as Command;
+  const command = COMMANDS.get(key) as Command;
   try {
     const { values, positionals } = parseArgs({
       args: argv.slice(key.split(' ').length),

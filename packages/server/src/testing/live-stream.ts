@@ -21,10 +21,9 @@ export class LiveStream {
   readonly finished: Promise<void>;
 
   /** `auth`: a user token (sent as a bearer), request headers (a session cookie), or null for none. */
-  constructor(url: string, townId: string, auth: string | Record<string, string> | null) {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
-    if (typeof auth === 'string') headers.authorization = `Bearer ${auth}`;
-    else if (auth) Object.assign(headers, auth);
+  constructor(url: string, townId: string, auth: string | HeadersInit | null) {
+    const headers = new Headers(typeof auth === 'string' ? { authorization: `Bearer ${auth}` } : (auth ?? {}));
+    headers.set('accept', 'text/event-stream');
     this.finished = this.pump(fetch(url + trpcPath('metrics.live', { townId }), { headers, signal: this.abort.signal }));
   }
 

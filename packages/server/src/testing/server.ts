@@ -23,9 +23,9 @@ export async function request(
   token: string | null,
   body?: unknown,
 ): Promise<HttpResult> {
-  const headers: Record<string, string> = {};
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const headers = new Headers();
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  if (body !== undefined) headers.set('content-type', 'application/json');
   const res = await fetch(url + path, {
     method,
     headers,

@@ -44,3 +44,6 @@ export function usageRecord(over: Partial<UsageRecord> & { id: string; at: numbe
     ...over,
   };
 }
+
+/** Names that are properties of every plain object: as keys of `{}` they vanish, or write to Object.prototype. */
+export const DANGEROUS_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'] as const;

@@ -6,6 +6,9 @@ export type AgentRow = AgentsPage['agents'][number];
 export type FeedEvent = Awaited<ReturnType<typeof trpc.metrics.events.query>>['events'][number];
 export type BreakdownInput = Parameters<typeof trpc.metrics.breakdown.query>[0];
 export type Breakdown = Awaited<ReturnType<typeof trpc.metrics.breakdown.query>>;
+export type Timeseries = Awaited<ReturnType<typeof trpc.metrics.timeseries.query>>;
+/** The timeseries' fixed series names (counters, gauges, `<gauge>_max`). */
+export type SeriesName = keyof Timeseries['series'];
 
 /** The first `limit` agents by id; `nextCursor` is set when the town has more. */
 export function fetchAgents(townId: string, limit: number, signal: AbortSignal): Promise<AgentsPage> {

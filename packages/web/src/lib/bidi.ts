@@ -22,6 +22,7 @@ export function showBidiControlsDeep<T>(value: T): T {
     ) as T;
   }
   if (value !== null && typeof value === 'object') {
+    // biome-ignore lint/plugin/no-string-keys: fromEntries defines own properties (never the __proto__ setter), and the server's answers key objects by fixed field names only
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [showBidiControls(k), showBidiControlsDeep(v)])) as T;
   }
   return value;

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { isolatedIndices, rankKeys, toAligned } from './columns.js';
+import { isolatedIndices, toAligned } from './columns.js';
 
-const cols = {
-  step: 10_000,
-  t: [1_000_000, 1_010_000, 1_020_000],
-  series: { input_tokens: [null, 500, 0], agents_working: [2, null, 3.5], cost_microdollars: [0, 1000, 10] },
-};
+const cols = { step: 10_000, t: [1_000_000, 1_010_000, 1_020_000] };
+const input = [null, 500, 0];
+const working = [2, null, 3.5];
+const cost = [0, 1000, 10];
 
 describe('toAligned', () => {
   it('is columnar: x in seconds, one array per series, gaps kept as null', () => {
     const data = toAligned(cols, [
-      { key: 'input_tokens', transform: 'perSecond' },
-      { key: 'agents_working', transform: 'value' },
-      { key: 'cost_microdollars', transform: 'perHour' },
+      { values: input, transform: 'perSecond' },
+      { values: working, transform: 'value' },
+      { values: cost, transform: 'perHour' },
     ]);
     expect(data).toEqual([
       [1000, 1010, 1020],
@@ -23,24 +22,15 @@ describe('toAligned', () => {
   });
 
   it('makes a series the server did not send all gaps, not zeros', () => {
-    expect(toAligned(cols, [{ key: 'nope', transform: 'perSecond' }])[1]).toEqual([null, null, null]);
+    expect(toAligned(cols, [{ values: undefined, transform: 'perSecond' }])[1]).toEqual([null, null, null]);
   });
 
   it('divides the bucket still in progress by the time it has been open', () => {
     // asOf 7.5 s into the last bucket: 10 tokens over 7.5 s, not over the whole 10 s step.
-    const data = toAligned(cols, [{ key: 'cost_microdollars', transform: 'perSecond' }], 1_027_500);
+    const data = toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_027_500);
     expect(data[1]).toEqual([0, 100, 10 / 7.5]);
     // Never by less than one 5 s slot, so a bucket a moment old does not explode.
-    expect(toAligned(cols, [{ key: 'cost_microdollars', transform: 'perSecond' }], 1_020_100)[1]?.[2]).toBe(2);
-  });
-});
-
-describe('rankKeys', () => {
-  it('orders breakdown series by total, largest first, and caps their number', () => {
-    const series = { a: [1, null, 1], b: [5, 5, null], c: [null, null, null], d: [3, 0, 0] };
-    expect(rankKeys(series)).toEqual(['b', 'd', 'a', 'c']);
-    expect(rankKeys(series, 2)).toEqual(['b', 'd']);
-    expect(rankKeys({ y: [1], x: [1] })).toEqual(['x', 'y']);
+    expect(toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_020_100)[1]?.[2]).toBe(2);
   });
 });
 

@@ -1,20 +1,21 @@
 /**
- * Preparers: the server's columnar answer `{step, t, series}` into uPlot's `[xs, ...ys]`, one array
- * per series, nulls kept as gaps (nothing measured is not zero). No per-point objects, no
- * aggregation: the server chose the step, and these only change units.
+ * Preparers: the server's columnar answers (`{step, t, ...}` with one array per series) into uPlot's
+ * `[xs, ...ys]`, nulls kept as gaps (nothing measured is not zero). No per-point objects, no
+ * aggregation: the server chose the step and ranked the breakdown, and these only change units.
  */
 
-export interface Columns {
+/** The buckets of a columnar answer: `t[i]` is the start of bucket i, `step` their size. */
+export interface Frame {
   step: number;
-  t: number[];
-  series: Record<string, (number | null)[]>;
+  t: readonly number[];
 }
 
 /** How a stored series becomes a plotted one: summed counters become rates, so zooming keeps the scale. */
 export type Transform = 'perSecond' | 'perHour' | 'value';
 
-export interface SeriesSpec {
-  key: string;
+/** One column to plot: the server's values (undefined: not sent yet, so all gaps) and how they are shown. */
+export interface Column {
+  values: readonly (number | null)[] | undefined;
   transform: Transform;
 }
 
@@ -26,18 +27,18 @@ export type Aligned = [number[], ...(number | null)[][]];
  * divided by the time it has been open (at least one 5 s slot), not by the whole step, so the live
  * edge of a chart does not dip.
  */
-export function toAligned(cols: Columns, specs: readonly SeriesSpec[], asOf?: number): Aligned {
-  const n = cols.t.length;
+export function toAligned(frame: Frame, columns: readonly Column[], asOf?: number): Aligned {
+  const n = frame.t.length;
   const xs = new Array<number>(n);
   const spans = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const t = cols.t[i] as number;
+    const t = frame.t[i] as number;
     xs[i] = t / 1000;
-    const open = asOf === undefined ? cols.step : asOf - t;
-    spans[i] = open > 0 && open < cols.step ? Math.max(open, SLOT_MS) : cols.step;
+    const open = asOf === undefined ? frame.step : asOf - t;
+    spans[i] = open > 0 && open < frame.step ? Math.max(open, SLOT_MS) : frame.step;
   }
   const out: Aligned = [xs];
-  for (const spec of specs) out.push(scaled(cols.series[spec.key], spans, spec.transform));
+  for (const c of columns) out.push(scaled(c.values, spans, c.transform));
   return out;
 }
 
@@ -57,17 +58,6 @@ function scaled(
     out[i] = v === null || v === undefined ? null : per === 0 ? v : (v * per) / (spans[i] as number);
   }
   return out;
-}
-
-/** The series of a breakdown, largest total first, so colours and legend order are stable and the big ones lead. */
-export function rankKeys(series: Record<string, (number | null)[]>, limit = 12): string[] {
-  const totals = Object.entries(series).map(([key, values]) => {
-    let sum = 0;
-    for (const v of values) sum += v ?? 0;
-    return [key, sum] as const;
-  });
-  totals.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  return totals.slice(0, limit).map(([key]) => key);
 }
 
 /**

@@ -104,7 +104,10 @@ export function formatAgo(ms: number): string {
 export function formatTime(at: number, stepMs: number, timeZone?: string): string {
   const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false };
   if (stepMs < 60_000) opts.second = '2-digit';
-  if (stepMs >= 3_600_000) Object.assign(opts, { month: 'short', day: 'numeric' });
+  if (stepMs >= 3_600_000) {
+    opts.month = 'short';
+    opts.day = 'numeric';
+  }
   if (stepMs >= 86_400_000) {
     delete opts.hour;
     delete opts.minute;

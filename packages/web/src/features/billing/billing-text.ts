@@ -68,7 +68,15 @@ export function tankFigures(tank: GasTank): TankFigures {
   };
 }
 
-const PER: Record<string, string> = { day: 'per day', week: 'per week', month: 'per month' };
+/** A Map: the period comes from the server as data. */
+const PER = new Map([
+  ['day', 'per day'],
+  ['week', 'per week'],
+  ['month', 'per month'],
+]);
+
+/** The fields of a budget crossing (an alert's details, a budget event's body), read by name. */
+export type BudgetDetails = Partial<Record<'threshold' | 'capMicrodollars' | 'spentMicrodollars' | 'period', unknown>>;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -76,12 +84,12 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
  * "Budget 80 % reached: $4.00 of $5.00 per day" (with a town: "… reached in Gas Town: …"), from the
  * details of a budget event or alert; undefined when they are not a budget crossing.
  */
-export function budgetCrossingText(details: Record<string, unknown>, townName?: string): string | undefined {
+export function budgetCrossingText(details: BudgetDetails, townName?: string): string | undefined {
   const threshold = num(details.threshold);
   const cap = num(details.capMicrodollars);
   const spent = num(details.spentMicrodollars);
   if (threshold === undefined || cap === undefined || spent === undefined) return undefined;
-  const period = typeof details.period === 'string' ? (PER[details.period] ?? `per ${details.period}`) : '';
+  const period = typeof details.period === 'string' ? (PER.get(details.period) ?? `per ${details.period}`) : '';
   const where = townName ? ` in ${townName}` : '';
   return `Budget ${formatPercent(threshold)} reached${where}: ${formatMoney(spent)} of ${formatMoney(cap)}${period ? ` ${period}` : ''}`;
 }

@@ -3,7 +3,7 @@ import { fetchBreakdown } from '../../api/metrics.js';
 import { trpc } from '../../api/trpc.js';
 import { navigate, useLocation } from '../../app/router.js';
 import type { Theme } from '../../app/theme.js';
-import { rankKeys, toAligned } from '../../lib/columns.js';
+import { toAligned } from '../../lib/columns.js';
 import {
   basePreset,
   coarseMaxPointsFor,
@@ -17,6 +17,7 @@ import {
 import { useQuery } from '../../lib/use-query.js';
 import { TownHeader } from '../towns/TownHeader.js';
 import { type BreakdownBy, BreakdownControls, type BreakdownMetric } from './BreakdownControls.js';
+import { BREAKDOWN_SERIES, breakdownLegend } from './breakdown-series.js';
 import { ChartGroup } from './chart-group.js';
 import { breakdownFormat, CHARTS } from './charts.js';
 import { RangePicker } from './RangePicker.js';
@@ -31,6 +32,7 @@ import './observability.css';
  */
 const TIME_ZONE: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
 const tzInput = TIME_ZONE ? { tz: TIME_ZONE } : {};
+const NO_SERIES: readonly { key: string; label: string }[] = [];
 
 /**
  * Synchronised charts of one town over a range that lives in the URL. Data is fetched at about one
@@ -70,7 +72,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
     asOf: Date.now(),
   }));
   const bd = useQuery(key && `${key}|${by}|${metric}`, async (signal) => ({
-    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric, ...tzInput }, signal)),
+    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric, limit: BREAKDOWN_SERIES, ...tzInput }, signal)),
     asOf: Date.now(),
   }));
 
@@ -84,23 +86,20 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
     () =>
       CHARTS.map((def) => {
         const d = def.coarse ? coarseData : fineData;
-        return d && toAligned(d, def.series, d.asOf);
+        return (
+          d &&
+          toAligned(
+            d,
+            def.series.map((s) => ({ values: d.series[s.key], transform: s.transform })),
+            d.asOf,
+          )
+        );
       }),
     [fineData, coarseData],
   );
   const bdFormat = breakdownFormat(metric);
-  const bdSeries = useMemo(() => (bd.data ? rankKeys(bd.data.series).map((k) => ({ key: k, label: k })) : []), [bd.data]);
-  const bdAligned = useMemo(
-    () =>
-      bd.data
-        ? toAligned(
-            bd.data,
-            bdSeries.map((s) => ({ key: s.key, transform: bdFormat.transform })),
-            bd.data.asOf,
-          )
-        : undefined,
-    [bd.data, bdSeries, bdFormat.transform],
-  );
+  const legend = useMemo(() => bd.data && breakdownLegend(bd.data, by, bdFormat.transform), [bd.data, by, bdFormat.transform]);
+  const bdAligned = useMemo(() => bd.data && legend && toAligned(bd.data, legend.columns, bd.data.asOf), [bd.data, legend]);
 
   return (
     <>
@@ -133,6 +132,11 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
           />
         ))}
         <div className="breakdown">
+          {bd.error && (
+            <p className="banner danger" role="alert">
+              Could not load the breakdown: {bd.error.message}
+            </p>
+          )}
           <BreakdownControls
             by={by}
             metric={metric}
@@ -148,7 +152,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
             tracked={false}
             title={`${metric === 'tokens' ? 'Tokens' : 'Cost'} by ${by}`}
             unit={bdFormat.unit}
-            series={bdSeries}
+            series={legend?.series ?? NO_SERIES}
             data={bdAligned}
             step={bd.data?.step}
             formatValue={bdFormat.formatValue}

@@ -43,7 +43,8 @@ export function TimeChart(props: TimeChartProps) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
-  const seriesKey = series.map((s) => `${s.key}\u0000${s.label}`).join('\u0001');
+  // Exact for any names (a joined string could make two different lists look the same).
+  const seriesKey = JSON.stringify(series.map((s) => [s.key, s.label]));
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-created only when theme or series change (seriesKey stands for series)
   useEffect(() => {

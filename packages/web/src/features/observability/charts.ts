@@ -1,5 +1,13 @@
-import type { SeriesSpec } from '../../lib/columns.js';
+import type { SeriesName } from '../../api/metrics.js';
+import type { Transform } from '../../lib/columns.js';
 import { formatAxisCount, formatCount, formatMoney, formatMoneyAxis } from '../../lib/format.js';
+
+/** One line of a chart: a series of the timeseries and how it is shown. */
+export interface ChartSeries {
+  key: SeriesName;
+  label: string;
+  transform: Transform;
+}
 
 export interface ChartDef {
   id: string;
@@ -11,14 +19,14 @@ export interface ChartDef {
   wide?: boolean;
   /** Sparse events: fetched at about one bucket per 12 px (see coarseMaxPointsFor). */
   coarse?: boolean;
-  series: readonly (SeriesSpec & { label: string })[];
+  series: readonly ChartSeries[];
   formatValue: (v: number) => string;
   formatAxis: (v: number) => string;
 }
 
-const perSecond = (key: string, label: string) => ({ key, label, transform: 'perSecond' as const });
-const perHour = (key: string, label: string) => ({ key, label, transform: 'perHour' as const });
-const value = (key: string, label: string) => ({ key, label, transform: 'value' as const });
+const perSecond = (key: SeriesName, label: string) => ({ key, label, transform: 'perSecond' as const });
+const perHour = (key: SeriesName, label: string) => ({ key, label, transform: 'perHour' as const });
+const value = (key: SeriesName, label: string) => ({ key, label, transform: 'value' as const });
 
 const oneDecimal = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 

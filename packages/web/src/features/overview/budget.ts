@@ -6,7 +6,12 @@ import type { Tone } from './gauges.js';
 export const BUDGET_WARN = 0.8;
 export const BUDGET_DANGER = 1;
 
-const NOW_WORDS: Record<string, string> = { day: 'today', week: 'this week', month: 'this month' };
+/** A Map: the period comes from the server as data. */
+const NOW_WORDS = new Map([
+  ['day', 'today'],
+  ['week', 'this week'],
+  ['month', 'this month'],
+]);
 
 export interface BudgetLine {
   /** "Budget: $4.10 of $5.00 today (82 %)" */
@@ -23,7 +28,7 @@ export interface BudgetLine {
 /** The town's budget line under the gauges, from the live throughput's budget. */
 export function budgetLine(b: Budget, now: number, localTz: string): BudgetLine {
   const fraction = b.usedFraction;
-  const when = NOW_WORDS[b.period] ?? `this ${b.period}`;
+  const when = NOW_WORDS.get(b.period) ?? `this ${b.period}`;
   const zone = b.tz === localTz ? '' : ` (${b.period === 'week' ? 'weeks from Monday' : `${b.period}s`} in ${b.tz})`;
   return {
     text: `Budget: ${formatMoney(b.spentMicrodollars)} of ${formatMoney(b.capMicrodollars)} ${when} (${formatPercent(fraction)})`,

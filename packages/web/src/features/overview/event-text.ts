@@ -1,10 +1,13 @@
 import type { FeedEvent } from '../../api/metrics.js';
-import { budgetCrossingText } from '../billing/billing-text.js';
+import { type BudgetDetails, budgetCrossingText } from '../billing/billing-text.js';
+
+/** The stored event body (what the reporter sent), read by fixed field names only: names in it are data. */
+type EventBody = BudgetDetails & Partial<Record<'title' | 'assigneeAgentId' | 'name' | 'data', unknown>>;
 
 /** One line of the event feed, from the stored event body (what the reporter sent). */
 export function eventText(e: FeedEvent): string {
-  const body = (e.body ?? {}) as Record<string, unknown>;
-  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  const body = (e.body ?? {}) as EventBody;
+  const str = (k: 'title' | 'assigneeAgentId' | 'name') => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
   switch (e.type) {
     case 'agent':
       return `${e.agentId ?? 'an agent'} is ${e.status ?? 'reporting'}${e.beadId ? ` on ${e.beadId}` : ''}`;
@@ -14,8 +17,8 @@ export function eventText(e: FeedEvent): string {
       return `${e.beadId ?? 'a bead'} ${(e.status ?? 'updated').replace('_', ' ')}${title ? ` · ${title}` : ''}${who ? ` (${who})` : ''}`;
     }
     case 'note': {
-      const data = (body.data ?? {}) as Record<string, unknown>;
-      const parts = ['from', 'to', 'subject'].map((k) => data[k]).filter((v): v is string => typeof v === 'string');
+      const data = (body.data ?? {}) as Partial<Record<'from' | 'to' | 'subject', unknown>>;
+      const parts = [data.from, data.to, data.subject].filter((v): v is string => typeof v === 'string');
       const name = str('name') ?? 'note';
       return parts.length === 3 ? `${name}: ${parts[0]} → ${parts[1]}: ${parts[2]}` : name;
     }

@@ -27,7 +27,9 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
   });
 
   const data = useMemo(
-    () => spark.data && toAligned(spark.data, [{ key: 'cost_microdollars', transform: 'perHour' }], spark.data.asOf),
+    () =>
+      spark.data &&
+      toAligned(spark.data, [{ values: spark.data.series.cost_microdollars, transform: 'perHour' }], spark.data.asOf),
     [spark.data],
   );
 

@@ -1,0 +1,115 @@
+import { type RunningServer, startServer } from '@gasgauge/server';
+import { DANGEROUS_NAMES, tempDir } from '@gasgauge/server/testing';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './bench-page.js';
+import { chromiumAvailable, launchBrowser } from './browser.js';
+import { ensureWebBuilt } from './build.js';
+import { postJson, screenshot, watchPage } from './helpers.js';
+
+/*
+ * Issue 9 in the browser: agents, models, beads and notes named like Object.prototype's properties
+ * (`__proto__`, `constructor`, …) are shown as they are on the overview and on the Observability
+ * page, next to an agent literally called "other" and the breakdown's own "Other" entry, without a
+ * script error in the page or a changed prototype anywhere.
+ */
+const HAS_CHROMIUM = chromiumAvailable();
+
+describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the web UI', () => {
+  let server: RunningServer;
+  let townId: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const NAMES = [...DANGEROUS_NAMES, 'other'];
+  /** More agents than the breakdown chart has series (11), so the smallest are summed into "Other". */
+  const FILLERS = ['filler-1', 'filler-2', 'filler-3', 'filler-4', 'filler-5', 'filler-6'];
+
+  beforeAll(async () => {
+    if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
+    ensureWebBuilt();
+    server = await startServer({ dataDir: tempDir('gg-web-names-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
+    const admin = server.adminToken as string;
+    const trpc = async (proc: string, input: unknown) =>
+      ((await postJson(`${server.url}/trpc/${proc}`, admin, input)) as { result: { data: { id: string; token: string } } }).result
+        .data;
+    townId = (await trpc('towns.create', { name: 'Name Town' })).id;
+    const ingest = (await trpc('towns.mintIngestToken', { townId })).token;
+    const at = Date.now() - 60_000;
+    await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
+      records: [
+        ...NAMES.map((name, i) => ({
+          id: `u-${name}`,
+          agentId: name,
+          model: name,
+          provider: name,
+          inputTokens: 10_000 * (i + 1),
+          outputTokens: 100,
+          costMicrodollars: 1000 * (i + 1),
+          at,
+        })),
+        ...FILLERS.map((name) => ({
+          id: `u-${name}`,
+          agentId: name,
+          model: 'small',
+          inputTokens: 1,
+          outputTokens: 0,
+          costMicrodollars: 1,
+          at,
+        })),
+      ],
+    });
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {
+      events: NAMES.flatMap((name) => [
+        { id: `a-${name}`, at, type: 'agent', agentId: name, role: name, status: 'working', beadId: name },
+        { id: `n-${name}`, at: at + 1, type: 'note', name, data: { from: name, to: name, subject: name } },
+      ]),
+    });
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    watchPage(page, [], consoleErrors);
+    await signIn(page, server.url, admin);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lists every name in the agent table and the event feed', async () => {
+    await page.goto(`${server.url}/towns/${townId}`);
+    for (const name of NAMES) {
+      await page.getByRole('rowheader', { name, exact: true }).waitFor();
+      await page.getByText(`${name} is working on ${name}`, { exact: true }).waitFor();
+      await page.getByText(`${name}: ${name} → ${name}: ${name}`, { exact: true }).waitFor();
+    }
+    const roles = await page
+      .locator('table.agents tbody tr')
+      .evaluateAll((rows) => rows.map((r) => [r.querySelector('th')?.textContent, r.querySelectorAll('td')[0]?.textContent]));
+    for (const name of NAMES) expect(roles).toContainEqual([name, name]);
+    await screenshot(page, 'names-overview');
+  });
+
+  it('draws a breakdown series for every name, by agent and by model, with the rest as Other', async () => {
+    await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
+    await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
+    const legend = (title: string) => page.getByRole('group', { name: `${title} series` }).getByRole('button');
+    // The breakdown arrives after the charts' timeseries: wait for it (a loaded machine may take seconds).
+    const wait = { timeout: 15_000 };
+    await expect
+      .poll(() => legend('Tokens by agent').allTextContents(), wait)
+      .toEqual([...[...NAMES].reverse(), 'filler-1', 'filler-2', 'filler-3', 'filler-4', 'Other (2 agents)']);
+    await screenshot(page, 'names-observability');
+    await page.getByRole('button', { name: 'By model' }).click();
+    await expect.poll(() => legend('Tokens by model').allTextContents(), wait).toEqual([...[...NAMES].reverse(), 'small']);
+    // The chart has data (not "No data in this range"), and no query failed.
+    expect(await page.locator('.breakdown .chart-empty').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('changes no prototype, in the page or in the server, and logs no script error', async () => {
+    expect(await page.evaluate(() => Object.getOwnPropertyNames(Object.prototype).filter((k) => /^\d+$/.test(k)))).toEqual([]);
+    expect(Object.getOwnPropertyNames(Object.prototype).filter((k) => /^\d+$/.test(k))).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
