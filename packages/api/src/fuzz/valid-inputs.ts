@@ -145,10 +145,15 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'metrics.timeseries': series,
     'metrics.throughput': town,
     'metrics.breakdown': fc
-      .tuple(series, fc.constantFrom('agent', 'model'), fc.constantFrom('tokens', 'cost'))
-      .map(([s, by, metric]) => ({ ...s, by, metric })),
-    'metrics.agents': town,
-    'metrics.events': fc.tuple(townId, opt(fc.integer({ min: 1, max: 500 }))).map(([t, limit]) => defined({ townId: t, limit })),
+      .tuple(series, fc.constantFrom('agent', 'model'), fc.constantFrom('tokens', 'cost'), opt(fc.integer({ min: 1, max: 50 })))
+      .map(([s, by, metric, limit]) => defined({ ...s, by, metric, limit })),
+    'metrics.agents': fc
+      .tuple(townId, opt(fc.integer({ min: 1, max: 500 })), opt(fc.string({ minLength: 1, maxLength: 256 })))
+      .map(([t, limit, cursor]) => defined({ townId: t, limit, cursor })),
+    'metrics.events': fc
+      .tuple(townId, opt(fc.integer({ min: 1, max: 200 })), opt(fc.tuple(fc.nat(), fc.string({ minLength: 1 }))))
+      .map(([t, limit, c]) => defined({ townId: t, limit, cursor: c && `${c[0]}.${c[1]}` })),
+    'metrics.event': fc.tuple(townId, fc.string({ minLength: 1, maxLength: 256 })).map(([t, id]) => ({ townId: t, id })),
     'metrics.live': town,
     'orgs.list': none,
     'orgs.create': fc.record({ name: id }),
