@@ -11,7 +11,7 @@ import { readNodeBody } from './node-body.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
-import { FileTownDirectory } from './town-directory.js';
+import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -32,6 +32,8 @@ export interface ServeOptions {
   webhooks?: Omit<WebhookOptions, 'log'>;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
+  /** Town databases kept open at most (default DEFAULT_MAX_OPEN_TOWNS); the least recently used idle one is closed. */
+  maxOpenTowns?: number;
 }
 
 export interface RunningServer {
@@ -56,7 +58,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock);
   const adminToken = await ensureAdmin(control);
-  const towns = new FileTownDirectory(dataDir, clock);
+  const towns = new FileTownDirectory(dataDir, clock, { maxOpen: opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS });
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });

@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 
 export interface NodeSql extends Sql {
   close(): void;
+  /** Inside an open transaction: closing now would roll it back under its caller. */
+  inTransaction(): boolean;
 }
 
 /**
@@ -41,5 +43,6 @@ export function openSqlite(file: string): NodeSql {
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
     transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
     close: () => db.close(),
+    inTransaction: () => db.inTransaction,
   };
 }

@@ -67,7 +67,14 @@ export interface TestServer {
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
 export async function startTestServer(
-  opts: { tickMs?: number; dataDir?: string; webhooks?: Omit<WebhookOptions, 'log'>; clock?: Clock; autoTick?: boolean } = {},
+  opts: {
+    tickMs?: number;
+    dataDir?: string;
+    webhooks?: Omit<WebhookOptions, 'log'>;
+    clock?: Clock;
+    autoTick?: boolean;
+    maxOpenTowns?: number;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
   const logs: string[] = [];
@@ -79,6 +86,7 @@ export async function startTestServer(
     ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
     ...(opts.clock === undefined ? {} : { clock: opts.clock }),
     ...(opts.autoTick === undefined ? {} : { autoTick: opts.autoTick }),
+    ...(opts.maxOpenTowns === undefined ? {} : { maxOpenTowns: opts.maxOpenTowns }),
     log: (line) => logs.push(line),
   });
   const adminToken = server.adminToken;
