@@ -29,6 +29,11 @@ const isSuspending = (fn: ts.Node): boolean =>
     ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) &&
       fn.asteriskToken !== undefined));
 
+/** The name in its own declaration (`const town = …`), not a use of it. */
+const isDeclarationName = (node: ts.Identifier): boolean =>
+  (ts.isVariableDeclaration(node.parent) || ts.isParameter(node.parent) || ts.isBindingElement(node.parent)) &&
+  node.parent.name === node;
+
 function enclosingFunction(node: ts.Node): ts.Node | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
   return undefined;
@@ -68,7 +73,7 @@ function townHandlesAcrossAwaits(files: string[]): string[] {
     const sf = program.getSourceFile(file);
     if (!sf) continue;
     const visit = (node: ts.Node): void => {
-      if (ts.isIdentifier(node) && !ts.isDeclarationName(node)) {
+      if (ts.isIdentifier(node) && !isDeclarationName(node)) {
         const type = checker.getTypeAtLocation(node);
         const fn = enclosingFunction(node);
         if (type.getSymbol()?.getName() === 'Town' && fn && isSuspending(fn)) {
