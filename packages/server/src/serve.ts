@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { createApp, hashToken, LiveHub, newId, newUserToken, WebhookDelivery, type WebhookOptions } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
+import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
@@ -34,6 +34,8 @@ export interface ServeOptions {
   crashAt?: CrashPoint | undefined;
   /** Town databases kept open at most (default DEFAULT_MAX_OPEN_TOWNS); the least recently used idle one is closed. */
   maxOpenTowns?: number;
+  /** Towns each user or organisation may own (default DEFAULT_MAX_TOWNS_PER_OWNER; admins' own towns are exempt). */
+  maxTownsPerOwner?: number;
 }
 
 export interface RunningServer {
@@ -56,7 +58,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const clock = opts.clock ?? (() => Date.now());
   const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
-  const control = new Control(controlSql, clock);
+  const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
   const adminToken = await ensureAdmin(control);
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen: opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS });
   const live = new LiveHub();

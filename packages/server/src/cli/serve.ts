@@ -1,22 +1,38 @@
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { startServer } from '../serve.js';
-import { type Command, integer, tickMs, UsageError } from './command.js';
+import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
+import {
+  type Command,
+  integer,
+  integerIn,
+  MAX_TOWNS_PER_OWNER_HELP,
+  MAX_TOWNS_PER_OWNER_OPTION,
+  tickMs,
+  townQuota,
+  UsageError,
+} from './command.js';
 
 export const serve: Command = {
-  usage: 'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--allow-private-webhooks]',
+  usage:
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
   --tick-ms N               tick interval of an active town, 50 to 60000 (default 5000)
   --demo                    add a demo town with a simulated fleet, and print a one-time login link
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
-                            (off by default: any user could aim the server at its own network)`,
+                            (off by default: any user could aim the server at its own network)
+  --max-open-towns N        town databases kept open at most, 1 to 10000 (default ${DEFAULT_MAX_OPEN_TOWNS}); the least
+                            recently used idle one is closed (each open town holds 3 file descriptors)
+${MAX_TOWNS_PER_OWNER_HELP}`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
     'tick-ms': { type: 'string' },
     demo: { type: 'boolean' },
     'allow-private-webhooks': { type: 'boolean' },
+    'max-open-towns': { type: 'string' },
+    ...MAX_TOWNS_PER_OWNER_OPTION,
   },
   positionals: 0,
   async run(values, _p, out) {
@@ -30,6 +46,8 @@ export const serve: Command = {
       demo: values.demo === true,
       webhooks: { allowPrivate: values['allow-private-webhooks'] === true },
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
+      maxOpenTowns: integerIn(values['max-open-towns'], 'max-open-towns', DEFAULT_MAX_OPEN_TOWNS, 1, 10_000),
+      maxTownsPerOwner: townQuota(values).maxTownsPerOwner,
     });
     const demo = server.demo;
     out.result(

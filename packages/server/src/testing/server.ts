@@ -74,6 +74,7 @@ export async function startTestServer(
     clock?: Clock;
     autoTick?: boolean;
     maxOpenTowns?: number;
+    maxTownsPerOwner?: number;
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
@@ -87,6 +88,7 @@ export async function startTestServer(
     ...(opts.clock === undefined ? {} : { clock: opts.clock }),
     ...(opts.autoTick === undefined ? {} : { autoTick: opts.autoTick }),
     ...(opts.maxOpenTowns === undefined ? {} : { maxOpenTowns: opts.maxOpenTowns }),
+    ...(opts.maxTownsPerOwner === undefined ? {} : { maxTownsPerOwner: opts.maxTownsPerOwner }),
     log: (line) => logs.push(line),
   });
   const adminToken = server.adminToken;

@@ -1,0 +1,44 @@
+import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** The town quota at its edge, over real HTTP (`towns.create`), for a user, an organisation and an admin. */
+const LIMIT = 3;
+let s: TestServer;
+let alice: string;
+
+const create = (token: string, input: unknown) => request(s.url, 'POST', '/trpc/towns.create', token, input);
+const list = async (token: string) => (await request(s.url, 'GET', trpcPath('towns.list'), token)).body.result.data as unknown[];
+const ok = (r: HttpResult) => {
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.result.data;
+};
+
+beforeAll(async () => {
+  s = await startTestServer({ maxTownsPerOwner: LIMIT });
+  alice = (await s.addUser('alice')).token;
+}, 30_000);
+afterAll(() => s?.close());
+
+describe('towns per owner', () => {
+  it('a user creates up to the limit; the next is a 403 naming the limit, and stores nothing', async () => {
+    for (let i = 0; i < LIMIT; i++) ok(await create(alice, { name: `mine ${i}` }));
+    const refused = await create(alice, { name: 'one too many' });
+    expect([refused.status, refused.body.error.data.code, refused.body.error.data.path]).toEqual([403, 'FORBIDDEN', 'owner']);
+    expect(refused.body.error.message).toContain(`limit is ${LIMIT} per owner`);
+    expect(await list(alice)).toHaveLength(LIMIT);
+  });
+
+  it("an organisation has its own quota, apart from its members' personal ones", async () => {
+    const org = ok(await request(s.url, 'POST', '/trpc/orgs.create', alice, { name: 'acme' })).id;
+    for (let i = 0; i < LIMIT; i++) ok(await create(alice, { name: `acme ${i}`, organizationId: org }));
+    const refused = await create(alice, { name: 'acme extra', organizationId: org });
+    expect([refused.status, refused.body.error.data.path]).toEqual([403, 'organizationId']);
+    expect(await list(alice)).toHaveLength(2 * LIMIT);
+  });
+
+  it("an admin's own towns are exempt", async () => {
+    // startTestServer already made one admin town.
+    for (let i = 0; i < LIMIT; i++) ok(await create(s.adminToken, { name: `admin ${i}` }));
+    expect(await list(s.adminToken)).toHaveLength(LIMIT + 1);
+  });
+});
