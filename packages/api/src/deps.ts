@@ -31,4 +31,6 @@ export interface ApiDeps {
   allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
+  /** Called after a budget is saved (a lowered cap may already be crossed: the host ticks the town soon, even a dormant one). */
+  onBudget?: (townId: string) => void;
 }

@@ -1,9 +1,11 @@
 import type { LiveHub, WebhookDelivery } from '@gasgauge/api';
-import { type Clock, type Control, nextTickAt, settleTown, type TickIntervals, type Town } from '@gasgauge/core';
+import { type Clock, type Control, nextTickAt, settleTown, type TickIntervals, type Town, tickSpread } from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
 
 /** How often the scheduler looks for towns created by the CLI beside the running server. */
 export const TOWN_REFRESH_MS = 2000;
+/** At most this long ticking in one timer callback; the rest of the due towns follow in the next. */
+export const RUN_SLICE_MS = 50;
 /** How often due webhook retries are looked for. */
 export const ALERT_POLL_MS = 500;
 
@@ -21,6 +23,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  */
 export class TickScheduler {
   private readonly due = new Map<string, number>();
+  /** Every town id seen in the control store; those without a file wait for their first ingest (markActive). */
+  private readonly known = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
@@ -96,7 +100,10 @@ export class TickScheduler {
     });
   }
 
-  /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
+  /**
+   * After an ingest, or a saved budget (a lowered cap may be crossed already): the town ticks within
+   * the active interval, however idle or dormant it was.
+   */
   markActive(townId: string): void {
     if (!this.running) return;
     // The town just took ingest, so it is active now: no need to read its state.
@@ -108,9 +115,19 @@ export class TickScheduler {
     this.arm();
   }
 
+  /**
+   * Towns new to this scheduler: one with a file ticks once within the active interval (settling what
+   * a previous run left), at its own place in it so a restart does not open every town in one go; one
+   * without a file has nothing to tick until its first ingest.
+   */
   private refresh(): void {
+    const now = this.deps.clock();
     for (const id of this.deps.control.allTownIds()) {
-      if (!this.due.has(id)) this.due.set(id, this.deps.clock());
+      if (this.known.has(id)) continue;
+      this.known.add(id);
+      if (!this.due.has(id) && this.deps.towns.exists(id)) {
+        this.due.set(id, now + Math.floor(tickSpread(id) * this.deps.intervals.activeMs));
+      }
     }
     this.arm();
   }
@@ -126,11 +143,14 @@ export class TickScheduler {
 
   private run(): void {
     const now = this.deps.clock();
+    const started = performance.now();
     for (const [id, at] of this.due) {
       if (at > now) continue;
+      // Many towns due at once (a restart): tick in slices, so requests are served in between.
+      if (performance.now() - started > RUN_SLICE_MS) break;
       try {
         const town = this.tickTown(id);
-        this.due.set(id, town.nextTickAt(this.deps.intervals));
+        this.due.set(id, town.nextTickAt(this.deps.intervals, tickSpread(id)));
         this.deps.live.publish(id);
       } catch (err) {
         // A failing town must not stop the others; it is retried at the idle interval.

@@ -83,6 +83,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
+    onBudget: (townId) => scheduler.markActive(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
   });
   serveWeb(app, opts.webDist ?? WEB_DIST);
