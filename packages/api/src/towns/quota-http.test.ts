@@ -1,3 +1,4 @@
+import { MAX_ORGS_OWNED_PER_USER } from '@gasgauge/core';
 import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -40,5 +41,20 @@ describe('towns per owner', () => {
     // startTestServer already made one admin town.
     for (let i = 0; i < LIMIT; i++) ok(await create(s.adminToken, { name: `admin ${i}` }));
     expect(await list(s.adminToken)).toHaveLength(LIMIT + 1);
+  });
+
+  it('a user owns at most MAX_ORGS_OWNED_PER_USER organisations, so organisations cannot multiply the town quota', async () => {
+    const mutate = (token: string, proc: string, input: unknown) => request(s.url, 'POST', `/trpc/${proc}`, token, input);
+    // alice owns acme already.
+    for (let i = 1; i < MAX_ORGS_OWNED_PER_USER; i++) ok(await mutate(alice, 'orgs.create', { name: `org ${i}` }));
+    const refused = await mutate(alice, 'orgs.create', { name: 'one org too many' });
+    expect([refused.status, refused.body.error.data.path]).toEqual([403, 'owner']);
+    expect(refused.body.error.message).toContain(`the limit is ${MAX_ORGS_OWNED_PER_USER}`);
+    // Nor can another owner hand her one more.
+    const bob = (await s.addUser('bob')).token;
+    const bobs = ok(await mutate(bob, 'orgs.create', { name: 'bobs' })).id;
+    const handed = await mutate(bob, 'orgs.setMember', { organizationId: bobs, userName: 'alice', role: 'owner' });
+    expect([handed.status, handed.body.error.data.path]).toEqual([403, 'role']);
+    ok(await mutate(bob, 'orgs.setMember', { organizationId: bobs, userName: 'alice', role: 'admin' }));
   });
 });

@@ -33,3 +33,25 @@ export function assertTownQuota(
     );
   }
 }
+
+/**
+ * Organisations one user may own (admins: any number). Any user can create organisations, and each has
+ * its own town quota, so without this a user would multiply their towns by making organisations.
+ * Every organisation keeps an owner, so users × this bounds the organisations, and so the towns.
+ */
+export const MAX_ORGS_OWNED_PER_USER = 10;
+
+/** Refuses to make `userId` the owner of one more organisation. Call inside the transaction that does it. */
+export function assertOrgQuota(sql: Sql, userId: string, path: string): void {
+  const [owned, admin] = sql.rows(
+    "SELECT (SELECT COUNT(*) FROM memberships WHERE user_id = ? AND role = 'owner'), (SELECT is_admin FROM users WHERE id = ?)",
+    userId,
+    userId,
+  )[0] as [number, number | null];
+  if (admin === 1 || owned < MAX_ORGS_OWNED_PER_USER) return;
+  throw new AppError(
+    'forbidden',
+    `organization limit reached: the user already owns ${owned} organizations and the limit is ${MAX_ORGS_OWNED_PER_USER}`,
+    { path },
+  );
+}
