@@ -29,36 +29,55 @@ const READ_BATCH = 50;
 /** Progress on stderr, for a run that takes long on a busy machine. */
 const progress = (line: string) => process.env.GG_SCALE_PROGRESS && process.stderr.write(`scale: ${line}\n`);
 
+interface Setup {
+  server: ServeProcess;
+  dataDir: string;
+  towns: string[];
+  tokens: string[];
+}
+
+/** A server process under `nofile` descriptors with `n` towns of the admin, and an ingest token for each. */
+async function setup(n: number, maxOpen: number, nofile: number): Promise<Setup> {
+  const dataDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/gg-scale-') : tempDir('gg-scale-');
+  // --tick-ms 60000: a town that took ingest ticks once a minute (each such tick reopens it: see the report).
+  const server = await serveProcess(dataDir, ['--max-open-towns', String(maxOpen), '--tick-ms', '60000'], { nofile });
+  // The towns, created through the control store as the CLI beside the server does (one transaction for speed).
+  const sql = openSqlite(new DataDir(dataDir).controlFile);
+  let towns: string[];
+  try {
+    const control = new Control(sql, () => Date.now(), { maxTownsPerOwner: n });
+    const owner = control.userByName('admin')?.id as string;
+    towns = sql.transaction(() =>
+      Array.from({ length: n }, (_, i) => control.createTown(`town_scale_${i}`, `Scale ${i}`, { userId: owner }).id),
+    );
+  } finally {
+    sql.close();
+  }
+  const secret = new DataDir(dataDir).secret();
+  const tokens = await Promise.all(
+    towns.map(async (townId) => (await mintIngestToken(secret, { townId, ttlSeconds: 3600, now: Date.now() })).token),
+  );
+  return { server, dataDir, towns, tokens };
+}
+
+const setups: Setup[] = [];
+afterAll(async () => {
+  for (const { server, dataDir } of setups) {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 let server: ServeProcess;
 let dataDir: string;
 let towns: string[] = [];
 let tokens: string[] = [];
 
 beforeAll(async () => {
-  dataDir = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/gg-scale-') : tempDir('gg-scale-');
-  // --tick-ms 60000: ingested towns tick once a minute, so a run of this test sees at most one tick round.
-  server = await serveProcess(dataDir, ['--max-open-towns', String(MAX_OPEN), '--tick-ms', '60000'], { nofile: NOFILE });
-  // The towns, created through the control store as the CLI beside the server does (one transaction for speed).
-  const sql = openSqlite(new DataDir(dataDir).controlFile);
-  try {
-    const control = new Control(sql, () => Date.now(), { maxTownsPerOwner: TOWNS });
-    const owner = control.userByName('admin')?.id as string;
-    towns = sql.transaction(() =>
-      Array.from({ length: TOWNS }, (_, i) => control.createTown(`town_scale_${i}`, `Scale ${i}`, { userId: owner }).id),
-    );
-  } finally {
-    sql.close();
-  }
-  const secret = new DataDir(dataDir).secret();
-  tokens = await Promise.all(
-    towns.map(async (townId) => (await mintIngestToken(secret, { townId, ttlSeconds: 3600, now: Date.now() })).token),
-  );
+  const s = await setup(TOWNS, MAX_OPEN, NOFILE);
+  setups.push(s);
+  ({ server, dataDir, towns, tokens } = s);
 }, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
 
 const record = (i: number) => ({
   id: `msg_${i}`,
@@ -143,4 +162,23 @@ describe(`${TOWNS.toLocaleString('en')} towns, ${MAX_OPEN} open at most, ulimit 
     expect(last.hwmMiB).toBeLessThan(400);
     expect(readdirSync(join(dataDir, 'towns')).filter((f) => f.endsWith('.sqlite'))).toHaveLength(TOWNS);
   }, 900_000);
+});
+
+describe('a descriptor limit below what --max-open-towns needs', () => {
+  it('keeps fewer towns open, says so, and serves every request', async () => {
+    const s = await setup(150, 10_000, 256); // 150 open towns would need 450 descriptors
+    setups.push(s);
+    const failures: string[] = [];
+    await pool(s.towns.length, async (i) => {
+      const r = await request(s.server.url, 'POST', `/api/towns/${s.towns[i]}/usage`, s.tokens[i] as string, {
+        records: [record(i)],
+      });
+      if (r.status !== 200 || r.body.accepted !== 1) failures.push(`${s.towns[i]}: ${r.status} ${JSON.stringify(r.body)}`);
+    });
+    expect(failures.slice(0, 3)).toEqual([]);
+    expect(procStats(s.server.pid).fds).toBeLessThanOrEqual(256);
+    expect(s.server.stderr).toContain(
+      'keeping at most 42 towns open, not 10000: the open-file limit is 256 (raise it with ulimit -n)',
+    );
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
+import { fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
@@ -60,7 +61,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
   const adminToken = await ensureAdmin(control);
-  const towns = new FileTownDirectory(dataDir, clock, { maxOpen: opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS });
+  const requestedOpen = opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS;
+  const limit = openFileLimit();
+  const maxOpen = fitOpenTowns(requestedOpen, limit);
+  if (maxOpen < requestedOpen) {
+    log(`keeping at most ${maxOpen} towns open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`);
+  }
+  const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });

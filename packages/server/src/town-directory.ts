@@ -11,6 +11,9 @@ import { type NodeSql, openSqlite } from './sqlite.js';
  */
 export const DEFAULT_MAX_OPEN_TOWNS = 256;
 
+/** Errors of a process out of file descriptors: from Node's fs, and from SQLite opening a file. */
+const OUT_OF_FILES = ['EMFILE', 'ENFILE', 'SQLITE_CANTOPEN'];
+
 export interface FileTownDirectoryOptions extends TownOptions {
   /** Open towns kept at most; the least recently used idle one is closed to open another. */
   maxOpen?: number;
@@ -45,6 +48,17 @@ export class FileTownDirectory implements TownDirectory {
       return entry.town;
     }
     this.evict(this.maxOpen - 1);
+    try {
+      return this.openTown(townId);
+    } catch (err) {
+      // Out of file descriptors (a limit below 3 × maxOpen plus the sockets): close half and try once more.
+      if (!OUT_OF_FILES.includes((err as { code?: string }).code ?? '') || this.open.size === 0) throw err;
+      this.evict(Math.floor(this.open.size / 2));
+      return this.openTown(townId);
+    }
+  }
+
+  private openTown(townId: string): Town {
     const file = this.dataDir.townFile(townId);
     if (!existsSync(file)) this.createFile(file);
     const sql = openSqlite(file);

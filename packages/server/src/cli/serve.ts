@@ -23,7 +23,8 @@ export const serve: Command = {
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
                             (off by default: any user could aim the server at its own network)
   --max-open-towns N        town databases kept open at most, 1 to 10000 (default ${DEFAULT_MAX_OPEN_TOWNS}); the least
-                            recently used idle one is closed (each open town holds 3 file descriptors)
+                            recently used idle one is closed (each open town holds 3 file descriptors;
+                            fewer when the open-file limit, less 128, does not fit them)
 ${MAX_TOWNS_PER_OWNER_HELP}`,
   options: {
     port: { type: 'string' },
