@@ -77,6 +77,14 @@ shares the machine.
   (informational: includes auth, the tRPC caller and JSON encoding).
 - **Tick**: 1,000 towns, each its own SQLite file with a few agents, beads and lines-of-code reports; \`town.tick()\` for
   every town, one warm-up round then 5 measured rounds, each 5 s later on the towns' clock; mean wall time per tick.
+- **10,000 towns** (\`bench/scale.ts\`, alone with \`npm run bench -- scale\`): one \`FileTownDirectory\` with the
+  default LRU of 256 open towns, as \`gasgauge serve\` has it; 10,000 towns each created (from the template file) and
+  given one agent event and one lines-of-code report, on tmpfs (\`/dev/shm\`) when there is one (closing a town that
+  took writes checkpoints its WAL with fsyncs). *Descriptors and memory*: the bench process's descriptors and RSS
+  after that, against before. *Tick*: one \`tick()\` of every town in turn, 5 s later on the towns' clock, so all
+  but the last 256 are reopened first (what a host pays when its active towns outnumber its open ones), and one
+  more tick of the 256 still open. *Cold open*: \`get(id).throughput()\` of 300 towns closed since their last use,
+  on tmpfs and on the bench's temporary directory on disk; this includes closing the least recently used town.
 - **Observability page 7 d: navigation → charts drawn** and **drag-zoom redraw**: the whole server as \`gasgauge serve\`
   starts it (\`startServer\`: port 0 on 127.0.0.1, a temporary data dir, no tick scheduler) serving the built web UI
   (\`vite build\` first if \`packages/web/dist\` is older than its sources); one town created through tRPC

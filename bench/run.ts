@@ -8,14 +8,19 @@ import { LoadClient } from './load.js';
 import { progress } from './log.js';
 import { benchPage } from './page.js';
 import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
+import { benchScale } from './scale.js';
 import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
 
-/** `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root. */
+/**
+ * `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root.
+ * `npm run bench -- scale` runs only the 10,000-town rows and prints them (BENCHMARKS.md is left as it is).
+ */
 const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'scale') return onlyScale();
   const started = performance.now();
   const date = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     await server.close();
     server = undefined;
     rows.push(...benchTick(join(dir, 'tick')));
+    rows.push(...benchScale(join(dir, 'scale')));
     rows.push(...(await benchPage(join(dir, 'page'))));
     rows.push(...(await benchTailRows(dir)));
   } finally {
@@ -47,6 +53,15 @@ async function main(): Promise<void> {
   process.stdout.write(`${textTable(rows)}\n`);
   writeMarkdown(OUTPUT, markdown(rows, machine(), date, seconds));
   progress(`wrote ${OUTPUT} (${seconds.toFixed(0)} s)`);
+}
+
+function onlyScale(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  try {
+    process.stdout.write(`${textTable(benchScale(dir))}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((err: unknown) => {

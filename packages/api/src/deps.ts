@@ -6,7 +6,11 @@ import type { LiveHub } from './metrics/live-hub.js';
 
 /** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
 export interface TownDirectory {
-  /** The town's actor; the caller has already checked that the town exists in the control store. */
+  /**
+   * The town's actor; the caller has already checked that the town exists in the control store.
+   * Use it synchronously and get it again after any await: a host may close an idle town to bound
+   * its open files (the Node host keeps an LRU), and a closed handle throws.
+   */
   get(townId: string): Town;
 }
 
@@ -42,4 +46,6 @@ export interface ApiDeps {
    * the Origin (CSRF) checks, and when https, session cookies are `Secure`.
    */
   publicOrigin?: string;
+  /** Called after a budget is saved (a lowered cap may already be crossed: the host ticks the town soon, even a dormant one). */
+  onBudget?: (townId: string) => void;
 }

@@ -103,4 +103,19 @@ describe('gasgauge errors', () => {
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'owner' } });
   });
+
+  it('town create stops at --max-towns-per-owner (exit 1 naming the limit); an out-of-range limit exits 2', async () => {
+    expect((await gasgauge('user', 'add', 'erin', '--data', data)).code).toBe(0);
+    const make = (...more: string[]) =>
+      gasgauge('town', 'create', 'Erin Town', '--owner', 'erin', '--max-towns-per-owner', '2', '--data', data, ...more);
+    for (let i = 0; i < 2; i++) expect((await make()).code).toBe(0);
+    const r = await make();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the limit is 2 per owner (max-towns-per-owner)');
+    const json = await make('--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'forbidden', path: 'owner' } });
+    const zero = await gasgauge('town', 'create', 'X', '--owner', 'erin', '--max-towns-per-owner', '0', '--data', data);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000');
+  });
 });

@@ -5,4 +5,4 @@ export { readNodeBody } from './node-body.js';
 export { TickScheduler } from './scheduler.js';
 export { type RunningServer, type ServeOptions, startServer } from './serve.js';
 export { openSqlite } from './sqlite.js';
-export { FileTownDirectory } from './town-directory.js';
+export { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';

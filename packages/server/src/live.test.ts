@@ -170,3 +170,23 @@ describe('metrics.live and the gas tank', () => {
     await live.waitFor((e) => e.event === 'message', { from });
   });
 });
+
+describe('metrics.live with one town open at a time', () => {
+  it('keeps pushing after the host closed the watched town to open another', async () => {
+    const s = await startTestServer({ tickMs: 60_000, maxOpenTowns: 1 });
+    const live = new LiveStream(s.url, s.townId, s.adminToken);
+    try {
+      await live.waitFor((e) => e.event === 'message');
+      const other = await s.createTown('other');
+      expect((await s.post(`/api/towns/${other}/usage`, usage('o1', 5, 0, 0), await s.mint(other))).status).toBe(200);
+      const from = live.events.length;
+      expect((await s.post(`/api/towns/${s.townId}/usage`, usage('w1', 600, 0, 0))).status).toBe(200);
+      const msg = await live.waitFor((e) => e.event !== 'message' || e.data.tokensPerSecond > 0, { from });
+      expect(msg.event).toBe('message');
+      expect(msg.data.tokensPerSecond).toBeCloseTo(600 / 300, 9);
+    } finally {
+      await live.close();
+      await s.close();
+    }
+  });
+});

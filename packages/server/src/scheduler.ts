@@ -8,11 +8,14 @@ import {
   TickHealthBook,
   type TickIntervals,
   type Town,
+  tickSpread,
 } from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
 
 /** How often the scheduler looks for towns created by the CLI beside the running server. */
 export const TOWN_REFRESH_MS = 2000;
+/** At most this long ticking in one timer callback; the rest of the due towns follow in the next. */
+export const RUN_SLICE_MS = 50;
 /** How often due webhook retries are looked for. */
 export const ALERT_POLL_MS = 500;
 
@@ -30,8 +33,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  */
 export class TickScheduler {
   private readonly due = new Map<string, number>();
-  /** When each town last ticked (or was first seen), for `/readyz`. */
-  private readonly tickedAt = new Map<string, number>();
+  /** Every town id seen in the control store; those without a file wait for their first ingest (markActive). */
+  private readonly known = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
@@ -116,12 +119,15 @@ export class TickScheduler {
     return this.healthBook.get(townId);
   }
 
-  /** For readiness: whether the scheduler runs, and each town's last tick (or first sighting). */
-  health(): { running: boolean; tickedAt: ReadonlyMap<string, number> } {
-    return { running: this.running, tickedAt: this.tickedAt };
+  /** For readiness: whether the scheduler runs, and when each town it knows is due next. */
+  health(): { running: boolean; due: ReadonlyMap<string, number> } {
+    return { running: this.running, due: this.due };
   }
 
-  /** After an ingest: an idle town becomes active, so its next tick moves up to the active interval. */
+  /**
+   * After an ingest, or a saved budget (a lowered cap may be crossed already): the town ticks within
+   * the active interval, however idle or dormant it was.
+   */
   markActive(townId: string): void {
     if (!this.running) return;
     // The town just took ingest, so it is active now: no need to read its state.
@@ -135,12 +141,19 @@ export class TickScheduler {
     this.arm();
   }
 
+  /**
+   * Towns new to this scheduler: one with a file ticks once within the active interval (settling what
+   * a previous run left), at its own place in it so a restart does not open every town in one go; one
+   * without a file has nothing to tick until its first ingest.
+   */
   private refresh(): void {
     const now = this.deps.clock();
     for (const id of this.deps.control.allTownIds()) {
-      if (this.due.has(id)) continue;
-      this.due.set(id, now);
-      this.tickedAt.set(id, now);
+      if (this.known.has(id)) continue;
+      this.known.add(id);
+      if (!this.due.has(id) && this.deps.towns.exists(id)) {
+        this.due.set(id, now + Math.floor(tickSpread(id) * this.deps.intervals.activeMs));
+      }
     }
     this.arm();
   }
@@ -156,13 +169,15 @@ export class TickScheduler {
 
   private run(): void {
     const now = this.deps.clock();
+    const started = performance.now();
     for (const [id, at] of this.due) {
       if (at > now) continue;
+      // Many towns due at once (a restart): tick in slices, so requests are served in between.
+      if (performance.now() - started > RUN_SLICE_MS) break;
       try {
         const town = this.tickTown(id);
         this.healthBook.ok(id, now);
-        this.due.set(id, town.nextTickAt(this.deps.intervals));
-        this.tickedAt.set(id, now);
+        this.due.set(id, town.nextTickAt(this.deps.intervals, tickSpread(id)));
         this.deps.live.publish(id);
       } catch (err) {
         // A failing town must not stop the others: it is retried with backoff, and towns.list shows it.

@@ -11,18 +11,19 @@ import {
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, type Clock, Control, IDLE_TICK_MS } from '@gasgauge/core';
+import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
+import { fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
-import { FileTownDirectory } from './town-directory.js';
+import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 import { closeIfBodyUnread } from './unread-body.js';
 
 export interface ServeOptions {
@@ -48,6 +49,10 @@ export interface ServeOptions {
   webhooks?: Omit<WebhookOptions, 'log'>;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
+  /** Town databases kept open at most (default DEFAULT_MAX_OPEN_TOWNS); the least recently used idle one is closed. */
+  maxOpenTowns?: number;
+  /** Towns each user or organisation may own (default DEFAULT_MAX_TOWNS_PER_OWNER; admins' own towns are exempt). */
+  maxTownsPerOwner?: number;
 }
 
 export interface RunningServer {
@@ -73,9 +78,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const clock = opts.clock ?? (() => Date.now());
   const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
-  const control = new Control(controlSql, clock);
+  const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
   const adminToken = await ensureAdmin(control);
-  const towns = new FileTownDirectory(dataDir, clock);
+  const requestedOpen = opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS;
+  const limit = openFileLimit();
+  const maxOpen = fitOpenTowns(requestedOpen, limit);
+  if (maxOpen < requestedOpen) {
+    log(`keeping at most ${maxOpen} towns open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`);
+  }
+  const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const idleMs = Math.max(activeMs, IDLE_TICK_MS);
@@ -100,6 +111,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: (townId) => scheduler.healthOf(townId),
+    onBudget: (townId) => scheduler.markActive(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
     log,
     readiness: schedulerReadiness(scheduler, clock, STALE_TICK_INTERVALS * idleMs),

@@ -4,6 +4,8 @@ import { makeDatabasePrivate } from './private-files.js';
 
 export interface NodeSql extends Sql {
   close(): void;
+  /** Inside an open transaction: closing now would roll it back under its caller. */
+  inTransaction(): boolean;
 }
 
 /**
@@ -43,5 +45,6 @@ export function openSqlite(file: string): NodeSql {
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
     transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
     close: () => db.close(),
+    inTransaction: () => db.inTransaction,
   };
 }

@@ -1,30 +1,128 @@
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { TownDirectory } from '@gasgauge/api';
 import { type Clock, Town, type TownOptions } from '@gasgauge/core';
 import type { DataDir } from './data-dir.js';
 import { type NodeSql, openSqlite } from './sqlite.js';
 
-/** One SQLite file per town, opened on first use and kept open. */
+/**
+ * Open towns kept at most (`gasgauge serve --max-open-towns`). Each open town holds three file
+ * descriptors (database, WAL, shared memory) and its SQLite page cache, so an unbounded set runs the
+ * process out of descriptors and memory once a deployment has thousands of towns.
+ */
+export const DEFAULT_MAX_OPEN_TOWNS = 256;
+
+/** Errors of a process out of file descriptors: from Node's fs, and from SQLite opening a file. */
+const OUT_OF_FILES = ['EMFILE', 'ENFILE', 'SQLITE_CANTOPEN'];
+
+export interface FileTownDirectoryOptions extends TownOptions {
+  /** Open towns kept at most; the least recently used idle one is closed to open another. */
+  maxOpen?: number;
+}
+
+/**
+ * One SQLite file per town, opened on first use and kept open while recently used (an LRU of at most
+ * `maxOpen`). Closing a town is safe because a `Town` is only used synchronously (see `TownDirectory.get`)
+ * and reopening rebuilds what it keeps in memory from its file; a town inside a transaction is never closed.
+ */
 export class FileTownDirectory implements TownDirectory {
+  /** Least recently used first (a Map iterates in insertion order; `get` re-inserts). */
   private readonly open = new Map<string, { town: Town; sql: NodeSql }>();
+  private readonly maxOpen: number;
+  /** A migrated empty town database, made on the first new town: later new towns start as a copy of it. */
+  private template: Buffer | undefined;
 
   constructor(
     private readonly dataDir: DataDir,
     private readonly clock: Clock,
-    private readonly options: TownOptions = {},
-  ) {}
+    private readonly options: FileTownDirectoryOptions = {},
+  ) {
+    this.maxOpen = options.maxOpen ?? DEFAULT_MAX_OPEN_TOWNS;
+    if (!Number.isSafeInteger(this.maxOpen) || this.maxOpen < 1) throw new Error('maxOpen must be a whole number of at least 1');
+  }
 
   get(townId: string): Town {
-    let entry = this.open.get(townId);
-    if (!entry) {
-      const sql = openSqlite(this.dataDir.townFile(townId));
-      entry = { town: new Town(sql, this.clock, this.options), sql };
+    const entry = this.open.get(townId);
+    if (entry) {
+      this.open.delete(townId);
       this.open.set(townId, entry);
+      return entry.town;
     }
-    return entry.town;
+    this.evict(this.maxOpen - 1);
+    try {
+      return this.openTown(townId);
+    } catch (err) {
+      // Out of file descriptors (a limit below 3 × maxOpen plus the sockets): close half and try once more.
+      if (!OUT_OF_FILES.includes((err as { code?: string }).code ?? '') || this.open.size === 0) throw err;
+      this.evict(Math.floor(this.open.size / 2));
+      return this.openTown(townId);
+    }
+  }
+
+  private openTown(townId: string): Town {
+    const file = this.dataDir.townFile(townId);
+    if (!existsSync(file)) this.createFile(file);
+    const sql = openSqlite(file);
+    try {
+      const town = new Town(sql, this.clock, this.options);
+      this.open.set(townId, { town, sql });
+      return town;
+    } catch (err) {
+      sql.close(); // a file that fails to open or migrate must not keep its descriptors
+      throw err;
+    }
+  }
+
+  /** Whether the town has a file yet (a town is created on its first use). */
+  exists(townId: string): boolean {
+    return existsSync(this.dataDir.townFile(townId));
+  }
+
+  /** Towns open now (at most `maxOpen`, unless every one of them is inside a transaction). */
+  openCount(): number {
+    return this.open.size;
   }
 
   close(): void {
     for (const { sql } of this.open.values()) sql.close();
     this.open.clear();
+  }
+
+  /**
+   * A new town's file, copied from the template: running every migration per town cost ~30 ms of CPU
+   * and several commits, which made creating thousands of towns slow. The copy is written beside the
+   * file and linked into place, so a crash never leaves a partial database, and a town another process
+   * created meanwhile is kept. `Town` still runs `migrate`, which finds every version applied.
+   */
+  private createFile(file: string): void {
+    if (!this.template) {
+      const path = `${file}.template-${process.pid}`;
+      const sql = openSqlite(path);
+      try {
+        new Town(sql, this.clock, this.options);
+      } finally {
+        sql.close(); // checkpoints the WAL into the file and removes it: the file alone is the database
+      }
+      this.template = readFileSync(path);
+      rmSync(path);
+    }
+    const part = `${file}.new-${process.pid}`;
+    writeFileSync(part, this.template);
+    try {
+      linkSync(part, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(part);
+    }
+  }
+
+  /** Closes least recently used towns until at most `keep` are open, skipping any inside a transaction. */
+  private evict(keep: number): void {
+    for (const [id, { sql }] of this.open) {
+      if (this.open.size <= keep) return;
+      if (sql.inTransaction()) continue;
+      sql.close();
+      this.open.delete(id);
+    }
   }
 }

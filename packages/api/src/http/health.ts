@@ -12,17 +12,20 @@ export interface ReadinessChecks {
   /** `"ok"`, or why the control store did not answer. */
   control?: string;
   scheduler?: 'running' | 'stopped';
+  /** Towns the scheduler has a tick due for. */
   towns?: number;
-  staleTowns?: number;
-  oldestTickAgeMs?: number;
-  maxTickAgeMs?: number;
+  /** Towns whose tick is overdue by more than `maxLagMs`. */
+  overdueTowns?: number;
+  /** How late the latest-running tick is, ms (0 when none is due yet). */
+  maxTickLagMs?: number;
+  maxLagMs?: number;
 }
 
 /**
  * Unauthenticated probes for load balancers and orchestrators, cheap enough to call every second:
  *   GET /healthz  200 {ok: true} while the process answers HTTP (also at /api/health, its older name)
  *   GET /readyz   200 when the control store answers and the host's own checks pass (the Node host:
- *                 scheduler running, every town ticked recently), else 503 with the failing checks
+ *                 scheduler running and keeping up with due ticks), else 503 with the failing checks
  */
 export function healthRoutes(deps: ApiDeps): Hono {
   const app = new Hono();

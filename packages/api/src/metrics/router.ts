@@ -93,25 +93,23 @@ export const metricsRouter = router({
    * no longer read the town, NOT_FOUND.
    */
   live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
-    const live = town(ctx, input.townId);
+    town(ctx, input.townId);
     const changes = ctx.deps.live.changes(input.townId, signal);
-    const signedIn = () => {
+    // The town again before every push, never a handle kept across awaits: the host may have closed it meanwhile.
+    const current = (): Town => {
       if (!ctx.stillSignedIn())
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'signed out, session expired or API token deleted; sign in again' });
       // Access too: a member demoted or removed since the stream opened sees the town vanish (not_found).
       try {
-        town(ctx, input.townId);
+        return town(ctx, input.townId);
       } catch (err) {
         // A subscription's later errors bypass the procedure middleware: map them here.
         throw err instanceof AppError ? toTRPCError(err) : err;
       }
     };
     return (async function* () {
-      yield live.throughput();
-      for await (const _ of changes) {
-        signedIn();
-        yield live.throughput();
-      }
+      yield current().throughput();
+      for await (const _ of changes) yield current().throughput();
     })();
   }),
 });

@@ -61,6 +61,7 @@ export const townsRouter = router({
       const budget = town.setBudget(
         input.capMicrodollars === null ? null : { period: input.period, capMicrodollars: input.capMicrodollars, tz: input.tz },
       );
+      ctx.deps.onBudget?.(input.townId);
       ctx.deps.live.publish(input.townId);
       return { budget };
     }),

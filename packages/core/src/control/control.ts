@@ -6,6 +6,7 @@ import type { Clock, Sql } from '../sql.js';
 import { TOWN_READERS } from './access.js';
 import { checkName } from './names.js';
 import { Orgs } from './orgs.js';
+import { assertTownQuota, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from './quota.js';
 import { CONTROL_MIGRATIONS } from './schema.js';
 
 export interface User {
@@ -40,6 +41,7 @@ export class Control {
   constructor(
     readonly sql: Sql,
     private readonly clock: Clock,
+    private readonly quota: TownQuota = { maxTownsPerOwner: DEFAULT_MAX_TOWNS_PER_OWNER },
   ) {
     migrate(sql, CONTROL_MIGRATIONS, clock());
     this.orgs = new Orgs(sql, clock);
@@ -83,25 +85,29 @@ export class Control {
       .map(toUser)[0];
   }
 
+  /** A town for a user or an organisation, within the owner's town quota (counted and inserted in one transaction). */
   createTown(id: string, name: string, owner: TownOwner): TownInfo {
     checkName(name, 'name');
     const ownerUserId = 'userId' in owner ? owner.userId : null;
     const ownerOrgId = 'orgId' in owner ? owner.orgId : null;
-    if (ownerUserId !== null && !this.userById(ownerUserId))
-      throw new AppError('not_found', 'owner not found', { path: 'owner' });
-    if (ownerOrgId !== null && !this.orgs.byId(ownerOrgId)) {
-      throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
-    }
-    const createdAt = this.clock();
-    this.sql.run(
-      'INSERT INTO towns (id, name, owner_user_id, owner_org_id, created_at) VALUES (?, ?, ?, ?, ?)',
-      id,
-      name,
-      ownerUserId,
-      ownerOrgId,
-      createdAt,
-    );
-    return { id, name, ownerUserId, ownerOrgId, createdAt };
+    return this.sql.transaction(() => {
+      const user = ownerUserId === null ? undefined : this.userById(ownerUserId);
+      if (ownerUserId !== null && !user) throw new AppError('not_found', 'owner not found', { path: 'owner' });
+      if (ownerOrgId !== null && !this.orgs.byId(ownerOrgId)) {
+        throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+      }
+      assertTownQuota(this.sql, user ? { userId: user.id, isAdmin: user.isAdmin } : { orgId: ownerOrgId as string }, this.quota);
+      const createdAt = this.clock();
+      this.sql.run(
+        'INSERT INTO towns (id, name, owner_user_id, owner_org_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        id,
+        name,
+        ownerUserId,
+        ownerOrgId,
+        createdAt,
+      );
+      return { id, name, ownerUserId, ownerOrgId, createdAt };
+    });
   }
 
   town(id: string): TownInfo | undefined {

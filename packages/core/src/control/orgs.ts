@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import type { Clock, Sql } from '../sql.js';
 import { isRole, ROLES, type Role } from './access.js';
 import { checkName } from './names.js';
+import { assertOrgQuota } from './quota.js';
 
 export interface Organization {
   id: string;
@@ -31,6 +32,7 @@ export class Orgs {
       if (this.sql.rows('SELECT 1 FROM users WHERE id = ?', ownerUserId).length === 0) {
         throw new AppError('not_found', 'owner not found', { path: 'owner' });
       }
+      assertOrgQuota(this.sql, ownerUserId, 'owner');
       const createdAt = this.clock();
       this.sql.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', id, name, createdAt);
       this.sql.run(
@@ -76,6 +78,7 @@ export class Orgs {
         );
         if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
       }
+      if (role === 'owner' && current !== 'owner') assertOrgQuota(this.sql, userId, 'role');
       this.sql.run(
         `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,

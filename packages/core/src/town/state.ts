@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import type { ScheduleState } from './schedule.js';
 
 /**
  * Arrival time of the last ingest (drives the tick interval and the data age), and the earliest event
@@ -24,4 +25,19 @@ export interface TownState {
 export function readState(sql: Sql): TownState {
   const row = sql.rows('SELECT last_ingest_at, last_tick_at FROM town_state WHERE id = 1')[0] ?? [null, null];
   return { lastIngestAt: row[0] as number | null, lastTickAt: row[1] as number | null };
+}
+
+/** The state plus what a tick still has to do without new ingest (see nextTickAt). */
+export function readScheduleState(sql: Sql): ScheduleState {
+  const row = sql.rows(
+    `SELECT last_ingest_at, last_tick_at, unbilled_from IS NOT NULL OR EXISTS (SELECT 1 FROM outbox),
+       (SELECT MAX(reported_at + ttl_ms) FROM loc)
+     FROM town_state WHERE id = 1`,
+  )[0] ?? [null, null, 0, null];
+  return {
+    lastIngestAt: row[0] as number | null,
+    lastTickAt: row[1] as number | null,
+    unsettled: row[2] === 1,
+    locExpiresAt: row[3] as number | null,
+  };
 }

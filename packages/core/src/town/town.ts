@@ -11,7 +11,7 @@ import { DEFAULT_LOC_TTL_MS, type LocReport } from './loc.js';
 import { ackOutbox, type OutboxEntry, pendingOutbox } from './outbox.js';
 import { nextTickAt, type TickIntervals } from './schedule.js';
 import { TOWN_MIGRATIONS } from './schema.js';
-import { readState, type TownState } from './state.js';
+import { readScheduleState, readState, type TownState } from './state.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
@@ -111,7 +111,8 @@ export class Town {
     return readState(this.sql);
   }
 
-  nextTickAt(intervals?: TickIntervals): number {
-    return nextTickAt(this.state(), this.clock(), intervals);
+  /** When to tick next; `spread` (tickSpread of the town's id) staggers dormant towns' ticks. */
+  nextTickAt(intervals?: TickIntervals, spread = 0): number {
+    return nextTickAt(readScheduleState(this.sql), this.clock(), intervals, spread);
   }
 }

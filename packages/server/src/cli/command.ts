@@ -1,4 +1,4 @@
-import { Control } from '@gasgauge/core';
+import { Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { openSqlite } from '../sqlite.js';
 
@@ -31,11 +31,11 @@ export class Output {
   }
 }
 
-export function withControl<T>(values: Values, fn: (control: Control, dataDir: DataDir) => T): T {
+export function withControl<T>(values: Values, fn: (control: Control, dataDir: DataDir) => T, quota?: TownQuota): T {
   const dataDir = new DataDir(String(values.data ?? './data'));
   const sql = openSqlite(dataDir.controlFile);
   try {
-    return fn(new Control(sql, () => Date.now()), dataDir);
+    return fn(new Control(sql, () => Date.now(), quota), dataDir);
   } finally {
     sql.close();
   }
@@ -45,6 +45,23 @@ export function integer(value: Values[string], name: string, fallback: number): 
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
   return Number(value);
+}
+
+/** A whole number from `min` to `max`, or the fallback when the option is absent. */
+export function integerIn(value: Values[string], name: string, fallback: number, min: number, max: number): number {
+  const n = integer(value, name, fallback);
+  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}`);
+  return n;
+}
+
+/** `--max-towns-per-owner` (serve and town create): towns each user or organisation may own. */
+export const MAX_TOWNS_PER_OWNER_OPTION = { 'max-towns-per-owner': { type: 'string' } } as const;
+export const MAX_TOWNS_PER_OWNER_HELP = `  --max-towns-per-owner N   towns each user or organisation may own, 1 to 1000000 (default ${DEFAULT_MAX_TOWNS_PER_OWNER});
+                            admins' own towns are exempt`;
+export function townQuota(values: Values): TownQuota {
+  return {
+    maxTownsPerOwner: integerIn(values['max-towns-per-owner'], 'max-towns-per-owner', DEFAULT_MAX_TOWNS_PER_OWNER, 1, 1_000_000),
+  };
 }
 
 export function tickMs(value: Values[string]): number {

@@ -1,11 +1,22 @@
 import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { startServer } from '../serve.js';
-import { type Command, integer, tickMs, UsageError, type Values } from './command.js';
+import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
+import {
+  type Command,
+  integer,
+  integerIn,
+  MAX_TOWNS_PER_OWNER_HELP,
+  MAX_TOWNS_PER_OWNER_OPTION,
+  tickMs,
+  townQuota,
+  UsageError,
+  type Values,
+} from './command.js';
 
 export const serve: Command = {
   usage:
-    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks]',
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
@@ -17,7 +28,11 @@ export const serve: Command = {
   --access-log on|off       one log line per request (request id, route, status, duration, town);
                             on by default, off by default with --demo (its fleet posts every second)
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
-                            (off by default: any user could aim the server at its own network)`,
+                            (off by default: any user could aim the server at its own network)
+  --max-open-towns N        town databases kept open at most, 1 to 10000 (default ${DEFAULT_MAX_OPEN_TOWNS}); the least
+                            recently used idle one is closed (each open town holds 3 file descriptors;
+                            fewer when the open-file limit, less 128, does not fit them)
+${MAX_TOWNS_PER_OWNER_HELP}`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -27,6 +42,8 @@ export const serve: Command = {
     'log-format': { type: 'string' },
     'access-log': { type: 'string' },
     'allow-private-webhooks': { type: 'boolean' },
+    'max-open-towns': { type: 'string' },
+    ...MAX_TOWNS_PER_OWNER_OPTION,
   },
   positionals: 0,
   async run(values, _p, out) {
@@ -46,6 +63,8 @@ export const serve: Command = {
       demo: demoOn,
       webhooks: { allowPrivate: values['allow-private-webhooks'] === true },
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
+      maxOpenTowns: integerIn(values['max-open-towns'], 'max-open-towns', DEFAULT_MAX_OPEN_TOWNS, 1, 10_000),
+      maxTownsPerOwner: townQuota(values).maxTownsPerOwner,
     });
     const demo = server.demo;
     out.result(

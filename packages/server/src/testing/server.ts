@@ -77,7 +77,10 @@ export interface TestServer {
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
 export async function startTestServer(
-  opts: Pick<ServeOptions, 'tickMs' | 'webhooks' | 'clock' | 'autoTick' | 'accessLog' | 'publicUrl'> & { dataDir?: string } = {},
+  opts: Pick<
+    ServeOptions,
+    'tickMs' | 'webhooks' | 'clock' | 'autoTick' | 'accessLog' | 'publicUrl' | 'maxOpenTowns' | 'maxTownsPerOwner'
+  > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
   const logs: string[] = [];

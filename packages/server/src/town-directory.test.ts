@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { DataDir } from './data-dir.js';
+import { tempDir, usageRecord } from './testing/temp.js';
+import { FileTownDirectory } from './town-directory.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12);
+const rec = (id: string, outputTokens: number) => usageRecord({ id, outputTokens, at: T0 });
+
+function directory(maxOpen: number): FileTownDirectory {
+  return new FileTownDirectory(new DataDir(tempDir('gg-dir-')), () => T0 + 1000, { maxOpen });
+}
+
+const outputTokens = (dir: FileTownDirectory, id: string) =>
+  dir.get(id).timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.output_tokens;
+
+describe('FileTownDirectory (LRU of open towns)', () => {
+  it('keeps at most maxOpen towns open, closing the least recently used, and reopens them transparently', () => {
+    const dir = directory(2);
+    try {
+      dir.get('a').ingestUsage([rec('a1', 1)]);
+      dir.get('b').ingestUsage([rec('b1', 2)]);
+      dir.get('a'); // a is now the most recently used: opening c closes b
+      const staleB = dir.get('b');
+      dir.get('a');
+      dir.get('c').ingestUsage([rec('c1', 3)]);
+      expect(dir.openCount()).toBe(2);
+      // A handle kept past its eviction throws instead of writing beside a newer handle on the same file.
+      expect(() => staleB.throughput()).toThrow(/not open/);
+      expect(outputTokens(dir, 'b')).toEqual([2]);
+      expect(outputTokens(dir, 'a')).toEqual([1]);
+      expect(dir.openCount()).toBe(2);
+    } finally {
+      dir.close();
+    }
+  });
+
+  it('counts a usage record exactly once across a close and reopen, before and after the tick indexed it', () => {
+    const dir = directory(1);
+    try {
+      expect(dir.get('t').ingestUsage([rec('m1', 10), rec('m2', 5)])).toMatchObject({ accepted: 2 });
+      dir.get('other'); // closes t: its ids of records since the last tick were only in memory
+      expect(dir.get('t').ingestUsage([rec('m1', 10), rec('m2', 5)])).toMatchObject({ accepted: 0, duplicates: 2 });
+      dir.get('t').tick();
+      dir.get('other');
+      expect(dir.get('t').ingestUsage([rec('m1', 10), rec('m3', 1)])).toMatchObject({ accepted: 1, duplicates: 1 });
+      dir.get('other');
+      expect(outputTokens(dir, 't')).toEqual([16]);
+    } finally {
+      dir.close();
+    }
+  });
+
+  it('never closes a town inside a transaction; the bound holds again once it is idle', () => {
+    const dir = directory(1);
+    try {
+      const a = dir.get('a');
+      a.sql.transaction(() => {
+        dir.get('b');
+        a.sql.run('UPDATE town_state SET last_tick_at = 1 WHERE id = 1'); // a is still open here
+      });
+      expect(dir.openCount()).toBe(2);
+      dir.get('c');
+      expect(dir.openCount()).toBe(1);
+      expect(dir.get('a').state().lastTickAt).toBe(1);
+    } finally {
+      dir.close();
+    }
+  });
+});
