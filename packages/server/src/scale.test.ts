@@ -177,8 +177,10 @@ describe('a descriptor limit below what --max-open-towns needs', () => {
     });
     expect(failures.slice(0, 3)).toEqual([]);
     expect(procStats(s.server.pid).fds).toBeLessThanOrEqual(256);
-    expect(s.server.stderr).toContain(
-      'keeping at most 42 towns open, not 10000: the open-file limit is 256 (raise it with ulimit -n)',
-    );
+    expect(
+      s.server.stderr.some((line) =>
+        line.includes('keeping at most 42 towns open, not 10000: the open-file limit is 256 (raise it with ulimit -n)'),
+      ),
+    ).toBe(true);
   }, 120_000);
 });

@@ -13,11 +13,12 @@ afterAll(async () => {
 const big = JSON.stringify({ name: 'x', pad: 'y'.repeat(700_000) });
 
 describe('a POST answered before its body was read (keep-alive client)', () => {
+  // tRPC reads its body (bounded) before it authenticates, so its 401 keeps the connection; ingest answers first.
   it.each([
-    ['tRPC mutation without a credential', '/trpc/towns.create', null],
-    ['tRPC mutation with an unknown user token', '/trpc/towns.create', 'ggu_unknown'],
-    ['ingest with a garbage token', '/api/towns/town_x/usage', 'garbage'],
-  ])('%s: Connection: close, and the next requests on the pool succeed', async (_, path, token) => {
+    ['tRPC mutation without a credential', '/trpc/towns.create', null, 'keep-alive'],
+    ['tRPC mutation with an unknown user token', '/trpc/towns.create', 'ggu_unknown', 'keep-alive'],
+    ['ingest with a garbage token', '/api/towns/town_x/usage', 'garbage', 'close'],
+  ])('%s: Connection: %s as needed, and the next requests on the pool succeed', async (_, path, token, connection) => {
     for (let i = 0; i < 3; i++) {
       const res = await fetch(s.url + path, {
         method: 'POST',
@@ -25,7 +26,7 @@ describe('a POST answered before its body was read (keep-alive client)', () => {
         body: big,
       });
       expect(res.status).toBe(401);
-      expect(res.headers.get('connection')).toBe('close');
+      expect(res.headers.get('connection')).toBe(connection);
       await res.text();
       // Without the close, undici sends this into the socket the server drops: "other side closed".
       expect((await request(s.url, 'POST', '/trpc/towns.create', s.adminToken, { name: `t${i}` })).status).toBe(200);
