@@ -1,4 +1,13 @@
-import { AppError, accountFor, assertMayGrant, gasTank, MAX_ALERT_PAGE, MAX_LEDGER_PAGE, MAX_NOTE_LENGTH } from '@gasgauge/core';
+import {
+  AppError,
+  accountFor,
+  assertMayGrant,
+  gasTank,
+  MAX_ALERT_PAGE,
+  MAX_GRANT_MICRODOLLARS,
+  MAX_LEDGER_PAGE,
+  MAX_NOTE_LENGTH,
+} from '@gasgauge/core';
 import { z } from 'zod';
 import { organizationId } from '../towns/router.js';
 import { router, userProcedure } from '../trpc.js';
@@ -65,7 +74,7 @@ export const billingRouter = router({
         .strictObject({
           userName: z.string().min(1).max(64).optional(),
           organizationId: organizationId.optional(),
-          amountMicrodollars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          amountMicrodollars: z.number().int().positive().max(MAX_GRANT_MICRODOLLARS),
           note: z.string().max(MAX_NOTE_LENGTH).optional(),
         })
         .refine((v) => (v.userName === undefined) !== (v.organizationId === undefined), {
