@@ -87,9 +87,8 @@ function tokenIssuedAt(iat: number): Promise<string> {
  * most `perRecord`, in two requests: the bound is on the hour across requests, not on one batch.
  */
 async function fillHour(hour: number, field: string, total: number, perRecord: number): Promise<void> {
-  const amounts = many(Math.ceil(total / perRecord), () => perRecord);
-  amounts[amounts.length - 1] = total - perRecord * (amounts.length - 1);
-  const records = amounts.map((amount) => hourRecord(hour, field, amount));
+  const n = Math.ceil(total / perRecord);
+  const records = Array.from({ length: n }, (_, i) => hourRecord(hour, field, i < n - 1 ? perRecord : total - perRecord * i));
   for (const part of [records.slice(0, records.length >> 1), records.slice(records.length >> 1)]) {
     const r = await ingest('usage', { records: part })();
     if (r.status !== 200) throw new Error(`fill ${field}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
@@ -494,6 +493,13 @@ const cases: Case[] = [
     path: 'tz',
   },
   {
+    row: ROW.tz,
+    name: 'REST: a known zone, then one of 65 characters',
+    ok: () => s.get(`/api/towns/${s.townId}/metrics/timeseries?from=${NOW - 60_000}&to=${NOW}&tz=Europe/Berlin`),
+    over: () => s.get(`/api/towns/${s.townId}/metrics/timeseries?from=${NOW - 60_000}&to=${NOW}&tz=${'Z'.repeat(65)}`),
+    path: 'tz',
+  },
+  {
     row: ROW.feed,
     name: 'limit 200, then 201',
     ok: query('metrics.events', () => ({ townId: s.townId, limit: 200 })),
@@ -529,7 +535,7 @@ const cases: Case[] = [
   ).map(
     ([ok, over]): Case => ({
       row: ROW.agentsCursor,
-      name: `a cursor of ${ok} characters, then ${over}`,
+      name: `a cursor of ${ok} character(s), then ${over}`,
       ok: query('metrics.agents', () => ({ townId: s.townId, cursor: 'a'.repeat(ok) })),
       over: query('metrics.agents', () => ({ townId: s.townId, cursor: 'a'.repeat(over) })),
       path: 'cursor',
