@@ -8,7 +8,12 @@ import { timeseriesInput } from './router.js';
 
 const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
 /** `tz` is the tRPC input's own schema, so the two routes keep one limit. */
-const timeseriesQuery = z.object({ from: integer, to: integer, maxPoints: integer.optional(), tz: timeseriesInput.shape.tz });
+export const timeseriesQuery = z.object({
+  from: integer,
+  to: integer,
+  maxPoints: integer.optional(),
+  tz: timeseriesInput.shape.tz,
+});
 
 /** The read API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function metricsRestRoutes(deps: ApiDeps): Hono {
