@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Control, MAX_GRANT_MICRODOLLARS } from '@gasgauge/core';
+import { openSqlite } from '@gasgauge/server/sqlite';
 import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
 import { controlState, townState } from '@gasgauge/server/testing/state';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -9,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * nothing. A new limit adds a row there and a case here (the first test checks they match).
  */
 const NOW = 1_795_608_000_000;
+const HOUR = 3_600_000;
 const MiB = 1024 * 1024;
 
 let s: TestServer;
@@ -49,10 +54,62 @@ const mutate = (proc: string, input: Lazy) => () => s.post(`/trpc/${proc}`, valu
 const query = (proc: string, input: Lazy) => () => s.get(trpcPath(proc, value(input)));
 const series = (over: Record<string, unknown>) => () => ({ townId: s.townId, from: NOW - 60_000, to: NOW, ...over });
 
-/** A usage body padded with spaces to exactly `bytes`. */
-function paddedUsage(bytes: number): string {
-  const json = JSON.stringify({ records: [usage()] });
+/** `value` as JSON padded with spaces to exactly `bytes`. */
+function padded(value: unknown, bytes: number): string {
+  const json = JSON.stringify(value);
   return json.slice(0, -1) + ' '.repeat(bytes - Buffer.byteLength(json)) + json.slice(-1);
+}
+const paddedUsage = (bytes: number) => padded({ records: [usage()] }, bytes);
+
+/** A usage body whose one record's agentId holds `agentId` as raw bytes (JSON escapes stay escapes). */
+function usageWithAgent(agentId: Buffer): () => Promise<HttpResult> {
+  return () => {
+    const [head, tail] = JSON.stringify({ records: [usage({ agentId: '@' })] }).split('"@"') as [string, string];
+    return ingest('usage', new Uint8Array(Buffer.concat([Buffer.from(`${head}"`), agentId, Buffer.from(`"${tail}`)])))();
+  };
+}
+
+/** `depth` nested arrays: `[]` is 1 level (as json-bounds.ts counts). */
+const nested = (depth: number): unknown => (depth === 0 ? 0 : [nested(depth - 1)]);
+
+/** An ingest token for the server's town signed with the server's key, issued at `iat` (epoch s). */
+function tokenIssuedAt(iat: number): Promise<string> {
+  const key = process.env.GASGAUGE_SECRET ?? readFileSync(join(s.dataDir, 'secret.key'), 'utf8').trim();
+  return new SignJWT({ town: s.townId, scope: 'ingest' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 3600)
+    .sign(new TextEncoder().encode(key));
+}
+
+/**
+ * Fills the hour starting at `hour` with `total` of one usage amount (all others 0), each record at
+ * most `perRecord`, in two requests: the bound is on the hour across requests, not on one batch.
+ */
+async function fillHour(hour: number, field: string, total: number, perRecord: number): Promise<void> {
+  const n = Math.ceil(total / perRecord);
+  const records = Array.from({ length: n }, (_, i) => hourRecord(hour, field, i < n - 1 ? perRecord : total - perRecord * i));
+  for (const part of [records.slice(0, records.length >> 1), records.slice(records.length >> 1)]) {
+    const r = await ingest('usage', { records: part })();
+    if (r.status !== 200) throw new Error(`fill ${field}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}
+const hourRecord = (hour: number, field: string, amount: number) =>
+  usage({ at: hour + 1000, inputTokens: 0, outputTokens: 0, costMicrodollars: 0, [field]: amount });
+
+/** Grants straight into the control store, as `gasgauge credits grant` would, up to `balance`. */
+function fillBalance(userName: string, balance: number): void {
+  const sql = openSqlite(join(s.dataDir, 'control.sqlite'));
+  try {
+    const control = new Control(sql, () => NOW);
+    const account = control.userByName(userName)?.id as string;
+    sql.transaction(() => {
+      for (let left = balance - control.ledger.balance(account); left > 0; left -= MAX_GRANT_MICRODOLLARS)
+        control.ledger.grant(account, Math.min(left, MAX_GRANT_MICRODOLLARS), NOW);
+    });
+  } finally {
+    sql.close();
+  }
 }
 
 /** A /auth/login form of exactly `bytes` (an unknown token: a redirect back to the login page). */
@@ -84,18 +141,24 @@ interface Case {
   okMessage?: RegExp;
   /** What a refusal must leave unchanged: the town's data (ingest) or the accounts and towns (tRPC). */
   state?: 'town' | 'control';
+  /** Brings the server to just below a bound that sums over requests (run before the state is read). */
+  setup?: () => Promise<void>;
 }
 
 const ROW = {
-  body: 'request body (ingest routes, `/auth/*`)',
+  body: 'request body (every route that reads one: ingest, tRPC, `/auth/*`)',
+  utf8: 'request body text',
   url: 'URL and headers',
   records: 'usage records per batch',
   events: 'events per batch',
   agents: 'lines-of-code agents per batch',
   ids: "ids: `id`, `agentId`, `model`, `provider`, `beadId`, `role`, `kind`, `assigneeAgentId`, a note's `name`",
   title: "a bead's `title`",
+  noteData: "a note's `data`",
   tokens: 'token amounts of a usage record (each of the five)',
   cost: '`costMicrodollars` of a usage record',
+  hourTokens: 'tokens of one kind per town and hour',
+  hourCost: 'cost per town and hour',
   loc: '`additions`, `deletions`, `files` of a lines-of-code report',
   at: 'event time `at`',
   names: 'names of users, towns, organisations',
@@ -104,10 +167,16 @@ const ROW = {
   range: '`from`, `to` (timeseries, breakdown)',
   tz: '`tz`',
   feed: '`limit` of `metrics.events`',
+  feedCursor: '`cursor` of `metrics.events`',
+  agentsLimit: '`limit` of `metrics.agents`',
+  agentsCursor: '`cursor` of `metrics.agents`',
+  breakdownLimit: '`limit` of `metrics.breakdown`',
   ledger: '`limit` of `billing.ledger`',
   alerts: '`limit` of `billing.alerts`',
   ttl: 'ingest token lifetime `ttlSeconds`',
+  iat: 'ingest token `iat`',
   grant: '`amountMicrodollars` of `billing.grant`',
+  balance: 'an account balance after `billing.grant`',
   grantNote: '`note` of `billing.grant`',
   cap: '`capMicrodollars` of `towns.setBudget`',
   low: '`lowBalanceMicrodollars` of `billing.setAlertSettings`',
@@ -143,12 +212,45 @@ const cases: Case[] = [
   },
   {
     row: ROW.body,
+    name: 'tRPC mutation body of 1 MiB',
+    ok: mutate('billing.setAlertSettings', padded({ lowBalanceMicrodollars: 7 }, MiB)),
+    over: mutate('billing.setAlertSettings', padded({ lowBalanceMicrodollars: 8 }, MiB + 1)),
+    status: 413,
+    path: 'body',
+    state: 'control',
+  },
+  {
+    row: ROW.body,
     name: '/auth/login form of 1 MiB (an unknown token: back to /login)',
     ok: loginForm(MiB),
     okStatus: 303,
     over: loginForm(MiB + 1),
     status: 413,
     path: 'body',
+  },
+  {
+    row: ROW.utf8,
+    name: 'an ingest body with a 4-byte UTF-8 character, then with a byte that is not UTF-8',
+    ok: usageWithAgent(Buffer.from('agent-😀', 'utf8')),
+    over: usageWithAgent(Buffer.from([0x61, 0xff])),
+    path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.utf8,
+    name: 'an ingest id with an escaped surrogate pair, then a lone surrogate',
+    ok: usageWithAgent(Buffer.from('pair-\\ud83d\\ude00')),
+    over: usageWithAgent(Buffer.from('lone-\\ud83d')),
+    path: 'records[0].agentId',
+    state: 'town',
+  },
+  {
+    row: ROW.utf8,
+    name: 'a tRPC input with a surrogate pair, then a lone surrogate',
+    ok: mutate('billing.grant', () => ({ organizationId: orgId, amountMicrodollars: 1, note: 'pair \ud83d\ude00' })),
+    over: mutate('billing.grant', () => ({ organizationId: orgId, amountMicrodollars: 1, note: 'lone \ud83d' })),
+    path: 'note',
+    state: 'control',
   },
   {
     row: ROW.url,
@@ -212,6 +314,22 @@ const cases: Case[] = [
     path: 'events[0].title',
     state: 'town',
   },
+  {
+    row: ROW.noteData,
+    name: 'data of 16,384 bytes as JSON, then 16,385',
+    ok: () => ingest('events', { events: [note({ data: 'd'.repeat(16_384 - 2) })] })(),
+    over: () => ingest('events', { events: [note({ data: 'd'.repeat(16_384 - 1) })] })(),
+    path: 'events[0].data',
+    state: 'town',
+  },
+  {
+    row: ROW.noteData,
+    name: 'data 32 levels deep, then 33',
+    ok: () => ingest('events', { events: [note({ data: nested(32) })] })(),
+    over: () => ingest('events', { events: [note({ data: nested(33) })] })(),
+    path: 'events[0].data',
+    state: 'town',
+  },
   ...TOKENS.flatMap((field): Case[] => [
     {
       row: ROW.tokens,
@@ -236,6 +354,30 @@ const cases: Case[] = [
     ok: () => ingest('usage', { records: [usage({ costMicrodollars: 10_000_000_000 })] })(),
     over: () => ingest('usage', { records: [usage({ costMicrodollars: 10_000_000_001 })] })(),
     path: 'records[0].costMicrodollars',
+    state: 'town',
+  },
+  {
+    row: ROW.hourTokens,
+    name: 'an hour filled to 100,000,000,000 input tokens less one, then 2 more, then 1 more',
+    setup: () => fillHour(NOW - 2 * HOUR, 'inputTokens', 100_000_000_000 - 1, 1_000_000_000),
+    ok: () => ingest('usage', { records: [hourRecord(NOW - 2 * HOUR, 'inputTokens', 1)] })(),
+    over: () =>
+      ingest('usage', {
+        records: [hourRecord(NOW - 2 * HOUR, 'outputTokens', 5), hourRecord(NOW - 2 * HOUR, 'inputTokens', 2)],
+      })(),
+    path: 'records[1].inputTokens',
+    state: 'town',
+  },
+  {
+    row: ROW.hourCost,
+    name: 'an hour filled to $100,000 less 1 µ$, then 2 µ$ more, then 1 µ$ more',
+    setup: () => fillHour(NOW - 3 * HOUR, 'costMicrodollars', 100_000_000_000 - 1, 10_000_000_000),
+    ok: () => ingest('usage', { records: [hourRecord(NOW - 3 * HOUR, 'costMicrodollars', 1)] })(),
+    over: () =>
+      ingest('usage', {
+        records: [hourRecord(NOW - 3 * HOUR, 'inputTokens', 5), hourRecord(NOW - 3 * HOUR, 'costMicrodollars', 2)],
+      })(),
+    path: 'records[1].costMicrodollars',
     state: 'town',
   },
   ...['additions', 'deletions', 'files'].map(
@@ -325,6 +467,13 @@ const cases: Case[] = [
     path: 'from',
   },
   {
+    row: ROW.range,
+    name: 'to 10,000,000,000,000, then one more',
+    ok: query('metrics.timeseries', series({ from: 10_000_000_000_000 - 60_000, to: 10_000_000_000_000 })),
+    over: query('metrics.timeseries', series({ from: 10_000_000_000_000 - 60_000, to: 10_000_000_000_001 })),
+    path: 'to',
+  },
+  {
     row: ROW.tz,
     name: 'a known zone, then an unknown one (day buckets)',
     ok: query(
@@ -344,12 +493,68 @@ const cases: Case[] = [
     path: 'tz',
   },
   {
+    row: ROW.tz,
+    name: 'REST: a known zone, then one of 65 characters',
+    ok: () => s.get(`/api/towns/${s.townId}/metrics/timeseries?from=${NOW - 60_000}&to=${NOW}&tz=Europe/Berlin`),
+    over: () => s.get(`/api/towns/${s.townId}/metrics/timeseries?from=${NOW - 60_000}&to=${NOW}&tz=${'Z'.repeat(65)}`),
+    path: 'tz',
+  },
+  {
     row: ROW.feed,
     name: 'limit 200, then 201',
     ok: query('metrics.events', () => ({ townId: s.townId, limit: 200 })),
     over: query('metrics.events', () => ({ townId: s.townId, limit: 201 })),
     path: 'limit',
   },
+  {
+    row: ROW.feedCursor,
+    name: 'a cursor of 300 characters, then 301',
+    ok: query('metrics.events', () => ({ townId: s.townId, cursor: `${NOW}.`.padEnd(300, 'c') })),
+    over: query('metrics.events', () => ({ townId: s.townId, cursor: `${NOW}.`.padEnd(301, 'c') })),
+    path: 'cursor',
+  },
+  ...(
+    [
+      [500, 501],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.agentsLimit,
+      name: `limit ${ok}, then ${over}`,
+      ok: query('metrics.agents', () => ({ townId: s.townId, limit: ok })),
+      over: query('metrics.agents', () => ({ townId: s.townId, limit: over })),
+      path: 'limit',
+    }),
+  ),
+  ...(
+    [
+      [256, 257],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.agentsCursor,
+      name: `a cursor of ${ok} character(s), then ${over}`,
+      ok: query('metrics.agents', () => ({ townId: s.townId, cursor: 'a'.repeat(ok) })),
+      over: query('metrics.agents', () => ({ townId: s.townId, cursor: 'a'.repeat(over) })),
+      path: 'cursor',
+    }),
+  ),
+  ...(
+    [
+      [50, 51],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.breakdownLimit,
+      name: `limit ${ok}, then ${over}`,
+      ok: query('metrics.breakdown', series({ by: 'model', metric: 'cost', limit: ok })),
+      over: query('metrics.breakdown', series({ by: 'model', metric: 'cost', limit: over })),
+      path: 'limit',
+    }),
+  ),
   {
     row: ROW.ledger,
     name: 'limit 500, then 501',
@@ -379,10 +584,27 @@ const cases: Case[] = [
     path: 'ttlSeconds',
   },
   {
+    row: ROW.iat,
+    name: 'a token issued 60 s ahead of the server, then 61 s',
+    ok: async () => s.post(`/api/towns/${s.townId}/usage`, { records: [usage()] }, await tokenIssuedAt(NOW / 1000 + 60)),
+    over: async () => s.post(`/api/towns/${s.townId}/usage`, { records: [usage()] }, await tokenIssuedAt(NOW / 1000 + 61)),
+    status: 401,
+    state: 'town',
+  },
+  {
     row: ROW.grant,
     name: 'a grant of 1,000,000,000,000, then one more',
     ok: mutate('billing.grant', () => ({ organizationId: orgId, amountMicrodollars: 1_000_000_000_000 })),
     over: mutate('billing.grant', () => ({ organizationId: orgId, amountMicrodollars: 1_000_000_000_001 })),
+    path: 'amountMicrodollars',
+    state: 'control',
+  },
+  {
+    row: ROW.balance,
+    name: "the admin's balance at $1B less 1 µ$: a grant of 2 µ$, then of 1 µ$",
+    setup: async () => fillBalance('admin', 1_000_000_000_000_000 - 1),
+    ok: mutate('billing.grant', { userName: 'admin', amountMicrodollars: 1 }),
+    over: mutate('billing.grant', { userName: 'admin', amountMicrodollars: 2 }),
     path: 'amountMicrodollars',
     state: 'control',
   },
@@ -457,7 +679,8 @@ describe('input limits (docs/api.md "Limits")', () => {
     expect([...new Set(cases.map((c) => c.row))].sort()).toEqual(documentedRows().sort());
   });
 
-  it.each(cases)('$row: $name', async ({ ok, okStatus = 200, okMessage, over, status = 400, path, state }) => {
+  it.each(cases)('$row: $name', async ({ ok, okStatus = 200, okMessage, over, status = 400, path, state, setup }) => {
+    await setup?.();
     const before = state === 'town' ? await townState(s, s.townId, NOW) : state === 'control' ? await adminView() : undefined;
     const refused = await over();
     expect(refused.status, JSON.stringify(refused.body).slice(0, 300)).toBe(status);

@@ -1,10 +1,32 @@
-import { AppError, accountFor, assertMayGrant, gasTank, MAX_ALERT_PAGE, MAX_LEDGER_PAGE, MAX_NOTE_LENGTH } from '@gasgauge/core';
+import {
+  AppError,
+  accountFor,
+  assertMayGrant,
+  gasTank,
+  MAX_ALERT_PAGE,
+  MAX_GRANT_MICRODOLLARS,
+  MAX_LEDGER_PAGE,
+  MAX_NOTE_LENGTH,
+} from '@gasgauge/core';
 import { z } from 'zod';
 import { organizationId } from '../towns/router.js';
 import { router, userProcedure } from '../trpc.js';
 
 /** Without organizationId: the caller's personal account. */
 const accountInput = z.strictObject({ organizationId: organizationId.optional() });
+
+/** The amount bound is core's (Ledger.grant), so input validation refuses exactly what the ledger would. */
+export const grantInput = z
+  .strictObject({
+    userName: z.string().min(1).max(64).optional(),
+    organizationId: organizationId.optional(),
+    amountMicrodollars: z.number().int().positive().max(MAX_GRANT_MICRODOLLARS),
+    note: z.string().max(MAX_NOTE_LENGTH).optional(),
+  })
+  .refine((v) => (v.userName === undefined) !== (v.organizationId === undefined), {
+    message: 'give exactly one of userName and organizationId',
+    path: ['userName'],
+  });
 
 export const billingRouter = router({
   /** The gas tank: balance, burn over the rolling hour and the last 24 h, seconds to empty. */
@@ -59,35 +81,21 @@ export const billingRouter = router({
     }),
 
   /** Adds credits to a user's or an organisation's account (server admins only). */
-  grant: userProcedure
-    .input(
-      z
-        .strictObject({
-          userName: z.string().min(1).max(64).optional(),
-          organizationId: organizationId.optional(),
-          amountMicrodollars: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-          note: z.string().max(MAX_NOTE_LENGTH).optional(),
-        })
-        .refine((v) => (v.userName === undefined) !== (v.organizationId === undefined), {
-          message: 'give exactly one of userName and organizationId',
-          path: ['userName'],
-        }),
-    )
-    .mutation(({ ctx, input }) => {
-      assertMayGrant(ctx.user);
-      const { control } = ctx.deps;
-      let account: string;
-      if (input.userName !== undefined) {
-        const user = control.userByName(input.userName);
-        if (!user) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
-        account = user.id;
-      } else {
-        const org = control.orgs.byId(input.organizationId as string);
-        if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
-        account = org.id;
-      }
-      const entry = control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
-      for (const townId of control.townIdsOfAccount(account)) ctx.deps.live.publish(townId);
-      return entry;
-    }),
+  grant: userProcedure.input(grantInput).mutation(({ ctx, input }) => {
+    assertMayGrant(ctx.user);
+    const { control } = ctx.deps;
+    let account: string;
+    if (input.userName !== undefined) {
+      const user = control.userByName(input.userName);
+      if (!user) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
+      account = user.id;
+    } else {
+      const org = control.orgs.byId(input.organizationId as string);
+      if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+      account = org.id;
+    }
+    const entry = control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
+    for (const townId of control.townIdsOfAccount(account)) ctx.deps.live.publish(townId);
+    return entry;
+  }),
 });

@@ -82,6 +82,17 @@ describe('timeseries and breakdown ranges', () => {
     expect(widest.status, JSON.stringify(widest.body)).toBe(200);
   });
 
+  it('maxPoints 1 across local 1970-01-01 midnight is a 400 naming maxPoints (buckets align there), not a 500', async () => {
+    const across = await s.get(`/api/towns/${s.townId}/metrics/timeseries?from=0&to=43200001&maxPoints=1&tz=America/New_York`);
+    expect([across.status, across.body.error?.path]).toEqual([400, 'maxPoints']);
+    const two = await s.get(`/api/towns/${s.townId}/metrics/timeseries?from=0&to=43200001&maxPoints=2&tz=America/New_York`);
+    expect(two.status, JSON.stringify(two.body)).toBe(200);
+    const after = await s.get(
+      `/api/towns/${s.townId}/metrics/timeseries?from=18000000&to=43200001&maxPoints=1&tz=America/New_York`,
+    );
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+  });
+
   it('an unknown tz is a 400 naming tz at sub-day steps too', async () => {
     const hour = `from=${NOW - 3_600_000}&to=${NOW}`;
     const r = await s.get(`/api/towns/${s.townId}/metrics/timeseries?${hour}&tz=Nope/Zone`);

@@ -4,9 +4,16 @@ import type { ApiDeps } from '../deps.js';
 import { unwrap } from '../http/unwrap.js';
 import { parseOrThrow } from '../http/validate.js';
 import { createCaller } from '../router.js';
+import { timeseriesInput } from './router.js';
 
 const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
-const timeseriesQuery = z.object({ from: integer, to: integer, maxPoints: integer.optional(), tz: z.string().optional() });
+/** `tz` is the tRPC input's own schema, so the two routes keep one limit. */
+export const timeseriesQuery = z.object({
+  from: integer,
+  to: integer,
+  maxPoints: integer.optional(),
+  tz: timeseriesInput.shape.tz,
+});
 
 /** The read API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function metricsRestRoutes(deps: ApiDeps): Hono {

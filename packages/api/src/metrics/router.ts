@@ -8,6 +8,7 @@ import {
   MAX_BREAKDOWN_SERIES,
   MAX_FEED_EVENTS,
   MAX_MAX_POINTS,
+  MAX_QUERY_EPOCH_MS,
   parseEventCursor,
   type Town,
   townFor,
@@ -19,7 +20,7 @@ import type { ApiDeps } from '../deps.js';
 import { townId } from '../towns/router.js';
 import { router, toTRPCError, userProcedure } from '../trpc.js';
 
-const epochMs = z.number().int().nonnegative();
+const epochMs = z.number().int().nonnegative().max(MAX_QUERY_EPOCH_MS);
 
 export const timeseriesInput = z.strictObject({
   townId,

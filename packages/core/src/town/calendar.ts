@@ -114,6 +114,14 @@ export function fitCalendarBuckets(
   now: number,
   maxPoints: number,
 ): CalendarBuckets & { step: number } {
+  // Edges align to local day 0, so a range across its midnight takes two buckets at any step: widening
+  // would never fit one, and runs on to dates Intl refuses (a 500).
+  const dayZero = localMidnight(0, tz);
+  if (maxPoints < 2 && from < dayZero && dayZero < to) {
+    throw new AppError('bad_request', `a range across 1970-01-01 00:00 in ${tz} needs maxPoints of at least 2`, {
+      path: 'maxPoints',
+    });
+  }
   for (;;) {
     const buckets = calendarBuckets(from, to, step / DAY, tz, now);
     if (buckets.starts.length <= maxPoints) return { ...buckets, step };
