@@ -1,5 +1,4 @@
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
-import { startServer } from '../serve.js';
 import { type Command, integer, tickMs, UsageError } from './command.js';
 
 export const serve: Command = {
@@ -21,6 +20,8 @@ export const serve: Command = {
   positionals: 0,
   async run(values, _p, out) {
     const dataDir = String(values.data ?? './data');
+    // Loaded only for this command: the server's modules (Hono, tRPC, zod) would slow every other command's start.
+    const { startServer } = await import('../serve.js');
     const server = await startServer({
       dataDir,
       port: integer(values.port, 'port', 8787),
