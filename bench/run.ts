@@ -8,6 +8,7 @@ import { LoadClient } from './load.js';
 import { progress } from './log.js';
 import { benchPage } from './page.js';
 import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
+import { benchStart } from './start.js';
 import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     rows.push(...benchTick(join(dir, 'tick')));
     rows.push(...(await benchPage(join(dir, 'page'))));
     rows.push(...(await benchTailRows(dir)));
+    rows.push(...(await benchStart(join(dir, 'start'))));
   } finally {
     load.close();
     await server?.close();
