@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pack } from '../pack/build.js';
 import { installPackage } from '../pack/install.js';
 import { progress } from './log.js';
@@ -18,7 +18,7 @@ const CLONE_BIN = fileURLToPath(new URL('../packages/server/bin/gasgauge.mjs', i
 
 /** Prints the process's own CPU time (user + system, since it started) on stderr as it exits. */
 const CPU_REPORTER = `data:text/javascript,${encodeURIComponent(
-  "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`cpu-us=${u.user + u.system}\\n`); });",
+  "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('cpu-us=' + (u.user + u.system) + '\\n'); });",
 )}`;
 
 interface Sample {
@@ -97,7 +97,7 @@ export async function benchStart(dir: string): Promise<Row[]> {
 }
 
 // `npx tsx bench/start.ts`: these rows alone, on stdout (BENCHMARKS.md is left as it is).
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-start-'));
   try {
     process.stdout.write(`${textTable(await benchStart(dir))}\n`);
