@@ -19,7 +19,7 @@ import { type Installed, installPackage, nativeMode } from './install.js';
 const DEV_TOOLS = ['typescript', 'tsx', 'vitest', 'vite', 'esbuild', 'rolldown', 'playwright-core', '@biomejs/biome'];
 
 /**
- * The tarball `npm run pack` makes, installed with npm into an empty prefix outside the workspace, and run from
+ * The tarball `npm run pack` makes, installed globally with npm into an empty prefix outside the workspace, and run from
  * there: the server, the admin commands, ingest and a read, the web UI and the reporter. See install.ts for how
  * better-sqlite3's addon gets in (GASGAUGE_PACK_NATIVE=build compiles it as a user's install would).
  */
@@ -46,7 +46,7 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
     const manifest = JSON.parse(readFileSync(join(installed.packageDir, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'gasgauge', license: 'MIT', engines: { node: '>=20.19' } });
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@hono/node-server', 'better-sqlite3', 'hono', 'jose', 'zod']);
-    const modules = readdirSync(join(dir, 'prefix/node_modules'), { recursive: true, encoding: 'utf8' });
+    const modules = readdirSync(join(dir, 'prefix/lib/node_modules'), { recursive: true, encoding: 'utf8' });
     const isTool = (path: string) => DEV_TOOLS.some((tool) => path === tool || path.endsWith(`/node_modules/${tool}`));
     expect(modules.filter(isTool)).toEqual([]);
     const lib = join(installed.packageDir, 'lib');
@@ -71,7 +71,7 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
     });
     // The native addon the server loaded is the installed copy, not the workspace's.
     const maps = readFileSync(`/proc/${server.proc.pid}/maps`, 'utf8');
-    expect(maps).toContain(join(dir, 'prefix/node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+    expect(maps).toContain(join(installed.packageDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
 
     const { token: bobToken } = await gasgauge<{ token: string }>(['user', 'add', 'bob', '--data', data], cli);
     const { town } = await gasgauge<{ town: { id: string } }>(

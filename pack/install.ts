@@ -7,7 +7,7 @@ import { ROOT } from './bundle.js';
 export interface Installed {
   /** The installed `gasgauge` executable (npm's bin link). */
   bin: string;
-  /** node_modules/gasgauge inside the prefix. */
+  /** lib/node_modules/gasgauge inside the prefix. */
   packageDir: string;
 }
 
@@ -23,12 +23,17 @@ export function nativeMode(): NativeMode {
   return process.env.GASGAUGE_PACK_NATIVE === 'build' ? 'build' : 'copy';
 }
 
-/** `npm install --prefix PREFIX TARBALL`, as a user would, dependencies from the registry (or npm's cache). */
+/**
+ * `npm install --global --prefix PREFIX TARBALL`: the README's `npm install -g`, into PREFIX instead of Node's
+ * own prefix, dependencies from the registry (or npm's cache). A global install keeps the package's
+ * dependencies inside its own folder (PREFIX/lib/node_modules/gasgauge/node_modules), as the Dockerfile expects.
+ */
 export function installPackage(tarball: string, prefix: string, native: NativeMode = nativeMode()): Installed {
   execFileSync(
     'npm',
     [
       'install',
+      '--global',
       '--prefix',
       prefix,
       '--no-audit',
@@ -39,7 +44,8 @@ export function installPackage(tarball: string, prefix: string, native: NativeMo
     ],
     { cwd: prefix, env: npmEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  const modules = join(prefix, 'node_modules');
+  const packageDir = join(prefix, 'lib/node_modules/gasgauge');
+  const modules = join(packageDir, 'node_modules');
   if (native === 'copy') {
     const addon = 'better-sqlite3/build/Release/better_sqlite3.node';
     const version = (dir: string) =>
@@ -49,5 +55,5 @@ export function installPackage(tarball: string, prefix: string, native: NativeMo
       throw new Error(`installed better-sqlite3 ${installed}, the workspace built ${built}: use GASGAUGE_PACK_NATIVE=build`);
     cpSync(join(ROOT, 'node_modules', addon), join(modules, addon));
   }
-  return { bin: join(modules, '.bin', 'gasgauge'), packageDir: join(modules, 'gasgauge') };
+  return { bin: join(prefix, 'bin/gasgauge'), packageDir };
 }
