@@ -79,6 +79,15 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
       cli,
     );
     const { token: ingest } = await gasgauge<{ token: string }>(['token', 'mint', '--town', town.id, '--data', data], cli);
+    // Every other admin command, each through the modules it loads for itself.
+    const run = <T>(...args: string[]) => gasgauge<T>([...args, '--data', data], cli);
+    await run('user', 'token', 'bob');
+    await run('org', 'create', 'acme', '--owner', 'bob');
+    await run('org', 'add-member', 'acme', 'admin', '--role', 'member');
+    expect(await run('credits', 'grant', '--user', 'bob', '--usd', '5')).toMatchObject({ balanceMicrodollars: 5_000_000 });
+    await run('credits', 'alerts', '--user', 'bob', '--low-usd', '1');
+    expect(await run('credits', 'show', '--user', 'bob')).toMatchObject({ gasTank: { balanceMicrodollars: 5_000_000 } });
+    expect((await run<{ url: string }>('login-link', '--user', 'bob')).url).toMatch(`${url}/auth/link?code=`);
 
     const record = { id: 'msg_packed', agentId: 'polecat-1', model: 'claude-sonnet-4-5', inputTokens: 1200, outputTokens: 240 };
     const posted = await fetch(`${url}/api/towns/${town.id}/usage`, {
