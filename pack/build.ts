@@ -16,7 +16,7 @@ export async function pack(dest = ROOT): Promise<string> {
   const version = (readJson(join(ROOT, 'packages/server/package.json')) as { version: string }).version;
   const stage = mkdtempSync(join(tmpdir(), 'gg-pack-stage-'));
   try {
-    const { dependencies } = await bundle(join(stage, 'lib'), { version, webDist: '../web' });
+    const dependencies = await bundle(join(stage, 'lib'), { version, webDist: '../web' });
     cpSync(join(WEB_DIR, 'dist'), join(stage, 'web'), { recursive: true });
     for (const file of ['README.md', 'LICENSE']) cpSync(join(ROOT, file), join(stage, file));
     for (const name of BUNDLED) cpSync(join(ROOT, 'node_modules', name, 'LICENSE'), join(stage, 'licenses', name, 'LICENSE'));

@@ -11,7 +11,7 @@ const WORKSPACES = ['core', 'api', 'server', 'reporter'].map((p) => join(ROOT, '
 
 /**
  * What every command may load before it runs: anything more (Hono, tRPC, zod, jose) belongs behind the
- * `await import()` of the one command that needs it, or `gasgauge --help` stops starting in ~100 ms.
+ * `await import()` of the one command that needs it: each costs tens of milliseconds on every start.
  */
 const START_IMPORTS = new Set(['better-sqlite3']);
 /**
@@ -23,22 +23,15 @@ export const BUNDLED = ['@trpc/server'];
 /** What the package tells the code about itself (declared in packages/server/src/packaged.d.ts). */
 const DEFINES = ['GASGAUGE_VERSION', 'GASGAUGE_WEB_DIST'] as const;
 
-export interface Bundle {
-  /** npm packages the bundle imports, at the versions the workspace pins: the package's `dependencies`. */
-  dependencies: Record<string, string>;
-  /** Everything `gasgauge` loads before its command runs: npm packages and node builtins. */
-  startImports: string[];
-  files: string[];
-}
-
 /**
  * Bundles the CLI (pack/gasgauge.ts and every workspace module it reaches) into `outDir` as ESM with source
- * maps. npm packages stay imports (they are the package's dependencies; better-sqlite3 is native anyway).
+ * maps. npm packages stay imports; returned, at the versions the workspace pins, they are the package's
+ * `dependencies` (better-sqlite3 could not be bundled anyway: it is native).
  * Rolldown (Vite's bundler), not esbuild: esbuild's code splitting gives a chunk every file reached through a
  * barrel (`@gasgauge/api`'s index) that another chunk uses, which put Hono, tRPC and zod in the chunk every
  * command loads first. `"sideEffects": false` in core's and api's package.json lets the barrels be tree-shaken.
  */
-export async function bundle(outDir: string, define: { version: string; webDist: string }): Promise<Bundle> {
+export async function bundle(outDir: string, define: { version: string; webDist: string }): Promise<Record<string, string>> {
   const output = await build({
     input: { gasgauge: ENTRY },
     platform: 'node',
@@ -60,16 +53,11 @@ export async function bundle(outDir: string, define: { version: string; webDist:
   assertLocatesNoFiles(chunks);
   const byName = new Map(chunks.map((c) => [c.fileName, c]));
   const externals = new Set(chunks.flatMap((c) => [...c.imports, ...c.dynamicImports]).filter((id) => !byName.has(id)));
-  const startImports = [...staticClosure(chunks, byName)].sort();
-  const heavy = startImports.filter((id) => !isBuiltin(id) && !START_IMPORTS.has(packageName(id)));
+  const heavy = [...staticClosure(chunks, byName)].filter((id) => !isBuiltin(id) && !START_IMPORTS.has(packageName(id)));
   if (heavy.length > 0) {
     throw new Error(`every gasgauge command would load ${heavy.join(', ')} before it runs: import it lazily where it is used`);
   }
-  return {
-    dependencies: pinnedVersions([...externals].filter((id) => !isBuiltin(id)).map(packageName)),
-    startImports,
-    files: output.output.map((o) => o.fileName),
-  };
+  return pinnedVersions([...externals].filter((id) => !isBuiltin(id)).map(packageName));
 }
 
 /** A bare import of something in node_modules that stays an import (workspace packages and BUNDLED are bundled). */
