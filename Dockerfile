@@ -15,7 +15,7 @@ COPY --from=install /usr/local/lib/node_modules/gasgauge /usr/local/lib/node_mod
 RUN ln -s ../lib/node_modules/gasgauge/lib/gasgauge.js /usr/local/bin/gasgauge \
   && mkdir /data && chown node:node /data
 USER node
-WORKDIR /data
+# The working directory stays /, so every command's default data dir (./data) is this volume.
 VOLUME /data
 EXPOSE 8787
 # The slim image has no curl: Node's fetch asks the server's health route.
