@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 
 /**
  * The built UI: where `npm run build -w @gasgauge/web` writes it in the clone, or `web/` beside the bundled
- * modules in the installable package (pack/build.ts defines GASGAUGE_WEB_DIST).
+ * modules in the installable package (pack/bundle.ts defines GASGAUGE_WEB_DIST).
  */
 export const WEB_DIST = resolve(
   fileURLToPath(new URL(typeof GASGAUGE_WEB_DIST === 'string' ? GASGAUGE_WEB_DIST : '../../web/dist', import.meta.url)),
