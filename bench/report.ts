@@ -106,7 +106,14 @@ shares the machine.
   into a fresh outbox store. Usage lines/s = lines that carried usage (every streamed copy counts) ÷ wall time of that
   poll; peak RSS = the child's own high-water RSS (VmHWM in \`/proc/self/status\`, including the idle process and
   its TypeScript loader; not getrusage's maxRSS, which on Linux starts from the RSS of the bench process that
-  spawned it). The data is deleted afterwards.`;
+  spawned it). The data is deleted afterwards.
+- **CLI start, installed package** (bench/start.ts; \`npx tsx bench/start.ts\` runs these rows alone): \`npm run pack\`,
+  the tarball installed with npm into a temporary prefix, then its \`gasgauge\` executable run 15 times each for
+  \`--version\`, \`--help\` and \`user add NAME\` (opens the control database and writes a user and a token),
+  interleaved with bare \`node -e 0\`; wall time from spawn to exit, median, and the process's own CPU time
+  (\`process.cpuUsage()\` at exit, through a \`--import\` hook), which varies much less than wall time when other
+  work shares the machine. **CLI start, clone with tsx**: the same from the clone's \`packages/server/bin/gasgauge.mjs\`
+  (what \`npx gasgauge\` runs), 5 times, for comparison.`;
 
 export function markdown(rows: readonly Row[], m: Machine, date: Date, totalSeconds: number): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');

@@ -9,6 +9,7 @@ import { progress } from './log.js';
 import { benchPage } from './page.js';
 import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
 import { benchScale } from './scale.js';
+import { benchStart } from './start.js';
 import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     rows.push(...benchScale(join(dir, 'scale')));
     rows.push(...(await benchPage(join(dir, 'page'))));
     rows.push(...(await benchTailRows(dir)));
+    rows.push(...(await benchStart(join(dir, 'start'))));
   } finally {
     load.close();
     await server?.close();

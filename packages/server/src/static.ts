@@ -3,8 +3,13 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 
-/** Where `npm run build -w @gasgauge/web` writes the UI. */
-export const WEB_DIST = resolve(fileURLToPath(new URL('../../web/dist', import.meta.url)));
+/**
+ * The built UI: where `npm run build -w @gasgauge/web` writes it in the clone, or `web/` beside the bundled
+ * modules in the installable package (pack/bundle.ts defines GASGAUGE_WEB_DIST).
+ */
+export const WEB_DIST = resolve(
+  fileURLToPath(new URL(typeof GASGAUGE_WEB_DIST === 'string' ? GASGAUGE_WEB_DIST : '../../web/dist', import.meta.url)),
+);
 
 const HTML_TYPE = 'text/html; charset=utf-8';
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
+// Imported, not read from beside this file: the installable package bundles the modules into one folder.
+import PRICES from './prices.json' with { type: 'json' };
 
 /** USD per token, as LiteLLM publishes them. */
 interface LiteLlmPrice {
@@ -109,12 +109,8 @@ export class PriceList {
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
   }
 
-  static load(url = new URL('./prices.json', import.meta.url)): PriceList {
-    try {
-      return new PriceList(JSON.parse(readFileSync(url, 'utf8')) as PriceFile);
-    } catch (err) {
-      throw new ConfigError(`cannot read the price list ${url.pathname}: ${(err as Error).message}`, { cause: err });
-    }
+  static load(): PriceList {
+    return new PriceList(PRICES as PriceFile);
   }
 
   /** Exact name, then the same with `.`/`@` as `-`, then the longest listed name found in it (or containing it). */

@@ -16,9 +16,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** How to run `gasgauge`: from the clone by default; the package's tests pass the installed executable. */
+export type GasgaugeCommand = readonly [string, ...string[]];
+const FROM_CLONE: GasgaugeCommand = [process.execPath, GASGAUGE_BIN];
+
 /** One `gasgauge …` command to completion, with --json; its parsed stdout. */
-export async function gasgauge<T>(args: string[]): Promise<T> {
-  const { stdout } = await run(process.execPath, [GASGAUGE_BIN, ...args, '--json'], { maxBuffer: 16 << 20 });
+export async function gasgauge<T>(args: string[], [file, ...pre]: GasgaugeCommand = FROM_CLONE): Promise<T> {
+  const { stdout } = await run(file, [...pre, ...args, '--json'], { maxBuffer: 16 << 20 });
   return JSON.parse(stdout) as T;
 }
 
@@ -31,8 +35,8 @@ export interface Child {
 }
 
 /** A long-running `gasgauge …` process; stdout and stderr are kept for failure messages. */
-export function startGasgauge(args: string[]): Child {
-  const proc = spawn(process.execPath, [GASGAUGE_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startGasgauge(args: string[], [file, ...pre]: GasgaugeCommand = FROM_CLONE): Child {
+  const proc = spawn(file, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => {
     out += d.toString();

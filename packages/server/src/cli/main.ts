@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
+import { version } from '../version.js';
 import { backup, restore } from './backup.js';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
@@ -39,7 +40,7 @@ ${rows.join('\n')}
 Every command takes:
 ${COMMON_HELP}
 
-Run "gasgauge COMMAND --help" for one command.`;
+Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
 }
 
 function commandHelp(c: Command): string {
@@ -53,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!key) {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
       console.log(mainHelp());
+      return 0;
+    }
+    if (argv[0] === '--version') {
+      console.log(version());
       return 0;
     }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);

@@ -1,6 +1,5 @@
 import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
-import { startServer } from '../serve.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
 import {
   type Command,
@@ -48,6 +47,8 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
   positionals: 0,
   async run(values, _p, out) {
     const dataDir = String(values.data ?? './data');
+    // Loaded only for this command: the server's modules (Hono, tRPC, zod) would slow every other command's start.
+    const { startServer } = await import('../serve.js');
     const demoOn = values.demo === true;
     const logger = createLogger(logFormat(values['log-format']));
     const publicUrl = publicOrigin(values['public-url']);

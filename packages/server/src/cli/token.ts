@@ -1,4 +1,3 @@
-import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '@gasgauge/api';
 import { AppError } from '@gasgauge/core';
 import { type Command, parseTtl, required, UsageError, withControl } from './command.js';
 
@@ -8,6 +7,8 @@ export const tokenMint: Command = {
   options: { town: { type: 'string' }, agent: { type: 'string' }, ttl: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
+    // Loaded only for this command: jose would add to every other command's start.
+    const { MAX_INGEST_TTL_SECONDS, mintIngestToken } = await import('@gasgauge/api/ingest-token');
     const townId = required(values, 'town');
     const ttlSeconds = parseTtl(String(values.ttl ?? '8h'));
     if (ttlSeconds < 1 || ttlSeconds > MAX_INGEST_TTL_SECONDS) throw new UsageError('--ttl must be between 1s and 8h');
