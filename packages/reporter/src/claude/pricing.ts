@@ -84,7 +84,7 @@ const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test
  * another version number (claude-opus-4 must not price claude-opus-4-5), though a date suffix
  * (claude-opus-4-20250514) is the same model.
  */
-function containsModelKey(text: string, key: string): boolean {
+export function containsModelKey(text: string, key: string): boolean {
   for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
     if (isAlnum(text[i - 1])) continue;
     const rest = text.slice(i + key.length);

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { generateCodexTree } from '../testing/codex-rollouts.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import { writeTree } from '../testing/transcripts.js';
+import type { UsageRecord } from '../wire.js';
+import { codexPrices } from './prices.js';
+import { CodexSource } from './source.js';
+
+const run = promisify(execFile);
+const CCUSAGE = createRequire(import.meta.url).resolve('ccusage/src/cli.js');
+
+interface CcusageCodexTotals {
+  inputTokens: number;
+  cacheReadTokens: number;
+  outputTokens: number;
+  reasoningOutputTokens: number;
+  costUSD: number;
+}
+
+/** ccusage 20.0.24 itself, offline: `ccusage codex <report> --offline --json` with CODEX_HOME. */
+export async function ccusageCodex(home: string, report: 'session' | 'daily'): Promise<CcusageCodexTotals> {
+  const { stdout } = await run(process.execPath, [CCUSAGE, 'codex', report, '--offline', '--json', '--timezone', 'UTC'], {
+    env: { ...process.env, CODEX_HOME: home, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { totals: CcusageCodexTotals }).totals;
+}
+
+/** The reporter's records for the home, summed the way ccusage reports them. */
+export async function reporterCodexTotals(home: string, stateDir: string) {
+  const store = new Store(stateDir);
+  try {
+    const src = new CodexSource({ store, homes: [home], agents: new AgentMap(), prices: codexPrices(), settleMs: 0 });
+    await src.poll();
+    const t = { inputTokens: 0, cacheReadTokens: 0, outputTokens: 0, reasoningOutputTokens: 0, costUSD: 0, records: 0 };
+    const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
+      (b) => JSON.parse(b) as UsageRecord,
+    );
+    for (const r of records) {
+      t.inputTokens += r.inputTokens;
+      t.cacheReadTokens += r.cacheReadTokens;
+      // ccusage's outputTokens include reasoning, as Codex's do.
+      t.outputTokens += r.outputTokens + r.reasoningTokens;
+      t.reasoningOutputTokens += r.reasoningTokens;
+      t.costUSD += r.costMicrodollars / 1e6;
+      t.records++;
+    }
+    return { totals: t, records, stats: src.stats };
+  } finally {
+    store.close();
+  }
+}
+
+const tokensOf = (t: CcusageCodexTotals) => [t.inputTokens, t.cacheReadTokens, t.outputTokens, t.reasoningOutputTokens];
+
+describe('Codex CLI totals against ccusage 20.0.24', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+  const home = (files: Map<string, string[]>) => {
+    const dir = tempDir('gg-codex-');
+    dirs.push(dir);
+    writeTree(join(dir, 'codex'), files);
+    return dir;
+  };
+
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: tokens equal \`ccusage codex daily --offline\` exactly, cost within 0.1 %`, async () => {
+      const t = generateCodexTree({ seed, agents: 3, sessionsPerAgent: 4, turnsPerSession: 14 });
+      const dir = home(t.files);
+      const [cc, mine] = await Promise.all([
+        ccusageCodex(join(dir, 'codex'), 'daily'),
+        reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+      ]);
+      expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+      expect(Math.abs(mine.totals.costUSD - cc.costUSD) / cc.costUSD).toBeLessThan(0.001);
+      // And both equal the generator's own count of each turn once.
+      const e = t.expected;
+      expect(tokensOf(mine.totals)).toEqual([e.input - e.cached, e.cached, e.output, e.reasoning]);
+      expect(mine.totals.records).toBe(e.turns);
+      expect(mine.stats.malformed).toBe(t.malformed);
+      console.info(
+        `ccusage codex seed ${seed}: tokens ${tokensOf(cc).join('/')} both; cost ccusage $${cc.costUSD.toFixed(6)} reporter $${mine.totals.costUSD.toFixed(6)}`,
+      );
+    });
+  }
+
+  it('without resumed copies, `ccusage codex session` agrees too; with them, it counts each copy once per session', async () => {
+    const plain = generateCodexTree({ seed: 4, resumed: false });
+    const dir = home(plain.files);
+    const [session, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'session'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(session));
+    expect(Math.abs(mine.totals.costUSD - session.costUSD) / session.costUSD).toBeLessThan(0.001);
+
+    // Deliberate difference: a resumed session's file begins with a copy of the earlier file's turns
+    // (same times, same counts). ccusage's `session` report dedupes turns per session file, so it adds
+    // the copies again; its `daily` report and the reporter count each turn once.
+    const t = generateCodexTree({ seed: 5, sessionsPerAgent: 5 });
+    expect(t.copied.turns).toBeGreaterThan(0);
+    const dir2 = home(t.files);
+    const [session2, mine2] = await Promise.all([
+      ccusageCodex(join(dir2, 'codex'), 'session'),
+      reporterCodexTotals(join(dir2, 'codex'), join(dir2, 'state')),
+    ]);
+    expect(session2.outputTokens - mine2.totals.outputTokens).toBe(t.copied.output);
+    expect(session2.cacheReadTokens - mine2.totals.cacheReadTokens).toBe(t.copied.cached);
+  });
+});
