@@ -187,14 +187,10 @@ export function generateCodexTree(opts: CodexTreeOptions = {}): CodexTree {
           line(`${second}.110Z`, 'turn_context', { cwd, model }),
         ];
         const replayed = turns.slice(0, int(2, Math.min(4, turns.length)));
-        replayed.forEach((t, k) =>
-          sub.push(
-            line(`${second}.${200 + k}Z`, 'event_msg', {
-              type: 'token_count',
-              info: { total_token_usage: t.total, last_token_usage: t.last },
-            }),
-          ),
-        );
+        for (const [k, t] of replayed.entries()) {
+          const info = { total_token_usage: t.total, last_token_usage: t.last };
+          sub.push(line(`${second}.${200 + k}Z`, 'event_msg', { type: 'token_count', info }));
+        }
         clock = spawnAt + 2000;
         let subTotal = replayed[replayed.length - 1]?.total ?? NONE;
         for (let k = 0; k < int(2, 5); k++) {
