@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,5 +115,52 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     ]);
     expect(session2.outputTokens - mine2.totals.outputTokens).toBe(t.copied.output);
     expect(session2.cacheReadTokens - mine2.totals.cacheReadTokens).toBe(t.copied.cached);
+  });
+
+  it('priority tier (service_tier in config.toml): cost within 0.1 % of ccusage, which detects it the same way', async () => {
+    const t = generateCodexTree({ seed: 6 });
+    const dir = home(t.files);
+    writeFileSync(join(dir, 'codex', 'config.toml'), "service_tier = 'fast'\n");
+    const [cc, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'daily'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+    expect(Math.abs(mine.totals.costUSD - cc.costUSD) / cc.costUSD).toBeLessThan(0.001);
+  });
+
+  it('deliberate difference: o3 and o4-mini at their list prices; ccusage 20.0.24 offline prices them as another listing', async () => {
+    const turn = (model: string) => [
+      JSON.stringify({ timestamp: '2026-11-20T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),
+      JSON.stringify({
+        timestamp: '2026-11-20T10:00:01.000Z',
+        type: 'event_msg',
+        payload: {
+          type: 'token_count',
+          info: {
+            last_token_usage: {
+              input_tokens: 1_000_000,
+              cached_input_tokens: 0,
+              output_tokens: 1_000_000,
+              total_tokens: 2_000_000,
+            },
+          },
+        },
+      }),
+    ];
+    for (const [model, listed, ccusagePriced] of [
+      ['o3', 2 + 8, 0.55 + 2.2],
+      ['o4-mini', 1.1 + 4.4, 0.55 + 2.2],
+    ] as const) {
+      const dir = home(new Map([[`sessions/2026/11/20/rollout-${model}.jsonl`, turn(model)]]));
+      const [cc, mine] = await Promise.all([
+        ccusageCodex(join(dir, 'codex'), 'daily'),
+        reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+      ]);
+      // Its embedded LiteLLM subset keeps gpt-*/openai/*/azure/* names only, so the bare `o3` matches the
+      // longest of those containing it; the reporter lists OpenAI's own o3 and o4-mini prices.
+      expect(cc.costUSD).toBeCloseTo(ccusagePriced, 6);
+      expect(mine.totals.costUSD).toBeCloseTo(listed, 6);
+    }
   });
 });

@@ -13,7 +13,7 @@ interface ListedPrice {
   input_cost_per_token_above_272k_tokens?: number;
   output_cost_per_token_above_272k_tokens?: number;
   cache_read_input_token_cost_above_272k_tokens?: number;
-  /** Priority ("fast") tier: this many times the listed rates (ccusage's per-model override; 2 when absent). */
+  /** Priority ("fast") tier: this many times the listed rates (ccusage's per-model table; 1 when absent). */
   fast_multiplier?: number;
 }
 
@@ -41,8 +41,11 @@ export interface RequestTokens {
   output: number;
 }
 
-/** Priority processing costs twice the standard rates unless the model says otherwise (OpenAI's rule, ccusage's default). */
-const DEFAULT_FAST_MULTIPLIER = 2;
+/**
+ * ccusage 20.0.24 prices the priority tier only for models in its multiplier table; the others stay at
+ * the standard rates (LiteLLM's `_priority` fields would say 2× for the gpt-5 family: README).
+ */
+const DEFAULT_FAST_MULTIPLIER = 1;
 
 function toPrice(p: ListedPrice): RequestPrice {
   const base = {
