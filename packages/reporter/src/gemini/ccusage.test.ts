@@ -107,4 +107,34 @@ describe('Gemini CLI totals against ccusage 20.0.24', () => {
       }
     });
   }
+
+  it('deliberate difference: gemini-2.0-flash and -lite at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
+    // [model, the reporter's USD per million input, cache read, output (LiteLLM), ccusage 20.0.24's (its models.dev snapshot)].
+    const cases: [string, number[], number[]][] = [
+      ['gemini-2.0-flash', [0.1, 0.025, 0.4], [0.1, 0.01, 0.42]],
+      ['gemini-2.0-flash-lite', [0.075, 0.01875, 0.3], [0.052, 0.0052, 0.21]],
+    ];
+    for (const [model, listed, ccusagePriced] of cases) {
+      const dir = tempDir('gg-gemini-');
+      dirs.push(dir);
+      const data = join(dir, 'tmp');
+      // One response: 1M prompt tokens of which 500k cached, 1M output.
+      const tokens = { input: 1_000_000, cached: 500_000, output: 1_000_000, thoughts: 0, tool: 0, total: 2_000_000 };
+      const chat = {
+        sessionId: model,
+        startTime: '2026-11-20T10:00:00.000Z',
+        messages: [{ id: 'g1', type: 'gemini', timestamp: '2026-11-20T10:00:01.000Z', model, tokens }],
+      };
+      writeFiles(data, new Map([['p/chats/session-1.json', JSON.stringify(chat)]]));
+      const store = new Store(join(dir, 'state'));
+      try {
+        await new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices() }).poll();
+        const cost = (r: number[]) => ((r[0] as number) + (r[1] as number) + 2 * (r[2] as number)) / 2;
+        expect([model, sum(store).totals.totalCost]).toEqual([model, expect.closeTo(cost(listed), 6)]);
+        expect([model, (await ccusageGemini(data)).totalCost]).toEqual([model, expect.closeTo(cost(ccusagePriced), 6)]);
+      } finally {
+        store.close();
+      }
+    }
+  });
 });

@@ -85,14 +85,21 @@ export class RequestPriceList {
   private readonly cache = new Map<string, RequestPrice | null>();
   readonly source: RequestPriceFile['_source'];
 
-  constructor(file: RequestPriceFile) {
+  /**
+   * @param prefixes provider prefixes tried first, in order, as `<prefix>/<model>` (ccusage's candidates for
+   *   Gemini: the price list names Gemini API models `gemini/<model>`); then the model name itself.
+   */
+  constructor(
+    file: RequestPriceFile,
+    private readonly prefixes: readonly string[] = [],
+  ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
   }
 
-  static load(url: URL): RequestPriceList {
+  static load(url: URL, prefixes: readonly string[] = []): RequestPriceList {
     try {
-      return new RequestPriceList(JSON.parse(readFileSync(url, 'utf8')) as RequestPriceFile);
+      return new RequestPriceList(JSON.parse(readFileSync(url, 'utf8')) as RequestPriceFile, prefixes);
     } catch (err) {
       throw new ConfigError(`cannot read the price list ${url.pathname}: ${(err as Error).message}`, { cause: err });
     }
@@ -101,7 +108,11 @@ export class RequestPriceList {
   find(model: string): RequestPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    const found = matchModel(this.prices, model);
+    let found: RequestPrice | undefined;
+    for (const candidate of [...this.prefixes.map((p) => `${p}/${model}`), model]) {
+      found = matchModel(this.prices, candidate);
+      if (found) break;
+    }
     this.cache.set(model, found ?? null);
     return found;
   }
