@@ -35,7 +35,7 @@ export function newRolloutState(subagent: boolean): RolloutState {
 }
 
 /** ccusage 20.0.24's stand-ins for `codex-auto-review`, the newest first: the model released by the turn's date. */
-const AUTO_REVIEW: readonly [string, string][] = [
+export const AUTO_REVIEW: readonly [string, string][] = [
   ['2026-07-30', 'gpt-5.6-luna'],
   ['2026-03-05', 'gpt-5.4'],
   ['2026-02-05', 'gpt-5.3-codex'],

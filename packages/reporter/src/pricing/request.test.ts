@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { codexPrices } from '../codex/prices.js';
+import { AUTO_REVIEW } from '../codex/rollout.js';
 import { geminiPrices } from '../gemini/prices.js';
+import { CODEX_MODELS } from '../testing/codex-rollouts.js';
+import { GEMINI_MODELS } from '../testing/gemini-chats.js';
 
 const codex = codexPrices();
 const gemini = geminiPrices();
@@ -41,5 +44,12 @@ describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
     // gemini-2.5-flash is `gemini/gemini-2.5-flash`, not the longer `gemini/gemini-2.5-flash-lite` that contains it.
     expect(gemini.find('gemini-2.5-flash')?.input).toBe(3e-7);
     expect(gemini.find('gemini-2.5-flash-lite')?.input).toBe(1e-7);
+  });
+
+  it('has a price for every model the sources can name on their own and every model the generators use', () => {
+    // A model missing here would cost 0 without a word (as in ccusage): the fallbacks must never be.
+    for (const model of ['gpt-5', ...AUTO_REVIEW.map(([, m]) => m), ...CODEX_MODELS])
+      expect([model, codex.find(model)]).not.toContainEqual(undefined);
+    for (const model of GEMINI_MODELS) expect([model, gemini.find(model)]).not.toContainEqual(undefined);
   });
 });
