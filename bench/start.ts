@@ -54,8 +54,9 @@ export async function benchStart(dir: string): Promise<Row[]> {
   const userAdd = () => ['user', 'add', `bench-${users++}`, '--data', data];
   timeRun(bin, userAdd()); // creates the control database; the runs below measure a plain command
 
-  const samples: Record<string, Sample[]> = { node: [], version: [], help: [], userAdd: [], tsxHelp: [], tsxUserAdd: [] };
-  const add = (key: string, sample: Sample) => samples[key]?.push(sample);
+  type Key = 'node' | 'version' | 'help' | 'userAdd' | 'tsxHelp' | 'tsxUserAdd';
+  const samples: Record<Key, Sample[]> = { node: [], version: [], help: [], userAdd: [], tsxHelp: [], tsxUserAdd: [] };
+  const add = (key: Key, sample: Sample) => samples[key].push(sample);
   for (let i = 0; i < RUNS; i++) {
     add('node', timeRun(process.execPath, ['-e', '0']));
     add('version', timeRun(bin, ['--version']));
@@ -66,21 +67,21 @@ export async function benchStart(dir: string): Promise<Row[]> {
       add('tsxUserAdd', timeRun(process.execPath, [CLONE_BIN, ...userAdd()]));
     }
   }
-  const p = (key: string, q: number, of: keyof Sample = 'wallMs') =>
+  const p = (key: Key, q: number, of: keyof Sample = 'wallMs') =>
     percentile(
-      (samples[key] ?? []).map((s) => s[of]),
+      samples[key].map((s) => s[of]),
       q,
     );
   const node = `bare \`node -e 0\` ${fmtMs(p('node', 50))} (CPU ${fmtMs(p('node', 50, 'cpuMs'))})`;
   progress(`start: ${node}`);
-  const packaged = (name: string, key: string): Row => ({
+  const packaged = (name: string, key: Key): Row => ({
     name: `CLI start, installed package: ${name}`,
     value: fmtMs(p(key, 50)),
     target: `≤ ${TARGET_MS} ms`,
     pass: p(key, 50) <= TARGET_MS,
     detail: `median of ${RUNS}, p95 ${fmtMs(p(key, 95))}; CPU ${fmtMs(p(key, 50, 'cpuMs'))}; ${node} in the same runs`,
   });
-  const clone = (name: string, key: string): Row => ({
+  const clone = (name: string, key: Key): Row => ({
     name: `CLI start, clone with tsx: ${name}`,
     value: fmtMs(p(key, 50)),
     target: '',

@@ -8,6 +8,10 @@ export const REPORT_OPTIONS = {
   'token-command': { type: 'string' },
   'claude-dir': { type: 'string', multiple: true },
   'no-claude': { type: 'boolean' },
+  'codex-home': { type: 'string', multiple: true },
+  'no-codex': { type: 'boolean' },
+  'gemini-dir': { type: 'string', multiple: true },
+  'no-gemini': { type: 'boolean' },
   worktree: { type: 'string', multiple: true },
   agent: { type: 'string', multiple: true },
   base: { type: 'string' },
@@ -20,7 +24,7 @@ export const REPORT_OPTIONS = {
 } as const;
 
 export const REPORT_USAGE =
-  'gasgauge report --server URL --town ID --token-file F [--claude-dir DIR]… [--worktree [AGENT=]PATH]… [--gastown DIR] [--once]';
+  'gasgauge report --server URL --town ID --token-file F [--claude-dir DIR]… [--codex-home DIR]… [--gemini-dir DIR]… [--worktree [AGENT=]PATH]… [--gastown DIR] [--once]';
 
 export const REPORT_HELP = `Options:
   --server URL            the Gas Gauge server (required)
@@ -30,6 +34,12 @@ export const REPORT_HELP = `Options:
   --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR,
                           comma-separated, else ~/.config/claude and ~/.claude)
   --no-claude             do not tail Claude Code transcripts
+  --codex-home DIR        a Codex CLI home to tail (sessions/ and archived_sessions/; repeatable;
+                          default CODEX_HOME, comma-separated, else ~/.codex)
+  --no-codex              do not tail Codex CLI sessions
+  --gemini-dir DIR        a Gemini CLI data dir to read (its tmp/ directory; repeatable; default
+                          GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)
+  --no-gemini             do not read Gemini CLI chats
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
                           the Gas Town name under --gastown, else the directory name; a leading ~
                           in PATH is the home directory, also after AGENT=

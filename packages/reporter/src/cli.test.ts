@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { claudeConfigDirs } from './claude/files.js';
 import { parseWorktree, reporterOptions } from './cli.js';
 import { REPORT_HELP, REPORT_OPTIONS } from './cli-spec.js';
+import { codexHomes } from './codex/files.js';
+import { geminiDataDirs } from './gemini/files.js';
 import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
 import { formatStatus } from './status.js';
@@ -57,6 +59,8 @@ describe('gasgauge report (CLI)', () => {
       ...args,
       '--claude-dir',
       join(dir, 'claude'),
+      '--no-codex',
+      '--no-gemini',
       '--state',
       join(dir, 'state'),
       '--once',
@@ -104,6 +108,8 @@ describe('gasgauge report (CLI)', () => {
         join(dir, 'token'),
         '--claude-dir',
         join(dir, 'claude-405'),
+        '--no-codex',
+        '--no-gemini',
         '--state',
         state,
         '--once',
@@ -189,6 +195,16 @@ describe('gasgauge report (CLI)', () => {
     );
   });
 
+  it('states the --codex-home and --gemini-dir defaults the code uses', () => {
+    expect(codexHomes([], { HOME: '/h' })).toEqual(['/h/.codex']);
+    expect(codexHomes([], { HOME: '/h', CODEX_HOME: '/a, /b' })).toEqual(['/a', '/b']);
+    expect(geminiDataDirs([], { HOME: '/h' })).toEqual(['/h/.gemini/tmp']);
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_DATA_DIR: '/a,/b' })).toEqual(['/a', '/b']);
+    const help = REPORT_HELP.replace(/\s+/g, ' ');
+    expect(help).toContain('default CODEX_HOME, comma-separated, else ~/.codex)');
+    expect(help).toContain('default GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)');
+  });
+
   it('validates values', () => {
     const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
     expect(() => reporterOptions({ ...base, server: 'nope' }, () => {})).toThrow(/--server must be a URL/);
@@ -197,8 +213,13 @@ describe('gasgauge report (CLI)', () => {
     expect(reporterOptions({ ...base, 'no-claude': true, 'claude-dir': ['/a', '/b'] }, () => {})).toMatchObject({
       claude: false,
       claudeDirs: ['/a', '/b'],
+      codex: true,
+      gemini: true,
       locIntervalMs: 30_000,
     });
+    expect(
+      reporterOptions({ ...base, 'no-codex': true, 'codex-home': ['/c'], 'no-gemini': true, 'gemini-dir': ['/g'] }, () => {}),
+    ).toMatchObject({ codex: false, codexHomes: ['/c'], gemini: false, geminiDirs: ['/g'] });
   });
 
   it('formats the status line', () => {

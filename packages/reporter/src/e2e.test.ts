@@ -98,7 +98,20 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
       const c = startGasgauge([
         'report',
         ...['--server', url, '--town', townId, '--token-file', join(dir, 'token')],
-        ...['--claude-dir', claude, '--gastown', town, '--worktree', worktree, '--base', 'main', '--state', state],
+        ...[
+          '--claude-dir',
+          claude,
+          '--no-codex',
+          '--no-gemini',
+          '--gastown',
+          town,
+          '--worktree',
+          worktree,
+          '--base',
+          'main',
+          '--state',
+          state,
+        ],
         ...['--loc-interval', '1', ...extra],
       ]);
       children.push(c);

@@ -20,6 +20,8 @@ describe('Reporter.run', () => {
       tokenFile: join(dir, 'token'),
       stateDir: join(dir, 'state'),
       claude: false,
+      codex: false,
+      gemini: false,
       pollMs: 20,
       pruneIntervalMs: 50,
     });

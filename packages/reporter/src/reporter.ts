@@ -3,7 +3,13 @@ import { pruneClaudeGroups } from './claude/dedupe.js';
 import { claudeConfigDirs } from './claude/files.js';
 import { PriceList } from './claude/pricing.js';
 import { ClaudeSource } from './claude/source.js';
+import { codexHomes } from './codex/files.js';
+import { codexPrices } from './codex/prices.js';
+import { CodexSource } from './codex/source.js';
 import { GastownSource } from './gastown/source.js';
+import { geminiDataDirs } from './gemini/files.js';
+import { geminiPrices } from './gemini/prices.js';
+import { GeminiSource } from './gemini/source.js';
 import { LocPoller, type Worktree } from './git/poller.js';
 import { TokenSource } from './http/token.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
@@ -25,6 +31,14 @@ export interface ReporterOptions {
   claude?: boolean;
   /** Claude config dirs; empty: CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude. */
   claudeDirs?: readonly string[];
+  /** Tail Codex CLI rollout files (default true). */
+  codex?: boolean;
+  /** Codex homes; empty: CODEX_HOME (comma-separated), else ~/.codex. */
+  codexHomes?: readonly string[];
+  /** Read Gemini CLI chats (default true). */
+  gemini?: boolean;
+  /** Gemini data dirs (the `tmp` directory); empty: GEMINI_DATA_DIR (comma-separated), else ~/.gemini/tmp. */
+  geminiDirs?: readonly string[];
   worktrees?: readonly Worktree[];
   base?: string | undefined;
   gastownRoot?: string | undefined;
@@ -63,7 +77,7 @@ export interface OnceResult {
 }
 
 /**
- * The agent-side collector: sources (Claude Code transcripts, Gas Town events, git worktrees, an
+ * The agent-side collector: sources (Claude Code transcripts, Codex CLI rollouts, Gemini CLI chats, Gas Town events, git worktrees, an
  * OpenCode event stream) → durable outbox → the ingest API. Which guarantee comes from where:
  * - *nothing lost*: a record is in SQLite before anything is sent, and deleted only on a 2xx; a file
  *   source commits its offset with the records it produced, so a crash re-reads, never skips;
@@ -76,6 +90,8 @@ export class Reporter {
   readonly store: Store;
   readonly sender: Sender;
   readonly claude: ClaudeSource | undefined;
+  readonly codex: CodexSource | undefined;
+  readonly gemini: GeminiSource | undefined;
   readonly gastown: GastownSource | undefined;
   readonly loc: LocPoller | undefined;
   private readonly waker = new Waker();
@@ -115,6 +131,14 @@ export class Reporter {
         prices: PriceList.load(),
       });
     }
+    this.codex =
+      opts.codex === false
+        ? undefined
+        : new CodexSource({ store: this.store, homes: codexHomes(opts.codexHomes ?? []), agents, prices: codexPrices() });
+    this.gemini =
+      opts.gemini === false
+        ? undefined
+        : new GeminiSource({ store: this.store, dirs: geminiDataDirs(opts.geminiDirs ?? []), agents, prices: geminiPrices() });
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
   }
@@ -124,6 +148,8 @@ export class Reporter {
     let caughtUp = true;
     try {
       if (this.claude && !(await this.claude.poll())) caughtUp = false;
+      if (this.codex && !(await this.codex.poll())) caughtUp = false;
+      if (this.gemini && !(await this.gemini.poll())) caughtUp = false;
       if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
       this.sourceError = undefined;
     } catch (err) {

@@ -1,4 +1,6 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
+
+import { matchModel } from '../pricing/match.js';
 import PRICES from './prices.json' with { type: 'json' };
 
 /** USD per token, as LiteLLM publishes them. */
@@ -78,26 +80,6 @@ function tiered(tokens: number, base: number, above: number | undefined): number
   return TIER_TOKENS * base + (tokens - TIER_TOKENS) * above;
 }
 
-const isAlnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
-
-/**
- * Whether `key` occurs in `text` as a whole model name: bounded by non-alphanumerics, and not followed by
- * another version number (claude-opus-4 must not price claude-opus-4-5), though a date suffix
- * (claude-opus-4-20250514) is the same model.
- */
-function containsModelKey(text: string, key: string): boolean {
-  for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + 1)) {
-    if (isAlnum(text[i - 1])) continue;
-    const rest = text.slice(i + key.length);
-    if (rest === '') return true;
-    if (isAlnum(rest[0])) continue;
-    const version = /^[-.](\d+)([^A-Za-z0-9]|$)/.exec(rest);
-    if (version && /\d$/.test(key) && (version[1] as string).length !== 8) continue;
-    return true;
-  }
-  return false;
-}
-
 /** The shipped LiteLLM subset, looked up by Claude Code's model names. */
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
@@ -117,23 +99,9 @@ export class PriceList {
   find(model: string): ModelPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    const found = this.lookup(model);
+    const found = matchModel(this.prices, model);
     this.cache.set(model, found ?? null);
     return found;
-  }
-
-  private lookup(model: string): ModelPrice | undefined {
-    const exact = this.prices.get(model);
-    if (exact) return exact;
-    const normalized = model.replace(/[.@]/g, '-');
-    const norm = this.prices.get(normalized);
-    if (norm) return norm;
-    let best: string | undefined;
-    for (const key of this.prices.keys()) {
-      if (!containsModelKey(normalized, key) && !containsModelKey(key, normalized)) continue;
-      if (best === undefined || key.length > best.length || (key.length === best.length && key < best)) best = key;
-    }
-    return best === undefined ? undefined : this.prices.get(best);
   }
 
   /** USD for one response; 0 for a model the list does not know (ccusage does the same). */

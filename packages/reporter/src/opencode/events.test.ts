@@ -89,6 +89,8 @@ describe('Kilo / OpenCode SDK events', () => {
           tokenFile: server.tokenFile,
           stateDir: join(dir, 'state'),
           claude: false,
+          codex: false,
+          gemini: false,
         });
       const events = recordedStream();
       // The reporter stops between session A's two steps, before delivering anything.

@@ -26,6 +26,8 @@ describe('the outbox bound', () => {
       tokenFile: server.tokenFile,
       stateDir: join(dir, 'state'),
       claudeDirs: [join(dir, 'claude')],
+      codex: false,
+      gemini: false,
       maxPendingBytes: 16 * 1024, // ~60 records
       log: (l) => logs.push(l),
     });

@@ -72,4 +72,12 @@ CREATE TABLE IF NOT EXISTS gastown_branches (
   bead_id TEXT NOT NULL,
   seen_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Where reading each Codex rollout file left off (cumulative totals, model, cwd, replay state, as JSON):
+-- saved with the file's cursor, so a restart resumes mid-file exactly. Cleared when the file is read
+-- again from its start.
+CREATE TABLE IF NOT EXISTS codex_files (
+  path TEXT PRIMARY KEY,
+  state TEXT NOT NULL
+) WITHOUT ROWID;
 `;

@@ -1,0 +1,127 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CcusageCodexTotals, ccusageCodex, reporterCodexTotals } from '../testing/codex-referee.js';
+import { generateCodexTree } from '../testing/codex-rollouts.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import { writeTree } from '../testing/transcripts.js';
+
+/**
+ * Trees dated before 2026-07-30: from then on ccusage prices `codex-auto-review` as gpt-5.6-luna, whose
+ * built-in price differs from LiteLLM's (the last test). Earlier turns fall back to gpt-5.4 and older.
+ */
+const START = Date.UTC(2026, 5, 1);
+
+const tokensOf = (t: CcusageCodexTotals) => [t.inputTokens, t.cacheReadTokens, t.outputTokens, t.reasoningOutputTokens];
+
+describe('Codex CLI totals against ccusage 20.0.24', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+  const home = (files: Map<string, string[]>) => {
+    const dir = tempDir('gg-codex-');
+    dirs.push(dir);
+    writeTree(join(dir, 'codex'), files);
+    return dir;
+  };
+
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: tokens equal \`ccusage codex daily --offline\` exactly, cost within 0.1 %`, async () => {
+      const t = generateCodexTree({ seed, agents: 3, sessionsPerAgent: 4, turnsPerSession: 14, start: START });
+      const dir = home(t.files);
+      const [cc, mine] = await Promise.all([
+        ccusageCodex(join(dir, 'codex'), 'daily'),
+        reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+      ]);
+      expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+      expect(Math.abs(mine.totals.costUSD - cc.costUSD) / cc.costUSD).toBeLessThan(0.001);
+      // And both equal the generator's own count of each turn once.
+      const e = t.expected;
+      expect(tokensOf(mine.totals)).toEqual([e.input - e.cached, e.cached, e.output, e.reasoning]);
+      expect(mine.totals.records).toBe(e.turns);
+      expect(mine.stats.malformed).toBe(t.malformed);
+      console.info(
+        `ccusage codex seed ${seed}: tokens ${tokensOf(cc).join('/')} both; cost ccusage $${cc.costUSD.toFixed(6)} reporter $${mine.totals.costUSD.toFixed(6)}`,
+      );
+    });
+  }
+
+  it('without resumed copies, `ccusage codex session` agrees too; with them, it counts each copy once per session', async () => {
+    const plain = generateCodexTree({ seed: 4, resumed: false, start: START });
+    const dir = home(plain.files);
+    const [session, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'session'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(session));
+    expect(Math.abs(mine.totals.costUSD - session.costUSD) / session.costUSD).toBeLessThan(0.001);
+
+    // Deliberate difference: a resumed session's file begins with a copy of the earlier file's turns
+    // (same times, same counts). ccusage's `session` report dedupes turns per session file, so it adds
+    // the copies again; its `daily` report and the reporter count each turn once.
+    const t = generateCodexTree({ seed: 5, sessionsPerAgent: 5, start: START });
+    expect(t.copied.turns).toBeGreaterThan(0);
+    const dir2 = home(t.files);
+    const [session2, mine2] = await Promise.all([
+      ccusageCodex(join(dir2, 'codex'), 'session'),
+      reporterCodexTotals(join(dir2, 'codex'), join(dir2, 'state')),
+    ]);
+    expect(session2.outputTokens - mine2.totals.outputTokens).toBe(t.copied.output);
+    expect(session2.cacheReadTokens - mine2.totals.cacheReadTokens).toBe(t.copied.cached);
+  });
+
+  it('priority tier (service_tier in config.toml): cost within 0.1 % of ccusage, which detects it the same way', async () => {
+    const t = generateCodexTree({ seed: 6, start: START });
+    const dir = home(t.files);
+    writeFileSync(join(dir, 'codex', 'config.toml'), "service_tier = 'fast'\n");
+    const [cc, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'daily'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+    expect(Math.abs(mine.totals.costUSD - cc.costUSD) / cc.costUSD).toBeLessThan(0.001);
+  });
+
+  it('deliberate differences: o3, o4-mini and gpt-5.6-* at LiteLLM prices, which ccusage 20.0.24 does not use offline', async () => {
+    const turn = (model: string) => [
+      JSON.stringify({ timestamp: '2026-11-20T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),
+      JSON.stringify({
+        timestamp: '2026-11-20T10:00:01.000Z',
+        type: 'event_msg',
+        payload: {
+          type: 'token_count',
+          info: {
+            last_token_usage: {
+              input_tokens: 100_000,
+              cached_input_tokens: 0,
+              output_tokens: 100_000,
+              total_tokens: 200_000,
+            },
+          },
+        },
+      }),
+    ];
+    // [model, the reporter's USD per million input + output (LiteLLM; OpenAI's list for o3, o4-mini), ccusage
+    // 20.0.24 offline's]; each turn has 100k of each, below the long-context threshold.
+    // o3, o4-mini: its embedded LiteLLM subset keeps gpt-*/openai/*/azure/* names only, so a bare `o3` takes
+    // the longest of those names containing it, another listing's price. gpt-5.6-*: it prices them from
+    // its own built-in table instead of LiteLLM's entries.
+    const cases: [string, number, number][] = [
+      ['o3', 2 + 8, 0.55 + 2.2],
+      ['o4-mini', 1.1 + 4.4, 0.55 + 2.2],
+      ['gpt-5.6-sol', 5 + 30, 4 + 20],
+      ['gpt-5.6-terra', 2.5 + 15, 2 + 12],
+      ['gpt-5.6-luna', 1 + 6, 0.2 + 1.2],
+    ];
+    for (const [model, listed, ccusagePriced] of cases) {
+      const dir = home(new Map([[`sessions/2026/11/20/rollout-${model}.jsonl`, turn(model)]]));
+      const [cc, mine] = await Promise.all([
+        ccusageCodex(join(dir, 'codex'), 'daily'),
+        reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+      ]);
+      expect([model, cc.costUSD]).toEqual([model, expect.closeTo(ccusagePriced / 10, 6)]);
+      expect([model, mine.totals.costUSD]).toEqual([model, expect.closeTo(listed / 10, 6)]);
+    }
+  });
+});

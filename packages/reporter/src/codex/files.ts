@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { expandHome } from '../paths.js';
+
+/** The Codex homes to read, as ccusage finds them: the ones given, else CODEX_HOME (comma-separated), else ~/.codex. */
+export function codexHomes(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = given.length > 0 ? given : env.CODEX_HOME ? env.CODEX_HOME.split(',') : [join(env.HOME ?? homedir(), '.codex')];
+  const homes = raw
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => resolve(expandHome(p)));
+  return [...new Set(homes)];
+}
+
+/**
+ * Every rollout file: `*.jsonl` under each home's `sessions/`, then under `archived_sessions/` (a home with
+ * neither is read as a sessions directory itself). A file in `archived_sessions/` with the same relative
+ * path as one in `sessions/` of the same home is skipped: the active copy wins.
+ */
+export function rolloutFiles(homes: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const home of homes) {
+    const dirs = ['sessions', 'archived_sessions'].map((d) => join(home, d)).filter(isDir);
+    const seen = new Set<string>();
+    for (const dir of dirs.length > 0 ? dirs : [home]) {
+      const files: string[] = [];
+      walk(dir, files);
+      for (const f of files.sort()) {
+        const rel = relative(dir, f);
+        if (seen.has(rel)) continue;
+        seen.add(rel);
+        out.push(f);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Codex's priority tier, as ccusage 20.0.24 detects it: `service_tier = "fast"` or `"priority"` in any
+ * home's `config.toml`. Rollout files do not say which tier served a turn, so it applies to all of them.
+ */
+export function codexFastTier(homes: readonly string[]): boolean {
+  return homes.some((home) => {
+    let toml: string;
+    try {
+      toml = readFileSync(join(home, 'config.toml'), 'utf8');
+    } catch {
+      return false;
+    }
+    return toml.split('\n').some((line) => {
+      const setting = (line.split('#')[0] ?? '').trim();
+      const eq = setting.indexOf('=');
+      if (eq < 0 || setting.slice(0, eq).trim() !== 'service_tier') return false;
+      const value = setting
+        .slice(eq + 1)
+        .trim()
+        .replace(/^["']+|["']+$/g, '');
+      return value === 'fast' || value === 'priority';
+    });
+  });
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // Not there (yet): Codex creates it on first use.
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) walk(path, out);
+    else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(path);
+  }
+}

@@ -1,0 +1,123 @@
+import type { JsonFields } from '../json.js';
+/**
+ * One line of a Codex CLI rollout file (`sessions/YYYY/MM/DD/rollout-*.jsonl`), as far as usage goes:
+ * `session_meta` and `turn_context` carry the cwd (and turn_context the model); `event_msg` lines with
+ * `payload.type == "token_count"` carry `info.last_token_usage` (this turn) and `info.total_token_usage`
+ * (the session so far). Field spellings and fallbacks follow ccusage 20.x, so totals agree with it.
+ */
+export interface CodexUsage {
+  /** Includes `cached`. */
+  input: number;
+  cached: number;
+  /** Includes `reasoning`. */
+  output: number;
+  reasoning: number;
+  total: number;
+}
+
+export type CodexLine =
+  | { kind: 'context'; model: string | undefined; cwd: string | undefined }
+  | { kind: 'meta'; cwd: string | undefined }
+  | {
+      kind: 'tokens';
+      /** Epoch ms, or undefined when the line has no usable timestamp (ccusage skips it). */
+      at: number | undefined;
+      /** The first 19 characters of the timestamp as written: the second ccusage's replay rule compares. */
+      second: string | undefined;
+      last: CodexUsage | undefined;
+      total: CodexUsage | undefined;
+      model: string | undefined;
+    }
+  | 'other'
+  | 'malformed';
+
+type Obj = JsonFields;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** ccusage's cheap filter: only lines naming one of these types are decoded. */
+export const CODEX_MARKERS = ['"turn_context"', '"token_count"', '"session_meta"'] as const;
+
+/** A non-negative integer, or a string holding one (ccusage reads both); anything else is absent. */
+function count(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v === 'string' && /^\s*\d+\s*$/.test(v)) {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function firstCount(o: Obj, keys: readonly string[]): number | undefined {
+  for (const k of keys) {
+    const n = count(o[k]);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+export function usageOf(v: unknown): CodexUsage | undefined {
+  if (!isObj(v)) return undefined;
+  const input = firstCount(v, ['input_tokens', 'prompt_tokens', 'input']) ?? 0;
+  const output = firstCount(v, ['output_tokens', 'completion_tokens', 'output']) ?? 0;
+  const reasoning = firstCount(v, ['reasoning_output_tokens', 'reasoning_tokens']) ?? 0;
+  const cached = firstCount(v, ['cached_input_tokens', 'cache_read_input_tokens', 'cached_tokens']) ?? 0;
+  const given = count(v.total_tokens);
+  // A zero total with tokens elsewhere is a legacy entry: recomputed, as ccusage does.
+  const total = given !== undefined && (given > 0 || input + output + reasoning === 0) ? given : input + output + reasoning;
+  return { input, cached, output, reasoning, total };
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+/** `model`, else `model_name`, else `metadata.model`. */
+function modelOf(o: Obj | undefined): string | undefined {
+  if (!o) return undefined;
+  return text(o.model) ?? text(o.model_name) ?? (isObj(o.metadata) ? text(o.metadata.model) : undefined);
+}
+
+function timestampOf(v: unknown): { at: number | undefined; second: string | undefined } {
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (t === '') return { at: undefined, second: undefined };
+    const at = Date.parse(t);
+    return { at: Number.isNaN(at) ? undefined : at, second: t.length >= 19 ? t.slice(0, 19) : undefined };
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
+    // Seconds or milliseconds, as ccusage reads them.
+    const at = v > 10_000_000_000 ? v : v * 1000;
+    return { at, second: new Date(at).toISOString().slice(0, 19) };
+  }
+  return { at: undefined, second: undefined };
+}
+
+export function parseCodexLine(line: string): CodexLine {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return 'malformed';
+  }
+  if (!isObj(raw)) return 'malformed';
+  const payload = isObj(raw.payload) ? raw.payload : undefined;
+  if (raw.type === 'turn_context') return { kind: 'context', model: modelOf(payload), cwd: text(payload?.cwd) };
+  if (raw.type === 'session_meta') return { kind: 'meta', cwd: text(payload?.cwd) };
+  if (raw.type !== 'event_msg' || payload?.type !== 'token_count') return 'other';
+  const info = isObj(payload.info) ? payload.info : undefined;
+  return {
+    kind: 'tokens',
+    ...timestampOf(raw.timestamp),
+    last: usageOf(info?.last_token_usage),
+    total: usageOf(info?.total_token_usage),
+    model: modelOf(payload) ?? modelOf(info),
+  };
+}
+
+/** What a turn added when only cumulative totals are given: each amount's increase (never negative). */
+export function subtractUsage(now: CodexUsage, before: CodexUsage | undefined): CodexUsage {
+  const d = (k: keyof CodexUsage) => Math.max(0, now[k] - (before?.[k] ?? 0));
+  return { input: d('input'), cached: d('cached'), output: d('output'), reasoning: d('reasoning'), total: d('total') };
+}

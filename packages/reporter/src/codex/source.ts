@@ -1,0 +1,183 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { AgentMap } from '../agents.js';
+import { digest } from '../ids.js';
+import type { Store } from '../outbox/store.js';
+import type { RequestPriceList } from '../pricing/request.js';
+import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import type { UsageRecord } from '../wire.js';
+import { codexFastTier, rolloutFiles } from './files.js';
+import { CODEX_MARKERS, parseCodexLine } from './parse.js';
+import { type CodexTurn, feedLine, newRolloutState, type RolloutState, settle } from './rollout.js';
+
+export interface CodexSourceOptions {
+  store: Store;
+  /** Codex homes (see codexHomes). */
+  homes: readonly string[];
+  agents: AgentMap;
+  prices: RequestPriceList;
+  /** How often the homes are listed again for new files (default 5 s). */
+  rescanMs?: number;
+  /** A sub-agent file whose first usage event is still held is settled after this long without change (default 60 s). */
+  settleMs?: number;
+  read?: ReadOptions;
+  now?: () => number;
+}
+
+export interface CodexStats {
+  files: number;
+  /** Turns that produced a record (copies of one turn in several files included). */
+  turns: number;
+  /** Lines naming a usage type that were not JSON, or were too long to read. */
+  malformed: number;
+  bytes: number;
+}
+
+const SOURCE = 'codex';
+/** ccusage looks for `thread_spawn` this far into a file to call it a sub-agent's. */
+const SUBAGENT_PROBE_BYTES = 16 * 1024;
+
+/**
+ * Tails Codex CLI rollout files. Each file is read from its saved offset; the running state a turn
+ * depends on (the last cumulative totals, the model, the cwd, the sub-agent replay state) is saved in
+ * `codex_files` in the same transaction as the offset and the records, so a restart resumes mid-file
+ * with the same answers. A record's id is a digest of what ccusage dedupes turns by (time, model and the
+ * five counts), so a turn copied into another file (a forked or resumed session) is one record, and a
+ * file read again sends the same ids.
+ */
+export class CodexSource {
+  readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
+  private files: string[] = [];
+  private fast = false;
+  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  private lastScan = 0;
+  private readonly now: () => number;
+  private readonly getState: Database.Statement;
+  private readonly putState: Database.Statement;
+
+  constructor(private readonly opts: CodexSourceOptions) {
+    this.now = opts.now ?? Date.now;
+    this.stats.malformed = opts.store.counter('codex.malformed');
+    this.getState = opts.store.sql.prepare('SELECT state FROM codex_files WHERE path = ?');
+    this.putState = opts.store.sql.prepare(
+      'INSERT INTO codex_files (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state',
+    );
+  }
+
+  /** Reads everything new. False when it stopped early because the outbox is full. */
+  async poll(): Promise<boolean> {
+    if (this.files.length === 0 || this.now() - this.lastScan >= (this.opts.rescanMs ?? 5000)) {
+      this.files = rolloutFiles(this.opts.homes);
+      this.fast = codexFastTier(this.opts.homes);
+      this.lastScan = this.now();
+      this.stats.files = this.files.length;
+    }
+    for (const path of this.files) {
+      if (!(await this.readFile(path))) return false;
+    }
+    return true;
+  }
+
+  private async readFile(path: string): Promise<boolean> {
+    const st = fileState(path);
+    if (!st) {
+      this.caughtUp.delete(path);
+      return true;
+    }
+    const seen = this.caughtUp.get(path);
+    if (seen && seen.ino === st.ino && seen.size === st.size) return true;
+    const store = this.opts.store;
+    let offset = resumeOffset(store.cursor(SOURCE, path), st);
+    let state = offset === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
+    for (;;) {
+      if (store.full) return false;
+      const batch = readLines(path, offset, this.opts.read);
+      if (!batch) break;
+      const s = state;
+      store.transaction(() => {
+        let malformed = batch.oversized;
+        for (const line of batch.lines) {
+          if (!CODEX_MARKERS.some((m) => line.includes(m))) continue;
+          const parsed = parseCodexLine(line);
+          if (parsed === 'malformed') malformed++;
+          for (const t of feedLine(s, parsed)) this.emit(t);
+        }
+        this.putState.run(path, JSON.stringify(s));
+        store.addCounterIn('codex.malformed', malformed);
+        store.setCursor(SOURCE, path, st.ino, batch.end);
+        this.stats.malformed += malformed;
+      });
+      this.stats.bytes += batch.end - offset;
+      offset = batch.end;
+      state = s;
+      await new Promise((r) => setImmediate(r));
+    }
+    if (state.replay === 'one') this.settleIfQuiet(path, state);
+    else this.caughtUp.set(path, st);
+    return true;
+  }
+
+  /** A held first event (see RolloutState.replay) is counted once the file has been quiet for settleMs. */
+  private settleIfQuiet(path: string, state: RolloutState): void {
+    let mtime: number;
+    try {
+      mtime = statSync(path).mtimeMs;
+    } catch {
+      return;
+    }
+    if (this.now() - mtime < (this.opts.settleMs ?? 60_000)) return;
+    this.opts.store.transaction(() => {
+      for (const t of settle(state)) this.emit(t);
+      this.putState.run(path, JSON.stringify(state));
+    });
+  }
+
+  private loadState(path: string): RolloutState {
+    const raw = this.getState.pluck().get(path) as string | undefined;
+    // A cursor without state (a state database from before this table): start the file over, the ids make that safe.
+    return raw ? (JSON.parse(raw) as RolloutState) : newRolloutState(isSubagent(path));
+  }
+
+  private emit(t: CodexTurn): void {
+    const u = t.usage;
+    const id = `codex:${digest(`${t.at}|${t.model}|${u.input}|${u.cached}|${u.output}|${u.reasoning}|${u.total}`)}`;
+    const reasoning = Math.min(u.reasoning, u.output);
+    const record: UsageRecord = {
+      id,
+      agentId: this.opts.agents.agentFor(t.cwd),
+      model: t.model,
+      provider: 'openai',
+      // Codex's input_tokens include the cached ones, and its output_tokens the reasoning ones: split, so
+      // that the five amounts add up to what Codex counted and none includes another (docs/api.md).
+      inputTokens: u.input - u.cached,
+      outputTokens: u.output - reasoning,
+      reasoningTokens: reasoning,
+      cacheReadTokens: u.cached,
+      cacheWriteTokens: 0,
+      costMicrodollars: Math.max(
+        0,
+        Math.round(
+          this.opts.prices.cost(t.model, { input: u.input - u.cached, cached: u.cached, output: u.output }, this.fast) * 1e6,
+        ),
+      ),
+      at: t.at,
+    };
+    this.opts.store.enqueue('usage', id, record, 'replace');
+    this.stats.turns++;
+  }
+}
+
+/** ccusage's test: a sub-agent's rollout names `thread_spawn` (its session_meta source) in the first 16 KiB. */
+function isSubagent(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(SUBAGENT_PROBE_BYTES);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes('thread_spawn');
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

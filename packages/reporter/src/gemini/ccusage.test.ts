@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { generateGeminiTree } from '../testing/gemini-chats.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import type { UsageRecord } from '../wire.js';
+import { geminiPrices } from './prices.js';
+import { GeminiSource } from './source.js';
+
+const run = promisify(execFile);
+const CCUSAGE = createRequire(import.meta.url).resolve('ccusage/src/cli.js');
+
+interface CcusageGeminiTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  totalCost: number;
+}
+
+/** ccusage 20.0.24 itself, offline: `ccusage gemini session --offline --json` with GEMINI_DATA_DIR. */
+async function ccusageGemini(dataDir: string): Promise<CcusageGeminiTotals> {
+  const { stdout } = await run(process.execPath, [CCUSAGE, 'gemini', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+    env: { ...process.env, GEMINI_DATA_DIR: dataDir, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { totals: CcusageGeminiTotals }).totals;
+}
+
+function writeFiles(dir: string, files: Map<string, string>): void {
+  for (const [rel, content] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+}
+
+function sum(store: Store) {
+  const t = { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cacheReadTokens: 0, totalCost: 0, records: 0 };
+  const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
+    (b) => JSON.parse(b) as UsageRecord,
+  );
+  for (const r of records) {
+    t.inputTokens += r.inputTokens;
+    t.outputTokens += r.outputTokens;
+    t.reasoningTokens += r.reasoningTokens;
+    t.cacheReadTokens += r.cacheReadTokens;
+    t.totalCost += r.costMicrodollars / 1e6;
+    t.records++;
+  }
+  return { totals: t, records };
+}
+
+describe('Gemini CLI totals against ccusage 20.0.24', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: chats read, rewritten, read again: tokens equal \`ccusage gemini session --offline\`, cost within 0.1 %`, async () => {
+      const dir = tempDir('gg-gemini-');
+      dirs.push(dir);
+      const data = join(dir, 'tmp');
+      const t = generateGeminiTree({ seed, root: join(dir, 'work') });
+      const store = new Store(join(dir, 'state'));
+      try {
+        const src = new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices(), rescanMs: 0 });
+        // Read while the chats were one message shorter, then after Gemini CLI rewrote (.json) or appended to (.jsonl) them.
+        writeFiles(data, t.earlier);
+        await src.poll();
+        writeFiles(data, t.files);
+        await src.poll();
+        const cc = await ccusageGemini(data);
+        const mine = sum(store);
+        expect([mine.totals.inputTokens, mine.totals.outputTokens, mine.totals.cacheReadTokens]).toEqual([
+          cc.inputTokens,
+          cc.outputTokens,
+          cc.cacheReadTokens,
+        ]);
+        // ccusage reports thoughts only inside totalTokens.
+        const m = mine.totals;
+        expect(m.inputTokens + m.outputTokens + m.reasoningTokens + m.cacheReadTokens).toBe(cc.totalTokens);
+        expect(Math.abs(m.totalCost - cc.totalCost) / cc.totalCost).toBeLessThan(0.001);
+        const e = t.expected;
+        expect([m.inputTokens, m.cacheReadTokens, m.outputTokens, m.reasoningTokens]).toEqual([
+          e.input,
+          e.cacheRead,
+          e.output,
+          e.thoughts,
+        ]);
+        expect(m.records).toBe(e.responses);
+        expect(src.stats.malformed).toBe(t.malformed);
+        // Each response is attributed to its project (`.project_root`).
+        const byAgent = new Map<string, number>();
+        for (const r of mine.records) byAgent.set(r.agentId, (byAgent.get(r.agentId) ?? 0) + r.outputTokens);
+        expect(byAgent).toEqual(new Map([...t.byProject].map(([p, x]) => [p.split('/').pop() as string, x.output])));
+        console.info(
+          `ccusage gemini seed ${seed}: tokens ${cc.inputTokens}/${cc.outputTokens}/${cc.cacheReadTokens}/${cc.totalTokens} both; cost ccusage $${cc.totalCost.toFixed(6)} reporter $${m.totalCost.toFixed(6)}`,
+        );
+      } finally {
+        store.close();
+      }
+    });
+  }
+
+  it('deliberate difference: gemini-2.0-flash and -lite at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
+    // [model, the reporter's USD per million input, cache read, output (LiteLLM), ccusage 20.0.24's (its models.dev snapshot)].
+    const cases: [string, number[], number[]][] = [
+      ['gemini-2.0-flash', [0.1, 0.025, 0.4], [0.1, 0.01, 0.42]],
+      ['gemini-2.0-flash-lite', [0.075, 0.01875, 0.3], [0.052, 0.0052, 0.21]],
+    ];
+    for (const [model, listed, ccusagePriced] of cases) {
+      const dir = tempDir('gg-gemini-');
+      dirs.push(dir);
+      const data = join(dir, 'tmp');
+      // One response: 1M prompt tokens of which 500k cached, 1M output.
+      const tokens = { input: 1_000_000, cached: 500_000, output: 1_000_000, thoughts: 0, tool: 0, total: 2_000_000 };
+      const chat = {
+        sessionId: model,
+        startTime: '2026-11-20T10:00:00.000Z',
+        messages: [{ id: 'g1', type: 'gemini', timestamp: '2026-11-20T10:00:01.000Z', model, tokens }],
+      };
+      writeFiles(data, new Map([['p/chats/session-1.json', JSON.stringify(chat)]]));
+      const store = new Store(join(dir, 'state'));
+      try {
+        await new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices() }).poll();
+        const cost = (r: number[]) => ((r[0] as number) + (r[1] as number) + 2 * (r[2] as number)) / 2;
+        expect([model, sum(store).totals.totalCost]).toEqual([model, expect.closeTo(cost(listed), 6)]);
+        expect([model, (await ccusageGemini(data)).totalCost]).toEqual([model, expect.closeTo(cost(ccusagePriced), 6)]);
+      } finally {
+        store.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,198 @@
+import type { JsonFields } from '../json.js';
+/**
+ * Gemini CLI chat files, as ccusage 20.x reads them (so totals agree with it):
+ * - `.json`, rewritten whole by Gemini CLI: `{sessionId, startTime, messages: [...]}`; every message of
+ *   `type: "gemini"` with `tokens` is one response;
+ * - `.jsonl`, appended: one record a line; a `type: "gemini"` record whose `id` was seen before replaces
+ *   the earlier one (an update of the same response); a record's `model` is remembered for the next;
+ * - a file that is one response, or a `stats` summary (`gemini -p --output-format json`), also counts.
+ * `tokens`: `input` (cached included), `output`, `cached`, `thoughts`, `tool`, `total`.
+ */
+export interface GeminiEvent {
+  /** The message id, when the record has one. */
+  id: string | undefined;
+  session: string;
+  at: number;
+  model: string;
+  /** Prompt tokens without the cached ones, tool-use prompt tokens included. */
+  input: number;
+  cacheRead: number;
+  output: number;
+  /** Thoughts, plus anything `total` has that no other count explains (ccusage's rule). */
+  reasoning: number;
+}
+
+type Obj = JsonFields;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface Tokens {
+  input: number;
+  output: number;
+  cached: number;
+  thoughts: number;
+  tool: number;
+  total: number | undefined;
+}
+
+function num(v: unknown): number | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+  return Math.trunc(Math.max(0, v));
+}
+
+function first(o: Obj, keys: readonly string[]): number {
+  for (const k of keys) {
+    const n = num(o[k]);
+    if (n !== undefined) return n;
+  }
+  return 0;
+}
+
+function tokensOf(v: unknown): Tokens | undefined {
+  if (!isObj(v)) return undefined;
+  return {
+    input: first(v, ['input', 'prompt', 'input_tokens', 'prompt_tokens']),
+    output: first(v, ['output', 'candidates', 'output_tokens', 'candidates_tokens']),
+    cached: first(v, ['cached', 'cached_tokens']),
+    thoughts: first(v, ['thoughts', 'reasoning', 'thoughts_tokens', 'reasoning_tokens']),
+    tool: first(v, ['tool', 'tool_tokens']),
+    total: num('total' in v ? v.total : v.total_tokens),
+  };
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function time(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** [input without cache, cache read]: cached tokens are inside `input` (Gemini's promptTokenCount). */
+function withoutCache(t: Tokens): [number, number] {
+  return [t.input - Math.min(t.input, t.cached), t.cached];
+}
+
+/**
+ * ccusage's rule for a chat message: `input` holds the cached tokens only when `total` says so (total =
+ * input + output + thoughts + tool, and not that plus cached); otherwise both are taken as they are.
+ */
+function chatInput(t: Tokens): [number, number] {
+  const inclusive = t.input + t.output + t.thoughts + t.tool;
+  if (t.cached > 0 && t.total === inclusive && t.total !== inclusive + t.cached) return withoutCache(t);
+  return [t.input, t.cached];
+}
+
+function build(
+  model: string | undefined,
+  session: string,
+  at: number,
+  t: Tokens,
+  split: (t: Tokens) => [number, number],
+  id: string | undefined,
+): GeminiEvent | undefined {
+  if (model === undefined || model.trim() === '') return undefined;
+  const [bare, cacheRead] = split(t);
+  const input = bare + t.tool;
+  let output = t.output;
+  let reasoning = t.thoughts;
+  const total = t.total ?? input + output + cacheRead + reasoning;
+  const missing = Math.max(0, total - (input + output + cacheRead + reasoning));
+  if (missing > 0) {
+    if (output === 0) output = missing;
+    else reasoning += missing;
+  }
+  if (input + output + cacheRead + reasoning === 0) return undefined;
+  return { id, session, at, model, input, cacheRead, output, reasoning };
+}
+
+function direct(r: Obj, modelHint: string | undefined, session: string, fallbackAt: number): GeminiEvent | undefined {
+  const t = tokensOf(r.tokens);
+  if (!t) return undefined;
+  const at = time(r.timestamp) ?? time(r.created_at) ?? fallbackAt;
+  return build(str(r.model) ?? modelHint, session, at, t, chatInput, str(r.id));
+}
+
+function stats(v: unknown, modelHint: string | undefined, session: string, at: number): GeminiEvent[] {
+  if (!isObj(v)) return [];
+  if (isObj(v.models)) {
+    const out: GeminiEvent[] = [];
+    for (const [model, data] of Object.entries(v.models)) {
+      const t = isObj(data) ? tokensOf(data.tokens) : undefined;
+      const e = t && build(model, session, at, t, withoutCache, undefined);
+      if (e) out.push(e);
+    }
+    if (out.length > 0) return out;
+  }
+  const t = tokensOf(v);
+  const e = t && build(modelHint ?? 'unknown', session, at, t, withoutCache, undefined);
+  return e ? [e] : [];
+}
+
+const statsOf = (r: Obj): unknown => r.stats ?? (isObj(r.result) ? r.result.stats : undefined);
+
+/** A `.json` file; `stem` is the file name without extension, `mtime` the fallback time. Undefined when it is not JSON. */
+export function parseGeminiJson(content: string, stem: string, mtime: number): GeminiEvent[] | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  if (!isObj(raw)) return [];
+  const session = str(raw.sessionId) ?? str(raw.session_id) ?? stem;
+  if (Array.isArray(raw.messages)) {
+    const at = time(raw.startTime) ?? time(raw.lastUpdated) ?? mtime;
+    const out: GeminiEvent[] = [];
+    for (const m of raw.messages) {
+      if (!isObj(m) || m.type !== 'gemini') continue;
+      const e = direct(m, undefined, session, at);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+  if (raw.type === 'gemini') {
+    const e = direct(raw, undefined, session, mtime);
+    return e ? [e] : [];
+  }
+  return stats(statsOf(raw), str(raw.model), session, time(raw.timestamp) ?? mtime);
+}
+
+/** A `.jsonl` file; returns the events and how many lines were not JSON. */
+export function parseGeminiJsonl(content: string, stem: string, mtime: number): { events: GeminiEvent[]; malformed: number } {
+  let session = stem;
+  let model: string | undefined;
+  const events: GeminiEvent[] = [];
+  const byId = new Map<string, number>();
+  let malformed = 0;
+  for (const line of content.split('\n')) {
+    if (line.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      malformed++;
+      continue;
+    }
+    if (!isObj(raw)) continue;
+    session = str(raw.sessionId) ?? str(raw.session_id) ?? session;
+    model = str(raw.model) ?? model;
+    if (raw.type === 'gemini') {
+      const e = direct(raw, model, session, mtime);
+      if (!e) continue;
+      const at = e.id === undefined ? undefined : byId.get(e.id);
+      if (at !== undefined) events[at] = e;
+      else {
+        if (e.id !== undefined) byId.set(e.id, events.length);
+        events.push(e);
+      }
+      continue;
+    }
+    const s = statsOf(raw);
+    if (s !== undefined) events.push(...stats(s, model, session, time(raw.timestamp) ?? mtime));
+  }
+  return { events, malformed };
+}
