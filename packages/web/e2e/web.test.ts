@@ -251,6 +251,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     // Last on the overview, where the next test expects the live badge.
     await page.goto(`${server.url}/towns/${townId}`);
     const row = page.getByRole('rowheader', { name: 'evil⟨U+202E⟩gnp.exe' });
+    // The table shows 100 agents by id; the crew of the paging test above comes first.
+    await page.getByRole('button', { name: 'Show more agents' }).click();
     await row.waitFor();
     expect(await row.locator('bdi').count()).toBe(1);
     await page.getByText('gt-⟨U+202D⟩9 open · fix ⟨U+202E⟩readme.md⟨U+202C⟩ now (evil⟨U+202E⟩gnp.exe)').waitFor();
