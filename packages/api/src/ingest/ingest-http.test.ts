@@ -645,6 +645,25 @@ describe('ingest token minted for one agent', () => {
     expect(r.body).toMatchObject({ accepted: 4 });
   });
 
+  it('403 for a bead assigned to another agent, even when the event names its own agent as assignee', async () => {
+    const townWide = await s.mint(townId);
+    const at = Date.now();
+    const assigned = { id: 'take-0', at, type: 'bead', beadId: 'taken', status: 'in_progress', assigneeAgentId: 'a2' };
+    expect((await s.post(`/api/towns/${townId}/events`, { events: [assigned] }, townWide)).status).toBe(200);
+    const takeover = { id: 'take-1', at: at + 1, type: 'bead', beadId: 'taken', status: 'closed', assigneeAgentId: 'a1' };
+    expectError(
+      await s.post(`/api/towns/${townId}/events`, { events: [takeover] }, token),
+      403,
+      'events[0].beadId',
+      /another agent/,
+    );
+    // Its own bead, and an unassigned one it picks up, are fine.
+    const unassigned = { id: 'free-0', at, type: 'bead', beadId: 'free', status: 'open' };
+    expect((await s.post(`/api/towns/${townId}/events`, { events: [unassigned] }, townWide)).status).toBe(200);
+    const pickUp = { id: 'free-1', at: at + 1, type: 'bead', beadId: 'free', status: 'in_progress', assigneeAgentId: 'a1' };
+    expect((await s.post(`/api/towns/${townId}/events`, { events: [pickUp] }, token)).body).toMatchObject({ accepted: 1 });
+  });
+
   it("accepts the agent's own records", async () => {
     const r = await s.post(usagePath(townId), { records: [rec({ id: 'own', agentId: 'a1', inputTokens: 7 })] }, token);
     expect(r).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 } });

@@ -60,8 +60,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
 
   app.post('/api/towns/:townId/events', ingestAuth, async (c) => {
     const { events } = parseOrThrow(eventsBody, await readJson(c, deps.readBody));
-    checkAgentEvents(c.get('claims'), events);
     const townId = c.req.param('townId');
+    checkAgentEvents(c.get('claims'), events, (beadId) => deps.towns.get(townId).beadAssignee(beadId));
     const result = await writer.submit(townId, { kind: 'events', events });
     ingested(townId);
     return c.json(result);
@@ -79,9 +79,14 @@ function checkAgent(claims: IngestClaims, items: readonly { agentId: string }[],
 
 /**
  * An agent's token speaks only for that agent: its own status, and beads assigned to it (so it cannot
- * open, close or retitle another agent's bead). Notes name no agent, so they need a town-wide token.
+ * open, close or retitle another agent's bead, nor take one over by naming itself as the assignee).
+ * Notes name no agent, so they need a town-wide token.
  */
-function checkAgentEvents(claims: IngestClaims, events: readonly TownEventInput[]): void {
+function checkAgentEvents(
+  claims: IngestClaims,
+  events: readonly TownEventInput[],
+  assigneeOf: (beadId: string) => string | null | undefined,
+): void {
   const agent = claims.agentId;
   if (agent === undefined) return;
   events.forEach((e, i) => {
@@ -89,5 +94,11 @@ function checkAgentEvents(claims: IngestClaims, events: readonly TownEventInput[
     const field = e.type === 'agent' ? 'agentId' : 'assigneeAgentId';
     const named = e.type === 'agent' ? e.agentId : e.assigneeAgentId;
     if (named !== agent) throw new AppError('forbidden', `this token is for agent ${agent}`, { path: `events[${i}].${field}` });
+    if (e.type === 'bead') {
+      const current = assigneeOf(e.beadId);
+      if (current != null && current !== agent) {
+        throw new AppError('forbidden', `bead ${e.beadId} is assigned to another agent`, { path: `events[${i}].beadId` });
+      }
+    }
   });
 }

@@ -92,6 +92,12 @@ export class Town {
     return eventById(this.sql, id);
   }
 
+  /** The agent a bead is assigned to: null when unassigned, undefined when the town has no such bead. */
+  beadAssignee(beadId: string): string | null | undefined {
+    const row = this.sql.rows('SELECT assignee_agent_id FROM beads WHERE id = ?', beadId)[0];
+    return row === undefined ? undefined : (row[0] as string | null);
+  }
+
   /** Sets or (null) clears the town's spending cap. */
   setBudget(input: BudgetInput | null): Budget | null {
     return setBudget(this.sql, input, this.clock());
