@@ -33,7 +33,7 @@ async function scrape(townId: string, token: string | null = s.adminToken, url =
   return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() };
 }
 
-type Labels = Record<string, string>;
+type Labels = Partial<Record<'agent' | 'model' | 'type' | 'status' | 'kind', string>>;
 interface Family {
   name: string;
   type: string;
@@ -73,7 +73,7 @@ function parse(text: string): Map<string, { labels: Labels; value: number }[]> {
 
 const sum = (xs: readonly { value: number }[] | undefined) => (xs ?? []).reduce((a, x) => a + x.value, 0);
 const where = (xs: readonly { labels: Labels; value: number }[] | undefined, labels: Labels) =>
-  (xs ?? []).filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v));
+  (xs ?? []).filter((x) => (Object.keys(labels) as (keyof Labels)[]).every((k) => x.labels[k] === labels[k]));
 
 async function trpc(proc: string, input: unknown) {
   const r = await s.get(trpcPath(proc, input));
@@ -108,9 +108,9 @@ beforeAll(async () => {
     { id: 'e5', at: NOW - 1000, type: 'bead', beadId: 'b2', status: 'closed' },
   ];
   expect((await s.post(`/api/towns/${s.townId}/events`, { events })).status).toBe(200);
-  expect((await s.post(`/api/towns/${s.townId}/loc`, { agents: [{ agentId: 'plain', additions: 12, deletions: 5 }] })).status).toBe(
-    200,
-  );
+  expect(
+    (await s.post(`/api/towns/${s.townId}/loc`, { agents: [{ agentId: 'plain', additions: 12, deletions: 5 }] })).status,
+  ).toBe(200);
   s.tickTown(s.townId); // debits the cost from the admin's account
 });
 afterAll(async () => {
@@ -209,8 +209,13 @@ describe('GET /api/towns/:townId/metrics/prometheus', () => {
     });
     const post = async (from: number, to: number) =>
       expect(
-        (await s.post(`/api/towns/${townId}/usage`, { records: Array.from({ length: to - from }, (_, k) => record(from + k)) }, token))
-          .status,
+        (
+          await s.post(
+            `/api/towns/${townId}/usage`,
+            { records: Array.from({ length: to - from }, (_, k) => record(from + k)) },
+            token,
+          )
+        ).status,
       ).toBe(200);
 
     await post(0, MAX_TOTALS_SERIES);

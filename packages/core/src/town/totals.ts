@@ -1,13 +1,16 @@
 import type { Sql } from '../sql.js';
+import { USAGE_AMOUNTS } from './bounds.js';
 import { AGENT_STATUSES, BEAD_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
 
 /** Agent × model pairs with counters of their own in the totals (the Prometheus series bound); the rest are summed. */
 export const MAX_TOTALS_SERIES = 100;
 
-/** Token kinds as stored, in the order of `UsageAmounts.tokens`. */
+/** Token kinds as stored (`<type>_tokens`), in the order of `UsageAmounts.tokens` and of USAGE_AMOUNTS. */
 export const TOKEN_TYPES = ['input', 'output', 'reasoning', 'cache_read', 'cache_write'] as const;
 const TOKEN_COLUMNS = TOKEN_TYPES.map((t) => `${t}_tokens`);
+/** usage_totals' amount columns: USAGE_AMOUNTS' (tokens as TOKEN_COLUMNS, then cost). */
+const COLUMNS = USAGE_AMOUNTS.map(([, c]) => c);
 
 export interface UsageAmounts {
   /** One integer per TOKEN_TYPES entry. */
@@ -21,7 +24,7 @@ export interface UsageTotal extends UsageAmounts {
 }
 
 /**
- * Everything counted since the town began (as far as the 400-day retention keeps usage records), and its gauges now.
+ * Everything counted since the town began (usage_totals is never pruned), and its gauges now.
  * Arrays of pairs, never objects keyed by names: agent names come from reporters.
  */
 export interface TownTotals {
@@ -34,11 +37,31 @@ export interface TownTotals {
   loc: { additions: number; deletions: number };
 }
 
-const SUMS = [...TOKEN_COLUMNS, 'cost_microdollars'].map((c) => `SUM(${c})`).join(', ');
-const TOP = `SELECT agent_id, model, ${SUMS}, COUNT(*) OVER ()
-  FROM usage_records GROUP BY agent_id, model
-  ORDER BY ${TOKEN_COLUMNS.map((c) => `SUM(${c})`).join(' + ')} DESC, SUM(cost_microdollars) DESC, agent_id, model LIMIT ?`;
-const ALL = `SELECT ${SUMS} FROM usage_records`;
+const UPSERT = `INSERT INTO usage_totals (agent_id, model, ${COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(COLUMNS.length)})
+  ON CONFLICT (agent_id, model) DO UPDATE SET ${COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+const TOP = `SELECT agent_id, model, ${COLUMNS.join(', ')}, COUNT(*) OVER () FROM usage_totals
+  ORDER BY ${TOKEN_COLUMNS.join(' + ')} DESC, cost_microdollars DESC, agent_id, model LIMIT ?`;
+const ALL = `SELECT ${COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM usage_totals`;
+
+/** Usage increases of one ingest batch per agent and model (USAGE_AMOUNTS order), written in the same transaction. */
+export class UsageTotalCounters {
+  private readonly entries = new Map<string, { agentId: string; model: string; amounts: number[] }>();
+
+  add(agentId: string, model: string, increase: readonly number[]): void {
+    const key = `${agentId}\u0000${model}`;
+    const e = this.entries.get(key);
+    if (e)
+      increase.forEach((v, i) => {
+        e.amounts[i] = (e.amounts[i] as number) + v;
+      });
+    else this.entries.set(key, { agentId, model, amounts: [...increase] });
+  }
+
+  flush(sql: Sql): void {
+    for (const e of this.entries.values()) sql.run(UPSERT, e.agentId, e.model, ...e.amounts);
+    this.entries.clear();
+  }
+}
 
 function amounts(row: readonly unknown[]): UsageAmounts {
   const n = row.map((v) => Number(v ?? 0));
@@ -46,9 +69,9 @@ function amounts(row: readonly unknown[]): UsageAmounts {
 }
 
 /**
- * Totals per agent and model read from the stored usage records (which never shrink: a cumulative record keeps its
- * maximum), so they survive restarts and only grow. Two scans of usage_records: the top `limit` pairs, and the sum
- * of all, whose difference is `other` (exact, integers).
+ * Totals per agent and model from usage_totals, which ingest only adds to (a cumulative record adds its increase),
+ * so they only grow, across restarts too. Two reads of one row per pair: the top `limit` pairs, and the sum of all,
+ * whose difference is `other` (exact, integers).
  */
 export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): TownTotals {
   const top = sql.rows(TOP, limit);
