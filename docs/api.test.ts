@@ -7,11 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const NOW = 1795608000000;
 const doc = readFileSync(new URL('./api.md', import.meta.url), 'utf8');
 
-type Step = { kind: 'tick' } | { kind: 'request'; title: string; http: string; status: number; json: string };
+/** `format` is the response block's language: `json` is matched as JSON, `openmetrics` as exact text. */
+type Step =
+  | { kind: 'tick' }
+  | { kind: 'request'; title: string; http: string; status: number; format: 'json' | 'openmetrics'; body: string };
 
 function parseDoc(md: string): Step[] {
   const steps: Step[] = [];
-  const re = /<!-- tick -->|```http\n([\s\S]*?)```\s*→ `(\d{3})`\s*```json\n([\s\S]*?)```/g;
+  const re = /<!-- tick -->|```http\n([\s\S]*?)```\s*→ `(\d{3})`\s*```(json|openmetrics)\n([\s\S]*?)```/g;
   for (const m of md.matchAll(re)) {
     if (m[0] === '<!-- tick -->') steps.push({ kind: 'tick' });
     else
@@ -20,7 +23,8 @@ function parseDoc(md: string): Step[] {
         title: (m[1] ?? '').split('\n')[0] ?? '',
         http: m[1] ?? '',
         status: Number(m[2]),
-        json: m[3] ?? '',
+        format: m[3] === 'openmetrics' ? 'openmetrics' : 'json',
+        body: m[4] ?? '',
       });
   }
   return steps;
@@ -105,7 +109,8 @@ describe('docs/api.md', () => {
       const res = await fetch(server.url + path, { method, headers, ...(body?.trim() ? { body } : {}) });
       const text = await res.text();
       expect({ status: res.status, text }).toMatchObject({ status: step.status });
-      match(JSON.parse(step.json), JSON.parse(text), vars, 'response');
+      if (step.format === 'openmetrics') expect(text).toBe(substitute(step.body, vars));
+      else match(JSON.parse(step.body), JSON.parse(text), vars, 'response');
     });
   });
 });

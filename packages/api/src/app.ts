@@ -12,6 +12,7 @@ import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { sameOrigin } from './http/origin.js';
 import { ingestRoutes } from './ingest/routes.js';
+import { prometheusRoutes } from './metrics/prometheus.js';
 import { metricsRestRoutes } from './metrics/rest.js';
 import { appRouter } from './router.js';
 
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
+  app.route('/', prometheusRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
   app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));

@@ -432,6 +432,14 @@ const cases: Case[] = [
   },
   {
     row: ROW.townId,
+    name: 'a townId of 64 characters (not found), then 65 (Prometheus REST)',
+    ok: () => s.get(`/api/towns/${'t'.repeat(64)}/metrics/prometheus`),
+    over: () => s.get(`/api/towns/${'t'.repeat(65)}/metrics/prometheus`),
+    okStatus: 404,
+    path: 'townId',
+  },
+  {
+    row: ROW.townId,
     name: 'an organizationId of 64 characters (not found), then 65',
     ok: query('billing.balance', { organizationId: 'o'.repeat(64) }),
     over: query('billing.balance', { organizationId: 'o'.repeat(65) }),

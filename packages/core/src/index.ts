@@ -32,5 +32,6 @@ export * from './town/throughput.js';
 export * from './town/tick-health.js';
 export * from './town/tiers.js';
 export * from './town/timeseries.js';
+export * from './town/totals.js';
 export * from './town/town.js';
 export * from './town/usage.js';

@@ -220,6 +220,7 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
   return fc.oneof(
     fc.record({ path: fc.constant('/api/towns'), query: extra }),
     fc.record({ path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/throughput`), query: extra }),
+    fc.record({ path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/prometheus`), query: extra }),
     fc.record({
       path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/timeseries`),
       query: fc.tuple(series, extra).map(([a, b]) => ({ ...b, ...a })),

@@ -174,6 +174,28 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       )
     `,
   },
+  {
+    // Usage per agent and model since the town began, for Prometheus counters: added to at ingest in the same
+    // transaction as the tiers, never pruned (so a counter never goes down), a row per pair (a scrape reads
+    // few rows, where summing usage_records read every record). Filled from the records stored so far.
+    version: 6,
+    sql: `
+      CREATE TABLE usage_totals (
+        agent_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, model)
+      ) WITHOUT ROWID;
+      INSERT INTO usage_totals SELECT agent_id, model, SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens),
+        SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_microdollars)
+        FROM usage_records GROUP BY agent_id, model
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

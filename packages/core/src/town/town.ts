@@ -15,6 +15,7 @@ import { readScheduleState, readState, type TownState } from './state.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
+import { type TownTotals, townTotals } from './totals.js';
 import type { UsageRecord, UsageResult } from './usage.js';
 import { UsageIds } from './usage-ids.js';
 
@@ -78,6 +79,11 @@ export class Town {
 
   breakdown(q: BreakdownQuery): Breakdown {
     return breakdown(this.sql, q, this.clock());
+  }
+
+  /** Counters since the town began, per agent and model (the top `limit`, the rest summed), and gauges now. */
+  totals(limit?: number): TownTotals {
+    return townTotals(this.sql, this.clock(), limit);
   }
 
   agents(q?: AgentsQuery): AgentsPage {

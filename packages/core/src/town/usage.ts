@@ -67,6 +67,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): 
     const cost = increase[COST] as number;
     const tokens = increase.reduce((sum, d, i) => (i === COST ? sum : sum + d), 0);
     batch.byAgentModel.add(at, record.agentId, record.model, tokens, cost);
+    batch.totals.add(record.agentId, record.model, increase);
     if (cost > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
   }
   return result;

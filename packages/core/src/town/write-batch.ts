@@ -3,6 +3,7 @@ import { HourTotals } from './bounds.js';
 import { BreakdownCounters } from './breakdown.js';
 import { SlotCounters } from './slots.js';
 import { touchIngest } from './state.js';
+import { UsageTotalCounters } from './totals.js';
 import type { UsageIds } from './usage-ids.js';
 
 /**
@@ -12,6 +13,7 @@ import type { UsageIds } from './usage-ids.js';
 export class WriteBatch {
   readonly slots = new SlotCounters();
   readonly byAgentModel = new BreakdownCounters();
+  readonly totals = new UsageTotalCounters();
   /** Each touched hour's usage, stored plus added by this transaction, for the per-hour bounds. */
   readonly hours: HourTotals;
   /** Usage record ids inserted by this transaction (rowid by id); the tail index learns them on commit. */
@@ -30,6 +32,7 @@ export class WriteBatch {
   finish(): void {
     this.slots.flush(this.sql, this.now);
     this.byAgentModel.flush(this.sql, this.now);
+    this.totals.flush(this.sql);
     touchIngest(this.sql, this.now, this.costFrom);
   }
 }

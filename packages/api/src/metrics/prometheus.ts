@@ -1,0 +1,98 @@
+import { accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownTotals, townFor } from '@gasgauge/core';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { authenticateUser } from '../auth/user-auth.js';
+import type { ApiDeps } from '../deps.js';
+import { parseOrThrow } from '../http/validate.js';
+import { townId } from '../towns/router.js';
+import { formatOpenMetrics, type MetricFamily, OPENMETRICS_CONTENT_TYPE } from './openmetrics.js';
+
+/**
+ * The town's metrics for Prometheus (OpenMetrics text). Counters come from the stored usage records, so they
+ * only grow, across server restarts too. At most MAX_TOTALS_SERIES agent × model pairs get series of their
+ * own; the rest are summed into the separate `gasgauge_other_…` metrics (no label value can collide with them).
+ */
+export function prometheusRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  app.get('/api/towns/:townId/metrics/prometheus', async (c) => {
+    const user = await authenticateUser(deps.control, c.req.header('authorization'));
+    const params = parseOrThrow(z.object({ townId }), c.req.param());
+    const info = townFor(deps.control, user, params.townId);
+    const totals = deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
+    const balance = deps.control.ledger.balance(accountOfTown(info));
+    return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
+  });
+  return app;
+}
+
+/** Every metric family the endpoint exposes, in order (the Grafana dashboard test checks its queries against these names). */
+export function townFamilies(t: TownTotals, balanceMicrodollars: number): MetricFamily[] {
+  const pair = (u: { agentId: string; model: string }) => [['agent', u.agentId] as const, ['model', u.model] as const];
+  const other = t.other ?? { tokens: TOKEN_TYPES.map(() => 0), costMicrodollars: 0, pairs: 0 };
+  return [
+    {
+      name: 'gasgauge_tokens',
+      type: 'counter',
+      unit: 'tokens',
+      help: `Tokens used, by agent, model and type (the ${MAX_TOTALS_SERIES} largest agent-model pairs).`,
+      samples: t.usage.flatMap((u) =>
+        TOKEN_TYPES.map((type, i) => ({ labels: [...pair(u), ['type', type] as const], value: u.tokens[i] as number })),
+      ),
+    },
+    {
+      name: 'gasgauge_other_tokens',
+      type: 'counter',
+      unit: 'tokens',
+      help: 'Tokens used by the agent-model pairs beyond the largest ones, by type.',
+      samples: TOKEN_TYPES.map((type, i) => ({ labels: [['type', type]], value: other.tokens[i] as number })),
+    },
+    {
+      name: 'gasgauge_cost_microdollars',
+      type: 'counter',
+      unit: 'microdollars',
+      help: `Cost in microdollars, by agent and model (the ${MAX_TOTALS_SERIES} largest agent-model pairs).`,
+      samples: t.usage.map((u) => ({ labels: pair(u), value: u.costMicrodollars })),
+    },
+    {
+      name: 'gasgauge_other_cost_microdollars',
+      type: 'counter',
+      unit: 'microdollars',
+      help: 'Cost in microdollars of the agent-model pairs beyond the largest ones.',
+      samples: [{ labels: [], value: other.costMicrodollars }],
+    },
+    {
+      name: 'gasgauge_other_pairs',
+      type: 'gauge',
+      help: 'How many agent-model pairs the gasgauge_other_ counters sum.',
+      samples: [{ labels: [], value: other.pairs }],
+    },
+    {
+      name: 'gasgauge_agents',
+      type: 'gauge',
+      help: 'Agents by status.',
+      samples: t.agents.map(([status, n]) => ({ labels: [['status', status]], value: n })),
+    },
+    {
+      name: 'gasgauge_beads',
+      type: 'gauge',
+      help: 'Beads by status.',
+      samples: t.beads.map(([status, n]) => ({ labels: [['status', status]], value: n })),
+    },
+    {
+      name: 'gasgauge_lines_of_code',
+      type: 'gauge',
+      help: 'Outstanding lines of code reported by agents (unexpired reports), added and removed.',
+      samples: [
+        { labels: [['kind', 'additions']], value: t.loc.additions },
+        { labels: [['kind', 'deletions']], value: t.loc.deletions },
+      ],
+    },
+    {
+      name: 'gasgauge_balance_microdollars',
+      type: 'gauge',
+      unit: 'microdollars',
+      help: "The balance of the account that pays for the town's spend.",
+      samples: [{ labels: [], value: balanceMicrodollars }],
+    },
+  ];
+}

@@ -1,0 +1,80 @@
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TOKEN_TYPES } from './totals.js';
+import { Town } from './town.js';
+import type { UsageRecord } from './usage.js';
+
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const PER_PAIR = `SELECT agent_id, model, SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+  SUM(cache_write_tokens), SUM(cost_microdollars) FROM usage_records GROUP BY agent_id, model ORDER BY agent_id, model`;
+
+/** The totals as rows in PER_PAIR's shape. */
+function totalsRows(town: Town): unknown[][] {
+  return town
+    .totals(10_000)
+    .usage.map((u) => [u.agentId, u.model, ...u.tokens, u.costMicrodollars])
+    .sort((a, b) => (`${a[0]}\u0000${a[1]}` < `${b[0]}\u0000${b[1]}` ? -1 : 1));
+}
+
+describe('town totals (usage_totals)', () => {
+  it('equal the stored usage records per agent and model after any mix of delta, cumulative, repeated and stale records', () => {
+    // A record id belongs to one agent and model (a message's), as reporters send it.
+    const owners: [id: string, agentId: string, model: string][] = [
+      ['a', '__proto__', 'm1'],
+      ['b', '__proto__', 'm2'],
+      ['c', 'x', 'm1'],
+      ['d', 'say "hi"', 'm1'],
+    ];
+    const record = fc.record({
+      owner: fc.constantFrom(...owners),
+      inputTokens: fc.integer({ min: 0, max: 1000 }),
+      outputTokens: fc.integer({ min: 0, max: 1000 }),
+      cacheReadTokens: fc.integer({ min: 0, max: 1000 }),
+      costMicrodollars: fc.integer({ min: 0, max: 1000 }),
+      mode: fc.constantFrom('delta', 'cumulative'),
+      at: fc.integer({ min: T0 - 600_000, max: T0 }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.array(record, { minLength: 1, maxLength: 5 }), { maxLength: 6 }), (batches) => {
+        const town = fileTown({ t: T0 });
+        for (const batch of batches) {
+          town.ingestUsage(
+            batch.map(({ owner: [id, agentId, model], ...r }) =>
+              usageRecord({ ...(r as Omit<UsageRecord, 'id'>), id, agentId, model }),
+            ),
+          );
+        }
+        expect(totalsRows(town)).toEqual(town.sql.rows(PER_PAIR));
+      }),
+      { numRuns: 40, seed: 13 },
+    );
+  });
+
+  it('are filled from the records already stored when the table is added (migration 6)', () => {
+    const town = fileTown({ t: T0 });
+    town.ingestUsage([
+      usageRecord({ id: 'r1', at: T0, agentId: 'p', inputTokens: 5, costMicrodollars: 9 }),
+      usageRecord({ id: 'r2', at: T0, agentId: 'p', inputTokens: 6, reasoningTokens: 2 }),
+      usageRecord({ id: 'r3', at: T0, agentId: 'q', model: 'n', cacheWriteTokens: 4 }),
+    ]);
+    const expected = town.sql.rows(PER_PAIR);
+    // Back to version 5: the migration runs again when the town opens.
+    town.sql.run('DROP TABLE usage_totals');
+    town.sql.run('DELETE FROM schema_migrations WHERE version >= 6');
+    const reopened = new Town(town.sql, () => T0);
+    expect(totalsRows(reopened)).toEqual(expected);
+    expect(expected).toHaveLength(2);
+  });
+
+  it('sum the pairs beyond the limit into other, exactly', () => {
+    const town = fileTown({ t: T0 });
+    town.ingestUsage(
+      [1, 2, 3].map((k) => usageRecord({ id: `r${k}`, at: T0, agentId: `a${k}`, outputTokens: k * 10, costMicrodollars: k })),
+    );
+    const t = town.totals(2);
+    expect(t.usage.map((u) => u.agentId)).toEqual(['a3', 'a2']);
+    expect(t.other).toEqual({ pairs: 1, tokens: TOKEN_TYPES.map((type) => (type === 'output' ? 10 : 0)), costMicrodollars: 1 });
+    expect(town.totals(3).other).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+import type { Sql } from '../sql.js';
+import { USAGE_AMOUNTS } from './bounds.js';
+import { AGENT_STATUSES, BEAD_STATUSES } from './events.js';
+import { currentLoc } from './loc.js';
+
+/** Agent × model pairs with counters of their own in the totals (the Prometheus series bound); the rest are summed. */
+export const MAX_TOTALS_SERIES = 100;
+
+/** Token kinds as stored (`<type>_tokens`), in the order of `UsageAmounts.tokens` and of USAGE_AMOUNTS. */
+export const TOKEN_TYPES = ['input', 'output', 'reasoning', 'cache_read', 'cache_write'] as const;
+const TOKEN_COLUMNS = TOKEN_TYPES.map((t) => `${t}_tokens`);
+/** usage_totals' amount columns: USAGE_AMOUNTS' (tokens as TOKEN_COLUMNS, then cost). */
+const COLUMNS = USAGE_AMOUNTS.map(([, c]) => c);
+
+export interface UsageAmounts {
+  /** One integer per TOKEN_TYPES entry. */
+  tokens: number[];
+  costMicrodollars: number;
+}
+
+export interface UsageTotal extends UsageAmounts {
+  agentId: string;
+  model: string;
+}
+
+/**
+ * Everything counted since the town began (usage_totals is never pruned), and its gauges now.
+ * Arrays of pairs, never objects keyed by names: agent names come from reporters.
+ */
+export interface TownTotals {
+  /** The largest agent × model pairs by tokens (then cost), at most the limit, largest first. */
+  usage: UsageTotal[];
+  /** Every other pair summed, and how many pairs that is; null when every pair is in `usage`. */
+  other: (UsageAmounts & { pairs: number }) | null;
+  agents: [status: string, count: number][];
+  beads: [status: string, count: number][];
+  loc: { additions: number; deletions: number };
+}
+
+const UPSERT = `INSERT INTO usage_totals (agent_id, model, ${COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(COLUMNS.length)})
+  ON CONFLICT (agent_id, model) DO UPDATE SET ${COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+const TOP = `SELECT agent_id, model, ${COLUMNS.join(', ')}, COUNT(*) OVER () FROM usage_totals
+  ORDER BY ${TOKEN_COLUMNS.join(' + ')} DESC, cost_microdollars DESC, agent_id, model LIMIT ?`;
+const ALL = `SELECT ${COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM usage_totals`;
+
+/** Usage increases of one ingest batch per agent and model (USAGE_AMOUNTS order), written in the same transaction. */
+export class UsageTotalCounters {
+  private readonly entries = new Map<string, { agentId: string; model: string; amounts: number[] }>();
+
+  add(agentId: string, model: string, increase: readonly number[]): void {
+    const key = `${agentId}\u0000${model}`;
+    const e = this.entries.get(key);
+    if (e)
+      increase.forEach((v, i) => {
+        e.amounts[i] = (e.amounts[i] as number) + v;
+      });
+    else this.entries.set(key, { agentId, model, amounts: [...increase] });
+  }
+
+  flush(sql: Sql): void {
+    for (const e of this.entries.values()) sql.run(UPSERT, e.agentId, e.model, ...e.amounts);
+    this.entries.clear();
+  }
+}
+
+function amounts(row: readonly unknown[]): UsageAmounts {
+  const n = row.map((v) => Number(v ?? 0));
+  return { tokens: n.slice(0, TOKEN_TYPES.length), costMicrodollars: n[TOKEN_TYPES.length] as number };
+}
+
+/**
+ * Totals per agent and model from usage_totals, which ingest only adds to (a cumulative record adds its increase),
+ * so they only grow, across restarts too. Two reads of one row per pair: the top `limit` pairs, and the sum of all,
+ * whose difference is `other` (exact, integers).
+ */
+export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): TownTotals {
+  const top = sql.rows(TOP, limit);
+  const usage = top.map((r) => ({ agentId: r[0] as string, model: r[1] as string, ...amounts(r.slice(2, -1)) }));
+  const pairs = (top[0]?.at(-1) as number | undefined) ?? 0;
+  let other: TownTotals['other'] = null;
+  if (pairs > usage.length) {
+    const all = amounts(sql.rows(ALL)[0] as unknown[]);
+    for (const u of usage) {
+      u.tokens.forEach((v, i) => {
+        all.tokens[i] = (all.tokens[i] as number) - v;
+      });
+      all.costMicrodollars -= u.costMicrodollars;
+    }
+    other = { ...all, pairs: pairs - usage.length };
+  }
+  return {
+    usage,
+    other,
+    agents: countsBy(sql, 'agents', AGENT_STATUSES),
+    beads: countsBy(sql, 'beads', BEAD_STATUSES),
+    loc: currentLoc(sql, now),
+  };
+}
+
+/** Rows per status, every known status present (0 when none), so a scraper's series do not come and go. */
+function countsBy(sql: Sql, table: 'agents' | 'beads', statuses: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>(statuses.map((s) => [s, 0]));
+  for (const [status, n] of sql.rows(`SELECT status, COUNT(*) FROM ${table} GROUP BY status`) as [string, number][]) {
+    counts.set(status, n);
+  }
+  return [...counts];
+}
