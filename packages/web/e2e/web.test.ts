@@ -190,7 +190,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
       await expect.poll(() => rows.count()).toBe(121); // crew-000…119 and polecat-1
       expect(await page.getByRole('button', { name: 'Show more agents' }).count()).toBe(0);
       const seen = feedBytes.length;
-      await expect.poll(() => feedBytes.length).toBeGreaterThan(seen); // a push refetches the feed
+      // An ingest pushes within a second, and the push refetches the feed (allow for a loaded machine).
+      await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {
+        events: [{ id: 'feed-push', at: Date.now(), type: 'agent', agentId: 'crew-000', status: 'working' }],
+      });
+      await expect.poll(() => feedBytes.length, { timeout: 15_000 }).toBeGreaterThan(seen);
     } finally {
       page.off('response', onResponse);
     }
