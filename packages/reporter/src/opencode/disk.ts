@@ -117,14 +117,15 @@ export class OpencodeDiskSource {
   /** One store since its watermark; false when a writer held it locked past the busy timeout. */
   private readStore(file: string, db: Database.Database): boolean {
     const store = this.opts.store;
-    const since = Math.max(0, (store.cursor(SOURCE, file)?.offset ?? 0) - OVERLAP_MS);
+    const saved = store.cursor(SOURCE, file)?.offset ?? 0;
+    const since = Math.max(0, saved - OVERLAP_MS);
     try {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       if (!tables.has('message')) return true;
       this.readSessions(db, tables);
       const stepRows = tables.has('part') ? this.rows(db, 'part', 'message_id', since) : [];
       const messageRows = this.rows(db, 'message', 'session_id', since);
-      let watermark = since + OVERLAP_MS;
+      let watermark = saved;
       store.transaction(() => {
         for (const r of stepRows) {
           const part = parseObject(r.data);
