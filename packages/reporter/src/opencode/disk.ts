@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import type { JsonFields } from '../json.js';
 import type { Store } from '../outbox/store.js';
-import { OpencodeUsage } from './events.js';
+import { OpencodeUsage, type SdkEvent } from './events.js';
 import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
 import type { OpencodePrices } from './prices.js';
@@ -96,6 +96,20 @@ export class OpencodeDiskSource {
     return done;
   }
 
+  /**
+   * An event of a live server (see attach.ts), into the same usage as the rows: a `/global/event` wraps
+   * it with its directory, which names the agent of a session the store has not shown yet.
+   */
+  live(event: SdkEvent): void {
+    const info = isObject(event.payload) && isObject(event.payload.properties) ? event.payload.properties.info : undefined;
+    const directory = (event as { directory?: unknown }).directory;
+    if (isObject(info) && typeof info.sessionID === 'string' && typeof directory === 'string' && directory.length <= 4096) {
+      if (this.directories.size >= 100_000) this.directories.clear();
+      this.directories.set(info.sessionID, directory);
+    }
+    this.opts.store.transaction(() => this.usage.handle(event));
+  }
+
   close(): void {
     for (const db of this.dbs.values()) db.close();
     this.dbs.clear();
@@ -122,7 +136,7 @@ export class OpencodeDiskSource {
     try {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       if (!tables.has('message')) return true;
-      this.readSessions(db, tables);
+      this.readSessions(db, tables, since);
       const stepRows = tables.has('part') ? this.rows(db, 'part', 'message_id', since) : [];
       const messageRows = this.rows(db, 'message', 'session_id', since);
       let watermark = saved;
@@ -175,11 +189,20 @@ export class OpencodeDiskSource {
     return out;
   }
 
-  private readSessions(db: Database.Database, tables: ReadonlySet<string>): void {
+  /** Session directories changed since `since` (all when the table has no `time_updated`). */
+  private readSessions(db: Database.Database, tables: ReadonlySet<string>, since: number): void {
     if (!tables.has('session')) return;
-    const rows = db.prepare('SELECT id, directory FROM session').all() as { id: unknown; directory: unknown }[];
-    for (const r of rows)
+    const columns = new Set((db.prepare('PRAGMA table_info(session)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('directory')) return;
+    const rows = (
+      columns.has('time_updated')
+        ? db.prepare('SELECT id, directory FROM session WHERE time_updated >= ?').all(since)
+        : db.prepare('SELECT id, directory FROM session').all()
+    ) as { id: unknown; directory: unknown }[];
+    if (this.directories.size + rows.length > 100_000) this.directories.clear();
+    for (const r of rows) {
       if (typeof r.id === 'string' && typeof r.directory === 'string') this.directories.set(r.id, r.directory);
+    }
   }
 
   /** The older JSON files: a changed file is read again; a message the database holds is left to it. */
@@ -256,6 +279,8 @@ function messageInfo(info: JsonFields, id: unknown, sessionID: unknown): JsonFie
   const { role, tokens, cost, modelID, providerID, time } = info;
   return { role, tokens, cost, modelID, providerID, time, id, sessionID };
 }
+
+const isObject = (v: unknown): v is JsonFields => typeof v === 'object' && v !== null;
 
 /** A JSON object, or undefined (not JSON, caught mid-write, or not an object). */
 function parseObject(text: string): JsonFields | undefined {
