@@ -36,9 +36,9 @@ export interface AttachStats {
 export async function attachOpencode(opts: AttachOptions, stats: AttachStats = { connects: 0, events: 0, skipped: 0 }) {
   const log = opts.log ?? (() => {});
   const backoff = new Backoff({ baseMs: 500, maxMs: 30_000, ...opts.backoff });
-  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  const headers = new Headers({ accept: 'text/event-stream' });
   if (opts.password) {
-    headers.authorization = `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`;
+    headers.set('authorization', `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`);
   }
   const paths = ['/global/event', '/event'];
   while (!opts.signal.aborted) {
