@@ -13,7 +13,7 @@ type Pricer = (model: string, a: Amounts) => number;
  * Prices a message whose `cost` is 0 (a provider OpenCode has no price for, or a subscription) from the
  * lists the other sources ship: Anthropic's for Claude models, OpenAI's and Google's for theirs. Model
  * names are tried as ccusage does: the name (two aliases resolved), `claude-x.y` as `claude-x-y`, then
- * `<provider>/<name>`. Reasoning is billed as output (ccusage leaves it out for OpenCode: README).
+ * `<provider>/<name>`. Reasoning is billed as output (as ccusage does).
  */
 export class OpencodePrices {
   private readonly pricers: Pricer[];

@@ -112,8 +112,7 @@ export function generateOpencodeStore(dir: string, opts: OpencodeStoreOptions = 
         const tokens = {
           input: random.int(1, 30_000),
           output: random.int(1, 4000),
-          // ccusage leaves reasoning out for OpenCode; zero-cost ones carry none so the two prices agree.
-          reasoning: free ? 0 : random.int(0, 2000),
+          reasoning: random.int(0, 2000),
           cache: { read: random.int(0, 80_000), write: random.int(0, 10_000) },
         };
         const cost = free ? 0 : random.int(1, 200_000) / 1e6;
