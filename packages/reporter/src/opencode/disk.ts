@@ -67,6 +67,8 @@ export class OpencodeDiskSource {
   private readonly files = new Map<string, string>();
   /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
   private readonly directories = new Map<string, string>();
+  /** Each store's file and WAL identity, size and mtime at its last complete read. */
+  private readonly stamps = new Map<string, string>();
 
   constructor(private readonly opts: OpencodeDiskOptions) {
     this.stats.malformed = opts.store.counter('opencode.malformed');
@@ -89,7 +91,10 @@ export class OpencodeDiskSource {
       if (this.opts.store.full) return false;
       const file = storeFile(dir);
       const db = file === undefined ? undefined : this.open(file);
-      if (file !== undefined && db !== undefined && !this.readStore(file, db)) done = false;
+      if (file !== undefined && db !== undefined && this.changed(file)) {
+        if (this.readStore(file, db)) this.stamps.set(file, this.stamp(file));
+        else done = false;
+      }
       this.readFiles(dir, db);
       await new Promise((r) => setImmediate(r));
     }
@@ -126,6 +131,26 @@ export class OpencodeDiskSource {
     }
     this.dbs.set(file, db);
     return db;
+  }
+
+  /**
+   * Whether a store may hold something new: its file or its WAL changed since the last full read. The
+   * tables have no index on `time_updated`, so a read scans them; an idle store is not read at all.
+   */
+  private changed(file: string): boolean {
+    return this.stamps.get(file) !== this.stamp(file);
+  }
+
+  private stamp(file: string): string {
+    const s = (path: string) => {
+      try {
+        const st = statSync(path);
+        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    };
+    return `${s(file)}/${s(`${file}-wal`)}`;
   }
 
   /** One store since its watermark; false when a writer held it locked past the busy timeout. */
