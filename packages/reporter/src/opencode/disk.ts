@@ -67,6 +67,8 @@ export class OpencodeDiskSource {
   private readonly files = new Map<string, string>();
   /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
   private readonly directories = new Map<string, string>();
+  /** When each data dir's older JSON tree was last listed. */
+  private readonly listed = new Map<string, number>();
   /** Each store's file and WAL identity, size and mtime at its last complete read. */
   private readonly stamps = new Map<string, string>();
 
@@ -232,6 +234,10 @@ export class OpencodeDiskSource {
 
   /** The older JSON files: a changed file is read again; a message the database holds is left to it. */
   private readFiles(dir: string, db: Database.Database | undefined): void {
+    // Current versions write the store only: the older tree is listed again every 30 s, not every poll.
+    const last = this.listed.get(dir);
+    if (last !== undefined && Date.now() - last < 30_000) return;
+    this.listed.set(dir, Date.now());
     const paths = messageFiles(dir);
     if (paths.length === 0) return;
     this.readSessionFiles(dir);
