@@ -163,6 +163,7 @@ export class Reporter {
             dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
             agents,
             prices: OpencodePrices.load(),
+            log: this.log,
           });
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;

@@ -182,4 +182,31 @@ describe('OpenCode stores on disk', () => {
     writer.close();
     store.close();
   });
+
+  it('a store that is not a database is logged and skipped; the other dirs are read', async () => {
+    const { dir, data, store, records } = setup();
+    writeFileSync(join(data, 'opencode.db'), 'not a database, just text that is long enough to have a header'.repeat(20));
+    const kilo = join(dir, 'kilo');
+    mkdirSync(kilo);
+    const writer = openWriter(join(kilo, 'kilo.db'));
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_k', 'ses_k', 1, 1, assistant({ input: 3, output: 3 }));
+    const logs: string[] = [];
+    const src = new OpencodeDiskSource({
+      store,
+      dirs: [data, kilo],
+      agents: new AgentMap(),
+      prices: OpencodePrices.load(),
+      log: (l) => logs.push(l),
+    });
+    expect(await src.poll()).toBe(true);
+    expect(records().map((r) => r.id)).toEqual(['msg_k']);
+    expect(src.stats.failed).toBe(1);
+    expect(logs).toEqual([expect.stringMatching(/opencode\.db failed: file is not a database/)]);
+    // Not read again until it changes.
+    await src.poll();
+    expect(src.stats.failed).toBe(1);
+    src.close();
+    writer.close();
+    store.close();
+  });
 });

@@ -19,6 +19,7 @@ export interface OpencodeDiskOptions {
   busyTimeoutMs?: number;
   /** A bigger message file is skipped and counted as malformed (default 4 MiB). */
   maxFileBytes?: number;
+  log?: (line: string) => void;
 }
 
 export interface OpencodeDiskStats {
@@ -28,6 +29,8 @@ export interface OpencodeDiskStats {
   malformed: number;
   /** Polls that found a store locked by a writer past the busy timeout (read again next poll). */
   busy: number;
+  /** Reads of a store that failed otherwise (logged; tried again when the store changes). */
+  failed: number;
 }
 
 const SOURCE = 'opencode';
@@ -60,7 +63,7 @@ interface Row {
  * to; the step-finish parts seen are kept in the state database (SqliteStepLedger).
  */
 export class OpencodeDiskSource {
-  readonly stats: OpencodeDiskStats = { messages: 0, malformed: 0, busy: 0 };
+  readonly stats: OpencodeDiskStats = { messages: 0, malformed: 0, busy: 0, failed: 0 };
   readonly usage: OpencodeUsage;
   private readonly dbs = new Map<string, Database.Database>();
   /** Each message file's size and mtime when last read. */
@@ -93,8 +96,10 @@ export class OpencodeDiskSource {
       if (this.opts.store.full) return false;
       const file = storeFile(dir);
       const db = file === undefined ? undefined : this.open(file);
-      if (file !== undefined && db !== undefined && this.changed(file)) {
-        if (this.readStore(file, db)) this.stamps.set(file, this.stamp(file));
+      const stamp = file === undefined ? '' : this.stamp(file);
+      if (file !== undefined && db !== undefined && this.stamps.get(file) !== stamp) {
+        // Stamped before reading: a write during the read makes the next poll read again.
+        if (this.readStore(file, db)) this.stamps.set(file, stamp);
         else done = false;
       }
       this.readFiles(dir, db);
@@ -136,13 +141,9 @@ export class OpencodeDiskSource {
   }
 
   /**
-   * Whether a store may hold something new: its file or its WAL changed since the last full read. The
-   * tables have no index on `time_updated`, so a read scans them; an idle store is not read at all.
+   * A store's file and WAL identity, size and mtime: unchanged since the last full read, it holds nothing
+   * new. (The tables have no index on `time_updated`, so a read scans them; an idle store is not read.)
    */
-  private changed(file: string): boolean {
-    return this.stamps.get(file) !== this.stamp(file);
-  }
-
   private stamp(file: string): string {
     const s = (path: string) => {
       try {
@@ -175,21 +176,28 @@ export class OpencodeDiskSource {
             const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
             this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
           }
-          watermark = Math.max(watermark, r.updated);
+          watermark = later(watermark, r.updated);
         }
         for (const r of messageRows) {
           const info = parseObject(r.data);
           this.stats.messages++;
           if (info) this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, r.id, r.parent) } });
-          watermark = Math.max(watermark, r.updated);
+          watermark = later(watermark, r.updated);
         }
         store.setCursor(SOURCE, file, 0, watermark);
       });
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-      this.stats.busy++;
-      return false;
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        this.stats.busy++;
+        return false;
+      }
+      // Not a store we can read (corrupt, a schema we do not know): said, and the other sources go on.
+      this.stats.failed++;
+      this.opts.log?.(`reading ${file} failed: ${(err as Error).message}`);
+      this.dbs.delete(file);
+      db.close();
+      return true;
     }
   }
 
@@ -309,6 +317,11 @@ export class OpencodeDiskSource {
 function messageInfo(info: JsonFields, id: unknown, sessionID: unknown): JsonFields {
   const { role, tokens, cost, modelID, providerID, time } = info;
   return { role, tokens, cost, modelID, providerID, time, id, sessionID };
+}
+
+/** The newer of a watermark and a row's time; a time ahead of this clock counts as now (a skewed writer must not hide later rows). */
+function later(watermark: number, updated: unknown): number {
+  return typeof updated === 'number' && Number.isFinite(updated) ? Math.max(watermark, Math.min(updated, Date.now())) : watermark;
 }
 
 const isObject = (v: unknown): v is JsonFields => typeof v === 'object' && v !== null;
