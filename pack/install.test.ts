@@ -112,7 +112,8 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
     writeTree(claude, tree.files);
     writeFileSync(join(dir, 'token'), ingest);
     const args = ['report', '--server', url, '--town', town.id, '--token-file', join(dir, 'token'), '--claude-dir', claude];
-    const report = startGasgauge([...args, '--state', join(dir, 'state'), '--once', '--json'], cli);
+    const notThisMachinesHomes = ['--no-codex', '--no-gemini', '--no-opencode'];
+    const report = startGasgauge([...args, ...notThisMachinesHomes, '--state', join(dir, 'state'), '--once', '--json'], cli);
     children.push(report);
     expect(await report.exited, report.output()).toBe(0);
     const totals = await serverTotals(url, bobToken, town.id);

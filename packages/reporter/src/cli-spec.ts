@@ -12,6 +12,9 @@ export const REPORT_OPTIONS = {
   'no-codex': { type: 'boolean' },
   'gemini-dir': { type: 'string', multiple: true },
   'no-gemini': { type: 'boolean' },
+  'opencode-dir': { type: 'string', multiple: true },
+  'no-opencode': { type: 'boolean' },
+  opencode: { type: 'string', multiple: true },
   worktree: { type: 'string', multiple: true },
   agent: { type: 'string', multiple: true },
   base: { type: 'string' },
@@ -24,7 +27,7 @@ export const REPORT_OPTIONS = {
 } as const;
 
 export const REPORT_USAGE =
-  'gasgauge report --server URL --town ID --token-file F [--claude-dir DIR]… [--codex-home DIR]… [--gemini-dir DIR]… [--worktree [AGENT=]PATH]… [--gastown DIR] [--once]';
+  'gasgauge report --server URL --town ID --token-file F [--claude-dir DIR]… [--codex-home DIR]… [--gemini-dir DIR]… [--opencode-dir DIR]… [--opencode URL]… [--worktree [AGENT=]PATH]… [--gastown DIR] [--once]';
 
 export const REPORT_HELP = `Options:
   --server URL            the Gas Gauge server (required)
@@ -40,6 +43,14 @@ export const REPORT_HELP = `Options:
   --gemini-dir DIR        a Gemini CLI data dir to read (its tmp/ directory; repeatable; default
                           GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)
   --no-gemini             do not read Gemini CLI chats
+  --opencode-dir DIR      an OpenCode or Kilo data dir to read (opencode.db / kilo.db and the older
+                          storage/message/ files; repeatable; default OPENCODE_DATA_DIR and
+                          KILO_DATA_DIR, comma-separated, else ~/.local/share/opencode and
+                          ~/.local/share/kilo)
+  --no-opencode           do not read OpenCode / Kilo data on disk
+  --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable; basic
+                          auth from OPENCODE_SERVER_PASSWORD); catches up from disk on each reconnect;
+                          not with --once
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
                           the Gas Town name under --gastown, else the directory name; a leading ~
                           in PATH is the home directory, also after AGENT=

@@ -61,6 +61,7 @@ describe('gasgauge report (CLI)', () => {
       join(dir, 'claude'),
       '--no-codex',
       '--no-gemini',
+      '--no-opencode',
       '--state',
       join(dir, 'state'),
       '--once',
@@ -110,6 +111,7 @@ describe('gasgauge report (CLI)', () => {
         join(dir, 'claude-405'),
         '--no-codex',
         '--no-gemini',
+        '--no-opencode',
         '--state',
         state,
         '--once',
@@ -220,6 +222,19 @@ describe('gasgauge report (CLI)', () => {
     expect(
       reporterOptions({ ...base, 'no-codex': true, 'codex-home': ['/c'], 'no-gemini': true, 'gemini-dir': ['/g'] }, () => {}),
     ).toMatchObject({ codex: false, codexHomes: ['/c'], gemini: false, geminiDirs: ['/g'] });
+    expect(
+      reporterOptions(
+        {
+          ...base,
+          'no-opencode': true,
+          'opencode-dir': ['/o'],
+          opencode: ['http://127.0.0.1:4096,http://[::1]:4097', 'http://127.0.0.1:4096'],
+        },
+        () => {},
+      ),
+    ).toMatchObject({ opencode: false, opencodeDirs: ['/o'], opencodeUrls: ['http://127.0.0.1:4096', 'http://[::1]:4097'] });
+    expect(() => reporterOptions({ ...base, opencode: ['127.0.0.1:4096'] }, () => {})).toThrow(/--opencode must be a URL/);
+    expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
   });
 
   it('formats the status line', () => {

@@ -58,6 +58,23 @@ export function parseWorktree(value: string, gastownRoot: string | undefined): W
   return { agentId: basename(path), path };
 }
 
+/** `--opencode URL[,URL…]` (repeatable): http(s) URLs of running OpenCode / Kilo servers. */
+function opencodeUrls(values: ReportValues): string[] {
+  const urls = list(values, 'opencode')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const u of urls) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {}
+    if (!ok) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${u}"`);
+  }
+  if (urls.length > 16) throw new ConfigError('--opencode takes at most 16 servers');
+  return [...new Set(urls)];
+}
+
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
   try {
@@ -88,6 +105,10 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     codexHomes: list(values, 'codex-home'),
     gemini: values['no-gemini'] !== true,
     geminiDirs: list(values, 'gemini-dir'),
+    opencode: values['no-opencode'] !== true,
+    opencodeDirs: list(values, 'opencode-dir'),
+    opencodeUrls: opencodeUrls(values),
+    opencodePassword: process.env.OPENCODE_SERVER_PASSWORD || undefined,
     worktrees: list(values, 'worktree').map((w) => parseWorktree(w, gastownRoot)),
     base: typeof values.base === 'string' ? values.base : undefined,
     gastownRoot,

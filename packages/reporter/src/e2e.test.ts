@@ -103,6 +103,7 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
           claude,
           '--no-codex',
           '--no-gemini',
+          '--no-opencode',
           '--gastown',
           town,
           '--worktree',

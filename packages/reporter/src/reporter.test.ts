@@ -22,6 +22,7 @@ describe('Reporter.run', () => {
       claude: false,
       codex: false,
       gemini: false,
+      opencode: false,
       pollMs: 20,
       pruneIntervalMs: 50,
     });

@@ -12,8 +12,12 @@ import { geminiPrices } from './gemini/prices.js';
 import { GeminiSource } from './gemini/source.js';
 import { LocPoller, type Worktree } from './git/poller.js';
 import { TokenSource } from './http/token.js';
+import { attachOpencode } from './opencode/attach.js';
+import { OpencodeDiskSource } from './opencode/disk.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
+import { opencodeDataDirs } from './opencode/files.js';
 import { pruneOpencodeSteps, SqliteStepLedger } from './opencode/ledger.js';
+import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
 import { Sender } from './outbox/sender.js';
 import { Store } from './outbox/store.js';
@@ -39,6 +43,14 @@ export interface ReporterOptions {
   gemini?: boolean;
   /** Gemini data dirs (the `tmp` directory); empty: GEMINI_DATA_DIR (comma-separated), else ~/.gemini/tmp. */
   geminiDirs?: readonly string[];
+  /** Read OpenCode's and Kilo's stores on disk (default true). */
+  opencode?: boolean;
+  /** OpenCode / Kilo data dirs; empty: OPENCODE_DATA_DIR and KILO_DATA_DIR (comma-separated), else ~/.local/share/{opencode,kilo}. */
+  opencodeDirs?: readonly string[];
+  /** Running `opencode serve` / `kilo serve` servers to attach to while running (not with runOnce). */
+  opencodeUrls?: readonly string[];
+  /** Their basic-auth password (OPENCODE_SERVER_PASSWORD). */
+  opencodePassword?: string | undefined;
   worktrees?: readonly Worktree[];
   base?: string | undefined;
   gastownRoot?: string | undefined;
@@ -77,8 +89,8 @@ export interface OnceResult {
 }
 
 /**
- * The agent-side collector: sources (Claude Code transcripts, Codex CLI rollouts, Gemini CLI chats, Gas Town events, git worktrees, an
- * OpenCode event stream) → durable outbox → the ingest API. Which guarantee comes from where:
+ * The agent-side collector: sources (Claude Code transcripts, Codex CLI rollouts, Gemini CLI chats, OpenCode / Kilo stores and
+ * live servers, Gas Town events, git worktrees, an OpenCode event stream) → durable outbox → the ingest API. Which guarantee comes from where:
  * - *nothing lost*: a record is in SQLite before anything is sent, and deleted only on a 2xx; a file
  *   source commits its offset with the records it produced, so a crash re-reads, never skips;
  * - *nothing counted twice*: a re-read or a retry sends the same ids — usage as cumulative totals
@@ -92,9 +104,12 @@ export class Reporter {
   readonly claude: ClaudeSource | undefined;
   readonly codex: CodexSource | undefined;
   readonly gemini: GeminiSource | undefined;
+  /** OpenCode / Kilo: the stores on disk, and the usage live servers feed too (present when either is on). */
+  readonly opencodeDisk: OpencodeDiskSource | undefined;
   readonly gastown: GastownSource | undefined;
   readonly loc: LocPoller | undefined;
   private readonly waker = new Waker();
+  private readonly detach = new AbortController();
   private readonly log: (line: string) => void;
   private dropped = 0;
   private sourceError: string | undefined;
@@ -139,6 +154,17 @@ export class Reporter {
       opts.gemini === false
         ? undefined
         : new GeminiSource({ store: this.store, dirs: geminiDataDirs(opts.geminiDirs ?? []), agents, prices: geminiPrices() });
+    const attaching = (opts.opencodeUrls ?? []).length > 0;
+    this.opencodeDisk =
+      opts.opencode === false && !attaching
+        ? undefined
+        : new OpencodeDiskSource({
+            store: this.store,
+            dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
+            agents,
+            prices: OpencodePrices.load(),
+            log: this.log,
+          });
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
   }
@@ -150,6 +176,7 @@ export class Reporter {
       if (this.claude && !(await this.claude.poll())) caughtUp = false;
       if (this.codex && !(await this.codex.poll())) caughtUp = false;
       if (this.gemini && !(await this.gemini.poll())) caughtUp = false;
+      if (this.opencodeDisk && !(await this.opencodeDisk.poll())) caughtUp = false;
       if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
       this.sourceError = undefined;
     } catch (err) {
@@ -194,6 +221,7 @@ export class Reporter {
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
+    const attached = (this.opts.opencodeUrls ?? []).map((url) => this.attach(url));
     try {
       while (!this.waker.isStopped) {
         try {
@@ -205,7 +233,8 @@ export class Reporter {
       }
     } finally {
       this.sender.stop();
-      await Promise.allSettled([delivering, measuring, pruning]);
+      this.detach.abort();
+      await Promise.allSettled([delivering, measuring, pruning, ...attached]);
     }
   }
 
@@ -238,6 +267,30 @@ export class Reporter {
       }
       await this.waker.sleep(this.opts.locIntervalMs ?? 30_000);
     }
+  }
+
+  /**
+   * Follows a live OpenCode / Kilo server until stop(). Each (re)connection first catches up from the
+   * stores on disk; a live event that meets a full outbox is dropped and counted (the store keeps it).
+   */
+  private async attach(url: string): Promise<void> {
+    const disk = this.opencodeDisk as OpencodeDiskSource;
+    await attachOpencode({
+      url,
+      password: this.opts.opencodePassword,
+      signal: this.detach.signal,
+      log: this.log,
+      onConnect: () => disk.poll(),
+      onEvent: (event) => {
+        if (this.store.full) {
+          this.dropped++;
+          this.store.transaction(() => this.store.addCounterIn('opencode.dropped', 1));
+          return;
+        }
+        disk.live(event);
+        this.sender.wake();
+      },
+    });
   }
 
   /**
@@ -279,11 +332,13 @@ export class Reporter {
 
   stop(): void {
     this.waker.stop();
+    this.detach.abort();
     this.sender.stop();
   }
 
   close(): void {
     this.stop();
+    this.opencodeDisk?.close();
     this.store.close();
   }
 }

@@ -29,7 +29,7 @@ describe('Codex CLI sessions end to end', () => {
         'report',
         ...['--server', (server as InProcessServer).url, '--town', (server as InProcessServer).townId],
         ...['--token-file', (server as InProcessServer).tokenFile, '--state', join(dir, state)],
-        ...['--codex-home', home, '--no-claude', '--no-gemini', '--once', '--timeout', '60'],
+        ...['--codex-home', home, '--no-claude', '--no-gemini', '--no-opencode', '--once', '--timeout', '60'],
       ]);
     const first = await report('state-1');
     expect(first).toMatchObject({ delivered: true, sent: tree.expected.turns });

@@ -91,6 +91,7 @@ describe('Kilo / OpenCode SDK events', () => {
           claude: false,
           codex: false,
           gemini: false,
+          opencode: false,
         });
       const events = recordedStream();
       // The reporter stops between session A's two steps, before delivering anything.

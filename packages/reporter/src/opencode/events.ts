@@ -33,6 +33,8 @@ export interface OpencodeOptions {
   emit: (record: UsageRecord) => void;
   /** Where step-finish parts are remembered (default: in memory). */
   steps?: StepLedger;
+  /** Microdollars for a message whose `cost` is 0, from a price list (default: left at 0). */
+  price?: (model: string, provider: string | undefined, amounts: Amounts) => number;
 }
 
 export interface OpencodeStats {
@@ -153,6 +155,7 @@ export class OpencodeUsage {
     const a = maxAmounts(message.amounts, this.steps.sum(messageId) ?? ZERO);
     // A message announced before its first token carries zeros: nothing to count yet.
     if (a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite + a.cost === 0) return;
+    if (a.cost === 0 && this.opts.price) a.cost = this.opts.price(message.info.modelID, message.info.providerID, a);
     const key = `${a.input}/${a.output}/${a.reasoning}/${a.cacheRead}/${a.cacheWrite}/${a.cost}`;
     if (this.last.get(messageId) === key) return;
     // Bounded: an evicted message that updates again is merely stored again (the server dedupes).

@@ -28,6 +28,7 @@ describe('the outbox bound', () => {
       claudeDirs: [join(dir, 'claude')],
       codex: false,
       gemini: false,
+      opencode: false,
       maxPendingBytes: 16 * 1024, // ~60 records
       log: (l) => logs.push(l),
     });

@@ -177,6 +177,9 @@ describe('Store', () => {
       '--state',
       dir,
       '--no-claude',
+      '--no-codex',
+      '--no-gemini',
+      '--no-opencode',
     ]);
     try {
       const pid = child.proc.pid as number;

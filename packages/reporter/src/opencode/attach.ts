@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Backoff, type BackoffOptions } from '../outbox/backoff.js';
+import type { SdkEvent } from './events.js';
+
+export interface AttachOptions {
+  /** A running `opencode serve` / `kilo serve`, e.g. http://127.0.0.1:4096. */
+  url: string;
+  /** OPENCODE_SERVER_PASSWORD: sent as basic auth with `username` (default `opencode`, OpenCode's). */
+  password?: string | undefined;
+  username?: string | undefined;
+  onEvent: (event: SdkEvent) => void;
+  /**
+   * Runs after each connection is open, before its events are read: the caller catches up from the
+   * store on disk, so what happened while disconnected is neither lost nor (keyed by message id) doubled.
+   */
+  onConnect?: () => Promise<unknown> | unknown;
+  signal: AbortSignal;
+  backoff?: BackoffOptions;
+  log?: (line: string) => void;
+  /** A bigger event is skipped (default 1 MiB): message events carry no content, only counts. */
+  maxEventBytes?: number;
+}
+
+export interface AttachStats {
+  connects: number;
+  events: number;
+  /** Events that were not JSON or over the size limit. */
+  skipped: number;
+}
+
+/**
+ * Subscribes to OpenCode's server-sent events, `GET /global/event` (every directory, each event wrapped
+ * as `{directory, payload}`), or `GET /event` on servers without it (404), and reconnects with backoff
+ * until the signal aborts. Resolves when it does.
+ */
+export async function attachOpencode(opts: AttachOptions, stats: AttachStats = { connects: 0, events: 0, skipped: 0 }) {
+  const log = opts.log ?? (() => {});
+  const backoff = new Backoff({ baseMs: 500, maxMs: 30_000, ...opts.backoff });
+  const headers = new Headers({ accept: 'text/event-stream' });
+  if (opts.password) {
+    headers.set('authorization', `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`);
+  }
+  const paths = ['/global/event', '/event'];
+  while (!opts.signal.aborted) {
+    try {
+      let res: Response | undefined;
+      for (const path of paths) {
+        res = await fetch(new URL(path, opts.url), { headers, signal: opts.signal });
+        if (res.status !== 404) break;
+        await res.body?.cancel();
+        if (paths.length > 1 && path === '/global/event') paths.shift(); // An older server: remember.
+      }
+      if (!res?.ok || !res.body) throw new Error(`HTTP ${res?.status}`);
+      stats.connects++;
+      backoff.reset();
+      await opts.onConnect?.();
+      await readEvents(res.body, opts, stats);
+      log(`opencode ${opts.url}: the event stream ended; reconnecting`);
+    } catch (err) {
+      if (opts.signal.aborted) break;
+      log(`opencode ${opts.url}: ${(err as Error).message}; reconnecting`);
+    }
+    try {
+      await sleep(backoff.next(), undefined, { signal: opts.signal });
+    } catch {
+      break; // Aborted while waiting.
+    }
+  }
+  return stats;
+}
+
+/** Server-sent events: `data:` lines joined until a blank line; comments and other fields ignored. */
+async function readEvents(body: ReadableStream<Uint8Array>, opts: AttachOptions, stats: AttachStats): Promise<void> {
+  const max = opts.maxEventBytes ?? 1024 * 1024;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let data: string[] = [];
+  let size = 0;
+  const dispatch = () => {
+    const text = data.join('\n');
+    const oversized = size > max;
+    data = [];
+    size = 0;
+    if (text === '' && !oversized) return;
+    try {
+      if (oversized) throw new Error('too big');
+      const event: unknown = JSON.parse(text);
+      if (typeof event !== 'object' || event === null) throw new Error('not an object');
+      stats.events++;
+      opts.onEvent(event as SdkEvent);
+    } catch {
+      stats.skipped++;
+    }
+  };
+  const line = (l: string) => {
+    if (l === '') dispatch();
+    else if (l.startsWith('data:')) {
+      size += l.length;
+      // Past the limit the rest of the event is not kept, only counted as skipped when it ends.
+      if (size <= max) data.push(l.slice(l.startsWith('data: ') ? 6 : 5));
+      else data = [];
+    }
+  };
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      line(buffer.slice(0, nl).replace(/\r$/, ''));
+      buffer = buffer.slice(nl + 1);
+      nl = buffer.indexOf('\n');
+    }
+    // A line longer than the limit is not kept whole either.
+    if (buffer.length > max) {
+      size = max + 1;
+      data = [];
+      buffer = buffer.startsWith('data:') ? 'data:' : '';
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CcusageOpencodeTotals, ccusageOpencode, reporterOpencodeTotals } from '../testing/opencode-referee.js';
+import { generateOpencodeStore, openWriter } from '../testing/opencode-stores.js';
+import { removeDir, tempDir } from '../testing/server.js';
+
+const tokensOf = (t: CcusageOpencodeTotals) => [t.inputTokens, t.outputTokens, t.cacheReadTokens, t.cacheCreationTokens];
+
+describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+  const dir = () => {
+    const d = tempDir('gg-opencode-');
+    dirs.push(d);
+    return d;
+  };
+
+  for (const [seed, tool] of [
+    [1, 'opencode'],
+    [2, 'opencode'],
+    [3, 'kilo'],
+  ] as const) {
+    it(`${tool} seed ${seed}: tokens equal \`ccusage ${tool} session --offline\` exactly, cost within 0.1 %`, async () => {
+      const d = dir();
+      const data = join(d, tool);
+      const g = generateOpencodeStore(data, { seed, tool, sessions: 8 });
+      const [cc, mine] = await Promise.all([ccusageOpencode(data, tool), reporterOpencodeTotals([data], join(d, 'state'))]);
+      expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+      expect(Math.abs(mine.totals.totalCost - cc.totalCost) / cc.totalCost).toBeLessThan(0.001);
+      // And both equal the generator's count of each message once (the database's copy over a file's).
+      const e = g.expected;
+      expect(tokensOf(mine.totals)).toEqual([e.input, e.output, e.cacheRead, e.cacheWrite]);
+      expect(mine.totals.reasoning).toBe(e.reasoning);
+      expect(mine.records.length).toBe(e.messages);
+      expect(mine.stats.malformed).toBe(g.malformed);
+      if (tool === 'opencode') expect(g.both).toBeGreaterThan(0);
+      expect(e.zeroCost).toBeGreaterThan(0);
+      console.info(
+        `ccusage ${tool} seed ${seed}: tokens ${tokensOf(cc).join('/')} both; cost ccusage $${cc.totalCost.toFixed(6)} reporter $${mine.totals.totalCost.toFixed(6)}`,
+      );
+    });
+  }
+
+  it('deliberate differences: reasoning tokens reported, Kilo `cost: 0` priced, a message without providerID counted', async () => {
+    const one = async (tool: 'opencode' | 'kilo', body: object) => {
+      const d = dir();
+      const data = join(d, tool);
+      mkdirSync(data, { recursive: true });
+      const db = openWriter(join(data, `${tool}.db`));
+      db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_1', 'ses_1', 1, 1, JSON.stringify(body));
+      db.close();
+      return Promise.all([ccusageOpencode(data, tool), reporterOpencodeTotals([data], join(d, 'state'))]);
+    };
+    const base = {
+      role: 'assistant',
+      modelID: 'claude-sonnet-4-5',
+      providerID: 'anthropic',
+      time: { created: Date.UTC(2026, 5, 1) },
+      tokens: { input: 100_000, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
+      cost: 0,
+    };
+    // claude-sonnet-4-5: $3 per million input, $15 per million output.
+    const [ccReasoning, mineReasoning] = await one('opencode', { ...base, tokens: { ...base.tokens, reasoning: 100_000 } });
+    // Both price reasoning as output; only the reporter reports the tokens (ccusage's totals leave them out).
+    expect([ccReasoning.totalCost, mineReasoning.totals.totalCost]).toEqual([expect.closeTo(1.8, 6), expect.closeTo(1.8, 6)]);
+    expect(ccReasoning.outputTokens).toBe(0);
+    expect(mineReasoning.totals.reasoning).toBe(100_000);
+    const [ccKilo, mineKilo] = await one('kilo', base);
+    expect([ccKilo.totalCost, mineKilo.totals.totalCost]).toEqual([0, expect.closeTo(0.3, 6)]);
+    const { providerID: _, ...noProvider } = base;
+    const [ccNoProvider, mineNoProvider] = await one('opencode', noProvider);
+    expect([ccNoProvider.inputTokens, mineNoProvider.totals.inputTokens]).toEqual([0, 100_000]);
+  });
+});

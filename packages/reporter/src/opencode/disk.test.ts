@@ -1,0 +1,212 @@
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { OPENCODE_SCHEMA, openWriter } from '../testing/opencode-stores.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import type { UsageRecord } from '../wire.js';
+import { OpencodeDiskSource } from './disk.js';
+import { OpencodePrices } from './prices.js';
+
+const assistant = (tokens: { input: number; output: number }, extra: object = {}) =>
+  JSON.stringify({
+    role: 'assistant',
+    modelID: 'claude-sonnet-4-5',
+    providerID: 'anthropic',
+    time: { created: 1_780_000_000_000 },
+    tokens: { ...tokens, reasoning: 0, cache: { read: 0, write: 0 } },
+    cost: 0.01,
+    ...extra,
+  });
+
+describe('OpenCode stores on disk', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+  const setup = (opts: { busyTimeoutMs?: number; agents?: AgentMap } = {}) => {
+    const dir = tempDir('gg-opencode-disk-');
+    dirs.push(dir);
+    const data = join(dir, 'opencode');
+    mkdirSync(data, { recursive: true });
+    const store = new Store(join(dir, 'state'));
+    const source = () =>
+      new OpencodeDiskSource({
+        store,
+        dirs: [data],
+        agents: opts.agents ?? new AgentMap(),
+        prices: OpencodePrices.load(),
+        ...opts,
+      });
+    const records = () =>
+      (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage' ORDER BY id").pluck().all() as string[]).map(
+        (b) => JSON.parse(b) as UsageRecord,
+      );
+    return { dir, data, store, source, records };
+  };
+
+  it('reads while a writer holds a write transaction, never blocks it, and leaves the WAL alone', async () => {
+    const { data, store, source, records } = setup();
+    const writer = openWriter(join(data, 'opencode.db'));
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.pragma('busy_timeout = 0');
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_1', 'ses_1', 1, 1, assistant({ input: 10, output: 5 }));
+    writer.exec('BEGIN IMMEDIATE');
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_2', 'ses_1', 2, 2, assistant({ input: 20, output: 5 }));
+    const wal = statSync(join(data, 'opencode.db-wal')).size;
+    const src = source();
+    expect(await src.poll()).toBe(true);
+    // The committed message only; the reader's open connection does not stop the writer committing.
+    expect(records().map((r) => r.id)).toEqual(['msg_1']);
+    writer.exec('COMMIT');
+    writer.exec('BEGIN IMMEDIATE; UPDATE message SET time_updated = 3 WHERE id = ?; COMMIT'.replace('?', "'msg_2'"));
+    expect(await src.poll()).toBe(true);
+    expect(records().map((r) => r.id)).toEqual(['msg_1', 'msg_2']);
+    src.close();
+    // No checkpoint by the reader: the WAL only grew (the writer's commits), nothing was moved out of it.
+    expect(statSync(join(data, 'opencode.db-wal')).size).toBeGreaterThanOrEqual(wal);
+    writer.close();
+    store.close();
+  });
+
+  it('copes with SQLITE_BUSY: a store locked past the busy timeout is read on a later poll, nothing skipped', async () => {
+    const { data, store, source, records } = setup({ busyTimeoutMs: 20 });
+    // A rollback-journal store (older tools, or WAL turned off): a writer's exclusive lock keeps readers out.
+    const writer = new Database(join(data, 'opencode.db'));
+    writer.exec(OPENCODE_SCHEMA);
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_1', 'ses_1', 1, 1, assistant({ input: 10, output: 5 }));
+    writer.exec('BEGIN EXCLUSIVE');
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_2', 'ses_1', 2, 2, assistant({ input: 20, output: 5 }));
+    const src = source();
+    expect(await src.poll()).toBe(false);
+    expect(src.stats.busy).toBe(1);
+    expect(records()).toEqual([]);
+    writer.exec('COMMIT');
+    expect(await src.poll()).toBe(true);
+    expect(records().map((r) => r.id)).toEqual(['msg_1', 'msg_2']);
+    src.close();
+    writer.close();
+    store.close();
+  });
+
+  it('a message updated between reads is sent again with its grown totals; a restart sends nothing new', async () => {
+    const { data, store, source, records } = setup();
+    const writer = openWriter(join(data, 'opencode.db'));
+    writer
+      .prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)')
+      .run('msg_1', 'ses_1', 1000, 1000, assistant({ input: 10, output: 0 }));
+    const src = source();
+    await src.poll();
+    expect(records()).toMatchObject([{ id: 'msg_1', inputTokens: 10, outputTokens: 0 }]);
+    // OpenCode rewrites the row as tokens stream in.
+    writer
+      .prepare('UPDATE message SET data = ?, time_updated = ? WHERE id = ?')
+      .run(assistant({ input: 10, output: 70 }), 5000, 'msg_1');
+    await src.poll();
+    expect(records()).toMatchObject([{ id: 'msg_1', inputTokens: 10, outputTokens: 70 }]);
+    expect(store.cursor('opencode', join(data, 'opencode.db'))?.offset).toBe(5000);
+    // Ten minutes later another message; then a restart with the outbox delivered.
+    writer
+      .prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)')
+      .run('msg_2', 'ses_1', 605_000, 605_000, assistant({ input: 1, output: 1 }));
+    await src.poll();
+    src.close();
+    store.sql.exec('DELETE FROM outbox');
+    const again = source();
+    await again.poll();
+    // Only rows changed within the overlap before the saved watermark are read again (and sent unchanged).
+    expect(records().map((r) => r.id)).toEqual(['msg_2']);
+    again.close();
+    writer.close();
+    store.close();
+  });
+
+  it('shares the per-step rule: a message that ran three steps counts their sum, not its last step', async () => {
+    const { data, store, source, records } = setup();
+    const writer = openWriter(join(data, 'opencode.db'));
+    const step = (id: string, input: number, output: number, cost: number) =>
+      writer
+        .prepare('INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)')
+        .run(
+          id,
+          'msg_1',
+          'ses_1',
+          1,
+          1,
+          JSON.stringify({ type: 'step-finish', tokens: { input, output, reasoning: 0, cache: { read: 0, write: 0 } }, cost }),
+        );
+    step('prt_a', 100, 10, 0.001);
+    step('prt_b', 200, 20, 0.002);
+    step('prt_c', 300, 30, 0.003);
+    // The message's tokens are its last step's; its cost the sum (as OpenCode writes them).
+    writer
+      .prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)')
+      .run('msg_1', 'ses_1', 1, 1, assistant({ input: 300, output: 30 }, { cost: 0.006 }));
+    const src = source();
+    await src.poll();
+    expect(records()).toMatchObject([{ id: 'msg_1', inputTokens: 600, outputTokens: 60, costMicrodollars: 6000 }]);
+    src.close();
+    writer.close();
+    store.close();
+  });
+
+  it('names the agent from the session directory (database or older JSON), and counts malformed files', async () => {
+    const work = tempDir('gg-opencode-work-');
+    dirs.push(work);
+    const { data, store, source, records } = setup({ agents: new AgentMap({ paths: [{ path: work, agentId: 'polecat-7' }] }) });
+    const writer = openWriter(join(data, 'opencode.db'));
+    writer.prepare('INSERT INTO session VALUES (?, ?, ?, ?, ?, ?)').run('ses_1', 'p', join(work, 'sub'), 't', 1, 1);
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_1', 'ses_1', 1, 1, assistant({ input: 1, output: 1 }));
+    mkdirSync(join(data, 'storage', 'session', 'p'), { recursive: true });
+    writeFileSync(join(data, 'storage', 'session', 'p', 'ses_2.json'), JSON.stringify({ id: 'ses_2', directory: work }));
+    mkdirSync(join(data, 'storage', 'message', 'ses_2'), { recursive: true });
+    const body = JSON.parse(assistant({ input: 2, output: 2 }));
+    writeFileSync(
+      join(data, 'storage', 'message', 'ses_2', 'msg_2.json'),
+      JSON.stringify({ ...body, id: 'msg_2', sessionID: 'ses_2' }),
+    );
+    writeFileSync(join(data, 'storage', 'message', 'ses_2', 'msg_3.json'), '{"role":');
+    writeFileSync(join(data, 'storage', 'message', 'ses_2', 'msg_4.json'), '[1]');
+    const src = source();
+    await src.poll();
+    await src.poll();
+    expect(records().map((r) => [r.id, r.agentId])).toEqual([
+      ['msg_1', 'polecat-7'],
+      ['msg_2', 'polecat-7'],
+    ]);
+    expect(src.stats.malformed).toBe(2);
+    expect(store.counter('opencode.malformed')).toBe(2);
+    src.close();
+    writer.close();
+    store.close();
+  });
+
+  it('a store that is not a database is logged and skipped; the other dirs are read', async () => {
+    const { dir, data, store, records } = setup();
+    writeFileSync(join(data, 'opencode.db'), 'not a database, just text that is long enough to have a header'.repeat(20));
+    const kilo = join(dir, 'kilo');
+    mkdirSync(kilo);
+    const writer = openWriter(join(kilo, 'kilo.db'));
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_k', 'ses_k', 1, 1, assistant({ input: 3, output: 3 }));
+    const logs: string[] = [];
+    const src = new OpencodeDiskSource({
+      store,
+      dirs: [data, kilo],
+      agents: new AgentMap(),
+      prices: OpencodePrices.load(),
+      log: (l) => logs.push(l),
+    });
+    expect(await src.poll()).toBe(true);
+    expect(records().map((r) => r.id)).toEqual(['msg_k']);
+    expect(src.stats.failed).toBe(1);
+    expect(logs).toEqual([expect.stringMatching(/opencode\.db failed: file is not a database/)]);
+    // Not read again until it changes.
+    await src.poll();
+    expect(src.stats.failed).toBe(1);
+    src.close();
+    writer.close();
+    store.close();
+  });
+});

@@ -1,0 +1,337 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AgentMap } from '../agents.js';
+import type { JsonFields } from '../json.js';
+import type { Store } from '../outbox/store.js';
+import { OpencodeUsage, type SdkEvent } from './events.js';
+import { messageFiles, storeFile } from './files.js';
+import { SqliteStepLedger } from './ledger.js';
+import type { OpencodePrices } from './prices.js';
+
+export interface OpencodeDiskOptions {
+  store: Store;
+  /** OpenCode / Kilo data dirs (see opencodeDataDirs). */
+  dirs: readonly string[];
+  agents: AgentMap;
+  prices: OpencodePrices;
+  /** How long a read waits for a writer's lock before giving up until the next poll (default 250 ms). */
+  busyTimeoutMs?: number;
+  /** A bigger message file is skipped and counted as malformed (default 4 MiB). */
+  maxFileBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface OpencodeDiskStats {
+  /** Message rows and files read (each read of a changed one counts). */
+  messages: number;
+  /** Message files that were not JSON objects, or over the size limit. */
+  malformed: number;
+  /** Polls that found a store locked by a writer past the busy timeout (read again next poll). */
+  busy: number;
+  /** Reads of a store that failed otherwise (logged; tried again when the store changes). */
+  failed: number;
+}
+
+const SOURCE = 'opencode';
+/**
+ * Rows updated up to this long before the newest seen are read again: a writer's transaction that
+ * commits after a later one (two OpenCode processes on one store) carries an older `time_updated`.
+ * Reading a message again sends nothing unless its totals grew.
+ */
+const OVERLAP_MS = 60_000;
+/** Rows per query: a store with years of history is read in bounded slices. */
+const PAGE = 2000;
+
+/** A `message`/`part` row: its JSON and when it last changed. */
+interface Row {
+  id: string;
+  /** The session of a message, the message of a part. */
+  parent: string;
+  data: string;
+  updated: number;
+}
+
+/**
+ * Reads OpenCode's and Kilo's stores on disk: the SQLite `message` table (and the `part` table's
+ * step-finish parts), opened read-only so the running CLI is never blocked, and the older
+ * `storage/message/<session>/<message>.json` files, of which a message the database also holds is
+ * skipped. Rows become `message.updated` / `message.part.updated` events of the one OpencodeUsage the
+ * live stream also feeds, so the per-message cumulative and per-step rules exist once.
+ *
+ * Incremental: each store's watermark (the newest `time_updated` read) is saved with the records it led
+ * to; the step-finish parts seen are kept in the state database (SqliteStepLedger).
+ */
+export class OpencodeDiskSource {
+  readonly stats: OpencodeDiskStats = { messages: 0, malformed: 0, busy: 0, failed: 0 };
+  readonly usage: OpencodeUsage;
+  private readonly dbs = new Map<string, Database.Database>();
+  /** Each message file's size and mtime when last read. */
+  private readonly files = new Map<string, string>();
+  /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
+  private readonly directories = new Map<string, string>();
+  /** When each data dir's older JSON tree was last listed. */
+  private readonly listed = new Map<string, number>();
+  /** Each store's file and WAL identity, size and mtime at its last complete read. */
+  private readonly stamps = new Map<string, string>();
+
+  constructor(private readonly opts: OpencodeDiskOptions) {
+    this.stats.malformed = opts.store.counter('opencode.malformed');
+    this.usage = new OpencodeUsage({
+      agents: (session) => {
+        const dir = this.directories.get(session);
+        return dir === undefined ? undefined : opts.agents.agentFor(dir);
+      },
+      defaultAgentId: opts.agents.agentFor(undefined),
+      steps: new SqliteStepLedger(opts.store.sql),
+      price: (model, provider, a) => opts.prices.microdollars(model, provider, a),
+      emit: (record) => opts.store.enqueue('usage', record.id, record, 'replace'),
+    });
+  }
+
+  /** Reads what changed since the last poll. False when a store was busy or the outbox is full (read again later). */
+  async poll(): Promise<boolean> {
+    let done = true;
+    for (const dir of this.opts.dirs) {
+      if (this.opts.store.full) return false;
+      const file = storeFile(dir);
+      const db = file === undefined ? undefined : this.open(file);
+      const stamp = file === undefined ? '' : this.stamp(file);
+      if (file !== undefined && db !== undefined && this.stamps.get(file) !== stamp) {
+        // Stamped before reading: a write during the read makes the next poll read again.
+        if (this.readStore(file, db)) this.stamps.set(file, stamp);
+        else done = false;
+      }
+      this.readFiles(dir, db);
+      await new Promise((r) => setImmediate(r));
+    }
+    return done;
+  }
+
+  /**
+   * An event of a live server (see attach.ts), into the same usage as the rows: a `/global/event` wraps
+   * it with its directory, which names the agent of a session the store has not shown yet.
+   */
+  live(event: SdkEvent): void {
+    const info = isObject(event.payload) && isObject(event.payload.properties) ? event.payload.properties.info : undefined;
+    const directory = (event as { directory?: unknown }).directory;
+    if (isObject(info) && typeof info.sessionID === 'string' && typeof directory === 'string' && directory.length <= 4096) {
+      if (this.directories.size >= 100_000) this.directories.clear();
+      this.directories.set(info.sessionID, directory);
+    }
+    this.opts.store.transaction(() => this.usage.handle(event));
+  }
+
+  close(): void {
+    for (const db of this.dbs.values()) db.close();
+    this.dbs.clear();
+  }
+
+  private open(file: string): Database.Database | undefined {
+    let db = this.dbs.get(file);
+    if (db) return db;
+    try {
+      // Read-only: no write lock, no WAL checkpoint; the timeout waits out a writer's commit briefly.
+      db = new Database(file, { readonly: true, fileMustExist: true, timeout: this.opts.busyTimeoutMs ?? 250 });
+    } catch {
+      return undefined; // Being created, or not a database: try again next poll.
+    }
+    this.dbs.set(file, db);
+    return db;
+  }
+
+  /**
+   * A store's file and WAL identity, size and mtime: unchanged since the last full read, it holds nothing
+   * new. (The tables have no index on `time_updated`, so a read scans them; an idle store is not read.)
+   */
+  private stamp(file: string): string {
+    const s = (path: string) => {
+      try {
+        const st = statSync(path);
+        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    };
+    return `${s(file)}/${s(`${file}-wal`)}`;
+  }
+
+  /** One store since its watermark; false when a writer held it locked past the busy timeout. */
+  private readStore(file: string, db: Database.Database): boolean {
+    const store = this.opts.store;
+    const saved = store.cursor(SOURCE, file)?.offset ?? 0;
+    const since = Math.max(0, saved - OVERLAP_MS);
+    try {
+      const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+      if (!tables.has('message')) return true;
+      this.readSessions(db, tables, since);
+      const stepRows = tables.has('part') ? this.rows(db, 'part', 'message_id', since) : [];
+      const messageRows = this.rows(db, 'message', 'session_id', since);
+      let watermark = saved;
+      store.transaction(() => {
+        for (const r of stepRows) {
+          const part = parseObject(r.data);
+          // The ids live in the row's columns, not in its JSON.
+          if (part?.type === 'step-finish') {
+            const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
+            this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
+          }
+          watermark = later(watermark, r.updated);
+        }
+        for (const r of messageRows) {
+          const info = parseObject(r.data);
+          this.stats.messages++;
+          if (info) this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, r.id, r.parent) } });
+          watermark = later(watermark, r.updated);
+        }
+        store.setCursor(SOURCE, file, 0, watermark);
+      });
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        this.stats.busy++;
+        return false;
+      }
+      // Not a store we can read (corrupt, a schema we do not know): said, and the other sources go on.
+      this.stats.failed++;
+      this.opts.log?.(`reading ${file} failed: ${(err as Error).message}`);
+      this.dbs.delete(file);
+      db.close();
+      return true;
+    }
+  }
+
+  /** Rows of `message` or `part` changed since `since` (all of them when the table has no `time_updated`). */
+  private rows(db: Database.Database, table: 'message' | 'part', parent: string, since: number): Row[] {
+    const columns = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+    const updated = columns.has('time_updated') ? 'time_updated' : '0';
+    const where = updated === '0' ? '' : `WHERE time_updated >= ?`;
+    const filter = table === 'part' ? `${where ? `${where} AND` : 'WHERE'} data LIKE '%step-finish%'` : where;
+    const out: Row[] = [];
+    const stmt = db.prepare(
+      `SELECT rowid AS r, id, ${parent} AS parent, data, ${updated} AS updated FROM ${table} ${filter} ${filter ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid LIMIT ${PAGE}`,
+    );
+    // One read transaction: the pages see one snapshot, and a writer in WAL mode is not held up.
+    db.transaction(() => {
+      for (let last = 0; ; ) {
+        const page = (updated === '0' ? stmt.all(last) : stmt.all(since, last)) as (Row & { r: number })[];
+        for (const p of page)
+          if (typeof p.id === 'string' && typeof p.parent === 'string' && typeof p.data === 'string') out.push(p);
+        if (page.length < PAGE) break;
+        last = (page[page.length - 1] as { r: number }).r;
+      }
+    })();
+    return out;
+  }
+
+  /** Session directories changed since `since` (all when the table has no `time_updated`). */
+  private readSessions(db: Database.Database, tables: ReadonlySet<string>, since: number): void {
+    if (!tables.has('session')) return;
+    const columns = new Set((db.prepare('PRAGMA table_info(session)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('directory')) return;
+    const rows = (
+      columns.has('time_updated')
+        ? db.prepare('SELECT id, directory FROM session WHERE time_updated >= ?').all(since)
+        : db.prepare('SELECT id, directory FROM session').all()
+    ) as { id: unknown; directory: unknown }[];
+    if (this.directories.size + rows.length > 100_000) this.directories.clear();
+    for (const r of rows) {
+      if (typeof r.id === 'string' && typeof r.directory === 'string') this.directories.set(r.id, r.directory);
+    }
+  }
+
+  /** The older JSON files: a changed file is read again; a message the database holds is left to it. */
+  private readFiles(dir: string, db: Database.Database | undefined): void {
+    // Current versions write the store only: the older tree is listed again every 30 s, not every poll.
+    const last = this.listed.get(dir);
+    if (last !== undefined && Date.now() - last < 30_000) return;
+    this.listed.set(dir, Date.now());
+    const paths = messageFiles(dir);
+    if (paths.length === 0) return;
+    this.readSessionFiles(dir);
+    let inDb: Database.Statement | undefined;
+    try {
+      inDb = db?.prepare('SELECT 1 FROM message WHERE id = ?');
+    } catch {
+      inDb = undefined; // No message table yet.
+    }
+    let malformed = 0;
+    this.opts.store.transaction(() => {
+      for (const path of paths) {
+        let sig: string;
+        let size: number;
+        try {
+          const st = statSync(path);
+          sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
+          size = st.size;
+        } catch {
+          continue;
+        }
+        if (this.files.get(path) === sig) continue;
+        this.files.set(path, sig);
+        const info = size > (this.opts.maxFileBytes ?? 4 * 1024 * 1024) ? undefined : parseObject(readFileSync(path, 'utf8'));
+        if (!info) {
+          malformed++;
+          continue;
+        }
+        this.stats.messages++;
+        if (typeof info.id === 'string' && inDb?.get(info.id) !== undefined) continue;
+        this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, info.id, info.sessionID) } });
+      }
+      this.opts.store.addCounterIn('opencode.malformed', malformed);
+    });
+    this.stats.malformed += malformed;
+  }
+
+  /** `storage/session/<project>/<session>.json` → directory, for sessions the database does not name. */
+  private readSessionFiles(dir: string): void {
+    const root = join(dir, 'storage', 'session');
+    let projects: string[];
+    try {
+      projects = readdirSync(root);
+    } catch {
+      return;
+    }
+    for (const p of projects) {
+      let names: string[];
+      try {
+        names = readdirSync(join(root, p));
+      } catch {
+        continue;
+      }
+      for (const n of names) {
+        const id = n.replace(/\.json$/, '');
+        if (!n.endsWith('.json') || this.directories.has(id)) continue;
+        try {
+          const s = parseObject(readFileSync(join(root, p, n), 'utf8'));
+          if (typeof s?.directory === 'string') this.directories.set(id, s.directory);
+        } catch {
+          // Unreadable: its messages go to the default agent.
+        }
+      }
+    }
+  }
+}
+
+/** What OpencodeUsage reads of a message, by fixed names; the ids from the row's columns when it has them. */
+function messageInfo(info: JsonFields, id: unknown, sessionID: unknown): JsonFields {
+  const { role, tokens, cost, modelID, providerID, time } = info;
+  return { role, tokens, cost, modelID, providerID, time, id, sessionID };
+}
+
+/** The newer of a watermark and a row's time; a time ahead of this clock counts as now (a skewed writer must not hide later rows). */
+function later(watermark: number, updated: unknown): number {
+  return typeof updated === 'number' && Number.isFinite(updated) ? Math.max(watermark, Math.min(updated, Date.now())) : watermark;
+}
+
+const isObject = (v: unknown): v is JsonFields => typeof v === 'object' && v !== null;
+
+/** A JSON object, or undefined (not JSON, caught mid-write, or not an object). */
+function parseObject(text: string): JsonFields | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonFields) : undefined;
+  } catch {
+    return undefined;
+  }
+}

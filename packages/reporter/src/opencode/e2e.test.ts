@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reporterOpencodeTotals } from '../testing/opencode-referee.js';
+import { generateOpencodeStore } from '../testing/opencode-stores.js';
+import { gasgauge } from '../testing/processes.js';
+import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
+
+/**
+ * An OpenCode and a Kilo data dir through `gasgauge report --once` (a child process) into the real
+ * server over loopback: the server's totals equal each message once, and a second reporter with no
+ * saved state (everything read and sent again) adds nothing.
+ */
+describe('OpenCode and Kilo stores end to end', () => {
+  const dir = tempDir('gg-opencode-e2e-');
+  let server: InProcessServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    removeDir(dir);
+  });
+
+  it('lands every message once, however often it is sent', async () => {
+    server = await startTestServer(dir);
+    const s = server;
+    const opencode = generateOpencodeStore(join(dir, 'opencode'), { seed: 31, start: Date.now() - 3_600_000 });
+    const kilo = generateOpencodeStore(join(dir, 'kilo'), { seed: 32, tool: 'kilo', start: Date.now() - 3_600_000 });
+    const report = (state: string) =>
+      gasgauge<{ delivered: boolean; sent: number }>([
+        'report',
+        ...['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, state)],
+        ...['--opencode-dir', join(dir, 'opencode'), '--opencode-dir', join(dir, 'kilo')],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--once', '--timeout', '60'],
+      ]);
+    const messages = opencode.expected.messages + kilo.expected.messages;
+    const first = await report('state-1');
+    expect(first).toMatchObject({ delivered: true, sent: messages });
+    const totals = () => serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000);
+    const [o, k] = [opencode.expected, kilo.expected];
+    const after1 = await totals();
+    expect(after1).toMatchObject({
+      input_tokens: o.input + k.input,
+      output_tokens: o.output + k.output,
+      reasoning_tokens: o.reasoning + k.reasoning,
+      cache_read_tokens: o.cacheRead + k.cacheRead,
+      cache_write_tokens: o.cacheWrite + k.cacheWrite,
+    });
+    // The cost the reporter's rules give (checked against ccusage in ccusage.test.ts).
+    const mine = await reporterOpencodeTotals([join(dir, 'opencode'), join(dir, 'kilo')], join(dir, 'check-state'));
+    expect(after1.cost_microdollars).toBe(mine.records.reduce((sum, r) => sum + r.costMicrodollars, 0));
+
+    // State lost: a new reporter reads every store from the start and sends every record again.
+    const second = await report('state-2');
+    expect(second).toMatchObject({ delivered: true, sent: messages });
+    expect(await totals()).toEqual(after1);
+  }, 120_000);
+});

@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../testing/server.js';
+import { opencodeDataDirs, storeFile } from './files.js';
+
+describe('where OpenCode and Kilo keep their data', () => {
+  const dir = tempDir('gg-opencode-files-');
+  afterAll(() => removeDir(dir));
+
+  it('defaults to ~/.local/share/{opencode,kilo}; each env var replaces its own; given dirs replace both', () => {
+    expect(opencodeDataDirs([], { HOME: '/h' })).toEqual(['/h/.local/share/opencode', '/h/.local/share/kilo']);
+    expect(opencodeDataDirs([], { HOME: '/h', OPENCODE_DATA_DIR: '/a, /b,,/a' })).toEqual(['/a', '/b', '/h/.local/share/kilo']);
+    expect(opencodeDataDirs([], { HOME: '/h', KILO_DATA_DIR: '/k' })).toEqual(['/h/.local/share/opencode', '/k']);
+    expect(opencodeDataDirs(['~/x', '/y'], { HOME: '/h', OPENCODE_DATA_DIR: '/a' })).toEqual([
+      expect.stringMatching(/\/x$/),
+      '/y',
+    ]);
+  });
+
+  it('finds opencode.db, kilo.db, else the first opencode-<channel>.db', () => {
+    const d = join(dir, 'data');
+    mkdirSync(d);
+    expect(storeFile(d)).toBeUndefined();
+    expect(storeFile(join(dir, 'missing'))).toBeUndefined();
+    writeFileSync(join(d, 'opencode-beta.db'), '');
+    writeFileSync(join(d, 'opencode-alpha.db'), '');
+    writeFileSync(join(d, 'opencode-x y.db'), '');
+    expect(storeFile(d)).toBe(join(d, 'opencode-alpha.db'));
+    writeFileSync(join(d, 'kilo.db'), '');
+    expect(storeFile(d)).toBe(join(d, 'kilo.db'));
+    writeFileSync(join(d, 'opencode.db'), '');
+    expect(storeFile(d)).toBe(join(d, 'opencode.db'));
+  });
+});

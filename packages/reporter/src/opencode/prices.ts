@@ -1,0 +1,76 @@
+import { PriceList } from '../claude/pricing.js';
+import { codexPrices } from '../codex/prices.js';
+import { geminiPrices } from '../gemini/prices.js';
+import type { RequestPriceList } from '../pricing/request.js';
+import type { Amounts } from './steps.js';
+
+const CACHE_WRITE_INPUT_MULTIPLIER = 1.25;
+
+/** USD of one message's amounts at the list price of a model; 0 when unknown. */
+type Pricer = (model: string, a: Amounts) => number;
+
+/**
+ * Prices a message whose `cost` is 0 (a provider OpenCode has no price for, or a subscription) from the
+ * lists the other sources ship: Anthropic's for Claude models, OpenAI's and Google's for theirs. Model
+ * names are tried as ccusage does: the name (two aliases resolved), `claude-x.y` as `claude-x-y`, then
+ * `<provider>/<name>`. Reasoning is billed as output (as ccusage does).
+ */
+export class OpencodePrices {
+  private readonly pricers: Pricer[];
+
+  constructor(claude: PriceList, openai: RequestPriceList, google: RequestPriceList) {
+    const request =
+      (list: RequestPriceList): Pricer =>
+      (model, a) =>
+        list.cost(model, { input: a.input, cached: a.cacheRead, output: a.output + a.reasoning }) +
+        // OpenAI and Google list no cache-write rate; LiteLLM's default (and ccusage's) is 1.25× input.
+        a.cacheWrite * (list.find(model)?.input ?? 0) * CACHE_WRITE_INPUT_MULTIPLIER;
+    this.pricers = [
+      (model, a) =>
+        claude.cost(model, {
+          input: a.input,
+          output: a.output + a.reasoning,
+          cacheRead: a.cacheRead,
+          cacheWrite5m: a.cacheWrite,
+          cacheWrite1h: 0,
+          fast: false,
+        }),
+      request(openai),
+      request(google),
+    ];
+  }
+
+  static load(): OpencodePrices {
+    return new OpencodePrices(PriceList.load(), codexPrices(), geminiPrices());
+  }
+
+  /** Integer microdollars; 0 when no list knows the model. */
+  microdollars(model: string, provider: string | undefined, a: Amounts): number {
+    for (const candidate of modelCandidates(model, provider)) {
+      for (const price of this.pricers) {
+        const usd = price(candidate, a);
+        if (usd > 0) return Math.round(usd * 1e6);
+      }
+    }
+    return 0;
+  }
+}
+
+const ALIASES = new Map([
+  ['gemini-3-pro-high', 'gemini-3-pro-preview'],
+  ['k2p6', 'kimi-k2.6'],
+]);
+
+/** `claude-sonnet-4.5…` or `claude-sonnet-45…` → `claude-sonnet-4-5…`, as ccusage normalizes OpenCode's names. */
+function normalize(model: string): string {
+  const m =
+    /^(claude-(?:haiku|opus|sonnet)-)(\d+)\.(\d.*)$/.exec(model) ?? /^(claude-(?:haiku|opus|sonnet)-)(\d)(\d.*)$/.exec(model);
+  return m ? `${m[1]}${m[2]}-${m[3]}` : model;
+}
+
+export function modelCandidates(model: string, provider: string | undefined): string[] {
+  const resolved = ALIASES.get(model) ?? model;
+  const base = [...new Set([resolved, normalize(resolved)])];
+  const withProvider = provider && provider !== 'unknown' ? base.map((m) => `${provider.replace(/-/g, '_')}/${m}`) : [];
+  return [...new Set([...base, ...withProvider])];
+}
