@@ -27,6 +27,7 @@ afterAll(async () => {
 });
 
 let seq = 0;
+let keysTown = '';
 const uid = () => `lim-${++seq}`;
 const usage = (over: Record<string, unknown> = {}) => ({
   id: uid(),
@@ -175,6 +176,7 @@ const ROW = {
   alerts: '`limit` of `billing.alerts`',
   ttl: 'ingest token lifetime `ttlSeconds`',
   iat: 'ingest token `iat`',
+  keys: 'ingest keys per town',
   grant: '`amountMicrodollars` of `billing.grant`',
   balance: 'an account balance after `billing.grant`',
   grantNote: '`note` of `billing.grant`',
@@ -590,6 +592,25 @@ const cases: Case[] = [
     over: async () => s.post(`/api/towns/${s.townId}/usage`, { records: [usage()] }, await tokenIssuedAt(NOW / 1000 + 61)),
     status: 401,
     state: 'town',
+  },
+  {
+    row: ROW.keys,
+    name: 'the 100th key of a town, then the 101st',
+    setup: async () => {
+      keysTown = await s.createTown('keys town');
+      for (let i = 1; i <= 100; i++) {
+        const r = await s.post('/trpc/towns.createKey', { townId: keysTown, name: `k${i}` }, s.adminToken);
+        if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+      }
+    },
+    ok: async () => {
+      await s.post('/trpc/towns.revokeKey', { townId: keysTown, name: 'k100' }, s.adminToken);
+      return mutate('towns.createKey', { townId: keysTown, name: 'k100 again' })();
+    },
+    over: () => mutate('towns.createKey', { townId: keysTown, name: 'k101' })(),
+    status: 403,
+    path: 'name',
+    state: 'control',
   },
   {
     row: ROW.grant,

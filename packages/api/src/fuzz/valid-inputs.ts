@@ -134,6 +134,9 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'towns.mintIngestToken': fc
       .record({ townId, agentId: opt(id), ttlSeconds: opt(fc.integer({ min: 1, max: 8 * 3600 })) })
       .map(defined),
+    'towns.createKey': fc.record({ townId, name: id, agentId: opt(id) }).map(defined),
+    'towns.listKeys': town,
+    'towns.revokeKey': fc.record({ townId, name: id }),
     'towns.setBudget': fc
       .record({
         townId,

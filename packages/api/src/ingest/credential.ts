@@ -21,7 +21,8 @@ export class IngestCredentials {
 
   /** The claims of a credential (401 when it is not a valid ingest credential). */
   async claims(credential: string): Promise<IngestClaims> {
-    if (credential.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
+    if (credential.startsWith(USER_TOKEN_PREFIX))
+      throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
     const now = this.deps.clock();
     return credential.startsWith(INGEST_KEY_PREFIX) ? this.keys.verify(credential, now) : this.jwts.verify(credential, now);
   }

@@ -1,7 +1,7 @@
 import { BUDGET_PERIODS, orgFor, townFor } from '@gasgauge/core';
 import { z } from 'zod';
-import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { newIngestKey } from '../auth/ingest-key.js';
+import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { hashToken, newId } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
 
