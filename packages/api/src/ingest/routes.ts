@@ -5,6 +5,7 @@ import type { IngestClaims } from '../auth/ingest-token.js';
 import type { ApiDeps } from '../deps.js';
 import { readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
+import { otlpRoutes } from '../otlp/routes.js';
 import { IngestCredentials } from './credential.js';
 import { GroupCommit } from './group-commit.js';
 import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
@@ -31,6 +32,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     deps.live.publishSoon(townId);
     deps.onIngest?.(townId);
   };
+
+  app.route('/', otlpRoutes({ credentials, writer, ingested }));
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
     const { records } = parseOrThrow(usageBody, await readJson(c, deps.readBody));
