@@ -11,6 +11,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessEntry } from '../http/access-log.js';
 import { OTLP } from './schema.js';
 
 /**
@@ -18,8 +19,9 @@ import { OTLP } from './schema.js';
  * uses its own town, and compares the town's counters (read through the timeseries API).
  */
 let s: TestServer;
+const accessLog: AccessEntry[] = [];
 beforeAll(async () => {
-  s = await startTestServer({ autoTick: false });
+  s = await startTestServer({ autoTick: false, accessLog: (entry) => accessLog.push(entry) });
 });
 afterAll(async () => {
   await s?.close();
@@ -115,6 +117,9 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
     use(p, 7, 3, 0.01);
     await p.provider.shutdown();
     expect(await totals(townId)).toMatchObject({ input_tokens: 7, output_tokens: 3, cost_microdollars: 10_000 });
+    expect(accessLog.filter((e) => e.route === '/otlp/:key/v1/metrics').length).toBeGreaterThan(0);
+    expect(JSON.stringify(accessLog)).not.toContain(key);
+    expect(s.logs.join('\n')).not.toContain(key);
   });
 
   it('an exporter restart (new start time) is a reset, not a negative or a loss', async () => {
