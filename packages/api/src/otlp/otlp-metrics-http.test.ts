@@ -1,3 +1,4 @@
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { COUNTERS } from '@gasgauge/core';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
@@ -12,6 +13,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEntry } from '../http/access-log.js';
+import { MAX_OTLP_IN_FLIGHT } from './routes.js';
 import { OTLP } from './schema.js';
 
 /**
@@ -195,11 +197,13 @@ async function post(path: string, key: string, body: Uint8Array | string, header
   });
   return { status: res.status, type: res.headers.get('content-type'), bytes: new Uint8Array(await res.arrayBuffer()) };
 }
+const T0 = Date.now() - 60_000;
+const t0 = () => T0;
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('OTLP metrics: exactly once, encodings, bad bodies', () => {
-  const t0 = Date.now() - 60_000;
+  const t0 = T0;
 
   it('the same body posted twice counts once (delta and cumulative)', async () => {
     const { townId, key } = await townWithKey('retry');
@@ -268,5 +272,44 @@ describe('OTLP metrics: exactly once, encodings, bad bodies', () => {
       (await fetch(`${s.url}/otlp/${s.ingestToken}/v1/metrics`, { method: 'POST', headers: PROTO, body: Buffer.from(body) }))
         .status,
     ).toBe(401);
+  });
+});
+
+describe('OTLP load shedding', () => {
+  it(`past ${MAX_OTLP_IN_FLIGHT} requests at once: 429 with Retry-After, and the slots come back`, async () => {
+    const { townId, key } = await townWithKey('busy');
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': '1000' };
+    // Requests whose bodies never finish hold their slots.
+    const slow: ClientRequest[] = [];
+    for (let i = 0; i < MAX_OTLP_IN_FLIGHT; i++) {
+      const req = httpRequest(`${s.url}/v1/metrics`, { method: 'POST', agent: false, headers });
+      req.on('error', () => {});
+      req.write('{"resourceMetrics": [');
+      slow.push(req);
+    }
+    const body = JSON.stringify(request([{ value: 2, start: t0(), time: t0() + 1 }]));
+    let shed: Response | undefined;
+    for (let i = 0; i < 50 && shed?.status !== 429; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      shed = await fetch(`${s.url}/v1/metrics`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, ...JSON_TYPE },
+        body,
+      });
+    }
+    expect(shed?.status).toBe(429);
+    expect(shed?.headers.get('retry-after')).toBe('1');
+    for (const req of slow) req.destroy();
+    let after: Response | undefined;
+    for (let i = 0; i < 50 && after?.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await fetch(`${s.url}/v1/metrics`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, ...JSON_TYPE },
+        body,
+      });
+    }
+    expect(after?.status).toBe(200);
+    expect(await totals(townId)).toMatchObject({ input_tokens: 2 });
   });
 });

@@ -1,12 +1,20 @@
-import { AppError, type UsageResult } from '@gasgauge/core';
+import { AppError } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import { bearer } from '../auth/bearer.js';
 import { INGEST_KEY_PREFIX } from '../auth/ingest-key.js';
+import type { IngestClaims } from '../auth/ingest-token.js';
 import type { IngestCredentials } from '../ingest/credential.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { readOtlpBody } from './body.js';
 import { decodeOtlp, type Encoding, encodingOf, metricsToRecords } from './metrics.js';
 import { OTLP } from './schema.js';
+
+/**
+ * OTLP requests read or written at once. Exporters retry a 429 after `Retry-After`, so past this the
+ * receiver sheds load instead of queueing bodies (up to 1 MiB each) in memory.
+ */
+export const MAX_OTLP_IN_FLIGHT = 64;
+const RETRY_AFTER_SECONDS = 1;
 
 export interface OtlpDeps {
   credentials: IngestCredentials;
@@ -23,19 +31,31 @@ export interface OtlpDeps {
  */
 export function otlpRoutes(deps: OtlpDeps): Hono {
   const app = new Hono();
+  let inFlight = 0;
 
   const metrics = async (c: Context, credential: string) => {
     const claims = await deps.credentials.claims(credential);
     deps.credentials.assertTown(claims, claims.townId);
+    if (inFlight >= MAX_OTLP_IN_FLIGHT) {
+      const error = { code: 'too_many_requests', message: `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry` };
+      return c.json({ error }, 429, { 'Retry-After': String(RETRY_AFTER_SECONDS), Connection: 'close' });
+    }
+    inFlight++;
+    try {
+      return await exportMetrics(c, claims);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  const exportMetrics = async (c: Context, claims: IngestClaims) => {
     const encoding = encodingOf(c.req.header('content-type'));
     const body = decodeOtlp(OTLP.metricsRequest, await readOtlpBody(c), encoding);
     const { records, rejected, reason } = await metricsToRecords(body, claims.agentId);
-    let result: UsageResult | undefined;
     if (records.length > 0) {
-      result = await deps.writer.submit(claims.townId, { kind: 'usage', records });
+      await deps.writer.submit(claims.townId, { kind: 'usage', records });
       deps.ingested(claims.townId);
     }
-    c.header('X-Gasgauge-Accepted', String(result?.accepted ?? 0));
     const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: rejected, errorMessage: reason ?? '' } } : {};
     return respond(c, encoding, OTLP.metricsResponse, partial);
   };
