@@ -43,7 +43,7 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad(`{"name": "edge ${bytes}"`, '}', bytes),
     ok: 200,
   },
-  // Both OTLP routes (`/v1/metrics`, `/otlp/:key/v1/metrics`) read through one bounded reader.
+  // Every OTLP route (`/v1/metrics|logs`, `/otlp/:key/v1/…`) reads through one bounded reader.
   otlp: {
     path: '/v1/metrics',
     headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
@@ -62,7 +62,7 @@ function familyOf(path: string): Family | undefined {
   if (path.startsWith('/api/towns/:townId/')) return FAMILIES.ingest;
   if (path.startsWith('/trpc')) return FAMILIES.trpc;
   if (path.startsWith('/auth')) return FAMILIES.auth;
-  if (path === '/v1/metrics' || path === '/otlp/:key/v1/metrics') return FAMILIES.otlp;
+  if (/^(\/otlp\/:key)?\/v1\/(metrics|logs)$/.test(path)) return FAMILIES.otlp;
   return undefined;
 }
 

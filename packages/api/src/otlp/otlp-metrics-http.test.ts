@@ -313,3 +313,55 @@ describe('OTLP load shedding', () => {
     expect(await totals(townId)).toMatchObject({ input_tokens: 2 });
   });
 });
+
+describe('OTLP logs', () => {
+  const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+  const apiRequest = (time: number) => ({
+    resourceLogs: [
+      {
+        resource: { attributes: [str('gt.agent', 'polecat-1')] },
+        scopeLogs: [
+          {
+            scope: { name: 'com.anthropic.claude_code.events' },
+            logRecords: [
+              {
+                timeUnixNano: nanos(time),
+                eventName: 'claude_code.api_request',
+                body: { stringValue: 'claude_code.api_request' },
+                attributes: [
+                  str('event.name', 'api_request'),
+                  str('model', 'm'),
+                  str('request_id', 'req_1'),
+                  str('input_tokens', '5'),
+                  str('output_tokens', '1'),
+                  str('cost_usd', '0.01'),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+
+  it('an api_request event and the metric of the same spend count it once (the metric)', async () => {
+    const { townId, key } = await townWithKey('logs and metrics');
+    expect((await post('/v1/metrics', key, protoOf(request([{ value: 5, start: T0, time: T0 + 1000 }])), PROTO)).status).toBe(
+      200,
+    );
+    const logs = apiRequest(T0 + 1000);
+    const proto = await post('/v1/logs', key, OTLP.logsRequest.encode(OTLP.logsRequest.fromObject(logs)).finish(), PROTO);
+    expect(proto).toMatchObject({ status: 200, type: 'application/x-protobuf' });
+    expect(OTLP.logsResponse.toObject(OTLP.logsResponse.decode(proto.bytes))).toEqual({});
+    const json = await post(`/otlp/${key}/v1/logs`, 'unused', JSON.stringify(logs), JSON_TYPE);
+    expect(json.status).toBe(200);
+    expect(await totals(townId)).toMatchObject({ input_tokens: 5, output_tokens: 0, cost_microdollars: 0 });
+  });
+
+  it('a bad log body is 400; no credential is 401', async () => {
+    const { key } = await townWithKey('bad logs');
+    expect((await post('/v1/logs', key, '{"resourceLogs": {"x": 1}}', JSON_TYPE)).status).toBe(400);
+    expect((await post('/v1/logs', key, new Uint8Array([0x0a, 0xff]), PROTO)).status).toBe(400);
+    expect((await fetch(`${s.url}/v1/logs`, { method: 'POST', headers: JSON_TYPE, body: '{}' })).status).toBe(401);
+  });
+});

@@ -1,5 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
+import type protobuf from 'protobufjs/light.js';
 import { bearer } from '../auth/bearer.js';
 import { INGEST_KEY_PREFIX } from '../auth/ingest-key.js';
 import type { IngestClaims } from '../auth/ingest-token.js';
@@ -24,7 +25,7 @@ export interface OtlpDeps {
 }
 
 /**
- * OTLP/HTTP: `POST /v1/metrics` with `Authorization: Bearer <ingest key or token>`, and
+ * OTLP/HTTP: `POST /v1/metrics` (and `/v1/logs`) with `Authorization: Bearer <ingest key or token>`, and
  * `POST /otlp/<ingest key>/v1/metrics` for exporters that take only a URL (the access log records the
  * route pattern, never the key). The town is the credential's. Points become usage records written
  * through the same group commit as `POST /api/towns/:townId/usage`.
@@ -33,7 +34,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
   const app = new Hono();
   let inFlight = 0;
 
-  const metrics = async (c: Context, credential: string) => {
+  /** Credential (401/403/404), then a slot (429), then the export itself. */
+  const guarded = (handle: (c: Context, claims: IngestClaims) => Promise<Response>) => async (c: Context, credential: string) => {
     const claims = await deps.credentials.claims(credential);
     deps.credentials.assertTown(claims, claims.townId);
     if (inFlight >= MAX_OTLP_IN_FLIGHT) {
@@ -42,7 +44,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     }
     inFlight++;
     try {
-      return await exportMetrics(c, claims);
+      return await handle(c, claims);
     } finally {
       inFlight--;
     }
@@ -60,13 +62,31 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     return respond(c, encoding, OTLP.metricsResponse, partial);
   };
 
-  app.post('/v1/metrics', (c) => metrics(c, bearer(c.req.header('authorization'))));
-  app.post('/otlp/:key/v1/metrics', (c) => {
-    const key = c.req.param('key');
-    if (!key.startsWith(INGEST_KEY_PREFIX))
-      throw new AppError('unauthorized', 'the URL must hold an ingest key (ggi_…)', { path: 'key' });
-    return metrics(c, key);
-  });
+  /*
+   * Logs are decoded and checked like metrics, and counted nowhere: Claude Code's
+   * `claude_code.api_request` events describe the spend its `claude_code.token.usage` and
+   * `claude_code.cost.usage` metrics already count, so counting both would count it twice, and the
+   * two carry no shared id to match them by. Metrics are the one source; an exporter that sends
+   * logs too gets a 200, not an error to retry.
+   */
+  const exportLogs = async (c: Context) => {
+    const encoding = encodingOf(c.req.header('content-type'));
+    decodeOtlp(OTLP.logsRequest, await readOtlpBody(c), encoding);
+    return respond(c, encoding, OTLP.logsResponse, {});
+  };
+
+  for (const [signal, handle] of [
+    ['metrics', guarded(exportMetrics)],
+    ['logs', guarded(exportLogs)],
+  ] as const) {
+    app.post(`/v1/${signal}`, (c) => handle(c, bearer(c.req.header('authorization'))));
+    app.post(`/otlp/:key/v1/${signal}`, (c) => {
+      const key = c.req.param('key');
+      if (!key.startsWith(INGEST_KEY_PREFIX))
+        throw new AppError('unauthorized', 'the URL must hold an ingest key (ggi_…)', { path: 'key' });
+      return handle(c, key);
+    });
+  }
   return app;
 }
 
@@ -76,7 +96,7 @@ interface ExportResponse {
 }
 
 /** The Export…ServiceResponse in the request's encoding. */
-function respond(c: Context, encoding: Encoding, type: typeof OTLP.metricsResponse, value: ExportResponse): Response {
+function respond(c: Context, encoding: Encoding, type: protobuf.Type, value: ExportResponse): Response {
   if (encoding === 'json') return c.json(value);
   const bytes = type.encode(type.fromObject({ ...value })).finish();
   return c.body(new Uint8Array(bytes).buffer, 200, { 'Content-Type': 'application/x-protobuf' });
