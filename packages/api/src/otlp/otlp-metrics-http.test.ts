@@ -124,6 +124,23 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
     expect(s.logs.join('\n')).not.toContain(key);
   });
 
+  it("the README's environment recipe: OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS", async () => {
+    const { townId, key } = await townWithKey('env recipe');
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = s.url;
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer ${key}`;
+    try {
+      const exporter = new ProtoExporter({ temporalityPreference: DELTA });
+      const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+      const provider = new MeterProvider({ readers: [reader] });
+      provider.getMeter('claude_code').createCounter('claude_code.token.usage').add(42, { type: 'output', model: 'm' });
+      await provider.shutdown();
+    } finally {
+      delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+    }
+    expect(await totals(townId)).toMatchObject({ output_tokens: 42 });
+  });
+
   it('an exporter restart (new start time) is a reset, not a negative or a loss', async () => {
     const { townId, key } = await townWithKey('restart');
     const first = sdk({ kind: 'proto', url: `${s.url}/v1/metrics`, key, temporality: CUMULATIVE });
