@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Control, MAX_GRANT_MICRODOLLARS } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server/sqlite';
 import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
@@ -27,6 +28,7 @@ afterAll(async () => {
 });
 
 let seq = 0;
+let keysTown = '';
 const uid = () => `lim-${++seq}`;
 const usage = (over: Record<string, unknown> = {}) => ({
   id: uid(),
@@ -60,6 +62,30 @@ function padded(value: unknown, bytes: number): string {
   return json.slice(0, -1) + ' '.repeat(bytes - Buffer.byteLength(json)) + json.slice(-1);
 }
 const paddedUsage = (bytes: number) => padded({ records: [usage()] }, bytes);
+
+/** A delta OTLP point at NOW, as JSON padded to `bytes` before gzip, posted to /v1/metrics. */
+function otlpGzip(bytes: number): () => Promise<HttpResult> {
+  return async () => {
+    const nanos = String(BigInt(NOW) * 1_000_000n);
+    const point = {
+      startTimeUnixNano: nanos,
+      timeUnixNano: nanos,
+      asInt: String(bytes),
+      attributes: [{ key: 'type', value: { stringValue: 'input' } }],
+    };
+    const metric = {
+      name: 'claude_code.token.usage',
+      sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point] },
+    };
+    const body = gzipSync(padded({ resourceMetrics: [{ scopeMetrics: [{ metrics: [metric] }] }] }, bytes));
+    const res = await fetch(`${s.url}/v1/metrics`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.ingestToken}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+}
 
 /** A usage body whose one record's agentId holds `agentId` as raw bytes (JSON escapes stay escapes). */
 function usageWithAgent(agentId: Buffer): () => Promise<HttpResult> {
@@ -175,6 +201,8 @@ const ROW = {
   alerts: '`limit` of `billing.alerts`',
   ttl: 'ingest token lifetime `ttlSeconds`',
   iat: 'ingest token `iat`',
+  keys: 'ingest keys per town',
+  otlpGzip: 'an OTLP body sent with `Content-Encoding: gzip`, once inflated',
   grant: '`amountMicrodollars` of `billing.grant`',
   balance: 'an account balance after `billing.grant`',
   grantNote: '`note` of `billing.grant`',
@@ -598,6 +626,34 @@ const cases: Case[] = [
     over: async () => s.post(`/api/towns/${s.townId}/usage`, { records: [usage()] }, await tokenIssuedAt(NOW / 1000 + 61)),
     status: 401,
     state: 'town',
+  },
+  {
+    row: ROW.otlpGzip,
+    name: 'a gzipped OTLP/JSON body inflating to 1 MiB, then one byte more',
+    ok: otlpGzip(MiB),
+    over: otlpGzip(MiB + 1),
+    status: 413,
+    path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.keys,
+    name: 'the 100th key of a town, then the 101st',
+    setup: async () => {
+      keysTown = await s.createTown('keys town');
+      for (let i = 1; i <= 100; i++) {
+        const r = await s.post('/trpc/towns.createKey', { townId: keysTown, name: `k${i}` }, s.adminToken);
+        if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+      }
+    },
+    ok: async () => {
+      await s.post('/trpc/towns.revokeKey', { townId: keysTown, name: 'k100' }, s.adminToken);
+      return mutate('towns.createKey', { townId: keysTown, name: 'k100 again' })();
+    },
+    over: () => mutate('towns.createKey', { townId: keysTown, name: 'k101' })(),
+    status: 403,
+    path: 'name',
+    state: 'control',
   },
   {
     row: ROW.grant,

@@ -6,6 +6,7 @@ export * from './billing/settle.js';
 export * from './billing/webhook-url.js';
 export * from './control/access.js';
 export * from './control/control.js';
+export * from './control/ingest-keys.js';
 export * from './control/orgs.js';
 export * from './control/quota.js';
 export * from './control/sessions.js';

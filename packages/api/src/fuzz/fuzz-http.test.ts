@@ -61,6 +61,20 @@ const bodyText = (b: Body) => ('json' in b ? b.json : new TextDecoder().decode(b
 const bodyPayload = (b: Body) => ('json' in b ? b.json : b.bytes);
 
 /** Never a 5xx; a 400 names the field at fault; the server still answers. */
+async function otlpProtobuf(path: string, bytes: Uint8Array): Promise<HttpResult> {
+  const res = await fetch(s.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.ingestToken}`, 'content-type': 'application/x-protobuf' },
+    body: Buffer.from(bytes),
+  });
+  const text = Buffer.from(await res.arrayBuffer()).toString('latin1');
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: text };
+  }
+}
+
 async function expectSane(r: HttpResult, what: string): Promise<void> {
   const show = `${what} → ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`;
   expect(r.status, show).toBeLessThan(500);
@@ -98,6 +112,25 @@ function token(caller: string): string | null {
 }
 
 describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
+  it('POST /v1/metrics and /v1/logs (OTLP/JSON, and raw bytes as protobuf): never 5xx, a 4xx stores nothing', async () => {
+    let before = await townState(s.townId);
+    const protobufBytes = fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ bytes }));
+    const route = fc.constantFrom('/v1/metrics', '/v1/logs');
+    await check(
+      40,
+      fc.asyncProperty(route, fc.oneof(body(ingestBodies(world).otlpMetrics), protobufBytes), async (path, b) => {
+        const r =
+          'bytes' in b
+            ? await otlpProtobuf(path, b.bytes)
+            : await request(s.url, 'POST', path, s.ingestToken, bodyPayload(b as Parameters<typeof bodyPayload>[0]));
+        await expectSane(r, `POST ${path} ${'bytes' in b ? Buffer.from(b.bytes).toString('hex') : bodyText(b).slice(0, 300)}`);
+        const after = await townState(s.townId);
+        if (r.status >= 400) expect(after, `a ${r.status} stored something`).toEqual(before);
+        before = after;
+      }),
+    );
+  });
+
   it.each(['usage', 'loc', 'events'] as const)('POST /api/towns/:id/%s: never 5xx, a 4xx stores nothing', async (route) => {
     const path = `/api/towns/${s.townId}/${route}`;
     let before = await townState(s.townId);

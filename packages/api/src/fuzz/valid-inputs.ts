@@ -95,7 +95,73 @@ export const ingestBodies = (w: World) => ({
       ),
     ),
   }),
+  /** An OTLP/JSON ExportMetricsServiceRequest (POST /v1/metrics). */
+  otlpMetrics: fc.record({ resourceMetrics: few(resourceMetrics(w.now)) }),
 });
+
+const attribute = fc.record({
+  key: fc.oneof(fc.constantFrom('type', 'model', 'session.id', 'gt.agent', 'token_type', 'gen_ai.token.type'), id),
+  value: fc.oneof(
+    fc.record({ stringValue: fc.oneof(fc.constantFrom('input', 'output', 'cacheRead', 'cacheCreation'), id) }),
+    fc.record({ intValue: fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String), fc.string()) }),
+    fc.record({ doubleValue: fc.double() }),
+    fc.record({ boolValue: fc.boolean() }),
+  ),
+});
+const nanos = (now: number) =>
+  fc.oneof(
+    at(now).map((ms) => String(BigInt(ms) * 1_000_000n)),
+    fc.constantFrom('0', '18446744073709551615', '-1', 'x'),
+  );
+const numberPoint = (now: number) =>
+  fc
+    .record({
+      attributes: opt(fc.array(attribute, { maxLength: 4 })),
+      startTimeUnixNano: opt(nanos(now)),
+      timeUnixNano: opt(nanos(now)),
+      asInt: opt(fc.oneof(fc.integer({ min: -10, max: 2_000_000_000 }).map(String), fc.constantFrom('9223372036854775807'))),
+      asDouble: opt(fc.oneof(fc.double(), fc.constantFrom(0.5, 1e300))),
+      sum: opt(fc.double()),
+    })
+    .map(defined);
+const resourceMetrics = (now: number) =>
+  fc
+    .record({
+      resource: opt(fc.record({ attributes: fc.array(attribute, { maxLength: 4 }) })),
+      scopeMetrics: few(
+        fc
+          .record({
+            scope: opt(fc.record({ name: id, version: opt(id) }).map(defined)),
+            metrics: few(
+              fc
+                .record({
+                  name: fc.oneof(
+                    fc.constantFrom(
+                      'claude_code.token.usage',
+                      'claude_code.cost.usage',
+                      'codex.turn.token_usage',
+                      'gen_ai.client.token.usage',
+                    ),
+                    id,
+                  ),
+                  sum: opt(
+                    fc.record({
+                      dataPoints: few(numberPoint(now)),
+                      aggregationTemporality: fc.integer({ min: -1, max: 3 }),
+                      isMonotonic: fc.boolean(),
+                    }),
+                  ),
+                  histogram: opt(
+                    fc.record({ dataPoints: few(numberPoint(now)), aggregationTemporality: fc.integer({ min: 0, max: 2 }) }),
+                  ),
+                })
+                .map(defined),
+            ),
+          })
+          .map(defined),
+      ),
+    })
+    .map(defined);
 
 /**
  * A valid input for every tRPC procedure (`undefined`: it takes none). The fuzz test fails when the
@@ -134,6 +200,9 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'towns.mintIngestToken': fc
       .record({ townId, agentId: opt(id), ttlSeconds: opt(fc.integer({ min: 1, max: 8 * 3600 })) })
       .map(defined),
+    'towns.createKey': fc.record({ townId, name: id, agentId: opt(id) }).map(defined),
+    'towns.listKeys': town,
+    'towns.revokeKey': fc.record({ townId, name: id }),
     'towns.setBudget': fc
       .record({
         townId,

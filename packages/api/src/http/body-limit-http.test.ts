@@ -43,6 +43,13 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad(`{"name": "edge ${bytes}"`, '}', bytes),
     ok: 200,
   },
+  // Every OTLP route (`/v1/metrics|logs`, `/otlp/:key/v1/…`) reads through one bounded reader.
+  otlp: {
+    path: '/v1/metrics',
+    headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
+    body: (bytes) => pad('{"resourceMetrics": []', '}', bytes),
+    ok: 200,
+  },
   auth: {
     path: '/auth/login',
     headers: () => ({ 'content-type': 'application/x-www-form-urlencoded', origin: s.url }),
@@ -55,6 +62,7 @@ function familyOf(path: string): Family | undefined {
   if (path.startsWith('/api/towns/:townId/')) return FAMILIES.ingest;
   if (path.startsWith('/trpc')) return FAMILIES.trpc;
   if (path.startsWith('/auth')) return FAMILIES.auth;
+  if (/^(\/otlp\/:key)?\/v1\/(metrics|logs)$/.test(path)) return FAMILIES.otlp;
   return undefined;
 }
 

@@ -13,10 +13,17 @@ export function bodyTooLarge(maxBytes: number): AppError {
 }
 
 /** The Web-standard reader: the request's stream, counted as it arrives (a missing or lying Content-Length does not help). */
-export const readWebBody: BodyReader = async (c, maxBytes) => {
+export const readWebBody: BodyReader = async (c, maxBytes) => decodeUtf8(await readWebBytes(c, maxBytes));
+
+/** The request's bytes, at most maxBytes (413 past it), read from its Web stream. */
+export async function readWebBytes(c: Context, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   if (Number(c.req.header('content-length')) > maxBytes) throw bodyTooLarge(maxBytes);
-  const stream = c.req.raw.body;
-  if (!stream) return '';
+  return readBounded(c.req.raw.body, maxBytes);
+}
+
+/** All of a stream, refusing (413, stream cancelled) once it passes maxBytes. */
+export async function readBounded(stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!stream) return new Uint8Array(0);
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -36,8 +43,8 @@ export const readWebBody: BodyReader = async (c, maxBytes) => {
     all.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return decodeUtf8(all);
-};
+  return all;
+}
 
 /**
  * For routes whose handler reads `c.req.raw` itself (tRPC, the /auth forms): the body is read first

@@ -1,36 +1,29 @@
 import { AppError } from '@gasgauge/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bearer } from '../auth/bearer.js';
-import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
-import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
+import type { IngestClaims } from '../auth/ingest-token.js';
 import type { ApiDeps } from '../deps.js';
 import { readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
+import { otlpRoutes } from '../otlp/routes.js';
+import { IngestCredentials } from './credential.js';
 import { GroupCommit } from './group-commit.js';
 import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
 
 type Env = { Variables: { claims: IngestClaims } };
 
 /**
- * The write side: container-authenticated only (ingest JWTs), never behind user auth.
+ * The write side: container-authenticated only (ingest JWTs or ingest keys), never behind user auth.
  * Order of checks: credential (401), town of the token (403), town exists (404), body (413, 400).
  */
 export function ingestRoutes(deps: ApiDeps): Hono<Env> {
-  const verifier = new IngestVerifier(deps.secret);
-  const knownTowns = new Set<string>();
+  const credentials = new IngestCredentials(deps);
   const writer = new GroupCommit(deps.towns, deps.defer ?? queueMicrotask);
   const app = new Hono<Env>();
 
   const ingestAuth: MiddlewareHandler<Env> = async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    if (token.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
-    const claims = await verifier.verify(token, deps.clock());
-    const townId = c.req.param('townId');
-    if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
-    if (!knownTowns.has(townId)) {
-      if (!deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
-      knownTowns.add(townId); // towns are never deleted, so a town once found stays found
-    }
+    const claims = await credentials.claims(bearer(c.req.header('authorization')));
+    credentials.assertTown(claims, c.req.param('townId') as string);
     c.set('claims', claims);
     await next();
   };
@@ -39,6 +32,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     deps.live.publishSoon(townId);
     deps.onIngest?.(townId);
   };
+
+  app.route('/', otlpRoutes({ credentials, writer, ingested }));
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
     const { records } = parseOrThrow(usageBody, await readJson(c, deps.readBody));

@@ -14,7 +14,7 @@ export const MAX_USAGE_RECORDS = 5000;
 export const MAX_EVENTS = 5000;
 export const MAX_LOC_AGENTS = 5000;
 /** Epoch ms up to the year 2286: rules out seconds-for-milliseconds and other unit mistakes at the far end. */
-const MAX_EPOCH_MS = 10_000_000_000_000;
+export const MAX_EPOCH_MS = 10_000_000_000_000;
 
 const id = z.string().min(1).max(256);
 const count = (max: number) => z.number().int().nonnegative().max(max);

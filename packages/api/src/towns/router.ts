@@ -1,11 +1,13 @@
 import { BUDGET_PERIODS, orgFor, townFor } from '@gasgauge/core';
 import { z } from 'zod';
+import { newIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
-import { newId } from '../auth/user-token.js';
+import { hashToken, newId } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
 
 export const townId = z.string().min(1).max(64);
 export const organizationId = z.string().min(1).max(64);
+const keyName = z.string().min(1).max(64);
 
 export const townsRouter = router({
   /**
@@ -40,6 +42,32 @@ export const townsRouter = router({
       townFor(ctx.deps.control, ctx.user, input.townId);
       return mintIngestToken(ctx.deps.secret, { ...input, now: ctx.deps.clock() });
     }),
+
+  /**
+   * A long-lived ingest key (`ggi_…`) for OpenTelemetry exporters, returned once; only its hash is
+   * kept. Town owners and admins; with `agentId` the key writes only that agent's data.
+   */
+  createKey: userProcedure
+    .input(z.strictObject({ townId, name: keyName, agentId: z.string().min(1).max(256).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+      const key = newIngestKey();
+      const info = ctx.deps.control.ingestKeys.create(await hashToken(key), input.townId, input.name, input.agentId ?? null);
+      return { key, ...info };
+    }),
+
+  /** The town's ingest keys: name, agent, created and last used (to the minute); never the keys themselves. */
+  listKeys: userProcedure.input(z.strictObject({ townId })).query(({ ctx, input }) => {
+    townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+    return ctx.deps.control.ingestKeys.list(input.townId);
+  }),
+
+  /** Revokes a key by name: its next request gets a 401. */
+  revokeKey: userProcedure.input(z.strictObject({ townId, name: keyName })).mutation(({ ctx, input }) => {
+    townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+    ctx.deps.control.ingestKeys.revoke(input.townId, input.name);
+    return { revoked: true };
+  }),
 
   /**
    * A spending cap per day, week or month (calendar of `tz`, default UTC); `capMicrodollars: null`

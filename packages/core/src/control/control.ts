@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { TOWN_READERS } from './access.js';
+import { IngestKeys } from './ingest-keys.js';
 import { checkName } from './names.js';
 import { Orgs } from './orgs.js';
 import { assertTownQuota, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from './quota.js';
@@ -37,6 +38,7 @@ export class Control {
   readonly orgs: Orgs;
   readonly alerts: Alerts;
   readonly ledger: Ledger;
+  readonly ingestKeys: IngestKeys;
 
   constructor(
     readonly sql: Sql,
@@ -47,6 +49,7 @@ export class Control {
     this.orgs = new Orgs(sql, clock);
     this.alerts = new Alerts(sql);
     this.ledger = new Ledger(sql, this.alerts);
+    this.ingestKeys = new IngestKeys(sql, clock);
   }
 
   createUser(id: string, name: string, isAdmin = false): User {

@@ -129,4 +129,20 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_due ON alerts (next_attempt_at) WHERE delivery = 'pending'
     `,
   },
+  {
+    // Issue 13: long-lived per-town ingest keys (`ggi_…`) for OpenTelemetry exporters. Only the key's
+    // SHA-256 is stored; revoking deletes the row. `last_used_at` is written at most once a minute.
+    version: 4,
+    sql: `
+      CREATE TABLE ingest_keys (
+        key_hash TEXT PRIMARY KEY,
+        town_id TEXT NOT NULL REFERENCES towns (id),
+        name TEXT NOT NULL,
+        agent_id TEXT,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        UNIQUE (town_id, name)
+      )
+    `,
+  },
 ];

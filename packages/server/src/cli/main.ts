@@ -4,6 +4,7 @@ import { version } from '../version.js';
 import { backup, restore } from './backup.js';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
+import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
 import { orgAddMember, orgCreate } from './org.js';
 import { report } from './report.js';
@@ -21,6 +22,9 @@ const COMMANDS = new Map<string, Command>([
   ['org add-member', orgAddMember],
   ['town create', townCreate],
   ['token mint', tokenMint],
+  ['key create', keyCreate],
+  ['key list', keyList],
+  ['key revoke', keyRevoke],
   ['credits grant', creditsGrant],
   ['credits show', creditsShow],
   ['credits alerts', creditsAlerts],

@@ -1,0 +1,37 @@
+import { AppError } from '@gasgauge/core';
+import { INGEST_KEY_PREFIX, IngestKeyVerifier } from '../auth/ingest-key.js';
+import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
+import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
+import type { ApiDeps } from '../deps.js';
+
+/**
+ * The one check of an ingest credential, for every write route (usage, loc, events, OTLP): an ingest
+ * JWT or a long-lived ingest key (`ggi_…`), never a user token. Both give the same claims (town, and
+ * agent when scoped), so every 401/403 rule applies to both alike.
+ */
+export class IngestCredentials {
+  private readonly jwts: IngestVerifier;
+  private readonly keys: IngestKeyVerifier;
+  private readonly knownTowns = new Set<string>();
+
+  constructor(private readonly deps: ApiDeps) {
+    this.jwts = new IngestVerifier(deps.secret);
+    this.keys = new IngestKeyVerifier(deps.control);
+  }
+
+  /** The claims of a credential (401 when it is not a valid ingest credential). */
+  async claims(credential: string): Promise<IngestClaims> {
+    if (credential.startsWith(USER_TOKEN_PREFIX))
+      throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
+    const now = this.deps.clock();
+    return credential.startsWith(INGEST_KEY_PREFIX) ? this.keys.verify(credential, now) : this.jwts.verify(credential, now);
+  }
+
+  /** 403 when the credential is for another town, 404 when the town does not exist. */
+  assertTown(claims: IngestClaims, townId: string): void {
+    if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
+    if (this.knownTowns.has(townId)) return;
+    if (!this.deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    this.knownTowns.add(townId); // towns are never deleted, so a town once found stays found
+  }
+}

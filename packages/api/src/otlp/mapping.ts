@@ -1,0 +1,103 @@
+import type { UsageRecord } from '@gasgauge/core';
+
+/** The usage amounts an OTLP point can count into. */
+export type Amount =
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'reasoningTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'costMicrodollars';
+
+interface MetricMapping {
+  /** The attribute naming the kind of tokens, and the amount of each kind (a kind not listed is not counted). */
+  kindAttribute?: string;
+  kinds?: ReadonlyMap<string, Amount>;
+  /**
+   * Kinds that are a part of another kind's count (OpenAI's cached input is inside `input`, its
+   * reasoning inside `output`; Gemini's cached tokens inside `input`): accepted and not counted, since
+   * the town sums the five amounts and would count those tokens twice.
+   */
+  partsOf?: ReadonlySet<string>;
+  /** For a metric of one amount (cost). */
+  amount?: Amount;
+  /** Multiplies the value (USD → microdollars). */
+  scale?: number;
+  provider?: string;
+}
+
+/**
+ * The metrics Gas Gauge counts, by name (a Map: names come from senders). Everything else is accepted,
+ * ignored and counted as rejected in `partial_success`.
+ */
+export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, MetricMapping>([
+  [
+    'claude_code.token.usage',
+    {
+      kindAttribute: 'type',
+      kinds: new Map<string, Amount>([
+        ['input', 'inputTokens'],
+        ['output', 'outputTokens'],
+        ['cacheRead', 'cacheReadTokens'],
+        ['cacheCreation', 'cacheWriteTokens'],
+      ]),
+      provider: 'anthropic',
+    },
+  ],
+  ['claude_code.cost.usage', { amount: 'costMicrodollars', scale: 1_000_000, provider: 'anthropic' }],
+  [
+    'gemini_cli.token.usage',
+    {
+      kindAttribute: 'type',
+      kinds: new Map<string, Amount>([
+        ['input', 'inputTokens'],
+        ['output', 'outputTokens'],
+        ['thought', 'reasoningTokens'],
+        ['tool', 'inputTokens'],
+      ]),
+      partsOf: new Set(['cache']),
+      provider: 'google',
+    },
+  ],
+  [
+    'codex.turn.token_usage',
+    {
+      kindAttribute: 'token_type',
+      kinds: new Map<string, Amount>([
+        ['input', 'inputTokens'],
+        ['output', 'outputTokens'],
+      ]),
+      partsOf: new Set(['cached_input', 'reasoning_output', 'total']),
+      provider: 'openai',
+    },
+  ],
+  [
+    'gen_ai.client.token.usage',
+    {
+      kindAttribute: 'gen_ai.token.type',
+      kinds: new Map<string, Amount>([
+        ['input', 'inputTokens'],
+        ['output', 'outputTokens'],
+      ]),
+    },
+  ],
+]);
+
+/** The agent a point belongs to: `gt.agent`, else `gt.actor`, else `agent.name`, else `service.name/session.id`. */
+export function agentOf(attr: (name: string) => string | undefined): string {
+  const named = attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name');
+  if (named !== undefined) return named;
+  const service = attr('service.name') ?? 'unknown_service';
+  const session = attr('session.id');
+  return session === undefined ? service : `${service}/${session}`;
+}
+
+export function modelOf(attr: (name: string) => string | undefined): string {
+  return attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
+}
+
+export function providerOf(attr: (name: string) => string | undefined, mapping: MetricMapping): string | undefined {
+  return attr('gen_ai.provider.name') ?? attr('gen_ai.system') ?? mapping.provider;
+}
+
+export type { MetricMapping, UsageRecord };

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gasgauge } from '../testing/cli.js';
+import { startTestServer, type TestServer } from '../testing/server.js';
+
+/** `gasgauge key …` on the data directory of a running server: the key it prints writes at once, and stops when revoked. */
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ autoTick: false });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const usage = (key: string, id: string) =>
+  s.post(
+    `/api/towns/${s.townId}/usage`,
+    { records: [{ id, agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() }] },
+    key,
+  );
+
+describe('gasgauge key', () => {
+  it('create prints the key once, list shows it used, revoke stops it', async () => {
+    const created = await gasgauge(
+      'key',
+      'create',
+      '--town',
+      s.townId,
+      '--name',
+      'otel',
+      '--agent',
+      'a',
+      '--data',
+      s.dataDir,
+      '--json',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const { key, ...info } = JSON.parse(created.stdout);
+    expect(key).toMatch(/^ggi_/);
+    expect(info).toMatchObject({ townId: s.townId, name: 'otel', agentId: 'a', lastUsedAt: null });
+    expect((await usage(key, 'c1')).status).toBe(200);
+
+    const list = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir, '--json');
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout).keys).toEqual([{ ...info, lastUsedAt: expect.any(Number) }]);
+    expect(list.stdout).not.toContain(key);
+    const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
+    expect(human.stdout).toMatch(/^otel\tagent a\tcreated \S+\tlast used \d{4}-/);
+
+    const again = await gasgauge('key', 'create', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has a key named "otel"');
+
+    const revoked = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await usage(key, 'c2')).status).toBe(401);
+    const missing = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir, '--json');
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found', path: 'name' });
+  });
+
+  it('an unknown town exits 1 naming --town', async () => {
+    const r = await gasgauge('key', 'list', '--town', 'town_nope', '--data', s.dataDir, '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'not_found', path: 'town' });
+  });
+});

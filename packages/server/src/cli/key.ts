@@ -1,0 +1,68 @@
+import { hashToken, newIngestKey } from '@gasgauge/api';
+import { AppError, type Control } from '@gasgauge/core';
+import { type Command, required, withControl } from './command.js';
+
+function assertTown(control: Control, townId: string): void {
+  if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
+}
+
+const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
+
+export const keyCreate: Command = {
+  usage: 'gasgauge key create --town ID --name NAME [--agent ID]',
+  summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters; shown once',
+  help: `  --town ID     the town the key writes to
+  --name NAME   a name unique in the town (for key list and key revoke)
+  --agent ID    write only this agent's data (like an agent-scoped ingest token)`,
+  options: { town: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const townId = required(values, 'town');
+    const name = required(values, 'name');
+    const agentId = typeof values.agent === 'string' && values.agent !== '' ? values.agent : null;
+    const key = newIngestKey();
+    const hash = await hashToken(key);
+    const info = withControl(values, (control) => {
+      assertTown(control, townId);
+      return control.ingestKeys.create(hash, townId, name, agentId);
+    });
+    out.result({ key, ...info }, [`Created ingest key ${name} for town ${townId}. Key, shown once:`, `  ${key}`]);
+    return 0;
+  },
+};
+
+export const keyList: Command = {
+  usage: 'gasgauge key list --town ID',
+  summary: "list a town's ingest keys (name, agent, created, last used)",
+  options: { town: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const townId = required(values, 'town');
+    const keys = withControl(values, (control) => {
+      assertTown(control, townId);
+      return control.ingestKeys.list(townId);
+    });
+    const lines = keys.map(
+      (k) => `${k.name}\tagent ${k.agentId ?? '(any)'}\tcreated ${when(k.createdAt)}\tlast used ${when(k.lastUsedAt)}`,
+    );
+    out.result({ keys }, lines.length > 0 ? lines : ['No ingest keys.']);
+    return 0;
+  },
+};
+
+export const keyRevoke: Command = {
+  usage: 'gasgauge key revoke --town ID --name NAME',
+  summary: 'revoke an ingest key: its next request gets a 401',
+  options: { town: { type: 'string' }, name: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const townId = required(values, 'town');
+    const name = required(values, 'name');
+    withControl(values, (control) => {
+      assertTown(control, townId);
+      control.ingestKeys.revoke(townId, name);
+    });
+    out.result({ revoked: true, townId, name }, [`Revoked ingest key ${name} of town ${townId}.`]);
+    return 0;
+  },
+};
