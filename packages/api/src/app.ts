@@ -29,7 +29,9 @@ export function createApp(deps: ApiDeps): Hono {
     // A 413 leaves the rest of the body unread, so the connection cannot carry another request.
     return c.json(body, status as ContentfulStatusCode, status === 413 ? { Connection: 'close' } : {});
   });
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404),
+  );
 
   app.use('*', accessLog(deps.accessLog));
   app.route('/', healthRoutes(deps));
@@ -51,4 +53,9 @@ export function createApp(deps: ApiDeps): Hono {
     }),
   );
   return app;
+}
+
+/** A mistyped `/otlp/<ingest key>/…` URL must not echo the key. */
+function withoutKey(path: string): string {
+  return path.replace(/^\/otlp\/[^/]+/, '/otlp/<key>');
 }

@@ -122,6 +122,10 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
     expect(accessLog.filter((e) => e.route === '/otlp/:key/v1/metrics').length).toBeGreaterThan(0);
     expect(JSON.stringify(accessLog)).not.toContain(key);
     expect(s.logs.join('\n')).not.toContain(key);
+    // A mistyped path is a 404 that does not echo the key either.
+    const typo = await fetch(`${s.url}/otlp/${key}/v1/metricz`, { method: 'POST', headers: PROTO, body: '' });
+    expect(typo.status).toBe(404);
+    expect(await typo.text()).not.toContain(key);
   });
 
   it("the README's environment recipe: OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS", async () => {
