@@ -20,8 +20,11 @@ const id = z.string().min(1).max(256);
 const count = (max: number) => z.number().int().nonnegative().max(max);
 const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
 
+/** Usage record ids starting with `otlp_` are the OTLP receiver's (digests of a series): no client may forge one. */
+export const OTLP_RECORD_PREFIX = 'otlp_';
+
 export const usageRecord = z.strictObject({
-  id,
+  id: id.refine((v) => !v.startsWith(OTLP_RECORD_PREFIX), `ids starting with "${OTLP_RECORD_PREFIX}" are reserved for OTLP`),
   agentId: id,
   model: id,
   provider: id.optional(),

@@ -2,7 +2,7 @@ import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRe
 import type protobuf from 'protobufjs/light.js';
 import { base64url } from '../auth/user-token.js';
 import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
-import { MAX_EPOCH_MS } from '../ingest/schemas.js';
+import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
 
@@ -19,8 +19,10 @@ export function encodingOf(contentType: string | undefined): Encoding {
 /** A message of `type` from either encoding, as a plain object (64-bit integers as decimal strings). */
 export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Encoding): unknown {
   try {
-    const message =
-      encoding === 'protobuf' ? type.decode(bytes) : type.fromObject(JSON.parse(decodeUtf8(bytes)) as protobuf.Message);
+    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes)) as unknown) : undefined;
+    if (encoding === 'json' && (json === null || typeof json !== 'object' || Array.isArray(json)))
+      throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });
+    const message = encoding === 'protobuf' ? type.decode(bytes) : type.fromObject(json as protobuf.Message);
     const value = type.toObject(message, { longs: String, enums: Number, defaults: false, arrays: true });
     refuseLoneSurrogates(value); // both encodings: attribute values become stored agent and model ids
     return value;
@@ -60,6 +62,18 @@ interface MetricsRequest {
 const DELTA = 1;
 const CUMULATIVE = 2;
 
+/** Data points per export, as records per usage batch. */
+export const MAX_OTLP_POINTS = 5000;
+/** Attributes of a resource or a point, and the characters of each key and value (and of a scope's name and version). */
+export const MAX_OTLP_ATTRIBUTES = 128;
+export const MAX_OTLP_ATTRIBUTE_CHARS = 1024;
+
+function attributesTooBig(sent: number, map: ReadonlyMap<string, string>): boolean {
+  if (sent > MAX_OTLP_ATTRIBUTES) return true;
+  for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
+  return false;
+}
+
 export interface MetricsOutcome {
   records: UsageRecord[];
   rejected: number;
@@ -85,12 +99,28 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
     out.rejected += count;
     out.reason ??= reason;
   };
+  let points = 0;
+  for (const rm of request.resourceMetrics ?? [])
+    for (const sm of rm.scopeMetrics ?? []) for (const metric of sm.metrics ?? []) points += pointCount(metric);
+  if (points > MAX_OTLP_POINTS) {
+    throw new AppError('bad_request', `at most ${MAX_OTLP_POINTS} data points per export (this one has ${points})`, {
+      path: 'resourceMetrics',
+    });
+  }
   const pending: Promise<UsageRecord | undefined>[] = [];
   for (const rm of request.resourceMetrics ?? []) {
     const resource = attributeMap(rm.resource?.attributes);
+    const resourceTooBig = attributesTooBig(rm.resource?.attributes?.length ?? 0, resource);
+    // The resource is part of every point's series: digested once, not re-serialised per point.
+    const resourceId = resourceTooBig ? '' : await idOf(JSON.stringify(canonical(resource)));
     for (const sm of rm.scopeMetrics ?? []) {
       const scope = [sm.scope?.name ?? '', sm.scope?.version ?? ''];
+      const scopeTooBig = scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
       for (const metric of sm.metrics ?? []) {
+        if (resourceTooBig || scopeTooBig) {
+          reject(pointCount(metric), `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+          continue;
+        }
         const name = metric.name ?? '';
         const mapping = METRICS.get(name);
         const data = metric.sum ?? metric.histogram;
@@ -110,7 +140,11 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         }
         for (const point of data.dataPoints ?? []) {
           const attrs = attributeMap(point.attributes);
-          const record = pointRecord(name, mapping, temporality === DELTA, resource, scope, attrs, point, agentId);
+          if (attributesTooBig(point.attributes?.length ?? 0, attrs)) {
+            reject(1, `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+            continue;
+          }
+          const record = pointRecord(name, mapping, temporality === DELTA, resource, resourceId, scope, attrs, point, agentId);
           if (typeof record === 'string') reject(1, record);
           else if (record !== null) pending.push(record);
         }
@@ -132,6 +166,7 @@ function pointRecord(
   mapping: MetricMapping,
   delta: boolean,
   resource: ReadonlyMap<string, string>,
+  resourceId: string,
   scope: string[],
   attrs: ReadonlyMap<string, string>,
   point: DataPoint,
@@ -152,7 +187,8 @@ function pointRecord(
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
   if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
-  const series = JSON.stringify([canonical(resource), scope, name, canonical(attrs)]);
+  // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
+  const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
   return idOf(JSON.stringify(key)).then((id) => ({
     id,
@@ -179,5 +215,5 @@ function nanosToMs(nanos: string | undefined): number | undefined {
 /** A usage-record id for a series point: `otlp_` + SHA-256 (so no sender string reaches the id). */
 async function idOf(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `otlp_${base64url(new Uint8Array(digest))}`;
+  return `${OTLP_RECORD_PREFIX}${base64url(new Uint8Array(digest))}`;
 }

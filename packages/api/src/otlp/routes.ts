@@ -34,25 +34,32 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
   const app = new Hono();
   let inFlight = 0;
 
-  /** Credential (401/403/404), then a slot (429), then the export itself. */
-  const guarded = (handle: (c: Context, claims: IngestClaims) => Promise<Response>) => async (c: Context, credential: string) => {
-    const claims = await deps.credentials.claims(credential);
-    deps.credentials.assertTown(claims, claims.townId);
-    if (inFlight >= MAX_OTLP_IN_FLIGHT) {
-      const error = { code: 'too_many_requests', message: `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry` };
-      return c.json({ error }, 429, { 'Retry-After': String(RETRY_AFTER_SECONDS), Connection: 'close' });
-    }
-    inFlight++;
-    try {
-      return await handle(c, claims);
-    } finally {
-      inFlight--;
-    }
-  };
+  /**
+   * Credential (401/403/404), then the body (bounded, 413), then a slot (429), then the export itself.
+   * The body is read before a slot is taken: a client that uploads slowly must not hold slots that every
+   * other town's exporters need.
+   */
+  const guarded =
+    (handle: (c: Context, claims: IngestClaims, body: Uint8Array) => Promise<Response>) =>
+    async (c: Context, credential: string) => {
+      const claims = await deps.credentials.claims(credential);
+      deps.credentials.assertTown(claims, claims.townId);
+      const body = await readOtlpBody(c);
+      if (inFlight >= MAX_OTLP_IN_FLIGHT) {
+        const error = { code: 'too_many_requests', message: `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry` };
+        return c.json({ error }, 429, { 'Retry-After': String(RETRY_AFTER_SECONDS), Connection: 'close' });
+      }
+      inFlight++;
+      try {
+        return await handle(c, claims, body);
+      } finally {
+        inFlight--;
+      }
+    };
 
-  const exportMetrics = async (c: Context, claims: IngestClaims) => {
+  const exportMetrics = async (c: Context, claims: IngestClaims, bytes: Uint8Array) => {
     const encoding = encodingOf(c.req.header('content-type'));
-    const body = decodeOtlp(OTLP.metricsRequest, await readOtlpBody(c), encoding);
+    const body = decodeOtlp(OTLP.metricsRequest, bytes, encoding);
     const { records, rejected, reason } = await metricsToRecords(body, claims.agentId);
     if (records.length > 0) {
       await deps.writer.submit(claims.townId, { kind: 'usage', records });
@@ -69,9 +76,9 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
    * two carry no shared id to match them by. Metrics are the one source; an exporter that sends
    * logs too gets a 200, not an error to retry.
    */
-  const exportLogs = async (c: Context) => {
+  const exportLogs = async (c: Context, _claims: IngestClaims, bytes: Uint8Array) => {
     const encoding = encodingOf(c.req.header('content-type'));
-    decodeOtlp(OTLP.logsRequest, await readOtlpBody(c), encoding);
+    decodeOtlp(OTLP.logsRequest, bytes, encoding);
     return respond(c, encoding, OTLP.logsResponse, {});
   };
 

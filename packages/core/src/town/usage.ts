@@ -25,13 +25,13 @@ export interface UsageResult extends TimeTally {
   accepted: number;
   /** Repeats that added nothing: a delta id seen before, or cumulative totals already counted. */
   duplicates: number;
-  /** Cumulative totals smaller than what was already counted (stale updates), or a mode that disagrees with the first. */
+  /** Cumulative totals smaller than what was already counted (stale updates), or a mode, agent or model that disagrees with the first. */
   ignored: number;
 }
 
 const COST = AMOUNTS.length - 1;
 
-const SELECT = `SELECT mode, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
+const SELECT = `SELECT mode, agent_id, model, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
   VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
@@ -86,12 +86,14 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
     inserted.push(r.id);
     return { kind: 'accepted', increase: amounts };
   }
-  if (row[0] !== r.mode) return { kind: 'ignored' };
+  // A record keeps its first mode, agent and model: an update under another agent or model would credit
+  // the increase to a series the record is not counted in (or let one client cancel another's totals).
+  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model) return { kind: 'ignored' };
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
   let grew = false;
   let shrank = false;
-  const counted = row.slice(1) as number[];
+  const counted = row.slice(3) as number[];
   const increase = amounts.map((amount, i) => {
     const d = amount - (counted[i] as number);
     if (d > 0) grew = true;
