@@ -45,7 +45,14 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
   it('depends only on what it runs with, and nothing in it points into the workspace', () => {
     const manifest = JSON.parse(readFileSync(join(installed.packageDir, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({ name: 'gasgauge', license: 'MIT', engines: { node: '>=20.19' } });
-    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@hono/node-server', 'better-sqlite3', 'hono', 'jose', 'protobufjs', 'zod']);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      '@hono/node-server',
+      'better-sqlite3',
+      'hono',
+      'jose',
+      'protobufjs',
+      'zod',
+    ]);
     const modules = readdirSync(join(dir, 'prefix/lib/node_modules'), { recursive: true, encoding: 'utf8' });
     const isTool = (path: string) => DEV_TOOLS.some((tool) => path === tool || path.endsWith(`/node_modules/${tool}`));
     expect(modules.filter(isTool)).toEqual([]);
