@@ -5,3 +5,17 @@
  */
 // biome-ignore lint/plugin/no-string-keys: read by fixed field names only
 export type JsonFields = { readonly [field: string]: unknown };
+
+/** A JSON object (not an array, not null): its fields can be read by name. */
+export function isJsonObject(v: unknown): v is JsonFields {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The value of a JSON text, or undefined when the text is not JSON (a malformed line). */
+export function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import type { JsonFields } from '../json.js';
+import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 
 /**
  * One Claude Code transcript line that carries an API response's usage. Two shapes hold one:
@@ -34,7 +34,7 @@ export interface ClaudeEntry {
 export type ParseResult = ClaudeEntry | 'malformed' | 'other';
 
 type Obj = JsonFields;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isJsonObject;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const SEMVER_PREFIX = /^\d+\.\d+\.\d/;
 
@@ -50,13 +50,9 @@ function optCount(v: unknown): number | null {
 }
 
 export function parseLine(line: string): ParseResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return 'malformed';
-  }
-  if (!isObj(raw)) return 'malformed';
+  const parsed = parseJson(line);
+  if (!parsed || !isObj(parsed.value)) return 'malformed';
+  const raw = parsed.value;
   if (isObj(raw.message)) return entryFrom(raw, raw, false);
   const data = raw.data;
   if (isObj(data) && isObj(data.message) && isObj(data.message.message)) return entryFrom(data.message, raw, true);

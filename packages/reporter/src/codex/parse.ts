@@ -1,4 +1,4 @@
-import type { JsonFields } from '../json.js';
+import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 /**
  * One line of a Codex CLI rollout file (`sessions/YYYY/MM/DD/rollout-*.jsonl`), as far as usage goes:
  * `session_meta` and `turn_context` carry the cwd (and turn_context the model); `event_msg` lines with
@@ -32,7 +32,7 @@ export type CodexLine =
   | 'malformed';
 
 type Obj = JsonFields;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isJsonObject;
 
 /** ccusage's cheap filter: only lines naming one of these types are decoded. */
 export const CODEX_MARKERS = ['"turn_context"', '"token_count"', '"session_meta"'] as const;
@@ -95,13 +95,9 @@ function timestampOf(v: unknown): { at: number | undefined; second: string | und
 }
 
 export function parseCodexLine(line: string): CodexLine {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return 'malformed';
-  }
-  if (!isObj(raw)) return 'malformed';
+  const parsed = parseJson(line);
+  if (!parsed || !isObj(parsed.value)) return 'malformed';
+  const raw = parsed.value;
   const payload = isObj(raw.payload) ? raw.payload : undefined;
   if (raw.type === 'turn_context') return { kind: 'context', model: modelOf(payload), cwd: text(payload?.cwd) };
   if (raw.type === 'session_meta') return { kind: 'meta', cwd: text(payload?.cwd) };

@@ -1,4 +1,4 @@
-import type { JsonFields } from '../json.js';
+import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 /**
  * Gemini CLI chat files, as ccusage 20.x reads them (so totals agree with it):
  * - `.json`, rewritten whole by Gemini CLI: `{sessionId, startTime, messages: [...]}`; every message of
@@ -23,7 +23,7 @@ export interface GeminiEvent {
 }
 
 type Obj = JsonFields;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isJsonObject;
 
 interface Tokens {
   input: number;
@@ -136,12 +136,9 @@ const statsOf = (r: Obj): unknown => r.stats ?? (isObj(r.result) ? r.result.stat
 
 /** A `.json` file; `stem` is the file name without extension, `mtime` the fallback time. Undefined when it is not JSON. */
 export function parseGeminiJson(content: string, stem: string, mtime: number): GeminiEvent[] | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(content);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(content);
+  if (!parsed) return undefined;
+  const raw = parsed.value;
   if (!isObj(raw)) return [];
   const session = str(raw.sessionId) ?? str(raw.session_id) ?? stem;
   if (Array.isArray(raw.messages)) {
@@ -170,13 +167,12 @@ export function parseGeminiJsonl(content: string, stem: string, mtime: number): 
   let malformed = 0;
   for (const line of content.split('\n')) {
     if (line.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
+    const parsed = parseJson(line);
+    if (!parsed) {
       malformed++;
       continue;
     }
+    const raw = parsed.value;
     if (!isObj(raw)) continue;
     session = str(raw.sessionId) ?? str(raw.session_id) ?? session;
     model = str(raw.model) ?? model;
