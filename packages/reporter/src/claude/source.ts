@@ -1,5 +1,6 @@
 import type { AgentMap } from '../agents.js';
 import type { Store } from '../outbox/store.js';
+import { FileList } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { ClaudeDedupe } from './dedupe.js';
@@ -44,26 +45,23 @@ const USAGE_MARKER = Buffer.from('"usage":{');
 export class ClaudeSource {
   readonly stats: ClaudeStats = { files: 0, usageLines: 0, updates: 0, duplicates: 0, malformed: 0, bytes: 0 };
   private readonly dedupe: ClaudeDedupe;
-  private files: string[] = [];
   /** Identity and size of each file when it was last read to its end: an unchanged file costs one stat. */
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
-  private lastScan = 0;
+  private readonly fileList: FileList;
   private readonly now: () => number;
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
     this.now = opts.now ?? Date.now;
+    this.fileList = new FileList(() => transcriptFiles(opts.configDirs), opts.rescanMs ?? 5000, this.now);
     this.stats.malformed = opts.store.counter('claude.malformed');
   }
 
   /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
-    if (this.files.length === 0 || this.now() - this.lastScan >= (this.opts.rescanMs ?? 5000)) {
-      this.files = transcriptFiles(this.opts.configDirs);
-      this.lastScan = this.now();
-      this.stats.files = this.files.length;
-    }
-    for (const path of this.files) {
+    const { files } = this.fileList.current();
+    this.stats.files = files.length;
+    for (const path of files) {
       if (!(await this.readFile(path))) return false;
     }
     return true;

@@ -4,6 +4,7 @@ import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import { FileList } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles } from './files.js';
@@ -47,16 +48,16 @@ const SUBAGENT_PROBE_BYTES = 16 * 1024;
  */
 export class CodexSource {
   readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
-  private files: string[] = [];
   private fast = false;
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
-  private lastScan = 0;
+  private readonly fileList: FileList;
   private readonly now: () => number;
   private readonly getState: Database.Statement;
   private readonly putState: Database.Statement;
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
+    this.fileList = new FileList(() => rolloutFiles(opts.homes), opts.rescanMs ?? 5000, this.now);
     this.stats.malformed = opts.store.counter('codex.malformed');
     this.getState = opts.store.sql.prepare('SELECT state FROM codex_files WHERE path = ?');
     this.putState = opts.store.sql.prepare(
@@ -66,13 +67,11 @@ export class CodexSource {
 
   /** Reads everything new. False when it stopped early because the outbox is full. */
   async poll(): Promise<boolean> {
-    if (this.files.length === 0 || this.now() - this.lastScan >= (this.opts.rescanMs ?? 5000)) {
-      this.files = rolloutFiles(this.opts.homes);
-      this.fast = codexFastTier(this.opts.homes);
-      this.lastScan = this.now();
-      this.stats.files = this.files.length;
-    }
-    for (const path of this.files) {
+    const { files, rescanned } = this.fileList.current();
+    // The priority tier lives in config.toml: read again whenever the files are listed again.
+    if (rescanned) this.fast = codexFastTier(this.opts.homes);
+    this.stats.files = files.length;
+    for (const path of files) {
       if (!(await this.readFile(path))) return false;
     }
     return true;

@@ -4,6 +4,7 @@ import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import { FileList } from '../tail/file-list.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
 import { type GeminiEvent, parseGeminiJson, parseGeminiJsonl } from './parse.js';
@@ -39,8 +40,7 @@ const SOURCE = 'gemini';
  */
 export class GeminiSource {
   readonly stats: GeminiStats = { files: 0, responses: 0, malformed: 0 };
-  private files: string[] = [];
-  private lastScan = 0;
+  private readonly fileList: FileList;
   private readonly now: () => number;
   /** Each file's identity, size and mtime when last read. */
   private readonly read = new Map<string, string>();
@@ -51,16 +51,14 @@ export class GeminiSource {
 
   constructor(private readonly opts: GeminiSourceOptions) {
     this.now = opts.now ?? Date.now;
+    this.fileList = new FileList(() => chatFiles(opts.dirs), opts.rescanMs ?? 5000, this.now);
     this.stats.malformed = opts.store.counter('gemini.malformed');
   }
 
   async poll(): Promise<boolean> {
-    if (this.files.length === 0 || this.now() - this.lastScan >= (this.opts.rescanMs ?? 5000)) {
-      this.files = chatFiles(this.opts.dirs);
-      this.lastScan = this.now();
-      this.stats.files = this.files.length;
-    }
-    for (const path of this.files) {
+    const { files } = this.fileList.current();
+    this.stats.files = files.length;
+    for (const path of files) {
       if (this.opts.store.full) return false;
       this.readFile(path);
       await new Promise((r) => setImmediate(r));
