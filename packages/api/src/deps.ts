@@ -2,7 +2,7 @@ import type { Clock, Control, TickHealth, Town } from '@gasgauge/core';
 import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
-import type { LiveHub } from './metrics/live-hub.js';
+import type { LiveBus } from './ports/live-bus.js';
 
 /** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
 export interface TownDirectory {
@@ -21,7 +21,7 @@ export interface ApiDeps {
   /** HS256 key for ingest tokens. */
   secret: Uint8Array;
   clock: Clock;
-  live: LiveHub;
+  live: LiveBus;
   /**
    * Schedules the write of the ingest requests gathered so far (group commit). Default
    * `queueMicrotask`; the Node host waits two event-loop turns (`afterTwoTurns`) to gather more.

@@ -11,4 +11,5 @@ export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LiveHub } from './metrics/live-hub.js';
+export type { LiveBus } from './ports/live-bus.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

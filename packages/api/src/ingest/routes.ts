@@ -28,8 +28,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     await next();
   };
 
-  const ingested = (townId: string) => {
-    deps.live.publishSoon(townId);
+  const ingested = async (townId: string) => {
+    await deps.live.publishSoon(townId);
     deps.onIngest?.(townId);
   };
 
@@ -40,7 +40,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
     const result = await writer.submit(townId, { kind: 'usage', records });
-    ingested(townId);
+    await ingested(townId);
     return c.json(result);
   });
 
@@ -49,7 +49,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     checkAgent(c.get('claims'), agents, 'agents');
     const townId = c.req.param('townId');
     const result = await writer.submit(townId, { kind: 'loc', reports: agents });
-    ingested(townId);
+    await ingested(townId);
     return c.json(result);
   });
 
@@ -58,7 +58,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const townId = c.req.param('townId');
     checkAgentEvents(c.get('claims'), events, (beadId) => deps.towns.get(townId).beadAssignee(beadId));
     const result = await writer.submit(townId, { kind: 'events', events });
-    ingested(townId);
+    await ingested(townId);
     return c.json(result);
   });
 

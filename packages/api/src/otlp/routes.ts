@@ -21,7 +21,7 @@ export interface OtlpDeps {
   credentials: IngestCredentials;
   writer: GroupCommit;
   /** After an acknowledged write (live push, scheduler). */
-  ingested: (townId: string) => void;
+  ingested: (townId: string) => Promise<void>;
 }
 
 /**
@@ -63,7 +63,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     const { records, rejected, reason } = await metricsToRecords(body, claims.agentId);
     if (records.length > 0) {
       await deps.writer.submit(claims.townId, { kind: 'usage', records });
-      deps.ingested(claims.townId);
+      await deps.ingested(claims.townId);
     }
     const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: rejected, errorMessage: reason ?? '' } } : {};
     return respond(c, encoding, OTLP.metricsResponse, partial);
