@@ -86,7 +86,7 @@ export const townsRouter = router({
     .mutation(async ({ ctx, input }) => {
       townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
       const town = ctx.deps.towns.get(input.townId);
-      const budget = town.setBudget(
+      const budget = await town.setBudget(
         input.capMicrodollars === null ? null : { period: input.period, capMicrodollars: input.capMicrodollars, tz: input.tz },
       );
       ctx.deps.onBudget?.(input.townId);
