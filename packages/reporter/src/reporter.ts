@@ -133,6 +133,8 @@ export class Reporter {
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       log: this.log,
     });
+    // Every commit that queued records wakes the sender: delivery overlaps reading.
+    this.store.onEnqueued(() => this.sender.wake());
     const worktrees = opts.worktrees ?? [];
     const agents = new AgentMap({
       paths: [...(opts.agentPaths ?? []), ...worktrees.map((w) => ({ path: w.path, agentId: w.agentId }))],
@@ -184,23 +186,37 @@ export class Reporter {
       this.log(`reading sources failed: ${this.sourceError}`);
       throw err;
     }
-    this.sender.wake();
     return caughtUp;
   }
 
-  /** `--once`: take in what exists now, deliver it, and say whether the server acknowledged everything. */
+  /**
+   * `--once`: take in what exists now, deliver it, and say whether the server acknowledged everything.
+   * Delivery runs while the sources are read: each committed group of records wakes the sender.
+   */
   async runOnce(deadline: number): Promise<OnceResult> {
     const quarantinedBefore = this.sender.state.quarantined;
-    await this.loc?.poll();
-    let caughtUp = await this.collect();
-    // A full outbox stops the tailers short: deliver, then read on.
-    while (!caughtUp) {
-      const before = this.store.pendingCount();
-      await this.sender.drain(deadline);
-      if (this.store.pendingCount() >= before) break;
+    let reading = true;
+    let delivering = true;
+    const delivered = this.sender
+      .drain(deadline, () => reading)
+      .finally(() => {
+        delivering = false;
+      });
+    let caughtUp = false;
+    try {
+      await this.loc?.poll();
       caughtUp = await this.collect();
+      // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped.
+      while (!caughtUp) {
+        while (this.store.full && delivering) await new Promise((r) => setTimeout(r, 50));
+        if (this.store.full) break;
+        caughtUp = await this.collect();
+      }
+    } finally {
+      reading = false;
+      this.sender.wake();
     }
-    const drained = await this.sender.drain(deadline);
+    const drained = await delivered;
     const pending = this.store.pendingCount();
     const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
     return {
@@ -261,7 +277,6 @@ export class Reporter {
     while (!this.waker.isStopped) {
       try {
         await this.loc.poll();
-        this.sender.wake();
       } catch (err) {
         this.log(`lines of code failed: ${(err as Error).message}`);
       }
@@ -288,7 +303,6 @@ export class Reporter {
           return;
         }
         disk.live(event);
-        this.sender.wake();
       },
     });
   }
@@ -310,7 +324,6 @@ export class Reporter {
           return;
         }
         this.store.transaction(() => this.store.enqueue('usage', record.id, record, 'replace'));
-        this.sender.wake();
       },
     });
     await usage.consume(stream);

@@ -4,6 +4,7 @@ import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
@@ -35,6 +36,7 @@ export interface CodexStats {
 }
 
 const SOURCE = 'codex';
+const MARKERS = CODEX_MARKERS.map((m) => Buffer.from(m));
 /** ccusage looks for `thread_spawn` this far into a file to call it a sub-agent's. */
 const SUBAGENT_PROBE_BYTES = 16 * 1024;
 
@@ -71,49 +73,45 @@ export class CodexSource {
     // The priority tier lives in config.toml: read again whenever the files are listed again.
     if (rescanned) this.fast = codexFastTier(this.opts.homes);
     this.stats.files = files.length;
-    for (const path of files) {
-      if (!(await this.readFile(path))) return false;
-    }
-    return true;
+    return stepInGroups(this.opts.store, files, (path, budget) => this.readFile(path, budget));
   }
 
-  private async readFile(path: string): Promise<boolean> {
+  /** Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups). */
+  private readFile(path: string, budget: number): StepResult {
     const st = fileState(path);
     if (!st) {
       this.caughtUp.delete(path);
-      return true;
+      return { bytes: 0, done: true };
     }
     const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return true;
+    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    let offset = resumeOffset(store.cursor(SOURCE, path), st);
-    let state = offset === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
-    for (;;) {
-      if (store.full) return false;
-      const batch = readLines(path, offset, this.opts.read);
+    const start = resumeOffset(store.cursor(SOURCE, path), st);
+    const state = start === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
+    let offset = start;
+    while (offset - start < budget) {
+      if (store.full) return { bytes: offset - start, done: true };
+      const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
       if (!batch) break;
-      const s = state;
-      store.transaction(() => {
-        let malformed = batch.oversized;
-        for (const line of batch.lines) {
-          if (!CODEX_MARKERS.some((m) => line.includes(m))) continue;
-          const parsed = parseCodexLine(line);
-          if (parsed === 'malformed') malformed++;
-          for (const t of feedLine(s, parsed)) this.emit(t);
-        }
-        this.putState.run(path, JSON.stringify(s));
-        store.addCounterIn('codex.malformed', malformed);
-        store.setCursor(SOURCE, path, st.ino, batch.end);
-        this.stats.malformed += malformed;
-      });
+      let malformed = batch.oversized;
+      for (const line of batch.lines) {
+        const parsed = parseCodexLine(line);
+        if (parsed === 'malformed') malformed++;
+        for (const t of feedLine(state, parsed)) this.emit(t);
+      }
+      this.putState.run(path, JSON.stringify(state));
+      store.addCounterIn('codex.malformed', malformed);
+      store.setCursor(SOURCE, path, st.ino, batch.end);
+      this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
-      state = s;
-      await new Promise((r) => setImmediate(r));
     }
-    if (state.replay === 'one') this.settleIfQuiet(path, state);
-    else this.caughtUp.set(path, st);
-    return true;
+    if (offset - start >= budget) return { bytes: offset - start, done: false };
+    if (state.replay === 'one') {
+      this.settleIfQuiet(path, state);
+      return { bytes: offset - start, done: true };
+    }
+    return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
   }
 
   /** A held first event (see RolloutState.replay) is counted once the file has been quiet for settleMs. */

@@ -34,10 +34,18 @@ describe('readLines', () => {
   it('decodes only the lines that hold the marker, counting the others', () => {
     const f = join(dir, 'c.jsonl');
     writeFileSync(f, 'a "usage":{1}\nb\nc\nd "usage":{2}\né\n');
-    expect(readLines(f, 0, { marker: Buffer.from('"usage":{') })).toMatchObject({
+    expect(readLines(f, 0, { markers: [Buffer.from('"usage":{')] })).toMatchObject({
       lines: ['a "usage":{1}', 'd "usage":{2}'],
       skipped: 3,
     });
+  });
+
+  it('with several markers, keeps a line that holds any of them, wherever they fall', () => {
+    const f = join(dir, 'm.jsonl');
+    const lines = ['x "A" y', 'none', '"B" and "A"', 'AB', '"B"', '', 'tail "A"'];
+    writeFileSync(f, `${lines.join('\n')}\n`);
+    const markers = ['"A"', '"B"'].map((m) => Buffer.from(m));
+    expect(readLines(f, 0, { markers })).toMatchObject({ lines: ['x "A" y', '"B" and "A"', '"B"', 'tail "A"'], skipped: 2 });
   });
 
   it('starts over when the file was replaced or truncated', () => {
