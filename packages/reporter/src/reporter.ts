@@ -113,6 +113,8 @@ export class Reporter {
   private readonly log: (line: string) => void;
   private dropped = 0;
   private sourceError: string | undefined;
+  /** A watched file changed: poll now rather than at the next tick. */
+  private readonly changed = () => this.waker.wake();
 
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
@@ -146,16 +148,29 @@ export class Reporter {
         configDirs: claudeConfigDirs(opts.claudeDirs ?? []),
         agents,
         prices: PriceList.load(),
+        onChange: this.changed,
       });
     }
     this.codex =
       opts.codex === false
         ? undefined
-        : new CodexSource({ store: this.store, homes: codexHomes(opts.codexHomes ?? []), agents, prices: codexPrices() });
+        : new CodexSource({
+            store: this.store,
+            homes: codexHomes(opts.codexHomes ?? []),
+            agents,
+            prices: codexPrices(),
+            onChange: this.changed,
+          });
     this.gemini =
       opts.gemini === false
         ? undefined
-        : new GeminiSource({ store: this.store, dirs: geminiDataDirs(opts.geminiDirs ?? []), agents, prices: geminiPrices() });
+        : new GeminiSource({
+            store: this.store,
+            dirs: geminiDataDirs(opts.geminiDirs ?? []),
+            agents,
+            prices: geminiPrices(),
+            onChange: this.changed,
+          });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
       opts.opencode === false && !attaching
@@ -181,6 +196,7 @@ export class Reporter {
       if (this.opencodeDisk && !(await this.opencodeDisk.poll())) caughtUp = false;
       if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
       this.sourceError = undefined;
+      this.noteWatchFailure();
     } catch (err) {
       this.sourceError = (err as Error).message;
       this.log(`reading sources failed: ${this.sourceError}`);
@@ -232,8 +248,29 @@ export class Reporter {
     };
   }
 
-  /** Runs until stop(): tails the files every `pollMs`, measures worktrees every `locIntervalMs`, delivers meanwhile. */
+  private watchFailureLogged = false;
+
+  /** Once: a source could not watch its directories (no inotify, its limit reached) and rescans instead. */
+  private noteWatchFailure(): void {
+    if (this.watchFailureLogged) return;
+    const failure = this.fileSources().find((s) => s.watchFailure)?.watchFailure;
+    if (!failure) return;
+    this.watchFailureLogged = true;
+    this.log(`WARNING: ${failure}; files are checked every poll instead`);
+  }
+
+  /** The file sources (Claude, Codex, Gemini) that are on. */
+  private fileSources(): (ClaudeSource | CodexSource | GeminiSource)[] {
+    return [this.claude, this.codex, this.gemini].filter((s) => s !== undefined);
+  }
+
+  /**
+   * Runs until stop(): watches the file sources' directories and reads what changed as soon as it
+   * changed (and everything every minute all the same: see FileList), polls every `pollMs`, measures
+   * worktrees every `locIntervalMs`, delivers meanwhile.
+   */
   async run(): Promise<void> {
+    for (const s of this.fileSources()) s.watch();
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
@@ -351,6 +388,7 @@ export class Reporter {
 
   close(): void {
     this.stop();
+    for (const s of this.fileSources()) s.close();
     this.opencodeDisk?.close();
     this.store.close();
   }

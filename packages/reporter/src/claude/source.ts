@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import type { Store } from '../outbox/store.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
-import { FileList } from '../tail/file-list.js';
+import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { ClaudeDedupe } from './dedupe.js';
@@ -9,7 +10,7 @@ import { transcriptFiles } from './files.js';
 import { type ClaudeEntry, parseLine } from './parse.js';
 import type { PriceList } from './pricing.js';
 
-export interface ClaudeSourceOptions {
+export interface ClaudeSourceOptions extends WatchOptions {
   store: Store;
   /** Claude config directories (see claudeConfigDirs). */
   configDirs: readonly string[];
@@ -57,15 +58,35 @@ export class ClaudeSource {
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
     this.now = opts.now ?? Date.now;
-    this.fileList = new FileList(() => transcriptFiles(opts.configDirs), opts.rescanMs ?? 5000, this.now);
+    this.fileList = new FileList({
+      ...opts,
+      list: () => transcriptFiles(opts.configDirs),
+      roots: () => opts.configDirs.map((d) => join(d, 'projects')),
+      accepts: (p) => p.endsWith('.jsonl'),
+      now: this.now,
+    });
     this.stats.malformed = opts.store.counter('claude.malformed');
   }
 
   /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
-    const { files } = this.fileList.current();
-    this.stats.files = files.length;
+    const { files, count } = this.fileList.current();
+    this.stats.files = count;
     return stepInGroups(this.opts.store, files, (path, budget) => this.readFile(path, budget));
+  }
+
+  /** From now on, read files when they change (see FileList). */
+  watch(): void {
+    this.fileList.watch();
+  }
+
+  /** Why watching failed, when it did. */
+  get watchFailure(): string | undefined {
+    return this.fileList.watchFailure;
+  }
+
+  close(): void {
+    this.fileList.close();
   }
 
   /**

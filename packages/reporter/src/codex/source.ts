@@ -5,14 +5,14 @@ import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
-import { FileList } from '../tail/file-list.js';
+import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
-import { codexFastTier, rolloutFiles } from './files.js';
+import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
 import { CODEX_MARKERS, parseCodexLine } from './parse.js';
 import { type CodexTurn, feedLine, newRolloutState, type RolloutState, settle } from './rollout.js';
 
-export interface CodexSourceOptions {
+export interface CodexSourceOptions extends WatchOptions {
   store: Store;
   /** Codex homes (see codexHomes). */
   homes: readonly string[];
@@ -52,6 +52,8 @@ export class CodexSource {
   readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
   private fast = false;
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  /** Files whose first usage event is held (see settleIfQuiet). */
+  private readonly holding = new Set<string>();
   private readonly fileList: FileList;
   private readonly now: () => number;
   private readonly getState: Database.Statement;
@@ -59,7 +61,13 @@ export class CodexSource {
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
-    this.fileList = new FileList(() => rolloutFiles(opts.homes), opts.rescanMs ?? 5000, this.now);
+    this.fileList = new FileList({
+      ...opts,
+      list: () => rolloutFiles(opts.homes),
+      roots: () => rolloutRoots(opts.homes),
+      accepts: (p) => p.endsWith('.jsonl'),
+      now: this.now,
+    });
     this.stats.malformed = opts.store.counter('codex.malformed');
     this.getState = opts.store.sql.prepare('SELECT state FROM codex_files WHERE path = ?');
     this.putState = opts.store.sql.prepare(
@@ -69,11 +77,27 @@ export class CodexSource {
 
   /** Reads everything new. False when it stopped early because the outbox is full. */
   async poll(): Promise<boolean> {
-    const { files, rescanned } = this.fileList.current();
+    const { files, count, rescanned } = this.fileList.current();
     // The priority tier lives in config.toml: read again whenever the files are listed again.
     if (rescanned) this.fast = codexFastTier(this.opts.homes);
-    this.stats.files = files.length;
-    return stepInGroups(this.opts.store, files, (path, budget) => this.readFile(path, budget));
+    this.stats.files = count;
+    // A file holding a sub-agent's first event is looked at every poll until it settles, changed or not.
+    const check = [...new Set([...files, ...this.holding])];
+    return stepInGroups(this.opts.store, check, (path, budget) => this.readFile(path, budget));
+  }
+
+  /** From now on, read files when they change (see FileList). */
+  watch(): void {
+    this.fileList.watch();
+  }
+
+  /** Why watching failed, when it did. */
+  get watchFailure(): string | undefined {
+    return this.fileList.watchFailure;
+  }
+
+  close(): void {
+    this.fileList.close();
   }
 
   /** Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups). */
@@ -81,6 +105,7 @@ export class CodexSource {
     const st = fileState(path);
     if (!st) {
       this.caughtUp.delete(path);
+      this.holding.delete(path);
       return { bytes: 0, done: true };
     }
     const seen = this.caughtUp.get(path);
@@ -109,9 +134,15 @@ export class CodexSource {
     if (offset - start >= budget) return { bytes: offset - start, done: false };
     if (state.replay === 'one') {
       this.settleIfQuiet(path, state);
-      return { bytes: offset - start, done: true };
+      const held = state.replay === 'one';
+      return { bytes: offset - start, done: true, committed: () => this.hold(path, held) };
     }
     return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
+  }
+
+  private hold(path: string, held: boolean): void {
+    if (held) this.holding.add(path);
+    else this.holding.delete(path);
   }
 
   /** A held first event (see RolloutState.replay) is counted once the file has been quiet for settleMs. */
