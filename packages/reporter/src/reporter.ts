@@ -95,7 +95,7 @@ export interface OnceResult {
  *   source commits its offset with the records it produced, so a crash re-reads, never skips;
  * - *nothing counted twice*: a re-read or a retry sends the same ids — usage as cumulative totals
  *   per response, events by id — and the server adds only what it has not counted (docs/api.md);
- * - *bounded*: batches ≤ 500 records and 1 MiB; the outbox has a byte bound, past which file tailers
+ * - *bounded*: batches ≤ 5,000 records and 1 MiB; the outbox has a byte bound, past which file tailers
  *   pause (their data stays in the files) and stream records are dropped and counted, with a warning.
  */
 export class Reporter {

@@ -76,7 +76,7 @@ function recordIndex(path: string | undefined): number | undefined {
 }
 
 /**
- * Delivers the outbox: batches of one kind (≤ 500 records, ≤ 1 MiB), deleted only on a 2xx. A record
+ * Delivers the outbox: batches of one kind (≤ 5,000 records, ≤ 1 MiB; up to `maxInFlight` at once), deleted only on a 2xx. A record
  * the API refuses (a 400/403/413/422 in the API's JSON error shape naming it, or found by halving the
  * batch) goes to the dead-letter file; no answer, 408, 429, 5xx and a 401 that a fresh token did not
  * fix are retried with backoff and jitter, honouring Retry-After; any other refusal (unknown town, a
