@@ -1,7 +1,7 @@
 import type { Store } from '../outbox/store.js';
 
-/** Bytes read per transaction during a backfill (default): a few commits per 100 MB, not one per file. */
-export const COMMIT_BYTES = 8 * 1024 * 1024;
+/** Bytes read per transaction (default): ~25 commits per 100 MB rather than one per file, each short enough (~50 ms) for the sender to run between them. */
+export const COMMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * What a file source does with one file, inside the caller's transaction: read up to about `budget`
