@@ -229,6 +229,13 @@ export function backfillBenchRows(r: BackfillBenchResult): BenchRow[] {
         `\`ccusage claude session --offline --json\` 20.0.24 ${s(r.ccusage.wallSeconds)} (CPU ${s(r.ccusage.cpuSeconds)}, peak RSS ${mib(r.ccusage.peakRssBytes)})`,
     },
     {
+      name: 'Reporter backfill vs ccusage, CPU time',
+      value: `${(r.report.cpuSeconds / r.ccusage.cpuSeconds).toFixed(2)}× (${((r.report.cpuSeconds + r.serverCpuSeconds) / r.ccusage.cpuSeconds).toFixed(2)}× with the server)`,
+      target: '',
+      pass: null,
+      detail: 'the same runs: CPU time depends much less than wall time on what else the machine runs',
+    },
+    {
       name: 'Reporter backfill: peak RSS',
       value: mib(r.report.peakRssBytes),
       target: `< ${mib(PEAK_RSS_TARGET_BYTES)}`,
