@@ -114,7 +114,8 @@ shares the machine.
   \`ccusage claude session --offline --json\` (20.0.24, the dev dependency) and \`gasgauge report --once --claude-dir …\`
   (fresh state) run one after the other on the same tree, each under GNU time (\`/usr/bin/time\`: ccusage runs a native
   executable from its Node launcher, whose own CPU counters would miss it); the ratio is the two wall times, the
-  reporter's ending when the server has acknowledged every record. Server CPU from \`/proc/PID/stat\`. *Second --once*:
+  reporter's ending when the server has acknowledged every record; the CPU-time row divides their CPU times (and
+  adds the server's). Server CPU from \`/proc/PID/stat\`. *Second --once*:
   the same command again on the unchanged tree, less the same command on an empty tree with fresh state (process
   start, state database, server round trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
   \`--once\`, then a running \`gasgauge report\` on the same state; after 5 s, its CPU time over 60 s (one full safety
