@@ -228,6 +228,11 @@ export class Reporter {
         if (this.store.full) break;
         caughtUp = await this.collect();
       }
+    } catch (err) {
+      // A source failed: stop delivering (what was not acknowledged stays in the outbox) before the store closes.
+      this.sender.stop();
+      await delivered.catch(() => {});
+      throw err;
     } finally {
       reading = false;
       this.sender.wake();
