@@ -62,6 +62,18 @@ describe('FileList, watched', () => {
     );
   });
 
+  it('when watches cannot be had (the inotify limit), says why and checks every file every poll', () => {
+    writeFileSync(join(dir, 'a.jsonl'), 'x\n');
+    const full: WatchDir = () => {
+      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    };
+    const list = fileList({ watchDir: full });
+    list.watch();
+    expect(list.current()).toMatchObject({ files: [join(dir, 'a.jsonl')], rescanned: true });
+    expect(list.watchFailure).toMatch(/ENOSPC/);
+    expect(list.current()).toMatchObject({ files: [join(dir, 'a.jsonl')], rescanned: false });
+  });
+
   it('without watching, has every known file checked every poll and lists again every rescanMs', () => {
     writeFileSync(join(dir, 'a.jsonl'), 'x\n');
     let t = 0;
