@@ -107,6 +107,19 @@ shares the machine.
   poll; peak RSS = the child's own high-water RSS (VmHWM in \`/proc/self/status\`, including the idle process and
   its TypeScript loader; not getrusage's maxRSS, which on Linux starts from the RSS of the bench process that
   spawned it). The data is deleted afterwards.
+- **Reporter backfill vs ccusage**, **Reporter backfill: peak RSS**, **Reporter second --once** and **Reporter idle**
+  (packages/reporter/bench/backfill-bench.ts; alone: \`npx tsx packages/reporter/bench/backfill-bench.ts [MiB] [gasgauge]\`):
+  a ~300 MB Claude Code tree generated as for the tail rows; the installed \`gasgauge\` (the package the CLI start rows
+  install) serving on loopback as its own process (\`gasgauge serve\`), a town and an ingest token made with the CLI.
+  \`ccusage claude session --offline --json\` (20.0.24, the dev dependency) and \`gasgauge report --once --claude-dir …\`
+  (fresh state) run one after the other on the same tree, each under GNU time (\`/usr/bin/time\`: ccusage runs a native
+  executable from its Node launcher, whose own CPU counters would miss it); the ratio is the two wall times, the
+  reporter's ending when the server has acknowledged every record; the CPU-time row divides their CPU times (and
+  adds the server's). Server CPU from \`/proc/PID/stat\`. *Second --once*:
+  the same command again on the unchanged tree, less the same command on an empty tree with fresh state (process
+  start, state database, server round trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
+  \`--once\`, then a running \`gasgauge report\` on the same state; after 5 s, its CPU time over 60 s (one full safety
+  rescan of the tree falls in that window).
 - **CLI start, installed package** (bench/start.ts; \`npx tsx bench/start.ts\` runs these rows alone): \`npm run pack\`,
   the tarball installed with npm into a temporary prefix, then its \`gasgauge\` executable run 15 times each for
   \`--version\`, \`--help\` and \`user add NAME\` (opens the control database and writes a user and a token),

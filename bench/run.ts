@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBackfillRows } from './backfill.js';
 import { type BenchServer, startBenchServer } from './env.js';
 import { benchIngestBatch, benchIngestSingle } from './ingest.js';
 import { LoadClient } from './load.js';
@@ -9,7 +10,7 @@ import { progress } from './log.js';
 import { benchPage } from './page.js';
 import { machine, markdown, type Row, textTable, writeMarkdown } from './report.js';
 import { benchScale } from './scale.js';
-import { benchStart } from './start.js';
+import { benchStart, installGasgauge } from './start.js';
 import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
@@ -45,7 +46,9 @@ async function main(): Promise<void> {
     rows.push(...benchScale(join(dir, 'scale')));
     rows.push(...(await benchPage(join(dir, 'page'))));
     rows.push(...(await benchTailRows(dir)));
-    rows.push(...(await benchStart(join(dir, 'start'))));
+    const bin = await installGasgauge(join(dir, 'install'));
+    rows.push(...(await benchBackfillRows(dir, bin)));
+    rows.push(...(await benchStart(join(dir, 'start'), bin)));
   } finally {
     load.close();
     await server?.close();

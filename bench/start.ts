@@ -40,15 +40,20 @@ function timeRun(file: string, args: string[]): Sample {
   return { wallMs, cpuMs: Number(cpu[1]) / 1000 };
 }
 
+/** `npm run pack`, the tarball installed with npm into `dir/prefix`: the `gasgauge` executable a user gets. */
+export async function installGasgauge(dir: string): Promise<string> {
+  progress('packing and installing gasgauge');
+  mkdirSync(join(dir, 'prefix'), { recursive: true });
+  return installPackage(await pack(dir), join(dir, 'prefix')).bin;
+}
+
 /**
  * 7. How long `gasgauge` takes to start: the installed package (`npm run pack`, installed with npm into a temp
  * prefix) for `--version`, `--help` and `user add` (opens the control database, writes a user), against bare
  * `node -e 0` in the same run, and the clone's `npx gasgauge` (tsx) for comparison. Median of the runs.
  */
-export async function benchStart(dir: string): Promise<Row[]> {
-  progress('start: packing and installing gasgauge');
-  mkdirSync(join(dir, 'prefix'), { recursive: true });
-  const { bin } = installPackage(await pack(dir), join(dir, 'prefix'));
+export async function benchStart(dir: string, installed?: string): Promise<Row[]> {
+  const bin = installed ?? (await installGasgauge(dir));
   const data = join(dir, 'data');
   let users = 0;
   const userAdd = () => ['user', 'add', `bench-${users++}`, '--data', data];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { generateTree, writeTree } from '../src/testing/transcripts.js';
+import { writeClaudeTree } from './claude-tree.js';
 
 const run = promisify(execFile);
 
@@ -54,30 +54,7 @@ export async function benchTail(opts: TailBenchOptions = {}): Promise<TailBenchR
   const root = mkdtempSync(join(opts.dir ?? tmpdir(), 'gg-tail-bench-'));
   try {
     const configDir = join(root, 'claude');
-    const genStarted = performance.now();
-    let bytes = 0;
-    let files = 0;
-    // Written chunk by chunk, so the generator never holds more than one chunk (~10 MB) in memory.
-    for (let chunk = 0; bytes < target; chunk++) {
-      const tree = generateTree({
-        seed: 1000 + chunk,
-        agents: 4,
-        sessionsPerAgent: 4,
-        responsesPerSession: 40,
-        padding: 2000,
-        idPrefix: `c${chunk}_`,
-        worktreeRoot: `/work/town/rig${chunk % 16}/polecats`,
-        start: Date.now() - 30 * 86_400_000 + chunk * 60_000,
-        stepMs: [1, 20],
-      });
-      writeTree(configDir, tree.files);
-      for (const lines of tree.files.values()) {
-        files++;
-        bytes += lines.reduce((s, l) => s + Buffer.byteLength(l) + 1, 0);
-      }
-      if (chunk % 20 === 0) log(`generated ${(bytes / 2 ** 20).toFixed(0)} MiB`);
-    }
-    const generateSeconds = (performance.now() - genStarted) / 1000;
+    const { bytes, files, seconds: generateSeconds } = writeClaudeTree(configDir, target, log);
     log(`generated ${(bytes / 2 ** 20).toFixed(0)} MiB in ${generateSeconds.toFixed(1)} s; tailing`);
 
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;

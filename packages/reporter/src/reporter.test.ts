@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeClaudeTree } from '../bench/claude-tree.js';
 import { Reporter } from './reporter.js';
 import { freePort, waitFor } from './testing/processes.js';
 import { removeDir, tempDir } from './testing/server.js';
@@ -59,6 +62,51 @@ describe('Reporter.run', () => {
       reporter.stop();
       await running;
       reporter.close();
+    }
+  });
+});
+
+describe('Reporter.runOnce', () => {
+  it('delivers while it reads: the first batch reaches the server before the transcripts are read to the end', async () => {
+    const claude = join(dir, 'claude');
+    const tree = writeClaudeTree(claude, 40 * 2 ** 20);
+    let readAtFirstRequest: number | undefined;
+    let records = 0;
+    let reporter: Reporter | undefined;
+    // A real HTTP server on loopback that takes every batch (this test is about when batches arrive).
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        readAtFirstRequest ??= reporter?.claude?.stats.bytes;
+        const n = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { records: unknown[] }).records.length;
+        records += n;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ accepted: n }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    try {
+      reporter = new Reporter({
+        serverUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        townId: 't1',
+        tokenFile: join(dir, 'token'),
+        stateDir: join(dir, 'state'),
+        claudeDirs: [claude],
+        codex: false,
+        gemini: false,
+        opencode: false,
+      });
+      const result = await reporter.runOnce(Date.now() + 60_000);
+      expect(result).toMatchObject({ delivered: true, pending: 0 });
+      expect(reporter.claude?.stats.bytes).toBe(tree.bytes);
+      expect(records).toBe(reporter.sender.state.sent);
+      // Read to the end first, then sent, this would be the whole tree.
+      expect(readAtFirstRequest).toBeLessThan(tree.bytes);
+    } finally {
+      reporter?.close();
+      await new Promise((r) => server.close(r));
     }
   });
 });

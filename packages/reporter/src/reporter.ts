@@ -95,7 +95,7 @@ export interface OnceResult {
  *   source commits its offset with the records it produced, so a crash re-reads, never skips;
  * - *nothing counted twice*: a re-read or a retry sends the same ids — usage as cumulative totals
  *   per response, events by id — and the server adds only what it has not counted (docs/api.md);
- * - *bounded*: batches ≤ 500 records and 1 MiB; the outbox has a byte bound, past which file tailers
+ * - *bounded*: batches ≤ 5,000 records and 1 MiB; the outbox has a byte bound, past which file tailers
  *   pause (their data stays in the files) and stream records are dropped and counted, with a warning.
  */
 export class Reporter {
@@ -113,6 +113,8 @@ export class Reporter {
   private readonly log: (line: string) => void;
   private dropped = 0;
   private sourceError: string | undefined;
+  /** A watched file changed: poll now rather than at the next tick. */
+  private readonly changed = () => this.waker.wake();
 
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
@@ -133,6 +135,8 @@ export class Reporter {
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       log: this.log,
     });
+    // Every commit that queued records wakes the sender: delivery overlaps reading.
+    this.store.onEnqueued(() => this.sender.wake());
     const worktrees = opts.worktrees ?? [];
     const agents = new AgentMap({
       paths: [...(opts.agentPaths ?? []), ...worktrees.map((w) => ({ path: w.path, agentId: w.agentId }))],
@@ -144,16 +148,29 @@ export class Reporter {
         configDirs: claudeConfigDirs(opts.claudeDirs ?? []),
         agents,
         prices: PriceList.load(),
+        onChange: this.changed,
       });
     }
     this.codex =
       opts.codex === false
         ? undefined
-        : new CodexSource({ store: this.store, homes: codexHomes(opts.codexHomes ?? []), agents, prices: codexPrices() });
+        : new CodexSource({
+            store: this.store,
+            homes: codexHomes(opts.codexHomes ?? []),
+            agents,
+            prices: codexPrices(),
+            onChange: this.changed,
+          });
     this.gemini =
       opts.gemini === false
         ? undefined
-        : new GeminiSource({ store: this.store, dirs: geminiDataDirs(opts.geminiDirs ?? []), agents, prices: geminiPrices() });
+        : new GeminiSource({
+            store: this.store,
+            dirs: geminiDataDirs(opts.geminiDirs ?? []),
+            agents,
+            prices: geminiPrices(),
+            onChange: this.changed,
+          });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
       opts.opencode === false && !attaching
@@ -179,28 +196,48 @@ export class Reporter {
       if (this.opencodeDisk && !(await this.opencodeDisk.poll())) caughtUp = false;
       if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
       this.sourceError = undefined;
+      this.noteWatchFailure();
     } catch (err) {
       this.sourceError = (err as Error).message;
       this.log(`reading sources failed: ${this.sourceError}`);
       throw err;
     }
-    this.sender.wake();
     return caughtUp;
   }
 
-  /** `--once`: take in what exists now, deliver it, and say whether the server acknowledged everything. */
+  /**
+   * `--once`: take in what exists now, deliver it, and say whether the server acknowledged everything.
+   * Delivery runs while the sources are read: each committed group of records wakes the sender.
+   */
   async runOnce(deadline: number): Promise<OnceResult> {
     const quarantinedBefore = this.sender.state.quarantined;
-    await this.loc?.poll();
-    let caughtUp = await this.collect();
-    // A full outbox stops the tailers short: deliver, then read on.
-    while (!caughtUp) {
-      const before = this.store.pendingCount();
-      await this.sender.drain(deadline);
-      if (this.store.pendingCount() >= before) break;
+    let reading = true;
+    let delivering = true;
+    const delivered = this.sender
+      .drain(deadline, () => reading)
+      .finally(() => {
+        delivering = false;
+      });
+    let caughtUp = false;
+    try {
+      await this.loc?.poll();
       caughtUp = await this.collect();
+      // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped.
+      while (!caughtUp) {
+        while (this.store.full && delivering) await new Promise((r) => setTimeout(r, 50));
+        if (this.store.full) break;
+        caughtUp = await this.collect();
+      }
+    } catch (err) {
+      // A source failed: stop delivering (what was not acknowledged stays in the outbox) before the store closes.
+      this.sender.stop();
+      await delivered.catch(() => {});
+      throw err;
+    } finally {
+      reading = false;
+      this.sender.wake();
     }
-    const drained = await this.sender.drain(deadline);
+    const drained = await delivered;
     const pending = this.store.pendingCount();
     const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
     return {
@@ -216,8 +253,29 @@ export class Reporter {
     };
   }
 
-  /** Runs until stop(): tails the files every `pollMs`, measures worktrees every `locIntervalMs`, delivers meanwhile. */
+  private watchFailureLogged = false;
+
+  /** Once: a source could not watch its directories (no inotify, its limit reached) and rescans instead. */
+  private noteWatchFailure(): void {
+    if (this.watchFailureLogged) return;
+    const failure = this.fileSources().find((s) => s.watchFailure)?.watchFailure;
+    if (!failure) return;
+    this.watchFailureLogged = true;
+    this.log(`WARNING: ${failure}; files are checked every poll instead`);
+  }
+
+  /** The file sources (Claude, Codex, Gemini) that are on. */
+  private fileSources(): (ClaudeSource | CodexSource | GeminiSource)[] {
+    return [this.claude, this.codex, this.gemini].filter((s) => s !== undefined);
+  }
+
+  /**
+   * Runs until stop(): watches the file sources' directories and reads what changed as soon as it
+   * changed (and everything every minute all the same: see FileList), polls every `pollMs`, measures
+   * worktrees every `locIntervalMs`, delivers meanwhile.
+   */
   async run(): Promise<void> {
+    for (const s of this.fileSources()) s.watch();
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
@@ -261,7 +319,6 @@ export class Reporter {
     while (!this.waker.isStopped) {
       try {
         await this.loc.poll();
-        this.sender.wake();
       } catch (err) {
         this.log(`lines of code failed: ${(err as Error).message}`);
       }
@@ -288,7 +345,6 @@ export class Reporter {
           return;
         }
         disk.live(event);
-        this.sender.wake();
       },
     });
   }
@@ -310,7 +366,6 @@ export class Reporter {
           return;
         }
         this.store.transaction(() => this.store.enqueue('usage', record.id, record, 'replace'));
-        this.sender.wake();
       },
     });
     await usage.consume(stream);
@@ -338,6 +393,7 @@ export class Reporter {
 
   close(): void {
     this.stop();
+    for (const s of this.fileSources()) s.close();
     this.opencodeDisk?.close();
     this.store.close();
   }

@@ -27,6 +27,10 @@ interface GroupRow {
  * `${message.id}:${requestId}` seen for it and never changes, so later, larger copies update the
  * same cumulative record. Groups live in the reporter's SQLite state, written in the same transaction
  * as the records and the file offsets, so a restart or a re-read of a file keeps the same answers.
+ *
+ * Within one transaction the groups already looked up are kept in memory by key (streamed copies of
+ * a response follow each other, so most lookups hit): `endTransaction()` forgets them, and must be
+ * called before the transaction ends, committed or not.
  */
 export class ClaudeDedupe {
   private readonly byKey: Database.Statement;
@@ -35,6 +39,10 @@ export class ClaudeDedupe {
   private readonly insertGroup: Database.Statement;
   private readonly insertKey: Database.Statement;
   private readonly updateGroup: Database.Statement;
+  /** `msg \0 req` → its group, for keys seen in this transaction (the row as stored, kept up to date). */
+  private readonly seen = new Map<string, GroupRow>();
+  /** The same group objects by group id, so an update through one key is seen through the others. */
+  private readonly groups = new Map<string, GroupRow>();
 
   constructor(db: Database.Database) {
     this.byKey = db.prepare(
@@ -64,20 +72,41 @@ export class ClaudeDedupe {
     if (e.messageId === undefined) return `line:${digest(line)}`;
     const msg = e.messageId;
     const req = e.requestId ?? '';
-    const group = (this.byKey.get(msg, req) ?? (e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg))) as
-      | GroupRow
-      | undefined;
+    const key = `${msg}\0${req}`;
     const total = entryTotal(e);
+    let group = this.seen.get(key);
     if (!group) {
-      const id = recordId(msg, req);
-      this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
-      this.insertKey.run(msg, req, id);
-      return id;
+      group = this.byKey.get(msg, req) as GroupRow | undefined;
+      if (!group) {
+        const other = (e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined;
+        if (!other) {
+          const id = recordId(msg, req);
+          this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
+          this.insertKey.run(msg, req, id);
+          const created = { group_id: id, sidechain: e.sidechain ? 1 : 0, total, speed_set: e.speedSet ? 1 : 0 };
+          this.seen.set(key, created);
+          this.groups.set(id, created);
+          return id;
+        }
+        this.insertKey.run(msg, req, other.group_id);
+        group = other;
+      }
+      group = this.groups.get(group.group_id) ?? group;
+      this.groups.set(group.group_id, group);
+      this.seen.set(key, group);
     }
-    this.insertKey.run(msg, req, group.group_id);
     if (!preferred(e, total, group)) return undefined;
-    this.updateGroup.run(e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now, group.group_id);
+    group.sidechain = e.sidechain ? 1 : 0;
+    group.total = total;
+    group.speed_set = e.speedSet ? 1 : 0;
+    this.updateGroup.run(group.sidechain, total, group.speed_set, now, group.group_id);
     return group.group_id;
+  }
+
+  /** Forgets the groups kept for this transaction (see the class comment). */
+  endTransaction(): void {
+    this.seen.clear();
+    this.groups.clear();
   }
 }
 

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import type { Store } from '../outbox/store.js';
-import { FileList } from '../tail/file-list.js';
+import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { ClaudeDedupe } from './dedupe.js';
@@ -8,7 +10,7 @@ import { transcriptFiles } from './files.js';
 import { type ClaudeEntry, parseLine } from './parse.js';
 import type { PriceList } from './pricing.js';
 
-export interface ClaudeSourceOptions {
+export interface ClaudeSourceOptions extends WatchOptions {
   store: Store;
   /** Claude config directories (see claudeConfigDirs). */
   configDirs: readonly string[];
@@ -35,11 +37,12 @@ export interface ClaudeStats {
 
 const SOURCE = 'claude';
 /** ccusage's own pre-filter: a line without it carries no usage. */
-const USAGE_MARKER = Buffer.from('"usage":{');
+const USAGE_MARKERS = [Buffer.from('"usage":{')];
 
 /**
  * Tails Claude Code transcripts (`projects/**\/*.jsonl`): each poll reads only what was appended since
- * the saved offset, in bounded batches, and commits each batch's records together with the new offset.
+ * the saved offset, in bounded batches, and commits the records with the new offsets, several files'
+ * batches per transaction (see stepInGroups).
  * A truncated or replaced file is read again from the start; the dedupe makes that add nothing.
  */
 export class ClaudeSource {
@@ -49,53 +52,82 @@ export class ClaudeSource {
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
   private readonly fileList: FileList;
   private readonly now: () => number;
+  /** The records of the responses updated by the file being read, written when its step ends (see readFile). */
+  private readonly records = new Map<string, UsageRecord>();
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
     this.now = opts.now ?? Date.now;
-    this.fileList = new FileList(() => transcriptFiles(opts.configDirs), opts.rescanMs ?? 5000, this.now);
+    this.fileList = new FileList({
+      ...opts,
+      list: () => transcriptFiles(opts.configDirs),
+      roots: () => opts.configDirs.map((d) => join(d, 'projects')),
+      accepts: (p) => p.endsWith('.jsonl'),
+      now: this.now,
+    });
     this.stats.malformed = opts.store.counter('claude.malformed');
   }
 
   /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
-    const { files } = this.fileList.current();
-    this.stats.files = files.length;
-    for (const path of files) {
-      if (!(await this.readFile(path))) return false;
-    }
-    return true;
+    const { files, count } = this.fileList.current();
+    this.stats.files = count;
+    return stepInGroups(this.opts.store, files, (path, budget) => this.readFile(path, budget));
   }
 
-  private async readFile(path: string): Promise<boolean> {
+  /** From now on, read files when they change (see FileList). */
+  watch(): void {
+    this.fileList.watch();
+  }
+
+  /** Why watching failed, when it did. */
+  get watchFailure(): string | undefined {
+    return this.fileList.watchFailure;
+  }
+
+  close(): void {
+    this.fileList.close();
+  }
+
+  /**
+   * Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups).
+   * A response's copies in these bytes become one write of its record, of the copy kept.
+   */
+  private readFile(path: string, budget: number): StepResult {
+    try {
+      const result = this.readSome(path, budget);
+      for (const [id, record] of this.records) this.opts.store.enqueue('usage', id, record, 'replace');
+      return result;
+    } finally {
+      this.records.clear();
+      this.dedupe.endTransaction();
+    }
+  }
+
+  private readSome(path: string, budget: number): StepResult {
     const st = fileState(path);
     if (!st) {
       this.caughtUp.delete(path);
-      return true;
+      return { bytes: 0, done: true };
     }
     const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return true;
+    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    let offset = resumeOffset(store.cursor(SOURCE, path), st);
-    for (;;) {
-      if (store.full) return false;
-      const batch = readLines(path, offset, { ...this.opts.read, marker: USAGE_MARKER });
-      if (!batch) {
-        this.caughtUp.set(path, st);
-        return true;
-      }
-      store.transaction(() => {
-        let malformed = batch.oversized;
-        for (const line of batch.lines) if (!this.take(line)) malformed++;
-        store.addCounterIn('claude.malformed', malformed);
-        store.setCursor(SOURCE, path, st.ino, batch.end);
-        this.stats.malformed += malformed;
-      });
+    const start = resumeOffset(store.cursor(SOURCE, path), st);
+    let offset = start;
+    while (offset - start < budget) {
+      if (store.full) return { bytes: offset - start, done: true };
+      const batch = readLines(path, offset, { ...this.opts.read, markers: USAGE_MARKERS });
+      if (!batch) return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
+      let malformed = batch.oversized;
+      for (const line of batch.lines) if (!this.take(line)) malformed++;
+      store.addCounterIn('claude.malformed', malformed);
+      store.setCursor(SOURCE, path, st.ino, batch.end);
+      this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
-      // Let the sender and the timers run between batches of a large file.
-      await new Promise((r) => setImmediate(r));
     }
+    return { bytes: offset - start, done: false };
   }
 
   /** One candidate line; false when it was not JSON. */
@@ -113,7 +145,7 @@ export class ClaudeSource {
     const record = this.record(id, entry);
     // A zero-usage response (a synthetic error message) adds nothing anywhere: not worth a request.
     const amounts = record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    if (amounts + record.costMicrodollars > 0) this.opts.store.enqueue('usage', id, record, 'replace');
+    if (amounts + record.costMicrodollars > 0) this.records.set(id, record);
     return true;
   }
 

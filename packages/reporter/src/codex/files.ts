@@ -37,6 +37,14 @@ export function rolloutFiles(homes: readonly string[]): string[] {
   return out;
 }
 
+/** The directories rolloutFiles walks: each home's `sessions/` and `archived_sessions/`, or the home itself when it has neither. */
+export function rolloutRoots(homes: readonly string[]): string[] {
+  return homes.flatMap((home) => {
+    const dirs = ['sessions', 'archived_sessions'].map((d) => join(home, d)).filter(isDir);
+    return dirs.length > 0 ? dirs : [home];
+  });
+}
+
 /**
  * Codex's priority tier, as ccusage 20.0.24 detects it: `service_tier = "fast"` or `"priority"` in any
  * home's `config.toml`. Rollout files do not say which tier served a turn, so it applies to all of them.

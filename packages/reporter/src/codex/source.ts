@@ -4,14 +4,15 @@ import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
-import { FileList } from '../tail/file-list.js';
+import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
-import { codexFastTier, rolloutFiles } from './files.js';
+import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
 import { CODEX_MARKERS, parseCodexLine } from './parse.js';
 import { type CodexTurn, feedLine, newRolloutState, type RolloutState, settle } from './rollout.js';
 
-export interface CodexSourceOptions {
+export interface CodexSourceOptions extends WatchOptions {
   store: Store;
   /** Codex homes (see codexHomes). */
   homes: readonly string[];
@@ -35,6 +36,7 @@ export interface CodexStats {
 }
 
 const SOURCE = 'codex';
+const MARKERS = CODEX_MARKERS.map((m) => Buffer.from(m));
 /** ccusage looks for `thread_spawn` this far into a file to call it a sub-agent's. */
 const SUBAGENT_PROBE_BYTES = 16 * 1024;
 
@@ -50,6 +52,8 @@ export class CodexSource {
   readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
   private fast = false;
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  /** Files whose first usage event is held (see settleIfQuiet). */
+  private readonly holding = new Set<string>();
   private readonly fileList: FileList;
   private readonly now: () => number;
   private readonly getState: Database.Statement;
@@ -57,7 +61,13 @@ export class CodexSource {
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
-    this.fileList = new FileList(() => rolloutFiles(opts.homes), opts.rescanMs ?? 5000, this.now);
+    this.fileList = new FileList({
+      ...opts,
+      list: () => rolloutFiles(opts.homes),
+      roots: () => rolloutRoots(opts.homes),
+      accepts: (p) => p.endsWith('.jsonl'),
+      now: this.now,
+    });
     this.stats.malformed = opts.store.counter('codex.malformed');
     this.getState = opts.store.sql.prepare('SELECT state FROM codex_files WHERE path = ?');
     this.putState = opts.store.sql.prepare(
@@ -67,53 +77,72 @@ export class CodexSource {
 
   /** Reads everything new. False when it stopped early because the outbox is full. */
   async poll(): Promise<boolean> {
-    const { files, rescanned } = this.fileList.current();
+    const { files, count, rescanned } = this.fileList.current();
     // The priority tier lives in config.toml: read again whenever the files are listed again.
     if (rescanned) this.fast = codexFastTier(this.opts.homes);
-    this.stats.files = files.length;
-    for (const path of files) {
-      if (!(await this.readFile(path))) return false;
-    }
-    return true;
+    this.stats.files = count;
+    // A file holding a sub-agent's first event is looked at every poll until it settles, changed or not.
+    const check = [...new Set([...files, ...this.holding])];
+    return stepInGroups(this.opts.store, check, (path, budget) => this.readFile(path, budget));
   }
 
-  private async readFile(path: string): Promise<boolean> {
+  /** From now on, read files when they change (see FileList). */
+  watch(): void {
+    this.fileList.watch();
+  }
+
+  /** Why watching failed, when it did. */
+  get watchFailure(): string | undefined {
+    return this.fileList.watchFailure;
+  }
+
+  close(): void {
+    this.fileList.close();
+  }
+
+  /** Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups). */
+  private readFile(path: string, budget: number): StepResult {
     const st = fileState(path);
     if (!st) {
       this.caughtUp.delete(path);
-      return true;
+      this.holding.delete(path);
+      return { bytes: 0, done: true };
     }
     const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return true;
+    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    let offset = resumeOffset(store.cursor(SOURCE, path), st);
-    let state = offset === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
-    for (;;) {
-      if (store.full) return false;
-      const batch = readLines(path, offset, this.opts.read);
+    const start = resumeOffset(store.cursor(SOURCE, path), st);
+    const state = start === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
+    let offset = start;
+    while (offset - start < budget) {
+      if (store.full) return { bytes: offset - start, done: true };
+      const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
       if (!batch) break;
-      const s = state;
-      store.transaction(() => {
-        let malformed = batch.oversized;
-        for (const line of batch.lines) {
-          if (!CODEX_MARKERS.some((m) => line.includes(m))) continue;
-          const parsed = parseCodexLine(line);
-          if (parsed === 'malformed') malformed++;
-          for (const t of feedLine(s, parsed)) this.emit(t);
-        }
-        this.putState.run(path, JSON.stringify(s));
-        store.addCounterIn('codex.malformed', malformed);
-        store.setCursor(SOURCE, path, st.ino, batch.end);
-        this.stats.malformed += malformed;
-      });
+      let malformed = batch.oversized;
+      for (const line of batch.lines) {
+        const parsed = parseCodexLine(line);
+        if (parsed === 'malformed') malformed++;
+        for (const t of feedLine(state, parsed)) this.emit(t);
+      }
+      this.putState.run(path, JSON.stringify(state));
+      store.addCounterIn('codex.malformed', malformed);
+      store.setCursor(SOURCE, path, st.ino, batch.end);
+      this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
-      state = s;
-      await new Promise((r) => setImmediate(r));
     }
-    if (state.replay === 'one') this.settleIfQuiet(path, state);
-    else this.caughtUp.set(path, st);
-    return true;
+    if (offset - start >= budget) return { bytes: offset - start, done: false };
+    if (state.replay === 'one') {
+      this.settleIfQuiet(path, state);
+      const held = state.replay === 'one';
+      return { bytes: offset - start, done: true, committed: () => this.hold(path, held) };
+    }
+    return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
+  }
+
+  private hold(path: string, held: boolean): void {
+    if (held) this.holding.add(path);
+    else this.holding.delete(path);
   }
 
   /** A held first event (see RolloutState.replay) is counted once the file has been quiet for settleMs. */

@@ -4,12 +4,12 @@ import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
-import { FileList } from '../tail/file-list.js';
+import { FileList, type WatchOptions } from '../tail/file-list.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
 import { type GeminiEvent, parseGeminiJson, parseGeminiJsonl } from './parse.js';
 
-export interface GeminiSourceOptions {
+export interface GeminiSourceOptions extends WatchOptions {
   store: Store;
   /** Gemini data dirs (see geminiDataDirs). */
   dirs: readonly string[];
@@ -51,19 +51,39 @@ export class GeminiSource {
 
   constructor(private readonly opts: GeminiSourceOptions) {
     this.now = opts.now ?? Date.now;
-    this.fileList = new FileList(() => chatFiles(opts.dirs), opts.rescanMs ?? 5000, this.now);
+    this.fileList = new FileList({
+      ...opts,
+      list: () => chatFiles(opts.dirs),
+      roots: () => [...opts.dirs],
+      accepts: (p) => p.endsWith('.json') || p.endsWith('.jsonl'),
+      now: this.now,
+    });
     this.stats.malformed = opts.store.counter('gemini.malformed');
   }
 
   async poll(): Promise<boolean> {
-    const { files } = this.fileList.current();
-    this.stats.files = files.length;
+    const { files, count } = this.fileList.current();
+    this.stats.files = count;
     for (const path of files) {
       if (this.opts.store.full) return false;
       this.readFile(path);
       await new Promise((r) => setImmediate(r));
     }
     return true;
+  }
+
+  /** From now on, read files when they change (see FileList). */
+  watch(): void {
+    this.fileList.watch();
+  }
+
+  /** Why watching failed, when it did. */
+  get watchFailure(): string | undefined {
+    return this.fileList.watchFailure;
+  }
+
+  close(): void {
+    this.fileList.close();
   }
 
   private readFile(path: string): void {

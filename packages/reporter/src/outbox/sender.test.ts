@@ -7,7 +7,7 @@ import { TokenSource } from '../http/token.js';
 import { type InProcessServer, mintToken, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { parseRetryAfter } from './backoff.js';
-import { MAX_BATCH_BYTES, Sender } from './sender.js';
+import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_IN_FLIGHT, Sender } from './sender.js';
 import { Store } from './store.js';
 
 const usage = (id: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -28,16 +28,24 @@ const usage = (id: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
 class ScriptedServer {
   readonly bodies: { path: string; bytes: number; body: { records?: unknown[] } }[] = [];
   answers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [];
+  /** Each answer waits this long, so several requests can be open at once. */
+  delayMs = 0;
+  /** The most requests open at one time. */
+  maxOpen = 0;
+  private open = 0;
   private readonly server: Server;
   url = '';
 
   constructor() {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
+      this.maxOpen = Math.max(this.maxOpen, ++this.open);
+      res.on('finish', () => this.open--);
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         const raw = Buffer.concat(chunks);
         const body = JSON.parse(raw.toString('utf8'));
+        if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
         const answer = this.answers.shift();
         if (answer) return answer(req, res);
         this.bodies.push({ path: req.url ?? '', bytes: raw.length, body });
@@ -95,21 +103,40 @@ describe('Sender against a scripted HTTP server', () => {
     removeDir(dir);
   });
 
-  it('sends batches of at most 500 records and 1 MiB, each record once', async () => {
+  it('sends batches of at most 5,000 records and 1 MiB, each record once', async () => {
     store.transaction(() => {
-      for (let i = 0; i < 1200; i++) store.enqueue('usage', `small-${i}`, usage(`small-${i}`), 'replace');
+      // ~20-byte records: the count bound closes these batches.
+      for (let i = 0; i < 6000; i++) store.enqueue('usage', `tiny-${i}`, { id: `tiny-${i}` }, 'replace');
       // ~4 KB records: the byte bound, not the count, closes these batches.
       for (let i = 0; i < 600; i++) store.enqueue('usage', `big-${i}`, usage(`big-${i}`, { model: 'm'.repeat(4000) }), 'replace');
     });
     expect(await sender.drain(Date.now() + 20_000)).toBe(true);
-    expect(Math.max(...http.bodies.map((b) => b.body.records?.length ?? 0))).toBe(500);
+    expect(Math.max(...http.bodies.map((b) => b.body.records?.length ?? 0))).toBe(MAX_BATCH_RECORDS);
     expect(Math.max(...http.bodies.map((b) => b.bytes))).toBeLessThanOrEqual(1024 * 1024);
     expect(http.bodies.some((b) => b.bytes > MAX_BATCH_BYTES - 8 * 1024)).toBe(true);
     const ids = http.bodies.flatMap((b) => (b.body.records as UsageRecord[]).map((r) => r.id));
-    expect(ids).toHaveLength(1800);
-    expect(new Set(ids).size).toBe(1800);
+    expect(ids).toHaveLength(6600);
+    expect(new Set(ids).size).toBe(6600);
     expect(http.bodies.every((b) => b.path === '/api/towns/town_1/usage')).toBe(true);
     expect(store.pendingCount()).toBe(0);
+  });
+
+  it('keeps several batches in flight, and a failed one is sent again after its backoff, the others once', async () => {
+    const big = (i: number) => usage(`r${i}`, { model: 'm'.repeat(100_000) });
+    // ~100 KB records: 10 per batch, so 60 records are 6 batches.
+    store.transaction(() => {
+      for (let i = 0; i < 60; i++) store.enqueue('usage', `r${i}`, big(i), 'replace');
+    });
+    http.delayMs = 100;
+    http.answers = [status(200, {}, {}), status(503)];
+    expect(await sender.drain(Date.now() + 20_000)).toBe(true);
+    expect(http.maxOpen).toBe(MAX_IN_FLIGHT);
+    // The first answer (a bare 200) and the recorded bodies: every record acknowledged, the refused batch's again.
+    const ids = http.bodies.flatMap((b) => (b.body.records as UsageRecord[]).map((r) => r.id));
+    expect(ids.length + 10).toBe(60);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(store.pendingCount()).toBe(0);
+    expect(sender.state.lastError?.status).toBe(503);
   });
 
   it('retries no answer, 408, 429 and 5xx with backoff, honouring Retry-After, and quarantines nothing', async () => {

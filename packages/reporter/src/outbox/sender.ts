@@ -9,7 +9,10 @@ import type { OutboxRow, Store } from './store.js';
 
 /** The API's request limit is 1 MiB; the envelope `{"records":[…]}` takes the rest. */
 export const MAX_BATCH_BYTES = 1024 * 1024 - 64;
-export const MAX_BATCH_RECORDS = 500;
+/** The API's bound on records per batch (docs/api.md); with ~350-byte usage records the byte bound closes a batch first. */
+export const MAX_BATCH_RECORDS = 5000;
+/** Batches waiting for the server at once: the next is built and sent while the server commits the last. */
+export const MAX_IN_FLIGHT = 3;
 
 export interface SenderOptions {
   store: Store;
@@ -19,6 +22,8 @@ export interface SenderOptions {
   token: TokenSource;
   maxRecords?: number;
   maxBytes?: number;
+  /** Batches in flight at once (default MAX_IN_FLIGHT). */
+  maxInFlight?: number;
   backoff?: BackoffOptions;
   requestTimeoutMs?: number;
   log?: (line: string) => void;
@@ -71,7 +76,7 @@ function recordIndex(path: string | undefined): number | undefined {
 }
 
 /**
- * Delivers the outbox: batches of one kind (≤ 500 records, ≤ 1 MiB), deleted only on a 2xx. A record
+ * Delivers the outbox: batches of one kind (≤ 5,000 records, ≤ 1 MiB; up to `maxInFlight` at once), deleted only on a 2xx. A record
  * the API refuses (a 400/403/413/422 in the API's JSON error shape naming it, or found by halving the
  * batch) goes to the dead-letter file; no answer, 408, 429, 5xx and a 401 that a fresh token did not
  * fix are retried with backoff and jitter, honouring Retry-After; any other refusal (unknown town, a
@@ -93,13 +98,23 @@ export class Sender {
   private readonly stopping = new AbortController();
   private readonly maxRecords: number;
   private readonly maxBytes: number;
+  private readonly maxInFlight: number;
   private readonly log: (line: string) => void;
   private turn = 0;
+  private readonly inFlight = new Set<Promise<'sent' | 'failed'>>();
+  /**
+   * Per kind, the last seq put in a batch while batches are in flight: the next batch starts after it.
+   * Reset when none is in flight, so the records of a failed batch are picked again (after the backoff).
+   */
+  private picked: Record<RecordKind, number> = { usage: 0, loc: 0, event: 0 };
+  /** Counts failures, so a batch that succeeds does not clear a backoff that a later-started batch's failure set. */
+  private failures = 0;
 
   constructor(private readonly opts: SenderOptions) {
     this.backoff = new Backoff(opts.backoff);
     this.maxRecords = Math.min(opts.maxRecords ?? MAX_BATCH_RECORDS, MAX_BATCH_RECORDS);
     this.maxBytes = Math.min(opts.maxBytes ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? MAX_IN_FLIGHT);
     this.log = opts.log ?? (() => {});
   }
 
@@ -118,16 +133,34 @@ export class Sender {
    * 'failed': the batch stays and `state.retryAt` says when to try again.
    */
   async sendOnce(): Promise<'idle' | 'sent' | 'failed'> {
+    return this.launch() ?? 'idle';
+  }
+
+  /** Picks the next batch and sends it, counted in flight; undefined when nothing (not already in flight) waits. */
+  private launch(): Promise<'sent' | 'failed'> | undefined {
     const rows = this.pickBatch();
-    if (rows.length === 0) return 'idle';
+    if (rows.length === 0) return undefined;
+    const p = this.send(rows).finally(() => {
+      this.inFlight.delete(p);
+      if (this.inFlight.size === 0) this.picked = { usage: 0, loc: 0, event: 0 };
+    });
+    this.inFlight.add(p);
+    return p;
+  }
+
+  private async send(rows: OutboxRow[]): Promise<'sent' | 'failed'> {
+    const failuresBefore = this.failures;
     try {
       await this.deliver(rows, false);
-      this.backoff.reset();
-      this.state.retryAt = undefined;
-      this.state.fatal = undefined;
+      if (this.failures === failuresBefore) {
+        this.backoff.reset();
+        this.state.retryAt = undefined;
+        this.state.fatal = undefined;
+      }
       return 'sent';
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
+      this.failures++;
       const wait = isConfigRefusal(err) ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
       this.state.lastError = { message: err.message, status: err.status, at: Date.now() };
       this.state.retryAt = Date.now() + wait;
@@ -141,18 +174,43 @@ export class Sender {
     }
   }
 
-  /** Sends until nothing waits (true) or the deadline passes or a configuration refusal arrives (false). */
-  async drain(deadline: number): Promise<boolean> {
-    for (;;) {
-      if (this.state.retryAt !== undefined) {
-        if (this.state.fatal) return false;
-        const wait = this.state.retryAt - Date.now();
-        if (Date.now() + Math.max(0, wait) > deadline) return false;
-        await this.waker.sleep(wait);
-        if (this.waker.isStopped) return false;
+  /**
+   * Sends up to `maxInFlight` batches at once while records wait and no failure holds; resolves when
+   * one of them settles, or at once with 'idle' when nothing was in flight or could be sent.
+   */
+  private async step(): Promise<'idle' | 'busy'> {
+    while (this.inFlight.size < this.maxInFlight && this.state.retryAt === undefined) {
+      if (!this.launch()) break;
+    }
+    if (this.inFlight.size === 0) return 'idle';
+    await Promise.race(this.inFlight);
+    return 'busy';
+  }
+
+  /**
+   * Sends until nothing waits (true) or the deadline passes or a configuration refusal arrives (false).
+   * While `more()` is true (sources are still being read), an empty outbox is waited on, not the end.
+   */
+  async drain(deadline: number, more: () => boolean = () => false): Promise<boolean> {
+    try {
+      for (;;) {
+        if (this.state.retryAt !== undefined && this.inFlight.size === 0) {
+          if (this.state.fatal) return false;
+          const wait = this.state.retryAt - Date.now();
+          if (Date.now() + Math.max(0, wait) > deadline) return false;
+          await this.waker.sleep(wait);
+          if (this.waker.isStopped) return false;
+          // The wait is over: the next step sends the failed batch again.
+          this.state.retryAt = undefined;
+        }
+        if ((await this.step()) === 'idle' && this.state.retryAt === undefined) {
+          if (!more()) return true;
+          await this.waker.sleep(1000);
+          if (this.waker.isStopped) return false;
+        }
       }
-      const r = await this.sendOnce();
-      if (r === 'idle') return true;
+    } finally {
+      await Promise.allSettled(this.inFlight);
     }
   }
 
@@ -160,14 +218,16 @@ export class Sender {
   async run(pollMs = 1000): Promise<void> {
     while (!this.waker.isStopped) {
       const due = this.state.retryAt;
-      if (due !== undefined && due > Date.now()) {
-        await this.waker.sleep(due - Date.now());
-        // A wake during a backoff (new records) must not cut the backoff short.
-        if (!this.waker.isStopped && due > Date.now()) continue;
+      if (due !== undefined && this.inFlight.size === 0) {
+        if (due > Date.now()) {
+          await this.waker.sleep(due - Date.now());
+          // A wake during a backoff (new records) must not cut the backoff short.
+          if (!this.waker.isStopped && due > Date.now()) continue;
+        }
+        this.state.retryAt = undefined;
       }
       try {
-        const r = await this.sendOnce();
-        if (r === 'idle') await this.waker.sleep(pollMs);
+        if ((await this.step()) === 'idle' && this.state.retryAt === undefined) await this.waker.sleep(pollMs);
       } catch (err) {
         // Not a delivery failure (those are handled above): the state database. Keep the loop alive, slowly.
         this.state.lastError = { message: (err as Error).message, status: 0, at: Date.now() };
@@ -175,16 +235,18 @@ export class Sender {
         await this.waker.sleep(this.backoff.next());
       }
     }
+    await Promise.allSettled(this.inFlight);
   }
 
   /** Gauges first (they expire in 90 s), then the other kinds in turn so none starves. */
   private pickBatch(): OutboxRow[] {
-    const loc = this.opts.store.nextBatch('loc', this.maxRecords, this.maxBytes);
-    if (loc.length > 0) return loc;
-    const order: RecordKind[] = this.turn++ % 2 === 0 ? ['event', 'usage'] : ['usage', 'event'];
+    const order: RecordKind[] = ['loc', ...(this.turn++ % 2 === 0 ? ['event', 'usage'] : ['usage', 'event'])] as RecordKind[];
     for (const kind of order) {
-      const rows = this.opts.store.nextBatch(kind, this.maxRecords, this.maxBytes);
-      if (rows.length > 0) return rows;
+      const rows = this.opts.store.nextBatch(kind, this.maxRecords, this.maxBytes, this.picked[kind]);
+      if (rows.length > 0) {
+        this.picked[kind] = (rows[rows.length - 1] as OutboxRow).seq;
+        return rows;
+      }
     }
     return [];
   }

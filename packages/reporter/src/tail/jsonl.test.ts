@@ -1,5 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
 import { fileState, readLines, resumeOffset } from './jsonl.js';
@@ -34,10 +35,51 @@ describe('readLines', () => {
   it('decodes only the lines that hold the marker, counting the others', () => {
     const f = join(dir, 'c.jsonl');
     writeFileSync(f, 'a "usage":{1}\nb\nc\nd "usage":{2}\né\n');
-    expect(readLines(f, 0, { marker: Buffer.from('"usage":{') })).toMatchObject({
+    expect(readLines(f, 0, { markers: [Buffer.from('"usage":{')] })).toMatchObject({
       lines: ['a "usage":{1}', 'd "usage":{2}'],
       skipped: 3,
     });
+  });
+
+  it('with several markers, keeps a line that holds any of them, wherever they fall', () => {
+    const f = join(dir, 'm.jsonl');
+    const lines = ['x "A" y', 'none', '"B" and "A"', 'AB', '"B"', '', 'tail "A"'];
+    writeFileSync(f, `${lines.join('\n')}\n`);
+    const markers = ['"A"', '"B"'].map((m) => Buffer.from(m));
+    expect(readLines(f, 0, { markers })).toMatchObject({ lines: ['x "A" y', '"B" and "A"', '"B"', 'tail "A"'], skipped: 2 });
+  });
+
+  it('returns exactly the complete lines holding any marker, for any lines, markers and batch size', () => {
+    const f = join(dir, 'prop.jsonl');
+    // Small alphabets, so that markers occur, overlap, span neighbours and repeat within lines.
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '"', '{', 'é'), maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 30 }),
+        fc.array(
+          text.filter((m) => m !== ''),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.integer({ min: 1, max: 64 }),
+        (lines, markers, batchBytes) => {
+          writeFileSync(f, lines.map((l) => `${l}\n`).join(''));
+          const got: string[] = [];
+          let skipped = 0;
+          for (let offset = 0; ; ) {
+            const b = readLines(f, offset, { batchBytes, markers: markers.map((m) => Buffer.from(m)) });
+            if (!b) break;
+            got.push(...b.lines);
+            skipped += b.skipped;
+            offset = b.end;
+          }
+          const nonEmpty = lines.filter((l) => l !== '');
+          const want = nonEmpty.filter((l) => markers.some((m) => l.includes(m)));
+          expect(got).toEqual(want);
+          expect(skipped).toBe(nonEmpty.length - want.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('starts over when the file was replaced or truncated', () => {

@@ -5,18 +5,22 @@ export interface ReadOptions {
   batchBytes?: number;
   /** A longer line is skipped and counted as oversized (default 64 MiB). */
   maxLineBytes?: number;
-  /** Only lines containing these bytes are decoded and returned; the rest are counted as skipped. */
-  marker?: Buffer;
+  /**
+   * Only lines containing at least one of these byte strings are decoded and returned; the rest are
+   * counted as skipped without being decoded or parsed (every source's cheap pre-filter: a line that
+   * names none of the fields usage lives in cannot carry usage).
+   */
+  markers?: readonly Buffer[];
   /** Read as if the file ended at this offset (a line boundary): nothing at or after it is returned. */
   until?: number;
 }
 
 export interface LineBatch {
-  /** Complete lines (without the newline) that passed the marker filter. */
+  /** Complete lines (without the newline) that passed the markers filter. */
   lines: string[];
   /** The byte offset just past the last complete line read: where the next batch starts. */
   end: number;
-  /** Lines that did not contain the marker. */
+  /** Lines that contained none of the markers. */
   skipped: number;
   /** Lines longer than maxLineBytes, not returned. */
   oversized: number;
@@ -72,7 +76,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
       const buf = Buffer.allocUnsafe(want);
       const n = readFullySync(fd, buf, offset);
       const last = buf.lastIndexOf(NL, n - 1);
-      if (last >= 0) return splitLines(buf, last, offset, maxLineBytes, opts.marker);
+      if (last >= 0) return splitLines(buf, last, offset, maxLineBytes, opts.markers);
       if (offset + n >= size) return undefined; // a partial last line: wait for its newline
       if (want >= maxLineBytes) return skipOversized(fd, offset + n, size);
       want = Math.min(want * 2, maxLineBytes, size - offset);
@@ -92,22 +96,27 @@ function readFullySync(fd: number, buf: Buffer, position: number): number {
   return n;
 }
 
-function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: number, marker?: Buffer): LineBatch {
+function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: number, markers?: readonly Buffer[]): LineBatch {
   const lines: string[] = [];
   let skipped = 0;
   let oversized = 0;
   let start = 0;
-  // Where the marker next occurs: lines before it are skipped without decoding.
-  let hit = marker ? buf.indexOf(marker, 0) : 0;
+  // Where each marker next occurs (-1: nowhere further): lines before the nearest are skipped without decoding.
+  const hits = markers?.map((m) => buf.indexOf(m, 0));
   while (start <= last) {
     const end = buf.indexOf(NL, start);
     if (end - start > maxLineBytes) oversized++;
     else if (end > start) {
-      if (marker && (hit < 0 || hit >= end)) skipped++;
+      if (hits && !hits.some((h) => h >= 0 && h < end)) skipped++;
       else lines.push(buf.toString('utf8', start, end));
     }
     start = end + 1;
-    if (marker && hit >= 0 && hit < start) hit = buf.indexOf(marker, start);
+    if (hits && markers) {
+      for (let k = 0; k < hits.length; k++) {
+        const h = hits[k] as number;
+        if (h >= 0 && h < start) hits[k] = buf.indexOf(markers[k] as Buffer, start);
+      }
+    }
   }
   return { lines, end: offset + last + 1, skipped, oversized };
 }

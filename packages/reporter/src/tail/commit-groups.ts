@@ -1,0 +1,50 @@
+import type { Store } from '../outbox/store.js';
+
+/** Bytes read per transaction (default): ~25 commits per 100 MB rather than one per file, each short enough (~50 ms) for the sender to run between them. */
+export const COMMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * What a file source does with one file, inside the caller's transaction: read up to about `budget`
+ * bytes from where it left off, commit its records and cursor with the transaction, and say how many
+ * bytes it read and whether the file is caught up. `committed` runs once the transaction committed (and
+ * not when it rolled back): for what a source remembers in memory about its files.
+ */
+export type FileStep = (path: string, budget: number) => StepResult;
+
+export interface StepResult {
+  bytes: number;
+  done: boolean;
+  committed?: () => void;
+}
+
+/**
+ * Runs `step` over `files` in transactions of about `groupBytes` each (many small files share one
+ * commit; a large file spans several), yielding to the event loop between commits so the sender and
+ * the timers run while a backfill is read. The records and cursors of a group commit together, so a
+ * crash repeats at most one group's reading and never skips any. False when it stopped because the
+ * outbox is full (the files keep the rest).
+ */
+export async function stepInGroups(
+  store: Store,
+  files: readonly string[],
+  step: FileStep,
+  groupBytes = COMMIT_BYTES,
+): Promise<boolean> {
+  let i = 0;
+  while (i < files.length) {
+    if (store.full) return false;
+    const committed: (() => void)[] = [];
+    store.transaction(() => {
+      let budget = groupBytes;
+      while (i < files.length && budget > 0 && !store.full) {
+        const r = step(files[i] as string, budget);
+        if (r.committed) committed.push(r.committed);
+        budget -= Math.max(1, r.bytes);
+        if (r.done) i++;
+      }
+    });
+    for (const fn of committed) fn();
+    await new Promise((r) => setImmediate(r));
+  }
+  return true;
+}

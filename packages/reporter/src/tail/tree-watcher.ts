@@ -1,0 +1,85 @@
+import { type FSWatcher, readdirSync, watch } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Opens a watch on one directory (fs.watch, not recursive): `rename` when an entry appeared or went,
+ * `change` when a file's content changed. A test passes one that drops events.
+ */
+export type WatchDir = (dir: string, onEvent: (type: 'rename' | 'change', name: string | null) => void) => FSWatcher;
+
+export const watchDir: WatchDir = (dir, onEvent) => watch(dir, { persistent: false }, onEvent);
+
+/**
+ * Watches every directory under some roots with one inotify watch per directory (fs.watch on each, not
+ * recursive: Node 20's recursive mode on Linux puts a watch on every file too, 10,000 transcripts being
+ * 10,000 watches) and reports the paths that changed. A directory that appears is watched as soon as
+ * its parent reports it. A root that does not exist yet is picked up by the next `sync()`.
+ * If watches cannot be had (no inotify, its limit reached), `failed` says so and the caller rescans.
+ */
+export class TreeWatcher {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private failure: string | undefined;
+
+  constructor(
+    private readonly onChange: (path: string) => void,
+    private readonly open: WatchDir = watchDir,
+  ) {}
+
+  /** Why watching stopped working, once it did (then nothing is watched any more). */
+  get failed(): string | undefined {
+    return this.failure;
+  }
+
+  /** Watches the roots and every directory under them that is not watched yet. */
+  sync(roots: readonly string[]): void {
+    for (const root of roots) this.add(root);
+  }
+
+  private add(dir: string): void {
+    if (this.failure !== undefined) return;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      this.drop(dir); // gone (a watch on it is dead), not there yet, or not a directory
+      return;
+    }
+    if (!this.watchers.has(dir)) {
+      try {
+        const w = this.open(dir, (type, name) => this.event(dir, type, name));
+        w.on('error', () => this.drop(dir));
+        this.watchers.set(dir, w);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') return;
+        this.failure = `cannot watch ${dir}: ${(err as Error).message}`;
+        this.close();
+        return;
+      }
+    }
+    for (const e of entries) if (e.isDirectory()) this.add(join(dir, e.name));
+  }
+
+  private event(dir: string, type: 'rename' | 'change', name: string | null): void {
+    // No name: something in the directory changed; report the directory, so the caller rescans.
+    const path = name === null ? dir : join(dir, name);
+    // Perhaps a new subdirectory: watch it (and what it already holds) before anything is written there unseen.
+    if (type === 'rename' && name !== null) this.add(path);
+    this.onChange(path);
+  }
+
+  private drop(dir: string): void {
+    this.watchers.get(dir)?.close();
+    this.watchers.delete(dir);
+  }
+
+  /** Directories watched now. */
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  close(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+  }
+}
