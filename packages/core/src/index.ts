@@ -36,3 +36,4 @@ export * from './town/timeseries.js';
 export * from './town/totals.js';
 export * from './town/town.js';
 export * from './town/usage.js';
+export type { UsageSource } from './town/usage-sources.js';

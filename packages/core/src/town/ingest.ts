@@ -8,7 +8,7 @@ import { WriteBatch } from './write-batch.js';
 
 /** One validated request's worth of ingest. */
 export type IngestJob =
-  | { kind: 'usage'; records: readonly UsageRecord[] }
+  | { kind: 'usage'; records: readonly UsageRecord[]; /** refuse a record past an hour bound alone (usage.ts) */ partial?: boolean }
   | { kind: 'events'; events: readonly TownEvent[] }
   | { kind: 'loc'; reports: readonly LocReport[] };
 
@@ -39,7 +39,7 @@ export function ingestAll(
       if (job.kind === 'events') return countEvents(batch, job.events);
       if (job.kind === 'loc') return storeLoc(batch, job.reports, locTtlMs);
       try {
-        return sql.transaction(() => countUsage(batch, job.records));
+        return sql.transaction(() => countUsage(batch, job.records, job.partial));
       } catch (err) {
         if (err instanceof AppError && err.expose) return err;
         throw err;

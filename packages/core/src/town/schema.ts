@@ -196,6 +196,19 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         FROM usage_records GROUP BY agent_id, model
     `,
   },
+  {
+    // Which telemetry signal counts a session's spend (OTLP metrics or logs describe the same spend): the
+    // first to arrive claims the session, in the transaction that counts it (usage-sources.ts).
+    version: 7,
+    sql: `
+      CREATE TABLE usage_sources (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX usage_sources_last_at ON usage_sources (last_at)
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {
