@@ -1,4 +1,5 @@
 import type { UsageRecord } from '@gasgauge/core';
+import type { Family } from './points.js';
 
 /** The usage amounts an OTLP point can count into. */
 export type Amount =
@@ -24,6 +25,8 @@ interface MetricMapping {
   /** Multiplies the value (USD → microdollars). */
   scale?: number;
   provider?: string;
+  /** The tool whose logs describe the same spend (its first signal counts it: points.ts sourceOf). */
+  family?: Family;
 }
 
 /**
@@ -42,9 +45,10 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['cacheCreation', 'cacheWriteTokens'],
       ]),
       provider: 'anthropic',
+      family: 'claude_code',
     },
   ],
-  ['claude_code.cost.usage', { amount: 'costMicrodollars', scale: 1_000_000, provider: 'anthropic' }],
+  ['claude_code.cost.usage', { amount: 'costMicrodollars', scale: 1_000_000, provider: 'anthropic', family: 'claude_code' }],
   [
     'gemini_cli.token.usage',
     {
@@ -69,6 +73,7 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
       ]),
       partsOf: new Set(['cached_input', 'reasoning_output', 'total']),
       provider: 'openai',
+      family: 'codex',
     },
   ],
   [

@@ -1,10 +1,17 @@
 import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import type protobuf from 'protobufjs/light.js';
-import { base64url } from '../auth/user-token.js';
 import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
-import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
+import {
+  attributesTooBig,
+  eventMs,
+  idOf,
+  MAX_OTLP_ATTRIBUTE_CHARS,
+  MAX_OTLP_POINTS,
+  sourceOf,
+  TOO_MANY_ATTRIBUTES,
+} from './points.js';
 
 /** How an OTLP body is encoded, from its Content-Type. */
 export type Encoding = 'protobuf' | 'json';
@@ -19,7 +26,7 @@ export function encodingOf(contentType: string | undefined): Encoding {
 /** A message of `type` from either encoding, as a plain object (64-bit integers as decimal strings). */
 export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Encoding): unknown {
   try {
-    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes)) as unknown) : undefined;
+    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes), saturateTimes) as unknown) : undefined;
     if (encoding === 'json' && (json === null || typeof json !== 'object' || Array.isArray(json)))
       throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });
     const message = encoding === 'protobuf' ? type.decode(bytes) : type.fromObject(json as protobuf.Message);
@@ -34,6 +41,19 @@ export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Enc
       cause: err,
     });
   }
+}
+
+const TIME_FIELDS = new Set(['timeUnixNano', 'startTimeUnixNano', 'observedTimeUnixNano']);
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * A JSON time the `fixed64` field cannot hold (beyond 2^64 − 1, negative, fractional) becomes 2^64 − 1:
+ * protobufjs would wrap it modulo 2^64 into a plausible time, where 2^64 − 1 is refused per point (eventMs).
+ */
+function saturateTimes(key: string, value: unknown): unknown {
+  if (!TIME_FIELDS.has(key) || (typeof value !== 'string' && typeof value !== 'number')) return value;
+  const text = String(value);
+  return /^\d{1,30}$/.test(text) && BigInt(text) <= MAX_U64 ? text : MAX_U64.toString();
 }
 
 interface DataPoint {
@@ -62,19 +82,8 @@ interface MetricsRequest {
 const DELTA = 1;
 const CUMULATIVE = 2;
 
-/** Data points per export, as records per usage batch. */
-export const MAX_OTLP_POINTS = 5000;
-/** Attributes of a resource or a point, and the characters of each key and value (and of a scope's name and version). */
-export const MAX_OTLP_ATTRIBUTES = 128;
-export const MAX_OTLP_ATTRIBUTE_CHARS = 1024;
-
-function attributesTooBig(sent: number, map: ReadonlyMap<string, string>): boolean {
-  if (sent > MAX_OTLP_ATTRIBUTES) return true;
-  for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
-  return false;
-}
-
-export interface MetricsOutcome {
+/** What an export (metrics or logs) gives the town: its usage records, and the points or log records rejected. */
+export interface ExportOutcome {
   records: UsageRecord[];
   rejected: number;
   /** Why the first rejected point was rejected (OTLP's `error_message`). */
@@ -92,9 +101,9 @@ export interface MetricsOutcome {
  * A series is resource + scope + metric + point attributes, so processes that share a `session.id`
  * but not a resource are separate series. `agentId`, when the credential names one, is every point's agent.
  */
-export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<MetricsOutcome> {
+export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as MetricsRequest;
-  const out: MetricsOutcome = { records: [], rejected: 0, reason: undefined };
+  const out: ExportOutcome = { records: [], rejected: 0, reason: undefined };
   const reject = (count: number, reason: string) => {
     out.rejected += count;
     out.reason ??= reason;
@@ -118,7 +127,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
       const scopeTooBig = scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
       for (const metric of sm.metrics ?? []) {
         if (resourceTooBig || scopeTooBig) {
-          reject(pointCount(metric), `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+          reject(pointCount(metric), TOO_MANY_ATTRIBUTES);
           continue;
         }
         const name = metric.name ?? '';
@@ -141,7 +150,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         for (const point of data.dataPoints ?? []) {
           const attrs = attributeMap(point.attributes);
           if (attributesTooBig(point.attributes?.length ?? 0, attrs)) {
-            reject(1, `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+            reject(1, TOO_MANY_ATTRIBUTES);
             continue;
           }
           const record = pointRecord(name, mapping, temporality === DELTA, resource, resourceId, scope, attrs, point, agentId);
@@ -181,16 +190,19 @@ function pointRecord(
   const value = Math.round((raw ?? Number.NaN) * (mapping.scale ?? 1));
   const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
   if (!Number.isFinite(value) || value < 0 || value > max) return `${name}: a value must be a number from 0 to ${max}`;
-  const time = nanosToMs(point.timeUnixNano);
+  const time = eventMs(point.timeUnixNano, 'time_unix_nano');
+  if (typeof time === 'string') return `${name}: ${time}`;
   const start = point.startTimeUnixNano ?? '0';
-  if (time === undefined || time === 0 || time > MAX_EPOCH_MS) return `${name}: a point needs a time_unix_nano before year 2286`;
+  if (start !== '0' && typeof eventMs(start, 'start_time_unix_nano') === 'string')
+    return `${name}: start_time_unix_nano ${start.slice(0, 20)} is past year 2286`;
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
   if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
-  return idOf(JSON.stringify(key)).then((id) => ({
+  const source = mapping.family ? sourceOf(mapping.family, 'metrics', resourceId, agent, attr) : undefined;
+  return Promise.all([idOf(JSON.stringify(key)), source]).then(([id, source]) => ({
     id,
     agentId: agent,
     model,
@@ -204,16 +216,6 @@ function pointRecord(
     [amount]: value,
     at: time,
     mode: delta ? 'delta' : 'cumulative',
+    source,
   }));
-}
-
-function nanosToMs(nanos: string | undefined): number | undefined {
-  if (nanos === undefined || !/^\d{1,20}$/.test(nanos)) return undefined;
-  return Number(BigInt(nanos) / 1_000_000n);
-}
-
-/** A usage-record id for a series point: `otlp_` + SHA-256 (so no sender string reaches the id). */
-async function idOf(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `${OTLP_RECORD_PREFIX}${base64url(new Uint8Array(digest))}`;
 }

@@ -8,7 +8,11 @@ import { WriteBatch } from './write-batch.js';
 
 /** One validated request's worth of ingest. */
 export type IngestJob =
-  | { kind: 'usage'; records: readonly UsageRecord[]; /** refuse a record past an hour bound alone (usage.ts) */ partial?: boolean }
+  | {
+      kind: 'usage';
+      records: readonly UsageRecord[] /** refuse a record past an hour bound alone (usage.ts) */;
+      partial?: boolean;
+    }
   | { kind: 'events'; events: readonly TownEvent[] }
   | { kind: 'loc'; reports: readonly LocReport[] };
 

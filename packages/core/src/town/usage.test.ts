@@ -118,8 +118,8 @@ describe('usage sources and partial requests (OTLP)', () => {
     const sum = (name: SeriesName) => ts.series[name].reduce<number>((a, v) => a + (v ?? 0), 0);
     expect([sum('input_tokens'), sum('output_tokens')]).toEqual([100_000_000_003, 5]);
     // Without partial the same record fails its whole request (the usage API).
-    expect(town.ingest([{ kind: 'usage', records: [usage({ id: 'x', outputTokens: 1 }), records[1] as UsageRecord] }])[0]).toBeInstanceOf(
-      Error,
-    );
+    expect(
+      town.ingest([{ kind: 'usage', records: [usage({ id: 'x', outputTokens: 1 }), records[1] as UsageRecord] }])[0],
+    ).toBeInstanceOf(Error);
   });
 });

@@ -103,7 +103,9 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
 }
 
 /** What a record would add, and the write that adds it (planned first, so a bound can refuse it unwritten). */
-type Outcome = { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void } | { kind: 'duplicates' | 'ignored' };
+type Outcome =
+  | { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void }
+  | { kind: 'duplicates' | 'ignored' };
 
 function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
   const { sql } = batch;
