@@ -47,6 +47,8 @@ export interface ServeOptions {
   webDist?: string;
   /** Alert webhooks: retries (tests shorten the backoff), and `allowPrivate` for receivers on this machine or network. */
   webhooks?: Omit<WebhookOptions, 'log'>;
+  /** Test-only: each group commit waits this long first, so requests pile up (the 429 and 503 shedding tests). */
+  writeDelayMs?: number;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
   /** Town databases kept open at most (default DEFAULT_MAX_OPEN_TOWNS); the least recently used idle one is closed. */
@@ -107,7 +109,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     secret: dataDir.secret(),
     clock,
     live,
-    defer: afterTwoTurns,
+    defer: opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: (townId) => scheduler.healthOf(townId),
