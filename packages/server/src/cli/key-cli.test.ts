@@ -44,7 +44,7 @@ describe('gasgauge key', () => {
     expect(JSON.parse(list.stdout).keys).toEqual([{ ...info, lastUsedAt: expect.any(Number) }]);
     expect(list.stdout).not.toContain(key);
     const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
-    expect(human.stdout).toMatch(/^otel\tagent a\tcreated \S+\tlast used \d{4}-/);
+    expect(human.stdout).toMatch(/^otel\tingest\tagent a\tcreated \S+\tlast used \d{4}-/);
 
     const again = await gasgauge('key', 'create', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
     expect(again.code).toBe(1);
