@@ -9,7 +9,7 @@ import {
   idOf,
   MAX_OTLP_ATTRIBUTE_CHARS,
   MAX_OTLP_POINTS,
-  sourceOf,
+  Sources,
   TOO_MANY_ATTRIBUTES,
 } from './points.js';
 
@@ -75,7 +75,7 @@ export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
 /**
  * Turns an ExportLogsServiceRequest into delta usage records: one per spend-carrying event, keyed by
  * its `request_id` when it has one (else by its attributes and time), so a retried export counts once.
- * Every record names its source (points.ts sourceOf): where the same session's metrics were counted
+ * Every record names its source (points.ts Sources): where the same session's metrics were counted
  * first, the events are ignored, and the other way round. Other events are accepted and read no further.
  */
 export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
@@ -92,6 +92,7 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
       path: 'resourceLogs',
     });
   const pending: Promise<UsageRecord>[] = [];
+  const sources = new Sources('logs');
   for (const rl of request.resourceLogs ?? []) {
     const resource = attributeMap(rl.resource?.attributes);
     const resourceTooBig = attributesTooBig(rl.resource?.attributes?.length ?? 0, resource);
@@ -107,7 +108,7 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
           reject(1, TOO_MANY_ATTRIBUTES);
           continue;
         }
-        const record = logRecord(name, event, resource, resourceId, attrs, log, agentId);
+        const record = logRecord(name, event, resource, resourceId, attrs, log, agentId, sources);
         if (typeof record === 'string') reject(1, record);
         else pending.push(record);
       }
@@ -125,6 +126,7 @@ function logRecord(
   attrs: ReadonlyMap<string, string>,
   log: LogRecord,
   agentId: string | undefined,
+  sources: Sources,
 ): Promise<UsageRecord> | string {
   const attr = (key: string) => attrs.get(key) ?? resource.get(key);
   const amounts: Record<Amount, number> = {
@@ -157,7 +159,14 @@ function logRecord(
     requestId === undefined
       ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
       : ['log', resourceId, agent, event.family, requestId];
-  return Promise.all([idOf(JSON.stringify(key)), sourceOf(event.family, 'logs', resourceId, agent, attr)]).then(
-    ([id, source]) => ({ id, agentId: agent, model, provider: event.provider, ...amounts, at: time, mode: 'delta', source }),
-  );
+  return Promise.all([idOf(JSON.stringify(key)), sources.of(event.family, resourceId, agent, attr)]).then(([id, source]) => ({
+    id,
+    agentId: agent,
+    model,
+    provider: event.provider,
+    ...amounts,
+    at: time,
+    mode: 'delta',
+    source,
+  }));
 }

@@ -25,7 +25,7 @@ interface MetricMapping {
   /** Multiplies the value (USD → microdollars). */
   scale?: number;
   provider?: string;
-  /** The tool whose logs describe the same spend (its first signal counts it: points.ts sourceOf). */
+  /** The tool whose logs describe the same spend (its first signal counts it: points.ts Sources). */
   family?: Family;
 }
 

@@ -9,7 +9,7 @@ import {
   idOf,
   MAX_OTLP_ATTRIBUTE_CHARS,
   MAX_OTLP_POINTS,
-  sourceOf,
+  Sources,
   TOO_MANY_ATTRIBUTES,
 } from './points.js';
 
@@ -117,6 +117,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
     });
   }
   const pending: Promise<UsageRecord | undefined>[] = [];
+  const sources = new Sources('metrics');
   for (const rm of request.resourceMetrics ?? []) {
     const resource = attributeMap(rm.resource?.attributes);
     const resourceTooBig = attributesTooBig(rm.resource?.attributes?.length ?? 0, resource);
@@ -153,7 +154,18 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
             reject(1, TOO_MANY_ATTRIBUTES);
             continue;
           }
-          const record = pointRecord(name, mapping, temporality === DELTA, resource, resourceId, scope, attrs, point, agentId);
+          const record = pointRecord(
+            name,
+            mapping,
+            temporality === DELTA,
+            resource,
+            resourceId,
+            scope,
+            attrs,
+            point,
+            agentId,
+            sources,
+          );
           if (typeof record === 'string') reject(1, record);
           else if (record !== null) pending.push(record);
         }
@@ -180,6 +192,7 @@ function pointRecord(
   attrs: ReadonlyMap<string, string>,
   point: DataPoint,
   agentId: string | undefined,
+  sources: Sources,
 ): Promise<UsageRecord> | string | null {
   const attr = (key: string) => attrs.get(key) ?? resource.get(key);
   if (mapping.partsOf?.has(attr(mapping.kindAttribute ?? '') ?? '')) return null;
@@ -201,7 +214,7 @@ function pointRecord(
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
-  const source = mapping.family ? sourceOf(mapping.family, 'metrics', resourceId, agent, attr) : undefined;
+  const source = mapping.family ? sources.of(mapping.family, resourceId, agent, attr) : undefined;
   return Promise.all([idOf(JSON.stringify(key)), source]).then(([id, source]) => ({
     id,
     agentId: agent,

@@ -38,15 +38,22 @@ export type Family = 'claude_code' | 'codex';
 
 /**
  * The spend a metric point or log record belongs to: the same resource, agent and session of one tool.
- * Its metrics and its logs share it, and the first signal to be counted for it counts it alone.
+ * Its metrics and its logs share it, and the first signal to be counted for it counts it alone. One
+ * export's points share few sources, so each is digested once per export (`Sources`).
  */
-export async function sourceOf(
-  family: Family,
-  signal: 'metrics' | 'logs',
-  resourceId: string,
-  agent: string,
-  attr: (name: string) => string | undefined,
-): Promise<UsageSource> {
-  const session = attr('session.id') ?? attr('conversation.id') ?? '';
-  return { key: await idOf(JSON.stringify(['source', family, resourceId, agent, session])), name: signal };
+export class Sources {
+  private readonly keys = new Map<string, Promise<string>>();
+
+  constructor(private readonly signal: 'metrics' | 'logs') {}
+
+  async of(family: Family, resourceId: string, agent: string, attr: (name: string) => string | undefined): Promise<UsageSource> {
+    const session = attr('session.id') ?? attr('conversation.id') ?? '';
+    const text = JSON.stringify(['source', family, resourceId, agent, session]);
+    let key = this.keys.get(text);
+    if (!key) {
+      key = idOf(text);
+      this.keys.set(text, key);
+    }
+    return { key: await key, name: this.signal };
+  }
 }
