@@ -159,7 +159,7 @@ function logRecord(
     requestId === undefined
       ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
       : ['log', resourceId, agent, event.family, requestId];
-  return Promise.all([idOf(JSON.stringify(key)), sources.of(event.family, resourceId, agent, attr)]).then(([id, source]) => ({
+  return Promise.all([idOf(JSON.stringify(key)), sources.of(event.family, resourceId, agent)]).then(([id, source]) => ({
     id,
     agentId: agent,
     model,

@@ -214,7 +214,7 @@ function pointRecord(
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
-  const source = mapping.family ? sources.of(mapping.family, resourceId, agent, attr) : undefined;
+  const source = mapping.family ? sources.of(mapping.family, resourceId, agent) : undefined;
   return Promise.all([idOf(JSON.stringify(key)), source]).then(([id, source]) => ({
     id,
     agentId: agent,

@@ -108,7 +108,7 @@ describe('OTLP logs', () => {
     cc.request(5, 1, 0, 0.01);
     await cc.flushMetrics();
     await cc.flushLogs();
-    // Another session of the same process, metrics only: counted from its metrics.
+    // Another session of the same process: counted once too, from the same signal.
     cc.request(7, 0, 0, 0, 'sess-2');
     await cc.flushMetrics();
     await cc.shutdown();

@@ -37,18 +37,19 @@ export async function idOf(text: string): Promise<string> {
 export type Family = 'claude_code' | 'codex';
 
 /**
- * The spend a metric point or log record belongs to: the same resource, agent and session of one tool.
- * Its metrics and its logs share it, and the first signal to be counted for it counts it alone. One
- * export's points share few sources, so each is digested once per export (`Sources`).
+ * The sender a metric point or log record comes from: one tool, resource and agent. Its metrics and its
+ * logs share it, and the signal counted first for it counts its spend alone (core usage-sources.ts).
+ * Not the session: Codex's `codex.turn.token_usage` carries no `conversation.id` where its logs do, and
+ * Claude Code's metrics drop `session.id` with OTEL_METRICS_INCLUDE_SESSION_ID=false. One export's
+ * points share few senders, so each is digested once per export.
  */
 export class Sources {
   private readonly keys = new Map<string, Promise<string>>();
 
   constructor(private readonly signal: 'metrics' | 'logs') {}
 
-  async of(family: Family, resourceId: string, agent: string, attr: (name: string) => string | undefined): Promise<UsageSource> {
-    const session = attr('session.id') ?? attr('conversation.id') ?? '';
-    const text = JSON.stringify(['source', family, resourceId, agent, session]);
+  async of(family: Family, resourceId: string, agent: string): Promise<UsageSource> {
+    const text = JSON.stringify(['source', family, resourceId, agent]);
     let key = this.keys.get(text);
     if (!key) {
       key = idOf(text);

@@ -96,6 +96,19 @@ describe('usage sources and partial requests (OTLP)', () => {
     }
   });
 
+  it('an owner silent for an hour of event time hands its source over to the other signal', () => {
+    const now = { t: T0 + 10_000 };
+    const town = newTown(now);
+    const rec = (id: string, name: string, at: number) => usage({ id, mode: 'delta', inputTokens: 1, at, source: claude(name) });
+    town.ingestUsage([rec('m1', 'metrics', T0 - 3_600_000)]);
+    // Within the hour after the owner's last record: ignored; an hour later: the logs take over.
+    expect(town.ingestUsage([rec('l1', 'logs', T0 - 1)])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(town.ingestUsage([rec('l2', 'logs', T0)])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([rec('m2', 'metrics', T0 + 1)])).toMatchObject({ accepted: 0, ignored: 1 });
+    const ts = town.timeseries({ from: T0 - 7_200_000, to: now.t + 5_000, maxPoints: 5000 });
+    expect(ts.series.input_tokens.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(2);
+  });
+
   it('partial: a record past an hour bound is refused alone, unwritten, and a retry counts the rest once', () => {
     const now = { t: T0 + 10_000 };
     const town = newTown(now);

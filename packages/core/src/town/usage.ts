@@ -64,7 +64,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   const inserted: string[] = [];
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
-      if (record.source && sources.superseded(record.source)) {
+      if (record.source && sources.superseded(record.source, at)) {
         result.ignored++;
         return;
       }
