@@ -75,8 +75,8 @@ export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
 /**
  * Turns an ExportLogsServiceRequest into delta usage records: one per spend-carrying event, keyed by
  * its `request_id` when it has one (else by its attributes and time), so a retried export counts once.
- * Every record names its source (points.ts Sources): where the same session's metrics were counted
- * first, the events are ignored, and the other way round. Other events are accepted and read no further.
+ * Every record names its sender (points.ts Sources): where the same sender's metrics were counted
+ * first, its events are ignored, and the other way round. Other events are accepted and read no further.
  */
 export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as LogsRequest;

@@ -115,6 +115,75 @@ describe('OTLP logs', () => {
     expect(await totals(s, townId)).toMatchObject({ input_tokens: 112, output_tokens: 21, cost_microdollars: 510_000 });
   });
 
+  it.each([
+    ['logs first', true],
+    ['metrics first', false],
+  ])('Codex, %s: sse_event logs (with conversation.id) and turn metrics (without) count once', async (_, logsFirst) => {
+    const { townId, key } = await townWithKey(s, `codex ${logsFirst}`);
+    const at = Date.now() - 60_000;
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'codex_exec' } }] };
+    const logs = JSON.stringify({
+      resourceLogs: [
+        {
+          resource,
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  timeUnixNano: nanos(at),
+                  attributes: Object.entries({
+                    'event.name': 'codex.sse_event',
+                    'event.kind': 'response.completed',
+                    'conversation.id': 'conv-1',
+                    model: 'gpt-5',
+                    input_token_count: '300',
+                    output_token_count: '40',
+                  }).map(([k, v]) => ({ key: k, value: { stringValue: v } })),
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const point = (type: string, value: number) => ({
+      attributes: [
+        { key: 'token_type', value: { stringValue: type } },
+        { key: 'model', value: { stringValue: 'gpt-5' } },
+      ],
+      startTimeUnixNano: nanos(at - 1000),
+      timeUnixNano: nanos(at),
+      asDouble: value,
+    });
+    const metrics = JSON.stringify({
+      resourceMetrics: [
+        {
+          resource,
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'codex.turn.token_usage',
+                  histogram: {
+                    aggregationTemporality: 1,
+                    dataPoints: [point('input', 300), point('output', 40)].map(({ asDouble, ...p }) => ({
+                      ...p,
+                      sum: asDouble,
+                      count: '1',
+                    })),
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const sends = [() => post(s, '/v1/logs', key, logs, JSON_TYPE), () => post(s, '/v1/metrics', key, metrics, JSON_TYPE)];
+    for (const send of logsFirst ? sends : sends.reverse()) expect((await send()).status).toBe(200);
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 300, output_tokens: 40 });
+  });
+
   it('the same log body posted twice counts once; a record without request_id is keyed by its attributes and time', async () => {
     const { townId, key } = await townWithKey(s, 'log retry');
     const at = Date.now() - 60_000;
