@@ -58,6 +58,27 @@ describe('gasgauge key', () => {
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found', path: 'name' });
   });
 
+  it('create --scrape prints a read-only ggs_ key: it reads the Prometheus endpoint and cannot ingest', async () => {
+    const created = await gasgauge(
+      'key',
+      'create',
+      '--town',
+      s.townId,
+      '--name',
+      'grafana',
+      '--scrape',
+      '--data',
+      s.dataDir,
+      '--json',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const { key, ...info } = JSON.parse(created.stdout);
+    expect(key).toMatch(/^ggs_/);
+    expect(info).toMatchObject({ name: 'grafana', kind: 'scrape', agentId: null });
+    expect((await s.get(`/api/towns/${s.townId}/metrics/prometheus`, key)).status).toBe(200);
+    expect((await usage(key, 's1')).status).toBe(401);
+  });
+
   it('an unknown town exits 1 naming --town', async () => {
     const r = await gasgauge('key', 'list', '--town', 'town_nope', '--data', s.dataDir, '--json');
     expect(r.code).toBe(1);
