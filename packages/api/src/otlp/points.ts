@@ -18,7 +18,7 @@ export function attributesTooBig(sent: number, map: ReadonlyMap<string, string>)
 /**
  * An OTLP time (`fixed64` nanoseconds as a decimal string) in epoch ms, or why it is refused: 0, absent,
  * or past year 2286 (MAX_EPOCH_MS). The decoder saturates a JSON time beyond 2^64 − 1 to 2^64 − 1
- * (decodeOtlp) rather than letting it wrap, so such a time is refused here too.
+ * (decode.ts) rather than letting it wrap, so such a time is refused here too.
  */
 export function eventMs(nanos: string | undefined, field: string): number | string {
   if (nanos === undefined || !/^\d{1,20}$/.test(nanos) || BigInt(nanos) === 0n) return `a point needs a ${field}`;

@@ -7,8 +7,9 @@ import type { IngestClaims } from '../auth/ingest-token.js';
 import type { IngestCredentials } from '../ingest/credential.js';
 import type { GroupCommit } from '../ingest/group-commit.js';
 import { readOtlpBody } from './body.js';
+import { decodeOtlp, type Encoding, encodingOf } from './decode.js';
 import { logsToRecords } from './logs.js';
-import { decodeOtlp, type Encoding, type ExportOutcome, encodingOf, metricsToRecords } from './metrics.js';
+import { type ExportOutcome, metricsToRecords } from './metrics.js';
 import { OTLP } from './schema.js';
 
 /**
