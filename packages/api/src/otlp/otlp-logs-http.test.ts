@@ -184,6 +184,17 @@ describe('OTLP logs', () => {
     expect(await totals(s, townId)).toMatchObject({ input_tokens: 300, output_tokens: 40 });
   });
 
+  it("a key made for an agent (key create --agent) makes every event under it that agent's", async () => {
+    const { townId, key } = await townWithKey(s, 'agent key logs', 'polecat-9');
+    const cc = claudeCode(s.url, key); // its resource says gt.agent polecat-1
+    cc.request(11, 0, 0, 0);
+    await cc.flushLogs();
+    await cc.shutdown();
+    const scrape = await s.get(`/api/towns/${townId}/metrics/prometheus`);
+    expect(scrape.body).toContain('gasgauge_tokens_total{agent="polecat-9",model="claude-sonnet-4-5",type="input"} 11');
+    expect(scrape.body).not.toContain('agent="polecat-1"');
+  });
+
   it('the same log body posted twice counts once; a record without request_id is keyed by its attributes and time', async () => {
     const { townId, key } = await townWithKey(s, 'log retry');
     const at = Date.now() - 60_000;
