@@ -14,6 +14,7 @@ export * from './errors.js';
 export * from './json.js';
 export * from './migrate.js';
 export * from './sql.js';
+export * from './town/activity.js';
 export * from './town/agents.js';
 export * from './town/bounds.js';
 export * from './town/breakdown.js';

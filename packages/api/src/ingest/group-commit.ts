@@ -68,5 +68,6 @@ export class GroupCommit {
 }
 
 function sizeOf(job: IngestJob): number {
-  return job.kind === 'usage' ? job.records.length : job.kind === 'events' ? job.events.length : job.reports.length;
+  if (job.kind === 'events') return job.events.length;
+  return job.kind === 'loc' ? job.reports.length : job.records.length;
 }

@@ -103,6 +103,12 @@ export function townFamilies(t: TownTotals, balanceMicrodollars: number): Metric
       ],
     },
     {
+      name: 'gasgauge_activity',
+      type: 'counter',
+      help: 'Activity since the town began, from OpenTelemetry (Claude Code): lines added and removed, commits, pull requests, sessions, active milliseconds.',
+      samples: t.activity.map(([kind, value]) => ({ labels: [['kind', kind]], value })),
+    },
+    {
       name: 'gasgauge_balance_microdollars',
       type: 'gauge',
       unit: 'microdollars',

@@ -80,7 +80,7 @@ export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
  */
 export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as LogsRequest;
-  const out: ExportOutcome = { records: [], rejected: 0, reason: undefined };
+  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
   const reject = (count: number, reason: string) => {
     out.rejected += count;
     out.reason ??= reason;

@@ -64,14 +64,19 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
    */
   const write = async (claims: IngestClaims, outcome: ExportOutcome): Promise<{ rejected: number; reason: string }> => {
     let { rejected, reason } = outcome;
-    if (outcome.records.length > 0) {
-      const result = await deps.writer.submit(claims.townId, { kind: 'usage', records: outcome.records, partial: true });
-      for (const refused of result.refused ?? []) {
-        rejected++;
-        reason ??= refused.message;
-      }
-      deps.ingested(claims.townId);
+    const [usage] = await Promise.all([
+      outcome.records.length > 0
+        ? deps.writer.submit(claims.townId, { kind: 'usage', records: outcome.records, partial: true })
+        : undefined,
+      outcome.activity.length > 0
+        ? deps.writer.submit(claims.townId, { kind: 'activity', records: outcome.activity })
+        : undefined,
+    ]);
+    for (const refused of usage?.refused ?? []) {
+      rejected++;
+      reason ??= refused.message;
     }
+    if (outcome.records.length + outcome.activity.length > 0) deps.ingested(claims.townId);
     return { rejected, reason: reason ?? '' };
   };
 

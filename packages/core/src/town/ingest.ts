@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
+import { type ActivityRecord, type ActivityResult, countActivity } from './activity.js';
 import { countEvents, type EventsResult, type TownEvent } from './events.js';
 import { type LocReport, storeLoc } from './loc.js';
 import { countUsage, type UsageRecord, type UsageResult } from './usage.js';
@@ -14,12 +15,14 @@ export type IngestJob =
       partial?: boolean;
     }
   | { kind: 'events'; events: readonly TownEvent[] }
-  | { kind: 'loc'; reports: readonly LocReport[] };
+  | { kind: 'loc'; reports: readonly LocReport[] }
+  | { kind: 'activity'; records: readonly ActivityRecord[] };
 
 export interface IngestResults {
   usage: UsageResult;
   events: EventsResult;
   loc: { accepted: number };
+  activity: ActivityResult;
 }
 export type IngestResult = IngestResults[IngestJob['kind']];
 
@@ -42,6 +45,7 @@ export function ingestAll(
     const results = jobs.map((job): IngestResult | AppError => {
       if (job.kind === 'events') return countEvents(batch, job.events);
       if (job.kind === 'loc') return storeLoc(batch, job.reports, locTtlMs);
+      if (job.kind === 'activity') return countActivity(batch, job.records);
       try {
         return sql.transaction(() => countUsage(batch, job.records, job.partial));
       } catch (err) {

@@ -209,6 +209,26 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX usage_sources_last_at ON usage_sources (last_at)
     `,
   },
+  {
+    // Activity besides spend (OTLP: lines changed, commits, pull requests, sessions, active time), counted
+    // exactly once like usage (activity.ts): the records are dedupe state, the totals never pruned.
+    version: 8,
+    sql: `
+      CREATE TABLE activity_records (
+        id TEXT PRIMARY KEY,
+        mode TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX activity_records_last_at ON activity_records (last_at);
+      CREATE TABLE activity_totals (
+        kind TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {
