@@ -175,7 +175,7 @@ function pointBasics(
 }
 
 /** A point's value times `scale`, rounded, if it is a number from 0 to `max`. */
-function valueOf(point: DataPoint, scale: number, max: number): number | undefined {
+function pointValue(point: DataPoint, scale: number, max: number): number | undefined {
   const raw = point.sum ?? point.asDouble ?? (point.asInt === undefined ? undefined : Number(point.asInt));
   const value = Math.round((raw ?? Number.NaN) * scale);
   return Number.isFinite(value) && value >= 0 && value <= max ? value : undefined;
@@ -199,7 +199,7 @@ function pointRecord(
   const amount = mapping.amount ?? mapping.kinds?.get(kind);
   if (!amount) return `${name}: ${mapping.kindAttribute}="${kind.slice(0, 50)}" is not counted`;
   const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
-  const value = valueOf(point, mapping.scale ?? 1, max);
+  const value = pointValue(point, mapping.scale ?? 1, max);
   if (value === undefined) return `${name}: a value must be a number from 0 to ${max}`;
   const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
   if (typeof p === 'string') return p;
@@ -237,7 +237,7 @@ function activityPoint(
   const type = attrs.get(mapping.kindAttribute ?? '') ?? '';
   const kind = mapping.kind ?? mapping.kinds?.get(type);
   if (!kind) return `${name}: ${mapping.kindAttribute}="${type.slice(0, 50)}" is not counted`;
-  const value = valueOf(point, mapping.scale ?? 1, MAX_ACTIVITY_VALUE);
+  const value = pointValue(point, mapping.scale ?? 1, MAX_ACTIVITY_VALUE);
   if (value === undefined) return `${name}: a value must be a number from 0 to ${MAX_ACTIVITY_VALUE}`;
   const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
   if (typeof p === 'string') return p;
