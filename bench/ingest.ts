@@ -1,7 +1,8 @@
 import type { BenchServer } from './env.js';
 import { NOOP_PATH } from './env.js';
-import type { LoadClient, LoadResult, PostUsageJob } from './load.js';
+import type { LoadClient, LoadJob, LoadResult, OtlpJob, PostUsageJob } from './load.js';
 import { progress } from './log.js';
+import { POINTS_PER_AGENT } from './otlp-body.js';
 import type { Row } from './report.js';
 import { fmtInt, fmtMs, percentile } from './stats.js';
 
@@ -12,7 +13,7 @@ interface Measured extends LoadResult {
   serverCpuUs: number;
 }
 
-async function measured(load: LoadClient, job: PostUsageJob): Promise<Measured> {
+async function measured(load: LoadClient, job: LoadJob): Promise<Measured> {
   const before = process.cpuUsage();
   const result = await load.run(job);
   const cpu = process.cpuUsage(before);
@@ -122,6 +123,65 @@ export async function benchIngestSingle(server: BenchServer, load: LoadClient): 
       target: '≤ 2×',
       pass: ratio <= 2,
       detail: `p50 latency ratio ${(i.p50 / n.p50).toFixed(2)}×, server CPU per request ratio ${(i.cpuUs / n.cpuUs).toFixed(2)}×`,
+    },
+  ];
+}
+
+const OTLP_AGENTS = 100;
+
+/**
+ * 3. OTLP/HTTP protobuf ingest of one 1-second Claude Code export from 100 agents (500 data points),
+ * beside the JSON usage route with batches of the same 500 records, alternated in one run.
+ */
+export async function benchOtlp(server: BenchServer, load: LoadClient): Promise<Row[]> {
+  const otlpTown = server.createTown('bench-otlp');
+  const jsonTown = server.createTown('bench-otlp-json');
+  const otlp = (maxMs: number, maxRequests: number): OtlpJob => ({
+    kind: 'otlp',
+    url: server.url,
+    token: '',
+    concurrency: CONCURRENCY,
+    agents: OTLP_AGENTS,
+    maxMs,
+    maxRequests,
+  });
+  const otlpToken = await server.ingestToken(otlpTown);
+  const withToken = (job: OtlpJob): OtlpJob => ({ ...job, token: otlpToken });
+  const json = usageJob(
+    server,
+    `/api/towns/${jsonTown}/usage`,
+    await server.ingestToken(jsonTown),
+    OTLP_AGENTS * POINTS_PER_AGENT,
+  );
+  progress('OTLP vs JSON usage: warm-up');
+  await load.run(withToken(otlp(1000, 1_000_000)));
+  await load.run(json(1000, 1_000_000));
+  const otlpRuns: Measured[] = [];
+  const jsonRuns: Measured[] = [];
+  for (let round = 1; round <= 2; round++) {
+    progress(`OTLP vs JSON usage: round ${round} of 2`);
+    otlpRuns.push(await measured(load, withToken(otlp(3000, 4000))));
+    jsonRuns.push(await measured(load, json(3000, 4000)));
+  }
+  const o = pool(otlpRuns, 'OTLP ingest');
+  const j = pool(jsonRuns, 'JSON usage 500');
+  const points = OTLP_AGENTS * POINTS_PER_AGENT;
+  const otlpPerSec = (o.rps * o.accepted) / o.requests;
+  const jsonPerSec = (j.rps * j.accepted) / j.requests;
+  return [
+    {
+      name: `OTLP/HTTP protobuf ingest, one Claude Code export of ${OTLP_AGENTS} agents (${points} points)`,
+      value: `${fmtInt(otlpPerSec)} points/s`,
+      target: '—',
+      pass: null,
+      detail: `${fmtInt(o.requests)} exports, ${fmtInt(o.bodyBytes / 1024)} KiB bodies, ${CONCURRENCY} in flight, p50 ${fmtMs(o.p50)}, p95 ${fmtMs(o.p95)}, server CPU ${fmtInt(o.cpuUs / points)} µs/point`,
+    },
+    {
+      name: `JSON usage route, same run, batches of ${points} records`,
+      value: `${fmtInt(jsonPerSec)} records/s`,
+      target: '—',
+      pass: null,
+      detail: `${fmtInt(j.requests)} requests, ${fmtInt(j.bodyBytes / 1024)} KiB bodies, p50 ${fmtMs(j.p50)}, p95 ${fmtMs(j.p95)}, server CPU ${fmtInt(j.cpuUs / points)} µs/record; OTLP is ${(otlpPerSec / jsonPerSec).toFixed(2)}× its rate`,
     },
   ];
 }

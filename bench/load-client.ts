@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { LoadJob, LoadResult } from './load.js';
+import { otlpExport, POINTS_PER_AGENT } from './otlp-body.js';
 import { usageBody } from './records.js';
 
 /** Child process: runs one LoadJob per IPC message against a loopback server and replies with a LoadResult. */
@@ -32,12 +33,12 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const start = performance.now();
   const deadline = start + job.maxMs;
 
-  const send = (method: string, path: string, body: string | undefined): Promise<Reply> =>
+  const send = (method: string, path: string, body: string | Uint8Array | undefined): Promise<Reply> =>
     new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${job.token}` };
       if (body !== undefined) {
-        headers['content-type'] = 'application/json';
-        headers['content-length'] = Buffer.byteLength(body);
+        headers['content-type'] = typeof body === 'string' ? 'application/json' : 'application/x-protobuf';
+        headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
       }
       const req = http.request({ host: target.hostname, port: target.port, method, path, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -57,6 +58,11 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       bodyBytes += body.length;
       t0 = performance.now();
       reply = await send('POST', job.path, body);
+    } else if (job.kind === 'otlp') {
+      const body = otlpExport(job.agents);
+      bodyBytes += body.byteLength;
+      t0 = performance.now();
+      reply = await send('POST', '/v1/metrics', body);
     } else {
       const to = Date.now();
       const path = `/api/towns/${job.townId}/metrics/timeseries?from=${to - job.spanMs}&to=${to}&maxPoints=${job.maxPoints}`;
@@ -64,9 +70,12 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       reply = await send('GET', path, undefined);
     }
     latencies.push(performance.now() - t0);
-    if (reply.status !== 200) {
+    if (reply.status !== 200 || (job.kind === 'otlp' && reply.text !== '')) {
+      // An OTLP export answers an empty ExportMetricsServiceResponse when every point was taken.
       errors++;
       firstError ??= `${reply.status} ${reply.text.slice(0, 200)}`;
+    } else if (job.kind === 'otlp') {
+      accepted += job.agents * POINTS_PER_AGENT;
     } else if (job.kind === 'usage' && reply.text.includes('"accepted"')) {
       accepted += (JSON.parse(reply.text) as { accepted: number }).accepted;
     }

@@ -28,7 +28,13 @@ export interface TimeseriesJob extends JobBase {
   maxPoints: number;
 }
 
-export type LoadJob = PostUsageJob | TimeseriesJob;
+/** POST a fresh OTLP/protobuf metrics export of `agents` agents (bench/otlp-body.ts) to /v1/metrics. */
+export interface OtlpJob extends JobBase {
+  kind: 'otlp';
+  agents: number;
+}
+
+export type LoadJob = PostUsageJob | TimeseriesJob | OtlpJob;
 
 export interface LoadResult {
   requests: number;
@@ -36,7 +42,7 @@ export interface LoadResult {
   firstError: string | null;
   elapsedMs: number;
   latenciesMs: Float64Array;
-  /** Sum of `accepted` over ingest responses (0 for other routes). */
+  /** Sum of `accepted` over ingest responses, or of data points over fully accepted OTLP exports (0 for other routes). */
   accepted: number;
   bodyBytes: number;
 }

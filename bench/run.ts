@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBackfillRows } from './backfill.js';
 import { type BenchServer, startBenchServer } from './env.js';
-import { benchIngestBatch, benchIngestSingle } from './ingest.js';
+import { benchIngestBatch, benchIngestSingle, benchOtlp } from './ingest.js';
 import { LoadClient } from './load.js';
 import { progress } from './log.js';
 import { benchPage } from './page.js';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     server = await startBenchServer(join(dir, 'server'));
     rows.push(...(await benchIngestBatch(server, load)));
     rows.push(...(await benchIngestSingle(server, load)));
+    rows.push(...(await benchOtlp(server, load)));
     rows.push(...(await benchTimeseries(server, load)));
     await server.close();
     server = undefined;

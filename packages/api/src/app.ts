@@ -1,3 +1,4 @@
+import { AppError } from '@gasgauge/core';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -26,8 +27,13 @@ export function createApp(deps: ApiDeps): Hono {
       : console.error(err);
   app.onError((err, c) => {
     const { status, body } = toErrorResponse(err, logError);
+    const headers: { Connection?: string; 'Retry-After'?: string } = {};
     // A 413 leaves the rest of the body unread, so the connection cannot carry another request.
-    return c.json(body, status as ContentfulStatusCode, status === 413 ? { Connection: 'close' } : {});
+    if (status === 413) headers.Connection = 'close';
+    // Load shed: exporters and reporters retry after Retry-After.
+    const retry = err instanceof AppError ? err.retryAfterSeconds : undefined;
+    if (retry !== undefined) headers['Retry-After'] = String(retry);
+    return c.json(body, status as ContentfulStatusCode, headers);
   });
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404),

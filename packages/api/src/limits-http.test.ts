@@ -87,6 +87,56 @@ function otlpGzip(bytes: number): () => Promise<HttpResult> {
   };
 }
 
+/** An OTLP/JSON export of `n` delta points (metrics) or `n` api_request events (logs) at NOW, posted with the ingest token. */
+function otlpExport(signal: 'metrics' | 'logs', n: number): () => Promise<HttpResult> {
+  return async () => {
+    const nanos = (i: number) => String(BigInt(NOW - i) * 1_000_000n);
+    const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    const body =
+      signal === 'metrics'
+        ? {
+            resourceMetrics: [
+              {
+                scopeMetrics: [
+                  {
+                    metrics: [
+                      {
+                        name: 'claude_code.token.usage',
+                        sum: {
+                          aggregationTemporality: 1,
+                          isMonotonic: true,
+                          dataPoints: many(n, () => null).map((_, i) => ({
+                            timeUnixNano: nanos(i),
+                            asInt: '1',
+                            attributes: [str('type', 'input')],
+                          })),
+                        },
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }
+        : {
+            resourceLogs: [
+              {
+                scopeLogs: [
+                  {
+                    logRecords: many(n, () => null).map((_, i) => ({
+                      timeUnixNano: nanos(i),
+                      // No request_id (keyed by attributes and time): 5,001 of them stay under 1 MiB.
+                      attributes: [str('event.name', 'api_request'), str('input_tokens', '1')],
+                    })),
+                  },
+                ],
+              },
+            ],
+          };
+    return s.post(`/v1/${signal}`, body);
+  };
+}
+
 /** A usage body whose one record's agentId holds `agentId` as raw bytes (JSON escapes stay escapes). */
 function usageWithAgent(agentId: Buffer): () => Promise<HttpResult> {
   return () => {
@@ -201,8 +251,9 @@ const ROW = {
   alerts: '`limit` of `billing.alerts`',
   ttl: 'ingest token lifetime `ttlSeconds`',
   iat: 'ingest token `iat`',
-  keys: 'ingest keys per town',
+  keys: 'ingest keys per town (ingest and scrape keys together)',
   otlpGzip: 'an OTLP body sent with `Content-Encoding: gzip`, once inflated',
+  otlpPoints: 'data points of an OTLP metrics export, log records of an OTLP logs export',
   grant: '`amountMicrodollars` of `billing.grant`',
   balance: 'an account balance after `billing.grant`',
   grantNote: '`note` of `billing.grant`',
@@ -634,6 +685,22 @@ const cases: Case[] = [
     over: otlpGzip(MiB + 1),
     status: 413,
     path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpPoints,
+    name: 'an OTLP metrics export of 5,000 points, then 5,001',
+    ok: otlpExport('metrics', 5000),
+    over: otlpExport('metrics', 5001),
+    path: 'resourceMetrics',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpPoints,
+    name: 'an OTLP logs export of 5,000 api_request events, then 5,001',
+    ok: otlpExport('logs', 5000),
+    over: otlpExport('logs', 5001),
+    path: 'resourceLogs',
     state: 'town',
   },
   {

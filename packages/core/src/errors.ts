@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'too_many_requests'
+  | 'unavailable'
   | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
@@ -15,6 +17,8 @@ const statusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  too_many_requests: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -31,8 +35,12 @@ export class AppError extends Error {
   get status(): number {
     return statusOf[this.code];
   }
-  /** 5xx details stay in the logs; the client sees a generic message. */
+  /** 5xx details stay in the logs; the client sees a generic message. A 503 is load shed on purpose: it says why. */
   get expose(): boolean {
-    return this.status < 500;
+    return this.status < 500 || this.code === 'unavailable';
+  }
+  /** Load shed (429, 503): the client may retry after this many seconds (`Retry-After`). */
+  get retryAfterSeconds(): number | undefined {
+    return this.code === 'too_many_requests' || this.code === 'unavailable' ? 1 : undefined;
   }
 }

@@ -8,7 +8,7 @@ const USAGES = {
   'user token': 'gasgauge user token NAME',
   'town create': 'gasgauge town create NAME --owner USER',
   'token mint': 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
-  'key create': 'gasgauge key create --town ID --name NAME [--agent ID]',
+  'key create': 'gasgauge key create --town ID --name NAME [--agent ID | --scrape]',
   'key list': 'gasgauge key list --town ID',
   'key revoke': 'gasgauge key revoke --town ID --name NAME',
   backup: 'gasgauge backup --out DIR [--data DIR]',

@@ -49,6 +49,8 @@ export interface ServeOptions {
   webDist?: string;
   /** Alert webhooks: retries (tests shorten the backoff), and `allowPrivate` for receivers on this machine or network. */
   webhooks?: Omit<WebhookOptions, 'log'>;
+  /** Test-only: each group commit waits this long first, so requests pile up (the 429 and 503 shedding tests). */
+  writeDelayMs?: number;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
   /** Town databases kept open at most (default DEFAULT_MAX_OPEN_TOWNS); the least recently used idle one is closed. */
@@ -91,7 +93,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
-  const townHandles = new LocalTowns((id) => towns.get(id), afterTwoTurns);
+  const townHandles = new LocalTowns(
+    (id) => towns.get(id),
+    opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),
+  );
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const idleMs = Math.max(activeMs, IDLE_TICK_MS);

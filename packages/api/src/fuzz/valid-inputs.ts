@@ -97,6 +97,8 @@ export const ingestBodies = (w: World) => ({
   }),
   /** An OTLP/JSON ExportMetricsServiceRequest (POST /v1/metrics). */
   otlpMetrics: fc.record({ resourceMetrics: few(resourceMetrics(w.now)) }),
+  /** An OTLP/JSON ExportLogsServiceRequest (POST /v1/logs) with the events that count. */
+  otlpLogs: fc.record({ resourceLogs: few(resourceLogs(w.now)) }),
 });
 
 const attribute = fc.record({
@@ -111,8 +113,54 @@ const attribute = fc.record({
 const nanos = (now: number) =>
   fc.oneof(
     at(now).map((ms) => String(BigInt(ms) * 1_000_000n)),
-    fc.constantFrom('0', '18446744073709551615', '-1', 'x'),
+    fc.constantFrom('0', '18446744073709551615', '18446744073709551616', '36893488147419103232000', '-1', 'x'),
   );
+const LOG_KEYS = [
+  'event.name',
+  'event.kind',
+  'request_id',
+  'session.id',
+  'conversation.id',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_creation_tokens',
+  'cost_usd',
+  'input_token_count',
+  'output_token_count',
+];
+const logAttribute = fc.oneof(
+  attribute,
+  fc.record({
+    key: fc.constantFrom(...LOG_KEYS),
+    value: fc.record({
+      stringValue: fc.oneof(
+        fc.constantFrom('api_request', 'claude_code.api_request', 'codex.sse_event', 'response.completed', '-1', '1e300', ''),
+        fc.integer({ min: 0, max: 2_000_000_000 }).map(String),
+        fc.double().map(String),
+      ),
+    }),
+  }),
+);
+const resourceLogs = (now: number) =>
+  fc.record({
+    resource: opt(fc.record({ attributes: fc.array(attribute, { maxLength: 4 }) })),
+    scopeLogs: few(
+      fc.record({
+        logRecords: few(
+          fc
+            .record({
+              timeUnixNano: opt(nanos(now)),
+              observedTimeUnixNano: opt(nanos(now)),
+              eventName: opt(fc.oneof(fc.constantFrom('claude_code.api_request', 'codex.sse_event'), id)),
+              attributes: opt(fc.array(logAttribute, { maxLength: 8 })),
+            })
+            .map(defined),
+        ),
+      }),
+    ),
+  });
 const numberPoint = (now: number) =>
   fc
     .record({
@@ -141,6 +189,9 @@ const resourceMetrics = (now: number) =>
                       'claude_code.cost.usage',
                       'codex.turn.token_usage',
                       'gen_ai.client.token.usage',
+                      'claude_code.lines_of_code.count',
+                      'claude_code.commit.count',
+                      'claude_code.active_time.total',
                     ),
                     id,
                   ),
@@ -200,7 +251,9 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'towns.mintIngestToken': fc
       .record({ townId, agentId: opt(id), ttlSeconds: opt(fc.integer({ min: 1, max: 8 * 3600 })) })
       .map(defined),
-    'towns.createKey': fc.record({ townId, name: id, agentId: opt(id) }).map(defined),
+    'towns.createKey': fc
+      .record({ townId, name: id, agentId: opt(id), kind: opt(fc.constantFrom('ingest', 'scrape')) })
+      .map(defined),
     'towns.listKeys': town,
     'towns.revokeKey': fc.record({ townId, name: id }),
     'towns.setBudget': fc

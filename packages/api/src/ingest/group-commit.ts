@@ -1,5 +1,12 @@
 import { AppError, type IngestJob, type IngestResult, type IngestResults, type Town } from '@gasgauge/core';
 
+/**
+ * Records, events and lines-of-code reports one town's queue holds before it sheds load (503 with
+ * `Retry-After`): ten full batches. A town whose writes fall behind answers at once instead of
+ * holding ever more bodies in memory; reporters and exporters retry.
+ */
+export const MAX_QUEUED_ITEMS = 50_000;
+
 interface Waiting {
   job: IngestJob;
   resolve: (result: IngestResult) => void;
@@ -16,6 +23,7 @@ interface Waiting {
  */
 export class GroupCommit {
   private readonly pending = new Map<string, Waiting[]>();
+  private readonly queued = new Map<string, number>();
 
   constructor(
     /** The town to write to, got again for every group (the host may have closed it meanwhile). */
@@ -25,6 +33,13 @@ export class GroupCommit {
   ) {}
 
   submit<K extends IngestJob['kind']>(townId: string, job: Extract<IngestJob, { kind: K }>): Promise<IngestResults[K]> {
+    const items = sizeOf(job);
+    const queued = this.queued.get(townId) ?? 0;
+    if (queued > 0 && queued + items > MAX_QUEUED_ITEMS) {
+      const message = `town ${townId} has ${queued} items waiting to be written (at most ${MAX_QUEUED_ITEMS}); retry`;
+      return Promise.reject(new AppError('unavailable', message));
+    }
+    this.queued.set(townId, queued + items);
     return new Promise<IngestResult>((resolve, reject) => {
       let queue = this.pending.get(townId);
       if (!queue) {
@@ -39,6 +54,7 @@ export class GroupCommit {
   private flush(townId: string): void {
     const queue = this.pending.get(townId) ?? [];
     this.pending.delete(townId);
+    this.queued.delete(townId);
     try {
       const results = this.open(townId).ingest(queue.map((w) => w.job));
       queue.forEach((w, i) => {
@@ -50,4 +66,9 @@ export class GroupCommit {
       for (const w of queue) w.reject(err);
     }
   }
+}
+
+function sizeOf(job: IngestJob): number {
+  if (job.kind === 'events') return job.events.length;
+  return job.kind === 'loc' ? job.reports.length : job.records.length;
 }

@@ -40,7 +40,7 @@ describe('ingest keys', () => {
     expect(created.key).toMatch(/^ggi_[A-Za-z0-9_-]{43}$/);
     const listed = await listKeys(s.townId);
     expect(listed).toEqual([
-      { townId: s.townId, name: 'exporter', agentId: null, createdAt: expect.any(Number), lastUsedAt: null },
+      { townId: s.townId, name: 'exporter', kind: 'ingest', agentId: null, createdAt: expect.any(Number), lastUsedAt: null },
     ]);
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect((await usage(s.townId, created.key, 'k1')).status).toBe(200);

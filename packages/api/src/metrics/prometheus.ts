@@ -1,6 +1,8 @@
-import { accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownTotals } from '@gasgauge/core';
+import { AppError, accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownInfo, type TownTotals } from '@gasgauge/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { bearer } from '../auth/bearer.js';
+import { IngestKeyVerifier, SCRAPE_KEY_PREFIX } from '../auth/ingest-key.js';
 import { authenticateUser } from '../auth/user-auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -14,14 +16,27 @@ import { formatOpenMetrics, type MetricFamily, OPENMETRICS_CONTENT_TYPE } from '
  */
 export function prometheusRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
+  const scrapeKeys = new IngestKeyVerifier(deps.control, 'scrape');
   app.get('/api/towns/:townId/metrics/prometheus', async (c) => {
-    const user = await authenticateUser(deps.control, c.req.header('authorization'));
+    const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
-    const info = await deps.control.townFor(user, params.townId);
+    const info = await scrapeTown(authorization, params.townId);
     const totals = await deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
   });
+
+  /** A user who may read the town, or a scrape key (`ggs_…`) of this very town (403 for another town's). */
+  async function scrapeTown(authorization: string | undefined, id: string): Promise<TownInfo> {
+    const credential = authorization ? bearer(authorization) : '';
+    if (!credential.startsWith(SCRAPE_KEY_PREFIX))
+      return deps.control.townFor(await authenticateUser(deps.control, authorization), id);
+    const key = await scrapeKeys.info(credential, deps.clock());
+    if (key.townId !== id) throw new AppError('forbidden', 'this scrape key is for another town', { path: 'townId' });
+    const town = await deps.control.town(id);
+    if (!town) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    return town;
+  }
   return app;
 }
 
@@ -86,6 +101,12 @@ export function townFamilies(t: TownTotals, balanceMicrodollars: number): Metric
         { labels: [['kind', 'additions']], value: t.loc.additions },
         { labels: [['kind', 'deletions']], value: t.loc.deletions },
       ],
+    },
+    {
+      name: 'gasgauge_activity',
+      type: 'counter',
+      help: 'Activity since the town began, from OpenTelemetry (Claude Code): lines added and removed, commits, pull requests, sessions, active milliseconds.',
+      samples: t.activity.map(([kind, value]) => ({ labels: [['kind', kind]], value })),
     },
     {
       name: 'gasgauge_balance_microdollars',

@@ -1,4 +1,5 @@
-import type { UsageRecord } from '@gasgauge/core';
+import type { ActivityKind, UsageRecord } from '@gasgauge/core';
+import type { Family } from './points.js';
 
 /** The usage amounts an OTLP point can count into. */
 export type Amount =
@@ -24,6 +25,8 @@ interface MetricMapping {
   /** Multiplies the value (USD → microdollars). */
   scale?: number;
   provider?: string;
+  /** The tool whose logs describe the same spend (its first signal counts it: points.ts Sources). */
+  family?: Family;
 }
 
 /**
@@ -42,9 +45,10 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['cacheCreation', 'cacheWriteTokens'],
       ]),
       provider: 'anthropic',
+      family: 'claude_code',
     },
   ],
-  ['claude_code.cost.usage', { amount: 'costMicrodollars', scale: 1_000_000, provider: 'anthropic' }],
+  ['claude_code.cost.usage', { amount: 'costMicrodollars', scale: 1_000_000, provider: 'anthropic', family: 'claude_code' }],
   [
     'gemini_cli.token.usage',
     {
@@ -69,6 +73,7 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
       ]),
       partsOf: new Set(['cached_input', 'reasoning_output', 'total']),
       provider: 'openai',
+      family: 'codex',
     },
   ],
   [
@@ -81,6 +86,37 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
       ]),
     },
   ],
+]);
+
+/** An activity metric (core activity.ts): the kind of each `kindAttribute` value, or the one kind. */
+export interface ActivityMapping {
+  kindAttribute?: string;
+  kinds?: ReadonlyMap<string, ActivityKind>;
+  kind?: ActivityKind;
+  /** Multiplies the value (seconds → ms). */
+  scale?: number;
+}
+
+/**
+ * Claude Code's counters of what its sessions did, counted as town activity (not spend). Lines of code
+ * are lines changed, not the lines-of-code gauge (an agent's outstanding diff now), so they are
+ * counters of their own. Active time is kept in integer milliseconds.
+ */
+export const ACTIVITY_METRICS: ReadonlyMap<string, ActivityMapping> = new Map<string, ActivityMapping>([
+  [
+    'claude_code.lines_of_code.count',
+    {
+      kindAttribute: 'type',
+      kinds: new Map<string, ActivityKind>([
+        ['added', 'lines_added'],
+        ['removed', 'lines_removed'],
+      ]),
+    },
+  ],
+  ['claude_code.commit.count', { kind: 'commits' }],
+  ['claude_code.pull_request.count', { kind: 'pull_requests' }],
+  ['claude_code.session.count', { kind: 'sessions' }],
+  ['claude_code.active_time.total', { kind: 'active_ms', scale: 1000 }],
 ]);
 
 /** The agent a point belongs to: `gt.agent`, else `gt.actor`, else `agent.name`, else `service.name/session.id`. */

@@ -1,40 +1,22 @@
-import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
-import type protobuf from 'protobufjs/light.js';
-import { base64url } from '../auth/user-token.js';
-import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
-import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
+import {
+  type ActivityRecord,
+  AppError,
+  MAX_ACTIVITY_VALUE,
+  MAX_RECORD_COST_MICRODOLLARS,
+  MAX_RECORD_TOKENS,
+  type UsageRecord,
+} from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
-
-/** How an OTLP body is encoded, from its Content-Type. */
-export type Encoding = 'protobuf' | 'json';
-
-export function encodingOf(contentType: string | undefined): Encoding {
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type === 'application/x-protobuf') return 'protobuf';
-  if (type === 'application/json') return 'json';
-  throw new AppError('bad_request', 'Content-Type must be application/x-protobuf or application/json', { path: 'content-type' });
-}
-
-/** A message of `type` from either encoding, as a plain object (64-bit integers as decimal strings). */
-export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Encoding): unknown {
-  try {
-    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes)) as unknown) : undefined;
-    if (encoding === 'json' && (json === null || typeof json !== 'object' || Array.isArray(json)))
-      throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });
-    const message = encoding === 'protobuf' ? type.decode(bytes) : type.fromObject(json as protobuf.Message);
-    const value = type.toObject(message, { longs: String, enums: Number, defaults: false, arrays: true });
-    refuseLoneSurrogates(value); // both encodings: attribute values become stored agent and model ids
-    return value;
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    const what = encoding === 'protobuf' ? 'an OTLP protobuf' : 'OTLP JSON';
-    throw new AppError('bad_request', `body is not ${what} ${type.name}: ${(err as Error).message}`.slice(0, 300), {
-      path: 'body',
-      cause: err,
-    });
-  }
-}
+import { ACTIVITY_METRICS, type ActivityMapping, agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
+import {
+  attributesTooBig,
+  eventMs,
+  idOf,
+  MAX_OTLP_ATTRIBUTE_CHARS,
+  MAX_OTLP_POINTS,
+  Sources,
+  TOO_MANY_ATTRIBUTES,
+} from './points.js';
 
 interface DataPoint {
   attributes?: KeyValue[];
@@ -62,20 +44,10 @@ interface MetricsRequest {
 const DELTA = 1;
 const CUMULATIVE = 2;
 
-/** Data points per export, as records per usage batch. */
-export const MAX_OTLP_POINTS = 5000;
-/** Attributes of a resource or a point, and the characters of each key and value (and of a scope's name and version). */
-export const MAX_OTLP_ATTRIBUTES = 128;
-export const MAX_OTLP_ATTRIBUTE_CHARS = 1024;
-
-function attributesTooBig(sent: number, map: ReadonlyMap<string, string>): boolean {
-  if (sent > MAX_OTLP_ATTRIBUTES) return true;
-  for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
-  return false;
-}
-
-export interface MetricsOutcome {
+/** What an export (metrics or logs) gives the town: its usage and activity records, and the points or log records rejected. */
+export interface ExportOutcome {
   records: UsageRecord[];
+  activity: ActivityRecord[];
   rejected: number;
   /** Why the first rejected point was rejected (OTLP's `error_message`). */
   reason: string | undefined;
@@ -92,9 +64,9 @@ export interface MetricsOutcome {
  * A series is resource + scope + metric + point attributes, so processes that share a `session.id`
  * but not a resource are separate series. `agentId`, when the credential names one, is every point's agent.
  */
-export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<MetricsOutcome> {
+export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as MetricsRequest;
-  const out: MetricsOutcome = { records: [], rejected: 0, reason: undefined };
+  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
   const reject = (count: number, reason: string) => {
     out.rejected += count;
     out.reason ??= reason;
@@ -108,6 +80,8 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
     });
   }
   const pending: Promise<UsageRecord | undefined>[] = [];
+  const activity: Promise<ActivityRecord>[] = [];
+  const sources = new Sources('metrics');
   for (const rm of request.resourceMetrics ?? []) {
     const resource = attributeMap(rm.resource?.attributes);
     const resourceTooBig = attributesTooBig(rm.resource?.attributes?.length ?? 0, resource);
@@ -118,14 +92,15 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
       const scopeTooBig = scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
       for (const metric of sm.metrics ?? []) {
         if (resourceTooBig || scopeTooBig) {
-          reject(pointCount(metric), `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+          reject(pointCount(metric), TOO_MANY_ATTRIBUTES);
           continue;
         }
         const name = metric.name ?? '';
         const mapping = METRICS.get(name);
+        const activityMapping = ACTIVITY_METRICS.get(name);
         const data = metric.sum ?? metric.histogram;
         const total = pointCount(metric);
-        if (!mapping) {
+        if (!mapping && !activityMapping) {
           reject(total, `metric ${name.slice(0, 100)} is not counted by Gas Gauge`);
           continue;
         }
@@ -141,23 +116,69 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         for (const point of data.dataPoints ?? []) {
           const attrs = attributeMap(point.attributes);
           if (attributesTooBig(point.attributes?.length ?? 0, attrs)) {
-            reject(1, `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`);
+            reject(1, TOO_MANY_ATTRIBUTES);
             continue;
           }
-          const record = pointRecord(name, mapping, temporality === DELTA, resource, resourceId, scope, attrs, point, agentId);
+          const delta = temporality === DELTA;
+          const record = mapping
+            ? pointRecord(name, mapping, delta, resource, resourceId, scope, attrs, point, agentId, sources)
+            : activityPoint(name, activityMapping as ActivityMapping, delta, resource, resourceId, scope, attrs, point, agentId);
           if (typeof record === 'string') reject(1, record);
-          else if (record !== null) pending.push(record);
+          else if (record !== null && mapping) pending.push(record as Promise<UsageRecord>);
+          else if (record !== null) activity.push(record as Promise<ActivityRecord>);
         }
       }
     }
   }
   for (const record of await Promise.all(pending)) if (record) out.records.push(record);
+  out.activity.push(...(await Promise.all(activity)));
   return out;
 }
 
 function pointCount(metric: Metric): number {
   const data = metric.sum ?? metric.histogram ?? metric.gauge ?? metric.exponentialHistogram ?? metric.summary;
   return data?.dataPoints?.length ?? 0;
+}
+
+/** What every counted point needs: its time, agent, model and record id; or why it is rejected. */
+interface PointBasics {
+  attr: (name: string) => string | undefined;
+  time: number;
+  agent: string;
+  model: string;
+  id: Promise<string>;
+}
+
+function pointBasics(
+  name: string,
+  delta: boolean,
+  resource: ReadonlyMap<string, string>,
+  resourceId: string,
+  scope: string[],
+  attrs: ReadonlyMap<string, string>,
+  point: DataPoint,
+  agentId: string | undefined,
+): PointBasics | string {
+  const attr = (key: string) => attrs.get(key) ?? resource.get(key);
+  const time = eventMs(point.timeUnixNano, 'time_unix_nano');
+  if (typeof time === 'string') return `${name}: ${time}`;
+  const start = point.startTimeUnixNano ?? '0';
+  if (start !== '0' && typeof eventMs(start, 'start_time_unix_nano') === 'string')
+    return `${name}: start_time_unix_nano ${start.slice(0, 20)} is past year 2286`;
+  const agent = agentId ?? agentOf(attr);
+  const model = modelOf(attr);
+  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
+  // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
+  const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
+  const key = delta ? [series, start, point.timeUnixNano] : [series, start];
+  return { attr, time, agent, model, id: idOf(JSON.stringify(key)) };
+}
+
+/** A point's value times `scale`, rounded, if it is a number from 0 to `max`. */
+function pointValue(point: DataPoint, scale: number, max: number): number | undefined {
+  const raw = point.sum ?? point.asDouble ?? (point.asInt === undefined ? undefined : Number(point.asInt));
+  const value = Math.round((raw ?? Number.NaN) * scale);
+  return Number.isFinite(value) && value >= 0 && value <= max ? value : undefined;
 }
 
 /** A point's usage record, why it is rejected, or null for a kind counted inside another (partsOf). */
@@ -171,30 +192,23 @@ function pointRecord(
   attrs: ReadonlyMap<string, string>,
   point: DataPoint,
   agentId: string | undefined,
+  sources: Sources,
 ): Promise<UsageRecord> | string | null {
-  const attr = (key: string) => attrs.get(key) ?? resource.get(key);
-  if (mapping.partsOf?.has(attr(mapping.kindAttribute ?? '') ?? '')) return null;
-  const amount = mapping.amount ?? mapping.kinds?.get(attr(mapping.kindAttribute ?? '') ?? '');
-  if (!amount)
-    return `${name}: ${mapping.kindAttribute}="${(attr(mapping.kindAttribute ?? '') ?? '').slice(0, 50)}" is not counted`;
-  const raw = point.sum ?? point.asDouble ?? (point.asInt === undefined ? undefined : Number(point.asInt));
-  const value = Math.round((raw ?? Number.NaN) * (mapping.scale ?? 1));
+  const kind = attrs.get(mapping.kindAttribute ?? '') ?? resource.get(mapping.kindAttribute ?? '') ?? '';
+  if (mapping.partsOf?.has(kind)) return null;
+  const amount = mapping.amount ?? mapping.kinds?.get(kind);
+  if (!amount) return `${name}: ${mapping.kindAttribute}="${kind.slice(0, 50)}" is not counted`;
   const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
-  if (!Number.isFinite(value) || value < 0 || value > max) return `${name}: a value must be a number from 0 to ${max}`;
-  const time = nanosToMs(point.timeUnixNano);
-  const start = point.startTimeUnixNano ?? '0';
-  if (time === undefined || time === 0 || time > MAX_EPOCH_MS) return `${name}: a point needs a time_unix_nano before year 2286`;
-  const agent = agentId ?? agentOf(attr);
-  const model = modelOf(attr);
-  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
-  // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
-  const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
-  const key = delta ? [series, start, point.timeUnixNano] : [series, start];
-  return idOf(JSON.stringify(key)).then((id) => ({
+  const value = pointValue(point, mapping.scale ?? 1, max);
+  if (value === undefined) return `${name}: a value must be a number from 0 to ${max}`;
+  const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
+  if (typeof p === 'string') return p;
+  const source = mapping.family ? sources.of(mapping.family, resourceId, p.agent) : undefined;
+  return Promise.all([p.id, source]).then(([id, source]) => ({
     id,
-    agentId: agent,
-    model,
-    provider: providerOf(attr, mapping),
+    agentId: p.agent,
+    model: p.model,
+    provider: providerOf(p.attr, mapping),
     inputTokens: 0,
     outputTokens: 0,
     reasoningTokens: 0,
@@ -202,18 +216,30 @@ function pointRecord(
     cacheWriteTokens: 0,
     costMicrodollars: 0,
     [amount]: value,
-    at: time,
+    at: p.time,
     mode: delta ? 'delta' : 'cumulative',
+    source,
   }));
 }
 
-function nanosToMs(nanos: string | undefined): number | undefined {
-  if (nanos === undefined || !/^\d{1,20}$/.test(nanos)) return undefined;
-  return Number(BigInt(nanos) / 1_000_000n);
-}
-
-/** A usage-record id for a series point: `otlp_` + SHA-256 (so no sender string reaches the id). */
-async function idOf(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return `${OTLP_RECORD_PREFIX}${base64url(new Uint8Array(digest))}`;
+/** A point's activity record, or why it is rejected. */
+function activityPoint(
+  name: string,
+  mapping: ActivityMapping,
+  delta: boolean,
+  resource: ReadonlyMap<string, string>,
+  resourceId: string,
+  scope: string[],
+  attrs: ReadonlyMap<string, string>,
+  point: DataPoint,
+  agentId: string | undefined,
+): Promise<ActivityRecord> | string {
+  const type = attrs.get(mapping.kindAttribute ?? '') ?? '';
+  const kind = mapping.kind ?? mapping.kinds?.get(type);
+  if (!kind) return `${name}: ${mapping.kindAttribute}="${type.slice(0, 50)}" is not counted`;
+  const value = pointValue(point, mapping.scale ?? 1, MAX_ACTIVITY_VALUE);
+  if (value === undefined) return `${name}: a value must be a number from 0 to ${MAX_ACTIVITY_VALUE}`;
+  const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
+  if (typeof p === 'string') return p;
+  return p.id.then((id) => ({ id, agentId: p.agent, kind, value, at: p.time, mode: delta ? 'delta' : 'cumulative' }));
 }

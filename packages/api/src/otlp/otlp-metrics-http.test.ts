@@ -1,6 +1,5 @@
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { COUNTERS } from '@gasgauge/core';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { OTLPMetricExporter as HttpExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -15,6 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEntry } from '../http/access-log.js';
 import { MAX_OTLP_IN_FLIGHT } from './routes.js';
 import { OTLP } from './schema.js';
+import {
+  JSON_TYPE,
+  nanos,
+  townWithKey as newTown,
+  PROTO,
+  post as postTo,
+  type Totals,
+  totals as totalsOf,
+} from './testing/town.js';
 
 /**
  * The real OpenTelemetry JS SDK exporting to a real server on loopback, with ingest keys. Each test
@@ -29,23 +37,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-type Totals = Record<(typeof COUNTERS)[number], number>;
-
-async function totals(townId: string): Promise<Totals> {
-  const now = Date.now();
-  const r = await s.get(`/api/towns/${townId}/metrics/timeseries?from=${now - 3_600_000}&to=${now + 60_000}&maxPoints=5000`);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Object.fromEntries(
-    COUNTERS.map((c) => [c, (r.body.series[c] as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0)]),
-  ) as Totals;
-}
-
-async function townWithKey(name: string): Promise<{ townId: string; key: string }> {
-  const townId = await s.createTown(name);
-  const r = await s.post('/trpc/towns.createKey', { townId, name: 'otel' }, s.adminToken);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { townId, key: r.body.result.data.key };
-}
+const totals = (townId: string): Promise<Totals> => totalsOf(s, townId);
+const townWithKey = (name: string) => newTown(s, name);
 
 type Kind = 'proto' | 'json';
 interface Sdk {
@@ -171,7 +164,6 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
 });
 
 /** Hand-built requests: retries, encodings, bad bodies. */
-const nanos = (ms: number) => String(BigInt(ms) * 1_000_000n);
 function request(
   points: { value: number; start: number; time: number; type?: string }[],
   temporality = 1,
@@ -210,18 +202,10 @@ function request(
 }
 const protoOf = (json: object) => OTLP.metricsRequest.encode(OTLP.metricsRequest.fromObject(json)).finish();
 
-async function post(path: string, key: string, body: Uint8Array | string, headers: Record<string, string>) {
-  const res = await fetch(s.url + path, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, ...headers },
-    body: typeof body === 'string' ? body : Buffer.from(body),
-  });
-  return { status: res.status, type: res.headers.get('content-type'), bytes: new Uint8Array(await res.arrayBuffer()) };
-}
+const post = (path: string, key: string, body: Uint8Array | string, headers: Record<string, string>) =>
+  postTo(s, path, key, body, headers);
 const T0 = Date.now() - 60_000;
 const t0 = () => T0;
-const PROTO = { 'content-type': 'application/x-protobuf' };
-const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('OTLP metrics: exactly once, encodings, bad bodies', () => {
   const t0 = T0;

@@ -7,7 +7,9 @@ import type { IngestClaims } from '../auth/ingest-token.js';
 import type { IngestCredentials } from '../ingest/credential.js';
 import type { TownDirectory } from '../ports/town.js';
 import { readOtlpBody } from './body.js';
-import { decodeOtlp, type Encoding, encodingOf, metricsToRecords } from './metrics.js';
+import { decodeOtlp, type Encoding, encodingOf } from './decode.js';
+import { logsToRecords } from './logs.js';
+import { type ExportOutcome, metricsToRecords } from './metrics.js';
 import { OTLP } from './schema.js';
 
 /**
@@ -15,7 +17,6 @@ import { OTLP } from './schema.js';
  * receiver sheds load instead of queueing bodies (up to 1 MiB each) in memory.
  */
 export const MAX_OTLP_IN_FLIGHT = 64;
-const RETRY_AFTER_SECONDS = 1;
 
 export interface OtlpDeps {
   credentials: IngestCredentials;
@@ -45,10 +46,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
       const claims = await deps.credentials.claims(credential);
       await deps.credentials.assertTown(claims, claims.townId);
       const body = await readOtlpBody(c);
-      if (inFlight >= MAX_OTLP_IN_FLIGHT) {
-        const error = { code: 'too_many_requests', message: `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry` };
-        return c.json({ error }, 429, { 'Retry-After': String(RETRY_AFTER_SECONDS), Connection: 'close' });
-      }
+      if (inFlight >= MAX_OTLP_IN_FLIGHT)
+        throw new AppError('too_many_requests', `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry`);
       inFlight++;
       try {
         return await handle(c, claims, body);
@@ -57,29 +56,41 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
       }
     };
 
+  /**
+   * Writes an export's records as one partial usage job: a record an hour bound refuses is rejected
+   * alone (in `partial_success`) and the rest are stored, so an exporter does not retry the whole export
+   * forever; a retry refuses that record again and counts the rest once. Returns the rejected count and
+   * the first reason.
+   */
+  const write = async (claims: IngestClaims, outcome: ExportOutcome): Promise<{ rejected: number; reason: string }> => {
+    let { rejected, reason } = outcome;
+    const town = deps.towns.get(claims.townId);
+    const [usage] = await Promise.all([
+      outcome.records.length > 0 ? town.ingest({ kind: 'usage', records: outcome.records, partial: true }) : undefined,
+      outcome.activity.length > 0 ? town.ingest({ kind: 'activity', records: outcome.activity }) : undefined,
+    ]);
+    for (const refused of usage?.refused ?? []) {
+      rejected++;
+      reason ??= refused.message;
+    }
+    if (outcome.records.length + outcome.activity.length > 0) await deps.ingested(claims.townId);
+    return { rejected, reason: reason ?? '' };
+  };
+
   const exportMetrics = async (c: Context, claims: IngestClaims, bytes: Uint8Array) => {
     const encoding = encodingOf(c.req.header('content-type'));
     const body = decodeOtlp(OTLP.metricsRequest, bytes, encoding);
-    const { records, rejected, reason } = await metricsToRecords(body, claims.agentId);
-    if (records.length > 0) {
-      await deps.towns.get(claims.townId).ingest({ kind: 'usage', records });
-      await deps.ingested(claims.townId);
-    }
-    const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: rejected, errorMessage: reason ?? '' } } : {};
+    const { rejected, reason } = await write(claims, await metricsToRecords(body, claims.agentId));
+    const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: rejected, errorMessage: reason } } : {};
     return respond(c, encoding, OTLP.metricsResponse, partial);
   };
 
-  /*
-   * Logs are decoded and checked like metrics, and counted nowhere: Claude Code's
-   * `claude_code.api_request` events describe the spend its `claude_code.token.usage` and
-   * `claude_code.cost.usage` metrics already count, so counting both would count it twice, and the
-   * two carry no shared id to match them by. Metrics are the one source; an exporter that sends
-   * logs too gets a 200, not an error to retry.
-   */
-  const exportLogs = async (c: Context, _claims: IngestClaims, bytes: Uint8Array) => {
+  const exportLogs = async (c: Context, claims: IngestClaims, bytes: Uint8Array) => {
     const encoding = encodingOf(c.req.header('content-type'));
-    decodeOtlp(OTLP.logsRequest, bytes, encoding);
-    return respond(c, encoding, OTLP.logsResponse, {});
+    const body = decodeOtlp(OTLP.logsRequest, bytes, encoding);
+    const { rejected, reason } = await write(claims, await logsToRecords(body, claims.agentId));
+    const partial = rejected > 0 ? { partialSuccess: { rejectedLogRecords: rejected, errorMessage: reason } } : {};
+    return respond(c, encoding, OTLP.logsResponse, partial);
   };
 
   for (const [signal, handle] of [
@@ -99,7 +110,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
 
 /** An Export…ServiceResponse: empty when every point was taken. */
 interface ExportResponse {
-  partialSuccess?: { rejectedDataPoints: number; errorMessage: string };
+  partialSuccess?: { rejectedDataPoints: number; errorMessage: string } | { rejectedLogRecords: number; errorMessage: string };
 }
 
 /** The Export…ServiceResponse in the request's encoding. */

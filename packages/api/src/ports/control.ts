@@ -4,6 +4,7 @@ import type {
   AlertSettingsChange,
   GasTank,
   IngestKeyInfo,
+  KeyKind,
   LedgerEntry,
   LedgerPage,
   LoginLink,
@@ -75,7 +76,7 @@ export interface ControlStore {
   ingestKeyByHash(keyHash: string): Promise<IngestKeyInfo | undefined>;
   /** Records a key's use (the caller touches each key at most once a minute). */
   touchIngestKey(keyHash: string, now: number): Promise<void>;
-  createIngestKey(keyHash: string, townId: string, name: string, agentId: string | null): Promise<IngestKeyInfo>;
+  createIngestKey(keyHash: string, townId: string, name: string, agentId: string | null, kind?: KeyKind): Promise<IngestKeyInfo>;
   listIngestKeys(townId: string): Promise<IngestKeyInfo[]>;
   revokeIngestKey(townId: string, name: string): Promise<void>;
 

@@ -48,11 +48,25 @@ export const townsRouter = router({
    * kept. Town owners and admins; with `agentId` the key writes only that agent's data.
    */
   createKey: userProcedure
-    .input(z.strictObject({ townId, name: keyName, agentId: z.string().min(1).max(256).optional() }))
+    .input(
+      z.strictObject({
+        townId,
+        name: keyName,
+        agentId: z.string().min(1).max(256).optional(),
+        kind: z.enum(['ingest', 'scrape']).optional(),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
-      const key = newIngestKey();
-      const info = await ctx.deps.control.createIngestKey(await hashToken(key), input.townId, input.name, input.agentId ?? null);
+      const kind = input.kind ?? 'ingest';
+      const key = newIngestKey(kind);
+      const info = await ctx.deps.control.createIngestKey(
+        await hashToken(key),
+        input.townId,
+        input.name,
+        input.agentId ?? null,
+        kind,
+      );
       return { key, ...info };
     }),
 

@@ -7,9 +7,13 @@ export const MAX_INGEST_KEYS_PER_TOWN = 100;
 /** A key's `last_used_at` is rewritten at most this often, so ingest does not write the control store per request. */
 export const KEY_TOUCH_INTERVAL_MS = 60_000;
 
+/** `ingest` keys write (every ingest route, never a read); `scrape` keys read the town's Prometheus metrics, never write. */
+export type KeyKind = 'ingest' | 'scrape';
+
 export interface IngestKeyInfo {
   townId: string;
   name: string;
+  kind: KeyKind;
   /** Set: the key writes only this agent's data, like an agent-scoped ingest JWT. */
   agentId: string | null;
   createdAt: number;
@@ -26,9 +30,11 @@ export class IngestKeys {
     private readonly clock: Clock,
   ) {}
 
-  /** Stores a key's hash under a name unique in its town, within MAX_INGEST_KEYS_PER_TOWN. */
-  create(keyHash: string, townId: string, name: string, agentId: string | null): IngestKeyInfo {
+  /** Stores a key's hash under a name unique in its town, within MAX_INGEST_KEYS_PER_TOWN (both kinds count). */
+  create(keyHash: string, townId: string, name: string, agentId: string | null, kind: KeyKind = 'ingest'): IngestKeyInfo {
     checkName(name, 'name');
+    if (kind === 'scrape' && agentId !== null)
+      throw new AppError('bad_request', 'a scrape key reads the whole town: it takes no agent', { path: 'agentId' });
     return this.sql.transaction(() => {
       const count = Number(this.sql.rows('SELECT COUNT(*) FROM ingest_keys WHERE town_id = ?', townId)[0]?.[0] ?? 0);
       if (count >= MAX_INGEST_KEYS_PER_TOWN) {
@@ -43,14 +49,15 @@ export class IngestKeys {
       }
       const createdAt = this.clock();
       this.sql.run(
-        'INSERT INTO ingest_keys (key_hash, town_id, name, agent_id, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO ingest_keys (key_hash, town_id, name, kind, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
         keyHash,
         townId,
         name,
+        kind,
         agentId,
         createdAt,
       );
-      return { townId, name, agentId, createdAt, lastUsedAt: null };
+      return { townId, name, kind, agentId, createdAt, lastUsedAt: null };
     });
   }
 
@@ -83,6 +90,7 @@ interface KeyRow {
   key_hash: string;
   town_id: string;
   name: string;
+  kind: KeyKind;
   agent_id: string | null;
   created_at: number;
   last_used_at: number | null;
@@ -90,6 +98,7 @@ interface KeyRow {
 const toInfo = (r: KeyRow): IngestKeyInfo => ({
   townId: r.town_id,
   name: r.name,
+  kind: r.kind,
   agentId: r.agent_id,
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,

@@ -145,4 +145,9 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
       )
     `,
   },
+  {
+    // A key's kind: `ingest` (ggi_, writes) or `scrape` (ggs_, reads the town's Prometheus metrics only).
+    version: 5,
+    sql: `ALTER TABLE ingest_keys ADD COLUMN kind TEXT NOT NULL DEFAULT 'ingest'`,
+  },
 ];

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
+import { type ActivityRecord, type ActivityResult, countActivity } from './activity.js';
 import { countEvents, type EventsResult, type TownEvent } from './events.js';
 import { type LocReport, storeLoc } from './loc.js';
 import { countUsage, type UsageRecord, type UsageResult } from './usage.js';
@@ -8,14 +9,20 @@ import { WriteBatch } from './write-batch.js';
 
 /** One validated request's worth of ingest. */
 export type IngestJob =
-  | { kind: 'usage'; records: readonly UsageRecord[] }
+  | {
+      kind: 'usage';
+      records: readonly UsageRecord[] /** refuse a record past an hour bound alone (usage.ts) */;
+      partial?: boolean;
+    }
   | { kind: 'events'; events: readonly TownEvent[] }
-  | { kind: 'loc'; reports: readonly LocReport[] };
+  | { kind: 'loc'; reports: readonly LocReport[] }
+  | { kind: 'activity'; records: readonly ActivityRecord[] };
 
 export interface IngestResults {
   usage: UsageResult;
   events: EventsResult;
   loc: { accepted: number };
+  activity: ActivityResult;
 }
 export type IngestResult = IngestResults[IngestJob['kind']];
 
@@ -38,8 +45,9 @@ export function ingestAll(
     const results = jobs.map((job): IngestResult | AppError => {
       if (job.kind === 'events') return countEvents(batch, job.events);
       if (job.kind === 'loc') return storeLoc(batch, job.reports, locTtlMs);
+      if (job.kind === 'activity') return countActivity(batch, job.records);
       try {
-        return sql.transaction(() => countUsage(batch, job.records));
+        return sql.transaction(() => countUsage(batch, job.records, job.partial));
       } catch (err) {
         if (err instanceof AppError && err.expose) return err;
         throw err;

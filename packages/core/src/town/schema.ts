@@ -196,6 +196,39 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         FROM usage_records GROUP BY agent_id, model
     `,
   },
+  {
+    // Which telemetry signal counts a session's spend (OTLP metrics or logs describe the same spend): the
+    // first to arrive claims the session, in the transaction that counts it (usage-sources.ts).
+    version: 7,
+    sql: `
+      CREATE TABLE usage_sources (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX usage_sources_last_at ON usage_sources (last_at)
+    `,
+  },
+  {
+    // Activity besides spend (OTLP: lines changed, commits, pull requests, sessions, active time), counted
+    // exactly once like usage (activity.ts): the records are dedupe state, the totals never pruned.
+    version: 8,
+    sql: `
+      CREATE TABLE activity_records (
+        id TEXT PRIMARY KEY,
+        mode TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX activity_records_last_at ON activity_records (last_at);
+      CREATE TABLE activity_totals (
+        kind TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

@@ -100,6 +100,14 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
     `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ${PRUNE_BATCH})`,
     horizon,
   );
+  pruned += sql.run(
+    `DELETE FROM activity_records WHERE id IN (SELECT id FROM activity_records WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
+    horizon,
+  );
+  pruned += sql.run(
+    `DELETE FROM usage_sources WHERE key IN (SELECT key FROM usage_sources WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
+    horizon,
+  );
   return pruned;
 }
 

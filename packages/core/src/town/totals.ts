@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { activityTotals } from './activity.js';
 import { USAGE_AMOUNTS } from './bounds.js';
 import { AGENT_STATUSES, BEAD_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
@@ -35,6 +36,8 @@ export interface TownTotals {
   agents: [status: string, count: number][];
   beads: [status: string, count: number][];
   loc: { additions: number; deletions: number };
+  /** Activity since the town began, every kind (activity.ts). */
+  activity: [kind: string, value: number][];
 }
 
 const UPSERT = `INSERT INTO usage_totals (agent_id, model, ${COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(COLUMNS.length)})
@@ -94,6 +97,7 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): To
     agents: countsBy(sql, 'agents', AGENT_STATUSES),
     beads: countsBy(sql, 'beads', BEAD_STATUSES),
     loc: currentLoc(sql, now),
+    activity: activityTotals(sql),
   };
 }
 

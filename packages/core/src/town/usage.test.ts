@@ -74,3 +74,65 @@ describe('usage ingest', () => {
     expect(totals(town, now.t).output).toBe(9);
   });
 });
+
+describe('usage sources and partial requests (OTLP)', () => {
+  const claude = (name: string) => ({ key: 'session-1', name });
+
+  it('the first signal of a source counts its spend; the other is ignored, in either order', () => {
+    for (const order of [
+      ['metrics', 'logs'],
+      ['logs', 'metrics'],
+    ]) {
+      const now = { t: T0 + 10_000 };
+      const town = newTown(now);
+      const [first, second] = order as [string, string];
+      const a = town.ingestUsage([usage({ id: `${first}-1`, mode: 'delta', inputTokens: 100, source: claude(first) })]);
+      const b = town.ingestUsage([usage({ id: `${second}-1`, mode: 'delta', inputTokens: 100, source: claude(second) })]);
+      expect([a.accepted, b.accepted, b.ignored]).toEqual([1, 0, 1]);
+      // The first signal keeps counting; another source (another session) is claimed on its own.
+      town.ingestUsage([usage({ id: `${first}-2`, mode: 'delta', inputTokens: 5, source: claude(first) })]);
+      town.ingestUsage([usage({ id: 'other', mode: 'delta', inputTokens: 7, source: { key: 'session-2', name: second } })]);
+      expect(totals(town, now.t).input).toBe(112);
+    }
+  });
+
+  it('an owner silent for an hour of event time hands its source over to the other signal', () => {
+    const now = { t: T0 + 10_000 };
+    const town = newTown(now);
+    const rec = (id: string, name: string, at: number) => usage({ id, mode: 'delta', inputTokens: 1, at, source: claude(name) });
+    town.ingestUsage([rec('m1', 'metrics', T0 - 3_600_000)]);
+    // Within the hour after the owner's last record: ignored; an hour later: the logs take over.
+    expect(town.ingestUsage([rec('l1', 'logs', T0 - 1)])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(town.ingestUsage([rec('l2', 'logs', T0)])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([rec('m2', 'metrics', T0 + 1)])).toMatchObject({ accepted: 0, ignored: 1 });
+    const ts = town.timeseries({ from: T0 - 7_200_000, to: now.t + 5_000, maxPoints: 5000 });
+    expect(ts.series.input_tokens.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(2);
+  });
+
+  it('partial: a record past an hour bound is refused alone, unwritten, and a retry counts the rest once', () => {
+    const now = { t: T0 + 10_000 };
+    const town = newTown(now);
+    const full = Array.from({ length: 100 }, (_, i) => usage({ id: `fill-${i}`, inputTokens: 1_000_000_000 }));
+    expect(town.ingestUsage(full).accepted).toBe(100);
+    const records = [
+      usage({ id: 'ok', outputTokens: 5 }),
+      usage({ id: 'over', inputTokens: 1 }),
+      usage({ id: 'later', inputTokens: 3, at: T0 - 3_600_000 }),
+    ];
+    const job = { kind: 'usage', records, partial: true } as const;
+    for (const expected of [
+      { accepted: 2, duplicates: 0 },
+      { accepted: 0, duplicates: 2 },
+    ]) {
+      const result = town.ingest([job])[0];
+      expect(result).toMatchObject({ ...expected, refused: [{ index: 1, message: expect.stringContaining('per hour') }] });
+    }
+    const ts = town.timeseries({ from: T0 - 7_200_000, to: now.t + 5_000, maxPoints: 5000 });
+    const sum = (name: SeriesName) => ts.series[name].reduce<number>((a, v) => a + (v ?? 0), 0);
+    expect([sum('input_tokens'), sum('output_tokens')]).toEqual([100_000_000_003, 5]);
+    // Without partial the same record fails its whole request (the usage API).
+    expect(
+      town.ingest([{ kind: 'usage', records: [usage({ id: 'x', outputTokens: 1 }), records[1] as UsageRecord] }])[0],
+    ).toBeInstanceOf(Error);
+  });
+});

@@ -1,6 +1,8 @@
+import { AppError } from '../errors.js';
 import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
+import { type UsageSource, UsageSources } from './usage-sources.js';
 import type { WriteBatch } from './write-batch.js';
 
 export type UsageMode = 'cumulative' | 'delta';
@@ -18,6 +20,8 @@ export interface UsageRecord {
   costMicrodollars: number;
   at: number;
   mode: UsageMode;
+  /** The spend this record describes, when another signal may describe it too (usage-sources.ts). */
+  source?: UsageSource | undefined;
 }
 
 export interface UsageResult extends TimeTally {
@@ -25,8 +29,13 @@ export interface UsageResult extends TimeTally {
   accepted: number;
   /** Repeats that added nothing: a delta id seen before, or cumulative totals already counted. */
   duplicates: number;
-  /** Cumulative totals smaller than what was already counted (stale updates), or a mode, agent or model that disagrees with the first. */
+  /**
+   * Cumulative totals smaller than what was already counted (stale updates), a mode, agent or model that
+   * disagrees with the first, or spend another signal of the same source already counts.
+   */
   ignored: number;
+  /** With `partial`: the records refused by an hour bound (not stored), by index, with why. */
+  refused?: { index: number; message: string }[];
 }
 
 const COST = AMOUNTS.length - 1;
@@ -42,19 +51,39 @@ const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).jo
  *   counted is added, per amount (an amount that shrank is held at its maximum);
  * - delta records are keyed by id; a repeat adds nothing.
  * A record whose increase would take its hour past a bound (bounds.ts) throws a 400 naming it; the
- * caller rolls the request's writes back, and nothing of it reaches the batch's counters.
+ * caller rolls the request's writes back, and nothing of it reaches the batch's counters. With
+ * `partial` (OTLP: one bad point must not fail a whole export) such a record is refused alone, before
+ * anything of it is written, and listed in `refused`; a retry refuses it again and counts the rest once.
  */
-export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): UsageResult {
+export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], partial = false): UsageResult {
   const result: UsageResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
+  if (partial) result.refused = [];
   const hours = batch.hours.job();
+  const sources = new UsageSources(batch.sql);
   const counted: { record: UsageRecord; at: number; increase: number[] }[] = [];
   const inserted: string[] = [];
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
-      const outcome = countOne(batch, record, at, inserted);
-      result[outcome.kind]++;
-      if (outcome.kind !== 'accepted') return;
-      hours.add(at, outcome.increase, index);
+      if (record.source && sources.superseded(record.source, at)) {
+        result.ignored++;
+        return;
+      }
+      const outcome = planOne(batch, record, at);
+      if (outcome.kind !== 'accepted') {
+        result[outcome.kind]++;
+        return;
+      }
+      try {
+        hours.add(at, outcome.increase, index);
+      } catch (err) {
+        if (!(partial && err instanceof AppError)) throw err;
+        result.refused?.push({ index, message: err.message });
+        return;
+      }
+      outcome.write();
+      if (outcome.inserted) inserted.push(record.id);
+      if (record.source) sources.claim(record.source, at);
+      result.accepted++;
       counted.push({ record, at, increase: outcome.increase });
     });
   } catch (err) {
@@ -73,18 +102,22 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[]): 
   return result;
 }
 
-type Outcome = { kind: 'accepted'; increase: number[] } | { kind: 'duplicates' | 'ignored' };
+/** What a record would add, and the write that adds it (planned first, so a bound can refuse it unwritten). */
+type Outcome =
+  | { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void }
+  | { kind: 'duplicates' | 'ignored' };
 
-function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: string[]): Outcome {
+function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
   const { sql } = batch;
   const amounts = AMOUNTS.map(([field]) => r[field] as number);
   const rec = batch.usageIds.find(r.id, batch.newUsageIds);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
-    const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
-    batch.newUsageIds.set(r.id, rowid);
-    inserted.push(r.id);
-    return { kind: 'accepted', increase: amounts };
+    const write = () => {
+      const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
+      batch.newUsageIds.set(r.id, rowid);
+    };
+    return { kind: 'accepted', increase: amounts, inserted: true, write };
   }
   // A record keeps its first mode, agent and model: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
@@ -101,8 +134,8 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
-  return { kind: 'accepted', increase };
+  const write = () => sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
+  return { kind: 'accepted', increase, inserted: false, write };
 }
 
 function deltaOf(amounts: number[]): Partial<CounterValues> {

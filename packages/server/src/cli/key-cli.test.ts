@@ -44,7 +44,7 @@ describe('gasgauge key', () => {
     expect(JSON.parse(list.stdout).keys).toEqual([{ ...info, lastUsedAt: expect.any(Number) }]);
     expect(list.stdout).not.toContain(key);
     const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
-    expect(human.stdout).toMatch(/^otel\tagent a\tcreated \S+\tlast used \d{4}-/);
+    expect(human.stdout).toMatch(/^otel\tingest\tagent a\tcreated \S+\tlast used \d{4}-/);
 
     const again = await gasgauge('key', 'create', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
     expect(again.code).toBe(1);
@@ -56,6 +56,27 @@ describe('gasgauge key', () => {
     const missing = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir, '--json');
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found', path: 'name' });
+  });
+
+  it('create --scrape prints a read-only ggs_ key: it reads the Prometheus endpoint and cannot ingest', async () => {
+    const created = await gasgauge(
+      'key',
+      'create',
+      '--town',
+      s.townId,
+      '--name',
+      'grafana',
+      '--scrape',
+      '--data',
+      s.dataDir,
+      '--json',
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const { key, ...info } = JSON.parse(created.stdout);
+    expect(key).toMatch(/^ggs_/);
+    expect(info).toMatchObject({ name: 'grafana', kind: 'scrape', agentId: null });
+    expect((await s.get(`/api/towns/${s.townId}/metrics/prometheus`, key)).status).toBe(200);
+    expect((await usage(key, 's1')).status).toBe(401);
   });
 
   it('an unknown town exits 1 naming --town', async () => {

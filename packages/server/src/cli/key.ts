@@ -9,31 +9,33 @@ function assertTown(control: Control, townId: string): void {
 const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
 
 export const keyCreate: Command = {
-  usage: 'gasgauge key create --town ID --name NAME [--agent ID]',
-  summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters; shown once',
-  help: `  --town ID     the town the key writes to
+  usage: 'gasgauge key create --town ID --name NAME [--agent ID | --scrape]',
+  summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters, or a Prometheus scrape key (ggs_…); shown once',
+  help: `  --town ID     the town the key writes to (or, with --scrape, reads)
   --name NAME   a name unique in the town (for key list and key revoke)
-  --agent ID    write only this agent's data (like an agent-scoped ingest token)`,
-  options: { town: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' } },
+  --agent ID    write only this agent's data (like an agent-scoped ingest token)
+  --scrape      a read-only key for GET /api/towns/ID/metrics/prometheus, refused on every other route`,
+  options: { town: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' }, scrape: { type: 'boolean' } },
   positionals: 0,
   async run(values, _p, out) {
     const townId = required(values, 'town');
     const name = required(values, 'name');
     const agentId = typeof values.agent === 'string' && values.agent !== '' ? values.agent : null;
-    const key = newIngestKey();
+    const kind = values.scrape === true ? 'scrape' : 'ingest';
+    const key = newIngestKey(kind);
     const hash = await hashToken(key);
     const info = withControl(values, (control) => {
       assertTown(control, townId);
-      return control.ingestKeys.create(hash, townId, name, agentId);
+      return control.ingestKeys.create(hash, townId, name, agentId, kind);
     });
-    out.result({ key, ...info }, [`Created ingest key ${name} for town ${townId}. Key, shown once:`, `  ${key}`]);
+    out.result({ key, ...info }, [`Created ${kind} key ${name} for town ${townId}. Key, shown once:`, `  ${key}`]);
     return 0;
   },
 };
 
 export const keyList: Command = {
   usage: 'gasgauge key list --town ID',
-  summary: "list a town's ingest keys (name, agent, created, last used)",
+  summary: "list a town's ingest and scrape keys (name, kind, agent, created, last used)",
   options: { town: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -43,7 +45,7 @@ export const keyList: Command = {
       return control.ingestKeys.list(townId);
     });
     const lines = keys.map(
-      (k) => `${k.name}\tagent ${k.agentId ?? '(any)'}\tcreated ${when(k.createdAt)}\tlast used ${when(k.lastUsedAt)}`,
+      (k) => `${k.name}\t${k.kind}\tagent ${k.agentId ?? '(any)'}\tcreated ${when(k.createdAt)}\tlast used ${when(k.lastUsedAt)}`,
     );
     out.result({ keys }, lines.length > 0 ? lines : ['No ingest keys.']);
     return 0;
@@ -52,7 +54,7 @@ export const keyList: Command = {
 
 export const keyRevoke: Command = {
   usage: 'gasgauge key revoke --town ID --name NAME',
-  summary: 'revoke an ingest key: its next request gets a 401',
+  summary: 'revoke an ingest or scrape key: its next request gets a 401',
   options: { town: { type: 'string' }, name: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {

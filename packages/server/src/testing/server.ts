@@ -79,7 +79,15 @@ export interface TestServer {
 export async function startTestServer(
   opts: Pick<
     ServeOptions,
-    'tickMs' | 'webhooks' | 'clock' | 'autoTick' | 'accessLog' | 'publicUrl' | 'maxOpenTowns' | 'maxTownsPerOwner'
+    | 'tickMs'
+    | 'webhooks'
+    | 'clock'
+    | 'autoTick'
+    | 'accessLog'
+    | 'publicUrl'
+    | 'maxOpenTowns'
+    | 'maxTownsPerOwner'
+    | 'writeDelayMs'
   > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');

@@ -1,0 +1,172 @@
+import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
+import { attributeMap, canonical, type KeyValue } from './attributes.js';
+import { type Amount, agentOf, modelOf } from './mapping.js';
+import type { ExportOutcome } from './metrics.js';
+import {
+  attributesTooBig,
+  eventMs,
+  type Family,
+  idOf,
+  MAX_OTLP_ATTRIBUTE_CHARS,
+  MAX_OTLP_POINTS,
+  Sources,
+  TOO_MANY_ATTRIBUTES,
+} from './points.js';
+
+interface LogRecord {
+  timeUnixNano?: string;
+  observedTimeUnixNano?: string;
+  eventName?: string;
+  body?: { stringValue?: string };
+  attributes?: KeyValue[];
+}
+interface LogsRequest {
+  resourceLogs?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeLogs?: { scope?: { name?: string; version?: string }; logRecords?: LogRecord[] }[];
+  }[];
+}
+
+interface LogEvent {
+  family: Family;
+  provider: string;
+  /** Attribute → amount; an absent attribute is 0. */
+  amounts: ReadonlyMap<string, Amount>;
+  /** Multiplies an amount's value (USD → microdollars). */
+  scale?: ReadonlyMap<Amount, number>;
+  /** Only records with this `event.kind` count (Codex logs every SSE event; one per response carries the usage). */
+  kind?: string;
+}
+
+/**
+ * The log events that carry spend, by event name (the record's `event_name`, else its `event.name`
+ * attribute, else its body). Cached input (Codex `cached_token_count`) and reasoning
+ * (`reasoning_token_count`) are inside input and output, as in `codex.turn.token_usage`, so not added.
+ */
+const CLAUDE_API_REQUEST: LogEvent = {
+  family: 'claude_code',
+  provider: 'anthropic',
+  amounts: new Map<string, Amount>([
+    ['input_tokens', 'inputTokens'],
+    ['output_tokens', 'outputTokens'],
+    ['cache_read_tokens', 'cacheReadTokens'],
+    ['cache_creation_tokens', 'cacheWriteTokens'],
+    ['cost_usd', 'costMicrodollars'],
+  ]),
+  scale: new Map([['costMicrodollars', 1_000_000]]),
+};
+export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
+  ['claude_code.api_request', CLAUDE_API_REQUEST],
+  ['api_request', CLAUDE_API_REQUEST],
+  [
+    'codex.sse_event',
+    {
+      family: 'codex',
+      provider: 'openai',
+      kind: 'response.completed',
+      amounts: new Map<string, Amount>([
+        ['input_token_count', 'inputTokens'],
+        ['output_token_count', 'outputTokens'],
+      ]),
+    },
+  ],
+]);
+
+/**
+ * Turns an ExportLogsServiceRequest into delta usage records: one per spend-carrying event, keyed by
+ * its `request_id` when it has one (else by its attributes and time), so a retried export counts once.
+ * Every record names its sender (points.ts Sources): where the same sender's metrics were counted
+ * first, its events are ignored, and the other way round. Other events are accepted and read no further.
+ */
+export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
+  const request = body as LogsRequest;
+  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
+  const reject = (count: number, reason: string) => {
+    out.rejected += count;
+    out.reason ??= reason;
+  };
+  let count = 0;
+  for (const rl of request.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) count += sl.logRecords?.length ?? 0;
+  if (count > MAX_OTLP_POINTS)
+    throw new AppError('bad_request', `at most ${MAX_OTLP_POINTS} log records per export (this one has ${count})`, {
+      path: 'resourceLogs',
+    });
+  const pending: Promise<UsageRecord>[] = [];
+  const sources = new Sources('logs');
+  for (const rl of request.resourceLogs ?? []) {
+    const resource = attributeMap(rl.resource?.attributes);
+    const resourceTooBig = attributesTooBig(rl.resource?.attributes?.length ?? 0, resource);
+    const resourceId = resourceTooBig ? '' : await idOf(JSON.stringify(canonical(resource)));
+    for (const sl of rl.scopeLogs ?? []) {
+      const scopeTooBig = [sl.scope?.name ?? '', sl.scope?.version ?? ''].some((p) => p.length > MAX_OTLP_ATTRIBUTE_CHARS);
+      for (const log of sl.logRecords ?? []) {
+        const attrs = attributeMap(log.attributes);
+        const name = log.eventName || attrs.get('event.name') || log.body?.stringValue || '';
+        const event = LOG_EVENTS.get(name);
+        if (!event || (event.kind !== undefined && attrs.get('event.kind') !== event.kind)) continue;
+        if (resourceTooBig || scopeTooBig || attributesTooBig(log.attributes?.length ?? 0, attrs)) {
+          reject(1, TOO_MANY_ATTRIBUTES);
+          continue;
+        }
+        const record = logRecord(name, event, resource, resourceId, attrs, log, agentId, sources);
+        if (typeof record === 'string') reject(1, record);
+        else pending.push(record);
+      }
+    }
+  }
+  out.records.push(...(await Promise.all(pending)));
+  return out;
+}
+
+function logRecord(
+  name: string,
+  event: LogEvent,
+  resource: ReadonlyMap<string, string>,
+  resourceId: string,
+  attrs: ReadonlyMap<string, string>,
+  log: LogRecord,
+  agentId: string | undefined,
+  sources: Sources,
+): Promise<UsageRecord> | string {
+  const attr = (key: string) => attrs.get(key) ?? resource.get(key);
+  const amounts: Record<Amount, number> = {
+    inputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicrodollars: 0,
+  };
+  for (const [key, amount] of event.amounts) {
+    const text = attrs.get(key);
+    if (text === undefined) continue;
+    const value = Math.round(Number(text) * (event.scale?.get(amount) ?? 1));
+    const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
+    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max)
+      return `${name}: ${key} must be a number from 0 to ${max}${amount === 'costMicrodollars' ? ' µ$' : ''}`;
+    amounts[amount] = value;
+  }
+  const time = eventMs(
+    log.timeUnixNano && log.timeUnixNano !== '0' ? log.timeUnixNano : log.observedTimeUnixNano,
+    'time_unix_nano',
+  );
+  if (typeof time === 'string') return `${name}: ${time}`;
+  const agent = agentId ?? agentOf(attr);
+  const model = modelOf(attr);
+  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
+  const requestId = attrs.get('request_id');
+  const key =
+    requestId === undefined
+      ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
+      : ['log', resourceId, agent, event.family, requestId];
+  return Promise.all([idOf(JSON.stringify(key)), sources.of(event.family, resourceId, agent)]).then(([id, source]) => ({
+    id,
+    agentId: agent,
+    model,
+    provider: event.provider,
+    ...amounts,
+    at: time,
+    mode: 'delta',
+    source,
+  }));
+}

@@ -1,0 +1,60 @@
+import type { UsageSource } from '@gasgauge/core';
+import { base64url } from '../auth/user-token.js';
+import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
+
+/** Data points (or log records) per export, as records per usage batch. */
+export const MAX_OTLP_POINTS = 5000;
+/** Attributes of a resource, point or log record, and the characters of each key and value (and of a scope's name and version). */
+export const MAX_OTLP_ATTRIBUTES = 128;
+export const MAX_OTLP_ATTRIBUTE_CHARS = 1024;
+export const TOO_MANY_ATTRIBUTES = `at most ${MAX_OTLP_ATTRIBUTES} attributes of ${MAX_OTLP_ATTRIBUTE_CHARS} characters`;
+
+export function attributesTooBig(sent: number, map: ReadonlyMap<string, string>): boolean {
+  if (sent > MAX_OTLP_ATTRIBUTES) return true;
+  for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
+  return false;
+}
+
+/**
+ * An OTLP time (`fixed64` nanoseconds as a decimal string) in epoch ms, or why it is refused: 0, absent,
+ * or past year 2286 (MAX_EPOCH_MS). The decoder saturates a JSON time beyond 2^64 − 1 to 2^64 − 1
+ * (decode.ts) rather than letting it wrap, so such a time is refused here too.
+ */
+export function eventMs(nanos: string | undefined, field: string): number | string {
+  if (nanos === undefined || !/^\d{1,20}$/.test(nanos) || BigInt(nanos) === 0n) return `a point needs a ${field}`;
+  const ms = BigInt(nanos) / 1_000_000n;
+  if (ms > BigInt(MAX_EPOCH_MS)) return `${field} ${nanos.slice(0, 20)} is past year 2286 (at most ${MAX_EPOCH_MS}000000 ns)`;
+  return Number(ms);
+}
+
+/** A usage-record id for a series point: `otlp_` + SHA-256 (so no sender string reaches the id). */
+export async function idOf(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return `${OTLP_RECORD_PREFIX}${base64url(new Uint8Array(digest))}`;
+}
+
+/** The tools whose metrics and logs describe the same spend (usage-sources.ts in core). */
+export type Family = 'claude_code' | 'codex';
+
+/**
+ * The sender a metric point or log record comes from: one tool, resource and agent. Its metrics and its
+ * logs share it, and the signal counted first for it counts its spend alone (core usage-sources.ts).
+ * Not the session: Codex's `codex.turn.token_usage` carries no `conversation.id` where its logs do, and
+ * Claude Code's metrics drop `session.id` with OTEL_METRICS_INCLUDE_SESSION_ID=false. One export's
+ * points share few senders, so each is digested once per export.
+ */
+export class Sources {
+  private readonly keys = new Map<string, Promise<string>>();
+
+  constructor(private readonly signal: 'metrics' | 'logs') {}
+
+  async of(family: Family, resourceId: string, agent: string): Promise<UsageSource> {
+    const text = JSON.stringify(['source', family, resourceId, agent]);
+    let key = this.keys.get(text);
+    if (!key) {
+      key = idOf(text);
+      this.keys.set(text, key);
+    }
+    return { key: await key, name: this.signal };
+  }
+}

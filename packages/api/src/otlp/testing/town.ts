@@ -1,0 +1,41 @@
+import { COUNTERS } from '@gasgauge/core';
+import type { TestServer } from '@gasgauge/server/testing/server';
+import { expect } from 'vitest';
+
+/** Helpers of the OTLP tests: a town with an ingest key, and its counters over the last hour. */
+export type Totals = Record<(typeof COUNTERS)[number], number>;
+
+export async function totals(s: TestServer, townId: string): Promise<Totals> {
+  const now = Date.now();
+  const r = await s.get(`/api/towns/${townId}/metrics/timeseries?from=${now - 3_600_000}&to=${now + 60_000}&maxPoints=5000`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return Object.fromEntries(
+    COUNTERS.map((c) => [c, (r.body.series[c] as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0)]),
+  ) as Totals;
+}
+
+export async function townWithKey(s: TestServer, name: string, agentId?: string): Promise<{ townId: string; key: string }> {
+  const townId = await s.createTown(name);
+  const r = await s.post('/trpc/towns.createKey', { townId, name: 'otel', ...(agentId ? { agentId } : {}) }, s.adminToken);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return { townId, key: r.body.result.data.key };
+}
+
+export const nanos = (ms: number) => String(BigInt(ms) * 1_000_000n);
+export const PROTO = { 'content-type': 'application/x-protobuf' };
+export const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** POSTs a body with a bearer credential; the answer's bytes. */
+export async function post(s: TestServer, path: string, key: string, body: Uint8Array | string, headers: Record<string, string>) {
+  const res = await fetch(s.url + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, ...headers },
+    body: typeof body === 'string' ? body : Buffer.from(body),
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    retryAfter: res.headers.get('retry-after'),
+    bytes: new Uint8Array(await res.arrayBuffer()),
+  };
+}
