@@ -36,12 +36,26 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
       const line = server.output().split('\n')[0];
       return line?.startsWith('{') ? (JSON.parse(line) as { url: string; adminToken: string }) : undefined;
     });
-    const { town: created } = await gasgauge<{ town: { id: string } }>(['town', 'create', 'Beads', '--owner', 'admin', '--data', data]);
+    const { town: created } = await gasgauge<{ town: { id: string } }>([
+      'town',
+      'create',
+      'Beads',
+      '--owner',
+      'admin',
+      '--data',
+      data,
+    ]);
     const townId = created.id;
     const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', townId, '--data', data]);
     writeFileSync(join(dir, 'token'), token);
 
-    const tree = generateTree({ seed: 12, agents: 2, sessionsPerAgent: 2, responsesPerSession: 20, worktreeRoot: join(town, 'gastown', 'polecats') });
+    const tree = generateTree({
+      seed: 12,
+      agents: 2,
+      sessionsPerAgent: 2,
+      responsesPerSession: 20,
+      worktreeRoot: join(town, 'gastown', 'polecats'),
+    });
     writeTree(claude, tree.files);
     const records = await parsed(claude, join(dir, 'check-state'));
 
@@ -54,7 +68,10 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
     const agents = [...new Set(records.map((r) => r.agentId))].sort();
     expect(agents).toEqual(['gastown/polecats/agent-0', 'gastown/polecats/agent-1']);
     agents.forEach((agentId, k) => {
-      const times = records.filter((r) => r.agentId === agentId).map((r) => r.at).sort((a, b) => a - b);
+      const times = records
+        .filter((r) => r.agentId === agentId)
+        .map((r) => r.at)
+        .sort((a, b) => a - b);
       const at = (f: number) => times[Math.floor(times.length * f)] as number;
       const [a, b] = [`gt-${k}a`, `gt-${k}b`];
       line(at(1 / 3), 'sling', 'mayor', { bead: a, target: agentId });
@@ -72,7 +89,17 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
       const c = startGasgauge([
         'report',
         ...['--server', url, '--town', townId, '--token-file', join(dir, 'token')],
-        ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode', '--gastown', town, '--state', join(dir, 'state')],
+        ...[
+          '--claude-dir',
+          claude,
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--gastown',
+          town,
+          '--state',
+          join(dir, 'state'),
+        ],
         ...['--once', '--json'],
       ]);
       children.push(c);
@@ -85,7 +112,10 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
 
     const expected = new Map<string | null, number>();
     for (const r of records) {
-      const held = agentEvents.filter((e) => e.agentId === r.agentId && e.at <= r.at).sort((x, y) => x.at - y.at).at(-1);
+      const held = agentEvents
+        .filter((e) => e.agentId === r.agentId && e.at <= r.at)
+        .sort((x, y) => x.at - y.at)
+        .at(-1);
       const bead = held?.beadId ?? null;
       expected.set(bead, (expected.get(bead) ?? 0) + r.costMicrodollars);
     }

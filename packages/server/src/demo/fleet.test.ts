@@ -81,13 +81,17 @@ describe('the demo fleet in a town', () => {
       const batch = fleet.step(now.t);
       if (batch.events.length) town.ingestEvents(batch.events as TownEvent[]);
       if (batch.loc.length) town.ingestLoc(batch.loc);
-      if (batch.usage.length) town.ingestUsage(batch.usage.map((r) => ({ ...r, mode: 'cumulative', reasoningTokens: r.reasoningTokens })));
+      if (batch.usage.length)
+        town.ingestUsage(batch.usage.map((r) => ({ ...r, mode: 'cumulative', reasoningTokens: r.reasoningTokens })));
       if (i % 10 === 0) town.tick();
     }
     expect(town.runawayEpisodes().map((e) => [e.rule, e.subject])).toEqual([['spendRate', 'polecat-5']]);
     const feed = town.events({ limit: 200 }).events.filter((e) => e.type === 'runaway');
     expect(feed.map((e) => e.agentId)).toEqual(['polecat-5']);
-    const costs = town.beads({ limit: 200 }).items.map((b) => b.costMicrodollars).filter((c) => c > 0);
+    const costs = town
+      .beads({ limit: 200 })
+      .items.map((b) => b.costMicrodollars)
+      .filter((c) => c > 0);
     expect(costs.length).toBeGreaterThan(5);
     expect(Math.max(...costs)).toBeGreaterThan(5 * Math.min(...costs));
   });

@@ -192,7 +192,8 @@ function beadBudget(sql: Sql, now: number, cap: number): Map<string, { level: nu
   for (const [bead] of beads) {
     const cost = beadUsage(sql, bead).amounts[COST_INDEX] as number;
     const level = BEAD_BUDGET_LEVELS.filter((l) => cost * 100 >= cap * l).at(-1);
-    if (level !== undefined) firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
+    if (level !== undefined)
+      firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
   }
   return firing;
 }
