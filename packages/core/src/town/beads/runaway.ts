@@ -120,10 +120,15 @@ function raise(sql: Sql, now: number, rule: RunawayRule, subject: string, detail
     `${SYSTEM_EVENT_PREFIX}runaway:${seq}`,
     now,
     rule === 'beadBudget' ? null : subject,
-    rule === 'beadBudget' ? subject : null,
+    // The feed links the bead: the one over budget, or the one the flagged agent works on.
+    rule === 'beadBudget' ? subject : beadOf(sql, subject),
     rule,
     JSON.stringify({ type: 'runaway', ...body }),
   );
+}
+
+function beadOf(sql: Sql, agentId: string): string | null {
+  return (sql.rows('SELECT bead_id FROM agents WHERE id = ?', agentId)[0]?.[0] as string | null | undefined) ?? null;
 }
 
 /** Each agent's cost dated in [from, now]. */
