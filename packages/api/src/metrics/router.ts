@@ -60,7 +60,7 @@ const eventsInput = z.strictObject({
 const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
 /** The town's handle, if this user may read it (else not_found, so existence does not leak). */
-async function town(ctx: { deps: ApiDeps; user: User }, townId: string): Promise<TownHandle> {
+export async function town(ctx: { deps: ApiDeps; user: User }, townId: string): Promise<TownHandle> {
   await ctx.deps.control.townFor(ctx.user, townId);
   return ctx.deps.towns.get(townId);
 }

@@ -1,6 +1,6 @@
 import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { type Amount, agentOf, modelOf } from './mapping.js';
+import { type Amount, agentOf, beadOf, modelOf } from './mapping.js';
 import type { ExportOutcome } from './metrics.js';
 import {
   attributesTooBig,
@@ -153,7 +153,9 @@ function logRecord(
   if (typeof time === 'string') return `${name}: ${time}`;
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
-  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
+  const beadId = beadOf(attr);
+  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
+    return `${name}: agent, model and gt.issue are at most 256 characters`;
   const requestId = attrs.get('request_id');
   const key =
     requestId === undefined
@@ -168,5 +170,6 @@ function logRecord(
     at: time,
     mode: 'delta',
     source,
+    ...(beadId === undefined ? {} : { beadId }),
   }));
 }

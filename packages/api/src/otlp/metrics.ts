@@ -7,7 +7,16 @@ import {
   type UsageRecord,
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { ACTIVITY_METRICS, type ActivityMapping, agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
+import {
+  ACTIVITY_METRICS,
+  type ActivityMapping,
+  agentOf,
+  beadOf,
+  METRICS,
+  type MetricMapping,
+  modelOf,
+  providerOf,
+} from './mapping.js';
 import {
   attributesTooBig,
   eventMs,
@@ -146,6 +155,8 @@ interface PointBasics {
   time: number;
   agent: string;
   model: string;
+  /** `gt.issue`: the bead the point's usage is for. */
+  beadId: string | undefined;
   id: Promise<string>;
 }
 
@@ -167,11 +178,13 @@ function pointBasics(
     return `${name}: start_time_unix_nano ${start.slice(0, 20)} is past year 2286`;
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
-  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
+  const beadId = beadOf(attr);
+  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
+    return `${name}: agent, model and gt.issue are at most 256 characters`;
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
-  return { attr, time, agent, model, id: idOf(JSON.stringify(key)) };
+  return { attr, time, agent, model, beadId, id: idOf(JSON.stringify(key)) };
 }
 
 /** A point's value times `scale`, rounded, if it is a number from 0 to `max`. */
@@ -219,6 +232,7 @@ function pointRecord(
     at: p.time,
     mode: delta ? 'delta' : 'cumulative',
     source,
+    ...(p.beadId === undefined ? {} : { beadId: p.beadId }),
   }));
 }
 

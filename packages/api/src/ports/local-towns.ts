@@ -42,6 +42,14 @@ export class LocalTowns implements TownDirectory {
         }
         return found;
       },
+      beads: async (q) => town().beads(q),
+      bead: async (beadId) => town().bead(beadId),
+      beadStats: async (q) => town().beadStats(q),
+      runawayRules: async () => {
+        const t = town();
+        return { rules: t.runawayRules(), episodes: t.runawayEpisodes() };
+      },
+      setRunawayRules: async (rules) => town().setRunawayRules(rules),
       setBudget: async (input) => town().setBudget(input),
       outbox: async () => town().outbox(),
       ackOutbox: async (seq) => town().ackOutbox(seq),

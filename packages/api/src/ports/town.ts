@@ -1,6 +1,10 @@
 import type {
   AgentsPage,
   AgentsQuery,
+  BeadDetail,
+  BeadStats,
+  BeadsPage,
+  BeadsQuery,
   Breakdown,
   BreakdownQuery,
   Budget,
@@ -11,6 +15,8 @@ import type {
   IngestJob,
   IngestResults,
   OutboxEntry,
+  RunawayEpisode,
+  RunawayRules,
   Throughput,
   TickIntervals,
   Timeseries,
@@ -43,6 +49,14 @@ export interface TownHandle {
   event(id: string): Promise<FeedEvent | undefined>;
   /** The assignee of each bead the town has (null: unassigned); a bead it does not have is absent. */
   beadAssignees(beadIds: readonly string[]): Promise<Map<string, string | null>>;
+  /** Beads with activity in a range, a page at a time (cost per bead). */
+  beads(q: BeadsQuery): Promise<BeadsPage>;
+  /** One bead's account, or undefined for a bead the town does not have. */
+  bead(beadId: string): Promise<BeadDetail | undefined>;
+  beadStats(q: { from?: number | undefined; to?: number | undefined }): Promise<BeadStats>;
+  /** The runaway rules (defaults until set) and the episodes under way. */
+  runawayRules(): Promise<{ rules: RunawayRules; episodes: RunawayEpisode[] }>;
+  setRunawayRules(rules: RunawayRules): Promise<RunawayRules>;
   /** Sets or (null) clears the town's spending cap. */
   setBudget(input: BudgetInput | null): Promise<Budget | null>;
   /** Debits and budget crossings the tick closed that the owning account has not yet recorded. */

@@ -7,7 +7,7 @@ import { MAX_RETENTION_MS } from '../town/tiers.js';
 /**
  * Posts a town's outbox entries to its owning account in one control transaction: each hour's running
  * cost total into the ledger (which debits only the increase over what that hour was debited), each
- * budget crossing into an alert (keyed by town and outbox seq). The town deletes the entries after
+ * budget crossing or runaway episode into an alert (keyed by town and outbox seq). The town deletes the entries after
  * (`tickTown` in api/src/tick/after-tick.ts: the town and the control store may be different actors).
  * A crash between the two steps leaves the entries in the town, and the next settle posts them again,
  * which adds nothing: every microdollar is debited exactly once.
@@ -31,7 +31,7 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
       else if (e.kind === 'debit') {
         // Hour totals are cumulative, so a repeat, or a town file restored from a backup, debits only what is new.
         if (control.ledger.debitHour(account, townId, e.details?.hour as number, e.amountMicrodollars, e.at)) debits++;
-      } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, 'budget', e.at, e.details ?? {})) {
+      } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, e.kind, e.at, e.details ?? {})) {
         alerts++;
       }
     }

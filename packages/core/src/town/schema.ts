@@ -229,6 +229,67 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID
     `,
   },
+  {
+    // Issue 12, cost per bead. Attribution is done at read time from intervals (ARCHITECTURE.md):
+    // - a usage record may name its bead (`bead_id`), and is dated by its earliest event time (`first_at`);
+    // - `agent_beads` holds, per agent, every agent event that names a bead or clears it (idle, dead):
+    //   the bead an agent worked on at time t is that of its latest row at or before t;
+    // - `usage_times` finds an agent's records between two of its rows: (agent, first_at, rowid), filled by
+    //   the tick with the usage ids (sorted, in bulk), never at ingest: an index on usage_records itself
+    //   cost ingest ~10 µs a record (random B-tree inserts, as migration 4 found for ids).
+    // Beads gain a parent (convoys, epics) and the lines the working agent had when the bead went to review;
+    // lines of code remember when they last changed (the no-progress rule); runaway rules and their
+    // episodes; and the outbox carries runaway alerts.
+    version: 9,
+    sql: `
+      ALTER TABLE usage_records ADD COLUMN bead_id TEXT;
+      CREATE TABLE usage_times (
+        agent_id TEXT NOT NULL,
+        first_at INTEGER NOT NULL,
+        rec INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, first_at, rec)
+      ) WITHOUT ROWID;
+      INSERT INTO usage_times (agent_id, first_at, rec)
+        SELECT agent_id, first_at, rowid FROM usage_records
+        WHERE rowid <= (SELECT usage_indexed_upto FROM town_state WHERE id = 1) ORDER BY agent_id, first_at;
+      CREATE INDEX usage_records_bead ON usage_records (bead_id, first_at) WHERE bead_id IS NOT NULL;
+      CREATE TABLE agent_beads (
+        agent_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        bead_id TEXT,
+        PRIMARY KEY (agent_id, at, event_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX agent_beads_bead ON agent_beads (bead_id) WHERE bead_id IS NOT NULL;
+      INSERT INTO agent_beads (agent_id, at, event_id, bead_id)
+        SELECT agent_id, at, id, bead_id FROM events
+        WHERE type = 'agent' AND (bead_id IS NOT NULL OR status IN ('idle', 'dead'));
+      CREATE INDEX events_bead ON events (bead_id, at) WHERE type = 'bead';
+      ALTER TABLE beads ADD COLUMN parent_id TEXT;
+      ALTER TABLE beads ADD COLUMN loc_at_review INTEGER;
+      CREATE INDEX beads_parent ON beads (parent_id) WHERE parent_id IS NOT NULL;
+      ALTER TABLE loc ADD COLUMN changed_at INTEGER;
+      UPDATE loc SET changed_at = reported_at;
+      CREATE TABLE runaway_rules (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+      CREATE TABLE runaway_episodes (
+        rule TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        level INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (rule, subject)
+      ) WITHOUT ROWID;
+      CREATE TABLE outbox_v9 (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('debit', 'budget', 'runaway')),
+        at INTEGER NOT NULL,
+        amount_microdollars INTEGER NOT NULL DEFAULT 0,
+        details TEXT
+      );
+      INSERT INTO outbox_v9 SELECT seq, kind, at, amount_microdollars, details FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v9 RENAME TO outbox
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

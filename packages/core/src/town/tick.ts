@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { evaluateRunaway } from './beads/runaway.js';
 import { evaluateBudget } from './budget.js';
 import { AGENT_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
@@ -50,7 +51,7 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
 
 /**
  * One tick: sample the gauges into the current slot of every tier, close unbilled cost into a debit
- * (once per billing period), check the budget, and prune a bounded amount.
+ * (once per billing period), check the budget and the runaway rules, and prune a bounded amount.
  * Counters are not touched: ingest already wrote them into their event-time slots in the same
  * transaction that acknowledged them, so there is nothing pending to drain or lose.
  * Several ticks in one slot average (`samples` counts them).
@@ -66,6 +67,7 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
     sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
     closeBilling(sql, now);
     evaluateBudget(sql, now);
+    evaluateRunaway(sql, now);
     indexed = usageIds.indexTail();
     return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
   });
@@ -108,6 +110,15 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
     `DELETE FROM usage_sources WHERE key IN (SELECT key FROM usage_sources WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
     horizon,
   );
+  // An agent's bead rows go with the usage they attribute; the newest row of each agent stays, as it may still hold a bead.
+  pruned += sql.run(
+    `DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (
+       SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?
+         AND EXISTS (SELECT 1 FROM agent_beads n WHERE n.agent_id = a.agent_id AND n.at > a.at AND n.at < ?)
+       LIMIT ${PRUNE_BATCH})`,
+    horizon,
+    horizon,
+  );
   return pruned;
 }
 
@@ -131,6 +142,13 @@ function pruneUsageRecords(sql: Sql, horizon: number, indexedUpto: number): numb
   if (upTo !== null) {
     sql.run(
       'DELETE FROM usage_ids WHERE id IN (SELECT id FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?)',
+      cursor,
+      upTo,
+      horizon,
+    );
+    sql.run(
+      `DELETE FROM usage_times WHERE (agent_id, first_at, rec) IN
+        (SELECT agent_id, first_at, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?)`,
       cursor,
       upTo,
       horizon,

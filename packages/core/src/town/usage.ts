@@ -22,6 +22,8 @@ export interface UsageRecord {
   mode: UsageMode;
   /** The spend this record describes, when another signal may describe it too (usage-sources.ts). */
   source?: UsageSource | undefined;
+  /** The bead (task) this usage was for; without it, the bead the agent worked on at `at` (town/beads). */
+  beadId?: string | undefined;
 }
 
 export interface UsageResult extends TimeTally {
@@ -30,8 +32,8 @@ export interface UsageResult extends TimeTally {
   /** Repeats that added nothing: a delta id seen before, or cumulative totals already counted. */
   duplicates: number;
   /**
-   * Cumulative totals smaller than what was already counted (stale updates), a mode, agent or model that
-   * disagrees with the first, or spend another signal of the same source already counts.
+   * Cumulative totals smaller than what was already counted (stale updates), a mode, agent, model or bead
+   * that disagrees with the first, or spend another signal of the same source already counts.
    */
   ignored: number;
   /** With `partial`: the records refused by an hour bound (not stored), by index, with why. */
@@ -40,9 +42,9 @@ export interface UsageResult extends TimeTally {
 
 const COST = AMOUNTS.length - 1;
 
-const SELECT = `SELECT mode, agent_id, model, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
-const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
+const SELECT = `SELECT mode, agent_id, model, bead_id, first_at, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
+const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
+  VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
@@ -114,19 +116,39 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
     const write = () => {
-      const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
+      const rowid = sql.rows(
+        INSERT,
+        r.id,
+        r.mode,
+        r.agentId,
+        r.model,
+        r.provider ?? null,
+        r.beadId ?? null,
+        ...amounts,
+        at,
+        at,
+      )[0]?.[0] as number;
       batch.newUsageIds.set(r.id, rowid);
     };
     return { kind: 'accepted', increase: amounts, inserted: true, write };
   }
-  // A record keeps its first mode, agent and model: an update under another agent or model would credit
+  // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
-  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model) return { kind: 'ignored' };
+  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) {
+    return { kind: 'ignored' };
+  }
+  // first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or
+  // repeated one too): a bead's usage is dated by it, and its agent-time index row moves with it.
+  const firstAt = row[4] as number;
+  if (at < firstAt) {
+    sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, rec);
+    sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
+  }
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
   let grew = false;
   let shrank = false;
-  const counted = row.slice(3) as number[];
+  const counted = row.slice(5) as number[];
   const increase = amounts.map((amount, i) => {
     const d = amount - (counted[i] as number);
     if (d > 0) grew = true;
