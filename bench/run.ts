@@ -16,12 +16,14 @@ import { benchTimeseries } from './timeseries.js';
 
 /**
  * `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root.
- * `npm run bench -- scale` runs only the 10,000-town rows and prints them (BENCHMARKS.md is left as it is).
+ * `npm run bench -- scale` runs only the 10,000-town rows and prints them (BENCHMARKS.md is left as it is);
+ * `npm run bench -- ingest` likewise only the ingest rows (to compare a change to ingest before and after).
  */
 const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'scale') return onlyScale();
+  if (process.argv[2] === 'ingest') return onlyIngest();
   const started = performance.now();
   const date = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
@@ -55,6 +57,20 @@ async function main(): Promise<void> {
   process.stdout.write(`${textTable(rows)}\n`);
   writeMarkdown(OUTPUT, markdown(rows, machine(), date, seconds));
   progress(`wrote ${OUTPUT} (${seconds.toFixed(0)} s)`);
+}
+
+async function onlyIngest(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  const load = new LoadClient();
+  const server = await startBenchServer(join(dir, 'server'));
+  try {
+    const rows = [...(await benchIngestBatch(server, load)), ...(await benchIngestSingle(server, load))];
+    process.stdout.write(`${textTable(rows)}\n`);
+  } finally {
+    load.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function onlyScale(): void {

@@ -4,6 +4,7 @@ import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
+import { beadsRestRoutes } from './beads/rest.js';
 import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
 import { accessLog } from './http/access-log.js';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
+  app.route('/', beadsRestRoutes(deps));
   app.route('/', prometheusRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));

@@ -1,3 +1,4 @@
+import { beadsRouter } from './beads/router.js';
 import { billingRouter } from './billing/router.js';
 import { metricsRouter } from './metrics/router.js';
 import { orgsRouter } from './orgs/router.js';
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from './trpc.js';
 export const appRouter = router({
   towns: townsRouter,
   metrics: metricsRouter,
+  beads: beadsRouter,
   orgs: orgsRouter,
   billing: billingRouter,
 });

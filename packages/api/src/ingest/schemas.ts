@@ -36,6 +36,8 @@ export const usageRecord = z.strictObject({
   costMicrodollars: count(MAX_RECORD_COST_MICRODOLLARS),
   at: epochMs,
   mode: z.enum(['cumulative', 'delta']).default('cumulative'),
+  /** The bead the usage was for; without it, the bead the agent worked on at `at` (agent events). */
+  beadId: id.optional(),
 });
 
 export const usageBody = z.strictObject({
@@ -91,6 +93,7 @@ export const townEvent = z.discriminatedUnion('type', [
     kind: id.optional(),
     title: text.optional(),
     assigneeAgentId: id.optional(),
+    parentId: id.optional(),
   }),
   // Parsed JSON already (z.unknown, bounded by noteData): z.json() would rebuild it and drop a "__proto__" key.
   z.strictObject({ id: eventId, at: epochMs, type: z.literal('note'), name: id, data: noteData.optional() }),

@@ -61,7 +61,7 @@ const eventsInput = z.strictObject({
 const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
 /** The town's actor, if this user may read it (else not_found, so existence does not leak). */
-function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
+export function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
   townFor(ctx.deps.control, ctx.user, townId);
   return ctx.deps.towns.get(townId);
 }

@@ -30,6 +30,8 @@ export type TownEvent =
       kind?: string | undefined;
       title?: string | undefined;
       assigneeAgentId?: string | undefined;
+      /** The bead this one is part of (a Gas Town convoy or epic): its cost rolls up there. */
+      parentId?: string | undefined;
     }
   | { id: string; at: number; type: 'note'; name: string; data?: unknown };
 
@@ -65,6 +67,7 @@ export function countEvents(batch: WriteBatch, events: readonly TownEvent[]): Ev
     result.accepted++;
     slots.add(at, { events: 1 });
     if (event.type === 'agent') applyAgent(sql, event, at);
+    if (event.type === 'agent') recordAgentBead(sql, event, at);
     if (event.type === 'bead') {
       applyBead(sql, event, at, slots);
     }
@@ -95,6 +98,21 @@ function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: numb
 }
 
 /**
+ * The agent's bead from `at` on, for attributing its usage (town/beads/attribution.ts): an event that
+ * names a bead starts it, one that goes idle or dead without naming one ends it, any other leaves it.
+ */
+function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {
+  if (e.beadId === undefined && e.status !== 'idle' && e.status !== 'dead') return;
+  sql.run(
+    'INSERT OR IGNORE INTO agent_beads (agent_id, at, event_id, bead_id) VALUES (?, ?, ?, ?)',
+    e.agentId,
+    at,
+    e.id,
+    e.beadId ?? null,
+  );
+}
+
+/**
  * A bead is created at its earliest reported time and counts one close, at its earliest `closed`
  * report, whatever order the reports arrive in: a report older than the one that counted moves the
  * count to its own slot. (A bead reopened and closed again counts once.)
@@ -106,7 +124,7 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
     | undefined;
   if (!row) {
     sql.run(
-      'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       e.beadId,
       e.status,
       e.kind ?? null,
@@ -115,8 +133,10 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
       at,
       at,
       closes ? at : null,
+      e.parentId ?? null,
     );
     slots.add(at, { beads_created: 1, beads_closed: closes ? 1 : 0 });
+    if (e.status === 'in_review') recordLocAtReview(sql, e.beadId);
     return;
   }
   const [createdAt, closedAt] = row;
@@ -132,6 +152,7 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
        status = CASE WHEN ? >= status_at THEN ? ELSE status END,
        status_at = max(status_at, ?),
        kind = COALESCE(?, kind), title = COALESCE(?, title), assignee_agent_id = COALESCE(?, assignee_agent_id),
+       parent_id = COALESCE(?, parent_id),
        created_at = min(created_at, ?),
        closed_at = CASE WHEN ? THEN min(COALESCE(closed_at, ?), ?) ELSE closed_at END
      WHERE id = ?`,
@@ -141,10 +162,27 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
     e.kind ?? null,
     e.title ?? null,
     e.assigneeAgentId ?? null,
+    e.parentId ?? null,
     at,
     closes ? 1 : 0,
     at,
     at,
     e.beadId,
+  );
+  if (e.status === 'in_review') recordLocAtReview(sql, e.beadId);
+}
+
+/**
+ * The lines of code the bead's working agent (its assignee, else an agent holding it now) has unmerged
+ * when the bead goes to review, as last reported: best effort, a review event that arrives late reads
+ * the lines as they are then.
+ */
+function recordLocAtReview(sql: Sql, beadId: string): void {
+  sql.run(
+    `UPDATE beads SET loc_at_review = (
+       SELECT l.additions + l.deletions FROM loc l
+       WHERE l.agent_id = COALESCE(beads.assignee_agent_id, (SELECT id FROM agents WHERE bead_id = beads.id ORDER BY id LIMIT 1))
+     ) WHERE id = ?`,
+    beadId,
   );
 }

@@ -11,12 +11,18 @@ export interface LocReport {
 /** How long a lines-of-code report counts before it expires (a dead reporter leaves no stale gauge). */
 export const DEFAULT_LOC_TTL_MS = 90_000;
 
-/** Replaces each agent's outstanding lines; 0/0 is a real report and clears the agent's lines. */
+/**
+ * Replaces each agent's outstanding lines; 0/0 is a real report and clears the agent's lines.
+ * `changed_at` is when the lines last differed from the previous report (the no-progress rule).
+ */
 export function storeLoc(batch: WriteBatch, reports: readonly LocReport[], ttlMs = DEFAULT_LOC_TTL_MS): { accepted: number } {
   for (const r of reports) {
     batch.sql.run(
-      `INSERT INTO loc (agent_id, additions, deletions, files, reported_at, ttl_ms) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (agent_id) DO UPDATE SET additions = excluded.additions, deletions = excluded.deletions,
+      `INSERT INTO loc (agent_id, additions, deletions, files, reported_at, ttl_ms, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (agent_id) DO UPDATE SET
+         changed_at = CASE WHEN additions = excluded.additions AND deletions = excluded.deletions THEN changed_at
+                           ELSE excluded.changed_at END,
+         additions = excluded.additions, deletions = excluded.deletions,
          files = excluded.files, reported_at = excluded.reported_at, ttl_ms = excluded.ttl_ms`,
       r.agentId,
       r.additions,
@@ -24,6 +30,7 @@ export function storeLoc(batch: WriteBatch, reports: readonly LocReport[], ttlMs
       r.files ?? null,
       batch.now,
       ttlMs,
+      batch.now,
     );
   }
   return { accepted: reports.length };

@@ -196,6 +196,57 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         FROM usage_records GROUP BY agent_id, model
     `,
   },
+  {
+    // Issue 12, cost per bead. Attribution is done at read time from intervals (ARCHITECTURE.md):
+    // - a usage record may name its bead (`bead_id`), and is dated by its earliest event time (`first_at`);
+    // - `agent_beads` holds, per agent, every agent event that names a bead or clears it (idle, dead):
+    //   the bead an agent worked on at time t is that of its latest row at or before t;
+    // - the (agent_id, first_at) index finds an agent's records between two of its rows.
+    // Beads gain a parent (convoys, epics) and the lines the working agent had when the bead went to review;
+    // lines of code remember when they last changed (the no-progress rule); runaway rules and their
+    // episodes; and the outbox carries runaway alerts.
+    version: 7,
+    sql: `
+      ALTER TABLE usage_records ADD COLUMN bead_id TEXT;
+      CREATE INDEX usage_records_agent_at ON usage_records (agent_id, first_at);
+      CREATE INDEX usage_records_bead ON usage_records (bead_id, first_at) WHERE bead_id IS NOT NULL;
+      CREATE TABLE agent_beads (
+        agent_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        bead_id TEXT,
+        PRIMARY KEY (agent_id, at, event_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX agent_beads_bead ON agent_beads (bead_id) WHERE bead_id IS NOT NULL;
+      INSERT INTO agent_beads (agent_id, at, event_id, bead_id)
+        SELECT agent_id, at, id, bead_id FROM events
+        WHERE type = 'agent' AND (bead_id IS NOT NULL OR status IN ('idle', 'dead'));
+      CREATE INDEX events_bead ON events (bead_id, at) WHERE type = 'bead';
+      ALTER TABLE beads ADD COLUMN parent_id TEXT;
+      ALTER TABLE beads ADD COLUMN loc_at_review INTEGER;
+      CREATE INDEX beads_parent ON beads (parent_id) WHERE parent_id IS NOT NULL;
+      ALTER TABLE loc ADD COLUMN changed_at INTEGER;
+      UPDATE loc SET changed_at = reported_at;
+      CREATE TABLE runaway_rules (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
+      CREATE TABLE runaway_episodes (
+        rule TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        since INTEGER NOT NULL,
+        level INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (rule, subject)
+      ) WITHOUT ROWID;
+      CREATE TABLE outbox_v7 (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('debit', 'budget', 'runaway')),
+        at INTEGER NOT NULL,
+        amount_microdollars INTEGER NOT NULL DEFAULT 0,
+        details TEXT
+      );
+      INSERT INTO outbox_v7 SELECT seq, kind, at, amount_microdollars, details FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_v7 RENAME TO outbox
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

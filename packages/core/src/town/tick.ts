@@ -100,6 +100,15 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
     `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < ? ORDER BY at LIMIT ${PRUNE_BATCH})`,
     horizon,
   );
+  // An agent's bead rows go with the usage they attribute; the newest row of each agent stays, as it may still hold a bead.
+  pruned += sql.run(
+    `DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (
+       SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?
+         AND EXISTS (SELECT 1 FROM agent_beads n WHERE n.agent_id = a.agent_id AND n.at > a.at AND n.at < ?)
+       LIMIT ${PRUNE_BATCH})`,
+    horizon,
+    horizon,
+  );
   return pruned;
 }
 

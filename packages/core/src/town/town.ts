@@ -2,6 +2,9 @@ import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
+import { type BeadDetail, getBead } from './beads/get.js';
+import { type BeadsPage, type BeadsQuery, listBeads } from './beads/list.js';
+import { type BeadStats, beadStats } from './beads/stats.js';
 import { type Breakdown, type BreakdownQuery, breakdown } from './breakdown.js';
 import { type Budget, type BudgetInput, setBudget } from './budget.js';
 import type { EventsResult, TownEvent } from './events.js';
@@ -96,6 +99,21 @@ export class Town {
 
   event(id: string): FeedEvent | undefined {
     return eventById(this.sql, id);
+  }
+
+  /** Beads with their cost and tokens over a range, a page at a time (town/beads). */
+  beads(q?: BeadsQuery): BeadsPage {
+    return listBeads(this.sql, this.clock(), q);
+  }
+
+  /** One bead's account, timeline and cost over time; undefined when the town has never heard of it. */
+  bead(beadId: string): BeadDetail | undefined {
+    return getBead(this.sql, this.clock(), beadId);
+  }
+
+  /** Closed-bead statistics over a range, and the spend on no bead. */
+  beadStats(q?: { from?: number | undefined; to?: number | undefined }): BeadStats {
+    return beadStats(this.sql, q);
   }
 
   /** The agent a bead is assigned to: null when unassigned, undefined when the town has no such bead. */

@@ -18,6 +18,8 @@ export interface UsageRecord {
   costMicrodollars: number;
   at: number;
   mode: UsageMode;
+  /** The bead (task) this usage was for; without it, the bead the agent worked on at `at` (town/beads). */
+  beadId?: string | undefined;
 }
 
 export interface UsageResult extends TimeTally {
@@ -25,16 +27,17 @@ export interface UsageResult extends TimeTally {
   accepted: number;
   /** Repeats that added nothing: a delta id seen before, or cumulative totals already counted. */
   duplicates: number;
-  /** Cumulative totals smaller than what was already counted (stale updates), or a mode, agent or model that disagrees with the first. */
+  /** Cumulative totals smaller than what was already counted (stale updates), or a mode, agent, model or bead that disagrees with the first. */
   ignored: number;
 }
 
 const COST = AMOUNTS.length - 1;
 
-const SELECT = `SELECT mode, agent_id, model, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
-const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
-const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
+const SELECT = `SELECT mode, agent_id, model, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
+const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
+  VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
+// first_at is the earliest event time of any update, whatever order they arrive in: a bead's usage is dated by it.
+const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, first_at = min(first_at, ?), last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
  * Counts one validated request into `batch` (the caller owns the transaction). Exactly once:
@@ -81,19 +84,21 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
   const rec = batch.usageIds.find(r.id, batch.newUsageIds);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
-    const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, ...amounts, at, at)[0]?.[0] as number;
+    const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...amounts, at, at)[0]?.[0] as number;
     batch.newUsageIds.set(r.id, rowid);
     inserted.push(r.id);
     return { kind: 'accepted', increase: amounts };
   }
-  // A record keeps its first mode, agent and model: an update under another agent or model would credit
+  // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
-  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model) return { kind: 'ignored' };
+  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) {
+    return { kind: 'ignored' };
+  }
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
   let grew = false;
   let shrank = false;
-  const counted = row.slice(3) as number[];
+  const counted = row.slice(4) as number[];
   const increase = amounts.map((amount, i) => {
     const d = amount - (counted[i] as number);
     if (d > 0) grew = true;
@@ -101,7 +106,7 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
+  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, at, rec);
   return { kind: 'accepted', increase };
 }
 

@@ -1,0 +1,48 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.js';
+import { unwrap } from '../http/unwrap.js';
+import { parseOrThrow } from '../http/validate.js';
+import { createCaller } from '../router.js';
+import { beadsListInput } from './router.js';
+
+const integer = z.string().regex(/^\d{1,16}$/, 'must be an integer').transform(Number);
+/** Query strings of the REST mirrors; the tRPC inputs check the values, so the two keep one set of limits. */
+const listQuery = z.strictObject({
+  from: integer.optional(),
+  to: integer.optional(),
+  status: z.string().max(32).optional(),
+  sort: z.string().max(32).optional(),
+  cursor: z.string().max(300).optional(),
+  limit: integer.optional(),
+});
+const rangeQuery = z.strictObject({ from: integer.optional(), to: integer.optional() });
+
+/** The beads API as plain REST for scripts: the same procedures as tRPC, called in-process. */
+export function beadsRestRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const caller = (authorization: string | undefined) => createCaller({ deps, authorization });
+
+  app.get('/api/towns/:townId/beads', async (c) => {
+    const q = parseOrThrow(listQuery, c.req.query());
+    const input = parseOrThrow(beadsListInput, { townId: c.req.param('townId'), ...q });
+    return c.json(await unwrap(caller(c.req.header('authorization')).beads.list(input)));
+  });
+
+  app.get('/api/towns/:townId/beads/:beadId', async (c) =>
+    c.json(
+      await unwrap(
+        caller(c.req.header('authorization')).beads.get({ townId: c.req.param('townId'), beadId: c.req.param('beadId') }),
+      ),
+    ),
+  );
+
+  app.get('/api/towns/:townId/beads-stats', async (c) => {
+    const q = parseOrThrow(rangeQuery, c.req.query());
+    return c.json(
+      await unwrap(caller(c.req.header('authorization')).beads.stats({ townId: c.req.param('townId'), ...q })),
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,108 @@
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TownEvent } from '../events.js';
+import type { UsageRecord } from '../usage.js';
+
+const NOW = Date.UTC(2026, 10, 1, 12, 0, 0);
+const T0 = NOW - 3_600_000;
+const AGENTS = ['a1', 'a2', 'a3'];
+const BEADS = ['b1', 'b2', 'b3', 'b4'];
+
+type AgentEvent = Extract<TownEvent, { type: 'agent' }>;
+
+/** The brute-force model: every record's bead straight from the definition. */
+function modelBead(r: { agentId: string; at: number; beadId?: string | undefined }, events: readonly AgentEvent[]): string | null {
+  if (r.beadId !== undefined) return r.beadId;
+  const relevant = events
+    .filter((e) => e.agentId === r.agentId && e.at <= r.at && (e.beadId !== undefined || e.status === 'idle' || e.status === 'dead'))
+    .sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return relevant.at(-1)?.beadId ?? null;
+}
+
+const agentEvent = fc.record({
+  id: fc.stringMatching(/^e[0-9]{1,3}$/),
+  // On a coarse grid, so events of one agent share a millisecond and usage lands exactly on an event.
+  at: fc.integer({ min: 0, max: 30 }).map((k) => T0 + k * 20_000),
+  type: fc.constant('agent' as const),
+  agentId: fc.constantFrom(...AGENTS),
+  status: fc.constantFrom('working' as const, 'idle' as const, 'waiting' as const, 'dead' as const),
+  beadId: fc.option(fc.constantFrom(...BEADS), { nil: undefined }),
+});
+
+/** A record with one or two cumulative updates (amounts growing), or a delta record. */
+const record = fc
+  .record({
+    agentId: fc.constantFrom(...AGENTS),
+    at: fc
+      .tuple(fc.integer({ min: -2, max: 32 }), fc.constantFrom(0, 0, -1, 1, 7_000))
+      .map(([k, d]) => T0 + k * 20_000 + d),
+    later: fc.option(fc.constantFrom(-20_000, -1, 1, 20_000), { nil: undefined }),
+    cost: fc.integer({ min: 1, max: 1000 }),
+    input: fc.integer({ min: 0, max: 1000 }),
+    beadId: fc.option(fc.constantFrom(...BEADS, 'explicit'), { nil: undefined, freq: 4 }),
+  });
+
+describe('attribution of usage to beads', () => {
+  it('matches the brute-force model whatever order usage and agent events arrive in', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(agentEvent, { selector: (e) => e.id, maxLength: 25 }),
+        fc.array(record, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat()),
+        fc.integer({ min: 1, max: 7 }),
+        (events, recs, shuffleKeys, batch) => {
+          const now = { t: NOW };
+          const town = fileTown(now);
+          type Item = { kind: 'event'; e: AgentEvent } | { kind: 'usage'; u: UsageRecord };
+          const updates: Item[] = [];
+          const records = recs.map((r, i) => {
+            const id = `r${i}`;
+            const base = { id, agentId: r.agentId, beadId: r.beadId, mode: 'cumulative' as const };
+            updates.push({ kind: 'usage', u: usageRecord({ ...base, at: r.at, costMicrodollars: r.cost, inputTokens: r.input }) });
+            const times = [r.at];
+            if (r.later !== undefined) {
+              const at2 = r.at + r.later;
+              times.push(at2);
+              updates.push({ kind: 'usage', u: usageRecord({ ...base, at: at2, costMicrodollars: r.cost * 2, inputTokens: r.input }) });
+            }
+            return { ...r, at: Math.min(...times), cost: r.later === undefined ? r.cost : r.cost * 2 };
+          });
+          for (const e of events) updates.push({ kind: 'event', e });
+          // A random arrival order, in random batches of mixed kinds.
+          const order = updates
+            .map((item, i) => ({ item, key: shuffleKeys[i % Math.max(1, shuffleKeys.length)] ?? 0, i }))
+            .sort((x, y) => x.key - y.key || x.i - y.i)
+            .map((x) => x.item);
+          for (let i = 0; i < order.length; i += batch) {
+            const chunk = order.slice(i, i + batch);
+            const usage = chunk.flatMap((c) => (c.kind === 'usage' ? [c.u] : []));
+            const evs = chunk.flatMap((c) => (c.kind === 'event' ? [c.e] : []));
+            if (usage.length) town.ingestUsage(usage);
+            if (evs.length) town.ingestEvents(evs);
+          }
+
+          const expected = new Map<string | null, number>();
+          for (const r of records) {
+            const bead = modelBead(r, events);
+            expected.set(bead, (expected.get(bead) ?? 0) + r.cost);
+          }
+          const page = town.beads({ limit: 200 });
+          const got = new Map<string | null, number>(page.items.map((b) => [b.beadId, b.costMicrodollars]));
+          const stats = town.beadStats();
+          got.set(null, stats.noBeadCostMicrodollars);
+          for (const [bead, cost] of expected) expect([bead, got.get(bead) ?? 0]).toEqual([bead, cost]);
+          for (const [bead, cost] of got) expect([bead, cost]).toEqual([bead, expected.get(bead) ?? 0]);
+          // Each bead's own account (a different query path) agrees with the list.
+          for (const item of page.items) expect(town.bead(item.beadId)?.bead.costMicrodollars).toBe(item.costMicrodollars);
+          // Sum over beads + no bead = the town's total.
+          const total = records.reduce((s, r) => s + r.cost, 0);
+          expect(stats.totalCostMicrodollars).toBe(total);
+          const totals = town.totals(1000);
+          expect(totals.usage.reduce((s, u) => s + u.costMicrodollars, 0) + (totals.other?.costMicrodollars ?? 0)).toBe(total);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import type { Sql } from '../../sql.js';
+import { chooseResolution } from '../resolution.js';
+import { type Amounts, addAmounts, beadUsage, beadUsageRows, COST_INDEX, END_OF_TIME, zeroAmounts } from './attribution.js';
+import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
+
+export const MAX_BEAD_CHILDREN = 200;
+export const MAX_BEAD_TIMELINE = 500;
+/** Descendants summed into a parent's roll-up, at most (a deeper or wider tree is cut, and says so). */
+export const MAX_ROLLUP_BEADS = 1000;
+const COST_POINTS = 200;
+const TIMED_STATUSES = ['open', 'in_progress', 'in_review', 'blocked'] as const;
+
+export interface BeadDetail {
+  bead: BeadRow;
+  /** Time spent in each status (ms), the current one until now. */
+  statusTime: { open: number; in_progress: number; in_review: number; blocked: number };
+  locAtReview: number | null;
+  /** Its direct children (parentId), most expensive first, at most MAX_BEAD_CHILDREN. */
+  children: BeadRow[];
+  /** Its own usage plus every descendant's (at most MAX_ROLLUP_BEADS of them; `truncated` if more). */
+  rollup: {
+    costMicrodollars: number;
+    inputTokens: number;
+    outputTokens: number;
+    reasoningTokens: number;
+    cacheReadTokens: number;
+    cacheWriteTokens: number;
+    beads: number;
+    truncated: boolean;
+  };
+  /** Its status changes and the agents that took it, oldest first: the newest MAX_BEAD_TIMELINE. */
+  timeline: { t: number; kind: 'status' | 'agent'; status?: string; agentId?: string }[];
+  /** Cost over its life, columnar like metrics.timeseries: bucket starts and each bucket's cost. */
+  cost: { step: number; t: number[]; cost: (number | null)[] };
+}
+
+/** One bead's account, or undefined when the town has never heard of it. */
+export function getBead(sql: Sql, now: number, beadId: string): BeadDetail | undefined {
+  const info = beadInfo(sql, [beadId]).get(beadId);
+  const usage = beadUsage(sql, beadId);
+  const held = holders(sql, [beadId], END_OF_TIME).get(beadId);
+  if (!info && !held && usage.agents.size === 0) return undefined;
+  const events = statusEvents(sql, [beadId]).get(beadId) ?? [];
+  const bead = toRow(beadId, info, usage, held, events, now);
+
+  const childIds = (
+    sql.rows('SELECT id FROM beads WHERE parent_id = ? ORDER BY id LIMIT ?', beadId, MAX_BEAD_CHILDREN * 5) as [string][]
+  ).map(([id]) => id);
+  const childInfo = beadInfo(sql, childIds);
+  const childEvents = statusEvents(sql, childIds);
+  const childHeld = holders(sql, childIds, END_OF_TIME);
+  const children = childIds
+    .map((id) => toRow(id, childInfo.get(id), beadUsage(sql, id), childHeld.get(id), childEvents.get(id), now))
+    .sort((a, b) => b.costMicrodollars - a.costMicrodollars || (a.beadId < b.beadId ? -1 : 1))
+    .slice(0, MAX_BEAD_CHILDREN);
+
+  return {
+    bead,
+    statusTime: statusTime(events, now),
+    locAtReview: info?.locAtReview ?? null,
+    children,
+    rollup: rollup(sql, beadId, usage.amounts),
+    timeline: timeline(sql, beadId),
+    cost: costSeries(sql, now, beadId, bead),
+  };
+}
+
+function statusTime(events: readonly { at: number; status: string }[], now: number): BeadDetail['statusTime'] {
+  const time = { open: 0, in_progress: 0, in_review: 0, blocked: 0 };
+  events.forEach((e, i) => {
+    const end = events[i + 1]?.at ?? Math.max(now, e.at);
+    const status = TIMED_STATUSES.find((s) => s === e.status);
+    if (status) time[status] += end - e.at;
+  });
+  return time;
+}
+
+function rollup(sql: Sql, beadId: string, own: Amounts): BeadDetail['rollup'] {
+  // UNION (not UNION ALL) stops at a cycle of parents.
+  const descendants = sql.rows(
+    `WITH RECURSIVE tree(id) AS (
+       SELECT id FROM beads WHERE parent_id = ?
+       UNION SELECT b.id FROM beads b JOIN tree ON b.parent_id = tree.id
+     ) SELECT id FROM tree WHERE id != ? LIMIT ?`,
+    beadId,
+    beadId,
+    MAX_ROLLUP_BEADS + 1,
+  ) as [string][];
+  const sum = zeroAmounts();
+  addAmounts(sum, own);
+  for (const [id] of descendants.slice(0, MAX_ROLLUP_BEADS)) addAmounts(sum, beadUsage(sql, id).amounts);
+  return {
+    costMicrodollars: sum[COST_INDEX] as number,
+    inputTokens: sum[0] as number,
+    outputTokens: sum[1] as number,
+    reasoningTokens: sum[2] as number,
+    cacheReadTokens: sum[3] as number,
+    cacheWriteTokens: sum[4] as number,
+    beads: 1 + Math.min(descendants.length, MAX_ROLLUP_BEADS),
+    truncated: descendants.length > MAX_ROLLUP_BEADS,
+  };
+}
+
+function timeline(sql: Sql, beadId: string): BeadDetail['timeline'] {
+  const rows = sql.rows(
+    `SELECT * FROM (
+       SELECT at, id, 'status' AS kind, status, NULL AS agent FROM events WHERE type = 'bead' AND bead_id = ?
+       UNION ALL SELECT at, event_id, 'agent', NULL, agent_id FROM agent_beads WHERE bead_id = ?
+     ) ORDER BY at DESC, id DESC LIMIT ?`,
+    beadId,
+    beadId,
+    MAX_BEAD_TIMELINE,
+  ) as [number, string, 'status' | 'agent', string | null, string | null][];
+  return rows
+    .reverse()
+    .map(([t, , kind, status, agentId]) =>
+      kind === 'status' ? { t, kind, status: status as string } : { t, kind, agentId: agentId as string },
+    );
+}
+
+/** Cost per bucket from its creation (or first usage) to its close (or now), at most COST_POINTS buckets. */
+function costSeries(sql: Sql, now: number, beadId: string, bead: BeadRow): BeadDetail['cost'] {
+  // Step 1 from 0: a row per distinct event time, so the first and last are the bead's usage span.
+  let first = Math.min(bead.createdAt ?? now, now);
+  let last = Math.max(bead.closedAt ?? now, first);
+  for (const [at] of beadUsageRows(sql, beadId, 0, END_OF_TIME, 1)) {
+    first = Math.min(first, at);
+    last = Math.max(last, at);
+  }
+  const { step, start, count } = chooseResolution(first, last + 1, now, COST_POINTS);
+  const cost: number[] = new Array(count).fill(0);
+  for (const [bucket, , ...sums] of beadUsageRows(sql, beadId, start, start + count * step, step)) {
+    cost[bucket] = (cost[bucket] as number) + (sums[COST_INDEX] as number);
+  }
+  return { step, t: cost.map((_, i) => start + i * step), cost };
+}

@@ -1,0 +1,128 @@
+import type { Sql } from '../../sql.js';
+import { type Amounts, type BeadUsage, COST_INDEX } from './attribution.js';
+
+/** One bead's account over a range. Token fields are the usage API's names. */
+export interface BeadRow {
+  beadId: string;
+  title: string | null;
+  status: string | null;
+  parentId: string | null;
+  costMicrodollars: number;
+  inputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** The agents its usage came from or that held it, by id, at most MAX_BEAD_AGENTS. */
+  agents: string[];
+  createdAt: number | null;
+  closedAt: number | null;
+  /** Until closed, or until now while it is not. */
+  durationMs: number | null;
+  /** How many times it went (back) to in_progress. */
+  attempts: number;
+}
+
+export const MAX_BEAD_AGENTS = 20;
+
+export interface BeadInfo {
+  title: string | null;
+  status: string | null;
+  parentId: string | null;
+  createdAt: number | null;
+  closedAt: number | null;
+  locAtReview: number | null;
+}
+
+/** What the beads table knows of each bead (a bead named only by agents or usage has no row). */
+export function beadInfo(sql: Sql, ids: readonly string[]): Map<string, BeadInfo> {
+  const rows = sql.rows(
+    `SELECT id, title, status, parent_id, created_at, closed_at, loc_at_review FROM beads
+     WHERE id IN (SELECT value FROM json_each(?))`,
+    JSON.stringify(ids),
+  ) as [string, string | null, string | null, string | null, number, number | null, number | null][];
+  return new Map(
+    rows.map(([id, title, status, parentId, createdAt, closedAt, locAtReview]) => [
+      id,
+      { title, status, parentId, createdAt, closedAt, locAtReview },
+    ]),
+  );
+}
+
+/** Status events of each bead in event-time order (ties by event id). */
+export function statusEvents(sql: Sql, ids: readonly string[]): Map<string, { at: number; status: string }[]> {
+  const rows = sql.rows(
+    `SELECT bead_id, at, status FROM events WHERE type = 'bead' AND bead_id IN (SELECT value FROM json_each(?))
+     ORDER BY bead_id, at, id`,
+    JSON.stringify(ids),
+  ) as [string, number, string][];
+  const byBead = new Map<string, { at: number; status: string }[]>();
+  for (const [bead, at, status] of rows) {
+    const list = byBead.get(bead) ?? [];
+    list.push({ at, status });
+    byBead.set(bead, list);
+  }
+  return byBead;
+}
+
+/** Entries into in_progress from another status (the first start counts one). */
+export function attemptsOf(events: readonly { status: string }[]): number {
+  let attempts = 0;
+  let previous: string | null = null;
+  for (const e of events) {
+    if (e.status === 'in_progress' && previous !== 'in_progress') attempts++;
+    previous = e.status;
+  }
+  return attempts;
+}
+
+/** Agents that took the bead before `to`. */
+export function holders(sql: Sql, ids: readonly string[], to: number): Map<string, Set<string>> {
+  const rows = sql.rows(
+    `SELECT bead_id, agent_id FROM agent_beads WHERE bead_id IN (SELECT value FROM json_each(?)) AND at < ?
+     GROUP BY bead_id, agent_id`,
+    JSON.stringify(ids),
+    to,
+  ) as [string, string][];
+  const byBead = new Map<string, Set<string>>();
+  for (const [bead, agent] of rows) {
+    const set = byBead.get(bead) ?? new Set();
+    set.add(agent);
+    byBead.set(bead, set);
+  }
+  return byBead;
+}
+
+export function toRow(
+  beadId: string,
+  info: BeadInfo | undefined,
+  usage: BeadUsage | undefined,
+  heldBy: Set<string> | undefined,
+  events: readonly { status: string }[] | undefined,
+  now: number,
+): BeadRow {
+  const a: Amounts = usage?.amounts ?? [0, 0, 0, 0, 0, 0];
+  const agents = [...new Set([...(usage?.agents ?? []), ...(heldBy ?? [])])].sort().slice(0, MAX_BEAD_AGENTS);
+  const createdAt = info?.createdAt ?? null;
+  const closedAt = info?.closedAt ?? null;
+  return {
+    beadId,
+    title: info?.title ?? null,
+    status: info?.status ?? null,
+    parentId: info?.parentId ?? null,
+    costMicrodollars: a[COST_INDEX] as number,
+    inputTokens: a[0] as number,
+    outputTokens: a[1] as number,
+    reasoningTokens: a[2] as number,
+    cacheReadTokens: a[3] as number,
+    cacheWriteTokens: a[4] as number,
+    agents,
+    createdAt,
+    closedAt,
+    durationMs: createdAt === null ? null : Math.max(0, (closedAt ?? now) - createdAt),
+    attempts: attemptsOf(events ?? []),
+  };
+}
+
+export const tokensOf = (r: BeadRow): number =>
+  r.inputTokens + r.outputTokens + r.reasoningTokens + r.cacheReadTokens + r.cacheWriteTokens;

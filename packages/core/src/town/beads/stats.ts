@@ -1,0 +1,69 @@
+import { AppError } from '../../errors.js';
+import type { Sql } from '../../sql.js';
+import { COST_INDEX, END_OF_TIME, usageByBead } from './attribution.js';
+
+export interface BeadStats {
+  /** Beads closed in the range. */
+  closedBeads: number;
+  /** Over the beads closed in the range, each bead's whole cost (its usage up to the range's end); null when none. */
+  costPerClosedBead: { median: number | null; p90: number | null };
+  /** Tokens (five kinds) per line of code at review, over the closed beads whose lines are known; null when none. */
+  tokensPerLine: number | null;
+  /** Of the spend in the range on beads, the share on beads not closed by now (0 when there is none). */
+  neverClosedShare: number;
+  noBeadCostMicrodollars: number;
+  /** Everything dated in the range: the sum over beads plus no bead. */
+  totalCostMicrodollars: number;
+}
+
+/** The nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
+}
+
+export function beadStats(sql: Sql, q: { from?: number | undefined; to?: number | undefined } = {}): BeadStats {
+  const from = q.from ?? 0;
+  const to = q.to ?? END_OF_TIME;
+  if (to <= from) throw new AppError('bad_request', 'to must be after from', { path: 'to' });
+  const inRange = usageByBead(sql, from, to);
+  let total = 0;
+  let onBeads = 0;
+  const closedIds = new Set(
+    (sql.rows('SELECT id FROM beads WHERE closed_at IS NOT NULL') as [string][]).map(([id]) => id),
+  );
+  let neverClosed = 0;
+  for (const [bead, usage] of inRange) {
+    const cost = usage.amounts[COST_INDEX] as number;
+    total += cost;
+    if (bead === null) continue;
+    onBeads += cost;
+    if (!closedIds.has(bead)) neverClosed += cost;
+  }
+  const closed = sql.rows(
+    'SELECT id, loc_at_review FROM beads WHERE closed_at >= ? AND closed_at < ?',
+    from,
+    to,
+  ) as [string, number | null][];
+  const whole = closed.length > 0 ? usageByBead(sql, 0, to) : new Map();
+  const costs: number[] = [];
+  let tokens = 0;
+  let lines = 0;
+  for (const [id, loc] of closed) {
+    const amounts: number[] = whole.get(id)?.amounts ?? [0, 0, 0, 0, 0, 0];
+    costs.push(amounts[COST_INDEX] as number);
+    if (loc !== null && loc > 0) {
+      lines += loc;
+      tokens += amounts.reduce((s, v, i) => (i === COST_INDEX ? s : s + v), 0);
+    }
+  }
+  costs.sort((a, b) => a - b);
+  return {
+    closedBeads: closed.length,
+    costPerClosedBead: { median: percentile(costs, 0.5), p90: percentile(costs, 0.9) },
+    tokensPerLine: lines > 0 ? tokens / lines : null,
+    neverClosedShare: onBeads > 0 ? neverClosed / onBeads : 0,
+    noBeadCostMicrodollars: inRange.get(null)?.amounts[COST_INDEX] ?? 0,
+    totalCostMicrodollars: total,
+  };
+}
