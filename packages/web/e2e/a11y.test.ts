@@ -50,6 +50,16 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
       ready: (p) => p.getByRole('heading', { name: 'No data from this town yet' }).waitFor(),
     },
     { name: 'billing', path: '/billing', ready: (p) => p.locator('.account').first().waitFor() },
+    {
+      name: 'beads',
+      path: `/towns/${townId}/beads`,
+      ready: (p) => Promise.all([p.locator('table.beads tbody tr').first().waitFor(), p.locator('.runaway-rules h2').waitFor()]),
+    },
+    {
+      name: 'bead',
+      path: `/towns/${townId}/bead?id=gt-1`,
+      ready: (p) => p.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0),
+    },
   ];
 
   beforeAll(async () => {
@@ -73,7 +83,16 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
           role: 'crew',
           status,
         })),
-        { id: 'b1', at: now - 70_000, type: 'bead', beadId: 'gt-1', status: 'in_progress', title: 'Fix the login' },
+        // A bead in each status, so every bead badge is audited; gt-1 has a child.
+        ...['open', 'in_progress', 'in_review', 'blocked', 'closed', 'failed'].map((status, i) => ({
+          id: `b${i}`,
+          at: now - 70_000 + i,
+          type: 'bead',
+          beadId: i === 1 ? 'gt-1' : `gt-${status}`,
+          status,
+          title: `Task ${status}`,
+          ...(i === 0 ? { parentId: 'gt-1' } : {}),
+        })),
         { id: 'n1', at: now - 40_000, type: 'note', name: 'deploy done' },
       ],
     });
@@ -86,6 +105,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
         outputTokens: 200 + i,
         costMicrodollars: 9000 + i * 50,
         at: now - 3_500_000 + i * 55_000,
+        // Every third record on a bead: the bead page has a cost chart, the overview spend on no bead.
+        ...(i % 3 === 0 ? { beadId: 'gt-1' } : {}),
       })),
     });
     browser = await launchBrowser();

@@ -110,6 +110,15 @@ function BeadDetails({ townId, detail, theme }: { townId: string; detail: BeadDe
             </Link>
           </Fact>
         )}
+        {detail.children.length > 0 && (
+          <Fact term="With its descendants">
+            <span title={formatMoneyExact(detail.rollup.costMicrodollars)}>{formatMoney(detail.rollup.costMicrodollars)}</span>
+            <span className="muted small">
+              {' '}
+              over {formatInteger(detail.rollup.beads)} beads{detail.rollup.truncated ? ' (the first 1,000 counted)' : ''}
+            </span>
+          </Fact>
+        )}
         {STATUS_TIMES.map((s) => (
           <Fact key={s} term={`Time ${statusText(s)}`}>
             {formatDurationLong(detail.statusTime[s])}
@@ -162,7 +171,7 @@ function BeadCost({ cost, theme }: { cost: BeadDetail['cost']; theme: Theme }) {
         unit="dollars per bucket"
         series={COST_SERIES}
         data={chart.data}
-        step={chart.step}
+        step={cost.step}
         formatValue={formatMoney}
         formatAxis={formatMoneyAxis}
         theme={theme}

@@ -7,8 +7,8 @@ export const SORTS: readonly { key: BeadSort; label: string }[] = [
   { key: 'duration', label: 'Duration' },
   { key: 'closedAt', label: 'Closed' },
 ];
-/** The bead statuses beads.list filters on (core's BEAD_STATUSES that a bead rests in). */
-export const STATUSES: readonly BeadStatusFilter[] = ['open', 'in_progress', 'in_review', 'blocked', 'closed'];
+/** The bead statuses beads.list filters on (core's BEAD_STATUSES). */
+export const STATUSES: readonly BeadStatusFilter[] = ['open', 'in_progress', 'in_review', 'blocked', 'closed', 'failed'];
 
 /** The list's sort and status filter from the page's query; anything unknown is the default (cost, every status). */
 export function parseBeadsQuery(search: string): { sort: BeadSort; status: BeadStatusFilter | null } {
