@@ -28,9 +28,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     ((await postJson(`${server.url}/trpc/${proc}`, adminToken, input)) as { result: { data: unknown } }).result.data;
   /** The text of one column of the beads table, top to bottom. */
   const column = (n: number) =>
-    page
-      .locator('table.beads tbody tr')
-      .evaluateAll((rows, i) => rows.map((r) => (r.children[i] as HTMLElement).innerText.trim()), n);
+    page.locator('table.beads tbody tr').evaluateAll((rows, i) => rows.map((r) => (r.children[i]?.textContent ?? '').trim()), n);
 
   beforeAll(async () => {
     if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
@@ -107,7 +105,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await page.waitForURL(`${server.url}/towns/${townId}/beads`);
     await page.locator('table.beads tbody tr').first().waitFor();
     expect((await column(0)).slice(0, 3)).toEqual(['gt-big', 'gt-mid', 'gt-long']);
-    expect(await page.locator('th[aria-sort="descending"]').innerText()).toMatch(/^Cost/);
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toMatch(/^Cost/);
     expect(await page.locator('table.beads tbody tr').count()).toBe(50);
     await screenshot(page, 'beads');
 
@@ -115,7 +113,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await page.getByRole('button', { name: 'Tokens', exact: true }).click();
     await page.waitForURL(/[?&]sort=tokens/);
     await expect.poll(async () => (await column(0)).slice(0, 3)).toEqual(['gt-long', 'gt-big', 'gt-mid']);
-    expect(await page.locator('th[aria-sort="descending"]').innerText()).toMatch(/^Tokens/);
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toMatch(/^Tokens/);
     expect(trpcUrls.slice(before).flatMap((u) => trpcInputs(u, 'beads.list'))).toContainEqual(
       expect.objectContaining({ townId, sort: 'tokens' }),
     );
@@ -141,13 +139,13 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
     expect(await page.getByRole('figure', { name: 'Cost over time' }).count()).toBe(1);
     const fact = (term: string) => page.locator('.bead-facts div', { has: page.locator(`dt:text-is("${term}")`) }).locator('dd');
-    expect(await fact('Cost').innerText()).toBe('$7.20');
-    expect(await fact('Attempts').innerText()).toBe('2');
-    expect(await fact('Agents').innerText()).toBe('polecat-1');
-    expect(await fact('Time blocked').innerText()).toBe('2 min');
+    expect(await fact('Cost').textContent()).toBe('$7.20');
+    expect(await fact('Attempts').textContent()).toBe('2');
+    expect(await fact('Agents').textContent()).toBe('polecat-1');
+    expect(await fact('Time blocked').textContent()).toBe('2 min');
     const timeline = page.getByRole('region', { name: 'Timeline' }).locator('li');
     expect(await timeline.count()).toBeGreaterThanOrEqual(5);
-    expect(await timeline.first().innerText()).toContain('in review');
+    expect(await timeline.first().textContent()).toContain('in review');
     await screenshot(page, 'bead-page');
 
     const missing = `${server.url}/towns/${townId}/bead?id=${encodeURIComponent('no such bead')}`;
