@@ -56,6 +56,22 @@ const mutate = (proc: string, input: Lazy) => () => s.post(`/trpc/${proc}`, valu
 const query = (proc: string, input: Lazy) => () => s.get(trpcPath(proc, value(input)));
 const series = (over: Record<string, unknown>) => () => ({ townId: s.townId, from: NOW - 60_000, to: NOW, ...over });
 
+/** towns.setRunawayRules input with one field (`group.field` or a top-level one) set to `v`. */
+function runaway(field: string, v: number): unknown {
+  const input = {
+    townId: s.townId,
+    spendRate: { enabled: true, microdollars: 5_000_000, windowMinutes: 10 },
+    noProgress: { enabled: true, minutes: 30, minMicrodollars: 1_000_000 },
+    beadBudgetMicrodollars: null as number | null,
+  };
+  if (field === 'beadBudgetMicrodollars') input.beadBudgetMicrodollars = v;
+  if (field === 'spendRate.microdollars') input.spendRate.microdollars = v;
+  if (field === 'spendRate.windowMinutes') input.spendRate.windowMinutes = v;
+  if (field === 'noProgress.minutes') input.noProgress.minutes = v;
+  if (field === 'noProgress.minMicrodollars') input.noProgress.minMicrodollars = v;
+  return input;
+}
+
 /** `value` as JSON padded with spaces to exactly `bytes`. */
 function padded(value: unknown, bytes: number): string {
   const json = JSON.stringify(value);
@@ -178,7 +194,7 @@ const ROW = {
   records: 'usage records per batch',
   events: 'events per batch',
   agents: 'lines-of-code agents per batch',
-  ids: "ids: `id`, `agentId`, `model`, `provider`, `beadId`, `role`, `kind`, `assigneeAgentId`, a note's `name`",
+  ids: "ids: `id`, `agentId`, `model`, `provider`, `beadId`, `parentId`, `role`, `kind`, `assigneeAgentId`, a note's `name`",
   title: "a bead's `title`",
   noteData: "a note's `data`",
   tokens: 'token amounts of a usage record (each of the five)',
@@ -209,6 +225,13 @@ const ROW = {
   cap: '`capMicrodollars` of `towns.setBudget`',
   low: '`lowBalanceMicrodollars` of `billing.setAlertSettings`',
   webhook: '`webhookUrl`',
+  beadsLimit: '`limit` of `beads.list`',
+  beadsCursor: '`cursor` of `beads.list`',
+  beadsRange: '`from`, `to` (beads.list, beads.stats)',
+  beadId: '`beadId` of `beads.get`',
+  runawayAmount: '`spendRate.microdollars`, `beadBudgetMicrodollars` of `towns.setRunawayRules`',
+  runawayMin: '`noProgress.minMicrodollars` of `towns.setRunawayRules`',
+  runawayMinutes: '`spendRate.windowMinutes`, `noProgress.minutes` of `towns.setRunawayRules`',
 } as const;
 
 const TOKENS = ['inputTokens', 'outputTokens', 'reasoningTokens', 'cacheReadTokens', 'cacheWriteTokens'];
@@ -220,6 +243,8 @@ const IDS: [string, (v: string) => unknown, string][] = [
   ['event id', (v) => ({ events: [note({ id: v })] }), 'events[0].id'],
   ["a note's name", (v) => ({ events: [note({ name: v })] }), 'events[0].name'],
   ['beadId', (v) => ({ events: [bead({ beadId: v })] }), 'events[0].beadId'],
+  ['usage beadId', (v) => ({ records: [usage({ beadId: v })] }), 'records[0].beadId'],
+  ['parentId', (v) => ({ events: [bead({ parentId: v })] }), 'events[0].parentId'],
   ['kind', (v) => ({ events: [bead({ kind: v })] }), 'events[0].kind'],
   ['assigneeAgentId', (v) => ({ events: [bead({ assigneeAgentId: v })] }), 'events[0].assigneeAgentId'],
   ['role', (v) => ({ events: [{ id: uid(), at: NOW, type: 'agent', agentId: 'a', status: 'idle', role: v }] }), 'events[0].role'],
@@ -696,6 +721,104 @@ const cases: Case[] = [
     path: 'capMicrodollars',
     state: 'control',
   },
+  ...(
+    [
+      [200, 201],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.beadsLimit,
+      name: `limit ${ok}, then ${over}`,
+      ok: query('beads.list', () => ({ townId: s.townId, limit: ok })),
+      over: query('beads.list', () => ({ townId: s.townId, limit: over })),
+      path: 'limit',
+    }),
+  ),
+  {
+    row: ROW.beadsCursor,
+    name: 'a cursor of 300 characters, then 301 (REST)',
+    ok: () => s.get(`/api/towns/${s.townId}/beads?cursor=1:${'b'.repeat(298)}`),
+    over: () => s.get(`/api/towns/${s.townId}/beads?cursor=1:${'b'.repeat(299)}`),
+    path: 'cursor',
+  },
+  {
+    row: ROW.beadsCursor,
+    name: 'a cursor it made, then one it did not',
+    ok: query('beads.list', () => ({ townId: s.townId, cursor: '5:gt-1' })),
+    over: query('beads.list', () => ({ townId: s.townId, cursor: 'gt-1' })),
+    path: 'cursor',
+  },
+  {
+    row: ROW.beadsRange,
+    name: 'to one ms after from, then equal to it',
+    ok: query('beads.list', () => ({ townId: s.townId, from: NOW, to: NOW + 1 })),
+    over: query('beads.list', () => ({ townId: s.townId, from: NOW, to: NOW })),
+    path: 'to',
+  },
+  {
+    row: ROW.beadsRange,
+    name: 'to 10,000,000,000,000, then one more (REST stats)',
+    ok: () => s.get(`/api/towns/${s.townId}/beads-stats?from=0&to=10000000000000`),
+    over: () => s.get(`/api/towns/${s.townId}/beads-stats?from=0&to=10000000000001`),
+    path: 'to',
+  },
+  {
+    row: ROW.beadId,
+    name: 'a beadId of 256 characters (not found), then 257',
+    ok: query('beads.get', () => ({ townId: s.townId, beadId: 'b'.repeat(256) })),
+    over: query('beads.get', () => ({ townId: s.townId, beadId: 'b'.repeat(257) })),
+    okStatus: 404,
+    path: 'beadId',
+  },
+  ...(
+    [
+      ['spendRate.microdollars', 1_000_000_000_000, 1_000_000_000_001],
+      ['spendRate.microdollars', 1, 0],
+      ['beadBudgetMicrodollars', 1_000_000_000_000, 1_000_000_000_001],
+      ['beadBudgetMicrodollars', 1, 0],
+    ] as const
+  ).map(
+    ([field, ok, over]): Case => ({
+      row: ROW.runawayAmount,
+      name: `${field} ${ok}, then ${over}`,
+      ok: () => mutate('towns.setRunawayRules', runaway(field, ok))(),
+      over: () => mutate('towns.setRunawayRules', runaway(field, over))(),
+      path: field,
+      state: 'town',
+    }),
+  ),
+  ...(
+    [
+      [1_000_000_000_000, 1_000_000_000_001],
+      [0, -1],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.runawayMin,
+      name: `minMicrodollars ${ok}, then ${over}`,
+      ok: () => mutate('towns.setRunawayRules', runaway('noProgress.minMicrodollars', ok))(),
+      over: () => mutate('towns.setRunawayRules', runaway('noProgress.minMicrodollars', over))(),
+      path: 'noProgress.minMicrodollars',
+      state: 'town',
+    }),
+  ),
+  ...(
+    [
+      ['spendRate.windowMinutes', 1440, 1441],
+      ['noProgress.minutes', 1440, 1441],
+      ['noProgress.minutes', 1, 0],
+    ] as const
+  ).map(
+    ([field, ok, over]): Case => ({
+      row: ROW.runawayMinutes,
+      name: `${field} ${ok}, then ${over}`,
+      ok: () => mutate('towns.setRunawayRules', runaway(field, ok))(),
+      over: () => mutate('towns.setRunawayRules', runaway(field, over))(),
+      path: field,
+      state: 'town',
+    }),
+  ),
   {
     row: ROW.low,
     name: 'a threshold of 2^53 − 1, then 2^53',

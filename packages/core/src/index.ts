@@ -18,6 +18,7 @@ export * from './town/agents.js';
 export * from './town/beads/get.js';
 export * from './town/beads/list.js';
 export * from './town/beads/rows.js';
+export * from './town/beads/runaway.js';
 export * from './town/beads/stats.js';
 export * from './town/bounds.js';
 export * from './town/breakdown.js';

@@ -7,8 +7,8 @@ import { createCaller } from '../router.js';
 import { beadsListInput } from './router.js';
 
 const integer = z.string().regex(/^\d{1,16}$/, 'must be an integer').transform(Number);
-/** Query strings of the REST mirrors; the tRPC inputs check the values, so the two keep one set of limits. */
-const listQuery = z.strictObject({
+/** Query strings of the REST mirrors (other parameters ignored, as for timeseries); the tRPC inputs check the values. */
+const listQuery = z.object({
   from: integer.optional(),
   to: integer.optional(),
   status: z.string().max(32).optional(),
@@ -16,7 +16,7 @@ const listQuery = z.strictObject({
   cursor: z.string().max(300).optional(),
   limit: integer.optional(),
 });
-const rangeQuery = z.strictObject({ from: integer.optional(), to: integer.optional() });
+const rangeQuery = z.object({ from: integer.optional(), to: integer.optional() });
 
 /** The beads API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function beadsRestRoutes(deps: ApiDeps): Hono {

@@ -1,4 +1,4 @@
-import { AGENT_STATUSES, BEAD_STATUSES, BUDGET_PERIODS, ROLES } from '@gasgauge/core';
+import { AGENT_STATUSES, BEAD_SORTS, BEAD_STATUSES, BUDGET_PERIODS, ROLES } from '@gasgauge/core';
 import fc from 'fast-check';
 import { DANGEROUS_KEYS, deepJson } from './arbitraries.js';
 
@@ -50,6 +50,7 @@ export const ingestBodies = (w: World) => ({
           costMicrodollars: cost,
           at: at(w.now),
           mode: opt(fc.constantFrom('cumulative', 'delta')),
+          beadId: opt(id),
         })
         .map(defined),
     ),
@@ -81,6 +82,7 @@ export const ingestBodies = (w: World) => ({
             kind: opt(id),
             title: opt(fc.string({ maxLength: 50 })),
             assigneeAgentId: opt(id),
+            parentId: opt(id),
           })
           .map(defined),
         fc
@@ -100,7 +102,7 @@ export const ingestBodies = (w: World) => ({
 });
 
 const attribute = fc.record({
-  key: fc.oneof(fc.constantFrom('type', 'model', 'session.id', 'gt.agent', 'token_type', 'gen_ai.token.type'), id),
+  key: fc.oneof(fc.constantFrom('type', 'model', 'session.id', 'gt.agent', 'gt.issue', 'token_type', 'gen_ai.token.type'), id),
   value: fc.oneof(
     fc.record({ stringValue: fc.oneof(fc.constantFrom('input', 'output', 'cacheRead', 'cacheCreation'), id) }),
     fc.record({ intValue: fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String), fc.string()) }),
@@ -211,6 +213,36 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
         tz,
       })
       .map(defined),
+    'towns.getRunawayRules': town,
+    'towns.setRunawayRules': fc
+      .record({
+        townId,
+        spendRate: fc.record({
+          enabled: fc.boolean(),
+          microdollars: fc.integer({ min: 1, max: 1e12 }),
+          windowMinutes: fc.integer({ min: 1, max: 1440 }),
+        }),
+        noProgress: fc.record({
+          enabled: fc.boolean(),
+          minutes: fc.integer({ min: 1, max: 1440 }),
+          minMicrodollars: fc.integer({ min: 0, max: 1e12 }),
+        }),
+        beadBudgetMicrodollars: fc.option(fc.integer({ min: 1, max: 1e12 }), { nil: null }),
+      }),
+    'beads.list': fc
+      .tuple(
+        townId,
+        opt(range),
+        opt(fc.constantFrom(...BEAD_STATUSES)),
+        opt(fc.constantFrom(...BEAD_SORTS)),
+        opt(fc.tuple(fc.option(fc.nat(), { nil: undefined }), fc.string({ minLength: 1, maxLength: 30 }))),
+        opt(fc.integer({ min: 1, max: 200 })),
+      )
+      .map(([t, r, status, sort, c, limit]) =>
+        defined({ townId: t, ...r, status, sort, cursor: c && `${c[0] ?? ''}:${c[1]}`, limit }),
+      ),
+    'beads.get': fc.tuple(townId, id).map(([t, beadId]) => ({ townId: t, beadId })),
+    'beads.stats': fc.tuple(townId, opt(range)).map(([t, r]) => ({ townId: t, ...r })),
     'metrics.timeseries': series,
     'metrics.throughput': town,
     'metrics.breakdown': fc
@@ -293,6 +325,22 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
     fc.record({
       path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/timeseries`),
       query: fc.tuple(series, extra).map(([a, b]) => ({ ...b, ...a })),
+    }),
+    fc.record({
+      path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/beads`),
+      query: fc
+        .tuple(fc.record({ from: opt(value), to: opt(value), sort: opt(value), status: opt(value), cursor: opt(value), limit: opt(value) }), extra)
+        .map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
+    }),
+    fc.record({
+      path: fc.tuple(townSegment, fc.oneof(fc.constantFrom('gt-1', 'b'), text)).map(
+        ([t, b]) => `/api/towns/${encodeURIComponent(t)}/beads/${encodeURIComponent(b)}`,
+      ),
+      query: extra,
+    }),
+    fc.record({
+      path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/beads-stats`),
+      query: fc.tuple(fc.record({ from: opt(value), to: opt(value) }), extra).map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
     }),
     fc.record({
       path: fc.constant('/api/balance'),

@@ -92,6 +92,12 @@ export function agentOf(attr: (name: string) => string | undefined): string {
   return session === undefined ? service : `${service}/${session}`;
 }
 
+/** The bead (Gas Town issue) a point's usage is for: `gt.issue`, as Gas Town sets it on its agents' resource. */
+export function beadOf(attr: (name: string) => string | undefined): string | undefined {
+  const bead = attr('gt.issue');
+  return bead === '' ? undefined : bead;
+}
+
 export function modelOf(attr: (name: string) => string | undefined): string {
   return attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
 }

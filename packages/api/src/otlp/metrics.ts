@@ -4,7 +4,7 @@ import { base64url } from '../auth/user-token.js';
 import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
 import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { agentOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
+import { agentOf, beadOf, METRICS, type MetricMapping, modelOf, providerOf } from './mapping.js';
 
 /** How an OTLP body is encoded, from its Content-Type. */
 export type Encoding = 'protobuf' | 'json';
@@ -186,7 +186,9 @@ function pointRecord(
   if (time === undefined || time === 0 || time > MAX_EPOCH_MS) return `${name}: a point needs a time_unix_nano before year 2286`;
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
-  if (agent.length > 256 || model.length > 256) return `${name}: agent and model are at most 256 characters`;
+  const beadId = beadOf(attr);
+  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
+    return `${name}: agent, model and gt.issue are at most 256 characters`;
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
@@ -204,6 +206,7 @@ function pointRecord(
     [amount]: value,
     at: time,
     mode: delta ? 'delta' : 'cumulative',
+    ...(beadId === undefined ? {} : { beadId }),
   }));
 }
 

@@ -235,6 +235,15 @@ describe('OTLP metrics: exactly once, encodings, bad bodies', () => {
     expect(await totals(townId)).toMatchObject({ input_tokens: 5, output_tokens: 9 });
   });
 
+  it("a resource's gt.issue attributes its points to that bead", async () => {
+    const { townId, key } = await townWithKey('issue');
+    const body = request([{ value: 40, start: t0, time: t0 + 1000 }], 1);
+    body.resourceMetrics[0]?.resource.attributes.push({ key: 'gt.issue', value: { stringValue: 'gt-42' } });
+    expect((await post('/v1/metrics', key, protoOf(body), PROTO)).status).toBe(200);
+    const beads = await s.get(`/api/towns/${townId}/beads`);
+    expect(beads.body.items.map((b: { beadId: string; inputTokens: number }) => [b.beadId, b.inputTokens])).toEqual([['gt-42', 40]]);
+  });
+
   it('a protobuf body and a JSON body with the same points give the same totals, and a gzipped one too', async () => {
     const json = request([
       { value: 3, start: t0, time: t0 + 1000 },

@@ -1,4 +1,4 @@
-import { BUDGET_PERIODS, orgFor, townFor } from '@gasgauge/core';
+import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES, orgFor, townFor } from '@gasgauge/core';
 import { z } from 'zod';
 import { newIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
@@ -8,6 +8,15 @@ import { router, userProcedure } from '../trpc.js';
 export const townId = z.string().min(1).max(64);
 export const organizationId = z.string().min(1).max(64);
 const keyName = z.string().min(1).max(64);
+const runawayMinutes = z.number().int().min(1).max(MAX_RUNAWAY_MINUTES);
+const runawayMicrodollars = z.number().int().min(0).max(MAX_RUNAWAY_MICRODOLLARS);
+
+export const runawayRulesInput = z.strictObject({
+  townId,
+  spendRate: z.strictObject({ enabled: z.boolean(), microdollars: runawayMicrodollars.min(1), windowMinutes: runawayMinutes }),
+  noProgress: z.strictObject({ enabled: z.boolean(), minutes: runawayMinutes, minMicrodollars: runawayMicrodollars }),
+  beadBudgetMicrodollars: runawayMicrodollars.min(1).nullable(),
+});
 
 export const townsRouter = router({
   /**
@@ -93,4 +102,25 @@ export const townsRouter = router({
       ctx.deps.live.publish(input.townId);
       return { budget };
     }),
+
+  /** The town's runaway rules (defaults until set) and the episodes under way. */
+  getRunawayRules: userProcedure.input(z.strictObject({ townId })).query(({ ctx, input }) => {
+    townFor(ctx.deps.control, ctx.user, input.townId);
+    const town = ctx.deps.towns.get(input.townId);
+    return { ...town.runawayRules(), episodes: town.runawayEpisodes() };
+  }),
+
+  /**
+   * Per-agent spend rate, spending without progress, and a per-bead budget (80 % and 100 %): each
+   * raises one alert per episode and a `runaway` town event, evaluated on the tick. Ingest never drops
+   * data because of a rule.
+   */
+  setRunawayRules: userProcedure.input(runawayRulesInput).mutation(({ ctx, input }) => {
+    townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+    const { townId: id, ...rules } = input;
+    const saved = ctx.deps.towns.get(id).setRunawayRules(rules);
+    ctx.deps.onBudget?.(id);
+    ctx.deps.live.publish(id);
+    return saved;
+  }),
 });

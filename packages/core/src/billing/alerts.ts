@@ -7,7 +7,7 @@ import { checkWebhookUrl } from './webhook-url.js';
 export const DEFAULT_LOW_BALANCE_MICRODOLLARS = 5_000_000;
 export const MAX_ALERT_PAGE = 200;
 
-export type AlertKind = 'low_balance' | 'budget';
+export type AlertKind = 'low_balance' | 'budget' | 'runaway';
 export type Delivery = 'none' | 'pending' | 'delivered' | 'failed';
 
 export interface AlertSettings {
@@ -22,7 +22,7 @@ export interface Alert {
   accountId: string;
   townId: string | null;
   at: number;
-  /** What crossed: for low_balance {balanceMicrodollars, thresholdMicrodollars}; for budget see town/budget.ts. */
+  /** What crossed: for low_balance {balanceMicrodollars, thresholdMicrodollars}; for budget see town/budget.ts; for runaway town/beads/runaway.ts. */
   details: JsonFields;
   delivery: Delivery;
   attempts: number;

@@ -13,7 +13,7 @@ export interface TownOutbox {
 /**
  * Moves a town's outbox into its owning account in one control transaction: each hour's running cost
  * total into the ledger (which debits only the increase over what that hour was debited), each budget
- * crossing into an alert (keyed by town and outbox seq); then the town deletes the entries. A crash
+ * crossing or runaway episode into an alert (keyed by town and outbox seq); then the town deletes the entries. A crash
  * between the two steps leaves the entries in the town, and the next settle posts them again, which
  * adds nothing: every microdollar is debited exactly once.
  *
@@ -37,7 +37,7 @@ export function settleTown(control: Control, town: TownOutbox, townId: string): 
       else if (e.kind === 'debit') {
         // Hour totals are cumulative, so a repeat, or a town file restored from a backup, debits only what is new.
         if (control.ledger.debitHour(account, townId, e.details?.hour as number, e.amountMicrodollars, e.at)) debits++;
-      } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, 'budget', e.at, e.details ?? {})) {
+      } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, e.kind, e.at, e.details ?? {})) {
         alerts++;
       }
     }

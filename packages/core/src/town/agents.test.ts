@@ -42,6 +42,10 @@ describe('the agent list, a page at a time', () => {
       beadId: null,
       lastSeenAt: null,
       tokensLastHour: 10,
+      costLastHourMicrodollars: 0,
+      currentBeadId: null,
+      currentBeadCostMicrodollars: null,
+      runaway: null,
     });
     expect(all.find((a) => a.id === 'c')).toMatchObject({ status: 'working', lastSeenAt: T0 + 1, tokensLastHour: 5 });
     expect(town.agents().agents.map((a) => a.id)).toEqual(['a', 'b', 'c', 'd', 'e']);

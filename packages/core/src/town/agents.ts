@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { beadUsage, COST_INDEX } from './beads/attribution.js';
 import { slotStart } from './tiers.js';
 
 export interface AgentRow {
@@ -9,6 +10,13 @@ export interface AgentRow {
   beadId: string | null;
   lastSeenAt: number | null;
   tokensLastHour: number;
+  costLastHourMicrodollars: number;
+  /** The bead it works on now (the same as beadId). */
+  currentBeadId: string | null;
+  /** That bead's whole cost so far, from every agent; null without a bead. */
+  currentBeadCostMicrodollars: number | null;
+  /** A runaway rule's episode under way for this agent (the earliest, if both rules fire). */
+  runaway: { rule: 'spendRate' | 'noProgress'; since: number } | null;
 }
 
 export const DEFAULT_AGENTS_PAGE = 100;
@@ -29,8 +37,9 @@ export interface AgentsPage {
 const HOUR = 3_600_000;
 
 /**
- * The town's agents by id, a page at a time, with their tokens (all five kinds) over the last hour,
- * to the minute: agents with events, and agents seen only through their usage in that hour.
+ * The town's agents by id, a page at a time, with their tokens (all five kinds) and cost over the last
+ * hour, to the minute, their current bead's cost and any runaway episode: agents with events, and agents
+ * seen only through their usage in that hour.
  */
 export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPage {
   const n = Math.max(1, Math.min(MAX_AGENTS_PAGE, Math.floor(q.limit ?? DEFAULT_AGENTS_PAGE)));
@@ -42,10 +51,12 @@ export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPa
        UNION SELECT agent_id FROM breakdown_1m WHERE t >= ? AND agent_id > ?
        ORDER BY 1 LIMIT ?
      ),
-     tokens(agent_id, n) AS (
-       SELECT agent_id, SUM(tokens) FROM breakdown_1m WHERE t >= ? AND agent_id IN page GROUP BY agent_id
+     tokens(agent_id, n, cost) AS (
+       SELECT agent_id, SUM(tokens), SUM(cost_microdollars) FROM breakdown_1m WHERE t >= ? AND agent_id IN page GROUP BY agent_id
      )
-     SELECT page.id, a.role, a.status, a.bead_id, a.last_seen_at, COALESCE(tokens.n, 0)
+     SELECT page.id, a.role, a.status, a.bead_id, a.last_seen_at, COALESCE(tokens.n, 0), COALESCE(tokens.cost, 0),
+       (SELECT rule || ' ' || since FROM runaway_episodes WHERE subject = page.id AND rule IN ('spendRate', 'noProgress')
+        ORDER BY since, rule LIMIT 1)
      FROM page LEFT JOIN agents a ON a.id = page.id LEFT JOIN tokens ON tokens.agent_id = page.id
      ORDER BY page.id`,
     after,
@@ -53,14 +64,29 @@ export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPa
     after,
     n + 1,
     hourAgo,
-  ) as [string, string | null, string | null, string | null, number | null, number][];
-  const agents = rows.slice(0, n).map(([id, role, status, beadId, lastSeenAt, tokensLastHour]) => ({
+  ) as [string, string | null, string | null, string | null, number | null, number, number, string | null][];
+  const beadCost = new Map<string, number>();
+  const costOf = (bead: string): number => {
+    const cost = beadCost.get(bead) ?? (beadUsage(sql, bead).amounts[COST_INDEX] as number);
+    beadCost.set(bead, cost);
+    return cost;
+  };
+  const agents = rows.slice(0, n).map(([id, role, status, beadId, lastSeenAt, tokensLastHour, cost, runaway]) => ({
     id,
     role,
     status: status ?? 'unknown',
     beadId,
     lastSeenAt,
     tokensLastHour,
+    costLastHourMicrodollars: cost,
+    currentBeadId: beadId,
+    currentBeadCostMicrodollars: beadId === null ? null : costOf(beadId),
+    runaway: runaway === null ? null : episode(runaway),
   }));
   return { agents, nextCursor: rows.length > n ? (agents.at(-1)?.id ?? null) : null };
+}
+
+function episode(text: string): AgentRow['runaway'] {
+  const [rule, since] = text.split(' ');
+  return { rule: rule === 'noProgress' ? 'noProgress' : 'spendRate', since: Number(since) };
 }

@@ -10,13 +10,13 @@ import { slotStart } from './tiers.js';
 export const BILLING_PERIOD_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
-/** What a town owes its account, or a budget crossing to alert on; posted by the host with key (town, seq). */
+/** What a town owes its account, or a budget crossing or runaway episode to alert on; posted by the host with key (town, seq). */
 export interface OutboxEntry {
   /** Never reused, also after the entry is deleted: part of the idempotency key. */
   seq: number;
-  kind: 'debit' | 'budget';
+  kind: 'debit' | 'budget' | 'runaway';
   at: number;
-  /** debit: the running total of the hour's cost (the account debits the increase); budget: 0. */
+  /** debit: the running total of the hour's cost (the account debits the increase); budget, runaway: 0. */
   amountMicrodollars: number;
   details: JsonFields | null;
 }

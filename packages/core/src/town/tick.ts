@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { evaluateRunaway } from './beads/runaway.js';
 import { evaluateBudget } from './budget.js';
 import { AGENT_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
@@ -50,7 +51,7 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
 
 /**
  * One tick: sample the gauges into the current slot of every tier, close unbilled cost into a debit
- * (once per billing period), check the budget, and prune a bounded amount.
+ * (once per billing period), check the budget and the runaway rules, and prune a bounded amount.
  * Counters are not touched: ingest already wrote them into their event-time slots in the same
  * transaction that acknowledged them, so there is nothing pending to drain or lose.
  * Several ticks in one slot average (`samples` counts them).
@@ -66,6 +67,7 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
     sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
     closeBilling(sql, now);
     evaluateBudget(sql, now);
+    evaluateRunaway(sql, now);
     indexed = usageIds.indexTail();
     return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
   });

@@ -3,6 +3,7 @@ import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
 import { type BeadDetail, getBead } from './beads/get.js';
+import { type RunawayEpisode, type RunawayRules, runawayEpisodes, runawayRules, setRunawayRules } from './beads/runaway.js';
 import { type BeadsPage, type BeadsQuery, listBeads } from './beads/list.js';
 import { type BeadStats, beadStats } from './beads/stats.js';
 import { type Breakdown, type BreakdownQuery, breakdown } from './breakdown.js';
@@ -114,6 +115,20 @@ export class Town {
   /** Closed-bead statistics over a range, and the spend on no bead. */
   beadStats(q?: { from?: number | undefined; to?: number | undefined }): BeadStats {
     return beadStats(this.sql, q);
+  }
+
+  runawayRules(): RunawayRules {
+    return runawayRules(this.sql);
+  }
+
+  /** Replaces the town's runaway rules; the next tick evaluates them. */
+  setRunawayRules(rules: RunawayRules): RunawayRules {
+    return setRunawayRules(this.sql, rules);
+  }
+
+  /** Runaway episodes under way: flagged agents and beads over budget. */
+  runawayEpisodes(): RunawayEpisode[] {
+    return runawayEpisodes(this.sql);
   }
 
   /** The agent a bead is assigned to: null when unassigned, undefined when the town has no such bead. */

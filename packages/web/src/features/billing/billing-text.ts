@@ -103,10 +103,19 @@ export function alertText(alert: BillingAlert, townName?: string): string {
     if (balance === undefined || threshold === undefined) return 'Low balance';
     return `Low balance: ${formatMoneyExact(balance)}, below ${formatMoney(threshold)}`;
   }
+  if (alert.kind === 'runaway') {
+    const who = typeof d.agentId === 'string' ? `agent ${d.agentId}` : typeof d.beadId === 'string' ? `bead ${d.beadId}` : '';
+    const cost = num(d.costMicrodollars);
+    return `Runaway spend (${String(d.rule)})${who ? `: ${who}` : ''}${cost === undefined ? '' : `, ${formatMoney(cost)}`}`;
+  }
   return budgetCrossingText(d, townName ?? alert.townId ?? undefined) ?? 'Budget threshold reached';
 }
 
-export const ALERT_KIND: Record<BillingAlert['kind'], string> = { low_balance: 'low balance', budget: 'budget' };
+export const ALERT_KIND: Record<BillingAlert['kind'], string> = {
+  low_balance: 'low balance',
+  budget: 'budget',
+  runaway: 'runaway spend',
+};
 
 /** Where the alert's webhook delivery stands: the words and a tone. */
 export function deliveryText(alert: BillingAlert, now: number): { text: string; tone: 'ok' | 'warn' | 'danger' | 'neutral' } {

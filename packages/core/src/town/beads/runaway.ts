@@ -1,0 +1,195 @@
+import { AppError } from '../../errors.js';
+import type { Sql } from '../../sql.js';
+import { SYSTEM_EVENT_PREFIX } from '../events.js';
+import { appendOutbox } from '../outbox.js';
+import { beadUsage, COST_INDEX } from './attribution.js';
+
+/** Per-town circuit breakers on spend (issue 12). Ingest never looks at them: they alert, they never drop data. */
+export interface RunawayRules {
+  /** An agent spending more than `microdollars` within the last `windowMinutes`. */
+  spendRate: { enabled: boolean; microdollars: number; windowMinutes: number };
+  /** An agent that spent at least `minMicrodollars` in the last `minutes` while neither its lines of code nor its bead's status changed. */
+  noProgress: { enabled: boolean; minutes: number; minMicrodollars: number };
+  /** A cap on each bead's cost: alerts at 80 % and 100 %; null: off. */
+  beadBudgetMicrodollars: number | null;
+}
+
+export type RunawayRule = 'spendRate' | 'noProgress' | 'beadBudget';
+
+/** $5 in 10 minutes is $30 an hour from one agent; 30 minutes of spending $1 or more without a line or status changing. */
+export const DEFAULT_RUNAWAY_RULES: RunawayRules = {
+  spendRate: { enabled: true, microdollars: 5_000_000, windowMinutes: 10 },
+  noProgress: { enabled: true, minutes: 30, minMicrodollars: 1_000_000 },
+  beadBudgetMicrodollars: null,
+};
+export const MAX_RUNAWAY_MICRODOLLARS = 1_000_000_000_000;
+export const MAX_RUNAWAY_MINUTES = 1440;
+const BEAD_BUDGET_LEVELS = [80, 100] as const;
+const MINUTE = 60_000;
+
+export function runawayRules(sql: Sql): RunawayRules {
+  const body = sql.rows('SELECT body FROM runaway_rules WHERE id = 1')[0]?.[0] as string | undefined;
+  return body === undefined ? DEFAULT_RUNAWAY_RULES : (JSON.parse(body) as RunawayRules);
+}
+
+function check(ok: boolean, path: string, message: string): void {
+  if (!ok) throw new AppError('bad_request', `${path}: ${message}`, { path });
+}
+
+const amount = (v: number, min: number) => Number.isSafeInteger(v) && v >= min && v <= MAX_RUNAWAY_MICRODOLLARS;
+const minutes = (v: number) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_RUNAWAY_MINUTES;
+
+/**
+ * Replaces the town's rules. Episodes of a rule that is now off, or whose condition the new values no
+ * longer meet, end on the next tick (and re-arm); a bead budget keeps the levels it already announced
+ * while the new cap keeps them crossed.
+ */
+export function setRunawayRules(sql: Sql, rules: RunawayRules): RunawayRules {
+  check(amount(rules.spendRate.microdollars, 1), 'spendRate.microdollars', `1 to ${MAX_RUNAWAY_MICRODOLLARS}`);
+  check(minutes(rules.spendRate.windowMinutes), 'spendRate.windowMinutes', `1 to ${MAX_RUNAWAY_MINUTES}`);
+  check(minutes(rules.noProgress.minutes), 'noProgress.minutes', `1 to ${MAX_RUNAWAY_MINUTES}`);
+  check(amount(rules.noProgress.minMicrodollars, 0), 'noProgress.minMicrodollars', `0 to ${MAX_RUNAWAY_MICRODOLLARS}`);
+  const cap = rules.beadBudgetMicrodollars;
+  check(cap === null || amount(cap, 1), 'beadBudgetMicrodollars', `null or 1 to ${MAX_RUNAWAY_MICRODOLLARS}`);
+  const clean: RunawayRules = {
+    spendRate: { ...rules.spendRate },
+    noProgress: { ...rules.noProgress },
+    beadBudgetMicrodollars: cap,
+  };
+  sql.run('INSERT OR REPLACE INTO runaway_rules (id, body) VALUES (1, ?)', JSON.stringify(clean));
+  return clean;
+}
+
+/** An episode under way: an agent (spendRate, noProgress) or a bead (beadBudget, with its level) flagged since `since`. */
+export interface RunawayEpisode {
+  rule: RunawayRule;
+  subject: string;
+  since: number;
+  level: number;
+}
+
+export function runawayEpisodes(sql: Sql): RunawayEpisode[] {
+  return sql.all<RunawayEpisode>('SELECT rule, subject, since, level FROM runaway_episodes ORDER BY since, rule, subject');
+}
+
+/**
+ * In the tick's transaction: each rule's subjects that meet its condition now. A subject that starts to
+ * meet it opens an episode, records a `runaway` town event and an outbox entry (the host turns it into
+ * an alert); while the episode lasts nothing more is raised; once the condition clears the episode ends
+ * and the rule re-arms for that subject. A bead's budget episode raises again when it goes from 80 % to 100 %.
+ */
+export function evaluateRunaway(sql: Sql, now: number): void {
+  const rules = runawayRules(sql);
+  const firing = new Map<RunawayRule, Map<string, { level: number; details: object }>>([
+    ['spendRate', rules.spendRate.enabled ? spendRate(sql, now, rules.spendRate) : new Map()],
+    ['noProgress', rules.noProgress.enabled ? noProgress(sql, now, rules.noProgress) : new Map()],
+    ['beadBudget', rules.beadBudgetMicrodollars === null ? new Map() : beadBudget(sql, now, rules.beadBudgetMicrodollars)],
+  ]);
+  const open = new Map(runawayEpisodes(sql).map((e) => [`${e.rule}\u0000${e.subject}`, e]));
+  for (const [rule, subjects] of firing) {
+    for (const [subject, { level, details }] of subjects) {
+      const episode = open.get(`${rule}\u0000${subject}`);
+      open.delete(`${rule}\u0000${subject}`);
+      if (episode && episode.level >= level) continue;
+      sql.run(
+        `INSERT INTO runaway_episodes (rule, subject, since, level) VALUES (?, ?, ?, ?)
+         ON CONFLICT (rule, subject) DO UPDATE SET level = excluded.level`,
+        rule,
+        subject,
+        now,
+        level,
+      );
+      raise(sql, now, rule, subject, { ...details, since: episode?.since ?? now });
+    }
+  }
+  for (const ended of open.values()) {
+    sql.run('DELETE FROM runaway_episodes WHERE rule = ? AND subject = ?', ended.rule, ended.subject);
+  }
+}
+
+function raise(sql: Sql, now: number, rule: RunawayRule, subject: string, details: object): void {
+  const subjectField = rule === 'beadBudget' ? { beadId: subject } : { agentId: subject };
+  const body = { rule, ...subjectField, ...details };
+  const seq = appendOutbox(sql, 'runaway', now, 0, body);
+  // A reserved id (reporters cannot send it); DO NOTHING all the same, so no event can fail the tick and stop billing.
+  sql.run(
+    "INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, 'runaway', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    `${SYSTEM_EVENT_PREFIX}runaway:${seq}`,
+    now,
+    rule === 'beadBudget' ? null : subject,
+    rule === 'beadBudget' ? subject : null,
+    rule,
+    JSON.stringify({ type: 'runaway', ...body }),
+  );
+}
+
+/** Each agent's cost dated in [from, now]. */
+function costByAgent(sql: Sql, from: number, now: number): Map<string, number> {
+  const rows = sql.rows(
+    `SELECT agent_id, SUM(cost_microdollars) FROM usage_records
+     WHERE agent_id IN (SELECT agent_id FROM usage_totals) AND first_at >= ? AND first_at <= ? GROUP BY agent_id`,
+    from,
+    now,
+  ) as [string, number][];
+  return new Map(rows);
+}
+
+function spendRate(sql: Sql, now: number, r: RunawayRules['spendRate']): Map<string, { level: number; details: object }> {
+  const firing = new Map<string, { level: number; details: object }>();
+  for (const [agent, cost] of costByAgent(sql, now - r.windowMinutes * MINUTE, now)) {
+    if (cost > r.microdollars) {
+      firing.set(agent, {
+        level: 1,
+        details: { costMicrodollars: cost, limitMicrodollars: r.microdollars, windowMinutes: r.windowMinutes },
+      });
+    }
+  }
+  return firing;
+}
+
+function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<string, { level: number; details: object }> {
+  const from = now - r.minutes * MINUTE;
+  const firing = new Map<string, { level: number; details: object }>();
+  for (const [agent, cost] of costByAgent(sql, from, now)) {
+    if (cost <= 0 || cost < r.minMicrodollars) continue;
+    // Progress: its lines changed, its bead's status changed, or it took another bead, within the window.
+    const [progressed, beadId] = sql.rows(
+      `SELECT
+         EXISTS (SELECT 1 FROM loc WHERE agent_id = ? AND changed_at >= ?)
+         OR EXISTS (SELECT 1 FROM agents a JOIN beads b ON b.id = a.bead_id WHERE a.id = ? AND b.status_at >= ?)
+         OR EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at >= ?),
+         (SELECT bead_id FROM agents WHERE id = ?)`,
+      agent,
+      from,
+      agent,
+      from,
+      agent,
+      from,
+      agent,
+    )[0] as [number, string | null];
+    if (progressed) continue;
+    firing.set(agent, { level: 1, details: { costMicrodollars: cost, minutes: r.minutes, beadId } });
+  }
+  return firing;
+}
+
+/**
+ * Against the cap: the beads agents hold now, those named by usage of the last hour, and those over 80 %
+ * already (so an episode ends only when a raised cap uncrosses it, not when the bead is put down).
+ */
+function beadBudget(sql: Sql, now: number, cap: number): Map<string, { level: number; details: object }> {
+  const beads = sql.rows(
+    `SELECT bead_id FROM agents WHERE bead_id IS NOT NULL
+     UNION SELECT bead_id FROM usage_records WHERE bead_id IS NOT NULL AND agent_id IN (SELECT agent_id FROM usage_totals)
+       AND first_at >= ?
+     UNION SELECT subject FROM runaway_episodes WHERE rule = 'beadBudget'`,
+    now - 60 * MINUTE,
+  ) as [string][];
+  const firing = new Map<string, { level: number; details: object }>();
+  for (const [bead] of beads) {
+    const cost = beadUsage(sql, bead).amounts[COST_INDEX] as number;
+    const level = BEAD_BUDGET_LEVELS.filter((l) => cost * 100 >= cap * l).at(-1);
+    if (level !== undefined) firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
+  }
+  return firing;
+}
