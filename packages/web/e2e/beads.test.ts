@@ -19,6 +19,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
   let server: RunningServer;
   let adminToken: string;
   let townId: string;
+  let ingest: string;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
   const trpcUrls: string[] = [];
@@ -26,6 +27,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
 
   const trpc = async (proc: string, input: unknown) =>
     ((await postJson(`${server.url}/trpc/${proc}`, adminToken, input)) as { result: { data: unknown } }).result.data;
+  /** A tRPC query (GET, as the browser's client sends it). */
+  const query = async (proc: string, input: unknown) => {
+    const res = await fetch(`${server.url}/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(input))}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    if (!res.ok) throw new Error(`GET ${proc}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { result: { data: unknown } }).result.data;
+  };
   /** The text of one column of the beads table, top to bottom. */
   const column = (n: number) =>
     page.locator('table.beads tbody tr').evaluateAll((rows, i) => rows.map((r) => (r.children[i]?.textContent ?? '').trim()), n);
@@ -36,7 +45,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     server = await startServer({ dataDir: tempDir('gg-web-beads-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Bead Town' })) as { id: string }).id;
-    const ingest = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
+    ingest = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
     const t0 = Date.now() - 40 * 60_000;
     const min = 60_000;
     // gt-big: expensive, in review after two attempts; gt-long: cheap but many tokens (cache reads), long; gt-mid closed.
@@ -126,7 +135,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await page.getByRole('button', { name: 'Previous page' }).click();
     await expect.poll(async () => (await column(0))[0]).toBe('gt-long');
 
-    await page.getByLabel('Status').selectOption('closed');
+    await page.getByLabel('Status', { exact: true }).selectOption('closed');
     await page.waitForURL(/[?&]status=closed/);
     await expect.poll(() => column(0)).toEqual(['gt-mid']);
   });
@@ -167,26 +176,63 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     expect(await page.getByRole('columnheader', { name: 'Current bead cost' }).count()).toBe(1);
   });
 
-  // Skipped until towns.getRunawayRules / setRunawayRules land on branch beads.
-  it.skip('saves the runaway rules from the form, and refuses a bad amount naming the field', async () => {
+  it('saves the runaway rules from the form, and refuses a bad amount naming the field', async () => {
     await page.goto(`${server.url}/towns/${townId}/beads`);
     const form = page.locator('.rules-form');
     await form.waitFor();
-    await form.getByLabel('Dollars').fill('abc');
+    await form.getByLabel('Dollars', { exact: true }).fill('abc');
     await form.getByRole('button', { name: 'Save rules' }).click();
     await form.getByRole('alert').waitFor();
-    expect(await form.getByLabel('Dollars').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Dollars', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('spendRateUsd');
 
-    await form.getByLabel('Dollars').fill('2.5');
+    await form.getByLabel('Dollars', { exact: true }).fill('2.5');
     await form.getByLabel('in minutes').fill('15');
     await form.getByLabel(/Alert at 80 %/).fill('12');
+    // Only the spend rate flags the agent of the next test.
+    await form.getByRole('checkbox', { name: /whose lines of code/ }).uncheck();
     await form.getByRole('button', { name: 'Save rules' }).click();
     await form.getByText('Saved.').waitFor();
-    expect(await trpc('towns.getRunawayRules', { townId })).toMatchObject({
-      spendRate: { microdollars: 2_500_000, windowMinutes: 15 },
+    expect(await query('towns.getRunawayRules', { townId })).toMatchObject({
+      spendRate: { enabled: true, microdollars: 2_500_000, windowMinutes: 15 },
+      noProgress: { enabled: false },
       beadBudgetMicrodollars: 12_000_000,
     });
+  });
+
+  it('marks an agent a runaway rule flags, on the overview and beside the rules', async () => {
+    // Over the $2.50 in 15 minutes saved above: the next tick (200 ms) opens an episode.
+    await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
+      records: [
+        {
+          id: 'run-1',
+          agentId: 'runner-1',
+          model: 'm',
+          inputTokens: 10,
+          outputTokens: 1,
+          costMicrodollars: 3_000_000,
+          at: Date.now(),
+        },
+      ],
+    });
+    await expect
+      .poll(async () => ((await query('towns.getRunawayRules', { townId })) as { episodes: { subject: string }[] }).episodes, {
+        timeout: 10_000,
+      })
+      .toContainEqual(expect.objectContaining({ rule: 'spendRate', subject: 'runner-1' }));
+    await page.goto(`${server.url}/towns/${townId}`);
+    const row = page.getByRole('row', { name: /runner-1/ });
+    await row.getByText('runaway: spend rate').waitFor({ timeout: 10_000 });
+    expect(await row.getAttribute('class')).toContain('runaway');
+    await page
+      .getByRole('region', { name: 'Event feed' })
+      .getByText('Runaway: runner-1 spent $3.00 in 15 min (limit $2.50)')
+      .waitFor();
+    await screenshot(page, 'overview-runaway');
+
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    await page.locator('.episodes li', { hasText: 'runner-1' }).waitFor();
+    await screenshot(page, 'beads-rules');
   });
 
   it('logs no script errors', () => {

@@ -1,8 +1,4 @@
-/**
- * Fetchers for beads (per-task accounts) and a town's runaway rules; bead types inferred from the router.
- * CONTRACT SHIM: the runaway rules and the agents' bead fields are /work/briefs/beads-contract.md,
- * written out until the router has them; then they are inferred like the rest.
- */
+/** Fetchers for beads (per-task accounts) and a town's runaway rules; types inferred from the router. */
 import { trpc } from './trpc.js';
 
 export type BeadsListInput = Parameters<typeof trpc.beads.list.query>[0];
@@ -14,27 +10,11 @@ export type BeadStats = Awaited<ReturnType<typeof trpc.beads.stats.query>>;
 export type BeadDetail = Awaited<ReturnType<typeof trpc.beads.get.query>>;
 export type TimelineEntry = BeadDetail['timeline'][number];
 
-export interface RunawayRulesSettings {
-  spendRate: { enabled: boolean; microdollars: number; windowMinutes: number };
-  noProgress: { enabled: boolean; minutes: number; minMicrodollars: number };
-  beadBudgetMicrodollars: number | null;
-}
-export type RunawayRules = RunawayRulesSettings & { townId: string };
-/** What metrics.agents adds to each agent for beads and runaway rules. */
-export interface AgentBeadFields {
-  costLastHourMicrodollars: number;
-  currentBeadId: string | null;
-  currentBeadCostMicrodollars: number | null;
-  runaway: null | { rule: 'spendRate' | 'noProgress'; since: number };
-}
-
-interface RulesClient {
-  towns: {
-    getRunawayRules: { query(input: { townId: string }, opts: { signal: AbortSignal }): Promise<RunawayRulesSettings> };
-    setRunawayRules: { mutate(input: RunawayRules): Promise<unknown> };
-  };
-}
-const rulesClient = trpc as unknown as RulesClient;
+export type RunawayRules = Parameters<typeof trpc.towns.setRunawayRules.mutate>[0];
+export type RunawayRulesSettings = Omit<RunawayRules, 'townId'>;
+/** The rules and the episodes under way (an agent or bead a rule flags now). */
+export type RunawayRulesState = Awaited<ReturnType<typeof trpc.towns.getRunawayRules.query>>;
+export type RunawayEpisode = RunawayRulesState['episodes'][number];
 
 export function fetchBeads(input: BeadsListInput, signal: AbortSignal): Promise<BeadsPage> {
   return trpc.beads.list.query(input, { signal });
@@ -48,10 +28,10 @@ export function fetchBead(townId: string, beadId: string, signal: AbortSignal): 
   return trpc.beads.get.query({ townId, beadId }, { signal });
 }
 
-export function fetchRunawayRules(townId: string, signal: AbortSignal): Promise<RunawayRulesSettings> {
-  return rulesClient.towns.getRunawayRules.query({ townId }, { signal });
+export function fetchRunawayRules(townId: string, signal: AbortSignal): Promise<RunawayRulesState> {
+  return trpc.towns.getRunawayRules.query({ townId }, { signal });
 }
 
-export function saveRunawayRules(rules: RunawayRules): Promise<unknown> {
-  return rulesClient.towns.setRunawayRules.mutate(rules);
+export function saveRunawayRules(rules: RunawayRules): Promise<RunawayRulesSettings> {
+  return trpc.towns.setRunawayRules.mutate(rules);
 }

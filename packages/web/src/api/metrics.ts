@@ -1,11 +1,8 @@
 /** Fetchers for the agent table, the event feed and the breakdown charts; types inferred from the router. */
-import type { AgentBeadFields } from './beads.js';
 import { trpc } from './trpc.js';
 
-/** CONTRACT SHIM (api/beads.ts): the bead fields are inferred from the router once it has them. */
-type AgentsAnswer = Awaited<ReturnType<typeof trpc.metrics.agents.query>>;
-export type AgentRow = AgentsAnswer['agents'][number] & AgentBeadFields;
-export type AgentsPage = Omit<AgentsAnswer, 'agents'> & { agents: AgentRow[] };
+export type AgentsPage = Awaited<ReturnType<typeof trpc.metrics.agents.query>>;
+export type AgentRow = AgentsPage['agents'][number];
 export type FeedEvent = Awaited<ReturnType<typeof trpc.metrics.events.query>>['events'][number];
 export type BreakdownInput = Parameters<typeof trpc.metrics.breakdown.query>[0];
 export type Breakdown = Awaited<ReturnType<typeof trpc.metrics.breakdown.query>>;
@@ -15,7 +12,7 @@ export type SeriesName = keyof Timeseries['series'];
 
 /** The first `limit` agents by id; `nextCursor` is set when the town has more. */
 export function fetchAgents(townId: string, limit: number, signal: AbortSignal): Promise<AgentsPage> {
-  return trpc.metrics.agents.query({ townId, limit }, { signal }) as unknown as Promise<AgentsPage>;
+  return trpc.metrics.agents.query({ townId, limit }, { signal });
 }
 
 /** The newest `limit` events; a note's data over 1 KiB is left out (`dataOmitted`), so a refetch stays small. */

@@ -57,9 +57,9 @@ export function BeadsPage({ townId }: { townId: string }) {
       <section className="card beads-list" aria-labelledby="beads-title" aria-busy={list.loading}>
         <div className="beads-list-head">
           <h2 id="beads-title">Beads</h2>
-          <label className="inline-field">
-            Status
-            <select value={status ?? ''} onChange={(e) => onStatus(e.target.value)}>
+          <span className="inline-field">
+            <label htmlFor="beads-status">Status</label>
+            <select id="beads-status" value={status ?? ''} onChange={(e) => onStatus(e.target.value)}>
               <option value="">any</option>
               {STATUSES.map((s: BeadStatusFilter) => (
                 <option key={s} value={s}>
@@ -67,7 +67,7 @@ export function BeadsPage({ townId }: { townId: string }) {
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         </div>
         {list.error && (
           <p className="banner danger" role="alert">

@@ -1,6 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import { fetchRunawayRules, saveRunawayRules } from '../../api/beads.js';
+import { fetchRunawayRules, type RunawayEpisode, saveRunawayRules } from '../../api/beads.js';
 import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
+import { Link } from '../../app/router.js';
+import { beadPath } from '../../app/routes.js';
+import { formatTime } from '../../lib/format.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
 import { formToRules, RULE_MINUTES, type RulesForm, rulesToForm } from './beads-text.js';
 
@@ -138,8 +141,8 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
           )}
         </div>
         <p className="muted small">
-          Minutes from {RULE_MINUTES.min} to {RULE_MINUTES.max}. Each rule raises one alert per episode (shown on the Billing page
-          and sent to the account’s webhook), and a rule never stops ingest.
+          Minutes from {RULE_MINUTES.min} to {RULE_MINUTES.max}, amounts up to $1,000,000. Each rule raises one alert per episode
+          (listed on the Billing page and sent to the account’s webhook) and an event in the feed; a rule never stops ingest.
         </p>
       </form>
     );
@@ -147,7 +150,39 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
   return (
     <section className="card runaway-rules" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Runaway rules</h2>
+      {saved.data && <Episodes townId={townId} episodes={saved.data.episodes} />}
       {body}
     </section>
+  );
+}
+
+const RULE_TEXT: Record<RunawayEpisode['rule'], string> = {
+  spendRate: 'spend rate',
+  noProgress: 'spending without progress',
+  beadBudget: 'bead budget',
+};
+
+/** The agents and beads a rule flags now: each episode ends (and the rule re-arms) when its condition clears. */
+function Episodes({ townId, episodes }: { townId: string; episodes: readonly RunawayEpisode[] }) {
+  if (episodes.length === 0) return <p className="muted">Nothing is flagged now.</p>;
+  return (
+    <ul className="episodes">
+      {episodes.map((e) => (
+        <li key={`${e.rule}:${e.subject}`}>
+          <span className="badge runaway-flag">{RULE_TEXT[e.rule]}</span>{' '}
+          {e.rule === 'beadBudget' ? (
+            <>
+              <Link to={beadPath(townId, e.subject)}>
+                <bdi>{e.subject}</bdi>
+              </Link>{' '}
+              at {e.level} % of its budget
+            </>
+          ) : (
+            <bdi>{e.subject}</bdi>
+          )}{' '}
+          <span className="muted">since {formatTime(e.since, 1000)}</span>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -69,6 +69,8 @@ describe('the rules form', () => {
     expect(formToRules({ ...form, noProgressMinutes: '2.5' })).toMatchObject({ ok: false, field: 'noProgressMinutes' });
     expect(formToRules({ ...form, noProgressMinUsd: 'lots' })).toMatchObject({ ok: false, field: 'noProgressMinUsd' });
     expect(formToRules({ ...form, beadBudgetUsd: '0' })).toMatchObject({ ok: false, field: 'beadBudgetUsd' });
+    expect(formToRules({ ...form, beadBudgetUsd: '1000000.000001' })).toMatchObject({ ok: false, field: 'beadBudgetUsd' });
+    expect(formToRules({ ...form, beadBudgetUsd: '1000000' })).toMatchObject({ ok: true });
     expect(formToRules({ ...form, beadBudgetUsd: '  ' })).toMatchObject({ ok: true, rules: { beadBudgetMicrodollars: null } });
   });
 });

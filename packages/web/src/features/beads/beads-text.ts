@@ -82,8 +82,10 @@ export function rulesToForm(r: RunawayRulesSettings): RulesForm {
   };
 }
 
-/** Minutes a rule may look back or wait: a minute to a day. */
+/** Minutes a rule may look back or wait: a minute to a day (towns.setRunawayRules). */
 export const RULE_MINUTES = { min: 1, max: 1440 } as const;
+/** The largest amount a rule takes: $1M (towns.setRunawayRules). */
+export const RULE_MAX_MICRODOLLARS = 1_000_000_000_000;
 
 /**
  * The settings the form says, or the first field that is not valid (its input's name, and why).
@@ -96,6 +98,7 @@ export function formToRules(
     const v = parseUsd(f[field] as string);
     if (v === null) return { field, message: 'Enter a dollar amount, like 5 or 0.25 (at most six decimals).' };
     if (positive && v === 0) return { field, message: 'Enter an amount above $0.' };
+    if (v > RULE_MAX_MICRODOLLARS) return { field, message: 'Enter at most $1,000,000.' };
     return v;
   };
   const minutes = (field: keyof RulesForm) => {

@@ -1,8 +1,8 @@
 import type { FeedEvent } from '../../api/metrics.js';
-import { type BudgetDetails, budgetCrossingText } from '../billing/billing-text.js';
+import { type BudgetDetails, budgetCrossingText, type RunawayDetails, runawayText } from '../billing/billing-text.js';
 
 /** The stored event body (what the reporter sent), read by fixed field names only: names in it are data. */
-type EventBody = BudgetDetails & Partial<Record<'title' | 'assigneeAgentId' | 'name' | 'data', unknown>>;
+type EventBody = BudgetDetails & RunawayDetails & Partial<Record<'title' | 'assigneeAgentId' | 'name' | 'data', unknown>>;
 
 /** One line of the event feed, from the stored event body (what the reporter sent). */
 export function eventText(e: FeedEvent): string {
@@ -27,6 +27,9 @@ export function eventText(e: FeedEvent): string {
       const pct = e.status?.match(/^(\d+)\s*%$/)?.[1];
       return budgetCrossingText(body) ?? (pct ? `Budget ${pct} % reached` : 'Budget threshold reached');
     }
+    case 'runaway':
+      // Recorded by the town's tick when a runaway rule flags an agent or a bead; the body holds the details.
+      return runawayText(body) ?? `Runaway: ${e.status ?? 'a rule'} flagged ${e.agentId ?? e.beadId ?? 'something'}`;
     default:
       return e.type;
   }
