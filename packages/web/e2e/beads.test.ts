@@ -180,15 +180,15 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await page.goto(`${server.url}/towns/${townId}/beads`);
     const form = page.locator('.rules-form');
     await form.waitFor();
-    await form.getByLabel('Dollars', { exact: true }).fill('abc');
+    await form.getByLabel('Limit, dollars').fill('abc');
     await form.getByRole('button', { name: 'Save rules' }).click();
     await form.getByRole('alert').waitFor();
-    expect(await form.getByLabel('Dollars', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Limit, dollars').getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('spendRateUsd');
 
-    await form.getByLabel('Dollars', { exact: true }).fill('2.5');
-    await form.getByLabel('in minutes').fill('15');
-    await form.getByLabel(/Alert at 80 %/).fill('12');
+    await form.getByLabel('Limit, dollars').fill('2.5');
+    await form.getByLabel('Window, minutes').fill('15');
+    await form.getByLabel(/^Cap, dollars/).fill('12');
     // Only the spend rate flags the agent of the next test.
     await form.getByRole('checkbox', { name: /whose lines of code/ }).uncheck();
     await form.getByRole('button', { name: 'Save rules' }).click();

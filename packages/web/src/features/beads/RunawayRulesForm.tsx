@@ -71,17 +71,17 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
           <legend>Spend rate</legend>
           <label className="check">
             <input type="checkbox" checked={form.spendRateEnabled} onChange={(e) => set('spendRateEnabled', e.target.checked)} />
-            Flag an agent that spends more than
+            Flag an agent that spends more than the limit within the window
           </label>
           <span className="rule-line">
-            <label htmlFor={`${id}-spendRateUsd`}>Dollars</label>
+            <label htmlFor={`${id}-spendRateUsd`}>Limit, dollars</label>
             <input
               {...field('spendRateUsd')}
               inputMode="decimal"
               value={form.spendRateUsd}
               onChange={(e) => set('spendRateUsd', e.target.value)}
             />
-            <label htmlFor={`${id}-spendRateWindowMinutes`}>in minutes</label>
+            <label htmlFor={`${id}-spendRateWindowMinutes`}>Window, minutes</label>
             <input
               {...field('spendRateWindowMinutes')}
               inputMode="numeric"
@@ -101,14 +101,14 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
             Flag an agent whose lines of code and bead status have not changed while it spends
           </label>
           <span className="rule-line">
-            <label htmlFor={`${id}-noProgressMinutes`}>for minutes</label>
+            <label htmlFor={`${id}-noProgressMinutes`}>For, minutes</label>
             <input
               {...field('noProgressMinutes')}
               inputMode="numeric"
               value={form.noProgressMinutes}
               onChange={(e) => set('noProgressMinutes', e.target.value)}
             />
-            <label htmlFor={`${id}-noProgressMinUsd`}>and at least dollars</label>
+            <label htmlFor={`${id}-noProgressMinUsd`}>Spent at least, dollars</label>
             <input
               {...field('noProgressMinUsd')}
               inputMode="decimal"
@@ -120,7 +120,7 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
         <fieldset>
           <legend>Budget per bead</legend>
           <span className="rule-line">
-            <label htmlFor={`${id}-beadBudgetUsd`}>Alert at 80 % and 100 % of dollars (blank: no budget)</label>
+            <label htmlFor={`${id}-beadBudgetUsd`}>Cap, dollars (alerts at 80 % and 100 %; blank: none)</label>
             <input
               {...field('beadBudgetUsd')}
               inputMode="decimal"
