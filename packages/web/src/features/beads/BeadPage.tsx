@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { type BeadDetail, fetchBead, type TimelineEntry } from '../../api/beads.js';
 import { isHidden } from '../../api/trpc.js';
 import { Link } from '../../app/router.js';
@@ -32,7 +32,7 @@ const STATUS_TIMES = ['open', 'in_progress', 'in_review', 'blocked'] as const;
 export function BeadPage({ townId, beadId, theme }: { townId: string; beadId: string; theme: Theme }) {
   const bead = useQuery(`${townId}|${beadId}`, (signal) => fetchBead(townId, beadId, signal), { refetchMs: 15_000 });
   const d = bead.data;
-  let body: React.ReactNode;
+  let body: ReactNode;
   if (bead.error && !d) {
     body = isHidden(bead.error) ? (
       <section className="empty">
@@ -142,7 +142,7 @@ function BeadDetails({ townId, detail, theme }: { townId: string; detail: BeadDe
   );
 }
 
-function Fact({ term, children }: { term: string; children: React.ReactNode }) {
+function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
     <div>
       <dt>{term}</dt>

@@ -29,7 +29,9 @@ export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefine
         </div>
         <div className="card">
           <dt>Tokens per line of code</dt>
-          <dd>{stats?.tokensPerLine == null ? <span className="muted">—</span> : formatCount(stats.tokensPerLine)}</dd>
+          <dd>
+            {typeof stats?.tokensPerLine === 'number' ? formatCount(stats.tokensPerLine) : <span className="muted">—</span>}
+          </dd>
         </div>
         <div className="card">
           <dt>Spend on beads never closed</dt>

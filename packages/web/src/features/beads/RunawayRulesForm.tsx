@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { fetchRunawayRules, type RunawayEpisode, saveRunawayRules } from '../../api/beads.js';
 import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
 import { Link } from '../../app/router.js';
@@ -60,7 +60,7 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
     }
   };
 
-  let body: React.ReactNode;
+  let body: ReactNode;
   if (saved.error && isHidden(saved.error)) body = <p className="muted">Rules hidden: your role may not read them.</p>;
   else if (saved.error && !form) body = <p className="banner danger">Could not load the rules: {saved.error.message}</p>;
   else if (!form) body = <p className="muted">Loading rules…</p>;
