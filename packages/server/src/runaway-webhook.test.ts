@@ -5,7 +5,11 @@ import { request, startTestServer, type TestServer, trpcPath } from './testing/s
 import { usageRecord } from './testing/temp.js';
 
 /** A webhook receiver on loopback that records every alert POSTed to it. */
-async function receiver(): Promise<{ url: string; received: { kind: string; details: Record<string, unknown> }[]; close(): Promise<void> }> {
+async function receiver(): Promise<{
+  url: string;
+  received: { kind: string; details: Record<string, unknown> }[];
+  close(): Promise<void>;
+}> {
   const received: { kind: string; details: Record<string, unknown> }[] = [];
   const server: Server = createServer((req, res) => {
     let text = '';
@@ -123,14 +127,17 @@ describe('runaway rules', () => {
     expect(rules.episodes).toEqual([expect.objectContaining({ rule: 'beadBudget', subject: 'gt-7', level: 100 })]);
   });
 
-  it('refuses rules out of bounds, naming the field, and hides another user\'s town', async () => {
+  it("refuses rules out of bounds, naming the field, and hides another user's town", async () => {
     const bad = await request(s.url, 'POST', '/trpc/towns.setRunawayRules', s.adminToken, {
       townId: s.townId,
       spendRate: { enabled: true, microdollars: 1, windowMinutes: 100_000 },
       noProgress: { enabled: false, minutes: 30, minMicrodollars: 0 },
       beadBudgetMicrodollars: null,
     });
-    expect([bad.status, bad.body.error.data?.path ?? bad.body.error.message]).toEqual([400, expect.stringContaining('windowMinutes')]);
+    expect([bad.status, bad.body.error.data?.path ?? bad.body.error.message]).toEqual([
+      400,
+      expect.stringContaining('windowMinutes'),
+    ]);
     const other = await s.addUser('eve');
     const hidden = await request(s.url, 'GET', trpcPath('towns.getRunawayRules', { townId: s.townId }), other.token);
     expect(hidden.status).toBe(404);

@@ -57,7 +57,13 @@ describe('beads API', () => {
       ['gt-epic', 0],
     ]);
     const gt1 = r.data.items[1];
-    expect(gt1).toMatchObject({ title: 'Fix the login', status: 'closed', parentId: 'gt-epic', agents: ['polecat-1'], attempts: 1 });
+    expect(gt1).toMatchObject({
+      title: 'Fix the login',
+      status: 'closed',
+      parentId: 'gt-epic',
+      agents: ['polecat-1'],
+      attempts: 1,
+    });
     expect(gt1.durationMs).toBe(20 * 60_000);
     const stats = await trpc('beads.stats', { townId: s.townId });
     expect(stats.data).toMatchObject({

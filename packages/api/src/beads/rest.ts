@@ -6,7 +6,10 @@ import { parseOrThrow } from '../http/validate.js';
 import { createCaller } from '../router.js';
 import { beadsListInput } from './router.js';
 
-const integer = z.string().regex(/^\d{1,16}$/, 'must be an integer').transform(Number);
+const integer = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be an integer')
+  .transform(Number);
 /** Query strings of the REST mirrors (other parameters ignored, as for timeseries); the tRPC inputs check the values. */
 const listQuery = z.object({
   from: integer.optional(),
@@ -39,9 +42,7 @@ export function beadsRestRoutes(deps: ApiDeps): Hono {
 
   app.get('/api/towns/:townId/beads-stats', async (c) => {
     const q = parseOrThrow(rangeQuery, c.req.query());
-    return c.json(
-      await unwrap(caller(c.req.header('authorization')).beads.stats({ townId: c.req.param('townId'), ...q })),
-    );
+    return c.json(await unwrap(caller(c.req.header('authorization')).beads.stats({ townId: c.req.param('townId'), ...q })));
   });
 
   return app;

@@ -214,21 +214,20 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
       })
       .map(defined),
     'towns.getRunawayRules': town,
-    'towns.setRunawayRules': fc
-      .record({
-        townId,
-        spendRate: fc.record({
-          enabled: fc.boolean(),
-          microdollars: fc.integer({ min: 1, max: 1e12 }),
-          windowMinutes: fc.integer({ min: 1, max: 1440 }),
-        }),
-        noProgress: fc.record({
-          enabled: fc.boolean(),
-          minutes: fc.integer({ min: 1, max: 1440 }),
-          minMicrodollars: fc.integer({ min: 0, max: 1e12 }),
-        }),
-        beadBudgetMicrodollars: fc.option(fc.integer({ min: 1, max: 1e12 }), { nil: null }),
+    'towns.setRunawayRules': fc.record({
+      townId,
+      spendRate: fc.record({
+        enabled: fc.boolean(),
+        microdollars: fc.integer({ min: 1, max: 1e12 }),
+        windowMinutes: fc.integer({ min: 1, max: 1440 }),
       }),
+      noProgress: fc.record({
+        enabled: fc.boolean(),
+        minutes: fc.integer({ min: 1, max: 1440 }),
+        minMicrodollars: fc.integer({ min: 0, max: 1e12 }),
+      }),
+      beadBudgetMicrodollars: fc.option(fc.integer({ min: 1, max: 1e12 }), { nil: null }),
+    }),
     'beads.list': fc
       .tuple(
         townId,
@@ -329,18 +328,30 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
     fc.record({
       path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/beads`),
       query: fc
-        .tuple(fc.record({ from: opt(value), to: opt(value), sort: opt(value), status: opt(value), cursor: opt(value), limit: opt(value) }), extra)
+        .tuple(
+          fc.record({
+            from: opt(value),
+            to: opt(value),
+            sort: opt(value),
+            status: opt(value),
+            cursor: opt(value),
+            limit: opt(value),
+          }),
+          extra,
+        )
         .map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
     }),
     fc.record({
-      path: fc.tuple(townSegment, fc.oneof(fc.constantFrom('gt-1', 'b'), text)).map(
-        ([t, b]) => `/api/towns/${encodeURIComponent(t)}/beads/${encodeURIComponent(b)}`,
-      ),
+      path: fc
+        .tuple(townSegment, fc.oneof(fc.constantFrom('gt-1', 'b'), text))
+        .map(([t, b]) => `/api/towns/${encodeURIComponent(t)}/beads/${encodeURIComponent(b)}`),
       query: extra,
     }),
     fc.record({
       path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/beads-stats`),
-      query: fc.tuple(fc.record({ from: opt(value), to: opt(value) }), extra).map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
+      query: fc
+        .tuple(fc.record({ from: opt(value), to: opt(value) }), extra)
+        .map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
     }),
     fc.record({
       path: fc.constant('/api/balance'),

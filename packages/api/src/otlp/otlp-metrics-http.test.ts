@@ -241,7 +241,9 @@ describe('OTLP metrics: exactly once, encodings, bad bodies', () => {
     body.resourceMetrics[0]?.resource.attributes.push({ key: 'gt.issue', value: { stringValue: 'gt-42' } });
     expect((await post('/v1/metrics', key, protoOf(body), PROTO)).status).toBe(200);
     const beads = await s.get(`/api/towns/${townId}/beads`);
-    expect(beads.body.items.map((b: { beadId: string; inputTokens: number }) => [b.beadId, b.inputTokens])).toEqual([['gt-42', 40]]);
+    expect(beads.body.items.map((b: { beadId: string; inputTokens: number }) => [b.beadId, b.inputTokens])).toEqual([
+      ['gt-42', 40],
+    ]);
   });
 
   it('a protobuf body and a JSON body with the same points give the same totals, and a gzipped one too', async () => {

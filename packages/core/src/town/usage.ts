@@ -84,7 +84,18 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
   const rec = batch.usageIds.find(r.id, batch.newUsageIds);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
-    const rowid = sql.rows(INSERT, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...amounts, at, at)[0]?.[0] as number;
+    const rowid = sql.rows(
+      INSERT,
+      r.id,
+      r.mode,
+      r.agentId,
+      r.model,
+      r.provider ?? null,
+      r.beadId ?? null,
+      ...amounts,
+      at,
+      at,
+    )[0]?.[0] as number;
     batch.newUsageIds.set(r.id, rowid);
     inserted.push(r.id);
     return { kind: 'accepted', increase: amounts };

@@ -5,6 +5,8 @@ export interface AgentSpec {
   id: string;
   role: 'mayor' | 'witness' | 'refinery' | 'polecat';
   model: string;
+  /** Runs away: once on a bead it never finishes, writes no lines and hardly rests (trips the runaway rules). */
+  runaway?: boolean;
 }
 
 export const DEMO_AGENTS: readonly AgentSpec[] = [
@@ -15,7 +17,7 @@ export const DEMO_AGENTS: readonly AgentSpec[] = [
   { id: 'polecat-2', role: 'polecat', model: 'claude-sonnet-4-5' },
   { id: 'polecat-3', role: 'polecat', model: 'gpt-5' },
   { id: 'polecat-4', role: 'polecat', model: 'claude-sonnet-4-5' },
-  { id: 'polecat-5', role: 'polecat', model: 'claude-sonnet-4-5' },
+  { id: 'polecat-5', role: 'polecat', model: 'claude-opus-4-1', runaway: true },
 ];
 
 /** One assistant message's final token counts and how long it streams, by role. */
@@ -76,6 +78,7 @@ function shape(
 
 /** Pause between messages (tool calls, tests running), by role: the mayor thinks rarely, polecats often. */
 export function restMs(rng: Random, spec: AgentSpec): number {
+  if (spec.runaway) return rng.int(300, 1_500);
   if (spec.role === 'mayor') return rng.int(20_000, 70_000);
   if (spec.role === 'witness') return rng.int(8_000, 30_000);
   return rng.int(1_000, 6_000);

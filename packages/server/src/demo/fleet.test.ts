@@ -1,4 +1,6 @@
+import type { TownEvent } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
+import { fileTown } from '../testing/temp.js';
 import { DEMO_AGENTS } from './agents.js';
 import { Fleet } from './fleet.js';
 import { history } from './history.js';
@@ -66,5 +68,31 @@ describe('demo history', () => {
     const lastHour = h.usage.filter((r) => r.at >= now - 3_600_000 && r.agentId === 'polecat-1');
     expect(lastHour.length).toBeGreaterThan(300);
     expect(h.events.filter((e) => e.type === 'bead' && e.status === 'closed').length).toBeGreaterThan(7 * 24);
+  });
+});
+
+describe('the demo fleet in a town', () => {
+  it('has one runaway agent that trips the spend-rate rule once, and beads whose costs spread', () => {
+    const now = { t: T0 };
+    const town = fileTown(now);
+    const fleet = new Fleet(new Random(7), 'rw');
+    for (let i = 0; i < 20 * 60; i++) {
+      now.t = T0 + i * 1000;
+      const batch = fleet.step(now.t);
+      if (batch.events.length) town.ingestEvents(batch.events as TownEvent[]);
+      if (batch.loc.length) town.ingestLoc(batch.loc);
+      if (batch.usage.length)
+        town.ingestUsage(batch.usage.map((r) => ({ ...r, mode: 'cumulative', reasoningTokens: r.reasoningTokens })));
+      if (i % 10 === 0) town.tick();
+    }
+    expect(town.runawayEpisodes().map((e) => [e.rule, e.subject])).toEqual([['spendRate', 'polecat-5']]);
+    const feed = town.events({ limit: 200 }).events.filter((e) => e.type === 'runaway');
+    expect(feed.map((e) => e.agentId)).toEqual(['polecat-5']);
+    const costs = town
+      .beads({ limit: 200 })
+      .items.map((b) => b.costMicrodollars)
+      .filter((c) => c > 0);
+    expect(costs.length).toBeGreaterThan(5);
+    expect(Math.max(...costs)).toBeGreaterThan(5 * Math.min(...costs));
   });
 });

@@ -58,6 +58,11 @@ export class Fleet {
     }));
   }
 
+  /** The epic (a Gas Town convoy) some of the beads belong to, so a bead page shows a roll-up. */
+  private get convoy(): string {
+    return `gt-${this.runId}-convoy`;
+  }
+
   step(now: number): Batch {
     const batch: Batch = { usage: [], events: [], loc: [] };
     if (!this.started) {
@@ -68,6 +73,15 @@ export class Fleet {
         // Staggered, as a running town would be: not every agent starting a message in the same second.
         a.until = now + this.rng.int(0, 15_000);
       }
+      batch.events.push({
+        id: this.id('e'),
+        at: now,
+        type: 'bead',
+        beadId: this.convoy,
+        status: 'open',
+        kind: 'epic',
+        title: 'Convoy: ship the beads tab',
+      });
     }
     for (const a of this.agents) this.stepAgent(batch, now, a);
     if (this.steps++ % LOC_EVERY_STEPS === 0) {
@@ -124,15 +138,17 @@ export class Fleet {
         kind: 'task',
         title: this.rng.pick(BEAD_TITLES),
         assigneeAgentId: a.spec.id,
+        ...(this.rng.chance(0.4) ? { parentId: this.convoy } : {}),
       });
       this.bead(batch, now, beadId, 'in_progress', a.spec.id);
       a.beadId = beadId;
-      a.left = this.rng.int(4, 14);
+      // Most beads take a handful of messages; one in ten is a slog, and costs several times as much.
+      a.left = this.rng.chance(0.1) ? this.rng.int(25, 50) : this.rng.int(4, 14);
       this.setStatus(batch, now, a, 'working');
       return;
     }
     if (a.left > 0) {
-      if (this.rng.chance(0.02)) {
+      if (this.rng.chance(0.02) && !a.spec.runaway) {
         this.setStatus(batch, now, a, this.rng.chance(0.5) ? 'stalled' : 'waiting');
         a.until = now + this.rng.int(15_000, 45_000);
         return;
@@ -201,6 +217,7 @@ export class Fleet {
     if (progress < 1) return;
     a.message = null;
     a.until = now + restMs(this.rng, a.spec);
+    if (a.spec.runaway) return; // spends on, and nothing moves
     if (a.left > 0) a.left--;
     if (a.spec.role === 'polecat') {
       a.additions += this.rng.int(0, 60);

@@ -1,4 +1,4 @@
-import { type AgentSpec, DEMO_AGENTS, messageShape, restMs } from './agents.js';
+import { type AgentSpec, BEAD_TITLES, DEMO_AGENTS, messageShape, restMs } from './agents.js';
 import { costMicrodollars, providerOf, type Tokens } from './models.js';
 import type { Random } from './random.js';
 import type { EventWire, UsageWire } from './wire.js';
@@ -99,16 +99,17 @@ function hourOfBeads(rng: Random, hourStart: number, level: number, specs: reado
     const beadId = `gt-h${(hourStart / HOUR).toString(36)}${i}`;
     const opened = hourStart + rng.int(0, 30 * MINUTE);
     const assigneeAgentId = rng.pick(polecats).id;
+    // Most beads close within half an hour; a few drag on for hours and cost many times as much.
+    const closed = opened + (rng.chance(0.05) ? rng.int(60, 180) : rng.int(5, 29)) * MINUTE;
+    const title = rng.pick(BEAD_TITLES);
+    // The agent events say who worked on it when, so the history's usage is attributed to its beads.
+    const role = 'polecat';
     events.push(
-      { id: `demo-h-${beadId}-open`, at: opened, type: 'bead', beadId, status: 'open', kind: 'task', assigneeAgentId },
-      {
-        id: `demo-h-${beadId}-closed`,
-        at: opened + rng.int(5, 29) * MINUTE,
-        type: 'bead',
-        beadId,
-        status: 'closed',
-        assigneeAgentId,
-      },
+      { id: `demo-h-${beadId}-open`, at: opened, type: 'bead', beadId, status: 'open', kind: 'task', title, assigneeAgentId },
+      { id: `demo-h-${beadId}-take`, at: opened, type: 'agent', agentId: assigneeAgentId, role, status: 'working', beadId },
+      { id: `demo-h-${beadId}-start`, at: opened, type: 'bead', beadId, status: 'in_progress', assigneeAgentId },
+      { id: `demo-h-${beadId}-closed`, at: closed, type: 'bead', beadId, status: 'closed', assigneeAgentId },
+      { id: `demo-h-${beadId}-done`, at: closed, type: 'agent', agentId: assigneeAgentId, role, status: 'idle' },
     );
   }
   return events;

@@ -22,6 +22,7 @@ export type EventWire =
       kind?: string;
       title?: string;
       assigneeAgentId?: string;
+      parentId?: string;
     }
   | { id: string; at: number; type: 'note'; name: string; data?: unknown };
 

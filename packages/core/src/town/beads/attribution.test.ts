@@ -12,10 +12,15 @@ const BEADS = ['b1', 'b2', 'b3', 'b4'];
 type AgentEvent = Extract<TownEvent, { type: 'agent' }>;
 
 /** The brute-force model: every record's bead straight from the definition. */
-function modelBead(r: { agentId: string; at: number; beadId?: string | undefined }, events: readonly AgentEvent[]): string | null {
+function modelBead(
+  r: { agentId: string; at: number; beadId?: string | undefined },
+  events: readonly AgentEvent[],
+): string | null {
   if (r.beadId !== undefined) return r.beadId;
   const relevant = events
-    .filter((e) => e.agentId === r.agentId && e.at <= r.at && (e.beadId !== undefined || e.status === 'idle' || e.status === 'dead'))
+    .filter(
+      (e) => e.agentId === r.agentId && e.at <= r.at && (e.beadId !== undefined || e.status === 'idle' || e.status === 'dead'),
+    )
     .sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return relevant.at(-1)?.beadId ?? null;
 }
@@ -31,17 +36,14 @@ const agentEvent = fc.record({
 });
 
 /** A record with one or two cumulative updates (amounts growing), or a delta record. */
-const record = fc
-  .record({
-    agentId: fc.constantFrom(...AGENTS),
-    at: fc
-      .tuple(fc.integer({ min: -2, max: 32 }), fc.constantFrom(0, 0, -1, 1, 7_000))
-      .map(([k, d]) => T0 + k * 20_000 + d),
-    later: fc.option(fc.constantFrom(-20_000, -1, 1, 20_000), { nil: undefined }),
-    cost: fc.integer({ min: 1, max: 1000 }),
-    input: fc.integer({ min: 0, max: 1000 }),
-    beadId: fc.option(fc.constantFrom(...BEADS, 'explicit'), { nil: undefined, freq: 4 }),
-  });
+const record = fc.record({
+  agentId: fc.constantFrom(...AGENTS),
+  at: fc.tuple(fc.integer({ min: -2, max: 32 }), fc.constantFrom(0, 0, -1, 1, 7_000)).map(([k, d]) => T0 + k * 20_000 + d),
+  later: fc.option(fc.constantFrom(-20_000, -1, 1, 20_000), { nil: undefined }),
+  cost: fc.integer({ min: 1, max: 1000 }),
+  input: fc.integer({ min: 0, max: 1000 }),
+  beadId: fc.option(fc.constantFrom(...BEADS, 'explicit'), { nil: undefined, freq: 4 }),
+});
 
 describe('attribution of usage to beads', () => {
   it('matches the brute-force model whatever order usage and agent events arrive in', () => {
@@ -59,12 +61,18 @@ describe('attribution of usage to beads', () => {
           const records = recs.map((r, i) => {
             const id = `r${i}`;
             const base = { id, agentId: r.agentId, beadId: r.beadId, mode: 'cumulative' as const };
-            updates.push({ kind: 'usage', u: usageRecord({ ...base, at: r.at, costMicrodollars: r.cost, inputTokens: r.input }) });
+            updates.push({
+              kind: 'usage',
+              u: usageRecord({ ...base, at: r.at, costMicrodollars: r.cost, inputTokens: r.input }),
+            });
             const times = [r.at];
             if (r.later !== undefined) {
               const at2 = r.at + r.later;
               times.push(at2);
-              updates.push({ kind: 'usage', u: usageRecord({ ...base, at: at2, costMicrodollars: r.cost * 2, inputTokens: r.input }) });
+              updates.push({
+                kind: 'usage',
+                u: usageRecord({ ...base, at: at2, costMicrodollars: r.cost * 2, inputTokens: r.input }),
+              });
             }
             return { ...r, at: Math.min(...times), cost: r.later === undefined ? r.cost : r.cost * 2 };
           });

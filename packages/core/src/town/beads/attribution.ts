@@ -63,7 +63,13 @@ export function usageByBead(sql: Sql, from: number, to: number): Map<string | nu
  * the records that name it, and each agent's unnamed records while the agent held it. Returns rows of
  * [bucket index, agent, ...amounts].
  */
-export function beadUsageRows(sql: Sql, beadId: string, from: number, to: number, step = END_OF_TIME): [number, string, ...number[]][] {
+export function beadUsageRows(
+  sql: Sql,
+  beadId: string,
+  from: number,
+  to: number,
+  step = END_OF_TIME,
+): [number, string, ...number[]][] {
   const bucket = `(u.first_at - ${Math.floor(from)}) / ${Math.floor(step)}`;
   const rows = sql.rows(
     `SELECT ${bucket}, u.agent_id, ${SUMS} FROM usage_records u

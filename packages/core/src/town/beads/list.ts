@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
 import { END_OF_TIME, usageByBead } from './attribution.js';
-import { type BeadRow, beadInfo, holders, statusEvents, toRow, tokensOf } from './rows.js';
+import { type BeadRow, beadInfo, holders, statusEvents, tokensOf, toRow } from './rows.js';
 
 export const BEAD_SORTS = ['cost', 'tokens', 'duration', 'closedAt'] as const;
 export type BeadSort = (typeof BEAD_SORTS)[number];

@@ -8,7 +8,10 @@ import { beadUsage, COST_INDEX } from './attribution.js';
 export interface RunawayRules {
   /** An agent spending more than `microdollars` within the last `windowMinutes`. */
   spendRate: { enabled: boolean; microdollars: number; windowMinutes: number };
-  /** An agent that spent at least `minMicrodollars` in the last `minutes` while neither its lines of code nor its bead's status changed. */
+  /**
+   * An agent on a bead that spent at least `minMicrodollars` in the last `minutes` while neither its lines
+   * of code, its bead's status nor its bead changed (an agent without a bead, a mayor, is not expected to write code).
+   */
   noProgress: { enabled: boolean; minutes: number; minMicrodollars: number };
   /** A cap on each bead's cost: alerts at 80 % and 100 %; null: off. */
   beadBudgetMicrodollars: number | null;
@@ -155,9 +158,9 @@ function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<s
     // Progress: its lines changed, its bead's status changed, or it took another bead, within the window.
     const [progressed, beadId] = sql.rows(
       `SELECT
-         EXISTS (SELECT 1 FROM loc WHERE agent_id = ? AND changed_at >= ?)
-         OR EXISTS (SELECT 1 FROM agents a JOIN beads b ON b.id = a.bead_id WHERE a.id = ? AND b.status_at >= ?)
-         OR EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at >= ?),
+         EXISTS (SELECT 1 FROM loc WHERE agent_id = ? AND changed_at > ?)
+         OR EXISTS (SELECT 1 FROM agents a JOIN beads b ON b.id = a.bead_id WHERE a.id = ? AND b.status_at > ?)
+         OR EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at > ?),
          (SELECT bead_id FROM agents WHERE id = ?)`,
       agent,
       from,
@@ -167,7 +170,7 @@ function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<s
       from,
       agent,
     )[0] as [number, string | null];
-    if (progressed) continue;
+    if (progressed || beadId === null) continue;
     firing.set(agent, { level: 1, details: { costMicrodollars: cost, minutes: r.minutes, beadId } });
   }
   return firing;
@@ -189,7 +192,8 @@ function beadBudget(sql: Sql, now: number, cap: number): Map<string, { level: nu
   for (const [bead] of beads) {
     const cost = beadUsage(sql, bead).amounts[COST_INDEX] as number;
     const level = BEAD_BUDGET_LEVELS.filter((l) => cost * 100 >= cap * l).at(-1);
-    if (level !== undefined) firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
+    if (level !== undefined)
+      firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
   }
   return firing;
 }

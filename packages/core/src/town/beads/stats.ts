@@ -29,9 +29,7 @@ export function beadStats(sql: Sql, q: { from?: number | undefined; to?: number 
   const inRange = usageByBead(sql, from, to);
   let total = 0;
   let onBeads = 0;
-  const closedIds = new Set(
-    (sql.rows('SELECT id FROM beads WHERE closed_at IS NOT NULL') as [string][]).map(([id]) => id),
-  );
+  const closedIds = new Set((sql.rows('SELECT id FROM beads WHERE closed_at IS NOT NULL') as [string][]).map(([id]) => id));
   let neverClosed = 0;
   for (const [bead, usage] of inRange) {
     const cost = usage.amounts[COST_INDEX] as number;
@@ -40,11 +38,10 @@ export function beadStats(sql: Sql, q: { from?: number | undefined; to?: number 
     onBeads += cost;
     if (!closedIds.has(bead)) neverClosed += cost;
   }
-  const closed = sql.rows(
-    'SELECT id, loc_at_review FROM beads WHERE closed_at >= ? AND closed_at < ?',
-    from,
-    to,
-  ) as [string, number | null][];
+  const closed = sql.rows('SELECT id, loc_at_review FROM beads WHERE closed_at >= ? AND closed_at < ?', from, to) as [
+    string,
+    number | null,
+  ][];
   const whole = closed.length > 0 ? usageByBead(sql, 0, to) : new Map();
   const costs: number[] = [];
   let tokens = 0;
