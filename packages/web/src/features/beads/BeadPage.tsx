@@ -184,8 +184,8 @@ function BeadCost({ cost, theme }: { cost: BeadDetail['cost']; theme: Theme }) {
 
 function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
   if (entries.length === 0) return <p className="muted">No status changes or agents yet.</p>;
-  // Newest first, like the event feed.
-  const sorted = [...entries].sort((a, b) => b.t - a.t);
+  // Newest first, like the event feed: the API sends them oldest first, ties in the order they happened.
+  const sorted = [...entries].reverse();
   return (
     <ScrollRegion className="feed-scroll" label="Timeline">
       <ol className="timeline">
