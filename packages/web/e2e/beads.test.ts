@@ -176,6 +176,19 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     expect(await page.getByRole('columnheader', { name: 'Current bead cost' }).count()).toBe(1);
   });
 
+  it('opens the page of a bead whose id has a bidi control, showing it as a visible code point', async () => {
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {
+      events: [{ id: 'evil-1', at: Date.now(), type: 'bead', beadId: 'gt-\u202Eevil', status: 'open', title: 'odd \u2067name' }],
+    });
+    // From the event feed, where it is the newest event (the table lists it on its second page).
+    await page.goto(`${server.url}/towns/${townId}`);
+    await page.getByRole('region', { name: 'Event feed' }).getByRole('link', { name: 'gt-⟨U+202E⟩evil' }).click();
+    await page.waitForURL(/\/bead\?id=gt-%E2%80%AEevil$/);
+    await page.getByRole('heading', { name: /gt-⟨U\+202E⟩evil/ }).waitFor();
+    const raw = await page.evaluate(() => /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/.test(document.body.innerHTML));
+    expect(raw).toBe(false);
+  });
+
   it('saves the runaway rules from the form, and refuses a bad amount naming the field', async () => {
     await page.goto(`${server.url}/towns/${townId}/beads`);
     const form = page.locator('.rules-form');

@@ -31,6 +31,8 @@ describe('matchRoute', () => {
     expect(follow(townPath('t1'))).toEqual({ page: 'overview', townId: 't1' });
     expect(follow(observabilityPath('t1'))).toEqual({ page: 'observability', townId: 't1' });
     expect(follow(beadsPath('t1'))).toEqual({ page: 'beads', townId: 't1' });
+    // An id as an answer shows it leads to the real id.
+    expect(follow(beadPath('t1', 'gt-⟨U+202E⟩9'))).toEqual({ page: 'bead', townId: 't1', beadId: 'gt-\u202E9' });
     for (const beadId of ['.', '..', 'a/b', '?x#y', '%2E', ' gt 1 ']) {
       expect(follow(beadPath('t1', beadId))).toEqual({ page: 'bead', townId: 't1', beadId });
     }

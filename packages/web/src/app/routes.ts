@@ -1,3 +1,5 @@
+import { restoreBidiControls } from '../lib/bidi.js';
+
 /** The app's pages by path. Pure, so the table is tested without a browser. */
 export type Route =
   | { page: 'login' }
@@ -34,7 +36,9 @@ export const townPath = (townId: string) => `/towns/${encodeURIComponent(townId)
 export const observabilityPath = (townId: string) => `${townPath(townId)}/observability`;
 export const beadsPath = (townId: string) => `${townPath(townId)}/beads`;
 /**
- * A bead's page. Its id goes in the query, not the path: ids come from reporters, and one may be `.`
- * or `..`, which a browser resolves away in a path (even percent-encoded).
+ * A bead's page, from a bead id as an answer shows it (bidi controls made visible; the URL carries the
+ * real id). The id goes in the query, not the path: ids come from reporters, and one may be `.` or `..`,
+ * which a browser resolves away in a path (even percent-encoded).
  */
-export const beadPath = (townId: string, beadId: string) => `${townPath(townId)}/bead?${new URLSearchParams({ id: beadId })}`;
+export const beadPath = (townId: string, shownBeadId: string) =>
+  `${townPath(townId)}/bead?${new URLSearchParams({ id: restoreBidiControls(shownBeadId) })}`;

@@ -4,6 +4,7 @@ import { isHidden } from '../../api/trpc.js';
 import { Link } from '../../app/router.js';
 import { beadPath, beadsPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
+import { showBidiControls } from '../../lib/bidi.js';
 import {
   formatDurationLong,
   formatInteger,
@@ -38,7 +39,7 @@ export function BeadPage({ townId, beadId, theme }: { townId: string; beadId: st
       <section className="empty">
         <h2>Bead not found</h2>
         <p>
-          This town has no bead <code>{beadId}</code>. <Link to={beadsPath(townId)}>See its beads</Link>.
+          This town has no bead <code>{showBidiControls(beadId)}</code>. <Link to={beadsPath(townId)}>See its beads</Link>.
         </p>
       </section>
     ) : (
