@@ -201,14 +201,24 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     // - a usage record may name its bead (`bead_id`), and is dated by its earliest event time (`first_at`);
     // - `agent_beads` holds, per agent, every agent event that names a bead or clears it (idle, dead):
     //   the bead an agent worked on at time t is that of its latest row at or before t;
-    // - the (agent_id, first_at) index finds an agent's records between two of its rows.
+    // - `usage_times` finds an agent's records between two of its rows: (agent, first_at, rowid), filled by
+    //   the tick with the usage ids (sorted, in bulk), never at ingest: an index on usage_records itself
+    //   cost ingest ~10 µs a record (random B-tree inserts, as migration 4 found for ids).
     // Beads gain a parent (convoys, epics) and the lines the working agent had when the bead went to review;
     // lines of code remember when they last changed (the no-progress rule); runaway rules and their
     // episodes; and the outbox carries runaway alerts.
     version: 7,
     sql: `
       ALTER TABLE usage_records ADD COLUMN bead_id TEXT;
-      CREATE INDEX usage_records_agent_at ON usage_records (agent_id, first_at);
+      CREATE TABLE usage_times (
+        agent_id TEXT NOT NULL,
+        first_at INTEGER NOT NULL,
+        rec INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, first_at, rec)
+      ) WITHOUT ROWID;
+      INSERT INTO usage_times (agent_id, first_at, rec)
+        SELECT agent_id, first_at, rowid FROM usage_records
+        WHERE rowid <= (SELECT usage_indexed_upto FROM town_state WHERE id = 1) ORDER BY agent_id, first_at;
       CREATE INDEX usage_records_bead ON usage_records (bead_id, first_at) WHERE bead_id IS NOT NULL;
       CREATE TABLE agent_beads (
         agent_id TEXT NOT NULL,

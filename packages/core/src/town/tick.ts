@@ -138,6 +138,13 @@ function pruneUsageRecords(sql: Sql, horizon: number, indexedUpto: number): numb
       upTo,
       horizon,
     );
+    sql.run(
+      `DELETE FROM usage_times WHERE (agent_id, first_at, rec) IN
+        (SELECT agent_id, first_at, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?)`,
+      cursor,
+      upTo,
+      horizon,
+    );
     deleted = sql.run('DELETE FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?', cursor, upTo, horizon);
   }
   sql.run('UPDATE town_state SET usage_prune_cursor = ? WHERE id = 1', seen < PRUNE_BATCH ? 0 : (upTo as number));

@@ -61,6 +61,7 @@ describe('town totals (usage_totals)', () => {
     const expected = town.sql.rows(PER_PAIR);
     // Back to version 5: the migration runs again when the town opens.
     town.sql.run('DROP TABLE usage_totals');
+    undoVersion7(town);
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 6');
     const reopened = new Town(town.sql, () => T0);
     expect(totalsRows(reopened)).toEqual(expected);
@@ -78,3 +79,21 @@ describe('town totals (usage_totals)', () => {
     expect(town.totals(3).other).toBeNull();
   });
 });
+
+/** Takes migration 7 (cost per bead) back out, so migrations 6 and 7 run again on open. */
+function undoVersion7(town: Town): void {
+  for (const statement of [
+    'DROP TABLE usage_times',
+    'DROP INDEX usage_records_bead',
+    'ALTER TABLE usage_records DROP COLUMN bead_id',
+    'DROP TABLE agent_beads',
+    'DROP INDEX events_bead',
+    'DROP INDEX beads_parent',
+    'ALTER TABLE beads DROP COLUMN parent_id',
+    'ALTER TABLE beads DROP COLUMN loc_at_review',
+    'ALTER TABLE loc DROP COLUMN changed_at',
+    'DROP TABLE runaway_rules',
+    'DROP TABLE runaway_episodes',
+  ])
+    town.sql.run(statement);
+}

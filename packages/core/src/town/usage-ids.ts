@@ -6,7 +6,8 @@ export const INDEX_BATCH = 50_000;
 /**
  * Where each usage record id lives (its rowid in `usage_records`). Ids of records that arrived since
  * the last tick are only in memory (`tail`), rebuilt from the table when the town opens; the tick moves
- * them into `usage_ids` in one sorted bulk insert. One UsageIds per database: the town is an actor.
+ * them into `usage_ids` (and their agent and time into `usage_times`) in sorted bulk inserts. One
+ * UsageIds per database: the town is an actor.
  */
 export class UsageIds {
   private tail: Map<string, number> | undefined;
@@ -36,6 +37,13 @@ export class UsageIds {
     // newest row wins instead of a constraint error failing this tick and every later one.
     this.sql.run(
       'INSERT OR REPLACE INTO usage_ids (id, rec) SELECT id, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY id',
+      upto,
+      to,
+    );
+    // The same records by agent and time, for attributing them to beads (town/beads/attribution.ts).
+    this.sql.run(
+      `INSERT OR IGNORE INTO usage_times (agent_id, first_at, rec)
+       SELECT agent_id, first_at, rowid FROM usage_records WHERE rowid > ? AND rowid <= ? ORDER BY agent_id, first_at`,
       upto,
       to,
     );

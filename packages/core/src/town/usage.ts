@@ -33,11 +33,10 @@ export interface UsageResult extends TimeTally {
 
 const COST = AMOUNTS.length - 1;
 
-const SELECT = `SELECT mode, agent_id, model, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
+const SELECT = `SELECT mode, agent_id, model, bead_id, first_at, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
 const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
   VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
-// first_at is the earliest event time of any update, whatever order they arrive in: a bead's usage is dated by it.
-const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, first_at = min(first_at, ?), last_at = max(last_at, ?) WHERE rowid = ?`;
+const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
  * Counts one validated request into `batch` (the caller owns the transaction). Exactly once:
@@ -105,11 +104,18 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
   if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) {
     return { kind: 'ignored' };
   }
+  // first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or
+  // repeated one too): a bead's usage is dated by it, and its agent-time index row moves with it.
+  const firstAt = row[4] as number;
+  if (at < firstAt) {
+    sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, rec);
+    sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
+  }
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
   let grew = false;
   let shrank = false;
-  const counted = row.slice(4) as number[];
+  const counted = row.slice(5) as number[];
   const increase = amounts.map((amount, i) => {
     const d = amount - (counted[i] as number);
     if (d > 0) grew = true;
@@ -117,7 +123,7 @@ function countOne(batch: WriteBatch, r: UsageRecord, at: number, inserted: strin
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, at, rec);
+  sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
   return { kind: 'accepted', increase };
 }
 

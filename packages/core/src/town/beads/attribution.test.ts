@@ -53,7 +53,8 @@ describe('attribution of usage to beads', () => {
         fc.array(record, { minLength: 1, maxLength: 40 }),
         fc.array(fc.nat()),
         fc.integer({ min: 1, max: 7 }),
-        (events, recs, shuffleKeys, batch) => {
+        fc.array(fc.boolean()),
+        (events, recs, shuffleKeys, batch, ticks) => {
           const now = { t: NOW };
           const town = fileTown(now);
           type Item = { kind: 'event'; e: AgentEvent } | { kind: 'usage'; u: UsageRecord };
@@ -77,7 +78,7 @@ describe('attribution of usage to beads', () => {
             return { ...r, at: Math.min(...times), cost: r.later === undefined ? r.cost : r.cost * 2 };
           });
           for (const e of events) updates.push({ kind: 'event', e });
-          // A random arrival order, in random batches of mixed kinds.
+          // A random arrival order, in random batches of mixed kinds, with ticks between some.
           const order = updates
             .map((item, i) => ({ item, key: shuffleKeys[i % Math.max(1, shuffleKeys.length)] ?? 0, i }))
             .sort((x, y) => x.key - y.key || x.i - y.i)
@@ -88,6 +89,8 @@ describe('attribution of usage to beads', () => {
             const evs = chunk.flatMap((c) => (c.kind === 'event' ? [c.e] : []));
             if (usage.length) town.ingestUsage(usage);
             if (evs.length) town.ingestEvents(evs);
+            // A tick moves the records so far into the agent-time index; later ones stay in the tail.
+            if (ticks[i % Math.max(1, ticks.length)]) town.tick();
           }
 
           const expected = new Map<string | null, number>();

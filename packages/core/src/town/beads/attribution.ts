@@ -1,4 +1,4 @@
-import type { Sql } from '../../sql.js';
+import type { Sql, SqlValue } from '../../sql.js';
 import { USAGE_AMOUNTS } from '../bounds.js';
 
 /**
@@ -33,16 +33,34 @@ export interface BeadUsage {
 export const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
- * Usage dated in [from, to), per bead (the key null is "no bead"). Reads each record of the range once,
- * through the (agent_id, first_at) index, agent by agent.
+ * The usage records of the agents `agents` selects (SQL with its own parameters) dated in [from, to), as a
+ * subquery: those the tick has indexed through `usage_times` (agent, time), the newest (above the indexed
+ * mark, at most a tick's worth) read directly. No index on usage_records itself: ingest stays an append.
  */
+export function recordsOf(
+  agents: { sql: string; params: SqlValue[] },
+  from: number,
+  to: number,
+): { sql: string; params: SqlValue[] } {
+  return {
+    sql: `(SELECT r.* FROM usage_times t JOIN usage_records r ON r.rowid = t.rec
+             WHERE t.agent_id IN (${agents.sql}) AND t.first_at >= ? AND t.first_at < ?
+           UNION ALL
+           SELECT * FROM usage_records WHERE rowid > (SELECT usage_indexed_upto FROM town_state WHERE id = 1)
+             AND agent_id IN (${agents.sql}) AND first_at >= ? AND first_at < ?)`,
+    params: [...agents.params, from, to, ...agents.params, from, to],
+  };
+}
+
+/** Every agent that ever had usage. */
+export const ALL_AGENTS = { sql: 'SELECT agent_id FROM usage_totals', params: [] };
+
+/** Usage dated in [from, to), per bead (the key null is "no bead"): each record of the range read once. */
 export function usageByBead(sql: Sql, from: number, to: number): Map<string | null, BeadUsage> {
+  const records = recordsOf(ALL_AGENTS, from, to);
   const rows = sql.rows(
-    `SELECT ${RECORD_BEAD} AS bead, u.agent_id, ${SUMS} FROM usage_records u
-     WHERE u.agent_id IN (SELECT agent_id FROM usage_totals) AND u.first_at >= ? AND u.first_at < ?
-     GROUP BY bead, u.agent_id`,
-    from,
-    to,
+    `SELECT ${RECORD_BEAD} AS bead, u.agent_id, ${SUMS} FROM ${records.sql} u GROUP BY bead, u.agent_id`,
+    ...records.params,
   );
   const byBead = new Map<string | null, BeadUsage>();
   for (const [bead, agent, ...sums] of rows) {
@@ -82,13 +100,11 @@ export function beadUsageRows(
     const lo = Math.max(start, from);
     const hi = Math.min(end ?? END_OF_TIME, to);
     if (lo >= hi) continue;
+    const records = recordsOf({ sql: '?', params: [agent] }, lo, hi);
     rows.push(
       ...(sql.rows(
-        `SELECT ${bucket}, u.agent_id, ${SUMS} FROM usage_records u
-         WHERE u.agent_id = ? AND u.first_at >= ? AND u.first_at < ? AND u.bead_id IS NULL GROUP BY 1`,
-        agent,
-        lo,
-        hi,
+        `SELECT ${bucket}, u.agent_id, ${SUMS} FROM ${records.sql} u WHERE u.bead_id IS NULL GROUP BY 1`,
+        ...records.params,
       ) as [number, string, ...number[]][]),
     );
   }

@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
 import { SYSTEM_EVENT_PREFIX } from '../events.js';
 import { appendOutbox } from '../outbox.js';
-import { beadUsage, COST_INDEX } from './attribution.js';
+import { ALL_AGENTS, beadUsage, COST_INDEX, recordsOf } from './attribution.js';
 
 /** Per-town circuit breakers on spend (issue 12). Ingest never looks at them: they alert, they never drop data. */
 export interface RunawayRules {
@@ -120,19 +120,23 @@ function raise(sql: Sql, now: number, rule: RunawayRule, subject: string, detail
     `${SYSTEM_EVENT_PREFIX}runaway:${seq}`,
     now,
     rule === 'beadBudget' ? null : subject,
-    rule === 'beadBudget' ? subject : null,
+    // The feed links the bead: the one over budget, or the one the flagged agent works on.
+    rule === 'beadBudget' ? subject : beadOf(sql, subject),
     rule,
     JSON.stringify({ type: 'runaway', ...body }),
   );
 }
 
+function beadOf(sql: Sql, agentId: string): string | null {
+  return (sql.rows('SELECT bead_id FROM agents WHERE id = ?', agentId)[0]?.[0] as string | null | undefined) ?? null;
+}
+
 /** Each agent's cost dated in [from, now]. */
 function costByAgent(sql: Sql, from: number, now: number): Map<string, number> {
+  const records = recordsOf(ALL_AGENTS, from, now + 1);
   const rows = sql.rows(
-    `SELECT agent_id, SUM(cost_microdollars) FROM usage_records
-     WHERE agent_id IN (SELECT agent_id FROM usage_totals) AND first_at >= ? AND first_at <= ? GROUP BY agent_id`,
-    from,
-    now,
+    `SELECT u.agent_id, SUM(u.cost_microdollars) FROM ${records.sql} u GROUP BY u.agent_id`,
+    ...records.params,
   ) as [string, number][];
   return new Map(rows);
 }
@@ -183,8 +187,7 @@ function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<s
 function beadBudget(sql: Sql, now: number, cap: number): Map<string, { level: number; details: object }> {
   const beads = sql.rows(
     `SELECT bead_id FROM agents WHERE bead_id IS NOT NULL
-     UNION SELECT bead_id FROM usage_records WHERE bead_id IS NOT NULL AND agent_id IN (SELECT agent_id FROM usage_totals)
-       AND first_at >= ?
+     UNION SELECT bead_id FROM usage_records WHERE bead_id IS NOT NULL AND first_at >= ?
      UNION SELECT subject FROM runaway_episodes WHERE rule = 'beadBudget'`,
     now - 60 * MINUTE,
   ) as [string][];
