@@ -60,6 +60,10 @@ describe('eventText', () => {
     expect(eventText(e({ type: 'runaway', agentId: 'polecat-1', status: 'spendRate', body: spend }))).toBe(
       'Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00)',
     );
+    // The event names the flagged agent's bead, so the feed links it.
+    expect(eventText(e({ type: 'runaway', agentId: 'polecat-1', beadId: 'gt-4', status: 'spendRate', body: spend }))).toBe(
+      'Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00), working on gt-4',
+    );
     const idle = { rule: 'noProgress', agentId: 'polecat-2', costMicrodollars: 1_500_000, minutes: 30, beadId: 'gt-7' };
     expect(eventText(e({ type: 'runaway', body: idle }))).toBe(
       'Runaway: polecat-2 spent $1.50 in 30 min without progress on gt-7',

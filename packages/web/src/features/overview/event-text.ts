@@ -27,9 +27,11 @@ export function eventText(e: FeedEvent): string {
       const pct = e.status?.match(/^(\d+)\s*%$/)?.[1];
       return budgetCrossingText(body) ?? (pct ? `Budget ${pct} % reached` : 'Budget threshold reached');
     }
-    case 'runaway':
-      // Recorded by the town's tick when a runaway rule flags an agent or a bead; the body holds the details.
-      return runawayText(body) ?? `Runaway: ${e.status ?? 'a rule'} flagged ${e.agentId ?? e.beadId ?? 'something'}`;
+    case 'runaway': {
+      // Recorded by the town's tick when a runaway rule flags an agent (the event names its bead) or a bead.
+      const text = runawayText(body) ?? `Runaway: ${e.status ?? 'a rule'} flagged ${e.agentId ?? e.beadId ?? 'something'}`;
+      return e.beadId && !text.includes(e.beadId) ? `${text}, working on ${e.beadId}` : text;
+    }
     default:
       return e.type;
   }
