@@ -75,6 +75,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Tank Town' })) as { id: string }).id;
     ingestToken = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
+    // Budgets and the low balance only: the default runaway rules would also flag this town's one big spend
+    // (runaway alerts are tested in beads.test.ts and the server's runaway-webhook test).
+    await trpc('towns.setRunawayRules', {
+      townId,
+      spendRate: { enabled: false, microdollars: 5_000_000, windowMinutes: 10 },
+      noProgress: { enabled: false, minutes: 30, minMicrodollars: 1_000_000 },
+      beadBudgetMicrodollars: null,
+    });
     browser = await launchBrowser({ timezoneId: TIME_ZONE });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     watchPage(page, trpcUrls, consoleErrors);

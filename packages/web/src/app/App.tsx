@@ -1,6 +1,8 @@
 import { type ReactNode, useEffect } from 'react';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { useSession } from '../features/auth/session.js';
+import { BeadPage } from '../features/beads/BeadPage.js';
+import { BeadsPage } from '../features/beads/BeadsPage.js';
 import { BillingPage } from '../features/billing/BillingPage.js';
 import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
 import { OverviewPage } from '../features/overview/OverviewPage.js';
@@ -13,8 +15,8 @@ import { Shell } from './Shell.js';
 import { useTheme } from './theme.js';
 
 export function App() {
-  const { path } = useLocation();
-  const route = matchRoute(path);
+  const { path, search } = useLocation();
+  const route = matchRoute(path, search);
   // The login page needs no session check (and a 401 in the console there would only confuse).
   const session = useSession(route.page !== 'login');
   const { choice, theme, setChoice } = useTheme();
@@ -49,6 +51,20 @@ export function App() {
       page = (
         <TownGate townId={route.townId}>
           <ObservabilityPage key={route.townId} townId={route.townId} theme={theme} />
+        </TownGate>
+      );
+      break;
+    case 'beads':
+      page = (
+        <TownGate townId={route.townId}>
+          <BeadsPage key={route.townId} townId={route.townId} />
+        </TownGate>
+      );
+      break;
+    case 'bead':
+      page = (
+        <TownGate townId={route.townId}>
+          <BeadPage key={`${route.townId}:${route.beadId}`} townId={route.townId} beadId={route.beadId} theme={theme} />
         </TownGate>
       );
       break;

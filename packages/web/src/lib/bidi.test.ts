@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { showBidiControls, showBidiControlsDeep } from './bidi.js';
+import { restoreBidiControls, showBidiControls, showBidiControlsDeep } from './bidi.js';
 
 const CONTROLS = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
 
@@ -31,5 +32,17 @@ describe('bidi controls', () => {
     });
     const numbers = [1, 2, 3];
     expect(showBidiControlsDeep(numbers)).toBe(numbers);
+  });
+
+  it('restores what it showed, exactly', () => {
+    const withControls = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(...CONTROLS.map((cp) => String.fromCodePoint(cp))),
+        fc.string({ minLength: 1, maxLength: 1 }),
+      ),
+    });
+    fc.assert(fc.property(withControls, (text) => restoreBidiControls(showBidiControls(text)) === text));
+    expect(restoreBidiControls('gt-⟨U+202D⟩9')).toBe('gt-\u202D9');
+    expect(restoreBidiControls('⟨U+0041⟩')).toBe('⟨U+0041⟩'); // not a bidi control: left as it is
   });
 });

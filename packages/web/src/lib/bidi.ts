@@ -9,6 +9,16 @@ export function showBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, (c) => `⟨U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
 
+const SHOWN_CONTROL = /⟨U\+(061C|200E|200F|202[A-E]|206[6-9])⟩/g;
+
+/**
+ * The text as the server has it, from what `showBidiControls` made of it: for an id taken from an answer
+ * that goes back to the server (a bead's link), never for showing.
+ */
+export function restoreBidiControls(text: string): string {
+  return text.replace(SHOWN_CONTROL, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)));
+}
+
 /**
  * Every string and object key in an API answer with its bidi controls made visible: the one place
  * data from the server passes before the UI renders it, so no component can forget.

@@ -1,3 +1,5 @@
+import { ScrollRegion } from './ScrollRegion.js';
+
 /**
  * What to do when a town has no data: mint an ingest token on the server and post usage with it.
  * The token is minted in a terminal, never in this page, so no credential passes through the UI.
@@ -12,13 +14,13 @@ export function ConnectReporter({ townId }: { townId: string }) {
     <section className="empty" aria-labelledby="connect-title">
       <h2 id="connect-title">No data from this town yet</h2>
       <p>Connect a reporter: mint an ingest token for this town on the server (it lives at most 8 hours)…</p>
-      <pre>
+      <ScrollRegion as="pre" className="command" label="Command to mint an ingest token">
         <code>npx gasgauge token mint --town {townId} --ttl 8h</code>
-      </pre>
+      </ScrollRegion>
       <p>…and post usage with it. The gauges move within a second of the first record:</p>
-      <pre>
+      <ScrollRegion as="pre" className="command" label="Command to post usage">
         <code>{curl}</code>
-      </pre>
+      </ScrollRegion>
       <p className="muted">
         The reporter package (<code>@gasgauge/reporter</code>) does this for Claude Code transcripts and agent SDK events.
       </p>

@@ -4,6 +4,7 @@ import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
 import { formatMoneyExact, formatMoneySigned, formatTime } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { useTowns } from '../towns/use-towns.js';
 import {
   ALERT_KIND,
@@ -161,7 +162,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
   else
     body = (
       <>
-        <div className="table-scroll">
+        <ScrollRegion className="table-scroll" label={`Ledger of ${title}`}>
           <table className="ledger">
             <caption className="visually-hidden">Ledger of {title}, newest first</caption>
             <thead>
@@ -198,7 +199,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <div className="ledger-more">
           {state.nextCursor !== null ? (
             <button type="button" onClick={loadOlder} disabled={older.busy}>

@@ -104,6 +104,17 @@ describe('budget crossings and alerts', () => {
     expect(alertText(alert({ details: crossing }), 'Tank Town')).toBe('Budget 80 % reached in Tank Town: $4.00 of $5.00 per day');
     expect(alertText(alert({ details: crossing }))).toBe('Budget 80 % reached in town_1: $4.00 of $5.00 per day');
     expect(alertText(alert({ details: { nonsense: true } }))).toBe('Budget threshold reached');
+    const runaway = {
+      rule: 'spendRate',
+      agentId: 'polecat-1',
+      costMicrodollars: 6_200_000,
+      limitMicrodollars: 5_000_000,
+      windowMinutes: 10,
+    };
+    expect(alertText(alert({ kind: 'runaway', details: runaway }))).toBe(
+      'Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00)',
+    );
+    expect(alertText(alert({ kind: 'runaway', details: {} }))).toBe('Runaway spend');
   });
 
   it('says where webhook delivery stands', () => {

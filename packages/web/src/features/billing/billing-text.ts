@@ -94,6 +94,47 @@ export function budgetCrossingText(details: BudgetDetails, townName?: string): s
   return `Budget ${formatPercent(threshold)} reached${where}: ${formatMoney(spent)} of ${formatMoney(cap)}${period ? ` ${period}` : ''}`;
 }
 
+export type RunawayDetails = Partial<
+  Record<
+    | 'rule'
+    | 'agentId'
+    | 'beadId'
+    | 'costMicrodollars'
+    | 'limitMicrodollars'
+    | 'windowMinutes'
+    | 'minutes'
+    | 'capMicrodollars'
+    | 'percent',
+    unknown
+  >
+>;
+
+/**
+ * "Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00)", from the details of a runaway event or
+ * alert (docs/api.md, runaway rules); undefined when they are not one.
+ */
+export function runawayText(d: RunawayDetails): string | undefined {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const cost = num(d.costMicrodollars);
+  const agent = str(d.agentId);
+  const bead = str(d.beadId);
+  if (d.rule === 'spendRate' && agent && cost !== undefined) {
+    const limit = num(d.limitMicrodollars);
+    const window = num(d.windowMinutes);
+    return `Runaway: ${agent} spent ${formatMoney(cost)}${window === undefined ? '' : ` in ${window} min`}${limit === undefined ? '' : ` (limit ${formatMoney(limit)})`}`;
+  }
+  if (d.rule === 'noProgress' && agent && cost !== undefined) {
+    const minutes = num(d.minutes);
+    return `Runaway: ${agent} spent ${formatMoney(cost)}${minutes === undefined ? '' : ` in ${minutes} min`} without progress${bead ? ` on ${bead}` : ''}`;
+  }
+  if (d.rule === 'beadBudget' && bead) {
+    const cap = num(d.capMicrodollars);
+    const pct = num(d.percent);
+    return `Bead budget: ${bead} reached ${pct === undefined ? 'its cap' : `${pct} %`}${cap === undefined ? '' : ` of ${formatMoney(cap)}`}${cost === undefined ? '' : ` (${formatMoney(cost)})`}`;
+  }
+  return undefined;
+}
+
 /** One alert in words; `townName` names the town of a budget alert when the user can see it. */
 export function alertText(alert: BillingAlert, townName?: string): string {
   const d = alert.details;
@@ -103,11 +144,7 @@ export function alertText(alert: BillingAlert, townName?: string): string {
     if (balance === undefined || threshold === undefined) return 'Low balance';
     return `Low balance: ${formatMoneyExact(balance)}, below ${formatMoney(threshold)}`;
   }
-  if (alert.kind === 'runaway') {
-    const who = typeof d.agentId === 'string' ? `agent ${d.agentId}` : typeof d.beadId === 'string' ? `bead ${d.beadId}` : '';
-    const cost = num(d.costMicrodollars);
-    return `Runaway spend (${String(d.rule)})${who ? `: ${who}` : ''}${cost === undefined ? '' : `, ${formatMoney(cost)}`}`;
-  }
+  if (alert.kind === 'runaway') return runawayText(d) ?? 'Runaway spend';
   return budgetCrossingText(d, townName ?? alert.townId ?? undefined) ?? 'Budget threshold reached';
 }
 

@@ -1,62 +1,92 @@
 import type { AgentRow } from '../../api/metrics.js';
-import { formatAgo, formatCount, formatInteger } from '../../lib/format.js';
+import { Link } from '../../app/router.js';
+import { beadPath } from '../../app/routes.js';
+import { formatAgo, formatCount, formatInteger, formatMoney, formatMoneyExact, formatTime } from '../../lib/format.js';
+import { ScrollRegion } from '../../ui/ScrollRegion.js';
+
+const RULE_TEXT = { spendRate: 'spend rate', noProgress: 'no progress' } as const;
 
 /**
- * The town's agents by id, a page of them: who each is, what it does now, and what it burned in the
- * last hour. `more` says whether the town has more agents than shown, and whether another page may be shown.
+ * The town's agents by id, a page of them: who each is, what it does now, what it burned in the last
+ * hour and on its current bead, and whether a runaway rule has flagged it. `more` says whether the
+ * town has more agents than shown, and whether another page may be shown.
  */
 export function AgentTable(props: {
+  townId: string;
   agents: AgentRow[] | undefined;
   now: number;
   more: 'none' | 'more' | 'capped';
   onMore: () => void;
 }) {
-  const { agents, now, more, onMore } = props;
+  const { townId, agents, now, more, onMore } = props;
   if (!agents) return <p className="muted">Loading agents…</p>;
   if (agents.length === 0) return <p className="muted">No agents yet. They appear with their first event or usage record.</p>;
+  const none = <span className="muted">—</span>;
+  const money = (v: number | null | undefined) =>
+    typeof v === 'number' ? <span title={formatMoneyExact(v)}>{formatMoney(v)}</span> : none;
   return (
-    <div className="table-scroll">
-      <table className="agents">
-        <caption className="visually-hidden">Agents</caption>
-        <thead>
-          <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Current bead</th>
-            <th scope="col">Last activity</th>
-            <th scope="col" className="num">
-              Tokens, last hour
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((a) => (
-            <tr key={a.id}>
-              <th scope="row">
-                <bdi>{a.id}</bdi>
+    <>
+      <ScrollRegion className="table-scroll" label="Agents">
+        <table className="agents data-table">
+          <caption className="visually-hidden">Agents</caption>
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Current bead</th>
+              <th scope="col" className="num">
+                Current bead cost
               </th>
-              <td>{a.role ? <bdi>{a.role}</bdi> : <span className="muted">—</span>}</td>
-              <td>
-                <span className={`badge status-${a.status}`}>{a.status}</span>
-              </td>
-              <td>
-                {a.beadId ? (
-                  <code>
-                    <bdi>{a.beadId}</bdi>
-                  </code>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td>{a.lastSeenAt === null ? <span className="muted">—</span> : formatAgo(now - a.lastSeenAt)}</td>
-              <td className="num" title={`${formatInteger(a.tokensLastHour)} tokens`}>
-                {formatCount(a.tokensLastHour)}
-              </td>
+              <th scope="col">Last activity</th>
+              <th scope="col" className="num">
+                Tokens, last hour
+              </th>
+              <th scope="col" className="num">
+                Cost, last hour
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {agents.map((a) => {
+              const bead = a.currentBeadId ?? a.beadId;
+              return (
+                <tr key={a.id} className={a.runaway ? 'runaway' : undefined}>
+                  <th scope="row">
+                    <bdi>{a.id}</bdi>
+                    {a.runaway && (
+                      <span className="badge runaway-flag" title={`Flagged since ${formatTime(a.runaway.since, 1000)}`}>
+                        runaway: {RULE_TEXT[a.runaway.rule]}
+                      </span>
+                    )}
+                  </th>
+                  <td>{a.role ? <bdi>{a.role}</bdi> : none}</td>
+                  <td>
+                    <span className={`badge status-${a.status}`}>{a.status}</span>
+                  </td>
+                  <td>
+                    {bead ? (
+                      <Link to={beadPath(townId, bead)}>
+                        <code>
+                          <bdi>{bead}</bdi>
+                        </code>
+                      </Link>
+                    ) : (
+                      none
+                    )}
+                  </td>
+                  <td className="num">{money(a.currentBeadCostMicrodollars)}</td>
+                  <td>{a.lastSeenAt === null ? none : formatAgo(now - a.lastSeenAt)}</td>
+                  <td className="num" title={`${formatInteger(a.tokensLastHour)} tokens`}>
+                    {formatCount(a.tokensLastHour)}
+                  </td>
+                  <td className="num">{money(a.costLastHourMicrodollars)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
       {more === 'more' && (
         <button type="button" className="ghost" onClick={onMore}>
           Show more agents
@@ -65,6 +95,6 @@ export function AgentTable(props: {
       {more === 'capped' && (
         <p className="muted">The first {agents.length} agents by id; the API lists the rest (metrics.agents).</p>
       )}
-    </div>
+    </>
   );
 }

@@ -63,6 +63,7 @@ export function OverviewPage({ townId }: { townId: string }) {
         <section className="card" aria-labelledby="agents-title">
           <h2 id="agents-title">Agents</h2>
           <AgentTable
+            townId={townId}
             agents={agents.data?.agents}
             now={now}
             more={moreAgents}
@@ -71,7 +72,7 @@ export function OverviewPage({ townId }: { townId: string }) {
         </section>
         <section className="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Event feed</h2>
-          <EventFeed events={events.data} now={now} />
+          <EventFeed townId={townId} events={events.data} now={now} />
         </section>
       </div>
     </>

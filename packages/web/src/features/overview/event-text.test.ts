@@ -48,4 +48,32 @@ describe('eventText', () => {
     expect(eventText(e({ type: 'budget', status: '100%', body: { type: 'budget' } }))).toBe('Budget 100 % reached');
     expect(eventText(e({ type: 'budget', body: null }))).toBe('Budget threshold reached');
   });
+
+  it("describes what a runaway rule flagged, from the tick's event body", () => {
+    const spend = {
+      rule: 'spendRate',
+      agentId: 'polecat-1',
+      costMicrodollars: 6_200_000,
+      limitMicrodollars: 5_000_000,
+      windowMinutes: 10,
+    };
+    expect(eventText(e({ type: 'runaway', agentId: 'polecat-1', status: 'spendRate', body: spend }))).toBe(
+      'Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00)',
+    );
+    // The event names the flagged agent's bead, so the feed links it.
+    expect(eventText(e({ type: 'runaway', agentId: 'polecat-1', beadId: 'gt-4', status: 'spendRate', body: spend }))).toBe(
+      'Runaway: polecat-1 spent $6.20 in 10 min (limit $5.00), working on gt-4',
+    );
+    const idle = { rule: 'noProgress', agentId: 'polecat-2', costMicrodollars: 1_500_000, minutes: 30, beadId: 'gt-7' };
+    expect(eventText(e({ type: 'runaway', body: idle }))).toBe(
+      'Runaway: polecat-2 spent $1.50 in 30 min without progress on gt-7',
+    );
+    const budget = { rule: 'beadBudget', beadId: 'gt-9', percent: 80, capMicrodollars: 10_000_000, costMicrodollars: 8_100_000 };
+    expect(eventText(e({ type: 'runaway', beadId: 'gt-9', body: budget }))).toBe(
+      'Bead budget: gt-9 reached 80 % of $10.00 ($8.10)',
+    );
+    expect(eventText(e({ type: 'runaway', agentId: 'crew-1', status: 'spendRate', body: {} }))).toBe(
+      'Runaway: spendRate flagged crew-1',
+    );
+  });
 });

@@ -1,8 +1,8 @@
 import type { FeedEvent } from '../../api/metrics.js';
-import { type BudgetDetails, budgetCrossingText } from '../billing/billing-text.js';
+import { type BudgetDetails, budgetCrossingText, type RunawayDetails, runawayText } from '../billing/billing-text.js';
 
 /** The stored event body (what the reporter sent), read by fixed field names only: names in it are data. */
-type EventBody = BudgetDetails & Partial<Record<'title' | 'assigneeAgentId' | 'name' | 'data', unknown>>;
+type EventBody = BudgetDetails & RunawayDetails & Partial<Record<'title' | 'assigneeAgentId' | 'name' | 'data', unknown>>;
 
 /** One line of the event feed, from the stored event body (what the reporter sent). */
 export function eventText(e: FeedEvent): string {
@@ -26,6 +26,11 @@ export function eventText(e: FeedEvent): string {
       // Recorded by the town's tick when spend crosses 80 % or 100 % of its cap; the body holds the crossing.
       const pct = e.status?.match(/^(\d+)\s*%$/)?.[1];
       return budgetCrossingText(body) ?? (pct ? `Budget ${pct} % reached` : 'Budget threshold reached');
+    }
+    case 'runaway': {
+      // Recorded by the town's tick when a runaway rule flags an agent (the event names its bead) or a bead.
+      const text = runawayText(body) ?? `Runaway: ${e.status ?? 'a rule'} flagged ${e.agentId ?? e.beadId ?? 'something'}`;
+      return e.beadId && !text.includes(e.beadId) ? `${text}, working on ${e.beadId}` : text;
     }
     default:
       return e.type;

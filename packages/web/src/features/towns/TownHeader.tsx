@@ -1,16 +1,16 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.js';
-import { observabilityPath, townPath } from '../../app/routes.js';
+import { beadsPath, observabilityPath, townPath } from '../../app/routes.js';
 import { useTowns } from './use-towns.js';
 
-/** A town page's title and its two tabs; `children` go on the right (live status, range picker). */
+/** A town page's title and its tabs; `children` go on the right (live status, range picker). */
 export function TownHeader({
   townId,
   tab,
   children,
 }: {
   townId: string;
-  tab: 'overview' | 'observability';
+  tab: 'overview' | 'observability' | 'beads';
   children?: ReactNode;
 }) {
   const towns = useTowns();
@@ -27,6 +27,9 @@ export function TownHeader({
           </Link>
           <Link to={observabilityPath(townId)} aria-current={tab === 'observability' ? 'page' : undefined}>
             Observability
+          </Link>
+          <Link to={beadsPath(townId)} aria-current={tab === 'beads' ? 'page' : undefined}>
+            Beads
           </Link>
         </nav>
       </div>

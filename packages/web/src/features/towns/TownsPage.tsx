@@ -3,6 +3,7 @@ import { errorMessage, trpc } from '../../api/trpc.js';
 import { navigate } from '../../app/router.js';
 import { townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
+import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { TownCard } from './TownCard.js';
 import { invalidateTowns, useTowns } from './use-towns.js';
 import './towns.css';
@@ -20,9 +21,9 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
         <section className="empty">
           <h2>No towns yet</h2>
           <p>Create one with the form above, or on the server:</p>
-          <pre>
+          <ScrollRegion as="pre" className="command" label="Command to create a town">
             <code>npx gasgauge town create "Gas Town" --owner {userName}</code>
-          </pre>
+          </ScrollRegion>
           <p>
             Then open it for the ingest token command and an example <code>curl</code> that posts usage.
           </p>

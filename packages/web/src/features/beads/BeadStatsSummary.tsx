@@ -1,0 +1,55 @@
+import type { BeadStats } from '../../api/beads.js';
+import { formatCount, formatInteger, formatMoney, formatMoneyExact, formatPercent } from '../../lib/format.js';
+
+/** The range's closed-bead statistics: what a finished task costs, and where the rest of the money went. */
+export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefined; error: Error | undefined }) {
+  if (error && !stats) {
+    return (
+      <p className="banner danger" role="alert">
+        Could not load the bead statistics: {error.message}
+      </p>
+    );
+  }
+  const money = (v: number | null | undefined) =>
+    v === null || v === undefined ? <span className="muted">—</span> : <span title={formatMoneyExact(v)}>{formatMoney(v)}</span>;
+  const noBeadShare = stats && stats.totalCostMicrodollars > 0 ? stats.noBeadCostMicrodollars / stats.totalCostMicrodollars : 0;
+  return (
+    <section className="bead-stats" aria-label="Bead statistics for the range">
+      <dl>
+        <div className="card">
+          <dt>Closed beads</dt>
+          <dd>{stats ? formatInteger(stats.closedBeads) : '…'}</dd>
+        </div>
+        <div className="card">
+          <dt>Cost per closed bead</dt>
+          <dd>
+            {money(stats?.costPerClosedBead.median)} <span className="muted small">median</span> ·{' '}
+            {money(stats?.costPerClosedBead.p90)} <span className="muted small">p90</span>
+          </dd>
+        </div>
+        <div className="card">
+          <dt>Tokens per line of code</dt>
+          <dd>
+            {typeof stats?.tokensPerLine === 'number' ? formatCount(stats.tokensPerLine) : <span className="muted">—</span>}
+          </dd>
+        </div>
+        <div className="card">
+          <dt>Spend on beads never closed</dt>
+          <dd>{stats ? formatPercent(stats.neverClosedShare) : '…'}</dd>
+        </div>
+        <div className="card">
+          <dt>Spend on no bead</dt>
+          <dd>
+            {money(stats?.noBeadCostMicrodollars)}
+            {stats && (
+              <span className="muted small">
+                {' '}
+                · {formatPercent(noBeadShare)} of {formatMoney(stats.totalCostMicrodollars)}
+              </span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import type { BeadRow, BeadSort } from '../../api/beads.js';
+import { Link } from '../../app/router.js';
+import { beadPath } from '../../app/routes.js';
+import { formatCount, formatDurationLong, formatInteger, formatMoney, formatMoneyExact, formatTime } from '../../lib/format.js';
+import { ScrollRegion } from '../../ui/ScrollRegion.js';
+import { beadTokens, SORTS, statusText } from './beads-text.js';
+
+/** Agents named in a row; the rest are counted (the API sends at most 20). */
+const AGENTS_SHOWN = 3;
+/** Closed times to the minute, with the date. */
+const MINUTE_WITH_DATE = 3_600_000;
+
+/**
+ * Beads, one per row. With `onSort` the cost, tokens, duration and closed headers are buttons that
+ * sort the list (always largest or newest first, as the API does); without it the rows are as given.
+ */
+export function BeadTable(props: {
+  townId: string;
+  rows: readonly BeadRow[];
+  caption: string;
+  sort?: BeadSort;
+  onSort?: (sort: BeadSort) => void;
+}) {
+  const { townId, rows, caption, sort, onSort } = props;
+  const head = (key: BeadSort) => {
+    const label = SORTS.find((s) => s.key === key)?.label ?? key;
+    const active = sort === key;
+    return (
+      <th scope="col" className="num" aria-sort={active ? 'descending' : undefined}>
+        {onSort ? (
+          <button type="button" className="sort" aria-pressed={active} onClick={() => onSort(key)}>
+            {label}
+            <span aria-hidden="true">{active ? ' ▼' : ''}</span>
+          </button>
+        ) : (
+          label
+        )}
+      </th>
+    );
+  };
+  return (
+    <ScrollRegion className="table-scroll" label={caption}>
+      <table className="data-table beads">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Bead</th>
+            <th scope="col">Title</th>
+            <th scope="col">Status</th>
+            <th scope="col">Agents</th>
+            {head('cost')}
+            {head('tokens')}
+            {head('duration')}
+            <th scope="col" className="num">
+              Attempts
+            </th>
+            {head('closedAt')}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((b) => (
+            <tr key={b.beadId}>
+              <th scope="row">
+                <Link to={beadPath(townId, b.beadId)}>
+                  <code>
+                    <bdi>{b.beadId}</bdi>
+                  </code>
+                </Link>
+              </th>
+              <td className="bead-title">{b.title ? <bdi>{b.title}</bdi> : <span className="muted">—</span>}</td>
+              <td>
+                <span className={`badge bead-${b.status ?? 'unknown'}`}>{statusText(b.status)}</span>
+              </td>
+              <td>
+                <Agents agents={b.agents} />
+              </td>
+              <td className="num" title={formatMoneyExact(b.costMicrodollars)}>
+                {formatMoney(b.costMicrodollars)}
+              </td>
+              <td className="num" title={`${formatInteger(beadTokens(b))} tokens`}>
+                {formatCount(beadTokens(b))}
+              </td>
+              <td className="num">
+                {b.durationMs === null ? <span className="muted">—</span> : formatDurationLong(b.durationMs)}
+              </td>
+              <td className="num">{formatInteger(b.attempts)}</td>
+              <td className="num">
+                {b.closedAt === null ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <time dateTime={new Date(b.closedAt).toISOString()}>{formatTime(b.closedAt, MINUTE_WITH_DATE)}</time>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollRegion>
+  );
+}
+
+function Agents({ agents }: { agents: readonly string[] }) {
+  if (agents.length === 0) return <span className="muted">—</span>;
+  const shown = agents.slice(0, AGENTS_SHOWN);
+  const rest = agents.length - shown.length;
+  return (
+    <span title={rest > 0 ? agents.join(', ') : undefined}>
+      {shown.map((a, i) => (
+        <span key={a}>
+          {i > 0 && ', '}
+          <bdi>{a}</bdi>
+        </span>
+      ))}
+      {rest > 0 && <span className="muted"> +{rest} more</span>}
+    </span>
+  );
+}
