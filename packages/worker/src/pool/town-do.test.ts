@@ -1,0 +1,105 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import type { UsageRecord } from '@gasgauge/core';
+import { describe, expect, it } from 'vitest';
+import { CONTROL_NAME } from '../control-do.js';
+import { fromRemote } from '../remote-error.js';
+
+const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
+const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
+
+function record(id: string, costMicrodollars: number, at = Date.now()): UsageRecord {
+  return {
+    id,
+    agentId: 'a',
+    model: 'm',
+    inputTokens: 10,
+    outputTokens: 1,
+    reasoningTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicrodollars,
+    at,
+    mode: 'delta',
+  };
+}
+
+/** A user with a town and `credit` µ$ in the control object; returns the account (the user's id). */
+async function townWithCredit(name: string, credit: number): Promise<string> {
+  return runInDurableObject(control(), (o) => {
+    o.control.createUser(`usr_${name}`, name);
+    o.control.createTown(name, name, { userId: `usr_${name}` });
+    o.control.ledger.grant(`usr_${name}`, credit, Date.now());
+    return `usr_${name}`;
+  });
+}
+
+const balance = (account: string) => runInDurableObject(control(), (o) => o.control.ledger.balance(account));
+
+async function ingest(townId: string, records: UsageRecord[]) {
+  const [r] = await townStub(townId).ingest(townId, [{ kind: 'usage', records }]);
+  return fromRemote(r as NonNullable<typeof r>);
+}
+
+describe('TownDO', () => {
+  it('an ingest sets the alarm within the active interval, and the alarm ticks the town', async () => {
+    await townWithCredit('alarm', 1000);
+    const before = Date.now();
+    expect((await ingest('alarm', [record('r1', 0)])).accepted).toBe(1);
+    const due = await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm());
+    expect(due).not.toBeNull();
+    expect(due as number).toBeLessThanOrEqual(before + 100 + 50);
+    expect((await townStub('alarm').state()).lastTickAt).toBeNull();
+    expect(await runDurableObjectAlarm(townStub('alarm'))).toBe(true);
+    expect((await townStub('alarm').state()).lastTickAt).not.toBeNull();
+    // The alarm set the next one from nextTickAt: the town keeps ticking without anyone calling it.
+    expect(await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm())).not.toBeNull();
+  });
+
+  it('a refused request comes back as its 4xx with the field, and stores nothing', async () => {
+    await townWithCredit('refused', 1000);
+    const [r] = await townStub('refused').ingest('refused', [
+      // Eleven records at the per-record maximum cross the town's 10^11 µ$ per hour bound.
+      { kind: 'usage', records: Array.from({ length: 11 }, (_, i) => record(`x${i}`, 10_000_000_000)) },
+    ]);
+    expect(() => fromRemote(r as NonNullable<typeof r>)).toThrow(expect.objectContaining({ code: 'bad_request' }));
+    expect(await runInDurableObject(townStub('refused'), (o) => o.town.totals().usage)).toEqual([]);
+  });
+
+  it('the alarm settles spend into the owner account exactly once, also when the same outbox is posted again', async () => {
+    const account = await townWithCredit('billing', 1_000_000);
+    await ingest('billing', [record('b1', 1234), record('b2', 66)]);
+    // A repeat of the same ids adds nothing anywhere.
+    expect(await ingest('billing', [record('b1', 1234)])).toMatchObject({ duplicates: 1 });
+    const stub = townStub('billing');
+    // The first tick with new cost closes it into the outbox, and settles it.
+    await runDurableObjectAlarm(stub);
+    expect(await stub.outbox()).toEqual([]);
+    expect(await balance(account)).toBe(1_000_000 - 1300);
+    // A crash between the ledger commit and the ack: the same entries come again, and add nothing.
+    const replay = [
+      { seq: 1, kind: 'debit' as const, at: Date.now(), amountMicrodollars: 1300, details: { hour: hourOf(Date.now()) } },
+    ];
+    const settled = await control().settle('billing', replay);
+    expect(settled.debits).toBe(0);
+    await runDurableObjectAlarm(stub);
+    expect(await balance(account)).toBe(1_000_000 - 1300);
+  });
+
+  it('a fresh instance (eviction) keeps every acknowledged record and still refuses its repeats', async () => {
+    await townWithCredit('evict', 1000);
+    await ingest('evict', [record('e1', 0), record('e2', 0)]);
+    // Abort the instance: the next call constructs a new TownDO over the same storage.
+    // e1 and e2 are in the instance's recent ids only (the tick moves them into usage_ids); the new
+    // instance must rebuild them from storage, or it would count them again.
+    await abortAllDurableObjects();
+    const again = await ingest('evict', [record('e1', 0), record('e2', 0), record('e3', 0)]);
+    expect(again).toMatchObject({ accepted: 1, duplicates: 2 });
+    const usage = await runInDurableObject(townStub('evict'), (o) => o.town.totals().usage);
+    expect(usage.map((u) => u.tokens[0])).toEqual([30]);
+  });
+});
+
+function hourOf(t: number): number {
+  return Math.floor(t / 3_600_000) * 3_600_000;
+}
