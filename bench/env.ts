@@ -1,5 +1,15 @@
 import type { AddressInfo } from 'node:net';
-import { type ApiDeps, createApp, hashToken, LiveHub, MAX_BODY_BYTES, mintIngestToken, newId, newUserToken } from '@gasgauge/api';
+import {
+  type ApiDeps,
+  createApp,
+  hashToken,
+  LiveHub,
+  LocalTowns,
+  MAX_BODY_BYTES,
+  mintIngestToken,
+  newId,
+  newUserToken,
+} from '@gasgauge/api';
 import { Control } from '@gasgauge/core';
 import { afterTwoTurns, DataDir, FileTownDirectory, openSqlite, readNodeBody } from '@gasgauge/server';
 import { serve } from '@hono/node-server';
@@ -32,11 +42,10 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
   // As serve.ts: the ingest requests gathered over two event-loop turns share one commit (group commit).
   const deps: ApiDeps = {
     control,
-    towns,
+    towns: new LocalTowns((id) => towns.get(id), afterTwoTurns),
     secret: dataDir.secret({}),
     clock,
     live: new LiveHub(),
-    defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: () => {},
   };

@@ -1,18 +1,9 @@
-import type { Clock, Control, TickHealth, Town } from '@gasgauge/core';
+import type { Clock, Control, TickHealth } from '@gasgauge/core';
 import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
-import type { LiveHub } from './metrics/live-hub.js';
-
-/** Where the API finds a town's actor. Hosts implement it (a file per town on Node, a Durable Object on Workers). */
-export interface TownDirectory {
-  /**
-   * The town's actor; the caller has already checked that the town exists in the control store.
-   * Use it synchronously and get it again after any await: a host may close an idle town to bound
-   * its open files (the Node host keeps an LRU), and a closed handle throws.
-   */
-  get(townId: string): Town;
-}
+import type { LiveBus } from './ports/live-bus.js';
+import type { TownDirectory } from './ports/town.js';
 
 /** Everything the API needs from its host. */
 export interface ApiDeps {
@@ -21,12 +12,7 @@ export interface ApiDeps {
   /** HS256 key for ingest tokens. */
   secret: Uint8Array;
   clock: Clock;
-  live: LiveHub;
-  /**
-   * Schedules the write of the ingest requests gathered so far (group commit). Default
-   * `queueMicrotask`; the Node host waits two event-loop turns (`afterTwoTurns`) to gather more.
-   */
-  defer?: (fn: () => void) => void;
+  live: LiveBus;
   /** Reads every request body, bounded (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
   readBody?: BodyReader;
   /** Accept alert webhooks on loopback, private and link-local addresses (off: users could aim the server at its own network). */

@@ -4,11 +4,14 @@ export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/
 export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './auth/session.js';
 export { hashToken, newId, newUserToken } from './auth/user-token.js';
 export { type AlertPayload, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
-export type { ApiDeps, TownDirectory } from './deps.js';
+export type { ApiDeps } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';
 export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LiveHub } from './metrics/live-hub.js';
+export type { LiveBus } from './ports/live-bus.js';
+export { LocalTowns } from './ports/local-towns.js';
+export type { TownDirectory, TownHandle } from './ports/town.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

@@ -6,6 +6,7 @@ import {
   createApp,
   hashToken,
   LiveHub,
+  LocalTowns,
   newId,
   newUserToken,
   WebhookDelivery,
@@ -87,6 +88,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     log(`keeping at most ${maxOpen} towns open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`);
   }
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
+  // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
+  const townHandles = new LocalTowns((id) => towns.get(id), afterTwoTurns);
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const idleMs = Math.max(activeMs, IDLE_TICK_MS);
@@ -103,11 +106,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const app = createApp({
     control,
-    towns,
+    towns: townHandles,
     secret: dataDir.secret(),
     clock,
     live,
-    defer: afterTwoTurns,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: (townId) => scheduler.healthOf(townId),

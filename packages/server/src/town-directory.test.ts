@@ -1,3 +1,4 @@
+import { LocalTowns } from '@gasgauge/api';
 import { describe, expect, it } from 'vitest';
 import { DataDir } from './data-dir.js';
 import { tempDir, usageRecord } from './testing/temp.js';
@@ -29,6 +30,26 @@ describe('FileTownDirectory (LRU of open towns)', () => {
       expect(outputTokens(dir, 'b')).toEqual([2]);
       expect(outputTokens(dir, 'a')).toEqual([1]);
       expect(dir.openCount()).toBe(2);
+    } finally {
+      dir.close();
+    }
+  });
+
+  it('a LocalTowns handle stays good across evictions: it gets the town again in every call', async () => {
+    const dir = directory(1);
+    try {
+      const handles = new LocalTowns((id) => dir.get(id));
+      const a = handles.get('a');
+      await a.ingest({ kind: 'usage', records: [rec('a1', 1)] });
+      dir.get('b'); // closes a
+      expect((await a.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 })).series.output_tokens).toEqual([1]);
+      await a.tick();
+      dir.get('b');
+      expect(await a.ingest({ kind: 'usage', records: [rec('a1', 1), rec('a2', 4)] })).toMatchObject({
+        accepted: 1,
+        duplicates: 1,
+      });
+      expect(outputTokens(dir, 'a')).toEqual([5]);
     } finally {
       dir.close();
     }

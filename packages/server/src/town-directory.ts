@@ -1,5 +1,4 @@
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { TownDirectory } from '@gasgauge/api';
 import { type Clock, Town, type TownOptions } from '@gasgauge/core';
 import type { DataDir } from './data-dir.js';
 import { type NodeSql, openSqlite } from './sqlite.js';
@@ -21,10 +20,11 @@ export interface FileTownDirectoryOptions extends TownOptions {
 
 /**
  * One SQLite file per town, opened on first use and kept open while recently used (an LRU of at most
- * `maxOpen`). Closing a town is safe because a `Town` is only used synchronously (see `TownDirectory.get`)
- * and reopening rebuilds what it keeps in memory from its file; a town inside a transaction is never closed.
+ * `maxOpen`). Closing a town is safe because a `Town` is only used synchronously (`LocalTowns` gets it
+ * again in every call; town-handles.test.ts checks no `Town` is kept across an await) and reopening
+ * rebuilds what it keeps in memory from its file; a town inside a transaction is never closed.
  */
-export class FileTownDirectory implements TownDirectory {
+export class FileTownDirectory {
   /** Least recently used first (a Map iterates in insertion order; `get` re-inserts). */
   private readonly open = new Map<string, { town: Town; sql: NodeSql }>();
   private readonly maxOpen: number;

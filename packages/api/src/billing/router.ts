@@ -81,7 +81,7 @@ export const billingRouter = router({
     }),
 
   /** Adds credits to a user's or an organisation's account (server admins only). */
-  grant: userProcedure.input(grantInput).mutation(({ ctx, input }) => {
+  grant: userProcedure.input(grantInput).mutation(async ({ ctx, input }) => {
     assertMayGrant(ctx.user);
     const { control } = ctx.deps;
     let account: string;
@@ -95,7 +95,7 @@ export const billingRouter = router({
       account = org.id;
     }
     const entry = control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
-    for (const townId of control.townIdsOfAccount(account)) ctx.deps.live.publish(townId);
+    for (const townId of control.townIdsOfAccount(account)) await ctx.deps.live.publish(townId);
     return entry;
   }),
 });

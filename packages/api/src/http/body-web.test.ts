@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { hashToken, newId, newUserToken } from '../auth/user-token.js';
 import { LiveHub } from '../metrics/live-hub.js';
+import { LocalTowns } from '../ports/local-towns.js';
 import { MAX_BODY_BYTES } from './body.js';
 
 /*
@@ -16,7 +17,13 @@ const dataDir = new DataDir(tempDir('gg-web-body-'));
 const sql = openSqlite(dataDir.controlFile);
 const control = new Control(sql, Date.now);
 const towns = new FileTownDirectory(dataDir, Date.now);
-const app = createApp({ control, towns, secret: new Uint8Array(32), clock: Date.now, live: new LiveHub() });
+const app = createApp({
+  control,
+  towns: new LocalTowns((id) => towns.get(id)),
+  secret: new Uint8Array(32),
+  clock: Date.now,
+  live: new LiveHub(),
+});
 let token: string;
 
 beforeAll(async () => {

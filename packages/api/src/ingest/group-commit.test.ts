@@ -11,7 +11,10 @@ describe('group commit', () => {
     const now = { t: T0 + 1000 };
     const town = fileTown(now);
     const deferred: (() => void)[] = [];
-    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const writer = new GroupCommit(
+      () => town,
+      (fn) => deferred.push(fn),
+    );
     const a = writer.submit('t', { kind: 'usage', records: [rec('x', 5), rec('y', 7)] });
     const b = writer.submit('t', { kind: 'usage', records: [rec('x', 5)] });
     const c = writer.submit('t', { kind: 'events', events: [{ id: 'e', at: T0, type: 'note', name: 'n' }] });
@@ -41,7 +44,10 @@ describe('group commit', () => {
     const now = { t: T0 + 1000 };
     const town = fileTown(now);
     const deferred: (() => void)[] = [];
-    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const writer = new GroupCommit(
+      () => town,
+      (fn) => deferred.push(fn),
+    );
     const good = writer.submit('t', { kind: 'usage', records: [rec('g', 3)] });
     // An event whose body cannot be serialised makes the transaction throw half-way.
     const cyclic: { self?: unknown } = {};
@@ -61,7 +67,10 @@ describe('group commit', () => {
     const now = { t: T0 + 1000 };
     const town = fileTown(now);
     const deferred: (() => void)[] = [];
-    const writer = new GroupCommit({ get: () => town }, (fn) => deferred.push(fn));
+    const writer = new GroupCommit(
+      () => town,
+      (fn) => deferred.push(fn),
+    );
     const big = (id: string) => usageRecord({ id, costMicrodollars: MAX_RECORD_COST_MICRODOLLARS, at: T0 });
     const n = MAX_HOUR_COST_MICRODOLLARS / MAX_RECORD_COST_MICRODOLLARS;
     const fills = writer.submit('t', { kind: 'usage', records: Array.from({ length: n }, (_, i) => big(`f${i}`)) });

@@ -1,5 +1,4 @@
-import { AppError, type IngestJob, type IngestResult, type IngestResults } from '@gasgauge/core';
-import type { TownDirectory } from '../deps.js';
+import { AppError, type IngestJob, type IngestResult, type IngestResults, type Town } from '@gasgauge/core';
 
 interface Waiting {
   job: IngestJob;
@@ -12,13 +11,15 @@ interface Waiting {
  * one transaction, so concurrent reporters share a commit instead of paying one each. A request is
  * answered only after the transaction holding its job commits; if it fails, every request in it gets
  * the error and nothing of any of them is stored. A request the data refuses (a bound) gets its own
- * 4xx, and the others commit.
+ * 4xx, and the others commit. It runs where the town's `Town` is (`LocalTowns`): in the Node process,
+ * or inside the town's Durable Object.
  */
 export class GroupCommit {
   private readonly pending = new Map<string, Waiting[]>();
 
   constructor(
-    private readonly towns: TownDirectory,
+    /** The town to write to, got again for every group (the host may have closed it meanwhile). */
+    private readonly open: (townId: string) => Pick<Town, 'ingest'>,
     /** When to write what has gathered (`afterTwoTurns` on Node). */
     private readonly defer: (fn: () => void) => void,
   ) {}
@@ -39,7 +40,7 @@ export class GroupCommit {
     const queue = this.pending.get(townId) ?? [];
     this.pending.delete(townId);
     try {
-      const results = this.towns.get(townId).ingest(queue.map((w) => w.job));
+      const results = this.open(townId).ingest(queue.map((w) => w.job));
       queue.forEach((w, i) => {
         const result = results[i];
         if (result instanceof AppError) w.reject(result);

@@ -7,7 +7,6 @@ import { readJson } from '../http/body.js';
 import { parseOrThrow } from '../http/validate.js';
 import { otlpRoutes } from '../otlp/routes.js';
 import { IngestCredentials } from './credential.js';
-import { GroupCommit } from './group-commit.js';
 import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
 
 type Env = { Variables: { claims: IngestClaims } };
@@ -18,7 +17,6 @@ type Env = { Variables: { claims: IngestClaims } };
  */
 export function ingestRoutes(deps: ApiDeps): Hono<Env> {
   const credentials = new IngestCredentials(deps);
-  const writer = new GroupCommit(deps.towns, deps.defer ?? queueMicrotask);
   const app = new Hono<Env>();
 
   const ingestAuth: MiddlewareHandler<Env> = async (c, next) => {
@@ -28,19 +26,19 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     await next();
   };
 
-  const ingested = (townId: string) => {
-    deps.live.publishSoon(townId);
+  const ingested = async (townId: string) => {
+    await deps.live.publishSoon(townId);
     deps.onIngest?.(townId);
   };
 
-  app.route('/', otlpRoutes({ credentials, writer, ingested }));
+  app.route('/', otlpRoutes({ credentials, towns: deps.towns, ingested }));
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
     const { records } = parseOrThrow(usageBody, await readJson(c, deps.readBody));
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
-    const result = await writer.submit(townId, { kind: 'usage', records });
-    ingested(townId);
+    const result = await deps.towns.get(townId).ingest({ kind: 'usage', records });
+    await ingested(townId);
     return c.json(result);
   });
 
@@ -48,17 +46,18 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const { agents } = parseOrThrow(locBody, await readJson(c, deps.readBody));
     checkAgent(c.get('claims'), agents, 'agents');
     const townId = c.req.param('townId');
-    const result = await writer.submit(townId, { kind: 'loc', reports: agents });
-    ingested(townId);
+    const result = await deps.towns.get(townId).ingest({ kind: 'loc', reports: agents });
+    await ingested(townId);
     return c.json(result);
   });
 
   app.post('/api/towns/:townId/events', ingestAuth, async (c) => {
     const { events } = parseOrThrow(eventsBody, await readJson(c, deps.readBody));
     const townId = c.req.param('townId');
-    checkAgentEvents(c.get('claims'), events, (beadId) => deps.towns.get(townId).beadAssignee(beadId));
-    const result = await writer.submit(townId, { kind: 'events', events });
-    ingested(townId);
+    const town = deps.towns.get(townId);
+    await checkAgentEvents(c.get('claims'), events, (beadIds) => town.beadAssignees(beadIds));
+    const result = await town.ingest({ kind: 'events', events });
+    await ingested(townId);
     return c.json(result);
   });
 
@@ -77,20 +76,23 @@ function checkAgent(claims: IngestClaims, items: readonly { agentId: string }[],
  * open, close or retitle another agent's bead, nor take one over by naming itself as the assignee).
  * Notes name no agent, so they need a town-wide token.
  */
-function checkAgentEvents(
+async function checkAgentEvents(
   claims: IngestClaims,
   events: readonly TownEventInput[],
-  assigneeOf: (beadId: string) => string | null | undefined,
-): void {
+  assigneesOf: (beadIds: string[]) => Promise<Map<string, string | null>>,
+): Promise<void> {
   const agent = claims.agentId;
   if (agent === undefined) return;
+  // One lookup for the whole batch: on Workers it is a call to the town's Durable Object.
+  const beadIds = events.flatMap((e) => (e.type === 'bead' ? [e.beadId] : []));
+  const assignees = beadIds.length > 0 ? await assigneesOf(beadIds) : new Map<string, string | null>();
   events.forEach((e, i) => {
     if (e.type === 'note') throw new AppError('forbidden', 'notes need a town-wide token', { path: `events[${i}].type` });
     const field = e.type === 'agent' ? 'agentId' : 'assigneeAgentId';
     const named = e.type === 'agent' ? e.agentId : e.assigneeAgentId;
     if (named !== agent) throw new AppError('forbidden', `this token is for agent ${agent}`, { path: `events[${i}].${field}` });
     if (e.type === 'bead') {
-      const current = assigneeOf(e.beadId);
+      const current = assignees.get(e.beadId);
       if (current != null && current !== agent) {
         throw new AppError('forbidden', `bead ${e.beadId} is assigned to another agent`, { path: `events[${i}].beadId` });
       }

@@ -1,3 +1,5 @@
+import type { LiveBus } from '../ports/live-bus.js';
+
 /**
  * In-process fan-out of "this town changed" to live subscribers. Ingest calls publishSoon (coalesced,
  * so a burst of posts is one push within COALESCE_MS); the tick calls publish. Subscribers re-read
@@ -7,7 +9,8 @@ export const COALESCE_MS = 200;
 
 type Listener = () => void;
 
-export class LiveHub {
+/** The Node host's LiveBus: one process, so subscribers are listeners in memory. */
+export class LiveHub implements LiveBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private closed = false;

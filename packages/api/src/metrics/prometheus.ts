@@ -18,7 +18,7 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
     const user = await authenticateUser(deps.control, c.req.header('authorization'));
     const params = parseOrThrow(z.object({ townId }), c.req.param());
     const info = townFor(deps.control, user, params.townId);
-    const totals = deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
+    const totals = await deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
     const balance = deps.control.ledger.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
   });

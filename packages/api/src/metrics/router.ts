@@ -10,13 +10,13 @@ import {
   MAX_MAX_POINTS,
   MAX_QUERY_EPOCH_MS,
   parseEventCursor,
-  type Town,
   townFor,
   type User,
 } from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import type { TownHandle } from '../ports/town.js';
 import { townId } from '../towns/router.js';
 import { router, toTRPCError, userProcedure } from '../trpc.js';
 
@@ -60,8 +60,8 @@ const eventsInput = z.strictObject({
 
 const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
-/** The town's actor, if this user may read it (else not_found, so existence does not leak). */
-function town(ctx: { deps: ApiDeps; user: User }, townId: string): Town {
+/** The town's handle, if this user may read it (else not_found, so existence does not leak). */
+function town(ctx: { deps: ApiDeps; user: User }, townId: string): TownHandle {
   townFor(ctx.deps.control, ctx.user, townId);
   return ctx.deps.towns.get(townId);
 }
@@ -81,8 +81,8 @@ export const metricsRouter = router({
   events: userProcedure.input(eventsInput).query(({ ctx, input }) => town(ctx, input.townId).events(input)),
 
   /** One event whole, with the note data the feed leaves out. */
-  event: userProcedure.input(eventInput).query(({ ctx, input }) => {
-    const event = town(ctx, input.townId).event(input.id);
+  event: userProcedure.input(eventInput).query(async ({ ctx, input }) => {
+    const event = await town(ctx, input.townId).event(input.id);
     if (!event) throw new AppError('not_found', 'event not found', { path: 'id' });
     return { event };
   }),
@@ -96,8 +96,8 @@ export const metricsRouter = router({
   live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
     town(ctx, input.townId);
     const changes = ctx.deps.live.changes(input.townId, signal);
-    // The town again before every push, never a handle kept across awaits: the host may have closed it meanwhile.
-    const current = (): Town => {
+    // Credential and access again before every push: either may have been revoked since the stream opened.
+    const current = (): TownHandle => {
       if (!ctx.stillSignedIn())
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'signed out, session expired or API token deleted; sign in again' });
       // Access too: a member demoted or removed since the stream opened sees the town vanish (not_found).
@@ -109,8 +109,8 @@ export const metricsRouter = router({
       }
     };
     return (async function* () {
-      yield current().throughput();
-      for await (const _ of changes) yield current().throughput();
+      yield await current().throughput();
+      for await (const _ of changes) yield await current().throughput();
     })();
   }),
 });

@@ -5,7 +5,7 @@ import { bearer } from '../auth/bearer.js';
 import { INGEST_KEY_PREFIX } from '../auth/ingest-key.js';
 import type { IngestClaims } from '../auth/ingest-token.js';
 import type { IngestCredentials } from '../ingest/credential.js';
-import type { GroupCommit } from '../ingest/group-commit.js';
+import type { TownDirectory } from '../ports/town.js';
 import { readOtlpBody } from './body.js';
 import { decodeOtlp, type Encoding, encodingOf, metricsToRecords } from './metrics.js';
 import { OTLP } from './schema.js';
@@ -19,9 +19,9 @@ const RETRY_AFTER_SECONDS = 1;
 
 export interface OtlpDeps {
   credentials: IngestCredentials;
-  writer: GroupCommit;
+  towns: TownDirectory;
   /** After an acknowledged write (live push, scheduler). */
-  ingested: (townId: string) => void;
+  ingested: (townId: string) => Promise<void>;
 }
 
 /**
@@ -62,8 +62,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     const body = decodeOtlp(OTLP.metricsRequest, bytes, encoding);
     const { records, rejected, reason } = await metricsToRecords(body, claims.agentId);
     if (records.length > 0) {
-      await deps.writer.submit(claims.townId, { kind: 'usage', records });
-      deps.ingested(claims.townId);
+      await deps.towns.get(claims.townId).ingest({ kind: 'usage', records });
+      await deps.ingested(claims.townId);
     }
     const partial = rejected > 0 ? { partialSuccess: { rejectedDataPoints: rejected, errorMessage: reason ?? '' } } : {};
     return respond(c, encoding, OTLP.metricsResponse, partial);

@@ -83,14 +83,14 @@ export const townsRouter = router({
         tz: z.string().min(1).max(64).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
       const town = ctx.deps.towns.get(input.townId);
-      const budget = town.setBudget(
+      const budget = await town.setBudget(
         input.capMicrodollars === null ? null : { period: input.period, capMicrodollars: input.capMicrodollars, tz: input.tz },
       );
       ctx.deps.onBudget?.(input.townId);
-      ctx.deps.live.publish(input.townId);
+      await ctx.deps.live.publish(input.townId);
       return { budget };
     }),
 });

@@ -1,5 +1,5 @@
 // A fixture for town-handles.test.ts: two ways to keep a Town handle past the event-loop turn.
-import type { TownDirectory } from '@gasgauge/api';
+import type { FileTownDirectory as TownDirectory } from '../town-directory.js';
 
 export function live(towns: TownDirectory, changes: AsyncIterable<void>) {
   const town = towns.get('t');

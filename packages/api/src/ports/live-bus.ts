@@ -1,0 +1,14 @@
+/**
+ * "This town changed" for live viewers (`metrics.live`). The API only publishes and subscribes; the
+ * host decides how a change travels: Node fans out in-process (`LiveHub`), a Worker host has each
+ * town's Durable Object push to its own subscribers. Subscribers re-read the town themselves, so a
+ * change carries no data and changes may be coalesced.
+ */
+export interface LiveBus {
+  /** Wake the town's subscribers now (after a tick, a saved budget, a grant that moved the gas tank). */
+  publish(townId: string): void | Promise<void>;
+  /** Wake them soon, coalesced (after an ingest: a burst of posts is one push within a second). */
+  publishSoon(townId: string): void | Promise<void>;
+  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the bus closes. */
+  changes(townId: string, signal: AbortSignal | undefined): AsyncIterable<void>;
+}
