@@ -6,9 +6,9 @@ import { AppError, type ErrorCode } from '@gasgauge/core';
  */
 export type Remote<T> = { ok: T } | { error: { code: ErrorCode; message: string; path: string | null } };
 
-export function toRemote<T>(fn: () => T): Remote<T> {
+export async function toRemote<T>(fn: () => T | Promise<T>): Promise<Remote<T>> {
   try {
-    return { ok: fn() };
+    return { ok: await fn() };
   } catch (err) {
     if (err instanceof AppError) return { error: { code: err.code, message: err.message, path: err.path ?? null } };
     throw err;
@@ -18,8 +18,4 @@ export function toRemote<T>(fn: () => T): Remote<T> {
 export function fromRemote<T>(r: Remote<T>): T {
   if ('ok' in r) return r.ok;
   throw new AppError(r.error.code, r.error.message, r.error.path === null ? undefined : { path: r.error.path });
-}
-
-export function raise(err: Error): never {
-  throw err;
 }

@@ -1,40 +1,74 @@
+import { LiveHub, LocalTowns, type TownHandle } from '@gasgauge/api';
+import {
+  type AgentsQuery,
+  type BreakdownQuery,
+  type Budget,
+  type BudgetInput,
+  type EventsQuery,
+  type IngestJob,
+  type IngestResults,
+  type TickIntervals,
+  type TimeseriesQuery,
+  Town,
+  tickSpread,
+} from '@gasgauge/core';
 import { DurableObject } from 'cloudflare:workers';
-import { type IngestJob, type IngestResult, type OutboxEntry, type TickIntervals, Town, tickSpread } from '@gasgauge/core';
 import { CONTROL_NAME } from './control-do.js';
 import { doSql } from './do-sql.js';
 import { tickIntervals } from './intervals.js';
-import { type Remote, raise, toRemote } from './remote-error.js';
+import { type Remote, toRemote } from './remote-error.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
 const TOWN_ID_KEY = 'townId';
 
+/** The town's handle methods as this object answers them over RPC: every refusal as data (see Remote). */
+export type RemoteTown = {
+  [K in Exclude<keyof TownHandle, 'ingest' | 'setBudget'>]: (
+    ...args: Parameters<TownHandle[K]>
+  ) => Promise<Remote<Awaited<ReturnType<TownHandle[K]>>>>;
+};
+
 /**
- * One town as a Durable Object: the core `Town` over this object's SQLite storage, ticked by the alarm.
- * The constructor opens the town (migrations, the recent usage ids rebuilt from the table), so a fresh
- * instance after eviction carries on from what storage holds; nothing acknowledged lives only in memory.
+ * One town as a Durable Object: the core `Town` over this object's SQLite storage, the same
+ * `LocalTowns` handle (and so the same group commit) as the Node host, ticked by the alarm. The
+ * constructor opens the town (migrations, the recent usage ids rebuilt from the table), so a fresh
+ * instance after eviction carries on from what storage holds; nothing acknowledged lives in memory only.
  */
-export class TownDO extends DurableObject<Env> {
+export class TownDO extends DurableObject<Env> implements RemoteTown {
   readonly town: Town;
+  private readonly handle: TownHandle;
   private readonly intervals: TickIntervals;
+  /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
+  private readonly live = new LiveHub();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.town = new Town(doSql(ctx.storage), () => Date.now());
+    // A timer, not a microtask: requests that arrive while one is being taken join its transaction.
+    this.handle = new LocalTowns(() => this.town, (fn) => setTimeout(fn, 0)).get('');
     this.intervals = tickIntervals(env.TICK_MS);
   }
 
-  /**
-   * Several requests' ingest in one transaction (the API's group commit gathers them): one result per
-   * job, or the 4xx that refused it. Output gates hold the reply until the commit is durable.
-   */
-  async ingest(townId: string, jobs: IngestJob[]): Promise<Remote<IngestResult>[]> {
+  /** One request's ingest, answered after its group's commit; output gates hold the reply until it is durable. */
+  async ingest<K extends IngestJob['kind']>(townId: string, job: Extract<IngestJob, { kind: K }>): Promise<Remote<IngestResults[K]>> {
     this.remember(townId);
-    const results = this.town.ingest(jobs).map((r) => toRemote(() => (r instanceof Error ? raise(r) : r)));
-    if (results.some((r) => 'ok' in r)) await this.tickWithin(this.intervals.activeMs);
-    return results;
+    const result = await toRemote(() => this.handle.ingest(job));
+    if ('ok' in result) {
+      await this.tickWithin(this.intervals.activeMs);
+      this.live.publishSoon('');
+    }
+    return result;
   }
 
-  /** The alarm is the town's tick: tick, then settle the outbox into the control plane, then the next alarm. */
+  /** A saved budget may be crossed already: the town ticks soon, however dormant. */
+  async setBudget(townId: string, input: BudgetInput | null): Promise<Remote<Budget | null>> {
+    this.remember(townId);
+    const result = await toRemote(() => this.handle.setBudget(input));
+    if ('ok' in result) await this.tickWithin(this.intervals.activeMs);
+    return result;
+  }
+
+  /** The alarm is the town's tick: tick, settle the outbox into the control plane, tell live viewers, set the next alarm. */
   override async alarm(): Promise<void> {
     const townId = this.ctx.storage.kv.get<string>(TOWN_ID_KEY);
     if (townId === undefined) return;
@@ -43,17 +77,75 @@ export class TownDO extends DurableObject<Env> {
     } finally {
       await this.settle(townId);
     }
+    this.live.publish('');
     await this.ctx.storage.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
   }
 
   /** Moves the outbox into the owner's account; a crash before the ack re-posts next time, which adds nothing. */
   private async settle(townId: string): Promise<void> {
-    const entries: OutboxEntry[] = this.town.outbox();
+    const entries = this.town.outbox();
     const last = entries.at(-1);
     if (!last) return;
     const control = this.env.CONTROL.get(this.env.CONTROL.idFromName(CONTROL_NAME));
     await control.settle(townId, entries);
     this.town.ackOutbox(last.seq);
+  }
+
+  /** A stream that carries one byte per change of the town (coalesced), until the reader cancels it. */
+  changes(): ReadableStream<Uint8Array> {
+    const abort = new AbortController();
+    const changes = this.live.changes('', abort.signal);
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const next = await changes.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array([1]));
+      },
+      cancel: () => abort.abort(),
+    });
+  }
+
+  /** Wakes this town's live viewers now (a grant moved the gas tank its overview shows). */
+  publish(): void {
+    this.live.publish('');
+  }
+
+  // The reads and the tick: the handle's methods, with refusals as data (prototype methods: RPC exposes only those).
+  tick() {
+    return toRemote(() => this.handle.tick());
+  }
+  timeseries(q: TimeseriesQuery) {
+    return toRemote(() => this.handle.timeseries(q));
+  }
+  throughput() {
+    return toRemote(() => this.handle.throughput());
+  }
+  breakdown(q: BreakdownQuery) {
+    return toRemote(() => this.handle.breakdown(q));
+  }
+  totals(limit?: number) {
+    return toRemote(() => this.handle.totals(limit));
+  }
+  agents(q?: AgentsQuery) {
+    return toRemote(() => this.handle.agents(q));
+  }
+  events(q?: EventsQuery) {
+    return toRemote(() => this.handle.events(q));
+  }
+  event(id: string) {
+    return toRemote(() => this.handle.event(id));
+  }
+  beadAssignees(ids: readonly string[]) {
+    return toRemote(() => this.handle.beadAssignees(ids));
+  }
+  outbox() {
+    return toRemote(() => this.handle.outbox());
+  }
+  ackOutbox(seq: number) {
+    return toRemote(() => this.handle.ackOutbox(seq));
+  }
+  nextTickAt(intervals?: TickIntervals, spread?: number) {
+    return toRemote(() => this.handle.nextTickAt(intervals, spread));
   }
 
   /** The next tick comes within `ms`, however idle the town was. */
@@ -65,16 +157,5 @@ export class TownDO extends DurableObject<Env> {
 
   private remember(townId: string): void {
     if (this.ctx.storage.kv.get(TOWN_ID_KEY) === undefined) this.ctx.storage.kv.put(TOWN_ID_KEY, townId);
-  }
-
-  // --- reads (test and host use) ---
-  throughput(): ReturnType<Town['throughput']> {
-    return this.town.throughput();
-  }
-  state(): ReturnType<Town['state']> {
-    return this.town.state();
-  }
-  outbox(): OutboxEntry[] {
-    return this.town.outbox();
   }
 }

@@ -3,10 +3,12 @@ import { env } from 'cloudflare:workers';
 import type { UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_NAME } from '../control-do.js';
-import { fromRemote } from '../remote-error.js';
+import { doTowns } from '../towns.js';
 
 const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
 const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
+const handle = (townId: string) => doTowns(env.TOWN).get(townId);
+const lastTickAt = (townId: string) => runInDurableObject(townStub(townId), (o) => o.town.state().lastTickAt);
 
 function record(id: string, costMicrodollars: number, at = Date.now()): UsageRecord {
   return {
@@ -36,10 +38,7 @@ async function townWithCredit(name: string, credit: number): Promise<string> {
 
 const balance = (account: string) => runInDurableObject(control(), (o) => o.control.ledger.balance(account));
 
-async function ingest(townId: string, records: UsageRecord[]) {
-  const [r] = await townStub(townId).ingest(townId, [{ kind: 'usage', records }]);
-  return fromRemote(r as NonNullable<typeof r>);
-}
+const ingest = (townId: string, records: UsageRecord[]) => handle(townId).ingest({ kind: 'usage', records });
 
 describe('TownDO', () => {
   it('an ingest sets the alarm within the active interval, and the alarm ticks the town', async () => {
@@ -49,20 +48,21 @@ describe('TownDO', () => {
     const due = await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm());
     expect(due).not.toBeNull();
     expect(due as number).toBeLessThanOrEqual(before + 100 + 50);
-    expect((await townStub('alarm').state()).lastTickAt).toBeNull();
+    expect(await lastTickAt('alarm')).toBeNull();
     expect(await runDurableObjectAlarm(townStub('alarm'))).toBe(true);
-    expect((await townStub('alarm').state()).lastTickAt).not.toBeNull();
+    expect(await lastTickAt('alarm')).not.toBeNull();
     // The alarm set the next one from nextTickAt: the town keeps ticking without anyone calling it.
     expect(await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm())).not.toBeNull();
   });
 
   it('a refused request comes back as its 4xx with the field, and stores nothing', async () => {
     await townWithCredit('refused', 1000);
-    const [r] = await townStub('refused').ingest('refused', [
-      // Eleven records at the per-record maximum cross the town's 10^11 µ$ per hour bound.
-      { kind: 'usage', records: Array.from({ length: 11 }, (_, i) => record(`x${i}`, 10_000_000_000)) },
-    ]);
-    expect(() => fromRemote(r as NonNullable<typeof r>)).toThrow(expect.objectContaining({ code: 'bad_request' }));
+    // Eleven records at the per-record maximum cross the town's 10^11 µ$ per hour bound.
+    const refused = ingest(
+      'refused',
+      Array.from({ length: 11 }, (_, i) => record(`x${i}`, 10_000_000_000)),
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'AppError', code: 'bad_request', path: expect.any(String) });
     expect(await runInDurableObject(townStub('refused'), (o) => o.town.totals().usage)).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe('TownDO', () => {
     const stub = townStub('billing');
     // The first tick with new cost closes it into the outbox, and settles it.
     await runDurableObjectAlarm(stub);
-    expect(await stub.outbox()).toEqual([]);
+    expect(await handle('billing').outbox()).toEqual([]);
     expect(await balance(account)).toBe(1_000_000 - 1300);
     // A crash between the ledger commit and the ack: the same entries come again, and add nothing.
     const replay = [
