@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { ensureWebBuilt } from '../web/e2e/build.js';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
+const ADMIN_TOKEN = 'ggu_pool-test-admin-token';
 // The Worker serves the built UI as static assets, and wrangler refuses a missing assets directory.
 ensureWebBuilt();
 
@@ -11,7 +12,9 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: { bindings: { TICK_MS: '100', GASGAUGE_SECRET: 'test-secret-test-secret-test-secret' } },
+      miniflare: {
+        bindings: { TICK_MS: '100', GASGAUGE_SECRET: 'test-secret-test-secret-test-secret', GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN },
+      },
     }),
   ],
   test: { name: 'worker', include: ['src/pool/**/*.test.ts'], testTimeout: 30_000 },

@@ -1,3 +1,4 @@
+import { DurableObject } from 'cloudflare:workers';
 import { LiveHub, LocalTowns, type TownHandle } from '@gasgauge/api';
 import {
   type AgentsQuery,
@@ -12,7 +13,6 @@ import {
   Town,
   tickSpread,
 } from '@gasgauge/core';
-import { DurableObject } from 'cloudflare:workers';
 import { CONTROL_NAME } from './control-do.js';
 import { doSql } from './do-sql.js';
 import { tickIntervals } from './intervals.js';
@@ -45,12 +45,18 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
     super(ctx, env);
     this.town = new Town(doSql(ctx.storage), () => Date.now());
     // A timer, not a microtask: requests that arrive while one is being taken join its transaction.
-    this.handle = new LocalTowns(() => this.town, (fn) => setTimeout(fn, 0)).get('');
+    this.handle = new LocalTowns(
+      () => this.town,
+      (fn) => setTimeout(fn, 0),
+    ).get('');
     this.intervals = tickIntervals(env.TICK_MS);
   }
 
   /** One request's ingest, answered after its group's commit; output gates hold the reply until it is durable. */
-  async ingest<K extends IngestJob['kind']>(townId: string, job: Extract<IngestJob, { kind: K }>): Promise<Remote<IngestResults[K]>> {
+  async ingest<K extends IngestJob['kind']>(
+    townId: string,
+    job: Extract<IngestJob, { kind: K }>,
+  ): Promise<Remote<IngestResults[K]>> {
     this.remember(townId);
     const result = await toRemote(() => this.handle.ingest(job));
     if ('ok' in result) {
