@@ -1,0 +1,16 @@
+import { afterAll, expect, it } from 'vitest';
+import { tempDir } from '../../../server/src/testing/temp.js';
+import { startWorker, stopWorkers } from './wrangler-dev.js';
+
+afterAll(stopWorkers);
+
+it('wrangler dev --local serves the API and the web UI on one origin', async () => {
+  const w = await startWorker({ persistTo: tempDir('gg-worker-'), adminToken: 'ggu_dev-process-admin', secret: 'x'.repeat(32) });
+  const health = await fetch(`${w.url}/healthz`);
+  expect(health.status).toBe(200);
+  const page = await fetch(`${w.url}/login`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('<div id="root"');
+  const towns = await fetch(`${w.url}/api/towns`, { headers: { authorization: 'Bearer ggu_dev-process-admin' } });
+  expect(towns.status).toBe(200);
+});
