@@ -1,6 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
 import { tempDir } from '../../../server/src/testing/temp.js';
-import { startWorker, stopWorkers } from './wrangler-dev.js';
+import { startWorker, stopWorkers } from '../testing/wrangler-dev.js';
 
 afterAll(stopWorkers);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, eventually, rec, sum } from './client.js';
-import { HOSTS, type Host } from './hosts.js';
+import { client, eventually, rec, sum } from '../testing/client.js';
+import { HOSTS, type Host } from '../testing/hosts.js';
 
 const MINUTE = 60_000;
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { newUserToken } from '@gasgauge/api';
-import { startTestServer } from '../../../../server/src/testing/server.js';
-import { tempDir } from '../../../../server/src/testing/temp.js';
-import { startWorker } from '../wrangler-dev.js';
+import { startTestServer } from '../../../server/src/testing/server.js';
+import { tempDir } from '../../../server/src/testing/temp.js';
+import { startWorker } from './wrangler-dev.js';
 
 /** A running Gas Gauge to test from outside: its base URL and the admin's API token. */
 export interface Host {

@@ -1,4 +1,4 @@
-import { type HttpResult, request, trpcPath } from '../../../../server/src/testing/server.js';
+import { type HttpResult, request, trpcPath } from '../../../server/src/testing/server.js';
 import type { Host } from './hosts.js';
 
 /** What the contract tests do over HTTP, the same on every host. */
