@@ -39,7 +39,9 @@ describe.each(HOSTS)('%s host: auth, access and billing', (_name, start) => {
     expect((await read(bob.token)).status).toBe(404);
     expect((await c.mutate('towns.mintIngestToken', { townId: own.id }, bob.token)).status).toBe(404);
     const org = (await c.mutate('orgs.create', { name: 'acme' }, alice.token)).body.result.data.id as string;
-    expect((await c.mutate('orgs.setMember', { organizationId: org, userName: 'carol', role: 'member' }, alice.token)).status).toBe(200);
+    expect(
+      (await c.mutate('orgs.setMember', { organizationId: org, userName: 'carol', role: 'member' }, alice.token)).status,
+    ).toBe(200);
     const orgTown = (await c.mutate('towns.create', { name: 'acme town', organizationId: org }, alice.token)).body.result.data.id;
     expect((await c.get(`/api/towns/${orgTown}/metrics/throughput`, carol.token)).status).toBe(200);
     const budget = { townId: orgTown, period: 'day', capMicrodollars: 5_000_000 };
