@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveStream } from '../../../server/src/testing/live-stream.js';
 import { client, eventually, rec, sum } from '../testing/client.js';
 import { HOSTS, type Host } from '../testing/hosts.js';
 
@@ -86,5 +87,21 @@ describe.each(HOSTS)('%s host: ingest and reads', (_name, start) => {
     expect(tp.tokensPerSecond).toBeCloseTo(3600 / 300, 9);
     expect(tp).toMatchObject({ locAdditions: 0, locDeletions: 0, costMicrodollarsPerHour: 900 * 12 });
     expect(sum(s.series.input_tokens)).toBe(3000);
+  });
+
+  it('pushes metrics.live over SSE within a second of an ingest', async () => {
+    const t = await c.town('live');
+    const live = new LiveStream(h.url, t.id, h.adminToken);
+    try {
+      await live.waitFor((e) => e.event === 'message');
+      const from = live.events.length;
+      const sentAt = performance.now();
+      await c.usage(t.id, t.ingest, [rec({ id: 'live-1', inputTokens: 3000 })]);
+      const pushed = await live.waitFor((e) => e.event === 'message' && e.data.tokensPerSecond > 0, { from, timeoutMs: 5000 });
+      expect(pushed.at - sentAt).toBeLessThan(1000);
+      expect(live.contentType).toContain('text/event-stream');
+    } finally {
+      await live.close();
+    }
   });
 });
