@@ -4,6 +4,7 @@ import {
   createApp,
   hashToken,
   LiveHub,
+  LocalControlStore,
   LocalTowns,
   MAX_BODY_BYTES,
   mintIngestToken,
@@ -41,7 +42,7 @@ export async function startBenchServer(dir: string): Promise<BenchServer> {
   const towns = new FileTownDirectory(dataDir, clock);
   // As serve.ts: the ingest requests gathered over two event-loop turns share one commit (group commit).
   const deps: ApiDeps = {
-    control,
+    control: new LocalControlStore(control, clock),
     towns: new LocalTowns((id) => towns.get(id), afterTwoTurns),
     secret: dataDir.secret({}),
     clock,

@@ -1,13 +1,14 @@
-import type { Clock, Control, TickHealth } from '@gasgauge/core';
+import type { Clock, TickHealth } from '@gasgauge/core';
 import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
+import type { ControlStore } from './ports/control.js';
 import type { LiveBus } from './ports/live-bus.js';
 import type { TownDirectory } from './ports/town.js';
 
 /** Everything the API needs from its host. */
 export interface ApiDeps {
-  control: Control;
+  control: ControlStore;
   towns: TownDirectory;
   /** HS256 key for ingest tokens. */
   secret: Uint8Array;

@@ -6,6 +6,7 @@ import {
   createApp,
   hashToken,
   LiveHub,
+  LocalControlStore,
   LocalTowns,
   newId,
   newUserToken,
@@ -105,7 +106,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     crashAt: opts.crashAt,
   });
   const app = createApp({
-    control,
+    control: new LocalControlStore(control, clock),
     towns: townHandles,
     secret: dataDir.secret(),
     clock,

@@ -1,4 +1,5 @@
-import { AppError, type Control, KEY_TOUCH_INTERVAL_MS } from '@gasgauge/core';
+import { AppError, KEY_TOUCH_INTERVAL_MS } from '@gasgauge/core';
+import type { ControlStore } from '../ports/control.js';
 import type { IngestClaims } from './ingest-token.js';
 import { base64url, hashToken } from './user-token.js';
 
@@ -19,17 +20,17 @@ const MAX_REMEMBERED = 10_000;
 export class IngestKeyVerifier {
   private readonly touched = new Map<string, number>();
 
-  constructor(private readonly control: Control) {}
+  constructor(private readonly control: ControlStore) {}
 
   async verify(key: string, now: number): Promise<IngestClaims> {
     const hash = await hashToken(key);
-    const info = this.control.ingestKeys.byHash(hash);
+    const info = await this.control.ingestKeyByHash(hash);
     if (!info) throw new AppError('unauthorized', 'invalid or revoked ingest key');
     const last = this.touched.get(hash);
     if (last === undefined || now - last >= KEY_TOUCH_INTERVAL_MS) {
       if (this.touched.size >= MAX_REMEMBERED) this.touched.clear();
       this.touched.set(hash, now);
-      this.control.ingestKeys.touch(hash, now);
+      await this.control.touchIngestKey(hash, now);
     }
     return { townId: info.townId, agentId: info.agentId ?? undefined, expiresAt: Number.POSITIVE_INFINITY };
   }

@@ -1,4 +1,3 @@
-import { Sessions } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
@@ -20,12 +19,12 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
 export function authRoutes(deps: ApiDeps): Hono {
-  const sessions = new Sessions(deps.control.sql, deps.clock);
+  const { control } = deps;
   const app = new Hono();
   app.use('/auth/*', sameOrigin({ requireOrigin: true, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
-    const { token, expiresAt } = await startSession(sessions, userId);
+    const { token, expiresAt } = await startSession(control, userId);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -40,14 +39,14 @@ export function authRoutes(deps: ApiDeps): Hono {
     const form = await c.req.parseBody();
     const next = safeNextPath(form.next);
     const token = typeof form.token === 'string' ? form.token.trim() : '';
-    const user = token.startsWith(USER_TOKEN_PREFIX) ? deps.control.userByTokenHash(await hashToken(token)) : undefined;
+    const user = token.startsWith(USER_TOKEN_PREFIX) ? await control.userByTokenHash(await hashToken(token)) : undefined;
     if (!user) return c.redirect(`/login?error=invalid_token${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
     return signIn(c, user.id, next);
   });
 
   app.get('/auth/link', async (c) => {
     const code = c.req.query('code') ?? '';
-    if (!sessions.peekLoginLink(await hashToken(code))) return c.redirect('/login?error=link_expired', 303);
+    if (!(await control.peekLoginLink(await hashToken(code)))) return c.redirect('/login?error=link_expired', 303);
     const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
     c.header(
       'Content-Security-Policy',
@@ -62,14 +61,14 @@ export function authRoutes(deps: ApiDeps): Hono {
   app.post('/auth/link', async (c) => {
     const form = await c.req.parseBody();
     const code = typeof form.code === 'string' ? form.code : '';
-    const link = sessions.consumeLoginLink(await hashToken(code));
+    const link = await control.consumeLoginLink(await hashToken(code));
     if (!link) return c.redirect('/login?error=link_expired', 303);
     return signIn(c, link.userId, safeNextPath(link.nextPath));
   });
 
   app.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) sessions.revoke(await hashToken(token));
+    if (token) await control.revokeSession(await hashToken(token));
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
     return c.redirect('/login', 303);
   });

@@ -1,4 +1,5 @@
 import type { Sessions } from '@gasgauge/core';
+import type { ControlStore } from '../ports/control.js';
 import { base64url, hashToken } from './user-token.js';
 
 /** The browser's session cookie: HttpOnly, so the page's JavaScript never holds a credential. */
@@ -9,9 +10,12 @@ const LINK_PREFIX = 'ggl_';
 const secret = (prefix: string) => prefix + base64url(crypto.getRandomValues(new Uint8Array(32)));
 
 /** A new session for a user: the token goes into the cookie, only its hash into the database. */
-export async function startSession(sessions: Sessions, userId: string): Promise<{ token: string; expiresAt: number }> {
+export async function startSession(
+  control: Pick<ControlStore, 'createSession'>,
+  userId: string,
+): Promise<{ token: string; expiresAt: number }> {
   const token = secret(SESSION_PREFIX);
-  const { expiresAt } = sessions.create(await hashToken(token), userId);
+  const { expiresAt } = await control.createSession(await hashToken(token), userId);
   return { token, expiresAt };
 }
 

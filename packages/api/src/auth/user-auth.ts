@@ -1,5 +1,5 @@
-import { AppError, type Control, Sessions, type User } from '@gasgauge/core';
-import type { ApiDeps } from '../deps.js';
+import { AppError, type User } from '@gasgauge/core';
+import type { ControlStore } from '../ports/control.js';
 import { bearer } from './bearer.js';
 import { sessionTokenHash } from './session.js';
 import { hashToken, USER_TOKEN_PREFIX } from './user-token.js';
@@ -11,30 +11,30 @@ export interface Principal {
    * True while the credential is still good (a session not signed out or expired, an API token not
    * deleted): one lookup by primary key, cheap enough to call before every push of a live stream.
    */
-  stillValid(): boolean;
+  stillValid(): Promise<boolean>;
 }
 
 /** Read routes accept user API tokens only; an ingest JWT here is a 401, never a read. */
-export async function authenticateUser(control: Control, authorization: string | undefined | null): Promise<User> {
+export async function authenticateUser(control: ControlStore, authorization: string | undefined | null): Promise<User> {
   return (await tokenPrincipal(control, authorization)).user;
 }
 
-async function tokenPrincipal(control: Control, authorization: string | undefined | null): Promise<Principal> {
+async function tokenPrincipal(control: ControlStore, authorization: string | undefined | null): Promise<Principal> {
   const token = bearer(authorization);
   if (!token.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'a user API token (ggu_…) is required here');
   const tokenHash = await hashToken(token);
-  const user = control.userByTokenHash(tokenHash);
+  const user = await control.userByTokenHash(tokenHash);
   if (!user) throw new AppError('unauthorized', 'unknown API token');
-  return { user, stillValid: () => control.userByTokenHash(tokenHash)?.id === user.id };
+  return { user, stillValid: async () => (await control.userByTokenHash(tokenHash))?.id === user.id };
 }
 
-async function sessionPrincipal(control: Control, sessions: Sessions, token: string): Promise<Principal> {
+async function sessionPrincipal(control: ControlStore, token: string): Promise<Principal> {
   const tokenHash = await sessionTokenHash(token);
-  const userId = tokenHash === undefined ? undefined : sessions.userId(tokenHash);
-  const user = userId === undefined ? undefined : control.userById(userId);
+  const userId = tokenHash === undefined ? undefined : await control.sessionUserId(tokenHash);
+  const user = userId === undefined ? undefined : await control.userById(userId);
   if (!user || tokenHash === undefined)
     throw new AppError('unauthorized', 'session expired or signed out; sign in again', { path: 'session' });
-  return { user, stillValid: () => sessions.userId(tokenHash) === user.id };
+  return { user, stillValid: async () => (await control.sessionUserId(tokenHash)) === user.id };
 }
 
 /**
@@ -42,18 +42,17 @@ async function sessionPrincipal(control: Control, sessions: Sessions, token: str
  * Authorization header is judged by it alone, so a bad header never falls back to the cookie.
  */
 export async function authenticatePrincipal(
-  deps: Pick<ApiDeps, 'control' | 'clock'>,
+  deps: { control: ControlStore },
   authorization: string | undefined | null,
   sessionToken: string | undefined,
 ): Promise<Principal> {
-  if (!authorization && sessionToken)
-    return sessionPrincipal(deps.control, new Sessions(deps.control.sql, deps.clock), sessionToken);
+  if (!authorization && sessionToken) return sessionPrincipal(deps.control, sessionToken);
   return tokenPrincipal(deps.control, authorization);
 }
 
 /** The user of a request (see authenticatePrincipal). */
 export async function authenticateRequest(
-  deps: Pick<ApiDeps, 'control' | 'clock'>,
+  deps: { control: ControlStore },
   authorization: string | undefined | null,
   sessionToken: string | undefined,
 ): Promise<User> {

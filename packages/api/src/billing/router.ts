@@ -1,8 +1,6 @@
 import {
   AppError,
-  accountFor,
   assertMayGrant,
-  gasTank,
   MAX_ALERT_PAGE,
   MAX_GRANT_MICRODOLLARS,
   MAX_LEDGER_PAGE,
@@ -30,9 +28,9 @@ export const grantInput = z
 
 export const billingRouter = router({
   /** The gas tank: balance, burn over the rolling hour and the last 24 h, seconds to empty. */
-  balance: userProcedure.input(accountInput.prefault({})).query(({ ctx, input }) => {
-    const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readBalance');
-    return gasTank(ctx.deps.control, account, ctx.deps.clock());
+  balance: userProcedure.input(accountInput.prefault({})).query(async ({ ctx, input }) => {
+    const account = await ctx.deps.control.accountFor(ctx.user, input.organizationId, 'readBalance');
+    return ctx.deps.control.gasTank(account, ctx.deps.clock());
   }),
 
   /** Ledger entries, newest first; pass `nextCursor` back as `before` for the next page. */
@@ -45,22 +43,22 @@ export const billingRouter = router({
         })
         .prefault({}),
     )
-    .query(({ ctx, input }) => {
-      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
-      return ctx.deps.control.ledger.entries(account, input.limit, input.before);
+    .query(async ({ ctx, input }) => {
+      const account = await ctx.deps.control.accountFor(ctx.user, input.organizationId, 'readLedger');
+      return ctx.deps.control.ledgerEntries(account, input.limit, input.before);
     }),
 
   /** Low-balance and budget alerts of the account, newest first, with their webhook delivery state. */
   alerts: userProcedure
     .input(accountInput.extend({ limit: z.number().int().min(1).max(MAX_ALERT_PAGE).default(50) }).prefault({}))
-    .query(({ ctx, input }) => {
-      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'readLedger');
-      return { alerts: ctx.deps.control.alerts.list(account, input.limit) };
+    .query(async ({ ctx, input }) => {
+      const account = await ctx.deps.control.accountFor(ctx.user, input.organizationId, 'readLedger');
+      return { alerts: await ctx.deps.control.alerts(account, input.limit) };
     }),
 
-  alertSettings: userProcedure.input(accountInput.prefault({})).query(({ ctx, input }) => {
-    const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
-    return ctx.deps.control.alerts.settings(account);
+  alertSettings: userProcedure.input(accountInput.prefault({})).query(async ({ ctx, input }) => {
+    const account = await ctx.deps.control.accountFor(ctx.user, input.organizationId, 'manageBilling');
+    return ctx.deps.control.alertSettings(account);
   }),
 
   /** The low-balance threshold and the webhook alerts are POSTed to (`webhookUrl: null` removes it). */
@@ -75,9 +73,9 @@ export const billingRouter = router({
           .optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const account = accountFor(ctx.deps.control, ctx.user, input.organizationId, 'manageBilling');
-      return ctx.deps.control.alerts.configure(account, input, ctx.deps.allowPrivateWebhooks === true);
+    .mutation(async ({ ctx, input }) => {
+      const account = await ctx.deps.control.accountFor(ctx.user, input.organizationId, 'manageBilling');
+      return ctx.deps.control.configureAlerts(account, input, ctx.deps.allowPrivateWebhooks === true);
     }),
 
   /** Adds credits to a user's or an organisation's account (server admins only). */
@@ -86,16 +84,16 @@ export const billingRouter = router({
     const { control } = ctx.deps;
     let account: string;
     if (input.userName !== undefined) {
-      const user = control.userByName(input.userName);
+      const user = await control.userByName(input.userName);
       if (!user) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
       account = user.id;
     } else {
-      const org = control.orgs.byId(input.organizationId as string);
+      const org = await control.orgById(input.organizationId as string);
       if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
       account = org.id;
     }
-    const entry = control.ledger.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
-    for (const townId of control.townIdsOfAccount(account)) await ctx.deps.live.publish(townId);
+    const entry = await control.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);
+    for (const townId of await control.townIdsOfAccount(account)) await ctx.deps.live.publish(townId);
     return entry;
   }),
 });

@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '@gasgauge/server/testing/serve
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { LiveHub } from '../metrics/live-hub.js';
+import { LocalControlStore } from '../ports/local-control.js';
 import { MAX_BODY_BYTES } from './body.js';
 
 let s: TestServer;
@@ -71,7 +72,7 @@ function bodyRoutes(): { method: string; path: string }[] {
   const sql = openSqlite(join(tempDir('gg-routes-'), 'control.sqlite'));
   try {
     const app = createApp({
-      control: new Control(sql, Date.now),
+      control: new LocalControlStore(new Control(sql, Date.now), Date.now),
       towns: {
         get: () => {
           throw new Error('not used');

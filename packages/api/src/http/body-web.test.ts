@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { hashToken, newId, newUserToken } from '../auth/user-token.js';
 import { LiveHub } from '../metrics/live-hub.js';
+import { LocalControlStore } from '../ports/local-control.js';
 import { LocalTowns } from '../ports/local-towns.js';
 import { MAX_BODY_BYTES } from './body.js';
 
@@ -18,7 +19,7 @@ const sql = openSqlite(dataDir.controlFile);
 const control = new Control(sql, Date.now);
 const towns = new FileTownDirectory(dataDir, Date.now);
 const app = createApp({
-  control,
+  control: new LocalControlStore(control, Date.now),
   towns: new LocalTowns((id) => towns.get(id)),
   secret: new Uint8Array(32),
   clock: Date.now,

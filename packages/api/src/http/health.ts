@@ -35,17 +35,17 @@ export function healthRoutes(deps: ApiDeps): Hono {
       return c.json({ ok: true });
     });
   }
-  app.get('/readyz', (c) => {
+  app.get('/readyz', async (c) => {
     c.header('Cache-Control', 'no-store');
-    const r = readiness(deps);
+    const r = await readiness(deps);
     return c.json(r, r.ready ? 200 : 503);
   });
   return app;
 }
 
-function readiness(deps: ApiDeps): Readiness {
+async function readiness(deps: ApiDeps): Promise<Readiness> {
   try {
-    deps.control.sql.rows('SELECT 1');
+    await deps.control.ping();
   } catch (err) {
     return { ready: false, checks: { control: err instanceof Error ? err.message : 'unavailable' } };
   }

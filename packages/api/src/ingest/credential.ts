@@ -28,10 +28,10 @@ export class IngestCredentials {
   }
 
   /** 403 when the credential is for another town, 404 when the town does not exist. */
-  assertTown(claims: IngestClaims, townId: string): void {
+  async assertTown(claims: IngestClaims, townId: string): Promise<void> {
     if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
     if (this.knownTowns.has(townId)) return;
-    if (!this.deps.control.town(townId)) throw new AppError('not_found', 'town not found', { path: 'townId' });
+    if (!(await this.deps.control.town(townId))) throw new AppError('not_found', 'town not found', { path: 'townId' });
     this.knownTowns.add(townId); // towns are never deleted, so a town once found stays found
   }
 }

@@ -21,7 +21,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
 
   const ingestAuth: MiddlewareHandler<Env> = async (c, next) => {
     const claims = await credentials.claims(bearer(c.req.header('authorization')));
-    credentials.assertTown(claims, c.req.param('townId') as string);
+    await credentials.assertTown(claims, c.req.param('townId') as string);
     c.set('claims', claims);
     await next();
   };

@@ -1,4 +1,4 @@
-import { accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownTotals, townFor } from '@gasgauge/core';
+import { accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownTotals } from '@gasgauge/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { authenticateUser } from '../auth/user-auth.js';
@@ -17,9 +17,9 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
   app.get('/api/towns/:townId/metrics/prometheus', async (c) => {
     const user = await authenticateUser(deps.control, c.req.header('authorization'));
     const params = parseOrThrow(z.object({ townId }), c.req.param());
-    const info = townFor(deps.control, user, params.townId);
+    const info = await deps.control.townFor(user, params.townId);
     const totals = await deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
-    const balance = deps.control.ledger.balance(accountOfTown(info));
+    const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
   });
   return app;

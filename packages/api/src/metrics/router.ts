@@ -10,7 +10,6 @@ import {
   MAX_MAX_POINTS,
   MAX_QUERY_EPOCH_MS,
   parseEventCursor,
-  townFor,
   type User,
 } from '@gasgauge/core';
 import { TRPCError } from '@trpc/server';
@@ -61,28 +60,32 @@ const eventsInput = z.strictObject({
 const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
 /** The town's handle, if this user may read it (else not_found, so existence does not leak). */
-function town(ctx: { deps: ApiDeps; user: User }, townId: string): TownHandle {
-  townFor(ctx.deps.control, ctx.user, townId);
+async function town(ctx: { deps: ApiDeps; user: User }, townId: string): Promise<TownHandle> {
+  await ctx.deps.control.townFor(ctx.user, townId);
   return ctx.deps.towns.get(townId);
 }
 
 export const metricsRouter = router({
-  timeseries: userProcedure.input(timeseriesInput).query(({ ctx, input }) => town(ctx, input.townId).timeseries(input)),
+  timeseries: userProcedure
+    .input(timeseriesInput)
+    .query(async ({ ctx, input }) => (await town(ctx, input.townId)).timeseries(input)),
 
-  throughput: userProcedure.input(townInput).query(({ ctx, input }) => town(ctx, input.townId).throughput()),
+  throughput: userProcedure.input(townInput).query(async ({ ctx, input }) => (await town(ctx, input.townId)).throughput()),
 
   /** Tokens or cost of the top agents or models (the rest as `other`), at the same step as the timeseries. */
-  breakdown: userProcedure.input(breakdownInput).query(({ ctx, input }) => town(ctx, input.townId).breakdown(input)),
+  breakdown: userProcedure
+    .input(breakdownInput)
+    .query(async ({ ctx, input }) => (await town(ctx, input.townId)).breakdown(input)),
 
   /** The town's agents by id, a page at a time. */
-  agents: userProcedure.input(agentsInput).query(({ ctx, input }) => town(ctx, input.townId).agents(input)),
+  agents: userProcedure.input(agentsInput).query(async ({ ctx, input }) => (await town(ctx, input.townId)).agents(input)),
 
   /** The newest town events first, a page at a time, for the live feed (big note data left out). */
-  events: userProcedure.input(eventsInput).query(({ ctx, input }) => town(ctx, input.townId).events(input)),
+  events: userProcedure.input(eventsInput).query(async ({ ctx, input }) => (await town(ctx, input.townId)).events(input)),
 
   /** One event whole, with the note data the feed leaves out. */
   event: userProcedure.input(eventInput).query(async ({ ctx, input }) => {
-    const event = await town(ctx, input.townId).event(input.id);
+    const event = await (await town(ctx, input.townId)).event(input.id);
     if (!event) throw new AppError('not_found', 'event not found', { path: 'id' });
     return { event };
   }),
@@ -93,24 +96,24 @@ export const metricsRouter = router({
    * out or expired (or the API token deleted), the stream sends UNAUTHORIZED and ends; once the user may
    * no longer read the town, NOT_FOUND.
    */
-  live: userProcedure.input(townInput).subscription(({ ctx, input, signal }) => {
-    town(ctx, input.townId);
+  live: userProcedure.input(townInput).subscription(async ({ ctx, input, signal }) => {
+    await town(ctx, input.townId);
     const changes = ctx.deps.live.changes(input.townId, signal);
     // Credential and access again before every push: either may have been revoked since the stream opened.
-    const current = (): TownHandle => {
-      if (!ctx.stillSignedIn())
+    const current = async (): Promise<TownHandle> => {
+      if (!(await ctx.stillSignedIn()))
         throw new TRPCError({ code: 'UNAUTHORIZED', message: 'signed out, session expired or API token deleted; sign in again' });
       // Access too: a member demoted or removed since the stream opened sees the town vanish (not_found).
       try {
-        return town(ctx, input.townId);
+        return await town(ctx, input.townId);
       } catch (err) {
         // A subscription's later errors bypass the procedure middleware: map them here.
         throw err instanceof AppError ? toTRPCError(err) : err;
       }
     };
     return (async function* () {
-      yield await current().throughput();
-      for await (const _ of changes) yield await current().throughput();
+      yield await (await current()).throughput();
+      for await (const _ of changes) yield await (await current()).throughput();
     })();
   }),
 });

@@ -1,4 +1,4 @@
-import { AppError, assertMayAssignRole, orgFor, ROLES } from '@gasgauge/core';
+import { AppError, ROLES } from '@gasgauge/core';
 import { z } from 'zod';
 import { newId } from '../auth/user-token.js';
 import { organizationId } from '../towns/router.js';
@@ -6,27 +6,27 @@ import { router, userProcedure } from '../trpc.js';
 
 export const orgsRouter = router({
   /** The organisations this user belongs to, with their role in each. */
-  list: userProcedure.query(({ ctx }) => ctx.deps.control.orgs.of(ctx.user.id)),
+  list: userProcedure.query(({ ctx }) => ctx.deps.control.orgsOf(ctx.user.id)),
 
   /** A new organisation; its creator is its first owner. */
   create: userProcedure
     .input(z.strictObject({ name: z.string().min(1).max(64) }))
-    .mutation(({ ctx, input }) => ctx.deps.control.orgs.create(newId('org'), input.name, ctx.user.id)),
+    .mutation(({ ctx, input }) => ctx.deps.control.createOrg(newId('org'), input.name, ctx.user.id)),
 
-  members: userProcedure.input(z.strictObject({ organizationId })).query(({ ctx, input }) => {
-    const org = orgFor(ctx.deps.control, ctx.user, input.organizationId, 'readBalance');
-    return { members: ctx.deps.control.orgs.members(org.id) };
+  members: userProcedure.input(z.strictObject({ organizationId })).query(async ({ ctx, input }) => {
+    const org = await ctx.deps.control.orgFor(ctx.user, input.organizationId, 'readBalance');
+    return { members: await ctx.deps.control.orgMembers(org.id) };
   }),
 
   /** Adds a user by name, or changes their role (owners and admins; only an owner touches owners). */
   setMember: userProcedure
     .input(z.strictObject({ organizationId, userName: z.string().min(1).max(64), role: z.enum(ROLES) }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const { control } = ctx.deps;
-      orgFor(control, ctx.user, input.organizationId, 'manageMembers');
-      const target = control.userByName(input.userName);
+      await control.orgFor(ctx.user, input.organizationId, 'manageMembers');
+      const target = await control.userByName(input.userName);
       if (!target) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
-      assertMayAssignRole(control, ctx.user, input.organizationId, target.id, input.role);
-      return control.orgs.setMember(input.organizationId, target.id, input.role);
+      await control.assertMayAssignRole(ctx.user, input.organizationId, target.id, input.role);
+      return control.setOrgMember(input.organizationId, target.id, input.role);
     }),
 });

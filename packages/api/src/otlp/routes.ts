@@ -43,7 +43,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     (handle: (c: Context, claims: IngestClaims, body: Uint8Array) => Promise<Response>) =>
     async (c: Context, credential: string) => {
       const claims = await deps.credentials.claims(credential);
-      deps.credentials.assertTown(claims, claims.townId);
+      await deps.credentials.assertTown(claims, claims.townId);
       const body = await readOtlpBody(c);
       if (inFlight >= MAX_OTLP_IN_FLIGHT) {
         const error = { code: 'too_many_requests', message: `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry` };

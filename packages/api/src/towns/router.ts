@@ -1,4 +1,4 @@
-import { BUDGET_PERIODS, orgFor, townFor } from '@gasgauge/core';
+import { BUDGET_PERIODS } from '@gasgauge/core';
 import { z } from 'zod';
 import { newIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
@@ -14,19 +14,19 @@ export const townsRouter = router({
    * The towns this user may read: their own and their organisations', each with how its ticks have
    * gone (`tick`: last success, failures in a row, last error, next retry), or null on a host without a scheduler.
    */
-  list: userProcedure.query(({ ctx }) =>
-    ctx.deps.control.townsOf(ctx.user.id).map((town) => ({ ...town, tick: ctx.deps.tickHealth?.(town.id) ?? null })),
+  list: userProcedure.query(async ({ ctx }) =>
+    (await ctx.deps.control.townsOf(ctx.user.id)).map((town) => ({ ...town, tick: ctx.deps.tickHealth?.(town.id) ?? null })),
   ),
 
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */
   create: userProcedure
     .input(z.strictObject({ name: z.string().min(1).max(64), organizationId: organizationId.optional() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const { control } = ctx.deps;
       const owner =
         input.organizationId === undefined
           ? { userId: ctx.user.id }
-          : { orgId: orgFor(control, ctx.user, input.organizationId, 'manageTowns').id };
+          : { orgId: (await control.orgFor(ctx.user, input.organizationId, 'manageTowns')).id };
       return control.createTown(newId('town'), input.name, owner);
     }),
 
@@ -38,8 +38,8 @@ export const townsRouter = router({
         ttlSeconds: z.number().int().min(1).max(MAX_INGEST_TTL_SECONDS).default(MAX_INGEST_TTL_SECONDS),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      townFor(ctx.deps.control, ctx.user, input.townId);
+    .mutation(async ({ ctx, input }) => {
+      await ctx.deps.control.townFor(ctx.user, input.townId);
       return mintIngestToken(ctx.deps.secret, { ...input, now: ctx.deps.clock() });
     }),
 
@@ -50,22 +50,22 @@ export const townsRouter = router({
   createKey: userProcedure
     .input(z.strictObject({ townId, name: keyName, agentId: z.string().min(1).max(256).optional() }))
     .mutation(async ({ ctx, input }) => {
-      townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+      await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
       const key = newIngestKey();
-      const info = ctx.deps.control.ingestKeys.create(await hashToken(key), input.townId, input.name, input.agentId ?? null);
+      const info = await ctx.deps.control.createIngestKey(await hashToken(key), input.townId, input.name, input.agentId ?? null);
       return { key, ...info };
     }),
 
   /** The town's ingest keys: name, agent, created and last used (to the minute); never the keys themselves. */
-  listKeys: userProcedure.input(z.strictObject({ townId })).query(({ ctx, input }) => {
-    townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
-    return ctx.deps.control.ingestKeys.list(input.townId);
+  listKeys: userProcedure.input(z.strictObject({ townId })).query(async ({ ctx, input }) => {
+    await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
+    return ctx.deps.control.listIngestKeys(input.townId);
   }),
 
   /** Revokes a key by name: its next request gets a 401. */
-  revokeKey: userProcedure.input(z.strictObject({ townId, name: keyName })).mutation(({ ctx, input }) => {
-    townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
-    ctx.deps.control.ingestKeys.revoke(input.townId, input.name);
+  revokeKey: userProcedure.input(z.strictObject({ townId, name: keyName })).mutation(async ({ ctx, input }) => {
+    await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
+    await ctx.deps.control.revokeIngestKey(input.townId, input.name);
     return { revoked: true };
   }),
 
@@ -84,7 +84,7 @@ export const townsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      townFor(ctx.deps.control, ctx.user, input.townId, 'manageTowns');
+      await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
       const town = ctx.deps.towns.get(input.townId);
       const budget = await town.setBudget(
         input.capMicrodollars === null ? null : { period: input.period, capMicrodollars: input.capMicrodollars, tz: input.tz },

@@ -1,0 +1,127 @@
+import { accountFor, assertMayAssignRole, type Clock, type Control, gasTank, orgFor, Sessions, townFor } from '@gasgauge/core';
+import type { ControlStore } from './control.js';
+
+/**
+ * The control store over a `Control` in this process: the Node host, and a control Durable Object
+ * whose RPC methods forward to it. Each method runs synchronously; `async` turns a throw into a rejection.
+ */
+export class LocalControlStore implements ControlStore {
+  private readonly sessions: Sessions;
+
+  constructor(
+    private readonly control: Control,
+    clock: Clock,
+  ) {
+    this.sessions = new Sessions(control.sql, clock);
+  }
+
+  async ping() {
+    this.control.sql.rows('SELECT 1');
+  }
+
+  async userByTokenHash(tokenHash: string) {
+    return this.control.userByTokenHash(tokenHash);
+  }
+  async userById(id: string) {
+    return this.control.userById(id);
+  }
+  async userByName(name: string) {
+    return this.control.userByName(name);
+  }
+
+  async createSession(tokenHash: string, userId: string) {
+    return this.sessions.create(tokenHash, userId);
+  }
+  async sessionUserId(tokenHash: string) {
+    return this.sessions.userId(tokenHash);
+  }
+  async revokeSession(tokenHash: string) {
+    this.sessions.revoke(tokenHash);
+  }
+  async peekLoginLink(codeHash: string) {
+    return this.sessions.peekLoginLink(codeHash);
+  }
+  async consumeLoginLink(codeHash: string) {
+    return this.sessions.consumeLoginLink(codeHash);
+  }
+
+  async townFor(...args: Parameters<ControlStore['townFor']>) {
+    return townFor(this.control, ...args);
+  }
+  async orgFor(...args: Parameters<ControlStore['orgFor']>) {
+    return orgFor(this.control, ...args);
+  }
+  async accountFor(...args: Parameters<ControlStore['accountFor']>) {
+    return accountFor(this.control, ...args);
+  }
+  async assertMayAssignRole(...args: Parameters<ControlStore['assertMayAssignRole']>) {
+    assertMayAssignRole(this.control, ...args);
+  }
+
+  async town(id: string) {
+    return this.control.town(id);
+  }
+  async townsOf(userId: string) {
+    return this.control.townsOf(userId);
+  }
+  async townIdsOfAccount(accountId: string) {
+    return this.control.townIdsOfAccount(accountId);
+  }
+  async createTown(...args: Parameters<ControlStore['createTown']>) {
+    return this.control.createTown(...args);
+  }
+
+  async orgById(id: string) {
+    return this.control.orgs.byId(id);
+  }
+  async orgsOf(userId: string) {
+    return this.control.orgs.of(userId);
+  }
+  async createOrg(id: string, name: string, ownerUserId: string) {
+    return this.control.orgs.create(id, name, ownerUserId);
+  }
+  async orgMembers(orgId: string) {
+    return this.control.orgs.members(orgId);
+  }
+  async setOrgMember(orgId: string, userId: string, role: string) {
+    return this.control.orgs.setMember(orgId, userId, role);
+  }
+
+  async ingestKeyByHash(keyHash: string) {
+    return this.control.ingestKeys.byHash(keyHash);
+  }
+  async touchIngestKey(keyHash: string, now: number) {
+    this.control.ingestKeys.touch(keyHash, now);
+  }
+  async createIngestKey(...args: Parameters<ControlStore['createIngestKey']>) {
+    return this.control.ingestKeys.create(...args);
+  }
+  async listIngestKeys(townId: string) {
+    return this.control.ingestKeys.list(townId);
+  }
+  async revokeIngestKey(townId: string, name: string) {
+    this.control.ingestKeys.revoke(townId, name);
+  }
+
+  async balance(accountId: string) {
+    return this.control.ledger.balance(accountId);
+  }
+  async gasTank(accountId: string, now: number) {
+    return gasTank(this.control, accountId, now);
+  }
+  async ledgerEntries(accountId: string, limit: number, before?: number) {
+    return this.control.ledger.entries(accountId, limit, before);
+  }
+  async grant(...args: Parameters<ControlStore['grant']>) {
+    return this.control.ledger.grant(...args);
+  }
+  async alerts(accountId: string, limit: number) {
+    return this.control.alerts.list(accountId, limit);
+  }
+  async alertSettings(accountId: string) {
+    return this.control.alerts.settings(accountId);
+  }
+  async configureAlerts(...args: Parameters<ControlStore['configureAlerts']>) {
+    return this.control.alerts.configure(...args);
+  }
+}
