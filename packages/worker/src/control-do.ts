@@ -1,67 +1,53 @@
 import { DurableObject } from 'cloudflare:workers';
-import { createApp, hashToken, newId, WebhookDelivery } from '@gasgauge/api';
+import { LocalControlStore, newId, WebhookDelivery } from '@gasgauge/api';
 import { Control, type OutboxEntry, settleTown } from '@gasgauge/core';
+import { CONTROL_METHODS, type ControlMethod } from './control.js';
 import { doSql } from './do-sql.js';
-import { doLive, doTowns } from './towns.js';
+import { type Remote, toRemote } from './remote-error.js';
 
 /** The one control-plane object's name (idFromName): users, tokens, sessions, organisations, towns, ledger, alerts. */
 export const CONTROL_NAME = 'control';
 const ADMIN_NAME = 'admin';
-/** HS256 wants a key of at least its 256-bit output. */
-const MIN_SECRET_LENGTH = 32;
-
-function misconfigured(message: string): Response {
-  return Response.json({ error: { code: 'internal', message } }, { status: 503 });
-}
 
 /**
- * The control plane as one Durable Object: the core `Control` over its SQLite storage. Towns settle
- * their outbox here over RPC, and the alarm delivers alert webhooks with the API's own rules
- * (no private targets, retries with backoff).
+ * The control plane as one Durable Object: the core `Control` over its SQLite storage, served to the
+ * Worker's API as the `ControlStore` port (the same `LocalControlStore` as the Node host, method by
+ * method over RPC). Towns settle their outbox here, and the alarm delivers alert webhooks with the
+ * API's own rules (no private targets, retries with backoff).
  */
 export class ControlDO extends DurableObject<Env> {
   readonly control: Control;
+  private readonly store: LocalControlStore;
   private readonly webhooks: WebhookDelivery;
-  private app: ReturnType<typeof createApp> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const clock = () => Date.now();
     this.control = new Control(doSql(ctx.storage), clock);
+    this.store = new LocalControlStore(this.control, clock);
     this.webhooks = new WebhookDelivery(this.control, clock);
   }
 
-  /**
-   * The API (the same Hono app as the Node host) over this object's `Control`, the towns' objects
-   * (TownHandle over RPC) and their live streams. Until the control store is a port of its own, the
-   * app runs here, beside the `Control` it reads synchronously; see ARCHITECTURE.md, "Workers host".
-   */
-  override async fetch(request: Request): Promise<Response> {
-    if (!this.app) {
-      const secret = this.env.GASGAUGE_SECRET;
-      if (!secret || secret.length < MIN_SECRET_LENGTH)
-        return misconfigured(`GASGAUGE_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
-      await this.bootstrapAdmin();
-      this.app = createApp({
-        control: this.control,
-        towns: doTowns(this.env.TOWN),
-        live: doLive(this.env.TOWN),
-        secret: new TextEncoder().encode(secret),
-        clock: () => Date.now(),
-        log: (line) => console.error(line),
-      });
-    }
-    return this.app.fetch(request);
+  /** One `ControlStore` call from the Worker; a refusal comes back as data (see Remote). */
+  async call(method: ControlMethod, args: unknown[]): Promise<Remote<unknown>> {
+    if (!CONTROL_METHODS.has(method)) throw new Error(`not a control store method: ${String(method).slice(0, 40)}`);
+    const fn = this.store[method] as (...a: unknown[]) => Promise<unknown>;
+    const result = await toRemote(() => fn.apply(this.store, args));
+    // A grant or new alert settings may make alerts due: deliver them from the alarm.
+    if (method === 'grant' || method === 'configureAlerts') await this.deliverSoon();
+    return result;
   }
 
-  /** `GASGAUGE_ADMIN_TOKEN` is the admin user's token: the user is made on the first request, the token added if new. */
-  private async bootstrapAdmin(): Promise<void> {
-    const token = this.env.GASGAUGE_ADMIN_TOKEN;
-    if (!token?.startsWith('ggu_')) return;
-    const hash = await hashToken(token);
-    if (this.control.userByTokenHash(hash)) return;
-    const admin = this.control.userByName(ADMIN_NAME) ?? this.control.createUser(newId('user'), ADMIN_NAME, true);
-    this.control.addToken(admin.id, hash, 'GASGAUGE_ADMIN_TOKEN');
+  /**
+   * `GASGAUGE_ADMIN_TOKEN` (its hash) is the admin user's token: the user is made the first time, the
+   * token added when it is new (a rotated secret). Idempotent: every Worker isolate calls it once.
+   */
+  bootstrapAdmin(tokenHash: string): void {
+    if (this.control.userByTokenHash(tokenHash)) return;
+    this.control.sql.transaction(() => {
+      const admin = this.control.userByName(ADMIN_NAME) ?? this.control.createUser(newId('user'), ADMIN_NAME, true);
+      this.control.addToken(admin.id, tokenHash, 'GASGAUGE_ADMIN_TOKEN');
+    });
   }
 
   /**

@@ -19,12 +19,7 @@ export const usersRouter = router({
       assertAdmin(ctx.user);
       const token = newUserToken();
       const hash = await hashToken(token);
-      const { control } = ctx.deps;
-      const user = control.sql.transaction(() => {
-        const u = control.createUser(newId('user'), input.name, input.admin === true);
-        control.addToken(u.id, hash, 'api');
-        return u;
-      });
+      const user = await ctx.deps.control.createUser(newId('user'), input.name, input.admin === true, hash, 'api');
       return { user, token };
     }),
 
@@ -32,10 +27,10 @@ export const usersRouter = router({
   mintToken: userProcedure.input(z.strictObject({ name: userName })).mutation(async ({ ctx, input }) => {
     assertAdmin(ctx.user);
     const { control } = ctx.deps;
-    const user = control.userByName(input.name);
+    const user = await control.userByName(input.name);
     if (!user) throw new AppError('not_found', `no user named "${input.name}"`, { path: 'name' });
     const token = newUserToken();
-    control.addToken(user.id, await hashToken(token), 'api');
+    await control.addToken(user.id, await hashToken(token), 'api');
     return { user, token };
   }),
 });
