@@ -38,6 +38,8 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   readonly town: Town;
   private readonly handle: TownHandle;
   private readonly intervals: TickIntervals;
+  /** When the alarm is set for, as far as this instance knows (undefined: not read yet); saves a storage read per ingest. */
+  private alarmAt: number | null | undefined;
   /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
   private readonly live = new LiveHub();
 
@@ -76,6 +78,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
 
   /** The alarm is the town's tick: tick, settle the outbox into the control plane, tell live viewers, set the next alarm. */
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     const townId = this.ctx.storage.kv.get<string>(TOWN_ID_KEY);
     if (townId === undefined) return;
     try {
@@ -84,7 +87,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
       await this.settle(townId);
     }
     this.live.publish('');
-    await this.ctx.storage.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
+    await this.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
   }
 
   /** Moves the outbox into the owner's account; a crash before the ack re-posts next time, which adds nothing. */
@@ -156,9 +159,14 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
 
   /** The next tick comes within `ms`, however idle the town was. */
   private async tickWithin(ms: number): Promise<void> {
-    const due = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const next = (Math.floor(Date.now() / ms) + 1) * ms;
-    if (due === null || due > next) await this.ctx.storage.setAlarm(next);
+    if (this.alarmAt === null || this.alarmAt > next) await this.setAlarm(next);
+  }
+
+  private async setAlarm(at: number): Promise<void> {
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   private remember(townId: string): void {
