@@ -63,3 +63,13 @@ it('keeps integers above 2^31 exact up to 2^53 - 1, and nulls', async () => {
   ]);
   expect(rows.all).toEqual([{ s: 2 ** 31 + 6 }]);
 });
+
+it('refuses more than 100 bound parameters, as Cloudflare documents: any core statement past it fails the workerd tests', async () => {
+  const bind = (n: number) =>
+    withSql(`sql-params-${n}`, (sql) => {
+      const params = Array.from({ length: n }, (_, i) => i);
+      return sql.rows(`SELECT 0 IN (${params.map(() => '?').join(', ')})`, ...params)[0]?.[0];
+    });
+  expect(await bind(100)).toBe(1);
+  await expect(bind(101)).rejects.toThrow(/too many SQL variables/);
+});
