@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -17,7 +17,7 @@ export default defineConfig({
             'pack/**/*.test.ts',
           ],
           // Those run inside workerd, in the worker project below.
-          exclude: ['packages/worker/src/pool/**', '**/node_modules/**'],
+          exclude: [...configDefaults.exclude, 'packages/worker/src/pool/**'],
           // Every test file removes the temp dirs it made, and the run fails if any gg-* dir is left.
           setupFiles: ['packages/server/src/testing/setup.ts'],
           globalSetup: ['packages/server/src/testing/temp-guard.ts'],
