@@ -51,6 +51,17 @@ describe.each(HOSTS)('%s host: auth, access and billing', (_name, start) => {
     expect((await c.mutate('users.create', { name: 'mallory' }, alice.token)).status).toBe(403);
   });
 
+  it('refuses an alert webhook aimed at this machine or a private network', async () => {
+    for (const webhookUrl of ['http://127.0.0.1:9/hook', 'http://10.0.0.1/hook', 'http://[::1]/hook', 'http://localhost/hook']) {
+      const r = await c.mutate('billing.setAlertSettings', { webhookUrl });
+      expect(r.status, webhookUrl).toBe(400);
+      expect(r.body.error.data.path ?? r.body.error.message).toMatch(/webhookUrl/);
+    }
+    // A public one is taken (and removed again at once: no test may reach the network).
+    expect((await c.mutate('billing.setAlertSettings', { webhookUrl: 'https://hooks.example.com/gasgauge' })).status).toBe(200);
+    expect((await c.mutate('billing.setAlertSettings', { webhookUrl: null })).status).toBe(200);
+  });
+
   it("debits a town's spend from its owner's account exactly once", async () => {
     const payer = await c.user('payer');
     expect((await c.mutate('billing.grant', { userName: 'payer', amountMicrodollars: 1_000_000 })).status).toBe(200);
