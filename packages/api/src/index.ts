@@ -17,3 +17,4 @@ export { LocalControlStore } from './ports/local-control.js';
 export { LocalTowns } from './ports/local-towns.js';
 export type { TownDirectory, TownHandle } from './ports/town.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';
+export { type TickDeps, type TickFaults, tickTown } from './tick/after-tick.js';

@@ -77,7 +77,7 @@ describe('alerts to a webhook', () => {
 
     // $0.90 of a $1 day: the budget crosses 80 %, and the balance ($4.60) crosses below $5.
     await spend('u1', 900_000);
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     await until('two alerts delivered', () => hook.received.filter((r) => r.status === 200).length >= 2);
     const [failed, ...rest] = hook.received;
     expect(failed?.status).toBe(500);
@@ -96,12 +96,12 @@ describe('alerts to a webhook', () => {
     }
 
     // Ticking on raises nothing new; the next crossing (100 %) raises exactly one more.
-    s.tickTown(s.townId);
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     await new Promise((r) => setTimeout(r, 700)); // more than one retry poll
     expect(hook.received).toHaveLength(3);
     await spend('u2', 200_000);
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     await until('the 100 % alert', () => hook.received.length === 4);
     expect(hook.received[3]?.body).toMatchObject({ kind: 'budget', details: { threshold: 1, spentMicrodollars: 1_100_000 } });
 

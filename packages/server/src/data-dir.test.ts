@@ -17,7 +17,7 @@ function entries(root: string): string[] {
 async function write(s: TestServer): Promise<void> {
   const record = { id: 'r1', agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() };
   expect((await s.post(`/api/towns/${s.townId}/usage`, { records: [record] })).status).toBe(200);
-  s.tickTown(s.townId);
+  await s.tickTown(s.townId);
 }
 
 function expectPrivate(root: string): void {
@@ -62,7 +62,7 @@ describe('data dir permissions', () => {
       expect(mode(join(root, 'control.sqlite-shm'))).toBe(0o644);
       const server = await startServer({ dataDir: root, port: 0, host: '127.0.0.1', autoTick: false, log: () => {} });
       try {
-        server.tickTown(first.townId); // opens the town's file
+        await server.tickTown(first.townId); // opens the town's file
         expectPrivate(root);
       } finally {
         await server.close();

@@ -166,7 +166,7 @@ describe('metrics.live and the gas tank', () => {
     expect((await s.post(`/api/towns/${s.townId}/usage`, usage('spend', 10, 0, 5000))).status).toBe(200);
     from = live.events.length;
     skew += 60_000; // the next billing minute: the tick closes the cost into a debit
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     await live.waitFor((e) => e.event === 'message', { from });
   });
 });

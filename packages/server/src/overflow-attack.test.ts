@@ -78,13 +78,13 @@ describe('the overflow attack over HTTP', () => {
     expect((await usage([record('x0', { costMicrodollars: 1000 })])).body).toMatchObject({ accepted: 1 });
 
     now.t = T0 + 60_000;
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     expect(await debits()).toEqual([1000]);
     // Ticks go on billing: the next minute's spend is debited once, as the hour's increase.
     expect((await usage([record('ordinary', { costMicrodollars: 234 })])).status).toBe(200);
     now.t = T0 + 2 * 60_000;
-    s.tickTown(s.townId);
-    s.tickTown(s.townId);
+    await s.tickTown(s.townId);
+    await s.tickTown(s.townId);
     expect(await debits()).toEqual([1000, 234]);
     expect(await hourCost()).toBe(1234);
   });

@@ -1,13 +1,18 @@
-import type { LiveHub, WebhookDelivery } from '@gasgauge/api';
+import {
+  type ControlStore,
+  type LiveBus,
+  type TickFaults,
+  type TownDirectory,
+  tickTown,
+  type WebhookDelivery,
+} from '@gasgauge/api';
 import {
   type Clock,
   type Control,
   nextTickAt,
-  settleTown,
   type TickHealth,
   TickHealthBook,
   type TickIntervals,
-  type Town,
   tickSpread,
 } from '@gasgauge/core';
 import type { FileTownDirectory } from './town-directory.js';
@@ -39,20 +44,38 @@ export class TickScheduler {
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
+  /** A run is under way: a timer that fires meanwhile leaves the towns to it (it re-arms when done). */
+  private ticking = false;
   private readonly healthBook = new TickHealthBook();
+  private readonly faults: TickFaults = {};
 
   constructor(
     private readonly deps: {
+      /** Which towns exist (the CLI may add towns beside the running server). */
       control: Control;
-      towns: FileTownDirectory;
+      /** The same store behind the port, for the settle after each tick. */
+      store: ControlStore;
+      /** Which towns have a file yet. */
+      files: FileTownDirectory;
+      towns: TownDirectory;
       clock: Clock;
-      live: LiveHub;
+      live: LiveBus;
       webhooks: WebhookDelivery;
       intervals: TickIntervals;
       log: (message: string) => void;
       crashAt?: CrashPoint | undefined;
     },
-  ) {}
+  ) {
+    const kill = (): void => {
+      process.kill(process.pid, 'SIGKILL');
+    };
+    if (deps.crashAt === 'after-tick') {
+      this.faults.afterTick = async (town) => {
+        if ((await town.outbox()).length > 0) kill();
+      };
+    }
+    if (deps.crashAt === 'before-ack') this.faults.beforeAck = kill;
+  }
 
   start(): void {
     this.running = true;
@@ -71,41 +94,12 @@ export class TickScheduler {
   }
 
   /**
-   * One town's tick, then its outbox (debits, budget crossings) moved into the owning account. A crash
-   * between the two leaves the outbox in the town; the next tick (after a restart: the first) settles it.
-   * What earlier ticks closed is settled even when this tick fails, so one bad tick never holds up billing.
+   * One town's tick, its outbox settled into the owning account, its viewers told: the API's `tickTown`,
+   * the sequence a Durable Object alarm runs too. Rejects when the tick or the settle failed.
    */
-  tickTown(id: string): Town {
-    const town = this.deps.towns.get(id);
-    try {
-      town.tick();
-      if (this.deps.crashAt === 'after-tick' && town.outbox().length > 0) process.kill(process.pid, 'SIGKILL');
-    } finally {
-      this.settle(id, town);
-    }
-    return town;
-  }
-
-  private settle(id: string, town: Town): void {
-    const posted = settleTown(
-      this.deps.control,
-      {
-        outbox: () => town.outbox(),
-        ackOutbox: (seq) => {
-          if (this.deps.crashAt === 'before-ack') process.kill(process.pid, 'SIGKILL');
-          town.ackOutbox(seq);
-        },
-      },
-      id,
-    );
-    for (const e of posted.refused) {
-      this.deps.log(`town ${id}: refused to debit hour ${e.details?.hour} at ${e.amountMicrodollars} µ$ (outside the bounds)`);
-    }
-    if (posted.alerts > 0 || posted.debits > 0) this.deliverAlerts();
-    // The account's other towns show the same gas tank: tell their live viewers it moved.
-    if (posted.debits > 0 && posted.accountId !== null) {
-      for (const other of this.deps.control.townIdsOfAccount(posted.accountId)) if (other !== id) this.deps.live.publish(other);
-    }
+  tickTown(id: string): Promise<void> {
+    const { towns, store, live, log } = this.deps;
+    return tickTown({ towns, control: store, live, log, alertsRaised: () => this.deliverAlerts() }, id, this.faults);
   }
 
   private deliverAlerts(): void {
@@ -151,7 +145,7 @@ export class TickScheduler {
     for (const id of this.deps.control.allTownIds()) {
       if (this.known.has(id)) continue;
       this.known.add(id);
-      if (!this.due.has(id) && this.deps.towns.exists(id)) {
+      if (!this.due.has(id) && this.deps.files.exists(id)) {
         this.due.set(id, now + Math.floor(tickSpread(id) * this.deps.intervals.activeMs));
       }
     }
@@ -164,10 +158,21 @@ export class TickScheduler {
     for (const at of this.due.values()) earliest = Math.min(earliest, at);
     if (earliest === Number.POSITIVE_INFINITY) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(), Math.max(0, earliest - this.deps.clock()));
+    this.timer = setTimeout(() => void this.run(), Math.max(0, earliest - this.deps.clock()));
   }
 
-  private run(): void {
+  private async run(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.runDue();
+    } finally {
+      this.ticking = false;
+      this.arm();
+    }
+  }
+
+  private async runDue(): Promise<void> {
     const now = this.deps.clock();
     const started = performance.now();
     for (const [id, at] of this.due) {
@@ -175,10 +180,9 @@ export class TickScheduler {
       // Many towns due at once (a restart): tick in slices, so requests are served in between.
       if (performance.now() - started > RUN_SLICE_MS) break;
       try {
-        const town = this.tickTown(id);
+        await this.tickTown(id);
         this.healthBook.ok(id, now);
-        this.due.set(id, town.nextTickAt(this.deps.intervals, tickSpread(id)));
-        this.deps.live.publish(id);
+        this.due.set(id, await this.deps.towns.get(id).nextTickAt(this.deps.intervals, tickSpread(id)));
       } catch (err) {
         // A failing town must not stop the others: it is retried with backoff, and towns.list shows it.
         const retryAt = this.healthBook.failed(id, err, now, this.deps.intervals);
@@ -188,6 +192,5 @@ export class TickScheduler {
         this.due.set(id, retryAt);
       }
     }
-    this.arm();
   }
 }

@@ -67,7 +67,7 @@ export interface RunningServer {
   adminToken: string | undefined;
   towns: FileTownDirectory;
   /** Ticks one town and settles its outbox now, as the scheduler does (tests with autoTick off). */
-  tickTown(townId: string): void;
+  tickTown(townId: string): Promise<void>;
   /** Delivers the alerts whose webhook attempt is due now. */
   deliverAlerts(): Promise<number>;
   /** With `demo`: the demo town, and a one-time login URL that lands on it. */
@@ -81,6 +81,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
+  const controlStore = new LocalControlStore(control, clock);
   const adminToken = await ensureAdmin(control);
   const requestedOpen = opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS;
   const limit = openFileLimit();
@@ -97,7 +98,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });
   const scheduler = new TickScheduler({
     control,
-    towns,
+    store: controlStore,
+    files: towns,
+    towns: townHandles,
     clock,
     live,
     webhooks,
@@ -106,7 +109,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     crashAt: opts.crashAt,
   });
   const app = createApp({
-    control: new LocalControlStore(control, clock),
+    control: controlStore,
     towns: townHandles,
     secret: dataDir.secret(),
     clock,
@@ -141,10 +144,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     port,
     adminToken,
     towns,
-    tickTown: (townId) => {
-      scheduler.tickTown(townId);
-      live.publish(townId);
-    },
+    tickTown: (townId) => scheduler.tickTown(townId),
     deliverAlerts: () => webhooks.deliverDue(),
     demo: demo && { townId: demo.townId, ready: demo.ready, loginUrl: publicUrl + demo.loginPath },
     close: async () => {

@@ -119,7 +119,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
       () => Number(document.querySelector('[aria-label="Cost per hour"]')?.getAttribute('aria-valuenow')) > 0,
     );
     expect(await meterValue(page, 'Gas tank')).toBe(GRANT);
-    server.tickTown(townId);
+    await server.tickTown(townId);
     await server.deliverAlerts();
 
     // No reload: the tick's live push refetches the balance.
@@ -162,7 +162,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     // The crossing becomes an event when the town ticks.
     const feedLine = page.locator('.feed li', { hasText: 'Budget 80 % reached' });
     expect(await feedLine.count()).toBe(0);
-    server.tickTown(townId);
+    await server.tickTown(townId);
     await server.deliverAlerts();
     await feedLine.waitFor();
     expect(await feedLine.locator('.feed-text').textContent()).toBe('Budget 80 % reached: $2.25 of $2.50 per day');

@@ -1,4 +1,3 @@
-import type { Sessions } from '@gasgauge/core';
 import type { ControlStore } from '../ports/control.js';
 import { base64url, hashToken } from './user-token.js';
 
@@ -29,7 +28,8 @@ export async function sessionTokenHash(token: string): Promise<string | undefine
  * The CLI prints it (`gasgauge login-link`) and the demo prints one on start.
  */
 export async function createLoginLink(
-  sessions: Sessions,
+  /** The control store's sessions (core's `Sessions`, on the host that holds the store). */
+  sessions: { createLoginLink(codeHash: string, userId: string, nextPath: string | null): { expiresAt: number } },
   userId: string,
   nextPath?: string,
 ): Promise<{ path: string; expiresAt: number }> {

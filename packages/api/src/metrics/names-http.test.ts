@@ -59,7 +59,7 @@ beforeAll(async () => {
   // As text: JSON.stringify of an object with an own __proto__ key keeps it, but say so plainly.
   ok(await s.post(`/api/towns/${s.townId}/events`, JSON.stringify({ events })));
   ok(await s.post(`/api/towns/${s.townId}/loc`, { agents: NAMES.map((agentId) => ({ agentId, additions: 1, deletions: 0 })) }));
-  s.tickTown(s.townId);
+  await s.tickTown(s.townId);
 });
 
 afterAll(async () => {

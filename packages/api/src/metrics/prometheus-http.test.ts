@@ -111,7 +111,7 @@ beforeAll(async () => {
   expect(
     (await s.post(`/api/towns/${s.townId}/loc`, { agents: [{ agentId: 'plain', additions: 12, deletions: 5 }] })).status,
   ).toBe(200);
-  s.tickTown(s.townId); // debits the cost from the admin's account
+  await s.tickTown(s.townId); // debits the cost from the admin's account
 });
 afterAll(async () => {
   await s?.close();

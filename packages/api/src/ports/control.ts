@@ -9,8 +9,10 @@ import type {
   LoginLink,
   Membership,
   Organization,
+  OutboxEntry,
   Permission,
   Role,
+  Settled,
   TownInfo,
   TownOwner,
   User,
@@ -88,4 +90,9 @@ export interface ControlStore {
   alerts(accountId: string, limit: number): Promise<Alert[]>;
   alertSettings(accountId: string): Promise<AlertSettings>;
   configureAlerts(accountId: string, change: AlertSettingsChange, allowPrivateWebhook: boolean): Promise<AlertSettings>;
+  /**
+   * Posts a town's outbox entries to its owning account in one transaction (core's `postOutbox`):
+   * hour totals debited exactly once, budget crossings raised as alerts. Safe to repeat.
+   */
+  settle(townId: string, entries: OutboxEntry[]): Promise<Settled>;
 }

@@ -1,4 +1,15 @@
-import { accountFor, assertMayAssignRole, type Clock, type Control, gasTank, orgFor, Sessions, townFor } from '@gasgauge/core';
+import {
+  accountFor,
+  assertMayAssignRole,
+  type Clock,
+  type Control,
+  gasTank,
+  type OutboxEntry,
+  orgFor,
+  postOutbox,
+  Sessions,
+  townFor,
+} from '@gasgauge/core';
 import type { ControlStore } from './control.js';
 
 /**
@@ -133,5 +144,8 @@ export class LocalControlStore implements ControlStore {
   }
   async configureAlerts(...args: Parameters<ControlStore['configureAlerts']>) {
     return this.control.alerts.configure(...args);
+  }
+  async settle(townId: string, entries: OutboxEntry[]) {
+    return postOutbox(this.control, townId, entries);
   }
 }

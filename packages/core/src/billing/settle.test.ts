@@ -5,9 +5,24 @@ import { tempDir, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Control } from '../control/control.js';
+import type { OutboxEntry } from '../town/outbox.js';
 import { Town } from '../town/town.js';
 import { gasTank } from './gas-tank.js';
-import { settleTown, type TownOutbox } from './settle.js';
+import { postOutbox, type Settled } from './settle.js';
+
+interface TownOutbox {
+  outbox(): OutboxEntry[];
+  ackOutbox(seq: number): void;
+}
+
+/** What the host's tickTown does after the tick (api/src/tick/after-tick.ts), synchronously: post the outbox, then the town deletes it. */
+function settleTown(control: Control, town: TownOutbox, townId: string): Settled {
+  const entries = town.outbox();
+  const last = entries.at(-1);
+  const posted = postOutbox(control, townId, entries);
+  if (last) town.ackOutbox(last.seq);
+  return posted;
+}
 
 const T0 = Date.UTC(2026, 10, 25, 12);
 

@@ -4,31 +4,25 @@ import { MAX_HOUR_COST_MICRODOLLARS } from '../town/bounds.js';
 import type { OutboxEntry } from '../town/outbox.js';
 import { MAX_RETENTION_MS } from '../town/tiers.js';
 
-/** The part of a town that settle needs (a Town, or on Workers a stub of the town's Durable Object). */
-export interface TownOutbox {
-  outbox(): OutboxEntry[];
-  ackOutbox(seq: number): void;
-}
-
 /**
- * Moves a town's outbox into its owning account in one control transaction: each hour's running cost
- * total into the ledger (which debits only the increase over what that hour was debited), each budget
- * crossing into an alert (keyed by town and outbox seq); then the town deletes the entries. A crash
- * between the two steps leaves the entries in the town, and the next settle posts them again, which
- * adds nothing: every microdollar is debited exactly once.
+ * Posts a town's outbox entries to its owning account in one control transaction: each hour's running
+ * cost total into the ledger (which debits only the increase over what that hour was debited), each
+ * budget crossing into an alert (keyed by town and outbox seq). The town deletes the entries after
+ * (`tickTown` in api/src/tick/after-tick.ts: the town and the control store may be different actors).
+ * A crash between the two steps leaves the entries in the town, and the next settle posts them again,
+ * which adds nothing: every microdollar is debited exactly once.
  *
  * A debit whose hour total no ingest within the bounds can produce (a town file written before the
  * bounds, issue 9, or corrupted) is refused, not posted, and reported, so it cannot fail every later
  * settle and stop the town's billing for good.
  */
-export function settleTown(control: Control, town: TownOutbox, townId: string): Settled {
-  const entries = town.outbox();
+export function postOutbox(control: Control, townId: string, entries: readonly OutboxEntry[]): Settled {
   const last = entries.at(-1);
   if (!last) return { debits: 0, alerts: 0, accountId: null, refused: [] };
   const info = control.town(townId);
   if (!info) throw new Error(`town ${townId} has outbox entries but is not in the control store`);
   const account = accountOfTown(info);
-  const posted = control.sql.transaction(() => {
+  return control.sql.transaction(() => {
     let debits = 0;
     let alerts = 0;
     const refused: OutboxEntry[] = [];
@@ -45,8 +39,6 @@ export function settleTown(control: Control, town: TownOutbox, townId: string): 
     control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, last.at - MAX_RETENTION_MS);
     return { debits, alerts, accountId: account, refused };
   });
-  town.ackOutbox(last.seq);
-  return posted;
 }
 
 function billable(e: OutboxEntry): boolean {

@@ -57,7 +57,7 @@ describe('gasgauge serve --demo', () => {
     if (!info) throw new Error('no demo');
     await info.ready;
     skew += 60_000; // a town closes its cost into debits once a minute
-    demo.tickTown(info.townId);
+    await demo.tickTown(info.townId);
     const tank = (await get(demo, '/api/balance')).body as { balanceMicrodollars: number; burn24hMicrodollarsPerHour: number };
     expect(tank.balanceMicrodollars).toBeLessThanOrEqual(100_000_000);
     expect(tank.balanceMicrodollars).toBeGreaterThan(90_000_000);

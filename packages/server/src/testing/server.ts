@@ -72,7 +72,7 @@ export interface TestServer {
   /** Another (non-admin) user and an API token for them, written to the control store as the CLI does. */
   addUser(name: string): Promise<{ id: string; token: string }>;
   /** Ticks a town and settles its outbox into the owning account now. */
-  tickTown(townId: string): void;
+  tickTown(townId: string): Promise<void>;
 }
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
