@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { LocalControlStore, newId, WebhookDelivery } from '@gasgauge/api';
-import { Control, type OutboxEntry, settleTown } from '@gasgauge/core';
+import { Control } from '@gasgauge/core';
 import { CONTROL_METHODS, type ControlMethod } from './control.js';
 import { doSql } from './do-sql.js';
 import { type Remote, toRemote } from './remote-error.js';
@@ -11,9 +11,9 @@ const ADMIN_NAME = 'admin';
 
 /**
  * The control plane as one Durable Object: the core `Control` over its SQLite storage, served to the
- * Worker's API as the `ControlStore` port (the same `LocalControlStore` as the Node host, method by
- * method over RPC). Towns settle their outbox here, and the alarm delivers alert webhooks with the
- * API's own rules (no private targets, retries with backoff).
+ * Worker's API and to the town objects' alarms as the `ControlStore` port (the same `LocalControlStore`
+ * as the Node host, method by method over RPC; towns settle their outbox through it). The alarm
+ * delivers alert webhooks with the API's own rules (no private targets, retries with backoff).
  */
 export class ControlDO extends DurableObject<Env> {
   readonly control: Control;
@@ -33,8 +33,8 @@ export class ControlDO extends DurableObject<Env> {
     if (!CONTROL_METHODS.has(method)) throw new Error(`not a control store method: ${String(method).slice(0, 40)}`);
     const fn = this.store[method] as (...a: unknown[]) => Promise<unknown>;
     const result = await toRemote(() => fn.apply(this.store, args));
-    // A grant or new alert settings may make alerts due: deliver them from the alarm.
-    if (method === 'grant' || method === 'configureAlerts') await this.deliverSoon();
+    // A settle, a grant or new alert settings may make alerts due: deliver them from the alarm.
+    if (method === 'settle' || method === 'grant' || method === 'configureAlerts') await this.deliverSoon();
     return result;
   }
 
@@ -50,25 +50,6 @@ export class ControlDO extends DurableObject<Env> {
     });
   }
 
-  /**
-   * A town's outbox entries into the owning account, in one transaction; posting the same entries
-   * again adds nothing (hour totals are cumulative, alerts keyed by town and seq), so the town acks after.
-   */
-  async settle(townId: string, entries: OutboxEntry[]): Promise<SettledCount> {
-    const { debits, alerts, accountId, refused } = settleTown(
-      this.control,
-      { outbox: () => entries, ackOutbox: () => {} },
-      townId,
-    );
-    for (const e of refused) {
-      console.error(
-        `town ${townId}: refused to debit hour ${e.details?.hour} at ${e.amountMicrodollars} µ$ (outside the bounds)`,
-      );
-    }
-    if (alerts > 0 || debits > 0) await this.deliverSoon();
-    return { debits, alerts, accountId };
-  }
-
   /** Delivers due webhooks, then wakes for the next retry. */
   override async alarm(): Promise<void> {
     await this.webhooks.deliverDue();
@@ -80,11 +61,4 @@ export class ControlDO extends DurableObject<Env> {
     const due = await this.ctx.storage.getAlarm();
     if (due === null || due > Date.now()) await this.ctx.storage.setAlarm(Date.now());
   }
-}
-
-/** What one settle posted (a re-post counts 0), and to which account. */
-export interface SettledCount {
-  debits: number;
-  alerts: number;
-  accountId: string | null;
 }

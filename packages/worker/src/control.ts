@@ -54,6 +54,7 @@ export function doControl(ns: Env['CONTROL']): ControlStore {
     alerts: (...a) => call('alerts', a),
     alertSettings: (...a) => call('alertSettings', a),
     configureAlerts: (...a) => call('configureAlerts', a),
+    settle: (...a) => call('settle', a),
   };
 }
 
@@ -94,4 +95,5 @@ export const CONTROL_METHODS: ReadonlySet<string> = new Set<ControlMethod>([
   'alerts',
   'alertSettings',
   'configureAlerts',
+  'settle',
 ]);

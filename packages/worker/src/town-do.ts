@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { LiveHub, LocalTowns, type TownHandle } from '@gasgauge/api';
+import { LiveHub, LocalTowns, type TickDeps, type TownHandle, tickTown } from '@gasgauge/api';
 import {
   type AgentsQuery,
   type BreakdownQuery,
@@ -13,10 +13,11 @@ import {
   Town,
   tickSpread,
 } from '@gasgauge/core';
-import { CONTROL_NAME } from './control-do.js';
+import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
 import { tickIntervals } from './intervals.js';
 import { type Remote, toRemote } from './remote-error.js';
+import { doLive } from './towns.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
 const TOWN_ID_KEY = 'townId';
@@ -76,28 +77,32 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
     return result;
   }
 
-  /** The alarm is the town's tick: tick, settle the outbox into the control plane, tell live viewers, set the next alarm. */
+  /**
+   * The alarm is the town's tick: the hosts' one after-tick sequence (tick, settle the outbox into the
+   * control plane, tell live viewers), then the next alarm from `nextTickAt`. A throw leaves the alarm
+   * to the runtime's retries (with backoff); what earlier ticks closed was settled regardless.
+   */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const townId = this.ctx.storage.kv.get<string>(TOWN_ID_KEY);
     if (townId === undefined) return;
-    try {
-      this.town.tick();
-    } finally {
-      await this.settle(townId);
-    }
-    this.live.publish('');
+    await tickTown(this.tickDeps(townId), townId);
     await this.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
   }
 
-  /** Moves the outbox into the owner's account; a crash before the ack re-posts next time, which adds nothing. */
-  private async settle(townId: string): Promise<void> {
-    const entries = this.town.outbox();
-    const last = entries.at(-1);
-    if (!last) return;
-    const control = this.env.CONTROL.get(this.env.CONTROL.idFromName(CONTROL_NAME));
-    await control.settle(townId, entries);
-    this.town.ackOutbox(last.seq);
+  /** This town through its own handle and live hub; the account's other towns through their objects. */
+  private tickDeps(townId: string): TickDeps {
+    const others = doLive(this.env.TOWN);
+    return {
+      towns: { get: () => this.handle },
+      control: doControl(this.env.CONTROL),
+      live: {
+        publish: (id) => (id === townId ? this.live.publish('') : others.publish(id)),
+        publishSoon: () => this.live.publishSoon(''),
+        changes: (_, signal) => this.live.changes('', signal),
+      },
+      log: (line) => console.error(line),
+    };
   }
 
   /** A stream that carries one byte per change of the town (coalesced), until the reader cancels it. */

@@ -1,6 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Sql } from '@gasgauge/core';
+import { sqlContract } from '@gasgauge/core/testing/sql-contract';
 import { expect, it } from 'vitest';
 import { doSql } from '../do-sql.js';
 
@@ -73,3 +74,7 @@ it('refuses more than 100 bound parameters, as Cloudflare documents: any core st
   expect(await bind(100)).toBe(1);
   await expect(bind(101)).rejects.toThrow(/too many SQL variables/);
 });
+
+// What the core needs from every adapter, the same cases as better-sqlite3's (server/src/sqlite.test.ts).
+let fresh = 0;
+sqlContract('ctx.storage.sql', (body) => withSql(`sql-contract-${fresh++}`, body));
