@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { UsageRecord } from '@gasgauge/core';
+import { AppError, type UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { doControl } from '../control.js';
 import { CONTROL_NAME } from '../control-do.js';
@@ -47,14 +47,12 @@ describe('TownDO', () => {
     expect((await ingest('alarm', [record('r1', 0)])).accepted).toBe(1);
     const after = Date.now();
     const due = await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm());
-    expect(due).not.toBeNull();
-    // The next multiple of TICK_MS (100 ms in the tests) after the ingest: the active interval.
-    expect(due as number).toBeLessThanOrEqual(after + 100);
-    expect(await lastTickAt('alarm')).toBeNull();
-    expect(await runDurableObjectAlarm(townStub('alarm'))).toBe(true);
-    expect(await lastTickAt('alarm')).not.toBeNull();
+    // The next multiple of TICK_MS (100 ms in the tests) after the ingest, unless that alarm is running right now.
+    if (due !== null) expect(due).toBeLessThanOrEqual(after + 100);
+    // Nobody calls tick: the runtime fires the alarm.
+    await until(async () => (await lastTickAt('alarm')) !== null);
     // The alarm set the next one from nextTickAt: the town keeps ticking without anyone calling it.
-    expect(await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm())).not.toBeNull();
+    await until(async () => (await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm())) !== null);
   });
 
   it('a refused request comes back as its 4xx with the field, and stores nothing', async () => {
@@ -64,7 +62,10 @@ describe('TownDO', () => {
       'refused',
       Array.from({ length: 11 }, (_, i) => record(`x${i}`, 10_000_000_000)),
     );
-    await expect(refused).rejects.toMatchObject({ name: 'AppError', code: 'bad_request', path: expect.any(String) });
+    // An AppError again on this side (RPC keeps an error's fields but not its class): the API answers it with its 4xx.
+    const err = await refused.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'bad_request', path: expect.stringMatching(/^records\[\d+\]\.costMicrodollars$/) });
     expect(await runInDurableObject(townStub('refused'), (o) => o.town.totals().usage)).toEqual([]);
   });
 
@@ -74,10 +75,9 @@ describe('TownDO', () => {
     // A repeat of the same ids adds nothing anywhere.
     expect(await ingest('billing', [record('b1', 1234)])).toMatchObject({ duplicates: 1 });
     const stub = townStub('billing');
-    // The first tick with new cost closes it into the outbox, and settles it.
-    await runDurableObjectAlarm(stub);
+    // The first alarm tick with new cost closes it into the outbox, and settles it.
+    await until(async () => (await balance(account)) === 1_000_000 - 1300);
     expect(await handle('billing').outbox()).toEqual([]);
-    expect(await balance(account)).toBe(1_000_000 - 1300);
     // A crash between the ledger commit and the ack: the same entries come again, and add nothing.
     const replay = [
       { seq: 1, kind: 'debit' as const, at: Date.now(), amountMicrodollars: 1300, details: { hour: hourOf(Date.now()) } },
@@ -85,6 +85,7 @@ describe('TownDO', () => {
     const settled = await doControl(env.CONTROL).settle('billing', replay);
     expect(settled.debits).toBe(0);
     await runDurableObjectAlarm(stub);
+    await new Promise((r) => setTimeout(r, 500)); // several more alarm ticks (100 ms)
     expect(await balance(account)).toBe(1_000_000 - 1300);
   });
 
@@ -101,6 +102,14 @@ describe('TownDO', () => {
     expect(usage.map((u) => u.tokens[0])).toEqual([30]);
   });
 });
+
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function hourOf(t: number): number {
   return Math.floor(t / 3_600_000) * 3_600_000;
