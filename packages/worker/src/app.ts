@@ -38,6 +38,7 @@ async function build(env: Env, secret: string): Promise<App> {
     live: doLive(env.TOWN),
     secret: new TextEncoder().encode(secret),
     clock: () => Date.now(),
+    allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),
   });
 }

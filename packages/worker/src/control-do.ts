@@ -25,7 +25,7 @@ export class ControlDO extends DurableObject<Env> {
     const clock = () => Date.now();
     this.control = new Control(doSql(ctx.storage), clock);
     this.store = new LocalControlStore(this.control, clock);
-    this.webhooks = new WebhookDelivery(this.control, clock);
+    this.webhooks = new WebhookDelivery(this.control, clock, { allowPrivate: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true' });
   }
 
   /** One `ControlStore` call from the Worker; a refusal comes back as data (see Remote). */

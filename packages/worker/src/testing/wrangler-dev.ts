@@ -49,12 +49,15 @@ export async function startWorker(opts: {
   secret: string;
   tickMs?: number;
   port?: number;
+  /** Alert webhooks may go to loopback (a receiver in the test). */
+  allowPrivateWebhooks?: boolean;
 }): Promise<WorkerProcess> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
   const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)];
   args.push('--config', CONFIG, '--persist-to', opts.persistTo, '--show-interactive-dev-session=false');
   args.push('--var', `TICK_MS:${opts.tickMs ?? 200}`);
+  if (opts.allowPrivateWebhooks) args.push('--var', 'GASGAUGE_ALLOW_PRIVATE_WEBHOOKS:true');
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
