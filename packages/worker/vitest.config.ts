@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { ensureWebBuilt } from '../web/e2e/build.js';
 
 process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 const ADMIN_TOKEN = 'ggu_pool-test-admin-token';
 // The Worker serves the built UI as static assets, and wrangler refuses a missing assets directory.
 ensureWebBuilt();

@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
 /**
  * `wrangler dev --local` (the `npm run dev:worker` command, without the UI build) on a free loopback port
  * with state in `persistTo`; resolves once `/healthz` answers. No network: metrics, the banner's update
- * check and error reports are off.
+ * check, error reports and miniflare's Request.cf download are off.
  */
 export async function startWorker(opts: {
   persistTo: string;
@@ -67,6 +67,8 @@ export async function startWorker(opts: {
       WRANGLER_SEND_METRICS: 'false',
       WRANGLER_SEND_ERROR_REPORTS: 'false',
       WRANGLER_HIDE_BANNER: 'true',
+      // miniflare would fetch Request.cf data from workers.cloudflare.com on start: use its built-in fallback.
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
       GASGAUGE_ADMIN_TOKEN: opts.adminToken,
       GASGAUGE_SECRET: opts.secret,
     },
