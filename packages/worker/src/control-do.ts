@@ -8,6 +8,8 @@ import { type Remote, toRemote } from './remote-error.js';
 /** The one control-plane object's name (idFromName): users, tokens, sessions, organisations, towns, ledger, alerts. */
 export const CONTROL_NAME = 'control';
 const ADMIN_NAME = 'admin';
+/** The label of the token `GASGAUGE_ADMIN_TOKEN` put in place (the only tokens with it). */
+const ADMIN_TOKEN_LABEL = 'GASGAUGE_ADMIN_TOKEN';
 
 /**
  * The control plane as one Durable Object: the core `Control` over its SQLite storage, served to the
@@ -39,14 +41,16 @@ export class ControlDO extends DurableObject<Env> {
   }
 
   /**
-   * `GASGAUGE_ADMIN_TOKEN` (its hash) is the admin user's token: the user is made the first time, the
-   * token added when it is new (a rotated secret). Idempotent: every Worker isolate calls it once.
+   * `GASGAUGE_ADMIN_TOKEN` (its hash) is the admin user's token: the user is made the first time. A new
+   * secret (rotated) replaces the token the previous one put there, so a leaked old secret stops working.
+   * Idempotent: every Worker isolate calls it once.
    */
   bootstrapAdmin(tokenHash: string): void {
     if (this.control.userByTokenHash(tokenHash)) return;
     this.control.sql.transaction(() => {
       const admin = this.control.userByName(ADMIN_NAME) ?? this.control.createUser(newId('user'), ADMIN_NAME, true);
-      this.control.addToken(admin.id, tokenHash, 'GASGAUGE_ADMIN_TOKEN');
+      this.control.sql.run('DELETE FROM api_tokens WHERE label = ?', ADMIN_TOKEN_LABEL);
+      this.control.addToken(admin.id, tokenHash, ADMIN_TOKEN_LABEL);
     });
   }
 

@@ -114,3 +114,22 @@ async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> 
 function hourOf(t: number): number {
   return Math.floor(t / 3_600_000) * 3_600_000;
 }
+
+describe('ControlDO.bootstrapAdmin', () => {
+  it('makes the admin once, and a rotated GASGAUGE_ADMIN_TOKEN replaces the old one', async () => {
+    const stub = env.CONTROL.get(env.CONTROL.idFromName('bootstrap-test'));
+    await stub.bootstrapAdmin('hash-a');
+    await stub.bootstrapAdmin('hash-a');
+    const first = await runInDurableObject(stub, (o) => o.control.userByTokenHash('hash-a'));
+    expect(first).toMatchObject({ name: 'admin', isAdmin: true });
+    await stub.bootstrapAdmin('hash-b');
+    const [a, b, users] = await runInDurableObject(stub, (o) => [
+      o.control.userByTokenHash('hash-a'),
+      o.control.userByTokenHash('hash-b'),
+      o.control.userCount(),
+    ]);
+    expect(a).toBeUndefined();
+    expect(b).toMatchObject({ id: first?.id, isAdmin: true });
+    expect(users).toBe(1);
+  });
+});
