@@ -126,7 +126,45 @@ shares the machine.
   interleaved with bare \`node -e 0\`; wall time from spawn to exit, median, and the process's own CPU time
   (\`process.cpuUsage()\` at exit, through a \`--import\` hook), which varies much less than wall time when other
   work shares the machine. **CLI start, clone with tsx**: the same from the clone's \`packages/server/bin/gasgauge.mjs\`
-  (what \`npx gasgauge\` runs), 5 times, for comparison.`;
+  (what \`npx gasgauge\` runs), 5 times, for comparison.
+- **Worker: …** (bench/worker.ts; \`npm run bench -- worker\` runs these rows alone): \`wrangler dev --local\` (workerd, no
+  network) on a free port with a temporary \`--persist-to\`, the Worker as deployed: the API in the Worker isolate, one
+  \`TownDO\` per town, one \`ControlDO\`. Batch 500 and batch 1 are the same load-client jobs as the Node rows (a
+  warm-up town, then a measured run of 4 s and 3 s on a town of its own); the Node bench server runs the same job
+  just before, so each row's detail is a ratio to Node under the same machine load. The 7-day read fills one town on
+  each host over HTTP alike (a record a minute for 7 days, 10,080 records, counters only) and times 200 sequential
+  REST reads of 7 days at 500 points. wrangler's dev proxy sits in front of workerd, so these rows include a local
+  hop that a deployed Worker does not have.`;
+
+/** What one town's Durable Object sustains, and what that means for a fleet; the limits cited are Cloudflare's. */
+const WORKERS = `## Cloudflare Workers: one town Durable Object
+
+Every ingest request on the Worker host costs the Worker isolate what it costs Node (body read, JSON, zod, the
+ingest credential), one RPC to \`ControlDO\` (the town exists) and one RPC to the town's \`TownDO\`, where group
+commit writes the requests that arrived together in one transaction. A town's object is single-threaded: the
+*Worker: usage ingest* rows above are what one town took here, in local workerd on this shared 2-core machine, as
+a ratio to the Node host in the same run. What that means on Cloudflare, from its published limits:
+
+- **Requests per town.** An object has a soft limit of about 1,000 requests per second
+  ([Durable Objects FAQ, "How much work can a single Durable Object do?"](https://developers.cloudflare.com/durable-objects/reference/faq/)).
+  Reporters batch (\`gasgauge report\` sends up to 500 records a request), so one town takes its agents' usage
+  with room to spare: 100 agents reporting once a second are 100 requests/s, 10% of the limit, and at 500
+  records a request the limit is far above the 10¹¹ tokens per hour the core's bounds allow a town anyway.
+- **CPU per request.** 30 s by default, up to 5 minutes
+  ([Durable Objects limits](https://developers.cloudflare.com/durable-objects/platform/limits/)); a batch-500 ingest
+  costs a few milliseconds of CPU (the Node rows give µs per record), a 7-day read one \`rollup_10m\` scan.
+- **Storage per town.** 10 GB per object, unlimited objects and storage per account on Workers Paid (same page).
+  The tiers are bounded by retention (7 days of 5 s rows, 30 days of 1 min and 10 min rows, 400 days of hours);
+  what grows is \`usage_records\` (one row per record id, kept 400 days): at roughly 200 bytes a row, 10 GB is
+  about 50 million records in 400 days, some 125,000 a day for a single town.
+- **SQL limits.** At most 100 bound parameters per statement, 100 KB per statement, 2 MB per string, BLOB or row
+  (same page). workerd enforces the 100 parameters locally too, so the workerd tests fail if a core statement
+  passes it (\`packages/worker/src/pool/do-sql.test.ts\`); the largest stored value is an event note of 16 KB.
+- **The fleet.** Towns scale out: one object each, no shared state but the control plane. The control object is
+  the ceiling: every API request makes at least one call to it, so at its ~1,000 requests/s an account serves
+  about 5,000 towns that each post every 5 s. Past that the control store is sharded (per organisation; the
+  \`ControlStore\` port's methods each name their town or account) — not built yet.
+`;
 
 export function markdown(rows: readonly Row[], m: Machine, date: Date, totalSeconds: number): string {
   const esc = (s: string) => s.replaceAll('|', '\\|');
@@ -151,7 +189,8 @@ ${table}
 
 Numbers come from a shared machine: the HTTP rows varied by up to 2× between runs while other work was running; the
 server CPU per request or record is steadier. Run \`npm run bench\` again to compare.
-`;
+
+${WORKERS}`;
 }
 
 export function writeMarkdown(file: string, content: string): void {

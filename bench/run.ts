@@ -14,6 +14,7 @@ import { benchStart, installGasgauge } from './start.js';
 import { benchTailRows } from './tail.js';
 import { benchTick } from './tick.js';
 import { benchTimeseries } from './timeseries.js';
+import { benchWorker } from './worker.js';
 
 /**
  * `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root.
@@ -25,6 +26,7 @@ const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 async function main(): Promise<void> {
   if (process.argv[2] === 'scale') return onlyScale();
   if (process.argv[2] === 'ingest') return onlyIngest();
+  if (process.argv[2] === 'worker') return onlyWorker();
   const started = performance.now();
   const date = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     rows.push(...(await benchIngestSingle(server, load)));
     rows.push(...(await benchOtlp(server, load)));
     rows.push(...(await benchTimeseries(server, load)));
+    rows.push(...(await benchWorker(server, load, dir)));
     await server.close();
     server = undefined;
     rows.push(...benchTick(join(dir, 'tick')));
@@ -82,6 +85,20 @@ function onlyScale(): void {
   try {
     process.stdout.write(`${textTable(benchScale(dir))}\n`);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench -- worker`: only the Worker rows (and the Node runs they are ratios to), printed. */
+async function onlyWorker(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  const load = new LoadClient();
+  const server = await startBenchServer(join(dir, 'server'));
+  try {
+    process.stdout.write(`${textTable(await benchWorker(server, load, dir))}\n`);
+  } finally {
+    load.close();
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

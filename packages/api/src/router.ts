@@ -4,6 +4,7 @@ import { metricsRouter } from './metrics/router.js';
 import { orgsRouter } from './orgs/router.js';
 import { townsRouter } from './towns/router.js';
 import { createCallerFactory, router } from './trpc.js';
+import { usersRouter } from './users/router.js';
 
 export const appRouter = router({
   towns: townsRouter,
@@ -11,6 +12,7 @@ export const appRouter = router({
   beads: beadsRouter,
   orgs: orgsRouter,
   billing: billingRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -335,6 +335,8 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
         opt(fc.string({ maxLength: 40 })),
       )
       .map(([who, amount, note]) => defined({ ...who, amountMicrodollars: amount, note })),
+    'users.create': fc.tuple(id, opt(fc.boolean())).map(([name, admin]) => defined({ name, admin })),
+    'users.mintToken': fc.record({ name: userName }),
   };
 }
 

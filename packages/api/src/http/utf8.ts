@@ -1,7 +1,7 @@
 import { AppError } from '@gasgauge/core';
 import { formatPath } from './validate.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * A body's bytes as text, refusing invalid UTF-8: a lossy decode turns every bad sequence into U+FFFD,

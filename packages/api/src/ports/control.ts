@@ -35,6 +35,9 @@ export interface ControlStore {
   userByTokenHash(tokenHash: string): Promise<User | undefined>;
   userById(id: string): Promise<User | undefined>;
   userByName(name: string): Promise<User | undefined>;
+  /** A new user and its first API token, in one transaction (admins, `users.create`). */
+  createUser(id: string, name: string, isAdmin: boolean, tokenHash: string, label: string): Promise<User>;
+  addToken(userId: string, tokenHash: string, label: string): Promise<void>;
 
   // Browser sessions and one-time login links (the cookie's and the code's hashes).
   createSession(tokenHash: string, userId: string): Promise<{ expiresAt: number }>;

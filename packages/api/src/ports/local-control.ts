@@ -39,6 +39,16 @@ export class LocalControlStore implements ControlStore {
   async userByName(name: string) {
     return this.control.userByName(name);
   }
+  async createUser(id: string, name: string, isAdmin: boolean, tokenHash: string, label: string) {
+    return this.control.sql.transaction(() => {
+      const user = this.control.createUser(id, name, isAdmin);
+      this.control.addToken(user.id, tokenHash, label);
+      return user;
+    });
+  }
+  async addToken(userId: string, tokenHash: string, label: string) {
+    this.control.addToken(userId, tokenHash, label);
+  }
 
   async createSession(tokenHash: string, userId: string) {
     return this.sessions.create(tokenHash, userId);

@@ -1,0 +1,47 @@
+import { createApp, hashToken } from '@gasgauge/api';
+import { doControl } from './control.js';
+import { CONTROL_NAME } from './control-do.js';
+import { doLive, doTowns } from './towns.js';
+
+/** HS256 wants a key of at least its 256-bit output. */
+export const MIN_SECRET_LENGTH = 32;
+
+type App = ReturnType<typeof createApp>;
+
+/**
+ * The same Hono app as the Node host, in this (stateless) Worker isolate, over the Durable Object
+ * adapters of the ports: control store → the control object, town handles → each town's object,
+ * live bus → the town object's change stream. Built once per isolate, after the admin's token is
+ * known to the control object.
+ */
+export function workerApp(env: Env): Promise<App> {
+  const secret = env.GASGAUGE_SECRET;
+  if (!secret || secret.length < MIN_SECRET_LENGTH) {
+    return Promise.reject(new Misconfigured(`GASGAUGE_SECRET must be set, at least ${MIN_SECRET_LENGTH} characters`));
+  }
+  built ??= build(env, secret).catch((err: unknown) => {
+    built = undefined;
+    throw err;
+  });
+  return built;
+}
+
+let built: Promise<App> | undefined;
+
+async function build(env: Env, secret: string): Promise<App> {
+  const admin = env.GASGAUGE_ADMIN_TOKEN;
+  if (admin?.startsWith('ggu_'))
+    await env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin));
+  return createApp({
+    control: doControl(env.CONTROL),
+    towns: doTowns(env.TOWN),
+    live: doLive(env.TOWN),
+    secret: new TextEncoder().encode(secret),
+    clock: () => Date.now(),
+    allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
+    log: (line) => console.error(line),
+  });
+}
+
+/** A deployment without its secrets: 503 with what is missing, never a stack. */
+export class Misconfigured extends Error {}

@@ -1,0 +1,68 @@
+import { DurableObject } from 'cloudflare:workers';
+import { LocalControlStore, newId, WebhookDelivery } from '@gasgauge/api';
+import { Control } from '@gasgauge/core';
+import { CONTROL_METHODS, type ControlMethod } from './control.js';
+import { doSql } from './do-sql.js';
+import { type Remote, toRemote } from './remote-error.js';
+
+/** The one control-plane object's name (idFromName): users, tokens, sessions, organisations, towns, ledger, alerts. */
+export const CONTROL_NAME = 'control';
+const ADMIN_NAME = 'admin';
+/** The label of the token `GASGAUGE_ADMIN_TOKEN` put in place (the only tokens with it). */
+const ADMIN_TOKEN_LABEL = 'GASGAUGE_ADMIN_TOKEN';
+
+/**
+ * The control plane as one Durable Object: the core `Control` over its SQLite storage, served to the
+ * Worker's API and to the town objects' alarms as the `ControlStore` port (the same `LocalControlStore`
+ * as the Node host, method by method over RPC; towns settle their outbox through it). The alarm
+ * delivers alert webhooks with the API's own rules (no private targets, retries with backoff).
+ */
+export class ControlDO extends DurableObject<Env> {
+  readonly control: Control;
+  private readonly store: LocalControlStore;
+  private readonly webhooks: WebhookDelivery;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const clock = () => Date.now();
+    this.control = new Control(doSql(ctx.storage), clock);
+    this.store = new LocalControlStore(this.control, clock);
+    this.webhooks = new WebhookDelivery(this.control, clock, { allowPrivate: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true' });
+  }
+
+  /** One `ControlStore` call from the Worker; a refusal comes back as data (see Remote). */
+  async call(method: ControlMethod, args: unknown[]): Promise<Remote<unknown>> {
+    if (!CONTROL_METHODS.has(method)) throw new Error(`not a control store method: ${String(method).slice(0, 40)}`);
+    const fn = this.store[method] as (...a: unknown[]) => Promise<unknown>;
+    const result = await toRemote(() => fn.apply(this.store, args));
+    // A settle, a grant or new alert settings may make alerts due: deliver them from the alarm.
+    if (method === 'settle' || method === 'grant' || method === 'configureAlerts') await this.deliverSoon();
+    return result;
+  }
+
+  /**
+   * `GASGAUGE_ADMIN_TOKEN` (its hash) is the admin user's token: the user is made the first time. A new
+   * secret (rotated) replaces the token the previous one put there, so a leaked old secret stops working.
+   * Idempotent: every Worker isolate calls it once.
+   */
+  bootstrapAdmin(tokenHash: string): void {
+    if (this.control.userByTokenHash(tokenHash)) return;
+    this.control.sql.transaction(() => {
+      const admin = this.control.userByName(ADMIN_NAME) ?? this.control.createUser(newId('user'), ADMIN_NAME, true);
+      this.control.sql.run('DELETE FROM api_tokens WHERE label = ?', ADMIN_TOKEN_LABEL);
+      this.control.addToken(admin.id, tokenHash, ADMIN_TOKEN_LABEL);
+    });
+  }
+
+  /** Delivers due webhooks, then wakes for the next retry. */
+  override async alarm(): Promise<void> {
+    await this.webhooks.deliverDue();
+    const next = this.control.sql.rows("SELECT MIN(next_attempt_at) FROM alerts WHERE delivery = 'pending'")[0]?.[0];
+    if (typeof next === 'number') await this.ctx.storage.setAlarm(next);
+  }
+
+  private async deliverSoon(): Promise<void> {
+    const due = await this.ctx.storage.getAlarm();
+    if (due === null || due > Date.now()) await this.ctx.storage.setAlarm(Date.now());
+  }
+}

@@ -1,0 +1,99 @@
+import type { ControlStore } from '@gasgauge/api';
+import { CONTROL_NAME } from './control-do.js';
+import { fromRemote, type Remote } from './remote-error.js';
+
+/** The control store's method names: what the control object answers over RPC (checked there too). */
+export type ControlMethod = keyof ControlStore;
+
+/**
+ * The Worker's control store: every call goes to the one control Durable Object over RPC (its
+ * `call`), a refusal rebuilt as its AppError. Listed method by method, so the type checker proves the
+ * list complete and nothing but these names is ever sent.
+ */
+export function doControl(ns: Env['CONTROL']): ControlStore {
+  // A stub per call: an I/O object of one request may not be used by another, and the app outlives requests.
+  const call = <K extends ControlMethod>(method: K, args: unknown[]) =>
+    ns
+      .get(ns.idFromName(CONTROL_NAME))
+      .call(method, args)
+      .then((r) => fromRemote(r as Remote<unknown>)) as ReturnType<ControlStore[K]>;
+  return {
+    ping: (...a) => call('ping', a),
+    userByTokenHash: (...a) => call('userByTokenHash', a),
+    userById: (...a) => call('userById', a),
+    userByName: (...a) => call('userByName', a),
+    createUser: (...a) => call('createUser', a),
+    addToken: (...a) => call('addToken', a),
+    createSession: (...a) => call('createSession', a),
+    sessionUserId: (...a) => call('sessionUserId', a),
+    revokeSession: (...a) => call('revokeSession', a),
+    peekLoginLink: (...a) => call('peekLoginLink', a),
+    consumeLoginLink: (...a) => call('consumeLoginLink', a),
+    townFor: (...a) => call('townFor', a),
+    orgFor: (...a) => call('orgFor', a),
+    accountFor: (...a) => call('accountFor', a),
+    assertMayAssignRole: (...a) => call('assertMayAssignRole', a),
+    town: (...a) => call('town', a),
+    townsOf: (...a) => call('townsOf', a),
+    townIdsOfAccount: (...a) => call('townIdsOfAccount', a),
+    createTown: (...a) => call('createTown', a),
+    orgById: (...a) => call('orgById', a),
+    orgsOf: (...a) => call('orgsOf', a),
+    createOrg: (...a) => call('createOrg', a),
+    orgMembers: (...a) => call('orgMembers', a),
+    setOrgMember: (...a) => call('setOrgMember', a),
+    ingestKeyByHash: (...a) => call('ingestKeyByHash', a),
+    touchIngestKey: (...a) => call('touchIngestKey', a),
+    createIngestKey: (...a) => call('createIngestKey', a),
+    listIngestKeys: (...a) => call('listIngestKeys', a),
+    revokeIngestKey: (...a) => call('revokeIngestKey', a),
+    balance: (...a) => call('balance', a),
+    gasTank: (...a) => call('gasTank', a),
+    ledgerEntries: (...a) => call('ledgerEntries', a),
+    grant: (...a) => call('grant', a),
+    alerts: (...a) => call('alerts', a),
+    alertSettings: (...a) => call('alertSettings', a),
+    configureAlerts: (...a) => call('configureAlerts', a),
+    settle: (...a) => call('settle', a),
+  };
+}
+
+export const CONTROL_METHODS: ReadonlySet<string> = new Set<ControlMethod>([
+  'ping',
+  'userByTokenHash',
+  'userById',
+  'userByName',
+  'createUser',
+  'addToken',
+  'createSession',
+  'sessionUserId',
+  'revokeSession',
+  'peekLoginLink',
+  'consumeLoginLink',
+  'townFor',
+  'orgFor',
+  'accountFor',
+  'assertMayAssignRole',
+  'town',
+  'townsOf',
+  'townIdsOfAccount',
+  'createTown',
+  'orgById',
+  'orgsOf',
+  'createOrg',
+  'orgMembers',
+  'setOrgMember',
+  'ingestKeyByHash',
+  'touchIngestKey',
+  'createIngestKey',
+  'listIngestKeys',
+  'revokeIngestKey',
+  'balance',
+  'gasTank',
+  'ledgerEntries',
+  'grant',
+  'alerts',
+  'alertSettings',
+  'configureAlerts',
+  'settle',
+]);

@@ -1,0 +1,33 @@
+import { exports } from 'cloudflare:workers';
+import { expect, it } from 'vitest';
+
+const ADMIN = 'ggu_pool-test-admin-token';
+
+async function call(method: 'GET' | 'POST', path: string, token: string, body?: unknown) {
+  const res = await exports.default.fetch(`http://w.test${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+it('serves the API: the admin token from GASGAUGE_ADMIN_TOKEN creates a town, which takes ingest and reads it back', async () => {
+  const town = await call('POST', '/trpc/towns.create', ADMIN, { name: 'pool town' });
+  expect(town.status).toBe(200);
+  const townId = town.body.result.data.id as string;
+  const minted = await call('POST', '/trpc/towns.mintIngestToken', ADMIN, { townId });
+  const token = minted.body.result.data.token as string;
+  const record = { id: 'm1', agentId: 'a', model: 'm', inputTokens: 100, outputTokens: 5, costMicrodollars: 42, at: Date.now() };
+  const first = await call('POST', `/api/towns/${townId}/usage`, token, { records: [record] });
+  expect(first).toMatchObject({ status: 200, body: { accepted: 1 } });
+  const again = await call('POST', `/api/towns/${townId}/usage`, token, { records: [record] });
+  expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 1 } });
+  const bad = await call('POST', `/api/towns/${townId}/usage`, token, { records: [{ ...record, id: 'm2', inputTokens: -1 }] });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.path).toContain('inputTokens');
+  const tp = await call('GET', `/api/towns/${townId}/metrics/throughput`, ADMIN);
+  expect(tp.status).toBe(200);
+  expect(tp.body.tokensPerSecond).toBeGreaterThan(0);
+});

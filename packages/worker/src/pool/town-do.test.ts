@@ -1,0 +1,135 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { AppError, type UsageRecord } from '@gasgauge/core';
+import { describe, expect, it } from 'vitest';
+import { doControl } from '../control.js';
+import { CONTROL_NAME } from '../control-do.js';
+import { doTowns } from '../towns.js';
+
+const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
+const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
+const handle = (townId: string) => doTowns(env.TOWN).get(townId);
+const lastTickAt = (townId: string) => runInDurableObject(townStub(townId), (o) => o.town.state().lastTickAt);
+
+function record(id: string, costMicrodollars: number, at = Date.now()): UsageRecord {
+  return {
+    id,
+    agentId: 'a',
+    model: 'm',
+    inputTokens: 10,
+    outputTokens: 1,
+    reasoningTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicrodollars,
+    at,
+    mode: 'delta',
+  };
+}
+
+/** A user with a town and `credit` µ$ in the control object; returns the account (the user's id). */
+async function townWithCredit(name: string, credit: number): Promise<string> {
+  return runInDurableObject(control(), (o) => {
+    o.control.createUser(`usr_${name}`, name);
+    o.control.createTown(name, name, { userId: `usr_${name}` });
+    o.control.ledger.grant(`usr_${name}`, credit, Date.now());
+    return `usr_${name}`;
+  });
+}
+
+const balance = (account: string) => runInDurableObject(control(), (o) => o.control.ledger.balance(account));
+
+const ingest = (townId: string, records: UsageRecord[]) => handle(townId).ingest({ kind: 'usage', records });
+
+describe('TownDO', () => {
+  it('an ingest sets the alarm within the active interval, and the alarm ticks the town', async () => {
+    await townWithCredit('alarm', 1000);
+    expect((await ingest('alarm', [record('r1', 0)])).accepted).toBe(1);
+    const after = Date.now();
+    const due = await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm());
+    // The next multiple of TICK_MS (100 ms in the tests) after the ingest, unless that alarm is running right now.
+    if (due !== null) expect(due).toBeLessThanOrEqual(after + 100);
+    // Nobody calls tick: the runtime fires the alarm.
+    await until(async () => (await lastTickAt('alarm')) !== null);
+    // The alarm set the next one from nextTickAt: the town keeps ticking without anyone calling it.
+    await until(async () => (await runInDurableObject(townStub('alarm'), (_, s) => s.storage.getAlarm())) !== null);
+  });
+
+  it('a refused request comes back as its 4xx with the field, and stores nothing', async () => {
+    await townWithCredit('refused', 1000);
+    // Eleven records at the per-record maximum cross the town's 10^11 µ$ per hour bound.
+    const refused = ingest(
+      'refused',
+      Array.from({ length: 11 }, (_, i) => record(`x${i}`, 10_000_000_000)),
+    );
+    // An AppError again on this side (RPC keeps an error's fields but not its class): the API answers it with its 4xx.
+    const err = await refused.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'bad_request', path: expect.stringMatching(/^records\[\d+\]\.costMicrodollars$/) });
+    expect(await runInDurableObject(townStub('refused'), (o) => o.town.totals().usage)).toEqual([]);
+  });
+
+  it('the alarm settles spend into the owner account exactly once, also when the same outbox is posted again', async () => {
+    const account = await townWithCredit('billing', 1_000_000);
+    await ingest('billing', [record('b1', 1234), record('b2', 66)]);
+    // A repeat of the same ids adds nothing anywhere.
+    expect(await ingest('billing', [record('b1', 1234)])).toMatchObject({ duplicates: 1 });
+    const stub = townStub('billing');
+    // The first alarm tick with new cost closes it into the outbox, and settles it.
+    await until(async () => (await balance(account)) === 1_000_000 - 1300);
+    expect(await handle('billing').outbox()).toEqual([]);
+    // A crash between the ledger commit and the ack: the same entries come again, and add nothing.
+    const replay = [
+      { seq: 1, kind: 'debit' as const, at: Date.now(), amountMicrodollars: 1300, details: { hour: hourOf(Date.now()) } },
+    ];
+    const settled = await doControl(env.CONTROL).settle('billing', replay);
+    expect(settled.debits).toBe(0);
+    await runDurableObjectAlarm(stub);
+    await new Promise((r) => setTimeout(r, 500)); // several more alarm ticks (100 ms)
+    expect(await balance(account)).toBe(1_000_000 - 1300);
+  });
+
+  it('a fresh instance (eviction) keeps every acknowledged record and still refuses its repeats', async () => {
+    await townWithCredit('evict', 1000);
+    await ingest('evict', [record('e1', 0), record('e2', 0)]);
+    // Abort the instance: the next call constructs a new TownDO over the same storage.
+    // e1 and e2 are in the instance's recent ids only (the tick moves them into usage_ids); the new
+    // instance must rebuild them from storage, or it would count them again.
+    await abortAllDurableObjects();
+    const again = await ingest('evict', [record('e1', 0), record('e2', 0), record('e3', 0)]);
+    expect(again).toMatchObject({ accepted: 1, duplicates: 2 });
+    const usage = await runInDurableObject(townStub('evict'), (o) => o.town.totals().usage);
+    expect(usage.map((u) => u.tokens[0])).toEqual([30]);
+  });
+});
+
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function hourOf(t: number): number {
+  return Math.floor(t / 3_600_000) * 3_600_000;
+}
+
+describe('ControlDO.bootstrapAdmin', () => {
+  it('makes the admin once, and a rotated GASGAUGE_ADMIN_TOKEN replaces the old one', async () => {
+    const stub = env.CONTROL.get(env.CONTROL.idFromName('bootstrap-test'));
+    await stub.bootstrapAdmin('hash-a');
+    await stub.bootstrapAdmin('hash-a');
+    const first = await runInDurableObject(stub, (o) => o.control.userByTokenHash('hash-a'));
+    expect(first).toMatchObject({ name: 'admin', isAdmin: true });
+    await stub.bootstrapAdmin('hash-b');
+    const [a, b, users] = await runInDurableObject(stub, (o) => [
+      o.control.userByTokenHash('hash-a'),
+      o.control.userByTokenHash('hash-b'),
+      o.control.userCount(),
+    ]);
+    expect(a).toBeUndefined();
+    expect(b).toMatchObject({ id: first?.id, isAdmin: true });
+    expect(users).toBe(1);
+  });
+});

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { newUserToken } from '@gasgauge/api';
+import { startTestServer } from '../../../server/src/testing/server.js';
+import { tempDir } from '../../../server/src/testing/temp.js';
+import { startWorker } from './wrangler-dev.js';
+
+/** A running Gas Gauge to test from outside: its base URL and the admin's API token. */
+export interface Host {
+  url: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** Both hosts tick every 200 ms, so a test waits for a tick as a client would: by polling. */
+export const TEST_TICK_MS = 200;
+
+/**
+ * The hosts every contract test runs against: the Node server (`gasgauge serve`'s startServer on a
+ * temp data dir) and the Worker in workerd (`wrangler dev --local` on a temp `--persist-to`).
+ */
+export const HOSTS: [name: string, start: () => Promise<Host>][] = [
+  [
+    'node',
+    async () => {
+      const s = await startTestServer({ tickMs: TEST_TICK_MS });
+      return { url: s.url, adminToken: s.adminToken, close: () => s.close() };
+    },
+  ],
+  [
+    'worker',
+    async () => {
+      const adminToken = newUserToken();
+      const w = await startWorker({
+        persistTo: tempDir('gg-worker-'),
+        adminToken,
+        secret: randomBytes(32).toString('base64url'),
+        tickMs: TEST_TICK_MS,
+      });
+      return { url: w.url, adminToken, close: () => w.stop() };
+    },
+  ],
+];

@@ -1,0 +1,202 @@
+import { DurableObject } from 'cloudflare:workers';
+import { LiveHub, LocalTowns, type TickDeps, type TownHandle, tickTown } from '@gasgauge/api';
+import {
+  type AgentsQuery,
+  type BeadsQuery,
+  type BreakdownQuery,
+  type Budget,
+  type BudgetInput,
+  type EventsQuery,
+  type IngestJob,
+  type IngestResults,
+  type RunawayRules,
+  type TickIntervals,
+  type TimeseriesQuery,
+  Town,
+  tickSpread,
+} from '@gasgauge/core';
+import { doControl } from './control.js';
+import { doSql } from './do-sql.js';
+import { tickIntervals } from './intervals.js';
+import { type Remote, toRemote } from './remote-error.js';
+import { doLive } from './towns.js';
+
+/** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
+const TOWN_ID_KEY = 'townId';
+
+/** The town's handle methods as this object answers them over RPC: every refusal as data (see Remote). */
+export type RemoteTown = {
+  [K in Exclude<keyof TownHandle, 'ingest' | 'setBudget' | 'setRunawayRules'>]: (
+    ...args: Parameters<TownHandle[K]>
+  ) => Promise<Remote<Awaited<ReturnType<TownHandle[K]>>>>;
+};
+
+/**
+ * One town as a Durable Object: the core `Town` over this object's SQLite storage, the same
+ * `LocalTowns` handle (and so the same group commit) as the Node host, ticked by the alarm. The
+ * constructor opens the town (migrations, the recent usage ids rebuilt from the table), so a fresh
+ * instance after eviction carries on from what storage holds; nothing acknowledged lives in memory only.
+ */
+export class TownDO extends DurableObject<Env> implements RemoteTown {
+  readonly town: Town;
+  private readonly handle: TownHandle;
+  private readonly intervals: TickIntervals;
+  /** When the alarm is set for, as far as this instance knows (undefined: not read yet); saves a storage read per ingest. */
+  private alarmAt: number | null | undefined;
+  /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
+  private readonly live = new LiveHub();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.town = new Town(doSql(ctx.storage), () => Date.now());
+    // A timer, not a microtask: requests that arrive while one is being taken join its transaction.
+    this.handle = new LocalTowns(
+      () => this.town,
+      (fn) => setTimeout(fn, 0),
+    ).get('');
+    this.intervals = tickIntervals(env.TICK_MS);
+  }
+
+  /** One request's ingest, answered after its group's commit; output gates hold the reply until it is durable. */
+  async ingest<K extends IngestJob['kind']>(
+    townId: string,
+    job: Extract<IngestJob, { kind: K }>,
+  ): Promise<Remote<IngestResults[K]>> {
+    this.remember(townId);
+    const result = await toRemote(() => this.handle.ingest(job));
+    if ('ok' in result) {
+      await this.tickWithin(this.intervals.activeMs);
+      this.live.publishSoon('');
+    }
+    return result;
+  }
+
+  /** A saved budget may be crossed already: the town ticks soon, however dormant. */
+  async setBudget(townId: string, input: BudgetInput | null): Promise<Remote<Budget | null>> {
+    this.remember(townId);
+    const result = await toRemote(() => this.handle.setBudget(input));
+    if ('ok' in result) await this.tickWithin(this.intervals.activeMs);
+    return result;
+  }
+
+  /** Rules may already be broken (a lowered spend rate): the town ticks soon, however dormant. */
+  async setRunawayRules(townId: string, rules: RunawayRules): Promise<Remote<RunawayRules>> {
+    this.remember(townId);
+    const result = await toRemote(() => this.handle.setRunawayRules(rules));
+    if ('ok' in result) await this.tickWithin(this.intervals.activeMs);
+    return result;
+  }
+
+  /**
+   * The alarm is the town's tick: the hosts' one after-tick sequence (tick, settle the outbox into the
+   * control plane, tell live viewers), then the next alarm from `nextTickAt`. A throw leaves the alarm
+   * to the runtime's retries (with backoff); what earlier ticks closed was settled regardless.
+   */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const townId = this.ctx.storage.kv.get<string>(TOWN_ID_KEY);
+    if (townId === undefined) return;
+    await tickTown(this.tickDeps(townId), townId);
+    await this.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
+  }
+
+  /** This town through its own handle and live hub; the account's other towns through their objects. */
+  private tickDeps(townId: string): TickDeps {
+    const others = doLive(this.env.TOWN);
+    return {
+      towns: { get: () => this.handle },
+      control: doControl(this.env.CONTROL),
+      live: {
+        publish: (id) => (id === townId ? this.live.publish('') : others.publish(id)),
+        publishSoon: () => this.live.publishSoon(''),
+        changes: (_, signal) => this.live.changes('', signal),
+      },
+      log: (line) => console.error(line),
+    };
+  }
+
+  /** A stream that carries one byte per change of the town (coalesced), until the reader cancels it. */
+  changes(): ReadableStream<Uint8Array> {
+    const abort = new AbortController();
+    const changes = this.live.changes('', abort.signal);
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const next = await changes.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array([1]));
+      },
+      cancel: () => abort.abort(),
+    });
+  }
+
+  /** Wakes this town's live viewers now (a grant moved the gas tank its overview shows). */
+  publish(): void {
+    this.live.publish('');
+  }
+
+  // The reads and the tick: the handle's methods, with refusals as data (prototype methods: RPC exposes only those).
+  tick() {
+    return toRemote(() => this.handle.tick());
+  }
+  timeseries(q: TimeseriesQuery) {
+    return toRemote(() => this.handle.timeseries(q));
+  }
+  throughput() {
+    return toRemote(() => this.handle.throughput());
+  }
+  breakdown(q: BreakdownQuery) {
+    return toRemote(() => this.handle.breakdown(q));
+  }
+  totals(limit?: number) {
+    return toRemote(() => this.handle.totals(limit));
+  }
+  agents(q?: AgentsQuery) {
+    return toRemote(() => this.handle.agents(q));
+  }
+  events(q?: EventsQuery) {
+    return toRemote(() => this.handle.events(q));
+  }
+  event(id: string) {
+    return toRemote(() => this.handle.event(id));
+  }
+  beads(q: BeadsQuery) {
+    return toRemote(() => this.handle.beads(q));
+  }
+  bead(beadId: string) {
+    return toRemote(() => this.handle.bead(beadId));
+  }
+  beadStats(q: { from?: number | undefined; to?: number | undefined }) {
+    return toRemote(() => this.handle.beadStats(q));
+  }
+  runawayRules() {
+    return toRemote(() => this.handle.runawayRules());
+  }
+  beadAssignees(ids: readonly string[]) {
+    return toRemote(() => this.handle.beadAssignees(ids));
+  }
+  outbox() {
+    return toRemote(() => this.handle.outbox());
+  }
+  ackOutbox(seq: number) {
+    return toRemote(() => this.handle.ackOutbox(seq));
+  }
+  nextTickAt(intervals?: TickIntervals, spread?: number) {
+    return toRemote(() => this.handle.nextTickAt(intervals, spread));
+  }
+
+  /** The next tick comes within `ms`, however idle the town was. */
+  private async tickWithin(ms: number): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const next = (Math.floor(Date.now() / ms) + 1) * ms;
+    if (this.alarmAt === null || this.alarmAt > next) await this.setAlarm(next);
+  }
+
+  private async setAlarm(at: number): Promise<void> {
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  private remember(townId: string): void {
+    if (this.ctx.storage.kv.get(TOWN_ID_KEY) === undefined) this.ctx.storage.kv.put(TOWN_ID_KEY, townId);
+  }
+}

@@ -1,0 +1,69 @@
+import type { LiveBus, TownDirectory, TownHandle } from '@gasgauge/api';
+import type { IngestJob, IngestResults } from '@gasgauge/core';
+import { fromRemote, type Remote } from './remote-error.js';
+
+type TownNamespace = Env['TOWN'];
+
+const stubOf = (ns: TownNamespace, townId: string) => ns.get(ns.idFromName(townId));
+// RPC's inferred types of nested generics lose their shape; every method returns a Remote of the handle's type.
+const unwrap = async <T>(r: Promise<unknown>): Promise<T> => fromRemote((await r) as Remote<T>);
+
+/** The Worker's town handles: each call goes to the town's Durable Object over RPC, a refusal rebuilt as its AppError. */
+export function doTowns(ns: TownNamespace): TownDirectory {
+  return {
+    get(townId: string): TownHandle {
+      const stub = stubOf(ns, townId);
+      return {
+        ingest: <K extends IngestJob['kind']>(job: Extract<IngestJob, { kind: K }>) =>
+          unwrap<IngestResults[K]>(stub.ingest(townId, job as IngestJob)),
+        setBudget: (input) => unwrap(stub.setBudget(townId, input)),
+        tick: () => unwrap(stub.tick()),
+        timeseries: (q) => unwrap(stub.timeseries(q)),
+        throughput: () => unwrap(stub.throughput()),
+        breakdown: (q) => unwrap(stub.breakdown(q)),
+        totals: (limit) => unwrap(stub.totals(limit)),
+        agents: (q) => unwrap(stub.agents(q)),
+        events: (q) => unwrap(stub.events(q)),
+        event: (id) => unwrap(stub.event(id)),
+        beads: (q) => unwrap(stub.beads(q)),
+        bead: (beadId) => unwrap(stub.bead(beadId)),
+        beadStats: (q) => unwrap(stub.beadStats(q)),
+        runawayRules: () => unwrap(stub.runawayRules()),
+        setRunawayRules: (rules) => unwrap(stub.setRunawayRules(townId, rules)),
+        beadAssignees: (ids) => unwrap(stub.beadAssignees(ids)),
+        outbox: () => unwrap(stub.outbox()),
+        ackOutbox: (seq) => unwrap(stub.ackOutbox(seq)),
+        nextTickAt: (intervals, spread) => unwrap(stub.nextTickAt(intervals, spread)),
+      };
+    },
+  };
+}
+
+/**
+ * Live updates on Workers: each town's Durable Object keeps its own subscribers and pushes after a
+ * tick and (coalesced) after an ingest; this isolate reads the object's change stream for one SSE.
+ * publishSoon is a no-op here: the object publishes its own ingest, which no other isolate sees.
+ */
+export function doLive(ns: TownNamespace): LiveBus {
+  return {
+    publish: (townId) => stubOf(ns, townId).publish(),
+    publishSoon: () => {},
+    changes: (townId, signal) => streamChanges(stubOf(ns, townId), signal),
+  };
+}
+
+async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSignal | undefined): AsyncGenerator<void> {
+  const reader = (await stub.changes()).getReader();
+  const onAbort = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener('abort', onAbort);
+  try {
+    while (!signal?.aborted) {
+      const { done } = await reader.read();
+      if (done) return;
+      yield;
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await reader.cancel().catch(() => {});
+  }
+}

@@ -1,0 +1,22 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { ensureWebBuilt } from '../web/e2e/build.js';
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+const ADMIN_TOKEN = 'ggu_pool-test-admin-token';
+// The Worker serves the built UI as static assets, and wrangler refuses a missing assets directory.
+ensureWebBuilt();
+
+/** The Worker's own tests, inside workerd (Durable Objects, alarms, RPC); `npm test` runs them as a project. */
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: './wrangler.jsonc' },
+      miniflare: {
+        bindings: { TICK_MS: '100', GASGAUGE_SECRET: 'test-secret-test-secret-test-secret', GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN },
+      },
+    }),
+  ],
+  test: { name: 'worker', include: ['src/pool/**/*.test.ts'], testTimeout: 30_000 },
+});
