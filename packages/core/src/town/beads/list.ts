@@ -26,11 +26,21 @@ export interface BeadsPage {
 const sortValue = (sort: BeadSort, r: BeadRow): number | null =>
   sort === 'cost' ? r.costMicrodollars : sort === 'tokens' ? tokensOf(r) : sort === 'duration' ? r.durationMs : r.closedAt;
 
-/** A page position `<value>:<beadId>` (value empty for null): rows sort by value, largest first, nulls last, then id. */
-export function parseBeadCursor(cursor: string): { value: number | null; beadId: string } | undefined {
-  const m = /^(\d{0,16}):([\s\S]+)$/.exec(cursor);
+interface BeadCursor {
+  value: number | null;
+  beadId: string;
+  /** The `now` of the first page: an open bead's duration grows with it, so later pages keep it. */
+  now?: number | undefined;
+}
+
+/**
+ * A page position `<value>@<now>:<beadId>` (value empty for null; `@<now>` optional): rows sort by value,
+ * largest first, nulls last, then id. `now` is at most 13 digits, below MAX_QUERY_EPOCH_MS.
+ */
+export function parseBeadCursor(cursor: string): BeadCursor | undefined {
+  const m = /^(\d{0,16})(?:@(\d{1,13}))?:([\s\S]+)$/.exec(cursor);
   if (!m) return undefined;
-  return { value: m[1] === '' ? null : Number(m[1]), beadId: m[2] as string };
+  return { value: m[1] === '' ? null : Number(m[1]), beadId: m[3] as string, now: m[2] === undefined ? undefined : Number(m[2]) };
 }
 
 /** Negative when a sorts before b. */
@@ -47,7 +57,7 @@ function compare(a: { value: number | null; beadId: string }, b: { value: number
  * The beads with activity in the range, most expensive first by default, a page at a time. Every bead of
  * the range is accounted (one read of the range's usage) and then sorted, so a page costs the range.
  */
-export function listBeads(sql: Sql, now: number, q: BeadsQuery = {}): BeadsPage {
+export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): BeadsPage {
   const from = q.from ?? 0;
   const to = q.to ?? END_OF_TIME;
   if (to <= from) throw new AppError('bad_request', 'to must be after from', { path: 'to' });
@@ -55,6 +65,7 @@ export function listBeads(sql: Sql, now: number, q: BeadsQuery = {}): BeadsPage 
   const limit = Math.max(1, Math.min(MAX_BEADS_PAGE, Math.floor(q.limit ?? DEFAULT_BEADS_PAGE)));
   const after = q.cursor === undefined ? undefined : parseBeadCursor(q.cursor);
   if (q.cursor !== undefined && !after) throw new AppError('bad_request', 'not a cursor from beads.list', { path: 'cursor' });
+  const now = after?.now ?? clockNow;
 
   const usage = usageByBead(sql, from, to);
   const ids = new Set<string>();
@@ -75,6 +86,6 @@ export function listBeads(sql: Sql, now: number, q: BeadsQuery = {}): BeadsPage 
   const last = page.at(-1);
   return {
     items: page.map((r) => r.row),
-    nextCursor: rows.length > limit && last ? `${last.key.value ?? ''}:${last.key.beadId}` : null,
+    nextCursor: rows.length > limit && last ? `${last.key.value ?? ''}@${now}:${last.key.beadId}` : null,
   };
 }
