@@ -4,7 +4,14 @@ import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
 import { type BeadDetail, getBead } from './beads/get.js';
 import { type BeadsPage, type BeadsQuery, listBeads } from './beads/list.js';
-import { type RunawayEpisode, type RunawayRules, runawayEpisodes, runawayRules, setRunawayRules } from './beads/runaway.js';
+import {
+  MAX_RUNAWAY_EPISODES_SHOWN,
+  type RunawayEpisode,
+  type RunawayRules,
+  runawayEpisodes,
+  runawayRules,
+  setRunawayRules,
+} from './beads/runaway.js';
 import { type BeadStats, beadStats } from './beads/stats.js';
 import { type Breakdown, type BreakdownQuery, breakdown } from './breakdown.js';
 import { type Budget, type BudgetInput, setBudget } from './budget.js';
@@ -126,9 +133,9 @@ export class Town {
     return setRunawayRules(this.sql, rules);
   }
 
-  /** Runaway episodes under way: flagged agents and beads over budget. */
+  /** Runaway episodes under way: flagged agents and beads over budget, the MAX_RUNAWAY_EPISODES_SHOWN longest-running. */
   runawayEpisodes(): RunawayEpisode[] {
-    return runawayEpisodes(this.sql);
+    return runawayEpisodes(this.sql, MAX_RUNAWAY_EPISODES_SHOWN);
   }
 
   /** The agent a bead is assigned to: null when unassigned, undefined when the town has no such bead. */

@@ -1,6 +1,6 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUNAWAY_RULES } from './runaway.js';
+import { DEFAULT_RUNAWAY_RULES, MAX_RUNAWAY_EPISODES_SHOWN } from './runaway.js';
 
 const T0 = Date.UTC(2026, 10, 3, 10, 0, 0);
 const MINUTE = 60_000;
@@ -30,5 +30,28 @@ describe('the no-progress rule', () => {
 
   it('leaves an agent alone whose lines of code move', () => {
     expect(spendingAgent(true).runawayEpisodes()).toEqual([]);
+  });
+});
+
+describe('episodes', () => {
+  it('shows at most MAX_RUNAWAY_EPISODES_SHOWN, the longest-running, however many agents are flagged', () => {
+    const now = { t: T0 };
+    const town = fileTown(now);
+    const flag = (ids: number[]) => {
+      town.ingestUsage(ids.map((i) => usageRecord({ id: `u${i}`, agentId: `a${i}`, at: now.t, costMicrodollars: 6_000_000 })));
+      town.tick();
+    };
+    flag([0]);
+    now.t += MINUTE;
+    flag(Array.from({ length: MAX_RUNAWAY_EPISODES_SHOWN + 100 }, (_, i) => i + 1));
+    const shown = town.runawayEpisodes();
+    expect(shown).toHaveLength(MAX_RUNAWAY_EPISODES_SHOWN);
+    expect(shown[0]).toEqual({ rule: 'spendRate', subject: 'a0', since: T0, level: 1 });
+    // Every flagged agent is still flagged, and stays so on the next tick (the cap is only for showing).
+    now.t += MINUTE;
+    town.tick();
+    const flagged = town.agents({ limit: 500 }).agents.filter((a) => a.runaway !== null);
+    expect(flagged).toHaveLength(500);
+    expect(town.runawayEpisodes()[0]?.subject).toBe('a0');
   });
 });

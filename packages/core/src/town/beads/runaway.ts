@@ -71,8 +71,15 @@ export interface RunawayEpisode {
   level: number;
 }
 
-export function runawayEpisodes(sql: Sql): RunawayEpisode[] {
-  return sql.all<RunawayEpisode>('SELECT rule, subject, since, level FROM runaway_episodes ORDER BY since, rule, subject');
+/** Episodes shown at most: one per agent or bead, so a town's count is unbounded (the agents list marks every flagged agent). */
+export const MAX_RUNAWAY_EPISODES_SHOWN = 500;
+
+/** The episodes under way, longest-running first: all of them for the tick, at most `limit` to show. */
+export function runawayEpisodes(sql: Sql, limit = -1): RunawayEpisode[] {
+  return sql.all<RunawayEpisode>(
+    'SELECT rule, subject, since, level FROM runaway_episodes ORDER BY since, rule, subject LIMIT ?',
+    limit,
+  );
 }
 
 /**
