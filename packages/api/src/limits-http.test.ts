@@ -72,6 +72,13 @@ function runaway(field: string, v: number): unknown {
   return input;
 }
 
+/** A batched tRPC call of `n` times `proc` (with GET inputs when `input` is given). */
+function batchPath(proc: string, n: number, input?: () => unknown): string {
+  const path = `/trpc/${Array.from({ length: n }, () => proc).join(',')}?batch=1`;
+  return input === undefined ? path : `${path}&input=${encodeURIComponent(JSON.stringify(batchInputs(n, input)))}`;
+}
+const batchInputs = (n: number, input: () => unknown) => Object.fromEntries(Array.from({ length: n }, (_, i) => [i, input()]));
+
 /** `value` as JSON padded with spaces to exactly `bytes`. */
 function padded(value: unknown, bytes: number): string {
   const json = JSON.stringify(value);
@@ -283,6 +290,7 @@ const ROW = {
   runawayAmount: '`spendRate.microdollars`, `beadBudgetMicrodollars` of `towns.setRunawayRules`',
   runawayMin: '`noProgress.minMicrodollars` of `towns.setRunawayRules`',
   runawayMinutes: '`spendRate.windowMinutes`, `noProgress.minutes` of `towns.setRunawayRules`',
+  trpcBatch: 'calls in one batched tRPC request (`?batch=1`)',
 } as const;
 
 const TOKENS = ['inputTokens', 'outputTokens', 'reasoningTokens', 'cacheReadTokens', 'cacheWriteTokens'];
@@ -886,6 +894,31 @@ const cases: Case[] = [
       state: 'town',
     }),
   ),
+  {
+    row: ROW.trpcBatch,
+    name: '10 queries in a batch, then 11',
+    ok: () => s.get(batchPath('beads.stats', 10, () => ({ townId: s.townId }))),
+    over: () => s.get(batchPath('beads.stats', 11, () => ({ townId: s.townId }))),
+    path: 'input',
+  },
+  {
+    row: ROW.trpcBatch,
+    name: '10 mutations in a batch, then 11 (none of them done)',
+    ok: () =>
+      s.post(
+        batchPath('orgs.create', 10),
+        batchInputs(10, () => ({ name: name64('b') })),
+        s.adminToken,
+      ),
+    over: () =>
+      s.post(
+        batchPath('orgs.create', 11),
+        batchInputs(11, () => ({ name: name64('b') })),
+        s.adminToken,
+      ),
+    path: 'input',
+    state: 'control',
+  },
   {
     row: ROW.low,
     name: 'a threshold of 2^53 − 1, then 2^53',

@@ -44,6 +44,9 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
+/** Calls in one batched tRPC request, at most (the web client's httpBatchLink `maxItems` is the same). */
+export const MAX_TRPC_BATCH = 10;
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 

@@ -31,7 +31,7 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: httpSubscriptionLink({ url: '/trpc' }),
-      false: httpBatchLink({ url: '/trpc', fetch: fetchShowingBidi }),
+      false: httpBatchLink({ url: '/trpc', fetch: fetchShowingBidi, maxItems: 10 /* the server's MAX_TRPC_BATCH */ }),
     }),
   ],
 });
