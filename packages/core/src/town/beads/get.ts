@@ -39,13 +39,14 @@ export function getBead(sql: Sql, now: number, beadId: string): BeadDetail | und
   const info = beadInfo(sql, [beadId]).get(beadId);
   const usage = beadUsage(sql, beadId);
   const held = holders(sql, [beadId], END_OF_TIME).get(beadId);
-  if (!info && !held && usage.agents.size === 0) return undefined;
-  const events = statusEvents(sql, [beadId]).get(beadId) ?? [];
-  const bead = toRow(beadId, info, usage, held, events, now);
-
   const childIds = (
     sql.rows('SELECT id FROM beads WHERE parent_id = ? ORDER BY id LIMIT ?', beadId, MAX_BEAD_CHILDREN * 5) as [string][]
   ).map(([id]) => id);
+  // A parent named only by its children's parentId (a convoy that never reported itself) is known too.
+  if (!info && !held && usage.agents.size === 0 && childIds.length === 0) return undefined;
+  const events = statusEvents(sql, [beadId]).get(beadId) ?? [];
+  const bead = toRow(beadId, info, usage, held, events, now);
+
   const childInfo = beadInfo(sql, childIds);
   const childEvents = statusEvents(sql, childIds);
   const childHeld = holders(sql, childIds, END_OF_TIME);
