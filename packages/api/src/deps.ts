@@ -20,8 +20,8 @@ export interface ApiDeps {
   allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */
   onIngest?: (townId: string) => void;
-  /** How a town's scheduled ticks have gone (the Node host: its scheduler); towns.list shows it. */
-  tickHealth?: (townId: string) => TickHealth;
+  /** How a town's scheduled ticks have gone (Node: its scheduler; Workers: the town's object); towns.list shows it. */
+  tickHealth?: (townId: string) => Promise<TickHealth>;
   /** The host's part of `GET /readyz` (the Node host: scheduler running, towns ticking); must be cheap, no I/O per town. */
   readiness?: () => Readiness;
   /** Where unexpected (5xx) errors are written, stack included (default `console.error`). */

@@ -4,6 +4,12 @@
  */
 export type SqlValue = number | string | null;
 
+/**
+ * Bound parameters one statement may take: Cloudflare's limit for Durable Object SQL (and D1). The
+ * Node adapter refuses more too, so a statement that would fail only on Workers fails in every test.
+ */
+export const MAX_SQL_PARAMS = 100;
+
 export interface Sql {
   /** Runs a statement; returns the number of rows it changed. */
   run(sql: string, ...params: SqlValue[]): number;

@@ -121,7 +121,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     live,
     readBody: readNodeBody,
     onIngest: (townId) => scheduler.markActive(townId),
-    tickHealth: (townId) => scheduler.healthOf(townId),
+    tickHealth: async (townId) => scheduler.healthOf(townId),
     onBudget: (townId) => scheduler.markActive(townId),
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
     log,

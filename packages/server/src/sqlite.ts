@@ -1,4 +1,4 @@
-import type { Sql, SqlValue } from '@gasgauge/core';
+import { MAX_SQL_PARAMS, type Sql, type SqlValue } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { makeDatabasePrivate } from './private-files.js';
 
@@ -23,7 +23,11 @@ export function openSqlite(file: string): NodeSql {
   const statements = new Map<string, Database.Statement>();
   // One wrapper for every transaction: better-sqlite3 builds several functions per transaction() call.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
-  const prepare = (sql: string): Database.Statement => {
+  const prepare = (sql: string, params: SqlValue[]): Database.Statement => {
+    if (params.length > MAX_SQL_PARAMS)
+      throw new RangeError(
+        `${params.length} bound parameters, more than the ${MAX_SQL_PARAMS} Workers allow: ${sql.slice(0, 80)}`,
+      );
     let s = statements.get(sql);
     if (!s) {
       s = db.prepare(sql);
@@ -32,13 +36,13 @@ export function openSqlite(file: string): NodeSql {
     return s;
   };
   return {
-    run: (sql: string, ...params: SqlValue[]) => prepare(sql).run(...params).changes,
+    run: (sql: string, ...params: SqlValue[]) => prepare(sql, params).run(...params).changes,
     all: <T>(sql: string, ...params: SqlValue[]) =>
-      prepare(sql)
+      prepare(sql, params)
         .raw(false)
         .all(...params) as T[],
     rows: (sql: string, ...params: SqlValue[]) => {
-      return prepare(sql)
+      return prepare(sql, params)
         .raw(true)
         .all(...params) as SqlValue[][];
     },

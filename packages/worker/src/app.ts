@@ -36,6 +36,7 @@ async function build(env: Env, secret: string): Promise<App> {
     control: doControl(env.CONTROL),
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
+    tickHealth: (townId) => env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth(),
     secret: new TextEncoder().encode(secret),
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',

@@ -9,11 +9,15 @@ import {
   type EventsQuery,
   type IngestJob,
   type IngestResults,
+  NO_TICKS,
   type RunawayRules,
+  type TickHealth,
   type TickIntervals,
   type TimeseriesQuery,
   Town,
+  tickFailed,
   tickSpread,
+  tickSucceeded,
 } from '@gasgauge/core';
 import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
@@ -23,6 +27,8 @@ import { doLive } from './towns.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
 const TOWN_ID_KEY = 'townId';
+/** The key that holds how the alarm's ticks have gone (a TickHealth: a few numbers and a short message). */
+const TICK_HEALTH_KEY = 'tickHealth';
 
 /** The town's handle methods as this object answers them over RPC: every refusal as data (see Remote). */
 export type RemoteTown = {
@@ -89,15 +95,30 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
 
   /**
    * The alarm is the town's tick: the hosts' one after-tick sequence (tick, settle the outbox into the
-   * control plane, tell live viewers), then the next alarm from `nextTickAt`. A throw leaves the alarm
-   * to the runtime's retries (with backoff); what earlier ticks closed was settled regardless.
+   * control plane, tell live viewers), then the next alarm from `nextTickAt`. Its outcome is kept in
+   * storage (towns.list's `tick`); after a failure the next attempt comes at the Node host's backoff
+   * (`tickFailed`), not the runtime's alarm retries, which give up after a few.
    */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const townId = this.ctx.storage.kv.get<string>(TOWN_ID_KEY);
     if (townId === undefined) return;
-    await tickTown(this.tickDeps(townId), townId);
+    try {
+      await tickTown(this.tickDeps(townId), townId);
+    } catch (err) {
+      console.error(`town ${townId}: tick failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      const failed = tickFailed(this.tickHealth(), err, Date.now(), this.intervals);
+      this.ctx.storage.kv.put(TICK_HEALTH_KEY, failed);
+      await this.setAlarm(failed.retryAt);
+      return;
+    }
+    this.ctx.storage.kv.put(TICK_HEALTH_KEY, tickSucceeded(this.tickHealth(), Date.now()));
     await this.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
+  }
+
+  /** How this town's alarm ticks have gone since the object was created (towns.list's `tick`). */
+  tickHealth(): TickHealth {
+    return this.ctx.storage.kv.get<TickHealth>(TICK_HEALTH_KEY) ?? NO_TICKS;
   }
 
   /** This town through its own handle and live hub; the account's other towns through their objects. */

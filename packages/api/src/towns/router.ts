@@ -24,7 +24,12 @@ export const townsRouter = router({
    * gone (`tick`: last success, failures in a row, last error, next retry), or null on a host without a scheduler.
    */
   list: userProcedure.query(async ({ ctx }) =>
-    (await ctx.deps.control.townsOf(ctx.user.id)).map((town) => ({ ...town, tick: ctx.deps.tickHealth?.(town.id) ?? null })),
+    Promise.all(
+      (await ctx.deps.control.townsOf(ctx.user.id)).map(async (town) => ({
+        ...town,
+        tick: (await ctx.deps.tickHealth?.(town.id)) ?? null,
+      })),
+    ),
   ),
 
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */

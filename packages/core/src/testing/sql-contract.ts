@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sql } from '../sql.js';
+import { MAX_SQL_PARAMS, type Sql } from '../sql.js';
 
 /**
  * Runs `body` against a fresh, empty database of the adapter under test (a temp file, a new Durable
@@ -31,6 +31,19 @@ export function sqlContract(name: string, withSql: WithSql): void {
           ['c', 4],
           ['d', 5],
         ]);
+      }));
+
+    it(`a statement takes at most ${MAX_SQL_PARAMS} bound parameters (Cloudflare's limit), on every adapter`, () =>
+      withSql((sql) => {
+        const select = (n: number) => sql.rows(`SELECT ${Array(n).fill('?').join(' + ')}`, ...Array<number>(n).fill(1));
+        expect(select(MAX_SQL_PARAMS)).toEqual([[MAX_SQL_PARAMS]]);
+        expect(() => select(MAX_SQL_PARAMS + 1)).toThrow();
+        sql.run('CREATE TABLE t (n INTEGER)');
+        const insert = (n: number) =>
+          sql.run(`INSERT INTO t (n) VALUES ${Array(n).fill('(?)').join(', ')}`, ...Array<number>(n).fill(1));
+        expect(() => insert(MAX_SQL_PARAMS + 1)).toThrow();
+        expect(sql.rows('SELECT COUNT(*) FROM t')).toEqual([[0]]);
+        expect(insert(MAX_SQL_PARAMS)).toBe(MAX_SQL_PARAMS);
       }));
 
     it('rows() gives each row in column order, duplicate names included; all() keys by column name', () =>

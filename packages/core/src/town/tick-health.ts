@@ -18,43 +18,59 @@ export interface TickHealth {
 
 const MAX_ERROR_LENGTH = 200;
 
+/** A town's record before any tick: what a host shows for a town it has not ticked yet. */
+export const NO_TICKS: Readonly<TickHealth> = Object.freeze({
+  lastOkAt: null,
+  failures: 0,
+  failuresTotal: 0,
+  lastError: null,
+  lastErrorAt: null,
+  retryAt: null,
+});
+
+/** The record after a tick and its settle both succeeded at `now`. */
+export function tickSucceeded(h: TickHealth, now: number): TickHealth {
+  return { ...h, lastOkAt: now, failures: 0, lastError: null, lastErrorAt: null, retryAt: null };
+}
+
 /**
- * One failing town must not stop its own billing for long, nor anyone else's: a host records each
- * town's outcome here and, after a failure, tries again after the active interval doubled per failure
- * in a row, up to the idle interval. Plain state, so the Node scheduler and a Durable Object alarm use
- * the same rule.
+ * The record after a failure at `now`; its `retryAt` is when to try again. One failing town must not
+ * stop its own billing for long, nor anyone else's: after a failure a host tries again after the active
+ * interval doubled per failure in a row, up to the idle interval. Plain values, so the Node scheduler
+ * (TickHealthBook, in memory) and a Durable Object alarm (in its storage) use the same rule.
  */
+export function tickFailed(h: TickHealth, err: unknown, now: number, intervals: TickIntervals): TickHealth & { retryAt: number } {
+  const failures = h.failures + 1;
+  const wait = Math.min(intervals.idleMs, intervals.activeMs * 2 ** Math.min(failures - 1, 30));
+  return {
+    lastOkAt: h.lastOkAt,
+    failures,
+    failuresTotal: h.failuresTotal + 1,
+    lastError: publicMessage(err),
+    lastErrorAt: now,
+    retryAt: now + wait,
+  };
+}
+
+/** The Node host's records of its towns, in memory (since the server started). */
 export class TickHealthBook {
   private readonly towns = new Map<string, TickHealth>();
 
   get(townId: string): TickHealth {
-    return { ...(this.towns.get(townId) ?? EMPTY) };
+    return { ...(this.towns.get(townId) ?? NO_TICKS) };
   }
 
   ok(townId: string, now: number): void {
-    const h = this.towns.get(townId);
-    this.towns.set(townId, { ...(h ?? EMPTY), lastOkAt: now, failures: 0, lastError: null, lastErrorAt: null, retryAt: null });
+    this.towns.set(townId, tickSucceeded(this.towns.get(townId) ?? NO_TICKS, now));
   }
 
   /** Records a failure; returns when to try again. */
   failed(townId: string, err: unknown, now: number, intervals: TickIntervals): number {
-    const h = this.towns.get(townId) ?? EMPTY;
-    const failures = h.failures + 1;
-    const wait = Math.min(intervals.idleMs, intervals.activeMs * 2 ** Math.min(failures - 1, 30));
-    const retryAt = now + wait;
-    this.towns.set(townId, {
-      lastOkAt: h.lastOkAt,
-      failures,
-      failuresTotal: h.failuresTotal + 1,
-      lastError: publicMessage(err),
-      lastErrorAt: now,
-      retryAt,
-    });
-    return retryAt;
+    const h = tickFailed(this.towns.get(townId) ?? NO_TICKS, err, now, intervals);
+    this.towns.set(townId, h);
+    return h.retryAt;
   }
 }
-
-const EMPTY: TickHealth = { lastOkAt: null, failures: 0, failuresTotal: 0, lastError: null, lastErrorAt: null, retryAt: null };
 
 /** What a town's readers may see of an error: an AppError meant for clients, else only that it happened. */
 function publicMessage(err: unknown): string {

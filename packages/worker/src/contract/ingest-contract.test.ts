@@ -30,6 +30,19 @@ describe.each(HOSTS)('%s host: ingest and reads', (_name, start) => {
     expect(s.series.input_tokens).toEqual([160]);
   });
 
+  it("towns.list shows how the town's scheduled ticks have gone", async () => {
+    const t = await c.town('tick health');
+    const before = Date.now();
+    await c.usage(t.id, t.ingest, [rec({ id: 'tick-me', inputTokens: 1 })]);
+    const tick = await eventually(async () => {
+      const r = await c.query('towns.list', {});
+      const town = (r.body.result.data as { id: string; tick: { lastOkAt: number | null } | null }[]).find((x) => x.id === t.id);
+      return town?.tick?.lastOkAt ? town.tick : undefined;
+    }, 'a successful tick in towns.list');
+    expect(tick.lastOkAt).toBeGreaterThanOrEqual(before);
+    expect(tick).toMatchObject({ failures: 0, lastError: null, retryAt: null });
+  });
+
   it('refuses bad input with a 4xx naming the field, and stores nothing of that request', async () => {
     const t = await c.town('bad input');
     const at = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;

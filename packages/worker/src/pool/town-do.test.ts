@@ -101,6 +101,28 @@ describe('TownDO', () => {
     const usage = await runInDurableObject(townStub('evict'), (o) => o.town.totals().usage);
     expect(usage.map((u) => u.tokens[0])).toEqual([30]);
   });
+
+  it('a failed alarm tick is kept in tickHealth and retried at the backoff; the next success clears it', async () => {
+    await townWithCredit('sick', 1000);
+    expect((await ingest('sick', [record('s1', 0)])).accepted).toBe(1);
+    const stub = townStub('sick');
+    await runInDurableObject(stub, (o) => {
+      o.town.tick = () => {
+        throw new AppError('bad_request', 'disk on fire');
+      };
+    });
+    await until(async () => (await stub.tickHealth()).failures > 0);
+    const sick = await stub.tickHealth();
+    expect(sick).toMatchObject({ lastError: 'disk on fire', lastOkAt: null });
+    expect(sick.failuresTotal).toBe(sick.failures);
+    expect(sick.retryAt).toBeGreaterThan(sick.lastErrorAt as number);
+    await runInDurableObject(stub, (o) => {
+      delete (o.town as { tick?: unknown }).tick; // the prototype's tick again
+    });
+    await until(async () => (await stub.tickHealth()).lastOkAt !== null);
+    expect(await stub.tickHealth()).toMatchObject({ failures: 0, lastError: null, retryAt: null });
+    expect((await stub.tickHealth()).failuresTotal).toBeGreaterThanOrEqual(sick.failuresTotal);
+  });
 });
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {

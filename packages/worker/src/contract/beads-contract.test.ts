@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpResult } from '../../../server/src/testing/server.js';
+import { client, eventually, rec } from '../testing/client.js';
+import { HOSTS, type Host } from '../testing/hosts.js';
+
+const MINUTE = 60_000;
+
+/** Cost per bead and runaway rules, run unchanged against every host. */
+describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) => {
+  let h: Host;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    h = await start();
+    c = client(h);
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  /** A tRPC answer's data, after checking it is a 200. */
+  const data = (r: HttpResult) => {
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body.result.data;
+  };
+
+  it("attributes usage to the bead its agent works on; the beads' sum plus the no-bead spend is the town's total", async () => {
+    const t = await c.town('beads');
+    const at = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;
+    const events = [
+      { id: 'ev1', at, type: 'agent', agentId: 'polecat-1', role: 'polecat', status: 'working', beadId: 'gt-12' },
+      { id: 'ev2', at: at + 1000, type: 'bead', beadId: 'gt-12', status: 'in_progress', title: 'Fix the flaky test' },
+      { id: 'ev3', at: at + 20_000, type: 'bead', beadId: 'gt-12', status: 'closed' },
+    ];
+    expect((await c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
+    const usage = await c.usage(t.id, t.ingest, [
+      rec({ id: 'u1', agentId: 'polecat-1', inputTokens: 1200, costMicrodollars: 7000, at: at + 5000 }), // gt-12's, by the event
+      rec({ id: 'u2', agentId: 'polecat-2', inputTokens: 10, costMicrodollars: 875, at: at + 6000 }), // no bead
+      rec({ id: 'u3', agentId: 'polecat-1', beadId: 'gt-99', costMicrodollars: 100, at: at + 7000 }), // its own beadId
+    ]);
+    expect(usage.body).toMatchObject({ accepted: 3 });
+
+    const list = await c.get(`/api/towns/${t.id}/beads`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const items = list.body.items as { beadId: string; costMicrodollars: number }[];
+    expect(items.map((b) => [b.beadId, b.costMicrodollars])).toEqual([
+      ['gt-12', 7000],
+      ['gt-99', 100],
+    ]);
+    expect(items[0]).toMatchObject({ title: 'Fix the flaky test', status: 'closed', inputTokens: 1200, agents: ['polecat-1'] });
+
+    const one = data(await c.query('beads.get', { townId: t.id, beadId: 'gt-12' }));
+    expect(one.bead).toMatchObject({ beadId: 'gt-12', costMicrodollars: 7000, closedAt: at + 20_000 });
+    expect((await c.query('beads.get', { townId: t.id, beadId: 'gt-404' })).status).toBe(404);
+
+    const stats = data(await c.query('beads.stats', { townId: t.id }));
+    expect(stats).toMatchObject({ closedBeads: 1, noBeadCostMicrodollars: 875, totalCostMicrodollars: 7975 });
+    expect(items.reduce((a, b) => a + b.costMicrodollars, 0) + 875).toBe(stats.totalCostMicrodollars);
+  });
+
+  it('saves runaway rules, and a spend-rate alert raised by the tick shows in billing.alerts exactly once', async () => {
+    const t = await c.town('runaway');
+    const rules = {
+      spendRate: { enabled: true, microdollars: 1000, windowMinutes: 10 },
+      noProgress: { enabled: false, minutes: 30, minMicrodollars: 1_000_000 },
+      beadBudgetMicrodollars: null,
+    };
+    expect(data(await c.mutate('towns.setRunawayRules', { townId: t.id, ...rules }))).toEqual(rules);
+    expect(data(await c.query('towns.getRunawayRules', { townId: t.id }))).toMatchObject({ ...rules, episodes: [] });
+
+    await c.usage(t.id, t.ingest, [rec({ id: 'burn1', agentId: 'polecat-7', costMicrodollars: 5000 })]);
+    const runaway = async () => {
+      const alerts: { kind: string; townId: string | null; details: unknown }[] = data(
+        await c.query('billing.alerts', { limit: 200 }),
+      ).alerts;
+      return alerts.filter((a) => a.kind === 'runaway' && a.townId === t.id);
+    };
+    const first = await eventually(async () => ((await runaway()).length > 0 ? runaway() : undefined), 'a runaway alert');
+    expect(first).toHaveLength(1);
+    expect(first[0]?.details).toMatchObject({ rule: 'spendRate', agentId: 'polecat-7' });
+    // More spend while the episode lasts, and several more ticks: still one alert.
+    await c.usage(t.id, t.ingest, [rec({ id: 'burn2', agentId: 'polecat-7', costMicrodollars: 5000 })]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await runaway()).toHaveLength(1);
+    expect(data(await c.query('towns.getRunawayRules', { townId: t.id })).episodes).toMatchObject([
+      { rule: 'spendRate', subject: 'polecat-7' },
+    ]);
+  });
+});

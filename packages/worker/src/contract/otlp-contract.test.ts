@@ -1,0 +1,104 @@
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, sum } from '../testing/client.js';
+import { HOSTS, type Host } from '../testing/hosts.js';
+
+const { DELTA, CUMULATIVE } = AggregationTemporality;
+
+/**
+ * OTLP ingest, run unchanged against every host: the real OpenTelemetry SDK's protobuf exporters
+ * (application/x-protobuf bodies made here, by the SDK) post to the host over loopback.
+ */
+describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
+  let h: Host;
+  let c: ReturnType<typeof client>;
+  beforeAll(async () => {
+    h = await start();
+    c = client(h);
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  /** A town and an OTLP ingest key for it. */
+  async function townWithKey(name: string) {
+    const t = await c.town(name);
+    const r = await c.mutate('towns.createKey', { townId: t.id, name: 'otel' });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return { townId: t.id, key: r.body.result.data.key as string };
+  }
+
+  async function totals(townId: string) {
+    const now = Date.now();
+    const s = await c.series(townId, now - 3_600_000, now + 60_000, 5000);
+    return { input: sum(s.series.input_tokens), output: sum(s.series.output_tokens), cost: sum(s.series.cost_microdollars) };
+  }
+
+  /** A Claude Code-like process: one resource, its api_request event logs and its metrics, each sent when flushed. */
+  function claudeCode(key: string, temporality = DELTA) {
+    const headers = { Authorization: `Bearer ${key}` };
+    const resource = resourceFromAttributes({ 'service.name': 'claude-code', 'gt.agent': 'polecat-1' });
+    const logs = new LoggerProvider({
+      resource,
+      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${h.url}/v1/logs`, headers }) })],
+    });
+    const exporter = new OTLPMetricExporter({ url: `${h.url}/v1/metrics`, headers, temporalityPreference: temporality });
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const meter = new MeterProvider({ resource, readers: [reader] }).getMeter('com.anthropic.claude_code');
+    const tokens = meter.createCounter('claude_code.token.usage');
+    const cost = meter.createCounter('claude_code.cost.usage');
+    const logger = logs.getLogger('com.anthropic.claude_code.events');
+    let n = 0;
+    return {
+      /** One API request as both signals report it; `log: false` leaves it to the metrics. */
+      request(input: number, output: number, usd: number, log = true) {
+        const attrs = { 'session.id': 'sess-1', model: 'claude-sonnet-4-5' };
+        if (log)
+          logger.emit({
+            eventName: 'claude_code.api_request',
+            body: 'claude_code.api_request',
+            attributes: { ...attrs, request_id: `req_${++n}`, input_tokens: input, output_tokens: output, cost_usd: usd },
+          });
+        tokens.add(input, { ...attrs, type: 'input' });
+        tokens.add(output, { ...attrs, type: 'output' });
+        cost.add(usd, attrs);
+      },
+      flushLogs: () => logs.forceFlush(),
+      flushMetrics: () => reader.forceFlush(),
+      shutdown: async () => {
+        await logs.shutdown();
+        await reader.shutdown();
+      },
+    };
+  }
+
+  it.each([
+    ['delta', DELTA],
+    ['cumulative', CUMULATIVE],
+  ] as const)('protobuf metrics, %s: three exports count each increase exactly once', async (name, temporality) => {
+    const { townId, key } = await townWithKey(`otlp ${name}`);
+    const cc = claudeCode(key, temporality);
+    cc.request(100, 20, 0.5, false);
+    await cc.flushMetrics();
+    cc.request(10, 2, 0.25, false);
+    await cc.flushMetrics();
+    await cc.flushMetrics(); // nothing new: a cumulative export repeats its totals, a delta one is empty
+    await cc.shutdown();
+    expect(await totals(townId)).toEqual({ input: 110, output: 22, cost: 750_000 });
+  });
+
+  it('protobuf logs and metrics of one session are counted once, whichever arrives first', async () => {
+    const { townId, key } = await townWithKey('otlp both signals');
+    const cc = claudeCode(key);
+    cc.request(100, 20, 0.5);
+    await cc.flushLogs();
+    await cc.flushMetrics(); // the same request again, as metrics: not counted twice
+    cc.request(5, 1, 0.01);
+    await cc.flushMetrics();
+    await cc.flushLogs();
+    await cc.shutdown();
+    expect(await totals(townId)).toEqual({ input: 105, output: 21, cost: 510_000 });
+  });
+});
