@@ -96,6 +96,7 @@ export class ClaudeSource {
   private readFile(path: string, budget: number): StepResult {
     try {
       const result = this.readSome(path, budget);
+      this.dedupe.flush();
       for (const [id, record] of this.records) this.opts.store.enqueue('usage', id, record, 'replace');
       return result;
     } finally {
