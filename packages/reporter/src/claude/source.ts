@@ -7,7 +7,7 @@ import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/js
 import type { UsageRecord } from '../wire.js';
 import { ClaudeDedupe } from './dedupe.js';
 import { transcriptFiles } from './files.js';
-import { type ClaudeEntry, parseLine } from './parse.js';
+import { type ClaudeEntry, entryTotal, parseLine } from './parse.js';
 import type { PriceList } from './pricing.js';
 
 export interface ClaudeSourceOptions extends WatchOptions {
@@ -52,8 +52,8 @@ export class ClaudeSource {
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
   private readonly fileList: FileList;
   private readonly now: () => number;
-  /** The records of the responses updated by the file being read, written when its step ends (see readFile). */
-  private readonly records = new Map<string, UsageRecord>();
+  /** The copy kept of each response the file being read updated, made a record and written when its step ends (see readFile). */
+  private readonly kept = new Map<string, ClaudeEntry>();
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
@@ -97,10 +97,10 @@ export class ClaudeSource {
     try {
       const result = this.readSome(path, budget);
       this.dedupe.flush();
-      for (const [id, record] of this.records) this.opts.store.enqueue('usage', id, record, 'replace');
+      for (const [id, entry] of this.kept) this.opts.store.enqueue('usage', id, this.record(id, entry), 'replace');
       return result;
     } finally {
-      this.records.clear();
+      this.kept.clear();
       this.dedupe.endTransaction();
     }
   }
@@ -143,10 +143,9 @@ export class ClaudeSource {
       return true;
     }
     this.stats.updates++;
-    const record = this.record(id, entry);
     // A zero-usage response (a synthetic error message) adds nothing anywhere: not worth a request.
-    const amounts = record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    if (amounts + record.costMicrodollars > 0) this.records.set(id, record);
+    // (Zero tokens cost nothing by the price list, so only a stated costUSD can still count.)
+    if (entryTotal(entry) > 0 || Math.round((entry.costUSD ?? 0) * 1e6) > 0) this.kept.set(id, entry);
     return true;
   }
 
