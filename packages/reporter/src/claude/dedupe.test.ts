@@ -42,7 +42,7 @@ function entry(o: Partial<ClaudeEntry>): ClaudeEntry {
 function step(d: ClaudeDedupe, ...entries: ClaudeEntry[]): (string | undefined)[] {
   try {
     return store.transaction(() => {
-      const ids = entries.map((e) => d.offer(e, '', 1));
+      const ids = entries.map((e) => d.offer(e, 1));
       d.flush();
       return ids;
     });

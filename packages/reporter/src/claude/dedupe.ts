@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { boundedId, digest } from '../ids.js';
+import { boundedId } from '../ids.js';
+import type { ReadEntry } from './chunk.js';
 import { type ClaudeEntry, entryTotal } from './parse.js';
 
 interface GroupRow {
@@ -80,8 +81,8 @@ export class ClaudeDedupe {
    * The record id that should now carry this copy's totals, or undefined when the copy adds nothing
    * (a group already holds an equal or preferred copy). Call inside the store's transaction.
    */
-  offer(e: ClaudeEntry, line: string, now: number): string | undefined {
-    if (e.messageId === undefined) return `line:${digest(line)}`;
+  offer(e: ReadEntry, now: number): string | undefined {
+    if (e.messageId === undefined) return `line:${e.lineDigest ?? ''}`;
     const msg = e.messageId;
     const req = e.requestId ?? '';
     const key = `${msg}\0${req}`;
