@@ -108,7 +108,11 @@ export class ChunkReader {
     if (this.failed) return undefined;
     if (this.worker) return this.worker;
     try {
-      const worker = new Worker(workerUrl(), { workerData: { read: this.read } });
+      // A small young generation: its garbage is short-lived parse trees, and the reporter's peak RSS is bounded.
+      const worker = new Worker(workerUrl(), {
+        workerData: { read: this.read },
+        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      });
       worker.on('message', (m: { gen: number; chunk: Chunk }) => this.arrive(m));
       worker.on('error', () => this.fail());
       worker.on('exit', () => this.fail());

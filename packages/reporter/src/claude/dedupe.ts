@@ -40,6 +40,7 @@ interface GroupRow {
  */
 export class ClaudeDedupe {
   private readonly byKey: Database.Statement;
+  private readonly byOwnKey: Database.Statement;
   private readonly byMsg: Database.Statement;
   private readonly sidechainByMsg: Database.Statement;
   private readonly insertGroup: Database.Statement;
@@ -60,6 +61,9 @@ export class ClaudeDedupe {
     this.byKey = db.prepare(
       `SELECT g.group_id, g.sidechain, g.total, g.speed_set FROM claude_keys k JOIN claude_groups g ON g.group_id = k.group_id
        WHERE k.msg_id = ? AND k.req_id = ?`,
+    );
+    this.byOwnKey = db.prepare(
+      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE group_id = ? AND msg_id = ?',
     );
     this.byMsg = db.prepare(
       'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? ORDER BY rowid LIMIT 1',
@@ -92,15 +96,17 @@ export class ClaudeDedupe {
       const known = this.knownMsgIds();
       const h = hash(msg);
       const stored = known.has(h);
-      group = stored ? (this.byKey.get(msg, req) as GroupRow | undefined) : undefined;
+      group = stored
+        ? ((this.byKey.get(msg, req) ?? this.byOwnKey.get(recordId(msg, req), msg)) as GroupRow | undefined)
+        : undefined;
       if (!group) {
         const other = !stored
           ? undefined
           : ((e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined);
         if (!other) {
           const id = recordId(msg, req);
+          // Its own key is its id (byOwnKey): claude_keys holds only the keys that joined another's group.
           this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
-          this.insertKey.run(msg, req, id);
           known.add(h);
           const created = { group_id: id, sidechain: e.sidechain ? 1 : 0, total, speed_set: e.speedSet ? 1 : 0 };
           this.seen.set(key, created);

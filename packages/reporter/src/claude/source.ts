@@ -37,6 +37,8 @@ export interface ClaudeStats {
   /** Lines that looked like usage but were not JSON, or were too long to read. */
   malformed: number;
   bytes: number;
+  /** Chunks the parse worker read and parsed ahead (the rest were read in the reporter's thread). */
+  readAhead: number;
 }
 
 const SOURCE = 'claude';
@@ -53,7 +55,15 @@ const WORKER_BYTES = 4 * 1024 * 1024;
  * A truncated or replaced file is read again from the start; the dedupe makes that add nothing.
  */
 export class ClaudeSource {
-  readonly stats: ClaudeStats = { files: 0, usageLines: 0, updates: 0, duplicates: 0, malformed: 0, bytes: 0 };
+  readonly stats: ClaudeStats = {
+    files: 0,
+    usageLines: 0,
+    updates: 0,
+    duplicates: 0,
+    malformed: 0,
+    bytes: 0,
+    readAhead: 0,
+  };
   private readonly dedupe: ClaudeDedupe;
   /** Identity and size of each file when it was last read to its end: an unchanged file costs one stat. */
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
@@ -156,7 +166,8 @@ export class ClaudeSource {
       this.reader.end();
       chunk = undefined;
     }
-    chunk ??= readChunk(path, st, start, budget, this.opts.read);
+    if (chunk) this.stats.readAhead++;
+    else chunk = readChunk(path, st, start, budget, this.opts.read);
     for (const entry of chunk.entries) this.take(entry);
     if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end);
     store.addCounterIn('claude.malformed', chunk.malformed);
