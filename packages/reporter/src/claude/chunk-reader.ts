@@ -21,6 +21,7 @@ const CREDIT_BYTES = 1024 * 1024;
 export class ChunkReader {
   private worker: Worker | undefined;
   private failed = false;
+  private closing = false;
   private gen = 0;
   private active = false;
   /** Chunks arrived and not taken, by file, in order. */
@@ -33,7 +34,10 @@ export class ChunkReader {
   /** Credit not yet returned to the worker. */
   private owed = 0;
 
-  constructor(private readonly read?: ReadOptions) {}
+  constructor(
+    private readonly read?: ReadOptions,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
 
   /** Starts reading these files ahead. False when no worker can run (the caller reads them itself). */
   begin(jobs: { path: string; start: number }[]): boolean {
@@ -99,6 +103,7 @@ export class ChunkReader {
   }
 
   close(): void {
+    this.closing = true;
     this.end();
     void this.worker?.terminate();
     this.worker = undefined;
@@ -114,12 +119,12 @@ export class ChunkReader {
         resourceLimits: { maxYoungGenerationSizeMb: 8 },
       });
       worker.on('message', (m: { gen: number; chunk: Chunk }) => this.arrive(m));
-      worker.on('error', () => this.fail());
-      worker.on('exit', () => this.fail());
+      worker.on('error', (err) => this.fail(err.message));
+      worker.on('exit', (code) => this.fail(`it exited (${code})`));
       this.worker = worker;
       return worker;
-    } catch {
-      this.failed = true;
+    } catch (err) {
+      this.fail((err as Error).message);
       return undefined;
     }
   }
@@ -136,7 +141,8 @@ export class ChunkReader {
     if (this.waiting?.path === chunk.path) this.wake();
   }
 
-  private fail(): void {
+  private fail(why: string): void {
+    if (!this.failed && !this.closing) this.log(`Claude parse worker failed (${why}): reading in the reporter's thread instead`);
     this.failed = true;
     this.worker = undefined;
     this.end();

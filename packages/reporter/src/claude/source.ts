@@ -24,6 +24,8 @@ export interface ClaudeSourceOptions extends WatchOptions {
   now?: () => number;
   /** Unread bytes from which a poll reads in the parse worker (default WORKER_BYTES; Infinity: never). */
   workerBytes?: number;
+  /** Where a parse worker's failure is told (reading then goes on in this thread). */
+  log?: (line: string) => void;
 }
 
 export interface ClaudeStats {
@@ -76,7 +78,7 @@ export class ClaudeSource {
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
     this.now = opts.now ?? Date.now;
-    this.reader = new ChunkReader(opts.read);
+    this.reader = new ChunkReader(opts.read, opts.log);
     this.fileList = new FileList({
       ...opts,
       list: () => transcriptFiles(opts.configDirs),
