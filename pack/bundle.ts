@@ -21,7 +21,9 @@ const START_IMPORTS = new Set(['better-sqlite3']);
  */
 export const BUNDLED = ['@trpc/server'];
 /** What the package tells the code about itself (declared in packages/server/src/packaged.d.ts). */
-const DEFINES = ['GASGAUGE_VERSION', 'GASGAUGE_WEB_DIST'] as const;
+const DEFINES = ['GASGAUGE_VERSION', 'GASGAUGE_WEB_DIST', 'GASGAUGE_CLAUDE_WORKER'] as const;
+/** The reporter's Claude parse worker: a second entry, a file of its own beside gasgauge.js (see ChunkReader). */
+const CLAUDE_WORKER = join(ROOT, 'packages/reporter/src/claude/parse-worker.ts');
 
 /**
  * Bundles the CLI (pack/gasgauge.ts and every workspace module it reaches) into `outDir` as ESM with source
@@ -33,13 +35,17 @@ const DEFINES = ['GASGAUGE_VERSION', 'GASGAUGE_WEB_DIST'] as const;
  */
 export async function bundle(outDir: string, define: { version: string; webDist: string }): Promise<Record<string, string>> {
   const output = await build({
-    input: { gasgauge: ENTRY },
+    input: { gasgauge: ENTRY, 'claude-parse-worker': CLAUDE_WORKER },
     platform: 'node',
     cwd: ROOT,
     logLevel: 'warn',
     external: (id) => isBuiltin(id) || isNpmPackage(id),
     transform: {
-      define: { [DEFINES[0]]: JSON.stringify(define.version), [DEFINES[1]]: JSON.stringify(define.webDist) },
+      define: {
+        [DEFINES[0]]: JSON.stringify(define.version),
+        [DEFINES[1]]: JSON.stringify(define.webDist),
+        [DEFINES[2]]: JSON.stringify('./claude-parse-worker.js'),
+      },
     },
     output: {
       dir: outDir,

@@ -113,9 +113,10 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
     expect(script, html).toBeDefined();
     expect((await fetch(url + script)).status).toBe(200);
 
-    // The reporter (its price list travels inside the bundle) delivers a small Claude transcript tree.
+    // The reporter (its price list and its parse worker travel inside the bundle) delivers a Claude transcript
+    // tree large enough (> 4 MiB) to be read in the parse worker.
     const claude = join(dir, 'claude');
-    const tree = generateTree({ seed: 3, agents: 1, sessionsPerAgent: 1, responsesPerSession: 5 });
+    const tree = generateTree({ seed: 3, agents: 2, sessionsPerAgent: 2, responsesPerSession: 60, padding: 6000 });
     writeTree(claude, tree.files);
     writeFileSync(join(dir, 'token'), ingest);
     const args = ['report', '--server', url, '--town', town.id, '--token-file', join(dir, 'token'), '--claude-dir', claude];
@@ -123,6 +124,7 @@ describe(`the installed package (better-sqlite3 addon: ${nativeMode()})`, () => 
     const report = startGasgauge([...args, ...notThisMachinesHomes, '--state', join(dir, 'state'), '--once', '--json'], cli);
     children.push(report);
     expect(await report.exited, report.output()).toBe(0);
+    expect(report.output()).not.toContain('parse worker failed');
     const totals = await serverTotals(url, bobToken, town.id);
     expect(totals.input_tokens).toBe(1200 + tree.expected.input);
     expect(totals.cost_microdollars).toBeGreaterThan(7860);

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   await src.poll();
   const seconds = (performance.now() - started) / 1000;
   const records = store.pendingCount();
+  src.close();
   store.close();
   process.stdout.write(`${JSON.stringify({ ...src.stats, records, seconds, peakRssBytes: peakRssBytes() })}\n`);
 }

@@ -149,6 +149,7 @@ export class Reporter {
         agents,
         prices: PriceList.load(),
         onChange: this.changed,
+        log: this.log,
       });
     }
     this.codex =

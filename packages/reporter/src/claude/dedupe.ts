@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { boundedId, digest } from '../ids.js';
+import { boundedId } from '../ids.js';
+import type { ReadEntry } from './chunk.js';
 import { type ClaudeEntry, entryTotal } from './parse.js';
 
 interface GroupRow {
@@ -29,11 +30,17 @@ interface GroupRow {
  * as the records and the file offsets, so a restart or a re-read of a file keeps the same answers.
  *
  * Within one transaction the groups already looked up are kept in memory by key (streamed copies of
- * a response follow each other, so most lookups hit): `endTransaction()` forgets them, and must be
- * called before the transaction ends, committed or not.
+ * a response follow each other, so most lookups hit), and a group's row is updated once, by `flush()`,
+ * however many of its copies grew it: call `flush()` before the transaction commits, and
+ * `endTransaction()` before it ends, committed or not, to forget them.
+ *
+ * A set of hashes of every stored `message.id` (loaded once, then added to) answers most lookups of a
+ * new response without SQLite: a hash not in it means no stored group or key has that id. A hash left
+ * by a rolled-back transaction or a pruned group only costs a lookup that finds nothing.
  */
 export class ClaudeDedupe {
   private readonly byKey: Database.Statement;
+  private readonly byOwnKey: Database.Statement;
   private readonly byMsg: Database.Statement;
   private readonly sidechainByMsg: Database.Statement;
   private readonly insertGroup: Database.Statement;
@@ -43,11 +50,20 @@ export class ClaudeDedupe {
   private readonly seen = new Map<string, GroupRow>();
   /** The same group objects by group id, so an update through one key is seen through the others. */
   private readonly groups = new Map<string, GroupRow>();
+  /** Groups whose row changed in memory since the last flush. */
+  private readonly dirty = new Set<GroupRow>();
+  private dirtyAt = 0;
+  /** Hashes of the stored `message.id`s (see the class comment); loaded at the first offer. */
+  private known: Set<number> | undefined;
+  private readonly allMsgIds: Database.Statement;
 
   constructor(db: Database.Database) {
     this.byKey = db.prepare(
       `SELECT g.group_id, g.sidechain, g.total, g.speed_set FROM claude_keys k JOIN claude_groups g ON g.group_id = k.group_id
        WHERE k.msg_id = ? AND k.req_id = ?`,
+    );
+    this.byOwnKey = db.prepare(
+      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE group_id = ? AND msg_id = ?',
     );
     this.byMsg = db.prepare(
       'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? ORDER BY rowid LIMIT 1',
@@ -59,6 +75,7 @@ export class ClaudeDedupe {
       'INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertKey = db.prepare('INSERT OR IGNORE INTO claude_keys (msg_id, req_id, group_id) VALUES (?, ?, ?)');
+    this.allMsgIds = db.prepare('SELECT msg_id FROM claude_groups').pluck();
     this.updateGroup = db.prepare(
       'UPDATE claude_groups SET sidechain = ?, total = ?, speed_set = ?, seen_at = ? WHERE group_id = ?',
     );
@@ -68,21 +85,29 @@ export class ClaudeDedupe {
    * The record id that should now carry this copy's totals, or undefined when the copy adds nothing
    * (a group already holds an equal or preferred copy). Call inside the store's transaction.
    */
-  offer(e: ClaudeEntry, line: string, now: number): string | undefined {
-    if (e.messageId === undefined) return `line:${digest(line)}`;
+  offer(e: ReadEntry, now: number): string | undefined {
+    if (e.messageId === undefined) return `line:${e.lineDigest ?? ''}`;
     const msg = e.messageId;
     const req = e.requestId ?? '';
     const key = `${msg}\0${req}`;
     const total = entryTotal(e);
     let group = this.seen.get(key);
     if (!group) {
-      group = this.byKey.get(msg, req) as GroupRow | undefined;
+      const known = this.knownMsgIds();
+      const h = hash(msg);
+      const stored = known.has(h);
+      group = stored
+        ? ((this.byKey.get(msg, req) ?? this.byOwnKey.get(recordId(msg, req), msg)) as GroupRow | undefined)
+        : undefined;
       if (!group) {
-        const other = (e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined;
+        const other = !stored
+          ? undefined
+          : ((e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined);
         if (!other) {
           const id = recordId(msg, req);
+          // Its own key is its id (byOwnKey): claude_keys holds only the keys that joined another's group.
           this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
-          this.insertKey.run(msg, req, id);
+          known.add(h);
           const created = { group_id: id, sidechain: e.sidechain ? 1 : 0, total, speed_set: e.speedSet ? 1 : 0 };
           this.seen.set(key, created);
           this.groups.set(id, created);
@@ -99,15 +124,38 @@ export class ClaudeDedupe {
     group.sidechain = e.sidechain ? 1 : 0;
     group.total = total;
     group.speed_set = e.speedSet ? 1 : 0;
-    this.updateGroup.run(group.sidechain, total, group.speed_set, now, group.group_id);
+    this.dirty.add(group);
+    this.dirtyAt = now;
     return group.group_id;
   }
 
-  /** Forgets the groups kept for this transaction (see the class comment). */
+  /** Writes the groups the offers since the last flush changed; inside the transaction they were offered in. */
+  flush(): void {
+    for (const g of this.dirty) this.updateGroup.run(g.sidechain, g.total, g.speed_set, this.dirtyAt, g.group_id);
+    this.dirty.clear();
+  }
+
+  /** Forgets the groups kept for this transaction, flushed or not (see the class comment). */
   endTransaction(): void {
     this.seen.clear();
     this.groups.clear();
+    this.dirty.clear();
   }
+
+  private knownMsgIds(): Set<number> {
+    if (!this.known) {
+      this.known = new Set();
+      for (const id of this.allMsgIds.iterate() as IterableIterator<string>) this.known.add(hash(id));
+    }
+    return this.known;
+  }
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units: a prefilter key, collisions only cost a lookup. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
 }
 
 /** ccusage's order between two copies of one response. */

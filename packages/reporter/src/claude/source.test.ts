@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
+import { generateTree, writeTree } from '../testing/transcripts.js';
 import type { UsageRecord } from '../wire.js';
 import { PriceList } from './pricing.js';
 import { ClaudeSource } from './source.js';
@@ -19,9 +20,9 @@ afterEach(() => {
 });
 
 const prices = PriceList.load();
-const source = (agents = new AgentMap()) => {
-  store = new Store(join(dir, 'state'));
-  return new ClaudeSource({ store, configDirs: [join(dir, 'claude')], agents, prices, rescanMs: 0 });
+const source = (agents = new AgentMap(), workerBytes = Number.POSITIVE_INFINITY, state = 'state') => {
+  store = new Store(join(dir, state));
+  return new ClaudeSource({ store, configDirs: [join(dir, 'claude')], agents, prices, rescanMs: 0, workerBytes });
 };
 const reopen = () => {
   store.close();
@@ -221,5 +222,27 @@ describe('ClaudeSource', () => {
     expect(a).toMatchObject({ agentId: 'toast', costMicrodollars: 500_000 });
     // sonnet-4-5: 3 + 15 + 0.3 + 3.75 $/MTok
     expect(b).toMatchObject({ agentId: 'nux', costMicrodollars: 3000 + 15000 + 300 + 3750 });
+  });
+
+  it('reads a backfill in the parse worker to the same records, counts and cursors as in its own thread', async () => {
+    const tree = generateTree({ seed: 7, agents: 3, sessionsPerAgent: 3, responsesPerSession: 30, padding: 3000 });
+    writeTree(join(dir, 'claude'), tree.files);
+    const outcome = async (workerBytes: number, state: string) => {
+      const src = source(new AgentMap(), workerBytes, state);
+      await src.poll();
+      const cursors = store.cursors('claude').sort((a, b) => a.path.localeCompare(b.path));
+      const result = { records: records(), cursors, stats: { ...src.stats, readAhead: 0 }, readAhead: src.stats.readAhead };
+      src.close();
+      store.close();
+      return result;
+    };
+    const own = await outcome(Number.POSITIVE_INFINITY, 'own');
+    const ahead = await outcome(0, 'ahead');
+    expect(own.readAhead).toBe(0);
+    expect(ahead.readAhead).toBeGreaterThanOrEqual(tree.files.size);
+    expect(ahead.records).toEqual(own.records);
+    expect(ahead.cursors).toEqual(own.cursors);
+    expect(ahead.stats).toEqual(own.stats);
+    expect(own.stats.malformed).toBe(tree.malformed);
   });
 });

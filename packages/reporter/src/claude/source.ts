@@ -1,13 +1,15 @@
 import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import type { Store } from '../outbox/store.js';
-import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import { fileState, type ReadOptions, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
+import { type ReadEntry, readChunk } from './chunk.js';
+import { ChunkReader } from './chunk-reader.js';
 import { ClaudeDedupe } from './dedupe.js';
 import { transcriptFiles } from './files.js';
-import { type ClaudeEntry, parseLine } from './parse.js';
+import { type ClaudeEntry, entryTotal } from './parse.js';
 import type { PriceList } from './pricing.js';
 
 export interface ClaudeSourceOptions extends WatchOptions {
@@ -20,6 +22,10 @@ export interface ClaudeSourceOptions extends WatchOptions {
   rescanMs?: number;
   read?: ReadOptions;
   now?: () => number;
+  /** Unread bytes from which a poll reads in the parse worker (default WORKER_BYTES; Infinity: never). */
+  workerBytes?: number;
+  /** Where a parse worker's failure is told (reading then goes on in this thread). */
+  log?: (line: string) => void;
 }
 
 export interface ClaudeStats {
@@ -33,11 +39,16 @@ export interface ClaudeStats {
   /** Lines that looked like usage but were not JSON, or were too long to read. */
   malformed: number;
   bytes: number;
+  /** Chunks the parse worker read and parsed ahead (the rest were read in the reporter's thread). */
+  readAhead: number;
 }
 
 const SOURCE = 'claude';
-/** ccusage's own pre-filter: a line without it carries no usage. */
-const USAGE_MARKERS = [Buffer.from('"usage":{')];
+/**
+ * Unread bytes from which a poll hands reading and parsing to the parse worker (a backfill); a poll with
+ * less (tailing) reads in this thread, which costs less than the hand-over.
+ */
+const WORKER_BYTES = 4 * 1024 * 1024;
 
 /**
  * Tails Claude Code transcripts (`projects/**\/*.jsonl`): each poll reads only what was appended since
@@ -46,18 +57,28 @@ const USAGE_MARKERS = [Buffer.from('"usage":{')];
  * A truncated or replaced file is read again from the start; the dedupe makes that add nothing.
  */
 export class ClaudeSource {
-  readonly stats: ClaudeStats = { files: 0, usageLines: 0, updates: 0, duplicates: 0, malformed: 0, bytes: 0 };
+  readonly stats: ClaudeStats = {
+    files: 0,
+    usageLines: 0,
+    updates: 0,
+    duplicates: 0,
+    malformed: 0,
+    bytes: 0,
+    readAhead: 0,
+  };
   private readonly dedupe: ClaudeDedupe;
   /** Identity and size of each file when it was last read to its end: an unchanged file costs one stat. */
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
   private readonly fileList: FileList;
+  private readonly reader: ChunkReader;
   private readonly now: () => number;
-  /** The records of the responses updated by the file being read, written when its step ends (see readFile). */
-  private readonly records = new Map<string, UsageRecord>();
+  /** The copy kept of each response the file being read updated, made a record and written when its step ends (see readFile). */
+  private readonly kept = new Map<string, ClaudeEntry>();
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
     this.now = opts.now ?? Date.now;
+    this.reader = new ChunkReader(opts.read, opts.log);
     this.fileList = new FileList({
       ...opts,
       list: () => transcriptFiles(opts.configDirs),
@@ -72,7 +93,31 @@ export class ClaudeSource {
   async poll(): Promise<boolean> {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
-    return stepInGroups(this.opts.store, files, (path, budget) => this.readFile(path, budget));
+    const todo: string[] = [];
+    const jobs: { path: string; start: number }[] = [];
+    let unread = 0;
+    for (const path of files) {
+      const st = fileState(path);
+      const seen = this.caughtUp.get(path);
+      if (st && seen && seen.ino === st.ino && seen.size === st.size) continue;
+      todo.push(path);
+      if (!st) continue;
+      const start = resumeOffset(this.opts.store.cursor(SOURCE, path), st);
+      jobs.push({ path, start });
+      unread += st.size - start;
+    }
+    const ahead = unread >= (this.opts.workerBytes ?? WORKER_BYTES) && this.reader.begin(jobs);
+    try {
+      return await stepInGroups(
+        this.opts.store,
+        todo,
+        (path, budget) => this.readFile(path, budget),
+        COMMIT_BYTES,
+        ahead ? (path) => this.reader.pending(path) : undefined,
+      );
+    } finally {
+      if (ahead) this.reader.end();
+    }
   }
 
   /** From now on, read files when they change (see FileList). */
@@ -86,6 +131,7 @@ export class ClaudeSource {
   }
 
   close(): void {
+    this.reader.close();
     this.fileList.close();
   }
 
@@ -96,57 +142,55 @@ export class ClaudeSource {
   private readFile(path: string, budget: number): StepResult {
     try {
       const result = this.readSome(path, budget);
-      for (const [id, record] of this.records) this.opts.store.enqueue('usage', id, record, 'replace');
+      this.dedupe.flush();
+      for (const [id, entry] of this.kept) this.opts.store.enqueue('usage', id, this.record(id, entry), 'replace');
       return result;
     } finally {
-      this.records.clear();
+      this.kept.clear();
       this.dedupe.endTransaction();
     }
   }
 
   private readSome(path: string, budget: number): StepResult {
     const st = fileState(path);
-    if (!st) {
-      this.caughtUp.delete(path);
+    const seen = this.caughtUp.get(path);
+    if (!st || (seen && seen.ino === st.ino && seen.size === st.size)) {
+      if (!st) this.caughtUp.delete(path);
+      this.reader.finish(path);
       return { bytes: 0, done: true };
     }
-    const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
     const start = resumeOffset(store.cursor(SOURCE, path), st);
-    let offset = start;
-    while (offset - start < budget) {
-      if (store.full) return { bytes: offset - start, done: true };
-      const batch = readLines(path, offset, { ...this.opts.read, markers: USAGE_MARKERS });
-      if (!batch) return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
-      let malformed = batch.oversized;
-      for (const line of batch.lines) if (!this.take(line)) malformed++;
-      store.addCounterIn('claude.malformed', malformed);
-      store.setCursor(SOURCE, path, st.ino, batch.end);
-      this.stats.malformed += malformed;
-      this.stats.bytes += batch.end - offset;
-      offset = batch.end;
+    if (store.full) return { bytes: 0, done: true };
+    let chunk = this.reader.take(path);
+    // Read ahead from another place (the file changed meanwhile): stop reading ahead, read it here.
+    if (chunk && (chunk.start !== start || chunk.st?.ino !== st.ino)) {
+      this.reader.end();
+      chunk = undefined;
     }
-    return { bytes: offset - start, done: false };
+    if (chunk) this.stats.readAhead++;
+    else chunk = readChunk(path, st, start, budget, this.opts.read);
+    for (const entry of chunk.entries) this.take(entry);
+    if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end);
+    store.addCounterIn('claude.malformed', chunk.malformed);
+    this.stats.malformed += chunk.malformed;
+    this.stats.bytes += chunk.end - start;
+    const bytes = chunk.end - start;
+    return chunk.done ? { bytes, done: true, committed: () => this.caughtUp.set(path, st) } : { bytes, done: false };
   }
 
-  /** One candidate line; false when it was not JSON. */
-  private take(line: string): boolean {
-    const entry = parseLine(line);
-    if (entry === 'malformed') return false;
-    if (entry === 'other') return true;
+  /** One usage copy: kept when it updates its response. */
+  private take(entry: ReadEntry): void {
     this.stats.usageLines++;
-    const id = this.dedupe.offer(entry, line, this.now());
+    const id = this.dedupe.offer(entry, this.now());
     if (id === undefined) {
       this.stats.duplicates++;
-      return true;
+      return;
     }
     this.stats.updates++;
-    const record = this.record(id, entry);
     // A zero-usage response (a synthetic error message) adds nothing anywhere: not worth a request.
-    const amounts = record.inputTokens + record.outputTokens + record.cacheReadTokens + record.cacheWriteTokens;
-    if (amounts + record.costMicrodollars > 0) this.records.set(id, record);
-    return true;
+    // (Zero tokens cost nothing by the price list, so only a stated costUSD can still count.)
+    if (entryTotal(entry) > 0 || Math.round((entry.costUSD ?? 0) * 1e6) > 0) this.kept.set(id, entry);
   }
 
   private record(id: string, e: ClaudeEntry): UsageRecord {

@@ -163,10 +163,14 @@ export class Store {
       if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) this.counted(1, bytes);
       return;
     }
-    const old = this.stmt.bytesOf.pluck().get(kind, id) as number | undefined;
+    // Most records are new: one insert; only a waiting one costs the lookup of its size and the update.
+    if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) {
+      this.counted(1, bytes);
+      return;
+    }
+    const old = this.stmt.bytesOf.pluck().get(kind, id) as number;
     this.stmt.replace.run(kind, id, body, bytes, this.seq, now);
-    if (old === undefined) this.counted(1, bytes);
-    else this.counted(0, bytes - old);
+    this.counted(0, bytes - old);
   }
 
   private counted(rows: number, bytes: number): void {

@@ -11,6 +11,12 @@ export const COMMIT_BYTES = 4 * 1024 * 1024;
  */
 export type FileStep = (path: string, budget: number) => StepResult;
 
+/**
+ * For a source that reads ahead in a worker: a promise to wait on before stepping this file (its data
+ * has not arrived yet), or undefined when it can be stepped now.
+ */
+export type Pending = (path: string) => Promise<void> | undefined;
+
 export interface StepResult {
   bytes: number;
   done: boolean;
@@ -29,14 +35,21 @@ export async function stepInGroups(
   files: readonly string[],
   step: FileStep,
   groupBytes = COMMIT_BYTES,
+  pending?: Pending,
 ): Promise<boolean> {
   let i = 0;
   while (i < files.length) {
     if (store.full) return false;
+    const wait = pending?.(files[i] as string);
+    if (wait) await wait;
     const committed: (() => void)[] = [];
     store.transaction(() => {
       let budget = groupBytes;
+      let first = true;
       while (i < files.length && budget > 0 && !store.full) {
+        // The group ends where the data read ahead runs out, rather than waiting inside a transaction.
+        if (!first && pending?.(files[i] as string)) break;
+        first = false;
         const r = step(files[i] as string, budget);
         if (r.committed) committed.push(r.committed);
         budget -= Math.max(1, r.bytes);

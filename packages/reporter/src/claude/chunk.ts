@@ -1,0 +1,66 @@
+import { digest } from '../ids.js';
+import { type FileState, type ReadOptions, readLines } from '../tail/jsonl.js';
+import { type ClaudeEntry, parseLine } from './parse.js';
+
+/** ccusage's own pre-filter: a line without it carries no usage. */
+const USAGE_MARKERS = [Buffer.from('"usage":{')];
+
+/** A usage copy read from a transcript, and the digest of its line when it has no `message.id` (the dedupe's key then). */
+export interface ReadEntry extends ClaudeEntry {
+  lineDigest?: string;
+}
+
+/** What reading one stretch of a transcript gave: plain data, so a parse worker can post it. */
+export interface Chunk {
+  path: string;
+  /** The file as it was when the stretch was read (undefined: gone). */
+  st: FileState | undefined;
+  /** The offset reading started at, and the one just past the last complete line read. */
+  start: number;
+  end: number;
+  entries: ReadEntry[];
+  /** Lines that looked like usage but were not JSON, or were too long. */
+  malformed: number;
+  /** No complete line followed `end` when it was read: the file is caught up. */
+  done: boolean;
+}
+
+/** Bytes per chunk: a parse worker posts one chunk per message. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Reads the complete lines of `path` from `start` up to about `budget` bytes, keeping the lines that
+ * carry usage, parsed. The one reading and parsing step of a Claude transcript, whether it runs in
+ * the reporter's thread or in a parse worker.
+ */
+export function readChunk(path: string, st: FileState | undefined, start: number, budget: number, read?: ReadOptions): Chunk {
+  const entries: ReadEntry[] = [];
+  let malformed = 0;
+  let offset = start;
+  while (offset - start < budget) {
+    const batch = readLines(path, offset, { ...read, markers: USAGE_MARKERS });
+    if (!batch) return { path, st, start, end: offset, entries, malformed, done: true };
+    malformed += batch.oversized;
+    for (const line of batch.lines) {
+      const entry: ReadEntry | 'malformed' | 'other' = parseLine(line);
+      if (entry === 'malformed') malformed++;
+      else if (entry !== 'other') {
+        if (entry.messageId === undefined) entry.lineDigest = digest(line);
+        entries.push(entry);
+      }
+    }
+    offset = batch.end;
+  }
+  return { path, st, start, end: offset, entries, malformed, done: false };
+}
+
+/** What the reporter's thread tells a parse worker (see ChunkReader). */
+export type WorkerRequest =
+  | { type: 'begin'; gen: number; jobs: { path: string; start: number }[]; credits: number }
+  | { type: 'credit'; gen: number; bytes: number }
+  | { type: 'end'; gen: number };
+
+/** What a chunk counts against the read-ahead bound: its bytes, at least 1 (an empty chunk still took a message). */
+export function chunkBytes(chunk: Chunk): number {
+  return Math.max(1, chunk.end - chunk.start);
+}

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../outbox/store.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import { ClaudeDedupe } from './dedupe.js';
+import type { ClaudeEntry } from './parse.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = tempDir();
+  store = new Store(join(dir, 'state'));
+});
+afterEach(() => {
+  store.close();
+  removeDir(dir);
+});
+
+function entry(o: Partial<ClaudeEntry>): ClaudeEntry {
+  return {
+    messageId: 'msg_1',
+    requestId: 'req_1',
+    sidechain: false,
+    model: 'claude-sonnet-4-5-20250929',
+    at: 0,
+    cwd: undefined,
+    costUSD: undefined,
+    input: 10,
+    output: 100,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    cacheWrite: 0,
+    speedSet: false,
+    fast: false,
+    fromProgress: false,
+    ...o,
+  };
+}
+
+/** One step as ClaudeSource runs it: offers, flush, commit; what each offer answered. */
+function step(d: ClaudeDedupe, ...entries: ClaudeEntry[]): (string | undefined)[] {
+  try {
+    return store.transaction(() => {
+      const ids = entries.map((e) => d.offer(e, 1));
+      d.flush();
+      return ids;
+    });
+  } finally {
+    d.endTransaction();
+  }
+}
+
+const reopen = () => {
+  store.close();
+  store = new Store(join(dir, 'state'));
+  return new ClaudeDedupe(store.sql);
+};
+
+describe('ClaudeDedupe', () => {
+  it('stores the largest copy of a step, so a smaller copy after a restart adds nothing', () => {
+    const d = new ClaudeDedupe(store.sql);
+    expect(step(d, entry({ output: 10 }), entry({ output: 60 }), entry({ output: 250 }))).toEqual([
+      'msg_1:req_1',
+      'msg_1:req_1',
+      'msg_1:req_1',
+    ]);
+    const again = reopen();
+    expect(step(again, entry({ output: 60 }), entry({ output: 250 }))).toEqual([undefined, undefined]);
+    expect(step(again, entry({ output: 300 }))).toEqual(['msg_1:req_1']);
+  });
+
+  it('finds a response stored before a restart under another request id (a sidechain replay joins it)', () => {
+    step(new ClaudeDedupe(store.sql), entry({ output: 250 }));
+    const again = reopen();
+    expect(step(again, entry({ requestId: 'req_aside', sidechain: true, output: 250 }))).toEqual([undefined]);
+    expect(step(again, entry({ messageId: 'msg_2', requestId: 'req_2' }))).toEqual(['msg_2:req_2']);
+  });
+
+  it('forgets what a rolled-back step offered: the same copies count when offered again', () => {
+    const d = new ClaudeDedupe(store.sql);
+    expect(() =>
+      step(d, entry({ output: 10 }), {
+        ...entry({ messageId: 'msg_2', requestId: 'req_2' }),
+        get output(): number {
+          throw new Error('read failed');
+        },
+      }),
+    ).toThrow('read failed');
+    expect(store.sql.prepare('SELECT count(*) FROM claude_groups').pluck().get()).toBe(0);
+    expect(step(d, entry({ output: 10 }), entry({ messageId: 'msg_2', requestId: 'req_2' }))).toEqual([
+      'msg_1:req_1',
+      'msg_2:req_2',
+    ]);
+    expect(step(reopen(), entry({ output: 10 }))).toEqual([undefined]);
+  });
+});

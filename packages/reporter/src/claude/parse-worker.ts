@@ -1,0 +1,38 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { fileState, type ReadOptions } from '../tail/jsonl.js';
+import { CHUNK_BYTES, chunkBytes, readChunk, type WorkerRequest } from './chunk.js';
+
+/**
+ * A Claude parse worker (see ChunkReader): reads and parses the files it is given, in order, one chunk
+ * per message, as many bytes ahead as the credit the reporter's thread grants.
+ */
+const read = (workerData as { read?: ReadOptions } | undefined)?.read;
+let gen = 0;
+let jobs: { path: string; start: number }[] = [];
+let index = 0;
+let offset = 0;
+let credits = 0;
+
+function pump(): void {
+  while (credits > 0 && index < jobs.length) {
+    const job = jobs[index] as { path: string; start: number };
+    const chunk = readChunk(job.path, fileState(job.path), offset, CHUNK_BYTES, read);
+    parentPort?.postMessage({ gen, chunk });
+    credits -= chunkBytes(chunk);
+    if (chunk.done || chunk.st === undefined) {
+      index++;
+      offset = jobs[index]?.start ?? 0;
+    } else offset = chunk.end;
+  }
+}
+
+parentPort?.on('message', (m: WorkerRequest) => {
+  if (m.type === 'begin') {
+    ({ gen, jobs, credits } = m);
+    index = 0;
+    offset = jobs[0]?.start ?? 0;
+  } else if (m.gen !== gen) return;
+  else if (m.type === 'credit') credits += m.bytes;
+  else jobs = [];
+  pump();
+});
