@@ -69,6 +69,21 @@ describe('demo history', () => {
     expect(lastHour.length).toBeGreaterThan(300);
     expect(h.events.filter((e) => e.type === 'bead' && e.status === 'closed').length).toBeGreaterThan(7 * 24);
   });
+
+  it("puts the polecats' spend on their beads and the rest of the crew's on no bead", () => {
+    const now = T0 + 12_345;
+    const h = history(new Random(1), now, 2);
+    const town = fileTown({ t: now });
+    for (let i = 0; i < h.events.length; i += 5000) town.ingestEvents(h.events.slice(i, i + 5000) as TownEvent[]);
+    for (let i = 0; i < h.usage.length; i += 5000)
+      town.ingestUsage(h.usage.slice(i, i + 5000).map((r) => ({ ...r, mode: 'delta' as const })));
+    const stats = town.beadStats({});
+    const crew = new Set(DEMO_AGENTS.filter((a) => a.role !== 'polecat').map((a) => a.id));
+    const crewCost = h.usage.filter((r) => crew.has(r.agentId)).reduce((sum, r) => sum + r.costMicrodollars, 0);
+    // A polecat's bucket may run a little past the bead that it started in, so not exactly the crew's.
+    expect(stats.noBeadCostMicrodollars).toBeGreaterThanOrEqual(crewCost);
+    expect(stats.noBeadCostMicrodollars).toBeLessThan(crewCost + 0.1 * (stats.totalCostMicrodollars - crewCost));
+  });
 });
 
 describe('the demo fleet in a town', () => {

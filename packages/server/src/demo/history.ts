@@ -30,7 +30,7 @@ function grainAt(ageMs: number): number {
 
 /**
  * The past week of a demo town, so the charts have a history on first start: one delta record per
- * agent per bucket (finer for recent time, see GRAIN), and beads opened and closed through each hour.
+ * agent per bucket (finer for recent time, see GRAIN), and the beads the polecats work one after another.
  * Records are deltas with ids derived from the agent and bucket, so posting the same history twice
  * counts it once.
  */
@@ -41,14 +41,16 @@ export function history(
   specs: readonly AgentSpec[] = DEMO_AGENTS,
 ): { usage: UsageWire[]; events: EventWire[] } {
   const usage: UsageWire[] = [];
-  const events: EventWire[] = [];
   // Up to the current 5 s slot, where the live fleet takes over: no gap between history and now.
   const end = Math.floor(now / 5000) * 5000;
-  let lastHour = -1;
-  for (let t = end - days * DAY; t < end; ) {
+  const start = end - days * DAY;
+  const { events, working } = beadsOf(rng, start, end, specs);
+  for (let t = start; t < end; ) {
     const bucket = grainAt(end - t);
     const level = activity(t);
     for (const spec of specs) {
+      // A polecat spends while it works a bead; the mayor, witness and refinery spend on no bead.
+      if (spec.role === 'polecat' && !working.get(spec.id)?.at(t)) continue;
       const tokens = bucketTokens(rng, spec, bucket, level);
       if (!tokens) continue;
       usage.push({
@@ -62,12 +64,9 @@ export function history(
         mode: 'delta',
       });
     }
-    const hour = Math.floor(t / HOUR) * HOUR;
-    if (hour !== lastHour) events.push(...hourOfBeads(rng, hour, activity(hour), specs));
-    lastHour = hour;
     t += bucket;
   }
-  // A bead opened late in the last hour may close after now: leave it open rather than report the future.
+  // A bead opened late may close after now: leave it open rather than report the future.
   return { usage, events: events.filter((e) => e.at < now) };
 }
 
@@ -91,26 +90,62 @@ function bucketTokens(rng: Random, spec: AgentSpec, bucketMs: number, level: num
   return tokens.inputTokens + tokens.outputTokens > 0 ? tokens : undefined;
 }
 
-function hourOfBeads(rng: Random, hourStart: number, level: number, specs: readonly AgentSpec[]): EventWire[] {
-  const polecats = specs.filter((s) => s.role === 'polecat');
-  const events: EventWire[] = [];
-  const n = Math.round(rng.int(3, 9) * level);
-  for (let i = 0; i < n; i++) {
-    const beadId = `gt-h${(hourStart / HOUR).toString(36)}${i}`;
-    const opened = hourStart + rng.int(0, 30 * MINUTE);
-    const assigneeAgentId = rng.pick(polecats).id;
-    // Most beads close within half an hour; a few drag on for hours and cost many times as much.
-    const closed = opened + (rng.chance(0.05) ? rng.int(60, 180) : rng.int(5, 29)) * MINUTE;
-    const title = rng.pick(BEAD_TITLES);
-    // The agent events say who worked on it when, so the history's usage is attributed to its beads.
-    const role = 'polecat';
-    events.push(
-      { id: `demo-h-${beadId}-open`, at: opened, type: 'bead', beadId, status: 'open', kind: 'task', title, assigneeAgentId },
-      { id: `demo-h-${beadId}-take`, at: opened, type: 'agent', agentId: assigneeAgentId, role, status: 'working', beadId },
-      { id: `demo-h-${beadId}-start`, at: opened, type: 'bead', beadId, status: 'in_progress', assigneeAgentId },
-      { id: `demo-h-${beadId}-closed`, at: closed, type: 'bead', beadId, status: 'closed', assigneeAgentId },
-      { id: `demo-h-${beadId}-done`, at: closed, type: 'agent', agentId: assigneeAgentId, role, status: 'idle' },
-    );
+/** When one agent works: sorted, disjoint [from, to) intervals, asked in increasing time order. */
+class Shifts {
+  private readonly spans: [number, number][] = [];
+  private i = 0;
+
+  add(from: number, to: number): void {
+    this.spans.push([from, to]);
   }
-  return events;
+
+  /** Whether `t` falls in a span; each call's `t` is at least the previous call's. */
+  at(t: number): boolean {
+    while (this.i < this.spans.length && (this.spans[this.i] as [number, number])[1] <= t) this.i++;
+    const span = this.spans[this.i];
+    return span !== undefined && span[0] <= t;
+  }
+}
+
+/**
+ * Each polecat works beads one after another, as Gas Town slings the next when one closes, with idle
+ * gaps (longer at night): most beads close within half an hour, a few drag on for hours and cost many
+ * times as much. The agent events say who worked on which bead when, so the history's spend is
+ * attributed to its beads.
+ */
+function beadsOf(
+  rng: Random,
+  from: number,
+  to: number,
+  specs: readonly AgentSpec[],
+): { events: EventWire[]; working: Map<string, Shifts> } {
+  const events: EventWire[] = [];
+  const working = new Map<string, Shifts>();
+  const role = 'polecat';
+  specs.forEach((spec, index) => {
+    if (spec.role !== role) return;
+    const shifts = new Shifts();
+    working.set(spec.id, shifts);
+    for (let opened = from; opened < to; ) {
+      if (!rng.chance(0.35 + 0.6 * activity(opened))) {
+        opened += rng.int(5, 40) * MINUTE;
+        continue;
+      }
+      const beadId = `gt-h${Math.floor(opened / MINUTE).toString(36)}${index}`;
+      const closed = opened + (rng.chance(0.05) ? rng.int(60, 180) : rng.int(5, 29)) * MINUTE;
+      const title = rng.pick(BEAD_TITLES);
+      const assigneeAgentId = spec.id;
+      events.push(
+        { id: `demo-h-${beadId}-open`, at: opened, type: 'bead', beadId, status: 'open', kind: 'task', title, assigneeAgentId },
+        { id: `demo-h-${beadId}-take`, at: opened, type: 'agent', agentId: spec.id, role, status: 'working', beadId },
+        { id: `demo-h-${beadId}-start`, at: opened, type: 'bead', beadId, status: 'in_progress', assigneeAgentId },
+        { id: `demo-h-${beadId}-closed`, at: closed, type: 'bead', beadId, status: 'closed', assigneeAgentId },
+        { id: `demo-h-${beadId}-done`, at: closed, type: 'agent', agentId: spec.id, role, status: 'idle' },
+      );
+      shifts.add(opened, closed);
+      opened = closed + rng.int(1, 4) * MINUTE; // never at the same instant as the idle event
+    }
+  });
+  events.sort((a, b) => a.at - b.at);
+  return { events, working };
 }
