@@ -25,7 +25,8 @@ const NOFILE = 512;
 const CONCURRENCY = 8;
 const RESENT = 300;
 const ROUND = 50;
-const READ_BATCH = 50;
+// The server takes at most 10 calls in one batched tRPC request (MAX_TRPC_BATCH).
+const READ_BATCH = 10;
 /** Progress on stderr, for a run that takes long on a busy machine. */
 const progress = (line: string) => process.env.GG_SCALE_PROGRESS && process.stderr.write(`scale: ${line}\n`);
 
