@@ -25,15 +25,28 @@ export function queueBeadsMovedBy(sql: Sql, agentId: string, at: number, eventId
   for (const bead of [beadId, previous]) if (bead) sql.run(QUEUE, bead);
 }
 
-/** Queues the beads of the usage records ingested since the last call (at most a tick's ingest). */
+/** Usage records the tick reads for their beads at most (the rest on the next ticks). */
+export const MAX_RECORDS_QUEUED_PER_TICK = 50_000;
+
+/** Queues the beads of the usage records ingested since the last call, MAX_RECORDS_QUEUED_PER_TICK at most. */
 export function queueBeadsOfNewUsage(sql: Sql): void {
   const upto = sql.rows('SELECT bead_budget_upto FROM town_state WHERE id = 1')[0]?.[0] as number;
+  const to = Math.min(upto + MAX_RECORDS_QUEUED_PER_TICK, lastUsageRow(sql));
   sql.run(
     `INSERT OR IGNORE INTO bead_budget_pending (bead_id)
-     SELECT bead FROM (SELECT DISTINCT ${RECORD_BEAD} AS bead FROM usage_records u WHERE u.rowid > ?) WHERE bead IS NOT NULL`,
+     SELECT bead FROM (SELECT DISTINCT ${RECORD_BEAD} AS bead FROM usage_records u WHERE u.rowid > ? AND u.rowid <= ?)
+     WHERE bead IS NOT NULL`,
     upto,
+    to,
   );
-  sql.run('UPDATE town_state SET bead_budget_upto = (SELECT COALESCE(MAX(rowid), ?) FROM usage_records) WHERE id = 1', upto);
+  sql.run('UPDATE town_state SET bead_budget_upto = ? WHERE id = 1', to);
+}
+
+const lastUsageRow = (sql: Sql) => sql.rows('SELECT COALESCE(MAX(rowid), 0) FROM usage_records')[0]?.[0] as number;
+
+/** Usage so far needs no queueing by record: called when every bead is queued, or none is to be. */
+function skipUsageSoFar(sql: Sql): void {
+  sql.run('UPDATE town_state SET bead_budget_upto = ? WHERE id = 1', lastUsageRow(sql));
 }
 
 /** A new cap: every bead with a cost, and those flagged, must be checked again (one pass, on the admin's call). */
@@ -44,6 +57,7 @@ export function queueAllBeads(sql: Sql): void {
      UNION SELECT bead_id FROM agent_beads WHERE bead_id IS NOT NULL
      UNION SELECT bead_id FROM usage_records WHERE bead_id IS NOT NULL`,
   );
+  skipUsageSoFar(sql);
 }
 
 /** The next `limit` beads to check, oldest first. */
@@ -58,4 +72,5 @@ export function checkedBead(sql: Sql, beadId: string): void {
 /** Rule off: nothing to check; a new cap queues everything again. */
 export function clearBeadQueue(sql: Sql): void {
   sql.run('DELETE FROM bead_budget_pending');
+  skipUsageSoFar(sql);
 }
