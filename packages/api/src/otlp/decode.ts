@@ -1,6 +1,7 @@
 import { AppError } from '@gasgauge/core';
 import type protobuf from 'protobufjs/light.js';
 import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
+import { DECIMAL, DECIMAL_INTEGER } from './numbers.js';
 
 /** How an OTLP body is encoded, from its Content-Type. */
 export type Encoding = 'protobuf' | 'json';
@@ -15,7 +16,7 @@ export function encodingOf(contentType: string | undefined): Encoding {
 /** A message of `type` from either encoding, as a plain object (64-bit integers as decimal strings). */
 export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Encoding): unknown {
   try {
-    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes), saturateTimes) as unknown) : undefined;
+    const json = encoding === 'json' ? (JSON.parse(decodeUtf8(bytes), checkNumbers) as unknown) : undefined;
     if (encoding === 'json' && (json === null || typeof json !== 'object' || Array.isArray(json)))
       throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });
     const message = encoding === 'protobuf' ? type.decode(bytes) : type.fromObject(json as protobuf.Message);
@@ -33,14 +34,30 @@ export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Enc
 }
 
 const TIME_FIELDS = new Set(['timeUnixNano', 'startTimeUnixNano', 'observedTimeUnixNano']);
+const INTEGER_FIELDS = new Set(['intValue', 'asInt', 'count']);
+const DOUBLE_FIELDS = new Set(['doubleValue', 'asDouble', 'sum']);
 const MAX_U64 = (1n << 64n) - 1n;
 
+function refuse(key: string, what: string, value: unknown): never {
+  throw new AppError('bad_request', `${key} must be ${what}, not ${JSON.stringify(value).slice(0, 40)}`, { path: key });
+}
+
 /**
- * A JSON time the `fixed64` field cannot hold (beyond 2^64 − 1, negative, fractional) becomes 2^64 − 1:
- * protobufjs would wrap it modulo 2^64 into a plausible time, where 2^64 − 1 is refused per point (eventMs).
+ * The JSON reviver for OTLP's numbers (numbers.ts): a 64-bit integer or double sent as a string must be
+ * a decimal, a time a non-negative decimal integer of nanoseconds. A time beyond 2^64 − 1 becomes
+ * 2^64 − 1: protobufjs would wrap it modulo 2^64 into a plausible time, where 2^64 − 1 is refused per
+ * point (eventMs).
  */
-function saturateTimes(key: string, value: unknown): unknown {
-  if (!TIME_FIELDS.has(key) || (typeof value !== 'string' && typeof value !== 'number')) return value;
-  const text = String(value);
-  return /^\d{1,30}$/.test(text) && BigInt(text) <= MAX_U64 ? text : MAX_U64.toString();
+function checkNumbers(key: string, value: unknown): unknown {
+  if (typeof value !== 'string' && typeof value !== 'number') return value;
+  if (TIME_FIELDS.has(key)) {
+    const text = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : String(value);
+    if (!/^\d{1,30}$/.test(text)) refuse(key, 'a non-negative integer of nanoseconds', value);
+    return BigInt(text) <= MAX_U64 ? text : MAX_U64.toString();
+  }
+  if (INTEGER_FIELDS.has(key) && !(typeof value === 'number' ? Number.isInteger(value) : DECIMAL_INTEGER.test(value)))
+    refuse(key, 'a decimal integer', value);
+  if (DOUBLE_FIELDS.has(key) && typeof value === 'string' && !DECIMAL.test(value.replace(/^-/, '')))
+    refuse(key, 'a decimal number', value);
+  return value;
 }

@@ -2,6 +2,7 @@ import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRe
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { type Amount, agentOf, beadOf, modelOf } from './mapping.js';
 import type { ExportOutcome } from './metrics.js';
+import { decimal } from './numbers.js';
 import {
   attributesTooBig,
   eventMs,
@@ -140,10 +141,10 @@ function logRecord(
   for (const [key, amount] of event.amounts) {
     const text = attrs.get(key);
     if (text === undefined) continue;
-    const value = Math.round(Number(text) * (event.scale?.get(amount) ?? 1));
+    const value = Math.round((decimal(text) ?? Number.NaN) * (event.scale?.get(amount) ?? 1));
     const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
-    if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > max)
-      return `${name}: ${key} must be a number from 0 to ${max}${amount === 'costMicrodollars' ? ' µ$' : ''}`;
+    if (!Number.isFinite(value) || value > max)
+      return `${name}: ${key} must be a decimal number from 0 to ${max}${amount === 'costMicrodollars' ? ' µ$' : ''}`;
     amounts[amount] = value;
   }
   const time = eventMs(

@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { queueBeadsMovedBy } from './beads/budget-queue.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { SlotCounters } from './slots.js';
 import type { WriteBatch } from './write-batch.js';
@@ -103,13 +104,14 @@ function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: numb
  */
 function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {
   if (e.beadId === undefined && e.status !== 'idle' && e.status !== 'dead') return;
-  sql.run(
+  const added = sql.run(
     'INSERT OR IGNORE INTO agent_beads (agent_id, at, event_id, bead_id) VALUES (?, ?, ?, ?)',
     e.agentId,
     at,
     e.id,
     e.beadId ?? null,
   );
+  if (added > 0) queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
 }
 
 /**

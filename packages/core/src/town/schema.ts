@@ -290,6 +290,19 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox_v9 RENAME TO outbox
     `,
   },
+  {
+    // The bead budget rule re-checks only beads whose cost may have changed (runaway.ts): a FIFO queue
+    // filled by ingest (late agent events) and by the tick from usage records past its mark.
+    version: 10,
+    sql: `
+      CREATE TABLE bead_budget_pending (seq INTEGER PRIMARY KEY, bead_id TEXT NOT NULL UNIQUE);
+      ALTER TABLE town_state ADD COLUMN bead_budget_upto INTEGER NOT NULL DEFAULT 0;
+      UPDATE town_state SET bead_budget_upto = (SELECT COALESCE(MAX(rowid), 0) FROM usage_records);
+      INSERT OR IGNORE INTO bead_budget_pending (bead_id)
+        SELECT subject FROM runaway_episodes WHERE rule = 'beadBudget'
+        UNION SELECT bead_id FROM agents WHERE bead_id IS NOT NULL
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

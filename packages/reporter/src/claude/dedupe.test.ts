@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
-import { ClaudeDedupe } from './dedupe.js';
+import { ClaudeDedupe, recordId } from './dedupe.js';
 import type { ClaudeEntry } from './parse.js';
 
 let dir: string;
@@ -93,5 +93,27 @@ describe('ClaudeDedupe', () => {
       'msg_2:req_2',
     ]);
     expect(step(reopen(), entry({ output: 10 }))).toEqual([undefined]);
+  });
+
+  it('keeps the ordinary id message.id:requestId when neither part has a colon', () => {
+    expect(step(new ClaudeDedupe(store.sql), entry({}))).toEqual(['msg_1:req_1']);
+    expect(recordId('msg_01AbC', 'req_011Xy')).toBe('msg_01AbC:req_011Xy');
+    expect(recordId('msg_1', '')).toBe('msg_1:');
+  });
+
+  it('gives distinct ids to parts that only differ in where a colon or NUL falls, in one step and after a restart', () => {
+    const pairs: [string, string][] = [
+      ['a:b', 'c'],
+      ['a', 'b:c'],
+      ['a:b:c', ''],
+      ['a\0b', 'c'],
+      ['a', 'b\0c'],
+    ];
+    const ids = step(new ClaudeDedupe(store.sql), ...pairs.map(([messageId, requestId]) => entry({ messageId, requestId })));
+    expect(new Set(ids).size).toBe(pairs.length);
+    expect(ids.every((id) => id !== undefined)).toBe(true);
+    expect(step(reopen(), ...pairs.map(([messageId, requestId]) => entry({ messageId, requestId, output: 10 })))).toEqual(
+      pairs.map(() => undefined),
+    );
   });
 });

@@ -46,7 +46,7 @@ export class ClaudeDedupe {
   private readonly insertGroup: Database.Statement;
   private readonly insertKey: Database.Statement;
   private readonly updateGroup: Database.Statement;
-  /** `msg \0 req` → its group, for keys seen in this transaction (the row as stored, kept up to date). */
+  /** A (msg, req) key → its group, for keys seen in this transaction (the row as stored, kept up to date). */
   private readonly seen = new Map<string, GroupRow>();
   /** The same group objects by group id, so an update through one key is seen through the others. */
   private readonly groups = new Map<string, GroupRow>();
@@ -89,7 +89,7 @@ export class ClaudeDedupe {
     if (e.messageId === undefined) return `line:${e.lineDigest ?? ''}`;
     const msg = e.messageId;
     const req = e.requestId ?? '';
-    const key = `${msg}\0${req}`;
+    const key = `${msg.length}:${msg}${req}`; // length-prefixed: no two (msg, req) pairs share it
     const total = entryTotal(e);
     let group = this.seen.get(key);
     if (!group) {
@@ -166,8 +166,14 @@ function preferred(e: ClaudeEntry, total: number, kept: GroupRow): boolean {
   return e.speedSet && kept.speed_set === 0;
 }
 
-function recordId(msg: string, req: string): string {
-  return boundedId(`${msg}:${req}`);
+/**
+ * `${msg}:${req}`, the id servers already hold, when neither part has a ':'; otherwise `msg` is
+ * length-prefixed (`:${length}:${msg}:${req}`) so that `a:b`+`c` and `a`+`b:c` differ. Such an id has
+ * at least three ':' and so is never an ordinary one (exactly one).
+ */
+export function recordId(msg: string, req: string): string {
+  const plain = !msg.includes(':') && !req.includes(':');
+  return boundedId(plain ? `${msg}:${req}` : `:${msg.length}:${msg}:${req}`);
 }
 
 /** Forgets responses not seen for `maxAgeMs` (default 45 days), keeping the tables bounded. */

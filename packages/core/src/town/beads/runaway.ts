@@ -3,6 +3,7 @@ import type { Sql } from '../../sql.js';
 import { SYSTEM_EVENT_PREFIX } from '../events.js';
 import { appendOutbox } from '../outbox.js';
 import { ALL_AGENTS, beadUsage, COST_INDEX, recordsOf } from './attribution.js';
+import { checkedBead, clearBeadQueue, pendingBeads, queueAllBeads, queueBeadsOfNewUsage } from './budget-queue.js';
 
 /** Per-town circuit breakers on spend (issue 12). Ingest never looks at them: they alert, they never drop data. */
 export interface RunawayRules {
@@ -28,6 +29,10 @@ export const DEFAULT_RUNAWAY_RULES: RunawayRules = {
 export const MAX_RUNAWAY_MICRODOLLARS = 1_000_000_000_000;
 export const MAX_RUNAWAY_MINUTES = 1440;
 const BEAD_BUDGET_LEVELS = [80, 100] as const;
+/** Beads the budget rule checks per tick at most (~40 µs each); the rest wait in the queue for the next ticks. */
+export const MAX_BEADS_CHECKED_PER_TICK = 500;
+/** Bead budget alerts (new episodes or 80 % → 100 %) one tick raises at most; the rest on the next ticks. */
+export const MAX_BEAD_ALERTS_PER_TICK = 100;
 const MINUTE = 60_000;
 
 export function runawayRules(sql: Sql): RunawayRules {
@@ -59,6 +64,7 @@ export function setRunawayRules(sql: Sql, rules: RunawayRules): RunawayRules {
     noProgress: { ...rules.noProgress },
     beadBudgetMicrodollars: cap,
   };
+  if (cap !== runawayRules(sql).beadBudgetMicrodollars) queueAllBeads(sql);
   sql.run('INSERT OR REPLACE INTO runaway_rules (id, body) VALUES (1, ?)', JSON.stringify(clean));
   return clean;
 }
@@ -90,12 +96,17 @@ export function runawayEpisodes(sql: Sql, limit = -1): RunawayEpisode[] {
  */
 export function evaluateRunaway(sql: Sql, now: number): void {
   const rules = runawayRules(sql);
+  const open = new Map(runawayEpisodes(sql).map((e) => [`${e.rule}\u0000${e.subject}`, e]));
+  const budget =
+    rules.beadBudgetMicrodollars === null ? { firing: new Map(), checked: null } : beadBudget(sql, rules.beadBudgetMicrodollars);
+  if (rules.beadBudgetMicrodollars === null) clearBeadQueue(sql);
   const firing = new Map<RunawayRule, Map<string, { level: number; details: object }>>([
     ['spendRate', rules.spendRate.enabled ? spendRate(sql, now, rules.spendRate) : new Map()],
     ['noProgress', rules.noProgress.enabled ? noProgress(sql, now, rules.noProgress) : new Map()],
-    ['beadBudget', rules.beadBudgetMicrodollars === null ? new Map() : beadBudget(sql, now, rules.beadBudgetMicrodollars)],
+    ['beadBudget', budget.firing],
   ]);
-  const open = new Map(runawayEpisodes(sql).map((e) => [`${e.rule}\u0000${e.subject}`, e]));
+  // A bead not checked this tick keeps its episode as it is.
+  for (const [key, e] of open) if (e.rule === 'beadBudget' && budget.checked?.has(e.subject) === false) open.delete(key);
   for (const [rule, subjects] of firing) {
     for (const [subject, { level, details }] of subjects) {
       const episode = open.get(`${rule}\u0000${subject}`);
@@ -188,22 +199,27 @@ function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<s
 }
 
 /**
- * Against the cap: the beads agents hold now, those named by usage of the last hour, and those over 80 %
- * already (so an episode ends only when a raised cap uncrosses it, not when the bead is put down).
+ * Against the cap: the beads whose cost may have changed since they were last checked (budget-queue.ts),
+ * oldest first, at most MAX_BEADS_CHECKED_PER_TICK, stopping once MAX_BEAD_ALERTS_PER_TICK would be
+ * raised; a bead not reached stays queued. Returns the firing beads and every bead checked.
  */
-function beadBudget(sql: Sql, now: number, cap: number): Map<string, { level: number; details: object }> {
-  const beads = sql.rows(
-    `SELECT bead_id FROM agents WHERE bead_id IS NOT NULL
-     UNION SELECT bead_id FROM usage_records WHERE bead_id IS NOT NULL AND first_at >= ?
-     UNION SELECT subject FROM runaway_episodes WHERE rule = 'beadBudget'`,
-    now - 60 * MINUTE,
-  ) as [string][];
+function beadBudget(sql: Sql, cap: number): { firing: Map<string, { level: number; details: object }>; checked: Set<string> } {
+  queueBeadsOfNewUsage(sql);
   const firing = new Map<string, { level: number; details: object }>();
-  for (const [bead] of beads) {
+  const checked = new Set<string>();
+  let alerts = 0;
+  for (const bead of pendingBeads(sql, MAX_BEADS_CHECKED_PER_TICK)) {
     const cost = beadUsage(sql, bead).amounts[COST_INDEX] as number;
     const level = BEAD_BUDGET_LEVELS.filter((l) => cost * 100 >= cap * l).at(-1);
-    if (level !== undefined)
+    if (level !== undefined) {
+      const announced = sql.rows("SELECT level FROM runaway_episodes WHERE rule = 'beadBudget' AND subject = ?", bead)[0]?.[0] as
+        | number
+        | undefined;
+      if ((announced ?? 0) < level && alerts++ >= MAX_BEAD_ALERTS_PER_TICK) break;
       firing.set(bead, { level, details: { costMicrodollars: cost, capMicrodollars: cap, percent: level } });
+    }
+    checked.add(bead);
+    checkedBead(sql, bead);
   }
-  return firing;
+  return { firing, checked };
 }
