@@ -43,7 +43,20 @@ export async function freePort(): Promise<number> {
  * with state in `persistTo`; resolves once `/healthz` answers. No network: metrics, the banner's update
  * check, error reports and miniflare's Request.cf download are off.
  */
-export async function startWorker(opts: {
+export async function startWorker(opts: WorkerOptions): Promise<WorkerProcess> {
+  // A port found free may be taken before workerd binds it (other test files start servers too, and a
+  // workerd just SIGKILLed may still hold its sockets): try again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('Address already in use')) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+interface WorkerOptions {
   persistTo: string;
   adminToken: string;
   secret: string;
@@ -51,7 +64,9 @@ export async function startWorker(opts: {
   port?: number;
   /** Alert webhooks may go to loopback (a receiver in the test). */
   allowPrivateWebhooks?: boolean;
-}): Promise<WorkerProcess> {
+}
+
+async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
   const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector)];
