@@ -1,6 +1,6 @@
 import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { type Amount, agentOf, beadOf, modelOf } from './mapping.js';
+import { type Amount, whoOf } from './mapping.js';
 import type { ExportOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
 import {
@@ -152,11 +152,9 @@ function logRecord(
     'time_unix_nano',
   );
   if (typeof time === 'string') return `${name}: ${time}`;
-  const agent = agentId ?? agentOf(attr);
-  const model = modelOf(attr);
-  const beadId = beadOf(attr);
-  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
-    return `${name}: agent, model and gt.issue are at most 256 characters`;
+  const who = whoOf(attr, agentId);
+  if (typeof who === 'string') return `${name}: ${who}`;
+  const { agent, model, beadId } = who;
   const requestId = attrs.get('request_id');
   const key =
     requestId === undefined

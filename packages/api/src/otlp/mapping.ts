@@ -128,6 +128,22 @@ export function agentOf(attr: (name: string) => string | undefined): string {
   return session === undefined ? service : `${service}/${session}`;
 }
 
+/**
+ * Who a point or log record is from and what for: the agent (the key's, if it names one), model and
+ * bead, each at most 256 characters like every id (else why not).
+ */
+export function whoOf(
+  attr: (name: string) => string | undefined,
+  agentId: string | undefined,
+): { agent: string; model: string; beadId: string | undefined } | string {
+  const agent = agentId ?? agentOf(attr);
+  const model = modelOf(attr);
+  const beadId = beadOf(attr);
+  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
+    return 'agent, model and gt.issue are at most 256 characters';
+  return { agent, model, beadId };
+}
+
 /** The bead (Gas Town issue) a point's usage is for: `gt.issue`, as Gas Town sets it on its agents' resource. */
 export function beadOf(attr: (name: string) => string | undefined): string | undefined {
   const bead = attr('gt.issue');

@@ -7,16 +7,7 @@ import {
   type UsageRecord,
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import {
-  ACTIVITY_METRICS,
-  type ActivityMapping,
-  agentOf,
-  beadOf,
-  METRICS,
-  type MetricMapping,
-  modelOf,
-  providerOf,
-} from './mapping.js';
+import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, providerOf, whoOf } from './mapping.js';
 import {
   attributesTooBig,
   eventMs,
@@ -176,11 +167,9 @@ function pointBasics(
   const start = point.startTimeUnixNano ?? '0';
   if (start !== '0' && typeof eventMs(start, 'start_time_unix_nano') === 'string')
     return `${name}: start_time_unix_nano ${start.slice(0, 20)} is past year 2286`;
-  const agent = agentId ?? agentOf(attr);
-  const model = modelOf(attr);
-  const beadId = beadOf(attr);
-  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
-    return `${name}: agent, model and gt.issue are at most 256 characters`;
+  const who = whoOf(attr, agentId);
+  if (typeof who === 'string') return `${name}: ${who}`;
+  const { agent, model, beadId } = who;
   // The agent too: a key scoped to an agent must not share a series (and so a record) with another credential's.
   const series = JSON.stringify([resourceId, scope, name, canonical(attrs), agent]);
   const key = delta ? [series, start, point.timeUnixNano] : [series, start];
