@@ -1,7 +1,7 @@
 import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { type Amount, whoOf } from './mapping.js';
-import type { ExportOutcome } from './metrics.js';
+import { type ExportOutcome, newOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
 import {
   attributesTooBig,
@@ -81,11 +81,7 @@ export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
  */
 export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as LogsRequest;
-  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
-  const reject = (count: number, reason: string) => {
-    out.rejected += count;
-    out.reason ??= reason;
-  };
+  const { out, reject } = newOutcome();
   let count = 0;
   for (const rl of request.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) count += sl.logRecords?.length ?? 0;
   if (count > MAX_OTLP_POINTS)

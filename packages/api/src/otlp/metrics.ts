@@ -53,6 +53,16 @@ export interface ExportOutcome {
   reason: string | undefined;
 }
 
+/** An empty outcome, and how a rejection is counted into it (the first reason is kept). */
+export function newOutcome(): { out: ExportOutcome; reject: (count: number, reason: string) => void } {
+  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
+  const reject = (count: number, reason: string) => {
+    out.rejected += count;
+    out.reason ??= reason;
+  };
+  return { out, reject };
+}
+
 /**
  * Turns an ExportMetricsServiceRequest into usage records for the town's ordinary ingest path, so
  * OTLP counts exactly once the way the usage API does:
@@ -66,11 +76,7 @@ export interface ExportOutcome {
  */
 export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as MetricsRequest;
-  const out: ExportOutcome = { records: [], activity: [], rejected: 0, reason: undefined };
-  const reject = (count: number, reason: string) => {
-    out.rejected += count;
-    out.reason ??= reason;
-  };
+  const { out, reject } = newOutcome();
   let points = 0;
   for (const rm of request.resourceMetrics ?? [])
     for (const sm of rm.scopeMetrics ?? []) for (const metric of sm.metrics ?? []) points += pointCount(metric);
