@@ -300,6 +300,7 @@ export class Reporter {
   /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days. */
   private prune(): void {
     pruneClaudeGroups(this.store.sql, Date.now());
+    this.claude?.forgetCachedGroups();
     pruneOpencodeSteps(this.store.sql, Date.now());
   }
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { ClaudeDedupe, recordId } from './dedupe.js';
-import type { ClaudeEntry } from './parse.js';
+import { type ClaudeEntry, entryTotal } from './parse.js';
 
 let dir: string;
 let store: Store;
@@ -44,10 +44,12 @@ function step(d: ClaudeDedupe, ...entries: ClaudeEntry[]): (string | undefined)[
     return store.transaction(() => {
       const ids = entries.map((e) => d.offer(e, 1));
       d.flush();
+      d.trim();
       return ids;
     });
-  } finally {
-    d.endTransaction();
+  } catch (err) {
+    d.forget();
+    throw err;
   }
 }
 
@@ -77,6 +79,17 @@ describe('ClaudeDedupe', () => {
     expect(step(again, entry({ messageId: 'msg_2', requestId: 'req_2' }))).toEqual(['msg_2:req_2']);
   });
 
+  it('joins a sidechain replay to a response created earlier in the same step, before its row is written', () => {
+    const d = new ClaudeDedupe(store.sql);
+    expect(
+      step(d, entry({ output: 250 }), entry({ requestId: 'req_aside', sidechain: true, output: 900 }), entry({ output: 300 })),
+    ).toEqual(['msg_1:req_1', undefined, 'msg_1:req_1']);
+    expect(store.sql.prepare('SELECT group_id, total FROM claude_groups').all()).toEqual([
+      { group_id: 'msg_1:req_1', total: entryTotal(entry({ output: 300 })) },
+    ]);
+    expect(step(reopen(), entry({ requestId: 'req_aside', sidechain: true, output: 900 }))).toEqual([undefined]);
+  });
+
   it('forgets what a rolled-back step offered: the same copies count when offered again', () => {
     const d = new ClaudeDedupe(store.sql);
     expect(() =>
@@ -93,6 +106,22 @@ describe('ClaudeDedupe', () => {
       'msg_2:req_2',
     ]);
     expect(step(reopen(), entry({ output: 10 }))).toEqual([undefined]);
+  });
+
+  it('forgets a rolled-back update of a group committed before: the larger copy counts when offered again', () => {
+    const d = new ClaudeDedupe(store.sql);
+    expect(step(d, entry({ output: 10 }))).toEqual(['msg_1:req_1']);
+    expect(() =>
+      step(d, entry({ output: 20 }), {
+        ...entry({ messageId: 'msg_2', requestId: 'req_2' }),
+        get output(): number {
+          throw new Error('read failed');
+        },
+      }),
+    ).toThrow('read failed');
+    // The group kept in memory said 20 before the rollback; the database still says 10.
+    expect(step(d, entry({ output: 20 }))).toEqual(['msg_1:req_1']);
+    expect(step(reopen(), entry({ output: 20 }))).toEqual([undefined]);
   });
 
   it('keeps the ordinary id message.id:requestId when neither part has a colon', () => {

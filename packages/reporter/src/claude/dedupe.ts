@@ -5,6 +5,7 @@ import { type ClaudeEntry, entryTotal } from './parse.js';
 
 interface GroupRow {
   group_id: string;
+  msg_id: string;
   sidechain: number;
   total: number;
   speed_set: number;
@@ -29,15 +30,19 @@ interface GroupRow {
  * same cumulative record. Groups live in the reporter's SQLite state, written in the same transaction
  * as the records and the file offsets, so a restart or a re-read of a file keeps the same answers.
  *
- * Within one transaction the groups already looked up are kept in memory by key (streamed copies of
- * a response follow each other, so most lookups hit), and a group's row is updated once, by `flush()`,
- * however many of its copies grew it: call `flush()` before the transaction commits, and
- * `endTransaction()` before it ends, committed or not, to forget them.
+ * The groups looked up or created are kept in memory by key, across transactions (streamed copies of a
+ * response follow each other, and a resumed session copies responses read a moment before, so most
+ * lookups hit), up to MAX_CACHED keys; a group's row is updated once, by `flush()`, however many of its
+ * copies grew it (and a new group is inserted once, by `flush()`, with its latest copy). Call `flush()` before each transaction commits, then `trim()`; and `forget()` when a
+ * transaction rolled back (the rows kept may then be ahead of the database's) or groups were pruned.
  *
  * A set of hashes of every stored `message.id` (loaded once, then added to) answers most lookups of a
  * new response without SQLite: a hash not in it means no stored group or key has that id. A hash left
  * by a rolled-back transaction or a pruned group only costs a lookup that finds nothing.
  */
+/** Keys kept in memory at most (~300 bytes each). */
+const MAX_CACHED = 20_000;
+
 export class ClaudeDedupe {
   private readonly byKey: Database.Statement;
   private readonly byOwnKey: Database.Statement;
@@ -50,6 +55,8 @@ export class ClaudeDedupe {
   private readonly seen = new Map<string, GroupRow>();
   /** The same group objects by group id, so an update through one key is seen through the others. */
   private readonly groups = new Map<string, GroupRow>();
+  /** Groups created since the last flush, in order (rowid order matters: see firstGroupOf), with their sidechain flag and time as created. */
+  private readonly created: { row: GroupRow; sidechain: number; at: number }[] = [];
   /** Groups whose row changed in memory since the last flush. */
   private readonly dirty = new Set<GroupRow>();
   private dirtyAt = 0;
@@ -59,17 +66,17 @@ export class ClaudeDedupe {
 
   constructor(db: Database.Database) {
     this.byKey = db.prepare(
-      `SELECT g.group_id, g.sidechain, g.total, g.speed_set FROM claude_keys k JOIN claude_groups g ON g.group_id = k.group_id
-       WHERE k.msg_id = ? AND k.req_id = ?`,
+      `SELECT g.group_id, g.msg_id, g.sidechain, g.total, g.speed_set FROM claude_keys k
+       JOIN claude_groups g ON g.msg_id = k.msg_id AND g.group_id = k.group_id WHERE k.msg_id = ? AND k.req_id = ?`,
     );
     this.byOwnKey = db.prepare(
-      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE group_id = ? AND msg_id = ?',
+      'SELECT group_id, msg_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? AND group_id = ?',
     );
     this.byMsg = db.prepare(
-      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? ORDER BY rowid LIMIT 1',
+      'SELECT group_id, msg_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? ORDER BY rowid LIMIT 1',
     );
     this.sidechainByMsg = db.prepare(
-      'SELECT group_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? AND sidechain = 1 ORDER BY rowid LIMIT 1',
+      'SELECT group_id, msg_id, sidechain, total, speed_set FROM claude_groups WHERE msg_id = ? AND sidechain = 1 ORDER BY rowid LIMIT 1',
     );
     this.insertGroup = db.prepare(
       'INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -77,7 +84,7 @@ export class ClaudeDedupe {
     this.insertKey = db.prepare('INSERT OR IGNORE INTO claude_keys (msg_id, req_id, group_id) VALUES (?, ?, ?)');
     this.allMsgIds = db.prepare('SELECT msg_id FROM claude_groups').pluck();
     this.updateGroup = db.prepare(
-      'UPDATE claude_groups SET sidechain = ?, total = ?, speed_set = ?, seen_at = ? WHERE group_id = ?',
+      'UPDATE claude_groups SET sidechain = ?, total = ?, speed_set = ?, seen_at = ? WHERE msg_id = ? AND group_id = ?',
     );
   }
 
@@ -97,20 +104,18 @@ export class ClaudeDedupe {
       const h = hash(msg);
       const stored = known.has(h);
       group = stored
-        ? ((this.byKey.get(msg, req) ?? this.byOwnKey.get(recordId(msg, req), msg)) as GroupRow | undefined)
+        ? ((this.byOwnKey.get(msg, recordId(msg, req)) ?? this.byKey.get(msg, req)) as GroupRow | undefined)
         : undefined;
       if (!group) {
-        const other = !stored
-          ? undefined
-          : ((e.sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined);
+        const other = stored ? this.firstGroupOf(msg, e.sidechain) : undefined;
         if (!other) {
           const id = recordId(msg, req);
           // Its own key is its id (byOwnKey): claude_keys holds only the keys that joined another's group.
-          this.insertGroup.run(id, msg, e.sidechain ? 1 : 0, total, e.speedSet ? 1 : 0, now);
+          const row = { group_id: id, msg_id: msg, sidechain: e.sidechain ? 1 : 0, total, speed_set: e.speedSet ? 1 : 0 };
+          this.created.push({ row, sidechain: row.sidechain, at: now });
           known.add(h);
-          const created = { group_id: id, sidechain: e.sidechain ? 1 : 0, total, speed_set: e.speedSet ? 1 : 0 };
-          this.seen.set(key, created);
-          this.groups.set(id, created);
+          this.seen.set(key, row);
+          this.groups.set(id, row);
           return id;
         }
         this.insertKey.run(msg, req, other.group_id);
@@ -129,14 +134,41 @@ export class ClaudeDedupe {
     return group.group_id;
   }
 
-  /** Writes the groups the offers since the last flush changed; inside the transaction they were offered in. */
+  /**
+   * The group a copy with a new request id joins (a sidechain replay): the first stored with this
+   * message id (any, for a sidechain copy; a sidechain one, for a main-chain copy), else the first
+   * created since the last flush, judged by its sidechain flag as it was created (as the row stored then).
+   */
+  private firstGroupOf(msg: string, sidechain: boolean): GroupRow | undefined {
+    const stored = (sidechain ? this.byMsg.get(msg) : this.sidechainByMsg.get(msg)) as GroupRow | undefined;
+    if (stored) return stored;
+    return this.created.find((c) => c.row.msg_id === msg && (sidechain || c.sidechain === 1))?.row;
+  }
+
+  /**
+   * Writes the groups the offers since the last flush created or changed, inside the transaction they
+   * were offered in: a new group is inserted once, with its latest copy, rather than inserted then updated.
+   */
   flush(): void {
-    for (const g of this.dirty) this.updateGroup.run(g.sidechain, g.total, g.speed_set, this.dirtyAt, g.group_id);
+    for (const { row: g, at } of this.created) {
+      this.insertGroup.run(g.group_id, g.msg_id, g.sidechain, g.total, g.speed_set, this.dirty.delete(g) ? this.dirtyAt : at);
+    }
+    this.created.length = 0;
+    for (const g of this.dirty) this.updateGroup.run(g.sidechain, g.total, g.speed_set, this.dirtyAt, g.msg_id, g.group_id);
     this.dirty.clear();
   }
 
-  /** Forgets the groups kept for this transaction, flushed or not (see the class comment). */
-  endTransaction(): void {
+  /**
+   * After a flush: past MAX_CACHED keys, forgets every group kept. All or nothing, since two keys of
+   * one group must share one row object (an update through one is seen through the other).
+   */
+  trim(): void {
+    if (this.seen.size > MAX_CACHED) this.forget();
+  }
+
+  /** Forgets the groups kept, flushed or not (see the class comment). */
+  forget(): void {
+    this.created.length = 0;
     this.seen.clear();
     this.groups.clear();
     this.dirty.clear();

@@ -115,6 +115,10 @@ export class ClaudeSource {
         COMMIT_BYTES,
         ahead ? (path) => this.reader.pending(path) : undefined,
       );
+    } catch (err) {
+      // A transaction rolled back: the groups kept in memory may be ahead of the database.
+      this.dedupe.forget();
+      throw err;
     } finally {
       if (ahead) this.reader.end();
     }
@@ -130,6 +134,11 @@ export class ClaudeSource {
     return this.fileList.watchFailure;
   }
 
+  /** Forgets the response groups kept in memory: after the database's were pruned. */
+  forgetCachedGroups(): void {
+    this.dedupe.forget();
+  }
+
   close(): void {
     this.reader.close();
     this.fileList.close();
@@ -143,11 +152,11 @@ export class ClaudeSource {
     try {
       const result = this.readSome(path, budget);
       this.dedupe.flush();
+      this.dedupe.trim();
       for (const [id, entry] of this.kept) this.opts.store.enqueue('usage', id, this.record(id, entry), 'replace');
       return result;
     } finally {
       this.kept.clear();
-      this.dedupe.endTransaction();
     }
   }
 

@@ -3,17 +3,21 @@
  * live in the same file, so a tailer commits "these lines were read" and "these records are owed" in
  * one transaction: a crash loses neither and repeats neither.
  */
+export const SCHEMA_VERSION = 1;
+
 export const SCHEMA = `
+-- Rows keyed by seq, the order they were queued in, so a backfill's inserts append at the table's end and
+-- acknowledgements delete from its start; only the small (kind, id) index takes random inserts.
 CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
   id TEXT NOT NULL,
   body TEXT NOT NULL,
   bytes INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  enqueued_at INTEGER NOT NULL,
-  PRIMARY KEY (kind, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS outbox_by_seq ON outbox (kind, seq);
+  enqueued_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS outbox_by_id ON outbox (kind, id);
+CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind);
 
 CREATE TABLE IF NOT EXISTS cursors (
   source TEXT NOT NULL,
@@ -28,8 +32,9 @@ CREATE TABLE IF NOT EXISTS counters (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- No index of its own on group_id: every lookup also knows the message id (a group's keys share it).
 CREATE TABLE IF NOT EXISTS claude_groups (
-  group_id TEXT PRIMARY KEY,
+  group_id TEXT NOT NULL,
   msg_id TEXT NOT NULL,
   sidechain INTEGER NOT NULL,
   total INTEGER NOT NULL,
@@ -80,4 +85,22 @@ CREATE TABLE IF NOT EXISTS codex_files (
   path TEXT PRIMARY KEY,
   state TEXT NOT NULL
 ) WITHOUT ROWID;
+`;
+
+/**
+ * Version 0 to 1: the outbox was a WITHOUT ROWID table keyed by (kind, id) and claude_groups had a primary key
+ * on group_id; every insert then landed at a random place in a large b-tree, and each commit wrote most of
+ * its pages to the WAL again (~0.5 GB of writes for a 300 MB backfill). Rows are copied in their order.
+ */
+export const MIGRATE_0_TO_1 = `
+CREATE TABLE outbox_v1 (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+  bytes INTEGER NOT NULL, enqueued_at INTEGER NOT NULL);
+INSERT INTO outbox_v1 (seq, kind, id, body, bytes, enqueued_at) SELECT seq, kind, id, body, bytes, enqueued_at FROM outbox ORDER BY seq;
+DROP TABLE outbox;
+ALTER TABLE outbox_v1 RENAME TO outbox;
+CREATE TABLE claude_groups_v1 (group_id TEXT NOT NULL, msg_id TEXT NOT NULL, sidechain INTEGER NOT NULL,
+  total INTEGER NOT NULL, speed_set INTEGER NOT NULL, seen_at INTEGER NOT NULL);
+INSERT INTO claude_groups_v1 SELECT group_id, msg_id, sidechain, total, speed_set, seen_at FROM claude_groups ORDER BY rowid;
+DROP TABLE claude_groups;
+ALTER TABLE claude_groups_v1 RENAME TO claude_groups;
 `;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { freePort, startGasgauge, waitFor } from '../testing/processes.js';
@@ -31,6 +32,47 @@ describe('Store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('migrates a version-0 state (outbox keyed by kind and id): waiting records keep their order, groups their answers', () => {
+    mkdirSync(dir, { recursive: true });
+    const old = new Database(join(dir, 'state.sqlite'));
+    old.exec(`
+      CREATE TABLE outbox (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, bytes INTEGER NOT NULL,
+        seq INTEGER NOT NULL, enqueued_at INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+      CREATE INDEX outbox_by_seq ON outbox (kind, seq);
+      CREATE TABLE claude_groups (group_id TEXT PRIMARY KEY, msg_id TEXT NOT NULL, sidechain INTEGER NOT NULL,
+        total INTEGER NOT NULL, speed_set INTEGER NOT NULL, seen_at INTEGER NOT NULL);
+      CREATE INDEX claude_groups_by_msg ON claude_groups (msg_id);
+      INSERT INTO outbox VALUES ('usage', 'zz', '{"n":1}', 7, 3, 0), ('usage', 'aa', '{"n":2}', 7, 9, 0), ('event', 'e', '{"n":3}', 7, 5, 0);
+      INSERT INTO claude_groups VALUES ('m:r2', 'm', 1, 5, 0, 0), ('m:r1', 'm', 0, 5, 0, 0);`);
+    old.close();
+    const store = new Store(dir);
+    try {
+      expect(store.sql.pragma('user_version', { simple: true })).toBe(1);
+      expect(store.pendingCount()).toBe(3);
+      expect(store.nextBatch('usage', 10, 1 << 20).map((r) => [r.id, r.seq])).toEqual([
+        ['zz', 3],
+        ['aa', 9],
+      ]);
+      // First stored first, as ccusage's rule for a response's copies needs (ORDER BY rowid).
+      expect(store.sql.prepare('SELECT group_id FROM claude_groups ORDER BY rowid').pluck().all()).toEqual(['m:r2', 'm:r1']);
+      store.transaction(() => store.enqueue('usage', 'zz', { n: 4 }, 'replace'));
+      expect(store.nextBatch('usage', 10, 1 << 20).map((r) => [r.id, r.body])).toEqual([
+        ['aa', '{"n":2}'],
+        ['zz', '{"n":4}'],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a state written by a newer reporter, naming the versions', () => {
+    mkdirSync(dir, { recursive: true });
+    const newer = new Database(join(dir, 'state.sqlite'));
+    newer.pragma('user_version = 99');
+    newer.close();
+    expect(() => new Store(dir)).toThrow(/newer gasgauge \(schema 99, this one knows 1\)/);
   });
 
   it('stops a batch at the byte bound but always takes one record', () => {

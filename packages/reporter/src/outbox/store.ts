@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
 import type { RecordKind } from '../wire.js';
-import { SCHEMA } from './schema.js';
+import { MIGRATE_0_TO_1, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface OutboxRow {
   kind: RecordKind;
@@ -70,7 +70,7 @@ export class Store {
       // Checkpoints (which fsync) every 16 MiB of WAL rather than SQLite's 4 MiB: a backfill writes ~100 MB.
       this.db.pragma('wal_autocheckpoint = 4096');
       this.db.pragma('busy_timeout = 5000');
-      this.db.exec(SCHEMA);
+      migrate(this.db);
     } catch (err) {
       if (lock) releaseLock(lock, this.pidFile);
       if (err instanceof StateError) throw err;
@@ -97,7 +97,7 @@ export class Store {
         'INSERT INTO outbox (kind, id, body, bytes, seq, enqueued_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO NOTHING',
       ),
       batch: db.prepare('SELECT kind, id, body, bytes, seq FROM outbox WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      ack: db.prepare('DELETE FROM outbox WHERE kind = ? AND id = ? AND seq = ?'),
+      ack: db.prepare('DELETE FROM outbox WHERE seq = ? AND kind = ? AND id = ?'),
       cursor: db.prepare('SELECT ino, offset FROM cursors WHERE source = ? AND path = ?'),
       cursors: db.prepare('SELECT path, ino, offset FROM cursors WHERE source = ?'),
       setCursor: db.prepare(
@@ -200,7 +200,7 @@ export class Store {
     let deleted = 0;
     this.transaction(() => {
       for (const r of rows) {
-        if (this.stmt.ack.run(r.kind, r.id, r.seq).changes === 0) continue;
+        if (this.stmt.ack.run(r.seq, r.kind, r.id).changes === 0) continue;
         deleted++;
         this.counted(-1, -r.bytes);
       }
@@ -219,7 +219,7 @@ export class Store {
     this.rotateDeadLetter();
     appendFileSync(this.deadLetterFile, line);
     this.transaction(() => {
-      if (this.stmt.ack.run(row.kind, row.id, row.seq).changes > 0) this.counted(-1, -row.bytes);
+      if (this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
     });
   }
@@ -284,6 +284,26 @@ export class Store {
     this.db.close();
     releaseLock(this.lock, this.pidFile);
   }
+}
+
+/** Brings a state database to SCHEMA_VERSION (PRAGMA user_version), in one transaction. */
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new StateError(
+      `the reporter state was written by a newer gasgauge (schema ${version}, this one knows ${SCHEMA_VERSION}); upgrade gasgauge or use another --state`,
+    );
+  }
+  if (version === SCHEMA_VERSION) {
+    db.exec(SCHEMA);
+    return;
+  }
+  db.transaction(() => {
+    const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
+    if (legacy) db.exec(MIGRATE_0_TO_1);
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 /**
