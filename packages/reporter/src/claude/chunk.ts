@@ -1,6 +1,6 @@
 import { digest } from '../ids.js';
 import { type FileState, type ReadOptions, readLines } from '../tail/jsonl.js';
-import { type ClaudeEntry, parseLine } from './parse.js';
+import { type ClaudeEntry, entryTotal, parseLine, replaces } from './parse.js';
 
 /** ccusage's own pre-filter: a line without it carries no usage. */
 const USAGE_MARKERS = [Buffer.from('"usage":{')];
@@ -19,6 +19,8 @@ export interface Chunk {
   start: number;
   end: number;
   entries: ReadEntry[];
+  /** Copies merged into a later copy of the same response (see mergeCopy), not in `entries`. */
+  merged: number;
   /** Lines that looked like usage but were not JSON, or were too long. */
   malformed: number;
   /** No complete line followed `end` when it was read: the file is caught up. */
@@ -36,22 +38,40 @@ export const CHUNK_BYTES = 1024 * 1024;
 export function readChunk(path: string, st: FileState | undefined, start: number, budget: number, read?: ReadOptions): Chunk {
   const entries: ReadEntry[] = [];
   let malformed = 0;
+  let merged = 0;
   let offset = start;
   while (offset - start < budget) {
     const batch = readLines(path, offset, { ...read, markers: USAGE_MARKERS });
-    if (!batch) return { path, st, start, end: offset, entries, malformed, done: true };
+    if (!batch) return { path, st, start, end: offset, entries, merged, malformed, done: true };
     malformed += batch.oversized;
     for (const line of batch.lines) {
       const entry: ReadEntry | 'malformed' | 'other' = parseLine(line);
       if (entry === 'malformed') malformed++;
       else if (entry !== 'other') {
         if (entry.messageId === undefined) entry.lineDigest = digest(line);
-        entries.push(entry);
+        if (mergeCopy(entries, entry)) merged++;
+        else entries.push(entry);
       }
     }
     offset = batch.end;
   }
-  return { path, st, start, end: offset, entries, malformed, done: false };
+  return { path, st, start, end: offset, entries, merged, malformed, done: false };
+}
+
+/**
+ * Claude Code writes a streamed response as consecutive lines with one `message.id` + `requestId`.
+ * When `entry` is such a copy of the last entry (same key, same side), keeps the one of the two the
+ * dedupe would keep — the first on a tie — in the last one's place, and returns true. Offering the dedupe
+ * that one copy ends in the state offering both would (its order is a maximum with the first kept on
+ * ties), with half the copies crossing from a parse worker and reaching SQLite. Copies of other
+ * responses in between end a run, so the order between different keys is never changed.
+ */
+export function mergeCopy(entries: ReadEntry[], entry: ReadEntry): boolean {
+  const last = entries[entries.length - 1];
+  if (!last || entry.messageId === undefined || last.messageId !== entry.messageId) return false;
+  if (last.requestId !== entry.requestId || last.sidechain !== entry.sidechain) return false;
+  if (replaces(entryTotal(entry), entry.speedSet, entryTotal(last), last.speedSet)) entries[entries.length - 1] = entry;
+  return true;
 }
 
 /** What the reporter's thread tells a parse worker (see ChunkReader). */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { boundedId } from '../ids.js';
 import type { ReadEntry } from './chunk.js';
-import { type ClaudeEntry, entryTotal } from './parse.js';
+import { type ClaudeEntry, entryTotal, replaces } from './parse.js';
 
 interface GroupRow {
   group_id: string;
@@ -194,8 +194,7 @@ function hash(s: string): number {
 function preferred(e: ClaudeEntry, total: number, kept: GroupRow): boolean {
   const keptSidechain = kept.sidechain === 1;
   if (e.sidechain !== keptSidechain) return keptSidechain;
-  if (total !== kept.total) return total > kept.total;
-  return e.speedSet && kept.speed_set === 0;
+  return replaces(total, e.speedSet, kept.total, kept.speed_set === 1);
 }
 
 /**

@@ -120,3 +120,12 @@ function entryFrom(line: Obj, outer: Obj, fromProgress: boolean): ParseResult {
 export function entryTotal(e: ClaudeEntry): number {
   return e.input + e.output + e.cacheWrite + e.cacheRead;
 }
+
+/**
+ * ccusage's order between two copies of one response on the same side (both sidechain or neither): the
+ * larger token total, then one that states `speed`; on a tie the copy kept first stays.
+ */
+export function replaces(total: number, speedSet: boolean, keptTotal: number, keptSpeedSet: boolean): boolean {
+  if (total !== keptTotal) return total > keptTotal;
+  return speedSet && !keptSpeedSet;
+}

@@ -87,7 +87,7 @@ describe('ClaudeSource', () => {
       ['msg_1:req_1', 250],
       ['msg_2:req_2', 5],
     ]);
-    expect(src.stats).toMatchObject({ usageLines: 4, updates: 4, duplicates: 0 });
+    expect(src.stats).toMatchObject({ usageLines: 4, merged: 2, updates: 2, duplicates: 0 });
     // A copy smaller than what was kept adds nothing.
     write('p/s1.jsonl', line({ out: 60 }));
     await src.poll();

@@ -36,6 +36,8 @@ export interface ClaudeStats {
   updates: number;
   /** Copies that added nothing: a response already counted at least as large. */
   duplicates: number;
+  /** Copies merged with the next line's copy of the same streamed response before the dedupe (see mergeCopy). */
+  merged: number;
   /** Lines that looked like usage but were not JSON, or were too long to read. */
   malformed: number;
   bytes: number;
@@ -62,6 +64,7 @@ export class ClaudeSource {
     usageLines: 0,
     updates: 0,
     duplicates: 0,
+    merged: 0,
     malformed: 0,
     bytes: 0,
     readAhead: 0,
@@ -180,6 +183,8 @@ export class ClaudeSource {
     if (chunk) this.stats.readAhead++;
     else chunk = readChunk(path, st, start, budget, this.opts.read);
     for (const entry of chunk.entries) this.take(entry);
+    this.stats.usageLines += chunk.merged;
+    this.stats.merged += chunk.merged;
     if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end);
     store.addCounterIn('claude.malformed', chunk.malformed);
     this.stats.malformed += chunk.malformed;
