@@ -33,9 +33,13 @@ const CLAUDE_WORKER = join(ROOT, 'packages/reporter/src/claude/parse-worker.ts')
  * barrel (`@gasgauge/api`'s index) that another chunk uses, which put Hono, tRPC and zod in the chunk every
  * command loads first. `"sideEffects": false` in core's and api's package.json lets the barrels be tree-shaken.
  */
-export async function bundle(outDir: string, define: { version: string; webDist: string }): Promise<Record<string, string>> {
+export async function bundle(
+  outDir: string,
+  define: { version: string; webDist: string },
+  extraInputs: Record<string, string> = {},
+): Promise<Record<string, string>> {
   const output = await build({
-    input: { gasgauge: ENTRY, 'claude-parse-worker': CLAUDE_WORKER },
+    input: { gasgauge: ENTRY, 'claude-parse-worker': CLAUDE_WORKER, ...extraInputs },
     platform: 'node',
     cwd: ROOT,
     logLevel: 'warn',
