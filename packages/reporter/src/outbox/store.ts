@@ -98,6 +98,8 @@ export class Store {
       ),
       batch: db.prepare('SELECT kind, id, body, bytes, seq FROM outbox WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?'),
       ack: db.prepare('DELETE FROM outbox WHERE seq = ? AND kind = ? AND id = ?'),
+      // seq alone names a row: a replace gives the row a new seq, and seqs only grow while the store is open.
+      ackMany: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING bytes').pluck(),
       cursor: db.prepare('SELECT ino, offset FROM cursors WHERE source = ? AND path = ?'),
       cursors: db.prepare('SELECT path, ino, offset FROM cursors WHERE source = ?'),
       setCursor: db.prepare(
@@ -199,11 +201,9 @@ export class Store {
   ack(rows: readonly OutboxRow[]): number {
     let deleted = 0;
     this.transaction(() => {
-      for (const r of rows) {
-        if (this.stmt.ack.run(r.seq, r.kind, r.id).changes === 0) continue;
-        deleted++;
-        this.counted(-1, -r.bytes);
-      }
+      const bytes = this.stmt.ackMany.all(JSON.stringify(rows.map((r) => r.seq))) as number[];
+      deleted = bytes.length;
+      this.counted(-deleted, -bytes.reduce((a, b) => a + b, 0));
       this.addCounterIn(`sent.${rows[0]?.kind ?? 'usage'}`, deleted);
     });
     return deleted;
