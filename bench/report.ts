@@ -102,11 +102,12 @@ shares the machine.
 - **reporter: tail Claude transcripts** and **reporter: peak RSS while tailing**
   (packages/reporter/bench/tail-bench.ts): a ~1 GiB Claude Code transcript directory is generated in the bench's
   temporary directory (realistic ~2.5 KB assistant and tool-result lines, streamed copies, subagents, resumed
-  sessions; generation time not counted), then a child process (Node + tsx) tails it once with \`ClaudeSource.poll()\`
-  into a fresh outbox store. Usage lines/s = lines that carried usage (every streamed copy counts) ÷ wall time of that
-  poll; peak RSS = the child's own high-water RSS (VmHWM in \`/proc/self/status\`, including the idle process and
-  its TypeScript loader; not getrusage's maxRSS, which on Linux starts from the RSS of the bench process that
-  spawned it). The data is deleted afterwards.
+  sessions; generation time not counted), then a child process tails it once with \`ClaudeSource.poll()\` into a
+  fresh outbox store. The child is bundled as the package bundles the CLI (rolldown, parse worker included) and run
+  by plain Node, so it measures the reporter as installed (tsx, running the clone's TypeScript, adds ~35 MiB).
+  Usage lines/s = lines that carried usage (every streamed copy counts) ÷ wall time of that poll; peak RSS = the
+  child's own high-water RSS (VmHWM in \`/proc/self/status\`, including the idle process; not getrusage's maxRSS,
+  which on Linux starts from the RSS of the bench process that spawned it). The data is deleted afterwards.
 - **Reporter backfill vs ccusage**, **Reporter backfill: peak RSS**, **Reporter second --once** and **Reporter idle**
   (packages/reporter/bench/backfill-bench.ts; alone: \`npx tsx packages/reporter/bench/backfill-bench.ts [MiB] [gasgauge]\`):
   a ~300 MB Claude Code tree generated as for the tail rows; the installed \`gasgauge\` (the package the CLI start rows
@@ -147,7 +148,7 @@ a ratio to the Node host in the same run. What that means on Cloudflare, from it
 
 - **Requests per town.** An object has a soft limit of about 1,000 requests per second
   ([Durable Objects FAQ, "How much work can a single Durable Object do?"](https://developers.cloudflare.com/durable-objects/reference/faq/)).
-  Reporters batch (\`gasgauge report\` sends up to 500 records a request), so one town takes its agents' usage
+  Reporters batch (\`gasgauge report\` sends up to 5,000 records a request), so one town takes its agents' usage
   with room to spare: 100 agents reporting once a second are 100 requests/s, 10% of the limit, and at 500
   records a request the limit is far above the 10¹¹ tokens per hour the core's bounds allow a town anyway.
 - **CPU per request.** 30 s by default, up to 5 minutes
