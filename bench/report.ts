@@ -149,8 +149,8 @@ a ratio to the Node host in the same run. What that means on Cloudflare, from it
 - **Requests per town.** An object has a soft limit of about 1,000 requests per second
   ([Durable Objects FAQ, "How much work can a single Durable Object do?"](https://developers.cloudflare.com/durable-objects/reference/faq/)).
   Reporters batch (\`gasgauge report\` sends up to 5,000 records a request), so one town takes its agents' usage
-  with room to spare: 100 agents reporting once a second are 100 requests/s, 10% of the limit, and at 500
-  records a request the limit is far above the 10¹¹ tokens per hour the core's bounds allow a town anyway.
+  with room to spare: 100 agents reporting once a second are 100 requests/s, 10% of the limit, and at up to
+  5,000 records a request the limit is far above the 10¹¹ tokens per hour the core's bounds allow a town anyway.
 - **CPU per request.** 30 s by default, up to 5 minutes
   ([Durable Objects limits](https://developers.cloudflare.com/durable-objects/platform/limits/)); a batch-500 ingest
   costs a few milliseconds of CPU (the Node rows give µs per record), a 7-day read one \`rollup_10m\` scan.
