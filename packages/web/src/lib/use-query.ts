@@ -6,19 +6,32 @@ export interface QueryState<T> {
   data: T | undefined;
   error: Error | undefined;
   loading: boolean;
-  /** Fetch again now (the previous answer stays on screen until the new one arrives). */
+  /** Fetch again (the previous answer stays on screen until the new one arrives); see `refresh`. */
   refetch(): void;
+}
+
+export interface QueryOptions {
+  /** Fetch again this often, as a refresh. */
+  refetchMs?: number;
+  /**
+   * A value whose change fetches again, as a refresh (a live push's counter): the same question asked
+   * again, so it never aborts the request in flight. A refresh while one is in flight waits for it and
+   * then asks once more, however many came meanwhile.
+   */
+  refresh?: string | number;
 }
 
 /**
  * A fetch keyed by a string: a new key aborts the request in flight and starts another, and an answer
  * that arrives after a newer request started is dropped, so a slow old range never overwrites a new one.
+ * Refreshes (`refresh`, `refetchMs`, `refetch`) never abort: aborting on every live push restarted a
+ * slow request again and again, so a new page of a busy town took seconds to show.
  * A 401 sends the browser to /login (the session expired or was signed out).
  */
 export function useQuery<T>(
   key: string | null,
   fetcher: (signal: AbortSignal) => Promise<T>,
-  opts: { refetchMs?: number } = {},
+  opts: QueryOptions = {},
 ): QueryState<T> {
   const [state, setState] = useState<{ key: string | null; data: T | undefined; error: Error | undefined; loading: boolean }>({
     key: null,
@@ -30,40 +43,69 @@ export function useQuery<T>(
   fetcherRef.current = fetcher;
   const seq = useRef(0);
   const abortRef = useRef<AbortController | null>(null);
+  /** The request in flight has not settled yet. */
+  const busy = useRef(false);
+  /** A refresh came while busy: ask again for this key once the request in flight settles. */
+  const again = useRef<string | null>(null);
 
-  const run = useCallback((k: string) => {
+  const run = useCallback(function start(k: string, mode: 'new' | 'refresh') {
+    if (mode === 'refresh' && busy.current) {
+      again.current = k;
+      return;
+    }
     abortRef.current?.abort();
+    again.current = null;
     const ctrl = new AbortController();
     abortRef.current = ctrl;
     const mine = ++seq.current;
+    busy.current = true;
+    const settled = () => {
+      busy.current = false;
+      const next = again.current;
+      if (next !== null) start(next, 'refresh');
+    };
     setState((s) => ({ ...s, loading: true }));
     fetcherRef.current(ctrl.signal).then(
       (data) => {
-        if (mine === seq.current) setState({ key: k, data, error: undefined, loading: false });
+        if (mine !== seq.current) return;
+        setState({ key: k, data, error: undefined, loading: false });
+        settled();
       },
       (err: unknown) => {
         if (mine !== seq.current || ctrl.signal.aborted) return;
         if (isUnauthorized(err)) return redirectToLogin();
         setState((s) => ({ ...s, error: err instanceof Error ? err : new Error(String(err)), loading: false }));
+        settled();
       },
     );
   }, []);
 
   useEffect(() => {
     if (key === null) return;
-    run(key);
-    return () => abortRef.current?.abort();
+    run(key, 'new');
+    return () => {
+      abortRef.current?.abort();
+      busy.current = false;
+      again.current = null;
+    };
   }, [key, run]);
 
-  const { refetchMs } = opts;
+  const { refetchMs, refresh } = opts;
+  const refreshSeen = useRef(refresh);
+  useEffect(() => {
+    if (Object.is(refreshSeen.current, refresh)) return;
+    refreshSeen.current = refresh;
+    if (key !== null) run(key, 'refresh');
+  }, [key, refresh, run]);
+
   useEffect(() => {
     if (key === null || !refetchMs) return;
-    const timer = setInterval(() => run(key), refetchMs);
+    const timer = setInterval(() => run(key, 'refresh'), refetchMs);
     return () => clearInterval(timer);
   }, [key, refetchMs, run]);
 
   const refetch = useCallback(() => {
-    if (key !== null) run(key);
+    if (key !== null) run(key, 'refresh');
   }, [key, run]);
   return { data: state.data, error: state.error, loading: state.loading, refetch };
 }
