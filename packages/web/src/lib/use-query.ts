@@ -2,6 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { isUnauthorized } from '../api/trpc.js';
 import { navigate } from '../app/router.js';
 
+/** A request in flight this long is presumed hung: a refresh then replaces it instead of waiting for it. */
+const HUNG_MS = 30_000;
+
 export interface QueryState<T> {
   data: T | undefined;
   error: Error | undefined;
@@ -15,8 +18,8 @@ export interface QueryOptions {
   refetchMs?: number;
   /**
    * A value whose change fetches again, as a refresh (a live push's counter): the same question asked
-   * again, so it never aborts the request in flight. A refresh while one is in flight waits for it and
-   * then asks once more, however many came meanwhile.
+   * again, so it does not abort the request in flight. A refresh while one is in flight waits for it
+   * and then asks once more, however many came meanwhile.
    */
   refresh?: string | number;
 }
@@ -24,8 +27,9 @@ export interface QueryOptions {
 /**
  * A fetch keyed by a string: a new key aborts the request in flight and starts another, and an answer
  * that arrives after a newer request started is dropped, so a slow old range never overwrites a new one.
- * Refreshes (`refresh`, `refetchMs`, `refetch`) never abort: aborting on every live push restarted a
- * slow request again and again, so a new page of a busy town took seconds to show.
+ * Refreshes (`refresh`, `refetchMs`, `refetch`) do not abort (unless the request in flight looks
+ * hung, HUNG_MS): aborting on every live push restarted a slow request again and again, so a new page
+ * of a busy town took seconds to show.
  * A 401 sends the browser to /login (the session expired or was signed out).
  */
 export function useQuery<T>(
@@ -43,13 +47,14 @@ export function useQuery<T>(
   fetcherRef.current = fetcher;
   const seq = useRef(0);
   const abortRef = useRef<AbortController | null>(null);
-  /** The request in flight has not settled yet. */
-  const busy = useRef(false);
+  /** When the request in flight started (performance.now()), or null when none is. */
+  const busySince = useRef<number | null>(null);
   /** A refresh came while busy: ask again for this key once the request in flight settles. */
   const again = useRef<string | null>(null);
 
   const run = useCallback(function start(k: string, mode: 'new' | 'refresh') {
-    if (mode === 'refresh' && busy.current) {
+    const since = busySince.current;
+    if (mode === 'refresh' && since !== null && performance.now() - since < HUNG_MS) {
       again.current = k;
       return;
     }
@@ -58,9 +63,9 @@ export function useQuery<T>(
     const ctrl = new AbortController();
     abortRef.current = ctrl;
     const mine = ++seq.current;
-    busy.current = true;
+    busySince.current = performance.now();
     const settled = () => {
-      busy.current = false;
+      busySince.current = null;
       const next = again.current;
       if (next !== null) start(next, 'refresh');
     };
@@ -85,7 +90,7 @@ export function useQuery<T>(
     run(key, 'new');
     return () => {
       abortRef.current?.abort();
-      busy.current = false;
+      busySince.current = null;
       again.current = null;
     };
   }, [key, run]);
