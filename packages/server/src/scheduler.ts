@@ -66,10 +66,27 @@ export class TickScheduler {
     },
   ) {
     // Kept in each town's database, so towns.list shows it after a restart; a town without a file has none.
-    const { files } = deps;
+    // A file that cannot be read or written must not fail towns.list, an ingest or the scheduler: the
+    // record in memory still holds, and the log says why it was not kept.
+    const { files, log } = deps;
+    const failed = (what: string, id: string, err: unknown) =>
+      log(`tick health of ${id} not ${what}: ${err instanceof Error ? err.message : String(err)}`);
     this.healthBook = new TickHealthBook({
-      load: (id) => (files.exists(id) ? files.get(id).tickHealth() : NO_TICKS),
-      save: (id, health) => files.get(id).saveTickHealth(health),
+      load: (id) => {
+        try {
+          return files.exists(id) ? files.get(id).tickHealth() : NO_TICKS;
+        } catch (err) {
+          failed('read', id, err);
+          return NO_TICKS;
+        }
+      },
+      save: (id, health) => {
+        try {
+          files.get(id).saveTickHealth(health);
+        } catch (err) {
+          failed('saved', id, err);
+        }
+      },
     });
     const kill = (): void => {
       process.kill(process.pid, 'SIGKILL');
