@@ -7,10 +7,14 @@ import { describe, expect, it } from 'vitest';
  * A guard for live pages: a key of useQuery names the question (a new key aborts the request in
  * flight), so a live push's counter must never be part of one: it goes in `refresh`, which waits for
  * the request in flight. A push counter in the key kept aborting a slow page's request on a busy town
- * (e2e/live-paging.test.ts). It scans the sources for useQuery calls whose key names a push or version.
+ * (e2e/live-refresh.test.ts). The same for an auto-refresh that moves a preset range along with now
+ * (useResolvedRange's `from` and `to`): the picked range is the question, the moved one a refresh.
+ * It scans the sources for useQuery calls whose key names either.
  */
 const SRC = fileURLToPath(new URL('..', import.meta.url));
 const LIVE = /push|version|live/i;
+/** `from` or `to` as a name of its own (not `spec.from`, the picked range's end). */
+const MOVING = /(?<![.\w])(from|to)\b/;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -54,7 +58,10 @@ function expand(text: string, expr: string, levels: number): string {
 }
 
 describe('useQuery keys', () => {
-  const sources = files(SRC).map((f) => ({ f, keys: queryKeys(readFileSync(f, 'utf8')) }));
+  const sources = files(SRC).map((f) => {
+    const text = readFileSync(f, 'utf8');
+    return { f, keys: queryKeys(text), moving: text.includes('useResolvedRange(') };
+  });
 
   it('are found in the sources', () => {
     expect(sources.flatMap((s) => s.keys)).toEqual(expect.arrayContaining(["'towns'", 'townId']));
@@ -62,6 +69,13 @@ describe('useQuery keys', () => {
 
   it('never hold a live push counter (it goes in `refresh`)', () => {
     const offenders = sources.flatMap(({ f, keys }) => keys.filter((k) => LIVE.test(k)).map((k) => `${f}: ${k}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('never hold a range that an auto-refresh moves (it goes in `refresh`)', () => {
+    const moving = sources.filter((s) => s.moving);
+    expect(moving.length).toBeGreaterThanOrEqual(2); // the observability and beads pages
+    const offenders = moving.flatMap(({ f, keys }) => keys.filter((k) => MOVING.test(k)).map((k) => `${f}: ${k}`));
     expect(offenders).toEqual([]);
   });
 

@@ -96,11 +96,13 @@ export function useQuery<T>(
   }, [key, run]);
 
   const { refetchMs, refresh } = opts;
-  const refreshSeen = useRef(refresh);
+  const refreshSeen = useRef({ key, refresh });
   useEffect(() => {
-    if (Object.is(refreshSeen.current, refresh)) return;
-    refreshSeen.current = refresh;
-    if (key !== null) run(key, 'refresh');
+    const seen = refreshSeen.current;
+    if (Object.is(seen.refresh, refresh) && seen.key === key) return;
+    refreshSeen.current = { key, refresh };
+    // With a new key the request just started already asks with everything new.
+    if (key !== null && seen.key === key) run(key, 'refresh');
   }, [key, refresh, run]);
 
   useEffect(() => {
