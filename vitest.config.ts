@@ -15,6 +15,7 @@ export default defineConfig({
             'docs/**/*.test.ts',
             'lint/**/*.test.ts',
             'pack/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           // Those run inside workerd, in the worker project below.
           exclude: [...configDefaults.exclude, 'packages/worker/src/pool/**'],

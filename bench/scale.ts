@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import { DataDir, DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from '@gasgauge/server';
 import { progress } from './log.js';
+import { peakRssMiB, resetPeakRss, settledRssMiB } from './memory.js';
 import type { Row } from './report.js';
-import { fmtInt, fmtMs, mean, percentile } from './stats.js';
+import { fmtDelta, fmtInt, fmtMs, mean, percentile } from './stats.js';
 
 const TOWNS = 10_000;
 const COLD_SAMPLE = 300;
 
 const fds = () => readdirSync('/proc/self/fd').length;
-const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
 /** Opens and reads `ids` one after another, each evicted since its last use: cold-open latency per town. */
 function coldOpens(towns: FileTownDirectory, ids: string[]): number[] {
@@ -23,7 +23,7 @@ function coldOpens(towns: FileTownDirectory, ids: string[]): number[] {
 /**
  * 7. 10,000 towns in one process through the LRU of open towns (FileTownDirectory, 256 open as `serve`
  * defaults): each created and given an ingest of agent and lines-of-code events; then the process's
- * RSS and descriptors, one tick of every town (most reopened: the tick cost a host pays when its
+ * RSS (after a full GC, and its peak) and descriptors, one tick of every town (most reopened: the tick cost a host pays when its
  * active towns outnumber the open ones), a tick of the 256 open ones, and cold-open latency on tmpfs
  * and on disk.
  */
@@ -34,7 +34,8 @@ export function benchScale(dir: string): Row[] {
   mkdirSync(shm, { recursive: true });
   const now = { t: Date.now() };
   const fdsBefore = fds();
-  const rssBefore = rssMiB();
+  const rssBefore = settledRssMiB();
+  const peakReset = resetPeakRss();
   const towns = new FileTownDirectory(new DataDir(shm), () => now.t);
   const disk = new FileTownDirectory(new DataDir(join(dir, 'scale-disk')), () => now.t);
   try {
@@ -48,7 +49,8 @@ export function benchScale(dir: string): Row[] {
     }
     const createMs = (performance.now() - created) / TOWNS;
     const fdsOpen = fds() - fdsBefore;
-    const rssAfter = rssMiB();
+    const peak = peakRssMiB();
+    const rssAfter = settledRssMiB();
 
     now.t += 5_000;
     const perTick: number[] = [];
@@ -74,10 +76,10 @@ export function benchScale(dir: string): Row[] {
     return [
       {
         name: `${fmtInt(TOWNS)} towns, LRU of ${DEFAULT_MAX_OPEN_TOWNS} open: descriptors and memory`,
-        value: `${fmtInt(fdsOpen)} fds, +${fmtInt(rssAfter - rssBefore)} MiB RSS`,
+        value: `${fmtInt(fdsOpen)} fds, ${fmtDelta(rssAfter - rssBefore)} MiB RSS`,
         target: `≤ ${fmtInt(maxFds)} fds`,
         pass: fdsOpen <= maxFds,
-        detail: `after creating and seeding every town (${fmtMs(createMs)}/town, from the template file); descriptors the towns hold (3 per open town); RSS of the bench process ${fmtInt(rssAfter)} MiB`,
+        detail: `after creating and seeding every town (${fmtMs(createMs)}/town, from the template file); descriptors the towns hold (3 per open town); RSS change after a full GC (the bench process: ${fmtInt(rssBefore)} → ${fmtInt(rssAfter)} MiB), peak ${fmtInt(peak)} MiB ${peakReset ? 'while creating them' : 'since the process started'}`,
       },
       {
         name: `Tick, ${fmtInt(TOWNS)} towns through an LRU of ${DEFAULT_MAX_OPEN_TOWNS}, mean per town`,

@@ -20,4 +20,9 @@ export function timeMs(fn: () => unknown): number {
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A change, always signed: "+12", "−236" (a minus sign), "0"; never "+-236" from a "+" glued before fmtInt. */
+export const fmtDelta = (n: number): string => {
+  const r = Math.round(n);
+  return `${r > 0 ? '+' : r < 0 ? '−' : ''}${fmtInt(Math.abs(r))}`;
+};
 export const fmtMs = (n: number): string => `${n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;

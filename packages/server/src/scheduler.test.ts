@@ -1,10 +1,23 @@
 import { existsSync } from 'node:fs';
+import { LiveHub, LocalControlStore, LocalTowns, WebhookDelivery } from '@gasgauge/api';
+import { Control } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { DataDir } from './data-dir.js';
-import { startTestServer, trpcPath } from './testing/server.js';
-import { usageRecord } from './testing/temp.js';
+import { afterTwoTurns } from './defer.js';
+import { TickScheduler } from './scheduler.js';
+import { openSqlite } from './sqlite.js';
+import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
+import { tempDir, usageRecord } from './testing/temp.js';
+import { FileTownDirectory } from './town-directory.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MINUTE = 60_000;
+
+async function lastOkAt(s: TestServer, townId: string): Promise<number | null> {
+  const r = await s.get(trpcPath('towns.list'));
+  return (r.body.result.data as { id: string; tick: { lastOkAt: number | null } }[]).find((t) => t.id === townId)?.tick
+    .lastOkAt as number | null;
+}
 
 describe('the tick scheduler and quiet towns', () => {
   it('never opens a town that took no write, and a saved budget wakes a dormant town at once', async () => {
@@ -12,7 +25,7 @@ describe('the tick scheduler and quiet towns', () => {
     const s = await startTestServer({ tickMs: 100, clock: () => Date.now() + skew });
     try {
       const file = (id: string) => new DataDir(s.dataDir).townFile(id);
-      await sleep(2500); // past the scheduler's look for new towns
+      await sleep(1000); // the scan at start found it without a file, and left it so
       expect(existsSync(file(s.townId))).toBe(false);
 
       // Spend, then 11 minutes later (idle): the cost is debited, and the town goes dormant.
@@ -21,7 +34,7 @@ describe('the tick scheduler and quiet towns', () => {
       });
       expect(r.status).toBe(200);
       await sleep(300);
-      skew += 11 * 60_000;
+      skew += 11 * MINUTE;
       await sleep(1000);
       const events = async () =>
         (await s.get(trpcPath('metrics.events', { townId: s.townId }))).body.result.data.events as { type: string }[];
@@ -41,4 +54,77 @@ describe('the tick scheduler and quiet towns', () => {
       await s.close();
     }
   }, 30_000);
+
+  it('ticks a town created after the start on its first ingest, and a dormant town an hour on', async () => {
+    let skew = 0;
+    const s = await startTestServer({ tickMs: 100, clock: () => Date.now() + skew });
+    try {
+      // Created after the start (no scan looks for it): its first ingest puts it in the queue.
+      const late = await s.createTown('late');
+      const spend = async (townId: string, id: string) => {
+        const r = await s.post(
+          `/api/towns/${townId}/usage`,
+          { records: [usageRecord({ id, at: Date.now() + skew, costMicrodollars: 10 })] },
+          await s.mint(townId),
+        );
+        expect(r.status).toBe(200);
+      };
+      await spend(late, 'u1');
+      await sleep(500);
+      expect(await lastOkAt(s, late)).not.toBeNull();
+
+      // Idle past the active window, settled: dormant, so it does not tick for the next hour...
+      skew += 11 * MINUTE;
+      await sleep(1000);
+      const dormantAt = (await lastOkAt(s, late)) as number;
+      expect(dormantAt).toBeGreaterThan(Date.now() + 10 * MINUTE);
+      await sleep(500);
+      expect(await lastOkAt(s, late)).toBe(dormantAt);
+
+      // ...and ticks within it. (The clock jumps an hour; another town's ingest re-arms the timer, as
+      // the timer would have fired by itself had the hour passed.)
+      skew += 61 * MINUTE;
+      await spend(s.townId, 'u2');
+      await sleep(1000);
+      expect(await lastOkAt(s, late)).toBeGreaterThan(dormantAt + 60 * MINUTE);
+      expect(s.logs.filter((l) => l.includes('failed'))).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+
+  it('lists the towns once, at start, not every few seconds', async () => {
+    const dataDir = new DataDir(tempDir('gg-scheduler-'));
+    const clock = () => Date.now();
+    const sql = openSqlite(dataDir.controlFile);
+    // A real control store that counts its full listings.
+    let listings = 0;
+    const control = new (class extends Control {
+      override allTownIds(): string[] {
+        listings++;
+        return super.allTownIds();
+      }
+    })(sql, clock);
+    const files = new FileTownDirectory(dataDir, clock);
+    const scheduler = new TickScheduler({
+      control,
+      store: new LocalControlStore(control, clock),
+      files,
+      towns: new LocalTowns((id) => files.get(id), afterTwoTurns),
+      clock,
+      live: new LiveHub(),
+      webhooks: new WebhookDelivery(control, clock, { resolve: async () => [], log: () => {} }),
+      intervals: { activeMs: 100, idleMs: MINUTE },
+      log: () => {},
+    });
+    try {
+      scheduler.start();
+      await sleep(2500);
+      expect(listings).toBe(1);
+    } finally {
+      scheduler.stop();
+      files.close();
+      sql.close();
+    }
+  });
 });

@@ -9,16 +9,16 @@ import {
 import {
   type Clock,
   type Control,
+  NO_TICKS,
   nextTickAt,
   type TickHealth,
   TickHealthBook,
   type TickIntervals,
   tickSpread,
 } from '@gasgauge/core';
+import { DueQueue } from './due-queue.js';
 import type { FileTownDirectory } from './town-directory.js';
 
-/** How often the scheduler looks for towns created by the CLI beside the running server. */
-export const TOWN_REFRESH_MS = 2000;
 /** At most this long ticking in one timer callback; the rest of the due towns follow in the next. */
 export const RUN_SLICE_MS = 50;
 /** How often due webhook retries are looked for. */
@@ -34,19 +34,18 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /**
  * Drives every town's `tick(now)` on Node, as a Durable Object alarm would on Workers: each town has a
- * due time from the core's `nextTickAt`, and one timer wakes for the earliest.
+ * due time from the core's `nextTickAt` in a queue (DueQueue), and one timer wakes for the earliest.
+ * Towns enter the queue at start (those with a file) and on their first ingest or saved budget
+ * (markActive; a town without a file has nothing to tick before), so nothing lists every town again.
  */
 export class TickScheduler {
-  private readonly due = new Map<string, number>();
-  /** Every town id seen in the control store; those without a file wait for their first ingest (markActive). */
-  private readonly known = new Set<string>();
+  private readonly due = new DueQueue();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private alertTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
   /** A run is under way: a timer that fires meanwhile leaves the towns to it (it re-arms when done). */
   private ticking = false;
-  private readonly healthBook = new TickHealthBook();
+  private readonly healthBook: TickHealthBook;
   private readonly faults: TickFaults = {};
 
   constructor(
@@ -66,6 +65,29 @@ export class TickScheduler {
       crashAt?: CrashPoint | undefined;
     },
   ) {
+    // Kept in each town's database, so towns.list shows it after a restart; a town without a file has none.
+    // A file that cannot be read or written must not fail towns.list, an ingest or the scheduler: the
+    // record in memory still holds, and the log says why it was not kept.
+    const { files, log } = deps;
+    const failed = (what: string, id: string, err: unknown) =>
+      log(`tick health of ${id} not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    this.healthBook = new TickHealthBook({
+      load: (id) => {
+        try {
+          return files.exists(id) ? files.get(id).tickHealth() : NO_TICKS;
+        } catch (err) {
+          failed('read', id, err);
+          return NO_TICKS;
+        }
+      },
+      save: (id, health) => {
+        try {
+          files.get(id).saveTickHealth(health);
+        } catch (err) {
+          failed('saved', id, err);
+        }
+      },
+    });
     const kill = (): void => {
       process.kill(process.pid, 'SIGKILL');
     };
@@ -79,9 +101,7 @@ export class TickScheduler {
 
   start(): void {
     this.running = true;
-    this.refresh();
-    this.refreshTimer = setInterval(() => this.refresh(), TOWN_REFRESH_MS);
-    this.refreshTimer.unref();
+    this.scan();
     this.alertTimer = setInterval(() => this.deliverAlerts(), ALERT_POLL_MS);
     this.alertTimer.unref();
   }
@@ -89,7 +109,6 @@ export class TickScheduler {
   stop(): void {
     this.running = false;
     clearTimeout(this.timer);
-    clearInterval(this.refreshTimer);
     clearInterval(this.alertTimer);
   }
 
@@ -108,14 +127,14 @@ export class TickScheduler {
     });
   }
 
-  /** How the town's scheduled ticks have gone since the server started (shown in towns.list). */
+  /** How the town's scheduled ticks have gone (shown in towns.list), kept across restarts. */
   healthOf(townId: string): TickHealth {
     return this.healthBook.get(townId);
   }
 
   /** For readiness: whether the scheduler runs, and when each town it knows is due next. */
   health(): { running: boolean; due: ReadonlyMap<string, number> } {
-    return { running: this.running, due: this.due };
+    return { running: this.running, due: this.due.times };
   }
 
   /**
@@ -136,16 +155,14 @@ export class TickScheduler {
   }
 
   /**
-   * Towns new to this scheduler: one with a file ticks once within the active interval (settling what
-   * a previous run left), at its own place in it so a restart does not open every town in one go; one
-   * without a file has nothing to tick until its first ingest.
+   * At start, once: each town with a file ticks within the active interval (settling what a previous
+   * run left), at its own place in it so a restart does not open every town in one go. A town without
+   * a file, or created later (by the API or the CLI beside the server), enters on its first ingest.
    */
-  private refresh(): void {
+  private scan(): void {
     const now = this.deps.clock();
     for (const id of this.deps.control.allTownIds()) {
-      if (this.known.has(id)) continue;
-      this.known.add(id);
-      if (!this.due.has(id) && this.deps.files.exists(id)) {
+      if (this.due.get(id) === undefined && this.deps.files.exists(id)) {
         this.due.set(id, now + Math.floor(tickSpread(id) * this.deps.intervals.activeMs));
       }
     }
@@ -154,9 +171,8 @@ export class TickScheduler {
 
   private arm(): void {
     if (!this.running) return;
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const at of this.due.values()) earliest = Math.min(earliest, at);
-    if (earliest === Number.POSITIVE_INFINITY) return;
+    const earliest = this.due.earliest();
+    if (earliest === undefined) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), Math.max(0, earliest - this.deps.clock()));
   }
@@ -175,10 +191,8 @@ export class TickScheduler {
   private async runDue(): Promise<void> {
     const now = this.deps.clock();
     const started = performance.now();
-    for (const [id, at] of this.due) {
-      if (at > now) continue;
-      // Many towns due at once (a restart): tick in slices, so requests are served in between.
-      if (performance.now() - started > RUN_SLICE_MS) break;
+    // Many towns due at once (a restart): tick in slices, so requests are served in between.
+    for (let id = this.due.takeDue(now); id !== undefined; id = this.due.takeDue(now)) {
       try {
         await this.tickTown(id);
         this.healthBook.ok(id, now);
@@ -191,6 +205,7 @@ export class TickScheduler {
         this.deps.log(`tick of ${id} failed (${failures} in a row, retry in ${retryAt - now} ms): ${message}`);
         this.due.set(id, retryAt);
       }
+      if (performance.now() - started > RUN_SLICE_MS) break;
     }
   }
 }

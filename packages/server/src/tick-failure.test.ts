@@ -153,4 +153,29 @@ describe('a failing town', () => {
     expect((await debits())[town]?.reduce((a, b) => a + b, 0)).toBe(750);
     expect((await debits())[other]).toEqual([300]);
   });
+
+  it('keeps retrying, and towns.list keeps answering, when its tick health cannot be saved', async () => {
+    const dir = new DataDir(s.dataDir);
+    const town = await s.createTown('unsaved');
+    onFile(
+      dir.townFile(town),
+      `CREATE TRIGGER test_fault BEFORE UPDATE OF last_tick_at ON town_state BEGIN SELECT RAISE(ABORT, 'injected tick fault'); END`,
+      true,
+    );
+    onFile(
+      dir.townFile(town),
+      `CREATE TRIGGER test_fault_health BEFORE UPDATE OF tick_health ON town_state BEGIN SELECT RAISE(ABORT, 'injected save fault'); END`,
+    );
+    await spend(town, 100);
+    // Every failure's record fails to save, yet the town stays in the queue and is retried with backoff.
+    const failing = await eventually('three failed ticks', async () => {
+      const h = await health(town);
+      return h.failures >= 3 && h;
+    });
+    expect(failing.failuresTotal).toBeGreaterThanOrEqual(3);
+    expect(s.logs.some((l) => l.includes(`tick health of ${town} not saved`) && l.includes('injected save fault'))).toBe(true);
+    onFile(dir.townFile(town), 'DROP TRIGGER test_fault');
+    onFile(dir.townFile(town), 'DROP TRIGGER test_fault_health');
+    await eventually('a clean tick', async () => (await health(town)).failures === 0);
+  });
 });

@@ -303,6 +303,12 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         UNION SELECT bead_id FROM agents WHERE bead_id IS NOT NULL
     `,
   },
+  {
+    // How the host's ticks of this town have gone (a TickHealth as JSON), kept across restarts; see
+    // saveTickHealth for when it is written.
+    version: 11,
+    sql: `ALTER TABLE town_state ADD COLUMN tick_health TEXT`,
+  },
 ];
 
 function breakdownTable(table: string): string {

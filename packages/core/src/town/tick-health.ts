@@ -1,13 +1,14 @@
 import { AppError } from '../errors.js';
+import type { Sql } from '../sql.js';
 import type { TickIntervals } from './schedule.js';
 
 /** How a town's ticks (tick, then settle into its account) have gone, as the API shows it. */
 export interface TickHealth {
-  /** When a tick and its settle last both succeeded; null before the first since the host started. */
+  /** When a tick and its settle last both succeeded; null before the first (kept across restarts). */
   lastOkAt: number | null;
   /** Failed attempts since the last success; each one is retried after a longer wait. */
   failures: number;
-  /** Failed attempts since the host started. */
+  /** Failed attempts in all (kept across restarts, as the whole record is). */
   failuresTotal: number;
   /** The last failure, while `failures` > 0; internal errors are named only in the server log. */
   lastError: string | null;
@@ -37,7 +38,7 @@ export function tickSucceeded(h: TickHealth, now: number): TickHealth {
  * The record after a failure at `now`; its `retryAt` is when to try again. One failing town must not
  * stop its own billing for long, nor anyone else's: after a failure a host tries again after the active
  * interval doubled per failure in a row, up to the idle interval. Plain values, so the Node scheduler
- * (TickHealthBook, in memory) and a Durable Object alarm (in its storage) use the same rule.
+ * (TickHealthBook, in the town's database) and a Durable Object alarm (in its storage) use the same rule.
  */
 export function tickFailed(h: TickHealth, err: unknown, now: number, intervals: TickIntervals): TickHealth & { retryAt: number } {
   const failures = h.failures + 1;
@@ -52,24 +53,80 @@ export function tickFailed(h: TickHealth, err: unknown, now: number, intervals: 
   };
 }
 
-/** The Node host's records of its towns, in memory (since the server started). */
+/** Where a host keeps its towns' records across restarts (on Node, each town's own database). */
+export interface TickHealthStore {
+  load(townId: string): TickHealth;
+  save(townId: string, health: TickHealth): void;
+}
+
+/**
+ * The Node host's records of its towns: in memory, read from the store on first use and written to it
+ * when a record changes in more than its `lastOkAt` (see saveTickHealth), so a healthy tick writes nothing.
+ */
 export class TickHealthBook {
   private readonly towns = new Map<string, TickHealth>();
 
+  constructor(private readonly store?: TickHealthStore) {}
+
   get(townId: string): TickHealth {
-    return { ...(this.towns.get(townId) ?? NO_TICKS) };
+    return { ...this.current(townId) };
   }
 
   ok(townId: string, now: number): void {
-    this.towns.set(townId, tickSucceeded(this.towns.get(townId) ?? NO_TICKS, now));
+    this.record(townId, tickSucceeded(this.current(townId), now));
   }
 
   /** Records a failure; returns when to try again. */
   failed(townId: string, err: unknown, now: number, intervals: TickIntervals): number {
-    const h = tickFailed(this.towns.get(townId) ?? NO_TICKS, err, now, intervals);
-    this.towns.set(townId, h);
+    const h = tickFailed(this.current(townId), err, now, intervals);
+    this.record(townId, h);
     return h.retryAt;
   }
+
+  private current(townId: string): TickHealth {
+    let h = this.towns.get(townId);
+    if (!h) {
+      h = this.store?.load(townId) ?? NO_TICKS;
+      this.towns.set(townId, h);
+    }
+    return h;
+  }
+
+  private record(townId: string, h: TickHealth): void {
+    const before = this.current(townId);
+    this.towns.set(townId, h);
+    if (this.store && !sameButLastOk(before, h)) this.store.save(townId, h);
+  }
+}
+
+function sameButLastOk(a: TickHealth, b: TickHealth): boolean {
+  return (
+    a.failures === b.failures &&
+    a.failuresTotal === b.failuresTotal &&
+    a.lastError === b.lastError &&
+    a.lastErrorAt === b.lastErrorAt &&
+    a.retryAt === b.retryAt
+  );
+}
+
+/**
+ * A town's record as its host last saved it. Successes in a row are not saved (a tick must stay cheap),
+ * so while the record shows no failure its `lastOkAt` is the town's last tick (`last_tick_at`, which
+ * the tick writes itself); a tick whose settle failed is a saved failure, which keeps its own `lastOkAt`.
+ */
+export function loadTickHealth(sql: Sql): TickHealth {
+  const [json, lastTickAt] = (sql.rows('SELECT tick_health, last_tick_at FROM town_state WHERE id = 1')[0] ?? [null, null]) as [
+    string | null,
+    number | null,
+  ];
+  const saved = json === null ? NO_TICKS : (JSON.parse(json) as TickHealth);
+  if (saved.failures > 0 || lastTickAt === null) return { ...saved };
+  return { ...saved, lastOkAt: Math.max(saved.lastOkAt ?? lastTickAt, lastTickAt) };
+}
+
+/** Saves the record (TickHealthBook calls it only when more than `lastOkAt` changed). */
+export function saveTickHealth(sql: Sql, health: TickHealth): void {
+  sql.run('UPDATE town_state SET tick_health = ? WHERE id = 1', JSON.stringify(health));
 }
 
 /** What a town's readers may see of an error: an AppError meant for clients, else only that it happened. */

@@ -61,10 +61,11 @@ describe('town totals (usage_totals)', () => {
     const expected = town.sql.rows(PER_PAIR);
     // Back to version 5: the migration runs again when the town opens.
     town.sql.run('DROP TABLE usage_totals');
-    // Migrations 7 to 10, which run again too.
+    // Migrations 7 to 11, which run again too.
     for (const table of ['usage_sources', 'activity_records', 'activity_totals', 'bead_budget_pending'])
       town.sql.run(`DROP TABLE ${table}`);
     town.sql.run('ALTER TABLE town_state DROP COLUMN bead_budget_upto');
+    town.sql.run('ALTER TABLE town_state DROP COLUMN tick_health');
     undoVersion9(town);
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 6');
     const reopened = new Town(town.sql, () => T0);

@@ -25,6 +25,7 @@ import { TOWN_MIGRATIONS } from './schema.js';
 import { readScheduleState, readState, type TownState } from './state.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
+import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.js';
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import { type TownTotals, townTotals } from './totals.js';
 import type { UsageRecord, UsageResult } from './usage.js';
@@ -161,6 +162,15 @@ export class Town {
 
   state(): TownState {
     return readState(this.sql);
+  }
+
+  /** How the host's ticks of this town have gone, as last saved (loadTickHealth). */
+  tickHealth(): TickHealth {
+    return loadTickHealth(this.sql);
+  }
+
+  saveTickHealth(health: TickHealth): void {
+    saveTickHealth(this.sql, health);
   }
 
   /** When to tick next; `spread` (tickSpread of the town's id) staggers dormant towns' ticks. */

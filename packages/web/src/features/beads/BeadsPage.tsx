@@ -30,18 +30,24 @@ export function BeadsPage({ townId }: { townId: string }) {
   const [autoRefresh, setAutoRefresh] = useState(true);
   const { from, to } = useResolvedRange(spec, autoRefresh && spec.kind === 'preset', REFRESH_MS);
   // The cursors of the pages before this one, for Previous; reset when what is listed changes.
-  const listing = `${townId}|${spec.kind === 'preset' ? spec.preset : `${spec.from}-${spec.to}`}|${sort}|${status}`;
+  const picked = spec.kind === 'preset' ? spec.preset : `${spec.from}-${spec.to}`;
+  const listing = `${townId}|${picked}|${sort}|${status}`;
   const [pages, setPages] = useState<{ listing: string; cursors: (string | null)[] }>({ listing, cursors: [null] });
   const cursors = pages.listing === listing ? pages.cursors : [null];
   const cursor = cursors[cursors.length - 1] ?? null;
 
-  const list = useQuery(`${listing}|${from}|${to}|${cursor}`, (signal) =>
-    fetchBeads(
-      { townId, from, to, sort, limit: PAGE_SIZE, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
-      signal,
-    ),
+  // The auto-refresh that moves a preset along with now asks again as a refresh: it never aborts a slow answer.
+  const refresh = `${from}|${to}`;
+  const list = useQuery(
+    `${listing}|${cursor}`,
+    (signal) =>
+      fetchBeads(
+        { townId, from, to, sort, limit: PAGE_SIZE, ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) },
+        signal,
+      ),
+    { refresh },
   );
-  const stats = useQuery(`${townId}|${from}|${to}`, (signal) => fetchBeadStats({ townId, from, to }, signal));
+  const stats = useQuery(`${townId}|${picked}`, (signal) => fetchBeadStats({ townId, from, to }, signal), { refresh });
 
   const go = (next: string) => navigate(path + next, { replace: true });
   const onRange = (next: RangeSpec) => navigate(path + rangeSearch(next, search));

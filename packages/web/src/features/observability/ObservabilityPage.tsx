@@ -61,20 +61,36 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
 
   useEffect(() => group.setRange(from, to), [group, from, to]);
 
-  const key = plotWidth > 0 ? `${townId}|${from}|${to}|${maxPoints}` : null;
+  // The question is the town, the picked range and the resolution; the auto-refresh that moves a preset
+  // along with now asks it again as a refresh, which never aborts a slow answer (it asks once more after).
+  const picked = spec.kind === 'absolute' ? `a:${spec.from}:${spec.to}` : `p:${spec.preset}`;
+  const key = plotWidth > 0 ? `${townId}|${picked}|${maxPoints}` : null;
+  const refresh = `${from}|${to}`;
   // asOf: when the answer arrived, so the bucket still in progress is shown as a true rate.
-  const ts = useQuery(key, async (signal) => ({
-    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints, ...tzInput }, { signal })),
-    asOf: Date.now(),
-  }));
-  const coarse = useQuery(key && `${townId}|${from}|${to}|${coarsePoints}`, async (signal) => ({
-    ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints: coarsePoints, ...tzInput }, { signal })),
-    asOf: Date.now(),
-  }));
-  const bd = useQuery(key && `${key}|${by}|${metric}`, async (signal) => ({
-    ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric, limit: BREAKDOWN_SERIES, ...tzInput }, signal)),
-    asOf: Date.now(),
-  }));
+  const ts = useQuery(
+    key,
+    async (signal) => ({
+      ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints, ...tzInput }, { signal })),
+      asOf: Date.now(),
+    }),
+    { refresh },
+  );
+  const coarse = useQuery(
+    key && `${townId}|${picked}|${coarsePoints}`,
+    async (signal) => ({
+      ...(await trpc.metrics.timeseries.query({ townId, from, to, maxPoints: coarsePoints, ...tzInput }, { signal })),
+      asOf: Date.now(),
+    }),
+    { refresh },
+  );
+  const bd = useQuery(
+    key && `${key}|${by}|${metric}`,
+    async (signal) => ({
+      ...(await fetchBreakdown({ townId, from, to, maxPoints, by, metric, limit: BREAKDOWN_SERIES, ...tzInput }, signal)),
+      asOf: Date.now(),
+    }),
+    { refresh },
+  );
 
   useEffect(() => {
     if (ts.data) setStep(ts.data.step);

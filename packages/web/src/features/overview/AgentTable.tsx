@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { AgentRow } from '../../api/metrics.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
@@ -9,9 +10,11 @@ const RULE_TEXT = { spendRate: 'spend rate', noProgress: 'no progress' } as cons
 /**
  * The town's agents by id, a page of them: who each is, what it does now, what it burned in the last
  * hour and on its current bead, and whether a runaway rule has flagged it. `more` says whether the
- * town has more agents than shown, and whether another page may be shown.
+ * town has more agents than shown, and whether another page may be shown. Memoised: the page
+ * re-renders on every live push (several a second on a busy town), the table only when its rows or
+ * the clock changed.
  */
-export function AgentTable(props: {
+export const AgentTable = memo(function AgentTable(props: {
   townId: string;
   agents: AgentRow[] | undefined;
   now: number;
@@ -97,4 +100,4 @@ export function AgentTable(props: {
       )}
     </>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { FeedEvent } from '../../api/metrics.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
@@ -5,8 +6,12 @@ import { formatAgo } from '../../lib/format.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { eventText } from './event-text.js';
 
-/** The newest town events first. Not an aria-live region: a busy town would talk over everything else. */
-export function EventFeed({ townId, events, now }: { townId: string; events: FeedEvent[] | undefined; now: number }) {
+/**
+ * The newest town events first. Not an aria-live region: a busy town would talk over everything else.
+ * Memoised, as AgentTable: a live push re-renders the page, not the feed unless it changed.
+ */
+export const EventFeed = memo(function EventFeed(props: { townId: string; events: FeedEvent[] | undefined; now: number }) {
+  const { townId, events, now } = props;
   if (!events) return <p className="muted">Loading events…</p>;
   if (events.length === 0) return <p className="muted">No events yet. Reporters post agent and bead events to the events API.</p>;
   return (
@@ -26,7 +31,7 @@ export function EventFeed({ townId, events, now }: { townId: string; events: Fee
       </ol>
     </ScrollRegion>
   );
-}
+});
 
 /** The line, with the bead it names (its first mention) as a link to the bead's page. */
 function WithBeadLink({ townId, text, beadId }: { townId: string; text: string; beadId: string | null }) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { fetchAgents, fetchEvents } from '../../api/metrics.js';
 import { formatAgo } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
@@ -29,13 +29,17 @@ export function OverviewPage({ townId }: { townId: string }) {
   const now = useNow(1000);
   // Each live push (a tick or an ingest) may have changed agents, events and the balance (a tick
   // settles the town's debits): re-read them, throttled, the last push of a burst included.
+  // A refresh, not a new question: it never aborts the request in flight (a new page's, say).
   const pushes = useThrottled(live.version, LISTS_EVERY_MS);
-  const listsKey = `${townId}:${pushes}`;
   const [agentsShown, setAgentsShown] = useState({ townId, n: AGENTS_PAGE });
   const agentsLimit = agentsShown.townId === townId ? agentsShown.n : AGENTS_PAGE;
-  const agents = useQuery(`${listsKey}:${agentsLimit}`, (signal) => fetchAgents(townId, agentsLimit, signal));
-  const events = useQuery(listsKey, (signal) => fetchEvents(townId, FEED_EVENTS, signal));
+  const agents = useQuery(`${townId}:${agentsLimit}`, (signal) => fetchAgents(townId, agentsLimit, signal), { refresh: pushes });
+  const events = useQuery(townId, (signal) => fetchEvents(townId, FEED_EVENTS, signal), { refresh: pushes });
   const moreAgents = agents.data?.nextCursor ? (agentsLimit < AGENTS_MAX ? 'more' : 'capped') : 'none';
+  const showMore = useCallback(
+    () => setAgentsShown({ townId, n: Math.min(AGENTS_MAX, agentsLimit + AGENTS_PAGE) }),
+    [townId, agentsLimit],
+  );
   // The gas tank is the owning account's: the organisation's for an organisation's town.
   const town = useTowns().data?.find((x) => x.id === townId);
   const tank = useBalance(town ? town.ownerOrgId : undefined, pushes);
@@ -62,13 +66,7 @@ export function OverviewPage({ townId }: { townId: string }) {
       <div className="overview-lists">
         <section className="card" aria-labelledby="agents-title">
           <h2 id="agents-title">Agents</h2>
-          <AgentTable
-            townId={townId}
-            agents={agents.data?.agents}
-            now={now}
-            more={moreAgents}
-            onMore={() => setAgentsShown({ townId, n: Math.min(AGENTS_MAX, agentsLimit + AGENTS_PAGE) })}
-          />
+          <AgentTable townId={townId} agents={agents.data?.agents} now={now} more={moreAgents} onMore={showMore} />
         </section>
         <section className="card" aria-labelledby="feed-title">
           <h2 id="feed-title">Event feed</h2>
