@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
 import type { Store } from '../outbox/store.js';
+import { readSmallFile } from '../small-file.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
 import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
@@ -18,7 +19,7 @@ export interface OpencodeDiskOptions {
   prices: OpencodePrices;
   /** How long a read waits for a writer's lock before giving up until the next poll (default 250 ms). */
   busyTimeoutMs?: number;
-  /** A bigger message file is skipped and counted as malformed (default 4 MiB). */
+  /** A bigger message file, or one that is not a regular file, is skipped and counted as malformed (default 4 MiB). */
   maxFileBytes?: number;
   log?: (line: string) => void;
 }
@@ -44,6 +45,8 @@ const OVERLAP_MS = 60_000;
 /** The longest session directory kept, and the most sessions (past it the map starts again). */
 const MAX_DIRECTORY = 4096;
 const MAX_SESSIONS = 100_000;
+/** A session file holds a few fields (id, title, directory, times). */
+const MAX_SESSION_FILE_BYTES = 64 * 1024;
 /** A row whose ids and JSON are bigger is skipped and counted as malformed (OpenCode's are a few KiB). */
 const MAX_ROW_BYTES = 1024 * 1024;
 /** Rows per query: a store with years of history is read in bounded slices. */
@@ -288,17 +291,17 @@ export class OpencodeDiskSource {
     this.opts.store.transaction(() => {
       for (const path of paths) {
         let sig: string;
-        let size: number;
+        let text: string | undefined;
         try {
           const st = statSync(path);
           sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
-          size = st.size;
+          if (this.files.get(path) === sig) continue;
+          text = readSmallFile(path, this.opts.maxFileBytes ?? 4 * 1024 * 1024);
         } catch {
-          continue;
+          continue; // Gone since it was listed.
         }
-        if (this.files.get(path) === sig) continue;
         this.files.set(path, sig);
-        const info = size > (this.opts.maxFileBytes ?? 4 * 1024 * 1024) ? undefined : parseObject(readFileSync(path, 'utf8'));
+        const info = text === undefined ? undefined : parseObject(text);
         if (!info) {
           malformed++;
           continue;
@@ -332,7 +335,8 @@ export class OpencodeDiskSource {
         const id = n.replace(/\.json$/, '');
         if (!n.endsWith('.json') || this.directories.has(boundedId(id))) continue;
         try {
-          const s = parseObject(readFileSync(join(root, p, n), 'utf8'));
+          const text = readSmallFile(join(root, p, n), MAX_SESSION_FILE_BYTES);
+          const s = text === undefined ? undefined : parseObject(text);
           if (typeof s?.directory === 'string') this.setDirectory(id, s.directory);
         } catch {
           // Unreadable: its messages go to the default agent.
