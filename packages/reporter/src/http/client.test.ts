@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeliveryError } from '../errors.js';
+import { DeliveryError, TokenError } from '../errors.js';
 import { Sender } from '../outbox/sender.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
@@ -142,5 +142,33 @@ describe('Sender against a server answering 200 with something else', () => {
     expect(await sender.drain(Date.now() + 5_000)).toBe(false);
     expect(store.pendingCount()).toBe(1);
     expect(sender.state.fatal?.message).toContain('Sign in to continue');
+  });
+});
+
+describe('a token that cannot be sent', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('gg-token-');
+  });
+  afterEach(() => removeDir(dir));
+
+  it('is refused when read, saying why without echoing it', async () => {
+    for (const text of ['eyJsecret\nsecond-token\n', 'eyJ secret', 'eyJsecrét']) {
+      writeFileSync(join(dir, 'token'), text);
+      const err = await new TokenSource({ file: join(dir, 'token') }).get().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TokenError);
+      expect((err as Error).message).toMatch(/characters a token cannot have/);
+      expect((err as Error).message).not.toContain('secret');
+    }
+    const refresh = new TokenSource({ file: join(dir, 'token'), refreshCommand: "printf 'eyJsecret\\nmore'" });
+    const err = await refresh.refresh().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenError);
+    expect((err as Error).message).not.toContain('secret');
+  });
+
+  it('never appears in a delivery error', async () => {
+    const err = await postJson('http://127.0.0.1:9/api/towns/t/usage', 'eyJsecret\nsecond', '{}').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as Error).message).not.toContain('secret');
   });
 });

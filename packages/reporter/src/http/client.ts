@@ -35,7 +35,8 @@ export async function postJson(
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    // Never the token: an invalid header's error quotes the header whole.
+    const why = (cause?.code ?? cause?.message ?? (err as Error).message).split(token).join('<token>');
     throw new DeliveryError(`no answer from ${url}: ${why}`, 0, undefined, undefined, { cause: err });
   }
   const answer = await readAnswer(res);
