@@ -14,6 +14,7 @@ import { MAX_ID_LENGTH, type UsageRecord } from '../wire.js';
 import { attachOpencode } from './attach.js';
 import { OpencodeDiskSource } from './disk.js';
 import { OpencodeUsage } from './events.js';
+import { SqliteStepLedger } from './ledger.js';
 import { OpencodePrices } from './prices.js';
 
 setFlagsFromString('--expose-gc');
@@ -102,6 +103,27 @@ describe('OpenCode input from a hostile server or store', () => {
     usage.handle({ type: 'message.updated', properties: { info: assistant('msg_1', 's'.repeat(MAX_ID_LENGTH), 'm') } });
     expect(out).toHaveLength(1);
     expect((out[0] as UsageRecord).agentId.length).toBeLessThanOrEqual(MAX_ID_LENGTH);
+  });
+
+  it('a live server sending endless step-finish parts of new ids: the step ledger keeps its newest rows only', () => {
+    const { store } = setup();
+    const max = 1000;
+    const ledger = new SqliteStepLedger(store.sql, max);
+    const step = { input: 1, output: 2, reasoning: 0, cacheRead: 0, cacheWrite: 0, cost: 3 };
+    for (let i = 0; i < 10 * max; i++) expect(ledger.add(`m${i >> 1}`, `p${i}`, step)).toBe(true);
+    const rows = store.sql.prepare('SELECT count(*) FROM opencode_steps').pluck().get() as number;
+    // At most one count interval (here `max` inserts) over the bound, never the 10,000 sent.
+    expect(rows).toBeLessThan(2 * max);
+    expect(ledger.sum('m0')).toBeUndefined();
+    expect(ledger.sum(`m${(10 * max - 1) >> 1}`)).toEqual({
+      input: 2,
+      output: 4,
+      reasoning: 0,
+      cacheRead: 0,
+      cacheWrite: 0,
+      cost: 6,
+    });
+    store.close();
   });
 
   it('a store row over 1 MiB is counted as malformed and not read; the rows beside it are', async () => {
