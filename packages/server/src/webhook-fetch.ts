@@ -23,8 +23,7 @@ function guardedLookup(resolve: Resolver, refused: (address: string) => boolean)
       const wanted = addresses.filter((a) => !options.family || a.family === options.family);
       if (options.all) return done(null, wanted);
       const first = wanted[0];
-      if (!first)
-        return done(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (!first) return done(new Error(`no IPv${options.family} address for ${hostname}`), '', 0);
       done(null, first.address, first.family);
     });
   };
