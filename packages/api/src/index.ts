@@ -3,7 +3,7 @@ export { INGEST_KEY_PREFIX, newIngestKey } from './auth/ingest-key.js';
 export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/ingest-token.js';
 export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './auth/session.js';
 export { hashToken, newId, newUserToken } from './auth/user-token.js';
-export { type AlertPayload, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
+export { type AlertPayload, RefusedTarget, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
 export { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readWebBody } from './http/body.js';

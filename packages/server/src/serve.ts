@@ -27,6 +27,7 @@ import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 import { closeIfBodyUnread } from './unread-body.js';
+import { webhookFetch } from './webhook-fetch.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -100,7 +101,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const live = new LiveHub();
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const idleMs = Math.max(activeMs, IDLE_TICK_MS);
-  const webhooks = new WebhookDelivery(control, clock, { ...opts.webhooks, resolve: resolveHost, log });
+  // Private targets refused again where the connection is made (against DNS rebinding), unless allowed.
+  const webhooks = new WebhookDelivery(
+    control,
+    clock,
+    { ...opts.webhooks, resolve: resolveHost, log },
+    opts.webhooks?.allowPrivate ? undefined : webhookFetch(),
+  );
   const scheduler = new TickScheduler({
     control,
     store: controlStore,

@@ -112,7 +112,7 @@ export class WebhookDelivery {
     } catch (err) {
       error =
         err instanceof RefusedTarget
-          ? 'refused: the webhook resolves to a loopback, private or link-local address'
+          ? err.message
           : err instanceof Error && err.name === 'TimeoutError'
             ? 'timed out'
             : 'connection failed';
@@ -139,4 +139,13 @@ export class WebhookDelivery {
   }
 }
 
-class RefusedTarget extends Error {}
+/**
+ * A webhook whose host is (or resolves to) a loopback, private or link-local address. A host's fetch
+ * that checks the address it connects to (the Node server's, against DNS rebinding) fails with it too.
+ */
+export class RefusedTarget extends Error {
+  constructor() {
+    super('refused: the webhook resolves to a loopback, private or link-local address');
+    this.name = 'RefusedTarget';
+  }
+}

@@ -1,3 +1,4 @@
+import { AppError } from '@gasgauge/core';
 import type { LiveBus } from '../ports/live-bus.js';
 
 /**
@@ -6,6 +7,11 @@ import type { LiveBus } from '../ports/live-bus.js';
  * the town's throughput themselves, so a slow subscriber never queues stale values.
  */
 export const COALESCE_MS = 200;
+/**
+ * Live streams one town may have at once. Each re-reads the town on every push: 1,000 streams of one
+ * town took half a core and 200 MB at ten ingests a second, and nothing else bounded them.
+ */
+export const MAX_LIVE_PER_TOWN = 200;
 
 type Listener = () => void;
 
@@ -36,35 +42,56 @@ export class LiveHub implements LiveBus {
     );
   }
 
-  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the hub closes. */
-  async *changes(townId: string, signal: AbortSignal | undefined): AsyncGenerator<void> {
+  /**
+   * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts
+   * or the hub closes. The stream counts against MAX_LIVE_PER_TOWN from this call (past it a `429`), not
+   * from its first read, so streams opened together cannot pass the bound; it stops counting when it
+   * ends or its signal aborts, whichever comes first, even if it was never read.
+   */
+  changes(townId: string, signal: AbortSignal | undefined): AsyncGenerator<void> {
+    let set = this.listeners.get(townId);
+    if ((set?.size ?? 0) >= MAX_LIVE_PER_TOWN) {
+      throw new AppError('too_many_requests', `this town already has ${MAX_LIVE_PER_TOWN} live streams open; close one`, {
+        path: 'townId',
+      });
+    }
+    if (!set) {
+      set = new Set();
+      this.listeners.set(townId, set);
+    }
+    const listeners = set;
     let wake: (() => void) | undefined;
     let dirty = false;
     const listener = () => {
       dirty = true;
       wake?.();
     };
-    const onAbort = () => wake?.();
-    let set = this.listeners.get(townId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(townId, set);
-    }
-    set.add(listener);
-    signal?.addEventListener('abort', onAbort);
-    try {
-      while (!signal?.aborted && !this.closed) {
-        if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        if (signal?.aborted || this.closed) return;
-        dirty = false;
-        yield;
-      }
-    } finally {
+    const release = () => {
       signal?.removeEventListener('abort', onAbort);
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(townId);
-    }
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.listeners.get(townId) === listeners) this.listeners.delete(townId);
+    };
+    const onAbort = () => {
+      release();
+      wake?.();
+    };
+    listeners.add(listener);
+    signal?.addEventListener('abort', onAbort);
+    if (signal?.aborted) release();
+    const closed = () => signal?.aborted === true || this.closed;
+    return (async function* () {
+      try {
+        while (!closed()) {
+          if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+          if (closed()) return;
+          dirty = false;
+          yield;
+        }
+      } finally {
+        release();
+      }
+    })();
   }
 
   subscriberCount(townId: string): number {

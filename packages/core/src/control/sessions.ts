@@ -7,6 +7,11 @@ export const SESSION_TTL_MS = 7 * 24 * 60 * MINUTE;
 export const LOGIN_LINK_TTL_MS = 10 * MINUTE;
 /** Expired rows deleted per sign-in: bounded work, like the town's pruning. */
 const PRUNE_BATCH = 100;
+/**
+ * Live sessions a user keeps; a sign-in past it ends their oldest. Without it a script holding a token
+ * added 350 sessions a second, each kept a week.
+ */
+export const MAX_SESSIONS_PER_USER = 100;
 
 export interface LoginLink {
   userId: string;
@@ -36,6 +41,12 @@ export class Sessions {
         userId,
         now,
         expiresAt,
+      );
+      this.sql.run(
+        `DELETE FROM sessions WHERE user_id = ? AND rowid NOT IN
+           (SELECT rowid FROM sessions WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ${MAX_SESSIONS_PER_USER})`,
+        userId,
+        userId,
       );
     });
     return { expiresAt };

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
+import { readSmallFile } from '../small-file.js';
 
 /** The Codex homes to read, as ccusage finds them: the ones given, else CODEX_HOME (comma-separated), else ~/.codex. */
 export function codexHomes(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
@@ -51,12 +52,13 @@ export function rolloutRoots(homes: readonly string[]): string[] {
  */
 export function codexFastTier(homes: readonly string[]): boolean {
   return homes.some((home) => {
-    let toml: string;
+    let toml: string | undefined;
     try {
-      toml = readFileSync(join(home, 'config.toml'), 'utf8');
+      toml = readSmallFile(join(home, 'config.toml'), 1024 * 1024);
     } catch {
       return false;
     }
+    if (toml === undefined) return false;
     return toml.split('\n').some((line) => {
       const setting = (line.split('#')[0] ?? '').trim();
       const eq = setting.indexOf('=');

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
@@ -199,7 +199,8 @@ export class CodexSource {
 function isSubagent(path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: a FIFO put in a rollout's place must not hold the reporter up.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const buf = Buffer.alloc(SUBAGENT_PROBE_BYTES);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, n).includes('thread_spawn');

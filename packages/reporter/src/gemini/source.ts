@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import { readSmallFile } from '../small-file.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
@@ -105,9 +106,15 @@ export class GeminiSource {
     }
     let events: GeminiEvent[] | undefined;
     let malformed = 0;
-    if (st.size > (this.opts.maxFileBytes ?? 64 * 1024 * 1024)) malformed = 1;
+    let content: string | undefined;
+    try {
+      content = readSmallFile(path, this.opts.maxFileBytes ?? 64 * 1024 * 1024);
+    } catch {
+      this.read.delete(path); // Gone since the stat.
+      return;
+    }
+    if (content === undefined) malformed = 1;
     else {
-      const content = readFileSync(path, 'utf8');
       const stem = basename(path).replace(/\.jsonl?$/, '');
       if (path.endsWith('.jsonl')) ({ events, malformed } = parseGeminiJsonl(content, stem, st.mtimeMs));
       else {
@@ -167,7 +174,7 @@ export class GeminiSource {
 function projectRoot(chatPath: string): string | undefined {
   const dir = basename(dirname(chatPath)) === 'chats' ? dirname(dirname(chatPath)) : dirname(chatPath);
   try {
-    const root = readFileSync(join(dir, '.project_root'), 'utf8').trim();
+    const root = readSmallFile(join(dir, '.project_root'), 4096)?.trim();
     return root === '' ? undefined : root;
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSource } from '../http/token.js';
@@ -196,6 +196,36 @@ describe('a worktree whose directory exists but where git fails', () => {
     });
     expect(store.pendingCount()).toBe(pending);
     expect(logs).toEqual([expect.stringMatching(/lines of code for repo: git rev-parse .* failed/)]);
+  });
+});
+
+describe('untracked symlinks in a worktree', () => {
+  let dir: string;
+  afterAll(() => removeDir(dir));
+
+  it('count one line each, as git does, and are not followed (to a FIFO, a device, a big file out of the tree)', async () => {
+    dir = tempDir('gg-loc-links-');
+    const wt = join(dir, 'wt');
+    mkdirSync(wt);
+    git(wt, 'init', '-q', '-b', 'main');
+    writeFileSync(join(wt, 'a.txt'), lines(2));
+    git(wt, 'add', '.');
+    git(wt, 'commit', '-q', '-m', 'base');
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    writeFileSync(join(dir, 'outside.txt'), lines(1000));
+    symlinkSync(join(dir, 'fifo'), join(wt, 'to-fifo'));
+    symlinkSync('/dev/zero', join(wt, 'to-zero'));
+    symlinkSync(join(dir, 'outside.txt'), join(wt, 'to-outside'));
+    // A FIFO's open would wait for a writer: the count must come back at once, not hang.
+    const loc = await Promise.race([
+      worktreeLoc(wt, 'main'),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000).unref()),
+    ]);
+    git(wt, 'add', '-N', '.');
+    const byGit: Loc = { additions: 0, deletions: 0, files: 0 };
+    addNumstat(byGit, git(wt, 'diff', '--numstat', '-z', 'main', '--'));
+    expect(byGit).toEqual({ additions: 3, deletions: 0, files: 3 });
+    expect(loc).toEqual(byGit);
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitError } from '../errors.js';
@@ -109,13 +110,17 @@ export function addNumstat(loc: Loc, out: string): void {
   }
 }
 
-/** Lines in a text file (a last line without a newline counts); undefined for binaries and unreadable files. */
+/**
+ * Lines in a text file (a last line without a newline counts); undefined for binaries and unreadable files.
+ * A symlink is one line, its target's path, as git counts it: it is not followed (out of the tree, to a
+ * FIFO whose open would wait forever and hold one of libuv's four file threads, or to a huge file).
+ */
 async function textLines(path: string): Promise<number | undefined> {
   let fh: import('node:fs/promises').FileHandle;
   try {
-    fh = await open(path, 'r');
-  } catch {
-    return undefined;
+    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    return (err as { code?: string }).code === 'ELOOP' ? 1 : undefined;
   }
   try {
     if (!(await fh.stat()).isFile()) return undefined;

@@ -1,6 +1,12 @@
 import { DeliveryError } from '../errors.js';
 import { parseRetryAfter } from '../outbox/backoff.js';
 
+/**
+ * The ingest API answers in a few hundred bytes; a longer answer is not its answer (a proxy's page,
+ * another service, a hostile server), and is not read further, so it cannot fill memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 export interface PostResult {
   status: number;
   body: unknown;
@@ -8,8 +14,9 @@ export interface PostResult {
 
 /**
  * One POST of a JSON body to the ingest API. Any non-2xx answer, and a request that never got one
- * (connection refused, reset, timeout: status 0), becomes a DeliveryError carrying the status,
- * Retry-After and the error body's field path.
+ * (connection refused, reset, timeout, a body cut off: status 0), becomes a DeliveryError carrying the
+ * status, Retry-After and the error body's field path. So does a 2xx whose body is not a JSON object
+ * (a captive portal's page, another service): records are acknowledged only on the API's answer.
  */
 export async function postJson(
   url: string,
@@ -28,19 +35,29 @@ export async function postJson(
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (err as Error).message;
+    // Never the token: an invalid header's error quotes the header whole.
+    const why = (cause?.code ?? cause?.message ?? (err as Error).message).split(token).join('<token>');
     throw new DeliveryError(`no answer from ${url}: ${why}`, 0, undefined, undefined, { cause: err });
   }
-  const text = await res.text().catch(() => '');
-  let parsed: unknown = text;
+  const answer = await readAnswer(res);
+  if (answer === undefined) {
+    throw new DeliveryError(`HTTP ${res.status} from ${url}, then the answer was cut off`, 0, undefined, undefined);
+  }
+  let parsed: unknown = answer.text;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(answer.text);
   } catch {
     // Not JSON (a proxy's HTML error page): keep the text for the message.
   }
-  if (res.ok) return { status: res.status, body: parsed };
-  const error = apiError(parsed);
-  const message = error?.message ?? (typeof parsed === 'string' ? parsed.slice(0, 200) : res.statusText);
+  if (res.ok && answer.whole && isIngestAnswer(parsed)) return { status: res.status, body: parsed };
+  if (res.ok) {
+    const what = answer.whole
+      ? `not the ingest API's answer: ${snippet(answer.text)}`
+      : `an answer over ${MAX_ANSWER_BYTES} bytes`;
+    throw new DeliveryError(`HTTP ${res.status} from ${url}, but ${what}`, res.status, undefined, undefined);
+  }
+  const error = answer.whole ? apiError(parsed) : undefined;
+  const message = snippet(error?.message ?? (typeof parsed === 'string' ? parsed : res.statusText));
   throw new DeliveryError(
     `HTTP ${res.status} from ${url}: ${message}`,
     res.status,
@@ -58,4 +75,37 @@ function apiError(body: unknown): { code: string; message: string; path: string 
   const { code, message, path } = error as { code?: unknown; message?: unknown; path?: unknown };
   if (typeof code !== 'string' || typeof message !== 'string') return undefined;
   return { code, message, path: typeof path === 'string' ? path : undefined };
+}
+
+/** At most MAX_ANSWER_BYTES of the body (`whole` false when there was more); undefined when reading it failed. */
+async function readAnswer(res: Response): Promise<{ text: string; whole: boolean } | undefined> {
+  if (!res.body) return { text: '', whole: true };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        await reader.cancel().catch(() => {});
+        return { text: Buffer.concat(chunks).toString('utf8'), whole: false };
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return undefined;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), whole: true };
+}
+
+/** The ingest routes answer with a JSON object of tallies (docs/api.md). */
+function isIngestAnswer(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body);
+}
+
+/** A server's text, short enough for a log or status line. */
+function snippet(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -36,7 +36,7 @@ export class TokenSource {
     if (this.opts.refreshCommand) {
       try {
         const { stdout } = await run('sh', ['-c', this.opts.refreshCommand], { timeout: 60_000, maxBuffer: 1 << 20 });
-        token = stdout.trim() || undefined;
+        token = stdout.trim() ? checked(stdout.trim(), 'the token refresh command printed') : undefined;
       } catch (err) {
         throw new TokenError(`token refresh command failed: ${(err as Error).message}`, { cause: err });
       }
@@ -55,6 +55,16 @@ export class TokenSource {
     }
     const token = text.trim();
     if (!token) throw new TokenError(`the token file ${this.opts.file} is empty`);
-    return token;
+    return checked(token, `the token file ${this.opts.file} holds`);
   }
+}
+
+/**
+ * A token is one run of visible ASCII (JWTs and `ggi_` keys are). Anything else (two lines, a space,
+ * a stray character) cannot be sent in a header: said here, without echoing what may be a secret,
+ * rather than as a fetch error that quotes the header, token and all, in every retry's log line.
+ */
+function checked(token: string, what: string): string {
+  if (/^[\x21-\x7e]+$/.test(token)) return token;
+  throw new TokenError(`${what} more than one token, or characters a token cannot have (spaces, line breaks, non-ASCII)`);
 }

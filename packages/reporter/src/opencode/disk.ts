@@ -1,9 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
+import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
 import type { Store } from '../outbox/store.js';
+import { readSmallFile } from '../small-file.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
 import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
@@ -17,7 +19,7 @@ export interface OpencodeDiskOptions {
   prices: OpencodePrices;
   /** How long a read waits for a writer's lock before giving up until the next poll (default 250 ms). */
   busyTimeoutMs?: number;
-  /** A bigger message file is skipped and counted as malformed (default 4 MiB). */
+  /** A bigger message file, or one that is not a regular file, is skipped and counted as malformed (default 4 MiB). */
   maxFileBytes?: number;
   log?: (line: string) => void;
 }
@@ -40,15 +42,22 @@ const SOURCE = 'opencode';
  * Reading a message again sends nothing unless its totals grew.
  */
 const OVERLAP_MS = 60_000;
+/** The longest session directory kept, and the most sessions (past it the map starts again). */
+const MAX_DIRECTORY = 4096;
+const MAX_SESSIONS = 100_000;
+/** A session file holds a few fields (id, title, directory, times). */
+const MAX_SESSION_FILE_BYTES = 64 * 1024;
+/** A row whose ids and JSON are bigger is skipped and counted as malformed (OpenCode's are a few KiB). */
+const MAX_ROW_BYTES = 1024 * 1024;
 /** Rows per query: a store with years of history is read in bounded slices. */
 const PAGE = 2000;
 
-/** A `message`/`part` row: its JSON and when it last changed. */
+/** A `message`/`part` row: its JSON (null when over MAX_ROW_BYTES or not text) and when it last changed. */
 interface Row {
   id: string;
   /** The session of a message, the message of a part. */
   parent: string;
-  data: string;
+  data: string | null;
   updated: number;
 }
 
@@ -115,9 +124,8 @@ export class OpencodeDiskSource {
   live(event: SdkEvent): void {
     const info = isObject(event.payload) && isObject(event.payload.properties) ? event.payload.properties.info : undefined;
     const directory = (event as { directory?: unknown }).directory;
-    if (isObject(info) && typeof info.sessionID === 'string' && typeof directory === 'string' && directory.length <= 4096) {
-      if (this.directories.size >= 100_000) this.directories.clear();
-      this.directories.set(info.sessionID, directory);
+    if (isObject(info) && typeof info.sessionID === 'string' && typeof directory === 'string') {
+      this.setDirectory(info.sessionID, directory);
     }
     this.opts.store.transaction(() => this.usage.handle(event));
   }
@@ -165,27 +173,32 @@ export class OpencodeDiskSource {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       if (!tables.has('message')) return true;
       this.readSessions(db, tables, since);
-      const stepRows = tables.has('part') ? this.rows(db, 'part', 'message_id', since) : [];
-      const messageRows = this.rows(db, 'message', 'session_id', since);
       let watermark = saved;
+      let malformed = 0;
+      // Row by row into one transaction of the state database: a store of any size is never held in memory.
       store.transaction(() => {
-        for (const r of stepRows) {
-          const part = parseObject(r.data);
-          // The ids live in the row's columns, not in its JSON.
-          if (part?.type === 'step-finish') {
-            const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
-            this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
-          }
-          watermark = later(watermark, r.updated);
+        if (tables.has('part')) {
+          this.rows(db, 'part', 'message_id', since, (r) => {
+            const part = r.data === null ? undefined : parseObject(r.data);
+            // The ids live in the row's columns, not in its JSON.
+            if (part?.type === 'step-finish') {
+              const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
+              this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
+            } else if (r.data === null) malformed++;
+            watermark = later(watermark, r.updated);
+          });
         }
-        for (const r of messageRows) {
-          const info = parseObject(r.data);
+        this.rows(db, 'message', 'session_id', since, (r) => {
+          const info = r.data === null ? undefined : parseObject(r.data);
           this.stats.messages++;
           if (info) this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, r.id, r.parent) } });
+          else malformed++;
           watermark = later(watermark, r.updated);
-        }
+        });
         store.setCursor(SOURCE, file, 0, watermark);
+        store.addCounterIn('opencode.malformed', malformed);
       });
+      this.stats.malformed += malformed;
       return true;
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_BUSY') {
@@ -201,27 +214,34 @@ export class OpencodeDiskSource {
     }
   }
 
-  /** Rows of `message` or `part` changed since `since` (all of them when the table has no `time_updated`). */
-  private rows(db: Database.Database, table: 'message' | 'part', parent: string, since: number): Row[] {
+  /**
+   * Each row of `message` or `part` changed since `since` (all of them when the table has no
+   * `time_updated`), one at a time. A row whose ids and JSON pass MAX_ROW_BYTES (SQLite measures it; it
+   * is never read into memory), or that is not text, comes with `data` null.
+   */
+  private rows(db: Database.Database, table: 'message' | 'part', parent: string, since: number, each: (row: Row) => void): void {
     const columns = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const updated = columns.has('time_updated') ? 'time_updated' : '0';
     const where = updated === '0' ? '' : `WHERE time_updated >= ?`;
     const filter = table === 'part' ? `${where ? `${where} AND` : 'WHERE'} data LIKE '%step-finish%'` : where;
-    const out: Row[] = [];
+    const fits = `octet_length(id) + octet_length(${parent}) + octet_length(data) <= ${MAX_ROW_BYTES}`;
     const stmt = db.prepare(
-      `SELECT rowid AS r, id, ${parent} AS parent, data, ${updated} AS updated FROM ${table} ${filter} ${filter ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid LIMIT ${PAGE}`,
+      `SELECT rowid AS r, iif(${fits}, id, NULL) AS id, iif(${fits}, ${parent}, NULL) AS parent,
+         iif(${fits}, data, NULL) AS data, ${updated} AS updated
+       FROM ${table} ${filter} ${filter ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid LIMIT ${PAGE}`,
     );
     // One read transaction: the pages see one snapshot, and a writer in WAL mode is not held up.
     db.transaction(() => {
-      for (let last = 0; ; ) {
-        const page = (updated === '0' ? stmt.all(last) : stmt.all(since, last)) as (Row & { r: number })[];
-        for (const p of page)
-          if (typeof p.id === 'string' && typeof p.parent === 'string' && typeof p.data === 'string') out.push(p);
-        if (page.length < PAGE) break;
-        last = (page[page.length - 1] as { r: number }).r;
+      for (let last = 0, n = PAGE; n === PAGE; ) {
+        n = 0;
+        for (const p of (updated === '0' ? stmt.iterate(last) : stmt.iterate(since, last)) as Iterable<Row & { r: number }>) {
+          n++;
+          last = p.r;
+          const whole = typeof p.id === 'string' && typeof p.parent === 'string' && typeof p.data === 'string';
+          each(whole ? p : { id: '', parent: '', data: null, updated: p.updated });
+        }
       }
     })();
-    return out;
   }
 
   /** Session directories changed since `since` (all when the table has no `time_updated`). */
@@ -229,15 +249,27 @@ export class OpencodeDiskSource {
     if (!tables.has('session')) return;
     const columns = new Set((db.prepare('PRAGMA table_info(session)').all() as { name: string }[]).map((c) => c.name));
     if (!columns.has('directory')) return;
+    // A longer directory is not kept anyway: such a row is never read into memory.
+    const fits = `octet_length(directory) <= ${MAX_DIRECTORY} AND octet_length(id) <= ${MAX_ROW_BYTES}`;
     const rows = (
       columns.has('time_updated')
-        ? db.prepare('SELECT id, directory FROM session WHERE time_updated >= ?').all(since)
-        : db.prepare('SELECT id, directory FROM session').all()
-    ) as { id: unknown; directory: unknown }[];
-    if (this.directories.size + rows.length > 100_000) this.directories.clear();
+        ? db.prepare(`SELECT id, directory FROM session WHERE time_updated >= ? AND ${fits}`).iterate(since)
+        : db.prepare(`SELECT id, directory FROM session WHERE ${fits}`).iterate()
+    ) as Iterable<{ id: unknown; directory: unknown }>;
     for (const r of rows) {
-      if (typeof r.id === 'string' && typeof r.directory === 'string') this.directories.set(r.id, r.directory);
+      if (typeof r.id === 'string' && typeof r.directory === 'string') this.setDirectory(r.id, r.directory);
     }
+  }
+
+  /**
+   * Remembers a session's directory under the session id OpencodeUsage asks with (boundedId), a path of
+   * at most 4,096 characters, and at most 100,000 sessions: what a store or a live server sends cannot
+   * grow the map without bound.
+   */
+  private setDirectory(session: string, directory: string): void {
+    if (directory.length > MAX_DIRECTORY) return;
+    if (this.directories.size >= MAX_SESSIONS) this.directories.clear();
+    this.directories.set(boundedId(session), directory);
   }
 
   /** The older JSON files: a changed file is read again; a message the database holds is left to it. */
@@ -259,17 +291,17 @@ export class OpencodeDiskSource {
     this.opts.store.transaction(() => {
       for (const path of paths) {
         let sig: string;
-        let size: number;
+        let text: string | undefined;
         try {
           const st = statSync(path);
           sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
-          size = st.size;
+          if (this.files.get(path) === sig) continue;
+          text = readSmallFile(path, this.opts.maxFileBytes ?? 4 * 1024 * 1024);
         } catch {
-          continue;
+          continue; // Gone since it was listed.
         }
-        if (this.files.get(path) === sig) continue;
         this.files.set(path, sig);
-        const info = size > (this.opts.maxFileBytes ?? 4 * 1024 * 1024) ? undefined : parseObject(readFileSync(path, 'utf8'));
+        const info = text === undefined ? undefined : parseObject(text);
         if (!info) {
           malformed++;
           continue;
@@ -301,10 +333,11 @@ export class OpencodeDiskSource {
       }
       for (const n of names) {
         const id = n.replace(/\.json$/, '');
-        if (!n.endsWith('.json') || this.directories.has(id)) continue;
+        if (!n.endsWith('.json') || this.directories.has(boundedId(id))) continue;
         try {
-          const s = parseObject(readFileSync(join(root, p, n), 'utf8'));
-          if (typeof s?.directory === 'string') this.directories.set(id, s.directory);
+          const text = readSmallFile(join(root, p, n), MAX_SESSION_FILE_BYTES);
+          const s = text === undefined ? undefined : parseObject(text);
+          if (typeof s?.directory === 'string') this.setDirectory(id, s.directory);
         } catch {
           // Unreadable: its messages go to the default agent.
         }

@@ -21,13 +21,14 @@ export type EventSource =
 
 /**
  * Which agent a session belongs to: a Map or a function; undefined when unknown. (Not a plain object: a
- * session id such as `constructor` would find one of its built-in properties.)
+ * session id such as `constructor` would find one of its built-in properties.) It is asked with the
+ * session id as boundedId gives it.
  */
 export type SessionAgents = ReadonlyMap<string, string> | ((sessionID: string) => string | undefined);
 
 export interface OpencodeOptions {
   agents: SessionAgents;
-  /** The agent for a session the map does not know; without it such usage is kept under `session:<id>`. */
+  /** The agent for a session the map does not know; without it such usage is kept under `session:<id>` (bounded as ids are). */
   defaultAgentId?: string;
   /** Receives each record whose totals grew (the caller stores it in the outbox, keyed by id). */
   emit: (record: UsageRecord) => void;
@@ -114,6 +115,11 @@ export class OpencodeUsage {
     for await (const event of stream) this.handle(event);
   }
 
+  /**
+   * Every id, model and provider is cut to what the server takes (boundedId) on the way in, before it
+   * is a key of the maps below or of the step ledger: an event may be 1 MiB, and 10,000 messages keyed
+   * by 1 MiB ids would hold 10 GB.
+   */
   handle(raw: SdkEvent): void {
     this.stats.events++;
     const event = isObj(raw.payload) && raw.type === undefined ? raw.payload : raw;
@@ -122,9 +128,10 @@ export class OpencodeUsage {
       const part = event.properties.part;
       if (!isObj(part) || part.type !== 'step-finish') return;
       if (typeof part.id !== 'string' || typeof part.messageID !== 'string') return;
-      if (!this.steps.add(part.messageID, part.id, amountsOf(part))) return;
+      const messageId = boundedId(part.messageID);
+      if (!this.steps.add(messageId, boundedId(part.id), amountsOf(part))) return;
       this.stats.stepFinishes++;
-      this.update(part.messageID);
+      this.update(messageId);
       return;
     }
     if (event.type !== 'message.updated') return;
@@ -132,20 +139,21 @@ export class OpencodeUsage {
     if (!isObj(info) || info.role !== 'assistant' || typeof info.id !== 'string' || typeof info.sessionID !== 'string') return;
     this.stats.assistantUpdates++;
     const time = isObj(info.time) ? info.time : {};
-    if (this.messages.size >= 10_000 && !this.messages.has(info.id)) {
+    const id = boundedId(info.id);
+    if (this.messages.size >= 10_000 && !this.messages.has(id)) {
       this.messages.delete(this.messages.keys().next().value as string);
     }
-    this.messages.set(info.id, {
+    this.messages.set(id, {
       info: {
-        id: info.id,
-        sessionID: info.sessionID,
-        modelID: typeof info.modelID === 'string' && info.modelID !== '' ? info.modelID : 'unknown',
-        providerID: typeof info.providerID === 'string' && info.providerID !== '' ? info.providerID : undefined,
+        id,
+        sessionID: boundedId(info.sessionID),
+        modelID: typeof info.modelID === 'string' && info.modelID !== '' ? boundedId(info.modelID) : 'unknown',
+        providerID: typeof info.providerID === 'string' && info.providerID !== '' ? boundedId(info.providerID) : undefined,
         at: count(time.completed) || count(time.created) || Date.now(),
       },
       amounts: amountsOf(info),
     });
-    this.update(info.id);
+    this.update(id);
   }
 
   /** Emits the message's record if its totals grew. A step seen before its message waits for it. */
@@ -163,7 +171,7 @@ export class OpencodeUsage {
     this.last.set(messageId, key);
     const { info } = message;
     const record: UsageRecord = {
-      id: boundedId(info.id),
+      id: info.id,
       agentId: this.agentFor(info.sessionID),
       model: info.modelID,
       inputTokens: a.input,
@@ -184,9 +192,11 @@ export class OpencodeUsage {
     const agent = typeof a === 'function' ? a(sessionID) : a.get(sessionID);
     if (agent) return agent;
     if (!this.unmapped.has(sessionID)) {
+      // Bounded: past it a session may be counted twice in a statistic, which is all this set is for.
+      if (this.unmapped.size >= 10_000) this.unmapped.clear();
       this.unmapped.add(sessionID);
       this.stats.unmappedSessions++;
     }
-    return this.opts.defaultAgentId ?? `session:${sessionID}`;
+    return this.opts.defaultAgentId ?? boundedId(`session:${sessionID}`);
   }
 }

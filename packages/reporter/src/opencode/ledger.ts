@@ -1,16 +1,34 @@
 import type Database from 'better-sqlite3';
 import type { Amounts, StepLedger } from './steps.js';
 
+/** Step rows kept (about 150 bytes each); past it the oldest go. */
+export const MAX_STEP_ROWS = 2_000_000;
+/** Inserts between two counts of the table (a count of 2M rows takes some 10 ms). */
+const COUNT_EVERY = 10_000;
+
 /**
  * Step-finish parts in the reporter's state database: a reporter restarted in the middle of a
  * long message (OpenCode's event stream does not replay what it missed) still knows the steps it saw.
  * Each add commits on its own, like the records it leads to.
+ *
+ * Bounded, as the outbox is: a live server can send step-finish parts of distinct ids as fast as the
+ * reporter reads them (7,000 rows, 1.6 MB a second in a test), and nothing else limits them. Past
+ * `maxRows` the oldest rows go, which is safe: a step forgotten only lowers a message's step sum, and
+ * the records already sent are cumulative, so the server keeps the larger totals.
  */
 export class SqliteStepLedger implements StepLedger {
   private readonly insert: Database.Statement;
   private readonly select: Database.Statement;
+  private readonly count: Database.Statement;
+  private readonly trim: Database.Statement;
+  private sinceCount = COUNT_EVERY;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly maxRows = MAX_STEP_ROWS,
+  ) {
+    this.count = db.prepare('SELECT count(*) FROM opencode_steps').pluck();
+    this.trim = db.prepare('DELETE FROM opencode_steps WHERE rowid IN (SELECT rowid FROM opencode_steps ORDER BY rowid LIMIT ?)');
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO opencode_steps (part_id, message_id, input, output, reasoning, cache_read, cache_write, cost, seen_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -23,10 +41,15 @@ export class SqliteStepLedger implements StepLedger {
   }
 
   add(messageId: string, partId: string, s: Amounts): boolean {
-    return (
+    const added =
       this.insert.run(partId, messageId, s.input, s.output, s.reasoning, s.cacheRead, s.cacheWrite, s.cost, Date.now()).changes >
-      0
-    );
+      0;
+    if (added && ++this.sinceCount >= Math.min(COUNT_EVERY, this.maxRows)) {
+      this.sinceCount = 0;
+      const over = (this.count.get() as number) - this.maxRows;
+      if (over > 0) this.trim.run(over);
+    }
+    return added;
   }
 
   sum(messageId: string): Amounts | undefined {

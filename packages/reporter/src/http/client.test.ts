@@ -1,0 +1,174 @@
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryError, TokenError } from '../errors.js';
+import { Sender } from '../outbox/sender.js';
+import { Store } from '../outbox/store.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import { MAX_ANSWER_BYTES, postJson } from './client.js';
+import { TokenSource } from './token.js';
+
+/** A real HTTP server on loopback answering every POST with `answer`; counts the bytes it got out. */
+class HostileServer {
+  readonly server: Server;
+  url = '';
+  written = 0;
+  constructor(answer: (res: ServerResponse, server: HostileServer) => void) {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => answer(res, this));
+    });
+  }
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+/** Writes up to 256 MiB as fast as the client takes it: without a bound the client would hold all of it. */
+function flood(status: number) {
+  return (res: ServerResponse, s: HostileServer) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const pump = () => {
+      while (s.written < 256 * 1024 * 1024) {
+        s.written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    res.on('close', () => res.removeAllListeners('drain'));
+    pump();
+  };
+}
+
+describe('postJson against a hostile server', () => {
+  let server: HostileServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const refusal = async (answer: (res: ServerResponse, s: HostileServer) => void, timeoutMs = 10_000) => {
+    server = await new HostileServer(answer).start();
+    const err = await postJson(`${server.url}/api/towns/t/usage`, 'tok', '{"records":[]}', timeoutMs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DeliveryError);
+    return err as DeliveryError;
+  };
+
+  it('stops reading a 200 answer past 64 KiB, and does not take it as an acknowledgement', async () => {
+    const err = await refusal(flood(200));
+    expect(err.status).toBe(200);
+    expect(err.message).toContain(`an answer over ${MAX_ANSWER_BYTES} bytes`);
+    // What the server got out before the client hung up: socket buffers, not the 256 MiB.
+    expect(server?.written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('stops reading an error answer past 64 KiB, and keeps its message short', async () => {
+    const err = await refusal(flood(503));
+    expect(err.status).toBe(503);
+    expect(err.apiError).toBe(false);
+    expect(err.message.length).toBeLessThan(400);
+    expect(server?.written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it('takes no 2xx that is not a JSON object as an acknowledgement', async () => {
+    for (const body of ['<html><body>Welcome to the hotel wifi</body></html>', '', '[1]', '"ok"']) {
+      const err = await refusal((res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(body);
+      });
+      expect(err.status).toBe(200);
+      expect(err.message).toContain("not the ingest API's answer");
+      await server?.close();
+      server = undefined;
+    }
+  });
+
+  it('counts a 200 whose body never finishes as no answer (retried), not as an acknowledgement', async () => {
+    const err = await refusal((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"accepted":');
+    }, 500);
+    expect(err.status).toBe(0);
+    expect(err.message).toContain('cut off');
+  });
+});
+
+describe('Sender against a server answering 200 with something else', () => {
+  let dir: string;
+  let store: Store;
+  let server: HostileServer;
+  beforeEach(async () => {
+    dir = tempDir('gg-client-');
+    store = new Store(join(dir, 'state'));
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    server = await new HostileServer((res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>Sign in to continue</html>');
+    }).start();
+  });
+  afterEach(async () => {
+    store.close();
+    await server.close();
+    removeDir(dir);
+  });
+
+  it('keeps every record in the outbox and says what answered', async () => {
+    store.transaction(() =>
+      store.enqueue(
+        'usage',
+        'r1',
+        { id: 'r1', agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() },
+        'replace',
+      ),
+    );
+    const sender = new Sender({
+      store,
+      serverUrl: server.url,
+      townId: 't',
+      token: new TokenSource({ file: join(dir, 'token') }),
+    });
+    expect(await sender.drain(Date.now() + 5_000)).toBe(false);
+    expect(store.pendingCount()).toBe(1);
+    expect(sender.state.fatal?.message).toContain('Sign in to continue');
+  });
+});
+
+describe('a token that cannot be sent', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir('gg-token-');
+  });
+  afterEach(() => removeDir(dir));
+
+  it('is refused when read, saying why without echoing it', async () => {
+    for (const text of ['eyJsecret\nsecond-token\n', 'eyJ secret', 'eyJsecrét']) {
+      writeFileSync(join(dir, 'token'), text);
+      const err = await new TokenSource({ file: join(dir, 'token') }).get().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TokenError);
+      expect((err as Error).message).toMatch(/characters a token cannot have/);
+      expect((err as Error).message).not.toContain('secret');
+    }
+    const refresh = new TokenSource({ file: join(dir, 'token'), refreshCommand: "printf 'eyJsecret\\nmore'" });
+    const err = await refresh.refresh().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenError);
+    expect((err as Error).message).not.toContain('secret');
+  });
+
+  it('never appears in a delivery error', async () => {
+    const err = await postJson('http://127.0.0.1:9/api/towns/t/usage', 'eyJsecret\nsecond', '{}').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as Error).message).not.toContain('secret');
+  });
+});
