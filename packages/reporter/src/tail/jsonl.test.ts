@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -18,6 +19,14 @@ describe('readLines', () => {
     expect(readLines(f, 8)).toBeUndefined();
     appendFileSync(f, 'ee\n');
     expect(readLines(f, 8)?.lines).toEqual(['three']);
+  });
+
+  it('reads nothing from a FIFO or a device where a transcript was listed, without waiting for a writer', () => {
+    // A plain open of a FIFO blocks until a writer comes: this test would hang, not fail, without the fix.
+    const fifo = join(dir, 'swapped.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(readLines(fifo, 0)).toBeUndefined();
+    expect(readLines('/dev/zero', 0)).toBeUndefined();
   });
 
   it('grows the buffer for a line longer than a batch, and skips one longer than the limit', () => {

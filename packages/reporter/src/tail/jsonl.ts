@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 
 export interface ReadOptions {
   /** Bytes read per batch (default 1 MiB): bounds memory, whatever the file size. */
@@ -64,12 +64,15 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking, then checked: a file swapped for a FIFO after it was listed would block a plain open forever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
   try {
-    const size = Math.min(fstatSync(fd).size, opts.until ?? Number.POSITIVE_INFINITY);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const size = Math.min(st.size, opts.until ?? Number.POSITIVE_INFINITY);
     if (offset >= size) return undefined;
     let want = Math.min(batchBytes, size - offset);
     for (;;) {
