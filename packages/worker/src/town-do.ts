@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { LiveHub, LocalTowns, type TickDeps, type TownHandle, tickTown } from '@gasgauge/api';
 import {
   type AgentsQuery,
+  AppError,
   type BeadsQuery,
   type BreakdownQuery,
   type Budget,
@@ -22,7 +23,7 @@ import {
 import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
 import { tickIntervals } from './intervals.js';
-import { type Remote, toRemote } from './remote-error.js';
+import { CHANGES_REFUSED, changesHeader, type Remote, toRemote } from './remote-error.js';
 import { doLive } from './towns.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
@@ -51,6 +52,9 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   private alarmAt: number | null | undefined;
   /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
   private readonly live = new LiveHub();
+  /** The change streams open, by id, to end them when the isolate closes one (see changes). */
+  private readonly streams = new Map<number, AbortController>();
+  private nextStream = 1;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -136,18 +140,50 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
     };
   }
 
-  /** A stream that carries one byte per change of the town (coalesced), until the reader cancels it. */
+  /**
+   * A stream that opens with CHANGES_OPENED and its id (4 bytes), or with CHANGES_REFUSED then the
+   * refusal as JSON and ends (an error thrown here would reach the isolate without its code: the 429 of a
+   * town's stream bound); then one byte per change of the town (coalesced). It ends when the isolate calls
+   * closeChanges with its id: a reader's cancel does not reach this object over RPC, and a stream that
+   * stayed open would count against the bound forever.
+   */
   changes(): ReadableStream<Uint8Array> {
     const abort = new AbortController();
-    const changes = this.live.changes('', abort.signal);
+    let changes: AsyncGenerator<void>;
+    try {
+      changes = this.live.changes('', abort.signal);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const refusal = JSON.stringify({ code: err.code, message: err.message, path: err.path ?? null });
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new Uint8Array([CHANGES_REFUSED, ...new TextEncoder().encode(refusal)]));
+          controller.close();
+        },
+      });
+    }
+    const id = this.nextStream++;
+    this.streams.set(id, abort);
+    abort.signal.addEventListener('abort', () => this.streams.delete(id));
+    let opened = false;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
+        if (!opened) {
+          opened = true;
+          controller.enqueue(changesHeader(id));
+          return;
+        }
         const next = await changes.next();
         if (next.done) controller.close();
         else controller.enqueue(new Uint8Array([1]));
       },
       cancel: () => abort.abort(),
     });
+  }
+
+  /** Ends a stream of changes (see changes): its live subscription is released. */
+  closeChanges(id: number): void {
+    this.streams.get(id)?.abort();
   }
 
   /** Wakes this town's live viewers now (a grant moved the gas tank its overview shows). */

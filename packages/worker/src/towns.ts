@@ -1,6 +1,6 @@
 import type { LiveBus, TownDirectory, TownHandle } from '@gasgauge/api';
-import type { IngestJob, IngestResults } from '@gasgauge/core';
-import { fromRemote, type Remote } from './remote-error.js';
+import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
+import { CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
 
 type TownNamespace = Env['TOWN'];
 
@@ -52,11 +52,23 @@ export function doLive(ns: TownNamespace): LiveBus {
   };
 }
 
+/**
+ * The town object's change stream as the LiveBus's changes. It opens with a header (its id) or a
+ * refusal (the town's bound on live streams), thrown as its AppError so the client gets the 429, not an
+ * internal error. Then each byte is a change, however RPC cuts them into chunks. Ending, it tells the
+ * object to close the stream: a cancel alone does not reach the object.
+ */
 async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSignal | undefined): AsyncGenerator<void> {
   const reader = (await stub.changes()).getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
+  let id: number | undefined;
   try {
+    const head = await opening(reader);
+    const opened = changesOpening(head);
+    if (opened instanceof AppError) throw opened;
+    id = opened.id;
+    if (head.length > opened.header) yield;
     while (!signal?.aborted) {
       const { done } = await reader.read();
       if (done) return;
@@ -65,5 +77,26 @@ async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSign
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await reader.cancel().catch(() => {});
+    if (id !== undefined) await stub.closeChanges(id).catch(() => {});
   }
+}
+
+/** The first bytes of a change stream: enough for its header, or all of a refusal (a few hundred bytes, then the end). */
+async function opening(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    length += value.length;
+    if (parts[0]?.[0] !== CHANGES_REFUSED && length >= CHANGES_HEADER_BYTES) break;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

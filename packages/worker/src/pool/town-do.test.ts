@@ -4,7 +4,7 @@ import { AppError, type UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { doControl } from '../control.js';
 import { CONTROL_NAME } from '../control-do.js';
-import { doTowns } from '../towns.js';
+import { doLive, doTowns } from '../towns.js';
 
 const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
 const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
@@ -153,5 +153,37 @@ describe('ControlDO.bootstrapAdmin', () => {
     expect(a).toBeUndefined();
     expect(b).toMatchObject({ id: first?.id, isAdmin: true });
     expect(users).toBe(1);
+  });
+});
+
+describe('live streams of a town', () => {
+  it('past the bound of 200, the next stream is refused with too_many_requests naming townId, not an internal error', async () => {
+    const live = doLive(env.TOWN);
+    const abort = new AbortController();
+    const open = Array.from({ length: 200 }, () => live.changes('livecap', abort.signal)[Symbol.asyncIterator]());
+    // Each stream registers with the town object on its first read, which a change then answers.
+    const first = open.map((g) => g.next());
+    await new Promise((r) => setTimeout(r, 200));
+    await townStub('livecap').publish();
+    expect((await Promise.all(first)).every((r) => r.done === false)).toBe(true);
+    const refused = live.changes('livecap', abort.signal)[Symbol.asyncIterator]().next();
+    await expect(refused).rejects.toBeInstanceOf(AppError);
+    await expect(refused).rejects.toMatchObject({ code: 'too_many_requests', path: 'townId' });
+    abort.abort();
+    await Promise.all(open.map((g) => g.return?.(undefined)));
+    // Closed streams are released (their cancel reaches the object over RPC, soon): a new one opens and sees a change.
+    for (let tries = 0; ; tries++) {
+      const again = live.changes('livecap', undefined)[Symbol.asyncIterator]();
+      const next = again.next();
+      await new Promise((r) => setTimeout(r, 100));
+      await townStub('livecap').publish();
+      const outcome = await next.then(
+        (r) => r.done,
+        (err: unknown) => err,
+      );
+      await again.return?.(undefined);
+      if (outcome === false) break;
+      if (tries === 30) throw new Error(`no stream opened after the others closed: ${String(outcome)}`);
+    }
   });
 });
