@@ -61,7 +61,8 @@ describe('town totals (usage_totals)', () => {
     const expected = town.sql.rows(PER_PAIR);
     // Back to version 5: the migration runs again when the town opens.
     town.sql.run('DROP TABLE usage_totals');
-    // Migrations 7 to 10, which run again too.
+    // Migrations 7 to 11, which run again too.
+    undoVersion11(town);
     for (const table of ['usage_sources', 'activity_records', 'activity_totals', 'bead_budget_pending'])
       town.sql.run(`DROP TABLE ${table}`);
     town.sql.run('ALTER TABLE town_state DROP COLUMN bead_budget_upto');
@@ -83,6 +84,21 @@ describe('town totals (usage_totals)', () => {
     expect(town.totals(3).other).toBeNull();
   });
 });
+
+/** Takes migration 11 (bead totals, runaway windows) back out, so it runs again on open. */
+export function undoVersion11(town: Town): void {
+  const tables = [
+    'bead_applied',
+    'bead_hours',
+    'bead_dirty',
+    'bead_moves',
+    'agent_minutes',
+    'runaway_window_spans',
+    'runaway_window',
+  ];
+  for (const table of tables) town.sql.run(`DROP TABLE ${table}`);
+  town.sql.run('ALTER TABLE town_state DROP COLUMN bead_applied_upto');
+}
 
 /** Takes migration 9 (cost per bead) back out, so it runs again on open. */
 function undoVersion9(town: Town): void {
