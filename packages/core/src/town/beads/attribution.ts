@@ -76,7 +76,7 @@ export function usageOf(sql: Sql, from: number, to: number, beads?: readonly str
     if (lo >= hi) continue;
     const records = recordsOf(ALL_AGENTS, lo, hi);
     parts.push(
-      `SELECT bead, agent_id, 1, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
+      `SELECT bead, agent_id, 1 AS n, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
     );
     params.push(...records.params, ...beadParams);
   }
