@@ -1,5 +1,6 @@
 import type { Sql } from '../sql.js';
-import { evaluateRunaway } from './beads/runaway.js';
+import { evaluateRunaway, MAX_RUNAWAY_MINUTES } from './beads/runaway.js';
+import { pruneAgentMinutes } from './beads/runaway-windows.js';
 import { applyBeadTotals, markPrunedDirty, queuePrunedMoves } from './beads/totals.js';
 import { evaluateBudget } from './budget.js';
 import { AGENT_STATUSES } from './events.js';
@@ -99,6 +100,7 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
   );
   // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
   // so a record re-sent at any age that is still stored is still recognised.
+  pruned += pruneAgentMinutes(sql, now, MAX_RUNAWAY_MINUTES, PRUNE_BATCH);
   const horizon = now - MAX_RETENTION_MS;
   pruned += pruneUsageRecords(sql, horizon, indexedUpto);
   pruned += sql.run(
