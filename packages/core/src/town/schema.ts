@@ -349,6 +349,7 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         from_rec INTEGER NOT NULL DEFAULT 0,
         to_at INTEGER NOT NULL
       );
+      CREATE INDEX bead_moves_agent ON bead_moves (agent_id, to_at);
       CREATE TABLE agent_minutes (
         agent_id TEXT NOT NULL,
         minute INTEGER NOT NULL,

@@ -91,8 +91,12 @@ export function markDirty(sql: Sql, rec: number): void {
 /**
  * A new agent_beads row at `at` may re-attribute the agent's records from `at` up to its next later row
  * (a row at the same ms may or may not win: re-applying a record whose bead did not change adds nothing).
+ * A queued move of the agent that reaches past `at` now stops there: the new row decides the records
+ * after it, and its own move covers them (so an event log replayed in order after the usage re-applies
+ * each record once, not once per earlier event).
  */
 export function queueMove(sql: Sql, agentId: string, at: number): void {
+  sql.run('UPDATE bead_moves SET to_at = ? WHERE agent_id = ? AND to_at > ? AND from_at < ?', at, agentId, at, at);
   sql.run(
     `INSERT INTO bead_moves (agent_id, from_at, to_at)
      VALUES (?, ?, COALESCE((SELECT MIN(at) FROM agent_beads WHERE agent_id = ? AND at > ?), ${Number.MAX_SAFE_INTEGER}))`,
