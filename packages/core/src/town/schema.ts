@@ -306,7 +306,8 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
   {
     // Per-bead totals kept by the tick (beads/totals.ts), so bead reads cost the beads asked, not history:
     // - `bead_applied` is what each record last contributed (its bead, '' for none; its first_at; amounts);
-    // - `bead_hours` sums it per (hour of first_at, bead, agent), with how many records are in the sum;
+    // - `bead_hours` sums it per (hour of first_at, bead, agent), with how many records are in the sum, and
+    //   `bead_totals` per bead over all time;
     // - `bead_dirty` (records updated or re-dated since) and `bead_moves` (an agent's records in [from_at,
     //   to_at) a new or pruned agent_beads row may re-attribute, read from the (from_at, from_rec) cursor)
     //   are what the tick re-applies next; reads add that remainder exactly;
@@ -341,6 +342,16 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (hour, bead, agent_id)
       ) WITHOUT ROWID;
       CREATE INDEX bead_hours_bead ON bead_hours (bead, hour);
+      CREATE TABLE bead_totals (
+        bead TEXT PRIMARY KEY,
+        records INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL
+      ) WITHOUT ROWID;
       CREATE TABLE bead_dirty (rec INTEGER PRIMARY KEY);
       CREATE TABLE bead_moves (
         seq INTEGER PRIMARY KEY,
@@ -376,6 +387,10 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         SELECT at / 3600000, bead, agent_id, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens),
           SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_microdollars)
         FROM bead_applied GROUP BY 1, 2, 3;
+      INSERT INTO bead_totals
+        SELECT bead, SUM(records), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+          SUM(cache_write_tokens), SUM(cost_microdollars)
+        FROM bead_hours GROUP BY bead;
       INSERT INTO agent_minutes
         SELECT agent_id, at / 60000, SUM(cost_microdollars) FROM bead_applied
         WHERE at >= (SELECT MAX(at) FROM bead_applied) - 86400000 GROUP BY 1, 2

@@ -90,6 +90,7 @@ export function undoVersion11(town: Town): void {
   const tables = [
     'bead_applied',
     'bead_hours',
+    'bead_totals',
     'bead_dirty',
     'bead_moves',
     'agent_minutes',

@@ -116,7 +116,12 @@ describe('attribution of usage to beads', () => {
           for (const [bead, cost] of expected) expect([bead, got.get(bead) ?? 0]).toEqual([bead, cost]);
           for (const [bead, cost] of got) expect([bead, cost]).toEqual([bead, expected.get(bead) ?? 0]);
           // Each bead's own account (a different query path) agrees with the list.
-          for (const item of page.items) expect(town.bead(item.beadId)?.bead.costMicrodollars).toBe(item.costMicrodollars);
+          for (const item of page.items) {
+            const detail = town.bead(item.beadId);
+            expect(detail?.bead.costMicrodollars).toBe(item.costMicrodollars);
+            // Its cost over time (read from its records through its agents' spans) adds up to it too.
+            expect(detail?.cost.cost.reduce((s: number, c) => s + (c ?? 0), 0)).toBe(item.costMicrodollars);
+          }
           // Sum over beads + no bead = the town's total.
           const total = records.reduce((s, r) => s + r.cost, 0);
           expect(stats.totalCostMicrodollars).toBe(total);
@@ -148,6 +153,13 @@ describe('attribution of usage to beads', () => {
           );
           for (const [bead, cost] of expected) expect([bead, stored.get(bead) ?? 0]).toEqual([bead, cost]);
           for (const [bead, cost] of stored) expect([bead, cost]).toEqual([bead, expected.get(bead) ?? 0]);
+          // The all-time table agrees with the hours, records and amounts alike.
+          expect(town.sql.rows('SELECT * FROM bead_totals ORDER BY bead')).toEqual(
+            town.sql.rows(
+              `SELECT bead, SUM(records), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+                 SUM(cache_write_tokens), SUM(cost_microdollars) FROM bead_hours GROUP BY bead ORDER BY bead`,
+            ),
+          );
         },
       ),
       { numRuns: 150 },

@@ -48,14 +48,22 @@ export const ALL_AGENTS = { sql: 'SELECT agent_id FROM usage_totals', params: []
 const bucketOf = (n: number, size: number) => Math.floor(n / size);
 
 /**
- * Usage dated in [from, to) per bead (the key null is "no bead"), of every bead or only of `beads`: the
- * whole hours inside the range from `bead_hours`, corrected by the records the tick has not re-applied yet
- * (totals.ts), and the part-hours at its ends read from their records. Costs the beads and hours asked
- * (plus at most two hours of records), not the history.
+ * Usage dated in [from, to) per bead (the key null is "no bead"), of every bead or only of `beads`, with
+ * the agents it came from when `withAgents`: over all time from `bead_totals` (or `bead_hours` for the
+ * agents); otherwise the whole hours inside the range from `bead_hours` and its part-hour ends from their
+ * records. Either is corrected by the records the tick has not re-applied yet (totals.ts). Costs the beads
+ * and hours asked (plus at most two hours of records), not the history.
  */
-export function usageOf(sql: Sql, from: number, to: number, beads?: readonly string[]): Map<string | null, BeadUsage> {
+export function usageOf(
+  sql: Sql,
+  from: number,
+  to: number,
+  beads?: readonly string[],
+  withAgents = true,
+): Map<string | null, BeadUsage> {
   const only = beads === undefined ? '' : ' AND bead IN (SELECT value FROM json_each(?))';
   const beadParams: SqlValue[] = beads === undefined ? [] : [JSON.stringify(beads)];
+  const agent = withAgents ? 'agent_id' : "''";
   const open = to >= END_OF_TIME;
   const hourFrom = Math.ceil(from / HOUR);
   const hourTo = open ? bucketOf(END_OF_TIME, HOUR) + 1 : bucketOf(to, HOUR);
@@ -63,9 +71,14 @@ export function usageOf(sql: Sql, from: number, to: number, beads?: readonly str
   const params: SqlValue[] = [];
   const edges: [number, number][] = [];
   if (hourFrom < hourTo) {
-    parts.push(`SELECT bead, agent_id, records AS n, ${COLS} FROM bead_hours WHERE hour >= ? AND hour < ?${only}`);
-    params.push(hourFrom, hourTo, ...beadParams);
-    parts.push(`SELECT bead, agent_id, n, ${COLS} FROM (${contributions(PENDING_RECS)}) WHERE at >= ? AND at < ?${only}`);
+    if (from === 0 && open && !withAgents) {
+      parts.push(`SELECT bead, '' AS agent, records AS n, ${COLS} FROM bead_totals WHERE true${only}`);
+      params.push(...beadParams);
+    } else {
+      parts.push(`SELECT bead, ${agent} AS agent, records AS n, ${COLS} FROM bead_hours WHERE hour >= ? AND hour < ?${only}`);
+      params.push(hourFrom, hourTo, ...beadParams);
+    }
+    parts.push(`SELECT bead, ${agent}, n, ${COLS} FROM (${contributions(PENDING_RECS)}) WHERE at >= ? AND at < ?${only}`);
     params.push(hourFrom * HOUR, open ? END_OF_TIME : hourTo * HOUR, ...beadParams);
     edges.push([from, hourFrom * HOUR]);
     if (!open) edges.push([hourTo * HOUR, to]);
@@ -76,18 +89,18 @@ export function usageOf(sql: Sql, from: number, to: number, beads?: readonly str
     if (lo >= hi) continue;
     const records = recordsOf(ALL_AGENTS, lo, hi);
     parts.push(
-      `SELECT bead, agent_id, 1 AS n, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
+      `SELECT bead, ${agent} AS agent, 1 AS n, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
     );
     params.push(...records.params, ...beadParams);
   }
   const byBead = new Map<string | null, BeadUsage>();
   if (parts.length === 0) return byBead;
   const rows = sql.rows(
-    `SELECT bead, agent_id, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.join(' UNION ALL ')})
-     GROUP BY bead, agent_id HAVING SUM(n) > 0`,
+    `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.join(' UNION ALL ')})
+     GROUP BY bead, agent HAVING SUM(n) > 0`,
     ...params,
   );
-  for (const [bead, agent, ...sums] of rows) {
+  for (const [bead, agentId, ...sums] of rows) {
     const key = bead === '' ? null : (bead as string);
     let usage = byBead.get(key);
     if (!usage) {
@@ -95,13 +108,13 @@ export function usageOf(sql: Sql, from: number, to: number, beads?: readonly str
       byBead.set(key, usage);
     }
     addAmounts(usage.amounts, sums as number[]);
-    usage.agents.add(agent as string);
+    if (withAgents) usage.agents.add(agentId as string);
   }
   return byBead;
 }
 
-/** Usage dated in [from, to), per bead (the key null is "no bead"). */
-export const usageByBead = (sql: Sql, from: number, to: number) => usageOf(sql, from, to);
+/** Usage dated in [from, to), per bead (the key null is "no bead"), without the agents. */
+export const usageByBead = (sql: Sql, from: number, to: number) => usageOf(sql, from, to, undefined, false);
 
 /** One bead's usage dated in [from, to) and its agents. */
 export function beadUsage(sql: Sql, beadId: string, from = 0, to = END_OF_TIME): BeadUsage {
@@ -110,8 +123,9 @@ export function beadUsage(sql: Sql, beadId: string, from = 0, to = END_OF_TIME):
 
 /**
  * One bead's cost dated in [from, to), bucketed by `step` from `from`: rows of [bucket index, cost]. Whole
- * hours from `bead_hours` when step and from are whole hours; finer (a bead of under ~200 hours) from the
- * records of the agents that ever held it and the records that name it, in one read.
+ * hours from `bead_hours` when step and from are whole hours; finer (a bead of under ~200 hours) from its
+ * records in one read: those that name it, and each holder's unnamed records within the spans it held
+ * the bead (agent_beads rows to the agent's next), checked against RECORD_BEAD.
  */
 export function beadCostRows(sql: Sql, beadId: string, from: number, to: number, step: number): [number, number][] {
   if (step % HOUR === 0 && from % HOUR === 0) {
@@ -119,12 +133,31 @@ export function beadCostRows(sql: Sql, beadId: string, from: number, to: number,
     return hours.map(([hour, cost]) => [bucketOf(hour * HOUR - from, step), cost]);
   }
   const bucket = `(u.first_at - ${Math.floor(from)}) / ${Math.floor(step)}`;
-  const held = recordsOf({ sql: 'SELECT DISTINCT agent_id FROM agent_beads WHERE bead_id = ?', params: [beadId] }, from, to);
+  const holders = 'SELECT DISTINCT agent_id FROM agent_beads WHERE bead_id = ?';
   return sql.rows(
-    `SELECT ${bucket}, SUM(u.cost_microdollars) FROM ${held.sql} u WHERE u.bead_id IS NULL AND ${RECORD_BEAD} = ? GROUP BY 1
-     UNION ALL
-     SELECT ${bucket}, SUM(u.cost_microdollars) FROM usage_records u WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ? GROUP BY 1`,
-    ...held.params,
+    `SELECT b, SUM(cost) FROM (
+       SELECT ${bucket} AS b, u.cost_microdollars AS cost FROM (
+         SELECT agent_id, bead_id, at AS lo, LEAD(at) OVER (PARTITION BY agent_id ORDER BY at, event_id) AS hi
+         FROM agent_beads WHERE agent_id IN (${holders})
+       ) s JOIN usage_times t ON t.agent_id = s.agent_id AND t.first_at >= max(s.lo, ?) AND t.first_at < min(COALESCE(s.hi, ?), ?)
+       JOIN usage_records u ON u.rowid = t.rec
+       WHERE s.bead_id = ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
+       UNION ALL
+       SELECT ${bucket}, u.cost_microdollars FROM usage_records u
+       WHERE u.rowid > (SELECT usage_indexed_upto FROM town_state WHERE id = 1) AND u.agent_id IN (${holders})
+         AND u.first_at >= ? AND u.first_at < ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
+       UNION ALL
+       SELECT ${bucket}, u.cost_microdollars FROM usage_records u WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ?
+     ) GROUP BY b`,
+    beadId,
+    from,
+    END_OF_TIME,
+    to,
+    beadId,
+    beadId,
+    beadId,
+    from,
+    to,
     beadId,
     beadId,
     from,

@@ -3,8 +3,8 @@ import { AMOUNT_COLUMNS, RECORD_BEAD } from './columns.js';
 
 /**
  * Per-bead totals kept by the tick (ARCHITECTURE.md, "Cost per bead"). Each record's contribution is
- * remembered (`bead_applied`: bead, first_at, amounts) and summed per (hour, bead, agent) in `bead_hours`
- * and per (agent, minute) in `agent_minutes`. A record is re-applied (its old contribution subtracted,
+ * remembered (`bead_applied`: bead, first_at, amounts) and summed per (hour, bead, agent) in `bead_hours`,
+ * per bead over all time in `bead_totals`, and per (agent, minute) in `agent_minutes`. A record is re-applied (its old contribution subtracted,
  * its current one added) when anything its attribution depends on may have changed: it is new (past the
  * applied mark), ingest updated or re-dated it (`bead_dirty`), or an agent_beads row was added or pruned
  * around its time (`bead_moves`). Re-applying an unchanged record adds nothing, so the totals equal
@@ -51,6 +51,13 @@ function apply(sql: Sql, recs: string, params: SqlValue[]): void {
     ...p(2),
   );
   sql.run(
+    `INSERT INTO bead_totals (bead, records, ${COLS})
+     SELECT bead, SUM(n), ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${contributions(recs)}) GROUP BY 1
+     ON CONFLICT (bead) DO UPDATE SET records = records + excluded.records,
+       ${AMOUNT_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+    ...p(2),
+  );
+  sql.run(
     `INSERT INTO agent_minutes (agent_id, minute, ${COST})
      SELECT agent_id, at / ${MINUTE}, SUM(${COST}) FROM (${contributions(recs)}) GROUP BY 1, 2
      ON CONFLICT (minute, agent_id) DO UPDATE SET ${COST} = ${COST} + excluded.${COST}`,
@@ -69,6 +76,10 @@ function apply(sql: Sql, recs: string, params: SqlValue[]): void {
   sql.run(
     `DELETE FROM bead_hours WHERE records = 0 AND (hour, bead, agent_id) IN
        (SELECT at / ${HOUR}, bead, agent_id FROM bead_applied WHERE rec IN (${recs}))`,
+    ...params,
+  );
+  sql.run(
+    `DELETE FROM bead_totals WHERE records = 0 AND bead IN (SELECT bead FROM bead_applied WHERE rec IN (${recs}))`,
     ...params,
   );
   sql.run(
