@@ -1,39 +1,11 @@
-import { join } from 'node:path';
-import { openSqlite } from '@gasgauge/server/sqlite';
-import { fileTown, tempDir, usageRecord } from '@gasgauge/server/testing';
+import { fileTown, loggingTown, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Sql } from '../../sql.js';
-import { Town } from '../town.js';
 import { DEFAULT_RUNAWAY_RULES, MAX_AGENT_ALERTS_PER_TICK } from './runaway.js';
 
 const T0 = Date.UTC(2026, 10, 3, 10, 0, 0);
 const MINUTE = 60_000;
 const AGENTS = 600;
-
-/** A town on a real SQLite file that records every statement and how many rows each read returned. */
-function countingTown(now: { t: number }) {
-  const sql = openSqlite(join(tempDir('gg-runaway-'), 'town.sqlite'));
-  const log: { statement: string; rows: number }[] = [];
-  const counting: Sql = {
-    run: (s, ...p) => {
-      log.push({ statement: s, rows: 0 });
-      return sql.run(s, ...p);
-    },
-    all: (s, ...p) => {
-      const rows = sql.all(s, ...p);
-      log.push({ statement: s, rows: rows.length });
-      return rows as never;
-    },
-    rows: (s, ...p) => {
-      const rows = sql.rows(s, ...p);
-      log.push({ statement: s, rows: rows.length });
-      return rows;
-    },
-    transaction: (fn) => sql.transaction(fn),
-  };
-  return { town: new Town(counting, () => now.t), log };
-}
 
 /**
  * AGENTS agents with `history` records each over the hour before T0 + 40 min; then half of them spend
@@ -42,7 +14,7 @@ function countingTown(now: { t: number }) {
  */
 function busyTown(history: number) {
   const now = { t: T0 };
-  const { town, log } = countingTown(now);
+  const { town, log } = loggingTown(now);
   const ids = Array.from({ length: AGENTS }, (_, i) => i);
   town.ingestEvents(
     ids.map((i) => ({
