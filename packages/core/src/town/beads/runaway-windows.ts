@@ -22,6 +22,8 @@ export function slideWindow(sql: Sql, rule: WindowRule, minutes: number | null, 
   const span = sql.rows('SELECT minutes, end_minute FROM runaway_window_spans WHERE rule = ?', rule)[0] as
     | [number, number]
     | undefined;
+  // Within the same minute there is nothing to slide (ticks come every few seconds).
+  if (span && span[0] === minutes && end === span[1]) return;
   if (!span || span[0] !== minutes || end < span[1] || end - span[1] >= minutes) {
     sql.run('DELETE FROM runaway_window WHERE rule = ?', rule);
     addMinutes(sql, rule, end - minutes, end, 1);
