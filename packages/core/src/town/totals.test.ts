@@ -85,8 +85,32 @@ describe('town totals (usage_totals)', () => {
   });
 });
 
+describe('per-bead totals (migration 11)', () => {
+  it('fills the per-bead totals from the records the tick has indexed, as the tick would have', () => {
+    const town = fileTown({ t: T0 + 3 * 3_600_000 });
+    const TABLES = ['bead_applied', 'bead_hours', 'bead_totals'];
+    town.ingestEvents([
+      { id: 'e1', at: T0, type: 'agent', agentId: 'p', status: 'working', beadId: 'b1' },
+      { id: 'e2', at: T0 + 3_600_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b2' },
+    ]);
+    town.ingestUsage(
+      Array.from({ length: 30 }, (_, i) =>
+        usageRecord({ id: `u${i}`, agentId: i % 3 ? 'p' : 'q', at: T0 + i * 360_000, costMicrodollars: i + 1, inputTokens: i }),
+      ),
+    );
+    town.tick();
+    const rows = () => TABLES.map((t) => town.sql.rows(`SELECT * FROM ${t} ORDER BY 1, 2, 3`));
+    const expected = rows();
+    expect(expected[2]).toHaveLength(3); // b1, b2 and no bead
+    undoVersion11(town);
+    town.sql.run('DELETE FROM schema_migrations WHERE version = 11');
+    new Town(town.sql, () => T0);
+    expect(rows()).toEqual(expected);
+  });
+});
+
 /** Takes migration 11 (bead totals, runaway windows) back out, so it runs again on open. */
-export function undoVersion11(town: Town): void {
+function undoVersion11(town: Town): void {
   const tables = [
     'bead_applied',
     'bead_hours',
