@@ -134,7 +134,7 @@ function timeline(sql: Sql, beadId: string): BeadDetail['timeline'] {
 
 /**
  * Cost per bucket from its creation (or first usage) to its close (or now), at most COST_POINTS buckets.
- * Its usage is known to the hour here (bead_hours), so the series starts and ends on whole hours of usage.
+ * Its first and last usage: the hours from bead_hours, the ms within those two hours from their records.
  */
 function costSeries(sql: Sql, now: number, beadId: string, bead: BeadRow): BeadDetail['cost'] {
   let first = Math.min(bead.createdAt ?? now, now);
@@ -142,8 +142,10 @@ function costSeries(sql: Sql, now: number, beadId: string, bead: BeadRow): BeadD
   const hours = usageHours(sql, beadId);
   const [firstHour] = hours[0] ?? [];
   const [lastHour] = hours.at(-1) ?? [];
-  if (firstHour !== undefined) first = Math.min(first, firstHour * HOUR);
-  if (lastHour !== undefined) last = Math.max(last, lastHour * HOUR + HOUR - 1);
+  // Step 1 from the hour's start: a row per distinct event time.
+  const times = (hour: number) => beadCostRows(sql, beadId, hour * HOUR, (hour + 1) * HOUR, 1).map(([ms]) => hour * HOUR + ms);
+  if (firstHour !== undefined) first = Math.min(first, ...times(firstHour));
+  if (lastHour !== undefined) last = Math.max(last, ...times(lastHour));
   const { step, start, count } = chooseResolution(first, last + 1, now, COST_POINTS);
   const cost: number[] = new Array(count).fill(0);
   for (const [bucket, sum] of beadCostRows(sql, beadId, start, start + count * step, step)) {
