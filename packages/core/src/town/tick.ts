@@ -119,8 +119,9 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
   const oldBeadRows = `SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?
     AND EXISTS (SELECT 1 FROM agent_beads n WHERE n.agent_id = a.agent_id AND n.at > a.at AND n.at < ?)
     LIMIT ${PRUNE_BATCH}`;
-  queuePrunedMoves(sql, oldBeadRows, horizon);
-  pruned += sql.run(`DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (${oldBeadRows})`, horizon, horizon);
+  if (queuePrunedMoves(sql, oldBeadRows, horizon) > 0) {
+    pruned += sql.run(`DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (${oldBeadRows})`, horizon, horizon);
+  }
   return pruned;
 }
 

@@ -131,9 +131,10 @@ export function markPrunedDirty(sql: Sql, from: number, to: number, horizon: num
 /**
  * Before the tick prunes agent_beads rows (`rows` selects agent_id, at, event_id with the horizon as its two
  * parameters; each has a later row before the horizon): the records from each pruned row to the horizon.
+ * Returns how many agents have rows to prune (none: nothing to delete).
  */
-export function queuePrunedMoves(sql: Sql, rows: string, horizon: number): void {
-  sql.run(
+export function queuePrunedMoves(sql: Sql, rows: string, horizon: number): number {
+  return sql.run(
     `INSERT INTO bead_moves (agent_id, from_at, to_at) SELECT agent_id, MIN(at), ? FROM (${rows}) GROUP BY agent_id`,
     horizon,
     horizon,
@@ -148,14 +149,19 @@ export function queuePrunedMoves(sql: Sql, rows: string, horizon: number): void 
  */
 export function applyBeadTotals(sql: Sql, budget = MAX_BEAD_RECORDS_APPLIED_PER_TICK): number {
   let left = budget;
-  const dirty = (sql.rows('SELECT rec FROM bead_dirty ORDER BY rec LIMIT ?', left) as [number][]).map(([r]) => r);
+  // One probe: most ticks have nothing dirty and no move, only new records or none.
+  const [anyDirty, anyMove, upto, indexed] = sql.rows(
+    `SELECT EXISTS (SELECT 1 FROM bead_dirty), EXISTS (SELECT 1 FROM bead_moves), bead_applied_upto, usage_indexed_upto
+     FROM town_state WHERE id = 1`,
+  )[0] as [number, number, number, number];
+  const dirty = anyDirty ? (sql.rows('SELECT rec FROM bead_dirty ORDER BY rec LIMIT ?', left) as [number][]).map(([r]) => r) : [];
   if (dirty.length > 0) {
     const last = dirty.at(-1) as number;
     apply(sql, 'SELECT rec FROM bead_dirty WHERE rec <= ?', [last]);
     sql.run('DELETE FROM bead_dirty WHERE rec <= ?', last);
     left -= dirty.length;
   }
-  while (left > 0) {
+  while (anyMove && left > 0) {
     const move = sql.rows('SELECT seq, agent_id, from_at, from_rec, to_at FROM bead_moves ORDER BY seq LIMIT 1')[0] as
       | [number, string, number, number, number]
       | undefined;
@@ -180,10 +186,6 @@ export function applyBeadTotals(sql: Sql, budget = MAX_BEAD_RECORDS_APPLIED_PER_
     else sql.run('UPDATE bead_moves SET from_at = ?, from_rec = ? WHERE seq = ?', end[0], end[1], seq);
   }
   if (left > 0) {
-    const [upto, indexed] = sql.rows('SELECT bead_applied_upto, usage_indexed_upto FROM town_state WHERE id = 1')[0] as [
-      number,
-      number,
-    ];
     const to = Math.min(indexed, upto + left);
     if (to > upto) {
       apply(sql, 'SELECT rowid FROM usage_records WHERE rowid > ? AND rowid <= ?', [upto, to]);
