@@ -1,6 +1,9 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RECORD_BEAD } from './beads/columns.js';
+import { PENDING_RECS } from './beads/totals.js';
+import { MAX_RETENTION_MS } from './tiers.js';
 import { TOKEN_TYPES } from './totals.js';
 import { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
@@ -106,6 +109,36 @@ describe('per-bead totals (migration 11)', () => {
     town.sql.run('DELETE FROM schema_migrations WHERE version = 11');
     new Town(town.sql, () => T0);
     expect(rows()).toEqual(expected);
+  });
+});
+
+describe('per-bead totals when the tick prunes', () => {
+  it('equal the records still stored, attributed by the agent_beads rows still stored', () => {
+    const now = { t: T0 };
+    const town = fileTown(now);
+    town.ingestEvents([
+      { id: 'e1', at: T0, type: 'agent', agentId: 'p', status: 'working', beadId: 'b1' },
+      { id: 'e2', at: T0 + 3_600_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b2' },
+      { id: 'e3', at: T0 + 7_200_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b3' },
+    ]);
+    town.ingestUsage(
+      Array.from({ length: 12 }, (_, i) =>
+        usageRecord({ id: `u${i}`, agentId: 'p', at: T0 + i * 900_000, costMicrodollars: i + 1 }),
+      ),
+    );
+    town.tick();
+    // Past the horizon for the first two hours' records and agent events (the newest row of p stays).
+    now.t = T0 + MAX_RETENTION_MS + 2 * 3_600_000 + 1;
+    town.ingestUsage([usageRecord({ id: 'late', agentId: 'p', at: now.t - 60_000, costMicrodollars: 100 })]);
+    for (let i = 0; i < 3; i++) town.tick();
+    const [[left]] = town.sql.rows('SELECT COUNT(*) FROM usage_records') as [[number]];
+    expect(left).toBeLessThan(13);
+    expect(town.sql.rows(`SELECT COUNT(*) FROM (${PENDING_RECS})`)).toEqual([[0]]);
+    expect(town.sql.rows('SELECT bead, records, cost_microdollars FROM bead_totals ORDER BY bead')).toEqual(
+      town.sql.rows(
+        `SELECT COALESCE(${RECORD_BEAD}, '') AS bead, COUNT(*), SUM(cost_microdollars) FROM usage_records u GROUP BY 1 ORDER BY 1`,
+      ),
+    );
   });
 });
 
