@@ -102,7 +102,7 @@ function rollup(sql: Sql, beadId: string, own: Amounts): BeadDetail['rollup'] {
   const sum = zeroAmounts();
   addAmounts(sum, own);
   const ids = descendants.slice(0, MAX_ROLLUP_BEADS).map(([id]) => id);
-  for (const usage of usageOf(sql, 0, END_OF_TIME, ids).values()) addAmounts(sum, usage.amounts);
+  for (const usage of usageOf(sql, 0, END_OF_TIME, ids, false).values()) addAmounts(sum, usage.amounts);
   return {
     costMicrodollars: sum[COST_INDEX] as number,
     inputTokens: sum[0] as number,
