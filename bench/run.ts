@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBackfillRows } from './backfill.js';
+import { benchBeads } from './beads.js';
 import { type BenchServer, startBenchServer } from './env.js';
 import { benchIngestBatch, benchIngestSingle, benchOtlp } from './ingest.js';
 import { LoadClient } from './load.js';
@@ -19,7 +20,8 @@ import { benchWorker } from './worker.js';
 /**
  * `npm run bench`: every measurement in one run, the table on stdout, BENCHMARKS.md at the repo root.
  * `npm run bench -- scale` runs only the 10,000-town rows and prints them (BENCHMARKS.md is left as it is);
- * `npm run bench -- ingest` likewise only the ingest rows (to compare a change to ingest before and after).
+ * `npm run bench -- ingest` likewise only the ingest rows (to compare a change to ingest before and after);
+ * `-- beads` the bead reads on a 100k-record town, `-- tick` the 1,000-town tick, `-- worker` the Worker rows.
  */
 const OUTPUT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'scale') return onlyScale();
   if (process.argv[2] === 'ingest') return onlyIngest();
   if (process.argv[2] === 'worker') return onlyWorker();
+  if (process.argv[2] === 'beads') return onlyBeads();
+  if (process.argv[2] === 'tick') return onlyTick();
   const started = performance.now();
   const date = new Date();
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
@@ -84,6 +88,28 @@ function onlyScale(): void {
   const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
   try {
     process.stdout.write(`${textTable(benchScale(dir))}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench -- beads`: only the bead reads on a 100k-record town and /healthz beside them, printed. */
+async function onlyBeads(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  const server = await startBenchServer(join(dir, 'server'));
+  try {
+    process.stdout.write(`${textTable(await benchBeads(server))}\n`);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench -- tick`: only the 1,000-town tick row, printed. */
+function onlyTick(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'gg-bench-'));
+  try {
+    process.stdout.write(`${textTable(benchTick(join(dir, 'tick')))}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import type { Sql } from '../sql.js';
 import { queueBeadsMovedBy } from './beads/budget-queue.js';
+import { queueMove } from './beads/totals.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { SlotCounters } from './slots.js';
 import type { WriteBatch } from './write-batch.js';
@@ -111,7 +112,9 @@ function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at:
     e.id,
     e.beadId ?? null,
   );
-  if (added > 0) queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
+  if (added === 0) return;
+  queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
+  queueMove(sql, e.agentId, at);
 }
 
 /**

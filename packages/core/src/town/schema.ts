@@ -309,6 +309,99 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     version: 11,
     sql: `ALTER TABLE town_state ADD COLUMN tick_health TEXT`,
   },
+  {
+    // Per-bead totals kept by the tick (beads/totals.ts), so bead reads cost the beads asked, not history:
+    // - `bead_applied` is what each record last contributed (its bead, '' for none; its first_at; amounts);
+    // - `bead_hours` sums it per (hour of first_at, bead, agent), with how many records are in the sum, and
+    //   `bead_totals` per bead over all time;
+    // - `bead_dirty` (records updated or re-dated since) and `bead_moves` (an agent's records in [from_at,
+    //   to_at) a new or pruned agent_beads row may re-attribute, read from the (from_at, from_rec) cursor)
+    //   are what the tick re-applies next; reads add that remainder exactly;
+    // - `agent_minutes` is each agent's cost per minute of first_at, and `runaway_window` each agent's sum
+    //   over a rule's window (`runaway_window_spans`: its length and last minute), slid by the tick.
+    // Filled here from the records the tick has indexed so far; the rest the tick applies.
+    version: 12,
+    sql: `
+      CREATE TABLE bead_applied (
+        rec INTEGER PRIMARY KEY,
+        bead TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        agent_id TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL
+      );
+      CREATE TABLE bead_hours (
+        hour INTEGER NOT NULL,
+        bead TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        records INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        PRIMARY KEY (hour, bead, agent_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX bead_hours_bead ON bead_hours (bead, hour);
+      CREATE TABLE bead_totals (
+        bead TEXT PRIMARY KEY,
+        records INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE bead_dirty (rec INTEGER PRIMARY KEY);
+      CREATE TABLE bead_moves (
+        seq INTEGER PRIMARY KEY,
+        agent_id TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        from_rec INTEGER NOT NULL DEFAULT 0,
+        to_at INTEGER NOT NULL
+      );
+      CREATE INDEX bead_moves_agent ON bead_moves (agent_id, to_at);
+      CREATE TABLE agent_minutes (
+        agent_id TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        PRIMARY KEY (minute, agent_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE runaway_window_spans (rule TEXT PRIMARY KEY, minutes INTEGER NOT NULL, end_minute INTEGER NOT NULL);
+      CREATE TABLE runaway_window (
+        rule TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        PRIMARY KEY (rule, agent_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX runaway_window_cost ON runaway_window (rule, cost_microdollars);
+      ALTER TABLE town_state ADD COLUMN bead_applied_upto INTEGER NOT NULL DEFAULT 0;
+      UPDATE town_state SET bead_applied_upto = usage_indexed_upto;
+      INSERT INTO bead_applied
+        SELECT u.rowid, COALESCE(u.bead_id, (SELECT ab.bead_id FROM agent_beads ab
+            WHERE ab.agent_id = u.agent_id AND ab.at <= u.first_at ORDER BY ab.at DESC, ab.event_id DESC LIMIT 1), ''),
+          u.first_at, u.agent_id, u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cache_read_tokens,
+          u.cache_write_tokens, u.cost_microdollars
+        FROM usage_records u WHERE u.rowid <= (SELECT usage_indexed_upto FROM town_state WHERE id = 1);
+      INSERT INTO bead_hours
+        SELECT at / 3600000, bead, agent_id, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens),
+          SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_microdollars)
+        FROM bead_applied GROUP BY 1, 2, 3;
+      INSERT INTO bead_totals
+        SELECT bead, SUM(records), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cache_read_tokens),
+          SUM(cache_write_tokens), SUM(cost_microdollars)
+        FROM bead_hours GROUP BY bead;
+      INSERT INTO agent_minutes
+        SELECT agent_id, at / 60000, SUM(cost_microdollars) FROM bead_applied
+        WHERE at >= (SELECT MAX(at) FROM bead_applied) - 86400000 GROUP BY 1, 2
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

@@ -1,5 +1,7 @@
 import type { Sql } from '../sql.js';
-import { evaluateRunaway } from './beads/runaway.js';
+import { evaluateRunaway, MAX_RUNAWAY_MINUTES } from './beads/runaway.js';
+import { pruneAgentMinutes } from './beads/runaway-windows.js';
+import { applyBeadTotals, markPrunedDirty, queuePrunedMoves } from './beads/totals.js';
 import { evaluateBudget } from './budget.js';
 import { AGENT_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
@@ -67,8 +69,10 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
     sql.run('UPDATE town_state SET last_tick_at = ? WHERE id = 1', now);
     closeBilling(sql, now);
     evaluateBudget(sql, now);
-    evaluateRunaway(sql, now);
+    // Bead totals and the runaway windows follow the agent-time index (beads/totals.ts).
     indexed = usageIds.indexTail();
+    applyBeadTotals(sql);
+    evaluateRunaway(sql, now);
     return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
   });
   indexed();
@@ -96,6 +100,7 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
   );
   // Usage records and event ids are the dedupe keys: they are kept as long as any tier keeps their time,
   // so a record re-sent at any age that is still stored is still recognised.
+  pruned += pruneAgentMinutes(sql, now, MAX_RUNAWAY_MINUTES, PRUNE_BATCH);
   const horizon = now - MAX_RETENTION_MS;
   pruned += pruneUsageRecords(sql, horizon, indexedUpto);
   pruned += sql.run(
@@ -111,14 +116,12 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
     horizon,
   );
   // An agent's bead rows go with the usage they attribute; the newest row of each agent stays, as it may still hold a bead.
-  pruned += sql.run(
-    `DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (
-       SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?
-         AND EXISTS (SELECT 1 FROM agent_beads n WHERE n.agent_id = a.agent_id AND n.at > a.at AND n.at < ?)
-       LIMIT ${PRUNE_BATCH})`,
-    horizon,
-    horizon,
-  );
+  const oldBeadRows = `SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?
+    AND EXISTS (SELECT 1 FROM agent_beads n WHERE n.agent_id = a.agent_id AND n.at > a.at AND n.at < ?)
+    LIMIT ${PRUNE_BATCH}`;
+  if (queuePrunedMoves(sql, oldBeadRows, horizon) > 0) {
+    pruned += sql.run(`DELETE FROM agent_beads WHERE (agent_id, at, event_id) IN (${oldBeadRows})`, horizon, horizon);
+  }
   return pruned;
 }
 
@@ -140,6 +143,7 @@ function pruneUsageRecords(sql: Sql, horizon: number, indexedUpto: number): numb
   )[0] as [number, number | null];
   let deleted = 0;
   if (upTo !== null) {
+    markPrunedDirty(sql, cursor, upTo, horizon);
     sql.run(
       'DELETE FROM usage_ids WHERE id IN (SELECT id FROM usage_records WHERE rowid > ? AND rowid <= ? AND last_at < ?)',
       cursor,

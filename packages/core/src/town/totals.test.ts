@@ -1,6 +1,9 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { RECORD_BEAD } from './beads/columns.js';
+import { PENDING_RECS } from './beads/totals.js';
+import { MAX_RETENTION_MS } from './tiers.js';
 import { TOKEN_TYPES } from './totals.js';
 import { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
@@ -61,7 +64,8 @@ describe('town totals (usage_totals)', () => {
     const expected = town.sql.rows(PER_PAIR);
     // Back to version 5: the migration runs again when the town opens.
     town.sql.run('DROP TABLE usage_totals');
-    // Migrations 7 to 11, which run again too.
+    // Migrations 7 to 12, which run again too.
+    undoVersion12(town);
     for (const table of ['usage_sources', 'activity_records', 'activity_totals', 'bead_budget_pending'])
       town.sql.run(`DROP TABLE ${table}`);
     town.sql.run('ALTER TABLE town_state DROP COLUMN bead_budget_upto');
@@ -84,6 +88,76 @@ describe('town totals (usage_totals)', () => {
     expect(town.totals(3).other).toBeNull();
   });
 });
+
+describe('per-bead totals (migration 12)', () => {
+  it('fills the per-bead totals from the records the tick has indexed, as the tick would have', () => {
+    const town = fileTown({ t: T0 + 3 * 3_600_000 });
+    const TABLES = ['bead_applied', 'bead_hours', 'bead_totals'];
+    town.ingestEvents([
+      { id: 'e1', at: T0, type: 'agent', agentId: 'p', status: 'working', beadId: 'b1' },
+      { id: 'e2', at: T0 + 3_600_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b2' },
+    ]);
+    town.ingestUsage(
+      Array.from({ length: 30 }, (_, i) =>
+        usageRecord({ id: `u${i}`, agentId: i % 3 ? 'p' : 'q', at: T0 + i * 360_000, costMicrodollars: i + 1, inputTokens: i }),
+      ),
+    );
+    town.tick();
+    const rows = () => TABLES.map((t) => town.sql.rows(`SELECT * FROM ${t} ORDER BY 1, 2, 3`));
+    const expected = rows();
+    expect(expected[2]).toHaveLength(3); // b1, b2 and no bead
+    undoVersion12(town);
+    town.sql.run('DELETE FROM schema_migrations WHERE version = 12');
+    new Town(town.sql, () => T0);
+    expect(rows()).toEqual(expected);
+  });
+});
+
+describe('per-bead totals when the tick prunes', () => {
+  it('equal the records still stored, attributed by the agent_beads rows still stored', () => {
+    const now = { t: T0 };
+    const town = fileTown(now);
+    town.ingestEvents([
+      { id: 'e1', at: T0, type: 'agent', agentId: 'p', status: 'working', beadId: 'b1' },
+      { id: 'e2', at: T0 + 3_600_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b2' },
+      { id: 'e3', at: T0 + 7_200_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b3' },
+    ]);
+    town.ingestUsage(
+      Array.from({ length: 12 }, (_, i) =>
+        usageRecord({ id: `u${i}`, agentId: 'p', at: T0 + i * 900_000, costMicrodollars: i + 1 }),
+      ),
+    );
+    town.tick();
+    // Past the horizon for the first two hours' records and agent events (the newest row of p stays).
+    now.t = T0 + MAX_RETENTION_MS + 2 * 3_600_000 + 1;
+    town.ingestUsage([usageRecord({ id: 'late', agentId: 'p', at: now.t - 60_000, costMicrodollars: 100 })]);
+    for (let i = 0; i < 3; i++) town.tick();
+    const [[left]] = town.sql.rows('SELECT COUNT(*) FROM usage_records') as [[number]];
+    expect(left).toBeLessThan(13);
+    expect(town.sql.rows(`SELECT COUNT(*) FROM (${PENDING_RECS})`)).toEqual([[0]]);
+    expect(town.sql.rows('SELECT bead, records, cost_microdollars FROM bead_totals ORDER BY bead')).toEqual(
+      town.sql.rows(
+        `SELECT COALESCE(${RECORD_BEAD}, '') AS bead, COUNT(*), SUM(cost_microdollars) FROM usage_records u GROUP BY 1 ORDER BY 1`,
+      ),
+    );
+  });
+});
+
+/** Takes migration 12 (bead totals, runaway windows) back out, so it runs again on open. */
+function undoVersion12(town: Town): void {
+  const tables = [
+    'bead_applied',
+    'bead_hours',
+    'bead_totals',
+    'bead_dirty',
+    'bead_moves',
+    'agent_minutes',
+    'runaway_window_spans',
+    'runaway_window',
+  ];
+  for (const table of tables) town.sql.run(`DROP TABLE ${table}`);
+  town.sql.run('ALTER TABLE town_state DROP COLUMN bead_applied_upto');
+}
 
 /** Takes migration 9 (cost per bead) back out, so it runs again on open. */
 function undoVersion9(town: Town): void {

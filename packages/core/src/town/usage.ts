@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { markDirty } from './beads/totals.js';
 import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
 import type { CounterValues } from './series.js';
@@ -143,6 +144,7 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
   if (at < firstAt) {
     sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, rec);
     sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
+    markDirty(sql, rec);
   }
   if (r.mode === 'delta') return { kind: 'duplicates' };
 
@@ -156,7 +158,11 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
     return Math.max(0, d);
   });
   if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  const write = () => sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
+  const write = () => {
+    sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
+    // Its bead totals are re-applied by the next tick (beads/totals.ts).
+    markDirty(sql, rec);
+  };
   return { kind: 'accepted', increase, inserted: false, write };
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Town, type UsageRecord } from '@gasgauge/core';
+import { type Sql, type SqlValue, Town, type UsageRecord } from '@gasgauge/core';
 import { openSqlite } from '../sqlite.js';
 
 const created = new Set<string>();
@@ -27,6 +27,40 @@ export function removeTempDirs(): void {
 /** A town on a real SQLite file, with a clock the test moves by setting `now.t`. */
 export function fileTown(now: { t: number }): Town {
   return new Town(openSqlite(join(tempDir('gg-town-'), 'town.sqlite')), () => now.t);
+}
+
+/** A statement a town ran, its parameters and how many rows it read back (0 for a write). */
+export interface LoggedStatement {
+  statement: string;
+  params: unknown[];
+  rows: number;
+}
+
+/**
+ * A town on a real SQLite file whose every statement is logged in `log` (clear it with `log.length = 0`):
+ * for tests that bound the work of a tick or a read by the statements and rows it takes, not wall time.
+ */
+export function loggingTown(now: { t: number }): { town: Town; log: LoggedStatement[] } {
+  const sql = openSqlite(join(tempDir('gg-town-'), 'town.sqlite'));
+  const log: LoggedStatement[] = [];
+  const logging: Sql = {
+    run: (statement, ...params) => {
+      log.push({ statement, params, rows: 0 });
+      return sql.run(statement, ...params);
+    },
+    all: <T>(statement: string, ...params: SqlValue[]) => {
+      const rows = sql.all<T>(statement, ...params);
+      log.push({ statement, params, rows: rows.length });
+      return rows;
+    },
+    rows: (statement, ...params) => {
+      const rows = sql.rows(statement, ...params);
+      log.push({ statement, params, rows: rows.length });
+      return rows;
+    },
+    transaction: (fn) => sql.transaction(fn),
+  };
+  return { town: new Town(logging, () => now.t), log };
 }
 
 /** A usage record for tests: zero amounts, agent `a`, model `m`, delta mode, unless overridden. */

@@ -1,20 +1,10 @@
 import type { Sql, SqlValue } from '../../sql.js';
-import { USAGE_AMOUNTS } from '../bounds.js';
+import { AMOUNT_COLUMNS, RECORD_BEAD } from './columns.js';
+import { contributions, HOUR, PENDING_RECS } from './totals.js';
 
-/**
- * Which bead a usage amount belongs to, decided at read time from intervals (ARCHITECTURE.md, "Cost per
- * bead"): the record's own `bead_id`; otherwise the bead of the agent's latest `agent_beads` row at or
- * before the record's earliest event time (`first_at`), rows at the same ms ordered by event id; otherwise
- * none. Nothing is stored per record at ingest, so the order in which usage and agent events arrive
- * cannot change the answer.
- */
-export const RECORD_BEAD = `COALESCE(u.bead_id, (SELECT ab.bead_id FROM agent_beads ab
-  WHERE ab.agent_id = u.agent_id AND ab.at <= u.first_at ORDER BY ab.at DESC, ab.event_id DESC LIMIT 1))`;
+export { AMOUNT_COLUMNS, COST_INDEX, RECORD_BEAD } from './columns.js';
 
-/** The five token kinds and the cost, in USAGE_AMOUNTS order. */
-export const AMOUNT_COLUMNS = USAGE_AMOUNTS.map(([, column]) => column);
-const SUMS = AMOUNT_COLUMNS.map((c) => `SUM(u.${c})`).join(', ');
-export const COST_INDEX = AMOUNT_COLUMNS.indexOf('cost_microdollars');
+const COLS = AMOUNT_COLUMNS.join(', ');
 
 export type Amounts = number[];
 export const zeroAmounts = (): Amounts => AMOUNT_COLUMNS.map(() => 0);
@@ -55,83 +45,139 @@ export function recordsOf(
 /** Every agent that ever had usage. */
 export const ALL_AGENTS = { sql: 'SELECT agent_id FROM usage_totals', params: [] };
 
-/** Usage dated in [from, to), per bead (the key null is "no bead"): each record of the range read once. */
-export function usageByBead(sql: Sql, from: number, to: number): Map<string | null, BeadUsage> {
-  const records = recordsOf(ALL_AGENTS, from, to);
-  const rows = sql.rows(
-    `SELECT ${RECORD_BEAD} AS bead, u.agent_id, ${SUMS} FROM ${records.sql} u GROUP BY bead, u.agent_id`,
-    ...records.params,
-  );
+const bucketOf = (n: number, size: number) => Math.floor(n / size);
+
+/**
+ * Usage dated in [from, to) per bead (the key null is "no bead"), of every bead or only of `beads`, with
+ * the agents it came from when `withAgents`: over all time from `bead_totals` (or `bead_hours` for the
+ * agents); otherwise the whole hours inside the range from `bead_hours` and its part-hour ends from their
+ * records. Either is corrected by the records the tick has not re-applied yet (totals.ts). Costs the beads
+ * and hours asked (plus at most two hours of records), not the history.
+ */
+export function usageOf(
+  sql: Sql,
+  from: number,
+  to: number,
+  beads?: readonly string[],
+  withAgents = true,
+): Map<string | null, BeadUsage> {
+  const only = beads === undefined ? '' : ' AND bead IN (SELECT value FROM json_each(?))';
+  const beadParams: SqlValue[] = beads === undefined ? [] : [JSON.stringify(beads)];
+  const agent = withAgents ? 'agent_id' : "''";
+  const open = to >= END_OF_TIME;
+  const hourFrom = Math.ceil(from / HOUR);
+  const hourTo = open ? bucketOf(END_OF_TIME, HOUR) + 1 : bucketOf(to, HOUR);
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  const edges: [number, number][] = [];
+  if (hourFrom < hourTo) {
+    if (from === 0 && open && !withAgents) {
+      parts.push(`SELECT bead, '' AS agent, records AS n, ${COLS} FROM bead_totals WHERE true${only}`);
+      params.push(...beadParams);
+    } else {
+      parts.push(`SELECT bead, ${agent} AS agent, records AS n, ${COLS} FROM bead_hours WHERE hour >= ? AND hour < ?${only}`);
+      params.push(hourFrom, hourTo, ...beadParams);
+    }
+    parts.push(`SELECT bead, ${agent}, n, ${COLS} FROM (${contributions(PENDING_RECS)}) WHERE at >= ? AND at < ?${only}`);
+    params.push(hourFrom * HOUR, open ? END_OF_TIME : hourTo * HOUR, ...beadParams);
+    edges.push([from, hourFrom * HOUR]);
+    if (!open) edges.push([hourTo * HOUR, to]);
+  } else {
+    edges.push([from, to]);
+  }
+  for (const [lo, hi] of edges) {
+    if (lo >= hi) continue;
+    const records = recordsOf(ALL_AGENTS, lo, hi);
+    parts.push(
+      `SELECT bead, ${agent} AS agent, 1 AS n, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
+    );
+    params.push(...records.params, ...beadParams);
+  }
   const byBead = new Map<string | null, BeadUsage>();
-  for (const [bead, agent, ...sums] of rows) {
-    const key = bead as string | null;
+  if (parts.length === 0) return byBead;
+  const rows = sql.rows(
+    `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.join(' UNION ALL ')})
+     GROUP BY bead, agent HAVING SUM(n) > 0`,
+    ...params,
+  );
+  for (const [bead, agentId, ...sums] of rows) {
+    const key = bead === '' ? null : (bead as string);
     let usage = byBead.get(key);
     if (!usage) {
       usage = { amounts: zeroAmounts(), agents: new Set() };
       byBead.set(key, usage);
     }
     addAmounts(usage.amounts, sums as number[]);
-    usage.agents.add(agent as string);
+    if (withAgents) usage.agents.add(agentId as string);
   }
   return byBead;
 }
 
-/**
- * One bead's usage dated in [from, to), bucketed by `step` from `from` (one bucket when step is END_OF_TIME):
- * the records that name it, and each agent's unnamed records while the agent held it. Returns rows of
- * [bucket index, agent, ...amounts].
- */
-export function beadUsageRows(
-  sql: Sql,
-  beadId: string,
-  from: number,
-  to: number,
-  step = END_OF_TIME,
-): [number, string, ...number[]][] {
-  const bucket = `(u.first_at - ${Math.floor(from)}) / ${Math.floor(step)}`;
-  const rows = sql.rows(
-    `SELECT ${bucket}, u.agent_id, ${SUMS} FROM usage_records u
-     WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ? GROUP BY 1, 2`,
-    beadId,
-    from,
-    to,
-  ) as [number, string, ...number[]][];
-  for (const [agent, start, end] of spansOf(sql, beadId)) {
-    const lo = Math.max(start, from);
-    const hi = Math.min(end ?? END_OF_TIME, to);
-    if (lo >= hi) continue;
-    const records = recordsOf({ sql: '?', params: [agent] }, lo, hi);
-    rows.push(
-      ...(sql.rows(
-        `SELECT ${bucket}, u.agent_id, ${SUMS} FROM ${records.sql} u WHERE u.bead_id IS NULL GROUP BY 1`,
-        ...records.params,
-      ) as [number, string, ...number[]][]),
-    );
-  }
-  return rows;
-}
+/** Usage dated in [from, to), per bead (the key null is "no bead"), without the agents. */
+export const usageByBead = (sql: Sql, from: number, to: number) => usageOf(sql, from, to, undefined, false);
 
 /** One bead's usage dated in [from, to) and its agents. */
 export function beadUsage(sql: Sql, beadId: string, from = 0, to = END_OF_TIME): BeadUsage {
-  const usage: BeadUsage = { amounts: zeroAmounts(), agents: new Set() };
-  for (const [, agent, ...sums] of beadUsageRows(sql, beadId, from, to)) {
-    addAmounts(usage.amounts, sums);
-    usage.agents.add(agent);
-  }
-  return usage;
+  return usageOf(sql, from, to, [beadId]).get(beadId) ?? { amounts: zeroAmounts(), agents: new Set() };
 }
 
 /**
- * The intervals [start, end) in which an agent held the bead (end null: still holds it): each
- * `agent_beads` row naming it, up to the agent's next row in (at, event_id) order.
+ * One bead's cost dated in [from, to), bucketed by `step` from `from`: rows of [bucket index, cost]. Whole
+ * hours from `bead_hours` when step and from are whole hours; finer (a bead of under ~200 hours) from its
+ * records in one read: those that name it, and each holder's unnamed records within the spans it held
+ * the bead (agent_beads rows to the agent's next), checked against RECORD_BEAD.
  */
-export function spansOf(sql: Sql, beadId: string): [agent: string, start: number, end: number | null][] {
+export function beadCostRows(sql: Sql, beadId: string, from: number, to: number, step: number): [number, number][] {
+  if (step % HOUR === 0 && from % HOUR === 0) {
+    const hours = usageHours(sql, beadId, from, to);
+    return hours.map(([hour, cost]) => [bucketOf(hour * HOUR - from, step), cost]);
+  }
+  const bucket = `(u.first_at - ${Math.floor(from)}) / ${Math.floor(step)}`;
+  const holders = 'SELECT DISTINCT agent_id FROM agent_beads WHERE bead_id = ?';
   return sql.rows(
-    `SELECT agent_id, at, next_at FROM (
-       SELECT agent_id, at, bead_id, LEAD(at) OVER (PARTITION BY agent_id ORDER BY at, event_id) AS next_at
-       FROM agent_beads WHERE agent_id IN (SELECT agent_id FROM agent_beads WHERE bead_id = ?)
-     ) WHERE bead_id = ? ORDER BY agent_id, at`,
+    `SELECT b, SUM(cost) FROM (
+       SELECT ${bucket} AS b, u.cost_microdollars AS cost FROM (
+         SELECT agent_id, bead_id, at AS lo, LEAD(at) OVER (PARTITION BY agent_id ORDER BY at, event_id) AS hi
+         FROM agent_beads WHERE agent_id IN (${holders})
+       ) s JOIN usage_times t ON t.agent_id = s.agent_id AND t.first_at >= max(s.lo, ?) AND t.first_at < min(COALESCE(s.hi, ?), ?)
+       JOIN usage_records u ON u.rowid = t.rec
+       WHERE s.bead_id = ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
+       UNION ALL
+       SELECT ${bucket}, u.cost_microdollars FROM usage_records u
+       WHERE u.rowid > (SELECT usage_indexed_upto FROM town_state WHERE id = 1) AND u.agent_id IN (${holders})
+         AND u.first_at >= ? AND u.first_at < ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
+       UNION ALL
+       SELECT ${bucket}, u.cost_microdollars FROM usage_records u WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ?
+     ) GROUP BY b`,
+    beadId,
+    from,
+    END_OF_TIME,
+    to,
     beadId,
     beadId,
-  ) as [string, number, number | null][];
+    beadId,
+    from,
+    to,
+    beadId,
+    beadId,
+    from,
+    to,
+  ) as [number, number][];
+}
+
+/** One bead's cost per hour of first_at in [from, to) (whole hours), the un-applied remainder included. */
+export function usageHours(sql: Sql, beadId: string, from = 0, to = END_OF_TIME): [hour: number, cost: number][] {
+  return sql.rows(
+    `SELECT hour, SUM(cost) FROM (
+       SELECT hour, cost_microdollars AS cost, records AS n FROM bead_hours WHERE bead = ? AND hour >= ? AND hour < ?
+       UNION ALL
+       SELECT at / ${HOUR}, cost_microdollars, n FROM (${contributions(PENDING_RECS)}) WHERE bead = ? AND at >= ? AND at < ?
+     ) GROUP BY hour HAVING SUM(n) > 0 ORDER BY hour`,
+    beadId,
+    bucketOf(from, HOUR),
+    Math.ceil(to / HOUR),
+    beadId,
+    from,
+    to,
+  ) as [number, number][];
 }

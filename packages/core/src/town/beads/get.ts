@@ -1,7 +1,18 @@
 import type { Sql } from '../../sql.js';
 import { chooseResolution } from '../resolution.js';
-import { type Amounts, addAmounts, beadUsage, beadUsageRows, COST_INDEX, END_OF_TIME, zeroAmounts } from './attribution.js';
+import {
+  type Amounts,
+  addAmounts,
+  beadCostRows,
+  beadUsage,
+  COST_INDEX,
+  END_OF_TIME,
+  usageHours,
+  usageOf,
+  zeroAmounts,
+} from './attribution.js';
 import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
+import { HOUR } from './totals.js';
 
 export const MAX_BEAD_CHILDREN = 200;
 export const MAX_BEAD_TIMELINE = 500;
@@ -50,8 +61,9 @@ export function getBead(sql: Sql, now: number, beadId: string): BeadDetail | und
   const childInfo = beadInfo(sql, childIds);
   const childEvents = statusEvents(sql, childIds);
   const childHeld = holders(sql, childIds, END_OF_TIME);
+  const childUsage = usageOf(sql, 0, END_OF_TIME, childIds);
   const children = childIds
-    .map((id) => toRow(id, childInfo.get(id), beadUsage(sql, id), childHeld.get(id), childEvents.get(id), now))
+    .map((id) => toRow(id, childInfo.get(id), childUsage.get(id), childHeld.get(id), childEvents.get(id), now))
     .sort((a, b) => b.costMicrodollars - a.costMicrodollars || (a.beadId < b.beadId ? -1 : 1))
     .slice(0, MAX_BEAD_CHILDREN);
 
@@ -89,7 +101,8 @@ function rollup(sql: Sql, beadId: string, own: Amounts): BeadDetail['rollup'] {
   ) as [string][];
   const sum = zeroAmounts();
   addAmounts(sum, own);
-  for (const [id] of descendants.slice(0, MAX_ROLLUP_BEADS)) addAmounts(sum, beadUsage(sql, id).amounts);
+  const ids = descendants.slice(0, MAX_ROLLUP_BEADS).map(([id]) => id);
+  for (const usage of usageOf(sql, 0, END_OF_TIME, ids, false).values()) addAmounts(sum, usage.amounts);
   return {
     costMicrodollars: sum[COST_INDEX] as number,
     inputTokens: sum[0] as number,
@@ -119,19 +132,24 @@ function timeline(sql: Sql, beadId: string): BeadDetail['timeline'] {
     );
 }
 
-/** Cost per bucket from its creation (or first usage) to its close (or now), at most COST_POINTS buckets. */
+/**
+ * Cost per bucket from its creation (or first usage) to its close (or now), at most COST_POINTS buckets.
+ * Its first and last usage: the hours from bead_hours, the ms within those two hours from their records.
+ */
 function costSeries(sql: Sql, now: number, beadId: string, bead: BeadRow): BeadDetail['cost'] {
-  // Step 1 from 0: a row per distinct event time, so the first and last are the bead's usage span.
   let first = Math.min(bead.createdAt ?? now, now);
   let last = Math.max(bead.closedAt ?? now, first);
-  for (const [at] of beadUsageRows(sql, beadId, 0, END_OF_TIME, 1)) {
-    first = Math.min(first, at);
-    last = Math.max(last, at);
-  }
+  const hours = usageHours(sql, beadId);
+  const [firstHour] = hours[0] ?? [];
+  const [lastHour] = hours.at(-1) ?? [];
+  // Step 1 from the hour's start: a row per distinct event time.
+  const times = (hour: number) => beadCostRows(sql, beadId, hour * HOUR, (hour + 1) * HOUR, 1).map(([ms]) => hour * HOUR + ms);
+  if (firstHour !== undefined) first = Math.min(first, ...times(firstHour));
+  if (lastHour !== undefined) last = Math.max(last, ...times(lastHour));
   const { step, start, count } = chooseResolution(first, last + 1, now, COST_POINTS);
   const cost: number[] = new Array(count).fill(0);
-  for (const [bucket, , ...sums] of beadUsageRows(sql, beadId, start, start + count * step, step)) {
-    cost[bucket] = (cost[bucket] as number) + (sums[COST_INDEX] as number);
+  for (const [bucket, sum] of beadCostRows(sql, beadId, start, start + count * step, step)) {
+    if (bucket >= 0 && bucket < count) cost[bucket] = (cost[bucket] as number) + sum;
   }
   return { step, t: cost.map((_, i) => start + i * step), cost };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
-import { END_OF_TIME, usageByBead } from './attribution.js';
+import { END_OF_TIME, usageByBead, usageOf } from './attribution.js';
 import { type BeadRow, beadInfo, holders, statusEvents, tokensOf, toRow } from './rows.js';
 
 export const BEAD_SORTS = ['cost', 'tokens', 'duration', 'closedAt'] as const;
@@ -55,7 +55,8 @@ function compare(a: { value: number | null; beadId: string }, b: { value: number
 
 /**
  * The beads with activity in the range, most expensive first by default, a page at a time. Every bead of
- * the range is accounted (one read of the range's usage) and then sorted, so a page costs the range.
+ * the range is keyed from the per-bead totals (attribution.ts: whole hours from bead_hours, the range's
+ * part-hour ends from records) and sorted; only the page's beads get their status events and holders.
  */
 export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): BeadsPage {
   const from = q.from ?? 0;
@@ -70,22 +71,30 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
   const usage = usageByBead(sql, from, to);
   const ids = new Set<string>();
   for (const bead of usage.keys()) if (bead !== null) ids.add(bead);
-  const changed = sql.rows("SELECT DISTINCT bead_id FROM events WHERE type = 'bead' AND at >= ? AND at < ?", from, to);
+  // The bead events' own index (one entry a bead event): by time, SQLite would read each event of the range.
+  const changed = sql.rows(
+    "SELECT DISTINCT bead_id FROM events INDEXED BY events_bead WHERE type = 'bead' AND at >= ? AND at < ?",
+    from,
+    to,
+  );
   for (const [bead] of changed) ids.add(bead as string);
   const list = [...ids];
   const info = beadInfo(sql, list);
-  const events = statusEvents(sql, list);
-  const held = holders(sql, list, to);
+  // Sort keys and the status filter need only the totals and the beads table.
   const rows = list
-    .map((id) => toRow(id, info.get(id), usage.get(id), held.get(id), events.get(id), now))
+    .map((id) => toRow(id, info.get(id), usage.get(id), undefined, undefined, now))
     .filter((r) => q.status === undefined || r.status === q.status)
     .map((row) => ({ row, key: { value: sortValue(sort, row), beadId: row.beadId } }))
     .filter((r) => after === undefined || compare(r.key, after) > 0)
     .sort((a, b) => compare(a.key, b.key));
   const page = rows.slice(0, limit);
+  const pageIds = page.map((r) => r.row.beadId);
+  const events = statusEvents(sql, pageIds);
+  const held = holders(sql, pageIds, to);
+  const pageUsage = usageOf(sql, from, to, pageIds);
   const last = page.at(-1);
   return {
-    items: page.map((r) => r.row),
+    items: pageIds.map((id) => toRow(id, info.get(id), pageUsage.get(id), held.get(id), events.get(id), now)),
     nextCursor: rows.length > limit && last ? `${last.key.value ?? ''}@${now}:${last.key.beadId}` : null,
   };
 }

@@ -10,7 +10,7 @@ const T0 = Date.UTC(2026, 10, 3, 10, 0, 0);
 const MINUTE = 60_000;
 const BEADS = 1_200;
 
-/** A town on a real SQLite file whose per-bead cost reads (beadUsageRows' first query) are counted. */
+/** A town on a real SQLite file whose per-bead cost reads (usageOf for a list of beads) are counted. */
 function countingTown(now: { t: number }) {
   const sql = openSqlite(join(tempDir('gg-budget-'), 'town.sqlite'));
   const reads = { n: 0 };
@@ -18,7 +18,7 @@ function countingTown(now: { t: number }) {
     run: (s, ...p) => sql.run(s, ...p),
     all: (s, ...p) => sql.all(s, ...p),
     rows: (s, ...p) => {
-      if (s.includes('WHERE u.bead_id = ?')) reads.n++;
+      if (s.includes('AND bead IN (SELECT value FROM json_each(?))')) reads.n++;
       return sql.rows(s, ...p);
     },
     transaction: (fn) => sql.transaction(fn),

@@ -1,6 +1,6 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RUNAWAY_RULES, MAX_RUNAWAY_EPISODES_SHOWN } from './runaway.js';
+import { DEFAULT_RUNAWAY_RULES, MAX_AGENT_ALERTS_PER_TICK, MAX_RUNAWAY_EPISODES_SHOWN } from './runaway.js';
 
 const T0 = Date.UTC(2026, 10, 3, 10, 0, 0);
 const MINUTE = 60_000;
@@ -44,6 +44,11 @@ describe('episodes', () => {
     flag([0]);
     now.t += MINUTE;
     flag(Array.from({ length: MAX_RUNAWAY_EPISODES_SHOWN + 100 }, (_, i) => i + 1));
+    // MAX_AGENT_ALERTS_PER_TICK new episodes a tick: the rest come on the next ticks.
+    for (let i = 0; i < (MAX_RUNAWAY_EPISODES_SHOWN + 100) / MAX_AGENT_ALERTS_PER_TICK; i++) {
+      now.t += MINUTE;
+      town.tick();
+    }
     const shown = town.runawayEpisodes();
     expect(shown).toHaveLength(MAX_RUNAWAY_EPISODES_SHOWN);
     expect(shown[0]).toEqual({ rule: 'spendRate', subject: 'a0', since: T0, level: 1 });

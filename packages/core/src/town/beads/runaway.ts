@@ -2,15 +2,17 @@ import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
 import { SYSTEM_EVENT_PREFIX } from '../events.js';
 import { appendOutbox } from '../outbox.js';
-import { ALL_AGENTS, beadUsage, COST_INDEX, recordsOf } from './attribution.js';
+import { beadUsage, COST_INDEX } from './attribution.js';
 import { checkedBead, clearBeadQueue, pendingBeads, queueAllBeads, queueBeadsOfNewUsage } from './budget-queue.js';
+import { slideWindow } from './runaway-windows.js';
+import { MINUTE } from './totals.js';
 
 /** Per-town circuit breakers on spend (issue 12). Ingest never looks at them: they alert, they never drop data. */
 export interface RunawayRules {
-  /** An agent spending more than `microdollars` within the last `windowMinutes`. */
+  /** An agent spending more than `microdollars` within the last `windowMinutes` whole minutes (the current one included). */
   spendRate: { enabled: boolean; microdollars: number; windowMinutes: number };
   /**
-   * An agent on a bead that spent at least `minMicrodollars` in the last `minutes` while neither its lines
+   * An agent on a bead that spent at least `minMicrodollars` in the last `minutes` (whole minutes, as above) while neither its lines
    * of code, its bead's status nor its bead changed (an agent without a bead, a mayor, is not expected to write code).
    */
   noProgress: { enabled: boolean; minutes: number; minMicrodollars: number };
@@ -33,7 +35,10 @@ const BEAD_BUDGET_LEVELS = [80, 100] as const;
 export const MAX_BEADS_CHECKED_PER_TICK = 500;
 /** Bead budget alerts (new episodes or 80 % → 100 %) one tick raises at most; the rest on the next ticks. */
 export const MAX_BEAD_ALERTS_PER_TICK = 100;
-const MINUTE = 60_000;
+/** New spend-rate and no-progress episodes (alerts) one tick raises at most, worst first; the rest on the next ticks. */
+export const MAX_AGENT_ALERTS_PER_TICK = 100;
+
+type Firing = Map<string, { level: number; details: object }>;
 
 export function runawayRules(sql: Sql): RunawayRules {
   const body = sql.rows('SELECT body FROM runaway_rules WHERE id = 1')[0]?.[0] as string | undefined;
@@ -100,11 +105,14 @@ export function evaluateRunaway(sql: Sql, now: number): void {
   const budget =
     rules.beadBudgetMicrodollars === null ? { firing: new Map(), checked: null } : beadBudget(sql, rules.beadBudgetMicrodollars);
   if (rules.beadBudgetMicrodollars === null) clearBeadQueue(sql);
-  const firing = new Map<RunawayRule, Map<string, { level: number; details: object }>>([
-    ['spendRate', rules.spendRate.enabled ? spendRate(sql, now, rules.spendRate) : new Map()],
+  slideWindow(sql, 'spendRate', rules.spendRate.enabled ? rules.spendRate.windowMinutes : null, now);
+  slideWindow(sql, 'noProgress', rules.noProgress.enabled ? rules.noProgress.minutes : null, now);
+  const firing = new Map<RunawayRule, Firing>([
+    ['spendRate', rules.spendRate.enabled ? spendRate(sql, rules.spendRate) : new Map()],
     ['noProgress', rules.noProgress.enabled ? noProgress(sql, now, rules.noProgress) : new Map()],
     ['beadBudget', budget.firing],
   ]);
+  let agentAlerts = 0;
   // A bead not checked this tick keeps its episode as it is.
   for (const [key, e] of open) if (e.rule === 'beadBudget' && budget.checked?.has(e.subject) === false) open.delete(key);
   for (const [rule, subjects] of firing) {
@@ -112,6 +120,8 @@ export function evaluateRunaway(sql: Sql, now: number): void {
       const episode = open.get(`${rule}\u0000${subject}`);
       open.delete(`${rule}\u0000${subject}`);
       if (episode && episode.level >= level) continue;
+      // Past the bound an agent stays unflagged this tick and is raised on a later one (the bead budget bounds its own).
+      if (rule !== 'beadBudget' && agentAlerts++ >= MAX_AGENT_ALERTS_PER_TICK) continue;
       sql.run(
         `INSERT INTO runaway_episodes (rule, subject, since, level) VALUES (?, ?, ?, ?)
          ON CONFLICT (rule, subject) DO UPDATE SET level = excluded.level`,
@@ -149,53 +159,46 @@ function beadOf(sql: Sql, agentId: string): string | null {
   return (sql.rows('SELECT bead_id FROM agents WHERE id = ?', agentId)[0]?.[0] as string | null | undefined) ?? null;
 }
 
-/** Each agent's cost dated in [from, now]. */
-function costByAgent(sql: Sql, from: number, now: number): Map<string, number> {
-  const records = recordsOf(ALL_AGENTS, from, now + 1);
+/**
+ * Agents whose cost over the window (runaway-windows.ts) is above `microdollars`, worst first: an index
+ * range of the running sums, so a tick reads the offenders, not the records.
+ */
+function spendRate(sql: Sql, r: RunawayRules['spendRate']): Firing {
   const rows = sql.rows(
-    `SELECT u.agent_id, SUM(u.cost_microdollars) FROM ${records.sql} u GROUP BY u.agent_id`,
-    ...records.params,
+    `SELECT agent_id, cost_microdollars FROM runaway_window WHERE rule = 'spendRate' AND cost_microdollars > ?
+     ORDER BY cost_microdollars DESC, agent_id`,
+    r.microdollars,
   ) as [string, number][];
-  return new Map(rows);
+  return new Map(
+    rows.map(([agent, cost]) => [
+      agent,
+      { level: 1, details: { costMicrodollars: cost, limitMicrodollars: r.microdollars, windowMinutes: r.windowMinutes } },
+    ]),
+  );
 }
 
-function spendRate(sql: Sql, now: number, r: RunawayRules['spendRate']): Map<string, { level: number; details: object }> {
-  const firing = new Map<string, { level: number; details: object }>();
-  for (const [agent, cost] of costByAgent(sql, now - r.windowMinutes * MINUTE, now)) {
-    if (cost > r.microdollars) {
-      firing.set(agent, {
-        level: 1,
-        details: { costMicrodollars: cost, limitMicrodollars: r.microdollars, windowMinutes: r.windowMinutes },
-      });
-    }
-  }
-  return firing;
-}
-
-function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<string, { level: number; details: object }> {
+/**
+ * Agents on a bead that spent at least `minMicrodollars` (and something) over the window while neither
+ * their lines, their bead's status nor their bead changed within it: one query over the agents whose
+ * running sum is high enough, worst first.
+ */
+function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Firing {
   const from = now - r.minutes * MINUTE;
-  const firing = new Map<string, { level: number; details: object }>();
-  for (const [agent, cost] of costByAgent(sql, from, now)) {
-    if (cost <= 0 || cost < r.minMicrodollars) continue;
-    // Progress: its lines changed, its bead's status changed, or it took another bead, within the window.
-    const [progressed, beadId] = sql.rows(
-      `SELECT
-         EXISTS (SELECT 1 FROM loc WHERE agent_id = ? AND changed_at > ?)
-         OR EXISTS (SELECT 1 FROM agents a JOIN beads b ON b.id = a.bead_id WHERE a.id = ? AND b.status_at > ?)
-         OR EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at > ?),
-         (SELECT bead_id FROM agents WHERE id = ?)`,
-      agent,
-      from,
-      agent,
-      from,
-      agent,
-      from,
-      agent,
-    )[0] as [number, string | null];
-    if (progressed || beadId === null) continue;
-    firing.set(agent, { level: 1, details: { costMicrodollars: cost, minutes: r.minutes, beadId } });
-  }
-  return firing;
+  const rows = sql.rows(
+    `SELECT w.agent_id, w.cost_microdollars, a.bead_id FROM runaway_window w JOIN agents a ON a.id = w.agent_id
+     WHERE w.rule = 'noProgress' AND w.cost_microdollars >= ? AND a.bead_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM loc WHERE agent_id = w.agent_id AND changed_at > ?)
+       AND NOT EXISTS (SELECT 1 FROM beads b WHERE b.id = a.bead_id AND b.status_at > ?)
+       AND NOT EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = w.agent_id AND at > ?)
+     ORDER BY w.cost_microdollars DESC, w.agent_id`,
+    Math.max(1, r.minMicrodollars),
+    from,
+    from,
+    from,
+  ) as [string, number, string][];
+  return new Map(
+    rows.map(([agent, cost, beadId]) => [agent, { level: 1, details: { costMicrodollars: cost, minutes: r.minutes, beadId } }]),
+  );
 }
 
 /**
@@ -203,9 +206,9 @@ function noProgress(sql: Sql, now: number, r: RunawayRules['noProgress']): Map<s
  * oldest first, at most MAX_BEADS_CHECKED_PER_TICK, stopping once MAX_BEAD_ALERTS_PER_TICK would be
  * raised; a bead not reached stays queued. Returns the firing beads and every bead checked.
  */
-function beadBudget(sql: Sql, cap: number): { firing: Map<string, { level: number; details: object }>; checked: Set<string> } {
+function beadBudget(sql: Sql, cap: number): { firing: Firing; checked: Set<string> } {
   queueBeadsOfNewUsage(sql);
-  const firing = new Map<string, { level: number; details: object }>();
+  const firing: Firing = new Map();
   const checked = new Set<string>();
   let alerts = 0;
   for (const bead of pendingBeads(sql, MAX_BEADS_CHECKED_PER_TICK)) {

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
-import { COST_INDEX, END_OF_TIME, usageByBead } from './attribution.js';
+import { COST_INDEX, END_OF_TIME, usageByBead, usageOf } from './attribution.js';
 
 export interface BeadStats {
   /** Beads closed in the range. */
@@ -42,7 +42,17 @@ export function beadStats(sql: Sql, q: { from?: number | undefined; to?: number 
     string,
     number | null,
   ][];
-  const whole = closed.length > 0 ? usageByBead(sql, 0, to) : new Map();
+  // Each closed bead's whole cost: the range's own accounts when the range starts at 0, else read for those beads only.
+  const whole =
+    from === 0
+      ? inRange
+      : usageOf(
+          sql,
+          0,
+          to,
+          closed.map(([id]) => id),
+          false,
+        );
   const costs: number[] = [];
   let tokens = 0;
   let lines = 0;
