@@ -43,8 +43,8 @@ export interface UsageResult extends TimeTally {
 const COST = AMOUNTS.length - 1;
 
 const SELECT = `SELECT mode, agent_id, model, bead_id, first_at, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
-const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
+const INSERT = `INSERT INTO usage_records (rowid, id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?)`;
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
@@ -64,13 +64,14 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   const sources = new UsageSources(batch.sql);
   const counted: { record: UsageRecord; at: number; increase: number[] }[] = [];
   const inserted: string[] = [];
+  const stored = batch.usageIds.lookup(records.map((r) => r.id));
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
       if (record.source && sources.superseded(record.source, at)) {
         result.ignored++;
         return;
       }
-      const outcome = planOne(batch, record, at);
+      const outcome = planOne(batch, stored, record, at);
       if (outcome.kind !== 'accepted') {
         result[outcome.kind]++;
         return;
@@ -109,15 +110,17 @@ type Outcome =
   | { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void }
   | { kind: 'duplicates' | 'ignored' };
 
-function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
+function planOne(batch: WriteBatch, stored: ReadonlyMap<string, number>, r: UsageRecord, at: number): Outcome {
   const { sql } = batch;
   const amounts = AMOUNTS.map(([field]) => r[field] as number);
-  const rec = batch.usageIds.find(r.id, batch.newUsageIds);
+  const rec = batch.newUsageIds.get(r.id) ?? stored.get(r.id);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
   if (rec === undefined || !row) {
     const write = () => {
-      const rowid = sql.rows(
+      const rowid = batch.usageRowid();
+      sql.run(
         INSERT,
+        rowid,
         r.id,
         r.mode,
         r.agentId,
@@ -127,7 +130,7 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
         ...amounts,
         at,
         at,
-      )[0]?.[0] as number;
+      );
       batch.newUsageIds.set(r.id, rowid);
     };
     return { kind: 'accepted', increase: amounts, inserted: true, write };
