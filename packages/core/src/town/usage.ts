@@ -118,19 +118,7 @@ function planOne(batch: WriteBatch, stored: ReadonlyMap<string, number>, r: Usag
   if (rec === undefined || !row) {
     const write = () => {
       const rowid = batch.usageRowid();
-      sql.run(
-        INSERT,
-        rowid,
-        r.id,
-        r.mode,
-        r.agentId,
-        r.model,
-        r.provider ?? null,
-        r.beadId ?? null,
-        ...amounts,
-        at,
-        at,
-      );
+      sql.run(INSERT, rowid, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...amounts, at, at);
       batch.newUsageIds.set(r.id, rowid);
     };
     return { kind: 'accepted', increase: amounts, inserted: true, write };
