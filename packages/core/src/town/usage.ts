@@ -1,7 +1,6 @@
 import { AppError } from '../errors.js';
 import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
-import type { CounterValues } from './series.js';
 import { type UsageSource, UsageSources } from './usage-sources.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -83,8 +82,8 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         result.refused?.push({ index, message: err.message });
         return;
       }
-      outcome.write();
-      if (outcome.inserted) inserted.push(record.id);
+      writeOne(batch, record, at, outcome);
+      if (outcome.rec === undefined) inserted.push(record.id);
       if (record.source) sources.claim(record.source, at);
       result.accepted++;
       counted.push({ record, at, increase: outcome.increase });
@@ -95,9 +94,10 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   }
   hours.commit();
   for (const { record, at, increase } of counted) {
-    batch.slots.add(at, deltaOf(increase));
+    batch.slots.addUsage(at, increase);
     const cost = increase[COST] as number;
-    const tokens = increase.reduce((sum, d, i) => (i === COST ? sum : sum + d), 0);
+    let tokens = 0;
+    for (let i = 0; i < COST; i++) tokens += increase[i] as number;
     batch.byAgentModel.add(at, record.agentId, record.model, tokens, cost);
     batch.totals.add(record.agentId, record.model, increase);
     if (cost > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
@@ -105,29 +105,27 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   return result;
 }
 
-/** What a record would add, and the write that adds it (planned first, so a bound can refuse it unwritten). */
+/**
+ * What a record would add (planned first, so a bound can refuse it unwritten): a new record (`rec`
+ * undefined) or the increase of a stored one, whose amounts become `amounts`.
+ */
 type Outcome =
-  | { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void }
+  | { kind: 'accepted'; increase: number[]; rec: number | undefined; amounts: number[] }
   | { kind: 'duplicates' | 'ignored' };
+
+const DUPLICATE: Outcome = { kind: 'duplicates' };
+const IGNORED: Outcome = { kind: 'ignored' };
 
 function planOne(batch: WriteBatch, stored: ReadonlyMap<string, number>, r: UsageRecord, at: number): Outcome {
   const { sql } = batch;
-  const amounts = AMOUNTS.map(([field]) => r[field] as number);
+  const amounts: number[] = [];
+  for (const [field] of AMOUNTS) amounts.push(r[field] as number);
   const rec = batch.newUsageIds.get(r.id) ?? stored.get(r.id);
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
-  if (rec === undefined || !row) {
-    const write = () => {
-      const rowid = batch.usageRowid();
-      sql.run(INSERT, rowid, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...amounts, at, at);
-      batch.newUsageIds.set(r.id, rowid);
-    };
-    return { kind: 'accepted', increase: amounts, inserted: true, write };
-  }
+  if (rec === undefined || !row) return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
   // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
-  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) {
-    return { kind: 'ignored' };
-  }
+  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) return IGNORED;
   // first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or
   // repeated one too): a bead's usage is dated by it, and its agent-time index row moves with it.
   const firstAt = row[4] as number;
@@ -135,7 +133,7 @@ function planOne(batch: WriteBatch, stored: ReadonlyMap<string, number>, r: Usag
     sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, rec);
     sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
   }
-  if (r.mode === 'delta') return { kind: 'duplicates' };
+  if (r.mode === 'delta') return DUPLICATE;
 
   let grew = false;
   let shrank = false;
@@ -146,15 +144,17 @@ function planOne(batch: WriteBatch, stored: ReadonlyMap<string, number>, r: Usag
     if (d < 0) shrank = true;
     return Math.max(0, d);
   });
-  if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  const write = () => sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
-  return { kind: 'accepted', increase, inserted: false, write };
+  if (!grew) return shrank ? IGNORED : DUPLICATE;
+  return { kind: 'accepted', increase, rec, amounts: increase.map((d, i) => (counted[i] as number) + d) };
 }
 
-function deltaOf(amounts: number[]): Partial<CounterValues> {
-  const delta: Partial<CounterValues> = {};
-  AMOUNTS.forEach(([, counter], i) => {
-    delta[counter] = amounts[i] as number;
-  });
-  return delta;
+/** Stores what planOne accepted: the new record (with the next rowid), or the stored one's new amounts. */
+function writeOne(batch: WriteBatch, r: UsageRecord, at: number, plan: Extract<Outcome, { kind: 'accepted' }>): void {
+  if (plan.rec !== undefined) {
+    batch.sql.run(UPDATE, ...plan.amounts, at, plan.rec);
+    return;
+  }
+  const rowid = batch.usageRowid();
+  batch.sql.run(INSERT, rowid, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...plan.amounts, at, at);
+  batch.newUsageIds.set(r.id, rowid);
 }
