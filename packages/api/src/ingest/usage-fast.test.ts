@@ -5,24 +5,24 @@ import { MAX_EPOCH_MS, usageBody, usageRecord } from './schemas.js';
 import { fastUsageBody } from './usage-fast.js';
 
 /** A well-formed record, so the property also checks that the fast path takes the bodies it is for. */
-const valid = fc.record(
-  {
-    id: fc.constantFrom('msg_1', 'x'.repeat(256)),
-    agentId: fc.constant('agent-1'),
-    model: fc.constant('claude-sonnet-4-5'),
-    provider: fc.constant('anthropic'),
-    inputTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
-    outputTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
-    reasoningTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
-    cacheReadTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
-    cacheWriteTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
-    costMicrodollars: fc.integer({ min: 0, max: MAX_RECORD_COST_MICRODOLLARS }),
-    at: fc.integer({ min: 0, max: MAX_EPOCH_MS }),
-    mode: fc.constantFrom('delta', 'cumulative'),
-    beadId: fc.constant('bead-1'),
-  },
-  { requiredKeys: ['id', 'agentId', 'model', 'inputTokens', 'outputTokens', 'costMicrodollars', 'at'] },
-);
+const VALID_FIELDS = {
+  id: fc.constantFrom('msg_1', 'x'.repeat(256)),
+  agentId: fc.constant('agent-1'),
+  model: fc.constant('claude-sonnet-4-5'),
+  provider: fc.constant('anthropic'),
+  inputTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
+  outputTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
+  reasoningTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
+  cacheReadTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
+  cacheWriteTokens: fc.integer({ min: 0, max: MAX_RECORD_TOKENS }),
+  costMicrodollars: fc.integer({ min: 0, max: MAX_RECORD_COST_MICRODOLLARS }),
+  at: fc.integer({ min: 0, max: MAX_EPOCH_MS }),
+  mode: fc.constantFrom('delta', 'cumulative'),
+  beadId: fc.constant('bead-1'),
+};
+const valid = fc.record(VALID_FIELDS, {
+  requiredKeys: ['id', 'agentId', 'model', 'inputTokens', 'outputTokens', 'costMicrodollars', 'at'],
+});
 
 const FIELDS = [...Object.keys(usageRecord.shape), 'extra'];
 /** Values at and past every bound and of every JSON type, so both validators see the edges. */
@@ -70,6 +70,10 @@ describe('the hand-written usage body check', () => {
         expect(fastUsageBody(json)).toEqual(usageBody.parse(json));
       }),
     );
+  });
+
+  it('knows every field of the schema (a new field must be added to the hand check too)', () => {
+    expect(Object.keys(VALID_FIELDS).sort()).toEqual(Object.keys(usageRecord.shape).sort());
   });
 
   it('leaves a "__proto__" key to zod', () => {
