@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { decodeUtf8, refuseLoneSurrogates } from './utf8.js';
+import { decodeUtf8, refuseLoneSurrogatesInJson } from './utf8.js';
 
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,6 +69,6 @@ export async function readJson(c: Context, read: BodyReader = readWebBody): Prom
   } catch {
     throw new AppError('bad_request', 'body is not valid JSON', { path: 'body' });
   }
-  refuseLoneSurrogates(value);
+  refuseLoneSurrogatesInJson(text, value);
   return value;
 }

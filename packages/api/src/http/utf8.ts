@@ -17,6 +17,8 @@ export function decodeUtf8(bytes: Uint8Array): string {
 
 /** In a `u` regex a surrogate pair is one code point; only an unpaired half is category Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/** Any surrogate code unit (paired or not), or a JSON escape of one (`\uD800`–`\uDFFF`). */
+const SURROGATE_IN_JSON = /[\uD800-\uDFFF]|\\u[dD][89a-fA-F]/;
 
 interface Node {
   value: unknown;
@@ -28,6 +30,15 @@ function pathOf(node: Node): PropertyKey[] {
   const path: PropertyKey[] = [];
   for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
   return path;
+}
+
+/**
+ * refuseLoneSurrogates for `value`, parsed from the JSON `text`: JSON text with no surrogate code unit
+ * and no escape of one cannot parse to a string holding one, so that text (every ASCII or BMP body)
+ * is one scan of the string instead of a walk over every key and value.
+ */
+export function refuseLoneSurrogatesInJson(text: string, value: unknown): void {
+  if (SURROGATE_IN_JSON.test(text)) refuseLoneSurrogates(value);
 }
 
 /**

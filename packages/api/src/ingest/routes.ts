@@ -8,6 +8,7 @@ import { parseOrThrow } from '../http/validate.js';
 import { otlpRoutes } from '../otlp/routes.js';
 import { IngestCredentials } from './credential.js';
 import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
+import { fastUsageBody } from './usage-fast.js';
 
 type Env = { Variables: { claims: IngestClaims } };
 
@@ -34,7 +35,8 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
   app.route('/', otlpRoutes({ credentials, towns: deps.towns, ingested }));
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
-    const { records } = parseOrThrow(usageBody, await readJson(c, deps.readBody));
+    const body = await readJson(c, deps.readBody);
+    const { records } = fastUsageBody(body) ?? parseOrThrow(usageBody, body);
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
     const result = await deps.towns.get(townId).ingest({ kind: 'usage', records });

@@ -19,41 +19,84 @@ export class LocalTowns implements TownDirectory {
   }
 
   get(townId: string): TownHandle {
-    const town = () => this.open(townId);
-    return {
-      ingest: <K extends IngestJob['kind']>(job: Extract<IngestJob, { kind: K }>): Promise<IngestResults[K]> =>
-        this.writer.submit(townId, job),
-      tick: async () => {
-        town().tick();
-      },
-      timeseries: async (q) => town().timeseries(q),
-      throughput: async () => town().throughput(),
-      breakdown: async (q) => town().breakdown(q),
-      totals: async (limit) => town().totals(limit),
-      agents: async (q) => town().agents(q),
-      events: async (q) => town().events(q),
-      event: async (id) => town().event(id),
-      beadAssignees: async (beadIds) => {
-        const t = town();
-        const found = new Map<string, string | null>();
-        for (const id of beadIds) {
-          const assignee = t.beadAssignee(id);
-          if (assignee !== undefined) found.set(id, assignee);
-        }
-        return found;
-      },
-      beads: async (q) => town().beads(q),
-      bead: async (beadId) => town().bead(beadId),
-      beadStats: async (q) => town().beadStats(q),
-      runawayRules: async () => {
-        const t = town();
-        return { rules: t.runawayRules(), episodes: t.runawayEpisodes() };
-      },
-      setRunawayRules: async (rules) => town().setRunawayRules(rules),
-      setBudget: async (input) => town().setBudget(input),
-      outbox: async () => town().outbox(),
-      ackOutbox: async (seq) => town().ackOutbox(seq),
-      nextTickAt: async (intervals, spread) => town().nextTickAt(intervals, spread),
-    };
+    return new LocalTownHandle(townId, this.open, this.writer);
+  }
+}
+
+/** One town's handle: methods on a prototype, so the handle a request takes costs one small object. */
+class LocalTownHandle implements TownHandle {
+  constructor(
+    private readonly townId: string,
+    private readonly open: (townId: string) => Town,
+    private readonly writer: GroupCommit,
+  ) {}
+
+  private town(): Town {
+    return this.open(this.townId);
+  }
+
+  ingest<K extends IngestJob['kind']>(job: Extract<IngestJob, { kind: K }>): Promise<IngestResults[K]> {
+    return this.writer.submit(this.townId, job);
+  }
+  async tick(): Promise<void> {
+    this.town().tick();
+  }
+  async timeseries(q: Parameters<TownHandle['timeseries']>[0]) {
+    return this.town().timeseries(q);
+  }
+  async throughput() {
+    return this.town().throughput();
+  }
+  async breakdown(q: Parameters<TownHandle['breakdown']>[0]) {
+    return this.town().breakdown(q);
+  }
+  async totals(limit?: number) {
+    return this.town().totals(limit);
+  }
+  async agents(q: Parameters<TownHandle['agents']>[0]) {
+    return this.town().agents(q);
+  }
+  async events(q: Parameters<TownHandle['events']>[0]) {
+    return this.town().events(q);
+  }
+  async event(id: string) {
+    return this.town().event(id);
+  }
+  async beadAssignees(beadIds: readonly string[]): Promise<Map<string, string | null>> {
+    const t = this.town();
+    const found = new Map<string, string | null>();
+    for (const id of beadIds) {
+      const assignee = t.beadAssignee(id);
+      if (assignee !== undefined) found.set(id, assignee);
+    }
+    return found;
+  }
+  async beads(q: Parameters<TownHandle['beads']>[0]) {
+    return this.town().beads(q);
+  }
+  async bead(beadId: string) {
+    return this.town().bead(beadId);
+  }
+  async beadStats(q: Parameters<TownHandle['beadStats']>[0]) {
+    return this.town().beadStats(q);
+  }
+  async runawayRules() {
+    const t = this.town();
+    return { rules: t.runawayRules(), episodes: t.runawayEpisodes() };
+  }
+  async setRunawayRules(rules: Parameters<TownHandle['setRunawayRules']>[0]) {
+    return this.town().setRunawayRules(rules);
+  }
+  async setBudget(input: Parameters<TownHandle['setBudget']>[0]) {
+    return this.town().setBudget(input);
+  }
+  async outbox() {
+    return this.town().outbox();
+  }
+  async ackOutbox(seq: number) {
+    return this.town().ackOutbox(seq);
+  }
+  async nextTickAt(...args: Parameters<TownHandle['nextTickAt']>) {
+    return this.town().nextTickAt(...args);
   }
 }

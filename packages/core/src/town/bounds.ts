@@ -76,8 +76,9 @@ export class HourJob {
       this.added.set(hour, added);
     }
     const stored = this.hours.total(hour);
-    USAGE_AMOUNTS.forEach(([field, , max], i) => {
+    for (let i = 0; i < USAGE_AMOUNTS.length; i++) {
       const sum = (stored[i] as number) + (added[i] as number) + (increase[i] as number);
+      const [field, , max] = USAGE_AMOUNTS[i] as (typeof USAGE_AMOUNTS)[number];
       if (sum > max) {
         throw new AppError(
           'bad_request',
@@ -85,10 +86,8 @@ export class HourJob {
           { path: `records[${index}].${field}` },
         );
       }
-    });
-    increase.forEach((d, i) => {
-      added[i] = (added[i] as number) + d;
-    });
+    }
+    for (let i = 0; i < increase.length; i++) added[i] = (added[i] as number) + (increase[i] as number);
   }
 
   /** The request was counted in full: its additions become part of the transaction's totals. */

@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { USAGE_AMOUNTS } from './bounds.js';
 import { addInto, COUNTERS, type CounterValues, isZero, zeroCounters } from './series.js';
 import { RAW_TIER, slotStart, TIERS, tiersCovering } from './tiers.js';
 
@@ -18,13 +19,24 @@ export class SlotCounters {
   private readonly bySlot = new Map<number, CounterValues>();
 
   add(at: number, delta: Partial<CounterValues>): void {
+    addInto(this.slot(at), delta);
+  }
+
+  private slot(at: number): CounterValues {
     const slot = slotStart(at, RAW_TIER.resolutionMs);
     let values = this.bySlot.get(slot);
     if (!values) {
       values = zeroCounters();
       this.bySlot.set(slot, values);
     }
-    addInto(values, delta);
+    return values;
+  }
+
+  /** A usage increase (USAGE_AMOUNTS order) at `at`: per record, so no object per record. */
+  addUsage(at: number, amounts: readonly number[]): void {
+    const values = this.slot(at);
+    for (let i = 0; i < USAGE_AMOUNTS.length; i++)
+      values[(USAGE_AMOUNTS[i] as (typeof USAGE_AMOUNTS)[number])[1]] += amounts[i] as number;
   }
 
   /** Adds every slot's counters to each tier that still keeps that time. Call inside the ingest transaction. */

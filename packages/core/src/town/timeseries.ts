@@ -40,7 +40,7 @@ export function timeseries(sql: Sql, q: TimeseriesQuery, now: number): Timeserie
   if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
   if (q.tz !== undefined && step % DAY === 0) return calendarTimeseries(sql, q, step, q.tz, now);
   const t = Array.from({ length: count }, (_, i) => start + i * step);
-  const out = emptySeries(t, step);
+  const { out, columns } = emptySeries(t, step);
   const rows = sql.rows(
     // Parameters may bind as REAL; the casts keep the bucket index an integer division.
     `SELECT (t - CAST(? AS INTEGER)) / CAST(? AS INTEGER) AS b, ${SELECT_COLUMNS} FROM ${tier.table} WHERE t >= ? AND t < ? GROUP BY b`,
@@ -49,30 +49,39 @@ export function timeseries(sql: Sql, q: TimeseriesQuery, now: number): Timeserie
     start,
     start + count * step,
   ) as number[][];
-  for (const row of rows) setBucket(out, row[0] as number, row, 1);
+  for (const row of rows) setBucket(columns, row[0] as number, row, 1);
   return out;
 }
 
-function emptySeries(t: number[], step: number): Timeseries {
+/** The series, all gaps, and their arrays in SELECT_COLUMNS order after `samples` (what setBucket fills). */
+function emptySeries(t: number[], step: number): { out: Timeseries; columns: (number | null)[][] } {
   const series = {} as Record<SeriesName, (number | null)[]>;
+  const columns: (number | null)[][] = [];
+  const gap = () => {
+    const values = new Array<number | null>(t.length).fill(null);
+    columns.push(values);
+    return values;
+  };
   for (const g of GAUGES) {
-    series[g] = new Array(t.length).fill(null);
-    series[`${g}_max`] = new Array(t.length).fill(null);
+    series[g] = gap();
+    series[`${g}_max`] = gap();
   }
-  for (const c of COUNTERS) series[c] = new Array(t.length).fill(null);
-  return { step, t, series };
+  for (const c of COUNTERS) series[c] = gap();
+  return { out: { step, t, series }, columns };
 }
 
-/** `row` from `offset` on: samples, then (sum, max) per gauge, then counters, as SELECT_COLUMNS orders them. */
-function setBucket(out: Timeseries, b: number, row: readonly number[], offset: number): void {
+/**
+ * `row` from `offset` on: samples, then (sum, max) per gauge, then counters, as SELECT_COLUMNS orders them,
+ * into bucket b of `columns` (emptySeries' arrays, by position: no series name looked up per value).
+ */
+function setBucket(columns: (number | null)[][], b: number, row: readonly number[], offset: number): void {
   const samples = row[offset] as number;
-  let col = offset + 1;
-  for (const g of GAUGES) {
-    out.series[g][b] = samples > 0 ? (row[col] as number) / samples : null;
-    out.series[`${g}_max`][b] = samples > 0 ? (row[col + 1] as number) : null;
-    col += 2;
+  let col = 0;
+  for (; col < 2 * GAUGES.length; col += 2) {
+    (columns[col] as (number | null)[])[b] = samples > 0 ? (row[offset + 1 + col] as number) / samples : null;
+    (columns[col + 1] as (number | null)[])[b] = samples > 0 ? (row[offset + 2 + col] as number) : null;
   }
-  for (const c of COUNTERS) out.series[c][b] = row[col++] as number;
+  for (; col < columns.length; col++) (columns[col] as (number | null)[])[b] = row[offset + 1 + col] as number;
 }
 
 const ROW_COLUMNS = ['samples', ...GAUGES.flatMap((g) => [g, `${g}_max`]), ...COUNTERS];
@@ -81,7 +90,7 @@ const IS_MAX = ROW_COLUMNS.map((c) => c.endsWith('_max'));
 /** Day buckets at local midnight: variable length (DST), so the tier's rows are summed here, not by SQL. */
 function calendarTimeseries(sql: Sql, q: TimeseriesQuery, utcStep: number, tz: string, now: number): Timeseries {
   const { starts, end, tier, step } = fitCalendarBuckets(q.from, q.to, utcStep, tz, now, q.maxPoints ?? DEFAULT_MAX_POINTS);
-  const out = emptySeries(starts, step);
+  const { out, columns } = emptySeries(starts, step);
   const rows = sql.rows(
     `SELECT t, ${ROW_COLUMNS.join(', ')} FROM ${tier.table} WHERE t >= ? AND t < ? ORDER BY t`,
     starts[0] ?? end,
@@ -90,7 +99,7 @@ function calendarTimeseries(sql: Sql, q: TimeseriesQuery, utcStep: number, tz: s
   let b = -1;
   let acc: number[] | undefined;
   const emit = () => {
-    if (acc) setBucket(out, b, acc, 0);
+    if (acc) setBucket(columns, b, acc, 0);
   };
   for (const row of rows) {
     const t = row[0] as number;

@@ -53,11 +53,8 @@ export class UsageTotalCounters {
   add(agentId: string, model: string, increase: readonly number[]): void {
     const key = `${agentId}\u0000${model}`;
     const e = this.entries.get(key);
-    if (e)
-      increase.forEach((v, i) => {
-        e.amounts[i] = (e.amounts[i] as number) + v;
-      });
-    else this.entries.set(key, { agentId, model, amounts: [...increase] });
+    if (!e) this.entries.set(key, { agentId, model, amounts: [...increase] });
+    else for (let i = 0; i < increase.length; i++) e.amounts[i] = (e.amounts[i] as number) + (increase[i] as number);
   }
 
   flush(sql: Sql): void {

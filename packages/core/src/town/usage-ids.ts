@@ -1,4 +1,4 @@
-import type { Sql } from '../sql.js';
+import { MAX_SQL_PARAMS, type Sql } from '../sql.js';
 
 /** At most this many new records are moved into the id index per tick (bounded work; the rest wait). */
 export const INDEX_BATCH = 50_000;
@@ -14,11 +14,34 @@ export class UsageIds {
 
   constructor(private readonly sql: Sql) {}
 
-  /** The rowid of the record with this id, if there is one. `pending` holds ids added in the open transaction. */
-  find(id: string, pending: ReadonlyMap<string, number>): number | undefined {
-    const recent = pending.get(id) ?? this.loadTail().get(id);
-    if (recent !== undefined) return recent;
-    return this.sql.rows('SELECT rec FROM usage_ids WHERE id = ?', id)[0]?.[0] as number | undefined;
+  /**
+   * Where each of these ids lives, for one request: ids that arrived since the last tick from memory, the
+   * rest looked up in `usage_ids` MAX_SQL_PARAMS at a time (one statement per 100 records, not one per
+   * record). Ids with no record are absent. Ids the open transaction inserts are in its `newUsageIds`.
+   */
+  lookup(ids: readonly string[]): Map<string, number> {
+    const tail = this.loadTail();
+    const found = new Map<string, number>();
+    const rest: string[] = [];
+    for (const id of ids) {
+      const rec = tail.get(id);
+      if (rec !== undefined) found.set(id, rec);
+      else rest.push(id);
+    }
+    for (let i = 0; i < rest.length; i += MAX_SQL_PARAMS) {
+      const chunk = rest.slice(i, i + MAX_SQL_PARAMS);
+      const rows = this.sql.rows(`SELECT id, rec FROM usage_ids WHERE id IN (?${', ?'.repeat(chunk.length - 1)})`, ...chunk);
+      for (const [id, rec] of rows as [string, number][]) found.set(id, rec);
+    }
+    return found;
+  }
+
+  /**
+   * The rowid for the next new record, which ingest inserts with it explicitly (no RETURNING per record):
+   * MAX(rowid) + 1, as SQLite would choose (the tick never prunes the newest row, tick.ts).
+   */
+  nextRowid(): number {
+    return ((this.sql.rows('SELECT MAX(rowid) FROM usage_records')[0]?.[0] as number | null) ?? 0) + 1;
   }
 
   /** After the ingest transaction committed: its new ids join the tail. */

@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
+import { MAX_SQL_PARAMS, type Sql, type SqlValue } from '../sql.js';
 import { markDirty } from './beads/totals.js';
 import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
-import type { CounterValues } from './series.js';
 import { type UsageSource, UsageSources } from './usage-sources.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -44,8 +44,28 @@ export interface UsageResult extends TimeTally {
 const COST = AMOUNTS.length - 1;
 
 const SELECT = `SELECT mode, agent_id, model, bead_id, first_at, ${AMOUNTS.map(([, c]) => c).join(', ')} FROM usage_records WHERE rowid = ?`;
-const INSERT = `INSERT INTO usage_records (id, mode, agent_id, model, provider, bead_id, ${AMOUNTS.map(([, c]) => c).join(', ')}, first_at, last_at)
-  VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(AMOUNTS.length)}, ?, ?) RETURNING rowid`;
+const INSERT_COLUMNS = [
+  'rowid',
+  'id',
+  'mode',
+  'agent_id',
+  'model',
+  'provider',
+  'bead_id',
+  ...AMOUNTS.map(([, c]) => c),
+  'first_at',
+  'last_at',
+];
+/** New records per INSERT statement: as many as the bound-parameter limit allows. */
+const ROWS_PER_INSERT = Math.floor(MAX_SQL_PARAMS / INSERT_COLUMNS.length);
+/** INSERT_OF[n]: the statement for n new records. */
+const INSERT_OF = Array.from(
+  { length: ROWS_PER_INSERT + 1 },
+  (_, n) =>
+    `INSERT INTO usage_records (${INSERT_COLUMNS.join(', ')}) VALUES ${Array(n)
+      .fill(`(?${', ?'.repeat(INSERT_COLUMNS.length - 1)})`)
+      .join(', ')}`,
+);
 const UPDATE = `UPDATE usage_records SET ${AMOUNTS.map(([, c]) => `${c} = ?`).join(', ')}, last_at = max(last_at, ?) WHERE rowid = ?`;
 
 /**
@@ -65,13 +85,15 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   const sources = new UsageSources(batch.sql);
   const counted: { record: UsageRecord; at: number; increase: number[] }[] = [];
   const inserted: string[] = [];
+  const stored = batch.usageIds.lookup(records.map((r) => r.id));
+  const inserts = new NewRecords(batch.sql);
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
       if (record.source && sources.superseded(record.source, at)) {
         result.ignored++;
         return;
       }
-      const outcome = planOne(batch, record, at);
+      const outcome = planOne(batch, stored, inserts, record, at);
       if (outcome.kind !== 'accepted') {
         result[outcome.kind]++;
         return;
@@ -83,21 +105,24 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         result.refused?.push({ index, message: err.message });
         return;
       }
-      outcome.write();
-      if (outcome.inserted) inserted.push(record.id);
+      writeOne(batch, inserts, record, at, outcome);
+      if (outcome.rec === undefined) inserted.push(record.id);
       if (record.source) sources.claim(record.source, at);
       result.accepted++;
       counted.push({ record, at, increase: outcome.increase });
     });
+    inserts.flush();
   } catch (err) {
+    // The caller rolls back what was written; what was still buffered is dropped with `inserts`.
     for (const id of inserted) batch.newUsageIds.delete(id);
     throw err;
   }
   hours.commit();
   for (const { record, at, increase } of counted) {
-    batch.slots.add(at, deltaOf(increase));
+    batch.slots.addUsage(at, increase);
     const cost = increase[COST] as number;
-    const tokens = increase.reduce((sum, d, i) => (i === COST ? sum : sum + d), 0);
+    let tokens = 0;
+    for (let i = 0; i < COST; i++) tokens += increase[i] as number;
     batch.byAgentModel.add(at, record.agentId, record.model, tokens, cost);
     batch.totals.add(record.agentId, record.model, increase);
     if (cost > 0) batch.costFrom = Math.min(batch.costFrom ?? at, at);
@@ -105,39 +130,34 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   return result;
 }
 
-/** What a record would add, and the write that adds it (planned first, so a bound can refuse it unwritten). */
+/**
+ * What a record would add (planned first, so a bound can refuse it unwritten): a new record (`rec`
+ * undefined) or the increase of a stored one, whose amounts become `amounts`.
+ */
 type Outcome =
-  | { kind: 'accepted'; increase: number[]; inserted: boolean; write: () => void }
+  | { kind: 'accepted'; increase: number[]; rec: number | undefined; amounts: number[] }
   | { kind: 'duplicates' | 'ignored' };
 
-function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
+const DUPLICATE: Outcome = { kind: 'duplicates' };
+const IGNORED: Outcome = { kind: 'ignored' };
+
+function planOne(
+  batch: WriteBatch,
+  stored: ReadonlyMap<string, number>,
+  inserts: NewRecords,
+  r: UsageRecord,
+  at: number,
+): Outcome {
   const { sql } = batch;
-  const amounts = AMOUNTS.map(([field]) => r[field] as number);
-  const rec = batch.usageIds.find(r.id, batch.newUsageIds);
+  const amounts: number[] = [];
+  for (const [field] of AMOUNTS) amounts.push(r[field] as number);
+  const rec = batch.newUsageIds.get(r.id) ?? stored.get(r.id);
+  if (rec !== undefined) inserts.flush(); // the record may be one of this request's, still buffered
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
-  if (rec === undefined || !row) {
-    const write = () => {
-      const rowid = sql.rows(
-        INSERT,
-        r.id,
-        r.mode,
-        r.agentId,
-        r.model,
-        r.provider ?? null,
-        r.beadId ?? null,
-        ...amounts,
-        at,
-        at,
-      )[0]?.[0] as number;
-      batch.newUsageIds.set(r.id, rowid);
-    };
-    return { kind: 'accepted', increase: amounts, inserted: true, write };
-  }
+  if (rec === undefined || !row) return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
   // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
-  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) {
-    return { kind: 'ignored' };
-  }
+  if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) return IGNORED;
   // first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or
   // repeated one too): a bead's usage is dated by it, and its agent-time index row moves with it.
   const firstAt = row[4] as number;
@@ -146,7 +166,7 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
     sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
     markDirty(sql, rec);
   }
-  if (r.mode === 'delta') return { kind: 'duplicates' };
+  if (r.mode === 'delta') return DUPLICATE;
 
   let grew = false;
   let shrank = false;
@@ -157,19 +177,46 @@ function planOne(batch: WriteBatch, r: UsageRecord, at: number): Outcome {
     if (d < 0) shrank = true;
     return Math.max(0, d);
   });
-  if (!grew) return { kind: shrank ? 'ignored' : 'duplicates' };
-  const write = () => {
-    sql.run(UPDATE, ...increase.map((d, i) => (counted[i] as number) + d), at, rec);
-    // Its bead totals are re-applied by the next tick (beads/totals.ts).
-    markDirty(sql, rec);
-  };
-  return { kind: 'accepted', increase, inserted: false, write };
+  if (!grew) return shrank ? IGNORED : DUPLICATE;
+  return { kind: 'accepted', increase, rec, amounts: increase.map((d, i) => (counted[i] as number) + d) };
 }
 
-function deltaOf(amounts: number[]): Partial<CounterValues> {
-  const delta: Partial<CounterValues> = {};
-  AMOUNTS.forEach(([, counter], i) => {
-    delta[counter] = amounts[i] as number;
-  });
-  return delta;
+/** Stores what planOne accepted: the new record (with the next rowid), or the stored one's new amounts. */
+function writeOne(
+  batch: WriteBatch,
+  inserts: NewRecords,
+  r: UsageRecord,
+  at: number,
+  plan: Extract<Outcome, { kind: 'accepted' }>,
+): void {
+  if (plan.rec !== undefined) {
+    batch.sql.run(UPDATE, ...plan.amounts, at, plan.rec);
+    // Its bead totals are re-applied by the next tick (beads/totals.ts).
+    markDirty(batch.sql, plan.rec);
+    return;
+  }
+  const rowid = batch.usageRowid();
+  inserts.add([rowid, r.id, r.mode, r.agentId, r.model, r.provider ?? null, r.beadId ?? null, ...plan.amounts, at, at]);
+  batch.newUsageIds.set(r.id, rowid);
+}
+
+/**
+ * One request's new records, written ROWS_PER_INSERT to a statement (measured: 3.0 µs a record against
+ * 3.7 one by one). Flushed before anything reads a record of the request back, and at its end.
+ */
+class NewRecords {
+  private readonly params: SqlValue[] = [];
+
+  constructor(private readonly sql: Sql) {}
+
+  add(values: readonly SqlValue[]): void {
+    for (const v of values) this.params.push(v);
+    if (this.params.length === ROWS_PER_INSERT * INSERT_COLUMNS.length) this.flush();
+  }
+
+  flush(): void {
+    if (this.params.length === 0) return;
+    this.sql.run(INSERT_OF[this.params.length / INSERT_COLUMNS.length] as string, ...this.params);
+    this.params.length = 0;
+  }
 }

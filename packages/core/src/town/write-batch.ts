@@ -20,6 +20,7 @@ export class WriteBatch {
   readonly newUsageIds = new Map<string, number>();
   /** The earliest event time of cost this transaction added: billing looks from there. */
   costFrom: number | null = null;
+  private lastRowid: number | undefined;
 
   constructor(
     readonly sql: Sql,
@@ -27,6 +28,12 @@ export class WriteBatch {
     readonly usageIds: UsageIds,
   ) {
     this.hours = new HourTotals(sql);
+  }
+
+  /** The rowid for the next usage record this transaction inserts (UsageIds.nextRowid, then counted on). */
+  usageRowid(): number {
+    this.lastRowid = this.lastRowid === undefined ? this.usageIds.nextRowid() : this.lastRowid + 1;
+    return this.lastRowid;
   }
 
   finish(): void {
