@@ -62,7 +62,15 @@ describe('tickTown (the after-tick sequence of every host)', () => {
     s.files.get(s.town.id).tick(); // closed into the outbox, not yet settled
     const local = new LocalTowns((id) => s.files.get(id));
     const failing: TownDirectory = {
-      get: (id) => ({ ...local.get(id), tick: () => Promise.reject(new Error('disk full')) }),
+      // Every method of the town's handle but tick (a class instance: its methods are on the prototype).
+      get: (id) =>
+        new Proxy(local.get(id), {
+          get: (handle, key) => {
+            if (key === 'tick') return () => Promise.reject(new Error('disk full'));
+            const value = Reflect.get(handle, key);
+            return typeof value === 'function' ? value.bind(handle) : value;
+          },
+        }),
     };
     await expect(tickTown(s.deps(failing), s.town.id)).rejects.toThrow('disk full');
     expect(s.debited()).toBe(500);
