@@ -62,14 +62,26 @@ function usageJob(server: BenchServer, path: string, token: string, batch: numbe
   });
 }
 
-/** 1. Batch-500 ingest throughput in records/s, on a town of its own. */
+/**
+ * A town counts at most 10¹¹ µ$ an hour (docs/api.md): at ~0.16 $ a bench record that is ~600,000 records,
+ * a few seconds of this bench. So each run gets a town of its own, and a measured run at most this many.
+ */
+export const MAX_RECORDS_PER_TOWN = 500_000;
+
+/** A fresh town and a job of `batch`-record requests to it (see MAX_RECORDS_PER_TOWN). */
+async function freshUsageJob(server: BenchServer, name: string, batch: number) {
+  const townId = server.createTown(name);
+  const job = usageJob(server, `/api/towns/${townId}/usage`, await server.ingestToken(townId), batch);
+  return (maxMs: number) => job(maxMs, Math.floor(MAX_RECORDS_PER_TOWN / batch));
+}
+
+/** 1. Batch-500 ingest throughput in records/s, on a town of its own (warmed up on another). */
 export async function benchIngestBatch(server: BenchServer, load: LoadClient): Promise<Row[]> {
-  const townId = server.createTown('bench-ingest-500');
-  const job = usageJob(server, `/api/towns/${townId}/usage`, await server.ingestToken(townId), 500);
   progress('ingest batch 500: warm-up');
-  await load.run(job(1500, 1_000_000));
+  await load.run((await freshUsageJob(server, 'bench-ingest-500-warm-up', 500))(1500));
   progress('ingest batch 500: measuring');
-  const r = pool([await measured(load, job(6000, 4000))], 'ingest batch 500');
+  const job = await freshUsageJob(server, 'bench-ingest-500', 500);
+  const r = pool([await measured(load, job(6000))], 'ingest batch 500');
   const recordsPerSec = (r.rps * r.accepted) / r.requests;
   return [
     {
@@ -135,7 +147,6 @@ const OTLP_AGENTS = 100;
  */
 export async function benchOtlp(server: BenchServer, load: LoadClient): Promise<Row[]> {
   const otlpTown = server.createTown('bench-otlp');
-  const jsonTown = server.createTown('bench-otlp-json');
   const otlp = (maxMs: number, maxRequests: number): OtlpJob => ({
     kind: 'otlp',
     url: server.url,
@@ -147,21 +158,16 @@ export async function benchOtlp(server: BenchServer, load: LoadClient): Promise<
   });
   const otlpToken = await server.ingestToken(otlpTown);
   const withToken = (job: OtlpJob): OtlpJob => ({ ...job, token: otlpToken });
-  const json = usageJob(
-    server,
-    `/api/towns/${jsonTown}/usage`,
-    await server.ingestToken(jsonTown),
-    OTLP_AGENTS * POINTS_PER_AGENT,
-  );
+  const json = (name: string) => freshUsageJob(server, `bench-otlp-json-${name}`, OTLP_AGENTS * POINTS_PER_AGENT);
   progress('OTLP vs JSON usage: warm-up');
   await load.run(withToken(otlp(1000, 1_000_000)));
-  await load.run(json(1000, 1_000_000));
+  await load.run((await json('warm-up'))(1000));
   const otlpRuns: Measured[] = [];
   const jsonRuns: Measured[] = [];
   for (let round = 1; round <= 2; round++) {
     progress(`OTLP vs JSON usage: round ${round} of 2`);
     otlpRuns.push(await measured(load, withToken(otlp(3000, 4000))));
-    jsonRuns.push(await measured(load, json(3000, 4000)));
+    jsonRuns.push(await measured(load, (await json(`round-${round}`))(3000)));
   }
   const o = pool(otlpRuns, 'OTLP ingest');
   const j = pool(jsonRuns, 'JSON usage 500');

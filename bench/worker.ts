@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { newUserToken } from '@gasgauge/api';
 import { startWorker, type WorkerProcess } from '../packages/worker/src/testing/wrangler-dev.js';
 import type { BenchServer } from './env.js';
+import { MAX_RECORDS_PER_TOWN } from './ingest.js';
 import type { LoadClient, LoadJob, LoadResult } from './load.js';
 import { progress } from './log.js';
 import type { Row } from './report.js';
@@ -108,7 +109,8 @@ function usage(t: Target, token: string, townId: string, batch: number, maxMs: n
     batch,
     concurrency: CONCURRENCY,
     maxMs,
-    maxRequests: 1_000_000,
+    // Within a town's hourly cost bound (see MAX_RECORDS_PER_TOWN).
+    maxRequests: Math.floor(MAX_RECORDS_PER_TOWN / batch),
   };
 }
 
