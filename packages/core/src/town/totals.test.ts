@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RECORD_BEAD } from './beads/columns.js';
 import { PENDING_RECS } from './beads/totals.js';
 import { MAX_RETENTION_MS } from './tiers.js';
-import { TOKEN_TYPES } from './totals.js';
+import { TOKEN_TYPES, TOP_PAIRS } from './totals.js';
 import { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
 
@@ -48,10 +48,26 @@ describe('town totals (usage_totals)', () => {
             ),
           );
         }
-        expect(totalsRows(town)).toEqual(town.sql.rows(PER_PAIR));
+        const pairs = town.sql.rows(PER_PAIR);
+        expect(totalsRows(town)).toEqual(pairs);
+        // The running grand total: what the top 2 leave out is every other pair, summed.
+        const { usage, other } = town.totals(2);
+        const rest = pairs.filter((p) => !usage.some((u) => u.agentId === p[0] && u.model === p[1]));
+        const sum = (i: number) => rest.reduce((n, p) => n + (p[i] as number), 0);
+        expect(other).toEqual(
+          rest.length === 0
+            ? null
+            : { pairs: rest.length, tokens: TOKEN_TYPES.map((_, i) => sum(2 + i)), costMicrodollars: sum(7) },
+        );
       }),
       { numRuns: 40, seed: 13 },
     );
+  });
+
+  it('are read for a scrape from the size index and the grand total, never by sorting or summing every pair', () => {
+    const town = fileTown({ t: T0 });
+    const plan = (q: string) => town.sql.rows(`EXPLAIN QUERY PLAN ${q}`).map((r) => String(r.at(-1)));
+    expect(plan(TOP_PAIRS.replace('LIMIT ?', 'LIMIT 100'))).toEqual([expect.stringContaining('usage_totals_by_size')]);
   });
 
   it('are filled from the records already stored when the table is added (migration 6)', () => {
@@ -64,7 +80,8 @@ describe('town totals (usage_totals)', () => {
     const expected = town.sql.rows(PER_PAIR);
     // Back to version 5: the migration runs again when the town opens.
     town.sql.run('DROP TABLE usage_totals');
-    // Migrations 7 to 12, which run again too.
+    // Migrations 7 to 13, which run again too.
+    town.sql.run('DROP TABLE usage_grand_total');
     undoVersion12(town);
     for (const table of ['usage_sources', 'activity_records', 'activity_totals', 'bead_budget_pending'])
       town.sql.run(`DROP TABLE ${table}`);
@@ -107,7 +124,9 @@ describe('per-bead totals (migration 12)', () => {
     const expected = rows();
     expect(expected[2]).toHaveLength(3); // b1, b2 and no bead
     undoVersion12(town);
-    town.sql.run('DELETE FROM schema_migrations WHERE version = 12');
+    town.sql.run('DROP TABLE usage_grand_total');
+    town.sql.run('DROP INDEX usage_totals_by_size');
+    town.sql.run('DELETE FROM schema_migrations WHERE version >= 12');
     new Town(town.sql, () => T0);
     expect(rows()).toEqual(expected);
   });

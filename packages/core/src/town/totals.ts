@@ -40,11 +40,14 @@ export interface TownTotals {
   activity: [kind: string, value: number][];
 }
 
-const UPSERT = `INSERT INTO usage_totals (agent_id, model, ${COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(COLUMNS.length)})
-  ON CONFLICT (agent_id, model) DO UPDATE SET ${COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
-const TOP = `SELECT agent_id, model, ${COLUMNS.join(', ')}, COUNT(*) OVER () FROM usage_totals
+/** A pair's increase, or (no row changed) the new pair; then the grand total once a batch (migration 13). */
+const ADD = `UPDATE usage_totals SET ${COLUMNS.map((c) => `${c} = ${c} + ?`).join(', ')} WHERE agent_id = ? AND model = ?`;
+const NEW_PAIR = `INSERT INTO usage_totals (agent_id, model, ${COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(COLUMNS.length)})`;
+const ADD_GRAND = `UPDATE usage_grand_total SET pairs = pairs + ?, ${COLUMNS.map((c) => `${c} = ${c} + ?`).join(', ')} WHERE id = 1`;
+/** In the order of the usage_totals_by_size index, so the top pairs are read from it, not sorted. */
+export const TOP_PAIRS = `SELECT agent_id, model, ${COLUMNS.join(', ')} FROM usage_totals
   ORDER BY ${TOKEN_COLUMNS.join(' + ')} DESC, cost_microdollars DESC, agent_id, model LIMIT ?`;
-const ALL = `SELECT ${COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM usage_totals`;
+const GRAND = `SELECT pairs, ${COLUMNS.join(', ')} FROM usage_grand_total WHERE id = 1`;
 
 /** Usage increases of one ingest batch per agent and model (USAGE_AMOUNTS order), written in the same transaction. */
 export class UsageTotalCounters {
@@ -58,7 +61,17 @@ export class UsageTotalCounters {
   }
 
   flush(sql: Sql): void {
-    for (const e of this.entries.values()) sql.run(UPSERT, e.agentId, e.model, ...e.amounts);
+    if (this.entries.size === 0) return;
+    let pairs = 0;
+    const sum = COLUMNS.map(() => 0);
+    for (const e of this.entries.values()) {
+      if (sql.run(ADD, ...e.amounts, e.agentId, e.model) === 0) {
+        sql.run(NEW_PAIR, e.agentId, e.model, ...e.amounts);
+        pairs++;
+      }
+      for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (e.amounts[i] as number);
+    }
+    sql.run(ADD_GRAND, pairs, ...sum);
     this.entries.clear();
   }
 }
@@ -70,16 +83,17 @@ function amounts(row: readonly unknown[]): UsageAmounts {
 
 /**
  * Totals per agent and model from usage_totals, which ingest only adds to (a cumulative record adds its increase),
- * so they only grow, across restarts too. Two reads of one row per pair: the top `limit` pairs, and the sum of all,
- * whose difference is `other` (exact, integers).
+ * so they only grow, across restarts too. Two reads: the top `limit` pairs (from the index in that order), and the
+ * running sum of all with the number of pairs, whose difference is `other` (exact, integers).
  */
 export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): TownTotals {
-  const top = sql.rows(TOP, limit);
-  const usage = top.map((r) => ({ agentId: r[0] as string, model: r[1] as string, ...amounts(r.slice(2, -1)) }));
-  const pairs = (top[0]?.at(-1) as number | undefined) ?? 0;
+  const top = sql.rows(TOP_PAIRS, limit);
+  const usage = top.map((r) => ({ agentId: r[0] as string, model: r[1] as string, ...amounts(r.slice(2)) }));
+  const grand = sql.rows(GRAND)[0] as unknown[];
+  const pairs = Number(grand[0]);
   let other: TownTotals['other'] = null;
   if (pairs > usage.length) {
-    const all = amounts(sql.rows(ALL)[0] as unknown[]);
+    const all = amounts(grand.slice(1));
     for (const u of usage) {
       u.tokens.forEach((v, i) => {
         all.tokens[i] = (all.tokens[i] as number) - v;
