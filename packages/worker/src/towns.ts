@@ -1,4 +1,4 @@
-import type { LiveBus, TownDirectory, TownHandle } from '@gasgauge/api';
+import { concatBytes, type LiveBus, type TownDirectory, type TownHandle } from '@gasgauge/api';
 import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
 import { CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
 
@@ -92,11 +92,5 @@ async function opening(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
     length += value.length;
     if (parts[0]?.[0] !== CHANGES_REFUSED && length >= CHANGES_HEADER_BYTES) break;
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, length);
 }

@@ -37,6 +37,11 @@ export async function readBounded(stream: ReadableStream<Uint8Array> | null, max
     }
     chunks.push(value);
   }
+  return concatBytes(chunks, size);
+}
+
+/** The chunks one after another, in one array of `size` bytes (their total). */
+export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
   const all = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
