@@ -125,13 +125,16 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
             reject(1, TOO_MANY_ATTRIBUTES);
             continue;
           }
-          const delta = temporality === DELTA;
-          const record = mapping
-            ? pointRecord(name, mapping, delta, resource, resourceId, scope, attrs, point, agentId, sources)
-            : activityPoint(name, activityMapping as ActivityMapping, delta, resource, resourceId, scope, attrs, point, agentId);
-          if (typeof record === 'string') reject(1, record);
-          else if (record !== null && mapping) pending.push(record as Promise<UsageRecord>);
-          else if (record !== null) activity.push(record as Promise<ActivityRecord>);
+          const input: PointInput = { name, delta: temporality === DELTA, resource, resourceId, scope, attrs, point, agentId };
+          if (mapping) {
+            const record = pointRecord(input, mapping, sources);
+            if (typeof record === 'string') reject(1, record);
+            else if (record !== null) pending.push(record);
+          } else {
+            const record = activityPoint(input, activityMapping as ActivityMapping);
+            if (typeof record === 'string') reject(1, record);
+            else activity.push(record);
+          }
         }
       }
     }
@@ -146,6 +149,18 @@ function pointCount(metric: Metric): number {
   return data?.dataPoints?.length ?? 0;
 }
 
+/** One data point with what it is read against: its metric's name and temporality, resource, scope and credential. */
+interface PointInput {
+  name: string;
+  delta: boolean;
+  resource: ReadonlyMap<string, string>;
+  resourceId: string;
+  scope: string[];
+  attrs: ReadonlyMap<string, string>;
+  point: DataPoint;
+  agentId: string | undefined;
+}
+
 /** What every counted point needs: its time, agent, model and record id; or why it is rejected. */
 interface PointBasics {
   attr: (name: string) => string | undefined;
@@ -157,16 +172,7 @@ interface PointBasics {
   id: Promise<string>;
 }
 
-function pointBasics(
-  name: string,
-  delta: boolean,
-  resource: ReadonlyMap<string, string>,
-  resourceId: string,
-  scope: string[],
-  attrs: ReadonlyMap<string, string>,
-  point: DataPoint,
-  agentId: string | undefined,
-): PointBasics | string {
+function pointBasics({ name, delta, resource, resourceId, scope, attrs, point, agentId }: PointInput): PointBasics | string {
   const attr = (key: string) => attrs.get(key) ?? resource.get(key);
   const time = eventMs(point.timeUnixNano, 'time_unix_nano');
   if (typeof time === 'string') return `${name}: ${time}`;
@@ -190,18 +196,8 @@ function pointValue(point: DataPoint, scale: number, max: number): number | unde
 }
 
 /** A point's usage record, why it is rejected, or null for a kind counted inside another (partsOf). */
-function pointRecord(
-  name: string,
-  mapping: MetricMapping,
-  delta: boolean,
-  resource: ReadonlyMap<string, string>,
-  resourceId: string,
-  scope: string[],
-  attrs: ReadonlyMap<string, string>,
-  point: DataPoint,
-  agentId: string | undefined,
-  sources: Sources,
-): Promise<UsageRecord> | string | null {
+function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources): Promise<UsageRecord> | string | null {
+  const { name, delta, resource, resourceId, attrs, point } = input;
   const kind = attrs.get(mapping.kindAttribute ?? '') ?? resource.get(mapping.kindAttribute ?? '') ?? '';
   if (mapping.partsOf?.has(kind)) return null;
   const amount = mapping.amount ?? mapping.kinds?.get(kind);
@@ -209,7 +205,7 @@ function pointRecord(
   const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
   const value = pointValue(point, mapping.scale ?? 1, max);
   if (value === undefined) return `${name}: a value must be a number from 0 to ${max}`;
-  const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
+  const p = pointBasics(input);
   if (typeof p === 'string') return p;
   const source = mapping.family ? sources.of(mapping.family, resourceId, p.agent) : undefined;
   return Promise.all([p.id, source]).then(([id, source]) => ({
@@ -232,23 +228,14 @@ function pointRecord(
 }
 
 /** A point's activity record, or why it is rejected. */
-function activityPoint(
-  name: string,
-  mapping: ActivityMapping,
-  delta: boolean,
-  resource: ReadonlyMap<string, string>,
-  resourceId: string,
-  scope: string[],
-  attrs: ReadonlyMap<string, string>,
-  point: DataPoint,
-  agentId: string | undefined,
-): Promise<ActivityRecord> | string {
+function activityPoint(input: PointInput, mapping: ActivityMapping): Promise<ActivityRecord> | string {
+  const { name, delta, attrs, point } = input;
   const type = attrs.get(mapping.kindAttribute ?? '') ?? '';
   const kind = mapping.kind ?? mapping.kinds?.get(type);
   if (!kind) return `${name}: ${mapping.kindAttribute}="${type.slice(0, 50)}" is not counted`;
   const value = pointValue(point, mapping.scale ?? 1, MAX_ACTIVITY_VALUE);
   if (value === undefined) return `${name}: a value must be a number from 0 to ${MAX_ACTIVITY_VALUE}`;
-  const p = pointBasics(name, delta, resource, resourceId, scope, attrs, point, agentId);
+  const p = pointBasics(input);
   if (typeof p === 'string') return p;
   return p.id.then((id) => ({ id, agentId: p.agent, kind, value, at: p.time, mode: delta ? 'delta' : 'cumulative' }));
 }
