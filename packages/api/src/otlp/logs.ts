@@ -8,9 +8,10 @@ import {
   eventMs,
   type Family,
   idOf,
-  MAX_OTLP_ATTRIBUTE_CHARS,
   MAX_OTLP_POINTS,
+  resourceOf,
   Sources,
+  scopeTooBig,
   TOO_MANY_ATTRIBUTES,
 } from './points.js';
 
@@ -91,17 +92,15 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
   const pending: Promise<UsageRecord>[] = [];
   const sources = new Sources('logs');
   for (const rl of request.resourceLogs ?? []) {
-    const resource = attributeMap(rl.resource?.attributes);
-    const resourceTooBig = attributesTooBig(rl.resource?.attributes?.length ?? 0, resource);
-    const resourceId = resourceTooBig ? '' : await idOf(JSON.stringify(canonical(resource)));
+    const { resource, tooBig: resourceTooBig, id: resourceId } = await resourceOf(rl.resource?.attributes);
     for (const sl of rl.scopeLogs ?? []) {
-      const scopeTooBig = [sl.scope?.name ?? '', sl.scope?.version ?? ''].some((p) => p.length > MAX_OTLP_ATTRIBUTE_CHARS);
+      const tooBig = resourceTooBig || scopeTooBig([sl.scope?.name ?? '', sl.scope?.version ?? '']);
       for (const log of sl.logRecords ?? []) {
         const attrs = attributeMap(log.attributes);
         const name = log.eventName || attrs.get('event.name') || log.body?.stringValue || '';
         const event = LOG_EVENTS.get(name);
         if (!event || (event.kind !== undefined && attrs.get('event.kind') !== event.kind)) continue;
-        if (resourceTooBig || scopeTooBig || attributesTooBig(log.attributes?.length ?? 0, attrs)) {
+        if (tooBig || attributesTooBig(log.attributes?.length ?? 0, attrs)) {
           reject(1, TOO_MANY_ATTRIBUTES);
           continue;
         }

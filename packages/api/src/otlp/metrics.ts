@@ -12,9 +12,10 @@ import {
   attributesTooBig,
   eventMs,
   idOf,
-  MAX_OTLP_ATTRIBUTE_CHARS,
   MAX_OTLP_POINTS,
+  resourceOf,
   Sources,
+  scopeTooBig,
   TOO_MANY_ATTRIBUTES,
 } from './points.js';
 
@@ -85,19 +86,17 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
       path: 'resourceMetrics',
     });
   }
-  const pending: Promise<UsageRecord | undefined>[] = [];
+  const pending: Promise<UsageRecord>[] = [];
   const activity: Promise<ActivityRecord>[] = [];
   const sources = new Sources('metrics');
   for (const rm of request.resourceMetrics ?? []) {
-    const resource = attributeMap(rm.resource?.attributes);
-    const resourceTooBig = attributesTooBig(rm.resource?.attributes?.length ?? 0, resource);
     // The resource is part of every point's series: digested once, not re-serialised per point.
-    const resourceId = resourceTooBig ? '' : await idOf(JSON.stringify(canonical(resource)));
+    const { resource, tooBig: resourceTooBig, id: resourceId } = await resourceOf(rm.resource?.attributes);
     for (const sm of rm.scopeMetrics ?? []) {
       const scope = [sm.scope?.name ?? '', sm.scope?.version ?? ''];
-      const scopeTooBig = scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
+      const tooBig = resourceTooBig || scopeTooBig(scope);
       for (const metric of sm.metrics ?? []) {
-        if (resourceTooBig || scopeTooBig) {
+        if (tooBig) {
           reject(pointCount(metric), TOO_MANY_ATTRIBUTES);
           continue;
         }
@@ -139,7 +138,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
       }
     }
   }
-  for (const record of await Promise.all(pending)) if (record) out.records.push(record);
+  out.records.push(...(await Promise.all(pending)));
   out.activity.push(...(await Promise.all(activity)));
   return out;
 }

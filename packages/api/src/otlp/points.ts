@@ -1,6 +1,7 @@
 import type { UsageSource } from '@gasgauge/core';
 import { base64url } from '../auth/user-token.js';
 import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
+import { attributeMap, canonical, type KeyValue } from './attributes.js';
 
 /** Data points (or log records) per export, as records per usage batch. */
 export const MAX_OTLP_POINTS = 5000;
@@ -13,6 +14,20 @@ export function attributesTooBig(sent: number, map: ReadonlyMap<string, string>)
   if (sent > MAX_OTLP_ATTRIBUTES) return true;
   for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
   return false;
+}
+
+/** A resource's attributes, whether they pass the bounds, and its digest (part of every series id; '' when too big). */
+export async function resourceOf(
+  attributes: readonly KeyValue[] | undefined,
+): Promise<{ resource: Map<string, string>; tooBig: boolean; id: string }> {
+  const resource = attributeMap(attributes);
+  const tooBig = attributesTooBig(attributes?.length ?? 0, resource);
+  return { resource, tooBig, id: tooBig ? '' : await idOf(JSON.stringify(canonical(resource))) };
+}
+
+/** A scope's name and version past the attribute bound. */
+export function scopeTooBig(scope: readonly string[]): boolean {
+  return scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
 }
 
 /**
