@@ -11,7 +11,7 @@ import {
   usageOf,
   zeroAmounts,
 } from './attribution.js';
-import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
+import { type BeadAmounts, type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
 import { HOUR } from './totals.js';
 
 export const MAX_BEAD_CHILDREN = 200;
@@ -29,16 +29,7 @@ export interface BeadDetail {
   /** Its direct children (parentId), most expensive first, at most MAX_BEAD_CHILDREN. */
   children: BeadRow[];
   /** Its own usage plus every descendant's (at most MAX_ROLLUP_BEADS of them; `truncated` if more). */
-  rollup: {
-    costMicrodollars: number;
-    inputTokens: number;
-    outputTokens: number;
-    reasoningTokens: number;
-    cacheReadTokens: number;
-    cacheWriteTokens: number;
-    beads: number;
-    truncated: boolean;
-  };
+  rollup: BeadAmounts & { beads: number; truncated: boolean };
   /** Its status changes and the agents that took it, oldest first: the newest MAX_BEAD_TIMELINE. */
   timeline: { t: number; kind: 'status' | 'agent'; status?: string; agentId?: string }[];
   /** Cost over its life, columnar like metrics.timeseries: bucket starts and each bucket's cost. */

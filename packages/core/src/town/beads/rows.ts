@@ -1,18 +1,22 @@
 import type { Sql } from '../../sql.js';
 import { type Amounts, type BeadUsage, COST_INDEX } from './attribution.js';
 
-/** One bead's account over a range. Token fields are the usage API's names. */
-export interface BeadRow {
-  beadId: string;
-  title: string | null;
-  status: string | null;
-  parentId: string | null;
+/** Usage amounts of a bead (or of a bead and its descendants), by the usage API's field names. */
+export interface BeadAmounts {
   costMicrodollars: number;
   inputTokens: number;
   outputTokens: number;
   reasoningTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+}
+
+/** One bead's account over a range. */
+export interface BeadRow extends BeadAmounts {
+  beadId: string;
+  title: string | null;
+  status: string | null;
+  parentId: string | null;
   /** The agents its usage came from or that held it, by id, at most MAX_BEAD_AGENTS. */
   agents: string[];
   createdAt: number | null;
