@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { COMMIT_BYTES } from '../tail/commit-groups.js';
 import type { ReadOptions } from '../tail/jsonl.js';
-import { type Chunk, chunkBytes, type WorkerRequest } from './chunk.js';
+import { type Chunk, chunkBytes, type ReadJob, type WorkerRequest } from './chunk.js';
 
 /**
  * File bytes read ahead at most: two commit groups, so a group rarely ends early for want of data,
@@ -39,8 +39,28 @@ export class ChunkReader {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
-  /** Starts reading these files ahead. False when no worker can run (the caller reads them itself). */
-  begin(jobs: { path: string; start: number }[]): boolean {
+  /**
+   * Starts the worker thread without giving it work, so that its start (~50–100 ms) overlaps the caller
+   * listing and checking files before a likely backfill. `release()` stops it again if it was not used.
+   */
+  warm(): void {
+    this.start();
+  }
+
+  /** Stops a warmed worker that was given no work: an idle thread would only hold memory. */
+  release(): void {
+    if (this.active || !this.worker) return;
+    const worker = this.worker;
+    this.worker = undefined;
+    worker.removeAllListeners('exit');
+    void worker.terminate();
+  }
+
+  /**
+   * Starts reading these files ahead; `more` adds files after them, so reading starts while the caller
+   * is still checking the rest. False when no worker can run (the caller reads them itself).
+   */
+  begin(jobs: ReadJob[]): boolean {
     const worker = this.start();
     if (!worker) return false;
     this.end();
@@ -51,6 +71,13 @@ export class ChunkReader {
     this.jobs = new Set(jobs.map((j) => j.path));
     worker.postMessage({ type: 'begin', gen: this.gen, jobs, credits: AHEAD_BYTES } satisfies WorkerRequest);
     return true;
+  }
+
+  /** Files to read after those already given to `begin` (and earlier `more`s), in order. */
+  more(jobs: ReadJob[]): void {
+    if (!this.active || jobs.length === 0) return;
+    for (const job of jobs) this.jobs.add(job.path);
+    this.worker?.postMessage({ type: 'more', gen: this.gen, jobs } satisfies WorkerRequest);
   }
 
   /**

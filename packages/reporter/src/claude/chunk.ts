@@ -74,9 +74,16 @@ export function mergeCopy(entries: ReadEntry[], entry: ReadEntry): boolean {
   return true;
 }
 
+/** A file to read ahead, from this offset. */
+export interface ReadJob {
+  path: string;
+  start: number;
+}
+
 /** What the reporter's thread tells a parse worker (see ChunkReader). */
 export type WorkerRequest =
-  | { type: 'begin'; gen: number; jobs: { path: string; start: number }[]; credits: number }
+  | { type: 'begin'; gen: number; jobs: ReadJob[]; credits: number }
+  | { type: 'more'; gen: number; jobs: ReadJob[] }
   | { type: 'credit'; gen: number; bytes: number }
   | { type: 'end'; gen: number };
 

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileState, type ReadOptions } from '../tail/jsonl.js';
-import { CHUNK_BYTES, chunkBytes, readChunk, type WorkerRequest } from './chunk.js';
+import { CHUNK_BYTES, chunkBytes, type ReadJob, readChunk, type WorkerRequest } from './chunk.js';
 
 /**
  * A Claude parse worker (see ChunkReader): reads and parses the files it is given, in order, one chunk
@@ -8,14 +8,14 @@ import { CHUNK_BYTES, chunkBytes, readChunk, type WorkerRequest } from './chunk.
  */
 const read = (workerData as { read?: ReadOptions } | undefined)?.read;
 let gen = 0;
-let jobs: { path: string; start: number }[] = [];
+let jobs: ReadJob[] = [];
 let index = 0;
 let offset = 0;
 let credits = 0;
 
 function pump(): void {
   while (credits > 0 && index < jobs.length) {
-    const job = jobs[index] as { path: string; start: number };
+    const job = jobs[index] as ReadJob;
     const chunk = readChunk(job.path, fileState(job.path), offset, CHUNK_BYTES, read);
     parentPort?.postMessage({ gen, chunk });
     credits -= chunkBytes(chunk);
@@ -32,7 +32,14 @@ parentPort?.on('message', (m: WorkerRequest) => {
     index = 0;
     offset = jobs[0]?.start ?? 0;
   } else if (m.gen !== gen) return;
-  else if (m.type === 'credit') credits += m.bytes;
-  else jobs = [];
+  else if (m.type === 'more') {
+    // Reading had run out of files: it resumes at the first one added.
+    if (index === jobs.length) offset = m.jobs[0]?.start ?? 0;
+    for (const job of m.jobs) jobs.push(job);
+  } else if (m.type === 'credit') credits += m.bytes;
+  else {
+    jobs = [];
+    index = 0;
+  }
   pump();
 });

@@ -245,4 +245,54 @@ describe('ClaudeSource', () => {
     expect(ahead.stats).toEqual(own.stats);
     expect(own.stats.malformed).toBe(tree.malformed);
   });
+
+  it('stops the worker a first poll warmed when there was too little to read ahead, and can start it again', async () => {
+    const tree = generateTree({ seed: 5, agents: 2, sessionsPerAgent: 2, responsesPerSession: 20, padding: 5000 });
+    const claude = join(dir, 'claude');
+    writeTree(claude, tree.files, (_, n) => [0, Math.min(n, 2)]);
+    const src = source(new AgentMap(), 1024 * 1024);
+    await src.poll();
+    expect(src.stats.readAhead).toBe(0);
+    writeTree(claude, tree.files, (_, n) => [Math.min(n, 2), n]);
+    await src.poll();
+    // A stopped worker that counted as failed would leave this poll to read in its own thread.
+    expect(src.stats.readAhead).toBeGreaterThan(0);
+    src.close();
+  });
+
+  it('hands the worker files in slices while still checking the rest, resuming each where its cursor is', async () => {
+    // Over 256 files (one slice), each read in two halves: the second poll resumes every file mid-way.
+    const tree = generateTree({ seed: 11, agents: 20, sessionsPerAgent: 14, responsesPerSession: 6, padding: 200 });
+    expect(tree.files.size).toBeGreaterThan(2 * 256);
+    const half = (_: string, n: number): [number, number] => [0, Math.floor(n / 2)];
+    const rest = (_: string, n: number): [number, number] => [Math.floor(n / 2), n];
+    const outcome = async (workerBytes: number, state: string) => {
+      const claude = join(dir, state, 'claude');
+      writeTree(claude, tree.files, half);
+      store = new Store(join(dir, state, 'state'));
+      const src = new ClaudeSource({ store, configDirs: [claude], agents: new AgentMap(), prices, rescanMs: 0, workerBytes });
+      await src.poll();
+      writeTree(claude, tree.files, rest);
+      await src.poll();
+      // Each outcome has a tree of its own: its paths relative to it, without inode numbers.
+      const cursors = store.cursors('claude').map((c) => ({ path: c.path.slice(claude.length), offset: c.offset }));
+      const result = {
+        records: records(),
+        cursors: cursors.sort((a, b) => a.path.localeCompare(b.path)),
+        readAhead: src.stats.readAhead,
+      };
+      src.close();
+      store.close();
+      return result;
+    };
+    const own = await outcome(Number.POSITIVE_INFINITY, 'own');
+    const ahead = await outcome(0, 'ahead');
+    expect(own.readAhead).toBe(0);
+    // Every file written is read ahead in each poll it has new lines for (a one-line file only in the second).
+    const halves = [...tree.files.values()].filter((lines) => lines.length >= 2).length;
+    expect(ahead.readAhead).toBeGreaterThanOrEqual(halves + tree.files.size);
+    expect(ahead.records).toEqual(own.records);
+    expect(ahead.cursors).toEqual(own.cursors);
+    expect(own.records.length).toBeGreaterThan(0);
+  });
 });

@@ -5,7 +5,7 @@ import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-grou
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
-import { type ReadEntry, readChunk } from './chunk.js';
+import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
 import { ChunkReader } from './chunk-reader.js';
 import { ClaudeDedupe } from './dedupe.js';
 import { transcriptFiles } from './files.js';
@@ -51,6 +51,8 @@ const SOURCE = 'claude';
  * less (tailing) reads in this thread, which costs less than the hand-over.
  */
 const WORKER_BYTES = 4 * 1024 * 1024;
+/** Files handed to the parse worker per message while a poll is still checking the rest. */
+const JOBS_PER_MESSAGE = 256;
 
 /**
  * Tails Claude Code transcripts (`projects/**\/*.jsonl`): each poll reads only what was appended since
@@ -94,11 +96,17 @@ export class ClaudeSource {
 
   /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
+    const workerBytes = this.opts.workerBytes ?? WORKER_BYTES;
+    // A first poll is likely a backfill: the worker starts while the tree is listed and checked.
+    const warmed = this.caughtUp.size === 0 && Number.isFinite(workerBytes);
+    if (warmed) this.reader.warm();
     const { files, count } = this.fileList.current();
     this.stats.files = count;
     const todo: string[] = [];
-    const jobs: { path: string; start: number }[] = [];
+    // Files to read ahead not yet handed to the worker: once there is enough to read, they go in slices.
+    let jobs: ReadJob[] = [];
     let unread = 0;
+    let ahead = false;
     for (const path of files) {
       const st = fileState(path);
       const seen = this.caughtUp.get(path);
@@ -108,8 +116,16 @@ export class ClaudeSource {
       const start = resumeOffset(this.opts.store.cursor(SOURCE, path), st);
       jobs.push({ path, start });
       unread += st.size - start;
+      if (!ahead && unread >= workerBytes) {
+        ahead = this.reader.begin(jobs);
+        if (ahead) jobs = [];
+      } else if (ahead && jobs.length >= JOBS_PER_MESSAGE) {
+        this.reader.more(jobs);
+        jobs = [];
+      }
     }
-    const ahead = unread >= (this.opts.workerBytes ?? WORKER_BYTES) && this.reader.begin(jobs);
+    if (ahead) this.reader.more(jobs);
+    else if (warmed) this.reader.release();
     try {
       return await stepInGroups(
         this.opts.store,
