@@ -22,7 +22,7 @@ import {
 } from '@gasgauge/core';
 import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
-import { tickIntervals } from './intervals.js';
+import { liveStreamMaxMs, tickIntervals } from './intervals.js';
 import { CHANGES_REFUSED, changesHeader, type Remote, toRemote } from './remote-error.js';
 import { doLive } from './towns.js';
 
@@ -51,7 +51,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   /** When the alarm is set for, as far as this instance knows (undefined: not read yet); saves a storage read per ingest. */
   private alarmAt: number | null | undefined;
   /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
-  private readonly live = new LiveHub();
+  private readonly live: LiveHub;
   /** The change streams open, by id, to end them when the isolate closes one (see changes). */
   private readonly streams = new Map<number, AbortController>();
   private nextStream = 1;
@@ -65,6 +65,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
       (fn) => setTimeout(fn, 0),
     ).get('');
     this.intervals = tickIntervals(env.TICK_MS);
+    this.live = new LiveHub({ maxStreamMs: liveStreamMaxMs(env.LIVE_STREAM_MAX_MS) });
   }
 
   /** One request's ingest, answered after its group's commit; output gates hold the reply until it is durable. */
@@ -144,14 +145,17 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
    * A stream that opens with CHANGES_OPENED and its id (4 bytes), or with CHANGES_REFUSED then the
    * refusal as JSON and ends (an error thrown here would reach the isolate without its code: the 429 of a
    * town's stream bound); then one byte per change of the town (coalesced). It ends when the isolate calls
-   * closeChanges with its id: a reader's cancel does not reach this object over RPC, and a stream that
-   * stayed open would count against the bound forever.
+   * closeChanges with its id (a reader's cancel does not reach this object over RPC), or at the end of the
+   * live hub's stream lifetime (LIVE_STREAM_MAX_MS), which releases the stream of an isolate that died
+   * before it could call closeChanges: without it, that stream would count against the bound for as long
+   * as this object lives.
    */
   changes(): ReadableStream<Uint8Array> {
     const abort = new AbortController();
+    const id = this.nextStream++;
     let changes: AsyncGenerator<void>;
     try {
-      changes = this.live.changes('', abort.signal);
+      changes = this.live.changes('', abort.signal, () => this.streams.delete(id));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const refusal = JSON.stringify({ code: err.code, message: err.message, path: err.path ?? null });
@@ -162,9 +166,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
         },
       });
     }
-    const id = this.nextStream++;
     this.streams.set(id, abort);
-    abort.signal.addEventListener('abort', () => this.streams.delete(id));
     let opened = false;
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {

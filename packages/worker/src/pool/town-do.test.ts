@@ -4,6 +4,7 @@ import { AppError, type UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { doControl } from '../control.js';
 import { CONTROL_NAME } from '../control-do.js';
+import { CHANGES_OPENED, CHANGES_REFUSED } from '../remote-error.js';
 import { doLive, doTowns } from '../towns.js';
 
 const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
@@ -185,5 +186,36 @@ describe('live streams of a town', () => {
       if (outcome === false) break;
       if (tries === 30) throw new Error(`no stream opened after the others closed: ${String(outcome)}`);
     }
+  });
+
+  it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 3 s here)', async () => {
+    const stub = townStub('live-orphans');
+    // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
+    // nor closed with closeChanges (a cancel would not reach the object anyway).
+    const opened = performance.now();
+    for (let i = 0; i < 200; i++) {
+      const reader = (await stub.changes()).getReader();
+      expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
+      reader.releaseLock();
+    }
+    const full = await stub.changes();
+    expect((await full.getReader().read()).value?.[0]).toBe(CHANGES_REFUSED);
+    expect(performance.now() - opened).toBeLessThan(3000);
+    await new Promise((r) => setTimeout(r, 3500 - (performance.now() - opened)));
+    const reader = (await stub.changes()).getReader();
+    expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
+    await reader.cancel();
+  });
+
+  it('ends a stream being read at its lifetime, so the viewer reconnects', async () => {
+    const live = doLive(env.TOWN);
+    const stream = live.changes('live-lifetime', undefined)[Symbol.asyncIterator]();
+    const first = stream.next();
+    await new Promise((r) => setTimeout(r, 100));
+    await townStub('live-lifetime').publish();
+    expect(await first).toMatchObject({ done: false });
+    const started = performance.now();
+    expect(await stream.next()).toMatchObject({ done: true });
+    expect(performance.now() - started).toBeLessThan(4000);
   });
 });
