@@ -17,7 +17,7 @@ export default defineConfig({
         bindings: {
           TICK_MS: '100',
           // Long enough for the tests that fill a town's bound of live streams, short enough to see streams expire.
-          LIVE_STREAM_MAX_MS: '3000',
+          LIVE_STREAM_MAX_MS: '5000',
           GASGAUGE_SECRET: 'test-secret-test-secret-test-secret',
           GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN,
         },

@@ -188,7 +188,7 @@ describe('live streams of a town', () => {
     }
   });
 
-  it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 3 s here)', async () => {
+  it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
     const stub = townStub('live-orphans');
     // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
     // nor closed with closeChanges (a cancel would not reach the object anyway).
@@ -200,8 +200,8 @@ describe('live streams of a town', () => {
     }
     const full = await stub.changes();
     expect((await full.getReader().read()).value?.[0]).toBe(CHANGES_REFUSED);
-    expect(performance.now() - opened).toBeLessThan(3000);
-    await new Promise((r) => setTimeout(r, 3500 - (performance.now() - opened)));
+    expect(performance.now() - opened).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 5500 - (performance.now() - opened)));
     const reader = (await stub.changes()).getReader();
     expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
     await reader.cancel();
@@ -227,9 +227,9 @@ describe('live streams of a town', () => {
       expect(first).toBe(CHANGES_REFUSED);
       await new Promise((r) => setTimeout(r, 50));
     }
-    // Heartbeats every 150 ms here (a twentieth of the 3 s lifetime; 30 s in production).
-    expect(performance.now() - cancelled).toBeLessThan(1000);
-    expect(performance.now() - opened).toBeLessThan(3000);
+    // Heartbeats every 250 ms here (a twentieth of the 5 s lifetime; 30 s in production).
+    expect(performance.now() - cancelled).toBeLessThan(1500);
+    expect(performance.now() - opened).toBeLessThan(5000);
   });
 
   it('sends heartbeats that the isolate does not count as changes', async () => {
@@ -237,7 +237,7 @@ describe('live streams of a town', () => {
     const reader = (await stub.changes()).getReader();
     const bytes: number[] = [];
     const started = performance.now();
-    while (performance.now() - started < 1000) {
+    while (performance.now() - started < 1500) {
       const { value } = await reader.read();
       bytes.push(...(value ?? []));
     }
@@ -267,6 +267,6 @@ describe('live streams of a town', () => {
     expect(await first).toMatchObject({ done: false });
     const started = performance.now();
     expect(await stream.next()).toMatchObject({ done: true });
-    expect(performance.now() - started).toBeLessThan(4000);
+    expect(performance.now() - started).toBeLessThan(6500);
   });
 });
