@@ -14,7 +14,13 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
       miniflare: {
-        bindings: { TICK_MS: '100', GASGAUGE_SECRET: 'test-secret-test-secret-test-secret', GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN },
+        bindings: {
+          TICK_MS: '100',
+          // Long enough for the tests that fill a town's bound of live streams, short enough to see streams expire.
+          LIVE_STREAM_MAX_MS: '5000',
+          GASGAUGE_SECRET: 'test-secret-test-secret-test-secret',
+          GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN,
+        },
       },
     }),
   ],

@@ -10,7 +10,7 @@ export { type BodyReader, bodyTooLarge, concatBytes, MAX_BODY_BYTES, readWebBody
 export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
-export { LiveHub } from './metrics/live-hub.js';
+export { LIVE_STREAM_MAX_MS, LiveHub } from './metrics/live-hub.js';
 export type { ControlStore } from './ports/control.js';
 export type { LiveBus } from './ports/live-bus.js';
 export { LocalControlStore } from './ports/local-control.js';

@@ -49,8 +49,8 @@ export const REPORT_HELP = `Options:
                           ~/.local/share/kilo)
   --no-opencode           do not read OpenCode / Kilo data on disk
   --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable; basic
-                          auth from OPENCODE_SERVER_PASSWORD); catches up from disk on each reconnect;
-                          not with --once
+                          auth from OPENCODE_SERVER_PASSWORD); reconnects after 90 s without a byte
+                          and catches up from disk on each reconnect; not with --once
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
                           the Gas Town name under --gastown, else the directory name; a leading ~
                           in PATH is the home directory, also after AGENT=

@@ -50,6 +50,8 @@ export interface ServeOptions {
   webDist?: string;
   /** Alert webhooks: retries (tests shorten the backoff), and `allowPrivate` for receivers on this machine or network. */
   webhooks?: Omit<WebhookOptions, 'log'>;
+  /** Test-only: each live stream's lifetime (default LIVE_STREAM_MAX_MS, 10 min). */
+  liveStreamMaxMs?: number;
   /** Test-only: each group commit waits this long first, so requests pile up (the 429 and 503 shedding tests). */
   writeDelayMs?: number;
   /** Test-only fault injection, see CRASH_POINTS. */
@@ -98,7 +100,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     (id) => towns.get(id),
     opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),
   );
-  const live = new LiveHub();
+  const live = new LiveHub(opts.liveStreamMaxMs === undefined ? {} : { maxStreamMs: opts.liveStreamMaxMs });
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;
   const idleMs = Math.max(activeMs, IDLE_TICK_MS);
   // Private targets refused again where the connection is made (against DNS rebinding), unless allowed.

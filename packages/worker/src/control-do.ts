@@ -61,7 +61,12 @@ export class ControlDO extends DurableObject<Env> {
     if (typeof next === 'number') await this.ctx.storage.setAlarm(next);
   }
 
+  /**
+   * The alarm delivers them (and retries after an eviction); an alarm already delivering, whose POSTs
+   * may be waiting on a receiver that hangs, is told to start them now rather than when it ends.
+   */
   private async deliverSoon(): Promise<void> {
+    this.webhooks.wake();
     const due = await this.ctx.storage.getAlarm();
     if (due === null || due > Date.now()) await this.ctx.storage.setAlarm(Date.now());
   }

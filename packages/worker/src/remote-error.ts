@@ -23,6 +23,9 @@ export function fromRemote<T>(r: Remote<T>): T {
 /** The first byte of a town object's change stream: it is open (its id follows), or refused (the refusal follows as JSON; see TownDO.changes). */
 export const CHANGES_OPENED = 2;
 export const CHANGES_REFUSED = 0;
+/** After the opening, each byte of a change stream is a change, or a heartbeat that only checks the reader is still there. */
+export const CHANGE = 1;
+export const HEARTBEAT = 0;
 /** The opening of an accepted change stream: CHANGES_OPENED and the stream's id, 4 bytes big-endian. */
 export const CHANGES_HEADER_BYTES = 5;
 

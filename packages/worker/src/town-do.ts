@@ -22,8 +22,8 @@ import {
 } from '@gasgauge/core';
 import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
-import { tickIntervals } from './intervals.js';
-import { CHANGES_REFUSED, changesHeader, type Remote, toRemote } from './remote-error.js';
+import { liveStreamMaxMs, tickIntervals } from './intervals.js';
+import { CHANGE, CHANGES_REFUSED, changesHeader, HEARTBEAT, type Remote, toRemote } from './remote-error.js';
 import { doLive } from './towns.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
@@ -51,7 +51,9 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   /** When the alarm is set for, as far as this instance knows (undefined: not read yet); saves a storage read per ingest. */
   private alarmAt: number | null | undefined;
   /** This object's own live subscribers (SSE streams of the Worker's `metrics.live`). */
-  private readonly live = new LiveHub();
+  private readonly live: LiveHub;
+  /** How often an idle change stream checks its reader is still there: 20 times over its lifetime (30 s). */
+  private readonly heartbeatMs: number;
   /** The change streams open, by id, to end them when the isolate closes one (see changes). */
   private readonly streams = new Map<number, AbortController>();
   private nextStream = 1;
@@ -65,6 +67,9 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
       (fn) => setTimeout(fn, 0),
     ).get('');
     this.intervals = tickIntervals(env.TICK_MS);
+    const maxStreamMs = liveStreamMaxMs(env.LIVE_STREAM_MAX_MS);
+    this.live = new LiveHub({ maxStreamMs });
+    this.heartbeatMs = maxStreamMs / 20;
   }
 
   /** One request's ingest, answered after its group's commit; output gates hold the reply until it is durable. */
@@ -143,15 +148,23 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   /**
    * A stream that opens with CHANGES_OPENED and its id (4 bytes), or with CHANGES_REFUSED then the
    * refusal as JSON and ends (an error thrown here would reach the isolate without its code: the 429 of a
-   * town's stream bound); then one byte per change of the town (coalesced). It ends when the isolate calls
-   * closeChanges with its id: a reader's cancel does not reach this object over RPC, and a stream that
-   * stayed open would count against the bound forever.
+   * town's stream bound); then a CHANGE byte per change of the town (coalesced), and a HEARTBEAT byte
+   * every twentieth of the stream's lifetime while nothing else is being written.
+   *
+   * It ends when the isolate calls closeChanges with its id: a reader's cancel does not reach this object
+   * as a cancel over RPC, and an isolate that died never calls it. But, tried in workerd, a write to an
+   * IdentityTransformStream whose reader cancelled rejects ("Network connection lost"), which the
+   * heartbeat turns into the end of the stream within 30 s (a pull source is simply not pulled again, and
+   * learns nothing). A reader that holds the stream without reading or cancelling leaves the write
+   * pending; the live hub's stream lifetime (LIVE_STREAM_MAX_MS) ends that one. Either way the stream
+   * stops counting against the town's bound.
    */
   changes(): ReadableStream<Uint8Array> {
     const abort = new AbortController();
+    const id = this.nextStream++;
     let changes: AsyncGenerator<void>;
     try {
-      changes = this.live.changes('', abort.signal);
+      changes = this.live.changes('', abort.signal, () => this.streams.delete(id));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const refusal = JSON.stringify({ code: err.code, message: err.message, path: err.path ?? null });
@@ -162,23 +175,31 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
         },
       });
     }
-    const id = this.nextStream++;
     this.streams.set(id, abort);
-    abort.signal.addEventListener('abort', () => this.streams.delete(id));
-    let opened = false;
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        if (!opened) {
-          opened = true;
-          controller.enqueue(changesHeader(id));
-          return;
-        }
-        const next = await changes.next();
-        if (next.done) controller.close();
-        else controller.enqueue(new Uint8Array([1]));
-      },
-      cancel: () => abort.abort(),
-    });
+    const { readable, writable } = new IdentityTransformStream();
+    const writer = writable.getWriter();
+    let writing = 0;
+    const write = async (bytes: Uint8Array) => {
+      writing++;
+      try {
+        await writer.write(bytes);
+      } catch {
+        abort.abort(); // The reader is gone.
+      } finally {
+        writing--;
+      }
+    };
+    const heartbeat = setInterval(() => {
+      // A write still pending says as much as a heartbeat would (and rejects when the reader goes).
+      if (writing === 0) void write(new Uint8Array([HEARTBEAT]));
+    }, this.heartbeatMs);
+    void (async () => {
+      await write(changesHeader(id));
+      for await (const _ of changes) await write(new Uint8Array([CHANGE]));
+      clearInterval(heartbeat);
+      await writer.close().catch(() => {});
+    })();
+    return readable;
   }
 
   /** Ends a stream of changes (see changes): its live subscription is released. */

@@ -1,6 +1,6 @@
 import { concatBytes, type LiveBus, type TownDirectory, type TownHandle } from '@gasgauge/api';
 import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
-import { CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
+import { CHANGE, CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
 
 type TownNamespace = Env['TOWN'];
 
@@ -55,8 +55,9 @@ export function doLive(ns: TownNamespace): LiveBus {
 /**
  * The town object's change stream as the LiveBus's changes. It opens with a header (its id) or a
  * refusal (the town's bound on live streams), thrown as its AppError so the client gets the 429, not an
- * internal error. Then each byte is a change, however RPC cuts them into chunks. Ending, it tells the
- * object to close the stream: a cancel alone does not reach the object.
+ * internal error. Then each byte is a change or a heartbeat, however RPC cuts them into chunks; a chunk
+ * of heartbeats only is no change. Ending, it tells the object to close the stream: a cancel alone does
+ * not reach the object (its next heartbeat finds out, see TownDO.changes).
  */
 async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSignal | undefined): AsyncGenerator<void> {
   const reader = (await stub.changes()).getReader();
@@ -68,11 +69,11 @@ async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSign
     const opened = changesOpening(head);
     if (opened instanceof AppError) throw opened;
     id = opened.id;
-    if (head.length > opened.header) yield;
+    if (head.subarray(opened.header).includes(CHANGE)) yield;
     while (!signal?.aborted) {
-      const { done } = await reader.read();
+      const { done, value } = await reader.read();
       if (done) return;
-      yield;
+      if (value.includes(CHANGE)) yield;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

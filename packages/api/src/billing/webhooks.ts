@@ -1,4 +1,4 @@
-import { type Alert, type Clock, type Control, isPrivateAddress, isPrivateHost } from '@gasgauge/core';
+import { type Alert, type Clock, type Control, type DueAlert, isPrivateAddress, isPrivateHost } from '@gasgauge/core';
 
 export interface WebhookOptions {
   /** The first retry waits this long; each next one twice as long (default 1 s). */
@@ -19,9 +19,17 @@ export interface WebhookOptions {
   log?: (line: string) => void;
 }
 
-/** What a webhook receives: the alert without its delivery bookkeeping. `id` is stable across retries, for dedupe. */
+/** After this many failed attempts an alert is marked failed. */
 export const MAX_ATTEMPTS = 16;
+/** Webhook POSTs under way at once, over all accounts. */
+export const MAX_IN_FLIGHT = 20;
+/**
+ * Webhook POSTs under way at once for one account: a receiver that hangs holds at most this many of
+ * MAX_IN_FLIGHT (for up to timeoutMs each), and an account with many alerts due takes turns with the others.
+ */
+export const MAX_IN_FLIGHT_PER_ACCOUNT = 2;
 
+/** What a webhook receives: the alert without its delivery bookkeeping. `id` is stable across retries, for dedupe. */
 export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 'at' | 'details'>;
 
 /**
@@ -29,9 +37,17 @@ export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 
  * otherwise retried with exponential backoff (with jitter), then marked failed. At least once: a crash
  * after the POST and before the record sends it again, with the same id. Logs name the webhook's origin
  * only — a webhook URL often carries a secret in its path or query.
+ *
+ * Fair across accounts: at most MAX_IN_FLIGHT POSTs at once and MAX_IN_FLIGHT_PER_ACCOUNT of one account,
+ * the due alerts taken in turn across accounts (`Alerts.due`), and a place freed by one POST is filled at
+ * once, so a receiver that never answers delays only its own account's alerts, never another's.
  */
 export class WebhookDelivery {
   private running: Promise<number> | undefined;
+  /** The alerts being POSTed now, with their account: not picked again while under way. */
+  private readonly inFlight = new Map<number, string>();
+  /** Set while a run waits for a POST to finish: wakes it to look for due alerts now. */
+  private lookAgain: (() => void) | undefined;
   private readonly o: Required<Omit<WebhookOptions, 'log' | 'resolve'>> & {
     resolve: WebhookOptions['resolve'] | undefined;
     log: (line: string) => void;
@@ -54,12 +70,26 @@ export class WebhookDelivery {
     };
   }
 
-  /** Delivers what is due now; a call while a run is in progress joins it. Resolves to the number delivered. */
+  /**
+   * Delivers what is due now, and what falls due while POSTs are under way, until nothing is due or
+   * under way. A call while a run is in progress joins it and has it look for due alerts at once (not
+   * when a POST under way finishes). Resolves to the number the run delivered.
+   */
   deliverDue(): Promise<number> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
+    if (this.running) {
+      this.wake();
+      return this.running;
+    }
+    const run = this.run().finally(() => {
+      if (this.running === run) this.running = undefined;
     });
-    return this.running;
+    this.running = run;
+    return run;
+  }
+
+  /** Has the run under way, if any, look for due alerts now (a settle just raised some); starts none. */
+  wake(): void {
+    this.lookAgain?.();
   }
 
   /** Resolves when the delivery run in progress (if any) has finished; starts none. For shutdown. */
@@ -69,12 +99,47 @@ export class WebhookDelivery {
 
   private async run(): Promise<number> {
     let delivered = 0;
+    const under = new Set<Promise<void>>();
     for (;;) {
-      const due = this.control.alerts.due(this.clock(), 20);
-      if (due.length === 0) return delivered;
-      const outcomes = await Promise.all(due.map(({ alert, webhookUrl }) => this.attempt(alert, webhookUrl)));
-      delivered += outcomes.filter(Boolean).length;
+      for (const { alert, webhookUrl } of this.pick()) {
+        this.inFlight.set(alert.id, alert.accountId);
+        const post: Promise<void> = this.attempt(alert, webhookUrl)
+          .then((ok) => {
+            if (ok) delivered++;
+          })
+          .finally(() => {
+            this.inFlight.delete(alert.id);
+            under.delete(post);
+          });
+        under.add(post);
+      }
+      if (under.size === 0) return delivered;
+      // The next POST to finish frees a place; a deliverDue call may bring another account's alert.
+      await Promise.race([...under, new Promise<void>((resolve) => (this.lookAgain = resolve))]);
+      this.lookAgain = undefined;
     }
+  }
+
+  /** The due alerts to start now: as many as there are free places, in turn across accounts, none of an account at its share. */
+  private pick(): DueAlert[] {
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (free <= 0) return [];
+    const perAccount = new Map<string, number>();
+    for (const account of this.inFlight.values()) perAccount.set(account, (perAccount.get(account) ?? 0) + 1);
+    const full = [...perAccount].filter(([, n]) => n >= MAX_IN_FLIGHT_PER_ACCOUNT).map(([account]) => account);
+    const picked: DueAlert[] = [];
+    for (const due of this.control.alerts.due(this.clock(), free * MAX_IN_FLIGHT_PER_ACCOUNT, {
+      perAccount: MAX_IN_FLIGHT_PER_ACCOUNT,
+      skipAlerts: [...this.inFlight.keys()],
+      skipAccounts: full,
+    })) {
+      const n = perAccount.get(due.alert.accountId) ?? 0;
+      if (n >= MAX_IN_FLIGHT_PER_ACCOUNT) continue;
+      perAccount.set(due.alert.accountId, n + 1);
+      picked.push(due);
+      if (picked.length === free) break;
+    }
+    return picked;
   }
 
   private async attempt(alert: Alert, webhookUrl: string): Promise<boolean> {

@@ -12,23 +12,37 @@ export const COALESCE_MS = 200;
  * town took half a core and 200 MB at ten ingests a second, and nothing else bounded them.
  */
 export const MAX_LIVE_PER_TOWN = 200;
+/**
+ * How long one live stream lasts; then it ends and the viewer opens another (the web UI does so at once).
+ * A stream whose reader is gone without saying so (a Worker isolate evicted before it closed its town
+ * object's stream, a client whose connection died silently) stops counting against MAX_LIVE_PER_TOWN
+ * by then at the latest, even if nothing ever reads it again.
+ */
+export const LIVE_STREAM_MAX_MS = 10 * 60_000;
 
-type Listener = () => void;
+/** One stream: told of each change, and ended by its lifetime, its signal or the hub's close. */
+type Listener = { change: () => void; end: () => void };
 
 /** The Node host's LiveBus: one process, so subscribers are listeners in memory. */
 export class LiveHub implements LiveBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly maxStreamMs: number;
   private closed = false;
+
+  /** `maxStreamMs`: each stream's lifetime (LIVE_STREAM_MAX_MS); tests shorten it. */
+  constructor(opts: { maxStreamMs?: number } = {}) {
+    this.maxStreamMs = opts.maxStreamMs ?? LIVE_STREAM_MAX_MS;
+  }
 
   /** Ends every live stream and refuses new ones (shutdown): their responses finish, so connections can close. */
   close(): void {
     this.closed = true;
-    for (const set of this.listeners.values()) for (const l of set) l();
+    for (const set of [...this.listeners.values()]) for (const l of [...set]) l.end();
   }
 
   publish(townId: string): void {
-    for (const l of this.listeners.get(townId) ?? []) l();
+    for (const l of this.listeners.get(townId) ?? []) l.change();
   }
 
   publishSoon(townId: string): void {
@@ -43,12 +57,13 @@ export class LiveHub implements LiveBus {
   }
 
   /**
-   * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts
-   * or the hub closes. The stream counts against MAX_LIVE_PER_TOWN from this call (past it a `429`), not
+   * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts,
+   * the stream's lifetime passes or the hub closes. The stream counts against MAX_LIVE_PER_TOWN from this call (past it a `429`), not
    * from its first read, so streams opened together cannot pass the bound; it stops counting when it
-   * ends or its signal aborts, whichever comes first, even if it was never read.
+   * ends, its signal aborts or its lifetime (maxStreamMs) passes, whichever comes first, even if it was
+   * never read; `onRelease` is then called once.
    */
-  changes(townId: string, signal: AbortSignal | undefined): AsyncGenerator<void> {
+  changes(townId: string, signal: AbortSignal | undefined, onRelease?: () => void): AsyncGenerator<void> {
     let set = this.listeners.get(townId);
     if ((set?.size ?? 0) >= MAX_LIVE_PER_TOWN) {
       throw new AppError('too_many_requests', `this town already has ${MAX_LIVE_PER_TOWN} live streams open; close one`, {
@@ -62,29 +77,37 @@ export class LiveHub implements LiveBus {
     const listeners = set;
     let wake: (() => void) | undefined;
     let dirty = false;
-    const listener = () => {
-      dirty = true;
-      wake?.();
-    };
+    let ended = false;
     const release = () => {
-      signal?.removeEventListener('abort', onAbort);
-      listeners.delete(listener);
+      clearTimeout(lifetime);
+      signal?.removeEventListener('abort', onEnd);
+      if (!listeners.delete(listener)) return;
       if (listeners.size === 0 && this.listeners.get(townId) === listeners) this.listeners.delete(townId);
+      onRelease?.();
     };
-    const onAbort = () => {
+    const onEnd = () => {
+      ended = true;
       release();
       wake?.();
     };
+    const listener: Listener = {
+      change: () => {
+        dirty = true;
+        wake?.();
+      },
+      end: onEnd,
+    };
     listeners.add(listener);
-    signal?.addEventListener('abort', onAbort);
-    if (signal?.aborted) release();
-    const closed = () => signal?.aborted === true || this.closed;
+    // A timer, not a check at the next read: a stream nobody reads any more must stop counting too.
+    const lifetime = setTimeout(onEnd, this.maxStreamMs);
+    signal?.addEventListener('abort', onEnd);
+    if (signal?.aborted || this.closed) onEnd();
     return (async function* () {
       try {
-        while (!closed()) {
+        while (!ended) {
           if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
-          if (closed()) return;
+          if (ended) return;
           dirty = false;
           yield;
         }

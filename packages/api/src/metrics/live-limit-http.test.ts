@@ -47,3 +47,36 @@ describe('metrics.live streams per town', () => {
     expect((await s.get(`/api/towns/${s.townId}/metrics/throughput`)).status).toBe(200);
   }, 60_000);
 });
+
+describe('metrics.live stream lifetime (LIVE_STREAM_MAX_MS, 2 s here)', () => {
+  let short: TestServer;
+  beforeAll(async () => {
+    short = await startTestServer({ tickMs: 60_000, liveStreamMaxMs: 2000 });
+  });
+  afterAll(async () => {
+    await short?.close();
+  });
+
+  it('ends each stream with a return event once its lifetime passes, and its place is free again', async () => {
+    const opened = performance.now();
+    const all = await Promise.all(
+      Array.from({ length: MAX_LIVE_PER_TOWN }, async () => {
+        const l = new LiveStream(short.url, short.townId, short.adminToken);
+        streams.push(l);
+        await l.waitFor((e) => e.event === 'message');
+        return l;
+      }),
+    );
+    expect(performance.now() - opened).toBeLessThan(2000);
+    await Promise.all(all.map((l) => l.endsWithin(10_000)));
+    const lasted = performance.now() - opened;
+    expect(all.every((l) => l.ended && l.events.at(-1)?.event === 'return')).toBe(true);
+    expect(lasted).toBeGreaterThanOrEqual(2000);
+    expect(lasted).toBeLessThan(5000);
+    // Their places are free: a new stream opens.
+    const next = new LiveStream(short.url, short.townId, short.adminToken);
+    streams.push(next);
+    await next.waitFor((e) => e.event === 'message');
+    expect(next.ended).toBe(false);
+  }, 60_000);
+});

@@ -148,13 +148,33 @@ export class Alerts {
       .map(toAlert);
   }
 
-  /** Alerts whose next webhook attempt is due, oldest first, with the account's webhook as it is now. */
-  due(now: number, limit: number): DueAlert[] {
+  /**
+   * Alerts whose next webhook attempt is due, with the account's webhook as it is now, taken in turn
+   * across accounts: every account's oldest, then every account's second, and so on, at most
+   * `perAccount` of one account and `limit` in all, so an account with many alerts cannot take every
+   * place. Alerts in `skipAlerts` (being delivered) and accounts in `skipAccounts` (at their share)
+   * are left out.
+   */
+  due(
+    now: number,
+    limit: number,
+    o: { perAccount?: number; skipAlerts?: readonly number[]; skipAccounts?: readonly string[] } = {},
+  ): DueAlert[] {
     return this.sql
       .all<AlertRow & { webhook_url: string | null }>(
-        `SELECT alerts.*, s.webhook_url FROM alerts LEFT JOIN account_settings s ON s.account_id = alerts.account_id
-         WHERE delivery = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ${Math.floor(limit)}`,
+        `SELECT * FROM (
+           SELECT alerts.*, s.webhook_url,
+             ROW_NUMBER() OVER (PARTITION BY alerts.account_id ORDER BY alerts.next_attempt_at, alerts.id) AS turn
+           FROM alerts LEFT JOIN account_settings s ON s.account_id = alerts.account_id
+           WHERE alerts.delivery = 'pending' AND alerts.next_attempt_at <= ?
+             AND alerts.id NOT IN (SELECT value FROM json_each(?))
+             AND alerts.account_id NOT IN (SELECT value FROM json_each(?))
+         ) WHERE turn <= ? ORDER BY turn, next_attempt_at, id LIMIT ?`,
         now,
+        JSON.stringify(o.skipAlerts ?? []),
+        JSON.stringify(o.skipAccounts ?? []),
+        Math.floor(o.perAccount ?? limit),
+        Math.floor(limit),
       )
       .map((r) => ({ alert: toAlert(r), webhookUrl: r.webhook_url ?? '' }));
   }

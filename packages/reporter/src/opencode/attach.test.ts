@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -88,4 +89,153 @@ describe('attached to a live OpenCode server', () => {
       }
     }, 30_000);
   }
+});
+
+/*
+ * A server, or a proxy in front of it, that keeps the connection open and sends nothing more: without
+ * an inactivity timeout the reporter would wait on it for good, never reconnecting nor catching up.
+ */
+describe('an event stream that goes silent', () => {
+  /**
+   * Answers every subscription with OpenCode's first event, then sends a heartbeat every `heartbeatMs`
+   * (or nothing); or, `'no answer'`, takes the request and never answers it at all.
+   */
+  async function server(heartbeatMs: number | null | 'no answer') {
+    const requests: number[] = [];
+    const s = createServer((_req, res) => {
+      requests.push(performance.now());
+      if (heartbeatMs === 'no answer') return;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${JSON.stringify({ payload: { type: 'server.connected', properties: {} } })}\n\n`);
+      if (heartbeatMs === null) return;
+      const beat = setInterval(
+        () => res.write(`data: ${JSON.stringify({ payload: { type: 'server.heartbeat', properties: {} } })}\n\n`),
+        heartbeatMs,
+      );
+      res.on('close', () => clearInterval(beat));
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+      requests,
+      close: () => {
+        s.closeAllConnections();
+        return new Promise((r) => s.close(r));
+      },
+    };
+  }
+
+  async function attachFor(url: string, ms: number) {
+    const abort = new AbortController();
+    const stats = { connects: 0, events: 0, skipped: 0 };
+    const catchUps: number[] = [];
+    const logs: string[] = [];
+    const attached = attachOpencode(
+      {
+        url,
+        signal: abort.signal,
+        onEvent: () => {},
+        onConnect: () => void catchUps.push(performance.now()),
+        backoff: { baseMs: 50, maxMs: 200 },
+        inactivityTimeoutMs: 300,
+        log: (l) => logs.push(l),
+      },
+      stats,
+    );
+    await new Promise((r) => setTimeout(r, ms));
+    abort.abort();
+    await attached;
+    return { stats, catchUps, logs };
+  }
+
+  it('drops a connection that brings nothing for the inactivity timeout, reconnects and catches up each time', async () => {
+    const silent = await server(null);
+    try {
+      const { stats, catchUps, logs } = await attachFor(silent.url, 2000);
+      // 300 ms of silence, then 50 ms of backoff: 5 connections in 2 s, at least 3 on a loaded machine.
+      expect(stats.connects).toBeGreaterThanOrEqual(3);
+      expect(catchUps).toHaveLength(stats.connects);
+      expect(silent.requests.length).toBe(stats.connects);
+      for (let i = 1; i < catchUps.length; i++) {
+        const gap = (catchUps[i] as number) - (catchUps[i - 1] as number);
+        expect(gap).toBeGreaterThanOrEqual(290);
+        expect(gap).toBeLessThan(1000);
+      }
+      expect(logs[0]).toBe(`opencode ${silent.url}: nothing received for 0.3 s; reconnecting`);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('gives up on a request whose answer never starts, and asks again', async () => {
+    const mute = await server('no answer');
+    try {
+      const { stats, logs } = await attachFor(mute.url, 2000);
+      expect(stats.connects).toBe(0);
+      expect(mute.requests.length).toBeGreaterThanOrEqual(3);
+      expect(logs[0]).toBe(`opencode ${mute.url}: nothing received for 0.3 s; reconnecting`);
+    } finally {
+      await mute.close();
+    }
+  });
+
+  it('catches up from disk what a server that went silent never sent', async () => {
+    const dir = tempDir('gg-opencode-silent-');
+    const data = join(dir, 'opencode');
+    mkdirSync(data, { recursive: true });
+    const fake = fakeOpencode(data, { globalEvents: true, password: 's3cret' });
+    await new Promise<void>((r) => fake.server.listen(0, '127.0.0.1', r));
+    const store = new Store(join(dir, 'state'));
+    const source = new OpencodeDiskSource({
+      store,
+      dirs: [data],
+      agents: new AgentMap({ paths: [] }),
+      prices: OpencodePrices.load(),
+    });
+    const outputs = () =>
+      (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage' ORDER BY id").pluck().all() as string[]).map(
+        (b) => (JSON.parse(b) as UsageRecord).outputTokens,
+      );
+    const abort = new AbortController();
+    const attached = attachOpencode({
+      url: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`,
+      password: 's3cret',
+      signal: abort.signal,
+      onEvent: (e) => source.live(e),
+      onConnect: () => source.poll(),
+      backoff: { baseMs: 50, maxMs: 200 },
+      inactivityTimeoutMs: 500,
+    });
+    try {
+      await waitFor('the subscription', () => (fake.connected === 1 ? true : undefined), 5000);
+      fake.message('msg_1', 10);
+      await waitFor('the live record', () => (outputs().length === 1 ? true : undefined), 5000);
+      fake.mute();
+      fake.message('msg_1', 20); // on disk only: the subscription hears nothing
+      const muted = performance.now();
+      await waitFor('the catch-up', () => (outputs().at(-1) === 20 ? true : undefined), 5000);
+      const took = performance.now() - muted;
+      expect(took).toBeGreaterThanOrEqual(400);
+      expect(took).toBeLessThan(2000);
+    } finally {
+      abort.abort();
+      await attached;
+      source.close();
+      store.close();
+      await fake.close();
+      removeDir(dir);
+    }
+  });
+
+  it('keeps a connection whose server sends heartbeats more often than the timeout', async () => {
+    const beating = await server(100);
+    try {
+      const { stats, logs } = await attachFor(beating.url, 1500);
+      expect(stats.connects).toBe(1);
+      expect(stats.events).toBeGreaterThanOrEqual(10);
+      expect(logs).toEqual([]);
+    } finally {
+      await beating.close();
+    }
+  });
 });

@@ -2,6 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Backoff, type BackoffOptions } from '../outbox/backoff.js';
 import type { SdkEvent } from './events.js';
 
+/**
+ * How long a connection may go without a byte before it is dropped and made again (and so caught up
+ * from disk). OpenCode's event routes send a `server.heartbeat` event every 30 s (its Hono server,
+ * also Kilo's; its Effect server sends one every 10 s on `/global/event`), so 90 s of silence is three
+ * missed heartbeats: a server or a proxy that keeps the connection open but no longer sends anything.
+ */
+export const INACTIVITY_TIMEOUT_MS = 90_000;
+
 export interface AttachOptions {
   /** A running `opencode serve` / `kilo serve`, e.g. http://127.0.0.1:4096. */
   url: string;
@@ -19,6 +27,8 @@ export interface AttachOptions {
   log?: (line: string) => void;
   /** A bigger event is skipped (default 1 MiB): message events carry no content, only counts. */
   maxEventBytes?: number;
+  /** Silence after which a connection is dropped and made again (default INACTIVITY_TIMEOUT_MS); tests shorten it. */
+  inactivityTimeoutMs?: number;
 }
 
 export interface AttachStats {
@@ -31,7 +41,9 @@ export interface AttachStats {
 /**
  * Subscribes to OpenCode's server-sent events, `GET /global/event` (every directory, each event wrapped
  * as `{directory, payload}`), or `GET /event` on servers without it (404), and reconnects with backoff
- * until the signal aborts. Resolves when it does.
+ * until the signal aborts. Resolves when it does. A connection that brings no byte (not even its
+ * response headers) for `inactivityTimeoutMs` is dropped and made again; the wait for the caller's
+ * catch-up (`onConnect`) does not count.
  */
 export async function attachOpencode(opts: AttachOptions, stats: AttachStats = { connects: 0, events: 0, skipped: 0 }) {
   const log = opts.log ?? (() => {});
@@ -41,24 +53,38 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
     headers.set('authorization', `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`);
   }
   const paths = ['/global/event', '/event'];
+  const silenceMs = opts.inactivityTimeoutMs ?? INACTIVITY_TIMEOUT_MS;
   while (!opts.signal.aborted) {
+    const connection = new AbortController();
+    const signal = AbortSignal.any([opts.signal, connection.signal]);
+    let silence: ReturnType<typeof setTimeout> | undefined;
+    const heard = () => {
+      clearTimeout(silence);
+      silence = setTimeout(() => connection.abort(), silenceMs);
+    };
     try {
       let res: Response | undefined;
       for (const path of paths) {
-        res = await fetch(new URL(path, opts.url), { headers, signal: opts.signal });
+        heard();
+        res = await fetch(new URL(path, opts.url), { headers, signal });
         if (res.status !== 404) break;
         await res.body?.cancel();
         if (paths.length > 1 && path === '/global/event') paths.shift(); // An older server: remember.
       }
+      clearTimeout(silence);
       if (!res?.ok || !res.body) throw new Error(`HTTP ${res?.status}`);
       stats.connects++;
       backoff.reset();
       await opts.onConnect?.();
-      await readEvents(res.body, opts, stats);
+      heard();
+      await readEvents(res.body, opts, stats, heard);
       log(`opencode ${opts.url}: the event stream ended; reconnecting`);
     } catch (err) {
       if (opts.signal.aborted) break;
-      log(`opencode ${opts.url}: ${(err as Error).message}; reconnecting`);
+      const why = connection.signal.aborted ? `nothing received for ${silenceMs / 1000} s` : (err as Error).message;
+      log(`opencode ${opts.url}: ${why}; reconnecting`);
+    } finally {
+      clearTimeout(silence);
     }
     try {
       await sleep(backoff.next(), undefined, { signal: opts.signal });
@@ -70,7 +96,12 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
 }
 
 /** Server-sent events: `data:` lines joined until a blank line; comments and other fields ignored. */
-async function readEvents(body: ReadableStream<Uint8Array>, opts: AttachOptions, stats: AttachStats): Promise<void> {
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  opts: AttachOptions,
+  stats: AttachStats,
+  heard: () => void,
+): Promise<void> {
   const max = opts.maxEventBytes ?? 1024 * 1024;
   const decoder = new TextDecoder();
   let buffer = '';
@@ -102,6 +133,7 @@ async function readEvents(body: ReadableStream<Uint8Array>, opts: AttachOptions,
     }
   };
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    heard();
     buffer += decoder.decode(chunk, { stream: true });
     let nl = buffer.indexOf('\n');
     while (nl >= 0) {

@@ -15,6 +15,7 @@ export function fakeOpencode(dataDir: string, opts: { globalEvents: boolean; pas
   const clients = new Set<ServerResponse>();
   const requests: string[] = [];
   let down = false;
+  let muted = false;
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
     if (down) return void res.writeHead(503).end();
@@ -50,7 +51,7 @@ export function fakeOpencode(dataDir: string, opts: { globalEvents: boolean; pas
       upsert.run(id, 'ses_1', clock, clock, JSON.stringify(data));
       const event = { type: 'message.updated', properties: { info } };
       const body = JSON.stringify(opts.globalEvents ? { directory: '/work/alpha', payload: event } : event);
-      for (const c of clients) c.write(`data: ${body}\n\n`);
+      if (!muted) for (const c of clients) c.write(`data: ${body}\n\n`);
     },
     /** The connection drops and the server is away (restarting) until up(). */
     drop() {
@@ -59,6 +60,10 @@ export function fakeOpencode(dataDir: string, opts: { globalEvents: boolean; pas
     },
     up() {
       down = false;
+    },
+    /** Like a proxy that keeps every connection open but stops forwarding: subscribers hear nothing more. */
+    mute() {
+      muted = true;
     },
     close() {
       writer.close();

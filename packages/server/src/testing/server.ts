@@ -88,6 +88,7 @@ export async function startTestServer(
     | 'maxOpenTowns'
     | 'maxTownsPerOwner'
     | 'writeDelayMs'
+    | 'liveStreamMaxMs'
   > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');

@@ -46,3 +46,45 @@ it("delivers an alert to the account's webhook from the control object's alarm",
     await new Promise((resolve) => receiver.close(resolve));
   }
 });
+
+it("delivers an account's alert at once while the control object waits on another account's receiver that never answers", async () => {
+  let held = 0;
+  const hanging = createServer((req) => {
+    held++;
+    req.resume();
+  });
+  const arrived: number[] = [];
+  const answering = createServer((req, res) => {
+    arrived.push(performance.now());
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  const urlOf = async (s: ReturnType<typeof createServer>) => {
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook`;
+  };
+  const [hangingUrl, answeringUrl] = [await urlOf(hanging), await urlOf(answering)];
+  try {
+    const adminToken = newUserToken();
+    const w = await startWorker({
+      persistTo: tempDir('gg-worker-'),
+      adminToken,
+      secret: randomBytes(32).toString('base64url'),
+      allowPrivateWebhooks: true,
+    });
+    const c = client({ url: w.url, adminToken, close: async () => {} });
+    const other = await c.user('bea');
+    expect((await c.mutate('billing.setAlertSettings', { webhookUrl: hangingUrl })).status).toBe(200);
+    expect((await c.mutate('billing.setAlertSettings', { webhookUrl: answeringUrl }, other.token)).status).toBe(200);
+    // The admin's alert: its POST waits for the 10 s timeout in the control object's alarm.
+    expect((await c.mutate('billing.grant', { userName: 'admin', amountMicrodollars: 1000 })).status).toBe(200);
+    await eventually(async () => (held === 1 ? true : undefined), 'the hanging POST');
+    const raised = performance.now();
+    expect((await c.mutate('billing.grant', { userName: 'bea', amountMicrodollars: 1000 })).status).toBe(200);
+    await eventually(async () => arrived[0], "the other account's webhook");
+    expect((arrived[0] as number) - raised).toBeLessThan(3000);
+  } finally {
+    hanging.closeAllConnections();
+    await Promise.all([hanging, answering].map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+});

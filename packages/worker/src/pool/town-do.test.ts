@@ -4,6 +4,7 @@ import { AppError, type UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { doControl } from '../control.js';
 import { CONTROL_NAME } from '../control-do.js';
+import { CHANGES_OPENED, CHANGES_REFUSED, HEARTBEAT } from '../remote-error.js';
 import { doLive, doTowns } from '../towns.js';
 
 const control = () => env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME));
@@ -185,5 +186,87 @@ describe('live streams of a town', () => {
       if (outcome === false) break;
       if (tries === 30) throw new Error(`no stream opened after the others closed: ${String(outcome)}`);
     }
+  });
+
+  it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
+    const stub = townStub('live-orphans');
+    // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
+    // nor closed with closeChanges (a cancel would not reach the object anyway).
+    const opened = performance.now();
+    for (let i = 0; i < 200; i++) {
+      const reader = (await stub.changes()).getReader();
+      expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
+      reader.releaseLock();
+    }
+    const full = await stub.changes();
+    expect((await full.getReader().read()).value?.[0]).toBe(CHANGES_REFUSED);
+    expect(performance.now() - opened).toBeLessThan(5000);
+    await new Promise((r) => setTimeout(r, 5500 - (performance.now() - opened)));
+    const reader = (await stub.changes()).getReader();
+    expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
+    await reader.cancel();
+  });
+
+  it('releases a stream whose reader went away without closeChanges at its next heartbeat, long before its lifetime', async () => {
+    const stub = townStub('live-cancelled');
+    const opened = performance.now();
+    const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const reader = (await stub.changes()).getReader();
+      expect((await reader.read()).value?.[0]).toBe(CHANGES_OPENED);
+      readers.push(reader);
+    }
+    // Cancelled, as by an isolate's end, and no closeChanges: the object hears nothing of it as such.
+    await Promise.all(readers.map((r) => r.cancel()));
+    const cancelled = performance.now();
+    for (;;) {
+      const reader = (await stub.changes()).getReader();
+      const first = (await reader.read()).value?.[0];
+      await reader.cancel();
+      if (first === CHANGES_OPENED) break;
+      expect(first).toBe(CHANGES_REFUSED);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Heartbeats every 250 ms here (a twentieth of the 5 s lifetime; 30 s in production).
+    expect(performance.now() - cancelled).toBeLessThan(1500);
+    expect(performance.now() - opened).toBeLessThan(5000);
+  });
+
+  it('sends heartbeats that the isolate does not count as changes', async () => {
+    const stub = townStub('live-heartbeats');
+    const reader = (await stub.changes()).getReader();
+    const bytes: number[] = [];
+    const started = performance.now();
+    while (performance.now() - started < 1500) {
+      const { value } = await reader.read();
+      bytes.push(...(value ?? []));
+    }
+    await reader.cancel();
+    expect(bytes.slice(0, 5)).toEqual([CHANGES_OPENED, 0, 0, 0, expect.any(Number)]);
+    expect(bytes.slice(5).length).toBeGreaterThanOrEqual(4);
+    expect(bytes.slice(5).every((b) => b === HEARTBEAT)).toBe(true);
+
+    const live = doLive(env.TOWN);
+    const abort = new AbortController();
+    const stream = live.changes('live-heartbeats', abort.signal)[Symbol.asyncIterator]();
+    const next = stream.next();
+    const early = await Promise.race([next.then(() => 'a change'), new Promise((r) => setTimeout(() => r('none'), 800))]);
+    expect(early).toBe('none');
+    await townStub('live-heartbeats').publish();
+    expect(await next).toMatchObject({ done: false });
+    abort.abort();
+    await stream.return?.(undefined);
+  });
+
+  it('ends a stream being read at its lifetime, so the viewer reconnects', async () => {
+    const live = doLive(env.TOWN);
+    const stream = live.changes('live-lifetime', undefined)[Symbol.asyncIterator]();
+    const first = stream.next();
+    await new Promise((r) => setTimeout(r, 100));
+    await townStub('live-lifetime').publish();
+    expect(await first).toMatchObject({ done: false });
+    const started = performance.now();
+    expect(await stream.next()).toMatchObject({ done: true });
+    expect(performance.now() - started).toBeLessThan(6500);
   });
 });

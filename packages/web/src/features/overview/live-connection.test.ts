@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keepLive, type LiveObserver, RETRY_MS, SILENCE_MS } from './live-connection.js';
+
+/*
+ * The server ends each live stream after LIVE_STREAM_MAX_MS (packages/api live-hub.ts), so a viewer
+ * left open for hours goes through many streams; the page must not flash "stale" at each one.
+ */
+
+class Subscriptions {
+  readonly observers: LiveObserver<number>[] = [];
+  unsubscribed = 0;
+  readonly events: string[] = [];
+  subscribe = (o: LiveObserver<number>) => {
+    this.observers.push(o);
+    return { unsubscribe: () => void this.unsubscribed++ };
+  };
+  get last(): LiveObserver<number> {
+    const o = this.observers.at(-1);
+    if (!o) throw new Error('no subscription');
+    return o;
+  }
+  handlers = {
+    data: (n: number) => void this.events.push(`data ${n}`),
+    stale: () => void this.events.push('stale'),
+    unauthorized: () => void this.events.push('unauthorized'),
+    isUnauthorized: (err: unknown) => err === 'unauthorized',
+  };
+}
+
+describe('keepLive', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  it('replaces a stream the server ended after its lifetime at once, without saying stale', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    // A tick a minute for the stream's 10 minutes, then the server ends it.
+    for (let minute = 1; minute <= 10; minute++) {
+      s.last.onData(minute);
+      vi.advanceTimersByTime(60_000);
+    }
+    s.last.onComplete();
+    expect(s.observers).toHaveLength(2);
+    expect(s.unsubscribed).toBe(1);
+    s.last.onData(11);
+    expect(s.events).toEqual(Array.from({ length: 11 }, (_, i) => `data ${i + 1}`));
+    stop();
+  });
+
+  it('waits RETRY_MS, saying stale, after a stream that ended as soon as it opened (no reconnect loop)', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    s.last.onData(1);
+    s.last.onComplete();
+    expect(s.events).toEqual(['data 1', 'stale']);
+    expect(s.observers).toHaveLength(1);
+    vi.advanceTimersByTime(RETRY_MS);
+    expect(s.observers).toHaveLength(2);
+    stop();
+  });
+
+  it('says stale and retries after an error or a silent stream; stops for good when signed out', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    s.last.onError(new Error('network'));
+    vi.advanceTimersByTime(RETRY_MS);
+    expect(s.observers).toHaveLength(2);
+    vi.advanceTimersByTime(SILENCE_MS);
+    expect(s.events).toEqual(['stale', 'stale']);
+    vi.advanceTimersByTime(RETRY_MS);
+    expect(s.observers).toHaveLength(3);
+    s.last.onError('unauthorized');
+    vi.advanceTimersByTime(SILENCE_MS + RETRY_MS);
+    expect(s.observers).toHaveLength(3);
+    expect(s.events).toEqual(['stale', 'stale', 'unauthorized']);
+    stop();
+  });
+
+  it('closes the subscription and subscribes no more once stopped', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    stop();
+    expect(s.unsubscribed).toBe(1);
+    s.last.onComplete();
+    vi.advanceTimersByTime(SILENCE_MS + RETRY_MS);
+    expect(s.observers).toHaveLength(1);
+  });
+});
