@@ -1,6 +1,6 @@
 import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES } from '@gasgauge/core';
 import { z } from 'zod';
-import { newIngestKey } from '../auth/ingest-key.js';
+import { newIngestKey, revokeIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { hashToken, newId } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
@@ -90,10 +90,10 @@ export const townsRouter = router({
     return ctx.deps.control.listIngestKeys(input.townId);
   }),
 
-  /** Revokes a key by name: its next request gets a 401. */
+  /** Revokes a key by name: its next request gets a 401 (through another Worker isolate, within KEY_CACHE_TTL_MS). */
   revokeKey: userProcedure.input(z.strictObject({ townId, name: keyName })).mutation(async ({ ctx, input }) => {
     await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
-    await ctx.deps.control.revokeIngestKey(input.townId, input.name);
+    await revokeIngestKey(ctx.deps.control, input.townId, input.name);
     return { revoked: true };
   }),
 
