@@ -267,6 +267,8 @@ const ROW = {
   tz: '`tz`',
   feed: '`limit` of `metrics.events`',
   feedCursor: '`cursor` of `metrics.events`',
+  townsLimit: '`limit` of `towns.list` (and `GET /api/towns?limit=`)',
+  townsAfter: '`after` of `towns.list` (and `GET /api/towns?after=`)',
   agentsLimit: '`limit` of `metrics.agents`',
   agentsCursor: '`cursor` of `metrics.agents`',
   breakdownLimit: '`limit` of `metrics.breakdown`',
@@ -632,6 +634,41 @@ const cases: Case[] = [
     ok: query('metrics.events', () => ({ townId: s.townId, cursor: `${NOW}.`.padEnd(300, 'c') })),
     over: query('metrics.events', () => ({ townId: s.townId, cursor: `${NOW}.`.padEnd(301, 'c') })),
     path: 'cursor',
+  },
+  ...(
+    [
+      [100, 101],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.townsLimit,
+      name: `limit ${ok}, then ${over}`,
+      ok: query('towns.list', () => ({ limit: ok })),
+      over: query('towns.list', () => ({ limit: over })),
+      path: 'limit',
+    }),
+  ),
+  {
+    row: ROW.townsLimit,
+    name: 'REST: limit 100, then 101',
+    ok: () => s.get('/api/towns?limit=100'),
+    over: () => s.get('/api/towns?limit=101'),
+    path: 'limit',
+  },
+  {
+    row: ROW.townsAfter,
+    name: 'a town id of 64 characters (naming no town: an empty page), then 65',
+    ok: query('towns.list', () => ({ after: 't'.repeat(64) })),
+    over: query('towns.list', () => ({ after: 't'.repeat(65) })),
+    path: 'after',
+  },
+  {
+    row: ROW.townsAfter,
+    name: 'REST: after of 64 characters, then 65',
+    ok: () => s.get(`/api/towns?after=${'t'.repeat(64)}`),
+    over: () => s.get(`/api/towns?after=${'t'.repeat(65)}`),
+    path: 'after',
   },
   ...(
     [

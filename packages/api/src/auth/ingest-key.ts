@@ -17,17 +17,91 @@ export function newIngestKey(kind: KeyKind = 'ingest'): string {
 const MAX_REMEMBERED = 10_000;
 
 /**
- * Checks a key of one kind against the control store on every request (a revoked key stops at once; the
- * lookup is one primary-key read) and records its use at most once a minute per key. A key of the
- * other kind is a 401: a scrape key never writes, an ingest key never reads.
+ * How long a verified key is trusted without asking the control store again. A revoke made through this
+ * process (this server, this Worker isolate) forgets the key at once; one made elsewhere (another isolate)
+ * takes effect within this time.
+ */
+export const KEY_CACHE_TTL_MS = 30_000;
+/** Verified keys remembered at most; past it the oldest is forgotten first. */
+export const KEY_CACHE_MAX_ENTRIES = 10_000;
+
+/**
+ * Keys the control store said exist, by hash, for KEY_CACHE_TTL_MS from that answer (not from the last
+ * use, so a key revoked elsewhere is refused within the TTL however busy it is). Only found keys enter:
+ * a refused key is asked again every time, so random keys neither grow the cache nor push out good ones;
+ * memory is bounded by KEY_CACHE_MAX_ENTRIES whatever is sent.
+ */
+export class VerifiedKeys {
+  private readonly entries = new Map<string, { info: IngestKeyInfo; until: number }>();
+  /** Bumped by every revoke: a lookup that began before it must not cache what it read. */
+  private revocations = 0;
+
+  get(hash: string, now: number): IngestKeyInfo | undefined {
+    const entry = this.entries.get(hash);
+    if (entry === undefined) return undefined;
+    if (entry.until > now) return entry.info;
+    this.entries.delete(hash);
+    return undefined;
+  }
+
+  /** Looks the key up in the control store (no cache) and remembers it when found and no revoke came meanwhile. */
+  async lookUp(control: ControlStore, hash: string, now: number): Promise<IngestKeyInfo | undefined> {
+    const revocations = this.revocations;
+    const info = await control.ingestKeyByHash(hash);
+    if (info === undefined || revocations !== this.revocations) return info;
+    this.entries.delete(hash);
+    if (this.entries.size >= KEY_CACHE_MAX_ENTRIES) {
+      // Maps iterate in insertion order, so the first entry is the oldest answer.
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(hash, { info, until: now + KEY_CACHE_TTL_MS });
+    return info;
+  }
+
+  /** Forgets a revoked key (by town and name: the hash is not known to whoever revokes it). */
+  forget(townId: string, name: string): void {
+    this.revocations++;
+    for (const [hash, { info }] of this.entries) if (info.townId === townId && info.name === name) this.entries.delete(hash);
+  }
+}
+
+/**
+ * One cache per control store, so the ingest routes, the Prometheus route and the revoke in the tRPC
+ * router (built apart, each from the same deps) share it without passing it around.
+ */
+const caches = new WeakMap<ControlStore, VerifiedKeys>();
+export function verifiedKeys(control: ControlStore): VerifiedKeys {
+  let cache = caches.get(control);
+  if (cache === undefined) {
+    cache = new VerifiedKeys();
+    caches.set(control, cache);
+  }
+  return cache;
+}
+
+/** Revokes a key and forgets it here at once, so its next request through this process gets a 401. */
+export async function revokeIngestKey(control: ControlStore, townId: string, name: string): Promise<void> {
+  await control.revokeIngestKey(townId, name);
+  verifiedKeys(control).forget(townId, name);
+}
+
+/**
+ * Checks a key of one kind: from the verified keys (a control-store lookup at most once per
+ * KEY_CACHE_TTL_MS per key, which on Workers is a control-object round trip saved on nearly every
+ * ingest) and records its use at most once a minute per key. A key of the other kind is a 401: a
+ * scrape key never writes, an ingest key never reads.
  */
 export class IngestKeyVerifier {
   private readonly touched = new Map<string, number>();
+  private readonly verified: VerifiedKeys;
 
   constructor(
     private readonly control: ControlStore,
     private readonly kind: KeyKind = 'ingest',
-  ) {}
+  ) {
+    this.verified = verifiedKeys(control);
+  }
 
   async verify(key: string, now: number): Promise<IngestClaims> {
     const info = await this.info(key, now);
@@ -39,7 +113,7 @@ export class IngestKeyVerifier {
     if (!key.startsWith(PREFIX[this.kind]))
       throw new AppError('unauthorized', `a ${this.kind} key (${PREFIX[this.kind]}…) is required here`);
     const hash = await hashToken(key);
-    const info = await this.control.ingestKeyByHash(hash);
+    const info = this.verified.get(hash, now) ?? (await this.verified.lookUp(this.control, hash, now));
     if (!info || info.kind !== this.kind) throw new AppError('unauthorized', `invalid or revoked ${this.kind} key`);
     const last = this.touched.get(hash);
     if (last === undefined || now - last >= KEY_TOUCH_INTERVAL_MS) {

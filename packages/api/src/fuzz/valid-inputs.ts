@@ -248,7 +248,7 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
   const account = opt(organizationId).map((o) => defined({ organizationId: o }));
   const none = fc.constant(undefined);
   return {
-    'towns.list': none,
+    'towns.list': fc.oneof(none, fc.record({ limit: opt(fc.integer({ min: 1, max: 100 })), after: opt(townId) }).map(defined)),
     'towns.create': fc.record({ name: id, organizationId: opt(organizationId) }).map(defined),
     'towns.mintIngestToken': fc
       .record({ townId, agentId: opt(id), ttlSeconds: opt(fc.integer({ min: 1, max: 8 * 3600 })) })
@@ -373,7 +373,13 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
     .record({ from: value, to: value, maxPoints: opt(value), tz: opt(value) })
     .map((q) => defined(q) as Record<string, string | string[]>);
   return fc.oneof(
-    fc.record({ path: fc.constant('/api/towns'), query: extra }),
+    fc.record({
+      path: fc.constant('/api/towns'),
+      query: fc.oneof(
+        extra,
+        fc.record({ limit: opt(value), after: opt(value) }).map((q) => defined(q) as Record<string, string | string[]>),
+      ),
+    }),
     fc.record({ path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/throughput`), query: extra }),
     fc.record({ path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/metrics/prometheus`), query: extra }),
     fc.record({

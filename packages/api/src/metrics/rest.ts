@@ -4,9 +4,15 @@ import type { ApiDeps } from '../deps.js';
 import { unwrap } from '../http/unwrap.js';
 import { parseOrThrow } from '../http/validate.js';
 import { createCaller } from '../router.js';
+import { MAX_TOWNS_PAGE, townId } from '../towns/router.js';
 import { timeseriesInput } from './router.js';
 
 const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
+/** `GET /api/towns?limit=&after=`: towns.list's page (its own bounds, checked again by the procedure). */
+const townsQuery = z.object({
+  limit: integer.pipe(z.number().int().min(1).max(MAX_TOWNS_PAGE)).optional(),
+  after: townId.optional(),
+});
 /** `tz` is the tRPC input's own schema, so the two routes keep one limit. */
 export const timeseriesQuery = z.object({
   from: integer,
@@ -20,7 +26,11 @@ export function metricsRestRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
   const caller = (authorization: string | undefined) => createCaller({ deps, authorization });
 
-  app.get('/api/towns', async (c) => c.json(await unwrap(caller(c.req.header('authorization')).towns.list())));
+  app.get('/api/towns', async (c) => {
+    const q = parseOrThrow(townsQuery, c.req.query());
+    const page = q.limit === undefined && q.after === undefined ? undefined : q;
+    return c.json(await unwrap(caller(c.req.header('authorization')).towns.list(page)));
+  });
 
   app.get('/api/towns/:townId/metrics/timeseries', async (c) => {
     const q = parseOrThrow(timeseriesQuery, c.req.query());

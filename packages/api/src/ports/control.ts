@@ -61,8 +61,8 @@ export interface ControlStore {
 
   // Towns.
   town(id: string): Promise<TownInfo | undefined>;
-  /** The towns this user may read: their own and their organisations'. */
-  townsOf(userId: string): Promise<TownInfo[]>;
+  /** The towns this user may read: their own and their organisations', by creation; with a page, `limit` after the town `after`. */
+  townsOf(userId: string, page?: { limit: number; after?: string | undefined }): Promise<TownInfo[]>;
   /** The towns an account pays for (their overviews show its gas tank). */
   townIdsOfAccount(accountId: string): Promise<string[]>;
   /** Within the owner's town quota. */

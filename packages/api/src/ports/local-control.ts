@@ -82,8 +82,8 @@ export class LocalControlStore implements ControlStore {
   async town(id: string) {
     return this.control.town(id);
   }
-  async townsOf(userId: string) {
-    return this.control.townsOf(userId);
+  async townsOf(...args: Parameters<ControlStore['townsOf']>) {
+    return this.control.townsOf(...args);
   }
   async townIdsOfAccount(accountId: string) {
     return this.control.townIdsOfAccount(accountId);

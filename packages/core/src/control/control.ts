@@ -128,16 +128,23 @@ export class Control {
     return this.sql.rows('SELECT id FROM towns ORDER BY id').map((r) => r[0] as string);
   }
 
-  /** The towns this user may read: their own, and those of organisations where their role reads towns (see access.ts). */
-  townsOf(userId: string): TownInfo[] {
+  /**
+   * The towns this user may read: their own, and those of organisations where their role reads towns (see
+   * access.ts), by creation; with a page, at most `limit` of them after the town `after` (one of these; any
+   * other id gives an empty page).
+   */
+  townsOf(userId: string, page?: { limit: number; after?: string | undefined }): TownInfo[] {
+    const readable = `(owner_user_id = ?
+      OR owner_org_id IN (SELECT org_id FROM memberships WHERE user_id = ? AND role IN (${TOWN_READERS.map(() => '?').join(', ')})))`;
+    const who = [userId, userId, ...TOWN_READERS];
+    const after =
+      page?.after === undefined ? '' : ` AND (created_at, id) > (SELECT created_at, id FROM towns WHERE id = ? AND ${readable})`;
     return this.sql
       .all<TownRow>(
-        `SELECT * FROM towns WHERE owner_user_id = ?
-           OR owner_org_id IN (SELECT org_id FROM memberships WHERE user_id = ? AND role IN (${TOWN_READERS.map(() => '?').join(', ')}))
-         ORDER BY created_at, id`,
-        userId,
-        userId,
-        ...TOWN_READERS,
+        `SELECT * FROM towns WHERE ${readable}${after} ORDER BY created_at, id${page ? ' LIMIT ?' : ''}`,
+        ...who,
+        ...(page?.after === undefined ? [] : [page.after, ...who]),
+        ...(page ? [page.limit] : []),
       )
       .map(toTown);
   }

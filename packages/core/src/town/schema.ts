@@ -7,6 +7,8 @@ import { COUNTERS, GAUGES } from './series.js';
  */
 const V1_TIER_TABLES = ['snapshots', 'rollup_1m', 'rollup_1h'];
 const V2_BREAKDOWN_TABLES = ['breakdown_1m', 'breakdown_1h'];
+/** Rowids of usage records migration 12 applies to the per-bead totals itself, at most (the tick does the rest). */
+export const MIGRATION_12_FILL_ROWIDS = 500_000;
 
 /** Columns shared by every tier: `samples` gauge samples, each gauge's sum and max, and counters. */
 function tierTable(table: string): string {
@@ -319,7 +321,10 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     //   are what the tick re-applies next; reads add that remainder exactly;
     // - `agent_minutes` is each agent's cost per minute of first_at, and `runaway_window` each agent's sum
     //   over a rule's window (`runaway_window_spans`: its length and last minute), slid by the tick.
-    // Filled here from the records the tick has indexed so far; the rest the tick applies.
+    // Filled here from at most MIGRATION_12_FILL_ROWIDS rowids of the records the tick has indexed so far
+    // (the oldest); the rest the tick applies, MAX_BEAD_RECORDS_APPLIED_PER_TICK at a time, and reads add
+    // them until then. Filling every record here cost the town's first open after the upgrade ~2.5 µs a
+    // record (2,000,000: 4.9 s on Node), and a Durable Object past its CPU limit would never open.
     version: 12,
     sql: `
       CREATE TABLE bead_applied (
@@ -382,13 +387,14 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX runaway_window_cost ON runaway_window (rule, cost_microdollars);
       ALTER TABLE town_state ADD COLUMN bead_applied_upto INTEGER NOT NULL DEFAULT 0;
-      UPDATE town_state SET bead_applied_upto = usage_indexed_upto;
+      UPDATE town_state SET bead_applied_upto = MIN(usage_indexed_upto,
+        (SELECT COALESCE(MIN(rowid), 1) - 1 FROM usage_records) + ${MIGRATION_12_FILL_ROWIDS});
       INSERT INTO bead_applied
         SELECT u.rowid, COALESCE(u.bead_id, (SELECT ab.bead_id FROM agent_beads ab
             WHERE ab.agent_id = u.agent_id AND ab.at <= u.first_at ORDER BY ab.at DESC, ab.event_id DESC LIMIT 1), ''),
           u.first_at, u.agent_id, u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cache_read_tokens,
           u.cache_write_tokens, u.cost_microdollars
-        FROM usage_records u WHERE u.rowid <= (SELECT usage_indexed_upto FROM town_state WHERE id = 1);
+        FROM usage_records u WHERE u.rowid <= (SELECT bead_applied_upto FROM town_state WHERE id = 1);
       INSERT INTO bead_hours
         SELECT at / 3600000, bead, agent_id, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(reasoning_tokens),
           SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cost_microdollars)

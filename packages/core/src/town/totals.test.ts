@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RECORD_BEAD } from './beads/columns.js';
 import { PENDING_RECS } from './beads/totals.js';
+import { MIGRATION_12_FILL_ROWIDS } from './schema.js';
 import { MAX_RETENTION_MS } from './tiers.js';
 import { TOKEN_TYPES, TOP_PAIRS } from './totals.js';
 import { Town } from './town.js';
@@ -128,6 +129,48 @@ describe('per-bead totals (migration 12)', () => {
     town.sql.run('DROP INDEX usage_totals_by_size');
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 12');
     new Town(town.sql, () => T0);
+    expect(rows()).toEqual(expected);
+  });
+});
+
+describe('per-bead totals (migration 12) on a large town', () => {
+  it(`fills at most ${MIGRATION_12_FILL_ROWIDS} rowids on open; reads stay exact while the ticks apply the rest`, () => {
+    const now = { t: T0 + 3 * 3_600_000 };
+    let town = fileTown(now);
+    town.ingestEvents([
+      { id: 'e1', at: T0, type: 'agent', agentId: 'p', status: 'working', beadId: 'b1' },
+      { id: 'e2', at: T0 + 3_600_000, type: 'agent', agentId: 'p', status: 'working', beadId: 'b2' },
+    ]);
+    const records = (prefix: string) =>
+      Array.from({ length: 20 }, (_, i) =>
+        usageRecord({ id: `${prefix}${i}`, agentId: i % 3 ? 'p' : 'q', at: T0 + i * 500_000, costMicrodollars: i + 1 }),
+      );
+    town.ingestUsage(records('a'));
+    town.ingestUsage(records('b'));
+    // The b records stand for a town's newer records past the bound: their rowids moved beyond it before
+    // anything indexed them, and the town reopened so nothing in memory knows the old rowids.
+    town.sql.run("UPDATE usage_records SET rowid = rowid + ? WHERE id LIKE 'b%'", MIGRATION_12_FILL_ROWIDS);
+    town = new Town(town.sql, () => now.t);
+    const pending = () => (town.sql.rows(`SELECT COUNT(*) FROM (${PENDING_RECS})`) as [[number]])[0][0];
+    while (pending() > 0) town.tick();
+    const TABLES = ['bead_applied', 'bead_hours', 'bead_totals'];
+    const rows = () => TABLES.map((t) => town.sql.rows(`SELECT * FROM ${t} ORDER BY 1, 2, 3`));
+    const reads = () => [town.beads(), town.beadStats(), town.bead('b1'), town.bead('b2')];
+    const expected = rows();
+    const expectedReads = reads();
+    undoVersion12(town);
+    town.sql.run('DROP TABLE usage_grand_total');
+    town.sql.run('DROP INDEX usage_totals_by_size');
+    town.sql.run('DELETE FROM schema_migrations WHERE version >= 12');
+    town = new Town(town.sql, () => now.t);
+    expect(town.sql.rows('SELECT COUNT(*) FROM bead_applied')).toEqual([[20]]);
+    expect(pending()).toBe(20);
+    expect(reads()).toEqual(expectedReads);
+    let ticks = 0;
+    while (pending() > 0 && ticks++ < 100) {
+      town.tick();
+      expect(reads()).toEqual(expectedReads);
+    }
     expect(rows()).toEqual(expected);
   });
 });

@@ -54,7 +54,7 @@ export const keyList: Command = {
 
 export const keyRevoke: Command = {
   usage: 'gasgauge key revoke --town ID --name NAME',
-  summary: 'revoke an ingest or scrape key: its next request gets a 401',
+  summary: 'revoke an ingest or scrape key: a running server refuses it within 30 s (401)',
   options: { town: { type: 'string' }, name: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {

@@ -3,12 +3,24 @@ import { type QueryState, useQuery } from '../../lib/use-query.js';
 
 /** Several components of one page want the towns (the gate, the header): one request serves them. */
 const SHARE_MS = 5000;
+/** MAX_TOWNS_PAGE of the API. */
+const TOWNS_PAGE = 100;
 let shared: { at: number; promise: Promise<TownInfo[]> } | undefined;
+
+/** Every page of towns.list (at most 100 towns each); a page shorter than that is the last. */
+async function allTowns(): Promise<TownInfo[]> {
+  const towns: TownInfo[] = [];
+  for (;;) {
+    const page = await trpc.towns.list.query({ limit: TOWNS_PAGE, after: towns.at(-1)?.id });
+    towns.push(...page);
+    if (page.length < TOWNS_PAGE) return towns;
+  }
+}
 
 function fetchTowns(): Promise<TownInfo[]> {
   const now = Date.now();
   if (!shared || now - shared.at > SHARE_MS) {
-    const promise = trpc.towns.list.query();
+    const promise = allTowns();
     shared = { at: now, promise };
     promise.catch(() => {
       if (shared?.promise === promise) shared = undefined;

@@ -1,0 +1,71 @@
+import { Control } from '@gasgauge/core';
+import { DataDir, openSqlite } from '@gasgauge/server';
+import { startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_TOWNS_PAGE } from './router.js';
+
+/**
+ * towns.list reads each town's tick health (a town file on Node, a Durable Object call on Workers), so it
+ * answers a page: 2,000 towns in one answer held the Node server 5 s. A real server, 250 towns.
+ */
+const TOWNS = 250;
+let s: TestServer;
+let all: string[];
+beforeAll(async () => {
+  s = await startTestServer({ autoTick: false, maxTownsPerOwner: TOWNS + 1 });
+  // Made beside the server as the CLI does (one transaction), after the test town.
+  const sql = openSqlite(new DataDir(s.dataDir).controlFile);
+  try {
+    const control = new Control(sql, Date.now, { maxTownsPerOwner: TOWNS + 1 });
+    const admin = control.userByName('admin')?.id as string;
+    sql.transaction(() => {
+      for (let i = 1; i < TOWNS; i++)
+        control.createTown(`town_page_${String(i).padStart(3, '0')}`, `Page ${i}`, { userId: admin });
+    });
+  } finally {
+    sql.close();
+  }
+  all = [s.townId, ...Array.from({ length: TOWNS - 1 }, (_, i) => `town_page_${String(i + 1).padStart(3, '0')}`)];
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+type Listed = { id: string; tick: unknown }[];
+const list = async (input?: { limit?: number; after?: string }) => {
+  const r = await s.get(trpcPath('towns.list', input));
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.result.data as Listed;
+};
+
+describe('towns.list pages', () => {
+  it(`answers at most ${MAX_TOWNS_PAGE} towns, each with its tick health, and pages through all by creation with after`, async () => {
+    const first = await list();
+    expect(first).toHaveLength(MAX_TOWNS_PAGE);
+    expect(first.every((t) => t.tick !== null && typeof t.tick === 'object')).toBe(true);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await list(after === undefined ? {} : { after });
+      seen.push(...page.map((t) => t.id));
+      if (page.length < MAX_TOWNS_PAGE) break;
+      after = page.at(-1)?.id;
+    }
+    expect(seen).toEqual(all);
+  });
+
+  it('takes a smaller limit; REST takes the same page', async () => {
+    expect((await list({ limit: 3, after: all[0] as string })).map((t) => t.id)).toEqual(all.slice(1, 4));
+    const rest = await s.get(`/api/towns?limit=2&after=${all[5]}`);
+    expect(rest.status).toBe(200);
+    expect((rest.body as Listed).map((t) => t.id)).toEqual(all.slice(6, 8));
+    expect(((await s.get('/api/towns')).body as Listed).length).toBe(MAX_TOWNS_PAGE);
+  });
+
+  it("after naming a town this user cannot read is an empty page, not the others' towns", async () => {
+    const bob = await s.addUser('bob');
+    const r = await s.get(trpcPath('towns.list', { after: all[0] }), bob.token);
+    expect(r.body.result.data).toEqual([]);
+    expect((await s.get(trpcPath('towns.list'), bob.token)).body.result.data).toEqual([]);
+  });
+});
