@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { LiveHub } from '../metrics/live-hub.js';
 import { LocalControlStore } from '../ports/local-control.js';
-import { MAX_BODY_BYTES } from './body.js';
+import { bodyBudget, MAX_BODY_BYTES } from './body.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -180,6 +180,22 @@ describe('the body limit holds on every route that reads a body', () => {
 
     it('413 for 2 MiB chunked, without Content-Length', async () => {
       expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }));
+    });
+
+    it('503 while the bodies in flight fill the process budget, and its bytes come back', async () => {
+      // As if slow clients held all of it: the next body must be refused, not buffered beside them.
+      const held = bodyBudget.limit - bodyBudget.inUse - 1000;
+      bodyBudget.take(held);
+      try {
+        const r = await post(f.path, f.headers(), { text: f.body(2000) });
+        expect(r.status, JSON.stringify(r.body)).toBe(503);
+        expect(r.body).toMatchObject({ error: { code: 'unavailable', path: 'body' } });
+        expect(r.connection).toBe('close');
+      } finally {
+        bodyBudget.give(held);
+      }
+      expect(bodyBudget.inUse).toBe(0);
+      expect((await post(f.path, f.headers(), { text: f.body(2000) })).status).toBe(f.ok);
     });
 
     it('a Content-Length that understates the body gets only that many bytes read', async () => {
