@@ -6,6 +6,7 @@ import { tempDir } from '@gasgauge/server/testing';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import { MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
 import { LiveHub } from '../metrics/live-hub.js';
 import { LocalControlStore } from '../ports/local-control.js';
 import { bodyBudget, MAX_BODY_BYTES } from './body.js';
@@ -25,6 +26,8 @@ interface Family {
   /** A valid body of exactly `bytes` bytes (padding included), which the route accepts. */
   body: (bytes: number) => string;
   ok: number;
+  /** The route's body limit (MAX_BODY_BYTES unless the family has a smaller one). */
+  limit: number;
 }
 
 const pad = (head: string, tail: string, bytes: number) => head + ' '.repeat(bytes - head.length - tail.length) + tail;
@@ -37,12 +40,14 @@ const FAMILIES: Record<string, Family> = {
     headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
     body: (bytes) => pad(`{"events": [{"id": "edge-${bytes}", "at": ${Date.now()}, "type": "note", "name": "n"}]`, '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
   },
   trpc: {
     path: '/trpc/towns.create',
     headers: () => ({ ...json, authorization: `Bearer ${s.adminToken}` }),
     body: (bytes) => pad(`{"name": "edge ${bytes}"`, '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
   },
   // Every OTLP route (`/v1/metrics|logs`, `/otlp/:key/v1/…`) reads through one bounded reader.
   otlp: {
@@ -50,12 +55,14 @@ const FAMILIES: Record<string, Family> = {
     headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
     body: (bytes) => pad('{"resourceMetrics": []', '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
   },
   auth: {
     path: '/auth/login',
     headers: () => ({ 'content-type': 'application/x-www-form-urlencoded', origin: s.url }),
     body: (bytes) => pad(`token=${s.adminToken}&pad=`, '', bytes).replaceAll(' ', 'x'),
     ok: 303,
+    limit: MAX_AUTH_FORM_BYTES,
   },
 };
 
@@ -148,10 +155,10 @@ function post(
   });
 }
 
-function expect413(r: Sent): void {
+function expect413(r: Sent, limit = MAX_BODY_BYTES): void {
   expect(r.status, JSON.stringify(r.body)).toBe(413);
   expect(r.body).toEqual({
-    error: { code: 'payload_too_large', message: `body is larger than ${MAX_BODY_BYTES} bytes`, path: 'body' },
+    error: { code: 'payload_too_large', message: `body is larger than ${limit} bytes`, path: 'body' },
   });
   expect(r.connection).toBe('close');
 }
@@ -166,20 +173,20 @@ describe('the body limit holds on every route that reads a body', () => {
 
   describe.each(Object.entries(FAMILIES))('%s', (_name, f) => {
     it('accepts a body of exactly the limit', async () => {
-      const r = await post(f.path, f.headers(), { text: f.body(MAX_BODY_BYTES) });
+      const r = await post(f.path, f.headers(), { text: f.body(f.limit) });
       expect(r.status, JSON.stringify(r.body)).toBe(f.ok);
     });
 
     it('413 for one byte more, with Content-Length', async () => {
-      expect413(await post(f.path, f.headers(), { text: f.body(MAX_BODY_BYTES + 1) }));
+      expect413(await post(f.path, f.headers(), { text: f.body(f.limit + 1) }), f.limit);
     });
 
     it('413 for a Content-Length over the limit, before the body arrives', async () => {
-      expect413(await post(f.path, f.headers(), { contentLength: 100 * MAX_BODY_BYTES, chunks: 1 }));
+      expect413(await post(f.path, f.headers(), { contentLength: 100 * MAX_BODY_BYTES, chunks: 1 }), f.limit);
     });
 
     it('413 for 2 MiB chunked, without Content-Length', async () => {
-      expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }));
+      expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }), f.limit);
     });
 
     it('503 while the bodies in flight fill the process budget, and its bytes come back', async () => {

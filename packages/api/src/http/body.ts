@@ -104,13 +104,13 @@ export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8A
 
 /**
  * For routes whose handler reads `c.req.raw` itself (tRPC, the /auth forms): the body is read first
- * through the bounded reader (413 past MAX_BODY_BYTES, thrown to the app's error handler, which closes
+ * through the bounded reader (413 past maxBytes, thrown to the app's error handler, which closes
  * the connection), and the handler gets a Request holding those bytes.
  */
-export function bufferBody(read: BodyReader = readWebBody): MiddlewareHandler {
+export function bufferBody(read: BodyReader = readWebBody, maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const body = await read(c, MAX_BODY_BYTES);
+    const body = await read(c, maxBytes);
     const { url, method, headers } = c.req.raw;
     c.req.raw = new Request(url, { method, headers, body });
     await next();
