@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authRoutes } from './auth/routes.js';
@@ -37,11 +37,12 @@ export function createApp(deps: ApiDeps): Hono {
     if (retry !== undefined) headers['Retry-After'] = String(retry);
     return c.json(body, status as ContentfulStatusCode, headers);
   });
-  app.notFound((c) =>
-    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404),
-  );
+  app.notFound(noRoute);
 
   app.use('*', accessLog(deps.accessLog));
+  // The Fetch standard forbids these methods: building a Request of one (tRPC's, a buffered body's)
+  // throws, which answered an unauthenticated TRACE with a 500. No route serves them.
+  app.use('*', async (c, next) => (FORBIDDEN_METHODS.has(c.req.method) ? noRoute(c) : next()));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
@@ -64,6 +65,12 @@ export function createApp(deps: ApiDeps): Hono {
     }),
   );
   return app;
+}
+
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+function noRoute(c: Context): Response {
+  return c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404);
 }
 
 /** A mistyped `/otlp/<ingest key>/…` URL must not echo the key. */
