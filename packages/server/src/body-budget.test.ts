@@ -6,9 +6,11 @@ import { request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
 /*
- * The attack: clients without any credential each send a tRPC body of 1 MiB but its last byte and
- * hold the connection. tRPC reads a body before its credential, so each held 1 MiB of the server:
+ * The attack: clients each send a tRPC body of 1 MiB but its last byte and hold the connection. tRPC
+ * read a body before its credential, so each held 1 MiB of the server even without any credential:
  * 1,500 of them grew it by 1.6 GB, and the open-file limit's worth (20,000) would run it out of memory.
+ * Now a body is read only for a caller whose credential holds, and all callers' bodies in flight share
+ * one budget.
  */
 
 afterAll(killServers);
@@ -31,8 +33,8 @@ interface Holder {
   answer: Promise<string>;
 }
 
-/** A connection that sends a 1 MiB body to tRPC without credentials, all but its last byte, and waits. */
-function holdBody(url: string): Holder {
+/** A connection that sends a 1 MiB body to tRPC (with `token`, if given), all but its last byte, and waits. */
+function holdBody(url: string, token?: string): Holder {
   const { port } = new URL(url);
   const socket = connect(Number(port), '127.0.0.1');
   socket.on('error', () => {});
@@ -41,7 +43,9 @@ function holdBody(url: string): Holder {
     socket.once('close', () => resolve('closed'));
   });
   socket.write(
-    `POST /trpc/towns.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY_BYTES}\r\n\r\n`,
+    `POST /trpc/towns.create HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${MAX_BODY_BYTES}\r\n${
+      token ? `Authorization: Bearer ${token}\r\n` : ''
+    }\r\n`,
   );
   socket.write(Buffer.alloc(MAX_BODY_BYTES - 1, 0x20));
   return { socket, answer };
@@ -57,7 +61,9 @@ describe('request bodies held by slow clients are bounded for the whole process'
   it('past the budget the server answers 503 instead of buffering, and gets every byte back when they leave', async () => {
     const before = procStats(s.pid).rssMiB;
     // Twice the budget's worth of held bodies: without the budget all of them sit in memory.
-    const holders = Array.from({ length: (2 * MAX_BODY_BYTES_IN_FLIGHT) / MAX_BODY_BYTES }, () => holdBody(s.url));
+    const holders = Array.from({ length: (2 * MAX_BODY_BYTES_IN_FLIGHT) / MAX_BODY_BYTES }, () =>
+      holdBody(s.url, s.adminToken as string),
+    );
     // Wait until the server has read what it will of them: the budget's worth, the rest answered 503.
     let refused = 0;
     for (let i = 0; i < 100 && refused < holders.length / 2; i++) {
@@ -92,5 +98,23 @@ describe('request bodies held by slow clients are bounded for the whole process'
     expect(stored.status, JSON.stringify(stored.body)).toBe(200);
     expect(stored.body.accepted).toBe(1);
     expect(s.stderr.filter((l) => l.includes('internal error'))).toEqual([]);
+  }, 60_000);
+
+  it('a tRPC body without a valid credential is not read: 401 at once, the server does not grow', async () => {
+    const before = procStats(s.pid).rssMiB;
+    const holders = Array.from({ length: 256 }, () => holdBody(s.url));
+    const answers = await Promise.all(holders.map((h) => h.answer));
+    for (const h of holders) h.socket.destroy();
+    expect(
+      answers.every((a) => a.startsWith('HTTP/1.1 401')),
+      answers.slice(0, 3).join(', '),
+    ).toBe(true);
+    const grown = procStats(s.pid).rssMiB - before;
+    console.log(`256 bodies without a credential: the server grew ${grown.toFixed(0)} MiB`);
+    expect(grown).toBeLessThan(64);
+    // A token that is not one is no credential either.
+    const forged = holdBody(s.url, 'ggu_forged');
+    expect(await forged.answer).toMatch(/^HTTP\/1.1 401/);
+    forged.socket.destroy();
   }, 60_000);
 });
