@@ -8,11 +8,11 @@ import { AppError } from '@gasgauge/core';
  * Past maxBytes it stops reading and answers 413, and past the process's budget of bodies in flight 503
  * (the app closes either connection, the Node host as its body is unread).
  */
-export const readNodeBody: BodyReader = (c, maxBytes) => readIncoming(c, maxBytes, bodyBudget);
+export const readNodeBody: BodyReader = (c, maxBytes, budget = bodyBudget) => readIncoming(c, maxBytes, budget);
 
 function readIncoming(c: Parameters<BodyReader>[0], maxBytes: number, budget: BodyBudget): Promise<string> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) return readWebBody(c, maxBytes);
+  if (!incoming) return readWebBody(c, maxBytes, budget);
   if (Number(incoming.headers['content-length']) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

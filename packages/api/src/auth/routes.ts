@@ -2,7 +2,7 @@ import { AppError } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
-import { bufferBody } from '../http/body.js';
+import { BodyBudget, bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
 import { linkPage } from './link-page.js';
 import { SESSION_COOKIE, safeNextPath, startSession } from './session.js';
@@ -25,7 +25,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   app.use(
     '/auth/*',
     sameOrigin({ requireOrigin: true, publicOrigin: deps.publicOrigin }),
-    bufferBody(deps.readBody, MAX_AUTH_FORM_BYTES),
+    bufferBody(deps.readBody, MAX_AUTH_FORM_BYTES, authFormBudget),
   );
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
@@ -92,6 +92,12 @@ export function authRoutes(deps: ApiDeps): Hono {
  * 400 ms of the event loop, for anyone who sends it.
  */
 export const MAX_AUTH_FORM_BYTES = 16 * 1024;
+
+/**
+ * The forms' own share of bodies in flight (past it, 503): anyone may post one, so slow posters must
+ * not fill the process's budget, which reporters' ingest needs. 512 forms at their largest.
+ */
+export const authFormBudget = new BodyBudget(512 * MAX_AUTH_FORM_BYTES);
 
 /**
  * The form a browser posts (`application/x-www-form-urlencoded`, what an HTML form sends without

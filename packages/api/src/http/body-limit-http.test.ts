@@ -6,10 +6,10 @@ import { tempDir } from '@gasgauge/server/testing';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
-import { MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
+import { authFormBudget, MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
 import { LiveHub } from '../metrics/live-hub.js';
 import { LocalControlStore } from '../ports/local-control.js';
-import { bodyBudget, MAX_BODY_BYTES } from './body.js';
+import { type BodyBudget, bodyBudget, MAX_BODY_BYTES } from './body.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -28,6 +28,8 @@ interface Family {
   ok: number;
   /** The route's body limit (MAX_BODY_BYTES unless the family has a smaller one). */
   limit: number;
+  /** The bodies-in-flight budget its bodies are taken from. */
+  budget: BodyBudget;
 }
 
 const pad = (head: string, tail: string, bytes: number) => head + ' '.repeat(bytes - head.length - tail.length) + tail;
@@ -41,6 +43,7 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad(`{"events": [{"id": "edge-${bytes}", "at": ${Date.now()}, "type": "note", "name": "n"}]`, '}', bytes),
     ok: 200,
     limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   trpc: {
     path: '/trpc/towns.create',
@@ -48,6 +51,7 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad(`{"name": "edge ${bytes}"`, '}', bytes),
     ok: 200,
     limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   // Every OTLP route (`/v1/metrics|logs`, `/otlp/:key/v1/…`) reads through one bounded reader.
   otlp: {
@@ -56,6 +60,7 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad('{"resourceMetrics": []', '}', bytes),
     ok: 200,
     limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   auth: {
     path: '/auth/login',
@@ -63,6 +68,7 @@ const FAMILIES: Record<string, Family> = {
     body: (bytes) => pad(`token=${s.adminToken}&pad=`, '', bytes).replaceAll(' ', 'x'),
     ok: 303,
     limit: MAX_AUTH_FORM_BYTES,
+    budget: authFormBudget,
   },
 };
 
@@ -189,19 +195,19 @@ describe('the body limit holds on every route that reads a body', () => {
       expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }), f.limit);
     });
 
-    it('503 while the bodies in flight fill the process budget, and its bytes come back', async () => {
+    it('503 while the bodies in flight fill its budget, and its bytes come back', async () => {
       // As if slow clients held all of it: the next body must be refused, not buffered beside them.
-      const held = bodyBudget.limit - bodyBudget.inUse - 1000;
-      bodyBudget.take(held);
+      const held = f.budget.limit - f.budget.inUse - 1000;
+      f.budget.take(held);
       try {
         const r = await post(f.path, f.headers(), { text: f.body(2000) });
         expect(r.status, JSON.stringify(r.body)).toBe(503);
         expect(r.body).toMatchObject({ error: { code: 'unavailable', path: 'body' } });
         expect(r.connection).toBe('close');
       } finally {
-        bodyBudget.give(held);
+        f.budget.give(held);
       }
-      expect(bodyBudget.inUse).toBe(0);
+      expect(f.budget.inUse).toBe(0);
       expect((await post(f.path, f.headers(), { text: f.body(2000) })).status).toBe(f.ok);
     });
 
@@ -211,6 +217,21 @@ describe('the body limit holds on every route that reads a body', () => {
       expect(r.status).toBeLessThan(500);
       expect((await s.get('/api/health', null)).status).toBe(200);
     });
+  });
+
+  it('forms posted before any credential cannot take the budget that ingest needs', async () => {
+    const held = authFormBudget.limit;
+    authFormBudget.take(held);
+    try {
+      const auth = FAMILIES.auth as Family;
+      expect((await post(auth.path, auth.headers(), { text: auth.body(2000) })).status).toBe(503);
+      for (const name of ['ingest', 'trpc', 'otlp']) {
+        const f = FAMILIES[name] as Family;
+        expect((await post(f.path, f.headers(), { text: f.body(2000) })).status, name).toBe(f.ok);
+      }
+    } finally {
+      authFormBudget.give(held);
+    }
   });
 
   it('8 parallel 100 MB chunked bodies to tRPC cost the server no more than a few MiB', async () => {

@@ -5,8 +5,11 @@ import { decodeUtf8, refuseLoneSurrogatesInJson } from './utf8.js';
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads a request body as text, refusing more than maxBytes with a 413. Hosts may bring a faster one. */
-export type BodyReader = (c: Context, maxBytes: number) => Promise<string>;
+/**
+ * Reads a request body as text, refusing more than maxBytes with a 413, and taking its bytes from
+ * `budget` (default: the process's bodyBudget) while it arrives. Hosts may bring a faster one.
+ */
+export type BodyReader = (c: Context, maxBytes: number, budget?: BodyBudget) => Promise<string>;
 
 export function bodyTooLarge(maxBytes: number): AppError {
   return new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`, { path: 'body' });
@@ -47,12 +50,12 @@ export class BodyBudget {
 export const bodyBudget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT);
 
 /** The Web-standard reader: the request's stream, counted as it arrives (a missing or lying Content-Length does not help). */
-export const readWebBody: BodyReader = async (c, maxBytes) => decodeUtf8(await readWebBytes(c, maxBytes));
+export const readWebBody: BodyReader = async (c, maxBytes, budget) => decodeUtf8(await readWebBytes(c, maxBytes, budget));
 
 /** The request's bytes, at most maxBytes (413 past it), read from its Web stream. */
-export async function readWebBytes(c: Context, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readWebBytes(c: Context, maxBytes: number, budget = bodyBudget): Promise<Uint8Array<ArrayBuffer>> {
   if (Number(c.req.header('content-length')) > maxBytes) throw bodyTooLarge(maxBytes);
-  return readBounded(c.req.raw.body, maxBytes);
+  return readBounded(c.req.raw.body, maxBytes, budget);
 }
 
 /**
@@ -107,10 +110,10 @@ export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8A
  * through the bounded reader (413 past maxBytes, thrown to the app's error handler, which closes
  * the connection), and the handler gets a Request holding those bytes.
  */
-export function bufferBody(read: BodyReader = readWebBody, maxBytes = MAX_BODY_BYTES): MiddlewareHandler {
+export function bufferBody(read: BodyReader = readWebBody, maxBytes = MAX_BODY_BYTES, budget = bodyBudget): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const body = await read(c, maxBytes);
+    const body = await read(c, maxBytes, budget);
     const { url, method, headers } = c.req.raw;
     c.req.raw = new Request(url, { method, headers, body });
     await next();
