@@ -1,15 +1,16 @@
 import { AppError } from '@gasgauge/core';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
+import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
 import { beadsRestRoutes } from './beads/rest.js';
 import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
 import { accessLog } from './http/access-log.js';
-import { bufferBody } from './http/body.js';
+import { MAX_BODY_BYTES, readWebBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { sameOrigin } from './http/origin.js';
@@ -37,11 +38,12 @@ export function createApp(deps: ApiDeps): Hono {
     if (retry !== undefined) headers['Retry-After'] = String(retry);
     return c.json(body, status as ContentfulStatusCode, headers);
   });
-  app.notFound((c) =>
-    c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404),
-  );
+  app.notFound(noRoute);
 
   app.use('*', accessLog(deps.accessLog));
+  // The Fetch standard forbids these methods: building a Request of one (tRPC's, a buffered body's)
+  // throws, which answered an unauthenticated TRACE with a 500. No route serves them.
+  app.use('*', async (c, next) => (FORBIDDEN_METHODS.has(c.req.method) ? noRoute(c) : next()));
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));
@@ -49,21 +51,57 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/', prometheusRoutes(deps));
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
-  app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
+  app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }));
+  app.all('/trpc/*', async (c) => {
+    const authorization = c.req.header('authorization');
+    const sessionToken = getCookie(c, SESSION_COOKIE);
+    const principal = await readBodyForCaller(c, deps, authorization, sessionToken);
+    return fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
       // Each call of a batch costs as much as a request of its own: one GET of 20 beads.stats held the event loop for 8 s.
       maxBatchSize: MAX_TRPC_BATCH,
-      createContext: () => ({ deps, authorization: c.req.header('authorization'), sessionToken: getCookie(c, SESSION_COOKIE) }),
+      createContext: () => ({ deps, authorization, sessionToken, principal }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logError(error.cause ?? error);
       },
-    }),
-  );
+    });
+  });
   return app;
+}
+
+/**
+ * Every tRPC procedure needs a user, so a body (up to 1 MiB, from the process's BodyBudget) is read only
+ * for a caller whose credential holds; the principal found is the procedures' (no second lookup). Without
+ * one, tRPC gets no body and answers its 401 as ever: a client with no credential can no longer make the
+ * server hold bodies it will refuse, nor fill the budget that reporters' ingest shares.
+ */
+async function readBodyForCaller(
+  c: Context,
+  deps: ApiDeps,
+  authorization: string | undefined,
+  sessionToken: string | undefined,
+): Promise<Principal | undefined> {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return undefined;
+  const { url, method, headers } = c.req.raw;
+  let principal: Principal;
+  try {
+    principal = await authenticatePrincipal(deps, authorization, sessionToken);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'unauthorized') throw err;
+    c.req.raw = new Request(url, { method, headers });
+    return undefined;
+  }
+  const body = await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES);
+  c.req.raw = new Request(url, { method, headers, body });
+  return principal;
+}
+
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+function noRoute(c: Context): Response {
+  return c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${withoutKey(c.req.path)}` } }, 404);
 }
 
 /** A mistyped `/otlp/<ingest key>/…` URL must not echo the key. */

@@ -6,7 +6,16 @@ export { hashToken, newId, newUserToken } from './auth/user-token.js';
 export { type AlertPayload, RefusedTarget, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
-export { type BodyReader, bodyTooLarge, concatBytes, MAX_BODY_BYTES, readWebBody } from './http/body.js';
+export {
+  BodyBudget,
+  type BodyReader,
+  bodyBudget,
+  bodyTooLarge,
+  concatBytes,
+  MAX_BODY_BYTES,
+  MAX_BODY_BYTES_IN_FLIGHT,
+  readWebBody,
+} from './http/body.js';
 export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';

@@ -245,7 +245,8 @@ interface Case {
 }
 
 const ROW = {
-  body: 'request body (every route that reads one: ingest, tRPC, `/auth/*`)',
+  body: 'request body (ingest, tRPC)',
+  authForm: 'a `/auth/*` form (`/auth/login`, `/auth/link`), read before any credential',
   utf8: 'request body text',
   url: 'URL and headers',
   records: 'usage records per batch',
@@ -334,11 +335,11 @@ const cases: Case[] = [
     state: 'control',
   },
   {
-    row: ROW.body,
-    name: '/auth/login form of 1 MiB (an unknown token: back to /login)',
-    ok: loginForm(MiB),
+    row: ROW.authForm,
+    name: '/auth/login form of 16 KiB (an unknown token: back to /login)',
+    ok: loginForm(16 * 1024),
     okStatus: 303,
-    over: loginForm(MiB + 1),
+    over: loginForm(16 * 1024 + 1),
     status: 413,
     path: 'body',
   },

@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode } from '@gasgauge/core';
 import { initTRPC, TRPCError } from '@trpc/server';
-import { authenticatePrincipal } from './auth/user-auth.js';
+import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { refuseLoneSurrogates } from './http/utf8.js';
 import { issuePath } from './http/validate.js';
@@ -11,6 +11,8 @@ export interface Context {
   authorization: string | undefined;
   /** The browser's session cookie (the web UI), used only when there is no Authorization header. */
   sessionToken?: string | undefined;
+  /** The caller, when the host already authenticated it (a POST, before reading its body). */
+  principal?: Principal | undefined;
 }
 
 const TRPC_CODE = {
@@ -68,7 +70,7 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
  * Then refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
  */
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
-  const { user, stillValid } = await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken);
+  const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
   refuseLoneSurrogates(await getRawInput());
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

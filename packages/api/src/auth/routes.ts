@@ -1,7 +1,8 @@
+import { AppError } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
-import { bufferBody } from '../http/body.js';
+import { BodyBudget, bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
 import { linkPage } from './link-page.js';
 import { SESSION_COOKIE, safeNextPath, startSession } from './session.js';
@@ -21,7 +22,11 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
 export function authRoutes(deps: ApiDeps): Hono {
   const { control } = deps;
   const app = new Hono();
-  app.use('/auth/*', sameOrigin({ requireOrigin: true, publicOrigin: deps.publicOrigin }), bufferBody(deps.readBody));
+  app.use(
+    '/auth/*',
+    sameOrigin({ requireOrigin: true, publicOrigin: deps.publicOrigin }),
+    bufferBody(deps.readBody, MAX_AUTH_FORM_BYTES, authFormBudget),
+  );
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
     const { token, expiresAt } = await startSession(control, userId);
@@ -36,9 +41,9 @@ export function authRoutes(deps: ApiDeps): Hono {
   };
 
   app.post('/auth/login', async (c) => {
-    const form = await c.req.parseBody();
-    const next = safeNextPath(form.next);
-    const token = typeof form.token === 'string' ? form.token.trim() : '';
+    const form = await readForm(c);
+    const next = safeNextPath(form.get('next'));
+    const token = form.get('token')?.trim() ?? '';
     const user = token.startsWith(USER_TOKEN_PREFIX) ? await control.userByTokenHash(await hashToken(token)) : undefined;
     if (!user) return c.redirect(`/login?error=invalid_token${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
     return signIn(c, user.id, next);
@@ -59,8 +64,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   });
 
   app.post('/auth/link', async (c) => {
-    const form = await c.req.parseBody();
-    const code = typeof form.code === 'string' ? form.code : '';
+    const code = (await readForm(c)).get('code') ?? '';
     const link = await control.consumeLoginLink(await hashToken(code));
     if (!link) return c.redirect('/login?error=link_expired', 303);
     return signIn(c, link.userId, safeNextPath(link.nextPath));
@@ -80,6 +84,31 @@ export function authRoutes(deps: ApiDeps): Hono {
   });
 
   return app;
+}
+
+/**
+ * The /auth forms hold a token, a login code and a path to go to next: a few hundred bytes. They are read
+ * before any credential, so they are bounded far below the API's 1 MiB: parsing 1 MiB of `a=b&…` took
+ * 400 ms of the event loop, for anyone who sends it.
+ */
+export const MAX_AUTH_FORM_BYTES = 16 * 1024;
+
+/**
+ * The forms' own share of bodies in flight (past it, 503): anyone may post one, so slow posters must
+ * not fill the process's budget, which reporters' ingest needs. 512 forms at their largest.
+ */
+export const authFormBudget = new BodyBudget(512 * MAX_AUTH_FORM_BYTES);
+
+/**
+ * The form a browser posts (`application/x-www-form-urlencoded`, what an HTML form sends without
+ * `enctype`). Anything else is a 400 naming `content-type`: a multipart body the platform's FormData
+ * parser could not read was an internal error (500).
+ */
+async function readForm(c: Context): Promise<URLSearchParams> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded')
+    throw new AppError('bad_request', 'Content-Type must be application/x-www-form-urlencoded', { path: 'content-type' });
+  return new URLSearchParams(await c.req.text());
 }
 
 /** Secure cookies behind https: a public URL that is https, or a TLS-terminating proxy that says so. */

@@ -108,6 +108,30 @@ describe('sign-in with an API token (the /login form)', () => {
   });
 });
 
+describe('the /auth forms refuse what no browser form sends, before any credential', () => {
+  const post = (path: string, type: string, body: string) =>
+    fetch(s.url + path, { method: 'POST', headers: { origin, 'content-type': type }, body, redirect: 'manual' });
+
+  it('a multipart body (even one FormData cannot parse) is a 400 naming content-type, not a 500', async () => {
+    for (const path of ['/auth/login', '/auth/link'])
+      for (const body of [
+        '--b\r\n\r\n\r\n--b--\r\n',
+        `--b\r\nContent-Disposition: form-data; name="token"\r\n\r\n${s.adminToken}\r\n--b--\r\n`,
+      ]) {
+        const r = await post(path, 'multipart/form-data; boundary=b', body);
+        expect(r.status, `${path}: ${body}`).toBe(400);
+        expect(await r.json()).toMatchObject({ error: { code: 'bad_request', path: 'content-type' } });
+        expect(r.headers.get('set-cookie')).toBeNull();
+      }
+  });
+
+  it('a form of 260,000 fields is a 413 before it is parsed', async () => {
+    const r = await post('/auth/login', 'application/x-www-form-urlencoded', Array(260_000).fill('a=b').join('&'));
+    expect(r.status).toBe(413);
+    expect(await r.json()).toMatchObject({ error: { code: 'payload_too_large', path: 'body' } });
+  });
+});
+
 describe('the session cookie on tRPC', () => {
   it('reads and mutates with the cookie from this origin', async () => {
     const cookie = await signIn();

@@ -6,9 +6,10 @@ import { tempDir } from '@gasgauge/server/testing';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import { authFormBudget, MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
 import { LiveHub } from '../metrics/live-hub.js';
 import { LocalControlStore } from '../ports/local-control.js';
-import { MAX_BODY_BYTES } from './body.js';
+import { type BodyBudget, bodyBudget, MAX_BODY_BYTES } from './body.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -25,6 +26,10 @@ interface Family {
   /** A valid body of exactly `bytes` bytes (padding included), which the route accepts. */
   body: (bytes: number) => string;
   ok: number;
+  /** The route's body limit (MAX_BODY_BYTES unless the family has a smaller one). */
+  limit: number;
+  /** The bodies-in-flight budget its bodies are taken from. */
+  budget: BodyBudget;
 }
 
 const pad = (head: string, tail: string, bytes: number) => head + ' '.repeat(bytes - head.length - tail.length) + tail;
@@ -37,12 +42,16 @@ const FAMILIES: Record<string, Family> = {
     headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
     body: (bytes) => pad(`{"events": [{"id": "edge-${bytes}", "at": ${Date.now()}, "type": "note", "name": "n"}]`, '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   trpc: {
     path: '/trpc/towns.create',
     headers: () => ({ ...json, authorization: `Bearer ${s.adminToken}` }),
     body: (bytes) => pad(`{"name": "edge ${bytes}"`, '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   // Every OTLP route (`/v1/metrics|logs`, `/otlp/:key/v1/…`) reads through one bounded reader.
   otlp: {
@@ -50,12 +59,16 @@ const FAMILIES: Record<string, Family> = {
     headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
     body: (bytes) => pad('{"resourceMetrics": []', '}', bytes),
     ok: 200,
+    limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
   },
   auth: {
     path: '/auth/login',
     headers: () => ({ 'content-type': 'application/x-www-form-urlencoded', origin: s.url }),
     body: (bytes) => pad(`token=${s.adminToken}&pad=`, '', bytes).replaceAll(' ', 'x'),
     ok: 303,
+    limit: MAX_AUTH_FORM_BYTES,
+    budget: authFormBudget,
   },
 };
 
@@ -148,10 +161,10 @@ function post(
   });
 }
 
-function expect413(r: Sent): void {
+function expect413(r: Sent, limit = MAX_BODY_BYTES): void {
   expect(r.status, JSON.stringify(r.body)).toBe(413);
   expect(r.body).toEqual({
-    error: { code: 'payload_too_large', message: `body is larger than ${MAX_BODY_BYTES} bytes`, path: 'body' },
+    error: { code: 'payload_too_large', message: `body is larger than ${limit} bytes`, path: 'body' },
   });
   expect(r.connection).toBe('close');
 }
@@ -166,20 +179,36 @@ describe('the body limit holds on every route that reads a body', () => {
 
   describe.each(Object.entries(FAMILIES))('%s', (_name, f) => {
     it('accepts a body of exactly the limit', async () => {
-      const r = await post(f.path, f.headers(), { text: f.body(MAX_BODY_BYTES) });
+      const r = await post(f.path, f.headers(), { text: f.body(f.limit) });
       expect(r.status, JSON.stringify(r.body)).toBe(f.ok);
     });
 
     it('413 for one byte more, with Content-Length', async () => {
-      expect413(await post(f.path, f.headers(), { text: f.body(MAX_BODY_BYTES + 1) }));
+      expect413(await post(f.path, f.headers(), { text: f.body(f.limit + 1) }), f.limit);
     });
 
     it('413 for a Content-Length over the limit, before the body arrives', async () => {
-      expect413(await post(f.path, f.headers(), { contentLength: 100 * MAX_BODY_BYTES, chunks: 1 }));
+      expect413(await post(f.path, f.headers(), { contentLength: 100 * MAX_BODY_BYTES, chunks: 1 }), f.limit);
     });
 
     it('413 for 2 MiB chunked, without Content-Length', async () => {
-      expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }));
+      expect413(await post(f.path, f.headers(), { chunks: 32, chunkBytes: 64 * 1024 }), f.limit);
+    });
+
+    it('503 while the bodies in flight fill its budget, and its bytes come back', async () => {
+      // As if slow clients held all of it: the next body must be refused, not buffered beside them.
+      const held = f.budget.limit - f.budget.inUse - 1000;
+      f.budget.take(held);
+      try {
+        const r = await post(f.path, f.headers(), { text: f.body(2000) });
+        expect(r.status, JSON.stringify(r.body)).toBe(503);
+        expect(r.body).toMatchObject({ error: { code: 'unavailable', path: 'body' } });
+        expect(r.connection).toBe('close');
+      } finally {
+        f.budget.give(held);
+      }
+      expect(f.budget.inUse).toBe(0);
+      expect((await post(f.path, f.headers(), { text: f.body(2000) })).status).toBe(f.ok);
     });
 
     it('a Content-Length that understates the body gets only that many bytes read', async () => {
@@ -188,6 +217,21 @@ describe('the body limit holds on every route that reads a body', () => {
       expect(r.status).toBeLessThan(500);
       expect((await s.get('/api/health', null)).status).toBe(200);
     });
+  });
+
+  it('forms posted before any credential cannot take the budget that ingest needs', async () => {
+    const held = authFormBudget.limit;
+    authFormBudget.take(held);
+    try {
+      const auth = FAMILIES.auth as Family;
+      expect((await post(auth.path, auth.headers(), { text: auth.body(2000) })).status).toBe(503);
+      for (const name of ['ingest', 'trpc', 'otlp']) {
+        const f = FAMILIES[name] as Family;
+        expect((await post(f.path, f.headers(), { text: f.body(2000) })).status, name).toBe(f.ok);
+      }
+    } finally {
+      authFormBudget.give(held);
+    }
   });
 
   it('8 parallel 100 MB chunked bodies to tRPC cost the server no more than a few MiB', async () => {

@@ -3,6 +3,7 @@ import { DataDir, FileTownDirectory, openSqlite } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
+import { MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
 import { hashToken, newId, newUserToken } from '../auth/user-token.js';
 import { LiveHub } from '../metrics/live-hub.js';
 import { LocalControlStore } from '../ports/local-control.js';
@@ -64,13 +65,35 @@ describe('the Web-standard body reader', () => {
     expect(res.status, await res.clone().text()).toBe(200);
   });
 
+  // tRPC reads a body only for a valid credential; the /auth forms have their own, smaller limit.
   it.each([
-    ['/trpc/towns.create', { authorization: 'Bearer x', 'content-type': 'application/json' }],
-    ['/auth/login', { origin: 'http://127.0.0.1', host: '127.0.0.1', 'content-type': 'application/x-www-form-urlencoded' }],
-  ])('413 for a streamed body one byte over, on %s', async (path, headers) => {
-    const res = await post(path, stream(MAX_BODY_BYTES + 1), headers);
+    ['/trpc/towns.create', MAX_BODY_BYTES, () => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' })],
+    [
+      '/auth/login',
+      MAX_AUTH_FORM_BYTES,
+      () => ({ origin: 'http://127.0.0.1', host: '127.0.0.1', 'content-type': 'application/x-www-form-urlencoded' }),
+    ],
+  ] as const)('413 for a streamed body one byte over, on %s', async (path, limit, headers) => {
+    const res = await post(path, stream(limit + 1), headers());
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: expect.any(String), path: 'body' } });
+  });
+
+  it('does not read a tRPC body without a valid credential: 401, the stream left unread', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+    });
+    const res = await post('/trpc/towns.create', body, {
+      authorization: 'Bearer ggu_forged',
+      'content-type': 'application/json',
+    });
+    expect(res.status).toBe(401);
+    // The stream starts with a chunk or so queued; an endless body read would never have answered.
+    expect(pulled).toBeLessThanOrEqual(2);
   });
 });

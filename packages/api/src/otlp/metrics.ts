@@ -90,6 +90,8 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
   const activity: Promise<ActivityRecord>[] = [];
   const sources = new Sources('metrics');
   for (const rm of request.resourceMetrics ?? []) {
+    // A resource without points adds nothing, and is not digested: 500,000 empty ones (2 bytes each) took 19 s.
+    if (!rm.scopeMetrics?.some((sm) => sm.metrics?.some((metric) => pointCount(metric) > 0))) continue;
     // The resource is part of every point's series: digested once, not re-serialised per point.
     const { resource, tooBig: resourceTooBig, id: resourceId } = await resourceOf(rm.resource?.attributes);
     for (const sm of rm.scopeMetrics ?? []) {
