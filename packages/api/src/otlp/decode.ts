@@ -1,6 +1,7 @@
 import { AppError } from '@gasgauge/core';
 import type protobuf from 'protobufjs/light.js';
 import { decodeUtf8, refuseLoneSurrogates } from '../http/utf8.js';
+import { descriptor } from './descriptor.js';
 import { DECIMAL, DECIMAL_INTEGER } from './numbers.js';
 
 /** How an OTLP body is encoded, from its Content-Type. */
@@ -33,6 +34,23 @@ export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Enc
   }
 }
 
+/**
+ * The fields read that hold one value, never a list: those named so in every message of the schema read.
+ * protobufjs would take a list given for one of them for an empty message (or coerce it to a scalar), so
+ * a body of nothing but `[]`s in the wrong places would be a 200 that stores nothing.
+ */
+const SINGLE_FIELDS: ReadonlySet<string> = (() => {
+  const fields = Object.values(descriptor.nested).flatMap((m) => Object.entries(m.fields));
+  const lists = new Set(fields.filter(([, f]) => 'rule' in f && f.rule === 'repeated').map(([name]) => name));
+  return new Set(fields.map(([name]) => name).filter((name) => !lists.has(name)));
+})();
+
+/** A list must be a field that holds one, and never holds a list itself (OTLP JSON has no list of lists). */
+function checkList(key: string, list: unknown[]): void {
+  if (SINGLE_FIELDS.has(key)) refuse(key, 'one value, not a list', list);
+  if (list.some(Array.isArray)) refuse(key, 'a list of objects or numbers', list);
+}
+
 const TIME_FIELDS = new Set(['timeUnixNano', 'startTimeUnixNano', 'observedTimeUnixNano']);
 const INTEGER_FIELDS = new Set(['intValue', 'asInt', 'count']);
 const DOUBLE_FIELDS = new Set(['doubleValue', 'asDouble', 'sum']);
@@ -43,12 +61,13 @@ function refuse(key: string, what: string, value: unknown): never {
 }
 
 /**
- * The JSON reviver for OTLP's numbers (numbers.ts): a 64-bit integer or double sent as a string must be
+ * The JSON reviver for OTLP's lists and numbers (numbers.ts): a 64-bit integer or double sent as a string must be
  * a decimal, a time a non-negative decimal integer of nanoseconds. A time beyond 2^64 − 1 becomes
  * 2^64 − 1: protobufjs would wrap it modulo 2^64 into a plausible time, where 2^64 − 1 is refused per
  * point (eventMs).
  */
 function checkNumbers(key: string, value: unknown): unknown {
+  if (Array.isArray(value)) checkList(key, value);
   if (typeof value !== 'string' && typeof value !== 'number') return value;
   if (TIME_FIELDS.has(key)) {
     const text = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : String(value);

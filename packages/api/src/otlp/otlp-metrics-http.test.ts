@@ -396,6 +396,27 @@ describe('OTLP: bounded work per export, no forged or shared series', () => {
     expect((await post('/v1/metrics', key, '[1,2]', JSON_TYPE)).status).toBe(400);
   });
 
+  it('a list where one value belongs, or inside a list, is a 400 naming the field, not an empty message', async () => {
+    const { key } = await townWithKey('nested lists');
+    for (const [body, path] of [
+      ['{"resourceMetrics":[[]]}', 'resourceMetrics'],
+      ['{"resourceMetrics":[{"scopeMetrics":[[]]}]}', 'scopeMetrics'],
+      ['{"resourceMetrics":[{"resource":{"attributes":[[]]}}]}', 'attributes'],
+      ['{"resourceMetrics":[{"resource":[],"scopeMetrics":[]}]}', 'resource'],
+      ['{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":["a"],"sum":{"dataPoints":[]}}]}]}]}', 'name'],
+      [
+        '{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"a","sum":{"dataPoints":[{"timeUnixNano":[1]}]}}]}]}]}',
+        'timeUnixNano',
+      ],
+    ] as const) {
+      const r = await post('/v1/metrics', key, body, JSON_TYPE);
+      expect(r.status, body).toBe(400);
+      expect(JSON.parse(Buffer.from(r.bytes).toString()).error.path, body).toBe(path);
+    }
+    const logs = await post('/v1/logs', key, '{"resourceLogs":[[]]}', JSON_TYPE);
+    expect(logs.status).toBe(400);
+  });
+
   it("an agent-scoped key's series is its own: another key's totals for the same attributes are not cancelled", async () => {
     const { townId, key } = await townWithKey('shared series');
     const scoped = (await s.post('/trpc/towns.createKey', { townId, name: 'scoped', agentId: 'polecat-9' }, s.adminToken)).body
