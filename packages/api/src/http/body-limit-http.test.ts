@@ -1,14 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
-import { Control } from '@gasgauge/core';
-import { openSqlite } from '@gasgauge/server/sqlite';
-import { tempDir } from '@gasgauge/server/testing';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
 import { authFormBudget, MAX_AUTH_FORM_BYTES } from '../auth/routes.js';
-import { LiveHub } from '../metrics/live-hub.js';
-import { LocalControlStore } from '../ports/local-control.js';
+import { appRoutes } from '../testing/app-routes.js';
 import { type BodyBudget, bodyBudget, MAX_BODY_BYTES } from './body.js';
 
 let s: TestServer;
@@ -82,27 +76,10 @@ function familyOf(path: string): Family | undefined {
 
 /** The API's routes and middleware that answer methods with a body, as `createApp` registers them. */
 function bodyRoutes(): { method: string; path: string }[] {
-  const sql = openSqlite(join(tempDir('gg-routes-'), 'control.sqlite'));
-  try {
-    const app = createApp({
-      control: new LocalControlStore(new Control(sql, Date.now), Date.now),
-      towns: {
-        get: () => {
-          throw new Error('not used');
-        },
-      },
-      secret: new Uint8Array(32),
-      clock: Date.now,
-      live: new LiveHub(),
-    });
-    const seen = new Map<string, { method: string; path: string }>();
-    // `/*` is the access log's middleware, on every request; it reads no body.
-    for (const r of app.routes)
-      if (r.method !== 'GET' && r.path !== '/*') seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
-    return [...seen.values()];
-  } finally {
-    sql.close();
-  }
+  const seen = new Map<string, { method: string; path: string }>();
+  // `/*` is the access log's middleware, on every request; it reads no body.
+  for (const r of appRoutes()) if (r.method !== 'GET' && r.path !== '/*') seen.set(`${r.method} ${r.path}`, r);
+  return [...seen.values()];
 }
 
 interface Sent {

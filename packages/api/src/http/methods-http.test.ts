@@ -1,13 +1,7 @@
 import { request as httpRequest, METHODS } from 'node:http';
-import { join } from 'node:path';
-import { Control } from '@gasgauge/core';
-import { openSqlite } from '@gasgauge/server/sqlite';
-import { tempDir } from '@gasgauge/server/testing';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app.js';
-import { LiveHub } from '../metrics/live-hub.js';
-import { LocalControlStore } from '../ports/local-control.js';
+import { appRoutes } from '../testing/app-routes.js';
 
 /*
  * Whatever method a client sends, no route answers 5xx. TRACE to /trpc or /auth was a 500: the Fetch
@@ -26,28 +20,12 @@ afterAll(async () => {
 
 /** Every path pattern the app registers, made concrete; tRPC by two procedures (a query and a mutation). */
 function paths(): string[] {
-  const sql = openSqlite(join(tempDir('gg-methods-'), 'control.sqlite'));
-  try {
-    const app = createApp({
-      control: new LocalControlStore(new Control(sql, Date.now), Date.now),
-      towns: {
-        get: () => {
-          throw new Error('not used');
-        },
-      },
-      secret: new Uint8Array(32),
-      clock: Date.now,
-      live: new LiveHub(),
-    });
-    const out = new Set<string>(['/', '/login', '/assets/none.js', '/trpc/towns.list', '/trpc/towns.create']);
-    for (const r of app.routes) {
-      if (r.path === '/*' || r.path === '/trpc/*' || r.path === '/auth/*') continue;
-      out.add(r.path.replace(':townId', s.townId).replace(':key', key).replace(':beadId', 'b'));
-    }
-    return [...out];
-  } finally {
-    sql.close();
+  const out = new Set<string>(['/', '/login', '/assets/none.js', '/trpc/towns.list', '/trpc/towns.create']);
+  for (const r of appRoutes()) {
+    if (r.path === '/*' || r.path === '/trpc/*' || r.path === '/auth/*') continue;
+    out.add(r.path.replace(':townId', s.townId).replace(':key', key).replace(':beadId', 'b'));
   }
+  return [...out];
 }
 
 /** One request of any method (fetch refuses TRACE and CONNECT), with every credential and a small JSON body. */
