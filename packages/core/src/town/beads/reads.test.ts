@@ -118,3 +118,39 @@ describe('a bead with a huge status history', () => {
     expect(statusRows).toBeLessThanOrEqual(3 * MAX_BEAD_STATUS_EVENTS + 500 + 10);
   });
 });
+
+describe('beads.list over all time by cost or tokens', () => {
+  it('reads a page from bead_totals in sort order: rows and plan of the page, not of every bead', () => {
+    const now = { t: T0 + 48 * HOUR };
+    const { town, log } = loggingTown(now);
+    const BEADS = 3_000;
+    for (let i = 0; i < BEADS; i += 1_000) {
+      town.ingestUsage(
+        Array.from({ length: 1_000 }, (_, k) =>
+          usageRecord({
+            id: `u${i + k}`,
+            at: T0 + i + k,
+            beadId: `b${i + k}`,
+            costMicrodollars: (i + k) % 97,
+            inputTokens: (i + k) % 89,
+          }),
+        ),
+      );
+    }
+    town.tick();
+    for (const sort of ['cost', 'tokens'] as const) {
+      log.length = 0;
+      const first = town.beads({ sort, limit: 10 });
+      const second = town.beads({ sort, limit: 10, cursor: first.nextCursor ?? undefined });
+      expect(second.items).toHaveLength(10);
+      expect(log.reduce((sum, s) => sum + s.rows, 0)).toBeLessThan(200);
+      for (const { statement, params } of log.filter((s) => s.statement.includes('FROM bead_totals'))) {
+        const plan = town.sql
+          .rows(`EXPLAIN QUERY PLAN ${statement}`, ...(params as never[]))
+          .map((r) => String(r[3]))
+          .join('\n');
+        expect(plan).not.toMatch(/TEMP B-TREE|SCAN bead_totals$/m);
+      }
+    }
+  });
+});
