@@ -581,11 +581,11 @@ describe('ingest of valid batches', () => {
     ];
     expect(await s.post(`/api/towns/${townId}/events`, { events }, token)).toEqual({
       status: 200,
-      body: { accepted: 4, duplicates: 0, tooOld: 0, skewed: 0 },
+      body: { accepted: 4, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 },
     });
     expect(await s.post(`/api/towns/${townId}/events`, { events }, token)).toEqual({
       status: 200,
-      body: { accepted: 0, duplicates: 4, tooOld: 0, skewed: 0 },
+      body: { accepted: 0, duplicates: 4, ignored: 0, tooOld: 0, skewed: 0 },
     });
     expect(await totals(townId)).toMatchObject({ events: 4, beads_created: 1, beads_closed: 1 });
     expect(await throughput(townId)).toMatchObject({ locAdditions: 120, locDeletions: 30, agentsActive: 1, agentsTotal: 1 });

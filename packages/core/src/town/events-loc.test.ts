@@ -14,8 +14,8 @@ describe('events', () => {
       { id: 'e4', at: T0 + 3, type: 'agent' as const, agentId: 'a1', status: 'working' as const, role: 'polecat' },
       { id: 'e5', at: T0 + 4, type: 'note' as const, name: 'deploy', data: { ok: true } },
     ];
-    expect(town.ingestEvents(events)).toEqual({ accepted: 5, duplicates: 0, tooOld: 0, skewed: 0 });
-    expect(town.ingestEvents(events)).toEqual({ accepted: 0, duplicates: 5, tooOld: 0, skewed: 0 });
+    expect(town.ingestEvents(events)).toEqual({ accepted: 5, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 });
+    expect(town.ingestEvents(events)).toEqual({ accepted: 0, duplicates: 5, ignored: 0, tooOld: 0, skewed: 0 });
     const { gauges } = town.tick();
     expect(gauges).toMatchObject({ agents_working: 1, agents_total: 1, beads_open: 0, beads_in_progress: 0 });
     const ts = town.timeseries({ from: T0 - 5000, to: T0 + 5000, maxPoints: 2 });

@@ -37,9 +37,17 @@ export type TownEvent =
     }
   | { id: string; at: number; type: 'note'; name: string; data?: unknown };
 
+/**
+ * Status events (type `bead`) kept per bead, at most: past it a bead's further events are `ignored`, so
+ * what a bead read takes (attempts, time in each status) stays bounded whatever one client posts.
+ */
+export const MAX_BEAD_STATUS_EVENTS = 200;
+
 export interface EventsResult extends TimeTally {
   accepted: number;
   duplicates: number;
+  /** Bead events past MAX_BEAD_STATUS_EVENTS for their bead: not stored. */
+  ignored: number;
 }
 
 /**
@@ -50,8 +58,19 @@ export interface EventsResult extends TimeTally {
  */
 export function countEvents(batch: WriteBatch, events: readonly TownEvent[]): EventsResult {
   const { sql, slots } = batch;
-  const result: EventsResult = { accepted: 0, duplicates: 0, tooOld: 0, skewed: 0 };
+  const result: EventsResult = { accepted: 0, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 };
+  // Status events stored per bead, counted once per bead and batch (at most the cap's index entries).
+  const stored = new Map<string, number>();
   forEachAtEventTime(events, batch.now, result, (event, at) => {
+    if (event.type === 'bead') {
+      const count = stored.get(event.beadId) ?? storedStatusEvents(sql, event.beadId);
+      stored.set(event.beadId, count);
+      if (count >= MAX_BEAD_STATUS_EVENTS) {
+        if (sql.rows('SELECT 1 FROM events WHERE id = ?', event.id).length > 0) result.duplicates++;
+        else result.ignored++;
+        return;
+      }
+    }
     const inserted = sql.run(
       'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
       event.id,
@@ -71,10 +90,21 @@ export function countEvents(batch: WriteBatch, events: readonly TownEvent[]): Ev
     if (event.type === 'agent') applyAgent(sql, event, at);
     if (event.type === 'agent') recordAgentBead(sql, event, at);
     if (event.type === 'bead') {
+      stored.set(event.beadId, (stored.get(event.beadId) ?? 0) + 1);
       applyBead(sql, event, at, slots);
     }
   });
   return result;
+}
+
+/** The bead's stored status events, counted up to MAX_BEAD_STATUS_EVENTS. */
+function storedStatusEvents(sql: Sql, beadId: string): number {
+  const [[count]] = sql.rows(
+    "SELECT COUNT(*) FROM (SELECT 1 FROM events INDEXED BY events_bead WHERE type = 'bead' AND bead_id = ? LIMIT ?)",
+    beadId,
+    MAX_BEAD_STATUS_EVENTS,
+  ) as [[number]];
+  return count;
 }
 
 function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {

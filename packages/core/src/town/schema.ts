@@ -433,6 +433,16 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         FROM usage_totals
     `,
   },
+  {
+    // An all-time beads.list page by cost or tokens walks bead_totals in its sort order instead of keying
+    // and sorting every bead (100,000 beads: 1.3–2 s a page). Kept by the tick's upserts of bead_totals.
+    version: 14,
+    sql: `
+      CREATE INDEX bead_totals_cost ON bead_totals (cost_microdollars DESC, bead);
+      CREATE INDEX bead_totals_tokens ON bead_totals (
+        (input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens) DESC, bead)
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

@@ -470,7 +470,7 @@ function run(town: Town, now: { t: number }, ops: Op[], ticks: TickHit[], usage:
       expect(town.ingestUsage(op.records.map(usageRecord))).toEqual({ ...usage[usageIndex++], tooOld: 0, skewed: 0 });
     } else if (op.kind === 'events') {
       const events: TownEvent[] = op.events.map((e) => ({ type: 'agent', ...e }));
-      expect(town.ingestEvents(events)).toEqual({ accepted: events.length, duplicates: 0, tooOld: 0, skewed: 0 });
+      expect(town.ingestEvents(events)).toEqual({ accepted: events.length, duplicates: 0, ignored: 0, tooOld: 0, skewed: 0 });
     } else {
       town.ingestLoc(op.reports);
     }

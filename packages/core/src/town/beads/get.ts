@@ -50,13 +50,18 @@ export function getBead(sql: Sql, now: number, beadId: string): BeadDetail | und
   const bead = toRow(beadId, info, usage, held, events, now);
 
   const childInfo = beadInfo(sql, childIds);
-  const childEvents = statusEvents(sql, childIds);
   const childHeld = holders(sql, childIds, END_OF_TIME);
   const childUsage = usageOf(sql, 0, END_OF_TIME, childIds);
-  const children = childIds
-    .map((id) => toRow(id, childInfo.get(id), childUsage.get(id), childHeld.get(id), childEvents.get(id), now))
+  // The order needs no status events: only the children kept read theirs (attempts).
+  const kept = childIds
+    .map((id) => toRow(id, childInfo.get(id), childUsage.get(id), childHeld.get(id), undefined, now))
     .sort((a, b) => b.costMicrodollars - a.costMicrodollars || (a.beadId < b.beadId ? -1 : 1))
-    .slice(0, MAX_BEAD_CHILDREN);
+    .slice(0, MAX_BEAD_CHILDREN)
+    .map((r) => r.beadId);
+  const childEvents = statusEvents(sql, kept);
+  const children = kept.map((id) =>
+    toRow(id, childInfo.get(id), childUsage.get(id), childHeld.get(id), childEvents.get(id), now),
+  );
 
   return {
     bead,

@@ -1,7 +1,8 @@
 import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
-import { END_OF_TIME, usageByBead, usageOf } from './attribution.js';
+import { AMOUNT_COLUMNS, addAmounts, COST_INDEX, END_OF_TIME, usageByBead, usageOf } from './attribution.js';
 import { type BeadRow, beadInfo, holders, statusEvents, tokensOf, toRow } from './rows.js';
+import { contributions, NO_BEAD, PENDING_RECS } from './totals.js';
 
 export const BEAD_SORTS = ['cost', 'tokens', 'duration', 'closedAt'] as const;
 export type BeadSort = (typeof BEAD_SORTS)[number];
@@ -67,6 +68,9 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
   const after = q.cursor === undefined ? undefined : parseBeadCursor(q.cursor);
   if (q.cursor !== undefined && !after) throw new AppError('bad_request', 'not a cursor from beads.list', { path: 'cursor' });
   const now = after?.now ?? clockNow;
+  if (from === 0 && to === END_OF_TIME && q.status === undefined && (sort === 'cost' || sort === 'tokens')) {
+    return pageOf(sql, now, to, allTimeKeys(sql, sort, limit, after), limit);
+  }
 
   const usage = usageByBead(sql, from, to);
   const ids = new Set<string>();
@@ -87,14 +91,138 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
     .map((row) => ({ row, key: { value: sortValue(sort, row), beadId: row.beadId } }))
     .filter((r) => after === undefined || compare(r.key, after) > 0)
     .sort((a, b) => compare(a.key, b.key));
-  const page = rows.slice(0, limit);
-  const pageIds = page.map((r) => r.row.beadId);
+  return pageOf(
+    sql,
+    now,
+    to,
+    rows.slice(0, limit + 1).map((r) => r.key),
+    limit,
+    from,
+  );
+}
+
+type Key = { value: number | null; beadId: string };
+
+/** The page's rows from the sorted keys after the cursor (one more than the page when there is a next). */
+function pageOf(sql: Sql, now: number, to: number, keys: readonly Key[], limit: number, from = 0): BeadsPage {
+  const page = keys.slice(0, limit);
+  const pageIds = page.map((k) => k.beadId);
+  const info = beadInfo(sql, pageIds);
   const events = statusEvents(sql, pageIds);
   const held = holders(sql, pageIds, to);
   const pageUsage = usageOf(sql, from, to, pageIds);
   const last = page.at(-1);
   return {
     items: pageIds.map((id) => toRow(id, info.get(id), pageUsage.get(id), held.get(id), events.get(id), now)),
-    nextCursor: rows.length > limit && last ? `${last.key.value ?? ''}@${now}:${last.key.beadId}` : null,
+    nextCursor: keys.length > limit && last ? `${last.value ?? ''}@${now}:${last.beadId}` : null,
   };
+}
+
+const TOKENS_SQL = AMOUNT_COLUMNS.filter((c) => c !== 'cost_microdollars').join(' + ');
+
+/**
+ * The sorted keys of the first limit + 1 beads after `after`, over all time, by cost or tokens, without
+ * keying every bead: bead_totals walked in its sort order (migration 14's indexes), merged with the beads
+ * the records not yet re-applied change (their totals corrected, as usageOf does; at most a tick's worth)
+ * and, once the page reaches 0, the beads known only by status events (0, by id).
+ */
+function allTimeKeys(sql: Sql, sort: 'cost' | 'tokens', limit: number, after: Key | undefined): Key[] {
+  // Every value is a number here: past a null cursor (never given for these sorts) nothing follows.
+  if (after !== undefined && after.value === null) return [];
+  const want = limit + 1;
+  const valueSql = sort === 'cost' ? 'cost_microdollars' : `(${TOKENS_SQL})`;
+  const sortValueOf = (a: readonly number[]) =>
+    sort === 'cost' ? (a[COST_INDEX] as number) : a.reduce((sum, x, i) => (i === COST_INDEX ? sum : sum + x), 0);
+  const afterThis = (k: Key) => after === undefined || compare(k, after) > 0;
+
+  // The pending records' contributions per bead, and those beads' corrected totals.
+  const pending = new Map<string, { n: number; amounts: number[] }>();
+  for (const [bead, n, ...sums] of sql.rows(
+    `SELECT bead, SUM(n), ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${contributions(PENDING_RECS)})
+     WHERE bead != '${NO_BEAD}' GROUP BY bead`,
+  )) {
+    pending.set(bead as string, { n: n as number, amounts: sums as number[] });
+  }
+  const changed = JSON.stringify([...pending.keys()]);
+  for (const [bead, records, ...sums] of sql.rows(
+    `SELECT bead, records, ${AMOUNT_COLUMNS.join(', ')} FROM bead_totals WHERE bead IN (SELECT value FROM json_each(?))`,
+    changed,
+  )) {
+    const p = pending.get(bead as string) as { n: number; amounts: number[] };
+    p.n += records as number;
+    addAmounts(p.amounts, sums as number[]);
+  }
+  const keys: Key[] = [];
+  const withUsage = new Set<string>();
+  for (const [beadId, p] of pending) {
+    if (p.n <= 0) continue;
+    withUsage.add(beadId);
+    const key = { value: sortValueOf(p.amounts), beadId };
+    if (afterThis(key)) keys.push(key);
+  }
+
+  // bead_totals in sort order after the cursor, skipping the beads corrected above (at most as many).
+  let cursor = after;
+  let taken = 0;
+  for (let done = false; !done && taken < want; ) {
+    const chunk = want + 16;
+    const rows = (
+      cursor === undefined
+        ? sql.rows(
+            `SELECT bead, ${valueSql} FROM bead_totals WHERE bead != '${NO_BEAD}' ORDER BY ${valueSql} DESC, bead LIMIT ?`,
+            chunk,
+          )
+        : [
+            ...sql.rows(
+              `SELECT bead, ${valueSql} FROM bead_totals WHERE ${valueSql} = ? AND bead > ? ORDER BY bead LIMIT ?`,
+              cursor.value,
+              cursor.beadId,
+              chunk,
+            ),
+            ...sql.rows(
+              `SELECT bead, ${valueSql} FROM bead_totals WHERE ${valueSql} < ? AND bead != '${NO_BEAD}'
+               ORDER BY ${valueSql} DESC, bead LIMIT ?`,
+              cursor.value,
+              chunk,
+            ),
+          ].slice(0, chunk)
+    ) as [string, number][];
+    done = rows.length < chunk;
+    for (const [beadId, value] of rows) {
+      if (!pending.has(beadId) && taken < want) {
+        keys.push({ value, beadId });
+        taken++;
+      }
+      cursor = { value, beadId };
+    }
+  }
+  keys.sort(compare);
+  keys.length = Math.min(keys.length, want);
+
+  // Beads with status events and no usage are 0: needed only when the page reaches 0.
+  const lastKey = keys.at(-1);
+  if (keys.length < want || (lastKey !== undefined && lastKey.value === 0)) {
+    const fromId = after !== undefined && after.value === 0 ? after.beadId : '';
+    // Corrected beads with usage but no bead_totals row are skipped below, so read as many more.
+    const zero = sql.rows(
+      `SELECT b.id FROM beads b WHERE b.id > ? AND NOT EXISTS (SELECT 1 FROM bead_totals t WHERE t.bead = b.id)
+         AND EXISTS (SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = b.id)
+       ORDER BY b.id LIMIT ?`,
+      fromId,
+      want + withUsage.size,
+    ) as [string][];
+    const zeroIds = new Set(zero.map(([beadId]) => beadId).filter((beadId) => !withUsage.has(beadId)));
+    // Beads whose every record moved away (pending) keep a bead_totals row until the tick: 0 if they have status events.
+    const emptied = [...pending].filter(([beadId, p]) => p.n <= 0 && beadId > fromId).map(([beadId]) => beadId);
+    for (const [beadId] of sql.rows(
+      `SELECT DISTINCT bead_id FROM events INDEXED BY events_bead WHERE type = 'bead' AND bead_id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(emptied),
+    ) as [string][]) {
+      zeroIds.add(beadId);
+    }
+    for (const beadId of zeroIds) keys.push({ value: 0, beadId });
+    keys.sort(compare);
+    keys.length = Math.min(keys.length, want);
+  }
+  return keys;
 }

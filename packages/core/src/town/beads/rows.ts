@@ -1,4 +1,5 @@
 import type { Sql } from '../../sql.js';
+import { MAX_BEAD_STATUS_EVENTS } from '../events.js';
 import { type Amounts, type BeadUsage, COST_INDEX } from './attribution.js';
 
 /** Usage amounts of a bead (or of a bead and its descendants), by the usage API's field names. */
@@ -53,18 +54,24 @@ export function beadInfo(sql: Sql, ids: readonly string[]): Map<string, BeadInfo
   );
 }
 
-/** Status events of each bead in event-time order (ties by event id). */
+/**
+ * Status events of each bead in event-time order (ties by event id): the oldest MAX_BEAD_STATUS_EVENTS,
+ * all that ingest keeps (a bead stored with more before the cap read the same prefix). One bounded read
+ * per bead: events_bead orders them (bead_id, at, then the primary key id).
+ */
 export function statusEvents(sql: Sql, ids: readonly string[]): Map<string, { at: number; status: string }[]> {
-  const rows = sql.rows(
-    `SELECT bead_id, at, status FROM events WHERE type = 'bead' AND bead_id IN (SELECT value FROM json_each(?))
-     ORDER BY bead_id, at, id`,
-    JSON.stringify(ids),
-  ) as [string, number, string][];
   const byBead = new Map<string, { at: number; status: string }[]>();
-  for (const [bead, at, status] of rows) {
-    const list = byBead.get(bead) ?? [];
-    list.push({ at, status });
-    byBead.set(bead, list);
+  for (const bead of new Set(ids)) {
+    const rows = sql.rows(
+      `SELECT at, status FROM events INDEXED BY events_bead WHERE type = 'bead' AND bead_id = ? ORDER BY at, id LIMIT ?`,
+      bead,
+      MAX_BEAD_STATUS_EVENTS,
+    ) as [number, string][];
+    if (rows.length > 0)
+      byBead.set(
+        bead,
+        rows.map(([at, status]) => ({ at, status })),
+      );
   }
   return byBead;
 }
