@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,24 @@ describe('gasgauge errors', () => {
     expect(existsSync(missing)).toBe(false);
     const json = await gasgauge('login-link', '--user', 'admin', '--data', missing, '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not_found', path: 'data' } });
+  });
+
+  it('serve and user add on a --data that cannot be a directory exit 1 naming it and --data, not a bare errno', async () => {
+    const file = join(data, 'a-file');
+    writeFileSync(file, '');
+    const runs = await Promise.all([
+      gasgauge('serve', '--data', join(file, 'data'), '--port', '0'),
+      gasgauge('user', 'add', 'x', '--data', file),
+    ]);
+    for (const [r, dir] of [
+      [runs[0], join(file, 'data')],
+      [runs[1], file],
+    ] as const) {
+      expect(r?.code).toBe(1);
+      expect(r?.stderr).toContain(
+        `cannot use ${dir} as the data dir (a part of that path is a file, not a directory); pass --data DIR, a directory this user can write`,
+      );
+    }
   });
 
   it('town create X --owner nobody exits 1', async () => {
