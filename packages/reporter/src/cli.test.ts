@@ -154,7 +154,7 @@ describe('gasgauge report (CLI)', () => {
         [badToken, 'HTTP 401'],
         [badTown, 'HTTP 403'],
         [badUrl, 'HTTP 404'],
-        [down, 'ECONNREFUSED'],
+        [down, 'ECONNREFUSED (nothing listens there: is the server running, and is --server right?)'],
       ] as const) {
         expect(r.code, r.stderr).toBe(1);
         expect(r.stderr).toContain('not delivered: nothing to send, and checking --server, --town and --token-file failed:');
