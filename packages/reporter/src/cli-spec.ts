@@ -59,7 +59,8 @@ export const REPORT_HELP = `Options:
   --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does
   --state DIR             outbox and cursors (default ~/.local/state/gasgauge/reporter-TOWN)
   --once                  take in what exists now, deliver it, exit 0 when all is acknowledged
-                          (1: not all delivered, 3: delivered but some records quarantined)
+                          (1: not all delivered, or with nothing to send the server refused a check
+                          of --server, --town and the token; 3: delivered but some quarantined)
   --timeout SECONDS       with --once, give up delivering after this long (default 600)
   --loc-interval SECONDS  how often worktrees are measured (default 30)
   --max-outbox-mb N       bound on undelivered records (default 256)`;

@@ -15,7 +15,7 @@ import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
 import { formatStatus } from './status.js';
 import { freePort, GASGAUGE_BIN } from './testing/processes.js';
-import { removeDir, tempDir } from './testing/server.js';
+import { removeDir, startTestServer, tempDir } from './testing/server.js';
 
 const run = promisify(execFile);
 
@@ -127,6 +127,42 @@ describe('gasgauge report (CLI)', () => {
     }
     expect(requests).toBe(1); // stopped at once, not retried until the timeout
     expect(existsSync(join(state, 'dead-letter.jsonl'))).toBe(false);
+  });
+
+  it('--once with nothing to send still checks the server, the town and the token (exit 1 naming what failed)', async () => {
+    const server = await startTestServer(join(dir, 'check'));
+    const empty = join(dir, 'check', 'claude-empty');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(dir, 'check', 'wrong-token'), 'not-a-token\n');
+    const once = (serverUrl: string, town: string, tokenFile: string, state: string) =>
+      gasgauge([
+        'report',
+        ...['--server', serverUrl, '--town', town, '--token-file', tokenFile, '--claude-dir', empty],
+        ...['--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'check', state), '--once', '--timeout', '10'],
+      ]);
+    try {
+      const [ok, badToken, badTown, badUrl, down] = await Promise.all([
+        once(server.url, server.townId, server.tokenFile, 's-ok'),
+        once(server.url, server.townId, join(dir, 'check', 'wrong-token'), 's-token'),
+        once(server.url, 'town_other', server.tokenFile, 's-town'),
+        once(`${server.url}/api`, server.townId, server.tokenFile, 's-url'),
+        once(`http://127.0.0.1:${await freePort()}`, server.townId, server.tokenFile, 's-down'),
+      ]);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toContain('delivered: 0 records acknowledged');
+      for (const [r, why] of [
+        [badToken, 'HTTP 401'],
+        [badTown, 'HTTP 403'],
+        [badUrl, 'HTTP 404'],
+        [down, 'ECONNREFUSED (nothing listens there: is the server running, and is --server right?)'],
+      ] as const) {
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain('not delivered: nothing to send, and checking --server, --town and --token-file failed:');
+        expect(r.stderr).toContain(why);
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {

@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
 import { ConfigError } from './errors.js';
 import type { Worktree } from './git/poller.js';
+import { checkIngest } from './http/check.js';
 import { TokenSource } from './http/token.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
@@ -124,8 +125,9 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   const opts = reporterOptions(values, (line) => status.log(line));
+  const tokens = new TokenSource({ file: opts.tokenFile });
   try {
-    await new TokenSource({ file: opts.tokenFile }).get();
+    await tokens.get();
   } catch (err) {
     // Fail at once rather than retry a token that cannot be read.
     throw new ConfigError((err as Error).message, { cause: err });
@@ -139,13 +141,24 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
       io.stopSignal?.then(() => reporter?.stop());
       const result = await reporter.runOnce(deadline);
       status.stop();
+      // Nothing was sent, so nothing proved the server, the town or the token: a first run would say
+      // "delivered" against a wrong URL or a stopped server.
+      if (result.delivered && reporter.sender.state.sent === 0) {
+        const why = await checkIngest(opts.serverUrl, opts.townId, await tokens.get());
+        if (why !== undefined) {
+          result.delivered = false;
+          result.error = `nothing to send, and checking --server, --town and --token-file failed: ${why}`;
+        }
+      }
       const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
         io.stderr.write(
           result.delivered
             ? `delivered: ${summary.sent} records acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}\n`
-            : `not delivered: ${result.pending} records still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
+            : result.pending === 0
+              ? `not delivered: ${result.error ?? 'unknown'}\n`
+              : `not delivered: ${result.pending} records still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
         );
       }
       if (!result.delivered) return 1;

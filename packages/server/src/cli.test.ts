@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gasgauge, type Run } from './testing/cli.js';
+import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
 import { tempDir } from './testing/temp.js';
 
 const USAGES = {
@@ -98,6 +102,46 @@ describe('gasgauge errors', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ token: expect.any(String), expiresAt: expect.any(Number) });
   });
 
+  it('a command on a data dir no server has used exits 1 naming the dir and --data, and creates nothing', async () => {
+    const missing = join(data, 'typo');
+    const cases = [
+      ['login-link', '--user', 'admin'],
+      ['token', 'mint', '--town', 'town_x'],
+      ['credits', 'show', '--user', 'admin'],
+      ['key', 'list', '--town', 'town_x'],
+      ['town', 'create', 'X', '--owner', 'admin'],
+    ];
+    const runs = await Promise.all(cases.map((args) => gasgauge(...args, '--data', missing)));
+    for (const [i, args] of cases.entries()) {
+      const r = runs[i] as Run;
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `gasgauge ${args[0] === 'login-link' ? 'login-link' : `${args[0]} ${args[1]}`}: no Gas Gauge data in ${missing} (control.sqlite is missing); pass --data DIR, the directory "gasgauge serve" runs on`,
+      );
+    }
+    expect(existsSync(missing)).toBe(false);
+    const json = await gasgauge('login-link', '--user', 'admin', '--data', missing, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not_found', path: 'data' } });
+  });
+
+  it('serve and user add on a --data that cannot be a directory exit 1 naming it and --data, not a bare errno', async () => {
+    const file = join(data, 'a-file');
+    writeFileSync(file, '');
+    const runs = await Promise.all([
+      gasgauge('serve', '--data', join(file, 'data'), '--port', '0'),
+      gasgauge('user', 'add', 'x', '--data', file),
+    ]);
+    for (const [r, dir] of [
+      [runs[0], join(file, 'data')],
+      [runs[1], file],
+    ] as const) {
+      expect(r?.code).toBe(1);
+      expect(r?.stderr).toContain(
+        `cannot use ${dir} as the data dir (a part of that path is a file, not a directory); pass --data DIR, a directory this user can write`,
+      );
+    }
+  });
+
   it('town create X --owner nobody exits 1', async () => {
     const r = await gasgauge('town', 'create', 'X', '--owner', 'nobody', '--data', data);
     expect(r.code).toBe(1);
@@ -120,5 +164,31 @@ describe('gasgauge errors', () => {
     const zero = await gasgauge('town', 'create', 'X', '--owner', 'erin', '--max-towns-per-owner', '0', '--data', data);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000');
+  });
+});
+
+describe('gasgauge serve --demo', () => {
+  it('names its --data dir in the login-link command it suggests, so the command works as printed', async () => {
+    const data = join(tempDir('gg-cli-demo-'), 'my data');
+    const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--data', data, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const hint = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          if (line.includes('later:')) resolve(line);
+        });
+        void exited.then(() => reject(new Error('serve exited before printing the login link')));
+      });
+      expect(hint).toContain(`(later: gasgauge login-link --user admin --data '${data}'):`);
+      const link = await gasgauge('login-link', '--user', 'admin', '--data', data);
+      expect(link.code, link.stderr).toBe(0);
+      expect(link.stdout).toMatch(/\/auth\/link\?code=ggl_/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

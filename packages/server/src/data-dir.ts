@@ -2,12 +2,32 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join, resolve } from 'node:path';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
+/** The data dir cannot be created: said in the user's terms (which dir, why, what to pass), not as a bare errno. */
+export class DataDirError extends Error {
+  constructor(root: string, cause: NodeJS.ErrnoException) {
+    const why =
+      cause.code === 'ENOTDIR' || cause.code === 'EEXIST'
+        ? 'a part of that path is a file, not a directory'
+        : cause.code === 'EACCES' || cause.code === 'EPERM'
+          ? 'permission denied'
+          : cause.code === 'EROFS'
+            ? 'the file system is read-only'
+            : cause.message;
+    super(`cannot use ${root} as the data dir (${why}); pass --data DIR, a directory this user can write`, { cause });
+    this.name = 'DataDirError';
+  }
+}
+
 /** Where one deployment keeps everything: the control database, one file per town, the signing key. */
 export class DataDir {
   readonly root: string;
   constructor(dir: string) {
     this.root = resolve(dir);
-    mkdirSync(join(this.root, 'towns'), { recursive: true, mode: PRIVATE_DIR_MODE });
+    try {
+      mkdirSync(join(this.root, 'towns'), { recursive: true, mode: PRIVATE_DIR_MODE });
+    } catch (err) {
+      throw new DataDirError(this.root, err as NodeJS.ErrnoException);
+    }
     for (const d of [this.root, join(this.root, 'towns')]) makePrivate(d, PRIVATE_DIR_MODE);
   }
 

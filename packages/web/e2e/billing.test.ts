@@ -280,6 +280,35 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     await screenshot(page, 'billing-phone-dark');
   });
 
+  it("lines up a ledger's decimal points whatever the number of decimals", async () => {
+    const org = ((await trpc('orgs.create', { name: 'Decimals' })) as { id: string }).id;
+    for (const amountMicrodollars of [1_500_000, 123_456, 20_000_000]) {
+      await trpc('billing.grant', { organizationId: org, amountMicrodollars });
+    }
+    await page.goto(`${server.url}/billing`);
+    const rows = page.getByRole('region', { name: 'Decimals' }).locator('table.ledger tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect((await Promise.all([0, 1, 2].map((i) => cells(rows.nth(i))))).map((c) => c.slice(2))).toEqual([
+      ['+$20.00', '$21.623456'],
+      ['+$0.123456', '$1.623456'],
+      ['+$1.50', '$1.50'],
+    ]);
+    // The right edge of each amount's "." (and each balance's), in page pixels.
+    const points = await rows.evaluateAll((trs) =>
+      trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td.num'), (td) => {
+          const text = td.firstChild as Text;
+          const range = document.createRange();
+          const at = (text.textContent ?? '').indexOf('.');
+          range.setStart(text, at);
+          range.setEnd(text, at + 1);
+          return Math.round(range.getBoundingClientRect().right);
+        }),
+      ),
+    );
+    for (const column of [0, 1]) expect(new Set(points.map((p) => p[column])).size, JSON.stringify(points)).toBe(1);
+  });
+
   it('logged no script errors on the way', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -453,7 +453,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
           return n;
         });
       await card.locator('.sparkline canvas').waitFor();
-      expect(await inked()).toBe(0); // no usage yet: nothing to draw
+      expect(await inked()).toBe(0); // no usage yet: nothing to draw, and the caption says why
+      const caption = card.locator('.town-spark .small');
+      expect(await caption.textContent()).toBe('no spend in the last hour');
 
       await postJson(`${server.url}/api/towns/${sparkTown}/usage`, sparkToken, {
         // Minutes in a row: a line needs two neighbouring buckets.
@@ -471,6 +473,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
       await p.clock.fastForward(31_000);
       await answer;
       await expect.poll(inked).toBeGreaterThan(0);
+      expect(await caption.textContent()).toBe('cost, last hour');
 
       const themed = await p.evaluate(() => document.documentElement.dataset.theme);
       for (let i = 0; i < 3 && (await p.evaluate(() => document.documentElement.dataset.theme)) === themed; i++) {

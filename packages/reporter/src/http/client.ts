@@ -37,7 +37,14 @@ export async function postJson(
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     // Never the token: an invalid header's error quotes the header whole.
     const why = (cause?.code ?? cause?.message ?? (err as Error).message).split(token).join('<token>');
-    throw new DeliveryError(`no answer from ${url}: ${why}`, 0, undefined, undefined, { cause: err });
+    // The usual first-run mistakes, said so the user knows what to check.
+    const hint =
+      cause?.code === 'ECONNREFUSED'
+        ? ' (nothing listens there: is the server running, and is --server right?)'
+        : cause?.code === 'ENOTFOUND'
+          ? ' (no such host: check --server)'
+          : '';
+    throw new DeliveryError(`no answer from ${url}: ${why}${hint}`, 0, undefined, undefined, { cause: err });
   }
   const answer = await readAnswer(res);
   if (answer === undefined) {

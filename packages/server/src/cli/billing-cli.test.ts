@@ -176,7 +176,7 @@ describe('gasgauge credits', () => {
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain('Balance:        $25.000001');
     expect(human.stdout).toContain('not burning');
-    expect(human.stdout).toContain('(below $5.00)');
+    expect(human.stdout).toContain('Low balance:    no, alerts below $5.00\n');
     expect(human.stdout.indexOf('one microdollar')).toBeLessThan(human.stdout.indexOf('top-up'));
   });
 

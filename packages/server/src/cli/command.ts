@@ -1,4 +1,6 @@
-import { Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError, Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { openSqlite } from '../sqlite.js';
 
@@ -31,8 +33,28 @@ export class Output {
   }
 }
 
-export function withControl<T>(values: Values, fn: (control: Control, dataDir: DataDir) => T, quota?: TownQuota): T {
-  const dataDir = new DataDir(String(values.data ?? './data'));
+/**
+ * The data dir named by --data, which must already hold a control database unless `create`: a mistyped
+ * or forgotten --data would otherwise leave a new, empty data dir behind and report "no user named …".
+ */
+export function openDataDir(values: Values, { create = false } = {}): DataDir {
+  const root = resolve(String(values.data ?? './data'));
+  if (!create && !existsSync(join(root, 'control.sqlite'))) {
+    throw new AppError(
+      'not_found',
+      `no Gas Gauge data in ${root} (control.sqlite is missing); pass --data DIR, the directory "gasgauge serve" runs on`,
+      { path: 'data' },
+    );
+  }
+  return new DataDir(root);
+}
+
+export function withControl<T>(
+  values: Values,
+  fn: (control: Control, dataDir: DataDir) => T,
+  { quota, create = false }: { quota?: TownQuota; create?: boolean } = {},
+): T {
+  const dataDir = openDataDir(values, { create });
   const sql = openSqlite(dataDir.controlFile);
   try {
     return fn(new Control(sql, () => Date.now(), quota), dataDir);

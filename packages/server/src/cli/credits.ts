@@ -53,7 +53,8 @@ export const creditsShow: Command = {
       `Balance:        ${formatUsd(tank.balanceMicrodollars)}`,
       `Burn:           ${formatUsd(tank.burnMicrodollarsPerHour)}/h over the last hour, ${formatUsd(tank.burn24hMicrodollarsPerHour)}/h over 24 h`,
       `Time to empty:  ${tank.secondsToEmpty === null ? 'not burning' : tank.secondsToEmpty === 0 ? 'empty now' : duration(tank.secondsToEmpty)}`,
-      `Low balance:    ${tank.lowBalance ? 'YES' : 'no'} (below ${formatUsd(tank.lowBalanceThresholdMicrodollars)})`,
+      // "no (below $5.00)" read as if the balance were below: say what the threshold is for.
+      `Low balance:    ${tank.lowBalance ? 'YES, below' : 'no, alerts below'} ${formatUsd(tank.lowBalanceThresholdMicrodollars)}`,
       '',
       entries.length === 0 ? 'No ledger entries.' : `Ledger, newest ${entries.length} first:`,
       ...entries.map(entryLine),

@@ -1,8 +1,7 @@
 import { createLoginLink } from '@gasgauge/api';
 import { AppError, Control, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
-import { DataDir } from '../data-dir.js';
 import { openSqlite } from '../sqlite.js';
-import { type Command, required, UsageError } from './command.js';
+import { type Command, openDataDir, required, UsageError } from './command.js';
 
 export const loginLink: Command = {
   usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
@@ -13,7 +12,7 @@ export const loginLink: Command = {
     const name = required(values, 'user');
     const next = typeof values.next === 'string' ? values.next : undefined;
     if (next !== undefined && !next.startsWith('/')) throw new UsageError('--next must be a path on the server, like /towns/ID');
-    const dataDir = new DataDir(String(values.data ?? './data'));
+    const dataDir = openDataDir(values);
     const sql = openSqlite(dataDir.controlFile);
     let link: { path: string; expiresAt: number };
     try {

@@ -82,7 +82,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
         ...(demo
           ? [
               `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,
-              'Open this one-time login link within 10 minutes (later: gasgauge login-link --user admin):',
+              `Open this one-time login link within 10 minutes (later: ${loginLinkCommand(values.data)}):`,
               `  ${demo.loginUrl}`,
             ]
           : []),
@@ -134,4 +134,12 @@ function crashPoint(value: string | undefined): CrashPoint | undefined {
     throw new UsageError(`GASGAUGE_TEST_CRASH must be one of ${CRASH_POINTS.join(', ')}`);
   }
   return value as CrashPoint;
+}
+
+/** The command that prints another login link for this server: it must name the same data dir. */
+function loginLinkCommand(data: Values[string]): string {
+  if (typeof data !== 'string') return 'gasgauge login-link --user admin';
+  // Quoted for a POSIX shell unless the path needs no quoting.
+  const arg = /^[\w./-]+$/.test(data) ? data : `'${data.replaceAll("'", "'\\''")}'`;
+  return `gasgauge login-link --user admin --data ${arg}`;
 }

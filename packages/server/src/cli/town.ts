@@ -34,7 +34,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
         if (!owner) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
         return control.createTown(newId('town'), name as string, { userId: owner.id });
       },
-      quota,
+      { quota },
     );
     out.result({ town }, [`Created town ${town.name} (${town.id}), owned by ${orgName ?? ownerName}.`]);
     return 0;

@@ -10,11 +10,16 @@ export const userAdd: Command = {
   async run(values, [name], out) {
     const token = newUserToken();
     const hash = await hashToken(token);
-    const user = withControl(values, (control) => {
-      const u = control.createUser(newId('user'), name as string, values.admin === true);
-      control.addToken(u.id, hash, 'cli');
-      return u;
-    });
+    const user = withControl(
+      values,
+      (control) => {
+        const u = control.createUser(newId('user'), name as string, values.admin === true);
+        control.addToken(u.id, hash, 'cli');
+        return u;
+      },
+      // Users may be added before the first `serve`, so this command may start a data dir.
+      { create: true },
+    );
     out.result({ user, token }, [`Created user ${user.name} (${user.id}). API token, shown once:`, `  ${token}`]);
     return 0;
   },

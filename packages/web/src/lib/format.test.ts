@@ -15,6 +15,7 @@ import {
   formatPercent,
   formatStep,
   formatTime,
+  moneyExactPadding,
 } from './format.js';
 
 describe('formatCount', () => {
@@ -86,6 +87,12 @@ describe('money (integer microdollars in, dollars out)', () => {
     expect(formatMoneyExact(1)).toBe('$0.000001');
     expect(formatMoneySigned(10_000_000)).toBe('+$10.00');
     expect(formatMoneySigned(-225_000)).toBe('−$0.225');
+  });
+  it('pads a ledger amount to six decimals, so every amount with its padding has as many', () => {
+    for (const m of [0, 10_000_000, 7_750_000, 225_000, 1_234_567_891, -2_250_000, 1, -2_386_980]) {
+      const decimals = (formatMoneyExact(m).split('.')[1] as string) + moneyExactPadding(m);
+      expect(decimals, String(m)).toMatch(/^\d{6}$/);
+    }
   });
   it('rounds percentages down, so 99.6 % is not yet 100 %', () => {
     expect([0, 0.001, 0.29, 0.82, 0.9, 0.996, 1, 1.125].map(formatPercent)).toEqual([

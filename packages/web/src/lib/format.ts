@@ -57,6 +57,20 @@ export function formatMoneyExact(microdollars: number): string {
   return `${n < 0 ? '−' : ''}$${Math.floor(abs / MICRO).toLocaleString('en-US')}.${cents}`;
 }
 
+/**
+ * The zeros formatMoneyExact left off an amount's six decimals ("0000" for $2.25, "" for $0.123456): a
+ * ledger column reserves their width, so its decimal points line up.
+ */
+export function moneyExactPadding(microdollars: number): string {
+  const decimals = Math.max(
+    2,
+    String(Math.abs(Math.round(microdollars)) % MICRO)
+      .padStart(6, '0')
+      .replace(/0+$/, '').length,
+  );
+  return '0'.repeat(6 - decimals);
+}
+
 /** A ledger amount with its sign: +$10.00 for a grant, −$2.25 for a debit. */
 export function formatMoneySigned(microdollars: number): string {
   return microdollars > 0 ? `+${formatMoneyExact(microdollars)}` : formatMoneyExact(microdollars);

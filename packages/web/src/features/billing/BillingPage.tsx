@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import { fetchAlerts, fetchLedger, fetchOrgs, type OrgRole } from '../../api/billing.js';
 import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
-import { formatMoneyExact, formatMoneySigned, formatTime } from '../../lib/format.js';
+import { formatMoneyExact, formatMoneySigned, formatTime, moneyExactPadding } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
@@ -193,8 +193,14 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
                     {e.townId && <span>{townNames.get(e.townId) ?? e.townId}</span>}
                     {e.note && <span className="muted">{e.note}</span>}
                   </td>
-                  <td className={`num amount-${e.kind}`}>{formatMoneySigned(e.amountMicrodollars)}</td>
-                  <td className="num">{formatMoneyExact(e.balanceAfterMicrodollars)}</td>
+                  <td className={`num amount-${e.kind}`}>
+                    {formatMoneySigned(e.amountMicrodollars)}
+                    <DecimalsPad microdollars={e.amountMicrodollars} />
+                  </td>
+                  <td className="num">
+                    {formatMoneyExact(e.balanceAfterMicrodollars)}
+                    <DecimalsPad microdollars={e.balanceAfterMicrodollars} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -266,4 +272,13 @@ function Alerts({ account, townNames, now }: { account: string | null; townNames
       {body}
     </div>
   );
+}
+
+/**
+ * Invisible room for the decimals an amount does not show, so a right-aligned column's decimal points
+ * line up. A pseudo-element's text is neither read out, copied nor part of the cell's text.
+ */
+function DecimalsPad({ microdollars }: { microdollars: number }) {
+  const pad = moneyExactPadding(microdollars);
+  return pad === '' ? null : <span className="decimals-pad" data-pad={pad} />;
 }

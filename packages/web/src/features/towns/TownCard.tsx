@@ -33,6 +33,8 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
     [spark.data],
   );
 
+  // An empty sparkline under "cost, last hour" looked like a chart that failed to load.
+  const spent = spark.data?.series.cost_microdollars.some((v) => (v ?? 0) > 0);
   const t = rate.data;
   return (
     <li className="town-card card">
@@ -42,7 +44,7 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
       </Link>
       <div className="town-spark">
         <Sparkline data={data} theme={theme} label={`Cost per hour over the last hour in ${town.name}`} />
-        <span className="muted small">cost, last hour</span>
+        <span className="muted small">{spent === false ? 'no spend in the last hour' : 'cost, last hour'}</span>
       </div>
       <dl className="town-stats">
         <div>
