@@ -41,10 +41,12 @@ export class ChunkReader {
 
   /**
    * Starts the worker thread without giving it work, so that its start (~50–100 ms) overlaps the caller
-   * listing and checking files before a likely backfill. `release()` stops it again if it was not used.
+   * listing and checking files before a likely backfill (the state has no cursors yet). `release()` stops it
+   * again if it was not used.
    */
   warm(): void {
-    this.start();
+    // Unreferenced until `begin`: a warmed worker never keeps a reporter from exiting (stopping one that is still starting takes ~0.1 s).
+    this.start()?.unref();
   }
 
   /** Stops a warmed worker that was given no work: an idle thread would only hold memory. */

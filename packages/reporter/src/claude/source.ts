@@ -1,3 +1,4 @@
+import { opendirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import type { Store } from '../outbox/store.js';
@@ -54,6 +55,20 @@ const WORKER_BYTES = 4 * 1024 * 1024;
 /** Files handed to the parse worker per message while a poll is still checking the rest. */
 const JOBS_PER_MESSAGE = 256;
 
+/** Whether a directory exists and holds anything (reads its first entry only). */
+function hasEntries(dir: string): boolean {
+  try {
+    const d = opendirSync(dir);
+    try {
+      return d.readSync() !== null;
+    } finally {
+      d.closeSync();
+    }
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Tails Claude Code transcripts (`projects/**\/*.jsonl`): each poll reads only what was appended since
  * the saved offset, in bounded batches, and commits the records with the new offsets, several files'
@@ -97,8 +112,13 @@ export class ClaudeSource {
   /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
     const workerBytes = this.opts.workerBytes ?? WORKER_BYTES;
-    // A first poll is likely a backfill: the worker starts while the tree is listed and checked.
-    const warmed = this.caughtUp.size === 0 && Number.isFinite(workerBytes);
+    // A first read of a tree is likely a backfill: the worker starts while the tree is listed and checked.
+    // Not for an empty tree: a worker stopped while it starts holds up the reporter's exit by ~0.15 s.
+    const warmed =
+      this.caughtUp.size === 0 &&
+      Number.isFinite(workerBytes) &&
+      !this.opts.store.hasCursors(SOURCE) &&
+      this.opts.configDirs.some((d) => hasEntries(join(d, 'projects')));
     if (warmed) this.reader.warm();
     const { files, count } = this.fileList.current();
     this.stats.files = count;

@@ -102,6 +102,7 @@ export class Store {
       ackMany: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING bytes').pluck(),
       cursor: db.prepare('SELECT ino, offset FROM cursors WHERE source = ? AND path = ?'),
       cursors: db.prepare('SELECT path, ino, offset FROM cursors WHERE source = ?'),
+      anyCursor: db.prepare('SELECT 1 FROM cursors WHERE source = ? LIMIT 1').pluck(),
       setCursor: db.prepare(
         `INSERT INTO cursors (source, path, ino, offset) VALUES (?, ?, ?, ?)
          ON CONFLICT (source, path) DO UPDATE SET ino = excluded.ino, offset = excluded.offset`,
@@ -260,6 +261,11 @@ export class Store {
 
   cursors(source: string): { path: string; ino: number; offset: number }[] {
     return this.stmt.cursors.all(source) as { path: string; ino: number; offset: number }[];
+  }
+
+  /** Whether the source has read anything yet (a first read of a tree is likely a backfill). */
+  hasCursors(source: string): boolean {
+    return this.stmt.anyCursor.get(source) !== undefined;
   }
 
   setCursor(source: string, path: string, ino: number, offset: number): void {
