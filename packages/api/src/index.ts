@@ -1,5 +1,5 @@
 export { createApp } from './app.js';
-export { INGEST_KEY_PREFIX, newIngestKey } from './auth/ingest-key.js';
+export { INGEST_KEY_PREFIX, KEY_CACHE_TTL_MS, newIngestKey } from './auth/ingest-key.js';
 export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/ingest-token.js';
 export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './auth/session.js';
 export { hashToken, newId, newUserToken } from './auth/user-token.js';

@@ -94,14 +94,11 @@ export async function revokeIngestKey(control: ControlStore, townId: string, nam
  */
 export class IngestKeyVerifier {
   private readonly touched = new Map<string, number>();
-  private readonly verified: VerifiedKeys;
 
   constructor(
     private readonly control: ControlStore,
     private readonly kind: KeyKind = 'ingest',
-  ) {
-    this.verified = verifiedKeys(control);
-  }
+  ) {}
 
   async verify(key: string, now: number): Promise<IngestClaims> {
     const info = await this.info(key, now);
@@ -113,7 +110,9 @@ export class IngestKeyVerifier {
     if (!key.startsWith(PREFIX[this.kind]))
       throw new AppError('unauthorized', `a ${this.kind} key (${PREFIX[this.kind]}…) is required here`);
     const hash = await hashToken(key);
-    const info = this.verified.get(hash, now) ?? (await this.verified.lookUp(this.control, hash, now));
+    // Looked up per request, as every dep is: an app's routes are registered before its deps are used.
+    const verified = verifiedKeys(this.control);
+    const info = verified.get(hash, now) ?? (await verified.lookUp(this.control, hash, now));
     if (!info || info.kind !== this.kind) throw new AppError('unauthorized', `invalid or revoked ${this.kind} key`);
     const last = this.touched.get(hash);
     if (last === undefined || now - last >= KEY_TOUCH_INTERVAL_MS) {

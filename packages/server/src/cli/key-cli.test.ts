@@ -1,11 +1,17 @@
+import { KEY_CACHE_TTL_MS } from '@gasgauge/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gasgauge } from '../testing/cli.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 
-/** `gasgauge key …` on the data directory of a running server: the key it prints writes at once, and stops when revoked. */
+/**
+ * `gasgauge key …` on the data directory of a running server: the key it prints writes at once, and is
+ * refused once revoked, within the KEY_CACHE_TTL_MS the server remembers a verified key (the server's clock
+ * is moved past it here).
+ */
 let s: TestServer;
+const clock = { skewMs: 0 };
 beforeAll(async () => {
-  s = await startTestServer({ autoTick: false });
+  s = await startTestServer({ autoTick: false, clock: () => Date.now() + clock.skewMs });
 });
 afterAll(async () => {
   await s?.close();
@@ -52,6 +58,7 @@ describe('gasgauge key', () => {
 
     const revoked = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
     expect(revoked.code, revoked.stderr).toBe(0);
+    clock.skewMs += KEY_CACHE_TTL_MS;
     expect((await usage(key, 'c2')).status).toBe(401);
     const missing = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir, '--json');
     expect(missing.code).toBe(1);
