@@ -5,6 +5,7 @@
  */
 import { MAX_BEAD_STATUS_EVENTS, type TownEvent } from '@gasgauge/core';
 import { fileTown } from '@gasgauge/server/testing';
+import { meanMs } from './stats.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const BATCHES = 40;
@@ -24,13 +25,7 @@ for (let b = 0; b < BATCHES; b++) {
   if (b === BATCHES - 1) console.log(`last ingest batch: ${(performance.now() - started).toFixed(1)} ms`);
 }
 town.tick();
-const time = (name: string, f: () => unknown) => {
-  f();
-  const runs = 5;
-  const started = performance.now();
-  for (let i = 0; i < runs; i++) f();
-  console.log(`${name}: ${((performance.now() - started) / runs).toFixed(1)} ms`);
-};
+const time = (name: string, f: () => unknown) => console.log(`${name}: ${meanMs(f).toFixed(1)} ms`);
 console.log(`events ignored at ingest: ${ignored}`);
 time('beads.get', () => town.bead('hot'));
 time('beads.list', () => town.beads({}));

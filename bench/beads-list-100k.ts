@@ -4,6 +4,7 @@
  */
 import type { UsageRecord } from '@gasgauge/core';
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import { meanMs } from './stats.js';
 
 const T0 = Date.UTC(2026, 10, 1);
 const BEADS = 100_000;
@@ -23,13 +24,7 @@ for (let i = 0; i < BEADS; i += 5_000) {
 }
 // The tick applies at most 50,000 records to the per-bead totals at a time.
 for (let i = 0; i < 4; i++) town.tick();
-const time = (name: string, f: () => unknown) => {
-  f();
-  const runs = 5;
-  const started = performance.now();
-  for (let i = 0; i < runs; i++) f();
-  console.log(`${name}: ${((performance.now() - started) / runs).toFixed(1)} ms`);
-};
+const time = (name: string, f: () => unknown) => console.log(`${name}: ${meanMs(f).toFixed(1)} ms`);
 for (const sort of ['cost', 'tokens'] as const) {
   time(`beads.list all time by ${sort}, first page of 50`, () => town.beads({ sort }));
   let cursor: string | undefined;

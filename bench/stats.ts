@@ -26,3 +26,11 @@ export const fmtDelta = (n: number): string => {
   return `${r > 0 ? '+' : r < 0 ? '−' : ''}${fmtInt(Math.abs(r))}`;
 };
 export const fmtMs = (n: number): string => `${n < 1 ? n.toFixed(3) : n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+
+/** Mean wall time of `runs` calls of fn, after one warm-up call (for the standalone bench scripts). */
+export function meanMs(fn: () => unknown, runs = 5): number {
+  fn();
+  const started = performance.now();
+  for (let i = 0; i < runs; i++) fn();
+  return (performance.now() - started) / runs;
+}
