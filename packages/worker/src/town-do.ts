@@ -162,9 +162,14 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   changes(): ReadableStream<Uint8Array> {
     const abort = new AbortController();
     const id = this.nextStream++;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     let changes: AsyncGenerator<void>;
     try {
-      changes = this.live.changes('', abort.signal, () => this.streams.delete(id));
+      // Released however it ends; the heartbeat stops with it, even while a write waits on a reader that never reads.
+      changes = this.live.changes('', abort.signal, () => {
+        this.streams.delete(id);
+        clearInterval(heartbeat);
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const refusal = JSON.stringify({ code: err.code, message: err.message, path: err.path ?? null });
@@ -189,14 +194,13 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
         writing--;
       }
     };
-    const heartbeat = setInterval(() => {
+    heartbeat = setInterval(() => {
       // A write still pending says as much as a heartbeat would (and rejects when the reader goes).
       if (writing === 0) void write(new Uint8Array([HEARTBEAT]));
     }, this.heartbeatMs);
     void (async () => {
       await write(changesHeader(id));
       for await (const _ of changes) await write(new Uint8Array([CHANGE]));
-      clearInterval(heartbeat);
       await writer.close().catch(() => {});
     })();
     return readable;
