@@ -25,12 +25,28 @@ describe('toAligned', () => {
     expect(toAligned(cols, [{ values: undefined, transform: 'perSecond' }])[1]).toEqual([null, null, null]);
   });
 
-  it('divides the bucket still in progress by the time it has been open', () => {
-    // asOf 7.5 s into the last bucket: 10 tokens over 7.5 s, not over the whole 10 s step.
+  it('shows the bucket still in progress as the rate over the last step, neither dipping nor spiking', () => {
+    // asOf 7.5 s into the last bucket: its 10 plus the last quarter of the bucket before (1000 / 4) over 10 s.
     const data = toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_027_500);
-    expect(data[1]).toEqual([0, 100, 10 / 7.5]);
-    // Never by less than one 5 s slot, so a bucket a moment old does not explode.
-    expect(toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_020_100)[1]?.[2]).toBe(2);
+    expect(data[1]).toEqual([0, 100, (10 + 250) / 10]);
+    // A steady rate stays level at the live edge, however long the last bucket has been open.
+    const steady = { step: 10_000, t: [0, 10_000, 20_000] };
+    for (const asOf of [20_001, 22_500, 25_000, 29_999]) {
+      const soFar = (asOf - 20_000) / 1000;
+      expect(toAligned(steady, [{ values: [10, 10, soFar], transform: 'perSecond' }], asOf)[1]?.[2]).toBeCloseTo(1, 9);
+    }
+    // One bead a moment into an hour bucket after a quiet hour: 1 an hour, not thousands.
+    const hours = { step: 3_600_000, t: [0, 3_600_000] };
+    expect(toAligned(hours, [{ values: [0, 1], transform: 'perHour' }], 3_601_000)[1]?.[1]).toBe(1);
+  });
+
+  it('takes nothing from a bucket before the last that is a gap or not adjacent', () => {
+    const gapped = { step: 10_000, t: [0, 20_000] };
+    expect(toAligned(gapped, [{ values: [100, 5], transform: 'perSecond' }], 25_000)[1]).toEqual([10, 0.5]);
+    expect(toAligned(cols, [{ values: [null, null, 5], transform: 'perSecond' }], 1_025_000)[1]).toEqual([null, null, 0.5]);
+    // A finished last bucket (or a clock behind the server's) is divided by its step as any other.
+    expect(toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_030_000)[1]).toEqual([0, 100, 1]);
+    expect(toAligned(cols, [{ values: cost, transform: 'perSecond' }], 1_019_000)[1]).toEqual([0, 100, 1]);
   });
 });
 

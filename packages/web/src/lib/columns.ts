@@ -23,39 +23,58 @@ export interface Column {
 export type Aligned = [number[], ...(number | null)[][]];
 
 /**
- * `asOf` (the time of the answer) makes the bucket still in progress a true rate: its sum so far is
- * divided by the time it has been open (at least one 5 s slot), not by the whole step, so the live
- * edge of a chart does not dip.
+ * `asOf` (the time of the answer) makes the bucket still in progress a rate over the last `step`
+ * milliseconds: its sum so far plus the unelapsed share of the bucket before it (taken as spread evenly
+ * over that bucket), divided by the step. A steady rate therefore neither dips at the live edge (as the
+ * sum so far over the whole step would) nor spikes (as the sum so far over the time the bucket has been
+ * open does: one bead closed a minute into an hour bucket is not 60 beads an hour).
  */
 export function toAligned(frame: Frame, columns: readonly Column[], asOf?: number): Aligned {
   const n = frame.t.length;
   const xs = new Array<number>(n);
-  const spans = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t = frame.t[i] as number;
-    xs[i] = t / 1000;
-    const open = asOf === undefined ? frame.step : asOf - t;
-    spans[i] = open > 0 && open < frame.step ? Math.max(open, SLOT_MS) : frame.step;
-  }
+  for (let i = 0; i < n; i++) xs[i] = (frame.t[i] as number) / 1000;
+  const live = liveEdge(frame, asOf);
   const out: Aligned = [xs];
-  for (const c of columns) out.push(scaled(c.values, spans, c.transform));
+  for (const c of columns) out.push(scaled(c.values, n, frame.step, c.transform, live));
   return out;
 }
 
-const SLOT_MS = 5000;
+/** The bucket still in progress at `asOf`, and the share of the bucket before it still inside the window. */
+interface LiveEdge {
+  index: number;
+  /** The share of bucket `index - 1` in the step-long window ending at `asOf`; 0 when it is not adjacent. */
+  prevShare: number;
+}
+
+function liveEdge(frame: Frame, asOf: number | undefined): LiveEdge | undefined {
+  if (asOf === undefined) return undefined;
+  const index = frame.t.length - 1;
+  const t = frame.t[index];
+  if (t === undefined) return undefined;
+  const open = asOf - t;
+  if (!(open > 0 && open < frame.step)) return undefined;
+  const adjacent = index > 0 && (frame.t[index - 1] as number) === t - frame.step;
+  return { index, prevShare: adjacent ? 1 - open / frame.step : 0 };
+}
+
 const PER: Record<Transform, number> = { perSecond: 1000, perHour: 3_600_000, value: 0 };
 
 /** A missing series is all gaps (the server has not got it yet), never zeros. */
 function scaled(
   values: readonly (number | null)[] | undefined,
-  spans: readonly number[],
+  n: number,
+  step: number,
   transform: Transform,
+  live: LiveEdge | undefined,
 ): (number | null)[] {
   const per = PER[transform];
-  const out = new Array<number | null>(spans.length);
-  for (let i = 0; i < spans.length; i++) {
+  const out = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) {
     const v = values?.[i];
-    out[i] = v === null || v === undefined ? null : per === 0 ? v : (v * per) / (spans[i] as number);
+    if (v === null || v === undefined) out[i] = null;
+    else if (per === 0) out[i] = v;
+    else if (live !== undefined && i === live.index) out[i] = ((v + (values?.[i - 1] ?? 0) * live.prevShare) * per) / step;
+    else out[i] = (v * per) / step;
   }
   return out;
 }

@@ -66,7 +66,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
   const picked = spec.kind === 'absolute' ? `a:${spec.from}:${spec.to}` : `p:${spec.preset}`;
   const key = plotWidth > 0 ? `${townId}|${picked}|${maxPoints}` : null;
   const refresh = `${from}|${to}`;
-  // asOf: when the answer arrived, so the bucket still in progress is shown as a true rate.
+  // asOf: when the answer arrived, so the bucket still in progress is shown as the rate over the last step.
   const ts = useQuery(
     key,
     async (signal) => ({
