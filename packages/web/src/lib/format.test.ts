@@ -14,6 +14,7 @@ import {
   formatMoneySigned,
   formatPercent,
   formatStep,
+  formatStamp,
   formatTime,
   moneyExactPadding,
 } from './format.js';
@@ -153,5 +154,11 @@ describe('durations and times', () => {
     expect(formatAxisTime(at, 10_000, 'UTC')).toBe('14:05:30');
     expect(formatAxisTime(at, 600_000, 'UTC')).toBe('14:05');
     expect(formatAxisTime(at, 86_400_000, 'UTC')).toBe('25 Nov');
+  });
+
+  it('stamps a moment with its date, to the second where order within a minute matters', () => {
+    const at = Date.UTC(2026, 10, 25, 14, 5, 30);
+    expect(formatStamp(at, false, 'UTC')).toBe('25 Nov, 14:05');
+    expect(formatStamp(at, true, 'UTC')).toBe('25 Nov, 14:05:30');
   });
 });

@@ -130,6 +130,14 @@ export function formatTime(at: number, stepMs: number, timeZone?: string): strin
   return new Intl.DateTimeFormat('en-GB', opts).format(at);
 }
 
+/** A moment with its date, to the minute ("3 Dec, 14:05"), or to the second where order within a minute matters. */
+export function formatStamp(at: number, seconds = false, timeZone?: string): string {
+  const opts: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false };
+  if (seconds) opts.second = '2-digit';
+  if (timeZone) opts.timeZone = timeZone;
+  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+}
+
 /** A bucket size in words, for "5 s buckets". */
 export function formatStep(stepMs: number): string {
   const units: [number, string][] = [

@@ -11,7 +11,7 @@ import {
   formatMoney,
   formatMoneyAxis,
   formatMoneyExact,
-  formatTime,
+  formatStamp,
 } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
@@ -25,7 +25,6 @@ import '../observability/observability.css';
 import './beads.css';
 
 /** Times on the page to the minute, with the date. */
-const MINUTE_WITH_DATE = 3_600_000;
 const COST_SERIES = [{ key: 'cost', label: 'Cost' }] as const;
 const STATUS_TIMES = ['open', 'in_progress', 'in_review', 'blocked'] as const;
 
@@ -99,8 +98,8 @@ function BeadDetails({ townId, detail, theme }: { townId: string; detail: BeadDe
         </Fact>
         <Fact term="Attempts">{formatInteger(b.attempts)}</Fact>
         <Fact term="Duration">{b.durationMs === null ? '—' : formatDurationLong(b.durationMs)}</Fact>
-        <Fact term="Created">{b.createdAt === null ? '—' : formatTime(b.createdAt, MINUTE_WITH_DATE)}</Fact>
-        <Fact term="Closed">{b.closedAt === null ? '—' : formatTime(b.closedAt, MINUTE_WITH_DATE)}</Fact>
+        <Fact term="Created">{b.createdAt === null ? '—' : formatStamp(b.createdAt)}</Fact>
+        <Fact term="Closed">{b.closedAt === null ? '—' : formatStamp(b.closedAt)}</Fact>
         <Fact term="Lines of code at review">{detail.locAtReview === null ? '—' : formatInteger(detail.locAtReview)}</Fact>
         {b.parentId && (
           <Fact term="Parent">
@@ -193,7 +192,7 @@ function Timeline({ entries }: { entries: readonly TimelineEntry[] }) {
         {sorted.map((e) => (
           // Rows hold no state: a duplicate key (one agent twice in a millisecond) costs nothing.
           <li key={`${e.t}:${e.kind}:${e.status ?? e.agentId}`}>
-            <time dateTime={new Date(e.t).toISOString()}>{formatTime(e.t, MINUTE_WITH_DATE)}</time>
+            <time dateTime={new Date(e.t).toISOString()}>{formatStamp(e.t, true)}</time>
             {e.kind === 'status' ? (
               <span>
                 <span className={`badge bead-${e.status ?? 'unknown'}`}>{statusText(e.status ?? null)}</span>

@@ -1,14 +1,13 @@
 import type { BeadRow, BeadSort } from '../../api/beads.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
-import { formatCount, formatDurationLong, formatInteger, formatMoney, formatMoneyExact, formatTime } from '../../lib/format.js';
+import { formatCount, formatDurationLong, formatInteger, formatMoney, formatMoneyExact, formatStamp } from '../../lib/format.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { beadTokens, SORTS, statusText } from './beads-text.js';
 
 /** Agents named in a row; the rest are counted (the API sends at most 20). */
 const AGENTS_SHOWN = 3;
 /** Closed times to the minute, with the date. */
-const MINUTE_WITH_DATE = 3_600_000;
 
 /**
  * Beads, one per row. With `onSort` the cost, tokens, duration and closed headers are buttons that
@@ -88,7 +87,7 @@ export function BeadTable(props: {
                 {b.closedAt === null ? (
                   <span className="muted">—</span>
                 ) : (
-                  <time dateTime={new Date(b.closedAt).toISOString()}>{formatTime(b.closedAt, MINUTE_WITH_DATE)}</time>
+                  <time dateTime={new Date(b.closedAt).toISOString()}>{formatStamp(b.closedAt)}</time>
                 )}
               </td>
             </tr>

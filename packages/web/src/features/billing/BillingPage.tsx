@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
 import { fetchAlerts, fetchLedger, fetchOrgs, type OrgRole } from '../../api/billing.js';
 import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
-import { formatMoneyExact, formatMoneySigned, formatTime, moneyExactPadding } from '../../lib/format.js';
+import { formatMoneyExact, formatMoneySigned, formatStamp, moneyExactPadding } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
@@ -27,7 +27,6 @@ const REFRESH_MS = 15_000;
 const LEDGER_PAGE = 20;
 const ALERTS_SHOWN = 20;
 /** Ledger and alert times to the minute, with the date. */
-const MINUTE_WITH_DATE = 3_600_000;
 
 type TownNames = ReadonlyMap<string, string>;
 
@@ -184,7 +183,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
               {state.entries.map((e) => (
                 <tr key={e.seq} data-seq={e.seq}>
                   <td>
-                    <time dateTime={new Date(e.at).toISOString()}>{formatTime(e.at, MINUTE_WITH_DATE)}</time>
+                    <time dateTime={new Date(e.at).toISOString()}>{formatStamp(e.at)}</time>
                   </td>
                   <td className="ledger-kind">
                     <span className={`badge entry-${e.kind}`}>{e.kind}</span>
@@ -255,7 +254,7 @@ function Alerts({ account, townNames, now }: { account: string | null; townNames
               <span className={`badge alert-${a.kind}`}>{ALERT_KIND[a.kind]}</span>
               <span className="alert-text">{alertText(a, a.townId === null ? undefined : townNames.get(a.townId))}</span>
               <time className="muted small" dateTime={new Date(a.at).toISOString()}>
-                {formatTime(a.at, MINUTE_WITH_DATE)}
+                {formatStamp(a.at)}
               </time>
               <span className={`badge delivery delivery-${d.tone}`} title={a.lastError ?? undefined}>
                 {d.text}
