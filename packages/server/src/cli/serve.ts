@@ -39,8 +39,9 @@ ${MAX_TOWNS_PER_OWNER_HELP}
   --max-connections-per-client N
                             connections open at once from one client address (an IPv6 client's /64),
                             0 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; 0: no cap); past it a new connection is closed
-                            at once. Behind a reverse proxy every client is the proxy's address: pass 0
-                            and cap clients at the proxy`,
+                            at once. Loopback clients (a reverse proxy on this machine) are not counted;
+                            behind a proxy on another machine every client is its address: pass 0 and
+                            cap clients at the proxy`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
