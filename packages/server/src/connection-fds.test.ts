@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { mintIngestToken } from '@gasgauge/api';
 import { Control } from '@gasgauge/core';
@@ -80,6 +81,18 @@ function send(agent: Agent, localAddress: string, path: string, auth?: { token: 
   });
 }
 
+/** TCP connections established on 127.0.0.1:`port`, the server's side of each (from /proc/net/tcp). */
+function establishedTo(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((line) => {
+      const [, localAddress, , state] = line.trim().split(/\s+/);
+      return localAddress === local && state === '01';
+    }).length;
+}
+
 /** One ingest into town `i`: the first into a town creates and opens its database (3 descriptors). */
 function ingest(agent: Agent, i: number, localAddress: string): Promise<Answer> {
   const body = JSON.stringify({
@@ -127,6 +140,8 @@ describe(`a server with ${NOFILE} descriptors, and ${ATTACKERS} addresses openin
     await sleep(500);
     const during = procStats(server.pid);
     expect(during.nofile).toBe(NOFILE);
+    // The server holds exactly its cap (the user's connection and 191 of the attack's) and no more.
+    expect(establishedTo(Number(new URL(server.url).port))).toBe(MAX_CONNECTIONS);
 
     // Each ingest opens another town (3 descriptors), on the connection the user already has.
     for (let i = 1; i < TOWNS - 1; i++) {

@@ -66,7 +66,7 @@ export function isLoopback(address: string): boolean {
 }
 
 /** How often at most a line says connections were refused, so an attack does not flood the log. */
-export const REFUSAL_LOG_MS = 60_000;
+const REFUSAL_LOG_MS = 60_000;
 
 /**
  * Caps the connections of `server`. A refused connection is closed at once, with no answer: writing a
