@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientKey, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, isLoopback } from './connections.js';
+import { clientKey, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, isLoopback, logAcceptErrors } from './connections.js';
 import { type RunningServer, type ServeOptions, startServer } from './serve.js';
 import { connectFrom, GET, HEALTHY, type RawClient, sleep } from './testing/sockets.js';
 import { tempDir } from './testing/temp.js';
@@ -156,5 +157,25 @@ describe('connections in all (--max-connections)', () => {
       ) ?? [];
     // 128 reserved (control database, Node's own, webhooks), 3 per open town.
     expect(Number(accepted)).toBe(Number(limit) - 128 - 10 * 3);
+  });
+});
+
+describe('an accept that fails', () => {
+  // Node emits it as the server's error event; no test here can make the kernel fail an accept on cue.
+  it('is logged once a minute at most, and the server goes on accepting', async () => {
+    const logs: string[] = [];
+    const server = createServer((socket) => socket.end('hello'));
+    logAcceptErrors(server, (line) => logs.push(line));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      for (let i = 0; i < 3; i++)
+        server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' }));
+      expect(logs).toEqual(['could not accept 1 connection(s) since the last such line: EMFILE (the server goes on)']);
+      const { port } = server.address() as { port: number };
+      const c = await open(`http://127.0.0.1:${port}`, '127.0.0.2');
+      await c.waitFor(/^hello$/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

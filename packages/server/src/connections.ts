@@ -98,6 +98,24 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: (line:
   });
 }
 
+/**
+ * Once listening, an accept that fails is emitted as the server's `error`, which with no listener ends
+ * the process. libuv absorbs EMFILE with a descriptor it keeps spare, but not when another thread took
+ * that descriptor meanwhile, nor ENFILE or ENOMEM: log them (at most once a minute) and go on accepting.
+ */
+export function logAcceptErrors(server: Server, log: (line: string) => void): void {
+  let failed = 0;
+  let lastLogAt = Number.NEGATIVE_INFINITY;
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    failed++;
+    const now = Date.now();
+    if (now - lastLogAt < REFUSAL_LOG_MS) return;
+    lastLogAt = now;
+    log(`could not accept ${failed} connection(s) since the last such line: ${err.code ?? err.message} (the server goes on)`);
+    failed = 0;
+  });
+}
+
 /** Counts refused connections and says so at most once per REFUSAL_LOG_MS (the first at once). */
 class RefusalLog {
   private overTotal = 0;

@@ -20,6 +20,7 @@ import {
   capConnections,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+  logAcceptErrors,
   timeoutOptions,
 } from './connections.js';
 import { DataDir } from './data-dir.js';
@@ -177,9 +178,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     log,
   );
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  logAcceptErrors(server, log);
   if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(opts.host, port);
