@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
+import { killServers, serveProcess } from './testing/serve-process.js';
+import { connectFrom, HEALTHY, sleep } from './testing/sockets.js';
 import { tempDir } from './testing/temp.js';
 
 const USAGES = {
@@ -164,6 +166,35 @@ describe('gasgauge errors', () => {
     const zero = await gasgauge('town', 'create', 'X', '--owner', 'erin', '--max-towns-per-owner', '0', '--data', data);
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000');
+  });
+});
+
+describe('gasgauge serve connection caps', () => {
+  afterAll(() => killServers());
+
+  it('--max-connections N keeps N connections and closes one more at once', async () => {
+    const server = await serveProcess(tempDir('gg-cli-conn-'), {}, ['--max-connections', '3']);
+    const held = await Promise.all([1, 2, 3].map((i) => connectFrom(server.url, `127.0.0.${i}`)));
+    for (const c of held) c.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await sleep(200);
+    const over = await connectFrom(server.url, '127.0.0.4');
+    await Promise.race([over.closed, sleep(2000)]);
+    expect(over.isClosed()).toBe(true);
+    for (const c of held) c.write('\r\n');
+    await Promise.all(held.map((c) => c.waitFor(HEALTHY)));
+    for (const c of held) c.socket.destroy();
+    expect(server.stderr).toContainEqual(expect.stringContaining('1 over --max-connections 3'));
+    await server.stop();
+  });
+
+  it('an out-of-range cap exits 2 naming its range', async () => {
+    const data = tempDir('gg-cli-conn-');
+    const total = await gasgauge('serve', '--max-connections', '0', '--data', data);
+    expect(total.code).toBe(2);
+    expect(total.stderr).toContain('--max-connections must be from 1 to 1000000');
+    const perClient = await gasgauge('serve', '--max-connections-per-client', '1000001', '--data', data);
+    expect(perClient.code).toBe(2);
+    expect(perClient.stderr).toContain('--max-connections-per-client must be from 0 to 1000000');
   });
 });
 

@@ -180,7 +180,7 @@ describe('a descriptor limit below what --max-open-towns needs', () => {
     expect(procStats(s.server.pid).fds).toBeLessThanOrEqual(256);
     expect(
       s.server.stderr.some((line) =>
-        line.includes('keeping at most 42 towns open, not 10000: the open-file limit is 256 (raise it with ulimit -n)'),
+        line.includes('keeping at most 21 towns open, not 10000: the open-file limit is 256 (raise it with ulimit -n)'),
       ),
     ).toBe(true);
   }, 120_000);

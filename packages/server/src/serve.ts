@@ -15,11 +15,19 @@ import {
 } from '@gasgauge/api';
 import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
+import {
+  CONNECTION_TIMEOUTS,
+  capConnections,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+  logAcceptErrors,
+  timeoutOptions,
+} from './connections.js';
 import { DataDir } from './data-dir.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
-import { fitOpenTowns, openFileLimit } from './fd-limit.js';
+import { fitConnections, fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
@@ -60,6 +68,12 @@ export interface ServeOptions {
   maxOpenTowns?: number;
   /** Towns each user or organisation may own (default DEFAULT_MAX_TOWNS_PER_OWNER; admins' own towns are exempt). */
   maxTownsPerOwner?: number;
+  /** Client connections open at once (default DEFAULT_MAX_CONNECTIONS); fewer when the open-file limit does not fit them. */
+  maxConnections?: number;
+  /** Connections open at once from one client address (default DEFAULT_MAX_CONNECTIONS_PER_CLIENT); 0 for no cap. */
+  maxConnectionsPerClient?: number;
+  /** Test-only: count loopback clients (127.x.y.z) under the per-client cap, so tests can play several clients. */
+  capLoopbackClients?: boolean;
 }
 
 export interface RunningServer {
@@ -93,6 +107,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const maxOpen = fitOpenTowns(requestedOpen, limit);
   if (maxOpen < requestedOpen) {
     log(`keeping at most ${maxOpen} towns open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`);
+  }
+  const requestedConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const maxConnections = fitConnections(requestedConnections, limit, maxOpen);
+  if (maxConnections < requestedConnections) {
+    log(
+      `accepting at most ${maxConnections} connections, not ${requestedConnections}: the open-file limit is ${limit}, less ${maxOpen} open towns (raise it with ulimit -n)`,
+    );
   }
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
@@ -141,11 +162,29 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   serveWeb(app, opts.webDist ?? WEB_DIST);
 
   await assertPortFree(opts.host, opts.port);
-  const server = serveHttp({ fetch: closeIfBodyUnread(app.fetch), port: opts.port, hostname: opts.host });
+  const server = serveHttp({
+    fetch: closeIfBodyUnread(app.fetch),
+    port: opts.port,
+    hostname: opts.host,
+    serverOptions: timeoutOptions(CONNECTION_TIMEOUTS),
+  }) as Server;
+  capConnections(
+    server,
+    {
+      maxConnections,
+      maxPerClient: opts.maxConnectionsPerClient ?? DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+      capLoopback: opts.capLoopbackClients === true,
+    },
+    log,
+  );
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
     server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  logAcceptErrors(server, log);
   if (opts.autoTick !== false) scheduler.start();
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(opts.host, port);
@@ -167,7 +206,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       scheduler.stop();
       live.close();
       // A webhook POST under way is recorded (due retries wait for the next start) while requests drain.
-      await Promise.all([webhooks.settled(), closeGracefully(server as Server)]);
+      await Promise.all([webhooks.settled(), closeGracefully(server)]);
       towns.close();
       controlSql.close();
     },

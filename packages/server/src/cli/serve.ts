@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
@@ -15,7 +16,7 @@ import {
 
 export const serve: Command = {
   usage:
-    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N]',
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-connections N] [--max-connections-per-client N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
@@ -30,8 +31,17 @@ export const serve: Command = {
                             (off by default: any user could aim the server at its own network)
   --max-open-towns N        town databases kept open at most, 1 to 10000 (default ${DEFAULT_MAX_OPEN_TOWNS}); the least
                             recently used idle one is closed (each open town holds 3 file descriptors;
-                            fewer when the open-file limit, less 128, does not fit them)
-${MAX_TOWNS_PER_OWNER_HELP}`,
+                            fewer when the open-file limit, less 128 and 64 for connections, does not fit them)
+${MAX_TOWNS_PER_OWNER_HELP}
+  --max-connections N       client connections open at once, 1 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS}; fewer when
+                            the open-file limit, less 128 and 3 per open town, does not fit them); past it
+                            a new connection is closed at once
+  --max-connections-per-client N
+                            connections open at once from one client address (an IPv6 client's /64),
+                            0 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; 0: no cap); past it a new connection is closed
+                            at once. Loopback clients (a reverse proxy on this machine) are not counted;
+                            behind a proxy on another machine every client is its address: pass 0 and
+                            cap clients at the proxy`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -43,6 +53,8 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
     'allow-private-webhooks': { type: 'boolean' },
     'max-open-towns': { type: 'string' },
     ...MAX_TOWNS_PER_OWNER_OPTION,
+    'max-connections': { type: 'string' },
+    'max-connections-per-client': { type: 'string' },
   },
   positionals: 0,
   async run(values, _p, out) {
@@ -66,6 +78,14 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
       maxOpenTowns: integerIn(values['max-open-towns'], 'max-open-towns', DEFAULT_MAX_OPEN_TOWNS, 1, 10_000),
       maxTownsPerOwner: townQuota(values).maxTownsPerOwner,
+      maxConnections: integerIn(values['max-connections'], 'max-connections', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+      maxConnectionsPerClient: integerIn(
+        values['max-connections-per-client'],
+        'max-connections-per-client',
+        DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+        0,
+        1_000_000,
+      ),
     });
     const demo = server.demo;
     out.result(
