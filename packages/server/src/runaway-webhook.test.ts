@@ -28,6 +28,15 @@ async function receiver(): Promise<{
 
 const settle = () => new Promise((r) => setTimeout(r, 700)); // more than one webhook poll
 
+/** Waits for the alerts a test expects: delivery polls every 100 ms here, later on a loaded machine. */
+async function delivered(what: string, fn: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 let s: TestServer;
 let hook: Awaited<ReturnType<typeof receiver>>;
 const clock = { t: Date.UTC(2026, 10, 2, 9, 0, 0) };
@@ -67,7 +76,8 @@ describe('runaway rules', () => {
     await spend('polecat-1', 600_000);
     await spend('polecat-2', 500_000);
     await s.tickTown(s.townId);
-    await settle();
+    await delivered('the runaway alert', () => runaway().length > 0);
+    await settle(); // and no other
     expect(runaway().map((a) => a.details)).toEqual([
       expect.objectContaining({ rule: 'spendRate', agentId: 'polecat-1', costMicrodollars: 1_200_000 }),
     ]);
@@ -94,7 +104,8 @@ describe('runaway rules', () => {
     await s.tickTown(s.townId);
     await spend('polecat-1', 1_100_000);
     await s.tickTown(s.townId);
-    await settle();
+    await delivered('the second episode', () => runaway().length > 1);
+    await settle(); // and no other
     expect(runaway()).toHaveLength(2);
     expect(runaway()[1]?.details).toMatchObject({ rule: 'spendRate', agentId: 'polecat-1', costMicrodollars: 1_100_000 });
   });
@@ -119,9 +130,11 @@ describe('runaway rules', () => {
     await spend('b1', 700_000);
     expect(budget()).toHaveLength(0);
     await spend('b2', 150_000);
+    await delivered('the 80 % alert', () => budget().length > 0);
     expect(budget().map((a) => a.details.percent)).toEqual([80]);
     await spend('b3', 10_000);
     await spend('b4', 200_000);
+    await delivered('the 100 % alert', () => budget().length > 1);
     expect(budget().map((a) => a.details.percent)).toEqual([80, 100]);
     const rules = (await request(s.url, 'GET', trpcPath('towns.getRunawayRules', { townId: s.townId }), admin)).body.result.data;
     expect(rules.episodes).toEqual([expect.objectContaining({ rule: 'beadBudget', subject: 'gt-7', level: 100 })]);

@@ -59,7 +59,8 @@ describe('SIGTERM during ingest', () => {
       }
     };
     const clients = Promise.all([client(), client(), client(), client()]);
-    await new Promise((r) => setTimeout(r, 700));
+    // Signalled mid-ingest: once answers are coming, however slowly the machine gives them.
+    while (acked === 0) await new Promise((r) => setTimeout(r, 20));
     const ackedBeforeSignal = acked;
     const signalled = Date.now();
     a.child.kill('SIGTERM');
