@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type protobuf from 'protobufjs/light.js';
-import { decodeUtf8, refuseLoneSurrogatesInJson } from '../http/utf8.js';
+import { decodeUtf8, hasLoneSurrogate, jsonMayHoldSurrogates } from '../http/utf8.js';
 import { descriptor } from './descriptor.js';
 import { bounded, boundJsonText } from './limits.js';
 import { DECIMAL, DECIMAL_INTEGER } from './numbers.js';
@@ -38,17 +38,27 @@ export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Enc
 
 /**
  * OTLP JSON as parsed, its numbers and lists checked, and no lone surrogate in it: attribute values
- * become stored agent and model ids. Protobuf needs no such walk: its strings are decoded as strict
- * UTF-8, which has no encoding of a lone surrogate (and walking a decoded `bytesValue` of 1 MiB took 2 s).
+ * become stored agent and model ids. Strings are checked as they are parsed, and only when the text
+ * holds a surrogate (a second walk over 300,000 values took 0.25 s). Protobuf needs no such check:
+ * its strings are decoded as strict UTF-8, which has no encoding of a lone surrogate (and walking a
+ * decoded `bytesValue` of 1 MiB took 2 s).
  */
 function parseJson(type: protobuf.Type, bytes: Uint8Array): protobuf.Message {
   const text = decodeUtf8(bytes);
   boundJsonText(text);
-  const json = JSON.parse(text, checkNumbers) as unknown;
+  const json = JSON.parse(text, jsonMayHoldSurrogates(text) ? checkText : checkNumbers) as unknown;
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });
-  refuseLoneSurrogatesInJson(text, json);
   return json as protobuf.Message;
+}
+
+/** checkNumbers, refusing a key or string holding a lone surrogate first (SQLite would store it as U+FFFD). */
+function checkText(key: string, value: unknown): unknown {
+  if (hasLoneSurrogate(key) || (typeof value === 'string' && hasLoneSurrogate(value))) {
+    const path = hasLoneSurrogate(key) ? 'body' : key;
+    throw new AppError('bad_request', `${path}: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text`, { path });
+  }
+  return checkNumbers(key, value);
 }
 
 /**

@@ -15,9 +15,10 @@ import { AppError } from '@gasgauge/core';
 export const MAX_OTLP_MESSAGES = 150_000;
 /**
  * Values (objects, lists, strings, numbers, …) in one OTLP JSON body: an attribute is four (its object, key,
- * value object and scalar); a real 1 MiB JSON export holds about 65,000.
+ * value object and scalar); a real 1 MiB JSON export holds about 65,000, so this leaves twice that. It
+ * bounds the body's objects, each a message, by as much as MAX_OTLP_MESSAGES.
  */
-export const MAX_OTLP_JSON_VALUES = 300_000;
+export const MAX_OTLP_JSON_VALUES = 150_000;
 /**
  * Data points (or log records) per export, as records per usage batch; and resources, scopes and metrics
  * per export, since each is worth sending only when it holds one.
@@ -75,26 +76,20 @@ function refuse(path: string, message: string): never {
 }
 
 /**
- * Refuses OTLP JSON text holding more objects than an export may have messages, or more values than
- * MAX_OTLP_JSON_VALUES, before it is parsed: JSON.parse builds every object before anything can count
- * them (1 MiB of `{},` is 350,000 objects and took 0.6 s with the reviver and `fromObject`). One pass
- * over the text, skipping strings; every value but a list's or object's first follows a comma.
+ * Refuses OTLP JSON text holding more than MAX_OTLP_JSON_VALUES values before it is parsed: JSON.parse
+ * builds every object before anything can count them (1 MiB of `{},` is 350,000 objects and took 0.6 s
+ * with the reviver and `fromObject`). One pass over the text, skipping strings: every value but a
+ * list's or object's first follows a comma, so containers + commas + 1 is at least the values.
  */
 export function boundJsonText(text: string): void {
-  let objects = 0;
   let values = 1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       // A string: skip to its closing quote, past escapes.
       for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x7b) {
-      objects++;
-      values++;
-    } else if (c === 0x5b || c === 0x2c) values++;
+    } else if (c === 0x7b || c === 0x5b || c === 0x2c) values++;
   }
-  if (objects > MAX_OTLP_MESSAGES)
-    refuse('body', `at most ${MAX_OTLP_MESSAGES} messages (attributes, values, records, …) per export`);
   if (values > MAX_OTLP_JSON_VALUES) refuse('body', `at most ${MAX_OTLP_JSON_VALUES} JSON values per export`);
 }
 

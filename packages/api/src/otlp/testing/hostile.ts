@@ -1,3 +1,5 @@
+import { OTLP } from '../schema.js';
+
 /*
  * OTLP protobuf bodies built on the wire, byte by byte: the shapes a hostile client can pack into a
  * body (empty messages, tiny attributes, deep AnyValues, unknown fields, huge varints), each repeated
@@ -140,6 +142,12 @@ export function claudeCodeLogs(bytes: number): Uint8Array {
   return field(1, resource, field(2, field(1, scope), ...Array.from({ length: n }, (_, i) => record(i))));
 }
 
+/** The same export as OTLP JSON, about `bytes` long (JSON spells it out in about 1.85× the bytes). */
+export function claudeCodeLogsJson(bytes: number): Uint8Array {
+  const proto = claudeCodeLogs(Math.floor(bytes / 1.85));
+  return new TextEncoder().encode(JSON.stringify(OTLP.logsRequest.toObject(OTLP.logsRequest.decode(proto), { longs: String })));
+}
+
 /** `unit` (a JSON value) repeated in the list at `path` of `wrap`'s object, to about `bytes` of JSON text. */
 function jsonFilled(bytes: number, wrap: (list: unknown[]) => unknown, unit: unknown): Uint8Array {
   const n = Math.max(1, Math.floor((bytes - JSON.stringify(wrap([])).length) / (JSON.stringify(unit).length + 1)));
@@ -163,6 +171,8 @@ export const JSON_SHAPES: Shape[] = [
     signal: 'logs',
     body: (b) => jsonFilled(b, jsonRecord, { key: 'a', value: { intValue: '1' } }),
   },
+  { name: 'json emoji attributes', signal: 'logs', body: (b) => jsonFilled(b, jsonRecord, { key: '😀', value: {} }) },
+  { name: 'json numbers', signal: 'logs', body: (b) => jsonFilled(b, (l) => ({ resourceLogs: [{ x: l }], y: '😀' }), 0) },
   { name: 'json deep values', signal: 'logs', body: (b) => jsonFilled(b, jsonRecord, { key: 'a', value: jsonDeep(15) }) },
   {
     name: 'json unknown fields',
