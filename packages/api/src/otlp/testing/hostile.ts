@@ -3,7 +3,8 @@ import { OTLP } from '../schema.js';
 /*
  * OTLP protobuf bodies built on the wire, byte by byte: the shapes a hostile client can pack into a
  * body (empty messages, tiny attributes, deep AnyValues, unknown fields, huge varints), each repeated
- * until the body is `bytes` long, so their decoding cost can be compared with a realistic body's.
+ * until the body is `bytes` long, the same in OTLP JSON, and a real Claude Code logs export of any size,
+ * so their decoding cost can be compared (limits.test.ts, and the bench's OTLP decode row).
  */
 
 function varint(n: number): number[] {
