@@ -1,3 +1,7 @@
+import { AppError } from '@gasgauge/core';
+import { decodeOtlp, type Encoding } from '../packages/api/src/otlp/decode.js';
+import { OTLP } from '../packages/api/src/otlp/schema.js';
+import { claudeCodeLogs, claudeCodeLogsJson, JSON_SHAPES, SHAPES } from '../packages/api/src/otlp/testing/hostile.js';
 import type { BenchServer } from './env.js';
 import { NOOP_PATH } from './env.js';
 import type { LoadClient, LoadJob, LoadResult, OtlpJob, PostUsageJob } from './load.js';
@@ -189,5 +193,57 @@ export async function benchOtlp(server: BenchServer, load: LoadClient): Promise<
       pass: null,
       detail: `${fmtInt(j.requests)} requests, ${fmtInt(j.bodyBytes / 1024)} KiB bodies, p50 ${fmtMs(j.p50)}, p95 ${fmtMs(j.p95)}, server CPU ${fmtInt(j.cpuUs / points)} µs/record; OTLP is ${(otlpPerSec / jsonPerSec).toFixed(2)}× its rate`,
     },
+    otlpDecodeRow(),
   ];
+}
+
+/** The least of five runs of `fn`, ms (a refusal, a 4xx, is an outcome like any other). */
+function leastMs(fn: () => unknown): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+    }
+    least = Math.min(least, performance.now() - start);
+  }
+  return least;
+}
+
+/**
+ * 3b. The CPU one OTLP body can cost the event loop: every hostile shape of testing/hostile.ts (empty
+ * messages, tiny attributes, deep values, unknown fields, huge varints, …) at 1 MiB, ½, ¼ and ⅛, decoded
+ * in-process, against a real Claude Code logs export of 1 MiB in protobuf and in JSON.
+ */
+export function otlpDecodeRow(): Row {
+  progress('OTLP decode: hostile bodies');
+  const MiB = 1 << 20;
+  const real = claudeCodeLogs(MiB);
+  const realJson = claudeCodeLogsJson(MiB);
+  const realMs = Math.max(
+    leastMs(() => decodeOtlp(OTLP.logsRequest, real, 'protobuf')),
+    leastMs(() => decodeOtlp(OTLP.logsRequest, realJson, 'json')),
+  );
+  let worst = { ms: 0, name: '', bytes: 0 };
+  const shapes = [
+    ...SHAPES.map((shape) => ({ ...shape, encoding: 'protobuf' as Encoding })),
+    ...JSON_SHAPES.map((shape) => ({ ...shape, encoding: 'json' as Encoding })),
+  ];
+  for (const shape of shapes)
+    for (const size of [MiB, MiB / 2, MiB / 4, MiB / 8]) {
+      const bytes = shape.body(size);
+      const type = shape.signal === 'logs' ? OTLP.logsRequest : OTLP.metricsRequest;
+      const ms = leastMs(() => decodeOtlp(type, bytes, shape.encoding));
+      if (ms > worst.ms) worst = { ms, name: `${shape.name} (${shape.encoding})`, bytes: bytes.length };
+    }
+  const ratio = worst.ms / realMs;
+  return {
+    name: 'OTLP decode: the costliest hostile body of at most 1 MiB, vs a real 1 MiB export',
+    value: `${ratio.toFixed(2)}×`,
+    target: '≤ 3×',
+    pass: ratio <= 3,
+    detail: `${shapes.length} shapes × 4 sizes, least of 5 runs each; costliest ${worst.name} of ${fmtInt(worst.bytes / 1024)} KiB, ${fmtMs(worst.ms)}; a real Claude Code logs export of 1 MiB ${fmtMs(realMs)} (the costlier of protobuf and JSON)`,
+  };
 }

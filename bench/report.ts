@@ -66,6 +66,13 @@ shares the machine.
   ingest route, and the same body to \`POST /bench/noop\` (a route added beside the app that reads the body with the
   same reader as ingest — every POST handler must — and answers \`{ ok: true }\`); two rounds each, alternated. The ratio row is no-op req/s ÷ ingest req/s, i.e. what
   ingest costs over the bare HTTP + Hono floor.
+- **OTLP decode: the costliest hostile body**: in-process (no HTTP), every shape of
+  \`packages/api/src/otlp/testing/hostile.ts\` (empty resources, scopes, records, metrics, data points and
+  attributes; tiny attributes; deep and wide values; unknown fields, huge varints, groups; one 1 MiB string or
+  bytes value; the same in OTLP JSON) at 1 MiB, ½, ¼ and ⅛, decoded as the receiver does (least of 5 runs), against a
+  real Claude Code logs export of 1 MiB (the costlier of its protobuf and JSON encodings). The value is the ratio
+  of the costliest to the real export; the target keeps one greedy client's body from holding the event loop
+  longer than a real export would, by much.
 - **Timeseries 7 d / 500 points**: one town filled with 7 days of 5 s raw snapshots (120,960 rows) and the rollups of every
   coarser tier (${TIERS.slice(1)
     .map((t) => t.table)

@@ -7,6 +7,7 @@ import { type HttpResult, request, startTestServer, type TestServer, trpcPath } 
 import { controlState, townState } from '@gasgauge/server/testing/state';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTLP } from './otlp/schema.js';
 
 /**
  * One edge case per row of the "Limits" table in docs/api.md: the largest accepted value is
@@ -160,6 +161,74 @@ function otlpExport(signal: 'metrics' | 'logs', n: number): () => Promise<HttpRe
   };
 }
 
+/** A counted api_request log record (a fresh request id), so a body refused whole is seen to store nothing. */
+const apiRequest = (extra: Record<string, unknown> = {}) => ({
+  timeUnixNano: String(BigInt(NOW) * 1_000_000n),
+  eventName: 'claude_code.api_request',
+  attributes: [
+    { key: 'request_id', value: { stringValue: uid() } },
+    { key: 'input_tokens', value: { stringValue: '1' } },
+  ],
+  ...extra,
+});
+const logsOf = (logRecords: unknown[]) => ({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] });
+const emptyObjects = (n: number) => many(n, () => ({}));
+/** `n` resources (or scopes, or metrics) of an OTLP export, the last holding something counted. */
+function otlpContainers(kind: 'resources' | 'scopes' | 'metrics', n: number): () => Promise<HttpResult> {
+  return async () => {
+    if (kind === 'resources')
+      return s.post('/v1/logs', { resourceLogs: [...emptyObjects(n - 1), { scopeLogs: [{ logRecords: [apiRequest()] }] }] });
+    if (kind === 'scopes')
+      return s.post('/v1/logs', { resourceLogs: [{ scopeLogs: [...emptyObjects(n - 1), { logRecords: [apiRequest()] }] }] });
+    const point = {
+      timeUnixNano: String(BigInt(NOW) * 1_000_000n),
+      asInt: '1',
+      attributes: [{ key: 'type', value: { stringValue: 'input' } }],
+    };
+    const metric = {
+      name: 'claude_code.token.usage',
+      sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point] },
+    };
+    return s.post('/v1/metrics', { resourceMetrics: [{ scopeMetrics: [{ metrics: [...emptyObjects(n - 1), metric] }] }] });
+  };
+}
+/** A protobuf logs export of exactly `n` messages: the request, a resource, a scope, an api_request (5), then records of empty attributes. */
+function otlpMessages(n: number): () => Promise<HttpResult> {
+  return async () => {
+    const records: unknown[] = [apiRequest()];
+    for (let left = n - 8; left > 0; left -= 1001) records.push({ attributes: emptyObjects(Math.min(1000, left - 1)) });
+    const bytes = OTLP.logsRequest.encode(OTLP.logsRequest.fromObject(logsOf(records))).finish();
+    const res = await fetch(`${s.url}/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.ingestToken}`, 'content-type': 'application/x-protobuf' },
+      body: Buffer.from(bytes),
+    });
+    const text = await res.text();
+    return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  };
+}
+/** Values of JSON text as the receiver counts them: containers + commas + 1, outside strings. */
+function jsonValues(text: string): number {
+  return 1 + (text.replace(/"(?:[^"\\]|\\.)*"/g, '').match(/[[{,]/g)?.length ?? 0);
+}
+/** An OTLP JSON logs export of exactly `n` values: an api_request beside an unknown list of zeros. */
+function otlpJsonValues(n: number): () => Promise<HttpResult> {
+  return async () => {
+    const body = (zeros: number) => ({ ...logsOf([apiRequest()]), x: many(zeros, () => 0) });
+    const zeros = n - jsonValues(JSON.stringify(body(1))) + 1;
+    return s.post('/v1/logs', body(zeros));
+  };
+}
+/** A value nested `depth` arrays (or key-value lists) deep. */
+const nestedValue = (kind: 'arrayValue' | 'kvlistValue', depth: number): unknown =>
+  depth === 0
+    ? { stringValue: 'x' }
+    : {
+        [kind]: {
+          values: [kind === 'arrayValue' ? nestedValue(kind, depth - 1) : { key: 'k', value: nestedValue(kind, depth - 1) }],
+        },
+      };
+
 /** A usage body whose one record's agentId holds `agentId` as raw bytes (JSON escapes stay escapes). */
 function usageWithAgent(agentId: Buffer): () => Promise<HttpResult> {
   return () => {
@@ -280,6 +349,11 @@ const ROW = {
   keys: 'ingest keys per town (ingest and scrape keys together)',
   otlpGzip: 'an OTLP body sent with `Content-Encoding: gzip`, once inflated',
   otlpPoints: 'data points of an OTLP metrics export, log records of an OTLP logs export',
+  otlpContainers: 'resources, scopes and metrics of an OTLP export (each)',
+  otlpMessages: 'messages of an OTLP protobuf export (every resource, scope, metric, point, record, attribute and value)',
+  otlpJsonValues: 'values of an OTLP JSON body (its objects, lists and commas, plus one)',
+  otlpAttributes: 'attributes in one list of an OTLP export (of a resource, scope, data point or log record)',
+  otlpDepth: 'nesting of an OTLP value (`arrayValue`, `kvlistValue`)',
   grant: '`amountMicrodollars` of `billing.grant`',
   balance: 'an account balance after `billing.grant`',
   grantNote: '`note` of `billing.grant`',
@@ -772,6 +846,70 @@ const cases: Case[] = [
     ok: otlpExport('logs', 5000),
     over: otlpExport('logs', 5001),
     path: 'resourceLogs',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpContainers,
+    name: 'an OTLP logs export of 5,000 resources, then 5,001',
+    ok: otlpContainers('resources', 5000),
+    over: otlpContainers('resources', 5001),
+    path: 'resourceLogs',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpContainers,
+    name: 'an OTLP logs export of 5,000 scopes, then 5,001',
+    ok: otlpContainers('scopes', 5000),
+    over: otlpContainers('scopes', 5001),
+    path: 'scopeLogs',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpContainers,
+    name: 'an OTLP metrics export of 5,000 metrics, then 5,001',
+    ok: otlpContainers('metrics', 5000),
+    over: otlpContainers('metrics', 5001),
+    path: 'metrics',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpMessages,
+    name: 'an OTLP protobuf logs export of 150,000 messages, then 150,001',
+    ok: otlpMessages(150_000),
+    over: otlpMessages(150_001),
+    path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpJsonValues,
+    name: 'an OTLP JSON logs export of 150,000 values, then 150,001',
+    ok: otlpJsonValues(150_000),
+    over: otlpJsonValues(150_001),
+    path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpAttributes,
+    name: 'an OTLP log record of 1,024 attributes, then 1,025',
+    ok: () => s.post('/v1/logs', logsOf([apiRequest(), { attributes: emptyObjects(1024) }])),
+    over: () => s.post('/v1/logs', logsOf([apiRequest(), { attributes: emptyObjects(1025) }])),
+    path: 'attributes',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpDepth,
+    name: 'an OTLP log body of arrays nested 16 deep, then 17',
+    ok: () => s.post('/v1/logs', logsOf([apiRequest({ body: nestedValue('arrayValue', 16) })])),
+    over: () => s.post('/v1/logs', logsOf([apiRequest({ body: nestedValue('arrayValue', 17) })])),
+    path: 'arrayValue',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpDepth,
+    name: 'an OTLP attribute of key-value lists nested 16 deep, then 17',
+    ok: () => s.post('/v1/logs', logsOf([apiRequest(), { attributes: [{ key: 'k', value: nestedValue('kvlistValue', 16) }] }])),
+    over: () => s.post('/v1/logs', logsOf([apiRequest(), { attributes: [{ key: 'k', value: nestedValue('kvlistValue', 17) }] }])),
+    path: 'kvlistValue',
     state: 'town',
   },
   {

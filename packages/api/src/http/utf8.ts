@@ -38,7 +38,17 @@ function pathOf(node: Node): PropertyKey[] {
  * is one scan of the string instead of a walk over every key and value.
  */
 export function refuseLoneSurrogatesInJson(text: string, value: unknown): void {
-  if (SURROGATE_IN_JSON.test(text)) refuseLoneSurrogates(value);
+  if (jsonMayHoldSurrogates(text)) refuseLoneSurrogates(value);
+}
+
+/** Whether JSON `text` holds a surrogate or an escape of one: else no string parsed from it holds a lone one. */
+export function jsonMayHoldSurrogates(text: string): boolean {
+  return SURROGATE_IN_JSON.test(text);
+}
+
+/** Whether `text` holds an unpaired surrogate. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
 }
 
 /**

@@ -1,19 +1,9 @@
-import { AppError, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
+import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { type Amount, whoOf } from './mapping.js';
 import { type ExportOutcome, newOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
-import {
-  attributesTooBig,
-  eventMs,
-  type Family,
-  idOf,
-  MAX_OTLP_POINTS,
-  resourceOf,
-  Sources,
-  scopeTooBig,
-  TOO_MANY_ATTRIBUTES,
-} from './points.js';
+import { attributesTooBig, eventMs, type Family, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface LogRecord {
   timeUnixNano?: string;
@@ -83,12 +73,6 @@ export const LOG_EVENTS: ReadonlyMap<string, LogEvent> = new Map([
 export async function logsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as LogsRequest;
   const { out, reject } = newOutcome();
-  let count = 0;
-  for (const rl of request.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) count += sl.logRecords?.length ?? 0;
-  if (count > MAX_OTLP_POINTS)
-    throw new AppError('bad_request', `at most ${MAX_OTLP_POINTS} log records per export (this one has ${count})`, {
-      path: 'resourceLogs',
-    });
   const pending: Promise<UsageRecord>[] = [];
   const sources = new Sources('logs');
   for (const rl of request.resourceLogs ?? []) {

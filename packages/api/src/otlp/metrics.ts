@@ -1,6 +1,5 @@
 import {
   type ActivityRecord,
-  AppError,
   MAX_ACTIVITY_VALUE,
   MAX_RECORD_COST_MICRODOLLARS,
   MAX_RECORD_TOKENS,
@@ -8,16 +7,7 @@ import {
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, providerOf, whoOf } from './mapping.js';
-import {
-  attributesTooBig,
-  eventMs,
-  idOf,
-  MAX_OTLP_POINTS,
-  resourceOf,
-  Sources,
-  scopeTooBig,
-  TOO_MANY_ATTRIBUTES,
-} from './points.js';
+import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface DataPoint {
   attributes?: KeyValue[];
@@ -78,14 +68,6 @@ export function newOutcome(): { out: ExportOutcome; reject: (count: number, reas
 export async function metricsToRecords(body: unknown, agentId: string | undefined): Promise<ExportOutcome> {
   const request = body as MetricsRequest;
   const { out, reject } = newOutcome();
-  let points = 0;
-  for (const rm of request.resourceMetrics ?? [])
-    for (const sm of rm.scopeMetrics ?? []) for (const metric of sm.metrics ?? []) points += pointCount(metric);
-  if (points > MAX_OTLP_POINTS) {
-    throw new AppError('bad_request', `at most ${MAX_OTLP_POINTS} data points per export (this one has ${points})`, {
-      path: 'resourceMetrics',
-    });
-  }
   const pending: Promise<UsageRecord>[] = [];
   const activity: Promise<ActivityRecord>[] = [];
   const sources = new Sources('metrics');

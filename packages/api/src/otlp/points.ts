@@ -3,8 +3,6 @@ import { base64url } from '../auth/user-token.js';
 import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 
-/** Data points (or log records) per export, as records per usage batch. */
-export const MAX_OTLP_POINTS = 5000;
 /** Attributes of a resource, point or log record, and the characters of each key and value (and of a scope's name and version). */
 export const MAX_OTLP_ATTRIBUTES = 128;
 export const MAX_OTLP_ATTRIBUTE_CHARS = 1024;

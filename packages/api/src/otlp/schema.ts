@@ -2,6 +2,7 @@ import protobuf from 'protobufjs/light.js';
 import { codecs } from './codecs.generated.js';
 import { messageTypes } from './codecs-source.js';
 import { descriptor } from './descriptor.js';
+import { counted } from './limits.js';
 
 const root = protobuf.Root.fromJSON(descriptor);
 
@@ -33,9 +34,9 @@ for (const type of messageTypes(root)) {
   type.ctor = c.ctor as unknown as protobuf.Constructor<object>; // the setter wires the prototype; set it before the codecs
   const scope = { Writer: protobuf.Writer, Reader: protobuf.Reader, util: protobuf.util, types, C: type.ctor };
   type.encode = c.encode(scope);
-  type.decode = c.decode(scope);
+  type.decode = counted(type.name, c.decode(scope));
   type.verify = c.verify(scope);
-  type.fromObject = c.fromObject(scope);
+  type.fromObject = counted(type.name, c.fromObject(scope));
   type.toObject = c.toObject(scope);
 }
 
