@@ -1,5 +1,5 @@
 import { AppError } from '../../errors.js';
-import type { Sql } from '../../sql.js';
+import type { Sql, SqlValue } from '../../sql.js';
 import { AMOUNT_COLUMNS, addAmounts, COST_INDEX, END_OF_TIME, usageOf, usageParts } from './attribution.js';
 import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
 import { contributions, NO_BEAD, PENDING_RECS } from './totals.js';
@@ -76,6 +76,38 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
 const SUMS = AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
 
 /**
+ * CTEs ending in `usage` (bead, then the amounts): usageByBead's beads with usage in [from, to), no bead
+ * left out. Over all time, bead_totals as they are (one row a bead, in bead order) joined to the pending
+ * records' corrections grouped per bead (at most a tick's worth), not grouped again with them: that
+ * grouping sorted a row per bead in a temp B-tree.
+ */
+function usageByBeadSql(from: number, to: number): { ctes: string; params: SqlValue[] } {
+  if (from === 0 && to >= END_OF_TIME) {
+    const corrected = AMOUNT_COLUMNS.map((c) => `t.${c} + COALESCE(p.${c}, 0) AS ${c}`).join(', ');
+    return {
+      ctes: `pending AS MATERIALIZED (SELECT bead, SUM(n) AS n, ${SUMS} FROM (${contributions(PENDING_RECS)}) GROUP BY bead),
+        usage AS MATERIALIZED (
+          SELECT bead, ${COLS} FROM (
+            SELECT t.bead AS bead, t.records + COALESCE(p.n, 0) AS n, ${corrected}
+            FROM bead_totals t LEFT JOIN pending p ON p.bead = t.bead
+            UNION ALL
+            SELECT bead, n, ${COLS} FROM pending p WHERE NOT EXISTS (SELECT 1 FROM bead_totals t WHERE t.bead = p.bead)
+          ) WHERE n > 0 AND bead != '${NO_BEAD}'
+        )`,
+      params: [],
+    };
+  }
+  const parts = usageParts(from, to, undefined, false);
+  return {
+    ctes:
+      parts === undefined
+        ? `usage AS MATERIALIZED (SELECT '' AS bead, ${AMOUNT_COLUMNS.map((c) => `0 AS ${c}`).join(', ')} WHERE false)`
+        : `usage AS MATERIALIZED (SELECT bead, ${SUMS} FROM (${parts.sql}) WHERE bead != '${NO_BEAD}' GROUP BY bead HAVING SUM(n) > 0)`,
+    params: parts?.params ?? [],
+  };
+}
+
+/**
  * The sorted keys of the first limit + 1 beads of [from, to) after `after`, in one statement: the beads
  * with usage (usageParts summed per bead, as usageOf does) and those with status events in the range
  * (0), their sort value (toRow's: a bead without a beads row has no duration nor close), the status
@@ -92,11 +124,7 @@ function rangeKeys(
   limit: number,
   after: Key | undefined,
 ): Key[] {
-  const parts = usageParts(from, to, undefined, false);
-  const usage =
-    parts === undefined
-      ? `SELECT '' AS bead, ${AMOUNT_COLUMNS.map((c) => `0 AS ${c}`).join(', ')} WHERE false`
-      : `SELECT bead, ${SUMS} FROM (${parts.sql}) WHERE bead != '${NO_BEAD}' GROUP BY bead HAVING SUM(n) > 0`;
+  const usage = usageByBeadSql(from, to);
   const value =
     sort === 'cost'
       ? 'k.cost'
@@ -107,7 +135,7 @@ function rangeKeys(
           : 'b.closed_at';
   // Nulls sort last in SQLite's DESC order, as in compare; the cursor's condition spells them out.
   const rows = sql.rows(
-    `WITH usage AS MATERIALIZED (${usage}),
+    `WITH ${usage.ctes},
      keyed AS (
        SELECT bead AS id, cost_microdollars AS cost, ${TOKENS_SQL} AS tokens FROM usage
        UNION ALL
@@ -121,7 +149,7 @@ function rangeKeys(
      SELECT id, v FROM valued
      WHERE ? = 0 OR (CASE WHEN ? IS NULL THEN v IS NULL AND id > ? ELSE v IS NULL OR v < ? OR (v = ? AND id > ?) END)
      ORDER BY v DESC, id LIMIT ?`,
-    ...(parts?.params ?? []),
+    ...usage.params,
     from,
     to,
     ...(sort === 'duration' ? [now] : []),
@@ -155,6 +183,7 @@ function pageOf(sql: Sql, now: number, to: number, keys: readonly Key[], limit: 
   };
 }
 
+const COLS = AMOUNT_COLUMNS.join(', ');
 const TOKENS_SQL = AMOUNT_COLUMNS.filter((c) => c !== 'cost_microdollars').join(' + ');
 
 /**
