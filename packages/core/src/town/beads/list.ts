@@ -133,14 +133,16 @@ function rangeKeys(
         : sort === 'duration'
           ? 'CASE WHEN b.id IS NULL THEN NULL ELSE MAX(0, COALESCE(b.closed_at, ?) - b.created_at) END'
           : 'b.closed_at';
+  // A bead with status events has a beads row (ingest adds it with the first; none is deleted): a seek
+  // into events_bead per bead without usage, cheaper than a scan of every status event for their beads.
   // Nulls sort last in SQLite's DESC order, as in compare; the cursor's condition spells them out.
   const rows = sql.rows(
     `WITH ${usage.ctes},
      keyed AS (
        SELECT bead AS id, cost_microdollars AS cost, ${TOKENS_SQL} AS tokens FROM usage
        UNION ALL
-       SELECT DISTINCT bead_id, 0, 0 FROM events INDEXED BY events_bead
-       WHERE type = 'bead' AND at >= ? AND at < ? AND bead_id NOT IN (SELECT bead FROM usage)
+       SELECT b.id, 0, 0 FROM beads b WHERE b.id NOT IN (SELECT bead FROM usage) AND EXISTS (
+         SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = b.id AND e.at >= ? AND e.at < ?)
      ),
      valued AS (
        SELECT k.id AS id, ${value} AS v FROM keyed k LEFT JOIN beads b ON b.id = k.id
