@@ -76,8 +76,8 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
 const SUMS = AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
 
 /**
- * CTEs ending in `usage` (bead, then the amounts): usageByBead's beads with usage in [from, to), no bead
- * left out. Over all time, bead_totals as they are (one row a bead, in bead order) joined to the pending
+ * CTEs ending in `usage` (bead, then the amounts): usageByBead's beads with usage in [from, to), the no-bead
+ * spend left out. Over all time, bead_totals as they are (one row a bead, in bead order) joined to the pending
  * records' corrections grouped per bead (at most a tick's worth), not grouped again with them: that
  * grouping sorted a row per bead in a temp B-tree.
  */
