@@ -45,6 +45,22 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
       ['gt-99', 100],
     ]);
     expect(items[0]).toMatchObject({ title: 'Fix the flaky test', status: 'closed', inputTokens: 1200, agents: ['polecat-1'] });
+    // Keyed in one SQL statement on each host: a status filter, a range, the duration and closedAt sorts
+    // (gt-99 has no status events: null, last), a page by cursor.
+    const page = async (query: string) => {
+      const r = await c.get(`/api/towns/${t.id}/beads?${query}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return { ids: (r.body.items as { beadId: string }[]).map((b) => b.beadId), next: r.body.nextCursor as string | null };
+    };
+    expect((await page('status=closed')).ids).toEqual(['gt-12']);
+    expect((await page(`from=${at}&to=${at + 6000}`)).ids).toEqual(['gt-12']);
+    expect((await page('sort=closedAt')).ids).toEqual(['gt-12', 'gt-99']);
+    const first = await page('sort=duration&limit=1');
+    expect(first.ids).toEqual(['gt-12']);
+    expect(await page(`sort=duration&limit=1&cursor=${encodeURIComponent(first.next ?? '')}`)).toEqual({
+      ids: ['gt-99'],
+      next: null,
+    });
 
     const one = data(await c.query('beads.get', { townId: t.id, beadId: 'gt-12' }));
     expect(one.bead).toMatchObject({ beadId: 'gt-12', costMicrodollars: 7000, closedAt: at + 20_000 });

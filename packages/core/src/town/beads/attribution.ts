@@ -61,6 +61,38 @@ export function usageOf(
   beads?: readonly string[],
   withAgents = true,
 ): Map<string | null, BeadUsage> {
+  const parts = usageParts(from, to, beads, withAgents);
+  const byBead = new Map<string | null, BeadUsage>();
+  if (parts === undefined) return byBead;
+  const rows = sql.rows(
+    `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.sql})
+     GROUP BY bead, agent HAVING SUM(n) > 0`,
+    ...parts.params,
+  );
+  for (const [bead, agentId, ...sums] of rows) {
+    const key = bead === '' ? null : (bead as string);
+    let usage = byBead.get(key);
+    if (!usage) {
+      usage = { amounts: zeroAmounts(), agents: new Set() };
+      byBead.set(key, usage);
+    }
+    addAmounts(usage.amounts, sums as number[]);
+    if (withAgents) usage.agents.add(agentId as string);
+  }
+  return byBead;
+}
+
+/**
+ * usageOf's rows before summing, as SQL with its parameters (undefined: none), columns bead ('' for no
+ * bead), agent ('' without `withAgents`), n (records, signed), then the amounts: a bead's usage is its
+ * rows' sums when SUM(n) > 0. listBeads sums them in the same statement that sorts and pages the beads.
+ */
+export function usageParts(
+  from: number,
+  to: number,
+  beads?: readonly string[],
+  withAgents = true,
+): { sql: string; params: SqlValue[] } | undefined {
   const only = beads === undefined ? '' : ' AND bead IN (SELECT value FROM json_each(?))';
   const beadParams: SqlValue[] = beads === undefined ? [] : [JSON.stringify(beads)];
   const agent = withAgents ? 'agent_id' : "''";
@@ -93,24 +125,7 @@ export function usageOf(
     );
     params.push(...records.params, ...beadParams);
   }
-  const byBead = new Map<string | null, BeadUsage>();
-  if (parts.length === 0) return byBead;
-  const rows = sql.rows(
-    `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.join(' UNION ALL ')})
-     GROUP BY bead, agent HAVING SUM(n) > 0`,
-    ...params,
-  );
-  for (const [bead, agentId, ...sums] of rows) {
-    const key = bead === '' ? null : (bead as string);
-    let usage = byBead.get(key);
-    if (!usage) {
-      usage = { amounts: zeroAmounts(), agents: new Set() };
-      byBead.set(key, usage);
-    }
-    addAmounts(usage.amounts, sums as number[]);
-    if (withAgents) usage.agents.add(agentId as string);
-  }
-  return byBead;
+  return parts.length === 0 ? undefined : { sql: parts.join(' UNION ALL '), params };
 }
 
 /** Usage dated in [from, to), per bead (the key null is "no bead"), without the agents. */

@@ -1,8 +1,10 @@
+import { listBeadsKeyed } from '@gasgauge/core/testing/beads-list-keyed';
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TownEvent } from '../events.js';
-import type { BeadSort } from './list.js';
+import { BEAD_STATUSES, type TownEvent } from '../events.js';
+import { END_OF_TIME } from './attribution.js';
+import { BEAD_SORTS, type BeadSort, type BeadsQuery } from './list.js';
 import { applyBeadTotals } from './totals.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -147,5 +149,135 @@ describe('beads.list over all time, by cost or tokens (bead_totals in sort order
       ['b1', 0],
     ]);
     expect(listed({})).toEqual(listed({ to: 10_000_000_000_000 }));
+  });
+});
+
+describe('beads.list keyed in SQL (ranges, status filters, duration and closedAt)', () => {
+  const MINUTE = 60_000;
+  it('pages exactly as every bead keyed in JS does, whatever the range, filter, sort and pending records', () => {
+    const at = fc.integer({ min: 0, max: 240 }); // minutes from T0: four hours, so ranges cut hours
+    // Agent events and usage on a coarser grid, so that an event often decides (and moves) a record.
+    const slot = fc.integer({ min: 0, max: 8 }).map((m) => m * 30);
+    const agentEvent = fc.record({
+      at: slot,
+      agentId: fc.constantFrom('a1', 'a2'),
+      beadId: fc.option(fc.constantFrom(...BEADS), { nil: undefined }),
+      // After the tick: it moves records the totals hold, pending until re-applied.
+      late: fc.boolean(),
+    });
+    const record = fc.record({
+      at: slot,
+      agentId: fc.constantFrom('a1', 'a2'),
+      beadId: fc.option(fc.constantFrom(...BEADS), { nil: undefined, freq: 3 }),
+      cost: fc.integer({ min: 0, max: 3 }),
+      input: fc.integer({ min: 0, max: 3 }),
+    });
+    // Beads known by status events alone, closed ones (closedAt, a fixed duration) and open ones (growing).
+    const statusEvent = fc.record({
+      at,
+      beadId: fc.constantFrom(...BEADS, 'b7', 'b8'),
+      status: fc.constantFrom(...BEAD_STATUSES),
+    });
+    const edge = fc.oneof(
+      fc.integer({ min: -30, max: 270 }).map((m) => T0 + m * MINUTE),
+      fc.integer({ min: T0 - 1_800_000, max: T0 + 16_200_000 }),
+    );
+    const range = fc.oneof(
+      fc.constant({}),
+      fc.tuple(edge, edge).map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b) + 1 })),
+      edge.map((from) => ({ from })),
+      edge.map((to) => ({ to })),
+      fc.constant({ to: END_OF_TIME }),
+    );
+    const query = fc.record({
+      range,
+      status: fc.option(fc.constantFrom(...BEAD_STATUSES), { nil: undefined }),
+      sort: fc.constantFrom<BeadSort>(...BEAD_SORTS),
+      limit: fc.integer({ min: 1, max: 4 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(agentEvent, { maxLength: 8 }),
+        fc.array(record, { maxLength: 16 }),
+        fc.array(statusEvent, { maxLength: 8 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(query, { minLength: 1, maxLength: 4 }),
+        (agents, records, statuses, applied, queries) => {
+          const now = { t: T0 + 5 * 3_600_000 };
+          const town = fileTown(now);
+          const agentEvents = (late: boolean): TownEvent[] =>
+            agents
+              .map((e, i) => ({
+                id: `a${i}`,
+                at: T0 + e.at * MINUTE,
+                type: 'agent' as const,
+                status: 'working' as const,
+                agentId: e.agentId,
+                beadId: e.beadId,
+                late: e.late,
+              }))
+              .filter((e) => e.late === late)
+              .map(({ late: _, ...e }) => e);
+          const early = agentEvents(false);
+          if (early.length > 0) town.ingestEvents(early);
+          if (records.length > 0)
+            town.ingestUsage(
+              records.map((r, i) =>
+                usageRecord({
+                  id: `u${i}`,
+                  at: T0 + r.at * MINUTE,
+                  agentId: r.agentId,
+                  beadId: r.beadId,
+                  costMicrodollars: r.cost,
+                  inputTokens: r.input,
+                }),
+              ),
+            );
+          town.tick();
+          const events: TownEvent[] = [
+            ...agentEvents(true),
+            ...statuses.map((e, i) => ({
+              id: `s${i}`,
+              at: T0 + e.at * MINUTE,
+              type: 'bead' as const,
+              beadId: e.beadId,
+              status: e.status,
+            })),
+          ];
+          if (events.length > 0) town.ingestEvents(events);
+          // Some of the moves the agent events queued re-applied, the rest pending.
+          town.sql.transaction(() => applyBeadTotals(town.sql, applied));
+          for (const { range, ...rest } of queries) {
+            const q: BeadsQuery = { ...range, ...rest };
+            // The clock moves between pages: later pages keep the first page's now, through the cursor.
+            const pages = (list: (q: BeadsQuery) => unknown) => {
+              now.t = T0 + 5 * 3_600_000;
+              return allPages((cursor) => {
+                now.t += 1_000;
+                return list({ ...q, cursor }) as { items: unknown[]; nextCursor: string | null };
+              });
+            };
+            expect(pages((p) => town.beads(p))).toEqual(pages((p) => listBeadsKeyed(town.sql, now.t, p)));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('beads.list over a range', () => {
+  it('leaves out a bead whose every record the pending records moved away, unless it has status events', () => {
+    const now = { t: T0 + 3_600_000 };
+    const town = fileTown(now);
+    town.ingestEvents([{ id: 'a1', at: T0, type: 'agent', agentId: 'a', status: 'working', beadId: 'b1' }]);
+    town.ingestUsage([usageRecord({ id: 'u1', at: T0 + 60_000, agentId: 'a', costMicrodollars: 5 })]);
+    town.tick();
+    // The record is now b2's, but bead_totals and bead_hours still hold it as b1's until the tick.
+    town.ingestEvents([{ id: 'a2', at: T0 + 30_000, type: 'agent', agentId: 'a', status: 'working', beadId: 'b2' }]);
+    const listed = (q: BeadsQuery) => town.beads(q).items.map((b) => [b.beadId, b.costMicrodollars]);
+    for (const q of [{ sort: 'duration' as const }, { from: T0 - 3_600_000, to: T0 + 7_200_000 }, { from: T0 + 1 }]) {
+      expect(listed(q)).toEqual([['b2', 5]]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors.js';
-import type { Sql } from '../../sql.js';
-import { AMOUNT_COLUMNS, addAmounts, COST_INDEX, END_OF_TIME, usageByBead, usageOf } from './attribution.js';
-import { type BeadRow, beadInfo, holders, statusEvents, tokensOf, toRow } from './rows.js';
+import type { Sql, SqlValue } from '../../sql.js';
+import { AMOUNT_COLUMNS, addAmounts, COST_INDEX, END_OF_TIME, usageOf, usageParts } from './attribution.js';
+import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
 import { contributions, NO_BEAD, PENDING_RECS } from './totals.js';
 
 export const BEAD_SORTS = ['cost', 'tokens', 'duration', 'closedAt'] as const;
@@ -23,9 +23,6 @@ export interface BeadsPage {
   items: BeadRow[];
   nextCursor: string | null;
 }
-
-const sortValue = (sort: BeadSort, r: BeadRow): number | null =>
-  sort === 'cost' ? r.costMicrodollars : sort === 'tokens' ? tokensOf(r) : sort === 'duration' ? r.durationMs : r.closedAt;
 
 interface BeadCursor {
   value: number | null;
@@ -55,9 +52,11 @@ function compare(a: { value: number | null; beadId: string }, b: { value: number
 }
 
 /**
- * The beads with activity in the range, most expensive first by default, a page at a time. Every bead of
- * the range is keyed from the per-bead totals (attribution.ts: whole hours from bead_hours, the range's
- * part-hour ends from records) and sorted; only the page's beads get their status events and holders.
+ * The beads with activity in the range, most expensive first by default, a page at a time. Over all time
+ * by cost or tokens, bead_totals in sort order (allTimeKeys); otherwise one statement keys the range's
+ * beads from the per-bead totals (attribution.ts: whole hours from bead_hours, the range's part-hour ends
+ * from records), filters, sorts and cuts the page (rangeKeys). Only the page's beads get their status
+ * events and holders.
  */
 export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): BeadsPage {
   const from = q.from ?? 0;
@@ -71,34 +70,102 @@ export function listBeads(sql: Sql, clockNow: number, q: BeadsQuery = {}): Beads
   if (from === 0 && to === END_OF_TIME && q.status === undefined && (sort === 'cost' || sort === 'tokens')) {
     return pageOf(sql, now, to, allTimeKeys(sql, sort, limit, after), limit);
   }
+  return pageOf(sql, now, to, rangeKeys(sql, now, from, to, q.status, sort, limit, after), limit, from);
+}
 
-  const usage = usageByBead(sql, from, to);
-  const ids = new Set<string>();
-  for (const bead of usage.keys()) if (bead !== null) ids.add(bead);
-  // The bead events' own index (one entry a bead event): by time, SQLite would read each event of the range.
-  const changed = sql.rows(
-    "SELECT DISTINCT bead_id FROM events INDEXED BY events_bead WHERE type = 'bead' AND at >= ? AND at < ?",
+const SUMS = AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
+
+/**
+ * CTEs ending in `usage` (bead, then the amounts): usageByBead's beads with usage in [from, to), the no-bead
+ * spend left out. Over all time, bead_totals as they are (one row a bead, in bead order) joined to the pending
+ * records' corrections grouped per bead (at most a tick's worth), not grouped again with them: that
+ * grouping sorted a row per bead in a temp B-tree.
+ */
+function usageByBeadSql(from: number, to: number): { ctes: string; params: SqlValue[] } {
+  if (from === 0 && to >= END_OF_TIME) {
+    const corrected = AMOUNT_COLUMNS.map((c) => `t.${c} + COALESCE(p.${c}, 0) AS ${c}`).join(', ');
+    return {
+      ctes: `pending AS MATERIALIZED (SELECT bead, SUM(n) AS n, ${SUMS} FROM (${contributions(PENDING_RECS)}) GROUP BY bead),
+        usage AS MATERIALIZED (
+          SELECT bead, ${COLS} FROM (
+            SELECT t.bead AS bead, t.records + COALESCE(p.n, 0) AS n, ${corrected}
+            FROM bead_totals t LEFT JOIN pending p ON p.bead = t.bead
+            UNION ALL
+            SELECT bead, n, ${COLS} FROM pending p WHERE NOT EXISTS (SELECT 1 FROM bead_totals t WHERE t.bead = p.bead)
+          ) WHERE n > 0 AND bead != '${NO_BEAD}'
+        )`,
+      params: [],
+    };
+  }
+  const parts = usageParts(from, to, undefined, false);
+  return {
+    ctes:
+      parts === undefined
+        ? `usage AS MATERIALIZED (SELECT '' AS bead, ${AMOUNT_COLUMNS.map((c) => `0 AS ${c}`).join(', ')} WHERE false)`
+        : `usage AS MATERIALIZED (SELECT bead, ${SUMS} FROM (${parts.sql}) WHERE bead != '${NO_BEAD}' GROUP BY bead HAVING SUM(n) > 0)`,
+    params: parts?.params ?? [],
+  };
+}
+
+/**
+ * The sorted keys of the first limit + 1 beads of [from, to) after `after`, in one statement: the beads
+ * with usage (usageParts summed per bead, as usageOf does) and those with status events in the range
+ * (0), their sort value (toRow's: a bead without a beads row has no duration nor close), the status
+ * filter, the cursor and the order — nulls last, largest first, then id — all in SQLite, so JS touches
+ * only the page. It still reads every bead of the range, in SQL (temp B-trees for the sums and the order).
+ */
+function rangeKeys(
+  sql: Sql,
+  now: number,
+  from: number,
+  to: number,
+  status: string | undefined,
+  sort: BeadSort,
+  limit: number,
+  after: Key | undefined,
+): Key[] {
+  const usage = usageByBeadSql(from, to);
+  const value =
+    sort === 'cost'
+      ? 'k.cost'
+      : sort === 'tokens'
+        ? 'k.tokens'
+        : sort === 'duration'
+          ? 'CASE WHEN b.id IS NULL THEN NULL ELSE MAX(0, COALESCE(b.closed_at, ?) - b.created_at) END'
+          : 'b.closed_at';
+  // A bead with status events has a beads row (ingest adds it with the first; none is deleted): a seek
+  // into events_bead per bead without usage, cheaper than a scan of every status event for their beads.
+  // Nulls sort last in SQLite's DESC order, as in compare; the cursor's condition spells them out.
+  const rows = sql.rows(
+    `WITH ${usage.ctes},
+     keyed AS (
+       SELECT bead AS id, cost_microdollars AS cost, ${TOKENS_SQL} AS tokens FROM usage
+       UNION ALL
+       SELECT b.id, 0, 0 FROM beads b WHERE b.id NOT IN (SELECT bead FROM usage) AND EXISTS (
+         SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = b.id AND e.at >= ? AND e.at < ?)
+     ),
+     valued AS (
+       SELECT k.id AS id, ${value} AS v FROM keyed k LEFT JOIN beads b ON b.id = k.id
+       WHERE ? IS NULL OR b.status = ?
+     )
+     SELECT id, v FROM valued
+     WHERE ? = 0 OR (CASE WHEN ? IS NULL THEN v IS NULL AND id > ? ELSE v IS NULL OR v < ? OR (v = ? AND id > ?) END)
+     ORDER BY v DESC, id LIMIT ?`,
+    ...usage.params,
     from,
     to,
-  );
-  for (const [bead] of changed) ids.add(bead as string);
-  const list = [...ids];
-  const info = beadInfo(sql, list);
-  // Sort keys and the status filter need only the totals and the beads table.
-  const rows = list
-    .map((id) => toRow(id, info.get(id), usage.get(id), undefined, undefined, now))
-    .filter((r) => q.status === undefined || r.status === q.status)
-    .map((row) => ({ row, key: { value: sortValue(sort, row), beadId: row.beadId } }))
-    .filter((r) => after === undefined || compare(r.key, after) > 0)
-    .sort((a, b) => compare(a.key, b.key));
-  return pageOf(
-    sql,
-    now,
-    to,
-    rows.slice(0, limit + 1).map((r) => r.key),
-    limit,
-    from,
-  );
+    ...(sort === 'duration' ? [now] : []),
+    status ?? null,
+    status ?? null,
+    after === undefined ? 0 : 1,
+    after?.value ?? null,
+    after?.beadId ?? null,
+    after?.value ?? null,
+    after?.value ?? null,
+    after?.beadId ?? null,
+    limit + 1,
+  ) as [string, number | null][];
+  return rows.map(([beadId, v]) => ({ value: v, beadId }));
 }
 
 type Key = { value: number | null; beadId: string };
@@ -118,6 +185,7 @@ function pageOf(sql: Sql, now: number, to: number, keys: readonly Key[], limit: 
   };
 }
 
+const COLS = AMOUNT_COLUMNS.join(', ');
 const TOKENS_SQL = AMOUNT_COLUMNS.filter((c) => c !== 'cost_microdollars').join(' + ');
 
 /**
