@@ -90,11 +90,13 @@ export function usageOf(
 export function usageParts(
   from: number,
   to: number,
-  beads?: readonly string[],
+  beads?: readonly string[] | { sql: string; params: SqlValue[] },
   withAgents = true,
 ): { sql: string; params: SqlValue[] } | undefined {
-  const only = beads === undefined ? '' : ' AND bead IN (SELECT value FROM json_each(?))';
-  const beadParams: SqlValue[] = beads === undefined ? [] : [JSON.stringify(beads)];
+  // A list of ids, or SQL selecting them (beadStats: the beads closed in a range, never read into JS).
+  const select = beads === undefined || !('sql' in beads) ? undefined : beads;
+  const only = beads === undefined ? '' : ` AND bead IN (${select ? select.sql : 'SELECT value FROM json_each(?)'})`;
+  const beadParams: SqlValue[] = beads === undefined ? [] : select ? select.params : [JSON.stringify(beads)];
   const agent = withAgents ? 'agent_id' : "''";
   const open = to >= END_OF_TIME;
   const hourFrom = Math.ceil(from / HOUR);

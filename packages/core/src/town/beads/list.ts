@@ -81,7 +81,7 @@ const SUMS = AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ');
  * records' corrections grouped per bead (at most a tick's worth), not grouped again with them: that
  * grouping sorted a row per bead in a temp B-tree.
  */
-function usageByBeadSql(from: number, to: number): { ctes: string; params: SqlValue[] } {
+export function usageByBeadSql(from: number, to: number): { ctes: string; params: SqlValue[] } {
   if (from === 0 && to >= END_OF_TIME) {
     const corrected = AMOUNT_COLUMNS.map((c) => `t.${c} + COALESCE(p.${c}, 0) AS ${c}`).join(', ');
     return {
