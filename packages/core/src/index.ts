@@ -16,6 +16,7 @@ export * from './migrate.js';
 export * from './sql.js';
 export * from './town/activity.js';
 export * from './town/agents.js';
+export * from './town/beads/backlog.js';
 export * from './town/beads/get.js';
 export * from './town/beads/list.js';
 export * from './town/beads/rows.js';

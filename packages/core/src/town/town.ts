@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import { migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
+import { assertBeadReadsCaughtUp } from './beads/backlog.js';
 import { type BeadDetail, getBead } from './beads/get.js';
 import { type BeadsPage, type BeadsQuery, listBeads } from './beads/list.js';
 import {
@@ -112,16 +113,19 @@ export class Town {
 
   /** Beads with their cost and tokens over a range, a page at a time (town/beads). */
   beads(q?: BeadsQuery): BeadsPage {
+    assertBeadReadsCaughtUp(this.sql);
     return listBeads(this.sql, this.clock(), q);
   }
 
   /** One bead's account, timeline and cost over time; undefined when the town has never heard of it. */
   bead(beadId: string): BeadDetail | undefined {
+    assertBeadReadsCaughtUp(this.sql);
     return getBead(this.sql, this.clock(), beadId);
   }
 
   /** Closed-bead statistics over a range, and the spend on no bead. */
   beadStats(q?: { from?: number | undefined; to?: number | undefined }): BeadStats {
+    assertBeadReadsCaughtUp(this.sql);
     return beadStats(this.sql, q);
   }
 
