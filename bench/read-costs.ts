@@ -2,11 +2,14 @@
  * What each town read the API serves costs on one big but plausible town: 10,000 agents, 200 models,
  * 100,000 beads (one of them a parent of 2,000, with a long history), 1,000,000 usage records over
  * 30 days and 100,000 events, ticked. Each read is timed (mean of a few calls after a warm-up) and
- * printed as a table, with the tick itself. Sizes scale with GG_READ_SCALE (default 1).
+ * printed as a table, with the tick itself. Then the control plane's reads for one user with 1,000 towns and
+ * 100,000 ledger entries over the same 30 days. Sizes scale with GG_READ_SCALE (default 1).
  * Run: npx tsx bench/read-costs.ts
  */
-import type { TownEvent, UsageRecord } from '@gasgauge/core';
-import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import { join } from 'node:path';
+import { Control, gasTank, type TownEvent, type UsageRecord } from '@gasgauge/core';
+import { openSqlite } from '@gasgauge/server';
+import { fileTown, tempDir, usageRecord } from '@gasgauge/server/testing';
 import { meanMs } from './stats.js';
 
 const SCALE = Number(process.env.GG_READ_SCALE ?? 1);
@@ -85,8 +88,37 @@ rows.push(
   ['runaway rules and episodes', () => [town.runawayRules(), town.runawayEpisodes()]],
   ['outbox', () => town.outbox()],
 );
-const width = Math.max(...rows.map(([n]) => n.length));
+const width = 52;
 console.log(`| ${'read'.padEnd(width)} | mean ms |`);
 console.log(`| ${'-'.repeat(width)} | ------: |`);
 console.log(`| ${'tick (after the fill)'.padEnd(width)} | ${tickMs.toFixed(1).padStart(7)} |`);
 for (const [name, f] of rows) console.log(`| ${name.padEnd(width)} | ${meanMs(f, 3).toFixed(1).padStart(7)} |`);
+
+// The control plane: one user owning 1,000 towns, each debited hourly for 100 hours of the 30 days.
+const TOWNS = 1_000;
+const DEBITS_PER_TOWN = Math.round(100 * SCALE);
+const control = new Control(openSqlite(join(tempDir('gg-read-control-'), 'control.sqlite')), () => now.t, {
+  maxTownsPerOwner: TOWNS + 1,
+});
+const user = control.createUser('u-bench', 'bench');
+const townIds = control.sql.transaction(() =>
+  Array.from({ length: TOWNS }, (_, i) => control.createTown(`town_${i}`, `Town ${i}`, { userId: user.id }).id),
+);
+control.ledger.grant(user.id, 10 ** 12, T0);
+control.sql.transaction(() => {
+  for (let h = 0; h < DEBITS_PER_TOWN; h++)
+    for (const id of townIds)
+      control.ledger.debitHour(user.id, id, h, 1_000 + h, T0 + Math.floor((h / DEBITS_PER_TOWN) * 30 * DAY));
+});
+const firstLedger = control.ledger.entries(user.id, 200);
+let before = firstLedger.nextCursor ?? undefined;
+for (let p = 0; p < 100; p++) before = control.ledger.entries(user.id, 200, before).nextCursor ?? undefined;
+const controlRows: [string, () => unknown][] = [
+  ['towns.list first page of 50 (1,000 towns)', () => control.townsOf(user.id, { limit: 50 })],
+  ['town ids of the account (overview, quota)', () => control.townIdsOfAccount(user.id)],
+  ['billing.ledger first page of 50', () => control.ledger.entries(user.id, 50)],
+  ['billing.ledger a page past 20,000 entries', () => control.ledger.entries(user.id, 50, before)],
+  ['billing.balance (gas tank: last hour and 24 h burn)', () => gasTank(control, user.id, now.t)],
+  ['billing.alerts first page of 50', () => control.alerts.list(user.id, 50)],
+];
+for (const [name, f] of controlRows) console.log(`| ${name.padEnd(width)} | ${meanMs(f, 3).toFixed(1).padStart(7)} |`);
