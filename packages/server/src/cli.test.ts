@@ -198,6 +198,33 @@ describe('gasgauge serve connection caps', () => {
   });
 });
 
+describe('gasgauge serve, first start', () => {
+  it('says where to sign in with the admin token it prints, and how to get a link', async () => {
+    const data = tempDir('gg-cli-first-');
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const lines: string[] = [];
+    const closed = new Promise((resolve) => {
+      const input = createInterface({ input: child.stdout });
+      input.on('line', (line) => {
+        lines.push(line);
+        // serve prints its start lines in one write, so the token's line means they are all in.
+        if (line.startsWith('  ggu_')) child.kill('SIGTERM');
+      });
+      input.once('close', resolve);
+    });
+    await Promise.all([exited, closed]);
+    const url = /open (http:\/\/\S+) /.exec(lines[0] ?? '')?.[1];
+    expect(url).toBeDefined();
+    expect(lines).toContain(
+      `Sign in at ${url}/login with it, or open a one-time link from: gasgauge login-link --user admin --data ${data}`,
+    );
+  });
+});
+
 describe('gasgauge serve --demo', () => {
   it('names its --data dir in the login-link command it suggests, so the command works as printed', async () => {
     const data = join(tempDir('gg-cli-demo-'), 'my data');
