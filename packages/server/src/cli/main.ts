@@ -14,7 +14,7 @@ import { townCreate } from './town.js';
 import { userAdd, userToken } from './user.js';
 
 /** Every `gasgauge` command, by the words that name it (a Map: the words come from argv). */
-const COMMANDS = new Map<string, Command>([
+export const COMMANDS = new Map<string, Command>([
   ['serve', serve],
   ['user add', userAdd],
   ['user token', userToken],
@@ -47,7 +47,7 @@ ${COMMON_HELP}
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
 }
 
-function commandHelp(c: Command): string {
+export function commandHelp(c: Command): string {
   return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${COMMON_HELP}`;
 }
 
