@@ -61,7 +61,23 @@ describe('gasgauge errors', () => {
     expect(r.stderr).toContain('Usage: gasgauge user add NAME');
     const missing = await gasgauge('user', 'add', '--data', data);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/expected 1 argument/);
+    expect(missing.stderr).toContain('gasgauge user add: missing NAME');
+  });
+
+  it('names the arguments a command takes, and says to quote a name with a space', async () => {
+    const [unquoted, pair, none] = await Promise.all([
+      gasgauge('town', 'create', 'Gas', 'Town', '--owner', 'admin', '--data', data),
+      gasgauge('org', 'add-member', 'acme', '--role', 'member', '--data', data),
+      gasgauge('key', 'list', 'extra', '--town', 'town_x', '--data', data),
+    ]);
+    expect(unquoted.code).toBe(2);
+    expect(unquoted.stderr).toContain(
+      'gasgauge town create: takes NAME, got 2 arguments: "Gas" "Town" (quote a value with spaces: "Gas Town")',
+    );
+    expect(pair.code).toBe(2);
+    expect(pair.stderr).toContain('gasgauge org add-member: missing USER');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('gasgauge key list: takes no arguments, got "extra"');
   });
 
   it('user add twice with the same name exits 1 with a clear message, and --json prints {"error":{...}}', async () => {

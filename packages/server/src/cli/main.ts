@@ -51,6 +51,20 @@ export function commandHelp(c: Command): string {
   return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${COMMON_HELP}`;
 }
 
+/**
+ * What is wrong with a command's arguments, naming them as its usage does (`NAME`, `ORG USER`): the common
+ * slip is a name with a space left unquoted, which reads as two arguments.
+ */
+function positionalsError(command: Command, key: string, given: readonly string[]): string {
+  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
+  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
+  const names = (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+  if (given.length < names.length) return `missing ${names.slice(given.length).join(' and ')}`;
+  const quoted = given.map((g) => JSON.stringify(g)).join(' ');
+  if (names.length === 0) return `takes no arguments, got ${quoted}`;
+  return `takes ${names.join(' ')}, got ${given.length} arguments: ${quoted} (quote a value with spaces: "Gas Town")`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const out = new Output(json);
@@ -79,9 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(commandHelp(command));
       return 0;
     }
-    if (positionals.length !== command.positionals) {
-      throw new UsageError(`expected ${command.positionals} argument(s), got ${positionals.length}`);
-    }
+    if (positionals.length !== command.positionals) throw new UsageError(positionalsError(command, key, positionals));
     return await command.run(values, positionals, out);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
