@@ -59,6 +59,10 @@ describe('gasgauge errors', () => {
     const r = await gasgauge('user', 'add', 'x', '--bogus', '--data', data);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: gasgauge user add NAME');
+    expect(r.stderr).toContain('gasgauge user add: unknown option --bogus\n');
+    const typo = await gasgauge('town', 'create', 'X', '--ownr', 'admin', '--data', data);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('gasgauge town create: unknown option --ownr (did you mean --owner?)');
     const missing = await gasgauge('user', 'add', '--data', data);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('gasgauge user add: missing NAME');

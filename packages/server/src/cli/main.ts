@@ -52,6 +52,40 @@ export function commandHelp(c: Command): string {
 }
 
 /**
+ * parseArgs, with an unknown option named plainly and the option it is likely a typo of: Node's own message
+ * goes on about positionals after '--', which is not what someone who typed --ownr needs.
+ */
+function parseOptions(command: Command, args: string[]) {
+  const options = { ...common, ...command.options };
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
+    if (!unknown) throw err;
+    const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
+    const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
+    throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
+  }
+}
+
+/** Levenshtein distance, for the few short option names of one command. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        (row[j] as number) + 1,
+        (next[j - 1] as number) + 1,
+        (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/**
  * What is wrong with a command's arguments, naming them as its usage does (`NAME`, `ORG USER`): the common
  * slip is a name with a space left unquoted, which reads as two arguments.
  */
@@ -83,12 +117,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.get(key) as Command;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv.slice(key.split(' ').length),
-      options: { ...common, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseOptions(command, argv.slice(key.split(' ').length));
     if (values.help) {
       console.log(commandHelp(command));
       return 0;
