@@ -59,9 +59,29 @@ describe('gasgauge errors', () => {
     const r = await gasgauge('user', 'add', 'x', '--bogus', '--data', data);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: gasgauge user add NAME');
+    expect(r.stderr).toContain('gasgauge user add: unknown option --bogus\n');
+    const typo = await gasgauge('town', 'create', 'X', '--ownr', 'admin', '--data', data);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('gasgauge town create: unknown option --ownr (did you mean --owner?)');
     const missing = await gasgauge('user', 'add', '--data', data);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/expected 1 argument/);
+    expect(missing.stderr).toContain('gasgauge user add: missing NAME');
+  });
+
+  it('names the arguments a command takes, and says to quote a name with a space', async () => {
+    const [unquoted, pair, none] = await Promise.all([
+      gasgauge('town', 'create', 'Gas', 'Town', '--owner', 'admin', '--data', data),
+      gasgauge('org', 'add-member', 'acme', '--role', 'member', '--data', data),
+      gasgauge('key', 'list', 'extra', '--town', 'town_x', '--data', data),
+    ]);
+    expect(unquoted.code).toBe(2);
+    expect(unquoted.stderr).toContain(
+      'gasgauge town create: takes NAME, got 2 arguments: "Gas" "Town" (quote a value with spaces: "Gas Town")',
+    );
+    expect(pair.code).toBe(2);
+    expect(pair.stderr).toContain('gasgauge org add-member: missing USER');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('gasgauge key list: takes no arguments, got "extra"');
   });
 
   it('user add twice with the same name exits 1 with a clear message, and --json prints {"error":{...}}', async () => {
@@ -195,6 +215,33 @@ describe('gasgauge serve connection caps', () => {
     const perClient = await gasgauge('serve', '--max-connections-per-client', '1000001', '--data', data);
     expect(perClient.code).toBe(2);
     expect(perClient.stderr).toContain('--max-connections-per-client must be from 0 to 1000000');
+  });
+});
+
+describe('gasgauge serve, first start', () => {
+  it('says where to sign in with the admin token it prints, and how to get a link', async () => {
+    const data = tempDir('gg-cli-first-');
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const lines: string[] = [];
+    const closed = new Promise((resolve) => {
+      const input = createInterface({ input: child.stdout });
+      input.on('line', (line) => {
+        lines.push(line);
+        // serve prints its start lines in one write, so the token's line means they are all in.
+        if (line.startsWith('  ggu_')) child.kill('SIGTERM');
+      });
+      input.once('close', resolve);
+    });
+    await Promise.all([exited, closed]);
+    const url = /open (http:\/\/\S+) /.exec(lines[0] ?? '')?.[1];
+    expect(url).toBeDefined();
+    expect(lines).toContain(
+      `Sign in at ${url}/login with it, or open a one-time link from: gasgauge login-link --user admin --data ${data}`,
+    );
   });
 });
 

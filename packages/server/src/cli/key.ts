@@ -36,6 +36,7 @@ export const keyCreate: Command = {
 export const keyList: Command = {
   usage: 'gasgauge key list --town ID',
   summary: "list a town's ingest and scrape keys (name, kind, agent, created, last used)",
+  help: '  --town ID  the town whose keys to list (a revoked key is no longer listed)',
   options: { town: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -55,6 +56,8 @@ export const keyList: Command = {
 export const keyRevoke: Command = {
   usage: 'gasgauge key revoke --town ID --name NAME',
   summary: 'revoke an ingest or scrape key: a running server refuses it within 30 s (401)',
+  help: `  --town ID    the town the key belongs to
+  --name NAME  the name it was created with (see key list)`,
   options: { town: { type: 'string' }, name: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {

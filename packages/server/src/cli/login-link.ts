@@ -6,6 +6,10 @@ import { type Command, openDataDir, required, UsageError } from './command.js';
 export const loginLink: Command = {
   usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
   summary: `print a one-time URL that signs a user in to the web UI (it expires in ${LOGIN_LINK_TTL_MS / 60_000} minutes)`,
+  help: `  --user NAME  the user the link signs in
+  --next PATH  the page to open once signed in, a path on the server (/towns/ID); default: the towns
+  --url URL    the server's address as the browser reaches it; default: where the server on --data
+               listens (DATA/server.json), else http://127.0.0.1:8787`,
   options: { user: { type: 'string' }, next: { type: 'string' }, url: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {

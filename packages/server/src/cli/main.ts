@@ -14,7 +14,7 @@ import { townCreate } from './town.js';
 import { userAdd, userToken } from './user.js';
 
 /** Every `gasgauge` command, by the words that name it (a Map: the words come from argv). */
-const COMMANDS = new Map<string, Command>([
+export const COMMANDS = new Map<string, Command>([
   ['serve', serve],
   ['user add', userAdd],
   ['user token', userToken],
@@ -47,8 +47,56 @@ ${COMMON_HELP}
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
 }
 
-function commandHelp(c: Command): string {
+export function commandHelp(c: Command): string {
   return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${COMMON_HELP}`;
+}
+
+/**
+ * parseArgs, with an unknown option named plainly and the option it is likely a typo of: Node's own message
+ * goes on about positionals after '--', which is not what someone who typed --ownr needs.
+ */
+function parseOptions(command: Command, args: string[]) {
+  const options = { ...common, ...command.options };
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
+    if (!unknown) throw err;
+    const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
+    const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
+    throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
+  }
+}
+
+/** Levenshtein distance, for the few short option names of one command. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(
+        (row[j] as number) + 1,
+        (next[j - 1] as number) + 1,
+        (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/**
+ * What is wrong with a command's arguments, naming them as its usage does (`NAME`, `ORG USER`): the common
+ * slip is a name with a space left unquoted, which reads as two arguments.
+ */
+function positionalsError(command: Command, key: string, given: readonly string[]): string {
+  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
+  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
+  const names = (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+  if (given.length < names.length) return `missing ${names.slice(given.length).join(' and ')}`;
+  const quoted = given.map((g) => JSON.stringify(g)).join(' ');
+  if (names.length === 0) return `takes no arguments, got ${quoted}`;
+  return `takes ${names.join(' ')}, got ${given.length} arguments: ${quoted} (quote a value with spaces: "Gas Town")`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -69,19 +117,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.get(key) as Command;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv.slice(key.split(' ').length),
-      options: { ...common, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
+    const { values, positionals } = parseOptions(command, argv.slice(key.split(' ').length));
     if (values.help) {
       console.log(commandHelp(command));
       return 0;
     }
-    if (positionals.length !== command.positionals) {
-      throw new UsageError(`expected ${command.positionals} argument(s), got ${positionals.length}`);
-    }
+    if (positionals.length !== command.positionals) throw new UsageError(positionalsError(command, key, positionals));
     return await command.run(values, positionals, out);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

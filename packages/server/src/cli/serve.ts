@@ -99,6 +99,10 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       [
         `Gas Gauge listening on ${host.includes(':') ? `[${host}]` : host}:${server.port}, open ${server.publicUrl} (data: ${dataDir})`,
         ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
+        // Without the demo's link, a first start would leave a new user at a sign-in page with no next step.
+        ...(server.adminToken && !demo
+          ? [`Sign in at ${server.publicUrl}/login with it, or open a one-time link from: ${loginLinkCommand(values.data)}`]
+          : []),
         ...(demo
           ? [
               `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,

@@ -4,6 +4,10 @@ import { type Command, parseTtl, required, UsageError, withControl } from './com
 export const tokenMint: Command = {
   usage: 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
   summary: 'mint an ingest token (JWT) for a reporter',
+  help: `  --town ID    the town the token writes to
+  --agent ID   write only this agent's data (others' records are refused with 403)
+  --ttl D      how long the token lasts: 8h, 30m, 90s or seconds (3600); 1s to 8h (default 8h).
+               The reporter re-reads its --token-file after a 401, so mint a fresh one before it expires`,
   options: { town: { type: 'string' }, agent: { type: 'string' }, ttl: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {

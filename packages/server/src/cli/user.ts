@@ -5,6 +5,8 @@ import { type Command, withControl } from './command.js';
 export const userAdd: Command = {
   usage: 'gasgauge user add NAME [--admin]',
   summary: 'create a user and print its API token once',
+  help: `  --admin  a server admin: creates users and their tokens and grants credits over the API too,
+           and its own towns are exempt from the town quota (the first user, "admin", is one)`,
   options: { admin: { type: 'boolean' } },
   positionals: 1,
   async run(values, [name], out) {

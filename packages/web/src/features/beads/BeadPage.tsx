@@ -115,7 +115,8 @@ function BeadDetails({ townId, detail, theme }: { townId: string; detail: BeadDe
             <span title={formatMoneyExact(detail.rollup.costMicrodollars)}>{formatMoney(detail.rollup.costMicrodollars)}</span>
             <span className="muted small">
               {' '}
-              over {formatInteger(detail.rollup.beads)} beads{detail.rollup.truncated ? ' (the first 1,000 counted)' : ''}
+              over {formatInteger(detail.rollup.beads)} beads, this one included
+              {detail.rollup.truncated ? ' (the first 1,000 counted)' : ''}
             </span>
           </Fact>
         )}

@@ -15,4 +15,7 @@ describe('beadCostChart', () => {
   it('has nothing to draw without buckets', () => {
     expect(beadCostChart({ step: 60_000, t: [], cost: [] })).toBeNull();
   });
+  it('has nothing to draw when no bucket cost anything', () => {
+    expect(beadCostChart({ step: 5_000, t: [0, 5_000, 10_000], cost: [0, null, 0] })).toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ import { formatAxisTime, formatStep, formatTime } from '../../lib/format.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
 import { tooltipPlugin } from './tooltip.js';
+import { dataMax, yLabels, yRange } from './y-axis.js';
 
 export interface TimeChartProps {
   group: ChartGroup;
@@ -70,7 +71,7 @@ export function TimeChart(props: TimeChartProps) {
       },
       scales: {
         x: { time: true, range: () => [group.range.from / 1000, group.range.to / 1000] },
-        y: { range: (_u, _min, max) => [0, max !== null && max > 0 ? max * 1.08 : 1] },
+        y: { range: (_u, _min, max) => yRange(max) },
       },
       axes: [
         {
@@ -84,7 +85,13 @@ export function TimeChart(props: TimeChartProps) {
           grid: { stroke: colors.grid, width: 1 },
           ticks: { show: false },
           size: 60,
-          values: (_u, splits) => splits.map((v) => latest.current.formatAxis(v)),
+          // The shown series' values, as the y range is fitted to them.
+          values: (u, splits) =>
+            yLabels(
+              splits,
+              dataMax(u.data.slice(1).filter((_, i) => u.series[i + 1]?.show !== false)),
+              latest.current.formatAxis,
+            ),
         },
       ],
       series: [

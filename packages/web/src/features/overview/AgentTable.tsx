@@ -41,7 +41,7 @@ export const AgentTable = memo(function AgentTable(props: {
               <th scope="col" className="num">
                 Current bead cost
               </th>
-              <th scope="col">Last activity</th>
+              <th scope="col">Last event</th>
               <th scope="col" className="num">
                 Tokens, last hour
               </th>
