@@ -5,11 +5,17 @@ import { readState } from './state.js';
 import { RAW_TIER, slotStart } from './tiers.js';
 
 export const THROUGHPUT_WINDOW_MS = 5 * 60_000;
+/**
+ * Beads close now and then, a few an hour: counted over 5 minutes the rate jumped between 0 and 48 an hour
+ * on a steady town. It is the count over the last hour instead.
+ */
+export const BEADS_WINDOW_MS = 60 * 60_000;
 
 export interface Throughput {
   /** All five token kinds (input, output, reasoning, cache read, cache write) per second over the window. */
   tokensPerSecond: number;
   costMicrodollarsPerHour: number;
+  /** Beads closed in the last hour (BEADS_WINDOW_MS, the current partial slot included). */
   beadsClosedPerHour: number;
   /** Outstanding lines now (unexpired reports). */
   locAdditions: number;
@@ -20,7 +26,10 @@ export interface Throughput {
   agentsTotal: number;
   /** Milliseconds since the last ingest arrived; null when nothing ever did. */
   dataAgeMs: number | null;
+  /** The window of the token and cost rates. */
   windowMs: number;
+  /** The window of beadsClosedPerHour. */
+  beadsWindowMs: number;
   /** The town's spending cap and its current period's spend; null without a budget. */
   budget: Budget | null;
   /** Spend over cap in the current period (above 1 once the cap is passed); null without a budget. */
@@ -28,14 +37,17 @@ export interface Throughput {
   asOf: number;
 }
 
-/** Rates over the last 5 minutes of raw slots (the current, partial slot included), gauges as of now. */
+/** Rates over the last 5 minutes of raw slots (beads: the last hour; the current, partial slot included), gauges as of now. */
 export function throughput(sql: Sql, now: number): Throughput {
-  const since = slotStart(now, RAW_TIER.resolutionMs) - THROUGHPUT_WINDOW_MS + RAW_TIER.resolutionMs;
+  const windowStart = (ms: number) => slotStart(now, RAW_TIER.resolutionMs) - ms + RAW_TIER.resolutionMs;
+  const since = windowStart(THROUGHPUT_WINDOW_MS);
   const [tokens, cost, closed] = sql.rows(
-    `SELECT COALESCE(SUM(input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens), 0),
-            COALESCE(SUM(cost_microdollars), 0), COALESCE(SUM(beads_closed), 0)
+    `SELECT COALESCE(SUM(input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens) FILTER (WHERE t >= ?), 0),
+            COALESCE(SUM(cost_microdollars) FILTER (WHERE t >= ?), 0), COALESCE(SUM(beads_closed), 0)
      FROM snapshots WHERE t >= ?`,
     since,
+    since,
+    windowStart(BEADS_WINDOW_MS),
   )[0] as [number, number, number];
   const [active, total] = sql.rows("SELECT COALESCE(SUM(status = 'working'), 0), COUNT(*) FROM agents")[0] as [number, number];
   const loc = currentLoc(sql, now);
@@ -45,13 +57,14 @@ export function throughput(sql: Sql, now: number): Throughput {
   return {
     tokensPerSecond: tokens / (THROUGHPUT_WINDOW_MS / 1000),
     costMicrodollarsPerHour: Math.round(cost * perHour),
-    beadsClosedPerHour: closed * perHour,
+    beadsClosedPerHour: closed * (3_600_000 / BEADS_WINDOW_MS),
     locAdditions: loc.additions,
     locDeletions: loc.deletions,
     agentsActive: active,
     agentsTotal: total,
     dataAgeMs: lastIngestAt === null ? null : Math.max(0, now - lastIngestAt),
     windowMs: THROUGHPUT_WINDOW_MS,
+    beadsWindowMs: BEADS_WINDOW_MS,
     budget,
     budgetUsedFraction: budget?.usedFraction ?? null,
     asOf: now,

@@ -13,6 +13,7 @@ const base: Throughput = {
   agentsTotal: 8,
   dataAgeMs: 1000,
   windowMs: 300_000,
+  beadsWindowMs: 3_600_000,
   budget: null,
   budgetUsedFraction: null,
   asOf: 0,

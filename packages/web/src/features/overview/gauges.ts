@@ -107,7 +107,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       scale: ['0', formatCount(scaleMax(t.beadsClosedPerHour, 20))],
       display: formatCount(t.beadsClosedPerHour),
       unit: 'beads/h',
-      detail: 'last 5 min',
+      detail: 'closed in the last hour',
       tone: t.beadsClosedPerHour === 0 && t.agentsActive > 0 ? 'warn' : 'neutral',
       valueText: `${formatCount(t.beadsClosedPerHour)} beads closed per hour`,
     },
