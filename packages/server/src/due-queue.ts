@@ -18,6 +18,11 @@ export class DueQueue {
     return this.due.get(id);
   }
 
+  /** Whether takeDue handed `id` out and no `set` has given it its next time yet (it is being ticked). */
+  isTaken(id: string): boolean {
+    return this.taken.has(id);
+  }
+
   set(id: string, at: number): void {
     if (this.due.get(id) === at && !this.taken.has(id)) return;
     this.taken.delete(id);

@@ -136,4 +136,62 @@ describe('the tick scheduler and quiet towns', () => {
       sql.close();
     }
   });
+
+  it('keeps a wake that came while the town was ticking (a budget saved mid-tick), not the dormant time after', async () => {
+    const dataDir = new DataDir(tempDir('gg-scheduler-'));
+    const clock = () => Date.now();
+    const sql = openSqlite(dataDir.controlFile);
+    const control = new Control(sql, clock);
+    control.createUser('u', 'u');
+    control.createTown('town_quiet', 'quiet', { userId: 'u' });
+    const files = new FileTownDirectory(dataDir, clock);
+    files.get('town_quiet'); // a file: the start's scan queues it, and with nothing ever ingested it goes dormant
+    const local = new LocalTowns((id) => files.get(id), afterTwoTurns);
+    let ticks = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let ticking = () => {};
+    const started = new Promise<void>((resolve) => {
+      ticking = resolve;
+    });
+    // The town's tick waits for the test, so the wake below lands while it runs.
+    const towns: typeof local = Object.create(local);
+    towns.get = (id) => {
+      const handle = local.get(id);
+      return Object.assign(Object.create(handle), {
+        tick: async () => {
+          ticks++;
+          ticking();
+          await held;
+          return handle.tick();
+        },
+      });
+    };
+    const scheduler = new TickScheduler({
+      control,
+      store: new LocalControlStore(control, clock),
+      files,
+      towns,
+      clock,
+      live: new LiveHub(),
+      webhooks: new WebhookDelivery(control, clock, { resolve: async () => [], log: () => {} }),
+      intervals: { activeMs: 100, idleMs: MINUTE, dormantMs: 60 * MINUTE },
+      log: () => {},
+    });
+    try {
+      scheduler.start();
+      await started;
+      expect(ticks).toBe(1);
+      scheduler.markActive('town_quiet');
+      release();
+      // The woken tick: without it the town would next tick at its dormant time, an hour on.
+      await until('the tick the wake asked for', async () => ticks >= 2);
+    } finally {
+      scheduler.stop();
+      files.close();
+      sql.close();
+    }
+  });
 });

@@ -46,6 +46,8 @@ export class TickScheduler {
   /** A run is under way: a timer that fires meanwhile leaves the towns to it (it re-arms when done). */
   private ticking = false;
   private readonly healthBook: TickHealthBook;
+  /** Towns markActive woke while they were being ticked, and when they asked to tick (see runDue). */
+  private readonly wokenWhileTicking = new Map<string, number>();
   private readonly faults: TickFaults = {};
 
   constructor(
@@ -146,10 +148,16 @@ export class TickScheduler {
     // The town just took ingest, so it is active now: no need to read its state.
     const now = this.deps.clock();
     const next = nextTickAt({ lastIngestAt: now, lastTickAt: null }, now, this.deps.intervals);
-    const current = this.due.get(townId);
-    if (current !== undefined && current <= next) return;
     // A failing town keeps its backoff: ingest does not make it retry sooner.
     if (this.healthBook.get(townId).failures > 0) return;
+    if (this.due.isTaken(townId)) {
+      // Being ticked: the tick may have read its state before this ingest or budget, and its own next
+      // time (an hour on, for a dormant town) would replace one set now. runDue keeps the earlier.
+      this.wokenWhileTicking.set(townId, Math.min(this.wokenWhileTicking.get(townId) ?? next, next));
+      return;
+    }
+    const current = this.due.get(townId);
+    if (current !== undefined && current <= next) return;
     this.due.set(townId, next);
     this.arm();
   }
@@ -196,10 +204,14 @@ export class TickScheduler {
       try {
         await this.tickTown(id);
         this.healthBook.ok(id, now);
-        this.due.set(id, await this.deps.towns.get(id).nextTickAt(this.deps.intervals, tickSpread(id)));
+        const next = await this.deps.towns.get(id).nextTickAt(this.deps.intervals, tickSpread(id));
+        const woken = this.wokenWhileTicking.get(id);
+        this.wokenWhileTicking.delete(id);
+        this.due.set(id, woken === undefined ? next : Math.min(woken, next));
       } catch (err) {
         // A failing town must not stop the others: it is retried with backoff, and towns.list shows it.
         const retryAt = this.healthBook.failed(id, err, now, this.deps.intervals);
+        this.wokenWhileTicking.delete(id);
         const { failures } = this.healthBook.get(id);
         const message = err instanceof Error ? err.message : String(err);
         this.deps.log(`tick of ${id} failed (${failures} in a row, retry in ${retryAt - now} ms): ${message}`);

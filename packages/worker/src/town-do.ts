@@ -122,7 +122,12 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
       return;
     }
     this.ctx.storage.kv.put(TICK_HEALTH_KEY, tickSucceeded(this.tickHealth(), Date.now()));
-    await this.setAlarm(this.town.nextTickAt(this.intervals, tickSpread(townId)));
+    const next = this.town.nextTickAt(this.intervals, tickSpread(townId));
+    // An ingest or a saved budget that came in while the tick awaited the control plane set an alarm
+    // (tickWithin) after the tick had read the town's state: keep the earlier one, or a dormant town
+    // would not tick on it for an hour (the Node scheduler's wokenWhileTicking, for the same reason).
+    const woken = this.alarmAt;
+    await this.setAlarm(woken === null || woken === undefined ? next : Math.min(woken, next));
   }
 
   /** How this town's alarm ticks have gone since the object was created (towns.list's `tick`). */
