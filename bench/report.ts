@@ -128,6 +128,18 @@ shares the machine.
   start, state database, server round trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
   \`--once\`, then a running \`gasgauge report\` on the same state; after 5 s, its CPU time over 60 s (one full safety
   rescan of the tree falls in that window).
+- **Read costs** (bench/read-costs.ts; alone: \`npx tsx bench/read-costs.ts\`, sizes times \`GG_READ_SCALE\`; not part of
+  \`npm run bench\`, it prints its own table): in-process (no HTTP), one town on a SQLite file filled through the core
+  API as a live server would take it — 1,000,000 usage records over 30 days from 10,000 agents on 200 models across
+  100,000 beads, with 100,000 agent and bead events (one bead the parent of 2,000 others and the subject of a third of
+  the bead events), ingested in batches of 5,000 with a tick after each. Then the mean of 3 calls (after a warm-up) of
+  every town read the API serves — the tick with nothing new, timeseries, breakdown by agent and by model (cost and
+  tokens) and bead stats over 24 h and 30 days, throughput, the totals behind the live snapshot and the Prometheus
+  endpoint, agents and events pages, beads.get of the big parent and of an ordinary bead, the first beads.list page,
+  runaway rules and episodes, the outbox. Then the control plane's reads for one user owning 1,000 towns with 100,000
+  hourly ledger debits over the same 30 days: a towns.list page, the account's town ids, a ledger page at the top
+  and past 20,000 entries, the gas tank (balance and burn) and an alerts page. \`bench/towns-list.ts\` times
+  towns.list over HTTP after a restart.
 - **CLI start, installed package** (bench/start.ts; \`npx tsx bench/start.ts\` runs these rows alone): \`npm run pack\`,
   the tarball installed with npm into a temporary prefix, then its \`gasgauge\` executable run 15 times each for
   \`--version\`, \`--help\` and \`user add NAME\` (opens the control database and writes a user and a token),
