@@ -1,7 +1,12 @@
-import { AppError } from '@gasgauge/core';
 import { decodeOtlp, type Encoding } from '../packages/api/src/otlp/decode.js';
 import { OTLP } from '../packages/api/src/otlp/schema.js';
-import { claudeCodeLogs, claudeCodeLogsJson, JSON_SHAPES, SHAPES } from '../packages/api/src/otlp/testing/hostile.js';
+import {
+  claudeCodeLogs,
+  claudeCodeLogsJson,
+  JSON_SHAPES,
+  leastDecodeMs,
+  SHAPES,
+} from '../packages/api/src/otlp/testing/hostile.js';
 import type { BenchServer } from './env.js';
 import { NOOP_PATH } from './env.js';
 import type { LoadClient, LoadJob, LoadResult, OtlpJob, PostUsageJob } from './load.js';
@@ -197,21 +202,6 @@ export async function benchOtlp(server: BenchServer, load: LoadClient): Promise<
   ];
 }
 
-/** The least of five runs of `fn`, ms (a refusal, a 4xx, is an outcome like any other). */
-function leastMs(fn: () => unknown): number {
-  let least = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    try {
-      fn();
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-    }
-    least = Math.min(least, performance.now() - start);
-  }
-  return least;
-}
-
 /**
  * 3b. The CPU one OTLP body can cost the event loop: every hostile shape of testing/hostile.ts (empty
  * messages, tiny attributes, deep values, unknown fields, huge varints, …) at 1 MiB, ½, ¼ and ⅛, decoded
@@ -223,8 +213,8 @@ export function otlpDecodeRow(): Row {
   const real = claudeCodeLogs(MiB);
   const realJson = claudeCodeLogsJson(MiB);
   const realMs = Math.max(
-    leastMs(() => decodeOtlp(OTLP.logsRequest, real, 'protobuf')),
-    leastMs(() => decodeOtlp(OTLP.logsRequest, realJson, 'json')),
+    leastDecodeMs(() => decodeOtlp(OTLP.logsRequest, real, 'protobuf')),
+    leastDecodeMs(() => decodeOtlp(OTLP.logsRequest, realJson, 'json')),
   );
   let worst = { ms: 0, name: '', bytes: 0 };
   const shapes = [
@@ -235,7 +225,7 @@ export function otlpDecodeRow(): Row {
     for (const size of [MiB, MiB / 2, MiB / 4, MiB / 8]) {
       const bytes = shape.body(size);
       const type = shape.signal === 'logs' ? OTLP.logsRequest : OTLP.metricsRequest;
-      const ms = leastMs(() => decodeOtlp(type, bytes, shape.encoding));
+      const ms = leastDecodeMs(() => decodeOtlp(type, bytes, shape.encoding));
       if (ms > worst.ms) worst = { ms, name: `${shape.name} (${shape.encoding})`, bytes: bytes.length };
     }
   const ratio = worst.ms / realMs;

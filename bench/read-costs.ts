@@ -55,7 +55,13 @@ for (let i = 0; i < RECORDS; i += BATCH) {
     else if (n < 2 * CHILDREN)
       events.push({ id: `e${n}`, at, type: 'bead', beadId: `bead-${n}`, status: 'open', parentId: 'bead-0' });
     else
-      events.push({ id: `e${n}`, at, type: 'bead', beadId: n % 3 === 0 ? 'bead-0' : `bead-${n % BEADS}`, status: n % 5 === 0 ? 'closed' : 'open' });
+      events.push({
+        id: `e${n}`,
+        at,
+        type: 'bead',
+        beadId: n % 3 === 0 ? 'bead-0' : `bead-${n % BEADS}`,
+        status: n % 5 === 0 ? 'closed' : 'open',
+      });
   }
   town.ingestEvents(events);
   if (i % 100_000 === 0) town.tick();

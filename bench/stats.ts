@@ -34,3 +34,17 @@ export function meanMs(fn: () => unknown, runs = 5): number {
   for (let i = 0; i < runs; i++) fn();
   return (performance.now() - started) / runs;
 }
+
+/**
+ * Mean wall times of `a` and `b`, timed in alternation (`rounds` rounds of meanMs with `runs` calls each), so
+ * both see the same machine state: [a ms, b ms].
+ */
+export function alternatedMeanMs(a: () => unknown, b: () => unknown, rounds = 3, runs = 2): [number, number] {
+  let ta = 0;
+  let tb = 0;
+  for (let r = 0; r < rounds; r++) {
+    ta += meanMs(a, runs) / rounds;
+    tb += meanMs(b, runs) / rounds;
+  }
+  return [ta, tb];
+}

@@ -16,6 +16,7 @@ import {
   deepAnyValue,
   field,
   JSON_SHAPES,
+  leastDecodeMs,
   raw,
   repeat,
   SHAPES,
@@ -180,21 +181,6 @@ describe('OTLP export bounds, at the limit and one past it', () => {
   });
 });
 
-/** The least of five runs of `fn`, in ms: the least is the one least disturbed by the machine. */
-function cost(fn: () => unknown): number {
-  let least = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now();
-    try {
-      fn();
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-    }
-    least = Math.min(least, performance.now() - start);
-  }
-  return least;
-}
-
 describe('the CPU an OTLP export costs is bounded by what a real 1 MiB export costs', () => {
   /**
    * Decoding a real Claude Code logs export of 1 MiB, the costlier of its protobuf and JSON encodings: the
@@ -204,8 +190,8 @@ describe('the CPU an OTLP export costs is bounded by what a real 1 MiB export co
   const realJson = claudeCodeLogsJson(MiB);
   const baseline = () =>
     Math.max(
-      cost(() => decodeOtlp(OTLP.logsRequest, real, 'protobuf')),
-      cost(() => decodeOtlp(OTLP.logsRequest, realJson, 'json')),
+      leastDecodeMs(() => decodeOtlp(OTLP.logsRequest, real, 'protobuf')),
+      leastDecodeMs(() => decodeOtlp(OTLP.logsRequest, realJson, 'json')),
     );
   /** The costliest hostile body takes 1-2× the unit on a quiet machine (`npm run bench`); 4× leaves room for noise. */
   const RATIO = 4;
@@ -218,7 +204,7 @@ describe('the CPU an OTLP export costs is bounded by what a real 1 MiB export co
     for (const size of [MiB, MiB / 2, MiB / 4, MiB / 8]) {
       const bytes = body(size);
       const type = signal === 'logs' ? OTLP.logsRequest : OTLP.metricsRequest;
-      expect(cost(() => decodeOtlp(type, bytes, encoding)) / unit, `${size} bytes`).toBeLessThan(RATIO);
+      expect(leastDecodeMs(() => decodeOtlp(type, bytes, encoding)) / unit, `${size} bytes`).toBeLessThan(RATIO);
     }
   });
 
@@ -254,7 +240,7 @@ describe('the CPU an OTLP export costs is bounded by what a real 1 MiB export co
           expect(['ok', 'body', 'resourceLogs', 'scopeLogs', 'attributes', 'arrayValue', 'kvlistValue']).toContain(
             outcome('logs', bytes, 'protobuf'),
           );
-          expect(cost(() => decodeOtlp(OTLP.logsRequest, bytes, 'protobuf')) / unit).toBeLessThan(RATIO);
+          expect(leastDecodeMs(() => decodeOtlp(OTLP.logsRequest, bytes, 'protobuf')) / unit).toBeLessThan(RATIO);
         },
       ),
       { numRuns: 40 },
