@@ -9,7 +9,13 @@ describe('throughput', () => {
     const T = Date.UTC(2026, 10, 1, 12);
     const now = { t: T };
     const town = fileTown(now);
-    const closed = (beadId: string, at: number) => ({ id: `${beadId}-closed`, at, type: 'bead' as const, beadId, status: 'closed' as const });
+    const closed = (beadId: string, at: number) => ({
+      id: `${beadId}-closed`,
+      at,
+      type: 'bead' as const,
+      beadId,
+      status: 'closed' as const,
+    });
     town.ingestEvents([closed('b-outside', T - 61 * MIN), closed('b-hour', T - 40 * MIN), closed('b-now', T - 2 * MIN)]);
     town.tick();
     const t = town.throughput();

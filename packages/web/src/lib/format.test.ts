@@ -13,8 +13,8 @@ import {
   formatMoneyPerHour,
   formatMoneySigned,
   formatPercent,
-  formatStep,
   formatStamp,
+  formatStep,
   formatTime,
   moneyExactPadding,
 } from './format.js';

@@ -7,20 +7,27 @@ const T0 = Date.UTC(2026, 10, 1);
 const BATCH = 5_000;
 const batch = (from: number, n = BATCH, agentId?: string) =>
   Array.from({ length: n }, (_, i) =>
-    usageRecord({ id: `u${from + i}`, agentId: agentId ?? `a${(from + i) % 9}`, at: T0 + from + i, beadId: `b${(from + i) % 100}` }),
+    usageRecord({
+      id: `u${from + i}`,
+      agentId: agentId ?? `a${(from + i) % 9}`,
+      at: T0 + from + i,
+      beadId: `b${(from + i) % 100}`,
+    }),
   );
 
 /** The code each bead read answers with: 'ok', or the AppError's code, status and path. */
 function reads(town: ReturnType<typeof fileTown>): unknown[] {
-  return [() => town.beads({}), () => town.beads({ sort: 'duration' }), () => town.bead('b1'), () => town.beadStats({})].map((read) => {
-    try {
-      read();
-      return 'ok';
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      return { code: err.code, status: err.status, path: err.path };
-    }
-  });
+  return [() => town.beads({}), () => town.beads({ sort: 'duration' }), () => town.bead('b1'), () => town.beadStats({})].map(
+    (read) => {
+      try {
+        read();
+        return 'ok';
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return { code: err.code, status: err.status, path: err.path };
+      }
+    },
+  );
 }
 
 const refused = { code: 'unavailable', status: 503, path: 'townId' };
@@ -43,9 +50,7 @@ describe('bead reads while the per-bead totals catch up', () => {
     town.tick();
     expect(beadBacklog(town.sql)).toBe(1);
     const stats = town.beadStats({});
-    expect(stats.totalCostMicrodollars).toBe(
-      town.sql.rows('SELECT SUM(cost_microdollars) FROM usage_records')[0]?.[0] as number,
-    );
+    expect(stats.totalCostMicrodollars).toBe(town.sql.rows('SELECT SUM(cost_microdollars) FROM usage_records')[0]?.[0] as number);
   });
 
   it('counts the records an agent event dated in the past moves to another bead', () => {
