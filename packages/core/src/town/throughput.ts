@@ -57,7 +57,7 @@ export function throughput(sql: Sql, now: number): Throughput {
   return {
     tokensPerSecond: tokens / (THROUGHPUT_WINDOW_MS / 1000),
     costMicrodollarsPerHour: Math.round(cost * perHour),
-    beadsClosedPerHour: closed * (3_600_000 / BEADS_WINDOW_MS),
+    beadsClosedPerHour: closed, // BEADS_WINDOW_MS is an hour: the count is the rate
     locAdditions: loc.additions,
     locDeletions: loc.deletions,
     agentsActive: active,

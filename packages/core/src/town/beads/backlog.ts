@@ -18,13 +18,17 @@ export const MAX_BEAD_READ_BACKLOG = MAX_BEAD_RECORDS_APPLIED_PER_TICK;
  */
 export function beadBacklog(sql: Sql): number {
   const [plain] = sql.rows(
-    `SELECT COALESCE((SELECT MAX(rowid) FROM usage_records), 0) - bead_applied_upto + (SELECT COUNT(*) FROM bead_dirty)
+    // A record updated past the mark is dirty and new at once: counted once, as new.
+    `SELECT COALESCE((SELECT MAX(rowid) FROM usage_records), 0) - bead_applied_upto
+       + (SELECT COUNT(*) FROM bead_dirty WHERE rec <= bead_applied_upto)
      FROM town_state WHERE id = 1`,
   )[0] as [number];
   if (plain > MAX_BEAD_READ_BACKLOG) return plain;
+  // The moved records as PENDING_RECS selects them, less those counted above as new (past the mark).
   const [moved] = sql.rows(
     `SELECT COUNT(*) FROM (SELECT 1 FROM bead_moves m JOIN usage_times t ON t.agent_id = m.agent_id
-       AND t.first_at >= m.from_at AND t.first_at < m.to_at LIMIT ?)`,
+       AND t.first_at >= m.from_at AND t.first_at < m.to_at AND (t.first_at > m.from_at OR t.rec > m.from_rec)
+       AND t.rec <= (SELECT bead_applied_upto FROM town_state WHERE id = 1) LIMIT ?)`,
     MAX_BEAD_READ_BACKLOG + 1 - plain,
   )[0] as [number];
   return plain + moved;
