@@ -65,8 +65,19 @@ export function isLoopback(address: string): boolean {
   return /^(::ffff:)?127\./i.test(address) || address === '::1';
 }
 
-/** How often at most a line says connections were refused, so an attack does not flood the log. */
+/** How often at most a line says connections were refused or not accepted, so an attack does not flood the log. */
 const REFUSAL_LOG_MS = 60_000;
+
+/** True at the first call and then at most once per REFUSAL_LOG_MS: when a counting log line may be written. */
+function logGate(): () => boolean {
+  let lastLogAt = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = Date.now();
+    if (now - lastLogAt < REFUSAL_LOG_MS) return false;
+    lastLogAt = now;
+    return true;
+  };
+}
 
 /**
  * Caps the connections of `server`. A refused connection is closed at once, with no answer: writing a
@@ -105,12 +116,10 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: (line:
  */
 export function logAcceptErrors(server: Server, log: (line: string) => void): void {
   let failed = 0;
-  let lastLogAt = Number.NEGATIVE_INFINITY;
+  const due = logGate();
   server.on('error', (err: NodeJS.ErrnoException) => {
     failed++;
-    const now = Date.now();
-    if (now - lastLogAt < REFUSAL_LOG_MS) return;
-    lastLogAt = now;
+    if (!due()) return;
     log(`could not accept ${failed} connection(s) since the last such line: ${err.code ?? err.message} (the server goes on)`);
     failed = 0;
   });
@@ -121,7 +130,7 @@ class RefusalLog {
   private overTotal = 0;
   private overPerClient = 0;
   private lastClient = '';
-  private lastLogAt = Number.NEGATIVE_INFINITY;
+  private readonly due = logGate();
 
   constructor(
     private readonly caps: ConnectionCaps,
@@ -140,9 +149,7 @@ class RefusalLog {
   }
 
   private maybeLog(): void {
-    const now = Date.now();
-    if (now - this.lastLogAt < REFUSAL_LOG_MS) return;
-    this.lastLogAt = now;
+    if (!this.due()) return;
     const parts: string[] = [];
     if (this.overPerClient > 0) {
       parts.push(
