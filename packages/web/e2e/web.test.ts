@@ -144,6 +144,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.getByRole('cell', { name: 'gt-1' }).waitFor();
     await page.getByText('polecat-1 is working on gt-1').waitFor();
     expect(await meterValue(page, 'Active agents')).toBe(1);
+    // Every column of the agents table fits at a laptop's width: no sideways scrolling to see what an agent costs.
+    const scroll = page.locator('.table-scroll[aria-label="Agents"]');
+    expect(await scroll.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     // Only Live / Stale is a live region; the age ("last data 3 s ago") changes every second outside it.
     await page.locator('.live-age').waitFor();
     expect(await page.locator('.live-badge [role="status"]').textContent()).toBe('Live');
