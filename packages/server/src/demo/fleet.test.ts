@@ -111,3 +111,36 @@ describe('the demo fleet in a town', () => {
     expect(Math.max(...costs)).toBeGreaterThan(5 * Math.min(...costs));
   });
 });
+
+describe('the demo fleet over a day', () => {
+  // The runaway agent burns day and night (that is its story); the rest of the crew follows the day.
+  const crew = new Set(DEMO_AGENTS.filter((a) => !a.runaway).map((a) => a.id));
+  /** The crew's cost per hour over two hours from `start` (each message's last cumulative record). */
+  const liveCostPerHour = (start: number): number => {
+    const fleet = new Fleet(new Random(11), 'day');
+    const last = new Map<string, number>();
+    for (let i = 0; i < 2 * 3600; i++) {
+      for (const r of fleet.step(start + i * 1000).usage) if (crew.has(r.agentId)) last.set(r.id, r.costMicrodollars);
+    }
+    return [...last.values()].reduce((a, b) => a + b, 0) / 2;
+  };
+  /** The crew's cost per hour in the history's last two hours before `now`. */
+  const historyCostPerHour = (now: number): number => {
+    const past = history(new Random(12), now).usage.filter((r) => r.at >= now - 2 * 3_600_000 && crew.has(r.agentId));
+    return past.reduce((a, r) => a + r.costMicrodollars, 0) / 2;
+  };
+
+  it('burns less by night than by day, as its history does, so the charts do not jump at "now"', () => {
+    const night = Date.UTC(2026, 10, 26, 1);
+    const day = Date.UTC(2026, 10, 26, 13);
+    const [liveNight, liveDay] = [liveCostPerHour(night), liveCostPerHour(day)];
+    expect(liveNight).toBeLessThan(liveDay / 2.5);
+    for (const [live, past] of [
+      [liveNight, historyCostPerHour(night)],
+      [liveDay, historyCostPerHour(day)],
+    ] as const) {
+      expect(live / past).toBeGreaterThan(0.5);
+      expect(live / past).toBeLessThan(2);
+    }
+  });
+});

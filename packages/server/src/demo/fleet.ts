@@ -1,4 +1,5 @@
 import { type AgentSpec, BEAD_TITLES, DEMO_AGENTS, type MessageShape, messageShape, restMs } from './agents.js';
+import { crewShareAt } from './history.js';
 import { costMicrodollars, providerOf, type Tokens } from './models.js';
 import type { Random } from './random.js';
 import type { Batch, EventWire } from './wire.js';
@@ -216,8 +217,14 @@ export class Fleet {
     }
     if (progress < 1) return;
     a.message = null;
-    a.until = now + restMs(this.rng, a.spec);
-    if (a.spec.runaway) return; // spends on, and nothing moves
+    if (a.spec.runaway) {
+      a.until = now + restMs(this.rng, a.spec);
+      return; // spends on, and nothing moves, day and night
+    }
+    // Busy by day and quiet by night like the history before it: a longer pause makes the agent work the history's
+    // share of its busiest time.
+    const rest = restMs(this.rng, a.spec);
+    a.until = now + rest + Math.round((m.shape.durationMs + rest) * (1 / crewShareAt(now) - 1));
     if (a.left > 0) a.left--;
     if (a.spec.role === 'polecat') {
       a.additions += this.rng.int(0, 60);

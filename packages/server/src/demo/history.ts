@@ -13,6 +13,20 @@ export function activity(at: number): number {
   return 0.25 + 0.75 * Math.max(0, Math.sin(((hour - 6) / 16) * Math.PI));
 }
 
+/** The chance an agent spends at all in a bucket of history at activity `level`; when it does, it works a share `level`. */
+function spendChance(level: number): number {
+  return 0.3 + 0.65 * level;
+}
+
+/**
+ * The share of its busiest rate an agent of the crew spends at `at`, on average: what the history writes there, and
+ * what the live fleet keeps to (so its burn goes on from the history's instead of jumping at "now").
+ */
+export function crewShareAt(at: number): number {
+  const level = activity(at);
+  return (spendChance(level) * level) / spendChance(1);
+}
+
 /**
  * How finely history is written, by age: as fine as the charts show that age by default (5 s over the
  * last hour, so the 15m and 1h presets are not a comb of one record a minute), coarser further back.
@@ -75,7 +89,7 @@ export function history(
  * the bucket covers, at the day's activity level, with noise; sometimes none (idle).
  */
 function bucketTokens(rng: Random, spec: AgentSpec, bucketMs: number, level: number): Tokens | undefined {
-  if (!rng.chance(0.3 + 0.65 * level)) return undefined;
+  if (!rng.chance(spendChance(level))) return undefined;
   const m = messageShape(rng, spec);
   // The refinery only works while something waits for review.
   const duty = level * (spec.role === 'refinery' ? 0.4 : 1) * (0.5 + rng.next());

@@ -7,8 +7,8 @@ import { Random } from './random.js';
 
 export const DEMO_TOWN = 'Demo Town';
 const STEP_MS = 1000;
-/** What a new demo town's owner is granted on top of the history's cost: a few hours of the fleet's burn. */
-const DEMO_CREDITS_MICRODOLLARS = 100_000_000;
+/** What a new demo town's owner is granted on top of the history's cost: a few hours of the fleet's burn (~$25–110/h). */
+const DEMO_CREDITS_MICRODOLLARS = 500_000_000;
 /** Mint a fresh ingest token this long before the current one expires (tokens live at most 8 h). */
 const REMINT_BEFORE_MS = 10 * 60_000;
 
@@ -25,7 +25,7 @@ export interface Demo {
  * `gasgauge serve --demo`: a demo town owned by `admin`, and a simulated fleet that posts usage,
  * events and lines of code every second through the real ingest API with a real ingest token.
  * A new demo town first gets a week of history (so every range preset has something to show), and its
- * owner credits that pay for the history and leave $100 in the gas tank.
+ * owner credits that pay for the history and leave $500 in the gas tank.
  */
 export async function startDemo(opts: {
   control: Control;
@@ -76,7 +76,7 @@ export async function startDemo(opts: {
     ? Promise.resolve()
     : (async () => {
         const past = history(new Random(seed + 1), clock());
-        // The gas tank starts with the history paid for and $100 left, so it has a countdown to show.
+        // The gas tank starts with the history paid for and $500 left, so it has a countdown to show.
         const historyCost = past.usage.reduce((sum, r) => sum + r.costMicrodollars, 0);
         control.ledger.grant(owner.id, historyCost + DEMO_CREDITS_MICRODOLLARS, clock(), 'demo credits');
         await client.post('events', past.events);
