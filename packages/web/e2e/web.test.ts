@@ -300,6 +300,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
     await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
     await screenshot(page, 'observability');
+    // Gauges the server samples while it runs say where their samples start; the usage sent with its times does not.
+    const utilisation = page.getByRole('figure', { name: 'Agent utilisation' });
+    await expect
+      .poll(() => utilisation.locator('.chart-note').textContent())
+      .toMatch(/^Sampled while the server runs: nothing in this range before \d+ \w+, \d\d:\d\d\.$/);
+    expect(await page.getByRole('figure', { name: 'Token throughput' }).locator('.chart-note').count()).toBe(0);
     // Day buckets at the browser's midnight: every timeseries and breakdown names its zone.
     await expect
       .poll(() => trpcUrls.slice(beforeLoad).flatMap((u) => trpcInputs(u, 'metrics.breakdown')).length)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolatedIndices, toAligned } from './columns.js';
+import { dataStartsLate, isolatedIndices, toAligned } from './columns.js';
 
 const cols = { step: 10_000, t: [1_000_000, 1_010_000, 1_020_000] };
 const input = [null, 500, 0];
@@ -56,5 +56,39 @@ describe('isolatedIndices', () => {
     expect(isolatedIndices([null, 0, null])).toEqual([1]);
     expect(isolatedIndices([1, 2, 3])).toBeNull();
     expect(isolatedIndices([])).toBeNull();
+  });
+});
+
+describe('dataStartsLate', () => {
+  it('finds the first bucket with any value when earlier buckets have none', () => {
+    expect(
+      dataStartsLate([
+        [0, 1, 2, 3],
+        [null, null, 0, 1],
+        [null, null, null, 2],
+      ]),
+    ).toBe(2);
+    expect(
+      dataStartsLate([
+        [0, 1, 2],
+        [null, 5, null],
+        [null, null, 7],
+      ]),
+    ).toBe(1);
+  });
+  it('is null when the data starts at the first bucket, or there is none', () => {
+    expect(
+      dataStartsLate([
+        [0, 1],
+        [0, null],
+      ]),
+    ).toBeNull();
+    expect(
+      dataStartsLate([
+        [0, 1],
+        [null, null],
+      ]),
+    ).toBeNull();
+    expect(dataStartsLate([[]])).toBeNull();
   });
 });

@@ -94,3 +94,15 @@ export function isolatedIndices(values: ArrayLike<number | null | undefined>): n
   }
   return out.length > 0 ? out : null;
 }
+
+/**
+ * The index of the first bucket in which any series has a value, when buckets before it have none (a gauge the
+ * server samples only while it runs, in a range reaching back before that); else null.
+ */
+export function dataStartsLate(data: Aligned): number | null {
+  const [t, ...series] = data;
+  for (let i = 0; i < t.length; i++) {
+    if (series.some((col) => col[i] !== null && col[i] !== undefined)) return i > 0 ? i : null;
+  }
+  return null;
+}

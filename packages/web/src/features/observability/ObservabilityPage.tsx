@@ -145,6 +145,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
             theme={theme}
             bars={def.bars ?? false}
             wide={def.wide ?? false}
+            sampled={def.sampled ?? false}
           />
         ))}
         <div className="breakdown">

@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Theme } from '../../app/theme.js';
-import { type Aligned, isolatedIndices } from '../../lib/columns.js';
-import { formatAxisTime, formatStep, formatTime } from '../../lib/format.js';
+import { type Aligned, dataStartsLate, isolatedIndices } from '../../lib/columns.js';
+import { formatAxisTime, formatStamp, formatStep, formatTime } from '../../lib/format.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
 import { tooltipPlugin } from './tooltip.js';
@@ -26,6 +26,8 @@ export interface TimeChartProps {
   height?: number;
   bars?: boolean;
   wide?: boolean;
+  /** A gauge sampled while the server runs: say so when the range reaches back before its first sample. */
+  sampled?: boolean;
 }
 
 const EMPTY: Aligned = [[]];
@@ -161,6 +163,9 @@ export function TimeChart(props: TimeChartProps) {
 
   const colors = chartColors(theme);
   const empty = props.data !== undefined && !props.data.slice(1).some((col) => col.some((v) => v !== null));
+  const lateStart = props.sampled && props.data ? dataStartsLate(props.data) : null;
+  // The x column is in seconds (uPlot's unit).
+  const sampledFrom = lateStart === null ? undefined : (props.data?.[0][lateStart] ?? 0) * 1000;
   return (
     <figure className={`chart card${props.wide ? ' wide' : ''}`} aria-label={props.title}>
       <figcaption className="chart-head">
@@ -171,8 +176,13 @@ export function TimeChart(props: TimeChartProps) {
         </span>
       </figcaption>
       <div className="chart-plot" ref={box}>
-        {empty && <div className="chart-empty">No data in this range</div>}
+        {empty && <div className="chart-empty">{props.sampled ? 'Not sampled in this range' : 'No data in this range'}</div>}
       </div>
+      {sampledFrom !== undefined && (
+        <p className="chart-note muted">
+          Sampled while the server runs: nothing in this range before {formatStamp(sampledFrom)}.
+        </p>
+      )}
       <fieldset className="legend">
         <legend className="visually-hidden">{props.title} series</legend>
         {series.map((s, i) => (

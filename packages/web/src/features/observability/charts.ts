@@ -19,6 +19,8 @@ export interface ChartDef {
   wide?: boolean;
   /** Sparse events: fetched at about one bucket per 12 px (see coarseMaxPointsFor). */
   coarse?: boolean;
+  /** A gauge the server samples while it runs (nothing sent has a time for it): the chart says where samples start. */
+  sampled?: boolean;
   series: readonly ChartSeries[];
   formatValue: (v: number) => string;
   formatAxis: (v: number) => string;
@@ -62,6 +64,7 @@ export const CHARTS: readonly ChartDef[] = [
   {
     id: 'agents',
     title: 'Agent utilisation',
+    sampled: true,
     unit: 'agents by status (mean per bucket)',
     series: [
       value('agents_working', 'Working'),
@@ -86,6 +89,7 @@ export const CHARTS: readonly ChartDef[] = [
   {
     id: 'loc',
     title: 'Lines of code',
+    sampled: true,
     unit: 'lines not yet merged (mean per bucket)',
     series: [value('loc_additions', 'Additions'), value('loc_deletions', 'Deletions')],
     formatValue: (v) => `${formatCount(v)} lines`,
