@@ -1,6 +1,6 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_WINDOW_MS, DORMANT_TICK_MS, IDLE_TICK_MS, nextTickAt, tickSpread } from './schedule.js';
+import { ACTIVE_WINDOW_MS, CATCH_UP_TICK_MS, DORMANT_TICK_MS, IDLE_TICK_MS, nextTickAt, tickSpread } from './schedule.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9);
 const quiet = { lastIngestAt: null, lastTickAt: null, unsettled: false, locExpiresAt: null };
@@ -13,8 +13,11 @@ describe('nextTickAt', () => {
     expect(nextTickAt({ ...quiet, locExpiresAt: now }, now)).toBe(T0 + DORMANT_TICK_MS);
     expect(nextTickAt(quiet, now, undefined, 0.5)).toBe(T0 + DORMANT_TICK_MS / 2);
     expect(nextTickAt(quiet, T0 + DORMANT_TICK_MS / 2, undefined, 0.5)).toBe(T0 + (DORMANT_TICK_MS * 3) / 2);
-    // Ingest in the active window wins over everything.
+    // Ingest in the active window wins over everything but a tick left behind.
     expect(nextTickAt({ ...quiet, lastIngestAt: now - ACTIVE_WINDOW_MS }, now)).toBe(T0 + 5_000);
+    // Usage left for the bead totals: the catch-up interval, whatever else holds (or a shorter active interval).
+    expect(nextTickAt({ ...quiet, beadsBehind: true }, now)).toBe(T0 + CATCH_UP_TICK_MS);
+    expect(nextTickAt({ ...quiet, beadsBehind: true }, now, { activeMs: 200, idleMs: 60_000 })).toBe(T0 + 200);
   });
 
   it('spreads town ids over [0, 1)', () => {
@@ -33,6 +36,9 @@ describe('a real town goes dormant only when no tick can differ from the last', 
     const dormant = (t: number) => Math.floor(t / DORMANT_TICK_MS) * DORMANT_TICK_MS + DORMANT_TICK_MS;
     town.ingestUsage([usageRecord({ id: 'u1', at: T0, outputTokens: 5, costMicrodollars: 70 })]);
     town.ingestLoc([{ agentId: 'a', additions: 10, deletions: 2 }]);
+    // Before a tick the record is not in the bead totals yet: a tick is due at the catch-up interval.
+    expect(town.nextTickAt()).toBe(T0 + CATCH_UP_TICK_MS);
+    town.tick();
     now.t = T0 + ACTIVE_WINDOW_MS + 1;
     // Cost not yet closed into the outbox: idle.
     expect(town.nextTickAt()).toBe(T0 + ACTIVE_WINDOW_MS + IDLE_TICK_MS);

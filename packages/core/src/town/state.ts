@@ -31,13 +31,16 @@ export function readState(sql: Sql): TownState {
 export function readScheduleState(sql: Sql): ScheduleState {
   const row = sql.rows(
     `SELECT last_ingest_at, last_tick_at, unbilled_from IS NOT NULL OR EXISTS (SELECT 1 FROM outbox),
-       (SELECT MAX(reported_at + ttl_ms) FROM loc)
+       (SELECT MAX(reported_at + ttl_ms) FROM loc),
+       bead_applied_upto < COALESCE((SELECT MAX(rowid) FROM usage_records), 0)
+         OR EXISTS (SELECT 1 FROM bead_dirty) OR EXISTS (SELECT 1 FROM bead_moves)
      FROM town_state WHERE id = 1`,
-  )[0] ?? [null, null, 0, null];
+  )[0] ?? [null, null, 0, null, 0];
   return {
     lastIngestAt: row[0] as number | null,
     lastTickAt: row[1] as number | null,
     unsettled: row[2] === 1,
     locExpiresAt: row[3] as number | null,
+    beadsBehind: row[4] === 1,
   };
 }

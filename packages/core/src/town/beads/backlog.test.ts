@@ -1,6 +1,7 @@
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
+import { ACTIVE_TICK_MS, CATCH_UP_TICK_MS } from '../schedule.js';
 import { beadBacklog, MAX_BEAD_READ_BACKLOG } from './backlog.js';
 
 const T0 = Date.UTC(2026, 10, 1);
@@ -45,10 +46,18 @@ describe('bead reads while the per-bead totals catch up', () => {
     }
     expect(reads(town)).toEqual([refused, refused, refused, refused]);
 
+    // While a tick leaves usage behind, the next comes at the catch-up interval (not the 5 s active one).
+    const now = T0 + 3_600_000;
+    const behind = Math.floor(now / CATCH_UP_TICK_MS) * CATCH_UP_TICK_MS + CATCH_UP_TICK_MS;
     town.tick(); // applies one tick's budget: still one past
     expect(reads(town)).toEqual([refused, refused, refused, refused]);
+    expect(town.nextTickAt()).toBe(behind);
     town.tick();
     expect(beadBacklog(town.sql)).toBe(1);
+    expect(town.nextTickAt()).toBe(behind);
+    town.tick();
+    expect(beadBacklog(town.sql)).toBe(0);
+    expect(town.nextTickAt()).toBe(Math.floor(now / ACTIVE_TICK_MS) * ACTIVE_TICK_MS + ACTIVE_TICK_MS);
     const stats = town.beadStats({});
     expect(stats.totalCostMicrodollars).toBe(town.sql.rows('SELECT SUM(cost_microdollars) FROM usage_records')[0]?.[0] as number);
   });
