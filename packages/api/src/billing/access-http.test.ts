@@ -222,6 +222,7 @@ describe('billing input', () => {
         'burnMicrodollarsPerHour',
         'lowBalance',
         'lowBalanceThresholdMicrodollars',
+        'runwayBurnMicrodollarsPerHour',
         'secondsToEmpty',
       ].sort(),
     );

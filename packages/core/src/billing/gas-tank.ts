@@ -1,6 +1,7 @@
 import type { Control } from '../control/control.js';
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
 /** How much is left in an account, how fast it burns and when it runs dry. */
@@ -11,23 +12,47 @@ export interface GasTank {
   burnMicrodollarsPerHour: number;
   /** Debits over the last 24 hours, per hour: the second, steadier figure. */
   burn24hMicrodollarsPerHour: number;
-  /** At the rolling hour's burn; null when nothing burns, 0 when the tank is already empty. */
+  /**
+   * The burn `secondsToEmpty` uses: the rolling hour's, or the last 10 minutes' (per hour) when that is more than
+   * RISING_BURN times higher and sustained (debits in at least RISING_MINUTES of them), so a runaway shows in the
+   * runway within minutes instead of over the hour, and one expensive message does not.
+   */
+  runwayBurnMicrodollarsPerHour: number;
+  /** At the runway burn; null when nothing burns, 0 when the tank is already empty. */
   secondsToEmpty: number | null;
   lowBalance: boolean;
   lowBalanceThresholdMicrodollars: number;
   asOf: number;
 }
 
-/** The burn figures from a balance and what was debited over the last hour and day. Pure, so the cases are checked by hand. */
+/**
+ * How much faster the last 10 minutes must burn than the hour for the runway to use them. Not 1: towns are debited
+ * once a minute, so a steady burn's 10-minute window holds 9 to 11 debits and would swing the runway by 10 %.
+ */
+export const RISING_BURN = 1.25;
+/** Of the last 10 minutes, how many must have a debit for their burn to count as sustained (see runwayBurn). */
+export const RISING_MINUTES = 5;
+
+/** What was debited over the last 10 minutes, hour and day, and in how many of the 10 minutes. */
+export interface Debited {
+  tenMinutes: number;
+  /** Distinct minutes of the last 10 with a debit (towns are debited at most once a minute each). */
+  tenMinutesDebited: number;
+  hour: number;
+  day: number;
+}
+
+/** The burn figures from a balance and what was debited. Pure, so the cases are checked by hand. */
 export function burnFigures(
   balance: number,
-  debitedLastHour: number,
-  debitedLastDay: number,
-): Pick<GasTank, 'burnMicrodollarsPerHour' | 'burn24hMicrodollarsPerHour' | 'secondsToEmpty'> {
-  const burn = debitedLastHour;
+  debited: Debited,
+): Pick<GasTank, 'burnMicrodollarsPerHour' | 'burn24hMicrodollarsPerHour' | 'runwayBurnMicrodollarsPerHour' | 'secondsToEmpty'> {
+  const recent = debited.tenMinutes * 6;
+  const burn = recent > debited.hour * RISING_BURN && debited.tenMinutesDebited >= RISING_MINUTES ? recent : debited.hour;
   return {
-    burnMicrodollarsPerHour: burn,
-    burn24hMicrodollarsPerHour: Math.round(debitedLastDay / 24),
+    burnMicrodollarsPerHour: debited.hour,
+    burn24hMicrodollarsPerHour: Math.round(debited.day / 24),
+    runwayBurnMicrodollarsPerHour: burn,
     // BigInt: balance × 3600 passes 2^53 above about $2.5M.
     secondsToEmpty: burn <= 0 ? null : balance <= 0 ? 0 : Number((BigInt(balance) * 3600n) / BigInt(burn)),
   };
@@ -36,10 +61,16 @@ export function burnFigures(
 export function gasTank(control: Control, accountId: string, now: number): GasTank {
   const balance = control.ledger.balance(accountId);
   const threshold = control.alerts.settings(accountId).lowBalanceMicrodollars;
+  const [tenMinutes, hour, day] = control.ledger.debitedSince(
+    accountId,
+    [now - 10 * MINUTE_MS, now - HOUR_MS, now - DAY_MS],
+    now,
+  ) as [number, number, number];
+  const tenMinutesDebited = tenMinutes > 0 ? control.ledger.debitMinutes(accountId, now - 10 * MINUTE_MS, now) : 0;
   return {
     accountId,
     balanceMicrodollars: balance,
-    ...burnFigures(balance, ...(control.ledger.debitedSince(accountId, [now - HOUR_MS, now - DAY_MS], now) as [number, number])),
+    ...burnFigures(balance, { tenMinutes, tenMinutesDebited, hour, day }),
     lowBalance: balance < threshold,
     lowBalanceThresholdMicrodollars: threshold,
     asOf: now,

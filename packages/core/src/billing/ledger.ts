@@ -120,6 +120,16 @@ export class Ledger {
     return (row?.[0] as number | undefined) ?? 0;
   }
 
+  /** In how many distinct minutes of (from, to] something was debited: a burn sustained, or one burst. */
+  debitMinutes(accountId: string, from: number, to: number): number {
+    return this.sql.rows(
+      `SELECT COUNT(DISTINCT at / 60000) FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?`,
+      accountId,
+      from,
+      to,
+    )[0]?.[0] as number;
+  }
+
   /** Spend debited with a time in (from, to], for each `from` (one pass over the earliest one's range). */
   debitedSince(accountId: string, froms: readonly number[], to: number): number[] {
     const row = this.sql.rows(

@@ -159,6 +159,7 @@ describe('gasgauge credits', () => {
       balanceMicrodollars: 25_000_001,
       burnMicrodollarsPerHour: 0,
       burn24hMicrodollarsPerHour: 0,
+      runwayBurnMicrodollarsPerHour: 0,
       secondsToEmpty: null,
       lowBalance: false,
       lowBalanceThresholdMicrodollars: 5_000_000,

@@ -52,7 +52,11 @@ export const creditsShow: Command = {
       `Account:        ${accountLabel(account)} (${account.id})`,
       `Balance:        ${formatUsd(tank.balanceMicrodollars)}`,
       `Burn:           ${formatUsd(tank.burnMicrodollarsPerHour)}/h over the last hour, ${formatUsd(tank.burn24hMicrodollarsPerHour)}/h over 24 h`,
-      `Time to empty:  ${tank.secondsToEmpty === null ? 'not burning' : tank.secondsToEmpty === 0 ? 'empty now' : duration(tank.secondsToEmpty)}`,
+      `Time to empty:  ${tank.secondsToEmpty === null ? 'not burning' : tank.secondsToEmpty === 0 ? 'empty now' : duration(tank.secondsToEmpty)}${
+        tank.runwayBurnMicrodollarsPerHour > tank.burnMicrodollarsPerHour
+          ? ` (at ${formatUsd(tank.runwayBurnMicrodollarsPerHour)}/h, the last 10 minutes' burn: rising)`
+          : ''
+      }`,
       // "no (below $5.00)" read as if the balance were below: say what the threshold is for.
       `Low balance:    ${tank.lowBalance ? 'YES, below' : 'no, alerts below'} ${formatUsd(tank.lowBalanceThresholdMicrodollars)}`,
       '',

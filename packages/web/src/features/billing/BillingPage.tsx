@@ -116,7 +116,10 @@ function TankFigures({ state }: { state: TankState }) {
       </div>
       <div>
         <dt>Time to empty</dt>
-        <dd>{f.runway}</dd>
+        <dd>
+          {f.runway}
+          {f.rising && <span className="muted small"> at {f.runwayBurn}, the last 10 minutes' burn</span>}
+        </dd>
       </div>
       <div>
         <dt>Low below</dt>

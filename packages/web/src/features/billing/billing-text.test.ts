@@ -17,6 +17,7 @@ const tank = (over: Partial<GasTank> = {}): GasTank => ({
   balanceMicrodollars: 7_750_000,
   burnMicrodollarsPerHour: 2_250_000,
   burn24hMicrodollarsPerHour: 93_750,
+  runwayBurnMicrodollarsPerHour: 2_250_000,
   secondsToEmpty: 12_400,
   lowBalance: false,
   lowBalanceThresholdMicrodollars: 5_000_000,
@@ -27,10 +28,21 @@ const tank = (over: Partial<GasTank> = {}): GasTank => ({
 describe('the gas tank in words', () => {
   it('says when it runs dry at the last hour burn, that it does not burn, or that it is empty', () => {
     expect(runwayText(tank())).toBe('runs dry in 3 h 26 min');
-    expect(runwayText(tank({ burnMicrodollarsPerHour: 0, secondsToEmpty: null }))).toBe('not burning');
+    expect(runwayText(tank({ burnMicrodollarsPerHour: 0, runwayBurnMicrodollarsPerHour: 0, secondsToEmpty: null }))).toBe(
+      'not burning',
+    );
     expect(runwayText(tank({ balanceMicrodollars: 0, secondsToEmpty: 0 }))).toBe('empty');
     // A debit may take the balance below zero; with nothing burning the API says null, the tank is still empty.
-    expect(runwayText(tank({ balanceMicrodollars: -225_000, burnMicrodollarsPerHour: 0, secondsToEmpty: null }))).toBe('empty');
+    expect(
+      runwayText(
+        tank({
+          balanceMicrodollars: -225_000,
+          burnMicrodollarsPerHour: 0,
+          runwayBurnMicrodollarsPerHour: 0,
+          secondsToEmpty: null,
+        }),
+      ),
+    ).toBe('empty');
   });
 
   it('gives figures and one sentence, saying "low" below the account threshold', () => {
@@ -52,9 +64,26 @@ describe('the gas tank in words', () => {
     expect(empty.balanceExact).toBe('−$0.225');
     expect(empty.sentence).toBe('-$0.225 left, empty, burning $2.25 per hour');
     expect(
-      tankFigures(tank({ balanceMicrodollars: 0, lowBalance: true, burnMicrodollarsPerHour: 0, secondsToEmpty: null })).sentence,
+      tankFigures(
+        tank({
+          balanceMicrodollars: 0,
+          lowBalance: true,
+          burnMicrodollarsPerHour: 0,
+          runwayBurnMicrodollarsPerHour: 0,
+          secondsToEmpty: null,
+        }),
+      ).sentence,
     ).toBe('$0 left, empty');
-    expect(tankFigures(tank({ burnMicrodollarsPerHour: 0, secondsToEmpty: null })).sentence).toBe('$7.75 left, not burning');
+    expect(
+      tankFigures(tank({ burnMicrodollarsPerHour: 0, runwayBurnMicrodollarsPerHour: 0, secondsToEmpty: null })).sentence,
+    ).toBe('$7.75 left, not burning');
+  });
+
+  it("says when the runway is at the last 10 minutes' rising burn", () => {
+    const rising = tankFigures(tank({ runwayBurnMicrodollarsPerHour: 6_000_000, secondsToEmpty: 4650 }));
+    expect(rising).toMatchObject({ burn: '$2.25/h', runwayBurn: '$6.00/h', rising: true, runway: 'runs dry in 1 h 17 min' });
+    expect(rising.sentence).toBe('$7.75 left, burning $6.00 per hour over the last 10 minutes, rising, runs dry in 1 h 17 min');
+    expect(tankFigures(tank()).rising).toBe(false);
   });
 });
 

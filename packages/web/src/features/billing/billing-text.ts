@@ -26,7 +26,7 @@ export function tankLevel(tank: GasTank): TankLevel {
   return tank.balanceMicrodollars <= 0 ? 'empty' : tank.lowBalance ? 'low' : 'ok';
 }
 
-/** "runs dry in 3 h 26 min" at the last hour's burn, "not burning", or "empty". */
+/** "runs dry in 3 h 26 min" at the runway burn, "not burning", or "empty". */
 export function runwayText(tank: GasTank): string {
   if (tank.balanceMicrodollars <= 0) return 'empty';
   if (tank.secondsToEmpty === null) return 'not burning';
@@ -40,6 +40,9 @@ export interface TankFigures {
   balanceExact: string;
   burn: string;
   burn24h: string;
+  /** The burn the runway is at: the hour's, or the last 10 minutes' when rising (see GasTank). */
+  runwayBurn: string;
+  rising: boolean;
   runway: string;
   threshold: string;
   /** One sentence with all of it, for screen readers. */
@@ -49,12 +52,16 @@ export interface TankFigures {
 export function tankFigures(tank: GasTank): TankFigures {
   const level = tankLevel(tank);
   const burn = formatMoneyPerHour(tank.burnMicrodollarsPerHour);
+  const runwayBurn = formatMoneyPerHour(tank.runwayBurnMicrodollarsPerHour);
+  const rising = tank.runwayBurnMicrodollarsPerHour > tank.burnMicrodollarsPerHour;
   const runway = runwayText(tank);
   const threshold = formatMoney(tank.lowBalanceThresholdMicrodollars);
   const parts = [`${formatMoney(tank.balanceMicrodollars)} left`];
   if (level === 'empty') parts.push('empty');
   if (level === 'low') parts.push(`low balance (below ${threshold})`);
-  if (tank.burnMicrodollarsPerHour > 0) parts.push(`burning ${burn.replace('/h', ' per hour')}`);
+  if (tank.runwayBurnMicrodollarsPerHour > 0) {
+    parts.push(`burning ${runwayBurn.replace('/h', ' per hour')}${rising ? ' over the last 10 minutes, rising' : ''}`);
+  }
   if (level !== 'empty') parts.push(runway);
   return {
     level,
@@ -62,6 +69,8 @@ export function tankFigures(tank: GasTank): TankFigures {
     balanceExact: formatMoneyExact(tank.balanceMicrodollars),
     burn,
     burn24h: formatMoneyPerHour(tank.burn24hMicrodollarsPerHour),
+    runwayBurn,
+    rising,
     runway,
     threshold,
     sentence: parts.join(', '),

@@ -76,6 +76,7 @@ const tank: GasTank = {
   balanceMicrodollars: 7_750_000,
   burnMicrodollarsPerHour: 2_250_000,
   burn24hMicrodollarsPerHour: 93_750,
+  runwayBurnMicrodollarsPerHour: 2_250_000,
   secondsToEmpty: 12_400,
   lowBalance: false,
   lowBalanceThresholdMicrodollars: 5_000_000,
@@ -98,9 +99,19 @@ describe('the gas tank gauge', () => {
       valueText: '$7.75 left, burning $2.25 per hour, runs dry in 3 h 26 min',
     });
     expect(model?.flag).toBeUndefined();
-    expect(tankModel({ status: 'ok', tank: { ...tank, burnMicrodollarsPerHour: 0, secondsToEmpty: null } }).detail).toBe(
-      'not burning',
-    );
+    expect(
+      tankModel({
+        status: 'ok',
+        tank: { ...tank, burnMicrodollarsPerHour: 0, runwayBurnMicrodollarsPerHour: 0, secondsToEmpty: null },
+      }).detail,
+    ).toBe('not burning');
+    // A rising burn: the gauge shows the burn its runway is at, and says it rises.
+    expect(
+      tankModel({ status: 'ok', tank: { ...tank, runwayBurnMicrodollarsPerHour: 6_000_000, secondsToEmpty: 4650 } }),
+    ).toMatchObject({
+      unit: 'left · $6.00/h',
+      detail: 'runs dry in 1 h 17 min · burn rising',
+    });
   });
 
   it('says "low" under the account line and "empty" at or below zero, in words and colour', () => {

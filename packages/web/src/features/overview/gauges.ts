@@ -135,8 +135,8 @@ export function tankModel(state: TankState): GaugeModel {
     max,
     scale: ['$0', formatMoneyAxis(max)],
     display: f.balance,
-    unit: tank.burnMicrodollarsPerHour > 0 ? `left · ${f.burn}` : 'left',
-    detail: f.runway,
+    unit: tank.runwayBurnMicrodollarsPerHour > 0 ? `left · ${f.runwayBurn}` : 'left',
+    detail: f.rising ? `${f.runway} · burn rising` : f.runway,
     tone: f.level === 'empty' ? 'danger' : f.level === 'low' ? 'warn' : 'ok',
     valueText: f.sentence,
   };
