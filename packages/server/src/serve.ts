@@ -24,6 +24,7 @@ import {
   timeoutOptions,
 } from './connections.js';
 import { DataDir } from './data-dir.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
@@ -95,9 +96,29 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const dataDir = new DataDir(opts.dataDir);
+  const lock = lockDataDir(dataDir.root);
+  try {
+    const server = await startOnLockedDir(opts, dataDir);
+    return {
+      ...server,
+      close: async () => {
+        try {
+          await server.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const clock = opts.clock ?? (() => Date.now());
-  const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
   const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
   const controlStore = new LocalControlStore(control, clock);
