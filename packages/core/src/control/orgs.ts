@@ -34,7 +34,13 @@ export class Orgs {
       }
       assertOrgQuota(this.sql, ownerUserId, 'owner');
       const createdAt = this.clock();
-      this.sql.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', id, name, createdAt);
+      this.sql.run(
+        'INSERT INTO organizations (id, name, created_at, created_by) VALUES (?, ?, ?, ?)',
+        id,
+        name,
+        createdAt,
+        ownerUserId,
+      );
       this.sql.run(
         "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
         id,
@@ -78,7 +84,6 @@ export class Orgs {
         );
         if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
       }
-      if (role === 'owner' && current !== 'owner') assertOrgQuota(this.sql, userId, 'role');
       this.sql.run(
         `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
