@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDataDir } from './backup.js';
@@ -45,6 +46,25 @@ describe('one server per data dir', () => {
     const first = await startServer(opts);
     await expect(startServer(opts)).rejects.toBeInstanceOf(DataDirInUseError);
     await first.close();
+    const again = await startServer(opts);
+    await again.close();
+  });
+});
+
+describe('a start that fails half way', () => {
+  it('closes what it started, so nothing listens or ticks on after the error, and frees the data dir', async () => {
+    const data = tempDir('gg-lock-');
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)),
+    );
+    await new Promise((resolve) => probe.close(resolve));
+    // server.json cannot be written (as on a full disk): the last step of the start, after it listens.
+    mkdirSync(join(data, 'server.json'));
+    const opts = { dataDir: data, port, host: '127.0.0.1', log: () => {} };
+    await expect(startServer(opts)).rejects.toThrow(/EISDIR/);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    rmdirSync(join(data, 'server.json'));
     const again = await startServer(opts);
     await again.close();
   });
