@@ -38,6 +38,8 @@ export interface ControlStore {
   /** A new user and its first API token, in one transaction (admins, `users.create`). */
   createUser(id: string, name: string, isAdmin: boolean, tokenHash: string, label: string): Promise<User>;
   addToken(userId: string, tokenHash: string, label: string): Promise<void>;
+  /** One new API token in place of all the user's others, its sessions and login links (admins, `users.mintToken`). */
+  replaceTokens(userId: string, tokenHash: string, label: string): Promise<{ revokedTokens: number; endedSessions: number }>;
 
   // Browser sessions and one-time login links (the cookie's and the code's hashes).
   createSession(tokenHash: string, userId: string): Promise<{ expiresAt: number }>;

@@ -49,6 +49,9 @@ export class LocalControlStore implements ControlStore {
   async addToken(userId: string, tokenHash: string, label: string) {
     this.control.addToken(userId, tokenHash, label);
   }
+  async replaceTokens(userId: string, tokenHash: string, label: string) {
+    return this.control.replaceTokens(userId, tokenHash, label);
+  }
 
   async createSession(tokenHash: string, userId: string) {
     return this.sessions.create(tokenHash, userId);
