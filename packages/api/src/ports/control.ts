@@ -76,6 +76,8 @@ export interface ControlStore {
   createOrg(id: string, name: string, ownerUserId: string): Promise<Organization>;
   orgMembers(orgId: string): Promise<(Membership & { userName: string })[]>;
   setOrgMember(orgId: string, userId: string, role: string): Promise<Membership>;
+  /** Removes `targetUserId` from the organization if `user` may (leaving it, or managing members). */
+  removeOrgMember(user: User, orgId: string, targetUserId: string): Promise<void>;
 
   // Ingest keys (by hash; the key itself is never stored).
   ingestKeyByHash(keyHash: string): Promise<IngestKeyInfo | undefined>;

@@ -1,6 +1,7 @@
 import {
   accountFor,
   assertMayAssignRole,
+  assertMayRemoveMember,
   type Clock,
   type Control,
   gasTank,
@@ -9,6 +10,7 @@ import {
   postOutbox,
   Sessions,
   townFor,
+  type User,
 } from '@gasgauge/core';
 import type { ControlStore } from './control.js';
 
@@ -106,6 +108,12 @@ export class LocalControlStore implements ControlStore {
   }
   async orgMembers(orgId: string) {
     return this.control.orgs.members(orgId);
+  }
+  async removeOrgMember(user: User, orgId: string, targetUserId: string) {
+    this.control.sql.transaction(() => {
+      assertMayRemoveMember(this.control, user, orgId, targetUserId);
+      this.control.orgs.removeMember(orgId, targetUserId);
+    });
   }
   async setOrgMember(orgId: string, userId: string, role: string) {
     return this.control.orgs.setMember(orgId, userId, role);

@@ -101,6 +101,21 @@ export class Orgs {
     });
   }
 
+  /** Removes a member; the last owner stays (an organization keeps at least one owner). */
+  removeMember(orgId: string, userId: string): void {
+    this.sql.transaction(() => {
+      const role = this.role(orgId, userId);
+      if (role === undefined) throw new AppError('not_found', 'not a member of this organization', { path: 'userName' });
+      if (role === 'owner') {
+        const owners = Number(
+          this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
+        );
+        if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'userName' });
+      }
+      this.sql.run('DELETE FROM memberships WHERE org_id = ? AND user_id = ?', orgId, userId);
+    });
+  }
+
   members(orgId: string): (Membership & { userName: string })[] {
     return this.sql
       .all<{ org_id: string; user_id: string; role: Role; created_at: number; name: string }>(
