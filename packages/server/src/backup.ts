@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataDir } from './data-dir.js';
+import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
 export const MANIFEST = 'manifest.json';
@@ -64,24 +65,29 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
-  if (existsSync(target)) {
-    const running = runningServerPid(target);
-    if (running !== undefined) throw new Error(`a server (pid ${running}) is running on ${target}; stop it first`);
-    const entries = readdirSync(target).filter((e) => e !== 'towns' || readdirSync(join(target, 'towns')).length > 0);
+  mkdirSync(target, { recursive: true, mode: 0o700 });
+  // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
+  const lock = lockDataDir(target);
+  try {
+    const entries = readdirSync(target).filter(
+      (e) => e !== LOCK_FILE && (e !== 'towns' || readdirSync(join(target, 'towns')).length > 0),
+    );
     if (entries.length > 0 && !force) throw new Error(`${target} is not empty; pass --force to replace its data`);
     for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
       rmSync(join(target, e), { recursive: true, force: true });
     }
+    const data = new DataDir(target);
+    // townFile refuses an id that is no file name, so a manifest naming ../ cannot write outside the data dir.
+    const townFiles = manifest.towns.map((id) => [join(from, 'towns', `${id}.sqlite`), data.townFile(id)] as const);
+    chmodSync(target, 0o700);
+    chmodSync(join(target, 'towns'), 0o700);
+    for (const [src, dest] of townFiles) copyPrivate(src, dest);
+    copyPrivate(join(from, 'control.sqlite'), join(target, 'control.sqlite'));
+    if (manifest.secretKey) copyPrivate(join(from, 'secret.key'), join(target, 'secret.key'));
+    return manifest;
+  } finally {
+    lock.release();
   }
-  const data = new DataDir(target);
-  // townFile refuses an id that is no file name, so a manifest naming ../ cannot write outside the data dir.
-  const townFiles = manifest.towns.map((id) => [join(from, 'towns', `${id}.sqlite`), data.townFile(id)] as const);
-  chmodSync(target, 0o700);
-  chmodSync(join(target, 'towns'), 0o700);
-  for (const [src, dest] of townFiles) copyPrivate(src, dest);
-  copyPrivate(join(from, 'control.sqlite'), join(target, 'control.sqlite'));
-  if (manifest.secretKey) copyPrivate(join(from, 'secret.key'), join(target, 'secret.key'));
-  return manifest;
 }
 
 function readManifest(dir: string): BackupManifest {
@@ -93,17 +99,6 @@ function readManifest(dir: string): BackupManifest {
   }
   if (manifest.format !== FORMAT || !Array.isArray(manifest.towns)) throw new Error(`${dir}: unknown backup format`);
   return manifest;
-}
-
-function runningServerPid(dir: string): number | undefined {
-  try {
-    const { pid } = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as { pid?: unknown };
-    if (typeof pid !== 'number') return undefined;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined; // no server.json, or its process is gone (a crash leaves the file behind)
-  }
 }
 
 function openReadOnly(file: string): Database.Database {

@@ -24,6 +24,7 @@ import {
   timeoutOptions,
 } from './connections.js';
 import { DataDir } from './data-dir.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
@@ -95,10 +96,40 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const dataDir = new DataDir(opts.dataDir);
+  const lock = lockDataDir(dataDir.root);
+  const undo: (() => unknown)[] = [];
+  try {
+    const server = await startOnLockedDir(opts, dataDir, undo);
+    return {
+      ...server,
+      close: async () => {
+        try {
+          await server.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    // A start that fails half way (no room for server.json, the demo) must not leave a server listening
+    // and ticking after it said it failed, and without the lock.
+    // Each part closed as well as it can: the error to report is the one that stopped the start.
+    for (const step of undo.reverse())
+      await Promise.resolve()
+        .then(step)
+        .catch(() => undefined);
+    lock.release();
+    throw err;
+  }
+}
+
+/** `undo` gets what closes each part as it is started, for a start that fails after it. */
+async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() => unknown)[]): Promise<RunningServer> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const clock = opts.clock ?? (() => Date.now());
-  const dataDir = new DataDir(opts.dataDir);
   const controlSql = openSqlite(dataDir.controlFile);
+  undo.push(() => controlSql.close());
   const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
   const controlStore = new LocalControlStore(control, clock);
   const adminToken = await ensureAdmin(control);
@@ -116,6 +147,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     );
   }
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
+  undo.push(() => towns.close());
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
   const townHandles = new LocalTowns(
     (id) => towns.get(id),
@@ -168,6 +200,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     hostname: opts.host,
     serverOptions: timeoutOptions(CONNECTION_TIMEOUTS),
   }) as Server;
+  undo.push(() => closeGracefully(server));
   capConnections(
     server,
     {
@@ -186,10 +219,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   logAcceptErrors(server, log);
   if (opts.autoTick !== false) scheduler.start();
+  undo.push(() => {
+    scheduler.stop();
+    live.close();
+  });
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(opts.host, port);
   const publicUrl = opts.publicUrl ?? url;
   const serverFile = dataDir.writeServerUrl(url, publicUrl);
+  undo.push(() => serverFile.remove());
   const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
   return {
     url,

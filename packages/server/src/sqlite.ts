@@ -1,4 +1,4 @@
-import { MAX_SQL_PARAMS, type Sql, type SqlValue } from '@gasgauge/core';
+import { AppError, MAX_SQL_PARAMS, type Sql, type SqlValue } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { makeDatabasePrivate } from './private-files.js';
 
@@ -36,19 +36,38 @@ export function openSqlite(file: string): NodeSql {
     return s;
   };
   return {
-    run: (sql: string, ...params: SqlValue[]) => prepare(sql, params).run(...params).changes,
+    run: (sql: string, ...params: SqlValue[]) => orDiskFull(() => prepare(sql, params).run(...params).changes),
     all: <T>(sql: string, ...params: SqlValue[]) =>
-      prepare(sql, params)
-        .raw(false)
-        .all(...params) as T[],
-    rows: (sql: string, ...params: SqlValue[]) => {
-      return prepare(sql, params)
-        .raw(true)
-        .all(...params) as SqlValue[][];
-    },
+      orDiskFull(
+        () =>
+          prepare(sql, params)
+            .raw(false)
+            .all(...params) as T[],
+      ),
+    rows: (sql: string, ...params: SqlValue[]) =>
+      orDiskFull(
+        () =>
+          prepare(sql, params)
+            .raw(true)
+            .all(...params) as SqlValue[][],
+      ),
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
-    transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
+    transaction: <T>(fn: () => T): T => orDiskFull(() => inTransaction.immediate(fn) as T),
     close: () => db.close(),
     inTransaction: () => db.inTransaction,
   };
+}
+
+/**
+ * A full disk (SQLite's SQLITE_FULL; the write is rolled back) is the server's state, not a fault of
+ * the request: a `503` with `Retry-After`, which reporters and exporters retry, and one line in the
+ * access log instead of a 500 and a stack trace per request, written to the disk that is full.
+ */
+function orDiskFull<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'SQLITE_FULL') throw err;
+    throw new AppError('unavailable', 'the server is out of disk space: nothing was stored; retry later', { cause: err });
+  }
 }

@@ -312,6 +312,7 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'orgs.create': fc.record({ name: id }),
     'orgs.members': fc.record({ organizationId }),
     'orgs.setMember': fc.record({ organizationId, userName, role: fc.constantFrom(...ROLES) }),
+    'orgs.removeMember': fc.record({ organizationId, userName }),
     'billing.balance': account,
     'billing.ledger': fc
       .tuple(account, opt(fc.integer({ min: 1, max: 500 })), opt(fc.integer({ min: 1, max: 1000 })))

@@ -18,6 +18,18 @@ export const orgsRouter = router({
     return { members: await ctx.deps.control.orgMembers(org.id) };
   }),
 
+  /** Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes an owner). */
+  removeMember: userProcedure
+    .input(z.strictObject({ organizationId, userName: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      const { control } = ctx.deps;
+      await control.orgFor(ctx.user, input.organizationId, 'readBalance');
+      const target = await control.userByName(input.userName);
+      if (!target) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
+      await control.removeOrgMember(ctx.user, input.organizationId, target.id);
+      return { removed: true as const };
+    }),
+
   /** Adds a user by name, or changes their role (owners and admins; only an owner touches owners). */
   setMember: userProcedure
     .input(z.strictObject({ organizationId, userName: z.string().min(1).max(64), role: z.enum(ROLES) }))

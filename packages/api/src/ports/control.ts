@@ -38,6 +38,8 @@ export interface ControlStore {
   /** A new user and its first API token, in one transaction (admins, `users.create`). */
   createUser(id: string, name: string, isAdmin: boolean, tokenHash: string, label: string): Promise<User>;
   addToken(userId: string, tokenHash: string, label: string): Promise<void>;
+  /** One new API token in place of all the user's others, its sessions and login links (admins, `users.mintToken`). */
+  replaceTokens(userId: string, tokenHash: string, label: string): Promise<{ revokedTokens: number; endedSessions: number }>;
 
   // Browser sessions and one-time login links (the cookie's and the code's hashes).
   createSession(tokenHash: string, userId: string): Promise<{ expiresAt: number }>;
@@ -74,6 +76,8 @@ export interface ControlStore {
   createOrg(id: string, name: string, ownerUserId: string): Promise<Organization>;
   orgMembers(orgId: string): Promise<(Membership & { userName: string })[]>;
   setOrgMember(orgId: string, userId: string, role: string): Promise<Membership>;
+  /** Removes `targetUserId` from the organization if `user` may (leaving it, or managing members). */
+  removeOrgMember(user: User, orgId: string, targetUserId: string): Promise<void>;
 
   // Ingest keys (by hash; the key itself is never stored).
   ingestKeyByHash(keyHash: string): Promise<IngestKeyInfo | undefined>;

@@ -1,6 +1,7 @@
 import {
   accountFor,
   assertMayAssignRole,
+  assertMayRemoveMember,
   type Clock,
   type Control,
   gasTank,
@@ -9,6 +10,7 @@ import {
   postOutbox,
   Sessions,
   townFor,
+  type User,
 } from '@gasgauge/core';
 import type { ControlStore } from './control.js';
 
@@ -48,6 +50,9 @@ export class LocalControlStore implements ControlStore {
   }
   async addToken(userId: string, tokenHash: string, label: string) {
     this.control.addToken(userId, tokenHash, label);
+  }
+  async replaceTokens(userId: string, tokenHash: string, label: string) {
+    return this.control.replaceTokens(userId, tokenHash, label);
   }
 
   async createSession(tokenHash: string, userId: string) {
@@ -103,6 +108,12 @@ export class LocalControlStore implements ControlStore {
   }
   async orgMembers(orgId: string) {
     return this.control.orgs.members(orgId);
+  }
+  async removeOrgMember(user: User, orgId: string, targetUserId: string) {
+    this.control.sql.transaction(() => {
+      assertMayRemoveMember(this.control, user, orgId, targetUserId);
+      this.control.orgs.removeMember(orgId, targetUserId);
+    });
   }
   async setOrgMember(orgId: string, userId: string, role: string) {
     return this.control.orgs.setMember(orgId, userId, role);

@@ -1,4 +1,4 @@
-import { MAX_ORGS_OWNED_PER_USER } from '@gasgauge/core';
+import { MAX_ORGS_CREATED_PER_USER } from '@gasgauge/core';
 import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,6 +8,7 @@ let s: TestServer;
 let alice: string;
 
 const create = (token: string, input: unknown) => request(s.url, 'POST', '/trpc/towns.create', token, input);
+const mutate = (token: string, proc: string, input: unknown) => request(s.url, 'POST', `/trpc/${proc}`, token, input);
 const list = async (token: string) => (await request(s.url, 'GET', trpcPath('towns.list'), token)).body.result.data as unknown[];
 const ok = (r: HttpResult) => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -43,18 +44,26 @@ describe('towns per owner', () => {
     expect(await list(s.adminToken)).toHaveLength(LIMIT + 1);
   });
 
-  it('a user owns at most MAX_ORGS_OWNED_PER_USER organisations, so organisations cannot multiply the town quota', async () => {
-    const mutate = (token: string, proc: string, input: unknown) => request(s.url, 'POST', `/trpc/${proc}`, token, input);
-    // alice owns acme already.
-    for (let i = 1; i < MAX_ORGS_OWNED_PER_USER; i++) ok(await mutate(alice, 'orgs.create', { name: `org ${i}` }));
+  it('a user creates at most MAX_ORGS_CREATED_PER_USER organisations, so organisations cannot multiply the town quota', async () => {
+    // alice created acme already.
+    for (let i = 1; i < MAX_ORGS_CREATED_PER_USER; i++) ok(await mutate(alice, 'orgs.create', { name: `org ${i}` }));
     const refused = await mutate(alice, 'orgs.create', { name: 'one org too many' });
     expect([refused.status, refused.body.error.data.path]).toEqual([403, 'owner']);
-    expect(refused.body.error.message).toContain(`the limit is ${MAX_ORGS_OWNED_PER_USER}`);
-    // Nor can another owner hand her one more.
+    expect(refused.body.error.message).toContain(`the limit is ${MAX_ORGS_CREATED_PER_USER}`);
+  });
+
+  it("owners made by someone else count against nobody's quota: no one uses up another's, nor escapes their own", async () => {
     const bob = (await s.addUser('bob')).token;
-    const bobs = ok(await mutate(bob, 'orgs.create', { name: 'bobs' })).id;
-    const handed = await mutate(bob, 'orgs.setMember', { organizationId: bobs, userName: 'alice', role: 'owner' });
-    expect([handed.status, handed.body.error.data.path]).toEqual([403, 'role']);
-    ok(await mutate(bob, 'orgs.setMember', { organizationId: bobs, userName: 'alice', role: 'admin' }));
+    const carol = (await s.addUser('carol')).token;
+    // Bob makes carol the owner of every organisation he may create, and steps down in each.
+    for (let i = 0; i < MAX_ORGS_CREATED_PER_USER; i++) {
+      const org = ok(await mutate(bob, 'orgs.create', { name: `bob ${i}` })).id;
+      ok(await mutate(bob, 'orgs.setMember', { organizationId: org, userName: 'carol', role: 'owner' }));
+      ok(await mutate(bob, 'orgs.setMember', { organizationId: org, userName: 'bob', role: 'member' }));
+    }
+    // Carol, who owns ten she never asked for, still creates her own; bob, who owns none, gets no more.
+    ok(await mutate(carol, 'orgs.create', { name: 'carols own' }));
+    const more = await mutate(bob, 'orgs.create', { name: 'bob again' });
+    expect([more.status, more.body.error.data.path]).toEqual([403, 'owner']);
   });
 });

@@ -23,14 +23,23 @@ export const usersRouter = router({
       return { user, token };
     }),
 
-  /** Another API token for an existing user, shown once. */
-  mintToken: userProcedure.input(z.strictObject({ name: userName })).mutation(async ({ ctx, input }) => {
-    assertAdmin(ctx.user);
-    const { control } = ctx.deps;
-    const user = await control.userByName(input.name);
-    if (!user) throw new AppError('not_found', `no user named "${input.name}"`, { path: 'name' });
-    const token = newUserToken();
-    await control.addToken(user.id, await hashToken(token), 'api');
-    return { user, token };
-  }),
+  /**
+   * Another API token for an existing user, shown once. With `revokeOthers`, it replaces all of them:
+   * the user's other API tokens, browser sessions and login links stop working at once.
+   */
+  mintToken: userProcedure
+    .input(z.strictObject({ name: userName, revokeOthers: z.boolean().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      assertAdmin(ctx.user);
+      const { control } = ctx.deps;
+      const user = await control.userByName(input.name);
+      if (!user) throw new AppError('not_found', `no user named "${input.name}"`, { path: 'name' });
+      const token = newUserToken();
+      const hash = await hashToken(token);
+      if (!input.revokeOthers) {
+        await control.addToken(user.id, hash, 'api');
+        return { user, token };
+      }
+      return { user, token, ...(await control.replaceTokens(user.id, hash, 'api')) };
+    }),
 });

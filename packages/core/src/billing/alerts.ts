@@ -6,6 +6,13 @@ import { checkWebhookUrl } from './webhook-url.js';
 /** Five dollars: below this a balance is low unless the account sets its own threshold. */
 export const DEFAULT_LOW_BALANCE_MICRODOLLARS = 5_000_000;
 export const MAX_ALERT_PAGE = 200;
+/**
+ * Alerts kept per account, the newest; raising one more deletes the oldest. A crossing re-arms when
+ * its setting changes (a budget cap lowered again, a zone changed, a low-balance threshold raised), so
+ * a script that toggles a budget on each of its towns raised 2 alerts per town and tick, forever:
+ * 40 a second for one user with 100 towns.
+ */
+export const MAX_ALERTS_PER_ACCOUNT = 1_000;
 
 export type AlertKind = 'low_balance' | 'budget' | 'runaway';
 export type Delivery = 'none' | 'pending' | 'delivered' | 'failed';
@@ -121,10 +128,14 @@ export class Alerts {
     );
   }
 
-  /** Records the alert unless its key is known; returns whether it was new. */
+  /**
+   * Records the alert unless its key is known; returns whether it was new. A new one past
+   * MAX_ALERTS_PER_ACCOUNT deletes the account's oldest (delivered or not). Its key goes with it, so
+   * only a re-post of that same crossing after 1,000 newer ones could raise it twice.
+   */
   raise(key: string, accountId: string, townId: string | null, kind: AlertKind, at: number, details: JsonFields): boolean {
     const webhook = this.settings(accountId).webhookUrl;
-    return (
+    const raised =
       this.sql.run(
         `INSERT INTO alerts (key, account_id, town_id, kind, at, body, delivery, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (key) DO NOTHING`,
@@ -136,8 +147,16 @@ export class Alerts {
         JSON.stringify(details),
         webhook ? 'pending' : 'none',
         webhook ? at : null,
-      ) > 0
-    );
+      ) > 0;
+    if (raised) {
+      this.sql.run(
+        `DELETE FROM alerts WHERE account_id = ? AND id <=
+           (SELECT id FROM alerts WHERE account_id = ? ORDER BY id DESC LIMIT 1 OFFSET ${MAX_ALERTS_PER_ACCOUNT})`,
+        accountId,
+        accountId,
+      );
+    }
+    return raised;
   }
 
   /** Newest first. */

@@ -93,6 +93,18 @@ export function assertMayAssignRole(
   }
 }
 
+/**
+ * Anyone may leave an organization they belong to (being added needs no consent); removing someone
+ * else takes the right to manage members, and only an owner removes an owner.
+ */
+export function assertMayRemoveMember(control: Control, user: User, organizationId: string, targetUserId: string): void {
+  if (targetUserId === user.id) {
+    orgFor(control, user, organizationId, 'readBalance'); // every role: a member, or not found
+    return;
+  }
+  assertMayAssignRole(control, user, organizationId, targetUserId, 'member');
+}
+
 /** Credits are granted by the operator of the deployment: a server admin, or the CLI. */
 export function assertMayGrant(user: User): void {
   if (!user.isAdmin) throw new AppError('forbidden', 'only a server admin may grant credits');

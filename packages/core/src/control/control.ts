@@ -82,6 +82,22 @@ export class Control {
     );
   }
 
+  /**
+   * Replaces every credential of the user with one new API token, in one transaction: its other API
+   * tokens, browser sessions and unused login links stop working at once (a token that leaked). Without
+   * it a token, once issued, signed its user in for good.
+   */
+  replaceTokens(userId: string, tokenHash: string, label?: string): { revokedTokens: number; endedSessions: number } {
+    return this.sql.transaction(() => {
+      if (!this.userById(userId)) throw new AppError('not_found', 'user not found', { path: 'name' });
+      const revokedTokens = this.sql.run('DELETE FROM api_tokens WHERE user_id = ?', userId);
+      const endedSessions = this.sql.run('DELETE FROM sessions WHERE user_id = ?', userId);
+      this.sql.run('DELETE FROM login_links WHERE user_id = ?', userId);
+      this.addToken(userId, tokenHash, label);
+      return { revokedTokens, endedSessions };
+    });
+  }
+
   userByTokenHash(tokenHash: string): User | undefined {
     return this.sql
       .all<UserRow>('SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = ?', tokenHash)

@@ -34,7 +34,13 @@ export class Orgs {
       }
       assertOrgQuota(this.sql, ownerUserId, 'owner');
       const createdAt = this.clock();
-      this.sql.run('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', id, name, createdAt);
+      this.sql.run(
+        'INSERT INTO organizations (id, name, created_at, created_by) VALUES (?, ?, ?, ?)',
+        id,
+        name,
+        createdAt,
+        ownerUserId,
+      );
       this.sql.run(
         "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
         id,
@@ -78,7 +84,6 @@ export class Orgs {
         );
         if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
       }
-      if (role === 'owner' && current !== 'owner') assertOrgQuota(this.sql, userId, 'role');
       this.sql.run(
         `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -93,6 +98,21 @@ export class Orgs {
         userId,
       )[0]?.[0] as number;
       return { orgId, userId, role, createdAt };
+    });
+  }
+
+  /** Removes a member; the last owner stays (an organization keeps at least one owner). */
+  removeMember(orgId: string, userId: string): void {
+    this.sql.transaction(() => {
+      const role = this.role(orgId, userId);
+      if (role === undefined) throw new AppError('not_found', 'not a member of this organization', { path: 'userName' });
+      if (role === 'owner') {
+        const owners = Number(
+          this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
+        );
+        if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'userName' });
+      }
+      this.sql.run('DELETE FROM memberships WHERE org_id = ? AND user_id = ?', orgId, userId);
     });
   }
 

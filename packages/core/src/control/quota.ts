@@ -35,23 +35,26 @@ export function assertTownQuota(
 }
 
 /**
- * Organisations one user may own (admins: any number). Any user can create organisations, and each has
- * its own town quota, so without this a user would multiply their towns by making organisations.
- * Every organisation keeps an owner, so users × this bounds the organisations, and so the towns.
+ * Organisations one user may create (admins: any number). Any user can create organisations, and each
+ * has its own town quota, so without this a user would multiply their towns by making organisations.
+ * Organisations are never deleted and their creator never changes, so users × this bounds the
+ * organisations, and so the towns. It counts what the user created, not what they own: owners are made
+ * by other owners without asking, so counting owned organisations let anyone use up another user's
+ * quota (make them the owner of ten, step down) and hand ownership on to create more.
  */
-export const MAX_ORGS_OWNED_PER_USER = 10;
+export const MAX_ORGS_CREATED_PER_USER = 10;
 
-/** Refuses to make `userId` the owner of one more organisation. Call inside the transaction that does it. */
+/** Refuses a new organisation by `userId` past the limit. Call inside the transaction that inserts it. */
 export function assertOrgQuota(sql: Sql, userId: string, path: string): void {
-  const [owned, admin] = sql.rows(
-    "SELECT (SELECT COUNT(*) FROM memberships WHERE user_id = ? AND role = 'owner'), (SELECT is_admin FROM users WHERE id = ?)",
+  const [created, admin] = sql.rows(
+    'SELECT (SELECT COUNT(*) FROM organizations WHERE created_by = ?), (SELECT is_admin FROM users WHERE id = ?)',
     userId,
     userId,
   )[0] as [number, number | null];
-  if (admin === 1 || owned < MAX_ORGS_OWNED_PER_USER) return;
+  if (admin === 1 || created < MAX_ORGS_CREATED_PER_USER) return;
   throw new AppError(
     'forbidden',
-    `organization limit reached: the user already owns ${owned} organizations and the limit is ${MAX_ORGS_OWNED_PER_USER}`,
+    `organization limit reached: the user already created ${created} organizations and the limit is ${MAX_ORGS_CREATED_PER_USER}`,
     { path },
   );
 }

@@ -150,4 +150,17 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
     version: 5,
     sql: `ALTER TABLE ingest_keys ADD COLUMN kind TEXT NOT NULL DEFAULT 'ingest'`,
   },
+  {
+    // Who created each organisation: the organisation quota counts these, never the ones a user was made
+    // an owner of by someone else. An existing organisation's creator is its first member (the creator's
+    // membership is inserted with it and never removed; a role change keeps its created_at).
+    version: 6,
+    sql: `
+      ALTER TABLE organizations ADD COLUMN created_by TEXT REFERENCES users (id);
+      UPDATE organizations SET created_by = (
+        SELECT user_id FROM memberships WHERE org_id = organizations.id ORDER BY created_at, user_id LIMIT 1
+      );
+      CREATE INDEX organizations_created_by ON organizations (created_by)
+    `,
+  },
 ];

@@ -28,20 +28,27 @@ export const userAdd: Command = {
 };
 
 export const userToken: Command = {
-  usage: 'gasgauge user token NAME',
+  usage: 'gasgauge user token NAME [--revoke-others]',
   summary: 'issue another API token for an existing user',
-  options: {},
+  help: `  --revoke-others  the new token replaces all the user's others: their other API tokens, browser
+                   sessions and login links stop working at once, also on a running server (a leak)`,
+  options: { 'revoke-others': { type: 'boolean' } },
   positionals: 1,
   async run(values, [name], out) {
     const token = newUserToken();
     const hash = await hashToken(token);
-    const user = withControl(values, (control) => {
+    const revoke = values['revoke-others'] === true;
+    const { user, revoked } = withControl(values, (control) => {
       const u = control.userByName(name as string);
       if (!u) throw new AppError('not_found', `no user named "${name}"`, { path: 'name' });
+      if (revoke) return { user: u, revoked: control.replaceTokens(u.id, hash, 'cli') };
       control.addToken(u.id, hash, 'cli');
-      return u;
+      return { user: u, revoked: undefined };
     });
-    out.result({ user, token }, [`New API token for ${user.name}, shown once:`, `  ${token}`]);
+    const lines = [`New API token for ${user.name}, shown once:`, `  ${token}`];
+    if (revoked)
+      lines.push(`Revoked ${revoked.revokedTokens} other API token(s) and ended ${revoked.endedSessions} browser session(s).`);
+    out.result({ user, token, ...revoked }, lines);
     return 0;
   },
 };

@@ -1,0 +1,57 @@
+import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * An owner or admin adds anyone by name, without asking them: `orgs.removeMember` lets them leave, and
+ * lets owners and admins remove members (only an owner removes an owner). Over real HTTP.
+ */
+let s: TestServer;
+const tokens = new Map<string, string>();
+let org: string;
+let town: string;
+
+const mutate = (who: string, proc: string, input: unknown) =>
+  request(s.url, 'POST', `/trpc/${proc}`, tokens.get(who) as string, input);
+const query = (who: string, proc: string, input?: unknown) =>
+  request(s.url, 'GET', trpcPath(proc, input), tokens.get(who) as string);
+const ok = (r: HttpResult) => {
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.result.data;
+};
+const remove = (who: string, userName: string) => mutate(who, 'orgs.removeMember', { organizationId: org, userName });
+const status = (r: HttpResult) => [r.status, r.body.error?.data?.path ?? null];
+
+beforeAll(async () => {
+  s = await startTestServer();
+  for (const name of ['ann', 'bob', 'cid', 'dee', 'eve']) tokens.set(name, (await s.addUser(name)).token);
+  org = ok(await mutate('ann', 'orgs.create', { name: 'Acme' })).id;
+  town = ok(await mutate('ann', 'towns.create', { name: 'Works', organizationId: org })).id;
+  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'bob', role: 'owner' }));
+  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'cid', role: 'admin' }));
+  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'dee', role: 'member' }));
+}, 30_000);
+afterAll(() => s?.close());
+
+describe('orgs.removeMember', () => {
+  it('a member added without asking leaves, and the organisation and its towns are gone for them', async () => {
+    expect(ok(await query('dee', 'towns.list')).map((t: { id: string }) => t.id)).toContain(town);
+    expect(ok(await remove('dee', 'dee'))).toEqual({ removed: true });
+    expect(ok(await query('dee', 'orgs.list'))).toEqual([]);
+    expect((await query('dee', 'metrics.throughput', { townId: town })).status).toBe(404);
+    expect(status(await remove('dee', 'dee'))).toEqual([404, 'organizationId']);
+  });
+
+  it('an admin removes a member but not an owner; an outsider removes no one; the last owner stays', async () => {
+    ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'dee', role: 'member' }));
+    expect(status(await remove('cid', 'bob'))).toEqual([403, 'role']);
+    expect(status(await remove('eve', 'dee'))).toEqual([404, 'organizationId']);
+    expect(status(await remove('dee', 'cid'))).toEqual([403, 'organizationId']);
+    ok(await remove('cid', 'dee'));
+    // An owner who was made one leaves; then the last owner cannot.
+    ok(await remove('bob', 'bob'));
+    expect(status(await remove('ann', 'ann'))).toEqual([409, 'userName']);
+    expect(
+      ok(await query('ann', 'orgs.members', { organizationId: org })).members.map((m: { userName: string }) => m.userName),
+    ).toEqual(['ann', 'cid']);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { backupDataDir } from './backup.js';
+import { DataDirInUseError } from './data-dir-lock.js';
+import { startServer } from './serve.js';
+import { gasgauge } from './testing/cli.js';
+import { killServers, serveProcess } from './testing/serve-process.js';
+import { request } from './testing/server.js';
+import { tempDir } from './testing/temp.js';
+
+afterAll(killServers);
+
+const serverJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as { url: string; pid: number };
+
+describe('one server per data dir', () => {
+  it('a second gasgauge serve on a data dir in use exits 1 and leaves the first, its server.json and restore’s guard alone', async () => {
+    const data = tempDir('gg-lock-');
+    const first = await serveProcess(data);
+    const backup = join(tempDir('gg-lock-bak-'), 'b');
+    backupDataDir(data, backup);
+
+    const second = await gasgauge('serve', '--data', data, '--port', '0', '--host', '127.0.0.1');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/a gasgauge server \(or restore\) is running on .*; stop it first/);
+    // The second one used to start, overwrite server.json and delete it on exit: restore --force then
+    // took the dir for a stopped one and deleted the databases under the running server.
+    expect(serverJson(data)).toMatchObject({ url: first.url, pid: first.pid });
+    const restore = await gasgauge('restore', '--from', backup, '--data', data, '--force');
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(/is running on/);
+    expect((await request(first.url, 'GET', '/api/towns', first.adminToken as string)).status).toBe(200);
+
+    // The lock dies with its process, however it ends: a server killed outright leaves none behind.
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const next = await serveProcess(data);
+    expect((await request(next.url, 'GET', '/api/towns', first.adminToken as string)).status).toBe(200);
+    await next.stop();
+  });
+
+  it('a server in the same process is refused too, and close() frees the dir for the next one', async () => {
+    const data = tempDir('gg-lock-');
+    const opts = { dataDir: data, port: 0, host: '127.0.0.1', autoTick: false, log: () => {} };
+    const first = await startServer(opts);
+    await expect(startServer(opts)).rejects.toBeInstanceOf(DataDirInUseError);
+    await first.close();
+    const again = await startServer(opts);
+    await again.close();
+  });
+});
+
+describe('a start that fails half way', () => {
+  it('closes what it started, so nothing listens or ticks on after the error, and frees the data dir', async () => {
+    const data = tempDir('gg-lock-');
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)),
+    );
+    await new Promise((resolve) => probe.close(resolve));
+    // server.json cannot be written (as on a full disk): the last step of the start, after it listens.
+    mkdirSync(join(data, 'server.json'));
+    const opts = { dataDir: data, port, host: '127.0.0.1', log: () => {} };
+    await expect(startServer(opts)).rejects.toThrow(/EISDIR/);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    rmdirSync(join(data, 'server.json'));
+    const again = await startServer(opts);
+    await again.close();
+  });
+});

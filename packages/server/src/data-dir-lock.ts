@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { makeDatabasePrivate } from './private-files.js';
+
+/** The file whose lock a server (or a restore) holds on its data dir, as long as it runs. */
+export const LOCK_FILE = 'serve.lock';
+
+/** Another server, or a restore, holds the data dir. */
+export class DataDirInUseError extends Error {
+  constructor(root: string) {
+    super(
+      `a gasgauge server (or restore) is running on ${root}; stop it first, or pass another --data DIR (the CLI's other commands work beside a running server)`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
+export interface DataDirLock {
+  release(): void;
+}
+
+/**
+ * Takes the data dir for this process alone, or throws DataDirInUseError. Two servers on one data dir
+ * would both tick every town and send every alert twice, and the second one's exit removed the first
+ * one's server.json, so `gasgauge restore --force` then deleted the databases under a running server.
+ *
+ * The lock is a SQLite exclusive transaction left open on LOCK_FILE: the operating system drops it
+ * when the process exits, however it exits, so a crash never leaves a stale lock (a pid in a file
+ * would, and a restarted container reuses pids). SQLite also keeps two connections of one process
+ * apart, so a second server in the same process is refused as well.
+ */
+export function lockDataDir(root: string): DataDirLock {
+  const file = join(root, LOCK_FILE);
+  makeDatabasePrivate(file);
+  const db = new Database(file, { timeout: 0 });
+  try {
+    // The journal in memory: a -journal file beside it would make an empty data dir look used (restore).
+    db.pragma('journal_mode = MEMORY');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new DataDirInUseError(root);
+    throw err;
+  }
+  return { release: () => db.close() };
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from './serve.js';
+import { request } from './testing/server.js';
+import { tempDir } from './testing/temp.js';
+
+/**
+ * A full disk over real HTTP. SQLite answers SQLITE_FULL alike for a full file system and for a
+ * database at its `max_page_count`, which the test sets on the server's own connection to the town.
+ */
+let server: RunningServer;
+let admin: string;
+let townId: string;
+let ingest: string;
+const logs: string[] = [];
+
+const usage = (id: string) => ({
+  records: Array.from({ length: 200 }, (_, i) => ({
+    id: `${id}-${i}-${'x'.repeat(200)}`,
+    agentId: `agent-${i}`,
+    model: 'm',
+    inputTokens: 1,
+    outputTokens: 1,
+    costMicrodollars: 1,
+    at: Date.now(),
+  })),
+});
+
+beforeAll(async () => {
+  server = await startServer({
+    dataDir: tempDir('gg-full-'),
+    port: 0,
+    host: '127.0.0.1',
+    autoTick: false,
+    log: (l) => logs.push(l),
+  });
+  admin = server.adminToken as string;
+  townId = (await request(server.url, 'POST', '/trpc/towns.create', admin, { name: 'full' })).body.result.data.id;
+  ingest = (await request(server.url, 'POST', '/trpc/towns.mintIngestToken', admin, { townId })).body.result.data.token;
+}, 30_000);
+afterAll(() => server?.close());
+
+describe('a full disk', () => {
+  it('ingest is a 503 with Retry-After that stores nothing and logs no stack; once there is room again it is taken', async () => {
+    const { sql } = server.towns.get(townId);
+    const pages = Number(sql.rows('PRAGMA page_count')[0]?.[0]);
+    sql.rows(`PRAGMA max_page_count = ${pages + 2}`);
+    const res = await fetch(`${server.url}/api/towns/${townId}/usage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' },
+      body: JSON.stringify(usage('full')),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect((await res.json()).error).toEqual({
+      code: 'unavailable',
+      message: 'the server is out of disk space: nothing was stored; retry later',
+    });
+    expect(logs.filter((l) => l.includes('internal error'))).toEqual([]);
+    const read = await request(server.url, 'GET', `/api/towns/${townId}/metrics/throughput`, admin);
+    expect(read.status).toBe(200); // reads go on
+
+    sql.rows('PRAGMA max_page_count = 1073741823');
+    const retried = await request(server.url, 'POST', `/api/towns/${townId}/usage`, ingest, usage('full'));
+    expect([retried.status, retried.body.accepted]).toEqual([200, 200]);
+  });
+});
