@@ -63,6 +63,12 @@ export function createApp(deps: ApiDeps): Hono {
       // Each call of a batch costs as much as a request of its own: one GET of 20 beads.stats held the event loop for 8 s.
       maxBatchSize: MAX_TRPC_BATCH,
       createContext: () => ({ deps, authorization, sessionToken, principal }),
+      // Load shed (a spent read budget): the longest wait of the batch's refused calls, as for REST.
+      responseMeta: ({ errors }) => {
+        const waits = errors.map((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? 0) : 0));
+        const retry = Math.max(0, ...waits);
+        return retry > 0 ? { headers: { 'Retry-After': String(retry) } } : {};
+      },
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logError(error.cause ?? error);
       },

@@ -4,6 +4,7 @@ import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
 import type { ControlStore } from './ports/control.js';
 import type { LiveBus } from './ports/live-bus.js';
+import type { ReadBudget } from './ports/read-budget.js';
 import type { TownDirectory } from './ports/town.js';
 
 /** Everything the API needs from its host. */
@@ -33,6 +34,11 @@ export interface ApiDeps {
    * the Origin (CSRF) checks, and when https, session cookies are `Secure`.
    */
   publicOrigin?: string;
+  /**
+   * Each principal's share of the host's time for reads (the Node host, whose one event loop answers
+   * every town's reads); absent (Workers: a town is its own Durable Object), reads are not charged.
+   */
+  readBudget?: ReadBudget;
   /** Called after a budget is saved (a lowered cap may already be crossed: the host ticks the town soon, even a dormant one). */
   onBudget?: (townId: string) => void;
 }

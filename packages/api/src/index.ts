@@ -24,6 +24,7 @@ export type { ControlStore } from './ports/control.js';
 export type { LiveBus } from './ports/live-bus.js';
 export { LocalControlStore } from './ports/local-control.js';
 export { LocalTowns } from './ports/local-towns.js';
+export { chargedHandle, type ReadBudget, townPrincipal, userPrincipal } from './ports/read-budget.js';
 export type { TownDirectory, TownHandle } from './ports/town.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';
 export { type TickDeps, type TickFaults, tickTown } from './tick/after-tick.js';

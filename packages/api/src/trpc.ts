@@ -4,6 +4,7 @@ import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { refuseLoneSurrogates } from './http/utf8.js';
 import { issuePath } from './http/validate.js';
+import { userPrincipal } from './ports/read-budget.js';
 
 export interface Context {
   deps: ApiDeps;
@@ -42,7 +43,13 @@ const t = initTRPC.context<Context>().create({
     const f = fault(error.cause);
     // A 400 with no field of its own (input that is not JSON, a malformed batch) is about the whole input.
     const path = f?.path ?? (shape.data.httpStatus === 400 ? 'input' : null);
-    return { ...shape, message: f?.message ?? shape.message, data: { ...shape.data, stack: undefined, path } };
+    // A batch's calls share one Retry-After header: the web UI reads each call's own wait here.
+    const retry = error.cause instanceof AppError ? error.cause.retryAfterSeconds : undefined;
+    return {
+      ...shape,
+      message: f?.message ?? shape.message,
+      data: { ...shape.data, stack: undefined, path, ...(retry === undefined ? {} : { retryAfterSeconds: retry }) },
+    };
   },
 });
 
@@ -67,10 +74,13 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 /**
  * Resolves the credential to `user`. `stillSignedIn()` checks the same credential again (one lookup):
  * a subscription outlives the request that authenticated it, so it asks before every push.
+ * A read (query, or a subscription's start) whose user has spent their read budget is refused here,
+ * before it does any work (mutations are not refused: they are cheap, and refusing one loses a change).
  * Then refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
  */
-export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
+  if (type !== 'mutation') ctx.deps.readBudget?.admit(userPrincipal(user.id));
   refuseLoneSurrogates(await getRawInput());
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

@@ -26,11 +26,13 @@ const statusOf: Record<ErrorCode, number> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly path: string | undefined;
-  constructor(code: ErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
+  private readonly retryAfter: number | undefined;
+  constructor(code: ErrorCode, message: string, options?: { path?: string; cause?: unknown; retryAfterSeconds?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.path = options?.path;
+    this.retryAfter = options?.retryAfterSeconds;
   }
   get status(): number {
     return statusOf[this.code];
@@ -39,8 +41,8 @@ export class AppError extends Error {
   get expose(): boolean {
     return this.status < 500 || this.code === 'unavailable';
   }
-  /** Load shed (429, 503): the client may retry after this many seconds (`Retry-After`). */
+  /** Load shed (429, 503): the client may retry after this many seconds (`Retry-After`; 1 unless the refusal knows better). */
   get retryAfterSeconds(): number | undefined {
-    return this.code === 'too_many_requests' || this.code === 'unavailable' ? 1 : undefined;
+    return this.code === 'too_many_requests' || this.code === 'unavailable' ? (this.retryAfter ?? 1) : undefined;
   }
 }

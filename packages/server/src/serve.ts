@@ -30,6 +30,7 @@ import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
 import { fitConnections, fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
+import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, ReadBuckets } from './read-budget.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openSqlite } from './sqlite.js';
@@ -73,6 +74,13 @@ export interface ServeOptions {
   maxConnections?: number;
   /** Connections open at once from one client address (default DEFAULT_MAX_CONNECTIONS_PER_CLIENT); 0 for no cap. */
   maxConnectionsPerClient?: number;
+  /**
+   * Event-loop milliseconds each principal's reads may take per second, sustained (default
+   * DEFAULT_READ_BUDGET_MS_PER_S); 0 turns the read budget off.
+   */
+  readBudgetMsPerS?: number;
+  /** What a principal may spend at once, in milliseconds (default DEFAULT_READ_BUDGET_BURST_MS). */
+  readBudgetBurstMs?: number;
   /** Test-only: count loopback clients (127.x.y.z) under the per-client cap, so tests can play several clients. */
   capLoopbackClients?: boolean;
 }
@@ -175,6 +183,11 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     log,
     crashAt: opts.crashAt,
   });
+  const readMsPerS = opts.readBudgetMsPerS ?? DEFAULT_READ_BUDGET_MS_PER_S;
+  const readBudget =
+    readMsPerS > 0
+      ? new ReadBuckets({ msPerSecond: readMsPerS, burstMs: opts.readBudgetBurstMs ?? DEFAULT_READ_BUDGET_BURST_MS })
+      : undefined;
   const app = createApp({
     control: controlStore,
     towns: townHandles,
@@ -188,6 +201,8 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     allowPrivateWebhooks: opts.webhooks?.allowPrivate === true,
     log,
     readiness: schedulerReadiness(scheduler, clock, STALE_TICK_INTERVALS * idleMs),
+    // Ingest is never charged: it has its own load shedding, and refusing it would lose usage.
+    ...(readBudget ? { readBudget } : {}),
     ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
     ...(opts.publicUrl ? { publicOrigin: opts.publicUrl } : {}),
   });

@@ -41,6 +41,8 @@ async function build(env: Env, secret: string): Promise<App> {
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),
+    // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
+    // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
   });
 }
 

@@ -6,6 +6,7 @@ import { IngestKeyVerifier, SCRAPE_KEY_PREFIX } from '../auth/ingest-key.js';
 import { authenticateUser } from '../auth/user-auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parseOrThrow } from '../http/validate.js';
+import { chargedHandle, townPrincipal, userPrincipal } from '../ports/read-budget.js';
 import { townId } from '../towns/router.js';
 import { formatOpenMetrics, type MetricFamily, OPENMETRICS_CONTENT_TYPE } from './openmetrics.js';
 
@@ -20,22 +21,28 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
   app.get('/api/towns/:townId/metrics/prometheus', async (c) => {
     const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
-    const info = await scrapeTown(authorization, params.townId);
-    const totals = await deps.towns.get(info.id).totals(MAX_TOTALS_SERIES);
+    const { info, principal } = await scrapeTown(authorization, params.townId);
+    deps.readBudget?.admit(principal);
+    const totals = await chargedHandle(deps.towns.get(info.id), deps.readBudget, principal).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
   });
 
-  /** A user who may read the town, or a scrape key (`ggs_…`) of this very town (403 for another town's). */
-  async function scrapeTown(authorization: string | undefined, id: string): Promise<TownInfo> {
+  /**
+   * A user who may read the town, or a scrape key (`ggs_…`) of this very town (403 for another town's),
+   * and whose read budget the scrape is charged to: the user's, or for a key its town's.
+   */
+  async function scrapeTown(authorization: string | undefined, id: string): Promise<{ info: TownInfo; principal: string }> {
     const credential = authorization ? bearer(authorization) : '';
-    if (!credential.startsWith(SCRAPE_KEY_PREFIX))
-      return deps.control.townFor(await authenticateUser(deps.control, authorization), id);
+    if (!credential.startsWith(SCRAPE_KEY_PREFIX)) {
+      const user = await authenticateUser(deps.control, authorization);
+      return { info: await deps.control.townFor(user, id), principal: userPrincipal(user.id) };
+    }
     const key = await scrapeKeys.info(credential, deps.clock());
     if (key.townId !== id) throw new AppError('forbidden', 'this scrape key is for another town', { path: 'townId' });
     const town = await deps.control.town(id);
     if (!town) throw new AppError('not_found', 'town not found', { path: 'townId' });
-    return town;
+    return { info: town, principal: townPrincipal(id) };
   }
   return app;
 }

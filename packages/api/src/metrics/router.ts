@@ -15,6 +15,7 @@ import {
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import { chargedHandle, userPrincipal } from '../ports/read-budget.js';
 import type { TownHandle } from '../ports/town.js';
 import { townId } from '../towns/router.js';
 import { router, toTRPCError, userProcedure } from '../trpc.js';
@@ -59,10 +60,14 @@ const eventsInput = z.strictObject({
 
 const eventInput = z.strictObject({ townId, id: z.string().min(1).max(256) });
 
-/** The town's handle, if this user may read it (else not_found, so existence does not leak). */
+/**
+ * The town's handle, if this user may read it (else not_found, so existence does not leak); the time
+ * its calls take is charged to the user's read budget (live pushes too: the stream is not cut, but the
+ * user's next reads wait for it).
+ */
 export async function town(ctx: { deps: ApiDeps; user: User }, townId: string): Promise<TownHandle> {
   await ctx.deps.control.townFor(ctx.user, townId);
-  return ctx.deps.towns.get(townId);
+  return chargedHandle(ctx.deps.towns.get(townId), ctx.deps.readBudget, userPrincipal(ctx.user.id));
 }
 
 export const metricsRouter = router({

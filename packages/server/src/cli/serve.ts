@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
+import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '../read-budget.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
 import {
@@ -16,7 +17,7 @@ import {
 
 export const serve: Command = {
   usage:
-    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-connections N] [--max-connections-per-client N]',
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
@@ -41,7 +42,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}
                             0 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; 0: no cap); past it a new connection is closed
                             at once. Loopback clients (a reverse proxy on this machine) are not counted;
                             behind a proxy on another machine every client is its address: pass 0 and
-                            cap clients at the proxy`,
+                            cap clients at the proxy
+  --read-budget-ms-per-s N  event-loop milliseconds each user's reads (a scrape key's: its town's) may
+                            take per second, sustained, 0 to 1000 (default ${DEFAULT_READ_BUDGET_MS_PER_S}; 0: no budget);
+                            past it their reads get 429 with Retry-After until earned back. Ingest is
+                            never charged
+  --read-budget-burst-ms N  what each may spend at once, 1 to 60000 (default ${DEFAULT_READ_BUDGET_BURST_MS})`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -55,6 +61,8 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     ...MAX_TOWNS_PER_OWNER_OPTION,
     'max-connections': { type: 'string' },
     'max-connections-per-client': { type: 'string' },
+    'read-budget-ms-per-s': { type: 'string' },
+    'read-budget-burst-ms': { type: 'string' },
   },
   positionals: 0,
   async run(values, _p, out) {
@@ -85,6 +93,14 @@ ${MAX_TOWNS_PER_OWNER_HELP}
         DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
         0,
         1_000_000,
+      ),
+      readBudgetMsPerS: integerIn(values['read-budget-ms-per-s'], 'read-budget-ms-per-s', DEFAULT_READ_BUDGET_MS_PER_S, 0, 1000),
+      readBudgetBurstMs: integerIn(
+        values['read-budget-burst-ms'],
+        'read-budget-burst-ms',
+        DEFAULT_READ_BUDGET_BURST_MS,
+        1,
+        60_000,
       ),
     });
     const demo = server.demo;

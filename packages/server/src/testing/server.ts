@@ -1,5 +1,5 @@
 import { hashToken, newId, newUserToken } from '@gasgauge/api';
-import { Control } from '@gasgauge/core';
+import { Control, type Town } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
 import { type ServeOptions, startServer } from '../serve.js';
 import { openSqlite } from '../sqlite.js';
@@ -73,6 +73,8 @@ export interface TestServer {
   addUser(name: string): Promise<{ id: string; token: string }>;
   /** Ticks a town and settles its outbox into the owning account now. */
   tickTown(townId: string): Promise<void>;
+  /** The server's own open `Town` (to fill a big town fast, without HTTP). */
+  openTown(townId: string): Town;
 }
 
 /** A server on port 0 over a fresh temp data dir, with a town and an ingest token made through tRPC. */
@@ -89,6 +91,8 @@ export async function startTestServer(
     | 'maxTownsPerOwner'
     | 'writeDelayMs'
     | 'liveStreamMaxMs'
+    | 'readBudgetMsPerS'
+    | 'readBudgetBurstMs'
   > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
@@ -138,6 +142,7 @@ export async function startTestServer(
         }
       },
       tickTown: (townId) => server.tickTown(townId),
+      openTown: (townId) => server.towns.get(townId),
     };
   } catch (err) {
     await server.close();

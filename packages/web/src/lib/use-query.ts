@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { isUnauthorized } from '../api/trpc.js';
 import { navigate } from '../app/router.js';
+import { busyError, busyRetrySeconds } from './busy.js';
 
 /** A request in flight this long is presumed hung: a refresh then replaces it instead of waiting for it. */
 const HUNG_MS = 30_000;
@@ -30,7 +31,8 @@ export interface QueryOptions {
  * Refreshes (`refresh`, `refetchMs`, `refetch`) do not abort (unless the request in flight looks
  * hung, HUNG_MS): aborting on every live push restarted a slow request again and again, so a new page
  * of a busy town took seconds to show.
- * A 401 sends the browser to /login (the session expired or was signed out).
+ * A 401 sends the browser to /login (the session expired or was signed out). A read the server shed
+ * (429: the user's read budget is spent) says "busy, retrying" and asks again after its Retry-After.
  */
 export function useQuery<T>(
   key: string | null,
@@ -51,6 +53,8 @@ export function useQuery<T>(
   const busySince = useRef<number | null>(null);
   /** A refresh came while busy: ask again for this key once the request in flight settles. */
   const again = useRef<string | null>(null);
+  /** The retry of a shed read, pending. */
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const run = useCallback(function start(k: string, mode: 'new' | 'refresh') {
     const since = busySince.current;
@@ -60,6 +64,7 @@ export function useQuery<T>(
     }
     abortRef.current?.abort();
     again.current = null;
+    clearTimeout(retryTimer.current);
     const ctrl = new AbortController();
     abortRef.current = ctrl;
     const mine = ++seq.current;
@@ -79,8 +84,12 @@ export function useQuery<T>(
       (err: unknown) => {
         if (mine !== seq.current || ctrl.signal.aborted) return;
         if (isUnauthorized(err)) return redirectToLogin();
-        setState((s) => ({ ...s, error: err instanceof Error ? err : new Error(String(err)), loading: false }));
+        const busy = busyRetrySeconds(err);
+        const error = busy === undefined ? (err instanceof Error ? err : new Error(String(err))) : busyError(busy);
+        setState((s) => ({ ...s, error, loading: false }));
         settled();
+        if (busy !== undefined && busySince.current === null)
+          retryTimer.current = setTimeout(() => start(k, 'refresh'), busy * 1000);
       },
     );
   }, []);
@@ -90,6 +99,7 @@ export function useQuery<T>(
     run(key, 'new');
     return () => {
       abortRef.current?.abort();
+      clearTimeout(retryTimer.current);
       busySince.current = null;
       again.current = null;
     };

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { chargedHandle, type ReadBudget } from './read-budget.js';
+import type { TownHandle } from './town.js';
+
+/** Holds the thread for `ms`, as a synchronous SQLite read does. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('chargedHandle', () => {
+  it('charges the synchronous part of each call, measured, and not the wait after it', async () => {
+    const charges: [string, number][] = [];
+    const budget: ReadBudget = { admit: () => {}, charge: (p, ms) => charges.push([p, ms]) };
+    const slow = {
+      // 30 ms on the thread, then 100 ms of waiting (an RPC, a timer) that holds no loop.
+      throughput: () => {
+        busy(30);
+        return new Promise((resolve) => setTimeout(() => resolve({ tokensPerSecond: 1 }), 100));
+      },
+    } as unknown as TownHandle;
+    const handle = chargedHandle(slow, budget, 'user:u1');
+    expect(await handle.throughput()).toEqual({ tokensPerSecond: 1 });
+    expect(charges).toHaveLength(1);
+    const [principal, ms] = charges[0] as [string, number];
+    expect(principal).toBe('user:u1');
+    expect(ms).toBeGreaterThanOrEqual(30);
+    expect(ms).toBeLessThan(90);
+  });
+
+  it('charges a call that throws too; without a budget the handle is untouched', () => {
+    const charges: number[] = [];
+    const budget: ReadBudget = { admit: () => {}, charge: (_p, ms) => charges.push(ms) };
+    const failing = {
+      throughput: () => {
+        busy(5);
+        throw new Error('town closed');
+      },
+    } as unknown as TownHandle;
+    expect(() => chargedHandle(failing, budget, 'town:t').throughput()).toThrow('town closed');
+    expect(charges[0]).toBeGreaterThanOrEqual(5);
+    expect(chargedHandle(failing, undefined, 'town:t')).toBe(failing);
+  });
+});

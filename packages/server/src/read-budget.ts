@@ -1,0 +1,94 @@
+import type { ReadBudget } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
+
+/**
+ * Event-loop time each principal's reads may take, sustained: half the loop, so however hard one user
+ * loops reads, everyone else's requests still get at least the other half.
+ */
+export const DEFAULT_READ_BUDGET_MS_PER_S = 500;
+/**
+ * What a principal with a full bucket may spend at once: the slowest read measured on a big town
+ * (a 30-day `metrics.breakdown` on 10,000 agents × 200 models, 0.8–1.4 s) goes through from full, with room
+ * for the page's other reads; a user who opens a page after a pause never waits.
+ */
+export const DEFAULT_READ_BUDGET_BURST_MS = 2_000;
+/**
+ * Principals tracked at most (~100 bytes each). Past it the least recently seen is forgotten: untouched
+ * longest, its bucket has most likely refilled to full, which is what a forgotten principal starts with.
+ */
+export const MAX_READ_BUDGET_PRINCIPALS = 10_000;
+
+export interface ReadBucketsOptions {
+  /** Refill rate: milliseconds of reading each principal earns per second (> 0). */
+  msPerSecond: number;
+  /** Bucket size in milliseconds (> 0): what a principal may spend at once. */
+  burstMs: number;
+  /** Principals tracked at most (default MAX_READ_BUDGET_PRINCIPALS). */
+  maxPrincipals?: number;
+  /** A monotonic clock in milliseconds (default `performance.now`); tests pass their own. */
+  now?: () => number;
+}
+
+interface Bucket {
+  /** Milliseconds left; below zero after an admitted read overdrew it. */
+  ms: number;
+  /** When `ms` was last brought up to date. */
+  at: number;
+}
+
+/**
+ * The Node host's read budget: a token bucket of event-loop milliseconds per principal. A read is
+ * admitted while its principal's bucket holds anything; its measured time is charged afterwards, so one
+ * expensive read may overdraw, and the principal's next read waits until the debt is earned back.
+ */
+export class ReadBuckets implements ReadBudget {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly max: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: ReadBucketsOptions) {
+    if (!(opts.msPerSecond > 0) || !(opts.burstMs > 0)) throw new RangeError('a read budget needs a positive rate and burst');
+    this.max = opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  admit(principal: string): void {
+    const left = this.bucket(principal).ms;
+    if (left > 0) return;
+    const seconds = Math.max(1, Math.ceil(-left / this.opts.msPerSecond));
+    throw new AppError(
+      'too_many_requests',
+      `read budget spent: your reads have held the server for more than their share (${this.opts.msPerSecond} ms a second, ${this.opts.burstMs} ms at once); retry in ${seconds} s`,
+      { retryAfterSeconds: seconds },
+    );
+  }
+
+  charge(principal: string, ms: number): void {
+    this.bucket(principal).ms -= ms;
+  }
+
+  /** How many principals are tracked (the bound's test). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** The principal's bucket refilled up to now, made the most recently seen (a new one starts full). */
+  private bucket(principal: string): Bucket {
+    const now = this.now();
+    const found = this.buckets.get(principal);
+    if (found) {
+      this.buckets.delete(principal);
+      found.ms = Math.min(this.opts.burstMs, found.ms + ((now - found.at) * this.opts.msPerSecond) / 1000);
+      found.at = now;
+      this.buckets.set(principal, found);
+      return found;
+    }
+    if (this.buckets.size >= this.max) {
+      const oldest = this.buckets.keys().next().value as string;
+      this.buckets.delete(oldest);
+    }
+    const fresh = { ms: this.opts.burstMs, at: now };
+    this.buckets.set(principal, fresh);
+    return fresh;
+  }
+}
