@@ -167,17 +167,17 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
   const index = new Map(series.map((s, i) => [s.key, i]));
   const topSum = new Array<number>(n).fill(0);
   if (series.length > 0) {
-    // An agent's rows by its index (migration 15): the top agents' rows of the range, not every row of the range. A
-    // model's by the range: the top models hold most of its rows.
+    // The 1-hour tier's rows of an agent by its index (migration 15): the top agents' rows of the range, not every
+    // row of the range. Otherwise by the range: the finer tiers serve short ranges, and the top models hold most rows.
     const keys = series.map(() => '?').join(', ');
-    const where =
-      q.by === 'agent'
-        ? `INDEXED BY ${grid.breakdownTable}_agent_id WHERE agent_id IN (${keys}) AND t >= ? AND t < ?`
-        : `WHERE t >= ? AND t < ? AND +model IN (${keys})`;
+    const byIndex = q.by === 'agent' && grid.breakdownTable === 'breakdown_1h';
+    const where = byIndex
+      ? `INDEXED BY breakdown_1h_agent_id WHERE agent_id IN (${keys}) AND t >= ? AND t < ?`
+      : `WHERE t >= ? AND t < ? AND +${key} IN (${keys})`;
     const params = series.map((s) => s.key);
     const rows = bucketRows<[string, number]>(
       `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) FROM ${grid.breakdownTable} ${where} GROUP BY 1, 2`,
-      ...(q.by === 'agent' ? [...params, grid.first, grid.end] : [grid.first, grid.end, ...params]),
+      ...(byIndex ? [...params, grid.first, grid.end] : [grid.first, grid.end, ...params]),
     );
     for (const [b, k, v] of rows) {
       const values = (series[index.get(k) as number] as BreakdownSeries).values;

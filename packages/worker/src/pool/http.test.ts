@@ -36,7 +36,16 @@ it('serves the API: the admin token from GASGAUGE_ADMIN_TOKEN creates a town, wh
     records: [{ ...record, id: 'm3', agentId: 'b', inputTokens: 7, outputTokens: 0, costMicrodollars: 1 }],
   });
   expect(second).toMatchObject({ status: 200, body: { accepted: 1 } });
-  const q = { townId, from: record.at - 600_000, to: record.at + 600_000, by: 'agent', metric: 'tokens', limit: 1 };
+  // Hour buckets: the 1-hour tier, whose agent index the top series are read by.
+  const q = {
+    townId,
+    from: record.at - 3 * 3_600_000,
+    to: record.at + 3_600_000,
+    maxPoints: 4,
+    by: 'agent',
+    metric: 'tokens',
+    limit: 1,
+  };
   const bd = await call('GET', `/trpc/metrics.breakdown?input=${encodeURIComponent(JSON.stringify(q))}`, ADMIN);
   expect(bd.status).toBe(200);
   const sum = (values: (number | null)[]) => values.reduce<number>((s, v) => s + (v ?? 0), 0);
