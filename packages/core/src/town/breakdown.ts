@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql, SqlValue } from '../sql.js';
+import { USAGE_AMOUNTS } from './bounds.js';
 import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
 import { BREAKDOWN_MIN_STEP_MS, slotStart, TIERS, type Tier, tiersCovering } from './tiers.js';
@@ -14,6 +15,10 @@ const upsert = new Map(
 );
 
 const DAY = 86_400_000;
+/** The five token kinds of a rollup row, summed: a breakdown row's `tokens`. */
+const TOKENS = USAGE_AMOUNTS.filter(([, c]) => c !== 'cost_microdollars')
+  .map(([, c]) => c)
+  .join(' + ');
 
 interface Entry {
   slot: number;
@@ -89,7 +94,7 @@ export interface Breakdown {
 }
 
 /** The buckets of one breakdown: where they start, and how a row of the tier finds its bucket. */
-interface Grid {
+export interface BreakdownGrid {
   step: number;
   t: number[];
   table: string;
@@ -113,28 +118,46 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_BREAKDOWN_SERIES) {
     throw new AppError('bad_request', `limit must be an integer from 1 to ${MAX_BREAKDOWN_SERIES}`, { path: 'limit' });
   }
-  const grid = gridFor(q, now);
+  const grid = breakdownGrid(q, now);
   const n = grid.t.length;
-  const range = `FROM ${grid.breakdownTable} WHERE t >= ? AND t < ?`;
   const key = q.by === 'agent' ? 'agent_id' : 'model';
   const value = q.metric === 'cost' ? 'cost_microdollars' : 'tokens';
-  // Rows whose first column is the bucket (see Grid), with that column turned into the bucket index.
+  // Rows whose first column is the bucket (see BreakdownGrid), with that column turned into the bucket index.
   const bucketRows = <R extends SqlValue[]>(query: string, ...params: SqlValue[]): [number, ...R][] =>
     sql.rows(query, ...grid.bucketParams, ...params).map((r) => [grid.toBucket(r[0] as number), ...(r.slice(1) as R)]);
 
-  const measured = new Array<boolean>(n).fill(false);
-  for (const [b] of bucketRows(
-    `SELECT DISTINCT ${grid.bucketSql} FROM ${grid.table} WHERE t >= ? AND t < ?`,
+  // What every key used per bucket: the town's totals, from the rollup tier's one row per slot. The two tiers hold
+  // the same sums at every slot the tick may not prune yet (`horizon` on); below it the tick prunes each table
+  // PRUNE_BATCH rows at a time, so there the breakdown rows themselves are summed (see breakdownOnly).
+  const tier = TIERS.find((t) => t.table === grid.table) as Tier;
+  const horizon = Math.min(Math.max(now - tier.retentionMs, grid.first), grid.end);
+  const all = new Array<number | null>(n).fill(null);
+  for (const [b, v] of bucketRows<[number]>(
+    `SELECT ${grid.bucketSql}, SUM(CASE WHEN t >= ? THEN ${q.metric === 'cost' ? 'cost_microdollars' : TOKENS} ELSE 0 END)
+     FROM ${grid.table} WHERE t >= ? AND t < ? GROUP BY 1`,
+    horizon,
     grid.first,
     grid.end,
   )) {
-    measured[b] = true;
+    all[b] = (all[b] ?? 0) + v;
   }
+  const measured = all.map((v) => v !== null);
   const empty = (): (number | null)[] => measured.map((m) => (m ? 0 : null));
+  for (const [lo, hi] of breakdownOnly(grid, measured, horizon)) {
+    for (const [b, v] of bucketRows<[number]>(
+      `SELECT ${grid.bucketSql}, SUM(${value}) FROM ${grid.breakdownTable} WHERE t >= ? AND t < ? GROUP BY 1`,
+      lo,
+      hi,
+    )) {
+      all[b] = (all[b] ?? 0) + v;
+    }
+  }
 
-  // Totals per key over the range, the largest first, and how many keys there are in all.
+  // Totals per key over the range, the largest first, and how many keys there are in all: the range read by the
+  // primary key (`+` keeps the agent index, which would walk every agent's whole history, out of the plan).
   const top = sql.rows(
-    `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () ${range} GROUP BY ${key} ORDER BY total DESC, ${key} LIMIT ?`,
+    `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () FROM ${grid.breakdownTable} WHERE t >= ? AND t < ?
+     GROUP BY +${key} ORDER BY total DESC, ${key} LIMIT ?`,
     grid.first,
     grid.end,
     limit,
@@ -144,11 +167,17 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
   const index = new Map(series.map((s, i) => [s.key, i]));
   const topSum = new Array<number>(n).fill(0);
   if (series.length > 0) {
+    // The 1-hour tier's rows of an agent by its index (migration 15): the top agents' rows of the range, not every
+    // row of the range. Otherwise by the range: the finer tiers serve short ranges, and the top models hold most rows.
+    const keys = series.map(() => '?').join(', ');
+    const byIndex = q.by === 'agent' && grid.breakdownTable === 'breakdown_1h';
+    const where = byIndex
+      ? `INDEXED BY breakdown_1h_agent_id WHERE agent_id IN (${keys}) AND t >= ? AND t < ?`
+      : `WHERE t >= ? AND t < ? AND +${key} IN (${keys})`;
+    const params = series.map((s) => s.key);
     const rows = bucketRows<[string, number]>(
-      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) ${range} AND ${key} IN (${series.map(() => '?').join(', ')}) GROUP BY 1, 2`,
-      grid.first,
-      grid.end,
-      ...series.map((s) => s.key),
+      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) FROM ${grid.breakdownTable} ${where} GROUP BY 1, 2`,
+      ...(byIndex ? [...params, grid.first, grid.end] : [grid.first, grid.end, ...params]),
     );
     for (const [b, k, v] of rows) {
       const values = (series[index.get(k) as number] as BreakdownSeries).values;
@@ -156,22 +185,38 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
       topSum[b] = (topSum[b] as number) + v;
     }
   }
-  let other: Breakdown['other'] = null;
-  if (keyCount > series.length) {
-    const values = empty();
-    for (const [b, v] of bucketRows<[number]>(
-      `SELECT ${grid.bucketSql}, SUM(${value}) ${range} GROUP BY 1`,
-      grid.first,
-      grid.end,
-    )) {
-      values[b] = (values[b] ?? 0) + v;
-    }
-    other = { keys: keyCount - series.length, values: values.map((v, b) => (v === null ? null : v - (topSum[b] as number))) };
-  }
+  const other: Breakdown['other'] =
+    keyCount > series.length
+      ? { keys: keyCount - series.length, values: all.map((v, b) => (v === null ? null : v - (topSum[b] as number))) }
+      : null;
   return { step: grid.step, t: grid.t, series, other };
 }
 
-function gridFor(q: BreakdownQuery, now: number): Grid {
+/**
+ * The spans of the range whose breakdown rows are summed themselves rather than taken from the rollup tier: below
+ * the tier's retention horizon (pruning may have removed a slot's rollup row but not yet all its breakdown rows), and
+ * buckets without any rollup row, where breakdown rows can still exist (a record of zero amounts adds a breakdown
+ * row, while a slot whose counters are all zero writes no rollup row). Few rows in either case: the horizon cuts the
+ * range's first bucket at most (or, past the longest retention, what the tick has not pruned yet), and an unmeasured
+ * bucket holds only zero rows.
+ */
+function breakdownOnly(grid: BreakdownGrid, measured: readonly boolean[], horizon: number): [number, number][] {
+  const spans: [number, number][] = [];
+  const add = (lo: number, hi: number) => {
+    if (lo >= hi) return;
+    const last = spans.at(-1);
+    if (last && last[1] >= lo) last[1] = Math.max(last[1], hi);
+    else spans.push([lo, hi]);
+  };
+  add(grid.first, horizon);
+  for (let b = 0; b < measured.length; b++) {
+    if (!measured[b]) add(Math.max(grid.t[b] as number, horizon), b + 1 < grid.t.length ? (grid.t[b + 1] as number) : grid.end);
+  }
+  return spans;
+}
+
+/** The buckets of a breakdown (validated `by` and `limit` aside): the timeseries' step, at least a minute. */
+export function breakdownGrid(q: BreakdownQuery, now: number): BreakdownGrid {
   const { step, start, count, tier } = chooseResolution(q.from, q.to, now, q.maxPoints, BREAKDOWN_MIN_STEP_MS);
   if (q.tz !== undefined) canonicalZone(q.tz); // an unknown zone is a 400 at every step, not only for days
   if (q.tz !== undefined && step % DAY === 0) return calendarGrid(q, step, q.tz, now);
@@ -193,7 +238,7 @@ function gridFor(q: BreakdownQuery, now: number): Grid {
  * Day buckets at local midnight (see calendarTimeseries): rows of the breakdown tier are grouped by their own time and
  * summed per local day here, since DST days differ in length.
  */
-function calendarGrid(q: BreakdownQuery, utcStep: number, tz: string, now: number): Grid {
+function calendarGrid(q: BreakdownQuery, utcStep: number, tz: string, now: number): BreakdownGrid {
   let { starts, end, tier, step } = fitCalendarBuckets(q.from, q.to, utcStep, tz, now, q.maxPoints ?? DEFAULT_MAX_POINTS);
   if (!tier.breakdownTable) {
     // Edges that fit only the 5 s tier (a zone offset in seconds): breakdowns start at 1 minute, which keeps at least as long.

@@ -30,4 +30,26 @@ it('serves the API: the admin token from GASGAUGE_ADMIN_TOKEN creates a town, wh
   const tp = await call('GET', `/api/towns/${townId}/metrics/throughput`, ADMIN);
   expect(tp.status).toBe(200);
   expect(tp.body.tokensPerSecond).toBeGreaterThan(0);
+
+  // A breakdown with an `other`: the agent index of migration 15 and the rollup tier's totals, in the town's object.
+  const second = await call('POST', `/api/towns/${townId}/usage`, token, {
+    records: [{ ...record, id: 'm3', agentId: 'b', inputTokens: 7, outputTokens: 0, costMicrodollars: 1 }],
+  });
+  expect(second).toMatchObject({ status: 200, body: { accepted: 1 } });
+  // Hour buckets: the 1-hour tier, whose agent index the top series are read by.
+  const q = {
+    townId,
+    from: record.at - 3 * 3_600_000,
+    to: record.at + 3_600_000,
+    maxPoints: 4,
+    by: 'agent',
+    metric: 'tokens',
+    limit: 1,
+  };
+  const bd = await call('GET', `/trpc/metrics.breakdown?input=${encodeURIComponent(JSON.stringify(q))}`, ADMIN);
+  expect(bd.status).toBe(200);
+  const sum = (values: (number | null)[]) => values.reduce<number>((s, v) => s + (v ?? 0), 0);
+  const { series, other } = bd.body.result.data;
+  expect(series.map((s: { key: string; values: (number | null)[] }) => [s.key, sum(s.values)])).toEqual([['a', 105]]);
+  expect([other.keys, sum(other.values)]).toEqual([1, 7]);
 });
