@@ -134,8 +134,8 @@ shares the machine.
   100,000 beads, with 100,000 agent and bead events (one bead the parent of 2,000 others and the subject of a third of
   the bead events), ingested in batches of 5,000 with a tick after each, then ticked until bead reads are no longer
   refused for the per-bead totals' backlog. Then the mean of 3 calls (after a warm-up) of every town read the API
-  serves — the tick with nothing new, timeseries, breakdown by agent and by model (cost and tokens; their series of
-  the top agents by the agent index, \`other\` from the rollup tier) and bead stats over 24 h and 30 days, throughput, the totals behind the live snapshot and the Prometheus
+  serves — the tick with nothing new, timeseries, breakdown by agent and by model (cost and tokens;
+  \`other\` from the rollup tier) and bead stats over 24 h and 30 days, throughput, the totals behind the live snapshot and the Prometheus
   endpoint, agents and events pages, beads.get of the big parent and of an ordinary bead, the first beads.list page,
   runaway rules and episodes, the outbox. Then the control plane's reads for one user owning 1,000 towns with 100,000
   hourly ledger debits over the same 30 days: a towns.list page, the account's town ids, a ledger page at the top

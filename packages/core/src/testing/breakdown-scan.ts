@@ -8,10 +8,9 @@ import {
 } from '../town/breakdown.js';
 
 /**
- * metrics.breakdown as it was before `other` came from the rollup tier and the top series from the agent index
- * (migration 15), the reference the tests compare breakdown with: three passes over every row of the range in
- * the breakdown tier (the top keys, their series by `key IN (...)`, and every key per bucket for `other`), each by
- * the primary key as before the index existed (`+key` keeps the index out of the plan).
+ * metrics.breakdown as it was before `other` came from the rollup tier, the reference the tests compare breakdown
+ * with: three passes over every row of the range in the breakdown tier (the top keys, their series by
+ * `key IN (...)`, and every key per bucket for `other`).
  * Valid input only (breakdown validates).
  */
 export function breakdownScan(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
@@ -35,7 +34,7 @@ export function breakdownScan(sql: Sql, q: BreakdownQuery, now: number): Breakdo
   const empty = (): (number | null)[] => measured.map((m) => (m ? 0 : null));
 
   const top = sql.rows(
-    `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () ${range} GROUP BY +${key} ORDER BY total DESC, ${key} LIMIT ?`,
+    `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () ${range} GROUP BY ${key} ORDER BY total DESC, ${key} LIMIT ?`,
     grid.first,
     grid.end,
     limit,
@@ -46,7 +45,7 @@ export function breakdownScan(sql: Sql, q: BreakdownQuery, now: number): Breakdo
   const topSum = new Array<number>(n).fill(0);
   if (series.length > 0) {
     const rows = bucketRows<[string, number]>(
-      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) ${range} AND +${key} IN (${series.map(() => '?').join(', ')}) GROUP BY 1, 2`,
+      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) ${range} AND ${key} IN (${series.map(() => '?').join(', ')}) GROUP BY 1, 2`,
       grid.first,
       grid.end,
       ...series.map((s) => s.key),

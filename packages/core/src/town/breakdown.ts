@@ -153,11 +153,10 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
     }
   }
 
-  // Totals per key over the range, the largest first, and how many keys there are in all: the range read by the
-  // primary key (`+` keeps the agent index, which would walk every agent's whole history, out of the plan).
+  // Totals per key over the range, the largest first, and how many keys there are in all.
   const top = sql.rows(
     `SELECT ${key}, SUM(${value}) AS total, COUNT(*) OVER () FROM ${grid.breakdownTable} WHERE t >= ? AND t < ?
-     GROUP BY +${key} ORDER BY total DESC, ${key} LIMIT ?`,
+     GROUP BY ${key} ORDER BY total DESC, ${key} LIMIT ?`,
     grid.first,
     grid.end,
     limit,
@@ -167,17 +166,12 @@ export function breakdown(sql: Sql, q: BreakdownQuery, now: number): Breakdown {
   const index = new Map(series.map((s, i) => [s.key, i]));
   const topSum = new Array<number>(n).fill(0);
   if (series.length > 0) {
-    // The 1-hour tier's rows of an agent by its index (migration 15): the top agents' rows of the range, not every
-    // row of the range. Otherwise by the range: the finer tiers serve short ranges, and the top models hold most rows.
-    const keys = series.map(() => '?').join(', ');
-    const byIndex = q.by === 'agent' && grid.breakdownTable === 'breakdown_1h';
-    const where = byIndex
-      ? `INDEXED BY breakdown_1h_agent_id WHERE agent_id IN (${keys}) AND t >= ? AND t < ?`
-      : `WHERE t >= ? AND t < ? AND +${key} IN (${keys})`;
-    const params = series.map((s) => s.key);
     const rows = bucketRows<[string, number]>(
-      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) FROM ${grid.breakdownTable} ${where} GROUP BY 1, 2`,
-      ...(byIndex ? [...params, grid.first, grid.end] : [grid.first, grid.end, ...params]),
+      `SELECT ${grid.bucketSql}, ${key}, SUM(${value}) FROM ${grid.breakdownTable}
+       WHERE t >= ? AND t < ? AND ${key} IN (${series.map(() => '?').join(', ')}) GROUP BY 1, 2`,
+      grid.first,
+      grid.end,
+      ...series.map((s) => s.key),
     );
     for (const [b, k, v] of rows) {
       const values = (series[index.get(k) as number] as BreakdownSeries).values;

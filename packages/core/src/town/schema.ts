@@ -443,17 +443,6 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         (input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens) DESC, bead)
     `,
   },
-  {
-    // metrics.breakdown reads its top agents' series from the 1-hour tier (every step of an hour or more, such as
-    // 30 days at the default 500 points) by agent: an index starting with the agent, so 20 agents' rows of the range
-    // are read, not every row of the range (the primary key starts with t). Only there: each new row adds an entry,
-    // and the finer tiers add a row per agent and model every minute (ingest at 16 agents: +16% a record with all
-    // three indexed, within noise with this one) for ranges short enough to scan. Not by model: a town has few, and
-    // its top 20 hold most rows of any range. Not covering: ingest's upserts change only the amounts, which leaves
-    // these entries alone.
-    version: 15,
-    sql: 'CREATE INDEX breakdown_1h_agent_id ON breakdown_1h (agent_id, t)',
-  },
 ];
 
 function breakdownTable(table: string): string {

@@ -89,7 +89,6 @@ describe('town totals (usage_totals)', () => {
     town.sql.run('ALTER TABLE town_state DROP COLUMN bead_budget_upto');
     town.sql.run('ALTER TABLE town_state DROP COLUMN tick_health');
     undoVersion9(town);
-    undoVersion15(town);
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 6');
     const reopened = new Town(town.sql, () => T0);
     expect(totalsRows(reopened)).toEqual(expected);
@@ -128,7 +127,6 @@ describe('per-bead totals (migration 12)', () => {
     undoVersion12(town);
     town.sql.run('DROP TABLE usage_grand_total');
     town.sql.run('DROP INDEX usage_totals_by_size');
-    undoVersion15(town);
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 12');
     new Town(town.sql, () => T0);
     expect(rows()).toEqual(expected);
@@ -163,7 +161,6 @@ describe('per-bead totals (migration 12) on a large town', () => {
     undoVersion12(town);
     town.sql.run('DROP TABLE usage_grand_total');
     town.sql.run('DROP INDEX usage_totals_by_size');
-    undoVersion15(town);
     town.sql.run('DELETE FROM schema_migrations WHERE version >= 12');
     town = new Town(town.sql, () => now.t);
     expect(town.sql.rows('SELECT COUNT(*) FROM bead_applied')).toEqual([[20]]);
@@ -209,11 +206,6 @@ describe('per-bead totals when the tick prunes', () => {
 });
 
 /** Takes migration 12 (bead totals, runaway windows) back out, so it runs again on open. */
-/** Migration 15's agent index on the 1-hour breakdown tier, so a re-run of the later migrations can add it again. */
-function undoVersion15(town: Town): void {
-  town.sql.run('DROP INDEX breakdown_1h_agent_id');
-}
-
 function undoVersion12(town: Town): void {
   const tables = [
     'bead_applied',

@@ -31,12 +31,12 @@ it('serves the API: the admin token from GASGAUGE_ADMIN_TOKEN creates a town, wh
   expect(tp.status).toBe(200);
   expect(tp.body.tokensPerSecond).toBeGreaterThan(0);
 
-  // A breakdown with an `other`: the agent index of migration 15 and the rollup tier's totals, in the town's object.
+  // A breakdown with an `other` from the rollup tier's totals, in the town's object.
   const second = await call('POST', `/api/towns/${townId}/usage`, token, {
     records: [{ ...record, id: 'm3', agentId: 'b', inputTokens: 7, outputTokens: 0, costMicrodollars: 1 }],
   });
   expect(second).toMatchObject({ status: 200, body: { accepted: 1 } });
-  // Hour buckets: the 1-hour tier, whose agent index the top series are read by.
+  // Hour buckets: the 1-hour tier.
   const q = {
     townId,
     from: record.at - 3 * 3_600_000,
