@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { beadBacklog, Control, gasTank, MAX_BEAD_READ_BACKLOG, type TownEvent, type UsageRecord } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server';
-import { fileTown, tempDir, usageRecord } from '@gasgauge/server/testing';
+import { fileTown, spreadUsageRecord, tempDir } from '@gasgauge/server/testing';
 import { meanMs } from './stats.js';
 
 const SCALE = Number(process.env.GG_READ_SCALE ?? 1);
@@ -22,6 +22,7 @@ const CHILDREN = 2_000;
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);
 const END = T0 + 30 * DAY;
+const TOWN = { from: T0, spanMs: 30 * DAY, total: RECORDS, agents: AGENTS, models: MODELS };
 const now = { t: T0 };
 const town = fileTown(now);
 
@@ -29,19 +30,10 @@ const town = fileTown(now);
 const BATCH = 5_000;
 const started = performance.now();
 for (let i = 0; i < RECORDS; i += BATCH) {
-  const records: UsageRecord[] = Array.from({ length: BATCH }, (_, k) => {
-    const n = i + k;
-    return usageRecord({
-      id: `u${n}`,
-      at: T0 + Math.floor((n / RECORDS) * 30 * DAY),
-      agentId: `agent-${(n * 7) % AGENTS}`,
-      model: `model-${(n * 13) % MODELS}`,
-      beadId: `bead-${n % BEADS}`,
-      inputTokens: (n * 104_729) % 50_021,
-      outputTokens: (n * 7919) % 5_003,
-      costMicrodollars: (n * 7919) % 100_003,
-    });
-  });
+  const records: UsageRecord[] = Array.from({ length: BATCH }, (_, k) => ({
+    ...spreadUsageRecord(i + k, TOWN),
+    beadId: `bead-${(i + k) % BEADS}`,
+  }));
   now.t = (records.at(-1) as UsageRecord).at + 1;
   town.ingestUsage(records);
   // Events ride along in proportion: agent status changes, bead opens and closes, children of bead-0.

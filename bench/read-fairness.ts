@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { UsageRecord } from '@gasgauge/core';
-import { usageRecord } from '@gasgauge/server/testing';
+import { spreadUsageRecord } from '@gasgauge/server/testing';
 import { startTestServer, trpcPath } from '@gasgauge/server/testing/server';
 
 const RECORDS = Number(process.env.GG_FAIR_RECORDS ?? 300_000);
@@ -24,6 +24,7 @@ const GREEDY_CONNECTIONS = 8;
 const DAY = 86_400_000;
 const END = Date.now();
 const T0 = END - 30 * DAY;
+const TOWN = { from: T0, spanMs: 30 * DAY, total: RECORDS, agents: AGENTS, models: MODELS };
 const BIN = 'packages/server/bin/gasgauge.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'gg-fair-'));
@@ -34,17 +35,7 @@ const setup = await startTestServer({ dataDir: dir, autoTick: false });
 const town = setup.openTown(setup.townId);
 const filled = performance.now();
 for (let i = 0; i < RECORDS; i += 5_000) {
-  const records: UsageRecord[] = Array.from({ length: Math.min(5_000, RECORDS - i) }, (_, k) => {
-    const n = i + k;
-    return usageRecord({
-      id: `u${n}`,
-      at: T0 + Math.floor((n / RECORDS) * 30 * DAY),
-      agentId: `agent-${(n * 7) % AGENTS}`,
-      model: `model-${(n * 13) % MODELS}`,
-      inputTokens: (n * 104_729) % 50_021,
-      costMicrodollars: (n * 7919) % 100_003,
-    });
-  });
+  const records: UsageRecord[] = Array.from({ length: Math.min(5_000, RECORDS - i) }, (_, k) => spreadUsageRecord(i + k, TOWN));
   town.ingestUsage(records);
 }
 const bob = await setup.addUser('bob');

@@ -5,7 +5,7 @@ import { killServers, serveProcess } from './testing/serve-process.js';
 import { startTestServer, type TestServer, trpcPath } from './testing/server.js';
 import { sleep } from './testing/sockets.js';
 import { batchPath } from './testing/state.js';
-import { tempDir, usageRecord } from './testing/temp.js';
+import { spreadUsageRecord, tempDir } from './testing/temp.js';
 
 const DAY = 86_400_000;
 const END = Date.now();
@@ -14,6 +14,7 @@ const T0 = END - 30 * DAY;
 const RECORDS = 100_000;
 const AGENTS = 2_000;
 const MODELS = 200;
+const TOWN = { from: T0, spanMs: 30 * DAY, total: RECORDS, agents: AGENTS, models: MODELS };
 /** A budget five times tighter than the default, so the test sees it spent within seconds. */
 const MS_PER_S = 100;
 const BURST_MS = 300;
@@ -41,17 +42,7 @@ const quantile = (xs: number[], q: number) => {
 function fill(s: TestServer, townId: string): void {
   const town = s.openTown(townId);
   for (let i = 0; i < RECORDS; i += 5_000) {
-    const records: UsageRecord[] = Array.from({ length: 5_000 }, (_, k) => {
-      const n = i + k;
-      return usageRecord({
-        id: `u${n}`,
-        at: T0 + Math.floor((n / RECORDS) * 30 * DAY),
-        agentId: `agent-${(n * 7) % AGENTS}`,
-        model: `model-${(n * 13) % MODELS}`,
-        inputTokens: n % 5_003,
-        costMicrodollars: n % 1_009,
-      });
-    });
+    const records: UsageRecord[] = Array.from({ length: 5_000 }, (_, k) => spreadUsageRecord(i + k, TOWN));
     town.ingestUsage(records);
   }
 }

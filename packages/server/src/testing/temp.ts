@@ -79,5 +79,27 @@ export function usageRecord(over: Partial<UsageRecord> & { id: string; at: numbe
   };
 }
 
+/** The shape of a big town for read costs: `total` records spread evenly over `spanMs` from `from`. */
+export interface SpreadTown {
+  from: number;
+  spanMs: number;
+  total: number;
+  agents: number;
+  models: number;
+}
+
+/** Record `n` of a SpreadTown: agents and models taken in turn (7 and 13 apart), amounts varied but deterministic. */
+export function spreadUsageRecord(n: number, town: SpreadTown): UsageRecord {
+  return usageRecord({
+    id: `u${n}`,
+    at: town.from + Math.floor((n / town.total) * town.spanMs),
+    agentId: `agent-${(n * 7) % town.agents}`,
+    model: `model-${(n * 13) % town.models}`,
+    inputTokens: (n * 104_729) % 50_021,
+    outputTokens: (n * 7919) % 5_003,
+    costMicrodollars: (n * 7919) % 100_003,
+  });
+}
+
 /** Names that are properties of every plain object: as keys of `{}` they vanish, or write to Object.prototype. */
 export const DANGEROUS_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'] as const;
