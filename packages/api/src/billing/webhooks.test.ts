@@ -5,7 +5,7 @@ import { Control } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server/sqlite';
 import { tempDir } from '@gasgauge/server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_ACCOUNT, WebhookDelivery } from './webhooks.js';
+import { MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_ACCOUNT, MAX_POSTS_PER_ACCOUNT_PER_MINUTE, WebhookDelivery } from './webhooks.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12);
 
@@ -165,6 +165,33 @@ describe('webhook delivery across accounts', () => {
     const slowAlerts = control.alerts.list(slow.id, 200);
     expect(slowAlerts.every((a) => a.delivery === 'pending')).toBe(true);
     expect(slowAlerts.filter((a) => a.attempts > 0).length).toBeGreaterThanOrEqual(MAX_IN_FLIGHT_PER_ACCOUNT);
+  });
+
+  it(`starts at most ${MAX_POSTS_PER_ACCOUNT_PER_MINUTE} POSTs an account a minute; the rest wait, due, and another account is not held`, async () => {
+    const answering = await answeringReceiver();
+    const other = await answeringReceiver();
+    const now = { t: Date.now() };
+    const control = new Control(openSqlite(join(tempDir('gg-hooks-rate-'), 'control.sqlite')), () => now.t);
+    const busy = control.createUser('user_busy', 'busy');
+    const calm = control.createUser('user_calm', 'calm');
+    control.alerts.configure(busy.id, { webhookUrl: answering.url }, true);
+    control.alerts.configure(calm.id, { webhookUrl: other.url }, true);
+    const delivery = new WebhookDelivery(control, () => now.t, { allowPrivate: true, log: () => {} });
+    raise(control, busy.id, MAX_POSTS_PER_ACCOUNT_PER_MINUTE + 10);
+    raise(control, calm.id, 1);
+    now.t = Date.now() + 1000; // every alert raised is due
+    expect(await delivery.deliverDue()).toBe(MAX_POSTS_PER_ACCOUNT_PER_MINUTE + 1);
+    expect(answering.ids).toHaveLength(MAX_POSTS_PER_ACCOUNT_PER_MINUTE);
+    expect(other.ids).toHaveLength(1);
+    const pending = () => control.alerts.list(busy.id, 200).filter((a) => a.delivery === 'pending').length;
+    expect(pending()).toBe(10);
+    // Still within the minute: nothing more goes.
+    now.t += 59_000;
+    expect(await delivery.deliverDue()).toBe(0);
+    // A minute after the first POSTs, the rest.
+    now.t += 1_001;
+    expect(await delivery.deliverDue()).toBe(10);
+    expect(pending()).toBe(0);
   });
 
   it("an alert that falls due while another account's POST hangs goes at once, not after the hanging one", async () => {

@@ -28,6 +28,13 @@ export const MAX_IN_FLIGHT = 20;
  * MAX_IN_FLIGHT (for up to timeoutMs each), and an account with many alerts due takes turns with the others.
  */
 export const MAX_IN_FLIGHT_PER_ACCOUNT = 2;
+/**
+ * Webhook POSTs one account may start in a minute. Alerts are kept (at most 1,000 an account), but a user who
+ * toggles budgets around every tick raises them by the dozen a second: without a rate, the server would POST
+ * that fast to any public URL the user names. Past it the account's alerts wait, due, for a later run.
+ */
+export const MAX_POSTS_PER_ACCOUNT_PER_MINUTE = 60;
+const MINUTE_MS = 60_000;
 
 /** What a webhook receives: the alert without its delivery bookkeeping. `id` is stable across retries, for dedupe. */
 export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 'at' | 'details'>;
@@ -38,7 +45,8 @@ export type AlertPayload = Pick<Alert, 'id' | 'kind' | 'accountId' | 'townId' | 
  * after the POST and before the record sends it again, with the same id. Logs name the webhook's origin
  * only — a webhook URL often carries a secret in its path or query.
  *
- * Fair across accounts: at most MAX_IN_FLIGHT POSTs at once and MAX_IN_FLIGHT_PER_ACCOUNT of one account,
+ * Fair across accounts: at most MAX_IN_FLIGHT POSTs at once, MAX_IN_FLIGHT_PER_ACCOUNT of one account and
+ * MAX_POSTS_PER_ACCOUNT_PER_MINUTE started for one account in a minute,
  * the due alerts taken in turn across accounts (`Alerts.due`), and a place freed by one POST is filled at
  * once, so a receiver that never answers delays only its own account's alerts, never another's.
  */
@@ -46,6 +54,8 @@ export class WebhookDelivery {
   private running: Promise<number> | undefined;
   /** The alerts being POSTed now, with their account: not picked again while under way. */
   private readonly inFlight = new Map<number, string>();
+  /** When each account's POSTs of the last minute started (accounts without one are dropped, so it stays small). */
+  private readonly started = new Map<string, number[]>();
   /** Set while a run waits for a POST to finish: wakes it to look for due alerts now. */
   private lookAgain: (() => void) | undefined;
   private readonly o: Required<Omit<WebhookOptions, 'log' | 'resolve'>> & {
@@ -127,14 +137,24 @@ export class WebhookDelivery {
     const perAccount = new Map<string, number>();
     for (const account of this.inFlight.values()) perAccount.set(account, (perAccount.get(account) ?? 0) + 1);
     const full = [...perAccount].filter(([, n]) => n >= MAX_IN_FLIGHT_PER_ACCOUNT).map(([account]) => account);
+    const now = this.clock();
+    for (const [account, times] of this.started) {
+      while (times.length > 0 && (times[0] as number) <= now - MINUTE_MS) times.shift();
+      if (times.length === 0) this.started.delete(account);
+      else if (times.length >= MAX_POSTS_PER_ACCOUNT_PER_MINUTE) full.push(account);
+    }
     const picked: DueAlert[] = [];
-    for (const due of this.control.alerts.due(this.clock(), free * MAX_IN_FLIGHT_PER_ACCOUNT, {
+    for (const due of this.control.alerts.due(now, free * MAX_IN_FLIGHT_PER_ACCOUNT, {
       perAccount: MAX_IN_FLIGHT_PER_ACCOUNT,
       skipAlerts: [...this.inFlight.keys()],
       skipAccounts: full,
     })) {
       const n = perAccount.get(due.alert.accountId) ?? 0;
       if (n >= MAX_IN_FLIGHT_PER_ACCOUNT) continue;
+      const times = this.started.get(due.alert.accountId) ?? [];
+      if (times.length >= MAX_POSTS_PER_ACCOUNT_PER_MINUTE) continue;
+      times.push(now);
+      this.started.set(due.alert.accountId, times);
       perAccount.set(due.alert.accountId, n + 1);
       picked.push(due);
       if (picked.length === free) break;
