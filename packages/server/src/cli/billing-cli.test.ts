@@ -76,6 +76,29 @@ describe('gasgauge org and town create --org', () => {
     expect(control((c) => c.town(town.body.town.id)?.ownerOrgId)).toBe(orgId);
   });
 
+  it('removes a member, names an unknown user or a non-member, and keeps the last owner', async () => {
+    const created = await json('org', 'create', 'Delta', '--owner', 'alice');
+    expect(created.code, created.stderr).toBe(0);
+    const orgId = created.body.org.id as string;
+    expect((await json('org', 'add-member', 'Delta', 'bob', '--role', 'member')).code).toBe(0);
+    const removed = await json('org', 'remove-member', 'Delta', 'bob');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.body).toEqual({ removed: { org: 'Delta', user: 'bob' } });
+    const [again, nobody, last] = [
+      await json('org', 'remove-member', 'Delta', 'bob'),
+      await json('org', 'remove-member', 'Delta', 'nobody'),
+      await json('org', 'remove-member', 'Delta', 'alice'),
+    ];
+    expect([again.code, again.body.error.code]).toEqual([1, 'not_found']);
+    expect(nobody.body).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'user' } });
+    expect([last.code, last.body.error.code, last.body.error.message]).toEqual([
+      1,
+      'conflict',
+      'an organization keeps at least one owner',
+    ]);
+    expect(control((c) => c.orgs.members(orgId).map((m) => [m.userName, m.role]))).toEqual([['alice', 'owner']]);
+  });
+
   it('town create takes exactly one of --owner and --org, and names an unknown organisation', async () => {
     const [both, neither, unknown] = await Promise.all([
       json('town', 'create', 'Both', '--owner', 'alice', '--org', 'Acme'),
@@ -283,6 +306,7 @@ describe('--help of the new commands', () => {
   const HELP: Record<string, { usage: string; options: string[] }> = {
     'org create': { usage: 'gasgauge org create NAME --owner USER', options: ['--owner USER'] },
     'org add-member': { usage: 'gasgauge org add-member ORG USER --role ROLE', options: ['--role ROLE', ...ROLES] },
+    'org remove-member': { usage: 'gasgauge org remove-member ORG USER', options: ['ORG', 'USER'] },
     'town create': { usage: 'gasgauge town create NAME --owner USER | --org ORG', options: ['--owner USER', '--org ORG'] },
     'credits grant': {
       usage: 'gasgauge credits grant (--user USER | --org ORG) --usd AMOUNT [--note TEXT]',

@@ -6,7 +6,7 @@ import { COMMON_HELP, type Command, common, Output, UsageError } from './command
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
-import { orgAddMember, orgCreate } from './org.js';
+import { orgAddMember, orgCreate, orgRemoveMember } from './org.js';
 import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
@@ -20,6 +20,7 @@ export const COMMANDS = new Map<string, Command>([
   ['user token', userToken],
   ['org create', orgCreate],
   ['org add-member', orgAddMember],
+  ['org remove-member', orgRemoveMember],
   ['town create', townCreate],
   ['token mint', tokenMint],
   ['key create', keyCreate],

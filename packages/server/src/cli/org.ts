@@ -41,3 +41,22 @@ export const orgAddMember: Command = {
     return 0;
   },
 };
+
+export const orgRemoveMember: Command = {
+  usage: 'gasgauge org remove-member ORG USER',
+  summary: 'remove a user from an organisation (its last owner stays)',
+  help: `  ORG   the organisation, by name
+  USER  the member, by name`,
+  options: {},
+  positionals: 2,
+  async run(values, [orgName, userName], out) {
+    withControl(values, (control) => {
+      const org = orgByName(control, orgName as string);
+      const user = control.userByName(userName as string);
+      if (!user) throw new AppError('not_found', `no user named "${userName}"`, { path: 'user' });
+      control.orgs.removeMember(org.id, user.id);
+    });
+    out.result({ removed: { org: orgName, user: userName } }, [`${userName} is no longer a member of ${orgName}.`]);
+    return 0;
+  },
+};
