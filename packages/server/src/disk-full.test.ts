@@ -1,5 +1,10 @@
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataArg } from './cli/main.js';
 import { type RunningServer, startServer } from './serve.js';
+import { isDiskFull } from './sqlite.js';
+import { gasgauge } from './testing/cli.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
@@ -62,5 +67,28 @@ describe('a full disk', () => {
     sql.rows('PRAGMA max_page_count = 1073741823');
     const retried = await request(server.url, 'POST', `/api/towns/${townId}/usage`, ingest, usage('full'));
     expect([retried.status, retried.body.accepted]).toEqual([200, 200]);
+  });
+});
+
+describe('a command that finds the disk full', () => {
+  it('serve says where the disk is full and what to do, and exits 1', async () => {
+    // A real ENOSPC from the kernel, without root: server.json is a link to /dev/full, which takes no write.
+    const data = tempDir('gg-full-cli-');
+    expect((await gasgauge('user', 'add', 'admin', '--data', data)).code).toBe(0);
+    symlinkSync('/dev/full', join(data, 'server.json'));
+    const r = await gasgauge('serve', '--data', data, '--port', '0');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `gasgauge serve: out of disk space in the data dir ${data}: nothing was written; free some space and run it again`,
+    );
+  });
+
+  it('knows a full disk through any cause, and finds --data in either spelling', () => {
+    expect(isDiskFull(Object.assign(new Error('disk'), { code: 'ENOSPC' }))).toBe(true);
+    expect(isDiskFull(new Error('wrapped', { cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }) }))).toBe(true);
+    expect(isDiskFull(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
+    expect(dataArg(['serve', '--data', '/d'])).toBe('/d');
+    expect(dataArg(['serve', '--data=/e'])).toBe('/e');
+    expect(dataArg(['serve'])).toBeUndefined();
   });
 });

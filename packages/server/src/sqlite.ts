@@ -63,6 +63,15 @@ export function openSqlite(file: string): NodeSql {
  * the request: a `503` with `Retry-After`, which reporters and exporters retry, and one line in the
  * access log instead of a 500 and a stack trace per request, written to the disk that is full.
  */
+/** Whether `err` (or what it wraps) is a full disk: SQLite's SQLITE_FULL, or a file write's ENOSPC. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+  }
+  return false;
+}
+
 function orDiskFull<T>(fn: () => T): T {
   try {
     return fn();

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
+import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
 import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
@@ -127,7 +129,12 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(values, positionals, out);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message = err instanceof Error ? err.message : String(err);
+    // A full disk at a command's start is the operator's to fix, not a request to retry: say where and what to do.
+    const message = isDiskFull(err)
+      ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
+      : err instanceof Error
+        ? err.message
+        : String(err);
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(
@@ -138,4 +145,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     return usage ? 2 : 1;
   }
+}
+
+/** `--data DIR` or `--data=DIR` from the raw arguments (the error path may come before they were parsed). */
+export function dataArg(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--data') return argv[i + 1];
+    if (a.startsWith('--data=')) return a.slice('--data='.length);
+  }
+  return undefined;
 }
