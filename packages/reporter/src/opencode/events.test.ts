@@ -69,6 +69,29 @@ describe('Kilo / OpenCode SDK events', () => {
     expect(new Set(emitted.map((r) => r.agentId))).toEqual(new Set(['toast', 'session:ses_B', 'session:ses_C', 'session:ses_D']));
   });
 
+  it("keeps the agent of a message's first record when its session's directory becomes known later", () => {
+    // The server keeps a record's first agent and ignores an update naming another (live-e2e.test.ts
+    // lost 15 tokens that way 1 run in 4: the store was read before the live event named the directory).
+    const emitted: UsageRecord[] = [];
+    const directories = new Map<string, string>();
+    const usage = new OpencodeUsage({ agents: (s) => directories.get(s), emit: (r) => emitted.push(r) });
+    const updated = (id: string, output: number): SdkEvent => ({
+      type: 'message.updated',
+      properties: {
+        info: { id, sessionID: 'ses_1', role: 'assistant', modelID: 'm', time: { created: 1 }, tokens: { input: 1, output } },
+      },
+    });
+    usage.handle(updated('msg_1', 25));
+    directories.set('ses_1', 'alpha');
+    usage.handle(updated('msg_1', 40));
+    usage.handle(updated('msg_2', 100));
+    expect(emitted.map((r) => [r.id, r.agentId, r.outputTokens])).toEqual([
+      ['msg_1', 'session:ses_1', 25],
+      ['msg_1', 'session:ses_1', 40],
+      ['msg_2', 'alpha', 100],
+    ]);
+  });
+
   describe('through the outbox to the real server', () => {
     let dir: string;
     let server: InProcessServer;

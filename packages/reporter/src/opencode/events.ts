@@ -97,8 +97,13 @@ interface MessageInfo {
  */
 export class OpencodeUsage {
   readonly stats: OpencodeStats = { events: 0, assistantUpdates: 0, records: 0, stepFinishes: 0, unmappedSessions: 0 };
-  /** The last totals emitted per message, so identical re-sends are not stored again. */
-  private readonly last = new Map<string, string>();
+  /**
+   * The last totals emitted per message, so identical re-sends are not stored again, and the agent its
+   * first record named: the server keeps a record's first agent and ignores an update naming another,
+   * so a message first read from a store that did not yet show its session's directory (then
+   * `session:<id>`) would otherwise stop growing once a live event names the directory.
+   */
+  private readonly last = new Map<string, { key: string; agentId: string }>();
   /** The latest message.updated of each message: its amounts and what a record needs. */
   private readonly messages = new Map<string, { info: MessageInfo; amounts: Amounts }>();
   private readonly unmapped = new Set<string>();
@@ -165,14 +170,16 @@ export class OpencodeUsage {
     if (a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite + a.cost === 0) return;
     if (a.cost === 0 && this.opts.price) a.cost = this.opts.price(message.info.modelID, message.info.providerID, a);
     const key = `${a.input}/${a.output}/${a.reasoning}/${a.cacheRead}/${a.cacheWrite}/${a.cost}`;
-    if (this.last.get(messageId) === key) return;
+    const previous = this.last.get(messageId);
+    if (previous?.key === key) return;
     // Bounded: an evicted message that updates again is merely stored again (the server dedupes).
-    if (this.last.size >= 50_000) this.last.delete(this.last.keys().next().value as string);
-    this.last.set(messageId, key);
+    if (!previous && this.last.size >= 50_000) this.last.delete(this.last.keys().next().value as string);
     const { info } = message;
+    const agentId = previous?.agentId ?? this.agentFor(info.sessionID);
+    this.last.set(messageId, { key, agentId });
     const record: UsageRecord = {
       id: info.id,
-      agentId: this.agentFor(info.sessionID),
+      agentId,
       model: info.modelID,
       inputTokens: a.input,
       outputTokens: a.output,

@@ -44,18 +44,37 @@ describe('attached to a live OpenCode server, end to end', () => {
       delete process.env.OPENCODE_SERVER_PASSWORD;
     }
     const output = () => (child as Child).output();
-    const outputTokens = async () => (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).output_tokens;
-    await waitFor(`the reporter to subscribe; its output: ${output()}`, () => (f.connected === 1 ? true : undefined));
+    let last: number | undefined;
+    const outputTokens = async () => {
+      last = (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).output_tokens;
+      return last;
+    };
+    const state = () =>
+      `the server had ${last} output tokens, the fake ${f.connected} subscribers after ${f.requests.length} requests; the reporter's output: ${output()}`;
+    await waitFor(
+      () => `the reporter to subscribe; ${state()}`,
+      () => (f.connected === 1 ? true : undefined),
+    );
     f.message('msg_1', 10);
     f.message('msg_1', 25);
-    await waitFor('25 output tokens', async () => ((await outputTokens()) === 25 ? true : undefined));
+    await waitFor(
+      () => `25 output tokens; ${state()}`,
+      async () => ((await outputTokens()) === 25 ? true : undefined),
+    );
     f.drop();
     f.message('msg_1', 40);
     f.message('msg_2', 100);
     f.up();
-    await waitFor('the reconnect', () => (f.connected === 1 ? true : undefined));
+    // A new subscription, not the dropped one (whose close the fake may not have seen yet).
+    await waitFor(
+      () => `the reconnect; ${state()}`,
+      () => (f.requests.length >= 2 && f.connected === 1 ? true : undefined),
+    );
     f.message('msg_3', 1000);
-    await waitFor('1140 output tokens', async () => ((await outputTokens()) === 1140 ? true : undefined));
+    await waitFor(
+      () => `1140 output tokens; ${state()}`,
+      async () => ((await outputTokens()) === 1140 ? true : undefined),
+    );
     // Nothing more arrives later (no double count).
     await new Promise((r) => setTimeout(r, 1500));
     const totals = await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000);

@@ -56,9 +56,12 @@ export function startGasgauge(args: string[], [file, ...pre]: GasgaugeCommand = 
   };
 }
 
-/** Waits for `check` to return a value (not undefined), polling; throws with `what` after the timeout. */
+/**
+ * Waits for `check` to return a value (not undefined), polling; throws with `what` after the timeout
+ * (a function is called then, so the message can say what the state was when it gave up).
+ */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   check: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 20_000,
 ): Promise<T> {
@@ -73,5 +76,7 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${typeof what === 'string' ? what : what()}${lastError ? `: ${(lastError as Error).message}` : ''}`,
+  );
 }
