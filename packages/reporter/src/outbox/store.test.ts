@@ -225,7 +225,7 @@ describe('Store', () => {
     ]);
     try {
       const pid = child.proc.pid as number;
-      await waitFor(`the reporter (pid ${pid}) to take the lock; its output: ${child.output()}`, () =>
+      await waitFor(() => `the reporter (pid ${pid}) to take the lock; its output: ${child.output()}`, () =>
         existsSync(join(dir, 'reporter.pid')) && readFileSync(join(dir, 'reporter.pid'), 'utf8').trim() === String(pid)
           ? true
           : undefined,
