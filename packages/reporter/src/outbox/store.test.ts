@@ -225,10 +225,12 @@ describe('Store', () => {
     ]);
     try {
       const pid = child.proc.pid as number;
-      await waitFor(() => `the reporter (pid ${pid}) to take the lock; its output: ${child.output()}`, () =>
-        existsSync(join(dir, 'reporter.pid')) && readFileSync(join(dir, 'reporter.pid'), 'utf8').trim() === String(pid)
-          ? true
-          : undefined,
+      await waitFor(
+        () => `the reporter (pid ${pid}) to take the lock; its output: ${child.output()}`,
+        () =>
+          existsSync(join(dir, 'reporter.pid')) && readFileSync(join(dir, 'reporter.pid'), 'utf8').trim() === String(pid)
+            ? true
+            : undefined,
       );
       expect(() => new Store(dir)).toThrow(new RegExp(`another reporter \\(pid ${pid}\\)`));
       expect(await child.kill('SIGKILL')).toBeNull();
