@@ -74,13 +74,17 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 /**
  * Resolves the credential to `user`. `stillSignedIn()` checks the same credential again (one lookup):
  * a subscription outlives the request that authenticated it, so it asks before every push.
+ * Refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
  * A read (query, or a subscription's start) whose user has spent their read budget is refused here,
- * before it does any work (mutations are not refused: they are cheap, and refusing one loses a change).
- * Then refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
+ * before it does any work (mutations are not refused: they are cheap, and refusing one loses a change);
+ * an admitted one waits for its turn (ReadBudget.turn), last, so the procedure runs right after it.
  */
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
-  if (type !== 'mutation') ctx.deps.readBudget?.admit(userPrincipal(user.id));
   refuseLoneSurrogates(await getRawInput());
+  if (type !== 'mutation' && ctx.deps.readBudget) {
+    ctx.deps.readBudget.admit(userPrincipal(user.id));
+    await ctx.deps.readBudget.turn(userPrincipal(user.id));
+  }
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

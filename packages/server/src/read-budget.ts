@@ -1,5 +1,6 @@
 import type { ReadBudget } from '@gasgauge/api';
 import { AppError } from '@gasgauge/core';
+import { ReadTurns } from './read-turns.js';
 
 /**
  * Event-loop time each principal's reads may take, sustained: half the loop, so however hard one user
@@ -40,9 +41,11 @@ interface Bucket {
  * The Node host's read budget: a token bucket of event-loop milliseconds per principal. A read is
  * admitted while its principal's bucket holds anything; its measured time is charged afterwards, so one
  * expensive read may overdraw, and the principal's next read waits until the debt is earned back.
+ * Admitted reads run in turns (ReadTurns), round the principals.
  */
 export class ReadBuckets implements ReadBudget {
   private readonly buckets = new Map<string, Bucket>();
+  private readonly turns = new ReadTurns();
   private readonly max: number;
   private readonly now: () => number;
 
@@ -65,6 +68,10 @@ export class ReadBuckets implements ReadBudget {
 
   charge(principal: string, ms: number): void {
     this.bucket(principal).ms -= ms;
+  }
+
+  turn(principal: string): Promise<void> {
+    return this.turns.turn(principal);
   }
 
   /** How many principals are tracked (the bound's test). */

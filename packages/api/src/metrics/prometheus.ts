@@ -22,7 +22,10 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
     const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
     const { info, principal } = await scrapeTown(authorization, params.townId);
-    deps.readBudget?.admit(principal);
+    if (deps.readBudget) {
+      deps.readBudget.admit(principal);
+      await deps.readBudget.turn(principal);
+    }
     const totals = await chargedHandle(deps.towns.get(info.id), deps.readBudget, principal).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });

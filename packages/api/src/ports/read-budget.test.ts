@@ -11,7 +11,7 @@ function busy(ms: number): void {
 describe('chargedHandle', () => {
   it('charges the synchronous part of each call, measured, and not the wait after it', async () => {
     const charges: [string, number][] = [];
-    const budget: ReadBudget = { admit: () => {}, charge: (p, ms) => charges.push([p, ms]) };
+    const budget: ReadBudget = { admit: () => {}, charge: (p, ms) => charges.push([p, ms]), turn: async () => {} };
     const slow = {
       // 30 ms on the thread, then 100 ms of waiting (an RPC, a timer) that holds no loop.
       throughput: () => {
@@ -30,7 +30,7 @@ describe('chargedHandle', () => {
 
   it('charges a call that throws too; without a budget the handle is untouched', () => {
     const charges: number[] = [];
-    const budget: ReadBudget = { admit: () => {}, charge: (_p, ms) => charges.push(ms) };
+    const budget: ReadBudget = { admit: () => {}, charge: (_p, ms) => charges.push(ms), turn: async () => {} };
     const failing = {
       throughput: () => {
         busy(5);

@@ -15,6 +15,13 @@ export interface ReadBudget {
   admit(principal: string): void;
   /** Charges `ms` of the host's time to the principal (an admitted read may overdraw: later ones wait longer). */
   charge(principal: string, ms: number): void;
+  /**
+   * Resolves when an admitted read may run. The bucket bounds a principal's share over seconds; turns
+   * bound the wait within them: reads queued behind the loop go round the principals in rotation, so
+   * another user's read waits for about one read of each busy principal, not for all of a greedy one's
+   * connections. Awaited once a request, after `admit`, so its town calls then run back to back.
+   */
+  turn(principal: string): Promise<void>;
 }
 
 /** The principal a user's reads are charged to (session or API token alike). */

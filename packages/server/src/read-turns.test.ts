@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ReadTurns } from './read-turns.js';
+
+/** Holds the thread for `ms`, as a synchronous SQLite read does. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('ReadTurns', () => {
+  it("goes round the principals: one user's queued reads do not all run before another's", async () => {
+    const turns = new ReadTurns();
+    const order: string[] = [];
+    const read = (principal: string, n: number) =>
+      turns.turn(principal).then(() => {
+        busy(2);
+        order.push(`${principal}${n}`);
+      });
+    // Arrival order: the greedy user's eight connections, then bob's read, then two more of the greedy user's.
+    const reads = [
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => read('greedy', n)),
+      read('bob', 1),
+      read('greedy', 9),
+      read('carol', 1),
+    ];
+    await Promise.all(reads);
+    // greedy1 held the loop when the rest arrived; then one read each in rotation.
+    expect(order.slice(0, 5)).toEqual(['greedy1', 'greedy2', 'bob1', 'carol1', 'greedy3']);
+    expect(order).toHaveLength(11);
+    expect(order.filter((r) => r.startsWith('greedy'))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `greedy${n}`));
+  });
+
+  it("serves a principal that arrives during a greedy one's turn next, not after one more of its reads", async () => {
+    const turns = new ReadTurns();
+    const order: string[] = [];
+    const read = (principal: string, n: number) =>
+      turns.turn(principal).then(() => {
+        busy(2);
+        order.push(`${principal}${n}`);
+      });
+    const greedy = [1, 2, 3, 4].map((n) => read('greedy', n));
+    // greedy1 runs at once; bob asks during greedy2's turn.
+    await greedy[1];
+    const bob = read('bob', 1);
+    await Promise.all([...greedy, bob]);
+    expect(order).toEqual(['greedy1', 'greedy2', 'bob1', 'greedy3', 'greedy4']);
+  });
+
+  it('grants at once when nobody holds a turn, and one read a loop turn while others wait', async () => {
+    const turns = new ReadTurns();
+    let granted = 0;
+    const first = turns.turn('a').then(() => granted++);
+    const second = turns.turn('a').then(() => granted++);
+    await first;
+    expect(granted).toBe(1);
+    await second;
+    expect(granted).toBe(2);
+    // Idle again: the next read is granted without waiting for the loop.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    let now = false;
+    const third = turns.turn('b').then(() => {
+      now = true;
+    });
+    await Promise.resolve();
+    expect(now).toBe(true);
+    await third;
+  });
+});
