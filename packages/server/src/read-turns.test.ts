@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReadTurns } from './read-turns.js';
+import { ReadTurns, TURN_QUANTUM_MS } from './read-turns.js';
 
 /** Holds the thread for `ms`, as a synchronous SQLite read does. */
 function busy(ms: number): void {
@@ -13,7 +13,7 @@ describe('ReadTurns', () => {
     const order: string[] = [];
     const read = (principal: string, n: number) =>
       turns.turn(principal).then(() => {
-        busy(2);
+        busy(TURN_QUANTUM_MS + 2); // an expensive read: one a round
         order.push(`${principal}${n}`);
       });
     // Arrival order: the greedy user's eight connections, then bob's read, then two more of the greedy user's.
@@ -24,8 +24,8 @@ describe('ReadTurns', () => {
       read('carol', 1),
     ];
     await Promise.all(reads);
-    // greedy1 held the loop when the rest arrived; then one read each in rotation.
-    expect(order.slice(0, 5)).toEqual(['greedy1', 'greedy2', 'bob1', 'carol1', 'greedy3']);
+    // greedy1 held the loop when the rest arrived; then one read each in rotation, greedy last.
+    expect(order.slice(0, 5)).toEqual(['greedy1', 'bob1', 'carol1', 'greedy2', 'greedy3']);
     expect(order).toHaveLength(11);
     expect(order.filter((r) => r.startsWith('greedy'))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `greedy${n}`));
   });
@@ -35,7 +35,7 @@ describe('ReadTurns', () => {
     const order: string[] = [];
     const read = (principal: string, n: number) =>
       turns.turn(principal).then(() => {
-        busy(2);
+        busy(TURN_QUANTUM_MS + 2); // an expensive read: one a round
         order.push(`${principal}${n}`);
       });
     const greedy = [1, 2, 3, 4].map((n) => read('greedy', n));
@@ -44,6 +44,22 @@ describe('ReadTurns', () => {
     const bob = read('bob', 1);
     await Promise.all([...greedy, bob]);
     expect(order).toEqual(['greedy1', 'greedy2', 'bob1', 'greedy3', 'greedy4']);
+  });
+
+  it("runs a principal's cheap reads (the web UI's batch) in one round, an expensive one alone", async () => {
+    const turns = new ReadTurns();
+    const order: string[] = [];
+    const read = (principal: string, n: number, ms: number) =>
+      turns.turn(principal).then(() => {
+        busy(ms);
+        order.push(`${principal}${n}`);
+      });
+    const reads = [
+      ...[1, 2, 3].map((n) => read('greedy', n, TURN_QUANTUM_MS + 2)),
+      ...[1, 2, 3, 4, 5].map((n) => read('page', n, 1)),
+    ];
+    await Promise.all(reads);
+    expect(order).toEqual(['greedy1', 'page1', 'page2', 'page3', 'page4', 'page5', 'greedy2', 'greedy3']);
   });
 
   it('grants at once when nobody holds a turn, and one read a loop turn while others wait', async () => {
