@@ -202,6 +202,10 @@ describe('gasgauge credits', () => {
     expect(human.stdout).toContain('not burning');
     expect(human.stdout).toContain('Low balance:    no, alerts below $5.00\n');
     expect(human.stdout.indexOf('one microdollar')).toBeLessThan(human.stdout.indexOf('top-up'));
+    // The order is the ledger's, not the times': a late hour's debit is timed before the entry under it.
+    expect(human.stdout).toContain(
+      'Ledger, the 2 latest entries first (a debit is timed at the end of the hour its spend is dated in):\n',
+    );
   });
 
   it("a user's personal account is separate from their organisation's", async () => {

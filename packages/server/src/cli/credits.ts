@@ -60,7 +60,11 @@ export const creditsShow: Command = {
       // "no (below $5.00)" read as if the balance were below: say what the threshold is for.
       `Low balance:    ${tank.lowBalance ? 'YES, below' : 'no, alerts below'} ${formatUsd(tank.lowBalanceThresholdMicrodollars)}`,
       '',
-      entries.length === 0 ? 'No ledger entries.' : `Ledger, newest ${entries.length} first:`,
+      // Entries run in the order they were made; a debit's time is the end of the hour its spend is dated in, so a
+      // backfilled hour's debit shows an earlier time than the entry before it.
+      entries.length === 0
+        ? 'No ledger entries.'
+        : `Ledger, the ${entries.length} latest entries first (a debit is timed at the end of the hour its spend is dated in):`,
       ...entries.map(entryLine),
     ]);
     return 0;
