@@ -273,6 +273,27 @@ describe('gasgauge report (CLI)', () => {
     expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
   });
 
+  it('says when a named source directory does not exist, unless that source is off', () => {
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    const there = tempDir('gg-cli-dirs-');
+    const missing = join(there, 'claud');
+    const said = (values: Record<string, string | boolean | string[]>) => {
+      const lines: string[] = [];
+      reporterOptions({ ...base, ...values }, (line) => lines.push(line));
+      return lines;
+    };
+    expect(said({ 'claude-dir': [missing, there] })).toEqual([
+      `--claude-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
+    ]);
+    expect(said({ 'codex-home': [missing], 'gemini-dir': [there], 'opencode-dir': [missing], gastown: missing })).toEqual([
+      `--codex-home ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `--opencode-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `--gastown ${missing}: no such directory (yet); nothing is read from it until it exists`,
+    ]);
+    expect(said({ 'no-claude': true, 'claude-dir': [missing] })).toEqual([]);
+    removeDir(there);
+  });
+
   it('formats the status line', () => {
     const now = 1_000_000;
     expect(
