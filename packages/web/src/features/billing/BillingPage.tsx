@@ -214,7 +214,9 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
               {older.busy ? 'Loading…' : 'Older'}
             </button>
           ) : (
-            <span className="muted small">{state.entries.length === 1 ? 'The only entry.' : 'Back to the first entry.'}</span>
+            <span className="muted small">
+              {state.entries.length === 1 ? 'The only entry.' : 'Every entry is shown, back to the first.'}
+            </span>
           )}
           {older.error && (
             <span role="alert" className="error-text">
