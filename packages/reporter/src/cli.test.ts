@@ -45,6 +45,17 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('--token-file F');
   });
 
+  it('refuses --opencode URL with --once (exit 2) instead of ignoring it', async () => {
+    const r = await gasgauge([
+      'report',
+      ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', join(dir, 'no-token')],
+      ...['--no-claude', '--no-codex', '--no-gemini', '--opencode', 'http://127.0.0.1:4096', '--once'],
+      ...['--state', join(dir, 'state-opencode-once')],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--opencode follows running servers and does not work with --once');
+  });
+
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
     const claude = join(dir, 'claude', 'projects', 'p');
     mkdirSync(claude, { recursive: true });

@@ -141,6 +141,12 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   const opts = reporterOptions(values, (line) => status.log(line));
+  // --once ends when what exists now is delivered; a live server's stream never ends, and was ignored in silence.
+  if (values.once === true && (opts.opencodeUrls ?? []).length > 0) {
+    throw new ConfigError(
+      '--opencode follows running servers and does not work with --once: their stores are read with --opencode-dir',
+    );
+  }
   const tokens = new TokenSource({ file: opts.tokenFile });
   try {
     await tokens.get();
