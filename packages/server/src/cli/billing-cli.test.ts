@@ -268,6 +268,10 @@ describe('gasgauge credits', () => {
 
     const refused = await json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://127.0.0.1:9/hook');
     expect([refused.code, refused.body.error?.path]).toEqual([1, 'webhookUrl']);
+    // The operator is told the way out, which the API's callers do not have.
+    expect(refused.body.error.message).toBe(
+      'the webhook may not point at a loopback, private or link-local address: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)',
+    );
     const set = await json(
       'credits',
       'alerts',
