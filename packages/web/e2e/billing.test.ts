@@ -205,6 +205,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     expect(await cells(rows.nth(0))).toEqual(['debit', 'Tank Town', '−$2.25', '$7.75']);
     expect(await cells(rows.nth(1))).toEqual(['grant', 'e2e top-up', '+$10.00', '$10.00']);
     expect(await personal.getByText('Every entry is shown, back to the first.').count()).toBe(1);
+    expect(
+      await personal
+        .getByText('Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in.')
+        .count(),
+    ).toBe(1);
 
     // Newest first: the budget crossing (second tick), then the low balance (the debit of the first).
     const alerts = personal.locator('.alerts li');
