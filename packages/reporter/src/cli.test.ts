@@ -45,6 +45,17 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('--token-file F');
   });
 
+  it('refuses --opencode URL with --once (exit 2) instead of ignoring it', async () => {
+    const r = await gasgauge([
+      'report',
+      ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', join(dir, 'no-token')],
+      ...['--no-claude', '--no-codex', '--no-gemini', '--opencode', 'http://127.0.0.1:4096', '--once'],
+      ...['--state', join(dir, 'state-opencode-once')],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--opencode follows running servers and does not work with --once');
+  });
+
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
     const claude = join(dir, 'claude', 'projects', 'p');
     mkdirSync(claude, { recursive: true });
@@ -271,6 +282,27 @@ describe('gasgauge report (CLI)', () => {
     ).toMatchObject({ opencode: false, opencodeDirs: ['/o'], opencodeUrls: ['http://127.0.0.1:4096', 'http://[::1]:4097'] });
     expect(() => reporterOptions({ ...base, opencode: ['127.0.0.1:4096'] }, () => {})).toThrow(/--opencode must be a URL/);
     expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
+  });
+
+  it('says when a named source directory does not exist, unless that source is off', () => {
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    const there = tempDir('gg-cli-dirs-');
+    const missing = join(there, 'claud');
+    const said = (values: Record<string, string | boolean | string[]>) => {
+      const lines: string[] = [];
+      reporterOptions({ ...base, ...values }, (line) => lines.push(line));
+      return lines;
+    };
+    expect(said({ 'claude-dir': [missing, there] })).toEqual([
+      `--claude-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
+    ]);
+    expect(said({ 'codex-home': [missing], 'gemini-dir': [there], 'opencode-dir': [missing], gastown: missing })).toEqual([
+      `--codex-home ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `--opencode-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `--gastown ${missing}: no such directory (yet); nothing is read from it until it exists`,
+    ]);
+    expect(said({ 'no-claude': true, 'claude-dir': [missing] })).toEqual([]);
+    removeDir(there);
   });
 
   it('formats the status line', () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
@@ -90,6 +91,21 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     if (eq <= 0) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
     return { agentId: v.slice(0, eq), path: localDir(v.slice(eq + 1)) };
   });
+  // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
+  // say so, or a `--once` on a mistyped path delivers nothing and exits 0 without a word.
+  for (const [option, off] of [
+    ['claude-dir', 'no-claude'],
+    ['codex-home', 'no-codex'],
+    ['gemini-dir', 'no-gemini'],
+    ['opencode-dir', 'no-opencode'],
+    ['gastown', undefined],
+  ] as const) {
+    if (off !== undefined && values[off] === true) continue;
+    for (const dir of list(values, option)) {
+      if (!existsSync(expandHome(dir)))
+        log(`--${option} ${dir}: no such directory (yet); nothing is read from it until it exists`);
+    }
+  }
   const stateHome = process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
   return {
@@ -125,6 +141,12 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   const opts = reporterOptions(values, (line) => status.log(line));
+  // --once ends when what exists now is delivered; a live server's stream never ends, and was ignored in silence.
+  if (values.once === true && (opts.opencodeUrls ?? []).length > 0) {
+    throw new ConfigError(
+      '--opencode follows running servers and does not work with --once: their stores are read with --opencode-dir',
+    );
+  }
   const tokens = new TokenSource({ file: opts.tokenFile });
   try {
     await tokens.get();

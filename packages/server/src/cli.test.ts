@@ -240,7 +240,8 @@ describe('gasgauge serve, first start', () => {
     const url = /open (http:\/\/\S+) /.exec(lines[0] ?? '')?.[1];
     expect(url).toBeDefined();
     expect(lines).toContain(
-      `Sign in at ${url}/login with it, or open a one-time link from: gasgauge login-link --user admin --data ${data}`,
+      // From a clone no gasgauge is on the PATH: the command printed is the one that runs here.
+      `Sign in at ${url}/login with it, or open a one-time link from: npx gasgauge login-link --user admin --data ${data}`,
     );
   });
 });
@@ -260,7 +261,7 @@ describe('gasgauge serve --demo', () => {
         });
         void exited.then(() => reject(new Error('serve exited before printing the login link')));
       });
-      expect(hint).toContain(`(later: gasgauge login-link --user admin --data '${data}'):`);
+      expect(hint).toContain(`(later: npx gasgauge login-link --user admin --data '${data}'):`);
       const link = await gasgauge('login-link', '--user', 'admin', '--data', data);
       expect(link.code, link.stderr).toBe(0);
       expect(link.stdout).toMatch(/\/auth\/link\?code=ggl_/);

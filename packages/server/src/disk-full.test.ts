@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataArg } from './cli/main.js';
@@ -67,6 +67,40 @@ describe('a full disk', () => {
     sql.rows('PRAGMA max_page_count = 1073741823');
     const retried = await request(server.url, 'POST', `/api/towns/${townId}/usage`, ingest, usage('full'));
     expect([retried.status, retried.body.accepted]).toEqual([200, 200]);
+  });
+});
+
+describe("a new town's first ingest on a full disk", () => {
+  it('is a 503, not a 500, when its file cannot be written, and is taken once it can', async () => {
+    const dataDir = tempDir('gg-full-new-');
+    const lines: string[] = [];
+    const s = await startServer({ dataDir, port: 0, host: '127.0.0.1', autoTick: false, log: (l) => lines.push(l) });
+    try {
+      const token = s.adminToken as string;
+      const town = async (name: string) => {
+        const id = (await request(s.url, 'POST', '/trpc/towns.create', token, { name })).body.result.data.id as string;
+        const key = (await request(s.url, 'POST', '/trpc/towns.mintIngestToken', token, { townId: id })).body.result.data.token;
+        return { id, key: key as string };
+      };
+      const first = await town('first');
+      expect((await request(s.url, 'POST', `/api/towns/${first.id}/usage`, first.key, usage('first'))).status).toBe(200);
+      // A real ENOSPC from the kernel, without root: the copy of the template a new town starts from goes to /dev/full.
+      const second = await town('second');
+      symlinkSync('/dev/full', join(dataDir, 'towns', `${second.id}.sqlite.new-${process.pid}`));
+      const full = await fetch(`${s.url}/api/towns/${second.id}/usage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${second.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(usage('second')),
+      });
+      expect([full.status, full.headers.get('retry-after')]).toEqual([503, '1']);
+      expect((await full.json()).error.code).toBe('unavailable');
+      expect(lines.filter((l) => l.includes('internal error'))).toEqual([]);
+      expect(readdirSync(join(dataDir, 'towns')).filter((f) => f.startsWith(second.id))).toEqual([]);
+      const retried = await request(s.url, 'POST', `/api/towns/${second.id}/usage`, second.key, usage('second'));
+      expect([retried.status, retried.body.accepted]).toEqual([200, 200]);
+    } finally {
+      await s.close();
+    }
   });
 });
 

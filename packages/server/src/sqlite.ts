@@ -72,11 +72,16 @@ export function isDiskFull(err: unknown): boolean {
   return false;
 }
 
+/** A full disk as the `503` it is (see above); any other error as it was. */
+export function diskFullAsUnavailable(err: unknown): unknown {
+  if (err instanceof AppError || !isDiskFull(err)) return err;
+  return new AppError('unavailable', 'the server is out of disk space: nothing was stored; retry later', { cause: err });
+}
+
 function orDiskFull<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if ((err as { code?: unknown }).code !== 'SQLITE_FULL') throw err;
-    throw new AppError('unavailable', 'the server is out of disk space: nothing was stored; retry later', { cause: err });
+    throw diskFullAsUnavailable(err);
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type Clock, Town, type TownOptions } from '@gasgauge/core';
 import type { DataDir } from './data-dir.js';
-import { type NodeSql, openSqlite } from './sqlite.js';
+import { diskFullAsUnavailable, type NodeSql, openSqlite } from './sqlite.js';
 
 /**
  * Open towns kept at most (`gasgauge serve --max-open-towns`). Each open town holds three file
@@ -60,15 +60,21 @@ export class FileTownDirectory {
 
   private openTown(townId: string): Town {
     const file = this.dataDir.townFile(townId);
-    if (!existsSync(file)) this.createFile(file);
-    const sql = openSqlite(file);
     try {
-      const town = new Town(sql, this.clock, this.options);
-      this.open.set(townId, { town, sql });
-      return town;
+      if (!existsSync(file)) this.createFile(file);
+      const sql = openSqlite(file);
+      try {
+        const town = new Town(sql, this.clock, this.options);
+        this.open.set(townId, { town, sql });
+        return town;
+      } catch (err) {
+        sql.close(); // a file that fails to open or migrate must not keep its descriptors
+        throw err;
+      }
     } catch (err) {
-      sql.close(); // a file that fails to open or migrate must not keep its descriptors
-      throw err;
+      // A new town's first write (its file, or SQLite's WAL switch on opening it) on a full disk: a 503 like any
+      // other write, not a 500 with a stack.
+      throw diskFullAsUnavailable(err);
     }
   }
 
@@ -106,13 +112,14 @@ export class FileTownDirectory {
       rmSync(path);
     }
     const part = `${file}.new-${process.pid}`;
-    writeFileSync(part, this.template);
     try {
+      writeFileSync(part, this.template);
       linkSync(part, file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     } finally {
-      rmSync(part);
+      // Also a copy cut short by a full disk, which would hold on to its space.
+      rmSync(part, { force: true });
     }
   }
 

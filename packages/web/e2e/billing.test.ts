@@ -204,7 +204,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     await expect.poll(() => rows.count()).toBe(2);
     expect(await cells(rows.nth(0))).toEqual(['debit', 'Tank Town', '−$2.25', '$7.75']);
     expect(await cells(rows.nth(1))).toEqual(['grant', 'e2e top-up', '+$10.00', '$10.00']);
-    expect(await personal.getByText('Back to the first entry.').count()).toBe(1);
+    expect(await personal.getByText('Every entry is shown, back to the first.').count()).toBe(1);
+    expect(
+      await personal
+        .getByText('Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in.')
+        .count(),
+    ).toBe(1);
 
     // Newest first: the budget crossing (second tick), then the low balance (the debit of the first).
     const alerts = personal.locator('.alerts li');
@@ -243,7 +248,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     await expect.poll(() => rows.count()).toBe(25);
     expect(await cells(rows.nth(24))).toEqual(['grant', 'top-up 0', '+$1.00', '$1.00']);
     expect(await acmeCard.getByRole('button', { name: 'Older' }).count()).toBe(0);
-    expect(await acmeCard.getByText('Back to the first entry.').count()).toBe(1);
+    expect(await acmeCard.getByText('Every entry is shown, back to the first.').count()).toBe(1);
     // 20 + 5 entries, each once, newest first.
     const seqs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-seq'))));
     expect(new Set(seqs).size).toBe(25);

@@ -93,6 +93,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     }
     expect(await page.evaluate(() => document.cookie)).not.toContain('gg_session'); // HttpOnly
     await expect(page.getByRole('heading', { name: 'No data from this town yet' }).isVisible()).resolves.toBe(true);
+    // The commands to connect it: a token file, and the reporter (gasgauge report) reading it, on this server's address.
+    const commands = await page.locator('pre.command').allTextContents();
+    expect(commands.slice(0, 2)).toEqual([
+      `npx gasgauge token mint --town ${townId} --ttl 8h > token`,
+      `npx gasgauge report --server ${server.url} --town ${townId} --token-file token`,
+    ]);
     await screenshot(page, 'overview-empty');
 
     // The link was used up.

@@ -11,7 +11,7 @@ const HOUR = 60 * MIN;
 
 describe('burn figures (hand-computed)', () => {
   it('nothing burns: burn 0 and no time to empty', () => {
-    expect(burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 0, hour: 0, day: 0 })).toEqual({
+    expect(burnFigures(10_000_000, { tenMinutesDebited: 0, tenMinutesLargest: 0, tenMinutes: 0, hour: 0, day: 0 })).toEqual({
       burnMicrodollarsPerHour: 0,
       burn24hMicrodollarsPerHour: 0,
       runwayBurnMicrodollarsPerHour: 0,
@@ -20,7 +20,15 @@ describe('burn figures (hand-computed)', () => {
   });
 
   it('a steady $2/h against $10 lasts 5 hours', () => {
-    expect(burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 333_333, hour: 2_000_000, day: 48_000_000 })).toEqual({
+    expect(
+      burnFigures(10_000_000, {
+        tenMinutesDebited: 10,
+        tenMinutesLargest: 33_334,
+        tenMinutes: 333_333,
+        hour: 2_000_000,
+        day: 48_000_000,
+      }),
+    ).toEqual({
       burnMicrodollarsPerHour: 2_000_000,
       burn24hMicrodollarsPerHour: 2_000_000,
       runwayBurnMicrodollarsPerHour: 2_000_000,
@@ -28,39 +36,75 @@ describe('burn figures (hand-computed)', () => {
     });
     // A steady burn's 10-minute window holds a debit more or less: the runway stays at the hour's burn.
     expect(
-      burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 366_667, hour: 2_000_000, day: 48_000_000 }).secondsToEmpty,
+      burnFigures(10_000_000, {
+        tenMinutesDebited: 11,
+        tenMinutesLargest: 33_334,
+        tenMinutes: 366_667,
+        hour: 2_000_000,
+        day: 48_000_000,
+      }).secondsToEmpty,
     ).toBe(5 * 3600);
   });
 
   it("a burn rising by more than a quarter runs the tank dry at the last 10 minutes' rate", () => {
-    // $2/h for the hour, but the last 10 minutes cost $1 ($6/h): $10 lasts 1 h 40 min, not 5 h.
-    expect(burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 1_000_000, hour: 2_000_000, day: 48_000_000 })).toEqual({
+    // $2/h for the hour, but the last 10 minutes cost $0.10 each ($6/h): $10 lasts 1 h 40 min, not 5 h.
+    expect(
+      burnFigures(10_000_000, {
+        tenMinutesDebited: 10,
+        tenMinutesLargest: 100_000,
+        tenMinutes: 1_000_000,
+        hour: 2_000_000,
+        day: 48_000_000,
+      }),
+    ).toEqual({
       burnMicrodollarsPerHour: 2_000_000,
       burn24hMicrodollarsPerHour: 2_000_000,
       runwayBurnMicrodollarsPerHour: 6_000_000,
       secondsToEmpty: 6000,
     });
-    // Just past the edge (1.25 × $2/h = $2.50/h, i.e. 416,666.7 µ$ in 10 minutes), and at it.
+    // Just past the edge (1.25 × $2/h = $2.50/h, i.e. 375,000 µ$ in the 9 minutes left without the largest), and at it.
     expect(
-      burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 416_667, hour: 2_000_000, day: 0 })
+      burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutesLargest: 41_667, tenMinutes: 416_668, hour: 2_000_000, day: 0 })
         .runwayBurnMicrodollarsPerHour,
-    ).toBe(2_500_002);
+    ).toBe(2_500_007);
     expect(
-      burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 416_666, hour: 2_000_000, day: 0 })
+      burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutesLargest: 41_667, tenMinutes: 416_667, hour: 2_000_000, day: 0 })
         .runwayBurnMicrodollarsPerHour,
     ).toBe(2_000_000);
   });
 
   it('one expensive message is not a rising burn: the last 10 minutes count once debited in 5 of them', () => {
     const figures = (minutes: number) =>
-      burnFigures(10_000_000, { tenMinutesDebited: minutes, tenMinutes: 1_000_000, hour: 2_000_000, day: 0 });
+      burnFigures(10_000_000, {
+        tenMinutesDebited: minutes,
+        tenMinutesLargest: 100_000,
+        tenMinutes: 1_000_000,
+        hour: 2_000_000,
+        day: 0,
+      });
     expect(figures(1).runwayBurnMicrodollarsPerHour).toBe(2_000_000);
     expect(figures(4).runwayBurnMicrodollarsPerHour).toBe(2_000_000);
     expect(figures(5).runwayBurnMicrodollarsPerHour).toBe(6_000_000);
   });
 
+  it('a catch-up (late spend debited in one minute) is not a rising burn', () => {
+    // $3/h steadily, and $2 of the hour's earlier spend debited at once when its reporter came back: the
+    // 10 minutes hold $2.50 ($15/h), but without their largest minute they burn $3.33/h, under 1.25 × the hour's $5/h.
+    expect(
+      burnFigures(10_000_000, {
+        tenMinutesDebited: 10,
+        tenMinutesLargest: 2_050_000,
+        tenMinutes: 2_500_000,
+        hour: 5_000_000,
+        day: 0,
+      }),
+    ).toMatchObject({ burnMicrodollarsPerHour: 5_000_000, runwayBurnMicrodollarsPerHour: 5_000_000, secondsToEmpty: 2 * 3600 });
+  });
+
   it('a burn that stopped over an hour ago leaves only the 24 h figure', () => {
-    expect(burnFigures(10_000_000, { tenMinutesDebited: 10, tenMinutes: 0, hour: 0, day: 3_000_000 })).toEqual({
+    expect(
+      burnFigures(10_000_000, { tenMinutesDebited: 0, tenMinutesLargest: 0, tenMinutes: 0, hour: 0, day: 3_000_000 }),
+    ).toEqual({
       burnMicrodollarsPerHour: 0,
       burn24hMicrodollarsPerHour: 125_000,
       runwayBurnMicrodollarsPerHour: 0,
@@ -69,14 +113,17 @@ describe('burn figures (hand-computed)', () => {
   });
 
   it('stays exact for balances whose seconds pass 2^53', () => {
-    expect(burnFigures(9_000_000_000_000, { tenMinutesDebited: 10, tenMinutes: 1, hour: 7, day: 7 }).secondsToEmpty).toBe(
-      Number((9_000_000_000_000n * 3600n) / 7n),
-    );
+    expect(
+      burnFigures(9_000_000_000_000, { tenMinutesDebited: 1, tenMinutesLargest: 0, tenMinutes: 1, hour: 7, day: 7 })
+        .secondsToEmpty,
+    ).toBe(Number((9_000_000_000_000n * 3600n) / 7n));
   });
 
   it('an empty or overdrawn tank that still burns is empty now', () => {
-    expect(burnFigures(0, { tenMinutesDebited: 10, tenMinutes: 0, hour: 1, day: 1 }).secondsToEmpty).toBe(0);
-    expect(burnFigures(-5, { tenMinutesDebited: 10, tenMinutes: 100, hour: 1000, day: 1000 }).secondsToEmpty).toBe(0);
+    expect(burnFigures(0, { tenMinutesDebited: 0, tenMinutesLargest: 0, tenMinutes: 0, hour: 1, day: 1 }).secondsToEmpty).toBe(0);
+    expect(
+      burnFigures(-5, { tenMinutesDebited: 10, tenMinutesLargest: 10, tenMinutes: 100, hour: 1000, day: 1000 }).secondsToEmpty,
+    ).toBe(0);
   });
 });
 
@@ -120,11 +167,23 @@ describe('gas tank from the ledger', () => {
     // $0.01 a minute for 50 minutes, then $0.10 a minute for the last 10 ($6/h): the hour's burn is $1.50/h.
     for (let m = 59; m >= 10; m--) control.ledger.debit(user.id, `slow${m}`, 10_000, T0 - m * MIN, 'town_1');
     for (let m = 9; m >= 0; m--) control.ledger.debit(user.id, `fast${m}`, 100_000, T0 - m * MIN, 'town_1');
-    expect(control.ledger.debitMinutes(user.id, T0 - 10 * MIN, T0)).toBe(10);
+    expect(control.ledger.debitMinutes(user.id, T0 - 10 * MIN, T0)).toEqual({ minutes: 10, largest: 100_000 });
     const tank = gasTank(control, user.id, T0);
     expect(tank.burnMicrodollarsPerHour).toBe(1_500_000);
     expect(tank.runwayBurnMicrodollarsPerHour).toBe(6_000_000);
     expect(tank.secondsToEmpty).toBe(Math.floor(((10_000_000 - 1_500_000) * 3600) / 6_000_000));
+  });
+
+  it("keeps the hour's runway when the last 10 minutes hold a catch-up (the demo's history, a reporter back from an outage)", () => {
+    const { control, user } = setup();
+    control.ledger.grant(user.id, 100_000_000, T0 - 2 * HOUR, 'top-up');
+    // The hour's first 50 minutes of spend ($2.50) debited at once 10 minutes ago, then $0.05 a minute: $3/h.
+    control.ledger.debit(user.id, 'catch-up', 2_500_000, T0 - 10 * MIN + 1000, 'town_1');
+    for (let m = 9; m >= 0; m--) control.ledger.debit(user.id, `m${m}`, 50_000, T0 - m * MIN, 'town_1');
+    expect(control.ledger.debitMinutes(user.id, T0 - 10 * MIN, T0)).toEqual({ minutes: 11, largest: 2_500_000 });
+    const tank = gasTank(control, user.id, T0);
+    expect(tank.burnMicrodollarsPerHour).toBe(3_000_000);
+    expect(tank.runwayBurnMicrodollarsPerHour).toBe(3_000_000);
   });
 
   it('is low below the account threshold', () => {

@@ -13,9 +13,10 @@ export interface GasTank {
   /** Debits over the last 24 hours, per hour: the second, steadier figure. */
   burn24hMicrodollarsPerHour: number;
   /**
-   * The burn `secondsToEmpty` uses: the rolling hour's, or the last 10 minutes' (per hour) when that is more than
-   * RISING_BURN times higher and sustained (debits in at least RISING_MINUTES of them), so a runaway shows in the
-   * runway within minutes instead of over the hour, and one expensive message does not.
+   * The burn `secondsToEmpty` uses: the rolling hour's, or the last 10 minutes' (per hour, less their largest
+   * minute) when that is more than RISING_BURN times higher and sustained (debits in at least RISING_MINUTES of
+   * them), so a runaway shows in the runway within minutes instead of over the hour, and neither one expensive
+   * message nor a catch-up (late spend debited in one minute) does.
    */
   runwayBurnMicrodollarsPerHour: number;
   /** At the runway burn; null when nothing burns, 0 when the tank is already empty. */
@@ -33,11 +34,13 @@ export const RISING_BURN = 1.25;
 /** Of the last 10 minutes, how many must have a debit for their burn to count as sustained (see runwayBurn). */
 export const RISING_MINUTES = 5;
 
-/** What was debited over the last 10 minutes, hour and day, and in how many of the 10 minutes. */
+/** What was debited over the last 10 minutes, hour and day, in how many of the 10 minutes, and most in one. */
 export interface Debited {
   tenMinutes: number;
   /** Distinct minutes of the last 10 with a debit (towns are debited at most once a minute each). */
   tenMinutesDebited: number;
+  /** The most debited in one of those minutes. */
+  tenMinutesLargest: number;
   hour: number;
   day: number;
 }
@@ -47,7 +50,9 @@ export function burnFigures(
   balance: number,
   debited: Debited,
 ): Pick<GasTank, 'burnMicrodollarsPerHour' | 'burn24hMicrodollarsPerHour' | 'runwayBurnMicrodollarsPerHour' | 'secondsToEmpty'> {
-  const recent = debited.tenMinutes * 6;
+  // Without their largest minute: a reporter back from an outage, or the demo's history, has the spend of the
+  // hour so far debited in one minute, which is no faster burn; a runaway raises every minute alike.
+  const recent = Math.round(((debited.tenMinutes - debited.tenMinutesLargest) * 60) / 9);
   const burn = recent > debited.hour * RISING_BURN && debited.tenMinutesDebited >= RISING_MINUTES ? recent : debited.hour;
   return {
     burnMicrodollarsPerHour: debited.hour,
@@ -66,11 +71,17 @@ export function gasTank(control: Control, accountId: string, now: number): GasTa
     [now - 10 * MINUTE_MS, now - HOUR_MS, now - DAY_MS],
     now,
   ) as [number, number, number];
-  const tenMinutesDebited = tenMinutes > 0 ? control.ledger.debitMinutes(accountId, now - 10 * MINUTE_MS, now) : 0;
+  const minutes = tenMinutes > 0 ? control.ledger.debitMinutes(accountId, now - 10 * MINUTE_MS, now) : { minutes: 0, largest: 0 };
   return {
     accountId,
     balanceMicrodollars: balance,
-    ...burnFigures(balance, { tenMinutes, tenMinutesDebited, hour, day }),
+    ...burnFigures(balance, {
+      tenMinutes,
+      tenMinutesDebited: minutes.minutes,
+      tenMinutesLargest: minutes.largest,
+      hour,
+      day,
+    }),
     lowBalance: balance < threshold,
     lowBalanceThresholdMicrodollars: threshold,
     asOf: now,

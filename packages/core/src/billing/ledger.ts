@@ -120,14 +120,21 @@ export class Ledger {
     return (row?.[0] as number | undefined) ?? 0;
   }
 
-  /** In how many distinct minutes of (from, to] something was debited: a burn sustained, or one burst. */
-  debitMinutes(accountId: string, from: number, to: number): number {
-    return this.sql.rows(
-      `SELECT COUNT(DISTINCT at / 60000) FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?`,
+  /**
+   * In how many distinct minutes of (from, to] something was debited (a burn sustained, or one burst), and the most
+   * debited in one of them (a catch-up: spend that arrived late, all debited in one minute).
+   */
+  debitMinutes(accountId: string, from: number, to: number): { minutes: number; largest: number } {
+    const [minutes, largest] = this.sql.rows(
+      `SELECT COUNT(*), COALESCE(MAX(spent), 0) FROM (
+         SELECT -SUM(amount_microdollars) AS spent FROM ledger
+         WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ? GROUP BY at / 60000
+       )`,
       accountId,
       from,
       to,
-    )[0]?.[0] as number;
+    )[0] as [number, number];
+    return { minutes, largest };
   }
 
   /** Spend debited with a time in (from, to], for each `from` (one pass over the earliest one's range). */

@@ -202,6 +202,10 @@ describe('gasgauge credits', () => {
     expect(human.stdout).toContain('not burning');
     expect(human.stdout).toContain('Low balance:    no, alerts below $5.00\n');
     expect(human.stdout.indexOf('one microdollar')).toBeLessThan(human.stdout.indexOf('top-up'));
+    // The order is the ledger's, not the times': a late hour's debit is timed before the entry under it.
+    expect(human.stdout).toContain(
+      'Ledger, the 2 latest entries first (a debit is timed at the end of the hour its spend is dated in):\n',
+    );
   });
 
   it("a user's personal account is separate from their organisation's", async () => {
@@ -264,6 +268,10 @@ describe('gasgauge credits', () => {
 
     const refused = await json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://127.0.0.1:9/hook');
     expect([refused.code, refused.body.error?.path]).toEqual([1, 'webhookUrl']);
+    // The operator is told the way out, which the API's callers do not have.
+    expect(refused.body.error.message).toBe(
+      'the webhook may not point at a loopback, private or link-local address: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)',
+    );
     const set = await json(
       'credits',
       'alerts',

@@ -1,4 +1,12 @@
-import { gasTank, type LedgerEntry, MAX_GRANT_MICRODOLLARS, MAX_LEDGER_PAGE, MAX_NOTE_LENGTH } from '@gasgauge/core';
+import {
+  AppError,
+  gasTank,
+  isPrivateHost,
+  type LedgerEntry,
+  MAX_GRANT_MICRODOLLARS,
+  MAX_LEDGER_PAGE,
+  MAX_NOTE_LENGTH,
+} from '@gasgauge/core';
 import { ACCOUNT_HELP, ACCOUNT_OPTIONS, type Account, formatUsd, parseUsd, resolveAccount } from './account.js';
 import { type Command, integer, UsageError, withControl } from './command.js';
 
@@ -60,7 +68,11 @@ export const creditsShow: Command = {
       // "no (below $5.00)" read as if the balance were below: say what the threshold is for.
       `Low balance:    ${tank.lowBalance ? 'YES, below' : 'no, alerts below'} ${formatUsd(tank.lowBalanceThresholdMicrodollars)}`,
       '',
-      entries.length === 0 ? 'No ledger entries.' : `Ledger, newest ${entries.length} first:`,
+      // Entries run in the order they were made; a debit's time is the end of the hour its spend is dated in, so a
+      // backfilled hour's debit shows an earlier time than the entry before it.
+      entries.length === 0
+        ? 'No ledger entries.'
+        : `Ledger, the ${entries.length} latest entries first (a debit is timed at the end of the hour its spend is dated in):`,
       ...entries.map(entryLine),
     ]);
     return 0;
@@ -97,7 +109,9 @@ export const creditsAlerts: Command = {
       return {
         account,
         settings: change
-          ? control.alerts.configure(account.id, { lowBalanceMicrodollars, webhookUrl }, values['allow-private'] === true)
+          ? configureAlerts(webhookUrl, () =>
+              control.alerts.configure(account.id, { lowBalanceMicrodollars, webhookUrl }, values['allow-private'] === true),
+            )
           : control.alerts.settings(account.id),
       };
     });
@@ -124,4 +138,19 @@ function duration(seconds: number): string {
   if (days > 0) return `${days} d ${hours % 24} h`;
   if (hours > 0) return `${hours} h ${minutes % 60} min`;
   return minutes > 0 ? `${minutes} min` : 'under a minute';
+}
+
+/** The core's refusal of a private webhook names no way out (the API has none); the operator's CLI has one. */
+function configureAlerts<T>(webhookUrl: string | null | undefined, configure: () => T): T {
+  try {
+    return configure();
+  } catch (err) {
+    const host = typeof webhookUrl === 'string' ? URL.parse(webhookUrl)?.hostname : undefined;
+    if (!(err instanceof AppError) || err.path !== 'webhookUrl' || host === undefined || !isPrivateHost(host)) throw err;
+    throw new AppError(
+      'bad_request',
+      `${err.message}: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)`,
+      { path: 'webhookUrl', cause: err },
+    );
+  }
 }

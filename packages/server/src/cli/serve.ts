@@ -176,10 +176,14 @@ function crashPoint(value: string | undefined): CrashPoint | undefined {
   return value as CrashPoint;
 }
 
-/** The command that prints another login link for this server: it must name the same data dir. */
+/**
+ * The command that prints another login link for this server: it must name the same data dir, and the way this
+ * CLI is run (installed, `gasgauge`; from a clone, where no `gasgauge` is on the PATH, `npx gasgauge`).
+ */
 function loginLinkCommand(data: Values[string]): string {
-  if (typeof data !== 'string') return 'gasgauge login-link --user admin';
+  const cli = typeof GASGAUGE_VERSION === 'string' ? 'gasgauge' : 'npx gasgauge';
+  if (typeof data !== 'string') return `${cli} login-link --user admin`;
   // Quoted for a POSIX shell unless the path needs no quoting.
   const arg = /^[\w./-]+$/.test(data) ? data : `'${data.replaceAll("'", "'\\''")}'`;
-  return `gasgauge login-link --user admin --data ${arg}`;
+  return `${cli} login-link --user admin --data ${arg}`;
 }

@@ -13,9 +13,9 @@ import {
 export const townCreate: Command = {
   usage: 'gasgauge town create NAME --owner USER | --org ORG [--max-towns-per-owner 100]',
   summary: 'create a town owned by a user or by an organisation',
-  help: `  --owner USER  the user (by name) who owns the town; their account pays for it
-  --org ORG     the organisation (by name) that owns the town; its account pays for it
-               (give exactly one of the two)
+  help: `  --owner USER              the user (by name) who owns the town; their account pays for it
+  --org ORG                 the organisation (by name) that owns the town; its account pays for it
+                            (give exactly one of the two)
 ${MAX_TOWNS_PER_OWNER_HELP}`,
   options: { owner: { type: 'string' }, org: { type: 'string' }, ...MAX_TOWNS_PER_OWNER_OPTION },
   positionals: 1,

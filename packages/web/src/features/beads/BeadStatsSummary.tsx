@@ -1,5 +1,6 @@
 import type { BeadStats } from '../../api/beads.js';
 import { formatCount, formatInteger, formatMoney, formatMoneyExact, formatPercent } from '../../lib/format.js';
+import { spendShares } from './beads-text.js';
 
 /** The range's closed-bead statistics: what a finished task costs, and where the rest of the money went. */
 export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefined; error: Error | undefined }) {
@@ -12,7 +13,8 @@ export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefine
   }
   const money = (v: number | null | undefined) =>
     v === null || v === undefined ? <span className="muted">—</span> : <span title={formatMoneyExact(v)}>{formatMoney(v)}</span>;
-  const noBeadShare = stats && stats.totalCostMicrodollars > 0 ? stats.noBeadCostMicrodollars / stats.totalCostMicrodollars : 0;
+  const shares = stats ? spendShares(stats) : undefined;
+  const share = (v: number | null) => (v === null ? <span className="muted">—</span> : formatPercent(v));
   return (
     <section className="bead-stats" aria-label="Bead statistics for the range">
       <dl>
@@ -35,7 +37,7 @@ export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefine
         </div>
         <div className="card">
           <dt>Spend on beads never closed</dt>
-          <dd>{stats ? formatPercent(stats.neverClosedShare) : '…'}</dd>
+          <dd>{shares ? share(shares.neverClosed) : '…'}</dd>
         </div>
         <div className="card">
           <dt>Spend on no bead</dt>
@@ -44,7 +46,7 @@ export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefine
             {stats && (
               <span className="muted small">
                 {' '}
-                · {formatPercent(noBeadShare)} of {formatMoney(stats.totalCostMicrodollars)}
+                · {shares ? share(shares.noBead) : '…'} of {formatMoney(stats.totalCostMicrodollars)}
               </span>
             )}
           </dd>

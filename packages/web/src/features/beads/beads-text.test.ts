@@ -7,6 +7,7 @@ import {
   parseUsd,
   type RulesForm,
   rulesToForm,
+  spendShares,
   statusText,
   usdText,
   withParam,
@@ -72,5 +73,23 @@ describe('the rules form', () => {
     expect(formToRules({ ...form, beadBudgetUsd: '1000000.000001' })).toMatchObject({ ok: false, field: 'beadBudgetUsd' });
     expect(formToRules({ ...form, beadBudgetUsd: '1000000' })).toMatchObject({ ok: true });
     expect(formToRules({ ...form, beadBudgetUsd: '  ' })).toMatchObject({ ok: true, rules: { beadBudgetMicrodollars: null } });
+  });
+});
+
+describe('spendShares', () => {
+  const stats = (total: number, noBead: number, neverClosedShare: number) => ({
+    closedBeads: 0,
+    costPerClosedBead: { median: null, p90: null },
+    tokensPerLine: null,
+    neverClosedShare,
+    noBeadCostMicrodollars: noBead,
+    totalCostMicrodollars: total,
+  });
+  it('is null where there was nothing to share, never 0 % of nothing', () => {
+    expect(spendShares(stats(0, 0, 0))).toEqual({ neverClosed: null, noBead: null });
+    // All of it on no bead: none on beads to be never closed.
+    expect(spendShares(stats(500, 500, 0))).toEqual({ neverClosed: null, noBead: 1 });
+    expect(spendShares(stats(1000, 250, 0.5))).toEqual({ neverClosed: 0.5, noBead: 0.25 });
+    expect(spendShares(stats(1000, 0, 0))).toEqual({ neverClosed: 0, noBead: 0 });
   });
 });

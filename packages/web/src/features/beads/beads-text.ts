@@ -1,5 +1,5 @@
 /** The Beads tab's pure parts: the URL's choices, a row's totals, the runaway-rules form. Tested without a browser. */
-import type { BeadRow, BeadSort, BeadStatusFilter, RunawayRulesSettings } from '../../api/beads.js';
+import type { BeadRow, BeadSort, BeadStats, BeadStatusFilter, RunawayRulesSettings } from '../../api/beads.js';
 
 export const SORTS: readonly { key: BeadSort; label: string }[] = [
   { key: 'cost', label: 'Cost' },
@@ -130,5 +130,17 @@ export function formToRules(
       noProgress: { enabled: f.noProgressEnabled, minutes: idle, minMicrodollars: min },
       beadBudgetMicrodollars: budget,
     },
+  };
+}
+
+/**
+ * The two shares of the range's spend the summary shows, or null where there was nothing to share: "0 %" of
+ * nothing read as a finding (no spend on beads at all, said as none of it on beads never closed).
+ */
+export function spendShares(stats: BeadStats): { neverClosed: number | null; noBead: number | null } {
+  const onBeads = stats.totalCostMicrodollars - stats.noBeadCostMicrodollars;
+  return {
+    neverClosed: onBeads > 0 ? stats.neverClosedShare : null,
+    noBead: stats.totalCostMicrodollars > 0 ? stats.noBeadCostMicrodollars / stats.totalCostMicrodollars : null,
   };
 }

@@ -214,7 +214,9 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
               {older.busy ? 'Loading…' : 'Older'}
             </button>
           ) : (
-            <span className="muted small">{state.entries.length === 1 ? 'The only entry.' : 'Back to the first entry.'}</span>
+            <span className="muted small">
+              {state.entries.length === 1 ? 'The only entry.' : 'Every entry is shown, back to the first.'}
+            </span>
           )}
           {older.error && (
             <span role="alert" className="error-text">
@@ -227,6 +229,10 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
   return (
     <div className="ledger-block">
       <h3>Ledger</h3>
+      {/* A reporter that delivers past hours has their debits timed before entries made earlier: say why. */}
+      <p className="muted small">
+        Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in.
+      </p>
       {body}
     </div>
   );

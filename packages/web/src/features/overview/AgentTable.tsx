@@ -23,7 +23,13 @@ export const AgentTable = memo(function AgentTable(props: {
 }) {
   const { townId, agents, now, more, onMore } = props;
   if (!agents) return <p className="muted">Loading agents…</p>;
-  if (agents.length === 0) return <p className="muted">No agents yet. They appear with their first event or usage record.</p>;
+  if (agents.length === 0)
+    return (
+      <p className="muted">
+        No agents to show. An agent is listed from its first event on; one known only from its usage, while that usage is dated in
+        the last hour.
+      </p>
+    );
   const none = <span className="muted">—</span>;
   const money = (v: number | null | undefined) =>
     typeof v === 'number' ? <span title={formatMoneyExact(v)}>{formatMoney(v)}</span> : none;

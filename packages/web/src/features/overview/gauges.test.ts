@@ -42,7 +42,14 @@ describe('gaugeModels', () => {
     expect(tokens).toMatchObject({ value: 1234.5, max: 10_000, display: '1.23k', unit: 'tokens/s', tone: 'neutral' });
     expect(cost).toMatchObject({ value: 30_000_000, max: 50_000_000, display: '$30.00', tone: 'warn', scale: ['$0', '$50'] });
     expect(loc).toMatchObject({ value: 2100, max: 5000, display: '+1.5k −600', tone: 'warn' });
-    expect(agents).toMatchObject({ value: 3, max: 8, display: '3', unit: 'of 8 working', tone: 'ok' });
+    expect(agents).toMatchObject({
+      value: 3,
+      max: 8,
+      display: '3',
+      unit: 'of 8 working',
+      detail: 'status from agent events',
+      tone: 'ok',
+    });
     expect(beads).toMatchObject({ value: 0, tone: 'warn' });
     expect(tank).toMatchObject({ value: null, tone: 'unknown', valueText: 'loading balance' });
   });

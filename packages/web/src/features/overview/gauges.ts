@@ -96,6 +96,8 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       scale: ['0', String(Math.max(1, t.agentsTotal))],
       display: `${t.agentsActive}`,
       unit: `of ${t.agentsTotal} working`,
+      // An agent seen only through its usage has no status and is not counted: say where the count comes from.
+      detail: 'status from agent events',
       tone: activeTone,
       valueText: `${t.agentsActive} of ${t.agentsTotal} agents working`,
     },
