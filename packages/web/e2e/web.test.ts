@@ -114,11 +114,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     for (const name of ['Cost per hour', 'Lines of code', 'Active agents', 'Beads closed per hour', 'Gas tank']) {
       await expect(page.getByRole('meter', { name, exact: true }).count()).resolves.toBe(1);
     }
-    // The admin's account was never granted credits: the tank reads $0, empty (billing.test.ts fills it).
+    // The admin's account was never granted credits and burns nothing: $0, no credits, no alarm (billing.test.ts fills it).
     const tank = page.getByRole('meter', { name: 'Gas tank', exact: true });
-    await expect.poll(() => tank.getAttribute('aria-valuetext')).toBe('$0 left, empty');
+    await expect.poll(() => tank.getAttribute('aria-valuetext')).toBe('$0 left, no credits, nothing burning');
     expect(await meterValue(page, 'Gas tank')).toBe(0);
-    expect(await tank.getAttribute('class')).toContain('tone-danger');
+    expect(await tank.getAttribute('class')).toContain('tone-neutral');
 
     const at = Date.now();
     await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {

@@ -18,6 +18,8 @@ import {
   roleText,
   type TankState,
   tankFigures,
+  tankFlag,
+  tankTone,
 } from './billing-text.js';
 import { useBalance } from './use-balance.js';
 import './billing.css';
@@ -96,14 +98,15 @@ function TankFigures({ state }: { state: TankState }) {
   if (state.status === 'hidden') return <p className="muted">Balance hidden: your role may not see this account.</p>;
   if (state.status === 'error') return <p className="banner danger">Could not load the balance: {state.message}</p>;
   const f = tankFigures(state.tank);
-  const tone = f.level === 'empty' ? 'danger' : f.level === 'low' ? 'warn' : 'ok';
+  const tone = tankTone(f.level);
+  const flag = tankFlag(f.level);
   return (
     <dl className={`tank tone-${tone}`}>
       <div className="tank-balance">
         <dt>Balance</dt>
         <dd>
           {f.balanceExact}
-          {f.level !== 'ok' && <span className="badge tank-flag">{f.level}</span>}
+          {flag && <span className="badge tank-flag">{flag}</span>}
         </dd>
       </div>
       <div>

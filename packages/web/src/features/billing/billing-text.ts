@@ -19,15 +19,31 @@ export type TankState =
   | { status: 'error'; message: string }
   | { status: 'ok'; tank: GasTank };
 
-/** ok; low: under the account's low-balance line; empty: nothing left (a debit may take a balance below zero). */
-export type TankLevel = 'ok' | 'low' | 'empty';
+/**
+ * ok; low: under the account's low-balance line; empty: nothing left (a debit may take a balance below
+ * zero); unfunded: a zero balance with nothing debited in 24 hours, as every new account starts — no
+ * alarm to raise while nothing burns.
+ */
+export type TankLevel = 'ok' | 'low' | 'empty' | 'unfunded';
 
 export function tankLevel(tank: GasTank): TankLevel {
+  if (tank.balanceMicrodollars === 0 && tank.burn24hMicrodollarsPerHour === 0) return 'unfunded';
   return tank.balanceMicrodollars <= 0 ? 'empty' : tank.lowBalance ? 'low' : 'ok';
 }
 
-/** "runs dry in 3 h 26 min" at the runway burn, "not burning", or "empty". */
+/** The colour of a level: red only for an empty tank that was burning. */
+export function tankTone(level: TankLevel): 'ok' | 'warn' | 'danger' | 'neutral' {
+  return level === 'empty' ? 'danger' : level === 'low' ? 'warn' : level === 'unfunded' ? 'neutral' : 'ok';
+}
+
+/** The flag shown beside the balance, when there is one. */
+export function tankFlag(level: TankLevel): string | undefined {
+  return level === 'ok' ? undefined : level === 'unfunded' ? 'no credits' : level;
+}
+
+/** "runs dry in 3 h 26 min" at the runway burn, "not burning", "no credits, nothing burning" or "empty". */
 export function runwayText(tank: GasTank): string {
+  if (tankLevel(tank) === 'unfunded') return 'no credits, nothing burning';
   if (tank.balanceMicrodollars <= 0) return 'empty';
   if (tank.secondsToEmpty === null) return 'not burning';
   return `runs dry in ${formatDurationLong(tank.secondsToEmpty * 1000)}`;

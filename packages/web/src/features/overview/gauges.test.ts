@@ -132,6 +132,26 @@ describe('the gas tank gauge', () => {
     expect(overdrawn).toMatchObject({ tone: 'danger', flag: 'empty', value: -225_000, min: -225_000, display: '-$0.225' });
   });
 
+  it('raises no alarm for a new account: nothing granted, nothing burnt in 24 hours', () => {
+    const idle = { balanceMicrodollars: 0, burnMicrodollarsPerHour: 0, burn24hMicrodollarsPerHour: 0 };
+    const fresh = tankModel({
+      status: 'ok',
+      tank: { ...tank, ...idle, runwayBurnMicrodollarsPerHour: 0, secondsToEmpty: null, lowBalance: true },
+    });
+    expect(fresh).toMatchObject({ tone: 'neutral', flag: 'no credits', display: '$0', detail: 'no credits, nothing burning' });
+    expect(fresh.valueText).toBe('$0 left, no credits, nothing burning');
+    // Spent down to zero today: empty, in red.
+    const spent = {
+      ...tank,
+      ...idle,
+      burn24hMicrodollarsPerHour: 10_000,
+      runwayBurnMicrodollarsPerHour: 0,
+      secondsToEmpty: 0,
+      lowBalance: true,
+    };
+    expect(tankModel({ status: 'ok', tank: spent })).toMatchObject({ tone: 'danger', flag: 'empty', detail: 'empty' });
+  });
+
   it('grows its scale past a large balance instead of pinning', () => {
     expect(tankModel({ status: 'ok', tank: { ...tank, balanceMicrodollars: 730_000_000 } })).toMatchObject({
       max: 1_000_000_000,

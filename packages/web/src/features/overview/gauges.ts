@@ -1,6 +1,6 @@
 import type { Throughput } from '../../api/trpc.js';
 import { formatCount, formatInteger, formatMoneyAxis, formatMoneyPerHour } from '../../lib/format.js';
-import { type TankState, tankFigures } from '../billing/billing-text.js';
+import { type TankState, tankFigures, tankFlag, tankTone } from '../billing/billing-text.js';
 
 /** Colour of a gauge: calm (ok), look at it (warn), act (danger); neutral has no judgement; unknown has no value. */
 export type Tone = 'ok' | 'warn' | 'danger' | 'neutral' | 'unknown';
@@ -139,10 +139,11 @@ export function tankModel(state: TankState): GaugeModel {
     display: f.balance,
     unit: tank.runwayBurnMicrodollarsPerHour > 0 ? `left · ${f.runwayBurn}` : 'left',
     detail: f.rising ? `${f.runway} · burn rising` : f.runway,
-    tone: f.level === 'empty' ? 'danger' : f.level === 'low' ? 'warn' : 'ok',
+    tone: tankTone(f.level),
     valueText: f.sentence,
   };
-  if (f.level !== 'ok') model.flag = f.level;
+  const flag = tankFlag(f.level);
+  if (flag) model.flag = flag;
   return model;
 }
 
