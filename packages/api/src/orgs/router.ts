@@ -54,8 +54,7 @@ export const orgsRouter = router({
       }
       // No user id is '': the same check as for a user who is not a member.
       await control.assertMayAssignRole(ctx.user, org.id, '', input.role);
-      const target = await control.userByName(input.userName);
-      if (target) await control.inviteOrgMember(org.id, target.id, input.role, ctx.user.id);
+      await control.inviteOrgMember(org.id, input.userName, input.role, ctx.user.id);
       return { invited: true as const, userName: input.userName, role: input.role };
     }),
 

@@ -118,8 +118,9 @@ export class LocalControlStore implements ControlStore {
   async setOrgMember(orgId: string, userId: string, role: string) {
     return this.control.orgs.setMember(orgId, userId, role);
   }
-  async inviteOrgMember(orgId: string, userId: string, role: string, invitedBy: string) {
-    this.control.orgs.invite(orgId, userId, role, invitedBy);
+  async inviteOrgMember(orgId: string, userName: string, role: string, invitedBy: string) {
+    const user = this.control.userByName(userName);
+    if (user) this.control.orgs.invite(orgId, user.id, role, invitedBy);
   }
   async orgInvitations(userId: string) {
     return this.control.orgs.invitations(userId);
