@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, isDiskFull, StateError } from './errors.js';
 import type { Worktree } from './git/poller.js';
 import { checkIngest } from './http/check.js';
 import { TokenSource } from './http/token.js';
@@ -137,6 +137,18 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
 }
 
 /** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
+/**
+ * A full disk as the user can act on it: the reporter's state dir is theirs to free, and the one place
+ * to name (not the server's data dir; not a retry, which would fail the same way). Other errors as they are.
+ */
+function inStateDir(err: unknown, stateDir: string): unknown {
+  if (!isDiskFull(err)) return err;
+  return new StateError(
+    `out of disk space in the reporter's state dir ${stateDir}: free some space and run it again (what was not saved yet is read again)`,
+    { cause: err },
+  );
+}
+
 export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
@@ -154,7 +166,11 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
     // Fail at once rather than retry a token that cannot be read.
     throw new ConfigError((err as Error).message, { cause: err });
   }
-  reporter = new Reporter(opts);
+  try {
+    reporter = new Reporter(opts);
+  } catch (err) {
+    throw inStateDir(err, opts.stateDir);
+  }
   status.start();
   try {
     if (values.once === true) {
@@ -192,6 +208,8 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
     await running;
     status.stop();
     return 0;
+  } catch (err) {
+    throw inStateDir(err, opts.stateDir);
   } finally {
     status.stop();
     reporter.close();

@@ -12,6 +12,15 @@ export class ConfigError extends ReporterError {}
 /** The state database (outbox, cursors) could not be opened or written. */
 export class StateError extends ReporterError {}
 
+/** Whether `err` (or what it wraps) is a full disk: SQLite's SQLITE_FULL, or a file write's ENOSPC. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+  }
+  return false;
+}
+
 /** A non-2xx answer from the ingest API, or no answer at all (status 0). */
 export class DeliveryError extends ReporterError {
   /**

@@ -6,7 +6,7 @@ export { PriceList } from './claude/pricing.js';
 export { ClaudeSource, type ClaudeStats } from './claude/source.js';
 export { type CliIo, type ReportValues, runReportCli } from './cli.js';
 export { REPORT_HELP, REPORT_OPTIONS, REPORT_USAGE } from './cli-spec.js';
-export { ConfigError, DeliveryError, GitError, ReporterError, StateError, TokenError } from './errors.js';
+export { ConfigError, DeliveryError, GitError, isDiskFull, ReporterError, StateError, TokenError } from './errors.js';
 export { type GtEvent, mapGastownEvent } from './gastown/events.js';
 export { GastownSource } from './gastown/source.js';
 export { type Loc, mergeBase, worktreeLoc } from './git/loc.js';

@@ -235,6 +235,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     const bobToken = (JSON.parse(stdout) as { token: string }).token;
     const bobCo = ((await call(bobToken, 'orgs.create', { name: 'Bob Co' })) as { id: string }).id;
     await call(bobToken, 'orgs.setMember', { organizationId: bobCo, userName: 'admin', role: 'member' });
+    await trpc('orgs.acceptInvitation', { organizationId: bobCo });
     const bobTown = ((await call(bobToken, 'towns.create', { name: 'Bob Town', organizationId: bobCo })) as { id: string }).id;
     await trpc('billing.grant', { organizationId: bobCo, amountMicrodollars: 3_000_000 });
 

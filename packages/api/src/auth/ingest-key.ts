@@ -5,9 +5,26 @@ import { base64url, hashToken } from './user-token.js';
 
 /** Long-lived ingest keys: `ggi_` + 32 random bytes, base64url. Only their SHA-256 is stored. */
 export const INGEST_KEY_PREFIX = 'ggi_';
-/** Read-only scrape keys (Prometheus): `ggs_` + 32 random bytes. The prefix says the kind before any lookup. */
-export const SCRAPE_KEY_PREFIX = 'ggs_';
+/**
+ * Read-only scrape keys (Prometheus): `ggp_` + 32 random bytes. The prefix says the kind before any lookup,
+ * and differs from every other secret's (session cookies are `ggs_`), so a secret scanner names what leaked.
+ */
+export const SCRAPE_KEY_PREFIX = 'ggp_';
+/**
+ * Scrape keys made before they had their own prefix began `ggs_`, like session cookies. They stay valid
+ * (a key is stored as the hash of its whole text, prefix included), so both prefixes are read as scrape keys.
+ */
+export const LEGACY_SCRAPE_KEY_PREFIX = 'ggs_';
 const PREFIX: Record<KeyKind, string> = { ingest: INGEST_KEY_PREFIX, scrape: SCRAPE_KEY_PREFIX };
+const ACCEPTED: Record<KeyKind, readonly string[]> = {
+  ingest: [INGEST_KEY_PREFIX],
+  scrape: [SCRAPE_KEY_PREFIX, LEGACY_SCRAPE_KEY_PREFIX],
+};
+
+/** Whether a bearer credential is a scrape key (new or legacy prefix), before any lookup. */
+export function isScrapeKey(credential: string): boolean {
+  return ACCEPTED.scrape.some((prefix) => credential.startsWith(prefix));
+}
 
 export function newIngestKey(kind: KeyKind = 'ingest'): string {
   return PREFIX[kind] + base64url(crypto.getRandomValues(new Uint8Array(32)));
@@ -107,7 +124,7 @@ export class IngestKeyVerifier {
 
   /** The key's record (401 when it is unknown, revoked or of the other kind). */
   async info(key: string, now: number): Promise<IngestKeyInfo> {
-    if (!key.startsWith(PREFIX[this.kind]))
+    if (!ACCEPTED[this.kind].some((prefix) => key.startsWith(prefix)))
       throw new AppError('unauthorized', `a ${this.kind} key (${PREFIX[this.kind]}…) is required here`);
     const hash = await hashToken(key);
     // Looked up per request, as every dep is: an app's routes are registered before its deps are used.

@@ -3,8 +3,8 @@ import { base64url, hashToken } from './user-token.js';
 
 /** The browser's session cookie: HttpOnly, so the page's JavaScript never holds a credential. */
 export const SESSION_COOKIE = 'gg_session';
-const SESSION_PREFIX = 'ggs_';
-const LINK_PREFIX = 'ggl_';
+export const SESSION_PREFIX = 'ggs_';
+export const LINK_PREFIX = 'ggl_';
 
 const secret = (prefix: string) => prefix + base64url(crypto.getRandomValues(new Uint8Array(32)));
 

@@ -26,8 +26,11 @@ beforeAll(async () => {
   for (const name of ['alice', 'bob', 'carol', 'dave', 'eve']) tokens.set(name, (await s.addUser(name)).token);
   acme = ok(await mutate('alice', 'orgs.create', { name: 'acme' })).id;
   ok(await mutate('alice', 'orgs.setMember', { organizationId: acme, userName: 'bob', role: 'admin' }));
+  ok(await mutate('bob', 'orgs.acceptInvitation', { organizationId: acme }));
   ok(await mutate('bob', 'orgs.setMember', { organizationId: acme, userName: 'carol', role: 'member' }));
+  ok(await mutate('carol', 'orgs.acceptInvitation', { organizationId: acme }));
   ok(await mutate('bob', 'orgs.setMember', { organizationId: acme, userName: 'dave', role: 'billing_manager' }));
+  ok(await mutate('dave', 'orgs.acceptInvitation', { organizationId: acme }));
   orgTown = ok(await mutate('bob', 'towns.create', { name: 'Acme Town', organizationId: acme })).id;
   aliceTown = ok(await mutate('alice', 'towns.create', { name: 'Alice Town' })).id;
 }, 30_000);

@@ -313,6 +313,9 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'orgs.members': fc.record({ organizationId }),
     'orgs.setMember': fc.record({ organizationId, userName, role: fc.constantFrom(...ROLES) }),
     'orgs.removeMember': fc.record({ organizationId, userName }),
+    'orgs.invitations': none,
+    'orgs.acceptInvitation': fc.record({ organizationId }),
+    'orgs.declineInvitation': fc.record({ organizationId }),
     'billing.balance': account,
     'billing.ledger': fc
       .tuple(account, opt(fc.integer({ min: 1, max: 500 })), opt(fc.integer({ min: 1, max: 1000 })))

@@ -1,5 +1,5 @@
 import { AppError } from '@gasgauge/core';
-import { INGEST_KEY_PREFIX, IngestKeyVerifier, SCRAPE_KEY_PREFIX } from '../auth/ingest-key.js';
+import { INGEST_KEY_PREFIX, IngestKeyVerifier, isScrapeKey } from '../auth/ingest-key.js';
 import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
 import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
 import type { ApiDeps } from '../deps.js';
@@ -23,8 +23,8 @@ export class IngestCredentials {
   async claims(credential: string): Promise<IngestClaims> {
     if (credential.startsWith(USER_TOKEN_PREFIX))
       throw new AppError('unauthorized', 'user tokens cannot ingest; use an ingest token');
-    if (credential.startsWith(SCRAPE_KEY_PREFIX))
-      throw new AppError('unauthorized', 'scrape keys (ggs_) only read Prometheus metrics; use an ingest key (ggi_)');
+    if (isScrapeKey(credential))
+      throw new AppError('unauthorized', 'scrape keys (ggp_) only read Prometheus metrics; use an ingest key (ggi_)');
     const now = this.deps.clock();
     return credential.startsWith(INGEST_KEY_PREFIX) ? this.keys.verify(credential, now) : this.jwts.verify(credential, now);
   }

@@ -1,15 +1,20 @@
+import { Control } from '@gasgauge/core';
+import { openSqlite } from '@gasgauge/server/sqlite';
 import { type HttpResult, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEGACY_SCRAPE_KEY_PREFIX } from '../auth/ingest-key.js';
+import { base64url, hashToken } from '../auth/user-token.js';
 
 /**
- * Read-only scrape keys (`ggs_…`): accepted on the town's Prometheus endpoint and nowhere else; ingest
+ * Read-only scrape keys (`ggp_…`, and the legacy `ggs_…`): accepted on the town's Prometheus endpoint and nowhere else; ingest
  * keys (`ggi_…`) are accepted on ingest and nowhere else. The 401/403 matrix, every cell on real HTTP.
  */
 let s: TestServer;
 let other: string;
-const keys: Record<'ingest' | 'scrape' | 'otherScrape' | 'revoked', string> = {
+const keys: Record<'ingest' | 'scrape' | 'legacyScrape' | 'otherScrape' | 'revoked', string> = {
   ingest: '',
   scrape: '',
+  legacyScrape: '',
   otherScrape: '',
   revoked: '',
 };
@@ -23,8 +28,22 @@ beforeAll(async () => {
   };
   keys.ingest = (await create(s.townId, 'writer')).key;
   const scrape = await create(s.townId, 'grafana', 'scrape');
-  expect(scrape).toMatchObject({ kind: 'scrape', key: expect.stringMatching(/^ggs_[A-Za-z0-9_-]{43}$/) });
+  expect(scrape).toMatchObject({ kind: 'scrape', key: expect.stringMatching(/^ggp_[A-Za-z0-9_-]{43}$/) });
   keys.scrape = scrape.key;
+  // A key made before scrape keys had their own prefix: stored as the hash of its whole `ggs_…` text.
+  keys.legacyScrape = LEGACY_SCRAPE_KEY_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const sql = openSqlite(`${s.dataDir}/control.sqlite`);
+  try {
+    new Control(sql, () => Date.now()).ingestKeys.create(
+      await hashToken(keys.legacyScrape),
+      s.townId,
+      'old grafana',
+      null,
+      'scrape',
+    );
+  } finally {
+    sql.close();
+  }
   keys.otherScrape = (await create(other, 'grafana', 'scrape')).key;
   keys.revoked = (await create(s.townId, 'old', 'scrape')).key;
   expect((await s.post('/trpc/towns.revokeKey', { townId: s.townId, name: 'old' }, s.adminToken)).status).toBe(200);
@@ -61,6 +80,7 @@ describe('scrape keys', () => {
   it.each([
     // credential, prometheus, usage, otlp, timeseries, trpc
     ['scrape', 200, 401, 401, 401, 401],
+    ['legacyScrape', 200, 401, 401, 401, 401],
     ['ingest', 401, 200, 200, 401, 401],
     ['otherScrape', 403, 401, 401, 401, 401],
     ['revoked', 401, 401, 401, 401, 401],
@@ -95,6 +115,7 @@ describe('scrape keys', () => {
     expect(list.map((k) => [k.name, k.kind])).toEqual([
       ['writer', 'ingest'],
       ['grafana', 'scrape'],
+      ['old grafana', 'scrape'],
     ]);
   });
 

@@ -130,6 +130,8 @@ describe('metrics.live re-checks access before every push', () => {
     };
     const org = await call('orgs.create', { name: 'acme' });
     await call('orgs.setMember', { organizationId: org.id, userName: 'bob', role: 'member' });
+    const accepted = await s.post('/trpc/orgs.acceptInvitation', { organizationId: org.id }, bob.token);
+    expect(accepted.status).toBe(200);
     const town = await call('towns.create', { name: 'Acme Town', organizationId: org.id });
     const ingestToken = await s.mint(town.id);
     let n = 0;

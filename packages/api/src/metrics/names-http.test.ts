@@ -124,8 +124,9 @@ describe('names that are properties of every plain object', () => {
     for (const name of named) {
       ok(await s.post('/trpc/towns.create', { name }, s.adminToken));
       orgs.push(ok(await s.post('/trpc/orgs.create', { name }, s.adminToken)).result.data.id);
-      await s.addUser(name);
+      const user = await s.addUser(name);
       ok(await s.post('/trpc/orgs.setMember', { organizationId: orgs[0], userName: name, role: 'member' }, s.adminToken));
+      ok(await s.post('/trpc/orgs.acceptInvitation', { organizationId: orgs[0] }, user.token));
     }
     const members = await trpc('orgs.members', { organizationId: orgs[0] });
     expect(members.members.map((m: { userName: string }) => m.userName).sort()).toEqual(['admin', ...named].sort());

@@ -2,7 +2,7 @@ import { AppError, accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownInfo,
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { bearer } from '../auth/bearer.js';
-import { IngestKeyVerifier, SCRAPE_KEY_PREFIX } from '../auth/ingest-key.js';
+import { IngestKeyVerifier, isScrapeKey } from '../auth/ingest-key.js';
 import { authenticateUser } from '../auth/user-auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -32,12 +32,12 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
   });
 
   /**
-   * A user who may read the town, or a scrape key (`ggs_…`) of this very town (403 for another town's),
+   * A user who may read the town, or a scrape key (`ggp_…`, or a legacy `ggs_…`) of this very town (403 for another town's),
    * and whose read budget the scrape is charged to: the user's, or for a key its town's.
    */
   async function scrapeTown(authorization: string | undefined, id: string): Promise<{ info: TownInfo; principal: string }> {
     const credential = authorization ? bearer(authorization) : '';
-    if (!credential.startsWith(SCRAPE_KEY_PREFIX)) {
+    if (!isScrapeKey(credential)) {
       const user = await authenticateUser(deps.control, authorization);
       return { info: await deps.control.townFor(user, id), principal: userPrincipal(user.id) };
     }

@@ -2,7 +2,7 @@ import { type HttpResult, request, startTestServer, type TestServer, trpcPath } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * An owner or admin adds anyone by name, without asking them: `orgs.removeMember` lets them leave, and
+ * An owner or admin invites anyone by name: `orgs.removeMember` lets a member leave, and
  * lets owners and admins remove members (only an owner removes an owner). Over real HTTP.
  */
 let s: TestServer;
@@ -19,6 +19,11 @@ const ok = (r: HttpResult) => {
   return r.body.result.data;
 };
 const remove = (who: string, userName: string) => mutate(who, 'orgs.removeMember', { organizationId: org, userName });
+/** Ann invites, and the invitee accepts. */
+const join = async (userName: string, role: string) => {
+  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName, role }));
+  ok(await mutate(userName, 'orgs.acceptInvitation', { organizationId: org }));
+};
 const status = (r: HttpResult) => [r.status, r.body.error?.data?.path ?? null];
 
 beforeAll(async () => {
@@ -26,9 +31,12 @@ beforeAll(async () => {
   for (const name of ['ann', 'bob', 'cid', 'dee', 'eve']) tokens.set(name, (await s.addUser(name)).token);
   org = ok(await mutate('ann', 'orgs.create', { name: 'Acme' })).id;
   town = ok(await mutate('ann', 'towns.create', { name: 'Works', organizationId: org })).id;
-  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'bob', role: 'owner' }));
-  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'cid', role: 'admin' }));
-  ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'dee', role: 'member' }));
+  for (const [name, role] of [
+    ['bob', 'owner'],
+    ['cid', 'admin'],
+    ['dee', 'member'],
+  ] as const)
+    await join(name, role);
 }, 30_000);
 afterAll(() => s?.close());
 
@@ -42,7 +50,7 @@ describe('orgs.removeMember', () => {
   });
 
   it('an admin removes a member but not an owner; an outsider removes no one; the last owner stays', async () => {
-    ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'dee', role: 'member' }));
+    await join('dee', 'member');
     expect(status(await remove('cid', 'bob'))).toEqual([403, 'role']);
     expect(status(await remove('eve', 'dee'))).toEqual([404, 'organizationId']);
     expect(status(await remove('dee', 'cid'))).toEqual([403, 'organizationId']);

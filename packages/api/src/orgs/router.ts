@@ -1,4 +1,4 @@
-import { AppError, ROLES } from '@gasgauge/core';
+import { AppError, type Membership, ROLES } from '@gasgauge/core';
 import { z } from 'zod';
 import { newId } from '../auth/user-token.js';
 import { organizationId } from '../towns/router.js';
@@ -18,27 +18,59 @@ export const orgsRouter = router({
     return { members: await ctx.deps.control.orgMembers(org.id) };
   }),
 
-  /** Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes an owner). */
+  /**
+   * Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes
+   * an owner). A name that is no user is answered as one that is no member, after the same checks.
+   */
   removeMember: userProcedure
     .input(z.strictObject({ organizationId, userName: z.string().min(1).max(64) }))
     .mutation(async ({ ctx, input }) => {
       const { control } = ctx.deps;
       await control.orgFor(ctx.user, input.organizationId, 'readBalance');
       const target = await control.userByName(input.userName);
-      if (!target) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
+      if (!target) {
+        await control.assertMayAssignRole(ctx.user, input.organizationId, '', 'member');
+        throw notMember();
+      }
       await control.removeOrgMember(ctx.user, input.organizationId, target.id);
       return { removed: true as const };
     }),
 
-  /** Adds a user by name, or changes their role (owners and admins; only an owner touches owners). */
+  /**
+   * Changes a member's role, or invites someone who is not a member (owners and admins; only an owner
+   * touches owners). An invitation is answered `{invited: true}` whether or not the name is a user, so
+   * an owner cannot learn which user names exist; the invitee joins by accepting (acceptInvitation).
+   */
   setMember: userProcedure
     .input(z.strictObject({ organizationId, userName: z.string().min(1).max(64), role: z.enum(ROLES) }))
     .mutation(async ({ ctx, input }) => {
       const { control } = ctx.deps;
-      await control.orgFor(ctx.user, input.organizationId, 'manageMembers');
-      const target = await control.userByName(input.userName);
-      if (!target) throw new AppError('not_found', `no user named "${input.userName}"`, { path: 'userName' });
-      await control.assertMayAssignRole(ctx.user, input.organizationId, target.id, input.role);
-      return control.setOrgMember(input.organizationId, target.id, input.role);
+      const org = await control.orgFor(ctx.user, input.organizationId, 'manageMembers');
+      // Members are visible to whoever manages them (orgs.members), so a member's answer may differ.
+      const member = (await control.orgMembers(org.id)).find((m) => m.userName === input.userName);
+      if (member) {
+        await control.assertMayAssignRole(ctx.user, org.id, member.userId, input.role);
+        return control.setOrgMember(org.id, member.userId, input.role);
+      }
+      // No user id is '': the same check as for a user who is not a member.
+      await control.assertMayAssignRole(ctx.user, org.id, '', input.role);
+      await control.inviteOrgMember(org.id, input.userName, input.role, ctx.user.id);
+      return { invited: true as const, userName: input.userName, role: input.role };
     }),
+
+  /** The caller's pending invitations. */
+  invitations: userProcedure.query(async ({ ctx }) => ({ invitations: await ctx.deps.control.orgInvitations(ctx.user.id) })),
+
+  /** Joins an organization the caller was invited to, with the invited role (404 without an invitation). */
+  acceptInvitation: userProcedure.input(z.strictObject({ organizationId })).mutation(async ({ ctx, input }) => ({
+    membership: (await ctx.deps.control.answerOrgInvitation(ctx.user.id, input.organizationId, true)) as Membership,
+  })),
+
+  /** Declines an invitation (404 without one). */
+  declineInvitation: userProcedure.input(z.strictObject({ organizationId })).mutation(async ({ ctx, input }) => {
+    await ctx.deps.control.answerOrgInvitation(ctx.user.id, input.organizationId, false);
+    return { declined: true as const };
+  }),
 });
+
+const notMember = () => new AppError('not_found', 'not a member of this organization', { path: 'userName' });

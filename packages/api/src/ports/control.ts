@@ -4,6 +4,7 @@ import type {
   AlertSettingsChange,
   GasTank,
   IngestKeyInfo,
+  Invitation,
   KeyKind,
   LedgerEntry,
   LedgerPage,
@@ -76,6 +77,15 @@ export interface ControlStore {
   createOrg(id: string, name: string, ownerUserId: string): Promise<Organization>;
   orgMembers(orgId: string): Promise<(Membership & { userName: string })[]>;
   setOrgMember(orgId: string, userId: string, role: string): Promise<Membership>;
+  /**
+   * Invites the user of this name, if there is one, who is not a member; they become one only by
+   * accepting (answerOrgInvitation). By name, in one call either way: the caller learns nothing, not
+   * even from a second round trip, about whether the name is a user.
+   */
+  inviteOrgMember(orgId: string, userName: string, role: string, invitedBy: string): Promise<void>;
+  orgInvitations(userId: string): Promise<Invitation[]>;
+  /** Accepts (the membership) or declines the user's invitation to the organization; 404 without one. */
+  answerOrgInvitation(userId: string, orgId: string, accept: boolean): Promise<Membership | undefined>;
   /** Removes `targetUserId` from the organization if `user` may (leaving it, or managing members). */
   removeOrgMember(user: User, orgId: string, targetUserId: string): Promise<void>;
 

@@ -118,6 +118,16 @@ export class LocalControlStore implements ControlStore {
   async setOrgMember(orgId: string, userId: string, role: string) {
     return this.control.orgs.setMember(orgId, userId, role);
   }
+  async inviteOrgMember(orgId: string, userName: string, role: string, invitedBy: string) {
+    const user = this.control.userByName(userName);
+    if (user) this.control.orgs.invite(orgId, user.id, role, invitedBy);
+  }
+  async orgInvitations(userId: string) {
+    return this.control.orgs.invitations(userId);
+  }
+  async answerOrgInvitation(userId: string, orgId: string, accept: boolean) {
+    return this.control.orgs.answerInvitation(userId, orgId, accept);
+  }
 
   async ingestKeyByHash(keyHash: string) {
     return this.control.ingestKeys.byHash(keyHash);

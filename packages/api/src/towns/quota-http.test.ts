@@ -59,6 +59,7 @@ describe('towns per owner', () => {
     for (let i = 0; i < MAX_ORGS_CREATED_PER_USER; i++) {
       const org = ok(await mutate(bob, 'orgs.create', { name: `bob ${i}` })).id;
       ok(await mutate(bob, 'orgs.setMember', { organizationId: org, userName: 'carol', role: 'owner' }));
+      ok(await mutate(carol, 'orgs.acceptInvitation', { organizationId: org }));
       ok(await mutate(bob, 'orgs.setMember', { organizationId: org, userName: 'bob', role: 'member' }));
     }
     // Carol, who owns ten she never asked for, still creates her own; bob, who owns none, gets no more.

@@ -94,7 +94,7 @@ export function assertMayAssignRole(
 }
 
 /**
- * Anyone may leave an organization they belong to (being added needs no consent); removing someone
+ * Anyone may leave an organization they belong to (the operator's CLI adds members without asking them); removing someone
  * else takes the right to manage members, and only an owner removes an owner.
  */
 export function assertMayRemoveMember(control: Control, user: User, organizationId: string, targetUserId: string): void {

@@ -10,6 +10,14 @@ export interface Organization {
   createdAt: number;
 }
 
+/** A pending invitation into an organisation, as its invitee sees it. */
+export interface Invitation {
+  orgId: string;
+  orgName: string;
+  role: Role;
+  createdAt: number;
+}
+
 export interface Membership {
   orgId: string;
   userId: string;
@@ -84,6 +92,8 @@ export class Orgs {
         );
         if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
       }
+      // A member has no invitation pending (the operator's CLI adds members directly).
+      this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
       this.sql.run(
         `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
@@ -98,6 +108,48 @@ export class Orgs {
         userId,
       )[0]?.[0] as number;
       return { orgId, userId, role, createdAt };
+    });
+  }
+
+  /**
+   * Invites a user who is not a member (again: the newest role wins). Nothing changes for them until
+   * they accept; an invitation to a member is a conflict (change their role with setMember).
+   */
+  invite(orgId: string, userId: string, role: string, invitedBy: string): void {
+    if (!isRole(role)) throw new AppError('bad_request', `role must be one of ${ROLES.join(', ')}`, { path: 'role' });
+    this.sql.transaction(() => {
+      if (this.role(orgId, userId) !== undefined)
+        throw new AppError('conflict', 'already a member of this organization', { path: 'userName' });
+      this.sql.run(
+        `INSERT INTO org_invitations (org_id, user_id, role, invited_by, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by`,
+        orgId,
+        userId,
+        role,
+        invitedBy,
+        this.clock(),
+      );
+    });
+  }
+
+  /** The user's pending invitations, oldest first. */
+  invitations(userId: string): Invitation[] {
+    return this.sql
+      .all<{ org_id: string; name: string; role: Role; created_at: number }>(
+        `SELECT i.org_id, o.name, i.role, i.created_at FROM org_invitations i JOIN organizations o ON o.id = i.org_id
+         WHERE i.user_id = ? ORDER BY i.created_at, o.name`,
+        userId,
+      )
+      .map((r) => ({ orgId: r.org_id, orgName: r.name, role: r.role, createdAt: r.created_at }));
+  }
+
+  /** Accepts (the user becomes a member with the invited role) or declines the user's invitation; 404 without one. */
+  answerInvitation(userId: string, orgId: string, accept: boolean): Membership | undefined {
+    return this.sql.transaction(() => {
+      const role = this.sql.rows('SELECT role FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId)[0]?.[0];
+      if (role === undefined) throw new AppError('not_found', 'no invitation to this organization', { path: 'organizationId' });
+      this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
+      return accept ? this.setMember(orgId, userId, role as string) : undefined;
     });
   }
 

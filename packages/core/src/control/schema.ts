@@ -163,4 +163,20 @@ export const CONTROL_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX organizations_created_by ON organizations (created_by)
     `,
   },
+  {
+    // Pending invitations (orgs.setMember of someone not yet a member): the invitee becomes a member
+    // only by accepting, so the answer to an owner is the same whether the name is a user or not.
+    version: 7,
+    sql: `
+      CREATE TABLE org_invitations (
+        org_id TEXT NOT NULL REFERENCES organizations (id),
+        user_id TEXT NOT NULL REFERENCES users (id),
+        role TEXT NOT NULL,
+        invited_by TEXT NOT NULL REFERENCES users (id),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, user_id)
+      );
+      CREATE INDEX org_invitations_user ON org_invitations (user_id)
+    `,
+  },
 ];

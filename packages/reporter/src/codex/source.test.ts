@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
+import { MAX_JSON_VALUES } from '../json.js';
 import { Store } from '../outbox/store.js';
 import { generateCodexTree } from '../testing/codex-rollouts.js';
 import { removeDir, tempDir } from '../testing/server.js';
@@ -182,5 +183,19 @@ describe('CodexSource', () => {
     await open().poll();
     // (1000 × $5 + 100 × $30) per million, × 2.5 for gpt-5.5's priority tier.
     expect([...records().values()][0]?.costMicrodollars).toBe(Math.round((1000 * 5 + 100 * 30) * 2.5));
+  });
+
+  it('skips a usage line of too many JSON values as malformed (it would take gigabytes to parse) and reads the lines around it', async () => {
+    const hostile = `{"type":"event_msg","payload":{"type":"token_count","info":${'['.repeat(MAX_JSON_VALUES)}${']'.repeat(MAX_JSON_VALUES)}}}`;
+    write('sessions/2026/11/20/rollout-h.jsonl', [
+      line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5-codex' }),
+      line(ts(1), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100, 0, 10) } }),
+      hostile,
+      line(ts(3), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(200, 0, 20) } }),
+    ]);
+    const src = open();
+    await src.poll();
+    expect([...records().values()].map((r) => r.inputTokens).sort()).toEqual([100, 200]);
+    expect(src.stats.malformed).toBe(1);
   });
 });

@@ -104,7 +104,9 @@ async function readEvents(
 ): Promise<void> {
   const max = opts.maxEventBytes ?? 1024 * 1024;
   const decoder = new TextDecoder();
-  let buffer = '';
+  /** The line being received, in pieces (its newline has not come yet), and its length. */
+  let pending: string[] = [];
+  let pendingLength = 0;
   let data: string[] = [];
   let size = 0;
   const dispatch = () => {
@@ -134,18 +136,28 @@ async function readEvents(
   };
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     heard();
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl = buffer.indexOf('\n');
-    while (nl >= 0) {
-      line(buffer.slice(0, nl).replace(/\r$/, ''));
-      buffer = buffer.slice(nl + 1);
-      nl = buffer.indexOf('\n');
+    const text = decoder.decode(chunk, { stream: true });
+    // Only the new text is searched, and the start of a line is kept in pieces: searching (and so
+    // joining) the whole held line on every chunk made a 1 MiB event sent 64 bytes at a time cost 39 s of CPU.
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      pending.push(text.slice(start, nl));
+      line(pending.join('').replace(/\r$/, ''));
+      pending = [];
+      pendingLength = 0;
+      start = nl + 1;
+    }
+    if (start < text.length) {
+      pending.push(text.slice(start));
+      pendingLength += text.length - start;
     }
     // A line longer than the limit is not kept whole either.
-    if (buffer.length > max) {
+    if (pendingLength > max) {
       size = max + 1;
       data = [];
-      buffer = buffer.startsWith('data:') ? 'data:' : '';
+      const kept = pending.join('').startsWith('data:') ? 'data:' : '';
+      pending = [kept];
+      pendingLength = kept.length;
     }
   }
 }

@@ -97,6 +97,47 @@ describe('OpenCode input from a hostile server or store', () => {
     }
   }, 90_000);
 
+  it('a live server trickling a 1 MiB event in 64-byte writes costs time linear in its bytes, and the next event is read', async () => {
+    // Searching the whole held line for a newline on every chunk took 39 s of CPU for this one event.
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.socket?.setNoDelay(true);
+      res.write('data: ');
+      let sent = 0;
+      const more = () => {
+        if (sent >= 1024 * 1024) return void res.write('\n\ndata: {"type":"after"}\n\n');
+        res.write('x'.repeat(64));
+        sent += 64;
+        setImmediate(more);
+      };
+      more();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const abort = new AbortController();
+    const stats = { connects: 0, events: 0, skipped: 0 };
+    const seen: unknown[] = [];
+    const started = performance.now();
+    try {
+      await attachOpencode(
+        {
+          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          signal: abort.signal,
+          onEvent: (e) => {
+            seen.push(e);
+            abort.abort();
+          },
+        },
+        stats,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+    expect(seen).toEqual([{ type: 'after' }]);
+    expect(stats).toMatchObject({ events: 1, skipped: 1 });
+    expect(performance.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
   it('a session id near the limit still gives an agent id the server takes', () => {
     const out: UsageRecord[] = [];
     const usage = new OpencodeUsage({ agents: new Map(), emit: (r) => out.push(r) });

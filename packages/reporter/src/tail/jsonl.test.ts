@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,25 @@ describe('readLines', () => {
     const second = readLines(f, first?.end ?? 0, { batchBytes: 1024, maxLineBytes: 20_000 });
     expect(second).toMatchObject({ lines: [], oversized: 1 });
     expect(readLines(f, second?.end ?? 0)?.lines).toEqual(['after']);
+  });
+
+  it('looks for the end of an oversized line still being written only in what was appended since', () => {
+    const f = join(dir, 'growing.jsonl');
+    const opts = { batchBytes: 1024, maxLineBytes: 20_000 };
+    writeFileSync(f, `ok\n${'z'.repeat(50_000)}`);
+    const first = readLines(f, 0, opts);
+    expect(first).toMatchObject({ lines: ['ok'], end: 3 });
+    expect(readLines(f, 3, opts)).toBeUndefined(); // no newline yet: scanned to the end once
+    // A newline written in place inside the scanned part is not seen: that part is not read again.
+    const fd = openSync(f, 'r+');
+    writeSync(fd, '\n', 3 + 30_000);
+    closeSync(fd);
+    appendFileSync(f, 'z'.repeat(1000));
+    expect(readLines(f, 3, opts)).toBeUndefined();
+    appendFileSync(f, 'zz\nafter\n');
+    const skipped = readLines(f, 3, opts);
+    expect(skipped).toMatchObject({ lines: [], oversized: 1, end: 3 + 50_000 + 1000 + 3 });
+    expect(readLines(f, skipped?.end ?? 0, opts)?.lines).toEqual(['after']);
   });
 
   it('decodes only the lines that hold the marker, counting the others', () => {

@@ -74,6 +74,10 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
     if (!st.isFile()) return undefined;
     const size = Math.min(st.size, opts.until ?? Number.POSITIVE_INFINITY);
     if (offset >= size) return undefined;
+    // An oversized line still without its newline: look for it only in what was appended since.
+    const scanned = unterminated.get(path);
+    if (scanned && scanned.ino === st.ino && scanned.from === offset && scanned.to <= size)
+      return skipOversized(fd, scanned.to, size, { path, ino: st.ino, from: offset });
     let want = Math.min(batchBytes, size - offset);
     for (;;) {
       const buf = Buffer.allocUnsafe(want);
@@ -81,7 +85,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
       const last = buf.lastIndexOf(NL, n - 1);
       if (last >= 0) return splitLines(buf, last, offset, maxLineBytes, opts.markers);
       if (offset + n >= size) return undefined; // a partial last line: wait for its newline
-      if (want >= maxLineBytes) return skipOversized(fd, offset + n, size);
+      if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset });
       want = Math.min(want * 2, maxLineBytes, size - offset);
     }
   } finally {
@@ -124,15 +128,34 @@ function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: num
   return { lines, end: offset + last + 1, skipped, oversized };
 }
 
+/**
+ * Oversized lines whose newline has not arrived yet, by file: where the line starts and how far it is
+ * known to hold no newline. Without it every poll of a file whose last line grows past maxLineBytes
+ * (a 1 GB line being written) read the whole line again: 300 MB growing by a byte at a time kept a
+ * reporter busy half of every second. Bounded: forgetting an entry only costs one more full scan.
+ */
+const unterminated = new Map<string, { ino: number; from: number; to: number }>();
+const MAX_UNTERMINATED = 1024;
+
 /** A line longer than the limit: find its end without holding it, and resume after it. */
-function skipOversized(fd: number, from: number, size: number): LineBatch | undefined {
+function skipOversized(
+  fd: number,
+  from: number,
+  size: number,
+  line: { path: string; ino: number; from: number },
+): LineBatch | undefined {
   const buf = Buffer.allocUnsafe(1024 * 1024);
   for (let pos = from; pos < size; ) {
     const n = readFullySync(fd, buf, pos);
     if (n === 0) break;
     const i = buf.subarray(0, n).indexOf(NL);
-    if (i >= 0) return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1 };
+    if (i >= 0) {
+      unterminated.delete(line.path);
+      return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1 };
+    }
     pos += n;
   }
+  if (unterminated.size >= MAX_UNTERMINATED && !unterminated.has(line.path)) unterminated.clear();
+  unterminated.set(line.path, { ino: line.ino, from: line.from, to: size });
   return undefined;
 }

@@ -25,6 +25,9 @@ export const COMMON_HELP = `  --data DIR   data directory (default ./data)
 
 export class UsageError extends Error {}
 
+/** A full disk somewhere other than the data dir, in a message of the command's own that says where (the reporter's state dir). */
+export class DiskFullError extends Error {}
+
 export class Output {
   constructor(readonly json: boolean) {}
   /** Human lines, or the one JSON object for scripts. */

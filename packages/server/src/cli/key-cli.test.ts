@@ -65,7 +65,7 @@ describe('gasgauge key', () => {
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found', path: 'name' });
   });
 
-  it('create --scrape prints a read-only ggs_ key: it reads the Prometheus endpoint and cannot ingest', async () => {
+  it('create --scrape prints a read-only ggp_ key: it reads the Prometheus endpoint and cannot ingest', async () => {
     const created = await gasgauge(
       'key',
       'create',
@@ -80,7 +80,7 @@ describe('gasgauge key', () => {
     );
     expect(created.code, created.stderr).toBe(0);
     const { key, ...info } = JSON.parse(created.stdout);
-    expect(key).toMatch(/^ggs_/);
+    expect(key).toMatch(/^ggp_/);
     expect(info).toMatchObject({ name: 'grafana', kind: 'scrape', agentId: null });
     expect((await s.get(`/api/towns/${s.townId}/metrics/prometheus`, key)).status).toBe(200);
     expect((await usage(key, 's1')).status).toBe(401);

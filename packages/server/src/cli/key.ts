@@ -10,7 +10,7 @@ const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOS
 
 export const keyCreate: Command = {
   usage: 'gasgauge key create --town ID --name NAME [--agent ID | --scrape]',
-  summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters, or a Prometheus scrape key (ggs_…); shown once',
+  summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters, or a Prometheus scrape key (ggp_…); shown once',
   help: `  --town ID     the town the key writes to (or, with --scrape, reads)
   --name NAME   a name unique in the town (for key list and key revoke)
   --agent ID    write only this agent's data (like an agent-scoped ingest token)

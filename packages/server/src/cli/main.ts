@@ -4,7 +4,7 @@ import { AppError } from '@gasgauge/core';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
-import { COMMON_HELP, type Command, common, Output, UsageError } from './command.js';
+import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
@@ -130,11 +130,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // A full disk at a command's start is the operator's to fix, not a request to retry: say where and what to do.
-    const message = isDiskFull(err)
-      ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
-      : err instanceof Error
+    const message =
+      err instanceof DiskFullError
         ? err.message
-        : String(err);
+        : isDiskFull(err)
+          ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
+          : err instanceof Error
+            ? err.message
+            : String(err);
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(

@@ -1,5 +1,5 @@
 import { REPORT_HELP, REPORT_OPTIONS, REPORT_USAGE } from '@gasgauge/reporter/cli-spec';
-import { type Command, UsageError } from './command.js';
+import { type Command, DiskFullError, UsageError } from './command.js';
 
 export const report: Command = {
   usage: REPORT_USAGE,
@@ -23,6 +23,8 @@ export const report: Command = {
       });
     } catch (err) {
       if (err instanceof reporter.ConfigError) throw new UsageError(err.message);
+      // The reporter names its own state dir; without a cause, so main does not name the data dir instead.
+      if (err instanceof reporter.StateError && reporter.isDiskFull(err)) throw new DiskFullError(err.message);
       throw err;
     }
   },

@@ -42,6 +42,7 @@ describe.each(HOSTS)('%s host: auth, access and billing', (_name, start) => {
     expect(
       (await c.mutate('orgs.setMember', { organizationId: org, userName: 'carol', role: 'member' }, alice.token)).status,
     ).toBe(200);
+    expect((await c.mutate('orgs.acceptInvitation', { organizationId: org }, carol.token)).status).toBe(200);
     const orgTown = (await c.mutate('towns.create', { name: 'acme town', organizationId: org }, alice.token)).body.result.data.id;
     expect((await c.get(`/api/towns/${orgTown}/metrics/throughput`, carol.token)).status).toBe(200);
     const budget = { townId: orgTown, period: 'day', capMicrodollars: 5_000_000 };
