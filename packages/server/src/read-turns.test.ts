@@ -7,15 +7,23 @@ function busy(ms: number): void {
   while (performance.now() < until);
 }
 
+/** An expensive read: over the quantum, so one a round. */
+const EXPENSIVE_MS = TURN_QUANTUM_MS + 2;
+
+/** Reads through `turns` that hold the thread for `ms` once granted and log `principal` + `n` in `order`. */
+function reader(turns: ReadTurns, order: string[]) {
+  return (principal: string, n: number, ms = EXPENSIVE_MS) =>
+    turns.turn(principal).then(() => {
+      busy(ms);
+      order.push(`${principal}${n}`);
+    });
+}
+
 describe('ReadTurns', () => {
   it("goes round the principals: one user's queued reads do not all run before another's", async () => {
     const turns = new ReadTurns();
     const order: string[] = [];
-    const read = (principal: string, n: number) =>
-      turns.turn(principal).then(() => {
-        busy(TURN_QUANTUM_MS + 2); // an expensive read: one a round
-        order.push(`${principal}${n}`);
-      });
+    const read = reader(turns, order);
     // Arrival order: the greedy user's eight connections, then bob's read, then two more of the greedy user's.
     const reads = [
       ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => read('greedy', n)),
@@ -33,11 +41,7 @@ describe('ReadTurns', () => {
   it("serves a principal that arrives during a greedy one's turn next, not after one more of its reads", async () => {
     const turns = new ReadTurns();
     const order: string[] = [];
-    const read = (principal: string, n: number) =>
-      turns.turn(principal).then(() => {
-        busy(TURN_QUANTUM_MS + 2); // an expensive read: one a round
-        order.push(`${principal}${n}`);
-      });
+    const read = reader(turns, order);
     const greedy = [1, 2, 3, 4].map((n) => read('greedy', n));
     // greedy1 runs at once; bob asks during greedy2's turn.
     await greedy[1];
@@ -49,15 +53,8 @@ describe('ReadTurns', () => {
   it("runs a principal's cheap reads (the web UI's batch) in one round, an expensive one alone", async () => {
     const turns = new ReadTurns();
     const order: string[] = [];
-    const read = (principal: string, n: number, ms: number) =>
-      turns.turn(principal).then(() => {
-        busy(ms);
-        order.push(`${principal}${n}`);
-      });
-    const reads = [
-      ...[1, 2, 3].map((n) => read('greedy', n, TURN_QUANTUM_MS + 2)),
-      ...[1, 2, 3, 4, 5].map((n) => read('page', n, 1)),
-    ];
+    const read = reader(turns, order);
+    const reads = [...[1, 2, 3].map((n) => read('greedy', n)), ...[1, 2, 3, 4, 5].map((n) => read('page', n, 1))];
     await Promise.all(reads);
     expect(order).toEqual(['greedy1', 'page1', 'page2', 'page3', 'page4', 'page5', 'greedy2', 'greedy3']);
   });

@@ -1,5 +1,6 @@
-import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { type HttpResult, startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asUsers } from '../testing/as-user.js';
 
 /**
  * `orgs.setMember` of someone not yet a member is an invitation, answered alike whether the name is a
@@ -10,14 +11,7 @@ let s: TestServer;
 const tokens = new Map<string, string>();
 let org: string;
 
-const mutate = (who: string, proc: string, input: unknown) =>
-  request(s.url, 'POST', `/trpc/${proc}`, tokens.get(who) as string, input);
-const query = (who: string, proc: string, input?: unknown) =>
-  request(s.url, 'GET', trpcPath(proc, input), tokens.get(who) as string);
-const ok = (r: HttpResult) => {
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.result.data;
-};
+const { mutate, query, ok } = asUsers(() => s, tokens);
 const invite = (who: string, userName: string, role = 'member') =>
   mutate(who, 'orgs.setMember', { organizationId: org, userName, role });
 const members = async () =>

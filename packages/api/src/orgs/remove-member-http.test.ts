@@ -1,5 +1,6 @@
-import { type HttpResult, request, startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { type HttpResult, startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asUsers } from '../testing/as-user.js';
 
 /**
  * An owner or admin invites anyone by name: `orgs.removeMember` lets a member leave, and
@@ -10,14 +11,7 @@ const tokens = new Map<string, string>();
 let org: string;
 let town: string;
 
-const mutate = (who: string, proc: string, input: unknown) =>
-  request(s.url, 'POST', `/trpc/${proc}`, tokens.get(who) as string, input);
-const query = (who: string, proc: string, input?: unknown) =>
-  request(s.url, 'GET', trpcPath(proc, input), tokens.get(who) as string);
-const ok = (r: HttpResult) => {
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.result.data;
-};
+const { mutate, query, ok } = asUsers(() => s, tokens);
 const remove = (who: string, userName: string) => mutate(who, 'orgs.removeMember', { organizationId: org, userName });
 /** Ann invites, and the invitee accepts. */
 const join = async (userName: string, role: string) => {
