@@ -1,5 +1,6 @@
 import type { Sql } from '../sql.js';
 import { beadUsage, COST_INDEX } from './beads/attribution.js';
+import { AGENT_STATUSES } from './events.js';
 import { slotStart } from './tiers.js';
 
 export interface AgentRow {
@@ -35,6 +36,33 @@ export interface AgentsPage {
 }
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+/**
+ * An agent seen only through its usage (no agent event ever: a Claude Code session the reporter read,
+ * an OTLP exporter) counts as working while it had usage in the last 5 one-minute slots, the window of
+ * the throughput's rates: a town fed by the reporter alone showed "0 of 0 working" while it burnt tokens.
+ */
+export const USAGE_WORKING_WINDOW_MS = 5 * MINUTE;
+
+/**
+ * Agents per status, every status present (0 when none): as their last event says, and those seen only
+ * through usage in the last USAGE_WORKING_WINDOW_MS as working. The one count behind the throughput's
+ * gauge, the sampled agent gauges and the Prometheus `gasgauge_agents`, so they agree.
+ */
+export function agentStatusCounts(sql: Sql, now: number): Map<string, number> {
+  const counts = new Map<string, number>(AGENT_STATUSES.map((s) => [s, 0]));
+  for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
+    counts.set(status, n);
+  }
+  const since = slotStart(now, MINUTE) - USAGE_WORKING_WINDOW_MS + MINUTE;
+  const [usageOnly] = sql.rows(
+    `SELECT COUNT(DISTINCT agent_id) FROM breakdown_1m
+     WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) AND agent_id NOT IN (SELECT id FROM agents)`,
+    since,
+  )[0] as [number];
+  counts.set('working', (counts.get('working') ?? 0) + usageOnly);
+  return counts;
+}
 
 /**
  * The town's agents by id, a page at a time, with their tokens (all five kinds) and cost over the last

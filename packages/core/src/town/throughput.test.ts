@@ -1,4 +1,4 @@
-import { fileTown } from '@gasgauge/server/testing';
+import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { BEADS_WINDOW_MS, THROUGHPUT_WINDOW_MS } from './throughput.js';
 
@@ -23,5 +23,28 @@ describe('throughput', () => {
     expect(t.beadsWindowMs).toBe(BEADS_WINDOW_MS);
     // Two in the last hour: 2 an hour (over 5 minutes alone, the one at T − 2 min read as 12 an hour).
     expect(t.beadsClosedPerHour).toBe(2);
+  });
+
+  it('counts an agent seen only through usage as working while it had usage in the last 5 minutes, everywhere alike', () => {
+    const T = Date.UTC(2026, 10, 1, 12);
+    const now = { t: T };
+    const town = fileTown(now);
+    // An agent with events says what it is doing (idle, even with usage); 'claude/alpha' and 'codex/beta' have
+    // usage alone, one of them 6 minutes ago.
+    town.ingestEvents([{ id: 'ev-1', at: T - 10 * MIN, type: 'agent', agentId: 'mayor', status: 'idle' }]);
+    town.ingestUsage([
+      usageRecord({ id: 'u1', agentId: 'mayor', inputTokens: 10, at: T - MIN }),
+      usageRecord({ id: 'u2', agentId: 'claude/alpha', inputTokens: 20, at: T - 2 * MIN }),
+      usageRecord({ id: 'u3', agentId: 'claude/alpha', inputTokens: 20, at: T - MIN }),
+      usageRecord({ id: 'u4', agentId: 'codex/beta', inputTokens: 5, at: T - 6 * MIN }),
+    ]);
+    town.tick();
+    expect(town.throughput()).toMatchObject({ agentsActive: 1, agentsTotal: 2 });
+    // The Prometheus gauges and the sampled ones count the same.
+    const agents = new Map(town.totals().agents);
+    expect([agents.get('working'), agents.get('idle')]).toEqual([1, 1]);
+    // Five minutes after its last usage it is no longer counted.
+    now.t = T + 5 * MIN;
+    expect(town.throughput()).toMatchObject({ agentsActive: 0, agentsTotal: 1 });
   });
 });

@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { agentStatusCounts } from './agents.js';
 import { type Budget, readBudget } from './budget.js';
 import { currentLoc } from './loc.js';
 import { readState } from './state.js';
@@ -20,9 +21,9 @@ export interface Throughput {
   /** Outstanding lines now (unexpired reports). */
   locAdditions: number;
   locDeletions: number;
-  /** Agents whose status is `working` now. */
+  /** Agents whose status is `working` now, and those seen only through usage in the last 5 minutes (agentStatusCounts). */
   agentsActive: number;
-  /** Every agent the town knows, dead ones included. */
+  /** Every agent with events, dead ones included, and those seen only through usage in the last 5 minutes. */
   agentsTotal: number;
   /** Milliseconds since the last ingest arrived; null when nothing ever did. */
   dataAgeMs: number | null;
@@ -49,7 +50,10 @@ export function throughput(sql: Sql, now: number): Throughput {
     since,
     windowStart(BEADS_WINDOW_MS),
   )[0] as [number, number, number];
-  const [active, total] = sql.rows("SELECT COALESCE(SUM(status = 'working'), 0), COUNT(*) FROM agents")[0] as [number, number];
+  const agents = agentStatusCounts(sql, now);
+  const active = agents.get('working') ?? 0;
+  let total = 0;
+  for (const n of agents.values()) total += n;
   const loc = currentLoc(sql, now);
   const { lastIngestAt } = readState(sql);
   const perHour = 3_600_000 / THROUGHPUT_WINDOW_MS;

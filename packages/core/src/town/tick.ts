@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { agentStatusCounts } from './agents.js';
 import { evaluateRunaway, MAX_RUNAWAY_MINUTES } from './beads/runaway.js';
 import { pruneAgentMinutes } from './beads/runaway-windows.js';
 import { applyBeadTotals, markPrunedDirty, queuePrunedMoves } from './beads/totals.js';
@@ -33,7 +34,7 @@ const BEAD_GAUGES = new Map<string, Gauge>(
 export function readGauges(sql: Sql, now: number): GaugeValues {
   const g = {} as GaugeValues;
   for (const name of GAUGES) g[name] = 0;
-  for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
+  for (const [status, n] of agentStatusCounts(sql, now)) {
     const gauge = AGENT_GAUGES.get(status);
     if (gauge) g[gauge] = n;
     g.agents_total += n;

@@ -340,6 +340,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
   const counted = new Map<string, number[]>();
   const agents = new Map<string, { status: AgentStatus; statusAt: number }>();
   const loc = new Map<string, { additions: number; deletions: number; reportedAt: number }>();
+  /** The newest usage of agent 'u' (every record's agent), which has no events. */
+  let lastUsageAt = Number.NEGATIVE_INFINITY;
   for (const op of ops) {
     if (op.kind === 'usage' || op.kind === 'retry') {
       const tally: UsageTally = { accepted: 0, duplicates: 0, ignored: 0 };
@@ -370,7 +372,10 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
         tally.accepted++;
         const values = Object.fromEntries(AMOUNT_FIELDS.map(([, c], i) => [c, increase[i] as number]));
         // A record that adds nothing writes no row.
-        if (increase.some((v) => v !== 0)) hits.push({ at: r.at, c: op.c, values });
+        if (increase.some((v) => v !== 0)) {
+          hits.push({ at: r.at, c: op.c, values });
+          lastUsageAt = Math.max(lastUsageAt, r.at);
+        }
       }
       usage.push(tally);
     } else if (op.kind === 'events') {
@@ -387,6 +392,11 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
       for (const g of GAUGE_NAMES) gauges[g] = 0;
       for (const { status } of agents.values()) gauges[`agents_${status}`]++;
       gauges.agents_total = agents.size;
+      // Seen only through usage: working while it had usage in the last 5 one-minute slots (agentStatusCounts).
+      if (Math.floor(lastUsageAt / MIN) * MIN >= Math.floor(op.c / MIN) * MIN - 4 * MIN) {
+        gauges.agents_working++;
+        gauges.agents_total++;
+      }
       for (const r of loc.values()) {
         if (r.reportedAt + LOC_TTL > op.c) {
           gauges.loc_additions += r.additions;

@@ -1,7 +1,8 @@
 import type { Sql } from '../sql.js';
 import { activityTotals } from './activity.js';
+import { agentStatusCounts } from './agents.js';
 import { USAGE_AMOUNTS } from './bounds.js';
-import { AGENT_STATUSES, BEAD_STATUSES } from './events.js';
+import { BEAD_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
 
 /** Agent × model pairs with counters of their own in the totals (the Prometheus series bound); the rest are summed. */
@@ -105,7 +106,7 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): To
   return {
     usage,
     other,
-    agents: countsBy(sql, 'agents', AGENT_STATUSES),
+    agents: [...agentStatusCounts(sql, now)],
     beads: countsBy(sql, 'beads', BEAD_STATUSES),
     loc: currentLoc(sql, now),
     activity: activityTotals(sql),
@@ -113,7 +114,7 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): To
 }
 
 /** Rows per status, every known status present (0 when none), so a scraper's series do not come and go. */
-function countsBy(sql: Sql, table: 'agents' | 'beads', statuses: readonly string[]): [string, number][] {
+function countsBy(sql: Sql, table: 'beads', statuses: readonly string[]): [string, number][] {
   const counts = new Map<string, number>(statuses.map((s) => [s, 0]));
   for (const [status, n] of sql.rows(`SELECT status, COUNT(*) FROM ${table} GROUP BY status`) as [string, number][]) {
     counts.set(status, n);

@@ -47,7 +47,7 @@ describe('gaugeModels', () => {
       max: 8,
       display: '3',
       unit: 'of 8 working',
-      detail: 'status from agent events',
+      detail: 'by events, or usage in 5 min',
       tone: 'ok',
     });
     expect(beads).toMatchObject({ value: 0, tone: 'warn' });

@@ -96,8 +96,8 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       scale: ['0', String(Math.max(1, t.agentsTotal))],
       display: `${t.agentsActive}`,
       unit: `of ${t.agentsTotal} working`,
-      // An agent seen only through its usage has no status and is not counted: say where the count comes from.
-      detail: 'status from agent events',
+      // Say where the count comes from: an agent with events by its status, one without by its usage.
+      detail: 'by events, or usage in 5 min',
       tone: activeTone,
       valueText: `${t.agentsActive} of ${t.agentsTotal} agents working`,
     },
