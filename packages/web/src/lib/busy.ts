@@ -12,7 +12,15 @@ export function busyRetrySeconds(err: unknown): number | undefined {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
+/** A read the server shed, which the page asks again by itself: shown as a warning, not a failure. */
+export class BusyError extends Error {}
+
 /** What the page shows meanwhile, instead of the server's message. */
 export function busyError(seconds: number): Error {
-  return new Error(`the server is busy, retrying in ${seconds} s`);
+  return new BusyError(`the server is busy, retrying in ${seconds} s`);
+}
+
+/** The banner's tone for a failed load: amber while the server is busy (it retries), red otherwise. */
+export function loadErrorTone(error: Error): 'warn' | 'danger' {
+  return error instanceof BusyError ? 'warn' : 'danger';
 }

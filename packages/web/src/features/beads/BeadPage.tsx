@@ -23,6 +23,7 @@ import { beadCostChart } from './bead-chart.js';
 import { beadTokens, statusText } from './beads-text.js';
 import '../observability/observability.css';
 import './beads.css';
+import { LoadError } from '../../ui/LoadError.js';
 
 /** Times on the page to the minute, with the date. */
 const COST_SERIES = [{ key: 'cost', label: 'Cost' }] as const;
@@ -42,9 +43,7 @@ export function BeadPage({ townId, beadId, theme }: { townId: string; beadId: st
         </p>
       </section>
     ) : (
-      <p className="banner danger" role="alert">
-        Could not load the bead: {bead.error.message}
-      </p>
+      <LoadError what="the bead" error={bead.error} alert />
     );
   } else if (!d) body = <p className="muted">Loading bead…</p>;
   else body = <BeadDetails townId={townId} detail={d} theme={theme} />;

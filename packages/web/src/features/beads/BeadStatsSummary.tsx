@@ -1,15 +1,12 @@
 import type { BeadStats } from '../../api/beads.js';
 import { formatCount, formatInteger, formatMoney, formatMoneyExact, formatPercent } from '../../lib/format.js';
+import { LoadError } from '../../ui/LoadError.js';
 import { spendShares } from './beads-text.js';
 
 /** The range's closed-bead statistics: what a finished task costs, and where the rest of the money went. */
 export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefined; error: Error | undefined }) {
   if (error && !stats) {
-    return (
-      <p className="banner danger" role="alert">
-        Could not load the bead statistics: {error.message}
-      </p>
-    );
+    return <LoadError what="the bead statistics" error={error} alert />;
   }
   const money = (v: number | null | undefined) =>
     v === null || v === undefined ? <span className="muted">—</span> : <span title={formatMoneyExact(v)}>{formatMoney(v)}</span>;

@@ -12,6 +12,7 @@ import { parseBeadsQuery, STATUSES, statusText, withParam } from './beads-text.j
 import { RunawayRulesForm } from './RunawayRulesForm.js';
 import '../observability/observability.css';
 import './beads.css';
+import { LoadError } from '../../ui/LoadError.js';
 
 /** Rows per page (beads.list allows up to 200). */
 const PAGE_SIZE = 50;
@@ -75,11 +76,7 @@ export function BeadsPage({ townId }: { townId: string }) {
             </select>
           </span>
         </div>
-        {list.error && (
-          <p className="banner danger" role="alert">
-            Could not load the beads: {list.error.message}
-          </p>
-        )}
+        {list.error && <LoadError what="the beads" error={list.error} alert />}
         {!list.data && !list.error && <p className="muted">Loading beads…</p>}
         {list.data?.items.length === 0 && (
           <p className="muted">

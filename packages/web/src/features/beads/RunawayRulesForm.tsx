@@ -5,6 +5,7 @@ import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
 import { formatTime } from '../../lib/format.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { LoadError } from '../../ui/LoadError.js';
 import { formToRules, RULE_MINUTES, type RulesForm, rulesToForm } from './beads-text.js';
 
 type Status =
@@ -62,7 +63,7 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
 
   let body: ReactNode;
   if (saved.error && isHidden(saved.error)) body = <p className="muted">Rules hidden: your role may not read them.</p>;
-  else if (saved.error && !form) body = <p className="banner danger">Could not load the rules: {saved.error.message}</p>;
+  else if (saved.error && !form) body = <LoadError what="the rules" error={saved.error} />;
   else if (!form) body = <p className="muted">Loading rules…</p>;
   else
     body = (

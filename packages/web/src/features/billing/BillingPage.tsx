@@ -23,6 +23,7 @@ import {
 } from './billing-text.js';
 import { useBalance } from './use-balance.js';
 import './billing.css';
+import { LoadError } from '../../ui/LoadError.js';
 
 /** Balances, ledgers and alerts change at most once a minute per town (a debit per town and minute). */
 const REFRESH_MS = 15_000;
@@ -49,7 +50,7 @@ export function BillingPage({ userName }: { userName: string | undefined }) {
       </p>
       <div className="accounts">
         <AccountCard account={null} title="Personal" subtitle={userName} orgRole={null} townNames={townNames} now={now} />
-        {orgs.error && !orgs.data && <p className="banner danger">Could not load your organisations: {orgs.error.message}</p>}
+        {orgs.error && !orgs.data && <LoadError what="your organisations" error={orgs.error} />}
         {orgs.data?.map((o) => (
           <AccountCard key={o.id} account={o.id} title={o.name} orgRole={o.role} townNames={townNames} now={now} />
         ))}
@@ -161,7 +162,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
 
   let body: ReactNode;
   if (first.error && isHidden(first.error)) body = <p className="muted">Ledger hidden: your role may not read it.</p>;
-  else if (first.error && !state.loaded) body = <p className="banner danger">Could not load the ledger: {first.error.message}</p>;
+  else if (first.error && !state.loaded) body = <LoadError what="the ledger" error={first.error} />;
   else if (!state.loaded) body = <p className="muted">Loading ledger…</p>;
   else if (state.entries.length === 0) body = <p className="muted">No entries yet: no credits granted, nothing spent.</p>;
   else
@@ -248,7 +249,7 @@ function Alerts({ account, townNames, now }: { account: string | null; townNames
   });
   let body: ReactNode;
   if (q.error && isHidden(q.error)) body = <p className="muted">Alerts hidden: your role may not read them.</p>;
-  else if (q.error && !q.data) body = <p className="banner danger">Could not load the alerts: {q.error.message}</p>;
+  else if (q.error && !q.data) body = <LoadError what="the alerts" error={q.error} />;
   else if (!q.data) body = <p className="muted">Loading alerts…</p>;
   else if (q.data.length === 0)
     body = (

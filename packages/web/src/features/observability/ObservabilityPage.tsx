@@ -25,6 +25,7 @@ import { TimeChart } from './TimeChart.js';
 import { usePlotWidth } from './use-plot-width.js';
 import { useResolvedRange } from './use-range.js';
 import './observability.css';
+import { LoadError } from '../../ui/LoadError.js';
 
 /**
  * The browser's IANA zone: day buckets (of the timeseries and the breakdown) start at local midnight,
@@ -124,11 +125,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
       <p className="muted hint">
         Drag across a chart to zoom every chart; double-click to reset. Click a legend entry to hide or show it.
       </p>
-      {ts.error && (
-        <p className="banner danger" role="alert">
-          Could not load the charts: {ts.error.message}
-        </p>
-      )}
+      {ts.error && <LoadError what="the charts" error={ts.error} alert />}
       <div className="charts" ref={grid} aria-busy={ts.loading}>
         {CHARTS.map((def, i) => (
           <TimeChart
@@ -149,11 +146,7 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
           />
         ))}
         <div className="breakdown">
-          {bd.error && (
-            <p className="banner danger" role="alert">
-              Could not load the breakdown: {bd.error.message}
-            </p>
-          )}
+          {bd.error && <LoadError what="the breakdown" error={bd.error} alert />}
           <BreakdownControls
             by={by}
             metric={metric}

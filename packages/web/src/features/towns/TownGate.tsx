@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.js';
+import { LoadError } from '../../ui/LoadError.js';
 import { useTowns } from './use-towns.js';
 
 /**
@@ -9,7 +10,7 @@ import { useTowns } from './use-towns.js';
  */
 export function TownGate({ townId, children }: { townId: string; children: ReactNode }) {
   const towns = useTowns();
-  if (towns.error && !towns.data) return <p className="banner danger">Could not load towns: {towns.error.message}</p>;
+  if (towns.error && !towns.data) return <LoadError what="towns" error={towns.error} />;
   if (towns.data && !towns.data.some((t) => t.id === townId)) {
     return (
       <section className="empty">

@@ -7,6 +7,7 @@ import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { TownCard } from './TownCard.js';
 import { invalidateTowns, useTowns } from './use-towns.js';
 import './towns.css';
+import { LoadError } from '../../ui/LoadError.js';
 
 export function TownsPage({ theme, userName }: { theme: Theme; userName: string }) {
   const towns = useTowns();
@@ -16,7 +17,7 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
         <h1>Towns</h1>
         <CreateTown />
       </div>
-      {towns.error && !towns.data && <p className="banner danger">Could not load towns: {towns.error.message}</p>}
+      {towns.error && !towns.data && <LoadError what="towns" error={towns.error} />}
       {towns.data?.length === 0 && (
         <section className="empty">
           <h2>No towns yet</h2>
