@@ -136,7 +136,6 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   };
 }
 
-/** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
 /**
  * A full disk as the user can act on it: the reporter's state dir is theirs to free, and the one place
  * to name (not the server's data dir; not a retry, which would fail the same way). Other errors as they are.
@@ -149,6 +148,7 @@ function inStateDir(err: unknown, stateDir: string): unknown {
   );
 }
 
+/** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
 export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
