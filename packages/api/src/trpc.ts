@@ -4,7 +4,7 @@ import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { refuseLoneSurrogates } from './http/utf8.js';
 import { issuePath } from './http/validate.js';
-import { userPrincipal } from './ports/read-budget.js';
+import { enterRead, userPrincipal } from './ports/read-budget.js';
 
 export interface Context {
   deps: ApiDeps;
@@ -82,9 +82,6 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
   refuseLoneSurrogates(await getRawInput());
-  if (type !== 'mutation' && ctx.deps.readBudget) {
-    ctx.deps.readBudget.admit(userPrincipal(user.id));
-    await ctx.deps.readBudget.turn(userPrincipal(user.id));
-  }
+  if (type !== 'mutation') await enterRead(ctx.deps.readBudget, userPrincipal(user.id));
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

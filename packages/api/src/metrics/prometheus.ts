@@ -6,7 +6,7 @@ import { IngestKeyVerifier, isScrapeKey } from '../auth/ingest-key.js';
 import { authenticateUser } from '../auth/user-auth.js';
 import type { ApiDeps } from '../deps.js';
 import { parseOrThrow } from '../http/validate.js';
-import { chargedHandle, townPrincipal, userPrincipal } from '../ports/read-budget.js';
+import { chargedHandle, enterRead, townPrincipal, userPrincipal } from '../ports/read-budget.js';
 import { townId } from '../towns/router.js';
 import { formatOpenMetrics, type MetricFamily, OPENMETRICS_CONTENT_TYPE } from './openmetrics.js';
 
@@ -22,10 +22,7 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
     const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
     const { info, principal } = await scrapeTown(authorization, params.townId);
-    if (deps.readBudget) {
-      deps.readBudget.admit(principal);
-      await deps.readBudget.turn(principal);
-    }
+    await enterRead(deps.readBudget, principal);
     const totals = await chargedHandle(deps.towns.get(info.id), deps.readBudget, principal).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chargedHandle, type ReadBudget } from './read-budget.js';
+import { chargedHandle, enterRead, type ReadBudget } from './read-budget.js';
 import type { TownHandle } from './town.js';
 
 /** Holds the thread for `ms`, as a synchronous SQLite read does. */
@@ -40,5 +40,23 @@ describe('chargedHandle', () => {
     expect(() => chargedHandle(failing, budget, 'town:t').throughput()).toThrow('town closed');
     expect(charges[0]).toBeGreaterThanOrEqual(5);
     expect(chargedHandle(failing, undefined, 'town:t')).toBe(failing);
+  });
+
+  it('enterRead admits, then waits for the turn; a refusal takes no turn', async () => {
+    const log: string[] = [];
+    const budget: ReadBudget = {
+      admit: (p) => {
+        log.push(`admit ${p}`);
+        if (p === 'user:spent') throw new Error('read budget spent');
+      },
+      charge: () => {},
+      turn: async (p) => {
+        log.push(`turn ${p}`);
+      },
+    };
+    await enterRead(budget, 'user:u1');
+    await expect(enterRead(budget, 'user:spent')).rejects.toThrow('read budget spent');
+    await enterRead(undefined, 'user:u1');
+    expect(log).toEqual(['admit user:u1', 'turn user:u1', 'admit user:spent']);
   });
 });

@@ -24,6 +24,16 @@ export interface ReadBudget {
   turn(principal: string): Promise<void>;
 }
 
+/**
+ * Lets a read in: refused at once (`too_many_requests`) when the principal's share is spent, else resolves
+ * at its turn. Every read route enters through here, so none admits without waiting its turn.
+ */
+export async function enterRead(budget: ReadBudget | undefined, principal: string): Promise<void> {
+  if (!budget) return;
+  budget.admit(principal);
+  await budget.turn(principal);
+}
+
 /** The principal a user's reads are charged to (session or API token alike). */
 export const userPrincipal = (userId: string): string => `user:${userId}`;
 /** The principal a scrape key's reads are charged to: its town, which every key of the town shares. */
