@@ -3,7 +3,7 @@
  * looping an expensive read from 8 connections has 8 reads queued ahead of anyone else's, so another
  * user's read waits for all of them (seconds on a big town) while the greedy user's bucket still holds
  * its burst. Here each principal's reads wait in its own queue and the loop grants one at a time, going
- * round the principals (a round: TURN_QUANTUM_MS of reads, at least one): a read waits for about one
+ * round the principals (a round: TURN_QUANTUM_MS of loop time, at least one read): a read waits for about one
  * round of each other busy principal.
  *
  * A turn ends at the loop's next check phase (`setImmediate`): the granted request's synchronous work
@@ -12,8 +12,9 @@
  * queues hold only requests in flight, bounded by the server's connection limits.
  */
 /**
- * Loop time a principal may take in one round before the next principal's turn: the web UI's batch of
- * cheap reads (a few ms each) goes in one round, while expensive reads go one a round.
+ * Loop time since a principal's round began (its reads, and whatever else the loop ran meanwhile) after
+ * which the next principal's turn comes: the web UI's batch of cheap reads (a few ms each) goes in one
+ * round, while expensive reads go one a round.
  */
 export const TURN_QUANTUM_MS = 20;
 
