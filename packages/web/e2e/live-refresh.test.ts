@@ -1,11 +1,11 @@
-import { type RunningServer, startServer } from '@gasgauge/server';
-import { tempDir } from '@gasgauge/server/testing';
+import type { RunningServer } from '@gasgauge/server';
 import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
-import { ensureWebBuilt, isDevelopmentBuild } from './build.js';
+import { isDevelopmentBuild } from './build.js';
 import { postJson, trpcInputs } from './helpers.js';
+import { startTownServer } from './town-server.js';
 
 /*
  * Refreshes never abort the request in flight. On the overview, every ingest pushes on `metrics.live`
@@ -28,15 +28,10 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('live refreshes with slow answ
   let page: Page;
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
-    ensureWebBuilt();
-    server = await startServer({ dataDir: tempDir('gg-web-paging-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
-    const admin = server.adminToken as string;
-    const trpc = async (proc: string, input: unknown) =>
-      ((await postJson(`${server.url}/trpc/${proc}`, admin, input)) as { result: { data: { id: string; token: string } } }).result
-        .data;
-    townId = (await trpc('towns.create', { name: 'Busy Town' })).id;
-    ingestToken = (await trpc('towns.mintIngestToken', { townId })).token;
+    const started = await startTownServer('gg-web-paging-', 'Busy Town');
+    ({ server, townId } = started);
+    const admin = started.admin;
+    ingestToken = started.ingestToken;
     const at = Date.now();
     const crew = Array.from({ length: 250 }, (_, i) => ({
       id: `crew-ev-${i}`,

@@ -1,11 +1,11 @@
-import { type RunningServer, startServer } from '@gasgauge/server';
-import { DANGEROUS_NAMES, tempDir } from '@gasgauge/server/testing';
+import type { RunningServer } from '@gasgauge/server';
+import { DANGEROUS_NAMES } from '@gasgauge/server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
-import { ensureWebBuilt } from './build.js';
 import { postJson, screenshot, watchPage } from './helpers.js';
+import { startTownServer } from './town-server.js';
 
 /*
  * Issue 9 in the browser: agents, models, beads and notes named like Object.prototype's properties
@@ -26,15 +26,10 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
   const FILLERS = ['filler-1', 'filler-2', 'filler-3', 'filler-4', 'filler-5', 'filler-6'];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
-    ensureWebBuilt();
-    server = await startServer({ dataDir: tempDir('gg-web-names-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
-    const admin = server.adminToken as string;
-    const trpc = async (proc: string, input: unknown) =>
-      ((await postJson(`${server.url}/trpc/${proc}`, admin, input)) as { result: { data: { id: string; token: string } } }).result
-        .data;
-    townId = (await trpc('towns.create', { name: 'Name Town' })).id;
-    const ingest = (await trpc('towns.mintIngestToken', { townId })).token;
+    const started = await startTownServer('gg-web-names-', 'Name Town');
+    ({ server, townId } = started);
+    const admin = started.admin;
+    const ingest = started.ingestToken;
     const at = Date.now() - 60_000;
     await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
       records: [

@@ -1,11 +1,10 @@
-import { type RunningServer, startServer } from '@gasgauge/server';
-import { tempDir } from '@gasgauge/server/testing';
+import type { RunningServer } from '@gasgauge/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
 import { chromiumAvailable, launchBrowser } from './browser.js';
-import { ensureWebBuilt } from './build.js';
 import { postJson, watchPage } from './helpers.js';
+import { startTownServer } from './town-server.js';
 
 /*
  * Stored XSS in a real browser: every string a reporter chooses (agent ids, models, providers, roles,
@@ -39,15 +38,10 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('hostile strings in the web UI
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
-    ensureWebBuilt();
-    server = await startServer({ dataDir: tempDir('gg-web-xss-'), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
-    const admin = server.adminToken as string;
-    const trpc = async (proc: string, input: unknown) =>
-      ((await postJson(`${server.url}/trpc/${proc}`, admin, input)) as { result: { data: { id: string; token: string } } }).result
-        .data;
-    townId = (await trpc('towns.create', { name: 'XSS Town' })).id;
-    const ingest = (await trpc('towns.mintIngestToken', { townId })).token;
+    const started = await startTownServer('gg-web-xss-', 'XSS Town');
+    ({ server, townId } = started);
+    const admin = started.admin;
+    const ingest = started.ingestToken;
     const at = Date.now() - 60_000;
     await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
       records: PAYLOADS.map((p, i) => ({
