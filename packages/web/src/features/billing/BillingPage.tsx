@@ -97,7 +97,7 @@ function AccountCard(props: {
 function TankFigures({ state }: { state: TankState }) {
   if (state.status === 'loading') return <p className="muted">Loading balance…</p>;
   if (state.status === 'hidden') return <p className="muted">Balance hidden: your role may not see this account.</p>;
-  if (state.status === 'error') return <p className="banner danger">Could not load the balance: {state.message}</p>;
+  if (state.status === 'error') return <LoadError what="the balance" error={state.error} />;
   const f = tankFigures(state.tank);
   const tone = tankTone(f.level);
   const flag = tankFlag(f.level);

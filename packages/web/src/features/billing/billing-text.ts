@@ -16,7 +16,7 @@ import {
 export type TankState =
   | { status: 'loading' }
   | { status: 'hidden' }
-  | { status: 'error'; message: string }
+  | { status: 'error'; error: Error }
   | { status: 'ok'; tank: GasTank };
 
 /**

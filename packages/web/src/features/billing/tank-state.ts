@@ -6,6 +6,6 @@ import type { TankState } from './billing-text.js';
 export function tankState(q: { data: GasTank | undefined; error: Error | undefined }): TankState {
   if (q.error && isHidden(q.error)) return { status: 'hidden' };
   if (q.data) return { status: 'ok', tank: q.data };
-  if (q.error) return { status: 'error', message: q.error.message };
+  if (q.error) return { status: 'error', error: q.error };
   return { status: 'loading' };
 }

@@ -74,7 +74,10 @@ describe('gaugeModels', () => {
       valueText: 'balance hidden',
       tone: 'unknown',
     });
-    expect(tankModel({ status: 'error', message: 'boom' })).toMatchObject({ value: null, valueText: 'balance unavailable' });
+    expect(tankModel({ status: 'error', error: new Error('boom') })).toMatchObject({
+      value: null,
+      valueText: 'balance unavailable',
+    });
   });
 });
 

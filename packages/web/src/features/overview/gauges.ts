@@ -125,7 +125,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
 export function tankModel(state: TankState): GaugeModel {
   if (state.status === 'loading') return unknown('Gas tank', 'loading balance');
   if (state.status === 'hidden') return unknown('Gas tank', 'balance hidden', 'your role may not see this account');
-  if (state.status === 'error') return unknown('Gas tank', 'balance unavailable', state.message);
+  if (state.status === 'error') return unknown('Gas tank', 'balance unavailable', state.error.message);
   const { tank } = state;
   const f = tankFigures(tank);
   const balance = tank.balanceMicrodollars;
