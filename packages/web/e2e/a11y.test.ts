@@ -50,6 +50,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
       ready: (p) => p.getByRole('heading', { name: 'No data from this town yet' }).waitFor(),
     },
     { name: 'billing', path: '/billing', ready: (p) => p.locator('.account').first().waitFor() },
+    { name: 'orgs', path: '/orgs', ready: (p) => p.locator('tr[data-member="admin"]').waitFor() },
     {
       name: 'beads',
       path: `/towns/${townId}/beads`,
@@ -69,6 +70,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Gas Town' })) as { id: string }).id;
     emptyTownId = ((await trpc('towns.create', { name: 'Empty Town' })) as { id: string }).id;
+    // An organisation, so the organisations page shows its member table and invite form.
+    await trpc('orgs.create', { name: 'Crew' });
     const ingest = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
     const now = Date.now();
     await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {

@@ -109,6 +109,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('hostile strings in the web UI
     ...PAYLOADS.map((p) => `/towns/${townId}/bead?${new URLSearchParams({ id: p })}`),
     '/',
     '/billing',
+    '/orgs',
   ];
 
   it('shows every payload as text on the overview', async () => {

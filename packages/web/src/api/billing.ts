@@ -1,12 +1,10 @@
-/** Fetchers for accounts: the gas tank, the ledger, alerts, the user's organisations; types inferred from the router. */
+/** Fetchers for accounts: the gas tank, the ledger, alerts; types inferred from the router (organisations: api/orgs.ts). */
 import { type Throughput, trpc } from './trpc.js';
 
 export type GasTank = Awaited<ReturnType<typeof trpc.billing.balance.query>>;
 export type LedgerPage = Awaited<ReturnType<typeof trpc.billing.ledger.query>>;
 export type LedgerEntry = LedgerPage['entries'][number];
 export type BillingAlert = Awaited<ReturnType<typeof trpc.billing.alerts.query>>['alerts'][number];
-export type Org = Awaited<ReturnType<typeof trpc.orgs.list.query>>[number];
-export type OrgRole = Org['role'];
 export type Budget = NonNullable<Throughput['budget']>;
 
 /** The caller's personal account (no organisation), or an organisation's. */
@@ -29,8 +27,4 @@ export function fetchLedger(
 
 export async function fetchAlerts(organizationId: string | null, limit: number, signal: AbortSignal): Promise<BillingAlert[]> {
   return (await trpc.billing.alerts.query({ ...account(organizationId), limit }, { signal })).alerts;
-}
-
-export function fetchOrgs(signal: AbortSignal): Promise<Org[]> {
-  return trpc.orgs.list.query(undefined, { signal });
 }

@@ -5,6 +5,7 @@ import { BeadPage } from '../features/beads/BeadPage.js';
 import { BeadsPage } from '../features/beads/BeadsPage.js';
 import { BillingPage } from '../features/billing/BillingPage.js';
 import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
+import { OrgsPage } from '../features/orgs/OrgsPage.js';
 import { OverviewPage } from '../features/overview/OverviewPage.js';
 import { TownGate } from '../features/towns/TownGate.js';
 import { TownsPage } from '../features/towns/TownsPage.js';
@@ -39,6 +40,9 @@ export function App() {
       break;
     case 'billing':
       page = <BillingPage userName={user?.name} />;
+      break;
+    case 'orgs':
+      page = <OrgsPage userName={user?.name} />;
       break;
     case 'overview':
       page = (

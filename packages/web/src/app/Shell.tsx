@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { SessionUser } from '../features/auth/session.js';
 import { Logo } from '../ui/Logo.js';
 import { Link, useLocation } from './router.js';
-import { BILLING_PATH } from './routes.js';
+import { BILLING_PATH, ORGS_PATH } from './routes.js';
 import type { ThemeChoice } from './theme.js';
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
@@ -33,6 +33,9 @@ export function Shell(props: {
           </Link>
           <Link to={BILLING_PATH} aria-current={current(BILLING_PATH)}>
             Billing
+          </Link>
+          <Link to={ORGS_PATH} aria-current={current(ORGS_PATH)}>
+            Organisations
           </Link>
         </nav>
         <div className="topbar-right">

@@ -15,6 +15,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/billing')).toEqual({ page: 'billing' });
     expect(matchRoute('/billing/')).toEqual({ page: 'billing' });
     expect(matchRoute('/billing/x')).toEqual({ page: 'notFound' });
+    expect(matchRoute('/orgs')).toEqual({ page: 'orgs' });
+    expect(matchRoute('/orgs/')).toEqual({ page: 'orgs' });
+    expect(matchRoute('/orgs/x')).toEqual({ page: 'notFound' });
     expect(matchRoute('/towns/town_abc')).toEqual({ page: 'overview', townId: 'town_abc' });
     expect(matchRoute('/towns/town_abc/')).toEqual({ page: 'overview', townId: 'town_abc' });
     expect(matchRoute('/towns/town_abc/observability')).toEqual({ page: 'observability', townId: 'town_abc' });

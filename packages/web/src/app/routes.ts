@@ -5,6 +5,7 @@ export type Route =
   | { page: 'login' }
   | { page: 'towns' }
   | { page: 'billing' }
+  | { page: 'orgs' }
   | { page: 'overview'; townId: string }
   | { page: 'observability'; townId: string }
   | { page: 'beads'; townId: string }
@@ -12,6 +13,7 @@ export type Route =
   | { page: 'notFound' };
 
 export const BILLING_PATH = '/billing';
+export const ORGS_PATH = '/orgs';
 /** The ingest API's longest id (ingest/schemas.ts): a longer bead id cannot exist. */
 const MAX_BEAD_ID = 256;
 
@@ -20,6 +22,7 @@ export function matchRoute(path: string, search = ''): Route {
   if (path === '/login') return { page: 'login' };
   if (path === '/' || path === '/towns') return { page: 'towns' };
   if (path === BILLING_PATH || path === `${BILLING_PATH}/`) return { page: 'billing' };
+  if (path === ORGS_PATH || path === `${ORGS_PATH}/`) return { page: 'orgs' };
   const m = path.match(/^\/towns\/([A-Za-z0-9_-]{1,64})(\/observability|\/beads|\/bead)?\/?$/);
   const townId = m?.[1];
   if (!townId) return { page: 'notFound' };

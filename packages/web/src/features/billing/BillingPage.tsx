@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useMemo, useState } from 'react';
-import { fetchAlerts, fetchLedger, fetchOrgs, type OrgRole } from '../../api/billing.js';
+import { fetchAlerts, fetchLedger } from '../../api/billing.js';
+import { fetchOrgs, type OrgRole } from '../../api/orgs.js';
 import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
 import { formatMoneyExact, formatMoneySigned, formatStamp, moneyExactPadding } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
@@ -15,7 +16,6 @@ import {
   mayReadLedger,
   mergeNewest,
   mergeOlder,
-  roleText,
   type TankState,
   tankFigures,
   tankFlag,
@@ -24,6 +24,7 @@ import {
 import { useBalance } from './use-balance.js';
 import './billing.css';
 import { LoadError } from '../../ui/LoadError.js';
+import { roleText } from '../orgs/roles.js';
 
 /** Balances, ledgers and alerts change at most once a minute per town (a debit per town and minute). */
 const REFRESH_MS = 15_000;

@@ -2,7 +2,8 @@
  * Accounts in words: the gas tank, budget crossings, alerts and their delivery, and the ledger's
  * paging. Pure (no fetching, no React), so every case is tested without a browser.
  */
-import type { BillingAlert, GasTank, LedgerEntry, LedgerPage, OrgRole } from '../../api/billing.js';
+import type { BillingAlert, GasTank, LedgerEntry, LedgerPage } from '../../api/billing.js';
+import type { OrgRole } from '../../api/orgs.js';
 import {
   formatAgo,
   formatDurationLong,
@@ -197,10 +198,6 @@ export function deliveryText(alert: BillingAlert, now: number): { text: string; 
 /** Whether an organisation role may read the ledger and alerts (the server decides; this only saves a refused request). */
 export function mayReadLedger(role: OrgRole | null): boolean {
   return role === null || role === 'owner' || role === 'admin' || role === 'billing_manager';
-}
-
-export function roleText(role: OrgRole): string {
-  return role.replace('_', ' ');
 }
 
 /** The ledger entries loaded so far, newest first; `nextCursor` fetches the ones before the oldest. */

@@ -1,0 +1,37 @@
+/** Fetchers and mutations for organisations: the caller's memberships, members, invitations; types inferred from the router. */
+import { trpc } from './trpc.js';
+
+export type Org = Awaited<ReturnType<typeof trpc.orgs.list.query>>[number];
+export type OrgRole = Org['role'];
+export type OrgMember = Awaited<ReturnType<typeof trpc.orgs.members.query>>['members'][number];
+export type OrgInvitation = Awaited<ReturnType<typeof trpc.orgs.invitations.query>>['invitations'][number];
+
+export function fetchOrgs(signal: AbortSignal): Promise<Org[]> {
+  return trpc.orgs.list.query(undefined, { signal });
+}
+
+export async function fetchMembers(organizationId: string, signal: AbortSignal): Promise<OrgMember[]> {
+  return (await trpc.orgs.members.query({ organizationId }, { signal })).members;
+}
+
+export async function fetchInvitations(signal: AbortSignal): Promise<OrgInvitation[]> {
+  return (await trpc.orgs.invitations.query(undefined, { signal })).invitations;
+}
+
+export function createOrg(name: string) {
+  return trpc.orgs.create.mutate({ name });
+}
+
+/** Changes a member's role, or invites a name that is no member (answered alike whether or not it is a user). */
+export function setMember(organizationId: string, userName: string, role: OrgRole) {
+  return trpc.orgs.setMember.mutate({ organizationId, userName, role });
+}
+
+/** Removes a member, or (one's own name) leaves. */
+export function removeMember(organizationId: string, userName: string) {
+  return trpc.orgs.removeMember.mutate({ organizationId, userName });
+}
+
+export function answerInvitation(organizationId: string, accept: boolean) {
+  return accept ? trpc.orgs.acceptInvitation.mutate({ organizationId }) : trpc.orgs.declineInvitation.mutate({ organizationId });
+}
