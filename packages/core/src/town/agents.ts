@@ -45,6 +45,14 @@ const MINUTE = 60_000;
 export const USAGE_WORKING_WINDOW_MS = 5 * MINUTE;
 
 /**
+ * The last usage-only count per town connection, with what it was computed from: SQLite's `total_changes()`
+ * (every row this connection wrote since it opened, so any write moves it) and the window's first slot.
+ * The count reads each agent's per-minute rows of the window (80,000 rows, ~20 ms at 10,000 live agents),
+ * and every live subscriber of a town asks for it on the same push: they share one computation per change.
+ */
+const usageOnlyMemo = new WeakMap<Sql, { changes: number; since: number; count: number }>();
+
+/**
  * Agents per status, every status present (0 when none): as their last event says, and those seen only
  * through usage in the last USAGE_WORKING_WINDOW_MS as working. The one count behind the throughput's
  * gauge, the sampled agent gauges and the Prometheus `gasgauge_agents`, so they agree.
@@ -54,14 +62,22 @@ export function agentStatusCounts(sql: Sql, now: number): Map<string, number> {
   for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
     counts.set(status, n);
   }
+  counts.set('working', (counts.get('working') ?? 0) + usageOnlyAgents(sql, now));
+  return counts;
+}
+
+function usageOnlyAgents(sql: Sql, now: number): number {
   const since = slotStart(now, MINUTE) - USAGE_WORKING_WINDOW_MS + MINUTE;
-  const [usageOnly] = sql.rows(
+  const changes = sql.rows('SELECT total_changes()')[0]?.[0] as number;
+  const memo = usageOnlyMemo.get(sql);
+  if (memo && memo.changes === changes && memo.since === since) return memo.count;
+  const [count] = sql.rows(
     `SELECT COUNT(DISTINCT agent_id) FROM breakdown_1m
      WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) AND agent_id NOT IN (SELECT id FROM agents)`,
     since,
   )[0] as [number];
-  counts.set('working', (counts.get('working') ?? 0) + usageOnly);
-  return counts;
+  usageOnlyMemo.set(sql, { changes, since, count });
+  return count;
 }
 
 /**

@@ -47,4 +47,21 @@ describe('throughput', () => {
     now.t = T + 5 * MIN;
     expect(town.throughput()).toMatchObject({ agentsActive: 0, agentsTotal: 1 });
   });
+
+  it('recounts usage-only agents after any write and when the window moves, and only then', () => {
+    const T = Date.UTC(2026, 10, 1, 12);
+    const now = { t: T };
+    const town = fileTown(now);
+    town.ingestUsage([usageRecord({ id: 'u1', agentId: 'solo', inputTokens: 10, at: T - MIN })]);
+    expect(town.throughput().agentsActive).toBe(1);
+    // A new usage-only agent: a write, so the next read counts again.
+    town.ingestUsage([usageRecord({ id: 'u2', agentId: 'second', inputTokens: 10, at: T - MIN })]);
+    expect(town.throughput().agentsActive).toBe(2);
+    // An agent event turns 'second' into an agent with a status (idle): counted once, not as usage-only too.
+    town.ingestEvents([{ id: 'ev', at: T - 30_000, type: 'agent', agentId: 'second', status: 'idle' }]);
+    expect(town.throughput()).toMatchObject({ agentsActive: 1, agentsTotal: 2 });
+    // No write, the window moved past 'solo''s minute: not working any more.
+    now.t = T + 4 * MIN;
+    expect(town.throughput()).toMatchObject({ agentsActive: 0, agentsTotal: 1 });
+  });
 });
