@@ -309,12 +309,33 @@ describe('gasgauge report (CLI)', () => {
     const now = 1_000_000;
     expect(
       formatStatus(
-        { sent: 12, pending: 3, quarantined: 1, dropped: 0, lastError: 'HTTP 503', retryAt: now + 4200, full: false },
+        { read: 0, sent: 12, pending: 3, quarantined: 1, dropped: 0, lastError: 'HTTP 503', retryAt: now + 4200, full: false },
         now,
       ),
     ).toBe('sent 12 · pending 3 · quarantined 1 · last error: HTTP 503 (retry in 5 s)');
     expect(
-      formatStatus({ sent: 0, pending: 0, quarantined: 0, dropped: 0, lastError: undefined, retryAt: undefined, full: true }),
+      formatStatus({
+        read: 0,
+        sent: 0,
+        pending: 0,
+        quarantined: 0,
+        dropped: 0,
+        lastError: undefined,
+        retryAt: undefined,
+        full: true,
+      }),
     ).toBe('sent 0 · pending 0 · OUTBOX FULL');
+    expect(
+      formatStatus({
+        read: 5 * 2 ** 20 + 2 ** 19,
+        sent: 7,
+        pending: 0,
+        quarantined: 0,
+        dropped: 0,
+        lastError: undefined,
+        retryAt: undefined,
+        full: false,
+      }),
+    ).toBe('read 5.5 MiB · sent 7 · pending 0');
   });
 });

@@ -68,6 +68,8 @@ export interface ReporterOptions {
 }
 
 export interface ReporterStatus {
+  /** Bytes of Claude Code transcripts and Codex rollouts read so far: a backfill's progress. */
+  read: number;
   sent: number;
   pending: number;
   quarantined: number;
@@ -377,6 +379,7 @@ export class Reporter {
   status(): ReporterStatus {
     const s = this.sender.state;
     return {
+      read: (this.claude?.stats.bytes ?? 0) + (this.codex?.stats.bytes ?? 0),
       sent: s.sent,
       pending: this.store.pendingCount(),
       quarantined: s.quarantined,
