@@ -6,6 +6,7 @@ import { ConfigError, isDiskFull, StateError } from './errors.js';
 import type { Worktree } from './git/poller.js';
 import { checkIngest } from './http/check.js';
 import { TokenSource } from './http/token.js';
+import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
 import { StatusLine } from './status.js';
@@ -153,6 +154,7 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   const opts = reporterOptions(values, (line) => status.log(line));
+  for (const warning of otelOverlaps(opts)) status.log(`WARNING: ${warning}`);
   // --once ends when what exists now is delivered; a live server's stream never ends, and was ignored in silence.
   if (values.once === true && (opts.opencodeUrls ?? []).length > 0) {
     throw new ConfigError(
