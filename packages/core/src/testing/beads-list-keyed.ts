@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { compareText } from '../text-order.js';
 import { END_OF_TIME, usageByBead, usageOf } from '../town/beads/attribution.js';
 import {
   type BeadSort,
@@ -19,7 +20,7 @@ function compare(a: Key, b: Key): number {
     if (b.value === null) return -1;
     return b.value - a.value;
   }
-  return a.beadId < b.beadId ? -1 : a.beadId > b.beadId ? 1 : 0;
+  return compareText(a.beadId, b.beadId);
 }
 
 const sortValue = (sort: BeadSort, r: BeadRow): number | null =>

@@ -1,4 +1,5 @@
 import type { Sql } from '../../sql.js';
+import { compareText } from '../../text-order.js';
 import { chooseResolution } from '../resolution.js';
 import {
   type Amounts,
@@ -55,7 +56,7 @@ export function getBead(sql: Sql, now: number, beadId: string): BeadDetail | und
   // The order needs no status events: only the children kept read theirs (attempts).
   const kept = childIds
     .map((id) => toRow(id, childInfo.get(id), childUsage.get(id), childHeld.get(id), undefined, now))
-    .sort((a, b) => b.costMicrodollars - a.costMicrodollars || (a.beadId < b.beadId ? -1 : 1))
+    .sort((a, b) => b.costMicrodollars - a.costMicrodollars || compareText(a.beadId, b.beadId))
     .slice(0, MAX_BEAD_CHILDREN)
     .map((r) => r.beadId);
   const childEvents = statusEvents(sql, kept);

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { Sql, SqlValue } from '../../sql.js';
+import { compareText } from '../../text-order.js';
 import { AMOUNT_COLUMNS, addAmounts, COST_INDEX, END_OF_TIME, usageOf, usageParts } from './attribution.js';
 import { type BeadRow, beadInfo, holders, statusEvents, toRow } from './rows.js';
 import { contributions, NO_BEAD, PENDING_RECS } from './totals.js';
@@ -48,7 +49,7 @@ function compare(a: { value: number | null; beadId: string }, b: { value: number
     if (b.value === null) return -1;
     return b.value - a.value;
   }
-  return a.beadId < b.beadId ? -1 : a.beadId > b.beadId ? 1 : 0;
+  return compareText(a.beadId, b.beadId);
 }
 
 /**
@@ -281,7 +282,7 @@ function allTimeKeys(sql: Sql, sort: 'cost' | 'tokens', limit: number, after: Ke
     ) as [string][];
     const zeroIds = new Set(zero.map(([beadId]) => beadId).filter((beadId) => !withUsage.has(beadId)));
     // Beads whose every record moved away (pending) keep a bead_totals row until the tick: 0 if they have status events.
-    const emptied = [...pending].filter(([beadId, p]) => p.n <= 0 && beadId > fromId).map(([beadId]) => beadId);
+    const emptied = [...pending].filter(([beadId, p]) => p.n <= 0 && compareText(beadId, fromId) > 0).map(([beadId]) => beadId);
     for (const [beadId] of sql.rows(
       `SELECT DISTINCT bead_id FROM events INDEXED BY events_bead WHERE type = 'bead' AND bead_id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(emptied),

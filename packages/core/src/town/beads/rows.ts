@@ -1,4 +1,5 @@
 import type { Sql } from '../../sql.js';
+import { compareText } from '../../text-order.js';
 import { MAX_BEAD_STATUS_EVENTS } from '../events.js';
 import { type Amounts, type BeadUsage, COST_INDEX } from './attribution.js';
 
@@ -113,7 +114,7 @@ export function toRow(
   now: number,
 ): BeadRow {
   const a: Amounts = usage?.amounts ?? [0, 0, 0, 0, 0, 0];
-  const agents = [...new Set([...(usage?.agents ?? []), ...(heldBy ?? [])])].sort().slice(0, MAX_BEAD_AGENTS);
+  const agents = [...new Set([...(usage?.agents ?? []), ...(heldBy ?? [])])].sort(compareText).slice(0, MAX_BEAD_AGENTS);
   const createdAt = info?.createdAt ?? null;
   const closedAt = info?.closedAt ?? null;
   return {
