@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../outbox/store.js';
 import { Reporter } from '../reporter.js';
 import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
+import { SqliteStepLedger } from './ledger.js';
 
 /** A Kilo / OpenCode event stream (fixtures/kilo-stream.jsonl), moved to end ten minutes ago. */
 function recordedStream(): SdkEvent[] {
@@ -90,6 +92,46 @@ describe('Kilo / OpenCode SDK events', () => {
       ['msg_1', 'session:ses_1', 40],
       ['msg_2', 'alpha', 100],
     ]);
+  });
+
+  it('keeps that first agent across a restart: it is in the state database', () => {
+    const dir = tempDir('gg-opencode-first-agent-');
+    const emitted: UsageRecord[] = [];
+    const directories = new Map<string, string>();
+    const updated = (output: number): SdkEvent => ({
+      type: 'message.updated',
+      properties: {
+        info: {
+          id: 'msg_1',
+          sessionID: 'ses_1',
+          role: 'assistant',
+          modelID: 'm',
+          time: { created: 1 },
+          tokens: { input: 1, output },
+        },
+      },
+    });
+    const run = (output: number) => {
+      const store = new Store(join(dir, 'state'));
+      try {
+        const usage = new OpencodeUsage({
+          agents: (s) => directories.get(s),
+          steps: new SqliteStepLedger(store.sql),
+          emit: (r) => emitted.push(r),
+        });
+        usage.handle(updated(output));
+      } finally {
+        store.close();
+      }
+    };
+    run(25);
+    directories.set('ses_1', 'alpha'); // known only after the restart
+    run(40);
+    expect(emitted.map((r) => [r.agentId, r.outputTokens])).toEqual([
+      ['session:ses_1', 25],
+      ['session:ses_1', 40],
+    ]);
+    removeDir(dir);
   });
 
   describe('through the outbox to the real server', () => {

@@ -99,9 +99,10 @@ export class OpencodeUsage {
   readonly stats: OpencodeStats = { events: 0, assistantUpdates: 0, records: 0, stepFinishes: 0, unmappedSessions: 0 };
   /**
    * The last totals emitted per message, so identical re-sends are not stored again, and the agent its
-   * first record named: the server keeps a record's first agent and ignores an update naming another,
-   * so a message first read from a store that did not yet show its session's directory (then
-   * `session:<id>`) would otherwise stop growing once a live event names the directory.
+   * first record named (kept in the step ledger too, so across restarts): the server keeps a record's
+   * first agent and ignores an update naming another, so a message first read from a store that did not
+   * yet show its session's directory (then `session:<id>`) would otherwise stop growing once a live
+   * event names the directory.
    */
   private readonly last = new Map<string, { key: string; agentId: string }>();
   /** The latest message.updated of each message: its amounts and what a record needs. */
@@ -175,7 +176,7 @@ export class OpencodeUsage {
     // Bounded: an evicted message that updates again is merely stored again (the server dedupes).
     if (!previous && this.last.size >= 50_000) this.last.delete(this.last.keys().next().value as string);
     const { info } = message;
-    const agentId = previous?.agentId ?? this.agentFor(info.sessionID);
+    const agentId = previous?.agentId ?? this.steps.firstAgent(messageId, this.agentFor(info.sessionID));
     this.last.set(messageId, { key, agentId });
     const record: UsageRecord = {
       id: info.id,

@@ -7,7 +7,7 @@ export const MAX_STEP_ROWS = 2_000_000;
 const COUNT_EVERY = 10_000;
 
 /**
- * Step-finish parts in the reporter's state database: a reporter restarted in the middle of a
+ * Step-finish parts, and each message's first agent, in the reporter's state database: a reporter restarted in the middle of a
  * long message (OpenCode's event stream does not replay what it missed) still knows the steps it saw.
  * Each add commits on its own, like the records it leads to.
  *
@@ -21,7 +21,12 @@ export class SqliteStepLedger implements StepLedger {
   private readonly select: Database.Statement;
   private readonly count: Database.Statement;
   private readonly trim: Database.Statement;
+  private readonly insertAgent: Database.Statement;
+  private readonly selectAgent: Database.Statement;
+  private readonly countAgents: Database.Statement;
+  private readonly trimAgents: Database.Statement;
   private sinceCount = COUNT_EVERY;
+  private agentsSinceCount = COUNT_EVERY;
 
   constructor(
     db: Database.Database,
@@ -32,6 +37,12 @@ export class SqliteStepLedger implements StepLedger {
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO opencode_steps (part_id, message_id, input, output, reasoning, cache_read, cache_write, cost, seen_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertAgent = db.prepare('INSERT OR IGNORE INTO opencode_agents (message_id, agent_id, seen_at) VALUES (?, ?, ?)');
+    this.selectAgent = db.prepare('SELECT agent_id FROM opencode_agents WHERE message_id = ?').pluck();
+    this.countAgents = db.prepare('SELECT count(*) FROM opencode_agents').pluck();
+    this.trimAgents = db.prepare(
+      'DELETE FROM opencode_agents WHERE rowid IN (SELECT rowid FROM opencode_agents ORDER BY rowid LIMIT ?)',
     );
     this.select = db.prepare(
       `SELECT count(*) AS n, sum(input) AS input, sum(output) AS output, sum(reasoning) AS reasoning,
@@ -52,6 +63,18 @@ export class SqliteStepLedger implements StepLedger {
     return added;
   }
 
+  firstAgent(messageId: string, agentId: string): string {
+    if (this.insertAgent.run(messageId, agentId, Date.now()).changes === 0)
+      return (this.selectAgent.get(messageId) as string | undefined) ?? agentId;
+    // Bounded like the steps: a forgotten message only loses this memory (see StepLedger.firstAgent).
+    if (++this.agentsSinceCount >= Math.min(COUNT_EVERY, this.maxRows)) {
+      this.agentsSinceCount = 0;
+      const over = (this.countAgents.get() as number) - this.maxRows;
+      if (over > 0) this.trimAgents.run(over);
+    }
+    return agentId;
+  }
+
   sum(messageId: string): Amounts | undefined {
     const r = this.select.get(messageId) as Amounts & { n: number };
     if (r.n === 0) return undefined;
@@ -66,7 +89,8 @@ export class SqliteStepLedger implements StepLedger {
   }
 }
 
-/** Forgets steps older than `maxAgeMs` (default 45 days). */
+/** Forgets steps and first agents older than `maxAgeMs` (default 45 days). */
 export function pruneOpencodeSteps(db: Database.Database, now: number, maxAgeMs = 45 * 86_400_000): number {
+  db.prepare('DELETE FROM opencode_agents WHERE seen_at < ?').run(now - maxAgeMs);
   return db.prepare('DELETE FROM opencode_steps WHERE seen_at < ?').run(now - maxAgeMs).changes;
 }

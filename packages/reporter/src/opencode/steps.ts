@@ -31,11 +31,26 @@ export interface StepLedger {
   add(messageId: string, partId: string, step: Amounts): boolean;
   /** The sum of the recorded steps of a message (undefined when none). */
   sum(messageId: string): Amounts | undefined;
+  /**
+   * The agent the message's first record named: `agentId` when none was recorded (it is recorded then).
+   * The server keeps a record's first agent and ignores an update naming another, so a message must keep
+   * it, across restarts too, even once its session maps to another agent.
+   */
+  firstAgent(messageId: string, agentId: string): string;
 }
 
 /** An in-memory ledger, bounded to the most recent 10,000 messages. */
 export class MemoryStepLedger implements StepLedger {
   private readonly messages = new Map<string, Map<string, Amounts>>();
+  private readonly agents = new Map<string, string>();
+
+  firstAgent(messageId: string, agentId: string): string {
+    const kept = this.agents.get(messageId);
+    if (kept !== undefined) return kept;
+    if (this.agents.size >= 10_000) this.agents.delete(this.agents.keys().next().value as string);
+    this.agents.set(messageId, agentId);
+    return agentId;
+  }
 
   add(messageId: string, partId: string, step: Amounts): boolean {
     let parts = this.messages.get(messageId);

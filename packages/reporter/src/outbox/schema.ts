@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS opencode_steps (
 );
 CREATE INDEX IF NOT EXISTS opencode_steps_by_message ON opencode_steps (message_id);
 
+-- The agent each OpenCode message's first record named (StepLedger.firstAgent).
+CREATE TABLE IF NOT EXISTS opencode_agents (
+  message_id TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+
 -- How many times each distinct line (by digest) occurred in a tailed file up to its cursor: identical
 -- lines get ids numbered by occurrence. Cleared when the file is read again from its start.
 CREATE TABLE IF NOT EXISTS gastown_lines (
