@@ -52,7 +52,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromiu
     await page.goto(`${server.url}/orgs`);
   };
 
-  it('creates an organisation, invites by name, and the invitee accepts, changes role and leaves', async () => {
+  it('creates an organisation and a town it owns, invites by name, and the invitee accepts, changes role and leaves', async () => {
     await openAs(server.adminToken);
     await page.getByRole('heading', { name: 'No organisations yet' }).waitFor();
     await page.getByLabel('New organisation name').fill('Crew');
@@ -61,6 +61,20 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromiu
     await card.locator('tr[data-member="admin"]').waitFor();
     const orgId = (await card.getAttribute('data-org')) as string;
     expect(await members(orgId)).toEqual(['admin:owner']);
+
+    // The towns page now offers the organisation as a new town's owner.
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('New town name').fill('Crew Town');
+    await page.getByLabel('Owner of the new town').selectOption({ label: 'Crew' });
+    await Promise.all([page.waitForURL(/\/towns\/town_/), page.getByRole('button', { name: 'Create town' }).click()]);
+    const townId = new URL(page.url()).pathname.split('/')[2];
+    const towns = (await (
+      await fetch(`${server.url}/trpc/towns.list?input=${encodeURIComponent(JSON.stringify({ limit: 100 }))}`, {
+        headers: { authorization: `Bearer ${server.adminToken}` },
+      })
+    ).json()) as { result: { data: { id: string; ownerOrgId: string | null }[] } };
+    expect(towns.result.data.find((t) => t.id === townId)?.ownerOrgId).toBe(orgId);
+    await page.goto(`${server.url}/orgs`);
 
     // An invitation, to a user and to a name that is no user: the same answer, and no member yet.
     const invite = card.getByRole('form', { name: 'Invite someone to Crew' });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assignableRoles, mayChangeMember, mayManageMembers, ROLE_ORDER, roleText } from './roles.js';
+import { assignableRoles, mayChangeMember, mayManageMembers, mayManageTowns, ROLE_ORDER, roleText } from './roles.js';
 
 describe('organisation roles in the page', () => {
   it('offers member management to owners and admins only', () => {
     expect(ROLE_ORDER.filter(mayManageMembers)).toEqual(['owner', 'admin']);
+  });
+
+  it('offers creating an organisation town to owners and admins only', () => {
+    expect(ROLE_ORDER.filter(mayManageTowns)).toEqual(['owner', 'admin']);
   });
 
   it('lets only an owner give the owner role', () => {

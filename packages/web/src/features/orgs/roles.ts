@@ -14,6 +14,11 @@ export function mayManageMembers(role: OrgRole): boolean {
   return role === 'owner' || role === 'admin';
 }
 
+/** Whether the role may create the organisation's towns (owners and admins). */
+export function mayManageTowns(role: OrgRole): boolean {
+  return role === 'owner' || role === 'admin';
+}
+
 /** The roles `mine` may give: every role for an owner; an admin every role but owner. */
 export function assignableRoles(mine: OrgRole): OrgRole[] {
   if (!mayManageMembers(mine)) return [];

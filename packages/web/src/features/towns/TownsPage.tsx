@@ -1,9 +1,12 @@
 import { type FormEvent, useState } from 'react';
+import { fetchOrgs } from '../../api/orgs.js';
 import { errorMessage, trpc } from '../../api/trpc.js';
 import { navigate } from '../../app/router.js';
 import { townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
+import { useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
+import { mayManageTowns } from '../orgs/roles.js';
 import { TownCard } from './TownCard.js';
 import { invalidateTowns, useTowns } from './use-towns.js';
 import './towns.css';
@@ -39,16 +42,22 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
   );
 }
 
-/** A tRPC mutation from the page: the cookie authenticates it and the server checks its Origin. */
+/**
+ * A tRPC mutation from the page: the cookie authenticates it and the server checks its Origin. The owner is
+ * the user, or an organisation in which they may create towns (owners and admins; the server decides).
+ */
 function CreateTown() {
   const [name, setName] = useState('');
+  const [owner, setOwner] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const orgs = useQuery('orgs', fetchOrgs);
+  const owners = (orgs.data ?? []).filter((o) => mayManageTowns(o.role));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     try {
-      const town = await trpc.towns.create.mutate({ name: name.trim() });
+      const town = await trpc.towns.create.mutate({ name: name.trim(), ...(owner ? { organizationId: owner } : {}) });
       invalidateTowns();
       navigate(townPath(town.id));
     } catch (err) {
@@ -69,6 +78,21 @@ function CreateTown() {
         maxLength={64}
         required
       />
+      {owners.length > 0 && (
+        <>
+          <label htmlFor="town-owner" className="visually-hidden">
+            Owner of the new town
+          </label>
+          <select id="town-owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+            <option value="">Personal</option>
+            {owners.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       <button type="submit" disabled={busy || name.trim() === ''}>
         Create town
       </button>
