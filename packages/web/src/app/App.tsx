@@ -4,6 +4,7 @@ import { useSession } from '../features/auth/session.js';
 import { BeadPage } from '../features/beads/BeadPage.js';
 import { BeadsPage } from '../features/beads/BeadsPage.js';
 import { BillingPage } from '../features/billing/BillingPage.js';
+import { KeysPage } from '../features/keys/KeysPage.js';
 import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
 import { OrgsPage } from '../features/orgs/OrgsPage.js';
 import { OverviewPage } from '../features/overview/OverviewPage.js';
@@ -62,6 +63,13 @@ export function App() {
       page = (
         <TownGate townId={route.townId}>
           <BeadsPage key={route.townId} townId={route.townId} />
+        </TownGate>
+      );
+      break;
+    case 'keys':
+      page = (
+        <TownGate townId={route.townId}>
+          <KeysPage key={route.townId} townId={route.townId} />
         </TownGate>
       );
       break;

@@ -1,8 +1,10 @@
+import { Link } from '../app/router.js';
+import { keysPath } from '../app/routes.js';
 import { ScrollRegion } from './ScrollRegion.js';
 
 /**
- * What to do when a town has no data: mint an ingest token on the server, then run the reporter beside the agents
- * or post usage with it. The token is minted in a terminal, never in this page, so no credential passes through the UI.
+ * What to do when a town has no data: mint an ingest token on the server (or make an ingest key in the Keys tab),
+ * then run the reporter beside the agents or post usage with it.
  */
 export function ConnectReporter({ townId }: { townId: string }) {
   const origin = window.location.origin;
@@ -20,6 +22,10 @@ export function ConnectReporter({ townId }: { townId: string }) {
       <ScrollRegion as="pre" className="command" label="Command to mint an ingest token">
         <code>npx gasgauge token mint --town {townId} --ttl 8h &gt; token</code>
       </ScrollRegion>
+      <p>
+        No shell where the server runs? The town's owners and admins can make a long-lived ingest key in its{' '}
+        <Link to={keysPath(townId)}>Keys</Link> tab and save it as <code>token</code> instead.
+      </p>
       <p>
         …then run the reporter beside the agents: it reads Claude Code, Codex, Gemini CLI and OpenCode/Kilo sessions (and Gas
         Town's event log with <code>--gastown DIR</code>) and delivers them once each:

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.js';
-import { beadsPath, observabilityPath, townPath } from '../../app/routes.js';
+import { beadsPath, keysPath, observabilityPath, townPath } from '../../app/routes.js';
 import { useTowns } from './use-towns.js';
 
 /** A town page's title and its tabs; `children` go on the right (live status, range picker). */
@@ -10,7 +10,7 @@ export function TownHeader({
   children,
 }: {
   townId: string;
-  tab: 'overview' | 'observability' | 'beads';
+  tab: 'overview' | 'observability' | 'beads' | 'keys';
   children?: ReactNode;
 }) {
   const towns = useTowns();
@@ -30,6 +30,9 @@ export function TownHeader({
           </Link>
           <Link to={beadsPath(townId)} aria-current={tab === 'beads' ? 'page' : undefined}>
             Beads
+          </Link>
+          <Link to={keysPath(townId)} aria-current={tab === 'keys' ? 'page' : undefined}>
+            Keys
           </Link>
         </nav>
       </div>
