@@ -315,6 +315,29 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     for (const column of [0, 1]) expect(new Set(points.map((p) => p[column])).size, JSON.stringify(points)).toBe(1);
   });
 
+  it('sets the low-balance line and the webhook from the personal card, and names a bad amount', async () => {
+    await page.goto(`${server.url}/billing`);
+    const form = page.locator('[data-account="personal"]').getByRole('form', { name: 'Alert settings' });
+    const low = form.getByLabel('Low balance below, dollars');
+    await expect.poll(() => low.inputValue()).toBe('8');
+    await low.fill('twelve');
+    await form.getByRole('button', { name: 'Save alerts' }).click();
+    await form.getByRole('alert').filter({ hasText: 'a dollar amount' }).waitFor();
+    expect(await low.getAttribute('aria-invalid')).toBe('true');
+    await low.fill('12.5');
+    await form.getByLabel('Alert webhook (optional)').fill('');
+    await form.getByRole('button', { name: 'Save alerts' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const res = await fetch(`${server.url}/trpc/billing.alertSettings`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const saved = ((await res.json()) as { result: { data: unknown } }).result.data;
+    expect(saved).toEqual({ lowBalanceMicrodollars: 12_500_000, webhookUrl: null });
+    // A URL of another scheme is named before anything is sent.
+    await form.getByLabel('Alert webhook (optional)').fill('ftp://example.com/hook');
+    await form.getByRole('button', { name: 'Save alerts' }).click();
+    await form.getByRole('alert').filter({ hasText: 'http:// or https://' }).waitFor();
+    expect(await form.getByLabel('Alert webhook (optional)').getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('logged no script errors on the way', () => {
     expect(consoleErrors).toEqual([]);
   });

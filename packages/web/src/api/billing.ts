@@ -28,3 +28,13 @@ export function fetchLedger(
 export async function fetchAlerts(organizationId: string | null, limit: number, signal: AbortSignal): Promise<BillingAlert[]> {
   return (await trpc.billing.alerts.query({ ...account(organizationId), limit }, { signal })).alerts;
 }
+
+export type AlertSettings = Awaited<ReturnType<typeof trpc.billing.alertSettings.query>>;
+
+export function fetchAlertSettings(organizationId: string | null, signal: AbortSignal): Promise<AlertSettings> {
+  return trpc.billing.alertSettings.query(account(organizationId), { signal });
+}
+
+export function saveAlertSettings(organizationId: string | null, settings: AlertSettings): Promise<AlertSettings> {
+  return trpc.billing.setAlertSettings.mutate({ ...account(organizationId), ...settings });
+}

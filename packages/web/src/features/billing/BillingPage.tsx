@@ -7,6 +7,7 @@ import { useNow } from '../../lib/use-now.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { useTowns } from '../towns/use-towns.js';
+import { AlertSettingsForm } from './AlertSettingsForm.js';
 import {
   ALERT_KIND,
   alertText,
@@ -81,10 +82,13 @@ function AccountCard(props: {
       </header>
       <TankFigures state={tank} />
       {mayReadLedger(role) ? (
-        <div className="account-lists">
-          <Ledger account={account} title={title} townNames={townNames} />
-          <Alerts account={account} townNames={townNames} now={now} />
-        </div>
+        <>
+          <AlertSettingsForm account={account} />
+          <div className="account-lists">
+            <Ledger account={account} title={title} townNames={townNames} />
+            <Alerts account={account} townNames={townNames} now={now} />
+          </div>
+        </>
       ) : (
         <p className="muted small">
           Your role ({role === null ? '' : roleText(role)}) sees the balance only: the ledger and alerts are for owners, admins
