@@ -50,7 +50,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
       ready: (p) => p.getByRole('heading', { name: 'No data from this town yet' }).waitFor(),
     },
     { name: 'billing', path: '/billing', ready: (p) => p.locator('.account').first().waitFor() },
-    { name: 'keys', path: `/towns/${townId}/keys`, ready: (p) => p.getByRole('form', { name: 'Create a key' }).waitFor() },
+    {
+      name: 'town-settings',
+      path: `/towns/${townId}/settings`,
+      ready: (p) =>
+        Promise.all([p.getByRole('form', { name: 'Create a key' }).waitFor(), p.getByLabel('Cap, dollars').waitFor()]),
+    },
     { name: 'orgs', path: '/orgs', ready: (p) => p.locator('tr[data-member="admin"]').waitFor() },
     {
       name: 'beads',

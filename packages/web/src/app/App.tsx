@@ -4,11 +4,11 @@ import { useSession } from '../features/auth/session.js';
 import { BeadPage } from '../features/beads/BeadPage.js';
 import { BeadsPage } from '../features/beads/BeadsPage.js';
 import { BillingPage } from '../features/billing/BillingPage.js';
-import { KeysPage } from '../features/keys/KeysPage.js';
 import { ObservabilityPage } from '../features/observability/ObservabilityPage.js';
 import { OrgsPage } from '../features/orgs/OrgsPage.js';
 import { OverviewPage } from '../features/overview/OverviewPage.js';
 import { TownGate } from '../features/towns/TownGate.js';
+import { TownSettingsPage } from '../features/towns/TownSettingsPage.js';
 import { TownsPage } from '../features/towns/TownsPage.js';
 import { redirectToLogin } from '../lib/use-query.js';
 import { Link, useLocation } from './router.js';
@@ -66,10 +66,10 @@ export function App() {
         </TownGate>
       );
       break;
-    case 'keys':
+    case 'settings':
       page = (
         <TownGate townId={route.townId}>
-          <KeysPage key={route.townId} townId={route.townId} />
+          <TownSettingsPage key={route.townId} townId={route.townId} />
         </TownGate>
       );
       break;

@@ -15,7 +15,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/billing')).toEqual({ page: 'billing' });
     expect(matchRoute('/billing/')).toEqual({ page: 'billing' });
     expect(matchRoute('/billing/x')).toEqual({ page: 'notFound' });
-    expect(matchRoute('/towns/t1/keys')).toEqual({ page: 'keys', townId: 't1' });
+    expect(matchRoute('/towns/t1/settings')).toEqual({ page: 'settings', townId: 't1' });
     expect(matchRoute('/orgs')).toEqual({ page: 'orgs' });
     expect(matchRoute('/orgs/')).toEqual({ page: 'orgs' });
     expect(matchRoute('/orgs/x')).toEqual({ page: 'notFound' });

@@ -9,7 +9,7 @@ export type Route =
   | { page: 'overview'; townId: string }
   | { page: 'observability'; townId: string }
   | { page: 'beads'; townId: string }
-  | { page: 'keys'; townId: string }
+  | { page: 'settings'; townId: string }
   | { page: 'bead'; townId: string; beadId: string }
   | { page: 'notFound' };
 
@@ -24,7 +24,7 @@ export function matchRoute(path: string, search = ''): Route {
   if (path === '/' || path === '/towns') return { page: 'towns' };
   if (path === BILLING_PATH || path === `${BILLING_PATH}/`) return { page: 'billing' };
   if (path === ORGS_PATH || path === `${ORGS_PATH}/`) return { page: 'orgs' };
-  const m = path.match(/^\/towns\/([A-Za-z0-9_-]{1,64})(\/observability|\/beads|\/bead|\/keys)?\/?$/);
+  const m = path.match(/^\/towns\/([A-Za-z0-9_-]{1,64})(\/observability|\/beads|\/bead|\/settings)?\/?$/);
   const townId = m?.[1];
   if (!townId) return { page: 'notFound' };
   if (m[2] === '/bead') {
@@ -33,14 +33,14 @@ export function matchRoute(path: string, search = ''): Route {
   }
   if (m[2] === '/observability') return { page: 'observability', townId };
   if (m[2] === '/beads') return { page: 'beads', townId };
-  if (m[2] === '/keys') return { page: 'keys', townId };
+  if (m[2] === '/settings') return { page: 'settings', townId };
   return { page: 'overview', townId };
 }
 
 export const townPath = (townId: string) => `/towns/${encodeURIComponent(townId)}`;
 export const observabilityPath = (townId: string) => `${townPath(townId)}/observability`;
 export const beadsPath = (townId: string) => `${townPath(townId)}/beads`;
-export const keysPath = (townId: string) => `${townPath(townId)}/keys`;
+export const settingsPath = (townId: string) => `${townPath(townId)}/settings`;
 /**
  * A bead's page, from a bead id as an answer shows it (bidi controls made visible; the URL carries the
  * real id). The id goes in the query, not the path: ids come from reporters, and one may be `.` or `..`,

@@ -1,9 +1,9 @@
 import { Link } from '../app/router.js';
-import { keysPath } from '../app/routes.js';
+import { settingsPath } from '../app/routes.js';
 import { ScrollRegion } from './ScrollRegion.js';
 
 /**
- * What to do when a town has no data: mint an ingest token on the server (or make an ingest key in the Keys tab),
+ * What to do when a town has no data: mint an ingest token on the server (or make an ingest key in the Settings tab),
  * then run the reporter beside the agents or post usage with it.
  */
 export function ConnectReporter({ townId }: { townId: string }) {
@@ -24,7 +24,7 @@ export function ConnectReporter({ townId }: { townId: string }) {
       </ScrollRegion>
       <p>
         No shell where the server runs? The town's owners and admins can make a long-lived ingest key in its{' '}
-        <Link to={keysPath(townId)}>Keys</Link> tab and save it as <code>token</code> instead.
+        <Link to={settingsPath(townId)}>Settings</Link> tab and save it as <code>token</code> instead.
       </p>
       <p>
         …then run the reporter beside the agents: it reads Claude Code, Codex, Gemini CLI and OpenCode/Kilo sessions (and Gas

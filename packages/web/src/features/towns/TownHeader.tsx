@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.js';
-import { beadsPath, keysPath, observabilityPath, townPath } from '../../app/routes.js';
+import { beadsPath, observabilityPath, settingsPath, townPath } from '../../app/routes.js';
 import { useTowns } from './use-towns.js';
 
 /** A town page's title and its tabs; `children` go on the right (live status, range picker). */
@@ -10,7 +10,7 @@ export function TownHeader({
   children,
 }: {
   townId: string;
-  tab: 'overview' | 'observability' | 'beads' | 'keys';
+  tab: 'overview' | 'observability' | 'beads' | 'settings';
   children?: ReactNode;
 }) {
   const towns = useTowns();
@@ -31,8 +31,8 @@ export function TownHeader({
           <Link to={beadsPath(townId)} aria-current={tab === 'beads' ? 'page' : undefined}>
             Beads
           </Link>
-          <Link to={keysPath(townId)} aria-current={tab === 'keys' ? 'page' : undefined}>
-            Keys
+          <Link to={settingsPath(townId)} aria-current={tab === 'settings' ? 'page' : undefined}>
+            Settings
           </Link>
         </nav>
       </div>

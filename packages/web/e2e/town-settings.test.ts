@@ -7,20 +7,21 @@ import { screenshot, watchPage } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
- * A town's Keys tab end to end: a key made in the page is shown once and works where the page says
- * (an ingest key posts usage, a scrape key reads the Prometheus endpoint), and one revoked there is
- * refused at once by the same server.
+ * A town's Settings tab end to end: the budget saved there is the town's (as the throughput answers it),
+ * and a key made there is shown once and works where the page says (an ingest key posts usage, a scrape
+ * key reads the Prometheus endpoint); one revoked there is refused at once by the same server.
  */
-describe('town keys in Chromium', () => {
+describe('town settings in Chromium', () => {
   let server: RunningServer;
   let townId: string;
+  let admin: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const started = await startTownServer('gg-web-keys-', 'Key Town');
-    ({ server, townId } = started);
+    const started = await startTownServer('gg-web-settings-', 'Settings Town');
+    ({ server, townId, admin } = started);
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(10_000);
@@ -64,8 +65,46 @@ describe('town keys in Chromium', () => {
     return key;
   };
 
+  it('sets, names a bad amount in, and removes the budget', async () => {
+    const budget = async () => {
+      const input = encodeURIComponent(JSON.stringify({ townId }));
+      const res = await fetch(`${server.url}/trpc/metrics.throughput?input=${input}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      return ((await res.json()) as { result: { data: { budget: unknown } } }).result.data.budget;
+    };
+    await page.goto(`${server.url}/towns/${townId}/settings`);
+    const form = page.getByRole('form', { name: 'Budget' });
+    const cap = form.getByLabel('Cap, dollars');
+    await expect.poll(() => cap.inputValue()).toBe('');
+    await cap.fill('0');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await form.getByRole('alert').filter({ hasText: 'above 0' }).waitFor();
+    expect(await cap.getAttribute('aria-invalid')).toBe('true');
+
+    await cap.fill('25.5');
+    await form.getByLabel('per').selectOption('week');
+    await form.getByLabel('in the calendar of').fill('Europe/Paris');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await budget()).toMatchObject({ period: 'week', capMicrodollars: 25_500_000, tz: 'Europe/Paris' });
+
+    // A zone the server does not know is its clear refusal, and nothing changes.
+    await form.getByLabel('in the calendar of').fill('Mars/Olympus');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await budget()).toMatchObject({ tz: 'Europe/Paris' });
+
+    await cap.fill('');
+    await form.getByLabel('in the calendar of').fill('UTC');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await budget()).toBeNull();
+    consoleErrors.length = 0; // the refused zone's 400, on purpose
+  });
+
   it('makes ingest and scrape keys that work as shown, and revokes one', async () => {
-    await page.goto(`${server.url}/towns/${townId}/keys`);
+    await page.goto(`${server.url}/towns/${townId}/settings`);
     await page.getByText('No keys yet.').waitFor();
 
     const ingest = await create('otel', 'ingest');
@@ -82,7 +121,7 @@ describe('town keys in Chromium', () => {
 
     const rows = page.locator('table.keys tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    await screenshot(page, 'keys');
+    await screenshot(page, 'town-settings');
 
     // Revoking asks for a second click; the same server refuses the key at once.
     await page.locator('tr[data-key-name="otel"]').getByRole('button', { name: 'Revoke' }).click();

@@ -5,7 +5,6 @@ import { formatStamp } from '../../lib/format.js';
 import { redirectToLogin, useQuery } from '../../lib/use-query.js';
 import { LoadError } from '../../ui/LoadError.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
-import { TownHeader } from '../towns/TownHeader.js';
 import { keyUsage } from './key-usage.js';
 import './keys.css';
 
@@ -16,12 +15,12 @@ const KIND_TEXT: Record<KeyKind, string> = { ingest: 'ingest (ggi_)', scrape: 'P
  * reporters, scrape keys for Prometheus. A new key is shown once, with how to use it; the server keeps
  * only its hash. Revoking asks for a second click.
  */
-export function KeysPage({ townId }: { townId: string }) {
+export function KeysPanel({ townId }: { townId: string }) {
   const keys = useQuery(`keys:${townId}`, (signal) => fetchKeys(townId, signal));
   const [created, setCreated] = useState<NewKey | null>(null);
   return (
-    <>
-      <TownHeader townId={townId} tab="keys" />
+    <section className="town-keys" aria-labelledby="keys-title">
+      <h2 id="keys-title">Keys</h2>
       <p className="muted keys-intro">
         Long-lived keys for this town: an <strong>ingest</strong> key lets an OpenTelemetry exporter (Claude Code, Codex, Gemini
         CLI, Gas Town) or a reporter write to it; a <strong>scrape</strong> key lets Prometheus read its metrics and nothing else.
@@ -47,7 +46,7 @@ export function KeysPage({ townId }: { townId: string }) {
           )}
         </>
       )}
-    </>
+    </section>
   );
 }
 

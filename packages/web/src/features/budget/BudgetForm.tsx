@@ -1,0 +1,118 @@
+import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
+import { type BudgetPeriod, fetchBudget, saveBudget } from '../../api/budget.js';
+import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
+import { parseUsd, usdText } from '../../lib/usd-input.js';
+import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { LoadError } from '../../ui/LoadError.js';
+import './budget.css';
+
+const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month'];
+const LOCAL_TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+interface Form {
+  period: BudgetPeriod;
+  /** Dollars as typed; blank: no cap. */
+  cap: string;
+  tz: string;
+}
+
+type Status = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; field?: 'cap'; message: string };
+
+/**
+ * The town's spending cap per day, week or month in a time zone's calendar (towns.setBudget; owners and admins).
+ * Crossing 80 % and 100 % alerts the paying account; ingest never stops for a budget. A blank cap removes it.
+ */
+export function BudgetForm({ townId }: { townId: string }) {
+  const saved = useQuery(`budget:${townId}`, (signal) => fetchBudget(townId, signal));
+  const [form, setForm] = useState<Form | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const id = useId();
+
+  // The form starts from what is saved, once; a refetch never overwrites what the user is typing.
+  useEffect(() => {
+    if (saved.data !== undefined && form === null) {
+      const b = saved.data;
+      setForm(b ? { period: b.period, cap: usdText(b.capMicrodollars), tz: b.tz } : { period: 'month', cap: '', tz: LOCAL_TZ });
+    }
+  }, [saved.data, form]);
+
+  let body: ReactNode;
+  if (saved.error && !form) body = <LoadError what="the budget" error={saved.error} />;
+  else if (!form) body = <p className="muted small">Loading the budget…</p>;
+  else {
+    const set = (patch: Partial<Form>) => {
+      setForm({ ...form, ...patch });
+      setStatus({ kind: 'idle' });
+    };
+    const submit = async (e: FormEvent) => {
+      e.preventDefault();
+      const cap = form.cap.trim() === '' ? null : parseUsd(form.cap);
+      if (cap === 0 || (cap === null && form.cap.trim() !== '')) {
+        setStatus({
+          kind: 'error',
+          field: 'cap',
+          message: 'The cap is a dollar amount above 0, like 50 or 12.50; blank for none.',
+        });
+        return;
+      }
+      setStatus({ kind: 'saving' });
+      try {
+        await saveBudget(townId, form.period, cap, form.tz.trim() || 'UTC');
+        setStatus({ kind: 'saved' });
+        saved.refetch();
+      } catch (err) {
+        if (isUnauthorized(err)) return redirectToLogin();
+        setStatus({
+          kind: 'error',
+          message: isHidden(err) ? 'Your role may not change this town’s budget.' : errorMessage(err),
+        });
+      }
+    };
+    body = (
+      <form className="budget-form" onSubmit={submit} noValidate aria-label="Budget">
+        <label htmlFor={`${id}-cap`}>Cap, dollars</label>
+        <input
+          id={`${id}-cap`}
+          value={form.cap}
+          inputMode="decimal"
+          placeholder="none"
+          aria-invalid={status.kind === 'error' && status.field === 'cap' ? true : undefined}
+          onChange={(e) => set({ cap: e.target.value })}
+        />
+        <label htmlFor={`${id}-period`}>per</label>
+        <select id={`${id}-period`} value={form.period} onChange={(e) => set({ period: e.target.value as BudgetPeriod })}>
+          {PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-tz`}>in the calendar of</label>
+        <input id={`${id}-tz`} value={form.tz} maxLength={64} onChange={(e) => set({ tz: e.target.value })} />
+        <button type="submit" disabled={status.kind === 'saving'}>
+          Save budget
+        </button>
+        {status.kind === 'saved' && (
+          <p role="status" className="muted small">
+            Saved.
+          </p>
+        )}
+        {status.kind === 'error' && (
+          <p role="alert" className="error-text">
+            {status.message}
+          </p>
+        )}
+      </form>
+    );
+  }
+  return (
+    <section className="town-budget" aria-labelledby="budget-title">
+      <h2 id="budget-title">Budget</h2>
+      <p className="muted">
+        A spending cap for this town per day, week or month. Crossing 80 % and 100 % of it alerts the account that pays (see
+        Billing); agents are never stopped and no usage is dropped. Leave the cap blank for none.
+      </p>
+      {body}
+    </section>
+  );
+}
