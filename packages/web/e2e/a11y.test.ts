@@ -134,15 +134,20 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
         await page.setViewportSize({ width: px, height: 844 });
         await page.emulateMedia({ colorScheme: theme });
         const found: Record<string, AxeFinding[]> = {};
+        const overflowing: string[] = [];
         for (const p of pages()) {
           await page.goto(server.url + p.path);
           await p.ready(page);
           expect(await page.evaluate(() => document.documentElement.dataset.theme ?? 'light')).toBe(theme);
           const violations = await auditPage(page);
           if (violations.length > 0) found[p.name] = violations;
+          // Nothing pushes the page wider than the screen (wide tables scroll in their own box).
+          const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          if (wider > 0) overflowing.push(`${p.name}: ${wider} px`);
           await screenshot(page, `a11y-${p.name}-${theme}-${width}`);
         }
         expect(found).toEqual({});
+        expect(overflowing).toEqual([]);
       });
     }
   }
