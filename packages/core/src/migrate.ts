@@ -56,6 +56,12 @@ export function migrate(sql: Sql, migrations: readonly Migration[], now: number)
   return { from: current, to: known };
 }
 
+/** The log line for a database an upgrade migrated when it was opened; none for a new or current one. */
+export function upgradeLine(what: string, schema: MigrationResult): string | undefined {
+  if (schema.from === 0 || schema.from === schema.to) return undefined;
+  return `${what}: schema upgraded from version ${schema.from} to ${schema.to}`;
+}
+
 function splitStatements(script: string): string[] {
   return script
     .split(';')

@@ -13,7 +13,7 @@ import {
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS } from '@gasgauge/core';
+import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS, upgradeLine } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import {
   CONNECTION_TIMEOUTS,
@@ -33,7 +33,7 @@ import { readNodeBody } from './node-body.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, ReadBuckets } from './read-budget.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
-import { openNaming, upgradeLine } from './schema-upgrade.js';
+import { openNaming } from './schema-upgrade.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';

@@ -1,7 +1,7 @@
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Clock, Town, type TownOptions } from '@gasgauge/core';
+import { type Clock, Town, type TownOptions, upgradeLine } from '@gasgauge/core';
 import type { DataDir } from './data-dir.js';
-import { openNaming, upgradeLine } from './schema-upgrade.js';
+import { openNaming } from './schema-upgrade.js';
 import { diskFullAsUnavailable, type NodeSql, openSqlite } from './sqlite.js';
 
 /**
