@@ -6,15 +6,44 @@ export interface Migration {
   sql: string;
 }
 
+/** The schema version a database had when opened (0: new) and the one it has now. */
+export interface MigrationResult {
+  from: number;
+  to: number;
+}
+
+/**
+ * A database written by a newer Gas Gauge: its schema has steps this code does not know. Running on it
+ * would skip what those steps keep up to date (a table the older code never writes goes stale, and a
+ * later upgrade finds its migration already applied), so it is refused instead.
+ */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly version: number,
+    readonly known: number,
+    /** What the database is, for the message: a host that knows its file names it. */
+    readonly what = 'the database',
+  ) {
+    super(
+      `${what} has schema version ${version}, newer than this Gas Gauge knows (${known}): a newer Gas Gauge wrote it. ` +
+        'Run that version (or a later one), or restore a backup made by this one',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction.
- * Re-runnable: a database already at the latest version is left untouched.
+ * Re-runnable: a database already at the latest version is left untouched. A database at a version
+ * past the last migration is a `SchemaTooNewError`, and no step is applied to it.
  * A table rather than PRAGMA user_version, because Durable Object storage does not allow that pragma.
  */
-export function migrate(sql: Sql, migrations: readonly Migration[], now: number): number {
+export function migrate(sql: Sql, migrations: readonly Migration[], now: number): MigrationResult {
+  const known = migrations.at(-1)?.version ?? 0;
   sql.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const applied = () => Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
   const current = applied();
+  if (current > known) throw new SchemaTooNewError(current, known);
   for (const m of migrations) {
     if (m.version <= current) continue;
     sql.transaction(() => {
@@ -24,7 +53,13 @@ export function migrate(sql: Sql, migrations: readonly Migration[], now: number)
       sql.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', m.version, now);
     });
   }
-  return migrations.at(-1)?.version ?? current;
+  return { from: current, to: known };
+}
+
+/** The log line for a database an upgrade migrated when it was opened; none for a new or current one. */
+export function upgradeLine(what: string, schema: MigrationResult): string | undefined {
+  if (schema.from === 0 || schema.from === schema.to) return undefined;
+  return `${what}: schema upgraded from version ${schema.from} to ${schema.to}`;
 }
 
 function splitStatements(script: string): string[] {

@@ -1,5 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { KNOWN_SCHEMA_VERSIONS, SchemaTooNewError } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { DataDir } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
@@ -73,12 +74,16 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
       (e) => e !== LOCK_FILE && (e !== 'towns' || readdirSync(join(target, 'towns')).length > 0),
     );
     if (entries.length > 0 && !force) throw new Error(`${target} is not empty; pass --force to replace its data`);
-    for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
-      rmSync(join(target, e), { recursive: true, force: true });
-    }
     const data = new DataDir(target);
     // townFile refuses an id that is no file name, so a manifest naming ../ cannot write outside the data dir.
     const townFiles = manifest.towns.map((id) => [join(from, 'towns', `${id}.sqlite`), data.townFile(id)] as const);
+    // Before anything is replaced: a backup this version cannot open leaves the data dir as it was.
+    checkSchema(join(from, 'control.sqlite'), KNOWN_SCHEMA_VERSIONS.control);
+    for (const [src] of townFiles) checkSchema(src, KNOWN_SCHEMA_VERSIONS.town);
+    for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
+      rmSync(join(target, e), { recursive: true, force: true });
+    }
+    new DataDir(target); // its towns directory again, private, now that the old one is gone
     chmodSync(target, 0o700);
     chmodSync(join(target, 'towns'), 0o700);
     for (const [src, dest] of townFiles) copyPrivate(src, dest);
@@ -99,6 +104,19 @@ function readManifest(dir: string): BackupManifest {
   }
   if (manifest.format !== FORMAT || !Array.isArray(manifest.towns)) throw new Error(`${dir}: unknown backup format`);
   return manifest;
+}
+
+/** A database of the backup whose schema is newer than this code knows: `SchemaTooNewError` naming it. */
+function checkSchema(file: string, known: number): void {
+  const db = openReadOnly(file);
+  try {
+    const version = Number(
+      (db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').raw(true).get() as [number])[0],
+    );
+    if (version > known) throw new SchemaTooNewError(version, known, file);
+  } finally {
+    db.close();
+  }
 }
 
 function openReadOnly(file: string): Database.Database {

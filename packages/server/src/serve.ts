@@ -13,7 +13,7 @@ import {
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS } from '@gasgauge/core';
+import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS, upgradeLine } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import {
   CONNECTION_TIMEOUTS,
@@ -33,6 +33,7 @@ import { readNodeBody } from './node-body.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, ReadBuckets } from './read-budget.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
+import { openNaming } from './schema-upgrade.js';
 import { openSqlite } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
@@ -138,7 +139,12 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const clock = opts.clock ?? (() => Date.now());
   const controlSql = openSqlite(dataDir.controlFile);
   undo.push(() => controlSql.close());
-  const control = new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER });
+  const control = openNaming(
+    dataDir.controlFile,
+    () => new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER }),
+  );
+  const upgraded = upgradeLine(dataDir.controlFile, control.schema);
+  if (upgraded) log(upgraded);
   const controlStore = new LocalControlStore(control, clock);
   const adminToken = await ensureAdmin(control);
   const requestedOpen = opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS;
@@ -154,7 +160,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
       `accepting at most ${maxConnections} connections, not ${requestedConnections}: the open-file limit is ${limit}, less ${maxOpen} open towns (raise it with ulimit -n)`,
     );
   }
-  const towns = new FileTownDirectory(dataDir, clock, { maxOpen });
+  const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log });
   undo.push(() => towns.close());
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
   const townHandles = new LocalTowns(

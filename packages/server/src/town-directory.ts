@@ -1,6 +1,7 @@
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Clock, Town, type TownOptions } from '@gasgauge/core';
+import { type Clock, Town, type TownOptions, upgradeLine } from '@gasgauge/core';
 import type { DataDir } from './data-dir.js';
+import { openNaming } from './schema-upgrade.js';
 import { diskFullAsUnavailable, type NodeSql, openSqlite } from './sqlite.js';
 
 /**
@@ -16,6 +17,8 @@ const OUT_OF_FILES = ['EMFILE', 'ENFILE', 'SQLITE_CANTOPEN'];
 export interface FileTownDirectoryOptions extends TownOptions {
   /** Open towns kept at most; the least recently used idle one is closed to open another. */
   maxOpen?: number;
+  /** Where a town whose schema an upgrade migrated on opening is said (towns open on first use). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -64,7 +67,9 @@ export class FileTownDirectory {
       if (!existsSync(file)) this.createFile(file);
       const sql = openSqlite(file);
       try {
-        const town = new Town(sql, this.clock, this.options);
+        const town = openNaming(file, () => new Town(sql, this.clock, this.options));
+        const upgraded = upgradeLine(file, town.schema);
+        if (upgraded) this.options.log?.(upgraded);
         this.open.set(townId, { town, sql });
         return town;
       } catch (err) {

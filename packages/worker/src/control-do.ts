@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { LocalControlStore, newId, WebhookDelivery } from '@gasgauge/api';
-import { Control } from '@gasgauge/core';
+import { Control, upgradeLine } from '@gasgauge/core';
 import { CONTROL_METHODS, type ControlMethod } from './control.js';
 import { doSql } from './do-sql.js';
 import { type Remote, toRemote } from './remote-error.js';
@@ -26,6 +26,8 @@ export class ControlDO extends DurableObject<Env> {
     super(ctx, env);
     const clock = () => Date.now();
     this.control = new Control(doSql(ctx.storage), clock);
+    const upgraded = upgradeLine('control object', this.control.schema);
+    if (upgraded) console.log(upgraded);
     this.store = new LocalControlStore(this.control, clock);
     this.webhooks = new WebhookDelivery(this.control, clock, { allowPrivate: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true' });
   }

@@ -19,6 +19,7 @@ import {
   tickFailed,
   tickSpread,
   tickSucceeded,
+  upgradeLine,
 } from '@gasgauge/core';
 import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
@@ -61,6 +62,9 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.town = new Town(doSql(ctx.storage), () => Date.now());
+    // Said once, by the object that migrated its storage: `wrangler tail` shows an upgrade reaching each town.
+    const upgraded = upgradeLine(`town object ${ctx.id.name ?? ctx.id.toString()}`, this.town.schema);
+    if (upgraded) console.log(upgraded);
     // A timer, not a microtask: requests that arrive while one is being taken join its transaction.
     this.handle = new LocalTowns(
       () => this.town,

@@ -1,7 +1,7 @@
 import { Alerts } from '../billing/alerts.js';
 import { Ledger } from '../billing/ledger.js';
 import { AppError } from '../errors.js';
-import { migrate } from '../migrate.js';
+import { type MigrationResult, migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { TOWN_READERS } from './access.js';
 import { IngestKeys } from './ingest-keys.js';
@@ -35,6 +35,8 @@ export type TownOwner = { userId: string } | { orgId: string };
  * Ids and token hashes are made by the caller (Web Crypto in the API), so the core stays deterministic.
  */
 export class Control {
+  /** The schema version the database had when opened and the one it has now (a host logs an upgrade). */
+  readonly schema: MigrationResult;
   readonly orgs: Orgs;
   readonly alerts: Alerts;
   readonly ledger: Ledger;
@@ -45,7 +47,7 @@ export class Control {
     private readonly clock: Clock,
     private readonly quota: TownQuota = { maxTownsPerOwner: DEFAULT_MAX_TOWNS_PER_OWNER },
   ) {
-    migrate(sql, CONTROL_MIGRATIONS, clock());
+    this.schema = migrate(sql, CONTROL_MIGRATIONS, clock());
     this.orgs = new Orgs(sql, clock);
     this.alerts = new Alerts(sql);
     this.ledger = new Ledger(sql, this.alerts);

@@ -38,7 +38,7 @@ describe('town migrations', () => {
       [T0 + 600_000, 1, 1, 1, 7],
     ]);
     // Running the migrations again changes nothing.
-    expect(migrate(town.sql, TOWN_MIGRATIONS, now)).toBe(TOWN_MIGRATIONS.length);
+    expect(migrate(town.sql, TOWN_MIGRATIONS, now)).toEqual({ from: TOWN_MIGRATIONS.length, to: TOWN_MIGRATIONS.length });
     expect(town.sql.rows('SELECT COUNT(*) FROM rollup_10m')).toEqual([[2]]);
   });
 });

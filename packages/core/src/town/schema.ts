@@ -443,6 +443,18 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         (input_tokens + output_tokens + reasoning_tokens + cache_read_tokens + cache_write_tokens) DESC, bead)
     `,
   },
+  {
+    // Released for a while as an index of breakdown_1h by (agent_id, t), then withdrawn (it cost ingest more than
+    // it saved the breakdown). Towns opened by that version recorded 15 and have the index; the number stays
+    // taken, so that a later step is never skipped by them, nor they refused as written by a newer version.
+    version: 15,
+    sql: '',
+  },
+  {
+    // The withdrawn step 15's index, where a town has it: it only slowed ingest.
+    version: 16,
+    sql: 'DROP INDEX IF EXISTS breakdown_1h_agent_id',
+  },
 ];
 
 function breakdownTable(table: string): string {

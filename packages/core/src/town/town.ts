@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { migrate } from '../migrate.js';
+import { type MigrationResult, migrate } from '../migrate.js';
 import type { Clock, Sql } from '../sql.js';
 import { type AgentsPage, type AgentsQuery, listAgents } from './agents.js';
 import { assertBeadReadsCaughtUp } from './beads/backlog.js';
@@ -42,6 +42,8 @@ export interface TownOptions {
  * Town per database at a time: it keeps the ids of the newest usage records in memory.
  */
 export class Town {
+  /** The schema version the database had when opened and the one it has now (a host logs an upgrade). */
+  readonly schema: MigrationResult;
   private readonly locTtlMs: number;
   private readonly usageIds: UsageIds;
 
@@ -51,7 +53,7 @@ export class Town {
     options: TownOptions = {},
   ) {
     this.locTtlMs = options.locTtlMs ?? DEFAULT_LOC_TTL_MS;
-    migrate(sql, TOWN_MIGRATIONS, clock());
+    this.schema = migrate(sql, TOWN_MIGRATIONS, clock());
     this.usageIds = new UsageIds(sql);
   }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError, Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
 import { DataDir } from '../data-dir.js';
+import { openNaming } from '../schema-upgrade.js';
 import { openSqlite } from '../sqlite.js';
 
 /** parseArgs' values (a null-prototype object), read by the commands' own option names. */
@@ -60,7 +61,10 @@ export function withControl<T>(
   const dataDir = openDataDir(values, { create });
   const sql = openSqlite(dataDir.controlFile);
   try {
-    return fn(new Control(sql, () => Date.now(), quota), dataDir);
+    return fn(
+      openNaming(dataDir.controlFile, () => new Control(sql, () => Date.now(), quota)),
+      dataDir,
+    );
   } finally {
     sql.close();
   }

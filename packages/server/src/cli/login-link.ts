@@ -1,5 +1,6 @@
 import { createLoginLink } from '@gasgauge/api';
 import { AppError, Control, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
+import { openNaming } from '../schema-upgrade.js';
 import { openSqlite } from '../sqlite.js';
 import { type Command, openDataDir, required, UsageError } from './command.js';
 
@@ -20,7 +21,7 @@ export const loginLink: Command = {
     const sql = openSqlite(dataDir.controlFile);
     let link: { path: string; expiresAt: number };
     try {
-      const control = new Control(sql, () => Date.now());
+      const control = openNaming(dataDir.controlFile, () => new Control(sql, () => Date.now()));
       const user = control.userByName(name);
       if (!user) throw new AppError('not_found', `no user named "${name}"`, { path: 'user' });
       link = await createLoginLink(new Sessions(sql, () => Date.now()), user.id, next);

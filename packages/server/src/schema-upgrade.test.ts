@@ -1,0 +1,102 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTROL_MIGRATIONS, KNOWN_SCHEMA_VERSIONS, migrate, SchemaTooNewError, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { describe, expect, it } from 'vitest';
+import { backupDataDir, restoreDataDir } from './backup.js';
+import { DataDir } from './data-dir.js';
+import { startServer } from './serve.js';
+import { openSqlite } from './sqlite.js';
+import { startTestServer } from './testing/server.js';
+import { tempDir } from './testing/temp.js';
+
+const T0 = Date.UTC(2026, 11, 1);
+
+/** A database at an older schema version, as an older Gas Gauge left it. */
+function older(file: string, migrations: typeof TOWN_MIGRATIONS, version: number): void {
+  rmSync(file, { force: true });
+  const sql = openSqlite(file);
+  migrate(sql, migrations.slice(0, version), T0);
+  sql.close();
+}
+
+/** A database a newer Gas Gauge migrated one step past what this code knows. */
+function newer(file: string): number {
+  const sql = openSqlite(file);
+  const version = Number(sql.rows('SELECT MAX(version) FROM schema_migrations')[0]?.[0]) + 1;
+  sql.run('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', version, T0);
+  sql.close();
+  return version;
+}
+
+/** A test server's data dir with its town's file written (a town gets its file on first use). */
+async function dataDirWithTown(): Promise<{ root: string; townId: string }> {
+  const root = tempDir('gg-upgrade-');
+  const s = await startTestServer({ dataDir: root, autoTick: false });
+  const record = { id: 'r1', agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() };
+  expect((await s.post(`/api/towns/${s.townId}/usage`, { records: [record] })).status).toBe(200);
+  await s.close();
+  return { root, townId: s.townId };
+}
+
+const start = (dataDir: string, logs: string[]) =>
+  startServer({ dataDir, port: 0, host: '127.0.0.1', autoTick: false, log: (line) => logs.push(line) });
+
+describe('upgrading a data dir', () => {
+  it('the log says which databases an upgrade migrated, the control database at start and each town on first use', async () => {
+    const root = tempDir('gg-upgrade-');
+    const data = new DataDir(root);
+    const control = CONTROL_MIGRATIONS.length;
+    older(data.controlFile, CONTROL_MIGRATIONS, control - 1);
+    const s = await startTestServer({ dataDir: root, autoTick: false });
+    const townId = s.townId;
+    await s.close();
+    expect(s.logs).toContain(`${data.controlFile}: schema upgraded from version ${control - 1} to ${control}`);
+
+    const town = TOWN_MIGRATIONS.length;
+    older(data.townFile(townId), TOWN_MIGRATIONS, town - 2);
+    const logs: string[] = [];
+    const again = await start(root, logs);
+    try {
+      expect(logs.filter((l) => l.includes('schema'))).toEqual([]); // control current, the town not opened yet
+      again.towns.get(townId);
+      expect(logs).toEqual([`${data.townFile(townId)}: schema upgraded from version ${town - 2} to ${town}`]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('an older Gas Gauge (this one) refuses a data dir a newer one migrated, naming the file', async () => {
+    const { root, townId } = await dataDirWithTown();
+    const data = new DataDir(root);
+    const townVersion = newer(data.townFile(townId));
+    const logs: string[] = [];
+    const server = await start(root, logs);
+    try {
+      expect(() => server.towns.get(townId)).toThrow(
+        new SchemaTooNewError(townVersion, KNOWN_SCHEMA_VERSIONS.town, data.townFile(townId)),
+      );
+    } finally {
+      await server.close();
+    }
+
+    const controlVersion = newer(data.controlFile);
+    await expect(start(root, [])).rejects.toThrow(
+      `${data.controlFile} has schema version ${controlVersion}, newer than this Gas Gauge knows (${KNOWN_SCHEMA_VERSIONS.control}): a newer Gas Gauge wrote it. Run that version (or a later one), or restore a backup made by this one`,
+    );
+  });
+
+  it('restore refuses a backup a newer version made, before it replaces anything', async () => {
+    const { root, townId } = await dataDirWithTown();
+    const backup = join(tempDir('gg-upgrade-'), 'backup');
+    backupDataDir(root, backup);
+    const townFile = join(backup, 'towns', `${townId}.sqlite`);
+    const version = newer(townFile);
+
+    // Restored with --force over the data dir it came from: nothing of it may go before the refusal.
+    const before = readFileSync(join(root, 'control.sqlite'));
+    expect(() => restoreDataDir(backup, root, true)).toThrow(
+      new SchemaTooNewError(version, KNOWN_SCHEMA_VERSIONS.town, townFile),
+    );
+    expect(readFileSync(join(root, 'control.sqlite')).equals(before)).toBe(true);
+  });
+});
