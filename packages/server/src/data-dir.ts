@@ -18,6 +18,16 @@ export class DataDirError extends Error {
   }
 }
 
+/**
+ * A town's file name under `towns/`. Town ids come from the control database (or a backup's manifest);
+ * the check keeps a path out of the data dir regardless.
+ */
+export function townFileName(townId: unknown): string {
+  if (typeof townId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(townId))
+    throw new Error(`invalid town id for a file name: ${String(townId)}`);
+  return `${townId}.sqlite`;
+}
+
 /** Where one deployment keeps everything: the control database, one file per town, the signing key. */
 export class DataDir {
   readonly root: string;
@@ -66,9 +76,7 @@ export class DataDir {
   }
 
   townFile(townId: string): string {
-    // Town ids come from the control database; the check keeps a path out of the data dir regardless.
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(townId)) throw new Error(`invalid town id for a file name: ${townId}`);
-    return join(this.root, 'towns', `${townId}.sqlite`);
+    return join(this.root, 'towns', townFileName(townId));
   }
 
   /**
