@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { TokenError } from '../errors.js';
@@ -102,4 +103,15 @@ function redactCredentials(text: string): string {
     .replace(/\bgg[uip]_[\w-]*/g, '…')
     .replace(/\beyJ[\w-]*(\.[\w-]*){0,2}/g, '…')
     .replace(/\b(Bearer|Basic)\s+\S+/gi, '$1 …');
+}
+
+/**
+ * A warning when other users on this machine can read the token file (a shell's `> token` under a
+ * umask of 022 makes it 0644): whoever holds an ingest token can post spend to the town, debited from
+ * its owner's account.
+ */
+export function tokenFileWarning(file: string): string | undefined {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o044) === 0) return undefined;
+  return `the token file ${file} can be read by other users (mode ${mode.toString(8)}): anyone on this machine could post spend to this town with it; run: chmod 600 ${file}`;
 }
