@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  appendFileSync,
   cpSync,
   mkdirSync,
   readdirSync,
@@ -231,6 +232,11 @@ describe('restore refuses a broken or crafted backup and changes nothing', () =>
       'a truncated control database',
       (b) => truncateSync(join(b, 'control.sqlite'), 4096),
       /control\.sqlite is (damaged|not a Gas Gauge database)/,
+    ],
+    [
+      'bytes appended to a town',
+      (b) => appendFileSync(join(b, townFile), Buffer.alloc(8192)),
+      /town_crafted\.sqlite is damaged: \d+ bytes, not the \d+ its header gives/,
     ],
     ['a missing town file', (b) => rmSync(join(b, townFile)), /incomplete: towns\/town_crafted\.sqlite is missing/],
     [

@@ -1,11 +1,14 @@
 import {
   chmodSync,
+  closeSync,
   copyFileSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -170,7 +173,32 @@ function copyIn(src: string, dest: string, name: string): void {
     throw new RestoreError(`the backup is incomplete: ${name} is missing`);
   }
   if (!st.isFile()) throw new RestoreError(`the backup's ${name} is not a regular file`);
+  if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
   copyPrivate(src, dest);
+}
+
+/**
+ * Before a byte is copied: a database whose size is not the one its header gives (`VACUUM INTO` writes
+ * it) is truncated, grown or not SQLite, and is refused without filling the disk with a copy of it.
+ */
+function checkSize(file: string, name: string, size: number): void {
+  const header = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0')
+    throw new RestoreError(`the backup's ${name} is not a Gas Gauge database (no SQLite header)`);
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
+  // The page count in the header is valid when its version-valid-for number equals the change counter.
+  const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
+  if (pages === undefined || pages * pageSize !== size)
+    throw new RestoreError(
+      `the backup's ${name} is damaged: ${size} bytes, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
+    );
 }
 
 /**
