@@ -216,6 +216,18 @@ describe('Store', () => {
     fill();
   });
 
+  it('leaves a --state dir that holds other files (a home, /tmp) and those files as they were', () => {
+    const shared = join(dir, 'shared');
+    mkdirSync(shared, { mode: 0o755 });
+    chmodSync(shared, 0o755);
+    writeFileSync(join(shared, 'notes.txt'), 'x', { mode: 0o644 });
+    chmodSync(join(shared, 'notes.txt'), 0o644);
+    new Store(shared).close();
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    expect(statSync(join(shared, 'notes.txt')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(shared, 'state.sqlite')).mode & 0o777).toBe(0o600);
+  });
+
   it('lets one reporter at a time use a state directory', () => {
     const store = new Store(dir);
     expect(() => new Store(dir)).toThrow(StateError);

@@ -2,6 +2,7 @@ import {
   appendFileSync,
   chmodSync,
   closeSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -328,19 +329,32 @@ function migrate(db: Database.Database): void {
 const PRIVATE_DIR_MODE = 0o700;
 const PRIVATE_FILE_MODE = 0o600;
 
+/** Every file a store writes in its state dir. */
+const STATE_FILES = [
+  'state.sqlite',
+  'state.sqlite-wal',
+  'state.sqlite-shm',
+  'reporter.lock',
+  'reporter.pid',
+  'dead-letter.jsonl',
+  'dead-letter.jsonl.1',
+];
+
 /**
  * The state dir holds what the agents did (projects, sessions, models, spend, bead titles, the records
- * the server refused): for this user only, whatever the umask. The dir is created 0700 (or made so)
- * and the state database is created 0600 before SQLite opens it, which gives its -wal and -shm files
- * the same mode; files a version before this one left open to others are made private.
+ * the server refused): for this user only, whatever the umask. The dir is created 0700 and the state
+ * database 0600 before SQLite opens it, which gives its -wal and -shm files the same mode. What an
+ * older reporter left open to others is made private: the state files, and the dir itself when it
+ * holds nothing else (a --state given as a shared dir, /tmp or a home, is not changed, only our files).
  */
 function makePrivate(dir: string): void {
+  const own = !existsSync(dir) || readdirSync(dir).every((f) => STATE_FILES.includes(f));
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   closeSync(openSync(join(dir, 'state.sqlite'), 'a', PRIVATE_FILE_MODE));
   closeSync(openSync(join(dir, 'reporter.lock'), 'a', PRIVATE_FILE_MODE));
-  const paths = [dir, ...readdirSync(dir).map((f) => join(dir, f))];
-  for (const path of paths) {
-    // The dir as given (it may be a symlink); what is in it as it is (a symlink in it is not followed).
+  const files = STATE_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
+  for (const path of own ? [dir, ...files] : files) {
+    // The dir as given (it may be a symlink); a state file that is a symlink is not followed.
     const st = path === dir ? statSync(path) : lstatSync(path);
     if ((st.mode & 0o077) === 0 || !(st.isFile() || st.isDirectory())) continue;
     try {
