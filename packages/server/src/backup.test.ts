@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
+  chmodSync,
   cpSync,
   mkdirSync,
   readdirSync,
@@ -324,6 +325,16 @@ describe('restore refuses a broken or crafted backup and changes nothing', () =>
     expect((error as Error).message).toMatch(message);
     expect(contents(target)).toEqual(before);
     expect(readdirSync(target).sort()).toEqual(['control.sqlite', 'secret.key', 'serve.lock', 'towns']);
+  });
+
+  it('a --force onto a dir open to others that holds their files', () => {
+    const shared = tempDir('gg-backup-shared-');
+    writeFileSync(join(shared, 'control.sqlite'), 'old data');
+    writeFileSync(join(shared, 'notes.txt'), 'not ours');
+    chmodSync(shared, 0o755);
+    expect(() => restoreDataDir(good, shared, true)).toThrow(/holds files that are not Gas Gauge's \(notes\.txt\)/);
+    expect(readdirSync(shared).sort()).toEqual(['control.sqlite', 'notes.txt']);
+    expect(readFileSync(join(shared, 'control.sqlite'), 'utf8')).toBe('old data');
   });
 
   it('the backup it was crafted from restores', () => {

@@ -17,7 +17,7 @@ import {
 import { join, resolve } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, type Sql, type SqlValue, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
-import { DataDir, townFileName } from './data-dir.js';
+import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
@@ -101,6 +101,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
   mkdirSync(target, { recursive: true, mode: 0o700 });
+  refuseShared(target); // before anything in it is replaced
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
   const lock = lockDataDir(target);
   const staging = join(target, STAGING);
