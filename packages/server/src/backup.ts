@@ -231,7 +231,7 @@ function checkDatabase<T = void>(
         `the backup's ${name} was written by a newer Gas Gauge (schema version ${version}; this one knows up to ${latest}): restore it with that version or a later one`,
       );
     if (versions.some((v, i) => v !== i + 1)) throw new RestoreError(`the backup's ${name} has a broken schema history`);
-    const expected = referenceSchema(migrations.filter((m) => m.version <= version));
+    const expected = referenceSchema(migrations, version);
     const actual = schemaOf(db);
     for (const [key, sql] of actual)
       if (expected.get(key) !== sql)
@@ -257,8 +257,22 @@ function schemaOf(db: Database.Database): Map<string, string | null> {
   return new Map(rows.map(([type, name, sql]) => [`${type} ${name}`, sql]));
 }
 
-/** The schema of an empty database that `migrations` build, in memory. */
-function referenceSchema(migrations: readonly Migration[]): Map<string, string | null> {
+/** Built once per migration list and version: a data dir may hold thousands of towns. */
+const referenceSchemas = new WeakMap<readonly Migration[], Map<number, Map<string, string | null>>>();
+
+/** The schema of an empty database that `migrations` build up to `version`, in memory. */
+function referenceSchema(migrations: readonly Migration[], version: number): Map<string, string | null> {
+  const byVersion = referenceSchemas.get(migrations) ?? new Map<number, Map<string, string | null>>();
+  referenceSchemas.set(migrations, byVersion);
+  let schema = byVersion.get(version);
+  if (!schema) {
+    schema = buildSchema(migrations.filter((m) => m.version <= version));
+    byVersion.set(version, schema);
+  }
+  return schema;
+}
+
+function buildSchema(migrations: readonly Migration[]): Map<string, string | null> {
   const db = new Database(':memory:');
   try {
     const sql: Sql = {
