@@ -82,6 +82,8 @@ describe('gasgauge report (CLI)', () => {
     ]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ delivered: false, pending: 1 });
+    // Written under the test's umask (022): readable by others, which is said at start.
+    expect(r.stderr).toMatch(/WARNING: the token file \S+token can be read by other users \(mode 6[46]4\)/);
     const store = new Store(join(dir, 'state'));
     try {
       expect(store.pendingCount()).toBe(1);

@@ -5,7 +5,7 @@ import { gastownIdentity } from './agents.js';
 import { ConfigError, isDiskFull, StateError } from './errors.js';
 import type { Worktree } from './git/poller.js';
 import { checkIngest } from './http/check.js';
-import { TokenSource } from './http/token.js';
+import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
@@ -168,6 +168,8 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
     // Fail at once rather than retry a token that cannot be read.
     throw new ConfigError((err as Error).message, { cause: err });
   }
+  const exposed = tokenFileWarning(opts.tokenFile);
+  if (exposed) status.log(`WARNING: ${exposed}`);
   try {
     reporter = new Reporter(opts);
   } catch (err) {

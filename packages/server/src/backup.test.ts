@@ -1,7 +1,24 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backupDataDir, restoreDataDir } from './backup.js';
+import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
+import { DataDir } from './data-dir.js';
+import { openSqlite } from './sqlite.js';
 import { gasgauge } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
@@ -164,6 +181,179 @@ describe('backup and restore refuse', () => {
     );
     const target = tempDir('gg-backup-to-');
     expect(() => restoreDataDir(evil, target, false)).toThrow(/invalid town id/);
-    expect(readdirSync(join(target, 'towns'))).toEqual([]);
+    expect(readdirSync(target)).toEqual([]);
   });
 });
+
+/** A data dir with a user, one town that has its file, and the signing key; and a backup of it. */
+function backedUp(): { backup: string; townId: string } {
+  const dir = tempDir('gg-backup-crafted-');
+  const data = new DataDir(dir);
+  const controlSql = openSqlite(data.controlFile);
+  const control = new Control(controlSql, Date.now);
+  control.createUser('user_1', 'alice');
+  const townId = 'town_crafted';
+  control.createTown(townId, 'Crafted', { userId: 'user_1' });
+  controlSql.close();
+  const townSql = openSqlite(data.townFile(townId));
+  new Town(townSql, Date.now);
+  townSql.close();
+  data.secret({});
+  const backup = join(tempDir('gg-backup-crafted-out-'), 'b');
+  backupDataDir(dir, backup);
+  return { backup, townId };
+}
+
+/** Every file under `dir` (but the lock) with a hash of its bytes: what a refused restore must leave as it was. */
+function contents(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || e.name === 'serve.lock') continue;
+    const path = join(e.parentPath, e.name);
+    out[path.slice(dir.length)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return out;
+}
+
+function edit(file: string, sql: string): void {
+  const db = new Database(file);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+describe('restore refuses a broken or crafted backup and changes nothing', () => {
+  const { backup: good, townId } = backedUp();
+  const townFile = join('towns', `${townId}.sqlite`);
+  const latest = CONTROL_MIGRATIONS.at(-1)?.version as number;
+  const cases: [string, (b: string) => void, RegExp][] = [
+    [
+      'a truncated control database',
+      (b) => truncateSync(join(b, 'control.sqlite'), 4096),
+      /control\.sqlite is (damaged|not a Gas Gauge database)/,
+    ],
+    [
+      'bytes appended to a town',
+      (b) => appendFileSync(join(b, townFile), Buffer.alloc(8192)),
+      /town_crafted\.sqlite is damaged: \d+ bytes, not the \d+ its header gives/,
+    ],
+    ['a missing town file', (b) => rmSync(join(b, townFile)), /incomplete: towns\/town_crafted\.sqlite is missing/],
+    [
+      'a trigger in a town',
+      (b) => edit(join(b, townFile), 'CREATE TRIGGER evil AFTER UPDATE ON town_state BEGIN DELETE FROM town_state; END'),
+      /town_crafted\.sqlite has a trigger "evil" that Gas Gauge does not create/,
+    ],
+    [
+      'a trigger on the ledger',
+      (b) =>
+        edit(join(b, 'control.sqlite'), 'CREATE TRIGGER credit AFTER INSERT ON users BEGIN UPDATE users SET is_admin = 1; END'),
+      /control\.sqlite has a trigger "credit"/,
+    ],
+    ['a view', (b) => edit(join(b, 'control.sqlite'), 'CREATE VIEW v AS SELECT 1'), /has a view "v"/],
+    [
+      'an altered table',
+      (b) => edit(join(b, 'control.sqlite'), 'ALTER TABLE users ADD COLUMN x'),
+      /has a table "users" that Gas Gauge creates otherwise/,
+    ],
+    [
+      'a dropped index',
+      (b) => edit(join(b, 'control.sqlite'), `DROP INDEX ${firstIndex(join(b, 'control.sqlite'))}`),
+      /lacks its index/,
+    ],
+    [
+      'a schema from a newer version',
+      (b) => edit(join(b, 'control.sqlite'), `INSERT INTO schema_migrations (version, applied_at) VALUES (${latest + 1}, 0)`),
+      new RegExp(`newer Gas Gauge \\(schema version ${latest + 1}; this one knows up to ${latest}\\)`),
+    ],
+    [
+      'a gap in the schema history',
+      (b) => edit(join(b, 'control.sqlite'), 'DELETE FROM schema_migrations WHERE version = 2'),
+      /broken schema history/,
+    ],
+    [
+      'a town the control database does not have',
+      (b) => {
+        writeFileSync(
+          join(b, 'manifest.json'),
+          JSON.stringify({ format: 1, createdAt: 0, towns: ['town_other'], secretKey: true }),
+        );
+        cpSync(join(b, townFile), join(b, 'towns', 'town_other.sqlite'));
+      },
+      /town town_other is not in the backup's control database/,
+    ],
+    [
+      'a town named twice',
+      (b) =>
+        writeFileSync(
+          join(b, 'manifest.json'),
+          JSON.stringify({ format: 1, createdAt: 0, towns: [townId, townId], secretKey: true }),
+        ),
+      /names a town twice/,
+    ],
+    [
+      'a symlink',
+      (b) => {
+        rmSync(join(b, 'secret.key'));
+        symlinkSync('/etc/hostname', join(b, 'secret.key'));
+      },
+      /secret\.key is not a regular file/,
+    ],
+    ['a short signing key', (b) => writeFileSync(join(b, 'secret.key'), 'short\n'), /secret\.key is not a signing key/],
+    [
+      'not SQLite at all',
+      (b) => writeFileSync(join(b, 'control.sqlite'), 'x'.repeat(10_000)),
+      /control\.sqlite is not a Gas Gauge database/,
+    ],
+  ];
+
+  it.each(cases)('%s', (_what, craft, message) => {
+    const target = tempDir('gg-backup-target-');
+    restoreDataDir(good, target, false);
+    const before = contents(target);
+    const bad = join(tempDir('gg-backup-bad-'), 'b');
+    cpSync(good, bad, { recursive: true });
+    craft(bad);
+    let error: unknown;
+    try {
+      restoreDataDir(bad, target, true);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(RestoreError);
+    expect((error as Error).message).toMatch(message);
+    expect(contents(target)).toEqual(before);
+    expect(readdirSync(target).sort()).toEqual(['control.sqlite', 'secret.key', 'serve.lock', 'towns']);
+  });
+
+  it('a --force onto a dir open to others that holds their files', () => {
+    const shared = tempDir('gg-backup-shared-');
+    writeFileSync(join(shared, 'control.sqlite'), 'old data');
+    writeFileSync(join(shared, 'notes.txt'), 'not ours');
+    chmodSync(shared, 0o755);
+    expect(() => restoreDataDir(good, shared, true)).toThrow(/holds files that are not Gas Gauge's \(notes\.txt\)/);
+    expect(readdirSync(shared).sort()).toEqual(['control.sqlite', 'notes.txt']);
+    expect(readFileSync(join(shared, 'control.sqlite'), 'utf8')).toBe('old data');
+  });
+
+  it('the backup it was crafted from restores', () => {
+    const target = tempDir('gg-backup-target-');
+    expect(restoreDataDir(good, target, false).towns).toEqual([townId]);
+    const copied = contents(good);
+    delete copied['/manifest.json'];
+    expect(contents(target)).toEqual(copied);
+  });
+});
+
+function firstIndex(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name LIMIT 1")
+      .pluck()
+      .get() as string;
+  } finally {
+    db.close();
+  }
+}

@@ -1,8 +1,23 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KNOWN_SCHEMA_VERSIONS, SchemaTooNewError } from '@gasgauge/core';
+import { CONTROL_MIGRATIONS, type Migration, migrate, type Sql, type SqlValue, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
-import { DataDir } from './data-dir.js';
+import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
@@ -58,65 +73,232 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   }
 }
 
+/** A backup that restore refuses: incomplete, damaged, or not what `gasgauge backup` writes. Nothing was changed. */
+export class RestoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreError';
+  }
+}
+
+/** Where restore copies and checks a backup, inside the data dir (one file system, so the moves into place are renames). */
+const STAGING = '.restore-staging';
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+const MAX_SECRET_KEY_BYTES = 4096;
+const MIN_SECRET_KEY_CHARS = 32;
+
 /**
  * Restores a backup into a data dir that is empty (or, with `force`, replaces its databases and key).
  * Never into a data dir a server is running on. Directories get mode 700, files 600.
+ *
+ * Every file is copied beside the data and checked before anything is replaced, so a backup that is
+ * incomplete, truncated, damaged, from a newer version or crafted (a trigger, a view, a table Gas Gauge
+ * does not create) is refused and the data dir is left as it was. A trigger in a restored database
+ * would run inside the server's own writes: the ledger, the accounts, the sessions.
  */
 export function restoreDataDir(fromPath: string, dataDirPath: string, force: boolean): BackupManifest {
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
   mkdirSync(target, { recursive: true, mode: 0o700 });
+  refuseShared(target); // before anything in it is replaced
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
   const lock = lockDataDir(target);
+  const staging = join(target, STAGING);
   try {
+    rmSync(staging, { recursive: true, force: true }); // left by a restore that was killed
     const entries = readdirSync(target).filter(
       (e) => e !== LOCK_FILE && (e !== 'towns' || readdirSync(join(target, 'towns')).length > 0),
     );
     if (entries.length > 0 && !force) throw new Error(`${target} is not empty; pass --force to replace its data`);
-    const data = new DataDir(target);
-    // townFile refuses an id that is no file name, so a manifest naming ../ cannot write outside the data dir.
-    const townFiles = manifest.towns.map((id) => [join(from, 'towns', `${id}.sqlite`), data.townFile(id)] as const);
-    // Before anything is replaced: a backup this version cannot open leaves the data dir as it was.
-    checkSchema(join(from, 'control.sqlite'), KNOWN_SCHEMA_VERSIONS.control);
-    for (const [src] of townFiles) checkSchema(src, KNOWN_SCHEMA_VERSIONS.town);
+    mkdirSync(join(staging, 'towns'), { recursive: true, mode: 0o700 });
+    const files = [
+      ...manifest.towns.map((id) => join('towns', townFileName(id))),
+      'control.sqlite',
+      ...(manifest.secretKey ? ['secret.key'] : []),
+    ];
+    for (const f of files) copyIn(join(from, f), join(staging, f), f);
+    const townIds = checkDatabase(join(staging, 'control.sqlite'), 'control.sqlite', CONTROL_MIGRATIONS, (db) =>
+      db.prepare('SELECT id FROM towns').pluck().all(),
+    );
+    const known = new Set(townIds);
+    for (const id of manifest.towns) {
+      if (!known.has(id)) throw new RestoreError(`${from}: town ${id} is not in the backup's control database`);
+      checkDatabase(join(staging, 'towns', townFileName(id)), `towns/${townFileName(id)}`, TOWN_MIGRATIONS);
+    }
+    if (manifest.secretKey) checkSecretKey(join(staging, 'secret.key'));
+
     for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
       rmSync(join(target, e), { recursive: true, force: true });
     }
-    new DataDir(target); // its towns directory again, private, now that the old one is gone
+    const data = new DataDir(target);
     chmodSync(target, 0o700);
     chmodSync(join(target, 'towns'), 0o700);
-    for (const [src, dest] of townFiles) copyPrivate(src, dest);
-    copyPrivate(join(from, 'control.sqlite'), join(target, 'control.sqlite'));
-    if (manifest.secretKey) copyPrivate(join(from, 'secret.key'), join(target, 'secret.key'));
+    for (const f of files) renameSync(join(staging, f), join(data.root, f));
     return manifest;
   } finally {
+    rmSync(staging, { recursive: true, force: true });
     lock.release();
   }
 }
 
 function readManifest(dir: string): BackupManifest {
+  const file = join(dir, MANIFEST);
   let manifest: BackupManifest;
   try {
-    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as BackupManifest;
-  } catch {
-    throw new Error(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
+    if (statSync(file).size > MAX_MANIFEST_BYTES) throw new RestoreError(`${file} is larger than a backup writes`);
+    manifest = JSON.parse(readFileSync(file, 'utf8')) as BackupManifest;
+  } catch (err) {
+    if (err instanceof RestoreError) throw err;
+    throw new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
   }
-  if (manifest.format !== FORMAT || !Array.isArray(manifest.towns)) throw new Error(`${dir}: unknown backup format`);
+  if (
+    typeof manifest !== 'object' ||
+    manifest === null ||
+    manifest.format !== FORMAT ||
+    !Array.isArray(manifest.towns) ||
+    typeof manifest.secretKey !== 'boolean'
+  )
+    throw new RestoreError(`${dir}: unknown backup format`);
+  for (const id of manifest.towns) townFileName(id); // a name that is no file name (../) is refused before anything is written
+  if (new Set(manifest.towns).size !== manifest.towns.length) throw new RestoreError(`${dir}: the manifest names a town twice`);
   return manifest;
 }
 
-/** A database of the backup whose schema is newer than this code knows: `SchemaTooNewError` naming it. */
-function checkSchema(file: string, known: number): void {
-  const db = openReadOnly(file);
+/** A copy of one regular file of the backup (a symlink or device is refused, not followed), private. */
+function copyIn(src: string, dest: string, name: string): void {
+  let st: ReturnType<typeof lstatSync>;
   try {
-    const version = Number(
-      (db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').raw(true).get() as [number])[0],
+    st = lstatSync(src);
+  } catch {
+    throw new RestoreError(`the backup is incomplete: ${name} is missing`);
+  }
+  if (!st.isFile()) throw new RestoreError(`the backup's ${name} is not a regular file`);
+  if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
+  copyPrivate(src, dest);
+}
+
+/**
+ * Before a byte is copied: a database whose size is not the one its header gives (`VACUUM INTO` writes
+ * it) is truncated, grown or not SQLite, and is refused without filling the disk with a copy of it.
+ */
+function checkSize(file: string, name: string, size: number): void {
+  const header = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, header, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (header.toString('latin1', 0, 16) !== 'SQLite format 3\0')
+    throw new RestoreError(`the backup's ${name} is not a Gas Gauge database (no SQLite header)`);
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
+  // The page count in the header is valid when its version-valid-for number equals the change counter.
+  const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
+  if (pages === undefined || pages * pageSize !== size)
+    throw new RestoreError(
+      `the backup's ${name} is damaged: ${size} bytes, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
     );
-    if (version > known) throw new SchemaTooNewError(version, known, file);
+}
+
+/**
+ * Refuses a database that is damaged, from a newer Gas Gauge, or whose schema is not exactly what this
+ * version's migrations create up to its recorded version (an extra trigger, view, table or index, or an
+ * altered one); returns `read(db)`. An older version is accepted: the server migrates it when it opens it.
+ */
+function checkDatabase<T = void>(
+  file: string,
+  name: string,
+  migrations: readonly Migration[],
+  read?: (db: Database.Database) => T,
+): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    let versions: number[];
+    try {
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new RestoreError(`the backup's ${name} is damaged (${String(check)})`);
+      versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all() as number[];
+    } catch (err) {
+      if (err instanceof RestoreError) throw err;
+      throw new RestoreError(`the backup's ${name} is not a Gas Gauge database (${(err as Error).message})`);
+    }
+    const version = versions.at(-1) ?? 0;
+    const latest = migrations.at(-1)?.version ?? 0;
+    if (version > latest)
+      throw new RestoreError(
+        `the backup's ${name} was written by a newer Gas Gauge (schema version ${version}; this one knows up to ${latest}): restore it with that version or a later one`,
+      );
+    if (versions.some((v, i) => v !== i + 1)) throw new RestoreError(`the backup's ${name} has a broken schema history`);
+    const expected = referenceSchema(migrations, version);
+    const actual = schemaOf(db);
+    // An index Gas Gauge does not create is let through: it runs no code and changes no answer, and
+    // towns of the versions that had town migration 15 keep its withdrawn index until step 16 runs.
+    for (const [key, sql] of actual)
+      if (expected.get(key) !== sql && !(key.startsWith('index ') && !expected.has(key)))
+        throw new RestoreError(
+          `the backup's ${name} has a ${key.replace(' ', ' "')}" that Gas Gauge ${expected.has(key) ? 'creates otherwise' : 'does not create'}`,
+        );
+    for (const key of expected.keys())
+      if (!actual.has(key)) throw new RestoreError(`the backup's ${name} lacks its ${key.replace(' ', ' "')}"`);
+    if ((db.pragma('foreign_key_check') as unknown[]).length > 0)
+      throw new RestoreError(`the backup's ${name} has rows that refer to none`);
+    return read ? read(db) : (undefined as T);
   } finally {
     db.close();
   }
+}
+
+/** Every schema object as "type name" -> its SQL (ANALYZE's statistics tables left out: they hold no code). */
+function schemaOf(db: Database.Database): Map<string, string | null> {
+  const rows = db
+    .prepare("SELECT type, name, sql FROM sqlite_schema WHERE NOT (type = 'table' AND name LIKE 'sqlite\\_stat%' ESCAPE '\\')")
+    .raw(true)
+    .all() as [string, string, string | null][];
+  return new Map(rows.map(([type, name, sql]) => [`${type} ${name}`, sql]));
+}
+
+/** Built once per migration list and version: a data dir may hold thousands of towns. */
+const referenceSchemas = new WeakMap<readonly Migration[], Map<number, Map<string, string | null>>>();
+
+/** The schema of an empty database that `migrations` build up to `version`, in memory. */
+function referenceSchema(migrations: readonly Migration[], version: number): Map<string, string | null> {
+  const byVersion = referenceSchemas.get(migrations) ?? new Map<number, Map<string, string | null>>();
+  referenceSchemas.set(migrations, byVersion);
+  let schema = byVersion.get(version);
+  if (!schema) {
+    schema = buildSchema(migrations.filter((m) => m.version <= version));
+    byVersion.set(version, schema);
+  }
+  return schema;
+}
+
+function buildSchema(migrations: readonly Migration[]): Map<string, string | null> {
+  const db = new Database(':memory:');
+  try {
+    const sql: Sql = {
+      run: (s, ...p) => db.prepare(s).run(...p).changes,
+      all: <R>(s: string, ...p: SqlValue[]) => db.prepare(s).all(...p) as R[],
+      rows: (s, ...p) =>
+        db
+          .prepare(s)
+          .raw(true)
+          .all(...p) as SqlValue[][],
+      transaction: (fn) => db.transaction(fn)(),
+    };
+    migrate(sql, migrations, 0);
+    return schemaOf(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The signing key as the server reads it (data-dir.ts): a short line of at least 32 characters. */
+function checkSecretKey(file: string): void {
+  const size = statSync(file).size;
+  const key = size <= MAX_SECRET_KEY_BYTES ? readFileSync(file, 'utf8').trim() : '';
+  if (key.length < MIN_SECRET_KEY_CHARS || /\s/.test(key)) throw new RestoreError("the backup's secret.key is not a signing key");
 }
 
 function openReadOnly(file: string): Database.Database {

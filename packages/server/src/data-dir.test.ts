@@ -1,7 +1,8 @@
-import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { DataDir, SharedDataDirError } from './data-dir.js';
 import { startServer } from './serve.js';
 import { startTestServer, type TestServer } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -70,5 +71,26 @@ describe('data dir permissions', () => {
     } finally {
       for (const db of holders) db.close();
     }
+  });
+
+  it('refuses to make private a dir open to others that holds their files (--data ~ or /tmp), and changes nothing', () => {
+    const shared = tempDir('gg-perm-shared-');
+    chmodSync(shared, 0o1777); // as /tmp
+    writeFileSync(join(shared, 'someone-elses.txt'), 'x');
+    expect(() => new DataDir(shared)).toThrow(SharedDataDirError);
+    expect(() => new DataDir(shared)).toThrow(
+      /open to other users \(mode 1777\) and holds files that are not Gas Gauge's \(someone-elses\.txt\)/,
+    );
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
+    expect(readdirSync(shared)).toEqual(['someone-elses.txt']);
+    // Private already, or holding only Gas Gauge's files (and a mount point's lost+found): used as before.
+    chmodSync(shared, 0o700);
+    new DataDir(shared);
+    const own = join(tempDir('gg-perm-own-'), 'data');
+    mkdirSync(join(own, 'lost+found'), { recursive: true });
+    writeFileSync(join(own, 'secret.key'), 'k'.repeat(43));
+    chmodSync(own, 0o755);
+    new DataDir(own);
+    expect(mode(own)).toBe(0o700);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
@@ -18,11 +18,63 @@ export class DataDirError extends Error {
   }
 }
 
+/**
+ * A town's file name under `towns/`. Town ids come from the control database (or a backup's manifest);
+ * the check keeps a path out of the data dir regardless.
+ */
+export function townFileName(townId: unknown): string {
+  if (typeof townId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(townId))
+    throw new Error(`invalid town id for a file name: ${String(townId)}`);
+  return `${townId}.sqlite`;
+}
+
+/** What a data dir holds: Gas Gauge's own files, and a file system's lost+found when it is a mount point. */
+const DATA_DIR_ENTRIES = new Set([
+  'control.sqlite',
+  'control.sqlite-wal',
+  'control.sqlite-shm',
+  'secret.key',
+  'server.json',
+  'serve.lock',
+  'towns',
+  '.restore-staging',
+  'lost+found',
+]);
+
+/** A directory open to other users that holds their files too: making it private (700) would take it from them. */
+export class SharedDataDirError extends Error {
+  constructor(root: string, mode: number, other: string) {
+    super(
+      `${root} is open to other users (mode ${mode.toString(8)}) and holds files that are not Gas Gauge's (${other}); a data dir is made private (700), which would take it from them: pass --data DIR, a new or dedicated directory`,
+    );
+    this.name = 'SharedDataDirError';
+  }
+}
+
+/**
+ * `--data ~` or `--data /tmp` (a typo, a wrong working dir) made a home or /tmp 0700, dropping /tmp's
+ * sticky bit too. A dir already private, or holding only Gas Gauge's files, is made private as before.
+ */
+export function refuseShared(root: string): void {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(root);
+  } catch {
+    return; // a new dir, or one mkdir refuses with its own message
+  }
+  if (!st.isDirectory()) return;
+  const mode = st.mode & 0o7777;
+  if ((mode & 0o077) === 0) return;
+  const other = readdirSync(root).find((e) => !DATA_DIR_ENTRIES.has(e));
+  if (other !== undefined) throw new SharedDataDirError(root, mode, other);
+}
+
 /** Where one deployment keeps everything: the control database, one file per town, the signing key. */
 export class DataDir {
   readonly root: string;
   constructor(dir: string) {
     this.root = resolve(dir);
+    refuseShared(this.root);
     try {
       mkdirSync(join(this.root, 'towns'), { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (err) {
@@ -66,9 +118,7 @@ export class DataDir {
   }
 
   townFile(townId: string): string {
-    // Town ids come from the control database; the check keeps a path out of the data dir regardless.
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(townId)) throw new Error(`invalid town id for a file name: ${townId}`);
-    return join(this.root, 'towns', `${townId}.sqlite`);
+    return join(this.root, 'towns', townFileName(townId));
   }
 
   /**

@@ -1,14 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError, TokenError } from '../errors.js';
 import { Sender } from '../outbox/sender.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { MAX_ANSWER_BYTES, postJson } from './client.js';
-import { TokenSource } from './token.js';
+import { TokenSource, tokenFileWarning } from './token.js';
 
 /** A real HTTP server on loopback answering every POST with `answer`; counts the bytes it got out. */
 class HostileServer {
@@ -164,6 +165,28 @@ describe('a token that cannot be sent', () => {
     const err = await refresh.refresh().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokenError);
     expect((err as Error).message).not.toContain('secret');
+  });
+
+  it('a failed refresh command is named without its command line, its output or a credential on its stderr', async () => {
+    const command =
+      'curl -sf -H "Authorization: Bearer ggu_inTheCommandSecret" http://127.0.0.1:9/ 2>/dev/null; printf eyJstdoutSecret; echo "minting failed for ggi_stderrSecret (eyJhbGciOi.eyJzdWIi.jwtSecret) Bearer plainSecret" >&2; exit 3';
+    const err = await new TokenSource({ file: join(dir, 'token'), refreshCommand: command }).refresh().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TokenError);
+    expect((err as Error).message).toBe('token refresh command failed (exit code 3: minting failed for … (…) Bearer …)');
+    expect(inspect(err, { depth: 10 })).not.toMatch(/Secret|eyJ/);
+  });
+
+  it('is warned about when other users can read its file, and only then', () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'eyJtoken');
+    chmodSync(file, 0o600);
+    expect(tokenFileWarning(file)).toBeUndefined();
+    for (const mode of [0o640, 0o604]) {
+      chmodSync(file, mode);
+      expect(tokenFileWarning(file)).toBe(
+        `the token file ${file} can be read by other users (mode ${mode.toString(8)}): anyone on this machine could post spend to this town with it; run: chmod 600 ${file}`,
+      );
+    }
   });
 
   it('never appears in a delivery error', async () => {

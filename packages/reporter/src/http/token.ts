@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { TokenError } from '../errors.js';
 
 const run = promisify(execFile);
+const REFRESH_TIMEOUT_MS = 60_000;
 
 export interface TokenOptions {
   /** A file holding the ingest token (surrounding whitespace ignored). */
@@ -34,12 +36,15 @@ export class TokenSource {
     const before = this.current;
     let token: string | undefined;
     if (this.opts.refreshCommand) {
+      let stdout: string;
       try {
-        const { stdout } = await run('sh', ['-c', this.opts.refreshCommand], { timeout: 60_000, maxBuffer: 1 << 20 });
-        token = stdout.trim() ? checked(stdout.trim(), 'the token refresh command printed') : undefined;
+        ({ stdout } = await run('sh', ['-c', this.opts.refreshCommand], { timeout: REFRESH_TIMEOUT_MS, maxBuffer: 1 << 20 }));
       } catch (err) {
-        throw new TokenError(`token refresh command failed: ${(err as Error).message}`, { cause: err });
+        // Not Node's message, nor the error as a cause: they hold the command line (often with an API
+        // token in it) and what it printed, and this message goes to the log and the status.
+        throw new TokenError(`token refresh command failed (${commandFailure(err)})`);
       }
+      token = stdout.trim() ? checked(stdout.trim(), 'the token refresh command printed') : undefined;
     }
     token ??= await this.readFile();
     this.current = token;
@@ -67,4 +72,46 @@ export class TokenSource {
 function checked(token: string, what: string): string {
   if (/^[\x21-\x7e]+$/.test(token)) return token;
   throw new TokenError(`${what} more than one token, or characters a token cannot have (spaces, line breaks, non-ASCII)`);
+}
+
+/**
+ * Why the refresh command failed, in words safe to log: its exit code or signal, and the last line it
+ * wrote to stderr (at most 200 characters) with anything shaped like a credential — a `ggu_`, `ggi_`
+ * or `ggp_` token, a JWT, a `Bearer` value — replaced by `…`.
+ */
+function commandFailure(err: unknown): string {
+  const e = err as { code?: unknown; signal?: unknown; killed?: unknown; stderr?: unknown };
+  const how =
+    e.killed === true && e.signal === 'SIGTERM'
+      ? `no answer in ${REFRESH_TIMEOUT_MS / 1000} s`
+      : typeof e.code === 'number'
+        ? `exit code ${e.code}`
+        : e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
+          ? 'it printed more than 1 MiB'
+          : typeof e.signal === 'string'
+            ? `killed by ${e.signal}`
+            : typeof e.code === 'string'
+              ? e.code
+              : 'it could not be run';
+  const lines = typeof e.stderr === 'string' ? e.stderr.split('\n').filter((l) => l.trim() !== '') : [];
+  const last = lines.at(-1)?.trim().slice(0, 200);
+  return last ? `${how}: ${redactCredentials(last)}` : how;
+}
+
+function redactCredentials(text: string): string {
+  return text
+    .replace(/\bgg[uip]_[\w-]*/g, '…')
+    .replace(/\beyJ[\w-]*(\.[\w-]*){0,2}/g, '…')
+    .replace(/\b(Bearer|Basic)\s+\S+/gi, '$1 …');
+}
+
+/**
+ * A warning when other users on this machine can read the token file (a shell's `> token` under a
+ * umask of 022 makes it 0644): whoever holds an ingest token can post spend to the town, debited from
+ * its owner's account.
+ */
+export function tokenFileWarning(file: string): string | undefined {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o044) === 0) return undefined;
+  return `the token file ${file} can be read by other users (mode ${mode.toString(8)}): anyone on this machine could post spend to this town with it; run: chmod 600 ${file}`;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,43 @@ describe('Store', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('keeps its state dir for its user alone, under a umask that lets others read (022), and makes an old open one private', () => {
+    expect(process.umask() & 0o077).not.toBe(0o077); // else the test proves nothing
+    const state = join(dir, 'state', 'reporter-t1');
+    const fill = () => {
+      const store = new Store(state);
+      try {
+        store.transaction(() => store.enqueue('usage', 'u1', { project: '/home/alice/secret-project' }, 'replace'));
+        for (const row of store.nextBatch('usage', 500, 1 << 20)) store.quarantine(row, 400, 'no');
+        store.transaction(() => store.enqueue('usage', 'u2', { project: '/home/alice/secret-project' }, 'replace'));
+        const modes = Object.fromEntries(['.', ...readdirSync(state)].map((f) => [f, statSync(join(state, f)).mode & 0o777]));
+        expect(Object.keys(modes)).toEqual(
+          expect.arrayContaining(['state.sqlite', 'state.sqlite-wal', 'state.sqlite-shm', 'dead-letter.jsonl', 'reporter.pid']),
+        );
+        for (const [f, mode] of Object.entries(modes)) expect([f, mode]).toEqual([f, f === '.' ? 0o700 : 0o600]);
+      } finally {
+        store.close();
+      }
+    };
+    fill();
+    // As a reporter before this one left it: open to everyone.
+    chmodSync(state, 0o755);
+    for (const f of readdirSync(state)) chmodSync(join(state, f), 0o644);
+    fill();
+  });
+
+  it('leaves a --state dir that holds other files (a home, /tmp) and those files as they were', () => {
+    const shared = join(dir, 'shared');
+    mkdirSync(shared, { mode: 0o755 });
+    chmodSync(shared, 0o755);
+    writeFileSync(join(shared, 'notes.txt'), 'x', { mode: 0o644 });
+    chmodSync(join(shared, 'notes.txt'), 0o644);
+    new Store(shared).close();
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    expect(statSync(join(shared, 'notes.txt')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(shared, 'state.sqlite')).mode & 0o777).toBe(0o600);
   });
 
   it('lets one reporter at a time use a state directory', () => {

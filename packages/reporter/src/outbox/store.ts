@@ -1,4 +1,18 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
@@ -62,7 +76,7 @@ export class Store {
     this.pidFile = join(dir, 'reporter.pid');
     let lock: Database.Database | undefined;
     try {
-      mkdirSync(dir, { recursive: true });
+      makePrivate(dir);
       lock = takeLock(dir, this.pidFile);
       this.db = new Database(join(dir, 'state.sqlite'));
       this.db.pragma('journal_mode = WAL');
@@ -218,7 +232,7 @@ export class Store {
   quarantine(row: OutboxRow, status: number, reason: string): void {
     const line = `${JSON.stringify({ at: new Date().toISOString(), kind: row.kind, id: row.id, status, reason, record: JSON.parse(row.body) })}\n`;
     this.rotateDeadLetter();
-    appendFileSync(this.deadLetterFile, line);
+    appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
     this.transaction(() => {
       if (this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
@@ -312,6 +326,48 @@ function migrate(db: Database.Database): void {
   }).immediate();
 }
 
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/** Every file a store writes in its state dir. */
+const STATE_FILES = [
+  'state.sqlite',
+  'state.sqlite-wal',
+  'state.sqlite-shm',
+  'reporter.lock',
+  'reporter.pid',
+  'dead-letter.jsonl',
+  'dead-letter.jsonl.1',
+];
+
+/**
+ * The state dir holds what the agents did (projects, sessions, models, spend, bead titles, the records
+ * the server refused): for this user only, whatever the umask. The dir is created 0700 and the state
+ * database 0600 before SQLite opens it, which gives its -wal and -shm files the same mode. What an
+ * older reporter left open to others is made private: the state files, and the dir itself when it
+ * holds nothing else (a --state given as a shared dir, /tmp or a home, is not changed, only our files).
+ */
+function makePrivate(dir: string): void {
+  const own = !existsSync(dir) || readdirSync(dir).every((f) => STATE_FILES.includes(f));
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  closeSync(openSync(join(dir, 'state.sqlite'), 'a', PRIVATE_FILE_MODE));
+  closeSync(openSync(join(dir, 'reporter.lock'), 'a', PRIVATE_FILE_MODE));
+  const files = STATE_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));
+  for (const path of own ? [dir, ...files] : files) {
+    // The dir as given (it may be a symlink); a state file that is a symlink is not followed.
+    const st = path === dir ? statSync(path) : lstatSync(path);
+    if ((st.mode & 0o077) === 0 || !(st.isFile() || st.isDirectory())) continue;
+    try {
+      chmodSync(path, st.isDirectory() ? PRIVATE_DIR_MODE : PRIVATE_FILE_MODE);
+    } catch (err) {
+      throw new StateError(
+        `${path} is open to other users and could not be made private (${(err as Error).message}); run: chmod go-rwx ${path}`,
+        { cause: err },
+      );
+    }
+  }
+}
+
 /**
  * One reporter per state directory: two would each think they own the outbox rows they read. The lock
  * is SQLite's own file lock on a dedicated file, `reporter.lock`, taken with `BEGIN EXCLUSIVE` in
@@ -339,7 +395,7 @@ function takeLock(dir: string, pidFile: string): Database.Database {
     }
     throw err;
   }
-  writeFileSync(pidFile, `${process.pid}\n`);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: PRIVATE_FILE_MODE });
   return lock;
 }
 

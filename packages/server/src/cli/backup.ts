@@ -24,6 +24,10 @@ export const restore: Command = {
   help: `  --from DIR  a directory written by gasgauge backup
   --force     replace the databases and key of a data dir that is not empty
 
+  Every file is checked before anything is replaced: a backup that is incomplete, damaged, from a
+  newer Gas Gauge or not what gasgauge backup writes (an extra trigger, view or table) is refused
+  and the data dir is left as it was.
+
   Billing stays exactly once: a restored town re-sends its hour totals and the ledger debits only
   what it has not debited before.`,
   options: { from: { type: 'string' }, force: { type: 'boolean' } },
