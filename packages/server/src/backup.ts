@@ -204,7 +204,7 @@ function checkSize(file: string, name: string, size: number): void {
 
 /**
  * Refuses a database that is damaged, from a newer Gas Gauge, or whose schema is not exactly what this
- * version's migrations create up to its recorded version (an extra trigger, view, table or index, or an
+ * version's migrations create up to its recorded version (an extra trigger, view or table, or an
  * altered one); returns `read(db)`. An older version is accepted: the server migrates it when it opens it.
  */
 function checkDatabase<T = void>(
