@@ -310,7 +310,9 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
     'metrics.live': town,
     'orgs.list': none,
     'orgs.create': fc.record({ name: id }),
-    'orgs.members': fc.record({ organizationId }),
+    'orgs.members': fc
+      .tuple(organizationId, opt(fc.integer({ min: 1, max: 500 })), opt(userName))
+      .map(([o, limit, after]) => defined({ organizationId: o, limit, after })),
     'orgs.setMember': fc.record({ organizationId, userName, role: fc.constantFrom(...ROLES) }),
     'orgs.removeMember': fc.record({ organizationId, userName }),
     'orgs.invitations': none,

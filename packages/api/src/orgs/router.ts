@@ -1,4 +1,4 @@
-import { AppError, type Membership, ROLES } from '@gasgauge/core';
+import { AppError, DEFAULT_MEMBERS_PAGE, MAX_MEMBERS_PAGE, type Membership, ROLES } from '@gasgauge/core';
 import { z } from 'zod';
 import { newId } from '../auth/user-token.js';
 import { organizationId } from '../towns/router.js';
@@ -13,10 +13,19 @@ export const orgsRouter = router({
     .input(z.strictObject({ name: z.string().min(1).max(64) }))
     .mutation(({ ctx, input }) => ctx.deps.control.createOrg(newId('org'), input.name, ctx.user.id)),
 
-  members: userProcedure.input(z.strictObject({ organizationId })).query(async ({ ctx, input }) => {
-    const org = await ctx.deps.control.orgFor(ctx.user, input.organizationId, 'readBalance');
-    return { members: await ctx.deps.control.orgMembers(org.id) };
-  }),
+  /** A page of the members by user name: an organisation of thousands is read a page at a time. */
+  members: userProcedure
+    .input(
+      z.strictObject({
+        organizationId,
+        limit: z.number().int().min(1).max(MAX_MEMBERS_PAGE).default(DEFAULT_MEMBERS_PAGE),
+        after: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const org = await ctx.deps.control.orgFor(ctx.user, input.organizationId, 'readBalance');
+      return ctx.deps.control.orgMembers(org.id, { limit: input.limit, after: input.after });
+    }),
 
   /**
    * Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes
@@ -47,7 +56,7 @@ export const orgsRouter = router({
       const { control } = ctx.deps;
       const org = await control.orgFor(ctx.user, input.organizationId, 'manageMembers');
       // Members are visible to whoever manages them (orgs.members), so a member's answer may differ.
-      const member = (await control.orgMembers(org.id)).find((m) => m.userName === input.userName);
+      const member = await control.orgMemberByName(org.id, input.userName);
       if (member) {
         await control.assertMayAssignRole(ctx.user, org.id, member.userId, input.role);
         return control.setOrgMember(org.id, member.userId, input.role);

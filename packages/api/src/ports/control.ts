@@ -9,7 +9,9 @@ import type {
   LedgerEntry,
   LedgerPage,
   LoginLink,
+  Member,
   Membership,
+  MembersPage,
   Organization,
   OutboxEntry,
   Permission,
@@ -75,7 +77,9 @@ export interface ControlStore {
   orgById(id: string): Promise<Organization | undefined>;
   orgsOf(userId: string): Promise<(Organization & { role: Role })[]>;
   createOrg(id: string, name: string, ownerUserId: string): Promise<Organization>;
-  orgMembers(orgId: string): Promise<(Membership & { userName: string })[]>;
+  /** A page of members by user name (see Orgs.members). */
+  orgMembers(orgId: string, page: { limit: number; after?: string | undefined }): Promise<MembersPage>;
+  orgMemberByName(orgId: string, userName: string): Promise<Member | undefined>;
   setOrgMember(orgId: string, userId: string, role: string): Promise<Membership>;
   /**
    * Invites the user of this name, if there is one, who is not a member; they become one only by

@@ -106,8 +106,11 @@ export class LocalControlStore implements ControlStore {
   async createOrg(id: string, name: string, ownerUserId: string) {
     return this.control.orgs.create(id, name, ownerUserId);
   }
-  async orgMembers(orgId: string) {
-    return this.control.orgs.members(orgId);
+  async orgMembers(orgId: string, page: { limit: number; after?: string | undefined }) {
+    return this.control.orgs.members(orgId, page);
+  }
+  async orgMemberByName(orgId: string, userName: string) {
+    return this.control.orgs.memberByName(orgId, userName);
   }
   async removeOrgMember(user: User, orgId: string, targetUserId: string) {
     this.control.sql.transaction(() => {

@@ -10,8 +10,28 @@ export function fetchOrgs(signal: AbortSignal): Promise<Org[]> {
   return trpc.orgs.list.query(undefined, { signal });
 }
 
-export async function fetchMembers(organizationId: string, signal: AbortSignal): Promise<OrgMember[]> {
-  return (await trpc.orgs.members.query({ organizationId }, { signal })).members;
+/** The largest page orgs.members answers (docs/api.md). */
+const MEMBERS_PAGE_MAX = 500;
+
+/**
+ * The first `count` members by name, read in pages of at most 500; `more` says the organisation has
+ * others after them.
+ */
+export async function fetchMembers(
+  organizationId: string,
+  count: number,
+  signal: AbortSignal,
+): Promise<{ members: OrgMember[]; more: boolean }> {
+  const members: OrgMember[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const limit = Math.min(MEMBERS_PAGE_MAX, count - members.length);
+    const page = await trpc.orgs.members.query({ organizationId, limit, after }, { signal });
+    members.push(...page.members);
+    if (page.nextCursor === null) return { members, more: false };
+    if (members.length >= count) return { members, more: true };
+    after = page.nextCursor;
+  }
 }
 
 export async function fetchInvitations(signal: AbortSignal): Promise<OrgInvitation[]> {
