@@ -23,7 +23,10 @@ const sql = openSqlite(new DataDir(dir).controlFile);
 const control = new Control(sql, Date.now);
 const owner = control.userByName('admin')?.id as string;
 const ids = sql.transaction(() =>
-  Array.from({ length: N }, (_, i) => control.createTown(`town_page_${String(i).padStart(4, '0')}`, `Page ${i}`, { userId: owner }).id),
+  Array.from(
+    { length: N },
+    (_, i) => control.createTown(`town_page_${String(i).padStart(4, '0')}`, `Page ${i}`, { userId: owner }).id,
+  ),
 );
 sql.close();
 const files = new FileTownDirectory(new DataDir(dir), Date.now, { maxOpen: 64 });
@@ -39,7 +42,14 @@ for (const id of ids) {
 }
 files.close();
 
-const server = await startServer({ dataDir: dir, port: 0, host: '127.0.0.1', autoTick: false, log: () => {}, maxTownsPerOwner: N + 1 });
+const server = await startServer({
+  dataDir: dir,
+  port: 0,
+  host: '127.0.0.1',
+  autoTick: false,
+  log: () => {},
+  maxTownsPerOwner: N + 1,
+});
 const browser = await launchBrowser({ width: 1280, height: 900 });
 try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -68,7 +78,7 @@ try {
   await page.waitForTimeout(5000);
   const cards = await page.locator('.town-card').count();
   console.log(
-    `${N} towns: ${cards} cards, ${requests} HTTP requests, ${calls} tRPC calls, statuses ${JSON.stringify(Object.fromEntries(statuses))}, ${failed} failed, network idle after ${ms.toFixed(0)} ms`,
+    `${N} towns: ${cards} cards, ${requests} HTTP requests, ${calls} tRPC calls, statuses ${[...statuses].map(([s, n]) => `${n}×${s}`).join(', ')}, ${failed} failed, network idle after ${ms.toFixed(0)} ms`,
   );
 } finally {
   await browser.close();
