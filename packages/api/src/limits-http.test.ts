@@ -339,6 +339,8 @@ const ROW = {
   feedCursor: '`cursor` of `metrics.events`',
   townsLimit: '`limit` of `towns.list` (and `GET /api/towns?limit=`)',
   townsAfter: '`after` of `towns.list` (and `GET /api/towns?after=`)',
+  orgsLimit: '`limit` of `orgs.list`, `orgs.invitations`',
+  orgsAfter: '`after` of `orgs.list`, `orgs.invitations`',
   membersLimit: '`limit` of `orgs.members`',
   membersAfter: '`after` of `orgs.members`',
   agentsLimit: '`limit` of `metrics.agents`',
@@ -740,6 +742,36 @@ const cases: Case[] = [
     over: query('towns.list', () => ({ after: 't'.repeat(65) })),
     path: 'after',
   },
+  ...(['orgs.list', 'orgs.invitations'] as const).flatMap((proc): Case[] => [
+    ...(
+      [
+        [100, 101],
+        [1, 0],
+      ] as const
+    ).map(
+      ([ok, over]): Case => ({
+        row: ROW.orgsLimit,
+        name: `${proc}: limit ${ok}, then ${over}`,
+        ok: query(proc, { limit: ok }),
+        over: query(proc, { limit: over }),
+        path: 'limit',
+      }),
+    ),
+    {
+      row: ROW.orgsAfter,
+      name: `${proc}: an organisation name of 64 characters, then 65`,
+      ok: query(proc, { after: 'o'.repeat(64) }),
+      over: query(proc, { after: 'o'.repeat(65) }),
+      path: 'after',
+    },
+    {
+      row: ROW.orgsAfter,
+      name: `${proc}: an organisation name of 1 character, then an empty one`,
+      ok: query(proc, { after: 'o' }),
+      over: query(proc, { after: '' }),
+      path: 'after',
+    },
+  ]),
   ...(
     [
       [500, 501],

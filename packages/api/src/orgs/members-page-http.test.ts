@@ -4,7 +4,10 @@ import { startTestServer, type TestServer } from '@gasgauge/server/testing/serve
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUsers } from '../testing/as-user.js';
 
-/** `orgs.members` answers a page (limit ≤ 500, default 100) by user name, over real HTTP. */
+/**
+ * `orgs.members` answers a page (limit ≤ 500, default 100) by user name, and `orgs.list` and
+ * `orgs.invitations` a page (≤ 100) by organisation name, over real HTTP.
+ */
 let s: TestServer;
 const tokens = new Map<string, string>();
 let org: string;
@@ -18,6 +21,7 @@ const names = (page: { members: { userName: string }[] }) => page.members.map((m
 beforeAll(async () => {
   s = await startTestServer();
   tokens.set('ann', (await s.addUser('ann')).token);
+  tokens.set('zed', (await s.addUser('zed')).token);
   org = ok(await mutate('ann', 'orgs.create', { name: 'Big' })).id;
   const sql = openSqlite(new DataDir(s.dataDir).controlFile);
   try {
@@ -61,5 +65,24 @@ describe('orgs.members pages', () => {
       role: 'admin',
       createdAt: expect.any(Number),
     });
+  });
+});
+
+describe('orgs.list and orgs.invitations page by organisation name', () => {
+  it('answer at most `limit`, the next page after the last name', async () => {
+    for (const name of ['Cog', 'Axe']) {
+      const id = ok(await mutate('ann', 'orgs.create', { name })).id;
+      ok(await mutate('ann', 'orgs.setMember', { organizationId: id, userName: 'zed', role: 'member' }));
+    }
+    ok(await mutate('ann', 'orgs.setMember', { organizationId: org, userName: 'zed', role: 'member' }));
+    const orgNames = (r: { name: string }[]) => r.map((o) => o.name);
+    expect(orgNames(ok(await query('ann', 'orgs.list', { limit: 2 })))).toEqual(['Axe', 'Big']);
+    expect(orgNames(ok(await query('ann', 'orgs.list', { limit: 2, after: 'Big' })))).toEqual(['Cog']);
+    expect(orgNames(ok(await query('ann', 'orgs.list')))).toEqual(['Axe', 'Big', 'Cog']);
+    const first = ok(await query('zed', 'orgs.invitations', { limit: 2 }));
+    expect(first.invitations.map((i: { orgName: string }) => i.orgName)).toEqual(['Axe', 'Big']);
+    expect(first.nextCursor).toBe('Big');
+    const rest = ok(await query('zed', 'orgs.invitations', { limit: 2, after: 'Big' }));
+    expect(rest).toEqual({ invitations: [expect.objectContaining({ orgName: 'Cog', role: 'member' })], nextCursor: null });
   });
 });

@@ -1,12 +1,21 @@
-import { AppError, DEFAULT_MEMBERS_PAGE, MAX_MEMBERS_PAGE, type Membership, ROLES } from '@gasgauge/core';
+import { AppError, DEFAULT_MEMBERS_PAGE, MAX_MEMBERS_PAGE, MAX_ORGS_PAGE, type Membership, ROLES } from '@gasgauge/core';
 import { z } from 'zod';
 import { newId } from '../auth/user-token.js';
 import { organizationId } from '../towns/router.js';
 import { router, userProcedure } from '../trpc.js';
 
+/** A page of a user's organisations or invitations, by organisation name. */
+const byOrgName = z
+  .strictObject({
+    limit: z.number().int().min(1).max(MAX_ORGS_PAGE).default(MAX_ORGS_PAGE),
+    after: z.string().min(1).max(64).optional(),
+  })
+  .optional();
+const orgPage = (input: z.infer<typeof byOrgName>) => ({ limit: input?.limit ?? MAX_ORGS_PAGE, after: input?.after });
+
 export const orgsRouter = router({
-  /** The organisations this user belongs to, with their role in each. */
-  list: userProcedure.query(({ ctx }) => ctx.deps.control.orgsOf(ctx.user.id)),
+  /** A page of the organisations this user belongs to by name, with their role in each; a shorter page is the last. */
+  list: userProcedure.input(byOrgName).query(({ ctx, input }) => ctx.deps.control.orgsOf(ctx.user.id, orgPage(input))),
 
   /** A new organisation; its creator is its first owner. */
   create: userProcedure
@@ -68,7 +77,9 @@ export const orgsRouter = router({
     }),
 
   /** The caller's pending invitations. */
-  invitations: userProcedure.query(async ({ ctx }) => ({ invitations: await ctx.deps.control.orgInvitations(ctx.user.id) })),
+  invitations: userProcedure
+    .input(byOrgName)
+    .query(({ ctx, input }) => ctx.deps.control.orgInvitations(ctx.user.id, orgPage(input))),
 
   /** Joins an organization the caller was invited to, with the invited role (404 without an invitation). */
   acceptInvitation: userProcedure.input(z.strictObject({ organizationId })).mutation(async ({ ctx, input }) => ({

@@ -136,15 +136,20 @@ export class Orgs {
     });
   }
 
-  /** The user's pending invitations, oldest first. */
-  invitations(userId: string): Invitation[] {
-    return this.sql
+  /** A page of the user's pending invitations by organisation name, after `after` (a name). */
+  invitations(userId: string, page: { limit: number; after?: string | undefined }): InvitationsPage {
+    const rows = this.sql
       .all<{ org_id: string; name: string; role: Role; created_at: number }>(
         `SELECT i.org_id, o.name, i.role, i.created_at FROM org_invitations i JOIN organizations o ON o.id = i.org_id
-         WHERE i.user_id = ? ORDER BY i.created_at, o.name`,
+         WHERE i.user_id = ? AND o.name > ? ORDER BY o.name LIMIT ?`,
         userId,
+        page.after ?? '',
+        page.limit + 1,
       )
       .map((r) => ({ orgId: r.org_id, orgName: r.name, role: r.role, createdAt: r.created_at }));
+    const more = rows.length > page.limit;
+    const invitations = more ? rows.slice(0, page.limit) : rows;
+    return { invitations, nextCursor: more ? (invitations.at(-1)?.orgName ?? null) : null };
   }
 
   /** Accepts (the user becomes a member with the invited role) or declines the user's invitation; 404 without one. */
@@ -194,12 +199,15 @@ export class Orgs {
       .map(toMember)[0];
   }
 
-  /** The organisations this user belongs to, with their role in each. */
-  of(userId: string): (Organization & { role: Role })[] {
+  /** A page of the organisations this user belongs to by name, after `after` (a name), with their role in each. */
+  of(userId: string, page: { limit: number; after?: string | undefined }): (Organization & { role: Role })[] {
     return this.sql
       .all<OrgRow & { role: Role }>(
-        'SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name',
+        `SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id
+         WHERE m.user_id = ? AND o.name > ? ORDER BY o.name LIMIT ?`,
         userId,
+        page.after ?? '',
+        page.limit,
       )
       .map((r) => ({ ...toOrg(r), role: r.role }));
   }
@@ -216,6 +224,15 @@ export interface MembersPage {
 /** One page of members (exported for its query-plan test). */
 export const MEMBERS_PAGE = `SELECT org_id, user_id, role, created_at, user_name FROM memberships
   WHERE org_id = ? AND user_name > ? ORDER BY user_name LIMIT ?`;
+
+/** A page of invitations by organisation name; `nextCursor` is the `after` of the next page, null after the last. */
+export interface InvitationsPage {
+  invitations: Invitation[];
+  nextCursor: string | null;
+}
+
+/** Most organisations one orgs.list page answers (the default), and invitations one orgs.invitations page answers. */
+export const MAX_ORGS_PAGE = 100;
 
 /** Most members one orgs.members page answers, and its default. */
 export const MAX_MEMBERS_PAGE = 500;

@@ -6,8 +6,17 @@ export type OrgRole = Org['role'];
 export type OrgMember = Awaited<ReturnType<typeof trpc.orgs.members.query>>['members'][number];
 export type OrgInvitation = Awaited<ReturnType<typeof trpc.orgs.invitations.query>>['invitations'][number];
 
-export function fetchOrgs(signal: AbortSignal): Promise<Org[]> {
-  return trpc.orgs.list.query(undefined, { signal });
+/** The largest page of orgs.list and orgs.invitations (docs/api.md). */
+const ORGS_PAGE_MAX = 100;
+
+/** Every page of orgs.list by name; a page shorter than the largest is the last. */
+export async function fetchOrgs(signal: AbortSignal): Promise<Org[]> {
+  const orgs: Org[] = [];
+  for (;;) {
+    const page = await trpc.orgs.list.query({ limit: ORGS_PAGE_MAX, after: orgs.at(-1)?.name }, { signal });
+    orgs.push(...page);
+    if (page.length < ORGS_PAGE_MAX) return orgs;
+  }
 }
 
 /** The largest page orgs.members answers (docs/api.md). */
@@ -34,8 +43,16 @@ export async function fetchMembers(
   }
 }
 
+/** Every page of orgs.invitations by organisation name. */
 export async function fetchInvitations(signal: AbortSignal): Promise<OrgInvitation[]> {
-  return (await trpc.orgs.invitations.query(undefined, { signal })).invitations;
+  const invitations: OrgInvitation[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await trpc.orgs.invitations.query({ limit: ORGS_PAGE_MAX, after }, { signal });
+    invitations.push(...page.invitations);
+    if (page.nextCursor === null) return invitations;
+    after = page.nextCursor;
+  }
 }
 
 export function createOrg(name: string) {
