@@ -2,13 +2,15 @@
  * What one live push costs on a town of 10,000 live agents (each with usage in the last minutes, half
  * with agent events, 8 models) when 200 subscribers watch it: after one ingest, every subscriber's
  * stream re-reads metrics.throughput. Prints the time of the first read after the write and of the
- * next 199, and each statement's share of the 200 reads. GG_LIVE_AGENTS, GG_LIVE_SUBSCRIBERS.
+ * next 199, and each statement's share of the 200 reads; then the same town's other reads (the overview's
+ * lists and breakdowns, the Prometheus scrape's totals, a tick). GG_LIVE_AGENTS, GG_LIVE_SUBSCRIBERS.
  * Run: npx tsx bench/live-push.ts
  */
 import { join } from 'node:path';
-import { type Sql, type SqlValue, Town, type TownEvent, type UsageRecord } from '@gasgauge/core';
+import { MAX_TOTALS_SERIES, type Sql, type SqlValue, Town, type TownEvent, type UsageRecord } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server';
 import { tempDir, usageRecord } from '@gasgauge/server/testing';
+import { meanMs } from './stats.js';
 
 const AGENTS = Number(process.env.GG_LIVE_AGENTS ?? 10_000);
 const SUBSCRIBERS = Number(process.env.GG_LIVE_SUBSCRIBERS ?? 200);
@@ -89,3 +91,23 @@ for (const [st, s] of [...spent].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8))
   console.log(
     `${(s.ms / after.length).toFixed(2).padStart(8)} ms/push ${String(s.calls / after.length).padStart(5)} calls  ${st}`,
   );
+
+const hour = { from: now.t - 3_600_000, to: now.t };
+const reads: [string, () => unknown][] = [
+  ['metrics.agents first page (100)', () => town.agents({ limit: 100 })],
+  ['metrics.agents largest page (500)', () => town.agents({ limit: 500 })],
+  ['metrics.events newest 50', () => town.events({ limit: 50 })],
+  ['metrics.breakdown 1 h by agent', () => town.breakdown({ ...hour, by: 'agent', metric: 'cost' })],
+  ['metrics.breakdown 1 h by model', () => town.breakdown({ ...hour, by: 'model', metric: 'tokens' })],
+  ['metrics.timeseries 1 h', () => town.timeseries(hour)],
+  [`Prometheus totals (top ${MAX_TOTALS_SERIES})`, () => town.totals(MAX_TOTALS_SERIES)],
+  [
+    'tick (one new record)',
+    () => {
+      now.t += 1000;
+      town.ingestUsage([usageRecord({ id: `tick-${now.t}`, at: now.t - 500, agentId: 'agent-2', inputTokens: 5 })]);
+      town.tick();
+    },
+  ],
+];
+for (const [name, f] of reads) console.log(`${meanMs(f, 5).toFixed(2).padStart(8)} ms  ${name}`);
