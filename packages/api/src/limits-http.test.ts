@@ -339,6 +339,10 @@ const ROW = {
   feedCursor: '`cursor` of `metrics.events`',
   townsLimit: '`limit` of `towns.list` (and `GET /api/towns?limit=`)',
   townsAfter: '`after` of `towns.list` (and `GET /api/towns?after=`)',
+  orgsLimit: '`limit` of `orgs.list`, `orgs.invitations`',
+  orgsAfter: '`after` of `orgs.list`, `orgs.invitations`',
+  membersLimit: '`limit` of `orgs.members`',
+  membersAfter: '`after` of `orgs.members`',
   agentsLimit: '`limit` of `metrics.agents`',
   agentsCursor: '`cursor` of `metrics.agents`',
   breakdownLimit: '`limit` of `metrics.breakdown`',
@@ -736,6 +740,64 @@ const cases: Case[] = [
     name: 'a town id of 64 characters (naming no town: an empty page), then 65',
     ok: query('towns.list', () => ({ after: 't'.repeat(64) })),
     over: query('towns.list', () => ({ after: 't'.repeat(65) })),
+    path: 'after',
+  },
+  ...(['orgs.list', 'orgs.invitations'] as const).flatMap((proc): Case[] => [
+    ...(
+      [
+        [100, 101],
+        [1, 0],
+      ] as const
+    ).map(
+      ([ok, over]): Case => ({
+        row: ROW.orgsLimit,
+        name: `${proc}: limit ${ok}, then ${over}`,
+        ok: query(proc, { limit: ok }),
+        over: query(proc, { limit: over }),
+        path: 'limit',
+      }),
+    ),
+    {
+      row: ROW.orgsAfter,
+      name: `${proc}: an organisation name of 64 characters, then 65`,
+      ok: query(proc, { after: 'o'.repeat(64) }),
+      over: query(proc, { after: 'o'.repeat(65) }),
+      path: 'after',
+    },
+    {
+      row: ROW.orgsAfter,
+      name: `${proc}: an organisation name of 1 character, then an empty one`,
+      ok: query(proc, { after: 'o' }),
+      over: query(proc, { after: '' }),
+      path: 'after',
+    },
+  ]),
+  ...(
+    [
+      [500, 501],
+      [1, 0],
+    ] as const
+  ).map(
+    ([ok, over]): Case => ({
+      row: ROW.membersLimit,
+      name: `limit ${ok}, then ${over}`,
+      ok: query('orgs.members', () => ({ organizationId: orgId, limit: ok })),
+      over: query('orgs.members', () => ({ organizationId: orgId, limit: over })),
+      path: 'limit',
+    }),
+  ),
+  {
+    row: ROW.membersAfter,
+    name: 'a user name of 64 characters (naming no member: an empty page), then 65',
+    ok: query('orgs.members', () => ({ organizationId: orgId, after: 'u'.repeat(64) })),
+    over: query('orgs.members', () => ({ organizationId: orgId, after: 'u'.repeat(65) })),
+    path: 'after',
+  },
+  {
+    row: ROW.membersAfter,
+    name: 'a user name of 1 character, then an empty one',
+    ok: query('orgs.members', () => ({ organizationId: orgId, after: 'a' })),
+    over: query('orgs.members', () => ({ organizationId: orgId, after: '' })),
     path: 'after',
   },
   {

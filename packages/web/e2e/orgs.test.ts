@@ -1,3 +1,5 @@
+import { Control } from '@gasgauge/core';
+import { DataDir, openSqlite } from '@gasgauge/server';
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +132,39 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromiu
     await screenshot(page, 'orgs');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'orgs-phone');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('an organisation of 150 shows its first 100 members by name, and the rest on "Show more members"', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const created = await fetch(`${server.url}/trpc/orgs.create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Crowd' }),
+    });
+    const orgId = ((await created.json()) as { result: { data: { id: string } } }).result.data.id;
+    const sql = openSqlite(new DataDir(server.dataDir).controlFile);
+    try {
+      const control = new Control(sql, Date.now);
+      sql.transaction(() => {
+        for (let i = 0; i < 150; i++) {
+          const user = control.createUser(`usr_crowd${i}`, `crowd${String(i).padStart(3, '0')}`);
+          control.orgs.setMember(orgId, user.id, 'member');
+        }
+      });
+    } finally {
+      sql.close();
+    }
+    await openAs(server.adminToken);
+    const card = page.getByRole('region', { name: 'Crowd', exact: true });
+    const rows = card.locator('tbody tr');
+    await card.locator('tr[data-member="crowd098"]').waitFor();
+    expect(await rows.count()).toBe(100);
+    expect(await card.locator('tr[data-member="crowd099"]').count()).toBe(0);
+    await card.getByRole('button', { name: 'Show more members' }).click();
+    await card.locator('tr[data-member="crowd149"]').waitFor();
+    expect(await rows.count()).toBe(151);
+    expect(await card.getByRole('button', { name: 'Show more members' }).count()).toBe(0);
     expect(consoleErrors).toEqual([]);
   });
 });

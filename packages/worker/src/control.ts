@@ -43,6 +43,7 @@ export function doControl(ns: Env['CONTROL']): ControlStore {
     orgsOf: (...a) => call('orgsOf', a),
     createOrg: (...a) => call('createOrg', a),
     orgMembers: (...a) => call('orgMembers', a),
+    orgMemberByName: (...a) => call('orgMemberByName', a),
     setOrgMember: (...a) => call('setOrgMember', a),
     inviteOrgMember: (...a) => call('inviteOrgMember', a),
     orgInvitations: (...a) => call('orgInvitations', a),

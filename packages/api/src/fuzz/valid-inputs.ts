@@ -308,12 +308,14 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
       .map(([t, limit, c]) => defined({ townId: t, limit, cursor: c && `${c[0]}.${c[1]}` })),
     'metrics.event': fc.tuple(townId, fc.string({ minLength: 1, maxLength: 256 })).map(([t, id]) => ({ townId: t, id })),
     'metrics.live': town,
-    'orgs.list': none,
+    'orgs.list': fc.oneof(none, fc.record({ limit: opt(fc.integer({ min: 1, max: 100 })), after: opt(id) }).map(defined)),
     'orgs.create': fc.record({ name: id }),
-    'orgs.members': fc.record({ organizationId }),
+    'orgs.members': fc
+      .tuple(organizationId, opt(fc.integer({ min: 1, max: 500 })), opt(userName))
+      .map(([o, limit, after]) => defined({ organizationId: o, limit, after })),
     'orgs.setMember': fc.record({ organizationId, userName, role: fc.constantFrom(...ROLES) }),
     'orgs.removeMember': fc.record({ organizationId, userName }),
-    'orgs.invitations': none,
+    'orgs.invitations': fc.oneof(none, fc.record({ limit: opt(fc.integer({ min: 1, max: 100 })), after: opt(id) }).map(defined)),
     'orgs.acceptInvitation': fc.record({ organizationId }),
     'orgs.declineInvitation': fc.record({ organizationId }),
     'billing.balance': account,

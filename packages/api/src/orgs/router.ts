@@ -1,22 +1,40 @@
-import { AppError, type Membership, ROLES } from '@gasgauge/core';
+import { AppError, DEFAULT_MEMBERS_PAGE, MAX_MEMBERS_PAGE, MAX_ORGS_PAGE, type Membership, ROLES } from '@gasgauge/core';
 import { z } from 'zod';
 import { newId } from '../auth/user-token.js';
 import { organizationId } from '../towns/router.js';
 import { router, userProcedure } from '../trpc.js';
 
+/** A page of a user's organisations or invitations, by organisation name. */
+const byOrgName = z
+  .strictObject({
+    limit: z.number().int().min(1).max(MAX_ORGS_PAGE).default(MAX_ORGS_PAGE),
+    after: z.string().min(1).max(64).optional(),
+  })
+  .optional();
+const orgPage = (input: z.infer<typeof byOrgName>) => ({ limit: input?.limit ?? MAX_ORGS_PAGE, after: input?.after });
+
 export const orgsRouter = router({
-  /** The organisations this user belongs to, with their role in each. */
-  list: userProcedure.query(({ ctx }) => ctx.deps.control.orgsOf(ctx.user.id)),
+  /** A page of the organisations this user belongs to by name, with their role in each; a shorter page is the last. */
+  list: userProcedure.input(byOrgName).query(({ ctx, input }) => ctx.deps.control.orgsOf(ctx.user.id, orgPage(input))),
 
   /** A new organisation; its creator is its first owner. */
   create: userProcedure
     .input(z.strictObject({ name: z.string().min(1).max(64) }))
     .mutation(({ ctx, input }) => ctx.deps.control.createOrg(newId('org'), input.name, ctx.user.id)),
 
-  members: userProcedure.input(z.strictObject({ organizationId })).query(async ({ ctx, input }) => {
-    const org = await ctx.deps.control.orgFor(ctx.user, input.organizationId, 'readBalance');
-    return { members: await ctx.deps.control.orgMembers(org.id) };
-  }),
+  /** A page of the members by user name: an organisation of thousands is read a page at a time. */
+  members: userProcedure
+    .input(
+      z.strictObject({
+        organizationId,
+        limit: z.number().int().min(1).max(MAX_MEMBERS_PAGE).default(DEFAULT_MEMBERS_PAGE),
+        after: z.string().min(1).max(64).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const org = await ctx.deps.control.orgFor(ctx.user, input.organizationId, 'readBalance');
+      return ctx.deps.control.orgMembers(org.id, { limit: input.limit, after: input.after });
+    }),
 
   /**
    * Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes
@@ -47,7 +65,7 @@ export const orgsRouter = router({
       const { control } = ctx.deps;
       const org = await control.orgFor(ctx.user, input.organizationId, 'manageMembers');
       // Members are visible to whoever manages them (orgs.members), so a member's answer may differ.
-      const member = (await control.orgMembers(org.id)).find((m) => m.userName === input.userName);
+      const member = await control.orgMemberByName(org.id, input.userName);
       if (member) {
         await control.assertMayAssignRole(ctx.user, org.id, member.userId, input.role);
         return control.setOrgMember(org.id, member.userId, input.role);
@@ -59,7 +77,9 @@ export const orgsRouter = router({
     }),
 
   /** The caller's pending invitations. */
-  invitations: userProcedure.query(async ({ ctx }) => ({ invitations: await ctx.deps.control.orgInvitations(ctx.user.id) })),
+  invitations: userProcedure
+    .input(byOrgName)
+    .query(({ ctx, input }) => ctx.deps.control.orgInvitations(ctx.user.id, orgPage(input))),
 
   /** Joins an organization the caller was invited to, with the invited role (404 without an invitation). */
   acceptInvitation: userProcedure.input(z.strictObject({ organizationId })).mutation(async ({ ctx, input }) => ({

@@ -4,12 +4,14 @@ import type {
   AlertSettingsChange,
   GasTank,
   IngestKeyInfo,
-  Invitation,
+  InvitationsPage,
   KeyKind,
   LedgerEntry,
   LedgerPage,
   LoginLink,
+  Member,
   Membership,
+  MembersPage,
   Organization,
   OutboxEntry,
   Permission,
@@ -73,9 +75,12 @@ export interface ControlStore {
 
   // Organisations.
   orgById(id: string): Promise<Organization | undefined>;
-  orgsOf(userId: string): Promise<(Organization & { role: Role })[]>;
+  /** A page of the user's organisations by name (see Orgs.of). */
+  orgsOf(userId: string, page: { limit: number; after?: string | undefined }): Promise<(Organization & { role: Role })[]>;
   createOrg(id: string, name: string, ownerUserId: string): Promise<Organization>;
-  orgMembers(orgId: string): Promise<(Membership & { userName: string })[]>;
+  /** A page of members by user name (see Orgs.members). */
+  orgMembers(orgId: string, page: { limit: number; after?: string | undefined }): Promise<MembersPage>;
+  orgMemberByName(orgId: string, userName: string): Promise<Member | undefined>;
   setOrgMember(orgId: string, userId: string, role: string): Promise<Membership>;
   /**
    * Invites the user of this name, if there is one, who is not a member; they become one only by
@@ -83,7 +88,8 @@ export interface ControlStore {
    * even from a second round trip, about whether the name is a user.
    */
   inviteOrgMember(orgId: string, userName: string, role: string, invitedBy: string): Promise<void>;
-  orgInvitations(userId: string): Promise<Invitation[]>;
+  /** A page of the user's invitations by organisation name (see Orgs.invitations). */
+  orgInvitations(userId: string, page: { limit: number; after?: string | undefined }): Promise<InvitationsPage>;
   /** Accepts (the membership) or declines the user's invitation to the organization; 404 without one. */
   answerOrgInvitation(userId: string, orgId: string, accept: boolean): Promise<Membership | undefined>;
   /** Removes `targetUserId` from the organization if `user` may (leaving it, or managing members). */

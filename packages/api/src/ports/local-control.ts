@@ -100,14 +100,17 @@ export class LocalControlStore implements ControlStore {
   async orgById(id: string) {
     return this.control.orgs.byId(id);
   }
-  async orgsOf(userId: string) {
-    return this.control.orgs.of(userId);
+  async orgsOf(userId: string, page: { limit: number; after?: string | undefined }) {
+    return this.control.orgs.of(userId, page);
   }
   async createOrg(id: string, name: string, ownerUserId: string) {
     return this.control.orgs.create(id, name, ownerUserId);
   }
-  async orgMembers(orgId: string) {
-    return this.control.orgs.members(orgId);
+  async orgMembers(orgId: string, page: { limit: number; after?: string | undefined }) {
+    return this.control.orgs.members(orgId, page);
+  }
+  async orgMemberByName(orgId: string, userName: string) {
+    return this.control.orgs.memberByName(orgId, userName);
   }
   async removeOrgMember(user: User, orgId: string, targetUserId: string) {
     this.control.sql.transaction(() => {
@@ -122,8 +125,8 @@ export class LocalControlStore implements ControlStore {
     const user = this.control.userByName(userName);
     if (user) this.control.orgs.invite(orgId, user.id, role, invitedBy);
   }
-  async orgInvitations(userId: string) {
-    return this.control.orgs.invitations(userId);
+  async orgInvitations(userId: string, page: { limit: number; after?: string | undefined }) {
+    return this.control.orgs.invitations(userId, page);
   }
   async answerOrgInvitation(userId: string, orgId: string, accept: boolean) {
     return this.control.orgs.answerInvitation(userId, orgId, accept);

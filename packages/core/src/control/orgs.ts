@@ -50,10 +50,12 @@ export class Orgs {
         ownerUserId,
       );
       this.sql.run(
-        "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)",
+        `INSERT INTO memberships (org_id, user_id, role, created_at, user_name)
+         VALUES (?, ?, 'owner', ?, (SELECT name FROM users WHERE id = ?))`,
         id,
         ownerUserId,
         createdAt,
+        ownerUserId,
       );
       return { id, name, createdAt };
     });
@@ -95,12 +97,14 @@ export class Orgs {
       // A member has no invitation pending (the operator's CLI adds members directly).
       this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
       this.sql.run(
-        `INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO memberships (org_id, user_id, role, created_at, user_name)
+         VALUES (?, ?, ?, ?, (SELECT name FROM users WHERE id = ?))
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`,
         orgId,
         userId,
         role,
         this.clock(),
+        userId,
       );
       const createdAt = this.sql.rows(
         'SELECT created_at FROM memberships WHERE org_id = ? AND user_id = ?',
@@ -132,15 +136,20 @@ export class Orgs {
     });
   }
 
-  /** The user's pending invitations, oldest first. */
-  invitations(userId: string): Invitation[] {
-    return this.sql
+  /** A page of the user's pending invitations by organisation name, after `after` (a name). */
+  invitations(userId: string, page: { limit: number; after?: string | undefined }): InvitationsPage {
+    const rows = this.sql
       .all<{ org_id: string; name: string; role: Role; created_at: number }>(
         `SELECT i.org_id, o.name, i.role, i.created_at FROM org_invitations i JOIN organizations o ON o.id = i.org_id
-         WHERE i.user_id = ? ORDER BY i.created_at, o.name`,
+         WHERE i.user_id = ? AND o.name > ? ORDER BY o.name LIMIT ?`,
         userId,
+        page.after ?? '',
+        page.limit + 1,
       )
       .map((r) => ({ orgId: r.org_id, orgName: r.name, role: r.role, createdAt: r.created_at }));
+    const more = rows.length > page.limit;
+    const invitations = more ? rows.slice(0, page.limit) : rows;
+    return { invitations, nextCursor: more ? (invitations.at(-1)?.orgName ?? null) : null };
   }
 
   /** Accepts (the user becomes a member with the invited role) or declines the user's invitation; 404 without one. */
@@ -168,25 +177,81 @@ export class Orgs {
     });
   }
 
-  members(orgId: string): (Membership & { userName: string })[] {
-    return this.sql
-      .all<{ org_id: string; user_id: string; role: Role; created_at: number; name: string }>(
-        'SELECT m.*, u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE org_id = ? ORDER BY m.created_at, u.name',
-        orgId,
-      )
-      .map((r) => ({ orgId: r.org_id, userId: r.user_id, role: r.role, createdAt: r.created_at, userName: r.name }));
+  /**
+   * A page of the organisation's members by user name, after `after` (a name). Read from the
+   * (org_id, user_name) index, so a page costs its rows, however many members the organisation has.
+   */
+  members(orgId: string, page: { limit: number; after?: string | undefined }): MembersPage {
+    const rows = this.sql.all<MemberRow>(MEMBERS_PAGE, orgId, page.after ?? '', page.limit + 1).map(toMember);
+    const more = rows.length > page.limit;
+    const members = more ? rows.slice(0, page.limit) : rows;
+    return { members, nextCursor: more ? (members.at(-1)?.userName ?? null) : null };
   }
 
-  /** The organisations this user belongs to, with their role in each. */
-  of(userId: string): (Organization & { role: Role })[] {
+  /** The member of that user name, if one is. */
+  memberByName(orgId: string, userName: string): Member | undefined {
+    return this.sql
+      .all<MemberRow>(
+        'SELECT org_id, user_id, role, created_at, user_name FROM memberships WHERE org_id = ? AND user_name = ?',
+        orgId,
+        userName,
+      )
+      .map(toMember)[0];
+  }
+
+  /** A page of the organisations this user belongs to by name, after `after` (a name), with their role in each. */
+  of(userId: string, page: { limit: number; after?: string | undefined }): (Organization & { role: Role })[] {
     return this.sql
       .all<OrgRow & { role: Role }>(
-        'SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.name',
+        `SELECT o.*, m.role FROM organizations o JOIN memberships m ON m.org_id = o.id
+         WHERE m.user_id = ? AND o.name > ? ORDER BY o.name LIMIT ?`,
         userId,
+        page.after ?? '',
+        page.limit,
       )
       .map((r) => ({ ...toOrg(r), role: r.role }));
   }
 }
+
+export type Member = Membership & { userName: string };
+
+/** A page of members by name; `nextCursor` is the `after` of the next page, null after the last. */
+export interface MembersPage {
+  members: Member[];
+  nextCursor: string | null;
+}
+
+/** One page of members (exported for its query-plan test). */
+export const MEMBERS_PAGE = `SELECT org_id, user_id, role, created_at, user_name FROM memberships
+  WHERE org_id = ? AND user_name > ? ORDER BY user_name LIMIT ?`;
+
+/** A page of invitations by organisation name; `nextCursor` is the `after` of the next page, null after the last. */
+export interface InvitationsPage {
+  invitations: Invitation[];
+  nextCursor: string | null;
+}
+
+/** Most organisations one orgs.list page answers (the default), and invitations one orgs.invitations page answers. */
+export const MAX_ORGS_PAGE = 100;
+
+/** Most members one orgs.members page answers, and its default. */
+export const MAX_MEMBERS_PAGE = 500;
+export const DEFAULT_MEMBERS_PAGE = 100;
+
+interface MemberRow {
+  org_id: string;
+  user_id: string;
+  role: Role;
+  created_at: number;
+  user_name: string;
+}
+const toMember = (r: MemberRow): Member => ({
+  orgId: r.org_id,
+  userId: r.user_id,
+  role: r.role,
+  createdAt: r.created_at,
+  userName: r.user_name,
+});
 
 interface OrgRow {
   id: string;

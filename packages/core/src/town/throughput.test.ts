@@ -1,4 +1,4 @@
-import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import { fileTown, loggingTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { BEADS_WINDOW_MS, THROUGHPUT_WINDOW_MS } from './throughput.js';
 
@@ -63,5 +63,25 @@ describe('throughput', () => {
     // No write, the window moved past 'solo''s minute: not working any more.
     now.t = T + 4 * MIN;
     expect(town.throughput()).toMatchObject({ agentsActive: 0, agentsTotal: 1 });
+  });
+
+  it('the readers of one push share one count of agents by status: it reads the agents again only after a write', () => {
+    const T = Date.UTC(2026, 10, 1, 12);
+    const now = { t: T };
+    const { town, log } = loggingTown(now);
+    const agentEvents = (ids: string[], status: 'working' | 'idle') =>
+      town.ingestEvents(
+        ids.map((id) => ({ id: `ev-${id}-${status}`, at: T - 1000, type: 'agent' as const, agentId: id, status })),
+      );
+    agentEvents(['a', 'b', 'c'], 'working');
+    const countsRead = () => log.filter((s) => s.statement.includes('FROM agents GROUP BY status')).length;
+    log.length = 0;
+    // 100 live subscribers re-read throughput on one push: one count between them.
+    for (let i = 0; i < 100; i++) expect(town.throughput()).toMatchObject({ agentsActive: 3, agentsTotal: 3 });
+    expect(countsRead()).toBe(1);
+    // A write (b goes idle) is counted by the next reader, and by it alone.
+    agentEvents(['b'], 'idle');
+    for (let i = 0; i < 100; i++) expect(town.throughput()).toMatchObject({ agentsActive: 2, agentsTotal: 3 });
+    expect(countsRead()).toBe(2);
   });
 });

@@ -22,6 +22,8 @@ import './orgs.css';
 
 /** Memberships and invitations change when people act, not with time: a slow refresh suffices. */
 const REFRESH_MS = 60_000;
+/** Members shown at first and added by each "Show more members": orgs.members pages by name. */
+const MEMBERS_STEP = 100;
 
 /**
  * Organisations: the caller's pending invitations (accept or decline), the organisations they belong to with
@@ -171,7 +173,10 @@ function Invitations({ state, onAnswered }: { state: QueryState<OrgInvitation[]>
 
 function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undefined; onLeft(): void }) {
   const headingId = useId();
-  const members = useQuery(`members:${org.id}`, (signal) => fetchMembers(org.id, signal), { refetchMs: REFRESH_MS });
+  const [membersShown, setMembersShown] = useState(MEMBERS_STEP);
+  const members = useQuery(`members:${org.id}:${membersShown}`, (signal) => fetchMembers(org.id, membersShown, signal), {
+    refetchMs: REFRESH_MS,
+  });
   const [outcome, act] = useAction();
   /** The member whose removal (or the caller's own leaving) waits for a second click. */
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -217,7 +222,7 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
               </tr>
             </thead>
             <tbody>
-              {members.data.map((m) => {
+              {members.data.members.map((m) => {
                 const self = m.userName === userName;
                 const editable = !self && mayChangeMember(mine, m.role);
                 return (
@@ -273,6 +278,11 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
             </tbody>
           </table>
         </ScrollRegion>
+      )}
+      {members.data?.more && (
+        <button type="button" className="ghost" onClick={() => setMembersShown((n) => n + MEMBERS_STEP)}>
+          Show more members
+        </button>
       )}
       <OutcomeLine outcome={outcome} />
       {mayManageMembers(mine) && <InviteForm org={org} onInvited={members.refetch} />}

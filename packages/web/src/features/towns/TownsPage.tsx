@@ -12,8 +12,16 @@ import { invalidateTowns, useTowns } from './use-towns.js';
 import './towns.css';
 import { LoadError } from '../../ui/LoadError.js';
 
+/**
+ * Cards shown at first and added by each "Show more towns". Every card reads its sparkline and rate and
+ * refreshes them: with all of 1,000 towns shown, one load was 2,000 tRPC calls, and 2,000 more every 30 s.
+ */
+const TOWN_CARDS_STEP = 48;
+
 export function TownsPage({ theme, userName }: { theme: Theme; userName: string }) {
   const towns = useTowns();
+  const [shown, setShown] = useState(TOWN_CARDS_STEP);
+  const total = towns.data?.length ?? 0;
   return (
     <>
       <div className="page-head">
@@ -34,10 +42,20 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
         </section>
       )}
       <ul className="town-list">
-        {towns.data?.map((t) => (
+        {towns.data?.slice(0, shown).map((t) => (
           <TownCard key={t.id} town={t} theme={theme} />
         ))}
       </ul>
+      {total > shown && (
+        <p className="more-towns">
+          <span className="muted">
+            {shown} of {total} towns.
+          </span>{' '}
+          <button type="button" className="ghost" onClick={() => setShown((n) => n + TOWN_CARDS_STEP)}>
+            Show more towns
+          </button>
+        </p>
+      )}
     </>
   );
 }

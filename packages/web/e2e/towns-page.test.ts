@@ -1,0 +1,78 @@
+import { Control } from '@gasgauge/core';
+import { DataDir, openSqlite } from '@gasgauge/server';
+import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './bench-page.js';
+import { chromiumAvailable, launchBrowser } from './browser.js';
+import { ensureWebBuilt } from './build.js';
+import { watchPage } from './helpers.js';
+
+/*
+ * The towns page of a user with many towns shows a page of cards, each reading its sparkline and rate:
+ * with every town shown, 1,000 towns were 2,000 tRPC calls a load (bench/towns-page.ts).
+ */
+const HAS_CHROMIUM = chromiumAvailable();
+/** The server's own town and 60 more: past one step of cards. */
+const TOWNS = 61;
+/** TownsPage's TOWN_CARDS_STEP (its module needs a browser). */
+const TOWN_CARDS_STEP = 48;
+
+describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('towns page of many towns in Chromium', () => {
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAS_CHROMIUM) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
+    ensureWebBuilt();
+    server = await startTestServer();
+    const sql = openSqlite(new DataDir(server.dataDir).controlFile);
+    try {
+      const control = new Control(sql, Date.now);
+      const admin = control.userByName('admin')?.id as string;
+      for (let i = 1; i < TOWNS; i++)
+        control.createTown(`town_many_${String(i).padStart(2, '0')}`, `Many ${i}`, { userId: admin });
+    } finally {
+      sql.close();
+    }
+    browser = await launchBrowser({ width: 1280, height: 900 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(8000);
+    watchPage(page, [], consoleErrors);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows 48 cards, reads metrics for those alone, and the rest after "Show more towns"', async () => {
+    await signIn(page, server.url, server.adminToken);
+    const metricCalls: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/trpc/'))
+        metricCalls.push(
+          ...path
+            .slice(6)
+            .split(',')
+            .filter((p) => p.startsWith('metrics.')),
+        );
+    });
+    await page.goto(`${server.url}/`);
+    const cards = page.locator('.town-card');
+    await cards.nth(TOWN_CARDS_STEP - 1).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await cards.count()).toBe(TOWN_CARDS_STEP);
+    // A sparkline and a rate per card shown.
+    expect(metricCalls).toHaveLength(2 * TOWN_CARDS_STEP);
+    await page.getByText(`${TOWN_CARDS_STEP} of ${TOWNS} towns.`).waitFor();
+    await page.getByRole('button', { name: 'Show more towns' }).click();
+    await cards.nth(TOWNS - 1).waitFor();
+    expect(await cards.count()).toBe(TOWNS);
+    expect(await page.getByRole('button', { name: 'Show more towns' }).count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+});
