@@ -1,11 +1,9 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import { fetchAlertSettings, saveAlertSettings } from '../../api/billing.js';
-import { errorMessage, isUnauthorized } from '../../api/trpc.js';
 import { parseUsd, usdText } from '../../lib/usd-input.js';
-import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { useQuery } from '../../lib/use-query.js';
+import { invalidIf, OutcomeLine, useAction } from '../../ui/action.js';
 import { LoadError } from '../../ui/LoadError.js';
-
-type Status = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; field?: 'low' | 'webhook'; message: string };
 
 /**
  * An account's low-balance line and alert webhook (billing.alertSettings / setAlertSettings; owners, admins and
@@ -15,7 +13,7 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
   const saved = useQuery(`alert-settings:${account ?? ''}`, (signal) => fetchAlertSettings(account, signal));
   const [low, setLow] = useState<string | null>(null);
   const [webhook, setWebhook] = useState('');
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const { outcome, act, set } = useAction();
   const id = useId();
 
   // The form starts from what is saved, once; a refetch never overwrites what the user is typing.
@@ -32,26 +30,18 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const lowBalanceMicrodollars = parseUsd(low);
-    if (lowBalanceMicrodollars === null) {
-      setStatus({ kind: 'error', field: 'low', message: 'The low-balance line is a dollar amount, like 25 or 12.50.' });
-      return;
-    }
+    if (lowBalanceMicrodollars === null)
+      return set({ kind: 'error', field: 'low', text: 'The low-balance line is a dollar amount, like 25 or 12.50.' });
     const webhookUrl = webhook.trim() === '' ? null : webhook.trim();
-    if (webhookUrl !== null && !isHttpUrl(webhookUrl)) {
-      setStatus({ kind: 'error', field: 'webhook', message: 'The webhook is an http:// or https:// URL, or blank for none.' });
-      return;
-    }
-    setStatus({ kind: 'saving' });
-    try {
+    if (webhookUrl !== null && !isHttpUrl(webhookUrl))
+      return set({ kind: 'error', field: 'webhook', text: 'The webhook is an http:// or https:// URL, or blank for none.' });
+    // The server checks the rest of the webhook (length, private addresses): its refusal names that field.
+    await act(async () => {
       await saveAlertSettings(account, { lowBalanceMicrodollars, webhookUrl });
-      setStatus({ kind: 'saved' });
       saved.refetch();
-    } catch (err) {
-      if (isUnauthorized(err)) return redirectToLogin();
-      setStatus({ kind: 'error', field: 'webhook', message: errorMessage(err) });
-    }
+      return 'Saved.';
+    }, 'webhook');
   };
-  const invalid = (field: 'low' | 'webhook') => (status.kind === 'error' && status.field === field ? true : undefined);
   return (
     <form className="alert-settings" onSubmit={submit} noValidate aria-label="Alert settings">
       <label htmlFor={`${id}-low`}>Low balance below, dollars</label>
@@ -59,10 +49,10 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
         id={`${id}-low`}
         value={low}
         inputMode="decimal"
-        aria-invalid={invalid('low')}
+        aria-invalid={invalidIf(outcome, 'low')}
         onChange={(e) => {
           setLow(e.target.value);
-          setStatus({ kind: 'idle' });
+          set({ kind: 'idle' });
         }}
       />
       <label htmlFor={`${id}-webhook`}>Alert webhook (optional)</label>
@@ -72,25 +62,16 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
         value={webhook}
         placeholder="https://…"
         maxLength={2000}
-        aria-invalid={invalid('webhook')}
+        aria-invalid={invalidIf(outcome, 'webhook')}
         onChange={(e) => {
           setWebhook(e.target.value);
-          setStatus({ kind: 'idle' });
+          set({ kind: 'idle' });
         }}
       />
-      <button type="submit" disabled={status.kind === 'saving'}>
+      <button type="submit" disabled={outcome.kind === 'busy'}>
         Save alerts
       </button>
-      {status.kind === 'saved' && (
-        <p role="status" className="muted small">
-          Saved.
-        </p>
-      )}
-      {status.kind === 'error' && (
-        <p role="alert" className="error-text">
-          {status.message}
-        </p>
-      )}
+      <OutcomeLine outcome={outcome} />
     </form>
   );
 }

@@ -1,8 +1,9 @@
 import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'react';
 import { type BudgetPeriod, fetchBudget, saveBudget } from '../../api/budget.js';
-import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
+import { isHidden } from '../../api/trpc.js';
 import { parseUsd, usdText } from '../../lib/usd-input.js';
-import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { useQuery } from '../../lib/use-query.js';
+import { invalidIf, OutcomeLine, useAction } from '../../ui/action.js';
 import { LoadError } from '../../ui/LoadError.js';
 import './budget.css';
 
@@ -16,8 +17,6 @@ interface Form {
   tz: string;
 }
 
-type Status = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; field?: 'cap'; message: string };
-
 /**
  * The town's spending cap per day, week or month in a time zone's calendar (towns.setBudget; owners and admins).
  * Crossing 80 % and 100 % alerts the paying account; ingest never stops for a budget. A blank cap removes it.
@@ -25,7 +24,7 @@ type Status = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; field?: '
 export function BudgetForm({ townId }: { townId: string }) {
   const saved = useQuery(`budget:${townId}`, (signal) => fetchBudget(townId, signal));
   const [form, setForm] = useState<Form | null>(null);
-  const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const { outcome, act, set: setOutcome } = useAction();
   const id = useId();
 
   // The form starts from what is saved, once; a refetch never overwrites what the user is typing.
@@ -42,31 +41,26 @@ export function BudgetForm({ townId }: { townId: string }) {
   else {
     const set = (patch: Partial<Form>) => {
       setForm({ ...form, ...patch });
-      setStatus({ kind: 'idle' });
+      setOutcome({ kind: 'idle' });
     };
     const submit = async (e: FormEvent) => {
       e.preventDefault();
       const cap = form.cap.trim() === '' ? null : parseUsd(form.cap);
-      if (cap === 0 || (cap === null && form.cap.trim() !== '')) {
-        setStatus({
+      if (cap === 0 || (cap === null && form.cap.trim() !== ''))
+        return setOutcome({
           kind: 'error',
           field: 'cap',
-          message: 'The cap is a dollar amount above 0, like 50 or 12.50; blank for none.',
+          text: 'The cap is a dollar amount above 0, like 50 or 12.50; blank for none.',
         });
-        return;
-      }
-      setStatus({ kind: 'saving' });
-      try {
-        await saveBudget(townId, form.period, cap, form.tz.trim() || 'UTC');
-        setStatus({ kind: 'saved' });
+      await act(async () => {
+        try {
+          await saveBudget(townId, form.period, cap, form.tz.trim() || 'UTC');
+        } catch (err) {
+          throw isHidden(err) ? new Error('Your role may not change this town’s budget.', { cause: err }) : err;
+        }
         saved.refetch();
-      } catch (err) {
-        if (isUnauthorized(err)) return redirectToLogin();
-        setStatus({
-          kind: 'error',
-          message: isHidden(err) ? 'Your role may not change this town’s budget.' : errorMessage(err),
-        });
-      }
+        return 'Saved.';
+      });
     };
     body = (
       <form className="budget-form" onSubmit={submit} noValidate aria-label="Budget">
@@ -76,7 +70,7 @@ export function BudgetForm({ townId }: { townId: string }) {
           value={form.cap}
           inputMode="decimal"
           placeholder="none"
-          aria-invalid={status.kind === 'error' && status.field === 'cap' ? true : undefined}
+          aria-invalid={invalidIf(outcome, 'cap')}
           onChange={(e) => set({ cap: e.target.value })}
         />
         <label htmlFor={`${id}-period`}>per</label>
@@ -89,19 +83,10 @@ export function BudgetForm({ townId }: { townId: string }) {
         </select>
         <label htmlFor={`${id}-tz`}>in the calendar of</label>
         <input id={`${id}-tz`} value={form.tz} maxLength={64} onChange={(e) => set({ tz: e.target.value })} />
-        <button type="submit" disabled={status.kind === 'saving'}>
+        <button type="submit" disabled={outcome.kind === 'busy'}>
           Save budget
         </button>
-        {status.kind === 'saved' && (
-          <p role="status" className="muted small">
-            Saved.
-          </p>
-        )}
-        {status.kind === 'error' && (
-          <p role="alert" className="error-text">
-            {status.message}
-          </p>
-        )}
+        <OutcomeLine outcome={outcome} />
       </form>
     );
   }

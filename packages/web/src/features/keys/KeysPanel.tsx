@@ -1,8 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { createKey, fetchKeys, type KeyKind, type NewKey, revokeKey, type TownKey } from '../../api/keys.js';
-import { errorMessage, isHidden, isUnauthorized } from '../../api/trpc.js';
+import { isHidden } from '../../api/trpc.js';
 import { formatStamp } from '../../lib/format.js';
-import { redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { useQuery } from '../../lib/use-query.js';
+import { OutcomeLine, useAction } from '../../ui/action.js';
+import { ConfirmButton } from '../../ui/ConfirmButton.js';
 import { LoadError } from '../../ui/LoadError.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { keyUsage } from './key-usage.js';
@@ -79,23 +81,17 @@ function CreateKey({ townId, onCreated }: { townId: string; onCreated(k: NewKey)
   const [name, setName] = useState('');
   const [kind, setKind] = useState<KeyKind>('ingest');
   const [agent, setAgent] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { outcome, act } = useAction();
   const id = useId();
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(await createKey(townId, name.trim(), kind, kind === 'ingest' ? agent.trim() || undefined : undefined));
+    void act(async () => {
+      const created = await createKey(townId, name.trim(), kind, kind === 'ingest' ? agent.trim() || undefined : undefined);
+      onCreated(created);
       setName('');
       setAgent('');
-    } catch (err) {
-      if (isUnauthorized(err)) return redirectToLogin();
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+      return `Created “${created.name}”.`;
+    });
   };
   return (
     <form className="create-key" onSubmit={submit} aria-label="Create a key">
@@ -112,33 +108,23 @@ function CreateKey({ townId, onCreated }: { townId: string; onCreated(k: NewKey)
           <input id={`${id}-agent`} value={agent} onChange={(e) => setAgent(e.target.value)} maxLength={256} />
         </>
       )}
-      <button type="submit" disabled={busy || name.trim() === ''}>
+      <button type="submit" disabled={outcome.kind === 'busy' || name.trim() === ''}>
         Create key
       </button>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <OutcomeLine outcome={outcome} />
     </form>
   );
 }
 
 function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]; onRevoked(): void }) {
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { outcome, act } = useAction();
   if (keys.length === 0) return <p className="muted">No keys yet.</p>;
-  const revoke = async (name: string) => {
-    setConfirming(null);
-    setError(null);
-    try {
+  const revoke = (name: string) =>
+    act(async () => {
       await revokeKey(townId, name);
       onRevoked();
-    } catch (err) {
-      if (isUnauthorized(err)) return redirectToLogin();
-      setError(errorMessage(err));
-    }
-  };
+      return `Revoked “${name}”: its next request is refused.`;
+    });
   return (
     <>
       <ScrollRegion className="table-scroll" label="Keys">
@@ -164,31 +150,19 @@ function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]
                 <td className="muted">{formatStamp(k.createdAt)}</td>
                 <td className="muted">{k.lastUsedAt === null ? 'never' : formatStamp(k.lastUsedAt)}</td>
                 <td className="key-actions">
-                  {confirming === k.name ? (
-                    <>
-                      <button type="button" className="danger" onClick={() => void revoke(k.name)}>
-                        Yes, revoke {k.name}
-                      </button>
-                      <button type="button" className="ghost" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </>
-                  ) : (
-                    <button type="button" className="ghost" onClick={() => setConfirming(k.name)}>
-                      Revoke
-                    </button>
-                  )}
+                  <ConfirmButton
+                    label="Revoke"
+                    confirmLabel={`Yes, revoke ${k.name}`}
+                    disabled={outcome.kind === 'busy'}
+                    onConfirm={() => void revoke(k.name)}
+                  />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </ScrollRegion>
-      {error && (
-        <p role="alert" className="error-text">
-          {error}
-        </p>
-      )}
+      <OutcomeLine outcome={outcome} />
     </>
   );
 }

@@ -12,9 +12,10 @@ import {
   removeMember,
   setMember,
 } from '../../api/orgs.js';
-import { errorMessage, isUnauthorized } from '../../api/trpc.js';
 import { formatStamp } from '../../lib/format.js';
-import { type QueryState, redirectToLogin, useQuery } from '../../lib/use-query.js';
+import { type QueryState, useQuery } from '../../lib/use-query.js';
+import { OutcomeLine, useAction } from '../../ui/action.js';
+import { ConfirmButton } from '../../ui/ConfirmButton.js';
 import { LoadError } from '../../ui/LoadError.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { assignableRoles, mayChangeMember, mayManageMembers, roleText } from './roles.js';
@@ -66,43 +67,9 @@ export function OrgsPage({ userName }: { userName: string | undefined }) {
   );
 }
 
-/** A mutation's outcome under its form or button: a status line, or an alert naming what went wrong. */
-type Outcome = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; text: string } | { kind: 'error'; text: string };
-
-function OutcomeLine({ outcome }: { outcome: Outcome }) {
-  if (outcome.kind === 'error')
-    return (
-      <p role="alert" className="error-text">
-        {outcome.text}
-      </p>
-    );
-  if (outcome.kind === 'done')
-    return (
-      <p role="status" className="muted small">
-        {outcome.text}
-      </p>
-    );
-  return null;
-}
-
-/** Runs a mutation with its outcome shown; a signed-out session goes to the login page. */
-function useAction(): [Outcome, (run: () => Promise<string>) => Promise<void>] {
-  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
-  const act = async (run: () => Promise<string>) => {
-    setOutcome({ kind: 'busy' });
-    try {
-      setOutcome({ kind: 'done', text: await run() });
-    } catch (err) {
-      if (isUnauthorized(err)) return redirectToLogin();
-      setOutcome({ kind: 'error', text: errorMessage(err) });
-    }
-  };
-  return [outcome, act];
-}
-
 function CreateOrg({ onCreated }: { onCreated(): void }) {
   const [name, setName] = useState('');
-  const [outcome, act] = useAction();
+  const { outcome, act } = useAction();
   const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -135,7 +102,7 @@ function CreateOrg({ onCreated }: { onCreated(): void }) {
 }
 
 function Invitations({ state, onAnswered }: { state: QueryState<OrgInvitation[]>; onAnswered(): void }) {
-  const [outcome, act] = useAction();
+  const { outcome, act } = useAction();
   if (state.error && !state.data) return <LoadError what="your invitations" error={state.error} />;
   // The answer to the last invitation stays in view after its list empties.
   if (!state.data?.length) return <OutcomeLine outcome={outcome} />;
@@ -177,9 +144,7 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
   const members = useQuery(`members:${org.id}:${membersShown}`, (signal) => fetchMembers(org.id, membersShown, signal), {
     refetchMs: REFRESH_MS,
   });
-  const [outcome, act] = useAction();
-  /** The member whose removal (or the caller's own leaving) waits for a second click. */
-  const [confirming, setConfirming] = useState<string | null>(null);
+  const { outcome, act } = useAction();
   const mine = org.role;
 
   const changeRole = (m: OrgMember, role: OrgRole) =>
@@ -190,7 +155,6 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
     });
   const remove = (m: OrgMember) =>
     act(async () => {
-      setConfirming(null);
       await removeMember(org.id, m.userName);
       if (m.userName === userName) {
         onLeft();
@@ -251,26 +215,14 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
                     </td>
                     <td className="muted">{formatStamp(m.createdAt)}</td>
                     <td className="member-actions">
-                      {(self || editable) &&
-                        (confirming === m.userId ? (
-                          <>
-                            <button type="button" className="danger" onClick={() => void remove(m)}>
-                              {self ? `Yes, leave ${org.name}` : `Yes, remove ${m.userName}`}
-                            </button>
-                            <button type="button" className="ghost" onClick={() => setConfirming(null)}>
-                              Cancel
-                            </button>
-                          </>
-                        ) : (
-                          <button
-                            type="button"
-                            className="ghost"
-                            disabled={outcome.kind === 'busy'}
-                            onClick={() => setConfirming(m.userId)}
-                          >
-                            {self ? 'Leave' : 'Remove'}
-                          </button>
-                        ))}
+                      {(self || editable) && (
+                        <ConfirmButton
+                          label={self ? 'Leave' : 'Remove'}
+                          confirmLabel={self ? `Yes, leave ${org.name}` : `Yes, remove ${m.userName}`}
+                          disabled={outcome.kind === 'busy'}
+                          onConfirm={() => void remove(m)}
+                        />
+                      )}
                     </td>
                   </tr>
                 );
@@ -294,7 +246,7 @@ function InviteForm({ org, onInvited }: { org: Org; onInvited(): void }) {
   const roles = assignableRoles(org.role);
   const [name, setName] = useState('');
   const [role, setRole] = useState<OrgRole>('member');
-  const [outcome, act] = useAction();
+  const { outcome, act } = useAction();
   const id = useId();
   const submit = (e: FormEvent) => {
     e.preventDefault();
