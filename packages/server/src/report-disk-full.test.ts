@@ -11,7 +11,7 @@ describe('gasgauge report on a full disk', () => {
     const state = join(dir, 'state');
     mkdirSync(state);
     symlinkSync('/dev/full', join(state, 'state.sqlite'));
-    writeFileSync(join(dir, 'token'), 'ggi_x\n');
+    writeFileSync(join(dir, 'token'), 'ggi_x\n', { mode: 0o600 }); // private, as a token file should be: no warning
     const r = await gasgauge(
       'report',
       ...['--server', 'http://127.0.0.1:9', '--town', 'town_x', '--token-file', join(dir, 'token'), '--state', state],
