@@ -15,10 +15,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONTROL_MIGRATIONS, type Migration, migrate, type Sql, type SqlValue, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { CONTROL_MIGRATIONS, type Migration, migrate, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
+import { sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
 export const MANIFEST = 'manifest.json';
@@ -277,17 +278,7 @@ function referenceSchema(migrations: readonly Migration[], version: number): Map
 function buildSchema(migrations: readonly Migration[]): Map<string, string | null> {
   const db = new Database(':memory:');
   try {
-    const sql: Sql = {
-      run: (s, ...p) => db.prepare(s).run(...p).changes,
-      all: <R>(s: string, ...p: SqlValue[]) => db.prepare(s).all(...p) as R[],
-      rows: (s, ...p) =>
-        db
-          .prepare(s)
-          .raw(true)
-          .all(...p) as SqlValue[][],
-      transaction: (fn) => db.transaction(fn)(),
-    };
-    migrate(sql, migrations, 0);
+    migrate(sqlOf(db), migrations, 0);
     return schemaOf(db);
   } finally {
     db.close();

@@ -20,6 +20,11 @@ export function openSqlite(file: string): NodeSql {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  return sqlOf(db);
+}
+
+/** The core's `Sql` port over an open better-sqlite3 database (a file from openSqlite, or `:memory:`). */
+export function sqlOf(db: Database.Database): NodeSql {
   const statements = new Map<string, Database.Statement>();
   // One wrapper for every transaction: better-sqlite3 builds several functions per transaction() call.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
