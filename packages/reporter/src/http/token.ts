@@ -80,22 +80,20 @@ function checked(token: string, what: string): string {
  * or `ggp_` token, a JWT, a `Bearer` value — replaced by `…`.
  */
 function commandFailure(err: unknown): string {
-  const e = err as { code?: unknown; signal?: unknown; killed?: unknown; stderr?: unknown };
-  const how =
-    e.killed === true && e.signal === 'SIGTERM'
-      ? `no answer in ${REFRESH_TIMEOUT_MS / 1000} s`
-      : typeof e.code === 'number'
-        ? `exit code ${e.code}`
-        : e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
-          ? 'it printed more than 1 MiB'
-          : typeof e.signal === 'string'
-            ? `killed by ${e.signal}`
-            : typeof e.code === 'string'
-              ? e.code
-              : 'it could not be run';
-  const lines = typeof e.stderr === 'string' ? e.stderr.split('\n').filter((l) => l.trim() !== '') : [];
+  const how = failureKind(err as { code?: unknown; signal?: unknown; killed?: unknown });
+  const stderr = (err as { stderr?: unknown }).stderr;
+  const lines = typeof stderr === 'string' ? stderr.split('\n').filter((l) => l.trim() !== '') : [];
   const last = lines.at(-1)?.trim().slice(0, 200);
   return last ? `${how}: ${redactCredentials(last)}` : how;
+}
+
+/** How execFile says the command ended: timed out, an exit code, too much output, a signal, or not run. */
+function failureKind(e: { code?: unknown; signal?: unknown; killed?: unknown }): string {
+  if (e.killed === true && e.signal === 'SIGTERM') return `no answer in ${REFRESH_TIMEOUT_MS / 1000} s`;
+  if (typeof e.code === 'number') return `exit code ${e.code}`;
+  if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return 'it printed more than 1 MiB';
+  if (typeof e.signal === 'string') return `killed by ${e.signal}`;
+  return typeof e.code === 'string' ? e.code : 'it could not be run';
 }
 
 function redactCredentials(text: string): string {
@@ -111,7 +109,10 @@ function redactCredentials(text: string): string {
  * its owner's account.
  */
 export function tokenFileWarning(file: string): string | undefined {
-  const mode = statSync(file).mode & 0o777;
+  // Gone since it was read (a refresh command may rewrite it): nothing to say.
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  const mode = st.mode & 0o777;
   if ((mode & 0o044) === 0) return undefined;
   return `the token file ${file} can be read by other users (mode ${mode.toString(8)}): anyone on this machine could post spend to this town with it; run: chmod 600 ${file}`;
 }
