@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { fetchOrgs } from '../../api/orgs.js';
-import { errorMessage, trpc } from '../../api/trpc.js';
+import { trpc } from '../../api/trpc.js';
 import { navigate } from '../../app/router.js';
 import { townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
 import { useQuery } from '../../lib/use-query.js';
+import { OutcomeLine, useAction } from '../../ui/action.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { mayManageTowns } from '../orgs/roles.js';
 import { TownCard } from './TownCard.js';
@@ -67,21 +68,17 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
 function CreateTown() {
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { outcome, act } = useAction();
   const orgs = useQuery('orgs', fetchOrgs);
   const owners = (orgs.data ?? []).filter((o) => mayManageTowns(o.role));
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    try {
+    void act(async () => {
       const town = await trpc.towns.create.mutate({ name: name.trim(), ...(owner ? { organizationId: owner } : {}) });
       invalidateTowns();
       navigate(townPath(town.id));
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+      return `Created ${town.name}.`;
+    });
   };
   return (
     <form className="create-town" onSubmit={submit}>
@@ -111,14 +108,10 @@ function CreateTown() {
           </select>
         </>
       )}
-      <button type="submit" disabled={busy || name.trim() === ''}>
+      <button type="submit" disabled={outcome.kind === 'busy' || name.trim() === ''}>
         Create town
       </button>
-      {error && (
-        <span role="alert" className="error-text">
-          {error}
-        </span>
-      )}
+      <OutcomeLine outcome={outcome} />
     </form>
   );
 }
