@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ensureWebBuilt } from '../../../web/e2e/build.js';
 
 /** The repository root, where `npm run dev:worker` runs. */
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -44,6 +45,8 @@ export async function freePort(): Promise<number> {
  * check, error reports and miniflare's Request.cf download are off.
  */
 export async function startWorker(opts: WorkerOptions): Promise<WorkerProcess> {
+  // wrangler refuses a config whose assets directory is missing: a fresh clone's `npm run bench` stopped here.
+  ensureWebBuilt();
   // A port found free may be taken before workerd binds it (other test files start servers too, and a
   // workerd just SIGKILLed may still hold its sockets): try again on fresh ports.
   for (let attempt = 1; ; attempt++) {
