@@ -1,4 +1,5 @@
 import { createApp, hashToken } from '@gasgauge/api';
+import { cachedAccess } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { doLive, doTowns } from './towns.js';
@@ -33,7 +34,8 @@ async function build(env: Env, secret: string): Promise<App> {
   if (admin?.startsWith('ggu_'))
     await env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin));
   return createApp({
-    control: doControl(env.CONTROL),
+    // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts).
+    control: cachedAccess(doControl(env.CONTROL)),
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
     tickHealth: (townId) => env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth(),
