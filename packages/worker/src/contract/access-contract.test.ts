@@ -52,6 +52,28 @@ describe.each(HOSTS)('%s host: auth, access and billing', (_name, start) => {
     expect((await c.mutate('users.create', { name: 'mallory' }, alice.token)).status).toBe(403);
   });
 
+  it('sees a change of access on the very next request: a role, a removal, a replaced token', async () => {
+    const owner = await c.user('dora');
+    const member = await c.user('erin');
+    const org = (await c.mutate('orgs.create', { name: 'next request' }, owner.token)).body.result.data.id as string;
+    await c.mutate('orgs.setMember', { organizationId: org, userName: 'erin', role: 'admin' }, owner.token);
+    expect((await c.mutate('orgs.acceptInvitation', { organizationId: org }, member.token)).status).toBe(200);
+    const town = (await c.mutate('towns.create', { name: 'next town', organizationId: org }, owner.token)).body.result.data.id;
+    const read = (token: string) => c.get(`/api/towns/${town}/metrics/throughput`, token);
+    const budget = (token: string) =>
+      c.mutate('towns.setBudget', { townId: town, period: 'day', capMicrodollars: 1_000_000 }, token);
+    // Each answer below is first read (and on Workers remembered) before the change that must void it.
+    expect((await budget(member.token)).status).toBe(200);
+    await c.mutate('orgs.setMember', { organizationId: org, userName: 'erin', role: 'member' }, owner.token);
+    expect((await budget(member.token)).status).toBe(403);
+    expect((await read(member.token)).status).toBe(200);
+    expect((await c.mutate('orgs.removeMember', { organizationId: org, userName: 'erin' }, owner.token)).status).toBe(200);
+    expect((await read(member.token)).status).toBe(404);
+    expect((await read(owner.token)).status).toBe(200);
+    expect((await c.mutate('users.mintToken', { name: 'dora', revokeOthers: true })).status).toBe(200);
+    expect((await read(owner.token)).status).toBe(401);
+  });
+
   it('refuses an alert webhook aimed at this machine or a private network', async () => {
     for (const webhookUrl of ['http://127.0.0.1:9/hook', 'http://10.0.0.1/hook', 'http://[::1]/hook', 'http://localhost/hook']) {
       const r = await c.mutate('billing.setAlertSettings', { webhookUrl });
