@@ -17,3 +17,9 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
+
+/** Every procedure's full name (`towns.list`) and kind, read off the router: for tests that must cover them all. */
+export function procedureKinds(): [name: string, kind: 'query' | 'mutation' | 'subscription'][] {
+  const procedures = Object.entries(appRouter._def.procedures as object) as [string, { _def: { type: string } }][];
+  return procedures.map(([name, p]) => [name, p._def.type as 'query' | 'mutation' | 'subscription']);
+}

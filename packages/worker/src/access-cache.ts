@@ -1,5 +1,7 @@
 import type { ControlStore } from '@gasgauge/api';
-import type { ControlMethod } from './control.js';
+
+/** Not control.ts's alias: that file needs the Worker's runtime types, and this one is tested under Node. */
+type ControlMethod = keyof ControlStore;
 
 /**
  * How long this isolate trusts the control object's answer about a credential or an access check. A
