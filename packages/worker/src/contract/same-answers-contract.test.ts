@@ -190,6 +190,8 @@ async function scenario(c: ReturnType<typeof client>, base: number): Promise<Map
     `/api/towns/${t}/metrics/throughput`,
     `/api/towns/${t}/beads`,
     `/api/towns/${t}/beads/gt-1`,
+    `/api/towns/${t}/beads-stats?from=${from}&to=${to}`,
+    `/api/towns/${t}/metrics/timeseries?from=${from}&to=${to}&maxPoints=60`,
     '/api/towns',
     '/api/balance',
   ]) {
