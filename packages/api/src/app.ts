@@ -55,6 +55,7 @@ export function createApp(deps: ApiDeps): Hono {
   app.all('/trpc/*', async (c) => {
     const authorization = c.req.header('authorization');
     const sessionToken = getCookie(c, SESSION_COOKIE);
+    const signal = deps.clientGone?.(c);
     const principal = await readBodyForCaller(c, deps, authorization, sessionToken);
     return fetchRequestHandler({
       endpoint: '/trpc',
@@ -62,7 +63,7 @@ export function createApp(deps: ApiDeps): Hono {
       router: appRouter,
       // Each call of a batch costs as much as a request of its own: one GET of 20 beads.stats held the event loop for 8 s.
       maxBatchSize: MAX_TRPC_BATCH,
-      createContext: () => ({ deps, authorization, sessionToken, principal }),
+      createContext: () => ({ deps, authorization, sessionToken, principal, signal }),
       // Load shed (a spent read budget): the longest wait of the batch's refused calls, as for REST.
       responseMeta: ({ errors }) => {
         const waits = errors.map((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? 0) : 0));

@@ -1,4 +1,5 @@
 import type { Clock, TickHealth } from '@gasgauge/core';
+import type { Context } from 'hono';
 import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
@@ -39,6 +40,12 @@ export interface ApiDeps {
    * every town's reads); absent (Workers: a town is its own Durable Object), reads are not charged.
    */
   readBudget?: ReadBudget;
+  /**
+   * A signal that aborts when the client closes the request before its answer (the Node host, from its
+   * ServerResponse): a read still waiting for its turn then never runs. Not the Fetch Request's `signal`,
+   * which on Node makes a second reader of the body the host reads itself.
+   */
+  clientGone?: (c: Context) => AbortSignal | undefined;
   /** Called after a budget is saved (a lowered cap may already be crossed: the host ticks the town soon, even a dormant one). */
   onBudget?: (townId: string) => void;
 }

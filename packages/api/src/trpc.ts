@@ -14,6 +14,8 @@ export interface Context {
   sessionToken?: string | undefined;
   /** The caller, when the host already authenticated it (a POST, before reading its body). */
   principal?: Principal | undefined;
+  /** Aborts when the client goes away: a read still waiting for its turn then never runs. */
+  signal?: AbortSignal | undefined;
 }
 
 const TRPC_CODE = {
@@ -24,6 +26,7 @@ const TRPC_CODE = {
   conflict: 'CONFLICT',
   payload_too_large: 'PAYLOAD_TOO_LARGE',
   too_many_requests: 'TOO_MANY_REQUESTS',
+  cancelled: 'CLIENT_CLOSED_REQUEST',
   unavailable: 'SERVICE_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<ErrorCode, TRPCError['code']>;
@@ -82,6 +85,6 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
   refuseLoneSurrogates(await getRawInput());
-  if (type !== 'mutation') await enterRead(ctx.deps.readBudget, userPrincipal(user.id));
+  if (type !== 'mutation') await enterRead(ctx.deps.readBudget, userPrincipal(user.id), ctx.signal);
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
 });

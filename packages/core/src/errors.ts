@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'too_many_requests'
+  /** The client went away before the work began (nginx's 499): nobody reads the answer, but the log says why. */
+  | 'cancelled'
   | 'unavailable'
   | 'internal';
 
@@ -18,6 +20,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   too_many_requests: 429,
+  cancelled: 499,
   unavailable: 503,
   internal: 500,
 };

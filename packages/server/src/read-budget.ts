@@ -70,8 +70,8 @@ export class ReadBuckets implements ReadBudget {
     this.bucket(principal).ms -= ms;
   }
 
-  turn(principal: string): Promise<void> {
-    return this.turns.turn(principal);
+  turn(principal: string, signal?: AbortSignal): Promise<void> {
+    return this.turns.turn(principal, signal);
   }
 
   /** How many principals are tracked (the bound's test). */

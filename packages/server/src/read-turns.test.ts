@@ -1,5 +1,6 @@
+import { AppError } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
-import { ReadTurns, TURN_QUANTUM_MS } from './read-turns.js';
+import { MAX_WAITING_READS, ReadTurns, TURN_QUANTUM_MS } from './read-turns.js';
 
 /** Holds the thread for `ms`, as a synchronous SQLite read does. */
 function busy(ms: number): void {
@@ -78,5 +79,34 @@ describe('ReadTurns', () => {
     await Promise.resolve();
     expect(now).toBe(true);
     await third;
+  });
+
+  it('drops a read whose client went away while it waited: it never runs, leaves its queue, and the rest keep their order', async () => {
+    const turns = new ReadTurns();
+    const order: string[] = [];
+    const read = reader(turns, order);
+    const gone = new AbortController();
+    const first = read('greedy', 1);
+    const dropped = turns.turn('greedy', gone.signal).then(() => order.push('dropped'));
+    const rest = [read('greedy', 2), read('bob', 1)];
+    expect(turns.waitingCount).toBe(3);
+    gone.abort();
+    expect(turns.waitingCount).toBe(2);
+    await expect(dropped).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'cancelled' && e.status === 499);
+    await Promise.all([first, ...rest]);
+    expect(order).toEqual(['greedy1', 'bob1', 'greedy2']);
+    // Already gone when it asks: refused without queueing.
+    await expect(turns.turn('bob', gone.signal)).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'cancelled');
+  });
+
+  it(`queues at most ${MAX_WAITING_READS} reads of one principal; past them a read is refused (429), others still queue`, async () => {
+    const turns = new ReadTurns();
+    const granted = turns.turn('greedy');
+    const waiting = Array.from({ length: MAX_WAITING_READS }, () => turns.turn('greedy'));
+    await expect(turns.turn('greedy')).rejects.toSatisfy((e) => e instanceof AppError && e.code === 'too_many_requests');
+    const bob = turns.turn('bob');
+    expect(turns.waitingCount).toBe(MAX_WAITING_READS + 1);
+    await Promise.all([granted, ...waiting, bob]);
+    expect(turns.waitingCount).toBe(0);
   });
 });

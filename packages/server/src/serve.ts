@@ -15,6 +15,7 @@ import {
 } from '@gasgauge/api';
 import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS, upgradeLine } from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
+import { clientGone } from './client-gone.js';
 import {
   CONNECTION_TIMEOUTS,
   capConnections,
@@ -201,6 +202,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     clock,
     live,
     readBody: readNodeBody,
+    clientGone,
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: async (townId) => scheduler.healthOf(townId),
     onBudget: (townId) => scheduler.markActive(townId),

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import { restCaller } from '../http/rest-caller.js';
 import { unwrap } from '../http/unwrap.js';
 import { parseOrThrow } from '../http/validate.js';
-import { createCaller } from '../router.js';
 import { beadsListInput } from './router.js';
 
 const integer = z
@@ -24,25 +24,20 @@ const rangeQuery = z.object({ from: integer.optional(), to: integer.optional() }
 /** The beads API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function beadsRestRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  const caller = (authorization: string | undefined) => createCaller({ deps, authorization });
 
   app.get('/api/towns/:townId/beads', async (c) => {
     const q = parseOrThrow(listQuery, c.req.query());
     const input = parseOrThrow(beadsListInput, { townId: c.req.param('townId'), ...q });
-    return c.json(await unwrap(caller(c.req.header('authorization')).beads.list(input)));
+    return c.json(await unwrap(restCaller(deps, c).beads.list(input)));
   });
 
   app.get('/api/towns/:townId/beads/:beadId', async (c) =>
-    c.json(
-      await unwrap(
-        caller(c.req.header('authorization')).beads.get({ townId: c.req.param('townId'), beadId: c.req.param('beadId') }),
-      ),
-    ),
+    c.json(await unwrap(restCaller(deps, c).beads.get({ townId: c.req.param('townId'), beadId: c.req.param('beadId') }))),
   );
 
   app.get('/api/towns/:townId/beads-stats', async (c) => {
     const q = parseOrThrow(rangeQuery, c.req.query());
-    return c.json(await unwrap(caller(c.req.header('authorization')).beads.stats({ townId: c.req.param('townId'), ...q })));
+    return c.json(await unwrap(restCaller(deps, c).beads.stats({ townId: c.req.param('townId'), ...q })));
   });
 
   return app;

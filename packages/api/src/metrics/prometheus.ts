@@ -22,7 +22,7 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
     const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
     const { info, principal } = await scrapeTown(authorization, params.townId);
-    await enterRead(deps.readBudget, principal);
+    await enterRead(deps.readBudget, principal, deps.clientGone?.(c));
     const totals = await chargedHandle(deps.towns.get(info.id), deps.readBudget, principal).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
     return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.js';
+import { restCaller } from '../http/rest-caller.js';
 import { unwrap } from '../http/unwrap.js';
 import { parseOrThrow } from '../http/validate.js';
-import { createCaller } from '../router.js';
 import { MAX_TOWNS_PAGE, townId } from '../towns/router.js';
 import { timeseriesInput } from './router.js';
 
@@ -24,12 +24,11 @@ export const timeseriesQuery = z.object({
 /** The read API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function metricsRestRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  const caller = (authorization: string | undefined) => createCaller({ deps, authorization });
 
   app.get('/api/towns', async (c) => {
     const q = parseOrThrow(townsQuery, c.req.query());
     const page = q.limit === undefined && q.after === undefined ? undefined : q;
-    return c.json(await unwrap(caller(c.req.header('authorization')).towns.list(page)));
+    return c.json(await unwrap(restCaller(deps, c).towns.list(page)));
   });
 
   app.get('/api/towns/:townId/metrics/timeseries', async (c) => {
@@ -41,11 +40,11 @@ export function metricsRestRoutes(deps: ApiDeps): Hono {
       ...(q.maxPoints === undefined ? {} : { maxPoints: q.maxPoints }),
       ...(q.tz === undefined ? {} : { tz: q.tz }),
     };
-    return c.json(await unwrap(caller(c.req.header('authorization')).metrics.timeseries(input)));
+    return c.json(await unwrap(restCaller(deps, c).metrics.timeseries(input)));
   });
 
   app.get('/api/towns/:townId/metrics/throughput', async (c) =>
-    c.json(await unwrap(caller(c.req.header('authorization')).metrics.throughput({ townId: c.req.param('townId') }))),
+    c.json(await unwrap(restCaller(deps, c).metrics.throughput({ townId: c.req.param('townId') }))),
   );
 
   return app;

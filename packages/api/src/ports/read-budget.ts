@@ -19,19 +19,20 @@ export interface ReadBudget {
    * Resolves when an admitted read may run. The bucket bounds a principal's share over seconds; turns
    * bound the wait within them: reads queued behind the loop go round the principals in rotation, so
    * another user's read waits for about one read of each busy principal, not for all of a greedy one's
-   * connections. Awaited once a request, after `admit`, so its town calls then run back to back.
+   * connections. Awaited once a request, after `admit`, so its town calls then run back to back. A read
+   * whose `signal` aborts while it waits (its client went away) rejects with `cancelled` and never runs.
    */
-  turn(principal: string): Promise<void>;
+  turn(principal: string, signal?: AbortSignal): Promise<void>;
 }
 
 /**
  * Lets a read in: refused at once (`too_many_requests`) when the principal's share is spent, else resolves
  * at its turn. Every read route enters through here, so none admits without waiting its turn.
  */
-export async function enterRead(budget: ReadBudget | undefined, principal: string): Promise<void> {
+export async function enterRead(budget: ReadBudget | undefined, principal: string, signal?: AbortSignal): Promise<void> {
   if (!budget) return;
   budget.admit(principal);
-  await budget.turn(principal);
+  await budget.turn(principal, signal);
 }
 
 /** The principal a user's reads are charged to (session or API token alike). */
