@@ -14,6 +14,7 @@ import {
   UsageError,
   type Values,
 } from './command.js';
+import { onNpmParentGone } from './npm-parent.js';
 
 export const serve: Command = {
   usage:
@@ -132,6 +133,10 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      onNpmParentGone((parent) => {
+        logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
+        resolve();
+      });
     });
     await server.close();
     return 0;

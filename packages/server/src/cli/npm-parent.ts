@@ -1,0 +1,29 @@
+/** How often a server started by npm checks that npm is still there. */
+export const PARENT_CHECK_MS = 1_000;
+
+/**
+ * Calls `gone` once if this process was started by npm (`npx gasgauge serve`, `npm start`) and the process
+ * that started it exits. npm 11 passes a SIGTERM to the `sh -c` it runs the command in, which ends without
+ * passing it on: the server went on running with no parent, holding its port and the data dir's lock. A
+ * server not started by npm (a terminal, systemd, `nohup … &`) is never stopped by this: its parent may
+ * rightly exit first. Returns a function that stops watching.
+ */
+export function onNpmParentGone(gone: (parent: number) => void, env: NodeJS.ProcessEnv = process.env): () => void {
+  if (!startedByNpm(env)) return () => {};
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    gone(parent);
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * `npx`/`npm exec`, or `npm start`. Not any npm script: a server a test starts under `npm test`
+ * inherits npm's variables too, and may outlive a parent on purpose.
+ */
+function startedByNpm(env: NodeJS.ProcessEnv): boolean {
+  return env.npm_command === 'exec' || (env.npm_command === 'run-script' && env.npm_lifecycle_event === 'start');
+}

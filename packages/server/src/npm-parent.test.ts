@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sleep } from './testing/sockets.js';
+import { tempDir } from './testing/temp.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BIN = join(ROOT, 'packages/server/bin/gasgauge.mjs');
+const started: ChildProcess[] = [];
+const pids: number[] = [];
+afterAll(() => {
+  for (const c of started) c.kill('SIGKILL');
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+/** npm's own variables, as a test run under `npm test` inherits them, without the ones that say how it started. */
+function envWithout(...names: string[]): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of names) delete env[name];
+  return env;
+}
+
+/** The server's address, once `serve` wrote it to DATA/server.json. */
+async function address(data: string): Promise<{ url: string; pid?: number }> {
+  const file = join(data, 'server.json');
+  for (let i = 0; i < 300 && !existsSync(file); i++) await sleep(100);
+  return JSON.parse(readFileSync(file, 'utf8')) as { url: string };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`)).ok;
+  } catch {
+    return false;
+  }
+}
+
+describe('a server started by npm ends with npm', () => {
+  it('`npm exec gasgauge serve`: a SIGTERM to npm alone stops the server (npm does not pass it on)', async () => {
+    const data = tempDir('gg-npm-parent-');
+    const npm = spawn(
+      'npm',
+      ['exec', '--offline', '--', 'gasgauge', 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+        env: envWithout('npm_command', 'npm_lifecycle_event'),
+      },
+    );
+    started.push(npm);
+    const { url } = await address(data);
+    expect(await answers(url)).toBe(true);
+    npm.kill('SIGTERM');
+    let up = true;
+    for (let i = 0; i < 80 && up; i++) {
+      await sleep(100);
+      up = await answers(url);
+    }
+    expect(up).toBe(false);
+    // A clean exit: the address file is removed with the server.
+    for (let i = 0; i < 50 && existsSync(join(data, 'server.json')); i++) await sleep(100);
+    expect(existsSync(join(data, 'server.json'))).toBe(false);
+  }, 60_000);
+
+  it('a server whose parent rightly exits first (started in the background, or by a test under `npm test`) keeps running', async () => {
+    const data = tempDir('gg-npm-parent-');
+    // The shell starts the server in the background, prints its pid and exits: the server loses its parent.
+    const sh = spawn(
+      'sh',
+      ['-c', `"${process.execPath}" "${BIN}" serve --data "${data}" --port 0 --host 127.0.0.1 >/dev/null 2>&1 & echo $!`],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, npm_command: 'run-script', npm_lifecycle_event: 'test' },
+      },
+    );
+    let out = '';
+    sh.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    await new Promise((r) => sh.once('exit', r));
+    pids.push(Number(out.trim()));
+    const { url } = await address(data);
+    await sleep(2_500);
+    expect(await answers(url)).toBe(true);
+  }, 60_000);
+});
