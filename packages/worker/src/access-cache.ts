@@ -1,5 +1,10 @@
 import type { ControlStore } from '@gasgauge/api';
-import type { ControlMethod } from './control.js';
+
+/**
+ * control.ts's ControlMethod, not imported: this file is also type-checked with the Node-side tests
+ * (the root tsconfig), where control.ts's Durable Object types do not exist.
+ */
+type ControlMethod = keyof ControlStore;
 
 /**
  * How long this isolate trusts the control object's answer about a credential or an access check. A
@@ -73,6 +78,17 @@ function keyOf(method: string, args: readonly unknown[]): string {
  * neither grow the cache nor push out good answers.
  */
 export function cachedAccess(store: ControlStore, opts: AccessCacheOptions = {}): ControlStore {
+  return accessCache(store, opts).cached;
+}
+
+/**
+ * Two views of one memory. `cached` answers CACHED from it (reads). `fresh` asks the store every time,
+ * for whatever makes a change (a tRPC mutation, a sign-in): a credential or access revoked through
+ * another isolate must not make a new credential here (a session, an ingest token or key, a user's
+ * token) from an answer remembered before it, which would outlive the TTL by hours or for good. Changes
+ * through either view forget every answer.
+ */
+export function accessCache(store: ControlStore, opts: AccessCacheOptions = {}): { cached: ControlStore; fresh: ControlStore } {
   const ttlMs = opts.ttlMs ?? ACCESS_CACHE_TTL_MS;
   const maxEntries = opts.maxEntries ?? ACCESS_CACHE_MAX_ENTRIES;
   const now = opts.now ?? Date.now;
@@ -114,15 +130,17 @@ export function cachedAccess(store: ControlStore, opts: AccessCacheOptions = {})
     }
   };
 
-  return new Proxy(store, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      const method = prop as ControlMethod;
-      const call = (args: unknown[]) => () => value.apply(target, args) as Promise<unknown>;
-      if (CACHED.has(method)) return (...args: unknown[]) => remember(method, call(args), args);
-      if (READS.has(method)) return value.bind(target);
-      return (...args: unknown[]) => change(call(args));
-    },
-  });
+  const view = (fromMemory: boolean) =>
+    new Proxy(store, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        const method = prop as ControlMethod;
+        const call = (args: unknown[]) => () => value.apply(target, args) as Promise<unknown>;
+        if (CACHED.has(method) && fromMemory) return (...args: unknown[]) => remember(method, call(args), args);
+        if (CACHED.has(method) || READS.has(method)) return value.bind(target);
+        return (...args: unknown[]) => change(call(args));
+      },
+    });
+  return { cached: view(true), fresh: view(false) };
 }

@@ -20,7 +20,8 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
 export function authRoutes(deps: ApiDeps): Hono {
-  const { control } = deps;
+  // Every route here but /auth/me makes a session or ends one: judged on the store's own answers (ApiDeps.freshControl).
+  const control = deps.freshControl ?? deps.control;
   const app = new Hono();
   app.use(
     '/auth/*',
