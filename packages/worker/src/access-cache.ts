@@ -1,4 +1,5 @@
 import type { ControlStore } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
 
 /**
  * control.ts's ControlMethod, not imported: this file is also type-checked with the Node-side tests
@@ -8,8 +9,8 @@ type ControlMethod = keyof ControlStore;
 
 /**
  * How long this isolate trusts the control object's answer about a credential or an access check. A
- * change made through this isolate (sign-out, a new token, a role, a removal) forgets every answer at
- * once; one made through another isolate takes effect here within this time (docs/api.md, Limits).
+ * change made through this isolate (sign-out, a new token, a role, a removal) forgets every answer once
+ * it is done (one the store refused changed nothing and forgets nothing); one made through another isolate takes effect here within this time (docs/api.md, Limits).
  */
 export const ACCESS_CACHE_TTL_MS = 10_000;
 /** Answers remembered at most; past it the oldest is forgotten first. */
@@ -117,16 +118,24 @@ export function accessCache(store: ControlStore, opts: AccessCacheOptions = {}):
     return value;
   };
 
+  /**
+   * Answers are forgotten once a change is done, unless the store refused it (an AppError other than
+   * internal: nothing changed), so a refused mutation does not empty the memory for everyone. Until then
+   * they still serve: the change has not happened for anyone yet. A lookup that overlapped it keeps nothing.
+   */
   const change = async (call: () => Promise<unknown>) => {
     changes++;
     changing++;
-    answers.clear();
+    let changed = true;
     try {
       return await call();
+    } catch (err) {
+      if (err instanceof AppError && err.code !== 'internal') changed = false;
+      throw err;
     } finally {
       changing--;
       changes++;
-      answers.clear();
+      if (changed) answers.clear();
     }
   };
 

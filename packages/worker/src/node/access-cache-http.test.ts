@@ -22,8 +22,20 @@ afterAll(() => {
   sql.close();
 });
 
-function isolate() {
-  const { cached, fresh } = accessCache(new LocalControlStore(control, Date.now));
+/** An isolate; `asked` counts what reaches the control store (a round trip to the control object on Workers). */
+function isolate(asked: string[] = []) {
+  const local = new LocalControlStore(control, Date.now);
+  const counted = new Proxy(local, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        asked.push(String(prop));
+        return value.apply(target, args);
+      };
+    },
+  });
+  const { cached, fresh } = accessCache(counted);
   return createApp({
     control: cached,
     freshControl: fresh,
@@ -141,6 +153,34 @@ describe('the Worker’s access cache, between isolates', () => {
     expect(await ingest()).toBe(200);
     expect((await trpc(a, 'mutation', 'towns.revokeKey', { townId: town.id, name: 'otel' }, dave.token)).status).toBe(200);
     expect(await ingest()).toBe(401);
+  });
+
+  it('forgets nothing for a request that changes nothing: anyone’s sign-out without a session, a refused mutation', async () => {
+    const erin = await user('erin');
+    const asked: string[] = [];
+    const b = isolate(asked);
+    const read = () => trpc(b, 'query', 'towns.list', {}, erin.token);
+    expect((await read()).status).toBe(200);
+    const form = (path: string, body: Record<string, string>, cookie?: string) =>
+      b.fetch(
+        new Request(`${ORIGIN}${path}`, {
+          method: 'POST',
+          headers: {
+            origin: ORIGIN,
+            host: '127.0.0.1',
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(cookie ? { cookie } : {}),
+          },
+          body: new URLSearchParams(body).toString(),
+        }),
+      );
+    // No credential needed for either: without this, any client emptied every isolate's memory at will.
+    expect((await form('/auth/logout', {}, 'gg_session=ggs_nosuchsession')).status).toBe(303);
+    expect((await form('/auth/link', { code: 'ggl_nosuchcode' })).headers.get('location')).toMatch(/link_expired/);
+    expect((await trpc(b, 'mutation', 'orgs.acceptInvitation', { organizationId: 'org_none' }, erin.token)).status).toBe(404);
+    asked.length = 0;
+    expect((await read()).status).toBe(200);
+    expect(asked).toEqual(['townsOf']);
   });
 
   it('reads still come from memory within the TTL (what the cache is for)', async () => {
