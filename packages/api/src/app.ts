@@ -3,6 +3,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { shareVerifiedKeys } from './auth/ingest-key.js';
 import { authRoutes } from './auth/routes.js';
 import { SESSION_COOKIE } from './auth/session.js';
 import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
@@ -52,18 +53,22 @@ export function createApp(deps: ApiDeps): Hono {
   app.route('/', billingRestRoutes(deps));
   app.route('/', authRoutes(deps));
   app.use('/trpc/*', sameOrigin({ requireOrigin: false, publicOrigin: deps.publicOrigin }));
+  // A change (tRPC posts mutations) is judged on the control store's own answers, never remembered ones (ApiDeps.freshControl).
+  const changeDeps: ApiDeps = deps.freshControl ? { ...deps, control: deps.freshControl } : deps;
+  if (deps.freshControl) shareVerifiedKeys(deps.freshControl, deps.control);
   app.all('/trpc/*', async (c) => {
     const authorization = c.req.header('authorization');
     const sessionToken = getCookie(c, SESSION_COOKIE);
     const signal = deps.clientGone?.(c);
-    const principal = await readBodyForCaller(c, deps, authorization, sessionToken);
+    const reqDeps = c.req.method === 'GET' || c.req.method === 'HEAD' ? deps : changeDeps;
+    const principal = await readBodyForCaller(c, reqDeps, authorization, sessionToken);
     return fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
       // Each call of a batch costs as much as a request of its own: one GET of 20 beads.stats held the event loop for 8 s.
       maxBatchSize: MAX_TRPC_BATCH,
-      createContext: () => ({ deps, authorization, sessionToken, principal, signal }),
+      createContext: () => ({ deps: reqDeps, authorization, sessionToken, principal, signal }),
       // Load shed (a spent read budget): the longest wait of the batch's refused calls, as for REST.
       responseMeta: ({ errors }) => {
         const waits = errors.map((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? 0) : 0));

@@ -11,6 +11,12 @@ import type { TownDirectory } from './ports/town.js';
 /** Everything the API needs from its host. */
 export interface ApiDeps {
   control: ControlStore;
+  /**
+   * The control store without remembered answers, for whatever makes a change (tRPC mutations, sign-in):
+   * a host that caches credential and access answers (Workers: worker/src/access-cache.ts) must not let a
+   * credential or access revoked elsewhere make a new credential from one. Absent: `control`.
+   */
+  freshControl?: ControlStore;
   towns: TownDirectory;
   /** HS256 key for ingest tokens. */
   secret: Uint8Array;

@@ -83,8 +83,9 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
  * an admitted one waits for its turn (ReadBudget.turn), last, so the procedure runs right after it.
  */
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
-  const { user, stillValid } = ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
+  const { user, stillValid, credential } =
+    ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
   refuseLoneSurrogates(await getRawInput());
   if (type !== 'mutation') await enterRead(ctx.deps.readBudget, userPrincipal(user.id), ctx.signal);
-  return next({ ctx: { ...ctx, user, stillSignedIn: stillValid } });
+  return next({ ctx: { ...ctx, user, stillSignedIn: stillValid, credential } });
 });

@@ -1,12 +1,16 @@
 import type { ControlStore } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
 
-/** Not control.ts's alias: that file needs the Worker's runtime types, and this one is tested under Node. */
+/**
+ * control.ts's ControlMethod, not imported: this file is also type-checked with the Node-side tests
+ * (the root tsconfig), where control.ts's Durable Object types do not exist.
+ */
 type ControlMethod = keyof ControlStore;
 
 /**
  * How long this isolate trusts the control object's answer about a credential or an access check. A
- * change made through this isolate (sign-out, a new token, a role, a removal) forgets every answer at
- * once; one made through another isolate takes effect here within this time (docs/api.md, Limits).
+ * change made through this isolate (sign-out, a new token, a role, a removal) forgets every answer once
+ * it is done (one the store refused changed nothing and forgets nothing); one made through another isolate takes effect here within this time (docs/api.md, Limits).
  */
 export const ACCESS_CACHE_TTL_MS = 10_000;
 /** Answers remembered at most; past it the oldest is forgotten first. */
@@ -69,12 +73,16 @@ function keyOf(method: string, args: readonly unknown[]): string {
 }
 
 /**
- * The control store with the answers of CACHED remembered for `ttlMs` from the answer (not from the last
- * use, so a change made elsewhere is seen within the TTL however busy the key). Only answers that found
- * something enter: an unknown credential or a refused check asks again every time, so random credentials
- * neither grow the cache nor push out good answers.
+ * Two views of one memory: the answers of CACHED, each remembered for `ttlMs` from the answer (not from
+ * the last use, so a change made elsewhere is seen within the TTL however busy the key); only answers
+ * that found something enter, so random credentials neither grow it nor push out good answers.
+ * `cached` answers CACHED from it (reads). `fresh` asks the store every time,
+ * for whatever makes a change (a tRPC mutation, a sign-in): a credential or access revoked through
+ * another isolate must not make a new credential here (a session, an ingest token or key, a user's
+ * token) from an answer remembered before it, which would outlive the TTL by hours or for good. Changes
+ * through either view forget every answer.
  */
-export function cachedAccess(store: ControlStore, opts: AccessCacheOptions = {}): ControlStore {
+export function accessCache(store: ControlStore, opts: AccessCacheOptions = {}): { cached: ControlStore; fresh: ControlStore } {
   const ttlMs = opts.ttlMs ?? ACCESS_CACHE_TTL_MS;
   const maxEntries = opts.maxEntries ?? ACCESS_CACHE_MAX_ENTRIES;
   const now = opts.now ?? Date.now;
@@ -103,28 +111,38 @@ export function cachedAccess(store: ControlStore, opts: AccessCacheOptions = {})
     return value;
   };
 
+  /**
+   * Answers are forgotten once a change is done, unless the store refused it (an AppError other than
+   * internal: nothing changed), so a refused mutation does not empty the memory for everyone. Until then
+   * they still serve: the change has not happened for anyone yet. A lookup that overlapped it keeps nothing.
+   */
   const change = async (call: () => Promise<unknown>) => {
     changes++;
     changing++;
-    answers.clear();
+    let changed = true;
     try {
       return await call();
+    } catch (err) {
+      if (err instanceof AppError && err.code !== 'internal') changed = false;
+      throw err;
     } finally {
       changing--;
       changes++;
-      answers.clear();
+      if (changed) answers.clear();
     }
   };
 
-  return new Proxy(store, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
-      const method = prop as ControlMethod;
-      const call = (args: unknown[]) => () => value.apply(target, args) as Promise<unknown>;
-      if (CACHED.has(method)) return (...args: unknown[]) => remember(method, call(args), args);
-      if (READS.has(method)) return value.bind(target);
-      return (...args: unknown[]) => change(call(args));
-    },
-  });
+  const view = (fromMemory: boolean) =>
+    new Proxy(store, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        const method = prop as ControlMethod;
+        const call = (args: unknown[]) => () => value.apply(target, args) as Promise<unknown>;
+        if (CACHED.has(method) && fromMemory) return (...args: unknown[]) => remember(method, call(args), args);
+        if (CACHED.has(method) || READS.has(method)) return value.bind(target);
+        return (...args: unknown[]) => change(call(args));
+      },
+    });
+  return { cached: view(true), fresh: view(false) };
 }

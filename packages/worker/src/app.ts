@@ -1,5 +1,5 @@
 import { createApp, hashToken } from '@gasgauge/api';
-import { cachedAccess } from './access-cache.js';
+import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { doLive, doTowns } from './towns.js';
@@ -33,9 +33,11 @@ async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
   if (admin?.startsWith('ggu_'))
     await env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin));
+  // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
+  const { cached, fresh } = accessCache(doControl(env.CONTROL));
   return createApp({
-    // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts).
-    control: cachedAccess(doControl(env.CONTROL)),
+    control: cached,
+    freshControl: fresh,
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
     tickHealth: (townId) => env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth(),

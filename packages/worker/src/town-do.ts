@@ -168,16 +168,19 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
    * pending; the live hub's stream lifetime (LIVE_STREAM_MAX_MS) ends that one. Either way the stream
    * stops counting against the town's bound.
    */
-  changes(): ReadableStream<Uint8Array> {
+  changes(who?: string): ReadableStream<Uint8Array> {
     const abort = new AbortController();
     const id = this.nextStream++;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     let changes: AsyncGenerator<void>;
     try {
       // Released however it ends; the heartbeat stops with it, even while a write waits on a reader that never reads.
-      changes = this.live.changes('', abort.signal, () => {
-        this.streams.delete(id);
-        clearInterval(heartbeat);
+      changes = this.live.changes('', abort.signal, {
+        who: typeof who === 'string' ? who : undefined,
+        onRelease: () => {
+          this.streams.delete(id);
+          clearInterval(heartbeat);
+        },
       });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -48,7 +48,7 @@ export function doLive(ns: TownNamespace): LiveBus {
   return {
     publish: (townId) => stubOf(ns, townId).publish(),
     publishSoon: () => {},
-    changes: (townId, signal) => streamChanges(stubOf(ns, townId), signal),
+    changes: (townId, signal, opts) => streamChanges(stubOf(ns, townId), signal, opts?.who),
   };
 }
 
@@ -59,8 +59,12 @@ export function doLive(ns: TownNamespace): LiveBus {
  * of heartbeats only is no change. Ending, it tells the object to close the stream: a cancel alone does
  * not reach the object (its next heartbeat finds out, see TownDO.changes).
  */
-async function* streamChanges(stub: ReturnType<typeof stubOf>, signal: AbortSignal | undefined): AsyncGenerator<void> {
-  const reader = (await stub.changes()).getReader();
+async function* streamChanges(
+  stub: ReturnType<typeof stubOf>,
+  signal: AbortSignal | undefined,
+  who: string | undefined,
+): AsyncGenerator<void> {
+  const reader = (await stub.changes(who)).getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;

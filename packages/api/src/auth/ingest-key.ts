@@ -97,6 +97,14 @@ export function verifiedKeys(control: ControlStore): VerifiedKeys {
   return cache;
 }
 
+/**
+ * Makes `view`, another view of the same store (ApiDeps.freshControl), share `control`'s verified keys:
+ * a revoke through a mutation, which runs on the fresh view, must reach what the ingest routes remember.
+ */
+export function shareVerifiedKeys(view: ControlStore, control: ControlStore): void {
+  caches.set(view, verifiedKeys(control));
+}
+
 /** Revokes a key and forgets it here at once, so its next request through this process gets a 401. */
 export async function revokeIngestKey(control: ControlStore, townId: string, name: string): Promise<void> {
   await control.revokeIngestKey(townId, name);

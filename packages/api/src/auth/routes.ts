@@ -5,7 +5,7 @@ import type { ApiDeps } from '../deps.js';
 import { BodyBudget, bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
 import { linkPage } from './link-page.js';
-import { SESSION_COOKIE, safeNextPath, startSession } from './session.js';
+import { SESSION_COOKIE, safeNextPath, sessionTokenHash, startSession } from './session.js';
 import { authenticateRequest } from './user-auth.js';
 import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
 
@@ -20,7 +20,8 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
 export function authRoutes(deps: ApiDeps): Hono {
-  const { control } = deps;
+  // Every route here but /auth/me makes a session or ends one: judged on the store's own answers (ApiDeps.freshControl).
+  const control = deps.freshControl ?? deps.control;
   const app = new Hono();
   app.use(
     '/auth/*',
@@ -64,15 +65,18 @@ export function authRoutes(deps: ApiDeps): Hono {
   });
 
   app.post('/auth/link', async (c) => {
-    const code = (await readForm(c)).get('code') ?? '';
-    const link = await control.consumeLoginLink(await hashToken(code));
+    const codeHash = await hashToken((await readForm(c)).get('code') ?? '');
+    // Looked at first, so that a code that is no link changes nothing (a Worker isolate forgets what it remembers on a change).
+    const link = (await control.peekLoginLink(codeHash)) && (await control.consumeLoginLink(codeHash));
     if (!link) return c.redirect('/login?error=link_expired', 303);
     return signIn(c, link.userId, safeNextPath(link.nextPath));
   });
 
   app.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await control.revokeSession(await hashToken(token));
+    const tokenHash = token === undefined ? undefined : await sessionTokenHash(token);
+    // Only a session there is: signing out of none changes nothing (see /auth/link).
+    if (tokenHash !== undefined && (await control.sessionUserId(tokenHash)) !== undefined) await control.revokeSession(tokenHash);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
     return c.redirect('/login', 303);
   });

@@ -12,6 +12,20 @@ export interface Principal {
    * deleted): one lookup by primary key, cheap enough to call before every push of a live stream.
    */
   stillValid(): Promise<boolean>;
+  /** The credential, as an ingest token minted with it names it (Holder): `t:` or `s:` and its hash. */
+  credential: string;
+}
+
+/**
+ * The user a credential named by `credential` (Holder) still signs in, if any: an ingest token minted
+ * with it writes only while this is its minter.
+ */
+export async function holderUser(control: ControlStore, credential: string): Promise<User | undefined> {
+  const hash = credential.slice(2);
+  if (credential.startsWith('t:')) return control.userByTokenHash(hash);
+  if (!credential.startsWith('s:')) return undefined;
+  const userId = await control.sessionUserId(hash);
+  return userId === undefined ? undefined : control.userById(userId);
 }
 
 /** Read routes accept user API tokens only; an ingest JWT here is a 401, never a read. */
@@ -25,7 +39,11 @@ async function tokenPrincipal(control: ControlStore, authorization: string | und
   const tokenHash = await hashToken(token);
   const user = await control.userByTokenHash(tokenHash);
   if (!user) throw new AppError('unauthorized', 'unknown API token');
-  return { user, stillValid: async () => (await control.userByTokenHash(tokenHash))?.id === user.id };
+  return {
+    user,
+    stillValid: async () => (await control.userByTokenHash(tokenHash))?.id === user.id,
+    credential: `t:${tokenHash}`,
+  };
 }
 
 async function sessionPrincipal(control: ControlStore, token: string): Promise<Principal> {
@@ -34,7 +52,7 @@ async function sessionPrincipal(control: ControlStore, token: string): Promise<P
   const user = userId === undefined ? undefined : await control.userById(userId);
   if (!user || tokenHash === undefined)
     throw new AppError('unauthorized', 'session expired or signed out; sign in again', { path: 'session' });
-  return { user, stillValid: async () => (await control.sessionUserId(tokenHash)) === user.id };
+  return { user, stillValid: async () => (await control.sessionUserId(tokenHash)) === user.id, credential: `s:${tokenHash}` };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { AppError } from '@gasgauge/core';
 import { INGEST_KEY_PREFIX, IngestKeyVerifier, isScrapeKey } from '../auth/ingest-key.js';
-import { type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
+import { type Holder, type IngestClaims, IngestVerifier } from '../auth/ingest-token.js';
+import { holderUser } from '../auth/user-auth.js';
 import { USER_TOKEN_PREFIX } from '../auth/user-token.js';
 import type { ApiDeps } from '../deps.js';
 
@@ -26,7 +27,30 @@ export class IngestCredentials {
     if (isScrapeKey(credential))
       throw new AppError('unauthorized', 'scrape keys (ggp_) only read Prometheus metrics; use an ingest key (ggi_)');
     const now = this.deps.clock();
-    return credential.startsWith(INGEST_KEY_PREFIX) ? this.keys.verify(credential, now) : this.jwts.verify(credential, now);
+    if (credential.startsWith(INGEST_KEY_PREFIX)) return this.keys.verify(credential, now);
+    const claims = await this.jwts.verify(credential, now);
+    if (claims.holder) await this.assertHolder(claims.holder, claims.townId);
+    return claims;
+  }
+
+  /**
+   * A token minted through the API writes while the credential that minted it still signs its user in and
+   * that user may still read the town: two lookups (on Workers answered from the isolate's access cache).
+   */
+  private async assertHolder(holder: Holder, townId: string): Promise<void> {
+    const user = await holderUser(this.deps.control, holder.credential);
+    if (user?.id !== holder.userId)
+      throw new AppError(
+        'unauthorized',
+        'the credential this ingest token was minted with is revoked or signed out; mint another',
+      );
+    try {
+      await this.deps.control.townFor(user, townId);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden'))
+        throw new AppError('unauthorized', 'the user who minted this ingest token may no longer read its town');
+      throw err;
+    }
   }
 
   /** 403 when the credential is for another town, 404 when the town does not exist. */

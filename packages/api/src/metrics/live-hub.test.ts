@@ -9,7 +9,7 @@ describe('LiveHub stream lifetime', () => {
     const hub = new LiveHub({ maxStreamMs: 100 });
     let released = 0;
     // Opened and never read, never aborted: what a town object holds for an isolate that died.
-    for (let i = 0; i < MAX_LIVE_PER_TOWN; i++) hub.changes('t', undefined, () => released++);
+    for (let i = 0; i < MAX_LIVE_PER_TOWN; i++) hub.changes('t', undefined, { onRelease: () => released++ });
     expect(() => hub.changes('t', undefined)).toThrow(AppError);
     await sleep(150);
     expect(hub.subscriberCount('t')).toBe(0);
@@ -35,15 +35,15 @@ describe('LiveHub stream lifetime', () => {
     const hub = new LiveHub({ maxStreamMs: 60_000 });
     const abort = new AbortController();
     const calls: string[] = [];
-    const aborted = hub.changes('t', abort.signal, () => calls.push('aborted'));
-    hub.changes('t', undefined, () => calls.push('closed'));
+    const aborted = hub.changes('t', abort.signal, { onRelease: () => calls.push('aborted') });
+    hub.changes('t', undefined, { onRelease: () => calls.push('closed') });
     abort.abort();
     expect(await aborted.next()).toEqual({ done: true, value: undefined });
     hub.close();
     hub.close();
     expect(calls).toEqual(['aborted', 'closed']);
     // A stream asked of a closed hub ends at once (and holds no timer).
-    hub.changes('t', undefined, () => calls.push('after close'));
+    hub.changes('t', undefined, { onRelease: () => calls.push('after close') });
     expect(calls).toEqual(['aborted', 'closed', 'after close']);
     expect(hub.subscriberCount('t')).toBe(0);
   });

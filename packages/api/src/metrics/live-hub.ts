@@ -13,6 +13,11 @@ export const COALESCE_MS = 200;
  */
 export const MAX_LIVE_PER_TOWN = 200;
 /**
+ * Of those, what one user may hold: without it one reader of a town (an organisation's member) opened all
+ * 200 and every other viewer of the town, its owners included, was refused for as long as they held them.
+ */
+export const MAX_LIVE_PER_USER = 20;
+/**
  * How long one live stream lasts; then it ends and the viewer opens another (the web UI does so at once).
  * A stream whose reader is gone without saying so (a Worker isolate evicted before it closed its town
  * object's stream, a client whose connection died silently) stops counting against MAX_LIVE_PER_TOWN
@@ -21,7 +26,7 @@ export const MAX_LIVE_PER_TOWN = 200;
 export const LIVE_STREAM_MAX_MS = 10 * 60_000;
 
 /** One stream: told of each change, and ended by its lifetime, its signal or the hub's close. */
-type Listener = { change: () => void; end: () => void };
+type Listener = { change: () => void; end: () => void; who: string | undefined };
 
 /** The Node host's LiveBus: one process, so subscribers are listeners in memory. */
 export class LiveHub implements LiveBus {
@@ -63,10 +68,19 @@ export class LiveHub implements LiveBus {
    * ends, its signal aborts or its lifetime (maxStreamMs) passes, whichever comes first, even if it was
    * never read; `onRelease` is then called once.
    */
-  changes(townId: string, signal: AbortSignal | undefined, onRelease?: () => void): AsyncGenerator<void> {
+  changes(
+    townId: string,
+    signal: AbortSignal | undefined,
+    { who, onRelease }: { who?: string | undefined; onRelease?: () => void } = {},
+  ): AsyncGenerator<void> {
     let set = this.listeners.get(townId);
     if ((set?.size ?? 0) >= MAX_LIVE_PER_TOWN) {
       throw new AppError('too_many_requests', `this town already has ${MAX_LIVE_PER_TOWN} live streams open; close one`, {
+        path: 'townId',
+      });
+    }
+    if (who !== undefined && set && [...set].filter((l) => l.who === who).length >= MAX_LIVE_PER_USER) {
+      throw new AppError('too_many_requests', `you already have ${MAX_LIVE_PER_USER} live streams of this town open; close one`, {
         path: 'townId',
       });
     }
@@ -96,6 +110,7 @@ export class LiveHub implements LiveBus {
         wake?.();
       },
       end: onEnd,
+      who,
     };
     listeners.add(listener);
     // A timer, not a check at the next read: a stream nobody reads any more must stop counting too.

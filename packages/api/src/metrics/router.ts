@@ -103,7 +103,7 @@ export const metricsRouter = router({
    */
   live: userProcedure.input(townInput).subscription(async ({ ctx, input, signal }) => {
     await town(ctx, input.townId);
-    const changes = ctx.deps.live.changes(input.townId, signal);
+    const changes = ctx.deps.live.changes(input.townId, signal, { who: ctx.user.id });
     // Credential and access again before every push: either may have been revoked since the stream opened.
     const current = async (): Promise<TownHandle> => {
       if (!(await ctx.stillSignedIn()))

@@ -9,6 +9,9 @@ export interface LiveBus {
   publish(townId: string): void | Promise<void>;
   /** Wake them soon, coalesced (after an ingest: a burst of posts is one push within a second). */
   publishSoon(townId: string): void | Promise<void>;
-  /** Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the bus closes. */
-  changes(townId: string, signal: AbortSignal | undefined): AsyncIterable<void>;
+  /**
+   * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the bus closes.
+   * `who` (a user id) holds at most MAX_LIVE_PER_USER of the town's streams.
+   */
+  changes(townId: string, signal: AbortSignal | undefined, opts?: { who?: string }): AsyncIterable<void>;
 }

@@ -64,7 +64,9 @@ export const townsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       await ctx.deps.control.townFor(ctx.user, input.townId);
-      return mintIngestToken(ctx.deps.secret, { ...input, now: ctx.deps.clock() });
+      // Bound to the credential used: it writes only while that holds and the user may read the town.
+      const holder = { userId: ctx.user.id, credential: ctx.credential };
+      return mintIngestToken(ctx.deps.secret, { ...input, now: ctx.deps.clock(), holder });
     }),
 
   /**

@@ -33,8 +33,22 @@ export class Output {
   constructor(readonly json: boolean) {}
   /** Human lines, or the one JSON object for scripts. */
   result(obj: object, lines: string[]): void {
-    console.log(this.json ? JSON.stringify(obj) : lines.join('\n'));
+    console.log(this.json ? JSON.stringify(obj) : lines.map(shown).join('\n'));
   }
+}
+
+/**
+ * A line as the terminal should show it: control characters (but tab) and bidirectional overrides spelled
+ * out (`\u001b`). Lines carry what users stored through the API (an ingest key's agent id is any text), and
+ * an escape sequence printed raw would act on the operator's terminal (rewrite its title, clear or forge
+ * what `key list` shows).
+ */
+export function shown(line: string): string {
+  return line.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

@@ -25,6 +25,23 @@ const usage = (key: string, id: string) =>
   );
 
 describe('gasgauge key', () => {
+  it('list spells out control characters a town owner put in an agent id, never sends them to the terminal', async () => {
+    // Through the API, as any town owner may: an OSC that retitles the terminal, a screen clear, a bidi override.
+    const agentId = 'a\u001b]0;pwned\u0007\u001b[2J\u202egnp.exe\nforged line';
+    const r = await s.post('/trpc/towns.createKey', { townId: s.townId, name: 'escapes', agentId }, s.adminToken);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
+    expect(human.code, human.stderr).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: none may reach the terminal
+    expect(human.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    const line = human.stdout.split('\n').find((l) => l.startsWith('escapes\t'));
+    expect(line).toContain('agent a\\u001b]0;pwned\\u0007\\u001b[2J\\u202egnp.exe\\u000aforged line\t');
+    // Scripts get the value itself, in JSON.
+    const json = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir, '--json');
+    expect(JSON.parse(json.stdout).keys.find((k: { name: string }) => k.name === 'escapes').agentId).toBe(agentId);
+    expect((await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'escapes', '--data', s.dataDir)).code).toBe(0);
+  });
+
   it('create prints the key once, list shows it used, revoke stops it', async () => {
     const created = await gasgauge(
       'key',

@@ -3,7 +3,7 @@ import { AppError, Control } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../server/src/sqlite.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
-import { ACCESS_CACHE_MAX_ENTRIES, ACCESS_CACHE_TTL_MS, cachedAccess } from '../access-cache.js';
+import { ACCESS_CACHE_MAX_ENTRIES, ACCESS_CACHE_TTL_MS, accessCache } from '../access-cache.js';
 
 const T0 = Date.UTC(2026, 11, 4, 12);
 
@@ -33,7 +33,7 @@ async function setup() {
     },
   });
   let now = T0;
-  const cached = cachedAccess(store, { now: () => now });
+  const { cached } = accessCache(store, { now: () => now });
   return {
     behind,
     alice,
@@ -139,7 +139,7 @@ describe('the Worker’s access cache', () => {
         };
       },
     });
-    const small = cachedAccess(counting, { maxEntries: 2, now: () => T0 });
+    const small = accessCache(counting, { maxEntries: 2, now: () => T0 }).cached;
     await small.userById('u1');
     await small.userById('u2');
     await small.userById('u1');

@@ -211,6 +211,27 @@ describe('live streams of a town', () => {
     }
   });
 
+  it('lets one user hold 20 of a town’s streams, not all 200: the next is refused naming townId, another user’s opens', async () => {
+    const live = doLive(env.TOWN);
+    const abort = new AbortController();
+    const open = Array.from({ length: 20 }, () => live.changes('liveuser', abort.signal, { who: 'u1' })[Symbol.asyncIterator]());
+    const first = open.map((g) => g.next());
+    await publishUntil('liveuser', Promise.all(first));
+    expect((await Promise.all(first)).every((r) => r.done === false)).toBe(true);
+    const refused = live.changes('liveuser', abort.signal, { who: 'u1' })[Symbol.asyncIterator]().next();
+    await expect(refused).rejects.toMatchObject({
+      code: 'too_many_requests',
+      path: 'townId',
+      message: expect.stringMatching(/you already have/),
+    });
+    const other = live.changes('liveuser', abort.signal, { who: 'u2' })[Symbol.asyncIterator]();
+    const next = other.next();
+    await publishUntil('liveuser', next);
+    expect((await next).done).toBe(false);
+    abort.abort();
+    await Promise.all([...open, other].map((g) => g.return?.(undefined)));
+  });
+
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
     const stub = townStub('live-orphans');
     // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
