@@ -130,4 +130,16 @@ describe('town settings in Chromium', () => {
     expect((await postUsage(ingest)).status).toBe(401);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('keeps a phone-width page within the screen while keys are listed (the table scrolls in its box)', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/towns/${townId}/settings`);
+      await page.locator('table.keys tbody tr').first().waitFor();
+      const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(wider).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
