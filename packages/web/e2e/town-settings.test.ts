@@ -121,6 +121,9 @@ describe('town settings in Chromium', () => {
 
     const rows = page.locator('table.keys tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
+    // A scrape key speaks for no agent; "any" in its Agent cell read as a key that writes for every agent.
+    expect(await page.locator('tr[data-key-name="prom"]').textContent()).toContain('none (reads metrics)');
+    expect(await page.locator('tr[data-key-name="otel"]').textContent()).toContain('any');
     await screenshot(page, 'town-settings');
 
     // Revoking asks for a second click; the same server refuses the key at once.

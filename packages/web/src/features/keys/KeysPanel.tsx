@@ -146,7 +146,7 @@ function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]
               <tr key={k.name} data-key-name={k.name}>
                 <th scope="row">{k.name}</th>
                 <td>{KIND_TEXT[k.kind]}</td>
-                <td>{k.agentId ?? <span className="muted">any</span>}</td>
+                <td>{k.agentId ?? <span className="muted">{k.kind === 'scrape' ? 'none (reads metrics)' : 'any'}</span>}</td>
                 <td className="muted">{formatStamp(k.createdAt)}</td>
                 <td className="muted">{k.lastUsedAt === null ? 'never' : formatStamp(k.lastUsedAt)}</td>
                 <td className="key-actions">
