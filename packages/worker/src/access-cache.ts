@@ -1,5 +1,10 @@
 import type { ControlStore } from '@gasgauge/api';
-import type { ControlMethod } from './control.js';
+
+/**
+ * As control.ts names it, but not imported from there: control.ts needs workerd's types, and this file is
+ * also type-checked by the root project through its Node test (node/access-cache.test.ts).
+ */
+type ControlMethod = keyof ControlStore;
 
 /**
  * How long this isolate trusts the control object's answer about a credential or an access check. A
