@@ -259,6 +259,14 @@ describe('gasgauge report (CLI)', () => {
   it('validates values', () => {
     const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
     expect(() => reporterOptions({ ...base, server: 'nope' }, () => {})).toThrow(/--server must be a URL/);
+    // `new URL` parses these (scheme `localhost:`, `ftp:`), but no request reaches them: refused at start.
+    expect(() => reporterOptions({ ...base, server: 'localhost:8787' }, () => {})).toThrow(
+      '--server must be a URL like http://127.0.0.1:8787, not "localhost:8787"',
+    );
+    expect(() => reporterOptions({ ...base, server: 'ftp://127.0.0.1' }, () => {})).toThrow(/--server must be a URL/);
+    expect(reporterOptions({ ...base, server: 'https://gauge.example.com' }, () => {}).serverUrl).toBe(
+      'https://gauge.example.com',
+    );
     expect(() => reporterOptions({ ...base, 'loc-interval': '0' }, () => {})).toThrow(/--loc-interval/);
     expect(() => reporterOptions({ ...base, agent: ['nopath'] }, () => {})).toThrow(/AGENT=PATH/);
     expect(reporterOptions({ ...base, 'no-claude': true, 'claude-dir': ['/a', '/b'] }, () => {})).toMatchObject({

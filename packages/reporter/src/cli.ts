@@ -61,6 +61,18 @@ export function parseWorktree(value: string, gastownRoot: string | undefined): W
   return { agentId: basename(path), path };
 }
 
+/**
+ * An http(s) URL. `new URL` alone takes `localhost:8787` (scheme `localhost:`), which no request can reach:
+ * `--once` then retried it as an unanswered server until its timeout.
+ */
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /** `--opencode URL[,URL…]` (repeatable): http(s) URLs of running OpenCode / Kilo servers. */
 function opencodeUrls(values: ReportValues): string[] {
   const urls = list(values, 'opencode')
@@ -68,11 +80,7 @@ function opencodeUrls(values: ReportValues): string[] {
     .map((v) => v.trim())
     .filter((v) => v !== '');
   for (const u of urls) {
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(u).protocol);
-    } catch {}
-    if (!ok) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${u}"`);
+    if (!isHttpUrl(u)) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${u}"`);
   }
   if (urls.length > 16) throw new ConfigError('--opencode takes at most 16 servers');
   return [...new Set(urls)];
@@ -80,9 +88,7 @@ function opencodeUrls(values: ReportValues): string[] {
 
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
-  try {
-    new URL(serverUrl);
-  } catch {
+  if (!isHttpUrl(serverUrl)) {
     throw new ConfigError(`--server must be a URL like http://127.0.0.1:8787, not "${serverUrl}"`);
   }
   const townId = req(values, 'town');

@@ -170,6 +170,13 @@ describe('backup and restore refuse', () => {
     const busy = tempDir('gg-backup-out-');
     writeFileSync(join(busy, 'something'), 'x');
     expect(() => backupDataDir(data, busy)).toThrow(/is not empty/);
+    // An --out or --from that is a file, or no directory at all, is named as that, not as a bare ENOTDIR.
+    expect(() => backupDataDir(data, join(busy, 'something'))).toThrow(
+      `${join(busy, 'something')} is not a directory; back up into a new directory`,
+    );
+    expect(() => restoreDataDir(join(busy, 'nowhere'), tempDir('gg-backup-to-'), false)).toThrow(
+      `${join(busy, 'nowhere')}: no such directory`,
+    );
 
     const incomplete = tempDir('gg-backup-in-');
     mkdirSync(join(incomplete, 'towns'));

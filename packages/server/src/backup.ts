@@ -48,6 +48,7 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   if (!existsSync(join(root, 'control.sqlite'))) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
   const data = new DataDir(root);
   const out = resolve(outPath);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
   mkdirSync(join(out, 'towns'), { recursive: true, mode: 0o700 });
   chmodSync(out, 0o700);
@@ -144,6 +145,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
 }
 
 function readManifest(dir: string): BackupManifest {
+  if (!existsSync(dir)) throw new RestoreError(`${dir}: no such directory (--from names the directory gasgauge backup wrote)`);
   const file = join(dir, MANIFEST);
   let manifest: BackupManifest;
   try {

@@ -215,6 +215,11 @@ describe('gasgauge serve connection caps', () => {
     const perClient = await gasgauge('serve', '--max-connections-per-client', '1000001', '--data', data);
     expect(perClient.code).toBe(2);
     expect(perClient.stderr).toContain('--max-connections-per-client must be from 0 to 1000000');
+    // Not Node's "options.port should be >= 0 and < 65536" (exit 1), after the data dir was made.
+    const port = await gasgauge('serve', '--port', '99999', '--data', join(data, 'new'));
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('--port must be from 0 to 65535');
+    expect(existsSync(join(data, 'new'))).toBe(false);
   });
 });
 

@@ -66,6 +66,30 @@ describe('a start that fails half way', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     rmdirSync(join(data, 'server.json'));
     const again = await startServer(opts);
+    // The first start's user `admin` and its one-time token are made only by a start that succeeds.
+    expect(again.adminToken).toMatch(/^ggu_/);
     await again.close();
+  });
+
+  it('a first start on a port in use makes no admin, so the next start still prints its token', async () => {
+    const data = tempDir('gg-port-');
+    const taken = createServer();
+    const port = await new Promise<number>((resolve) =>
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as AddressInfo).port)),
+    );
+    try {
+      const busy = await gasgauge('serve', '--data', data, '--port', String(port), '--host', '127.0.0.1');
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is already in use (try --port)`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // It used to make `admin` before it listened: the token was never shown, and no later start showed one.
+    const next = await startServer({ dataDir: data, port: 0, host: '127.0.0.1', log: () => {} });
+    try {
+      expect(next.adminToken).toMatch(/^ggu_/);
+    } finally {
+      await next.close();
+    }
   });
 });

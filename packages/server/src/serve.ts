@@ -147,7 +147,6 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const upgraded = upgradeLine(dataDir.controlFile, control.schema);
   if (upgraded) log(upgraded);
   const controlStore = new LocalControlStore(control, clock);
-  const adminToken = await ensureAdmin(control);
   const requestedOpen = opts.maxOpenTowns ?? DEFAULT_MAX_OPEN_TOWNS;
   const limit = openFileLimit();
   const maxOpen = fitOpenTowns(requestedOpen, limit);
@@ -251,6 +250,9 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const publicUrl = opts.publicUrl ?? url;
   const serverFile = dataDir.writeServerUrl(url, publicUrl);
   undo.push(() => serverFile.remove());
+  // Only now, when the start can no longer fail on the port or the data dir: a first start that failed
+  // after making `admin` left its one-time token unshown, and no later start made (or showed) another.
+  const adminToken = await ensureAdmin(control);
   const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
   return {
     url,

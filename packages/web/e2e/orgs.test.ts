@@ -108,6 +108,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromiu
     expect(await bobCard.getByLabel('Role of admin').count()).toBe(0);
     expect(await bobCard.locator('tr[data-member="admin"] button').count()).toBe(0);
     expect(await bobCard.locator('tr[data-member="bob"]').getByRole('button', { name: 'Leave' }).count()).toBe(1);
+    // Every cell of a row is a table cell of the row's height (a flex actions cell broke the row's border).
+    const cells = await bobCard
+      .locator('tr[data-member="bob"] td')
+      .evaluateAll((tds) => tds.map((c) => `${getComputedStyle(c).display} ${Math.round(c.getBoundingClientRect().bottom)}`));
+    expect(new Set(cells).size).toBe(1);
     // An admin invites, but not as owner.
     const bobRoles = await bobCard.getByRole('form').getByLabel('Role').locator('option').allTextContents();
     expect(bobRoles).toEqual(['admin', 'member', 'billing manager']);

@@ -121,6 +121,14 @@ describe('town settings in Chromium', () => {
 
     const rows = page.locator('table.keys tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
+    // A scrape key speaks for no agent; "any" in its Agent cell read as a key that writes for every agent.
+    expect(await page.locator('tr[data-key-name="prom"]').textContent()).toContain('none (reads metrics)');
+    expect(await page.locator('tr[data-key-name="otel"]').textContent()).toContain('any');
+    // Every cell of a row is a table cell of the row's height (a flex Actions cell broke the row's border).
+    const bottoms = await page
+      .locator('tr[data-key-name="prom"] td')
+      .evaluateAll((cells) => cells.map((c) => [getComputedStyle(c).display, Math.round(c.getBoundingClientRect().bottom)]));
+    expect(new Set(bottoms.map(([display, bottom]) => `${display} ${bottom}`)).size).toBe(1);
     await screenshot(page, 'town-settings');
 
     // Revoking asks for a second click; the same server refuses the key at once.
@@ -129,5 +137,30 @@ describe('town settings in Chromium', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect((await postUsage(ingest)).status).toBe(401);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('keeps a phone-width page within the screen while keys are listed (the table scrolls in its box)', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/towns/${townId}/settings`);
+      await page.locator('table.keys tbody tr').first().waitFor();
+      const wider = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(wider).toBe(0);
+      // Each label stays on the line of its field (a wrapping row put "Kind" at one line's end, its select below).
+      const apart = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLLabelElement>('form.budget-form label, form.create-key label'))
+          .filter((label) => {
+            const field = document.getElementById(label.htmlFor);
+            if (!field) return true;
+            const a = label.getBoundingClientRect();
+            const b = field.getBoundingClientRect();
+            return a.bottom <= b.top || b.bottom <= a.top;
+          })
+          .map((label) => label.textContent),
+      );
+      expect(apart).toEqual([]);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 });

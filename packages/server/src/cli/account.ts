@@ -9,8 +9,11 @@ export interface Account {
 }
 
 export const ACCOUNT_OPTIONS = { user: { type: 'string' }, org: { type: 'string' } } satisfies Command['options'];
-export const ACCOUNT_HELP = `  --user USER  a user's personal account, by user name
-  --org ORG    an organisation's account, by organisation name (give exactly one of the two)`;
+/** The --user and --org lines of a command's help, their text starting at `column` like the command's other options. */
+export function accountHelp(column = 13): string {
+  return `  ${'--user USER'.padEnd(column)}a user's personal account, by user name
+  ${'--org ORG'.padEnd(column)}an organisation's account, by organisation name (give exactly one of the two)`;
+}
 
 /** The account named by exactly one of --user and --org. */
 export function resolveAccount(control: Control, values: Values): Account {

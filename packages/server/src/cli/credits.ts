@@ -7,7 +7,7 @@ import {
   MAX_LEDGER_PAGE,
   MAX_NOTE_LENGTH,
 } from '@gasgauge/core';
-import { ACCOUNT_HELP, ACCOUNT_OPTIONS, type Account, formatUsd, parseUsd, resolveAccount } from './account.js';
+import { ACCOUNT_OPTIONS, type Account, accountHelp, formatUsd, parseUsd, resolveAccount } from './account.js';
 import { type Command, integer, UsageError, withControl } from './command.js';
 
 const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organization' : 'user'} ${a.name}`;
@@ -15,7 +15,7 @@ const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organization' : 'use
 export const creditsGrant: Command = {
   usage: 'gasgauge credits grant (--user USER | --org ORG) --usd AMOUNT [--note TEXT]',
   summary: "add credits to a user's or an organisation's account",
-  help: `${ACCOUNT_HELP}
+  help: `${accountHelp(14)}
   --usd AMOUNT  dollars to add, more than 0, at most 6 decimals (25, 1.5, 0.000001); at most
                 $1,000,000 per grant, and the balance at most $1,000,000,000
   --note TEXT   a note kept on the ledger entry (at most ${MAX_NOTE_LENGTH} characters)`,
@@ -41,7 +41,7 @@ export const creditsGrant: Command = {
 export const creditsShow: Command = {
   usage: 'gasgauge credits show (--user USER | --org ORG) [--limit N]',
   summary: "show an account's gas tank (balance, burn, time to empty) and its newest ledger entries",
-  help: `${ACCOUNT_HELP}
+  help: `${accountHelp(13)}
   --limit N    how many ledger entries, newest first (default 20, at most ${MAX_LEDGER_PAGE})`,
   options: { ...ACCOUNT_OPTIONS, limit: { type: 'string' } },
   positionals: 0,
@@ -82,7 +82,7 @@ export const creditsShow: Command = {
 export const creditsAlerts: Command = {
   usage: 'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL [--allow-private] | --no-webhook]',
   summary: "show, and optionally set, an account's low-balance threshold and alert webhook",
-  help: `${ACCOUNT_HELP}
+  help: `${accountHelp(18)}
   --low-usd AMOUNT  a low-balance alert is raised when the balance drops below this many dollars (0 or more)
   --webhook URL     POST alerts as JSON to this http or https URL
   --allow-private   accept a webhook on a loopback, private or link-local address (the server

@@ -101,6 +101,9 @@ describe('gasgauge key', () => {
     expect(info).toMatchObject({ name: 'grafana', kind: 'scrape', agentId: null });
     expect((await s.get(`/api/towns/${s.townId}/metrics/prometheus`, key)).status).toBe(200);
     expect((await usage(key, 's1')).status).toBe(401);
+    // Not "agent (any)", which reads as a key that writes for every agent.
+    const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
+    expect(human.stdout).toMatch(/^grafana\tscrape\treads metrics only\tcreated \S+\tlast used /m);
   });
 
   it('an unknown town exits 1 naming --town', async () => {

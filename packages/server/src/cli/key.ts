@@ -46,9 +46,10 @@ export const keyList: Command = {
       return control.ingestKeys.list(townId);
     });
     const lines = keys.map(
-      (k) => `${k.name}\t${k.kind}\tagent ${k.agentId ?? '(any)'}\tcreated ${when(k.createdAt)}\tlast used ${when(k.lastUsedAt)}`,
+      (k) =>
+        `${k.name}\t${k.kind}\t${k.kind === 'scrape' ? 'reads metrics only' : `agent ${k.agentId ?? '(any)'}`}\tcreated ${when(k.createdAt)}\tlast used ${when(k.lastUsedAt)}`,
     );
-    out.result({ keys }, lines.length > 0 ? lines : ['No ingest keys.']);
+    out.result({ keys }, lines.length > 0 ? lines : ['No keys.']);
     return 0;
   },
 };

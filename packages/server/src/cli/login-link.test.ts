@@ -59,4 +59,18 @@ describe('gasgauge login-link', () => {
     const bad = await cli('login-link', '--user', 'admin', '--next', 'https://evil.example', '--data', dataDir, '--json');
     expect(bad.code).toBe(2);
   });
+
+  it('refuses a --url that is not an http(s) URL, before making a link', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      for (const url of ['localhost:8787', 'gauge.example.com', 'ftp://gauge.example']) {
+        expect((await cli('login-link', '--user', 'admin', '--url', url, '--data', dataDir)).code).toBe(2);
+      }
+      expect(err.mock.calls.flat().join('\n')).toContain(
+        '--url must be a URL like https://gauge.example.com, not "localhost:8787"',
+      );
+    } finally {
+      err.mockRestore();
+    }
+  });
 });

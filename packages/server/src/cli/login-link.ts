@@ -17,6 +17,10 @@ export const loginLink: Command = {
     const name = required(values, 'user');
     const next = typeof values.next === 'string' ? values.next : undefined;
     if (next !== undefined && !next.startsWith('/')) throw new UsageError('--next must be a path on the server, like /towns/ID');
+    if (typeof values.url === 'string' && !isHttpUrl(values.url)) {
+      // `localhost:8787` would make a link no browser opens (its scheme would be `localhost:`).
+      throw new UsageError(`--url must be a URL like https://gauge.example.com, not "${values.url}"`);
+    }
     const dataDir = openDataDir(values);
     const sql = openSqlite(dataDir.controlFile);
     let link: { path: string; expiresAt: number };
@@ -35,3 +39,11 @@ export const loginLink: Command = {
     return 0;
   },
 };
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

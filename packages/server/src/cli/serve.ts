@@ -5,7 +5,6 @@ import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
 import {
   type Command,
-  integer,
   integerIn,
   MAX_TOWNS_PER_OWNER_HELP,
   MAX_TOWNS_PER_OWNER_OPTION,
@@ -20,7 +19,7 @@ export const serve: Command = {
   usage:
     'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
-  help: `  --port N                  port to listen on (default 8787; 0 picks a free one)
+  help: `  --port N                  port to listen on, 0 to 65535 (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
   --tick-ms N               tick interval of an active town, 50 to 60000 (default 5000)
   --demo                    add a demo town with a simulated fleet, and print a one-time login link
@@ -76,7 +75,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     const host = String(values.host ?? '127.0.0.1');
     const server = await startServer({
       dataDir,
-      port: integer(values.port, 'port', 8787),
+      port: integerIn(values.port, 'port', 8787, 0, 65_535),
       host,
       tickMs: tickMs(values['tick-ms']),
       log: logger.message,

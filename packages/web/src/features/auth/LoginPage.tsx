@@ -31,8 +31,9 @@ export function LoginPage() {
           Sign in
         </button>
         <p className="muted small">
-          Or, on the server, run <code>gasgauge login-link --user admin</code> and open the one-time link it prints. A new token:{' '}
-          <code>gasgauge user token admin</code>.
+          Or, where <code>gasgauge serve</code> runs, run <code>gasgauge login-link --user admin</code> and open the one-time link
+          it prints. A new token: <code>gasgauge user token admin</code>. On Cloudflare Workers (no CLI there), the admin's token
+          is the Worker's <code>GASGAUGE_ADMIN_TOKEN</code>; other users' come from <code>users.mintToken</code>.
         </p>
       </form>
     </main>

@@ -48,7 +48,8 @@ export function BillingPage({ userName }: { userName: string | undefined }) {
       </div>
       <p className="muted billing-intro">
         A town spends from the account that owns it: yours for your towns, an organisation's for its towns. Spend is debited once
-        a minute per town. Credits are added by the server's operator (<code>gasgauge credits grant</code>).
+        a minute per town. Credits are added by the server's operator (<code>gasgauge credits grant</code>; on Cloudflare Workers,
+        an admin's <code>billing.grant</code>).
       </p>
       <div className="accounts">
         <AccountCard account={null} title="Personal" subtitle={userName} orgRole={null} townNames={townNames} now={now} />

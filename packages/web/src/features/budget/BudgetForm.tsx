@@ -64,25 +64,31 @@ export function BudgetForm({ townId }: { townId: string }) {
     };
     body = (
       <form className="budget-form" onSubmit={submit} noValidate aria-label="Budget">
-        <label htmlFor={`${id}-cap`}>Cap, dollars</label>
-        <input
-          id={`${id}-cap`}
-          value={form.cap}
-          inputMode="decimal"
-          placeholder="none"
-          aria-invalid={invalidIf(outcome, 'cap')}
-          onChange={(e) => set({ cap: e.target.value })}
-        />
-        <label htmlFor={`${id}-period`}>per</label>
-        <select id={`${id}-period`} value={form.period} onChange={(e) => set({ period: e.target.value as BudgetPeriod })}>
-          {PERIODS.map((p) => (
-            <option key={p} value={p}>
-              {p}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={`${id}-tz`}>in the calendar of</label>
-        <input id={`${id}-tz`} value={form.tz} maxLength={64} onChange={(e) => set({ tz: e.target.value })} />
+        <span className="field">
+          <label htmlFor={`${id}-cap`}>Cap, dollars</label>
+          <input
+            id={`${id}-cap`}
+            value={form.cap}
+            inputMode="decimal"
+            placeholder="none"
+            aria-invalid={invalidIf(outcome, 'cap')}
+            onChange={(e) => set({ cap: e.target.value })}
+          />
+        </span>
+        <span className="field">
+          <label htmlFor={`${id}-period`}>per</label>
+          <select id={`${id}-period`} value={form.period} onChange={(e) => set({ period: e.target.value as BudgetPeriod })}>
+            {PERIODS.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span className="field">
+          <label htmlFor={`${id}-tz`}>in the calendar of</label>
+          <input id={`${id}-tz`} value={form.tz} maxLength={64} onChange={(e) => set({ tz: e.target.value })} />
+        </span>
         <button type="submit" disabled={outcome.kind === 'busy'}>
           Save budget
         </button>

@@ -95,18 +95,22 @@ function CreateKey({ townId, onCreated }: { townId: string; onCreated(k: NewKey)
   };
   return (
     <form className="create-key" onSubmit={submit} aria-label="Create a key">
-      <label htmlFor={`${id}-name`}>Name</label>
-      <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
-      <label htmlFor={`${id}-kind`}>Kind</label>
-      <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as KeyKind)}>
-        <option value="ingest">{KIND_TEXT.ingest}</option>
-        <option value="scrape">{KIND_TEXT.scrape}</option>
-      </select>
+      <span className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} maxLength={64} required />
+      </span>
+      <span className="field">
+        <label htmlFor={`${id}-kind`}>Kind</label>
+        <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as KeyKind)}>
+          <option value="ingest">{KIND_TEXT.ingest}</option>
+          <option value="scrape">{KIND_TEXT.scrape}</option>
+        </select>
+      </span>
       {kind === 'ingest' && (
-        <>
+        <span className="field">
           <label htmlFor={`${id}-agent`}>Only for agent (optional)</label>
           <input id={`${id}-agent`} value={agent} onChange={(e) => setAgent(e.target.value)} maxLength={256} />
-        </>
+        </span>
       )}
       <button type="submit" disabled={outcome.kind === 'busy' || name.trim() === ''}>
         Create key
@@ -146,7 +150,7 @@ function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]
               <tr key={k.name} data-key-name={k.name}>
                 <th scope="row">{k.name}</th>
                 <td>{KIND_TEXT[k.kind]}</td>
-                <td>{k.agentId ?? <span className="muted">any</span>}</td>
+                <td>{k.agentId ?? <span className="muted">{k.kind === 'scrape' ? 'none (reads metrics)' : 'any'}</span>}</td>
                 <td className="muted">{formatStamp(k.createdAt)}</td>
                 <td className="muted">{k.lastUsedAt === null ? 'never' : formatStamp(k.lastUsedAt)}</td>
                 <td className="key-actions">
