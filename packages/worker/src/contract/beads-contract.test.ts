@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HttpResult } from '../../../server/src/testing/server.js';
-import { client, eventually, rec } from '../testing/client.js';
-import { HOSTS, type Host } from '../testing/hosts.js';
+import { eventually, rec } from '../testing/client.js';
+import { HOSTS, useHost } from '../testing/hosts.js';
 
 const MINUTE = 60_000;
 
 /** Cost per bead and runaway rules, run unchanged against every host. */
 describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) => {
-  let h: Host;
-  let c: ReturnType<typeof client>;
-  beforeAll(async () => {
-    h = await start();
-    c = client(h);
-  }, 120_000);
-  afterAll(() => h?.close());
+  const host = useHost(start);
 
   /** A tRPC answer's data, after checking it is a 200. */
   const data = (r: HttpResult) => {
@@ -22,22 +16,22 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
   };
 
   it("attributes usage to the bead its agent works on; the beads' sum plus the no-bead spend is the town's total", async () => {
-    const t = await c.town('beads');
+    const t = await host.c.town('beads');
     const at = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;
     const events = [
       { id: 'ev1', at, type: 'agent', agentId: 'polecat-1', role: 'polecat', status: 'working', beadId: 'gt-12' },
       { id: 'ev2', at: at + 1000, type: 'bead', beadId: 'gt-12', status: 'in_progress', title: 'Fix the flaky test' },
       { id: 'ev3', at: at + 20_000, type: 'bead', beadId: 'gt-12', status: 'closed' },
     ];
-    expect((await c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
-    const usage = await c.usage(t.id, t.ingest, [
+    expect((await host.c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
+    const usage = await host.c.usage(t.id, t.ingest, [
       rec({ id: 'u1', agentId: 'polecat-1', inputTokens: 1200, costMicrodollars: 7000, at: at + 5000 }), // gt-12's, by the event
       rec({ id: 'u2', agentId: 'polecat-2', inputTokens: 10, costMicrodollars: 875, at: at + 6000 }), // no bead
       rec({ id: 'u3', agentId: 'polecat-1', beadId: 'gt-99', costMicrodollars: 100, at: at + 7000 }), // its own beadId
     ]);
     expect(usage.body).toMatchObject({ accepted: 3 });
 
-    const list = await c.get(`/api/towns/${t.id}/beads`);
+    const list = await host.c.get(`/api/towns/${t.id}/beads`);
     expect(list.status, JSON.stringify(list.body)).toBe(200);
     const items = list.body.items as { beadId: string; costMicrodollars: number }[];
     expect(items.map((b) => [b.beadId, b.costMicrodollars])).toEqual([
@@ -48,7 +42,7 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
     // Keyed in one SQL statement on each host: a status filter, a range, the duration and closedAt sorts
     // (gt-99 has no status events: null, last), a page by cursor.
     const page = async (query: string) => {
-      const r = await c.get(`/api/towns/${t.id}/beads?${query}`);
+      const r = await host.c.get(`/api/towns/${t.id}/beads?${query}`);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return { ids: (r.body.items as { beadId: string }[]).map((b) => b.beadId), next: r.body.nextCursor as string | null };
     };
@@ -62,29 +56,29 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
       next: null,
     });
 
-    const one = data(await c.query('beads.get', { townId: t.id, beadId: 'gt-12' }));
+    const one = data(await host.c.query('beads.get', { townId: t.id, beadId: 'gt-12' }));
     expect(one.bead).toMatchObject({ beadId: 'gt-12', costMicrodollars: 7000, closedAt: at + 20_000 });
-    expect((await c.query('beads.get', { townId: t.id, beadId: 'gt-404' })).status).toBe(404);
+    expect((await host.c.query('beads.get', { townId: t.id, beadId: 'gt-404' })).status).toBe(404);
 
-    const stats = data(await c.query('beads.stats', { townId: t.id }));
+    const stats = data(await host.c.query('beads.stats', { townId: t.id }));
     expect(stats).toMatchObject({ closedBeads: 1, noBeadCostMicrodollars: 875, totalCostMicrodollars: 7975 });
     expect(items.reduce((a, b) => a + b.costMicrodollars, 0) + 875).toBe(stats.totalCostMicrodollars);
   });
 
   it('saves runaway rules, and a spend-rate alert raised by the tick shows in billing.alerts exactly once', async () => {
-    const t = await c.town('runaway');
+    const t = await host.c.town('runaway');
     const rules = {
       spendRate: { enabled: true, microdollars: 1000, windowMinutes: 10 },
       noProgress: { enabled: false, minutes: 30, minMicrodollars: 1_000_000 },
       beadBudgetMicrodollars: null,
     };
-    expect(data(await c.mutate('towns.setRunawayRules', { townId: t.id, ...rules }))).toEqual(rules);
-    expect(data(await c.query('towns.getRunawayRules', { townId: t.id }))).toMatchObject({ ...rules, episodes: [] });
+    expect(data(await host.c.mutate('towns.setRunawayRules', { townId: t.id, ...rules }))).toEqual(rules);
+    expect(data(await host.c.query('towns.getRunawayRules', { townId: t.id }))).toMatchObject({ ...rules, episodes: [] });
 
-    await c.usage(t.id, t.ingest, [rec({ id: 'burn1', agentId: 'polecat-7', costMicrodollars: 5000 })]);
+    await host.c.usage(t.id, t.ingest, [rec({ id: 'burn1', agentId: 'polecat-7', costMicrodollars: 5000 })]);
     const runaway = async () => {
       const alerts: { kind: string; townId: string | null; details: unknown }[] = data(
-        await c.query('billing.alerts', { limit: 200 }),
+        await host.c.query('billing.alerts', { limit: 200 }),
       ).alerts;
       return alerts.filter((a) => a.kind === 'runaway' && a.townId === t.id);
     };
@@ -92,10 +86,10 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
     expect(first).toHaveLength(1);
     expect(first[0]?.details).toMatchObject({ rule: 'spendRate', agentId: 'polecat-7' });
     // More spend while the episode lasts, and several more ticks: still one alert.
-    await c.usage(t.id, t.ingest, [rec({ id: 'burn2', agentId: 'polecat-7', costMicrodollars: 5000 })]);
+    await host.c.usage(t.id, t.ingest, [rec({ id: 'burn2', agentId: 'polecat-7', costMicrodollars: 5000 })]);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await runaway()).toHaveLength(1);
-    expect(data(await c.query('towns.getRunawayRules', { townId: t.id })).episodes).toMatchObject([
+    expect(data(await host.c.query('towns.getRunawayRules', { townId: t.id })).episodes).toMatchObject([
       { rule: 'spendRate', subject: 'polecat-7' },
     ]);
   });

@@ -3,9 +3,9 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, sum } from '../testing/client.js';
-import { HOSTS, type Host } from '../testing/hosts.js';
+import { describe, expect, it } from 'vitest';
+import { sum } from '../testing/client.js';
+import { HOSTS, useHost } from '../testing/hosts.js';
 
 const { DELTA, CUMULATIVE } = AggregationTemporality;
 
@@ -14,25 +14,19 @@ const { DELTA, CUMULATIVE } = AggregationTemporality;
  * (application/x-protobuf bodies made here, by the SDK) post to the host over loopback.
  */
 describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
-  let h: Host;
-  let c: ReturnType<typeof client>;
-  beforeAll(async () => {
-    h = await start();
-    c = client(h);
-  }, 120_000);
-  afterAll(() => h?.close());
+  const host = useHost(start);
 
   /** A town and an OTLP ingest key for it. */
   async function townWithKey(name: string) {
-    const t = await c.town(name);
-    const r = await c.mutate('towns.createKey', { townId: t.id, name: 'otel' });
+    const t = await host.c.town(name);
+    const r = await host.c.mutate('towns.createKey', { townId: t.id, name: 'otel' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     return { townId: t.id, key: r.body.result.data.key as string };
   }
 
   async function totals(townId: string) {
     const now = Date.now();
-    const s = await c.series(townId, now - 3_600_000, now + 60_000, 5000);
+    const s = await host.c.series(townId, now - 3_600_000, now + 60_000, 5000);
     return { input: sum(s.series.input_tokens), output: sum(s.series.output_tokens), cost: sum(s.series.cost_microdollars) };
   }
 
@@ -42,9 +36,9 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     const resource = resourceFromAttributes({ 'service.name': 'claude-code', 'gt.agent': 'polecat-1' });
     const logs = new LoggerProvider({
       resource,
-      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${h.url}/v1/logs`, headers }) })],
+      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${host.h.url}/v1/logs`, headers }) })],
     });
-    const exporter = new OTLPMetricExporter({ url: `${h.url}/v1/metrics`, headers, temporalityPreference: temporality });
+    const exporter = new OTLPMetricExporter({ url: `${host.h.url}/v1/metrics`, headers, temporalityPreference: temporality });
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
     const meter = new MeterProvider({ resource, readers: [reader] }).getMeter('com.anthropic.claude_code');
     const tokens = meter.createCounter('claude_code.token.usage');

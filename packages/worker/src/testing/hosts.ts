@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { newUserToken } from '@gasgauge/api';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestServer } from '../../../server/src/testing/server.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
+import { client } from './client.js';
 import { startWorker } from './wrangler-dev.js';
 
 /** A running Gas Gauge to test from outside: its base URL and the admin's API token. */
@@ -40,3 +42,20 @@ export const HOSTS: [name: string, start: () => Promise<Host>][] = [
     },
   ],
 ];
+
+/** A host a describe block runs against: `h`, and `c` its client, once the block's beforeAll has run. */
+export interface HostUnderTest {
+  h: Host;
+  c: ReturnType<typeof client>;
+}
+
+/** Starts the host before the block's tests and closes it after them (each contract file's setup). */
+export function useHost(start: () => Promise<Host>): HostUnderTest {
+  const host = {} as HostUnderTest;
+  beforeAll(async () => {
+    host.h = await start();
+    host.c = client(host.h);
+  }, 120_000);
+  afterAll(() => host.h?.close());
+  return host;
+}
