@@ -6,6 +6,7 @@ import { openSqlite } from '../../../server/src/sqlite.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
 import { FileTownDirectory } from '../../../server/src/town-directory.js';
 import { accessCache } from '../access-cache.js';
+import { countedControl } from '../testing/counted-control.js';
 
 /*
  * Two Worker isolates as the Worker builds them (the API app over the access cache), sharing one control
@@ -25,16 +26,7 @@ afterAll(() => {
 /** An isolate; `asked` counts what reaches the control store (a round trip to the control object on Workers). */
 function isolate(asked: string[] = []) {
   const local = new LocalControlStore(control, Date.now);
-  const counted = new Proxy(local, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        asked.push(String(prop));
-        return value.apply(target, args);
-      };
-    },
-  });
+  const counted = countedControl(local, asked);
   const { cached, fresh } = accessCache(counted);
   return createApp({
     control: cached,
