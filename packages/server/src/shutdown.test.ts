@@ -70,7 +70,12 @@ describe('SIGTERM during ingest', () => {
     expect(ackedBeforeSignal).toBeGreaterThan(0);
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
 
-    const access = a.stderr.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === 'access');
+    const lines = a.stderr.map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The log says the stop was asked for and done: a crash would end it without these.
+    const messages = lines.filter((l) => l.kind === 'message').map((l) => l.msg);
+    expect(messages).toContain('SIGTERM: shutting down');
+    expect(messages.at(-1)).toBe('stopped');
+    const access = lines.filter((l) => l.kind === 'access');
     expect(access).toContainEqual({
       t: expect.any(Number),
       kind: 'access',

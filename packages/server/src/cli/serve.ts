@@ -129,7 +129,10 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       ],
     );
     await new Promise<void>((resolve) => {
-      const stop = () => resolve();
+      const stop = (signal: NodeJS.Signals) => {
+        logger.message(`${signal}: shutting down`);
+        resolve();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       onNpmParentGone((parent) => {
@@ -138,6 +141,8 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       });
     });
     await server.close();
+    // The last line of a clean stop: without it a log cannot tell one from a crash.
+    logger.message('stopped');
     return 0;
   },
 };
