@@ -6,6 +6,7 @@ import { openSqlite } from '../../../server/src/sqlite.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
 import { FileTownDirectory } from '../../../server/src/town-directory.js';
 import { accessCache } from '../access-cache.js';
+import { rec } from '../testing/client.js';
 import { countedControl } from '../testing/counted-control.js';
 
 /*
@@ -126,19 +127,7 @@ describe('the Worker’s access cache, between isolates', () => {
           new Request(`${ORIGIN}/api/towns/${town.id}/usage`, {
             method: 'POST',
             headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              records: [
-                {
-                  id: `r${Math.random()}`,
-                  agentId: 'a',
-                  model: 'm',
-                  inputTokens: 1,
-                  outputTokens: 0,
-                  costMicrodollars: 0,
-                  at: Date.now(),
-                },
-              ],
-            }),
+            body: JSON.stringify({ records: [rec({ id: `r${Math.random()}`, inputTokens: 1 })] }),
           }),
         )
       ).status;
