@@ -19,7 +19,9 @@ export function timeMs(fn: () => unknown): number {
   return performance.now() - t0;
 }
 
-export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+// biome-ignore lint/plugin/no-intl-per-call: a module constant, built once
+const GROUPED = new Intl.NumberFormat('en-US');
+export const fmtInt = (n: number): string => GROUPED.format(Math.round(n));
 /** A change, always signed: "+12", "−236" (a minus sign), "0"; never "+-236" from a "+" glued before fmtInt. */
 export const fmtDelta = (n: number): string => {
   const r = Math.round(n);

@@ -1,10 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { tempDir } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
+import { lintWithPlugins as lint } from './biome-plugins.js';
 
 /*
  * The guard against data as object keys (lint/no-string-keys.grit) is a Biome plugin, so it runs in
@@ -12,39 +7,6 @@ import { describe, expect, it } from 'vitest';
  * production code (and not to tests), that it catches each form of the pattern, and that the
  * documented suppression works: a Biome upgrade that changed GritQL matching would show here.
  */
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BIOME = join(ROOT, 'node_modules/.bin/biome');
-
-interface Found {
-  path: string;
-  line: number;
-}
-
-/** Lints `files` (repository-relative paths) under the repository's biome.json; the plugin findings. */
-async function lint(files: { path: string; code: string }[]): Promise<Found[]> {
-  const dir = tempDir('gg-lint-');
-  const config = JSON.parse(readFileSync(join(ROOT, 'biome.json'), 'utf8')) as {
-    $schema?: string;
-    overrides: { plugins?: string[] }[];
-  };
-  delete config.$schema;
-  for (const o of config.overrides) if (o.plugins) o.plugins = o.plugins.map((p) => join(ROOT, p));
-  writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
-  for (const f of files) {
-    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-    writeFileSync(join(dir, f.path), f.code);
-  }
-  const { stdout } = await promisify(execFile)(BIOME, ['lint', '--reporter=json', '--max-diagnostics=none', '.'], {
-    cwd: dir,
-  }).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
-  const report = JSON.parse(stdout) as {
-    diagnostics: { category: string; location: { path: string; start: { line: number } } }[];
-  };
-  return report.diagnostics
-    .filter((d) => d.category === 'plugin')
-    .map((d) => ({ path: d.location.path, line: d.location.start.line }));
-}
 
 const BAD = [
   // The bug of issue 9: a breakdown keyed by agent id.

@@ -17,6 +17,7 @@ function format(tz: string): Intl.DateTimeFormat {
   if (known) return known;
   let f: Intl.DateTimeFormat;
   try {
+    // biome-ignore lint/plugin/no-intl-per-call: built once per spelling, then kept in `spellings`
     f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz,
       hourCycle: 'h23',

@@ -3,9 +3,12 @@
  * turn numbers into text for people. Pure, so they are tested without a browser.
  */
 
+import { dateTimeFormat, numberFormat } from './intl.js';
+
 const MICRO = 1_000_000;
 
-const TWO_SIGNIFICANT = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2, useGrouping: false });
+const TWO_SIGNIFICANT = numberFormat('en-US', { maximumSignificantDigits: 2, useGrouping: false });
+const GROUPED = numberFormat('en-US', {});
 
 /**
  * 0.042, 2.3, 950, 12.3k, 4.56M, 1.2B: two significant digits below 1 (a small rate never reads 0),
@@ -27,7 +30,7 @@ export function formatCount(n: number): string {
 
 /** 1,234,567: exact integers in tables. */
 export function formatInteger(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return GROUPED.format(Math.round(n));
 }
 
 /** $12.34 for dollars and up; three significant digits below a dollar ($0.0456), $0 for zero. */
@@ -54,7 +57,7 @@ export function formatMoneyExact(microdollars: number): string {
     .padStart(6, '0')
     .replace(/0+$/, '')
     .padEnd(2, '0');
-  return `${n < 0 ? '−' : ''}$${Math.floor(abs / MICRO).toLocaleString('en-US')}.${cents}`;
+  return `${n < 0 ? '−' : ''}$${GROUPED.format(Math.floor(abs / MICRO))}.${cents}`;
 }
 
 /**
@@ -127,7 +130,7 @@ export function formatTime(at: number, stepMs: number, timeZone?: string): strin
     delete opts.minute;
   }
   if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+  return dateTimeFormat('en-GB', opts).format(at);
 }
 
 /** A moment with its date, to the minute ("3 Dec, 14:05"), or to the second where order within a minute matters. */
@@ -135,8 +138,22 @@ export function formatStamp(at: number, seconds = false, timeZone?: string): str
   const opts: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false };
   if (seconds) opts.second = '2-digit';
   if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+  return dateTimeFormat('en-GB', opts).format(at);
 }
+
+/** A moment in the browser's own locale, date and time to the second (what Date's toLocaleString() shows). */
+export function formatLocal(at: number): string {
+  return dateTimeFormat(undefined, LOCAL_STAMP).format(at);
+}
+
+const LOCAL_STAMP: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+};
 
 /** A bucket size in words, for "5 s buckets". */
 export function formatStep(stepMs: number): string {
@@ -162,7 +179,7 @@ export function formatAxisTime(at: number, tickMs: number, timeZone?: string): s
     tickMs >= 86_400_000 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit', hour12: false };
   if (tickMs < 60_000) opts.second = '2-digit';
   if (timeZone) opts.timeZone = timeZone;
-  return new Intl.DateTimeFormat('en-GB', opts).format(at);
+  return dateTimeFormat('en-GB', opts).format(at);
 }
 
 /** Money on an axis: whole dollars from $10, cents below, so ticks stay short. */

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { FeedEvent } from '../../api/metrics.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
-import { formatAgo } from '../../lib/format.js';
+import { formatAgo, formatLocal } from '../../lib/format.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { eventText } from './event-text.js';
 
@@ -23,7 +23,7 @@ export const EventFeed = memo(function EventFeed(props: { townId: string; events
             <bdi className="feed-text">
               <WithBeadLink townId={townId} text={eventText(e)} beadId={e.beadId ?? null} />
             </bdi>
-            <time className="feed-time" dateTime={new Date(e.at).toISOString()} title={new Date(e.at).toLocaleString()}>
+            <time className="feed-time" dateTime={new Date(e.at).toISOString()} title={formatLocal(e.at)}>
               {formatAgo(now - e.at)}
             </time>
           </li>
