@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Theme } from '../../app/theme.js';
@@ -52,6 +52,15 @@ export function TimeChart(props: TimeChartProps) {
   const hasData = props.data !== undefined;
   /** The columns the plot last drew: a plot created with an answer needs no setData of the same one. */
   const drawnData = useRef<Aligned | undefined>(undefined);
+  /**
+   * The box's width, read in the layout phase: all charts read it there, one after another, from one
+   * layout. Read while each chart is created, after the one before it added its canvases, it cost a
+   * forced layout per chart.
+   */
+  const boxWidth = useRef(0);
+  useLayoutEffect(() => {
+    if (box.current) boxWidth.current = box.current.clientWidth;
+  });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-created only when theme or series change (seriesKey stands for series), or the first answer came
   useEffect(() => {
@@ -61,7 +70,7 @@ export function TimeChart(props: TimeChartProps) {
     const colors = chartColors(theme);
     const p = latest.current;
     const opts: uPlot.Options = {
-      width: Math.max(100, el.clientWidth),
+      width: Math.max(100, boxWidth.current),
       height,
       legend: { show: false },
       cursor: {
