@@ -15,6 +15,7 @@ import { MAX_BODY_BYTES, readWebBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { sameOrigin } from './http/origin.js';
+import { decodeUtf8 } from './http/utf8.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { prometheusRoutes } from './metrics/prometheus.js';
 import { metricsRestRoutes } from './metrics/rest.js';
@@ -105,7 +106,7 @@ async function readBodyForCaller(
     c.req.raw = new Request(url, { method, headers });
     return undefined;
   }
-  const body = await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES);
+  const body = decodeUtf8(await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES));
   c.req.raw = new Request(url, { method, headers, body });
   return principal;
 }

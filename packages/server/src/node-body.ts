@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type BodyBudget, type BodyReader, bodyBudget, bodyTooLarge, decodeUtf8, readWebBody } from '@gasgauge/api';
+import { type BodyBudget, type BodyReader, bodyBudget, bodyTooLarge, readWebBody } from '@gasgauge/api';
 import { AppError } from '@gasgauge/core';
 
 /**
@@ -10,7 +10,7 @@ import { AppError } from '@gasgauge/core';
  */
 export const readNodeBody: BodyReader = (c, maxBytes, budget = bodyBudget) => readIncoming(c, maxBytes, budget);
 
-function readIncoming(c: Parameters<BodyReader>[0], maxBytes: number, budget: BodyBudget): Promise<string> {
+function readIncoming(c: Parameters<BodyReader>[0], maxBytes: number, budget: BodyBudget): Promise<Uint8Array> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming) return readWebBody(c, maxBytes, budget);
   if (Number(incoming.headers['content-length']) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
@@ -40,14 +40,7 @@ function readIncoming(c: Parameters<BodyReader>[0], maxBytes: number, budget: Bo
       size += chunk.length;
       chunks.push(chunk);
     };
-    const onEnd = () =>
-      settle(() => {
-        try {
-          resolve(decodeUtf8(Buffer.concat(chunks, size)));
-        } catch (err) {
-          reject(err);
-        }
-      });
+    const onEnd = () => settle(() => resolve(Buffer.concat(chunks, size)));
     // The client went away (or broke HTTP) before the body's end: nobody reads the answer, and it is not
     // a fault of the server's, to be logged as an internal error.
     const early = (cause?: Error) => new AppError('bad_request', 'the body ended early', { path: 'body', cause });

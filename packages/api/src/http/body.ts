@@ -1,15 +1,17 @@
 import { AppError } from '@gasgauge/core';
 import type { Context, MiddlewareHandler } from 'hono';
-import { decodeUtf8, refuseLoneSurrogatesInJson } from './utf8.js';
+import { parseJsonBytes } from './json-bytes.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Reads a request body as text, refusing more than maxBytes with a 413, and taking its bytes from
- * `budget` (default: the process's bodyBudget) while it arrives. Hosts may bring a faster one.
+ * Reads a request body's bytes, refusing more than maxBytes with a 413, and taking its bytes from
+ * `budget` (default: the process's bodyBudget) while it arrives. Hosts may bring a faster one. The API
+ * decodes them (decodeUtf8, parseJsonBytes), so every host refuses the same bodies the same way.
  */
-export type BodyReader = (c: Context, maxBytes: number, budget?: BodyBudget) => Promise<string>;
+export type BodyReader = (c: Context, maxBytes: number, budget?: BodyBudget) => Promise<Uint8Array>;
 
 export function bodyTooLarge(maxBytes: number): AppError {
   return new AppError('payload_too_large', `body is larger than ${maxBytes} bytes`, { path: 'body' });
@@ -50,7 +52,7 @@ export class BodyBudget {
 export const bodyBudget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT);
 
 /** The Web-standard reader: the request's stream, counted as it arrives (a missing or lying Content-Length does not help). */
-export const readWebBody: BodyReader = async (c, maxBytes, budget) => decodeUtf8(await readWebBytes(c, maxBytes, budget));
+export const readWebBody: BodyReader = (c, maxBytes, budget) => readWebBytes(c, maxBytes, budget);
 
 /** The request's bytes, at most maxBytes (413 past it), read from its Web stream. */
 export async function readWebBytes(c: Context, maxBytes: number, budget = bodyBudget): Promise<Uint8Array<ArrayBuffer>> {
@@ -113,21 +115,14 @@ export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8A
 export function bufferBody(read: BodyReader = readWebBody, maxBytes = MAX_BODY_BYTES, budget = bodyBudget): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const body = await read(c, maxBytes, budget);
+    const body = decodeUtf8(await read(c, maxBytes, budget));
     const { url, method, headers } = c.req.raw;
     c.req.raw = new Request(url, { method, headers, body });
     await next();
   };
 }
 
+/** The body as JSON: invalid UTF-8, invalid JSON and lone surrogates refused with a 400 naming `body`. */
 export async function readJson(c: Context, read: BodyReader = readWebBody): Promise<unknown> {
-  const text = await read(c, MAX_BODY_BYTES);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppError('bad_request', 'body is not valid JSON', { path: 'body' });
-  }
-  refuseLoneSurrogatesInJson(text, value);
-  return value;
+  return parseJsonBytes(await read(c, MAX_BODY_BYTES));
 }
