@@ -23,7 +23,7 @@ export interface PostResult {
 export async function postJson(
   url: string,
   token: string,
-  body: string,
+  body: string | Buffer,
   timeoutMs = 30_000,
   stop?: AbortSignal,
 ): Promise<PostResult> {
@@ -92,7 +92,7 @@ interface Answer {
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const;
 
 /** One POST; rejects when no answer came (refused, reset, timed out, aborted). */
-function post(url: string, token: string, body: string, signal: AbortSignal): Promise<Answer> {
+function post(url: string, token: string, body: string | Buffer, signal: AbortSignal): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
@@ -111,7 +111,7 @@ function post(url: string, token: string, body: string, signal: AbortSignal): Pr
         headers: {
           authorization: `Bearer ${token}`,
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
+          'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
         },
       },
       (res) => {

@@ -7,7 +7,7 @@ import { TokenSource } from '../http/token.js';
 import { type InProcessServer, mintToken, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { parseRetryAfter } from './backoff.js';
-import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_IN_FLIGHT, Sender } from './sender.js';
+import { batchBody, MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_IN_FLIGHT, Sender } from './sender.js';
 import { Store } from './store.js';
 
 const usage = (id: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -353,5 +353,20 @@ describe('Sender against the real server', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('batchBody', () => {
+  it('writes the same bytes as the joined JSON text, non-ASCII rows included', () => {
+    const rows = ['{"id":"a"}', '{"id":"é😀","agentId":"日本"}', '{"id":"\\u0000"}'].map((body, i) => ({
+      kind: 'usage' as const,
+      id: String(i),
+      body,
+      bytes: Buffer.byteLength(body),
+      seq: i,
+    }));
+    const joined = `{"records":[${rows.map((r) => r.body).join(',')}]}`;
+    expect(batchBody('records', rows).equals(Buffer.from(joined))).toBe(true);
+    expect(batchBody('events', []).toString()).toBe('{"events":[]}');
   });
 });

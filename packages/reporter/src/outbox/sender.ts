@@ -255,7 +255,7 @@ export class Sender {
     const kind = (rows[0] as OutboxRow).kind;
     const route = ROUTES[kind];
     const url = `${this.opts.serverUrl.replace(/\/+$/, '')}/api/towns/${encodeURIComponent(this.opts.townId)}/${route.path}`;
-    const body = `{"${route.key}":[${rows.map((r) => r.body).join(',')}]}`;
+    const body = batchBody(route.key, rows);
     try {
       const res = await postJson(url, await this.opts.token.get(), body, this.opts.requestTimeoutMs, this.stopping.signal);
       this.tally(res.body);
@@ -314,4 +314,24 @@ export class Sender {
       if (typeof b[k] === 'number') this.state.server[k] += b[k] as number;
     }
   }
+}
+
+/**
+ * `{"<key>":[<row>,<row>,…]}` written straight into one buffer. Joined as one string, a batch over
+ * 128 KiB was a V8 large object: memory mapped and faulted in afresh for every batch (~250 page faults a
+ * MiB, ~40 µs each in a Firecracker VM), where a buffer of the same size reuses the allocator's pages.
+ */
+export function batchBody(key: string, rows: readonly OutboxRow[]): Buffer {
+  const head = `{"${key}":[`;
+  let size = Buffer.byteLength(head) + 2 + Math.max(0, rows.length - 1);
+  for (const r of rows) size += Buffer.byteLength(r.body);
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(head, 0);
+  rows.forEach((r, i) => {
+    if (i > 0) out[at++] = 0x2c; // ,
+    at += out.write(r.body, at);
+  });
+  at += out.write(']}', at);
+  if (at !== size) throw new Error(`a batch body took ${at} bytes of the ${size} counted`);
+  return out;
 }
