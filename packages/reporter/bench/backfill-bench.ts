@@ -13,6 +13,8 @@ export interface ProcessSample {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssBytes: number;
+  /** Minor page faults (GNU time %R): dear in a VM, where fresh memory is faulted in from the host. */
+  minorFaults: number;
   stdout: string;
 }
 
@@ -26,7 +28,7 @@ const CCUSAGE = createRequire(import.meta.url).resolve('ccusage/src/cli.js');
  */
 async function measure(file: string, args: string[], env: NodeJS.ProcessEnv, dir: string): Promise<ProcessSample> {
   const out = join(dir, 'time.txt');
-  const child = spawn(TIME, ['-o', out, '-f', '%e %U %S %M', file, ...args], {
+  const child = spawn(TIME, ['-o', out, '-f', '%e %U %S %M %R', file, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -40,11 +42,12 @@ async function measure(file: string, args: string[], env: NodeJS.ProcessEnv, dir
   });
   const code = await new Promise<number | null>((r) => child.once('exit', r));
   if (code !== 0) throw new Error(`${file} ${args.join(' ')} exited ${code}: ${stderr}`);
-  const [wall, user, sys, rssKb] = (readFileSync(out, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+  const [wall, user, sys, rssKb, faults] = (readFileSync(out, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
   return {
     wallSeconds: wall ?? Number.NaN,
     cpuSeconds: (user ?? Number.NaN) + (sys ?? Number.NaN),
     peakRssBytes: (rssKb ?? Number.NaN) * 1024,
+    minorFaults: faults ?? Number.NaN,
     stdout,
   };
 }
@@ -225,8 +228,8 @@ export function backfillBenchRows(r: BackfillBenchResult): BenchRow[] {
       pass: ratio <= 1,
       detail:
         `${mib(r.bytes)} Claude tree in ${r.files} files: \`gasgauge report --once\` ${s(r.report.wallSeconds)} until ${r.sent} records were acknowledged ` +
-        `(reporter CPU ${s(r.report.cpuSeconds)}, server CPU ${s(r.serverCpuSeconds)}); ` +
-        `\`ccusage claude session --offline --json\` 20.0.24 ${s(r.ccusage.wallSeconds)} (CPU ${s(r.ccusage.cpuSeconds)}, peak RSS ${mib(r.ccusage.peakRssBytes)})`,
+        `(reporter CPU ${s(r.report.cpuSeconds)}, ${r.report.minorFaults} minor page faults; server CPU ${s(r.serverCpuSeconds)}); ` +
+        `\`ccusage claude session --offline --json\` 20.0.24 ${s(r.ccusage.wallSeconds)} (CPU ${s(r.ccusage.cpuSeconds)}, peak RSS ${mib(r.ccusage.peakRssBytes)}, ${r.ccusage.minorFaults} minor page faults)`,
     },
     {
       name: 'Reporter backfill vs ccusage, CPU time',
