@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONTROL_MIGRATIONS, type Migration, migrate, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
@@ -201,7 +201,7 @@ function checkSize(file: string, name: string, size: number): void {
   const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
   if (pages === undefined || pages * pageSize !== size)
     throw new RestoreError(
-      `the backup's ${name} is damaged: ${size} bytes, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
+      `the backup's ${name} is damaged: ${plural(size, 'byte')}, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
     );
 }
 

@@ -1,3 +1,4 @@
+import { plural } from '@gasgauge/core';
 import { backupDataDir, restoreDataDir } from '../backup.js';
 import { type Command, required } from './command.js';
 
@@ -13,7 +14,7 @@ export const backup: Command = {
   async run(values, _p, out) {
     const dir = required(values, 'out');
     const m = backupDataDir(String(values.data ?? './data'), dir);
-    out.result({ out: dir, ...m }, [`Backed up the control database and ${m.towns.length} town(s) into ${dir}`]);
+    out.result({ out: dir, ...m }, [`Backed up the control database and ${plural(m.towns.length, 'town')} into ${dir}`]);
     return 0;
   },
 };
@@ -36,7 +37,9 @@ export const restore: Command = {
     const from = required(values, 'from');
     const data = String(values.data ?? './data');
     const m = restoreDataDir(from, data, values.force === true);
-    out.result({ from, dataDir: data, ...m }, [`Restored ${m.towns.length} town(s) and the control database into ${data}`]);
+    out.result({ from, dataDir: data, ...m }, [
+      `Restored ${plural(m.towns.length, 'town')} and the control database into ${data}`,
+    ]);
     return 0;
   },
 };

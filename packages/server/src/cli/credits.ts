@@ -6,6 +6,7 @@ import {
   MAX_GRANT_MICRODOLLARS,
   MAX_LEDGER_PAGE,
   MAX_NOTE_LENGTH,
+  plural,
 } from '@gasgauge/core';
 import { ACCOUNT_OPTIONS, type Account, accountHelp, formatUsd, parseUsd, resolveAccount } from './account.js';
 import { type Command, integer, UsageError, withControl } from './command.js';
@@ -72,7 +73,7 @@ export const creditsShow: Command = {
       // backfilled hour's debit shows an earlier time than the entry before it.
       entries.length === 0
         ? 'No ledger entries.'
-        : `Ledger, the ${entries.length} latest entries first (a debit is timed at the end of the hour its spend is dated in):`,
+        : `Ledger, the latest ${plural(entries.length, 'entry', 'entries')} first (a debit is timed at the end of the hour its spend is dated in):`,
       ...entries.map(entryLine),
     ]);
     return 0;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '@gasgauge/core';
+import { AppError, plural } from '@gasgauge/core';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
@@ -99,7 +99,7 @@ function positionalsError(command: Command, key: string, given: readonly string[
   if (given.length < names.length) return `missing ${names.slice(given.length).join(' and ')}`;
   const quoted = given.map((g) => JSON.stringify(g)).join(' ');
   if (names.length === 0) return `takes no arguments, got ${quoted}`;
-  return `takes ${names.join(' ')}, got ${given.length} arguments: ${quoted} (quote a value with spaces: "Gas Town")`;
+  return `takes ${names.join(' ')}, got ${plural(given.length, 'argument')}: ${quoted} (quote a value with spaces: "Gas Town")`;
 }
 
 export async function main(argv: string[]): Promise<number> {
