@@ -12,7 +12,7 @@ import { orgAddMember, orgCreate, orgRemoveMember } from './org.js';
 import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
-import { townCreate } from './town.js';
+import { townCreate, townList } from './town.js';
 import { userAdd, userToken } from './user.js';
 
 /** Every `gasgauge` command, by the words that name it (a Map: the words come from argv). */
@@ -24,6 +24,7 @@ export const COMMANDS = new Map<string, Command>([
   ['org add-member', orgAddMember],
   ['org remove-member', orgRemoveMember],
   ['town create', townCreate],
+  ['town list', townList],
   ['token mint', tokenMint],
   ['key create', keyCreate],
   ['key list', keyList],
