@@ -189,6 +189,59 @@ describe('gasgauge errors', () => {
   });
 });
 
+describe('gasgauge: a value the core refuses', () => {
+  it('is named by the option or argument it was given as, with what was given', async () => {
+    const data = tempDir('gg-cli-fields-');
+    const run = (...args: string[]) => gasgauge(...args, '--data', data);
+    expect((await run('user', 'add', 'fay')).code).toBe(0);
+    const townId = JSON.parse((await run('town', 'create', 'Fay Town', '--owner', 'fay', '--json')).stdout).town.id as string;
+    const long = 'n'.repeat(501);
+    const [webhook, name, keyName, note, json] = await Promise.all([
+      run('credits', 'alerts', '--user', 'fay', '--webhook', 'hooks.example.com/x'),
+      run('user', 'add', 'fay/2'),
+      run('key', 'create', '--town', townId, '--name', 'a/b'),
+      run('credits', 'grant', '--user', 'fay', '--usd', '1', '--note', long),
+      run('credits', 'alerts', '--user', 'fay', '--webhook', 'hooks.example.com/x', '--json'),
+    ]);
+    expect([webhook.code, webhook.stderr]).toEqual([
+      1,
+      'gasgauge credits alerts: --webhook "hooks.example.com/x": the webhook is not a URL\n',
+    ]);
+    const aName = 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores';
+    expect(name.stderr).toBe(`gasgauge user add: NAME "fay/2": ${aName}\n`);
+    expect(keyName.stderr).toBe(`gasgauge key create: --name "a/b": ${aName}\n`);
+    expect(note.stderr).toBe(`gasgauge credits grant: --note "${'n'.repeat(60)}…": a note is at most 500 characters\n`);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        code: 'bad_request',
+        message: '--webhook "hooks.example.com/x": the webhook is not a URL',
+        path: 'webhookUrl',
+        option: '--webhook',
+      },
+    });
+  }, 60_000);
+
+  it('an empty or overlong --agent is refused (exit 2), not a token every record is refused with or a key for every agent', async () => {
+    const data = tempDir('gg-cli-agent-');
+    const run = (...args: string[]) => gasgauge(...args, '--data', data);
+    expect((await run('user', 'add', 'gus')).code).toBe(0);
+    const townId = JSON.parse((await run('town', 'create', 'Gus Town', '--owner', 'gus', '--json')).stdout).town.id as string;
+    const [mint, key, long] = await Promise.all([
+      run('token', 'mint', '--town', townId, '--agent', ''),
+      run('key', 'create', '--town', townId, '--name', 'otel', '--agent', ''),
+      run('token', 'mint', '--town', townId, '--agent', 'a'.repeat(257)),
+    ]);
+    for (const r of [mint, key]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('--agent is empty: give an agent id, or leave --agent out for every agent');
+    }
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--agent is at most 256 characters, not 257');
+    expect((await run('key', 'list', '--town', townId)).stdout).toBe('No keys.\n');
+  }, 60_000);
+});
+
 describe('gasgauge serve connection caps', () => {
   afterAll(() => killServers());
 

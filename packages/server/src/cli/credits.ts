@@ -22,6 +22,10 @@ export const creditsGrant: Command = {
   --note TEXT   a note kept on the ledger entry (at most ${MAX_NOTE_LENGTH} characters)`,
   options: { ...ACCOUNT_OPTIONS, usd: { type: 'string' }, note: { type: 'string' } },
   positionals: 0,
+  fields: new Map([
+    ['note', '--note'],
+    ['amountMicrodollars', '--usd'],
+  ]),
   async run(values, _p, out) {
     const amount = parseUsd(values.usd, 'usd');
     if (amount > MAX_GRANT_MICRODOLLARS) {
@@ -97,6 +101,10 @@ export const creditsAlerts: Command = {
     'no-webhook': { type: 'boolean' },
   },
   positionals: 0,
+  fields: new Map([
+    ['webhookUrl', '--webhook'],
+    ['lowBalanceMicrodollars', '--low-usd'],
+  ]),
   async run(values, _p, out) {
     if (values.webhook !== undefined && values['no-webhook'] === true) {
       throw new UsageError('give either --webhook URL or --no-webhook, not both');

@@ -4,7 +4,7 @@ import { AppError, plural } from '@gasgauge/core';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
-import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError } from './command.js';
+import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError, type Values } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
@@ -94,13 +94,31 @@ function editDistance(a: string, b: string): number {
  * slip is a name with a space left unquoted, which reads as two arguments.
  */
 function positionalsError(command: Command, key: string, given: readonly string[]): string {
-  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
-  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
-  const names = (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+  const names = positionalNames(command, key);
   if (given.length < names.length) return `missing ${names.slice(given.length).join(' and ')}`;
   const quoted = given.map((g) => JSON.stringify(g)).join(' ');
   if (names.length === 0) return `takes no arguments, got ${quoted}`;
   return `takes ${names.join(' ')}, got ${plural(given.length, 'argument')}: ${quoted} (quote a value with spaces: "Gas Town")`;
+}
+
+/** The names of a command's arguments, from its usage: `NAME`, `ORG USER`. */
+function positionalNames(command: Command, key: string): string[] {
+  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
+  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
+  return (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+}
+
+/**
+ * The option or argument a refused value came in as, when the core refused it by its API field (`webhookUrl`):
+ * `--webhook "hooks.example.com/x"`, `NAME "a/b"` (what was given, at most 60 characters of it).
+ */
+function givenAs(command: Command, key: string, err: AppError, values: Values, positionals: readonly string[]) {
+  const label = err.code === 'bad_request' && err.path !== undefined ? command.fields?.get(err.path) : undefined;
+  if (label === undefined) return undefined;
+  const value = label.startsWith('--') ? values[label.slice(2)] : positionals[positionalNames(command, key).indexOf(label)];
+  const text = typeof value === 'string' ? value : undefined;
+  const shownValue = text === undefined ? '' : ` ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`;
+  return { label, prefix: `${label}${shownValue}: ` };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -120,8 +138,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = COMMANDS.get(key) as Command;
+  let values: Values = {};
+  let positionals: string[] = [];
   try {
-    const { values, positionals } = parseOptions(command, argv.slice(key.split(' ').length));
+    ({ values, positionals } = parseOptions(command, argv.slice(key.split(' ').length)));
     if (values.help) {
       console.log(commandHelp(command));
       return 0;
@@ -130,19 +150,28 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(values, positionals, out);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const field = err instanceof AppError ? givenAs(command, key, err, values, positionals) : undefined;
     // A full disk at a command's start is the operator's to fix, not a request to retry: say where and what to do.
     const message =
-      err instanceof DiskFullError
+      (field?.prefix ?? '') +
+      (err instanceof DiskFullError
         ? err.message
         : isDiskFull(err)
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
           : err instanceof Error
             ? err.message
-            : String(err);
+            : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(
-        JSON.stringify({ error: { code, message, ...(err instanceof AppError && err.path ? { path: err.path } : {}) } }),
+        JSON.stringify({
+          error: {
+            code,
+            message,
+            ...(err instanceof AppError && err.path ? { path: err.path } : {}),
+            ...(field ? { option: field.label } : {}),
+          },
+        }),
       );
     } else {
       console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);

@@ -19,6 +19,7 @@ export const townCreate: Command = {
 ${MAX_TOWNS_PER_OWNER_HELP}`,
   options: { owner: { type: 'string' }, org: { type: 'string' }, ...MAX_TOWNS_PER_OWNER_OPTION },
   positionals: 1,
+  fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     const ownerName = typeof values.owner === 'string' && values.owner !== '' ? values.owner : undefined;
     const orgName = typeof values.org === 'string' && values.org !== '' ? values.org : undefined;

@@ -9,6 +9,7 @@ export const userAdd: Command = {
            and its own towns are exempt from the town quota (the first user, "admin", is one)`,
   options: { admin: { type: 'boolean' } },
   positionals: 1,
+  fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     const token = newUserToken();
     const hash = await hashToken(token);
