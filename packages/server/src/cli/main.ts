@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
+import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
@@ -173,6 +174,9 @@ export async function main(argv: string[]): Promise<number> {
           },
         }),
       );
+    } else if (values['log-format'] === 'json') {
+      // serve's log is JSON lines for a collector: why it did not start (or stopped) is one of them, not a plain line.
+      createLogger('json').message(`gasgauge ${key}: ${message}`);
     } else {
       console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
     }
