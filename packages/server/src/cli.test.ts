@@ -44,15 +44,26 @@ describe('gasgauge errors', () => {
     data = tempDir('gg-cli-');
   });
 
-  it('an unknown command exits 2 and names it', async () => {
-    const cases = [['frobnicate'], ['user', 'frob'], ['town']];
-    const runs = await Promise.all(cases.map((args) => gasgauge(...args)));
-    for (const [i, args] of cases.entries()) {
+  it('an unknown command exits 2 and names it; a group word alone or with an unknown command lists its own', async () => {
+    const cases: [string[], string][] = [
+      [['frobnicate'], 'gasgauge: unknown command "frobnicate"'],
+      [['user', 'frob'], 'gasgauge user: has no command "frob"'],
+      [['town'], 'gasgauge town: needs a command'],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => gasgauge(...args)));
+    for (const [i, [, said]] of cases.entries()) {
       const r = runs[i] as Run;
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`unknown command "${args.join(' ')}"`);
+      expect(r.stderr).toContain(said);
       expect(r.stdout).toBe('');
     }
+    expect(runs[1]?.stderr).toContain('gasgauge user token NAME');
+    expect(runs[2]?.stderr).not.toContain('gasgauge serve');
+    const help = await gasgauge('town', '--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('  gasgauge town create NAME');
+    expect(help.stdout).toContain('  gasgauge town list [--owner USER | --org ORG]');
+    expect(help.stdout).not.toContain('gasgauge key');
   });
 
   it('an unknown option or a missing argument exits 2 with the usage', async () => {

@@ -135,6 +135,21 @@ export async function main(argv: string[]): Promise<number> {
       console.log(version());
       return 0;
     }
+    // `gasgauge town`, `gasgauge key --help`, `gasgauge town lst`: the group's own commands, not all twenty.
+    const prefix = `gasgauge ${argv[0]} `;
+    const grouped = [...COMMANDS.values()].filter(
+      (c) => c.usage.startsWith(prefix) && /^[a-z-]+$/.test(c.usage.slice(prefix.length).split(' ')[0] as string),
+    );
+    if (grouped.length > 0) {
+      const help = `Usage:\n${grouped.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n')}\n\nRun "gasgauge ${argv[0]} COMMAND --help" for one of them.`;
+      if (argv[1] === '--help' || argv[1] === 'help') {
+        console.log(help);
+        return 0;
+      }
+      const what = argv[1] === undefined || argv[1].startsWith('-') ? 'needs a command' : `has no command "${argv[1]}"`;
+      console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
+      return 2;
+    }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
     return 2;
   }
