@@ -14,6 +14,7 @@ export * from './control/sessions.js';
 export * from './errors.js';
 export * from './json.js';
 export * from './migrate.js';
+export * from './plural.js';
 export * from './schema-versions.js';
 export * from './sql.js';
 export * from './town/activity.js';

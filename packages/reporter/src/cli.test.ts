@@ -178,6 +178,34 @@ describe('gasgauge report (CLI)', () => {
     }
   });
 
+  it('--once counts one record as "1 record" when it is pending and once it is delivered', async () => {
+    const base = join(dir, 'one');
+    const claude = join(base, 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(
+      join(claude, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    const server = await startTestServer(join(base, 'server'));
+    try {
+      const once = (url: string, timeout: string) =>
+        gasgauge([
+          'report',
+          ...['--server', url, '--town', server.townId, '--token-file', server.tokenFile],
+          ...['--claude-dir', join(base, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
+          ...['--state', join(base, 'state'), '--once', '--timeout', timeout],
+        ]);
+      const down = await once(`http://127.0.0.1:${await freePort()}`, '1');
+      expect(down.code).toBe(1);
+      expect(down.stderr).toContain('not delivered: 1 record still pending (');
+      const up = await once(server.url, '20');
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stderr).toContain('delivered: 1 record acknowledged\n');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {
     expect(parseWorktree('toast=/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
     expect(parseWorktree('/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });

@@ -8,6 +8,7 @@ import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
+import { plural } from './plural.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
 import { StatusLine } from './status.js';
 
@@ -203,10 +204,10 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
       else {
         io.stderr.write(
           result.delivered
-            ? `delivered: ${summary.sent} records acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}\n`
+            ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}\n`
             : result.pending === 0
               ? `not delivered: ${result.error ?? 'unknown'}\n`
-              : `not delivered: ${result.pending} records still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
+              : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
         );
       }
       if (!result.delivered) return 1;

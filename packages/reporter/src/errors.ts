@@ -12,11 +12,17 @@ export class ConfigError extends ReporterError {}
 /** The state database (outbox, cursors) could not be opened or written. */
 export class StateError extends ReporterError {}
 
-/** Whether `err` (or what it wraps) is a full disk: SQLite's SQLITE_FULL, or a file write's ENOSPC. */
+/**
+ * Errors that say the disk takes no more: a full file system (ENOSPC, which SQLite answers as SQLITE_FULL), a
+ * user's quota (EDQUOT) or a file-size limit (EFBIG, `ulimit -f`), which SQLite answers as SQLITE_IOERR_WRITE
+ * (its write failed; the transaction is rolled back). The quota is what a shared host runs out of.
+ */
+const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE']);
+
+/** Whether `err` (or what it wraps) is a full disk, a quota or a file-size limit (see DISK_FULL_CODES). */
 export function isDiskFull(err: unknown): boolean {
   for (let e = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+    if (DISK_FULL_CODES.has((e as { code?: unknown }).code as string)) return true;
   }
   return false;
 }

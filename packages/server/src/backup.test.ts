@@ -160,6 +160,40 @@ describe('gasgauge backup and restore', () => {
   }, 150_000);
 });
 
+describe('gasgauge backup and restore say what they saved', () => {
+  it('counts every town, and names those with no data yet instead of leaving them out of the count', async () => {
+    const data = tempDir('gg-backup-count-');
+    const d = new DataDir(data);
+    const sql = openSqlite(d.controlFile);
+    const control = new Control(sql, Date.now);
+    control.createUser('user_1', 'alice');
+    for (const id of ['town_a', 'town_b', 'town_c']) control.createTown(id, id, { userId: 'user_1' });
+    sql.close();
+    const townSql = openSqlite(d.townFile('town_b')); // the one town a server opened
+    new Town(townSql, Date.now);
+    townSql.close();
+    d.secret({});
+
+    const out = join(tempDir('gg-backup-count-out-'), 'b');
+    const human = await gasgauge('backup', '--data', data, '--out', out);
+    expect(human).toMatchObject({ code: 0, stderr: '' });
+    expect(human.stdout).toBe(
+      `Backed up the control database (3 towns, their owners and accounts), the data of 1 of them and the signing key into ${out}.\n` +
+        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so there was nothing of theirs to save.\n',
+    );
+    const json = await gasgauge('backup', '--data', data, '--out', `${out}-json`, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ towns: ['town_b'], townsWithoutData: ['town_a', 'town_c'], secretKey: true });
+
+    const target = tempDir('gg-backup-count-to-');
+    const restored = await gasgauge('restore', '--from', out, '--data', target);
+    expect(restored).toMatchObject({ code: 0, stderr: '' });
+    expect(restored.stdout).toBe(
+      `Restored the control database (3 towns, their owners and accounts), the data of 1 of them and the signing key into ${target}.\n` +
+        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so the backup holds nothing of theirs.\n',
+    );
+  }, 60_000);
+});
+
 describe('backup and restore refuse', () => {
   it('a missing data dir, a non-empty --out, an incomplete backup and a manifest naming a path outside the data dir', () => {
     expect(() => backupDataDir(join(tempDir('gg-backup-none-'), 'data'), tempDir('gg-backup-out-'))).toThrow(

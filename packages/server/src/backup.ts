@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CONTROL_MIGRATIONS, type Migration, migrate, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
@@ -32,6 +32,15 @@ export interface BackupManifest {
   secretKey: boolean;
 }
 
+/** What a backup or a restore did: the manifest, and the towns that had no database to copy. */
+export interface BackupResult extends BackupManifest {
+  /**
+   * Towns in the control database with no database file: no server has opened them yet (nothing was ingested,
+   * nothing read), so there was nothing of theirs to copy; a server makes it again on their first request.
+   */
+  townsWithoutData: string[];
+}
+
 /**
  * An online, consistent backup of a data dir while a server runs and ingests: each database is copied
  * by `VACUUM INTO` inside one read transaction (a point-in-time snapshot; WAL readers never block the
@@ -43,7 +52,7 @@ export interface BackupManifest {
  * rest is debited (ARCHITECTURE.md, "Accounts, ledger and the gas tank"). The other order could
  * restore a town that already handed a debit to a ledger that never recorded it.
  */
-export function backupDataDir(dataDirPath: string, outPath: string, clock: () => number = Date.now): BackupManifest {
+export function backupDataDir(dataDirPath: string, outPath: string, clock: () => number = Date.now): BackupResult {
   const root = resolve(dataDirPath);
   if (!existsSync(join(root, 'control.sqlite'))) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
   const data = new DataDir(root);
@@ -57,9 +66,13 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const control = openReadOnly(data.controlFile);
   try {
     const towns: string[] = [];
+    const townsWithoutData: string[] = [];
     for (const [id] of control.prepare('SELECT id FROM towns ORDER BY id').raw(true).all() as [string][]) {
       const file = data.townFile(id);
-      if (!existsSync(file)) continue; // never opened by a server: nothing recorded yet
+      if (!existsSync(file)) {
+        townsWithoutData.push(id); // never opened by a server: nothing recorded yet
+        continue;
+      }
       copyDatabase(file, join(out, 'towns', `${id}.sqlite`));
       towns.push(id);
     }
@@ -69,7 +82,7 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
     if (secretKey) copyPrivate(secretFile, join(out, 'secret.key'));
     const manifest: BackupManifest = { format: FORMAT, createdAt, towns, secretKey };
     writeFileSync(join(out, MANIFEST), `${JSON.stringify(manifest)}\n`, { mode: 0o600 });
-    return manifest;
+    return { ...manifest, townsWithoutData };
   } finally {
     control.close();
   }
@@ -98,7 +111,7 @@ const MIN_SECRET_KEY_CHARS = 32;
  * does not create) is refused and the data dir is left as it was. A trigger in a restored database
  * would run inside the server's own writes: the ledger, the accounts, the sessions.
  */
-export function restoreDataDir(fromPath: string, dataDirPath: string, force: boolean): BackupManifest {
+export function restoreDataDir(fromPath: string, dataDirPath: string, force: boolean): BackupResult {
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
@@ -120,8 +133,11 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
       ...(manifest.secretKey ? ['secret.key'] : []),
     ];
     for (const f of files) copyIn(join(from, f), join(staging, f), f);
-    const townIds = checkDatabase(join(staging, 'control.sqlite'), 'control.sqlite', CONTROL_MIGRATIONS, (db) =>
-      db.prepare('SELECT id FROM towns').pluck().all(),
+    const townIds = checkDatabase(
+      join(staging, 'control.sqlite'),
+      'control.sqlite',
+      CONTROL_MIGRATIONS,
+      (db) => db.prepare('SELECT id FROM towns').pluck().all() as string[],
     );
     const known = new Set(townIds);
     for (const id of manifest.towns) {
@@ -137,7 +153,8 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
     chmodSync(target, 0o700);
     chmodSync(join(target, 'towns'), 0o700);
     for (const f of files) renameSync(join(staging, f), join(data.root, f));
-    return manifest;
+    const copied = new Set(manifest.towns);
+    return { ...manifest, townsWithoutData: townIds.filter((id) => !copied.has(id)).sort() };
   } finally {
     rmSync(staging, { recursive: true, force: true });
     lock.release();
@@ -201,7 +218,7 @@ function checkSize(file: string, name: string, size: number): void {
   const pages = header.readUInt32BE(24) === header.readUInt32BE(92) ? header.readUInt32BE(28) : undefined;
   if (pages === undefined || pages * pageSize !== size)
     throw new RestoreError(
-      `the backup's ${name} is damaged: ${size} bytes, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
+      `the backup's ${name} is damaged: ${plural(size, 'byte')}, not the ${pages === undefined ? '(unknown)' : pages * pageSize} its header gives`,
     );
 }
 

@@ -44,15 +44,26 @@ describe('gasgauge errors', () => {
     data = tempDir('gg-cli-');
   });
 
-  it('an unknown command exits 2 and names it', async () => {
-    const cases = [['frobnicate'], ['user', 'frob'], ['town']];
-    const runs = await Promise.all(cases.map((args) => gasgauge(...args)));
-    for (const [i, args] of cases.entries()) {
+  it('an unknown command exits 2 and names it; a group word alone or with an unknown command lists its own', async () => {
+    const cases: [string[], string][] = [
+      [['frobnicate'], 'gasgauge: unknown command "frobnicate"'],
+      [['user', 'frob'], 'gasgauge user: has no command "frob"'],
+      [['town'], 'gasgauge town: needs a command'],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => gasgauge(...args)));
+    for (const [i, [, said]] of cases.entries()) {
       const r = runs[i] as Run;
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`unknown command "${args.join(' ')}"`);
+      expect(r.stderr).toContain(said);
       expect(r.stdout).toBe('');
     }
+    expect(runs[1]?.stderr).toContain('gasgauge user token NAME');
+    expect(runs[2]?.stderr).not.toContain('gasgauge serve');
+    const help = await gasgauge('town', '--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('  gasgauge town create NAME');
+    expect(help.stdout).toContain('  gasgauge town list [--owner USER | --org ORG]');
+    expect(help.stdout).not.toContain('gasgauge key');
   });
 
   it('an unknown option or a missing argument exits 2 with the usage', async () => {
@@ -187,6 +198,59 @@ describe('gasgauge errors', () => {
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000');
   });
+});
+
+describe('gasgauge: a value the core refuses', () => {
+  it('is named by the option or argument it was given as, with what was given', async () => {
+    const data = tempDir('gg-cli-fields-');
+    const run = (...args: string[]) => gasgauge(...args, '--data', data);
+    expect((await run('user', 'add', 'fay')).code).toBe(0);
+    const townId = JSON.parse((await run('town', 'create', 'Fay Town', '--owner', 'fay', '--json')).stdout).town.id as string;
+    const long = 'n'.repeat(501);
+    const [webhook, name, keyName, note, json] = await Promise.all([
+      run('credits', 'alerts', '--user', 'fay', '--webhook', 'hooks.example.com/x'),
+      run('user', 'add', 'fay/2'),
+      run('key', 'create', '--town', townId, '--name', 'a/b'),
+      run('credits', 'grant', '--user', 'fay', '--usd', '1', '--note', long),
+      run('credits', 'alerts', '--user', 'fay', '--webhook', 'hooks.example.com/x', '--json'),
+    ]);
+    expect([webhook.code, webhook.stderr]).toEqual([
+      1,
+      'gasgauge credits alerts: --webhook "hooks.example.com/x": the webhook is not a URL\n',
+    ]);
+    const aName = 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores';
+    expect(name.stderr).toBe(`gasgauge user add: NAME "fay/2": ${aName}\n`);
+    expect(keyName.stderr).toBe(`gasgauge key create: --name "a/b": ${aName}\n`);
+    expect(note.stderr).toBe(`gasgauge credits grant: --note "${'n'.repeat(60)}…": a note is at most 500 characters\n`);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        code: 'bad_request',
+        message: '--webhook "hooks.example.com/x": the webhook is not a URL',
+        path: 'webhookUrl',
+        option: '--webhook',
+      },
+    });
+  }, 60_000);
+
+  it('an empty or overlong --agent is refused (exit 2), not a token every record is refused with or a key for every agent', async () => {
+    const data = tempDir('gg-cli-agent-');
+    const run = (...args: string[]) => gasgauge(...args, '--data', data);
+    expect((await run('user', 'add', 'gus')).code).toBe(0);
+    const townId = JSON.parse((await run('town', 'create', 'Gus Town', '--owner', 'gus', '--json')).stdout).town.id as string;
+    const [mint, key, long] = await Promise.all([
+      run('token', 'mint', '--town', townId, '--agent', ''),
+      run('key', 'create', '--town', townId, '--name', 'otel', '--agent', ''),
+      run('token', 'mint', '--town', townId, '--agent', 'a'.repeat(257)),
+    ]);
+    for (const r of [mint, key]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('--agent is empty: give an agent id, or leave --agent out for every agent');
+    }
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--agent is at most 256 characters, not 257');
+    expect((await run('key', 'list', '--town', townId)).stdout).toBe('No keys.\n');
+  }, 60_000);
 });
 
 describe('gasgauge serve connection caps', () => {

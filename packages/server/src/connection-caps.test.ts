@@ -170,7 +170,7 @@ describe('an accept that fails', () => {
     try {
       for (let i = 0; i < 3; i++)
         server.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' }));
-      expect(logs).toEqual(['could not accept 1 connection(s) since the last such line: EMFILE (the server goes on)']);
+      expect(logs).toEqual(['could not accept 1 connection since the last such line: EMFILE (the server goes on)']);
       const { port } = server.address() as { port: number };
       const c = await open(`http://127.0.0.1:${port}`, '127.0.0.2');
       await c.waitFor(/^hello$/);

@@ -1,5 +1,6 @@
 import type { ServerOptions } from 'node:http';
 import { isIPv6, type Server, type Socket } from 'node:net';
+import { plural } from '@gasgauge/core';
 
 /** Client connections open at once (`--max-connections`), lowered at start to what the open-file limit leaves. */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -120,7 +121,9 @@ export function logAcceptErrors(server: Server, log: (line: string) => void): vo
   server.on('error', (err: NodeJS.ErrnoException) => {
     failed++;
     if (!due()) return;
-    log(`could not accept ${failed} connection(s) since the last such line: ${err.code ?? err.message} (the server goes on)`);
+    log(
+      `could not accept ${plural(failed, 'connection')} since the last such line: ${err.code ?? err.message} (the server goes on)`,
+    );
     failed = 0;
   });
 }

@@ -81,6 +81,21 @@ describe('a start that fails half way', () => {
       const busy = await gasgauge('serve', '--data', data, '--port', String(port), '--host', '127.0.0.1');
       expect(busy.code).toBe(1);
       expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is already in use (try --port)`);
+      // With --log-format json, why it did not start is a JSON log line too: a collector parses every line.
+      const json = await gasgauge('serve', '--data', data, '--port', String(port), '--host', '127.0.0.1', '--log-format', 'json');
+      expect(json.code).toBe(1);
+      expect(
+        json.stderr
+          .trimEnd()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ).toEqual([
+        {
+          t: expect.any(Number),
+          kind: 'message',
+          msg: `gasgauge serve: port ${port} on 127.0.0.1 is already in use (try --port)`,
+        },
+      ]);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }

@@ -109,9 +109,25 @@ export class DataDir {
     return typeof publicUrl === 'string' ? publicUrl : typeof url === 'string' ? url : undefined;
   }
 
-  private readServerFile(): { url?: unknown; publicUrl?: unknown } {
+  /**
+   * Whether the server that wrote server.json still runs: `false` when there is no such file, or its process
+   * is gone (a crash or `kill -9` leaves the file behind), `undefined` when it cannot be told.
+   */
+  serverRunning(): boolean | undefined {
+    const { pid } = this.readServerFile();
+    if (!existsSync(this.serverFile)) return false;
+    if (typeof pid !== 'number') return undefined;
     try {
-      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown; publicUrl?: unknown };
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: it runs, as another user
+    }
+  }
+
+  private readServerFile(): { url?: unknown; publicUrl?: unknown; pid?: unknown } {
+    try {
+      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown; publicUrl?: unknown; pid?: unknown };
     } catch {
       return {};
     }

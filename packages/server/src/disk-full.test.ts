@@ -5,6 +5,7 @@ import { dataArg } from './cli/main.js';
 import { type RunningServer, startServer } from './serve.js';
 import { isDiskFull } from './sqlite.js';
 import { gasgauge } from './testing/cli.js';
+import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
@@ -104,6 +105,30 @@ describe("a new town's first ingest on a full disk", () => {
   });
 });
 
+describe('a file-size limit or a quota', () => {
+  afterAll(killServers);
+  it('is a 503 with Retry-After like a full disk, not a 500 with a stack (SQLite answers it SQLITE_IOERR_WRITE)', async () => {
+    // A real EFBIG from the kernel, without root: the server runs under `ulimit -f` (a quota's EDQUOT reads the same).
+    const s = await serveProcess(tempDir('gg-full-fsize-'), {}, ['--log-format', 'json'], { fsize: 2048 });
+    const admin = s.adminToken as string;
+    const id = (await request(s.url, 'POST', '/trpc/towns.create', admin, { name: 'capped' })).body.result.data.id as string;
+    const key = (await request(s.url, 'POST', '/trpc/towns.mintIngestToken', admin, { townId: id })).body.result.data.token;
+    let res = new Response(null);
+    for (let i = 0; i < 200; i++) {
+      res = await fetch(`${s.url}/api/towns/${id}/usage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(usage(`fsize-${i}`)),
+      });
+      if (res.status !== 200) break;
+    }
+    expect([res.status, res.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(s.stderr.filter((l) => l.includes('internal error'))).toEqual([]);
+    expect((await request(s.url, 'GET', `/api/towns/${id}/metrics/throughput`, admin)).status).toBe(200); // reads go on
+  }, 60_000);
+});
+
 describe('a command that finds the disk full', () => {
   it('serve says where the disk is full and what to do, and exits 1', async () => {
     // A real ENOSPC from the kernel, without root: server.json is a link to /dev/full, which takes no write.
@@ -121,6 +146,8 @@ describe('a command that finds the disk full', () => {
     expect(isDiskFull(Object.assign(new Error('disk'), { code: 'ENOSPC' }))).toBe(true);
     expect(isDiskFull(new Error('wrapped', { cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }) }))).toBe(true);
     expect(isDiskFull(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
+    for (const code of ['EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE'])
+      expect(isDiskFull(Object.assign(new Error(code), { code }))).toBe(true);
     expect(dataArg(['serve', '--data', '/d'])).toBe('/d');
     expect(dataArg(['serve', '--data=/e'])).toBe('/e');
     expect(dataArg(['serve'])).toBeUndefined();

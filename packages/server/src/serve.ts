@@ -13,7 +13,15 @@ import {
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
-import { ACTIVE_TICK_MS, type Clock, Control, DEFAULT_MAX_TOWNS_PER_OWNER, IDLE_TICK_MS, upgradeLine } from '@gasgauge/core';
+import {
+  ACTIVE_TICK_MS,
+  type Clock,
+  Control,
+  DEFAULT_MAX_TOWNS_PER_OWNER,
+  IDLE_TICK_MS,
+  plural,
+  upgradeLine,
+} from '@gasgauge/core';
 import { serve as serveHttp } from '@hono/node-server';
 import { clientGone } from './client-gone.js';
 import {
@@ -151,13 +159,15 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const limit = openFileLimit();
   const maxOpen = fitOpenTowns(requestedOpen, limit);
   if (maxOpen < requestedOpen) {
-    log(`keeping at most ${maxOpen} towns open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`);
+    log(
+      `keeping at most ${plural(maxOpen, 'town')} open, not ${requestedOpen}: the open-file limit is ${limit} (raise it with ulimit -n)`,
+    );
   }
   const requestedConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const maxConnections = fitConnections(requestedConnections, limit, maxOpen);
   if (maxConnections < requestedConnections) {
     log(
-      `accepting at most ${maxConnections} connections, not ${requestedConnections}: the open-file limit is ${limit}, less ${maxOpen} open towns (raise it with ulimit -n)`,
+      `accepting at most ${plural(maxConnections, 'connection')}, not ${requestedConnections}: the open-file limit is ${limit}, less ${plural(maxOpen, 'open town')} (raise it with ulimit -n)`,
     );
   }
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log });

@@ -23,6 +23,19 @@ async function townCost(url: string, admin: string, townId: string, from: number
   return (r.body.series.cost_microdollars as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0);
 }
 
+describe('SIGHUP', () => {
+  it('(a closed terminal or ssh session) stops the server as SIGTERM does: exit 0, server.json removed, the log ends "stopped"', async () => {
+    const dataDir = tempDir('gg-sighup-');
+    const a = await serveProcess(dataDir, {}, ['--log-format', 'json']);
+    a.child.kill('SIGHUP');
+    expect(await a.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
+    const messages = a.stderr.map((l) => JSON.parse(l) as { msg?: string }).map((l) => l.msg);
+    expect(messages).toContain('SIGHUP: shutting down');
+    expect(messages.at(-1)).toBe('stopped');
+  });
+});
+
 describe('SIGTERM during ingest', () => {
   it('exits 0 within 5 s, loses nothing acknowledged, removes server.json, and logged JSON access lines', async () => {
     const from = Date.now() - 60_000;

@@ -1,4 +1,4 @@
-import { AppError, type IngestJob, type IngestResult, type IngestResults, type Town } from '@gasgauge/core';
+import { AppError, type IngestJob, type IngestResult, type IngestResults, plural, type Town } from '@gasgauge/core';
 
 /**
  * Records, events and lines-of-code reports one town's queue holds before it sheds load (503 with
@@ -36,7 +36,7 @@ export class GroupCommit {
     const items = sizeOf(job);
     const queued = this.queued.get(townId) ?? 0;
     if (queued > 0 && queued + items > MAX_QUEUED_ITEMS) {
-      const message = `town ${townId} has ${queued} items waiting to be written (at most ${MAX_QUEUED_ITEMS}); retry`;
+      const message = `town ${townId} has ${plural(queued, 'item')} waiting to be written (at most ${MAX_QUEUED_ITEMS}); retry`;
       return Promise.reject(new AppError('unavailable', message));
     }
     this.queued.set(townId, queued + items);

@@ -146,6 +146,11 @@ export class Control {
     return this.sql.rows('SELECT id FROM towns ORDER BY id').map((r) => r[0] as string);
   }
 
+  /** Every town, by creation (the operator's `gasgauge town list`). */
+  allTowns(): TownInfo[] {
+    return this.sql.all<TownRow>('SELECT * FROM towns ORDER BY created_at, id').map(toTown);
+  }
+
   /**
    * The towns this user may read: their own, and those of organisations where their role reads towns (see
    * access.ts), by creation; with a page, at most `limit` of them after the town `after` (one of these; any

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { plural } from '../plural.js';
 import type { Clock, Sql } from '../sql.js';
 import { checkName } from './names.js';
 
@@ -40,7 +41,7 @@ export class IngestKeys {
       if (count >= MAX_INGEST_KEYS_PER_TOWN) {
         throw new AppError(
           'forbidden',
-          `ingest key limit reached: this town has ${count} keys and the limit is ${MAX_INGEST_KEYS_PER_TOWN}; revoke one first`,
+          `ingest key limit reached: this town has ${plural(count, 'key')} and the limit is ${MAX_INGEST_KEYS_PER_TOWN}; revoke one first`,
           { path: 'name' },
         );
       }

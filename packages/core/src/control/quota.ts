@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { plural } from '../plural.js';
 import type { Sql } from '../sql.js';
 
 /**
@@ -28,7 +29,7 @@ export function assertTownQuota(
     const who = 'userId' in owner ? 'this user' : 'this organization';
     throw new AppError(
       'forbidden',
-      `town limit reached: ${who} already owns ${owned} towns and the limit is ${quota.maxTownsPerOwner} per owner (max-towns-per-owner)`,
+      `town limit reached: ${who} already owns ${plural(owned, 'town')} and the limit is ${quota.maxTownsPerOwner} per owner (max-towns-per-owner)`,
       { path },
     );
   }
@@ -54,7 +55,7 @@ export function assertOrgQuota(sql: Sql, userId: string, path: string): void {
   if (admin === 1 || created < MAX_ORGS_CREATED_PER_USER) return;
   throw new AppError(
     'forbidden',
-    `organization limit reached: the user already created ${created} organizations and the limit is ${MAX_ORGS_CREATED_PER_USER}`,
+    `organization limit reached: the user already created ${plural(created, 'organization')} and the limit is ${MAX_ORGS_CREATED_PER_USER}`,
     { path },
   );
 }

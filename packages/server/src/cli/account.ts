@@ -62,10 +62,13 @@ export function parseUsd(value: Values[string], option: string, { allowZero = fa
   return Number(micro);
 }
 
-/** Integer microdollars as dollars, exactly: "$25.00", "$25.000001", "-$1.50". */
+/**
+ * Integer microdollars as dollars, exactly, thousands grouped as the web UI groups them: "$25.00", "$25.000001",
+ * "-$1.50", "$35,499.995601" (a month's balance read "$35499.995601").
+ */
 export function formatUsd(microdollars: number): string {
   const abs = BigInt(Math.abs(microdollars));
-  const whole = abs / MICRO_PER_DOLLAR;
+  const whole = (abs / MICRO_PER_DOLLAR).toString().replace(/\B(?=(\d{3})+$)/g, ',');
   const fraction = (abs % MICRO_PER_DOLLAR).toString().padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
   return `${microdollars < 0 ? '-' : ''}$${whole}.${fraction}`;
 }

@@ -1,4 +1,5 @@
-import { backupDataDir, restoreDataDir } from '../backup.js';
+import { plural } from '@gasgauge/core';
+import { type BackupResult, backupDataDir, restoreDataDir } from '../backup.js';
 import { type Command, required } from './command.js';
 
 export const backup: Command = {
@@ -7,13 +8,18 @@ export const backup: Command = {
   help: `  --out DIR   a new or empty directory for the backup (mode 700, files 600)
 
   Towns are copied first and the control database (accounts, ledger) last, each as one point-in-time
-  snapshot; what was acknowledged before the backup began is in it. Restore with gasgauge restore.`,
+  snapshot; what was acknowledged before the backup began is in it. A town nothing was sent to or
+  read from yet has no data to copy: the control database keeps it, and the output names it.
+  Restore with gasgauge restore.`,
   options: { out: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
     const dir = required(values, 'out');
     const m = backupDataDir(String(values.data ?? './data'), dir);
-    out.result({ out: dir, ...m }, [`Backed up the control database and ${m.towns.length} town(s) into ${dir}`]);
+    out.result({ out: dir, ...m }, [
+      `Backed up ${saved(m)} into ${dir}.`,
+      ...withoutData(m, 'so there was nothing of theirs to save'),
+    ]);
     return 0;
   },
 };
@@ -36,7 +42,30 @@ export const restore: Command = {
     const from = required(values, 'from');
     const data = String(values.data ?? './data');
     const m = restoreDataDir(from, data, values.force === true);
-    out.result({ from, dataDir: data, ...m }, [`Restored ${m.towns.length} town(s) and the control database into ${data}`]);
+    out.result({ from, dataDir: data, ...m }, [
+      `Restored ${saved(m)} into ${data}.`,
+      ...withoutData(m, 'so the backup holds nothing of theirs'),
+    ]);
     return 0;
   },
 };
+
+/** "the control database (3 towns, …), the data of 1 of them and the signing key": what a backup holds, counted. */
+function saved(m: BackupResult): string {
+  const all = m.towns.length + m.townsWithoutData.length;
+  const parts = [`the control database (${plural(all, 'town')}, their owners and accounts)`];
+  if (m.towns.length > 0) {
+    const which = m.towns.length < all ? `${m.towns.length} of them` : all === 1 ? 'that town' : `all ${all}`;
+    parts.push(`the data of ${which}`);
+  }
+  if (m.secretKey) parts.push('the signing key');
+  return parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+}
+
+/** The towns that had no database, named: "1 of 3" alone reads as two towns lost. */
+function withoutData(m: BackupResult, so: string): string[] {
+  const n = m.townsWithoutData.length;
+  if (n === 0) return [];
+  const [noun, verb, them] = n === 1 ? ['Town', 'has', 'it'] : ['Towns', 'have', 'them'];
+  return [`${noun} ${m.townsWithoutData.join(', ')} ${verb} no data yet (nothing was sent to or read from ${them}), ${so}.`];
+}

@@ -134,7 +134,12 @@ describe('gasgauge org and town create --org', () => {
     ]);
     expect(role.code).toBe(1);
     expect(role.body).toEqual({
-      error: { code: 'bad_request', message: 'role must be one of owner, admin, member, billing_manager', path: 'role' },
+      error: {
+        code: 'bad_request',
+        message: '--role "superuser": role must be one of owner, admin, member, billing_manager',
+        path: 'role',
+        option: '--role',
+      },
     });
     expect(org.code).toBe(1);
     expect(org.body).toEqual({ error: { code: 'not_found', message: 'no organization named "Nowhere"', path: 'org' } });
@@ -208,7 +213,7 @@ describe('gasgauge credits', () => {
     expect(human.stdout.indexOf('one microdollar')).toBeLessThan(human.stdout.indexOf('top-up'));
     // The order is the ledger's, not the times': a late hour's debit is timed before the entry under it.
     expect(human.stdout).toContain(
-      'Ledger, the 2 latest entries first (a debit is timed at the end of the hour its spend is dated in):\n',
+      'Ledger, the latest 2 entries first (a debit is timed at the end of the hour its spend is dated in):\n',
     );
   });
 
@@ -274,7 +279,7 @@ describe('gasgauge credits', () => {
     expect([refused.code, refused.body.error?.path]).toEqual([1, 'webhookUrl']);
     // The operator is told the way out, which the API's callers do not have.
     expect(refused.body.error.message).toBe(
-      'the webhook may not point at a loopback, private or link-local address: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)',
+      '--webhook "http://127.0.0.1:9/hook": the webhook may not point at a loopback, private or link-local address: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)',
     );
     const set = await json(
       'credits',
@@ -300,7 +305,12 @@ describe('gasgauge credits', () => {
     ]);
     expect(ftp.code).toBe(1);
     expect(ftp.body).toEqual({
-      error: { code: 'bad_request', message: 'the webhook must be an http or https URL', path: 'webhookUrl' },
+      error: {
+        code: 'bad_request',
+        message: '--webhook "ftp://x": the webhook must be an http or https URL',
+        path: 'webhookUrl',
+        option: '--webhook',
+      },
     });
     expect(both.code).toBe(2);
     expect(negative.code).toBe(2);

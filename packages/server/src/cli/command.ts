@@ -16,6 +16,12 @@ export interface Command {
   // biome-ignore lint/plugin/no-string-keys: option names written in code, handed to parseArgs as its options
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: number;
+  /**
+   * The API fields this command's values reach the core as (an AppError's `path`), and how the command names
+   * them: `webhookUrl` is `--webhook`, `name` is `NAME`. A refusal from the core then names the option the
+   * operator typed, not a field they never saw ("the webhook is not a URL" said nothing of --webhook).
+   */
+  fields?: ReadonlyMap<string, string>;
   run(values: Values, positionals: string[], out: Output): Promise<number>;
 }
 
@@ -119,6 +125,23 @@ export function parseTtl(value: string): number {
   if (!m) throw new UsageError(`--ttl must look like 8h, 30m, 90s or 3600, not "${value}"`);
   const unit = m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1;
   return Number(m[1]) * unit;
+}
+
+/** The longest agent id the API takes (ingest records, `towns.mintIngestToken`, `towns.createKey`). */
+export const MAX_AGENT_ID_LENGTH = 256;
+
+/**
+ * `--agent ID` of token mint and key create: absent, or an agent id as the API takes one. An empty one (an unset
+ * shell variable) minted a token for agent "" that every record was refused with, and made a key for every agent.
+ */
+export function agentOption(values: Values): string | undefined {
+  const v = values.agent;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '')
+    throw new UsageError('--agent is empty: give an agent id, or leave --agent out for every agent');
+  if (v.length > MAX_AGENT_ID_LENGTH)
+    throw new UsageError(`--agent is at most ${MAX_AGENT_ID_LENGTH} characters, not ${v.length}`);
+  return v;
 }
 
 export function required(values: Values, name: string): string {

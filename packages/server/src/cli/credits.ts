@@ -6,6 +6,7 @@ import {
   MAX_GRANT_MICRODOLLARS,
   MAX_LEDGER_PAGE,
   MAX_NOTE_LENGTH,
+  plural,
 } from '@gasgauge/core';
 import { ACCOUNT_OPTIONS, type Account, accountHelp, formatUsd, parseUsd, resolveAccount } from './account.js';
 import { type Command, integer, UsageError, withControl } from './command.js';
@@ -21,6 +22,10 @@ export const creditsGrant: Command = {
   --note TEXT   a note kept on the ledger entry (at most ${MAX_NOTE_LENGTH} characters)`,
   options: { ...ACCOUNT_OPTIONS, usd: { type: 'string' }, note: { type: 'string' } },
   positionals: 0,
+  fields: new Map([
+    ['note', '--note'],
+    ['amountMicrodollars', '--usd'],
+  ]),
   async run(values, _p, out) {
     const amount = parseUsd(values.usd, 'usd');
     if (amount > MAX_GRANT_MICRODOLLARS) {
@@ -72,7 +77,7 @@ export const creditsShow: Command = {
       // backfilled hour's debit shows an earlier time than the entry before it.
       entries.length === 0
         ? 'No ledger entries.'
-        : `Ledger, the ${entries.length} latest entries first (a debit is timed at the end of the hour its spend is dated in):`,
+        : `Ledger, the latest ${plural(entries.length, 'entry', 'entries')} first (a debit is timed at the end of the hour its spend is dated in):`,
       ...entries.map(entryLine),
     ]);
     return 0;
@@ -96,6 +101,10 @@ export const creditsAlerts: Command = {
     'no-webhook': { type: 'boolean' },
   },
   positionals: 0,
+  fields: new Map([
+    ['webhookUrl', '--webhook'],
+    ['lowBalanceMicrodollars', '--low-usd'],
+  ]),
   async run(values, _p, out) {
     if (values.webhook !== undefined && values['no-webhook'] === true) {
       throw new UsageError('give either --webhook URL or --no-webhook, not both');

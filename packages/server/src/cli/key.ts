@@ -1,6 +1,6 @@
 import { hashToken, newIngestKey } from '@gasgauge/api';
 import { AppError, type Control } from '@gasgauge/core';
-import { type Command, required, withControl } from './command.js';
+import { agentOption, type Command, required, withControl } from './command.js';
 
 function assertTown(control: Control, townId: string): void {
   if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
@@ -13,14 +13,18 @@ export const keyCreate: Command = {
   summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters, or a Prometheus scrape key (ggp_…); shown once',
   help: `  --town ID     the town the key writes to (or, with --scrape, reads)
   --name NAME   a name unique in the town (for key list and key revoke)
-  --agent ID    write only this agent's data (like an agent-scoped ingest token)
+  --agent ID    write only this agent's data (like an agent-scoped ingest token); 1 to 256 characters
   --scrape      a read-only key for GET /api/towns/ID/metrics/prometheus, refused on every other route`,
   options: { town: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' }, scrape: { type: 'boolean' } },
   positionals: 0,
+  fields: new Map([
+    ['name', '--name'],
+    ['agentId', '--agent'],
+  ]),
   async run(values, _p, out) {
     const townId = required(values, 'town');
     const name = required(values, 'name');
-    const agentId = typeof values.agent === 'string' && values.agent !== '' ? values.agent : null;
+    const agentId = agentOption(values) ?? null;
     const kind = values.scrape === true ? 'scrape' : 'ingest';
     const key = newIngestKey(kind);
     const hash = await hashToken(key);

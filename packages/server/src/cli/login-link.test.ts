@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningServer, startServer } from '../serve.js';
+import { gasgauge } from '../testing/cli.js';
+import { killServers, serveProcess } from '../testing/serve-process.js';
 import { tempDir } from '../testing/temp.js';
 import { main } from './main.js';
 
@@ -73,4 +75,22 @@ describe('gasgauge login-link', () => {
       err.mockRestore();
     }
   });
+});
+
+describe('gasgauge login-link after the server crashed', () => {
+  afterAll(killServers);
+  it('says no server is running (server.json is left behind), and still prints the link', async () => {
+    const dataDir = tempDir('gg-link-crash-');
+    const served = await serveProcess(dataDir);
+    const running = await gasgauge('login-link', '--user', 'admin', '--data', dataDir);
+    expect([running.code, running.stderr]).toEqual([0, '']);
+    served.child.kill('SIGKILL');
+    await served.exited;
+    const r = await gasgauge('login-link', '--user', 'admin', '--data', dataDir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${served.url}/auth/link\\?code=ggl_`));
+    expect(r.stderr).toBe(
+      `gasgauge login-link: no server is running on ${dataDir}; the link works once one answers at ${served.url} (within 10 minutes)\n`,
+    );
+  }, 60_000);
 });

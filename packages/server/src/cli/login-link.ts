@@ -35,6 +35,12 @@ export const loginLink: Command = {
     // The running server's own URL (it writes it into the data dir), so the link names the right port.
     const base = typeof values.url === 'string' ? values.url : (dataDir.serverUrl() ?? 'http://127.0.0.1:8787');
     const url = base.replace(/\/+$/, '') + link.path;
+    // After a crash server.json names a server that is gone, and the link led nowhere without a word.
+    if (typeof values.url !== 'string' && dataDir.serverRunning() === false) {
+      console.error(
+        `gasgauge login-link: no server is running on ${dataDir.root}; the link works once one answers at ${base} (within ${LOGIN_LINK_TTL_MS / 60_000} minutes)`,
+      );
+    }
     out.result({ url, expiresAt: link.expiresAt }, [url]);
     return 0;
   },

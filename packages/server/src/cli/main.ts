@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '@gasgauge/core';
+import { AppError, plural } from '@gasgauge/core';
+import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
-import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError } from './command.js';
+import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError, type Values } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
@@ -12,7 +13,7 @@ import { orgAddMember, orgCreate, orgRemoveMember } from './org.js';
 import { report } from './report.js';
 import { serve } from './serve.js';
 import { tokenMint } from './token.js';
-import { townCreate } from './town.js';
+import { townCreate, townList } from './town.js';
 import { userAdd, userToken } from './user.js';
 
 /** Every `gasgauge` command, by the words that name it (a Map: the words come from argv). */
@@ -24,6 +25,7 @@ export const COMMANDS = new Map<string, Command>([
   ['org add-member', orgAddMember],
   ['org remove-member', orgRemoveMember],
   ['town create', townCreate],
+  ['town list', townList],
   ['token mint', tokenMint],
   ['key create', keyCreate],
   ['key list', keyList],
@@ -93,13 +95,31 @@ function editDistance(a: string, b: string): number {
  * slip is a name with a space left unquoted, which reads as two arguments.
  */
 function positionalsError(command: Command, key: string, given: readonly string[]): string {
-  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
-  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
-  const names = (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+  const names = positionalNames(command, key);
   if (given.length < names.length) return `missing ${names.slice(given.length).join(' and ')}`;
   const quoted = given.map((g) => JSON.stringify(g)).join(' ');
   if (names.length === 0) return `takes no arguments, got ${quoted}`;
-  return `takes ${names.join(' ')}, got ${given.length} arguments: ${quoted} (quote a value with spaces: "Gas Town")`;
+  return `takes ${names.join(' ')}, got ${plural(given.length, 'argument')}: ${quoted} (quote a value with spaces: "Gas Town")`;
+}
+
+/** The names of a command's arguments, from its usage: `NAME`, `ORG USER`. */
+function positionalNames(command: Command, key: string): string[] {
+  const words = command.usage.slice(`gasgauge ${key} `.length).split(' ');
+  const end = words.findIndex((w) => !/^[A-Z]+$/.test(w));
+  return (end === -1 ? words : words.slice(0, end)).slice(0, command.positionals);
+}
+
+/**
+ * The option or argument a refused value came in as, when the core refused it by its API field (`webhookUrl`):
+ * `--webhook "hooks.example.com/x"`, `NAME "a/b"` (what was given, at most 60 characters of it).
+ */
+function givenAs(command: Command, key: string, err: AppError, values: Values, positionals: readonly string[]) {
+  const label = err.code === 'bad_request' && err.path !== undefined ? command.fields?.get(err.path) : undefined;
+  if (label === undefined) return undefined;
+  const value = label.startsWith('--') ? values[label.slice(2)] : positionals[positionalNames(command, key).indexOf(label)];
+  const text = typeof value === 'string' ? value : undefined;
+  const shownValue = text === undefined ? '' : ` ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`;
+  return { label, prefix: `${label}${shownValue}: ` };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -115,12 +135,29 @@ export async function main(argv: string[]): Promise<number> {
       console.log(version());
       return 0;
     }
+    // `gasgauge town`, `gasgauge key --help`, `gasgauge town lst`: the group's own commands, not all twenty.
+    const prefix = `gasgauge ${argv[0]} `;
+    const grouped = [...COMMANDS.values()].filter(
+      (c) => c.usage.startsWith(prefix) && /^[a-z-]+$/.test(c.usage.slice(prefix.length).split(' ')[0] as string),
+    );
+    if (grouped.length > 0) {
+      const help = `Usage:\n${grouped.map((c) => `  ${c.usage}\n      ${c.summary}`).join('\n')}\n\nRun "gasgauge ${argv[0]} COMMAND --help" for one of them.`;
+      if (argv[1] === '--help' || argv[1] === 'help') {
+        console.log(help);
+        return 0;
+      }
+      const what = argv[1] === undefined || argv[1].startsWith('-') ? 'needs a command' : `has no command "${argv[1]}"`;
+      console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
+      return 2;
+    }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
     return 2;
   }
   const command = COMMANDS.get(key) as Command;
+  let values: Values = {};
+  let positionals: string[] = [];
   try {
-    const { values, positionals } = parseOptions(command, argv.slice(key.split(' ').length));
+    ({ values, positionals } = parseOptions(command, argv.slice(key.split(' ').length)));
     if (values.help) {
       console.log(commandHelp(command));
       return 0;
@@ -129,20 +166,32 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(values, positionals, out);
   } catch (err) {
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const field = err instanceof AppError ? givenAs(command, key, err, values, positionals) : undefined;
     // A full disk at a command's start is the operator's to fix, not a request to retry: say where and what to do.
     const message =
-      err instanceof DiskFullError
+      (field?.prefix ?? '') +
+      (err instanceof DiskFullError
         ? err.message
         : isDiskFull(err)
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
           : err instanceof Error
             ? err.message
-            : String(err);
+            : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(
-        JSON.stringify({ error: { code, message, ...(err instanceof AppError && err.path ? { path: err.path } : {}) } }),
+        JSON.stringify({
+          error: {
+            code,
+            message,
+            ...(err instanceof AppError && err.path ? { path: err.path } : {}),
+            ...(field ? { option: field.label } : {}),
+          },
+        }),
       );
+    } else if (values['log-format'] === 'json') {
+      // serve's log is JSON lines for a collector: why it did not start (or stopped) is one of them, not a plain line.
+      createLogger('json').message(`gasgauge ${key}: ${message}`);
     } else {
       console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
     }

@@ -9,6 +9,7 @@ export const orgCreate: Command = {
   help: `  --owner USER  the user (by name) who becomes the organisation's first owner`,
   options: { owner: { type: 'string' } },
   positionals: 1,
+  fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     const ownerName = required(values, 'owner');
     const org = withControl(values, (control) => {
@@ -29,6 +30,7 @@ export const orgAddMember: Command = {
   --role ROLE  one of ${ROLES.join(', ')} (an organisation always keeps one owner)`,
   options: { role: { type: 'string' } },
   positionals: 2,
+  fields: new Map([['role', '--role']]),
   async run(values, [orgName, userName], out) {
     const role = required(values, 'role');
     const membership = withControl(values, (control) => {

@@ -135,6 +135,9 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // A closed terminal or ssh session (and a `kill -HUP` meant as a reload) ended the server as a crash does:
+      // exit 129, requests cut off, server.json left behind. There is nothing to reload: stop cleanly.
+      process.once('SIGHUP', stop);
       onNpmParentGone((parent) => {
         logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
         resolve();

@@ -1,11 +1,11 @@
 import { AppError } from '@gasgauge/core';
-import { type Command, parseTtl, required, UsageError, withControl } from './command.js';
+import { agentOption, type Command, parseTtl, required, UsageError, withControl } from './command.js';
 
 export const tokenMint: Command = {
   usage: 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
   summary: 'mint an ingest token (JWT) for a reporter',
   help: `  --town ID    the town the token writes to
-  --agent ID   write only this agent's data (others' records are refused with 403)
+  --agent ID   write only this agent's data (others' records are refused with 403); 1 to 256 characters
   --ttl D      how long the token lasts: 8h, 30m, 90s or seconds (3600); 1s to 8h (default 8h).
                The reporter re-reads its --token-file after a 401, so mint a fresh one before it expires`,
   options: { town: { type: 'string' }, agent: { type: 'string' }, ttl: { type: 'string' } },
@@ -16,11 +16,11 @@ export const tokenMint: Command = {
     const townId = required(values, 'town');
     const ttlSeconds = parseTtl(String(values.ttl ?? '8h'));
     if (ttlSeconds < 1 || ttlSeconds > MAX_INGEST_TTL_SECONDS) throw new UsageError('--ttl must be between 1s and 8h');
+    const agentId = agentOption(values);
     const secret = withControl(values, (control, dataDir) => {
       if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
       return dataDir.secret();
     });
-    const agentId = typeof values.agent === 'string' ? values.agent : undefined;
     const minted = await mintIngestToken(secret, { townId, agentId, ttlSeconds, now: Date.now() });
     out.result(minted, [minted.token]);
     return 0;

@@ -1,5 +1,5 @@
 import { newId } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, type Control, type TownInfo } from '@gasgauge/core';
 import { orgByName } from './account.js';
 import {
   type Command,
@@ -19,6 +19,7 @@ export const townCreate: Command = {
 ${MAX_TOWNS_PER_OWNER_HELP}`,
   options: { owner: { type: 'string' }, org: { type: 'string' }, ...MAX_TOWNS_PER_OWNER_OPTION },
   positionals: 1,
+  fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     const ownerName = typeof values.owner === 'string' && values.owner !== '' ? values.owner : undefined;
     const orgName = typeof values.org === 'string' && values.org !== '' ? values.org : undefined;
@@ -37,6 +38,46 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
       { quota },
     );
     out.result({ town }, [`Created town ${town.name} (${town.id}), owned by ${orgName ?? ownerName}.`]);
+    return 0;
+  },
+};
+
+/** A town's owner as the CLI names it: `user admin`, `organization acme`. */
+function ownerOf(control: Control, town: TownInfo): { kind: 'user' | 'org'; name: string } {
+  if (town.ownerOrgId !== null) return { kind: 'org', name: control.orgs.byId(town.ownerOrgId)?.name ?? town.ownerOrgId };
+  const userId = town.ownerUserId as string;
+  return { kind: 'user', name: control.userById(userId)?.name ?? userId };
+}
+
+export const townList: Command = {
+  usage: 'gasgauge town list [--owner USER | --org ORG]',
+  summary: 'list the towns: id, name, owner and when each was created',
+  help: `  --owner USER  only the towns this user owns (their personal towns)
+  --org ORG     only the towns this organisation owns`,
+  options: { owner: { type: 'string' }, org: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, out) {
+    const ownerName = typeof values.owner === 'string' && values.owner !== '' ? values.owner : undefined;
+    const orgName = typeof values.org === 'string' && values.org !== '' ? values.org : undefined;
+    if (ownerName !== undefined && orgName !== undefined) throw new UsageError('give at most one of --owner USER and --org ORG');
+    const towns = withControl(values, (control) => {
+      let ownerId: string | undefined;
+      if (orgName !== undefined) ownerId = orgByName(control, orgName).id;
+      if (ownerName !== undefined) {
+        const user = control.userByName(ownerName);
+        if (!user) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
+        ownerId = user.id;
+      }
+      return control
+        .allTowns()
+        .filter((t) => ownerId === undefined || t.ownerUserId === ownerId || t.ownerOrgId === ownerId)
+        .map((t) => ({ ...t, owner: ownerOf(control, t) }));
+    });
+    const lines = towns.map(
+      (t) =>
+        `${t.id}\t${t.name}\towned by ${t.owner.kind === 'org' ? 'organization' : 'user'} ${t.owner.name}\tcreated ${new Date(t.createdAt).toISOString()}`,
+    );
+    out.result({ towns }, lines.length > 0 ? lines : ['No towns.']);
     return 0;
   },
 };

@@ -1,5 +1,5 @@
 import { hashToken, newId, newUserToken } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, plural } from '@gasgauge/core';
 import { type Command, withControl } from './command.js';
 
 export const userAdd: Command = {
@@ -9,6 +9,7 @@ export const userAdd: Command = {
            and its own towns are exempt from the town quota (the first user, "admin", is one)`,
   options: { admin: { type: 'boolean' } },
   positionals: 1,
+  fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     const token = newUserToken();
     const hash = await hashToken(token);
@@ -47,7 +48,9 @@ export const userToken: Command = {
     });
     const lines = [`New API token for ${user.name}, shown once:`, `  ${token}`];
     if (revoked)
-      lines.push(`Revoked ${revoked.revokedTokens} other API token(s) and ended ${revoked.endedSessions} browser session(s).`);
+      lines.push(
+        `Revoked ${plural(revoked.revokedTokens, 'other API token')} and ended ${plural(revoked.endedSessions, 'browser session')}.`,
+      );
     out.result({ user, token, ...revoked }, lines);
     return 0;
   },

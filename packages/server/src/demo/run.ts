@@ -1,5 +1,5 @@
 import { createLoginLink, mintIngestToken, newId } from '@gasgauge/api';
-import { type Clock, type Control, Sessions, type TownInfo } from '@gasgauge/core';
+import { type Clock, type Control, plural, Sessions, type TownInfo } from '@gasgauge/core';
 import { Fleet } from './fleet.js';
 import { history } from './history.js';
 import { IngestClient } from './ingest-client.js';
@@ -81,7 +81,7 @@ export async function startDemo(opts: {
         control.ledger.grant(owner.id, historyCost + DEMO_CREDITS_MICRODOLLARS, clock(), 'demo credits');
         await client.post('events', past.events);
         await client.post('usage', past.usage);
-        log(`demo: posted ${past.usage.length} usage records and ${past.events.length} events of history`);
+        log(`demo: posted ${plural(past.usage.length, 'usage record')} and ${plural(past.events.length, 'event')} of history`);
       })().catch((err) => log(`demo: history failed: ${err instanceof Error ? err.message : String(err)}`));
 
   void step();

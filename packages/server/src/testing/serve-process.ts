@@ -26,19 +26,23 @@ export function killServers(): void {
 /**
  * `gasgauge serve --json` as a child process on port 0 (tick 200 ms unless `args` says otherwise);
  * resolves on its first stdout line. With `nofile`, under that open-file limit (`ulimit -n` in bash,
- * which then execs Node: the pid is the server's).
+ * which then execs Node: the pid is the server's); with `fsize`, under that file-size limit in KiB (`ulimit -f`).
  */
 export async function serveProcess(
   dataDir: string,
   env: Record<string, string> = {},
   args: string[] = [],
-  opts: { nofile?: number } = {},
+  opts: { nofile?: number; fsize?: number } = {},
 ): Promise<Served> {
   const serve = [BIN, 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1', '--tick-ms', '200', '--json', ...args];
+  const limits = [
+    ...(opts.nofile === undefined ? [] : [`ulimit -n ${opts.nofile}`]),
+    ...(opts.fsize === undefined ? [] : [`ulimit -f ${opts.fsize}`]),
+  ];
   const [command, argv] =
-    opts.nofile === undefined
+    limits.length === 0
       ? [process.execPath, serve]
-      : ['bash', ['-c', `ulimit -n ${opts.nofile} && exec "$@"`, 'bash', process.execPath, ...serve]];
+      : ['bash', ['-c', `${limits.join(' && ')} && exec "$@"`, 'bash', process.execPath, ...serve]];
   const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.add(child);
   const stderr: string[] = [];

@@ -195,3 +195,12 @@ export function formatMoneyAxis(microdollars: number): string {
 export function formatAxisCount(v: number): string {
   return Math.abs(v) < 10 ? String(Number(v.toFixed(2))) : formatCount(v);
 }
+
+/**
+ * A count and its noun, agreeing: "1 agent", "3 agents", `plural(2, 'entry', 'entries')`; pass the count as shown
+ * (`formatCount(v)`) and only one that reads "1" is singular. The core's function (packages/core/src/plural.ts),
+ * which the web UI does not import.
+ */
+export function plural(count: number | string, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${String(count) === '1' ? singular : pluralForm}`;
+}

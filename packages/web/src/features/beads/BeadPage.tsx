@@ -12,6 +12,7 @@ import {
   formatMoneyAxis,
   formatMoneyExact,
   formatStamp,
+  plural,
 } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
@@ -114,7 +115,7 @@ function BeadDetails({ townId, detail, theme }: { townId: string; detail: BeadDe
             <span title={formatMoneyExact(detail.rollup.costMicrodollars)}>{formatMoney(detail.rollup.costMicrodollars)}</span>
             <span className="muted small">
               {' '}
-              over {formatInteger(detail.rollup.beads)} beads, this one included
+              over {plural(formatInteger(detail.rollup.beads), 'bead')}, this one included
               {detail.rollup.truncated ? ' (the first 1,000 counted)' : ''}
             </span>
           </Fact>

@@ -1,7 +1,15 @@
 import type { BeadRow, BeadSort } from '../../api/beads.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
-import { formatCount, formatDurationLong, formatInteger, formatMoney, formatMoneyExact, formatStamp } from '../../lib/format.js';
+import {
+  formatCount,
+  formatDurationLong,
+  formatInteger,
+  formatMoney,
+  formatMoneyExact,
+  formatStamp,
+  plural,
+} from '../../lib/format.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { beadTokens, SORTS, statusText } from './beads-text.js';
 
@@ -76,7 +84,7 @@ export function BeadTable(props: {
               <td className="num" title={formatMoneyExact(b.costMicrodollars)}>
                 {formatMoney(b.costMicrodollars)}
               </td>
-              <td className="num" title={`${formatInteger(beadTokens(b))} tokens`}>
+              <td className="num" title={plural(formatInteger(beadTokens(b)), 'token')}>
                 {formatCount(beadTokens(b))}
               </td>
               <td className="num">

@@ -1,6 +1,6 @@
 import type { SeriesName } from '../../api/metrics.js';
 import type { Transform } from '../../lib/columns.js';
-import { formatAxisCount, formatCount, formatMoney, formatMoneyAxis } from '../../lib/format.js';
+import { formatAxisCount, formatCount, formatMoney, formatMoneyAxis, plural } from '../../lib/format.js';
 
 /** One line of a chart: a series of the timeseries and how it is shown. */
 export interface ChartSeries {
@@ -73,7 +73,7 @@ export const CHARTS: readonly ChartDef[] = [
       value('agents_stalled', 'Stalled'),
       value('agents_dead', 'Dead'),
     ],
-    formatValue: (v) => `${oneDecimal(v)} agents`,
+    formatValue: (v) => plural(oneDecimal(v), 'agent'),
     formatAxis: formatAxisCount,
   },
   {
@@ -92,7 +92,7 @@ export const CHARTS: readonly ChartDef[] = [
     sampled: true,
     unit: 'lines not yet merged (mean per bucket)',
     series: [value('loc_additions', 'Additions'), value('loc_deletions', 'Deletions')],
-    formatValue: (v) => `${formatCount(v)} lines`,
+    formatValue: (v) => plural(formatCount(v), 'line'),
     formatAxis: formatAxisCount,
   },
 ];

@@ -2,7 +2,7 @@ import { memo } from 'react';
 import type { AgentRow } from '../../api/metrics.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
-import { formatAgo, formatCount, formatInteger, formatMoney, formatMoneyExact, formatTime } from '../../lib/format.js';
+import { formatAgo, formatCount, formatInteger, formatMoney, formatMoneyExact, formatTime, plural } from '../../lib/format.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 
 const RULE_TEXT = { spendRate: 'spend rate', noProgress: 'no progress' } as const;
@@ -86,7 +86,7 @@ export const AgentTable = memo(function AgentTable(props: {
                   </td>
                   <td className="num">{money(a.currentBeadCostMicrodollars)}</td>
                   <td>{a.lastSeenAt === null ? none : formatAgo(now - a.lastSeenAt)}</td>
-                  <td className="num" title={`${formatInteger(a.tokensLastHour)} tokens`}>
+                  <td className="num" title={plural(formatInteger(a.tokensLastHour), 'token')}>
                     {formatCount(a.tokensLastHour)}
                   </td>
                   <td className="num">{money(a.costLastHourMicrodollars)}</td>
@@ -102,7 +102,7 @@ export const AgentTable = memo(function AgentTable(props: {
         </button>
       )}
       {more === 'capped' && (
-        <p className="muted">The first {agents.length} agents by id; the API lists the rest (metrics.agents).</p>
+        <p className="muted">The first {plural(agents.length, 'agent')} by id; the API lists the rest (metrics.agents).</p>
       )}
     </>
   );

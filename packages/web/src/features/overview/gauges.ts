@@ -1,5 +1,5 @@
 import type { Throughput } from '../../api/trpc.js';
-import { formatCount, formatInteger, formatMoneyAxis, formatMoneyPerHour } from '../../lib/format.js';
+import { formatCount, formatInteger, formatMoneyAxis, formatMoneyPerHour, plural } from '../../lib/format.js';
 import { type TankState, tankFigures, tankFlag, tankTone } from '../billing/billing-text.js';
 
 /** Colour of a gauge: calm (ok), look at it (warn), act (danger); neutral has no judgement; unknown has no value. */
@@ -62,7 +62,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       unit: 'tokens/s',
       detail: 'all five kinds, last 5 min',
       tone: 'neutral',
-      valueText: `${formatCount(t.tokensPerSecond)} tokens per second`,
+      valueText: `${plural(formatCount(t.tokensPerSecond), 'token')} per second`,
     },
     {
       label: 'Cost per hour',
@@ -86,7 +86,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       unit: 'unmerged lines',
       detail: 'amber from 2k, red from 5k',
       tone: tone(loc, 2000, 5000),
-      valueText: `${formatInteger(t.locAdditions)} lines added and ${formatInteger(t.locDeletions)} deleted, not yet merged`,
+      valueText: `${plural(formatInteger(t.locAdditions), 'line')} added and ${formatInteger(t.locDeletions)} deleted, not yet merged`,
     },
     {
       label: 'Active agents',
@@ -99,7 +99,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       // Say where the count comes from: an agent with events by its status, one without by its usage.
       detail: 'by events, or usage in 5 min',
       tone: activeTone,
-      valueText: `${t.agentsActive} of ${t.agentsTotal} agents working`,
+      valueText: `${t.agentsActive} of ${plural(t.agentsTotal, 'agent')} working`,
     },
     {
       label: 'Beads closed per hour',
@@ -111,7 +111,7 @@ export function gaugeModels(t: Throughput | undefined, tank: TankState = { statu
       unit: 'beads/h',
       detail: 'closed in the last hour',
       tone: t.beadsClosedPerHour === 0 && t.agentsActive > 0 ? 'warn' : 'neutral',
-      valueText: `${formatCount(t.beadsClosedPerHour)} beads closed per hour`,
+      valueText: `${plural(formatCount(t.beadsClosedPerHour), 'bead')} closed per hour`,
     },
     tankModel(tank),
   ];

@@ -4,6 +4,7 @@ import { trpc } from '../../api/trpc.js';
 import { navigate } from '../../app/router.js';
 import { townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
+import { plural } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
 import { OutcomeLine, useAction } from '../../ui/action.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
@@ -50,7 +51,7 @@ export function TownsPage({ theme, userName }: { theme: Theme; userName: string 
       {total > shown && (
         <p className="more-towns">
           <span className="muted">
-            {shown} of {total} towns.
+            {shown} of {plural(total, 'town')}.
           </span>{' '}
           <button type="button" className="ghost" onClick={() => setShown((n) => n + TOWN_CARDS_STEP)}>
             Show more towns

@@ -1,0 +1,7 @@
+/**
+ * A count and its noun, agreeing: "1 record", "3 records", `plural(2, 'entry', 'entries')`. The same function as
+ * the core's (packages/core/src/plural.ts), which the reporter does not import at run time.
+ */
+export function plural(count: number | string, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${String(count) === '1' ? singular : pluralForm}`;
+}
