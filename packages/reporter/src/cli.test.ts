@@ -15,7 +15,7 @@ import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
 import { formatStatus } from './status.js';
 import { freePort, GASGAUGE_BIN } from './testing/processes.js';
-import { removeDir, startTestServer, tempDir } from './testing/server.js';
+import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
 
 const run = promisify(execFile);
 
@@ -173,6 +173,47 @@ describe('gasgauge report (CLI)', () => {
         expect(r.stderr).toContain('not delivered: nothing to send, and checking --server, --town and --token-file failed:');
         expect(r.stderr).toContain(why);
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('prints no control character it read: a transcript id with terminal escapes is spelled out in the quarantine line', async () => {
+    const server = await startTestServer(join(dir, 'escapes'));
+    const claude = join(dir, 'escapes', 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    // ESC ] 0 ; … BEL sets the terminal's title; ESC [ 2 J clears it. A token for another agent refuses the record.
+    const id = 'msg_\u001b]0;PWNED\u0007\u001b[2J\u202e';
+    const line = {
+      timestamp: new Date().toISOString(),
+      sessionId: 's1',
+      requestId: 'req_1',
+      message: { id, model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 5 } },
+    };
+    writeFileSync(join(claude, 'a.jsonl'), `${JSON.stringify(line)}\n`);
+    const token = join(dir, 'escapes', 'agent-token');
+    writeFileSync(token, `${await mintToken(server.url, server.adminToken, server.townId, { agentId: 'someone-else' })}\n`, {
+      mode: 0o600,
+    });
+    try {
+      const r = await gasgauge([
+        'report',
+        ...[
+          '--server',
+          server.url,
+          '--town',
+          server.townId,
+          '--token-file',
+          token,
+          '--claude-dir',
+          join(dir, 'escapes', 'claude'),
+        ],
+        ...['--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'escapes', 'state'), '--once', '--timeout', '10'],
+      ]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain('quarantined usage record msg_\\u001b]0;PWNED\\u0007\\u001b[2J\\u202e');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+      expect(r.stderr.replace(/\n/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     } finally {
       await server.close();
     }

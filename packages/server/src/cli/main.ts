@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '@gasgauge/core';
+import { shown } from '@gasgauge/reporter/terminal';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
@@ -144,7 +145,8 @@ export async function main(argv: string[]): Promise<number> {
         JSON.stringify({ error: { code, message, ...(err instanceof AppError && err.path ? { path: err.path } : {}) } }),
       );
     } else {
-      console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
+      // The message may carry what others wrote (a path, a transcript's id): its control characters spelled out.
+      console.error(`gasgauge ${key}: ${shown(message)}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
     }
     return usage ? 2 : 1;
   }
