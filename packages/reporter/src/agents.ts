@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { boundedId } from './ids.js';
 import { canonicalPath, resolvePath } from './paths.js';
 
 export interface AgentPath {
@@ -45,7 +46,8 @@ export class AgentMap {
     if (!cwd || cwd.length > MAX_CWD_CHARS) return UNKNOWN_AGENT;
     let agent = this.cache.get(cwd);
     if (agent === undefined) {
-      agent = this.resolveAgent(cwd);
+      // Cut to what the server takes, as every id: a made-up cwd's last name can be 4,000 characters.
+      agent = boundedId(this.resolveAgent(cwd));
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cwd, agent);
     }

@@ -219,6 +219,52 @@ describe('gasgauge report (CLI)', () => {
     }
   });
 
+  it('sends no model or agent longer than the server takes: Claude, Codex and Gemini records are delivered, none quarantined', async () => {
+    const server = await startTestServer(join(dir, 'long'));
+    const root = join(dir, 'long');
+    const model = `model-${'m'.repeat(300)}`;
+    // A made-up cwd: its last name, the agent, is 300 characters.
+    const cwd = `/no/such/${'a'.repeat(300)}`;
+    const now = new Date().toISOString();
+    const usage = { input_tokens: 10, output_tokens: 5 };
+    mkdirSync(join(root, 'claude', 'projects', 'p'), { recursive: true });
+    writeFileSync(
+      join(root, 'claude', 'projects', 'p', 's.jsonl'),
+      `${JSON.stringify({ timestamp: now, sessionId: 's', requestId: 'r', cwd, message: { id: 'm', model, usage } })}\n`,
+    );
+    mkdirSync(join(root, 'codex', 'sessions'), { recursive: true });
+    const codex = [
+      { timestamp: now, type: 'session_meta', payload: { id: 's', cwd } },
+      { timestamp: now, type: 'turn_context', payload: { cwd, model } },
+      {
+        timestamp: now,
+        type: 'event_msg',
+        payload: { type: 'token_count', info: { last_token_usage: { ...usage, total_tokens: 15 } } },
+      },
+    ];
+    writeFileSync(join(root, 'codex', 'sessions', 'rollout-a.jsonl'), `${codex.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    mkdirSync(join(root, 'gemini', 'p', 'chats'), { recursive: true });
+    writeFileSync(join(root, 'gemini', 'p', '.project_root'), cwd);
+    const chat = {
+      sessionId: 's',
+      startTime: now,
+      messages: [{ id: 'g1', type: 'gemini', model, tokens: { input: 10, output: 5 } }],
+    };
+    writeFileSync(join(root, 'gemini', 'p', 'chats', 'session-1.json'), JSON.stringify(chat));
+    try {
+      const r = await gasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+        ...['--claude-dir', join(root, 'claude'), '--codex-home', join(root, 'codex'), '--gemini-dir', join(root, 'gemini')],
+        ...['--no-opencode', '--state', join(root, 'state'), '--once', '--timeout', '10', '--json'],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ delivered: true, quarantined: 0, sent: 3 });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {
     expect(parseWorktree('toast=/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
     expect(parseWorktree('/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });
