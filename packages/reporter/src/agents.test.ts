@@ -76,6 +76,48 @@ describe('AgentMap through symlinks', () => {
     }
   });
 
+  it('made-up cwds cost the reporter little: 2,000 of 2,000 missing levels, and one of 400 KB', async () => {
+    const ts = new Date().toISOString();
+    const line = (i: number, cwd: string) =>
+      JSON.stringify({
+        cwd,
+        sessionId: 's',
+        timestamp: ts,
+        requestId: `req_${i}`,
+        message: { id: `msg_${i}`, model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 1 } },
+      });
+    const projects = join(dir, 'claude', 'projects', 'p');
+    mkdirSync(projects, { recursive: true });
+    const deep = Array.from({ length: 2000 }, (_, i) => line(i, `${'/x'.repeat(2000)}/${i}`));
+    // Resolved level by level from the bottom, 400 KB of `/x` kept the reporter busy for over ten minutes.
+    const huge = line(2000, '/x'.repeat(200_000));
+    const inTown = line(2001, join(real, 'gastown/polecats/toast/src'));
+    writeFileSync(join(projects, 's.jsonl'), `${[...deep, huge, inTown].join('\n')}\n`);
+    const store = new Store(join(dir, 'state'));
+    try {
+      const src = new ClaudeSource({
+        store,
+        configDirs: [join(dir, 'claude')],
+        agents: new AgentMap({ gastownRoot: link }),
+        prices: PriceList.load(),
+      });
+      const started = performance.now();
+      await src.poll();
+      // Two minutes before (56 ms a line); about a second now, on a busy machine too.
+      expect(performance.now() - started).toBeLessThan(15_000);
+      const agents = store.sql
+        .prepare("SELECT json_extract(body, '$.agentId') FROM outbox WHERE kind = 'usage' ORDER BY id")
+        .pluck()
+        .all();
+      expect(new Set(agents).size).toBe(2002);
+      expect(agents).toContain('1999');
+      expect(agents).toContain('unknown');
+      expect(agents).toContain('gastown/polecats/toast');
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
   it('canonicalPath resolves symlinks, keeps a missing tail, and resolves relative paths', () => {
     expect(canonicalPath(join(link, 'mayor'))).toBe(join(canonicalPath(real), 'mayor'));
     expect(canonicalPath(join(link, 'no/such/dir'))).toBe(join(canonicalPath(real), 'no/such/dir'));

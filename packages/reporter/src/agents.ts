@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
-import { canonicalPath } from './paths.js';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { boundedId } from './ids.js';
+import { canonicalPath, resolvePath } from './paths.js';
 
 export interface AgentPath {
   /** A directory; records whose cwd is in it belong to the agent. */
@@ -16,6 +17,12 @@ export interface AgentMapOptions {
 }
 
 const UNKNOWN_AGENT = 'unknown';
+/**
+ * Linux's PATH_MAX: no process works in a longer directory (getcwd fails), so a longer cwd is not one an
+ * agent had. Resolving a path costs a system call and a copy of the path per level: one 400 KB cwd of
+ * `/x/x/…` in a transcript line kept the reporter busy for more than ten minutes, deaf to SIGTERM.
+ */
+export const MAX_CWD_CHARS = 4096;
 
 /**
  * Which agent a transcript record belongs to, from its cwd — the agent's worktree. In order: an
@@ -36,10 +43,11 @@ export class AgentMap {
   }
 
   agentFor(cwd: string | undefined): string {
-    if (!cwd) return UNKNOWN_AGENT;
+    if (!cwd || cwd.length > MAX_CWD_CHARS) return UNKNOWN_AGENT;
     let agent = this.cache.get(cwd);
     if (agent === undefined) {
-      agent = this.resolveAgent(cwd);
+      // Cut to what the server takes, as every id: a made-up cwd's last name can be 4,000 characters.
+      agent = boundedId(this.resolveAgent(cwd));
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cwd, agent);
     }
@@ -48,13 +56,15 @@ export class AgentMap {
 
   private resolveAgent(cwd: string): string {
     // Symlinks resolved on both sides: a worktree reached through a linked town root is one agent.
-    const dir = canonicalPath(cwd);
+    const { real, missing } = resolvePath(cwd);
+    const dir = real === undefined ? resolve(cwd) : join(real, ...missing);
     for (const p of this.paths) if (inside(dir, p.path)) return p.agentId;
     if (this.gastownRoot && inside(dir, this.gastownRoot)) {
       const id = gastownIdentity(relative(this.gastownRoot, dir).split(sep));
       if (id) return id;
     }
-    return basename(gitRoot(dir) ?? dir) || UNKNOWN_AGENT;
+    // `.git` is looked for in what exists only: a missing directory holds none.
+    return basename((real !== undefined && gitRoot(real)) || dir) || UNKNOWN_AGENT;
   }
 }
 

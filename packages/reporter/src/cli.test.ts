@@ -15,7 +15,7 @@ import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
 import { formatStatus } from './status.js';
 import { freePort, GASGAUGE_BIN } from './testing/processes.js';
-import { removeDir, startTestServer, tempDir } from './testing/server.js';
+import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
 
 const run = promisify(execFile);
 
@@ -205,6 +205,93 @@ describe('gasgauge report (CLI)', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('prints no control character it read: a transcript id with terminal escapes is spelled out in the quarantine line', async () => {
+    const server = await startTestServer(join(dir, 'escapes'));
+    const claude = join(dir, 'escapes', 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    // ESC ] 0 ; … BEL sets the terminal's title; ESC [ 2 J clears it. A token for another agent refuses the record.
+    const id = 'msg_\u001b]0;PWNED\u0007\u001b[2J\u202e';
+    const line = {
+      timestamp: new Date().toISOString(),
+      sessionId: 's1',
+      requestId: 'req_1',
+      message: { id, model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 5 } },
+    };
+    writeFileSync(join(claude, 'a.jsonl'), `${JSON.stringify(line)}\n`);
+    const token = join(dir, 'escapes', 'agent-token');
+    writeFileSync(token, `${await mintToken(server.url, server.adminToken, server.townId, { agentId: 'someone-else' })}\n`, {
+      mode: 0o600,
+    });
+    try {
+      const r = await gasgauge([
+        'report',
+        ...[
+          '--server',
+          server.url,
+          '--town',
+          server.townId,
+          '--token-file',
+          token,
+          '--claude-dir',
+          join(dir, 'escapes', 'claude'),
+        ],
+        ...['--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'escapes', 'state'), '--once', '--timeout', '10'],
+      ]);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toContain('quarantined usage record msg_\\u001b]0;PWNED\\u0007\\u001b[2J\\u202e');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+      expect(r.stderr.replace(/\n/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends no model or agent longer than the server takes: Claude, Codex and Gemini records are delivered, none quarantined', async () => {
+    const server = await startTestServer(join(dir, 'long'));
+    const root = join(dir, 'long');
+    const model = `model-${'m'.repeat(300)}`;
+    // A made-up cwd: its last name, the agent, is 300 characters.
+    const cwd = `/no/such/${'a'.repeat(300)}`;
+    const now = new Date().toISOString();
+    const usage = { input_tokens: 10, output_tokens: 5 };
+    mkdirSync(join(root, 'claude', 'projects', 'p'), { recursive: true });
+    writeFileSync(
+      join(root, 'claude', 'projects', 'p', 's.jsonl'),
+      `${JSON.stringify({ timestamp: now, sessionId: 's', requestId: 'r', cwd, message: { id: 'm', model, usage } })}\n`,
+    );
+    mkdirSync(join(root, 'codex', 'sessions'), { recursive: true });
+    const codex = [
+      { timestamp: now, type: 'session_meta', payload: { id: 's', cwd } },
+      { timestamp: now, type: 'turn_context', payload: { cwd, model } },
+      {
+        timestamp: now,
+        type: 'event_msg',
+        payload: { type: 'token_count', info: { last_token_usage: { ...usage, total_tokens: 15 } } },
+      },
+    ];
+    writeFileSync(join(root, 'codex', 'sessions', 'rollout-a.jsonl'), `${codex.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    mkdirSync(join(root, 'gemini', 'p', 'chats'), { recursive: true });
+    writeFileSync(join(root, 'gemini', 'p', '.project_root'), cwd);
+    const chat = {
+      sessionId: 's',
+      startTime: now,
+      messages: [{ id: 'g1', type: 'gemini', model, tokens: { input: 10, output: 5 } }],
+    };
+    writeFileSync(join(root, 'gemini', 'p', 'chats', 'session-1.json'), JSON.stringify(chat));
+    try {
+      const r = await gasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+        ...['--claude-dir', join(root, 'claude'), '--codex-home', join(root, 'codex'), '--gemini-dir', join(root, 'gemini')],
+        ...['--no-opencode', '--state', join(root, 'state'), '--once', '--timeout', '10', '--json'],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ delivered: true, quarantined: 0, sent: 3 });
+    } finally {
+      await server.close();
+    }
+  });
 
   it('parses worktrees as AGENT=PATH or PATH, naming agents as Gas Town does under --gastown', () => {
     expect(parseWorktree('toast=/w/toast', undefined)).toEqual({ agentId: 'toast', path: '/w/toast' });

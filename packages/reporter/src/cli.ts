@@ -11,6 +11,7 @@ import { canonicalPath, expandHome } from './paths.js';
 import { plural } from './plural.js';
 import { Reporter, type ReporterOptions } from './reporter.js';
 import { StatusLine } from './status.js';
+import { shown } from './terminal.js';
 
 // biome-ignore lint/plugin/no-string-keys: parseArgs' values, read by the option names in code; parseArgs (strict) refuses any other
 export type ReportValues = Record<string, string | boolean | string[] | undefined>;
@@ -202,13 +203,12 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
       const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
-        io.stderr.write(
-          result.delivered
-            ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}\n`
-            : result.pending === 0
-              ? `not delivered: ${result.error ?? 'unknown'}\n`
-              : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}\n`,
-        );
+        const line = result.delivered
+          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}`
+          : result.pending === 0
+            ? `not delivered: ${result.error ?? 'unknown'}`
+            : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}`;
+        io.stderr.write(`${shown(line)}\n`);
       }
       if (!result.delivered) return 1;
       return result.quarantined > 0 ? 3 : 0;

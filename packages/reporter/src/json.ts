@@ -52,3 +52,20 @@ export function parseJson(text: string): { value: unknown } | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether a parsed JSON value nests arrays and objects deeper than `limit` (a scalar is 0, `{}` is 1),
+ * found with an explicit stack: JSON.parse takes any depth, but a recursive walk of what it gives
+ * (JSON.stringify, structuredClone) overflows the stack a few thousand levels down.
+ */
+export function jsonDepthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, above] = top;
+    if (v === null || typeof v !== 'object') continue;
+    if (above + 1 > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') stack.push([child, above + 1]);
+  }
+  return false;
+}

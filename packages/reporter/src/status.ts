@@ -1,4 +1,5 @@
 import type { ReporterStatus } from './reporter.js';
+import { shown } from './terminal.js';
 
 /** `read 120.4 MiB · sent 1204 · pending 3 · quarantined 0 · last error: HTTP 503 … (retry in 4 s)` */
 export function formatStatus(s: ReporterStatus, now = Date.now()): string {
@@ -38,8 +39,12 @@ export class StatusLine {
     this.timer.unref();
   }
 
-  /** A log line: above the status line on a terminal, plain otherwise. */
-  log(line: string): void {
+  /**
+   * A log line: above the status line on a terminal, plain otherwise. Control characters are spelled out
+   * (shown): log lines carry what agents' files hold (a transcript's message id in a quarantine line).
+   */
+  log(raw: string): void {
+    const line = shown(raw);
     if (!this.enabled) {
       this.stream.write(`${line}\n`);
       return;
@@ -52,7 +57,7 @@ export class StatusLine {
   render(): void {
     if (!this.enabled) return;
     const cols = this.stream.columns || 100;
-    const text = formatStatus(this.read()).slice(0, Math.max(20, cols - 1));
+    const text = shown(formatStatus(this.read())).slice(0, Math.max(20, cols - 1));
     if (text === this.shown) return;
     this.shown = text;
     this.stream.write(`\r\x1b[K${text}`);

@@ -22,3 +22,5 @@ export const ROUTES: Record<RecordKind, { path: string; key: 'records' | 'agents
 
 /** Server bounds (packages/api/src/ingest/schemas.ts): ids are 1..256 characters. */
 export const MAX_ID_LENGTH = 256;
+/** Server bound (packages/api/src/ingest/schemas.ts): an event's or record's `at` is epoch ms from 0 to this (year 2286). */
+export const MAX_EPOCH_MS = 10_000_000_000_000;

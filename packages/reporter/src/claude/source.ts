@@ -1,6 +1,7 @@
 import { opendirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
+import { boundedId } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
@@ -258,7 +259,7 @@ export class ClaudeSource {
     return {
       id,
       agentId: this.opts.agents.agentFor(e.cwd),
-      model: e.model ?? 'unknown',
+      model: boundedId(e.model ?? 'unknown'),
       provider: 'anthropic',
       inputTokens: e.input,
       outputTokens: e.output,

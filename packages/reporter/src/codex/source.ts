@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
-import { digest } from '../ids.js';
+import { boundedId, digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
@@ -173,7 +173,7 @@ export class CodexSource {
     const record: UsageRecord = {
       id,
       agentId: this.opts.agents.agentFor(t.cwd),
-      model: t.model,
+      model: boundedId(t.model),
       provider: 'openai',
       // Codex's input_tokens include the cached ones, and its output_tokens the reasoning ones: split, so
       // that the five amounts add up to what Codex counted and none includes another (docs/api.md).

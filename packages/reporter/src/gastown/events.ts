@@ -1,4 +1,5 @@
-import type { JsonFields } from '../json.js';
+import { boundedId } from '../ids.js';
+import { type JsonFields, jsonDepthOver } from '../json.js';
 import type { AgentStatus, BeadStatus, TownEvent } from '../wire.js';
 
 /** One line of `<town>/.events.jsonl`, as Gas Town's `events.Log` writes it. */
@@ -23,6 +24,8 @@ export interface Mapped {
 }
 
 const MAX_NOTE_DATA_CHARS = 2000;
+/** The server's bound on a note's nesting (MAX_NOTE_DATA_DEPTH in packages/api/src/ingest/json-bounds.ts). */
+export const MAX_NOTE_DATA_DEPTH = 32;
 
 /** `gastown/polecats/Toast` → polecat; `mayor` → mayor. */
 export function roleOf(agentId: string): string | undefined {
@@ -53,16 +56,18 @@ export function mapGastownEvent(e: GtEvent, id: string, at: number, ctx: MapCont
   const actor = agentName(e.actor);
   const agent = (agentId: string | undefined, status: AgentStatus, beadId?: string): TownEvent[] => {
     if (!agentId) return [];
-    const ev: TownEvent = { id: `${id}:agent`, at, type: 'agent', agentId, status };
+    // Ids cut to what the server takes (boundedId), as every source's are: a 300-character bead id made
+    // the server refuse the agent's status change with it, and the reporter quarantine both.
+    const ev: TownEvent = { id: `${id}:agent`, at, type: 'agent', agentId: boundedId(agentId), status };
     const role = roleOf(agentId);
     if (role) ev.role = role;
-    if (beadId) ev.beadId = beadId;
+    if (beadId) ev.beadId = boundedId(beadId);
     return [ev];
   };
   const bead = (beadId: string | undefined, status: BeadStatus, assignee?: string): TownEvent[] => {
     if (!beadId) return [];
-    const ev: TownEvent = { id: `${id}:bead`, at, type: 'bead', beadId, status };
-    if (assignee) ev.assigneeAgentId = assignee;
+    const ev: TownEvent = { id: `${id}:bead`, at, type: 'bead', beadId: boundedId(beadId), status };
+    if (assignee) ev.assigneeAgentId = boundedId(assignee);
     return [ev];
   };
   const beadId = str(p.bead);
@@ -123,8 +128,11 @@ export function mapGastownEvent(e: GtEvent, id: string, at: number, ctx: MapCont
 type NoteData = Extract<TownEvent, { type: 'note' }>['data'];
 
 function note(e: GtEvent, id: string, at: number): TownEvent {
-  // The payload came from JSON.parse of the event log, so it is JSON.
+  // The payload came from JSON.parse of the event log, so it is JSON. Its depth is measured without
+  // recursion before JSON.stringify walks it (recursively: a line of 300,000 `[` overflowed the stack
+  // and stopped the source on that line for good), and a note the server would refuse is not sent.
   let data = { actor: e.actor, ...(e.payload ?? {}) } as NoteData;
-  if (JSON.stringify(data).length > MAX_NOTE_DATA_CHARS) data = { actor: e.actor ?? null, truncated: true };
+  if (jsonDepthOver(data, MAX_NOTE_DATA_DEPTH) || JSON.stringify(data).length > MAX_NOTE_DATA_CHARS)
+    data = { actor: typeof e.actor === 'string' ? e.actor.slice(0, MAX_NOTE_DATA_CHARS) : null, truncated: true };
   return { id: `${id}:note`, at, type: 'note', name: `gt.${e.type}`.slice(0, 256), data };
 }

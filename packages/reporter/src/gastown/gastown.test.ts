@@ -163,6 +163,49 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
     expect(sender.state.server.duplicates).toBeGreaterThan(0);
   });
 
+  it('a hostile event log: every line it can read is delivered and none is refused; the lines after it are read', async () => {
+    const town = join(dir, 'town-hostile');
+    mkdirSync(town);
+    const file = join(town, '.events.jsonl');
+    const stateDir = join(dir, 'state-hostile');
+    const t0 = Date.now() - 300_000;
+    const long = (c: string) => c.repeat(300);
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const lines = [
+      ev(t0, 'session_start', 'gastown/polecats/A', {}),
+      // 300,000 levels in 600 KB: JSON.parse takes it; a recursive JSON.stringify of it overflowed the stack.
+      `{"ts":"${new Date(t0).toISOString()}","type":"nudge","actor":"x","payload":{"a":${nested(300_000)}}}`,
+      // 40 levels in a few bytes: under the note's 2000 characters, past the server's 32 levels.
+      `{"ts":"${new Date(t0).toISOString()}","type":"nudge","actor":${nested(40)},"payload":{"a":${nested(40)}}}`,
+      ev(t0 + 1000, 'sling', 'mayor', { bead: `gt-${long('b')}`, target: `gastown/polecats/${long('t')}` }),
+      ev(t0 + 2000, 'spawn', 'gt', { rig: long('r'), polecat: 'P' }),
+      // Times the server cannot take: malformed lines, not refused events.
+      JSON.stringify({ ts: '1960-01-01T00:00:00Z', type: 'session_start', actor: 'gastown/polecats/C' }),
+      JSON.stringify({ ts: '3000-01-01T00:00:00Z', type: 'session_start', actor: 'gastown/polecats/C' }),
+      ev(t0 + 3000, 'session_start', 'gastown/polecats/B', {}),
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const before = (await serverTotals(server.url, server.adminToken, server.townId)).events;
+    const s = new Store(stateDir);
+    try {
+      const src = new GastownSource(s, town);
+      await src.poll();
+      expect(src.stats).toMatchObject({ lines: 6, malformed: 2 });
+      const snd = new Sender({
+        store: s,
+        serverUrl: server.url,
+        townId: server.townId,
+        token: new TokenSource({ file: server.tokenFile }),
+      });
+      expect(await snd.drain(Date.now() + 10_000)).toBe(true);
+      expect(snd.state.quarantined).toBe(0);
+    } finally {
+      s.close();
+    }
+    // session_start 1, two notes 2, sling 2 (bead, agent), spawn 1, session_start 1
+    expect((await serverTotals(server.url, server.adminToken, server.townId)).events).toBe(before + 7);
+  });
+
   it('gives identical lines one event each, numbered by occurrence, with the same ids after a restart', async () => {
     const town = join(dir, 'town-dup');
     mkdirSync(town);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { AgentMap } from '../agents.js';
-import { digest } from '../ids.js';
+import { boundedId, digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
@@ -143,7 +143,7 @@ export class GeminiSource {
     const record: UsageRecord = {
       id,
       agentId: this.opts.agents.agentFor(cwd),
-      model: e.model,
+      model: boundedId(e.model),
       provider: 'google',
       // Gemini's input includes the cached tokens and its output excludes thoughts: the five amounts
       // below add up to Gemini's total and none includes another (docs/api.md).

@@ -39,11 +39,18 @@ export class Backoff {
   }
 }
 
-/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+/**
+ * The longest Retry-After honoured: a longer one (a proxy's, a typo) is held at an hour. Past 2^31 ms
+ * (24.8 days) Node's timers fire at once instead, warning each time: `Retry-After: 99999999999` made a
+ * running reporter wake every millisecond and write 100 KB of warnings a second, for good.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+/** Retry-After as seconds or an HTTP date, in ms from now (at most MAX_RETRY_AFTER_MS); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (/^\d+$/.test(v)) return Math.min(MAX_RETRY_AFTER_MS, Number(v) * 1000);
   const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
 }

@@ -258,12 +258,37 @@ describe('Sender against a scripted HTTP server', () => {
     ]);
   });
 
+  it('a running sender waits out a Retry-After of 3,000 years quietly, as an hour', async () => {
+    store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
+    http.answers = [status(503, { 'retry-after': '99999999999' })];
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const running = sender.run(10);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      // Past 2^31 ms Node's timer fired at once, warning: a wake and a TimeoutOverflowWarning every millisecond.
+      expect(warnings).toEqual([]);
+      expect(http.bodies).toHaveLength(0);
+      const wait = (sender.state.retryAt ?? 0) - Date.now();
+      expect(wait).toBeGreaterThan(3_500_000);
+      expect(wait).toBeLessThanOrEqual(3_600_000);
+    } finally {
+      process.off('warning', onWarning);
+      sender.stop();
+      await running;
+    }
+  });
+
   it('parses Retry-After as seconds or as an HTTP date', () => {
     const now = Date.parse('2026-11-25T12:00:00Z');
     expect(parseRetryAfter('7', now)).toBe(7000);
     expect(parseRetryAfter('Wed, 25 Nov 2026 12:00:30 GMT', now)).toBe(30_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+    // Held at an hour: a longer wait is a proxy's mistake, and past 24.8 days a Node timer fires at once.
+    expect(parseRetryAfter('99999999999', now)).toBe(3_600_000);
+    expect(parseRetryAfter('Fri, 25 Nov 2030 12:00:00 GMT', now)).toBe(3_600_000);
   });
 });
 

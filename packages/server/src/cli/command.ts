@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError, Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
+import { shown } from '@gasgauge/reporter/terminal';
 import { DataDir } from '../data-dir.js';
 import { openNaming } from '../schema-upgrade.js';
 import { openSqlite } from '../sqlite.js';
@@ -41,20 +42,6 @@ export class Output {
   result(obj: object, lines: string[]): void {
     console.log(this.json ? JSON.stringify(obj) : lines.map(shown).join('\n'));
   }
-}
-
-/**
- * A line as the terminal should show it: control characters (but tab) and bidirectional overrides spelled
- * out (`\u001b`). Lines carry what users stored through the API (an ingest key's agent id is any text), and
- * an escape sequence printed raw would act on the operator's terminal (rewrite its title, clear or forge
- * what `key list` shows).
- */
-export function shown(line: string): string {
-  return line.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 /**

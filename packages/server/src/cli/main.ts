@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
+import { shown } from '@gasgauge/reporter/terminal';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
@@ -193,7 +194,8 @@ export async function main(argv: string[]): Promise<number> {
       // serve's log is JSON lines for a collector: why it did not start (or stopped) is one of them, not a plain line.
       createLogger('json').message(`gasgauge ${key}: ${message}`);
     } else {
-      console.error(`gasgauge ${key}: ${message}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
+      // The message may carry what others wrote (a path, a transcript's id): its control characters spelled out.
+      console.error(`gasgauge ${key}: ${shown(message)}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
     }
     return usage ? 2 : 1;
   }
