@@ -2,6 +2,7 @@ import { DeliveryError, ReporterError } from '../errors.js';
 import { postJson } from '../http/client.js';
 import type { TokenSource } from '../http/token.js';
 import type { JsonFields } from '../json.js';
+import { plural } from '../plural.js';
 import { Waker } from '../wait.js';
 import { type RecordKind, ROUTES } from '../wire.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
@@ -332,6 +333,6 @@ export function batchBody(key: string, rows: readonly OutboxRow[]): Buffer {
     at += out.write(r.body, at);
   });
   at += out.write(']}', at);
-  if (at !== size) throw new Error(`a batch body took ${at} bytes of the ${size} counted`);
+  if (at !== size) throw new Error(`a batch body took ${plural(at, 'byte')} of the ${size} counted`);
   return out;
 }
