@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
+import type { Gunzip } from './otlp/body.js';
 import type { ControlStore } from './ports/control.js';
 import type { LiveBus } from './ports/live-bus.js';
 import type { ReadBudget } from './ports/read-budget.js';
@@ -24,6 +25,11 @@ export interface ApiDeps {
   live: LiveBus;
   /** Reads every request body, bounded (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */
   readBody?: BodyReader;
+  /**
+   * Inflates a gzipped OTLP body, stopping at the body bound (both hosts: node:zlib's gunzipSync with
+   * maxOutputLength). Absent, Web streams inflate, which on workerd ran a gzip bomb whole (see otlp/body.ts).
+   */
+  gunzip?: Gunzip;
   /** Accept alert webhooks on loopback, private and link-local addresses (off: users could aim the server at its own network). */
   allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */

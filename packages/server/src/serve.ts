@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
   createApp,
@@ -211,6 +212,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     clock,
     live,
     readBody: readNodeBody,
+    gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
     clientGone,
     onIngest: (townId) => scheduler.markActive(townId),
     tickHealth: async (townId) => scheduler.healthOf(townId),

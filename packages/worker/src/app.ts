@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { createApp, hashToken } from '@gasgauge/api';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
@@ -45,6 +46,8 @@ async function build(env: Env, secret: string): Promise<App> {
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),
+    // nodejs_compat's zlib stops at the bound itself; the runtime's DecompressionStream inflated a gzip bomb whole.
+    gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
     // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
     // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
   });

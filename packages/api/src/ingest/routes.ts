@@ -32,7 +32,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     deps.onIngest?.(townId);
   };
 
-  app.route('/', otlpRoutes({ credentials, towns: deps.towns, ingested }));
+  app.route('/', otlpRoutes({ credentials, towns: deps.towns, ingested, ...(deps.gunzip ? { gunzip: deps.gunzip } : {}) }));
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
     const body = await readJson(c, deps.readBody);

@@ -6,7 +6,7 @@ import { INGEST_KEY_PREFIX } from '../auth/ingest-key.js';
 import type { IngestClaims } from '../auth/ingest-token.js';
 import type { IngestCredentials } from '../ingest/credential.js';
 import type { TownDirectory } from '../ports/town.js';
-import { readOtlpBody } from './body.js';
+import { type Gunzip, readOtlpBody } from './body.js';
 import { decodeOtlp, type Encoding, encodingOf } from './decode.js';
 import { logsToRecords } from './logs.js';
 import { type ExportOutcome, metricsToRecords } from './metrics.js';
@@ -23,6 +23,8 @@ export interface OtlpDeps {
   towns: TownDirectory;
   /** After an acknowledged write (live push, scheduler). */
   ingested: (townId: string) => Promise<void>;
+  /** The host's bounded gzip inflater (see Gunzip); absent, Web streams inflate. */
+  gunzip?: Gunzip;
 }
 
 /**
@@ -45,7 +47,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     async (c: Context, credential: string) => {
       const claims = await deps.credentials.claims(credential);
       await deps.credentials.assertTown(claims, claims.townId);
-      const body = await readOtlpBody(c);
+      const body = await readOtlpBody(c, deps.gunzip);
       if (inFlight >= MAX_OTLP_IN_FLIGHT)
         throw new AppError('too_many_requests', `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry`);
       inFlight++;
