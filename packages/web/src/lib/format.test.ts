@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatDurationLong,
   formatInteger,
+  formatLocal,
   formatMoney,
   formatMoneyAxis,
   formatMoneyExact,
@@ -154,6 +155,8 @@ describe('durations and times', () => {
     expect(formatAxisTime(at, 10_000, 'UTC')).toBe('14:05:30');
     expect(formatAxisTime(at, 600_000, 'UTC')).toBe('14:05');
     expect(formatAxisTime(at, 86_400_000, 'UTC')).toBe('25 Nov');
+    // The browser's own locale, as Date's toLocaleString() shows it (the event feed's title).
+    expect(formatLocal(at)).toBe(new Date(at).toLocaleString());
   });
 
   it('stamps a moment with its date, to the second where order within a minute matters', () => {
