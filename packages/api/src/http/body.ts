@@ -52,7 +52,7 @@ export class BodyBudget {
 export const bodyBudget = new BodyBudget(MAX_BODY_BYTES_IN_FLIGHT);
 
 /** The Web-standard reader: the request's stream, counted as it arrives (a missing or lying Content-Length does not help). */
-export const readWebBody: BodyReader = (c, maxBytes, budget) => readWebBytes(c, maxBytes, budget);
+export const readWebBody: BodyReader = readWebBytes;
 
 /** The request's bytes, at most maxBytes (413 past it), read from its Web stream. */
 export async function readWebBytes(c: Context, maxBytes: number, budget = bodyBudget): Promise<Uint8Array<ArrayBuffer>> {

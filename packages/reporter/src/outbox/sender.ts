@@ -325,7 +325,8 @@ export class Sender {
 export function batchBody(key: string, rows: readonly OutboxRow[]): Buffer {
   const head = `{"${key}":[`;
   let size = Buffer.byteLength(head) + 2 + Math.max(0, rows.length - 1);
-  for (const r of rows) size += Buffer.byteLength(r.body);
+  // Each row's UTF-8 length was counted when it was stored (Store.enqueue): no second pass over the batch.
+  for (const r of rows) size += r.bytes;
   const out = Buffer.allocUnsafe(size);
   let at = out.write(head, 0);
   rows.forEach((r, i) => {
