@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { boundedId } from './ids.js';
 import { canonicalPath, resolvePath } from './paths.js';
 
@@ -56,8 +56,7 @@ export class AgentMap {
 
   private resolveAgent(cwd: string): string {
     // Symlinks resolved on both sides: a worktree reached through a linked town root is one agent.
-    const { real, missing } = resolvePath(cwd);
-    const dir = real === undefined ? resolve(cwd) : join(real, ...missing);
+    const { path: dir, real } = resolvePath(cwd);
     for (const p of this.paths) if (inside(dir, p.path)) return p.agentId;
     if (this.gastownRoot && inside(dir, this.gastownRoot)) {
       const id = gastownIdentity(relative(this.gastownRoot, dir).split(sep));
