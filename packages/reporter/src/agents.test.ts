@@ -22,6 +22,15 @@ beforeEach(() => {
 });
 afterEach(() => removeDir(dir));
 
+/** Claude transcripts under `dir/claude`, agents named from the town root reached through the symlink. */
+const claudeSource = (store: Store) =>
+  new ClaudeSource({
+    store,
+    configDirs: [join(dir, 'claude')],
+    agents: new AgentMap({ gastownRoot: link }),
+    prices: PriceList.load(),
+  });
+
 describe('AgentMap through symlinks', () => {
   it('names one agent once, whether its cwd or the town root is spelled through a symlink', () => {
     for (const root of [link, real]) {
@@ -60,12 +69,7 @@ describe('AgentMap through symlinks', () => {
     );
     const store = new Store(join(dir, 'state'));
     try {
-      const src = new ClaudeSource({
-        store,
-        configDirs: [join(dir, 'claude')],
-        agents: new AgentMap({ gastownRoot: link }),
-        prices: PriceList.load(),
-      });
+      const src = claudeSource(store);
       await src.poll();
       const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
         (b) => JSON.parse(b) as UsageRecord,
@@ -95,12 +99,7 @@ describe('AgentMap through symlinks', () => {
     writeFileSync(join(projects, 's.jsonl'), `${[...deep, huge, inTown].join('\n')}\n`);
     const store = new Store(join(dir, 'state'));
     try {
-      const src = new ClaudeSource({
-        store,
-        configDirs: [join(dir, 'claude')],
-        agents: new AgentMap({ gastownRoot: link }),
-        prices: PriceList.load(),
-      });
+      const src = claudeSource(store);
       const started = performance.now();
       await src.poll();
       // Two minutes before (56 ms a line); about a second now, on a busy machine too.

@@ -107,16 +107,15 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
       visibility: 'feed',
     });
 
+  /** A sender of this store's outbox to the test server (one per reporter lifetime in the tests below). */
+  const senderFor = (s: Store) =>
+    new Sender({ store: s, serverUrl: server.url, townId: server.townId, token: new TokenSource({ file: server.tokenFile }) });
+
   beforeAll(async () => {
     dir = tempDir('gg-gastown-');
     server = await startTestServer(dir);
     store = new Store(join(dir, 'state'));
-    sender = new Sender({
-      store,
-      serverUrl: server.url,
-      townId: server.townId,
-      token: new TokenSource({ file: server.tokenFile }),
-    });
+    sender = senderFor(store);
   });
   afterAll(async () => {
     store?.close();
@@ -191,12 +190,7 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
       const src = new GastownSource(s, town);
       await src.poll();
       expect(src.stats).toMatchObject({ lines: 6, malformed: 2 });
-      const snd = new Sender({
-        store: s,
-        serverUrl: server.url,
-        townId: server.townId,
-        token: new TokenSource({ file: server.tokenFile }),
-      });
+      const snd = senderFor(s);
       expect(await snd.drain(Date.now() + 10_000)).toBe(true);
       expect(snd.state.quarantined).toBe(0);
     } finally {
@@ -226,12 +220,7 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
         fn?.(s);
         await new GastownSource(s, town).poll();
         const ids = s.sql.prepare("SELECT id FROM outbox WHERE kind = 'event' ORDER BY seq").pluck().all() as string[];
-        const snd = new Sender({
-          store: s,
-          serverUrl: server.url,
-          townId: server.townId,
-          token: new TokenSource({ file: server.tokenFile }),
-        });
+        const snd = senderFor(s);
         expect(await snd.drain(Date.now() + 10_000)).toBe(true);
         return { ids, duplicates: snd.state.server.duplicates };
       } finally {
