@@ -83,6 +83,33 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     expect(Math.abs(mine.totals.costUSD - cc.costUSD) / cc.costUSD).toBeLessThan(0.001);
   });
 
+  it('deliberate difference: lines spaced after their colons count (ccusage 20.0.24 passes over them)', async () => {
+    const spaced = (v: object) => JSON.stringify(v).replace(/":/g, '": ');
+    const files = new Map([
+      [
+        'sessions/2026/06/08/rollout-spaced.jsonl',
+        [
+          spaced({ timestamp: '2026-06-08T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model: 'gpt-5' } }),
+          spaced({
+            timestamp: '2026-06-08T10:00:01.000Z',
+            type: 'event_msg',
+            payload: {
+              type: 'token_count',
+              info: { last_token_usage: { input_tokens: 1000, output_tokens: 10, total_tokens: 1010 } },
+            },
+          }),
+        ],
+      ],
+    ]);
+    const dir = home(files);
+    const [cc, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'daily'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(cc)).toEqual([0, 0, 0, 0]);
+    expect(tokensOf(mine.totals)).toEqual([1000, 0, 10, 0]);
+  });
+
   it('deliberate differences: o3, o4-mini and gpt-5.6-* at LiteLLM prices, which ccusage 20.0.24 does not use offline', async () => {
     const turn = (model: string) => [
       JSON.stringify({ timestamp: '2026-11-20T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),

@@ -17,7 +17,16 @@ export interface CodexUsage {
 
 export type CodexLine =
   | { kind: 'context'; model: string | undefined; cwd: string | undefined }
-  | { kind: 'meta'; cwd: string | undefined }
+  | {
+      kind: 'meta';
+      cwd: string | undefined;
+      /** The session's id (`payload.id`). */
+      id: string | undefined;
+      /** `forked_from_id`, else `source.subagent.thread_spawn.parent_thread_id`: the session whose usage this one's file begins by replaying. */
+      parent: string | undefined;
+      /** The line's time, epoch ms: a fork replays its parent's usage up to then. */
+      at: number | undefined;
+    }
   | {
       kind: 'tokens';
       /** Epoch ms, or undefined when the line has no usable timestamp (ccusage skips it). */
@@ -73,6 +82,11 @@ function text(v: unknown): string | undefined {
   return t === '' ? undefined : t;
 }
 
+/** A string that is not empty, as ccusage takes a session's id and its parent's (not trimmed). */
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 /** `model`, else `model_name`, else `metadata.model`. */
 function modelOf(o: Obj | undefined): string | undefined {
   if (!o) return undefined;
@@ -100,7 +114,13 @@ export function parseCodexLine(line: string): CodexLine {
   const raw = parsed.value;
   const payload = isObj(raw.payload) ? raw.payload : undefined;
   if (raw.type === 'turn_context') return { kind: 'context', model: modelOf(payload), cwd: text(payload?.cwd) };
-  if (raw.type === 'session_meta') return { kind: 'meta', cwd: text(payload?.cwd) };
+  if (raw.type === 'session_meta') {
+    const spawn = isObj(payload?.source) && isObj(payload.source.subagent) ? payload.source.subagent.thread_spawn : undefined;
+    // As ccusage: a string `forked_from_id`, even empty, is the answer (and an empty one means none).
+    const forked = payload?.forked_from_id;
+    const parent = nonEmpty(typeof forked === 'string' ? forked : isObj(spawn) ? spawn.parent_thread_id : undefined);
+    return { kind: 'meta', cwd: text(payload?.cwd), id: nonEmpty(payload?.id), parent, at: timestampOf(raw.timestamp).at };
+  }
   if (raw.type !== 'event_msg' || payload?.type !== 'token_count') return 'other';
   const info = isObj(payload.info) ? payload.info : undefined;
   return {

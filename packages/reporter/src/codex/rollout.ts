@@ -3,6 +3,8 @@ import { type CodexLine, type CodexUsage, subtractUsage } from './parse.js';
 /** One turn's usage, as ccusage counts it. */
 export interface CodexTurn {
   at: number;
+  /** The first 19 characters of its timestamp: what ccusage's same-second replay test compares. */
+  second: string | undefined;
   model: string;
   usage: CodexUsage;
   cwd: string | undefined;
@@ -15,23 +17,62 @@ type TokensLine = Extract<CodexLine, { kind: 'tokens' }>;
  * restart: it is saved (as JSON) with the file's offset, in the same transaction.
  */
 export interface RolloutState {
+  /** Format of this saved state: a state saved by an older reporter (no `v`) is upgraded or read again (see upgradeState). */
+  v: 2;
   /** The last `total_token_usage`: a turn without `last_token_usage` is the increase over it. */
   prev: CodexUsage | null;
   model: string | null;
   cwd: string | null;
   /**
-   * Sub-agent replay (ccusage's rule): a file naming `thread_spawn` in its first 16 KiB whose first two
-   * usage events fall in the same second begins with a replay of its parent's turns; every usage event
-   * of that second at the start is skipped. `done`: no (more) replay to look for; `one`: the first usage
-   * event is held until the next one decides; `skip`: inside the replay.
+   * A forked or sub-agent session's file begins with a replay of its parent's usage (ccusage 20.0.24's rule,
+   * decided by the file's first line, see SessionHead). Its leading turns equal to the parent's turns up to the
+   * fork, in order, are skipped (`match`, `parent` the parent's file, null when it is not found: nothing to
+   * match). When not even the first turn matches, the file's first two usage lines decide: in the same second,
+   * every turn of that second at the start is a replay (`skip`); else none is (`done`). Until the second usage
+   * line is read, the turns are held (`one`, counted if the file goes quiet first).
    */
-  replay: 'done' | 'probe' | 'one' | 'skip';
+  replay: 'done' | 'match' | 'one' | 'skip';
+  parent: string | null;
+  /** The fork's time: the parent's turns after it are not in the replay. */
+  forkedAt: number | null;
+  /** Parent turns matched so far. */
+  index: number;
+  /** The seconds of the file's first two usage lines. */
+  seconds: string[];
+  /** The replayed second, in `skip`. */
   second: string | null;
-  pending: TokensLine | null;
+  held: CodexTurn[];
 }
 
-export function newRolloutState(subagent: boolean): RolloutState {
-  return { prev: null, model: null, cwd: null, replay: subagent ? 'probe' : 'done', second: null, pending: null };
+/** The replay a file begins with, from its first line: none, or a fork of `parent` (a file, or null: not found) at `forkedAt`. */
+export type ForkOf = { parent: string | null; forkedAt: number | null } | undefined;
+
+export function newRolloutState(fork: ForkOf): RolloutState {
+  return {
+    v: 2,
+    prev: null,
+    model: null,
+    cwd: null,
+    replay: fork ? 'match' : 'done',
+    parent: fork?.parent ?? null,
+    forkedAt: fork?.forkedAt ?? null,
+    index: 0,
+    seconds: [],
+    second: null,
+    held: [],
+  };
+}
+
+/**
+ * A state saved by an older reporter: one past any replay goes on as it was; one still looking for a replay
+ * (its held event saved in another shape) is undefined, and the file is read again from its start (the
+ * record ids make that add nothing).
+ */
+export function upgradeState(saved: unknown): RolloutState | undefined {
+  const s = saved as Partial<RolloutState> & { replay?: string };
+  if (s.v === 2) return s as RolloutState;
+  if (s.replay !== 'done') return undefined;
+  return { ...newRolloutState(undefined), prev: s.prev ?? null, model: s.model ?? null, cwd: s.cwd ?? null };
 }
 
 /** ccusage 20.0.24's stand-ins for `codex-auto-review`, the newest first: the model released by the turn's date. */
@@ -52,75 +93,109 @@ function autoReview(at: number): string {
   return AUTO_REVIEW.find(([since]) => date >= since)?.[1] ?? FALLBACK_MODEL;
 }
 
-/** Feeds one parsed line; returns the turns it completes (0, 1, or 2 when it ends a held event). */
-export function feedLine(s: RolloutState, line: CodexLine): CodexTurn[] {
+/** Turns held at most while a replay is undecided (see filter). */
+const MAX_HELD = 1000;
+
+/** Feeds one parsed line; returns the turns it completes. `prefix` gives the parent's turns a fork replays. */
+export function feedLine(s: RolloutState, line: CodexLine, prefix: () => readonly CodexUsage[]): CodexTurn[] {
   if (line === 'other' || line === 'malformed') return [];
   if (line.kind === 'meta' || line.kind === 'context') {
     if (line.cwd) s.cwd = line.cwd;
     if (line.kind === 'context' && line.model) s.model = line.model;
     return [];
   }
-  return feedTokens(s, line);
+  const out: CodexTurn[] = [];
+  if ((line.last !== undefined || line.total !== undefined) && line.second !== undefined && s.seconds.length < 2) {
+    s.seconds.push(line.second);
+    // The turns held for the file's second usage line: it is here.
+    if (s.replay === 'one' && s.seconds.length === 2) {
+      const held = s.held;
+      s.held = [];
+      bySeconds(s);
+      for (const t of held) out.push(...filter(s, t, prefix));
+    }
+  }
+  const t = visit(s, line);
+  if (t) out.push(...filter(s, t, prefix));
+  return out;
 }
 
-function feedTokens(s: RolloutState, t: TokensLine): CodexTurn[] {
-  const hasUsage = t.last !== undefined || t.total !== undefined;
-  if (s.replay === 'probe') {
-    if (!hasUsage || t.at === undefined) return [];
-    if (t.second === undefined) {
-      s.replay = 'done';
-      return turn(s, t);
-    }
-    s.replay = 'one';
-    s.second = t.second;
-    s.pending = t;
-    return [];
-  }
-  if (s.replay === 'one') {
-    if (!hasUsage || t.at === undefined) return [];
-    const pending = s.pending as TokensLine;
-    s.pending = null;
-    if (t.second === s.second) {
-      s.replay = 'skip';
-      skipped(s, pending);
-      skipped(s, t);
-      return [];
-    }
-    s.replay = 'done';
-    return [...turn(s, pending), ...turn(s, t)];
-  }
-  if (s.replay === 'skip') {
-    if (t.at === undefined) return [];
-    if (t.second === s.second) {
-      skipped(s, t);
-      return [];
-    }
-    s.replay = 'done';
-  }
-  return turn(s, t);
-}
-
-/** A held first event whose file went quiet without a second one: it was no replay. */
+/** Files that end before their second usage line held their turns for nothing: ccusage then sees no replay. */
 export function settle(s: RolloutState): CodexTurn[] {
-  if (s.replay !== 'one' || !s.pending) return [];
-  const pending = s.pending;
-  s.pending = null;
+  if (s.replay !== 'one') return [];
   s.replay = 'done';
-  return turn(s, pending);
+  const held = s.held;
+  s.held = [];
+  return held;
 }
 
-function skipped(s: RolloutState, t: TokensLine): void {
-  if (t.total) s.prev = t.total;
+/** ccusage's fallback when no parent turn matched: a replay iff the file's first two usage lines share a second. */
+function bySeconds(s: RolloutState): void {
+  if (s.seconds[0] === s.seconds[1]) {
+    s.replay = 'skip';
+    s.second = s.seconds[0] ?? null;
+  } else s.replay = 'done';
 }
 
-function turn(s: RolloutState, t: TokensLine): CodexTurn[] {
-  if (t.at === undefined) return [];
-  const raw = t.last ?? (t.total ? subtractUsage(t.total, s.prev ?? undefined) : undefined);
+/** Whether a turn counts, given the replay its file begins with (see RolloutState.replay). */
+function filter(s: RolloutState, t: CodexTurn, prefix: () => readonly CodexUsage[]): CodexTurn[] {
+  switch (s.replay) {
+    case 'done':
+      return [t];
+    case 'one':
+      s.held.push(t);
+      // Turns without a usable second cannot decide: past a bound, a file is taken as no replay (its state stays small).
+      return s.held.length >= MAX_HELD ? settle(s) : [];
+    case 'skip':
+      if (t.second === s.second) return [];
+      s.replay = 'done';
+      return [t];
+    case 'match': {
+      const replayed = prefix()[s.index];
+      if (replayed && sameUsage(replayed, t.usage)) {
+        s.index++;
+        return [];
+      }
+      if (s.index > 0) {
+        s.replay = 'done';
+        return [t];
+      }
+      if (s.seconds.length < 2) {
+        s.replay = 'one';
+        s.held = [t];
+        return [];
+      }
+      bySeconds(s);
+      return filter(s, t, prefix);
+    }
+  }
+}
+
+export function sameUsage(a: CodexUsage, b: CodexUsage): boolean {
+  return (
+    a.input === b.input && a.cached === b.cached && a.output === b.output && a.reasoning === b.reasoning && a.total === b.total
+  );
+}
+
+/**
+ * The turn a token_count line makes, as ccusage visits it: `last_token_usage` unless the running totals did
+ * not move (a repeated event), else the increase of the totals; nothing when all four counts are zero.
+ */
+function visit(s: RolloutState, t: TokensLine): CodexTurn | undefined {
+  if (t.at === undefined) return undefined;
+  const advanced = !t.total || !s.prev || !sameUsage(t.total, s.prev);
+  const raw = (advanced ? t.last : undefined) ?? (t.total ? subtractUsage(t.total, s.prev ?? undefined) : undefined);
   if (t.total) s.prev = t.total;
-  if (!raw || raw.input + raw.cached + raw.output + raw.reasoning === 0) return [];
+  if (!raw || raw.input + raw.cached + raw.output + raw.reasoning === 0) return undefined;
   if (t.model) s.model = t.model;
   let model = s.model;
   if (model === null) model = s.model = FALLBACK_MODEL;
   if (model === 'codex-auto-review') model = autoReview(t.at);
-  return [{ at: t.at, model, usage: { ...raw, cached: Math.min(raw.cached, raw.input) }, cwd: s.cwd ?? undefined }];
+  return {
+    at: t.at,
+    second: t.second,
+    model,
+    usage: { ...raw, cached: Math.min(raw.cached, raw.input) },
+    cwd: s.cwd ?? undefined,
+  };
 }

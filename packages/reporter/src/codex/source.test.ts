@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
@@ -127,7 +127,9 @@ describe('CodexSource', () => {
 
   it("holds a sub-agent file's first usage event until the second shows whether it is a replay, or the file goes quiet", async () => {
     let now = Date.now();
-    const meta = line(ts(0), 'session_meta', { id: 'sub', cwd: '/w', source: { subagent: { thread_spawn: { depth: 1 } } } });
+    // Its parent's file is not here: the first two usage events decide.
+    const spawn = { thread_spawn: { parent_thread_id: 'elsewhere', depth: 1 } };
+    const meta = line(ts(0), 'session_meta', { id: 'sub', cwd: '/w', source: { subagent: spawn } });
     const ctx = line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' });
     const path = write('sessions/2026/11/20/rollout-sub.jsonl', [
       meta,
@@ -172,6 +174,88 @@ describe('CodexSource', () => {
     now += 61_000;
     await src.poll();
     expect(records().size).toBe(2);
+  });
+
+  it("skips the turns a fork's file replays from its parent's file, matched in order up to the fork's time, while tailing", async () => {
+    const ctx = line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' });
+    const tokens = (t: string, last: object, total: object) =>
+      line(t, 'event_msg', { type: 'token_count', info: { last_token_usage: last, total_token_usage: total } });
+    write('sessions/2026/11/20/rollout-p.jsonl', [
+      line(ts(0), 'session_meta', { id: 'parent', cwd: '/w' }),
+      ctx,
+      tokens(ts(10), usage(1000, 0, 100), usage(1000, 0, 100)),
+      tokens(ts(20), usage(2000, 0, 200), usage(3000, 0, 300)),
+      // After the fork: not in the replay.
+      tokens(ts(50), usage(4000, 0, 400), usage(7000, 0, 700)),
+    ]);
+    const head = [line(ts(30), 'session_meta', { id: 'child', forked_from_id: 'parent', cwd: '/w' }), ctx];
+    // The replay, under new times in different seconds; then the fork's own turn (written later).
+    const replayed = [
+      tokens(ts(31), usage(1000, 0, 100), usage(1000, 0, 100)),
+      tokens(ts(33), usage(2000, 0, 200), usage(3000, 0, 300)),
+    ];
+    const own = tokens(ts(40), usage(4000, 0, 400), usage(7000, 0, 700));
+    const child = write('sessions/2026/11/20/rollout-c.jsonl', [...head, ...replayed]);
+    const src = open();
+    await src.poll();
+    expect([...records().values()].map((r) => r.inputTokens).sort()).toEqual([1000, 2000, 4000]);
+    writeFileSync(child, `${[...head, ...replayed, own].join('\n')}\n`);
+    await src.poll();
+    // The fork's own turn counts, though equal in counts to the parent's turn after the fork.
+    expect([...records().values()].map((r) => r.inputTokens).sort()).toEqual([1000, 2000, 4000, 4000]);
+
+    // A fork whose first turn is not its parent's: the same-second test decides (here: no replay).
+    write('sessions/2026/11/20/rollout-d.jsonl', [
+      line(ts(30), 'session_meta', { id: 'other', forked_from_id: 'parent', cwd: '/w' }),
+      ctx,
+      tokens(ts(31), usage(5, 0, 1), usage(5, 0, 1)),
+      tokens(ts(32), usage(6, 0, 1), usage(11, 0, 2)),
+    ]);
+    await src.poll();
+    expect([...records().values()].map((r) => r.inputTokens).sort((a, b) => a - b)).toEqual([5, 6, 1000, 2000, 4000, 4000]);
+  });
+
+  it('counts a token_count written twice once: its totals did not move', async () => {
+    const twice = line(ts(1), 'event_msg', {
+      type: 'token_count',
+      info: { last_token_usage: usage(100, 0, 10), total_token_usage: usage(100, 0, 10) },
+    });
+    write('sessions/2026/11/20/rollout-t.jsonl', [
+      line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' }),
+      twice,
+      twice.replace(ts(1), ts(2)),
+      line(ts(3), 'event_msg', {
+        type: 'token_count',
+        info: { last_token_usage: usage(7, 0, 1), total_token_usage: usage(107, 0, 11) },
+      }),
+    ]);
+    await open().poll();
+    expect([...records().values()].map((r) => r.inputTokens).sort((a, b) => a - b)).toEqual([7, 100]);
+  });
+
+  it('reads a file again from its start when an older reporter saved it mid-replay', async () => {
+    const meta = line(ts(0), 'session_meta', { id: 's', forked_from_id: 'gone', cwd: '/w' });
+    const path = write('sessions/2026/11/20/rollout-o.jsonl', [
+      meta,
+      line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' }),
+      line(ts(1), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(10, 0, 1) } }),
+      line(ts(5), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(20, 0, 2) } }),
+    ]);
+    const src = open();
+    // The shape an older reporter saved: its first event held as a line, at the offset past it.
+    const firstTwo = `${meta}\n${line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' })}\n`.length;
+    store.transaction(() => {
+      store.setCursor('codex', path, statSync(path).ino, firstTwo);
+      store.sql
+        .prepare('INSERT INTO codex_files (path, state) VALUES (?, ?)')
+        .run(
+          path,
+          JSON.stringify({ prev: null, model: 'gpt-5', cwd: '/w', replay: 'one', second: 'x', pending: { kind: 'tokens' } }),
+        );
+    });
+    await src.poll();
+    // Seconds 1 and 5 differ: no replay, both count.
+    expect([...records().values()].map((r) => r.inputTokens).sort((a, b) => a - b)).toEqual([10, 20]);
   });
 
   it('prices every turn at the priority rate when config.toml asks for it', async () => {

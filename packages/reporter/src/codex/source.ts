@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { boundedId, digest } from '../ids.js';
@@ -9,8 +9,9 @@ import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
-import { CODEX_MARKERS, parseCodexLine } from './parse.js';
-import { type CodexTurn, feedLine, newRolloutState, type RolloutState, settle } from './rollout.js';
+import { sessionHead } from './head.js';
+import { CODEX_MARKERS, type CodexUsage, parseCodexLine } from './parse.js';
+import { type CodexTurn, type ForkOf, feedLine, newRolloutState, type RolloutState, settle, upgradeState } from './rollout.js';
 
 export interface CodexSourceOptions extends WatchOptions {
   store: Store;
@@ -37,16 +38,20 @@ export interface CodexStats {
 
 const SOURCE = 'codex';
 const MARKERS = CODEX_MARKERS.map((m) => Buffer.from(m));
-/** ccusage looks for `thread_spawn` this far into a file to call it a sub-agent's. */
-const SUBAGENT_PROBE_BYTES = 16 * 1024;
+/** Parents' replayed turns kept in memory (the sub-agents of one parent share one). */
+const MAX_CACHED_PREFIXES = 32;
+/** A parent's turns read at most for one fork: a replay longer than this is matched only this far. */
+const MAX_PREFIX_TURNS = 100_000;
 
 /**
  * Tails Codex CLI rollout files. Each file is read from its saved offset; the running state a turn
  * depends on (the last cumulative totals, the model, the cwd, the sub-agent replay state) is saved in
  * `codex_files` in the same transaction as the offset and the records, so a restart resumes mid-file
  * with the same answers. A record's id is a digest of what ccusage dedupes turns by (time, model and the
- * five counts), so a turn copied into another file (a forked or resumed session) is one record, and a
- * file read again sends the same ids.
+ * five counts), so a turn copied into another file with its time (a resumed session) is one record, and a
+ * file read again sends the same ids. A forked or sub-agent session's file begins with its parent's turns
+ * under new times: those are skipped by ccusage's rule (RolloutState.replay), for which the parent's file is
+ * found by the session id in every file's first line.
  */
 export class CodexSource {
   readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
@@ -58,6 +63,12 @@ export class CodexSource {
   private readonly now: () => number;
   private readonly getState: Database.Statement;
   private readonly putState: Database.Statement;
+  /** The files listed at the last poll, and the session id each one's first line names (read when a parent is looked for). */
+  private listed: readonly string[] = [];
+  private readonly sessionFiles = new Map<string, string>();
+  private readonly headRead = new Set<string>();
+  /** A parent's turns up to a fork's time, by parent file and time. */
+  private readonly prefixes = new Map<string, CodexUsage[]>();
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
@@ -81,6 +92,7 @@ export class CodexSource {
     // The priority tier lives in config.toml: read again whenever the files are listed again.
     if (rescanned) this.fast = codexFastTier(this.opts.homes);
     this.stats.files = count;
+    this.listed = files;
     // A file holding a sub-agent's first event is looked at every poll until it settles, changed or not.
     const check = [...new Set([...files, ...this.holding])];
     return stepInGroups(this.opts.store, check, (path, budget) => this.readFile(path, budget));
@@ -111,8 +123,13 @@ export class CodexSource {
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    const start = resumeOffset(store.cursor(SOURCE, path), st);
-    const state = start === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
+    let start = resumeOffset(store.cursor(SOURCE, path), st);
+    let state = start === 0 ? undefined : this.loadState(path);
+    if (!state) {
+      start = 0;
+      state = newRolloutState(this.forkOf(path));
+    }
+    const prefix = () => this.prefixOf(state);
     let offset = start;
     while (offset - start < budget) {
       if (store.full) return { bytes: offset - start, done: true };
@@ -122,7 +139,7 @@ export class CodexSource {
       for (const line of batch.lines) {
         const parsed = parseCodexLine(line);
         if (parsed === 'malformed') malformed++;
-        for (const t of feedLine(state, parsed)) this.emit(t);
+        for (const t of feedLine(state, parsed, prefix)) this.emit(t);
       }
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('codex.malformed', malformed);
@@ -160,10 +177,66 @@ export class CodexSource {
     });
   }
 
-  private loadState(path: string): RolloutState {
+  /** The state saved with the file's cursor; undefined: read the file again from its start (the ids make that safe). */
+  private loadState(path: string): RolloutState | undefined {
     const raw = this.getState.pluck().get(path) as string | undefined;
-    // A cursor without state (a state database from before this table): start the file over, the ids make that safe.
-    return raw ? (JSON.parse(raw) as RolloutState) : newRolloutState(isSubagent(path));
+    // No state (a state database from before this table), or one an older reporter saved mid-replay.
+    return raw ? upgradeState(JSON.parse(raw)) : undefined;
+  }
+
+  /** The replay the file begins with, from its first line (see RolloutState.replay). */
+  private forkOf(path: string): ForkOf {
+    const head = sessionHead(path);
+    if (!head?.parent) return undefined;
+    return { parent: this.sessionFile(head.parent), forkedAt: head.at ?? null };
+  }
+
+  /** The file whose first line names this session id; the files not looked at yet are read on a miss. */
+  private sessionFile(id: string): string | null {
+    const known = this.sessionFiles.get(id);
+    if (known !== undefined) return known;
+    for (const path of this.listed) {
+      if (this.headRead.has(path)) continue;
+      this.headRead.add(path);
+      const head = sessionHead(path);
+      // The first file listed with an id keeps it (an archived copy comes after the active file).
+      if (head?.id !== undefined && !this.sessionFiles.has(head.id)) this.sessionFiles.set(head.id, path);
+    }
+    return this.sessionFiles.get(id) ?? null;
+  }
+
+  /**
+   * The turns a fork's file replays: its parent's, as ccusage visits them (no replay of the parent's own
+   * skipped), up to the first one after the fork. Read from the parent's file when first needed.
+   */
+  private prefixOf(state: RolloutState): readonly CodexUsage[] {
+    if (state.parent === null) return [];
+    const key = `${state.forkedAt ?? ''}:${state.parent}`;
+    let prefix = this.prefixes.get(key);
+    if (!prefix) {
+      prefix = this.readTurns(state.parent, state.forkedAt);
+      if (this.prefixes.size >= MAX_CACHED_PREFIXES) this.prefixes.clear();
+      this.prefixes.set(key, prefix);
+    }
+    return prefix;
+  }
+
+  private readTurns(path: string, until: number | null): CodexUsage[] {
+    const turns: CodexUsage[] = [];
+    const state = newRolloutState(undefined);
+    const none = () => [];
+    let offset = 0;
+    for (;;) {
+      const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
+      if (!batch) return turns;
+      for (const line of batch.lines) {
+        for (const t of feedLine(state, parseCodexLine(line), none)) {
+          if ((until !== null && t.at > until) || turns.length >= MAX_PREFIX_TURNS) return turns;
+          turns.push(t.usage);
+        }
+      }
+      offset = batch.end;
+    }
   }
 
   private emit(t: CodexTurn): void {
@@ -192,21 +265,5 @@ export class CodexSource {
     };
     this.opts.store.enqueue('usage', id, record, 'replace');
     this.stats.turns++;
-  }
-}
-
-/** ccusage's test: a sub-agent's rollout names `thread_spawn` (its session_meta source) in the first 16 KiB. */
-function isSubagent(path: string): boolean {
-  let fd: number | undefined;
-  try {
-    // Non-blocking: a FIFO put in a rollout's place must not hold the reporter up.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const buf = Buffer.alloc(SUBAGENT_PROBE_BYTES);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).includes('thread_spawn');
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

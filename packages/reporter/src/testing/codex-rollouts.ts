@@ -5,7 +5,9 @@ import { Random } from '@gasgauge/server';
  * `sessions/YYYY/MM/DD/` with session_meta, turn_context and token_count lines; turns with both
  * `last_token_usage` and `total_token_usage`, with only the totals (older Codex), `info: null` and
  * all-zero events; sessions whose first turns name no model (priced as gpt-5); `codex-auto-review`;
- * sub-agent files that begin with a same-second replay of their parent's turns; resumed sessions that
+ * sub-agent files that begin with a same-second replay of their parent's turns; forks (`forked_from_id`) that
+ * begin with their parent's turns up to the fork under new times (or, the parent absent, in one second);
+ * token_count events written twice; resumed sessions that
  * begin with a copy of an earlier file; archived copies (an older copy of an active file, and files
  * only in `archived_sessions/`); long (> 272k) prompts; and malformed lines. It says what the right
  * totals are (each turn once), independently of the reporter's code.
@@ -164,6 +166,8 @@ export function generateCodexTree(opts: CodexTreeOptions = {}): CodexTree {
         lines.push(line(ts, 'event_msg', { type: 'token_count', info, rate_limits: {} }));
         turns.push({ ts, last, total });
         count(cwd, last);
+        // Codex sometimes writes a token_count again: the totals did not move, so it adds nothing.
+        if (chance(0.05)) lines.push(line(tick(), 'event_msg', { type: 'token_count', info, rate_limits: {} }));
         if (chance(0.05)) {
           const full = line(tick(), 'event_msg', { type: 'token_count', info: { last_token_usage: last } });
           const cut = full.slice(0, full.indexOf('"token_count"') + 30);
@@ -202,6 +206,44 @@ export function generateCodexTree(opts: CodexTreeOptions = {}): CodexTree {
           count(cwd, last);
         }
         files.set(subRel, sub);
+      }
+
+      if (chance(0.4) && turns.length > 1) {
+        // A fork (`forked_from_id`): its file begins with the parent's turns up to the fork under new times,
+        // a second apart, then its own. When the parent's file is not there (another machine's session), the
+        // replay is stamped in one second, the only way left to tell it.
+        const known = chance(0.7);
+        const k = int(1, turns.length - 1);
+        const forkAt = Date.parse((turns[k - 1] as { ts: string }).ts) + 1;
+        const forkRel = `sessions/${fileName(forkAt)}`;
+        const fork = [
+          line(iso(forkAt), 'session_meta', {
+            id: `${sessionId}-fork`,
+            forked_from_id: known ? sessionId : `${sessionId}-elsewhere`,
+            cwd,
+            source: 'cli',
+          }),
+          line(iso(forkAt + 10), 'turn_context', { cwd, model }),
+        ];
+        const second = Math.floor(forkAt / 1000) * 1000 + 1000;
+        for (const [j, t] of turns.slice(0, k).entries()) {
+          const at = known ? forkAt + 1000 * (j + 1) : second + 100 + j;
+          fork.push(
+            line(iso(at), 'event_msg', { type: 'token_count', info: { total_token_usage: t.total, last_token_usage: t.last } }),
+          );
+        }
+        let forkTotal = (turns[k - 1] as { total: Usage }).total;
+        let at = forkAt + 1000 * (k + 60);
+        for (let j = 0; j < int(1, 3); j++) {
+          const last = makeUsage();
+          forkTotal = plus(forkTotal, last);
+          at += int(1500, 9000);
+          fork.push(
+            line(iso(at), 'event_msg', { type: 'token_count', info: { total_token_usage: forkTotal, last_token_usage: last } }),
+          );
+          count(cwd, last);
+        }
+        files.set(forkRel, fork);
       }
 
       if (opts.resumed !== false && chance(0.3)) {
