@@ -166,4 +166,48 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
     // ccusage 20.0.24 `daily`: both copies of msg_a (their timestamps differ) and the repeated line twice.
     expect([daily.inputTokens, daily.outputTokens]).toEqual([20 + 200, 70 + 2000]);
   });
+
+  it('times ccusage cannot read (no zone, other fraction lengths, no such day) count nothing in either; the rest count in both', async () => {
+    const dir = tempDir('gg-ccusage-');
+    dirs.push(dir);
+    let n = 0;
+    const line = (ts: string, input: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        cwd: '/work/polecats/toast',
+        version: '2.0.31',
+        sessionId: 's1',
+        requestId: `req_${++n}`,
+        timestamp: ts,
+        message: { id: `msg_${n}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: input, output_tokens: 1 } },
+      });
+    const read = [
+      '2026-06-08T10:00:00Z',
+      '2026-06-08T10:00:00.123Z',
+      '2026-06-08T10:00:00.123+05:30',
+      '2026-06-08T10:00:00-00:00',
+    ];
+    const unread = [
+      '2026-06-08T10:00:00', // Date.parse: local time
+      '2026-06-08 10:00:00Z',
+      '2026-06-08T10:00:00.5Z',
+      '2026-06-08T10:00:00.123456Z',
+      '2026-02-29T10:00:00Z', // Date.parse: March 1
+      '2026-06-08T24:00:00Z',
+      '2026-06-08',
+      'Mon, 08 Jun 2026 10:00:00 GMT',
+    ];
+    writeTree(
+      join(dir, 'claude'),
+      new Map([['projects/p/s1.jsonl', [...read.map((ts) => line(ts, 100)), ...unread.map((ts) => line(ts, 10_000))]]]),
+    );
+    const [daily, session, mine] = await Promise.all([
+      ccusage(join(dir, 'claude'), 'daily'),
+      ccusage(join(dir, 'claude'), 'session'),
+      reporterTotals(join(dir, 'claude'), join(dir, 'state')),
+    ]);
+    expect(mine.totals.inputTokens).toBe(read.length * 100);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(daily));
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(session));
+  });
 });

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
+import { parseTimestamp } from '../timestamp.js';
 
 /**
  * One Claude Code transcript line that carries an API response's usage. Two shapes hold one:
@@ -81,8 +82,9 @@ function entryFrom(line: Obj, outer: Obj, fromProgress: boolean): ParseResult {
   const speed = usage.speed;
   if (speed !== undefined && speed !== 'fast' && speed !== 'standard') return 'other';
 
-  const at = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : Number.NaN;
-  if (Number.isNaN(at)) return 'other';
+  // ccusage 20.0.24 takes a Claude line's time only as RFC 3339 with none or three fraction digits.
+  const at = typeof line.timestamp === 'string' ? parseTimestamp(line.timestamp, 'three') : undefined;
+  if (at === undefined) return 'other';
   const messageId = optString(message.id);
   const model = optString(message.model);
   const requestId = optString(line.requestId);

@@ -110,6 +110,35 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     expect(tokensOf(mine.totals)).toEqual([1000, 0, 10, 0]);
   });
 
+  it('deliberate difference: a time with 1 to 9 fraction digits is read (ccusage 20.0.24 fails its whole report on it); one without a zone is not', async () => {
+    const turn = (ts: string, input: number) =>
+      JSON.stringify({
+        timestamp: ts,
+        type: 'event_msg',
+        payload: {
+          type: 'token_count',
+          info: { last_token_usage: { input_tokens: input, output_tokens: 1, total_tokens: input + 1 } },
+        },
+      });
+    const ctx = JSON.stringify({
+      timestamp: '2026-06-08T09:00:00.000Z',
+      type: 'turn_context',
+      payload: { cwd: '/w', model: 'gpt-5' },
+    });
+    const dir = home(
+      new Map([
+        [
+          'sessions/2026/06/08/rollout-times.jsonl',
+          [ctx, turn('2026-06-08T10:00:00.123456Z', 100), turn('2026-06-08T10:00:01.5Z', 200), turn('2026-06-08T10:00:02', 400)],
+        ],
+      ]),
+    );
+    await expect(ccusageCodex(join(dir, 'codex'), 'daily')).rejects.toThrow(/Invalid Codex timestamp/);
+    const mine = await reporterCodexTotals(join(dir, 'codex'), join(dir, 'state'));
+    // The zone-less one would be local time (another number on another machine): skipped.
+    expect(mine.totals.inputTokens).toBe(300);
+  });
+
   it('deliberate differences: o3, o4-mini and gpt-5.6-* at LiteLLM prices, which ccusage 20.0.24 does not use offline', async () => {
     const turn = (model: string) => [
       JSON.stringify({ timestamp: '2026-11-20T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
+import { parseTimestamp } from '../timestamp.js';
 /**
  * One line of a Codex CLI rollout file (`sessions/YYYY/MM/DD/rollout-*.jsonl`), as far as usage goes:
  * `session_meta` and `turn_context` carry the cwd (and turn_context the model); `event_msg` lines with
@@ -97,8 +98,7 @@ function timestampOf(v: unknown): { at: number | undefined; second: string | und
   if (typeof v === 'string') {
     const t = v.trim();
     if (t === '') return { at: undefined, second: undefined };
-    const at = Date.parse(t);
-    return { at: Number.isNaN(at) ? undefined : at, second: t.length >= 19 ? t.slice(0, 19) : undefined };
+    return { at: parseTimestamp(t), second: t.length >= 19 ? t.slice(0, 19) : undefined };
   }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
     // Seconds or milliseconds, as ccusage reads them.

@@ -97,76 +97,76 @@ function autoReview(at: number): string {
 const MAX_HELD = 1000;
 
 /** Feeds one parsed line; returns the turns it completes. `prefix` gives the parent's turns a fork replays. */
-export function feedLine(s: RolloutState, line: CodexLine, prefix: () => readonly CodexUsage[]): CodexTurn[] {
+export function feedLine(state: RolloutState, line: CodexLine, prefix: () => readonly CodexUsage[]): CodexTurn[] {
   if (line === 'other' || line === 'malformed') return [];
   if (line.kind === 'meta' || line.kind === 'context') {
-    if (line.cwd) s.cwd = line.cwd;
-    if (line.kind === 'context' && line.model) s.model = line.model;
+    if (line.cwd) state.cwd = line.cwd;
+    if (line.kind === 'context' && line.model) state.model = line.model;
     return [];
   }
   const out: CodexTurn[] = [];
-  if ((line.last !== undefined || line.total !== undefined) && line.second !== undefined && s.seconds.length < 2) {
-    s.seconds.push(line.second);
+  if ((line.last !== undefined || line.total !== undefined) && line.second !== undefined && state.seconds.length < 2) {
+    state.seconds.push(line.second);
     // The turns held for the file's second usage line: it is here.
-    if (s.replay === 'one' && s.seconds.length === 2) {
-      const held = s.held;
-      s.held = [];
-      bySeconds(s);
-      for (const t of held) out.push(...filter(s, t, prefix));
+    if (state.replay === 'one' && state.seconds.length === 2) {
+      const held = state.held;
+      state.held = [];
+      bySeconds(state);
+      for (const t of held) out.push(...filter(state, t, prefix));
     }
   }
-  const t = visit(s, line);
-  if (t) out.push(...filter(s, t, prefix));
+  const t = visit(state, line);
+  if (t) out.push(...filter(state, t, prefix));
   return out;
 }
 
 /** Files that end before their second usage line held their turns for nothing: ccusage then sees no replay. */
-export function settle(s: RolloutState): CodexTurn[] {
-  if (s.replay !== 'one') return [];
-  s.replay = 'done';
-  const held = s.held;
-  s.held = [];
+export function settle(state: RolloutState): CodexTurn[] {
+  if (state.replay !== 'one') return [];
+  state.replay = 'done';
+  const held = state.held;
+  state.held = [];
   return held;
 }
 
 /** ccusage's fallback when no parent turn matched: a replay iff the file's first two usage lines share a second. */
-function bySeconds(s: RolloutState): void {
-  if (s.seconds[0] === s.seconds[1]) {
-    s.replay = 'skip';
-    s.second = s.seconds[0] ?? null;
-  } else s.replay = 'done';
+function bySeconds(state: RolloutState): void {
+  if (state.seconds[0] === state.seconds[1]) {
+    state.replay = 'skip';
+    state.second = state.seconds[0] ?? null;
+  } else state.replay = 'done';
 }
 
 /** Whether a turn counts, given the replay its file begins with (see RolloutState.replay). */
-function filter(s: RolloutState, t: CodexTurn, prefix: () => readonly CodexUsage[]): CodexTurn[] {
-  switch (s.replay) {
+function filter(state: RolloutState, t: CodexTurn, prefix: () => readonly CodexUsage[]): CodexTurn[] {
+  switch (state.replay) {
     case 'done':
       return [t];
     case 'one':
-      s.held.push(t);
+      state.held.push(t);
       // Turns without a usable second cannot decide: past a bound, a file is taken as no replay (its state stays small).
-      return s.held.length >= MAX_HELD ? settle(s) : [];
+      return state.held.length >= MAX_HELD ? settle(state) : [];
     case 'skip':
-      if (t.second === s.second) return [];
-      s.replay = 'done';
+      if (t.second === state.second) return [];
+      state.replay = 'done';
       return [t];
     case 'match': {
-      const replayed = prefix()[s.index];
+      const replayed = prefix()[state.index];
       if (replayed && sameUsage(replayed, t.usage)) {
-        s.index++;
+        state.index++;
         return [];
       }
-      if (s.index > 0) {
-        s.replay = 'done';
+      if (state.index > 0) {
+        state.replay = 'done';
         return [t];
       }
-      if (s.seconds.length < 2) {
-        s.replay = 'one';
-        s.held = [t];
+      if (state.seconds.length < 2) {
+        state.replay = 'one';
+        state.held = [t];
         return [];
       }
-      bySeconds(s);
-      return filter(s, t, prefix);
+      bySeconds(state);
+      return filter(state, t, prefix);
     }
   }
 }
@@ -181,21 +181,21 @@ export function sameUsage(a: CodexUsage, b: CodexUsage): boolean {
  * The turn a token_count line makes, as ccusage visits it: `last_token_usage` unless the running totals did
  * not move (a repeated event), else the increase of the totals; nothing when all four counts are zero.
  */
-function visit(s: RolloutState, t: TokensLine): CodexTurn | undefined {
+function visit(state: RolloutState, t: TokensLine): CodexTurn | undefined {
   if (t.at === undefined) return undefined;
-  const advanced = !t.total || !s.prev || !sameUsage(t.total, s.prev);
-  const raw = (advanced ? t.last : undefined) ?? (t.total ? subtractUsage(t.total, s.prev ?? undefined) : undefined);
-  if (t.total) s.prev = t.total;
+  const advanced = !t.total || !state.prev || !sameUsage(t.total, state.prev);
+  const raw = (advanced ? t.last : undefined) ?? (t.total ? subtractUsage(t.total, state.prev ?? undefined) : undefined);
+  if (t.total) state.prev = t.total;
   if (!raw || raw.input + raw.cached + raw.output + raw.reasoning === 0) return undefined;
-  if (t.model) s.model = t.model;
-  let model = s.model;
-  if (model === null) model = s.model = FALLBACK_MODEL;
+  if (t.model) state.model = t.model;
+  let model = state.model;
+  if (model === null) model = state.model = FALLBACK_MODEL;
   if (model === 'codex-auto-review') model = autoReview(t.at);
   return {
     at: t.at,
     second: t.second,
     model,
     usage: { ...raw, cached: Math.min(raw.cached, raw.input) },
-    cwd: s.cwd ?? undefined,
+    cwd: state.cwd ?? undefined,
   };
 }

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { fileState, readLines, resumeOffset } from '../tail/jsonl.js';
+import { parseTimestamp } from '../timestamp.js';
 import { MAX_EPOCH_MS } from '../wire.js';
 import { type GtEvent, mapGastownEvent } from './events.js';
 
@@ -110,7 +111,7 @@ export class GastownSource {
     } catch {
       return false;
     }
-    const at = typeof e?.ts === 'string' ? Date.parse(e.ts) : Number.NaN;
+    const at = typeof e?.ts === 'string' ? (parseTimestamp(e.ts) ?? Number.NaN) : Number.NaN;
     // A time the server cannot take (before 1970, after 2286) is malformed here, not refused there.
     if (typeof e?.type !== 'string' || !(at >= 0 && at <= MAX_EPOCH_MS)) return false;
     this.stats.lines++;

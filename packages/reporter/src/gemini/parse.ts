@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
+import { parseTimestamp } from '../timestamp.js';
 /**
  * Gemini CLI chat files, as ccusage 20.x reads them (so totals agree with it):
  * - `.json`, rewritten whole by Gemini CLI: `{sessionId, startTime, messages: [...]}`; every message of
@@ -67,8 +68,7 @@ function str(v: unknown): string | undefined {
 
 function time(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : t;
+  return parseTimestamp(v);
 }
 
 /** [input without cache, cache read]: cached tokens are inside `input` (Gemini's promptTokenCount). */

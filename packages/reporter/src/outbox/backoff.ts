@@ -51,6 +51,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null) return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Math.min(MAX_RETRY_AFTER_MS, Number(v) * 1000);
+  // biome-ignore lint/plugin/no-date-parse: an HTTP date (RFC 9110's IMF-fixdate) always names GMT; RFC 3339 parsing does not apply
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
 }
