@@ -74,4 +74,37 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
     const [ccNoProvider, mineNoProvider] = await one('opencode', noProvider);
     expect([ccNoProvider.inputTokens, mineNoProvider.totals.inputTokens]).toEqual([0, 100_000]);
   });
+
+  it('odd messages as ccusage reads them: a fractional or negative token count is 0; a message naming its model and provider counts whatever its role', async () => {
+    const d = dir();
+    const data = join(d, 'opencode');
+    mkdirSync(data, { recursive: true });
+    const db = openWriter(join(data, 'opencode.db'));
+    const at = Date.UTC(2026, 5, 1);
+    const message = (id: string, over: object) =>
+      db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(
+        id,
+        'ses_1',
+        at,
+        at,
+        JSON.stringify({
+          role: 'assistant',
+          modelID: 'claude-sonnet-4-5',
+          providerID: 'anthropic',
+          time: { created: at },
+          tokens: { input: 1000, output: 100, reasoning: 0, cache: { read: 10, write: 1 } },
+          cost: 0.01,
+          ...over,
+        }),
+      );
+    message('msg_float', { tokens: { input: 1000, output: 100.5, reasoning: 0, cache: { read: 10.25, write: 1 } } });
+    message('msg_negative', { tokens: { input: -5, output: 100, reasoning: 0, cache: { read: 10, write: 1 } } });
+    message('msg_no_role', { role: undefined });
+    message('msg_system', { role: 'system' });
+    message('msg_user', { role: 'user', modelID: undefined, model: { modelID: 'claude-sonnet-4-5', providerID: 'anthropic' } });
+    db.close();
+    const [cc, mine] = await Promise.all([ccusageOpencode(data, 'opencode'), reporterOpencodeTotals([data], join(d, 'state'))]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
+    expect(tokensOf(mine.totals)).toEqual([1000 + 0 + 1000 + 1000, 0 + 100 + 100 + 100, 0 + 10 + 10 + 10, 1 + 1 + 1 + 1]);
+  });
 });

@@ -40,7 +40,7 @@ export interface OpencodeOptions {
 
 export interface OpencodeStats {
   events: number;
-  /** `message.updated` events of assistant messages. */
+  /** `message.updated` events of messages that can carry usage (see handle). */
   assistantUpdates: number;
   /** Records emitted (first sighting or grown totals of a message). */
   records: number;
@@ -52,7 +52,10 @@ export interface OpencodeStats {
 
 type Obj = JsonFields;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
-const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : 0);
+/** A token count: a positive whole number, else 0 (a fraction or a string counts 0, as in ccusage 20.0.24). */
+const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0);
+/** A model or provider id as ccusage takes it: a string that is not empty. */
+const named = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** `tokens` + `cost` (dollars) of a message or a step-finish part, as integer amounts. */
 function amountsOf(o: Obj): Amounts {
@@ -142,7 +145,10 @@ export class OpencodeUsage {
     }
     if (event.type !== 'message.updated') return;
     const info = event.properties.info;
-    if (!isObj(info) || info.role !== 'assistant' || typeof info.id !== 'string' || typeof info.sessionID !== 'string') return;
+    if (!isObj(info) || typeof info.id !== 'string' || typeof info.sessionID !== 'string') return;
+    // An assistant message, or as ccusage 20.0.24 also counts, any message naming its model and provider at the
+    // top level (a user message names them inside `model`, and carries no tokens).
+    if (info.role !== 'assistant' && !(named(info.modelID) && named(info.providerID))) return;
     this.stats.assistantUpdates++;
     const time = isObj(info.time) ? info.time : {};
     const id = boundedId(info.id);
@@ -153,8 +159,8 @@ export class OpencodeUsage {
       info: {
         id,
         sessionID: boundedId(info.sessionID),
-        modelID: typeof info.modelID === 'string' && info.modelID !== '' ? boundedId(info.modelID) : 'unknown',
-        providerID: typeof info.providerID === 'string' && info.providerID !== '' ? boundedId(info.providerID) : undefined,
+        modelID: named(info.modelID) ? boundedId(info.modelID) : 'unknown',
+        providerID: named(info.providerID) ? boundedId(info.providerID) : undefined,
         at: count(time.completed) || count(time.created) || Date.now(),
       },
       amounts: amountsOf(info),
