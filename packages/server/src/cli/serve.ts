@@ -1,3 +1,4 @@
+import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '../read-budget.js';
@@ -138,6 +139,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       // A closed terminal or ssh session (and a `kill -HUP` meant as a reload) ended the server as a crash does:
       // exit 129, requests cut off, server.json left behind. There is nothing to reload: stop cleanly.
       process.once('SIGHUP', stop);
+      // Its log's reader went away (`serve 2>&1 | head`, a collector that died): stop as on SIGTERM, not crash on
+      // EPIPE; main ends it with status 141, as a closed pipe ends a standard Unix tool.
+      onOutputClosed(() => {
+        logger.message('stdout or stderr closed: shutting down');
+        resolve();
+      });
       onNpmParentGone((parent) => {
         logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
         resolve();
