@@ -1,6 +1,6 @@
 import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
-import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '../logger.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '../read-budget.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
@@ -27,7 +27,7 @@ export const serve: Command = {
   --public-url URL          the https://host (or http) browsers use behind a reverse proxy: printed
                             links use it, its Origin is accepted, and with https cookies are Secure
   --log-format F            pretty (default) or json: one object per line on stderr, time "t" in epoch ms;
-                            with json the start is log lines too (url, publicUrl, dataDir), and no secret
+                            with json the start, warnings and a crash are log lines too, and no secret
                             is logged: the first start's admin gets no API token (login-link or
                             user token admin give one) and --demo prints no login link
   --access-log on|off       one log line per request (request id, route, status, duration, town);
@@ -80,6 +80,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     // log: the start is said in JSON log lines, without the admin token (none is minted) or a login link.
     // --json still prints them on stdout, asked for by a script.
     const jsonLog = format === 'json' && !out.json;
+    if (format === 'json') jsonProcessLines(logger);
     const publicUrl = publicOrigin(values['public-url']);
     const host = String(values.host ?? '127.0.0.1');
     const server = await startServer({
@@ -189,6 +190,21 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     return 0;
   },
 };
+
+/**
+ * With a JSON log, what Node itself would print plainly on stderr is a JSON line too: a crash's stack (an
+ * uncaught exception, or an unhandled rejection, which Node raises as one; the exit status stays 1) and a
+ * process warning. Their multi-line text was lines a collector could not parse.
+ */
+function jsonProcessLines(logger: Logger): void {
+  process.on('uncaughtException', (err) => {
+    logger.message(`crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });
+  // Node's own listener prints the warning; ours says it as a log line instead.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => logger.message(`warning: ${w.name}: ${w.message}`));
+}
 
 function logFormat(value: Values[string]): LogFormat {
   if (value === undefined) return 'pretty';
