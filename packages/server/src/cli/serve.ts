@@ -29,7 +29,8 @@ export const serve: Command = {
   --log-format F            pretty (default) or json: one object per line on stderr, time "t" in epoch ms;
                             with json the start, warnings and a crash are log lines too, and no secret
                             is logged: the first start's admin gets no API token (login-link or
-                            user token admin give one) and --demo prints no login link
+                            user token admin give one) and --demo prints no login link (with --json
+                            both are in the object on stdout, as before)
   --access-log on|off       one log line per request (request id, route, status, duration, town);
                             on by default, off by default with --demo (its fleet posts every second)
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
