@@ -45,7 +45,9 @@ describe('serve --log-format json', () => {
     expect(log).toContain('login-link --user admin');
     expect(log).not.toMatch(/ggu_|ggl_|auth\/link/);
     // The way in the log names works: a one-time link for admin, from the CLI on the data dir.
-    const link = await gasgauge('login-link', '--user', 'admin', '--data', data);
+    const demo = parsed.find((p) => p.townId !== undefined);
+    expect(demo?.msg).toContain(`login-link --user admin --data ${data} --next /towns/${demo?.townId}`);
+    const link = await gasgauge('login-link', '--user', 'admin', '--data', data, '--next', `/towns/${demo?.townId}`);
     expect(link.stdout).toMatch(/\/auth\/link\?code=ggl_/);
   });
 

@@ -132,7 +132,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       }
       if (demo) {
         logger.message(
-          `demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second; sign in with a one-time link from: ${link}`,
+          `demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second; sign in with a one-time link to it from: ${link} --next /towns/${demo.townId}`,
           { townId: demo.townId },
         );
       }
