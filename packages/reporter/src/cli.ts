@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
+import { guardClosedPipes, onOutputClosed, outputWasClosed } from './closed-pipe.js';
 import { ConfigError, isDiskFull, StateError } from './errors.js';
 import type { Worktree } from './git/poller.js';
 import { checkIngest } from './http/check.js';
@@ -160,6 +161,22 @@ function inStateDir(err: unknown, stateDir: string): unknown {
 /** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
 export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
   let reporter: Reporter | undefined;
+  // A closed stdout or stderr (`| head`, a log reader gone) stops the reporter as SIGTERM does, without a stack
+  // trace: what is not acknowledged stays in the outbox, and the command ends with status 141.
+  guardClosedPipes([io.stdout, io.stderr]);
+  const unregister = onOutputClosed(() => reporter?.stop());
+  try {
+    return await reportCli(values, io, (r) => {
+      reporter = r;
+      if (outputWasClosed()) r.stop();
+    });
+  } finally {
+    unregister();
+  }
+}
+
+async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Reporter) => void): Promise<number> {
+  let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   const opts = reporterOptions(values, (line) => status.log(line));
   for (const warning of otelOverlaps(opts)) status.log(`WARNING: ${warning}`);
@@ -183,6 +200,7 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   } catch (err) {
     throw inStateDir(err, opts.stateDir);
   }
+  started(reporter);
   status.start();
   try {
     if (values.once === true) {

@@ -21,9 +21,11 @@ describe('createLogger', () => {
     );
     log.message('tick of town_1 failed: "disk"\nfull');
     log.access(entry);
+    log.message('listening', { url: 'http://127.0.0.1:8787' });
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       { t: T, kind: 'message', msg: 'tick of town_1 failed: "disk"\nfull' },
       { t: T, kind: 'access', ...entry },
+      { t: T, kind: 'message', msg: 'listening', url: 'http://127.0.0.1:8787' },
     ]);
   });
 

@@ -3,9 +3,23 @@ import type { AccessEntry } from '@gasgauge/api';
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** What a JSON message line may carry beside `msg`: the start lines' (`serve --log-format json`). */
+export interface MessageFields {
+  /** Where the server listens, where browsers reach it, and its data dir. */
+  url?: string;
+  publicUrl?: string;
+  dataDir?: string;
+  /** The user a start created (`admin`), and the demo town. */
+  user?: string;
+  townId?: string;
+}
+
 export interface Logger {
-  /** A message from the server (a tick failure, a webhook retry); the signature every `log` option takes. */
-  message(text: string): void;
+  /**
+   * A message from the server (a tick failure, a webhook retry); the signature every `log` option takes.
+   * `fields` are added to a JSON line (`url` of the start line); a pretty line is the text alone.
+   */
+  message(text: string, fields?: MessageFields): void;
   /** One request of the access log. */
   access(entry: AccessEntry): void;
 }
@@ -21,7 +35,7 @@ export function createLogger(
 ): Logger {
   if (format === 'json') {
     return {
-      message: (text) => write(JSON.stringify({ t: clock(), kind: 'message', msg: text })),
+      message: (text, fields) => write(JSON.stringify({ t: clock(), kind: 'message', msg: text, ...fields })),
       access: (e) => write(JSON.stringify({ t: clock(), kind: 'access', ...e })),
     };
   }

@@ -63,6 +63,12 @@ export interface ServeOptions {
   publicUrl?: string;
   /** Wall clock by default; tests pass a fixed one. */
   clock?: Clock;
+  /**
+   * Mint the first (admin) user's API token when this start creates that user (default true), to be shown once.
+   * False where it would land in a shipped log (`--log-format json`): `admin` is created without one, and
+   * `gasgauge login-link --user admin` or `gasgauge user token admin` give access.
+   */
+  adminToken?: boolean;
   /** Run the tick scheduler (default true); tests that tick by hand turn it off. */
   autoTick?: boolean;
   /** Start the demo town and its simulated fleet (`gasgauge serve --demo`); never without it. */
@@ -102,7 +108,9 @@ export interface RunningServer {
   /** Where browsers reach it: `publicUrl` when given, else `url`. Printed links use it. */
   publicUrl: string;
   port: number;
-  /** Printed once, when this start created the first (admin) user. */
+  /** Whether this start created the first user, `admin`. */
+  adminCreated: boolean;
+  /** Printed once, when this start created the first (admin) user (unless `adminToken: false`). */
   adminToken: string | undefined;
   towns: FileTownDirectory;
   /** Ticks one town and settles its outbox now, as the scheduler does (tests with autoTick off). */
@@ -264,12 +272,13 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   undo.push(() => serverFile.remove());
   // Only now, when the start can no longer fail on the port or the data dir: a first start that failed
   // after making `admin` left its one-time token unshown, and no later start made (or showed) another.
-  const adminToken = await ensureAdmin(control);
+  const { adminCreated, adminToken } = await ensureAdmin(control, opts.adminToken !== false);
   const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
   return {
     url,
     publicUrl,
     port,
+    adminCreated,
     adminToken,
     towns,
     tickTown: (townId) => scheduler.tickTown(townId),
@@ -294,13 +303,14 @@ export function listenUrl(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-/** The first start on an empty data dir creates user `admin`; its token is shown once, never stored in clear. */
-async function ensureAdmin(control: Control): Promise<string | undefined> {
-  if (control.userCount() > 0) return undefined;
+/** The first start on an empty data dir creates user `admin`; its token (if minted) is shown once, never stored in clear. */
+async function ensureAdmin(control: Control, mint: boolean): Promise<{ adminCreated: boolean; adminToken: string | undefined }> {
+  if (control.userCount() > 0) return { adminCreated: false, adminToken: undefined };
   const user = control.createUser(newId('user'), 'admin', true);
+  if (!mint) return { adminCreated: true, adminToken: undefined };
   const token = newUserToken();
   control.addToken(user.id, await hashToken(token), 'first start');
-  return token;
+  return { adminCreated: true, adminToken: token };
 }
 
 /** A clear error before anything listens, instead of an EADDRINUSE stack from deep inside node:http. */

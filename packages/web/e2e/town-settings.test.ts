@@ -15,13 +15,14 @@ describe('town settings in Chromium', () => {
   let server: RunningServer;
   let townId: string;
   let admin: string;
+  let ingestToken: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     const started = await startTownServer('gg-web-settings-', 'Settings Town');
-    ({ server, townId, admin } = started);
+    ({ server, townId, admin, ingestToken } = started);
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(10_000);
@@ -34,7 +35,7 @@ describe('town settings in Chromium', () => {
     await server?.close();
   });
 
-  const postUsage = (key: string) =>
+  const postUsage = (key: string, costMicrodollars = 1) =>
     fetch(`${server.url}/api/towns/${townId}/usage`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -46,7 +47,7 @@ describe('town settings in Chromium', () => {
             model: 'm',
             inputTokens: 1,
             outputTokens: 1,
-            costMicrodollars: 1,
+            costMicrodollars,
             at: Date.now(),
           },
         ],
@@ -88,6 +89,16 @@ describe('town settings in Chromium', () => {
     await form.getByRole('button', { name: 'Save budget' }).click();
     await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     expect(await budget()).toMatchObject({ period: 'week', capMicrodollars: 25_500_000, tz: 'Europe/Paris' });
+    // Beside the form, what this period spent so far of the saved cap, as the Overview says it.
+    const spent = page.locator('[data-budget-spent]');
+    await expect.poll(() => spent.textContent()).toMatch(/^Spent so far: \$0 of \$25\.50 this week \(0 %\)resets in /);
+    expect((await postUsage(ingestToken, 21_000_000)).status).toBe(200);
+    await expect.poll(async () => (await budget()) as unknown).toMatchObject({ spentMicrodollars: 21_000_000 });
+    await page.reload();
+    await expect
+      .poll(() => spent.textContent())
+      .toMatch(/^Spent so far: \$21\.00 of \$25\.50 this week \(\d+ %\)80 % reachedresets in /);
+    await screenshot(page, 'town-settings-budget-spent');
 
     // A zone the server does not know is its clear refusal, and nothing changes.
     await form.getByLabel('in the calendar of').fill('Mars/Olympus');

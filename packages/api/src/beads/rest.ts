@@ -20,6 +20,8 @@ const listQuery = z.object({
   limit: integer.optional(),
 });
 const rangeQuery = z.object({ from: integer.optional(), to: integer.optional() });
+/** `?beadId=` of the query form of a bead read; beads.get checks its length. */
+const beadQuery = z.object({ beadId: z.string({ error: 'is required' }) });
 
 /** The beads API as plain REST for scripts: the same procedures as tRPC, called in-process. */
 export function beadsRestRoutes(deps: ApiDeps): Hono {
@@ -34,6 +36,13 @@ export function beadsRestRoutes(deps: ApiDeps): Hono {
   app.get('/api/towns/:townId/beads/:beadId', async (c) =>
     c.json(await unwrap(restCaller(deps, c).beads.get({ townId: c.req.param('townId'), beadId: c.req.param('beadId') }))),
   );
+
+  // The same with the id in the query: a bead id is any text of 1 to 256 characters, and `.` or `..` in a path is
+  // resolved away by every URL client (WHATWG URL parsing, even `%2E%2E`) before the request leaves.
+  app.get('/api/towns/:townId/bead', async (c) => {
+    const { beadId } = parseOrThrow(beadQuery, c.req.query());
+    return c.json(await unwrap(restCaller(deps, c).beads.get({ townId: c.req.param('townId'), beadId })));
+  });
 
   app.get('/api/towns/:townId/beads-stats', async (c) => {
     const q = parseOrThrow(rangeQuery, c.req.query());

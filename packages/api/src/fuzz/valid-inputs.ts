@@ -415,6 +415,12 @@ export function restReads(w: World): fc.Arbitrary<{ path: string; query: Record<
       query: extra,
     }),
     fc.record({
+      path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/bead`),
+      query: fc
+        .tuple(fc.record({ beadId: opt(fc.oneof(fc.constantFrom('gt-1', 'b', '.', '..'), text)) }), extra)
+        .map(([a, b]) => ({ ...b, ...(defined(a) as Record<string, string | string[]>) })),
+    }),
+    fc.record({
       path: townSegment.map((t) => `/api/towns/${encodeURIComponent(t)}/beads-stats`),
       query: fc
         .tuple(fc.record({ from: opt(value), to: opt(value) }), extra)

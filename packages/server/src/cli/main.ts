@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
+import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
 import { shown } from '@gasgauge/reporter/terminal';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
@@ -123,7 +124,17 @@ function givenAs(command: Command, key: string, err: AppError, values: Values, p
   return { label, prefix: `${label}${shownValue}: ` };
 }
 
+/**
+ * Runs one command and returns its exit status. A closed stdout or stderr (`| head -1`) ends any command quietly
+ * with status 141, as it ends a standard Unix tool (see closed-pipe.ts): never an EPIPE stack trace.
+ */
 export async function main(argv: string[]): Promise<number> {
+  guardClosedPipes();
+  const status = await runCommand(argv);
+  return outputWasClosed() ? CLOSED_PIPE_STATUS : status;
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   const out = new Output(json);
   const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => COMMANDS.has(k));

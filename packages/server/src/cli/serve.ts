@@ -1,5 +1,6 @@
+import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
-import { createLogger, LOG_FORMATS, type LogFormat } from '../logger.js';
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '../logger.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '../read-budget.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
@@ -25,7 +26,11 @@ export const serve: Command = {
   --demo                    add a demo town with a simulated fleet, and print a one-time login link
   --public-url URL          the https://host (or http) browsers use behind a reverse proxy: printed
                             links use it, its Origin is accepted, and with https cookies are Secure
-  --log-format F            pretty (default) or json: one object per line on stderr, time "t" in epoch ms
+  --log-format F            pretty (default) or json: one object per line on stderr, time "t" in epoch ms;
+                            with json the start, warnings and a crash are log lines too, and no secret
+                            is logged: the first start's admin gets no API token (login-link or
+                            user token admin give one) and --demo prints no login link (with --json
+                            both are in the object on stdout, as before)
   --access-log on|off       one log line per request (request id, route, status, duration, town);
                             on by default, off by default with --demo (its fleet posts every second)
   --allow-private-webhooks  deliver alert webhooks to loopback, private and link-local addresses
@@ -70,7 +75,13 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     // Loaded only for this command: the server's modules (Hono, tRPC, zod) would slow every other command's start.
     const { startServer } = await import('../serve.js');
     const demoOn = values.demo === true;
-    const logger = createLogger(logFormat(values['log-format']));
+    const format = logFormat(values['log-format']);
+    const logger = createLogger(format);
+    // With --log-format json every line is a log line for a collector, and a secret has no place in a shipped
+    // log: the start is said in JSON log lines, without the admin token (none is minted) or a login link.
+    // --json still prints them on stdout, asked for by a script.
+    const jsonLog = format === 'json' && !out.json;
+    if (format === 'json') jsonProcessLines(logger);
     const publicUrl = publicOrigin(values['public-url']);
     const host = String(values.host ?? '127.0.0.1');
     const server = await startServer({
@@ -82,6 +93,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       ...(accessLogOn(values['access-log'], demoOn) ? { accessLog: logger.access } : {}),
       ...(publicUrl ? { publicUrl } : {}),
       demo: demoOn,
+      adminToken: !jsonLog,
       webhooks: { allowPrivate: values['allow-private-webhooks'] === true },
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
       maxOpenTowns: integerIn(values['max-open-towns'], 'max-open-towns', DEFAULT_MAX_OPEN_TOWNS, 1, 10_000),
@@ -104,30 +116,54 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       ),
     });
     const demo = server.demo;
-    out.result(
-      {
+    const listening = `${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+    if (jsonLog) {
+      const link = loginLinkCommand(values.data);
+      logger.message(`Gas Gauge listening on ${listening}, open ${server.publicUrl} (data: ${dataDir})`, {
         url: server.url,
         publicUrl: server.publicUrl,
         dataDir,
-        adminToken: server.adminToken ?? null,
-        ...(demo ? { demo: { townId: demo.townId, loginUrl: demo.loginUrl } } : {}),
-      },
-      [
-        `Gas Gauge listening on ${host.includes(':') ? `[${host}]` : host}:${server.port}, open ${server.publicUrl} (data: ${dataDir})`,
-        ...(server.adminToken ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`] : []),
-        // Without the demo's link, a first start would leave a new user at a sign-in page with no next step.
-        ...(server.adminToken && !demo
-          ? [`Sign in at ${server.publicUrl}/login with it, or open a one-time link from: ${loginLinkCommand(values.data)}`]
-          : []),
-        ...(demo
-          ? [
-              `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,
-              `Open this one-time login link within 10 minutes (later: ${loginLinkCommand(values.data)}):`,
-              `  ${demo.loginUrl}`,
-            ]
-          : []),
-      ],
-    );
+      });
+      if (server.adminCreated) {
+        logger.message(
+          `created user "admin" (a server admin); no API token is logged: sign in with a one-time link from: ${link}, or issue a token with: ${userTokenCommand(values.data)}`,
+          { user: 'admin' },
+        );
+      }
+      if (demo) {
+        logger.message(
+          `demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second; sign in with a one-time link to it from: ${link} --next /towns/${demo.townId}`,
+          { townId: demo.townId },
+        );
+      }
+    } else {
+      out.result(
+        {
+          url: server.url,
+          publicUrl: server.publicUrl,
+          dataDir,
+          adminToken: server.adminToken ?? null,
+          ...(demo ? { demo: { townId: demo.townId, loginUrl: demo.loginUrl } } : {}),
+        },
+        [
+          `Gas Gauge listening on ${listening}, open ${server.publicUrl} (data: ${dataDir})`,
+          ...(server.adminToken
+            ? ['Created user "admin". Its API token is shown only this once:', `  ${server.adminToken}`]
+            : []),
+          // Without the demo's link, a first start would leave a new user at a sign-in page with no next step.
+          ...(server.adminToken && !demo
+            ? [`Sign in at ${server.publicUrl}/login with it, or open a one-time link from: ${loginLinkCommand(values.data)}`]
+            : []),
+          ...(demo
+            ? [
+                `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,
+                `Open this one-time login link within 10 minutes (later: ${loginLinkCommand(values.data)}):`,
+                `  ${demo.loginUrl}`,
+              ]
+            : []),
+        ],
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         logger.message(`${signal}: shutting down`);
@@ -138,6 +174,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       // A closed terminal or ssh session (and a `kill -HUP` meant as a reload) ended the server as a crash does:
       // exit 129, requests cut off, server.json left behind. There is nothing to reload: stop cleanly.
       process.once('SIGHUP', stop);
+      // Its log's reader went away (`serve 2>&1 | head`, a collector that died): stop as on SIGTERM, not crash on
+      // EPIPE; main ends it with status 141, as a closed pipe ends a standard Unix tool.
+      onOutputClosed(() => {
+        logger.message('stdout or stderr closed: shutting down');
+        resolve();
+      });
       onNpmParentGone((parent) => {
         logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
         resolve();
@@ -149,6 +191,21 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     return 0;
   },
 };
+
+/**
+ * With a JSON log, what Node itself would print plainly on stderr is a JSON line too: a crash's stack (an
+ * uncaught exception, or an unhandled rejection, which Node raises as one; the exit status stays 1) and a
+ * process warning. Their multi-line text was lines a collector could not parse.
+ */
+function jsonProcessLines(logger: Logger): void {
+  process.on('uncaughtException', (err) => {
+    logger.message(`crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });
+  // Node's own listener prints the warning; ours says it as a log line instead.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => logger.message(`warning: ${w.name}: ${w.message}`));
+}
 
 function logFormat(value: Values[string]): LogFormat {
   if (value === undefined) return 'pretty';
@@ -193,9 +250,18 @@ function crashPoint(value: string | undefined): CrashPoint | undefined {
  * CLI is run (installed, `gasgauge`; from a clone, where no `gasgauge` is on the PATH, `npx gasgauge`).
  */
 function loginLinkCommand(data: Values[string]): string {
+  return adminCommand('login-link --user admin', data);
+}
+
+/** The command that issues another API token for `admin`, the same way (with --log-format json none is logged). */
+function userTokenCommand(data: Values[string]): string {
+  return adminCommand('user token admin', data);
+}
+
+function adminCommand(command: string, data: Values[string]): string {
   const cli = typeof GASGAUGE_VERSION === 'string' ? 'gasgauge' : 'npx gasgauge';
-  if (typeof data !== 'string') return `${cli} login-link --user admin`;
+  if (typeof data !== 'string') return `${cli} ${command}`;
   // Quoted for a POSIX shell unless the path needs no quoting.
   const arg = /^[\w./-]+$/.test(data) ? data : `'${data.replaceAll("'", "'\\''")}'`;
-  return `${cli} login-link --user admin --data ${arg}`;
+  return `${cli} ${command} --data ${arg}`;
 }

@@ -65,6 +65,29 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
     expect(items.reduce((a, b) => a + b.costMicrodollars, 0) + 875).toBe(stats.totalCostMicrodollars);
   });
 
+  it('reads a bead by any id over REST, `.` and `..` among them, with the id in the query', async () => {
+    const t = await host.c.town('dot-beads');
+    const at = Date.now() - 10 * MINUTE;
+    const ids = ['.', '..', 'a/b', '%2E%2E', 'gt 1?#'];
+    const events = ids.map((beadId, i) => ({ id: `ev${i}`, at: at + i, type: 'bead', beadId, status: 'open', title: `t${i}` }));
+    expect((await host.c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
+    for (const [i, beadId] of ids.entries()) {
+      const r = await host.c.get(`/api/towns/${t.id}/bead?${new URLSearchParams({ beadId })}`);
+      expect({ status: r.status, beadId: r.body.bead?.beadId, title: r.body.bead?.title }).toEqual({
+        status: 200,
+        beadId,
+        title: `t${i}`,
+      });
+    }
+    // The path form cannot name `..`: the URL client resolves it away before the request leaves.
+    expect(new URL(`http://h/api/towns/${t.id}/beads/%2E%2E`).pathname).toBe(`/api/towns/${t.id}/`);
+    const missing = await host.c.get(`/api/towns/${t.id}/bead`);
+    expect({ status: missing.status, path: missing.body.error?.path }).toEqual({ status: 400, path: 'beadId' });
+    const empty = await host.c.get(`/api/towns/${t.id}/bead?beadId=`);
+    expect({ status: empty.status, path: empty.body.error?.path }).toEqual({ status: 400, path: 'beadId' });
+    expect((await host.c.get(`/api/towns/${t.id}/bead?beadId=nope`)).status).toBe(404);
+  });
+
   it('saves runaway rules, and a spend-rate alert raised by the tick shows in billing.alerts exactly once', async () => {
     const t = await host.c.town('runaway');
     const rules = {

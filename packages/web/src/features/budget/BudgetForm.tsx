@@ -2,13 +2,17 @@ import { type FormEvent, type ReactNode, useEffect, useId, useState } from 'reac
 import { type BudgetPeriod, fetchBudget, saveBudget } from '../../api/budget.js';
 import { isHidden } from '../../api/trpc.js';
 import { parseUsd, usdText } from '../../lib/usd-input.js';
+import { useNow } from '../../lib/use-now.js';
 import { useQuery } from '../../lib/use-query.js';
 import { invalidIf, OutcomeLine, useAction } from '../../ui/action.js';
 import { LoadError } from '../../ui/LoadError.js';
+import { budgetLine } from '../overview/budget.js';
 import './budget.css';
 
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month'];
 const LOCAL_TZ = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** How often the spend so far is read again while the tab is open. */
+const SPENT_REFETCH_MS = 15_000;
 
 interface Form {
   period: BudgetPeriod;
@@ -22,7 +26,9 @@ interface Form {
  * Crossing 80 % and 100 % alerts the paying account; ingest never stops for a budget. A blank cap removes it.
  */
 export function BudgetForm({ townId }: { townId: string }) {
-  const saved = useQuery(`budget:${townId}`, (signal) => fetchBudget(townId, signal));
+  // Refetched now and then: the spend so far, shown beside the form, moves while the page is open.
+  const saved = useQuery(`budget:${townId}`, (signal) => fetchBudget(townId, signal), { refetchMs: SPENT_REFETCH_MS });
+  const now = useNow(SPENT_REFETCH_MS);
   const [form, setForm] = useState<Form | null>(null);
   const { outcome, act, set: setOutcome } = useAction();
   const id = useId();
@@ -96,6 +102,18 @@ export function BudgetForm({ townId }: { townId: string }) {
       </form>
     );
   }
+  // The saved budget's period so far, as the Overview's budget line says it: "$4.10 of $5.00 this week (82 %)".
+  let spent: ReactNode = null;
+  if (saved.data) {
+    const line = budgetLine(saved.data, now, LOCAL_TZ);
+    spent = (
+      <p className={`budget-spent tone-${line.tone}`} data-budget-spent>
+        <span>Spent so far: {line.spent}</span>
+        {line.flag && <span className="badge budget-flag">{line.flag}</span>}
+        <span className="muted small">{line.detail}</span>
+      </p>
+    );
+  }
   return (
     <section className="town-budget" aria-labelledby="budget-title">
       <h2 id="budget-title">Budget</h2>
@@ -103,6 +121,7 @@ export function BudgetForm({ townId }: { townId: string }) {
         A spending cap for this town per day, week or month. Crossing 80 % and 100 % of it alerts the account that pays (see
         Billing); agents are never stopped and no usage is dropped. Leave the cap blank for none.
       </p>
+      {spent}
       {body}
     </section>
   );

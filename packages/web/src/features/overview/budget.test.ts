@@ -20,6 +20,7 @@ describe('budgetLine', () => {
   it('says what was spent of the cap this period, calm under 80 %', () => {
     expect(budgetLine(budget(1_000_000), now, 'UTC')).toEqual({
       text: 'Budget: $1.00 of $5.00 today (20 %)',
+      spent: '$1.00 of $5.00 today (20 %)',
       detail: 'resets in 3 h 20 min',
       flag: null,
       tone: 'ok',

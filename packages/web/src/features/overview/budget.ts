@@ -16,6 +16,8 @@ const NOW_WORDS = new Map([
 export interface BudgetLine {
   /** "Budget: $4.10 of $5.00 today (82 %)" */
   text: string;
+  /** The same without "Budget: ": "$4.10 of $5.00 today (82 %)". */
+  spent: string;
   /** When the period resets (and in which zone, when it is not the browser's). */
   detail: string;
   /** Says in words what the colour says; null while under 80 %. */
@@ -30,8 +32,10 @@ export function budgetLine(b: Budget, now: number, localTz: string): BudgetLine 
   const fraction = b.usedFraction;
   const when = NOW_WORDS.get(b.period) ?? `this ${b.period}`;
   const zone = b.tz === localTz ? '' : ` (${b.period === 'week' ? 'weeks from Monday' : `${b.period}s`} in ${b.tz})`;
+  const spent = `${formatMoney(b.spentMicrodollars)} of ${formatMoney(b.capMicrodollars)} ${when} (${formatPercent(fraction)})`;
   return {
-    text: `Budget: ${formatMoney(b.spentMicrodollars)} of ${formatMoney(b.capMicrodollars)} ${when} (${formatPercent(fraction)})`,
+    text: `Budget: ${spent}`,
+    spent,
     detail: `resets in ${formatDurationLong(b.periodEnd - now)}${zone}`,
     flag:
       fraction >= BUDGET_DANGER
