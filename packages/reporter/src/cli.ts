@@ -21,7 +21,7 @@ export interface CliIo {
   json: boolean;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM/SIGHUP). */
   stopSignal?: Promise<void>;
 }
 
@@ -158,7 +158,7 @@ function inStateDir(err: unknown, stateDir: string): unknown {
   );
 }
 
-/** `gasgauge report`: runs until SIGINT/SIGTERM, or with --once until everything is delivered. Returns the exit code. */
+/** `gasgauge report`: runs until SIGINT/SIGTERM/SIGHUP, or with --once until everything is delivered. Returns the exit code. */
 export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
   let reporter: Reporter | undefined;
   // A closed stdout or stderr (`| head`, a log reader gone) stops the reporter as SIGTERM does, without a stack

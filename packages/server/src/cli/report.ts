@@ -13,6 +13,8 @@ export const report: Command = {
     const stopSignal = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
+      // A closed terminal or ssh session: stop cleanly as on SIGTERM (it was exit 129, the state's lock left to a later start).
+      process.once('SIGHUP', () => resolve());
     });
     try {
       return await reporter.runReportCli(values, {
