@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PIPELINED } from './pipelining.js';
 import { type RunningServer, startServer } from './serve.js';
-import { GET, sleep } from './testing/sockets.js';
+import { connectFrom, GET, sleep } from './testing/sockets.js';
 import { tempDir } from './testing/temp.js';
 
 /*
@@ -82,5 +82,16 @@ describe('pipelined requests whose answers are never read', () => {
     for (let i = 0; i < 100 && (data.match(/HTTP\/1\.1 200 OK/g) ?? []).length < MAX_PIPELINED; i++) await sleep(50);
     expect((data.match(/HTTP\/1\.1 200 OK/g) ?? []).length).toBe(MAX_PIPELINED);
     expect(socket.destroyed).toBe(false);
+  });
+
+  it('keeps a connection that sends many requests one after another', async () => {
+    const c = await connectFrom(server.url, '127.0.0.1');
+    for (let i = 1; i <= 3 * MAX_PIPELINED; i++) {
+      c.write(GET('/healthz'));
+      for (let t = 0; t < 100 && (c.received().match(/HTTP\/1\.1 200 OK/g) ?? []).length < i; t++) await sleep(20);
+      expect((c.received().match(/HTTP\/1\.1 200 OK/g) ?? []).length).toBe(i);
+    }
+    expect(c.isClosed()).toBe(false);
+    c.socket.destroy();
   });
 });
