@@ -127,4 +127,34 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     await beads.locator(`bdi[title="${LONG('B')}"]`).waitFor();
     expect(await beads.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   });
+
+  it("keeps every value of a chart's tooltip on the screen", async () => {
+    await page.setViewportSize({ width: 1280, height: 844 });
+    await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
+    await page.waitForLoadState('networkidle');
+    const offScreen: string[] = [];
+    let shown = 0;
+    for (const plot of await page.locator('.u-over').all()) {
+      await plot.scrollIntoViewIfNeeded();
+      const box = await plot.boundingBox();
+      if (!box) continue;
+      // Left of the middle, where the tooltip opens to the right; then right of it, where it opens to the left.
+      for (const x of [0.45, 0.95]) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height / 2);
+        shown += await page.locator('.chart-tooltip:not([hidden])').count();
+        offScreen.push(
+          ...(await page.evaluate(() =>
+            Array.from(document.querySelectorAll('.chart-tooltip:not([hidden]) .chart-tooltip-value'))
+              .filter((v) => {
+                const r = v.getBoundingClientRect();
+                return r.left < 0 || r.right > document.documentElement.clientWidth;
+              })
+              .map((v) => v.textContent ?? ''),
+          )),
+        );
+      }
+    }
+    expect(shown).toBeGreaterThan(0);
+    expect(offScreen).toEqual([]);
+  });
 });
