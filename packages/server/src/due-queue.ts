@@ -32,6 +32,12 @@ export class DueQueue {
     if (this.heap.length > 2 * this.due.size + 64) this.rebuild();
   }
 
+  /** Moves every due time by `deltaMs` (the wall clock was set back or forward): O(n), rare. */
+  shift(deltaMs: number): void {
+    for (const [id, at] of this.due) this.due.set(id, at + deltaMs);
+    this.rebuild();
+  }
+
   /** The earliest due time, or undefined when no town is queued. */
   earliest(): number | undefined {
     this.dropStale();

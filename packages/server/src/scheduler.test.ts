@@ -102,6 +102,28 @@ describe('the tick scheduler and quiet towns', () => {
     }
   }, 30_000);
 
+  it('ticks on when the clock is set back an hour, without waiting for the hour to come again', async () => {
+    let skew = 0;
+    const s = await startTestServer({ tickMs: 100, clock: () => Date.now() + skew });
+    try {
+      const r = await s.post(`/api/towns/${s.townId}/usage`, {
+        records: [usageRecord({ id: 'u1', at: Date.now(), costMicrodollars: 10 })],
+      });
+      expect(r.status).toBe(200);
+      await until('a tick', async () => (await lastOkAt(s, s.townId)) !== null);
+      skew -= 60 * MINUTE;
+      const back = Date.now() + skew;
+      // No ingest from here on: nothing but the scheduler's own timer wakes the town.
+      await until('a tick after the clock went back', async () => {
+        const at = await lastOkAt(s, s.townId);
+        return at !== null && at >= back && at < back + MINUTE;
+      });
+      expect(s.logs.some((l) => l.includes('the clock went back'))).toBe(true);
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+
   it('lists the towns once, at start, not every few seconds', async () => {
     const dataDir = new DataDir(tempDir('gg-scheduler-'));
     const clock = () => Date.now();

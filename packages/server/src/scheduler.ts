@@ -38,6 +38,9 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  * Towns enter the queue at start (those with a file) and on their first ingest or saved budget
  * (markActive; a town without a file has nothing to tick before), so nothing lists every town again.
  */
+/** A wall clock that went back by more than this since the last run moves the due times (CLOCK_STEP_MS). */
+const CLOCK_STEP_MS = 1_000;
+
 export class TickScheduler {
   private readonly due = new DueQueue();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,6 +52,8 @@ export class TickScheduler {
   /** Towns markActive woke while they were being ticked, and when they asked to tick (see runDue). */
   private readonly wokenWhileTicking = new Map<string, number>();
   private readonly faults: TickFaults = {};
+  /** The wall clock and the monotonic one at the last run: the wall clock set back shows as a gap between them. */
+  private lastRun: { wall: number; mono: number } | undefined;
 
   constructor(
     private readonly deps: {
@@ -185,6 +190,21 @@ export class TickScheduler {
     this.timer = setTimeout(() => void this.run(), Math.max(0, earliest - this.deps.clock()));
   }
 
+  /**
+   * Due times are wall-clock times: a clock set back by an hour (a VM restored, a wrong time corrected)
+   * left every town that took no ingest since without a tick, and its budget and debits, for that hour.
+   * They move back with the clock instead.
+   */
+  private followClockBack(now: number, mono: number): void {
+    const last = this.lastRun;
+    this.lastRun = { wall: now, mono };
+    if (!last) return;
+    const step = now - (last.wall + (mono - last.mono));
+    if (step > -CLOCK_STEP_MS) return;
+    this.due.shift(step);
+    this.deps.log(`the clock went back ${-Math.round(step)} ms: every town's next tick moved back with it`);
+  }
+
   private async run(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
@@ -199,6 +219,7 @@ export class TickScheduler {
   private async runDue(): Promise<void> {
     const now = this.deps.clock();
     const started = performance.now();
+    this.followClockBack(now, started);
     // Many towns due at once (a restart): tick in slices, so requests are served in between.
     for (let id = this.due.takeDue(now); id !== undefined; id = this.due.takeDue(now)) {
       try {

@@ -23,7 +23,7 @@ import {
   plural,
   upgradeLine,
 } from '@gasgauge/core';
-import { serve as serveHttp } from '@hono/node-server';
+import { type Http2Bindings, type HttpBindings, serve as serveHttp } from '@hono/node-server';
 import { clientGone } from './client-gone.js';
 import {
   CONNECTION_TIMEOUTS,
@@ -40,6 +40,7 @@ import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
 import { fitConnections, fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
+import { capPipelining } from './pipelining.js';
 import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, ReadBuckets } from './read-budget.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
@@ -237,7 +238,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
 
   await assertPortFree(opts.host, opts.port);
   const server = serveHttp({
-    fetch: closeIfBodyUnread(app.fetch),
+    fetch: capPipelining(closeIfBodyUnread<HttpBindings | Http2Bindings>(app.fetch)),
     port: opts.port,
     hostname: opts.host,
     serverOptions: timeoutOptions(CONNECTION_TIMEOUTS),

@@ -49,6 +49,7 @@ const HTML_HEADERS = {
  */
 export function serveWeb(app: Hono, distDir = WEB_DIST): void {
   const root = resolve(distDir);
+  const files = new FileCache();
   app.get('*', async (c) => {
     const path = safeDecode(c.req.path);
     if (path === undefined) return c.notFound();
@@ -62,7 +63,7 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
         'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
         'X-Content-Type-Options': 'nosniff',
       };
-      return c.body(await readFile(file), 200, type.startsWith('text/html') ? { ...headers, ...HTML_HEADERS } : headers);
+      return c.body(await files.read(file), 200, type.startsWith('text/html') ? { ...headers, ...HTML_HEADERS } : headers);
     }
     // A missing asset is a 404: index.html under a .js name would fail confusingly in the browser.
     if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound();
@@ -78,6 +79,25 @@ function safeDecode(path: string): string | undefined {
     return decodeURIComponent(path);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The UI's files, each read once while it is unchanged (same size and mtime) and then sent from the same
+ * Buffer to every client: a fresh copy per request let one client's unread answers (the 2 MB source
+ * map, asked for by anyone, no credential needed) fill the server's memory. Holds at most what `dist` holds.
+ */
+class FileCache {
+  private readonly files = new Map<string, { size: number; mtimeMs: number; bytes: Promise<Buffer<ArrayBuffer>> }>();
+
+  async read(file: string): Promise<Buffer<ArrayBuffer>> {
+    const info = await stat(file);
+    const cached = this.files.get(file);
+    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.bytes;
+    const bytes = readFile(file);
+    this.files.set(file, { size: info.size, mtimeMs: info.mtimeMs, bytes });
+    bytes.catch(() => this.files.delete(file));
+    return bytes;
   }
 }
 

@@ -1,5 +1,5 @@
 /** What this needs of @hono/node-server's bindings (HTTP/1 IncomingMessage or HTTP/2 request). */
-type Fetch = (req: Request, env: { incoming: { complete: boolean } }) => Response | Promise<Response>;
+type Fetch<E extends { incoming: { complete: boolean } }> = (req: Request, env: E) => Response | Promise<Response>;
 
 /**
  * Marks `Connection: close` on a response sent before its request's body has fully arrived (a 401,
@@ -7,7 +7,7 @@ type Fetch = (req: Request, env: { incoming: { complete: boolean } }) => Respons
  * once it has the answer, while the server waits to drain it: a keep-alive client would then send
  * its next request into a socket the server is about to drop ("other side closed").
  */
-export function closeIfBodyUnread(fetch: Fetch): Fetch {
+export function closeIfBodyUnread<E extends { incoming: { complete: boolean } }>(fetch: Fetch<E>): Fetch<E> {
   return async (req, env) => {
     const res = await fetch(req, env);
     if (env.incoming.complete) return res;

@@ -120,6 +120,28 @@ describe('settling a town into its account', () => {
     expect(s.debited(s.user.id)).toBe(300);
   });
 
+  it('bills on at once when the clock was set back, also from a year ahead', () => {
+    const s = setup();
+    s.spend(100);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    // A clock a year ahead for one tick (a wrong NTP answer) while a reporter sent what happened just now, then set right.
+    s.now.t = T0 + 365 * 86_400_000;
+    s.spend(50, T0 + 60_000);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    s.now.t = T0 + 120_000;
+    s.spend(200);
+    s.town.tick();
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debited(s.user.id)).toBe(350);
+    // And once a period again from there.
+    s.now.t += 10_000;
+    s.spend(1);
+    s.town.tick();
+    expect(s.town.outbox()).toEqual([]);
+  });
+
   it('debits a backfill at the hours it happened, so it does not inflate the current burn', () => {
     const s = setup();
     s.control.ledger.grant(s.user.id, 10_000_000, T0 - 10 * 3_600_000);

@@ -46,7 +46,9 @@ export function closeBilling(sql: Sql, now: number): void {
     number | null,
   ];
   if (from === null) return;
-  if (billedAt !== null && slotStart(now, BILLING_PERIOD_MS) <= slotStart(billedAt, BILLING_PERIOD_MS)) return;
+  // Once per billing period; a billing time ahead of now (the clock was set back, say from a wrong year)
+  // must not hold every debit until the clock passes it again.
+  if (billedAt !== null && billedAt <= now && slotStart(now, BILLING_PERIOD_MS) <= slotStart(billedAt, BILLING_PERIOD_MS)) return;
   const hours = sql.rows(
     `SELECT r.t, r.cost_microdollars
      FROM rollup_1h r LEFT JOIN billed_1h b ON b.t = r.t

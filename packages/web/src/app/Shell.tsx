@@ -42,7 +42,9 @@ export function Shell(props: {
           <button type="button" className="ghost" onClick={() => onTheme(NEXT_THEME[themeChoice])} title="Switch theme">
             {THEME_LABEL[themeChoice]}
           </button>
-          <span className="muted user-name">{user?.name}</span>
+          <span className="muted user-name" title={user?.name}>
+            {user?.name}
+          </span>
           {/* A form post, so sign-out works without script and carries the page's Origin. */}
           <form method="post" action="/auth/logout">
             <button type="submit" className="ghost">

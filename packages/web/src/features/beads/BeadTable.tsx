@@ -10,6 +10,7 @@ import {
   formatStamp,
   plural,
 } from '../../lib/format.js';
+import { Name } from '../../ui/Name.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { beadTokens, SORTS, statusText } from './beads-text.js';
 
@@ -70,11 +71,11 @@ export function BeadTable(props: {
               <th scope="row">
                 <Link to={beadPath(townId, b.beadId)}>
                   <code>
-                    <bdi>{b.beadId}</bdi>
+                    <Name>{b.beadId}</Name>
                   </code>
                 </Link>
               </th>
-              <td className="bead-title">{b.title ? <bdi>{b.title}</bdi> : <span className="muted">—</span>}</td>
+              <td className="bead-title">{b.title ? <Name>{b.title}</Name> : <span className="muted">—</span>}</td>
               <td>
                 <span className={`badge bead-${b.status ?? 'unknown'}`}>{statusText(b.status)}</span>
               </td>
@@ -115,7 +116,7 @@ function Agents({ agents }: { agents: readonly string[] }) {
       {shown.map((a, i) => (
         <span key={a}>
           {i > 0 && ', '}
-          <bdi>{a}</bdi>
+          <Name>{a}</Name>
         </span>
       ))}
       {rest > 0 && <span className="muted"> +{rest} more</span>}

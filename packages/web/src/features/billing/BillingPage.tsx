@@ -79,7 +79,11 @@ function AccountCard(props: {
       <header className="account-head">
         <h2 id={headingId}>{title}</h2>
         <span className="badge">{role === null ? 'personal' : roleText(role)}</span>
-        {subtitle && <span className="muted small">{subtitle}</span>}
+        {subtitle && (
+          <span className="muted small">
+            <bdi>{subtitle}</bdi>
+          </span>
+        )}
       </header>
       <TankFigures state={tank} />
       {mayReadLedger(role) ? (

@@ -9,6 +9,7 @@ import { LoadError } from '../../ui/LoadError.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { keyUsage } from './key-usage.js';
 import './keys.css';
+import { Name } from '../../ui/Name.js';
 
 const KIND_TEXT: Record<KeyKind, string> = { ingest: 'ingest (ggi_)', scrape: 'Prometheus scrape (ggp_)' };
 
@@ -148,9 +149,17 @@ function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]
           <tbody>
             {keys.map((k) => (
               <tr key={k.name} data-key-name={k.name}>
-                <th scope="row">{k.name}</th>
+                <th scope="row">
+                  <Name>{k.name}</Name>
+                </th>
                 <td>{KIND_TEXT[k.kind]}</td>
-                <td>{k.agentId ?? <span className="muted">{k.kind === 'scrape' ? 'none (reads metrics)' : 'any'}</span>}</td>
+                <td>
+                  {k.agentId ? (
+                    <Name>{k.agentId}</Name>
+                  ) : (
+                    <span className="muted">{k.kind === 'scrape' ? 'none (reads metrics)' : 'any'}</span>
+                  )}
+                </td>
                 <td className="muted">{formatStamp(k.createdAt)}</td>
                 <td className="muted">{k.lastUsedAt === null ? 'never' : formatStamp(k.lastUsedAt)}</td>
                 <td className="key-actions">

@@ -44,6 +44,7 @@ export function tooltipPlugin(opts: { formatValue: (v: number) => string; format
           swatch.className = 'swatch';
           swatch.style.background = typeof s.stroke === 'function' ? '' : String(s.stroke ?? '');
           const label = document.createElement('span');
+          label.className = 'chart-tooltip-label';
           label.textContent = String(s.label ?? '');
           const value = document.createElement('span');
           value.className = 'chart-tooltip-value';

@@ -3,6 +3,7 @@ import type { AgentRow } from '../../api/metrics.js';
 import { Link } from '../../app/router.js';
 import { beadPath } from '../../app/routes.js';
 import { formatAgo, formatCount, formatInteger, formatMoney, formatMoneyExact, formatTime, plural } from '../../lib/format.js';
+import { Name } from '../../ui/Name.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 
 const RULE_TEXT = { spendRate: 'spend rate', noProgress: 'no progress' } as const;
@@ -62,14 +63,14 @@ export const AgentTable = memo(function AgentTable(props: {
               return (
                 <tr key={a.id} className={a.runaway ? 'runaway' : undefined}>
                   <th scope="row">
-                    <bdi>{a.id}</bdi>
+                    <Name>{a.id}</Name>
                     {a.runaway && (
                       <span className="badge runaway-flag" title={`Flagged since ${formatTime(a.runaway.since, 1000)}`}>
                         runaway: {RULE_TEXT[a.runaway.rule]}
                       </span>
                     )}
                   </th>
-                  <td>{a.role ? <bdi>{a.role}</bdi> : none}</td>
+                  <td>{a.role ? <Name>{a.role}</Name> : none}</td>
                   <td>
                     <span className={`badge status-${a.status}`}>{a.status}</span>
                   </td>
@@ -77,7 +78,7 @@ export const AgentTable = memo(function AgentTable(props: {
                     {bead ? (
                       <Link to={beadPath(townId, bead)}>
                         <code>
-                          <bdi>{bead}</bdi>
+                          <Name>{bead}</Name>
                         </code>
                       </Link>
                     ) : (

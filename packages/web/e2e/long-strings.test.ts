@@ -1,0 +1,160 @@
+import type { RunningServer } from '@gasgauge/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './bench-page.js';
+import { chromiumAvailable, launchBrowser } from './browser.js';
+import { postJson, screenshot, watchPage } from './helpers.js';
+import { startTownServer } from './town-server.js';
+
+/*
+ * The longest names the API takes, none with a space to break at: a user, an organisation and a town
+ * of 64 characters, agents, models, roles, beads and an ingest key's agent of 256, a bead title of
+ * 1,000. No page may grow wider than the screen (a phone's and a laptop's), and the agents table
+ * must still show every column at a laptop's width (a 256-character agent id pushed the cost
+ * columns 6,500 px to the right); a name cut short keeps its whole text in its title.
+ */
+const HAS_CHROMIUM = chromiumAvailable();
+const LONG = (c: string) => c.repeat(256);
+
+describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the web UI', () => {
+  let server: RunningServer;
+  let townId: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const started = await startTownServer('gg-web-long-', 'W'.repeat(64));
+    server = started.server;
+    const trpc = async (token: string, proc: string, input: unknown) =>
+      ((await postJson(`${server.url}/trpc/${proc}`, token, input)) as { result: { data: Record<string, string> } }).result.data;
+    const user = (await trpc(started.admin, 'users.create', { name: 'U'.repeat(64) })).token as string;
+    const org = (await trpc(user, 'orgs.create', { name: 'O'.repeat(64) })).id as string;
+    townId = (await trpc(user, 'towns.create', { name: 'X'.repeat(64), organizationId: org })).id as string;
+    const ingestToken = (await trpc(user, 'towns.mintIngestToken', { townId })).token as string;
+    await trpc(user, 'towns.createKey', { townId, name: 'K'.repeat(64), agentId: LONG('G') });
+    const at = Date.now() - 60_000;
+    const agent = LONG('A');
+    const bead = LONG('B');
+    await postJson(`${server.url}/api/towns/${townId}/usage`, ingestToken, {
+      records: [
+        {
+          id: 'u1',
+          agentId: agent,
+          model: LONG('M'),
+          provider: LONG('P'),
+          inputTokens: 1000,
+          outputTokens: 10,
+          costMicrodollars: 100,
+          at,
+          beadId: bead,
+        },
+        { id: 'u2', agentId: 'short', model: 'm', inputTokens: 1000, outputTokens: 10, costMicrodollars: 100, at },
+      ],
+    });
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {
+      events: [
+        { id: 'a1', at, type: 'agent', agentId: agent, role: LONG('R'), status: 'working', beadId: bead },
+        {
+          id: 'b1',
+          at: at + 1,
+          type: 'bead',
+          beadId: bead,
+          status: 'open',
+          kind: LONG('K'),
+          title: 'T'.repeat(1000),
+          assigneeAgentId: agent,
+          parentId: LONG('Q'),
+        },
+        { id: 'n1', at: at + 2, type: 'note', name: LONG('N'), data: { from: agent, to: agent, subject: 'S'.repeat(2000) } },
+      ],
+    });
+    await postJson(`${server.url}/api/towns/${townId}/loc`, ingestToken, {
+      agents: [{ agentId: agent, additions: 1, deletions: 1, files: 1 }],
+    });
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    watchPage(page, [], consoleErrors);
+    await signIn(page, server.url, user);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const pages = () => [
+    `/towns/${townId}`,
+    `/towns/${townId}/observability?range=1h`,
+    `/towns/${townId}/beads`,
+    `/towns/${townId}/bead?${new URLSearchParams({ id: LONG('B') })}`,
+    `/towns/${townId}/settings`,
+    '/',
+    '/billing',
+    '/orgs',
+  ];
+
+  for (const width of [1280, 390]) {
+    it(`pushes no page wider than a ${width} px screen`, async () => {
+      await page.setViewportSize({ width, height: 844 });
+      const wider: string[] = [];
+      for (const path of pages()) {
+        await page.goto(`${server.url}${path}`);
+        await page.waitForLoadState('networkidle');
+        const px = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (px > 0) wider.push(`${path.slice(0, 60)}: ${px} px`);
+        await screenshot(page, `long-names-${width}-${pages().indexOf(path)}`);
+      }
+      expect(wider).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+    });
+  }
+
+  it('shows every column of the agents table at a laptop width, the long names cut with their whole text in the title', async () => {
+    await page.setViewportSize({ width: 1280, height: 844 });
+    await page.goto(`${server.url}/towns/${townId}`);
+    const scroll = page.locator('.table-scroll[aria-label="Agents"]');
+    await scroll.getByRole('rowheader', { name: 'short' }).waitFor();
+    expect(await scroll.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await scroll
+        .locator(`bdi[title="${LONG('A')}"]`)
+        .first()
+        .textContent(),
+    ).toBe(LONG('A'));
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    const beads = page.locator('.table-scroll').first();
+    await beads.locator(`bdi[title="${LONG('B')}"]`).waitFor();
+    expect(await beads.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  });
+
+  it("keeps every value of a chart's tooltip on the screen", async () => {
+    await page.setViewportSize({ width: 1280, height: 844 });
+    await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
+    await page.waitForLoadState('networkidle');
+    const offScreen: string[] = [];
+    let shown = 0;
+    for (const plot of await page.locator('.u-over').all()) {
+      await plot.scrollIntoViewIfNeeded();
+      const box = await plot.boundingBox();
+      if (!box) continue;
+      // Left of the middle, where the tooltip opens to the right; then right of it, where it opens to the left.
+      for (const x of [0.45, 0.95]) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height / 2);
+        shown += await page.locator('.chart-tooltip:not([hidden])').count();
+        offScreen.push(
+          ...(await page.evaluate(() =>
+            Array.from(document.querySelectorAll('.chart-tooltip:not([hidden]) .chart-tooltip-value'))
+              .filter((v) => {
+                const r = v.getBoundingClientRect();
+                return r.left < 0 || r.right > document.documentElement.clientWidth;
+              })
+              .map((v) => v.textContent ?? ''),
+          )),
+        );
+      }
+    }
+    expect(shown).toBeGreaterThan(0);
+    expect(offScreen).toEqual([]);
+  });
+});
