@@ -6,7 +6,7 @@ import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import { fileState, type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
 import { CODEX_MARKERS, parseCodexLine } from './parse.js';
@@ -111,7 +111,7 @@ export class CodexSource {
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    const start = resumeOffset(store.cursor(SOURCE, path), st);
+    const start = resumeFrom(store, SOURCE, path, st);
     const state = start === 0 ? newRolloutState(isSubagent(path)) : this.loadState(path);
     let offset = start;
     while (offset - start < budget) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
-import { fileState, readLines, resumeOffset } from '../tail/jsonl.js';
+import { fileState, readLines, resumeFrom } from '../tail/jsonl.js';
 import { MAX_EPOCH_MS } from '../wire.js';
 import { type GtEvent, mapGastownEvent } from './events.js';
 
@@ -60,7 +60,7 @@ export class GastownSource {
   async poll(): Promise<boolean> {
     const st = fileState(this.file);
     if (!st) return true;
-    let offset = resumeOffset(this.store.cursor(SOURCE, this.file), st);
+    let offset = resumeFrom(this.store, SOURCE, this.file, st);
     // Resuming mid-file with no occurrence counts (a state written before they existed): count the lines read so far.
     if (!this.countsChecked && offset > 0 && this.seenAny.get(this.file) === undefined) {
       this.store.transaction(() => this.recount(offset));

@@ -8,7 +8,7 @@ import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
 import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
@@ -172,19 +172,12 @@ export class GeminiSource {
     if (!st.isFile() || (seen && seen.ino === st.ino && seen.size === st.size)) return { bytes: 0, done: true };
     const store = this.opts.store;
     const stem = basename(path).replace(/\.jsonl$/, '');
-    const saved = store.cursor(SOURCE, path);
-    let start = resumeOffset(saved, st);
+    let start = resumeFrom(store, SOURCE, path, st);
     let state = start === 0 ? undefined : this.loadState(path);
     // A cursor without state (a state database from before the tailing, which read the file whole): start
     // the file over, the ids make that safe.
     if (state === undefined) start = 0;
     state ??= newGeminiJsonlState(stem);
-    // Starting over (replaced, truncated): saved at once, so that a file truncated to nothing and written
-    // past the old offset before its next line is read is still read from its start.
-    if (saved && (saved.ino !== st.ino || saved.offset !== start)) {
-      store.setCursor(SOURCE, path, st.ino, start);
-      this.putState.run(path, JSON.stringify(state));
-    }
     const cwd = projectRoot(path);
     let offset = start;
     while (offset - start < budget) {

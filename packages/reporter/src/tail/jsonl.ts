@@ -52,6 +52,25 @@ export function resumeOffset(saved: { ino: number; offset: number } | undefined,
   return saved.offset;
 }
 
+/** The cursors a tailer keeps (the outbox store's). */
+export interface Cursors {
+  cursor(source: string, path: string): { ino: number; offset: number } | undefined;
+  setCursor(source: string, path: string, ino: number, offset: number): void;
+}
+
+/**
+ * Where to resume (resumeOffset); when that is a start over, the cursor is saved at the start at once
+ * (in the caller's transaction, if any: one statement). Left at the old offset until a line was read, a file truncated to nothing
+ * (or to a partial line) and then written past that offset before the next poll resumed there: its
+ * first lines were never read.
+ */
+export function resumeFrom(cursors: Cursors, source: string, path: string, now: FileState): number {
+  const saved = cursors.cursor(source, path);
+  const start = resumeOffset(saved, now);
+  if (saved && (saved.ino !== now.ino || saved.offset !== start)) cursors.setCursor(source, path, now.ino, start);
+  return start;
+}
+
 const NL = 0x0a;
 
 /** Reads up to this size share one buffer per thread; a longer line's read (rare) gets a buffer of its own. */
