@@ -6,6 +6,7 @@ import type { Store } from '../outbox/store.js';
 import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
+import { nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
 import { ChunkReader } from './chunk-reader.js';
@@ -104,7 +105,7 @@ export class ClaudeSource {
       ...opts,
       list: () => transcriptFiles(opts.configDirs),
       roots: () => opts.configDirs.map((d) => join(d, 'projects')),
-      accepts: (p) => p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('claude.malformed');

@@ -7,6 +7,7 @@ import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { fileState, type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
 import { CODEX_MARKERS, parseCodexLine } from './parse.js';
@@ -65,7 +66,7 @@ export class CodexSource {
       ...opts,
       list: () => rolloutFiles(opts.homes),
       roots: () => rolloutRoots(opts.homes),
-      accepts: (p) => p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('codex.malformed');
@@ -149,7 +150,7 @@ export class CodexSource {
   private settleIfQuiet(path: string, state: RolloutState): void {
     let mtime: number;
     try {
-      mtime = statSync(path).mtimeMs;
+      mtime = statSync(fsPath(path)).mtimeMs;
     } catch {
       return;
     }
@@ -200,7 +201,7 @@ function isSubagent(path: string): boolean {
   let fd: number | undefined;
   try {
     // Non-blocking: a FIFO put in a rollout's place must not hold the reporter up.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
     const buf = Buffer.alloc(SUBAGENT_PROBE_BYTES);
     const n = readSync(fd, buf, 0, buf.length, 0);
     return buf.subarray(0, n).includes('thread_spawn');

@@ -9,6 +9,7 @@ import { readSmallFile } from '../small-file.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
 import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
@@ -70,7 +71,7 @@ export class GeminiSource {
       ...opts,
       list: () => chatFiles(opts.dirs),
       roots: () => [...opts.dirs],
-      accepts: (p) => p.endsWith('.json') || p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.json') || nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('gemini.malformed');
@@ -85,7 +86,7 @@ export class GeminiSource {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
     return stepInGroups(this.opts.store, files, (path, budget) =>
-      path.endsWith('.jsonl') ? this.tail(path, budget) : this.readWhole(path),
+      nameEndsWith(path, '.jsonl') ? this.tail(path, budget) : this.readWhole(path),
     );
   }
 
@@ -107,7 +108,7 @@ export class GeminiSource {
   private readWhole(path: string): StepResult {
     let st: import('node:fs').Stats;
     try {
-      st = statSync(path);
+      st = statSync(fsPath(path));
     } catch {
       this.read.delete(path);
       return { bytes: 0, done: true };
@@ -163,7 +164,7 @@ export class GeminiSource {
   private tail(path: string, budget: number): StepResult {
     let st: import('node:fs').Stats;
     try {
-      st = statSync(path);
+      st = statSync(fsPath(path));
     } catch {
       this.caughtUp.delete(path);
       return { bytes: 0, done: true };

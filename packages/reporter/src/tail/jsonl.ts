@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { fsPath } from './names.js';
 
 export interface ReadOptions {
   /** Bytes read per batch (default 1 MiB): bounds memory, whatever the file size. */
@@ -34,7 +35,7 @@ export interface FileState {
 /** The file's identity and size, or undefined when it is gone. */
 export function fileState(path: string): FileState | undefined {
   try {
-    const st = statSync(path, { throwIfNoEntry: false });
+    const st = statSync(fsPath(path), { throwIfNoEntry: false });
     return st?.isFile() ? { ino: st.ino, size: st.size } : undefined;
   } catch {
     return undefined; // unreadable directory on the way: as good as gone
@@ -99,7 +100,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
   let fd: number;
   try {
     // Non-blocking, then checked: a file swapped for a FIFO after it was listed would block a plain open forever.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }
