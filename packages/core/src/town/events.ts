@@ -143,6 +143,17 @@ function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at:
     e.beadId ?? null,
   );
   if (added === 0) return;
+  // A late event (older than the agent's status) that named or cleared its bead still decides the bead it
+  // holds now when no later event did: applyAgent leaves bead_id to events at least as new as its status.
+  sql.run(
+    `UPDATE agents SET bead_id = ? WHERE id = ? AND status_at > ?
+       AND NOT EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at > ?)`,
+    e.beadId ?? null,
+    e.agentId,
+    at,
+    e.agentId,
+    at,
+  );
   queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
   queueMove(sql, e.agentId, at);
 }

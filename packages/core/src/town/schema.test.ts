@@ -62,13 +62,20 @@ describe('town migration 17: a bead follows its events', () => {
       bead('3a', 'b3', T0 + HOUR, 'closed'),
       ...[bead('4a', 'b4', T0 + 4 * HOUR, 'closed'), bead('4b', 'b4', T0 + 4 * HOUR, 'open')],
     ]);
+    // An agent whose late event named a bead its newer event (naming none) did not clear.
+    town.ingestEvents([
+      { id: 'a2', at: T0 + 2 * HOUR, type: 'agent', agentId: 'p1', status: 'stalled' },
+      { id: 'a1', at: T0 + HOUR, type: 'agent', agentId: 'p1', status: 'working', beadId: 'b1' },
+    ]);
     const read = () => ({
+      agents: town.sql.rows('SELECT id, status, bead_id FROM agents'),
       beads: town.sql.rows('SELECT id, status, status_at, closed_at FROM beads ORDER BY id'),
       closes: ['snapshots', 'rollup_1m', 'rollup_10m', 'rollup_1h'].map((table) =>
         town.sql.rows(`SELECT t, beads_closed FROM ${table} WHERE beads_closed <> 0 ORDER BY t`),
       ),
     });
     const settled = read();
+    expect(settled.agents).toEqual([['p1', 'stalled', 'b1']]);
     expect(settled.beads).toEqual([
       ['b1', 'in_progress', T0 + 2 * HOUR, null],
       ['b2', 'closed', T0 + 3 * HOUR, T0 + 3 * HOUR],
@@ -79,9 +86,10 @@ describe('town migration 17: a bead follows its events', () => {
       [T0 + HOUR, 1],
       [T0 + 3 * HOUR, 1],
     ]);
-    // The rows and counters as version 16 left them: closed at the earliest close, a tie to the last arrival.
+    // The rows and counters as version 16 left them: closed at the earliest close, a tie to the last arrival, the late bead lost.
     town.sql.run('UPDATE beads SET closed_at = ? WHERE id IN (?, ?)', T0 + HOUR, 'b1', 'b2');
     town.sql.run("UPDATE beads SET status = 'closed', closed_at = ? WHERE id = 'b4'", T0 + 4 * HOUR);
+    town.sql.run("UPDATE agents SET bead_id = NULL WHERE id = 'p1'");
     for (const [table, ms] of [
       ['snapshots', 5_000],
       ['rollup_1m', 60_000],

@@ -473,7 +473,10 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     // same millisecond went to whichever event arrived last. Each bead with stored events is settled again from
     // them (a bead whose events all are closes keeps an earlier closed_at: its first close may have been pruned),
     // and the beads_closed counter of every tier moves with each closed_at changed: out of the old time's row
-    // where that row is still kept, into the new one's. Re-runnable: a second run changes nothing.
+    // where that row is still kept, into the new one's. And the bead an agent holds is its newest agent_beads
+    // row's (an event arriving late, older than the agent's status, was not applied even when no newer event
+    // named or cleared a bead), where that row is the only one of its time (a tie went to the last arrival,
+    // which is not known here). Re-runnable: a second run changes nothing.
     version: 17,
     sql: `
       CREATE TABLE m17_beads AS SELECT id,
@@ -502,7 +505,11 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
         WHERE closed_at IS NOT NULL GROUP BY 1
         ON CONFLICT (t) DO UPDATE SET beads_closed = beads_closed + excluded.beads_closed`,
       ).join(';')};
-      DROP TABLE m17_beads
+      DROP TABLE m17_beads;
+      UPDATE agents SET bead_id = (SELECT ab.bead_id FROM agent_beads ab WHERE ab.agent_id = agents.id
+        ORDER BY ab.at DESC LIMIT 1)
+        WHERE (SELECT COUNT(*) FROM agent_beads ab WHERE ab.agent_id = agents.id
+          AND ab.at = (SELECT MAX(m.at) FROM agent_beads m WHERE m.agent_id = agents.id)) = 1
     `,
   },
 ];
