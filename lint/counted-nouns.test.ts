@@ -37,6 +37,7 @@ const ALLOWED = new Map<string, string>([
   ['packages/core/src/billing/ledger.ts ${e.amount} microdollars', 'an internal error naming a sum, not a count'],
   ['packages/web/src/features/observability/TimeChart.tsx ${formatStep(props.step)} buckets', '"5 s buckets": a unit'],
   ['packages/server/src/sqlite.ts ${params.length} parameters', 'only past MAX_SQL_PARAMS (100)'],
+  ['packages/core/src/town/schema.ts ${column} events', 'SQL: a column name, `${column} FROM events`'],
 ]);
 
 function shipped(): string[] {

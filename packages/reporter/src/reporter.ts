@@ -379,7 +379,7 @@ export class Reporter {
   status(): ReporterStatus {
     const s = this.sender.state;
     return {
-      read: (this.claude?.stats.bytes ?? 0) + (this.codex?.stats.bytes ?? 0),
+      read: (this.claude?.stats.bytes ?? 0) + (this.codex?.stats.bytes ?? 0) + (this.gemini?.stats.bytes ?? 0),
       sent: s.sent,
       pending: this.store.pendingCount(),
       quarantined: s.quarantined,

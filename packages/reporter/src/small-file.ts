@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { fsPath } from './tail/names.js';
 
 const CHUNK = 64 * 1024;
 
@@ -10,7 +11,7 @@ const CHUNK = 64 * 1024;
  * (ENOENT, EACCES): the caller decides what a missing file means.
  */
 export function readSmallFile(path: string, maxBytes: number): string | undefined {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > maxBytes) return undefined;

@@ -53,8 +53,8 @@ export interface EventsResult extends TimeTally {
 /**
  * Counts one validated batch of town events into `batch` (the caller owns the transaction), idempotent by event id.
  * Status follows event time: an event older than the current status does not overwrite it.
- * The first report of a bead creates it (beads_created); a report that moves it to closed counts
- * one close (beads_closed).
+ * The first report of a bead creates it (beads_created); a bead counts one close (beads_closed) while
+ * its newest status event is a close, at its closed_at (applyBead).
  */
 export function countEvents(batch: WriteBatch, events: readonly TownEvent[]): EventsResult {
   const { sql, slots } = batch;
@@ -143,23 +143,71 @@ function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at:
     e.beadId ?? null,
   );
   if (added === 0) return;
+  // A late event (older than the agent's status) that named or cleared its bead still decides the bead it
+  // holds now when no later event did: applyAgent leaves bead_id to events at least as new as its status.
+  sql.run(
+    `UPDATE agents SET bead_id = ? WHERE id = ? AND status_at > ?
+       AND NOT EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at > ?)`,
+    e.beadId ?? null,
+    e.agentId,
+    at,
+    e.agentId,
+    at,
+  );
   queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
   queueMove(sql, e.agentId, at);
 }
 
+/** A bead's stored status events, newest first (ties: the larger event id is the newer), for `beads.id`. */
+const BEAD_EVENTS_NEWEST = (alias: string, where = '') =>
+  `FROM events ${alias} INDEXED BY events_bead WHERE ${alias}.type = 'bead' AND ${alias}.bead_id = beads.id${where}
+   ORDER BY ${alias}.at DESC, ${alias}.id DESC LIMIT 1`;
+
 /**
- * A bead is created at its earliest reported time and counts one close, at its earliest `closed`
- * report, whatever order the reports arrive in: a report older than the one that counted moves the
- * count to its own slot. (A bead reopened and closed again counts once.)
+ * The first close after the bead's newest non-close status event: the start of its last closed stretch.
+ * NULL when it has no non-close event (a row value compared with no row is NULL, so no close qualifies).
+ */
+const LAST_CLOSED_STRETCH = `(SELECT MIN(c.at) FROM events c INDEXED BY events_bead
+   WHERE c.type = 'bead' AND c.bead_id = beads.id AND c.status = 'closed'
+     AND (c.at, c.id) > (SELECT o.at, o.id ${BEAD_EVENTS_NEWEST('o', " AND o.status <> 'closed'")}))`;
+const FIRST_CLOSE = `(SELECT MIN(c.at) FROM events c INDEXED BY events_bead
+   WHERE c.type = 'bead' AND c.bead_id = beads.id AND c.status = 'closed')`;
+
+/**
+ * A bead's row from its stored status events (ARCHITECTURE.md, "A bead's state follows its events"), so
+ * that any order or repetition of the same events gives the same row:
+ * - status and status_at: its newest event's, by (at, event id);
+ * - closed_at: while that event is a close, the time of the first close of the last closed stretch (the
+ *   closes after its newest non-close event), else NULL: a bead reopened is open again, and closed again
+ *   it is closed from the close after the reopen. Retention prunes the oldest events first, so when every
+ *   stored event is a close the stretch may have begun before them: the row's closed_at is kept if earlier;
+ * - kind, title, assignee, parent: the newest event's that names one (evaluated only when the event just
+ *   stored names one, so other events cost nothing here); a bead whose namers were pruned keeps its value.
+ * Bounded: each subquery reads at most the bead's MAX_BEAD_STATUS_EVENTS index entries.
+ */
+const SETTLE_BEAD = `UPDATE beads SET
+   status = (SELECT e.status ${BEAD_EVENTS_NEWEST('e')}),
+   status_at = (SELECT e.at ${BEAD_EVENTS_NEWEST('e')}),
+   closed_at = CASE WHEN (SELECT e.status ${BEAD_EVENTS_NEWEST('e')}) = 'closed'
+     THEN COALESCE(${LAST_CLOSED_STRETCH}, min(COALESCE(closed_at, ${FIRST_CLOSE}), ${FIRST_CLOSE})) END,
+   kind = CASE WHEN ? THEN COALESCE((SELECT json_extract(e.body, '$.kind') ${BEAD_EVENTS_NEWEST('e', " AND json_extract(e.body, '$.kind') IS NOT NULL")}), kind) ELSE kind END,
+   title = CASE WHEN ? THEN COALESCE((SELECT json_extract(e.body, '$.title') ${BEAD_EVENTS_NEWEST('e', " AND json_extract(e.body, '$.title') IS NOT NULL")}), title) ELSE title END,
+   assignee_agent_id = CASE WHEN ? THEN COALESCE((SELECT e.agent_id ${BEAD_EVENTS_NEWEST('e', ' AND e.agent_id IS NOT NULL')}), assignee_agent_id) ELSE assignee_agent_id END,
+   parent_id = CASE WHEN ? THEN COALESCE((SELECT json_extract(e.body, '$.parentId') ${BEAD_EVENTS_NEWEST('e', " AND json_extract(e.body, '$.parentId') IS NOT NULL")}), parent_id) ELSE parent_id END
+ WHERE id = ?`;
+
+/**
+ * A bead is created at its earliest reported time, and its status and close follow its stored events by
+ * event time (SETTLE_BEAD), whatever order they arrive in. The beads_closed counter follows closed_at: a
+ * change moves the bead's one close from the old time's slot to the new one's, or takes it back (reopened).
  */
 function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number, slots: SlotCounters): void {
-  const closes = e.status === 'closed';
   const row = sql.rows('SELECT created_at, closed_at FROM beads WHERE id = ?', e.beadId)[0] as
     | [number, number | null]
     | undefined;
   if (!row) {
     sql.run(
-      'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO beads (id, status, kind, title, assignee_agent_id, status_at, created_at, closed_at, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)',
       e.beadId,
       e.status,
       e.kind ?? null,
@@ -167,43 +215,28 @@ function applyBead(sql: Sql, e: Extract<TownEvent, { type: 'bead' }>, at: number
       e.assigneeAgentId ?? null,
       at,
       at,
-      closes ? at : null,
       e.parentId ?? null,
     );
-    slots.add(at, { beads_created: 1, beads_closed: closes ? 1 : 0 });
-    if (e.status === 'in_review') recordLocAtReview(sql, e.beadId);
-    return;
-  }
-  const [createdAt, closedAt] = row;
-  if (at < createdAt) {
-    slots.add(createdAt, { beads_created: -1 });
     slots.add(at, { beads_created: 1 });
+  } else if (at < row[0]) {
+    slots.add(row[0], { beads_created: -1 });
+    slots.add(at, { beads_created: 1 });
+    sql.run('UPDATE beads SET created_at = ? WHERE id = ?', at, e.beadId);
   }
-  const movesClose = closes && closedAt !== null && at < closedAt;
-  if (movesClose) slots.add(closedAt, { beads_closed: -1 });
-  if (closes && (closedAt === null || movesClose)) slots.add(at, { beads_closed: 1 });
+  const closedBefore = row?.[1] ?? null;
   sql.run(
-    `UPDATE beads SET
-       status = CASE WHEN ? >= status_at THEN ? ELSE status END,
-       status_at = max(status_at, ?),
-       kind = COALESCE(?, kind), title = COALESCE(?, title), assignee_agent_id = COALESCE(?, assignee_agent_id),
-       parent_id = COALESCE(?, parent_id),
-       created_at = min(created_at, ?),
-       closed_at = CASE WHEN ? THEN min(COALESCE(closed_at, ?), ?) ELSE closed_at END
-     WHERE id = ?`,
-    at,
-    e.status,
-    at,
-    e.kind ?? null,
-    e.title ?? null,
-    e.assigneeAgentId ?? null,
-    e.parentId ?? null,
-    at,
-    closes ? 1 : 0,
-    at,
-    at,
+    SETTLE_BEAD,
+    e.kind !== undefined ? 1 : 0,
+    e.title !== undefined ? 1 : 0,
+    e.assigneeAgentId !== undefined ? 1 : 0,
+    e.parentId !== undefined ? 1 : 0,
     e.beadId,
   );
+  const [[closedAfter]] = sql.rows('SELECT closed_at FROM beads WHERE id = ?', e.beadId) as [[number | null]];
+  if (closedAfter !== closedBefore) {
+    if (closedBefore !== null) slots.add(closedBefore, { beads_closed: -1 });
+    if (closedAfter !== null) slots.add(closedAfter, { beads_closed: 1 });
+  }
   if (e.status === 'in_review') recordLocAtReview(sql, e.beadId);
 }
 

@@ -42,3 +42,72 @@ describe('town migrations', () => {
     expect(town.sql.rows('SELECT COUNT(*) FROM rollup_10m')).toEqual([[2]]);
   });
 });
+
+describe('town migration 17: a bead follows its events', () => {
+  it('settles each bead again from its events, moving the beads_closed counters with each closed_at changed; again it changes nothing', () => {
+    const HOUR = 3_600_000;
+    const file = join(tempDir(), 'town.sqlite');
+    const now = T0 + 5 * HOUR;
+    const bead = (id: string, beadId: string, at: number, status: 'open' | 'in_progress' | 'closed') =>
+      ({ id, at, type: 'bead', beadId, status }) as const;
+    const town = new Town(openSqlite(file), () => now);
+    town.ingestEvents([
+      // b1 reopened, b2 reopened and closed again, b3 closed once, b4 a tie at one millisecond (the open is newer by id).
+      ...[bead('1a', 'b1', T0, 'open'), bead('1b', 'b1', T0 + HOUR, 'closed'), bead('1c', 'b1', T0 + 2 * HOUR, 'in_progress')],
+      ...[
+        bead('2a', 'b2', T0 + HOUR, 'closed'),
+        bead('2b', 'b2', T0 + 2 * HOUR, 'open'),
+        bead('2c', 'b2', T0 + 3 * HOUR, 'closed'),
+      ],
+      bead('3a', 'b3', T0 + HOUR, 'closed'),
+      ...[bead('4a', 'b4', T0 + 4 * HOUR, 'closed'), bead('4b', 'b4', T0 + 4 * HOUR, 'open')],
+    ]);
+    // An agent whose late event named a bead its newer event (naming none) did not clear.
+    town.ingestEvents([
+      { id: 'a2', at: T0 + 2 * HOUR, type: 'agent', agentId: 'p1', status: 'stalled' },
+      { id: 'a1', at: T0 + HOUR, type: 'agent', agentId: 'p1', status: 'working', beadId: 'b1' },
+    ]);
+    const read = () => ({
+      agents: town.sql.rows('SELECT id, status, bead_id FROM agents'),
+      beads: town.sql.rows('SELECT id, status, status_at, closed_at FROM beads ORDER BY id'),
+      closes: ['snapshots', 'rollup_1m', 'rollup_10m', 'rollup_1h'].map((table) =>
+        town.sql.rows(`SELECT t, beads_closed FROM ${table} WHERE beads_closed <> 0 ORDER BY t`),
+      ),
+    });
+    const settled = read();
+    expect(settled.agents).toEqual([['p1', 'stalled', 'b1']]);
+    expect(settled.beads).toEqual([
+      ['b1', 'in_progress', T0 + 2 * HOUR, null],
+      ['b2', 'closed', T0 + 3 * HOUR, T0 + 3 * HOUR],
+      ['b3', 'closed', T0 + HOUR, T0 + HOUR],
+      ['b4', 'open', T0 + 4 * HOUR, null],
+    ]);
+    expect(settled.closes[3]).toEqual([
+      [T0 + HOUR, 1],
+      [T0 + 3 * HOUR, 1],
+    ]);
+    // The rows and counters as version 16 left them: closed at the earliest close, a tie to the last arrival, the late bead lost.
+    town.sql.run('UPDATE beads SET closed_at = ? WHERE id IN (?, ?)', T0 + HOUR, 'b1', 'b2');
+    town.sql.run("UPDATE beads SET status = 'closed', closed_at = ? WHERE id = 'b4'", T0 + 4 * HOUR);
+    town.sql.run("UPDATE agents SET bead_id = NULL WHERE id = 'p1'");
+    for (const [table, ms] of [
+      ['snapshots', 5_000],
+      ['rollup_1m', 60_000],
+      ['rollup_10m', 600_000],
+      ['rollup_1h', HOUR],
+    ] as const) {
+      town.sql.run(`UPDATE ${table} SET beads_closed = beads_closed + 2 WHERE t = ?`, Math.floor((T0 + HOUR) / ms) * ms);
+      town.sql.run(`UPDATE ${table} SET beads_closed = beads_closed - 1 WHERE t = ?`, Math.floor((T0 + 3 * HOUR) / ms) * ms);
+      town.sql.run(
+        `INSERT INTO ${table} (t, beads_closed) VALUES (?, 1) ON CONFLICT (t) DO UPDATE SET beads_closed = beads_closed + 1`,
+        Math.floor((T0 + 4 * HOUR) / ms) * ms,
+      );
+    }
+    town.sql.run('DELETE FROM schema_migrations WHERE version >= 17');
+    expect(migrate(town.sql, TOWN_MIGRATIONS, now).from).toBe(16);
+    expect(read()).toEqual(settled);
+    town.sql.run('DELETE FROM schema_migrations WHERE version >= 17');
+    migrate(town.sql, TOWN_MIGRATIONS, now);
+    expect(read()).toEqual(settled);
+  });
+});

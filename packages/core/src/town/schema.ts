@@ -7,6 +7,17 @@ import { COUNTERS, GAUGES } from './series.js';
  */
 const V1_TIER_TABLES = ['snapshots', 'rollup_1m', 'rollup_1h'];
 const V2_BREAKDOWN_TABLES = ['breakdown_1m', 'breakdown_1h'];
+/** The tier tables and their resolutions as of version 3 (migration 17 moves counters in them). */
+const V3_TIERS: [string, number][] = [
+  ['snapshots', 5_000],
+  ['rollup_1m', 60_000],
+  ['rollup_10m', 600_000],
+  ['rollup_1h', 3_600_000],
+];
+/** Migration 17: a column of the bead's newest stored status event (at, then id), for `beads.id`. */
+const M17_NEWEST = (column: string) =>
+  `(SELECT e.${column} FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = beads.id ORDER BY e.at DESC, e.id DESC LIMIT 1)`;
+const M17_FIRST_CLOSE = `(SELECT MIN(c.at) FROM events c INDEXED BY events_bead WHERE c.type = 'bead' AND c.bead_id = beads.id AND c.status = 'closed')`;
 /** Rowids of usage records migration 12 applies to the per-bead totals itself, at most (the tick does the rest). */
 export const MIGRATION_12_FILL_ROWIDS = 500_000;
 
@@ -454,6 +465,52 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     // The withdrawn step 15's index, where a town has it: it only slowed ingest.
     version: 16,
     sql: 'DROP INDEX IF EXISTS breakdown_1h_agent_id',
+  },
+  {
+    // A bead's status and close follow its events by event time (events.ts, applyBead): closed while its newest
+    // status event (by at, then event id) is a close, from the first close after its newest other event. Before,
+    // closed_at was the earliest close ever, so a bead reopened kept it (and counted closed), and a tie at the
+    // same millisecond went to whichever event arrived last. Each bead with stored events is settled again from
+    // them (a bead whose events all are closes keeps an earlier closed_at: its first close may have been pruned),
+    // and the beads_closed counter of every tier moves with each closed_at changed: out of the old time's row
+    // where that row is still kept, into the new one's. And the bead an agent holds is its newest agent_beads
+    // row's (an event arriving late, older than the agent's status, was not applied even when no newer event
+    // named or cleared a bead), where that row is the only one of its time (a tie went to the last arrival,
+    // which is not known here). Re-runnable: a second run changes nothing.
+    version: 17,
+    sql: `
+      CREATE TABLE m17_beads AS SELECT id,
+        ${M17_NEWEST('status')} AS status,
+        ${M17_NEWEST('at')} AS status_at,
+        beads.closed_at AS old_closed_at,
+        CASE WHEN ${M17_NEWEST('status')} = 'closed' THEN COALESCE(
+          (SELECT MIN(c.at) FROM events c INDEXED BY events_bead
+            WHERE c.type = 'bead' AND c.bead_id = beads.id AND c.status = 'closed'
+              AND (c.at, c.id) > (SELECT o.at, o.id FROM events o INDEXED BY events_bead
+                WHERE o.type = 'bead' AND o.bead_id = beads.id AND o.status <> 'closed' ORDER BY o.at DESC, o.id DESC LIMIT 1)),
+          min(COALESCE(beads.closed_at, ${M17_FIRST_CLOSE}), ${M17_FIRST_CLOSE})) END AS closed_at
+        FROM beads WHERE EXISTS (SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = beads.id);
+      UPDATE beads SET
+        status = (SELECT m.status FROM m17_beads m WHERE m.id = beads.id),
+        status_at = (SELECT m.status_at FROM m17_beads m WHERE m.id = beads.id),
+        closed_at = (SELECT m.closed_at FROM m17_beads m WHERE m.id = beads.id)
+        WHERE id IN (SELECT id FROM m17_beads);
+      DELETE FROM m17_beads WHERE old_closed_at IS closed_at;
+      ${V3_TIERS.map(
+        ([table, ms]) => `
+      UPDATE ${table} SET beads_closed = beads_closed -
+        (SELECT COUNT(*) FROM m17_beads WHERE old_closed_at / ${ms} * ${ms} = ${table}.t)
+        WHERE t IN (SELECT old_closed_at / ${ms} * ${ms} FROM m17_beads WHERE old_closed_at IS NOT NULL);
+      INSERT INTO ${table} (t, beads_closed) SELECT closed_at / ${ms} * ${ms}, COUNT(*) FROM m17_beads
+        WHERE closed_at IS NOT NULL GROUP BY 1
+        ON CONFLICT (t) DO UPDATE SET beads_closed = beads_closed + excluded.beads_closed`,
+      ).join(';')};
+      DROP TABLE m17_beads;
+      UPDATE agents SET bead_id = (SELECT ab.bead_id FROM agent_beads ab WHERE ab.agent_id = agents.id
+        ORDER BY ab.at DESC LIMIT 1)
+        WHERE (SELECT COUNT(*) FROM agent_beads ab WHERE ab.agent_id = agents.id
+          AND ab.at = (SELECT MAX(m.at) FROM agent_beads m WHERE m.agent_id = agents.id)) = 1
+    `,
   },
 ];
 

@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
+import { fsPath, listDir, nameEndsWith } from '../tail/names.js';
 
 /**
  * The Claude config directories to read, as ccusage finds them: the ones given, else
@@ -31,22 +32,22 @@ export function transcriptFiles(configDirs: readonly string[]): string[] {
 }
 
 function walk(dir: string, out: string[]): void {
-  let entries: import('node:fs').Dirent[];
+  let entries: ReturnType<typeof listDir>;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = listDir(dir);
   } catch {
     return; // Not there (yet): Claude Code creates it on first use.
   }
-  for (const e of entries) {
-    const path = join(dir, e.name);
+  for (const { name, entry: e } of entries) {
+    const path = join(dir, name);
     if (e.isDirectory()) walk(path, out);
-    else if (e.name.endsWith('.jsonl') && (e.isFile() || isFileLink(path))) out.push(path);
+    else if (nameEndsWith(name, '.jsonl') && (e.isFile() || isFileLink(path))) out.push(path);
   }
 }
 
 function isFileLink(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return statSync(fsPath(path)).isFile();
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
@@ -197,6 +197,18 @@ describe('ClaudeSource', () => {
     renameSync(tmp, path); // replaced: a new inode
     await src.poll();
     expect(records().map((r) => r.id)).toEqual(['msg_4:req_4']);
+  });
+
+  it('a file truncated to nothing, seen so, then written past the old offset is read from its start', async () => {
+    const src = source();
+    const path = write('p/s1.jsonl', line({ out: 100 }), line({ id: 'msg_2', req: 'req_2' }));
+    await src.poll();
+    truncateSync(path, 0); // as a log rotation in place does
+    await src.poll();
+    write('p/s1.jsonl', ...['msg_3', 'msg_4', 'msg_5'].map((id) => line({ id, req: id.replace('msg', 'req') })));
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_1:req_1', 'msg_2:req_2', 'msg_3:req_3', 'msg_4:req_4', 'msg_5:req_5']);
+    expect(src.stats.malformed).toBe(0);
   });
 
   it('resumes from its committed offsets after a restart and sends nothing twice', async () => {

@@ -5,7 +5,8 @@ import { boundedId } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { fileState, type ReadOptions, resumeOffset } from '../tail/jsonl.js';
+import { fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
+import { nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
 import { ChunkReader } from './chunk-reader.js';
@@ -104,7 +105,7 @@ export class ClaudeSource {
       ...opts,
       list: () => transcriptFiles(opts.configDirs),
       roots: () => opts.configDirs.map((d) => join(d, 'projects')),
-      accepts: (p) => p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('claude.malformed');
@@ -209,8 +210,8 @@ export class ClaudeSource {
       return { bytes: 0, done: true };
     }
     const store = this.opts.store;
-    const start = resumeOffset(store.cursor(SOURCE, path), st);
     if (store.full) return { bytes: 0, done: true };
+    const start = resumeFrom(store, SOURCE, path, st);
     let chunk = this.reader.take(path);
     // Read ahead from another place (the file changed meanwhile): stop reading ahead, read it here.
     if (chunk && (chunk.start !== start || chunk.st?.ino !== st.ino)) {

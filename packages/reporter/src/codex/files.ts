@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { readSmallFile } from '../small-file.js';
+import { listDir, nameEndsWith } from '../tail/names.js';
 
 /** The Codex homes to read, as ccusage finds them: the ones given, else CODEX_HOME (comma-separated), else ~/.codex. */
 export function codexHomes(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
@@ -81,15 +82,15 @@ function isDir(p: string): boolean {
 }
 
 function walk(dir: string, out: string[]): void {
-  let entries: import('node:fs').Dirent[];
+  let entries: ReturnType<typeof listDir>;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = listDir(dir);
   } catch {
     return; // Not there (yet): Codex creates it on first use.
   }
-  for (const e of entries) {
-    const path = join(dir, e.name);
+  for (const { name, entry: e } of entries) {
+    const path = join(dir, name);
     if (e.isDirectory()) walk(path, out);
-    else if (e.isFile() && e.name.endsWith('.jsonl')) out.push(path);
+    else if (e.isFile() && nameEndsWith(name, '.jsonl')) out.push(path);
   }
 }

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { fsPath } from '../tail/names.js';
 import { type CodexLine, parseCodexLine } from './parse.js';
 
 /** A rollout's first line, when it is a `session_meta`: ccusage reads a session's id and its parent from it alone. */
@@ -16,7 +17,7 @@ const READ_BYTES = 64 * 1024;
 export function sessionHead(path: string): SessionHead | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
     if (!fstatSync(fd).isFile()) return undefined;
     let buf = Buffer.allocUnsafe(READ_BYTES);
     let n = 0;

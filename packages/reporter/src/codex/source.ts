@@ -6,7 +6,8 @@ import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { fileState, type ReadOptions, readLines, resumeOffset } from '../tail/jsonl.js';
+import { fileState, type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
 import { sessionHead } from './head.js';
@@ -76,7 +77,7 @@ export class CodexSource {
       ...opts,
       list: () => rolloutFiles(opts.homes),
       roots: () => rolloutRoots(opts.homes),
-      accepts: (p) => p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('codex.malformed');
@@ -123,7 +124,7 @@ export class CodexSource {
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
-    let start = resumeOffset(store.cursor(SOURCE, path), st);
+    let start = resumeFrom(store, SOURCE, path, st);
     let state = start === 0 ? undefined : this.loadState(path);
     if (!state) {
       start = 0;
@@ -166,7 +167,7 @@ export class CodexSource {
   private settleIfQuiet(path: string, state: RolloutState): void {
     let mtime: number;
     try {
-      mtime = statSync(path).mtimeMs;
+      mtime = statSync(fsPath(path)).mtimeMs;
     } catch {
       return;
     }

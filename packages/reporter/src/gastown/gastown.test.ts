@@ -200,6 +200,45 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
     expect((await serverTotals(server.url, server.adminToken, server.townId)).events).toBe(before + 7);
   });
 
+  it('lines of one whole second keep the file order: the n-th is dated n ms into it, across a restart too', async () => {
+    const town = join(dir, 'town-order');
+    mkdirSync(town);
+    const file = join(town, '.events.jsonl');
+    const stateDir = join(dir, 'state-order');
+    const t0 = Math.floor((Date.now() - 200_000) / 1000) * 1000;
+    // Nux puts gt-77 down and Toast takes it up, in one second: the bead ends in progress, not open.
+    writeFileSync(
+      file,
+      `${ev(t0, 'unhook', 'gastown/polecats/Nux', { bead: 'gt-77' })}\n${ev(t0, 'hook', 'gastown/polecats/Toast', { bead: 'gt-77' })}\n`,
+    );
+    const run = async () => {
+      const s = new Store(stateDir);
+      try {
+        await new GastownSource(s, town).poll();
+        const bodies = s.sql.prepare("SELECT body FROM outbox WHERE kind = 'event' ORDER BY seq").pluck().all() as string[];
+        expect(await senderFor(s).drain(Date.now() + 10_000)).toBe(true);
+        return bodies.map((b) => JSON.parse(b) as TownEvent).map((e) => [e.type, e.at - t0]);
+      } finally {
+        s.close();
+      }
+    };
+    expect(await run()).toEqual([
+      ['bead', 0],
+      ['agent', 0],
+      ['bead', 1],
+      ['agent', 1],
+    ]);
+    appendFileSync(file, `${ev(t0, 'done', 'gastown/polecats/Toast', { bead: 'gt-77', branch: 'polecat/Toast/gt-77' })}\n`);
+    expect(await run()).toEqual([
+      ['bead', 2],
+      ['agent', 2],
+    ]);
+    const res = await fetch(`${server.url}/api/towns/${server.townId}/beads/gt-77`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(((await res.json()) as { bead: { status: string } }).bead.status).toBe('in_review');
+  });
+
   it('gives identical lines one event each, numbered by occurrence, with the same ids after a restart', async () => {
     const town = join(dir, 'town-dup');
     mkdirSync(town);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
-import { fileState, readLines, resumeOffset } from '../tail/jsonl.js';
+import { fileState, readLines, resumeFrom } from '../tail/jsonl.js';
 import { parseTimestamp } from '../timestamp.js';
 import { MAX_EPOCH_MS } from '../wire.js';
 import { type GtEvent, mapGastownEvent } from './events.js';
@@ -16,6 +16,9 @@ export interface GastownStats {
 
 const SOURCE = 'gastown';
 const READ = { batchBytes: 1024 * 1024, maxLineBytes: 1024 * 1024 };
+/** Rows of gastown_lines (not line digests) that keep the last line's time and its place among the lines of that time. */
+const ORDER_AT = '#order-at';
+const ORDER_N = '#order-n';
 
 /**
  * Tails `<town>/.events.jsonl`. Gas Town events carry no id, so a line's id is a hash of its bytes,
@@ -25,6 +28,11 @@ const READ = { batchBytes: 1024 * 1024, maxLineBytes: 1024 * 1024 };
  * server answers "duplicate" for what it already has). The occurrence counts live in the state
  * database and commit in one transaction with the records and the offset, so a restart numbers the
  * same lines the same way.
+ *
+ * Its timestamps are whole seconds, and the server orders one agent's or bead's events of one time by id
+ * (a digest here: no order at all). So the n-th consecutive line of one whole second is dated n ms into it
+ * (at most 999): within a second, events keep the file's order (an agent spawned and slung in one second
+ * ends up working, not idle). The last line's time and place are saved with the offset.
  */
 export class GastownSource {
   readonly stats: GastownStats = { lines: 0, events: 0, notes: 0, malformed: 0 };
@@ -35,7 +43,10 @@ export class GastownSource {
   private readonly seenPut: Database.Statement;
   private readonly seenClear: Database.Statement;
   private readonly seenAny: Database.Statement;
+  private readonly orderSet: Database.Statement;
   private countsChecked = false;
+  /** The last line's time and how many lines of that time came before it (undefined: not loaded yet). */
+  private order: { at: number; n: number } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -53,6 +64,10 @@ export class GastownSource {
        ON CONFLICT (path, digest) DO UPDATE SET seen = seen + 1`,
     );
     this.seenClear = store.sql.prepare('DELETE FROM gastown_lines WHERE path = ?');
+    this.orderSet = store.sql.prepare(
+      `INSERT INTO gastown_lines (path, digest, seen) VALUES (?, ?, ?)
+       ON CONFLICT (path, digest) DO UPDATE SET seen = excluded.seen`,
+    );
     this.seenAny = store.sql.prepare('SELECT 1 FROM gastown_lines WHERE path = ? LIMIT 1');
     this.stats.malformed = store.counter('gastown.malformed');
   }
@@ -61,7 +76,7 @@ export class GastownSource {
   async poll(): Promise<boolean> {
     const st = fileState(this.file);
     if (!st) return true;
-    let offset = resumeOffset(this.store.cursor(SOURCE, this.file), st);
+    let offset = resumeFrom(this.store, SOURCE, this.file, st);
     // Resuming mid-file with no occurrence counts (a state written before they existed): count the lines read so far.
     if (!this.countsChecked && offset > 0 && this.seenAny.get(this.file) === undefined) {
       this.store.transaction(() => this.recount(offset));
@@ -73,9 +88,18 @@ export class GastownSource {
       if (!batch) return true;
       this.store.transaction(() => {
         // From the start (a new file, or one rewritten): occurrences are counted afresh.
-        if (offset === 0) this.seenClear.run(this.file);
+        if (offset === 0) {
+          this.seenClear.run(this.file);
+          this.order = { at: -1, n: 0 };
+        }
+        this.order ??= {
+          at: (this.seenGet.pluck().get(this.file, ORDER_AT) as number | undefined) ?? -1,
+          n: (this.seenGet.pluck().get(this.file, ORDER_N) as number | undefined) ?? 0,
+        };
         let malformed = batch.oversized;
         for (const line of batch.lines) if (!this.take(line)) malformed++;
+        this.orderSet.run(this.file, ORDER_AT, this.order.at);
+        this.orderSet.run(this.file, ORDER_N, this.order.n);
         this.store.addCounterIn('gastown.malformed', malformed);
         this.store.setCursor(SOURCE, this.file, st.ino, batch.end);
         this.stats.malformed += malformed;
@@ -111,10 +135,14 @@ export class GastownSource {
     } catch {
       return false;
     }
-    const at = typeof e?.ts === 'string' ? (parseTimestamp(e.ts) ?? Number.NaN) : Number.NaN;
+    const ts = typeof e?.ts === 'string' ? (parseTimestamp(e.ts) ?? Number.NaN) : Number.NaN;
     // A time the server cannot take (before 1970, after 2286) is malformed here, not refused there.
-    if (typeof e?.type !== 'string' || !(at >= 0 && at <= MAX_EPOCH_MS)) return false;
+    if (typeof e?.type !== 'string' || !(ts >= 0 && ts <= MAX_EPOCH_MS)) return false;
     this.stats.lines++;
+    const order = this.order ?? { at: -1, n: 0 };
+    const n = ts === order.at ? order.n + 1 : 0;
+    this.order = { at: ts, n };
+    const at = ts % 1000 === 0 ? Math.min(ts + n, ts + 999, MAX_EPOCH_MS) : ts;
     const mapped = mapGastownEvent(e, id, at, {
       beadForBranch: (branch) => this.branchGet.pluck().get(branch) as string | undefined,
     });

@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
+import { listDir, nameEndsWith } from '../tail/names.js';
 
 /** Gemini CLI data dirs (its `tmp/`), as ccusage finds them: the ones given, else GEMINI_DATA_DIR (comma-separated), else ~/.gemini/tmp. */
 export function geminiDataDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
@@ -26,15 +26,15 @@ export function chatFiles(dirs: readonly string[]): string[] {
 }
 
 function walk(dir: string, out: string[]): void {
-  let entries: import('node:fs').Dirent[];
+  let entries: ReturnType<typeof listDir>;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    entries = listDir(dir);
   } catch {
     return; // Not there (yet): Gemini CLI creates it on first use.
   }
-  for (const e of entries) {
-    const path = join(dir, e.name);
+  for (const { name, entry: e } of entries) {
+    const path = join(dir, name);
     if (e.isDirectory()) walk(path, out);
-    else if (e.isFile() && (e.name.endsWith('.json') || e.name.endsWith('.jsonl'))) out.push(path);
+    else if (e.isFile() && (nameEndsWith(name, '.json') || nameEndsWith(name, '.jsonl'))) out.push(path);
   }
 }

@@ -158,14 +158,34 @@ export function parseGeminiJson(content: string, stem: string, mtime: number): G
   return stats(statsOf(raw), str(raw.model), session, time(raw.timestamp) ?? mtime);
 }
 
-/** A `.jsonl` file; returns the events and how many lines were not JSON. */
-export function parseGeminiJsonl(content: string, stem: string, mtime: number): { events: GeminiEvent[]; malformed: number } {
-  let session = stem;
-  let model: string | undefined;
+/** What reading a `.jsonl` chat carries from one line to the next (saved with the file's cursor). */
+export interface GeminiJsonlState {
+  /** The session id the last record named, else the file name's stem. */
+  session: string;
+  /** The model the last record named: it stands for the records after it that name none. */
+  model: string | undefined;
+  /** Responses without an id so far: they are numbered in the file. */
+  unnamed: number;
+}
+
+export function newGeminiJsonlState(stem: string): GeminiJsonlState {
+  return { session: stem, model: undefined, unnamed: 0 };
+}
+
+/**
+ * Lines of a `.jsonl` chat, in order, from where `state` left off (which they move on): the events and how
+ * many lines were not JSON. A record whose id came earlier in these lines replaces that event (one event
+ * per response); across calls the record ids do it (an update sends the same id again).
+ */
+export function feedGeminiJsonl(
+  state: GeminiJsonlState,
+  lines: readonly string[],
+  mtime: number,
+): { events: GeminiEvent[]; malformed: number } {
   const events: GeminiEvent[] = [];
   const byId = new Map<string, number>();
   let malformed = 0;
-  for (const line of content.split('\n')) {
+  for (const line of lines) {
     if (line.trim() === '') continue;
     const parsed = parseJson(line);
     if (!parsed) {
@@ -174,10 +194,10 @@ export function parseGeminiJsonl(content: string, stem: string, mtime: number): 
     }
     const raw = parsed.value;
     if (!isObj(raw)) continue;
-    session = str(raw.sessionId) ?? str(raw.session_id) ?? session;
-    model = str(raw.model) ?? model;
+    state.session = str(raw.sessionId) ?? str(raw.session_id) ?? state.session;
+    state.model = str(raw.model) ?? state.model;
     if (raw.type === 'gemini') {
-      const e = direct(raw, model, session, mtime);
+      const e = direct(raw, state.model, state.session, mtime);
       if (!e) continue;
       const at = e.id === undefined ? undefined : byId.get(e.id);
       if (at !== undefined) events[at] = e;
@@ -188,7 +208,7 @@ export function parseGeminiJsonl(content: string, stem: string, mtime: number): 
       continue;
     }
     const s = statsOf(raw);
-    if (s !== undefined) events.push(...stats(s, model, session, time(raw.timestamp) ?? mtime));
+    if (s !== undefined) events.push(...stats(s, state.model, state.session, time(raw.timestamp) ?? mtime));
   }
   return { events, malformed };
 }

@@ -1,14 +1,18 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { boundedId, digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
+import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
+import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
-import { type GeminiEvent, parseGeminiJson, parseGeminiJsonl } from './parse.js';
+import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
 
 export interface GeminiSourceOptions extends WatchOptions {
   store: Store;
@@ -18,37 +22,48 @@ export interface GeminiSourceOptions extends WatchOptions {
   prices: RequestPriceList;
   /** How often the dirs are listed again for new files (default 5 s). */
   rescanMs?: number;
-  /** A bigger file is skipped and counted as malformed (default 64 MiB). */
+  /** A bigger `.json` chat is skipped and counted as malformed (default 64 MiB). */
   maxFileBytes?: number;
+  /** How `.jsonl` chats are read (batch size, longest line). */
+  read?: ReadOptions;
   now?: () => number;
 }
 
 export interface GeminiStats {
   files: number;
   responses: number;
-  /** Files (or `.jsonl` lines) that were not JSON, or files over the size limit. */
+  /** Files (or `.jsonl` lines) that were not JSON, `.json` files over the size limit, `.jsonl` lines over the line limit. */
   malformed: number;
+  /** Bytes read: `.json` chats whole, `.jsonl` chats from where they were read up to. */
+  bytes: number;
 }
 
 const SOURCE = 'gemini';
 
 /**
- * Reads Gemini CLI chats. Gemini CLI rewrites a `.json` chat whole after every message, so a file is
- * read again whole whenever its identity, size or modification time changed, and each response becomes
- * a cumulative record keyed by its session and message id: reading a file again sends the same ids,
- * and a response whose counts grew (a `.jsonl` update of the same id) replaces its record. What was
- * last read of each file (inode and size) is saved with its records, so a restart skips unchanged files.
+ * Reads Gemini CLI chats. Gemini CLI rewrites a `.json` chat whole after every message, so such a file is
+ * read again whole whenever its identity, size or modification time changed; it appends to a `.jsonl`
+ * chat, so that is tailed from its saved offset like a Claude transcript (a replaced or truncated one is
+ * read again from its start), with what a line carries to the next (session, model, responses numbered)
+ * saved in `gemini_files` in the same transaction as the offset. Each response becomes a cumulative record
+ * keyed by its session and message id: reading a file again sends the same ids, and a response whose
+ * counts grew (a `.jsonl` update of the same id) replaces its record. What was last read of each file
+ * (inode and offset) is saved with its records, so a restart skips what it took in.
  */
 export class GeminiSource {
-  readonly stats: GeminiStats = { files: 0, responses: 0, malformed: 0 };
+  readonly stats: GeminiStats = { files: 0, responses: 0, malformed: 0, bytes: 0 };
   private readonly fileList: FileList;
   private readonly now: () => number;
   /** Each file's identity, size and mtime when last read. */
   private readonly read = new Map<string, string>();
   /** The body last enqueued per record id this run: unchanged responses of a rewritten file are not sent again. */
   private readonly sent = new Map<string, string>();
-  /** Malformed lines per file at its last read: a file read again counts only new ones. */
+  /** Malformed `.json` files at their last read: a file read again counts only a new one. */
   private readonly malformedIn = new Map<string, number>();
+  /** Identity and size of each `.jsonl` chat when it was last read to its end: an unchanged file costs one stat. */
+  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  private readonly getState: Database.Statement;
+  private readonly putState: Database.Statement;
 
   constructor(private readonly opts: GeminiSourceOptions) {
     this.now = opts.now ?? Date.now;
@@ -56,21 +71,23 @@ export class GeminiSource {
       ...opts,
       list: () => chatFiles(opts.dirs),
       roots: () => [...opts.dirs],
-      accepts: (p) => p.endsWith('.json') || p.endsWith('.jsonl'),
+      accepts: (p) => nameEndsWith(p, '.json') || nameEndsWith(p, '.jsonl'),
       now: this.now,
     });
     this.stats.malformed = opts.store.counter('gemini.malformed');
+    this.getState = opts.store.sql.prepare('SELECT state FROM gemini_files WHERE path = ?').pluck();
+    this.putState = opts.store.sql.prepare(
+      'INSERT INTO gemini_files (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state',
+    );
   }
 
+  /** Reads everything new. False when it stopped early because the outbox is full (backpressure). */
   async poll(): Promise<boolean> {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
-    for (const path of files) {
-      if (this.opts.store.full) return false;
-      this.readFile(path);
-      await new Promise((r) => setImmediate(r));
-    }
-    return true;
+    return stepInGroups(this.opts.store, files, (path, budget) =>
+      nameEndsWith(path, '.jsonl') ? this.tail(path, budget) : this.readWhole(path),
+    );
   }
 
   /** From now on, read files when they change (see FileList). */
@@ -87,22 +104,23 @@ export class GeminiSource {
     this.fileList.close();
   }
 
-  private readFile(path: string): void {
+  /** Reads a `.json` chat whole when it changed, inside the caller's transaction (see stepInGroups). */
+  private readWhole(path: string): StepResult {
     let st: import('node:fs').Stats;
     try {
-      st = statSync(path);
+      st = statSync(fsPath(path));
     } catch {
       this.read.delete(path);
-      return;
+      return { bytes: 0, done: true };
     }
     const signature = `${st.ino}:${st.size}:${st.mtimeMs}`;
-    if (this.read.get(path) === signature) return;
+    if (this.read.get(path) === signature) return { bytes: 0, done: true };
     const store = this.opts.store;
     const cursor = store.cursor(SOURCE, path);
     // First look this run: a file unchanged since the saved read (same inode and size) was taken in already.
     if (!this.read.has(path) && cursor && cursor.ino === st.ino && cursor.offset === st.size) {
       this.read.set(path, signature);
-      return;
+      return { bytes: 0, done: true };
     }
     let events: GeminiEvent[] | undefined;
     let malformed = 0;
@@ -111,32 +129,79 @@ export class GeminiSource {
       content = readSmallFile(path, this.opts.maxFileBytes ?? 64 * 1024 * 1024);
     } catch {
       this.read.delete(path); // Gone since the stat.
-      return;
+      return { bytes: 0, done: true };
     }
     if (content === undefined) malformed = 1;
     else {
-      const stem = basename(path).replace(/\.jsonl?$/, '');
-      if (path.endsWith('.jsonl')) ({ events, malformed } = parseGeminiJsonl(content, stem, st.mtimeMs));
-      else {
-        events = parseGeminiJson(content, stem, st.mtimeMs);
-        // A .json caught mid-rewrite is not JSON yet: read it again when it changes, count nothing.
-        if (events === undefined && content.trim() !== '') malformed = 1;
-      }
+      events = parseGeminiJson(content, basename(path).replace(/\.json$/, ''), st.mtimeMs);
+      // A .json caught mid-rewrite is not JSON yet: read it again when it changes, count nothing.
+      if (events === undefined && content.trim() !== '') malformed = 1;
     }
     const cwd = projectRoot(path);
     const newlyMalformed = Math.max(0, malformed - (this.malformedIn.get(path) ?? 0));
-    this.malformedIn.set(path, malformed);
-    store.transaction(() => {
-      let unnamed = 0;
-      for (const e of events ?? []) {
-        const id = e.id === undefined ? `gemini:${digest(path)}:${unnamed++}` : `gemini:${digest(`${e.session}\n${e.id}`)}`;
-        this.emit(id, e, cwd);
-      }
-      store.addCounterIn('gemini.malformed', newlyMalformed);
-      store.setCursor(SOURCE, path, st.ino, st.size);
-    });
+    let unnamed = 0;
+    for (const e of events ?? []) this.emit(e.id === undefined ? `gemini:${digest(path)}:${unnamed++}` : eventId(e), e, cwd);
+    store.addCounterIn('gemini.malformed', newlyMalformed);
+    store.setCursor(SOURCE, path, st.ino, st.size);
     this.stats.malformed += newlyMalformed;
-    this.read.set(path, signature);
+    const bytes = content === undefined ? 0 : st.size;
+    this.stats.bytes += bytes;
+    return {
+      bytes,
+      done: true,
+      committed: () => {
+        this.malformedIn.set(path, malformed);
+        this.read.set(path, signature);
+      },
+    };
+  }
+
+  /**
+   * Reads up to about `budget` bytes of a `.jsonl` chat from where it was read up to, inside the caller's
+   * transaction (see stepInGroups): complete lines only, a batch at a time, each batch's records, state and
+   * offset saved together.
+   */
+  private tail(path: string, budget: number): StepResult {
+    let st: import('node:fs').Stats;
+    try {
+      st = statSync(fsPath(path));
+    } catch {
+      this.caughtUp.delete(path);
+      return { bytes: 0, done: true };
+    }
+    const seen = this.caughtUp.get(path);
+    if (!st.isFile() || (seen && seen.ino === st.ino && seen.size === st.size)) return { bytes: 0, done: true };
+    const store = this.opts.store;
+    const stem = basename(path).replace(/\.jsonl$/, '');
+    let start = resumeFrom(store, SOURCE, path, st);
+    let state = start === 0 ? undefined : this.loadState(path);
+    // A cursor without state (a state database from before the tailing, which read the file whole): start
+    // the file over, the ids make that safe.
+    if (state === undefined) start = 0;
+    state ??= newGeminiJsonlState(stem);
+    const cwd = projectRoot(path);
+    let offset = start;
+    while (offset - start < budget) {
+      if (store.full) return { bytes: offset - start, done: true };
+      const batch = readLines(path, offset, this.opts.read);
+      if (!batch) break;
+      const { events, malformed: bad } = feedGeminiJsonl(state, batch.lines, st.mtimeMs);
+      for (const e of events) this.emit(e.id === undefined ? `gemini:${digest(path)}:${state.unnamed++}` : eventId(e), e, cwd);
+      const malformed = bad + batch.oversized;
+      this.putState.run(path, JSON.stringify(state));
+      store.addCounterIn('gemini.malformed', malformed);
+      store.setCursor(SOURCE, path, st.ino, batch.end);
+      this.stats.malformed += malformed;
+      this.stats.bytes += batch.end - offset;
+      offset = batch.end;
+    }
+    if (offset - start >= budget) return { bytes: offset - start, done: false };
+    return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };
+  }
+
+  private loadState(path: string): GeminiJsonlState | undefined {
+    const raw = this.getState.get(path) as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as GeminiJsonlState);
   }
 
   private emit(id: string, e: GeminiEvent, cwd: string | undefined): void {
@@ -165,6 +230,11 @@ export class GeminiSource {
     this.opts.store.enqueue('usage', id, record, 'replace');
     this.stats.responses++;
   }
+}
+
+/** A response's record id: its session and message id, the same whichever file or read it comes from. */
+function eventId(e: GeminiEvent): string {
+  return `gemini:${digest(`${e.session}\n${e.id}`)}`;
 }
 
 /**

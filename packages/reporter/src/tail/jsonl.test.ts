@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
-import { fileState, readLines, resumeOffset } from './jsonl.js';
+import { type FileState, fileState, readLines, resumeFrom, resumeOffset } from './jsonl.js';
 
 describe('readLines', () => {
   const dir = tempDir('gg-jsonl-');
@@ -120,5 +120,24 @@ describe('readLines', () => {
     expect(resumeOffset({ ino: st.ino, offset: 99 }, st)).toBe(0);
     expect(resumeOffset(undefined, st)).toBe(0);
     expect(fileState(join(dir, 'missing'))).toBeUndefined();
+  });
+
+  it('resumeFrom saves a start over at once, so a file truncated and then grown past the old offset is read from its start', () => {
+    const f = join(dir, 'e.jsonl');
+    writeFileSync(f, 'one\ntwo\n');
+    const saved = new Map<string, { ino: number; offset: number }>();
+    const cursors = {
+      cursor: (source: string, path: string) => saved.get(`${source}\n${path}`),
+      setCursor: (source: string, path: string, ino: number, offset: number) => saved.set(`${source}\n${path}`, { ino, offset }),
+    };
+    const st = () => fileState(f) as FileState;
+    expect(resumeFrom(cursors, 's', f, st())).toBe(0);
+    expect(saved.size).toBe(0); // nothing saved yet: nothing to start over from
+    cursors.setCursor('s', f, st().ino, 8);
+    expect(resumeFrom(cursors, 's', f, st())).toBe(8);
+    writeFileSync(f, ''); // truncated in place (the same inode)
+    expect(resumeFrom(cursors, 's', f, st())).toBe(0);
+    writeFileSync(f, 'three\nfour\n'); // grown past 8 before its next line was read
+    expect(resumeFrom(cursors, 's', f, st())).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { fsPath } from './names.js';
 
 export interface ReadOptions {
   /** Bytes read per batch (default 1 MiB): bounds memory, whatever the file size. */
@@ -34,7 +35,7 @@ export interface FileState {
 /** The file's identity and size, or undefined when it is gone. */
 export function fileState(path: string): FileState | undefined {
   try {
-    const st = statSync(path, { throwIfNoEntry: false });
+    const st = statSync(fsPath(path), { throwIfNoEntry: false });
     return st?.isFile() ? { ino: st.ino, size: st.size } : undefined;
   } catch {
     return undefined; // unreadable directory on the way: as good as gone
@@ -50,6 +51,25 @@ export function resumeOffset(saved: { ino: number; offset: number } | undefined,
   if (!saved) return 0;
   if (saved.ino !== now.ino || now.size < saved.offset) return 0;
   return saved.offset;
+}
+
+/** The cursors a tailer keeps (the outbox store's). */
+export interface Cursors {
+  cursor(source: string, path: string): { ino: number; offset: number } | undefined;
+  setCursor(source: string, path: string, ino: number, offset: number): void;
+}
+
+/**
+ * Where to resume (resumeOffset); when that is a start over, the cursor is saved at the start at once
+ * (in the caller's transaction, if any: one statement). Left at the old offset until a line was read, a file truncated to nothing
+ * (or to a partial line) and then written past that offset before the next poll resumed there: its
+ * first lines were never read.
+ */
+export function resumeFrom(cursors: Cursors, source: string, path: string, now: FileState): number {
+  const saved = cursors.cursor(source, path);
+  const start = resumeOffset(saved, now);
+  if (saved && (saved.ino !== now.ino || saved.offset !== start)) cursors.setCursor(source, path, now.ino, start);
+  return start;
 }
 
 const NL = 0x0a;
@@ -80,7 +100,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
   let fd: number;
   try {
     // Non-blocking, then checked: a file swapped for a FIFO after it was listed would block a plain open forever.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }

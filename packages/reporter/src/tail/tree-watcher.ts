@@ -1,5 +1,6 @@
-import { type FSWatcher, readdirSync, watch } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
+import { fsPath, listDir, nameOf } from './names.js';
 
 /**
  * Opens a watch on one directory (fs.watch, not recursive): `rename` when an entry appeared or went,
@@ -7,7 +8,11 @@ import { join } from 'node:path';
  */
 export type WatchDir = (dir: string, onEvent: (type: 'rename' | 'change', name: string | null) => void) => FSWatcher;
 
-export const watchDir: WatchDir = (dir, onEvent) => watch(dir, { persistent: false }, onEvent);
+/** Names come as bytes and are kept as the listing keeps them (nameOf), so a name that is not UTF-8 still names its file. */
+export const watchDir: WatchDir = (dir, onEvent) =>
+  watch(fsPath(dir), { persistent: false, encoding: 'buffer' }, (type, name) =>
+    onEvent(type, name === null ? null : nameOf(name)),
+  );
 
 /**
  * Watches every directory under some roots with one inotify watch per directory (fs.watch on each, not
@@ -37,9 +42,9 @@ export class TreeWatcher {
 
   private add(dir: string): void {
     if (this.failure !== undefined) return;
-    let entries: import('node:fs').Dirent[];
+    let entries: ReturnType<typeof listDir>;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listDir(dir);
     } catch {
       this.drop(dir); // gone (a watch on it is dead), not there yet, or not a directory
       return;
@@ -57,7 +62,7 @@ export class TreeWatcher {
         return;
       }
     }
-    for (const e of entries) if (e.isDirectory()) this.add(join(dir, e.name));
+    for (const { name, entry } of entries) if (entry.isDirectory()) this.add(join(dir, name));
   }
 
   private event(dir: string, type: 'rename' | 'change', name: string | null): void {

@@ -81,7 +81,9 @@ export function generateGeminiTree(
   for (let p = 0; p < (opts.projects ?? 3); p++) {
     const project = `${opts.root ?? '/work/town/gastown/polecats'}/gem${p}`;
     const dir = `proj-${p}`;
+    // Gemini CLI writes it with the project's directory, before any chat: a `.jsonl` line is attributed as it is read.
     files.set(`${dir}/.project_root`, project);
+    earlier.set(`${dir}/.project_root`, project);
     for (let c = 0; c < (opts.chatsPerProject ?? 3); c++) {
       const sessionId = `gs-${p}-${c}-${int(1000, 9999)}`;
       const start = tick();

@@ -63,6 +63,14 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
     const stats = data(await host.c.query('beads.stats', { townId: t.id }));
     expect(stats).toMatchObject({ closedBeads: 1, noBeadCostMicrodollars: 875, totalCostMicrodollars: 7975 });
     expect(items.reduce((a, b) => a + b.costMicrodollars, 0) + 875).toBe(stats.totalCostMicrodollars);
+
+    // Reopened (the event posted twice, the second a duplicate): open again, not counted closed.
+    const reopen = { id: 'ev4', at: at + 30_000, type: 'bead', beadId: 'gt-12', status: 'in_progress', title: 'Fix it' };
+    for (const events of [[reopen], [reopen]])
+      expect((await host.c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
+    const reopened = data(await host.c.query('beads.get', { townId: t.id, beadId: 'gt-12' }));
+    expect(reopened.bead).toMatchObject({ status: 'in_progress', title: 'Fix it', closedAt: null });
+    expect(data(await host.c.query('beads.stats', { townId: t.id }))).toMatchObject({ closedBeads: 0 });
   });
 
   it('reads a bead by any id over REST, `.` and `..` among them, with the id in the query', async () => {

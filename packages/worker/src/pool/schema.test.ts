@@ -11,7 +11,7 @@ describe('a town object whose storage an older version left', () => {
     const latest = KNOWN_SCHEMA_VERSIONS.town;
     await doTowns(env.TOWN).get('upgraded').throughput();
     await runInDurableObject(townStub('upgraded'), (_o, state) => {
-      // The last step again, as if an older version had stopped before it (it only drops an index if there).
+      // The last step again, as if an older version had stopped before it (re-runnable: a second run changes nothing).
       state.storage.sql.exec('DELETE FROM schema_migrations WHERE version = ?', latest);
     });
     await abortAllDurableObjects();

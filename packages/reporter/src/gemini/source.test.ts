@@ -1,0 +1,126 @@
+import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentMap } from '../agents.js';
+import { Store } from '../outbox/store.js';
+import { removeDir, tempDir } from '../testing/server.js';
+import type { UsageRecord } from '../wire.js';
+import { geminiPrices } from './prices.js';
+import { GeminiSource } from './source.js';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = tempDir('gg-gemini-');
+});
+afterEach(() => {
+  store?.close();
+  removeDir(dir);
+});
+
+const source = () => {
+  store = new Store(join(dir, 'state'));
+  return new GeminiSource({ store, dirs: [join(dir, 'tmp')], agents: new AgentMap(), prices: geminiPrices(), rescanMs: 0 });
+};
+const reopen = () => {
+  store.close();
+  return source();
+};
+
+const chatPath = () => join(dir, 'tmp', 'p', 'chats', 'session-1.jsonl');
+const header = `${JSON.stringify({ sessionId: 'gs-1', projectHash: 'h', startTime: '2026-11-20T10:00:00.000Z' })}\n`;
+/** One response record; `model` only when given (a record's model stands for those after it). */
+const response = (n: number, model?: string) =>
+  `${JSON.stringify({
+    id: `g${n}`,
+    type: 'gemini',
+    timestamp: new Date(Date.UTC(2026, 10, 20, 10) + n * 1000).toISOString(),
+    ...(model === undefined ? {} : { model }),
+    content: 'x'.repeat(150),
+    tokens: { input: 1000 + n, output: 10, cached: 0, thoughts: 0, tool: 0, total: 1010 + n },
+  })}\n`;
+
+function records(): UsageRecord[] {
+  return (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage' ORDER BY id").pluck().all() as string[]).map(
+    (b) => JSON.parse(b) as UsageRecord,
+  );
+}
+
+describe('Gemini CLI .jsonl chats are tailed', () => {
+  it('appending one line to a large chat reads only that line’s bytes', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    const lines = Array.from({ length: 20_000 }, (_, i) => response(i, i === 0 ? 'gemini-2.5-flash' : undefined));
+    writeFileSync(chatPath(), header + lines.join(''));
+    const size = statSync(chatPath()).size;
+    expect(size).toBeGreaterThan(4_000_000);
+    const src = source();
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: size, responses: 20_000, malformed: 0 });
+
+    const more = response(20_000);
+    appendFileSync(chatPath(), more);
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: size + Buffer.byteLength(more), responses: 20_001 });
+    // An unchanged file is not read again.
+    await src.poll();
+    expect(src.stats.bytes).toBe(size + Buffer.byteLength(more));
+    expect(records().find((r) => r.inputTokens === 21_000)).toMatchObject({ model: 'gemini-2.5-flash', outputTokens: 10 });
+  });
+
+  it('a restart resumes at the saved offset with the session and model the earlier lines named', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    writeFileSync(chatPath(), header + response(1, 'gemini-2.5-pro') + response(2));
+    await source().poll();
+    const first = records().map((r) => r.id);
+    // Gemini CLI appends a response and, later, an update of it (the same id, grown); a line is still being written.
+    const appended = response(3) + response(3).replace('"output":10', '"output":25');
+    appendFileSync(chatPath(), `${appended}{"id":"g4","ty`);
+    const src = reopen();
+    await src.poll();
+    expect(src.stats.bytes).toBe(Buffer.byteLength(appended));
+    const after = records();
+    expect(after).toHaveLength(3);
+    expect(after.map((r) => r.id).filter((id) => !first.includes(id))).toHaveLength(1);
+    expect(after.find((r) => r.inputTokens === 1003)).toMatchObject({ model: 'gemini-2.5-pro', outputTokens: 25 });
+  });
+
+  it('a chat replaced or truncated is read again from its start, adding no record twice', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    const body = header + response(1, 'gemini-2.5-flash') + response(2) + response(3);
+    writeFileSync(chatPath(), body);
+    const src = source();
+    await src.poll();
+    const before = records();
+    expect(before).toHaveLength(3);
+
+    // Replaced by a rename (another inode), shorter: read from its start.
+    writeFileSync(`${chatPath()}.tmp`, header + response(1, 'gemini-2.5-flash'));
+    renameSync(`${chatPath()}.tmp`, chatPath());
+    await src.poll();
+    expect(src.stats.bytes).toBe(body.length + statSync(chatPath()).size);
+    // Truncated in place (seen so), then grown again past where it was read up to: from its start too.
+    truncateSync(chatPath(), 0);
+    await src.poll();
+    writeFileSync(chatPath(), body + response(4));
+    await src.poll();
+    expect(src.stats.bytes).toBe(
+      body.length + (header + response(1, 'gemini-2.5-flash')).length + body.length + response(4).length,
+    );
+    const after = records();
+    expect(after).toHaveLength(4);
+    expect(after.filter((r) => r.inputTokens !== 1004)).toEqual(before);
+    expect(src.stats.responses).toBe(4); // the same responses read again were not sent again
+  });
+
+  it('a cursor saved by a version that read the chat whole (no saved state) reads it again from its start', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    writeFileSync(chatPath(), header + response(1, 'gemini-2.5-pro'));
+    await source().poll();
+    store.sql.prepare('DELETE FROM gemini_files').run();
+    appendFileSync(chatPath(), response(2));
+    const src = reopen();
+    await src.poll();
+    expect(src.stats.bytes).toBe(statSync(chatPath()).size);
+    expect(records().map((r) => r.model)).toEqual(['gemini-2.5-pro', 'gemini-2.5-pro']);
+  });
+});

@@ -1,0 +1,50 @@
+import { type Dirent, readdirSync } from 'node:fs';
+
+/**
+ * File names that are not valid UTF-8. Linux names are bytes: a transcript copied from another system,
+ * or restored from an archive in another encoding, may have a name that is not UTF-8. Read as a string,
+ * Node replaces each bad byte with U+FFFD, and that string names no file (every stat and open of it fails:
+ * the file was skipped without a word). A listed name is therefore kept as text only when it is valid
+ * UTF-8 without U+FFFD; any other name becomes `\uFFFD{<hex of its bytes>}`, which no valid name is (a
+ * valid name with U+FFFD in it is written so too). Paths stay text: the cursor table keys them exactly,
+ * path functions (join, basename, dirname) work on them, and `fsPath` gives the bytes back to every fs call.
+ */
+const REPLACEMENT = '\uFFFD';
+const ESCAPED = /^\uFFFD\{((?:[0-9a-f]{2})*)\}$/;
+
+/** A directory entry's name as the reporter keeps it (see above). */
+export function nameOf(raw: Buffer): string {
+  const text = raw.toString('utf8');
+  if (!text.includes(REPLACEMENT) && Buffer.byteLength(text) === raw.length) return text;
+  return `${REPLACEMENT}{${raw.toString('hex')}}`;
+}
+
+/** What an fs call takes for a path the reporter keeps: the path itself, or its bytes when a name in it is escaped. */
+export function fsPath(path: string): string | Buffer {
+  if (!path.includes(REPLACEMENT)) return path;
+  const parts = path.split('/').map((part) => {
+    const m = ESCAPED.exec(part);
+    return m ? Buffer.from(m[1] as string, 'hex') : Buffer.from(part);
+  });
+  const slash = Buffer.from('/');
+  return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [slash, p])));
+}
+
+/** A directory's entries, each named as the reporter keeps names (nameOf); throws what readdir throws. */
+export function listDir(dir: string): { name: string; entry: Dirent<Buffer> }[] {
+  return readdirSync(fsPath(dir), { withFileTypes: true, encoding: 'buffer' }).map((entry) => ({
+    name: nameOf(entry.name),
+    entry,
+  }));
+}
+
+/** Whether the last name of `path` ends with the ASCII `suffix` (`.jsonl`), escaped or not. */
+export function nameEndsWith(path: string, suffix: string): boolean {
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  const m = ESCAPED.exec(last);
+  return m
+    ? Buffer.from(m[1] as string, 'hex')
+        .toString('latin1')
+        .endsWith(suffix)
+    : last.endsWith(suffix);
+}
