@@ -6,23 +6,21 @@
  * transcripts' times only with none or three; Codex, Gemini CLI and Gas Town (Go's RFC3339Nano) write up
  * to nine. Epoch milliseconds, or undefined.
  */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const DATE_TIME = String.raw`^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d`;
+const ZONE = String.raw`(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$`;
+const ANY_FRACTION = new RegExp(`${DATE_TIME}(?:\\.\\d{1,9})?${ZONE}`);
+const THREE_DIGITS = new RegExp(`${DATE_TIME}(?:\\.\\d{3})?${ZONE}`);
 
 export function parseTimestamp(text: string, fraction: 'three' | 'any' = 'any'): number | undefined {
-  const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  const n = (i: number) => Number(m[i] ?? 0);
-  const [year, month, day, hour, minute, second] = [n(1), n(2), n(3), n(4), n(5), n(6)];
-  const digits = m[7]?.length ?? 0;
-  if (fraction === 'three' && digits !== 0 && digits !== 3) return undefined;
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59 || n(9) > 23 || n(10) > 59) return undefined;
-  const date = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, Math.floor(n(7) / 10 ** (digits - 3)));
-  const offset = (m[8] === '-' ? -1 : 1) * (n(9) * 60 + n(10)) * 60_000;
-  return date.getTime() - offset;
+  if (!(fraction === 'three' ? THREE_DIGITS : ANY_FRACTION).test(text)) return undefined;
+  // The pattern bounds each field; Date.parse reads the checked text (ISO: no local time, years as written)
+  // but rolls a day past the month's end over, so that is checked here.
+  const digit = (i: number) => text.charCodeAt(i) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  if (digit(8) * 10 + digit(9) > daysIn(year, digit(5) * 10 + digit(6))) return undefined;
+  // biome-ignore lint/plugin/no-date-parse: the text matched the zoned RFC 3339 pattern and its day exists
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : at;
 }
 
 function daysIn(year: number, month: number): number {
