@@ -139,6 +139,21 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     expect(mine.totals.inputTokens).toBe(300);
   });
 
+  it('deliberate difference: `codex exec --json` output lines are not read (ccusage 20.0.24 counts their `usage`)', async () => {
+    // What `codex exec --json` prints; Codex CLI writes its own rollouts, not these, into the sessions tree.
+    const headless = JSON.stringify({
+      type: 'turn.completed',
+      usage: { input_tokens: 100, cached_input_tokens: 0, output_tokens: 1 },
+    });
+    const dir = home(new Map([['sessions/2026/06/08/rollout-exec.jsonl', [headless]]]));
+    const [cc, mine] = await Promise.all([
+      ccusageCodex(join(dir, 'codex'), 'daily'),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    expect(tokensOf(cc)).toEqual([100, 0, 1, 0]);
+    expect(tokensOf(mine.totals)).toEqual([0, 0, 0, 0]);
+  });
+
   it('deliberate differences: o3, o4-mini and gpt-5.6-* at LiteLLM prices, which ccusage 20.0.24 does not use offline', async () => {
     const turn = (model: string) => [
       JSON.stringify({ timestamp: '2026-11-20T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),
