@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -209,5 +210,34 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
     expect(mine.totals.inputTokens).toBe(read.length * 100);
     expect(tokensOf(mine.totals)).toEqual(tokensOf(daily));
     expect(tokensOf(mine.totals)).toEqual(tokensOf(session));
+  });
+
+  it('a file whose last line has no newline counts that line in both; a transcript symlinked into projects/ counts only in the reporter', async () => {
+    const dir = tempDir('gg-ccusage-');
+    dirs.push(dir);
+    let n = 0;
+    const line = (input: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        cwd: '/work/polecats/toast',
+        version: '2.0.31',
+        sessionId: 's1',
+        requestId: `req_${++n}`,
+        timestamp: '2026-06-08T10:00:00.000Z',
+        message: { id: `msg_${n}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: input, output_tokens: 1 } },
+      });
+    const claude = join(dir, 'claude');
+    mkdirSync(join(claude, 'projects', 'p'), { recursive: true });
+    writeFileSync(join(claude, 'projects', 'p', 'a.jsonl'), `${line(100)}\n${line(200)}`);
+    const [daily, mine] = await Promise.all([ccusage(claude, 'daily'), reporterTotals(claude, join(dir, 'state'))]);
+    expect(tokensOf(mine.totals)).toEqual(tokensOf(daily));
+    expect(mine.totals.inputTokens).toBe(300);
+
+    // Deliberate difference: ccusage does not follow a symlinked file; the reporter does (the dedupe keeps a
+    // response once, wherever its copies are).
+    writeFileSync(join(dir, 'elsewhere.jsonl'), `${line(4000)}\n`);
+    symlinkSync(join(dir, 'elsewhere.jsonl'), join(claude, 'projects', 'p', 'linked.jsonl'));
+    const [daily2, mine2] = await Promise.all([ccusage(claude, 'daily'), reporterTotals(claude, join(dir, 'state2'))]);
+    expect([daily2.inputTokens, mine2.totals.inputTokens]).toEqual([300, 4300]);
   });
 });

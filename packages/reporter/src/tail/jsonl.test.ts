@@ -6,6 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
 import { type FileState, fileState, readLines, resumeFrom, resumeOffset } from './jsonl.js';
 
+function wholeObject(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 describe('readLines', () => {
   const dir = tempDir('gg-jsonl-');
   afterAll(() => removeDir(dir));
@@ -19,6 +28,25 @@ describe('readLines', () => {
     expect(readLines(f, 8)).toBeUndefined();
     appendFileSync(f, 'ee\n');
     expect(readLines(f, 8)?.lines).toEqual(['three']);
+  });
+
+  it('reads a last line without its newline once it is a whole JSON object (as ccusage does), and waits on anything else', () => {
+    const f = join(dir, 'tail.jsonl');
+    writeFileSync(f, '{"a":1}\n{"b":2}');
+    expect(readLines(f, 0)).toEqual({ lines: ['{"a":1}', '{"b":2}'], end: 15, skipped: 0, oversized: 0 });
+    // The writer's newline, then the next line: read from where the object ended.
+    appendFileSync(f, '\n{"c":3}\n');
+    expect(readLines(f, 15)).toEqual({ lines: ['{"c":3}'], end: 24, skipped: 0, oversized: 0 });
+    for (const partial of ['{"d":', '{"d":{"e":1}', '[1]', '{"d":1}x', '"{}"']) {
+      writeFileSync(f, `{"a":1}\n${partial}`);
+      expect([partial, readLines(f, 0)?.lines]).toEqual([partial, ['{"a":1}']]);
+    }
+    // After a longer read through the shared buffer, a short file's last line is still just its own bytes.
+    const long = join(dir, 'long.jsonl');
+    writeFileSync(long, `${'x'.repeat(500)}\n`.repeat(50));
+    expect(readLines(long, 0)?.lines).toHaveLength(50);
+    writeFileSync(f, '{"z":26}');
+    expect(readLines(f, 0)).toEqual({ lines: ['{"z":26}'], end: 8, skipped: 0, oversized: 0 });
   });
 
   it('reads nothing from a FIFO or a device where a transcript was listed, without waiting for a writer', () => {
@@ -89,8 +117,9 @@ describe('readLines', () => {
           { minLength: 1, maxLength: 3 },
         ),
         fc.integer({ min: 1, max: 64 }),
-        (lines, markers, batchBytes) => {
-          writeFileSync(f, lines.map((l) => `${l}\n`).join(''));
+        fc.option(fc.oneof(text, fc.constantFrom('{}', '{"a":"b"}', ' {"é":{}} ', '{"a":')), { nil: undefined }),
+        (lines, markers, batchBytes, tail) => {
+          writeFileSync(f, lines.map((l) => `${l}\n`).join('') + (tail ?? ''));
           const got: string[] = [];
           let skipped = 0;
           for (let offset = 0; ; ) {
@@ -100,7 +129,8 @@ describe('readLines', () => {
             skipped += b.skipped;
             offset = b.end;
           }
-          const nonEmpty = lines.filter((l) => l !== '');
+          // A last line without its newline is a line when it is one whole JSON object.
+          const nonEmpty = [...lines, ...(tail !== undefined && wholeObject(tail) ? [tail] : [])].filter((l) => l !== '');
           const want = nonEmpty.filter((l) => markers.some((m) => l.includes(m)));
           expect(got).toEqual(want);
           expect(skipped).toBe(nonEmpty.length - want.length);

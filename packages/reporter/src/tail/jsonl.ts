@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { isJsonObject, parseJson } from '../json.js';
 import { fsPath } from './names.js';
 
 export interface ReadOptions {
@@ -91,8 +92,8 @@ function readBuffer(size: number): Buffer {
 
 /**
  * Reads the complete lines after `offset`: never the whole file at once, never a partial last line (a
- * writer may be in the middle of it; it is read once its newline arrives). Returns undefined when no
- * complete line follows the offset yet.
+ * writer may be in the middle of it; it is read once its newline arrives, or once it is a whole JSON
+ * object). Returns undefined when no complete line follows the offset yet.
  */
 export function readLines(path: string, offset: number, opts: ReadOptions = {}): LineBatch | undefined {
   const batchBytes = opts.batchBytes ?? 1024 * 1024;
@@ -118,8 +119,13 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
       const buf = readBuffer(want);
       const n = readFullySync(fd, buf, offset);
       const last = buf.lastIndexOf(NL, n - 1);
-      if (last >= 0) return splitLines(buf, last, offset, maxLineBytes, opts.markers);
-      if (offset + n >= size) return undefined; // a partial last line: wait for its newline
+      const atEnd = offset + n >= size;
+      // The file's last line without its newline, already a whole JSON object: a line (ccusage counts it). A JSON
+      // object cannot be a proper prefix of a longer one, so a writer still writing this line cannot add to it.
+      if (atEnd && last < n - 1 && n - last - 1 <= maxLineBytes && wholeObject(buf, last + 1, n))
+        return splitLines(buf, n, offset, maxLineBytes, opts.markers);
+      if (last >= 0) return splitLines(buf, last + 1, offset, maxLineBytes, opts.markers);
+      if (atEnd) return undefined; // a partial last line: wait for its newline
       if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset });
       want = Math.min(want * 2, maxLineBytes, size - offset);
     }
@@ -138,15 +144,18 @@ function readFullySync(fd: number, buf: Buffer, position: number): number {
   return n;
 }
 
-function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: number, markers?: readonly Buffer[]): LineBatch {
+/** The lines of `buf` before `stop` (just past the last line's newline, or the end of a last line that has none). */
+function splitLines(buf: Buffer, stop: number, offset: number, maxLineBytes: number, markers?: readonly Buffer[]): LineBatch {
   const lines: string[] = [];
   let skipped = 0;
   let oversized = 0;
   let start = 0;
   // Where each marker next occurs (-1: nowhere further): lines before the nearest are skipped without decoding.
   const hits = markers?.map((m) => buf.indexOf(m, 0));
-  while (start <= last) {
-    const end = buf.indexOf(NL, start);
+  while (start < stop) {
+    const nl = buf.indexOf(NL, start);
+    // Bounded by stop: the buffer is shared, and past the bytes read it holds an earlier read's.
+    const end = nl < 0 || nl >= stop ? stop : nl;
     if (end - start > maxLineBytes) oversized++;
     else if (end > start) {
       if (hits && !hits.some((h) => h >= 0 && h < end)) skipped++;
@@ -160,7 +169,20 @@ function splitLines(buf: Buffer, last: number, offset: number, maxLineBytes: num
       }
     }
   }
-  return { lines, end: offset + last + 1, skipped, oversized };
+  return { lines, end: offset + stop, skipped, oversized };
+}
+
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0d;
+
+/** Whether bytes [from, to) are one JSON object (only tried on a file's unterminated last line that ends in `}`). */
+function wholeObject(buf: Buffer, from: number, to: number): boolean {
+  let a = from;
+  let b = to;
+  while (a < b && isSpace(buf[a])) a++;
+  while (b > a && isSpace(buf[b - 1])) b--;
+  if (buf[a] !== 0x7b || buf[b - 1] !== 0x7d) return false;
+  // Bounded like every line the sources parse (a line of millions of tiny values is refused, not parsed).
+  return isJsonObject(parseJson(buf.toString('utf8', a, b))?.value);
 }
 
 /**
