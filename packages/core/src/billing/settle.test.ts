@@ -142,6 +142,24 @@ describe('settling a town into its account', () => {
     expect(s.town.outbox()).toEqual([]);
   });
 
+  it('keeps what an hour was debited through a settle stamped by a clock two years ahead', () => {
+    const s = setup();
+    const hour = Math.floor(T0 / 3_600_000) * 3_600_000;
+    const debit = (seq: number, at: number, total: number): OutboxEntry => ({
+      seq,
+      kind: 'debit',
+      at,
+      amountMicrodollars: total,
+      details: { hour },
+    });
+    postOutbox(s.control, s.townId, [debit(1, T0, 100)]);
+    // A tick under a clock two years ahead posts the hour again (nothing new in it): its time is the clock's.
+    postOutbox(s.control, s.townId, [debit(2, T0 + 730 * 86_400_000, 100)]);
+    // Set right, the hour grows by 50: 50 is debited, not the hour's 150 again.
+    postOutbox(s.control, s.townId, [debit(3, T0 + 60_000, 150)]);
+    expect(s.debited(s.user.id)).toBe(150);
+  });
+
   it('debits a backfill at the hours it happened, so it does not inflate the current burn', () => {
     const s = setup();
     s.control.ledger.grant(s.user.id, 10_000_000, T0 - 10 * 3_600_000);

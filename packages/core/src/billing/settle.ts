@@ -35,8 +35,16 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
         alerts++;
       }
     }
-    // An hour older than any tier keeps can no longer grow: forget what it was debited.
-    control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, last.at - MAX_RETENTION_MS);
+    // An hour older than any tier keeps can no longer grow: forget what it was debited. Judged by the newest hour
+    // posted (event time) as well as the entries' time: a tick under a clock two years ahead stamped its entries
+    // then, and every hour was forgotten, so the next post of one debited its whole total again.
+    const newestHour = entries.reduce(
+      (newest, e) => (e.kind === 'debit' && billable(e) ? Math.max(newest, e.details?.hour as number) : newest),
+      Number.NEGATIVE_INFINITY,
+    );
+    const forgetBefore = Math.min(last.at, newestHour) - MAX_RETENTION_MS;
+    if (Number.isFinite(forgetBefore))
+      control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, forgetBefore);
     return { debits, alerts, accountId: account, refused };
   });
 }

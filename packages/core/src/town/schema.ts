@@ -512,6 +512,13 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
           AND ab.at = (SELECT MAX(m.at) FROM agent_beads m WHERE m.agent_id = agents.id)) = 1
     `,
   },
+  {
+    // The time pruning goes by (tick.ts, pruneClock): it moves forward at most an hour a tick, so a wall clock
+    // set a year ahead and corrected does not delete every record, dedupe key and billed hour meanwhile.
+    // Re-runnable: a second run changes nothing.
+    version: 18,
+    sql: 'CREATE TABLE IF NOT EXISTS prune_clock (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)',
+  },
 ];
 
 function breakdownTable(table: string): string {

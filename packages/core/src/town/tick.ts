@@ -74,12 +74,34 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
     indexed = usageIds.indexTail();
     applyBeadTotals(sql);
     evaluateRunaway(sql, now);
-    return { t: slotStart(now, RAW_TIER.resolutionMs), gauges, pruned: prune(sql, now, usageIds.indexedUpto()) };
+    return {
+      t: slotStart(now, RAW_TIER.resolutionMs),
+      gauges,
+      pruned: prune(sql, pruneClock(sql, now), usageIds.indexedUpto()),
+    };
   });
   indexed();
   return result;
 }
 
+/** How far the time pruning goes by may move forward in one tick (see pruneClock). */
+export const MAX_PRUNE_STEP_MS = 3_600_000;
+
+/**
+ * The time pruning goes by: the tick's time, but forward by at most MAX_PRUNE_STEP_MS a tick. A wall clock set
+ * a year ahead (a wrong time, corrected later) made the next ticks delete, as too old, every usage record with
+ * its dedupe key and every billed hour: a record sent again after the correction counted twice. Now such a
+ * jump takes ~17,000 ticks to reach pruning; a real gap (a server down two days) is caught up in 48. A clock set
+ * back is followed at once.
+ */
+function pruneClock(sql: Sql, now: number): number {
+  const before = sql.rows('SELECT at FROM prune_clock WHERE id = 1')[0]?.[0] as number | undefined;
+  const at = before === undefined ? now : Math.min(now, before + MAX_PRUNE_STEP_MS);
+  sql.run('INSERT INTO prune_clock (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', at);
+  return at;
+}
+
+/** Deletes, a bounded amount per table, what no tier keeps any more as of `now` (the prune clock's time). */
 function prune(sql: Sql, now: number, indexedUpto: number): number {
   let pruned = 0;
   for (const tier of TIERS) {

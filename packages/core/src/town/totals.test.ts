@@ -192,6 +192,8 @@ describe('per-bead totals when the tick prunes', () => {
     town.tick();
     // Past the horizon for the first two hours' records and agent events (the newest row of p stays).
     now.t = T0 + MAX_RETENTION_MS + 2 * 3_600_000 + 1;
+    // As if the ticks of the 400 days between had run: pruning's clock moves an hour a tick (tick.ts, pruneClock).
+    town.sql.run('UPDATE prune_clock SET at = ?', now.t);
     town.ingestUsage([usageRecord({ id: 'late', agentId: 'p', at: now.t - 60_000, costMicrodollars: 100 })]);
     for (let i = 0; i < 3; i++) town.tick();
     const [[left]] = town.sql.rows('SELECT COUNT(*) FROM usage_records') as [[number]];

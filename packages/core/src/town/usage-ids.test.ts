@@ -10,6 +10,11 @@ const T0 = Date.UTC(2026, 10, 1, 12);
 const DAY = 86_400_000;
 const rec = (id: string, outputTokens: number, at = T0): UsageRecord => usageRecord({ id, outputTokens, at, mode: 'cumulative' });
 
+/** As if the ticks of the two days between had run: pruning's clock moves an hour a tick (tick.ts, pruneClock). */
+function caughtUp(town: Town, t: number): void {
+  town.sql.run('UPDATE prune_clock SET at = ?', t);
+}
+
 function open(file: string, now: { t: number }): Town {
   return new Town(openSqlite(file), () => now.t);
 }
@@ -54,6 +59,7 @@ describe('usage record ids', () => {
     town.ingestUsage([rec('old', 1, T0 - 399 * DAY), rec('new', 1, T0)]);
     town.tick();
     now.t = T0 + 2 * DAY;
+    caughtUp(town, now.t);
     town.tick(); // indexes nothing new; the sweep finds `old` past the horizon
     expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['new']]);
     expect(town.sql.rows('SELECT id FROM usage_ids')).toEqual([['new']]);
@@ -79,11 +85,41 @@ describe('usage record ids', () => {
     town.ingestUsage([rec('old1', 1, T0 - 399 * DAY), rec('old2', 1, T0 - 399 * DAY)]);
     town.tick();
     now.t = T0 + 2 * DAY;
+    caughtUp(town, now.t);
     town.tick(); // both past the horizon; the newest stays as the rowid high-water mark
     expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['old2']]);
     expect(town.ingestUsage([rec('fresh', 3, now.t)])).toMatchObject({ accepted: 1 });
     town.tick();
     town = open(file, now);
     expect(town.ingestUsage([rec('fresh', 3, now.t)])).toMatchObject({ duplicates: 1 });
+  });
+
+  it('survive a wall clock set two years ahead and corrected: pruning moves an hour a tick, so a record sent again still counts once', () => {
+    const now = { t: T0 };
+    const town = open(join(tempDir(), 'town.sqlite'), now);
+    // (The newest record always stays, as the rowid high-water mark: m2 is there to be it.)
+    town.ingestUsage([rec('m1', 10), rec('m2', 1)]);
+    town.tick();
+    now.t = T0 + 730 * DAY;
+    for (let i = 0; i < 20; i++) town.tick();
+    expect(town.sql.rows('SELECT id FROM usage_records ORDER BY id')).toEqual([['m1'], ['m2']]);
+    expect(town.sql.rows('SELECT id FROM usage_ids ORDER BY id')).toEqual([['m1'], ['m2']]);
+    now.t = T0 + 60_000;
+    town.tick();
+    expect(town.ingestUsage([rec('m1', 10)])).toMatchObject({ duplicates: 1, accepted: 0 });
+    expect(town.sql.rows('SELECT output_tokens FROM usage_grand_total')).toEqual([[11]]);
+  });
+
+  it('catch up with a real gap (a server down two days), an hour a tick', () => {
+    const now = { t: T0 };
+    const town = open(join(tempDir(), 'town.sqlite'), now);
+    town.ingestUsage([rec('old', 1, T0 - 399 * DAY), rec('new', 1, T0)]);
+    town.tick();
+    now.t = T0 + 2 * DAY;
+    // `old` is past the horizon once pruning's clock is a day past T0: after 24 ticks.
+    for (let i = 0; i < 20; i++) town.tick();
+    expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['old'], ['new']]);
+    for (let i = 0; i < 10; i++) town.tick();
+    expect(town.sql.rows('SELECT id FROM usage_records')).toEqual([['new']]);
   });
 });
