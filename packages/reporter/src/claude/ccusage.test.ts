@@ -53,6 +53,21 @@ async function reporterTotals(configDir: string, stateDir: string) {
   }
 }
 
+let responses = 0;
+/** A Claude Code assistant line of a new response (its own message.id and requestId) at `ts`. */
+const response = (ts: string, input: number) => {
+  const n = ++responses;
+  return JSON.stringify({
+    type: 'assistant',
+    cwd: '/work/polecats/toast',
+    version: '2.0.31',
+    sessionId: 's1',
+    requestId: `req_${n}`,
+    timestamp: ts,
+    message: { id: `msg_${n}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: input, output_tokens: 1 } },
+  });
+};
+
 const tokensOf = (t: CcusageTotals) => [t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens];
 
 describe('Claude transcript totals against ccusage 20.0.24', () => {
@@ -171,17 +186,7 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
   it('times ccusage cannot read (no zone, other fraction lengths, no such day) count nothing in either; the rest count in both', async () => {
     const dir = tempDir('gg-ccusage-');
     dirs.push(dir);
-    let n = 0;
-    const line = (ts: string, input: number) =>
-      JSON.stringify({
-        type: 'assistant',
-        cwd: '/work/polecats/toast',
-        version: '2.0.31',
-        sessionId: 's1',
-        requestId: `req_${++n}`,
-        timestamp: ts,
-        message: { id: `msg_${n}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: input, output_tokens: 1 } },
-      });
+    const line = (ts: string, input: number) => response(ts, input);
     const read = [
       '2026-06-08T10:00:00Z',
       '2026-06-08T10:00:00.123Z',
@@ -215,17 +220,7 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
   it('a file whose last line has no newline counts that line in both; a transcript symlinked into projects/ counts only in the reporter', async () => {
     const dir = tempDir('gg-ccusage-');
     dirs.push(dir);
-    let n = 0;
-    const line = (input: number) =>
-      JSON.stringify({
-        type: 'assistant',
-        cwd: '/work/polecats/toast',
-        version: '2.0.31',
-        sessionId: 's1',
-        requestId: `req_${++n}`,
-        timestamp: '2026-06-08T10:00:00.000Z',
-        message: { id: `msg_${n}`, model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: input, output_tokens: 1 } },
-      });
+    const line = (input: number) => response('2026-06-08T10:00:00.000Z', input);
     const claude = join(dir, 'claude');
     mkdirSync(join(claude, 'projects', 'p'), { recursive: true });
     writeFileSync(join(claude, 'projects', 'p', 'a.jsonl'), `${line(100)}\n${line(200)}`);

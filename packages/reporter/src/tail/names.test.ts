@@ -62,6 +62,17 @@ function records(): UsageRecord[] {
 }
 const cursors = (source: string) => store.cursors(source).length;
 
+/** Polls a source over the two files its test wrote (10 and 20 output tokens): both read, each with its own cursor. */
+async function bothRead(src: { poll(): Promise<unknown> }, source: string): Promise<void> {
+  await src.poll();
+  expect(
+    records()
+      .map((r) => r.outputTokens)
+      .sort(),
+  ).toEqual([10, 20]);
+  expect(cursors(source)).toBe(2);
+}
+
 describe('transcripts named with bytes that are not UTF-8 are read, each keyed by its exact name', () => {
   it('Claude Code', async () => {
     const line = (id: string) =>
@@ -137,20 +148,10 @@ describe('transcripts named with bytes that are not UTF-8 are read, each keyed b
     writeBytesName('codex/sessions/2026/11/20', bad('rollout-', 0xff, '.jsonl'), rollout(10));
     writeBytesName('codex/sessions/2026/11/20', bad('rollout-', 0xfe, '.jsonl'), rollout(20));
     store = new Store(join(dir, 'state'));
-    const src = new CodexSource({
-      store,
-      homes: [join(dir, 'codex')],
-      agents: new AgentMap(),
-      prices: codexPrices(),
-      rescanMs: 0,
-    });
-    await src.poll();
-    expect(
-      records()
-        .map((r) => r.outputTokens)
-        .sort(),
-    ).toEqual([10, 20]);
-    expect(cursors('codex')).toBe(2);
+    await bothRead(
+      new CodexSource({ store, homes: [join(dir, 'codex')], agents: new AgentMap(), prices: codexPrices(), rescanMs: 0 }),
+      'codex',
+    );
   });
 
   it('Gemini CLI', async () => {
@@ -167,19 +168,9 @@ describe('transcripts named with bytes that are not UTF-8 are read, each keyed b
       JSON.stringify({ sessionId: 'b', messages: [JSON.parse(response('g1', 20))] }),
     );
     store = new Store(join(dir, 'state'));
-    const src = new GeminiSource({
-      store,
-      dirs: [join(dir, 'gemini')],
-      agents: new AgentMap(),
-      prices: geminiPrices(),
-      rescanMs: 0,
-    });
-    await src.poll();
-    expect(
-      records()
-        .map((r) => r.outputTokens)
-        .sort(),
-    ).toEqual([10, 20]);
-    expect(cursors('gemini')).toBe(2);
+    await bothRead(
+      new GeminiSource({ store, dirs: [join(dir, 'gemini')], agents: new AgentMap(), prices: geminiPrices(), rescanMs: 0 }),
+      'gemini',
+    );
   });
 });
