@@ -18,7 +18,8 @@ import type { UsageRecord, UsageResult } from './usage.js';
  *   that shrank adds nothing and is not forgotten); a record that adds nothing is a duplicate when
  *   it equals what was counted and ignored when it only shrank;
  * - a tick at c writes one gauge sample into the slot of c in every tier, then deletes the rows of
- *   each tier older than c - retention (at most 500 per tier, far more than these runs make);
+ *   each tier older than p - retention (at most 500 per tier, far more than these runs make), where p,
+ *   pruning's clock, is c at the town's first tick and then min(c, the previous p + 1 h);
  * - a query reads one tier: the coarsest whose slot divides the step (the step is chosen by
  *   `specResolution` below); a bucket with no stored row is null, a gauge with no sample is null.
  */
@@ -320,6 +321,8 @@ interface CounterHit {
 }
 interface TickHit {
   c: number;
+  /** Pruning's clock at this tick. */
+  p: number;
   gauges: Record<GaugeName, number>;
 }
 
@@ -403,7 +406,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
           gauges.loc_deletions += r.deletions;
         }
       }
-      ticks.push({ c: op.c, gauges });
+      const before = ticks.at(-1)?.p;
+      ticks.push({ c: op.c, p: before === undefined ? op.c : Math.min(op.c, before + HOUR), gauges });
     }
   }
   return { hits, ticks, usage, mixedUpdates };
@@ -436,7 +440,7 @@ function expectedTimeseries(hist: { hits: CounterHit[]; ticks: TickHit[] }, step
   const tier = readTier(step);
   const slot = (x: number) => Math.floor(x / tier.res) * tier.res;
   // A row survives unless some tick ran when it was older than the retention.
-  const survives = (s: number) => !hist.ticks.some((k) => s < k.c - tier.ret);
+  const survives = (s: number) => !hist.ticks.some((k) => s < k.p - tier.ret);
   // A counter landed in this tier if its slot was still kept when it was ingested.
   const landed = hist.hits.filter((h) => slot(h.at) >= h.c - tier.ret && survives(slot(h.at)));
   const sampled = hist.ticks.filter((k) => survives(slot(k.c)));
