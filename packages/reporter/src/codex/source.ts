@@ -189,10 +189,13 @@ export class CodexSource {
   private forkOf(path: string): ForkOf {
     const head = sessionHead(path);
     if (!head?.parent) return undefined;
-    return { parent: this.sessionFile(head.parent), forkedAt: head.at ?? null };
+    return { parent: this.sessionFile(boundedId(head.parent)), forkedAt: head.at ?? null };
   }
 
-  /** The file whose first line names this session id; the files not looked at yet are read on a miss. */
+  /**
+   * The file whose first line names this session id; the files not looked at yet are read on a miss. Ids are
+   * keys as boundedId makes them: a first line may be 1 MiB, and a map of 10,000 such ids would hold 10 GB.
+   */
   private sessionFile(id: string): string | null {
     const known = this.sessionFiles.get(id);
     if (known !== undefined) return known;
@@ -201,7 +204,8 @@ export class CodexSource {
       this.headRead.add(path);
       const head = sessionHead(path);
       // The first file listed with an id keeps it (an archived copy comes after the active file).
-      if (head?.id !== undefined && !this.sessionFiles.has(head.id)) this.sessionFiles.set(head.id, path);
+      const key = head?.id === undefined ? undefined : boundedId(head.id);
+      if (key !== undefined && !this.sessionFiles.has(key)) this.sessionFiles.set(key, path);
     }
     return this.sessionFiles.get(id) ?? null;
   }
