@@ -97,9 +97,16 @@ export const MAX_PRUNE_STEP_MS = 3_600_000;
 function pruneClock(sql: Sql, now: number): number {
   const before = sql.rows('SELECT at FROM prune_clock WHERE id = 1')[0]?.[0] as number | undefined;
   const at = before === undefined ? now : Math.min(now, before + MAX_PRUNE_STEP_MS);
-  sql.run('INSERT INTO prune_clock (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', at);
+  // Stored when it moved a minute or more (or went back): a tick every few seconds would otherwise write one more
+  // page each time, and a stored time up to a minute old only loosens the hour's bound by that minute.
+  if (before === undefined || at < before || at - before >= PRUNE_CLOCK_WRITE_MS) {
+    sql.run('INSERT INTO prune_clock (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', at);
+  }
   return at;
 }
+
+/** How far pruning's clock moves before it is stored again (see pruneClock). */
+const PRUNE_CLOCK_WRITE_MS = 60_000;
 
 /** Deletes, a bounded amount per table, what no tier keeps any more as of `now` (the prune clock's time). */
 function prune(sql: Sql, now: number, indexedUpto: number): number {

@@ -19,7 +19,8 @@ import type { UsageRecord, UsageResult } from './usage.js';
  *   it equals what was counted and ignored when it only shrank;
  * - a tick at c writes one gauge sample into the slot of c in every tier, then deletes the rows of
  *   each tier older than p - retention (at most 500 per tier, far more than these runs make), where p,
- *   pruning's clock, is c at the town's first tick and then min(c, the previous p + 1 h);
+ *   pruning's clock, is c at the town's first tick and then min(c, stored + 1 h), where stored is the last p
+ *   that moved a minute or more past (or back from) the stored one;
  * - a query reads one tier: the coarsest whose slot divides the step (the step is chosen by
  *   `specResolution` below); a bucket with no stored row is null, a gauge with no sample is null.
  */
@@ -345,6 +346,8 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
   const loc = new Map<string, { additions: number; deletions: number; reportedAt: number }>();
   /** The newest usage of agent 'u' (every record's agent), which has no events. */
   let lastUsageAt = Number.NEGATIVE_INFINITY;
+  /** Pruning's clock as the town stores it. */
+  let storedP: number | undefined;
   for (const op of ops) {
     if (op.kind === 'usage' || op.kind === 'retry') {
       const tally: UsageTally = { accepted: 0, duplicates: 0, ignored: 0 };
@@ -406,8 +409,9 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
           gauges.loc_deletions += r.deletions;
         }
       }
-      const before = ticks.at(-1)?.p;
-      ticks.push({ c: op.c, p: before === undefined ? op.c : Math.min(op.c, before + HOUR), gauges });
+      const p = storedP === undefined ? op.c : Math.min(op.c, storedP + HOUR);
+      if (storedP === undefined || p < storedP || p - storedP >= MIN) storedP = p;
+      ticks.push({ c: op.c, p, gauges });
     }
   }
   return { hits, ticks, usage, mixedUpdates };
