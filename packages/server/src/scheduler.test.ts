@@ -30,7 +30,10 @@ async function lastOkAt(s: TestServer, townId: string): Promise<number | null> {
 
 describe('the tick scheduler and quiet towns', () => {
   it('never opens a town that took no write, and a saved budget wakes a dormant town at once', async () => {
-    let skew = 0;
+    // The server's day starts at noon UTC: the 11-minute jump below must not cross midnight into a new
+    // budget day (a run near 23:50 UTC once did, and saw no crossing).
+    const now = Date.now();
+    let skew = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate(), 12) - now;
     const s = await startTestServer({ tickMs: 100, clock: () => Date.now() + skew });
     try {
       const file = (id: string) => new DataDir(s.dataDir).townFile(id);
@@ -39,7 +42,7 @@ describe('the tick scheduler and quiet towns', () => {
 
       // Spend, then 11 minutes later (idle): the cost is debited, and the town goes dormant.
       const r = await s.post(`/api/towns/${s.townId}/usage`, {
-        records: [usageRecord({ id: 'u1', at: Date.now(), costMicrodollars: 900 })],
+        records: [usageRecord({ id: 'u1', at: Date.now() + skew, costMicrodollars: 900 })],
       });
       expect(r.status).toBe(200);
       await sleep(300);
