@@ -1,8 +1,7 @@
-import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
-import { fsPath, listDir, nameEndsWith } from '../tail/names.js';
+import { walkFiles } from '../tail/walk.js';
 
 /**
  * The Claude config directories to read, as ccusage finds them: the ones given, else
@@ -27,28 +26,6 @@ function defaults(env: NodeJS.ProcessEnv): string[] {
 /** Every `*.jsonl` under `<dir>/projects`, recursively (sessions, their subagents/ folders), sorted. */
 export function transcriptFiles(configDirs: readonly string[]): string[] {
   const files: string[] = [];
-  for (const dir of configDirs) walk(join(dir, 'projects'), files);
+  for (const dir of configDirs) walkFiles(join(dir, 'projects'), { endings: ['.jsonl'], fileLinks: true }, files);
   return files.sort();
-}
-
-function walk(dir: string, out: string[]): void {
-  let entries: ReturnType<typeof listDir>;
-  try {
-    entries = listDir(dir);
-  } catch {
-    return; // Not there (yet): Claude Code creates it on first use.
-  }
-  for (const { name, entry: e } of entries) {
-    const path = join(dir, name);
-    if (e.isDirectory()) walk(path, out);
-    else if (nameEndsWith(name, '.jsonl') && (e.isFile() || isFileLink(path))) out.push(path);
-  }
-}
-
-function isFileLink(path: string): boolean {
-  try {
-    return statSync(fsPath(path)).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { readSmallFile } from '../small-file.js';
-import { listDir, nameEndsWith } from '../tail/names.js';
+import { walkFiles } from '../tail/walk.js';
 
 /** The Codex homes to read, as ccusage finds them: the ones given, else CODEX_HOME (comma-separated), else ~/.codex. */
 export function codexHomes(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
@@ -27,7 +27,7 @@ export function rolloutFiles(homes: readonly string[]): string[] {
     const seen = new Set<string>();
     for (const dir of dirs.length > 0 ? dirs : [home]) {
       const files: string[] = [];
-      walk(dir, files);
+      walkFiles(dir, { endings: ['.jsonl'] }, files);
       for (const f of files.sort()) {
         const rel = relative(dir, f);
         if (seen.has(rel)) continue;
@@ -78,19 +78,5 @@ function isDir(p: string): boolean {
     return statSync(p).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function walk(dir: string, out: string[]): void {
-  let entries: ReturnType<typeof listDir>;
-  try {
-    entries = listDir(dir);
-  } catch {
-    return; // Not there (yet): Codex creates it on first use.
-  }
-  for (const { name, entry: e } of entries) {
-    const path = join(dir, name);
-    if (e.isDirectory()) walk(path, out);
-    else if (e.isFile() && nameEndsWith(name, '.jsonl')) out.push(path);
   }
 }
