@@ -1,6 +1,6 @@
 import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { type Amount, whoOf } from './mapping.js';
+import { type Amount, noAmounts, whoOf } from './mapping.js';
 import { type ExportOutcome, newOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
 import { attributesTooBig, eventMs, type Family, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
@@ -111,14 +111,7 @@ function logRecord(
   sources: Sources,
 ): Promise<UsageRecord> | string {
   const attr = (key: string) => attrs.get(key) ?? resource.get(key);
-  const amounts: Record<Amount, number> = {
-    inputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costMicrodollars: 0,
-  };
+  const amounts = noAmounts();
   for (const [key, amount] of event.amounts) {
     const text = attrs.get(key);
     if (text === undefined) continue;

@@ -10,6 +10,11 @@ export type Amount =
   | 'cacheWriteTokens'
   | 'costMicrodollars';
 
+/** Every amount at zero: a log record or a point sets those it carries. */
+export function noAmounts(): Record<Amount, number> {
+  return { inputTokens: 0, outputTokens: 0, reasoningTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicrodollars: 0 };
+}
+
 interface MetricMapping {
   /** The attribute naming the kind of tokens, and the amount of each kind (a kind not listed is not counted). */
   kindAttribute?: string;

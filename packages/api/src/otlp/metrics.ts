@@ -6,7 +6,7 @@ import {
   type UsageRecord,
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, providerOf, whoOf } from './mapping.js';
+import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, noAmounts, providerOf, whoOf } from './mapping.js';
 import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface DataPoint {
@@ -196,12 +196,7 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
     agentId: p.agent,
     model: p.model,
     provider: providerOf(p.attr, mapping),
-    inputTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costMicrodollars: 0,
+    ...noAmounts(),
     [amount]: value,
     at: p.time,
     mode: delta ? 'delta' : 'cumulative',
