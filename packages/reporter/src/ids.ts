@@ -10,3 +10,11 @@ export function digest(s: string): string {
 export function boundedId(id: string): string {
   return id.length <= MAX_ID_LENGTH ? id : `sha:${digest(id)}`;
 }
+
+/**
+ * A record's `session` (docs/api.md, "one session, two paths"): the CLI's own session id, as its OTLP export
+ * names it, so only sent as it is; one past the server's bound (no export names such a session) is left out.
+ */
+export function sessionField(session: string | undefined): { session?: string } {
+  return session !== undefined && session.length >= 1 && session.length <= MAX_ID_LENGTH ? { session } : {};
+}

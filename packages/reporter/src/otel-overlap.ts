@@ -7,18 +7,17 @@ import { readSmallFile } from './small-file.js';
 
 /**
  * Agent CLIs set to export OpenTelemetry to Gas Gauge while this reporter reads the same CLI's files. The
- * server cannot match an OTLP record with a transcript record (they share no id), so the same spend would
- * count twice; the README says to use one path per CLI, and this says so where the mistake is made. Only
- * what the settings say is checked (each CLI's own settings file, and this process's environment, which
- * a CLI started from the same shell inherits): an endpoint on the reporter's server, or any Gas Gauge OTLP
- * key URL (`/otlp/ggi_…`).
+ * server counts a session once when both paths name it (the reporter sends each record's session; docs/api.md,
+ * "one session, two paths"), but an export that names none (Claude Code's metrics with
+ * OTEL_METRICS_INCLUDE_SESSION_ID=false, Codex's metrics without its logs) still counts the same spend twice;
+ * the README says to use one path per CLI, and this says so where the mistake is made. Only
  */
 export function otelOverlaps(opts: ReporterOptions, env: NodeJS.ProcessEnv = process.env): string[] {
   const found: string[] = [];
   const say = (cli: string, files: string, flag: string, where: string, endpoint: string) =>
     found.push(
       `${cli} is set to export OpenTelemetry to Gas Gauge (${where}: ${endpoint}), and this reporter reads its ${files} too: ` +
-        `the same spend would count twice. Run with ${flag}, or turn that export off.`,
+        `spend the export sends without a session id would count twice. Run with ${flag}, or turn that export off.`,
     );
   if (opts.claude !== false) {
     const fromEnv = claudeEndpoint((name) => env[name]);

@@ -51,6 +51,7 @@ export const ingestBodies = (w: World) => ({
           at: at(w.now),
           mode: opt(fc.constantFrom('cumulative', 'delta')),
           beadId: opt(id),
+          session: opt(id),
         })
         .map(defined),
     ),

@@ -8,6 +8,7 @@ import { parseOrThrow } from '../http/validate.js';
 import { otlpRoutes } from '../otlp/routes.js';
 import { IngestCredentials } from './credential.js';
 import { eventsBody, locBody, type TownEventInput, usageBody } from './schemas.js';
+import { withSessionKeys } from './session-keys.js';
 import { fastUsageBody } from './usage-fast.js';
 
 type Env = { Variables: { claims: IngestClaims } };
@@ -39,7 +40,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     const { records } = fastUsageBody(body) ?? parseOrThrow(usageBody, body);
     checkAgent(c.get('claims'), records, 'records');
     const townId = c.req.param('townId');
-    const result = await deps.towns.get(townId).ingest({ kind: 'usage', records });
+    const result = await deps.towns.get(townId).ingest({ kind: 'usage', records: withSessionKeys(records) });
     await ingested(townId);
     return c.json(result);
   });

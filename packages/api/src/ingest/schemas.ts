@@ -38,6 +38,8 @@ export const usageRecord = z.strictObject({
   mode: z.enum(['cumulative', 'delta']).default('cumulative'),
   /** The bead the usage was for; without it, the bead the agent worked on at `at` (agent events). */
   beadId: id.optional(),
+  /** The agent CLI session the usage is of, as its OTLP export names it (`session.id`, Codex's `conversation.id`). */
+  session: id.optional(),
 });
 
 export const usageBody = z.strictObject({

@@ -19,6 +19,7 @@ const VALID_FIELDS = {
   at: fc.integer({ min: 0, max: MAX_EPOCH_MS }),
   mode: fc.constantFrom('delta', 'cumulative'),
   beadId: fc.constant('bead-1'),
+  session: fc.constantFrom('0b3f1c2e-5d6a-4e7b-8c9d-0a1b2c3d4e5f', 'x'.repeat(256)),
 };
 const valid = fc.record(VALID_FIELDS, {
   requiredKeys: ['id', 'agentId', 'model', 'inputTokens', 'outputTokens', 'costMicrodollars', 'at'],

@@ -28,7 +28,7 @@ export function fastUsageBody(input: unknown): UsageBody | undefined {
 
 function fastRecord(v: unknown): UsageRecord | undefined {
   if (!isObject(v)) return undefined;
-  const { id, agentId, model, provider, inputTokens, outputTokens, costMicrodollars, at, beadId } = v;
+  const { id, agentId, model, provider, inputTokens, outputTokens, costMicrodollars, at, beadId, session } = v;
   // zod's defaults fill in a missing key only (not a null).
   const reasoningTokens = v.reasoningTokens === undefined ? 0 : v.reasoningTokens;
   const cacheReadTokens = v.cacheReadTokens === undefined ? 0 : v.cacheReadTokens;
@@ -36,11 +36,12 @@ function fastRecord(v: unknown): UsageRecord | undefined {
   const mode = v.mode === undefined ? 'cumulative' : v.mode;
   // Every key is one of the schema's: the required ones, and the optional ones that are there.
   let keys = 7;
-  for (const optional of [provider, v.reasoningTokens, v.cacheReadTokens, v.cacheWriteTokens, v.mode, beadId])
+  for (const optional of [provider, v.reasoningTokens, v.cacheReadTokens, v.cacheWriteTokens, v.mode, beadId, session])
     if (optional !== undefined) keys++;
   if (Object.keys(v).length !== keys) return undefined;
   if (!isId(id) || id.startsWith(OTLP_RECORD_PREFIX) || !isId(agentId) || !isId(model)) return undefined;
   if ((provider !== undefined && !isId(provider)) || (beadId !== undefined && !isId(beadId))) return undefined;
+  if (session !== undefined && !isId(session)) return undefined;
   if (mode !== 'cumulative' && mode !== 'delta') return undefined;
   if (
     !isCount(inputTokens, MAX_RECORD_TOKENS) ||
@@ -67,6 +68,7 @@ function fastRecord(v: unknown): UsageRecord | undefined {
   };
   if (provider !== undefined) record.provider = provider as string;
   if (beadId !== undefined) record.beadId = beadId as string;
+  if (session !== undefined) record.session = session as string;
   return record;
 }
 

@@ -3,7 +3,17 @@ import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { type Amount, noAmounts, whoOf } from './mapping.js';
 import { type ExportOutcome, newOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
-import { attributesTooBig, eventMs, type Family, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
+import {
+  attributesTooBig,
+  eventMs,
+  type Family,
+  idOf,
+  resourceOf,
+  Sources,
+  scopeTooBig,
+  sessionOf,
+  TOO_MANY_ATTRIBUTES,
+} from './points.js';
 
 interface LogRecord {
   timeUnixNano?: string;
@@ -134,7 +144,8 @@ function logRecord(
     requestId === undefined
       ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
       : ['log', resourceId, agent, event.family, requestId];
-  return Promise.all([idOf(JSON.stringify(key)), sources.of(event.family, resourceId, agent)]).then(([id, source]) => ({
+  const keys = sources.of(event.family, resourceId, agent, sessionOf(attr));
+  return Promise.all([idOf(JSON.stringify(key)), keys]).then(([id, keys]) => ({
     id,
     agentId: agent,
     model,
@@ -142,7 +153,7 @@ function logRecord(
     ...amounts,
     at: time,
     mode: 'delta',
-    source,
+    sources: keys,
     ...(beadId === undefined ? {} : { beadId }),
   }));
 }

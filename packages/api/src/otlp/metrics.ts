@@ -7,7 +7,7 @@ import {
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, noAmounts, providerOf, whoOf } from './mapping.js';
-import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, TOO_MANY_ATTRIBUTES } from './points.js';
+import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, sessionOf, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface DataPoint {
   attributes?: KeyValue[];
@@ -190,8 +190,8 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
   if (value === undefined) return `${name}: a value must be a number from 0 to ${max}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
-  const source = mapping.family ? sources.of(mapping.family, resourceId, p.agent) : undefined;
-  return Promise.all([p.id, source]).then(([id, source]) => ({
+  const keys = sources.of(mapping.family, resourceId, p.agent, sessionOf(p.attr));
+  return Promise.all([p.id, keys]).then(([id, keys]) => ({
     id,
     agentId: p.agent,
     model: p.model,
@@ -200,7 +200,7 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
     [amount]: value,
     at: p.time,
     mode: delta ? 'delta' : 'cumulative',
-    source,
+    sources: keys,
     ...(p.beadId === undefined ? {} : { beadId: p.beadId }),
   }));
 }

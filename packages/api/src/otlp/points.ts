@@ -1,6 +1,7 @@
 import type { UsageSource } from '@gasgauge/core';
 import { base64url } from '../auth/user-token.js';
 import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
+import { MAX_SESSION_CHARS, sessionSource } from '../ingest/session-keys.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 
 /** Attributes of a resource, point or log record, and the characters of each key and value (and of a scope's name and version). */
@@ -50,24 +51,35 @@ export async function idOf(text: string): Promise<string> {
 export type Family = 'claude_code' | 'codex';
 
 /**
- * The sender a metric point or log record comes from: one tool, resource and agent. Its metrics and its
- * logs share it, and the signal counted first for it counts its spend alone (core usage-sources.ts).
- * Not the session: Codex's `codex.turn.token_usage` carries no `conversation.id` where its logs do, and
- * Claude Code's metrics drop `session.id` with OTEL_METRICS_INCLUDE_SESSION_ID=false. One export's
- * points share few senders, so each is digested once per export.
+ * The keys a metric point or log record is counted under (core usage-sources.ts), in order:
+ * - its *session* (`session.id`, else Codex's `conversation.id`), for the path `otlp` (ingest/session-keys.ts);
+ * - its *sender* (one tool, resource and agent), for its signal: its metrics and its logs share it, and the
+ *   signal counted first counts its spend alone. Not the session: Codex's `codex.turn.token_usage`
+ *   carries no `conversation.id` where its logs do, and Claude Code's metrics drop `session.id` with
+ *   OTEL_METRICS_INCLUDE_SESSION_ID=false.
+ * One export's points share few senders, so each is digested once per export.
  */
 export class Sources {
   private readonly keys = new Map<string, Promise<string>>();
 
   constructor(private readonly signal: 'metrics' | 'logs') {}
 
-  async of(family: Family, resourceId: string, agent: string): Promise<UsageSource> {
+  async of(family: Family | undefined, resourceId: string, agent: string, session: string | undefined): Promise<UsageSource[]> {
+    const out: UsageSource[] = [];
+    if (session !== undefined && session !== '' && session.length <= MAX_SESSION_CHARS) out.push(sessionSource(session, 'otlp'));
+    if (family === undefined) return out;
     const text = JSON.stringify(['source', family, resourceId, agent]);
     let key = this.keys.get(text);
     if (!key) {
       key = idOf(text);
       this.keys.set(text, key);
     }
-    return { key: await key, name: this.signal };
+    out.push({ key: await key, name: this.signal });
+    return out;
   }
+}
+
+/** The session an OTLP record names: `session.id` (Claude Code, Gemini CLI), else `conversation.id` (Codex). */
+export function sessionOf(attr: (key: string) => string | undefined): string | undefined {
+  return attr('session.id') ?? attr('conversation.id');
 }

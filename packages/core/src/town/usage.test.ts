@@ -86,12 +86,12 @@ describe('usage sources and partial requests (OTLP)', () => {
       const now = { t: T0 + 10_000 };
       const town = newTown(now);
       const [first, second] = order as [string, string];
-      const a = town.ingestUsage([usage({ id: `${first}-1`, mode: 'delta', inputTokens: 100, source: claude(first) })]);
-      const b = town.ingestUsage([usage({ id: `${second}-1`, mode: 'delta', inputTokens: 100, source: claude(second) })]);
+      const a = town.ingestUsage([usage({ id: `${first}-1`, mode: 'delta', inputTokens: 100, sources: [claude(first)] })]);
+      const b = town.ingestUsage([usage({ id: `${second}-1`, mode: 'delta', inputTokens: 100, sources: [claude(second)] })]);
       expect([a.accepted, b.accepted, b.ignored]).toEqual([1, 0, 1]);
       // The first signal keeps counting; another source (another session) is claimed on its own.
-      town.ingestUsage([usage({ id: `${first}-2`, mode: 'delta', inputTokens: 5, source: claude(first) })]);
-      town.ingestUsage([usage({ id: 'other', mode: 'delta', inputTokens: 7, source: { key: 'session-2', name: second } })]);
+      town.ingestUsage([usage({ id: `${first}-2`, mode: 'delta', inputTokens: 5, sources: [claude(first)] })]);
+      town.ingestUsage([usage({ id: 'other', mode: 'delta', inputTokens: 7, sources: [{ key: 'session-2', name: second }] })]);
       expect(totals(town, now.t).input).toBe(112);
     }
   });
@@ -99,7 +99,7 @@ describe('usage sources and partial requests (OTLP)', () => {
   it('an owner silent for an hour of event time hands its source over to the other signal', () => {
     const now = { t: T0 + 10_000 };
     const town = newTown(now);
-    const rec = (id: string, name: string, at: number) => usage({ id, mode: 'delta', inputTokens: 1, at, source: claude(name) });
+    const rec = (id: string, name: string, at: number) => usage({ id, mode: 'delta', inputTokens: 1, at, sources: [claude(name)] });
     town.ingestUsage([rec('m1', 'metrics', T0 - 3_600_000)]);
     // Within the hour after the owner's last record: ignored; an hour later: the logs take over.
     expect(town.ingestUsage([rec('l1', 'logs', T0 - 1)])).toMatchObject({ accepted: 0, ignored: 1 });
@@ -107,6 +107,33 @@ describe('usage sources and partial requests (OTLP)', () => {
     expect(town.ingestUsage([rec('m2', 'metrics', T0 + 1)])).toMatchObject({ accepted: 0, ignored: 1 });
     const ts = town.timeseries({ from: T0 - 7_200_000, to: now.t + 5_000, maxPoints: 5000 });
     expect(ts.series.input_tokens.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(2);
+  });
+
+  it('a session counts from the path that counted it first; an OTLP record its sender ignores still claims the session', () => {
+    const now = { t: T0 + 10_000 };
+    const session = (name: string) => ({ key: 'session:s1', name });
+    const sender = (name: string) => ({ key: 'sender-1', name });
+    const otlp = (id: string, signal: string) =>
+      usage({ id, mode: 'delta', inputTokens: 10, sources: [session('otlp'), sender(signal)] });
+    const rest = (id: string) => usage({ id, mode: 'delta', inputTokens: 1000, sources: [session('rest')] });
+
+    // OTLP first: its metrics count (as Codex's, naming no session), its logs are ignored (the sender's
+    // other signal) yet make the session OTLP's, so the transcript posted over REST is ignored too.
+    const town = newTown(now);
+    const metric = usage({ id: 'm1', mode: 'delta', inputTokens: 10, sources: [sender('metrics')] });
+    expect(town.ingestUsage([metric])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([otlp('l1', 'logs')])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(town.ingestUsage([rest('t1')])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(totals(town, now.t).input).toBe(10);
+
+    // The transcript first: every OTLP record of that session is ignored, and claims nothing (its sender
+    // stays free for another session's records).
+    const other = newTown(now);
+    expect(other.ingestUsage([rest('t1')])).toMatchObject({ accepted: 1 });
+    expect(other.ingestUsage([otlp('l1', 'logs'), otlp('m1', 'metrics')])).toMatchObject({ accepted: 0, ignored: 2 });
+    const elsewhere = usage({ id: 'm2', mode: 'delta', inputTokens: 7, sources: [{ key: 'session:s2', name: 'otlp' }, sender('metrics')] });
+    expect(other.ingestUsage([elsewhere])).toMatchObject({ accepted: 1 });
+    expect(totals(other, now.t).input).toBe(1007);
   });
 
   it('partial: a record past an hour bound is refused alone, unwritten, and a retry counts the rest once', () => {

@@ -21,8 +21,13 @@ export interface UsageRecord {
   costMicrodollars: number;
   at: number;
   mode: UsageMode;
-  /** The spend this record describes, when another signal may describe it too (usage-sources.ts). */
-  source?: UsageSource | undefined;
+  /**
+   * The keys this spend is counted under when another signal or path may describe it too
+   * (usage-sources.ts), in order: a record whose key another owns is ignored, and the keys before that
+   * one are still claimed (an OTLP record whose sender's other signal counts the spend keeps its session
+   * OTLP's).
+   */
+  sources?: readonly UsageSource[] | undefined;
   /** The bead (task) this usage was for; without it, the bead the agent worked on at `at` (town/beads). */
   beadId?: string | undefined;
 }
@@ -89,7 +94,9 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   const inserts = new NewRecords(batch.sql);
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
-      if (record.source && sources.superseded(record.source, at)) {
+      const owned = record.sources ? sources.firstSuperseded(record.sources, at) : -1;
+      if (owned >= 0) {
+        for (const source of record.sources?.slice(0, owned) ?? []) sources.claim(source, at);
         result.ignored++;
         return;
       }
@@ -107,7 +114,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
       }
       writeOne(batch, inserts, record, at, outcome);
       if (outcome.rec === undefined) inserted.push(record.id);
-      if (record.source) sources.claim(record.source, at);
+      for (const source of record.sources ?? []) sources.claim(source, at);
       result.accepted++;
       counted.push({ record, at, increase: outcome.increase });
     });

@@ -20,6 +20,7 @@ function entry(o: Partial<ClaudeEntry>): ClaudeEntry {
   return {
     messageId: 'msg_1',
     requestId: 'req_1',
+    sessionId: 's1',
     sidechain: false,
     model: 'claude-sonnet-4-5-20250929',
     at: 0,

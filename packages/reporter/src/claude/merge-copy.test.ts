@@ -33,6 +33,7 @@ type Copy = typeof copy extends fc.Arbitrary<infer T> ? T : never;
 function entries(copies: readonly Copy[], from: number): ReadEntry[] {
   return copies.map((c, i) => ({
     ...c,
+    sessionId: 's1',
     model: 'claude-sonnet-4-5-20250929',
     at: from + i,
     cwd: undefined,

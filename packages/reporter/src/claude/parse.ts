@@ -14,6 +14,8 @@ import { parseTimestamp } from '../timestamp.js';
 export interface ClaudeEntry {
   messageId: string | undefined;
   requestId: string | undefined;
+  /** The Claude Code session the line was written in: its OTLP export's `session.id` too. */
+  sessionId: string | undefined;
   sidechain: boolean;
   model: string | undefined;
   at: number;
@@ -101,6 +103,7 @@ function entryFrom(line: Obj, outer: Obj, fromProgress: boolean): ParseResult {
   return {
     messageId,
     requestId,
+    sessionId,
     sidechain: sidechain === true,
     model,
     at,

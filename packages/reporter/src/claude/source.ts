@@ -1,7 +1,7 @@
 import { opendirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
-import { boundedId } from '../ids.js';
+import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
@@ -270,6 +270,7 @@ export class ClaudeSource {
       cacheWriteTokens: e.cacheWrite,
       costMicrodollars: Math.max(0, Math.round(usd * 1e6)),
       at: e.at,
+      ...sessionField(e.sessionId),
     };
   }
 }

@@ -8,6 +8,8 @@ export interface CodexTurn {
   model: string;
   usage: CodexUsage;
   cwd: string | undefined;
+  /** The session the file's first `session_meta` names: its OTLP logs' `conversation.id` too. */
+  session?: string | undefined;
 }
 
 type TokensLine = Extract<CodexLine, { kind: 'tokens' }>;
@@ -23,6 +25,11 @@ export interface RolloutState {
   prev: CodexUsage | null;
   model: string | null;
   cwd: string | null;
+  /**
+   * The first `session_meta`'s id (a fork's replay of its parent's meta does not change it): null until it
+   * is read, '' when not known (a state saved before this was kept, past the first line).
+   */
+  session: string | null;
   /**
    * A forked or sub-agent session's file begins with a replay of its parent's usage (ccusage 20.0.24's rule,
    * decided by the file's first line, see SessionHead). Its leading turns equal to the parent's turns up to the
@@ -53,6 +60,7 @@ export function newRolloutState(fork: ForkOf): RolloutState {
     prev: null,
     model: null,
     cwd: null,
+    session: null,
     replay: fork ? 'match' : 'done',
     parent: fork?.parent ?? null,
     forkedAt: fork?.forkedAt ?? null,
@@ -70,9 +78,9 @@ export function newRolloutState(fork: ForkOf): RolloutState {
  */
 export function upgradeState(saved: unknown): RolloutState | undefined {
   const s = saved as Partial<RolloutState> & { replay?: string };
-  if (s.v === 2) return s as RolloutState;
+  if (s.v === 2) return { ...(s as RolloutState), session: s.session ?? '' };
   if (s.replay !== 'done') return undefined;
-  return { ...newRolloutState(undefined), prev: s.prev ?? null, model: s.model ?? null, cwd: s.cwd ?? null };
+  return { ...newRolloutState(undefined), prev: s.prev ?? null, model: s.model ?? null, cwd: s.cwd ?? null, session: '' };
 }
 
 /** ccusage 20.0.24's stand-ins for `codex-auto-review`, the newest first: the model released by the turn's date. */
@@ -101,6 +109,7 @@ export function feedLine(state: RolloutState, line: CodexLine, prefix: () => rea
   if (line === 'other' || line === 'malformed') return [];
   if (line.kind === 'meta' || line.kind === 'context') {
     if (line.cwd) state.cwd = line.cwd;
+    if (line.kind === 'meta' && state.session === null && line.id !== undefined) state.session = line.id;
     if (line.kind === 'context' && line.model) state.model = line.model;
     return [];
   }
@@ -197,5 +206,6 @@ function visit(state: RolloutState, t: TokensLine): CodexTurn | undefined {
     model,
     usage: { ...raw, cached: Math.min(raw.cached, raw.input) },
     cwd: state.cwd ?? undefined,
+    session: state.session || undefined,
   };
 }

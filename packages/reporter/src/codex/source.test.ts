@@ -77,6 +77,8 @@ describe('CodexSource', () => {
       reasoningTokens: 120,
       cacheWriteTokens: 0,
       at: Date.parse(ts(2)),
+      // The session its OTLP logs name as `conversation.id` (docs/api.md, one session, two paths).
+      session: 's',
     });
     // 400 × $1.25 + 600 × $0.125 + 300 × $10 per million (reasoning billed as output).
     expect(r?.costMicrodollars).toBe(Math.round(400 * 1.25 + 600 * 0.125 + 300 * 10));
@@ -256,6 +258,52 @@ describe('CodexSource', () => {
     await src.poll();
     // Seconds 1 and 5 differ: no replay, both count.
     expect([...records().values()].map((r) => r.inputTokens).sort((a, b) => a - b)).toEqual([10, 20]);
+  });
+
+  it("keeps the first session_meta's id as every turn's session; a state saved before sessions were kept sends none", async () => {
+    const lines = [
+      line(ts(0), 'session_meta', { id: 'own', cwd: '/w' }),
+      line(ts(0), 'turn_context', { cwd: '/w', model: 'gpt-5' }),
+      line(ts(1), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(10, 0, 1) } }),
+      line(ts(2), 'session_meta', { id: 'other', cwd: '/w' }),
+      line(ts(3), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(20, 0, 2) } }),
+    ];
+    write('sessions/2026/11/20/rollout-s.jsonl', lines);
+    await open().poll();
+    expect([...records().values()].map((r) => [r.inputTokens, r.session])).toEqual([
+      [10, 'own'],
+      [20, 'own'],
+    ]);
+    store.close();
+
+    // An older reporter's state (v2, no session) past the first line: the id is not known, so none is sent.
+    const path = write('sessions/2026/11/20/rollout-t.jsonl', lines);
+    const src = open({ state: 'state-old' });
+    store.transaction(() => {
+      store.setCursor('codex', path, statSync(path).ino, `${lines.slice(0, 3).join('\n')}\n`.length);
+      store.sql
+        .prepare('INSERT INTO codex_files (path, state) VALUES (?, ?)')
+        .run(
+          path,
+          JSON.stringify({
+            v: 2,
+            prev: null,
+            model: 'gpt-5',
+            cwd: '/w',
+            replay: 'done',
+            parent: null,
+            forkedAt: null,
+            index: 0,
+            seconds: [],
+            second: null,
+            held: [],
+          }),
+        );
+    });
+    await src.poll();
+    const sent = [...records().values()].filter((r) => r.inputTokens === 20);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.session).toBeUndefined();
   });
 
   it('prices every turn at the priority rate when config.toml asks for it', async () => {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
-import { boundedId, digest } from '../ids.js';
+import { boundedId, digest, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
@@ -267,6 +267,7 @@ export class CodexSource {
         ),
       ),
       at: t.at,
+      ...sessionField(t.session),
     };
     this.opts.store.enqueue('usage', id, record, 'replace');
     this.stats.turns++;

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
-import { boundedId, digest } from '../ids.js';
+import { boundedId, digest, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
@@ -222,6 +222,7 @@ export class GeminiSource {
         Math.round(this.opts.prices.cost(e.model, { input: e.input, cached: e.cacheRead, output: e.output + e.reasoning }) * 1e6),
       ),
       at: e.at,
+      ...sessionField(e.session),
     };
     const body = JSON.stringify(record);
     if (this.sent.get(id) === body) return;

@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { sum } from '../testing/client.js';
+import { rec, sum } from '../testing/client.js';
 import { HOSTS, useHost } from '../testing/hosts.js';
 
 const { DELTA, CUMULATIVE } = AggregationTemporality;
@@ -22,7 +22,7 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     const t = await host.c.town(name);
     const r = await host.c.mutate('towns.createKey', { townId: t.id, name: 'otel' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return { townId: t.id, key: r.body.result.data.key as string };
+    return { townId: t.id, key: r.body.result.data.key as string, ingest: t.ingest };
   }
 
   async function totals(townId: string) {
@@ -104,6 +104,35 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     await cc.flushLogs();
     await cc.shutdown();
     expect(await totals(townId)).toEqual({ input: 105, output: 21, cost: 510_000 });
+  });
+
+  it('a session both exported over OTLP and posted from its transcript over REST counts once, whichever path comes first', async () => {
+    // The transcript's record of the same request, as a reporter posts it: its `session` is the OTLP `session.id`.
+    const transcript = (id: string, session: string) =>
+      rec({ id, session, inputTokens: 1000, outputTokens: 200, costMicrodollars: 5_000_000 });
+
+    const first = await townWithKey('otlp then rest');
+    const cc = claudeCode(first.key);
+    cc.request(100, 20, 0.5);
+    await cc.flushLogs();
+    await cc.flushMetrics();
+    await cc.shutdown();
+    const late = await host.c.usage(first.townId, first.ingest, [transcript('msg_1:req_1', 'sess-1')]);
+    expect(late.body).toMatchObject({ accepted: 0, ignored: 1 });
+    // Another session of the same reporter is its own.
+    const other = await host.c.usage(first.townId, first.ingest, [transcript('msg_2:req_2', 'sess-2')]);
+    expect(other.body).toMatchObject({ accepted: 1 });
+    expect(await totals(first.townId)).toEqual({ input: 1100, output: 220, cost: 5_500_000 });
+
+    const second = await townWithKey('rest then otlp');
+    const early = await host.c.usage(second.townId, second.ingest, [transcript('msg_1:req_1', 'sess-1')]);
+    expect(early.body).toMatchObject({ accepted: 1 });
+    const cc2 = claudeCode(second.key);
+    cc2.request(100, 20, 0.5);
+    await cc2.flushLogs();
+    await cc2.flushMetrics();
+    await cc2.shutdown();
+    expect(await totals(second.townId)).toEqual({ input: 1000, output: 200, cost: 5_000_000 });
   });
 
   // Both hosts inflate through node:zlib with an output bound (the Gunzip port): ~50 ms to refuse. Through
