@@ -121,6 +121,40 @@ describe('Sender against a scripted HTTP server', () => {
     expect(store.pendingCount()).toBe(0);
   });
 
+  it("sends without a record's `session` once an older server refuses it as an unknown key, quarantining nothing", async () => {
+    // The answer an older Gas Gauge gives a record with a field its schema does not know (the scripted server
+    // stands in for that version: both answer the one request here alike).
+    const older = (req: IncomingMessage, res: ServerResponse) =>
+      status(
+        400,
+        {},
+        { error: { code: 'bad_request', message: 'records[0]: Unrecognized key: "session"', path: 'records[0]' } },
+      )(req, res);
+    http.answers.push(older);
+    const logs: string[] = [];
+    sender = new Sender({
+      store,
+      serverUrl: http.url,
+      townId: 'town_1',
+      token: new TokenSource({ file: join(dir, 'token') }),
+      log: (line) => logs.push(line),
+    });
+    store.transaction(() => {
+      store.enqueue('usage', 'a', usage('a', { session: 's-1' }), 'replace');
+      store.enqueue('usage', 'b', usage('b'), 'replace');
+    });
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    store.transaction(() => store.enqueue('usage', 'c', usage('c', { session: 's-2' }), 'replace'));
+    expect(await sender.drain(Date.now() + 10_000)).toBe(true);
+    expect(sender.state.quarantined).toBe(0);
+    expect(existsSync(store.deadLetterFile)).toBe(false);
+    const sent = http.bodies.flatMap((b) => b.body.records as UsageRecord[]);
+    expect(sent.map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(sent.every((r) => !('session' in r))).toBe(true);
+    expect(sent[0]).toEqual(usage('a', { at: sent[0]?.at as number }));
+    expect(logs.filter((l) => l.includes('does not take'))).toHaveLength(1);
+  });
+
   it('keeps several batches in flight, and a failed one is sent again after its backoff, the others once', async () => {
     const big = (i: number) => usage(`r${i}`, { model: 'm'.repeat(100_000) });
     // ~100 KB records: 10 per batch, so 60 records are 6 batches.

@@ -70,6 +70,20 @@ function isConfigRefusal(err: DeliveryError): boolean {
   return err.status !== 401 && !isRetryable(err) && !isRecordRefusal(err);
 }
 
+/**
+ * Optional record fields newer than some servers: one an older Gas Gauge refuses as an unknown key
+ * (`records[3]: Unrecognized key: "session"`) is left out of every batch from then on, and the batch
+ * sent again, rather than each record quarantined.
+ */
+const NEWER_FIELDS: readonly string[] = ['session'];
+
+/** The newer field an API refusal says the server does not know, if that is what it says. */
+function unknownNewerField(err: DeliveryError): string | undefined {
+  if (err.status !== 400 || !err.apiError) return undefined;
+  const keys = /Unrecognized keys?: (.*)$/.exec(err.message)?.[1];
+  return keys === undefined ? undefined : NEWER_FIELDS.find((f) => keys.includes(`"${f}"`));
+}
+
 /** `records[12].inputTokens` → 12 */
 function recordIndex(path: string | undefined): number | undefined {
   const m = path?.match(/^(?:records|agents|events)\[(\d+)\]/);
@@ -110,6 +124,8 @@ export class Sender {
   private picked: Record<RecordKind, number> = { usage: 0, loc: 0, event: 0 };
   /** Counts failures, so a batch that succeeds does not clear a backoff that a later-started batch's failure set. */
   private failures = 0;
+  /** NEWER_FIELDS the server refused: left out of every batch (see unknownNewerField). */
+  private readonly dropped = new Set<string>();
 
   constructor(private readonly opts: SenderOptions) {
     this.backoff = new Backoff(opts.backoff);
@@ -256,7 +272,7 @@ export class Sender {
     const kind = (rows[0] as OutboxRow).kind;
     const route = ROUTES[kind];
     const url = `${this.opts.serverUrl.replace(/\/+$/, '')}/api/towns/${encodeURIComponent(this.opts.townId)}/${route.path}`;
-    const body = batchBody(route.key, rows);
+    const body = batchBody(route.key, this.dropped.size === 0 ? rows : withoutFields(rows, this.dropped));
     try {
       const res = await postJson(url, await this.opts.token.get(), body, this.opts.requestTimeoutMs, this.stopping.signal);
       this.tally(res.body);
@@ -273,6 +289,15 @@ export class Sender {
         throw err;
       }
       if (!isRecordRefusal(err)) throw err;
+      const field = unknownNewerField(err);
+      if (field !== undefined && !this.dropped.has(field)) {
+        this.dropped.add(field);
+        this.log(
+          `the server does not take a record's "${field}" (an older Gas Gauge): records are sent without it from now on; ` +
+            'upgrade the server so that a session reported both as OpenTelemetry and as transcripts counts once',
+        );
+        return this.deliver(rows, refreshed);
+      }
       return this.refused(rows, err, refreshed);
     }
   }
@@ -315,6 +340,19 @@ export class Sender {
       if (typeof b[k] === 'number') this.state.server[k] += b[k] as number;
     }
   }
+}
+
+/** The rows with `fields` left out of their bodies (only for a server older than those fields: parsed again). */
+function withoutFields(rows: readonly OutboxRow[], fields: ReadonlySet<string>): OutboxRow[] {
+  return rows.map((row) => {
+    const record = JSON.parse(row.body) as JsonFields;
+    if (!Object.keys(record).some((k) => fields.has(k))) return row;
+    // Only the record's own keys: a note's `data` may hold a key of that name too.
+    const body = JSON.stringify(record, function (this: unknown, key: string, value: unknown) {
+      return this === record && fields.has(key) ? undefined : value;
+    });
+    return { ...row, body, bytes: Buffer.byteLength(body) };
+  });
 }
 
 /**
