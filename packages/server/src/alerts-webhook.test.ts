@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { middayClock } from './testing/clock.js';
 import { request, startTestServer, type TestServer, trpcPath } from './testing/server.js';
 import { usageRecord } from './testing/temp.js';
 
@@ -48,10 +49,12 @@ async function until(what: string, fn: () => boolean, ms = 5000): Promise<void> 
 }
 
 let s: TestServer;
+/** Noon UTC today: both spends fall in one budget day, whenever the test runs (u2 must reach 100 % of it). */
+const clock = middayClock();
 let hook: Awaited<ReturnType<typeof receiver>>;
 beforeAll(async () => {
   hook = await receiver();
-  s = await startTestServer({ webhooks: { baseDelayMs: 100, allowPrivate: true } });
+  s = await startTestServer({ webhooks: { baseDelayMs: 100, allowPrivate: true }, clock });
 });
 afterAll(async () => {
   await s?.close();
@@ -70,7 +73,7 @@ describe('alerts to a webhook', () => {
     await mutate('towns.setBudget', { townId: s.townId, period: 'day', capMicrodollars: 1_000_000 });
     const spend = async (id: string, cost: number) => {
       const r = await s.post(`/api/towns/${s.townId}/usage`, {
-        records: [usageRecord({ id, at: Date.now(), costMicrodollars: cost })],
+        records: [usageRecord({ id, at: clock(), costMicrodollars: cost })],
       });
       expect(r.status).toBe(200);
     };

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
+import { middayClock } from '@gasgauge/server/testing/clock';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
@@ -26,6 +27,8 @@ const CLI = resolve(fileURLToPath(new URL('../../server/bin/gasgauge.mjs', impor
 const GRANT = 10_000_000;
 const COST = 2_250_000;
 const LOW_LINE = 8_000_000;
+/** The server's and the page's clock: noon in Los Angeles today, so "today" of the budget never ends mid-test. */
+const clock = middayClock(TIME_ZONE);
 
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing in Chromium', () => {
   let server: RunningServer;
@@ -69,6 +72,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
       port: 0,
       host: '127.0.0.1',
       autoTick: false,
+      clock,
       webhooks: { maxAttempts: 1, allowPrivate: true },
       log: () => {},
     });
@@ -84,6 +88,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
       beadBudgetMicrodollars: null,
     });
     browser = await launchBrowser({ timezoneId: TIME_ZONE });
+    await browser.context.clock.install({ time: clock() });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     watchPage(page, trpcUrls, consoleErrors);
     await signIn(page, server.url, adminToken);
@@ -118,7 +123,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
           inputTokens: 600_000,
           outputTokens: 30_000,
           costMicrodollars: COST,
-          at: Date.now(),
+          at: clock(),
         },
       ],
     });

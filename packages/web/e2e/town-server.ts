@@ -6,15 +6,17 @@ import { postJson } from './helpers.js';
 
 /**
  * What most browser tests start from: the web UI built, a real server on loopback (its own data dir
- * named `prefix…`, ticking every 200 ms) with one town, and an ingest token for it.
+ * named `prefix…`, ticking every 200 ms) with one town, and an ingest token for it. `clock`: the server's
+ * (a test of a budget's day or week passes `middayClock(tz)`, and installs it in the page too).
  */
 export async function startTownServer(
   prefix: string,
   townName: string,
+  opts: { clock?: () => number } = {},
 ): Promise<{ server: RunningServer; admin: string; townId: string; ingestToken: string }> {
   if (!chromiumAvailable()) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
   ensureWebBuilt();
-  const server = await startServer({ dataDir: tempDir(prefix), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {} });
+  const server = await startServer({ dataDir: tempDir(prefix), port: 0, host: '127.0.0.1', tickMs: 200, log: () => {}, ...opts });
   const admin = server.adminToken as string;
   const trpc = async (proc: string, input: unknown) =>
     ((await postJson(`${server.url}/trpc/${proc}`, admin, input)) as { result: { data: { id: string; token: string } } }).result

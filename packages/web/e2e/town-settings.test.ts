@@ -1,4 +1,5 @@
 import type { RunningServer } from '@gasgauge/server';
+import { middayClock } from '@gasgauge/server/testing/clock';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
@@ -19,11 +20,14 @@ describe('town settings in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   const consoleErrors: string[] = [];
+  /** The server's and the page's clock: noon in Paris today, so the Paris week of the budget never ends mid-test. */
+  const clock = middayClock('Europe/Paris');
 
   beforeAll(async () => {
-    const started = await startTownServer('gg-web-settings-', 'Settings Town');
+    const started = await startTownServer('gg-web-settings-', 'Settings Town', { clock });
     ({ server, townId, admin, ingestToken } = started);
     browser = await launchBrowser();
+    await browser.context.clock.install({ time: clock() });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(10_000);
     watchPage(page, [], consoleErrors);
@@ -48,7 +52,7 @@ describe('town settings in Chromium', () => {
             inputTokens: 1,
             outputTokens: 1,
             costMicrodollars,
-            at: Date.now(),
+            at: clock(),
           },
         ],
       }),

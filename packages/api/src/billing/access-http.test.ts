@@ -60,6 +60,7 @@ describe('access matrix', () => {
       (who) => mutate(who, 'towns.mintIngestToken', { townId: orgTown }),
       { alice: 200, bob: 200, carol: 200, dave: 404, eve: 404 },
     ],
+    // clock-free: a budget here is only allowed or refused (by role); no spend is measured against it.
     [
       "set an org town's budget",
       (who) => mutate(who, 'towns.setBudget', { townId: orgTown, period: 'day', capMicrodollars: 5_000_000 }),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Control, MAX_ALERTS_PER_ACCOUNT } from '@gasgauge/core';
 import { openSqlite } from '@gasgauge/server/sqlite';
+import { middayClock } from '@gasgauge/server/testing/clock';
 import { type HttpResult, request, startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -9,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * two alerts a tick, forever: the account keeps its newest MAX_ALERTS_PER_ACCOUNT, over real HTTP.
  */
 let s: TestServer;
+/** Noon UTC today: the day's spend is still the day's at the last tick, whenever the test runs. */
+const clock = middayClock();
 let bob: { id: string; token: string };
 const ok = (r: HttpResult) => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -28,7 +31,7 @@ function withControl<T>(fn: (control: Control) => T): T {
 }
 
 beforeAll(async () => {
-  s = await startTestServer({ autoTick: false });
+  s = await startTestServer({ autoTick: false, clock });
   bob = await s.addUser('bob');
 }, 30_000);
 afterAll(() => s?.close());
@@ -42,7 +45,7 @@ describe('alerts kept per account', () => {
       inputTokens: 1,
       outputTokens: 1,
       costMicrodollars: 1_000_000,
-      at: Date.now(),
+      at: clock(),
     };
     expect((await s.post(`/api/towns/${s.townId}/usage`, { records: [record] })).status).toBe(200);
     await s.tickTown(s.townId);

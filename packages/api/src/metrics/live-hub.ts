@@ -18,6 +18,14 @@ export const MAX_LIVE_PER_TOWN = 200;
  */
 export const MAX_LIVE_PER_USER = 20;
 /**
+ * What one user may hold across all towns of one Node server. A user who may read hundreds of towns (an
+ * organisation's member) could otherwise open MAX_LIVE_PER_USER of each: 20 × 300 towns is 6,000 streams,
+ * each re-reading its town on every push (1,000 of one town took half a core). 50 is an Overview tab on each of 50
+ * towns, more than a person watches, and a twentieth of that cost. The Workers host does not count it (each
+ * town's Durable Object has a hub of its own; docs/api.md).
+ */
+export const MAX_LIVE_PER_USER_ALL_TOWNS = 50;
+/**
  * How long one live stream lasts; then it ends and the viewer opens another (the web UI does so at once).
  * A stream whose reader is gone without saying so (a Worker isolate evicted before it closed its town
  * object's stream, a client whose connection died silently) stops counting against MAX_LIVE_PER_TOWN
@@ -32,6 +40,8 @@ type Listener = { change: () => void; end: () => void; who: string | undefined }
 export class LiveHub implements LiveBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Streams each user holds, across all towns (MAX_LIVE_PER_USER_ALL_TOWNS). */
+  private readonly perUser = new Map<string, number>();
   private readonly maxStreamMs: number;
   private closed = false;
 
@@ -84,6 +94,13 @@ export class LiveHub implements LiveBus {
         path: 'townId',
       });
     }
+    if (who !== undefined && (this.perUser.get(who) ?? 0) >= MAX_LIVE_PER_USER_ALL_TOWNS) {
+      throw new AppError(
+        'too_many_requests',
+        `you already have ${MAX_LIVE_PER_USER_ALL_TOWNS} live streams open across your towns; close one`,
+        { path: 'townId' },
+      );
+    }
     if (!set) {
       set = new Set();
       this.listeners.set(townId, set);
@@ -97,6 +114,11 @@ export class LiveHub implements LiveBus {
       signal?.removeEventListener('abort', onEnd);
       if (!listeners.delete(listener)) return;
       if (listeners.size === 0 && this.listeners.get(townId) === listeners) this.listeners.delete(townId);
+      if (who !== undefined) {
+        const held = (this.perUser.get(who) ?? 1) - 1;
+        if (held > 0) this.perUser.set(who, held);
+        else this.perUser.delete(who);
+      }
       onRelease?.();
     };
     const onEnd = () => {
@@ -113,6 +135,7 @@ export class LiveHub implements LiveBus {
       who,
     };
     listeners.add(listener);
+    if (who !== undefined) this.perUser.set(who, (this.perUser.get(who) ?? 0) + 1);
     // A timer, not a check at the next read: a stream nobody reads any more must stop counting too.
     const lifetime = setTimeout(onEnd, this.maxStreamMs);
     signal?.addEventListener('abort', onEnd);

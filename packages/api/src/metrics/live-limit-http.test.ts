@@ -1,7 +1,7 @@
 import { LiveStream } from '@gasgauge/server/testing/live-stream';
 import { request, startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LIVE_PER_TOWN, MAX_LIVE_PER_USER } from './live-hub.js';
+import { MAX_LIVE_PER_TOWN, MAX_LIVE_PER_USER, MAX_LIVE_PER_USER_ALL_TOWNS } from './live-hub.js';
 
 /*
  * Every live stream re-reads its town on each push, so one user opening thousands of them (a script,
@@ -104,6 +104,41 @@ describe('metrics.live streams per user', () => {
     const other = await openOn(s.url, town.id, town.readers[1] as string);
     expect([owner, other].every((l) => l.status === 200 && !l.ended)).toBe(true);
     await Promise.all([...held, owner, other].map((l) => l.close()));
+  }, 60_000);
+});
+
+describe('metrics.live streams per user across towns', () => {
+  it(`lets one user hold ${MAX_LIVE_PER_USER_ALL_TOWNS} streams across towns, refuses the next, and counts a closed one out`, async () => {
+    // Enough towns of the admin for MAX_LIVE_PER_USER_ALL_TOWNS streams at MAX_LIVE_PER_USER each, and one more.
+    const towns = [s.townId];
+    while (towns.length * MAX_LIVE_PER_USER <= MAX_LIVE_PER_USER_ALL_TOWNS)
+      towns.push(await s.createTown(`many ${towns.length}`));
+    const held = await Promise.all(
+      Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+        openOn(s.url, towns[Math.floor(i / MAX_LIVE_PER_USER)] as string, s.adminToken),
+      ),
+    );
+    expect(held.every((l) => l.status === 200 && !l.ended)).toBe(true);
+
+    // The last town holds fewer than MAX_LIVE_PER_USER of them: the refusal is the cap across towns.
+    const last = towns.at(-1) as string;
+    const over = new LiveStream(s.url, last, s.adminToken);
+    streams.push(over);
+    expect(await over.endsWithin(5000)).toBe(true);
+    expect(refusal(over)).toEqual([
+      ['connected', undefined, undefined, undefined],
+      ['serialized-error', 'TOO_MANY_REQUESTS', 'townId', 429],
+    ]);
+    expect(over.events.at(-1)?.data?.message).toMatch(/across your towns/);
+    // Another user is not counted with them.
+    const other = await openOn(s.url, town.id, town.readers[0] as string);
+    expect(other.ended).toBe(false);
+
+    // A closed stream (of another town) frees its place.
+    await (held[0] as LiveStream).close();
+    const next = await openOn(s.url, last, s.adminToken);
+    expect([next.status, next.ended]).toEqual([200, false]);
+    await Promise.all([...held, other, next].map((l) => l.close()));
   }, 60_000);
 });
 

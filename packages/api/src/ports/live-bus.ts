@@ -11,7 +11,8 @@ export interface LiveBus {
   publishSoon(townId: string): void | Promise<void>;
   /**
    * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the bus closes.
-   * `who` (a user id) holds at most MAX_LIVE_PER_USER of the town's streams.
+   * `who` (a user id) holds at most MAX_LIVE_PER_USER of the town's streams (and on Node, whose one hub sees
+   * every town, at most MAX_LIVE_PER_USER_ALL_TOWNS in all).
    */
   changes(townId: string, signal: AbortSignal | undefined, opts?: { who?: string }): AsyncIterable<void>;
 }

@@ -40,6 +40,7 @@ describe.each(HOSTS)('%s host: auth, access and billing', (_name, start) => {
     const orgTown = (await host.c.mutate('towns.create', { name: 'acme town', organizationId: org }, alice.token)).body.result
       .data.id;
     expect((await host.c.get(`/api/towns/${orgTown}/metrics/throughput`, carol.token)).status).toBe(200);
+    // clock-free: budgets in this file are only allowed or refused (by role); no spend is measured against them.
     const budget = { townId: orgTown, period: 'day', capMicrodollars: 5_000_000 };
     expect((await host.c.mutate('towns.setBudget', budget, carol.token)).status).toBe(403);
     expect((await host.c.get(`/api/towns/${orgTown}/metrics/throughput`, bob.token)).status).toBe(404);

@@ -6,6 +6,7 @@ describe.each(HOSTS)('%s host: time zones', (_name, start) => {
   const host = useHost(start);
 
   it('refuses an offset as a budget’s or a chart’s zone (400 on tz), and takes a name in any case', async () => {
+    // clock-free: the budgets here are refused or saved for their zone's name; no spend is measured against them.
     const town = await host.c.town('zones');
     const now = Date.now();
     for (const tz of ['+14:00', '-23:59']) {
