@@ -1,14 +1,22 @@
+import { markHidden } from './invisible.js';
+
 /**
- * A line as the terminal should show it: control characters (but tab) and bidirectional overrides spelled
- * out (`\u001b`). Lines carry text that others wrote: what users stored through the API (an ingest key's
- * agent id is any text), and what the reporter read from agents' files (a transcript's message id, a
- * path); an escape sequence printed raw would act on the operator's terminal (rewrite its title, clear
- * it, or forge what a command shows). The server's CLI and the reporter print through it.
+ * A line as the terminal should show it: control characters (but tab) spelled out (`\u001b`), and so are
+ * the characters that show nothing or reorder what is around them (zero-width characters, soft hyphen,
+ * bidi controls: `invisible.ts` says which, and where a script needs one raw), as the web UI
+ * shows them. Lines carry text that others wrote: what users stored through the API (an ingest key's agent
+ * id is any text), and what the reporter read from agents' files (a transcript's message id, a path); an
+ * escape sequence printed raw would act on the operator's terminal (rewrite its title, clear it, or forge
+ * what a command shows), and two agent ids that differ by a zero-width space would print alike. A
+ * backslash that begins `\u` in the text itself is spelled `\u005c`, so every `\u` printed is one.
+ * The server's CLI and the reporter print through it.
  */
 export function shown(line: string): string {
-  return line.replace(
+  return markHidden(line, '\\u', spelled).replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g,
+    (c) => spelled(c.charCodeAt(0)),
   );
 }
+
+const spelled = (cp: number): string => (cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`);

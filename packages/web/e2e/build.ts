@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export const WEB_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const DIST_INDEX = join(WEB_DIR, 'dist', 'index.html');
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => join(WEB_DIR, p));
+/** What the build reads: the UI's own files, and the reporter's module it imports at run time (lib/invisible.ts). */
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', '../reporter/src/invisible.ts'].map((p) => join(WEB_DIR, p));
 
 function newest(path: string): number {
   if (!existsSync(path)) return 0;

@@ -211,7 +211,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     expect(Math.max(...feedBytes)).toBeLessThan(16 * 1024);
   });
 
-  it("shows bidi controls in reporters' names as visible code points, never raw, on the overview and the charts", async () => {
+  it("shows bidi controls and zero-width characters in reporters' names as visible code points, never raw, on the overview and the charts", async () => {
     const evil = 'evil\u202Egnp.exe';
     const at = Date.now();
     await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {
@@ -227,6 +227,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
           assigneeAgentId: evil,
         },
         { id: 'bidi-3', at, type: 'note', name: 'deploy \u200F\u061C\u2066done\u2069' },
+        // Two agents that differ from polecat-zw by invisible characters only; scripts and emoji that need joiners.
+        { id: 'zw-1', at, type: 'agent', agentId: 'polecat-zw', status: 'idle' },
+        { id: 'zw-2', at, type: 'agent', agentId: 'polecat\u200B-zw\u2060', status: 'idle' },
+        { id: 'zw-3', at, type: 'agent', agentId: '\uFEFFpole\u00ADcat-zw', status: 'idle' },
+        { id: 'zw-4', at, type: 'note', name: 'joined می\u200Cخواهم क्\u200Dष 👩\u200D💻 ภาษา\u200Bไทย' },
       ],
     });
     await postJson(`${server.url}/api/towns/${townId}/usage`, ingestToken, {
@@ -246,7 +251,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     /** Bidi controls anywhere in the page's text or attributes. */
     const rawControls = () =>
       page.evaluate(() => {
-        const re = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+        const re = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u00AD\u2060\uFEFF]|[^\u0E00-\u0E7F]\u200B/;
         const hits: string[] = [];
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) if (re.test(n.nodeValue ?? '')) hits.push(n.nodeValue ?? '');
@@ -270,6 +275,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     expect(await row.locator('bdi').count()).toBe(1);
     await page.getByText('gt-⟨U+202D⟩9 open · fix ⟨U+202E⟩readme.md⟨U+202C⟩ now (evil⟨U+202E⟩gnp.exe)').waitFor();
     await page.getByText('deploy ⟨U+200F⟩⟨U+061C⟩⟨U+2066⟩done⟨U+2069⟩').waitFor();
+    for (const id of ['polecat-zw', 'polecat⟨U+200B⟩-zw⟨U+2060⟩', '⟨U+FEFF⟩pole⟨U+00AD⟩cat-zw'])
+      await page.getByRole('rowheader', { name: id, exact: true }).waitFor();
+    await page.getByText('joined می\u200Cخواهم क्\u200Dष 👩\u200D💻 ภาษา\u200Bไทย', { exact: true }).waitFor();
     expect(await rawControls()).toEqual([]);
   });
 

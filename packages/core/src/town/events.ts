@@ -107,31 +107,54 @@ function storedStatusEvents(sql: Sql, beadId: string): number {
   return count;
 }
 
+/**
+ * In an upsert of agents: whether the event being stored is newer, by (at, event id), than the one that gave
+ * the row's role, its status. NULL event columns (its events pruned before migration 19 kept them): older.
+ */
+const ROLE_IS_NEWER = `excluded.role IS NOT NULL
+  AND (role_at IS NULL OR (excluded.role_at, excluded.role_event_id) > (role_at, role_event_id))`;
+const STATUS_IS_NEWER = `(excluded.status_at, excluded.status_event_id) > (status_at, COALESCE(status_event_id, ''))`;
+
+/**
+ * An agent's row follows its events by event time, whatever order they arrive in (ARCHITECTURE.md, "An
+ * agent's state follows its events"): status and status_at are its newest event's by (at, event id), kept
+ * as status_event_id; its role that of its newest event that gives one (role_at, role_event_id); the bead
+ * it holds, its newest agent_beads row's (recordAgentBead). Each is one comparison with the row's own
+ * columns, so no stored event is read.
+ */
 function applyAgent(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {
-  // An idle or dead agent holds no bead unless the event names one.
-  const clearsBead = e.status === 'idle' || e.status === 'dead' ? 1 : 0;
+  const role = e.role ?? null;
   sql.run(
-    `INSERT INTO agents (id, role, status, bead_id, status_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO agents (id, role, status, bead_id, status_at, last_seen_at, status_event_id, role_at, role_event_id)
+     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET
        last_seen_at = max(last_seen_at, excluded.last_seen_at),
-       role = CASE WHEN excluded.status_at >= status_at THEN COALESCE(excluded.role, role) ELSE role END,
-       bead_id = CASE WHEN excluded.status_at < status_at THEN bead_id
-                      WHEN excluded.bead_id IS NOT NULL OR ? THEN excluded.bead_id ELSE bead_id END,
-       status = CASE WHEN excluded.status_at >= status_at THEN excluded.status ELSE status END,
+       role = CASE WHEN ${ROLE_IS_NEWER} THEN excluded.role ELSE role END,
+       role_at = CASE WHEN ${ROLE_IS_NEWER} THEN excluded.role_at ELSE role_at END,
+       role_event_id = CASE WHEN ${ROLE_IS_NEWER} THEN excluded.role_event_id ELSE role_event_id END,
+       status = CASE WHEN ${STATUS_IS_NEWER} THEN excluded.status ELSE status END,
+       status_event_id = CASE WHEN ${STATUS_IS_NEWER} THEN excluded.status_event_id ELSE status_event_id END,
        status_at = max(status_at, excluded.status_at)`,
     e.agentId,
-    e.role ?? null,
+    role,
     e.status,
-    e.beadId ?? null,
     at,
     at,
-    clearsBead,
+    e.id,
+    role === null ? null : at,
+    role === null ? null : e.id,
   );
 }
+
+/** The bead an agent holds: that of its newest agent_beads row by (at, event id), as attribution orders them. */
+const SETTLE_AGENT_BEAD = `UPDATE agents SET bead_id = (SELECT ab.bead_id FROM agent_beads ab WHERE ab.agent_id = agents.id
+   ORDER BY ab.at DESC, ab.event_id DESC LIMIT 1) WHERE id = ?`;
 
 /**
  * The agent's bead from `at` on, for attributing its usage (town/beads/attribution.ts): an event that
  * names a bead starts it, one that goes idle or dead without naming one ends it, any other leaves it.
+ * The bead it holds now is then its newest row's (one index seek), so an event arriving late or at the
+ * same millisecond as another settles it as the event order does, not the arrival order.
  */
 function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at: number): void {
   if (e.beadId === undefined && e.status !== 'idle' && e.status !== 'dead') return;
@@ -143,17 +166,7 @@ function recordAgentBead(sql: Sql, e: Extract<TownEvent, { type: 'agent' }>, at:
     e.beadId ?? null,
   );
   if (added === 0) return;
-  // A late event (older than the agent's status) that named or cleared its bead still decides the bead it
-  // holds now when no later event did: applyAgent leaves bead_id to events at least as new as its status.
-  sql.run(
-    `UPDATE agents SET bead_id = ? WHERE id = ? AND status_at > ?
-       AND NOT EXISTS (SELECT 1 FROM agent_beads WHERE agent_id = ? AND at > ?)`,
-    e.beadId ?? null,
-    e.agentId,
-    at,
-    e.agentId,
-    at,
-  );
+  sql.run(SETTLE_AGENT_BEAD, e.agentId);
   queueBeadsMovedBy(sql, e.agentId, at, e.id, e.beadId ?? null);
   queueMove(sql, e.agentId, at);
 }

@@ -111,3 +111,67 @@ describe('town migration 17: a bead follows its events', () => {
     expect(read()).toEqual(settled);
   });
 });
+
+describe('town migration 19: an agent follows its events', () => {
+  it('settles each agent from its stored events (ties by event id, the newest role given), keeps one whose events were pruned; again it changes nothing', () => {
+    const HOUR = 3_600_000;
+    const file = join(tempDir(), 'town.sqlite');
+    const sql = openSqlite(file);
+    migrate(sql, TOWN_MIGRATIONS.slice(0, 18), T0);
+    const agentEvent = (id: string, at: number, status: string, more: { role?: string; beadId?: string } = {}) => {
+      const body = { id, at, type: 'agent', agentId: 'p1', status, ...more };
+      sql.run(
+        'INSERT INTO events (id, at, type, agent_id, bead_id, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        id,
+        at,
+        'agent',
+        'p1',
+        more.beadId ?? null,
+        status,
+        JSON.stringify(body),
+      );
+      if (more.beadId !== undefined || status === 'idle')
+        sql.run(
+          'INSERT INTO agent_beads (agent_id, at, event_id, bead_id) VALUES (?, ?, ?, ?)',
+          'p1',
+          at,
+          id,
+          more.beadId ?? null,
+        );
+    };
+    // p1: a role given only by its oldest event (which arrived last), and a tie at T0 + 2 h that went to the
+    // last arrival (2a, working on b1), not to the newer by id (2b, idle).
+    agentEvent('1', T0 + HOUR, 'working', { role: 'polecat' });
+    agentEvent('2b', T0 + 2 * HOUR, 'idle');
+    agentEvent('2a', T0 + 2 * HOUR, 'working', { beadId: 'b1' });
+    // The rows as version 18 left them; p2's events are all pruned.
+    sql.run("INSERT INTO agents VALUES ('p1', NULL, 'working', 'b1', ?, ?)", T0 + 2 * HOUR, T0 + 2 * HOUR);
+    sql.run("INSERT INTO agents VALUES ('p2', 'witness', 'stalled', NULL, ?, ?)", T0, T0 + 10);
+    sql.close();
+
+    const town = new Town(openSqlite(file), () => T0 + 3 * HOUR);
+    const read = () =>
+      town.sql.rows(
+        'SELECT id, role, status, bead_id, status_at, last_seen_at, status_event_id, role_at, role_event_id FROM agents ORDER BY id',
+      );
+    const settled = read();
+    expect(settled).toEqual([
+      ['p1', 'polecat', 'idle', null, T0 + 2 * HOUR, T0 + 2 * HOUR, '2b', T0 + HOUR, '1'],
+      ['p2', 'witness', 'stalled', null, T0, T0 + 10, null, null, null],
+    ]);
+    town.sql.run('DELETE FROM schema_migrations WHERE version = 19');
+    expect(migrate(town.sql, TOWN_MIGRATIONS, T0).from).toBe(18);
+    expect(read()).toEqual(settled);
+
+    // Any later event orders after p2's pruned one; ingest goes on by event order (p1's '0' is older than '2b'
+    // at one time, but its role is the newest given).
+    town.ingestEvents([
+      { id: 'x', at: T0, type: 'agent', agentId: 'p2', status: 'working', role: 'refinery' },
+      { id: '0', at: T0 + 2 * HOUR, type: 'agent', agentId: 'p1', status: 'working', role: 'witness' },
+    ]);
+    expect(town.sql.rows('SELECT id, role, status FROM agents ORDER BY id')).toEqual([
+      ['p1', 'witness', 'idle'],
+      ['p2', 'refinery', 'working'],
+    ]);
+  });
+});

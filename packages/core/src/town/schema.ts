@@ -519,6 +519,45 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     version: 18,
     sql: 'CREATE TABLE IF NOT EXISTS prune_clock (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)',
   },
+  {
+    // An agent's row follows its events by event time (events.ts, applyAgent), as a bead's does: status from its
+    // newest event by (at, then event id), kept as status_event_id; role from its newest event that gives one
+    // (role_at, role_event_id); the bead it holds from its newest agent_beads row by (at, event_id). Before, a tie
+    // at one millisecond went to whichever event arrived last, and a role given only by an event arriving late was
+    // lost. The table is rebuilt with those columns and each agent settled from its stored events (one pass of
+    // window functions over them); one whose events were all pruned keeps its status and role, with NULL event
+    // columns (any later event is newer). Re-runnable: a second run changes nothing.
+    version: 19,
+    sql: `
+      CREATE TABLE m19_status AS SELECT agent_id, at, id, status FROM (SELECT agent_id, at, id, status,
+        row_number() OVER (PARTITION BY agent_id ORDER BY at DESC, id DESC) AS n FROM events WHERE type = 'agent') WHERE n = 1;
+      CREATE TABLE m19_role AS SELECT agent_id, at, id, role FROM (SELECT agent_id, at, id, json_extract(body, '$.role') AS role,
+        row_number() OVER (PARTITION BY agent_id ORDER BY at DESC, id DESC) AS n FROM events
+        WHERE type = 'agent' AND json_extract(body, '$.role') IS NOT NULL) WHERE n = 1;
+      CREATE TABLE m19_agents (
+        id TEXT PRIMARY KEY,
+        role TEXT,
+        status TEXT NOT NULL,
+        bead_id TEXT,
+        status_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        status_event_id TEXT,
+        role_at INTEGER,
+        role_event_id TEXT
+      ) WITHOUT ROWID;
+      INSERT INTO m19_agents (id, role, status, bead_id, status_at, last_seen_at, status_event_id, role_at, role_event_id)
+        SELECT a.id, COALESCE(r.role, a.role), COALESCE(s.status, a.status),
+          CASE WHEN EXISTS (SELECT 1 FROM agent_beads ab WHERE ab.agent_id = a.id)
+            THEN (SELECT ab.bead_id FROM agent_beads ab WHERE ab.agent_id = a.id ORDER BY ab.at DESC, ab.event_id DESC LIMIT 1)
+            ELSE a.bead_id END,
+          COALESCE(s.at, a.status_at), a.last_seen_at, s.id, r.at, r.id
+        FROM agents a LEFT JOIN m19_status s ON s.agent_id = a.id LEFT JOIN m19_role r ON r.agent_id = a.id;
+      DROP TABLE agents;
+      ALTER TABLE m19_agents RENAME TO agents;
+      DROP TABLE m19_status;
+      DROP TABLE m19_role
+    `,
+  },
 ];
 
 function breakdownTable(table: string): string {

@@ -71,7 +71,14 @@ describe('throughput', () => {
     const { town, log } = loggingTown(now);
     const agentEvents = (ids: string[], status: 'working' | 'idle') =>
       town.ingestEvents(
-        ids.map((id) => ({ id: `ev-${id}-${status}`, at: T - 1000, type: 'agent' as const, agentId: id, status })),
+        // Going idle after working: an event at the same time would be ordered by its id, not its arrival.
+        ids.map((id) => ({
+          id: `ev-${id}-${status}`,
+          at: T - (status === 'working' ? 1000 : 500),
+          type: 'agent' as const,
+          agentId: id,
+          status,
+        })),
       );
     agentEvents(['a', 'b', 'c'], 'working');
     const countsRead = () => log.filter((s) => s.statement.includes('FROM agents GROUP BY status')).length;

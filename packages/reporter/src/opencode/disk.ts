@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
@@ -6,6 +6,7 @@ import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
 import type { Store } from '../outbox/store.js';
 import { readSmallFile } from '../small-file.js';
+import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
 import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
@@ -293,7 +294,7 @@ export class OpencodeDiskSource {
         let sig: string;
         let text: string | undefined;
         try {
-          const st = statSync(path);
+          const st = statSync(fsPath(path));
           sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
           if (this.files.get(path) === sig) continue;
           text = readSmallFile(path, this.opts.maxFileBytes ?? 4 * 1024 * 1024);
@@ -318,26 +319,30 @@ export class OpencodeDiskSource {
   /** `storage/session/<project>/<session>.json` → directory, for sessions the database does not name. */
   private readSessionFiles(dir: string): void {
     const root = join(dir, 'storage', 'session');
-    let projects: string[];
+    let projects: ReturnType<typeof listDir>;
     try {
-      projects = readdirSync(root);
+      projects = listDir(root);
     } catch {
       return;
     }
     for (const p of projects) {
-      let names: string[];
+      let names: ReturnType<typeof listDir>;
       try {
-        names = readdirSync(join(root, p));
+        names = listDir(join(root, p.name));
       } catch {
         continue;
       }
-      for (const n of names) {
-        const id = n.replace(/\.json$/, '');
-        if (!n.endsWith('.json') || this.directories.has(boundedId(id))) continue;
+      for (const { name: n } of names) {
+        if (!nameEndsWith(n, '.json')) continue;
+        // The session id is the file's name; a name that is not UTF-8 (escaped, tail/names.ts) is no id a
+        // message gives, so the file's own `id` is taken then.
+        const named = isEscapedName(n) ? undefined : n.replace(/\.json$/, '');
+        if (named !== undefined && this.directories.has(boundedId(named))) continue;
         try {
-          const text = readSmallFile(join(root, p, n), MAX_SESSION_FILE_BYTES);
+          const text = readSmallFile(join(root, p.name, n), MAX_SESSION_FILE_BYTES);
           const s = text === undefined ? undefined : parseObject(text);
-          if (typeof s?.directory === 'string') this.setDirectory(id, s.directory);
+          const id = named ?? (typeof s?.id === 'string' ? s.id : undefined);
+          if (id !== undefined && typeof s?.directory === 'string') this.setDirectory(id, s.directory);
         } catch {
           // Unreadable: its messages go to the default agent.
         }

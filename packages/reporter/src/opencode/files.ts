@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
+import { listDir, nameEndsWith } from '../tail/names.js';
 
 const split = (v: string | undefined): string[] => (v ? v.split(',') : []);
 
@@ -47,25 +48,29 @@ export function storeFile(dir: string): string | undefined {
   return channel === undefined ? undefined : join(dir, channel);
 }
 
-/** The older per-message files, `storage/message/<session>/<message>.json`, sorted. */
+/**
+ * The older per-message files, `storage/message/<session>/<message>.json`, sorted. Names are listed as
+ * the reporter keeps them (tail/names.ts): one that is not valid UTF-8 is escaped, so its file is still
+ * read (fs calls take `fsPath` of it), not skipped as a name with U+FFFD that no file has.
+ */
 export function messageFiles(dir: string): string[] {
   const root = join(dir, 'storage', 'message');
   const out: string[] = [];
-  let sessions: import('node:fs').Dirent[];
+  let sessions: ReturnType<typeof listDir>;
   try {
-    sessions = readdirSync(root, { withFileTypes: true });
+    sessions = listDir(root);
   } catch {
     return out;
   }
   for (const s of sessions) {
-    if (!s.isDirectory()) continue;
-    let names: string[];
+    if (!s.entry.isDirectory()) continue;
+    let names: ReturnType<typeof listDir>;
     try {
-      names = readdirSync(join(root, s.name));
+      names = listDir(join(root, s.name));
     } catch {
       continue;
     }
-    for (const n of names) if (n.endsWith('.json')) out.push(join(root, s.name, n));
+    for (const { name } of names) if (nameEndsWith(name, '.json')) out.push(join(root, s.name, name));
   }
   return out.sort();
 }

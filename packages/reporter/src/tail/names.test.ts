@@ -9,6 +9,8 @@ import { codexPrices } from '../codex/prices.js';
 import { CodexSource } from '../codex/source.js';
 import { geminiPrices } from '../gemini/prices.js';
 import { GeminiSource } from '../gemini/source.js';
+import { OpencodeDiskSource } from '../opencode/disk.js';
+import { OpencodePrices } from '../opencode/prices.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
@@ -172,5 +174,46 @@ describe('transcripts named with bytes that are not UTF-8 are read, each keyed b
       new GeminiSource({ store, dirs: [join(dir, 'gemini')], agents: new AgentMap(), prices: geminiPrices(), rescanMs: 0 }),
       'gemini',
     );
+  });
+
+  it('OpenCode and Kilo (the older per-message files, and the session files that name their agent)', async () => {
+    const message = (id: string, session: string, output: number) =>
+      JSON.stringify({
+        id,
+        sessionID: session,
+        role: 'assistant',
+        modelID: 'claude-sonnet-4-5',
+        providerID: 'anthropic',
+        time: { created: 1_780_000_000_000 },
+        tokens: { input: 100, output, reasoning: 0, cache: { read: 0, write: 0 } },
+        cost: 0.01,
+      });
+    // A message file, and a session directory, named with bytes that are not UTF-8.
+    writeBytesName('opencode/storage/message/ses_1', bad('msg_', 0xff, '.json'), message('msg_1', 'ses_1', 10));
+    mkdirSync(Buffer.concat([Buffer.from(join(dir, 'opencode/storage/message/')), bad('ses_', 0xfe, '')]), { recursive: true });
+    writeFileSync(
+      Buffer.concat([Buffer.from(join(dir, 'opencode/storage/message/')), bad('ses_', 0xfe, ''), Buffer.from('/msg_2.json')]),
+      message('msg_2', 'ses_2', 20),
+    );
+    // ses_2's session file, its name not UTF-8 either: its own id names the session, its directory the agent.
+    writeBytesName(
+      'opencode/storage/session/p',
+      bad('ses_', 0xfd, '.json'),
+      JSON.stringify({ id: 'ses_2', directory: '/w/seven' }),
+    );
+    store = new Store(join(dir, 'state'));
+    const src = new OpencodeDiskSource({
+      store,
+      dirs: [join(dir, 'opencode')],
+      agents: new AgentMap({ paths: [{ path: '/w/seven', agentId: 'polecat-7' }] }),
+      prices: OpencodePrices.load(),
+    });
+    await src.poll();
+    expect(records().map((r) => [r.id, r.outputTokens, r.agentId])).toEqual([
+      ['msg_1', 10, expect.not.stringMatching(/^polecat-7$/)],
+      ['msg_2', 20, 'polecat-7'],
+    ]);
+    expect(src.stats).toMatchObject({ messages: 2, malformed: 0 });
+    src.close();
   });
 });

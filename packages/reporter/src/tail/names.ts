@@ -19,6 +19,11 @@ export function nameOf(raw: Buffer): string {
   return `${REPLACEMENT}{${raw.toString('hex')}}`;
 }
 
+/** Whether a name (the last of a path, or one listDir gave) is escaped: its bytes are not valid UTF-8. */
+export function isEscapedName(name: string): boolean {
+  return ESCAPED.test(name);
+}
+
 /** What an fs call takes for a path the reporter keeps: the path itself, or its bytes when a name in it is escaped. */
 export function fsPath(path: string): string | Buffer {
   if (!path.includes(REPLACEMENT)) return path;

@@ -42,6 +42,32 @@ describe('gasgauge key', () => {
     expect((await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'escapes', '--data', s.dataDir)).code).toBe(0);
   });
 
+  it('list spells out the invisible characters of an agent id, so two ids that differ by one never print alike', async () => {
+    // A zero-width space, a soft hyphen, a byte-order mark; and an id that spells one out itself.
+    const ids = { zw: 'polecat\u200B-1', shy: 'pole\u00ADcat-1\uFEFF', literal: 'polecat\\u200b-1' };
+    for (const [name, agentId] of Object.entries(ids)) {
+      const r = await s.post('/trpc/towns.createKey', { townId: s.townId, name, agentId }, s.adminToken);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    try {
+      const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
+      expect(human.code, human.stderr).toBe(0);
+      const agentOf = (name: string) =>
+        human.stdout
+          .split('\n')
+          .find((l) => l.startsWith(`${name}\t`))
+          ?.match(/\tagent (\S+)\t/)?.[1];
+      expect([agentOf('zw'), agentOf('shy'), agentOf('literal')]).toEqual([
+        'polecat\\u200b-1',
+        'pole\\u00adcat-1\\ufeff',
+        'polecat\\u005cu200b-1',
+      ]);
+    } finally {
+      for (const name of Object.keys(ids))
+        expect((await gasgauge('key', 'revoke', '--town', s.townId, '--name', name, '--data', s.dataDir)).code).toBe(0);
+    }
+  });
+
   it('create prints the key once, list shows it used, revoke stops it', async () => {
     const created = await gasgauge(
       'key',

@@ -1,19 +1,19 @@
 import type { AppRouter } from '@gasgauge/api';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
-import { showBidiControlsDeep } from '../lib/bidi.js';
+import { showInvisibleDeep } from '../lib/invisible.js';
 
 /**
- * Every JSON answer with the bidi controls in its strings made visible (`lib/bidi.ts`) before any
+ * Every JSON answer with the invisible characters in its strings made visible (`lib/invisible.ts`) before any
  * component sees it: names come from reporters and users, and the UI must not render them raw.
  * (The `metrics.live` stream carries numbers only.)
  */
-const fetchShowingBidi: NonNullable<Parameters<typeof httpBatchLink>[0]['fetch']> = async (input, init) => {
+const fetchShowingInvisible: NonNullable<Parameters<typeof httpBatchLink>[0]['fetch']> = async (input, init) => {
   const res = await fetch(input, init as RequestInit);
   if (!res.headers.get('content-type')?.includes('json')) return res;
   const text = await res.text();
   let body: string;
   try {
-    body = JSON.stringify(showBidiControlsDeep(JSON.parse(text)));
+    body = JSON.stringify(showInvisibleDeep(JSON.parse(text)));
   } catch {
     body = text;
   }
@@ -31,7 +31,7 @@ export const trpc = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: httpSubscriptionLink({ url: '/trpc' }),
-      false: httpBatchLink({ url: '/trpc', fetch: fetchShowingBidi, maxItems: 10 /* the server's MAX_TRPC_BATCH */ }),
+      false: httpBatchLink({ url: '/trpc', fetch: fetchShowingInvisible, maxItems: 10 /* the server's MAX_TRPC_BATCH */ }),
     }),
   ],
 });

@@ -1,4 +1,4 @@
-import { restoreBidiControls } from '../lib/bidi.js';
+import { restoreInvisible } from '../lib/invisible.js';
 
 /** The app's pages by path. Pure, so the table is tested without a browser. */
 export type Route =
@@ -42,9 +42,9 @@ export const observabilityPath = (townId: string) => `${townPath(townId)}/observ
 export const beadsPath = (townId: string) => `${townPath(townId)}/beads`;
 export const settingsPath = (townId: string) => `${townPath(townId)}/settings`;
 /**
- * A bead's page, from a bead id as an answer shows it (bidi controls made visible; the URL carries the
+ * A bead's page, from a bead id as an answer shows it (invisible characters made visible; the URL carries the
  * real id). The id goes in the query, not the path: ids come from reporters, and one may be `.` or `..`,
  * which a browser resolves away in a path (even percent-encoded).
  */
 export const beadPath = (townId: string, shownBeadId: string) =>
-  `${townPath(townId)}/bead?${new URLSearchParams({ id: restoreBidiControls(shownBeadId) })}`;
+  `${townPath(townId)}/bead?${new URLSearchParams({ id: restoreInvisible(shownBeadId) })}`;

@@ -73,6 +73,20 @@ describe.each(HOSTS)('%s host: cost per bead and runaway rules', (_name, start) 
     expect(data(await host.c.query('beads.stats', { townId: t.id }))).toMatchObject({ closedBeads: 0 });
   });
 
+  it("an agent's status, role and bead follow its events' order, not their arrival (ties at one ms by event id)", async () => {
+    const t = await host.c.town('agent-order');
+    const at = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;
+    const agent = { type: 'agent', agentId: 'polecat-1' };
+    for (const events of [
+      [{ id: 'ev-b', at, ...agent, status: 'working', beadId: 'gt-1' }],
+      [{ id: 'ev-a', at, ...agent, status: 'idle' }], // the same ms, an older id: not newer
+      [{ id: 'ev-0', at: at - MINUTE, ...agent, role: 'polecat', status: 'working' }], // late, the only role
+    ])
+      expect((await host.c.post(`/api/towns/${t.id}/events`, { events }, t.ingest)).status).toBe(200);
+    const agents = data(await host.c.query('metrics.agents', { townId: t.id }));
+    expect(agents.agents).toMatchObject([{ id: 'polecat-1', role: 'polecat', status: 'working', beadId: 'gt-1' }]);
+  });
+
   it('reads a bead by any id over REST, `.` and `..` among them, with the id in the query', async () => {
     const t = await host.c.town('dot-beads');
     const at = Date.now() - 10 * MINUTE;

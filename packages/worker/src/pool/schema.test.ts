@@ -9,7 +9,21 @@ const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
 describe('a town object whose storage an older version left', () => {
   it('migrates it and says so once, in the log', async () => {
     const latest = KNOWN_SCHEMA_VERSIONS.town;
-    await doTowns(env.TOWN).get('upgraded').throughput();
+    // An agent whose events arrived against their order: at one ms the larger id is the newer, a late event's role kept.
+    const at = Date.now() - 60_000;
+    const agent = { type: 'agent', agentId: 'p1' } as const;
+    for (const events of [
+      [{ id: 'b', at, ...agent, status: 'working', beadId: 'gt-1' }],
+      [{ id: 'a', at, ...agent, status: 'idle' }],
+      [{ id: '0', at: at - 1000, ...agent, status: 'working', role: 'polecat' }],
+    ] as const)
+      await doTowns(env.TOWN).get('upgraded').ingest({ kind: 'events', events });
+    const agentRow = () =>
+      runInDurableObject(townStub('upgraded'), (_o, state) =>
+        state.storage.sql.exec('SELECT role, status, bead_id, status_event_id FROM agents').toArray(),
+      );
+    const settled = [{ role: 'polecat', status: 'working', bead_id: 'gt-1', status_event_id: 'b' }];
+    expect(await agentRow()).toEqual(settled);
     await runInDurableObject(townStub('upgraded'), (_o, state) => {
       // The last step again, as if an older version had stopped before it (re-runnable: a second run changes nothing).
       state.storage.sql.exec('DELETE FROM schema_migrations WHERE version = ?', latest);
@@ -21,6 +35,7 @@ describe('a town object whose storage an older version left', () => {
       await doTowns(env.TOWN).get('upgraded').throughput();
       const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('schema'));
       expect(lines).toEqual([`town object upgraded: schema upgraded from version ${latest - 1} to ${latest}`]);
+      expect(await agentRow()).toEqual(settled);
     } finally {
       log.mockRestore();
     }

@@ -1,6 +1,7 @@
 import { fileTown } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arrivals } from '../../testing/arrivals.js';
 import { BEAD_STATUSES, type BeadStatus, type TownEvent } from '../events.js';
 import { slotStart, TIERS } from '../tiers.js';
 import type { Town } from '../town.js';
@@ -130,16 +131,7 @@ describe("a bead's row follows its events", () => {
           bead(`e${i}`, at, status as BeadStatus, Object.fromEntries(Object.entries(more).filter(([, v]) => v !== undefined))),
         ),
       )
-      .chain((events) =>
-        fc.record({
-          events: fc.constant(events),
-          // Arrivals: a shuffle of the events with some sent twice, cut into batches.
-          arrivals: fc
-            .shuffledSubarray([...events, ...events], { minLength: events.length })
-            .filter((a) => events.every((e) => a.includes(e))),
-          cuts: fc.array(fc.integer({ min: 1, max: 16 }), { maxLength: 4 }),
-        }),
-      );
+      .chain((events) => fc.record({ events: fc.constant(events), batches: arrivals(events) }));
     const read = (town: Town) => ({
       row: town.sql.all(
         'SELECT status, status_at, created_at, closed_at, kind, title, assignee_agent_id, parent_id FROM beads',
@@ -147,14 +139,9 @@ describe("a bead's row follows its events", () => {
       closes: closesByTier(town),
     });
     fc.assert(
-      fc.property(arb, ({ events, arrivals, cuts }) => {
+      fc.property(arb, ({ events, batches }) => {
         const town = fileTown({ t: T0 + 4 * HOUR });
-        let from = 0;
-        for (const cut of [...cuts.sort((a, b) => a - b), arrivals.length]) {
-          if (cut <= from) continue;
-          town.ingestEvents(arrivals.slice(from, cut));
-          from = cut;
-        }
+        for (const batch of batches) town.ingestEvents(batch);
         const expected = model(events);
         expect(read(town)).toEqual({
           row: expected,

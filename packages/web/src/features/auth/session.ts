@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { showBidiControlsDeep } from '../../lib/bidi.js';
+import { showInvisibleDeep } from '../../lib/invisible.js';
 
 export interface SessionUser {
   id: string;
@@ -33,7 +33,7 @@ export async function checkSession(signal: AbortSignal, fetcher: typeof fetch = 
   try {
     const { user } = (await res.json()) as { user?: SessionUser };
     if (user && typeof user.id === 'string' && typeof user.name === 'string')
-      return { status: 'signedIn', user: showBidiControlsDeep(user) };
+      return { status: 'signedIn', user: showInvisibleDeep(user) };
   } catch (err) {
     if (signal.aborted) throw err;
   }

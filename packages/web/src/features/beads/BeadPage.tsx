@@ -4,7 +4,6 @@ import { isHidden } from '../../api/trpc.js';
 import { Link } from '../../app/router.js';
 import { beadPath, beadsPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
-import { showBidiControls } from '../../lib/bidi.js';
 import {
   formatDurationLong,
   formatInteger,
@@ -14,6 +13,7 @@ import {
   formatStamp,
   plural,
 } from '../../lib/format.js';
+import { showInvisible } from '../../lib/invisible.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { ChartGroup } from '../observability/chart-group.js';
@@ -40,7 +40,7 @@ export function BeadPage({ townId, beadId, theme }: { townId: string; beadId: st
       <section className="empty">
         <h2>Bead not found</h2>
         <p>
-          This town has no bead <code>{showBidiControls(beadId)}</code>. <Link to={beadsPath(townId)}>See its beads</Link>.
+          This town has no bead <code>{showInvisible(beadId)}</code>. <Link to={beadsPath(townId)}>See its beads</Link>.
         </p>
       </section>
     ) : (

@@ -1,0 +1,100 @@
+/**
+ * Characters that show nothing where a name is shown: Unicode's default-ignorable code points (zero-width
+ * space U+200B, joiners, word joiner U+2060, U+FEFF, soft hyphen U+00AD, U+180E, Hangul fillers, variation
+ * selectors, tags, the bidi controls, …) and the other format characters (Cf). Two agent ids that differ
+ * only by them look the same, and a bidi control reorders what is shown around it (`invoice\u202Efdp.exe`
+ * reads `invoiceexe.pdf`): where names are shown (the web UI, the CLI), each is shown as a visible mark
+ * instead (`⟨U+200B⟩`, `\u200b`), except where a script is written with it, which renders as usual:
+ * - a zero-width joiner or non-joiner (U+200D, U+200C) between two letters or marks of a script that joins
+ *   (Arabic and Persian, the Indic scripts, Sinhala, …: not Latin, Greek, Cyrillic, Han, kana or Hangul);
+ * - a zero-width joiner inside an emoji sequence (👩‍💻, 🏳️‍🌈), VS15/VS16 (U+FE0E, U+FE0F) after an emoji
+ *   or VS16 in a keycap (1️⃣), and tag characters in a flag's tag sequence (🏴󠁧󠁢󠁳󠁣󠁴󠁿);
+ * - a zero-width space between two letters or marks of Thai, Lao, Khmer or Myanmar, written without spaces
+ *   between words (U+200B is their word break);
+ * - a Mongolian free variation selector or vowel separator (U+180B–U+180F) after a Mongolian letter, and a
+ *   variation selector after a Han character (a glyph variant).
+ * There, two names that differ by such a character alone may still look alike: the price of keeping those
+ * scripts readable. A bidi control is always shown.
+ */
+const CANDIDATE = String.raw`[\p{Default_Ignorable_Code_Point}\p{Cf}]`;
+const HIDDEN_CHARACTER = new RegExp(`^${CANDIDATE}$`, 'u');
+
+const LETTER = /^[\p{L}\p{M}]$/u;
+/** Scripts written without joiners: a joiner between their letters is only there to make two names alike. */
+const NOT_JOINING =
+  /^[\p{scx=Latn}\p{scx=Grek}\p{scx=Cyrl}\p{scx=Zyyy}\p{scx=Zinh}\p{scx=Hani}\p{scx=Hira}\p{scx=Kana}\p{scx=Hang}]$/u;
+const JOINING_LETTER = (c: string) => LETTER.test(c) && !NOT_JOINING.test(c);
+const SPACELESS_LETTER = (c: string) => LETTER.test(c) && /^[\p{scx=Thai}\p{scx=Laoo}\p{scx=Khmr}\p{scx=Mymr}]$/u.test(c);
+const EMOJI = /^\p{Extended_Pictographic}$/u;
+const EMOJI_BEFORE_JOINER = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\uFE0F)$/u;
+const MONGOLIAN = /^\p{scx=Mong}$/u;
+const HAN = /^\p{scx=Hani}$/u;
+const isTag = (cp: number) => cp >= 0xe0020 && cp <= 0xe007f;
+
+/** Whether a character is one of those that show nothing (whatever its context): `markHidden` may mark it. */
+export function isHiddenCharacter(c: string): boolean {
+  return HIDDEN_CHARACTER.test(c);
+}
+
+/** Whether the hidden character `c`, between `before` and `after` (whole code points, '' at an end), renders as part of its script. */
+function writtenWith(c: string, before: string, after: string): boolean {
+  const cp = c.codePointAt(0) as number;
+  switch (cp) {
+    case 0x200c:
+      return JOINING_LETTER(before) && JOINING_LETTER(after);
+    case 0x200d:
+      return (JOINING_LETTER(before) && JOINING_LETTER(after)) || (EMOJI_BEFORE_JOINER.test(before) && EMOJI.test(after));
+    case 0x200b:
+      return SPACELESS_LETTER(before) && SPACELESS_LETTER(after);
+    case 0xfe0e:
+    case 0xfe0f:
+      return EMOJI.test(before) || HAN.test(before) || (cp === 0xfe0f && after === '\u20E3' && /^[0-9#*]$/.test(before));
+    case 0x180b:
+    case 0x180c:
+    case 0x180d:
+    case 0x180f:
+      return MONGOLIAN.test(before) && LETTER.test(before);
+    case 0x180e:
+      return MONGOLIAN.test(before) && MONGOLIAN.test(after);
+  }
+  if ((cp >= 0xfe00 && cp <= 0xfe0d) || (cp >= 0xe0100 && cp <= 0xe01ef)) return HAN.test(before);
+  if (isTag(cp)) return before === '\u{1F3F4}' || isTag(before.codePointAt(0) ?? 0);
+  return false;
+}
+
+const PATTERNS = new Map<string, RegExp>();
+
+/**
+ * `text` with each hidden character that its context does not call for replaced by `mark(codePoint)`.
+ * `markStart` is how a mark begins (`⟨U+`, `\u`): where the text itself holds that, its first character
+ * is marked too, so that every mark shown is one and the text can be restored exactly from what is shown.
+ */
+export function markHidden(text: string, markStart: string, mark: (codePoint: number) => string): string {
+  let pattern = PATTERNS.get(markStart);
+  if (pattern === undefined) {
+    const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    pattern = new RegExp(`${CANDIDATE}|${esc(markStart.charAt(0))}(?=${esc(markStart.slice(1))})`, 'gu');
+    PATTERNS.set(markStart, pattern);
+  }
+  // Where the last hidden character left as it is ends: one marked does not make the next one's context.
+  let keptEnd = -1;
+  return text.replace(pattern, (c: string, offset: number) => {
+    if (c === markStart.charAt(0)) return mark(c.codePointAt(0) as number);
+    let before = codePointBefore(text, offset);
+    if (isHiddenCharacter(before) && keptEnd !== offset) before = '';
+    const next = text.codePointAt(offset + c.length);
+    if (!writtenWith(c, before, next === undefined ? '' : String.fromCodePoint(next))) return mark(c.codePointAt(0) as number);
+    keptEnd = offset + c.length;
+    return c;
+  });
+}
+
+function codePointBefore(text: string, end: number): string {
+  if (end === 0) return '';
+  const low = text.charCodeAt(end - 1);
+  const start =
+    low >= 0xdc00 && low <= 0xdfff && end >= 2 && text.charCodeAt(end - 2) >= 0xd800 && text.charCodeAt(end - 2) <= 0xdbff
+      ? end - 2
+      : end - 1;
+  return text.slice(start, end);
+}

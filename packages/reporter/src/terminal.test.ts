@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { shown } from './terminal.js';
+
+describe('a line as the terminal shows it', () => {
+  it('spells out control characters, bidi controls and characters that show nothing; keeps tab and text', () => {
+    expect(shown('a\u001b[2J\u0007b\tc\n')).toBe('a\\u001b[2J\\u0007b\tc\\u000a');
+    expect(shown('evil\u202Egnp.exe \u2066x\u2069 \u200Fy')).toBe('evil\\u202egnp.exe \\u2066x\\u2069 \\u200fy');
+    expect(shown('polecat\u200B-1 gt\u00AD1 \uFEFFx\u2060 a\u180Eb y\u{E0041}')).toBe(
+      'polecat\\u200b-1 gt\\u00ad1 \\ufeffx\\u2060 a\\u180eb y\\u{e0041}',
+    );
+    for (const text of ['polecat-1', 'می\u200Cخواهم', 'क्\u200Dष', '👩\u200D💻', 'ภาษา\u200Bไทย', 'C:\\Users\\x'])
+      expect(shown(text)).toBe(text);
+  });
+
+  it('spells out a backslash that begins \\u in the text, so a name never passes for a spelled-out character', () => {
+    expect(shown('a\\u200bb')).toBe('a\\u005cu200bb');
+    expect(shown('a\u200Bb')).not.toBe(shown('a\\u200bb'));
+  });
+});

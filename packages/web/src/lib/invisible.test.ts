@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { restoreInvisible, showInvisible, showInvisibleDeep } from './invisible.js';
+
+const BIDI = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+/** Zero-width and other characters that show nothing, between Latin letters. */
+const ZERO_WIDTH = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x180e, 0x034f, 0x3164, 0xfe0f, 0xe0041, 0xe0101, 0x2064];
+const mark = (cp: number) => `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+
+describe('invisible characters in names', () => {
+  it('shows every bidi control and every zero-width character between Latin letters as its code point', () => {
+    for (const cp of [...BIDI, ...ZERO_WIDTH]) expect(showInvisible(`a${String.fromCodePoint(cp)}b`)).toBe(`a${mark(cp)}b`);
+    expect(showInvisible('invoice\u202Efdp.exe')).toBe('invoice⟨U+202E⟩fdp.exe');
+    expect(showInvisible('polecat\u200B-1')).toBe('polecat⟨U+200B⟩-1');
+    expect(showInvisible('\uFEFFpolecat-1\u2060')).toBe('⟨U+FEFF⟩polecat-1⟨U+2060⟩');
+    expect(showInvisible('gt\u00AD1')).toBe('gt⟨U+00AD⟩1');
+  });
+
+  it('two ids that differ only by invisible characters never look the same', () => {
+    const ids = ['polecat-1', 'polecat\u200B-1', 'polecat-\u200D1', 'pole\u00ADcat-1', 'polecat-1\uFE0F', 'polecat-1\u{E0020}'];
+    expect(new Set(ids.map(showInvisible)).size).toBe(ids.length);
+  });
+
+  it('leaves joiners, variation selectors and tags where scripts and emoji are written with them', () => {
+    for (const text of [
+      'polecat-1',
+      'שלום',
+      'مرحبا',
+      'می\u200Cخواهم', // Persian: a ZWNJ between Arabic letters
+      'क्\u200Dष', // Devanagari: virama, ZWJ, letter
+      'ශ්\u200Dරී', // Sinhala
+      '👩\u200D💻 👨\u200D👩\u200D👧 👩🏽\u200D💻 🏳\uFE0F\u200D🌈 ❤\uFE0F\u200D🔥', // emoji ZWJ sequences
+      '1\uFE0F\u20E3 ☺\uFE0E', // keycap, text presentation
+      '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}', // the flag of Scotland
+      'ภาษา\u200Bไทย', // Thai: ZWSP is its word break
+      '葛\u{E0100}', // an ideographic variation
+      '',
+    ])
+      expect(showInvisible(text)).toBe(text);
+  });
+
+  it('shows them where no script calls for them', () => {
+    expect(showInvisible('ab\u200Ccd')).toBe('ab⟨U+200C⟩cd'); // Latin
+    expect(showInvisible('پ\u200Da')).toBe('پ⟨U+200D⟩a'); // not between two joining letters
+    expect(showInvisible('\u200Dक')).toBe('⟨U+200D⟩क');
+    expect(showInvisible('ไทย\u200B')).toBe('ไทย⟨U+200B⟩'); // at the end: no word to break
+    expect(showInvisible('a\u200B👩')).toBe('a⟨U+200B⟩👩');
+    expect(showInvisible('x\u{E0067}\u{E0062}')).toBe('x⟨U+E0067⟩⟨U+E0062⟩'); // tags not after a flag
+    expect(showInvisible('a\uFE0F\u200D🔥')).toBe('a⟨U+FE0F⟩⟨U+200D⟩🔥'); // a joiner after a marked selector
+  });
+
+  it('marks a ⟨ that begins ⟨U+ in the text, so the text never passes for a mark', () => {
+    expect(showInvisible('a⟨U+200B⟩b')).toBe('a⟨U+27E8⟩U+200B⟩b');
+    expect(showInvisible('a\u200Bb')).not.toBe(showInvisible('a⟨U+200B⟩b'));
+    expect(showInvisible('⟨x⟩ ⟨U')).toBe('⟨x⟩ ⟨U');
+  });
+
+  it('reaches every string and key of an answer, and keeps numbers, nulls and shape', () => {
+    const answer = {
+      step: 60_000,
+      t: [1, 2],
+      series: { 'a\u202Eb': [1, null], plain: [null, 2] },
+      agents: [{ id: '\u2067x\u2069', role: null, beadId: 'gt\u200B-1' }],
+      budget: null,
+    };
+    expect(showInvisibleDeep(answer)).toEqual({
+      step: 60_000,
+      t: [1, 2],
+      series: { 'a⟨U+202E⟩b': [1, null], plain: [null, 2] },
+      agents: [{ id: '⟨U+2067⟩x⟨U+2069⟩', role: null, beadId: 'gt⟨U+200B⟩-1' }],
+      budget: null,
+    });
+    const numbers = [1, 2, 3];
+    expect(showInvisibleDeep(numbers)).toBe(numbers);
+  });
+
+  it('restores what it showed, exactly', () => {
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(...[...BIDI, ...ZERO_WIDTH, 0x27e8].map((cp) => String.fromCodePoint(cp)), 'U', '+', '2', '0', 'B', '⟩'),
+        fc.constantFrom('a', 'क', '्', 'ي', '👩', '🏴', 'ไ', '1'),
+        fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }),
+      ),
+    });
+    fc.assert(fc.property(text, (t) => restoreInvisible(showInvisible(t)) === t));
+    fc.assert(fc.property(text, text, (a, b) => a === b || showInvisible(a) !== showInvisible(b)));
+    expect(restoreInvisible('gt-⟨U+202D⟩9')).toBe('gt-\u202D9');
+    expect(restoreInvisible('⟨U+0041⟩')).toBe('⟨U+0041⟩'); // not an invisible character: left as it is
+  });
+});
