@@ -99,7 +99,8 @@ describe('usage sources and partial requests (OTLP)', () => {
   it('an owner silent for an hour of event time hands its source over to the other signal', () => {
     const now = { t: T0 + 10_000 };
     const town = newTown(now);
-    const rec = (id: string, name: string, at: number) => usage({ id, mode: 'delta', inputTokens: 1, at, sources: [claude(name)] });
+    const rec = (id: string, name: string, at: number) =>
+      usage({ id, mode: 'delta', inputTokens: 1, at, sources: [claude(name)] });
     town.ingestUsage([rec('m1', 'metrics', T0 - 3_600_000)]);
     // Within the hour after the owner's last record: ignored; an hour later: the logs take over.
     expect(town.ingestUsage([rec('l1', 'logs', T0 - 1)])).toMatchObject({ accepted: 0, ignored: 1 });
@@ -131,7 +132,12 @@ describe('usage sources and partial requests (OTLP)', () => {
     const other = newTown(now);
     expect(other.ingestUsage([rest('t1')])).toMatchObject({ accepted: 1 });
     expect(other.ingestUsage([otlp('l1', 'logs'), otlp('m1', 'metrics')])).toMatchObject({ accepted: 0, ignored: 2 });
-    const elsewhere = usage({ id: 'm2', mode: 'delta', inputTokens: 7, sources: [{ key: 'session:s2', name: 'otlp' }, sender('metrics')] });
+    const elsewhere = usage({
+      id: 'm2',
+      mode: 'delta',
+      inputTokens: 7,
+      sources: [{ key: 'session:s2', name: 'otlp' }, sender('metrics')],
+    });
     expect(other.ingestUsage([elsewhere])).toMatchObject({ accepted: 1 });
     expect(totals(other, now.t).input).toBe(1007);
   });

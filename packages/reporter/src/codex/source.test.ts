@@ -281,24 +281,22 @@ describe('CodexSource', () => {
     const src = open({ state: 'state-old' });
     store.transaction(() => {
       store.setCursor('codex', path, statSync(path).ino, `${lines.slice(0, 3).join('\n')}\n`.length);
-      store.sql
-        .prepare('INSERT INTO codex_files (path, state) VALUES (?, ?)')
-        .run(
-          path,
-          JSON.stringify({
-            v: 2,
-            prev: null,
-            model: 'gpt-5',
-            cwd: '/w',
-            replay: 'done',
-            parent: null,
-            forkedAt: null,
-            index: 0,
-            seconds: [],
-            second: null,
-            held: [],
-          }),
-        );
+      store.sql.prepare('INSERT INTO codex_files (path, state) VALUES (?, ?)').run(
+        path,
+        JSON.stringify({
+          v: 2,
+          prev: null,
+          model: 'gpt-5',
+          cwd: '/w',
+          replay: 'done',
+          parent: null,
+          forkedAt: null,
+          index: 0,
+          seconds: [],
+          second: null,
+          held: [],
+        }),
+      );
     });
     await src.poll();
     const sent = [...records().values()].filter((r) => r.inputTokens === 20);

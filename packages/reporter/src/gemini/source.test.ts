@@ -64,7 +64,11 @@ describe('Gemini CLI .jsonl chats are tailed', () => {
     // An unchanged file is not read again.
     await src.poll();
     expect(src.stats.bytes).toBe(size + Buffer.byteLength(more));
-    expect(records().find((r) => r.inputTokens === 21_000)).toMatchObject({ model: 'gemini-2.5-flash', outputTokens: 10, session: 'gs-1' });
+    expect(records().find((r) => r.inputTokens === 21_000)).toMatchObject({
+      model: 'gemini-2.5-flash',
+      outputTokens: 10,
+      session: 'gs-1',
+    });
   });
 
   it('a restart resumes at the saved offset with the session and model the earlier lines named', async () => {
