@@ -33,7 +33,7 @@ import {
   logAcceptErrors,
   timeoutOptions,
 } from './connections.js';
-import { DataDir } from './data-dir.js';
+import { DataDir, signingKeyId } from './data-dir.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
@@ -214,10 +214,12 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     readMsPerS > 0
       ? new ReadBuckets({ msPerSecond: readMsPerS, burstMs: opts.readBudgetBurstMs ?? DEFAULT_READ_BUDGET_BURST_MS })
       : undefined;
+  // Read once: the key tokens are checked with, and the one server.json names for `gasgauge token mint`.
+  const secret = dataDir.secret();
   const app = createApp({
     control: controlStore,
     towns: townHandles,
-    secret: dataDir.secret(),
+    secret,
     clock,
     live,
     readBody: readNodeBody,
@@ -269,12 +271,15 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(opts.host, port);
   const publicUrl = opts.publicUrl ?? url;
-  const serverFile = dataDir.writeServerUrl(url, publicUrl);
+  const serverFile = dataDir.writeServerUrl(url, publicUrl, {
+    keyId: signingKeyId(secret),
+    keyFrom: process.env.GASGAUGE_SECRET === undefined ? 'file' : 'env',
+  });
   undo.push(() => serverFile.remove());
   // Only now, when the start can no longer fail on the port or the data dir: a first start that failed
   // after making `admin` left its one-time token unshown, and no later start made (or showed) another.
   const { adminCreated, adminToken } = await ensureAdmin(control, opts.adminToken !== false);
-  const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
+  const demo = opts.demo ? await startDemo({ control, url, secret, clock, log }) : undefined;
   return {
     url,
     publicUrl,
