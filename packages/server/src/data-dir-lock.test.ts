@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,4 +107,32 @@ describe('a start that fails half way', () => {
       await next.close();
     }
   });
+});
+
+describe('root on another user’s data dir', () => {
+  // Only root can be refused this (and only root can give a directory away to test it).
+  it.runIf(process.geteuid?.() === 0)(
+    'serve and restore refuse before they make a file or directory only root could open',
+    async () => {
+      const source = tempDir('gg-owner-src-');
+      const up = await startServer({ dataDir: source, port: 0, host: '127.0.0.1', adminToken: false, log: () => {} });
+      await up.close();
+      const backup = join(tempDir('gg-owner-bak-'), 'b');
+      backupDataDir(source, backup);
+
+      const data = tempDir('gg-owner-');
+      chownSync(data, 65534, 65534); // nobody's, as StateDirectory= makes /var/lib/gasgauge the service user's
+      const restore = await gasgauge('restore', '--from', backup, '--data', data, '--force');
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toMatch(
+        new RegExp(`${data} belongs to (user \\S+ \\()?uid 65534\\)?, and this runs as root: the files it made would be root's`),
+      );
+      const serve = await gasgauge('serve', '--data', data, '--port', '0', '--host', '127.0.0.1');
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toMatch(/belongs to .*uid 65534.*Run it as that user/);
+      expect(readdirSync(data)).toEqual([]);
+      expect(existsSync(join(data, 'serve.lock'))).toBe(false);
+    },
+    60_000,
+  );
 });

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
@@ -34,7 +35,7 @@ import {
   timeoutOptions,
 } from './connections.js';
 import { DataDir, signingKeyId } from './data-dir.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
@@ -124,6 +125,7 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  refuseRootInOthersDir(resolve(opts.dataDir)); // before DataDir makes towns/ in it
   const dataDir = new DataDir(opts.dataDir);
   const lock = lockDataDir(dataDir.root);
   const undo: (() => unknown)[] = [];
