@@ -1,11 +1,12 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir } from './backup.js';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { startServer } from './serve.js';
-import { gasgauge } from './testing/cli.js';
+import { BIN, gasgauge, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -132,6 +133,35 @@ describe('root on another user’s data dir', () => {
       expect(serve.stderr).toMatch(/belongs to .*uid 65534.*Run it as that user/);
       expect(readdirSync(data)).toEqual([]);
       expect(existsSync(join(data, 'serve.lock'))).toBe(false);
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0)(
+    'a command run as the data dir’s user on a file root made says whose it is and what to run, not a bare EACCES',
+    async () => {
+      // In /tmp itself: the test run's temp dir is root's alone, and nobody could not reach into it.
+      const data = mkdtempSync('/tmp/gg-owner-');
+      const tmp = mkdtempSync('/tmp/gg-owner-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0); // root's control.sqlite
+      chownSync(data, 65534, 65534);
+      chmodSync(tmp, 0o777);
+      const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
+        execFile(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'town', 'list', '--data', data],
+          { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } },
+          (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+        );
+      });
+      expect(run.code).toBe(1);
+      const user = run.stderr.match(/not to (\S+), who runs this/)?.[1];
+      expect(run.stderr).toContain(
+        `EACCES: permission denied, open '${join(data, 'control.sqlite')}': it belongs to user root, not to ${user}, who runs this: when ${user} runs the server, give it back its data dir (chown -R ${user} ${data}) and run every command as ${user}`,
+      );
     },
     60_000,
   );

@@ -76,3 +76,24 @@ function userName(uid: number): string | undefined {
   } catch {}
   return undefined;
 }
+
+/**
+ * What a permission refusal on a file of another user's means, or undefined: `EACCES: permission denied,
+ * open '…/control.sqlite'` alone did not say that the file was root's (a `sudo` command's) and the
+ * command ran as the service's user, nor what to run instead.
+ */
+export function permissionHint(err: unknown, dataDir: string): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if ((e?.code !== 'EACCES' && e?.code !== 'EPERM') || typeof e.path !== 'string') return undefined;
+  const me = process.geteuid?.();
+  let uid: number;
+  try {
+    uid = statSync(e.path).uid;
+  } catch {
+    return undefined;
+  }
+  if (me === undefined || uid === me) return undefined;
+  const owner = userName(uid);
+  const self = userName(me);
+  return `it belongs to ${owner === undefined ? `uid ${uid}` : `user ${owner}`}, not to ${self ?? `uid ${me}`}, who runs this: when ${self ?? 'this user'} runs the server, give it back its data dir (chown -R ${self ?? me} ${dataDir}) and run every command as ${self ?? 'it'}`;
+}

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
 import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
 import { shown } from '@gasgauge/reporter/terminal';
+import { permissionHint } from '../data-dir-lock.js';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
@@ -187,7 +188,7 @@ async function runCommand(argv: string[]): Promise<number> {
         : isDiskFull(err)
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
           : err instanceof Error
-            ? err.message
+            ? withHint(err.message, permissionHint(err, resolve(dataArg(argv) ?? './data')))
             : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
@@ -210,6 +211,10 @@ async function runCommand(argv: string[]): Promise<number> {
     }
     return usage ? 2 : 1;
   }
+}
+
+function withHint(message: string, hint: string | undefined): string {
+  return hint === undefined ? message : `${message}: ${hint}`;
 }
 
 /** `--data DIR` or `--data=DIR` from the raw arguments (the error path may come before they were parsed). */
