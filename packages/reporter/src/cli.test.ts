@@ -356,6 +356,10 @@ describe('gasgauge report (CLI)', () => {
   it('states the --claude-dir default the code uses', () => {
     expect(claudeConfigDirs([], { HOME: '/h' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(claudeConfigDirs([], { HOME: '/h', CLAUDE_CONFIG_DIR: '/a,/b' })).toEqual(['/a', '/b']);
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '/x' })).toEqual(['/x/claude', '/h/.claude']);
+    // An empty or relative XDG_CONFIG_HOME is not the current directory.
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '' })).toEqual(['/h/.config/claude', '/h/.claude']);
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: 'cfg' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
       '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else ~/.config/claude and ~/.claude)',
     );
