@@ -68,8 +68,17 @@ function parseOptions(command: Command, args: string[]) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
-    if (!unknown) throw err;
+    const code = (err as { code?: string }).code;
+    const message = err instanceof Error ? err.message : String(err);
+    // `--owner --data d`: Node's three lines were printed with their newlines spelled out (\u000a).
+    const ambiguous = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /^Option '(-[^']*)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(
+        `${ambiguous[1]} needs a value, and the argument after it starts with a dash (write ${ambiguous[1]}=-VALUE for a value that does)`,
+      );
+    }
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
+    if (!unknown) throw code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message.replace(/\s*\n\s*/g, ' ')) : err;
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
     const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
     throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
