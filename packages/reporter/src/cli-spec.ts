@@ -57,7 +57,8 @@ export const REPORT_HELP = `Options:
   --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable)
   --base REF              diff worktrees against merge-base with REF (default origin/HEAD)
   --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does
-  --state DIR             outbox and cursors (default ~/.local/state/gasgauge/reporter-TOWN)
+  --state DIR             outbox and cursors (default XDG_STATE_HOME/gasgauge/reporter-TOWN, else
+                          ~/.local/state/gasgauge/reporter-TOWN)
   --once                  take in what exists now, deliver it, exit 0 when all is acknowledged
                           (1: not all delivered, or with nothing to send the server refused a check
                           of --server, --town and the token; 3: delivered but some quarantined)

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeConfigDirs } from './claude/files.js';
-import { parseWorktree, reporterOptions } from './cli.js';
+import { defaultStateDir, parseWorktree, reporterOptions } from './cli.js';
 import { REPORT_HELP, REPORT_OPTIONS } from './cli-spec.js';
 import { codexHomes } from './codex/files.js';
 import { geminiDataDirs } from './gemini/files.js';
@@ -356,8 +356,23 @@ describe('gasgauge report (CLI)', () => {
   it('states the --claude-dir default the code uses', () => {
     expect(claudeConfigDirs([], { HOME: '/h' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(claudeConfigDirs([], { HOME: '/h', CLAUDE_CONFIG_DIR: '/a,/b' })).toEqual(['/a', '/b']);
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '/x' })).toEqual(['/x/claude', '/h/.claude']);
+    // An empty or relative XDG_CONFIG_HOME is not the current directory.
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '' })).toEqual(['/h/.config/claude', '/h/.claude']);
+    expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: 'cfg' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
       '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else ~/.config/claude and ~/.claude)',
+    );
+  });
+
+  it('states the --state default the code uses; an empty or relative XDG_STATE_HOME is ignored, not the current directory', () => {
+    const home = join(homedir(), '.local/state/gasgauge/reporter-t');
+    expect(defaultStateDir('t', {})).toBe(home);
+    expect(defaultStateDir('t', { XDG_STATE_HOME: '/x/state' })).toBe('/x/state/gasgauge/reporter-t');
+    expect(defaultStateDir('t', { XDG_STATE_HOME: '' })).toBe(home);
+    expect(defaultStateDir('t', { XDG_STATE_HOME: 'state' })).toBe(home);
+    expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
+      '--state DIR outbox and cursors (default XDG_STATE_HOME/gasgauge/reporter-TOWN, else ~/.local/state/gasgauge/reporter-TOWN)',
     );
   });
 

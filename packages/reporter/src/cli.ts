@@ -89,6 +89,17 @@ function opencodeUrls(values: ReportValues): string[] {
   return [...new Set(urls)];
 }
 
+/**
+ * `--state`'s default: XDG_STATE_HOME/gasgauge/reporter-TOWN, else ~/.local/state/…. An empty or relative
+ * XDG_STATE_HOME is ignored, as the XDG spec says: taken as it was, it put the outbox under the current
+ * directory, so the next start from another directory began afresh and read every transcript again.
+ */
+export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  const stateHome = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'state');
+  return join(stateHome, 'gasgauge', `reporter-${townId}`);
+}
+
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
   if (!isHttpUrl(serverUrl)) {
@@ -116,16 +127,13 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
         log(`--${option} ${dir}: no such directory (yet); nothing is read from it until it exists`);
     }
   }
-  const stateHome = process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
   return {
     serverUrl,
     townId,
     tokenFile: resolve(expandHome(req(values, 'token-file'))),
     tokenCommand: typeof values['token-command'] === 'string' ? values['token-command'] : undefined,
-    stateDir: resolve(
-      expandHome(typeof values.state === 'string' ? values.state : join(stateHome, 'gasgauge', `reporter-${townId}`)),
-    ),
+    stateDir: typeof values.state === 'string' ? resolve(expandHome(values.state)) : defaultStateDir(townId),
     claude: values['no-claude'] !== true,
     claudeDirs: list(values, 'claude-dir'),
     codex: values['no-codex'] !== true,

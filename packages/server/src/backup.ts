@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { DataDir, refuseShared, townFileName } from './data-dir.js';
-import { LOCK_FILE, lockDataDir } from './data-dir-lock.js';
+import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
@@ -117,6 +117,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   const target = resolve(dataDirPath);
   mkdirSync(target, { recursive: true, mode: 0o700 });
   refuseShared(target); // before anything in it is replaced
+  refuseRootInOthersDir(target);
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
   const lock = lockDataDir(target);
   const staging = join(target, STAGING);

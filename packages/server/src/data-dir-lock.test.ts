@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir } from './backup.js';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { startServer } from './serve.js';
-import { gasgauge } from './testing/cli.js';
+import { BIN, gasgauge, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -107,4 +108,61 @@ describe('a start that fails half way', () => {
       await next.close();
     }
   });
+});
+
+describe('root on another user’s data dir', () => {
+  // Only root can be refused this (and only root can give a directory away to test it).
+  it.runIf(process.geteuid?.() === 0)(
+    'serve and restore refuse before they make a file or directory only root could open',
+    async () => {
+      const source = tempDir('gg-owner-src-');
+      const up = await startServer({ dataDir: source, port: 0, host: '127.0.0.1', adminToken: false, log: () => {} });
+      await up.close();
+      const backup = join(tempDir('gg-owner-bak-'), 'b');
+      backupDataDir(source, backup);
+
+      const data = tempDir('gg-owner-');
+      chownSync(data, 65534, 65534); // nobody's, as StateDirectory= makes /var/lib/gasgauge the service user's
+      const restore = await gasgauge('restore', '--from', backup, '--data', data, '--force');
+      expect(restore.code).toBe(1);
+      expect(restore.stderr).toMatch(
+        new RegExp(`${data} belongs to (user \\S+ \\()?uid 65534\\)?, and this runs as root: the files it made would be root's`),
+      );
+      const serve = await gasgauge('serve', '--data', data, '--port', '0', '--host', '127.0.0.1');
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toMatch(/belongs to .*uid 65534.*Run it as that user/);
+      expect(readdirSync(data)).toEqual([]);
+      expect(existsSync(join(data, 'serve.lock'))).toBe(false);
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0)(
+    'a command run as the data dir’s user on a file root made says whose it is and what to run, not a bare EACCES',
+    async () => {
+      // In /tmp itself: the test run's temp dir is root's alone, and nobody could not reach into it.
+      const data = mkdtempSync('/tmp/gg-owner-');
+      const tmp = mkdtempSync('/tmp/gg-owner-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0); // root's control.sqlite
+      chownSync(data, 65534, 65534);
+      chmodSync(tmp, 0o777);
+      const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
+        execFile(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'town', 'list', '--data', data],
+          { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } },
+          (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+        );
+      });
+      expect(run.code).toBe(1);
+      const user = run.stderr.match(/not to (\S+), who runs this/)?.[1];
+      expect(run.stderr).toContain(
+        `EACCES: permission denied, open '${join(data, 'control.sqlite')}': it belongs to user root, not to ${user}, who runs this: when ${user} runs the server, give it back its data dir (chown -R ${user} ${data}) and run every command as ${user}`,
+      );
+    },
+    60_000,
+  );
 });

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { makeDatabasePrivate } from './private-files.js';
@@ -43,4 +44,56 @@ export function lockDataDir(root: string): DataDirLock {
     throw err;
   }
   return { release: () => db.close() };
+}
+
+/**
+ * Root taking another user's data dir (`sudo gasgauge restore`, `sudo gasgauge serve` on the service's
+ * /var/lib/gasgauge) would leave files only root can open (mode 600): that user's server then failed to
+ * start with a bare EACCES. Refused before anything is made, naming the owner to run as.
+ */
+export function refuseRootInOthersDir(root: string): void {
+  if (process.geteuid?.() !== 0) return;
+  let uid: number;
+  try {
+    uid = statSync(root).uid;
+  } catch {
+    return; // made by this process as it goes: root's own
+  }
+  if (uid === 0) return;
+  const name = userName(uid);
+  throw new Error(
+    `${root} belongs to ${name === undefined ? `uid ${uid}` : `user ${name} (uid ${uid})`}, and this runs as root: the files it made would be root's, which that user's server cannot open. Run it as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`,
+  );
+}
+
+/** A user's name from /etc/passwd, if it is there. */
+function userName(uid: number): string | undefined {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [name, , id] = line.split(':');
+      if (name && id === String(uid)) return name;
+    }
+  } catch {}
+  return undefined;
+}
+
+/**
+ * What a permission refusal on a file of another user's means, or undefined: `EACCES: permission denied,
+ * open '…/control.sqlite'` alone did not say that the file was root's (a `sudo` command's) and the
+ * command ran as the service's user, nor what to run instead.
+ */
+export function permissionHint(err: unknown, dataDir: string): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if ((e?.code !== 'EACCES' && e?.code !== 'EPERM') || typeof e.path !== 'string') return undefined;
+  const me = process.geteuid?.();
+  let uid: number;
+  try {
+    uid = statSync(e.path).uid;
+  } catch {
+    return undefined;
+  }
+  if (me === undefined || uid === me) return undefined;
+  const owner = userName(uid);
+  const self = userName(me);
+  return `it belongs to ${owner === undefined ? `uid ${uid}` : `user ${owner}`}, not to ${self ?? `uid ${me}`}, who runs this: when ${self ?? 'this user'} runs the server, give it back its data dir (chown -R ${self ?? me} ${dataDir}) and run every command as ${self ?? 'it'}`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
@@ -16,6 +17,14 @@ export class DataDirError extends Error {
     super(`cannot use ${root} as the data dir (${why}); pass --data DIR, a directory this user can write`, { cause });
     this.name = 'DataDirError';
   }
+}
+
+/**
+ * A short name of an ingest-token signing key, not the key: a running server writes it to server.json so
+ * `gasgauge token mint` can tell that it would sign with another key (GASGAUGE_SECRET set for one and not the other).
+ */
+export function signingKeyId(key: Uint8Array): string {
+  return createHash('sha256').update('gasgauge signing key id\0').update(key).digest('hex').slice(0, 16);
 }
 
 /**
@@ -92,9 +101,12 @@ export class DataDir {
     return join(this.root, 'server.json');
   }
 
-  /** `url` is where it listens; `publicUrl` where browsers reach it (the same without `--public-url`). */
-  writeServerUrl(url: string, publicUrl: string): { remove(): void } {
-    writeFileSync(this.serverFile, `${JSON.stringify({ url, publicUrl, pid: process.pid })}\n`, { mode: 0o600 });
+  /**
+   * `url` is where it listens; `publicUrl` where browsers reach it (the same without `--public-url`);
+   * `keyId` names the key it checks ingest tokens with (signingKeyId), `keyFrom` where that key came from.
+   */
+  writeServerUrl(url: string, publicUrl: string, key?: { keyId: string; keyFrom: 'env' | 'file' }): { remove(): void } {
+    writeFileSync(this.serverFile, `${JSON.stringify({ url, publicUrl, pid: process.pid, ...key })}\n`, { mode: 0o600 });
     return {
       remove: () => {
         // Another server may have started on this data dir since: its file stays.
@@ -125,9 +137,41 @@ export class DataDir {
     }
   }
 
-  private readServerFile(): { url?: unknown; publicUrl?: unknown; pid?: unknown } {
+  /**
+   * Why an ingest token signed here (with `env`) would be refused by the server running on this data dir, or
+   * undefined: it signs with another key when GASGAUGE_SECRET is set for it and not here, here and not for
+   * it, or to another value. Checked before this process makes a secret.key the server does not read.
+   */
+  signingKeyMismatch(env: NodeJS.ProcessEnv = process.env): string | undefined {
+    if (this.serverRunning() !== true) return undefined;
+    const { keyId, keyFrom } = this.readServerFile();
+    if (typeof keyId !== 'string') return undefined; // a server from before keyId
+    const here = env.GASGAUGE_SECRET !== undefined;
+    const file = join(this.root, 'secret.key');
+    // Neither: this process would make a new secret.key, which is not the server's key.
+    const mine = here || existsSync(file) ? signingKeyId(this.secret(env)) : undefined;
+    if (mine === keyId) return undefined;
+    const refused = 'a token minted here would be refused (401 "invalid ingest token")';
+    const server = `the server running on ${this.root}`;
+    if (keyFrom === 'env') {
+      return here
+        ? `${server} signs ingest tokens with another GASGAUGE_SECRET than the one set here: ${refused}; set its value here`
+        : `${server} signs ingest tokens with the GASGAUGE_SECRET of its environment, and none is set here: ${refused}; set the same GASGAUGE_SECRET here`;
+    }
+    return here
+      ? `${server} signs ingest tokens with ${file}, not with the GASGAUGE_SECRET set here: ${refused}; unset GASGAUGE_SECRET, or restart the server with it`
+      : `${server} signs ingest tokens with the ${file} it read at its start, which has changed since: ${refused}; restart the server`;
+  }
+
+  private readServerFile(): { url?: unknown; publicUrl?: unknown; pid?: unknown; keyId?: unknown; keyFrom?: unknown } {
     try {
-      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as { url?: unknown; publicUrl?: unknown; pid?: unknown };
+      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as {
+        url?: unknown;
+        publicUrl?: unknown;
+        pid?: unknown;
+        keyId?: unknown;
+        keyFrom?: unknown;
+      };
     } catch {
       return {};
     }

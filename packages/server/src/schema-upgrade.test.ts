@@ -1,8 +1,9 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROL_MIGRATIONS, KNOWN_SCHEMA_VERSIONS, migrate, SchemaTooNewError, TOWN_MIGRATIONS } from '@gasgauge/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backupDataDir, restoreDataDir } from './backup.js';
+import { main } from './cli/main.js';
 import { DataDir } from './data-dir.js';
 import { startServer } from './serve.js';
 import { openSqlite } from './sqlite.js';
@@ -98,5 +99,45 @@ describe('upgrading a data dir', () => {
       `the backup's towns/${townId}.sqlite was written by a newer Gas Gauge (schema version ${version}; this one knows up to ${KNOWN_SCHEMA_VERSIONS.town})`,
     );
     expect(readFileSync(join(root, 'control.sqlite')).equals(before)).toBe(true);
+  });
+
+  it('a CLI command run first migrates the control database and says so; beside the older server still running on it, it refuses and changes nothing', async () => {
+    const root = tempDir('gg-upgrade-');
+    const data = new DataDir(root);
+    const control = CONTROL_MIGRATIONS.length;
+    const version = () => {
+      const sql = openSqlite(data.controlFile);
+      const v = Number(sql.rows('SELECT MAX(version) FROM schema_migrations')[0]?.[0]);
+      sql.close();
+      return v;
+    };
+    const run = async (...args: string[]) => {
+      const err: string[] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+      const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        return { code: await main([...args, '--data', root]), err };
+      } finally {
+        spy.mockRestore();
+        out.mockRestore();
+      }
+    };
+
+    // The older server still runs (its server.json names a live process): its schema is left alone.
+    older(data.controlFile, CONTROL_MIGRATIONS, control - 1);
+    writeFileSync(data.serverFile, `${JSON.stringify({ url: 'http://127.0.0.1:1', pid: process.pid })}\n`);
+    const beside = await run('town', 'list');
+    expect(beside.code).toBe(1);
+    expect(beside.err.join('\n')).toContain(
+      `${data.controlFile} has schema version ${control - 1}, older than this Gas Gauge's (${control}), and a server is running on ${root}: an older version. Stop it`,
+    );
+    expect(version()).toBe(control - 1);
+
+    // Stopped: the command upgrades the database and says so, as serve would have.
+    rmSync(data.serverFile);
+    const first = await run('town', 'list');
+    expect(first).toEqual({ code: 0, err: [`${data.controlFile}: schema upgraded from version ${control - 1} to ${control}`] });
+    expect(version()).toBe(control);
+    expect((await run('town', 'list')).err).toEqual([]);
   });
 });

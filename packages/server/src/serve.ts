@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
@@ -33,8 +34,8 @@ import {
   logAcceptErrors,
   timeoutOptions,
 } from './connections.js';
-import { DataDir } from './data-dir.js';
-import { lockDataDir } from './data-dir-lock.js';
+import { DataDir, signingKeyId } from './data-dir.js';
+import { lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
 import { closeGracefully } from './drain.js';
@@ -124,6 +125,7 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  refuseRootInOthersDir(resolve(opts.dataDir)); // before DataDir makes towns/ in it
   const dataDir = new DataDir(opts.dataDir);
   const lock = lockDataDir(dataDir.root);
   const undo: (() => unknown)[] = [];
@@ -214,10 +216,12 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     readMsPerS > 0
       ? new ReadBuckets({ msPerSecond: readMsPerS, burstMs: opts.readBudgetBurstMs ?? DEFAULT_READ_BUDGET_BURST_MS })
       : undefined;
+  // Read once: the key tokens are checked with, and the one server.json names for `gasgauge token mint`.
+  const secret = dataDir.secret();
   const app = createApp({
     control: controlStore,
     towns: townHandles,
-    secret: dataDir.secret(),
+    secret,
     clock,
     live,
     readBody: readNodeBody,
@@ -269,12 +273,15 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const port = (server.address() as AddressInfo).port;
   const url = listenUrl(opts.host, port);
   const publicUrl = opts.publicUrl ?? url;
-  const serverFile = dataDir.writeServerUrl(url, publicUrl);
+  const serverFile = dataDir.writeServerUrl(url, publicUrl, {
+    keyId: signingKeyId(secret),
+    keyFrom: process.env.GASGAUGE_SECRET === undefined ? 'file' : 'env',
+  });
   undo.push(() => serverFile.remove());
   // Only now, when the start can no longer fail on the port or the data dir: a first start that failed
   // after making `admin` left its one-time token unshown, and no later start made (or showed) another.
   const { adminCreated, adminToken } = await ensureAdmin(control, opts.adminToken !== false);
-  const demo = opts.demo ? await startDemo({ control, url, secret: dataDir.secret(), clock, log }) : undefined;
+  const demo = opts.demo ? await startDemo({ control, url, secret, clock, log }) : undefined;
   return {
     url,
     publicUrl,

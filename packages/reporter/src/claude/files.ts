@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { walkFiles } from '../tail/walk.js';
 
@@ -20,7 +20,9 @@ export function claudeConfigDirs(given: readonly string[], env: NodeJS.ProcessEn
 
 function defaults(env: NodeJS.ProcessEnv): string[] {
   const home = env.HOME ?? homedir();
-  return [join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude'), join(home, '.claude')];
+  // An empty or relative XDG_CONFIG_HOME is ignored (the XDG rule): taken as it was, `claude` under the current directory was read.
+  const config = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config');
+  return [join(config, 'claude'), join(home, '.claude')];
 }
 
 /** Every `*.jsonl` under `<dir>/projects`, recursively (sessions, their subagents/ folders), sorted. */

@@ -213,7 +213,7 @@ describe('gasgauge credits', () => {
     expect(human.stdout.indexOf('one microdollar')).toBeLessThan(human.stdout.indexOf('top-up'));
     // The order is the ledger's, not the times': a late hour's debit is timed before the entry under it.
     expect(human.stdout).toContain(
-      'Ledger, the latest 2 entries first (a debit is timed at the end of the hour its spend is dated in):\n',
+      'Ledger, the latest 2 entries first (a debit is timed at the end of the hour its spend is dated in, or now for the hour under way):\n',
     );
   });
 

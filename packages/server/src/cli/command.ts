@@ -1,10 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppError, Control, DEFAULT_MAX_TOWNS_PER_OWNER, type TownQuota } from '@gasgauge/core';
+import {
+  AppError,
+  Control,
+  DEFAULT_MAX_TOWNS_PER_OWNER,
+  KNOWN_SCHEMA_VERSIONS,
+  type TownQuota,
+  upgradeLine,
+} from '@gasgauge/core';
 import { shown } from '@gasgauge/reporter/terminal';
 import { DataDir } from '../data-dir.js';
 import { openNaming } from '../schema-upgrade.js';
-import { openSqlite } from '../sqlite.js';
+import { type NodeSql, openSqlite } from '../sqlite.js';
 
 /** parseArgs' values (a null-prototype object), read by the commands' own option names. */
 // biome-ignore lint/plugin/no-string-keys: keys are the option names in code; parseArgs (strict) refuses any other
@@ -66,15 +73,44 @@ export function withControl<T>(
   { quota, create = false }: { quota?: TownQuota; create?: boolean } = {},
 ): T {
   const dataDir = openDataDir(values, { create });
-  const sql = openSqlite(dataDir.controlFile);
+  const { sql, control } = openControl(dataDir, quota);
   try {
-    return fn(
-      openNaming(dataDir.controlFile, () => new Control(sql, () => Date.now(), quota)),
-      dataDir,
-    );
+    return fn(control, dataDir);
   } finally {
     sql.close();
   }
+}
+
+/**
+ * A command's control database. One an older Gas Gauge left is migrated, as `serve` does, and the command
+ * says so on stderr (it did so without a word, and `serve` then had nothing to log); but not under a server
+ * still running on the data dir: that server is the older version (this one would have migrated it), and
+ * it would go on with a schema it does not know.
+ */
+export function openControl(dataDir: DataDir, quota?: TownQuota): { sql: NodeSql; control: Control } {
+  const sql = openSqlite(dataDir.controlFile);
+  try {
+    const version = schemaVersion(sql);
+    if (version > 0 && version < KNOWN_SCHEMA_VERSIONS.control && dataDir.serverRunning() === true) {
+      throw new Error(
+        `${dataDir.controlFile} has schema version ${version}, older than this Gas Gauge's (${KNOWN_SCHEMA_VERSIONS.control}), and a server is running on ${dataDir.root}: an older version. Stop it and start this version's gasgauge serve, which upgrades the data dir, then run this command again`,
+      );
+    }
+    const control = openNaming(dataDir.controlFile, () => new Control(sql, () => Date.now(), quota));
+    const upgraded = upgradeLine(dataDir.controlFile, control.schema);
+    if (upgraded) console.error(upgraded);
+    return { sql, control };
+  } catch (err) {
+    sql.close();
+    throw err;
+  }
+}
+
+/** The schema version a database's migrations reached (0: none yet). */
+function schemaVersion(sql: NodeSql): number {
+  const table = sql.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (table.length === 0) return 0;
+  return Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
 }
 
 export function integer(value: Values[string], name: string, fallback: number): number {

@@ -77,7 +77,7 @@ export const creditsShow: Command = {
       // backfilled hour's debit shows an earlier time than the entry before it.
       entries.length === 0
         ? 'No ledger entries.'
-        : `Ledger, the latest ${plural(entries.length, 'entry', 'entries')} first (a debit is timed at the end of the hour its spend is dated in):`,
+        : `Ledger, the latest ${plural(entries.length, 'entry', 'entries')} first (a debit is timed at the end of the hour its spend is dated in, or now for the hour under way):`,
       ...entries.map(entryLine),
     ]);
     return 0;

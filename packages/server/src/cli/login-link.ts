@@ -1,8 +1,6 @@
 import { createLoginLink } from '@gasgauge/api';
-import { AppError, Control, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
-import { openNaming } from '../schema-upgrade.js';
-import { openSqlite } from '../sqlite.js';
-import { type Command, openDataDir, required, UsageError } from './command.js';
+import { AppError, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
+import { type Command, openControl, openDataDir, required, UsageError } from './command.js';
 
 export const loginLink: Command = {
   usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
@@ -22,10 +20,9 @@ export const loginLink: Command = {
       throw new UsageError(`--url must be a URL like https://gauge.example.com, not "${values.url}"`);
     }
     const dataDir = openDataDir(values);
-    const sql = openSqlite(dataDir.controlFile);
+    const { sql, control } = openControl(dataDir);
     let link: { path: string; expiresAt: number };
     try {
-      const control = openNaming(dataDir.controlFile, () => new Control(sql, () => Date.now()));
       const user = control.userByName(name);
       if (!user) throw new AppError('not_found', `no user named "${name}"`, { path: 'user' });
       link = await createLoginLink(new Sessions(sql, () => Date.now()), user.id, next);

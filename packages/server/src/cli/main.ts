@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
 import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
 import { shown } from '@gasgauge/reporter/terminal';
+import { permissionHint } from '../data-dir-lock.js';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
@@ -67,8 +68,17 @@ function parseOptions(command: Command, args: string[]) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
-    if (!unknown) throw err;
+    const code = (err as { code?: string }).code;
+    const message = err instanceof Error ? err.message : String(err);
+    // `--owner --data d`: Node's three lines were printed with their newlines spelled out (\u000a).
+    const ambiguous = code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /^Option '(-[^']*)' argument is ambiguous/.exec(message);
+    if (ambiguous) {
+      throw new UsageError(
+        `${ambiguous[1]} needs a value, and the argument after it starts with a dash (write ${ambiguous[1]}=-VALUE for a value that does)`,
+      );
+    }
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
+    if (!unknown) throw code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message.replace(/\s*\n\s*/g, ' ')) : err;
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
     const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
     throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
@@ -187,7 +197,7 @@ async function runCommand(argv: string[]): Promise<number> {
         : isDiskFull(err)
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
           : err instanceof Error
-            ? err.message
+            ? withHint(err.message, permissionHint(err, resolve(dataArg(argv) ?? './data')))
             : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
@@ -210,6 +220,10 @@ async function runCommand(argv: string[]): Promise<number> {
     }
     return usage ? 2 : 1;
   }
+}
+
+function withHint(message: string, hint: string | undefined): string {
+  return hint === undefined ? message : `${message}: ${hint}`;
 }
 
 /** `--data DIR` or `--data=DIR` from the raw arguments (the error path may come before they were parsed). */

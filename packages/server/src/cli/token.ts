@@ -7,7 +7,11 @@ export const tokenMint: Command = {
   help: `  --town ID    the town the token writes to
   --agent ID   write only this agent's data (others' records are refused with 403); 1 to 256 characters
   --ttl D      how long the token lasts: 8h, 30m, 90s or seconds (3600); 1s to 8h (default 8h).
-               The reporter re-reads its --token-file after a 401, so mint a fresh one before it expires`,
+               The reporter re-reads its --token-file after a 401, so mint a fresh one before it expires
+
+  The token is signed with GASGAUGE_SECRET when it is set, else with DATA/secret.key: set it here
+  exactly as for the server (beside a server running on --data that signs with another key it
+  refuses, exit 1).`,
   options: { town: { type: 'string' }, agent: { type: 'string' }, ttl: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -19,6 +23,8 @@ export const tokenMint: Command = {
     const agentId = agentOption(values);
     const secret = withControl(values, (control, dataDir) => {
       if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
+      const mismatch = dataDir.signingKeyMismatch();
+      if (mismatch) throw new Error(mismatch);
       return dataDir.secret();
     });
     const minted = await mintIngestToken(secret, { townId, agentId, ttlSeconds, now: Date.now() });
