@@ -212,7 +212,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     expect(await personal.getByText('Every entry is shown, back to the first.').count()).toBe(1);
     expect(
       await personal
-        .getByText('Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in.')
+        .getByText(
+          'Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in, or now for the hour under way.',
+        )
         .count(),
     ).toBe(1);
 

@@ -245,7 +245,8 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
       <h3>Ledger</h3>
       {/* A reporter that delivers past hours has their debits timed before entries made earlier: say why. */}
       <p className="muted small">
-        Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in.
+        Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in, or now for the hour under
+        way.
       </p>
       {body}
     </div>
