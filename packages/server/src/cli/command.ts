@@ -24,6 +24,8 @@ export interface Command {
   // biome-ignore lint/plugin/no-string-keys: option names written in code, handed to parseArgs as its options
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
   positionals: number;
+  /** Reads no data directory (`report`): --data is not one of its options, and its help does not offer it. */
+  noDataDir?: true;
   /**
    * The API fields this command's values reach the core as (an AppError's `path`), and how the command names
    * them: `webhookUrl` is `--webhook`, `name` is `NAME`. A refusal from the core then names the option the
@@ -34,9 +36,17 @@ export interface Command {
 }
 
 export const common = { data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
-export const COMMON_HELP = `  --data DIR   data directory (default ./data)
-  --json       print one JSON object on stdout
+const DATA_HELP = '  --data DIR   data directory (default ./data)';
+const OUTPUT_HELP = `  --json       print one JSON object on stdout
   --help       show this help`;
+export const COMMON_HELP = `${DATA_HELP}\n${OUTPUT_HELP}`;
+
+/** The options every command takes, and their help: --data but for a command that reads no data directory. */
+export function commonOf(command: Pick<Command, 'noDataDir'>): { options: Partial<typeof common>; help: string } {
+  if (!command.noDataDir) return { options: common, help: COMMON_HELP };
+  const { data: _data, ...rest } = common;
+  return { options: rest, help: OUTPUT_HELP };
+}
 
 export class UsageError extends Error {}
 

@@ -30,3 +30,20 @@ describe('gasgauge COMMAND with an option missing its value', () => {
     ]);
   });
 });
+
+describe('a command that reads no data directory (report)', () => {
+  it('neither offers --data in its help nor takes it, and says why', async () => {
+    const report = COMMANDS.get('report');
+    if (!report) throw new Error('no command report');
+    expect(commandHelp(report)).not.toMatch(/--data/);
+    expect(commandHelp(COMMANDS.get('serve') ?? report)).toMatch(/^ {2}--data DIR/m);
+    const err: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['report', '--data', '/srv/gasgauge', '--once'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err[0]?.split('\n')[0]).toBe('gasgauge report: unknown option --data: this command reads no data directory');
+  });
+});

@@ -8,7 +8,7 @@ import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
 import { version } from '../version.js';
 import { backup, restore } from './backup.js';
-import { COMMON_HELP, type Command, common, DiskFullError, Output, UsageError, type Values } from './command.js';
+import { COMMON_HELP, type Command, commonOf, DiskFullError, Output, UsageError, type Values } from './command.js';
 import { creditsAlerts, creditsGrant, creditsShow } from './credits.js';
 import { keyCreate, keyList, keyRevoke } from './key.js';
 import { loginLink } from './login-link.js';
@@ -56,7 +56,7 @@ Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the vers
 }
 
 export function commandHelp(c: Command): string {
-  return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${COMMON_HELP}`;
+  return `${c.usage}\n\n${c.summary}.\n${c.help ? `\n${c.help}\n` : ''}\nOptions every command takes:\n${commonOf(c).help}`;
 }
 
 /**
@@ -64,7 +64,7 @@ export function commandHelp(c: Command): string {
  * goes on about positionals after '--', which is not what someone who typed --ownr needs.
  */
 function parseOptions(command: Command, args: string[]) {
-  const options = { ...common, ...command.options };
+  const options = { ...commonOf(command).options, ...command.options };
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -80,6 +80,8 @@ function parseOptions(command: Command, args: string[]) {
     const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
     if (!unknown) throw code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message.replace(/\s*\n\s*/g, ' ')) : err;
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
+    if (given === 'data' && command.noDataDir)
+      throw new UsageError(`unknown option ${unknown[1]}: this command reads no data directory`);
     const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
     throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
   }

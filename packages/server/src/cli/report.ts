@@ -7,6 +7,7 @@ export const report: Command = {
   help: REPORT_HELP,
   options: REPORT_OPTIONS,
   positionals: 0,
+  noDataDir: true,
   async run(values, _p, out) {
     // Loaded only for this command: the reporter needs none of the server's modules, and the server none of its.
     const reporter = await import('@gasgauge/reporter');
