@@ -49,7 +49,7 @@ function mainHelp(): string {
 Usage:
 ${rows.join('\n')}
 
-Every command takes:
+Every command takes (report: all but --data, as it reads no data directory):
 ${COMMON_HELP}
 
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
