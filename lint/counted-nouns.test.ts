@@ -19,7 +19,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Words ending in s that are not a plural noun counted by the value before them. */
 const NOT_COUNTED = new Set(
-  'is was has does needs lacks holds says goes reads writes takes makes gives this its as us his yes less across gets sets starts runs ends exists refers belongs stays knows keeps points names means fails works owns address series status ms s'.split(
+  'is was has does needs lacks holds says goes reads writes takes makes gives signs this its as us his yes less across gets sets starts runs ends exists refers belongs stays knows keeps points names means fails works owns address series status ms s'.split(
     ' ',
   ),
 );
