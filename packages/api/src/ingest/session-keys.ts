@@ -15,9 +15,23 @@ export function sessionSource(session: string, path: SessionPath): UsageSource {
   return { key: `session:${session}`, name: path };
 }
 
-/** REST records as core counts them: a `session` becomes the session's key for the REST path. */
-export function withSessionKeys(records: readonly (UsageRecord & { session?: string | undefined })[]): UsageRecord[] {
-  return records.map(({ session, ...record }) =>
-    session === undefined ? record : { ...record, sources: [sessionSource(session, 'rest')] },
-  );
+/**
+ * REST records as core counts them: a `session` becomes the session's key for the REST path (the field
+ * itself stays, unread by core). The records are the request's own, just parsed, so each is given its key
+ * in place (a copy of every record cost a backfill's server ~2 µs a record), and one key object serves
+ * every record of a session.
+ */
+export function withSessionKeys(records: (UsageRecord & { session?: string | undefined })[]): UsageRecord[] {
+  const keys = new Map<string, UsageSource[]>();
+  for (const record of records) {
+    const session = record.session;
+    if (session === undefined) continue;
+    let sources = keys.get(session);
+    if (!sources) {
+      sources = [sessionSource(session, 'rest')];
+      keys.set(session, sources);
+    }
+    record.sources = sources;
+  }
+  return records;
 }
