@@ -16,7 +16,9 @@ export const MAX_LOC_AGENTS = 5000;
 /** Epoch ms up to the year 2286: rules out seconds-for-milliseconds and other unit mistakes at the far end. */
 export const MAX_EPOCH_MS = 10_000_000_000_000;
 
-const id = z.string().min(1).max(256);
+/** Every id, name and session of an ingest body: 1 to this many characters (docs/api.md, Limits). */
+export const MAX_ID_CHARS = 256;
+const id = z.string().min(1).max(MAX_ID_CHARS);
 const count = (max: number) => z.number().int().nonnegative().max(max);
 const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
 

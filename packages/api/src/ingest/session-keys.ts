@@ -8,9 +8,7 @@ import type { UsageRecord, UsageSource } from '@gasgauge/core';
  */
 export type SessionPath = 'otlp' | 'rest';
 
-/** The longest session id keyed (the bound of every id); a longer OTLP `session.id` is not keyed. */
-export const MAX_SESSION_CHARS = 256;
-
+/** A session's key for `path`. A REST `session` is an id (1 to schemas.ts' MAX_ID_CHARS); a longer OTLP `session.id` is not keyed (otlp/points.ts). */
 export function sessionSource(session: string, path: SessionPath): UsageSource {
   return { key: `session:${session}`, name: path };
 }

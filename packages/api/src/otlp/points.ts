@@ -1,7 +1,7 @@
 import type { UsageSource } from '@gasgauge/core';
 import { base64url } from '../auth/user-token.js';
-import { MAX_EPOCH_MS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
-import { MAX_SESSION_CHARS, sessionSource } from '../ingest/session-keys.js';
+import { MAX_EPOCH_MS, MAX_ID_CHARS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
+import { sessionSource } from '../ingest/session-keys.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
 
 /** Attributes of a resource, point or log record, and the characters of each key and value (and of a scope's name and version). */
@@ -66,7 +66,7 @@ export class Sources {
 
   async of(family: Family | undefined, resourceId: string, agent: string, session: string | undefined): Promise<UsageSource[]> {
     const out: UsageSource[] = [];
-    if (session !== undefined && session !== '' && session.length <= MAX_SESSION_CHARS) out.push(sessionSource(session, 'otlp'));
+    if (session !== undefined && session !== '' && session.length <= MAX_ID_CHARS) out.push(sessionSource(session, 'otlp'));
     if (family === undefined) return out;
     const text = JSON.stringify(['source', family, resourceId, agent]);
     let key = this.keys.get(text);
