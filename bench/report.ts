@@ -117,7 +117,8 @@ shares the machine.
   which on Linux starts from the RSS of the bench process that spawned it). The data is deleted afterwards.
 - **Reporter backfill vs ccusage**, **Reporter backfill: peak RSS**, **Reporter second --once** and **Reporter idle**
   (packages/reporter/bench/backfill-bench.ts; alone: \`npx tsx packages/reporter/bench/backfill-bench.ts [MiB] [gasgauge]\`):
-  a ~300 MB Claude Code tree generated as for the tail rows; the installed \`gasgauge\` (the package the CLI start rows
+  a ~300 MB Claude Code tree generated as for the tail rows but with the density of the tree issue 11 measured
+  (291 MB, 123,206 responses): shorter lines, ~2.3 KB of transcript per response, ~136k responses; the installed \`gasgauge\` (the package the CLI start rows
   install) serving on loopback as its own process (\`gasgauge serve\`), a town and an ingest token made with the CLI.
   \`ccusage claude session --offline --json\` (20.0.24, the dev dependency) and \`gasgauge report --once --claude-dir …\`
   (fresh state) run one after the other on the same tree, each under GNU time (\`/usr/bin/time\`: ccusage runs a native

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort, GASGAUGE_BIN, type GasgaugeCommand, gasgauge } from '../src/testing/processes.js';
-import { writeClaudeTree } from './claude-tree.js';
+import { ISSUE_PADDING, writeClaudeTree } from './claude-tree.js';
 import { type BenchRow, PEAK_RSS_TARGET_BYTES } from './tail-bench.js';
 
 /** One process run to its exit, measured by GNU time: wall time, CPU time (its children's included), peak RSS. */
@@ -140,7 +140,7 @@ export async function benchBackfill(opts: BackfillBenchOptions = {}): Promise<Ba
   let idler: ChildProcess | undefined;
   try {
     const claude = join(root, 'claude');
-    const tree = writeClaudeTree(claude, opts.bytes ?? 300 * 2 ** 20, log);
+    const tree = writeClaudeTree(claude, opts.bytes ?? 300 * 2 ** 20, ISSUE_PADDING, log);
     log(`generated ${(tree.bytes / 2 ** 20).toFixed(0)} MiB in ${tree.files} files in ${tree.seconds.toFixed(1)} s`);
     const data = join(root, 'data');
     server = await startServer(cmd, data);

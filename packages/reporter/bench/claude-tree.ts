@@ -6,12 +6,25 @@ export interface WrittenTree {
   seconds: number;
 }
 
+/** ~2.5 KB assistant and tool-result lines: ~8.8 KB of transcript per response. */
+export const TAIL_PADDING = 2000;
 /**
- * Writes a Claude Code config dir of about `bytes` (realistic ~2.5 KB assistant and tool-result lines;
- * streamed copies, subagents, resumed sessions — see src/testing/transcripts.ts), chunk by chunk, so the
+ * ~2.3 KB of transcript per response, the density of the tree issue 11 measured (291 MB, 123,206
+ * responses): a 300 MiB tree holds ~136k responses, ~118k records after the dedupe.
+ */
+export const ISSUE_PADDING = 100;
+
+/**
+ * Writes a Claude Code config dir of about `bytes` (streamed copies, subagents, resumed sessions — see
+ * src/testing/transcripts.ts; `padding` sets the size of each line's text), chunk by chunk, so the
  * generator never holds more than one chunk (~10 MB) in memory.
  */
-export function writeClaudeTree(configDir: string, bytes: number, log: (line: string) => void = () => {}): WrittenTree {
+export function writeClaudeTree(
+  configDir: string,
+  bytes: number,
+  padding: number,
+  log: (line: string) => void = () => {},
+): WrittenTree {
   const started = performance.now();
   let written = 0;
   let files = 0;
@@ -21,7 +34,7 @@ export function writeClaudeTree(configDir: string, bytes: number, log: (line: st
       agents: 4,
       sessionsPerAgent: 4,
       responsesPerSession: 40,
-      padding: 2000,
+      padding,
       idPrefix: `c${chunk}_`,
       worktreeRoot: `/work/town/rig${chunk % 16}/polecats`,
       start: Date.now() - 30 * 86_400_000 + chunk * 60_000,

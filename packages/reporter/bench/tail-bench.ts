@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { bundle, ROOT } from '../../../pack/bundle.js';
-import { writeClaudeTree } from './claude-tree.js';
+import { TAIL_PADDING, writeClaudeTree } from './claude-tree.js';
 
 const run = promisify(execFile);
 
@@ -54,7 +54,7 @@ export async function benchTail(opts: TailBenchOptions = {}): Promise<TailBenchR
   const root = mkdtempSync(join(opts.dir ?? tmpdir(), 'gg-tail-bench-'));
   try {
     const configDir = join(root, 'claude');
-    const { bytes, files, seconds: generateSeconds } = writeClaudeTree(configDir, target, log);
+    const { bytes, files, seconds: generateSeconds } = writeClaudeTree(configDir, target, TAIL_PADDING, log);
     log(`generated ${(bytes / 2 ** 20).toFixed(0)} MiB in ${generateSeconds.toFixed(1)} s; tailing`);
 
     const child = await bundleTailChild();

@@ -5,6 +5,7 @@ import { gastownIdentity } from './agents.js';
 import { guardClosedPipes, onOutputClosed, outputWasClosed } from './closed-pipe.js';
 import { ConfigError, isDiskFull, StateError } from './errors.js';
 import type { Worktree } from './git/poller.js';
+import { keepHeapSmall } from './heap.js';
 import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
@@ -169,6 +170,7 @@ function inStateDir(err: unknown, stateDir: string): unknown {
 /** `gasgauge report`: runs until SIGINT/SIGTERM/SIGHUP, or with --once until everything is delivered. Returns the exit code. */
 export async function runReportCli(values: ReportValues, io: CliIo): Promise<number> {
   let reporter: Reporter | undefined;
+  keepHeapSmall();
   // A closed stdout or stderr (`| head`, a log reader gone) stops the reporter as SIGTERM does, without a stack
   // trace: what is not acknowledged stays in the outbox, and the command ends with status 141.
   guardClosedPipes([io.stdout, io.stderr]);

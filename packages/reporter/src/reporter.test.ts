@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeClaudeTree } from '../bench/claude-tree.js';
+import { TAIL_PADDING, writeClaudeTree } from '../bench/claude-tree.js';
 import { Reporter } from './reporter.js';
 import { freePort, waitFor } from './testing/processes.js';
 import { removeDir, tempDir } from './testing/server.js';
@@ -69,7 +69,7 @@ describe('Reporter.run', () => {
 describe('Reporter.runOnce', () => {
   it('delivers while it reads: the first batch reaches the server before the transcripts are read to the end', async () => {
     const claude = join(dir, 'claude');
-    const tree = writeClaudeTree(claude, 40 * 2 ** 20);
+    const tree = writeClaudeTree(claude, 40 * 2 ** 20, TAIL_PADDING);
     let readAtFirstRequest: number | undefined;
     let records = 0;
     let reporter: Reporter | undefined;
