@@ -194,6 +194,32 @@ describe('gasgauge backup and restore say what they saved', () => {
   }, 60_000);
 });
 
+describe('gasgauge backup with GASGAUGE_SECRET set', () => {
+  it('does not call secret.key the signing key, and says the secret in use is not in the backup', async () => {
+    const data = tempDir('gg-backup-env-');
+    const d = new DataDir(data);
+    const sql = openSqlite(d.controlFile);
+    new Control(sql, Date.now).createUser('user_1', 'alice');
+    sql.close();
+    d.secret({}); // a secret.key made before the operator set GASGAUGE_SECRET
+    const out = join(tempDir('gg-backup-env-out-'), 'b');
+    const before = process.env.GASGAUGE_SECRET;
+    process.env.GASGAUGE_SECRET = 'x'.repeat(40); // the child inherits it
+    try {
+      const human = await gasgauge('backup', '--data', data, '--out', out);
+      expect(human).toMatchObject({ code: 0, stderr: '' });
+      expect(human.stdout).not.toMatch(/the signing key/);
+      expect(human.stdout).toMatch(/and secret\.key \(not the key in use: GASGAUGE_SECRET is set\) into/);
+      expect(human.stdout).toMatch(/GASGAUGE_SECRET is set: .* a backup never holds it\. Keep it with the backup/);
+      const json = await gasgauge('backup', '--data', data, '--out', `${out}-json`, '--json');
+      expect(JSON.parse(json.stdout)).toMatchObject({ secretKey: true, keyFromEnv: true });
+    } finally {
+      if (before === undefined) delete process.env.GASGAUGE_SECRET;
+      else process.env.GASGAUGE_SECRET = before;
+    }
+  }, 60_000);
+});
+
 describe('backup and restore refuse', () => {
   it('a missing data dir, a non-empty --out, an incomplete backup and a manifest naming a path outside the data dir', () => {
     expect(() => backupDataDir(join(tempDir('gg-backup-none-'), 'data'), tempDir('gg-backup-out-'))).toThrow(

@@ -16,9 +16,15 @@ export const backup: Command = {
   async run(values, _p, out) {
     const dir = required(values, 'out');
     const m = backupDataDir(String(values.data ?? './data'), dir);
-    out.result({ out: dir, ...m }, [
-      `Backed up ${saved(m)} into ${dir}.`,
+    const envKey = process.env.GASGAUGE_SECRET !== undefined;
+    out.result({ out: dir, ...m, keyFromEnv: envKey }, [
+      `Backed up ${saved(m, envKey)} into ${dir}.`,
       ...withoutData(m, 'so there was nothing of theirs to save'),
+      ...(envKey
+        ? [
+            'GASGAUGE_SECRET is set: a server started like this signs ingest tokens with it, and a backup never holds it. Keep it with the backup; a server restored without it rejects every ingest token made with it.',
+          ]
+        : []),
     ]);
     return 0;
   },
@@ -43,22 +49,25 @@ export const restore: Command = {
     const data = String(values.data ?? './data');
     const m = restoreDataDir(from, data, values.force === true);
     out.result({ from, dataDir: data, ...m }, [
-      `Restored ${saved(m)} into ${data}.`,
+      `Restored ${saved(m, false)} into ${data}.`,
       ...withoutData(m, 'so the backup holds nothing of theirs'),
     ]);
     return 0;
   },
 };
 
-/** "the control database (3 towns, …), the data of 1 of them and the signing key": what a backup holds, counted. */
-function saved(m: BackupResult): string {
+/**
+ * "the control database (3 towns, …), the data of 1 of them and the signing key": what a backup holds,
+ * counted. With GASGAUGE_SECRET set (`envKey`), secret.key is not the key the server signs with: named as a file.
+ */
+function saved(m: BackupResult, envKey: boolean): string {
   const all = m.towns.length + m.townsWithoutData.length;
   const parts = [`the control database (${plural(all, 'town')}, their owners and accounts)`];
   if (m.towns.length > 0) {
     const which = m.towns.length < all ? `${m.towns.length} of them` : all === 1 ? 'that town' : `all ${all}`;
     parts.push(`the data of ${which}`);
   }
-  if (m.secretKey) parts.push('the signing key');
+  if (m.secretKey) parts.push(envKey ? 'secret.key (not the key in use: GASGAUGE_SECRET is set)' : 'the signing key');
   return parts.length === 1 ? (parts[0] as string) : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
