@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { DataDir, SharedDataDirError } from './data-dir.js';
+import { DataDir, processStart, SharedDataDirError } from './data-dir.js';
 import { startServer } from './serve.js';
 import { startTestServer, type TestServer } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -94,3 +95,47 @@ describe('data dir permissions', () => {
     expect(mode(own)).toBe(0o700);
   });
 });
+
+describe('whether a server runs on the data dir (server.json)', () => {
+  const serverFile = (root: string, fields: object) =>
+    writeFileSync(join(root, 'server.json'), `${JSON.stringify({ url: 'http://127.0.0.1:1', ...fields })}\n`);
+
+  it('is the process named by pid and start time: a pid now held by a later process is no server', async () => {
+    const root = tempDir('gg-running-');
+    const d = new DataDir(root);
+    expect(d.serverRunning()).toBe(false); // no server.json
+    // What a server writes: its own pid and start time.
+    d.writeServerUrl('http://127.0.0.1:1', 'http://127.0.0.1:1');
+    expect(d.serverRunning()).toBe(true);
+
+    // A crashed server's file, its pid since given to another process (here: a live child started later).
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      const pid = child.pid as number;
+      await waitFor(() => processStart(pid) !== undefined);
+      serverFile(root, { pid, pidStart: String(Number(processStart(pid)) - 1) });
+      expect(d.serverRunning()).toBe(false);
+      serverFile(root, { pid, pidStart: processStart(pid) });
+      expect(d.serverRunning()).toBe(true);
+      // A server from before pidStart: the pid alone says.
+      serverFile(root, { pid });
+      expect(d.serverRunning()).toBe(true);
+    } finally {
+      child.kill();
+    }
+    serverFile(root, { pid: 2 ** 22 + 1 }); // above Linux's pid_max: no such process
+    expect(d.serverRunning()).toBe(false);
+  });
+
+  it('reads a start time past a command name with spaces and parentheses', () => {
+    const self = processStart(process.pid);
+    expect(self).toMatch(/^\d+$/);
+    const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    expect(self).toBe(stat.split(' ')[21]); // node's own name has neither
+  });
+});
+
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(ok()).toBe(true);
+}

@@ -3,6 +3,31 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, resolve } from 'node:path';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
+/** server.json as a server wrote it (any field may be missing or wrong: the file is read, not trusted). */
+interface ServerFile {
+  url?: unknown;
+  publicUrl?: unknown;
+  pid?: unknown;
+  /** When that process started (processStart): tells the server from a later process given its pid. */
+  pidStart?: unknown;
+  keyId?: unknown;
+  keyFrom?: unknown;
+}
+
+/**
+ * When a process started, in clock ticks since boot (field 22 of /proc/PID/stat), or undefined where
+ * there is no /proc or no such process. The field count starts after the command name's closing
+ * parenthesis: the name itself may hold spaces and parentheses.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 /** The data dir cannot be created: said in the user's terms (which dir, why, what to pass), not as a bare errno. */
 export class DataDirError extends Error {
   constructor(root: string, cause: NodeJS.ErrnoException) {
@@ -106,7 +131,10 @@ export class DataDir {
    * `keyId` names the key it checks ingest tokens with (signingKeyId), `keyFrom` where that key came from.
    */
   writeServerUrl(url: string, publicUrl: string, key?: { keyId: string; keyFrom: 'env' | 'file' }): { remove(): void } {
-    writeFileSync(this.serverFile, `${JSON.stringify({ url, publicUrl, pid: process.pid, ...key })}\n`, { mode: 0o600 });
+    const pidStart = processStart(process.pid);
+    writeFileSync(this.serverFile, `${JSON.stringify({ url, publicUrl, pid: process.pid, pidStart, ...key })}\n`, {
+      mode: 0o600,
+    });
     return {
       remove: () => {
         // Another server may have started on this data dir since: its file stays.
@@ -126,15 +154,22 @@ export class DataDir {
    * is gone (a crash or `kill -9` leaves the file behind), `undefined` when it cannot be told.
    */
   serverRunning(): boolean | undefined {
-    const { pid } = this.readServerFile();
+    const { pid, pidStart } = this.readServerFile();
     if (!existsSync(this.serverFile)) return false;
     if (typeof pid !== 'number') return undefined;
     try {
       process.kill(pid, 0);
-      return true;
     } catch (err) {
-      return (err as NodeJS.ErrnoException).code !== 'ESRCH'; // EPERM: it runs, as another user
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      // EPERM: a process of another user has that pid; the start time below still tells whether it is the server.
     }
+    // A crash leaves server.json behind, and its pid may since belong to another process (a restarted
+    // container's pid 1, a busy machine): that process started at another time.
+    if (typeof pidStart === 'string') {
+      const now = processStart(pid);
+      if (now !== undefined && now !== pidStart) return false;
+    }
+    return true;
   }
 
   /**
@@ -163,15 +198,9 @@ export class DataDir {
       : `${server} signs ingest tokens with the ${file} it read at its start, which has changed since: ${refused}; restart the server`;
   }
 
-  private readServerFile(): { url?: unknown; publicUrl?: unknown; pid?: unknown; keyId?: unknown; keyFrom?: unknown } {
+  private readServerFile(): ServerFile {
     try {
-      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as {
-        url?: unknown;
-        publicUrl?: unknown;
-        pid?: unknown;
-        keyId?: unknown;
-        keyFrom?: unknown;
-      };
+      return JSON.parse(readFileSync(this.serverFile, 'utf8')) as ServerFile;
     } catch {
       return {};
     }

@@ -4,7 +4,7 @@ import { CONTROL_MIGRATIONS, KNOWN_SCHEMA_VERSIONS, migrate, SchemaTooNewError, 
 import { describe, expect, it, vi } from 'vitest';
 import { backupDataDir, restoreDataDir } from './backup.js';
 import { main } from './cli/main.js';
-import { DataDir } from './data-dir.js';
+import { DataDir, processStart } from './data-dir.js';
 import { startServer } from './serve.js';
 import { openSqlite } from './sqlite.js';
 import { startTestServer } from './testing/server.js';
@@ -133,8 +133,10 @@ describe('upgrading a data dir', () => {
     );
     expect(version()).toBe(control - 1);
 
-    // Stopped: the command upgrades the database and says so, as serve would have.
-    rmSync(data.serverFile);
+    // It crashed: server.json stays, and its pid now names a later process (here, this one, with the start
+    // time of another). The command upgrades the database and says so, as serve would have.
+    const pidStart = String(Number(processStart(process.pid)) + 1);
+    writeFileSync(data.serverFile, `${JSON.stringify({ url: 'http://127.0.0.1:1', pid: process.pid, pidStart })}\n`);
     const first = await run('town', 'list');
     expect(first).toEqual({ code: 0, err: [`${data.controlFile}: schema upgraded from version ${control - 1} to ${control}`] });
     expect(version()).toBe(control);
