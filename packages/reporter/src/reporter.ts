@@ -358,9 +358,10 @@ export class Reporter {
    * outbox; resolves when the stream ends. Each grown message total is committed before the next
    * event is read.
    */
-  async opencode(stream: EventSource, opts: Omit<OpencodeOptions, 'emit' | 'steps'>): Promise<OpencodeStats> {
+  async opencode(stream: EventSource, opts: Omit<OpencodeOptions, 'emit' | 'steps' | 'tx'>): Promise<OpencodeStats> {
     const usage = new OpencodeUsage({
       ...opts,
+      tx: this.store,
       steps: new SqliteStepLedger(this.store.sql),
       emit: (record) => {
         // A stream cannot be re-read later, so when the outbox is full there is nowhere to wait: drop and count.

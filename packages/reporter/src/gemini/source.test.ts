@@ -128,3 +128,37 @@ describe('Gemini CLI .jsonl chats are tailed', () => {
     expect(records().map((r) => r.model)).toEqual(['gemini-2.5-pro', 'gemini-2.5-pro']);
   });
 });
+
+describe('Gemini CLI chats and a state write that fails', () => {
+  it('a rolled-back read sends its responses when the chat is read again (nothing is taken as sent before its commit)', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    const whole = join(dir, 'tmp', 'p', 'chats', 'session-2.json');
+    const chat = (n: number) =>
+      JSON.stringify({
+        sessionId: 'gs-2',
+        projectHash: 'h',
+        startTime: '2026-11-20T10:00:00.000Z',
+        messages: Array.from({ length: n }, (_, i) => JSON.parse(response(i, 'gemini-2.5-pro'))),
+      });
+    writeFileSync(whole, chat(2));
+    writeFileSync(chatPath(), header + response(10, 'gemini-2.5-flash'));
+    const src = source();
+    // The state database refuses the first commit (as a full disk does): everything read in it rolls back.
+    const sql = store.sql;
+    let fail = true;
+    const real = store.setCursor.bind(store);
+    store.setCursor = (...args: Parameters<Store['setCursor']>) => {
+      if (fail) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      real(...args);
+    };
+    await expect(src.poll()).rejects.toThrow(/disk is full/);
+    expect(sql.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    fail = false;
+    await src.poll();
+    expect(
+      records()
+        .map((r) => r.inputTokens)
+        .sort(),
+    ).toEqual([1000, 1001, 1010]);
+  });
+});

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { boundedId, digest, sessionField } from '../ids.js';
+import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
@@ -39,6 +40,8 @@ export interface GeminiStats {
 }
 
 const SOURCE = 'gemini';
+/** Record bodies remembered as sent (~350 bytes each): a chat rewritten whole re-sends none of its unchanged responses up to this many. */
+const MAX_SENT = 20_000;
 
 /**
  * Reads Gemini CLI chats. Gemini CLI rewrites a `.json` chat whole after every message, so such a file is
@@ -57,7 +60,7 @@ export class GeminiSource {
   /** Each file's identity, size and mtime when last read. */
   private readonly read = new Map<string, string>();
   /** The body last enqueued per record id this run: unchanged responses of a rewritten file are not sent again. */
-  private readonly sent = new Map<string, string>();
+  private readonly sent: CommittedMap<string, string>;
   /** Malformed `.json` files at their last read: a file read again counts only a new one. */
   private readonly malformedIn = new Map<string, number>();
   /** Identity and size of each `.jsonl` chat when it was last read to its end: an unchanged file costs one stat. */
@@ -67,6 +70,7 @@ export class GeminiSource {
 
   constructor(private readonly opts: GeminiSourceOptions) {
     this.now = opts.now ?? Date.now;
+    this.sent = new CommittedMap(opts.store, MAX_SENT);
     this.fileList = new FileList({
       ...opts,
       list: () => chatFiles(opts.dirs),
@@ -226,7 +230,6 @@ export class GeminiSource {
     };
     const body = JSON.stringify(record);
     if (this.sent.get(id) === body) return;
-    if (this.sent.size > 100_000) this.sent.clear();
     this.sent.set(id, body);
     this.opts.store.enqueue('usage', id, record, 'replace');
     this.stats.responses++;

@@ -183,6 +183,37 @@ describe('OpenCode stores on disk', () => {
     store.close();
   });
 
+  it('a read whose state write fails (a full disk) is sent when read again: nothing counts as sent before it commits', async () => {
+    const { data, store, source, records } = setup();
+    const writer = openWriter(join(data, 'opencode.db'));
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_1', 'ses_1', 1, 1, assistant({ input: 1, output: 1 }));
+    mkdirSync(join(data, 'storage', 'message', 'ses_2'), { recursive: true });
+    const body = JSON.parse(assistant({ input: 2, output: 2 }));
+    writeFileSync(
+      join(data, 'storage', 'message', 'ses_2', 'msg_2.json'),
+      JSON.stringify({ ...body, id: 'msg_2', sessionID: 'ses_2' }),
+    );
+    const src = source();
+    // The last write of each transaction fails, after its records were enqueued: the transaction rolls back.
+    const real = store.addCounterIn.bind(store);
+    let fail = true;
+    store.addCounterIn = (...args: Parameters<Store['addCounterIn']>) => {
+      if (fail) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      real(...args);
+    };
+    await expect(src.poll()).rejects.toThrow(/disk is full/);
+    fail = false;
+    await src.poll();
+    await src.poll();
+    expect(records().map((r) => [r.id, r.inputTokens])).toEqual([
+      ['msg_1', 1],
+      ['msg_2', 2],
+    ]);
+    src.close();
+    writer.close();
+    store.close();
+  });
+
   it('a store that is not a database is logged and skipped; the other dirs are read', async () => {
     const { dir, data, store, records } = setup();
     writeFileSync(join(data, 'opencode.db'), 'not a database, just text that is long enough to have a header'.repeat(20));

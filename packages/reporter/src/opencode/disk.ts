@@ -2,8 +2,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
+import { StateError } from '../errors.js';
 import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
+import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
 import { readSmallFile } from '../small-file.js';
 import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
@@ -77,7 +79,7 @@ export class OpencodeDiskSource {
   readonly usage: OpencodeUsage;
   private readonly dbs = new Map<string, Database.Database>();
   /** Each message file's size and mtime when last read. */
-  private readonly files = new Map<string, string>();
+  private readonly files: CommittedMap<string, string>;
   /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
   private readonly directories = new Map<string, string>();
   /** When each data dir's older JSON tree was last listed. */
@@ -87,7 +89,10 @@ export class OpencodeDiskSource {
 
   constructor(private readonly opts: OpencodeDiskOptions) {
     this.stats.malformed = opts.store.counter('opencode.malformed');
+    // A file counts as read once the transaction holding its message commits.
+    this.files = new CommittedMap(opts.store);
     this.usage = new OpencodeUsage({
+      tx: opts.store,
       agents: (session) => {
         const dir = this.directories.get(session);
         return dir === undefined ? undefined : opts.agents.agentFor(dir);
@@ -202,6 +207,8 @@ export class OpencodeDiskSource {
       this.stats.malformed += malformed;
       return true;
     } catch (err) {
+      // Our own state database failed (a full disk): not the store's fault. The poll fails, and the store is read again.
+      if (err instanceof StateError) throw err;
       if ((err as { code?: string }).code === 'SQLITE_BUSY') {
         this.stats.busy++;
         return false;

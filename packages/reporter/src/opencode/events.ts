@@ -1,5 +1,6 @@
 import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
+import { CommittedMap, type TransactionEnd } from '../outbox/committed-map.js';
 import type { UsageRecord } from '../wire.js';
 import { type Amounts, MemoryStepLedger, maxAmounts, type StepLedger, ZERO } from './steps.js';
 
@@ -36,6 +37,8 @@ export interface OpencodeOptions {
   steps?: StepLedger;
   /** Microdollars for a message whose `cost` is 0, from a price list (default: left at 0). */
   price?: (model: string, provider: string | undefined, amounts: Amounts) => number;
+  /** The state database `emit` writes to: what was emitted counts as such once its transaction commits. */
+  tx?: TransactionEnd;
 }
 
 export interface OpencodeStats {
@@ -107,7 +110,7 @@ export class OpencodeUsage {
    * yet show its session's directory (then `session:<id>`) would otherwise stop growing once a live
    * event names the directory.
    */
-  private readonly last = new Map<string, { key: string; agentId: string }>();
+  private readonly last: CommittedMap<string, { key: string; agentId: string }>;
   /** The latest message.updated of each message: its amounts and what a record needs. */
   private readonly messages = new Map<string, { info: MessageInfo; amounts: Amounts }>();
   private readonly unmapped = new Set<string>();
@@ -115,6 +118,8 @@ export class OpencodeUsage {
 
   constructor(private readonly opts: OpencodeOptions) {
     this.steps = opts.steps ?? new MemoryStepLedger();
+    // Bounded: an evicted message that updates again is merely stored again (the server dedupes).
+    this.last = new CommittedMap(opts.tx, 50_000);
   }
 
   /** Consumes the stream until it ends (or throws, with the stream's own error). */
@@ -179,11 +184,8 @@ export class OpencodeUsage {
     const key = `${a.input}/${a.output}/${a.reasoning}/${a.cacheRead}/${a.cacheWrite}/${a.cost}`;
     const previous = this.last.get(messageId);
     if (previous?.key === key) return;
-    // Bounded: an evicted message that updates again is merely stored again (the server dedupes).
-    if (!previous && this.last.size >= 50_000) this.last.delete(this.last.keys().next().value as string);
     const { info } = message;
     const agentId = previous?.agentId ?? this.steps.firstAgent(messageId, this.agentFor(info.sessionID));
-    this.last.set(messageId, { key, agentId });
     const record: UsageRecord = {
       id: info.id,
       agentId,
@@ -199,6 +201,8 @@ export class OpencodeUsage {
     if (info.providerID) record.provider = info.providerID;
     this.stats.records++;
     this.opts.emit(record);
+    // After the emit, and kept once its transaction commits: a record not stored is not taken as sent.
+    this.last.set(messageId, { key, agentId });
   }
 
   private agentFor(sessionID: string): string {

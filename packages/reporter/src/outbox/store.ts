@@ -65,6 +65,8 @@ export class Store {
   private pending = { rows: 0, bytes: 0 };
   private wasFull = false;
   private readonly enqueuedListeners: (() => void)[] = [];
+  /** What to run when the outermost transaction under way ends (afterTransaction). */
+  private ending: ((committed: boolean) => void)[] = [];
   private readonly stmt: ReturnType<Store['prepare']>;
 
   constructor(dir: string, opts: StoreOptions = {}) {
@@ -139,15 +141,38 @@ export class Store {
     this.enqueuedListeners.push(listener);
   }
 
+  /** Whether a transaction is under way (see afterTransaction). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  /**
+   * Runs `fn` once the outermost transaction under way ends: `committed` true when it committed, false when
+   * it rolled back. For what a source remembers in memory about what it enqueued (see CommittedMap): kept
+   * only once it is in the database. Call inside a transaction.
+   */
+  afterTransaction(fn: (committed: boolean) => void): void {
+    this.ending.push(fn);
+  }
+
+  private ended(committed: boolean): void {
+    const hooks = this.ending;
+    this.ending = [];
+    for (const fn of hooks) fn(committed);
+  }
+
   /** Runs fn in one write transaction; everything it enqueued and every cursor it moved commit together. */
   transaction<T>(fn: () => T): T {
     const before = { ...this.pending };
     const seqBefore = this.seq;
+    const outermost = !this.db.inTransaction;
     try {
       const result = this.db.transaction(fn).immediate();
+      if (outermost) this.ended(true);
       if (!this.db.inTransaction && this.seq !== seqBefore) for (const l of this.enqueuedListeners) l();
       return result;
     } catch (err) {
+      if (outermost) this.ended(false);
       // Rolled back (to the savepoint, when nested): so are the rows counted since it began.
       this.pending = before;
       if (err instanceof StateError) throw err;
