@@ -17,6 +17,18 @@
  * scripts readable. A bidi control is always shown.
  */
 const CANDIDATE = String.raw`[\p{Default_Ignorable_Code_Point}\p{Cf}]`;
+/**
+ * Letters of the scripts whose letters pass for Latin ones (Cyrillic а, е, о, р, с, х; Greek ο, ν; Armenian
+ * օ; Cherokee Ꭺ): one of them inside a word that also holds Latin letters (`pоlecat-7` with a Cyrillic о) is
+ * there to pass for the Latin word, and is marked like a hidden character. A word wholly in one of those
+ * scripts (`агент`), or mixed with any other script, is left as written. Unicode's mixed-script rule (UTS
+ * #39), narrowed to the scripts that imitate Latin.
+ */
+const LOOKALIKE = String.raw`[\p{L}\p{M}]`;
+const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
+const LATIN_LETTER = /[\p{Script=Latin}]/u;
+/** A word: letters, marks and digits, whatever their script. */
+const WORD = /[\p{L}\p{M}\p{Nd}]+/gu;
 const HIDDEN_CHARACTER = new RegExp(`^${CANDIDATE}$`, 'u');
 
 const LETTER = /^[\p{L}\p{M}]$/u;
@@ -34,6 +46,27 @@ const isTag = (cp: number) => cp >= 0xe0020 && cp <= 0xe007f;
 /** Whether a character is one of those that show nothing (whatever its context): `markHidden` may mark it. */
 export function isHiddenCharacter(c: string): boolean {
   return HIDDEN_CHARACTER.test(c);
+}
+
+/** Whether `markHidden` may mark this character: one that shows nothing, or a letter of a script that imitates Latin. */
+export function isMarkableCharacter(c: string): boolean {
+  return HIDDEN_CHARACTER.test(c) || (LETTER.test(c) && LOOKALIKE_SCRIPT.test(c));
+}
+
+/** Where letters that pass for Latin stand inside a Latin word (their UTF-16 offsets); empty for most texts. */
+function lookalikesIn(text: string): Set<number> {
+  const at = new Set<number>();
+  if (!LOOKALIKE_SCRIPT.test(text) || !LATIN_LETTER.test(text)) return at;
+  for (const m of text.matchAll(WORD)) {
+    const word = m[0];
+    if (!LATIN_LETTER.test(word) || !LOOKALIKE_SCRIPT.test(word)) continue;
+    let offset = m.index;
+    for (const c of word) {
+      if (LOOKALIKE_SCRIPT.test(c) && LETTER.test(c)) at.add(offset);
+      offset += c.length;
+    }
+  }
+  return at;
 }
 
 /** Whether the hidden character `c`, between `before` and `after` (whole code points, '' at an end), renders as part of its script. */
@@ -65,21 +98,26 @@ function writtenWith(c: string, before: string, after: string): boolean {
 const PATTERNS = new Map<string, RegExp>();
 
 /**
- * `text` with each hidden character that its context does not call for replaced by `mark(codePoint)`.
- * `markStart` is how a mark begins (`⟨U+`, `\u`): where the text itself holds that, its first character
- * is marked too, so that every mark shown is one and the text can be restored exactly from what is shown.
+ * `text` with each hidden character that its context does not call for, and each letter that passes for a
+ * Latin one inside a Latin word (see LOOKALIKE_SCRIPT), replaced by `mark(codePoint)`. `markStart` is how a
+ * mark begins (`⟨U+`, `\u`): where the text itself holds that, its first character is marked too, so that
+ * every mark shown is one and the text can be restored exactly from what is shown.
  */
 export function markHidden(text: string, markStart: string, mark: (codePoint: number) => string): string {
-  let pattern = PATTERNS.get(markStart);
+  const lookalikes = lookalikesIn(text);
+  const key = `${lookalikes.size > 0 ? 'L' : '-'}${markStart}`;
+  let pattern = PATTERNS.get(key);
   if (pattern === undefined) {
     const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-    pattern = new RegExp(`${CANDIDATE}|${esc(markStart.charAt(0))}(?=${esc(markStart.slice(1))})`, 'gu');
-    PATTERNS.set(markStart, pattern);
+    const letters = lookalikes.size > 0 ? `|${LOOKALIKE}` : '';
+    pattern = new RegExp(`${CANDIDATE}|${esc(markStart.charAt(0))}(?=${esc(markStart.slice(1))})${letters}`, 'gu');
+    PATTERNS.set(key, pattern);
   }
   // Where the last hidden character left as it is ends: one marked does not make the next one's context.
   let keptEnd = -1;
   return text.replace(pattern, (c: string, offset: number) => {
-    if (c === markStart.charAt(0)) return mark(c.codePointAt(0) as number);
+    if (c === markStart.charAt(0) && !LETTER.test(c)) return mark(c.codePointAt(0) as number);
+    if (!isHiddenCharacter(c)) return lookalikes.has(offset) ? mark(c.codePointAt(0) as number) : c;
     let before = codePointBefore(text, offset);
     if (isHiddenCharacter(before) && keptEnd !== offset) before = '';
     const next = text.codePointAt(offset + c.length);

@@ -3,8 +3,8 @@ import { markHidden } from './invisible.js';
 /**
  * A line as the terminal should show it: control characters (but tab) spelled out (`\u001b`), and so are
  * the characters that show nothing or reorder what is around them (zero-width characters, soft hyphen,
- * bidi controls: `invisible.ts` says which, and where a script needs one raw), as the web UI
- * shows them. Lines carry text that others wrote: what users stored through the API (an ingest key's agent
+ * bidi controls: `invisible.ts` says which, and where a script needs one raw), and a letter that passes for
+ * a Latin one inside a Latin word (a Cyrillic о), as the web UI shows them. Lines carry text that others wrote: what users stored through the API (an ingest key's agent
  * id is any text), and what the reporter read from agents' files (a transcript's message id, a path); an
  * escape sequence printed raw would act on the operator's terminal (rewrite its title, clear it, or forge
  * what a command shows), and two agent ids that differ by a zero-width space would print alike. A

@@ -231,6 +231,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
         { id: 'zw-1', at, type: 'agent', agentId: 'polecat-zw', status: 'idle' },
         { id: 'zw-2', at, type: 'agent', agentId: 'polecat\u200B-zw\u2060', status: 'idle' },
         { id: 'zw-3', at, type: 'agent', agentId: '\uFEFFpole\u00ADcat-zw', status: 'idle' },
+        // And one that differs by a Cyrillic о that passes for the Latin o.
+        { id: 'zw-5', at, type: 'agent', agentId: 'p\u043Elecat-zw', status: 'idle' },
         { id: 'zw-4', at, type: 'note', name: 'joined می\u200Cخواهم क्\u200Dष 👩\u200D💻 ภาษา\u200Bไทย' },
       ],
     });
@@ -275,7 +277,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     expect(await row.locator('bdi').count()).toBe(1);
     await page.getByText('gt-⟨U+202D⟩9 open · fix ⟨U+202E⟩readme.md⟨U+202C⟩ now (evil⟨U+202E⟩gnp.exe)').waitFor();
     await page.getByText('deploy ⟨U+200F⟩⟨U+061C⟩⟨U+2066⟩done⟨U+2069⟩').waitFor();
-    for (const id of ['polecat-zw', 'polecat⟨U+200B⟩-zw⟨U+2060⟩', '⟨U+FEFF⟩pole⟨U+00AD⟩cat-zw'])
+    for (const id of ['polecat-zw', 'polecat⟨U+200B⟩-zw⟨U+2060⟩', '⟨U+FEFF⟩pole⟨U+00AD⟩cat-zw', 'p⟨U+043E⟩lecat-zw'])
       await page.getByRole('rowheader', { name: id, exact: true }).waitFor();
     await page.getByText('joined می\u200Cخواهم क्\u200Dष 👩\u200D💻 ภาษา\u200Bไทย', { exact: true }).waitFor();
     expect(await rawControls()).toEqual([]);

@@ -55,6 +55,25 @@ describe('invisible characters in names', () => {
     expect(showInvisible('⟨x⟩ ⟨U')).toBe('⟨x⟩ ⟨U');
   });
 
+  it('marks a letter that passes for a Latin one inside a Latin word, and leaves words written in one script', () => {
+    expect(showInvisible('p\u043Elecat-7')).toBe('p⟨U+043E⟩lecat-7'); // Cyrillic о
+    expect(showInvisible('\u0430gent \u03BFps \u0585k \u13AAble')).toBe('⟨U+0430⟩gent ⟨U+03BF⟩ps ⟨U+0585⟩k ⟨U+13AA⟩ble');
+    expect(showInvisible('ра\u0079')).toBe('⟨U+0440⟩⟨U+0430⟩y'); // every imitating letter of the word
+    const ids = ['polecat-7', 'p\u043Elecat-7', 'polec\u0430t-7', 'pol\u0435cat-7'];
+    expect(new Set(ids.map(showInvisible)).size).toBe(ids.length);
+    for (const text of [
+      'агент-7', // Cyrillic words, Latin words, apart
+      'агент alpha',
+      'polecat-7 Ωμέγα',
+      'αβγ',
+      'Ελληνικά',
+      'Ѐ-1',
+      '東京polecat', // Han beside Latin: nothing imitates
+      'café',
+    ])
+      expect(showInvisible(text)).toBe(text);
+  });
+
   it('reaches every string and key of an answer, and keeps numbers, nulls and shape', () => {
     const answer = {
       step: 60_000,
@@ -78,13 +97,14 @@ describe('invisible characters in names', () => {
     const text = fc.string({
       unit: fc.oneof(
         fc.constantFrom(...[...BIDI, ...ZERO_WIDTH, 0x27e8].map((cp) => String.fromCodePoint(cp)), 'U', '+', '2', '0', 'B', '⟩'),
-        fc.constantFrom('a', 'क', '्', 'ي', '👩', '🏴', 'ไ', '1'),
+        fc.constantFrom('a', 'क', '्', 'ي', '👩', '🏴', 'ไ', '1', 'о', 'а', 'ο', '\u0301'),
         fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }),
       ),
     });
     fc.assert(fc.property(text, (t) => restoreInvisible(showInvisible(t)) === t));
     fc.assert(fc.property(text, text, (a, b) => a === b || showInvisible(a) !== showInvisible(b)));
     expect(restoreInvisible('gt-⟨U+202D⟩9')).toBe('gt-\u202D9');
-    expect(restoreInvisible('⟨U+0041⟩')).toBe('⟨U+0041⟩'); // not an invisible character: left as it is
+    expect(restoreInvisible('⟨U+0041⟩')).toBe('⟨U+0041⟩'); // not a character ever marked: left as it is
+    expect(restoreInvisible('p⟨U+043E⟩lecat')).toBe('p\u043Elecat');
   });
 });

@@ -1,4 +1,4 @@
-import { isHiddenCharacter, markHidden } from '@gasgauge/reporter/invisible';
+import { isMarkableCharacter, markHidden } from '@gasgauge/reporter/invisible';
 
 /**
  * A name a reporter or user chose, as the UI shows it: each character that would show nothing or reorder
@@ -22,7 +22,7 @@ export function restoreInvisible(text: string): string {
     const cp = Number.parseInt(hex, 16);
     if (cp > 0x10ffff) return shown;
     const c = String.fromCodePoint(cp);
-    return c === '⟨' || isHiddenCharacter(c) ? c : shown;
+    return c === '⟨' || isMarkableCharacter(c) ? c : shown;
   });
 }
 
