@@ -54,6 +54,8 @@ export function readChunk(path: string, st: FileState | undefined, start: number
       }
     }
     offset = batch.end;
+    // At the file's end as read: the next read would find nothing (a file costs one open, not two).
+    if (batch.caughtUp) return { path, st, start, end: offset, entries, merged, malformed, done: true };
   }
   return { path, st, start, end: offset, entries, merged, malformed, done: false };
 }

@@ -5,7 +5,7 @@ import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
+import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
 import { nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
@@ -96,6 +96,8 @@ export class ClaudeSource {
   private readonly now: () => number;
   /** The copy kept of each response the file being read updated, made a record and written when its step ends (see readFile). */
   private readonly kept = new Map<string, ClaudeEntry>();
+  /** Each file to read as this poll found it: its first step needs no second stat (~10k files in a backfill). */
+  private readonly polled = new Map<string, FileState>();
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
@@ -135,6 +137,7 @@ export class ClaudeSource {
       if (st && seen && seen.ino === st.ino && seen.size === st.size) continue;
       todo.push(path);
       if (!st) continue;
+      this.polled.set(path, st);
       const start = resumeOffset(this.opts.store.cursor(SOURCE, path), st);
       jobs.push({ path, start });
       unread += st.size - start;
@@ -162,6 +165,7 @@ export class ClaudeSource {
       throw err;
     } finally {
       if (ahead) this.reader.end();
+      this.polled.clear();
     }
   }
 
@@ -202,7 +206,9 @@ export class ClaudeSource {
   }
 
   private readSome(path: string, budget: number): StepResult {
-    const st = fileState(path);
+    // The poll's own stat, for a file's first step only: a later step resumes past the size it saw.
+    const st = this.polled.get(path) ?? fileState(path);
+    this.polled.delete(path);
     const seen = this.caughtUp.get(path);
     if (!st || (seen && seen.ino === st.ino && seen.size === st.size)) {
       if (!st) this.caughtUp.delete(path);

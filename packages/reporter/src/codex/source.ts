@@ -148,6 +148,7 @@ export class CodexSource {
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
+      if (batch.caughtUp) break; // nothing follows: no second open to find that out
     }
     if (offset - start >= budget) return { bytes: offset - start, done: false };
     if (state.replay === 'one') {
@@ -241,6 +242,7 @@ export class CodexSource {
         }
       }
       offset = batch.end;
+      if (batch.caughtUp) return turns;
     }
   }
 

@@ -198,6 +198,7 @@ export class GeminiSource {
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
+      if (batch.caughtUp) break; // nothing follows: no second open to find that out
     }
     if (offset - start >= budget) return { bytes: offset - start, done: false };
     return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };

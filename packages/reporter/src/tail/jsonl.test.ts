@@ -23,8 +23,8 @@ describe('readLines', () => {
     const f = join(dir, 'a.jsonl');
     writeFileSync(f, 'one\ntwo\nthr');
     const b = readLines(f, 0, { batchBytes: 5 });
-    expect(b).toEqual({ lines: ['one'], end: 4, skipped: 0, oversized: 0 });
-    expect(readLines(f, 4)).toEqual({ lines: ['two'], end: 8, skipped: 0, oversized: 0 });
+    expect(b).toEqual({ lines: ['one'], end: 4, skipped: 0, oversized: 0, caughtUp: false });
+    expect(readLines(f, 4)).toEqual({ lines: ['two'], end: 8, skipped: 0, oversized: 0, caughtUp: false }); // 'thr' follows
     expect(readLines(f, 8)).toBeUndefined();
     appendFileSync(f, 'ee\n');
     expect(readLines(f, 8)?.lines).toEqual(['three']);
@@ -33,10 +33,10 @@ describe('readLines', () => {
   it('reads a last line without its newline once it is a whole JSON object (as ccusage does), and waits on anything else', () => {
     const f = join(dir, 'tail.jsonl');
     writeFileSync(f, '{"a":1}\n{"b":2}');
-    expect(readLines(f, 0)).toEqual({ lines: ['{"a":1}', '{"b":2}'], end: 15, skipped: 0, oversized: 0 });
+    expect(readLines(f, 0)).toEqual({ lines: ['{"a":1}', '{"b":2}'], end: 15, skipped: 0, oversized: 0, caughtUp: true });
     // The writer's newline, then the next line: read from where the object ended.
     appendFileSync(f, '\n{"c":3}\n');
-    expect(readLines(f, 15)).toEqual({ lines: ['{"c":3}'], end: 24, skipped: 0, oversized: 0 });
+    expect(readLines(f, 15)).toEqual({ lines: ['{"c":3}'], end: 24, skipped: 0, oversized: 0, caughtUp: true });
     for (const partial of ['{"d":', '{"d":{"e":1}', '[1]', '{"d":1}x', '"{}"']) {
       writeFileSync(f, `{"a":1}\n${partial}`);
       expect([partial, readLines(f, 0)?.lines]).toEqual([partial, ['{"a":1}']]);
@@ -46,7 +46,31 @@ describe('readLines', () => {
     writeFileSync(long, `${'x'.repeat(500)}\n`.repeat(50));
     expect(readLines(long, 0)?.lines).toHaveLength(50);
     writeFileSync(f, '{"z":26}');
-    expect(readLines(f, 0)).toEqual({ lines: ['{"z":26}'], end: 8, skipped: 0, oversized: 0 });
+    expect(readLines(f, 0)).toEqual({ lines: ['{"z":26}'], end: 8, skipped: 0, oversized: 0, caughtUp: true });
+  });
+
+  it('says a batch is caught up exactly when it ends at the end of the file, where a next read finds nothing', () => {
+    const f = join(dir, 'caught-up.jsonl');
+    const line = fc.oneof(fc.constantFrom('{"a":1}', '{"b":[2]}', 'x'.repeat(40), ''), fc.string({ maxLength: 20 }));
+    fc.assert(
+      fc.property(
+        fc.array(line, { maxLength: 8 }),
+        fc.boolean(),
+        fc.integer({ min: 4, max: 64 }),
+        (lines, newline, batchBytes) => {
+          const text = lines.join('\n') + (newline && lines.length > 0 ? '\n' : '');
+          writeFileSync(f, text);
+          const size = Buffer.byteLength(text);
+          for (let offset = 0; ; ) {
+            const batch = readLines(f, offset, { batchBytes, maxLineBytes: 32 });
+            if (!batch) break;
+            expect(batch.caughtUp).toBe(batch.end === size);
+            if (batch.caughtUp) expect(readLines(f, batch.end, { batchBytes, maxLineBytes: 32 })).toBeUndefined();
+            offset = batch.end;
+          }
+        },
+      ),
+    );
   });
 
   it('reads nothing from a FIFO or a device where a transcript was listed, without waiting for a writer', () => {

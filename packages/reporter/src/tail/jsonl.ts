@@ -26,6 +26,8 @@ export interface LineBatch {
   skipped: number;
   /** Lines longer than maxLineBytes, not returned. */
   oversized: number;
+  /** `end` is the file's end as it was when read: a next read there would find nothing (and need not be made). */
+  caughtUp: boolean;
 }
 
 export interface FileState {
@@ -123,8 +125,8 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
       // The file's last line without its newline, already a whole JSON object: a line (ccusage counts it). A JSON
       // object cannot be a proper prefix of a longer one, so a writer still writing this line cannot add to it.
       if (atEnd && last < n - 1 && n - last - 1 <= maxLineBytes && wholeObject(buf, last + 1, n))
-        return splitLines(buf, n, offset, maxLineBytes, opts.markers);
-      if (last >= 0) return splitLines(buf, last + 1, offset, maxLineBytes, opts.markers);
+        return splitLines(buf, n, offset, maxLineBytes, size, opts.markers);
+      if (last >= 0) return splitLines(buf, last + 1, offset, maxLineBytes, size, opts.markers);
       if (atEnd) return undefined; // a partial last line: wait for its newline
       if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset });
       want = Math.min(want * 2, maxLineBytes, size - offset);
@@ -144,8 +146,18 @@ function readFullySync(fd: number, buf: Buffer, position: number): number {
   return n;
 }
 
-/** The lines of `buf` before `stop` (just past the last line's newline, or the end of a last line that has none). */
-function splitLines(buf: Buffer, stop: number, offset: number, maxLineBytes: number, markers?: readonly Buffer[]): LineBatch {
+/**
+ * The lines of `buf` (read at `offset` of a file of `size` bytes) before `stop` (just past the last line's
+ * newline, or the end of a last line that has none).
+ */
+function splitLines(
+  buf: Buffer,
+  stop: number,
+  offset: number,
+  maxLineBytes: number,
+  size: number,
+  markers?: readonly Buffer[],
+): LineBatch {
   const lines: string[] = [];
   let skipped = 0;
   let oversized = 0;
@@ -169,7 +181,7 @@ function splitLines(buf: Buffer, stop: number, offset: number, maxLineBytes: num
       }
     }
   }
-  return { lines, end: offset + stop, skipped, oversized };
+  return { lines, end: offset + stop, skipped, oversized, caughtUp: offset + stop >= size };
 }
 
 const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0d;
@@ -208,7 +220,7 @@ function skipOversized(
     const i = buf.subarray(0, n).indexOf(NL);
     if (i >= 0) {
       unterminated.delete(line.path);
-      return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1 };
+      return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1, caughtUp: pos + i + 1 >= size };
     }
     pos += n;
   }
