@@ -39,8 +39,9 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
     if (gauge) g[gauge] = n;
     g.agents_total += n;
   }
+  // Kept by triggers (migration 21): a count of the beads would read every open one, every tick.
   const open = sql.rows(
-    "SELECT status, COUNT(*) FROM beads WHERE status IN ('open', 'in_progress', 'in_review', 'blocked') GROUP BY status",
+    "SELECT status, n FROM status_counts WHERE kind = 'bead' AND status IN ('open', 'in_progress', 'in_review', 'blocked')",
   ) as [string, number][];
   for (const [status, n] of open) {
     const gauge = BEAD_GAUGES.get(status);
