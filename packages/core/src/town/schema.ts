@@ -586,6 +586,19 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       ${['agent', 'bead'].map(statusCountTriggers).join(';\n')}
     `,
   },
+  {
+    // Reads by time of tables that keep a row per agent, bead or record ever seen, each of which read the whole
+    // table (town/history-scans.test.ts): a bead read's part-hours at a range's ends read their records through
+    // usage_times by time (beads/attribution.ts, recordsOf), not agent by agent over every agent that ever had
+    // usage; beads.stats reads the beads closed in its range, not every bead; the tick's pruning of agent_beads
+    // reads the rows past retention, not every row, every tick. Re-runnable: a second run changes nothing.
+    version: 22,
+    sql: `
+      CREATE INDEX IF NOT EXISTS usage_times_first_at ON usage_times (first_at);
+      CREATE INDEX IF NOT EXISTS beads_closed_at ON beads (closed_at) WHERE closed_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS agent_beads_at ON agent_beads (at)
+    `,
+  },
 ];
 
 /** Migration 21: the triggers that keep status_counts for the table of `kind` (agents, beads). */
