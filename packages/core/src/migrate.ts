@@ -62,9 +62,20 @@ export function upgradeLine(what: string, schema: MigrationResult): string | und
   return `${what}: schema upgraded from version ${schema.from} to ${schema.to}`;
 }
 
+/** A script's statements, split at `;`; a CREATE TRIGGER stays whole up to its END (its body's statements end in `;`). */
 function splitStatements(script: string): string[] {
-  return script
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  let trigger: string[] | undefined;
+  for (const piece of script.split(';').map((s) => s.trim())) {
+    if (trigger) {
+      trigger.push(piece);
+      if (/^END$/i.test(piece)) {
+        out.push(trigger.join('; '));
+        trigger = undefined;
+      }
+    } else if (/^CREATE\s+TRIGGER\b/i.test(piece)) trigger = [piece];
+    else if (piece.length > 0) out.push(piece);
+  }
+  if (trigger) throw new Error(`a migration's CREATE TRIGGER has no END: ${trigger[0]}`);
+  return out;
 }

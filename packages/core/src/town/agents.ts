@@ -47,8 +47,8 @@ export const USAGE_WORKING_WINDOW_MS = 5 * MINUTE;
 /**
  * The last status counts per town connection, with what they were computed from: SQLite's `total_changes()`
  * (every row this connection wrote since it opened, so any write moves it) and the usage window's first
- * slot. Counting reads every agent (5,000 rows, ~0.7 ms) and each agent's per-minute rows of the window
- * (80,000 rows, ~12 ms) at 10,000 live agents, and every live subscriber of a town asks on the same push:
+ * slot. Counting reads the status counts the triggers keep (migration 21; a scan of every agent ever reported
+ * before) and each agent's per-minute rows of the window (80,000 rows, ~12 ms) at 10,000 live agents, and every live subscriber of a town asks on the same push:
  * they share one count per change (200 subscribers: 131 ms of status counts a push before, one count now).
  */
 const countsMemo = new WeakMap<Sql, { changes: number; since: number; counts: ReadonlyMap<string, number> }>();
@@ -64,7 +64,7 @@ export function agentStatusCounts(sql: Sql, now: number): Map<string, number> {
   const memo = countsMemo.get(sql);
   if (memo && memo.changes === changes && memo.since === since) return new Map(memo.counts);
   const counts = new Map<string, number>(AGENT_STATUSES.map((s) => [s, 0]));
-  for (const [status, n] of sql.rows('SELECT status, COUNT(*) FROM agents GROUP BY status') as [string, number][]) {
+  for (const [status, n] of sql.rows("SELECT status, n FROM status_counts WHERE kind = 'agent'") as [string, number][]) {
     counts.set(status, n);
   }
   const [usageOnly] = sql.rows(

@@ -36,11 +36,15 @@ export function storeLoc(batch: WriteBatch, reports: readonly LocReport[], ttlMs
   return { accepted: reports.length };
 }
 
-/** Outstanding lines summed over the agents whose report has not expired at `now`. */
+/** currentLoc's query (a test checks that it reads the index). */
+export const CURRENT_LOC =
+  'SELECT COALESCE(SUM(additions), 0), COALESCE(SUM(deletions), 0) FROM loc WHERE reported_at + ttl_ms > ?';
+
+/**
+ * Outstanding lines summed over the agents whose report has not expired at `now`: read through the index of
+ * `reported_at + ttl_ms` (migration 20), so expired reports cost nothing; the tick deletes them a day later.
+ */
 export function currentLoc(sql: Sql, now: number): { additions: number; deletions: number } {
-  const row = sql.rows(
-    'SELECT COALESCE(SUM(additions), 0), COALESCE(SUM(deletions), 0) FROM loc WHERE reported_at + ttl_ms > ?',
-    now,
-  )[0] as [number, number];
+  const row = sql.rows(CURRENT_LOC, now)[0] as [number, number];
   return { additions: row[0], deletions: row[1] };
 }

@@ -558,7 +558,61 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       DROP TABLE m19_role
     `,
   },
+  {
+    // The lines-of-code gauge sums the unexpired reports (loc.ts, currentLoc) and the schedule reads the latest
+    // expiry; both scanned every report ever stored, one row per agent id, never deleted (300,000 ids, posted in
+    // 5 s by one ingest token: 75 ms a tick and a throughput read). The index reads the unexpired ones alone, and
+    // the tick deletes reports a day past their expiry in its order (tick.ts). Re-runnable: a second run changes nothing.
+    version: 20,
+    sql: 'CREATE INDEX IF NOT EXISTS loc_expires ON loc (reported_at + ttl_ms)',
+  },
+  {
+    // Agents and beads per status, kept by triggers on every write of the two tables: the tick's gauges, the
+    // throughput and Prometheus counted them with a scan of every agent and open bead ever reported (a row
+    // each, kept for good), after every write (150,000 agent ids, posted in 15 s by one ingest token: 71 ms a
+    // tick; a million, half a second). A migration that rebuilds agents or beads must create its triggers
+    // again. Re-runnable: a second run counts afresh.
+    version: 21,
+    sql: `
+      CREATE TABLE IF NOT EXISTS status_counts (
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (kind, status)
+      ) WITHOUT ROWID;
+      DELETE FROM status_counts;
+      INSERT INTO status_counts (kind, status, n) SELECT 'agent', status, COUNT(*) FROM agents GROUP BY status;
+      INSERT INTO status_counts (kind, status, n) SELECT 'bead', status, COUNT(*) FROM beads GROUP BY status;
+      ${['agent', 'bead'].map(statusCountTriggers).join(';\n')}
+    `,
+  },
+  {
+    // Reads by time of tables that keep a row per agent, bead or record ever seen, each of which read the whole
+    // table (town/history-scans.test.ts): a bead read's part-hours at a range's ends read their records through
+    // usage_times by time (beads/attribution.ts, recordsOf), not agent by agent over every agent that ever had
+    // usage; beads.stats reads the beads closed in its range, not every bead; the tick's pruning of agent_beads
+    // reads the rows past retention, not every row, every tick. Re-runnable: a second run changes nothing.
+    version: 22,
+    sql: `
+      CREATE INDEX IF NOT EXISTS usage_times_first_at ON usage_times (first_at);
+      CREATE INDEX IF NOT EXISTS beads_closed_at ON beads (closed_at) WHERE closed_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS agent_beads_at ON agent_beads (at)
+    `,
+  },
 ];
+
+/** Migration 21: the triggers that keep status_counts for the table of `kind` (agents, beads). */
+function statusCountTriggers(kind: string): string {
+  const add = (status: string) =>
+    `INSERT INTO status_counts (kind, status, n) VALUES ('${kind}', ${status}, 1)
+       ON CONFLICT (kind, status) DO UPDATE SET n = n + 1`;
+  const take = (status: string) => `UPDATE status_counts SET n = n - 1 WHERE kind = '${kind}' AND status = ${status}`;
+  return `
+      CREATE TRIGGER IF NOT EXISTS ${kind}s_status_added AFTER INSERT ON ${kind}s BEGIN ${add('new.status')}; END;
+      CREATE TRIGGER IF NOT EXISTS ${kind}s_status_moved AFTER UPDATE OF status ON ${kind}s
+        WHEN old.status IS NOT new.status BEGIN ${take('old.status')}; ${add('new.status')}; END;
+      CREATE TRIGGER IF NOT EXISTS ${kind}s_status_removed AFTER DELETE ON ${kind}s BEGIN ${take('old.status')}; END`;
+}
 
 function breakdownTable(table: string): string {
   return `CREATE TABLE ${table} (

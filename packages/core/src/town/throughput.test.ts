@@ -81,7 +81,7 @@ describe('throughput', () => {
         })),
       );
     agentEvents(['a', 'b', 'c'], 'working');
-    const countsRead = () => log.filter((s) => s.statement.includes('FROM agents GROUP BY status')).length;
+    const countsRead = () => log.filter((s) => s.statement.includes("FROM status_counts WHERE kind = 'agent'")).length;
     log.length = 0;
     // 100 live subscribers re-read throughput on one push: one count between them.
     for (let i = 0; i < 100; i++) expect(town.throughput()).toMatchObject({ agentsActive: 3, agentsTotal: 3 });

@@ -39,8 +39,9 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
     if (gauge) g[gauge] = n;
     g.agents_total += n;
   }
+  // Kept by triggers (migration 21): a count of the beads would read every open one, every tick.
   const open = sql.rows(
-    "SELECT status, COUNT(*) FROM beads WHERE status IN ('open', 'in_progress', 'in_review', 'blocked') GROUP BY status",
+    "SELECT status, n FROM status_counts WHERE kind = 'bead' AND status IN ('open', 'in_progress', 'in_review', 'blocked')",
   ) as [string, number][];
   for (const [status, n] of open) {
     const gauge = BEAD_GAUGES.get(status);
@@ -108,6 +109,9 @@ function pruneClock(sql: Sql, now: number): number {
 /** How far pruning's clock moves before it is stored again (see pruneClock). */
 const PRUNE_CLOCK_WRITE_MS = 60_000;
 
+/** How long past its expiry a lines-of-code report is kept: the longest no-progress window (runaway rules). */
+export const LOC_KEEP_MS = MAX_RUNAWAY_MINUTES * 60_000;
+
 /** Deletes, a bounded amount per table, what no tier keeps any more as of `now` (the prune clock's time). */
 function prune(sql: Sql, now: number, indexedUpto: number): number {
   let pruned = 0;
@@ -144,6 +148,14 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
   pruned += sql.run(
     `DELETE FROM usage_sources WHERE key IN (SELECT key FROM usage_sources WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
     horizon,
+  );
+  // A lines-of-code report stops counting when it expires (loc.ts); it is kept a day longer, the longest
+  // no-progress window (its changed_at) and a bead's lines at review (its last report), then deleted: before,
+  // every agent id ever reported kept its row, and the gauge and the schedule read them all.
+  pruned += sql.run(
+    `DELETE FROM loc WHERE agent_id IN
+      (SELECT agent_id FROM loc WHERE reported_at + ttl_ms < ? ORDER BY reported_at + ttl_ms LIMIT ${PRUNE_BATCH})`,
+    now - LOC_KEEP_MS,
   );
   // An agent's bead rows go with the usage they attribute; the newest row of each agent stays, as it may still hold a bead.
   const oldBeadRows = `SELECT agent_id, at, event_id FROM agent_beads a WHERE at < ?

@@ -107,16 +107,19 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): To
     usage,
     other,
     agents: [...agentStatusCounts(sql, now)],
-    beads: countsBy(sql, 'beads', BEAD_STATUSES),
+    beads: beadCounts(sql),
     loc: currentLoc(sql, now),
     activity: activityTotals(sql),
   };
 }
 
-/** Rows per status, every known status present (0 when none), so a scraper's series do not come and go. */
-function countsBy(sql: Sql, table: 'beads', statuses: readonly string[]): [string, number][] {
-  const counts = new Map<string, number>(statuses.map((s) => [s, 0]));
-  for (const [status, n] of sql.rows(`SELECT status, COUNT(*) FROM ${table} GROUP BY status`) as [string, number][]) {
+/**
+ * Beads per status, every known status present (0 when none), so a scraper's series do not come and go: the
+ * counts the triggers keep (migration 21), where a count read every bead ever reported on each scrape.
+ */
+function beadCounts(sql: Sql): [string, number][] {
+  const counts = new Map<string, number>(BEAD_STATUSES.map((s) => [s, 0]));
+  for (const [status, n] of sql.rows("SELECT status, n FROM status_counts WHERE kind = 'bead'") as [string, number][]) {
     counts.set(status, n);
   }
   return [...counts];

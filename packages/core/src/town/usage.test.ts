@@ -110,7 +110,7 @@ describe('usage sources and partial requests (OTLP)', () => {
     expect(ts.series.input_tokens.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(2);
   });
 
-  it('a session counts from the path that counted it first; an OTLP record its sender ignores still claims the session', () => {
+  it('a session counts from the path that counted it first; an ignored OTLP record still claims its other keys', () => {
     const now = { t: T0 + 10_000 };
     const session = (name: string) => ({ key: 'session:s1', name });
     const sender = (name: string) => ({ key: 'sender-1', name });
@@ -127,18 +127,18 @@ describe('usage sources and partial requests (OTLP)', () => {
     expect(town.ingestUsage([rest('t1')])).toMatchObject({ accepted: 0, ignored: 1 });
     expect(totals(town, now.t).input).toBe(10);
 
-    // The transcript first: every OTLP record of that session is ignored, and claims nothing (its sender
-    // stays free for another session's records).
+    // The transcript first: every OTLP record of that session is ignored; its log still takes the sender for
+    // the logs, so the sender's metrics that name no session (Codex's; Claude Code's with
+    // OTEL_METRICS_INCLUDE_SESSION_ID=false) do not count the session again (they did: attack12), and the
+    // sender's other sessions count from their logs.
     const other = newTown(now);
     expect(other.ingestUsage([rest('t1')])).toMatchObject({ accepted: 1 });
     expect(other.ingestUsage([otlp('l1', 'logs'), otlp('m1', 'metrics')])).toMatchObject({ accepted: 0, ignored: 2 });
-    const elsewhere = usage({
-      id: 'm2',
-      mode: 'delta',
-      inputTokens: 7,
-      sources: [{ key: 'session:s2', name: 'otlp' }, sender('metrics')],
-    });
-    expect(other.ingestUsage([elsewhere])).toMatchObject({ accepted: 1 });
+    expect(other.ingestUsage([metric])).toMatchObject({ accepted: 0, ignored: 1 });
+    const elsewhere = (id: string, signal: string) =>
+      usage({ id, mode: 'delta', inputTokens: 7, sources: [{ key: 'session:s2', name: 'otlp' }, sender(signal)] });
+    expect(other.ingestUsage([elsewhere('m2', 'metrics')])).toMatchObject({ accepted: 0, ignored: 1 });
+    expect(other.ingestUsage([elsewhere('l2', 'logs')])).toMatchObject({ accepted: 1 });
     expect(totals(other, now.t).input).toBe(1007);
   });
 

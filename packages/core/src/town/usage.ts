@@ -23,9 +23,9 @@ export interface UsageRecord {
   mode: UsageMode;
   /**
    * The keys this spend is counted under when another signal or path may describe it too
-   * (usage-sources.ts), in order: a record whose key another owns is ignored, and the keys before that
-   * one are still claimed (an OTLP record whose sender's other signal counts the spend keeps its session
-   * OTLP's).
+   * (usage-sources.ts): a record a key of which another owns is ignored, and its other keys are still
+   * claimed (an OTLP record whose sender's other signal counts the spend keeps its session OTLP's; one whose
+   * session REST counts takes its sender for its signal).
    */
   sources?: readonly UsageSource[] | undefined;
   /** The bead (task) this usage was for; without it, the bead the agent worked on at `at` (town/beads). */
@@ -96,7 +96,10 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
       const owned = record.sources ? sources.firstSuperseded(record.sources, at) : -1;
       if (owned >= 0) {
-        for (const source of record.sources?.slice(0, owned) ?? []) sources.claim(source, at);
+        // Its keys no other signal or path owns are claimed all the same: an OTLP log record whose session REST
+        // counts still takes its sender for the logs, so that sender's metrics, which may name no session, do not
+        // count that spend a second time.
+        for (const source of record.sources ?? []) if (!sources.superseded(source, at)) sources.claim(source, at);
         result.ignored++;
         return;
       }

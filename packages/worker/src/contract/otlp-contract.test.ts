@@ -32,7 +32,7 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
   }
 
   /** A Claude Code-like process: one resource, its api_request event logs and its metrics, each sent when flushed (gzipped with `gzip`). */
-  function claudeCode(key: string, temporality = DELTA, gzip = false) {
+  function claudeCode(key: string, temporality = DELTA, gzip = false, metricsSession = true) {
     const headers = { Authorization: `Bearer ${key}` };
     type Compression = NonNullable<NonNullable<ConstructorParameters<typeof OTLPMetricExporter>[0]>['compression']>;
     const compression = (gzip ? 'gzip' : 'none') as Compression;
@@ -65,9 +65,11 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
             body: 'claude_code.api_request',
             attributes: { ...attrs, request_id: `req_${++n}`, input_tokens: input, output_tokens: output, cost_usd: usd },
           });
-        tokens.add(input, { ...attrs, type: 'input' });
-        tokens.add(output, { ...attrs, type: 'output' });
-        cost.add(usd, attrs);
+        // OTEL_METRICS_INCLUDE_SESSION_ID=false: the metrics name no session (the logs still do).
+        const metricAttrs = metricsSession ? attrs : { model: attrs.model };
+        tokens.add(input, { ...metricAttrs, type: 'input' });
+        tokens.add(output, { ...metricAttrs, type: 'output' });
+        cost.add(usd, metricAttrs);
       },
       flushLogs: () => logs.forceFlush(),
       flushMetrics: () => reader.forceFlush(),
@@ -133,6 +135,21 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     await cc2.flushMetrics();
     await cc2.shutdown();
     expect(await totals(second.townId)).toEqual({ input: 1000, output: 200, cost: 5_000_000 });
+  });
+
+  it('a session posted over REST first is not counted again by metrics that name no session, once its logs came (attack12)', async () => {
+    // OTEL_METRICS_INCLUDE_SESSION_ID=false (and Codex's token metrics, which never carry conversation.id): the logs
+    // name the session, the metrics only their sender. The logs, ignored as REST's session, still take the sender
+    // for their signal, so the sender's metrics are ignored too; they counted the session a second time.
+    const t = await townWithKey('rest then otlp sessionless metrics');
+    const rest = rec({ id: 'msg_1:req_1', session: 'sess-1', inputTokens: 1000, outputTokens: 200, costMicrodollars: 5_000_000 });
+    expect((await host.c.usage(t.townId, t.ingest, [rest])).body).toMatchObject({ accepted: 1 });
+    const cc = claudeCode(t.key, DELTA, false, false);
+    cc.request(100, 20, 0.5);
+    await cc.flushLogs();
+    await cc.flushMetrics();
+    await cc.shutdown();
+    expect(await totals(t.townId)).toEqual({ input: 1000, output: 200, cost: 5_000_000 });
   });
 
   // Both hosts inflate through node:zlib with an output bound (the Gunzip port): ~50 ms to refuse. Through

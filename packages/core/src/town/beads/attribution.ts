@@ -23,27 +23,23 @@ export interface BeadUsage {
 export const END_OF_TIME = Number.MAX_SAFE_INTEGER;
 
 /**
- * The usage records of the agents `agents` selects (SQL with its own parameters) dated in [from, to), as a
- * subquery: those the tick has indexed through `usage_times` (agent, time), the newest (above the indexed
- * mark, at most a tick's worth) read directly. No index on usage_records itself: ingest stays an append.
+ * The usage records dated in [from, to) (by first_at), as a subquery: those the tick has indexed, through
+ * `usage_times`' index by time (migration 22), the newest (above the indexed mark, at most a tick's worth)
+ * read directly. No index on usage_records itself: ingest stays an append. Before, the indexed ones were
+ * read agent by agent for every agent that ever had usage (usage_totals, never pruned): a part-hour at a
+ * range's end cost a seek per agent ever seen (200,000 agent ids made up by one ingest token: ~300 ms a
+ * beads page or stats read, growing for good).
  */
-export function recordsOf(
-  agents: { sql: string; params: SqlValue[] },
-  from: number,
-  to: number,
-): { sql: string; params: SqlValue[] } {
+export function recordsOf(from: number, to: number): { sql: string; params: SqlValue[] } {
   return {
-    sql: `(SELECT r.* FROM usage_times t JOIN usage_records r ON r.rowid = t.rec
-             WHERE t.agent_id IN (${agents.sql}) AND t.first_at >= ? AND t.first_at < ?
+    sql: `(SELECT r.* FROM usage_times t INDEXED BY usage_times_first_at JOIN usage_records r ON r.rowid = t.rec
+             WHERE t.first_at >= ? AND t.first_at < ?
            UNION ALL
            SELECT * FROM usage_records WHERE rowid > (SELECT usage_indexed_upto FROM town_state WHERE id = 1)
-             AND agent_id IN (${agents.sql}) AND first_at >= ? AND first_at < ?)`,
-    params: [...agents.params, from, to, ...agents.params, from, to],
+             AND first_at >= ? AND first_at < ?)`,
+    params: [from, to, from, to],
   };
 }
-
-/** Every agent that ever had usage. */
-export const ALL_AGENTS = { sql: 'SELECT agent_id FROM usage_totals', params: [] };
 
 const bucketOf = (n: number, size: number) => Math.floor(n / size);
 
@@ -121,7 +117,7 @@ export function usageParts(
   }
   for (const [lo, hi] of edges) {
     if (lo >= hi) continue;
-    const records = recordsOf(ALL_AGENTS, lo, hi);
+    const records = recordsOf(lo, hi);
     parts.push(
       `SELECT bead, ${agent} AS agent, 1 AS n, ${COLS} FROM (SELECT COALESCE(${RECORD_BEAD}, '') AS bead, u.* FROM ${records.sql} u) WHERE true${only}`,
     );

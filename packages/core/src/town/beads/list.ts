@@ -134,16 +134,14 @@ function rangeKeys(
         : sort === 'duration'
           ? 'CASE WHEN b.id IS NULL THEN NULL ELSE MAX(0, COALESCE(b.closed_at, ?) - b.created_at) END'
           : 'b.closed_at';
-  // A bead with status events has a beads row (ingest adds it with the first; none is deleted): a seek
-  // into events_bead per bead without usage, cheaper than a scan of every status event for their beads.
+  // A bead with status events has a beads row (ingest adds it with the first; none is deleted): zeroBeads.
   // Nulls sort last in SQLite's DESC order, as in compare; the cursor's condition spells them out.
   const rows = sql.rows(
     `WITH ${usage.ctes},
      keyed AS (
        SELECT bead AS id, cost_microdollars AS cost, ${TOKENS_SQL} AS tokens FROM usage
        UNION ALL
-       SELECT b.id, 0, 0 FROM beads b WHERE b.id NOT IN (SELECT bead FROM usage) AND EXISTS (
-         SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = b.id AND e.at >= ? AND e.at < ?)
+       ${zeroBeads(from, to)}
      ),
      valued AS (
        SELECT k.id AS id, ${value} AS v FROM keyed k LEFT JOIN beads b ON b.id = k.id
@@ -167,6 +165,19 @@ function rangeKeys(
     limit + 1,
   ) as [string, number | null][];
   return rows.map(([beadId, v]) => ({ value: v, beadId }));
+}
+
+/**
+ * rangeKeys' beads without usage in [from, to) that have status events in it (two parameters, from and to).
+ * Over all time every bead, a seek into events_bead each (every bead is read anyway); over a range the
+ * range's status events by time, so a page does not cost every bead ever reported.
+ */
+function zeroBeads(from: number, to: number): string {
+  return from === 0 && to >= END_OF_TIME
+    ? `SELECT b.id, 0, 0 FROM beads b WHERE b.id NOT IN (SELECT bead FROM usage) AND EXISTS (
+         SELECT 1 FROM events e INDEXED BY events_bead WHERE e.type = 'bead' AND e.bead_id = b.id AND e.at >= ? AND e.at < ?)`
+    : `SELECT DISTINCT e.bead_id, 0, 0 FROM events e INDEXED BY events_at
+       WHERE e.at >= ? AND e.at < ? AND e.type = 'bead' AND e.bead_id NOT IN (SELECT bead FROM usage)`;
 }
 
 type Key = { value: number | null; beadId: string };

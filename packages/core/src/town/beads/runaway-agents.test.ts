@@ -73,7 +73,7 @@ describe('the spend-rate and no-progress rules with many agents', () => {
     ]);
     // No tick reads records by time (recordsOf: the old rules summed a window of records per agent).
     for (const t of ticks)
-      for (const { statement } of t.work) expect(statement).not.toContain('FROM usage_times t JOIN usage_records r');
+      for (const { statement } of t.work) expect(statement).not.toContain('FROM usage_times t INDEXED BY usage_times_first_at');
 
     // A steady tick: the same statements and rows whatever the history (20 or 60 records per agent).
     const steady = tick();
