@@ -13,6 +13,13 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** One record's value (and so each increase): integers, like tokens. */
 export const MAX_ACTIVITY_VALUE = 1_000_000_000;
+/**
+ * A kind's total since the town began stops here: the largest integer a JavaScript number holds exactly.
+ * Records of a billion each, with no hourly bound on activity, reached it after ~9 million records (a
+ * few thousand full OTLP exports); past it a sum would round, and the Prometheus counter would go wrong
+ * silently. Saturated, it stays exact up to the bound and never goes down.
+ */
+export const MAX_ACTIVITY_TOTAL = Number.MAX_SAFE_INTEGER;
 
 /** Like a usage record: a delta record is keyed by id, a cumulative one holds its total so far. */
 export interface ActivityRecord {
@@ -69,8 +76,9 @@ export function countActivity(batch: WriteBatch, records: readonly ActivityRecor
     result.accepted++;
     if (increase > 0)
       sql.run(
+        // SQLite adds in 64-bit integers (exact); min() keeps the stored total one that JavaScript reads exactly.
         `INSERT INTO activity_totals (kind, value) VALUES (?, ?)
-         ON CONFLICT (kind) DO UPDATE SET value = value + excluded.value`,
+         ON CONFLICT (kind) DO UPDATE SET value = min(value + excluded.value, ${MAX_ACTIVITY_TOTAL})`,
         r.kind,
         increase,
       );
