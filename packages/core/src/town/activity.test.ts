@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { type ActivityRecord, MAX_ACTIVITY_TOTAL, MAX_ACTIVITY_VALUE } from './activity.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
-const record = (id: string, value: number): ActivityRecord => ({ id, agentId: 'a', kind: 'commits', value, at: T0, mode: 'delta' });
+const record = (id: string, value: number): ActivityRecord => ({
+  id,
+  agentId: 'a',
+  kind: 'commits',
+  value,
+  at: T0,
+  mode: 'delta',
+});
 const commits = (town: ReturnType<typeof fileTown>) => town.totals().activity.find(([kind]) => kind === 'commits')?.[1];
 
 describe('activity totals since the town began', () => {
