@@ -7,6 +7,7 @@ import { ClaudeSource } from './claude/source.js';
 import { codexPrices } from './codex/prices.js';
 import { CodexSource } from './codex/source.js';
 import { StateError } from './errors.js';
+import { GastownSource } from './gastown/source.js';
 import { geminiPrices } from './gemini/prices.js';
 import { GeminiSource } from './gemini/source.js';
 import { OpencodeDiskSource } from './opencode/disk.js';
@@ -65,6 +66,25 @@ const SOURCES: { name: string; write: (dir: string) => void; open: (store: Store
       new GeminiSource({ store, dirs: [join(dir, 'gemini')], agents: new AgentMap(), prices: geminiPrices(), rescanMs: 0 }),
   },
   {
+    name: 'Gas Town events',
+    write: (dir) => {
+      const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 10, 0, s)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const ev = (s: number, type: string, actor: string, payload: object) =>
+        JSON.stringify({ ts: at(s), source: 'gt', type, actor, payload, visibility: 'feed' });
+      const lines: string[] = [];
+      // ~2.4 MB: read in three batches, so a failure can fall after the first (the order is reset at the file's start).
+      const note = 'x'.repeat(1000);
+      for (let i = 0; i < 1200; i++) {
+        // Several events in one second: their order within it is what the source keeps in memory.
+        lines.push(ev(Math.floor(i / 3), 'sling', 'mayor', { bead: `gt-${i}`, target: `gastown/polecats/P${i % 4}`, note }));
+        lines.push(ev(Math.floor(i / 3), 'hook', `gastown/polecats/P${i % 4}`, { bead: `gt-${i}`, note }));
+      }
+      mkdirSync(join(dir, 'town'), { recursive: true });
+      writeFileSync(join(dir, 'town', '.events.jsonl'), `${lines.join('\n')}\n`);
+    },
+    open: (store, dir) => Object.assign(new GastownSource(store, join(dir, 'town')), { close: () => {} }),
+  },
+  {
     name: 'OpenCode',
     write: (dir) => void generateOpencodeStore(join(dir, 'opencode'), { seed: 2, sessions: 3 }),
     open: (store, dir) =>
@@ -72,13 +92,10 @@ const SOURCES: { name: string; write: (dir: string) => void; open: (store: Store
   },
 ];
 
-/** The outbox's usage records by id, as sent. */
+/** The outbox's records by kind and id, as sent. */
 function outbox(store: Store): Map<string, string> {
-  const rows = store.sql.prepare("SELECT id, body FROM outbox WHERE kind = 'usage' ORDER BY id").raw().all() as [
-    string,
-    string,
-  ][];
-  return new Map(rows);
+  const rows = store.sql.prepare('SELECT kind, id, body FROM outbox ORDER BY kind, id').raw().all() as [string, string, string][];
+  return new Map(rows.map(([kind, id, body]) => [`${kind}:${id}`, body]));
 }
 
 /**

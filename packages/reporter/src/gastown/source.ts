@@ -86,7 +86,7 @@ export class GastownSource {
       if (this.store.full) return false;
       const batch = readLines(this.file, offset, READ);
       if (!batch) return true;
-      this.store.transaction(() => {
+      this.inTransaction(() => {
         // From the start (a new file, or one rewritten): occurrences are counted afresh.
         if (offset === 0) {
           this.seenClear.run(this.file);
@@ -106,6 +106,20 @@ export class GastownSource {
       });
       offset = batch.end;
       await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /**
+   * Runs `fn` in a state transaction. The order of the file's last events is kept in memory as well as in
+   * the state: a transaction that rolls back (a full disk) must not leave it ahead, or the lines read again
+   * would be dated later within their second than the first time. It is read again from the state.
+   */
+  private inTransaction(fn: () => void): void {
+    try {
+      this.store.transaction(fn);
+    } catch (err) {
+      this.order = undefined;
+      throw err;
     }
   }
 
