@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
@@ -10,7 +10,7 @@ import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { plural } from './plural.js';
-import { Reporter, type ReporterOptions } from './reporter.js';
+import { Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { shown } from './terminal.js';
 
@@ -100,6 +100,21 @@ export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process
   return join(stateHome, 'gasgauge', `reporter-${townId}`);
 }
 
+/**
+ * What is wrong with a directory named on the command line, if anything: not there (yet), or there and
+ * unusable. A symlink loop or a parent without permission was "no such directory (yet)", which it never becomes.
+ */
+function dirProblem(dir: string): string | undefined {
+  try {
+    if (statSync(dir).isDirectory()) return undefined;
+    return 'not a directory; nothing is read from it';
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return 'no such directory (yet); nothing is read from it until it exists';
+    return `cannot read it: ${unreadableReason(e)}`;
+  }
+}
+
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
   if (!isHttpUrl(serverUrl)) {
@@ -123,8 +138,8 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   ] as const) {
     if (off !== undefined && values[off] === true) continue;
     for (const dir of list(values, option)) {
-      if (!existsSync(expandHome(dir)))
-        log(`--${option} ${dir}: no such directory (yet); nothing is read from it until it exists`);
+      const problem = dirProblem(expandHome(dir));
+      if (problem) log(`--${option} ${dir}: ${problem}`);
     }
   }
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
@@ -229,8 +244,12 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
       const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
+        const unread =
+          result.unreadable.length > 0
+            ? ` (${plural(result.unreadable.length, 'path')} could not be read: see the warnings above)`
+            : '';
         const line = result.delivered
-          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}`
+          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}${unread}`
           : result.pending === 0
             ? `not delivered: ${result.error ?? 'unknown'}`
             : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}`;

@@ -21,6 +21,7 @@ import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
 import { Sender } from './outbox/sender.js';
 import { Store } from './outbox/store.js';
+import type { OnUnreadable } from './tail/walk.js';
 import { Waker } from './wait.js';
 
 export interface ReporterOptions {
@@ -88,6 +89,8 @@ export interface OnceResult {
   pending: number;
   /** Why delivery stopped short, when it did. */
   error: string | undefined;
+  /** Directories and files under the sources' directories that are there but could not be read (said as warnings). */
+  unreadable: string[];
 }
 
 /**
@@ -117,6 +120,14 @@ export class Reporter {
   private sourceError: string | undefined;
   /** A watched file changed: poll now rather than at the next tick. */
   private readonly changed = () => this.waker.wake();
+  /** Paths a source could not read, and why: each said once, again only when the reason changes. */
+  private readonly unreadable = new Map<string, string>();
+  private readonly onUnreadable: OnUnreadable = (path, err) => {
+    const why = unreadableReason(err);
+    if (this.unreadable.get(path) === why) return;
+    this.unreadable.set(path, why);
+    this.log(`WARNING: cannot read ${path}: ${why}; skipped until it can be read`);
+  };
 
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
@@ -151,6 +162,7 @@ export class Reporter {
         agents,
         prices: PriceList.load(),
         onChange: this.changed,
+        onUnreadable: this.onUnreadable,
         log: this.log,
       });
     }
@@ -163,6 +175,7 @@ export class Reporter {
             agents,
             prices: codexPrices(),
             onChange: this.changed,
+            onUnreadable: this.onUnreadable,
           });
     this.gemini =
       opts.gemini === false
@@ -173,6 +186,7 @@ export class Reporter {
             agents,
             prices: geminiPrices(),
             onChange: this.changed,
+            onUnreadable: this.onUnreadable,
           });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
@@ -184,6 +198,7 @@ export class Reporter {
             agents,
             prices: OpencodePrices.load(),
             log: this.log,
+            onUnreadable: this.onUnreadable,
           });
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
@@ -244,6 +259,7 @@ export class Reporter {
     const pending = this.store.pendingCount();
     const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
     return {
+      unreadable: [...this.unreadable.keys()],
       delivered: caughtUp && drained && pending === 0,
       quarantined: this.sender.state.quarantined - quarantinedBefore,
       pending,
@@ -401,5 +417,20 @@ export class Reporter {
     for (const s of this.fileSources()) s.close();
     this.opencodeDisk?.close();
     this.store.close();
+  }
+}
+
+/** What an unreadable path's error means, in words a user acts on (the code kept for a search). */
+export function unreadableReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${err.code}): chmod it, or run the reporter as its owner`;
+    case 'ELOOP':
+      return 'a symlink loop (ELOOP)';
+    case 'ENOTDIR':
+      return 'not a directory (ENOTDIR)';
+    default:
+      return err.code ? `${err.code}: ${err.message}` : err.message;
   }
 }

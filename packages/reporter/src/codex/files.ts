@@ -73,10 +73,14 @@ export function codexFastTier(homes: readonly string[]): boolean {
   });
 }
 
+/**
+ * A directory there, or a path there that cannot be looked into (permission denied, a symlink loop): the
+ * walk of such a one tells why it lists nothing (tail/walk.ts), where reading the home instead said nothing.
+ */
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
