@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOptions } from './cli.js';
+import { rolloutFiles } from './codex/files.js';
 import { listing, walkFiles } from './tail/walk.js';
 import { GASGAUGE_BIN } from './testing/processes.js';
 import { removeDir, startTestServer, tempDir } from './testing/server.js';
@@ -69,6 +70,19 @@ describe('a source directory or file that is there but cannot be read', () => {
     chmodSync(join(tree, 'closed'), 0o755);
     expect(files).toEqual([join(tree, 'open', 'secret.jsonl')]); // listed: read once it can be
     expect(told.sort()).toEqual([`${join(tree, 'closed')} EACCES`, `${join(tree, 'open', 'secret.jsonl')} EACCES`]);
+  });
+
+  it.skipIf(root)('names a Codex home that cannot be searched once, not each of sessions/ and archived_sessions/', () => {
+    const home = join(dir, 'codex-closed');
+    mkdirSync(join(home, 'sessions'), { recursive: true });
+    chmodSync(home, 0o000);
+    const told: string[] = [];
+    listing(
+      (path, err) => told.push(`${path} ${err.code}`),
+      () => rolloutFiles([home]),
+    );
+    chmodSync(home, 0o755);
+    expect(told).toEqual([`${home} EACCES`]);
   });
 
   it('names a directory given on the command line that is a symlink loop or a file, not "no such directory (yet)"', () => {
