@@ -146,7 +146,11 @@ export class Reporter {
       townId: opts.townId,
       token: new TokenSource({ file: opts.tokenFile, refreshCommand: opts.tokenCommand }),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
-      log: this.log,
+      // Once stopping, a request cut short is no failure (its records stay for the next start): every Ctrl-C
+      // logged "delivery failed (no answer …: AbortError); retrying in 0.3 s", and retried nothing.
+      log: (line) => {
+        if (!this.waker.isStopped) this.log(line);
+      },
     });
     // Every commit that queued records wakes the sender: delivery overlaps reading.
     this.store.onEnqueued(() => this.sender.wake());
@@ -208,11 +212,11 @@ export class Reporter {
   async collect(): Promise<boolean> {
     let caughtUp = true;
     try {
-      if (this.claude && !(await this.claude.poll())) caughtUp = false;
-      if (this.codex && !(await this.codex.poll())) caughtUp = false;
-      if (this.gemini && !(await this.gemini.poll())) caughtUp = false;
-      if (this.opencodeDisk && !(await this.opencodeDisk.poll())) caughtUp = false;
-      if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
+      for (const source of [this.claude, this.codex, this.gemini, this.opencodeDisk, this.gastown]) {
+        // Stopped (Ctrl-C): the sources not read yet wait for the next start, as the rest of a file does.
+        if (this.waker.isStopped) return false;
+        if (source && !(await source.poll())) caughtUp = false;
+      }
       this.sourceError = undefined;
       this.noteWatchFailure();
     } catch (err) {
@@ -241,7 +245,7 @@ export class Reporter {
       await this.loc?.poll();
       caughtUp = await this.collect();
       // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped.
-      while (!caughtUp) {
+      while (!caughtUp && !this.waker.isStopped) {
         while (this.store.full && delivering) await new Promise((r) => setTimeout(r, 50));
         if (this.store.full) break;
         caughtUp = await this.collect();
@@ -263,8 +267,11 @@ export class Reporter {
       delivered: caughtUp && drained && pending === 0,
       quarantined: this.sender.state.quarantined - quarantinedBefore,
       pending,
-      error:
-        pending > 0 || !drained
+      error: this.waker.isStopped
+        ? caughtUp && drained && pending === 0
+          ? undefined
+          : 'stopped by a signal before everything was read and delivered'
+        : pending > 0 || !drained
           ? (deliveryError ?? 'the deadline passed before the server acknowledged everything')
           : caughtUp
             ? undefined
