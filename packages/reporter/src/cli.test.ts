@@ -361,7 +361,7 @@ describe('gasgauge report (CLI)', () => {
     expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: 'cfg' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
-      '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else ~/.config/claude and ~/.claude)',
+      '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else XDG_CONFIG_HOME/claude (~/.config/claude) and ~/.claude)',
     );
   });
 
