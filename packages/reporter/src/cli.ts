@@ -10,7 +10,7 @@ import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { plural } from './plural.js';
-import { Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
+import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { shown } from './terminal.js';
 
@@ -169,6 +169,26 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   };
 }
 
+const FOUND_NOUNS: Record<FoundSource, [string, string]> = {
+  claude: ['Claude Code transcript', 'Claude Code transcripts'],
+  codex: ['Codex CLI session', 'Codex CLI sessions'],
+  gemini: ['Gemini CLI chat', 'Gemini CLI chats'],
+  opencode: ['OpenCode/Kilo store', 'OpenCode/Kilo stores'],
+};
+
+/**
+ * `--once`'s account of what its sources found: `found 3 Claude Code transcripts, 1 Codex CLI session`; with
+ * nothing at all, where it looked, so a first run on the wrong HOME or user does not end at `delivered: 0` alone.
+ */
+export function foundLine(found: readonly FoundFiles[]): string {
+  if (found.length === 0) return 'found no agent CLI files: every source is off';
+  if (found.some((f) => f.files > 0)) {
+    return `found ${found.map((f) => plural(f.files, ...FOUND_NOUNS[f.source])).join(', ')}`;
+  }
+  const where = found.map((f) => `${FOUND_NOUNS[f.source][1]} in ${f.dirs.join(', ') || '(no directory)'}`).join('; ');
+  return `found no agent CLI files: looked for ${where} (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)`;
+}
+
 /**
  * A full disk as the user can act on it: the reporter's state dir is theirs to free, and the one place
  * to name (not the server's data dir; not a retry, which would fail the same way). Other errors as they are.
@@ -241,9 +261,18 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
           result.error = `nothing to send, and checking --server, --town and --token-file failed: ${why}`;
         }
       }
-      const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
+      const found = reporter.found();
+      // A source that is off is left out (undefined).
+      const files = (source: FoundSource) => found.find((f) => f.source === source)?.files;
+      const summary = {
+        ...result,
+        sent: reporter.sender.state.sent,
+        deadLetterFile: reporter.store.deadLetterFile,
+        found: { claude: files('claude'), codex: files('codex'), gemini: files('gemini'), opencode: files('opencode') },
+      };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
+        io.stderr.write(`${shown(foundLine(found))}\n`);
         const unread =
           result.unreadable.length > 0
             ? ` (${plural(result.unreadable.length, 'path')} could not be read: see the warnings above)`

@@ -15,7 +15,7 @@ import { TokenSource } from './http/token.js';
 import { attachOpencode } from './opencode/attach.js';
 import { OpencodeDiskSource } from './opencode/disk.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
-import { opencodeDataDirs } from './opencode/files.js';
+import { opencodeDataDirs, storeFile } from './opencode/files.js';
 import { pruneOpencodeSteps, SqliteStepLedger } from './opencode/ledger.js';
 import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
@@ -78,6 +78,16 @@ export interface ReporterStatus {
   lastError: string | undefined;
   retryAt: number | undefined;
   full: boolean;
+}
+
+/** An agent CLI's files, as the reporter reads them. */
+export type FoundSource = 'claude' | 'codex' | 'gemini' | 'opencode';
+
+/** What one source found, and where it looked (see Reporter.found). */
+export interface FoundFiles {
+  source: FoundSource;
+  files: number;
+  dirs: string[];
 }
 
 /** What a `--once` run ends with. */
@@ -162,7 +172,7 @@ export class Reporter {
     if (opts.claude !== false) {
       this.claude = new ClaudeSource({
         store: this.store,
-        configDirs: claudeConfigDirs(opts.claudeDirs ?? []),
+        configDirs: this.note('claude', claudeConfigDirs(opts.claudeDirs ?? [])),
         agents,
         prices: PriceList.load(),
         onChange: this.changed,
@@ -175,7 +185,7 @@ export class Reporter {
         ? undefined
         : new CodexSource({
             store: this.store,
-            homes: codexHomes(opts.codexHomes ?? []),
+            homes: this.note('codex', codexHomes(opts.codexHomes ?? [])),
             agents,
             prices: codexPrices(),
             onChange: this.changed,
@@ -186,7 +196,7 @@ export class Reporter {
         ? undefined
         : new GeminiSource({
             store: this.store,
-            dirs: geminiDataDirs(opts.geminiDirs ?? []),
+            dirs: this.note('gemini', geminiDataDirs(opts.geminiDirs ?? [])),
             agents,
             prices: geminiPrices(),
             onChange: this.changed,
@@ -198,7 +208,7 @@ export class Reporter {
         ? undefined
         : new OpencodeDiskSource({
             store: this.store,
-            dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
+            dirs: opts.opencode === false ? [] : this.note('opencode', opencodeDataDirs(opts.opencodeDirs ?? [])),
             agents,
             prices: OpencodePrices.load(),
             log: this.log,
@@ -206,6 +216,28 @@ export class Reporter {
           });
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
+  }
+
+  /** The directories each file source that is on looks in (see found). */
+  private readonly lookedIn = new Map<FoundSource, readonly string[]>();
+
+  private note(source: FoundSource, dirs: readonly string[]): readonly string[] {
+    this.lookedIn.set(source, dirs);
+    return dirs;
+  }
+
+  /**
+   * What each agent CLI source that is on found at its last listing (transcripts, rollouts, chats; OpenCode /
+   * Kilo: stores), and where it looked: a first run that sends nothing says where it looked, not only `delivered: 0`.
+   */
+  found(): FoundFiles[] {
+    const count: Record<FoundSource, () => number> = {
+      claude: () => this.claude?.stats.files ?? 0,
+      codex: () => this.codex?.stats.files ?? 0,
+      gemini: () => this.gemini?.stats.files ?? 0,
+      opencode: () => (this.lookedIn.get('opencode') ?? []).filter((d) => storeFile(d) !== undefined).length,
+    };
+    return [...this.lookedIn].map(([source, dirs]) => ({ source, files: count[source](), dirs: [...dirs] }));
   }
 
   /** Reads every file source to its end (or until the outbox is full). True when all caught up. */

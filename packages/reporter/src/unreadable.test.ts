@@ -129,7 +129,8 @@ describe('a source directory or file that is there but cannot be read', () => {
       const json = await report([...args('state-json'), '--json']);
       expect(json.code, json.stderr).toBe(0);
       const summary = JSON.parse(json.stdout) as { delivered: boolean; sent: number; unreadable: string[] };
-      expect(summary).toMatchObject({ delivered: true, sent: 1 });
+      // The store that is a loop is found (it is there) and said unreadable; the link to a loop is no transcript.
+      expect(summary).toMatchObject({ delivered: true, sent: 1, found: { claude: 1, codex: 0, opencode: 1 } });
       expect(summary.unreadable.sort()).toEqual(
         [join(base, 'codex', 'sessions'), join(base, 'opencode', 'opencode.db'), join(project, 'gone.jsonl')].sort(),
       );
