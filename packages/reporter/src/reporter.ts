@@ -214,7 +214,7 @@ export class Reporter {
             log: this.log,
             onUnreadable: this.onUnreadable,
           });
-    this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
+    this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
   }
 

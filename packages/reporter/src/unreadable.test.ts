@@ -114,26 +114,33 @@ describe('a source directory or file that is there but cannot be read', () => {
     loop(join(base, 'codex', 'sessions'));
     mkdirSync(join(base, 'opencode'), { recursive: true });
     loop(join(base, 'opencode', 'opencode.db'));
+    // Gas Town's event log, a link into a loop.
+    mkdirSync(join(base, 'gt'), { recursive: true });
+    loop(join(base, 'gt', '.events.jsonl'));
     const server = await startTestServer(join(base, 'server'));
     try {
       const args = (state: string) => [
         ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
         ...['--claude-dir', join(base, 'claude'), '--codex-home', join(base, 'codex'), '--opencode-dir', join(base, 'opencode')],
-        ...['--no-gemini', '--state', join(base, state), '--once', '--timeout', '20'],
+        ...['--gastown', join(base, 'gt'), '--no-gemini', '--state', join(base, state), '--once', '--timeout', '20'],
       ];
       const text = await report(args('state-text'));
       expect(text.code, text.stderr).toBe(0);
-      for (const path of [join(project, 'gone.jsonl'), join(base, 'codex', 'sessions'), join(base, 'opencode', 'opencode.db')])
+      const paths = [
+        join(project, 'gone.jsonl'),
+        join(base, 'codex', 'sessions'),
+        join(base, 'opencode', 'opencode.db'),
+        join(base, 'gt', '.events.jsonl'),
+      ];
+      for (const path of paths)
         expect(text.stderr).toContain(`WARNING: cannot read ${path}: a symlink loop (ELOOP); skipped until it can be read\n`);
-      expect(text.stderr).toContain('delivered: 1 record acknowledged (3 paths could not be read: see the warnings above)\n');
+      expect(text.stderr).toContain('delivered: 1 record acknowledged (4 paths could not be read: see the warnings above)\n');
       const json = await report([...args('state-json'), '--json']);
       expect(json.code, json.stderr).toBe(0);
       const summary = JSON.parse(json.stdout) as { delivered: boolean; sent: number; unreadable: string[] };
       // The store that is a loop is found (it is there) and said unreadable; the link to a loop is no transcript.
       expect(summary).toMatchObject({ delivered: true, sent: 1, found: { claude: 1, codex: 0, opencode: 1 } });
-      expect(summary.unreadable.sort()).toEqual(
-        [join(base, 'codex', 'sessions'), join(base, 'opencode', 'opencode.db'), join(project, 'gone.jsonl')].sort(),
-      );
+      expect(summary.unreadable.sort()).toEqual(paths.sort());
     } finally {
       await server.close();
     }
