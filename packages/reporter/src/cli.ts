@@ -287,7 +287,7 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
       if (!result.delivered) return 1;
       return result.quarantined > 0 ? 3 : 0;
     }
-    const running = reporter.run();
+    const running = reporter.run(() => status.log(foundLine(reporter?.found() ?? [])));
     await Promise.race([running, io.stopSignal ?? new Promise<void>(() => {})]);
     reporter.stop();
     await running;

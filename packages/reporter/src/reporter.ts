@@ -330,21 +330,23 @@ export class Reporter {
   /**
    * Runs until stop(): watches the file sources' directories and reads what changed as soon as it
    * changed (and everything every minute all the same: see FileList), polls every `pollMs`, measures
-   * worktrees every `locIntervalMs`, delivers meanwhile.
+   * worktrees every `locIntervalMs`, delivers meanwhile. `firstRead` is called once, after the first poll
+   * (the CLI says what the sources found then).
    */
-  async run(): Promise<void> {
+  async run(firstRead?: () => void): Promise<void> {
     for (const s of this.fileSources()) s.watch();
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
     const attached = (this.opts.opencodeUrls ?? []).map((url) => this.attach(url));
     try {
-      while (!this.waker.isStopped) {
+      for (let first = true; !this.waker.isStopped; first = false) {
         try {
           await this.collect();
         } catch {
           // Logged by collect(); the next poll tries again.
         }
+        if (first && !this.waker.isStopped) firstRead?.();
         await this.waker.sleep(this.opts.pollMs ?? 1000);
       }
     } finally {

@@ -36,6 +36,12 @@ describe('gasgauge report and signals', () => {
     ]);
     children.push(reporter);
     await waitFor('the reporter to hold its state', () => (existsSync(join(state, 'reporter.pid')) ? true : undefined));
+    // Its first read says what it found, and where it looked when that is nothing, as --once does.
+    await waitFor(reporter.output, () =>
+      reporter.output().includes(`found no agent CLI files: looked for Claude Code transcripts in ${join(dir, 'claude')} (`)
+        ? true
+        : undefined,
+    );
     expect(await reporter.kill('SIGHUP'), reporter.output()).toBe(0);
     expect(existsSync(join(state, 'reporter.pid'))).toBe(false);
   });
