@@ -114,6 +114,25 @@ describe('a source directory or file that is there but cannot be read', () => {
     loop(join(base, 'codex', 'sessions'));
     mkdirSync(join(base, 'opencode'), { recursive: true });
     loop(join(base, 'opencode', 'opencode.db'));
+    // A Gemini CLI chat whose project's .project_root is a link into a loop: its chat counts, for agent unknown.
+    const gemini = join(base, 'gemini', 'p1');
+    mkdirSync(join(gemini, 'chats'), { recursive: true });
+    loop(join(gemini, '.project_root'));
+    writeFileSync(
+      join(gemini, 'chats', 'session-1.json'),
+      JSON.stringify({
+        sessionId: 'g1',
+        messages: [
+          {
+            id: 'a',
+            type: 'gemini',
+            timestamp: new Date().toISOString(),
+            model: 'gemini-2.5-pro',
+            tokens: { input: 10, output: 2, cached: 0, thoughts: 0, tool: 0, total: 12 },
+          },
+        ],
+      }),
+    );
     // Gas Town's event log, a link into a loop.
     mkdirSync(join(base, 'gt'), { recursive: true });
     loop(join(base, 'gt', '.events.jsonl'));
@@ -122,7 +141,17 @@ describe('a source directory or file that is there but cannot be read', () => {
       const args = (state: string) => [
         ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
         ...['--claude-dir', join(base, 'claude'), '--codex-home', join(base, 'codex'), '--opencode-dir', join(base, 'opencode')],
-        ...['--gastown', join(base, 'gt'), '--no-gemini', '--state', join(base, state), '--once', '--timeout', '20'],
+        ...[
+          '--gastown',
+          join(base, 'gt'),
+          '--gemini-dir',
+          join(base, 'gemini'),
+          '--state',
+          join(base, state),
+          '--once',
+          '--timeout',
+          '20',
+        ],
       ];
       const text = await report(args('state-text'));
       expect(text.code, text.stderr).toBe(0);
@@ -131,15 +160,16 @@ describe('a source directory or file that is there but cannot be read', () => {
         join(base, 'codex', 'sessions'),
         join(base, 'opencode', 'opencode.db'),
         join(base, 'gt', '.events.jsonl'),
+        join(gemini, '.project_root'),
       ];
       for (const path of paths)
         expect(text.stderr).toContain(`WARNING: cannot read ${path}: a symlink loop (ELOOP); skipped until it can be read\n`);
-      expect(text.stderr).toContain('delivered: 1 record acknowledged (4 paths could not be read: see the warnings above)\n');
+      expect(text.stderr).toContain('delivered: 2 records acknowledged (5 paths could not be read: see the warnings above)\n');
       const json = await report([...args('state-json'), '--json']);
       expect(json.code, json.stderr).toBe(0);
       const summary = JSON.parse(json.stdout) as { delivered: boolean; sent: number; unreadable: string[] };
       // The store that is a loop is found (it is there) and said unreadable; the link to a loop is no transcript.
-      expect(summary).toMatchObject({ delivered: true, sent: 1, found: { claude: 1, codex: 0, opencode: 1 } });
+      expect(summary).toMatchObject({ delivered: true, sent: 2, found: { claude: 1, codex: 0, gemini: 1, opencode: 1 } });
       expect(summary.unreadable.sort()).toEqual(paths.sort());
     } finally {
       await server.close();
