@@ -35,7 +35,7 @@ export const REPORT_HELP = `Options:
   --token-file F          a file holding the ingest token; re-read after a 401 (required)
   --token-command CMD     run (sh -c) after a 401; prints a fresh token or rewrites the token file
   --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR,
-                          comma-separated, else ~/.config/claude and ~/.claude)
+                          comma-separated, else XDG_CONFIG_HOME/claude (~/.config/claude) and ~/.claude)
   --no-claude             do not tail Claude Code transcripts
   --codex-home DIR        a Codex CLI home to tail (sessions/ and archived_sessions/; repeatable;
                           default CODEX_HOME, comma-separated, else ~/.codex)
@@ -55,13 +55,16 @@ export const REPORT_HELP = `Options:
                           the Gas Town name under --gastown, else the directory name; a leading ~
                           in PATH is the home directory, also after AGENT=
   --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable)
-  --base REF              diff worktrees against merge-base with REF (default origin/HEAD)
+  --base REF              diff worktrees against merge-base with REF (default origin/HEAD, then
+                          origin/main, origin/master, main, master: the first that exists)
   --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does
   --state DIR             outbox and cursors (default XDG_STATE_HOME/gasgauge/reporter-TOWN, else
                           ~/.local/state/gasgauge/reporter-TOWN)
   --once                  take in what exists now, deliver it, exit 0 when all is acknowledged
                           (1: not all delivered, or with nothing to send the server refused a check
-                          of --server, --town and the token; 3: delivered but some quarantined)
+                          of --server, --town and the token; 3: delivered but some quarantined);
+                          with --json, its summary as one JSON object on stdout (without --once,
+                          --json prints nothing)
   --timeout SECONDS       with --once, give up delivering after this long (default 600)
   --loc-interval SECONDS  how often worktrees are measured (default 30)
   --max-outbox-mb N       bound on undelivered records (default 256)`;

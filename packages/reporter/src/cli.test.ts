@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeConfigDirs } from './claude/files.js';
-import { defaultStateDir, parseWorktree, reporterOptions } from './cli.js';
+import { defaultStateDir, foundLine, parseWorktree, reporterOptions } from './cli.js';
 import { REPORT_HELP, REPORT_OPTIONS } from './cli-spec.js';
 import { codexHomes } from './codex/files.js';
 import { geminiDataDirs } from './gemini/files.js';
 import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
+import type { FoundFiles } from './reporter.js';
 import { formatStatus } from './status.js';
 import { freePort, GASGAUGE_BIN } from './testing/processes.js';
 import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
@@ -163,6 +164,10 @@ describe('gasgauge report (CLI)', () => {
       ]);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stderr).toContain('delivered: 0 records acknowledged');
+      // Where it looked: a first run on the wrong HOME, user or directory does not end at "delivered: 0" alone.
+      expect(ok.stderr).toContain(
+        `found no agent CLI files: looked for Claude Code transcripts in ${empty} (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)\n`,
+      );
       for (const [r, why] of [
         [badToken, 'HTTP 401'],
         [badTown, 'HTTP 403'],
@@ -200,7 +205,7 @@ describe('gasgauge report (CLI)', () => {
       expect(down.stderr).toContain('not delivered: 1 record still pending (');
       const up = await once(server.url, '20');
       expect(up.code, up.stderr).toBe(0);
-      expect(up.stderr).toContain('delivered: 1 record acknowledged\n');
+      expect(up.stderr).toContain('found 1 Claude Code transcript\ndelivered: 1 record acknowledged\n');
     } finally {
       await server.close();
     }
@@ -361,7 +366,7 @@ describe('gasgauge report (CLI)', () => {
     expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: '' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(claudeConfigDirs([], { HOME: '/h', XDG_CONFIG_HOME: 'cfg' })).toEqual(['/h/.config/claude', '/h/.claude']);
     expect(REPORT_HELP.replace(/\s+/g, ' ')).toContain(
-      '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else ~/.config/claude and ~/.claude)',
+      '--claude-dir DIR a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR, comma-separated, else XDG_CONFIG_HOME/claude (~/.config/claude) and ~/.claude)',
     );
   });
 
@@ -443,6 +448,20 @@ describe('gasgauge report (CLI)', () => {
     ]);
     expect(said({ 'no-claude': true, 'claude-dir': [missing] })).toEqual([]);
     removeDir(there);
+  });
+
+  it("says what --once's sources found, and where they looked when they found nothing", () => {
+    const found = (claude: number, codex: number): FoundFiles[] => [
+      { source: 'claude', files: claude, dirs: ['/h/.config/claude', '/h/.claude'] },
+      { source: 'codex', files: codex, dirs: ['/h/.codex'] },
+      { source: 'opencode', files: 0, dirs: ['/h/.local/share/opencode', '/h/.local/share/kilo'] },
+    ];
+    expect(foundLine(found(3, 1))).toBe('found 3 Claude Code transcripts, 1 Codex CLI session, 0 OpenCode/Kilo stores');
+    expect(foundLine(found(0, 0))).toBe(
+      'found no agent CLI files: looked for Claude Code transcripts in /h/.config/claude, /h/.claude; Codex CLI sessions in /h/.codex; ' +
+        'OpenCode/Kilo stores in /h/.local/share/opencode, /h/.local/share/kilo (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)',
+    );
+    expect(foundLine([])).toBe('found no agent CLI files: every source is off');
   });
 
   it('formats the status line', () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
@@ -11,7 +11,7 @@ import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { plural } from './plural.js';
-import { Reporter, type ReporterOptions } from './reporter.js';
+import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { shown } from './terminal.js';
 
@@ -101,6 +101,21 @@ export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process
   return join(stateHome, 'gasgauge', `reporter-${townId}`);
 }
 
+/**
+ * What is wrong with a directory named on the command line, if anything: not there (yet), or there and
+ * unusable. A symlink loop or a parent without permission was "no such directory (yet)", which it never becomes.
+ */
+function dirProblem(dir: string): string | undefined {
+  try {
+    if (statSync(dir).isDirectory()) return undefined;
+    return 'not a directory; nothing is read from it';
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return 'no such directory (yet); nothing is read from it until it exists';
+    return `cannot read it: ${unreadableReason(e)}`;
+  }
+}
+
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
   if (!isHttpUrl(serverUrl)) {
@@ -124,8 +139,8 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   ] as const) {
     if (off !== undefined && values[off] === true) continue;
     for (const dir of list(values, option)) {
-      if (!existsSync(expandHome(dir)))
-        log(`--${option} ${dir}: no such directory (yet); nothing is read from it until it exists`);
+      const problem = dirProblem(expandHome(dir));
+      if (problem) log(`--${option} ${dir}: ${problem}`);
     }
   }
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
@@ -153,6 +168,26 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     ...(maxMb === undefined ? {} : { maxPendingBytes: Math.round(maxMb * 2 ** 20) }),
     log,
   };
+}
+
+const FOUND_NOUNS: Record<FoundSource, [string, string]> = {
+  claude: ['Claude Code transcript', 'Claude Code transcripts'],
+  codex: ['Codex CLI session', 'Codex CLI sessions'],
+  gemini: ['Gemini CLI chat', 'Gemini CLI chats'],
+  opencode: ['OpenCode/Kilo store', 'OpenCode/Kilo stores'],
+};
+
+/**
+ * `--once`'s account of what its sources found: `found 3 Claude Code transcripts, 1 Codex CLI session`; with
+ * nothing at all, where it looked, so a first run on the wrong HOME or user does not end at `delivered: 0` alone.
+ */
+export function foundLine(found: readonly FoundFiles[]): string {
+  if (found.length === 0) return 'found no agent CLI files: every source is off';
+  if (found.some((f) => f.files > 0)) {
+    return `found ${found.map((f) => plural(f.files, ...FOUND_NOUNS[f.source])).join(', ')}`;
+  }
+  const where = found.map((f) => `${FOUND_NOUNS[f.source][1]} in ${f.dirs.join(', ') || '(no directory)'}`).join('; ');
+  return `found no agent CLI files: looked for ${where} (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)`;
 }
 
 /**
@@ -228,11 +263,24 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
           result.error = `nothing to send, and checking --server, --town and --token-file failed: ${why}`;
         }
       }
-      const summary = { ...result, sent: reporter.sender.state.sent, deadLetterFile: reporter.store.deadLetterFile };
+      const found = reporter.found();
+      // A source that is off is left out (undefined).
+      const files = (source: FoundSource) => found.find((f) => f.source === source)?.files;
+      const summary = {
+        ...result,
+        sent: reporter.sender.state.sent,
+        deadLetterFile: reporter.store.deadLetterFile,
+        found: { claude: files('claude'), codex: files('codex'), gemini: files('gemini'), opencode: files('opencode') },
+      };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
+        io.stderr.write(`${shown(foundLine(found))}\n`);
+        const unread =
+          result.unreadable.length > 0
+            ? ` (${plural(result.unreadable.length, 'path')} could not be read: see the warnings above)`
+            : '';
         const line = result.delivered
-          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}`
+          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}${unread}`
           : result.pending === 0
             ? `not delivered: ${result.error ?? 'unknown'}`
             : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}`;
@@ -241,7 +289,7 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
       if (!result.delivered) return 1;
       return result.quarantined > 0 ? 3 : 0;
     }
-    const running = reporter.run();
+    const running = reporter.run(() => status.log(foundLine(reporter?.found() ?? [])));
     await Promise.race([running, io.stopSignal ?? new Promise<void>(() => {})]);
     reporter.stop();
     await running;

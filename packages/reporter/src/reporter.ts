@@ -15,12 +15,13 @@ import { TokenSource } from './http/token.js';
 import { attachOpencode } from './opencode/attach.js';
 import { OpencodeDiskSource } from './opencode/disk.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
-import { opencodeDataDirs } from './opencode/files.js';
+import { opencodeDataDirs, storeFile } from './opencode/files.js';
 import { pruneOpencodeSteps, SqliteStepLedger } from './opencode/ledger.js';
 import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
 import { Sender } from './outbox/sender.js';
 import { Store } from './outbox/store.js';
+import type { OnUnreadable } from './tail/walk.js';
 import { Waker } from './wait.js';
 
 export interface ReporterOptions {
@@ -79,6 +80,16 @@ export interface ReporterStatus {
   full: boolean;
 }
 
+/** An agent CLI's files, as the reporter reads them. */
+export type FoundSource = 'claude' | 'codex' | 'gemini' | 'opencode';
+
+/** What one source found, and where it looked (see Reporter.found). */
+export interface FoundFiles {
+  source: FoundSource;
+  files: number;
+  dirs: string[];
+}
+
 /** What a `--once` run ends with. */
 export interface OnceResult {
   /** Everything taken in was acknowledged by the server (nothing pending). */
@@ -88,6 +99,8 @@ export interface OnceResult {
   pending: number;
   /** Why delivery stopped short, when it did. */
   error: string | undefined;
+  /** Directories and files under the sources' directories that are there but could not be read (said as warnings). */
+  unreadable: string[];
 }
 
 /**
@@ -117,6 +130,14 @@ export class Reporter {
   private sourceError: string | undefined;
   /** A watched file changed: poll now rather than at the next tick. */
   private readonly changed = () => this.waker.wake();
+  /** Paths a source could not read, and why: each said once, again only when the reason changes. */
+  private readonly unreadable = new Map<string, string>();
+  private readonly onUnreadable: OnUnreadable = (path, err) => {
+    const why = unreadableReason(err);
+    if (this.unreadable.get(path) === why) return;
+    this.unreadable.set(path, why);
+    this.log(`WARNING: cannot read ${path}: ${why}; skipped until it can be read`);
+  };
 
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
@@ -135,7 +156,11 @@ export class Reporter {
       townId: opts.townId,
       token: new TokenSource({ file: opts.tokenFile, refreshCommand: opts.tokenCommand }),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
-      log: this.log,
+      // Once stopping, a request cut short is no failure (its records stay for the next start): every Ctrl-C
+      // logged "delivery failed (no answer …: AbortError); retrying in 0.3 s", and retried nothing.
+      log: (line) => {
+        if (!this.waker.isStopped) this.log(line);
+      },
     });
     // Every commit that queued records wakes the sender: delivery overlaps reading.
     this.store.onEnqueued(() => this.sender.wake());
@@ -147,10 +172,11 @@ export class Reporter {
     if (opts.claude !== false) {
       this.claude = new ClaudeSource({
         store: this.store,
-        configDirs: claudeConfigDirs(opts.claudeDirs ?? []),
+        configDirs: this.note('claude', claudeConfigDirs(opts.claudeDirs ?? [])),
         agents,
         prices: PriceList.load(),
         onChange: this.changed,
+        onUnreadable: this.onUnreadable,
         log: this.log,
       });
     }
@@ -159,20 +185,22 @@ export class Reporter {
         ? undefined
         : new CodexSource({
             store: this.store,
-            homes: codexHomes(opts.codexHomes ?? []),
+            homes: this.note('codex', codexHomes(opts.codexHomes ?? [])),
             agents,
             prices: codexPrices(),
             onChange: this.changed,
+            onUnreadable: this.onUnreadable,
           });
     this.gemini =
       opts.gemini === false
         ? undefined
         : new GeminiSource({
             store: this.store,
-            dirs: geminiDataDirs(opts.geminiDirs ?? []),
+            dirs: this.note('gemini', geminiDataDirs(opts.geminiDirs ?? [])),
             agents,
             prices: geminiPrices(),
             onChange: this.changed,
+            onUnreadable: this.onUnreadable,
           });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
@@ -180,24 +208,47 @@ export class Reporter {
         ? undefined
         : new OpencodeDiskSource({
             store: this.store,
-            dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
+            dirs: opts.opencode === false ? [] : this.note('opencode', opencodeDataDirs(opts.opencodeDirs ?? [])),
             agents,
             prices: OpencodePrices.load(),
             log: this.log,
+            onUnreadable: this.onUnreadable,
           });
-    this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot) : undefined;
+    this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
+  }
+
+  /** The directories each file source that is on looks in (see found). */
+  private readonly lookedIn = new Map<FoundSource, readonly string[]>();
+
+  private note(source: FoundSource, dirs: readonly string[]): readonly string[] {
+    this.lookedIn.set(source, dirs);
+    return dirs;
+  }
+
+  /**
+   * What each agent CLI source that is on found at its last listing (transcripts, rollouts, chats; OpenCode /
+   * Kilo: stores), and where it looked: a first run that sends nothing says where it looked, not only `delivered: 0`.
+   */
+  found(): FoundFiles[] {
+    const count: Record<FoundSource, () => number> = {
+      claude: () => this.claude?.stats.files ?? 0,
+      codex: () => this.codex?.stats.files ?? 0,
+      gemini: () => this.gemini?.stats.files ?? 0,
+      opencode: () => (this.lookedIn.get('opencode') ?? []).filter((d) => storeFile(d) !== undefined).length,
+    };
+    return [...this.lookedIn].map(([source, dirs]) => ({ source, files: count[source](), dirs: [...dirs] }));
   }
 
   /** Reads every file source to its end (or until the outbox is full). True when all caught up. */
   async collect(): Promise<boolean> {
     let caughtUp = true;
     try {
-      if (this.claude && !(await this.claude.poll())) caughtUp = false;
-      if (this.codex && !(await this.codex.poll())) caughtUp = false;
-      if (this.gemini && !(await this.gemini.poll())) caughtUp = false;
-      if (this.opencodeDisk && !(await this.opencodeDisk.poll())) caughtUp = false;
-      if (this.gastown && !(await this.gastown.poll())) caughtUp = false;
+      for (const source of [this.claude, this.codex, this.gemini, this.opencodeDisk, this.gastown]) {
+        // Stopped (Ctrl-C): the sources not read yet wait for the next start, as the rest of a file does.
+        if (this.waker.isStopped) return false;
+        if (source && !(await source.poll())) caughtUp = false;
+      }
       this.sourceError = undefined;
       this.noteWatchFailure();
     } catch (err) {
@@ -226,7 +277,7 @@ export class Reporter {
       await this.loc?.poll();
       caughtUp = await this.collect();
       // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped.
-      while (!caughtUp) {
+      while (!caughtUp && !this.waker.isStopped) {
         while (this.store.full && delivering) await new Promise((r) => setTimeout(r, 50));
         if (this.store.full) break;
         caughtUp = await this.collect();
@@ -244,11 +295,15 @@ export class Reporter {
     const pending = this.store.pendingCount();
     const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
     return {
+      unreadable: [...this.unreadable.keys()],
       delivered: caughtUp && drained && pending === 0,
       quarantined: this.sender.state.quarantined - quarantinedBefore,
       pending,
-      error:
-        pending > 0 || !drained
+      error: this.waker.isStopped
+        ? caughtUp && drained && pending === 0
+          ? undefined
+          : 'stopped by a signal before everything was read and delivered'
+        : pending > 0 || !drained
           ? (deliveryError ?? 'the deadline passed before the server acknowledged everything')
           : caughtUp
             ? undefined
@@ -275,21 +330,23 @@ export class Reporter {
   /**
    * Runs until stop(): watches the file sources' directories and reads what changed as soon as it
    * changed (and everything every minute all the same: see FileList), polls every `pollMs`, measures
-   * worktrees every `locIntervalMs`, delivers meanwhile.
+   * worktrees every `locIntervalMs`, delivers meanwhile. `firstRead` is called once, after the first poll
+   * (the CLI says what the sources found then).
    */
-  async run(): Promise<void> {
+  async run(firstRead?: () => void): Promise<void> {
     for (const s of this.fileSources()) s.watch();
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
     const attached = (this.opts.opencodeUrls ?? []).map((url) => this.attach(url));
     try {
-      while (!this.waker.isStopped) {
+      for (let first = true; !this.waker.isStopped; first = false) {
         try {
           await this.collect();
         } catch {
           // Logged by collect(); the next poll tries again.
         }
+        if (first && !this.waker.isStopped) firstRead?.();
         await this.waker.sleep(this.opts.pollMs ?? 1000);
       }
     } finally {
@@ -402,5 +459,20 @@ export class Reporter {
     for (const s of this.fileSources()) s.close();
     this.opencodeDisk?.close();
     this.store.close();
+  }
+}
+
+/** What an unreadable path's error means, in words a user acts on (the code kept for a search). */
+export function unreadableReason(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${err.code}): chmod it, or run the reporter as its owner`;
+    case 'ELOOP':
+      return 'a symlink loop (ELOOP)';
+    case 'ENOTDIR':
+      return 'not a directory (ENOTDIR)';
+    default:
+      return err.code ? `${err.code}: ${err.message}` : err.message;
   }
 }

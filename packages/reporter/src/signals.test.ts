@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Child, freePort, gasgauge, startGasgauge, waitFor } from './testing/processes.js';
@@ -34,7 +36,65 @@ describe('gasgauge report and signals', () => {
     ]);
     children.push(reporter);
     await waitFor('the reporter to hold its state', () => (existsSync(join(state, 'reporter.pid')) ? true : undefined));
+    // Its first read says what it found, and where it looked when that is nothing, as --once does.
+    await waitFor(reporter.output, () =>
+      reporter.output().includes(`found no agent CLI files: looked for Claude Code transcripts in ${join(dir, 'claude')} (`)
+        ? true
+        : undefined,
+    );
     expect(await reporter.kill('SIGHUP'), reporter.output()).toBe(0);
     expect(existsSync(join(state, 'reporter.pid'))).toBe(false);
+  });
+
+  it('Ctrl-C during --once with a request in flight says it stopped, not "delivery failed (… AbortError)"', async () => {
+    dir = tempDir('gg-report-int-');
+    // A server that takes the request and never answers: the reporter is waiting on it when it is stopped.
+    let posted = 0;
+    const hang = createServer((req) => {
+      posted++;
+      req.resume();
+    });
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    try {
+      const project = join(dir, 'claude', 'projects', 'p');
+      mkdirSync(project, { recursive: true });
+      writeFileSync(
+        join(project, 's.jsonl'),
+        `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+      );
+      writeFileSync(join(dir, 'token'), 'tok', { mode: 0o600 });
+      const reporter = startGasgauge([
+        'report',
+        ...[
+          '--server',
+          `http://127.0.0.1:${(hang.address() as AddressInfo).port}`,
+          '--town',
+          't',
+          '--token-file',
+          join(dir, 'token'),
+        ],
+        ...[
+          '--claude-dir',
+          join(dir, 'claude'),
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state'),
+          '--once',
+        ],
+      ]);
+      children.push(reporter);
+      await waitFor('the reporter to post', () => (posted > 0 ? true : undefined));
+      expect(await reporter.kill('SIGINT'), reporter.output()).toBe(1);
+      expect(reporter.output()).toContain(
+        `not delivered: 1 record still pending (stopped by a signal before everything was read and delivered); they stay in ${join(dir, 'state')}`,
+      );
+      expect(reporter.output()).not.toContain('AbortError');
+      expect(reporter.output()).not.toContain('delivery failed');
+    } finally {
+      hang.closeAllConnections();
+      await new Promise((r) => hang.close(r));
+    }
   });
 });

@@ -73,10 +73,16 @@ export function codexFastTier(homes: readonly string[]): boolean {
   });
 }
 
+/**
+ * A directory there, or a path there that cannot be looked into (a symlink loop): the walk of such a one
+ * tells why it lists nothing (tail/walk.ts), where reading the home instead said nothing. Permission denied
+ * on the stat is the home's own (it cannot be searched): the walk of the home then names the home, once.
+ */
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
-  } catch {
-    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'EACCES';
   }
 }

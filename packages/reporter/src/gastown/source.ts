@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { fileState, readLines, resumeFrom } from '../tail/jsonl.js';
+import { type OnUnreadable, unreadable } from '../tail/walk.js';
 import { parseTimestamp } from '../timestamp.js';
 import { MAX_EPOCH_MS } from '../wire.js';
 import { type GtEvent, mapGastownEvent } from './events.js';
@@ -51,6 +52,8 @@ export class GastownSource {
   constructor(
     private readonly store: Store,
     townRoot: string,
+    /** Told when the event log is there but cannot be read (permission denied, a symlink loop), at every poll. */
+    private readonly onUnreadable?: OnUnreadable,
   ) {
     this.file = join(townRoot, '.events.jsonl');
     this.branchGet = store.sql.prepare('SELECT bead_id FROM gastown_branches WHERE branch = ?');
@@ -75,7 +78,12 @@ export class GastownSource {
   /** Reads everything new; false when it stopped because the outbox is full. */
   async poll(): Promise<boolean> {
     const st = fileState(this.file);
-    if (!st) return true;
+    if (!st) {
+      // Not there, or there and not to be looked at (a directory above it closed, a symlink loop): said.
+      const denied = this.onUnreadable && unreadable(this.file, false);
+      if (denied) this.onUnreadable?.(this.file, denied);
+      return true;
+    }
     let offset = resumeFrom(this.store, SOURCE, this.file, st);
     // Resuming mid-file with no occurrence counts (a state written before they existed): count the lines read so far.
     if (!this.countsChecked && offset > 0 && this.seenAny.get(this.file) === undefined) {
@@ -85,7 +93,12 @@ export class GastownSource {
     for (;;) {
       if (this.store.full) return false;
       const batch = readLines(this.file, offset, READ);
-      if (!batch) return true;
+      if (!batch) {
+        // Nothing new, or a file that cannot be opened (mode 000): the second is said.
+        const denied = offset < st.size && this.onUnreadable && unreadable(this.file, false);
+        if (denied) this.onUnreadable?.(this.file, denied);
+        return true;
+      }
       this.inTransaction(() => {
         // From the start (a new file, or one rewritten): occurrences are counted afresh.
         if (offset === 0) {

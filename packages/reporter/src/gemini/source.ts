@@ -11,6 +11,7 @@ import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
+import type { OnUnreadable } from '../tail/walk.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
 import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
@@ -141,7 +142,7 @@ export class GeminiSource {
       // A .json caught mid-rewrite is not JSON yet: read it again when it changes, count nothing.
       if (events === undefined && content.trim() !== '') malformed = 1;
     }
-    const cwd = projectRoot(path);
+    const cwd = projectRoot(path, this.opts.onUnreadable);
     const newlyMalformed = Math.max(0, malformed - (this.malformedIn.get(path) ?? 0));
     let unnamed = 0;
     for (const e of events ?? []) this.emit(e.id === undefined ? `gemini:${digest(path)}:${unnamed++}` : eventId(e), e, cwd);
@@ -183,7 +184,7 @@ export class GeminiSource {
     // the file over, the ids make that safe.
     if (state === undefined) start = 0;
     state ??= newGeminiJsonlState(stem);
-    const cwd = projectRoot(path);
+    const cwd = projectRoot(path, this.opts.onUnreadable);
     let offset = start;
     while (offset - start < budget) {
       if (store.full) return { bytes: offset - start, done: true };
@@ -246,12 +247,15 @@ function eventId(e: GeminiEvent): string {
  * The project a chat belongs to: Gemini CLI keeps `<tmp>/<project>/.project_root` holding the project's
  * path next to `chats/`. Without it (older layouts name the directory by a hash of the path), unknown.
  */
-function projectRoot(chatPath: string): string | undefined {
+function projectRoot(chatPath: string, onUnreadable: OnUnreadable | undefined): string | undefined {
   const dir = basename(dirname(chatPath)) === 'chats' ? dirname(dirname(chatPath)) : dirname(chatPath);
+  const file = join(dir, '.project_root');
   try {
-    const root = readSmallFile(join(dir, '.project_root'), 4096)?.trim();
+    const root = readSmallFile(file, 4096)?.trim();
     return root === '' ? undefined : root;
-  } catch {
+  } catch (err) {
+    // There and not to be read (mode 000, a symlink loop): its chats go to agent `unknown`, which is said.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onUnreadable?.(file, err as NodeJS.ErrnoException);
     return undefined;
   }
 }

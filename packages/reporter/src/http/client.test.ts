@@ -8,7 +8,7 @@ import { DeliveryError, TokenError } from '../errors.js';
 import { Sender } from '../outbox/sender.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
-import { MAX_ANSWER_BYTES, postJson } from './client.js';
+import { MAX_ANSWER_BYTES, postJson, snippet } from './client.js';
 import { TokenSource, tokenFileWarning } from './token.js';
 
 /** A real HTTP server on loopback answering every POST with `answer`; counts the bytes it got out. */
@@ -81,6 +81,22 @@ describe('postJson against a hostile server', () => {
     expect(err.apiError).toBe(false);
     expect(err.message.length).toBeLessThan(400);
     expect(server?.written).toBeLessThan(32 * 1024 * 1024);
+  });
+
+  it("names an HTML error page by its title, on one line (another server at --server: Python's http.server)", async () => {
+    const page =
+      '<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n' +
+      '    <body>\n        <h1>Error response</h1>\n        <p>Error code: 501</p>\n    </body>\n</html>\n';
+    const err = await refusal((res) => {
+      res.writeHead(501, 'Unsupported method', { 'content-type': 'text/html' });
+      res.end(page);
+    });
+    expect(err.status).toBe(501);
+    expect(err.message).toBe(`HTTP 501 from ${server?.url}/api/towns/t/usage: an HTML page ("Error response")`);
+    expect(snippet('<html><body>Sign in\n to continue</body></html>')).toBe('an HTML page ("Sign in to continue")');
+    expect(snippet('<html><body><br></body></html>')).toBe('an HTML page');
+    expect(snippet('upstream\n  connect error  ')).toBe('upstream connect error');
+    expect(snippet('x'.repeat(300))).toBe(`${'x'.repeat(200)}…`);
   });
 
   it('takes no 2xx that is not a JSON object as an acknowledgement', async () => {

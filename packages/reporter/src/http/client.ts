@@ -170,6 +170,15 @@ function isIngestAnswer(body: unknown): boolean {
 }
 
 /** A server's text, short enough for a log or status line. */
-function snippet(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+/**
+ * A body for a one-line message: an HTML page (a proxy's or another server's error page) by its title, else
+ * its text without tags, any other text with its runs of white space as one space, at most 200 characters. Quoted whole, Python's
+ * `http.server` 501 page was 200 characters of markup and escaped newlines, repeated on every retry.
+ */
+export function snippet(text: string): string {
+  const html = /^\s*<(!doctype\s+html|html)[\s>]/i.test(text);
+  const title = html ? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] : undefined;
+  const flat = (html ? (title ?? text.replace(/<[^>]*>/g, ' ')) : text).replace(/\s+/g, ' ').trim();
+  const short = flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+  return html ? `an HTML page${short === '' ? '' : ` ("${short}")`}` : short;
 }

@@ -9,6 +9,7 @@ import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
 import { readSmallFile } from '../small-file.js';
 import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
+import { type OnUnreadable, unreadable } from '../tail/walk.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
 import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
@@ -25,6 +26,8 @@ export interface OpencodeDiskOptions {
   /** A bigger message file, or one that is not a regular file, is skipped and counted as malformed (default 4 MiB). */
   maxFileBytes?: number;
   log?: (line: string) => void;
+  /** Told of a data dir or store that is there but cannot be read (permission denied, a symlink loop), at every poll. */
+  onUnreadable?: OnUnreadable;
 }
 
 export interface OpencodeDiskStats {
@@ -109,6 +112,8 @@ export class OpencodeDiskSource {
     let done = true;
     for (const dir of this.opts.dirs) {
       if (this.opts.store.full) return false;
+      const denied = this.opts.onUnreadable && unreadable(dir, true);
+      if (denied) this.opts.onUnreadable?.(dir, denied);
       const file = storeFile(dir);
       const db = file === undefined ? undefined : this.open(file);
       const stamp = file === undefined ? '' : this.stamp(file);
@@ -148,7 +153,10 @@ export class OpencodeDiskSource {
       // Read-only: no write lock, no WAL checkpoint; the timeout waits out a writer's commit briefly.
       db = new Database(file, { readonly: true, fileMustExist: true, timeout: this.opts.busyTimeoutMs ?? 250 });
     } catch {
-      return undefined; // Being created, or not a database: try again next poll.
+      // Being created, or not a database: try again next poll. A store that cannot be opened at all is said.
+      const denied = this.opts.onUnreadable && unreadable(file, false);
+      if (denied) this.opts.onUnreadable?.(file, denied);
+      return undefined;
     }
     this.dbs.set(file, db);
     return db;

@@ -27,11 +27,12 @@ export function opencodeDataDirs(given: readonly string[], env: NodeJS.ProcessEn
   return [...new Set(dirs)];
 }
 
+/** A file there, or a path there that cannot be looked at (permission denied, a symlink loop): opening it then says why (disk.ts). */
 const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
-  } catch {
-    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 };
 

@@ -1,4 +1,5 @@
 import { TreeWatcher, type WatchDir, watchDir } from './tree-watcher.js';
+import { listing, type OnUnreadable } from './walk.js';
 
 /** What a file source passes on to its FileList about watching. */
 export interface WatchOptions {
@@ -6,6 +7,8 @@ export interface WatchOptions {
   safetyMs?: number;
   /** Called on every event of the watch (the reporter then polls at once). */
   onChange?: () => void;
+  /** Told of each directory or file under the source's directories that cannot be read (see walk.ts), at every listing. */
+  onUnreadable?: OnUnreadable;
   /** How a directory is watched (tests drop events with it). */
   watchDir?: WatchDir;
 }
@@ -87,7 +90,7 @@ export class FileList {
       if (this.watching) this.watcher?.sync(this.opts.roots());
       this.changed.clear();
       this.unknownEvent = false;
-      this.files = this.opts.list();
+      this.files = listing(this.opts.onUnreadable, this.opts.list);
       this.known = new Set(this.files);
       this.lastScan = this.now();
       return { files: this.files, count: this.files.length, rescanned: true };

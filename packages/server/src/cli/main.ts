@@ -49,7 +49,7 @@ function mainHelp(): string {
 Usage:
 ${rows.join('\n')}
 
-Every command takes (report: all but --data, as it reads no data directory):
+Every command takes (report: all but --data, as it reads no data directory; its --json is --once's summary):
 ${COMMON_HELP}
 
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;

@@ -110,7 +110,10 @@ describe('money (integer microdollars in, dollars out)', () => {
   });
   it('keeps axis ticks short', () => {
     expect(formatMoneyAxis(150_000_000)).toBe('$150');
-    expect(formatMoneyAxis(2_500_000)).toBe('$2.50');
+    expect(formatMoneyAxis(2_500_000)).toBe('$2.5');
+    // One axis, one style: the Observability tab's cost-by-agent chart read $0, $0.5, $1.00.
+    expect([0, 500_000, 1_000_000, 1_500_000, 4_000_000].map(formatMoneyAxis)).toEqual(['$0', '$0.5', '$1', '$1.5', '$4']);
+    expect(formatMoneyAxis(1_234_567)).toBe('$1.23');
     expect(formatMoneyAxis(0)).toBe('$0');
   });
   it('formats exact integers for tables', () => {

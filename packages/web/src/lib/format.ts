@@ -182,12 +182,16 @@ export function formatAxisTime(at: number, tickMs: number, timeZone?: string): s
   return dateTimeFormat('en-GB', opts).format(at);
 }
 
-/** Money on an axis: whole dollars from $10, cents below, so ticks stay short. */
+/**
+ * Money on an axis: whole dollars from $10, cents below without trailing zeros, so ticks stay short and
+ * agree with each other ($0.5, $1, $1.5: formatMoney's $1.00 stood beside $0.5 on one axis).
+ */
 export function formatMoneyAxis(microdollars: number): string {
   const usd = microdollars / MICRO;
   if (usd === 0) return '$0';
   if (Math.abs(usd) >= 1000) return `$${formatCount(usd)}`;
   if (Math.abs(usd) >= 10) return `$${Math.round(usd)}`;
+  if (Math.abs(usd) >= 1) return `${usd < 0 ? '-' : ''}$${Number(Math.abs(usd).toFixed(2))}`;
   return formatMoney(microdollars);
 }
 

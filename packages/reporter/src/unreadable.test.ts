@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { reporterOptions } from './cli.js';
+import { rolloutFiles } from './codex/files.js';
+import { listing, walkFiles } from './tail/walk.js';
+import { GASGAUGE_BIN } from './testing/processes.js';
+import { removeDir, startTestServer, tempDir } from './testing/server.js';
+
+const run = promisify(execFile);
+const root = process.getuid?.() === 0;
+
+/** A symlink that points at itself through a second one: every lookup through it fails with ELOOP, for root too. */
+function loop(path: string): void {
+  symlinkSync(`${path}.other`, path);
+  symlinkSync(path, `${path}.other`);
+}
+
+async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, 'report', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('a source directory or file that is there but cannot be read', () => {
+  const dir = tempDir('gg-unreadable-');
+  afterAll(() => removeDir(dir));
+
+  it('is told by the walk (a symlink loop, a link to one), never a directory that is not there', () => {
+    const tree = join(dir, 'walk');
+    mkdirSync(join(tree, 'projects', 'p'), { recursive: true });
+    writeFileSync(join(tree, 'projects', 'p', 'ok.jsonl'), '');
+    loop(join(tree, 'projects', 'p', 'bad.jsonl'));
+    loop(join(tree, 'looped'));
+    const told: string[] = [];
+    const files: string[] = [];
+    listing(
+      (path, err) => told.push(`${path} ${err.code}`),
+      () => {
+        for (const d of [join(tree, 'projects'), join(tree, 'looped'), join(tree, 'not-there')])
+          walkFiles(d, { endings: ['.jsonl'], fileLinks: true }, files);
+      },
+    );
+    expect(files).toEqual([join(tree, 'projects', 'p', 'ok.jsonl')]);
+    expect(told.sort()).toEqual([`${join(tree, 'looped')} ELOOP`, `${join(tree, 'projects', 'p', 'bad.jsonl')} ELOOP`]);
+    // Outside a listing nothing is told (and nothing throws).
+    walkFiles(join(tree, 'looped'), { endings: ['.jsonl'] }, []);
+    expect(told).toHaveLength(2);
+  });
+
+  it.skipIf(root)('is told by the walk when permission is denied (a directory or a file with mode 000)', () => {
+    const tree = join(dir, 'modes');
+    mkdirSync(join(tree, 'closed'), { recursive: true });
+    mkdirSync(join(tree, 'open'), { recursive: true });
+    writeFileSync(join(tree, 'open', 'secret.jsonl'), '');
+    chmodSync(join(tree, 'open', 'secret.jsonl'), 0o000);
+    chmodSync(join(tree, 'closed'), 0o000);
+    const told: string[] = [];
+    const files: string[] = [];
+    listing(
+      (path, err) => told.push(`${path} ${err.code}`),
+      () => walkFiles(tree, { endings: ['.jsonl'] }, files),
+    );
+    chmodSync(join(tree, 'closed'), 0o755);
+    expect(files).toEqual([join(tree, 'open', 'secret.jsonl')]); // listed: read once it can be
+    expect(told.sort()).toEqual([`${join(tree, 'closed')} EACCES`, `${join(tree, 'open', 'secret.jsonl')} EACCES`]);
+  });
+
+  it.skipIf(root)('names a Codex home that cannot be searched once, not each of sessions/ and archived_sessions/', () => {
+    const home = join(dir, 'codex-closed');
+    mkdirSync(join(home, 'sessions'), { recursive: true });
+    chmodSync(home, 0o000);
+    const told: string[] = [];
+    listing(
+      (path, err) => told.push(`${path} ${err.code}`),
+      () => rolloutFiles([home]),
+    );
+    chmodSync(home, 0o755);
+    expect(told).toEqual([`${home} EACCES`]);
+  });
+
+  it('names a directory given on the command line that is a symlink loop or a file, not "no such directory (yet)"', () => {
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    const looped = join(dir, 'cli-loop');
+    loop(looped);
+    const file = join(dir, 'cli-file');
+    writeFileSync(file, '');
+    const lines: string[] = [];
+    reporterOptions({ ...base, 'codex-home': [looped], gastown: file }, (line) => lines.push(line));
+    expect(lines).toEqual([
+      `--codex-home ${looped}: cannot read it: a symlink loop (ELOOP)`,
+      `--gastown ${file}: not a directory; nothing is read from it`,
+    ]);
+  });
+
+  it('--once says so on stderr and in --json, and delivers what it can read', async () => {
+    const base = join(dir, 'once');
+    // Readable: one Claude Code response.
+    const project = join(base, 'claude', 'projects', 'p');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    // A transcript linked to a loop; a Codex home whose sessions/ is one; an OpenCode store that is one.
+    loop(join(project, 'gone.jsonl'));
+    mkdirSync(join(base, 'codex'), { recursive: true });
+    loop(join(base, 'codex', 'sessions'));
+    mkdirSync(join(base, 'opencode'), { recursive: true });
+    loop(join(base, 'opencode', 'opencode.db'));
+    // A Gemini CLI chat whose project's .project_root is a link into a loop: its chat counts, for agent unknown.
+    const gemini = join(base, 'gemini', 'p1');
+    mkdirSync(join(gemini, 'chats'), { recursive: true });
+    loop(join(gemini, '.project_root'));
+    writeFileSync(
+      join(gemini, 'chats', 'session-1.json'),
+      JSON.stringify({
+        sessionId: 'g1',
+        messages: [
+          {
+            id: 'a',
+            type: 'gemini',
+            timestamp: new Date().toISOString(),
+            model: 'gemini-2.5-pro',
+            tokens: { input: 10, output: 2, cached: 0, thoughts: 0, tool: 0, total: 12 },
+          },
+        ],
+      }),
+    );
+    // Gas Town's event log, a link into a loop.
+    mkdirSync(join(base, 'gt'), { recursive: true });
+    loop(join(base, 'gt', '.events.jsonl'));
+    const server = await startTestServer(join(base, 'server'));
+    try {
+      const args = (state: string) => [
+        ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+        ...['--claude-dir', join(base, 'claude'), '--codex-home', join(base, 'codex'), '--opencode-dir', join(base, 'opencode')],
+        ...[
+          '--gastown',
+          join(base, 'gt'),
+          '--gemini-dir',
+          join(base, 'gemini'),
+          '--state',
+          join(base, state),
+          '--once',
+          '--timeout',
+          '20',
+        ],
+      ];
+      const text = await report(args('state-text'));
+      expect(text.code, text.stderr).toBe(0);
+      const paths = [
+        join(project, 'gone.jsonl'),
+        join(base, 'codex', 'sessions'),
+        join(base, 'opencode', 'opencode.db'),
+        join(base, 'gt', '.events.jsonl'),
+        join(gemini, '.project_root'),
+      ];
+      for (const path of paths)
+        expect(text.stderr).toContain(`WARNING: cannot read ${path}: a symlink loop (ELOOP); skipped until it can be read\n`);
+      expect(text.stderr).toContain('delivered: 2 records acknowledged (5 paths could not be read: see the warnings above)\n');
+      const json = await report([...args('state-json'), '--json']);
+      expect(json.code, json.stderr).toBe(0);
+      const summary = JSON.parse(json.stdout) as { delivered: boolean; sent: number; unreadable: string[] };
+      // The store that is a loop is found (it is there) and said unreadable; the link to a loop is no transcript.
+      expect(summary).toMatchObject({ delivered: true, sent: 2, found: { claude: 1, codex: 0, gemini: 1, opencode: 1 } });
+      expect(summary.unreadable.sort()).toEqual(paths.sort());
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
