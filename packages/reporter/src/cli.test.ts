@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeConfigDirs } from './claude/files.js';
-import { defaultStateDir, foundLine, parseWorktree, reporterOptions } from './cli.js';
+import { defaultStateDir, foundLine, ignoredOptions, parseWorktree, reporterOptions } from './cli.js';
 import { REPORT_HELP, REPORT_OPTIONS } from './cli-spec.js';
 import { codexHomes } from './codex/files.js';
 import { geminiDataDirs } from './gemini/files.js';
@@ -55,6 +55,22 @@ describe('gasgauge report (CLI)', () => {
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--opencode follows running servers and does not work with --once');
+  });
+
+  it('says which option it ignores beside another, instead of ignoring it in silence', async () => {
+    expect(ignoredOptions({ 'claude-dir': ['/a'], 'no-claude': true, 'codex-home': ['/c'], timeout: '5' })).toEqual([
+      '--claude-dir is ignored: --no-claude reads nothing there',
+      '--timeout is ignored: it bounds --once only (a running reporter retries for as long as it runs)',
+    ]);
+    expect(ignoredOptions({ 'claude-dir': ['/a'], 'codex-home': ['/c'], 'no-gemini': true, timeout: '5', once: true })).toEqual(
+      [],
+    );
+    const r = await gasgauge([
+      'report',
+      ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', join(dir, 'no-token'), '--once'],
+      ...['--gemini-dir', dir, '--no-gemini', '--state', join(dir, 'state-ignored')],
+    ]);
+    expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {

@@ -220,9 +220,27 @@ export async function runReportCli(values: ReportValues, io: CliIo): Promise<num
   }
 }
 
+/** Options of which one has no effect beside the other: said, where it was ignored in silence. */
+export function ignoredOptions(values: ReportValues): string[] {
+  const out: string[] = [];
+  for (const [dir, off] of [
+    ['claude-dir', 'no-claude'],
+    ['codex-home', 'no-codex'],
+    ['gemini-dir', 'no-gemini'],
+    ['opencode-dir', 'no-opencode'],
+  ] as const) {
+    if (values[off] === true && values[dir] !== undefined) out.push(`--${dir} is ignored: --${off} reads nothing there`);
+  }
+  if (values.timeout !== undefined && values.once !== true) {
+    out.push('--timeout is ignored: it bounds --once only (a running reporter retries for as long as it runs)');
+  }
+  return out;
+}
+
 async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Reporter) => void): Promise<number> {
   let reporter: Reporter | undefined;
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
+  for (const line of ignoredOptions(values)) status.log(`WARNING: ${line}`);
   const opts = reporterOptions(values, (line) => status.log(line));
   for (const warning of otelOverlaps(opts)) status.log(`WARNING: ${warning}`);
   // --once ends when what exists now is delivered; a live server's stream never ends, and was ignored in silence.

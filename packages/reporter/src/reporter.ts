@@ -450,6 +450,8 @@ export class Reporter {
 
   stop(): void {
     this.waker.stop();
+    // Readers stop at their next commit (a Claude backfill read its whole tree first): the rest waits for the next start.
+    this.store.stopReading();
     this.detach.abort();
     this.sender.stop();
   }

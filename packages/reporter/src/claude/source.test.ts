@@ -308,3 +308,45 @@ describe('ClaudeSource', () => {
     expect(own.records.length).toBeGreaterThan(0);
   });
 });
+
+describe('a stop (Ctrl-C) during a backfill', () => {
+  for (const [name, workerBytes] of [
+    ['read in this thread', Number.POSITIVE_INFINITY],
+    ['read ahead by the parse worker', 0],
+  ] as const) {
+    it(`ends the read at its next commit, and the next start reads the rest: the outbox equals one whole read (${name})`, async () => {
+      // ~20 MB: five commits of COMMIT_BYTES.
+      for (let chunk = 0; chunk < 3; chunk++) {
+        const tree = generateTree({
+          seed: 40 + chunk,
+          agents: 4,
+          sessionsPerAgent: 4,
+          responsesPerSession: 40,
+          padding: 2000,
+          idPrefix: `s${chunk}_`,
+        });
+        writeTree(join(dir, 'claude'), tree.files);
+      }
+      const outbox = (s: Store) => new Map(s.sql.prepare('SELECT id, body FROM outbox').raw().all() as [string, string][]);
+      const whole = source(new AgentMap(), workerBytes, 'whole');
+      expect(await whole.poll()).toBe(true);
+      const expected = outbox(store);
+      const size = whole.stats.bytes;
+      whole.close();
+      store.close();
+
+      const first = source(new AgentMap(), workerBytes, 'stopped');
+      store.onEnqueued(() => store.stopReading()); // a signal right after the first commit
+      expect(await first.poll()).toBe(false);
+      expect(first.stats.bytes).toBeGreaterThan(0);
+      expect(first.stats.bytes).toBeLessThan(size / 2);
+      first.close();
+      store.close();
+      const rest = source(new AgentMap(), workerBytes, 'stopped');
+      expect(await rest.poll()).toBe(true);
+      expect(first.stats.bytes + rest.stats.bytes).toBe(size);
+      expect(outbox(store)).toEqual(expected);
+      rest.close();
+    });
+  }
+});

@@ -223,7 +223,7 @@ export class ClaudeSource {
       return { bytes: 0, done: true };
     }
     const store = this.opts.store;
-    if (store.full) return { bytes: 0, done: true };
+    if (store.holdReading) return { bytes: 0, done: true };
     const cursors = polled ? { cursor: () => polled.saved, setCursor: store.setCursor.bind(store) } : store;
     const start = resumeFrom(cursors, SOURCE, path, st);
     let chunk = this.reader.take(path);

@@ -133,7 +133,7 @@ export class CodexSource {
     const prefix = () => this.prefixOf(state);
     let offset = start;
     while (offset - start < budget) {
-      if (store.full) return { bytes: offset - start, done: true };
+      if (store.holdReading) return { bytes: offset - start, done: true };
       const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
       if (!batch) break;
       let malformed = batch.oversized;

@@ -91,7 +91,7 @@ export class GastownSource {
     }
     this.countsChecked = true;
     for (;;) {
-      if (this.store.full) return false;
+      if (this.store.holdReading) return false;
       const batch = readLines(this.file, offset, READ);
       if (!batch) {
         // Nothing new, or a file that cannot be opened (mode 000): the second is said.

@@ -187,7 +187,7 @@ export class GeminiSource {
     const cwd = projectRoot(path, this.opts.onUnreadable);
     let offset = start;
     while (offset - start < budget) {
-      if (store.full) return { bytes: offset - start, done: true };
+      if (store.holdReading) return { bytes: offset - start, done: true };
       const batch = readLines(path, offset, this.opts.read);
       if (!batch) break;
       const { events, malformed: bad } = feedGeminiJsonl(state, batch.lines, st.mtimeMs);

@@ -111,7 +111,7 @@ export class OpencodeDiskSource {
   async poll(): Promise<boolean> {
     let done = true;
     for (const dir of this.opts.dirs) {
-      if (this.opts.store.full) return false;
+      if (this.opts.store.holdReading) return false;
       const denied = this.opts.onUnreadable && unreadable(dir, true);
       if (denied) this.opts.onUnreadable?.(dir, denied);
       const file = storeFile(dir);

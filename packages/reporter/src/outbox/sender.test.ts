@@ -185,6 +185,25 @@ describe('Sender against a scripted HTTP server', () => {
     expect(sender.state.lastError?.status).toBe(500);
   });
 
+  it('says when delivery works again after a failure it said', async () => {
+    const lines: string[] = [];
+    const s2 = new Sender({
+      store,
+      serverUrl: http.url,
+      townId: 'town_1',
+      token: new TokenSource({ file: join(dir, 'token') }),
+      backoff: { baseMs: 1, maxMs: 5 },
+      log: (line) => lines.push(line),
+    });
+    store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
+    http.answers = [status(503)];
+    expect(await s2.drain(Date.now() + 10_000)).toBe(true);
+    expect(lines).toEqual([expect.stringMatching(/^delivery failed \(.*503.*\); retrying in/), 'delivery resumed']);
+    store.transaction(() => store.enqueue('usage', 'b', usage('b'), 'replace'));
+    expect(await s2.drain(Date.now() + 10_000)).toBe(true);
+    expect(lines).toHaveLength(2); // said once, not for every batch after
+  });
+
   it('finds the bad record by halving when the server does not name it, and delivers the rest', async () => {
     store.transaction(() => {
       for (let i = 0; i < 8; i++) store.enqueue('usage', `r${i}`, usage(`r${i}`), 'replace');
@@ -242,6 +261,8 @@ describe('Sender against a scripted HTTP server', () => {
   it('keeps the records on a 4xx that is not the API refusing records, retrying every minute', async () => {
     const refusals = [
       status(405, {}, { error: { code: 'method_not_allowed', message: 'no' } }),
+      raw(501, 'text/html', '<html><head><title>Error response</title></head><body>Unsupported method</body></html>'),
+      status(505),
       status(409),
       status(410),
       status(415),

@@ -42,9 +42,16 @@ export interface DeliveryState {
   fatal: DeliveryError | undefined;
 }
 
+/**
+ * 5xx that say the server will not do this at all (501 Not Implemented: `--server` names something other
+ * than Gas Gauge, `python3 -m http.server` answers a POST so; 505 HTTP Version Not Supported): no retry of
+ * the same request fixes them, so they are refusals, not outages.
+ */
+const NEVER_5XX = new Set([501, 505]);
+
 /** 401 is a token problem, 408/429/5xx and no answer are the server's: all retried, nothing quarantined. */
 function isRetryable(err: DeliveryError): boolean {
-  return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+  return err.status === 0 || err.status === 408 || err.status === 429 || (err.status >= 500 && !NEVER_5XX.has(err.status));
 }
 
 /** The statuses with which the ingest API refuses records (docs/api.md); only these ever quarantine. */
@@ -124,6 +131,8 @@ export class Sender {
   private picked: Record<RecordKind, number> = { usage: 0, loc: 0, event: 0 };
   /** Counts failures, so a batch that succeeds does not clear a backoff that a later-started batch's failure set. */
   private failures = 0;
+  /** A failure was logged and no batch has been delivered since (see send). */
+  private failingSaid = false;
   /** NEWER_FIELDS the server refused: left out of every batch (see unknownNewerField). */
   private readonly dropped = new Set<string>();
 
@@ -170,6 +179,9 @@ export class Sender {
     try {
       await this.deliver(rows, false);
       if (this.failures === failuresBefore) {
+        // After a failure was said, that delivery works again is said too (the log ended on the failure).
+        if (this.failingSaid) this.log('delivery resumed');
+        this.failingSaid = false;
         this.backoff.reset();
         this.state.retryAt = undefined;
         this.state.fatal = undefined;
@@ -181,6 +193,7 @@ export class Sender {
       const wait = isConfigRefusal(err) ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
       this.state.lastError = { message: err.message, status: err.status, at: Date.now() };
       this.state.retryAt = Date.now() + wait;
+      this.failingSaid = true;
       if (isConfigRefusal(err)) {
         this.state.fatal = err;
         this.log(

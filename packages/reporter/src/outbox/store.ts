@@ -64,6 +64,7 @@ export class Store {
    */
   private pending = { rows: 0, bytes: 0 };
   private wasFull = false;
+  private readingStopped = false;
   private readonly enqueuedListeners: (() => void)[] = [];
   /** What to run when the outermost transaction under way ends (afterTransaction). */
   private ending: ((committed: boolean) => void)[] = [];
@@ -181,6 +182,19 @@ export class Store {
       }
       throw err;
     }
+  }
+
+  /**
+   * The reporter is stopping (a signal): file readers stop at their next commit, as when the outbox is full,
+   * and leave the rest for the next start. For good: a store is not read again after its reporter stopped.
+   */
+  stopReading(): void {
+    this.readingStopped = true;
+  }
+
+  /** Whether file readers should stop reading now: the reporter is stopping, or the outbox is full. */
+  get holdReading(): boolean {
+    return this.readingStopped || this.full;
   }
 
   /** True while the pending records are over the bound: file tailers pause, stream sources drop and count. */

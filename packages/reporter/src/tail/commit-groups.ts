@@ -39,14 +39,14 @@ export async function stepInGroups(
 ): Promise<boolean> {
   let i = 0;
   while (i < files.length) {
-    if (store.full) return false;
+    if (store.holdReading) return false;
     const wait = pending?.(files[i] as string);
     if (wait) await wait;
     const committed: (() => void)[] = [];
     store.transaction(() => {
       let budget = groupBytes;
       let first = true;
-      while (i < files.length && budget > 0 && !store.full) {
+      while (i < files.length && budget > 0 && !store.holdReading) {
         // The group ends where the data read ahead runs out, rather than waiting inside a transaction.
         if (!first && pending?.(files[i] as string)) break;
         first = false;
