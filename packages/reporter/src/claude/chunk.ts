@@ -40,6 +40,8 @@ export function readChunk(path: string, st: FileState | undefined, start: number
   let malformed = 0;
   let merged = 0;
   let offset = start;
+  // Read to its end as it was just seen (a file unchanged since its cursor): nothing to open.
+  if (st !== undefined && start >= st.size) return { path, st, start, end: start, entries, merged, malformed, done: true };
   while (offset - start < budget) {
     const batch = readLines(path, offset, { ...read, markers: USAGE_MARKERS });
     if (!batch) return { path, st, start, end: offset, entries, merged, malformed, done: true };

@@ -130,8 +130,11 @@ export class ClaudeSource {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
     const todo: string[] = [];
-    // No cursor yet (a first read): no lookup per file.
+    // No cursor yet (a first read): no lookup per file. A first poll of this process checks every file: one
+    // query for all their cursors (13k files: ~10 ms against ~150 ms for one lookup each).
     const anyCursor = this.opts.store.hasCursors(SOURCE);
+    const cursors =
+      anyCursor && this.caughtUp.size === 0 ? new Map(this.opts.store.cursors(SOURCE).map((c) => [c.path, c])) : undefined;
     // Files to read ahead not yet handed to the worker: once there is enough to read, they go in slices.
     let jobs: ReadJob[] = [];
     let unread = 0;
@@ -142,7 +145,7 @@ export class ClaudeSource {
       if (st && seen && seen.ino === st.ino && seen.size === st.size) continue;
       todo.push(path);
       if (!st) continue;
-      const saved = anyCursor ? this.opts.store.cursor(SOURCE, path) : undefined;
+      const saved = cursors ? cursors.get(path) : anyCursor ? this.opts.store.cursor(SOURCE, path) : undefined;
       this.polled.set(path, { st, saved });
       const start = resumeOffset(saved, st);
       jobs.push({ path, start });
