@@ -125,8 +125,9 @@ shares the machine.
   executable from its Node launcher, whose own CPU counters would miss it); the ratio is the two wall times, the
   reporter's ending when the server has acknowledged every record; the CPU-time row divides their CPU times (and
   adds the server's). Server CPU from \`/proc/PID/stat\`. *Second --once*:
-  the same command again on the unchanged tree, less the same command on an empty tree with fresh state (process
-  start, state database, server round trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
+  the same command again on the unchanged tree once the server is idle again (its ticks after the backfill are its
+  own work), less the same command on an empty tree with fresh state (process start, state database, server round
+  trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
   \`--once\`, then a running \`gasgauge report\` on the same state; after 5 s, its CPU time over 60 s (one full safety
   rescan of the tree falls in that window).
 - **Read costs** (bench/read-costs.ts; alone: \`npx tsx bench/read-costs.ts\`, sizes times \`GG_READ_SCALE\`; not part of

@@ -58,6 +58,20 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Waits until a process spent under 20 ms of CPU in the last 500 ms (at most `maxMs`): the server's ticks
+ * after taking a backfill in (rollups, billing) are its work, not the next reporter run's.
+ */
+async function settled(pid: number, maxMs = 30_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  for (let before = processCpuSeconds(pid); Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = processCpuSeconds(pid);
+    if (now - before < 0.02) return;
+    before = now;
+  }
+}
+
 export interface BackfillBenchOptions {
   /** The `gasgauge` to run (default: the clone's, through tsx; `npm run bench` passes the installed package). */
   gasgauge?: GasgaugeCommand;
@@ -173,7 +187,8 @@ export async function benchBackfill(opts: BackfillBenchOptions = {}): Promise<Ba
     const serverCpuSeconds = processCpuSeconds(server.proc.pid as number) - cpu0;
     const summary = JSON.parse(first.stdout) as { delivered: boolean; sent: number };
     if (!summary.delivered) throw new Error(`gasgauge report --once did not deliver: ${first.stdout}`);
-    log('gasgauge report --once, again on the unchanged tree; and on an empty tree');
+    log('gasgauge report --once, again on the unchanged tree (once the server is idle); and on an empty tree');
+    await settled(server.proc.pid as number);
     const again = await report(claude, join(root, 'state'));
     const emptyDir = join(root, 'empty');
     mkdirSync(emptyDir);
