@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeConfigDirs } from './claude/files.js';
 import { defaultStateDir, foundLine, ignoredOptions, parseWorktree, reporterOptions } from './cli.js';
@@ -15,20 +13,8 @@ import { Store } from './outbox/store.js';
 import { canonicalPath } from './paths.js';
 import type { FoundFiles } from './reporter.js';
 import { formatStatus } from './status.js';
-import { freePort, GASGAUGE_BIN } from './testing/processes.js';
+import { freePort, runGasgauge as gasgauge } from './testing/processes.js';
 import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
-
-const run = promisify(execFile);
-
-async function gasgauge(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('gasgauge report (CLI)', () => {
   const dir = tempDir('gg-reporter-cli-');

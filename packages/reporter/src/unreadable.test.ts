@@ -1,31 +1,18 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOptions } from './cli.js';
 import { rolloutFiles } from './codex/files.js';
 import { listing, walkFiles } from './tail/walk.js';
-import { GASGAUGE_BIN } from './testing/processes.js';
+import { runGasgauge } from './testing/processes.js';
 import { removeDir, startTestServer, tempDir } from './testing/server.js';
 
-const run = promisify(execFile);
 const root = process.getuid?.() === 0;
 
 /** A symlink that points at itself through a second one: every lookup through it fails with ELOOP, for root too. */
 function loop(path: string): void {
   symlinkSync(`${path}.other`, path);
   symlinkSync(path, `${path}.other`);
-}
-
-async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, 'report', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
 }
 
 describe('a source directory or file that is there but cannot be read', () => {
@@ -153,7 +140,7 @@ describe('a source directory or file that is there but cannot be read', () => {
           '20',
         ],
       ];
-      const text = await report(args('state-text'));
+      const text = await runGasgauge(['report', ...args('state-text')]);
       expect(text.code, text.stderr).toBe(0);
       const paths = [
         join(project, 'gone.jsonl'),
@@ -165,7 +152,7 @@ describe('a source directory or file that is there but cannot be read', () => {
       for (const path of paths)
         expect(text.stderr).toContain(`WARNING: cannot read ${path}: a symlink loop (ELOOP); skipped until it can be read\n`);
       expect(text.stderr).toContain('delivered: 2 records acknowledged (5 paths could not be read: see the warnings above)\n');
-      const json = await report([...args('state-json'), '--json']);
+      const json = await runGasgauge(['report', ...args('state-json'), '--json']);
       expect(json.code, json.stderr).toBe(0);
       const summary = JSON.parse(json.stdout) as { delivered: boolean; sent: number; unreadable: string[] };
       // The store that is a loop is found (it is there) and said unreadable; the link to a loop is no transcript.

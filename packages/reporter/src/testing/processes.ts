@@ -26,6 +26,17 @@ export async function gasgauge<T>(args: string[], [file, ...pre]: GasgaugeComman
   return JSON.parse(stdout) as T;
 }
 
+/** One `gasgauge …` command from the clone to completion, whatever its exit code: code, stdout and stderr. */
+export async function runGasgauge(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
 export interface Child {
   proc: ChildProcess;
   output(): string;
