@@ -342,7 +342,7 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
   const deltaIds = new Set<string>();
   /** Per cumulative message: the largest value of each amount seen so far. */
   const counted = new Map<string, number[]>();
-  const agents = new Map<string, { status: AgentStatus; statusAt: number }>();
+  const agents = new Map<string, { status: AgentStatus; statusAt: number; statusId: string }>();
   const loc = new Map<string, { additions: number; deletions: number; reportedAt: number }>();
   /** The newest usage of agent 'u' (every record's agent), which has no events. */
   let lastUsageAt = Number.NEGATIVE_INFINITY;
@@ -388,8 +388,9 @@ function replay(ops: Op[]): { hits: CounterHit[]; ticks: TickHit[]; usage: Usage
       for (const e of op.events) {
         hits.push({ at: e.at, c: op.c, values: { events: 1 } });
         const cur = agents.get(e.agentId);
-        // The newest status by event time wins; on a tie the later report wins.
-        if (!cur || e.at >= cur.statusAt) agents.set(e.agentId, { status: e.status, statusAt: e.at });
+        // The newest status by (event time, event id) wins, whatever order the events arrive in (events.ts).
+        if (!cur || e.at > cur.statusAt || (e.at === cur.statusAt && e.id > cur.statusId))
+          agents.set(e.agentId, { status: e.status, statusAt: e.at, statusId: e.id });
       }
     } else if (op.kind === 'loc') {
       for (const r of op.reports) loc.set(r.agentId, { additions: r.additions, deletions: r.deletions, reportedAt: op.c });
