@@ -99,7 +99,10 @@ export interface OnceResult {
   pending: number;
   /** Why delivery stopped short, when it did. */
   error: string | undefined;
-  /** Directories and files under the sources' directories that are there but could not be read (said as warnings). */
+  /**
+   * Directories and files under the sources' directories that are there but could not be read (said as
+   * warnings), at most MAX_UNREADABLE.
+   */
   unreadable: string[];
 }
 
@@ -130,13 +133,21 @@ export class Reporter {
   private sourceError: string | undefined;
   /** A watched file changed: poll now rather than at the next tick. */
   private readonly changed = () => this.waker.wake();
-  /** Paths a source could not read, and why: each said once, again only when the reason changes. */
+  /**
+   * Paths a source could not read, and why: each said once, again only when the reason changes. Bounded: a
+   * `chmod 000` over a tree of 100k transcripts is remembered up to MAX_UNREADABLE paths and said for the
+   * first MAX_UNREADABLE_SAID, then in one line.
+   */
   private readonly unreadable = new Map<string, string>();
   private readonly onUnreadable: OnUnreadable = (path, err) => {
     const why = unreadableReason(err);
-    if (this.unreadable.get(path) === why) return;
+    const known = this.unreadable.get(path);
+    if (known === why || (known === undefined && this.unreadable.size >= MAX_UNREADABLE)) return;
     this.unreadable.set(path, why);
-    this.log(`WARNING: cannot read ${path}: ${why}; skipped until it can be read`);
+    if (this.unreadable.size <= MAX_UNREADABLE_SAID || known !== undefined)
+      this.log(`WARNING: cannot read ${path}: ${why}; skipped until it can be read`);
+    else if (this.unreadable.size === MAX_UNREADABLE_SAID + 1)
+      this.log(`WARNING: more paths cannot be read; not each is said (--once counts them, up to ${MAX_UNREADABLE})`);
   };
 
   constructor(private readonly opts: ReporterOptions) {
@@ -463,6 +474,10 @@ export class Reporter {
     this.store.close();
   }
 }
+
+/** Unreadable paths remembered (each said once), and said one by one. */
+export const MAX_UNREADABLE = 10_000;
+export const MAX_UNREADABLE_SAID = 100;
 
 /** What an unreadable path's error means, in words a user acts on (the code kept for a search). */
 export function unreadableReason(err: NodeJS.ErrnoException): string {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOptions } from './cli.js';
 import { rolloutFiles } from './codex/files.js';
+import { MAX_UNREADABLE_SAID, Reporter } from './reporter.js';
 import { listing, walkFiles } from './tail/walk.js';
 import { runGasgauge } from './testing/processes.js';
 import { removeDir, startTestServer, tempDir } from './testing/server.js';
@@ -162,4 +163,42 @@ describe('a source directory or file that is there but cannot be read', () => {
       await server.close();
     }
   }, 60_000);
+});
+
+describe('many unreadable paths', () => {
+  it(`are said one by one up to ${MAX_UNREADABLE_SAID}, then in one line, and each counted once however often read`, async () => {
+    const base = tempDir('gg-unreadable-many-');
+    try {
+      const project = join(base, 'claude', 'projects', 'p');
+      mkdirSync(project, { recursive: true });
+      for (let i = 0; i < MAX_UNREADABLE_SAID + 20; i++) loop(join(project, `s${i}.jsonl`));
+      writeFileSync(join(base, 'token'), 'tok\n');
+      const lines: string[] = [];
+      const reporter = new Reporter({
+        serverUrl: 'http://127.0.0.1:1',
+        townId: 't1',
+        tokenFile: join(base, 'token'),
+        stateDir: join(base, 'state'),
+        claudeDirs: [join(base, 'claude')],
+        codex: false,
+        gemini: false,
+        opencode: false,
+        log: (line) => lines.push(line),
+      });
+      try {
+        await reporter.collect();
+        await reporter.collect(); // read again: nothing said or counted twice
+        const warnings = lines.filter((l) => l.startsWith('WARNING:'));
+        expect(warnings.filter((l) => l.startsWith('WARNING: cannot read '))).toHaveLength(MAX_UNREADABLE_SAID);
+        expect(warnings.filter((l) => l.startsWith('WARNING: more paths cannot be read'))).toHaveLength(1);
+        expect(warnings).toHaveLength(MAX_UNREADABLE_SAID + 1);
+        const result = await reporter.runOnce(Date.now() + 1);
+        expect(result.unreadable).toHaveLength(MAX_UNREADABLE_SAID + 20);
+      } finally {
+        reporter.close();
+      }
+    } finally {
+      removeDir(base);
+    }
+  });
 });
