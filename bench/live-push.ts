@@ -36,6 +36,7 @@ const sql: Sql = {
   all: <T>(st: string, ...p: SqlValue[]) => timed((s: string, ...q: SqlValue[]) => raw.all<T>(s, ...q))(st, ...p),
   rows: timed((st, ...p: SqlValue[]) => raw.rows(st, ...p)),
   transaction: (fn) => raw.transaction(fn),
+  sizeBytes: () => raw.sizeBytes(),
 };
 const town = new Town(sql, () => now.t);
 

@@ -28,6 +28,8 @@ const TRPC_CODE = {
   too_many_requests: 'TOO_MANY_REQUESTS',
   cancelled: 'CLIENT_CLOSED_REQUEST',
   unavailable: 'SERVICE_UNAVAILABLE',
+  // Only ingest (REST and OTLP) refuses so; tRPC has no 507 of its own.
+  insufficient_storage: 'SERVICE_UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<ErrorCode, TRPCError['code']>;
 

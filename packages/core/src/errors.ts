@@ -10,6 +10,8 @@ export type ErrorCode =
   /** The client went away before the work began (nginx's 499): nobody reads the answer, but the log says why. */
   | 'cancelled'
   | 'unavailable'
+  /** A town's storage quota is used up (`--max-town-mb`): nothing more is stored until retention frees room or the quota grows. */
+  | 'insufficient_storage'
   | 'internal';
 
 const statusOf: Record<ErrorCode, number> = {
@@ -22,6 +24,7 @@ const statusOf: Record<ErrorCode, number> = {
   too_many_requests: 429,
   cancelled: 499,
   unavailable: 503,
+  insufficient_storage: 507,
   internal: 500,
 };
 
@@ -40,9 +43,9 @@ export class AppError extends Error {
   get status(): number {
     return statusOf[this.code];
   }
-  /** 5xx details stay in the logs; the client sees a generic message. A 503 is load shed on purpose: it says why. */
+  /** 5xx details stay in the logs; the client sees a generic message. A 503 (load shed) and a 507 (a quota) are on purpose: they say why. */
   get expose(): boolean {
-    return this.status < 500 || this.code === 'unavailable';
+    return this.status < 500 || this.code === 'unavailable' || this.code === 'insufficient_storage';
   }
   /** Load shed (429, 503): the client may retry after this many seconds (`Retry-After`; 1 unless the refusal knows better). */
   get retryAfterSeconds(): number | undefined {

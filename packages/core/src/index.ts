@@ -40,6 +40,7 @@ export * from './town/schedule.js';
 export { TOWN_MIGRATIONS } from './town/schema.js';
 export * from './town/series.js';
 export * from './town/state.js';
+export * from './town/storage-quota.js';
 export * from './town/throughput.js';
 export * from './town/tick-health.js';
 export * from './town/tiers.js';

@@ -22,6 +22,12 @@ export interface Sql {
    * savepoint: if fn throws, only its writes are undone (ingest refuses one request of a group so).
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Bytes the database holds data in (a town's storage quota, TownOptions.maxBytes). Pages freed by
+   * pruning are not counted where the host can tell them apart (Node: SQLite's freelist); a Durable
+   * Object counts its storage's whole size.
+   */
+  sizeBytes(): number;
 }
 
 /** The clock is passed in so the core never reads the wall time itself. Epoch ms, UTC. */

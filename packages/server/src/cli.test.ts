@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
+import { type HttpResult, request } from './testing/server.js';
 import { connectFrom, HEALTHY, sleep } from './testing/sockets.js';
 import { tempDir } from './testing/temp.js';
 
@@ -284,6 +285,53 @@ describe('gasgauge serve connection caps', () => {
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('--port must be from 0 to 65535');
     expect(existsSync(join(data, 'new'))).toBe(false);
+  });
+});
+
+describe('gasgauge serve --max-town-mb', () => {
+  afterAll(() => killServers());
+
+  it("refuses a town's ingest with 507 once it holds the quota, and takes the other towns'", async () => {
+    const server = await serveProcess(tempDir('gg-cli-quota-'), {}, ['--max-town-mb', '1']);
+    const ok = (r: HttpResult) => {
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.result.data;
+    };
+    const town = async (name: string) => {
+      const id = ok(await request(server.url, 'POST', '/trpc/towns.create', server.adminToken, { name })).id as string;
+      const token = ok(await request(server.url, 'POST', '/trpc/towns.mintIngestToken', server.adminToken, { townId: id })).token;
+      return (records: unknown[]) => request(server.url, 'POST', `/api/towns/${id}/usage`, token as string, { records });
+    };
+    const record = (id: string, agentId: string) => ({
+      id,
+      agentId,
+      model: 'm',
+      inputTokens: 1,
+      outputTokens: 0,
+      costMicrodollars: 0,
+      at: Date.now() - 1000,
+    });
+    const greedy = await town('greedy');
+    const other = await town('other');
+    expect((await greedy(Array.from({ length: 5000 }, (_, i) => record(`r${i}`, `made-up-${i}`)))).status).toBe(200);
+    const refused = await greedy([record('late', 'a')]);
+    expect(refused.status).toBe(507);
+    expect(refused.body.error.message).toContain('may hold 1 MiB');
+    expect((await other([record('fine', 'a')])).status).toBe(200);
+    await server.stop();
+  });
+
+  it('an out-of-range quota exits 2 naming its range', async () => {
+    const data = tempDir('gg-cli-quota-');
+    for (const [mb, says] of [
+      ['0', 'must be from 1 to 1048576'],
+      ['1048577', 'must be from 1 to 1048576'],
+      ['1.5', 'must be a whole number'],
+    ]) {
+      const r = await gasgauge('serve', '--max-town-mb', mb as string, '--data', data);
+      expect(r.code, mb).toBe(2);
+      expect(r.stderr).toContain(`--max-town-mb ${says}`);
+    }
   });
 });
 

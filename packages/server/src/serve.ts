@@ -19,6 +19,7 @@ import {
   ACTIVE_TICK_MS,
   type Clock,
   Control,
+  DEFAULT_MAX_TOWN_MB,
   DEFAULT_MAX_TOWNS_PER_OWNER,
   IDLE_TICK_MS,
   plural,
@@ -89,6 +90,8 @@ export interface ServeOptions {
   maxOpenTowns?: number;
   /** Towns each user or organisation may own (default DEFAULT_MAX_TOWNS_PER_OWNER; admins' own towns are exempt). */
   maxTownsPerOwner?: number;
+  /** Each town's storage quota in MiB (default DEFAULT_MAX_TOWN_MB); past it the town's ingest is refused with 507. */
+  maxTownMb?: number;
   /** Client connections open at once (default DEFAULT_MAX_CONNECTIONS); fewer when the open-file limit does not fit them. */
   maxConnections?: number;
   /** Connections open at once from one client address (default DEFAULT_MAX_CONNECTIONS_PER_CLIENT); 0 for no cap. */
@@ -182,7 +185,8 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
       `accepting at most ${plural(maxConnections, 'connection')}, not ${requestedConnections}: the open-file limit is ${limit}, less ${plural(maxOpen, 'open town')} (raise it with ulimit -n)`,
     );
   }
-  const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log });
+  const maxBytes = (opts.maxTownMb ?? DEFAULT_MAX_TOWN_MB) * 1024 * 1024;
+  const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log, maxBytes });
   undo.push(() => towns.close());
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
   const townHandles = new LocalTowns(

@@ -28,6 +28,12 @@ export function sqlOf(db: Database.Database): NodeSql {
   const statements = new Map<string, Database.Statement>();
   // One wrapper for every transaction: better-sqlite3 builds several functions per transaction() call.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
+  // Pages in use: what pruning frees goes to the freelist (reused by later writes), not back to the disk.
+  const sizeOf = db
+    .prepare(
+      'SELECT (p.page_count - f.freelist_count) * s.page_size FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s',
+    )
+    .raw(true);
   const prepare = (sql: string, params: SqlValue[]): Database.Statement => {
     if (params.length > MAX_SQL_PARAMS)
       throw new RangeError(
@@ -58,6 +64,7 @@ export function sqlOf(db: Database.Database): NodeSql {
       ),
     // immediate: take the write lock up front, so two processes never deadlock upgrading a read lock.
     transaction: <T>(fn: () => T): T => orDiskFull(() => inTransaction.immediate(fn) as T),
+    sizeBytes: () => (sizeOf.get() as [number])[0],
     close: () => db.close(),
     inTransaction: () => db.inTransaction,
   };

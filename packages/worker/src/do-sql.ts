@@ -17,5 +17,6 @@ export function doSql(storage: DurableObjectStorage): Sql {
     all: <T>(query: string, ...params: SqlValue[]) => sql.exec(query, ...params).toArray() as T[],
     rows: (query: string, ...params: SqlValue[]) => Array.from(sql.exec(query, ...params).raw()) as SqlValue[][],
     transaction: <T>(fn: () => T): T => storage.transactionSync(fn),
+    sizeBytes: () => sql.databaseSize,
   };
 }

@@ -25,6 +25,7 @@ import { doControl } from './control.js';
 import { doSql } from './do-sql.js';
 import { liveStreamMaxMs, tickIntervals } from './intervals.js';
 import { CHANGE, CHANGES_REFUSED, changesHeader, HEARTBEAT, type Remote, toRemote } from './remote-error.js';
+import { maxTownBytes } from './storage-quota.js';
 import { doLive } from './towns.js';
 
 /** The key in this object's KV storage that holds the town id it was created for (idFromName(townId)). */
@@ -61,7 +62,7 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.town = new Town(doSql(ctx.storage), () => Date.now());
+    this.town = new Town(doSql(ctx.storage), () => Date.now(), { maxBytes: maxTownBytes(env.MAX_TOWN_MB) });
     // Said once, by the object that migrated its storage: `wrangler tail` shows an upgrade reaching each town.
     const upgraded = upgradeLine(`town object ${ctx.id.name ?? ctx.id.toString()}`, this.town.schema);
     if (upgraded) console.log(upgraded);

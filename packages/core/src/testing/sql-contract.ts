@@ -33,6 +33,22 @@ export function sqlContract(name: string, withSql: WithSql): void {
         ]);
       }));
 
+    it('sizeBytes() is a whole number of bytes that grows with what is written (the town storage quota reads it)', () =>
+      withSql((sql) => {
+        sql.run('CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT NOT NULL)');
+        const before = sql.sizeBytes();
+        expect(Number.isSafeInteger(before) && before > 0).toBe(true);
+        const text = 'x'.repeat(1000);
+        sql.transaction(() => {
+          for (let i = 0; i < 2000; i++) sql.run('INSERT INTO t (s) VALUES (?)', text);
+        });
+        const after = sql.sizeBytes();
+        expect(Number.isSafeInteger(after)).toBe(true);
+        // 2,000 rows of 1,000 bytes: at least that much more, and not wildly more.
+        expect(after - before).toBeGreaterThanOrEqual(2_000_000);
+        expect(after - before).toBeLessThan(4_000_000);
+      }));
+
     it(`a statement takes at most ${MAX_SQL_PARAMS} bound parameters (Cloudflare's limit), on every adapter`, () =>
       withSql((sql) => {
         const select = (n: number) => sql.rows(`SELECT ${Array(n).fill('?').join(' + ')}`, ...Array<number>(n).fill(1));

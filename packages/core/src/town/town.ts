@@ -24,6 +24,7 @@ import { ackOutbox, type OutboxEntry, pendingOutbox } from './outbox.js';
 import { nextTickAt, type TickIntervals } from './schedule.js';
 import { TOWN_MIGRATIONS } from './schema.js';
 import { readScheduleState, readState, type TownState } from './state.js';
+import { storageRefusal } from './storage-quota.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
 import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.js';
@@ -34,6 +35,8 @@ import { UsageIds } from './usage-ids.js';
 
 export interface TownOptions {
   locTtlMs?: number;
+  /** The town's storage quota in bytes (storage-quota.ts): past it every ingest is refused with a 507. None by default. */
+  maxBytes?: number;
 }
 
 /**
@@ -45,6 +48,7 @@ export class Town {
   /** The schema version the database had when opened and the one it has now (a host logs an upgrade). */
   readonly schema: MigrationResult;
   private readonly locTtlMs: number;
+  private readonly maxBytes: number | undefined;
   private readonly usageIds: UsageIds;
 
   constructor(
@@ -53,12 +57,15 @@ export class Town {
     options: TownOptions = {},
   ) {
     this.locTtlMs = options.locTtlMs ?? DEFAULT_LOC_TTL_MS;
+    this.maxBytes = options.maxBytes;
     this.schema = migrate(sql, TOWN_MIGRATIONS, clock());
     this.usageIds = new UsageIds(sql);
   }
 
   /** Several requests' ingest in one transaction (group commit); one result per job, or the 4xx that refused it. */
   ingest(jobs: readonly IngestJob[]): (IngestResult | AppError)[] {
+    const full = this.maxBytes === undefined ? undefined : storageRefusal(this.sql, this.maxBytes);
+    if (full) return jobs.map(() => full);
     return ingestAll(this.sql, this.usageIds, jobs, this.clock(), this.locTtlMs);
   }
 

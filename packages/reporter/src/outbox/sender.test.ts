@@ -173,9 +173,9 @@ describe('Sender against a scripted HTTP server', () => {
     expect(sender.state.lastError?.status).toBe(503);
   });
 
-  it('retries no answer, 408, 429 and 5xx with backoff, honouring Retry-After, and quarantines nothing', async () => {
+  it('retries no answer, 408, 429 and 5xx (a town past its storage quota: 507) with backoff, honouring Retry-After, and quarantines nothing', async () => {
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
-    http.answers = [status(503), status(408), status(429, { 'retry-after': '1' }), status(500)];
+    http.answers = [status(503), status(408), status(429, { 'retry-after': '1' }), status(507), status(500)];
     const started = Date.now();
     expect(await sender.drain(Date.now() + 10_000)).toBe(true);
     // Retry-After: 1 s is a floor for that wait; the other waits are ≤ 200 ms here.

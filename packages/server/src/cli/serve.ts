@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_TOWN_MB, MAX_MAX_TOWN_MB, MIN_MAX_TOWN_MB } from '@gasgauge/core';
 import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '../logger.js';
@@ -18,7 +19,7 @@ import { onNpmParentGone } from './npm-parent.js';
 
 export const serve: Command = {
   usage:
-    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N]',
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-town-mb N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on, 0 to 65535 (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
@@ -39,6 +40,9 @@ export const serve: Command = {
                             recently used idle one is closed (each open town holds 3 file descriptors;
                             fewer when the open-file limit, less 128 and 64 for connections, does not fit them)
 ${MAX_TOWNS_PER_OWNER_HELP}
+  --max-town-mb N           each town's storage quota in MiB, ${MIN_MAX_TOWN_MB} to ${MAX_MAX_TOWN_MB} (default ${DEFAULT_MAX_TOWN_MB}, 10 GiB); past it
+                            that town's ingest is refused with 507 (reporters keep their records and retry)
+                            until data passing its retention frees room; the other towns go on
   --max-connections N       client connections open at once, 1 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS}; fewer when
                             the open-file limit, less 128 and 3 per open town, does not fit them); past it
                             a new connection is closed at once
@@ -64,6 +68,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     'allow-private-webhooks': { type: 'boolean' },
     'max-open-towns': { type: 'string' },
     ...MAX_TOWNS_PER_OWNER_OPTION,
+    'max-town-mb': { type: 'string' },
     'max-connections': { type: 'string' },
     'max-connections-per-client': { type: 'string' },
     'read-budget-ms-per-s': { type: 'string' },
@@ -98,6 +103,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       crashAt: crashPoint(process.env.GASGAUGE_TEST_CRASH),
       maxOpenTowns: integerIn(values['max-open-towns'], 'max-open-towns', DEFAULT_MAX_OPEN_TOWNS, 1, 10_000),
       maxTownsPerOwner: townQuota(values).maxTownsPerOwner,
+      maxTownMb: integerIn(values['max-town-mb'], 'max-town-mb', DEFAULT_MAX_TOWN_MB, MIN_MAX_TOWN_MB, MAX_MAX_TOWN_MB),
       maxConnections: integerIn(values['max-connections'], 'max-connections', DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
       maxConnectionsPerClient: integerIn(
         values['max-connections-per-client'],

@@ -89,6 +89,7 @@ export async function startTestServer(
     | 'publicUrl'
     | 'maxOpenTowns'
     | 'maxTownsPerOwner'
+    | 'maxTownMb'
     | 'writeDelayMs'
     | 'liveStreamMaxMs'
     | 'readBudgetMsPerS'

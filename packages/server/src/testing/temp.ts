@@ -24,6 +24,8 @@ export function removeTempDirs(): void {
   created.clear();
 }
 
+export { openSqlite } from '../sqlite.js';
+
 /** A town on a real SQLite file, with a clock the test moves by setting `now.t`. */
 export function fileTown(now: { t: number }): Town {
   return new Town(openSqlite(join(tempDir('gg-town-'), 'town.sqlite')), () => now.t);
@@ -44,6 +46,7 @@ export function loggingTown(now: { t: number }): { town: Town; log: LoggedStatem
   const sql = openSqlite(join(tempDir('gg-town-'), 'town.sqlite'));
   const log: LoggedStatement[] = [];
   const logging: Sql = {
+    sizeBytes: () => sql.sizeBytes(),
     run: (statement, ...params) => {
       log.push({ statement, params, rows: 0 });
       return sql.run(statement, ...params);

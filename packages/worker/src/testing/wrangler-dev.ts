@@ -67,6 +67,8 @@ interface WorkerOptions {
   port?: number;
   /** Alert webhooks may go to loopback (a receiver in the test). */
   allowPrivateWebhooks?: boolean;
+  /** Each town's storage quota in MiB (the `MAX_TOWN_MB` var; wrangler.jsonc's when absent). */
+  maxTownMb?: number;
 }
 
 async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
@@ -76,6 +78,7 @@ async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
   args.push('--config', CONFIG, '--persist-to', opts.persistTo, '--show-interactive-dev-session=false');
   args.push('--var', `TICK_MS:${opts.tickMs ?? 200}`);
   if (opts.allowPrivateWebhooks) args.push('--var', 'GASGAUGE_ALLOW_PRIVATE_WEBHOOKS:true');
+  if (opts.maxTownMb !== undefined) args.push('--var', `MAX_TOWN_MB:${opts.maxTownMb}`);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,

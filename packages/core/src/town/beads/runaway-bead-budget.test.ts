@@ -22,6 +22,7 @@ function countingTown(now: { t: number }) {
       return sql.rows(s, ...p);
     },
     transaction: (fn) => sql.transaction(fn),
+    sizeBytes: () => sql.sizeBytes(),
   };
   return { town: new Town(counting, () => now.t), reads };
 }

@@ -1,0 +1,30 @@
+import { AppError } from '../errors.js';
+import type { Sql } from '../sql.js';
+
+/**
+ * A town's storage quota, in MiB (`gasgauge serve --max-town-mb`, the Worker's `MAX_TOWN_MB`): 10 GiB by
+ * default, a Durable Object's own limit. Without one, a holder of one town's ingest token could post made-up
+ * agents, beads and sessions until the disk every town shares is full; with it, that town alone stops taking
+ * data, and the others go on.
+ */
+export const DEFAULT_MAX_TOWN_MB = 10_240;
+/** The quota's range: 1 MiB to 1 TiB. */
+export const MIN_MAX_TOWN_MB = 1;
+export const MAX_MAX_TOWN_MB = 1_048_576;
+
+const MIB = 1024 * 1024;
+
+/**
+ * The refusal of an ingest into a town whose data has reached `maxBytes` (Sql.sizeBytes), or undefined
+ * while there is room. Checked once per group commit, before it writes: a group admitted under the quota
+ * may pass it by what one group holds (a few MiB at most), never more.
+ */
+export function storageRefusal(sql: Sql, maxBytes: number): AppError | undefined {
+  const used = sql.sizeBytes();
+  if (used < maxBytes) return undefined;
+  return new AppError(
+    'insufficient_storage',
+    `the town's storage quota is used up: it holds ${(used / MIB).toFixed(1)} MiB of data and may hold ${Math.round(maxBytes / MIB)} MiB ` +
+      "(the server's max-town-mb); nothing of this request was stored. Room comes back as data passes its retention, or when the quota is raised",
+  );
+}
