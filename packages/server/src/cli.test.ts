@@ -122,6 +122,8 @@ describe('gasgauge errors', () => {
     const town = await gasgauge('town', 'create', 'Dave Town', '--owner', 'dave', '--data', data, '--json');
     expect(town.code, town.stderr).toBe(0);
     const townId = JSON.parse(town.stdout).town.id as string;
+    // The owner as `town list --json` names it.
+    expect(JSON.parse(town.stdout).town.owner).toEqual({ kind: 'user', name: 'dave' });
 
     const r = await gasgauge('token', 'mint', '--town', townId, '--ttl', '9h', '--data', data);
     expect(r.code).toBe(2);

@@ -29,11 +29,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
     const town = withControl(
       values,
       (control) => {
-        if (orgName !== undefined)
-          return control.createTown(newId('town'), name as string, { orgId: orgByName(control, orgName).id });
-        const owner = control.userByName(ownerName as string);
-        if (!owner) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
-        return control.createTown(newId('town'), name as string, { userId: owner.id });
+        const created =
+          orgName !== undefined
+            ? control.createTown(newId('town'), name as string, { orgId: orgByName(control, orgName).id })
+            : control.createTown(newId('town'), name as string, { userId: userNamed(control, ownerName as string).id });
+        // As `town list` gives it: a script reads who owns the town without looking the id up.
+        return { ...created, owner: ownerOf(control, created) };
       },
       { quota },
     );
@@ -41,6 +42,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}`,
     return 0;
   },
 };
+
+function userNamed(control: Control, name: string) {
+  const user = control.userByName(name);
+  if (!user) throw new AppError('not_found', `no user named "${name}"`, { path: 'owner' });
+  return user;
+}
 
 /** A town's owner as the CLI names it: `user admin`, `organization acme`. */
 function ownerOf(control: Control, town: TownInfo): { kind: 'user' | 'org'; name: string } {
@@ -63,11 +70,7 @@ export const townList: Command = {
     const towns = withControl(values, (control) => {
       let ownerId: string | undefined;
       if (orgName !== undefined) ownerId = orgByName(control, orgName).id;
-      if (ownerName !== undefined) {
-        const user = control.userByName(ownerName);
-        if (!user) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
-        ownerId = user.id;
-      }
+      if (ownerName !== undefined) ownerId = userNamed(control, ownerName).id;
       return control
         .allTowns()
         .filter((t) => ownerId === undefined || t.ownerUserId === ownerId || t.ownerOrgId === ownerId)
