@@ -12,7 +12,7 @@ import { postJson } from './helpers.js';
 export async function startTownServer(
   prefix: string,
   townName: string,
-  opts: { clock?: () => number } = {},
+  opts: { clock?: () => number; maxTownMb?: number } = {},
 ): Promise<{ server: RunningServer; admin: string; townId: string; ingestToken: string }> {
   if (!chromiumAvailable()) throw new Error('/usr/bin/chromium is missing: install it with apt-get install -y chromium');
   ensureWebBuilt();

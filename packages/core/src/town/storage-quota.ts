@@ -14,6 +14,11 @@ export const MAX_MAX_TOWN_MB = 1_048_576;
 
 const MIB = 1024 * 1024;
 
+/** Whether the town's data has reached `maxBytes`: its ingest is refused (storageRefusal). */
+export function storageFull(sql: Sql, maxBytes: number): boolean {
+  return sql.sizeBytes() >= maxBytes;
+}
+
 /**
  * The refusal of an ingest into a town whose data has reached `maxBytes` (Sql.sizeBytes), or undefined
  * while there is room. Checked once per group commit, before it writes: a group admitted under the quota

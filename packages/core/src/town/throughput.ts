@@ -3,6 +3,7 @@ import { agentStatusCounts } from './agents.js';
 import { type Budget, readBudget } from './budget.js';
 import { currentLoc } from './loc.js';
 import { readState } from './state.js';
+import { storageFull } from './storage-quota.js';
 import { RAW_TIER, slotStart } from './tiers.js';
 
 export const THROUGHPUT_WINDOW_MS = 5 * 60_000;
@@ -35,11 +36,13 @@ export interface Throughput {
   budget: Budget | null;
   /** Spend over cap in the current period (above 1 once the cap is passed); null without a budget. */
   budgetUsedFraction: number | null;
+  /** The town holds its storage quota (storage-quota.ts): every ingest is refused with 507 until there is room. */
+  storageFull: boolean;
   asOf: number;
 }
 
 /** Rates over the last 5 minutes of raw slots (beads: the last hour; the current, partial slot included), gauges as of now. */
-export function throughput(sql: Sql, now: number): Throughput {
+export function throughput(sql: Sql, now: number, maxBytes?: number): Throughput {
   const windowStart = (ms: number) => slotStart(now, RAW_TIER.resolutionMs) - ms + RAW_TIER.resolutionMs;
   const since = windowStart(THROUGHPUT_WINDOW_MS);
   const [tokens, cost, closed] = sql.rows(
@@ -71,6 +74,7 @@ export function throughput(sql: Sql, now: number): Throughput {
     beadsWindowMs: BEADS_WINDOW_MS,
     budget,
     budgetUsedFraction: budget?.usedFraction ?? null,
+    storageFull: maxBytes !== undefined && storageFull(sql, maxBytes),
     asOf: now,
   };
 }

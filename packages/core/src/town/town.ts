@@ -96,7 +96,7 @@ export class Town {
   }
 
   throughput(): Throughput {
-    return throughput(this.sql, this.clock());
+    return throughput(this.sql, this.clock(), this.maxBytes);
   }
 
   breakdown(q: BreakdownQuery): Breakdown {

@@ -56,6 +56,13 @@ export function OverviewPage({ townId }: { townId: string }) {
           Live updates interrupted — the numbers below are stale. Reconnecting…
         </p>
       )}
+      {t?.storageFull && (
+        <p className="banner danger" role="alert">
+          This town's storage quota is used up: new usage, events and lines of code are refused (HTTP 507) and not stored.
+          Reporters keep theirs and retry. Room comes back as old data passes its retention, or when the server's operator raises
+          the quota (<code>--max-town-mb</code>).
+        </p>
+      )}
       <section className="gauges" aria-label="Live gauges">
         {gaugeModels(t, tank).map((m) => (
           <Gauge key={m.label} model={m} />

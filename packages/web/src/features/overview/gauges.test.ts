@@ -16,6 +16,7 @@ const base: Throughput = {
   beadsWindowMs: 3_600_000,
   budget: null,
   budgetUsedFraction: null,
+  storageFull: false,
   asOf: 0,
 };
 

@@ -1,0 +1,68 @@
+import type { RunningServer } from '@gasgauge/server';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signIn } from './bench-page.js';
+import { launchBrowser } from './browser.js';
+import { screenshot, watchPage } from './helpers.js';
+import { startTownServer } from './town-server.js';
+
+/*
+ * A town past its storage quota (`--max-town-mb`, here 1 MiB) in Chromium: the overview says so, live,
+ * and what it means for the data sent meanwhile.
+ */
+describe('storage quota in Chromium', () => {
+  let server: RunningServer;
+  let townId: string;
+  let ingestToken: string;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const started = await startTownServer('gg-web-quota-', 'Quota Town', { maxTownMb: 1 });
+    ({ server, townId, ingestToken } = started);
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(10_000);
+    watchPage(page, [], consoleErrors);
+    await signIn(page, server.url, started.admin);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const post = (records: unknown[]) =>
+    fetch(`${server.url}/api/towns/${townId}/usage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ records }),
+    });
+  const record = (id: string, agentId: string) => ({
+    id,
+    agentId,
+    model: 'm',
+    inputTokens: 1,
+    outputTokens: 0,
+    costMicrodollars: 0,
+    at: Date.now() - 1000,
+  });
+
+  it('says on the overview, as soon as it happens, that the town refuses new data, and why', async () => {
+    await page.goto(`${server.url}/towns/${townId}`);
+    await page.waitForFunction(() => document.querySelector('[aria-label="Tokens per second"]')?.hasAttribute('aria-valuenow'));
+    const banner = page.getByRole('alert').filter({ hasText: 'storage quota' });
+    expect(await banner.count()).toBe(0);
+    expect((await post(Array.from({ length: 5000 }, (_, i) => record(`r${i}`, `made-up-${i}`)))).status).toBe(200);
+    // The push of that ingest (or the next tick's) carries storageFull: no reload.
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(
+      /storage quota is used up: new usage, events and lines of code are refused \(HTTP 507\)/,
+    );
+    expect(await banner.textContent()).toContain('--max-town-mb');
+    expect((await post([record('late', 'a')])).status).toBe(507);
+    await screenshot(page, 'storage-quota');
+    expect(consoleErrors).toEqual([]);
+  });
+});
