@@ -6,9 +6,10 @@ const read = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf
 
 /** The sample names the Prometheus endpoint exposes (a counter's samples end in `_total`). */
 const exposed = new Set(
-  townFamilies({ usage: [], other: null, agents: [], beads: [], loc: { additions: 0, deletions: 0 }, activity: [] }, 0).map(
-    (f) => (f.type === 'counter' ? `${f.name}_total` : f.name),
-  ),
+  townFamilies(
+    { usage: [], other: null, agents: [], beads: [], loc: { additions: 0, deletions: 0 }, activity: [], storageFull: false },
+    0,
+  ).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
 );
 
 /** Every string anywhere in a parsed JSON value. */

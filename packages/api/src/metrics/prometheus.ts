@@ -122,5 +122,11 @@ export function townFamilies(t: TownTotals, balanceMicrodollars: number): Metric
       help: "The balance of the account that pays for the town's spend.",
       samples: [{ labels: [], value: balanceMicrodollars }],
     },
+    {
+      name: 'gasgauge_storage_full',
+      type: 'gauge',
+      help: '1 while the town holds its storage quota (gasgauge serve --max-town-mb) and refuses every ingest with 507, else 0.',
+      samples: [{ labels: [], value: t.storageFull ? 1 : 0 }],
+    },
   ];
 }

@@ -4,6 +4,7 @@ import { agentStatusCounts } from './agents.js';
 import { USAGE_AMOUNTS } from './bounds.js';
 import { BEAD_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
+import { storageFull } from './storage-quota.js';
 
 /** Agent × model pairs with counters of their own in the totals (the Prometheus series bound); the rest are summed. */
 export const MAX_TOTALS_SERIES = 100;
@@ -39,6 +40,8 @@ export interface TownTotals {
   loc: { additions: number; deletions: number };
   /** Activity since the town began, every kind (activity.ts). */
   activity: [kind: string, value: number][];
+  /** The town holds its storage quota: every ingest is refused with 507 (storage-quota.ts). */
+  storageFull: boolean;
 }
 
 /** A pair's increase, or (no row changed) the new pair; then the grand total once a batch (migration 13). */
@@ -87,7 +90,7 @@ function amounts(row: readonly unknown[]): UsageAmounts {
  * so they only grow, across restarts too. Two reads: the top `limit` pairs (from the index in that order), and the
  * running sum of all with the number of pairs, whose difference is `other` (exact, integers).
  */
-export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): TownTotals {
+export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES, maxBytes?: number): TownTotals {
   const top = sql.rows(TOP_PAIRS, limit);
   const usage = top.map((r) => ({ agentId: r[0] as string, model: r[1] as string, ...amounts(r.slice(2)) }));
   const grand = sql.rows(GRAND)[0] as unknown[];
@@ -110,6 +113,7 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES): To
     beads: beadCounts(sql),
     loc: currentLoc(sql, now),
     activity: activityTotals(sql),
+    storageFull: maxBytes !== undefined && storageFull(sql, maxBytes),
   };
 }
 

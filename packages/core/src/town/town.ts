@@ -105,7 +105,7 @@ export class Town {
 
   /** Counters since the town began, per agent and model (the top `limit`, the rest summed), and gauges now. */
   totals(limit?: number): TownTotals {
-    return townTotals(this.sql, this.clock(), limit);
+    return townTotals(this.sql, this.clock(), limit, this.maxBytes);
   }
 
   agents(q?: AgentsQuery): AgentsPage {

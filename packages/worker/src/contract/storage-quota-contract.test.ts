@@ -104,6 +104,10 @@ describe.each(HOSTS_WITH_QUOTA)('%s host: town storage quota', (_name, start) =>
     const now = Date.now();
     const s = await host.c.series(full.id, now - 3_600_000, now + 60_000, 5000);
     expect(s.series.input_tokens?.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(5000);
+    // Prometheus says so (an operator alerts on it); the neighbour's says 0.
+    const scrape = async (townId: string) => String((await host.c.get(`/api/towns/${townId}/metrics/prometheus`)).body);
+    expect(await scrape(full.id)).toMatch(/^gasgauge_storage_full 1$/m);
+    expect(await scrape(other.id)).toMatch(/^gasgauge_storage_full 0$/m);
     // The neighbour takes data as before, and the server is up.
     const ok = await host.c.usage(other.id, other.ingest, [rec({ id: 'fine', inputTokens: 3 })]);
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
