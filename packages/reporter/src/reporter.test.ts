@@ -66,6 +66,51 @@ describe('Reporter.run', () => {
   });
 });
 
+describe('Reporter start-up prune', () => {
+  it('runs at a start only when no reporter on this state pruned within the interval (a --once from cron scanned every response each time)', async () => {
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    const opts = {
+      serverUrl: `http://127.0.0.1:${await freePort()}`,
+      townId: 't1',
+      tokenFile: join(dir, 'token'),
+      stateDir: join(dir, 'state'),
+      claude: false,
+      codex: false,
+      gemini: false,
+      opencode: false,
+    };
+    const day = 86_400_000;
+    const start = (old: number | undefined) => {
+      const r = new Reporter(opts);
+      const sql = r.store.sql;
+      const groups = () => sql.prepare('SELECT group_id FROM claude_groups ORDER BY 1').pluck().all();
+      const seen = groups();
+      if (old !== undefined)
+        sql
+          .prepare('INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, 0, 1, 0, ?)')
+          .run(`old${old}:r`, `old${old}`, Date.now() - 46 * day);
+      r.close();
+      return seen;
+    };
+    // The first start prunes (nothing yet) and notes when; a 46-day-old response is written after it.
+    expect(start(1)).toEqual([]);
+    // A start within the hour leaves it (it would have cost a scan of every response).
+    expect(start(2)).toEqual(['old1:r']);
+    // An hour on (the note moved back), or a clock set back before the note: the start prunes.
+    const r = new Reporter(opts);
+    r.store.transaction(() => r.store.setCounterIn('pruned.at', Date.now() - 3_600_001));
+    r.close();
+    expect(start(undefined)).toEqual([]);
+    const back = new Reporter(opts);
+    back.store.sql
+      .prepare('INSERT INTO claude_groups (group_id, msg_id, sidechain, total, speed_set, seen_at) VALUES (?, ?, 0, 1, 0, ?)')
+      .run('old3:r', 'old3', Date.now() - 46 * day);
+    back.store.transaction(() => back.store.setCounterIn('pruned.at', Date.now() + day));
+    back.close();
+    expect(start(undefined)).toEqual([]);
+  });
+});
+
 describe('Reporter.runOnce', () => {
   it('delivers while it reads: the first batch reaches the server before the transcripts are read to the end', async () => {
     const claude = join(dir, 'claude');

@@ -61,7 +61,7 @@ export interface ReporterOptions {
   locIntervalMs?: number;
   /** How often files are checked for new lines (default 1 s). */
   pollMs?: number;
-  /** How often dedupe state not touched for 45 days is deleted while running (default 1 h; also at start). */
+  /** How often dedupe state not touched for 45 days is deleted while running (default 1 h; also at a start, unless done within it). */
   pruneIntervalMs?: number;
   maxPendingBytes?: number;
   backoff?: BackoffOptions;
@@ -160,7 +160,7 @@ export class Reporter {
             'file sources pause until the server takes records; stream records are dropped',
         ),
     });
-    this.prune();
+    this.pruneIfDue();
     this.sender = new Sender({
       store: this.store,
       serverUrl: opts.serverUrl,
@@ -369,14 +369,30 @@ export class Reporter {
 
   /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days. */
   private prune(): void {
-    pruneClaudeGroups(this.store.sql, Date.now());
+    const now = Date.now();
+    this.store.transaction(() => {
+      pruneClaudeGroups(this.store.sql, now);
+      pruneOpencodeSteps(this.store.sql, now);
+      this.store.setCounterIn(PRUNED_AT, now);
+    });
     this.claude?.forgetCachedGroups();
-    pruneOpencodeSteps(this.store.sql, Date.now());
+  }
+
+  /**
+   * At start: prunes unless a reporter on this state did within the prune interval. Each prune reads every
+   * stored response (~70 ms for 118k), and a `--once` run from cron every few minutes paid it every time
+   * for nothing. A clock set back since the last prune prunes.
+   */
+  private pruneIfDue(): void {
+    const last = this.store.counter(PRUNED_AT);
+    const now = Date.now();
+    if (last <= now && now - last < (this.opts.pruneIntervalMs ?? PRUNE_EVERY_MS)) return;
+    this.prune();
   }
 
   private async loopPrune(): Promise<void> {
     for (;;) {
-      await this.waker.sleep(this.opts.pruneIntervalMs ?? 3_600_000);
+      await this.waker.sleep(this.opts.pruneIntervalMs ?? PRUNE_EVERY_MS);
       if (this.waker.isStopped) return;
       try {
         this.prune();
@@ -474,6 +490,11 @@ export class Reporter {
     this.store.close();
   }
 }
+
+/** How often dedupe state is pruned (ReporterOptions.pruneIntervalMs), and when it is due again at a start. */
+const PRUNE_EVERY_MS = 3_600_000;
+/** The state's counter that holds when it was last pruned (epoch ms). */
+const PRUNED_AT = 'pruned.at';
 
 /** Unreadable paths remembered (each said once), and said one by one. */
 export const MAX_UNREADABLE = 10_000;

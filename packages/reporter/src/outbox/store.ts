@@ -129,6 +129,9 @@ export class Store {
       addCounter: db.prepare(
         'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
       ),
+      setCounter: db.prepare(
+        'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      ),
     };
   }
 
@@ -331,6 +334,11 @@ export class Store {
 
   counter(name: string): number {
     return (this.stmt.counter.pluck().get(name) as number | undefined) ?? 0;
+  }
+
+  /** Sets a persistent value (a time, say); call inside a transaction to commit it with what it records. */
+  setCounterIn(name: string, value: number): void {
+    this.stmt.setCounter.run(name, value);
   }
 
   /** Adds to a persistent counter; call inside a transaction to commit it with what it counts. */
