@@ -22,7 +22,7 @@ export function storageFull(sql: Sql, maxBytes: number): boolean {
 /**
  * The refusal of an ingest into a town whose data has reached `maxBytes` (Sql.sizeBytes), or undefined
  * while there is room. Checked once per group commit, before it writes: a group admitted under the quota
- * may pass it by what one group holds (a few MiB at most), never more.
+ * may pass it by what one group holds (the hosts gather at most 50,000 records a group: some tens of MiB).
  */
 export function storageRefusal(sql: Sql, maxBytes: number): AppError | undefined {
   const used = sql.sizeBytes();

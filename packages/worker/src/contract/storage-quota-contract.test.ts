@@ -1,38 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { newUserToken } from '@gasgauge/api';
 import { describe, expect, it } from 'vitest';
-import { startTestServer } from '../../../server/src/testing/server.js';
-import { tempDir } from '../../../server/src/testing/temp.js';
 import { rec } from '../testing/client.js';
-import { type Host, TEST_TICK_MS, useHost } from '../testing/hosts.js';
-import { startWorker } from '../testing/wrangler-dev.js';
+import { hostsWith, useHost } from '../testing/hosts.js';
 
 /** Each town's storage quota in the hosts under test: 1 MiB, which one batch of 5,000 made-up agents passes. */
 const QUOTA_MB = 1;
 
-const HOSTS_WITH_QUOTA: [name: string, start: () => Promise<Host>][] = [
-  [
-    'node',
-    async () => {
-      const s = await startTestServer({ tickMs: TEST_TICK_MS, maxTownMb: QUOTA_MB });
-      return { url: s.url, adminToken: s.adminToken, close: () => s.close() };
-    },
-  ],
-  [
-    'worker',
-    async () => {
-      const adminToken = newUserToken();
-      const w = await startWorker({
-        persistTo: tempDir('gg-worker-'),
-        adminToken,
-        secret: randomBytes(32).toString('base64url'),
-        tickMs: TEST_TICK_MS,
-        maxTownMb: QUOTA_MB,
-      });
-      return { url: w.url, adminToken, close: () => w.stop() };
-    },
-  ],
-];
+const HOSTS_WITH_QUOTA = hostsWith({ maxTownMb: QUOTA_MB });
 
 /** A greedy ingest-token holder's batch: 5,000 records, each of a new agent. */
 function greedy(tag: string) {

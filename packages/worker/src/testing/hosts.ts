@@ -16,32 +16,44 @@ export interface Host {
 /** Both hosts tick every 200 ms, so a test waits for a tick as a client would: by polling. */
 export const TEST_TICK_MS = 200;
 
+/** Settings a contract test may give both hosts alike (each the same setting on either). */
+export interface HostSettings {
+  /** Each town's storage quota in MiB (`--max-town-mb`, the Worker's `MAX_TOWN_MB`). */
+  maxTownMb?: number;
+}
+
 /**
- * The hosts every contract test runs against: the Node server (`gasgauge serve`'s startServer on a
- * temp data dir) and the Worker in workerd (`wrangler dev --local` on a temp `--persist-to`).
+ * The hosts a contract test runs against, with `settings`: the Node server (`gasgauge serve`'s startServer on
+ * a temp data dir) and the Worker in workerd (`wrangler dev --local` on a temp `--persist-to`).
  */
-export const HOSTS: [name: string, start: () => Promise<Host>][] = [
-  [
-    'node',
-    async () => {
-      const s = await startTestServer({ tickMs: TEST_TICK_MS });
-      return { url: s.url, adminToken: s.adminToken, close: () => s.close() };
-    },
-  ],
-  [
-    'worker',
-    async () => {
-      const adminToken = newUserToken();
-      const w = await startWorker({
-        persistTo: tempDir('gg-worker-'),
-        adminToken,
-        secret: randomBytes(32).toString('base64url'),
-        tickMs: TEST_TICK_MS,
-      });
-      return { url: w.url, adminToken, close: () => w.stop() };
-    },
-  ],
-];
+export function hostsWith(settings: HostSettings): [name: string, start: () => Promise<Host>][] {
+  return [
+    [
+      'node',
+      async () => {
+        const s = await startTestServer({ tickMs: TEST_TICK_MS, ...settings });
+        return { url: s.url, adminToken: s.adminToken, close: () => s.close() };
+      },
+    ],
+    [
+      'worker',
+      async () => {
+        const adminToken = newUserToken();
+        const w = await startWorker({
+          persistTo: tempDir('gg-worker-'),
+          adminToken,
+          secret: randomBytes(32).toString('base64url'),
+          tickMs: TEST_TICK_MS,
+          ...settings,
+        });
+        return { url: w.url, adminToken, close: () => w.stop() };
+      },
+    ],
+  ];
+}
+
+/** The hosts every contract test runs against, with their default settings. */
+export const HOSTS = hostsWith({});
 
 /** A host a describe block runs against: `h`, and `c` its client, once the block's beforeAll has run. */
 export interface HostUnderTest {
