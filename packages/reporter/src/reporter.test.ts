@@ -14,21 +14,24 @@ beforeEach(() => {
 });
 afterEach(() => removeDir(dir));
 
+/** A reporter with every source off, against a port nobody listens on: for what it does with its state. */
+async function stateOnly() {
+  writeFileSync(join(dir, 'token'), 'tok\n');
+  return {
+    serverUrl: `http://127.0.0.1:${await freePort()}`,
+    townId: 't1',
+    tokenFile: join(dir, 'token'),
+    stateDir: join(dir, 'state'),
+    claude: false,
+    codex: false,
+    gemini: false,
+    opencode: false,
+  };
+}
+
 describe('Reporter.run', () => {
   it('prunes dedupe state older than 45 days periodically, not only at start', async () => {
-    writeFileSync(join(dir, 'token'), 'tok\n');
-    const reporter = new Reporter({
-      serverUrl: `http://127.0.0.1:${await freePort()}`,
-      townId: 't1',
-      tokenFile: join(dir, 'token'),
-      stateDir: join(dir, 'state'),
-      claude: false,
-      codex: false,
-      gemini: false,
-      opencode: false,
-      pollMs: 20,
-      pruneIntervalMs: 50,
-    });
+    const reporter = new Reporter({ ...(await stateOnly()), pollMs: 20, pruneIntervalMs: 50 });
     const sql = reporter.store.sql;
     const day = 86_400_000;
     const running = reporter.run();
@@ -68,17 +71,7 @@ describe('Reporter.run', () => {
 
 describe('Reporter start-up prune', () => {
   it('runs at a start only when no reporter on this state pruned within the interval (a --once from cron scanned every response each time)', async () => {
-    writeFileSync(join(dir, 'token'), 'tok\n');
-    const opts = {
-      serverUrl: `http://127.0.0.1:${await freePort()}`,
-      townId: 't1',
-      tokenFile: join(dir, 'token'),
-      stateDir: join(dir, 'state'),
-      claude: false,
-      codex: false,
-      gemini: false,
-      opencode: false,
-    };
+    const opts = await stateOnly();
     const day = 86_400_000;
     const start = (old: number | undefined) => {
       const r = new Reporter(opts);
