@@ -173,9 +173,9 @@ describe('Sender against a scripted HTTP server', () => {
     expect(sender.state.lastError?.status).toBe(503);
   });
 
-  it('retries no answer, 408, 429 and 5xx (a town past its storage quota: 507) with backoff, honouring Retry-After, and quarantines nothing', async () => {
+  it('retries no answer, 408, 429 and 5xx with backoff, honouring Retry-After, and quarantines nothing', async () => {
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
-    http.answers = [status(503), status(408), status(429, { 'retry-after': '1' }), status(507), status(500)];
+    http.answers = [status(503), status(408), status(429, { 'retry-after': '1' }), status(500)];
     const started = Date.now();
     expect(await sender.drain(Date.now() + 10_000)).toBe(true);
     // Retry-After: 1 s is a floor for that wait; the other waits are ≤ 200 ms here.
@@ -258,11 +258,13 @@ describe('Sender against a scripted HTTP server', () => {
     expect((first?.body.records as UsageRecord[] | undefined)?.[0]?.outputTokens).toBe(50);
   });
 
-  it('keeps the records on a 4xx that is not the API refusing records, retrying every minute', async () => {
+  it('keeps the records on a 4xx that is not the API refusing records (and on 501, 505, 507), retrying every minute', async () => {
     const refusals = [
       status(405, {}, { error: { code: 'method_not_allowed', message: 'no' } }),
       raw(501, 'text/html', '<html><head><title>Error response</title></head><body>Unsupported method</body></html>'),
       status(505),
+      // A town past its storage quota: no retry within seconds fixes it.
+      status(507, {}, { error: { code: 'insufficient_storage', message: "the town's storage quota is used up" } }),
       status(409),
       status(410),
       status(415),

@@ -43,11 +43,13 @@ export interface DeliveryState {
 }
 
 /**
- * 5xx that say the server will not do this at all (501 Not Implemented: `--server` names something other
- * than Gas Gauge, `python3 -m http.server` answers a POST so; 505 HTTP Version Not Supported): no retry of
- * the same request fixes them, so they are refusals, not outages.
+ * 5xx that no retry of the same request fixes soon, so they are refusals, not outages: the server will not do
+ * this at all (501 Not Implemented: `--server` names something other than Gas Gauge, `python3 -m http.server`
+ * answers a POST so; 505 HTTP Version Not Supported), or the town is past its storage quota (507: room comes
+ * back as its data passes retention, or when an operator raises the quota). A running reporter retries them
+ * every minute; `--once` stops and says so, instead of retrying until its timeout.
  */
-const NEVER_5XX = new Set([501, 505]);
+const NEVER_5XX = new Set([501, 505, 507]);
 
 /** 401 is a token problem, 408/429/5xx and no answer are the server's: all retried, nothing quarantined. */
 function isRetryable(err: DeliveryError): boolean {

@@ -59,8 +59,8 @@ export function OverviewPage({ townId }: { townId: string }) {
       {t?.storageFull && (
         <p className="banner danger" role="alert">
           This town's storage quota is used up: new usage, events and lines of code are refused (HTTP 507) and not stored.
-          Reporters keep theirs and retry. Room comes back as old data passes its retention, or when the server's operator raises
-          the quota (<code>--max-town-mb</code>).
+          Reporters keep theirs and try again every minute. Room comes back as old data passes its retention, or when the server's
+          operator raises the quota (<code>--max-town-mb</code>).
         </p>
       )}
       <section className="gauges" aria-label="Live gauges">
