@@ -16,17 +16,25 @@ export function formatStatus(s: ReporterStatus, now = Date.now()): string {
   return parts.join(' · ');
 }
 
+/** Off a terminal, how often a backfill's progress is logged (see StatusLine). */
+export const PROGRESS_EVERY_MS = 30_000;
+
 /**
  * One status line on a terminal, rewritten in place (at most 4 times a second); log lines are
- * printed above it. Off a terminal it prints nothing but the log lines.
+ * printed above it. Off a terminal (a service's journal, a cron job's mail) there is no line to rewrite:
+ * every `progressEveryMs` a `progress: …` log line says the same while records wait, until the first
+ * time the outbox is empty (a backfill caught up; a running reporter's steady trickle is not logged).
+ * A backfill of gigabytes said nothing for minutes before.
  */
 export class StatusLine {
   private shown = '';
   private timer: NodeJS.Timeout | undefined;
+  private lastProgress = '';
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly read: () => ReporterStatus,
+    private readonly progressEveryMs = PROGRESS_EVERY_MS,
   ) {}
 
   get enabled(): boolean {
@@ -34,9 +42,21 @@ export class StatusLine {
   }
 
   start(): void {
-    if (!this.enabled) return;
-    this.timer = setInterval(() => this.render(), 250);
+    this.timer = this.enabled ? setInterval(() => this.render(), 250) : setInterval(() => this.progress(), this.progressEveryMs);
     this.timer.unref();
+  }
+
+  /** Off a terminal: one progress line while records wait and it changed; none again once the outbox emptied. */
+  private progress(): void {
+    const s = this.read();
+    if (s.pending === 0) {
+      if (this.timer) clearInterval(this.timer);
+      return;
+    }
+    const text = formatStatus(s);
+    if (text === this.lastProgress) return;
+    this.lastProgress = text;
+    this.log(`progress: ${text}`);
   }
 
   /**
