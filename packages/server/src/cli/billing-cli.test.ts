@@ -71,6 +71,7 @@ describe('gasgauge org and town create --org', () => {
         ownerUserId: null,
         ownerOrgId: orgId,
         createdAt: expect.any(Number),
+        owner: { kind: 'org', name: 'Acme' },
       },
     });
     expect(control((c) => c.town(town.body.town.id)?.ownerOrgId)).toBe(orgId);
