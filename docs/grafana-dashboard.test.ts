@@ -7,7 +7,15 @@ const read = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf
 /** The sample names the Prometheus endpoint exposes (a counter's samples end in `_total`). */
 const exposed = new Set(
   townFamilies(
-    { usage: [], other: null, agents: [], beads: [], loc: { additions: 0, deletions: 0 }, activity: [], storageFull: false },
+    {
+      usage: [],
+      other: null,
+      agents: [],
+      beads: [],
+      loc: { additions: 0, deletions: 0 },
+      activity: [],
+      storage: { usedBytes: 0, quotaBytes: 0, full: false },
+    },
     0,
   ).map((f) => (f.type === 'counter' ? `${f.name}_total` : f.name)),
 );

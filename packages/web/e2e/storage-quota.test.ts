@@ -49,6 +49,17 @@ describe('storage quota in Chromium', () => {
     at: Date.now() - 1000,
   });
 
+  it('shows on the Settings tab what the town holds against its quota', async () => {
+    await page.goto(`${server.url}/towns/${townId}/settings`);
+    const line = page.locator('[data-storage]');
+    await line.waitFor();
+    // A fresh town: a few hundred KiB of a 1 MiB quota.
+    expect(await line.textContent()).toMatch(/^This town holds \d+ KiB of data, \d+ % of its 1 MiB quota\.$/);
+    const meter = page.getByRole('meter', { name: 'Storage used' });
+    expect(Number((await meter.getAttribute('aria-valuemax')) ?? (await meter.getAttribute('max')))).toBe(1024 * 1024);
+    expect(await page.getByRole('region', { name: 'Storage' }).getByRole('alert').count()).toBe(0);
+  });
+
   it('says on the overview, as soon as it happens, that the town refuses new data, and why', async () => {
     await page.goto(`${server.url}/towns/${townId}`);
     await page.waitForFunction(() => document.querySelector('[aria-label="Tokens per second"]')?.hasAttribute('aria-valuenow'));
@@ -63,6 +74,14 @@ describe('storage quota in Chromium', () => {
     expect(await banner.textContent()).toContain('--max-town-mb');
     expect((await post([record('late', 'a')])).status).toBe(507);
     await screenshot(page, 'storage-quota');
+    // The Settings tab says it too, with how much the town holds.
+    await page.goto(`${server.url}/towns/${townId}/settings`);
+    const storage = page.getByRole('region', { name: 'Storage' });
+    await storage.getByRole('alert').waitFor();
+    expect(await storage.locator('[data-storage]').textContent()).toMatch(
+      /^This town holds \d+(\.\d)? MiB of data, [1-9]\d{2,} % of its 1 MiB quota\.$/,
+    );
+    await screenshot(page, 'storage-quota-settings');
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -123,10 +123,24 @@ export function townFamilies(t: TownTotals, balanceMicrodollars: number): Metric
       samples: [{ labels: [], value: balanceMicrodollars }],
     },
     {
+      name: 'gasgauge_storage_bytes',
+      type: 'gauge',
+      unit: 'bytes',
+      help: "The town's data, as its storage quota counts it.",
+      samples: [{ labels: [], value: t.storage.usedBytes }],
+    },
+    {
+      name: 'gasgauge_storage_quota_bytes',
+      type: 'gauge',
+      unit: 'bytes',
+      help: "The town's storage quota (gasgauge serve --max-town-mb).",
+      samples: t.storage.quotaBytes === null ? [] : [{ labels: [], value: t.storage.quotaBytes }],
+    },
+    {
       name: 'gasgauge_storage_full',
       type: 'gauge',
-      help: '1 while the town holds its storage quota (gasgauge serve --max-town-mb) and refuses every ingest with 507, else 0.',
-      samples: [{ labels: [], value: t.storageFull ? 1 : 0 }],
+      help: '1 while the town holds its storage quota and refuses every ingest with 507, else 0.',
+      samples: [{ labels: [], value: t.storage.full ? 1 : 0 }],
     },
   ];
 }

@@ -14,9 +14,19 @@ export const MAX_MAX_TOWN_MB = 1_048_576;
 
 const MIB = 1024 * 1024;
 
-/** Whether the town's data has reached `maxBytes`: its ingest is refused (storageRefusal). */
-export function storageFull(sql: Sql, maxBytes: number): boolean {
-  return sql.sizeBytes() >= maxBytes;
+/** What a town's data takes, against its quota (reads show it: throughput, the Prometheus endpoint). */
+export interface StorageUse {
+  /** Bytes of data (Sql.sizeBytes): on Node the pages in use, on Workers the storage's size. */
+  usedBytes: number;
+  /** The quota (null: none, only for a Town opened without one). */
+  quotaBytes: number | null;
+  /** At or past the quota: every ingest is refused (storageRefusal). */
+  full: boolean;
+}
+
+export function storageUse(sql: Sql, maxBytes: number | undefined): StorageUse {
+  const usedBytes = sql.sizeBytes();
+  return { usedBytes, quotaBytes: maxBytes ?? null, full: maxBytes !== undefined && usedBytes >= maxBytes };
 }
 
 /**

@@ -3,7 +3,7 @@ import { agentStatusCounts } from './agents.js';
 import { type Budget, readBudget } from './budget.js';
 import { currentLoc } from './loc.js';
 import { readState } from './state.js';
-import { storageFull } from './storage-quota.js';
+import { type StorageUse, storageUse } from './storage-quota.js';
 import { RAW_TIER, slotStart } from './tiers.js';
 
 export const THROUGHPUT_WINDOW_MS = 5 * 60_000;
@@ -36,8 +36,8 @@ export interface Throughput {
   budget: Budget | null;
   /** Spend over cap in the current period (above 1 once the cap is passed); null without a budget. */
   budgetUsedFraction: number | null;
-  /** The town holds its storage quota (storage-quota.ts): every ingest is refused with 507 until there is room. */
-  storageFull: boolean;
+  /** What the town's data takes against its quota (storage-quota.ts); when `full`, every ingest is refused with 507. */
+  storage: StorageUse;
   asOf: number;
 }
 
@@ -74,7 +74,7 @@ export function throughput(sql: Sql, now: number, maxBytes?: number): Throughput
     beadsWindowMs: BEADS_WINDOW_MS,
     budget,
     budgetUsedFraction: budget?.usedFraction ?? null,
-    storageFull: maxBytes !== undefined && storageFull(sql, maxBytes),
+    storage: storageUse(sql, maxBytes),
     asOf: now,
   };
 }

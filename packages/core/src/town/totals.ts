@@ -4,7 +4,7 @@ import { agentStatusCounts } from './agents.js';
 import { USAGE_AMOUNTS } from './bounds.js';
 import { BEAD_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
-import { storageFull } from './storage-quota.js';
+import { type StorageUse, storageUse } from './storage-quota.js';
 
 /** Agent × model pairs with counters of their own in the totals (the Prometheus series bound); the rest are summed. */
 export const MAX_TOTALS_SERIES = 100;
@@ -40,8 +40,8 @@ export interface TownTotals {
   loc: { additions: number; deletions: number };
   /** Activity since the town began, every kind (activity.ts). */
   activity: [kind: string, value: number][];
-  /** The town holds its storage quota: every ingest is refused with 507 (storage-quota.ts). */
-  storageFull: boolean;
+  /** What the town's data takes against its quota (storage-quota.ts). */
+  storage: StorageUse;
 }
 
 /** A pair's increase, or (no row changed) the new pair; then the grand total once a batch (migration 13). */
@@ -113,7 +113,7 @@ export function townTotals(sql: Sql, now: number, limit = MAX_TOTALS_SERIES, max
     beads: beadCounts(sql),
     loc: currentLoc(sql, now),
     activity: activityTotals(sql),
-    storageFull: maxBytes !== undefined && storageFull(sql, maxBytes),
+    storage: storageUse(sql, maxBytes),
   };
 }
 

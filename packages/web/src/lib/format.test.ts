@@ -3,6 +3,7 @@ import {
   formatAgo,
   formatAxisCount,
   formatAxisTime,
+  formatBytes,
   formatCount,
   formatDuration,
   formatDurationLong,
@@ -166,5 +167,14 @@ describe('durations and times', () => {
     const at = Date.UTC(2026, 10, 25, 14, 5, 30);
     expect(formatStamp(at, false, 'UTC')).toBe('25 Nov, 14:05');
     expect(formatStamp(at, true, 'UTC')).toBe('25 Nov, 14:05:30');
+  });
+});
+
+describe('formatBytes', () => {
+  it('writes binary units, as the storage quota counts: KiB below a MiB, MiB below a GiB, one decimal at most', () => {
+    const MiB = 1024 * 1024;
+    expect(
+      [0, 300_000, MiB - 1, MiB, 12.34 * MiB, 1023 * MiB, 1024 * MiB, 10_240 * MiB, 1_048_576 * MiB].map(formatBytes),
+    ).toEqual(['0 KiB', '293 KiB', '1024 KiB', '1 MiB', '12.3 MiB', '1023 MiB', '1 GiB', '10 GiB', '1024 GiB']);
   });
 });

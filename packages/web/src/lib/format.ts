@@ -208,3 +208,12 @@ export function formatAxisCount(v: number): string {
 export function plural(count: number | string, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${String(count) === '1' ? singular : pluralForm}`;
 }
+
+const MIB = 1024 * 1024;
+
+/** 12.3 MiB, 10 GiB: binary units, as the server's --max-town-mb counts. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * MIB) return `${Number((n / (1024 * MIB)).toFixed(1))} GiB`;
+  if (n >= MIB) return `${Number((n / MIB).toFixed(1))} MiB`;
+  return `${Math.round(n / 1024)} KiB`;
+}

@@ -56,7 +56,7 @@ export function OverviewPage({ townId }: { townId: string }) {
           Live updates interrupted — the numbers below are stale. Reconnecting…
         </p>
       )}
-      {t?.storageFull && (
+      {t?.storage.full && (
         <p className="banner danger" role="alert">
           This town's storage quota is used up: new usage, events and lines of code are refused (HTTP 507) and not stored.
           Reporters keep theirs and try again every minute. Room comes back as old data passes its retention, or when the server's

@@ -16,7 +16,7 @@ const base: Throughput = {
   beadsWindowMs: 3_600_000,
   budget: null,
   budgetUsedFraction: null,
-  storageFull: false,
+  storage: { usedBytes: 300_000, quotaBytes: 10_737_418_240, full: false },
   asOf: 0,
 };
 
