@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { fetchStorage } from '../../api/storage.js';
 import { formatBytes, formatPercent } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
@@ -10,7 +11,7 @@ const REFETCH_MS = 30_000;
 export function StoragePanel({ townId }: { townId: string }) {
   const storage = useQuery(`storage:${townId}`, (signal) => fetchStorage(townId, signal), { refetchMs: REFETCH_MS });
   const s = storage.data;
-  let body;
+  let body: ReactNode;
   if (storage.error && !s) body = <LoadError what="the storage use" error={storage.error} />;
   else if (!s) body = <p className="muted small">Loading the storage use…</p>;
   else if (s.quotaBytes === null) body = <p data-storage>This town holds {formatBytes(s.usedBytes)} of data.</p>;
