@@ -37,11 +37,10 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     type Compression = NonNullable<NonNullable<ConstructorParameters<typeof OTLPMetricExporter>[0]>['compression']>;
     const compression = (gzip ? 'gzip' : 'none') as Compression;
     const resource = resourceFromAttributes({ 'service.name': 'claude-code', 'gt.agent': 'polecat-1' });
+    const logExporter = new OTLPLogExporter({ url: `${host.h.url}/v1/logs`, headers, compression });
     const logs = new LoggerProvider({
       resource,
-      processors: [
-        new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${host.h.url}/v1/logs`, headers, compression }) }),
-      ],
+      processors: [new SimpleLogRecordProcessor({ exporter: logExporter })],
     });
     const exporter = new OTLPMetricExporter({
       url: `${host.h.url}/v1/metrics`,
@@ -71,7 +70,12 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
         tokens.add(output, { ...metricAttrs, type: 'output' });
         cost.add(usd, metricAttrs);
       },
-      flushLogs: () => logs.forceFlush(),
+      // The simple processor's forceFlush does not wait for an export already sent (only for a resource's async
+      // attributes): without the exporter's own, a slow log request lost the race to the metrics sent after it.
+      flushLogs: async () => {
+        await logs.forceFlush();
+        await logExporter.forceFlush();
+      },
       flushMetrics: () => reader.forceFlush(),
       shutdown: async () => {
         await logs.shutdown();
