@@ -1,9 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SKIP_SCAN_BYTES } from './tail/jsonl.js';
 import { generateOpencodeStore } from './testing/opencode-stores.js';
-import { runGasgauge } from './testing/processes.js';
+import { runGasgauge, startGasgauge, waitFor } from './testing/processes.js';
 import { type InProcessServer, removeDir, startTestServer, tempDir } from './testing/server.js';
 
 /**
@@ -61,6 +63,41 @@ describe('gasgauge report against hostile files', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 6, found: { opencode: 1 } });
     } finally {
       writer.kill();
+    }
+  }, 60_000);
+
+  it('a Gas Town event log made an 8 GiB sparse file is looked through a step at a time: the reporter stays free and stops at SIGTERM', async () => {
+    server ??= await startTestServer(join(base, 'server'));
+    const town = join(base, 'gt');
+    mkdirSync(town, { recursive: true });
+    const log = join(town, '.events.jsonl');
+    const first = `${JSON.stringify({ ts: '2026-12-05T06:00:00Z', type: 'session_start', actor: 'gastown/polecats/toast' })}\n`;
+    writeFileSync(log, first);
+    truncateSync(log, 8 * 2 ** 30); // no disk used: one "line" of 8 GiB of NULs after the event, with no newline
+    const state = join(base, 'state-sparse');
+    const off = ['--no-claude', '--no-codex', '--no-gemini', '--no-opencode'];
+    const args = ['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile, '--state', state];
+    const child = startGasgauge(['report', ...args, ...off, '--gastown', town, '--once', '--json']);
+    try {
+      // Its cursor moves inside the long line, a step at a time (before, one call read all 8 GiB: ~16 s here).
+      const cursor = () => {
+        if (!existsSync(join(state, 'state.sqlite'))) return undefined;
+        const db = new Database(join(state, 'state.sqlite'), { readonly: true });
+        try {
+          const row = db.prepare("SELECT offset FROM cursors WHERE source = 'gastown'").get() as { offset: number } | undefined;
+          return row && row.offset > first.length + SKIP_SCAN_BYTES ? row.offset : undefined;
+        } finally {
+          db.close();
+        }
+      };
+      await waitFor(() => `a cursor inside the long line: ${child.output()}`, cursor, 10_000);
+      const t0 = Date.now();
+      child.proc.kill('SIGTERM');
+      expect(await child.exited).toBe(1);
+      expect(Date.now() - t0).toBeLessThan(5000);
+      expect(child.output()).toContain('stopped by a signal');
+    } finally {
+      child.proc.kill('SIGKILL');
     }
   }, 60_000);
 });
