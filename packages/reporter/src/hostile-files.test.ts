@@ -100,4 +100,24 @@ describe('gasgauge report against hostile files', () => {
       child.proc.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('lines of a Gas Town event log that are no event keep no state: 100,000 distinct malformed lines add no row', async () => {
+    const town = join(base, 'gt-malformed');
+    mkdirSync(town, { recursive: true });
+    const event = (i: number) => JSON.stringify({ ts: '2026-12-05T06:00:00Z', type: 'nudge', actor: `gastown/polecats/p${i}` });
+    const junk = Array.from({ length: 100_000 }, (_, i) => `${i}`);
+    // Three events, one of them twice (two occurrences: one row), among the junk.
+    writeFileSync(join(town, '.events.jsonl'), `${[event(1), ...junk, event(2), event(1), event(3)].join('\n')}\n`);
+    const off = ['--no-claude', '--no-codex', '--no-gemini', '--no-opencode'];
+    const run = await report('state-gt-malformed', [...off, '--gastown', town]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 4 });
+    const db = new Database(join(base, 'state-gt-malformed', 'state.sqlite'), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT digest, seen FROM gastown_lines WHERE digest NOT LIKE '#%'").all() as { seen: number }[];
+      expect(rows.map((r) => r.seen).sort()).toEqual([1, 1, 2]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
