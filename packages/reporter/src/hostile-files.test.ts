@@ -120,4 +120,47 @@ describe('gasgauge report against hostile files', () => {
       db.close();
     }
   }, 60_000);
+
+  it('a 10 MB model name or cwd in a Codex rollout or Gemini CLI chat is not kept in the state saved with every batch', async () => {
+    const huge = 'm'.repeat(10_000_000);
+    const ts = '2026-12-05T06:00:00.000Z';
+    const usage = { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5, reasoning_output_tokens: 0, total_tokens: 15 };
+    const filler = `${'x'.repeat(99)}\n`.repeat(20_000); // 2 MB: batches after the long line, each saving the state
+    const codex = join(base, 'codex', 'sessions', '2026', '12', '05');
+    mkdirSync(codex, { recursive: true });
+    const rollout = [
+      { timestamp: ts, type: 'session_meta', payload: { id: `s${huge}`, cwd: `/${huge}` } },
+      { timestamp: ts, type: 'turn_context', payload: { model: huge, cwd: `/${huge}` } },
+      {
+        timestamp: ts,
+        type: 'event_msg',
+        payload: { type: 'token_count', info: { total_token_usage: usage, last_token_usage: usage } },
+      },
+    ].map((l) => JSON.stringify(l));
+    writeFileSync(join(codex, 'rollout-2026-12-05T06-00-00-abc.jsonl'), `${rollout.join('\n')}\n${filler}`);
+    const chats = join(base, 'gemini', 'p1', 'chats');
+    mkdirSync(chats, { recursive: true });
+    const tokens = { input: 10, output: 5, cached: 0, thoughts: 0, tool: 0, total: 15 };
+    const chat = [
+      { sessionId: `s${huge}`, projectHash: 'h', startTime: ts, kind: 'main' },
+      { id: 'g1', timestamp: ts, type: 'gemini', content: 'ok', tokens, model: huge },
+    ].map((l) => JSON.stringify(l));
+    writeFileSync(join(chats, 'session-2026-12-05T06-00-abc.jsonl'), `${chat.join('\n')}\n${filler}`);
+    const state = join(base, 'state-long-strings');
+    const run = await report('state-long-strings', [
+      ...['--no-claude', '--no-opencode', '--codex-home', join(base, 'codex'), '--gemini-dir', join(base, 'gemini')],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 2 });
+    const db = new Database(join(state, 'state.sqlite'), { readonly: true });
+    try {
+      for (const table of ['codex_files', 'gemini_files']) {
+        const longest = db.prepare(`SELECT max(length(state)) FROM ${table}`).pluck().get() as number;
+        expect(longest, table).toBeGreaterThan(0);
+        expect(longest, table).toBeLessThan(2000);
+      }
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
