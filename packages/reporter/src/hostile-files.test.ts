@@ -163,4 +163,31 @@ describe('gasgauge report against hostile files', () => {
       db.close();
     }
   }, 60_000);
+
+  it('a Codex line timed past the range of Date is no turn, and stops neither its file nor the sources after it', async () => {
+    const dir = join(base, 'codex-time', 'sessions', '2026', '12', '05');
+    mkdirSync(dir, { recursive: true });
+    const usage = { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5, reasoning_output_tokens: 0, total_tokens: 15 };
+    const tokens = (timestamp: unknown) =>
+      JSON.stringify({ timestamp, type: 'event_msg', payload: { type: 'token_count', info: { last_token_usage: usage } } });
+    const meta = (id: string) =>
+      JSON.stringify({ timestamp: '2026-12-05T06:00:00.000Z', type: 'session_meta', payload: { id, cwd: '/work' } });
+    writeFileSync(
+      join(dir, 'rollout-2026-12-05T06-00-00-a.jsonl'),
+      `${meta('sa')}\n${tokens(9e15)}\n${tokens('2026-12-05T06:00:01.000Z')}\n`,
+    );
+    writeFileSync(join(dir, 'rollout-2026-12-05T06-00-00-b.jsonl'), `${meta('sb')}\n${tokens('2026-12-05T06:00:02.000Z')}\n`);
+    // A Gas Town event: read after the Codex source.
+    const town = join(base, 'gt-codex-time');
+    mkdirSync(town, { recursive: true });
+    writeFileSync(
+      join(town, '.events.jsonl'),
+      `${JSON.stringify({ ts: '2026-12-05T06:00:00Z', type: 'nudge', actor: 'gastown/crew/joe' })}\n`,
+    );
+    const run = await report('state-codex-time', [
+      ...['--no-claude', '--no-gemini', '--no-opencode', '--codex-home', join(base, 'codex-time'), '--gastown', town],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 3 });
+  }, 60_000);
 });
