@@ -190,4 +190,39 @@ describe('gasgauge report against hostile files', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 3 });
   }, 60_000);
+
+  it("runs none of the commands an agent's git config names (core.fsmonitor, a filter's clean) while measuring its worktree", async () => {
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' }).toString();
+    const repo = join(base, 'worktree');
+    mkdirSync(repo, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'config', 'user.email', 'a@example.com');
+    git(repo, 'config', 'user.name', 'a');
+    writeFileSync(join(repo, 'f.txt'), 'one\n');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'base');
+    git(repo, 'checkout', '-q', '-b', 'work');
+    // What a prompt-injected agent writes into its own repository.
+    const ran = (what: string) => join(base, `ran-${what}`);
+    git(repo, 'config', 'core.fsmonitor', `touch ${ran('fsmonitor')}; false`);
+    git(repo, 'config', 'filter.x.clean', `touch ${ran('filter')}; cat`);
+    git(repo, 'config', 'filter.a=b.clean', `touch ${ran('filter-eq')}; cat`);
+    writeFileSync(join(repo, '.gitattributes'), '*.txt filter=x\nf.txt filter=a=b\n');
+    writeFileSync(join(repo, 'f.txt'), 'one\ntwo\n');
+    const run = await report('state-git', [
+      ...[
+        '--no-claude',
+        '--no-codex',
+        '--no-gemini',
+        '--no-opencode',
+        '--worktree',
+        `gastown/crew/joe=${repo}`,
+        '--base',
+        'main',
+      ],
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1 });
+    for (const what of ['fsmonitor', 'filter', 'filter-eq']) expect(existsSync(ran(what)), what).toBe(false);
+  }, 60_000);
 });
