@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -224,5 +224,52 @@ describe('gasgauge report against hostile files', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1 });
     for (const what of ['fsmonitor', 'filter', 'filter-eq']) expect(existsSync(ran(what)), what).toBe(false);
+  }, 60_000);
+
+  it('records the API would refuse by their own bounds go to the dead-letter file unsent, not one round trip each', async () => {
+    const project = join(base, 'claude-bounds', 'projects', 'p');
+    mkdirSync(project, { recursive: true });
+    const line = (i: number, timestamp: string, input: number) =>
+      JSON.stringify({
+        type: 'assistant',
+        timestamp,
+        sessionId: 's1',
+        requestId: `req_${i}`,
+        cwd: '/work',
+        message: { id: `msg_${i}`, model: 'claude-sonnet-4-5', usage: { input_tokens: input, output_tokens: 5 } },
+      });
+    const lines = Array.from({ length: 1500 }, (_, i) => line(i, '2300-01-01T00:00:00.000Z', 10)); // past 2286
+    lines.push(line(1500, '2026-12-05T06:00:00.000Z', 2_000_000_000)); // over 10⁹ tokens
+    lines.push(line(1501, '2026-12-05T06:00:00.000Z', 10)); // a good one, behind them
+    writeFileSync(join(project, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const run = await report('state-bounds', [
+      '--no-codex',
+      '--no-gemini',
+      '--no-opencode',
+      '--claude-dir',
+      join(base, 'claude-bounds'),
+    ]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.ms).toBeLessThan(15_000); // sent, 1,501 round trips of up to 1 MiB: ~30 s here
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1, quarantined: 1501 });
+    const dead = readFileSync(join(base, 'state-bounds', 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(dead).toHaveLength(1501);
+    expect(new Set(dead.map((l) => (JSON.parse(l) as { status: number }).status))).toEqual(new Set([0]));
+    expect(dead.at(-1)).toContain('inputTokens: 2000000000, the API takes an integer from 0 to 1000000000');
+  }, 120_000);
+
+  it('a Gemini CLI response without a time is dated by its chat file in whole milliseconds, and taken', async () => {
+    const chats = join(base, 'gemini-untimed', 'p1', 'chats');
+    mkdirSync(chats, { recursive: true });
+    const tokens = { input: 10, output: 5, cached: 0, thoughts: 0, tool: 0, total: 15 };
+    const lines = [{ sessionId: 's-untimed' }, { id: 'g1', type: 'gemini', content: 'ok', tokens, model: 'gemini-2.5-flash' }];
+    writeFileSync(join(chats, 'session-2026-12-05T06-00-untimed.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const off = ['--no-claude', '--no-codex', '--no-opencode'];
+    const run = await report('state-gemini-untimed', [...off, '--gemini-dir', join(base, 'gemini-untimed')]);
+    // Dated by the file's mtime as it was (1796454376569.779): the API refused it, quarantined.
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1, quarantined: 0 });
   }, 60_000);
 });
