@@ -159,6 +159,13 @@ export class Reporter {
           `WARNING: the outbox holds ${(pending / 2 ** 20).toFixed(1)} MiB, its bound is ${(max / 2 ** 20).toFixed(1)} MiB: ` +
             'file sources pause until the server takes records; stream records are dropped',
         ),
+      // Counted as a record the server refused; said one by one for the first MAX_UNREADABLE_SAID, then once.
+      onRefused: (kind, id, reason) => {
+        const n = ++this.sender.state.quarantined;
+        if (n <= MAX_UNREADABLE_SAID) this.log(`quarantined ${kind} record ${id}: ${reason}`);
+        else if (n === MAX_UNREADABLE_SAID + 1)
+          this.log(`more records are quarantined unsent; not each is said (the dead-letter file has them)`);
+      },
     });
     this.pruneIfDue();
     this.sender = new Sender({

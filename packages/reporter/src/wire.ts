@@ -24,3 +24,69 @@ export const ROUTES: Record<RecordKind, { path: string; key: 'records' | 'agents
 export const MAX_ID_LENGTH = 256;
 /** Server bound (packages/api/src/ingest/schemas.ts): an event's or record's `at` is epoch ms from 0 to this (year 2286). */
 export const MAX_EPOCH_MS = 10_000_000_000_000;
+
+/** Server bounds (core `bounds.ts`): a usage record's tokens of one kind, and its cost. */
+export const MAX_RECORD_TOKENS = 1_000_000_000;
+export const MAX_RECORD_COST_MICRODOLLARS = 10_000_000_000;
+
+type CountField =
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'reasoningTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'costMicrodollars'
+  | 'at';
+type IdField =
+  | 'id'
+  | 'agentId'
+  | 'model'
+  | 'provider'
+  | 'beadId'
+  | 'session'
+  | 'role'
+  | 'kind'
+  | 'assigneeAgentId'
+  | 'parentId'
+  | 'name';
+/** The fields of a record the checks below look at. */
+type CheckedFields = Partial<Record<CountField | IdField | 'title', unknown>>;
+
+const USAGE_COUNTS: readonly [CountField, number][] = [
+  ['inputTokens', MAX_RECORD_TOKENS],
+  ['outputTokens', MAX_RECORD_TOKENS],
+  ['reasoningTokens', MAX_RECORD_TOKENS],
+  ['cacheReadTokens', MAX_RECORD_TOKENS],
+  ['cacheWriteTokens', MAX_RECORD_TOKENS],
+  ['costMicrodollars', MAX_RECORD_COST_MICRODOLLARS],
+  ['at', MAX_EPOCH_MS],
+];
+const EVENT_COUNTS: readonly [CountField, number][] = [['at', MAX_EPOCH_MS]];
+/** Server bound: a bead event's title. */
+const MAX_TITLE_LENGTH = 1000;
+const USAGE_IDS: readonly IdField[] = ['id', 'agentId', 'model', 'provider', 'beadId', 'session'];
+const EVENT_IDS: readonly IdField[] = ['id', 'agentId', 'beadId', 'role', 'kind', 'assigneeAgentId', 'parentId', 'name'];
+
+/**
+ * Why the API would refuse this record by its per-record bounds (docs/api.md), or undefined. Checked before
+ * sending (Store.enqueue): the API names one refused record per answer, so each such record cost a round trip
+ * of its whole batch, sent again less that one record.
+ */
+export function recordProblem(kind: RecordKind, record: object): string | undefined {
+  if (kind === 'loc') return undefined;
+  const r = record as CheckedFields;
+  for (const key of kind === 'usage' ? USAGE_IDS : EVENT_IDS) {
+    const v = r[key];
+    if (typeof v === 'string' && (v.length < 1 || v.length > MAX_ID_LENGTH))
+      return `${key}: ${v.length} characters, the API takes 1 to ${MAX_ID_LENGTH}`;
+  }
+  if (kind === 'event' && typeof r.title === 'string' && r.title.length > MAX_TITLE_LENGTH)
+    return `title: ${r.title.length} characters, the API takes up to ${MAX_TITLE_LENGTH}`;
+  for (const [key, max] of kind === 'usage' ? USAGE_COUNTS : EVENT_COUNTS) {
+    const v = r[key];
+    if (v === undefined) continue; // a missing field is the sender's bug, not the file's: the server says so
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max)
+      return `${key}: ${String(v)}, the API takes an integer from 0 to ${max}`;
+  }
+  return undefined;
+}

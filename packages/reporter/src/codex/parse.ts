@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 import { parseTimestamp } from '../timestamp.js';
+import { MAX_EPOCH_MS } from '../wire.js';
 /**
  * One line of a Codex CLI rollout file (`sessions/YYYY/MM/DD/rollout-*.jsonl`), as far as usage goes:
  * `session_meta` and `turn_context` carry the cwd (and turn_context the model); `event_msg` lines with
@@ -103,6 +104,9 @@ function timestampOf(v: unknown): { at: number | undefined; second: string | und
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) {
     // Seconds or milliseconds, as ccusage reads them.
     const at = v > 10_000_000_000 ? v : v * 1000;
+    // A time the server cannot take (after 2286) is none. Past 8.64e15 toISOString threw: one such line
+    // stopped every read of every source after it (`reading sources failed: Invalid time value`), for good.
+    if (at > MAX_EPOCH_MS) return { at: undefined, second: undefined };
     return { at, second: new Date(at).toISOString().slice(0, 19) };
   }
   return { at: undefined, second: undefined };

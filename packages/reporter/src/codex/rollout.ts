@@ -1,3 +1,6 @@
+import { MAX_CWD_CHARS } from '../agents.js';
+import { boundedId } from '../ids.js';
+import { MAX_ID_LENGTH } from '../wire.js';
 import { type CodexLine, type CodexUsage, subtractUsage } from './parse.js';
 
 /** One turn's usage, as ccusage counts it. */
@@ -108,9 +111,13 @@ const MAX_HELD = 1000;
 export function feedLine(state: RolloutState, line: CodexLine, prefix: () => readonly CodexUsage[]): CodexTurn[] {
   if (line === 'other' || line === 'malformed') return [];
   if (line.kind === 'meta' || line.kind === 'context') {
-    if (line.cwd) state.cwd = line.cwd;
-    if (line.kind === 'meta' && state.session === null && line.id !== undefined) state.session = line.id;
-    if (line.kind === 'context' && line.model) state.model = line.model;
+    // Kept in the state, which is saved with every batch read: each bounded as what it is used for, or a 30 MB
+    // model name (a line may be 64 MiB) was written again per MiB read (130 MB of rollout: 65 s, 60 MB of state).
+    // A cwd past MAX_CWD_CHARS names no agent, and a session past MAX_ID_LENGTH is not sent: both as before.
+    if (line.cwd) state.cwd = line.cwd.length > MAX_CWD_CHARS ? null : line.cwd;
+    if (line.kind === 'meta' && state.session === null && line.id !== undefined)
+      state.session = line.id.length > MAX_ID_LENGTH ? '' : line.id;
+    if (line.kind === 'context' && line.model) state.model = boundedId(line.model);
     return [];
   }
   const out: CodexTurn[] = [];
@@ -196,7 +203,7 @@ function visit(state: RolloutState, t: TokensLine): CodexTurn | undefined {
   const raw = (advanced ? t.last : undefined) ?? (t.total ? subtractUsage(t.total, state.prev ?? undefined) : undefined);
   if (t.total) state.prev = t.total;
   if (!raw || raw.input + raw.cached + raw.output + raw.reasoning === 0) return undefined;
-  if (t.model) state.model = t.model;
+  if (t.model) state.model = boundedId(t.model);
   let model = state.model;
   if (model === null) model = state.model = FALLBACK_MODEL;
   if (model === 'codex-auto-review') model = autoReview(t.at);

@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { MAX_JSON_VALUES } from '../json.js';
@@ -328,4 +329,30 @@ describe('CodexSource', () => {
     expect([...records().values()].map((r) => r.inputTokens).sort()).toEqual([100, 200]);
     expect(src.stats.malformed).toBe(1);
   });
+});
+
+describe('CodexSource against a parent rollout made huge', () => {
+  it("reads at most 256 MiB of a fork's parent in one go: a 16 GiB sparse parent does not hold the thread", async () => {
+    const parent = write('sessions/2026/11/20/rollout-2026-11-20T10-00-00-p.jsonl', [
+      line(ts(0), 'session_meta', { id: 'P', cwd: '/work/a' }),
+    ]);
+    truncateSync(parent, 16 * 2 ** 30); // no disk used: a 16 GiB line of NULs, no newline
+    write('sessions/2026/11/20/rollout-2026-11-20T10-00-01-c.jsonl', [
+      line(ts(1), 'session_meta', { id: 'C', cwd: '/work/a', forked_from_id: 'P' }),
+      line(ts(2), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100, 0, 10) } }),
+      line(ts(3), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(200, 0, 20) } }),
+    ]);
+    const src = open();
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    try {
+      while (!(await src.poll())) {}
+      await src.poll();
+    } finally {
+      delay.disable();
+    }
+    expect([...records().values()].map((r) => r.inputTokens).sort()).toEqual([100, 200]);
+    // Before, the parent's turns were read to its end in one call: seconds with no event loop turn.
+    expect(delay.max / 1e6).toBeLessThan(2500);
+  }, 120_000);
 });

@@ -43,6 +43,8 @@ const MARKERS = CODEX_MARKERS.map((m) => Buffer.from(m));
 const MAX_CACHED_PREFIXES = 32;
 /** A parent's turns read at most for one fork: a replay longer than this is matched only this far. */
 const MAX_PREFIX_TURNS = 100_000;
+/** And of its file at most this many bytes (a real rollout is a few MB to tens of MB). */
+const MAX_PREFIX_BYTES = 256 * 1024 * 1024;
 
 /**
  * Tails Codex CLI rollout files. Each file is read from its saved offset; the running state a turn
@@ -233,6 +235,8 @@ export class CodexSource {
     const none = () => [];
     let offset = 0;
     for (;;) {
+      // Read in one go (no commit to yield at): bounded, or a parent made an 8 GiB sparse file held the thread 16 s.
+      if (offset >= MAX_PREFIX_BYTES) return turns;
       const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
       if (!batch) return turns;
       for (const line of batch.lines) {

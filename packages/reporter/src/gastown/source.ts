@@ -141,7 +141,7 @@ export class GastownSource {
     for (let offset = 0; offset < end; ) {
       const batch = readLines(this.file, offset, { ...READ, until: end });
       if (!batch) return;
-      for (const line of batch.lines) this.seenPut.run(this.file, digest(line));
+      for (const line of batch.lines) if (parseEvent(line)) this.seenPut.run(this.file, digest(line));
       offset = batch.end;
     }
   }
@@ -155,16 +155,12 @@ export class GastownSource {
   }
 
   private take(line: string): boolean {
+    const event = parseEvent(line);
+    if (!event) return false;
+    const { e, ts } = event;
+    // Only an event's line is counted: a row per distinct malformed line let 23 MB of numbers, one a line, grow
+    // the state to 246 MB (identical lines are both malformed or both events, so no event's number changes).
     const id = this.lineId(line);
-    let e: GtEvent;
-    try {
-      e = JSON.parse(line) as GtEvent;
-    } catch {
-      return false;
-    }
-    const ts = typeof e?.ts === 'string' ? (parseTimestamp(e.ts) ?? Number.NaN) : Number.NaN;
-    // A time the server cannot take (before 1970, after 2286) is malformed here, not refused there.
-    if (typeof e?.type !== 'string' || !(ts >= 0 && ts <= MAX_EPOCH_MS)) return false;
     this.stats.lines++;
     const order = this.order ?? { at: -1, n: 0 };
     const n = ts === order.at ? order.n + 1 : 0;
@@ -181,4 +177,18 @@ export class GastownSource {
     }
     return true;
   }
+}
+
+/** A line that is an event: an object with a `type` and a time the server can take; undefined for any other line. */
+function parseEvent(line: string): { e: GtEvent; ts: number } | undefined {
+  let e: GtEvent;
+  try {
+    e = JSON.parse(line) as GtEvent;
+  } catch {
+    return undefined;
+  }
+  const ts = typeof e?.ts === 'string' ? (parseTimestamp(e.ts) ?? Number.NaN) : Number.NaN;
+  // A time the server cannot take (before 1970, after 2286) is malformed here, not refused there.
+  if (typeof e?.type !== 'string' || !(ts >= 0 && ts <= MAX_EPOCH_MS)) return undefined;
+  return { e, ts };
 }

@@ -1,3 +1,4 @@
+import { boundedId } from '../ids.js';
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 import { parseTimestamp } from '../timestamp.js';
 /**
@@ -194,8 +195,13 @@ export function feedGeminiJsonl(
     }
     const raw = parsed.value;
     if (!isObj(raw)) continue;
-    state.session = str(raw.sessionId) ?? str(raw.session_id) ?? state.session;
-    state.model = str(raw.model) ?? state.model;
+    // Bounded as ids (ids.ts): the state is saved with every batch read, and a line may be 64 MiB; a 30 MB
+    // model name was written again per MiB read. A longer session is sent as its `sha:` id then, which no
+    // OTLP export names (before, it was left out).
+    const session = str(raw.sessionId) ?? str(raw.session_id);
+    if (session !== undefined) state.session = boundedId(session);
+    const model = str(raw.model);
+    if (model !== undefined) state.model = boundedId(model);
     if (raw.type === 'gemini') {
       const e = direct(raw, state.model, state.session, mtime);
       if (!e) continue;

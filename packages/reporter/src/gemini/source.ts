@@ -227,7 +227,8 @@ export class GeminiSource {
         0,
         Math.round(this.opts.prices.cost(e.model, { input: e.input, cached: e.cacheRead, output: e.output + e.reasoning }) * 1e6),
       ),
-      at: e.at,
+      // Whole ms: a response without a time is dated by its file's mtime, which has a fraction (the API takes integers).
+      at: Math.floor(e.at),
       ...sessionField(e.session),
     };
     const body = JSON.stringify(record);

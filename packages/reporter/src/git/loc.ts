@@ -16,19 +16,62 @@ const DEFAULT_BASES = ['origin/HEAD', 'origin/main', 'origin/master', 'main', 'm
 /**
  * git, read-only and lock-free: GIT_OPTIONAL_LOCKS=0 keeps `git status`-like commands from taking the
  * index lock, so polling never makes an agent's own `git commit` fail with "index.lock exists".
+ *
+ * And with none of the commands an agent's repository can name: its `.git/config` is the agent's to write,
+ * and `git diff` ran `core.fsmonitor` and every `filter.<name>.clean` it names (a `.gitattributes` line
+ * `* filter=x`), as the reporter's user, outside the agent's sandbox, every `--loc-interval`. Overridden
+ * through GIT_CONFIG_COUNT (keys and values apart: a filter's name may hold `=`): no fsmonitor, no transport
+ * (a partial clone's lazy fetch runs `core.sshCommand`), each filter the config defines emptied (`filters`);
+ * `diff` also gets `--no-ext-diff --no-textconv`.
  */
-function git(cwd: string, args: string[]): Promise<string> {
+function git(cwd: string, args: string[], overrides: readonly [string, string][] = SAFE): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+  let n = Number(process.env.GIT_CONFIG_COUNT ?? 0);
+  if (!Number.isSafeInteger(n) || n < 0) n = 0;
+  for (const [key, value] of overrides) {
+    env[`GIT_CONFIG_KEY_${n}`] = key;
+    env[`GIT_CONFIG_VALUE_${n}`] = value;
+    n++;
+  }
+  env.GIT_CONFIG_COUNT = String(n);
   return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['-c', 'core.quotepath=off', ...args],
-      { cwd, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err) reject(new GitError(`git ${args[0]} in ${cwd} failed: ${stderr.trim() || err.message}`, { cause: err }));
-        else resolve(stdout);
-      },
-    );
+    execFile('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new GitError(`git ${args[0]} in ${cwd} failed: ${stderr.trim() || err.message}`, { cause: err }));
+      else resolve(stdout);
+    });
   });
+}
+
+/** What every git command runs with (see git). */
+const SAFE: readonly [string, string][] = [
+  ['core.quotepath', 'off'],
+  ['core.fsmonitor', 'false'],
+  ['protocol.allow', 'never'],
+];
+
+/** SAFE, and each filter driver the worktree's config defines made a no-op (an empty command is none). */
+async function safeWithFilters(worktree: string): Promise<[string, string][]> {
+  let out = '';
+  try {
+    out = await git(worktree, ['config', '-z', '--name-only', '--get-regexp', '^filter\\.']);
+  } catch {
+    // Exit 1: no filter defined.
+  }
+  const names = new Set<string>();
+  for (const key of out.split('\0')) {
+    const m = /^filter\.(.*)\.[^.]*$/s.exec(key);
+    if (m) names.add(m[1] as string);
+  }
+  const overrides: [string, string][] = [...SAFE];
+  for (const name of names)
+    for (const [k, v] of [
+      ['clean', ''],
+      ['smudge', ''],
+      ['process', ''],
+      ['required', 'false'],
+    ] as const)
+      overrides.push([`filter.${name}.${k}`, v]);
+  return overrides;
 }
 
 /**
@@ -81,8 +124,9 @@ export async function worktreeLoc(worktree: string, base?: string): Promise<Loc>
   await assertWorktree(worktree);
   const mb = await mergeBase(worktree, base);
   const loc: Loc = { additions: 0, deletions: 0, files: 0 };
-  addNumstat(loc, await git(worktree, ['diff', '--numstat', '-z', '-M', mb, '--']));
-  const untracked = (await git(worktree, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0');
+  const safe = await safeWithFilters(worktree);
+  addNumstat(loc, await git(worktree, ['diff', '--no-ext-diff', '--no-textconv', '--numstat', '-z', '-M', mb, '--'], safe));
+  const untracked = (await git(worktree, ['ls-files', '--others', '--exclude-standard', '-z'], safe)).split('\0');
   for (const rel of untracked) {
     if (!rel) continue;
     const lines = await textLines(join(worktree, rel));

@@ -36,7 +36,10 @@ const isFile = (path: string): boolean => {
   }
 };
 
-/** The SQLite store in a data dir: `opencode.db`, `kilo.db`, else the first `opencode-<channel>.db`; undefined when none. */
+/**
+ * The SQLite store in a data dir: `opencode.db`, `kilo.db`, else the first `opencode-<channel>.db`; undefined when none.
+ * Only a regular file (or a path that cannot be looked at, said when opened) is one: never a FIFO, socket or device.
+ */
 export function storeFile(dir: string): string | undefined {
   for (const name of ['opencode.db', 'kilo.db']) if (isFile(join(dir, name))) return join(dir, name);
   let names: string[];
@@ -45,7 +48,12 @@ export function storeFile(dir: string): string | undefined {
   } catch {
     return undefined; // Not there (yet): the tool creates it on first use.
   }
-  const channel = names.filter((n) => /^opencode-[A-Za-z0-9_-]+\.db$/.test(n)).sort()[0];
+  // A file, as for the two names above: a FIFO named like a store blocked SQLite's open (read-only: O_RDONLY,
+  // not O_NONBLOCK) for good, deaf to SIGTERM and --timeout.
+  const channel = names
+    .filter((n) => /^opencode-[A-Za-z0-9_-]+\.db$/.test(n))
+    .sort()
+    .find((n) => isFile(join(dir, n)));
   return channel === undefined ? undefined : join(dir, channel);
 }
 

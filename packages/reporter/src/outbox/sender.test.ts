@@ -107,8 +107,9 @@ describe('Sender against a scripted HTTP server', () => {
     store.transaction(() => {
       // ~20-byte records: the count bound closes these batches.
       for (let i = 0; i < 6000; i++) store.enqueue('usage', `tiny-${i}`, { id: `tiny-${i}` }, 'replace');
-      // ~4 KB records: the byte bound, not the count, closes these batches.
-      for (let i = 0; i < 600; i++) store.enqueue('usage', `big-${i}`, usage(`big-${i}`, { model: 'm'.repeat(4000) }), 'replace');
+      // ~4 KB records (a padding field the scripted server takes): the byte bound, not the count, closes these batches.
+      for (let i = 0; i < 600; i++)
+        store.enqueue('usage', `big-${i}`, { ...usage(`big-${i}`), pad: 'm'.repeat(4000) }, 'replace');
     });
     expect(await sender.drain(Date.now() + 20_000)).toBe(true);
     expect(Math.max(...http.bodies.map((b) => b.body.records?.length ?? 0))).toBe(MAX_BATCH_RECORDS);
@@ -156,7 +157,7 @@ describe('Sender against a scripted HTTP server', () => {
   });
 
   it('keeps several batches in flight, and a failed one is sent again after its backoff, the others once', async () => {
-    const big = (i: number) => usage(`r${i}`, { model: 'm'.repeat(100_000) });
+    const big = (i: number) => ({ ...usage(`r${i}`), pad: 'm'.repeat(100_000) }); // a scripted server takes any field
     // ~100 KB records: 10 per batch, so 60 records are 6 batches.
     store.transaction(() => {
       for (let i = 0; i < 60; i++) store.enqueue('usage', `r${i}`, big(i), 'replace');
@@ -377,7 +378,7 @@ describe('Sender against the real server', () => {
       writeFileSync(join(dir, 'bound-token'), bound);
       store.transaction(() => {
         store.enqueue('usage', 'ok-1', usage('ok-1'), 'replace');
-        store.enqueue('usage', 'x'.repeat(300), usage('x'.repeat(300)), 'replace'); // id longer than 256: 400
+        store.enqueue('usage', 'otlp_x', usage('otlp_x'), 'replace'); // an id reserved for OTLP: 400 (one over its bounds is not sent)
         store.enqueue('usage', 'other-agent', usage('other-agent', { agentId: 'polecat-2' }), 'replace'); // 403 for this token
         store.enqueue('usage', 'ok-2', usage('ok-2', { inputTokens: 32 }), 'replace');
       });

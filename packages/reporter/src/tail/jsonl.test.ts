@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
-import { type FileState, fileState, readLines, resumeFrom, resumeOffset } from './jsonl.js';
+import { type FileState, fileState, readLines, resumeFrom, resumeOffset, SKIP_SCAN_BYTES } from './jsonl.js';
 
 function wholeObject(text: string): boolean {
   try {
@@ -110,6 +110,31 @@ describe('readLines', () => {
     const skipped = readLines(f, 3, opts);
     expect(skipped).toMatchObject({ lines: [], oversized: 1, end: 3 + 50_000 + 1000 + 3 });
     expect(readLines(f, skipped?.end ?? 0, opts)?.lines).toEqual(['after']);
+  });
+
+  it(`looks through at most ${SKIP_SCAN_BYTES / 2 ** 20} MiB of an oversized line per call, counts it once, and reads on after it`, () => {
+    const f = join(dir, 'sparse.jsonl');
+    const opts = { batchBytes: 1024, maxLineBytes: 20_000 };
+    // A line of 2.5 times the bound, a hole (no disk used), between two lines.
+    const after = 8 + Math.floor(2.5 * SKIP_SCAN_BYTES);
+    writeFileSync(f, '{"a":1}\n');
+    const fd = openSync(f, 'r+');
+    writeSync(fd, '\n{"b":2}\n', after);
+    closeSync(fd);
+    const lines: string[] = [];
+    let oversized = 0;
+    const ends: number[] = [];
+    for (let offset = 0, b = readLines(f, 0, opts); b; b = readLines(f, offset, opts)) {
+      expect(b.end - offset).toBeLessThanOrEqual(SKIP_SCAN_BYTES + 2 * opts.maxLineBytes);
+      lines.push(...b.lines);
+      oversized += b.oversized;
+      ends.push(b.end);
+      offset = b.end;
+    }
+    expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+    expect(oversized).toBe(1);
+    expect(ends.length).toBeGreaterThanOrEqual(4); // the first line, three steps through the long one, the last line
+    expect(ends.at(-1)).toBe(after + 9);
   });
 
   it('decodes only the lines that hold the marker, counting the others', () => {

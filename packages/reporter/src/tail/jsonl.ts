@@ -20,7 +20,10 @@ export interface ReadOptions {
 export interface LineBatch {
   /** Complete lines (without the newline) that passed the markers filter. */
   lines: string[];
-  /** The byte offset just past the last complete line read: where the next batch starts. */
+  /**
+   * The byte offset just past the last complete line read: where the next batch starts. Inside a line only
+   * when the batch is the part of an oversized line looked through (see skipOversized).
+   */
   end: number;
   /** Lines that contained none of the markers. */
   skipped: number;
@@ -115,7 +118,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
     // An oversized line still without its newline: look for it only in what was appended since.
     const scanned = unterminated.get(path);
     if (scanned && scanned.ino === st.ino && scanned.from === offset && scanned.to <= size)
-      return skipOversized(fd, scanned.to, size, { path, ino: st.ino, from: offset });
+      return skipOversized(fd, scanned.to, size, { path, ino: st.ino, from: offset, counted: scanned.counted });
     let want = Math.min(batchBytes, size - offset);
     for (;;) {
       const buf = readBuffer(want);
@@ -128,7 +131,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
         return splitLines(buf, n, offset, maxLineBytes, size, opts.markers);
       if (last >= 0) return splitLines(buf, last + 1, offset, maxLineBytes, size, opts.markers);
       if (atEnd) return undefined; // a partial last line: wait for its newline
-      if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset });
+      if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset, counted: false });
       want = Math.min(want * 2, maxLineBytes, size - offset);
     }
   } finally {
@@ -199,32 +202,54 @@ function wholeObject(buf: Buffer, from: number, to: number): boolean {
 
 /**
  * Oversized lines whose newline has not arrived yet, by file: where the line starts and how far it is
- * known to hold no newline. Without it every poll of a file whose last line grows past maxLineBytes
+ * known to hold no newline (`counted`: the line was counted as oversized already, by a batch that ended
+ * inside it). Without it every poll of a file whose last line grows past maxLineBytes
  * (a 1 GB line being written) read the whole line again: 300 MB growing by a byte at a time kept a
  * reporter busy half of every second. Bounded: forgetting an entry only costs one more full scan.
  */
-const unterminated = new Map<string, { ino: number; from: number; to: number }>();
+const unterminated = new Map<string, { ino: number; from: number; to: number; counted: boolean }>();
 const MAX_UNTERMINATED = 1024;
 
-/** A line longer than the limit: find its end without holding it, and resume after it. */
+/**
+ * Bytes of an oversized line looked through for its end per call. Unbounded, one call read the whole
+ * line synchronously: a transcript or event log made a 20 GB sparse file (`truncate -s 20G`, no disk
+ * used) held the reporter's thread 38 s (a terabyte, half an hour), no delivery, no signal answered.
+ */
+export const SKIP_SCAN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A line longer than the limit: find its end without holding it, and resume after it. At most
+ * SKIP_SCAN_BYTES are looked through per call; a line that goes on past them (and past what the file holds
+ * now) ends the batch inside it, counted once, and the next call goes on from there: the line's rest is skipped
+ * too, also after a restart (read from inside a line, its rest is a line longer than the limit, or a tail
+ * of one that is no JSON object).
+ */
 function skipOversized(
   fd: number,
   from: number,
   size: number,
-  line: { path: string; ino: number; from: number },
+  line: { path: string; ino: number; from: number; counted: boolean },
 ): LineBatch | undefined {
   const buf = readBuffer(SHARED_READ_BYTES);
-  for (let pos = from; pos < size; ) {
-    const n = readFullySync(fd, buf, pos);
-    if (n === 0) break;
+  const stop = Math.min(size, from + SKIP_SCAN_BYTES);
+  let pos = from;
+  while (pos < stop) {
+    const n = readFullySync(fd, buf.subarray(0, Math.min(buf.length, stop - pos)), pos);
+    if (n === 0) return undefined; // cut shorter meanwhile: read again once it changes
     const i = buf.subarray(0, n).indexOf(NL);
     if (i >= 0) {
       unterminated.delete(line.path);
-      return { lines: [], end: pos + i + 1, skipped: 0, oversized: 1, caughtUp: pos + i + 1 >= size };
+      const end = pos + i + 1;
+      return { lines: [], end, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: end >= size };
     }
     pos += n;
   }
   if (unterminated.size >= MAX_UNTERMINATED && !unterminated.has(line.path)) unterminated.clear();
-  unterminated.set(line.path, { ino: line.ino, from: line.from, to: size });
+  if (pos < size) {
+    // More of the line is there than one call looks through: the batch ends inside it, and the next goes on.
+    unterminated.set(line.path, { ino: line.ino, from: pos, to: pos, counted: true });
+    return { lines: [], end: pos, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: false };
+  }
+  unterminated.set(line.path, { ino: line.ino, from: line.from, to: size, counted: line.counted });
   return undefined;
 }
