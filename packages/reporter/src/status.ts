@@ -48,12 +48,12 @@ export class StatusLine {
 
   /** Off a terminal: one progress line while records wait and it changed; none again once the outbox emptied. */
   private progress(): void {
-    const s = this.read();
-    if (s.pending === 0) {
+    const now = this.read();
+    if (now.pending === 0) {
       if (this.timer) clearInterval(this.timer);
       return;
     }
-    const text = formatStatus(s);
+    const text = formatStatus(now);
     if (text === this.lastProgress) return;
     this.lastProgress = text;
     this.log(`progress: ${text}`);

@@ -3,6 +3,7 @@
  * Type-only imports: nothing of the server's packages is loaded at run time.
  */
 import type { LocReportInput, TownEventInput, UsageRecordInput } from '@gasgauge/api';
+import { plural } from './plural.js';
 
 /** The reporter always sends all five token counts. */
 export type UsageRecord = UsageRecordInput & { reasoningTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
@@ -68,6 +69,22 @@ const USAGE_IDS: readonly IdField[] = ['id', 'agentId', 'model', 'provider', 'be
 const EVENT_IDS: readonly IdField[] = ['id', 'agentId', 'beadId', 'role', 'kind', 'assigneeAgentId', 'parentId', 'name'];
 
 /**
+ * A string's length as the API's schemas measure it: in code points (a surrogate pair counts once, a lone
+ * surrogate as itself), not UTF-16 units. Counted in units, an id of 129 to 256 emoji was kept back as too long
+ * though the API takes it (wire-bounds.test.ts).
+ */
+function characters(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/**
  * Why the API would refuse this record by its per-record bounds (docs/api.md), or undefined. Checked before
  * sending (Store.enqueue): the API names one refused record per answer, so each such record cost a round trip
  * of its whole batch, sent again less that one record.
@@ -77,11 +94,17 @@ export function recordProblem(kind: RecordKind, record: object): string | undefi
   const r = record as CheckedFields;
   for (const key of kind === 'usage' ? USAGE_IDS : EVENT_IDS) {
     const v = r[key];
-    if (typeof v === 'string' && (v.length < 1 || v.length > MAX_ID_LENGTH))
-      return `${key}: ${v.length} characters, the API takes 1 to ${MAX_ID_LENGTH}`;
+    // In units first: a string that fits in units fits in code points (only a longer one is counted).
+    if (typeof v === 'string' && (v.length < 1 || (v.length > MAX_ID_LENGTH && characters(v) > MAX_ID_LENGTH)))
+      return `${key}: ${plural(characters(v), 'character')}, the API takes 1 to ${MAX_ID_LENGTH}`;
   }
-  if (kind === 'event' && typeof r.title === 'string' && r.title.length > MAX_TITLE_LENGTH)
-    return `title: ${r.title.length} characters, the API takes up to ${MAX_TITLE_LENGTH}`;
+  if (
+    kind === 'event' &&
+    typeof r.title === 'string' &&
+    r.title.length > MAX_TITLE_LENGTH &&
+    characters(r.title) > MAX_TITLE_LENGTH
+  )
+    return `title: ${plural(characters(r.title), 'character')}, the API takes up to ${MAX_TITLE_LENGTH}`;
   for (const [key, max] of kind === 'usage' ? USAGE_COUNTS : EVENT_COUNTS) {
     const v = r[key];
     if (v === undefined) continue; // a missing field is the sender's bug, not the file's: the server says so
