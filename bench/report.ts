@@ -180,7 +180,7 @@ a ratio to the Node host in the same run. What that means on Cloudflare, from it
   The tiers are bounded by retention (7 days of 5 s rows, 30 days of 1 min and 10 min rows, 400 days of hours);
   what grows is \`usage_records\` (one row per record id, kept 400 days): at roughly 200 bytes a row, 10 GB is
   about 50 million records in 400 days, some 125,000 a day for a single town. The town storage quota
-  (\`MAX_TOWN_MB\`, 10,240 MiB by default: the same 10 GiB) refuses a town's ingest with a 507 before the object's
+  (\`MAX_TOWN_MB\`, 9,216 MiB by default) refuses a town's ingest with a 507 before the object's
   own limit would fail its writes (docs/api.md, "Storage quota").
 - **SQL limits.** At most 100 bound parameters per statement, 100 KB per statement, 2 MB per string, BLOB or row
   (same page). workerd enforces the 100 parameters locally too, so the workerd tests fail if a core statement

@@ -79,7 +79,7 @@ describe('town storage quota', () => {
     expect(town.ingestUsage(batch('new', 10, now.t - 1000))).toMatchObject({ accepted: 10 });
   });
 
-  it('has no quota unless one is given (the hosts always give one: 10 GiB by default)', () => {
+  it('has no quota unless one is given (the hosts always give one: 9 GiB by default)', () => {
     const sql = openSqlite(join(tempDir('gg-quota-'), 'town.sqlite'));
     const town = new Town(sql, () => Date.now());
     expect(town.ingestUsage(batch('a', 5000, Date.now() - 1000))).toMatchObject({ accepted: 5000 });

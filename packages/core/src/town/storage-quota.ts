@@ -2,12 +2,12 @@ import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
 
 /**
- * A town's storage quota, in MiB (`gasgauge serve --max-town-mb`, the Worker's `MAX_TOWN_MB`): 10 GiB by
- * default, a Durable Object's own limit. Without one, a holder of one town's ingest token could post made-up
- * agents, beads and sessions until the disk every town shares is full; with it, that town alone stops taking
- * data, and the others go on.
+ * A town's storage quota, in MiB (`gasgauge serve --max-town-mb`, the Worker's `MAX_TOWN_MB`): 9 GiB by
+ * default, under a Durable Object's own limit (10 GB), so a full town meets the quota, not a failed write.
+ * Without one, a holder of one town's ingest token could post made-up agents, beads and sessions until the
+ * disk every town shares is full; with it, that town alone stops taking data, and the others go on.
  */
-export const DEFAULT_MAX_TOWN_MB = 10_240;
+export const DEFAULT_MAX_TOWN_MB = 9216;
 /** The quota's range: 1 MiB to 1 TiB. */
 export const MIN_MAX_TOWN_MB = 1;
 export const MAX_MAX_TOWN_MB = 1_048_576;

@@ -40,7 +40,7 @@ export const serve: Command = {
                             recently used idle one is closed (each open town holds 3 file descriptors;
                             fewer when the open-file limit, less 128 and 64 for connections, does not fit them)
 ${MAX_TOWNS_PER_OWNER_HELP}
-  --max-town-mb N           each town's storage quota in MiB, ${MIN_MAX_TOWN_MB} to ${MAX_MAX_TOWN_MB} (default ${DEFAULT_MAX_TOWN_MB}, 10 GiB); past it
+  --max-town-mb N           each town's storage quota in MiB, ${MIN_MAX_TOWN_MB} to ${MAX_MAX_TOWN_MB} (default ${DEFAULT_MAX_TOWN_MB}, 9 GiB); past it
                             that town's ingest is refused with 507 (reporters keep their records and try again)
                             until data passing its retention frees room; the other towns go on
   --max-connections N       client connections open at once, 1 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS}; fewer when
