@@ -122,6 +122,29 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       ),
     });
     const demo = server.demo;
+    // Before the start is said: a signal sent as soon as the listening line is read (a supervisor, a test) found no
+    // handler yet and ended the server as a crash does (exit by the signal, server.json left behind).
+    const stopped = new Promise<void>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        logger.message(`${signal}: shutting down`);
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // A closed terminal or ssh session (and a `kill -HUP` meant as a reload) ended the server as a crash does:
+      // exit 129, requests cut off, server.json left behind. There is nothing to reload: stop cleanly.
+      process.once('SIGHUP', stop);
+      // Its log's reader went away (`serve 2>&1 | head`, a collector that died): stop as on SIGTERM, not crash on
+      // EPIPE; main ends it with status 141, as a closed pipe ends a standard Unix tool.
+      onOutputClosed(() => {
+        logger.message('stdout or stderr closed: shutting down');
+        resolve();
+      });
+      onNpmParentGone((parent) => {
+        logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
+        resolve();
+      });
+    });
     const listening = `${host.includes(':') ? `[${host}]` : host}:${server.port}`;
     if (jsonLog) {
       const link = loginLinkCommand(values.data);
@@ -170,27 +193,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
         ],
       );
     }
-    await new Promise<void>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        logger.message(`${signal}: shutting down`);
-        resolve();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      // A closed terminal or ssh session (and a `kill -HUP` meant as a reload) ended the server as a crash does:
-      // exit 129, requests cut off, server.json left behind. There is nothing to reload: stop cleanly.
-      process.once('SIGHUP', stop);
-      // Its log's reader went away (`serve 2>&1 | head`, a collector that died): stop as on SIGTERM, not crash on
-      // EPIPE; main ends it with status 141, as a closed pipe ends a standard Unix tool.
-      onOutputClosed(() => {
-        logger.message('stdout or stderr closed: shutting down');
-        resolve();
-      });
-      onNpmParentGone((parent) => {
-        logger.message(`the npm process that started this server (pid ${parent}) is gone: shutting down`);
-        resolve();
-      });
-    });
+    await stopped;
     await server.close();
     // The last line of a clean stop: without it a log cannot tell one from a crash.
     logger.message('stopped');
