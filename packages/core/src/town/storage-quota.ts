@@ -34,12 +34,14 @@ export function storageUse(sql: Sql, maxBytes: number | undefined): StorageUse {
  * while there is room. Checked once per group commit, before it writes: a group admitted under the quota
  * may pass it by what one group holds (the hosts gather at most 50,000 records a group: some tens of MiB).
  */
-export function storageRefusal(sql: Sql, maxBytes: number): AppError | undefined {
-  const used = sql.sizeBytes();
-  if (used < maxBytes) return undefined;
+export function storageRefusal(sql: Sql, maxBytes: number | undefined): AppError | undefined {
+  if (maxBytes === undefined) return undefined; // no quota: no size query on the ingest path
+  // One rule for "full" (storageUse), whether a read shows it or an ingest is refused by it.
+  const { usedBytes, quotaBytes, full } = storageUse(sql, maxBytes);
+  if (!full || quotaBytes === null) return undefined;
   return new AppError(
     'insufficient_storage',
-    `the town's storage quota is used up: it holds ${(used / MIB).toFixed(1)} MiB of data and may hold ${Math.round(maxBytes / MIB)} MiB ` +
+    `the town's storage quota is used up: it holds ${(usedBytes / MIB).toFixed(1)} MiB of data and may hold ${Math.round(quotaBytes / MIB)} MiB ` +
       "(the server's max-town-mb); nothing of this request was stored. Room comes back as data passes its retention, or when the quota is raised",
   );
 }

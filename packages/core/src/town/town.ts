@@ -64,7 +64,7 @@ export class Town {
 
   /** Several requests' ingest in one transaction (group commit); one result per job, or the 4xx that refused it. */
   ingest(jobs: readonly IngestJob[]): (IngestResult | AppError)[] {
-    const full = this.maxBytes === undefined ? undefined : storageRefusal(this.sql, this.maxBytes);
+    const full = storageRefusal(this.sql, this.maxBytes);
     if (full) return jobs.map(() => full);
     return ingestAll(this.sql, this.usageIds, jobs, this.clock(), this.locTtlMs);
   }
