@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { Store } from '../outbox/store.js';
-import { OPENCODE_SCHEMA, openWriter } from '../testing/opencode-stores.js';
+import { generateOpencodeStore, OPENCODE_SCHEMA, openWriter } from '../testing/opencode-stores.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { OpencodeDiskSource } from './disk.js';
@@ -32,9 +32,9 @@ describe('OpenCode stores on disk', () => {
     const data = join(dir, 'opencode');
     mkdirSync(data, { recursive: true });
     const store = new Store(join(dir, 'state'));
-    const source = () =>
+    const source = (on: Store = store) =>
       new OpencodeDiskSource({
-        store,
+        store: on,
         dirs: [data],
         agents: opts.agents ?? new AgentMap(),
         prices: OpencodePrices.load(),
@@ -238,6 +238,56 @@ describe('OpenCode stores on disk', () => {
     expect(src.stats.failed).toBe(1);
     src.close();
     writer.close();
+    store.close();
+  });
+
+  it('reads a store a page at a time: the outbox bound holds, a restart mid-pass resumes, every message counts once', async () => {
+    const { dir, data, store: first, source } = setup();
+    // ~9,000 message rows, ~2,200 step-finish parts and ~1,000 older files: several pages each.
+    const g = generateOpencodeStore(data, { seed: 5, sessions: 40, messagesPerSession: 100 });
+    const maxPendingBytes = 64 * 1024;
+    let store = new Store(join(dir, 'bounded'), { maxPendingBytes });
+    first.close();
+    let src = source(store);
+    const sent = new Map<string, UsageRecord>();
+    let polls = 0;
+    let highest = 0;
+    for (let done = false; !done; polls++) {
+      done = await src.poll();
+      highest = Math.max(highest, store.pendingBytes);
+      // Delivered: every record waiting is taken (a later copy of a message replaces an earlier one).
+      for (const body of store.sql.prepare('SELECT body FROM outbox ORDER BY seq').pluck().all() as string[]) {
+        const r = JSON.parse(body) as UsageRecord;
+        sent.set(r.id, r);
+      }
+      store.sql.exec('DELETE FROM outbox');
+      store.recount();
+      if (polls === 2) {
+        // A restart mid-pass: the pass resumes at its saved progress point.
+        expect(store.cursor('opencode.pass', join(data, 'opencode.db'))).toBeDefined();
+        src.close();
+        store.close();
+        store = new Store(join(dir, 'bounded'), { maxPendingBytes });
+        src = source(store);
+      }
+    }
+    expect(polls).toBeGreaterThanOrEqual(4);
+    const records = [...sent.values()];
+    // Past the bound by at most one page's records (2,000 messages), never by the whole store's.
+    const biggest = Math.max(...records.map((r) => JSON.stringify(r).length));
+    expect(highest).toBeLessThanOrEqual(maxPendingBytes + 2000 * biggest);
+    expect(highest).toBeLessThan(records.reduce((s, r) => s + JSON.stringify(r).length, 0) / 2);
+    const sum = (f: (r: UsageRecord) => number) => records.reduce((s, r) => s + f(r), 0);
+    expect(records).toHaveLength(g.expected.messages);
+    expect([sum((r) => r.inputTokens), sum((r) => r.outputTokens), sum((r) => r.cacheReadTokens)]).toEqual([
+      g.expected.input,
+      g.expected.output,
+      g.expected.cacheRead,
+    ]);
+    // The pass is done: its progress point is gone, the watermark saved.
+    expect(store.cursor('opencode.pass', join(data, 'opencode.db'))).toBeUndefined();
+    expect(store.cursor('opencode', join(data, 'opencode.db'))?.offset).toBeGreaterThan(0);
+    src.close();
     store.close();
   });
 });

@@ -55,8 +55,22 @@ const MAX_SESSIONS = 100_000;
 const MAX_SESSION_FILE_BYTES = 64 * 1024;
 /** A row whose ids and JSON are bigger is skipped and counted as malformed (OpenCode's are a few KiB). */
 const MAX_ROW_BYTES = 1024 * 1024;
-/** Rows per query: a store with years of history is read in bounded slices. */
+/** Rows per query and per commit: a store with years of history is read in bounded slices. */
 const PAGE = 2000;
+/** A pass over a store: its step-finish parts, then its messages (OpencodeUsage takes steps before their message). */
+const PART_PHASE = 0;
+const MESSAGE_PHASE = 1;
+/** The cursor rows of a pass under way (see passOf). */
+const PASS_SOURCE = 'opencode.pass';
+const PASS_MARK_SOURCE = 'opencode.pass-mark';
+
+/** A pass under way: the phase, the last rowid read in it, when the pass began, the newest row time seen. */
+interface Pass {
+  phase: number;
+  after: number;
+  began: number;
+  seen: number;
+}
 
 /** A `message`/`part` row: its JSON (null when over MAX_ROW_BYTES or not text) and when it last changed. */
 interface Row {
@@ -66,6 +80,13 @@ interface Row {
   data: string | null;
   updated: number;
 }
+
+interface PagedRow extends Row {
+  rowid: number;
+}
+
+/** Reads the page of rows after a rowid, one at a time; returns how many it read. */
+type PageReader = (after: number, each: (row: PagedRow) => void) => number;
 
 /**
  * Reads OpenCode's and Kilo's stores on disk: the SQLite `message` table (and the `part` table's
@@ -122,7 +143,7 @@ export class OpencodeDiskSource {
         if (this.readStore(file, db)) this.stamps.set(file, stamp);
         else done = false;
       }
-      this.readFiles(dir, db);
+      if (!this.readFiles(dir, db)) done = false;
       await new Promise((r) => setImmediate(r));
     }
     return done;
@@ -178,7 +199,13 @@ export class OpencodeDiskSource {
     return `${s(file)}/${s(`${file}-wal`)}`;
   }
 
-  /** One store since its watermark; false when a writer held it locked past the busy timeout. */
+  /**
+   * One store since its watermark; false when a writer held it locked past the busy timeout, or the outbox
+   * filled (the pass then resumes where it stopped, at the next poll). A pass reads the step-finish parts,
+   * then the messages, a page at a time in rowid order, each page committed with its records and the pass's
+   * progress point: a store with years of history passes the outbox's bound by at most one page's records,
+   * and no transaction of the state database lasts its whole read.
+   */
   private readStore(file: string, db: Database.Database): boolean {
     const store = this.opts.store;
     const saved = store.cursor(SOURCE, file)?.offset ?? 0;
@@ -187,33 +214,34 @@ export class OpencodeDiskSource {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       if (!tables.has('message')) return true;
       this.readSessions(db, tables, since);
-      let watermark = saved;
-      let malformed = 0;
-      // Row by row into one transaction of the state database: a store of any size is never held in memory.
-      store.transaction(() => {
-        if (tables.has('part')) {
-          this.rows(db, 'part', 'message_id', since, (r) => {
-            const part = r.data === null ? undefined : parseObject(r.data);
-            // The ids live in the row's columns, not in its JSON.
-            if (part?.type === 'step-finish') {
-              const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
-              this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
-            } else if (r.data === null) malformed++;
-            watermark = later(watermark, r.updated);
-          });
+      const pass = this.passOf(file, saved);
+      if (pass.phase === PART_PHASE && !tables.has('part')) pass.phase = MESSAGE_PHASE;
+      // One read transaction for what this poll reads: its pages see one snapshot, a writer in WAL mode is not held up.
+      return db.transaction(() => {
+        for (; pass.phase <= MESSAGE_PHASE; pass.phase++, pass.after = 0) {
+          const table = pass.phase === PART_PHASE ? 'part' : 'message';
+          const page = this.pageReader(db, table, since);
+          for (let n = PAGE; n === PAGE; ) {
+            if (store.holdReading) return false;
+            let malformed = 0;
+            store.transaction(() => {
+              n = page(pass.after, (r) => {
+                pass.after = r.rowid;
+                if (this.readRow(table, r)) malformed++;
+                pass.seen = later(pass.seen, r.updated);
+              });
+              const finished = n < PAGE && pass.phase === MESSAGE_PHASE;
+              this.savePass(file, finished ? undefined : n < PAGE ? { ...pass, phase: pass.phase + 1, after: 0 } : pass);
+              // A pass may read over several snapshots (it stopped for a full outbox): a row changed after the
+              // pass began, behind the rowid it had reached, is newer than its start, so the watermark stays there.
+              if (finished) store.setCursor(SOURCE, file, 0, Math.min(pass.seen, pass.began));
+              store.addCounterIn('opencode.malformed', malformed);
+            });
+            this.stats.malformed += malformed;
+          }
         }
-        this.rows(db, 'message', 'session_id', since, (r) => {
-          const info = r.data === null ? undefined : parseObject(r.data);
-          this.stats.messages++;
-          if (info) this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, r.id, r.parent) } });
-          else malformed++;
-          watermark = later(watermark, r.updated);
-        });
-        store.setCursor(SOURCE, file, 0, watermark);
-        store.addCounterIn('opencode.malformed', malformed);
-      });
-      this.stats.malformed += malformed;
-      return true;
+        return true;
+      })();
     } catch (err) {
       // Our own state database failed (a full disk): not the store's fault. The poll fails, and the store is read again.
       if (err instanceof StateError) throw err;
@@ -230,34 +258,74 @@ export class OpencodeDiskSource {
     }
   }
 
+  /** One row into the usage (see OpencodeUsage); true when it was malformed. */
+  private readRow(table: 'message' | 'part', r: Row): boolean {
+    if (table === 'part') {
+      const part = r.data === null ? undefined : parseObject(r.data);
+      // The ids live in the row's columns, not in its JSON.
+      if (part?.type === 'step-finish') {
+        const step = { type: 'step-finish', tokens: part.tokens, cost: part.cost, id: r.id, messageID: r.parent };
+        this.usage.handle({ type: 'message.part.updated', properties: { part: step } });
+      }
+      return r.data === null;
+    }
+    const info = r.data === null ? undefined : parseObject(r.data);
+    this.stats.messages++;
+    if (info) this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, r.id, r.parent) } });
+    return !info;
+  }
+
   /**
-   * Each row of `message` or `part` changed since `since` (all of them when the table has no
-   * `time_updated`), one at a time. A row whose ids and JSON pass MAX_ROW_BYTES (SQLite measures it; it
-   * is never read into memory), or that is not text, comes with `data` null.
+   * Where the pass over a store stands, from its two cursor rows in the state database (the phase and the last
+   * rowid read; when the pass began and the newest row time seen), or a new pass from the saved watermark.
    */
-  private rows(db: Database.Database, table: 'message' | 'part', parent: string, since: number, each: (row: Row) => void): void {
+  private passOf(file: string, watermark: number): Pass {
+    const store = this.opts.store;
+    const at = store.cursor(PASS_SOURCE, file);
+    const mark = store.cursor(PASS_MARK_SOURCE, file);
+    if (at && mark) return { phase: at.ino, after: at.offset, began: mark.ino, seen: mark.offset };
+    return { phase: PART_PHASE, after: 0, began: Date.now(), seen: watermark };
+  }
+
+  /** Saves the pass's progress point in the caller's transaction; undefined: the pass is done. */
+  private savePass(file: string, pass: Pass | undefined): void {
+    const store = this.opts.store;
+    if (!pass) {
+      store.dropCursor(PASS_SOURCE, file);
+      store.dropCursor(PASS_MARK_SOURCE, file);
+      return;
+    }
+    store.setCursor(PASS_SOURCE, file, pass.phase, pass.after);
+    store.setCursor(PASS_MARK_SOURCE, file, pass.began, pass.seen);
+  }
+
+  /**
+   * A reader of one page of `message` or `part` rows changed since `since` (all of them when the table has no
+   * `time_updated`), after a rowid, in rowid order, one row at a time; it returns how many it read. A row whose
+   * ids and JSON pass MAX_ROW_BYTES (SQLite measures it; it is never read into memory), or that is not text,
+   * comes with `data` null.
+   */
+  private pageReader(db: Database.Database, table: 'message' | 'part', since: number): PageReader {
+    const parent = table === 'part' ? 'message_id' : 'session_id';
     const columns = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
     const updated = columns.has('time_updated') ? 'time_updated' : '0';
     const where = updated === '0' ? '' : `WHERE time_updated >= ?`;
     const filter = table === 'part' ? `${where ? `${where} AND` : 'WHERE'} data LIKE '%step-finish%'` : where;
     const fits = `octet_length(id) + octet_length(${parent}) + octet_length(data) <= ${MAX_ROW_BYTES}`;
     const stmt = db.prepare(
-      `SELECT rowid AS r, iif(${fits}, id, NULL) AS id, iif(${fits}, ${parent}, NULL) AS parent,
+      `SELECT rowid AS rowid, iif(${fits}, id, NULL) AS id, iif(${fits}, ${parent}, NULL) AS parent,
          iif(${fits}, data, NULL) AS data, ${updated} AS updated
        FROM ${table} ${filter} ${filter ? 'AND' : 'WHERE'} rowid > ? ORDER BY rowid LIMIT ${PAGE}`,
     );
-    // One read transaction: the pages see one snapshot, and a writer in WAL mode is not held up.
-    db.transaction(() => {
-      for (let last = 0, n = PAGE; n === PAGE; ) {
-        n = 0;
-        for (const p of (updated === '0' ? stmt.iterate(last) : stmt.iterate(since, last)) as Iterable<Row & { r: number }>) {
-          n++;
-          last = p.r;
-          const whole = typeof p.id === 'string' && typeof p.parent === 'string' && typeof p.data === 'string';
-          each(whole ? p : { id: '', parent: '', data: null, updated: p.updated });
-        }
+    return (after, each) => {
+      let n = 0;
+      for (const p of (updated === '0' ? stmt.iterate(after) : stmt.iterate(since, after)) as Iterable<PagedRow>) {
+        n++;
+        const whole = typeof p.id === 'string' && typeof p.parent === 'string' && typeof p.data === 'string';
+        each(whole ? p : { rowid: p.rowid, id: '', parent: '', data: null, updated: p.updated });
       }
-    })();
+      return n;
+    };
   }
 
   /** Session directories changed since `since` (all when the table has no `time_updated`). */
@@ -288,14 +356,20 @@ export class OpencodeDiskSource {
     this.directories.set(boundedId(session), directory);
   }
 
-  /** The older JSON files: a changed file is read again; a message the database holds is left to it. */
-  private readFiles(dir: string, db: Database.Database | undefined): void {
+  /**
+   * The older JSON files: a changed file is read again; a message the database holds is left to it. A page of
+   * files per commit, and none while the outbox is full: false then, and the next poll lists them again (the
+   * files read are known by their size and mtime, so only the rest are read).
+   */
+  private readFiles(dir: string, db: Database.Database | undefined): boolean {
     // Current versions write the store only: the older tree is listed again every 30 s, not every poll.
     const last = this.listed.get(dir);
-    if (last !== undefined && Date.now() - last < 30_000) return;
-    this.listed.set(dir, Date.now());
+    if (last !== undefined && Date.now() - last < 30_000) return true;
     const paths = messageFiles(dir);
-    if (paths.length === 0) return;
+    if (paths.length === 0) {
+      this.listed.set(dir, Date.now());
+      return true;
+    }
     this.readSessionFiles(dir);
     let inDb: Database.Statement | undefined;
     try {
@@ -303,32 +377,38 @@ export class OpencodeDiskSource {
     } catch {
       inDb = undefined; // No message table yet.
     }
-    let malformed = 0;
-    this.opts.store.transaction(() => {
-      for (const path of paths) {
-        let sig: string;
-        let text: string | undefined;
-        try {
-          const st = statSync(fsPath(path));
-          sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
-          if (this.files.get(path) === sig) continue;
-          text = readSmallFile(path, this.opts.maxFileBytes ?? 4 * 1024 * 1024);
-        } catch {
-          continue; // Gone since it was listed.
-        }
-        this.files.set(path, sig);
-        const info = text === undefined ? undefined : parseObject(text);
-        if (!info) {
-          malformed++;
-          continue;
-        }
-        this.stats.messages++;
-        if (typeof info.id === 'string' && inDb?.get(info.id) !== undefined) continue;
-        this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, info.id, info.sessionID) } });
-      }
-      this.opts.store.addCounterIn('opencode.malformed', malformed);
-    });
-    this.stats.malformed += malformed;
+    for (let from = 0; from < paths.length; from += PAGE) {
+      if (this.opts.store.holdReading) return false;
+      let malformed = 0;
+      this.opts.store.transaction(() => {
+        for (const path of paths.slice(from, from + PAGE)) if (!this.readFile(path, inDb)) malformed++;
+        this.opts.store.addCounterIn('opencode.malformed', malformed);
+      });
+      this.stats.malformed += malformed;
+    }
+    this.listed.set(dir, Date.now());
+    return true;
+  }
+
+  /** One older message file, unless unchanged since it was read; false when it is malformed. */
+  private readFile(path: string, inDb: Database.Statement | undefined): boolean {
+    let sig: string;
+    let text: string | undefined;
+    try {
+      const st = statSync(fsPath(path));
+      sig = `${st.ino}:${st.size}:${st.mtimeMs}`;
+      if (this.files.get(path) === sig) return true;
+      text = readSmallFile(path, this.opts.maxFileBytes ?? 4 * 1024 * 1024);
+    } catch {
+      return true; // Gone since it was listed.
+    }
+    this.files.set(path, sig);
+    const info = text === undefined ? undefined : parseObject(text);
+    if (!info) return false;
+    this.stats.messages++;
+    if (typeof info.id === 'string' && inDb?.get(info.id) !== undefined) return true;
+    this.usage.handle({ type: 'message.updated', properties: { info: messageInfo(info, info.id, info.sessionID) } });
+    return true;
   }
 
   /** `storage/session/<project>/<session>.json` → directory, for sessions the database does not name. */
