@@ -14,12 +14,18 @@ export const watchDir: WatchDir = (dir, onEvent) =>
     onEvent(type, name === null ? null : nameOf(name)),
   );
 
+/** Directories watched at most per tree (Claude's bench tree of 13,457 transcripts has 4,940). */
+export const MAX_WATCHES = 16_384;
+
 /**
  * Watches every directory under some roots with one inotify watch per directory (fs.watch on each, not
  * recursive: Node 20's recursive mode on Linux puts a watch on every file too, 10,000 transcripts being
  * 10,000 watches) and reports the paths that changed. A directory that appears is watched as soon as
  * its parent reports it. A root that does not exist yet is picked up by the next `sync()`.
  * If watches cannot be had (no inotify, its limit reached), `failed` says so and the caller rescans.
+ * At most MAX_WATCHES: inotify watches are the user's (`fs.inotify.max_user_watches`, shared with their
+ * editor and every other watcher), and the directories under the sources are anyone's to make (an agent
+ * making 100,000 took as many); past the bound the caller rescans instead.
  */
 export class TreeWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -28,6 +34,7 @@ export class TreeWatcher {
   constructor(
     private readonly onChange: (path: string) => void,
     private readonly open: WatchDir = watchDir,
+    private readonly maxWatches = MAX_WATCHES,
   ) {}
 
   /** Why watching stopped working, once it did (then nothing is watched any more). */
@@ -50,6 +57,11 @@ export class TreeWatcher {
       return;
     }
     if (!this.watchers.has(dir)) {
+      if (this.watchers.size >= this.maxWatches) {
+        this.failure = `more than ${this.maxWatches} directories to watch`;
+        this.close();
+        return;
+      }
       try {
         const w = this.open(dir, (type, name) => this.event(dir, type, name));
         w.on('error', () => this.drop(dir));
