@@ -159,11 +159,11 @@ export class Reporter {
           `WARNING: the outbox holds ${(pending / 2 ** 20).toFixed(1)} MiB, its bound is ${(max / 2 ** 20).toFixed(1)} MiB: ` +
             'file sources pause until the server takes records; stream records are dropped',
         ),
-      // Counted as a record the server refused; said one by one for the first MAX_UNREADABLE_SAID, then once.
+      // Counted as a record the server refused; said one by one for the first MAX_REFUSED_SAID, then once.
       onRefused: (kind, id, reason) => {
         const n = ++this.sender.state.quarantined;
-        if (n <= MAX_UNREADABLE_SAID) this.log(`quarantined ${kind} record ${id}: ${reason}`);
-        else if (n === MAX_UNREADABLE_SAID + 1)
+        if (n <= MAX_REFUSED_SAID) this.log(`quarantined ${kind} record ${id}: ${reason}`);
+        else if (n === MAX_REFUSED_SAID + 1)
           this.log(`more records are quarantined unsent; not each is said (the dead-letter file has them)`);
       },
     });
@@ -506,6 +506,8 @@ const PRUNED_AT = 'pruned.at';
 /** Unreadable paths remembered (each said once), and said one by one. */
 export const MAX_UNREADABLE = 10_000;
 export const MAX_UNREADABLE_SAID = 100;
+/** Records refused unsent (out of the API's bounds) said one by one; the rest in one line. */
+const MAX_REFUSED_SAID = 100;
 
 /** What an unreadable path's error means, in words a user acts on (the code kept for a search). */
 export function unreadableReason(err: NodeJS.ErrnoException): string {
