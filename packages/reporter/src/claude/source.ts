@@ -143,9 +143,14 @@ export class ClaudeSource {
       const st = fileState(path);
       const seen = this.caughtUp.get(path);
       if (st && seen && seen.ino === st.ino && seen.size === st.size) continue;
+      const saved = cursors ? cursors.get(path) : anyCursor ? this.opts.store.cursor(SOURCE, path) : undefined;
+      // Read to its end by an earlier process (the same file, no longer): nothing to read, no step to take.
+      if (st && saved && saved.ino === st.ino && saved.offset === st.size) {
+        this.caughtUp.set(path, st);
+        continue;
+      }
       todo.push(path);
       if (!st) continue;
-      const saved = cursors ? cursors.get(path) : anyCursor ? this.opts.store.cursor(SOURCE, path) : undefined;
       this.polled.set(path, { st, saved });
       const start = resumeOffset(saved, st);
       jobs.push({ path, start });

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 
 /**
  * File names that are not valid UTF-8. Linux names are bytes: a transcript copied from another system,
@@ -35,21 +35,37 @@ export function fsPath(path: string): string | Buffer {
   return Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [p] : [slash, p])));
 }
 
-/** A directory's entries, each named as the reporter keeps names (nameOf); throws what readdir throws. */
-export function listDir(dir: string): { name: string; entry: Dirent<Buffer> }[] {
-  return readdirSync(fsPath(dir), { withFileTypes: true, encoding: 'buffer' }).map((entry) => ({
+/** What a listing says of an entry's type (a Dirent, named as text or as bytes). */
+export interface EntryType {
+  isDirectory(): boolean;
+  isFile(): boolean;
+}
+
+/**
+ * A directory's entries, each named as the reporter keeps names (nameOf); throws what readdir throws. Listed
+ * as text first: only a listing with U+FFFD in a name (a name that is not UTF-8 decodes so) is listed again
+ * as bytes, so the common case makes no Buffer and no second decode per entry (a tree of 13,457 transcripts
+ * in 4,940 directories is listed at every `--once`).
+ */
+export function listDir(dir: string): { name: string; entry: EntryType }[] {
+  const path = fsPath(dir);
+  const entries = readdirSync(path, { withFileTypes: true });
+  if (!entries.some((e) => e.name.includes(REPLACEMENT))) return entries.map((entry) => ({ name: entry.name, entry }));
+  return readdirSync(path, { withFileTypes: true, encoding: 'buffer' }).map((entry) => ({
     name: nameOf(entry.name),
     entry,
   }));
 }
 
-/** Whether the last name of `path` ends with the ASCII `suffix` (`.jsonl`), escaped or not. */
+/** Whether the last name of `path` ends with the ASCII `suffix` (`.jsonl`, no `/`), escaped or not. */
 export function nameEndsWith(path: string, suffix: string): boolean {
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  const m = ESCAPED.exec(last);
+  const from = path.lastIndexOf('/') + 1;
+  // Not escaped (the common case): the path's end is the name's.
+  if (path.charCodeAt(from) !== 0xfffd) return path.endsWith(suffix);
+  const m = ESCAPED.exec(path.slice(from));
   return m
     ? Buffer.from(m[1] as string, 'hex')
         .toString('latin1')
         .endsWith(suffix)
-    : last.endsWith(suffix);
+    : path.endsWith(suffix);
 }

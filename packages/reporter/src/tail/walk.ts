@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { normalize } from 'node:path';
 import { fsPath, listDir, nameEndsWith } from './names.js';
 
 export interface WalkOptions {
@@ -43,6 +43,10 @@ function absent(err: unknown): boolean {
  * cannot be read (still listed: it is read once it can be).
  */
 export function walkFiles(dir: string, opts: WalkOptions, out: string[]): void {
+  walk(normalize(dir), opts, out);
+}
+
+function walk(dir: string, opts: WalkOptions, out: string[]): void {
   let entries: ReturnType<typeof listDir>;
   try {
     entries = listDir(dir);
@@ -50,10 +54,13 @@ export function walkFiles(dir: string, opts: WalkOptions, out: string[]): void {
     if (!absent(err)) told?.(dir, err as NodeJS.ErrnoException);
     return;
   }
+  // The listing's names have no `/` and are never `.` or `..`, and `dir` is normal: no path.join (its normalising,
+  // at every entry of every listing, was ~40 ms of a `--once` over the bench's unchanged tree).
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
   for (const { name, entry } of entries) {
-    const path = join(dir, name);
+    const path = prefix + name;
     if (entry.isDirectory()) {
-      walkFiles(path, opts, out);
+      walk(path, opts, out);
       continue;
     }
     if (!opts.endings.some((e) => nameEndsWith(name, e))) continue;

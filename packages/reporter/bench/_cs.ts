@@ -1,0 +1,15 @@
+import { rmSync } from 'node:fs';
+import { AgentMap } from '../src/agents.js';
+import { PriceList } from '../src/claude/pricing.js';
+import { ClaudeSource } from '../src/claude/source.js';
+import { Store } from '../src/outbox/store.js';
+const dir = `/tmp/bf/cs-${process.pid}`;
+rmSync(dir, { recursive: true, force: true });
+const store = new Store(dir, { maxPendingBytes: 64 * 2 ** 30 });
+if (process.env.CACHE) store.sql.pragma(`cache_size = ${process.env.CACHE}`);
+const t = performance.now(); const c0 = process.cpuUsage();
+const src = new ClaudeSource({ store, configDirs: ['/tmp/bf/claude'], agents: new AgentMap(), prices: PriceList.load() });
+await src.poll();
+const cu = process.cpuUsage(c0);
+console.log(process.env.CACHE ?? 'default', (performance.now() - t) | 0, 'ms wall', (cu.user / 1000) | 0, 'user', (cu.system / 1000) | 0, 'sys', 'records', store.pendingCount());
+src.close(); store.close(); rmSync(dir, { recursive: true, force: true });
