@@ -82,7 +82,7 @@ export interface ServeOptions {
   webhooks?: Omit<WebhookOptions, 'log'>;
   /** Test-only: each live stream's lifetime (default LIVE_STREAM_MAX_MS, 10 min). */
   liveStreamMaxMs?: number;
-  /** Test-only: each group commit waits this long first, so requests pile up (the 429 and 503 shedding tests). */
+  /** Test-only: a town's queue waits this long before its first group commit, so requests pile up (the 429 and 503 shedding tests). */
   writeDelayMs?: number;
   /** Test-only fault injection, see CRASH_POINTS. */
   crashAt?: CrashPoint | undefined;
@@ -192,6 +192,9 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const townHandles = new LocalTowns(
     (id) => towns.get(id),
     opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),
+    // The rest of a queue past one group is written as soon as other requests have had their turn (writeDelayMs
+    // holds the first write only, so that requests pile up).
+    afterTwoTurns,
   );
   const live = new LiveHub(opts.liveStreamMaxMs === undefined ? {} : { maxStreamMs: opts.liveStreamMaxMs });
   const activeMs = opts.tickMs ?? ACTIVE_TICK_MS;

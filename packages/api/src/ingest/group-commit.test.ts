@@ -1,7 +1,7 @@
 import { AppError, MAX_HOUR_COST_MICRODOLLARS, MAX_RECORD_COST_MICRODOLLARS, type UsageRecord } from '@gasgauge/core';
 import { fileTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, MAX_GROUP_ITEMS } from './group-commit.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const rec = (id: string, inputTokens: number): UsageRecord => usageRecord({ id, inputTokens, costMicrodollars: 1, at: T0 });
@@ -83,5 +83,32 @@ describe('group commit', () => {
     const hour = town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 });
     expect(hour.series.cost_microdollars).toEqual([MAX_HOUR_COST_MICRODOLLARS]);
     expect(hour.series.input_tokens).toEqual([6]);
+  });
+
+  it(`writes at most ${MAX_GROUP_ITEMS} items a transaction, oldest first, the rest after the host's defer again`, async () => {
+    const now = { t: T0 + 1000 };
+    const town = fileTown(now);
+    const deferred: (() => void)[] = [];
+    const writer = new GroupCommit(
+      () => town,
+      (fn) => deferred.push(fn),
+    );
+    const sizes: number[] = [];
+    const ingest = town.ingest.bind(town);
+    town.ingest = (jobs) => {
+      sizes.push(jobs.reduce((n, j) => n + (j.kind === 'usage' ? j.records.length : 0), 0));
+      return ingest(jobs);
+    };
+    const batch = (b: number, n: number) => Array.from({ length: n }, (_, i) => rec(`g${b}-${i}`, 1));
+    // 3,000 + 3,000 + 1 + 5,000 + 2,000: a group takes requests while they fit (the first whatever its size).
+    const answers = [3000, 3000, 1, MAX_GROUP_ITEMS, 2000].map((n, b) =>
+      writer.submit('t', { kind: 'usage', records: batch(b, n) }),
+    );
+    expect(deferred).toHaveLength(1);
+    for (let i = 0; i < deferred.length; i++) deferred[i]?.();
+    expect(sizes).toEqual([3000, 3001, MAX_GROUP_ITEMS, 2000]);
+    expect(deferred).toHaveLength(4);
+    expect((await Promise.all(answers)).map((a) => a.accepted)).toEqual([3000, 3000, 1, MAX_GROUP_ITEMS, 2000]);
+    expect(town.timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.input_tokens).toEqual([13_001]);
   });
 });

@@ -14,8 +14,10 @@ export class LocalTowns implements TownDirectory {
     private readonly open: (townId: string) => Town,
     /** When to write the ingest requests gathered so far (default `queueMicrotask`; Node: `afterTwoTurns`). */
     defer: (fn: () => void) => void = queueMicrotask,
+    /** When to write the rest of a town's queue past one group (default `defer`). */
+    deferRest: (fn: () => void) => void = defer,
   ) {
-    this.writer = new GroupCommit(open, defer);
+    this.writer = new GroupCommit(open, defer, deferRest);
   }
 
   get(townId: string): TownHandle {

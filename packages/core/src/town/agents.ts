@@ -51,6 +51,18 @@ export const USAGE_WORKING_WINDOW_MS = 5 * MINUTE;
  * before) and each agent's per-minute rows of the window (80,000 rows, ~12 ms) at 10,000 live agents, and every live subscriber of a town asks on the same push:
  * they share one count per change (200 subscribers: 131 ms of status counts a push before, one count now).
  */
+/**
+ * Agent × model × minute rows of the usage window read at most to count the agents seen only through usage.
+ * A town of 10,000 live agents has some 80,000; one ingest token posting a new agent × model pair per record
+ * put 700,000 in the window, and every tick of the town, and every throughput read and scrape after a write,
+ * counted them all on the one event loop (0.4–0.8 s; seconds at the rate one client can post). Past it the
+ * count is of the agents in the rows read, a lower bound.
+ */
+export const MAX_USAGE_ONLY_ROWS = 200_000;
+export const USAGE_ONLY_AGENTS = `SELECT COUNT(DISTINCT agent_id) FROM
+  (SELECT agent_id FROM breakdown_1m WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) LIMIT ${MAX_USAGE_ONLY_ROWS})
+  WHERE agent_id NOT IN (SELECT id FROM agents)`;
+
 const countsMemo = new WeakMap<Sql, { changes: number; since: number; counts: ReadonlyMap<string, number> }>();
 
 /**
@@ -67,11 +79,7 @@ export function agentStatusCounts(sql: Sql, now: number): Map<string, number> {
   for (const [status, n] of sql.rows("SELECT status, n FROM status_counts WHERE kind = 'agent'") as [string, number][]) {
     counts.set(status, n);
   }
-  const [usageOnly] = sql.rows(
-    `SELECT COUNT(DISTINCT agent_id) FROM breakdown_1m
-     WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) AND agent_id NOT IN (SELECT id FROM agents)`,
-    since,
-  )[0] as [number];
+  const [usageOnly] = sql.rows(USAGE_ONLY_AGENTS, since)[0] as [number];
   counts.set('working', (counts.get('working') ?? 0) + usageOnly);
   countsMemo.set(sql, { changes, since, counts });
   return new Map(counts);

@@ -32,7 +32,7 @@ export function storageUse(sql: Sql, maxBytes: number | undefined): StorageUse {
 /**
  * The refusal of an ingest into a town whose data has reached `maxBytes` (Sql.sizeBytes), or undefined
  * while there is room. Checked once per group commit, before it writes: a group admitted under the quota
- * may pass it by what one group holds (the hosts gather at most 50,000 records a group: some tens of MiB).
+ * may pass it by what one group holds (the hosts write at most 5,000 items a group, group-commit.ts' MAX_GROUP_ITEMS: a few MiB).
  */
 export function storageRefusal(sql: Sql, maxBytes: number | undefined): AppError | undefined {
   if (maxBytes === undefined) return undefined; // no quota: no size query on the ingest path
