@@ -45,13 +45,6 @@ const MINUTE = 60_000;
 export const USAGE_WORKING_WINDOW_MS = 5 * MINUTE;
 
 /**
- * The last status counts per town connection, with what they were computed from: SQLite's `total_changes()`
- * (every row this connection wrote since it opened, so any write moves it) and the usage window's first
- * slot. Counting reads the status counts the triggers keep (migration 21; a scan of every agent ever reported
- * before) and each agent's per-minute rows of the window (80,000 rows, ~12 ms) at 10,000 live agents, and every live subscriber of a town asks on the same push:
- * they share one count per change (200 subscribers: 131 ms of status counts a push before, one count now).
- */
-/**
  * Agent × model × minute rows of the usage window read at most to count the agents seen only through usage.
  * A town of 10,000 live agents has some 80,000; one ingest token posting a new agent × model pair per record
  * put 700,000 in the window, and every tick of the town, and every throughput read and scrape after a write,
@@ -63,6 +56,13 @@ export const USAGE_ONLY_AGENTS = `SELECT COUNT(DISTINCT agent_id) FROM
   (SELECT agent_id FROM breakdown_1m WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) LIMIT ${MAX_USAGE_ONLY_ROWS})
   WHERE agent_id NOT IN (SELECT id FROM agents)`;
 
+/**
+ * The last status counts per town connection, with what they were computed from: SQLite's `total_changes()`
+ * (every row this connection wrote since it opened, so any write moves it) and the usage window's first
+ * slot. Counting reads the status counts the triggers keep (migration 21; a scan of every agent ever reported
+ * before) and each agent's per-minute rows of the window (80,000 rows, ~12 ms) at 10,000 live agents, and every live subscriber of a town asks on the same push:
+ * they share one count per change (200 subscribers: 131 ms of status counts a push before, one count now).
+ */
 const countsMemo = new WeakMap<Sql, { changes: number; since: number; counts: ReadonlyMap<string, number> }>();
 
 /**
