@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { OpencodePrices } from '../opencode/prices.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
-import { fsPath, nameEndsWith, nameOf } from './names.js';
+import { fsPath, listDir, nameEndsWith, nameOf } from './names.js';
 
 describe('file names that are not UTF-8', () => {
   it('are kept as text that gives their exact bytes back, distinct from every other name', () => {
@@ -36,6 +36,40 @@ describe('file names that are not UTF-8', () => {
     expect(nameOf(tricky)).not.toBe('\uFFFD{ff}');
     expect(fsPath(`/d/${nameOf(tricky)}`)).toEqual(Buffer.from('/d/\uFFFD{ff}'));
     expect(nameEndsWith(`/d/${nameOf(Buffer.from([0x73, 0xff, 0x2e, 0x6a, 0x73, 0x6f, 0x6e, 0x6c]))}`, '.jsonl')).toBe(true);
+  });
+});
+
+describe('listDir', () => {
+  it('names every entry so that its path gives the exact bytes back, whether the listing is read as text or as bytes', () => {
+    const base = tempDir('gg-listdir-');
+    const names = fc.uniqueArray(
+      fc.uint8Array({ minLength: 1, maxLength: 6 }).map((a) => Buffer.from(a.filter((b) => b !== 0x2f && b !== 0))),
+      { maxLength: 6, selector: (b) => b.toString('hex') },
+    );
+    let round = 0;
+    try {
+      fc.assert(
+        fc.property(names, (raw) => {
+          const d = join(base, String(round++));
+          mkdirSync(d);
+          for (const n of raw) {
+            if (n.length === 0 || /^\.\.?$/.test(n.toString('latin1'))) continue;
+            writeFileSync(Buffer.concat([Buffer.from(`${d}/`), n]), '');
+          }
+          const expected = (readdirSync(d, { encoding: 'buffer' }) as Buffer[]).map((n) => n.toString('hex')).sort();
+          const listed = listDir(d).map((e) =>
+            Buffer.from(fsPath(join(d, e.name)))
+              .subarray(d.length + 1)
+              .toString('hex'),
+          );
+          expect(listed.sort()).toEqual(expected);
+          rmSync(d, { recursive: true });
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      removeDir(base);
+    }
   });
 });
 
