@@ -17,13 +17,16 @@ export interface CodexTurn {
 
 type TokensLine = Extract<CodexLine, { kind: 'tokens' }>;
 
+/** The saved state's shape (`v`): a state of another shape is upgraded or the file read again (upgradeState). */
+export const STATE_VERSION = 2;
+
 /**
  * What reading a rollout file up to a line boundary leaves behind, enough to go on from there after a
  * restart: it is saved (as JSON) with the file's offset, in the same transaction.
  */
 export interface RolloutState {
   /** Format of this saved state: a state saved by an older reporter (no `v`) is upgraded or read again (see upgradeState). */
-  v: 2;
+  v: typeof STATE_VERSION;
   /** The last `total_token_usage`: a turn without `last_token_usage` is the increase over it. */
   prev: CodexUsage | null;
   model: string | null;
@@ -59,7 +62,7 @@ export type ForkOf = { parent: string | null; forkedAt: number | null } | undefi
 
 export function newRolloutState(fork: ForkOf): RolloutState {
   return {
-    v: 2,
+    v: STATE_VERSION,
     prev: null,
     model: null,
     cwd: null,
@@ -81,7 +84,7 @@ export function newRolloutState(fork: ForkOf): RolloutState {
  */
 export function upgradeState(saved: unknown): RolloutState | undefined {
   const s = saved as Partial<RolloutState> & { replay?: string };
-  if (s.v === 2) return { ...(s as RolloutState), session: s.session ?? '' };
+  if (s.v === STATE_VERSION) return { ...(s as RolloutState), session: s.session ?? '' };
   if (s.replay !== 'done') return undefined;
   return { ...newRolloutState(undefined), prev: s.prev ?? null, model: s.model ?? null, cwd: s.cwd ?? null, session: '' };
 }
