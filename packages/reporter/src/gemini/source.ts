@@ -67,6 +67,7 @@ export class GeminiSource {
   /** Identity and size of each `.jsonl` chat when it was last read to its end: an unchanged file costs one stat. */
   private readonly caughtUp = new Map<string, { ino: number; size: number }>();
   private readonly getState: Database.Statement;
+  private readonly hasState: Database.Statement;
   private readonly putState: Database.Statement;
 
   constructor(private readonly opts: GeminiSourceOptions) {
@@ -81,6 +82,7 @@ export class GeminiSource {
     });
     this.stats.malformed = opts.store.counter('gemini.malformed');
     this.getState = opts.store.sql.prepare('SELECT state FROM gemini_files WHERE path = ?').pluck();
+    this.hasState = opts.store.sql.prepare('SELECT 1 FROM gemini_files WHERE path = ?').pluck();
     this.putState = opts.store.sql.prepare(
       'INSERT INTO gemini_files (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state',
     );
@@ -177,8 +179,13 @@ export class GeminiSource {
     const seen = this.caughtUp.get(path);
     if (!st.isFile() || (seen && seen.ino === st.ino && seen.size === st.size)) return { bytes: 0, done: true };
     const store = this.opts.store;
+    // Read to its end by an earlier process (same inode, cursor at its size, its state saved): nothing to read,
+    // no state to load, no .project_root to open.
+    const saved = store.cursor(SOURCE, path);
+    if (saved && saved.ino === st.ino && saved.offset === st.size && this.hasState.get(path) !== undefined)
+      return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };
     const stem = basename(path).replace(/\.jsonl$/, '');
-    let start = resumeFrom(store, SOURCE, path, st);
+    let start = resumeFrom({ cursor: () => saved, setCursor: store.setCursor.bind(store) }, SOURCE, path, st);
     let state = start === 0 ? undefined : this.loadState(path);
     // A cursor without state (a state database from before the tailing, which read the file whole): start
     // the file over, the ids make that safe.
