@@ -65,6 +65,6 @@ export const REPORT_HELP = `Options:
                           of --server, --town and the token; 3: delivered but some quarantined);
                           with --json, its summary as one JSON object on stdout (without --once,
                           --json prints nothing)
-  --timeout SECONDS       with --once, give up delivering after this long (default 600)
-  --loc-interval SECONDS  how often worktrees are measured (default 30)
-  --max-outbox-mb N       bound on undelivered records (default 256)`;
+  --timeout SECONDS       with --once, give up delivering after this long, 1 to 604800 (default 600)
+  --loc-interval SECONDS  how often worktrees are measured, 1 to 86400 (default 30)
+  --max-outbox-mb N       bound on undelivered records, 1 to 1048576 (default 256)`;

@@ -59,6 +59,38 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it('takes --timeout, --loc-interval and --max-outbox-mb at their bounds and refuses past them (exit 2, naming the option)', async () => {
+    // Below the old "positive" floor, --max-outbox-mb 0.0000001 rounded to a 0-byte outbox, full while empty:
+    // --once then waited forever, past its --timeout. Found trying wrong values as a new user.
+    writeFileSync(join(dir, 'token-bounds'), 'tok');
+    const port = await freePort(); // nothing listens there
+    const run = (...extra: string[]) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', join(dir, 'token-bounds')],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'state-bounds'), '--once'],
+        ...extra,
+      ]);
+    for (const [option, low, high, refused] of [
+      ['--max-outbox-mb', '1', '1048576', ['0.0000001', '0.5', '1048577']],
+      ['--loc-interval', '1', '86400', ['0.001', '86401']],
+      ['--timeout', '1', '604800', ['0.5', '604801', '1e3']],
+    ] as const) {
+      for (const ok of [low, high]) {
+        // Accepted: it runs, finds nothing to send and cannot check the server (exit 1, not a usage error).
+        const r = await run(option, ok, ...(option === '--timeout' ? [] : ['--timeout', '1']));
+        expect(r.code, `${option} ${ok}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toContain('not delivered: nothing to send');
+      }
+      for (const bad of refused) {
+        const r = await run(option, bad);
+        expect(r.code, `${option} ${bad}`).toBe(2);
+        expect(r.stderr).toContain(`gasgauge report: ${option} must be a number of `);
+        expect(r.stderr).toContain(`not "${bad}"`);
+      }
+    }
+  }, 120_000);
+
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
     const claude = join(dir, 'claude', 'projects', 'p');
     mkdirSync(claude, { recursive: true });
