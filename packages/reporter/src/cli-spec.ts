@@ -31,7 +31,7 @@ export const REPORT_USAGE =
 
 export const REPORT_HELP = `Options:
   --server URL            the Gas Gauge server (required)
-  --town ID               the town to report to (required)
+  --town ID               the town to report to, by its id as gasgauge town list prints it (required)
   --token-file F          a file holding the ingest token; re-read after a 401 (required)
   --token-command CMD     run (sh -c) after a 401; prints a fresh token or rewrites the token file
   --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR,

@@ -59,6 +59,39 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
+    writeFileSync(join(dir, 'token-town'), 'tok');
+    const port = await freePort(); // nothing listens there
+    const run = (town: string) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', town, '--token-file', join(dir, 'token-town')],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-town'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+    // `../x` made the default state dir outside XDG_STATE_HOME/gasgauge; 65 characters the API refuses.
+    for (const bad of ['../escape', 'a/b', 'town with space', 'x'.repeat(65)]) {
+      const r = await run(bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: --town must be a town id like town_0123456789ab`);
+      expect(r.stderr).toContain(JSON.stringify(bad));
+    }
+    for (const ok of ['town_0123456789ab', 'x'.repeat(64)]) {
+      const r = await run(ok);
+      expect(r.code, `${ok}: ${r.stderr}`).toBe(1); // taken: nothing to send, and nothing answers there
+      expect(r.stderr).toContain('not delivered: nothing to send');
+    }
+  }, 60_000);
+
   it('takes --timeout, --loc-interval and --max-outbox-mb at their bounds and refuses past them (exit 2, naming the option)', async () => {
     // Below the old "positive" floor, --max-outbox-mb 0.0000001 rounded to a 0-byte outbox, full while empty:
     // --once then waited forever, past its --timeout. Found trying wrong values as a new user.

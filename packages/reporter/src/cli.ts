@@ -26,6 +26,9 @@ export interface CliIo {
   stopSignal?: Promise<void>;
 }
 
+/** Every town id a server makes (`town_` and 12 of 0-9 a-z), and no more than the API's 64 characters: a path component. */
+const TOWN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 function req(values: ReportValues, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new ConfigError(`--${name} is required`);
@@ -137,6 +140,12 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     throw new ConfigError(`--server must be a URL like http://127.0.0.1:8787, not "${serverUrl}"`);
   }
   const townId = req(values, 'town');
+  // The default state dir is named after it: `--town ../x` made one outside XDG_STATE_HOME/gasgauge.
+  if (!TOWN_ID.test(townId)) {
+    throw new ConfigError(
+      `--town must be a town id like town_0123456789ab (1 to 64 of A-Z a-z 0-9 _ -, as gasgauge town list prints), not ${JSON.stringify(townId)}`,
+    );
+  }
   const gastownRoot = typeof values.gastown === 'string' ? localDir(values.gastown) : undefined;
   const agentPaths = list(values, 'agent').map((v) => {
     const eq = v.indexOf('=');
