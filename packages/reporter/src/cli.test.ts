@@ -59,6 +59,40 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it('reads at most 64 KiB of --token-file: /dev/zero is refused at once (exit 2), not read until memory runs out', async () => {
+    const port = await freePort(); // nothing listens there
+    const run = (file: string) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', file],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-token-size'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+    const edge = join(dir, 'token-64k');
+    writeFileSync(edge, `tok${' '.repeat(64 * 1024 - 4)}\n`); // 65,536 bytes: taken (whitespace around a token is)
+    const r = await run(edge);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('not delivered: nothing to send');
+    const over = join(dir, 'token-64k-1');
+    writeFileSync(over, `tok${' '.repeat(64 * 1024 - 3)}\n`);
+    for (const file of [over, '/dev/zero']) {
+      const refused = await run(file);
+      expect(refused.code, file).toBe(2);
+      expect(refused.stderr).toContain(
+        `gasgauge report: the token file ${file} holds more than 64 KiB: it should hold one token`,
+      );
+    }
+  });
+
   it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
     writeFileSync(join(dir, 'token-town'), 'tok');
     const port = await freePort(); // nothing listens there
