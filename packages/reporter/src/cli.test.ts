@@ -93,6 +93,35 @@ describe('gasgauge report (CLI)', () => {
     }
   });
 
+  it('refuses a --worktree or --agent with an empty PATH (exit 2) instead of measuring the current directory', async () => {
+    writeFileSync(join(dir, 'token-empty-path'), 'tok');
+    for (const args of [
+      ['--worktree', 'a='],
+      ['--worktree', '='],
+      ['--worktree', ''],
+      ['--agent', 'a='],
+    ]) {
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:9', '--town', 't1', '--token-file', join(dir, 'token-empty-path'), ...args],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-empty-path'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: ${args[0]} must look like`);
+      expect(r.stderr).toContain(JSON.stringify(args[1]));
+    }
+  });
+
   it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
     writeFileSync(join(dir, 'token-town'), 'tok');
     const port = await freePort(); // nothing listens there

@@ -73,6 +73,9 @@ export function localDir(value: string): string {
 /** `AGENT=PATH` or `PATH` (the agent then named after the path). `~/…` is expanded in both. */
 export function parseWorktree(value: string, gastownRoot: string | undefined): Worktree {
   const eq = value.indexOf('=');
+  // An empty PATH resolved to the current directory: `--worktree a=` measured wherever the reporter was started.
+  if (value.slice(eq + 1) === '')
+    throw new ConfigError(`--worktree must look like [AGENT=]PATH, not ${JSON.stringify(value)}: PATH is empty`);
   if (eq > 0) return { agentId: value.slice(0, eq), path: localDir(value.slice(eq + 1)) };
   const path = localDir(value.startsWith('=') ? value.slice(1) : value);
   if (gastownRoot) {
@@ -149,7 +152,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   const gastownRoot = typeof values.gastown === 'string' ? localDir(values.gastown) : undefined;
   const agentPaths = list(values, 'agent').map((v) => {
     const eq = v.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
+    if (eq <= 0 || eq === v.length - 1) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
     return { agentId: v.slice(0, eq), path: localDir(v.slice(eq + 1)) };
   });
   // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
