@@ -31,7 +31,7 @@ export const REPORT_USAGE =
 
 export const REPORT_HELP = `Options:
   --server URL            the Gas Gauge server (required)
-  --town ID               the town to report to (required)
+  --town ID               the town to report to, by its id as gasgauge town list prints it (required)
   --token-file F          a file holding the ingest token; re-read after a 401 (required)
   --token-command CMD     run (sh -c) after a 401; prints a fresh token or rewrites the token file
   --claude-dir DIR        a Claude config dir to tail (repeatable; default CLAUDE_CONFIG_DIR,
@@ -65,6 +65,6 @@ export const REPORT_HELP = `Options:
                           of --server, --town and the token; 3: delivered but some quarantined);
                           with --json, its summary as one JSON object on stdout (without --once,
                           --json prints nothing)
-  --timeout SECONDS       with --once, give up delivering after this long (default 600)
-  --loc-interval SECONDS  how often worktrees are measured (default 30)
-  --max-outbox-mb N       bound on undelivered records (default 256)`;
+  --timeout SECONDS       with --once, give up delivering after this long, 1 to 604800 (default 600)
+  --loc-interval SECONDS  how often worktrees are measured, 1 to 86400 (default 30)
+  --max-outbox-mb N       bound on undelivered records, 1 to 1048576 (default 256)`;

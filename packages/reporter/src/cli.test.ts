@@ -59,6 +59,134 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it('reads at most 64 KiB of --token-file: /dev/zero is refused at once (exit 2), not read until memory runs out', async () => {
+    const port = await freePort(); // nothing listens there
+    const run = (file: string) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', file],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-token-size'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+    const edge = join(dir, 'token-64k');
+    writeFileSync(edge, `tok${' '.repeat(64 * 1024 - 4)}\n`); // 65,536 bytes: taken (whitespace around a token is)
+    const r = await run(edge);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('not delivered: nothing to send');
+    const over = join(dir, 'token-64k-1');
+    writeFileSync(over, `tok${' '.repeat(64 * 1024 - 3)}\n`);
+    for (const file of [over, '/dev/zero']) {
+      const refused = await run(file);
+      expect(refused.code, file).toBe(2);
+      expect(refused.stderr).toContain(
+        `gasgauge report: the token file ${file} holds more than 64 KiB: it should hold one token`,
+      );
+    }
+  });
+
+  it('refuses a --worktree or --agent with an empty PATH (exit 2) instead of measuring the current directory', async () => {
+    writeFileSync(join(dir, 'token-empty-path'), 'tok');
+    for (const args of [
+      ['--worktree', 'a='],
+      ['--worktree', '='],
+      ['--worktree', ''],
+      ['--agent', 'a='],
+    ]) {
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:9', '--town', 't1', '--token-file', join(dir, 'token-empty-path'), ...args],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-empty-path'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: ${args[0]} must look like`);
+      expect(r.stderr).toContain(JSON.stringify(args[1]));
+    }
+  });
+
+  it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
+    writeFileSync(join(dir, 'token-town'), 'tok');
+    const port = await freePort(); // nothing listens there
+    const run = (town: string) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', town, '--token-file', join(dir, 'token-town')],
+        ...[
+          '--no-claude',
+          '--no-codex',
+          '--no-gemini',
+          '--no-opencode',
+          '--state',
+          join(dir, 'state-town'),
+          '--once',
+          '--timeout',
+          '1',
+        ],
+      ]);
+    // `../x` made the default state dir outside XDG_STATE_HOME/gasgauge; 65 characters the API refuses.
+    for (const bad of ['../escape', 'a/b', 'town with space', 'x'.repeat(65)]) {
+      const r = await run(bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: --town must be a town id like town_0123456789ab`);
+      expect(r.stderr).toContain(JSON.stringify(bad));
+    }
+    for (const ok of ['town_0123456789ab', 'x'.repeat(64)]) {
+      const r = await run(ok);
+      expect(r.code, `${ok}: ${r.stderr}`).toBe(1); // taken: nothing to send, and nothing answers there
+      expect(r.stderr).toContain('not delivered: nothing to send');
+    }
+  }, 60_000);
+
+  it('takes --timeout, --loc-interval and --max-outbox-mb at their bounds and refuses past them (exit 2, naming the option)', async () => {
+    // Below the old "positive" floor, --max-outbox-mb 0.0000001 rounded to a 0-byte outbox, full while empty:
+    // --once then waited forever, past its --timeout. Found trying wrong values as a new user.
+    writeFileSync(join(dir, 'token-bounds'), 'tok');
+    const port = await freePort(); // nothing listens there
+    const run = (...extra: string[]) =>
+      gasgauge([
+        'report',
+        ...['--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', join(dir, 'token-bounds')],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'state-bounds'), '--once'],
+        ...extra,
+      ]);
+    for (const [option, low, high, refused] of [
+      ['--max-outbox-mb', '1', '1048576', ['0.0000001', '0.5', '1048577']],
+      ['--loc-interval', '1', '86400', ['0.001', '86401']],
+      ['--timeout', '1', '604800', ['0.5', '604801', '1e3']],
+    ] as const) {
+      for (const ok of [low, high]) {
+        // Accepted: it runs, finds nothing to send and cannot check the server (exit 1, not a usage error).
+        const r = await run(option, ok, ...(option === '--timeout' ? [] : ['--timeout', '1']));
+        expect(r.code, `${option} ${ok}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toContain('not delivered: nothing to send');
+      }
+      for (const bad of refused) {
+        const r = await run(option, bad);
+        expect(r.code, `${option} ${bad}`).toBe(2);
+        expect(r.stderr).toContain(`gasgauge report: ${option} must be a number of `);
+        expect(r.stderr).toContain(`not "${bad}"`);
+      }
+    }
+  }, 120_000);
+
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
     const claude = join(dir, 'claude', 'projects', 'p');
     mkdirSync(claude, { recursive: true });

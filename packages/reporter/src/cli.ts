@@ -26,6 +26,9 @@ export interface CliIo {
   stopSignal?: Promise<void>;
 }
 
+/** Every town id a server makes (`town_` and 12 of 0-9 a-z), and no more than the API's 64 characters: a path component. */
+const TOWN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 function req(values: ReportValues, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new ConfigError(`--${name} is required`);
@@ -38,13 +41,28 @@ function list(values: ReportValues, name: string): string[] {
   return Array.isArray(v) ? v : [v];
 }
 
-function positive(values: ReportValues, name: string, fallback: number, unit: string): number {
+/**
+ * The bounds of the reporter's number options (the README's options table says them). Below the low ones a
+ * value did harm: `--max-outbox-mb 0.0000001` rounded to a 0-byte outbox, full while empty, and `--once` then
+ * waited forever, past its --timeout; `--loc-interval 0.001` ran git in every worktree every millisecond.
+ */
+export const NUMBER_OPTIONS = {
+  timeout: { fallback: 600, min: 1, max: 604_800, unit: 'seconds' },
+  'loc-interval': { fallback: 30, min: 1, max: 86_400, unit: 'seconds' },
+  'max-outbox-mb': { fallback: 256, min: 1, max: 1_048_576, unit: 'MiB' },
+} as const;
+
+function numberOption(values: ReportValues, name: keyof typeof NUMBER_OPTIONS): number {
+  const { fallback, min, max, unit } = NUMBER_OPTIONS[name];
   const v = values[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) {
-    throw new ConfigError(`--${name} must be a positive number of ${unit}`);
+  const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
+  if (!(n >= min && n <= max)) {
+    throw new ConfigError(
+      `--${name} must be a number of ${unit} from ${min} to ${max.toLocaleString('en-US')}, not ${JSON.stringify(String(v))} (default ${fallback})`,
+    );
   }
-  return Number(v);
+  return n;
 }
 
 /** A directory given on the command line: `~` expanded, absolute, symlinks resolved (see canonicalPath). */
@@ -55,6 +73,9 @@ export function localDir(value: string): string {
 /** `AGENT=PATH` or `PATH` (the agent then named after the path). `~/…` is expanded in both. */
 export function parseWorktree(value: string, gastownRoot: string | undefined): Worktree {
   const eq = value.indexOf('=');
+  // An empty PATH resolved to the current directory: `--worktree a=` measured wherever the reporter was started.
+  if (value.slice(eq + 1) === '')
+    throw new ConfigError(`--worktree must look like [AGENT=]PATH, not ${JSON.stringify(value)}: PATH is empty`);
   if (eq > 0) return { agentId: value.slice(0, eq), path: localDir(value.slice(eq + 1)) };
   const path = localDir(value.startsWith('=') ? value.slice(1) : value);
   if (gastownRoot) {
@@ -122,10 +143,16 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     throw new ConfigError(`--server must be a URL like http://127.0.0.1:8787, not "${serverUrl}"`);
   }
   const townId = req(values, 'town');
+  // The default state dir is named after it: `--town ../x` made one outside XDG_STATE_HOME/gasgauge.
+  if (!TOWN_ID.test(townId)) {
+    throw new ConfigError(
+      `--town must be a town id like town_0123456789ab (1 to 64 of A-Z a-z 0-9 _ -, as gasgauge town list prints), not ${JSON.stringify(townId)}`,
+    );
+  }
   const gastownRoot = typeof values.gastown === 'string' ? localDir(values.gastown) : undefined;
   const agentPaths = list(values, 'agent').map((v) => {
     const eq = v.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
+    if (eq <= 0 || eq === v.length - 1) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
     return { agentId: v.slice(0, eq), path: localDir(v.slice(eq + 1)) };
   });
   // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
@@ -143,7 +170,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
       if (problem) log(`--${option} ${dir}: ${problem}`);
     }
   }
-  const maxMb = values['max-outbox-mb'] === undefined ? undefined : positive(values, 'max-outbox-mb', 256, 'MiB');
+  const maxMb = values['max-outbox-mb'] === undefined ? undefined : numberOption(values, 'max-outbox-mb');
   return {
     serverUrl,
     townId,
@@ -164,7 +191,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     base: typeof values.base === 'string' ? values.base : undefined,
     gastownRoot,
     agentPaths,
-    locIntervalMs: positive(values, 'loc-interval', 30, 'seconds') * 1000,
+    locIntervalMs: numberOption(values, 'loc-interval') * 1000,
     ...(maxMb === undefined ? {} : { maxPendingBytes: Math.round(maxMb * 2 ** 20) }),
     log,
   };
@@ -242,6 +269,7 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
   const status = new StatusLine(io.stderr, () => (reporter as Reporter).status());
   for (const line of ignoredOptions(values)) status.log(`WARNING: ${line}`);
   const opts = reporterOptions(values, (line) => status.log(line));
+  const timeoutSeconds = values.once === true ? numberOption(values, 'timeout') : undefined;
   for (const warning of otelOverlaps(opts)) status.log(`WARNING: ${warning}`);
   // --once ends when what exists now is delivered; a live server's stream never ends, and was ignored in silence.
   if (values.once === true && (opts.opencodeUrls ?? []).length > 0) {
@@ -267,7 +295,7 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
   status.start();
   try {
     if (values.once === true) {
-      const deadline = Date.now() + positive(values, 'timeout', 600, 'seconds') * 1000;
+      const deadline = Date.now() + (timeoutSeconds ?? NUMBER_OPTIONS.timeout.fallback) * 1000;
       // SIGINT during --once: stop delivering; what is not acknowledged stays in the outbox.
       io.stopSignal?.then(() => reporter?.stop());
       const result = await reporter.runOnce(deadline);

@@ -4,7 +4,6 @@ import {
   copyFileSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -16,6 +15,7 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
 import { DataDir, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
@@ -59,7 +59,7 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
-  mkdirSync(join(out, 'towns'), { recursive: true, mode: 0o700 });
+  makeDirs(join(out, 'towns'), 0o700);
   chmodSync(out, 0o700);
   const createdAt = clock();
 
@@ -115,7 +115,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
-  mkdirSync(target, { recursive: true, mode: 0o700 });
+  makeDirs(target, 0o700);
   refuseShared(target); // before anything in it is replaced
   refuseRootInOthersDir(target);
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
@@ -127,7 +127,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
       (e) => e !== LOCK_FILE && (e !== 'towns' || readdirSync(join(target, 'towns')).length > 0),
     );
     if (entries.length > 0 && !force) throw new Error(`${target} is not empty; pass --force to replace its data`);
-    mkdirSync(join(staging, 'towns'), { recursive: true, mode: 0o700 });
+    makeDirs(join(staging, 'towns'), 0o700);
     const files = [
       ...manifest.towns.map((id) => join('towns', townFileName(id))),
       'control.sqlite',

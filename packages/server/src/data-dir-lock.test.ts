@@ -110,6 +110,41 @@ describe('a start that fails half way', () => {
   });
 });
 
+describe('serve --host that cannot be listened on', () => {
+  // Found as a new user: `--host ""` (a `--host "$HOST"` with HOST unset) listened on every interface and printed
+  // `open http://:PORT`; a wrong address was `getaddrinfo ENOTFOUND …`, naming no option, with --port 0.
+  it('an empty --host is refused (exit 2) before anything listens or is made', async () => {
+    for (const host of ['', ' ']) {
+      const data = tempDir('gg-host-');
+      const r = await gasgauge('serve', '--data', join(data, 'new'), '--port', '0', '--host', host);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('gasgauge serve: --host is empty: give the address to listen on (default 127.0.0.1;');
+      expect(existsSync(join(data, 'new'))).toBe(false);
+    }
+  });
+
+  it('an address this machine does not have, or a name that does not resolve, is named with --host (exit 1), with --port 0 too', async () => {
+    for (const [host, says] of [
+      ['999.1.1.1', '--host 999.1.1.1: no such address or host name (ENOTFOUND)'],
+      ['no-such-host.invalid', '--host no-such-host.invalid: no such address or host name (ENOTFOUND)'],
+      // TEST-NET-2 (RFC 5737): documentation only, never an address of this machine.
+      ['198.51.100.7', '--host 198.51.100.7 is not an address of this machine (EADDRNOTAVAIL)'],
+    ] as const) {
+      const data = tempDir('gg-host-');
+      const r = await gasgauge('serve', '--data', data, '--port', '0', '--host', host);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`gasgauge serve: ${says}`);
+      // A start that did not listen made no admin: the next one still shows its token.
+      const next = await startServer({ dataDir: data, port: 0, host: '127.0.0.1', log: () => {} });
+      try {
+        expect(next.adminToken).toMatch(/^ggu_/);
+      } finally {
+        await next.close();
+      }
+    }
+  });
+});
+
 describe('root on another user’s data dir', () => {
   // Only root can be refused this (and only root can give a directory away to test it).
   it.runIf(process.geteuid?.() === 0)(

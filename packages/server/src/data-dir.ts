@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
 /** server.json as a server wrote it (any field may be missing or wrong: the file is read, not trusted). */
@@ -110,7 +111,7 @@ export class DataDir {
     this.root = resolve(dir);
     refuseShared(this.root);
     try {
-      mkdirSync(join(this.root, 'towns'), { recursive: true, mode: PRIVATE_DIR_MODE });
+      makeDirs(join(this.root, 'towns'), PRIVATE_DIR_MODE);
     } catch (err) {
       throw new DataDirError(this.root, err as NodeJS.ErrnoException);
     }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,4 +92,52 @@ describe('a server started by npm ends with npm', () => {
     await sleep(2_500);
     expect(await answers(url)).toBe(true);
   }, 60_000);
+
+  it('`npm exec gasgauge report`: a SIGTERM to npm alone stops the reporter too, and frees its state dir', async () => {
+    const dir = tempDir('gg-npm-parent-report-');
+    const state = join(dir, 'state');
+    writeFileSync(join(dir, 'token'), 'not-a-real-token\n', { mode: 0o600 });
+    const npm = spawn(
+      'npm',
+      [
+        'exec',
+        '--offline',
+        '--',
+        'gasgauge',
+        'report',
+        // Nothing listens there: the reporter keeps running, retrying, as it does while a server is down.
+        '--server',
+        'http://127.0.0.1:9',
+        '--town',
+        'town_npmparent',
+        '--token-file',
+        join(dir, 'token'),
+        '--state',
+        state,
+        '--no-claude',
+        '--no-codex',
+        '--no-gemini',
+        '--no-opencode',
+      ],
+      { cwd: ROOT, stdio: 'ignore', env: envWithout('npm_command', 'npm_lifecycle_event') },
+    );
+    started.push(npm);
+    const pidFile = join(state, 'reporter.pid');
+    for (let i = 0; i < 300 && !existsSync(pidFile); i++) await sleep(100);
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    pids.push(pid);
+    expect(alive(pid)).toBe(true);
+    npm.kill('SIGTERM');
+    for (let i = 0; i < 80 && alive(pid); i++) await sleep(100);
+    expect(alive(pid)).toBe(false);
+  }, 60_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

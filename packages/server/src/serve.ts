@@ -328,16 +328,31 @@ async function ensureAdmin(control: Control, mint: boolean): Promise<{ adminCrea
   return { adminCreated: true, adminToken: token };
 }
 
-/** A clear error before anything listens, instead of an EADDRINUSE stack from deep inside node:http. */
+/**
+ * A clear error before anything listens, naming the option to change, instead of node:http's own (an EADDRINUSE
+ * stack; `getaddrinfo ENOTFOUND 999.1.1.1`, which named neither --host nor what was wrong). Probed for --port 0
+ * too: a wrong --host fails the same whatever the port.
+ */
 async function assertPortFree(host: string, port: number): Promise<void> {
-  if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (try --port)` : err.message)),
-    );
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(new Error(listenProblem(err, host, port))));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
+}
+
+function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use (try --port)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `--host ${host}: no such address or host name (${err.code}); give an address of this machine, such as 127.0.0.1`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host} is not an address of this machine (EADDRNOTAVAIL); give one it has, such as 127.0.0.1, or 0.0.0.0 for every interface`;
+    default:
+      return err.message;
+  }
 }
 
 /** Every address a webhook's host name resolves to, so delivery can refuse private ones. */

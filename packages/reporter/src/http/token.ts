@@ -1,11 +1,17 @@
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { TokenError } from '../errors.js';
 
 const run = promisify(execFile);
 const REFRESH_TIMEOUT_MS = 60_000;
+/**
+ * The most a token file is read: a JWT or a key is under 1 KiB. `--token-file /dev/zero` (or a log file named by
+ * mistake) was read whole, up to V8's longest string, and then said "Invalid string length"; it is re-read after
+ * every 401.
+ */
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 export interface TokenOptions {
   /** A file holding the ingest token (surrounding whitespace ignored). */
@@ -52,15 +58,38 @@ export class TokenSource {
   }
 
   private async readFile(): Promise<string> {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(this.opts.file, 'utf8');
+      text = await readAtMost(this.opts.file, MAX_TOKEN_FILE_BYTES);
     } catch (err) {
       throw new TokenError(`cannot read the token file ${this.opts.file}: ${(err as Error).message}`, { cause: err });
+    }
+    if (text === undefined) {
+      throw new TokenError(
+        `the token file ${this.opts.file} holds more than ${MAX_TOKEN_FILE_BYTES / 1024} KiB: it should hold one token (under 1 KiB)`,
+      );
     }
     const token = text.trim();
     if (!token) throw new TokenError(`the token file ${this.opts.file} is empty`);
     return checked(token, `the token file ${this.opts.file} holds`);
+  }
+}
+
+/** The file as UTF-8 when it holds at most `max` bytes, else undefined (a pipe, as `<(…)` gives, is read too). */
+async function readAtMost(path: string, max: number): Promise<string | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(max + 1);
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > max) return undefined;
+    }
+    return buffer.subarray(0, total).toString('utf8');
+  } finally {
+    await file.close();
   }
 }
 

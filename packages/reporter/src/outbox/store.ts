@@ -4,7 +4,6 @@ import {
   closeSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -16,6 +15,7 @@ import {
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
+import { makeDirs } from '../make-dirs.js';
 import { type RecordKind, recordProblem } from '../wire.js';
 import { MIGRATE_0_TO_1, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
@@ -433,7 +433,7 @@ const STATE_FILES = [
  */
 function makePrivate(dir: string): void {
   const own = !existsSync(dir) || readdirSync(dir).every((f) => STATE_FILES.includes(f));
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  makeDirs(dir, PRIVATE_DIR_MODE);
   closeSync(openSync(join(dir, 'state.sqlite'), 'a', PRIVATE_FILE_MODE));
   closeSync(openSync(join(dir, 'reporter.lock'), 'a', PRIVATE_FILE_MODE));
   const files = STATE_FILES.map((f) => join(dir, f)).filter((f) => existsSync(f));

@@ -1,8 +1,8 @@
-/** How often a server started by npm checks that npm is still there. */
+/** How often a server or reporter started by npm checks that npm is still there. */
 export const PARENT_CHECK_MS = 1_000;
 
 /**
- * Calls `gone` once if this process was started by npm (`npx gasgauge serve`, `npm start`) and the process
+ * Calls `gone` once if this process was started by npm (`npx gasgauge serve`, `npm start`, `npx gasgauge report`) and the process
  * that started it exits. npm 11 passes a SIGTERM to the `sh -c` it runs the command in, which ends without
  * passing it on: the server went on running with no parent, holding its port and the data dir's lock. A
  * server not started by npm (a terminal, systemd, `nohup … &`) is never stopped by this: its parent may

@@ -1,5 +1,6 @@
 import { REPORT_HELP, REPORT_OPTIONS, REPORT_USAGE } from '@gasgauge/reporter/cli-spec';
 import { type Command, DiskFullError, UsageError } from './command.js';
+import { onNpmParentGone } from './npm-parent.js';
 
 export const report: Command = {
   usage: REPORT_USAGE,
@@ -16,6 +17,13 @@ export const report: Command = {
       process.once('SIGTERM', () => resolve());
       // A closed terminal or ssh session: stop cleanly as on SIGTERM (it was exit 129, the state's lock left to a later start).
       process.once('SIGHUP', () => resolve());
+      // `npx gasgauge report` under a supervisor, `timeout` or CI: npm passes a SIGTERM only to the `sh -c` it runs
+      // the command in, which ends without passing it on, and the reporter ran on with no parent, holding its
+      // state dir's lock (the next one refused to start). As serve does, stop with npm.
+      onNpmParentGone((parent) => {
+        process.stderr.write(`the npm process that started this reporter (pid ${parent}) is gone: stopping\n`);
+        resolve();
+      });
     });
     try {
       return await reporter.runReportCli(values, {

@@ -89,6 +89,13 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     if (format === 'json') jsonProcessLines(logger);
     const publicUrl = publicOrigin(values['public-url']);
     const host = String(values.host ?? '127.0.0.1');
+    // `--host "$HOST"` with HOST unset: node listens on every interface for an empty host, and the start line read
+    // `open http://:8787`, where the help says the default is 127.0.0.1.
+    if (host.trim() === '') {
+      throw new UsageError(
+        '--host is empty: give the address to listen on (default 127.0.0.1; 0.0.0.0 for every IPv4 interface)',
+      );
+    }
     const server = await startServer({
       dataDir,
       port: integerIn(values.port, 'port', 8787, 0, 65_535),
