@@ -10,7 +10,7 @@ import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
-import { plural } from './plural.js';
+import { groupDigits, plural } from './plural.js';
 import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { shown } from './terminal.js';
@@ -59,7 +59,7 @@ function numberOption(values: ReportValues, name: keyof typeof NUMBER_OPTIONS): 
   const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
   if (!(n >= min && n <= max)) {
     throw new ConfigError(
-      `--${name} must be a number of ${unit} from ${min} to ${max.toLocaleString('en-US')}, not ${JSON.stringify(String(v))} (default ${fallback})`,
+      `--${name} must be a number of ${unit} from ${min} to ${groupDigits(max)}, not ${JSON.stringify(String(v))} (default ${fallback})`,
     );
   }
   return n;

@@ -1,5 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { join } from 'node:path';
+import { plural } from '../plural.js';
 import { fsPath, listDir, nameOf } from './names.js';
 
 /**
@@ -58,7 +59,7 @@ export class TreeWatcher {
     }
     if (!this.watchers.has(dir)) {
       if (this.watchers.size >= this.maxWatches) {
-        this.failure = `more than ${this.maxWatches} directories to watch`;
+        this.failure = `more than ${plural(this.maxWatches, 'directory', 'directories')} to watch`;
         this.close();
         return;
       }

@@ -1,4 +1,5 @@
 import { AppError, type Control } from '@gasgauge/core';
+import { groupDigits } from '@gasgauge/reporter/plural';
 import { type Command, UsageError, type Values } from './command.js';
 
 /** Whose account a credits command is about: a user's personal account or an organisation's. */
@@ -68,7 +69,7 @@ export function parseUsd(value: Values[string], option: string, { allowZero = fa
  */
 export function formatUsd(microdollars: number): string {
   const abs = BigInt(Math.abs(microdollars));
-  const whole = (abs / MICRO_PER_DOLLAR).toString().replace(/\B(?=(\d{3})+$)/g, ',');
+  const whole = groupDigits(abs / MICRO_PER_DOLLAR);
   const fraction = (abs % MICRO_PER_DOLLAR).toString().padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
   return `${microdollars < 0 ? '-' : ''}$${whole}.${fraction}`;
 }
