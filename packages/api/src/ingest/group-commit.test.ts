@@ -6,15 +6,20 @@ import { GroupCommit, MAX_GROUP_ITEMS } from './group-commit.js';
 const T0 = Date.UTC(2026, 10, 1, 12);
 const rec = (id: string, inputTokens: number): UsageRecord => usageRecord({ id, inputTokens, costMicrodollars: 1, at: T0 });
 
+/** A town on a SQLite file and a group commit over it whose deferred writes wait in `deferred` until the test runs them. */
+function setup() {
+  const town = fileTown({ t: T0 + 1000 });
+  const deferred: (() => void)[] = [];
+  const writer = new GroupCommit(
+    () => town,
+    (fn) => deferred.push(fn),
+  );
+  return { town, deferred, writer };
+}
+
 describe('group commit', () => {
   it('writes the requests gathered in one turn in one transaction, each counted once, in order', async () => {
-    const now = { t: T0 + 1000 };
-    const town = fileTown(now);
-    const deferred: (() => void)[] = [];
-    const writer = new GroupCommit(
-      () => town,
-      (fn) => deferred.push(fn),
-    );
+    const { town, deferred, writer } = setup();
     const a = writer.submit('t', { kind: 'usage', records: [rec('x', 5), rec('y', 7)] });
     const b = writer.submit('t', { kind: 'usage', records: [rec('x', 5)] });
     const c = writer.submit('t', { kind: 'events', events: [{ id: 'e', at: T0, type: 'note', name: 'n' }] });
@@ -41,13 +46,7 @@ describe('group commit', () => {
   });
 
   it('fails every request of a group whose transaction fails, and stores none of them', async () => {
-    const now = { t: T0 + 1000 };
-    const town = fileTown(now);
-    const deferred: (() => void)[] = [];
-    const writer = new GroupCommit(
-      () => town,
-      (fn) => deferred.push(fn),
-    );
+    const { town, deferred, writer } = setup();
     const good = writer.submit('t', { kind: 'usage', records: [rec('g', 3)] });
     // An event whose body cannot be serialised makes the transaction throw half-way.
     const cyclic: { self?: unknown } = {};
@@ -64,13 +63,7 @@ describe('group commit', () => {
   });
 
   it('refuses only the request that breaks an hour bound; the others in its group commit', async () => {
-    const now = { t: T0 + 1000 };
-    const town = fileTown(now);
-    const deferred: (() => void)[] = [];
-    const writer = new GroupCommit(
-      () => town,
-      (fn) => deferred.push(fn),
-    );
+    const { town, deferred, writer } = setup();
     const big = (id: string) => usageRecord({ id, costMicrodollars: MAX_RECORD_COST_MICRODOLLARS, at: T0 });
     const n = MAX_HOUR_COST_MICRODOLLARS / MAX_RECORD_COST_MICRODOLLARS;
     const fills = writer.submit('t', { kind: 'usage', records: Array.from({ length: n }, (_, i) => big(`f${i}`)) });
@@ -86,13 +79,7 @@ describe('group commit', () => {
   });
 
   it(`writes at most ${MAX_GROUP_ITEMS} items a transaction, oldest first, the rest after the host's defer again`, async () => {
-    const now = { t: T0 + 1000 };
-    const town = fileTown(now);
-    const deferred: (() => void)[] = [];
-    const writer = new GroupCommit(
-      () => town,
-      (fn) => deferred.push(fn),
-    );
+    const { town, deferred, writer } = setup();
     const sizes: number[] = [];
     const ingest = town.ingest.bind(town);
     town.ingest = (jobs) => {
