@@ -99,7 +99,7 @@ export class CodexSource {
     );
     this.endState = opts.store.sql.prepare(
       `SELECT c.ino, c.offset, json_extract(f.state, '$.v') AS v, json_extract(f.state, '$.replay') AS replay
-       FROM cursors c JOIN codex_files f ON f.path = c.path WHERE c.source = ? AND c.path = ?`,
+       FROM cursors c LEFT JOIN codex_files f ON f.path = c.path WHERE c.source = ? AND c.path = ?`,
     );
   }
 
@@ -139,9 +139,11 @@ export class CodexSource {
     }
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
-    if (this.readToEnd(path, st)) return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, st) };
+    const saved = this.endState.get(SOURCE, path) as SavedEnd | undefined;
+    if (readToEnd(saved, st)) return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, st) };
     const store = this.opts.store;
-    let start = resumeFrom(store, SOURCE, path, st);
+    // The cursor just read, not looked up a second time.
+    let start = resumeFrom({ cursor: () => saved, setCursor: store.setCursor.bind(store) }, SOURCE, path, st);
     let state = start === 0 ? undefined : this.loadState(path);
     if (!state) {
       start = 0;
@@ -194,16 +196,6 @@ export class CodexSource {
       for (const t of settle(state)) this.emit(t);
       this.putState.run(path, JSON.stringify(state));
     });
-  }
-
-  /**
-   * Whether an earlier process read the file to its end (its cursor at its size, same inode) with a current state
-   * that holds no first event to settle: nothing to read, and no state to load and parse (a `--once` over 4,470
-   * unchanged rollouts spent most of its ~0.3 s doing that).
-   */
-  private readToEnd(path: string, st: FileState): boolean {
-    const r = this.endState.get(SOURCE, path) as { ino: number; offset: number; v: unknown; replay: unknown } | undefined;
-    return r !== undefined && r.ino === st.ino && r.offset === st.size && r.v === STATE_VERSION && r.replay !== 'one';
   }
 
   /** The state saved with the file's cursor; undefined: read the file again from its start (the ids make that safe). */
@@ -303,4 +295,23 @@ export class CodexSource {
     this.opts.store.enqueue('usage', id, record, 'replace');
     this.stats.turns++;
   }
+}
+
+/** A file's saved cursor, with what its saved state says of itself (null: no state saved). */
+interface SavedEnd {
+  ino: number;
+  offset: number;
+  v: unknown;
+  replay: unknown;
+}
+
+/**
+ * Whether an earlier process read the file to its end (its cursor at its size, same inode) with a current state
+ * that holds no first event to settle: nothing to read, and no state to load and parse (a `--once` over 4,470
+ * unchanged rollouts spent most of its ~0.3 s doing that).
+ */
+function readToEnd(saved: SavedEnd | undefined, st: FileState): boolean {
+  return (
+    saved !== undefined && saved.ino === st.ino && saved.offset === st.size && saved.v === STATE_VERSION && saved.replay !== 'one'
+  );
 }
