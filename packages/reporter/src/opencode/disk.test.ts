@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -211,6 +211,49 @@ describe('OpenCode stores on disk', () => {
     ]);
     src.close();
     writer.close();
+    store.close();
+  });
+
+  it('a store replaced at its path (a data reset, a copy restored) is read from its start, running and after a restart', async () => {
+    const { data, store, source, records } = setup();
+    const file = join(data, 'opencode.db');
+    // Another store holding one message dated before the watermark, put in place as a reset or a restore does.
+    const replace = (id: string, at: number) => {
+      const next = join(data, 'next.db');
+      const w = openWriter(next);
+      w.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(id, 'ses_1', at, at, assistant({ input: 5, output: 5 }));
+      w.close();
+      for (const end of ['-wal', '-shm']) rmSync(`${file}${end}`, { force: true });
+      renameSync(next, file);
+    };
+    const writer = openWriter(file);
+    writer
+      .prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)')
+      .run('msg_1', 'ses_1', 900_000, 900_000, assistant({ input: 1, output: 1 }));
+    writer.close();
+    const src = source();
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_1']);
+    expect(store.cursor('opencode', file)).toEqual({ ino: statSync(file).ino, offset: 900_000 });
+    // While the reporter runs: its handle on the old file must not be what it reads.
+    replace('msg_2', 1000);
+    await src.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_1', 'msg_2']);
+    expect(store.cursor('opencode', file)).toEqual({ ino: statSync(file).ino, offset: 1000 });
+    src.close();
+    // While no reporter runs, a store with a pass left half-way over the old one (rowid 5, past the new one's rows).
+    store.sql.exec('DELETE FROM outbox');
+    store.transaction(() => {
+      store.setCursor('opencode', file, statSync(file).ino, 900_000);
+      store.setCursor('opencode.pass', file, 1, 5);
+      store.setCursor('opencode.pass-mark', file, Date.now(), 900_000);
+    });
+    replace('msg_3', 2000);
+    const again = source();
+    await again.poll();
+    expect(records().map((r) => r.id)).toEqual(['msg_3']);
+    expect(store.cursor('opencode.pass', file)).toBeUndefined();
+    again.close();
     store.close();
   });
 

@@ -101,7 +101,8 @@ type PageReader = (after: number, each: (row: PagedRow) => void) => number;
 export class OpencodeDiskSource {
   readonly stats: OpencodeDiskStats = { messages: 0, malformed: 0, busy: 0, failed: 0 };
   readonly usage: OpencodeUsage;
-  private readonly dbs = new Map<string, Database.Database>();
+  /** Each store open, with the inode it was opened at (a store replaced at its path is opened again). */
+  private readonly dbs = new Map<string, { db: Database.Database; ino: number }>();
   /** Each message file's size and mtime when last read. */
   private readonly files: CommittedMap<string, string>;
   /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
@@ -136,14 +137,14 @@ export class OpencodeDiskSource {
       const denied = this.opts.onUnreadable && unreadable(dir, true);
       if (denied) this.opts.onUnreadable?.(dir, denied);
       const file = storeFile(dir);
-      const db = file === undefined ? undefined : this.open(file);
+      const opened = file === undefined ? undefined : this.open(file);
       const stamp = file === undefined ? '' : this.stamp(file);
-      if (file !== undefined && db !== undefined && this.stamps.get(file) !== stamp) {
+      if (file !== undefined && opened !== undefined && this.stamps.get(file) !== stamp) {
         // Stamped before reading: a write during the read makes the next poll read again.
-        if (this.readStore(file, db)) this.stamps.set(file, stamp);
+        if (this.readStore(file, opened.db, opened.ino)) this.stamps.set(file, stamp);
         else done = false;
       }
-      if (!this.readFiles(dir, db)) done = false;
+      if (!this.readFiles(dir, opened?.db)) done = false;
       await new Promise((r) => setImmediate(r));
     }
     return done;
@@ -163,24 +164,44 @@ export class OpencodeDiskSource {
   }
 
   close(): void {
-    for (const db of this.dbs.values()) db.close();
+    for (const { db } of this.dbs.values()) db.close();
     this.dbs.clear();
   }
 
-  private open(file: string): Database.Database | undefined {
-    let db = this.dbs.get(file);
-    if (db) return db;
-    try {
-      // Read-only: no write lock, no WAL checkpoint; the timeout waits out a writer's commit briefly.
-      db = new Database(file, { readonly: true, fileMustExist: true, timeout: this.opts.busyTimeoutMs ?? 250 });
-    } catch {
+  /**
+   * The store at `file`, opened once; opened again when the path now names another file (OpenCode's data
+   * reset, a store restored from a copy): a handle kept open reads the file it was opened on, so the new one
+   * would never be read. (Stat'ed before opening: a swap in between is seen, and mended, at the next poll.)
+   */
+  private open(file: string): { db: Database.Database; ino: number } | undefined {
+    const cannot = () => {
       // Being created, or not a database: try again next poll. A store that cannot be opened at all is said.
       const denied = this.opts.onUnreadable && unreadable(file, false);
       if (denied) this.opts.onUnreadable?.(file, denied);
       return undefined;
+    };
+    let ino: number;
+    try {
+      ino = statSync(file).ino;
+    } catch {
+      return cannot();
     }
-    this.dbs.set(file, db);
-    return db;
+    const open = this.dbs.get(file);
+    if (open?.ino === ino) return open;
+    if (open) {
+      open.db.close();
+      this.dbs.delete(file);
+    }
+    let db: Database.Database;
+    try {
+      // Read-only: no write lock, no WAL checkpoint; the timeout waits out a writer's commit briefly.
+      db = new Database(file, { readonly: true, fileMustExist: true, timeout: this.opts.busyTimeoutMs ?? 250 });
+    } catch {
+      return cannot();
+    }
+    const opened = { db, ino };
+    this.dbs.set(file, opened);
+    return opened;
   }
 
   /**
@@ -206,15 +227,19 @@ export class OpencodeDiskSource {
    * progress point: a store with years of history passes the outbox's bound by at most one page's records,
    * and no transaction of the state database lasts its whole read.
    */
-  private readStore(file: string, db: Database.Database): boolean {
+  private readStore(file: string, db: Database.Database, ino: number): boolean {
     const store = this.opts.store;
-    const saved = store.cursor(SOURCE, file)?.offset ?? 0;
+    const cursor = store.cursor(SOURCE, file);
+    // The store's cursor names the inode its watermark and pass were read from (0: saved before inodes were, taken
+    // as this one). Another file at the path is read from its start; its messages already sent add nothing.
+    const replaced = cursor !== undefined && cursor.ino !== 0 && cursor.ino !== ino;
+    const saved = replaced ? 0 : (cursor?.offset ?? 0);
     const since = Math.max(0, saved - OVERLAP_MS);
     try {
       const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
       if (!tables.has('message')) return true;
       this.readSessions(db, tables, since);
-      const pass = this.passOf(file, saved);
+      const pass = replaced ? newPass(saved) : this.passOf(file, saved);
       if (pass.phase === PART_PHASE && !tables.has('part')) pass.phase = MESSAGE_PHASE;
       // One read transaction for what this poll reads: its pages see one snapshot, a writer in WAL mode is not held up.
       return db.transaction(() => {
@@ -234,7 +259,7 @@ export class OpencodeDiskSource {
               this.savePass(file, finished ? undefined : n < PAGE ? { ...pass, phase: pass.phase + 1, after: 0 } : pass);
               // A pass may read over several snapshots (it stopped for a full outbox): a row changed after the
               // pass began, behind the rowid it had reached, is newer than its start, so the watermark stays there.
-              if (finished) store.setCursor(SOURCE, file, 0, Math.min(pass.seen, pass.began));
+              store.setCursor(SOURCE, file, ino, finished ? Math.min(pass.seen, pass.began) : saved);
               store.addCounterIn('opencode.malformed', malformed);
             });
             this.stats.malformed += malformed;
@@ -284,7 +309,7 @@ export class OpencodeDiskSource {
     const at = store.cursor(PASS_SOURCE, file);
     const mark = store.cursor(PASS_MARK_SOURCE, file);
     if (at && mark) return { phase: at.ino, after: at.offset, began: mark.ino, seen: mark.offset };
-    return { phase: PART_PHASE, after: 0, began: Date.now(), seen: watermark };
+    return newPass(watermark);
   }
 
   /** Saves the pass's progress point in the caller's transaction; undefined: the pass is done. */
@@ -450,6 +475,11 @@ export class OpencodeDiskSource {
 function messageInfo(info: JsonFields, id: unknown, sessionID: unknown): JsonFields {
   const { role, tokens, cost, modelID, providerID, time } = info;
   return { role, tokens, cost, modelID, providerID, time, id, sessionID };
+}
+
+/** A pass from the start of a store's tables, over the rows changed since the watermark. */
+function newPass(watermark: number): Pass {
+  return { phase: PART_PHASE, after: 0, began: Date.now(), seen: watermark };
 }
 
 /** The newer of a watermark and a row's time; a time ahead of this clock counts as now (a skewed writer must not hide later rows). */
