@@ -204,7 +204,7 @@ describe('gasgauge errors', () => {
 });
 
 describe('gasgauge: a value the core refuses', () => {
-  it('is named by the option or argument it was given as, with what was given', async () => {
+  it('is named by the option or argument it was given as, with what was given, and exits 2', async () => {
     const data = tempDir('gg-cli-fields-');
     const run = (...args: string[]) => gasgauge(...args, '--data', data);
     expect((await run('user', 'add', 'fay')).code).toBe(0);
@@ -218,12 +218,13 @@ describe('gasgauge: a value the core refuses', () => {
       run('credits', 'alerts', '--user', 'fay', '--webhook', 'hooks.example.com/x', '--json'),
     ]);
     expect([webhook.code, webhook.stderr]).toEqual([
-      1,
+      2,
       'gasgauge credits alerts: --webhook "hooks.example.com/x": the webhook is not a URL\n',
     ]);
     const aName = 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores';
     expect(name.stderr).toBe(`gasgauge user add: NAME "fay/2": ${aName}\n`);
     expect(keyName.stderr).toBe(`gasgauge key create: --name "a/b": ${aName}\n`);
+    expect([name.code, keyName.code, note.code, json.code]).toEqual([2, 2, 2, 2]);
     expect(note.stderr).toBe(`gasgauge credits grant: --note "${'n'.repeat(60)}…": a note is at most 500 characters\n`);
     expect(JSON.parse(json.stdout)).toEqual({
       error: {

@@ -133,7 +133,7 @@ describe('gasgauge org and town create --org', () => {
       json('org', 'create', 'Gamma', '--owner', 'nobody'),
       json('org', 'add-member', 'Beta', 'bob'),
     ]);
-    expect(role.code).toBe(1);
+    expect(role.code).toBe(2);
     expect(role.body).toEqual({
       error: {
         code: 'bad_request',
@@ -277,7 +277,7 @@ describe('gasgauge credits', () => {
     expect(defaults.body).toEqual({ settings: { lowBalanceMicrodollars: 5_000_000, webhookUrl: null } });
 
     const refused = await json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://127.0.0.1:9/hook');
-    expect([refused.code, refused.body.error?.path]).toEqual([1, 'webhookUrl']);
+    expect([refused.code, refused.body.error?.path]).toEqual([2, 'webhookUrl']);
     // The operator is told the way out, which the API's callers do not have.
     expect(refused.body.error.message).toBe(
       '--webhook "http://127.0.0.1:9/hook": the webhook may not point at a loopback, private or link-local address: pass --allow-private to keep it (the server delivers there only when started with --allow-private-webhooks)',
@@ -304,7 +304,7 @@ describe('gasgauge credits', () => {
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://x', '--no-webhook'),
       json('credits', 'alerts', '--user', 'carol', '--low-usd=-1'),
     ]);
-    expect(ftp.code).toBe(1);
+    expect(ftp.code).toBe(2);
     expect(ftp.body).toEqual({
       error: {
         code: 'bad_request',

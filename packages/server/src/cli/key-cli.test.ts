@@ -108,6 +108,18 @@ describe('gasgauge key', () => {
     expect(JSON.parse(missing.stdout).error).toMatchObject({ code: 'not_found', path: 'name' });
   });
 
+  it('a value the core refuses is a usage error naming its option: exit 2, as a malformed option is', async () => {
+    const long = await gasgauge('key', 'create', '--town', s.townId, '--name', 'k'.repeat(1000), '--data', s.dataDir);
+    expect(long.code, long.stderr).toBe(2);
+    expect(long.stderr).toMatch(/^gasgauge key create: --name "k+…": /);
+    const user = await gasgauge('user', 'add', 'no/slashes', '--data', s.dataDir, '--json');
+    expect(user.code, user.stdout).toBe(2);
+    expect(JSON.parse(user.stdout).error).toMatchObject({ code: 'bad_request', option: 'NAME' });
+    // A refusal of the state, not of a value, stays 1.
+    const town = await gasgauge('key', 'create', '--town', 'nowhere', '--name', 'x', '--data', s.dataDir);
+    expect(town.code).toBe(1);
+  });
+
   it('create --scrape prints a read-only ggp_ key: it reads the Prometheus endpoint and cannot ingest', async () => {
     const created = await gasgauge(
       'key',

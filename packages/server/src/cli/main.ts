@@ -52,6 +52,7 @@ ${rows.join('\n')}
 Every command takes (report: all but --data, as it reads no data directory; its --json is --once's summary):
 ${COMMON_HELP}
 
+Exit status: 0 done, 2 a wrong option or argument (named in the message), 1 anything else.
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
 }
 
@@ -189,8 +190,8 @@ async function runCommand(argv: string[]): Promise<number> {
     if (positionals.length !== command.positionals) throw new UsageError(positionalsError(command, key, positionals));
     return await command.run(values, positionals, out);
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     const field = err instanceof AppError ? givenAs(command, key, err, values, positionals) : undefined;
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // A full disk at a command's start is the operator's to fix, not a request to retry: say where and what to do.
     const message =
       (field?.prefix ?? '') +
@@ -220,7 +221,8 @@ async function runCommand(argv: string[]): Promise<number> {
       // The message may carry what others wrote (a path, a transcript's id): its control characters spelled out.
       console.error(`gasgauge ${key}: ${shown(message)}${usage ? `\n\nUsage: ${command.usage}` : ''}`);
     }
-    return usage ? 2 : 1;
+    // A value the core refused names the option or argument it came from (field): exit 2 as for a malformed one.
+    return usage || field !== undefined ? 2 : 1;
   }
 }
 
