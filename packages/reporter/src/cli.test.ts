@@ -577,6 +577,9 @@ describe('gasgauge report (CLI)', () => {
       `--gastown ${missing}: no such directory (yet); nothing is read from it until it exists`,
     ]);
     expect(said({ 'no-claude': true, 'claude-dir': [missing] })).toEqual([]);
+    expect(said({ worktree: [`a=${missing}`, there] })).toEqual([
+      `--worktree a=${missing}: no such directory (yet); no lines are counted from it until it exists`,
+    ]);
     removeDir(there);
   });
 

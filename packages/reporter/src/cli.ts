@@ -170,6 +170,13 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
       if (problem) log(`--${option} ${dir}: ${problem}`);
     }
   }
+  // A worktree that is not there reports 0/0 lines as a removed one does: a typo would go unnoticed.
+  const worktrees = list(values, 'worktree').map((w) => {
+    const worktree = parseWorktree(w, gastownRoot);
+    const problem = dirProblem(worktree.path);
+    if (problem) log(`--worktree ${w}: ${problem.replace('nothing is read', 'no lines are counted')}`);
+    return worktree;
+  });
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : numberOption(values, 'max-outbox-mb');
   return {
     serverUrl,
@@ -187,7 +194,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     opencodeDirs: list(values, 'opencode-dir'),
     opencodeUrls: opencodeUrls(values),
     opencodePassword: process.env.OPENCODE_SERVER_PASSWORD || undefined,
-    worktrees: list(values, 'worktree').map((w) => parseWorktree(w, gastownRoot)),
+    worktrees,
     base: typeof values.base === 'string' ? values.base : undefined,
     gastownRoot,
     agentPaths,
