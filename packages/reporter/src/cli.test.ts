@@ -590,6 +590,7 @@ describe('gasgauge report (CLI)', () => {
       { source: 'opencode', files: 0, dirs: ['/h/.local/share/opencode', '/h/.local/share/kilo'] },
     ];
     expect(foundLine(found(3, 1))).toBe('found 3 Claude Code transcripts, 1 Codex CLI session, 0 OpenCode/Kilo stores');
+    expect(foundLine(found(13_457, 1))).toMatch(/^found 13,457 Claude Code transcripts, /);
     expect(foundLine(found(0, 0))).toBe(
       'found no agent CLI files: looked for Claude Code transcripts in /h/.config/claude, /h/.claude; Codex CLI sessions in /h/.codex; ' +
         'OpenCode/Kilo stores in /h/.local/share/opencode, /h/.local/share/kilo (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)',

@@ -218,7 +218,7 @@ const FOUND_NOUNS: Record<FoundSource, [string, string]> = {
 export function foundLine(found: readonly FoundFiles[]): string {
   if (found.length === 0) return 'found no agent CLI files: every source is off';
   if (found.some((f) => f.files > 0)) {
-    return `found ${found.map((f) => plural(f.files, ...FOUND_NOUNS[f.source])).join(', ')}`;
+    return `found ${found.map((f) => plural(groupDigits(f.files), ...FOUND_NOUNS[f.source])).join(', ')}`;
   }
   const where = found.map((f) => `${FOUND_NOUNS[f.source][1]} in ${f.dirs.join(', ') || '(no directory)'}`).join('; ');
   return `found no agent CLI files: looked for ${where} (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)`;
@@ -333,10 +333,10 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
             ? ` (${plural(result.unreadable.length, 'path')} could not be read: see the warnings above)`
             : '';
         const line = result.delivered
-          ? `delivered: ${plural(summary.sent, 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}${unread}`
+          ? `delivered: ${plural(groupDigits(summary.sent), 'record')} acknowledged${result.quarantined ? `, ${result.quarantined} quarantined in ${summary.deadLetterFile}` : ''}${unread}`
           : result.pending === 0
             ? `not delivered: ${result.error ?? 'unknown'}`
-            : `not delivered: ${plural(result.pending, 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}`;
+            : `not delivered: ${plural(groupDigits(result.pending), 'record')} still pending (${result.error ?? 'unknown'}); they stay in ${opts.stateDir}`;
         io.stderr.write(`${shown(line)}\n`);
       }
       if (!result.delivered) return 1;

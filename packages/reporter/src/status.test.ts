@@ -37,6 +37,9 @@ describe('StatusLine off a terminal', () => {
     now = status({ read: 20 * 2 ** 20, sent: 300, pending: 10 });
     await sleep(50);
     expect(out.lines().at(-1)).toBe('progress: read 20.0 MiB · sent 300 · pending 10');
+    now = status({ read: 20 * 2 ** 20, sent: 118_209, pending: 1_000, quarantined: 2_500 });
+    await sleep(50);
+    expect(out.lines().at(-1)).toBe('progress: read 20.0 MiB · sent 118,209 · pending 1,000 · quarantined 2,500');
     // Caught up: nothing more, even when records wait again later (a running reporter's trickle).
     now = status({ read: 21 * 2 ** 20, sent: 310, pending: 0 });
     await sleep(50);

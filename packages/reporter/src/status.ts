@@ -1,13 +1,14 @@
+import { groupDigits } from './plural.js';
 import type { ReporterStatus } from './reporter.js';
 import { shown } from './terminal.js';
 
-/** `read 120.4 MiB · sent 1204 · pending 3 · quarantined 0 · last error: HTTP 503 … (retry in 4 s)` */
+/** `read 120.4 MiB · sent 1,204 · pending 3 · quarantined 2 · last error: HTTP 503 … (retry in 4 s)` */
 export function formatStatus(s: ReporterStatus, now = Date.now()): string {
-  const parts = [`sent ${s.sent}`, `pending ${s.pending}`];
+  const parts = [`sent ${groupDigits(s.sent)}`, `pending ${groupDigits(s.pending)}`];
   // A backfill's progress: without it a first run over gigabytes of transcripts showed "sent 0" for a while.
   if (s.read > 0) parts.unshift(`read ${(s.read / 2 ** 20).toFixed(1)} MiB`);
-  if (s.quarantined > 0) parts.push(`quarantined ${s.quarantined}`);
-  if (s.dropped > 0) parts.push(`dropped ${s.dropped}`);
+  if (s.quarantined > 0) parts.push(`quarantined ${groupDigits(s.quarantined)}`);
+  if (s.dropped > 0) parts.push(`dropped ${groupDigits(s.dropped)}`);
   if (s.full) parts.push('OUTBOX FULL');
   if (s.lastError) {
     const retry = s.retryAt !== undefined && s.retryAt > now ? ` (retry in ${Math.ceil((s.retryAt - now) / 1000)} s)` : '';
