@@ -182,7 +182,10 @@ export class OpencodeDiskSource {
     };
     let ino: number;
     try {
-      ino = statSync(file).ino;
+      const st = statSync(file);
+      // Checked again here, just before opening: a FIFO put at the path would block SQLite's open (see storeFile).
+      if (!st.isFile()) return undefined;
+      ino = st.ino;
     } catch {
       return cannot();
     }
