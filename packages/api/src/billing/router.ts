@@ -89,7 +89,7 @@ export const billingRouter = router({
       account = user.id;
     } else {
       const org = await control.orgById(input.organizationId as string);
-      if (!org) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+      if (!org) throw new AppError('not_found', 'organisation not found', { path: 'organizationId' });
       account = org.id;
     }
     const entry = await control.grant(account, input.amountMicrodollars, ctx.deps.clock(), input.note);

@@ -37,7 +37,7 @@ export const orgsRouter = router({
     }),
 
   /**
-   * Leaves an organization (your own name), or removes a member (owners and admins; only an owner removes
+   * Leaves an organisation (your own name), or removes a member (owners and admins; only an owner removes
    * an owner). A name that is no user is answered as one that is no member, after the same checks.
    */
   removeMember: userProcedure
@@ -81,7 +81,7 @@ export const orgsRouter = router({
     .input(byOrgName)
     .query(({ ctx, input }) => ctx.deps.control.orgInvitations(ctx.user.id, orgPage(input))),
 
-  /** Joins an organization the caller was invited to, with the invited role (404 without an invitation). */
+  /** Joins an organisation the caller was invited to, with the invited role (404 without an invitation). */
   acceptInvitation: userProcedure.input(z.strictObject({ organizationId })).mutation(async ({ ctx, input }) => ({
     membership: (await ctx.deps.control.answerOrgInvitation(ctx.user.id, input.organizationId, true)) as Membership,
   })),
@@ -93,4 +93,4 @@ export const orgsRouter = router({
   }),
 });
 
-const notMember = () => new AppError('not_found', 'not a member of this organization', { path: 'userName' });
+const notMember = () => new AppError('not_found', 'not a member of this organisation', { path: 'userName' });

@@ -90,9 +90,9 @@ export interface ControlStore {
   inviteOrgMember(orgId: string, userName: string, role: string, invitedBy: string): Promise<void>;
   /** A page of the user's invitations by organisation name (see Orgs.invitations). */
   orgInvitations(userId: string, page: { limit: number; after?: string | undefined }): Promise<InvitationsPage>;
-  /** Accepts (the membership) or declines the user's invitation to the organization; 404 without one. */
+  /** Accepts (the membership) or declines the user's invitation to the organisation; 404 without one. */
   answerOrgInvitation(userId: string, orgId: string, accept: boolean): Promise<Membership | undefined>;
-  /** Removes `targetUserId` from the organization if `user` may (leaving it, or managing members). */
+  /** Removes `targetUserId` from the organisation if `user` may (leaving it, or managing members). */
   removeOrgMember(user: User, orgId: string, targetUserId: string): Promise<void>;
 
   // Ingest keys (by hash; the key itself is never stored).

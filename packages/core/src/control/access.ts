@@ -57,7 +57,7 @@ export function townFor(control: Control, user: User, townId: string, need: 'rea
 export function orgFor(control: Control, user: User, organizationId: string, need: Permission): Organization {
   const org = control.orgs.byId(organizationId);
   const role = org && control.orgs.role(org.id, user.id);
-  if (!org || role === undefined) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+  if (!org || role === undefined) throw new AppError('not_found', 'organisation not found', { path: 'organizationId' });
   if (!allows(role, need))
     throw new AppError('forbidden', `your role (${role}) may not ${describe[need]}`, { path: 'organizationId' });
   return org;
@@ -94,7 +94,7 @@ export function assertMayAssignRole(
 }
 
 /**
- * Anyone may leave an organization they belong to (the operator's CLI adds members without asking them); removing someone
+ * Anyone may leave an organisation they belong to (the operator's CLI adds members without asking them); removing someone
  * else takes the right to manage members, and only an owner removes an owner.
  */
 export function assertMayRemoveMember(control: Control, user: User, organizationId: string, targetUserId: string): void {
@@ -111,10 +111,10 @@ export function assertMayGrant(user: User): void {
 }
 
 const describe: Record<Permission, string> = {
-  readTowns: "read this organization's towns",
-  manageTowns: "manage this organization's towns",
-  readBalance: "see this organization's balance",
-  readLedger: "see this organization's ledger and alerts",
-  manageBilling: "change this organization's billing settings",
-  manageMembers: "change this organization's members",
+  readTowns: "read this organisation's towns",
+  manageTowns: "manage this organisation's towns",
+  readBalance: "see this organisation's balance",
+  readLedger: "see this organisation's ledger and alerts",
+  manageBilling: "change this organisation's billing settings",
+  manageMembers: "change this organisation's members",
 };

@@ -115,7 +115,7 @@ export class Control {
       const user = ownerUserId === null ? undefined : this.userById(ownerUserId);
       if (ownerUserId !== null && !user) throw new AppError('not_found', 'owner not found', { path: 'owner' });
       if (ownerOrgId !== null && !this.orgs.byId(ownerOrgId)) {
-        throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+        throw new AppError('not_found', 'organisation not found', { path: 'organizationId' });
       }
       assertTownQuota(this.sql, user ? { userId: user.id, isAdmin: user.isAdmin } : { orgId: ownerOrgId as string }, this.quota);
       const createdAt = this.clock();

@@ -27,7 +27,7 @@ describe('organisations created per user, in a control database made before the 
 
     const control = new Control(sql, () => 1000);
     expect(sql.rows('SELECT DISTINCT created_by FROM organizations')).toEqual([['u_ada']]);
-    expect(() => control.orgs.create('o_ada', 'one more', 'u_ada')).toThrow(/organization limit reached/);
+    expect(() => control.orgs.create('o_ada', 'one more', 'u_ada')).toThrow(/organisation limit reached/);
     expect(control.orgs.create('o_bob', 'bobs own', 'u_bob').name).toBe('bobs own');
   });
 });

@@ -36,7 +36,7 @@ export class Orgs {
   create(id: string, name: string, ownerUserId: string): Organization {
     checkName(name, 'name');
     return this.sql.transaction(() => {
-      if (this.byName(name)) throw new AppError('conflict', `organization "${name}" already exists`, { path: 'name' });
+      if (this.byName(name)) throw new AppError('conflict', `organisation "${name}" already exists`, { path: 'name' });
       if (this.sql.rows('SELECT 1 FROM users WHERE id = ?', ownerUserId).length === 0) {
         throw new AppError('not_found', 'owner not found', { path: 'owner' });
       }
@@ -83,7 +83,7 @@ export class Orgs {
   setMember(orgId: string, userId: string, role: string): Membership {
     if (!isRole(role)) throw new AppError('bad_request', `role must be one of ${ROLES.join(', ')}`, { path: 'role' });
     return this.sql.transaction(() => {
-      if (!this.byId(orgId)) throw new AppError('not_found', 'organization not found', { path: 'organizationId' });
+      if (!this.byId(orgId)) throw new AppError('not_found', 'organisation not found', { path: 'organizationId' });
       if (this.sql.rows('SELECT 1 FROM users WHERE id = ?', userId).length === 0) {
         throw new AppError('not_found', 'user not found', { path: 'user' });
       }
@@ -92,7 +92,7 @@ export class Orgs {
         const owners = Number(
           this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
         );
-        if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'role' });
+        if (owners <= 1) throw new AppError('conflict', 'an organisation keeps at least one owner', { path: 'role' });
       }
       // A member has no invitation pending (the operator's CLI adds members directly).
       this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
@@ -123,7 +123,7 @@ export class Orgs {
     if (!isRole(role)) throw new AppError('bad_request', `role must be one of ${ROLES.join(', ')}`, { path: 'role' });
     this.sql.transaction(() => {
       if (this.role(orgId, userId) !== undefined)
-        throw new AppError('conflict', 'already a member of this organization', { path: 'userName' });
+        throw new AppError('conflict', 'already a member of this organisation', { path: 'userName' });
       this.sql.run(
         `INSERT INTO org_invitations (org_id, user_id, role, invited_by, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role, invited_by = excluded.invited_by`,
@@ -156,22 +156,22 @@ export class Orgs {
   answerInvitation(userId: string, orgId: string, accept: boolean): Membership | undefined {
     return this.sql.transaction(() => {
       const role = this.sql.rows('SELECT role FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId)[0]?.[0];
-      if (role === undefined) throw new AppError('not_found', 'no invitation to this organization', { path: 'organizationId' });
+      if (role === undefined) throw new AppError('not_found', 'no invitation to this organisation', { path: 'organizationId' });
       this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
       return accept ? this.setMember(orgId, userId, role as string) : undefined;
     });
   }
 
-  /** Removes a member; the last owner stays (an organization keeps at least one owner). */
+  /** Removes a member; the last owner stays (an organisation keeps at least one owner). */
   removeMember(orgId: string, userId: string): void {
     this.sql.transaction(() => {
       const role = this.role(orgId, userId);
-      if (role === undefined) throw new AppError('not_found', 'not a member of this organization', { path: 'userName' });
+      if (role === undefined) throw new AppError('not_found', 'not a member of this organisation', { path: 'userName' });
       if (role === 'owner') {
         const owners = Number(
           this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
         );
-        if (owners <= 1) throw new AppError('conflict', 'an organization keeps at least one owner', { path: 'userName' });
+        if (owners <= 1) throw new AppError('conflict', 'an organisation keeps at least one owner', { path: 'userName' });
       }
       this.sql.run('DELETE FROM memberships WHERE org_id = ? AND user_id = ?', orgId, userId);
     });

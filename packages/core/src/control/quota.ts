@@ -26,7 +26,7 @@ export function assertTownQuota(
     'userId' in owner ? ['owner_user_id', owner.userId, 'owner'] : ['owner_org_id', owner.orgId, 'organizationId'];
   const owned = Number(sql.rows(`SELECT COUNT(*) FROM towns WHERE ${column} = ?`, id)[0]?.[0] ?? 0);
   if (owned >= quota.maxTownsPerOwner) {
-    const who = 'userId' in owner ? 'this user' : 'this organization';
+    const who = 'userId' in owner ? 'this user' : 'this organisation';
     throw new AppError(
       'forbidden',
       `town limit reached: ${who} already owns ${plural(owned, 'town')} and the limit is ${quota.maxTownsPerOwner} per owner (max-towns-per-owner)`,
@@ -55,7 +55,7 @@ export function assertOrgQuota(sql: Sql, userId: string, path: string): void {
   if (admin === 1 || created < MAX_ORGS_CREATED_PER_USER) return;
   throw new AppError(
     'forbidden',
-    `organization limit reached: the user already created ${plural(created, 'organization')} and the limit is ${MAX_ORGS_CREATED_PER_USER}`,
+    `organisation limit reached: the user already created ${plural(created, 'organisation')} and the limit is ${MAX_ORGS_CREATED_PER_USER}`,
     { path },
   );
 }

@@ -27,14 +27,14 @@ export function resolveAccount(control: Control, values: Values): Account {
     return { kind: 'user', id: u.id, name: u.name };
   }
   const o = control.orgs.byName(org as string);
-  if (!o) throw new AppError('not_found', `no organization named "${org}"`, { path: 'org' });
+  if (!o) throw new AppError('not_found', `no organisation named "${org}"`, { path: 'org' });
   return { kind: 'org', id: o.id, name: o.name };
 }
 
 /** An organisation by name, or not_found on path `org`. */
 export function orgByName(control: Control, name: string) {
   const org = control.orgs.byName(name);
-  if (!org) throw new AppError('not_found', `no organization named "${name}"`, { path: 'org' });
+  if (!org) throw new AppError('not_found', `no organisation named "${name}"`, { path: 'org' });
   return org;
 }
 

@@ -95,7 +95,7 @@ describe('gasgauge org and town create --org', () => {
     expect([last.code, last.body.error.code, last.body.error.message]).toEqual([
       1,
       'conflict',
-      'an organization keeps at least one owner',
+      'an organisation keeps at least one owner',
     ]);
     expect(control((c) => c.orgs.members(orgId, { limit: 100 }).members.map((m) => [m.userName, m.role]))).toEqual([
       ['alice', 'owner'],
@@ -112,7 +112,7 @@ describe('gasgauge org and town create --org', () => {
     expect(both.body).toEqual({ error: { code: 'usage', message: 'give exactly one of --owner USER and --org ORG' } });
     expect(neither.code).toBe(2);
     expect(unknown.code).toBe(1);
-    expect(unknown.body).toEqual({ error: { code: 'not_found', message: 'no organization named "Nowhere"', path: 'org' } });
+    expect(unknown.body).toEqual({ error: { code: 'not_found', message: 'no organisation named "Nowhere"', path: 'org' } });
     expect(control((c) => c.allTownIds().map((id) => c.town(id)?.name))).not.toEqual(
       expect.arrayContaining(['Both', 'Neither', 'Lost']),
     );
@@ -143,7 +143,7 @@ describe('gasgauge org and town create --org', () => {
       },
     });
     expect(org.code).toBe(1);
-    expect(org.body).toEqual({ error: { code: 'not_found', message: 'no organization named "Nowhere"', path: 'org' } });
+    expect(org.body).toEqual({ error: { code: 'not_found', message: 'no organisation named "Nowhere"', path: 'org' } });
     expect(user.code).toBe(1);
     expect(user.body).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'user' } });
     expect(owner.code).toBe(1);
@@ -257,7 +257,7 @@ describe('gasgauge credits', () => {
       json('credits', 'show'),
     ]);
     expect(org.code).toBe(1);
-    expect(org.body).toEqual({ error: { code: 'not_found', message: 'no organization named "Nowhere"', path: 'org' } });
+    expect(org.body).toEqual({ error: { code: 'not_found', message: 'no organisation named "Nowhere"', path: 'org' } });
     expect(user.code).toBe(1);
     expect(user.body).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'user' } });
     expect(both.code).toBe(2);

@@ -11,7 +11,7 @@ import {
 import { ACCOUNT_OPTIONS, type Account, accountHelp, formatUsd, parseUsd, resolveAccount } from './account.js';
 import { type Command, integer, UsageError, withControl } from './command.js';
 
-const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organization' : 'user'} ${a.name}`;
+const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organisation' : 'user'} ${a.name}`;
 
 export const creditsGrant: Command = {
   usage: 'gasgauge credits grant (--user USER | --org ORG) --usd AMOUNT [--note TEXT]',

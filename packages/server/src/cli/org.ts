@@ -17,7 +17,7 @@ export const orgCreate: Command = {
       if (!owner) throw new AppError('not_found', `no user named "${ownerName}"`, { path: 'owner' });
       return control.orgs.create(newId('org'), name as string, owner.id);
     });
-    out.result({ org }, [`Created organization ${org.name} (${org.id}), owned by ${ownerName}.`]);
+    out.result({ org }, [`Created organisation ${org.name} (${org.id}), owned by ${ownerName}.`]);
     return 0;
   },
 };

@@ -31,7 +31,7 @@ describe('gasgauge town list', () => {
     expect(lines.map((l) => l.split('\t').slice(0, 3))).toEqual([
       [gas, 'Gas Town', 'owned by user alice'],
       [second, 'Second', 'owned by user bob'],
-      [works, 'Works', 'owned by organization acme'],
+      [works, 'Works', 'owned by organisation acme'],
     ]);
     for (const l of lines) expect(l).toMatch(/\tcreated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 

@@ -49,7 +49,7 @@ function userNamed(control: Control, name: string) {
   return user;
 }
 
-/** A town's owner as the CLI names it: `user admin`, `organization acme`. */
+/** A town's owner as the CLI names it: `user admin`, `organisation acme`. */
 function ownerOf(control: Control, town: TownInfo): { kind: 'user' | 'org'; name: string } {
   if (town.ownerOrgId !== null) return { kind: 'org', name: control.orgs.byId(town.ownerOrgId)?.name ?? town.ownerOrgId };
   const userId = town.ownerUserId as string;
@@ -78,7 +78,7 @@ export const townList: Command = {
     });
     const lines = towns.map(
       (t) =>
-        `${t.id}\t${t.name}\towned by ${t.owner.kind === 'org' ? 'organization' : 'user'} ${t.owner.name}\tcreated ${new Date(t.createdAt).toISOString()}`,
+        `${t.id}\t${t.name}\towned by ${t.owner.kind === 'org' ? 'organisation' : 'user'} ${t.owner.name}\tcreated ${new Date(t.createdAt).toISOString()}`,
     );
     out.result({ towns }, lines.length > 0 ? lines : ['No towns.']);
     return 0;
