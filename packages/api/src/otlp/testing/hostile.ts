@@ -101,7 +101,7 @@ const kv = (key: string, value: string) => field(6, str(1, key), field(2, str(1,
 
 /**
  * A realistic logs export of about `bytes`: Claude Code `api_request` events with the attributes it
- * sends (session, user, organization, prompt, model, tokens, cost, duration), one resource of its own.
+ * sends (session, user, organisation, prompt, model, tokens, cost, duration), one resource of its own.
  */
 export function claudeCodeLogs(bytes: number): Uint8Array {
   const resource = field(
