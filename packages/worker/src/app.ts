@@ -3,6 +3,7 @@ import { createApp, hashToken } from '@gasgauge/api';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
+import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
 
 /** HS256 wants a key of at least its 256-bit output. */
@@ -33,7 +34,7 @@ let built: Promise<App> | undefined;
 async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
   if (admin?.startsWith('ggu_'))
-    await env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin));
+    await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin)));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   const { cached, fresh } = accessCache(doControl(env.CONTROL));
   return createApp({
@@ -41,7 +42,7 @@ async function build(env: Env, secret: string): Promise<App> {
     freshControl: fresh,
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
-    tickHealth: (townId) => env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth(),
+    tickHealth: (townId) => settled(env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth()),
     secret: new TextEncoder().encode(secret),
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',

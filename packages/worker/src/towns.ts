@@ -1,12 +1,21 @@
 import { concatBytes, type LiveBus, type TownDirectory, type TownHandle } from '@gasgauge/api';
 import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
-import { CHANGE, CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
+import {
+  CHANGE,
+  CHANGES_HEADER_BYTES,
+  CHANGES_REFUSED,
+  changesOpening,
+  fromRemote,
+  type Remote,
+  settled,
+} from './remote-error.js';
 
 type TownNamespace = Env['TOWN'];
 
 const stubOf = (ns: TownNamespace, townId: string) => ns.get(ns.idFromName(townId));
 // RPC's inferred types of nested generics lose their shape; every method returns a Remote of the handle's type.
-const unwrap = async <T>(r: Promise<unknown>): Promise<T> => fromRemote((await r) as Remote<T>);
+// A call the platform failed (the object reset, overloaded) is a 503 the client retries, not a 500 (platformFailure).
+const unwrap = async <T>(r: Promise<unknown>): Promise<T> => fromRemote((await settled(r)) as Remote<T>);
 
 /** The Worker's town handles: each call goes to the town's Durable Object over RPC, a refusal rebuilt as its AppError. */
 export function doTowns(ns: TownNamespace): TownDirectory {
@@ -46,7 +55,7 @@ export function doTowns(ns: TownNamespace): TownDirectory {
  */
 export function doLive(ns: TownNamespace): LiveBus {
   return {
-    publish: (townId) => stubOf(ns, townId).publish(),
+    publish: (townId) => settled(stubOf(ns, townId).publish()),
     publishSoon: () => {},
     changes: (townId, signal, opts) => streamChanges(stubOf(ns, townId), signal, opts?.who),
   };
@@ -64,7 +73,7 @@ async function* streamChanges(
   signal: AbortSignal | undefined,
   who: string | undefined,
 ): AsyncGenerator<void> {
-  const reader = (await stub.changes(who)).getReader();
+  const reader = (await settled(stub.changes(who))).getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
