@@ -1,10 +1,20 @@
 import { gunzipSync } from 'node:zlib';
-import { createApp, hashToken } from '@gasgauge/api';
+import { bodyBudget, createApp, hashToken } from '@gasgauge/api';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
+
+/**
+ * Request bodies arriving at once in one isolate (the Node server's 128 MiB, MAX_BODY_BYTES_IN_FLIGHT, is a Worker
+ * isolate's whole memory limit). One ingest token's holder sending 150 bodies of 1 MiB, each held back short of its
+ * end, grew the isolate's workerd from 89 MB to 284 MB (136 taken before the 503s); on Cloudflare an isolate past
+ * 128 MB is ended with every request in it, every town's alike. 32 MiB is 32 bodies of 1 MiB at once per isolate,
+ * and leaves the rest for the code and the bodies already read and being parsed; past it a 503 that clients retry.
+ */
+export const WORKER_MAX_BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+bodyBudget.setLimit(WORKER_MAX_BODY_BYTES_IN_FLIGHT);
 
 /** HS256 wants a key of at least its 256-bit output. */
 export const MIN_SECRET_LENGTH = 32;

@@ -28,7 +28,19 @@ export const MAX_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
 /** Counts the bytes of bodies being read; every reader takes each chunk from it and gives all back once its body is read or refused. */
 export class BodyBudget {
   private used = 0;
-  constructor(readonly limit: number) {}
+  constructor(private max: number) {}
+
+  get limit(): number {
+    return this.max;
+  }
+
+  /**
+   * A host with less memory than a server lowers its process's budget once, as it starts: a Cloudflare
+   * Worker isolate has 128 MB in all, so 128 MiB of bodies in flight was no bound there (see the Worker's app.ts).
+   */
+  setLimit(bytes: number): void {
+    this.max = bytes;
+  }
 
   /** Takes `bytes`, or throws the 503 (load shed: the client retries after Retry-After) and takes nothing. */
   take(bytes: number): void {

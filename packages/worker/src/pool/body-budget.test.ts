@@ -1,0 +1,73 @@
+import { exports } from 'cloudflare:workers';
+import { bodyBudget, MAX_BODY_BYTES } from '@gasgauge/api';
+import { expect, it } from 'vitest';
+import { WORKER_MAX_BODY_BYTES_IN_FLIGHT } from '../app.js';
+
+const ADMIN = 'ggu_pool-test-admin-token';
+
+async function trpc(proc: string, input: unknown) {
+  const res = await exports.default.fetch(`http://w.test/trpc/${proc}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
+  return ((await res.json()) as any).result.data;
+}
+
+/** An ingest whose body sends `bytes` at once and then holds back its end until `finish` is called. */
+function heldIngest(townId: string, token: string, bytes: number) {
+  let finish = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new Uint8Array(bytes).fill(0x20));
+      finish = () => {
+        try {
+          controller.close();
+        } catch {
+          // the Worker cancelled it (refused)
+        }
+      };
+    },
+  });
+  const answer = exports.default
+    .fetch(`http://w.test/api/towns/${townId}/usage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    })
+    .then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() }));
+  return { answer, finish: () => finish() };
+}
+
+it(`holds at most ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of request bodies arriving at once in an isolate (a Worker has 128 MB in all), past it a 503 on body`, async () => {
+  const town = await trpc('towns.create', { name: 'held bodies' });
+  const { token } = await trpc('towns.mintIngestToken', { townId: town.id });
+  // Whole bodies of 1 MiB up to the bound, each held short of its end (a slow client, or one that stalls on purpose).
+  const held = Array.from({ length: WORKER_MAX_BODY_BYTES_IN_FLIGHT / MAX_BODY_BYTES }, () =>
+    heldIngest(town.id, token, MAX_BODY_BYTES),
+  );
+  for (let i = 0; bodyBudget.inUse < WORKER_MAX_BODY_BYTES_IN_FLIGHT; i++) {
+    if (i > 1000) throw new Error(`the held bodies took only ${bodyBudget.inUse} bytes`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // One byte more is refused at once, as a load shed the client retries: before, an isolate took 128 MiB.
+  const over = heldIngest(town.id, token, 1);
+  over.finish();
+  expect(await over.answer).toMatchObject({
+    status: 503,
+    retryAfter: '1',
+    body: { error: { code: 'unavailable', path: 'body' } },
+  });
+  // The held bodies end (blank, so not JSON: 400) and give their bytes back; the next ingest is taken.
+  for (const h of held) h.finish();
+  for (const h of held) expect((await h.answer).status).toBe(400);
+  expect(bodyBudget.inUse).toBe(0);
+  const record = { id: 'after', agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() };
+  const ok = await exports.default.fetch(`http://w.test/api/towns/${town.id}/usage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ records: [record] }),
+  });
+  expect(ok.status).toBe(200);
+});
