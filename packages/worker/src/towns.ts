@@ -78,14 +78,21 @@ async function* streamChanges(
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
   try {
-    const head = await opening(reader);
+    // Its object's side gone before the header (reset as it opened): a 503 the viewer retries, not an internal error.
+    const head = await opening(reader).catch((err: unknown) => {
+      throw new AppError('unavailable', 'the live stream could not open: the server restarted; retry', { cause: err });
+    });
     const opened = changesOpening(head);
     if (opened instanceof AppError) throw opened;
     id = opened.id;
     if (head.subarray(opened.header).includes(CHANGE)) yield;
     while (!signal?.aborted) {
-      const { done, value } = await reader.read();
-      if (done) return;
+      // A read fails only when the object's side of the stream went away (a reset by a deploy or an eviction:
+      // "ReadableStream received over RPC disconnected prematurely", no flags). The stream ends as at its
+      // lifetime and the viewer opens another, on the object as it starts again, not with an internal error.
+      const next = await reader.read().catch(() => undefined);
+      if (next === undefined || next.done) return;
+      const { value } = next;
       if (value.includes(CHANGE)) yield;
     }
   } finally {

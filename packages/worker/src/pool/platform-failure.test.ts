@@ -163,3 +163,24 @@ it('a credential check the control object was reset under is a 503, not a 500', 
   expect(await pending).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'unavailable' } } });
   expect((await call('GET', '/api/towns', user)).status).toBe(200);
 });
+
+it('a live stream whose town object is reset ends as at its lifetime (the viewer opens another), not with an internal error', async () => {
+  const t = await town('reset live');
+  const res = await exports.default.fetch(
+    `http://w.test/trpc/metrics.live?input=${encodeURIComponent(JSON.stringify({ townId: t.id }))}`,
+    { headers: { authorization: `Bearer ${ADMIN}`, accept: 'text/event-stream' } },
+  );
+  expect(res.status).toBe(200);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('"tokensPerSecond"')) text += decoder.decode((await reader.read()).value);
+  await reset(t.id);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value);
+  }
+  expect(text).toContain('event: return');
+  expect(text).not.toContain('INTERNAL_SERVER_ERROR');
+});
