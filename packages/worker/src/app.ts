@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { bodyBudget, createApp, hashToken } from '@gasgauge/api';
+import { type BodyReader, bodyBudget, createApp, hashToken, readWebBody } from '@gasgauge/api';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
@@ -7,14 +7,45 @@ import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
 
 /**
- * Request bodies arriving at once in one isolate (the Node server's 128 MiB, MAX_BODY_BYTES_IN_FLIGHT, is a Worker
- * isolate's whole memory limit). One ingest token's holder sending 150 bodies of 1 MiB, each held back short of its
- * end, grew the isolate's workerd from 89 MB to 284 MB (136 taken before the 503s); on Cloudflare an isolate past
- * 128 MB is ended with every request in it, every town's alike. 32 MiB is 32 bodies of 1 MiB at once per isolate,
- * and leaves the rest for the code and the bodies already read and being parsed; past it a 503 that clients retry.
+ * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
+ * 128 MiB, MAX_BODY_BYTES_IN_FLIGHT, and only while bodies arrive: a Worker isolate has 128 MB in all). One
+ * ingest token's holder sending 150 bodies of 1 MiB, each held back short of its end, grew the isolate's workerd
+ * from 89 MB to 284 MB before the 503s; and a body read is parsed (5,000 records take about three times their
+ * JSON) and waits on its town's object, 50,000 records a town. On Cloudflare an isolate past 128 MB is ended
+ * with every request in it, every town's alike. 16 MiB is 16 bodies of 1 MiB per isolate, with their parsed
+ * records, in well under its memory; past it a 503 that reporters and exporters retry.
  */
-export const WORKER_MAX_BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+export const WORKER_MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 bodyBudget.setLimit(WORKER_MAX_BODY_BYTES_IN_FLIGHT);
+
+/** What each request holds of the body budget once its body is read, given back when the Worker has answered it. */
+const held = new WeakMap<Request, { bytes: number }>();
+
+/** Runs `answer` for `request`, giving back the body bytes its reading held (see holdingBodyReader) once it is answered. */
+export async function holdingBodies(request: Request, answer: () => Promise<Response>): Promise<Response> {
+  const hold = { bytes: 0 };
+  held.set(request, hold);
+  try {
+    return await answer();
+  } finally {
+    bodyBudget.give(hold.bytes);
+    hold.bytes = 0;
+  }
+}
+
+/**
+ * The Web-standard reader, whose bytes (of the shared budget only: not the /auth forms' own) stay taken until
+ * the request is answered: after arriving, a body is parsed and waits on its town's object, all in this isolate.
+ */
+const holdingBodyReader: BodyReader = async (c, maxBytes, budget = bodyBudget) => {
+  const bytes = await readWebBody(c, maxBytes, budget);
+  const hold = budget === bodyBudget ? held.get(c.req.raw) : undefined;
+  if (hold) {
+    budget.take(bytes.byteLength);
+    hold.bytes += bytes.byteLength;
+  }
+  return bytes;
+};
 
 /** HS256 wants a key of at least its 256-bit output. */
 export const MIN_SECRET_LENGTH = 32;
@@ -59,6 +90,7 @@ async function build(env: Env, secret: string): Promise<App> {
     log: (line) => console.error(line),
     // nodejs_compat's zlib stops at the bound itself; the runtime's DecompressionStream inflated a gzip bomb whole.
     gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
+    readBody: holdingBodyReader,
     // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
     // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
   });

@@ -1,5 +1,5 @@
 import { AppError } from '@gasgauge/core';
-import { Misconfigured, workerApp } from './app.js';
+import { holdingBodies, Misconfigured, workerApp } from './app.js';
 
 export { ControlDO } from './control-do.js';
 export { TownDO } from './town-do.js';
@@ -21,6 +21,6 @@ export default {
         );
       throw err;
     }
-    return app.fetch(request, env, ctx);
+    return holdingBodies(request, async () => app.fetch(request, env, ctx));
   },
 } satisfies ExportedHandler<Env>;

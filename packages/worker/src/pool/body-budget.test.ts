@@ -1,7 +1,10 @@
-import { exports } from 'cloudflare:workers';
+import { runInDurableObject } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
+import type { TownHandle } from '@gasgauge/api';
 import { bodyBudget, MAX_BODY_BYTES } from '@gasgauge/api';
 import { expect, it } from 'vitest';
 import { WORKER_MAX_BODY_BYTES_IN_FLIGHT } from '../app.js';
+import type { TownDO } from '../town-do.js';
 
 const ADMIN = 'ggu_pool-test-admin-token';
 
@@ -40,7 +43,7 @@ function heldIngest(townId: string, token: string, bytes: number) {
   return { answer, finish: () => finish() };
 }
 
-it(`holds at most ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of request bodies arriving at once in an isolate (a Worker has 128 MB in all), past it a 503 on body`, async () => {
+it(`holds at most ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of request bodies still arriving in an isolate (a Worker has 128 MB in all), past it a 503 on body`, async () => {
   const town = await trpc('towns.create', { name: 'held bodies' });
   const { token } = await trpc('towns.mintIngestToken', { townId: town.id });
   // Whole bodies of 1 MiB up to the bound, each held short of its end (a slow client, or one that stalls on purpose).
@@ -70,4 +73,68 @@ it(`holds at most ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of request bodies arr
     body: JSON.stringify({ records: [record] }),
   });
   expect(ok.status).toBe(200);
+});
+
+const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
+const handleOf = (o: TownDO) => (o as unknown as { handle: TownHandle & { parked?: number } }).handle;
+
+/** A valid usage body of exactly `bytes` bytes (records, then blanks, which JSON allows). */
+function usageBody(tag: string, bytes: number, count = 4000): string {
+  const at = Date.now();
+  const records = Array.from({ length: count }, (_, i) => ({
+    id: `${tag}-${i}`,
+    agentId: `a${i % 50}`,
+    model: 'm',
+    inputTokens: 1,
+    outputTokens: 1,
+    costMicrodollars: 1,
+    at,
+  }));
+  const json = JSON.stringify({ records });
+  if (json.length > bytes) throw new Error(`the body is ${json.length} bytes already`);
+  return json.padEnd(bytes, ' ');
+}
+
+it(`counts a body read until it is answered: ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of ingest waiting on the town object, and the next is a 503`, async () => {
+  const town = await trpc('towns.create', { name: 'bodies waiting' });
+  const { token } = await trpc('towns.mintIngestToken', { townId: town.id });
+  const post = (body: string) =>
+    exports.default
+      .fetch(`http://w.test/api/towns/${town.id}/usage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      })
+      .then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() }));
+  // The town object takes the requests and does not answer them (a slow write, a busy object).
+  await runInDurableObject(townStub(town.id), (o) => {
+    const h = handleOf(o);
+    h.parked = 0;
+    h.ingest = () => {
+      h.parked = (h.parked ?? 0) + 1;
+      // A timer, not a bare pending promise: workerd ends a request whose promise can never settle ("Promise will never complete").
+      return new Promise<never>(() => setTimeout(() => {}, 60_000));
+    };
+  });
+  const waiting = Array.from({ length: WORKER_MAX_BODY_BYTES_IN_FLIGHT / MAX_BODY_BYTES }, (_, i) =>
+    post(usageBody(`w${i}`, MAX_BODY_BYTES)),
+  );
+  for (;;) {
+    const parked = await runInDurableObject(townStub(town.id), (o) => handleOf(o).parked ?? 0);
+    if (parked === waiting.length) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Each was read, parsed and sent, and still holds its bytes: before, the budget was free again and the
+  // isolate took any number more, each parsed and waiting.
+  expect(bodyBudget.inUse).toBe(WORKER_MAX_BODY_BYTES_IN_FLIGHT);
+  expect(await post(usageBody('over', 1000, 1))).toMatchObject({
+    status: 503,
+    retryAfter: '1',
+    body: { error: { code: 'unavailable', path: 'body' } },
+  });
+  // The object restarts (the waiting answers are 503s to retry), and the bytes come back.
+  await runInDurableObject(townStub(town.id), (_o, state) => state.abort('reset by the test')).catch(() => {});
+  for (const w of waiting) expect((await w).status).toBe(503);
+  expect(bodyBudget.inUse).toBe(0);
+  expect(await post(usageBody('after', 1000, 1))).toMatchObject({ status: 200, body: { accepted: 1 } });
 });

@@ -31,7 +31,8 @@ async function park(townId: string, method: 'ingest' | 'throughput'): Promise<vo
     h.parked = 0;
     h[method] = () => {
       h.parked = (h.parked ?? 0) + 1;
-      return new Promise<never>(() => {});
+      // A timer, not a bare pending promise: workerd ends a request whose promise can never settle ("Promise will never complete").
+      return new Promise<never>(() => setTimeout(() => {}, 60_000));
     };
   });
 }
@@ -150,7 +151,8 @@ it('a credential check the control object was reset under is a 503, not a 500', 
     store.parked = 0;
     store.userByTokenHash = () => {
       store.parked = (store.parked ?? 0) + 1;
-      return new Promise<never>(() => {});
+      // A timer, not a bare pending promise: workerd ends a request whose promise can never settle ("Promise will never complete").
+      return new Promise<never>(() => setTimeout(() => {}, 60_000));
     };
   });
   const pending = call('GET', '/api/towns', user);
