@@ -78,10 +78,10 @@ async function* streamChanges(
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
   try {
-    // Its object's side gone before the header (reset as it opened): a 503 the viewer retries, not an internal error.
-    const head = await opening(reader).catch((err: unknown) => {
-      throw new AppError('unavailable', 'the live stream could not open: the server restarted; retry', { cause: err });
-    });
+    // Its object's side gone before the header (reset as it opened; the stream's first numbers may be sent
+    // already, the changes are read only after them): it ends, as below, and the viewer opens another.
+    const head = await opening(reader).catch(() => undefined);
+    if (head === undefined) return;
     const opened = changesOpening(head);
     if (opened instanceof AppError) throw opened;
     id = opened.id;
