@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { type BodyReader, bodyBudget, createApp, hashToken, readWebBody } from '@gasgauge/api';
+import { type BodyReader, bodyBudget, createApp, hashToken, INGEST_TOWN, readWebBody } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
@@ -19,16 +20,29 @@ export const WORKER_MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
 bodyBudget.setLimit(WORKER_MAX_BODY_BYTES_IN_FLIGHT);
 
 /** What each request holds of the body budget once its body is read, given back when the Worker has answered it. */
-const held = new WeakMap<Request, { bytes: number }>();
+const held = new WeakMap<Request, { bytes: number; town: string | undefined }>();
+
+/**
+ * What one town's requests may hold of the isolate's budget: a town whose object answers slowly (busy with its
+ * own readers' work, or on purpose) must not keep the other towns' ingest in this isolate out.
+ */
+export const WORKER_MAX_BODY_BYTES_PER_TOWN = WORKER_MAX_BODY_BYTES_IN_FLIGHT / 4;
+/** Bytes held by each town's requests now (a town leaves the map when it holds nothing). */
+const heldByTown = new Map<string, number>();
 
 /** Runs `answer` for `request`, giving back the body bytes its reading held (see holdingBodyReader) once it is answered. */
 export async function holdingBodies(request: Request, answer: () => Promise<Response>): Promise<Response> {
-  const hold = { bytes: 0 };
+  const hold: { bytes: number; town: string | undefined } = { bytes: 0, town: undefined };
   held.set(request, hold);
   try {
     return await answer();
   } finally {
     bodyBudget.give(hold.bytes);
+    if (hold.town !== undefined) {
+      const left = (heldByTown.get(hold.town) ?? 0) - hold.bytes;
+      if (left > 0) heldByTown.set(hold.town, left);
+      else heldByTown.delete(hold.town);
+    }
     hold.bytes = 0;
   }
 }
@@ -36,14 +50,28 @@ export async function holdingBodies(request: Request, answer: () => Promise<Resp
 /**
  * The Web-standard reader, whose bytes (of the shared budget only: not the /auth forms' own) stay taken until
  * the request is answered: after arriving, a body is parsed and waits on its town's object, all in this isolate.
+ * An ingest's town (the route's, or an OTLP credential's: INGEST_TOWN) holds at most WORKER_MAX_BODY_BYTES_PER_TOWN.
  */
 const holdingBodyReader: BodyReader = async (c, maxBytes, budget = bodyBudget) => {
   const bytes = await readWebBody(c, maxBytes, budget);
   const hold = budget === bodyBudget ? held.get(c.req.raw) : undefined;
-  if (hold) {
+  if (!hold) return bytes;
+  const town: unknown = c.req.param('townId') ?? c.get(INGEST_TOWN);
+  if (typeof town === 'string') {
+    const mine = heldByTown.get(town) ?? 0;
+    if (mine + bytes.byteLength > WORKER_MAX_BODY_BYTES_PER_TOWN)
+      throw new AppError(
+        'unavailable',
+        `this town's requests already hold ${mine} bytes of request bodies waiting for their answers; retry`,
+        { path: 'body' },
+      );
     budget.take(bytes.byteLength);
-    hold.bytes += bytes.byteLength;
+    heldByTown.set(town, mine + bytes.byteLength);
+    hold.town = town;
+  } else {
+    budget.take(bytes.byteLength);
   }
+  hold.bytes += bytes.byteLength;
   return bytes;
 };
 

@@ -3,6 +3,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { parseJsonBytes } from './json-bytes.js';
 import { decodeUtf8 } from './utf8.js';
 
+/**
+ * The context variable that names the town an ingest body is for when the route has no `:townId` (OTLP: the
+ * credential's town), for a host's reader that shares its budget out by town (the Worker's).
+ */
+export const INGEST_TOWN = 'ingestTown';
+
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
