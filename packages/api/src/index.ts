@@ -12,6 +12,7 @@ export {
   bodyBudget,
   bodyTooLarge,
   concatBytes,
+  INGEST_TOWN,
   MAX_BODY_BYTES,
   MAX_BODY_BYTES_IN_FLIGHT,
   readWebBody,

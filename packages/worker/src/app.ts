@@ -1,9 +1,79 @@
 import { gunzipSync } from 'node:zlib';
-import { createApp, hashToken } from '@gasgauge/api';
+import { type BodyReader, bodyBudget, createApp, hashToken, INGEST_TOWN, readWebBody } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
+import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
+
+/**
+ * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
+ * 128 MiB, MAX_BODY_BYTES_IN_FLIGHT, and only while bodies arrive: a Worker isolate has 128 MB in all). One
+ * ingest token's holder sending 150 bodies of 1 MiB, each held back short of its end, grew the isolate's workerd
+ * from 89 MB to 284 MB before the 503s; and a body read is parsed (5,000 records take about three times their
+ * JSON) and waits on its town's object, 50,000 records a town. On Cloudflare an isolate past 128 MB is ended
+ * with every request in it, every town's alike. 16 MiB is 16 bodies of 1 MiB per isolate, with their parsed
+ * records, in well under its memory; past it a 503 that reporters and exporters retry.
+ */
+export const WORKER_MAX_BODY_BYTES_IN_FLIGHT = 16 * 1024 * 1024;
+bodyBudget.setLimit(WORKER_MAX_BODY_BYTES_IN_FLIGHT);
+
+/** What each request holds of the body budget once its body is read, given back when the Worker has answered it. */
+const held = new WeakMap<Request, { bytes: number; town: string | undefined }>();
+
+/**
+ * What one town's requests may hold of the isolate's budget: a town whose object answers slowly (busy with its
+ * own readers' work, or on purpose) must not keep the other towns' ingest in this isolate out.
+ */
+export const WORKER_MAX_BODY_BYTES_PER_TOWN = WORKER_MAX_BODY_BYTES_IN_FLIGHT / 4;
+/** Bytes held by each town's requests now (a town leaves the map when it holds nothing). */
+const heldByTown = new Map<string, number>();
+
+/** Runs `answer` for `request`, giving back the body bytes its reading held (see holdingBodyReader) once it is answered. */
+export async function holdingBodies(request: Request, answer: () => Promise<Response>): Promise<Response> {
+  const hold: { bytes: number; town: string | undefined } = { bytes: 0, town: undefined };
+  held.set(request, hold);
+  try {
+    return await answer();
+  } finally {
+    bodyBudget.give(hold.bytes);
+    if (hold.town !== undefined) {
+      const left = (heldByTown.get(hold.town) ?? 0) - hold.bytes;
+      if (left > 0) heldByTown.set(hold.town, left);
+      else heldByTown.delete(hold.town);
+    }
+    hold.bytes = 0;
+  }
+}
+
+/**
+ * The Web-standard reader, whose bytes (of the shared budget only: not the /auth forms' own) stay taken until
+ * the request is answered: after arriving, a body is parsed and waits on its town's object, all in this isolate.
+ * An ingest's town (the route's, or an OTLP credential's: INGEST_TOWN) holds at most WORKER_MAX_BODY_BYTES_PER_TOWN.
+ */
+const holdingBodyReader: BodyReader = async (c, maxBytes, budget = bodyBudget) => {
+  const bytes = await readWebBody(c, maxBytes, budget);
+  const hold = budget === bodyBudget ? held.get(c.req.raw) : undefined;
+  if (!hold) return bytes;
+  const town: unknown = c.req.param('townId') ?? c.get(INGEST_TOWN);
+  if (typeof town === 'string') {
+    const mine = heldByTown.get(town) ?? 0;
+    if (mine + bytes.byteLength > WORKER_MAX_BODY_BYTES_PER_TOWN)
+      throw new AppError(
+        'unavailable',
+        `this town's requests already hold ${mine} bytes of request bodies waiting for their answers; retry`,
+        { path: 'body' },
+      );
+    budget.take(bytes.byteLength);
+    heldByTown.set(town, mine + bytes.byteLength);
+    hold.town = town;
+  } else {
+    budget.take(bytes.byteLength);
+  }
+  hold.bytes += bytes.byteLength;
+  return bytes;
+};
 
 /** HS256 wants a key of at least its 256-bit output. */
 export const MIN_SECRET_LENGTH = 32;
@@ -33,7 +103,7 @@ let built: Promise<App> | undefined;
 async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
   if (admin?.startsWith('ggu_'))
-    await env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin));
+    await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin)));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   const { cached, fresh } = accessCache(doControl(env.CONTROL));
   return createApp({
@@ -41,13 +111,14 @@ async function build(env: Env, secret: string): Promise<App> {
     freshControl: fresh,
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
-    tickHealth: (townId) => env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth(),
+    tickHealth: (townId) => settled(env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth()),
     secret: new TextEncoder().encode(secret),
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),
     // nodejs_compat's zlib stops at the bound itself; the runtime's DecompressionStream inflated a gzip bomb whole.
     gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
+    readBody: holdingBodyReader,
     // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
     // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
   });

@@ -1,6 +1,6 @@
 import type { ControlStore } from '@gasgauge/api';
 import { CONTROL_NAME } from './control-do.js';
-import { fromRemote, type Remote } from './remote-error.js';
+import { fromRemote, type Remote, settled } from './remote-error.js';
 
 /** The control store's method names: what the control object answers over RPC (checked there too). */
 export type ControlMethod = keyof ControlStore;
@@ -12,11 +12,11 @@ export type ControlMethod = keyof ControlStore;
  */
 export function doControl(ns: Env['CONTROL']): ControlStore {
   // A stub per call: an I/O object of one request may not be used by another, and the app outlives requests.
+  // A call the platform failed (the object reset, overloaded) is a 503 the client retries (platformFailure).
   const call = <K extends ControlMethod>(method: K, args: unknown[]) =>
-    ns
-      .get(ns.idFromName(CONTROL_NAME))
-      .call(method, args)
-      .then((r) => fromRemote(r as Remote<unknown>)) as ReturnType<ControlStore[K]>;
+    settled(ns.get(ns.idFromName(CONTROL_NAME)).call(method, args)).then((r) => fromRemote(r as Remote<unknown>)) as ReturnType<
+      ControlStore[K]
+    >;
   return {
     ping: (...a) => call('ping', a),
     userByTokenHash: (...a) => call('userByTokenHash', a),

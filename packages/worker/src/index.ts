@@ -1,4 +1,5 @@
-import { Misconfigured, workerApp } from './app.js';
+import { AppError } from '@gasgauge/core';
+import { holdingBodies, Misconfigured, workerApp } from './app.js';
 
 export { ControlDO } from './control-do.js';
 export { TownDO } from './town-do.js';
@@ -6,11 +7,20 @@ export { TownDO } from './town-do.js';
 /** The Worker: static assets (the web UI) are answered before it runs; the API's paths come here. */
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    let app: Awaited<ReturnType<typeof workerApp>>;
     try {
-      return await (await workerApp(env)).fetch(request, env, ctx);
+      app = await workerApp(env);
     } catch (err) {
-      if (!(err instanceof Misconfigured)) throw err;
-      return Response.json({ error: { code: 'internal', message: err.message } }, { status: 503 });
+      if (err instanceof Misconfigured)
+        return Response.json({ error: { code: 'internal', message: err.message } }, { status: 503 });
+      // The control object failed the admin's bootstrap for the platform's reasons (platformFailure): retry.
+      if (err instanceof AppError && err.code === 'unavailable')
+        return Response.json(
+          { error: { code: err.code, message: err.message } },
+          { status: 503, headers: { 'Retry-After': String(err.retryAfterSeconds) } },
+        );
+      throw err;
     }
+    return holdingBodies(request, async () => app.fetch(request, env, ctx));
   },
 } satisfies ExportedHandler<Env>;

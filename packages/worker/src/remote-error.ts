@@ -20,6 +20,39 @@ export function fromRemote<T>(r: Remote<T>): T {
   throw new AppError(r.error.code, r.error.message, r.error.path === null ? undefined : { path: r.error.path });
 }
 
+/**
+ * A call to a Durable Object that the platform, not the object's code, failed: the object was reset (a
+ * deploy, an eviction, a limit it passed) or moved, a transient internal error (`retryable`), or more
+ * requests than one object takes (`overloaded`). Nothing of the call is lost that a retry would not
+ * bring back (ingest is idempotent by id), so the client is told to retry: a `503` with `Retry-After`,
+ * which reporters and OTLP exporters retry. It had been a `500`, which OTLP exporters drop (the spec
+ * retries only 429, 502, 503 and 504), so every deploy lost the exports in flight.
+ */
+export function platformFailure(err: unknown): AppError | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const flags = err as Error & { retryable?: unknown; overloaded?: unknown; durableObjectReset?: unknown };
+  if (flags.overloaded === true)
+    return new AppError('unavailable', 'the server is taking more requests than it can answer; retry later', {
+      cause: err,
+      retryAfterSeconds: OVERLOADED_RETRY_AFTER_S,
+    });
+  if (flags.retryable === true || flags.durableObjectReset === true)
+    return new AppError('unavailable', 'the server restarted while answering; retry', { cause: err });
+  return undefined;
+}
+
+/** How long an overloaded object's callers are asked to wait: the platform advises against retrying at once. */
+export const OVERLOADED_RETRY_AFTER_S = 5;
+
+/** A Durable Object call's answer, a platform failure thrown as its 503 (see platformFailure). */
+export async function settled<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw platformFailure(err) ?? err;
+  }
+}
+
 /** The first byte of a town object's change stream: it is open (its id follows), or refused (the refusal follows as JSON; see TownDO.changes). */
 export const CHANGES_OPENED = 2;
 export const CHANGES_REFUSED = 0;

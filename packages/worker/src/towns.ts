@@ -1,12 +1,21 @@
 import { concatBytes, type LiveBus, type TownDirectory, type TownHandle } from '@gasgauge/api';
 import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
-import { CHANGE, CHANGES_HEADER_BYTES, CHANGES_REFUSED, changesOpening, fromRemote, type Remote } from './remote-error.js';
+import {
+  CHANGE,
+  CHANGES_HEADER_BYTES,
+  CHANGES_REFUSED,
+  changesOpening,
+  fromRemote,
+  type Remote,
+  settled,
+} from './remote-error.js';
 
 type TownNamespace = Env['TOWN'];
 
 const stubOf = (ns: TownNamespace, townId: string) => ns.get(ns.idFromName(townId));
 // RPC's inferred types of nested generics lose their shape; every method returns a Remote of the handle's type.
-const unwrap = async <T>(r: Promise<unknown>): Promise<T> => fromRemote((await r) as Remote<T>);
+// A call the platform failed (the object reset, overloaded) is a 503 the client retries, not a 500 (platformFailure).
+const unwrap = async <T>(r: Promise<unknown>): Promise<T> => fromRemote((await settled(r)) as Remote<T>);
 
 /** The Worker's town handles: each call goes to the town's Durable Object over RPC, a refusal rebuilt as its AppError. */
 export function doTowns(ns: TownNamespace): TownDirectory {
@@ -46,7 +55,7 @@ export function doTowns(ns: TownNamespace): TownDirectory {
  */
 export function doLive(ns: TownNamespace): LiveBus {
   return {
-    publish: (townId) => stubOf(ns, townId).publish(),
+    publish: (townId) => settled(stubOf(ns, townId).publish()),
     publishSoon: () => {},
     changes: (townId, signal, opts) => streamChanges(stubOf(ns, townId), signal, opts?.who),
   };
@@ -64,19 +73,26 @@ async function* streamChanges(
   signal: AbortSignal | undefined,
   who: string | undefined,
 ): AsyncGenerator<void> {
-  const reader = (await stub.changes(who)).getReader();
+  const reader = (await settled(stub.changes(who))).getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
   try {
-    const head = await opening(reader);
+    // Its object's side gone before the header (reset as it opened; the stream's first numbers may be sent
+    // already, the changes are read only after them): it ends, as below, and the viewer opens another.
+    const head = await opening(reader).catch(() => undefined);
+    if (head === undefined) return;
     const opened = changesOpening(head);
     if (opened instanceof AppError) throw opened;
     id = opened.id;
     if (head.subarray(opened.header).includes(CHANGE)) yield;
     while (!signal?.aborted) {
-      const { done, value } = await reader.read();
-      if (done) return;
+      // A read fails only when the object's side of the stream went away (a reset by a deploy or an eviction:
+      // "ReadableStream received over RPC disconnected prematurely", no flags). The stream ends as at its
+      // lifetime and the viewer opens another, on the object as it starts again, not with an internal error.
+      const next = await reader.read().catch(() => undefined);
+      if (next === undefined || next.done) return;
+      const { value } = next;
       if (value.includes(CHANGE)) yield;
     }
   } finally {

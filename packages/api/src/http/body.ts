@@ -3,6 +3,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { parseJsonBytes } from './json-bytes.js';
 import { decodeUtf8 } from './utf8.js';
 
+/**
+ * The context variable that names the town an ingest body is for when the route has no `:townId` (OTLP: the
+ * credential's town), for a host's reader that shares its budget out by town (the Worker's).
+ */
+export const INGEST_TOWN = 'ingestTown';
+
 /** The one body limit, for every route that reads a body. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,7 +34,19 @@ export const MAX_BODY_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
 /** Counts the bytes of bodies being read; every reader takes each chunk from it and gives all back once its body is read or refused. */
 export class BodyBudget {
   private used = 0;
-  constructor(readonly limit: number) {}
+  constructor(private max: number) {}
+
+  get limit(): number {
+    return this.max;
+  }
+
+  /**
+   * A host with less memory than a server lowers its process's budget once, as it starts: a Cloudflare
+   * Worker isolate has 128 MB in all, so 128 MiB of bodies in flight was no bound there (see the Worker's app.ts).
+   */
+  setLimit(bytes: number): void {
+    this.max = bytes;
+  }
 
   /** Takes `bytes`, or throws the 503 (load shed: the client retries after Retry-After) and takes nothing. */
   take(bytes: number): void {

@@ -33,7 +33,16 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
     deps.onIngest?.(townId);
   };
 
-  app.route('/', otlpRoutes({ credentials, towns: deps.towns, ingested, ...(deps.gunzip ? { gunzip: deps.gunzip } : {}) }));
+  app.route(
+    '/',
+    otlpRoutes({
+      credentials,
+      towns: deps.towns,
+      ingested,
+      ...(deps.gunzip ? { gunzip: deps.gunzip } : {}),
+      ...(deps.readBody ? { readBody: deps.readBody } : {}),
+    }),
+  );
 
   app.post('/api/towns/:townId/usage', ingestAuth, async (c) => {
     const body = await readJson(c, deps.readBody);

@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type { Context } from 'hono';
-import { bodyTooLarge, MAX_BODY_BYTES, readBounded, readWebBytes } from '../http/body.js';
+import { type BodyReader, bodyTooLarge, MAX_BODY_BYTES, readBounded, readWebBytes } from '../http/body.js';
 
 /**
  * A host's gzip inflater, bounded: the inflated bytes, or a RangeError once the output would pass
@@ -13,8 +13,9 @@ export type Gunzip = (bytes: Uint8Array<ArrayBuffer>, maxBytes: number) => Uint8
  * An OTLP request body as bytes: at most MAX_BODY_BYTES on the wire and, when gzipped, at most
  * MAX_BODY_BYTES once inflated (a zip bomb is a 413 after 1 MiB of output, never held in full).
  */
-export async function readOtlpBody(c: Context, gunzip?: Gunzip): Promise<Uint8Array<ArrayBuffer>> {
-  const raw = await readWebBytes(c, MAX_BODY_BYTES);
+export async function readOtlpBody(c: Context, gunzip?: Gunzip, read?: BodyReader): Promise<Uint8Array<ArrayBuffer>> {
+  // The host's reader when it brings one, as the other ingest routes (the Worker's holds the bytes until the answer).
+  const raw = read ? ((await read(c, MAX_BODY_BYTES)) as Uint8Array<ArrayBuffer>) : await readWebBytes(c, MAX_BODY_BYTES);
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') return raw;
   if (encoding !== 'gzip')

@@ -4,6 +4,7 @@ import type protobuf from 'protobufjs/light.js';
 import { bearer } from '../auth/bearer.js';
 import { INGEST_KEY_PREFIX } from '../auth/ingest-key.js';
 import type { IngestClaims } from '../auth/ingest-token.js';
+import { type BodyReader, INGEST_TOWN } from '../http/body.js';
 import type { IngestCredentials } from '../ingest/credential.js';
 import type { TownDirectory } from '../ports/town.js';
 import { type Gunzip, readOtlpBody } from './body.js';
@@ -25,6 +26,8 @@ export interface OtlpDeps {
   ingested: (townId: string) => Promise<void>;
   /** The host's bounded gzip inflater (see Gunzip); absent, Web streams inflate. */
   gunzip?: Gunzip;
+  /** The host's body reader (ApiDeps.readBody); absent, the Web-standard one. */
+  readBody?: BodyReader;
 }
 
 /**
@@ -47,7 +50,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     async (c: Context, credential: string) => {
       const claims = await deps.credentials.claims(credential);
       await deps.credentials.assertTown(claims, claims.townId);
-      const body = await readOtlpBody(c, deps.gunzip);
+      c.set(INGEST_TOWN, claims.townId);
+      const body = await readOtlpBody(c, deps.gunzip, deps.readBody);
       if (inFlight >= MAX_OTLP_IN_FLIGHT)
         throw new AppError('too_many_requests', `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry`);
       inFlight++;
