@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { type BodyReader, bodyBudget, createApp, hashToken, INGEST_TOWN, readWebBody } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
@@ -62,7 +62,7 @@ const holdingBodyReader: BodyReader = async (c, maxBytes, budget = bodyBudget) =
     if (mine + bytes.byteLength > WORKER_MAX_BODY_BYTES_PER_TOWN)
       throw new AppError(
         'unavailable',
-        `this town's requests already hold ${mine} bytes of request bodies waiting for their answers; retry`,
+        `this town's requests already hold ${plural(mine, 'byte')} of request bodies waiting for their answers; retry`,
         { path: 'body' },
       );
     budget.take(bytes.byteLength);
