@@ -6,6 +6,7 @@ import {
   CHANGES_REFUSED,
   changesOpening,
   fromRemote,
+  platformFailure,
   type Remote,
   settled,
 } from './remote-error.js';
@@ -73,7 +74,15 @@ async function* streamChanges(
   signal: AbortSignal | undefined,
   who: string | undefined,
 ): AsyncGenerator<void> {
-  const reader = (await settled(stub.changes(who))).getReader();
+  let stream: Awaited<ReturnType<typeof stub.changes>>;
+  try {
+    stream = await stub.changes(who);
+  } catch (err) {
+    // The object reset as the stream asked it for changes (the first numbers are sent by then): it ends as below.
+    if (platformFailure(err)) return;
+    throw err;
+  }
+  const reader = stream.getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
