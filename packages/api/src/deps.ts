@@ -30,6 +30,8 @@ export interface ApiDeps {
    * maxOutputLength). Absent, Web streams inflate, which on workerd ran a gzip bomb whole (see otlp/body.ts).
    */
   gunzip?: Gunzip;
+  /** OTLP exports decoded and written at once (default MAX_OTLP_IN_FLIGHT, 64); past it a 429 (otlp/routes.ts). */
+  maxOtlpInFlight?: number;
   /** Accept alert webhooks on loopback, private and link-local addresses (off: users could aim the server at its own network). */
   allowPrivateWebhooks?: boolean;
   /** Called after every acknowledged ingest (the Node host marks the town active for its scheduler). */

@@ -75,6 +75,13 @@ const holdingBodyReader: BodyReader = async (c, maxBytes, budget = bodyBudget) =
   return bytes;
 };
 
+/**
+ * OTLP exports an isolate decodes and writes at once (the Node server: MAX_OTLP_IN_FLIGHT, 64). A real 1 MiB
+ * Claude Code logs export decodes to ~9 MiB of objects, and a gzipped one counts only its compressed bytes in the
+ * body budget: 64 of them were ~580 MiB in an isolate of 128 MB. Four are ~40 MiB; past them a 429 exporters retry.
+ */
+export const WORKER_MAX_OTLP_IN_FLIGHT = 4;
+
 /** HS256 wants a key of at least its 256-bit output. */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -119,6 +126,7 @@ async function build(env: Env, secret: string): Promise<App> {
     // nodejs_compat's zlib stops at the bound itself; the runtime's DecompressionStream inflated a gzip bomb whole.
     gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
     readBody: holdingBodyReader,
+    maxOtlpInFlight: WORKER_MAX_OTLP_IN_FLIGHT,
     // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
     // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
   });

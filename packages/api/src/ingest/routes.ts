@@ -41,6 +41,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
       ingested,
       ...(deps.gunzip ? { gunzip: deps.gunzip } : {}),
       ...(deps.readBody ? { readBody: deps.readBody } : {}),
+      ...(deps.maxOtlpInFlight ? { maxInFlight: deps.maxOtlpInFlight } : {}),
     }),
   );
 

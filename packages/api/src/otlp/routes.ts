@@ -14,8 +14,9 @@ import { type ExportOutcome, metricsToRecords } from './metrics.js';
 import { OTLP } from './schema.js';
 
 /**
- * OTLP requests read or written at once. Exporters retry a 429 after `Retry-After`, so past this the
- * receiver sheds load instead of queueing bodies (up to 1 MiB each) in memory.
+ * OTLP requests decoded and written at once, by default (a host may set fewer: OtlpDeps.maxInFlight). Exporters
+ * retry a 429 after `Retry-After`, so past this the receiver sheds load instead of holding more exports in
+ * memory: each holds its body (up to 1 MiB, inflated) and its decoded form, ~9 MiB for a real 1 MiB export.
  */
 export const MAX_OTLP_IN_FLIGHT = 64;
 
@@ -28,6 +29,8 @@ export interface OtlpDeps {
   gunzip?: Gunzip;
   /** The host's body reader (ApiDeps.readBody); absent, the Web-standard one. */
   readBody?: BodyReader;
+  /** Exports decoded and written at once (default MAX_OTLP_IN_FLIGHT). */
+  maxInFlight?: number;
 }
 
 /**
@@ -39,6 +42,7 @@ export interface OtlpDeps {
 export function otlpRoutes(deps: OtlpDeps): Hono {
   const app = new Hono();
   let inFlight = 0;
+  const maxInFlight = deps.maxInFlight ?? MAX_OTLP_IN_FLIGHT;
 
   /**
    * Credential (401/403/404), then the body (bounded, 413), then a slot (429), then the export itself.
@@ -52,8 +56,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
       await deps.credentials.assertTown(claims, claims.townId);
       c.set(INGEST_TOWN, claims.townId);
       const body = await readOtlpBody(c, deps.gunzip, deps.readBody);
-      if (inFlight >= MAX_OTLP_IN_FLIGHT)
-        throw new AppError('too_many_requests', `more than ${MAX_OTLP_IN_FLIGHT} OTLP requests at once; retry`);
+      if (inFlight >= maxInFlight)
+        throw new AppError('too_many_requests', `more than ${maxInFlight} OTLP requests at once; retry`);
       inFlight++;
       try {
         return await handle(c, claims, body);

@@ -2,6 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import type { TownHandle } from '@gasgauge/api';
 import { expect, it } from 'vitest';
+import { WORKER_MAX_OTLP_IN_FLIGHT } from '../app.js';
 import { CONTROL_NAME } from '../control-do.js';
 import type { TownDO } from '../town-do.js';
 
@@ -128,6 +129,25 @@ it('an OTLP export the town object was reset under is a 503, which exporters ret
   await reset(t.id);
   expect(await pending).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'unavailable' } } });
   expect(await call('POST', '/v1/metrics', key, otlpExport('s1'))).toMatchObject({ status: 200 });
+});
+
+it(`an isolate decodes at most ${WORKER_MAX_OTLP_IN_FLIGHT} OTLP exports at once (each ~9 MiB decoded): the next is a 429 exporters retry`, async () => {
+  const t = await town('otlp in flight');
+  const key = (await call('POST', '/trpc/towns.createKey', ADMIN, { townId: t.id, name: 'otel' })).body.result.data.key as string;
+  // The town object is slow to write: the exports wait in it, each holding its decoded form in the isolate.
+  await park(t.id, 'ingest');
+  const waiting = Array.from({ length: WORKER_MAX_OTLP_IN_FLIGHT }, (_, i) =>
+    call('POST', '/v1/metrics', key, otlpExport(`s${i}`)),
+  );
+  await whenParked(t.id, WORKER_MAX_OTLP_IN_FLIGHT);
+  // The Node server's 64 before: 64 real 1 MiB exports were ~580 MiB in an isolate of 128 MB.
+  expect(await call('POST', '/v1/metrics', key, otlpExport('one more'))).toMatchObject({
+    status: 429,
+    body: { error: { code: 'too_many_requests' } },
+  });
+  await reset(t.id);
+  for (const w of waiting) expect((await w).status).toBe(503);
+  expect(await call('POST', '/v1/metrics', key, otlpExport('one more'))).toMatchObject({ status: 200 });
 });
 
 it('a read the town object was reset under is a 503 too, over REST and tRPC', async () => {
