@@ -1,15 +1,29 @@
 import type { AppRouter } from '@gasgauge/api';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { NoAnswerError } from '../lib/busy.js';
 import { showInvisibleDeep } from '../lib/invisible.js';
 
 /**
  * Every JSON answer with the invisible characters in its strings made visible (`lib/invisible.ts`) before any
  * component sees it: names come from reporters and users, and the UI must not render them raw.
- * (The `metrics.live` stream carries numbers only.)
+ * (The `metrics.live` stream carries numbers only.) A request that got no answer from Gas Gauge fails with a
+ * `NoAnswerError`, which pages retry (lib/use-query.ts) and show as such rather than "Failed to fetch".
  */
 const fetchShowingInvisible: NonNullable<Parameters<typeof httpBatchLink>[0]['fetch']> = async (input, init) => {
-  const res = await fetch(input, init as RequestInit);
-  if (!res.headers.get('content-type')?.includes('json')) return res;
+  let res: Response;
+  try {
+    res = await fetch(input, init as RequestInit);
+  } catch (err) {
+    // An abort stays an abort; anything else is a connection that failed ("Failed to fetch" in Chromium).
+    if (init?.signal?.aborted) throw err;
+    throw new NoAnswerError('no answer from the server', { cause: err });
+  }
+  if (!res.headers.get('content-type')?.includes('json')) {
+    // A proxy's own page while Gas Gauge is down or restarting (its answers are JSON).
+    if (res.status === 502 || res.status === 503 || res.status === 504)
+      throw new NoAnswerError(`the server answered ${res.status}`);
+    return res;
+  }
   const text = await res.text();
   let body: string;
   try {
