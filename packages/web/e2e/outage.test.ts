@@ -12,6 +12,9 @@ import { postJson, screenshot } from './helpers.js';
  * so (amber, not the browser's "Failed to fetch") and is asked again by itself, so the page is whole again
  * once the server is back, without a reload. Before, a failed read stayed failed: after a restart the
  * Settings tab kept "Could not load the keys: Failed to fetch" and the town header no name until reloaded.
+ * And a town whose access ends while its page is open (the user removed from its organisation) says it is
+ * not among the user's towns: before, the overview went on showing its last numbers under "Reconnecting…"
+ * (retrying its live stream every 3 s for good), and the other tabs a red "town not found" under the town's name.
  */
 const HAS_CHROMIUM = chromiumAvailable();
 
@@ -19,18 +22,19 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
   let server: RunningServer;
   let dataDir: string;
   let townId: string;
+  let admin: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  const trpc = async (proc: string, input: unknown, token = admin) =>
+    ((await postJson(`${server.url}/trpc/${proc}`, token, input)) as { result: { data: Record<string, string> } }).result.data;
   const start = (port: number) => startServer({ dataDir, port, host: '127.0.0.1', tickMs: 200, log: () => {} });
 
   beforeAll(async () => {
     ensureWebBuilt();
     dataDir = tempDir('gg-web-outage-');
     server = await start(0);
-    const admin = server.adminToken as string;
-    townId = (
-      (await postJson(`${server.url}/trpc/towns.create`, admin, { name: 'Outage Town' })) as { result: { data: { id: string } } }
-    ).result.data.id;
+    admin = server.adminToken as string;
+    townId = (await trpc('towns.create', { name: 'Outage Town' })).id as string;
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     await signIn(page, server.url, admin);
@@ -61,5 +65,43 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await page.getByRole('textbox', { name: 'Cap, dollars' }).waitFor();
     expect(await page.getByText('Could not load', { exact: false }).count()).toBe(0);
     await screenshot(page, 'outage-back');
+  }, 90_000);
+
+  it("says a town is not among the user's once their access to it ends while its page is open", async () => {
+    const bob = (await trpc('users.create', { name: 'bob' })).token as string;
+    const org = (await trpc('orgs.create', { name: 'Acme' })).id as string;
+    const orgTown = (await trpc('towns.create', { name: 'Acme Town', organizationId: org })).id as string;
+    const ingest = (await trpc('towns.mintIngestToken', { townId: orgTown })).token as string;
+    const join = async () => {
+      await trpc('orgs.setMember', { organizationId: org, userName: 'bob', role: 'member' });
+      await trpc('orgs.acceptInvitation', { organizationId: org }, bob);
+    };
+    const other = await launchBrowser();
+    try {
+      const bobPage = other.context.pages()[0] ?? (await other.context.newPage());
+      await signIn(bobPage, server.url, bob);
+      // The overview (its live stream), and the Beads tab (reads only): each finds out on its own.
+      for (const tab of ['', '/beads']) {
+        await join();
+        await bobPage.goto(`${server.url}/towns/${orgTown}${tab}`);
+        await bobPage.getByRole('heading', { name: 'Acme Town', level: 1 }).waitFor();
+        if (tab === '') await bobPage.locator('[data-live="live"]').waitFor();
+        else await bobPage.getByText('No beads', { exact: false }).first().waitFor();
+        await trpc('orgs.removeMember', { organizationId: org, userName: 'bob' });
+        // Something to push, on the overview.
+        await postJson(`${server.url}/api/towns/${orgTown}/usage`, ingest, {
+          records: [
+            { id: `u${tab}`, agentId: 'a1', model: 'm', inputTokens: 10, outputTokens: 1, costMicrodollars: 10, at: Date.now() },
+          ],
+        });
+        // The Beads tab reads again every 30 s, or when asked: a filter picked.
+        if (tab === '/beads') await bobPage.getByRole('combobox', { name: 'Status' }).selectOption('open');
+        await bobPage.getByRole('heading', { name: 'Town not found', level: 1 }).waitFor({ timeout: 20_000 });
+        await bobPage.getByText('your access to it has ended', { exact: false }).waitFor();
+        await screenshot(bobPage, `outage-town-gone${tab.replace('/', '-')}`);
+      }
+    } finally {
+      await other.close();
+    }
   }, 90_000);
 });

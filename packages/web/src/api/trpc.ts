@@ -57,6 +57,15 @@ export function isUnauthorized(err: unknown): boolean {
   return data?.httpStatus === 401 || data?.code === 'UNAUTHORIZED';
 }
 
+/**
+ * A read refused on its `townId` (404, or 403): the town is not among the user's any more (their
+ * membership of its organisation ended, say) while a page of it is open.
+ */
+export function isTownGone(err: unknown): boolean {
+  if (!isHidden(err)) return false;
+  return ((err as TRPCClientError<AppRouter>).data as { path?: unknown } | undefined)?.path === 'townId';
+}
+
 /** Refused (403) or not shown to this user (404): a role that may not read something, not a failure. */
 export function isHidden(err: unknown): boolean {
   if (!(err instanceof TRPCClientError)) return false;

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { isUnauthorized } from '../api/trpc.js';
+import { isTownGone, isUnauthorized } from '../api/trpc.js';
 import { navigate } from '../app/router.js';
 import { busyError, busyRetrySeconds, isNoAnswer, noAnswerError, noAnswerRetrySeconds } from './busy.js';
+
+let townGone: (() => void) | undefined;
+
+/** Who is told when a read is refused on its town (`isTownGone`): the towns list, which asks again (towns/use-towns.ts). */
+export function whenTownGone(listener: () => void): void {
+  townGone = listener;
+}
 
 /** A request in flight this long is presumed hung: a refresh then replaces it instead of waiting for it. */
 const HUNG_MS = 30_000;
@@ -89,6 +96,7 @@ export function useQuery<T>(
       (err: unknown) => {
         if (mine !== seq.current || ctrl.signal.aborted) return;
         if (isUnauthorized(err)) return redirectToLogin();
+        if (isTownGone(err)) townGone?.();
         const shed = busyRetrySeconds(err);
         const noAnswer = shed === undefined && isNoAnswer(err) ? noAnswerRetrySeconds(noAnswers.current++) : undefined;
         const error =

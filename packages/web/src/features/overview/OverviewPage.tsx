@@ -88,7 +88,7 @@ function LiveBadge(props: { status: string; dataAgeMs: number | null; receivedAt
   const { status, dataAgeMs, receivedAt, now } = props;
   // The data's age as of the last push, plus the time since that push.
   const age = dataAgeMs === null || receivedAt === undefined ? null : dataAgeMs + (now - receivedAt);
-  const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : 'Connecting…';
+  const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : status === 'gone' ? 'Not available' : 'Connecting…';
   // Only Live / Stale / Connecting is a live region: the age re-renders every second and is read on demand.
   return (
     <span className={`live-badge live-${status}`} data-live={status}>

@@ -24,6 +24,8 @@ class Subscriptions {
     stale: () => void this.events.push('stale'),
     unauthorized: () => void this.events.push('unauthorized'),
     isUnauthorized: (err: unknown) => err === 'unauthorized',
+    gone: () => void this.events.push('gone'),
+    isGone: (err: unknown) => err === 'town not found',
   };
 }
 
@@ -84,5 +86,16 @@ describe('keepLive', () => {
     s.last.onComplete();
     vi.advanceTimersByTime(SILENCE_MS + RETRY_MS);
     expect(s.observers).toHaveLength(1);
+  });
+
+  it('stops for good when the stream is refused on its town (the user lost access), saying gone, not stale', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    s.last.onData(1);
+    s.last.onError('town not found');
+    vi.advanceTimersByTime(SILENCE_MS * 2);
+    expect(s.events).toEqual(['data 1', 'gone']);
+    expect(s.observers).toHaveLength(1);
+    stop();
   });
 });

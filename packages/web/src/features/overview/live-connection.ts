@@ -18,6 +18,9 @@ export interface LiveHandlers<T> {
   /** The credential is gone (signed out, expired); no further attempt is made. */
   unauthorized(): void;
   isUnauthorized(err: unknown): boolean;
+  /** The town is not the user's any more (refused on its id); no further attempt is made. */
+  gone?(): void;
+  isGone?(err: unknown): boolean;
 }
 
 /**
@@ -68,6 +71,11 @@ export function keepLive<T>(
           closed = true;
           clearTimeout(watchdog);
           return on.unauthorized();
+        }
+        if (on.isGone?.(err)) {
+          closed = true;
+          clearTimeout(watchdog);
+          return on.gone?.();
         }
         on.stale();
         resubscribe(RETRY_MS);

@@ -6,7 +6,8 @@ import { useTowns } from './use-towns.js';
 /**
  * A town page for a town of this user; any other id is "not found", as the API says. The page renders
  * while the list loads (its own requests start at once, not after a round trip), and gives way to
- * "not found" if the town is not there.
+ * "not found" if the town is not there, or once a read of the open page is refused on the town (the
+ * user's access ended: use-towns.ts asks for the list again).
  */
 export function TownGate({ townId, children }: { townId: string; children: ReactNode }) {
   const towns = useTowns();
@@ -16,7 +17,8 @@ export function TownGate({ townId, children }: { townId: string; children: React
       <section className="empty">
         <h1>Town not found</h1>
         <p>
-          There is no town <code>{townId}</code> among yours. <Link to="/">See your towns</Link>.
+          There is no town <code>{townId}</code> among yours: it does not exist, or your access to it has ended.{' '}
+          <Link to="/">See your towns</Link>.
         </p>
       </section>
     );

@@ -1,5 +1,6 @@
+import { useEffect } from 'react';
 import { type TownInfo, trpc } from '../../api/trpc.js';
-import { type QueryState, useQuery } from '../../lib/use-query.js';
+import { type QueryState, useQuery, whenTownGone } from '../../lib/use-query.js';
 
 /** Several components of one page want the towns (the gate, the header): one request serves them. */
 const SHARE_MS = 5000;
@@ -34,7 +35,30 @@ export function invalidateTowns(): void {
   shared = undefined;
 }
 
+const onRefresh = new Set<() => void>();
+let refreshedAt = 0;
+
+/**
+ * A town page's read was refused on its town (the user's access to it ended while the page was open):
+ * every mounted `useTowns` asks again, so the gate says the town is not among theirs instead of the page
+ * going on with stale numbers and "Reconnecting…". At most once per SHARE_MS, however many reads failed.
+ */
+export function refreshTowns(): void {
+  const now = Date.now();
+  if (now - refreshedAt < SHARE_MS) return;
+  refreshedAt = now;
+  invalidateTowns();
+  for (const refetch of onRefresh) refetch();
+}
+whenTownGone(refreshTowns);
+
 /** The signed-in user's towns. */
 export function useTowns(opts: { refetchMs?: number } = {}): QueryState<TownInfo[]> {
-  return useQuery('towns', () => fetchTowns(), opts);
+  const q = useQuery('towns', () => fetchTowns(), opts);
+  const { refetch } = q;
+  useEffect(() => {
+    onRefresh.add(refetch);
+    return () => void onRefresh.delete(refetch);
+  }, [refetch]);
+  return q;
 }
