@@ -1,5 +1,6 @@
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
+import { killServers, serveProcess } from '@gasgauge/server/testing/serve-process';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
@@ -15,6 +16,8 @@ import { postJson, screenshot } from './helpers.js';
  * And a town whose access ends while its page is open (the user removed from its organisation) says it is
  * not among the user's towns: before, the overview went on showing its last numbers under "Reconnecting…"
  * (retrying its live stream every 3 s for good), and the other tabs a red "town not found" under the town's name.
+ * And a server that hangs (a stopped process: the stream stays open and says nothing) is found out within
+ * half a minute, not after the 150 s the page waits for a quiet town's next tick.
  */
 const HAS_CHROMIUM = chromiumAvailable();
 
@@ -43,6 +46,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    killServers();
   });
 
   it('says a read got no answer while the server is down, and fills the page again by itself once it is back', async () => {
@@ -104,4 +108,40 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
       await other.close();
     }
   }, 90_000);
+
+  it('says the numbers are stale within half a minute when the server hangs with the stream open', async () => {
+    const served = await serveProcess(tempDir('gg-web-hang-'));
+    const other = await launchBrowser();
+    try {
+      const token = served.adminToken as string;
+      const hung = (await postJson(`${served.url}/trpc/towns.create`, token, { name: 'Hung Town' })) as {
+        result: { data: { id: string } };
+      };
+      const id = hung.result.data.id;
+      const ingest = (await postJson(`${served.url}/trpc/towns.mintIngestToken`, token, { townId: id })) as {
+        result: { data: { token: string } };
+      };
+      await postJson(`${served.url}/api/towns/${id}/usage`, ingest.result.data.token, {
+        records: [
+          { id: 'h1', agentId: 'a1', model: 'm', inputTokens: 10, outputTokens: 1, costMicrodollars: 10, at: Date.now() },
+        ],
+      });
+      const p = other.context.pages()[0] ?? (await other.context.newPage());
+      await signIn(p, served.url, token);
+      await p.goto(`${served.url}/towns/${id}`);
+      await p.locator('[data-live="live"]').waitFor();
+      process.kill(served.pid, 'SIGSTOP');
+      try {
+        // PROBE_AFTER_MS of silence, then PROBE_TIMEOUT_MS for /healthz: 25 s, and some room.
+        await p.getByText('Live updates interrupted', { exact: false }).waitFor({ timeout: 40_000 });
+        await p.locator('[data-live="stale"]').waitFor();
+      } finally {
+        process.kill(served.pid, 'SIGCONT');
+      }
+      await p.locator('[data-live="live"]').waitFor({ timeout: 30_000 });
+    } finally {
+      await other.close();
+      await served.stop();
+    }
+  }, 120_000);
 });

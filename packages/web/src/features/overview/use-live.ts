@@ -42,6 +42,8 @@ export function useLive(townId: string): {
           refreshTowns();
         },
         isGone: isTownGone,
+        // Asked when the stream is silent: /healthz reads no town, so a quiet town's server answers at once.
+        probe: (signal) => fetch('/healthz', { signal, cache: 'no-store' }).then((r) => r.ok),
       }),
     [townId],
   );
