@@ -133,6 +133,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
     await row.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('button', { name: 'Yes, revoke two ⟨U+0020⟩spaces' }).click();
     await page.getByText('No keys yet.', { exact: true }).waitFor();
+    // The last key revoked: the table is gone, what was done is still said.
+    await page.getByRole('status').filter({ hasText: 'Revoked “two ⟨U+0020⟩spaces”: its next request is refused.' }).waitFor();
     const keys = await fetch(`${server.url}/trpc/towns.listKeys?input=${encodeURIComponent(JSON.stringify({ townId }))}`, {
       headers: { authorization: `Bearer ${admin}` },
     });

@@ -124,7 +124,14 @@ function CreateKey({ townId, onCreated }: { townId: string; onCreated(k: NewKey)
 
 function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]; onRevoked(): void }) {
   const { outcome, act } = useAction();
-  if (keys.length === 0) return <p className="muted">No keys yet.</p>;
+  // Revoking the last key empties the table: what was done stays in view (and is announced), as for invitations.
+  if (keys.length === 0)
+    return (
+      <>
+        <p className="muted">No keys yet.</p>
+        <OutcomeLine outcome={outcome} />
+      </>
+    );
   const revoke = (name: string) =>
     act(async () => {
       // The name as shown, back to the server's (a space it marked, say).
