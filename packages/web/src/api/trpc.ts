@@ -66,6 +66,14 @@ export function isTownGone(err: unknown): boolean {
   return ((err as TRPCClientError<AppRouter>).data as { path?: unknown } | undefined)?.path === 'townId';
 }
 
+/** Refused on its `townId` for any reason but the session's or the server's load: an id no town of the user has. */
+export function isRefusedOnTown(err: unknown): boolean {
+  if (!(err instanceof TRPCClientError)) return false;
+  const data = err.data as { httpStatus?: number; path?: unknown } | undefined;
+  const status = data?.httpStatus ?? 0;
+  return data?.path === 'townId' && status >= 400 && status < 500 && status !== 401 && status !== 429;
+}
+
 /** Refused (403) or not shown to this user (404): a role that may not read something, not a failure. */
 export function isHidden(err: unknown): boolean {
   if (!(err instanceof TRPCClientError)) return false;

@@ -7,7 +7,7 @@ import { useThrottled } from '../../lib/use-throttled.js';
 import { ConnectReporter } from '../../ui/ConnectReporter.js';
 import { useBalance } from '../billing/use-balance.js';
 import { TownHeader } from '../towns/TownHeader.js';
-import { useTowns } from '../towns/use-towns.js';
+import { useTown } from '../towns/use-towns.js';
 import { AgentTable } from './AgentTable.js';
 import { BudgetBar } from './BudgetBar.js';
 import { EventFeed } from './EventFeed.js';
@@ -41,7 +41,7 @@ export function OverviewPage({ townId }: { townId: string }) {
     [townId, agentsLimit],
   );
   // The gas tank is the owning account's: the organisation's for an organisation's town.
-  const town = useTowns().data?.find((x) => x.id === townId);
+  const town = useTown(townId).data;
   const tank = useBalance(town ? town.ownerOrgId : undefined, pushes);
   const t = live.data;
   const noData = t !== undefined && t.dataAgeMs === null;
