@@ -21,6 +21,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
   let townId: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  let user: string;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
@@ -28,7 +29,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     server = started.server;
     const trpc = async (token: string, proc: string, input: unknown) =>
       ((await postJson(`${server.url}/trpc/${proc}`, token, input)) as { result: { data: Record<string, string> } }).result.data;
-    const user = (await trpc(started.admin, 'users.create', { name: 'U'.repeat(64) })).token as string;
+    user = (await trpc(started.admin, 'users.create', { name: 'U'.repeat(64) })).token as string;
     const org = (await trpc(user, 'orgs.create', { name: 'O'.repeat(64) })).id as string;
     townId = (await trpc(user, 'towns.create', { name: 'X'.repeat(64), organizationId: org })).id as string;
     const ingestToken = (await trpc(user, 'towns.mintIngestToken', { townId })).token as string;
@@ -126,6 +127,32 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     const beads = page.locator('.table-scroll').first();
     await beads.locator(`bdi[title="${LONG('B')}"]`).waitFor();
     expect(await beads.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  });
+
+  it("keeps each gauge's number inside its dial's hollow, the lines of code's two numbers too", async () => {
+    const ingest = (await postJson(`${server.url}/trpc/towns.mintIngestToken`, user, { townId })) as {
+      result: { data: { token: string } };
+    };
+    await postJson(`${server.url}/api/towns/${townId}/loc`, ingest.result.data.token, {
+      agents: [{ agentId: 'big-diff', additions: 4_540_000, deletions: 4_540_000, files: 1 }],
+    });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto(`${server.url}/towns/${townId}`);
+      await page.getByText('+4.54M −4.54M', { exact: true }).waitFor();
+      const over = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('.gauge')).flatMap((g) => {
+          const number = g.querySelector('.gauge-number')?.getBoundingClientRect();
+          const dial = g.querySelector('.gauge-dial')?.getBoundingClientRect();
+          // The arc's centre line is 50 of the dial's 120 units from its middle, its stroke 10 wide: the hollow is 90 units across.
+          const hollow = dial ? (dial.width * 90) / 120 : 0;
+          return number && number.width > hollow
+            ? [`${g.querySelector('.gauge-number')?.textContent}: ${number.width} > ${hollow}`]
+            : [];
+        }),
+      );
+      expect(over, `${width} px`).toEqual([]);
+    }
   });
 
   it("keeps every value of a chart's tooltip on the screen", async () => {

@@ -20,6 +20,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
   let townId: string;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  let admin: string;
+  let ingest: string;
   const consoleErrors: string[] = [];
   const NAMES = [...DANGEROUS_NAMES, 'other'];
   /** More agents than the breakdown chart has series (11), so the smallest are summed into "Other". */
@@ -28,8 +30,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
   beforeAll(async () => {
     const started = await startTownServer('gg-web-names-', 'Name Town');
     ({ server, townId } = started);
-    const admin = started.admin;
-    const ingest = started.ingestToken;
+    admin = started.admin;
+    ingest = started.ingestToken;
     const at = Date.now() - 60_000;
     await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
       records: [
@@ -101,6 +103,43 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
     expect(await page.locator('.breakdown .chart-empty').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);
   });
+
+  it('shows agents whose ids differ only by spaces or controls apart, and revokes a key whose name has two spaces', async () => {
+    const ids = ['spaced 1', 'spaced  1', 'spaced 1 ', ' spaced 1', 'spaced\t1', 'spaced\n1', 'spaced\u00A01', 'spaced\u00011'];
+    await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
+      records: ids.map((agentId, i) => ({
+        id: `sp-${i}`,
+        agentId,
+        model: 'm',
+        inputTokens: 1,
+        outputTokens: 0,
+        costMicrodollars: 1,
+        at: Date.now() - 1000,
+      })),
+    });
+    await page.goto(`${server.url}/towns/${townId}`);
+    await page.getByRole('rowheader', { name: 'spaced⟨U+0001⟩1', exact: true }).waitFor();
+    // What the page shows (innerText: as rendered, spaces folded), one line per agent.
+    const shown = await page.locator('table.agents tbody th').evaluateAll((cells) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered (spaces folded) is what a reader sees
+      cells.map((c) => (c as HTMLElement).innerText).filter((t) => t.includes('spaced')),
+    );
+    expect(shown).toHaveLength(ids.length);
+    expect(new Set(shown).size).toBe(ids.length);
+    // A name shown with a mark goes back to the server as it is: the key is revoked, not "not found".
+    await postJson(`${server.url}/trpc/towns.createKey`, admin, { townId, name: 'two  spaces' });
+    await page.goto(`${server.url}/towns/${townId}/settings`);
+    const row = page.locator('tr[data-key-name="two ⟨U+0020⟩spaces"]');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke two ⟨U+0020⟩spaces' }).click();
+    await page.getByText('No keys yet.', { exact: true }).waitFor();
+    // The last key revoked: the table is gone, what was done is still said.
+    await page.getByRole('status').filter({ hasText: 'Revoked “two ⟨U+0020⟩spaces”: its next request is refused.' }).waitFor();
+    const keys = await fetch(`${server.url}/trpc/towns.listKeys?input=${encodeURIComponent(JSON.stringify({ townId }))}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(((await keys.json()) as { result: { data: unknown[] } }).result.data).toEqual([]);
+  }, 60_000);
 
   it('changes no prototype, in the page or in the server, and logs no script error', async () => {
     expect(await page.evaluate(() => Object.getOwnPropertyNames(Object.prototype).filter((k) => /^\d+$/.test(k)))).toEqual([]);

@@ -250,6 +250,7 @@ export function procedureInputs(w: World): Record<string, fc.Arbitrary<unknown>>
   const none = fc.constant(undefined);
   return {
     'towns.list': fc.oneof(none, fc.record({ limit: opt(fc.integer({ min: 1, max: 100 })), after: opt(townId) }).map(defined)),
+    'towns.get': town,
     'towns.create': fc.record({ name: id, organizationId: opt(organizationId) }).map(defined),
     'towns.mintIngestToken': fc
       .record({ townId, agentId: opt(id), ttlSeconds: opt(fc.integer({ min: 1, max: 8 * 3600 })) })

@@ -42,6 +42,15 @@ export const townsRouter = router({
       ),
     ),
 
+  /**
+   * One town this user may read, as `list` gives it (404 on `townId` otherwise): what a town's page needs
+   * (its name, its owner), without reading every page of the list, which grows with the user's towns.
+   */
+  get: userProcedure.input(z.strictObject({ townId })).query(async ({ ctx, input }) => {
+    const town = await ctx.deps.control.townFor(ctx.user, input.townId);
+    return { ...town, tick: (await ctx.deps.tickHealth?.(town.id)) ?? null };
+  }),
+
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */
   create: userProcedure
     .input(z.strictObject({ name: z.string().min(1).max(64), organizationId: organizationId.optional() }))

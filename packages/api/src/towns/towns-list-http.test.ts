@@ -69,3 +69,19 @@ describe('towns.list pages', () => {
     expect((await s.get(trpcPath('towns.list'), bob.token)).body.result.data).toEqual([]);
   });
 });
+
+describe('towns.get', () => {
+  it("answers one of the user's towns as the list gives it, and 404 on townId for any other id, the same for a town that exists", async () => {
+    const listed = (await list({ limit: 3 })).find((t) => t.id === all[2]);
+    const r = await s.get(trpcPath('towns.get', { townId: all[2] }));
+    expect(r.status).toBe(200);
+    expect(r.body.result.data).toEqual(listed);
+    const carol = await s.addUser('carol');
+    for (const townId of [all[2], 'town_nope']) {
+      const refused = await s.get(trpcPath('towns.get', { townId }), carol.token);
+      expect(refused.status).toBe(404);
+      expect(refused.body.error.data).toMatchObject({ code: 'NOT_FOUND', path: 'townId' });
+    }
+    expect((await s.get(trpcPath('towns.get', { townId: 'x'.repeat(65) }))).status).toBe(400);
+  });
+});

@@ -74,6 +74,44 @@ describe('invisible characters in names', () => {
       expect(showInvisible(text)).toBe(text);
   });
 
+  it('marks the spaces and controls a page would fold or hide, so names that differ by them never look the same', () => {
+    const ids = [
+      'polecat 1',
+      'polecat  1',
+      'polecat 1 ',
+      ' polecat 1',
+      'polecat\t1',
+      'polecat\n1',
+      'polecat\r\n1',
+      'polecat\u00A01',
+      'polecat\u30001',
+      'polecat\u20281',
+      'polecat\u00011',
+      'polecat\u00021',
+      'polecat\u00851',
+      'polecat1\u0000',
+    ];
+    expect(ids.map(showInvisible)).toEqual([
+      'polecat 1',
+      'polecat ⟨U+0020⟩1',
+      'polecat 1⟨U+0020⟩',
+      '⟨U+0020⟩polecat 1',
+      'polecat⟨U+0009⟩1',
+      'polecat⟨U+000A⟩1',
+      'polecat⟨U+000D⟩⟨U+000A⟩1',
+      'polecat⟨U+00A0⟩1',
+      'polecat⟨U+3000⟩1',
+      'polecat⟨U+2028⟩1',
+      'polecat⟨U+0001⟩1',
+      'polecat⟨U+0002⟩1',
+      'polecat⟨U+0085⟩1',
+      'polecat1⟨U+0000⟩',
+    ]);
+    expect(showInvisible(' ')).toBe('⟨U+0020⟩');
+    expect(showInvisible('   ')).toBe('⟨U+0020⟩⟨U+0020⟩⟨U+0020⟩');
+    for (const text of ['Fix the flaky test', 'a b c', 'שלום עולם', 'x · y', '']) expect(showInvisible(text)).toBe(text);
+  });
+
   it('reaches every string and key of an answer, and keeps numbers, nulls and shape', () => {
     const answer = {
       step: 60_000,
@@ -97,6 +135,7 @@ describe('invisible characters in names', () => {
     const text = fc.string({
       unit: fc.oneof(
         fc.constantFrom(...[...BIDI, ...ZERO_WIDTH, 0x27e8].map((cp) => String.fromCodePoint(cp)), 'U', '+', '2', '0', 'B', '⟩'),
+        fc.constantFrom(' ', ' ', '\t', '\n', '\u00A0', '\u3000', '\u0000', '\u0085', '\u2029'),
         fc.constantFrom('a', 'क', '्', 'ي', '👩', '🏴', 'ไ', '1', 'о', 'а', 'ο', '\u0301'),
         fc.string({ minLength: 1, maxLength: 1, unit: 'grapheme' }),
       ),

@@ -8,8 +8,24 @@ import { isMarkableCharacter, markHidden } from '@gasgauge/reporter/invisible';
  * `⟨U+` in the text itself is shown as `⟨U+27E8⟩`, so every mark on the page is one.
  */
 export function showInvisible(text: string): string {
-  return markHidden(text, '⟨U+', (cp) => `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  const shown = markHidden(text, '⟨U+', markOf);
+  return SPACE_CANDIDATE.test(shown) ? shown.replace(ODD_SPACE, (c) => markOf(c.codePointAt(0) as number)) : shown;
 }
+
+const markOf = (cp: number) => `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+
+/**
+ * Spaces and controls a page does not show as written, also marked: HTML folds a run of spaces, tabs and
+ * newlines into one space and drops one at either end of a cell, a no-break space (or any other space)
+ * looks like a space, and a control character (C0, C1) like nothing or a box alike for all of them. So
+ * `polecat 1`, `polecat  1`, `polecat 1 `, `polecat\t1` and `polecat\u00A01` would be five agents that read
+ * the same: each space but one plain U+0020 between two other characters is shown as its code point
+ * (`polecat ⟨U+0020⟩1`). Here rather than in `markHidden`, which the CLI shares: a terminal shows spaces
+ * as they are.
+ */
+const ODD_SPACE = /^ | $|(?<= ) |(?! )[\p{Zs}\p{Zl}\p{Zp}]|\p{Cc}/gu;
+const SPACE_CANDIDATE = /[\p{Z}\p{Cc}]/u;
+const SPACE_OR_CONTROL = /^[\p{Z}\p{Cc}]$/u;
 
 const SHOWN = /⟨U\+([0-9A-F]{4,6})⟩/g;
 
@@ -22,7 +38,7 @@ export function restoreInvisible(text: string): string {
     const cp = Number.parseInt(hex, 16);
     if (cp > 0x10ffff) return shown;
     const c = String.fromCodePoint(cp);
-    return c === '⟨' || isMarkableCharacter(c) ? c : shown;
+    return c === '⟨' || isMarkableCharacter(c) || SPACE_OR_CONTROL.test(c) ? c : shown;
   });
 }
 

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { isUnauthorized } from '../api/trpc.js';
+import { isTownGone, isUnauthorized } from '../api/trpc.js';
 import { navigate } from '../app/router.js';
-import { busyError, busyRetrySeconds } from './busy.js';
+import { busyError, busyRetrySeconds, isNoAnswer, noAnswerError, noAnswerRetrySeconds } from './busy.js';
+
+let townGone: (() => void) | undefined;
+
+/** Who is told when a read is refused on its town (`isTownGone`): the towns list, which asks again (towns/use-towns.ts). */
+export function whenTownGone(listener: () => void): void {
+  townGone = listener;
+}
 
 /** A request in flight this long is presumed hung: a refresh then replaces it instead of waiting for it. */
 const HUNG_MS = 30_000;
@@ -32,7 +39,9 @@ export interface QueryOptions {
  * hung, HUNG_MS): aborting on every live push restarted a slow request again and again, so a new page
  * of a busy town took seconds to show.
  * A 401 sends the browser to /login (the session expired or was signed out). A read the server shed
- * (429: the user's read budget is spent) says "busy, retrying" and asks again after its Retry-After.
+ * (429: the user's read budget is spent) says "busy, retrying" and asks again after its Retry-After; one
+ * that got no answer (the server down or restarting) says so and asks again after 1, 2, 4, … 15 s, so a
+ * page left open through a restart comes back by itself.
  */
 export function useQuery<T>(
   key: string | null,
@@ -53,8 +62,10 @@ export function useQuery<T>(
   const busySince = useRef<number | null>(null);
   /** A refresh came while busy: ask again for this key once the request in flight settles. */
   const again = useRef<string | null>(null);
-  /** The retry of a shed read, pending. */
+  /** The retry of a shed read, or of one that got no answer, pending. */
   const retryTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** Reads in a row that got no answer (the server down or restarting): the next retry waits longer. */
+  const noAnswers = useRef(0);
 
   const run = useCallback(function start(k: string, mode: 'new' | 'refresh') {
     const since = busySince.current;
@@ -78,18 +89,29 @@ export function useQuery<T>(
     fetcherRef.current(ctrl.signal).then(
       (data) => {
         if (mine !== seq.current) return;
+        noAnswers.current = 0;
         setState({ key: k, data, error: undefined, loading: false });
         settled();
       },
       (err: unknown) => {
         if (mine !== seq.current || ctrl.signal.aborted) return;
         if (isUnauthorized(err)) return redirectToLogin();
-        const busy = busyRetrySeconds(err);
-        const error = busy === undefined ? (err instanceof Error ? err : new Error(String(err))) : busyError(busy);
+        if (isTownGone(err)) townGone?.();
+        const shed = busyRetrySeconds(err);
+        const noAnswer = shed === undefined && isNoAnswer(err) ? noAnswerRetrySeconds(noAnswers.current++) : undefined;
+        const error =
+          shed !== undefined
+            ? busyError(shed)
+            : noAnswer !== undefined
+              ? noAnswerError(err, noAnswer)
+              : err instanceof Error
+                ? err
+                : new Error(String(err));
         setState((s) => ({ ...s, error, loading: false }));
         settled();
-        if (busy !== undefined && busySince.current === null)
-          retryTimer.current = setTimeout(() => start(k, 'refresh'), busy * 1000);
+        const wait = shed ?? noAnswer;
+        if (wait !== undefined && busySince.current === null)
+          retryTimer.current = setTimeout(() => start(k, 'refresh'), wait * 1000);
       },
     );
   }, []);

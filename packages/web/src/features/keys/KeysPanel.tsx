@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { createKey, fetchKeys, type KeyKind, type NewKey, revokeKey, type TownKey } from '../../api/keys.js';
 import { isHidden } from '../../api/trpc.js';
 import { formatStamp } from '../../lib/format.js';
+import { restoreInvisible } from '../../lib/invisible.js';
 import { useQuery } from '../../lib/use-query.js';
 import { OutcomeLine, useAction } from '../../ui/action.js';
 import { ConfirmButton } from '../../ui/ConfirmButton.js';
@@ -123,10 +124,18 @@ function CreateKey({ townId, onCreated }: { townId: string; onCreated(k: NewKey)
 
 function KeyTable({ townId, keys, onRevoked }: { townId: string; keys: TownKey[]; onRevoked(): void }) {
   const { outcome, act } = useAction();
-  if (keys.length === 0) return <p className="muted">No keys yet.</p>;
+  // Revoking the last key empties the table: what was done stays in view (and is announced), as for invitations.
+  if (keys.length === 0)
+    return (
+      <>
+        <p className="muted">No keys yet.</p>
+        <OutcomeLine outcome={outcome} />
+      </>
+    );
   const revoke = (name: string) =>
     act(async () => {
-      await revokeKey(townId, name);
+      // The name as shown, back to the server's (a space it marked, say).
+      await revokeKey(townId, restoreInvisible(name));
       onRevoked();
       return `Revoked “${name}”: its next request is refused.`;
     });

@@ -13,6 +13,7 @@ import {
   setMember,
 } from '../../api/orgs.js';
 import { formatStamp } from '../../lib/format.js';
+import { restoreInvisible } from '../../lib/invisible.js';
 import { type QueryState, useQuery } from '../../lib/use-query.js';
 import { OutcomeLine, useAction } from '../../ui/action.js';
 import { ConfirmButton } from '../../ui/ConfirmButton.js';
@@ -149,13 +150,13 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
 
   const changeRole = (m: OrgMember, role: OrgRole) =>
     act(async () => {
-      await setMember(org.id, m.userName, role);
+      await setMember(org.id, restoreInvisible(m.userName), role);
       members.refetch();
       return `${m.userName} is now ${roleText(role)}.`;
     });
   const remove = (m: OrgMember) =>
     act(async () => {
-      await removeMember(org.id, m.userName);
+      await removeMember(org.id, restoreInvisible(m.userName));
       if (m.userName === userName) {
         onLeft();
         return `You left ${org.name}.`;

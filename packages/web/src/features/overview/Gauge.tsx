@@ -30,7 +30,10 @@ export function Gauge({ model }: { model: GaugeModel }) {
           />
         )}
       </svg>
-      <div className={`gauge-number${model.display.length > 7 ? ' long' : ''}`}>{model.display}</div>
+      {/* Inside the dial's hollow: a longer text is set smaller so it never runs under the arc (+12.3k −4.56k). */}
+      <div className={`gauge-number${model.display.length > 10 ? ' longer' : model.display.length > 7 ? ' long' : ''}`}>
+        {model.display}
+      </div>
       <div className="gauge-scale">
         <span aria-hidden="true">{model.scale[0]}</span>
         <span className="gauge-unit">{model.unit}</span>

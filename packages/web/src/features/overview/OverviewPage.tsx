@@ -7,7 +7,7 @@ import { useThrottled } from '../../lib/use-throttled.js';
 import { ConnectReporter } from '../../ui/ConnectReporter.js';
 import { useBalance } from '../billing/use-balance.js';
 import { TownHeader } from '../towns/TownHeader.js';
-import { useTowns } from '../towns/use-towns.js';
+import { useTown } from '../towns/use-towns.js';
 import { AgentTable } from './AgentTable.js';
 import { BudgetBar } from './BudgetBar.js';
 import { EventFeed } from './EventFeed.js';
@@ -41,7 +41,7 @@ export function OverviewPage({ townId }: { townId: string }) {
     [townId, agentsLimit],
   );
   // The gas tank is the owning account's: the organisation's for an organisation's town.
-  const town = useTowns().data?.find((x) => x.id === townId);
+  const town = useTown(townId).data;
   const tank = useBalance(town ? town.ownerOrgId : undefined, pushes);
   const t = live.data;
   const noData = t !== undefined && t.dataAgeMs === null;
@@ -88,7 +88,7 @@ function LiveBadge(props: { status: string; dataAgeMs: number | null; receivedAt
   const { status, dataAgeMs, receivedAt, now } = props;
   // The data's age as of the last push, plus the time since that push.
   const age = dataAgeMs === null || receivedAt === undefined ? null : dataAgeMs + (now - receivedAt);
-  const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : 'Connecting…';
+  const text = status === 'live' ? 'Live' : status === 'stale' ? 'Stale' : status === 'gone' ? 'Not available' : 'Connecting…';
   // Only Live / Stale / Connecting is a live region: the age re-renders every second and is read on demand.
   return (
     <span className={`live-badge live-${status}`} data-live={status}>

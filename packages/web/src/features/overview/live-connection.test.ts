@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { keepLive, type LiveObserver, RETRY_MS, SILENCE_MS } from './live-connection.js';
+import { keepLive, type LiveObserver, PROBE_AFTER_MS, PROBE_TIMEOUT_MS, RETRY_MS, SILENCE_MS } from './live-connection.js';
 
 /*
  * The server ends each live stream after LIVE_STREAM_MAX_MS (packages/api live-hub.ts), so a viewer
@@ -24,6 +24,8 @@ class Subscriptions {
     stale: () => void this.events.push('stale'),
     unauthorized: () => void this.events.push('unauthorized'),
     isUnauthorized: (err: unknown) => err === 'unauthorized',
+    gone: () => void this.events.push('gone'),
+    isGone: (err: unknown) => err === 'town not found',
   };
 }
 
@@ -84,5 +86,53 @@ describe('keepLive', () => {
     s.last.onComplete();
     vi.advanceTimersByTime(SILENCE_MS + RETRY_MS);
     expect(s.observers).toHaveLength(1);
+  });
+
+  it('stops for good when the stream is refused on its town (the user lost access), saying gone, not stale', () => {
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, s.handlers);
+    s.last.onData(1);
+    s.last.onError('town not found');
+    vi.advanceTimersByTime(SILENCE_MS * 2);
+    expect(s.events).toEqual(['data 1', 'gone']);
+    expect(s.observers).toHaveLength(1);
+    stop();
+  });
+
+  it('asks whether the server answers after PROBE_AFTER_MS of silence: stale at once when it does not, never while it does', async () => {
+    const answers: ('yes' | 'no' | 'hang')[] = ['yes', 'yes', 'no', 'hang'];
+    const probes: AbortSignal[] = [];
+    const s = new Subscriptions();
+    const stop = keepLive(s.subscribe, {
+      ...s.handlers,
+      probe: (signal) => {
+        probes.push(signal);
+        const answer = answers.shift();
+        if (answer === 'hang')
+          return new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        return Promise.resolve(answer === 'yes');
+      },
+    });
+    s.last.onData(1);
+    // A quiet town: its server answers, twice, and the stream stays live.
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS * 2);
+    expect(probes).toHaveLength(2);
+    expect(s.events).toEqual(['data 1']);
+    // Data puts the next probe off.
+    s.last.onData(2);
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS - 1);
+    expect(probes).toHaveLength(2);
+    // No answer: stale, and a new stream after RETRY_MS.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.events).toEqual(['data 1', 'data 2', 'stale']);
+    await vi.advanceTimersByTimeAsync(RETRY_MS);
+    expect(s.observers).toHaveLength(2);
+    // A probe that hangs counts as no answer once PROBE_TIMEOUT_MS has passed.
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS + PROBE_TIMEOUT_MS - 1);
+    expect(s.events).toEqual(['data 1', 'data 2', 'stale']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.events).toEqual(['data 1', 'data 2', 'stale', 'stale']);
+    expect(probes.at(-1)?.aborted).toBe(true);
+    stop();
   });
 });

@@ -2,6 +2,14 @@
 export const SILENCE_MS = 150_000;
 /** The wait before subscribing again after a failed stream, or one that ended as soon as it opened. */
 export const RETRY_MS = 3000;
+/**
+ * A stream silent this long asks the server whether it answers at all (`probe`): a server that hangs (a
+ * stopped process, a connection a network drop left open) keeps the stream open and says nothing, which
+ * looked "Live" until SILENCE_MS. A quiet town's server answers, and the stream stays.
+ */
+export const PROBE_AFTER_MS = 15_000;
+/** A probe not answered within this is no answer. */
+export const PROBE_TIMEOUT_MS = 10_000;
 
 /** What a tRPC subscription tells its observer (the part of `trpc.metrics.live.subscribe` used here). */
 export interface LiveObserver<T> {
@@ -18,12 +26,18 @@ export interface LiveHandlers<T> {
   /** The credential is gone (signed out, expired); no further attempt is made. */
   unauthorized(): void;
   isUnauthorized(err: unknown): boolean;
+  /** Whether the server answers now (a cheap request; false on a failure); aborted after PROBE_TIMEOUT_MS. */
+  probe?(signal: AbortSignal): Promise<boolean>;
+  /** The town is not the user's any more (refused on its id); no further attempt is made. */
+  gone?(): void;
+  isGone?(err: unknown): boolean;
 }
 
 /**
  * Keeps one live subscription open until the returned function is called. The browser's EventSource
- * reconnects by itself after a dropped connection; after a failed stream, or one gone silent, this
- * subscribes again after RETRY_MS and says stale meanwhile. A stream the server ends after a while
+ * reconnects by itself after a dropped connection; after a failed stream, or one gone silent (no data for
+ * SILENCE_MS, or for PROBE_AFTER_MS and the server does not answer a probe), this subscribes again after
+ * RETRY_MS and says stale meanwhile. A stream the server ends after a while
  * (each lasts at most LIVE_STREAM_MAX_MS, 10 minutes, docs/api.md) is replaced at once and the status
  * does not change: the next stream opens with the numbers of now. One that ends as soon as it opened
  * (a server shutting down) waits RETRY_MS like a failure, so the page never reconnects in a loop.
@@ -36,9 +50,38 @@ export function keepLive<T>(
   let sub: { unsubscribe(): void } | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let prober: ReturnType<typeof setTimeout> | undefined;
+  let probing: AbortController | undefined;
   let closed = false;
 
+  const stopProbe = () => {
+    clearTimeout(prober);
+    probing?.abort();
+    probing = undefined;
+  };
+  /** After PROBE_AFTER_MS without data, and again after each answered probe, until data comes. */
+  const armProbe = () => {
+    stopProbe();
+    const { probe } = on;
+    if (!probe || closed) return;
+    prober = setTimeout(() => {
+      const ctrl = new AbortController();
+      probing = ctrl;
+      const timeout = setTimeout(() => ctrl.abort(), PROBE_TIMEOUT_MS);
+      void probe(ctrl.signal)
+        .catch(() => false)
+        .then((answered) => {
+          clearTimeout(timeout);
+          if (probing !== ctrl || closed) return;
+          probing = undefined;
+          if (answered && !ctrl.signal.aborted) return armProbe();
+          on.stale();
+          resubscribe(RETRY_MS);
+        });
+    }, PROBE_AFTER_MS);
+  };
   const resubscribe = (afterMs: number) => {
+    stopProbe();
     sub?.unsubscribe();
     clearTimeout(retry);
     if (closed) return;
@@ -46,6 +89,7 @@ export function keepLive<T>(
     else retry = setTimeout(connect, afterMs);
   };
   const armWatchdog = () => {
+    armProbe();
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       on.stale();
@@ -67,7 +111,14 @@ export function keepLive<T>(
         if (on.isUnauthorized(err)) {
           closed = true;
           clearTimeout(watchdog);
+          stopProbe();
           return on.unauthorized();
+        }
+        if (on.isGone?.(err)) {
+          closed = true;
+          clearTimeout(watchdog);
+          stopProbe();
+          return on.gone?.();
         }
         on.stale();
         resubscribe(RETRY_MS);
@@ -85,6 +136,7 @@ export function keepLive<T>(
     closed = true;
     clearTimeout(retry);
     clearTimeout(watchdog);
+    stopProbe();
     sub?.unsubscribe();
   };
 }

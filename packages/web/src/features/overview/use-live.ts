@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { isUnauthorized, type Throughput, trpc } from '../../api/trpc.js';
+import { isTownGone, isUnauthorized, type Throughput, trpc } from '../../api/trpc.js';
 import { redirectToLogin } from '../../lib/use-query.js';
+import { refreshTowns } from '../towns/use-towns.js';
 import { keepLive } from './live-connection.js';
 
-export type LiveStatus = 'connecting' | 'live' | 'stale';
+export type LiveStatus = 'connecting' | 'live' | 'stale' | 'gone';
 
 /**
  * The town's throughput as the server pushes it (after each tick, and within a second of an ingest).
@@ -35,6 +36,14 @@ export function useLive(townId: string): {
         stale: () => setState((s) => (s.status === 'stale' ? s : { ...s, status: 'stale' })),
         unauthorized: redirectToLogin,
         isUnauthorized,
+        // The town is not the user's any more: the towns list asks again, and the gate says so.
+        gone: () => {
+          setState((s) => ({ ...s, status: 'gone' }));
+          refreshTowns();
+        },
+        isGone: isTownGone,
+        // Asked when the stream is silent: /healthz reads no town, so a quiet town's server answers at once.
+        probe: (signal) => fetch('/healthz', { signal, cache: 'no-store' }).then((r) => r.ok),
       }),
     [townId],
   );

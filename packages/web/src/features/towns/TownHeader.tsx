@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from '../../app/router.js';
 import { beadsPath, observabilityPath, settingsPath, townPath } from '../../app/routes.js';
-import { useTowns } from './use-towns.js';
+import { useTown } from './use-towns.js';
 
 /** A town page's title and its tabs; `children` go on the right (live status, range picker). */
 export function TownHeader({
@@ -13,8 +13,7 @@ export function TownHeader({
   tab: 'overview' | 'observability' | 'beads' | 'settings';
   children?: ReactNode;
 }) {
-  const towns = useTowns();
-  const name = towns.data?.find((t) => t.id === townId)?.name ?? ' ';
+  const name = useTown(townId).data?.name ?? ' ';
   return (
     <div className="town-header">
       <div className="town-title">

@@ -1,5 +1,6 @@
+import { useEffect } from 'react';
 import { type TownInfo, trpc } from '../../api/trpc.js';
-import { type QueryState, useQuery } from '../../lib/use-query.js';
+import { type QueryState, useQuery, whenTownGone } from '../../lib/use-query.js';
 
 /** Several components of one page want the towns (the gate, the header): one request serves them. */
 const SHARE_MS = 5000;
@@ -29,12 +30,62 @@ function fetchTowns(): Promise<TownInfo[]> {
   return shared.promise;
 }
 
+/** One town, shared the same way by the components of its page (the gate, the header, the overview). */
+const sharedTown = new Map<string, { at: number; promise: Promise<TownInfo> }>();
+
+function fetchTown(townId: string): Promise<TownInfo> {
+  const now = Date.now();
+  const held = sharedTown.get(townId);
+  if (held && now - held.at <= SHARE_MS) return held.promise;
+  const promise = trpc.towns.get.query({ townId });
+  sharedTown.set(townId, { at: now, promise });
+  promise.catch(() => {
+    if (sharedTown.get(townId)?.promise === promise) sharedTown.delete(townId);
+  });
+  return promise;
+}
+
 /** After creating a town: the next read asks the server. */
 export function invalidateTowns(): void {
   shared = undefined;
+  sharedTown.clear();
 }
 
-/** The signed-in user's towns. */
+const onRefresh = new Set<() => void>();
+let refreshedAt = 0;
+
+/**
+ * A town page's read was refused on its town (the user's access to it ended while the page was open):
+ * every mounted `useTowns` asks again, so the gate says the town is not among theirs instead of the page
+ * going on with stale numbers and "Reconnecting…". At most once per SHARE_MS, however many reads failed.
+ */
+export function refreshTowns(): void {
+  const now = Date.now();
+  if (now - refreshedAt < SHARE_MS) return;
+  refreshedAt = now;
+  invalidateTowns();
+  for (const refetch of onRefresh) refetch();
+}
+whenTownGone(refreshTowns);
+
+/** The signed-in user's towns (every page: for the Towns and Billing pages; a town's page wants `useTown`). */
 export function useTowns(opts: { refetchMs?: number } = {}): QueryState<TownInfo[]> {
-  return useQuery('towns', () => fetchTowns(), opts);
+  return useRefreshed(useQuery('towns', () => fetchTowns(), opts));
+}
+
+/**
+ * One of the user's towns (`towns.get`): a town's page reads this, not the whole list, which grows with
+ * the user's towns (an admin's 800 towns: 9 requests and 200 KB on every town page).
+ */
+export function useTown(townId: string): QueryState<TownInfo> {
+  return useRefreshed(useQuery(`town:${townId}`, () => fetchTown(townId)));
+}
+
+function useRefreshed<T>(q: QueryState<T>): QueryState<T> {
+  const { refetch } = q;
+  useEffect(() => {
+    onRefresh.add(refetch);
+    return () => void onRefresh.delete(refetch);
+  }, [refetch]);
+  return q;
 }
