@@ -1,4 +1,4 @@
-import { AppError } from '@gasgauge/core';
+import { AppError, plural } from '@gasgauge/core';
 import { type Context, Hono } from 'hono';
 import type protobuf from 'protobufjs/light.js';
 import { bearer } from '../auth/bearer.js';
@@ -57,7 +57,7 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
       c.set(INGEST_TOWN, claims.townId);
       const body = await readOtlpBody(c, deps.gunzip, deps.readBody);
       if (inFlight >= maxInFlight)
-        throw new AppError('too_many_requests', `more than ${maxInFlight} OTLP requests at once; retry`);
+        throw new AppError('too_many_requests', `more than ${plural(maxInFlight, 'OTLP request')} at once; retry`);
       inFlight++;
       try {
         return await handle(c, claims, body);
