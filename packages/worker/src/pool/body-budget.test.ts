@@ -5,8 +5,7 @@ import { bodyBudget, MAX_BODY_BYTES } from '@gasgauge/api';
 import { expect, it } from 'vitest';
 import { WORKER_MAX_BODY_BYTES_IN_FLIGHT, WORKER_MAX_BODY_BYTES_PER_TOWN } from '../app.js';
 import type { TownDO } from '../town-do.js';
-
-const ADMIN = 'ggu_pool-test-admin-token';
+import { POOL_ADMIN as ADMIN } from './call.js';
 
 async function trpc(proc: string, input: unknown) {
   const res = await exports.default.fetch(`http://w.test/trpc/${proc}`, {

@@ -1,17 +1,5 @@
-import { exports } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
-
-const ADMIN = 'ggu_pool-test-admin-token';
-
-async function call(method: 'GET' | 'POST', path: string, token: string, body?: unknown) {
-  const res = await exports.default.fetch(`http://w.test${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
-  return { status: res.status, body: (await res.json()) as any };
-}
+import { POOL_ADMIN as ADMIN, call } from './call.js';
 
 it('serves the API: the admin token from GASGAUGE_ADMIN_TOKEN creates a town, which takes ingest and reads it back', async () => {
   const town = await call('POST', '/trpc/towns.create', ADMIN, { name: 'pool town' });

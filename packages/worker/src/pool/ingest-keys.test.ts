@@ -1,25 +1,16 @@
 import { runInDurableObject } from 'cloudflare:test';
-import { env, exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:workers';
 import { afterEach, expect, it, vi } from 'vitest';
 import { CONTROL_NAME } from '../control-do.js';
+import { POOL_ADMIN as ADMIN, call } from './call.js';
 
-const ADMIN = 'ggu_pool-test-admin-token';
+const post = (path: string, token: string, body: unknown) => call('POST', path, token, body);
 /** KEY_CACHE_TTL_MS of the api (docs/api.md, Ingest keys). */
 const TTL_MS = 30_000;
 
-async function call(path: string, token: string, body: unknown) {
-  const res = await exports.default.fetch(`http://w.test${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
-  return { status: res.status, body: (await res.json()) as any };
-}
-
 let seq = 0;
 const usage = (townId: string, key: string) =>
-  call(`/api/towns/${townId}/usage`, key, {
+  post(`/api/towns/${townId}/usage`, key, {
     records: [
       { id: `k${seq++}`, agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() },
     ],
@@ -30,9 +21,9 @@ afterEach(() => {
 });
 
 it('a verified ingest key is remembered by the isolate: a revoke in the control object alone holds within 30 s, one through the API at once', async () => {
-  const townId = (await call('/trpc/towns.create', ADMIN, { name: 'key town' })).body.result.data.id as string;
+  const townId = (await post('/trpc/towns.create', ADMIN, { name: 'key town' })).body.result.data.id as string;
   const createKey = async (name: string) =>
-    (await call('/trpc/towns.createKey', ADMIN, { townId, name })).body.result.data.key as string;
+    (await post('/trpc/towns.createKey', ADMIN, { townId, name })).body.result.data.key as string;
   const beside = await createKey('beside');
   expect((await usage(townId, beside)).status).toBe(200);
   // Revoked in the control object only, as another isolate's revoke would be: this isolate is not told.
@@ -47,7 +38,7 @@ it('a verified ingest key is remembered by the isolate: a revoke in the control 
 
   const here = await createKey('here');
   expect((await usage(townId, here)).status).toBe(200);
-  expect((await call('/trpc/towns.revokeKey', ADMIN, { townId, name: 'here' })).status).toBe(200);
+  expect((await post('/trpc/towns.revokeKey', ADMIN, { townId, name: 'here' })).status).toBe(200);
   const refused = await usage(townId, here);
   expect(refused.status).toBe(401);
   expect(refused.body.error.message).toMatch(/revoked/);

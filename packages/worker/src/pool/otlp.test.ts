@@ -1,7 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { expect, it } from 'vitest';
-
-const ADMIN = 'ggu_pool-test-admin-token';
+import { POOL_ADMIN as ADMIN } from './call.js';
 
 async function call(method: 'GET' | 'POST', path: string, token: string, body?: unknown, type = 'application/json') {
   const res = await exports.default.fetch(`http://w.test${path}`, {

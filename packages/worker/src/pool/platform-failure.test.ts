@@ -5,18 +5,7 @@ import { expect, it } from 'vitest';
 import { WORKER_MAX_OTLP_IN_FLIGHT } from '../app.js';
 import { CONTROL_NAME } from '../control-do.js';
 import type { TownDO } from '../town-do.js';
-
-const ADMIN = 'ggu_pool-test-admin-token';
-
-async function call(method: 'GET' | 'POST', path: string, token: string, body?: unknown) {
-  const res = await exports.default.fetch(`http://w.test${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON response shapes
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as any };
-}
+import { POOL_ADMIN as ADMIN, call } from './call.js';
 
 const townStub = (townId: string) => env.TOWN.get(env.TOWN.idFromName(townId));
 /** The town object's handle (private): where an RPC from the Worker lands. */
