@@ -22,9 +22,10 @@ const CANDIDATE = String.raw`[\p{Default_Ignorable_Code_Point}\p{Cf}]`;
  * օ; Cherokee Ꭺ): one of them inside a word that also holds Latin letters (`pоlecat-7` with a Cyrillic о) is
  * there to pass for the Latin word, and is marked like a hidden character. A word wholly in one of those
  * scripts (`агент`), or mixed with any other script, is left as written. Unicode's mixed-script rule (UTS
- * #39), narrowed to the scripts that imitate Latin.
+ * #39), narrowed to the scripts that imitate Latin. (LOOKALIKE: what such a letter, or another form of an ASCII
+ * letter or digit, isAsciiForm, may be matched as.)
  */
-const LOOKALIKE = String.raw`[\p{L}\p{M}]`;
+const LOOKALIKE = String.raw`[\p{L}\p{M}\p{N}]`;
 const LOOKALIKE_SCRIPT = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]/u;
 const LATIN_LETTER = /[\p{Script=Latin}]/u;
 /** A word: letters, marks and digits, whatever their script. */
@@ -48,14 +49,38 @@ export function isHiddenCharacter(c: string): boolean {
   return HIDDEN_CHARACTER.test(c);
 }
 
-/** Whether `markHidden` may mark this character: one that shows nothing, or a letter of a script that imitates Latin. */
+/**
+ * A letter or digit that is another form of ASCII ones: mathematical (`𝚙`), fullwidth (`ｐ`), super- and
+ * subscript (`²`), letterlike (`ℓ`), enclosed digits (`①`), Roman numerals (`Ⅻ`), ligatures (`ﬁ`). NFKC folds each to
+ * ASCII and a font draws it as those, so `𝚙𝚘𝚕𝚎𝚌𝚊𝚝-1` passes for `polecat-1`; no name is written so but to pass
+ * for another, so each is always marked.
+ */
+function isAsciiForm(c: string): boolean {
+  return c > '\x7f' && ALNUM.test(c) && ASCII_ALNUM.test(c.normalize('NFKC'));
+}
+const ALNUM = /^[\p{L}\p{N}]$/u;
+const ASCII_ALNUM = /^[A-Za-z0-9]+$/;
+const ALL_ASCII = /^[\x00-\x7f]*$/;
+
+/** Whether `markHidden` may mark this character: one that shows nothing, a letter of a script that imitates Latin, or another form of ASCII. */
 export function isMarkableCharacter(c: string): boolean {
-  return HIDDEN_CHARACTER.test(c) || (LETTER.test(c) && LOOKALIKE_SCRIPT.test(c));
+  return HIDDEN_CHARACTER.test(c) || (LETTER.test(c) && LOOKALIKE_SCRIPT.test(c)) || isAsciiForm(c);
 }
 
-/** Where letters that pass for Latin stand inside a Latin word (their UTF-16 offsets); empty for most texts. */
+/**
+ * Where letters that pass for Latin stand (their UTF-16 offsets): a look-alike script's letters inside a Latin
+ * word, and every other form of an ASCII letter or digit (isAsciiForm). Empty for most texts, at the cost of a
+ * test or two (ASCII text, and text that NFKC leaves as it is, hold no such form).
+ */
 function lookalikesIn(text: string): Set<number> {
   const at = new Set<number>();
+  if (!ALL_ASCII.test(text) && text.normalize('NFKC') !== text) {
+    let offset = 0;
+    for (const c of text) {
+      if (isAsciiForm(c)) at.add(offset);
+      offset += c.length;
+    }
+  }
   if (!LOOKALIKE_SCRIPT.test(text) || !LATIN_LETTER.test(text)) return at;
   for (const m of text.matchAll(WORD)) {
     const word = m[0];

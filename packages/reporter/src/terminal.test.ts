@@ -9,6 +9,7 @@ describe('a line as the terminal shows it', () => {
       'polecat\\u200b-1 gt\\u00ad1 \\ufeffx\\u2060 a\\u180eb y\\u{e0041}',
     );
     expect(shown('p\u043Elecat-1 агент')).toBe('p\\u043elecat-1 агент'); // a Cyrillic о inside a Latin word
+    expect(shown('\u{1D699}olecat-１')).toBe('\\u{1d699}olecat-\\uff11'); // a mathematical p, a fullwidth 1
     for (const text of ['polecat-1', 'می\u200Cخواهم', 'क्\u200Dष', '👩\u200D💻', 'ภาษา\u200Bไทย', 'C:\\Users\\x'])
       expect(shown(text)).toBe(text);
   });

@@ -74,6 +74,24 @@ describe('invisible characters in names', () => {
       expect(showInvisible(text)).toBe(text);
   });
 
+  it('marks every other form of an ASCII letter or digit (NFKC folds it to ASCII), so no id passes for an ASCII one', () => {
+    // Monospace mathematical, fullwidth, superscript, letterlike, enclosed, Roman numeral, ligature.
+    expect(showInvisible('\u{1D699}\u{1D698}-1')).toBe('⟨U+1D699⟩⟨U+1D698⟩-1');
+    expect(showInvisible('ｐolecat-１ x² ℓ ① Ⅻ ﬁle')).toBe(
+      '⟨U+FF50⟩olecat-⟨U+FF11⟩ x⟨U+00B2⟩ ⟨U+2113⟩ ⟨U+2460⟩ ⟨U+216B⟩ ⟨U+FB01⟩le',
+    );
+    const ids = [
+      'polecat-1',
+      '\u{1D699}\u{1D698}\u{1D695}\u{1D68E}\u{1D68C}\u{1D68A}\u{1D69D}-1',
+      'ｐｏｌｅｃａｔ-1',
+      'polecat-１',
+    ];
+    expect(new Set(ids.map(showInvisible)).size).toBe(ids.length);
+    for (const id of ids) expect(restoreInvisible(showInvisible(id))).toBe(id);
+    // Letters NFKC does not fold to ASCII, and symbols, stay as written.
+    for (const text of ['café', 'Ångström', 'naïve', '東京', 'Acme™', '½ cup']) expect(showInvisible(text)).toBe(text);
+  });
+
   it('marks the spaces and controls a page would fold or hide, so names that differ by them never look the same', () => {
     const ids = [
       'polecat 1',
