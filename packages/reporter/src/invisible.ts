@@ -60,7 +60,7 @@ function isAsciiForm(c: string): boolean {
 }
 const ALNUM = /^[\p{L}\p{N}]$/u;
 const ASCII_ALNUM = /^[A-Za-z0-9]+$/;
-const ALL_ASCII = /^[\x00-\x7f]*$/;
+const ALL_ASCII = /^\p{ASCII}*$/u;
 
 /** Whether `markHidden` may mark this character: one that shows nothing, a letter of a script that imitates Latin, or another form of ASCII. */
 export function isMarkableCharacter(c: string): boolean {
