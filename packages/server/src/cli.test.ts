@@ -221,7 +221,8 @@ describe('gasgauge: a value the core refuses', () => {
       2,
       'gasgauge credits alerts: --webhook "hooks.example.com/x": the webhook is not a URL\n',
     ]);
-    const aName = 'a name is 1 to 64 letters, digits, spaces, dots, dashes or underscores';
+    const aName =
+      'a name is 1 to 64 letters, digits, dots, dashes, underscores or single spaces, starting with a letter or digit and not ending with a space';
     expect(name.stderr).toBe(`gasgauge user add: NAME "fay/2": ${aName}\n`);
     expect(keyName.stderr).toBe(`gasgauge key create: --name "a/b": ${aName}\n`);
     expect([name.code, keyName.code, note.code, json.code]).toEqual([2, 2, 2, 2]);

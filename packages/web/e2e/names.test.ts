@@ -104,7 +104,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
-  it('shows agents whose ids differ only by spaces or controls apart, and revokes a key whose name has two spaces', async () => {
+  it('shows agents whose ids differ only by spaces or controls apart, and refuses a key name with two spaces', async () => {
     const ids = ['spaced 1', 'spaced  1', 'spaced 1 ', ' spaced 1', 'spaced\t1', 'spaced\n1', 'spaced\u00A01', 'spaced\u00011'];
     await postJson(`${server.url}/api/towns/${townId}/usage`, ingest, {
       records: ids.map((agentId, i) => ({
@@ -126,15 +126,23 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
     );
     expect(shown).toHaveLength(ids.length);
     expect(new Set(shown).size).toBe(ids.length);
-    // A name shown with a mark goes back to the server as it is: the key is revoked, not "not found".
-    await postJson(`${server.url}/trpc/towns.createKey`, admin, { townId, name: 'two  spaces' });
+    // Names of keys, users, towns and organisations take no such spaces any more (core/control/names.ts): a name
+    // with two in a row is refused, so it cannot pass for another in a list. (One stored before that is shown
+    // marked and restored before a revoke: lib/invisible.test.ts.)
+    const doubled = await fetch(`${server.url}/trpc/towns.createKey`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ townId, name: 'two  spaces' }),
+    });
+    expect(doubled.status).toBe(400);
+    await postJson(`${server.url}/trpc/towns.createKey`, admin, { townId, name: 'two spaces' });
     await page.goto(`${server.url}/towns/${townId}/settings`);
-    const row = page.locator('tr[data-key-name="two ⟨U+0020⟩spaces"]');
+    const row = page.locator('tr[data-key-name="two spaces"]');
     await row.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('button', { name: 'Yes, revoke two ⟨U+0020⟩spaces' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke two spaces' }).click();
     await page.getByText('No keys yet.', { exact: true }).waitFor();
     // The last key revoked: the table is gone, what was done is still said.
-    await page.getByRole('status').filter({ hasText: 'Revoked “two ⟨U+0020⟩spaces”: its next request is refused.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Revoked “two spaces”: its next request is refused.' }).waitFor();
     const keys = await fetch(`${server.url}/trpc/towns.listKeys?input=${encodeURIComponent(JSON.stringify({ townId }))}`, {
       headers: { authorization: `Bearer ${admin}` },
     });
