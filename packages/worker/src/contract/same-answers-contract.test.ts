@@ -184,6 +184,8 @@ async function scenario(c: ReturnType<typeof client>, base: number): Promise<Map
   await q('beads.stats', { townId: t, from, to });
   await q('towns.list', {});
   await q('towns.list', {}, bob.token);
+  await q('towns.get', { townId: t });
+  await q('towns.get', { townId: t }, bob.token);
   await q('towns.getRunawayRules', { townId: t });
   await q('orgs.list', {});
   await q('orgs.members', { organizationId: org.id });
