@@ -14,8 +14,9 @@ export async function totals(s: TestServer, townId: string): Promise<Totals> {
   ) as Totals;
 }
 
+/** A town named after a test case (its spaces made single: a name takes no others) and an ingest key for it. */
 export async function townWithKey(s: TestServer, name: string, agentId?: string): Promise<{ townId: string; key: string }> {
-  const townId = await s.createTown(name);
+  const townId = await s.createTown(name.replace(/\s+/g, ' ').trim());
   const r = await s.post('/trpc/towns.createKey', { townId, name: 'otel', ...(agentId ? { agentId } : {}) }, s.adminToken);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return { townId, key: r.body.result.data.key };
