@@ -80,6 +80,12 @@ export function keepLive<T>(
         });
     }, PROBE_AFTER_MS);
   };
+  const giveUp = (tell: () => void) => {
+    closed = true;
+    clearTimeout(watchdog);
+    stopProbe();
+    tell();
+  };
   const resubscribe = (afterMs: number) => {
     stopProbe();
     sub?.unsubscribe();
@@ -108,18 +114,9 @@ export function keepLive<T>(
         if (c.state === 'connecting' && c.error) on.stale();
       },
       onError: (err) => {
-        if (on.isUnauthorized(err)) {
-          closed = true;
-          clearTimeout(watchdog);
-          stopProbe();
-          return on.unauthorized();
-        }
-        if (on.isGone?.(err)) {
-          closed = true;
-          clearTimeout(watchdog);
-          stopProbe();
-          return on.gone?.();
-        }
+        // No further attempt: the credential is gone, or the town is not the user's any more.
+        if (on.isUnauthorized(err)) return giveUp(() => on.unauthorized());
+        if (on.isGone?.(err)) return giveUp(() => on.gone?.());
         on.stale();
         resubscribe(RETRY_MS);
       },
