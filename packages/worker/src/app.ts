@@ -6,6 +6,7 @@ import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
+import { boundUnknownCredentials } from './unknown-credentials.js';
 
 /**
  * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
@@ -112,7 +113,8 @@ async function build(env: Env, secret: string): Promise<App> {
   if (admin?.startsWith('ggu_'))
     await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin)));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
-  const { cached, fresh } = accessCache(doControl(env.CONTROL));
+  // Under it, lookups of credentials not found lately are bounded per isolate (unknown-credentials.ts).
+  const { cached, fresh } = accessCache(boundUnknownCredentials(doControl(env.CONTROL)));
   return createApp({
     control: cached,
     freshControl: fresh,

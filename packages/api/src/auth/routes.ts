@@ -16,6 +16,7 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
  *   POST /auth/login   form {token, next?}   → 303 next (or /login?error=invalid_token)
  *   GET  /auth/link?code=…                   → a page that posts the code (never signs in on GET)
  *   POST /auth/link    form {code}           → 303 the link's next path (or /login?error=link_expired)
+ * Each of the three goes to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere).
  *   POST /auth/logout                        → 303 /login
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
@@ -41,35 +42,57 @@ export function authRoutes(deps: ApiDeps): Hono {
     return c.redirect(next ?? '/', 303);
   };
 
+  const toLogin = (c: Context, error: string, next: string | null) =>
+    c.redirect(`/login?error=${error}${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
+
+  /**
+   * A sign-in the server turned away for now (a Worker isolate's bound on lookups of credentials it has not seen:
+   * unknown-credentials.ts) goes back to the login page, which says so, rather than to a page of JSON.
+   */
+  const unlessBusy = async (c: Context, next: string | null, answer: () => Promise<Response>): Promise<Response> => {
+    try {
+      return await answer();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'too_many_requests') return toLogin(c, 'busy', next);
+      throw err;
+    }
+  };
+
   app.post('/auth/login', async (c) => {
     const form = await readForm(c);
     const next = safeNextPath(form.get('next'));
     const token = form.get('token')?.trim() ?? '';
-    const user = token.startsWith(USER_TOKEN_PREFIX) ? await control.userByTokenHash(await hashToken(token)) : undefined;
-    if (!user) return c.redirect(`/login?error=invalid_token${next ? `&next=${encodeURIComponent(next)}` : ''}`, 303);
-    return signIn(c, user.id, next);
+    return unlessBusy(c, next, async () => {
+      const user = token.startsWith(USER_TOKEN_PREFIX) ? await control.userByTokenHash(await hashToken(token)) : undefined;
+      if (!user) return toLogin(c, 'invalid_token', next);
+      return signIn(c, user.id, next);
+    });
   });
 
-  app.get('/auth/link', async (c) => {
-    const code = c.req.query('code') ?? '';
-    if (!(await control.peekLoginLink(await hashToken(code)))) return c.redirect('/login?error=link_expired', 303);
-    const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action 'self'`,
-    );
-    c.header('Cache-Control', 'no-store');
-    // The POST must carry our Origin: "no-referrer" would make the browser send Origin: null.
-    c.header('Referrer-Policy', 'same-origin');
-    return c.html(linkPage(code, nonce));
-  });
+  app.get('/auth/link', (c) =>
+    unlessBusy(c, null, async () => {
+      const code = c.req.query('code') ?? '';
+      if (!(await control.peekLoginLink(await hashToken(code)))) return toLogin(c, 'link_expired', null);
+      const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
+      c.header(
+        'Content-Security-Policy',
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; form-action 'self'`,
+      );
+      c.header('Cache-Control', 'no-store');
+      // The POST must carry our Origin: "no-referrer" would make the browser send Origin: null.
+      c.header('Referrer-Policy', 'same-origin');
+      return c.html(linkPage(code, nonce));
+    }),
+  );
 
   app.post('/auth/link', async (c) => {
     const codeHash = await hashToken((await readForm(c)).get('code') ?? '');
-    // Looked at first, so that a code that is no link changes nothing (a Worker isolate forgets what it remembers on a change).
-    const link = (await control.peekLoginLink(codeHash)) && (await control.consumeLoginLink(codeHash));
-    if (!link) return c.redirect('/login?error=link_expired', 303);
-    return signIn(c, link.userId, safeNextPath(link.nextPath));
+    return unlessBusy(c, null, async () => {
+      // Looked at first, so that a code that is no link changes nothing (a Worker isolate forgets what it remembers on a change).
+      const link = (await control.peekLoginLink(codeHash)) && (await control.consumeLoginLink(codeHash));
+      if (!link) return toLogin(c, 'link_expired', null);
+      return signIn(c, link.userId, safeNextPath(link.nextPath));
+    });
   });
 
   app.post('/auth/logout', async (c) => {

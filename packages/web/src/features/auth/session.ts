@@ -76,5 +76,6 @@ export function loginError(code: string | null): string | null {
   if (code === 'invalid_token') return 'That token was not accepted. Paste a user API token (it starts with ggu_).';
   if (code === 'link_expired')
     return 'That login link has expired or was already used. Ask for a new one: gasgauge login-link --user NAME';
+  if (code === 'busy') return 'The server is busy checking sign-ins just now. Try again in a few seconds.';
   return null;
 }

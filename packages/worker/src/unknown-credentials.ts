@@ -1,0 +1,135 @@
+import type { ControlStore } from '@gasgauge/api';
+import { AppError } from '@gasgauge/core';
+
+/** See access-cache.ts: control.ts's ControlMethod, not imported (this file is type-checked on the Node side too). */
+type ControlMethod = keyof ControlStore;
+
+/**
+ * The control store's lookups of a secret by its hash: a user API token, a session cookie, an ingest or scrape
+ * key, a login link. Each answers undefined for a secret it does not know.
+ */
+const LOOKUPS: ReadonlySet<ControlMethod> = new Set<ControlMethod>([
+  'userByTokenHash',
+  'sessionUserId',
+  'ingestKeyByHash',
+  'peekLoginLink',
+  'consumeLoginLink',
+]);
+
+/** Methods that store a new secret, and which argument is its hash: a secret made here is known here from the start. */
+const CREATIONS: ReadonlyMap<ControlMethod, number> = new Map<ControlMethod, number>([
+  ['createUser', 3],
+  ['addToken', 1],
+  ['replaceTokens', 1],
+  ['createSession', 0],
+  ['createIngestKey', 0],
+]);
+
+/**
+ * Lookups of secrets this isolate has not seen found lately, per second (the bucket refills at this rate) and
+ * at most at once (the bucket's size). Random credentials are never cached (access-cache.ts), so without a
+ * bound each one a client sends is one call to the deployment's single control object, and a flood of them
+ * from one client would queue every user's sign-in and key check behind it. A fresh isolate (after a deploy)
+ * meets every real credential for the first time: 200 at once and 100 a second more let a busy isolate's
+ * users in within a few seconds; whoever is turned away gets a 429 with Retry-After, which reporters and
+ * OTLP exporters retry.
+ */
+export const UNKNOWN_LOOKUPS_PER_SECOND = 100;
+export const UNKNOWN_LOOKUPS_BURST = 200;
+/** Secrets remembered as found lately (their hashes): past it the oldest is forgotten first. */
+export const KNOWN_SECRETS_MAX = 50_000;
+/** How long a secret found once keeps its lookups out of the budget. */
+export const KNOWN_SECRETS_TTL_MS = 24 * 3_600_000;
+
+export interface UnknownCredentialOptions {
+  perSecond?: number;
+  burst?: number;
+  maxKnown?: number;
+  knownTtlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Wraps the store so that lookups of secrets not found lately in this isolate draw on a token bucket, and past
+ * it are refused with a 429 before reaching the control object. A secret found once (a real user's token, key
+ * or session) is looked up freely for KNOWN_SECRETS_TTL_MS, so a flood of made-up credentials does not lock
+ * real users out of the isolate; one found missing again (revoked) loses that, and one stored through this
+ * isolate (a sign-in's session, a new token or key) is known from the start. Every other method passes through. Wrap the store the control object answers, under the access cache, so only lookups that would cross
+ * to the control object count.
+ *
+ * Per isolate: a flood spread over many isolates is bounded per isolate only (ARCHITECTURE.md, Operations: a
+ * rate-limiting rule in front of the Worker bounds it across the deployment).
+ */
+export function boundUnknownCredentials(store: ControlStore, opts: UnknownCredentialOptions = {}): ControlStore {
+  const perSecond = opts.perSecond ?? UNKNOWN_LOOKUPS_PER_SECOND;
+  const burst = opts.burst ?? UNKNOWN_LOOKUPS_BURST;
+  const maxKnown = opts.maxKnown ?? KNOWN_SECRETS_MAX;
+  const knownTtlMs = opts.knownTtlMs ?? KNOWN_SECRETS_TTL_MS;
+  // Read at each call, not captured: the pool tests move the clock with a spy on Date.now.
+  const now = opts.now ?? (() => Date.now());
+  /** Hash → until when its lookups are free; a Map iterates in insertion order, so the first entry is the oldest. */
+  const known = new Map<string, number>();
+  let tokens = burst;
+  let filledAt = now();
+
+  const isKnown = (hash: string, at: number): boolean => {
+    const until = known.get(hash);
+    if (until === undefined) return false;
+    if (until > at) return true;
+    known.delete(hash);
+    return false;
+  };
+
+  const take = (at: number): boolean => {
+    tokens = Math.min(burst, tokens + ((at - filledAt) * perSecond) / 1000);
+    filledAt = at;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+
+  const remember = (hash: string, found: boolean, at: number): void => {
+    known.delete(hash);
+    if (!found) return;
+    if (known.size >= maxKnown) {
+      const oldest = known.keys().next();
+      if (!oldest.done) known.delete(oldest.value);
+    }
+    known.set(hash, at + knownTtlMs);
+  };
+
+  return new Proxy(store, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      const created = CREATIONS.get(prop as ControlMethod);
+      if (created !== undefined) {
+        return async (...args: unknown[]) => {
+          const answer: unknown = await value.apply(target, args);
+          const hash = args[created];
+          if (typeof hash === 'string') remember(hash, true, now());
+          return answer;
+        };
+      }
+      if (!LOOKUPS.has(prop as ControlMethod)) return value.bind(target);
+      return async (hash: unknown, ...rest: unknown[]) => {
+        if (typeof hash !== 'string') return value.apply(target, [hash, ...rest]);
+        const at = now();
+        if (!isKnown(hash, at) && !take(at)) {
+          throw new AppError(
+            'too_many_requests',
+            'too many requests with credentials this server has not seen lately; retry shortly',
+            {
+              path: 'credential',
+              retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)),
+            },
+          );
+        }
+        const answer: unknown = await value.apply(target, [hash, ...rest]);
+        // A link is used once: consumed, it is no longer a secret worth a free lookup.
+        remember(hash, answer !== undefined && prop !== 'consumeLoginLink', now());
+        return answer;
+      };
+    },
+  });
+}
