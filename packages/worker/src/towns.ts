@@ -1,4 +1,11 @@
-import { concatBytes, type LiveBus, type TownDirectory, type TownHandle } from '@gasgauge/api';
+import {
+  concatBytes,
+  type LiveBus,
+  MAX_LIVE_PER_USER_ALL_TOWNS,
+  StreamsPerUser,
+  type TownDirectory,
+  type TownHandle,
+} from '@gasgauge/api';
 import { AppError, type IngestJob, type IngestResults } from '@gasgauge/core';
 import {
   CHANGE,
@@ -55,10 +62,28 @@ export function doTowns(ns: TownNamespace): TownDirectory {
  * publishSoon is a no-op here: the object publishes its own ingest, which no other isolate sees.
  */
 export function doLive(ns: TownNamespace): LiveBus {
+  // A town's object counts its own streams, so a user's across towns are counted here, per isolate (built once per isolate).
+  const perUser = new StreamsPerUser(MAX_LIVE_PER_USER_ALL_TOWNS);
   return {
     publish: (townId) => settled(stubOf(ns, townId).publish()),
     publishSoon: () => {},
-    changes: (townId, signal, opts) => streamChanges(stubOf(ns, townId), signal, opts?.who),
+    changes: (townId, signal, opts) => {
+      const who = opts?.who;
+      const stream = streamChanges(stubOf(ns, townId), signal, who);
+      if (who === undefined) return stream;
+      // Counted from this call, as the Node hub does, so streams opened together cannot pass the cap; released when
+      // the stream ends or its signal aborts (a stream never read, its client gone before the first push, never ends).
+      const release = perUser.take(who);
+      signal?.addEventListener('abort', release, { once: true });
+      return (async function* () {
+        try {
+          yield* stream;
+        } finally {
+          signal?.removeEventListener('abort', release);
+          release();
+        }
+      })();
+    },
   };
 }
 

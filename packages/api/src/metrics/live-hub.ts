@@ -1,5 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type { LiveBus } from '../ports/live-bus.js';
+import { StreamsPerUser } from './streams-per-user.js';
 
 /**
  * In-process fan-out of "this town changed" to live subscribers. Ingest calls publishSoon (coalesced,
@@ -21,8 +22,8 @@ export const MAX_LIVE_PER_USER = 20;
  * What one user may hold across all towns of one Node server. A user who may read hundreds of towns (an
  * organisation's member) could otherwise open MAX_LIVE_PER_USER of each: 20 × 300 towns is 6,000 streams,
  * each re-reading its town on every push (1,000 of one town took half a core). 50 is an Overview tab on each of 50
- * towns, more than a person watches, and a twentieth of that cost. The Workers host does not count it (each
- * town's Durable Object has a hub of its own; docs/api.md).
+ * towns, more than a person watches, and a twentieth of that cost. On Workers each town's Durable Object has a
+ * hub of its own, so each isolate counts the streams it serves (worker/src/towns.ts, doLive; docs/api.md).
  */
 export const MAX_LIVE_PER_USER_ALL_TOWNS = 50;
 /**
@@ -41,7 +42,7 @@ export class LiveHub implements LiveBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   /** Streams each user holds, across all towns (MAX_LIVE_PER_USER_ALL_TOWNS). */
-  private readonly perUser = new Map<string, number>();
+  private readonly perUser = new StreamsPerUser(MAX_LIVE_PER_USER_ALL_TOWNS);
   private readonly maxStreamMs: number;
   private closed = false;
 
@@ -94,13 +95,7 @@ export class LiveHub implements LiveBus {
         path: 'townId',
       });
     }
-    if (who !== undefined && (this.perUser.get(who) ?? 0) >= MAX_LIVE_PER_USER_ALL_TOWNS) {
-      throw new AppError(
-        'too_many_requests',
-        `you already have ${MAX_LIVE_PER_USER_ALL_TOWNS} live streams open across your towns; close one`,
-        { path: 'townId' },
-      );
-    }
+    const releaseUser = who === undefined ? undefined : this.perUser.take(who);
     if (!set) {
       set = new Set();
       this.listeners.set(townId, set);
@@ -114,11 +109,7 @@ export class LiveHub implements LiveBus {
       signal?.removeEventListener('abort', onEnd);
       if (!listeners.delete(listener)) return;
       if (listeners.size === 0 && this.listeners.get(townId) === listeners) this.listeners.delete(townId);
-      if (who !== undefined) {
-        const held = (this.perUser.get(who) ?? 1) - 1;
-        if (held > 0) this.perUser.set(who, held);
-        else this.perUser.delete(who);
-      }
+      releaseUser?.();
       onRelease?.();
     };
     const onEnd = () => {
@@ -135,7 +126,6 @@ export class LiveHub implements LiveBus {
       who,
     };
     listeners.add(listener);
-    if (who !== undefined) this.perUser.set(who, (this.perUser.get(who) ?? 0) + 1);
     // A timer, not a check at the next read: a stream nobody reads any more must stop counting too.
     const lifetime = setTimeout(onEnd, this.maxStreamMs);
     signal?.addEventListener('abort', onEnd);

@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import type { LiveHub } from '@gasgauge/api';
+import { type LiveHub, MAX_LIVE_PER_USER_ALL_TOWNS } from '@gasgauge/api';
 import { AppError, type UsageRecord } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { doControl } from '../control.js';
@@ -230,6 +230,40 @@ describe('live streams of a town', () => {
     expect((await next).done).toBe(false);
     abort.abort();
     await Promise.all([...open, other].map((g) => g.return?.(undefined)));
+  });
+
+  it(`lets one user hold ${MAX_LIVE_PER_USER_ALL_TOWNS} streams across the towns an isolate serves (each town object counts only its own): the next is refused, another user's opens, an ended or aborted stream frees its place`, async () => {
+    const live = doLive(env.TOWN);
+    const abort = new AbortController();
+    // Ten towns, five streams each: under each town's own 20, so only the isolate's count can refuse.
+    const open = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+      live.changes(`across-${i % 10}`, abort.signal, { who: 'u1' })[Symbol.asyncIterator](),
+    );
+    const refusal = { code: 'too_many_requests', path: 'townId', message: expect.stringMatching(/across your towns/) };
+    expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(AppError);
+    expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(expect.objectContaining(refusal));
+    const other = live.changes('across-new', undefined, { who: 'u2' })[Symbol.asyncIterator]();
+    const next = other.next();
+    await publishUntil('across-new', next);
+    expect((await next).done).toBe(false);
+    await other.return?.(undefined);
+
+    // One of u1's streams read and ended: its place is free (the town object's side closes as before).
+    const first = open[0] as AsyncIterator<void>;
+    const read = first.next();
+    await publishUntil('across-0', read);
+    await first.return?.(undefined);
+    const again = live.changes('across-new', abort.signal, { who: 'u1' })[Symbol.asyncIterator]();
+    expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(expect.objectContaining(refusal));
+    // The rest were never read (their clients gone before a first push): aborting their signal frees them all.
+    abort.abort();
+    const later = new AbortController();
+    const reopened = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+      live.changes(`across-${i % 10}`, later.signal, { who: 'u1' })[Symbol.asyncIterator](),
+    );
+    expect(reopened).toHaveLength(MAX_LIVE_PER_USER_ALL_TOWNS);
+    later.abort();
+    await again.return?.(undefined);
   });
 
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {

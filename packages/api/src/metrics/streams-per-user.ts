@@ -1,0 +1,38 @@
+import { AppError, plural } from '@gasgauge/core';
+
+/**
+ * Live streams each user holds across towns, up to a cap: the Node host's one LiveHub sees every town, a
+ * Worker isolate the streams it serves (each town's Durable Object counts only its own town's).
+ */
+export class StreamsPerUser {
+  /** A user leaves the map when they hold no stream, so it holds at most one entry per open stream. */
+  private readonly held = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  /**
+   * Counts a stream of `who`'s, or throws `too_many_requests` (naming `townId`) when they already hold
+   * `max`. Returns the stream's release, which counts once however often it is called.
+   */
+  take(who: string): () => void {
+    const n = this.held.get(who) ?? 0;
+    if (n >= this.max) {
+      throw new AppError(
+        'too_many_requests',
+        `you already have ${plural(this.max, 'live stream')} open across your towns; close one`,
+        {
+          path: 'townId',
+        },
+      );
+    }
+    this.held.set(who, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(who) ?? 1) - 1;
+      if (left > 0) this.held.set(who, left);
+      else this.held.delete(who);
+    };
+  }
+}
