@@ -50,8 +50,8 @@ export interface ApiDeps {
    */
   publicOrigin?: string;
   /**
-   * Each principal's share of the host's time for reads (the Node host, whose one event loop answers
-   * every town's reads); absent (Workers: a town is its own Durable Object), reads are not charged.
+   * Each principal's share of the host's time for reads: the Node host's one event loop, which answers every
+   * town's reads, or on Workers each town object's time as an isolate sees it; absent, reads are not charged.
    */
   readBudget?: ReadBudget;
   /**

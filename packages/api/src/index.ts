@@ -26,6 +26,14 @@ export type { ControlStore } from './ports/control.js';
 export type { LiveBus } from './ports/live-bus.js';
 export { LocalControlStore } from './ports/local-control.js';
 export { LocalTowns } from './ports/local-towns.js';
+export {
+  AnswerTimeBuckets,
+  DEFAULT_READ_BUDGET_BURST_MS,
+  DEFAULT_READ_BUDGET_MS_PER_S,
+  MAX_READ_BUDGET_PRINCIPALS,
+  ReadBuckets,
+  type ReadBucketsOptions,
+} from './ports/read-buckets.js';
 export { chargedHandle, type ReadBudget, townPrincipal, userPrincipal } from './ports/read-budget.js';
 export type { TownDirectory, TownHandle } from './ports/town.js';
 export { type AppRouter, appRouter, createCaller } from './router.js';

@@ -6,12 +6,15 @@ import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
   createApp,
+  DEFAULT_READ_BUDGET_BURST_MS,
+  DEFAULT_READ_BUDGET_MS_PER_S,
   hashToken,
   LiveHub,
   LocalControlStore,
   LocalTowns,
   newId,
   newUserToken,
+  ReadBuckets,
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
@@ -43,7 +46,7 @@ import { closeGracefully } from './drain.js';
 import { fitConnections, fitOpenTowns, openFileLimit } from './fd-limit.js';
 import { readNodeBody } from './node-body.js';
 import { capPipelining } from './pipelining.js';
-import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, ReadBuckets } from './read-budget.js';
+import { ReadTurns } from './read-turns.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openNaming } from './schema-upgrade.js';
@@ -221,7 +224,11 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const readMsPerS = opts.readBudgetMsPerS ?? DEFAULT_READ_BUDGET_MS_PER_S;
   const readBudget =
     readMsPerS > 0
-      ? new ReadBuckets({ msPerSecond: readMsPerS, burstMs: opts.readBudgetBurstMs ?? DEFAULT_READ_BUDGET_BURST_MS })
+      ? new ReadBuckets({
+          msPerSecond: readMsPerS,
+          burstMs: opts.readBudgetBurstMs ?? DEFAULT_READ_BUDGET_BURST_MS,
+          turns: new ReadTurns(),
+        })
       : undefined;
   // Read once: the key tokens are checked with, and the one server.json names for `gasgauge token mint`.
   const secret = dataDir.secret();

@@ -1,5 +1,15 @@
 import { gunzipSync } from 'node:zlib';
-import { type BodyReader, bodyBudget, createApp, hashToken, INGEST_TOWN, readWebBody } from '@gasgauge/api';
+import {
+  AnswerTimeBuckets,
+  type BodyReader,
+  bodyBudget,
+  createApp,
+  DEFAULT_READ_BUDGET_BURST_MS,
+  DEFAULT_READ_BUDGET_MS_PER_S,
+  hashToken,
+  INGEST_TOWN,
+  readWebBody,
+} from '@gasgauge/api';
 import { AppError, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
@@ -129,8 +139,9 @@ async function build(env: Env, secret: string): Promise<App> {
     gunzip: (bytes, maxBytes) => gunzipSync(bytes, { maxOutputLength: maxBytes }),
     readBody: holdingBodyReader,
     maxOtlpInFlight: WORKER_MAX_OTLP_IN_FLIGHT,
-    // No readBudget: each town is its own Durable Object, so a slow read holds only that town, and a read's
-    // wall time here is an RPC's wait, not this isolate's loop (ARCHITECTURE.md, Operations).
+    // A town's object runs one request at a time: a member looping expensive reads would hold its ingest and
+    // other readers. Charged the time until answers, per isolate (ARCHITECTURE.md, Operations).
+    readBudget: new AnswerTimeBuckets({ msPerSecond: DEFAULT_READ_BUDGET_MS_PER_S, burstMs: DEFAULT_READ_BUDGET_BURST_MS }),
   });
 }
 

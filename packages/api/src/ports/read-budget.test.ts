@@ -28,6 +28,31 @@ describe('chargedHandle', () => {
     expect(ms).toBeLessThan(90);
   });
 
+  it('with a budget that has begin (a Worker isolate), spans each call until its answer settles, throws included', async () => {
+    const spans: [string, number][] = [];
+    const budget: ReadBudget = {
+      admit: () => {},
+      charge: () => {
+        throw new Error('charge is not used when begin is there');
+      },
+      turn: async () => {},
+      begin: (p) => {
+        const started = performance.now();
+        return () => spans.push([p, performance.now() - started]);
+      },
+    };
+    const rpc = {
+      throughput: () => new Promise((resolve) => setTimeout(() => resolve({ tokensPerSecond: 1 }), 100)),
+      totals: () => new Promise((_, reject) => setTimeout(() => reject(new Error('object reset')), 50)),
+    } as unknown as TownHandle;
+    const handle = chargedHandle(rpc, budget, 'user:u1');
+    expect(await handle.throughput()).toEqual({ tokensPerSecond: 1 });
+    await expect(handle.totals()).rejects.toThrow('object reset');
+    expect(spans.map(([p]) => p)).toEqual(['user:u1', 'user:u1']);
+    expect(spans[0]?.[1]).toBeGreaterThanOrEqual(95);
+    expect(spans[1]?.[1]).toBeGreaterThanOrEqual(45);
+  });
+
   it('charges a call that throws too; without a budget the handle is untouched', () => {
     const charges: number[] = [];
     const budget: ReadBudget = { admit: () => {}, charge: (_p, ms) => charges.push(ms), turn: async () => {} };

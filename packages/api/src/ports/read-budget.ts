@@ -4,10 +4,18 @@ import type { TownHandle } from './town.js';
  * A share of the host's time for each principal's reads. The Node host serves every town from one event
  * loop and answers a town read with synchronous SQLite inside the handle's call, so one user looping an
  * expensive read would hold every other user's request: it charges each read's measured time to whoever
- * asked and refuses a principal whose share is spent. A Worker host passes none: each town is its own
- * Durable Object, and what a read costs the Worker is an RPC's wait, not a shared loop's time.
+ * asked and refuses a principal whose share is spent. On Workers a town is its own Durable Object, which runs
+ * one request at a time: a member looping an expensive read there holds that town's ingest and its other
+ * readers, so an isolate charges each read the time until its answer (it cannot see the object's own time).
  */
 export interface ReadBudget {
+  /**
+   * A town call of `principal`'s began; the function returned is called once it has settled. A budget with it
+   * (a Worker isolate, whose town calls are RPCs to an object that runs one request at a time) charges the
+   * time until answers; without it (Node, where SQLite runs inside the call and the wait after it holds
+   * nothing) `charge` gets the synchronous part of each call.
+   */
+  begin?(principal: string): () => void;
   /**
    * Throws `too_many_requests` (its `retryAfterSeconds`: whole seconds until the principal may read
    * again) when the principal's share is spent; otherwise returns and the read goes ahead.
@@ -41,8 +49,9 @@ export const userPrincipal = (userId: string): string => `user:${userId}`;
 export const townPrincipal = (townId: string): string => `town:${townId}`;
 
 /**
- * The handle with the synchronous part of every call (on Node, the whole SQLite read: the handle
- * answers before returning its promise) timed and charged to `principal`. Without a budget, the handle.
+ * The handle with every call timed and charged to `principal`: its synchronous part (on Node, the whole
+ * SQLite read: the handle answers before returning its promise), or with a budget that has `begin`, until
+ * its answer settles (a Worker's RPC). Without a budget, the handle.
  */
 export function chargedHandle(handle: TownHandle, budget: ReadBudget | undefined, principal: string): TownHandle {
   if (!budget) return handle;
@@ -52,11 +61,17 @@ export function chargedHandle(handle: TownHandle, budget: ReadBudget | undefined
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         const started = performance.now();
+        const end = budget.begin?.(principal) ?? (() => budget.charge(principal, performance.now() - started));
+        let answer: unknown;
         try {
-          return value.apply(target, args);
-        } finally {
-          budget.charge(principal, performance.now() - started);
+          answer = value.apply(target, args);
+        } catch (err) {
+          end();
+          throw err;
         }
+        if (budget.begin && answer instanceof Promise) return answer.finally(end);
+        end();
+        return answer;
       };
     },
   });

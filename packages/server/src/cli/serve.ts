@@ -1,8 +1,8 @@
+import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '@gasgauge/api';
 import { DEFAULT_MAX_TOWN_MB, MAX_MAX_TOWN_MB, MIN_MAX_TOWN_MB } from '@gasgauge/core';
 import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '../logger.js';
-import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '../read-budget.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
 import {

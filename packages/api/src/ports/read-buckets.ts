@@ -1,10 +1,10 @@
-import type { ReadBudget } from '@gasgauge/api';
 import { AppError } from '@gasgauge/core';
-import { ReadTurns } from './read-turns.js';
+import type { ReadBudget } from './read-budget.js';
 
 /**
- * Event-loop time each principal's reads may take, sustained: half the loop, so however hard one user
- * loops reads, everyone else's requests still get at least the other half.
+ * Time each principal's reads may take, sustained: half the Node server's loop (or half a Worker town object's
+ * time, as an isolate sees it), so however hard one user loops reads, everyone else's requests still get at
+ * least the other half.
  */
 export const DEFAULT_READ_BUDGET_MS_PER_S = 500;
 /**
@@ -28,6 +28,11 @@ export interface ReadBucketsOptions {
   maxPrincipals?: number;
   /** A monotonic clock in milliseconds (default `performance.now`); tests pass their own. */
   now?: () => number;
+  /**
+   * Admitted reads wait for their turn here (the Node host's ReadTurns, round the principals on its one
+   * loop); without it a read goes ahead at once (a Worker isolate, whose reads wait on RPCs, not on a loop).
+   */
+  turns?: Pick<ReadBudget, 'turn'>;
 }
 
 interface Bucket {
@@ -38,21 +43,22 @@ interface Bucket {
 }
 
 /**
- * The Node host's read budget: a token bucket of event-loop milliseconds per principal. A read is
- * admitted while its principal's bucket holds anything; its measured time is charged afterwards, so one
- * expensive read may overdraw, and the principal's next read waits until the debt is earned back.
- * Admitted reads run in turns (ReadTurns), round the principals.
+ * A read budget: a token bucket of milliseconds per principal. A read is admitted while its principal's
+ * bucket holds anything; its measured time is charged afterwards, so one expensive read may overdraw, and
+ * the principal's next read waits until the debt is earned back. On Node admitted reads then run in turns
+ * (ReadTurns), round the principals.
  */
 export class ReadBuckets implements ReadBudget {
   private readonly buckets = new Map<string, Bucket>();
-  private readonly turns = new ReadTurns();
+  private readonly turns: Pick<ReadBudget, 'turn'> | undefined;
   private readonly max: number;
-  private readonly now: () => number;
+  protected readonly now: () => number;
 
   constructor(private readonly opts: ReadBucketsOptions) {
     if (!(opts.msPerSecond > 0) || !(opts.burstMs > 0)) throw new RangeError('a read budget needs a positive rate and burst');
     this.max = opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS;
     this.now = opts.now ?? (() => performance.now());
+    this.turns = opts.turns;
   }
 
   admit(principal: string): void {
@@ -70,8 +76,8 @@ export class ReadBuckets implements ReadBudget {
     this.bucket(principal).ms -= ms;
   }
 
-  turn(principal: string, signal?: AbortSignal): Promise<void> {
-    return this.turns.turn(principal, signal);
+  async turn(principal: string, signal?: AbortSignal): Promise<void> {
+    await this.turns?.turn(principal, signal);
   }
 
   /** How many principals are tracked (the bound's test). */
@@ -97,5 +103,47 @@ export class ReadBuckets implements ReadBudget {
     const fresh = { ms: this.opts.burstMs, at: now };
     this.buckets.set(principal, fresh);
     return fresh;
+  }
+}
+
+/**
+ * The Worker isolate's read budget: the time a principal's town calls were under way, as the isolate sees it
+ * (an RPC's wait is the town object's time, with whatever queued before it there; the object runs one request
+ * at a time, so a member looping an expensive read holds that town's ingest and other readers). Overlapping
+ * calls of one principal are charged once for the time any was under way, not each for its own wait: ten reads
+ * of a page's batch, queued one behind another in the object, cost the object's time for the ten, not ten
+ * times the first's wait plus nine times the second's… A span still under way is charged up to now at each
+ * admit, so a principal who always keeps one read going is refused all the same.
+ */
+export class AnswerTimeBuckets extends ReadBuckets {
+  /** Principals with calls under way: how many, and since when they are charged up to. */
+  private readonly spans = new Map<string, { calls: number; since: number }>();
+
+  override admit(principal: string): void {
+    this.chargeSpan(principal);
+    super.admit(principal);
+  }
+
+  begin(principal: string): () => void {
+    const span = this.spans.get(principal);
+    if (span) span.calls++;
+    else this.spans.set(principal, { calls: 1, since: this.now() });
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const open = this.chargeSpan(principal);
+      if (open && --open.calls === 0) this.spans.delete(principal);
+    };
+  }
+
+  /** Charges the principal's span under way up to now; its span, if any. */
+  private chargeSpan(principal: string): { calls: number; since: number } | undefined {
+    const span = this.spans.get(principal);
+    if (!span) return undefined;
+    const now = this.now();
+    this.charge(principal, now - span.since);
+    span.since = now;
+    return span;
   }
 }

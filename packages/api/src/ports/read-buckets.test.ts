@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
-import { ReadBuckets } from './read-budget.js';
+import { AnswerTimeBuckets, ReadBuckets } from './read-buckets.js';
 
 /** The refusal admit throws, or undefined when it admits. */
 function refusal(b: ReadBuckets, principal: string): AppError | undefined {
@@ -60,5 +60,52 @@ describe('ReadBuckets (the Node host read budget)', () => {
   it('refuses a rate or burst that is not positive', () => {
     expect(() => new ReadBuckets({ msPerSecond: 0, burstMs: 100 })).toThrow(RangeError);
     expect(() => new ReadBuckets({ msPerSecond: 100, burstMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('AnswerTimeBuckets (a Worker isolate: the time until answers)', () => {
+  it('charges overlapping calls of one principal once, for the time any was under way', () => {
+    const clock = { t: 0 };
+    const b = new AnswerTimeBuckets({ msPerSecond: 500, burstMs: 2_000, now: () => clock.t });
+    expect(refusal(b, 'user:a')).toBeUndefined();
+    // Ten reads sent together, answered one after another 100 ms apart (queued in the town object): 1 s in all.
+    const ends = Array.from({ length: 10 }, () => b.begin('user:a'));
+    for (const end of ends) {
+      clock.t += 100;
+      end();
+      end(); // a second call of the same end charges nothing
+    }
+    // 2,000 − 1,000 + 500 refilled over the second: 1,500 left (ten times each wait would be 5,500 spent), and
+    // three more such seconds empty it.
+    expect(refusal(b, 'user:a')).toBeUndefined();
+    for (let i = 0; i < 3; i++) {
+      const more = Array.from({ length: 10 }, () => b.begin('user:a'));
+      for (const end of more) {
+        clock.t += 100;
+        end();
+      }
+    }
+    const refused = refusal(b, 'user:a');
+    expect(refused?.code).toBe('too_many_requests');
+    expect(refusal(b, 'user:b')).toBeUndefined();
+  });
+
+  it('charges a call still under way at each admit, so a principal who always keeps one going is refused too', () => {
+    const clock = { t: 0 };
+    const b = new AnswerTimeBuckets({ msPerSecond: 500, burstMs: 2_000, now: () => clock.t });
+    expect(refusal(b, 'user:a')).toBeUndefined();
+    let end = b.begin('user:a');
+    // A full bucket earns nothing: 1,000 left after the first second, then 500 more spent each second.
+    for (let i = 0; i < 2; i++) {
+      clock.t += 1_000;
+      // The next read begins before the last ends: the span never closes.
+      expect(refusal(b, 'user:a')).toBeUndefined();
+      const next = b.begin('user:a');
+      end();
+      end = next;
+    }
+    clock.t += 1_000;
+    expect(refusal(b, 'user:a')?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    end();
   });
 });
