@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { compareText } from '../text-order.js';
 import { beadUsage, COST_INDEX } from './beads/attribution.js';
 import { AGENT_STATUSES } from './events.js';
 import { slotStart } from './tiers.js';
@@ -56,6 +57,33 @@ export const USAGE_ONLY_AGENTS = `SELECT COUNT(DISTINCT agent_id) FROM
   (SELECT agent_id FROM breakdown_1m WHERE t >= ? AND (tokens > 0 OR cost_microdollars > 0) LIMIT ${MAX_USAGE_ONLY_ROWS})
   WHERE agent_id NOT IN (SELECT id FROM agents)`;
 
+/** The minutes of breakdown_1m from the one given on (a seek each): some 61 in an hour. */
+const HOUR_MINUTES = `WITH RECURSIVE m(t) AS (
+    SELECT (SELECT MIN(t) FROM breakdown_1m WHERE t >= ?)
+    UNION ALL SELECT (SELECT MIN(t) FROM breakdown_1m WHERE t > m.t) FROM m WHERE m.t IS NOT NULL
+  ) SELECT t FROM m WHERE t IS NOT NULL`;
+
+/** A minute's first agents after a cursor (and before a bound), in the key's order. */
+const MINUTE_AGENTS = 'SELECT DISTINCT agent_id FROM breakdown_1m WHERE t = ? AND agent_id > ? ORDER BY agent_id LIMIT ?';
+const MINUTE_AGENTS_BELOW =
+  'SELECT DISTINCT agent_id FROM breakdown_1m WHERE t = ? AND agent_id > ? AND agent_id < ? ORDER BY agent_id LIMIT ?';
+
+/** The first `max` of two lists of ids each in SQLite's order, merged, each id once. */
+function mergeIds(a: readonly string[], b: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < max && (i < a.length || j < b.length)) {
+    const x = a[i];
+    const y = b[j];
+    const c = x === undefined ? 1 : y === undefined ? -1 : compareText(x, y);
+    if (c <= 0) i++;
+    if (c >= 0) j++;
+    out.push((c <= 0 ? x : y) as string);
+  }
+  return out;
+}
+
 /**
  * The last status counts per town connection, with what they were computed from: SQLite's `total_changes()`
  * (every row this connection wrote since it opened, so any write moves it) and the usage window's first
@@ -89,30 +117,48 @@ export function agentStatusCounts(sql: Sql, now: number): Map<string, number> {
  * The town's agents by id, a page at a time, with their tokens (all five kinds) and cost over the last
  * hour, to the minute, their current bead's cost and any runaway episode: agents with events, and agents
  * seen only through their usage in that hour.
+ *
+ * breakdown_1m's key is (t, agent_id, model): a minute's rows are in agent order. So the page reads, for
+ * each minute of the hour that has rows (found by a seek each), its first limit + 1 agents after the
+ * cursor, and the first limit + 1 agents with events; the page is the first limit + 1 of those, and its
+ * hour sums a seek per minute and agent. It costs the minutes × the page, not the hour's rows: one
+ * statement that unioned every agent × model × minute row of the hour (and every agent after the cursor)
+ * and then summed the page's agents over the hour again took 0.78 s over ~500,000 rows
+ * (`bench/agents-hour.ts`; the reference it is checked against: testing/agents-scan.ts).
  */
 export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPage {
   const n = Math.max(1, Math.min(MAX_AGENTS_PAGE, Math.floor(q.limit ?? DEFAULT_AGENTS_PAGE)));
   const after = q.cursor ?? '';
   const hourAgo = slotStart(now - HOUR, 60_000);
+  const minutes = (sql.rows(HOUR_MINUTES, hourAgo) as [number][]).map(([t]) => t);
+  // The first limit + 1 ids after the cursor, in SQLite's order: agents with events, then each minute's
+  // below the last of them once there are as many.
+  let page = (sql.rows('SELECT id FROM agents WHERE id > ? ORDER BY id LIMIT ?', after, n + 1) as [string][]).map(([id]) => id);
+  for (const t of minutes) {
+    const last = page.length > n ? page[n] : undefined;
+    const more = (
+      last === undefined ? sql.rows(MINUTE_AGENTS, t, after, n + 1) : sql.rows(MINUTE_AGENTS_BELOW, t, after, last, n + 1)
+    ) as [string][];
+    page = mergeIds(
+      page,
+      more.map(([id]) => id),
+      n + 1,
+    );
+  }
   const rows = sql.rows(
-    `WITH page(id) AS (
-       SELECT id FROM agents WHERE id > ?
-       UNION SELECT agent_id FROM breakdown_1m WHERE t >= ? AND agent_id > ?
-       ORDER BY 1 LIMIT ?
-     ),
+    `WITH page(id) AS MATERIALIZED (SELECT value FROM json_each(?)),
      tokens(agent_id, n, cost) AS (
-       SELECT agent_id, SUM(tokens), SUM(cost_microdollars) FROM breakdown_1m WHERE t >= ? AND agent_id IN page GROUP BY agent_id
+       SELECT b.agent_id, SUM(b.tokens), SUM(b.cost_microdollars)
+       FROM page CROSS JOIN json_each(?) m CROSS JOIN breakdown_1m b ON b.t = m.value AND b.agent_id = page.id
+       GROUP BY b.agent_id
      )
      SELECT page.id, a.role, a.status, a.bead_id, a.last_seen_at, COALESCE(tokens.n, 0), COALESCE(tokens.cost, 0),
        (SELECT rule || ' ' || since FROM runaway_episodes WHERE subject = page.id AND rule IN ('spendRate', 'noProgress')
         ORDER BY since, rule LIMIT 1)
      FROM page LEFT JOIN agents a ON a.id = page.id LEFT JOIN tokens ON tokens.agent_id = page.id
      ORDER BY page.id`,
-    after,
-    hourAgo,
-    after,
-    n + 1,
-    hourAgo,
+    JSON.stringify(page),
+    JSON.stringify(minutes),
   ) as [string, string | null, string | null, string | null, number | null, number, number, string | null][];
   const beadCost = new Map<string, number>();
   const costOf = (bead: string): number => {

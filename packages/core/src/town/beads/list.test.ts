@@ -1,5 +1,5 @@
 import { listBeadsKeyed } from '@gasgauge/core/testing/beads-list-keyed';
-import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import { fileTown, loggingTown, usageRecord } from '@gasgauge/server/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BEAD_STATUSES, type TownEvent } from '../events.js';
@@ -279,5 +279,46 @@ describe('beads.list over a range', () => {
     for (const q of [{ sort: 'duration' as const }, { from: T0 - 3_600_000, to: T0 + 7_200_000 }, { from: T0 + 1 }]) {
       expect(listed(q)).toEqual([['b2', 5]]);
     }
+  });
+});
+
+describe('beads.list over a range by cost or tokens', () => {
+  it('keys the beads known only by status events (0) only when the page reaches 0', () => {
+    const now = { t: T0 + 2 * 3_600_000 };
+    const { town, log } = loggingTown(now);
+    town.ingestEvents(
+      Array.from({ length: 6 }, (_, i) => ({
+        id: `s${i}`,
+        at: T0 + i,
+        type: 'bead' as const,
+        beadId: `b${i}`,
+        status: 'open' as const,
+      })),
+    );
+    town.ingestUsage(
+      [1, 2, 3].map((i) => usageRecord({ id: `u${i}`, at: T0 + i, beadId: `b${i}`, costMicrodollars: i, inputTokens: i })),
+    );
+    town.tick();
+    // Every status event of the range, by time (the page's own beads' events are read by bead, events_bead).
+    const readsEvents = () =>
+      log
+        .splice(0)
+        .filter(({ statement }) => !statement.startsWith('EXPLAIN'))
+        .some(({ statement, params }) =>
+          town.sql
+            .rows(`EXPLAIN QUERY PLAN ${statement}`, ...(params as never[]))
+            .some((row) => /\bevents_at\b/.test(String(row.at(-1)))),
+        );
+    const ids = (q: BeadsQuery) => town.beads(q).items.map((b) => b.beadId);
+    const range = { from: T0 - 7, to: T0 + 3_600_000 + 7 };
+    log.length = 0;
+    // Beads with usage fill the page and the next bead's place: the beads at 0 cannot enter it.
+    expect(ids({ ...range, limit: 1 })).toEqual(['b3']);
+    expect(readsEvents()).toBe(false);
+    expect(ids({ ...range, sort: 'tokens', limit: 2 })).toEqual(['b3', 'b2']);
+    expect(readsEvents()).toBe(false);
+    // The page reaches 0: the beads with status events alone follow, by id.
+    expect(ids({ ...range, limit: 5 })).toEqual(['b3', 'b2', 'b1', 'b0', 'b4']);
+    expect(readsEvents()).toBe(true);
   });
 });
