@@ -8,8 +8,46 @@ import { isMarkableCharacter, markHidden } from '@gasgauge/reporter/invisible';
  * `⟨U+` in the text itself is shown as `⟨U+27E8⟩`, so every mark on the page is one.
  */
 export function showInvisible(text: string): string {
-  const shown = markHidden(text, '⟨U+', markOf);
+  let shown = markHidden(text, '⟨U+', markOf);
+  // What markHidden left of a look-alike letter is the letter itself (a mark is ASCII and ⟨⟩): mark each.
+  if (passesForLatin(text)) shown = shown.replace(CONFUSABLE_LETTER, (c) => markOf(c.codePointAt(0) as number));
   return SPACE_CANDIDATE.test(shown) ? shown.replace(ODD_SPACE, (c) => markOf(c.codePointAt(0) as number)) : shown;
+}
+
+/**
+ * Letters of Cyrillic, Greek, Armenian and Cherokee that a common sans-serif font draws as a Latin letter
+ * (Unicode's confusables, UTS #39, narrowed to those that pass for one at a glance), with the letter each
+ * passes for: Cyrillic асеһіјӏорԛѕԝхуԁѵ (acehijlopqswxydv) and АВСЕНІЈКМОРЅТХУҮԚԜӀѴ, Greek οινραυγϲϳ
+ * (oivrpauycj) and ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ, Armenian օսհոզցԼՍՕ (ouhnqgLUO), Cherokee ᎠᎡᎢᎪᎫᎬᏴᏔᎷᎻᎽᏀᏃᏒᏚᏟᏞᏢᏙᏦ.
+ */
+const CONFUSABLES = 'асеһіјӏорԛѕԝхуԁѵАВСЕНІЈКМОРЅТХУҮԚԜӀѴ' + 'οινραυγϲϳΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ' + 'օսհոզցԼՍՕ' + 'ᎠᎡᎢᎪᎫᎬᏴᏔᎷᎻᎽᏀᏃᏒᏚᏟᏞᏢᏙᏦ';
+const CONFUSABLE_LETTER = new RegExp(`[${CONFUSABLES}]`, 'gu');
+const HAS_CONFUSABLE = new RegExp(`[${CONFUSABLES}]`, 'u');
+const LETTER = /\p{L}/gu;
+const LATIN = /^\p{Script=Latin}$/u;
+/** ASCII digits, punctuation and symbols: what an id like `polecat-1` or `crew_3` is made of besides letters. */
+const ID_SHAPE = /[0-9\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]|\p{Script=Latin}/u;
+
+/**
+ * Whether a name written without one Latin-looking letter of its own passes for a Latin one as a whole:
+ * every letter is Latin or a look-alike of one (CONFUSABLES), at least one is a look-alike, and the name
+ * holds an ASCII digit or punctuation mark, or a Latin letter (`асе-1`, `сор_2`, `ХОР.io`, `асе polecat`, all
+ * Cyrillic where a Latin letter seems to be). Then each look-alike is marked, as a look-alike inside a Latin
+ * word already is (`@gasgauge/reporter/invisible`, which leaves a word wholly in one script alone).
+ *
+ * Not marked: a name of look-alike letters and spaces alone (`сор`, "litter", or `рох рое`). That is how a real
+ * Russian (or Greek) word is written as a whole name; marking it would show a Russian user's own agent as
+ * code points, and only another name beside it (`cop`) makes it a look-alike, which one name cannot tell.
+ * The digits and punctuation are what make a name read as an id of this town (they are ASCII in every
+ * script), so a name shaped like one and drawn wholly in Latin letters is taken to be meant as one. A word
+ * with any letter that reads as its own script (`агент-7`, `Сергей-1`, `Ωμέγα 2`) is not a look-alike.
+ * "Among Latin names" is left out as a test: every name the UI shows stands among Latin text (models,
+ * statuses, other agents), so it would mark every such Russian word.
+ */
+function passesForLatin(name: string): boolean {
+  if (!HAS_CONFUSABLE.test(name)) return false;
+  for (const [c] of name.matchAll(LETTER)) if (!LATIN.test(c) && !CONFUSABLES.includes(c)) return false;
+  return ID_SHAPE.test(name);
 }
 
 const markOf = (cp: number) => `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`;
