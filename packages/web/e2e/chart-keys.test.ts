@@ -2,7 +2,7 @@ import type { RunningServer } from '@gasgauge/server';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
-import { postJson } from './helpers.js';
+import { postJson, screenshot } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
@@ -77,6 +77,7 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('charts from the keyboa
     for (let i = 0; i < 20 && !(await plot.evaluate((el) => el === document.activeElement)); i++)
       await page.keyboard.press('Tab');
     expect(await plot.evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'observability-chart-focused');
 
     await page.keyboard.press('+');
     const zoomed = await urlRange();
