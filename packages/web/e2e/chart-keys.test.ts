@@ -25,7 +25,11 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('charts from the keyboa
     ({ server, townId } = started);
     const now = Date.now();
     await postJson(`${server.url}/api/towns/${townId}/events`, started.ingestToken, {
-      events: [{ id: 'b1', at: now - 50 * MIN, type: 'bead', beadId: 'gt-1', status: 'in_progress', title: 'Keys' }],
+      // Closed: its cost chart ends at the close, not at now, so a refetch never moves the range under the keys.
+      events: [
+        { id: 'b1', at: now - 50 * MIN, type: 'bead', beadId: 'gt-1', status: 'in_progress', title: 'Keys' },
+        { id: 'b2', at: now - 5 * MIN, type: 'bead', beadId: 'gt-1', status: 'closed' },
+      ],
     });
     await postJson(`${server.url}/api/towns/${townId}/usage`, started.ingestToken, {
       records: Array.from({ length: 40 }, (_, i) => ({
