@@ -113,6 +113,19 @@ describe('invisible characters in names', () => {
       expect(showInvisible(text), text).toBe(text);
   });
 
+  it('marks a real word drawn in look-alikes where an answer also holds the Latin name it reads as', () => {
+    const cop = '\u0441\u043E\u0440'; // сор
+    const shownCop = '⟨U+0441⟩⟨U+043E⟩⟨U+0440⟩';
+    expect(showInvisibleDeep({ agents: [{ id: cop }, { id: 'cop' }] })).toEqual({ agents: [{ id: shownCop }, { id: 'cop' }] });
+    // As an object key (a breakdown's series), and in any order.
+    expect(showInvisibleDeep({ series: { cop: [1], [cop]: [2] } })).toEqual({ series: { cop: [1], [shownCop]: [2] } });
+    // Two look-alike spellings of one Latin word: both marked, though the Latin one is not there.
+    expect(showInvisibleDeep([cop, '\u0441o\u0440'])).toEqual([shownCop, '⟨U+0441⟩o⟨U+0440⟩']);
+    // Alone, beside other Latin names, twice, or beside a name it does not read as (case counts): as written.
+    for (const answer of [[cop], [cop, 'polecat-1', 'crew'], [cop, cop], ['\u0421\u041E\u0420', 'cop'], [cop, 'cap']])
+      expect(showInvisibleDeep(answer)).toEqual(answer);
+  });
+
   it('marks every other form of an ASCII letter or digit (NFKC folds it to ASCII), so no id passes for an ASCII one', () => {
     // Monospace mathematical, fullwidth, superscript, letterlike, enclosed, Roman numeral, ligature.
     expect(showInvisible('\u{1D699}\u{1D698}-1')).toBe('⟨U+1D699⟩⟨U+1D698⟩-1');
