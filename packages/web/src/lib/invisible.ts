@@ -135,22 +135,22 @@ function showDeep<T>(value: T, beside: ReadonlySet<string>): T {
  */
 function readsAsAnother(value: unknown): ReadonlySet<string> {
   const candidates = new Map<string, string[]>();
-  eachString(value, (s) => {
-    if (drawnInLatin(s) && !ID_SHAPE.test(s)) {
-      const key = skeleton(s);
+  eachString(value, (text) => {
+    if (drawnInLatin(text) && !ID_SHAPE.test(text)) {
+      const key = skeleton(text);
       const same = candidates.get(key);
-      if (same === undefined) candidates.set(key, [s]);
-      else if (!same.includes(s)) same.push(s);
+      if (same === undefined) candidates.set(key, [text]);
+      else if (!same.includes(text)) same.push(text);
     }
   });
   if (candidates.size === 0) return NONE;
   const marked = new Set<string>();
-  for (const same of candidates.values()) if (same.length > 1) for (const s of same) marked.add(s);
+  for (const same of candidates.values()) if (same.length > 1) for (const name of same) marked.add(name);
   const lengths = new Set([...candidates.keys()].map((k) => k.length));
-  eachString(value, (s) => {
-    if (!lengths.has(s.length)) return;
-    const same = candidates.get(skeleton(s));
-    if (same && !same.includes(s)) for (const c of same) marked.add(c);
+  eachString(value, (text) => {
+    if (!lengths.has(text.length)) return;
+    const same = candidates.get(skeleton(text));
+    if (same && !same.includes(text)) for (const c of same) marked.add(c);
   });
   return marked;
 }
