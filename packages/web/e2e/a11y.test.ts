@@ -1,10 +1,9 @@
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AxeFinding, auditPage } from './axe.js';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
 import { postJson, screenshot } from './helpers.js';
 
@@ -24,7 +23,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
   let townId: string;
   /** A town without data: the overview shows how to connect a reporter. */
   let emptyTownId: string;
-  let browser: { context: BrowserContext; close(): Promise<void> };
+  let browser: OpenedPage;
   let page: Page;
 
   const trpc = async (proc: string, input: unknown) =>
@@ -118,9 +117,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
         ...(i % 3 === 0 ? { beadId: 'gt-1' } : {}),
       })),
     });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await signIn(page, server.url, adminToken);
+    browser = await openPage({ signIn: { url: server.url, token: adminToken } });
+    page = browser.page;
   });
 
   afterAll(async () => {

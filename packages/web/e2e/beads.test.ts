@@ -1,11 +1,10 @@
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { postJson, screenshot, trpcInputs, watchPage } from './helpers.js';
+import { postJson, screenshot, trpcInputs } from './helpers.js';
 
 /*
  * The Beads tab and a bead's page, end to end: the built UI, a real server, beads fed through the real
@@ -20,7 +19,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
   let adminToken: string;
   let townId: string;
   let ingest: string;
-  let browser: { context: BrowserContext; close(): Promise<void> };
+  let browser: OpenedPage;
   let page: Page;
   const trpcUrls: string[] = [];
   const consoleErrors: string[] = [];
@@ -97,10 +96,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
         ),
       ],
     });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    watchPage(page, trpcUrls, consoleErrors);
-    await signIn(page, server.url, adminToken);
+    browser = await openPage({ watch: { trpcUrls, consoleErrors }, signIn: { url: server.url, token: adminToken } });
+    page = browser.page;
   });
 
   afterAll(async () => {

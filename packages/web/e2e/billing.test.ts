@@ -7,12 +7,11 @@ import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
 import { middayClock } from '@gasgauge/server/testing/clock';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { meterValue, postJson, screenshot, trpcInputs, watchPage } from './helpers.js';
+import { meterValue, postJson, screenshot, trpcInputs } from './helpers.js';
 
 /*
  * The gas tank, the budget and the billing page, end to end: the built UI served by a real server
@@ -36,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
   let adminToken: string;
   let townId: string;
   let ingestToken: string;
-  let browser: { context: BrowserContext; close(): Promise<void> };
+  let browser: OpenedPage;
   let page: Page;
   let hooks: { server: Server; url: string; received: { kind: string; id: number }[] };
   const trpcUrls: string[] = [];
@@ -87,11 +86,13 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
       noProgress: { enabled: false, minutes: 30, minMicrodollars: 1_000_000 },
       beadBudgetMicrodollars: null,
     });
-    browser = await launchBrowser({ timezoneId: TIME_ZONE });
-    await browser.context.clock.install({ time: clock() });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    watchPage(page, trpcUrls, consoleErrors);
-    await signIn(page, server.url, adminToken);
+    browser = await openPage({
+      timezoneId: TIME_ZONE,
+      clock: clock(),
+      watch: { trpcUrls, consoleErrors },
+      signIn: { url: server.url, token: adminToken },
+    });
+    page = browser.page;
   });
 
   afterAll(async () => {

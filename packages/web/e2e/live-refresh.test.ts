@@ -1,8 +1,7 @@
 import type { RunningServer } from '@gasgauge/server';
 import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { isDevelopmentBuild } from './build.js';
 import { postJson, trpcInputs } from './helpers.js';
 import { startTownServer } from './town-server.js';
@@ -24,7 +23,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('live refreshes with slow answ
   let server: RunningServer;
   let townId: string;
   let ingestToken: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
 
   beforeAll(async () => {
@@ -42,9 +41,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('live refreshes with slow answ
       beadId: `gt-${i}`,
     }));
     await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, { events: crew });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await signIn(page, server.url, admin);
+    browser = await openPage({ signIn: { url: server.url, token: admin } });
+    page = browser.page;
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import type { RunningServer } from '@gasgauge/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
-import { postJson, screenshot, watchPage } from './helpers.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
+import { postJson, screenshot } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
@@ -19,7 +18,7 @@ const LONG = (c: string) => c.repeat(256);
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the web UI', () => {
   let server: RunningServer;
   let townId: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   let user: string;
   const consoleErrors: string[] = [];
@@ -73,10 +72,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     await postJson(`${server.url}/api/towns/${townId}/loc`, ingestToken, {
       agents: [{ agentId: agent, additions: 1, deletions: 1, files: 1 }],
     });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    watchPage(page, [], consoleErrors);
-    await signIn(page, server.url, user);
+    browser = await openPage({ watch: { consoleErrors }, signIn: { url: server.url, token: user } });
+    page = browser.page;
   });
 
   afterAll(async () => {

@@ -2,9 +2,8 @@ import type { RunningServer } from '@gasgauge/server';
 import { DANGEROUS_NAMES } from '@gasgauge/server/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
-import { postJson, screenshot, watchPage } from './helpers.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
+import { postJson, screenshot } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
@@ -18,7 +17,7 @@ const HAS_CHROMIUM = chromiumAvailable();
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the web UI', () => {
   let server: RunningServer;
   let townId: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   let admin: string;
   let ingest: string;
@@ -62,10 +61,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('Object.prototype names in the
         { id: `n-${name}`, at: at + 1, type: 'note', name, data: { from: name, to: name, subject: name } },
       ]),
     });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    watchPage(page, [], consoleErrors);
-    await signIn(page, server.url, admin);
+    browser = await openPage({ watch: { consoleErrors }, signIn: { url: server.url, token: admin } });
+    page = browser.page;
   });
 
   afterAll(async () => {

@@ -4,9 +4,9 @@ import { startTestServer, type TestServer } from '@gasgauge/server/testing/serve
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { screenshot, watchPage } from './helpers.js';
+import { screenshot } from './helpers.js';
 
 /*
  * The organisations page end to end, in one browser that signs in as each user in turn: an owner creates
@@ -19,7 +19,7 @@ const HAS_CHROMIUM = chromiumAvailable();
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromium', () => {
   let server: TestServer;
   let bobToken: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const consoleErrors: string[] = [];
 
@@ -38,10 +38,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('organisations page in Chromiu
     ensureWebBuilt();
     server = await startTestServer();
     bobToken = (await server.addUser('bob')).token;
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(8000);
-    watchPage(page, [], consoleErrors);
+    browser = await openPage({ timeout: 8000, watch: { consoleErrors } });
+    page = browser.page;
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { killServers, serveProcess } from '@gasgauge/server/testing/serve-proces
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
 import { postJson, screenshot } from './helpers.js';
 
@@ -26,7 +26,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
   let dataDir: string;
   let townId: string;
   let admin: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const trpc = async (proc: string, input: unknown, token = admin) =>
     ((await postJson(`${server.url}/trpc/${proc}`, token, input)) as { result: { data: Record<string, string> } }).result.data;
@@ -38,9 +38,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     server = await start(0);
     admin = server.adminToken as string;
     townId = (await trpc('towns.create', { name: 'Outage Town' })).id as string;
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    await signIn(page, server.url, admin);
+    browser = await openPage({ signIn: { url: server.url, token: admin } });
+    page = browser.page;
   });
 
   afterAll(async () => {
@@ -80,10 +79,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
       await trpc('orgs.setMember', { organizationId: org, userName: 'bob', role: 'member' });
       await trpc('orgs.acceptInvitation', { organizationId: org }, bob);
     };
-    const other = await launchBrowser();
+    const other = await openPage({ signIn: { url: server.url, token: bob } });
     try {
-      const bobPage = other.context.pages()[0] ?? (await other.context.newPage());
-      await signIn(bobPage, server.url, bob);
+      const bobPage = other.page;
       // The overview (its live stream), and the Beads tab (reads only): each finds out on its own.
       for (const tab of ['', '/beads']) {
         await join();
@@ -111,7 +109,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
 
   it('says the numbers are stale within half a minute when the server hangs with the stream open', async () => {
     const served = await serveProcess(tempDir('gg-web-hang-'));
-    const other = await launchBrowser();
+    const other = await openPage();
     try {
       const token = served.adminToken as string;
       const hung = (await postJson(`${served.url}/trpc/towns.create`, token, { name: 'Hung Town' })) as {
@@ -126,7 +124,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
           { id: 'h1', agentId: 'a1', model: 'm', inputTokens: 10, outputTokens: 1, costMicrodollars: 10, at: Date.now() },
         ],
       });
-      const p = other.context.pages()[0] ?? (await other.context.newPage());
+      const p = other.page;
       await signIn(p, served.url, token);
       await p.goto(`${served.url}/towns/${id}`);
       await p.locator('[data-live="live"]').waitFor();

@@ -1,9 +1,8 @@
 import type { RunningServer } from '@gasgauge/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { launchBrowser } from './browser.js';
-import { screenshot, watchPage } from './helpers.js';
+import { type OpenedPage, openPage } from './browser.js';
+import { screenshot } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
@@ -14,18 +13,15 @@ describe('storage quota in Chromium', () => {
   let server: RunningServer;
   let townId: string;
   let ingestToken: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
     const started = await startTownServer('gg-web-quota-', 'Quota Town', { maxTownMb: 1 });
     ({ server, townId, ingestToken } = started);
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    watchPage(page, [], consoleErrors);
-    await signIn(page, server.url, started.admin);
+    browser = await openPage({ timeout: 10_000, watch: { consoleErrors }, signIn: { url: server.url, token: started.admin } });
+    page = browser.page;
   });
 
   afterAll(async () => {

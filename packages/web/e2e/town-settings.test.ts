@@ -2,9 +2,8 @@ import type { RunningServer } from '@gasgauge/server';
 import { middayClock } from '@gasgauge/server/testing/clock';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { launchBrowser } from './browser.js';
-import { screenshot, watchPage } from './helpers.js';
+import { type OpenedPage, openPage } from './browser.js';
+import { screenshot } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
 /*
@@ -17,7 +16,7 @@ describe('town settings in Chromium', () => {
   let townId: string;
   let admin: string;
   let ingestToken: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const consoleErrors: string[] = [];
   /** The server's and the page's clock: noon in Paris today, so the Paris week of the budget never ends mid-test. */
@@ -26,12 +25,13 @@ describe('town settings in Chromium', () => {
   beforeAll(async () => {
     const started = await startTownServer('gg-web-settings-', 'Settings Town', { clock });
     ({ server, townId, admin, ingestToken } = started);
-    browser = await launchBrowser();
-    await browser.context.clock.install({ time: clock() });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    watchPage(page, [], consoleErrors);
-    await signIn(page, server.url, started.admin);
+    browser = await openPage({
+      clock: clock(),
+      timeout: 10_000,
+      watch: { consoleErrors },
+      signIn: { url: server.url, token: started.admin },
+    });
+    page = browser.page;
   });
 
   afterAll(async () => {

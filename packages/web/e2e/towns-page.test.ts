@@ -4,9 +4,8 @@ import { startTestServer, type TestServer } from '@gasgauge/server/testing/serve
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { watchPage } from './helpers.js';
 
 /*
  * The towns page of a user with many towns shows a page of cards, each reading its sparkline and rate:
@@ -20,7 +19,7 @@ const TOWN_CARDS_STEP = 48;
 
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('towns page of many towns in Chromium', () => {
   let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const consoleErrors: string[] = [];
 
@@ -37,10 +36,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('towns page of many towns in C
     } finally {
       sql.close();
     }
-    browser = await launchBrowser({ width: 1280, height: 900 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(8000);
-    watchPage(page, [], consoleErrors);
+    browser = await openPage({ width: 1280, height: 900, timeout: 8000, watch: { consoleErrors } });
+    page = browser.page;
   });
 
   afterAll(async () => {

@@ -4,12 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type RunningServer, startServer } from '@gasgauge/server';
 import { tempDir } from '@gasgauge/server/testing';
-import type { BrowserContext, Page, Response } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { ensureWebBuilt } from './build.js';
-import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs, trpcInputs, watchPage } from './helpers.js';
+import { crossSitePage, meterValue, postJson, screenshot, timeseriesInputs, trpcInputs } from './helpers.js';
 
 /*
  * End to end: the built UI, served by a real server (port 0, 200 ms ticks, a temp data dir), driven
@@ -32,7 +31,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
   let adminToken: string;
   let townId: string;
   let ingestToken: string;
-  let browser: { context: BrowserContext; close(): Promise<void> };
+  let browser: OpenedPage;
   let page: Page;
   const trpcUrls: string[] = [];
   /** Errors the page logged (CSP violations, failed scripts): there should be none but expected 401s. */
@@ -49,9 +48,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Gas Town' })) as { id: string }).id;
     ingestToken = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
-    browser = await launchBrowser({ timezoneId: TIME_ZONE });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    watchPage(page, trpcUrls, consoleErrors);
+    browser = await openPage({ timezoneId: TIME_ZONE, watch: { trpcUrls, consoleErrors } });
+    page = browser.page;
   });
 
   it('logs no script errors and no Content-Security-Policy violations', () => {
@@ -483,10 +481,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     const sparkTown = ((await trpc('towns.create', { name: 'Spark Town' })) as { id: string }).id;
     const sparkToken = ((await trpc('towns.mintIngestToken', { townId: sparkTown })) as { token: string }).token;
     // Its own browser: the fake clock (to reach the cards' 30 s refetch at once) must not touch the page above.
-    const other = await launchBrowser({ timezoneId: TIME_ZONE });
+    const other = await openPage({ timezoneId: TIME_ZONE, signIn: { url: server.url, token: adminToken } });
     try {
-      const p = other.context.pages()[0] ?? (await other.context.newPage());
-      await signIn(p, server.url, adminToken);
+      const p = other.page;
       await p.clock.install();
       const answered = () =>
         p.waitForResponse((r) => r.url().includes('metrics.timeseries') && r.url().includes(sparkTown) && r.ok());

@@ -2,7 +2,7 @@ import type { RunningServer } from '@gasgauge/server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './bench-page.js';
-import { chromiumAvailable, launchBrowser } from './browser.js';
+import { chromiumAvailable, type OpenedPage, openPage } from './browser.js';
 import { postJson, watchPage } from './helpers.js';
 import { startTownServer } from './town-server.js';
 
@@ -31,7 +31,7 @@ const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
 describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('hostile strings in the web UI', () => {
   let server: RunningServer;
   let townId: string;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: OpenedPage;
   let page: Page;
   const fired: unknown[] = [];
   const dialogs: string[] = [];
@@ -66,8 +66,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('hostile strings in the web UI
     await postJson(`${server.url}/api/towns/${townId}/loc`, ingest, {
       agents: PAYLOADS.map((p) => ({ agentId: p, additions: 1, deletions: 1, files: 1 })),
     });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    browser = await openPage();
+    page = browser.page;
     await browser.context.exposeFunction('__xss', (n: unknown) => fired.push(n));
     page.on('dialog', (d) => {
       dialogs.push(d.message());

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   formatAgo,
@@ -116,6 +117,72 @@ describe('money (integer microdollars in, dollars out)', () => {
     expect([0, 500_000, 1_000_000, 1_500_000, 4_000_000].map(formatMoneyAxis)).toEqual(['$0', '$0.5', '$1', '$1.5', '$4']);
     expect(formatMoneyAxis(1_234_567)).toBe('$1.23');
     expect(formatMoneyAxis(0)).toBe('$0');
+  });
+  it('writes a negative amount as the positive one with a minus sign, in every style', () => {
+    expect(formatMoney(-2_250_000)).toBe('−$2.25');
+    expect(formatMoney(-45_600)).toBe('−$0.0456');
+    expect(formatMoney(-1_234_000_000)).toBe('−$1.23k');
+    // The axis once wrote "$-12" and "$-1.2k" past $10.
+    expect([-12_000_000, -1_200_000_000, -1_500_000, -500_000].map(formatMoneyAxis)).toEqual([
+      '−$12',
+      '−$1.2k',
+      '−$1.5',
+      '−$0.5',
+    ]);
+  });
+  it('reads an amount nearer zero than $0.0001 as the bound it lies within, on either side of zero', () => {
+    expect(formatMoney(50)).toBe('<$0.0001');
+    // Once "-<$0.0001": a tiny negative balance.
+    expect(formatMoney(-50)).toBe('>−$0.0001');
+    expect(formatMoney(-1)).toBe('>−$0.0001');
+    expect(formatMoney(-0.25)).toBe('>−$0.0001');
+    expect(formatMoneyAxis(-50)).toBe('>−$0.0001');
+    expect(formatMoneyPerHour(-50)).toBe('>−$0.0001/h');
+    expect(formatMoney(-0)).toBe('$0');
+  });
+  it('writes a rounding edge as the amount it rounds to ($0.9996 is $1.00, $999.996 is $1k)', () => {
+    expect(formatMoney(999_600)).toBe('$1.00');
+    expect(formatMoney(999_996_000)).toBe('$1k');
+    expect(formatMoney(-999_996_000)).toBe('−$1k');
+    expect(formatMoneyAxis(999_600_000)).toBe('$1k');
+    expect(formatMoneyAxis(9_996_000)).toBe('$10');
+  });
+  it('reads not-a-number as a dash, never NaN or Infinity', () => {
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(formatMoney(v)).toBe('—');
+      expect(formatMoneyAxis(v)).toBe('—');
+      expect(formatCount(v)).toBe('—');
+      expect(formatInteger(v)).toBe('—');
+      expect(formatAxisCount(v)).toBe('—');
+    }
+  });
+  it('property: over every sign and magnitude, one minus sign before the dollar, no "-<", no zero shown for a non-zero amount', () => {
+    // Magnitudes from a fraction of a microdollar to past a trillion dollars, both signs, integers and not.
+    const amount = fc.oneof(
+      fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+      fc.double({ min: -1e21, max: 1e21, noNaN: true }),
+      fc
+        .tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: -3, max: 15 }), fc.boolean())
+        .map(([m, e, neg]) => (neg ? -1 : 1) * m * 10 ** e),
+    );
+    fc.assert(
+      fc.property(amount, fc.constantFrom('short', 'axis') as fc.Arbitrary<'short' | 'axis'>, (v, style) => {
+        const text = formatMoney(v, style);
+        expect(text).not.toMatch(/NaN|Infinity|e[+-]?\d|-<|\u2212<|--|\u2212\u2212|\$-/);
+        if (v === 0) {
+          expect(text).toBe('$0');
+          return;
+        }
+        const tiny = Math.abs(v) < 100;
+        // A non-zero amount never reads as zero: "$0", "$0.0000", "−$0.00".
+        expect(text).not.toMatch(/^\u2212?\$0(\.0*)?$/);
+        if (v > 0) expect(text).toMatch(tiny ? /^<\$0\.0001$/ : /^\$\d/);
+        else expect(text).toMatch(tiny ? /^>\u2212\$0\.0001$/ : /^\u2212\$\d/);
+        // Either sign, the same digits.
+        if (!tiny) expect(text.replace('\u2212', '')).toBe(formatMoney(-v, style).replace('\u2212', ''));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('formats exact integers for tables', () => {
     expect(formatInteger(1234567)).toBe('1,234,567');

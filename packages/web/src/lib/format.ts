@@ -15,6 +15,7 @@ const GROUPED = numberFormat('en-US', {});
  * one decimal below 10, three significant digits past a thousand (999.5 rounds up to 1k).
  */
 export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '\u2014';
   const abs = Math.abs(n);
   if (abs < 1 && abs > 0) return TWO_SIGNIFICANT.format(n);
   if (abs < 999.5) return abs < 10 && !Number.isInteger(n) ? n.toFixed(1) : String(Math.round(n));
@@ -30,19 +31,52 @@ export function formatCount(n: number): string {
 
 /** 1,234,567: exact integers in tables. */
 export function formatInteger(n: number): string {
+  if (!Number.isFinite(n)) return '\u2014';
   return GROUPED.format(Math.round(n));
 }
 
-/** $12.34 for dollars and up; three significant digits below a dollar ($0.0456), $0 for zero. */
-export function formatMoney(microdollars: number): string {
-  const usd = microdollars / MICRO;
-  const abs = Math.abs(usd);
-  if (abs === 0) return '$0';
-  const sign = usd < 0 ? '-' : '';
-  if (abs >= 1000) return `${sign}$${formatCount(abs)}`;
-  if (abs >= 1) return `${sign}$${abs.toFixed(2)}`;
-  if (abs < 0.0001) return `${sign}<$0.0001`;
-  return `${sign}$${Number(abs.toPrecision(3))}`;
+/** The minus sign of every amount of money the UI shows (U+2212, as a ledger prints it and a screen reader says "minus"). */
+const MINUS = '\u2212';
+/** The smallest amount shown in digits; anything nearer zero reads "<$0.0001" (or ">−$0.0001" below zero). */
+const TINY_USD = 0.0001;
+
+/**
+ * Every amount of money the UI shows in short form, one function for every place (tables, gauges, tooltips,
+ * budgets, axes), so a sign, a tiny amount or a rounding edge reads the same everywhere:
+ * - `'short'`: $12.34 for dollars and up, $1.23k past a thousand, three significant digits below a dollar
+ *   ($0.0456), $0 for zero;
+ * - `'axis'`: tick labels, short and agreeing with each other: whole dollars from $10, cents below a dollar
+ *   without trailing zeros ($0.5, $1, $1.5: a short $1.00 stood beside $0.5 on one axis).
+ * A negative amount is the positive one with a minus sign before the dollar sign (−$2.25). An amount nearer
+ * zero than $0.0001 reads as the bound it lies within: "<$0.0001", and ">−$0.0001" below zero (once read
+ * "-<$0.0001"), never "$0.0000" or "−$0". Not a number (a rate over nothing) reads "—", never "NaN".
+ */
+export function formatMoney(microdollars: number, style: 'short' | 'axis' = 'short'): string {
+  if (!Number.isFinite(microdollars)) return '\u2014';
+  if (microdollars === 0) return '$0';
+  // The sign of the amount given: a tiny one (5e-324) divided by a million is zero.
+  const minus = microdollars < 0;
+  const abs = Math.abs(microdollars / MICRO);
+  if (abs < TINY_USD) return minus ? `>${MINUS}$0.0001` : '<$0.0001';
+  return `${minus ? MINUS : ''}$${style === 'axis' ? axisDollars(abs) : shortDollars(abs)}`;
+}
+
+/** A positive amount of dollars, at least TINY_USD, in short form (no sign, no dollar sign). */
+function shortDollars(abs: number): string {
+  // Past $999.995 two decimals would read 1000.00: thousands instead.
+  if (abs >= 999.995) return formatCount(abs);
+  if (abs >= 1) return abs.toFixed(2);
+  const cents = Number(abs.toPrecision(3));
+  // $0.9996 rounds to a dollar: written as dollars are ($1.00), not $1.
+  return cents >= 1 ? cents.toFixed(2) : String(cents);
+}
+
+/** A positive amount of dollars, at least TINY_USD, as an axis tick (no sign, no dollar sign). */
+function axisDollars(abs: number): string {
+  if (abs >= 999.5) return formatCount(abs);
+  if (abs >= 9.995) return String(Math.round(abs));
+  if (abs >= 1) return String(Number(abs.toFixed(2)));
+  return shortDollars(abs);
 }
 
 export function formatMoneyPerHour(microdollarsPerHour: number): string {
@@ -57,7 +91,7 @@ export function formatMoneyExact(microdollars: number): string {
     .padStart(6, '0')
     .replace(/0+$/, '')
     .padEnd(2, '0');
-  return `${n < 0 ? '−' : ''}$${GROUPED.format(Math.floor(abs / MICRO))}.${cents}`;
+  return `${n < 0 ? MINUS : ''}$${GROUPED.format(Math.floor(abs / MICRO))}.${cents}`;
 }
 
 /**
@@ -182,17 +216,9 @@ export function formatAxisTime(at: number, tickMs: number, timeZone?: string): s
   return dateTimeFormat('en-GB', opts).format(at);
 }
 
-/**
- * Money on an axis: whole dollars from $10, cents below without trailing zeros, so ticks stay short and
- * agree with each other ($0.5, $1, $1.5: formatMoney's $1.00 stood beside $0.5 on one axis).
- */
+/** Money on an axis: formatMoney's axis style, as a function of one value for a chart's `formatAxis`. */
 export function formatMoneyAxis(microdollars: number): string {
-  const usd = microdollars / MICRO;
-  if (usd === 0) return '$0';
-  if (Math.abs(usd) >= 1000) return `$${formatCount(usd)}`;
-  if (Math.abs(usd) >= 10) return `$${Math.round(usd)}`;
-  if (Math.abs(usd) >= 1) return `${usd < 0 ? '-' : ''}$${Number(Math.abs(usd).toFixed(2))}`;
-  return formatMoney(microdollars);
+  return formatMoney(microdollars, 'axis');
 }
 
 /** A count on an axis: as many decimals as small ticks need (0.25 must not read 0.3), compact above 1,000. */

@@ -74,6 +74,58 @@ describe('invisible characters in names', () => {
       expect(showInvisible(text)).toBe(text);
   });
 
+  it('marks a name drawn wholly in letters that pass for Latin ones when it is shaped like an id (ASCII digits, punctuation, a Latin word)', () => {
+    const c = (text: string) =>
+      [...text]
+        .map((ch) => (/[\p{L}]/u.test(ch) && !/\p{Script=Latin}/u.test(ch) ? mark(ch.codePointAt(0) as number) : ch))
+        .join('');
+    for (const name of [
+      '\u0430\u0441\u0435-1', // асе-1: Cyrillic а, с, е
+      '\u0441\u043E\u0440_2', // сор_2
+      '\u0425\u041E\u0420.io', // ХОР.io: Cyrillic capitals, then a Latin word
+      '\u0430\u0441\u0435 polecat', // асе polecat: a Latin word beside it
+      '\u0391\u0392\u0395-1', // ΑΒΕ-1: Greek capitals
+      '\u03BF\u03C1\u03B1-7', // ορα-7: Greek
+      '\u0585\u057D-1', // օս-1: Armenian
+      '\u13AA\u13F4\u13DF-1', // ᎪᏴᏟ-1: Cherokee
+      'p\u043E\u0440-1', // pор-1: already a mixed word, now every look-alike in it
+    ])
+      expect(showInvisible(name), name).toBe(c(name));
+    expect(showInvisible('\u0430\u0441\u0435-1')).toBe('⟨U+0430⟩⟨U+0441⟩⟨U+0435⟩-1');
+    const ids = ['ace-1', '\u0430\u0441\u0435-1', 'a\u0441\u0435-1', '\u0430ce-1', 'ac\u0435-1'];
+    expect(new Set(ids.map(showInvisible)).size).toBe(ids.length);
+    for (const id of ids) expect(restoreInvisible(showInvisible(id))).toBe(id);
+    // A hidden character inside does not hide the rest: both are marked.
+    expect(showInvisible('\u0430\u200B\u0441\u0435-1')).toBe('⟨U+0430⟩⟨U+200B⟩⟨U+0441⟩⟨U+0435⟩-1');
+  });
+
+  it('leaves a real word as a whole name, and a word with any letter of its own script', () => {
+    for (const text of [
+      '\u0441\u043E\u0440', // сор ("litter"): look-alikes alone, no id shape
+      '\u0421\u041E\u0420', // СОР
+      '\u0440\u043E\u0445 \u0440\u043E\u0435', // рох рое: words and a space
+      '\u0430\u0433\u0435\u043D\u0442-7', // агент-7: г, н, т read as Cyrillic
+      '\u0421\u0435\u0440\u0433\u0435\u0439-1', // Сергей-1
+      '\u03A9\u03BC\u03AD\u03B3\u03B1 2', // Ωμέγα 2
+      '\u0430\u0433\u0435\u043D\u0442 \u0430\u0441\u0435-1', // агент асе-1: the name reads as Russian
+      '\u0434\u043E\u043C-1', // дом-1
+    ])
+      expect(showInvisible(text), text).toBe(text);
+  });
+
+  it('marks a real word drawn in look-alikes where an answer also holds the Latin name it reads as', () => {
+    const cop = '\u0441\u043E\u0440'; // сор
+    const shownCop = '⟨U+0441⟩⟨U+043E⟩⟨U+0440⟩';
+    expect(showInvisibleDeep({ agents: [{ id: cop }, { id: 'cop' }] })).toEqual({ agents: [{ id: shownCop }, { id: 'cop' }] });
+    // As an object key (a breakdown's series), and in any order.
+    expect(showInvisibleDeep({ series: { cop: [1], [cop]: [2] } })).toEqual({ series: { cop: [1], [shownCop]: [2] } });
+    // Two look-alike spellings of one Latin word: both marked, though the Latin one is not there.
+    expect(showInvisibleDeep([cop, '\u0441o\u0440'])).toEqual([shownCop, '⟨U+0441⟩o⟨U+0440⟩']);
+    // Alone, beside other Latin names, twice, or beside a name it does not read as (case counts): as written.
+    for (const answer of [[cop], [cop, 'polecat-1', 'crew'], [cop, cop], ['\u0421\u041E\u0420', 'cop'], [cop, 'cap']])
+      expect(showInvisibleDeep(answer)).toEqual(answer);
+  });
+
   it('marks every other form of an ASCII letter or digit (NFKC folds it to ASCII), so no id passes for an ASCII one', () => {
     // Monospace mathematical, fullwidth, superscript, letterlike, enclosed, Roman numeral, ligature.
     expect(showInvisible('\u{1D699}\u{1D698}-1')).toBe('⟨U+1D699⟩⟨U+1D698⟩-1');

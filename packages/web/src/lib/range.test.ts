@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   basePreset,
+  chartKeyAction,
   coarseMaxPointsFor,
   DEFAULT_RANGE,
   fromLocalInput,
+  keyRange,
   MIN_SPAN_MS,
   maxPointsFor,
   parseRange,
@@ -99,5 +101,47 @@ describe('custom range inputs', () => {
     expect(fromLocalInput('2026-11-25T09:30')).toBe(at);
     expect(fromLocalInput('')).toBeUndefined();
     expect(fromLocalInput('yesterday')).toBeUndefined();
+  });
+});
+
+describe('keyboard zoom and pan', () => {
+  const H = 3_600_000;
+  const r = { from: NOW - H, to: NOW };
+  const open = { latest: NOW, maxSpan: 30 * 24 * H };
+  it('zooms in and out around the middle, and pans a quarter of the range', () => {
+    expect(keyRange(r, 'in', open)).toEqual({ from: NOW - 0.75 * H, to: NOW - 0.25 * H });
+    expect(keyRange(r, 'left', open)).toEqual({ from: NOW - 1.25 * H, to: NOW - 0.25 * H });
+    const mid = { from: NOW - 2 * H, to: NOW - H };
+    expect(keyRange(mid, 'right', open)).toEqual({ from: NOW - 1.75 * H, to: NOW - 0.75 * H });
+    expect(keyRange(mid, 'out', open)).toEqual({ from: NOW - 2.5 * H, to: NOW - 0.5 * H });
+  });
+  it('stays inside its limits: no later than now, no earlier than the first bucket, no wider than the widest range', () => {
+    // Zooming out at now keeps the end at now; panning right at now goes nowhere.
+    expect(keyRange(r, 'out', open)).toEqual({ from: NOW - 2 * H, to: NOW });
+    expect(keyRange(r, 'right', open)).toEqual(r);
+    const bead = { earliest: NOW - H, latest: NOW, maxSpan: H };
+    expect(keyRange(r, 'left', bead)).toEqual(r);
+    expect(keyRange(r, 'out', bead)).toEqual(r);
+    const month = { from: NOW - 30 * 24 * H, to: NOW };
+    expect(keyRange(month, 'out', open)).toEqual(month);
+  });
+  it('never zooms in below MIN_SPAN_MS, and a range already narrower is not widened by a zoom in', () => {
+    const narrow = { from: NOW - 40_000, to: NOW };
+    expect(keyRange(narrow, 'in', open)).toEqual({ from: NOW - 35_000, to: NOW - 5000 });
+    const tiny = { from: NOW - 10_000, to: NOW };
+    expect(keyRange(tiny, 'in', open)).toEqual(tiny);
+  });
+  it('names its keys', () => {
+    expect(['+', '=', '-', 'ArrowLeft', 'ArrowRight', 'Home', 'Escape', 'a', 'constructor'].map(chartKeyAction)).toEqual([
+      'in',
+      'in',
+      'out',
+      'left',
+      'right',
+      'reset',
+      'reset',
+      undefined,
+      undefined,
+    ]);
   });
 });

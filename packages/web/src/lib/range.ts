@@ -93,6 +93,65 @@ export function zoomRange(from: number, to: number): RangeSpec {
   return { kind: 'absolute', from: a, to: b };
 }
 
+/** What a key does to a focused chart: zoom in or out around the middle, pan a quarter of the range, reset. */
+export type ChartKeyAction = 'in' | 'out' | 'left' | 'right' | 'reset';
+
+/**
+ * The keys a focused chart answers to (KeyboardEvent.key), as `aria-keyshortcuts` names them: + or = zooms
+ * in, - zooms out, ← and → pan, Home or Escape resets (as a double-click does).
+ */
+const CHART_KEYS: ReadonlyMap<string, ChartKeyAction> = new Map([
+  ['+', 'in'],
+  ['=', 'in'],
+  ['-', 'out'],
+  ['ArrowLeft', 'left'],
+  ['ArrowRight', 'right'],
+  ['Home', 'reset'],
+  ['Escape', 'reset'],
+]);
+export const CHART_KEYSHORTCUTS = 'Plus Minus ArrowLeft ArrowRight Home Escape';
+
+/** What `key` (KeyboardEvent.key) does to a focused chart, if anything. */
+export function chartKeyAction(key: string): ChartKeyAction | undefined {
+  return CHART_KEYS.get(key);
+}
+
+/** Where a chart's range may go: not before `earliest` nor after `latest` (ms), nor wider than `maxSpan`. */
+export interface RangeLimits {
+  earliest?: number;
+  latest?: number;
+  maxSpan: number;
+}
+
+/**
+ * The range a zoom or pan key makes of [from, to): half or twice as wide around its middle (never narrower
+ * than MIN_SPAN_MS nor wider than limits.maxSpan), or moved by a quarter of its width; then moved back
+ * inside the limits, so panning stops at the edge instead of drawing nothing. Whole milliseconds.
+ */
+export function keyRange(
+  range: { from: number; to: number },
+  action: Exclude<ChartKeyAction, 'reset'>,
+  limits: RangeLimits,
+): { from: number; to: number } {
+  const span = range.to - range.from;
+  const bound = limits.earliest !== undefined && limits.latest !== undefined ? limits.latest - limits.earliest : Infinity;
+  let next: number;
+  let from: number;
+  if (action === 'in' || action === 'out') {
+    next = Math.min(limits.maxSpan, bound, Math.max(MIN_SPAN_MS, action === 'in' ? span / 2 : span * 2));
+    // Never wider for a zoom in, nor narrower for a zoom out (a range already past a limit stays as it is).
+    next = action === 'in' ? Math.min(span, next) : Math.max(span, next);
+    from = range.from + (span - next) / 2;
+  } else {
+    next = span;
+    from = range.from + (action === 'left' ? -span / 4 : span / 4);
+  }
+  if (limits.latest !== undefined && from + next > limits.latest) from = limits.latest - next;
+  if (limits.earliest !== undefined && from < limits.earliest) from = limits.earliest;
+  from = Math.round(from);
+  return { from, to: from + Math.round(next) };
+}
+
 /** About one bucket per pixel of plot width: the resolution the visible range needs, and no more. */
 export function maxPointsFor(plotWidthPx: number): number {
   return Math.max(60, Math.min(MAX_POINTS, Math.round(plotWidthPx)));

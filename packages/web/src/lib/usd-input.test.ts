@@ -17,4 +17,8 @@ describe('dollars as typed in a form', () => {
       }),
     );
   });
+  it('writes a negative amount with one minus sign in front (once "-2.-5")', () => {
+    expect(usdText(-1_500_000)).toBe('-1.5');
+    expect(usdText(-1)).toBe('-0.000001');
+  });
 });

@@ -12,6 +12,8 @@ export function parseUsd(text: string): number | null {
 
 /** Microdollars as a plain dollar amount a person can edit (1.5, 0.000001). */
 export function usdText(microdollars: number): string {
+  // Forms hold no negative amount (parseUsd refuses one), but one written here reads as typed, never "-2.-5".
+  if (microdollars < 0) return `-${usdText(-microdollars)}`;
   const whole = Math.floor(microdollars / MICRO);
   const frac = String(microdollars % MICRO)
     .padStart(6, '0')

@@ -14,6 +14,7 @@ import {
   plural,
 } from '../../lib/format.js';
 import { showInvisible } from '../../lib/invisible.js';
+import { rangeAnnouncement } from '../../lib/range.js';
 import { useQuery } from '../../lib/use-query.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { ChartGroup } from '../observability/chart-group.js';
@@ -159,6 +160,8 @@ function BeadCost({ cost, theme }: { cost: BeadDetail['cost']; theme: Theme }) {
   const [zoom, setZoom] = useState<{ from: number; to: number } | null>(null);
   group.onZoom = (from, to) => setZoom({ from, to });
   group.onReset = () => setZoom(null);
+  // Keys zoom and pan within the bead's life.
+  group.limits = () => (chart ? { earliest: chart.from, latest: chart.to, maxSpan: chart.to - chart.from } : { maxSpan: 0 });
   const from = zoom?.from ?? chart?.from ?? 0;
   const to = zoom?.to ?? chart?.to ?? 1;
   useEffect(() => group.setRange(from, to), [group, from, to]);
@@ -179,6 +182,10 @@ function BeadCost({ cost, theme }: { cost: BeadDetail['cost']; theme: Theme }) {
         bars
         wide
       />
+      {/* Announced when a drag or a key zooms, pans or resets the chart. */}
+      <span className="visually-hidden" aria-live="polite">
+        {zoom ? rangeAnnouncement({ kind: 'absolute', ...zoom }) : 'Range: the whole life of the bead'}
+      </span>
     </div>
   );
 }

@@ -62,7 +62,7 @@ describe('the gas tank in words', () => {
     const empty = tankFigures(tank({ balanceMicrodollars: -225_000, lowBalance: true, secondsToEmpty: 0 }));
     expect(empty.level).toBe('empty');
     expect(empty.balanceExact).toBe('−$0.225');
-    expect(empty.sentence).toBe('-$0.225 left, empty, burning $2.25 per hour');
+    expect(empty.sentence).toBe('−$0.225 left, empty, burning $2.25 per hour');
     expect(
       tankFigures(
         tank({

@@ -9,6 +9,7 @@ import {
   coarseMaxPointsFor,
   maxPointsFor,
   parseRange,
+  presetMs,
   type RangeSpec,
   rangeSearch,
   refreshMs,
@@ -34,6 +35,7 @@ import { LoadError } from '../../ui/LoadError.js';
 const TIME_ZONE: string | undefined = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
 const tzInput = TIME_ZONE ? { tz: TIME_ZONE } : {};
 const NO_SERIES: readonly { key: string; label: string }[] = [];
+const MAX_RANGE_MS = presetMs('30d');
 
 /**
  * Synchronised charts of one town over a range that lives in the URL. Data is fetched at about one
@@ -59,6 +61,8 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
   const go = (next: RangeSpec) => navigate(path + rangeSearch(next, search));
   group.onZoom = (a, b) => go(zoomRange(a, b));
   group.onReset = () => go({ kind: 'preset', preset: basePreset(search) });
+  // Keys pan no later than now, and zoom out no wider than the widest preset.
+  group.limits = () => ({ latest: Date.now(), maxSpan: MAX_RANGE_MS });
 
   useEffect(() => group.setRange(from, to), [group, from, to]);
 
@@ -123,7 +127,8 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
       <TownHeader townId={townId} tab="observability" />
       <RangePicker spec={spec} from={from} to={to} autoRefresh={autoRefresh} onAutoRefresh={setAutoRefresh} onChange={go} />
       <p className="muted hint">
-        Drag across a chart to zoom every chart; double-click to reset. Click a legend entry to hide or show it.
+        Drag across a chart to zoom every chart; double-click to reset. On a focused chart, + and - zoom, the arrow keys pan, and
+        Home or Escape resets. Click a legend entry to hide or show it.
       </p>
       {ts.error && <LoadError what="the charts" error={ts.error} alert />}
       <div className="charts" ref={grid} aria-busy={ts.loading}>

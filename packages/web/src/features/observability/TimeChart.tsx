@@ -4,6 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { Theme } from '../../app/theme.js';
 import { type Aligned, dataStartsLate, isolatedIndices } from '../../lib/columns.js';
 import { formatAxisTime, formatStamp, formatStep, formatTime } from '../../lib/format.js';
+import { CHART_KEYSHORTCUTS, chartKeyAction } from '../../lib/range.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
 import { tooltipPlugin } from './tooltip.js';
@@ -192,7 +193,26 @@ export function TimeChart(props: TimeChartProps) {
           {props.step !== undefined && ` · ${formatStep(props.step)} buckets`}
         </span>
       </figcaption>
-      <div className="chart-plot" ref={box}>
+      {/*
+       * Focusable: + or = zooms in, - zooms out, the arrow keys pan, Home or Escape resets, every chart of the
+       * page at once, as a drag and a double-click do (the page's live region announces the range shown).
+       * An application: a screen reader passes its keys through (in browse mode it would take the arrows).
+       */}
+      <div
+        className="chart-plot"
+        ref={box}
+        role="application"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: an application takes keys (zoom, pan, reset), so Tab must reach it
+        tabIndex={0}
+        aria-label={`${props.title}: + and - zoom, arrow keys pan, Home resets`}
+        aria-keyshortcuts={CHART_KEYSHORTCUTS}
+        onKeyDown={(e) => {
+          const action = e.altKey || e.ctrlKey || e.metaKey ? undefined : chartKeyAction(e.key);
+          if (action === undefined) return;
+          e.preventDefault();
+          group.key(action);
+        }}
+      >
         {empty && <div className="chart-empty">{props.sampled ? 'Not sampled in this range' : 'No data in this range'}</div>}
       </div>
       {sampledFrom !== undefined && (

@@ -1,4 +1,5 @@
 import type uPlot from 'uplot';
+import { type ChartKeyAction, keyRange, type RangeLimits } from '../../lib/range.js';
 
 /**
  * The charts of one page, moved together: one cursor-sync key, one x range, one zoom. A drag on any
@@ -14,6 +15,8 @@ export class ChartGroup {
   range = { from: 0, to: 1 };
   onZoom: (from: number, to: number) => void = () => {};
   onReset: () => void = () => {};
+  /** Where a zoom or pan key may take the range (a function, as "now" moves). */
+  limits: () => RangeLimits = () => ({ maxSpan: Number.POSITIVE_INFINITY });
   private readonly charts = new Map<uPlot, { tracked: boolean }>();
   private readonly withData = new Set<uPlot>();
   private pendingZoom: Set<uPlot> | null = null;
@@ -46,6 +49,19 @@ export class ChartGroup {
     this.setRange(from, to);
     // The URL and React follow in the next task, after the charts have redrawn: the zoom is seen at once.
     setTimeout(() => this.onZoom(from, to), 0);
+  }
+
+  /**
+   * A key pressed on a focused chart (+, -, arrows, Home, Escape): zooms or pans every chart, as a drag does
+   * (the same marks, URL and announcement follow), or resets them, as a double-click does.
+   */
+  key(action: ChartKeyAction): void {
+    if (action === 'reset') {
+      this.onReset();
+      return;
+    }
+    const { from, to } = keyRange(this.range, action, this.limits());
+    this.zoom(from, to);
   }
 
   /** From every chart's draw hook. */

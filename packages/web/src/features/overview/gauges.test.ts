@@ -133,7 +133,7 @@ describe('the gas tank gauge', () => {
       status: 'ok',
       tank: { ...tank, balanceMicrodollars: -225_000, lowBalance: true, secondsToEmpty: 0 },
     });
-    expect(overdrawn).toMatchObject({ tone: 'danger', flag: 'empty', value: -225_000, min: -225_000, display: '-$0.225' });
+    expect(overdrawn).toMatchObject({ tone: 'danger', flag: 'empty', value: -225_000, min: -225_000, display: '−$0.225' });
   });
 
   it('raises no alarm for a new account: nothing granted, nothing burnt in 24 hours', () => {
