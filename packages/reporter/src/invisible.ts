@@ -68,8 +68,74 @@ export function isMarkableCharacter(c: string): boolean {
 }
 
 /**
+ * Letters of Cyrillic, Greek, Armenian and Cherokee that a common sans-serif font draws as a Latin letter
+ * (Unicode's confusables, UTS #39, narrowed to those that pass for one at a glance), each with the letter
+ * it passes for.
+ */
+const LATIN_OF: ReadonlyMap<string, string> = new Map(
+  [
+    ['асеһіјӏорԛѕԝхуԁѵ', 'acehijlopqswxydv'], // Cyrillic
+    ['АВСЕНІЈКМОРЅТХУҮԚԜӀѴ', 'ABCEHIJKMOPSTXYYQWIV'],
+    ['οινραυγϲϳ', 'oivpauycj'], // Greek
+    ['ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ', 'ABEZHIKMNOPTYXCJ'],
+    ['օսհոզցԼՍՕ', 'ouhnqgLUO'], // Armenian
+    ['ᎠᎡᎢᎪᎫᎬᏴᏔᎷᎻᎽᏀᏃᏒᏚᏟᏞᏢᏙᏦ', 'DRTAJEBWMHYGZRSCLPVK'], // Cherokee
+  ].flatMap(([from, to]) => [...(from as string)].map((c, i) => [c, (to as string)[i] as string] as const)),
+);
+const CONFUSABLES = [...LATIN_OF.keys()].join('');
+/** One look-alike letter (global: for replace). */
+export const CONFUSABLE_LETTER = new RegExp(`[${CONFUSABLES}]`, 'gu');
+const HAS_CONFUSABLE = new RegExp(`[${CONFUSABLES}]`, 'u');
+const ANY_LETTER = /\p{L}/gu;
+const LATIN = /^\p{Script=Latin}$/u;
+/** ASCII digits, punctuation and symbols: what an id like `polecat-1` or `crew_3` is made of besides letters. */
+const ID_SHAPE = /[0-9\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]|\p{Script=Latin}/u;
+
+/**
+ * Whether a name written without one Latin-looking letter of its own passes for a Latin one as a whole:
+ * it is drawn in Latin (every letter Latin or a look-alike, CONFUSABLES, and one a look-alike) and holds an
+ * ASCII digit or punctuation mark, or a Latin letter (`асе-1`, `сор_2`, `ХОР.io`, `асе polecat`, all
+ * Cyrillic where a Latin letter seems to be). Then each look-alike is marked, as a look-alike inside a Latin
+ * word already is (lookalikesIn, which leaves a word wholly in one script alone).
+ *
+ * Not by itself: a name of look-alike letters and spaces alone (`сор`, "litter", or `рох рое`). That is how a
+ * real Russian (or Greek) word is written as a whole name, and marking it everywhere would show a Russian
+ * user's own agent as code points; what makes it a look-alike is a Latin name beside it that it reads as
+ * (`cop`), which the web UI checks within one answer (`showInvisibleDeep`). The digits and punctuation are
+ * what make a name read as an id of this town (they are ASCII in every script), so a name shaped like one and
+ * drawn in Latin is taken to be meant as one. A word with any letter that reads as its own script (`агент-7`,
+ * `Сергей-1`, `Ωμέγα 2`) is no look-alike.
+ */
+export function passesForLatin(name: string): boolean {
+  return drawnInLatin(name) && ID_SHAPE.test(name);
+}
+
+/** Whether every letter of `name` is Latin or a look-alike, and one is a look-alike. */
+export function drawnInLatin(name: string): boolean {
+  if (!HAS_CONFUSABLE.test(name)) return false;
+  for (const [c] of name.matchAll(ANY_LETTER)) if (!LATIN.test(c) && !LATIN_OF.has(c)) return false;
+  return true;
+}
+
+/** Whether a text holds a letter of a look-alike script that passes for no Latin one (`г`, `ж`, `λ`). */
+function hasOwnScriptLetter(text: string): boolean {
+  for (const [c] of text.matchAll(ANY_LETTER)) if (LOOKALIKE_SCRIPT.test(c) && !LATIN_OF.has(c)) return true;
+  return false;
+}
+
+/** Whether a text is shaped like an id (an ASCII digit or punctuation mark, or a Latin letter): see passesForLatin. */
+export const idShaped = (text: string): boolean => ID_SHAPE.test(text);
+
+/** The text with each look-alike letter as the Latin one it passes for (`сор` → `cop`). */
+export const skeleton = (text: string): string => text.replace(CONFUSABLE_LETTER, (c) => LATIN_OF.get(c) as string);
+
+/** A run of text between spaces: in a line of the CLI, one name or word (see lookalikesIn). */
+const TOKEN = /\S+/gu;
+
+/**
  * Where letters that pass for Latin stand (their UTF-16 offsets): a look-alike script's letters inside a Latin
- * word, and every other form of an ASCII letter or digit (isAsciiForm). Empty for most texts, at the cost of a
+ * word, the look-alikes of a run between spaces that passes for a Latin id (passesForLatin), and every other
+ * form of an ASCII letter or digit (isAsciiForm). Empty for most texts, at the cost of a
  * test or two (ASCII text, and text that NFKC leaves as it is, hold no such form).
  */
 function lookalikesIn(text: string): Set<number> {
@@ -81,7 +147,16 @@ function lookalikesIn(text: string): Set<number> {
       offset += c.length;
     }
   }
-  if (!LOOKALIKE_SCRIPT.test(text) || !LATIN_LETTER.test(text)) return at;
+  if (!LOOKALIKE_SCRIPT.test(text)) return at;
+  // A run between spaces drawn wholly in look-alikes and shaped like an id (`асе-1`) passes for a Latin one,
+  // unless the text holds a letter of those scripts that passes for none (`агент асе-1`: written in Cyrillic).
+  if (HAS_CONFUSABLE.test(text) && !hasOwnScriptLetter(text)) {
+    for (const m of text.matchAll(TOKEN)) {
+      if (!passesForLatin(m[0])) continue;
+      for (const l of m[0].matchAll(CONFUSABLE_LETTER)) at.add(m.index + l.index);
+    }
+  }
+  if (!LATIN_LETTER.test(text)) return at;
   for (const m of text.matchAll(WORD)) {
     const word = m[0];
     if (!LATIN_LETTER.test(word) || !LOOKALIKE_SCRIPT.test(word)) continue;

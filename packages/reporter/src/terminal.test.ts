@@ -14,6 +14,14 @@ describe('a line as the terminal shows it', () => {
       expect(shown(text)).toBe(text);
   });
 
+  it('spells out the look-alikes of a name drawn wholly in them and shaped like an id, as the web UI marks them; leaves words', () => {
+    // Cyrillic а, с, е in `асе-1` (an id's dash and digit), Cyrillic Х, О, Р in `ХОР.io`.
+    expect(shown('асе-1 working')).toBe('\\u0430\\u0441\\u0435-1 working');
+    expect(shown('agent ХОР.io idle')).toBe('agent \\u0425\\u041e\\u0420.io idle');
+    // A Russian word as a whole name, or a name with a letter of its own script, is written as it is.
+    for (const text of ['сор working', 'агент-7', 'Сергей-1 idle', 'Ωμέγα 2', 'агент асе-1']) expect(shown(text)).toBe(text);
+  });
+
   it('spells out a backslash that begins \\u in the text, so a name never passes for a spelled-out character', () => {
     expect(shown('a\\u200bb')).toBe('a\\u005cu200bb');
     expect(shown('a\u200Bb')).not.toBe(shown('a\\u200bb'));

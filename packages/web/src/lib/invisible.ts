@@ -1,4 +1,12 @@
-import { isMarkableCharacter, markHidden } from '@gasgauge/reporter/invisible';
+import {
+  CONFUSABLE_LETTER,
+  drawnInLatin,
+  idShaped,
+  isMarkableCharacter,
+  markHidden,
+  passesForLatin,
+  skeleton,
+} from '@gasgauge/reporter/invisible';
 
 /**
  * A name a reporter or user chose, as the UI shows it: each character that would show nothing or reorder
@@ -14,62 +22,12 @@ export function showInvisible(text: string): string {
 /** showInvisible, marking the look-alike letters of `text` also when it is one of `beside` (readsAsAnother). */
 function show(text: string, beside: ReadonlySet<string>): string {
   let shown = markHidden(text, '⟨U+', markOf);
-  // What markHidden left of a look-alike letter is the letter itself (a mark is ASCII and ⟨⟩): mark each.
+  // A whole name passes for Latin (`асе polecat`: markHidden judges each run between spaces), or reads as
+  // another of the answer: what markHidden left of a look-alike letter is the letter itself (a mark is ASCII and ⟨⟩).
   if (passesForLatin(text) || beside.has(text))
     shown = shown.replace(CONFUSABLE_LETTER, (c) => markOf(c.codePointAt(0) as number));
   return SPACE_CANDIDATE.test(shown) ? shown.replace(ODD_SPACE, (c) => markOf(c.codePointAt(0) as number)) : shown;
 }
-
-/**
- * Letters of Cyrillic, Greek, Armenian and Cherokee that a common sans-serif font draws as a Latin letter
- * (Unicode's confusables, UTS #39, narrowed to those that pass for one at a glance), each with the letter
- * it passes for.
- */
-const LATIN_OF: ReadonlyMap<string, string> = new Map(
-  [
-    ['асеһіјӏорԛѕԝхуԁѵ', 'acehijlopqswxydv'], // Cyrillic
-    ['АВСЕНІЈКМОРЅТХУҮԚԜӀѴ', 'ABCEHIJKMOPSTXYYQWIV'],
-    ['οινραυγϲϳ', 'oivpauycj'], // Greek
-    ['ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿ', 'ABEZHIKMNOPTYXCJ'],
-    ['օսհոզցԼՍՕ', 'ouhnqgLUO'], // Armenian
-    ['ᎠᎡᎢᎪᎫᎬᏴᏔᎷᎻᎽᏀᏃᏒᏚᏟᏞᏢᏙᏦ', 'DRTAJEBWMHYGZRSCLPVK'], // Cherokee
-  ].flatMap(([from, to]) => [...(from as string)].map((c, i) => [c, (to as string)[i] as string] as const)),
-);
-const CONFUSABLES = [...LATIN_OF.keys()].join('');
-const CONFUSABLE_LETTER = new RegExp(`[${CONFUSABLES}]`, 'gu');
-const HAS_CONFUSABLE = new RegExp(`[${CONFUSABLES}]`, 'u');
-const LETTER = /\p{L}/gu;
-const LATIN = /^\p{Script=Latin}$/u;
-/** ASCII digits, punctuation and symbols: what an id like `polecat-1` or `crew_3` is made of besides letters. */
-const ID_SHAPE = /[0-9\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]|\p{Script=Latin}/u;
-
-/**
- * Whether a name written without one Latin-looking letter of its own passes for a Latin one as a whole:
- * it is drawn in Latin (every letter Latin or a look-alike, CONFUSABLES, and one a look-alike) and holds an
- * ASCII digit or punctuation mark, or a Latin letter (`асе-1`, `сор_2`, `ХОР.io`, `асе polecat`, all
- * Cyrillic where a Latin letter seems to be). Then each look-alike is marked, as a look-alike inside a Latin
- * word already is (`@gasgauge/reporter/invisible`, which leaves a word wholly in one script alone).
- *
- * Not by itself: a name of look-alike letters and spaces alone (`сор`, "litter", or `рох рое`). That is how a
- * real Russian (or Greek) word is written as a whole name, and marking it everywhere would show a Russian
- * user's own agent as code points; what makes it a look-alike is a Latin name beside it that it reads as
- * (`cop`), so it is marked where one stands in the same answer (`showInvisibleDeep`: the agents of a town,
- * one page of the feed). The digits and punctuation are what make a name read as an id of this town (they
- * are ASCII in every script), so a name shaped like one and drawn in Latin is taken to be meant as one. A
- * word with any letter that reads as its own script (`агент-7`, `Сергей-1`, `Ωμέγα 2`) is no look-alike.
- */
-function passesForLatin(name: string): boolean {
-  return drawnInLatin(name) && ID_SHAPE.test(name);
-}
-
-function drawnInLatin(name: string): boolean {
-  if (!HAS_CONFUSABLE.test(name)) return false;
-  for (const [c] of name.matchAll(LETTER)) if (!LATIN.test(c) && !LATIN_OF.has(c)) return false;
-  return true;
-}
-
-/** The text with each look-alike letter as the Latin one it passes for (`сор` → `cop`). */
-const skeleton = (text: string) => text.replace(CONFUSABLE_LETTER, (c) => LATIN_OF.get(c) as string);
 
 const NONE: ReadonlySet<string> = new Set();
 
@@ -136,7 +94,7 @@ function showDeep<T>(value: T, beside: ReadonlySet<string>): T {
 function readsAsAnother(value: unknown): ReadonlySet<string> {
   const candidates = new Map<string, string[]>();
   eachString(value, (text) => {
-    if (drawnInLatin(text) && !ID_SHAPE.test(text)) {
+    if (drawnInLatin(text) && !idShaped(text)) {
       const key = skeleton(text);
       const same = candidates.get(key);
       if (same === undefined) candidates.set(key, [text]);
