@@ -1,6 +1,12 @@
 import type { Sql } from '../sql.js';
-import { type AgentsPage, type AgentsQuery, DEFAULT_AGENTS_PAGE, MAX_AGENTS_PAGE } from '../town/agents.js';
-import { beadUsage, COST_INDEX } from '../town/beads/attribution.js';
+import {
+  type AgentPageRow,
+  type AgentsPage,
+  type AgentsQuery,
+  agentsPage,
+  DEFAULT_AGENTS_PAGE,
+  MAX_AGENTS_PAGE,
+} from '../town/agents.js';
 import { slotStart } from '../town/tiers.js';
 
 const HOUR = 3_600_000;
@@ -34,24 +40,6 @@ export function listAgentsScan(sql: Sql, now: number, q: AgentsQuery = {}): Agen
     after,
     n + 1,
     hourAgo,
-  ) as [string, string | null, string | null, string | null, number | null, number, number, string | null][];
-  const agents = rows.slice(0, n).map(([id, role, status, beadId, lastSeenAt, tokensLastHour, cost, runaway]) => {
-    const [rule, since] = runaway === null ? [] : runaway.split(' ');
-    return {
-      id,
-      role,
-      status: status ?? 'unknown',
-      beadId,
-      lastSeenAt,
-      tokensLastHour,
-      costLastHourMicrodollars: cost,
-      currentBeadId: beadId,
-      currentBeadCostMicrodollars: beadId === null ? null : (beadUsage(sql, beadId).amounts[COST_INDEX] as number),
-      runaway:
-        runaway === null
-          ? null
-          : { rule: rule === 'noProgress' ? ('noProgress' as const) : ('spendRate' as const), since: Number(since) },
-    };
-  });
-  return { agents, nextCursor: rows.length > n ? (agents.at(-1)?.id ?? null) : null };
+  ) as AgentPageRow[];
+  return agentsPage(sql, rows, n);
 }

@@ -159,7 +159,15 @@ export function listAgents(sql: Sql, now: number, q: AgentsQuery = {}): AgentsPa
      ORDER BY page.id`,
     JSON.stringify(page),
     JSON.stringify(minutes),
-  ) as [string, string | null, string | null, string | null, number | null, number, number, string | null][];
+  ) as AgentPageRow[];
+  return agentsPage(sql, rows, n);
+}
+
+/** One row of a page's statement: id, role, status, bead, last seen, tokens and cost over the hour, runaway episode. */
+export type AgentPageRow = [string, string | null, string | null, string | null, number | null, number, number, string | null];
+
+/** A page of at most `n` agents from up to n + 1 rows (one more: there is a next page), each current bead's cost looked up once. */
+export function agentsPage(sql: Sql, rows: readonly AgentPageRow[], n: number): AgentsPage {
   const beadCost = new Map<string, number>();
   const costOf = (bead: string): number => {
     const cost = beadCost.get(bead) ?? (beadUsage(sql, bead).amounts[COST_INDEX] as number);
