@@ -75,6 +75,7 @@ export function doLive(ns: TownNamespace): LiveBus {
       // the stream ends or its signal aborts (a stream never read, its client gone before the first push, never ends).
       const release = perUser.take(who);
       signal?.addEventListener('abort', release, { once: true });
+      if (signal?.aborted) release();
       return (async function* () {
         try {
           yield* stream;

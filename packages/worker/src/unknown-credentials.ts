@@ -81,7 +81,8 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
   };
 
   const take = (at: number): boolean => {
-    tokens = Math.min(burst, tokens + ((at - filledAt) * perSecond) / 1000);
+    // A clock set back refills nothing (rather than taking tokens away until it catches up).
+    tokens = Math.min(burst, tokens + (Math.max(0, at - filledAt) * perSecond) / 1000);
     filledAt = at;
     if (tokens < 1) return false;
     tokens -= 1;

@@ -115,3 +115,15 @@ describe('secrets stored through the isolate', () => {
     expect(calls()).toBe(5);
   });
 });
+
+describe('the bucket’s clock', () => {
+  it('a clock set back refills nothing and takes nothing away', async () => {
+    const { store, advance } = await setup({ perSecond: 10, burst: 2 });
+    await store.userByTokenHash(await random(0));
+    advance(-3_600_000);
+    expect(await store.userByTokenHash(await random(1))).toBeUndefined();
+    await expect(store.userByTokenHash(await random(2))).rejects.toSatisfy(isRateLimited);
+    advance(100);
+    expect(await store.userByTokenHash(await random(3))).toBeUndefined();
+  });
+});

@@ -264,6 +264,10 @@ describe('live streams of a town', () => {
     expect(reopened).toHaveLength(MAX_LIVE_PER_USER_ALL_TOWNS);
     later.abort();
     await again.return?.(undefined);
+    // A stream asked for with a signal already aborted (its client gone before the call) never counts.
+    const gone = AbortSignal.abort();
+    for (let i = 0; i <= MAX_LIVE_PER_USER_ALL_TOWNS; i++) live.changes('across-0', gone, { who: 'u3' });
+    expect(() => live.changes('across-0', gone, { who: 'u3' })).not.toThrow();
   });
 
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
