@@ -76,7 +76,7 @@ export function doLive(ns: TownNamespace): LiveBus {
       const release = perUser.take(who);
       signal?.addEventListener('abort', release, { once: true });
       if (signal?.aborted) release();
-      return (async function* () {
+      const counted = (async function* () {
         try {
           yield* stream;
         } finally {
@@ -84,6 +84,15 @@ export function doLive(ns: TownNamespace): LiveBus {
           release();
         }
       })();
+      // Returned before its first read (the stream's first push failed: the subscription ended with no abort of
+      // its signal), a generator never runs its finally: it releases here too, or the count would never come back.
+      const returnCounted = counted.return.bind(counted);
+      counted.return = (value) => {
+        signal?.removeEventListener('abort', release);
+        release();
+        return returnCounted(value);
+      };
+      return counted;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
-import { LiveHub, MAX_LIVE_PER_TOWN } from './live-hub.js';
+import { LiveHub, MAX_LIVE_PER_TOWN, MAX_LIVE_PER_USER } from './live-hub.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,6 +16,19 @@ describe('LiveHub stream lifetime', () => {
     expect(released).toBe(MAX_LIVE_PER_TOWN);
     hub.changes('t', undefined);
     expect(hub.subscriberCount('t')).toBe(1);
+    hub.close();
+  });
+
+  it('releases a stream returned before its first read at once (metrics.live whose first push failed), not at its lifetime', async () => {
+    const hub = new LiveHub({ maxStreamMs: 600_000 });
+    let released = 0;
+    const streams = Array.from({ length: MAX_LIVE_PER_USER }, () =>
+      hub.changes('t', new AbortController().signal, { who: 'u', onRelease: () => released++ }),
+    );
+    for (const stream of streams) await stream.return(undefined);
+    expect(hub.subscriberCount('t')).toBe(0);
+    expect(released).toBe(MAX_LIVE_PER_USER);
+    hub.changes('t', undefined, { who: 'u' });
     hub.close();
   });
 

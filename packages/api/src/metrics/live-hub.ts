@@ -130,7 +130,7 @@ export class LiveHub implements LiveBus {
     const lifetime = setTimeout(onEnd, this.maxStreamMs);
     signal?.addEventListener('abort', onEnd);
     if (signal?.aborted || this.closed) onEnd();
-    return (async function* () {
+    const stream = (async function* () {
       try {
         while (!ended) {
           if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
@@ -143,6 +143,13 @@ export class LiveHub implements LiveBus {
         release();
       }
     })();
+    // Returned before its first read, a generator never runs its finally: released here too, not at the lifetime.
+    const returnStream = stream.return.bind(stream);
+    stream.return = (value) => {
+      release();
+      return returnStream(value);
+    };
+    return stream;
   }
 
   subscriberCount(townId: string): number {

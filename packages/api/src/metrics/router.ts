@@ -116,9 +116,16 @@ export const metricsRouter = router({
         throw err instanceof AppError ? toTRPCError(err) : err;
       }
     };
+    const pending = changes[Symbol.asyncIterator]();
     return (async function* () {
-      yield await (await current()).throughput();
-      for await (const _ of changes) yield await (await current()).throughput();
+      try {
+        yield await (await current()).throughput();
+        for await (const _ of { [Symbol.asyncIterator]: () => pending }) yield await (await current()).throughput();
+      } finally {
+        // When the first push fails, `changes` was never read: it is ended here (its count released), not left to
+        // a signal, which tRPC does not abort when a subscription ends by an error (on Workers it never ended).
+        await pending.return?.();
+      }
     })();
   }),
 });

@@ -270,6 +270,20 @@ describe('live streams of a town', () => {
     expect(() => live.changes('across-0', gone, { who: 'u3' })).not.toThrow();
   });
 
+  it('frees the place of a stream ended before its first read with its signal never aborted (a subscription whose first push failed: tRPC ends it without aborting)', async () => {
+    const live = doLive(env.TOWN);
+    const signal = new AbortController().signal;
+    for (let round = 0; round < 3; round++) {
+      const streams = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+        live.changes(`unread-${i % 10}`, signal, { who: 'u4' })[Symbol.asyncIterator](),
+      );
+      // What metrics.live does when its first throughput read throws: it returns the stream it never read.
+      for (const stream of streams) await stream.return?.(undefined);
+    }
+    const stream = live.changes('unread-0', signal, { who: 'u4' })[Symbol.asyncIterator]();
+    await stream.return?.(undefined);
+  });
+
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
     const stub = townStub('live-orphans');
     // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
