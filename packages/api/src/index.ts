@@ -31,6 +31,7 @@ export {
   DEFAULT_READ_BUDGET_BURST_MS,
   DEFAULT_READ_BUDGET_MS_PER_S,
   MAX_READ_BUDGET_PRINCIPALS,
+  MAX_TOWN_CALLS_UNDER_WAY,
   ReadBuckets,
   type ReadBucketsOptions,
 } from './ports/read-buckets.js';

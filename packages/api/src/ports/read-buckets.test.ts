@@ -108,4 +108,14 @@ describe('AnswerTimeBuckets (a Worker isolate: the time until answers)', () => {
     expect(refusal(b, 'user:a')?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     end();
   });
+
+  it("refuses a call past the principal's calls under way (all sent at once are admitted from a full bucket), others not", () => {
+    const b = new AnswerTimeBuckets({ msPerSecond: 500, burstMs: 2_000, now: () => 0, maxCallsUnderWay: 3 });
+    const ends = Array.from({ length: 3 }, () => b.begin('user:a'));
+    expect(() => b.begin('user:a')).toThrow(expect.objectContaining({ code: 'too_many_requests', retryAfterSeconds: 1 }));
+    const other = b.begin('user:b');
+    ends[0]?.();
+    b.begin('user:a')();
+    other();
+  });
 });

@@ -35,6 +35,12 @@ export interface ReadBucketsOptions {
   turns?: Pick<ReadBudget, 'turn'>;
 }
 
+/**
+ * A Worker isolate's town calls under way at once per principal (AnswerTimeBuckets.begin): a browser's six
+ * connections of full tRPC batches (60) fit; past it a call is refused, not sent to the object's queue.
+ */
+export const MAX_TOWN_CALLS_UNDER_WAY = 64;
+
 interface Bucket {
   /** Milliseconds left; below zero after an admitted read overdrew it. */
   ms: number;
@@ -118,14 +124,33 @@ export class ReadBuckets implements ReadBudget {
 export class AnswerTimeBuckets extends ReadBuckets {
   /** Principals with calls under way: how many, and since when they are charged up to. */
   private readonly spans = new Map<string, { calls: number; since: number }>();
+  private readonly maxUnderWay: number;
+
+  constructor(opts: ReadBucketsOptions & { maxCallsUnderWay?: number }) {
+    super(opts);
+    this.maxUnderWay = opts.maxCallsUnderWay ?? MAX_TOWN_CALLS_UNDER_WAY;
+  }
 
   override admit(principal: string): void {
     this.chargeSpan(principal);
     super.admit(principal);
   }
 
+  /**
+   * Throws `too_many_requests` when the principal already has `maxCallsUnderWay` town calls under way here:
+   * calls sent at once are all admitted from a full bucket (each is charged only as time passes), and the
+   * object runs them one after another, so without it one member's 4,000 reads sent together held the town's
+   * ingest for 22 s however small the bucket.
+   */
   begin(principal: string): () => void {
     const span = this.spans.get(principal);
+    if (span && span.calls >= this.maxUnderWay) {
+      throw new AppError(
+        'too_many_requests',
+        `too many of your reads are under way (${this.maxUnderWay} at once); retry in 1 s`,
+        { retryAfterSeconds: 1 },
+      );
+    }
     if (span) span.calls++;
     else this.spans.set(principal, { calls: 1, since: this.now() });
     let ended = false;

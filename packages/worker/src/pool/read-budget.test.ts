@@ -1,4 +1,4 @@
-import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '@gasgauge/api';
+import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S, MAX_TOWN_CALLS_UNDER_WAY } from '@gasgauge/api';
 import { expect, it } from 'vitest';
 import { POOL_ADMIN as ADMIN, call } from './call.js';
 
@@ -31,4 +31,27 @@ it(`a user who keeps a town's object busy with reads is refused once their share
   expect(spentAfter).toBeGreaterThanOrEqual(DEFAULT_READ_BUDGET_BURST_MS);
   // The budget is the principal's, not the isolate's.
   expect((await read(other, othersTown)).status).toBe(200);
+}, 60_000);
+
+it(`a user's reads sent all at once (all admitted from a full bucket) reach the town's object ${MAX_TOWN_CALLS_UNDER_WAY} at a time at most: the rest are refused at once, not queued there`, async () => {
+  const townId = (await call('POST', '/trpc/towns.create', ADMIN, { name: 'burst town' })).body.result.data.id as string;
+  const other = (await call('POST', '/trpc/users.create', ADMIN, { name: 'burst-other' })).body.result.data.token as string;
+  const othersTown = (await call('POST', '/trpc/towns.create', other, { name: 'burst town 2' })).body.result.data.id as string;
+  const batch = `/trpc/${Array.from({ length: 10 }, () => 'metrics.throughput').join(',')}?batch=1&input=${encodeURIComponent(
+    JSON.stringify(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, { townId }]))),
+  )}`;
+  // 400 reads: before the cap, every one was admitted and queued in the object (4,000 held a town's ingest 22 s).
+  const answers = await Promise.all(Array.from({ length: 40 }, () => call('GET', batch, ADMIN)));
+  // biome-ignore lint/suspicious/noExplicitAny: a tRPC batch's answers
+  const calls = answers.flatMap((a) => a.body as any[]);
+  const refused = calls.filter((c) => c.error !== undefined);
+  expect(refused.length).toBeGreaterThan(0);
+  for (const c of refused) {
+    expect(c.error.message).toMatch(/under way/);
+    expect(c.error.data).toMatchObject({ httpStatus: 429, retryAfterSeconds: 1 });
+  }
+  expect(calls.length - refused.length).toBeGreaterThanOrEqual(MAX_TOWN_CALLS_UNDER_WAY);
+  // Per principal: another user reads at once, and so does this one once its calls are answered.
+  expect((await read(other, othersTown)).status).toBe(200);
+  expect((await read(ADMIN, townId)).status).toBe(200);
 }, 60_000);
