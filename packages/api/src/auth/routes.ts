@@ -16,7 +16,7 @@ import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
  *   POST /auth/login   form {token, next?}   → 303 next (or /login?error=invalid_token)
  *   GET  /auth/link?code=…                   → a page that posts the code (never signs in on GET)
  *   POST /auth/link    form {code}           → 303 the link's next path (or /login?error=link_expired)
- * Each of the three goes to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere).
+ * Each of them and logout go to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere).
  *   POST /auth/logout                        → 303 /login
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
@@ -98,10 +98,14 @@ export function authRoutes(deps: ApiDeps): Hono {
   app.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     const tokenHash = token === undefined ? undefined : await sessionTokenHash(token);
-    // Only a session there is: signing out of none changes nothing (see /auth/link).
-    if (tokenHash !== undefined && (await control.sessionUserId(tokenHash)) !== undefined) await control.revokeSession(tokenHash);
-    deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
-    return c.redirect('/login', 303);
+    // Turned away for now, the session is not ended and the cookie stays (the user signs out again), as for sign-in.
+    return unlessBusy(c, null, async () => {
+      // Only a session there is: signing out of none changes nothing (see /auth/link).
+      if (tokenHash !== undefined && (await control.sessionUserId(tokenHash)) !== undefined)
+        await control.revokeSession(tokenHash);
+      deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
+      return c.redirect('/login', 303);
+    });
   });
 
   app.get('/auth/me', async (c) => {

@@ -56,6 +56,15 @@ it(`a flood of made-up credentials reaches the control object ${UNKNOWN_LOOKUPS_
   const login = await signIn('ggu_made-up-login');
   expect(login.status).toBe(303);
   expect(login.headers.get('location')).toBe('/login?error=busy');
+  // Sign-out too, a browser's form, not a page of JSON (its session not ended: the cookie stays for another try).
+  const logout = await exports.default.fetch('http://w.test/auth/logout', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin: 'http://w.test', host: 'w.test', cookie: 'gg_session=ggs_made-up-session' },
+  });
+  expect(logout.status).toBe(303);
+  expect(logout.headers.get('location')).toBe('/login?error=busy');
+  expect(logout.headers.get('set-cookie')).toBeNull();
 
   // Credentials found before the flood, and a key stored through this isolate, are not held up by it.
   expect((await call('GET', '/trpc/towns.list', ADMIN)).status).toBe(200);
