@@ -21,7 +21,7 @@ export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LIVE_STREAM_MAX_MS, LiveHub, MAX_LIVE_PER_USER_ALL_TOWNS } from './metrics/live-hub.js';
-export { StreamsPerUser } from './metrics/streams-per-user.js';
+export { releasedAtEnd, StreamsPerUser } from './metrics/streams-per-user.js';
 export type { ControlStore } from './ports/control.js';
 export type { LiveBus } from './ports/live-bus.js';
 export { LocalControlStore } from './ports/local-control.js';

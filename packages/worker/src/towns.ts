@@ -2,6 +2,7 @@ import {
   concatBytes,
   type LiveBus,
   MAX_LIVE_PER_USER_ALL_TOWNS,
+  releasedAtEnd,
   StreamsPerUser,
   type TownDirectory,
   type TownHandle,
@@ -73,26 +74,14 @@ export function doLive(ns: TownNamespace): LiveBus {
       if (who === undefined) return stream;
       // Counted from this call, as the Node hub does, so streams opened together cannot pass the cap; released when
       // the stream ends or its signal aborts (a stream never read, its client gone before the first push, never ends).
-      const release = perUser.take(who);
+      const taken = perUser.take(who);
+      const release = () => {
+        signal?.removeEventListener('abort', release);
+        taken();
+      };
       signal?.addEventListener('abort', release, { once: true });
       if (signal?.aborted) release();
-      const counted = (async function* () {
-        try {
-          yield* stream;
-        } finally {
-          signal?.removeEventListener('abort', release);
-          release();
-        }
-      })();
-      // Returned before its first read (the stream's first push failed: the subscription ended with no abort of
-      // its signal), a generator never runs its finally: it releases here too, or the count would never come back.
-      const returnCounted = counted.return.bind(counted);
-      counted.return = (value) => {
-        signal?.removeEventListener('abort', release);
-        release();
-        return returnCounted(value);
-      };
-      return counted;
+      return releasedAtEnd(stream, release);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import type { LiveBus } from '../ports/live-bus.js';
-import { StreamsPerUser } from './streams-per-user.js';
+import { releasedAtEnd, StreamsPerUser } from './streams-per-user.js';
 
 /**
  * In-process fan-out of "this town changed" to live subscribers. Ingest calls publishSoon (coalesced,
@@ -130,8 +130,9 @@ export class LiveHub implements LiveBus {
     const lifetime = setTimeout(onEnd, this.maxStreamMs);
     signal?.addEventListener('abort', onEnd);
     if (signal?.aborted || this.closed) onEnd();
-    const stream = (async function* () {
-      try {
+    // Released when it ends, its signal aborts or its lifetime passes, and when returned before its first read.
+    return releasedAtEnd(
+      (async function* () {
         while (!ended) {
           if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
           wake = undefined;
@@ -139,17 +140,9 @@ export class LiveHub implements LiveBus {
           dirty = false;
           yield;
         }
-      } finally {
-        release();
-      }
-    })();
-    // Returned before its first read, a generator never runs its finally: released here too, not at the lifetime.
-    const returnStream = stream.return.bind(stream);
-    stream.return = (value) => {
-      release();
-      return returnStream(value);
-    };
-    return stream;
+      })(),
+      release,
+    );
   }
 
   subscriberCount(townId: string): number {
