@@ -122,6 +122,31 @@ describe('gasgauge report (CLI)', () => {
     }
   });
 
+  it('refuses a --worktree or --agent whose AGENT is longer than an agent id (exit 2), and takes one of 256 characters', async () => {
+    writeFileSync(join(dir, 'token-long-agent'), 'tok');
+    const wt = join(dir, 'wt-long-agent');
+    mkdirSync(wt, { recursive: true });
+    for (const option of ['--worktree', '--agent']) {
+      // 257 characters, one of them a surrogate pair (counted once, as the API counts): refused at start.
+      const long = `${'a'.repeat(255)}😀b`;
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:9', '--town', 't1', '--token-file', join(dir, 'token-long-agent')],
+        ...[option, `${long}=${wt}`, '--no-claude', '--no-codex', '--no-gemini', '--no-opencode'],
+        ...['--state', join(dir, 'state-long-agent'), '--once', '--timeout', '1'],
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: ${option} "aaaa`);
+      expect(r.stderr).toContain('AGENT is 257 characters; an agent id is 1 to 256');
+    }
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    const edge = `${'a'.repeat(255)}😀`;
+    expect(reporterOptions({ ...base, worktree: [`${edge}=${wt}`], agent: [`${edge}=${wt}`] }, () => {})).toMatchObject({
+      worktrees: [{ agentId: edge }],
+      agentPaths: [{ agentId: edge }],
+    });
+  });
+
   it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
     writeFileSync(join(dir, 'token-town'), 'tok');
     const port = await freePort(); // nothing listens there
@@ -557,6 +582,14 @@ describe('gasgauge report (CLI)', () => {
     ).toMatchObject({ opencode: false, opencodeDirs: ['/o'], opencodeUrls: ['http://127.0.0.1:4096', 'http://[::1]:4097'] });
     expect(() => reporterOptions({ ...base, opencode: ['127.0.0.1:4096'] }, () => {})).toThrow(/--opencode must be a URL/);
     expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
+    // At most 16 servers, as the README and --help say; the same one named twice counts once.
+    const servers = (n: number) => Array.from({ length: n }, (_, i) => `http://127.0.0.1:${4000 + i}`);
+    expect(reporterOptions({ ...base, opencode: [...servers(16), servers(1)[0] as string] }, () => {}).opencodeUrls).toHaveLength(
+      16,
+    );
+    expect(() => reporterOptions({ ...base, opencode: [servers(17).join(',')] }, () => {})).toThrow(
+      '--opencode takes at most 16 servers, not 17',
+    );
   });
 
   it('says when a named source directory does not exist, unless that source is off', () => {
