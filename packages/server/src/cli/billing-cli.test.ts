@@ -299,10 +299,16 @@ describe('gasgauge credits', () => {
     expect((await json('credits', 'alerts', '--user', 'carol')).body).toEqual({ settings });
     expect((await json('credits', 'show', '--user', 'carol')).body.gasTank.lowBalanceThresholdMicrodollars).toBe(10_000_000);
 
-    const [ftp, both, negative] = await Promise.all([
+    const [ftp, both, negative, huge] = await Promise.all([
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'ftp://x'),
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://x', '--no-webhook'),
       json('credits', 'alerts', '--user', 'carol', '--low-usd=-1'),
+      json('credits', 'alerts', '--user', 'carol', '--low-usd', '9007199254.740992'),
+    ]);
+    // One microdollar past the API's bound: the message says the bound (it said "is too large" alone).
+    expect([huge.code, huge.body.error?.message]).toEqual([
+      2,
+      '--low-usd is at most $9,007,199,254.740991, not "9007199254.740992"',
     ]);
     expect(ftp.code).toBe(2);
     expect(ftp.body).toEqual({
