@@ -205,6 +205,9 @@ describe('gasgauge credits', () => {
 
     const limited = await json('credits', 'show', '--org', 'Acme', '--limit', '1');
     expect(limited.body.entries.map((e: Json) => e.note)).toEqual(['one microdollar']);
+    // Past its bound, --limit is refused naming the value given (it said the range alone).
+    const over = await json('credits', 'show', '--org', 'Acme', '--limit', '501');
+    expect([over.code, over.body.error?.message]).toEqual([2, '--limit must be from 1 to 500, not "501"']);
 
     const human = await gasgauge('credits', 'show', '--org', 'Acme', '--data', data);
     expect(human.code, human.stderr).toBe(0);

@@ -125,14 +125,15 @@ function schemaVersion(sql: NodeSql): number {
 
 export function integer(value: Values[string], name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value))
+    throw new UsageError(`--${name} must be a whole number, not ${JSON.stringify(String(value))}`);
   return Number(value);
 }
 
 /** A whole number from `min` to `max`, or the fallback when the option is absent. */
 export function integerIn(value: Values[string], name: string, fallback: number, min: number, max: number): number {
   const n = integer(value, name, fallback);
-  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}`);
+  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -148,7 +149,7 @@ export function townQuota(values: Values): TownQuota {
 
 export function tickMs(value: Values[string]): number {
   const ms = integer(value, 'tick-ms', 5000);
-  if (ms < 50 || ms > 60_000) throw new UsageError('--tick-ms must be from 50 to 60000');
+  if (ms < 50 || ms > 60_000) throw new UsageError(`--tick-ms must be from 50 to 60000, not ${JSON.stringify(value)}`);
   return ms;
 }
 

@@ -17,7 +17,7 @@ import {
   parseUsd,
   resolveAccount,
 } from './account.js';
-import { type Command, integer, UsageError, withControl } from './command.js';
+import { type Command, integerIn, UsageError, withControl } from './command.js';
 
 const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organisation' : 'user'} ${a.name}`;
 
@@ -56,8 +56,7 @@ export const creditsShow: Command = {
   options: { ...ACCOUNT_OPTIONS, limit: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
-    const limit = integer(values.limit, 'limit', 20);
-    if (limit < 1 || limit > MAX_LEDGER_PAGE) throw new UsageError(`--limit must be from 1 to ${MAX_LEDGER_PAGE}`);
+    const limit = integerIn(values.limit, 'limit', 20, 1, MAX_LEDGER_PAGE);
     const { account, tank, entries } = withControl(values, (control) => {
       const account = resolveAccount(control, values);
       return {
