@@ -59,6 +59,22 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it("says a --token-file that is missing or a directory once, with what to do (exit 2), not Node's message naming it again", async () => {
+    for (const [file, says] of [
+      [join(dir, 'no-token'), 'no such file (ENOENT): write an ingest token into it'],
+      [dir, 'it is a directory (EISDIR): name the file that holds the token'],
+    ] as const) {
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', file, '--once'],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'state-token-missing')],
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: cannot read the token file ${file}: ${says}`);
+      expect(r.stderr.split(file)).toHaveLength(2);
+    }
+  });
+
   it('reads at most 64 KiB of --token-file: /dev/zero is refused at once (exit 2), not read until memory runs out', async () => {
     const port = await freePort(); // nothing listens there
     const run = (file: string) =>
