@@ -331,7 +331,7 @@ describe('gasgauge credits', () => {
     expect(off.body).toEqual({ settings: { lowBalanceMicrodollars: 500_000, webhookUrl: null } });
     const human = await gasgauge('credits', 'alerts', '--user', 'carol', '--data', data);
     expect(human.stdout).toContain('$0.50');
-  });
+  }, 90_000); // ~12 CLI runs: 27 s alone at a load average of 6, past the default 30 s under more
 });
 
 describe('--help of the new commands', () => {
