@@ -7,6 +7,7 @@ export * from './billing/webhook-url.js';
 export * from './control/access.js';
 export * from './control/control.js';
 export * from './control/ingest-keys.js';
+export { NAME_RULE } from './control/names.js';
 export * from './control/orgs.js';
 export * from './control/quota.js';
 export { CONTROL_MIGRATIONS } from './control/schema.js';

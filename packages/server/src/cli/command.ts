@@ -5,6 +5,7 @@ import {
   Control,
   DEFAULT_MAX_TOWNS_PER_OWNER,
   KNOWN_SCHEMA_VERSIONS,
+  NAME_RULE,
   type TownQuota,
   upgradeLine,
 } from '@gasgauge/core';
@@ -182,4 +183,23 @@ export function required(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
+}
+
+/**
+ * The help line of an argument or option that names a user, town, organisation or key, with the rule every name
+ * follows (`  NAME     the user's name: 1 to 64 letters, …`), wrapped under its description: the rule was said only
+ * when a name was refused.
+ */
+export function nameHelp(label: string, width: number, what: string): string {
+  const words = `${what}: ${NAME_RULE}`.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && 2 + width + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l, i) => `  ${(i === 0 ? label : '').padEnd(width)}${l}`).join('\n');
 }
