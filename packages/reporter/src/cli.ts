@@ -82,7 +82,7 @@ function namedAgent(option: string, value: string, agentId: string): string {
   if (n > MAX_ID_LENGTH) {
     const given = value.length > 80 ? `${value.slice(0, 80)}…` : value;
     throw new ConfigError(
-      `--${option} ${JSON.stringify(given)}: AGENT is ${groupDigits(n)} characters; an agent id is 1 to ${MAX_ID_LENGTH}`,
+      `--${option} ${JSON.stringify(given)}: AGENT is ${plural(groupDigits(n), 'character')}; an agent id is 1 to ${MAX_ID_LENGTH}`,
     );
   }
   return agentId;
