@@ -382,6 +382,34 @@ describe('gasgauge report (CLI)', () => {
     }
   }, 60_000);
 
+  it('says what to do after a 401 the token file cannot mend: write a valid ingest token into it', async () => {
+    const base = join(dir, 'wrong-token');
+    const claude = join(base, 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(
+      join(claude, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    const server = await startTestServer(join(base, 'server'));
+    const tokenFile = join(base, 'wrong-token');
+    writeFileSync(tokenFile, 'not-a-token\n', { mode: 0o600 });
+    try {
+      const r = await gasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', tokenFile],
+        ...['--claude-dir', join(base, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
+        ...['--state', join(base, 'state'), '--once', '--timeout', '2'],
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `got a 401 and the token file ${tokenFile} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create); retrying`,
+      );
+      expect(r.stderr).toContain('not delivered: 1 record still pending (HTTP 401');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('prints no control character it read: a transcript id with terminal escapes is spelled out in the quarantine line', async () => {
     const server = await startTestServer(join(dir, 'escapes'));
     const claude = join(dir, 'escapes', 'claude', 'projects', 'p');

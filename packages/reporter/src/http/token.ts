@@ -32,6 +32,13 @@ export class TokenSource {
   private current: string | undefined;
   constructor(private readonly opts: TokenOptions) {}
 
+  /** After a 401 that no fresh token followed: where the token comes from, and what to do about it. */
+  get staleAdvice(): string {
+    return this.opts.refreshCommand
+      ? '--token-command printed the same token: make it print a valid ingest token'
+      : `the token file ${this.opts.file} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create)`;
+  }
+
   async get(): Promise<string> {
     this.current ??= await this.readFile();
     return this.current;
