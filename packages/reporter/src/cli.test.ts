@@ -672,7 +672,9 @@ describe('gasgauge report (CLI)', () => {
       'found no agent CLI files: looked for Claude Code transcripts in /h/.config/claude, /h/.claude; Codex CLI sessions in /h/.codex; ' +
         'OpenCode/Kilo stores in /h/.local/share/opencode, /h/.local/share/kilo (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)',
     );
-    expect(foundLine([])).toBe('found no agent CLI files: every source is off');
+    expect(foundLine([])).toBe(
+      'found no agent CLI files: the four are off (--no-claude, --no-codex, --no-gemini, --no-opencode)',
+    );
   });
 
   it('formats the status line', () => {

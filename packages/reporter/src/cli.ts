@@ -240,7 +240,8 @@ const FOUND_NOUNS: Record<FoundSource, [string, string]> = {
  * nothing at all, where it looked, so a first run on the wrong HOME or user does not end at `delivered: 0` alone.
  */
 export function foundLine(found: readonly FoundFiles[]): string {
-  if (found.length === 0) return 'found no agent CLI files: every source is off';
+  if (found.length === 0)
+    return 'found no agent CLI files: the four are off (--no-claude, --no-codex, --no-gemini, --no-opencode)';
   if (found.some((f) => f.files > 0)) {
     return `found ${found.map((f) => plural(groupDigits(f.files), ...FOUND_NOUNS[f.source])).join(', ')}`;
   }
