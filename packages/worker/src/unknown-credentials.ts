@@ -1,5 +1,5 @@
 import type { ControlStore } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, BoundedMap } from '@gasgauge/core';
 
 /** See access-cache.ts: control.ts's ControlMethod, not imported (this file is type-checked on the Node side too). */
 type ControlMethod = keyof ControlStore;
@@ -67,8 +67,8 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
   const knownTtlMs = opts.knownTtlMs ?? KNOWN_SECRETS_TTL_MS;
   // Read at each call, not captured: the pool tests move the clock with a spy on Date.now.
   const now = opts.now ?? (() => Date.now());
-  /** Hash → until when its lookups are free; a Map iterates in insertion order, so the first entry is the oldest. */
-  const known = new Map<string, number>();
+  /** Hash → until when its lookups are free; past maxKnown the oldest is forgotten. */
+  const known = new BoundedMap<string, number>(maxKnown);
   let tokens = burst;
   let filledAt = now();
 
@@ -92,10 +92,6 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
   const remember = (hash: string, found: boolean, at: number): void => {
     known.delete(hash);
     if (!found) return;
-    if (known.size >= maxKnown) {
-      const oldest = known.keys().next();
-      if (!oldest.done) known.delete(oldest.value);
-    }
     known.set(hash, at + knownTtlMs);
   };
 

@@ -1,4 +1,4 @@
-import { AppError, type IngestKeyInfo, KEY_TOUCH_INTERVAL_MS, type KeyKind } from '@gasgauge/core';
+import { AppError, BoundedMap, type IngestKeyInfo, KEY_TOUCH_INTERVAL_MS, type KeyKind } from '@gasgauge/core';
 import type { ControlStore } from '../ports/control.js';
 import type { IngestClaims } from './ingest-token.js';
 import { base64url, hashToken } from './user-token.js';
@@ -30,7 +30,7 @@ export function newIngestKey(kind: KeyKind = 'ingest'): string {
   return PREFIX[kind] + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** Entries the last-touch memory keeps before it forgets them all (bounded like the JWT cache). */
+/** Entries the last-touch memory keeps; past it the oldest is forgotten (a forgotten key is touched once more). */
 const MAX_REMEMBERED = 10_000;
 
 /**
@@ -49,7 +49,7 @@ export const KEY_CACHE_MAX_ENTRIES = 10_000;
  * memory is bounded by KEY_CACHE_MAX_ENTRIES whatever is sent.
  */
 export class VerifiedKeys {
-  private readonly entries = new Map<string, { info: IngestKeyInfo; until: number }>();
+  private readonly entries = new BoundedMap<string, { info: IngestKeyInfo; until: number }>(KEY_CACHE_MAX_ENTRIES);
   /** Bumped by every revoke: a lookup that began before it must not cache what it read. */
   private revocations = 0;
 
@@ -66,12 +66,8 @@ export class VerifiedKeys {
     const revocations = this.revocations;
     const info = await control.ingestKeyByHash(hash);
     if (info === undefined || revocations !== this.revocations) return info;
+    // Deleted first, so a key answered again is the newest entry, the last one forgotten.
     this.entries.delete(hash);
-    if (this.entries.size >= KEY_CACHE_MAX_ENTRIES) {
-      // Maps iterate in insertion order, so the first entry is the oldest answer.
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
     this.entries.set(hash, { info, until: now + KEY_CACHE_TTL_MS });
     return info;
   }
@@ -118,7 +114,7 @@ export async function revokeIngestKey(control: ControlStore, townId: string, nam
  * scrape key never writes, an ingest key never reads.
  */
 export class IngestKeyVerifier {
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new BoundedMap<string, number>(MAX_REMEMBERED);
 
   constructor(
     private readonly control: ControlStore,
@@ -141,7 +137,6 @@ export class IngestKeyVerifier {
     if (!info || info.kind !== this.kind) throw new AppError('unauthorized', `invalid or revoked ${this.kind} key`);
     const last = this.touched.get(hash);
     if (last === undefined || now - last >= KEY_TOUCH_INTERVAL_MS) {
-      if (this.touched.size >= MAX_REMEMBERED) this.touched.clear();
       this.touched.set(hash, now);
       await this.control.touchIngestKey(hash, now);
     }
