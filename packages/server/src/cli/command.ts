@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type CredentialVouch, secretVouch } from '@gasgauge/api';
 import {
   AppError,
   Control,
@@ -89,6 +90,15 @@ export function withControl<T>(
   } finally {
     sql.close();
   }
+}
+
+/**
+ * The vouch of the data dir's server (its ingest-token key: GASGAUGE_SECRET or secret.key), so a secret a command
+ * mints carries the tag a server on the same key vouches for (api ports/credential-vouch.ts). Under another
+ * GASGAUGE_SECRET than the server's the tag is only not vouched for: the secret still works.
+ */
+export function dataDirVouch(values: Values, { create = false } = {}): CredentialVouch {
+  return secretVouch(withControl(values, (_control, dataDir) => dataDir.secret(), { create }));
 }
 
 /**
