@@ -54,6 +54,15 @@ describe('every secret the Node server and its CLI mint carries the tag of the d
     const cliToken = JSON.parse((await gasgauge('user', 'token', 'bea', '--data', server.dataDir, '--json')).stdout).token;
     const link = JSON.parse((await gasgauge('login-link', '--user', 'bea', '--data', server.dataDir, '--json')).stdout).url;
     const code = new URL(link).searchParams.get('code') as string;
+    // A GASGAUGE_SECRET the server would refuse does not fail a command that never needed a key: its token is untagged.
+    process.env.GASGAUGE_SECRET = 'too short';
+    const untagged = await gasgauge('user', 'token', 'bea', '--data', server.dataDir, '--json').finally(() => {
+      delete process.env.GASGAUGE_SECRET;
+    });
+    expect(untagged.code).toBe(0);
+    const untaggedToken = JSON.parse(untagged.stdout).token as string;
+    expect(untaggedToken).toMatch(/^ggu_[A-Za-z0-9_-]{43}$/);
+    expect((await request(server.url, 'GET', '/trpc/towns.list', untaggedToken)).status).toBe(200);
     const minted = { admin: server.adminToken, user, key, scrape, session, cliToken, code };
     for (const [what, secret] of Object.entries(minted)) {
       expect(secret, what).toMatch(TAGGED);

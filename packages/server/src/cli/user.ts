@@ -1,4 +1,4 @@
-import { hashToken, newId, USER_TOKEN_PREFIX } from '@gasgauge/api';
+import { hashToken, mintSecret, newId, USER_TOKEN_PREFIX } from '@gasgauge/api';
 import { AppError, plural } from '@gasgauge/core';
 import { type Command, dataDirVouch, withControl } from './command.js';
 
@@ -12,7 +12,7 @@ export const userAdd: Command = {
   fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
     // Users may be added before the first `serve`, so this command may start a data dir.
-    const token = await dataDirVouch(values, { create: true }).mint(USER_TOKEN_PREFIX);
+    const token = await mintSecret(dataDirVouch(values, { create: true }), USER_TOKEN_PREFIX);
     const hash = await hashToken(token);
     const user = withControl(
       values,
@@ -37,7 +37,7 @@ export const userToken: Command = {
   options: { 'revoke-others': { type: 'boolean' } },
   positionals: 1,
   async run(values, [name], out) {
-    const token = await dataDirVouch(values).mint(USER_TOKEN_PREFIX);
+    const token = await mintSecret(dataDirVouch(values), USER_TOKEN_PREFIX);
     const hash = await hashToken(token);
     const revoke = values['revoke-others'] === true;
     const { user, revoked } = withControl(values, (control) => {
