@@ -121,16 +121,17 @@ let built: Promise<App> | undefined;
 
 async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
-  if (admin?.startsWith('ggu_'))
-    await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin)));
+  const adminHash = admin?.startsWith('ggu_') ? await hashToken(admin) : undefined;
+  if (adminHash !== undefined) await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(adminHash));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   // Under it, lookups of credentials not found lately are bounded per isolate (unknown-credentials.ts).
   // A credential whose tag checks (minted by this deployment: api ports/credential-vouch.ts) is not counted there, so
   // a flood of made-up ones cannot crowd out real users this isolate has not seen; the API says which hashes vouched.
+  // So is GASGAUGE_ADMIN_TOKEN, which the operator chose (untagged) but this deployment's own secrets name.
   const vouched = new RecentHashes(VOUCHED_HASHES_MAX);
   const key = new TextEncoder().encode(secret);
   const { cached, fresh } = accessCache(
-    boundUnknownCredentials(doControl(env.CONTROL), { vouched: (hash) => vouched.has(hash) }),
+    boundUnknownCredentials(doControl(env.CONTROL), { vouched: (hash) => hash === adminHash || vouched.has(hash) }),
   );
   return createApp({
     control: cached,
