@@ -11,8 +11,9 @@ import { base64url } from './user-token.js';
  */
 export const INGEST_KEY_PREFIX = 'ggi_';
 /**
- * Read-only scrape keys (Prometheus): `ggp_` + 32 random bytes. The prefix says the kind before any lookup,
- * and differs from every other secret's (session cookies are `ggs_`), so a secret scanner names what leaked.
+ * Read-only scrape keys (Prometheus): `ggp_` + 32 random bytes + the tag, as ingest keys. The prefix says the kind
+ * before any lookup, and differs from every other secret's (session cookies are `ggs_`), so a secret scanner names
+ * what leaked.
  */
 export const SCRAPE_KEY_PREFIX = 'ggp_';
 /**
