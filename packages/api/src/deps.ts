@@ -5,6 +5,7 @@ import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
 import type { Gunzip } from './otlp/body.js';
 import type { ControlStore } from './ports/control.js';
+import type { CredentialVouch } from './ports/credential-vouch.js';
 import type { LiveBus } from './ports/live-bus.js';
 import type { ReadBudget } from './ports/read-budget.js';
 import type { TownDirectory } from './ports/town.js';
@@ -21,6 +22,11 @@ export interface ApiDeps {
   towns: TownDirectory;
   /** HS256 key for ingest tokens. */
   secret: Uint8Array;
+  /**
+   * Tags every secret the API mints and checks them (ports/credential-vouch.ts; both hosts: `secretVouch` of their
+   * secret). Absent (tests), secrets are minted untagged and no credential vouches for itself.
+   */
+  vouch?: CredentialVouch;
   clock: Clock;
   live: LiveBus;
   /** Reads every request body, bounded (default: the Web-standard stream reader; Node reads its IncomingMessage directly). */

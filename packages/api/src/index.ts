@@ -1,8 +1,19 @@
 export { createApp } from './app.js';
-export { INGEST_KEY_PREFIX, KEY_CACHE_TTL_MS, newIngestKey } from './auth/ingest-key.js';
+export {
+  lookupHash,
+  mintSecret,
+  SECRET_RANDOM_BYTES,
+  sameBytes,
+  secretVouch,
+  TAGGED_BODY_CHARS,
+  untaggedSecret,
+  VOUCH_KEY_LABEL,
+  VOUCH_TAG_BYTES,
+} from './auth/credential-vouch.js';
+export { INGEST_KEY_PREFIX, KEY_CACHE_TTL_MS, mintIngestKey, newIngestKey, SCRAPE_KEY_PREFIX } from './auth/ingest-key.js';
 export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/ingest-token.js';
-export { createLoginLink, SESSION_COOKIE, safeNextPath, startSession } from './auth/session.js';
-export { hashToken, newId, newUserToken } from './auth/user-token.js';
+export { createLoginLink, LINK_PREFIX, SESSION_COOKIE, SESSION_PREFIX, safeNextPath, startSession } from './auth/session.js';
+export { hashToken, newId, newUserToken, USER_TOKEN_PREFIX } from './auth/user-token.js';
 export { type AlertPayload, RefusedTarget, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
@@ -23,6 +34,7 @@ export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/
 export { LIVE_STREAM_MAX_MS, LiveHub, MAX_LIVE_PER_USER_ALL_TOWNS } from './metrics/live-hub.js';
 export { releasedAtEnd, StreamsPerUser } from './metrics/streams-per-user.js';
 export type { ControlStore } from './ports/control.js';
+export type { CredentialVouch } from './ports/credential-vouch.js';
 export type { LiveBus } from './ports/live-bus.js';
 export { LocalControlStore } from './ports/local-control.js';
 export { LocalTowns } from './ports/local-towns.js';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { boundedId } from './ids.js';
 import { canonicalPath, resolvePath } from './paths.js';
 
@@ -33,7 +34,7 @@ export const MAX_CWD_CHARS = 4096;
 export class AgentMap {
   private readonly paths: AgentPath[];
   private readonly gastownRoot: string | undefined;
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new BoundedMap<string, string>(10_000);
 
   constructor(opts: AgentMapOptions = {}) {
     this.paths = (opts.paths ?? [])
@@ -48,7 +49,6 @@ export class AgentMap {
     if (agent === undefined) {
       // Cut to what the server takes, as every id: a made-up cwd's last name can be 4,000 characters.
       agent = boundedId(this.resolveAgent(cwd));
-      if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(cwd, agent);
     }
     return agent;

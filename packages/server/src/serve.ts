@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
+  type CredentialVouch,
   createApp,
   DEFAULT_READ_BUDGET_BURST_MS,
   DEFAULT_READ_BUDGET_MS_PER_S,
@@ -13,8 +14,9 @@ import {
   LocalControlStore,
   LocalTowns,
   newId,
-  newUserToken,
   ReadBuckets,
+  secretVouch,
+  USER_TOKEN_PREFIX,
   WebhookDelivery,
   type WebhookOptions,
 } from '@gasgauge/api';
@@ -232,10 +234,14 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
       : undefined;
   // Read once: the key tokens are checked with, and the one server.json names for `gasgauge token mint`.
   const secret = dataDir.secret();
+  // Every secret the server mints carries a tag of this key (api ports/credential-vouch.ts). Only a Worker isolate
+  // lets a vouched credential skip a bound; here tags keep the secrets one shape with the Worker's.
+  const vouch = secretVouch(secret);
   const app = createApp({
     control: controlStore,
     towns: townHandles,
     secret,
+    vouch,
     clock,
     live,
     readBody: readNodeBody,
@@ -294,7 +300,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   undo.push(() => serverFile.remove());
   // Only now, when the start can no longer fail on the port or the data dir: a first start that failed
   // after making `admin` left its one-time token unshown, and no later start made (or showed) another.
-  const { adminCreated, adminToken } = await ensureAdmin(control, opts.adminToken !== false);
+  const { adminCreated, adminToken } = await ensureAdmin(control, opts.adminToken !== false, vouch);
   const demo = opts.demo ? await startDemo({ control, url, secret, clock, log }) : undefined;
   return {
     url,
@@ -326,11 +332,15 @@ export function listenUrl(host: string, port: number): string {
 }
 
 /** The first start on an empty data dir creates user `admin`; its token (if minted) is shown once, never stored in clear. */
-async function ensureAdmin(control: Control, mint: boolean): Promise<{ adminCreated: boolean; adminToken: string | undefined }> {
+async function ensureAdmin(
+  control: Control,
+  mint: boolean,
+  vouch: CredentialVouch,
+): Promise<{ adminCreated: boolean; adminToken: string | undefined }> {
   if (control.userCount() > 0) return { adminCreated: false, adminToken: undefined };
   const user = control.createUser(newId('user'), 'admin', true);
   if (!mint) return { adminCreated: true, adminToken: undefined };
-  const token = newUserToken();
+  const token = await vouch.mint(USER_TOKEN_PREFIX);
   control.addToken(user.id, await hashToken(token), 'first start');
   return { adminCreated: true, adminToken: token };
 }

@@ -74,7 +74,9 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('charts from the keyboa
     const announcement = page.locator('.range-picker [aria-live]');
     expect(await announcement.textContent()).toBe('Range: the last hour');
     const plot = page.getByRole('application', { name: /^Token throughput: \+ and - zoom/ });
-    expect(await plot.getAttribute('aria-keyshortcuts')).toBe('Plus Minus ArrowLeft ArrowRight Home Escape');
+    expect(await plot.getAttribute('aria-keyshortcuts')).toBe(
+      'Plus Minus ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home Escape',
+    );
 
     // Reached with Tab, as a keyboard user reaches it: the first chart takes focus from the page's controls.
     await page.getByRole('button', { name: '1h', exact: true }).focus();
@@ -127,11 +129,48 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('charts from the keyboa
     expect(consoleErrors).toEqual([]);
   });
 
+  it('reads a chart bucket by bucket with Shift and the arrows, in its live region and its tooltip, without moving the range', async () => {
+    await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
+    await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
+    const plot = page.getByRole('application', { name: /^Token throughput: .*Shift and arrow keys read the values$/ });
+    const figure = page.locator('figure', { has: plot });
+    const said = figure.locator('p[aria-live]');
+    const tooltip = plot.locator('.chart-tooltip');
+    expect(await said.textContent()).toBe('');
+
+    // The newest bucket first: now, after the last record (the records end 11 minutes ago), a quiet 0.
+    await press(plot, 'Shift+ArrowLeft');
+    const newest = await said.textContent();
+    expect(newest).toMatch(
+      /^\d\d:\d\d(:\d\d)?: Input 0 tokens\/s, Output 0 tokens\/s, Reasoning 0 tokens\/s, Cache read 0 tokens\/s, Cache write 0 tokens\/s$/,
+    );
+    expect(await tooltip.isVisible()).toBe(true);
+    expect(await tooltip.textContent()).toContain('Input');
+
+    // Back one bucket at a time (quiet ones read 0 or "no data") until a record's: its tokens per second, as the tooltip shows them.
+    let text = newest ?? '';
+    for (let i = 0; i < 400 && !/Input [1-9]/.test(text); i++) {
+      await page.keyboard.press('Shift+ArrowLeft');
+      await expect.poll(() => said.textContent()).not.toBe(text);
+      text = (await said.textContent()) ?? '';
+    }
+    expect(text).toMatch(/: Input [1-9][\d.,]*k? tokens\/s, Output [1-9][\d.,]*k? tokens\/s, Reasoning 0 tokens\/s/);
+    expect(await tooltip.textContent()).toContain(text.match(/Input ([^,]+),/)?.[1] as string);
+    // Reading moves no range, and the plain arrows still pan.
+    expect(new URL(page.url()).search).toBe('?range=1h');
+
+    // Focus gone: the keyboard's tooltip and reading go with it.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => tooltip.isVisible()).toBe(false);
+    expect(await said.textContent()).toBe('');
+    expect(consoleErrors).toEqual([]);
+  });
+
   it("zooms and pans a bead's cost chart within the bead's life, and announces it", async () => {
     await page.goto(`${server.url}/towns/${townId}/bead?id=gt-1`);
     const plot = page.getByRole('application', { name: /^Cost over time: \+ and - zoom/ });
     await plot.locator('canvas').first().waitFor();
-    const announcement = page.locator('.bead-chart [aria-live]');
+    const announcement = page.locator('.bead-chart span[aria-live]');
     expect(await announcement.textContent()).toBe('Range: the whole life of the bead');
     await press(plot, '=');
     await expect.poll(() => announcement.textContent()).toMatch(/^Range: \d\d:\d\d:\d\d to \d\d:\d\d:\d\d$/);

@@ -1,5 +1,5 @@
 import type { ControlStore } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, BoundedMap } from '@gasgauge/core';
 
 /**
  * control.ts's ControlMethod, not imported: this file is also type-checked with the Node-side tests
@@ -86,7 +86,7 @@ export function accessCache(store: ControlStore, opts: AccessCacheOptions = {}):
   const ttlMs = opts.ttlMs ?? ACCESS_CACHE_TTL_MS;
   const maxEntries = opts.maxEntries ?? ACCESS_CACHE_MAX_ENTRIES;
   const now = opts.now ?? Date.now;
-  const answers = new Map<string, { value: unknown; until: number }>();
+  const answers = new BoundedMap<string, { value: unknown; until: number }>(maxEntries);
   /** Bumped when a change starts and when it ends: a lookup that overlapped one must not keep what it read. */
   let changes = 0;
   let changing = 0;
@@ -101,11 +101,6 @@ export function accessCache(store: ControlStore, opts: AccessCacheOptions = {}):
     const seen = changes;
     const value = await call();
     if (value === undefined || seen !== changes || changing > 0) return value;
-    if (answers.size >= maxEntries) {
-      // Maps iterate in insertion order: the first entry is the oldest answer.
-      const oldest = answers.keys().next();
-      if (!oldest.done) answers.delete(oldest.value);
-    }
     // Frozen: one answer serves many requests, so a caller that changed it would change the others'.
     answers.set(key, { value: Object.freeze(value), until: now() + ttlMs });
     return value;

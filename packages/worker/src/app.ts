@@ -9,6 +9,7 @@ import {
   hashToken,
   INGEST_TOWN,
   readWebBody,
+  secretVouch,
 } from '@gasgauge/api';
 import { AppError, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
@@ -16,7 +17,7 @@ import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
-import { boundUnknownCredentials } from './unknown-credentials.js';
+import { boundUnknownCredentials, RecentHashes, VOUCHED_HASHES_MAX } from './unknown-credentials.js';
 
 /**
  * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
@@ -120,18 +121,26 @@ let built: Promise<App> | undefined;
 
 async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
-  if (admin?.startsWith('ggu_'))
-    await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(await hashToken(admin)));
+  const adminHash = admin?.startsWith('ggu_') ? await hashToken(admin) : undefined;
+  if (adminHash !== undefined) await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(adminHash));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   // Under it, lookups of credentials not found lately are bounded per isolate (unknown-credentials.ts).
-  const { cached, fresh } = accessCache(boundUnknownCredentials(doControl(env.CONTROL)));
+  // A credential whose tag checks (minted by this deployment: api ports/credential-vouch.ts) is not counted there, so
+  // a flood of made-up ones cannot crowd out real users this isolate has not seen; the API says which hashes vouched.
+  // So is GASGAUGE_ADMIN_TOKEN, which the operator chose (untagged) but this deployment's own secrets name.
+  const vouched = new RecentHashes(VOUCHED_HASHES_MAX);
+  const key = new TextEncoder().encode(secret);
+  const { cached, fresh } = accessCache(
+    boundUnknownCredentials(doControl(env.CONTROL), { vouched: (hash) => hash === adminHash || vouched.has(hash) }),
+  );
   return createApp({
     control: cached,
     freshControl: fresh,
     towns: doTowns(env.TOWN),
     live: doLive(env.TOWN),
     tickHealth: (townId) => settled(env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth()),
-    secret: new TextEncoder().encode(secret),
+    secret: key,
+    vouch: secretVouch(key, (hash) => vouched.add(hash)),
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),

@@ -1,5 +1,5 @@
 import type { ControlStore } from '@gasgauge/api';
-import { AppError } from '@gasgauge/core';
+import { AppError, BoundedMap, BoundedSet } from '@gasgauge/core';
 
 /** See access-cache.ts: control.ts's ControlMethod, not imported (this file is type-checked on the Node side too). */
 type ControlMethod = keyof ControlStore;
@@ -41,11 +41,31 @@ export const KNOWN_SECRETS_MAX = 50_000;
 /** How long a secret found once keeps its lookups out of the budget. */
 export const KNOWN_SECRETS_TTL_MS = 24 * 3_600_000;
 
+/** Hashes of vouched credentials the control store did not know (revoked, a deleted user's), remembered at most. */
+export const REFUSED_VOUCHED_MAX = 10_000;
+/** Hashes of credentials that vouched for themselves lately (VouchedHashes), remembered at most. */
+export const VOUCHED_HASHES_MAX = 10_000;
+
+/** A bounded set of hashes: past `max` the one added (or added again) longest ago is forgotten first. */
+export class RecentHashes extends BoundedSet<string> {
+  /** Added again, a hash becomes the newest. */
+  override add(hash: string): this {
+    this.delete(hash);
+    return super.add(hash);
+  }
+}
+
 export interface UnknownCredentialOptions {
   perSecond?: number;
   burst?: number;
   maxKnown?: number;
   knownTtlMs?: number;
+  /**
+   * Whether the API said the credential hashed to this vouched for itself (its tag: api ports/credential-vouch.ts):
+   * such a lookup skips the bucket, unless the store refused that hash before (then it is counted like any other).
+   */
+  vouched?: (hash: string) => boolean;
+  maxRefusedVouched?: number;
   now?: () => number;
 }
 
@@ -54,8 +74,12 @@ export interface UnknownCredentialOptions {
  * it are refused with a 429 before reaching the control object. A secret found once (a real user's token, key
  * or session) is looked up freely for KNOWN_SECRETS_TTL_MS, so a flood of made-up credentials does not lock
  * real users out of the isolate; one found missing again (revoked) loses that, and one stored through this
- * isolate (a sign-in's session, a new token or key) is known from the start. Every other method passes through. Wrap the store the control object answers, under the access cache, so only lookups that would cross
- * to the control object count.
+ * isolate (a sign-in's session, a new token or key) is known from the start. A secret that vouches for itself
+ * (`opts.vouched`: its tag checks, so this deployment minted it) is not counted either, so a flood of made-up
+ * credentials cannot crowd out a real user this isolate has not seen yet (every user, right after a deploy); once
+ * the store has refused a vouched hash (revoked, a deleted user's), it is counted like any other. Every other
+ * method passes through. Wrap the store the control object answers, under the access cache, so only lookups that
+ * would cross to the control object count.
  *
  * Per isolate: a flood spread over many isolates is bounded per isolate only (ARCHITECTURE.md, Operations: a
  * rate-limiting rule in front of the Worker bounds it across the deployment).
@@ -67,8 +91,14 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
   const knownTtlMs = opts.knownTtlMs ?? KNOWN_SECRETS_TTL_MS;
   // Read at each call, not captured: the pool tests move the clock with a spy on Date.now.
   const now = opts.now ?? (() => Date.now());
-  /** Hash → until when its lookups are free; a Map iterates in insertion order, so the first entry is the oldest. */
-  const known = new Map<string, number>();
+  /** Hash → until when its lookups are free; past maxKnown the oldest is forgotten. */
+  const known = new BoundedMap<string, number>(maxKnown);
+  const vouched = opts.vouched ?? (() => false);
+  /**
+   * Vouched hashes the store did not know: a revoked token or key, a signed-out session, a deleted user's keep their
+   * tag, and must not be a free lookup of the control object for ever after.
+   */
+  const refused = new RecentHashes(opts.maxRefusedVouched ?? REFUSED_VOUCHED_MAX);
   let tokens = burst;
   let filledAt = now();
 
@@ -92,10 +122,6 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
   const remember = (hash: string, found: boolean, at: number): void => {
     known.delete(hash);
     if (!found) return;
-    if (known.size >= maxKnown) {
-      const oldest = known.keys().next();
-      if (!oldest.done) known.delete(oldest.value);
-    }
     known.set(hash, at + knownTtlMs);
   };
 
@@ -116,7 +142,8 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
       return async (hash: unknown, ...rest: unknown[]) => {
         if (typeof hash !== 'string') return value.apply(target, [hash, ...rest]);
         const at = now();
-        if (!isKnown(hash, at) && !take(at)) {
+        const free = isKnown(hash, at) || (vouched(hash) && !refused.has(hash));
+        if (!free && !take(at)) {
           throw new AppError(
             'too_many_requests',
             'too many requests with credentials this server has not seen lately; retry shortly',
@@ -129,6 +156,8 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
         const answer: unknown = await value.apply(target, [hash, ...rest]);
         // A link is used once: consumed, it is no longer a secret worth a free lookup.
         remember(hash, answer !== undefined && prop !== 'consumeLoginLink', now());
+        // So is a consumed link: its tag still checks, but the store will never know it again.
+        if ((answer === undefined || prop === 'consumeLoginLink') && vouched(hash)) refused.add(hash);
         return answer;
       };
     },

@@ -1,13 +1,19 @@
-import { AppError, type IngestKeyInfo, KEY_TOUCH_INTERVAL_MS, type KeyKind } from '@gasgauge/core';
+import { AppError, BoundedMap, type IngestKeyInfo, KEY_TOUCH_INTERVAL_MS, type KeyKind } from '@gasgauge/core';
 import type { ControlStore } from '../ports/control.js';
+import type { CredentialVouch } from '../ports/credential-vouch.js';
+import { lookupHash, mintSecret } from './credential-vouch.js';
 import type { IngestClaims } from './ingest-token.js';
-import { base64url, hashToken } from './user-token.js';
+import { base64url } from './user-token.js';
 
-/** Long-lived ingest keys: `ggi_` + 32 random bytes, base64url. Only their SHA-256 is stored. */
+/**
+ * Long-lived ingest keys: `ggi_` + 32 random bytes + the host's tag (auth/credential-vouch.ts), base64url. Only their
+ * SHA-256 is stored. Keys made before tags (43 characters after the prefix) stay valid.
+ */
 export const INGEST_KEY_PREFIX = 'ggi_';
 /**
- * Read-only scrape keys (Prometheus): `ggp_` + 32 random bytes. The prefix says the kind before any lookup,
- * and differs from every other secret's (session cookies are `ggs_`), so a secret scanner names what leaked.
+ * Read-only scrape keys (Prometheus): `ggp_` + 32 random bytes + the tag, as ingest keys. The prefix says the kind
+ * before any lookup, and differs from every other secret's (session cookies are `ggs_`), so a secret scanner names
+ * what leaked.
  */
 export const SCRAPE_KEY_PREFIX = 'ggp_';
 /**
@@ -26,11 +32,17 @@ export function isScrapeKey(credential: string): boolean {
   return ACCEPTED.scrape.some((prefix) => credential.startsWith(prefix));
 }
 
+/** A key of the untagged shape, which no host vouches for: the server mints with `mintIngestKey` (tests use this). */
 export function newIngestKey(kind: KeyKind = 'ingest'): string {
   return PREFIX[kind] + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** Entries the last-touch memory keeps before it forgets them all (bounded like the JWT cache). */
+/** A new key of `kind`, tagged by the host's vouch. */
+export function mintIngestKey(vouch: CredentialVouch | undefined, kind: KeyKind = 'ingest'): Promise<string> {
+  return mintSecret(vouch, PREFIX[kind]);
+}
+
+/** Entries the last-touch memory keeps; past it the oldest is forgotten (a forgotten key is touched once more). */
 const MAX_REMEMBERED = 10_000;
 
 /**
@@ -49,7 +61,7 @@ export const KEY_CACHE_MAX_ENTRIES = 10_000;
  * memory is bounded by KEY_CACHE_MAX_ENTRIES whatever is sent.
  */
 export class VerifiedKeys {
-  private readonly entries = new Map<string, { info: IngestKeyInfo; until: number }>();
+  private readonly entries = new BoundedMap<string, { info: IngestKeyInfo; until: number }>(KEY_CACHE_MAX_ENTRIES);
   /** Bumped by every revoke: a lookup that began before it must not cache what it read. */
   private revocations = 0;
 
@@ -66,12 +78,8 @@ export class VerifiedKeys {
     const revocations = this.revocations;
     const info = await control.ingestKeyByHash(hash);
     if (info === undefined || revocations !== this.revocations) return info;
+    // Deleted first, so a key answered again is the newest entry, the last one forgotten.
     this.entries.delete(hash);
-    if (this.entries.size >= KEY_CACHE_MAX_ENTRIES) {
-      // Maps iterate in insertion order, so the first entry is the oldest answer.
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
     this.entries.set(hash, { info, until: now + KEY_CACHE_TTL_MS });
     return info;
   }
@@ -118,11 +126,12 @@ export async function revokeIngestKey(control: ControlStore, townId: string, nam
  * scrape key never writes, an ingest key never reads.
  */
 export class IngestKeyVerifier {
-  private readonly touched = new Map<string, number>();
+  private readonly touched = new BoundedMap<string, number>(MAX_REMEMBERED);
 
   constructor(
     private readonly control: ControlStore,
     private readonly kind: KeyKind = 'ingest',
+    private readonly vouch?: CredentialVouch,
   ) {}
 
   async verify(key: string, now: number): Promise<IngestClaims> {
@@ -134,14 +143,13 @@ export class IngestKeyVerifier {
   async info(key: string, now: number): Promise<IngestKeyInfo> {
     if (!ACCEPTED[this.kind].some((prefix) => key.startsWith(prefix)))
       throw new AppError('unauthorized', `a ${this.kind} key (${PREFIX[this.kind]}…) is required here`);
-    const hash = await hashToken(key);
+    const hash = await lookupHash(this.vouch, key);
     // Looked up per request, as every dep is: an app's routes are registered before its deps are used.
     const verified = verifiedKeys(this.control);
     const info = verified.get(hash, now) ?? (await verified.lookUp(this.control, hash, now));
     if (!info || info.kind !== this.kind) throw new AppError('unauthorized', `invalid or revoked ${this.kind} key`);
     const last = this.touched.get(hash);
     if (last === undefined || now - last >= KEY_TOUCH_INTERVAL_MS) {
-      if (this.touched.size >= MAX_REMEMBERED) this.touched.clear();
       this.touched.set(hash, now);
       await this.control.touchIngestKey(hash, now);
     }

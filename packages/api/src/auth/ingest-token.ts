@@ -1,4 +1,4 @@
-import { AppError } from '@gasgauge/core';
+import { AppError, BoundedMap } from '@gasgauge/core';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** Containers write with short-lived JWTs; eight hours is the longest a token may live. */
@@ -54,7 +54,7 @@ export async function mintIngestToken(
  * so a reporter posting every second pays for one HMAC, not one per request.
  */
 export class IngestVerifier {
-  private readonly cache = new Map<string, IngestClaims>();
+  private readonly cache = new BoundedMap<string, IngestClaims>(10_000);
 
   constructor(private readonly secret: Uint8Array) {}
 
@@ -65,7 +65,6 @@ export class IngestVerifier {
       this.cache.delete(token);
     }
     const claims = await this.verifyUncached(token, now);
-    if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(token, claims);
     return claims;
   }

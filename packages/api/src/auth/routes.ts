@@ -4,10 +4,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
 import { BodyBudget, bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
+import { lookupHash } from './credential-vouch.js';
 import { linkPage } from './link-page.js';
 import { SESSION_COOKIE, safeNextPath, sessionTokenHash, startSession } from './session.js';
 import { authenticateRequest } from './user-auth.js';
-import { base64url, hashToken, USER_TOKEN_PREFIX } from './user-token.js';
+import { base64url, USER_TOKEN_PREFIX } from './user-token.js';
 
 /**
  * Browser sign-in. The /login form and the one-time link post here; the server sets an HttpOnly
@@ -31,7 +32,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   );
 
   const signIn = async (c: Context, userId: string, next: string | null) => {
-    const { token, expiresAt } = await startSession(control, userId);
+    const { token, expiresAt } = await startSession(control, userId, deps.vouch);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -63,7 +64,9 @@ export function authRoutes(deps: ApiDeps): Hono {
     const next = safeNextPath(form.get('next'));
     const token = form.get('token')?.trim() ?? '';
     return unlessBusy(c, next, async () => {
-      const user = token.startsWith(USER_TOKEN_PREFIX) ? await control.userByTokenHash(await hashToken(token)) : undefined;
+      const user = token.startsWith(USER_TOKEN_PREFIX)
+        ? await control.userByTokenHash(await lookupHash(deps.vouch, token))
+        : undefined;
       if (!user) return toLogin(c, 'invalid_token', next);
       return signIn(c, user.id, next);
     });
@@ -72,7 +75,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   app.get('/auth/link', (c) =>
     unlessBusy(c, null, async () => {
       const code = c.req.query('code') ?? '';
-      if (!(await control.peekLoginLink(await hashToken(code)))) return toLogin(c, 'link_expired', null);
+      if (!(await control.peekLoginLink(await lookupHash(deps.vouch, code)))) return toLogin(c, 'link_expired', null);
       const nonce = base64url(crypto.getRandomValues(new Uint8Array(16)));
       c.header(
         'Content-Security-Policy',
@@ -86,7 +89,7 @@ export function authRoutes(deps: ApiDeps): Hono {
   );
 
   app.post('/auth/link', async (c) => {
-    const codeHash = await hashToken((await readForm(c)).get('code') ?? '');
+    const codeHash = await lookupHash(deps.vouch, (await readForm(c)).get('code') ?? '');
     return unlessBusy(c, null, async () => {
       // Looked at first, so that a code that is no link changes nothing (a Worker isolate forgets what it remembers on a change).
       const link = (await control.peekLoginLink(codeHash)) && (await control.consumeLoginLink(codeHash));
@@ -97,7 +100,7 @@ export function authRoutes(deps: ApiDeps): Hono {
 
   app.post('/auth/logout', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    const tokenHash = token === undefined ? undefined : await sessionTokenHash(token);
+    const tokenHash = token === undefined ? undefined : await sessionTokenHash(token, deps.vouch);
     // Turned away for now, the session is not ended and the cookie stays (the user signs out again), as for sign-in.
     return unlessBusy(c, null, async () => {
       // Only a session there is: signing out of none changes nothing (see /auth/link).

@@ -1,26 +1,33 @@
 import type { ControlStore } from '../ports/control.js';
-import { base64url, hashToken } from './user-token.js';
+import type { CredentialVouch } from '../ports/credential-vouch.js';
+import { lookupHash, mintSecret } from './credential-vouch.js';
+import { hashToken } from './user-token.js';
 
 /** The browser's session cookie: HttpOnly, so the page's JavaScript never holds a credential. */
 export const SESSION_COOKIE = 'gg_session';
 export const SESSION_PREFIX = 'ggs_';
 export const LINK_PREFIX = 'ggl_';
 
-const secret = (prefix: string) => prefix + base64url(crypto.getRandomValues(new Uint8Array(32)));
-
-/** A new session for a user: the token goes into the cookie, only its hash into the database. */
+/**
+ * A new session for a user: the token (tagged by the host's `vouch`) goes into the cookie, only its hash into the
+ * database.
+ */
 export async function startSession(
   control: Pick<ControlStore, 'createSession'>,
   userId: string,
+  vouch?: CredentialVouch,
 ): Promise<{ token: string; expiresAt: number }> {
-  const token = secret(SESSION_PREFIX);
+  const token = await mintSecret(vouch, SESSION_PREFIX);
   const { expiresAt } = await control.createSession(await hashToken(token), userId);
   return { token, expiresAt };
 }
 
-/** The hash a session cookie is stored under, or undefined for a value that is no session token at all. */
-export async function sessionTokenHash(token: string): Promise<string | undefined> {
-  return token.startsWith(SESSION_PREFIX) ? hashToken(token) : undefined;
+/**
+ * The hash a session cookie is stored under, or undefined for a value that is no session token at all. Call it
+ * right before the lookup: a cookie that vouches for itself is said so to the host (lookupHash).
+ */
+export async function sessionTokenHash(token: string, vouch?: CredentialVouch): Promise<string | undefined> {
+  return token.startsWith(SESSION_PREFIX) ? lookupHash(vouch, token) : undefined;
 }
 
 /**
@@ -32,8 +39,9 @@ export async function createLoginLink(
   sessions: { createLoginLink(codeHash: string, userId: string, nextPath: string | null): { expiresAt: number } },
   userId: string,
   nextPath?: string,
+  vouch?: CredentialVouch,
 ): Promise<{ path: string; expiresAt: number }> {
-  const code = secret(LINK_PREFIX);
+  const code = await mintSecret(vouch, LINK_PREFIX);
   const { expiresAt } = sessions.createLoginLink(await hashToken(code), userId, safeNextPath(nextPath));
   return { path: `/auth/link?code=${encodeURIComponent(code)}`, expiresAt };
 }

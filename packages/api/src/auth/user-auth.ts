@@ -1,8 +1,10 @@
 import { AppError, type User } from '@gasgauge/core';
 import type { ControlStore } from '../ports/control.js';
+import type { CredentialVouch } from '../ports/credential-vouch.js';
 import { bearer } from './bearer.js';
+import { lookupHash } from './credential-vouch.js';
 import { sessionTokenHash } from './session.js';
-import { hashToken, USER_TOKEN_PREFIX } from './user-token.js';
+import { USER_TOKEN_PREFIX } from './user-token.js';
 
 /** A request's user, and whether the same credential still signs that user in. */
 export interface Principal {
@@ -18,10 +20,12 @@ export interface Principal {
 
 /**
  * The user a credential named by `credential` (Holder) still signs in, if any: an ingest token minted
- * with it writes only while this is its minter.
+ * with it writes only while this is its minter. Call it only for a holder whose ingest token's signature
+ * checked: that signature vouches for the credential it names (CredentialVouch.vouched).
  */
-export async function holderUser(control: ControlStore, credential: string): Promise<User | undefined> {
+export async function holderUser(control: ControlStore, credential: string, vouch?: CredentialVouch): Promise<User | undefined> {
   const hash = credential.slice(2);
+  vouch?.vouched?.(hash);
   if (credential.startsWith('t:')) return control.userByTokenHash(hash);
   if (!credential.startsWith('s:')) return undefined;
   const userId = await control.sessionUserId(hash);
@@ -29,14 +33,22 @@ export async function holderUser(control: ControlStore, credential: string): Pro
 }
 
 /** Read routes accept user API tokens only; an ingest JWT here is a 401, never a read. */
-export async function authenticateUser(control: ControlStore, authorization: string | undefined | null): Promise<User> {
-  return (await tokenPrincipal(control, authorization)).user;
+export async function authenticateUser(
+  control: ControlStore,
+  authorization: string | undefined | null,
+  vouch?: CredentialVouch,
+): Promise<User> {
+  return (await tokenPrincipal(control, authorization, vouch)).user;
 }
 
-async function tokenPrincipal(control: ControlStore, authorization: string | undefined | null): Promise<Principal> {
+async function tokenPrincipal(
+  control: ControlStore,
+  authorization: string | undefined | null,
+  vouch: CredentialVouch | undefined,
+): Promise<Principal> {
   const token = bearer(authorization);
   if (!token.startsWith(USER_TOKEN_PREFIX)) throw new AppError('unauthorized', 'a user API token (ggu_…) is required here');
-  const tokenHash = await hashToken(token);
+  const tokenHash = await lookupHash(vouch, token);
   const user = await control.userByTokenHash(tokenHash);
   if (!user) throw new AppError('unauthorized', 'unknown API token');
   return {
@@ -46,8 +58,8 @@ async function tokenPrincipal(control: ControlStore, authorization: string | und
   };
 }
 
-async function sessionPrincipal(control: ControlStore, token: string): Promise<Principal> {
-  const tokenHash = await sessionTokenHash(token);
+async function sessionPrincipal(control: ControlStore, token: string, vouch: CredentialVouch | undefined): Promise<Principal> {
+  const tokenHash = await sessionTokenHash(token, vouch);
   const userId = tokenHash === undefined ? undefined : await control.sessionUserId(tokenHash);
   const user = userId === undefined ? undefined : await control.userById(userId);
   if (!user || tokenHash === undefined)
@@ -60,17 +72,17 @@ async function sessionPrincipal(control: ControlStore, token: string): Promise<P
  * Authorization header is judged by it alone, so a bad header never falls back to the cookie.
  */
 export async function authenticatePrincipal(
-  deps: { control: ControlStore },
+  deps: { control: ControlStore; vouch?: CredentialVouch },
   authorization: string | undefined | null,
   sessionToken: string | undefined,
 ): Promise<Principal> {
-  if (!authorization && sessionToken) return sessionPrincipal(deps.control, sessionToken);
-  return tokenPrincipal(deps.control, authorization);
+  if (!authorization && sessionToken) return sessionPrincipal(deps.control, sessionToken, deps.vouch);
+  return tokenPrincipal(deps.control, authorization, deps.vouch);
 }
 
 /** The user of a request (see authenticatePrincipal). */
 export async function authenticateRequest(
-  deps: { control: ControlStore },
+  deps: { control: ControlStore; vouch?: CredentialVouch },
   authorization: string | undefined | null,
   sessionToken: string | undefined,
 ): Promise<User> {

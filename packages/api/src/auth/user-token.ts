@@ -1,6 +1,10 @@
-/** User API tokens: `ggu_` + 32 random bytes, base64url. Only their SHA-256 is stored. */
+/**
+ * User API tokens: `ggu_` + 32 random bytes + the host's tag (auth/credential-vouch.ts), base64url. Only their
+ * SHA-256 is stored. Tokens made before tags have no tag (43 characters after the prefix) and stay valid.
+ */
 export const USER_TOKEN_PREFIX = 'ggu_';
 
+/** A user token of the untagged shape, which no host vouches for: the server mints with `mintSecret` (tests use this). */
 export function newUserToken(): string {
   return USER_TOKEN_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
 }

@@ -17,7 +17,7 @@ export class IngestCredentials {
 
   constructor(private readonly deps: ApiDeps) {
     this.jwts = new IngestVerifier(deps.secret);
-    this.keys = new IngestKeyVerifier(deps.control);
+    this.keys = new IngestKeyVerifier(deps.control, 'ingest', deps.vouch);
   }
 
   /** The claims of a credential (401 when it is not a valid ingest credential). */
@@ -38,7 +38,7 @@ export class IngestCredentials {
    * that user may still read the town: two lookups (on Workers answered from the isolate's access cache).
    */
   private async assertHolder(holder: Holder, townId: string): Promise<void> {
-    const user = await holderUser(this.deps.control, holder.credential);
+    const user = await holderUser(this.deps.control, holder.credential, this.deps.vouch);
     if (user?.id !== holder.userId)
       throw new AppError(
         'unauthorized',

@@ -37,7 +37,7 @@ const usage = (townId: string, key: string | null, id: string, agentId?: string)
 describe('ingest keys', () => {
   it('a created key is shown once, listed without its secret, and writes usage, loc and events', async () => {
     const created = await createKey(s.townId, 'exporter');
-    expect(created.key).toMatch(/^ggi_[A-Za-z0-9_-]{43}$/);
+    expect(created.key).toMatch(/^ggi_[A-Za-z0-9_-]{64}$/); // 32 random bytes and the server's 16-byte tag
     const listed = await listKeys(s.townId);
     expect(listed).toEqual([
       { townId: s.townId, name: 'exporter', kind: 'ingest', agentId: null, createdAt: expect.any(Number), lastUsedAt: null },

@@ -28,7 +28,7 @@ beforeAll(async () => {
   };
   keys.ingest = (await create(s.townId, 'writer')).key;
   const scrape = await create(s.townId, 'grafana', 'scrape');
-  expect(scrape).toMatchObject({ kind: 'scrape', key: expect.stringMatching(/^ggp_[A-Za-z0-9_-]{43}$/) });
+  expect(scrape).toMatchObject({ kind: 'scrape', key: expect.stringMatching(/^ggp_[A-Za-z0-9_-]{64}$/) });
   keys.scrape = scrape.key;
   // A key made before scrape keys had their own prefix: stored as the hash of its whole `ggs_…` text.
   keys.legacyScrape = LEGACY_SCRAPE_KEY_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));

@@ -17,7 +17,7 @@ import { formatOpenMetrics, type MetricFamily, OPENMETRICS_CONTENT_TYPE } from '
  */
 export function prometheusRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
-  const scrapeKeys = new IngestKeyVerifier(deps.control, 'scrape');
+  const scrapeKeys = new IngestKeyVerifier(deps.control, 'scrape', deps.vouch);
   app.get('/api/towns/:townId/metrics/prometheus', async (c) => {
     const authorization = c.req.header('authorization');
     const params = parseOrThrow(z.object({ townId }), c.req.param());
@@ -35,7 +35,7 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
   async function scrapeTown(authorization: string | undefined, id: string): Promise<{ info: TownInfo; principal: string }> {
     const credential = authorization ? bearer(authorization) : '';
     if (!isScrapeKey(credential)) {
-      const user = await authenticateUser(deps.control, authorization);
+      const user = await authenticateUser(deps.control, authorization, deps.vouch);
       return { info: await deps.control.townFor(user, id), principal: userPrincipal(user.id) };
     }
     const key = await scrapeKeys.info(credential, deps.clock());

@@ -1,4 +1,4 @@
-import { AppError } from '@gasgauge/core';
+import { AppError, BoundedMap } from '@gasgauge/core';
 import type { ReadBudget } from './read-budget.js';
 
 /**
@@ -55,14 +55,14 @@ interface Bucket {
  * (ReadTurns), round the principals.
  */
 export class ReadBuckets implements ReadBudget {
-  private readonly buckets = new Map<string, Bucket>();
+  /** Each principal's bucket, the one used last the newest: past the bound the longest unused is forgotten (it refills to full anyway). */
+  private readonly buckets: BoundedMap<string, Bucket>;
   private readonly turns: Pick<ReadBudget, 'turn'> | undefined;
-  private readonly max: number;
   protected readonly now: () => number;
 
   constructor(private readonly opts: ReadBucketsOptions) {
     if (!(opts.msPerSecond > 0) || !(opts.burstMs > 0)) throw new RangeError('a read budget needs a positive rate and burst');
-    this.max = opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS;
+    this.buckets = new BoundedMap(opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS);
     this.now = opts.now ?? (() => performance.now());
     this.turns = opts.turns;
   }
@@ -101,10 +101,6 @@ export class ReadBuckets implements ReadBudget {
       found.at = now;
       this.buckets.set(principal, found);
       return found;
-    }
-    if (this.buckets.size >= this.max) {
-      const oldest = this.buckets.keys().next().value as string;
-      this.buckets.delete(oldest);
     }
     const fresh = { ms: this.opts.burstMs, at: now };
     this.buckets.set(principal, fresh);

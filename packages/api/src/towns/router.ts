@@ -1,6 +1,6 @@
 import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES } from '@gasgauge/core';
 import { z } from 'zod';
-import { newIngestKey, revokeIngestKey } from '../auth/ingest-key.js';
+import { mintIngestKey, revokeIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { hashToken, newId } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
@@ -94,7 +94,7 @@ export const townsRouter = router({
     .mutation(async ({ ctx, input }) => {
       await ctx.deps.control.townFor(ctx.user, input.townId, 'manageTowns');
       const kind = input.kind ?? 'ingest';
-      const key = newIngestKey(kind);
+      const key = await mintIngestKey(ctx.deps.vouch, kind);
       const info = await ctx.deps.control.createIngestKey(
         await hashToken(key),
         input.townId,

@@ -1,6 +1,7 @@
 import { AppError, type User } from '@gasgauge/core';
 import { z } from 'zod';
-import { hashToken, newId, newUserToken } from '../auth/user-token.js';
+import { mintSecret } from '../auth/credential-vouch.js';
+import { hashToken, newId, USER_TOKEN_PREFIX } from '../auth/user-token.js';
 import { router, userProcedure } from '../trpc.js';
 
 const userName = z.string().min(1).max(64);
@@ -17,7 +18,7 @@ export const usersRouter = router({
     .input(z.strictObject({ name: userName, admin: z.boolean().optional() }))
     .mutation(async ({ ctx, input }) => {
       assertAdmin(ctx.user);
-      const token = newUserToken();
+      const token = await mintSecret(ctx.deps.vouch, USER_TOKEN_PREFIX);
       const hash = await hashToken(token);
       const user = await ctx.deps.control.createUser(newId('user'), input.name, input.admin === true, hash, 'api');
       return { user, token };
@@ -34,7 +35,7 @@ export const usersRouter = router({
       const { control } = ctx.deps;
       const user = await control.userByName(input.name);
       if (!user) throw new AppError('not_found', `no user named "${input.name}"`, { path: 'name' });
-      const token = newUserToken();
+      const token = await mintSecret(ctx.deps.vouch, USER_TOKEN_PREFIX);
       const hash = await hashToken(token);
       if (!input.revokeOthers) {
         await control.addToken(user.id, hash, 'api');

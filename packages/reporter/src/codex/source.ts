@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 import type Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { boundedId, digest, sessionField } from '../ids.js';
@@ -81,7 +82,7 @@ export class CodexSource {
   private readonly sessionFiles = new Map<string, string>();
   private readonly headRead = new Set<string>();
   /** A parent's turns up to a fork's time, by parent file and time. */
-  private readonly prefixes = new Map<string, CodexUsage[]>();
+  private readonly prefixes = new BoundedMap<string, CodexUsage[]>(MAX_CACHED_PREFIXES);
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
@@ -240,7 +241,6 @@ export class CodexSource {
     let prefix = this.prefixes.get(key);
     if (!prefix) {
       prefix = this.readTurns(state.parent, state.forkedAt);
-      if (this.prefixes.size >= MAX_CACHED_PREFIXES) this.prefixes.clear();
       this.prefixes.set(key, prefix);
     }
     return prefix;

@@ -185,10 +185,10 @@ describe('a token that cannot be sent', () => {
 
   it('a failed refresh command is named without its command line, its output or a credential on its stderr', async () => {
     const command =
-      'curl -sf -H "Authorization: Bearer ggu_inTheCommandSecret" http://127.0.0.1:9/ 2>/dev/null; printf eyJstdoutSecret; echo "minting failed for ggi_stderrSecret (eyJhbGciOi.eyJzdWIi.jwtSecret) Bearer plainSecret" >&2; exit 3';
+      'curl -sf -H "Authorization: Bearer ggu_inTheCommandSecret" http://127.0.0.1:9/ 2>/dev/null; printf eyJstdoutSecret; echo "minting failed for ggi_stderrSecret (eyJhbGciOi.eyJzdWIi.jwtSecret) Bearer plainSecret ggs_cookieSecret ggl_linkSecret" >&2; exit 3';
     const err = await new TokenSource({ file: join(dir, 'token'), refreshCommand: command }).refresh().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TokenError);
-    expect((err as Error).message).toBe('token refresh command failed (exit code 3: minting failed for … (…) Bearer …)');
+    expect((err as Error).message).toBe('token refresh command failed (exit code 3: minting failed for … (…) Bearer … … …)');
     expect(inspect(err, { depth: 10 })).not.toMatch(/Secret|eyJ/);
   });
 

@@ -112,8 +112,8 @@ function checked(token: string, what: string): string {
 
 /**
  * Why the refresh command failed, in words safe to log: its exit code or signal, and the last line it
- * wrote to stderr (at most 200 characters) with anything shaped like a credential — a `ggu_`, `ggi_`
- * or `ggp_` token, a JWT, a `Bearer` value — replaced by `…`.
+ * wrote to stderr (at most 200 characters) with anything shaped like a credential — any `gg?_` secret (a user
+ * token, ingest or scrape key, session cookie, login code), a JWT, a `Bearer` value — replaced by `…`.
  */
 function commandFailure(err: unknown): string {
   const how = failureKind(err as { code?: unknown; signal?: unknown; killed?: unknown });
@@ -134,7 +134,7 @@ function failureKind(e: { code?: unknown; signal?: unknown; killed?: unknown }):
 
 function redactCredentials(text: string): string {
   return text
-    .replace(/\bgg[uip]_[\w-]*/g, '…')
+    .replace(/\bgg[a-z]_[\w-]*/g, '…')
     .replace(/\beyJ[\w-]*(\.[\w-]*){0,2}/g, '…')
     .replace(/\b(Bearer|Basic)\s+\S+/gi, '$1 …');
 }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 import Database from 'better-sqlite3';
 import type { AgentMap } from '../agents.js';
 import { StateError } from '../errors.js';
@@ -106,7 +107,7 @@ export class OpencodeDiskSource {
   /** Each message file's size and mtime when last read. */
   private readonly files: CommittedMap<string, string>;
   /** Session id → its directory (from the `session` table or `storage/session/**`), for the agent. */
-  private readonly directories = new Map<string, string>();
+  private readonly directories = new BoundedMap<string, string>(MAX_SESSIONS);
   /** When each data dir's older JSON tree was last listed. */
   private readonly listed = new Map<string, number>();
   /** Each store's file and WAL identity, size and mtime at its last complete read. */
@@ -380,7 +381,6 @@ export class OpencodeDiskSource {
    */
   private setDirectory(session: string, directory: string): void {
     if (directory.length > MAX_DIRECTORY) return;
-    if (this.directories.size >= MAX_SESSIONS) this.directories.clear();
     this.directories.set(boundedId(session), directory);
   }
 

@@ -1,3 +1,4 @@
+import { BoundedMap, BoundedSet } from '@gasgauge/core/bounded-map';
 import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
 import { CommittedMap, type TransactionEnd } from '../outbox/committed-map.js';
@@ -112,8 +113,8 @@ export class OpencodeUsage {
    */
   private readonly last: CommittedMap<string, { key: string; agentId: string }>;
   /** The latest message.updated of each message: its amounts and what a record needs. */
-  private readonly messages = new Map<string, { info: MessageInfo; amounts: Amounts }>();
-  private readonly unmapped = new Set<string>();
+  private readonly messages = new BoundedMap<string, { info: MessageInfo; amounts: Amounts }>(10_000);
+  private readonly unmapped = new BoundedSet<string>(10_000);
   private readonly steps: StepLedger;
 
   constructor(private readonly opts: OpencodeOptions) {
@@ -157,9 +158,6 @@ export class OpencodeUsage {
     this.stats.assistantUpdates++;
     const time = isObj(info.time) ? info.time : {};
     const id = boundedId(info.id);
-    if (this.messages.size >= 10_000 && !this.messages.has(id)) {
-      this.messages.delete(this.messages.keys().next().value as string);
-    }
     this.messages.set(id, {
       info: {
         id,
@@ -211,7 +209,6 @@ export class OpencodeUsage {
     if (agent) return agent;
     if (!this.unmapped.has(sessionID)) {
       // Bounded: past it a session may be counted twice in a statistic, which is all this set is for.
-      if (this.unmapped.size >= 10_000) this.unmapped.clear();
       this.unmapped.add(sessionID);
       this.stats.unmappedSessions++;
     }

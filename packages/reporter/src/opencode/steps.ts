@@ -1,3 +1,4 @@
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 /** The five token amounts and the cost (integer microdollars) of one step, or of a whole message. */
 export interface Amounts {
   input: number;
@@ -41,13 +42,12 @@ export interface StepLedger {
 
 /** An in-memory ledger, bounded to the most recent 10,000 messages. */
 export class MemoryStepLedger implements StepLedger {
-  private readonly messages = new Map<string, Map<string, Amounts>>();
-  private readonly agents = new Map<string, string>();
+  private readonly messages = new BoundedMap<string, Map<string, Amounts>>(10_000);
+  private readonly agents = new BoundedMap<string, string>(10_000);
 
   firstAgent(messageId: string, agentId: string): string {
     const kept = this.agents.get(messageId);
     if (kept !== undefined) return kept;
-    if (this.agents.size >= 10_000) this.agents.delete(this.agents.keys().next().value as string);
     this.agents.set(messageId, agentId);
     return agentId;
   }
@@ -55,7 +55,6 @@ export class MemoryStepLedger implements StepLedger {
   add(messageId: string, partId: string, step: Amounts): boolean {
     let parts = this.messages.get(messageId);
     if (!parts) {
-      if (this.messages.size >= 10_000) this.messages.delete(this.messages.keys().next().value as string);
       parts = new Map();
       this.messages.set(messageId, parts);
     }

@@ -1,3 +1,5 @@
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+
 /** The part of the Store a CommittedMap needs: whether a transaction is under way, and its end. */
 export interface TransactionEnd {
   readonly inTransaction: boolean;
@@ -13,14 +15,16 @@ export interface TransactionEnd {
  * Past `max` entries the oldest is forgotten: what a source forgets it only enqueues once more.
  */
 export class CommittedMap<K, V> {
-  private readonly kept = new Map<K, V>();
+  private readonly kept: Map<K, V>;
   private readonly staged = new Map<K, V>();
   private hooked = false;
 
   constructor(
     private readonly tx: TransactionEnd | undefined,
-    private readonly max = Number.POSITIVE_INFINITY,
-  ) {}
+    max = Number.POSITIVE_INFINITY,
+  ) {
+    this.kept = Number.isFinite(max) ? new BoundedMap(max) : new Map();
+  }
 
   get(key: K): V | undefined {
     return this.staged.has(key) ? this.staged.get(key) : this.kept.get(key);
@@ -32,14 +36,14 @@ export class CommittedMap<K, V> {
 
   set(key: K, value: V): void {
     if (!this.tx?.inTransaction) {
-      this.keep(key, value);
+      this.kept.set(key, value);
       return;
     }
     this.staged.set(key, value);
     if (this.hooked) return;
     this.hooked = true;
     this.tx.afterTransaction((committed) => {
-      if (committed) for (const [k, v] of this.staged) this.keep(k, v);
+      if (committed) for (const [k, v] of this.staged) this.kept.set(k, v);
       this.staged.clear();
       this.hooked = false;
     });
@@ -54,10 +58,5 @@ export class CommittedMap<K, V> {
   /** Entries kept (committed). */
   get size(): number {
     return this.kept.size;
-  }
-
-  private keep(key: K, value: V): void {
-    if (!this.kept.has(key) && this.kept.size >= this.max) this.kept.delete(this.kept.keys().next().value as K);
-    this.kept.set(key, value);
   }
 }

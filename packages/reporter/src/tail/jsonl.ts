@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { isJsonObject, parseJson } from '../json.js';
 import { fsPath } from './names.js';
 
@@ -207,8 +208,8 @@ function wholeObject(buf: Buffer, from: number, to: number): boolean {
  * (a 1 GB line being written) read the whole line again: 300 MB growing by a byte at a time kept a
  * reporter busy half of every second. Bounded: forgetting an entry only costs one more full scan.
  */
-const unterminated = new Map<string, { ino: number; from: number; to: number; counted: boolean }>();
 const MAX_UNTERMINATED = 1024;
+const unterminated = new BoundedMap<string, { ino: number; from: number; to: number; counted: boolean }>(MAX_UNTERMINATED);
 
 /**
  * Bytes of an oversized line looked through for its end per call. Unbounded, one call read the whole
@@ -244,7 +245,6 @@ function skipOversized(
     }
     pos += n;
   }
-  if (unterminated.size >= MAX_UNTERMINATED && !unterminated.has(line.path)) unterminated.clear();
   if (pos < size) {
     // More of the line is there than one call looks through: the batch ends inside it, and the next goes on.
     unterminated.set(line.path, { ino: line.ino, from: pos, to: pos, counted: true });

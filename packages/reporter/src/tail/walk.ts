@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { normalize } from 'node:path';
+import { BoundedSet } from '@gasgauge/core/bounded-map';
 import { fsPath, listDir, nameEndsWith } from './names.js';
 
 export interface WalkOptions {
@@ -86,8 +87,8 @@ function isFileLink(path: string): boolean {
  */
 const root = process.geteuid?.() === 0;
 /** Files found readable already: checked once per process (a running reporter lists its tree every minute). */
-const readableFiles = new Set<string>();
 const MAX_REMEMBERED = 100_000;
+const readableFiles = new BoundedSet<string>(MAX_REMEMBERED);
 
 /**
  * Tells the handler when a listed file cannot be opened for reading: one access call (no open, no read), once
@@ -101,7 +102,6 @@ function readable(path: string): void {
     told?.(path, err);
     return;
   }
-  if (readableFiles.size >= MAX_REMEMBERED) readableFiles.clear();
   readableFiles.add(path);
 }
 

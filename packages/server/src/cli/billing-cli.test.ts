@@ -331,7 +331,8 @@ describe('gasgauge credits', () => {
     expect(off.body).toEqual({ settings: { lowBalanceMicrodollars: 500_000, webhookUrl: null } });
     const human = await gasgauge('credits', 'alerts', '--user', 'carol', '--data', data);
     expect(human.stdout).toContain('$0.50');
-  }, 90_000); // ~12 CLI runs: 27 s alone at a load average of 6, past the default 30 s under more
+    // Eleven CLI processes, each ~1 s of tsx start on an idle 2-core machine: 26 s were seen on a busy one.
+  }, 90_000);
 });
 
 describe('--help of the new commands', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type CredentialVouch, secretVouch } from '@gasgauge/api';
 import {
   AppError,
   Control,
@@ -89,6 +90,27 @@ export function withControl<T>(
     return fn(control, dataDir);
   } finally {
     sql.close();
+  }
+}
+
+/**
+ * The vouch of the data dir's server (its ingest-token key: GASGAUGE_SECRET or secret.key), so a secret a command
+ * mints carries the tag a server on the same key vouches for (api ports/credential-vouch.ts). Under another
+ * GASGAUGE_SECRET than the server's the tag is only not vouched for: the secret still works. A GASGAUGE_SECRET too
+ * short to be a key (which `serve` refuses) mints untagged secrets, as before tags, rather than failing a command
+ * that never needed the key: the tag only vouches.
+ */
+export function dataDirVouch(values: Values, { create = false } = {}): CredentialVouch | undefined {
+  // Through the control database, which makes a new data dir (with create) before its key is written into it.
+  return withControl(values, (_control, dataDir) => vouchOf(dataDir), { create });
+}
+
+/** The data dir key's vouch, or none when there is no usable key (see dataDirVouch). */
+export function vouchOf(dataDir: DataDir): CredentialVouch | undefined {
+  try {
+    return secretVouch(dataDir.secret());
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
-import { hashToken, newIngestKey } from '@gasgauge/api';
+import { hashToken, mintIngestKey } from '@gasgauge/api';
 import { AppError, type Control } from '@gasgauge/core';
-import { agentOption, type Command, nameHelp, required, withControl } from './command.js';
+import { agentOption, type Command, dataDirVouch, nameHelp, required, withControl } from './command.js';
 
 function assertTown(control: Control, townId: string): void {
   if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
@@ -26,7 +26,7 @@ ${nameHelp('--name NAME', 14, 'a name unique in the town (for key list and key r
     const name = required(values, 'name');
     const agentId = agentOption(values) ?? null;
     const kind = values.scrape === true ? 'scrape' : 'ingest';
-    const key = newIngestKey(kind);
+    const key = await mintIngestKey(dataDirVouch(values), kind);
     const hash = await hashToken(key);
     const info = withControl(values, (control) => {
       assertTown(control, townId);

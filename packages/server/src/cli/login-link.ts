@@ -1,6 +1,6 @@
 import { createLoginLink, safeNextPath } from '@gasgauge/api';
 import { AppError, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
-import { type Command, openControl, openDataDir, required, UsageError } from './command.js';
+import { type Command, openControl, openDataDir, required, UsageError, vouchOf } from './command.js';
 
 export const loginLink: Command = {
   usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
@@ -32,7 +32,7 @@ export const loginLink: Command = {
     try {
       const user = control.userByName(name);
       if (!user) throw new AppError('not_found', `no user named "${name}"`, { path: 'user' });
-      link = await createLoginLink(new Sessions(sql, () => Date.now()), user.id, next);
+      link = await createLoginLink(new Sessions(sql, () => Date.now()), user.id, next, vouchOf(dataDir));
     } finally {
       sql.close();
     }

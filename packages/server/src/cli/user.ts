@@ -1,6 +1,6 @@
-import { hashToken, newId, newUserToken } from '@gasgauge/api';
+import { hashToken, mintSecret, newId, USER_TOKEN_PREFIX } from '@gasgauge/api';
 import { AppError, plural } from '@gasgauge/core';
-import { type Command, nameHelp, withControl } from './command.js';
+import { type Command, dataDirVouch, nameHelp, withControl } from './command.js';
 
 export const userAdd: Command = {
   usage: 'gasgauge user add NAME [--admin]',
@@ -12,7 +12,8 @@ export const userAdd: Command = {
   positionals: 1,
   fields: new Map([['name', 'NAME']]),
   async run(values, [name], out) {
-    const token = newUserToken();
+    // Users may be added before the first `serve`, so this command may start a data dir.
+    const token = await mintSecret(dataDirVouch(values, { create: true }), USER_TOKEN_PREFIX);
     const hash = await hashToken(token);
     const user = withControl(
       values,
@@ -37,7 +38,7 @@ export const userToken: Command = {
   options: { 'revoke-others': { type: 'boolean' } },
   positionals: 1,
   async run(values, [name], out) {
-    const token = newUserToken();
+    const token = await mintSecret(dataDirVouch(values), USER_TOKEN_PREFIX);
     const hash = await hashToken(token);
     const revoke = values['revoke-others'] === true;
     const { user, revoked } = withControl(values, (control) => {

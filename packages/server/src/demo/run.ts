@@ -1,4 +1,4 @@
-import { createLoginLink, mintIngestToken, newId } from '@gasgauge/api';
+import { createLoginLink, mintIngestToken, newId, secretVouch } from '@gasgauge/api';
 import { type Clock, type Control, plural, Sessions, type TownInfo } from '@gasgauge/core';
 import { Fleet } from './fleet.js';
 import { history } from './history.js';
@@ -86,7 +86,7 @@ export async function startDemo(opts: {
 
   void step();
   const timer = setInterval(() => void step(), STEP_MS);
-  const link = await createLoginLink(new Sessions(control.sql, clock), owner.id, `/towns/${town.id}`);
+  const link = await createLoginLink(new Sessions(control.sql, clock), owner.id, `/towns/${town.id}`, secretVouch(opts.secret));
   return {
     townId: town.id,
     loginPath: link.path,

@@ -1,3 +1,5 @@
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+
 /**
  * Intl formatters, one per distinct locale and options. Building one costs ~0.1 ms (it loads locale
  * data); formatting with a built one costs microseconds. A chart's axis formats every tick label
@@ -8,14 +10,13 @@
 /** Formatters kept at most: options come from code, but a time zone can come from a town's settings. */
 const MAX_KEPT = 256;
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new BoundedMap<string, Intl.DateTimeFormat>(MAX_KEPT);
+const numberFormats = new BoundedMap<string, Intl.NumberFormat>(MAX_KEPT);
 
 function kept<F>(cache: Map<string, F>, locale: string | undefined, opts: object, make: () => F): F {
   const key = `${locale ?? ''}|${JSON.stringify(opts)}`;
   let f = cache.get(key);
   if (!f) {
-    if (cache.size >= MAX_KEPT) cache.clear();
     f = make();
     cache.set(key, f);
   }

@@ -109,7 +109,8 @@ const CHART_KEYS: ReadonlyMap<string, ChartKeyAction> = new Map([
   ['Home', 'reset'],
   ['Escape', 'reset'],
 ]);
-export const CHART_KEYSHORTCUTS = 'Plus Minus ArrowLeft ArrowRight Home Escape';
+/** With the reading keys (Shift+arrows, features/observability/point-reading.ts). */
+export const CHART_KEYSHORTCUTS = 'Plus Minus ArrowLeft ArrowRight Shift+ArrowLeft Shift+ArrowRight Home Escape';
 
 /** What `key` (KeyboardEvent.key) does to a focused chart, if anything. */
 export function chartKeyAction(key: string): ChartKeyAction | undefined {

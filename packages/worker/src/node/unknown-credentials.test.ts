@@ -1,15 +1,21 @@
 import { hashToken, LocalControlStore } from '@gasgauge/api';
-import { AppError, Control } from '@gasgauge/core';
+import { AppError, Control, Sessions } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../../server/src/sqlite.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
 import { countedControl } from '../testing/counted-control.js';
-import { boundUnknownCredentials } from '../unknown-credentials.js';
+import { boundUnknownCredentials, RecentHashes } from '../unknown-credentials.js';
 
 const T0 = Date.UTC(2026, 11, 5, 12);
 
 /** A real control store on a SQLite file, counted (what would cross to the control object), behind the bound. */
-async function setup(opts: { perSecond: number; burst: number; maxKnown?: number }) {
+async function setup(opts: {
+  perSecond: number;
+  burst: number;
+  maxKnown?: number;
+  vouched?: (hash: string) => boolean;
+  maxRefusedVouched?: number;
+}) {
   const behind = new Control(openSqlite(`${tempDir('gg-unknown-credentials-')}/control.sqlite`), () => T0);
   const alice = behind.createUser('u1', 'alice');
   const aliceToken = await hashToken('ggu_alice');
@@ -125,5 +131,63 @@ describe('the bucket’s clock', () => {
     await expect(store.userByTokenHash(await random(2))).rejects.toSatisfy(isRateLimited);
     advance(100);
     expect(await store.userByTokenHash(await random(3))).toBeUndefined();
+  });
+});
+
+describe('credentials that vouch for themselves (api ports/credential-vouch.ts)', () => {
+  it('a vouched lookup skips the empty bucket; the store refusing it once makes it count like any other', async () => {
+    const vouched = new Set<string>();
+    const { store, behind, calls } = await setup({ perSecond: 1, burst: 1, vouched: (h) => vouched.has(h) });
+    await store.userByTokenHash(await random(0));
+    await expect(store.userByTokenHash(await random(1))).rejects.toSatisfy(isRateLimited);
+    const carol = await hashToken('ggu_carol');
+    behind.addToken(behind.createUser('u3', 'carol').id, carol, 'cli');
+    vouched.add(carol);
+    expect((await store.userByTokenHash(carol))?.name).toBe('carol');
+    // Revoked, the tag still checks: one free lookup answers that, then it waits its turn.
+    behind.sql.run('DELETE FROM api_tokens');
+    // Found before, it is remembered as known: that (not the tag) lets it in once more, to learn it is gone.
+    expect(await store.userByTokenHash(carol)).toBeUndefined();
+    await expect(store.userByTokenHash(carol)).rejects.toSatisfy(isRateLimited);
+    // A vouched hash never found: refused once for free, then counted; for every kind of secret.
+    for (const lookup of ['sessionUserId', 'ingestKeyByHash', 'peekLoginLink'] as const) {
+      const h = await hashToken(`gone-${lookup}`);
+      vouched.add(h);
+      expect(await store[lookup](h)).toBeUndefined();
+      await expect(store[lookup](h)).rejects.toSatisfy(isRateLimited);
+    }
+    expect(calls()).toBe(6);
+  });
+
+  it('a consumed login link is refused from then on: its tag still checks, but it will never be found again', async () => {
+    const vouched = new Set<string>();
+    const { store, behind } = await setup({ perSecond: 1, burst: 1, vouched: (h) => vouched.has(h) });
+    await store.userByTokenHash(await random(0));
+    const link = await hashToken('ggl_link');
+    vouched.add(link);
+    new Sessions(behind.sql, () => T0).createLoginLink(link, 'u1', null);
+    expect(await store.peekLoginLink(link)).toBeDefined();
+    expect(await store.consumeLoginLink(link)).toBeDefined();
+    await expect(store.peekLoginLink(link)).rejects.toSatisfy(isRateLimited);
+  });
+
+  it('remembers at most maxRefusedVouched refused hashes, forgetting the oldest first', async () => {
+    const vouched = new Set<string>();
+    const { store } = await setup({ perSecond: 1, burst: 1, vouched: (h) => vouched.has(h), maxRefusedVouched: 2 });
+    await store.userByTokenHash(await random(0));
+    const hashes = [await random(10), await random(11), await random(12)];
+    for (const h of hashes) vouched.add(h);
+    for (const h of hashes) expect(await store.userByTokenHash(h)).toBeUndefined();
+    expect(await store.userByTokenHash(hashes[0] as string)).toBeUndefined(); // forgotten: free again
+    await expect(store.userByTokenHash(hashes[2] as string)).rejects.toSatisfy(isRateLimited);
+  });
+
+  it('RecentHashes keeps at most its size, the one added (again) longest ago forgotten first', () => {
+    const recent = new RecentHashes(2);
+    recent.add('a');
+    recent.add('b');
+    recent.add('a');
+    recent.add('c');
+    expect([recent.has('a'), recent.has('b'), recent.has('c'), recent.size]).toEqual([true, false, true, 2]);
   });
 });

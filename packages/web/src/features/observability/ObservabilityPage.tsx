@@ -127,8 +127,9 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
       <TownHeader townId={townId} tab="observability" />
       <RangePicker spec={spec} from={from} to={to} autoRefresh={autoRefresh} onAutoRefresh={setAutoRefresh} onChange={go} />
       <p className="muted hint">
-        Drag across a chart to zoom every chart; double-click to reset. On a focused chart, + and - zoom, the arrow keys pan, and
-        Home or Escape resets. Click a legend entry to hide or show it.
+        Drag across a chart to zoom every chart; double-click to reset. On a focused chart, + and - zoom, the arrow keys pan, Home
+        or Escape resets, and Shift with an arrow key reads the values a bucket at a time. Click a legend entry to hide or show
+        it.
       </p>
       {ts.error && <LoadError what="the charts" error={ts.error} alert />}
       <div className="charts" ref={grid} aria-busy={ts.loading}>

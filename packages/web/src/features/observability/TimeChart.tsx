@@ -7,6 +7,7 @@ import { formatAxisTime, formatStamp, formatStep, formatTime } from '../../lib/f
 import { CHART_KEYSHORTCUTS, chartKeyAction } from '../../lib/range.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
+import { nextReadIndex, pointValues, readingText, readStep } from './point-reading.js';
 import { tooltipPlugin } from './tooltip.js';
 import { dataMax, yLabels, yRange } from './y-axis.js';
 
@@ -46,6 +47,9 @@ export function TimeChart(props: TimeChartProps) {
   const latest = useRef(props);
   latest.current = props;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  /** The bucket read from the keyboard (Shift+arrows), and what the chart's live region says of it. */
+  const readIdx = useRef<number | undefined>(undefined);
+  const [reading, setReading] = useState('');
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
   // Exact for any names (a joined string could make two different lists look the same).
@@ -145,6 +149,7 @@ export function TimeChart(props: TimeChartProps) {
         tooltipPlugin({
           formatValue: (v) => latest.current.formatValue(v),
           formatTime: (t) => formatTime(t, latest.current.step ?? 60_000),
+          reading: () => readIdx.current !== undefined,
         }),
       ],
     };
@@ -179,6 +184,29 @@ export function TimeChart(props: TimeChartProps) {
     plot.current?.setSeries(i + 1, { show: !next.has(key) });
   };
 
+  /** Moves the reading one bucket (Shift+arrows): the cursor and tooltip go there, the live region reads it. */
+  const read = (dir: -1 | 1) => {
+    const u = plot.current;
+    if (!u) return;
+    const xs = u.data[0];
+    const idx = nextReadIndex(xs.length, readIdx.current, dir);
+    if (idx === undefined) {
+      setReading('No data in this range');
+      return;
+    }
+    readIdx.current = idx;
+    const x = xs[idx] as number;
+    u.setCursor({ left: u.valToPos(x, 'x'), top: u.over.clientHeight / 2 });
+    setReading(readingText(formatTime(x * 1000, props.step ?? 60_000), pointValues(u, idx, props.formatValue)));
+  };
+  /** Focus left the chart: the keyboard's cursor and tooltip go (the mouse brings them back). */
+  const endReading = () => {
+    if (readIdx.current === undefined) return;
+    readIdx.current = undefined;
+    setReading('');
+    plot.current?.setCursor({ left: -10, top: -10 });
+  };
+
   const colors = chartColors(theme);
   const empty = props.data !== undefined && !props.data.slice(1).some((col) => col.some((v) => v !== null));
   const lateStart = props.sampled && props.data ? dataStartsLate(props.data) : null;
@@ -196,6 +224,7 @@ export function TimeChart(props: TimeChartProps) {
       {/*
        * Focusable: + or = zooms in, - zooms out, the arrow keys pan, Home or Escape resets, every chart of the
        * page at once, as a drag and a double-click do (the page's live region announces the range shown).
+       * Shift+← and Shift+→ read the chart a bucket at a time, as the tooltip shows it (its own live region).
        * An application: a screen reader passes its keys through (in browse mode it would take the arrows).
        */}
       <div
@@ -204,17 +233,27 @@ export function TimeChart(props: TimeChartProps) {
         role="application"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: an application takes keys (zoom, pan, reset), so Tab must reach it
         tabIndex={0}
-        aria-label={`${props.title}: + and - zoom, arrow keys pan, Home resets`}
+        aria-label={`${props.title}: + and - zoom, arrow keys pan, Home resets, Shift and arrow keys read the values`}
         aria-keyshortcuts={CHART_KEYSHORTCUTS}
         onKeyDown={(e) => {
-          const action = e.altKey || e.ctrlKey || e.metaKey ? undefined : chartKeyAction(e.key);
+          const dir = readStep(e);
+          if (dir !== undefined) {
+            e.preventDefault();
+            read(dir);
+            return;
+          }
+          const action = e.altKey || e.ctrlKey || e.metaKey || e.shiftKey ? undefined : chartKeyAction(e.key);
           if (action === undefined) return;
           e.preventDefault();
           group.key(action);
         }}
+        onBlur={endReading}
       >
         {empty && <div className="chart-empty">{props.sampled ? 'Not sampled in this range' : 'No data in this range'}</div>}
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {reading}
+      </p>
       {sampledFrom !== undefined && (
         <p className="chart-note muted">
           Sampled while the server runs: nothing in this range before {formatStamp(sampledFrom)}.

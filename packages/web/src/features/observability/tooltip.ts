@@ -1,11 +1,17 @@
 import type uPlot from 'uplot';
+import { pointValues } from './point-reading.js';
 
 /**
- * A tooltip for the chart under the mouse (the other synced charts show only the crosshair): the
+ * A tooltip for the chart under the mouse or read from the keyboard (the other synced charts show only the crosshair): the
  * bucket's time and each visible series' value with its unit; a gap says "no data". Built with DOM
  * text nodes, never innerHTML, because series names (agent ids, models) come from reporters.
  */
-export function tooltipPlugin(opts: { formatValue: (v: number) => string; formatTime: (tMs: number) => string }): uPlot.Plugin {
+export function tooltipPlugin(opts: {
+  formatValue: (v: number) => string;
+  formatTime: (tMs: number) => string;
+  /** A keyboard reading (Shift+arrows) holds the cursor: the tooltip shows for it as for the mouse. */
+  reading: () => boolean;
+}): uPlot.Plugin {
   let el: HTMLDivElement | undefined;
   let hovering = false;
   return {
@@ -26,7 +32,7 @@ export function tooltipPlugin(opts: { formatValue: (v: number) => string; format
       setCursor: (u) => {
         if (!el) return;
         const idx = u.cursor.idx;
-        if (!hovering || idx === null || idx === undefined) {
+        if (!(hovering || opts.reading()) || idx === null || idx === undefined) {
           el.hidden = true;
           return;
         }
@@ -35,23 +41,21 @@ export function tooltipPlugin(opts: { formatValue: (v: number) => string; format
         time.className = 'chart-tooltip-time';
         time.textContent = opts.formatTime((u.data[0][idx] as number) * 1000);
         rows.push(time);
-        u.series.forEach((s, i) => {
-          if (i === 0 || !s.show) return;
-          const v = u.data[i]?.[idx];
+        for (const v of pointValues(u, idx, opts.formatValue)) {
           const row = document.createElement('div');
           row.className = 'chart-tooltip-row';
           const swatch = document.createElement('span');
           swatch.className = 'swatch';
-          swatch.style.background = typeof s.stroke === 'function' ? '' : String(s.stroke ?? '');
+          swatch.style.background = v.color;
           const label = document.createElement('span');
           label.className = 'chart-tooltip-label';
-          label.textContent = String(s.label ?? '');
+          label.textContent = v.label;
           const value = document.createElement('span');
           value.className = 'chart-tooltip-value';
-          value.textContent = v === null || v === undefined ? 'no data' : opts.formatValue(v);
+          value.textContent = v.value;
           row.append(swatch, label, value);
           rows.push(row);
-        });
+        }
         el.replaceChildren(...rows);
         el.hidden = false;
         // Keep the box inside the plot: flip to the left of the cursor past the middle.

@@ -1,0 +1,56 @@
+import type uPlot from 'uplot';
+
+/** One shown series' value at a bucket, as the tooltip lists it and a keyboard reading announces it. */
+export interface PointValue {
+  label: string;
+  /** Formatted with the chart's unit; a gap is "no data". */
+  value: string;
+  color: string;
+}
+
+/** The shown series' values at bucket `idx` (the x column is uPlot's, in seconds). */
+export function pointValues(u: Pick<uPlot, 'series' | 'data'>, idx: number, formatValue: (v: number) => string): PointValue[] {
+  const out: PointValue[] = [];
+  u.series.forEach((s, i) => {
+    if (i === 0 || !s.show) return;
+    const v = u.data[i]?.[idx];
+    out.push({
+      label: String(s.label ?? ''),
+      value: v === null || v === undefined ? 'no data' : formatValue(v),
+      color: typeof s.stroke === 'function' ? '' : String(s.stroke ?? ''),
+    });
+  });
+  return out;
+}
+
+/** What a keyboard reading announces for one bucket: "12:05: Input 1.2k tok/s, Output no data". */
+export function readingText(time: string, values: readonly PointValue[]): string {
+  return values.length === 0
+    ? `${time}: every series hidden`
+    : `${time}: ${values.map((v) => `${v.label} ${v.value}`).join(', ')}`;
+}
+
+/**
+ * Which way Shift+← and Shift+→ step a reading (the arrows alone pan): one bucket at a time. Other modifiers
+ * leave the keys to the browser.
+ */
+export function readStep(e: {
+  key: string;
+  shiftKey: boolean;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+}): -1 | 1 | undefined {
+  if (!e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return undefined;
+  return e.key === 'ArrowLeft' ? -1 : e.key === 'ArrowRight' ? 1 : undefined;
+}
+
+/**
+ * The bucket a reading goes to next among `count`: the first step reads the newest bucket for ← and the oldest
+ * for →; then one bucket at a time, staying at either end. undefined when there is no bucket.
+ */
+export function nextReadIndex(count: number, current: number | undefined, dir: -1 | 1): number | undefined {
+  if (count === 0) return undefined;
+  if (current === undefined || current >= count) return dir < 0 ? count - 1 : 0;
+  return Math.min(count - 1, Math.max(0, current + dir));
+}
