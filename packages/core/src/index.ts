@@ -8,6 +8,7 @@ export * from './bounded-map.js';
 export * from './control/access.js';
 export * from './control/control.js';
 export * from './control/ingest-keys.js';
+export { NAME_RULE } from './control/names.js';
 export * from './control/orgs.js';
 export * from './control/quota.js';
 export { CONTROL_MIGRATIONS } from './control/schema.js';

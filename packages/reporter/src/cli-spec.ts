@@ -48,13 +48,14 @@ export const REPORT_HELP = `Options:
                           KILO_DATA_DIR, comma-separated, else ~/.local/share/opencode and
                           ~/.local/share/kilo)
   --no-opencode           do not read OpenCode / Kilo data on disk
-  --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable; basic
-                          auth from OPENCODE_SERVER_PASSWORD); reconnects after 90 s without a byte
-                          and catches up from disk on each reconnect; not with --once
-  --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT defaults to
-                          the Gas Town name under --gastown, else the directory name; a leading ~
-                          in PATH is the home directory, also after AGENT=
-  --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable)
+  --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable, at
+                          most 16; basic auth from OPENCODE_SERVER_PASSWORD); reconnects after 90 s
+                          without a byte and catches up from disk on each reconnect; not with --once
+  --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT (1 to 256
+                          characters) defaults to the Gas Town name under --gastown, else the
+                          directory name; a leading ~ in PATH is the home directory, also after AGENT=
+  --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable; AGENT
+                          1 to 256 characters)
   --base REF              diff worktrees against merge-base with REF (default origin/HEAD, then
                           origin/main, origin/master, main, master: the first that exists)
   --gastown DIR           a Gas Town root: tail DIR/.events.jsonl and name agents as Gas Town does

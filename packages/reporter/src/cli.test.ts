@@ -59,6 +59,22 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
+  it("says a --token-file that is missing or a directory once, with what to do (exit 2), not Node's message naming it again", async () => {
+    for (const [file, says] of [
+      [join(dir, 'no-token'), 'no such file (ENOENT): write an ingest token into it'],
+      [dir, 'it is a directory (EISDIR): name the file that holds the token'],
+    ] as const) {
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', file, '--once'],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'state-token-missing')],
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: cannot read the token file ${file}: ${says}`);
+      expect(r.stderr.split(file)).toHaveLength(2);
+    }
+  });
+
   it('reads at most 64 KiB of --token-file: /dev/zero is refused at once (exit 2), not read until memory runs out', async () => {
     const port = await freePort(); // nothing listens there
     const run = (file: string) =>
@@ -120,6 +136,31 @@ describe('gasgauge report (CLI)', () => {
       expect(r.stderr).toContain(`gasgauge report: ${args[0]} must look like`);
       expect(r.stderr).toContain(JSON.stringify(args[1]));
     }
+  });
+
+  it('refuses a --worktree or --agent whose AGENT is longer than an agent id (exit 2), and takes one of 256 characters', async () => {
+    writeFileSync(join(dir, 'token-long-agent'), 'tok');
+    const wt = join(dir, 'wt-long-agent');
+    mkdirSync(wt, { recursive: true });
+    for (const option of ['--worktree', '--agent']) {
+      // 257 characters, one of them a surrogate pair (counted once, as the API counts): refused at start.
+      const long = `${'a'.repeat(255)}😀b`;
+      const r = await gasgauge([
+        'report',
+        ...['--server', 'http://127.0.0.1:9', '--town', 't1', '--token-file', join(dir, 'token-long-agent')],
+        ...[option, `${long}=${wt}`, '--no-claude', '--no-codex', '--no-gemini', '--no-opencode'],
+        ...['--state', join(dir, 'state-long-agent'), '--once', '--timeout', '1'],
+      ]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`gasgauge report: ${option} "aaaa`);
+      expect(r.stderr).toContain('AGENT is 257 characters; an agent id is 1 to 256');
+    }
+    const base = { server: 'http://127.0.0.1:1', town: 't', 'token-file': '/tmp/t' };
+    const edge = `${'a'.repeat(255)}😀`;
+    expect(reporterOptions({ ...base, worktree: [`${edge}=${wt}`], agent: [`${edge}=${wt}`] }, () => {})).toMatchObject({
+      worktrees: [{ agentId: edge }],
+      agentPaths: [{ agentId: edge }],
+    });
   });
 
   it('refuses a --town that is no town id (exit 2): the default state dir is named after it', async () => {
@@ -341,6 +382,34 @@ describe('gasgauge report (CLI)', () => {
     }
   }, 60_000);
 
+  it('says what to do after a 401 the token file cannot mend: write a valid ingest token into it', async () => {
+    const base = join(dir, 'wrong-token');
+    const claude = join(base, 'claude', 'projects', 'p');
+    mkdirSync(claude, { recursive: true });
+    writeFileSync(
+      join(claude, 's.jsonl'),
+      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+    );
+    const server = await startTestServer(join(base, 'server'));
+    const tokenFile = join(base, 'wrong-token');
+    writeFileSync(tokenFile, 'not-a-token\n', { mode: 0o600 });
+    try {
+      const r = await gasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', tokenFile],
+        ...['--claude-dir', join(base, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
+        ...['--state', join(base, 'state'), '--once', '--timeout', '2'],
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `got a 401 and the token file ${tokenFile} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create); retrying`,
+      );
+      expect(r.stderr).toContain('not delivered: 1 record still pending (HTTP 401');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('prints no control character it read: a transcript id with terminal escapes is spelled out in the quarantine line', async () => {
     const server = await startTestServer(join(dir, 'escapes'));
     const claude = join(dir, 'escapes', 'claude', 'projects', 'p');
@@ -557,6 +626,14 @@ describe('gasgauge report (CLI)', () => {
     ).toMatchObject({ opencode: false, opencodeDirs: ['/o'], opencodeUrls: ['http://127.0.0.1:4096', 'http://[::1]:4097'] });
     expect(() => reporterOptions({ ...base, opencode: ['127.0.0.1:4096'] }, () => {})).toThrow(/--opencode must be a URL/);
     expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
+    // At most 16 servers, as the README and --help say; the same one named twice counts once.
+    const servers = (n: number) => Array.from({ length: n }, (_, i) => `http://127.0.0.1:${4000 + i}`);
+    expect(reporterOptions({ ...base, opencode: [...servers(16), servers(1)[0] as string] }, () => {}).opencodeUrls).toHaveLength(
+      16,
+    );
+    expect(() => reporterOptions({ ...base, opencode: [servers(17).join(',')] }, () => {})).toThrow(
+      '--opencode takes at most 16 servers, not 17',
+    );
   });
 
   it('says when a named source directory does not exist, unless that source is off', () => {
@@ -595,7 +672,9 @@ describe('gasgauge report (CLI)', () => {
       'found no agent CLI files: looked for Claude Code transcripts in /h/.config/claude, /h/.claude; Codex CLI sessions in /h/.codex; ' +
         'OpenCode/Kilo stores in /h/.local/share/opencode, /h/.local/share/kilo (name others with --claude-dir, --codex-home, --gemini-dir, --opencode-dir)',
     );
-    expect(foundLine([])).toBe('found no agent CLI files: every source is off');
+    expect(foundLine([])).toBe(
+      'found no agent CLI files: the four are off (--no-claude, --no-codex, --no-gemini, --no-opencode)',
+    );
   });
 
   it('formats the status line', () => {

@@ -8,12 +8,14 @@ import type { Worktree } from './git/poller.js';
 import { keepHeapSmall } from './heap.js';
 import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
+import { boundedId } from './ids.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
 import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { shown } from './terminal.js';
+import { characters, MAX_ID_LENGTH } from './wire.js';
 
 // biome-ignore lint/plugin/no-string-keys: parseArgs' values, read by the option names in code; parseArgs (strict) refuses any other
 export type ReportValues = Record<string, string | boolean | string[] | undefined>;
@@ -70,20 +72,37 @@ export function localDir(value: string): string {
   return canonicalPath(expandHome(value));
 }
 
+/**
+ * The AGENT of `--worktree AGENT=PATH` or `--agent AGENT=PATH`, as given, if the server takes it as an agent id
+ * (1 to 256 characters). A longer one was taken: its lines-of-code reports were quarantined every interval, and
+ * its transcripts' usage went out under a digest (`sha:…`) in place of the name typed.
+ */
+function namedAgent(option: string, value: string, agentId: string): string {
+  const n = characters(agentId);
+  if (n > MAX_ID_LENGTH) {
+    const given = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    throw new ConfigError(
+      `--${option} ${JSON.stringify(given)}: AGENT is ${plural(groupDigits(n), 'character')}; an agent id is 1 to ${MAX_ID_LENGTH}`,
+    );
+  }
+  return agentId;
+}
+
 /** `AGENT=PATH` or `PATH` (the agent then named after the path). `~/…` is expanded in both. */
 export function parseWorktree(value: string, gastownRoot: string | undefined): Worktree {
   const eq = value.indexOf('=');
   // An empty PATH resolved to the current directory: `--worktree a=` measured wherever the reporter was started.
   if (value.slice(eq + 1) === '')
     throw new ConfigError(`--worktree must look like [AGENT=]PATH, not ${JSON.stringify(value)}: PATH is empty`);
-  if (eq > 0) return { agentId: value.slice(0, eq), path: localDir(value.slice(eq + 1)) };
+  if (eq > 0) return { agentId: namedAgent('worktree', value, value.slice(0, eq)), path: localDir(value.slice(eq + 1)) };
   const path = localDir(value.startsWith('=') ? value.slice(1) : value);
   if (gastownRoot) {
     const rel = relative(localDir(gastownRoot), path);
     const id = rel.startsWith('..') || isAbsolute(rel) ? undefined : gastownIdentity(rel.split(sep));
-    if (id) return { agentId: id, path };
+    // Bounded as the transcripts' agent of the same directory is (AgentMap), so the two still meet on one id.
+    if (id) return { agentId: boundedId(id), path };
   }
-  return { agentId: basename(path), path };
+  return { agentId: boundedId(basename(path)), path };
 }
 
 /**
@@ -98,6 +117,9 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** Servers `--opencode` attaches to at most (the README's options table and --help say so). */
+export const MAX_OPENCODE_SERVERS = 16;
+
 /** `--opencode URL[,URL…]` (repeatable): http(s) URLs of running OpenCode / Kilo servers. */
 function opencodeUrls(values: ReportValues): string[] {
   const urls = list(values, 'opencode')
@@ -107,8 +129,10 @@ function opencodeUrls(values: ReportValues): string[] {
   for (const u of urls) {
     if (!isHttpUrl(u)) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${u}"`);
   }
-  if (urls.length > 16) throw new ConfigError('--opencode takes at most 16 servers');
-  return [...new Set(urls)];
+  const unique = [...new Set(urls)];
+  if (unique.length > MAX_OPENCODE_SERVERS)
+    throw new ConfigError(`--opencode takes at most ${MAX_OPENCODE_SERVERS} servers, not ${unique.length}`);
+  return unique;
 }
 
 /**
@@ -153,7 +177,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   const agentPaths = list(values, 'agent').map((v) => {
     const eq = v.indexOf('=');
     if (eq <= 0 || eq === v.length - 1) throw new ConfigError(`--agent must look like AGENT=PATH, not "${v}"`);
-    return { agentId: v.slice(0, eq), path: localDir(v.slice(eq + 1)) };
+    return { agentId: namedAgent('agent', v, v.slice(0, eq)), path: localDir(v.slice(eq + 1)) };
   });
   // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
   // say so, or a `--once` on a mistyped path delivers nothing and exits 0 without a word.
@@ -216,7 +240,8 @@ const FOUND_NOUNS: Record<FoundSource, [string, string]> = {
  * nothing at all, where it looked, so a first run on the wrong HOME or user does not end at `delivered: 0` alone.
  */
 export function foundLine(found: readonly FoundFiles[]): string {
-  if (found.length === 0) return 'found no agent CLI files: every source is off';
+  if (found.length === 0)
+    return 'found no agent CLI files: the four are off (--no-claude, --no-codex, --no-gemini, --no-opencode)';
   if (found.some((f) => f.files > 0)) {
     return `found ${found.map((f) => plural(groupDigits(f.files), ...FOUND_NOUNS[f.source])).join(', ')}`;
   }

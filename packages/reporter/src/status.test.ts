@@ -59,3 +59,23 @@ describe('StatusLine off a terminal', () => {
     expect(out.lines()).toEqual([]);
   });
 });
+
+describe('StatusLine on a terminal', () => {
+  it('never writes a line as wide as the terminal, however narrow, so a redraw never leaves a wrapped line behind', () => {
+    for (const columns of [1, 12, 40, 200]) {
+      const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
+      Object.assign(stream, { isTTY: true, columns });
+      const written: string[] = [];
+      stream.on('data', (d: Buffer) => written.push(d.toString()));
+      const line = new StatusLine(stream, () =>
+        status({ read: 74 * 2 ** 20, sent: 2_739, pending: 1_159, lastError: 'HTTP 503 😀 busy', retryAt: Date.now() + 4000 }),
+      );
+      line.render();
+      const text = written.join('').split('\x1b[K').at(-1) as string;
+      expect([...text].length, `${columns} columns`).toBeLessThanOrEqual(Math.max(1, columns - 1));
+      expect(text.startsWith('read 74.0 MiB'.slice(0, Math.max(1, columns - 1)))).toBe(true);
+      // No half of a surrogate pair at the cut.
+      expect(text).not.toMatch(/[\ud800-\udbff]$/);
+    }
+  });
+});

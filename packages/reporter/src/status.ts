@@ -78,7 +78,9 @@ export class StatusLine {
   render(): void {
     if (!this.enabled) return;
     const cols = this.stream.columns || 100;
-    const text = shown(formatStatus(this.read())).slice(0, Math.max(20, cols - 1));
+    // Never as wide as the terminal: a line that wraps is two, and `\r\x1b[K` clears only the last, so each redraw
+    // left one behind (at least 20 characters were written, filling a 12-column terminal). Cut between code points.
+    const text = [...shown(formatStatus(this.read()))].slice(0, Math.max(1, cols - 1)).join('');
     if (text === this.shown) return;
     this.shown = text;
     this.stream.write(`\r\x1b[K${text}`);

@@ -73,7 +73,7 @@ const EVENT_IDS: readonly IdField[] = ['id', 'agentId', 'beadId', 'role', 'kind'
  * surrogate as itself), not UTF-16 units. Counted in units, an id of 129 to 256 emoji was kept back as too long
  * though the API takes it (wire-bounds.test.ts).
  */
-function characters(s: string): number {
+export function characters(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length - 1; i++) {
     if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {

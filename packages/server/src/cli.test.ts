@@ -128,10 +128,10 @@ describe('gasgauge errors', () => {
     const r = await gasgauge('token', 'mint', '--town', townId, '--ttl', '9h', '--data', data);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('--ttl must be between 1s and 8h');
+    expect(r.stderr).toContain('--ttl must be between 1s and 8h, not "9h"');
     const json = await gasgauge('token', 'mint', '--town', townId, '--ttl', '9h', '--data', data, '--json');
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'usage', message: '--ttl must be between 1s and 8h' } });
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'usage', message: '--ttl must be between 1s and 8h, not "9h"' } });
     // The bound itself is fine.
     const ok = await gasgauge('token', 'mint', '--town', townId, '--ttl', '8h', '--data', data, '--json');
     expect(ok.code, ok.stderr).toBe(0);
@@ -199,7 +199,7 @@ describe('gasgauge errors', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'forbidden', path: 'owner' } });
     const zero = await gasgauge('town', 'create', 'X', '--owner', 'erin', '--max-towns-per-owner', '0', '--data', data);
     expect(zero.code).toBe(2);
-    expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000');
+    expect(zero.stderr).toContain('--max-towns-per-owner must be from 1 to 1000000, not "0"');
   });
 });
 
@@ -280,14 +280,14 @@ describe('gasgauge serve connection caps', () => {
     const data = tempDir('gg-cli-conn-');
     const total = await gasgauge('serve', '--max-connections', '0', '--data', data);
     expect(total.code).toBe(2);
-    expect(total.stderr).toContain('--max-connections must be from 1 to 1000000');
+    expect(total.stderr).toContain('--max-connections must be from 1 to 1000000, not "0"');
     const perClient = await gasgauge('serve', '--max-connections-per-client', '1000001', '--data', data);
     expect(perClient.code).toBe(2);
-    expect(perClient.stderr).toContain('--max-connections-per-client must be from 0 to 1000000');
+    expect(perClient.stderr).toContain('--max-connections-per-client must be from 0 to 1000000, not "1000001"');
     // Not Node's "options.port should be >= 0 and < 65536" (exit 1), after the data dir was made.
     const port = await gasgauge('serve', '--port', '99999', '--data', join(data, 'new'));
     expect(port.code).toBe(2);
-    expect(port.stderr).toContain('--port must be from 0 to 65535');
+    expect(port.stderr).toContain('--port must be from 0 to 65535, not "99999"');
     expect(existsSync(join(data, 'new'))).toBe(false);
   });
 });
@@ -328,9 +328,9 @@ describe('gasgauge serve --max-town-mb', () => {
   it('an out-of-range quota exits 2 naming its range', async () => {
     const data = tempDir('gg-cli-quota-');
     for (const [mb, says] of [
-      ['0', 'must be from 1 to 1048576'],
-      ['1048577', 'must be from 1 to 1048576'],
-      ['1.5', 'must be a whole number'],
+      ['0', 'must be from 1 to 1048576, not "0"'],
+      ['1048577', 'must be from 1 to 1048576, not "1048577"'],
+      ['1.5', 'must be a whole number, not "1.5"'],
     ]) {
       const r = await gasgauge('serve', '--max-town-mb', mb as string, '--data', data);
       expect(r.code, mb).toBe(2);

@@ -70,6 +70,30 @@ describe('a server started by npm ends with npm', () => {
     expect(existsSync(join(data, 'server.json'))).toBe(false);
   }, 60_000);
 
+  it('`npm start` (a package whose start script is gasgauge serve): a SIGTERM to npm alone stops the server', async () => {
+    const data = tempDir('gg-npm-parent-');
+    // A package of its own, as the README's `npm start` is (its prestart builds the web UI, which this need not).
+    const pkg = tempDir('gg-npm-start-');
+    const script = `"${process.execPath}" "${BIN}" serve --data "${data}" --port 0 --host 127.0.0.1`;
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'gg-start', version: '1.0.0', scripts: { start: script } }));
+    const npm = spawn('npm', ['start', '--offline'], {
+      cwd: pkg,
+      stdio: 'ignore',
+      env: envWithout('npm_command', 'npm_lifecycle_event'),
+    });
+    started.push(npm);
+    const { url, pid } = await address(data);
+    if (pid !== undefined) pids.push(pid);
+    expect(await answers(url)).toBe(true);
+    npm.kill('SIGTERM');
+    let up = true;
+    for (let i = 0; i < 80 && up; i++) {
+      await sleep(100);
+      up = await answers(url);
+    }
+    expect(up).toBe(false);
+  }, 60_000);
+
   it('a server whose parent rightly exits first (started in the background, or by a test under `npm test`) keeps running', async () => {
     const data = tempDir('gg-npm-parent-');
     // The shell starts the server in the background, prints its pid and exits: the server loses its parent.

@@ -171,11 +171,12 @@ describe('gasgauge serve --access-log', () => {
 
 describe('gasgauge serve refuses bad operations flags', () => {
   it.each([
-    ['--public-url', 'ftp://gauge.example', /--public-url must be/],
-    ['--public-url', 'https://gauge.example/prefix', /no path/],
-    ['--log-format', 'xml', /--log-format must be pretty or json/],
-    ['--access-log', 'maybe', /--access-log must be on or off/],
-  ])('%s %s', async (flag, value, message) => {
+    ['--public-url', 'ftp://gauge.example', /--public-url must be .*, not "ftp:\/\/gauge.example"/],
+    ['--public-url', 'https://gauge.example/prefix', /no path.*, not "https:\/\/gauge.example\/prefix"/],
+    ['--log-format', 'xml', /--log-format must be pretty or json, not "xml"/],
+    ['--access-log', 'maybe', /--access-log must be on or off, not "maybe"/],
+    ['--tick-ms', '49', /--tick-ms must be from 50 to 60000, not "49"/],
+  ])('%s %s (named as given)', async (flag, value, message) => {
     const errors: string[] = [];
     const err = vi.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
     try {

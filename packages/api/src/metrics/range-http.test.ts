@@ -93,6 +93,22 @@ describe('timeseries and breakdown ranges', () => {
     expect(after.status, JSON.stringify(after.body)).toBe(200);
   });
 
+  it('a missing from or to is a 400 saying it is required, not that a string was expected', async () => {
+    for (const [query, field] of [
+      ['', 'from'],
+      ['from=0', 'to'],
+      ['to=1&maxPoints=3', 'from'],
+    ] as const) {
+      const r = await s.get(`/api/towns/${s.townId}/metrics/timeseries?${query}`);
+      expect([r.status, r.body]).toEqual([
+        400,
+        { error: { code: 'bad_request', message: `${field}: is required (an integer in the query string)`, path: field } },
+      ]);
+    }
+    const bad = await s.get(`/api/towns/${s.townId}/metrics/timeseries?from=x&to=1`);
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'from: must be an integer']);
+  });
+
   it('an unknown tz is a 400 naming tz at sub-day steps too', async () => {
     const hour = `from=${NOW - 3_600_000}&to=${NOW}`;
     const r = await s.get(`/api/towns/${s.townId}/metrics/timeseries?${hour}&tz=Nope/Zone`);

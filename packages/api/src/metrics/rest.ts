@@ -7,7 +7,14 @@ import { parseOrThrow } from '../http/validate.js';
 import { MAX_TOWNS_PAGE, townId } from '../towns/router.js';
 import { timeseriesInput } from './router.js';
 
-const integer = z.string().regex(/^\d+$/, 'must be an integer').transform(Number);
+/**
+ * A whole number in the query string. A required one left out said `from: Invalid input: expected string, received
+ * undefined`, which named a type the caller never sends (a query value is text) and not that it was missing.
+ */
+const integer = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required (an integer in the query string)' : undefined) })
+  .regex(/^\d+$/, 'must be an integer')
+  .transform(Number);
 /** `GET /api/towns?limit=&after=`: towns.list's page (its own bounds, checked again by the procedure). */
 const townsQuery = z.object({
   limit: integer.pipe(z.number().int().min(1).max(MAX_TOWNS_PAGE)).optional(),

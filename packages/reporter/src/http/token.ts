@@ -32,6 +32,13 @@ export class TokenSource {
   private current: string | undefined;
   constructor(private readonly opts: TokenOptions) {}
 
+  /** After a 401 that no fresh token followed: where the token comes from, and what to do about it. */
+  get staleAdvice(): string {
+    return this.opts.refreshCommand
+      ? '--token-command printed the same token: make it print a valid ingest token'
+      : `the token file ${this.opts.file} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create)`;
+  }
+
   async get(): Promise<string> {
     this.current ??= await this.readFile();
     return this.current;
@@ -62,7 +69,7 @@ export class TokenSource {
     try {
       text = await readAtMost(this.opts.file, MAX_TOKEN_FILE_BYTES);
     } catch (err) {
-      throw new TokenError(`cannot read the token file ${this.opts.file}: ${(err as Error).message}`, { cause: err });
+      throw new TokenError(`cannot read the token file ${this.opts.file}: ${fileProblem(err)}`, { cause: err });
     }
     if (text === undefined) {
       throw new TokenError(
@@ -144,4 +151,23 @@ export function tokenFileWarning(file: string): string | undefined {
   const mode = st.mode & 0o777;
   if ((mode & 0o044) === 0) return undefined;
   return `the token file ${file} can be read by other users (mode ${mode.toString(8)}): anyone on this machine could post spend to this town with it; run: chmod 600 ${file}`;
+}
+
+/**
+ * Why the token file could not be read, said once: Node's message repeats the path the sentence already names
+ * (`ENOENT: no such file or directory, open '/path'`), and a missing file is the first run's usual slip.
+ */
+function fileProblem(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file (ENOENT): write an ingest token into it (gasgauge token mint --town ID, or a key from gasgauge key create)';
+    case 'EISDIR':
+      return 'it is a directory (EISDIR): name the file that holds the token';
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${e.code}): chmod it, or run the reporter as its owner`;
+    default:
+      return e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
+  }
 }

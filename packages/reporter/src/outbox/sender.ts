@@ -320,7 +320,8 @@ export class Sender {
   private async refreshToken(): Promise<{ changed: boolean }> {
     try {
       const r = await this.opts.token.refresh();
-      this.log(r.changed ? 'token refreshed after a 401' : 'got a 401 and the token has not changed yet');
+      // Said with what to do: a first run with a wrong or expired token only said the token had not changed.
+      this.log(r.changed ? 'token refreshed after a 401' : `got a 401 and ${this.opts.token.staleAdvice}; retrying`);
       return r;
     } catch (err) {
       if (err instanceof ReporterError) {

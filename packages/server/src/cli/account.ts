@@ -44,11 +44,19 @@ function nonEmpty(v: Values[string]): string | undefined {
 
 const MICRO_PER_DOLLAR = 1_000_000n;
 
+/** The largest amount an option in dollars takes (the API's bound on `lowBalanceMicrodollars`): $9,007,199,254.740991. */
+export const MAX_USD_MICRODOLLARS = Number.MAX_SAFE_INTEGER;
+
 /**
  * Dollars as written on the command line ("25", "1.5", "0.000001") to integer microdollars, exactly:
- * string arithmetic, never a float. At most 6 decimals; zero only when `allowZero`; never negative.
+ * string arithmetic, never a float. At most 6 decimals; zero only when `allowZero`; never negative; at most
+ * `max` (said with `per`: " per grant"), which a refusal names (it said "is too large" and no more).
  */
-export function parseUsd(value: Values[string], option: string, { allowZero = false } = {}): number {
+export function parseUsd(
+  value: Values[string],
+  option: string,
+  { allowZero = false, max = MAX_USD_MICRODOLLARS, per = '' }: { allowZero?: boolean; max?: number; per?: string } = {},
+): number {
   const flag = `--${option}`;
   if (typeof value !== 'string' || value === '') throw new UsageError(`${flag} needs an amount in dollars, like 25 or 0.50`);
   if (value.startsWith('-')) throw new UsageError(`${flag} must not be negative, not "${value}"`);
@@ -58,7 +66,7 @@ export function parseUsd(value: Values[string], option: string, { allowZero = fa
   const fraction = m[2] ?? '';
   if (fraction.length > 6) throw new UsageError(`${flag} has at most 6 decimals (one microdollar), not "${value}"`);
   const micro = BigInt(whole) * MICRO_PER_DOLLAR + BigInt(fraction.padEnd(6, '0'));
-  if (micro > BigInt(Number.MAX_SAFE_INTEGER)) throw new UsageError(`${flag} is too large: "${value}"`);
+  if (micro > BigInt(max)) throw new UsageError(`${flag} is at most ${formatUsd(max)}${per}, not "${value}"`);
   if (micro === 0n && !allowZero) throw new UsageError(`${flag} must be more than 0`);
   return Number(micro);
 }

@@ -205,6 +205,9 @@ describe('gasgauge credits', () => {
 
     const limited = await json('credits', 'show', '--org', 'Acme', '--limit', '1');
     expect(limited.body.entries.map((e: Json) => e.note)).toEqual(['one microdollar']);
+    // Past its bound, --limit is refused naming the value given (it said the range alone).
+    const over = await json('credits', 'show', '--org', 'Acme', '--limit', '501');
+    expect([over.code, over.body.error?.message]).toEqual([2, '--limit must be from 1 to 500, not "501"']);
 
     const human = await gasgauge('credits', 'show', '--org', 'Acme', '--data', data);
     expect(human.code, human.stderr).toBe(0);
@@ -299,10 +302,16 @@ describe('gasgauge credits', () => {
     expect((await json('credits', 'alerts', '--user', 'carol')).body).toEqual({ settings });
     expect((await json('credits', 'show', '--user', 'carol')).body.gasTank.lowBalanceThresholdMicrodollars).toBe(10_000_000);
 
-    const [ftp, both, negative] = await Promise.all([
+    const [ftp, both, negative, huge] = await Promise.all([
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'ftp://x'),
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://x', '--no-webhook'),
       json('credits', 'alerts', '--user', 'carol', '--low-usd=-1'),
+      json('credits', 'alerts', '--user', 'carol', '--low-usd', '9007199254.740992'),
+    ]);
+    // One microdollar past the API's bound: the message says the bound (it said "is too large" alone).
+    expect([huge.code, huge.body.error?.message]).toEqual([
+      2,
+      '--low-usd is at most $9,007,199,254.740991, not "9007199254.740992"',
     ]);
     expect(ftp.code).toBe(2);
     expect(ftp.body).toEqual({

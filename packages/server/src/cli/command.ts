@@ -6,6 +6,7 @@ import {
   Control,
   DEFAULT_MAX_TOWNS_PER_OWNER,
   KNOWN_SCHEMA_VERSIONS,
+  NAME_RULE,
   type TownQuota,
   upgradeLine,
 } from '@gasgauge/core';
@@ -147,14 +148,15 @@ function schemaVersion(sql: NodeSql): number {
 
 export function integer(value: Values[string], name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
+  if (typeof value !== 'string' || !/^\d+$/.test(value))
+    throw new UsageError(`--${name} must be a whole number, not ${JSON.stringify(String(value))}`);
   return Number(value);
 }
 
 /** A whole number from `min` to `max`, or the fallback when the option is absent. */
 export function integerIn(value: Values[string], name: string, fallback: number, min: number, max: number): number {
   const n = integer(value, name, fallback);
-  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}`);
+  if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -170,7 +172,7 @@ export function townQuota(values: Values): TownQuota {
 
 export function tickMs(value: Values[string]): number {
   const ms = integer(value, 'tick-ms', 5000);
-  if (ms < 50 || ms > 60_000) throw new UsageError('--tick-ms must be from 50 to 60000');
+  if (ms < 50 || ms > 60_000) throw new UsageError(`--tick-ms must be from 50 to 60000, not ${JSON.stringify(value)}`);
   return ms;
 }
 
@@ -203,4 +205,23 @@ export function required(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
+}
+
+/**
+ * The help line of an argument or option that names a user, town, organisation or key, with the rule every name
+ * follows (`  NAME     the user's name: 1 to 64 letters, …`), wrapped under its description: the rule was said only
+ * when a name was refused.
+ */
+export function nameHelp(label: string, width: number, what: string): string {
+  const words = `${what}: ${NAME_RULE}`.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && 2 + width + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((l, i) => `  ${(i === 0 ? label : '').padEnd(width)}${l}`).join('\n');
 }

@@ -8,8 +8,16 @@ import {
   MAX_NOTE_LENGTH,
   plural,
 } from '@gasgauge/core';
-import { ACCOUNT_OPTIONS, type Account, accountHelp, formatUsd, parseUsd, resolveAccount } from './account.js';
-import { type Command, integer, UsageError, withControl } from './command.js';
+import {
+  ACCOUNT_OPTIONS,
+  type Account,
+  accountHelp,
+  formatUsd,
+  MAX_USD_MICRODOLLARS,
+  parseUsd,
+  resolveAccount,
+} from './account.js';
+import { type Command, integerIn, UsageError, withControl } from './command.js';
 
 const accountLabel = (a: Account) => `${a.kind === 'org' ? 'organisation' : 'user'} ${a.name}`;
 
@@ -27,10 +35,7 @@ export const creditsGrant: Command = {
     ['amountMicrodollars', '--usd'],
   ]),
   async run(values, _p, out) {
-    const amount = parseUsd(values.usd, 'usd');
-    if (amount > MAX_GRANT_MICRODOLLARS) {
-      throw new UsageError(`--usd is at most ${formatUsd(MAX_GRANT_MICRODOLLARS)} per grant, not "${values.usd}"`);
-    }
+    const amount = parseUsd(values.usd, 'usd', { max: MAX_GRANT_MICRODOLLARS, per: ' per grant' });
     const note = typeof values.note === 'string' ? values.note : undefined;
     const { account, entry } = withControl(values, (control) => {
       const account = resolveAccount(control, values);
@@ -51,8 +56,7 @@ export const creditsShow: Command = {
   options: { ...ACCOUNT_OPTIONS, limit: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
-    const limit = integer(values.limit, 'limit', 20);
-    if (limit < 1 || limit > MAX_LEDGER_PAGE) throw new UsageError(`--limit must be from 1 to ${MAX_LEDGER_PAGE}`);
+    const limit = integerIn(values.limit, 'limit', 20, 1, MAX_LEDGER_PAGE);
     const { account, tank, entries } = withControl(values, (control) => {
       const account = resolveAccount(control, values);
       return {
@@ -88,7 +92,8 @@ export const creditsAlerts: Command = {
   usage: 'gasgauge credits alerts (--user USER | --org ORG) [--low-usd AMOUNT] [--webhook URL [--allow-private] | --no-webhook]',
   summary: "show, and optionally set, an account's low-balance threshold and alert webhook",
   help: `${accountHelp(18)}
-  --low-usd AMOUNT  a low-balance alert is raised when the balance drops below this many dollars (0 or more)
+  --low-usd AMOUNT  a low-balance alert is raised when the balance drops below this many dollars
+                    (0 to ${formatUsd(MAX_USD_MICRODOLLARS)}, at most 6 decimals)
   --webhook URL     POST alerts as JSON to this http or https URL
   --allow-private   accept a webhook on a loopback, private or link-local address (the server
                     delivers there only when started with --allow-private-webhooks)

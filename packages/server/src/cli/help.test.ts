@@ -1,3 +1,4 @@
+import { NAME_RULE } from '@gasgauge/core';
 import { describe, expect, it, vi } from 'vitest';
 import { common } from './command.js';
 import { COMMANDS, commandHelp, main } from './main.js';
@@ -11,6 +12,22 @@ describe('gasgauge COMMAND --help', () => {
     // A described option starts an indented line ("  --ttl D  ..."); the usage line alone says nothing of it.
     const undescribed = own.filter((o) => !new RegExp(`^ +--${o}\\b`, 'm').test(help));
     expect(undescribed).toEqual([]);
+  });
+});
+
+describe('gasgauge COMMAND --help of a command that names something', () => {
+  it.each([
+    ['user add', 'NAME'],
+    ['org create', 'NAME'],
+    ['town create', 'NAME'],
+    ['key create', '--name NAME'],
+  ])('%s says the rule %s must follow, as its refusal does', (name, label) => {
+    const command = COMMANDS.get(name);
+    if (!command) throw new Error(`no command ${name}`);
+    const help = commandHelp(command);
+    expect(help).toMatch(new RegExp(`^ {2}${label} `, 'm'));
+    expect(help.replace(/\s+/g, ' ')).toContain(NAME_RULE);
+    expect(Math.max(...help.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
   });
 });
 

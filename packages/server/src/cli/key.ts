@@ -1,6 +1,6 @@
 import { hashToken, mintIngestKey } from '@gasgauge/api';
 import { AppError, type Control } from '@gasgauge/core';
-import { agentOption, type Command, dataDirVouch, required, withControl } from './command.js';
+import { agentOption, type Command, dataDirVouch, nameHelp, required, withControl } from './command.js';
 
 function assertTown(control: Control, townId: string): void {
   if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
@@ -12,7 +12,7 @@ export const keyCreate: Command = {
   usage: 'gasgauge key create --town ID --name NAME [--agent ID | --scrape]',
   summary: 'create a long-lived ingest key (ggi_…) for OpenTelemetry exporters, or a Prometheus scrape key (ggp_…); shown once',
   help: `  --town ID     the town the key writes to (or, with --scrape, reads)
-  --name NAME   a name unique in the town (for key list and key revoke)
+${nameHelp('--name NAME', 14, 'a name unique in the town (for key list and key revoke)')}
   --agent ID    write only this agent's data (like an agent-scoped ingest token); 1 to 256 characters
   --scrape      a read-only key for GET /api/towns/ID/metrics/prometheus, refused on every other route`,
   options: { town: { type: 'string' }, name: { type: 'string' }, agent: { type: 'string' }, scrape: { type: 'boolean' } },

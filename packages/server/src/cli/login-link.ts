@@ -1,4 +1,4 @@
-import { createLoginLink } from '@gasgauge/api';
+import { createLoginLink, safeNextPath } from '@gasgauge/api';
 import { AppError, LOGIN_LINK_TTL_MS, Sessions } from '@gasgauge/core';
 import { type Command, openControl, openDataDir, required, UsageError, vouchOf } from './command.js';
 
@@ -6,7 +6,8 @@ export const loginLink: Command = {
   usage: 'gasgauge login-link --user NAME [--next PATH] [--url URL]',
   summary: `print a one-time URL that signs a user in to the web UI (it expires in ${LOGIN_LINK_TTL_MS / 60_000} minutes)`,
   help: `  --user NAME  the user the link signs in
-  --next PATH  the page to open once signed in, a path on the server (/towns/ID); default: the towns
+  --next PATH  the page to open once signed in, a path on the server (/towns/ID; at most 512
+               printable ASCII characters); default: the towns
   --url URL    the server's address as the browser reaches it; default: where the server on --data
                listens (DATA/server.json), else http://127.0.0.1:8787`,
   options: { user: { type: 'string' }, next: { type: 'string' }, url: { type: 'string' } },
@@ -14,7 +15,13 @@ export const loginLink: Command = {
   async run(values, _p, out) {
     const name = required(values, 'user');
     const next = typeof values.next === 'string' ? values.next : undefined;
-    if (next !== undefined && !next.startsWith('/')) throw new UsageError('--next must be a path on the server, like /towns/ID');
+    // What the server would drop from the link (it then opens the towns page): `//host`, a space, over 512 characters.
+    if (next !== undefined && safeNextPath(next) === null) {
+      const shown = next.length > 60 ? `${next.slice(0, 60)}…` : next;
+      throw new UsageError(
+        `--next must be a path on the server, like /towns/ID (at most 512 printable ASCII characters, not starting //), not ${JSON.stringify(shown)}`,
+      );
+    }
     if (typeof values.url === 'string' && !isHttpUrl(values.url)) {
       // `localhost:8787` would make a link no browser opens (its scheme would be `localhost:`).
       throw new UsageError(`--url must be a URL like https://gauge.example.com, not "${values.url}"`);

@@ -21,9 +21,12 @@ export function onNpmParentGone(gone: (parent: number) => void, env: NodeJS.Proc
 }
 
 /**
- * `npx`/`npm exec`, or `npm start`. Not any npm script: a server a test starts under `npm test`
- * inherits npm's variables too, and may outlive a parent on purpose.
+ * `npx`/`npm exec`, or the `start` script (`npm start`, `npm run start`). Not any npm script: a server a test
+ * starts under `npm test` inherits npm's variables too, and may outlive a parent on purpose. npm 11 names the
+ * command as typed: `npm start` is `npm_command=start` and `npm run start` is `run` (`run-script` was npm's older
+ * name); checked for `run-script` alone, `npm start` — the README's quick start — left its server running.
  */
 function startedByNpm(env: NodeJS.ProcessEnv): boolean {
-  return env.npm_command === 'exec' || (env.npm_command === 'run-script' && env.npm_lifecycle_event === 'start');
+  if (env.npm_command === 'exec') return true;
+  return ['start', 'run', 'run-script'].includes(env.npm_command ?? '') && env.npm_lifecycle_event === 'start';
 }

@@ -1,12 +1,13 @@
 import { newId } from '@gasgauge/api';
 import { AppError, ROLES } from '@gasgauge/core';
 import { orgByName } from './account.js';
-import { type Command, required, withControl } from './command.js';
+import { type Command, nameHelp, required, withControl } from './command.js';
 
 export const orgCreate: Command = {
   usage: 'gasgauge org create NAME --owner USER',
   summary: 'create an organisation, with a user as its first owner',
-  help: `  --owner USER  the user (by name) who becomes the organisation's first owner`,
+  help: `${nameHelp('NAME', 14, "the organisation's name")}
+  --owner USER  the user (by name) who becomes the organisation's first owner`,
   options: { owner: { type: 'string' } },
   positionals: 1,
   fields: new Map([['name', 'NAME']]),

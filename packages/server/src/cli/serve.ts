@@ -226,14 +226,15 @@ function jsonProcessLines(logger: Logger): void {
 function logFormat(value: Values[string]): LogFormat {
   if (value === undefined) return 'pretty';
   if (!(LOG_FORMATS as readonly unknown[]).includes(value))
-    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}`);
+    throw new UsageError(`--log-format must be ${LOG_FORMATS.join(' or ')}, not ${JSON.stringify(String(value))}`);
   return value as LogFormat;
 }
 
 /** `--access-log`: on unless said otherwise, but off by default with --demo (its fleet posts every second). */
 export function accessLogOn(value: Values[string], demo: boolean): boolean {
   if (value === undefined) return !demo;
-  if (value !== 'on' && value !== 'off') throw new UsageError('--access-log must be on or off');
+  if (value !== 'on' && value !== 'off')
+    throw new UsageError(`--access-log must be on or off, not ${JSON.stringify(String(value))}`);
   return value === 'on';
 }
 
@@ -247,7 +248,9 @@ export function publicOrigin(value: Values[string]): string | undefined {
     throw new UsageError(`--public-url must be a URL like https://gauge.example.com, not "${value}"`);
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username) {
-    throw new UsageError('--public-url must be http(s)://host[:port] with no path, query or credentials');
+    throw new UsageError(
+      `--public-url must be http(s)://host[:port] with no path, query or credentials, not ${JSON.stringify(String(value))}`,
+    );
   }
   return url.origin;
 }

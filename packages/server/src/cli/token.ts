@@ -18,8 +18,10 @@ export const tokenMint: Command = {
     // Loaded only for this command: jose would add to every other command's start.
     const { MAX_INGEST_TTL_SECONDS, mintIngestToken } = await import('@gasgauge/api/ingest-token');
     const townId = required(values, 'town');
-    const ttlSeconds = parseTtl(String(values.ttl ?? '8h'));
-    if (ttlSeconds < 1 || ttlSeconds > MAX_INGEST_TTL_SECONDS) throw new UsageError('--ttl must be between 1s and 8h');
+    const ttl = String(values.ttl ?? '8h');
+    const ttlSeconds = parseTtl(ttl);
+    if (ttlSeconds < 1 || ttlSeconds > MAX_INGEST_TTL_SECONDS)
+      throw new UsageError(`--ttl must be between 1s and 8h, not ${JSON.stringify(ttl)}`);
     const agentId = agentOption(values);
     const secret = withControl(values, (control, dataDir) => {
       if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });

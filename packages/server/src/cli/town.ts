@@ -5,6 +5,7 @@ import {
   type Command,
   MAX_TOWNS_PER_OWNER_HELP,
   MAX_TOWNS_PER_OWNER_OPTION,
+  nameHelp,
   townQuota,
   UsageError,
   withControl,
@@ -13,7 +14,8 @@ import {
 export const townCreate: Command = {
   usage: 'gasgauge town create NAME --owner USER | --org ORG [--max-towns-per-owner 100]',
   summary: 'create a town owned by a user or by an organisation',
-  help: `  --owner USER              the user (by name) who owns the town; their account pays for it
+  help: `${nameHelp('NAME', 26, "the town's name (its id is made for it)")}
+  --owner USER              the user (by name) who owns the town; their account pays for it
   --org ORG                 the organisation (by name) that owns the town; its account pays for it
                             (give exactly one of the two)
 ${MAX_TOWNS_PER_OWNER_HELP}`,

@@ -1,11 +1,12 @@
 import { hashToken, mintSecret, newId, USER_TOKEN_PREFIX } from '@gasgauge/api';
 import { AppError, plural } from '@gasgauge/core';
-import { type Command, dataDirVouch, withControl } from './command.js';
+import { type Command, dataDirVouch, nameHelp, withControl } from './command.js';
 
 export const userAdd: Command = {
   usage: 'gasgauge user add NAME [--admin]',
   summary: 'create a user and print its API token once',
-  help: `  --admin  a server admin: creates users and their tokens and grants credits over the API too,
+  help: `${nameHelp('NAME', 9, "the user's name, which signs in and owns towns")}
+  --admin  a server admin: creates users and their tokens and grants credits over the API too,
            and its own towns are exempt from the town quota (the first user, "admin", is one)`,
   options: { admin: { type: 'boolean' } },
   positionals: 1,
