@@ -1,6 +1,6 @@
 import { groupDigits } from './plural.js';
 import type { ReporterStatus } from './reporter.js';
-import { shown } from './terminal.js';
+import { fitColumns, shown } from './terminal.js';
 
 /** `read 120.4 MiB · sent 1,204 · pending 3 · quarantined 2 · last error: HTTP 503 … (retry in 4 s)` */
 export function formatStatus(s: ReporterStatus, now = Date.now()): string {
@@ -79,8 +79,9 @@ export class StatusLine {
     if (!this.enabled) return;
     const cols = this.stream.columns || 100;
     // Never as wide as the terminal: a line that wraps is two, and `\r\x1b[K` clears only the last, so each redraw
-    // left one behind (at least 20 characters were written, filling a 12-column terminal). Cut between code points.
-    const text = [...shown(formatStatus(this.read()))].slice(0, Math.max(1, cols - 1)).join('');
+    // left one behind (at least 20 characters were written, filling a 12-column terminal). Cut between code points,
+    // counting the columns each takes (a CJK character or an emoji takes two).
+    const text = fitColumns(shown(formatStatus(this.read())), Math.max(1, cols - 1));
     if (text === this.shown) return;
     this.shown = text;
     this.stream.write(`\r\x1b[K${text}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shown } from './terminal.js';
+import { fitColumns, shown } from './terminal.js';
 
 describe('a line as the terminal shows it', () => {
   it('spells out control characters, bidi controls and characters that show nothing; keeps tab and text', () => {
@@ -25,5 +25,20 @@ describe('a line as the terminal shows it', () => {
   it('spells out a backslash that begins \\u in the text, so a name never passes for a spelled-out character', () => {
     expect(shown('a\\u200bb')).toBe('a\\u005cu200bb');
     expect(shown('a\u200Bb')).not.toBe(shown('a\\u200bb'));
+  });
+});
+
+describe('a line cut to the terminal’s width', () => {
+  it('counts a CJK character, a Hangul syllable, a fullwidth letter or an emoji as two columns, a combining mark as none', () => {
+    expect(fitColumns('ab日本c', 4)).toBe('ab日');
+    expect(fitColumns('日本', 3)).toBe('日');
+    expect(fitColumns('한국어', 4)).toBe('한국');
+    expect(fitColumns('ＡＢ', 3)).toBe('Ａ');
+    expect(fitColumns('😀😀', 3)).toBe('😀');
+    expect(fitColumns('e\u0301x', 2)).toBe('e\u0301x');
+    expect(fitColumns('read · sent', 6)).toBe('read ·');
+    // Never half a surrogate pair, and nothing when even the first character does not fit.
+    expect(fitColumns('😀', 1)).toBe('');
+    expect(fitColumns('', 5)).toBe('');
   });
 });

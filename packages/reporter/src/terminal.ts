@@ -20,3 +20,35 @@ export function shown(line: string): string {
 }
 
 const spelled = (cp: number): string => (cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, '0')}`);
+
+/**
+ * Columns a code point takes in a terminal, as wcwidth counts them: 0 for a combining mark, 2 for the East Asian
+ * wide and fullwidth blocks (Hangul, CJK, kana, fullwidth forms) and emoji, 1 otherwise.
+ */
+function columnsOf(char: string): number {
+  if (/^\p{M}$/u.test(char)) return 0;
+  const c = char.codePointAt(0) ?? 0;
+  const wide =
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x1f300 && c <= 0x1faff) ||
+    (c >= 0x20000 && c <= 0x3fffd);
+  return wide ? 2 : 1;
+}
+
+/** The longest start of `text` that fits in `columns` terminal columns, cut between code points. */
+export function fitColumns(text: string, columns: number): string {
+  let used = 0;
+  let out = '';
+  for (const char of text) {
+    used += columnsOf(char);
+    if (used > columns) break;
+    out += char;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { TokenSource } from '../http/token.js';
 import { type InProcessServer, mintToken, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { parseRetryAfter } from './backoff.js';
-import { batchBody, MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_IN_FLIGHT, Sender } from './sender.js';
+import { batchBody, MAX_BATCH_BYTES, MAX_BATCH_RECORDS, MAX_IN_FLIGHT, retryWhen, Sender } from './sender.js';
 import { Store } from './store.js';
 
 const usage = (id: string, extra: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -199,7 +199,8 @@ describe('Sender against a scripted HTTP server', () => {
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
     http.answers = [status(503)];
     expect(await s2.drain(Date.now() + 10_000)).toBe(true);
-    expect(lines).toEqual([expect.stringMatching(/^delivery failed \(.*503.*\); retrying in/), 'delivery resumed']);
+    // A wait of 0 or 1 ms here (baseMs 1): said as such, not "retrying in 0.0 s".
+    expect(lines).toEqual([expect.stringMatching(/^delivery failed \(.*503.*\); retrying (now|in 1 ms)$/), 'delivery resumed']);
     store.transaction(() => store.enqueue('usage', 'b', usage('b'), 'replace'));
     expect(await s2.drain(Date.now() + 10_000)).toBe(true);
     expect(lines).toHaveLength(2); // said once, not for every batch after
@@ -451,5 +452,20 @@ describe('batchBody', () => {
     const joined = `{"records":[${rows.map((r) => r.body).join(',')}]}`;
     expect(batchBody('records', rows).equals(Buffer.from(joined))).toBe(true);
     expect(batchBody('events', []).toString()).toBe('{"events":[]}');
+  });
+});
+
+describe('retryWhen', () => {
+  it('says a wait in milliseconds under a second, in tenths of seconds from one, and no wait as now', () => {
+    expect([0, 0.4, 1, 999, 999.6, 1000, 1049, 60_000].map(retryWhen)).toEqual([
+      'retrying now',
+      'retrying now',
+      'retrying in 1 ms',
+      'retrying in 999 ms',
+      'retrying in 1.0 s',
+      'retrying in 1.0 s',
+      'retrying in 1.0 s',
+      'retrying in 60.0 s',
+    ]);
   });
 });

@@ -198,10 +198,8 @@ export class Sender {
       this.failingSaid = true;
       if (isConfigRefusal(err)) {
         this.state.fatal = err;
-        this.log(
-          `delivery refused (${err.message}): nothing quarantined, the records stay; retrying in ${(wait / 1000).toFixed(1)} s`,
-        );
-      } else this.log(`delivery failed (${err.message}); retrying in ${(wait / 1000).toFixed(1)} s`);
+        this.log(`delivery refused (${err.message}): nothing quarantined, the records stay; ${retryWhen(wait)}`);
+      } else this.log(`delivery failed (${err.message}); ${retryWhen(wait)}`);
       return 'failed';
     }
   }
@@ -390,4 +388,11 @@ export function batchBody(key: string, rows: readonly OutboxRow[]): Buffer {
   at += out.write(']}', at);
   if (at !== size) throw new Error(`a batch body took ${plural(at, 'byte')} of the ${size} counted`);
   return out;
+}
+
+/** When the next try is, in words: the backoff's jitter can make a wait of a few ms, which read "retrying in 0.0 s". */
+export function retryWhen(waitMs: number): string {
+  const ms = Math.round(waitMs);
+  if (ms < 1) return 'retrying now';
+  return ms < 1000 ? `retrying in ${ms} ms` : `retrying in ${(ms / 1000).toFixed(1)} s`;
 }
