@@ -382,7 +382,7 @@ describe('gasgauge report (CLI)', () => {
     }
   }, 60_000);
 
-  it('says what to do after a 401 the token file cannot mend: write a valid ingest token into it', async () => {
+  it('says what to do after a 401 the token file cannot mend, and --once ends there rather than at its timeout', async () => {
     const base = join(dir, 'wrong-token');
     const claude = join(base, 'claude', 'projects', 'p');
     mkdirSync(claude, { recursive: true });
@@ -398,11 +398,12 @@ describe('gasgauge report (CLI)', () => {
         'report',
         ...['--server', server.url, '--town', server.townId, '--token-file', tokenFile],
         ...['--claude-dir', join(base, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
-        ...['--state', join(base, 'state'), '--once', '--timeout', '2'],
+        // The default --timeout (600 s): a 401 the token file cannot mend ends --once at once, not at the timeout.
+        ...['--state', join(base, 'state'), '--once'],
       ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
-        `got a 401 and the token file ${tokenFile} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create); retrying`,
+        `got a 401 and the token file ${tokenFile} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create); stopping (--once)`,
       );
       expect(r.stderr).toContain('not delivered: 1 record still pending (HTTP 401');
     } finally {

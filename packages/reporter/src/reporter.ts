@@ -286,7 +286,7 @@ export class Reporter {
     let reading = true;
     let delivering = true;
     const delivered = this.sender
-      .drain(deadline, () => reading)
+      .drain(deadline, () => reading, { staleTokenEnds: true })
       .finally(() => {
         delivering = false;
       });

@@ -117,6 +117,13 @@ export class Sender {
     fatal: undefined,
   };
   private readonly backoff: Backoff;
+  /**
+   * Set for a drain with `staleTokenEnds` (`--once`): a 401 that re-reading the token file or running
+   * `--token-command` did not mend is a refusal that ends the drain, not a wait until the deadline (a first
+   * `--once` with a wrong token waited out its 600 s timeout). A running reporter keeps retrying: its token file
+   * may be rewritten meanwhile.
+   */
+  private staleTokenEnds = false;
   private readonly waker = new Waker();
   /** Cuts an in-flight request short on stop(); its records simply stay in the outbox. */
   private readonly stopping = new AbortController();
@@ -192,11 +199,13 @@ export class Sender {
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
       this.failures++;
-      const wait = isConfigRefusal(err) ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
+      // A 401 no fresh token followed, in a drain that nothing else will mend the token for (`--once`): it ends.
+      const refusal = isConfigRefusal(err) || (err.status === 401 && this.staleTokenEnds);
+      const wait = refusal ? this.backoff.next(60_000) : this.backoff.next(err.retryAfterMs);
       this.state.lastError = { message: err.message, status: err.status, at: Date.now() };
       this.state.retryAt = Date.now() + wait;
       this.failingSaid = true;
-      if (isConfigRefusal(err)) {
+      if (refusal) {
         this.state.fatal = err;
         this.log(`delivery refused (${err.message}): nothing quarantined, the records stay; ${retryWhen(wait)}`);
       } else this.log(`delivery failed (${err.message}); ${retryWhen(wait)}`);
@@ -221,7 +230,8 @@ export class Sender {
    * Sends until nothing waits (true) or the deadline passes or a configuration refusal arrives (false).
    * While `more()` is true (sources are still being read), an empty outbox is waited on, not the end.
    */
-  async drain(deadline: number, more: () => boolean = () => false): Promise<boolean> {
+  async drain(deadline: number, more: () => boolean = () => false, opts: { staleTokenEnds?: boolean } = {}): Promise<boolean> {
+    this.staleTokenEnds = opts.staleTokenEnds === true;
     try {
       for (;;) {
         if (this.state.retryAt !== undefined && this.inFlight.size === 0) {
@@ -241,6 +251,7 @@ export class Sender {
       }
     } finally {
       await Promise.allSettled(this.inFlight);
+      this.staleTokenEnds = false;
     }
   }
 
@@ -319,7 +330,8 @@ export class Sender {
     try {
       const r = await this.opts.token.refresh();
       // Said with what to do: a first run with a wrong or expired token only said the token had not changed.
-      this.log(r.changed ? 'token refreshed after a 401' : `got a 401 and ${this.opts.token.staleAdvice}; retrying`);
+      const then = this.staleTokenEnds ? 'stopping (--once)' : 'retrying';
+      this.log(r.changed ? 'token refreshed after a 401' : `got a 401 and ${this.opts.token.staleAdvice}; ${then}`);
       return r;
     } catch (err) {
       if (err instanceof ReporterError) {
