@@ -2,18 +2,16 @@ export { createApp } from './app.js';
 export {
   lookupHash,
   mintSecret,
-  SECRET_RANDOM_BYTES,
   sameBytes,
   secretVouch,
   TAGGED_BODY_CHARS,
-  untaggedSecret,
   VOUCH_KEY_LABEL,
   VOUCH_TAG_BYTES,
 } from './auth/credential-vouch.js';
 export { INGEST_KEY_PREFIX, KEY_CACHE_TTL_MS, mintIngestKey, newIngestKey, SCRAPE_KEY_PREFIX } from './auth/ingest-key.js';
 export { IngestVerifier, MAX_INGEST_TTL_SECONDS, mintIngestToken } from './auth/ingest-token.js';
 export { createLoginLink, LINK_PREFIX, SESSION_COOKIE, SESSION_PREFIX, safeNextPath, startSession } from './auth/session.js';
-export { hashToken, newId, newUserToken, USER_TOKEN_PREFIX } from './auth/user-token.js';
+export { hashToken, newId, newUserToken, SECRET_RANDOM_BYTES, USER_TOKEN_PREFIX, untaggedSecret } from './auth/user-token.js';
 export { type AlertPayload, RefusedTarget, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps } from './deps.js';
 export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';

@@ -43,7 +43,7 @@ export const KNOWN_SECRETS_TTL_MS = 24 * 3_600_000;
 
 /** Hashes of vouched credentials the control store did not know (revoked, a deleted user's), remembered at most. */
 export const REFUSED_VOUCHED_MAX = 10_000;
-/** Hashes of credentials that vouched for themselves lately (VouchedHashes), remembered at most. */
+/** Hashes of credentials that vouched for themselves lately (the Worker app's RecentHashes), remembered at most. */
 export const VOUCHED_HASHES_MAX = 10_000;
 
 /** A bounded set of hashes: past `max` the one added (or added again) longest ago is forgotten first. */

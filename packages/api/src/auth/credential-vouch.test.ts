@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  lookupHash,
-  mintSecret,
-  SECRET_RANDOM_BYTES,
-  secretVouch,
-  TAGGED_BODY_CHARS,
-  untaggedSecret,
-  VOUCH_TAG_BYTES,
-} from './credential-vouch.js';
+import { lookupHash, mintSecret, secretVouch, TAGGED_BODY_CHARS, VOUCH_TAG_BYTES } from './credential-vouch.js';
 import { INGEST_KEY_PREFIX, newIngestKey, SCRAPE_KEY_PREFIX } from './ingest-key.js';
 import { LINK_PREFIX, SESSION_PREFIX } from './session.js';
-import { hashToken, newUserToken, USER_TOKEN_PREFIX } from './user-token.js';
+import { hashToken, newUserToken, SECRET_RANDOM_BYTES, USER_TOKEN_PREFIX, untaggedSecret } from './user-token.js';
 
 const key = (text: string) => new TextEncoder().encode(text.padEnd(32, '.'));
 const PREFIXES = [USER_TOKEN_PREFIX, SESSION_PREFIX, INGEST_KEY_PREFIX, SCRAPE_KEY_PREFIX, LINK_PREFIX];

@@ -1,10 +1,8 @@
 import type { CredentialVouch } from '../ports/credential-vouch.js';
-import { base64url, hashToken } from './user-token.js';
+import { base64url, hashToken, SECRET_RANDOM_BYTES, untaggedSecret } from './user-token.js';
 
 /** What the vouching key is derived with, from the host's secret: HMAC-SHA256(secret, label), never the secret itself. */
 export const VOUCH_KEY_LABEL = 'gasgauge credential vouch v1';
-/** The random part of every secret minted. */
-export const SECRET_RANDOM_BYTES = 32;
 /** The tag: the first bytes of HMAC-SHA256(vouch key, prefix ‖ random bytes). 128 bits: forging one is guessing it. */
 export const VOUCH_TAG_BYTES = 16;
 /**
@@ -17,11 +15,6 @@ const PREFIX = /^gg[a-z]_$/;
 const BODY = /^[A-Za-z0-9_-]+$/;
 
 const utf8 = new TextEncoder();
-
-/** An untagged secret (the shape minted before tags): what tests use as a credential no host vouches for. */
-export function untaggedSecret(prefix: string): string {
-  return prefix + base64url(crypto.getRandomValues(new Uint8Array(SECRET_RANDOM_BYTES)));
-}
 
 /**
  * The vouch of a host whose secret is `secret` (Workers: GASGAUGE_SECRET; Node: the key it signs ingest tokens with).

@@ -3,7 +3,7 @@ import type { ControlStore } from '../ports/control.js';
 import type { CredentialVouch } from '../ports/credential-vouch.js';
 import { lookupHash, mintSecret } from './credential-vouch.js';
 import type { IngestClaims } from './ingest-token.js';
-import { base64url } from './user-token.js';
+import { untaggedSecret } from './user-token.js';
 
 /**
  * Long-lived ingest keys: `ggi_` + 32 random bytes + the host's tag (auth/credential-vouch.ts), base64url. Only their
@@ -34,7 +34,7 @@ export function isScrapeKey(credential: string): boolean {
 
 /** A key of the untagged shape, which no host vouches for: the server mints with `mintIngestKey` (tests use this). */
 export function newIngestKey(kind: KeyKind = 'ingest'): string {
-  return PREFIX[kind] + base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return untaggedSecret(PREFIX[kind]);
 }
 
 /** A new key of `kind`, tagged by the host's vouch. */

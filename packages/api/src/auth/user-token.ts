@@ -4,9 +4,17 @@
  */
 export const USER_TOKEN_PREFIX = 'ggu_';
 
-/** A user token of the untagged shape, which no host vouches for: the server mints with `mintSecret` (tests use this). */
+/** The random part of every secret minted (a host's tag follows it: auth/credential-vouch.ts). */
+export const SECRET_RANDOM_BYTES = 32;
+
+/** A secret of the untagged shape (the one minted before tags), which no host vouches for: what tests use. */
+export function untaggedSecret(prefix: string): string {
+  return prefix + base64url(crypto.getRandomValues(new Uint8Array(SECRET_RANDOM_BYTES)));
+}
+
+/** A user token of the untagged shape: the server mints with `mintSecret` (tests use this). */
 export function newUserToken(): string {
-  return USER_TOKEN_PREFIX + base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return untaggedSecret(USER_TOKEN_PREFIX);
 }
 
 export async function hashToken(token: string): Promise<string> {
