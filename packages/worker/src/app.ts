@@ -11,13 +11,13 @@ import {
   readWebBody,
   secretVouch,
 } from '@gasgauge/api';
-import { AppError, plural } from '@gasgauge/core';
+import { AppError, BoundedMap, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
-import { boundUnknownCredentials, RecentHashes, VOUCHED_HASHES_MAX } from './unknown-credentials.js';
+import { boundUnknownCredentials, VOUCHED_HASHES_MAX } from './unknown-credentials.js';
 
 /**
  * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
@@ -126,12 +126,15 @@ async function build(env: Env, secret: string): Promise<App> {
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   // Under it, lookups of credentials not found lately are bounded per isolate (unknown-credentials.ts).
   // A credential whose tag checks (minted by this deployment: api ports/credential-vouch.ts) is not counted there, so
-  // a flood of made-up ones cannot crowd out real users this isolate has not seen; the API says which hashes vouched.
+  // a flood of made-up ones cannot crowd out real users this isolate has not seen; the API hands over, by hash, how to
+  // check a credential's tag, and the bound runs it only for a lookup it would count (a cached answer costs no MAC).
   // So is GASGAUGE_ADMIN_TOKEN, which the operator chose (untagged) but this deployment's own secrets name.
-  const vouched = new RecentHashes(VOUCHED_HASHES_MAX);
+  const checks = new BoundedMap<string, () => Promise<boolean>>(VOUCHED_HASHES_MAX);
   const key = new TextEncoder().encode(secret);
   const { cached, fresh } = accessCache(
-    boundUnknownCredentials(doControl(env.CONTROL), { vouched: (hash) => hash === adminHash || vouched.has(hash) }),
+    boundUnknownCredentials(doControl(env.CONTROL), {
+      vouched: async (hash) => hash === adminHash || ((await checks.get(hash)?.()) ?? false),
+    }),
   );
   return createApp({
     control: cached,
@@ -140,7 +143,11 @@ async function build(env: Env, secret: string): Promise<App> {
     live: doLive(env.TOWN),
     tickHealth: (townId) => settled(env.TOWN.get(env.TOWN.idFromName(townId)).tickHealth()),
     secret: key,
-    vouch: secretVouch(key, (hash) => vouched.add(hash)),
+    vouch: secretVouch(key, (hash, check) => {
+      // Set again, the newest: forgotten only after VOUCHED_HASHES_MAX other lookups.
+      checks.delete(hash);
+      checks.set(hash, check);
+    }),
     clock: () => Date.now(),
     allowPrivateWebhooks: env.GASGAUGE_ALLOW_PRIVATE_WEBHOOKS === 'true',
     log: (line) => console.error(line),

@@ -43,7 +43,7 @@ export const KNOWN_SECRETS_TTL_MS = 24 * 3_600_000;
 
 /** Hashes of vouched credentials the control store did not know (revoked, a deleted user's), remembered at most. */
 export const REFUSED_VOUCHED_MAX = 10_000;
-/** Hashes of credentials that vouched for themselves lately (the Worker app's RecentHashes), remembered at most. */
+/** Credentials' vouch checks the Worker app keeps by hash until their lookup (app.ts), at most. */
 export const VOUCHED_HASHES_MAX = 10_000;
 
 /** A bounded set of hashes: past `max` the one added (or added again) longest ago is forgotten first. */
@@ -64,7 +64,7 @@ export interface UnknownCredentialOptions {
    * Whether the API said the credential hashed to this vouched for itself (its tag: api ports/credential-vouch.ts):
    * such a lookup skips the bucket, unless the store refused that hash before (then it is counted like any other).
    */
-  vouched?: (hash: string) => boolean;
+  vouched?: (hash: string) => boolean | Promise<boolean>;
   maxRefusedVouched?: number;
   now?: () => number;
 }
@@ -142,8 +142,10 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
       return async (hash: unknown, ...rest: unknown[]) => {
         if (typeof hash !== 'string') return value.apply(target, [hash, ...rest]);
         const at = now();
-        const free = isKnown(hash, at) || (vouched(hash) && !refused.has(hash));
-        if (!free && !take(at)) {
+        const known = isKnown(hash, at);
+        // Asked only when the lookup would count: a vouch's check computes a MAC.
+        const vouches = !known && !refused.has(hash) && (await vouched(hash));
+        if (!known && !vouches && !take(at)) {
           throw new AppError(
             'too_many_requests',
             'too many requests with credentials this server has not seen lately; retry shortly',
@@ -157,7 +159,7 @@ export function boundUnknownCredentials(store: ControlStore, opts: UnknownCreden
         // A link is used once: consumed, it is no longer a secret worth a free lookup.
         remember(hash, answer !== undefined && prop !== 'consumeLoginLink', now());
         // So is a consumed link: its tag still checks, but the store will never know it again.
-        if ((answer === undefined || prop === 'consumeLoginLink') && vouched(hash)) refused.add(hash);
+        if ((answer === undefined || prop === 'consumeLoginLink') && (vouches || (await vouched(hash)))) refused.add(hash);
         return answer;
       };
     },

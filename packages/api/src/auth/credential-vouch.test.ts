@@ -72,18 +72,39 @@ describe('credentials that vouch for themselves', () => {
     expect([...underSecret]).not.toEqual([...bytes.subarray(32)]);
   });
 
-  it('lookupHash is the hash of the whole text, and tells the host only of credentials that vouch', async () => {
-    const told: string[] = [];
-    const vouch = secretVouch(key('host secret'), (hash) => told.push(hash));
+  it('lookupHash is the hash of the whole text, and hands the host a check that holds only for credentials that vouch', async () => {
+    const told: [string, () => Promise<boolean>][] = [];
+    const vouch = secretVouch(key('host secret'), (hash, check) => told.push([hash, check]));
     const tagged = await vouch.mint(SESSION_PREFIX);
     const legacy = untaggedSecret(SESSION_PREFIX);
     const foreign = await secretVouch(key('other secret')).mint(SESSION_PREFIX);
     expect(await lookupHash(vouch, tagged)).toBe(await hashToken(tagged));
     expect(await lookupHash(vouch, legacy)).toBe(await hashToken(legacy));
     expect(await lookupHash(vouch, foreign)).toBe(await hashToken(foreign));
-    expect(told).toEqual([await hashToken(tagged)]);
+    const vouching: string[] = [];
+    for (const [hash, check] of told) if (await check()) vouching.push(hash);
+    expect(vouching).toEqual([await hashToken(tagged)]);
     // Without a vouch (tests), secrets are minted untagged.
     expect((await mintSecret(undefined, USER_TOKEN_PREFIX)).length - 4).toBe(43);
+  });
+
+  it('lookupHash computes no MAC itself: only the host running the check does (a cached answer costs none)', async () => {
+    let macs = 0;
+    const checks: (() => Promise<boolean>)[] = [];
+    const vouch = {
+      mint: (prefix: string) => Promise.resolve(untaggedSecret(prefix)),
+      vouches: async () => {
+        macs++;
+        return true;
+      },
+      vouched: (_hash: string, check: () => Promise<boolean>) => {
+        checks.push(check);
+      },
+    };
+    await lookupHash(vouch, untaggedSecret(USER_TOKEN_PREFIX));
+    expect([macs, checks.length]).toEqual([0, 1]);
+    expect(await checks[0]?.()).toBe(true);
+    expect(macs).toBe(1);
   });
 
   it('refuses to mint under a prefix that is not a secret prefix', async () => {

@@ -21,7 +21,7 @@ const utf8 = new TextEncoder();
  * WebCrypto only, so the same code runs on both hosts. `vouched`: the host's ear for credentials that vouched (see
  * CredentialVouch.vouched); the Node host has none.
  */
-export function secretVouch(secret: Uint8Array, vouched?: (hash: string) => void): CredentialVouch {
+export function secretVouch(secret: Uint8Array, vouched?: CredentialVouch['vouched']): CredentialVouch {
   let key: Promise<CryptoKey> | undefined;
   const vouchKey = () =>
     (key ??= (async () => {
@@ -63,11 +63,11 @@ export function secretVouch(secret: Uint8Array, vouched?: (hash: string) => void
 
 /**
  * The hash a credential is stored and looked up under (its whole text, tag included, as before tags), after telling
- * the host when it vouched for itself (CredentialVouch.vouched): call it right before the lookup.
+ * the host how to check whether it vouched for itself (CredentialVouch.vouched): call it right before the lookup.
  */
 export async function lookupHash(vouch: CredentialVouch | undefined, credential: string): Promise<string> {
   const hash = await hashToken(credential);
-  if (vouch?.vouched !== undefined && (await vouch.vouches(credential))) vouch.vouched(hash);
+  vouch?.vouched?.(hash, () => vouch.vouches(credential));
   return hash;
 }
 

@@ -13,9 +13,11 @@ export interface CredentialVouch {
   /** Whether `credential` carries this host's tag for its own prefix and random part (compared in constant time). */
   vouches(credential: string): Promise<boolean>;
   /**
-   * Told, just before the API looks a credential up by `hash`, that the credential vouched for itself: by its tag,
-   * or (for the user token or session an ingest token was minted with) by the ingest token's signature. A host
-   * that bounds lookups of credentials it has not seen (Workers) lets it past; the others leave it out.
+   * Told, just before the API looks a credential up by `hash`, how to find out whether it vouched for itself: by
+   * its tag (`check` computes the MAC), or (for the user token or session an ingest token was minted with) by the
+   * ingest token's signature. A host that bounds lookups of credentials it has not seen (Workers) runs `check` only
+   * for a lookup that would count against that bound, so a request answered from its cache computes no MAC; the
+   * others leave it out.
    */
-  vouched?(hash: string): void;
+  vouched?(hash: string, check: () => Promise<boolean>): void;
 }

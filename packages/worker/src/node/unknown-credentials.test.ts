@@ -13,7 +13,7 @@ async function setup(opts: {
   perSecond: number;
   burst: number;
   maxKnown?: number;
-  vouched?: (hash: string) => boolean;
+  vouched?: (hash: string) => boolean | Promise<boolean>;
   maxRefusedVouched?: number;
 }) {
   const behind = new Control(openSqlite(`${tempDir('gg-unknown-credentials-')}/control.sqlite`), () => T0);
@@ -157,6 +157,24 @@ describe('credentials that vouch for themselves (api ports/credential-vouch.ts)'
       await expect(store[lookup](h)).rejects.toSatisfy(isRateLimited);
     }
     expect(calls()).toBe(6);
+  });
+
+  it('asks whether a credential vouched only for a lookup it would count: a known one runs no check (no MAC)', async () => {
+    const checked: string[] = [];
+    const { store, aliceToken, calls } = await setup({
+      perSecond: 1,
+      burst: 1,
+      vouched: async (h) => {
+        checked.push(h);
+        return false;
+      },
+    });
+    expect((await store.userByTokenHash(aliceToken))?.name).toBe('alice');
+    expect(checked).toEqual([aliceToken]);
+    // Found once, it is known: its next lookups ask nothing.
+    for (let i = 0; i < 3; i++) expect((await store.userByTokenHash(aliceToken))?.name).toBe('alice');
+    expect(checked).toEqual([aliceToken]);
+    expect(calls()).toBe(4);
   });
 
   it('a consumed login link is refused from then on: its tag still checks, but it will never be found again', async () => {
