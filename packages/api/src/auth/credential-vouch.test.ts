@@ -101,8 +101,12 @@ describe('credentials that vouch for themselves', () => {
         checks.push(check);
       },
     };
-    await lookupHash(vouch, untaggedSecret(USER_TOKEN_PREFIX));
+    await lookupHash(vouch, await secretVouch(key('host secret')).mint(USER_TOKEN_PREFIX));
     expect([macs, checks.length]).toEqual([0, 1]);
+    // Not of the tagged shape (the old shape, or 8 KiB of anything): no check is kept at all.
+    await lookupHash(vouch, untaggedSecret(USER_TOKEN_PREFIX));
+    await lookupHash(vouch, `ggu_${'x'.repeat(8192)}`);
+    expect(checks).toHaveLength(1);
     expect(await checks[0]?.()).toBe(true);
     expect(macs).toBe(1);
   });

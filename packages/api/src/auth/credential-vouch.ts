@@ -50,10 +50,9 @@ export function secretVouch(secret: Uint8Array, vouched?: CredentialVouch['vouch
       return prefix + base64url(bytes);
     },
     async vouches(credential) {
+      if (!taggedShape(credential)) return false;
       const prefix = credential.slice(0, 4);
-      const body = credential.slice(4);
-      if (!PREFIX.test(prefix) || body.length !== TAGGED_BODY_CHARS || !BODY.test(body)) return false;
-      const bytes = fromBase64url(body);
+      const bytes = fromBase64url(credential.slice(4));
       const expected = await tag(prefix, bytes.subarray(0, SECRET_RANDOM_BYTES));
       return sameBytes(expected, bytes.subarray(SECRET_RANDOM_BYTES));
     },
@@ -67,8 +66,15 @@ export function secretVouch(secret: Uint8Array, vouched?: CredentialVouch['vouch
  */
 export async function lookupHash(vouch: CredentialVouch | undefined, credential: string): Promise<string> {
   const hash = await hashToken(credential);
-  vouch?.vouched?.(hash, () => vouch.vouches(credential));
+  // Only a credential of the tagged shape is handed over: the check the host keeps holds at most its 68 characters.
+  if (taggedShape(credential)) vouch?.vouched?.(hash, () => vouch.vouches(credential));
   return hash;
+}
+
+/** Whether `credential` has a tagged secret's shape (a prefix, then 64 base64url characters): no MAC computed. */
+function taggedShape(credential: string): boolean {
+  const body = credential.slice(4);
+  return PREFIX.test(credential.slice(0, 4)) && body.length === TAGGED_BODY_CHARS && BODY.test(body);
 }
 
 /** A new secret of `prefix`: tagged by the host's vouch, or of the untagged shape where a host gives none (tests). */
