@@ -16,6 +16,18 @@ import { formatStatus } from './status.js';
 import { freePort, runGasgauge as gasgauge } from './testing/processes.js';
 import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
 
+/** A Claude Code tree under `claudeDir` (what --claude-dir takes) with one transcript holding one response. */
+function oneResponseTree(claudeDir: string): void {
+  const project = join(claudeDir, 'projects', 'p');
+  mkdirSync(project, { recursive: true });
+  const response = {
+    timestamp: new Date().toISOString(),
+    requestId: 'r1',
+    message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } },
+  };
+  writeFileSync(join(project, 's.jsonl'), `${JSON.stringify(response)}\n`);
+}
+
 describe('gasgauge report (CLI)', () => {
   const dir = tempDir('gg-reporter-cli-');
   afterAll(() => removeDir(dir));
@@ -229,12 +241,7 @@ describe('gasgauge report (CLI)', () => {
   }, 120_000);
 
   it('--once exits 1 when the server cannot be reached in time, keeping what it read', async () => {
-    const claude = join(dir, 'claude', 'projects', 'p');
-    mkdirSync(claude, { recursive: true });
-    writeFileSync(
-      join(claude, 's.jsonl'),
-      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r', message: { id: 'm', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-    );
+    oneResponseTree(join(dir, 'claude'));
     writeFileSync(join(dir, 'token'), 'tok');
     const port = await freePort(); // nothing listens there
     const args = ['report', '--server', `http://127.0.0.1:${port}`, '--town', 't1', '--token-file', join(dir, 'token')];
@@ -265,12 +272,7 @@ describe('gasgauge report (CLI)', () => {
   });
 
   it('--once does not report "delivered" when something other than the API refuses the request (an HTML 405)', async () => {
-    const claude = join(dir, 'claude-405', 'projects', 'p');
-    mkdirSync(claude, { recursive: true });
-    writeFileSync(
-      join(claude, 's.jsonl'),
-      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r', message: { id: 'm', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-    );
+    oneResponseTree(join(dir, 'claude-405'));
     writeFileSync(join(dir, 'token'), 'tok');
     let requests = 0;
     const proxy = createServer((req, res) => {
@@ -356,12 +358,7 @@ describe('gasgauge report (CLI)', () => {
 
   it('--once counts one record as "1 record" when it is pending and once it is delivered', async () => {
     const base = join(dir, 'one');
-    const claude = join(base, 'claude', 'projects', 'p');
-    mkdirSync(claude, { recursive: true });
-    writeFileSync(
-      join(claude, 's.jsonl'),
-      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-    );
+    oneResponseTree(join(base, 'claude'));
     const server = await startTestServer(join(base, 'server'));
     try {
       const once = (url: string, timeout: string) =>
@@ -384,12 +381,7 @@ describe('gasgauge report (CLI)', () => {
 
   it('says what to do after a 401 the token file cannot mend, and --once ends there rather than at its timeout', async () => {
     const base = join(dir, 'wrong-token');
-    const claude = join(base, 'claude', 'projects', 'p');
-    mkdirSync(claude, { recursive: true });
-    writeFileSync(
-      join(claude, 's.jsonl'),
-      `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-    );
+    oneResponseTree(join(base, 'claude'));
     const server = await startTestServer(join(base, 'server'));
     const tokenFile = join(base, 'wrong-token');
     writeFileSync(tokenFile, 'not-a-token\n', { mode: 0o600 });
