@@ -155,7 +155,10 @@ describe('an event stream that goes silent', () => {
       // 300 ms of silence, then 50 ms of backoff: 5 connections in 2 s, at least 3 on a loaded machine.
       expect(stats.connects).toBeGreaterThanOrEqual(3);
       expect(catchUps).toHaveLength(stats.connects);
-      expect(silent.requests.length).toBe(stats.connects);
+      // The abort can fall between a request reaching the server and its answer reaching the reporter: one more
+      // request than connections then, never fewer and never two more.
+      expect(silent.requests.length - stats.connects).toBeGreaterThanOrEqual(0);
+      expect(silent.requests.length - stats.connects).toBeLessThanOrEqual(1);
       for (let i = 1; i < catchUps.length; i++) {
         const gap = (catchUps[i] as number) - (catchUps[i - 1] as number);
         expect(gap).toBeGreaterThanOrEqual(290);
