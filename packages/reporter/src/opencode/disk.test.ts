@@ -183,6 +183,38 @@ describe('OpenCode stores on disk', () => {
     store.close();
   });
 
+  it('keeps at most maxFiles older message files: past it a file is read again at the next listing, and sends nothing twice', async () => {
+    const { data, store, records } = setup();
+    mkdirSync(join(data, 'storage', 'message', 'ses_1'), { recursive: true });
+    const body = JSON.parse(assistant({ input: 3, output: 4 }));
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(
+        join(data, 'storage', 'message', 'ses_1', `msg_${i}.json`),
+        JSON.stringify({ ...body, id: `msg_${i}`, sessionID: 'ses_1' }),
+      );
+    }
+    let now = 1_780_000_000_000;
+    const src = new OpencodeDiskSource({
+      store,
+      dirs: [data],
+      agents: new AgentMap(),
+      prices: OpencodePrices.load(),
+      maxFiles: 2,
+      now: () => now,
+    });
+    await src.poll();
+    expect(records().map((r) => [r.id, r.inputTokens, r.outputTokens])).toEqual([0, 1, 2, 3, 4].map((i) => [`msg_${i}`, 3, 4]));
+    expect(src.stats.messages).toBe(5);
+    store.sql.prepare('DELETE FROM outbox').run(); // Delivered.
+    now += 31_000;
+    await src.poll();
+    // Two signatures kept: the three forgotten files are read again (at least), and send nothing.
+    expect(src.stats.messages).toBeGreaterThanOrEqual(8);
+    expect(records()).toEqual([]);
+    src.close();
+    store.close();
+  });
+
   it('a read whose state write fails (a full disk) is sent when read again: nothing counts as sent before it commits', async () => {
     const { data, store, source, records } = setup();
     const writer = openWriter(join(data, 'opencode.db'));

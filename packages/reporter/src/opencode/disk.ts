@@ -26,6 +26,10 @@ export interface OpencodeDiskOptions {
   busyTimeoutMs?: number;
   /** A bigger message file, or one that is not a regular file, is skipped and counted as malformed (default 4 MiB). */
   maxFileBytes?: number;
+  /** Older message files whose signature is kept (default MAX_MESSAGE_FILES); tests pass a small one. */
+  maxFiles?: number;
+  /** The wall clock the older tree's listing interval is measured on (default `Date.now`); tests pass their own. */
+  now?: () => number;
   log?: (line: string) => void;
   /** Told of a data dir or store that is there but cannot be read (permission denied, a symlink loop), at every poll. */
   onUnreadable?: OnUnreadable;
@@ -49,9 +53,15 @@ const SOURCE = 'opencode';
  * Reading a message again sends nothing unless its totals grew.
  */
 const OVERLAP_MS = 60_000;
-/** The longest session directory kept, and the most sessions (past it the map starts again). */
+/** The longest session directory kept, and the most sessions (past it the longest unused is forgotten). */
 const MAX_DIRECTORY = 4096;
 const MAX_SESSIONS = 100_000;
+/**
+ * Older message files whose size and mtime are kept (~200 bytes each, ~20 MB at most). Past it the file read
+ * longest ago is forgotten and read again at the next listing: nothing is sent twice (a message read again sends
+ * nothing unless its totals grew), it only costs a read every 30 s for a tree that big.
+ */
+export const MAX_MESSAGE_FILES = 100_000;
 /** A session file holds a few fields (id, title, directory, times). */
 const MAX_SESSION_FILE_BYTES = 64 * 1024;
 /** A row whose ids and JSON are bigger is skipped and counted as malformed (OpenCode's are a few KiB). */
@@ -112,11 +122,13 @@ export class OpencodeDiskSource {
   private readonly listed = new Map<string, number>();
   /** Each store's file and WAL identity, size and mtime at its last complete read. */
   private readonly stamps = new Map<string, string>();
+  private readonly now: () => number;
 
   constructor(private readonly opts: OpencodeDiskOptions) {
     this.stats.malformed = opts.store.counter('opencode.malformed');
     // A file counts as read once the transaction holding its message commits.
-    this.files = new CommittedMap(opts.store);
+    this.files = new CommittedMap(opts.store, opts.maxFiles ?? MAX_MESSAGE_FILES);
+    this.now = opts.now ?? Date.now;
     this.usage = new OpencodeUsage({
       tx: opts.store,
       agents: (session) => {
@@ -392,10 +404,10 @@ export class OpencodeDiskSource {
   private readFiles(dir: string, db: Database.Database | undefined): boolean {
     // Current versions write the store only: the older tree is listed again every 30 s, not every poll.
     const last = this.listed.get(dir);
-    if (last !== undefined && Date.now() - last < 30_000) return true;
+    if (last !== undefined && this.now() - last < 30_000) return true;
     const paths = messageFiles(dir);
     if (paths.length === 0) {
-      this.listed.set(dir, Date.now());
+      this.listed.set(dir, this.now());
       return true;
     }
     this.readSessionFiles(dir);
@@ -414,7 +426,7 @@ export class OpencodeDiskSource {
       });
       this.stats.malformed += malformed;
     }
-    this.listed.set(dir, Date.now());
+    this.listed.set(dir, this.now());
     return true;
   }
 

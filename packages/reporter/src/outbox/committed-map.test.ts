@@ -17,7 +17,7 @@ afterEach(() => {
 
 describe('CommittedMap', () => {
   it('keeps what a transaction wrote once it commits, and reads its own writes meanwhile', () => {
-    const m = new CommittedMap<string, number>(store);
+    const m = new CommittedMap<string, number>(store, 100);
     store.transaction(() => {
       m.set('a', 1);
       expect(m.get('a')).toBe(1);
@@ -28,7 +28,7 @@ describe('CommittedMap', () => {
   });
 
   it('forgets what a transaction wrote when it rolls back, and keeps what was kept before', () => {
-    const m = new CommittedMap<string, number>(store);
+    const m = new CommittedMap<string, number>(store, 100);
     m.set('a', 1); // outside a transaction: kept at once
     expect(() =>
       store.transaction(() => {
@@ -45,7 +45,7 @@ describe('CommittedMap', () => {
   });
 
   it('waits for the outermost transaction: an inner one that commits does not keep what the outer then rolls back', () => {
-    const m = new CommittedMap<string, number>(store);
+    const m = new CommittedMap<string, number>(store, 100);
     expect(() =>
       store.transaction(() => {
         store.transaction(() => m.set('a', 1));

@@ -15,15 +15,16 @@ export interface TransactionEnd {
  * Past `max` entries the oldest is forgotten: what a source forgets it only enqueues once more.
  */
 export class CommittedMap<K, V> {
-  private readonly kept: Map<K, V>;
+  private readonly kept: BoundedMap<K, V>;
   private readonly staged = new Map<K, V>();
   private hooked = false;
 
+  /** `max` has no default: what a source remembers grows with the files it reads, so each names its bound. */
   constructor(
     private readonly tx: TransactionEnd | undefined,
-    max = Number.POSITIVE_INFINITY,
+    max: number,
   ) {
-    this.kept = Number.isFinite(max) ? new BoundedMap(max) : new Map();
+    this.kept = new BoundedMap(max);
   }
 
   get(key: K): V | undefined {
