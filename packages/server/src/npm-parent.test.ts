@@ -43,6 +43,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Whether the server at `url` stops answering within 8 s. */
+async function stopsAnswering(url: string): Promise<boolean> {
+  for (let i = 0; i < 80; i++) {
+    await sleep(100);
+    if (!(await answers(url))) return true;
+  }
+  return false;
+}
+
 describe('a server started by npm ends with npm', () => {
   it('`npm exec gasgauge serve`: a SIGTERM to npm alone stops the server (npm does not pass it on)', async () => {
     const data = tempDir('gg-npm-parent-');
@@ -59,12 +68,7 @@ describe('a server started by npm ends with npm', () => {
     const { url } = await address(data);
     expect(await answers(url)).toBe(true);
     npm.kill('SIGTERM');
-    let up = true;
-    for (let i = 0; i < 80 && up; i++) {
-      await sleep(100);
-      up = await answers(url);
-    }
-    expect(up).toBe(false);
+    expect(await stopsAnswering(url)).toBe(true);
     // A clean exit: the address file is removed with the server.
     for (let i = 0; i < 50 && existsSync(join(data, 'server.json')); i++) await sleep(100);
     expect(existsSync(join(data, 'server.json'))).toBe(false);
@@ -86,12 +90,7 @@ describe('a server started by npm ends with npm', () => {
     if (pid !== undefined) pids.push(pid);
     expect(await answers(url)).toBe(true);
     npm.kill('SIGTERM');
-    let up = true;
-    for (let i = 0; i < 80 && up; i++) {
-      await sleep(100);
-      up = await answers(url);
-    }
-    expect(up).toBe(false);
+    expect(await stopsAnswering(url)).toBe(true);
   }, 60_000);
 
   it('a server whose parent rightly exits first (started in the background, or by a test under `npm test`) keeps running', async () => {
