@@ -1,6 +1,7 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
-import { matchModel } from '../pricing/match.js';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+import { MAX_MATCHED_MODELS, matchModel } from '../pricing/match.js';
 import PRICES from './prices.json' with { type: 'json' };
 
 /** USD per token, as LiteLLM publishes them. */
@@ -83,7 +84,7 @@ function tiered(tokens: number, base: number, above: number | undefined): number
 /** The shipped LiteLLM subset, looked up by Claude Code's model names. */
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
-  private readonly cache = new Map<string, ModelPrice | null>();
+  private readonly cache = new BoundedMap<string, ModelPrice | null>(MAX_MATCHED_MODELS);
   readonly source: PriceFile['_source'];
 
   constructor(file: PriceFile) {

@@ -35,3 +35,9 @@ export function matchModel<T>(prices: ReadonlyMap<string, T>, model: string): T 
   }
   return best === undefined ? undefined : prices.get(best);
 }
+
+/**
+ * Model names whose lookup is remembered (each lookup of a name the list lacks walks the whole list). The names
+ * come from transcripts, so a tree of made-up ones must not grow the memory: past this, the oldest is looked up again.
+ */
+export const MAX_MATCHED_MODELS = 4096;

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { PriceList } from '../claude/pricing.js';
 import { codexPrices } from '../codex/prices.js';
 import { AUTO_REVIEW } from '../codex/rollout.js';
 import { geminiPrices } from '../gemini/prices.js';
 import { CODEX_MODELS } from '../testing/codex-rollouts.js';
 import { GEMINI_MODELS } from '../testing/gemini-chats.js';
+import { MAX_MATCHED_MODELS } from './match.js';
 
 const codex = codexPrices();
 const gemini = geminiPrices();
 const t = (input: number, cached: number, output: number) => ({ input, cached, output });
+const ZERO = { input: 0, output: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, fast: false };
 
 describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
   it('says where and when its prices come from', () => {
@@ -51,5 +54,21 @@ describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
     for (const model of ['gpt-5', ...AUTO_REVIEW.map(([, m]) => m), ...CODEX_MODELS])
       expect([model, codex.find(model)]).not.toContainEqual(undefined);
     for (const model of GEMINI_MODELS) expect([model, gemini.find(model)]).not.toContainEqual(undefined);
+  });
+
+  it('remembers at most MAX_MATCHED_MODELS model names (they come from transcripts), and still prices every one right', () => {
+    const claude = PriceList.load();
+    const openai = codexPrices();
+    const lists = [openai, geminiPrices(), claude];
+    const before = [openai.cost('gpt-5.4', t(1000, 0, 0)), claude.cost('claude-sonnet-4-5', { ...ZERO, input: 1000 })];
+    for (let i = 0; i < MAX_MATCHED_MODELS + 500; i++) {
+      for (const list of lists) expect(list.find(`made-up-model-${i}`)).toBeUndefined();
+    }
+    for (const list of lists) {
+      expect((list as unknown as { cache: Map<string, unknown> }).cache.size).toBe(MAX_MATCHED_MODELS);
+    }
+    // Names asked before the flood, forgotten since, are looked up again with the same answers.
+    expect(before[0]).toBeGreaterThan(0);
+    expect([openai.cost('gpt-5.4', t(1000, 0, 0)), claude.cost('claude-sonnet-4-5', { ...ZERO, input: 1000 })]).toEqual(before);
   });
 });

@@ -1,4 +1,5 @@
-import { matchModel } from './match.js';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+import { MAX_MATCHED_MODELS, matchModel } from './match.js';
 
 /** USD per token as LiteLLM publishes them; `_above_<n>k_tokens` rates apply to a whole long request. */
 interface ListedPrice {
@@ -81,7 +82,7 @@ function toPrice(p: ListedPrice): RequestPrice {
  */
 export class RequestPriceList {
   private readonly prices = new Map<string, RequestPrice>();
-  private readonly cache = new Map<string, RequestPrice | null>();
+  private readonly cache = new BoundedMap<string, RequestPrice | null>(MAX_MATCHED_MODELS);
   readonly source: RequestPriceFile['_source'];
 
   /**
