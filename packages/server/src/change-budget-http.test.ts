@@ -126,6 +126,17 @@ describe(`change budget: ${BURST} changes at once, then ${PER_MIN} a minute, per
     const me = await fetch(`${s.url}/auth/me`, { headers: { cookie: session } });
     expect(me.status).toBe(200);
   });
+
+  it("a login link's redemption is one change, its sign-in included", async () => {
+    const frank = await s.addUser('frank');
+    for (let i = 1; i < BURST; i++) expect((await setThreshold(s.url, frank.token, i)).status).toBe(200);
+    const { path } = await loginLink(s.dataDir, frank.id);
+    const code = new URL(path, s.url).searchParams.get('code') as string;
+    const redeemed = await form(s.url, '/auth/link', { code });
+    expect(redeemed.location).toBe('/');
+    expect(redeemed.setCookie).toMatch(/^gg_session=/);
+    expect((await setThreshold(s.url, frank.token, BURST)).status).toBe(429);
+  });
 });
 
 describe('change budget: earned back', () => {

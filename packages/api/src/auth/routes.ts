@@ -35,8 +35,9 @@ export function authRoutes(deps: ApiDeps): Hono {
     bufferBody(deps.readBody, MAX_AUTH_FORM_BYTES, authFormBudget),
   );
 
-  const signIn = async (c: Context, userId: string, next: string | null) => {
-    deps.changeBudget?.spend(userPrincipal(userId));
+  /** Starts the session; `counted` when the caller has already spent the user's change for it (a link's redemption). */
+  const signIn = async (c: Context, userId: string, next: string | null, counted = false) => {
+    if (!counted) deps.changeBudget?.spend(userPrincipal(userId));
     const { token, expiresAt } = await startSession(control, userId, deps.vouch);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',
@@ -102,7 +103,7 @@ export function authRoutes(deps: ApiDeps): Hono {
       if (peeked) deps.changeBudget?.spend(userPrincipal(peeked.userId));
       const link = peeked && (await control.consumeLoginLink(codeHash));
       if (!link) return toLogin(c, 'link_expired', null);
-      return signIn(c, link.userId, safeNextPath(link.nextPath));
+      return signIn(c, link.userId, safeNextPath(link.nextPath), true);
     });
   });
 
