@@ -18,6 +18,9 @@ export default defineConfig({
           TICK_MS: '100',
           // Long enough for the tests that fill a town's bound of live streams, short enough to see streams expire.
           LIVE_STREAM_MAX_MS: '5000',
+          // No change earned back while a test runs, so a change budget test's edges do not hang on workerd's speed;
+          // the burst is wrangler.jsonc's, and each test's changes are a fresh user's (pool/change-budget.test.ts).
+          CHANGE_BUDGET_PER_MIN: '1',
           GASGAUGE_SECRET: 'test-secret-test-secret-test-secret',
           GASGAUGE_ADMIN_TOKEN: ADMIN_TOKEN,
         },

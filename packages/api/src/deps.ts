@@ -4,6 +4,7 @@ import type { AccessEntry } from './http/access-log.js';
 import type { BodyReader } from './http/body.js';
 import type { Readiness } from './http/health.js';
 import type { Gunzip } from './otlp/body.js';
+import type { ChangeBudget } from './ports/change-budget.js';
 import type { ControlStore } from './ports/control.js';
 import type { CredentialVouch } from './ports/credential-vouch.js';
 import type { LiveBus } from './ports/live-bus.js';
@@ -60,6 +61,12 @@ export interface ApiDeps {
    * town's reads, or on Workers each town object's time as an isolate sees it; absent, reads are not charged.
    */
   readBudget?: ReadBudget;
+  /**
+   * Each principal's budget of changes (tRPC mutations, sign-ins, login-link redemptions, sign-outs): every one
+   * is a write to the one control store (on Workers, one Durable Object, and it empties the isolate's remembered
+   * access answers), so one member looping changes must not queue everyone else; absent, changes are not counted.
+   */
+  changeBudget?: ChangeBudget;
   /**
    * A signal that aborts when the client closes the request before its answer (the Node host, from its
    * ServerResponse): a read still waiting for its turn then never runs. Not the Fetch Request's `signal`,

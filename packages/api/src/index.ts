@@ -31,6 +31,15 @@ export { decodeUtf8 } from './http/utf8.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LIVE_STREAM_MAX_MS, LiveHub, MAX_LIVE_PER_USER_ALL_TOWNS } from './metrics/live-hub.js';
 export { releasedAtEnd, StreamsPerUser } from './metrics/streams-per-user.js';
+export {
+  ChangeBuckets,
+  type ChangeBudget,
+  changeBudgetOf,
+  DEFAULT_CHANGE_BUDGET_BURST,
+  DEFAULT_CHANGE_BUDGET_PER_MINUTE,
+  MAX_CHANGE_BUDGET_BURST,
+  MAX_CHANGE_BUDGET_PER_MINUTE,
+} from './ports/change-budget.js';
 export type { ControlStore } from './ports/control.js';
 export type { CredentialVouch } from './ports/credential-vouch.js';
 export type { LiveBus } from './ports/live-bus.js';

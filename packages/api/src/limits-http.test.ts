@@ -8,6 +8,7 @@ import { controlState, townState } from '@gasgauge/server/testing/state';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTLP } from './otlp/schema.js';
+import { DEFAULT_CHANGE_BUDGET_BURST, MAX_CHANGE_BUDGET_BURST } from './ports/change-budget.js';
 
 /**
  * One edge case per row of the "Limits" table in docs/api.md: the largest accepted value is
@@ -21,12 +22,37 @@ const MiB = 1024 * 1024;
 let s: TestServer;
 let orgId: string;
 beforeAll(async () => {
-  s = await startTestServer({ clock: () => NOW, autoTick: false });
+  // The admin makes hundreds of changes here: a change budget none of them meets (the budget's own case has a server of its own).
+  s = await startTestServer({ clock: () => NOW, autoTick: false, changeBudgetBurst: MAX_CHANGE_BUDGET_BURST });
   orgId = (await s.post('/trpc/orgs.create', { name: 'limits org' }, s.adminToken)).body.result.data.id;
 });
 afterAll(async () => {
   await s?.close();
+  await budgeted?.close();
 });
+
+/**
+ * The change budget's edge: a server with the default burst that earns nothing back while the test runs (1 a minute),
+ * and two users, one of whom has made the burst's changes less one (its next is accepted), the other the burst (refused).
+ */
+let budgeted: TestServer | undefined;
+const budgetUsers: { lastOk?: string; refused?: string } = {};
+async function spendChanges(server: TestServer, token: string, n: number): Promise<void> {
+  for (let done = 0; done < n; done += 10) {
+    const k = Math.min(10, n - done);
+    const r = await request(
+      server.url,
+      'POST',
+      batchPath('billing.setAlertSettings', k),
+      token,
+      batchInputs(k, () => ({ lowBalanceMicrodollars: 1 })),
+    );
+    if (r.status !== 200) throw new Error(`spending changes: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+  }
+}
+const threshold = async (server: TestServer, token: string) =>
+  (await request(server.url, 'GET', trpcPath('billing.alertSettings', {}), token)).body.result.data
+    .lowBalanceMicrodollars as number;
 
 let seq = 0;
 let keysTown = '';
@@ -372,6 +398,7 @@ const ROW = {
   runawayMin: '`noProgress.minMicrodollars` of `towns.setRunawayRules`',
   runawayMinutes: '`spendRate.windowMinutes`, `noProgress.minutes` of `towns.setRunawayRules`',
   trpcBatch: 'calls in one batched tRPC request (`?batch=1`)',
+  changes: 'changes per user: tRPC mutations, sign-ins, login-link redemptions, sign-outs',
 } as const;
 
 const TOKENS = ['inputTokens', 'outputTokens', 'reasoningTokens', 'cacheReadTokens', 'cacheWriteTokens'];
@@ -395,6 +422,36 @@ const routeOf = (body: unknown) =>
   Object.keys(body as object)[0] === 'records' ? 'usage' : Object.keys(body as object)[0] === 'events' ? 'events' : 'loc';
 
 const cases: Case[] = [
+  {
+    row: ROW.changes,
+    name: `the ${DEFAULT_CHANGE_BUDGET_BURST}th change at once, then the ${DEFAULT_CHANGE_BUDGET_BURST + 1}th (which stores nothing)`,
+    setup: async () => {
+      budgeted = await startTestServer({ clock: () => NOW, autoTick: false, changeBudgetPerMin: 1 });
+      const lastOk = (await budgeted.addUser('last-ok')).token;
+      const refused = (await budgeted.addUser('refused')).token;
+      await spendChanges(budgeted, lastOk, DEFAULT_CHANGE_BUDGET_BURST - 1);
+      await spendChanges(budgeted, refused, DEFAULT_CHANGE_BUDGET_BURST);
+      Object.assign(budgetUsers, { lastOk, refused });
+    },
+    ok: async () => {
+      const server = budgeted as TestServer;
+      const r = await request(server.url, 'POST', '/trpc/billing.setAlertSettings', budgetUsers.lastOk as string, {
+        lowBalanceMicrodollars: 2,
+      });
+      expect(await threshold(server, budgetUsers.lastOk as string)).toBe(2);
+      return r;
+    },
+    over: async () => {
+      const server = budgeted as TestServer;
+      const r = await request(server.url, 'POST', '/trpc/billing.setAlertSettings', budgetUsers.refused as string, {
+        lowBalanceMicrodollars: 2,
+      });
+      expect(r.body.error.message).toMatch(/^change budget spent: /);
+      expect(await threshold(server, budgetUsers.refused as string)).toBe(1);
+      return r;
+    },
+    status: 429,
+  },
   {
     row: ROW.body,
     name: 'ingest body of 1 MiB',

@@ -81,13 +81,15 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
  * a subscription outlives the request that authenticated it, so it asks before every push.
  * Refuses lone surrogates anywhere in the input (as ingest does), before any procedure sees it.
  * A read (query, or a subscription's start) whose user has spent their read budget is refused here,
- * before it does any work (mutations are not refused: they are cheap, and refusing one loses a change);
- * an admitted one waits for its turn (ReadBudget.turn), last, so the procedure runs right after it.
+ * before it does any work; an admitted one waits for its turn (ReadBudget.turn), last, so the procedure runs
+ * right after it. A mutation is not charged to the read budget but counted in the user's change budget
+ * (ports/change-budget.ts): past it, refused here before it changes anything.
  */
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid, credential } =
     ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
   refuseLoneSurrogates(await getRawInput());
-  if (type !== 'mutation') await enterRead(ctx.deps.readBudget, userPrincipal(user.id), ctx.signal);
+  if (type === 'mutation') ctx.deps.changeBudget?.spend(userPrincipal(user.id));
+  else await enterRead(ctx.deps.readBudget, userPrincipal(user.id), ctx.signal);
   return next({ ctx: { ...ctx, user, stillSignedIn: stillValid, credential } });
 });

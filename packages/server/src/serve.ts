@@ -6,7 +6,10 @@ import { gunzipSync } from 'node:zlib';
 import {
   type AccessEntry,
   type CredentialVouch,
+  changeBudgetOf,
   createApp,
+  DEFAULT_CHANGE_BUDGET_BURST,
+  DEFAULT_CHANGE_BUDGET_PER_MINUTE,
   DEFAULT_READ_BUDGET_BURST_MS,
   DEFAULT_READ_BUDGET_MS_PER_S,
   hashToken,
@@ -108,6 +111,13 @@ export interface ServeOptions {
   readBudgetMsPerS?: number;
   /** What a principal may spend at once, in milliseconds (default DEFAULT_READ_BUDGET_BURST_MS). */
   readBudgetBurstMs?: number;
+  /**
+   * Changes (tRPC mutations, sign-ins, login-link redemptions, sign-outs) each principal earns back a minute (default
+   * DEFAULT_CHANGE_BUDGET_PER_MINUTE); 0 turns the change budget off.
+   */
+  changeBudgetPerMin?: number;
+  /** Changes a principal may make at once (default DEFAULT_CHANGE_BUDGET_BURST). */
+  changeBudgetBurst?: number;
   /** Test-only: count loopback clients (127.x.y.z) under the per-client cap, so tests can play several clients. */
   capLoopbackClients?: boolean;
 }
@@ -232,6 +242,12 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
           turns: new ReadTurns(),
         })
       : undefined;
+  // Every change is a write to the one control database, on the one loop: one member looping changes must not hold
+  // the others' (the Worker's reason is stronger: its control object is the whole deployment's). Same numbers there.
+  const changeBudget = changeBudgetOf(
+    opts.changeBudgetBurst ?? DEFAULT_CHANGE_BUDGET_BURST,
+    opts.changeBudgetPerMin ?? DEFAULT_CHANGE_BUDGET_PER_MINUTE,
+  );
   // Read once: the key tokens are checked with, and the one server.json names for `gasgauge token mint`.
   const secret = dataDir.secret();
   // Every secret the server mints carries a tag of this key (api ports/credential-vouch.ts). Only a Worker isolate
@@ -255,6 +271,7 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     readiness: schedulerReadiness(scheduler, clock, STALE_TICK_INTERVALS * idleMs),
     // Ingest is never charged: it has its own load shedding, and refusing it would lose usage.
     ...(readBudget ? { readBudget } : {}),
+    ...(changeBudget ? { changeBudget } : {}),
     ...(opts.accessLog ? { accessLog: opts.accessLog } : {}),
     ...(opts.publicUrl ? { publicOrigin: opts.publicUrl } : {}),
   });

@@ -3,6 +3,7 @@ import {
   AnswerTimeBuckets,
   type BodyReader,
   bodyBudget,
+  type ChangeBudget,
   createApp,
   DEFAULT_READ_BUDGET_BURST_MS,
   DEFAULT_READ_BUDGET_MS_PER_S,
@@ -13,6 +14,7 @@ import {
 } from '@gasgauge/api';
 import { AppError, BoundedMap, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
+import { changeBudgetFromVars } from './change-budget.js';
 import { doControl } from './control.js';
 import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
@@ -158,8 +160,15 @@ async function build(env: Env, secret: string): Promise<App> {
     // A town's object runs one request at a time: a member looping expensive reads would hold its ingest and
     // other readers. Charged the time until answers, per isolate (ARCHITECTURE.md, Operations).
     readBudget: new AnswerTimeBuckets({ msPerSecond: DEFAULT_READ_BUDGET_MS_PER_S, burstMs: DEFAULT_READ_BUDGET_BURST_MS }),
+    // Every change (a mutation, a sign-in or sign-out) is a write to the deployment's one control object and empties
+    // this isolate's remembered access answers (access-cache.ts): each user's changes are counted, per isolate, so one
+    // member looping changes does not queue every other user's lookups behind theirs (ARCHITECTURE.md, Operations).
+    ...changeBudgetEntry(changeBudgetFromVars(env.CHANGE_BUDGET_BURST, env.CHANGE_BUDGET_PER_MIN)),
   });
 }
+
+/** `{ changeBudget }` when there is one (exactOptionalPropertyTypes: no key set to undefined). */
+const changeBudgetEntry = (changeBudget: ChangeBudget | undefined) => (changeBudget ? { changeBudget } : {});
 
 /** A deployment without its secrets: 503 with what is missing, never a stack. */
 export class Misconfigured extends Error {}

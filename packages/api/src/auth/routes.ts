@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { ApiDeps } from '../deps.js';
 import { BodyBudget, bufferBody } from '../http/body.js';
 import { sameOrigin } from '../http/origin.js';
+import { userPrincipal } from '../ports/read-budget.js';
 import { lookupHash } from './credential-vouch.js';
 import { linkPage } from './link-page.js';
 import { SESSION_COOKIE, safeNextPath, sessionTokenHash, startSession } from './session.js';
@@ -17,7 +18,10 @@ import { base64url, USER_TOKEN_PREFIX } from './user-token.js';
  *   POST /auth/login   form {token, next?}   → 303 next (or /login?error=invalid_token)
  *   GET  /auth/link?code=…                   → a page that posts the code (never signs in on GET)
  *   POST /auth/link    form {code}           → 303 the link's next path (or /login?error=link_expired)
- * Each of them and logout go to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere).
+ * Each of them and logout go to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere),
+ * or when the user has spent their change budget (ApiDeps.changeBudget): a sign-in, a link's redemption and a sign-out
+ * are each a change of the user they are for, counted only once the credential, code or session is found to be
+ * theirs, so made-up input spends nobody's budget (and writes nothing).
  *   POST /auth/logout                        → 303 /login
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
@@ -31,7 +35,9 @@ export function authRoutes(deps: ApiDeps): Hono {
     bufferBody(deps.readBody, MAX_AUTH_FORM_BYTES, authFormBudget),
   );
 
-  const signIn = async (c: Context, userId: string, next: string | null) => {
+  /** Starts the session; `counted` when the caller has already spent the user's change for it (a link's redemption). */
+  const signIn = async (c: Context, userId: string, next: string | null, counted = false) => {
+    if (!counted) deps.changeBudget?.spend(userPrincipal(userId));
     const { token, expiresAt } = await startSession(control, userId, deps.vouch);
     setCookie(c, SESSION_COOKIE, token, {
       path: '/',
@@ -92,9 +98,12 @@ export function authRoutes(deps: ApiDeps): Hono {
     const codeHash = await lookupHash(deps.vouch, (await readForm(c)).get('code') ?? '');
     return unlessBusy(c, null, async () => {
       // Looked at first, so that a code that is no link changes nothing (a Worker isolate forgets what it remembers on a change).
-      const link = (await control.peekLoginLink(codeHash)) && (await control.consumeLoginLink(codeHash));
+      // Counted before it is used up: a redemption the budget refuses leaves the link for a retry.
+      const peeked = await control.peekLoginLink(codeHash);
+      if (peeked) deps.changeBudget?.spend(userPrincipal(peeked.userId));
+      const link = peeked && (await control.consumeLoginLink(codeHash));
       if (!link) return toLogin(c, 'link_expired', null);
-      return signIn(c, link.userId, safeNextPath(link.nextPath));
+      return signIn(c, link.userId, safeNextPath(link.nextPath), true);
     });
   });
 
@@ -104,8 +113,11 @@ export function authRoutes(deps: ApiDeps): Hono {
     // Turned away for now, the session is not ended and the cookie stays (the user signs out again), as for sign-in.
     return unlessBusy(c, null, async () => {
       // Only a session there is: signing out of none changes nothing (see /auth/link).
-      if (tokenHash !== undefined && (await control.sessionUserId(tokenHash)) !== undefined)
+      const userId = tokenHash === undefined ? undefined : await control.sessionUserId(tokenHash);
+      if (tokenHash !== undefined && userId !== undefined) {
+        deps.changeBudget?.spend(userPrincipal(userId));
         await control.revokeSession(tokenHash);
+      }
       deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
       return c.redirect('/login', 303);
     });

@@ -41,11 +41,53 @@ export interface ReadBucketsOptions {
  */
 export const MAX_TOWN_CALLS_UNDER_WAY = 64;
 
-interface Bucket {
-  /** Milliseconds left; below zero after an admitted read overdrew it. */
-  ms: number;
-  /** When `ms` was last brought up to date. */
+/** One principal's bucket. */
+export interface Bucket {
+  /** Units left (a read budget's milliseconds, a change budget's changes); below zero after an admitted read overdrew it. */
+  left: number;
+  /** When `left` was last brought up to date. */
   at: number;
+}
+
+/**
+ * Token buckets of some unit per principal, refilled at `perSecond` up to `burst`, for at most `maxPrincipals`
+ * principals: past the bound the least recently seen is forgotten (untouched longest, its bucket has most likely
+ * refilled to full, which is what a forgotten principal starts with). What a unit is and when a principal is
+ * refused is the user's (ReadBuckets: milliseconds; ChangeBuckets: changes).
+ */
+export class PrincipalBuckets {
+  /** Each principal's bucket, the one used last the newest. */
+  private readonly buckets: BoundedMap<string, Bucket>;
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+    maxPrincipals: number,
+    private readonly now: () => number,
+  ) {
+    this.buckets = new BoundedMap(maxPrincipals);
+  }
+
+  /** The principal's bucket refilled up to now, made the most recently seen (a new one starts full). */
+  level(principal: string): Bucket {
+    const now = this.now();
+    const found = this.buckets.get(principal);
+    if (found) {
+      this.buckets.delete(principal);
+      found.left = Math.min(this.burst, found.left + ((now - found.at) * this.perSecond) / 1000);
+      found.at = now;
+      this.buckets.set(principal, found);
+      return found;
+    }
+    const fresh = { left: this.burst, at: now };
+    this.buckets.set(principal, fresh);
+    return fresh;
+  }
+
+  /** How many principals are tracked. */
+  get size(): number {
+    return this.buckets.size;
+  }
 }
 
 /**
@@ -55,20 +97,25 @@ interface Bucket {
  * (ReadTurns), round the principals.
  */
 export class ReadBuckets implements ReadBudget {
-  /** Each principal's bucket, the one used last the newest: past the bound the longest unused is forgotten (it refills to full anyway). */
-  private readonly buckets: BoundedMap<string, Bucket>;
+  /** Each principal's bucket of milliseconds. */
+  private readonly buckets: PrincipalBuckets;
   private readonly turns: Pick<ReadBudget, 'turn'> | undefined;
   protected readonly now: () => number;
 
   constructor(private readonly opts: ReadBucketsOptions) {
     if (!(opts.msPerSecond > 0) || !(opts.burstMs > 0)) throw new RangeError('a read budget needs a positive rate and burst');
-    this.buckets = new BoundedMap(opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS);
     this.now = opts.now ?? (() => performance.now());
+    this.buckets = new PrincipalBuckets(
+      opts.msPerSecond,
+      opts.burstMs,
+      opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS,
+      this.now,
+    );
     this.turns = opts.turns;
   }
 
   admit(principal: string): void {
-    const left = this.bucket(principal).ms;
+    const left = this.buckets.level(principal).left;
     if (left > 0) return;
     const seconds = Math.max(1, Math.ceil(-left / this.opts.msPerSecond));
     throw new AppError(
@@ -79,7 +126,7 @@ export class ReadBuckets implements ReadBudget {
   }
 
   charge(principal: string, ms: number): void {
-    this.bucket(principal).ms -= ms;
+    this.buckets.level(principal).left -= ms;
   }
 
   async turn(principal: string, signal?: AbortSignal): Promise<void> {
@@ -89,22 +136,6 @@ export class ReadBuckets implements ReadBudget {
   /** How many principals are tracked (the bound's test). */
   get size(): number {
     return this.buckets.size;
-  }
-
-  /** The principal's bucket refilled up to now, made the most recently seen (a new one starts full). */
-  private bucket(principal: string): Bucket {
-    const now = this.now();
-    const found = this.buckets.get(principal);
-    if (found) {
-      this.buckets.delete(principal);
-      found.ms = Math.min(this.opts.burstMs, found.ms + ((now - found.at) * this.opts.msPerSecond) / 1000);
-      found.at = now;
-      this.buckets.set(principal, found);
-      return found;
-    }
-    const fresh = { ms: this.opts.burstMs, at: now };
-    this.buckets.set(principal, fresh);
-    return fresh;
   }
 }
 

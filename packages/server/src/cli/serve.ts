@@ -1,4 +1,11 @@
-import { DEFAULT_READ_BUDGET_BURST_MS, DEFAULT_READ_BUDGET_MS_PER_S } from '@gasgauge/api';
+import {
+  DEFAULT_CHANGE_BUDGET_BURST,
+  DEFAULT_CHANGE_BUDGET_PER_MINUTE,
+  DEFAULT_READ_BUDGET_BURST_MS,
+  DEFAULT_READ_BUDGET_MS_PER_S,
+  MAX_CHANGE_BUDGET_BURST,
+  MAX_CHANGE_BUDGET_PER_MINUTE,
+} from '@gasgauge/api';
 import { DEFAULT_MAX_TOWN_MB, MAX_MAX_TOWN_MB, MIN_MAX_TOWN_MB } from '@gasgauge/core';
 import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
@@ -19,7 +26,7 @@ import { onNpmParentGone } from './npm-parent.js';
 
 export const serve: Command = {
   usage:
-    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-town-mb N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N]',
+    'gasgauge serve [--data DIR] [--port N] [--host H] [--tick-ms N] [--demo] [--public-url URL] [--log-format pretty|json] [--access-log on|off] [--allow-private-webhooks] [--max-open-towns N] [--max-towns-per-owner N] [--max-town-mb N] [--max-connections N] [--max-connections-per-client N] [--read-budget-ms-per-s N] [--read-budget-burst-ms N] [--change-budget N] [--change-budget-per-min N]',
   summary: 'run the server (API, web UI and tick) on an embedded SQLite data dir; --demo adds a demo town with a simulated fleet',
   help: `  --port N                  port to listen on, 0 to 65535 (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
@@ -56,7 +63,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}
                             take per second, sustained, 0 to 1000 (default ${DEFAULT_READ_BUDGET_MS_PER_S}; 0: no budget);
                             past it their reads get 429 with Retry-After until earned back. Ingest is
                             never charged
-  --read-budget-burst-ms N  what each may spend at once, 1 to 60000 (default ${DEFAULT_READ_BUDGET_BURST_MS})`,
+  --read-budget-burst-ms N  what each may spend at once, 1 to 60000 (default ${DEFAULT_READ_BUDGET_BURST_MS})
+  --change-budget N         changes each user may make at once (tRPC mutations, sign-ins, login-link
+                            redemptions, sign-outs), 1 to ${MAX_CHANGE_BUDGET_BURST} (default ${DEFAULT_CHANGE_BUDGET_BURST}); past it their changes get
+                            429 with Retry-After (a sign-in: the login page says busy) and change nothing
+  --change-budget-per-min N changes each earns back a minute, 0 to ${MAX_CHANGE_BUDGET_PER_MINUTE} (default ${DEFAULT_CHANGE_BUDGET_PER_MINUTE};
+                            0: no budget). Ingest is never counted`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -73,6 +85,8 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     'max-connections-per-client': { type: 'string' },
     'read-budget-ms-per-s': { type: 'string' },
     'read-budget-burst-ms': { type: 'string' },
+    'change-budget': { type: 'string' },
+    'change-budget-per-min': { type: 'string' },
   },
   positionals: 0,
   async run(values, _p, out) {
@@ -126,6 +140,20 @@ ${MAX_TOWNS_PER_OWNER_HELP}
         DEFAULT_READ_BUDGET_BURST_MS,
         1,
         60_000,
+      ),
+      changeBudgetBurst: integerIn(
+        values['change-budget'],
+        'change-budget',
+        DEFAULT_CHANGE_BUDGET_BURST,
+        1,
+        MAX_CHANGE_BUDGET_BURST,
+      ),
+      changeBudgetPerMin: integerIn(
+        values['change-budget-per-min'],
+        'change-budget-per-min',
+        DEFAULT_CHANGE_BUDGET_PER_MINUTE,
+        0,
+        MAX_CHANGE_BUDGET_PER_MINUTE,
       ),
     });
     const demo = server.demo;

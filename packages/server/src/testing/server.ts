@@ -94,6 +94,8 @@ export async function startTestServer(
     | 'liveStreamMaxMs'
     | 'readBudgetMsPerS'
     | 'readBudgetBurstMs'
+    | 'changeBudgetPerMin'
+    | 'changeBudgetBurst'
   > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');

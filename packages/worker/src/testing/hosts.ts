@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { newUserToken } from '@gasgauge/api';
+import { MAX_CHANGE_BUDGET_BURST, newUserToken } from '@gasgauge/api';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestServer } from '../../../server/src/testing/server.js';
 import { tempDir } from '../../../server/src/testing/temp.js';
@@ -20,13 +20,24 @@ export const TEST_TICK_MS = 200;
 export interface HostSettings {
   /** Each town's storage quota in MiB (`--max-town-mb`, the Worker's `MAX_TOWN_MB`). */
   maxTownMb?: number;
+  /** Each user's changes at once (`--change-budget`, the Worker's `CHANGE_BUDGET_BURST`); raised unless given. */
+  changeBudgetBurst?: number;
+  /** Changes each user earns back a minute (`--change-budget-per-min`, the Worker's `CHANGE_BUDGET_PER_MIN`). */
+  changeBudgetPerMin?: number;
 }
+
+/**
+ * The contract tests send many changes per user, in lock step to two hosts that answer at different speeds: unless a
+ * test sets the change budget, a burst no test reaches, so each host refuses what the other does for the input alone.
+ */
+const CONTRACT_DEFAULTS: HostSettings = { changeBudgetBurst: MAX_CHANGE_BUDGET_BURST };
 
 /**
  * The hosts a contract test runs against, with `settings`: the Node server (`gasgauge serve`'s startServer on
  * a temp data dir) and the Worker in workerd (`wrangler dev --local` on a temp `--persist-to`).
  */
-export function hostsWith(settings: HostSettings): [name: string, start: () => Promise<Host>][] {
+export function hostsWith(given: HostSettings): [name: string, start: () => Promise<Host>][] {
+  const settings = { ...CONTRACT_DEFAULTS, ...given };
   return [
     [
       'node',

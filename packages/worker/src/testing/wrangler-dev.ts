@@ -69,6 +69,10 @@ interface WorkerOptions {
   allowPrivateWebhooks?: boolean;
   /** Each town's storage quota in MiB (the `MAX_TOWN_MB` var; wrangler.jsonc's when absent). */
   maxTownMb?: number;
+  /** Each user's changes at once (the `CHANGE_BUDGET_BURST` var; wrangler.jsonc's when absent). */
+  changeBudgetBurst?: number;
+  /** Changes each user earns back a minute, 0 for no budget (the `CHANGE_BUDGET_PER_MIN` var; wrangler.jsonc's when absent). */
+  changeBudgetPerMin?: number;
 }
 
 async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
@@ -79,6 +83,8 @@ async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
   args.push('--var', `TICK_MS:${opts.tickMs ?? 200}`);
   if (opts.allowPrivateWebhooks) args.push('--var', 'GASGAUGE_ALLOW_PRIVATE_WEBHOOKS:true');
   if (opts.maxTownMb !== undefined) args.push('--var', `MAX_TOWN_MB:${opts.maxTownMb}`);
+  if (opts.changeBudgetBurst !== undefined) args.push('--var', `CHANGE_BUDGET_BURST:${opts.changeBudgetBurst}`);
+  if (opts.changeBudgetPerMin !== undefined) args.push('--var', `CHANGE_BUDGET_PER_MIN:${opts.changeBudgetPerMin}`);
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,
