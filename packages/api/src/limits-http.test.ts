@@ -398,7 +398,7 @@ const ROW = {
   runawayMin: '`noProgress.minMicrodollars` of `towns.setRunawayRules`',
   runawayMinutes: '`spendRate.windowMinutes`, `noProgress.minutes` of `towns.setRunawayRules`',
   trpcBatch: 'calls in one batched tRPC request (`?batch=1`)',
-  changes: 'changes per user: tRPC mutations, sign-ins, login-link redemptions, sign-outs',
+  changes: 'changes per user: tRPC mutations, sign-ins, login-link redemptions',
 } as const;
 
 const TOKENS = ['inputTokens', 'outputTokens', 'reasoningTokens', 'cacheReadTokens', 'cacheWriteTokens'];

@@ -19,9 +19,9 @@ import { base64url, USER_TOKEN_PREFIX } from './user-token.js';
  *   GET  /auth/link?code=…                   → a page that posts the code (never signs in on GET)
  *   POST /auth/link    form {code}           → 303 the link's next path (or /login?error=link_expired)
  * Each of them and logout go to /login?error=busy when the server turns the lookup away for now (a 429 elsewhere),
- * or when the user has spent their change budget (ApiDeps.changeBudget): a sign-in, a link's redemption and a sign-out
- * are each a change of the user they are for, counted only once the credential, code or session is found to be
- * theirs, so made-up input spends nobody's budget (and writes nothing).
+ * or, for a sign-in or a link, when the user has spent their change budget (ApiDeps.changeBudget): each is a change of
+ * the user it is for, counted only once the credential or code is found to be theirs, so made-up input spends
+ * nobody's budget (and writes nothing). A sign-out is never refused by the budget (see logout).
  *   POST /auth/logout                        → 303 /login
  *   GET  /auth/me                            → {user: {id, name, isAdmin}} or 401
  */
@@ -113,11 +113,10 @@ export function authRoutes(deps: ApiDeps): Hono {
     // Turned away for now, the session is not ended and the cookie stays (the user signs out again), as for sign-in.
     return unlessBusy(c, null, async () => {
       // Only a session there is: signing out of none changes nothing (see /auth/link).
-      const userId = tokenHash === undefined ? undefined : await control.sessionUserId(tokenHash);
-      if (tokenHash !== undefined && userId !== undefined) {
-        deps.changeBudget?.spend(userPrincipal(userId));
+      // Never refused by the change budget: ending a session only takes access away, and each session ended was
+      // begun by a sign-in, which is counted, so sign-outs cannot outrun the budget.
+      if (tokenHash !== undefined && (await control.sessionUserId(tokenHash)) !== undefined)
         await control.revokeSession(tokenHash);
-      }
       deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict', secure: isHttps(c, deps.publicOrigin) });
       return c.redirect('/login', 303);
     });
