@@ -41,7 +41,8 @@ export const REPORT_HELP = `Options:
                           default CODEX_HOME, comma-separated, else ~/.codex)
   --no-codex              do not tail Codex CLI sessions
   --gemini-dir DIR        a Gemini CLI data dir to read (its tmp/ directory; repeatable; default
-                          GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)
+                          GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp and
+                          GEMINI_CLI_HOME/.gemini/tmp)
   --no-gemini             do not read Gemini CLI chats
   --opencode-dir DIR      an OpenCode or Kilo data dir to read (opencode.db / kilo.db and the older
                           storage/message/ files; repeatable; default OPENCODE_DATA_DIR and
