@@ -5,6 +5,8 @@ interface ListedPrice {
   input_cost_per_token: number;
   output_cost_per_token: number;
   cache_read_input_token_cost?: number;
+  /** Cache writes (OpenCode's `cache.write`), when listed; else priced at 1.25 × input (opencode/prices.ts). */
+  cache_creation_input_token_cost?: number;
   input_cost_per_token_above_200k_tokens?: number;
   output_cost_per_token_above_200k_tokens?: number;
   cache_read_input_token_cost_above_200k_tokens?: number;
@@ -28,6 +30,8 @@ interface Rates {
 }
 
 interface RequestPrice extends Rates {
+  /** USD per cache-written token, when the list gives one. */
+  cacheWrite?: number;
   /** Above this many prompt tokens (input with cached), the whole request costs `long`. */
   long?: { threshold: number; rates: Rates };
   fastMultiplier: number;
@@ -53,6 +57,7 @@ function toPrice(p: ListedPrice): RequestPrice {
     cacheRead: p.cache_read_input_token_cost ?? p.input_cost_per_token,
   };
   const price: RequestPrice = { ...base, fastMultiplier: p.fast_multiplier ?? DEFAULT_FAST_MULTIPLIER };
+  if (p.cache_creation_input_token_cost !== undefined) price.cacheWrite = p.cache_creation_input_token_cost;
   for (const [threshold, i, o, c] of [
     [
       272_000,
