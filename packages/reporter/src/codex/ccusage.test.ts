@@ -154,7 +154,7 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     expect(tokensOf(mine.totals)).toEqual([0, 0, 0, 0]);
   });
 
-  it('every OpenAI model ccusage prices is priced as ccusage prices it, not as the nearest of a few listed names', async () => {
+  it('every model ccusage prices is priced as ccusage prices it (its LiteLLM subset, then its models.dev snapshot), not as the nearest of a few listed names', async () => {
     // One session per model, each turn 100k input (40k cached), 5k output (1k reasoning). Before, the list
     // held twenty names: gpt-5-nano, gpt-4.1-mini and gpt-5-pro took gpt-5's or gpt-4.1's price (up to 25×
     // too much), gpt-4o, gpt-5-2025-08-07 and gpt-oss-120b cost 0, gpt-5.4-pro was priced as gpt-5.4.
@@ -171,10 +171,19 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
       'gpt-oss-120b',
       'o1',
       'glm-4.6',
+      // Not in ccusage's LiteLLM subset: priced from its models.dev snapshot (before, 0), and o3-mini, o1-mini,
+      // exact-only there, before a longer LiteLLM name containing them (before, o3-mini at :batch prices).
+      'gpt-oss:20b',
+      'o3-mini',
+      'o1-mini',
+      'grok-4',
+      'kimi-k2',
+      'deepseek-chat',
+      'qwen3-coder',
     ];
     const files = new Map(
       models.map((model, i) => [
-        `sessions/2026/06/08/rollout-2026-06-08T10-00-0${i % 10}-m${i}.jsonl`,
+        `sessions/2026/06/08/rollout-2026-06-08T10-00-${String(i).padStart(2, '0')}-m${i}.jsonl`,
         [
           JSON.stringify({ timestamp: '2026-06-08T10:00:00.000Z', type: 'session_meta', payload: { id: `m${i}`, cwd: '/w' } }),
           JSON.stringify({ timestamp: '2026-06-08T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),

@@ -148,6 +148,44 @@ describe('Gemini CLI totals against ccusage 20.0.24', () => {
     }
   });
 
+  it('names outside the Gemini API list are priced as ccusage prices them, from its models.dev snapshot', async () => {
+    // Before, each cost 0: a Gemma model, an alias, provider-prefixed names, an experimental model.
+    const models = ['gemma-3-27b-it', 'gemini-flash-latest', 'models/gemini-2.5-pro', 'google/gemini-2.5-pro', 'gemini-exp-1206'];
+    const dir = tempDir('gg-gemini-');
+    dirs.push(dir);
+    const data = join(dir, 'tmp');
+    const tokens = { input: 100_000, cached: 40_000, output: 5_000, thoughts: 1_000, tool: 0, total: 106_000 };
+    writeFiles(
+      data,
+      new Map(
+        models.map((model, i) => [
+          `p${i}/chats/session-${i}.json`,
+          JSON.stringify({
+            sessionId: `s${i}`,
+            startTime: '2026-06-08T10:00:00.000Z',
+            messages: [{ id: 'g1', type: 'gemini', timestamp: '2026-06-08T10:00:01.000Z', model, tokens }],
+          }),
+        ]),
+      ),
+    );
+    const store = new Store(join(dir, 'state'));
+    try {
+      await new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices() }).poll();
+      const ours = new Map(sum(store).records.map((r) => [r.model, r.costMicrodollars / 1e6]));
+      const { stdout } = await run(process.execPath, [CCUSAGE, 'gemini', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+        env: { ...process.env, GEMINI_DATA_DIR: data, NO_COLOR: '1' },
+      });
+      const sessions = (JSON.parse(stdout) as { sessions: { modelsUsed: string[]; totalCost: number }[] }).sessions;
+      for (const model of models) {
+        const theirs = sessions.find((s) => s.modelsUsed[0] === model)?.totalCost ?? Number.NaN;
+        expect(theirs).toBeGreaterThan(0);
+        expect([model, ours.get(model)]).toEqual([model, expect.closeTo(theirs, 6)]);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
   it('deliberate difference: gemini-2.0-flash and -lite at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
     // [model, the reporter's USD per million input, cache read, output (LiteLLM), ccusage 20.0.24's (its models.dev snapshot)].
     const cases: [string, number[], number[]][] = [

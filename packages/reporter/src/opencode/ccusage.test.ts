@@ -113,7 +113,7 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
     expect(tokensOf(mine.totals)).toEqual([1000 + 0 + 1000 + 1000, 0 + 100 + 100 + 100, 0 + 10 + 10 + 10, 1 + 1 + 1 + 1]);
   });
 
-  it('a cost-0 message of a model the OpenAI list gives a cache-write rate is priced at that rate, as ccusage prices it', async () => {
+  it('a cost-0 message is priced as ccusage prices it: a listed cache-write rate, and names only its models.dev snapshot knows', async () => {
     // zai/glm-4.6 lists cache writes at 0 (ccusage's list); 1.25 × input, the default for a model that lists
     // none, added $0.0015 to this message (ccusage $0.0514, reporter $0.0529). gpt-4o-2024-11-20 on Azure lists
     // its own; gpt-5 lists none (1.25 × input, both).
@@ -126,6 +126,14 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
       ['zai', 'glm-4.6'],
       ['azure', 'gpt-4o-2024-11-20'],
       ['openai', 'gpt-5'],
+      // Names only ccusage's models.dev snapshot knows (before, each cost 0).
+      ['openrouter', 'anthropic/claude-sonnet-4'],
+      ['openrouter', 'google/gemini-2.5-flash'],
+      ['xai', 'grok-4'],
+      ['deepseek', 'deepseek-chat'],
+      ['moonshotai', 'kimi-k2'],
+      ['opencode', 'grok-code'],
+      ['ollama', 'gpt-oss:20b'],
     ];
     models.forEach(([providerID, modelID], i) =>
       db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(

@@ -1,4 +1,5 @@
 import { matchModel } from './match.js';
+import type { ModelsDevPrices } from './models-dev.js';
 
 /** USD per token as LiteLLM publishes them; `_above_<n>k_tokens` rates apply to a whole long request. */
 interface ListedPrice {
@@ -29,7 +30,7 @@ interface Rates {
   cacheRead: number;
 }
 
-interface RequestPrice extends Rates {
+export interface RequestPrice extends Rates {
   /** USD per cache-written token, when the list gives one. */
   cacheWrite?: number;
   /** Above this many prompt tokens (input with cached), the whole request costs `long`. */
@@ -93,9 +94,15 @@ export class RequestPriceList {
    * @param prefixes provider prefixes tried first, in order, as `<prefix>/<model>` (ccusage's candidates for
    *   Gemini: the price list names Gemini API models `gemini/<model>`); then the model name itself.
    */
+  /**
+   * @param fallback ccusage's second list (its models.dev snapshot), for names this one does not know: its
+   *   exact-only entries are tried after this list's exact names and before its contained-name matches (so
+   *   `o3-mini` is o3-mini, not the longer `openrouter/openai/o3-mini:batch`), the rest after everything.
+   */
   constructor(
     file: RequestPriceFile,
     private readonly prefixes: readonly string[] = [],
+    private readonly fallback?: ModelsDevPrices,
   ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
@@ -104,11 +111,19 @@ export class RequestPriceList {
   find(model: string): RequestPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    let found: RequestPrice | undefined;
-    for (const candidate of [...this.prefixes.map((p) => `${p}/${model}`), model]) {
-      found = matchModel(this.prices, candidate);
-      if (found) break;
-    }
+    const candidates = [...this.prefixes.map((p) => `${p}/${model}`), model];
+    const first = <T>(f: (candidate: string) => T | undefined): T | undefined => {
+      for (const c of candidates) {
+        const found = f(c);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const found =
+      first((c) => this.prices.get(c)) ??
+      (this.fallback && first((c) => this.fallback?.exactOnly(c))) ??
+      first((c) => matchModel(this.prices, c)) ??
+      (this.fallback && first((c) => this.fallback?.find(c)));
     this.cache.set(model, found ?? null);
     return found;
   }
