@@ -38,6 +38,7 @@ export class ModelsDevPrices {
         cacheRead: (m.cr ?? m.i) / 1e6,
         fastMultiplier: 1,
         ...(m.cw === undefined ? {} : { cacheWrite: m.cw / 1e6 }),
+        ...(m.cr === undefined ? { cacheReadListed: false } : {}),
       };
       this.all.set(model, price);
       if (m.x) this.exact.add(model);

@@ -33,6 +33,8 @@ interface Rates {
 export interface RequestPrice extends Rates {
   /** USD per cache-written token, when the list gives one. */
   cacheWrite?: number;
+  /** False when the list gives no cache-read rate (`cacheRead` is then the input rate, ccusage's rule for these lists). */
+  cacheReadListed?: boolean;
   /** Above this many prompt tokens (input with cached), the whole request costs `long`. */
   long?: { threshold: number; rates: Rates };
   fastMultiplier: number;
@@ -59,6 +61,7 @@ function toPrice(p: ListedPrice): RequestPrice {
   };
   const price: RequestPrice = { ...base, fastMultiplier: p.fast_multiplier ?? DEFAULT_FAST_MULTIPLIER };
   if (p.cache_creation_input_token_cost !== undefined) price.cacheWrite = p.cache_creation_input_token_cost;
+  if (p.cache_read_input_token_cost === undefined) price.cacheReadListed = false;
   for (const [threshold, i, o, c] of [
     [
       272_000,
