@@ -135,7 +135,7 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
       ['opencode', 'grok-code'],
       ['ollama', 'gpt-oss:20b'],
     ];
-    models.forEach(([providerID, modelID], i) =>
+    for (const [i, [providerID, modelID]] of models.entries())
       db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(
         `msg_${i}`,
         `ses_${i}`,
@@ -149,8 +149,7 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
           tokens: { input: 60_000, output: 4_000, reasoning: 1_000, cache: { read: 40_000, write: 2_000 } },
           cost: 0,
         }),
-      ),
-    );
+      );
     db.close();
     const [cc, mine] = await Promise.all([ccusageOpencodeSessions(data), reporterOpencodeTotals([data], join(d, 'state'))]);
     for (const [i, [, model]] of models.entries()) {
