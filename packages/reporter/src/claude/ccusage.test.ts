@@ -246,6 +246,8 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
   it('a transcript naming a model outside the Claude list is priced as ccusage prices it, not 0', async () => {
     // Claude Code pointed at Z.ai's, Moonshot's or DeepSeek's Anthropic-compatible endpoints, an older Claude,
     // a proxy's provider-prefixed name: each cost 0 before (ccusage: $0.0514 for glm-4.6's response here).
+    // And Claude names ccusage's list has beyond the Claude list: claude-opus-5 (in fast mode too, 2×), claude-mythos-5-1,
+    // claude-3-5-sonnet-20241022 (its Bedrock and regional names).
     const models = [
       'glm-4.6',
       'kimi-k2',
@@ -253,6 +255,10 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
       'qwen3-coder-plus',
       'claude-3-5-haiku-20241022',
       'anthropic/claude-sonnet-4',
+      'claude-opus-5',
+      'claude-mythos-5-1',
+      'claude-3-5-sonnet-20241022',
+      'claude-opus-5-fast',
     ];
     const dir = tempDir('gg-claude-models-');
     dirs.push(dir);
@@ -269,12 +275,14 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
             timestamp: `2026-06-08T10:00:0${i}.000Z`,
             message: {
               id: `msg_m${i}`,
-              model,
+              // claude-opus-5-fast: claude-opus-5 with `usage.speed: "fast"`.
+              model: model.replace(/-fast$/, ''),
               usage: {
                 input_tokens: 60_000,
                 output_tokens: 5_000,
                 cache_read_input_tokens: 40_000,
                 cache_creation_input_tokens: 2_000,
+                ...(model.endsWith('-fast') ? { speed: 'fast' } : {}),
               },
             },
           }),
@@ -285,7 +293,7 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
     const { stdout } = await run(process.execPath, [CCUSAGE, 'claude', 'session', '--offline', '--json', '--timezone', 'UTC'], {
       env: { ...process.env, CLAUDE_CONFIG_DIR: join(dir, 'claude'), NO_COLOR: '1' },
     });
-    const sessions = (JSON.parse(stdout) as { sessions: { modelsUsed: string[]; totalCost: number }[] }).sessions;
+    const sessions = (JSON.parse(stdout) as { sessions: { sessionId: string; totalCost: number }[] }).sessions;
     const store = new Store(join(dir, 'state'));
     try {
       await new ClaudeSource({
@@ -297,9 +305,10 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
       const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
         (b) => JSON.parse(b) as UsageRecord,
       );
-      for (const model of models) {
-        const theirs = sessions.find((x) => x.modelsUsed.includes(model))?.totalCost ?? Number.NaN;
-        const ours = (records.find((r) => r.model === model)?.costMicrodollars ?? Number.NaN) / 1e6;
+      for (const [i, model] of models.entries()) {
+        // One session, one response, one second each.
+        const theirs = sessions.find((x) => x.sessionId === `s${i}`)?.totalCost ?? Number.NaN;
+        const ours = (records.find((r) => r.at === Date.UTC(2026, 5, 8, 10, 0, i))?.costMicrodollars ?? Number.NaN) / 1e6;
         expect(theirs).toBeGreaterThan(0);
         expect([model, ours]).toEqual([model, expect.closeTo(theirs, 6)]);
       }

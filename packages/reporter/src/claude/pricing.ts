@@ -1,7 +1,8 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
 import { matchModel } from '../pricing/match.js';
-import type { RequestPriceList } from '../pricing/request.js';
+import { type RequestPriceFile, RequestPriceList } from '../pricing/request.js';
+import MORE_PRICES from './more-prices.json' with { type: 'json' };
 import PRICES from './prices.json' with { type: 'json' };
 
 /** USD per token, as LiteLLM publishes them. */
@@ -81,6 +82,9 @@ function tiered(tokens: number, base: number, above: number | undefined): number
   return TIER_TOKENS * base + (tokens - TIER_TOKENS) * above;
 }
 
+/** ccusage's other Claude names (Bedrock, regional, claude-mythos-* …), tried when prices.json has no match. */
+const MORE = new RequestPriceList(MORE_PRICES as RequestPriceFile);
+
 /** The shipped LiteLLM subset, looked up by Claude Code's model names. */
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
@@ -116,7 +120,7 @@ export class PriceList {
 
   /** A fallback's rates as a Claude price: its cache-write rate or 1.25 × input, 1-hour writes 2 × input, reads its rate or 0.1 × input, no tiers. */
   private fromFallback(model: string): ModelPrice | undefined {
-    const p = this.fallback?.find(model);
+    const p = MORE.find(model) ?? this.fallback?.find(model);
     if (!p) return undefined;
     return {
       input: p.input,
@@ -126,7 +130,7 @@ export class PriceList {
       // Without a listed cache-read rate, a Claude transcript's reads cost 0.1 × input (LiteLLM's default, as above).
       cacheRead: p.cacheReadListed === false ? p.input * 0.1 : p.cacheRead,
       above200k: {},
-      fastMultiplier: 1,
+      fastMultiplier: p.fastMultiplier,
     };
   }
 
