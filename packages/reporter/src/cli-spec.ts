@@ -41,12 +41,13 @@ export const REPORT_HELP = `Options:
                           default CODEX_HOME, comma-separated, else ~/.codex)
   --no-codex              do not tail Codex CLI sessions
   --gemini-dir DIR        a Gemini CLI data dir to read (its tmp/ directory; repeatable; default
-                          GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)
+                          GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp and
+                          GEMINI_CLI_HOME/.gemini/tmp)
   --no-gemini             do not read Gemini CLI chats
   --opencode-dir DIR      an OpenCode or Kilo data dir to read (opencode.db / kilo.db and the older
                           storage/message/ files; repeatable; default OPENCODE_DATA_DIR and
-                          KILO_DATA_DIR, comma-separated, else ~/.local/share/opencode and
-                          ~/.local/share/kilo)
+                          KILO_DATA_DIR, comma-separated, else ~/.local/share/{opencode,kilo}
+                          and XDG_DATA_HOME/{opencode,kilo})
   --no-opencode           do not read OpenCode / Kilo data on disk
   --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable, at
                           most 16; basic auth from OPENCODE_SERVER_PASSWORD); reconnects after 90 s

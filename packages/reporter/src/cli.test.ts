@@ -578,9 +578,13 @@ describe('gasgauge report (CLI)', () => {
     expect(codexHomes([], { HOME: '/h', CODEX_HOME: '/a, /b' })).toEqual(['/a', '/b']);
     expect(geminiDataDirs([], { HOME: '/h' })).toEqual(['/h/.gemini/tmp']);
     expect(geminiDataDirs([], { HOME: '/h', GEMINI_DATA_DIR: '/a,/b' })).toEqual(['/a', '/b']);
+    // Gemini CLI's own home override: it writes its chats under $GEMINI_CLI_HOME/.gemini/tmp.
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/g' })).toEqual(['/h/.gemini/tmp', '/g/.gemini/tmp']);
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/h' })).toEqual(['/h/.gemini/tmp']);
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/g', GEMINI_DATA_DIR: '/a' })).toEqual(['/a']);
     const help = REPORT_HELP.replace(/\s+/g, ' ');
     expect(help).toContain('default CODEX_HOME, comma-separated, else ~/.codex)');
-    expect(help).toContain('default GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp)');
+    expect(help).toContain('default GEMINI_DATA_DIR, comma-separated, else ~/.gemini/tmp and GEMINI_CLI_HOME/.gemini/tmp)');
   });
 
   it('validates values', () => {

@@ -192,7 +192,7 @@ export class Reporter {
         store: this.store,
         configDirs: this.note('claude', claudeConfigDirs(opts.claudeDirs ?? [])),
         agents,
-        prices: PriceList.load(),
+        prices: PriceList.load(codexPrices()),
         onChange: this.changed,
         onUnreadable: this.onUnreadable,
         log: this.log,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
+import { codexPrices } from '../codex/prices.js';
 import { Store } from '../outbox/store.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { generateTree, writeTree } from '../testing/transcripts.js';
@@ -35,7 +36,13 @@ async function ccusage(configDir: string, report: 'session' | 'daily'): Promise<
 async function reporterTotals(configDir: string, stateDir: string) {
   const store = new Store(stateDir);
   try {
-    const src = new ClaudeSource({ store, configDirs: [configDir], agents: new AgentMap(), prices: PriceList.load() });
+    // As the reporter builds it (reporter.ts): names the Claude list lacks are priced from the OpenAI list and models.dev.
+    const src = new ClaudeSource({
+      store,
+      configDirs: [configDir],
+      agents: new AgentMap(),
+      prices: PriceList.load(codexPrices()),
+    });
     await src.poll();
     const t = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalCost: 0, records: 0 };
     for (const body of store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]) {
@@ -234,5 +241,79 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
     symlinkSync(join(dir, 'elsewhere.jsonl'), join(claude, 'projects', 'p', 'linked.jsonl'));
     const [daily2, mine2] = await Promise.all([ccusage(claude, 'daily'), reporterTotals(claude, join(dir, 'state2'))]);
     expect([daily2.inputTokens, mine2.totals.inputTokens]).toEqual([300, 4300]);
+  });
+
+  it('a transcript naming a model outside the Claude list is priced as ccusage prices it, not 0', async () => {
+    // Claude Code pointed at Z.ai's, Moonshot's or DeepSeek's Anthropic-compatible endpoints, an older Claude,
+    // a proxy's provider-prefixed name: each cost 0 before (ccusage: $0.0514 for glm-4.6's response here).
+    // And Claude names ccusage's list has beyond the Claude list: claude-opus-5 (in fast mode too, 2×), claude-mythos-5-1,
+    // claude-3-5-sonnet-20241022 (its Bedrock and regional names).
+    const models = [
+      'glm-4.6',
+      'kimi-k2',
+      'deepseek-chat',
+      'qwen3-coder-plus',
+      'claude-3-5-haiku-20241022',
+      'anthropic/claude-sonnet-4',
+      'claude-opus-5',
+      'claude-mythos-5-1',
+      'claude-3-5-sonnet-20241022',
+      'claude-opus-5-fast',
+    ];
+    const dir = tempDir('gg-claude-models-');
+    dirs.push(dir);
+    const files = new Map(
+      models.map((model, i) => [
+        `projects/-w/s${i}.jsonl`,
+        [
+          JSON.stringify({
+            type: 'assistant',
+            cwd: '/w',
+            version: '2.0.31',
+            sessionId: `s${i}`,
+            requestId: `req_m${i}`,
+            timestamp: `2026-06-08T10:00:0${i}.000Z`,
+            message: {
+              id: `msg_m${i}`,
+              // claude-opus-5-fast: claude-opus-5 with `usage.speed: "fast"`.
+              model: model.replace(/-fast$/, ''),
+              usage: {
+                input_tokens: 60_000,
+                output_tokens: 5_000,
+                cache_read_input_tokens: 40_000,
+                cache_creation_input_tokens: 2_000,
+                ...(model.endsWith('-fast') ? { speed: 'fast' } : {}),
+              },
+            },
+          }),
+        ],
+      ]),
+    );
+    writeTree(join(dir, 'claude'), files);
+    const { stdout } = await run(process.execPath, [CCUSAGE, 'claude', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+      env: { ...process.env, CLAUDE_CONFIG_DIR: join(dir, 'claude'), NO_COLOR: '1' },
+    });
+    const sessions = (JSON.parse(stdout) as { sessions: { sessionId: string; totalCost: number }[] }).sessions;
+    const store = new Store(join(dir, 'state'));
+    try {
+      await new ClaudeSource({
+        store,
+        configDirs: [join(dir, 'claude')],
+        agents: new AgentMap(),
+        prices: PriceList.load(codexPrices()),
+      }).poll();
+      const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
+        (b) => JSON.parse(b) as UsageRecord,
+      );
+      for (const [i, model] of models.entries()) {
+        // One session, one response, one second each.
+        const theirs = sessions.find((x) => x.sessionId === `s${i}`)?.totalCost ?? Number.NaN;
+        const ours = (records.find((r) => r.at === Date.UTC(2026, 5, 8, 10, 0, i))?.costMicrodollars ?? Number.NaN) / 1e6;
+        expect(theirs).toBeGreaterThan(0);
+        expect([model, ours]).toEqual([model, expect.closeTo(theirs, 6)]);
+      }
+    } finally {
+      store.close();
+    }
   });
 });

@@ -2,6 +2,8 @@
 
 import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { MAX_MATCHED_MODELS, matchModel } from '../pricing/match.js';
+import { type RequestPriceFile, RequestPriceList } from '../pricing/request.js';
+import MORE_PRICES from './more-prices.json' with { type: 'json' };
 import PRICES from './prices.json' with { type: 'json' };
 
 /** USD per token, as LiteLLM publishes them. */
@@ -81,28 +83,56 @@ function tiered(tokens: number, base: number, above: number | undefined): number
   return TIER_TOKENS * base + (tokens - TIER_TOKENS) * above;
 }
 
+/** ccusage's other Claude names (Bedrock, regional, claude-mythos-* …), tried when prices.json has no match. */
+const MORE = new RequestPriceList(MORE_PRICES as RequestPriceFile);
+
 /** The shipped LiteLLM subset, looked up by Claude Code's model names. */
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
   private readonly cache = new BoundedMap<string, ModelPrice | null>(MAX_MATCHED_MODELS);
   readonly source: PriceFile['_source'];
 
-  constructor(file: PriceFile) {
+  /**
+   * @param fallback where a name this list does not know is priced: ccusage prices every source from one list,
+   *   so a Claude Code transcript naming glm-4.6 (Z.ai's Anthropic-compatible endpoint), kimi-k2, deepseek-chat,
+   *   claude-3-5-sonnet-20241022 or OpenRouter's anthropic/claude-sonnet-4 has a price there (the OpenAI list,
+   *   then ccusage's models.dev snapshot: `codexPrices()`), not 0.
+   */
+  constructor(
+    file: PriceFile,
+    private readonly fallback?: Pick<RequestPriceList, 'find'>,
+  ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
   }
 
-  static load(): PriceList {
-    return new PriceList(PRICES as PriceFile);
+  static load(fallback?: Pick<RequestPriceList, 'find'>): PriceList {
+    return new PriceList(PRICES as PriceFile, fallback);
   }
 
-  /** Exact name, then the same with `.`/`@` as `-`, then the longest listed name found in it (or containing it). */
+  /** Exact name, then the same with `.`/`@` as `-`, then the longest listed name found in it (or containing it); then the fallback. */
   find(model: string): ModelPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    const found = matchModel(this.prices, model);
+    const found = matchModel(this.prices, model) ?? this.fromFallback(model);
     this.cache.set(model, found ?? null);
     return found;
+  }
+
+  /** A fallback's rates as a Claude price: its cache-write rate or 1.25 × input, 1-hour writes 2 × input, reads its rate or 0.1 × input, no tiers. */
+  private fromFallback(model: string): ModelPrice | undefined {
+    const p = MORE.find(model) ?? this.fallback?.find(model);
+    if (!p) return undefined;
+    return {
+      input: p.input,
+      output: p.output,
+      cacheWrite5m: p.cacheWrite ?? p.input * 1.25,
+      cacheWrite1h: p.input * CACHE_1H_INPUT_MULTIPLIER,
+      // Without a listed cache-read rate, a Claude transcript's reads cost 0.1 × input (LiteLLM's default, as above).
+      cacheRead: p.cacheReadListed === false ? p.input * 0.1 : p.cacheRead,
+      above200k: {},
+      fastMultiplier: p.fastMultiplier,
+    };
   }
 
   /** USD for one response; 0 for a model the list does not know (ccusage does the same). */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CcusageCodexTotals, ccusageCodex, reporterCodexTotals } from '../testing/codex-referee.js';
+import { type CcusageCodexTotals, ccusageCodex, ccusageCodexSessions, reporterCodexTotals } from '../testing/codex-referee.js';
 import { generateCodexTree } from '../testing/codex-rollouts.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { writeTree } from '../testing/transcripts.js';
@@ -152,6 +152,72 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
     ]);
     expect(tokensOf(cc)).toEqual([100, 0, 1, 0]);
     expect(tokensOf(mine.totals)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('every model ccusage prices is priced as ccusage prices it (its LiteLLM subset, then its models.dev snapshot), not as the nearest of a few listed names', async () => {
+    // One session per model, each turn 100k input (40k cached), 5k output (1k reasoning). Before, the list
+    // held twenty names: gpt-5-nano, gpt-4.1-mini and gpt-5-pro took gpt-5's or gpt-4.1's price (up to 25×
+    // too much), gpt-4o, gpt-5-2025-08-07 and gpt-oss-120b cost 0, gpt-5.4-pro was priced as gpt-5.4.
+    const models = [
+      'gpt-5-nano',
+      'gpt-5-pro',
+      'gpt-5.4-pro',
+      'gpt-4.1-mini',
+      'gpt-4.1-nano',
+      'gpt-4o',
+      'gpt-4o-mini',
+      'gpt-5-2025-08-07',
+      'openai/gpt-5',
+      'gpt-oss-120b',
+      'o1',
+      'glm-4.6',
+      // Not in ccusage's LiteLLM subset: priced from its models.dev snapshot (before, 0), and o3-mini, o1-mini,
+      // exact-only there, before a longer LiteLLM name containing them (before, o3-mini at :batch prices).
+      'gpt-oss:20b',
+      'o3-mini',
+      'o1-mini',
+      'grok-4',
+      'kimi-k2',
+      'deepseek-chat',
+      'qwen3-coder',
+    ];
+    const files = new Map(
+      models.map((model, i) => [
+        `sessions/2026/06/08/rollout-2026-06-08T10-00-${String(i).padStart(2, '0')}-m${i}.jsonl`,
+        [
+          JSON.stringify({ timestamp: '2026-06-08T10:00:00.000Z', type: 'session_meta', payload: { id: `m${i}`, cwd: '/w' } }),
+          JSON.stringify({ timestamp: '2026-06-08T10:00:00.000Z', type: 'turn_context', payload: { cwd: '/w', model } }),
+          JSON.stringify({
+            timestamp: `2026-06-08T10:${String(i).padStart(2, '0')}:01.000Z`,
+            type: 'event_msg',
+            payload: {
+              type: 'token_count',
+              info: {
+                last_token_usage: {
+                  input_tokens: 100_000,
+                  cached_input_tokens: 40_000,
+                  output_tokens: 5_000,
+                  reasoning_output_tokens: 1_000,
+                  total_tokens: 105_000,
+                },
+              },
+            },
+          }),
+        ],
+      ]),
+    );
+    const dir = home(files);
+    const [sessions, mine] = await Promise.all([
+      ccusageCodexSessions(join(dir, 'codex')),
+      reporterCodexTotals(join(dir, 'codex'), join(dir, 'state')),
+    ]);
+    const ours = new Map(mine.records.map((r) => [r.model, r.costMicrodollars / 1e6]));
+    const theirs = new Map(sessions.map((s) => [Object.keys(s.models)[0], s.costUSD]));
+    for (const model of models) {
+      const cc = theirs.get(model) ?? Number.NaN;
+      expect(cc).toBeGreaterThan(0);
+      expect([model, ours.get(model)]).toEqual([model, expect.closeTo(cc, 6)]);
+    }
   });
 
   it('deliberate differences: o3, o4-mini and gpt-5.6-* at LiteLLM prices, which ccusage 20.0.24 does not use offline', async () => {

@@ -108,6 +108,84 @@ describe('Gemini CLI totals against ccusage 20.0.24', () => {
     });
   }
 
+  it('deliberate difference: a response found in two chat files of one session counts once; ccusage 20.0.24 counts each copy', async () => {
+    // The same session (same sessionId, same message ids) as a .json chat and as a .jsonl one beside it, in a
+    // second .json file holding an earlier copy, and in another project's copied dir.
+    const m = (id: string, input: number, cached: number, output: number) => ({
+      id,
+      type: 'gemini',
+      timestamp: `2026-06-08T10:00:0${id.slice(1)}.000Z`,
+      model: 'gemini-2.5-pro',
+      tokens: { input, cached, output, thoughts: 0, tool: 0, total: input + output },
+    });
+    const [a, b] = [m('a1', 100_000, 40_000, 5_000), m('a2', 200_000, 100_000, 6_000)];
+    const head = { sessionId: 'S', projectHash: 'h', startTime: '2026-06-08T10:00:00.000Z' };
+    const files = new Map([
+      ['p/chats/session-1.json', JSON.stringify({ ...head, messages: [a, b] })],
+      ['p/chats/session-1.jsonl', `${[head, a, b].map((x) => JSON.stringify(x)).join('\n')}\n`],
+      ['p/chats/session-0.json', JSON.stringify({ ...head, messages: [a] })],
+      ['q/chats/session-1.json', JSON.stringify({ ...head, messages: [a, b] })],
+    ]);
+    const dir = tempDir('gg-gemini-');
+    dirs.push(dir);
+    const data = join(dir, 'tmp');
+    writeFiles(data, files);
+    const store = new Store(join(dir, 'state'));
+    try {
+      await new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices() }).poll();
+      const mine = sum(store).totals;
+      const cc = await ccusageGemini(data);
+      // Each response once: input 60k + 100k uncached, 40k + 100k cached, 11k output.
+      expect([mine.records, mine.inputTokens, mine.cacheReadTokens, mine.outputTokens]).toEqual([2, 160_000, 140_000, 11_000]);
+      // ccusage: a1 four times, a2 three times.
+      expect([cc.inputTokens, cc.cacheReadTokens, cc.outputTokens]).toEqual([
+        4 * 60_000 + 3 * 100_000,
+        4 * 40_000 + 3 * 100_000,
+        4 * 5_000 + 3 * 6_000,
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('names outside the Gemini API list are priced as ccusage prices them, from its models.dev snapshot', async () => {
+    // Before, each cost 0: a Gemma model, an alias, provider-prefixed names, an experimental model.
+    const models = ['gemma-3-27b-it', 'gemini-flash-latest', 'models/gemini-2.5-pro', 'google/gemini-2.5-pro', 'gemini-exp-1206'];
+    const dir = tempDir('gg-gemini-');
+    dirs.push(dir);
+    const data = join(dir, 'tmp');
+    const tokens = { input: 100_000, cached: 40_000, output: 5_000, thoughts: 1_000, tool: 0, total: 106_000 };
+    writeFiles(
+      data,
+      new Map(
+        models.map((model, i) => [
+          `p${i}/chats/session-${i}.json`,
+          JSON.stringify({
+            sessionId: `s${i}`,
+            startTime: '2026-06-08T10:00:00.000Z',
+            messages: [{ id: 'g1', type: 'gemini', timestamp: '2026-06-08T10:00:01.000Z', model, tokens }],
+          }),
+        ]),
+      ),
+    );
+    const store = new Store(join(dir, 'state'));
+    try {
+      await new GeminiSource({ store, dirs: [data], agents: new AgentMap(), prices: geminiPrices() }).poll();
+      const ours = new Map(sum(store).records.map((r) => [r.model, r.costMicrodollars / 1e6]));
+      const { stdout } = await run(process.execPath, [CCUSAGE, 'gemini', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+        env: { ...process.env, GEMINI_DATA_DIR: data, NO_COLOR: '1' },
+      });
+      const sessions = (JSON.parse(stdout) as { sessions: { modelsUsed: string[]; totalCost: number }[] }).sessions;
+      for (const model of models) {
+        const theirs = sessions.find((s) => s.modelsUsed[0] === model)?.totalCost ?? Number.NaN;
+        expect(theirs).toBeGreaterThan(0);
+        expect([model, ours.get(model)]).toEqual([model, expect.closeTo(theirs, 6)]);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
   it('deliberate difference: gemini-2.0-flash and -lite at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
     // [model, the reporter's USD per million input, cache read, output (LiteLLM), ccusage 20.0.24's (its models.dev snapshot)].
     const cases: [string, number[], number[]][] = [

@@ -3,14 +3,20 @@ import { join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { walkFiles } from '../tail/walk.js';
 
-/** Gemini CLI data dirs (its `tmp/`), as ccusage finds them: the ones given, else GEMINI_DATA_DIR (comma-separated), else ~/.gemini/tmp. */
+/**
+ * Gemini CLI data dirs (its `tmp/`): the ones given, else GEMINI_DATA_DIR (comma-separated), else ~/.gemini/tmp
+ * (ccusage's) and, when GEMINI_CLI_HOME is set, $GEMINI_CLI_HOME/.gemini/tmp: Gemini CLI's own home override
+ * (`homedir()` in its core), where it then writes its chats; ccusage 20.0.24 does not look there.
+ */
 export function geminiDataDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const homes = [env.HOME ?? homedir()];
+  if (env.GEMINI_CLI_HOME?.trim()) homes.push(env.GEMINI_CLI_HOME.trim());
   const raw =
     given.length > 0
       ? given
       : env.GEMINI_DATA_DIR
         ? env.GEMINI_DATA_DIR.split(',')
-        : [join(env.HOME ?? homedir(), '.gemini', 'tmp')];
+        : homes.map((home) => join(home, '.gemini', 'tmp'));
   const dirs = raw
     .map((p) => p.trim())
     .filter((p) => p !== '')

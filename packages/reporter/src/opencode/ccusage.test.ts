@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CcusageOpencodeTotals, ccusageOpencode, reporterOpencodeTotals } from '../testing/opencode-referee.js';
+import {
+  type CcusageOpencodeTotals,
+  ccusageOpencode,
+  ccusageOpencodeSessions,
+  reporterOpencodeTotals,
+} from '../testing/opencode-referee.js';
 import { generateOpencodeStore, openWriter } from '../testing/opencode-stores.js';
 import { removeDir, tempDir } from '../testing/server.js';
 
@@ -106,5 +111,51 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
     const [cc, mine] = await Promise.all([ccusageOpencode(data, 'opencode'), reporterOpencodeTotals([data], join(d, 'state'))]);
     expect(tokensOf(mine.totals)).toEqual(tokensOf(cc));
     expect(tokensOf(mine.totals)).toEqual([1000 + 0 + 1000 + 1000, 0 + 100 + 100 + 100, 0 + 10 + 10 + 10, 1 + 1 + 1 + 1]);
+  });
+
+  it('a cost-0 message is priced as ccusage prices it: a listed cache-write rate, and names only its models.dev snapshot knows', async () => {
+    // zai/glm-4.6 lists cache writes at 0 (ccusage's list); 1.25 × input, the default for a model that lists
+    // none, added $0.0015 to this message (ccusage $0.0514, reporter $0.0529). gpt-4o-2024-11-20 on Azure lists
+    // its own; gpt-5 lists none (1.25 × input, both).
+    const d = dir();
+    const data = join(d, 'opencode');
+    mkdirSync(data, { recursive: true });
+    const db = openWriter(join(data, 'opencode.db'));
+    const at = Date.UTC(2026, 5, 1);
+    const models: [string, string][] = [
+      ['zai', 'glm-4.6'],
+      ['azure', 'gpt-4o-2024-11-20'],
+      ['openai', 'gpt-5'],
+      // Names only ccusage's models.dev snapshot knows (before, each cost 0).
+      ['openrouter', 'anthropic/claude-sonnet-4'],
+      ['openrouter', 'google/gemini-2.5-flash'],
+      ['xai', 'grok-4'],
+      ['deepseek', 'deepseek-chat'],
+      ['moonshotai', 'kimi-k2'],
+      ['opencode', 'grok-code'],
+      ['ollama', 'gpt-oss:20b'],
+    ];
+    for (const [i, [providerID, modelID]] of models.entries())
+      db.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(
+        `msg_${i}`,
+        `ses_${i}`,
+        at,
+        at,
+        JSON.stringify({
+          role: 'assistant',
+          modelID,
+          providerID,
+          time: { created: at + i },
+          tokens: { input: 60_000, output: 4_000, reasoning: 1_000, cache: { read: 40_000, write: 2_000 } },
+          cost: 0,
+        }),
+      );
+    db.close();
+    const [cc, mine] = await Promise.all([ccusageOpencodeSessions(data), reporterOpencodeTotals([data], join(d, 'state'))]);
+    for (const [i, [, model]] of models.entries()) {
+      const theirs = cc.find((s) => s.sessionId === `ses_${i}`)?.totalCost ?? Number.NaN;
+      const ours = (mine.records.find((r) => r.id === `msg_${i}`)?.costMicrodollars ?? Number.NaN) / 1e6;
+      expect([model, ours]).toEqual([model, expect.closeTo(theirs, 6)]);
+    }
   });
 });

@@ -12,6 +12,26 @@ describe('where OpenCode and Kilo keep their data', () => {
     expect(opencodeDataDirs([], { HOME: '/h' })).toEqual(['/h/.local/share/opencode', '/h/.local/share/kilo']);
     expect(opencodeDataDirs([], { HOME: '/h', OPENCODE_DATA_DIR: '/a, /b,,/a' })).toEqual(['/a', '/b', '/h/.local/share/kilo']);
     expect(opencodeDataDirs([], { HOME: '/h', KILO_DATA_DIR: '/k' })).toEqual(['/h/.local/share/opencode', '/k']);
+    // OpenCode and Kilo write under XDG_DATA_HOME when it is set (xdg-basedir): read there too; a relative one is ignored.
+    expect(opencodeDataDirs([], { HOME: '/h', XDG_DATA_HOME: '/x' })).toEqual([
+      '/h/.local/share/opencode',
+      '/x/opencode',
+      '/h/.local/share/kilo',
+      '/x/kilo',
+    ]);
+    expect(opencodeDataDirs([], { HOME: '/h', XDG_DATA_HOME: '/h/.local/share' })).toEqual([
+      '/h/.local/share/opencode',
+      '/h/.local/share/kilo',
+    ]);
+    expect(opencodeDataDirs([], { HOME: '/h', XDG_DATA_HOME: 'rel' })).toEqual([
+      '/h/.local/share/opencode',
+      '/h/.local/share/kilo',
+    ]);
+    expect(opencodeDataDirs([], { HOME: '/h', XDG_DATA_HOME: '/x', OPENCODE_DATA_DIR: '/a' })).toEqual([
+      '/a',
+      '/h/.local/share/kilo',
+      '/x/kilo',
+    ]);
     expect(opencodeDataDirs(['~/x', '/y'], { HOME: '/h', OPENCODE_DATA_DIR: '/a' })).toEqual([
       expect.stringMatching(/\/x$/),
       '/y',

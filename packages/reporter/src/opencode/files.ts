@@ -1,24 +1,29 @@
 import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { listDir, nameEndsWith } from '../tail/names.js';
 
 const split = (v: string | undefined): string[] => (v ? v.split(',') : []);
 
 /**
- * OpenCode and Kilo data dirs, as ccusage finds them: the ones given, else OPENCODE_DATA_DIR and
- * KILO_DATA_DIR (comma-separated; each replaces its tool's default), else ~/.local/share/opencode and
- * ~/.local/share/kilo.
+ * OpenCode and Kilo data dirs: the ones given, else OPENCODE_DATA_DIR and KILO_DATA_DIR (comma-separated;
+ * each replaces its tool's default), else ~/.local/share/opencode and ~/.local/share/kilo (ccusage's defaults),
+ * and also $XDG_DATA_HOME/opencode and $XDG_DATA_HOME/kilo when XDG_DATA_HOME is an absolute path: OpenCode
+ * and Kilo keep their data there (xdg-basedir), so with it set ccusage 20.0.24 finds nothing and neither did we.
  */
 export function opencodeDataDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const home = env.HOME ?? homedir();
+  // An empty or relative XDG_DATA_HOME is ignored (the XDG rule, as for XDG_CONFIG_HOME in claude/files.ts).
+  const shares = [join(home, '.local', 'share')];
+  if (env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME)) shares.push(env.XDG_DATA_HOME);
+  const defaults = (tool: string) => shares.map((share) => join(share, tool));
   const raw =
     given.length > 0
       ? given
       : [
-          ...(env.OPENCODE_DATA_DIR ? split(env.OPENCODE_DATA_DIR) : [join(home, '.local', 'share', 'opencode')]),
-          ...(env.KILO_DATA_DIR ? split(env.KILO_DATA_DIR) : [join(home, '.local', 'share', 'kilo')]),
+          ...(env.OPENCODE_DATA_DIR ? split(env.OPENCODE_DATA_DIR) : defaults('opencode')),
+          ...(env.KILO_DATA_DIR ? split(env.KILO_DATA_DIR) : defaults('kilo')),
         ];
   const dirs = raw
     .map((p) => p.trim())

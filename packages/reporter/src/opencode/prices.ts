@@ -6,6 +6,15 @@ import type { Amounts } from './steps.js';
 
 const CACHE_WRITE_INPUT_MULTIPLIER = 1.25;
 
+/**
+ * USD per cache-written token: the listed rate when there is one (ccusage's list gives some, e.g. 0 for zai/glm-*),
+ * else LiteLLM's default (and ccusage's), 1.25 × input: OpenAI and Google list none.
+ */
+function cacheWriteRate(p: { input: number; cacheWrite?: number } | undefined): number {
+  if (!p) return 0;
+  return p.cacheWrite ?? p.input * CACHE_WRITE_INPUT_MULTIPLIER;
+}
+
 /** USD of one message's amounts at the list price of a model; 0 when unknown. */
 type Pricer = (model: string, a: Amounts) => number;
 
@@ -23,8 +32,7 @@ export class OpencodePrices {
       (list: RequestPriceList): Pricer =>
       (model, a) =>
         list.cost(model, { input: a.input, cached: a.cacheRead, output: a.output + a.reasoning }) +
-        // OpenAI and Google list no cache-write rate; LiteLLM's default (and ccusage's) is 1.25× input.
-        a.cacheWrite * (list.find(model)?.input ?? 0) * CACHE_WRITE_INPUT_MULTIPLIER;
+        a.cacheWrite * cacheWriteRate(list.find(model));
     this.pricers = [
       (model, a) =>
         claude.cost(model, {

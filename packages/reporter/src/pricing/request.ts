@@ -1,11 +1,14 @@
 import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { MAX_MATCHED_MODELS, matchModel } from './match.js';
+import type { ModelsDevPrices } from './models-dev.js';
 
 /** USD per token as LiteLLM publishes them; `_above_<n>k_tokens` rates apply to a whole long request. */
 interface ListedPrice {
   input_cost_per_token: number;
   output_cost_per_token: number;
   cache_read_input_token_cost?: number;
+  /** Cache writes (OpenCode's `cache.write`), when listed; else priced at 1.25 × input (opencode/prices.ts). */
+  cache_creation_input_token_cost?: number;
   input_cost_per_token_above_200k_tokens?: number;
   output_cost_per_token_above_200k_tokens?: number;
   cache_read_input_token_cost_above_200k_tokens?: number;
@@ -28,7 +31,11 @@ interface Rates {
   cacheRead: number;
 }
 
-interface RequestPrice extends Rates {
+export interface RequestPrice extends Rates {
+  /** USD per cache-written token, when the list gives one. */
+  cacheWrite?: number;
+  /** False when the list gives no cache-read rate (`cacheRead` is then the input rate, ccusage's rule for these lists). */
+  cacheReadListed?: boolean;
   /** Above this many prompt tokens (input with cached), the whole request costs `long`. */
   long?: { threshold: number; rates: Rates };
   fastMultiplier: number;
@@ -54,6 +61,8 @@ function toPrice(p: ListedPrice): RequestPrice {
     cacheRead: p.cache_read_input_token_cost ?? p.input_cost_per_token,
   };
   const price: RequestPrice = { ...base, fastMultiplier: p.fast_multiplier ?? DEFAULT_FAST_MULTIPLIER };
+  if (p.cache_creation_input_token_cost !== undefined) price.cacheWrite = p.cache_creation_input_token_cost;
+  if (p.cache_read_input_token_cost === undefined) price.cacheReadListed = false;
   for (const [threshold, i, o, c] of [
     [
       272_000,
@@ -89,9 +98,15 @@ export class RequestPriceList {
    * @param prefixes provider prefixes tried first, in order, as `<prefix>/<model>` (ccusage's candidates for
    *   Gemini: the price list names Gemini API models `gemini/<model>`); then the model name itself.
    */
+  /**
+   * @param fallback ccusage's second list (its models.dev snapshot), for names this one does not know: its
+   *   exact-only entries are tried after this list's exact names and before its contained-name matches (so
+   *   `o3-mini` is o3-mini, not the longer `openrouter/openai/o3-mini:batch`), the rest after everything.
+   */
   constructor(
     file: RequestPriceFile,
     private readonly prefixes: readonly string[] = [],
+    private readonly fallback?: ModelsDevPrices,
   ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
@@ -100,11 +115,19 @@ export class RequestPriceList {
   find(model: string): RequestPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    let found: RequestPrice | undefined;
-    for (const candidate of [...this.prefixes.map((p) => `${p}/${model}`), model]) {
-      found = matchModel(this.prices, candidate);
-      if (found) break;
-    }
+    const candidates = [...this.prefixes.map((p) => `${p}/${model}`), model];
+    const first = <T>(f: (candidate: string) => T | undefined): T | undefined => {
+      for (const c of candidates) {
+        const found = f(c);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const found =
+      first((c) => this.prices.get(c)) ??
+      (this.fallback && first((c) => this.fallback?.exactOnly(c))) ??
+      first((c) => matchModel(this.prices, c)) ??
+      (this.fallback && first((c) => this.fallback?.find(c)));
     this.cache.set(model, found ?? null);
     return found;
   }

@@ -27,6 +27,15 @@ export async function ccusageCodex(home: string, report: 'session' | 'daily'): P
   return (JSON.parse(stdout) as { totals: CcusageCodexTotals }).totals;
 }
 
+/** `ccusage codex session --offline --json`'s sessions: each one's cost and its models. */
+export async function ccusageCodexSessions(home: string): Promise<{ costUSD: number; models: Record<string, unknown> }[]> {
+  const { stdout } = await run(process.execPath, [CCUSAGE, 'codex', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+    env: { ...process.env, CODEX_HOME: home, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { sessions: { costUSD: number; models: Record<string, unknown> }[] }).sessions;
+}
+
 /** The reporter's records for the home, summed the way ccusage reports them. */
 export async function reporterCodexTotals(home: string, stateDir: string) {
   const store = new Store(stateDir);

@@ -28,6 +28,15 @@ export async function ccusageOpencode(dir: string, tool: 'opencode' | 'kilo'): P
   return (JSON.parse(stdout) as { totals: CcusageOpencodeTotals }).totals;
 }
 
+/** `ccusage opencode session --offline --json`'s sessions: each one's id and cost. */
+export async function ccusageOpencodeSessions(dir: string): Promise<{ sessionId: string; totalCost: number }[]> {
+  const { stdout } = await run(process.execPath, [CCUSAGE, 'opencode', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+    env: { ...process.env, OPENCODE_DATA_DIR: dir, NO_COLOR: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return (JSON.parse(stdout) as { sessions: { sessionId: string; totalCost: number }[] }).sessions;
+}
+
 /** The reporter's records for the data dirs, summed the way ccusage reports them (reasoning apart). */
 export async function reporterOpencodeTotals(dirs: readonly string[], stateDir: string) {
   const store = new Store(stateDir);
