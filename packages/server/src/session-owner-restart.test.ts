@@ -111,7 +111,8 @@ describe('the first path to count a session owns it, through concurrent requests
     await server.exited;
     await inFlight;
     expect(acknowledged).toBeGreaterThanOrEqual(SESSIONS / 2);
-    expect(acknowledged).toBeLessThan(2 * SESSIONS);
+    // Not asserted: that some went unanswered. On a slow machine the server can answer all of them before the kill
+    // lands (a CI run saw 80 of 80); what follows holds either way: every session counted once, from one path.
 
     // Restarted, every request again (twice: a retry of a retry), then the total.
     server = await serve(dataDir);
