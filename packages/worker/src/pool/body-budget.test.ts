@@ -125,12 +125,33 @@ async function ingestTown(name: string) {
 
 const refusedOnBody = { status: 503, retryAfter: '1', body: { error: { code: 'unavailable', path: 'body' } } };
 
-it(`counts a body read until it is answered: ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of ingest waiting on town objects, and the next is a 503; one town holds at most ${WORKER_MAX_BODY_BYTES_PER_TOWN}`, async () => {
-  const towns = await Promise.all(['a', 'b', 'c', 'd'].map((n) => ingestTown(`bodies waiting ${n}`)));
-  const other = await ingestTown('bodies waiting e');
+type IngestTown = Awaited<ReturnType<typeof ingestTown>>;
+type Answer = ReturnType<IngestTown['post']>;
+let attempt = 0;
+
+// Retried (after a cleanup that gives every byte back): under load, local workerd now and then ends one of the
+// deliberately parked requests with "Promise will never complete" (a 500 to the Worker, which then gives its bytes
+// back), seen 2 times in ~30 runs beside busy CPUs, never on an idle machine. Each attempt asserts the whole bound.
+it(`counts a body read until it is answered: ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} bytes of ingest waiting on town objects, and the next is a 503; one town holds at most ${WORKER_MAX_BODY_BYTES_PER_TOWN}`, {
+  retry: 2,
+}, async () => {
+  attempt++;
+  const towns = await Promise.all(['a', 'b', 'c', 'd'].map((n) => ingestTown(`bodies waiting ${n} ${attempt}`)));
+  const other = await ingestTown(`bodies waiting e ${attempt}`);
+  const waiting: Answer[][] = [];
+  try {
+    await fillAndDrain(towns, other, waiting);
+  } finally {
+    for (const t of towns) await t.reset();
+    await Promise.allSettled(waiting.flat());
+  }
+});
+
+/** The bound at its edge, then each town's share given back as its object restarts (`waiting`: the parked posts). */
+async function fillAndDrain(towns: IngestTown[], other: IngestTown, waiting: Answer[][]) {
   for (const t of towns) await t.park();
   const perTown = WORKER_MAX_BODY_BYTES_PER_TOWN / MAX_BODY_BYTES;
-  const waiting = towns.map((t) => Array.from({ length: perTown }, (_, i) => t.post(usageBody(`${t.id}-${i}`, MAX_BODY_BYTES))));
+  waiting.push(...towns.map((t) => Array.from({ length: perTown }, (_, i) => t.post(usageBody(`${t.id}-${i}`, MAX_BODY_BYTES)))));
   for (const t of towns) while ((await t.parked()) < perTown) await new Promise((r) => setTimeout(r, 20));
   // Each was read, parsed and sent, and still holds its bytes: before, the budget was free again once they had
   // arrived, and the isolate took any number more, each parsed and waiting.
@@ -148,4 +169,4 @@ it(`counts a body read until it is answered: ${WORKER_MAX_BODY_BYTES_IN_FLIGHT} 
   for (const w of waiting[0] ?? []) expect((await w).status).toBe(503);
   expect(bodyBudget.inUse).toBe(0);
   expect(await slow.post(usageBody('after', 1000, 1))).toMatchObject({ status: 200, body: { accepted: 1 } });
-});
+}
