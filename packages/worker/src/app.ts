@@ -160,7 +160,7 @@ async function build(env: Env, secret: string): Promise<App> {
     // A town's object runs one request at a time: a member looping expensive reads would hold its ingest and
     // other readers. Charged the time until answers, per isolate (ARCHITECTURE.md, Operations).
     readBudget: new AnswerTimeBuckets({ msPerSecond: DEFAULT_READ_BUDGET_MS_PER_S, burstMs: DEFAULT_READ_BUDGET_BURST_MS }),
-    // Every change (a mutation, a sign-in or sign-out) is a write to the deployment's one control object and empties
+    // Every change (a mutation, a sign-in, a login link's redemption) is a write to the deployment's one control object and empties
     // this isolate's remembered access answers (access-cache.ts): each user's changes are counted, per isolate, so one
     // member looping changes does not queue every other user's lookups behind theirs (ARCHITECTURE.md, Operations).
     ...changeBudgetEntry(changeBudgetFromVars(env.CHANGE_BUDGET_BURST, env.CHANGE_BUDGET_PER_MIN)),
