@@ -246,10 +246,19 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
   it('a transcript naming a model outside the Claude list is priced as ccusage prices it, not 0', async () => {
     // Claude Code pointed at Z.ai's, Moonshot's or DeepSeek's Anthropic-compatible endpoints, an older Claude,
     // a proxy's provider-prefixed name: each cost 0 before (ccusage: $0.0514 for glm-4.6's response here).
+    // Z.ai's bare glm-4.7 and glm-4.5 (its GLM Coding Plan) took the free zai/glm-4.7-flash's price, the longest name
+    // containing them; zai/glm-4.5-air's cache reads and writes, Moonshot's k2.6 and gpt-5.2-codex's cache writes differed.
     // And Claude names ccusage's list has beyond the Claude list: claude-opus-5 (in fast mode too, 2×), claude-mythos-5-1,
     // claude-3-5-sonnet-20241022 (its Bedrock and regional names).
     const models = [
       'glm-4.6',
+      'glm-4.7',
+      'glm-4.5',
+      'glm-5',
+      'zai/glm-4.5-air',
+      'kimi-k2.5',
+      'moonshot/kimi-k2.6',
+      'gpt-5.2-codex',
       'kimi-k2',
       'deepseek-chat',
       'qwen3-coder-plus',
@@ -272,7 +281,7 @@ describe('Claude transcript totals against ccusage 20.0.24', () => {
             version: '2.0.31',
             sessionId: `s${i}`,
             requestId: `req_m${i}`,
-            timestamp: `2026-06-08T10:00:0${i}.000Z`,
+            timestamp: `2026-06-08T10:00:${String(i).padStart(2, '0')}.000Z`,
             message: {
               id: `msg_m${i}`,
               // claude-opus-5-fast: claude-opus-5 with `usage.speed: "fast"`.

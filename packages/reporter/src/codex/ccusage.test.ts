@@ -171,6 +171,14 @@ describe('Codex CLI totals against ccusage 20.0.24', () => {
       'gpt-oss-120b',
       'o1',
       'glm-4.6',
+      // Z.ai's and Moonshot's names as ccusage's subset lists them (before, glm-4.7 and glm-4.5 matched the free
+      // zai/glm-4.7-flash and zai/glm-4.5-flash, zai/glm-4.5's cache reads cost the input rate).
+      'glm-4.7',
+      'glm-4.5',
+      'glm-5',
+      'zai/glm-4.5',
+      'kimi-k2.5',
+      'moonshot/kimi-k2.6',
       // Not in ccusage's LiteLLM subset: priced from its models.dev snapshot (before, 0), and o3-mini, o1-mini,
       // exact-only there, before a longer LiteLLM name containing them (before, o3-mini at :batch prices).
       'gpt-oss:20b',

@@ -186,11 +186,15 @@ describe('Gemini CLI totals against ccusage 20.0.24', () => {
     }
   });
 
-  it('deliberate difference: gemini-2.0-flash and -lite at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
+  it('deliberate difference: gemini-2.0-flash and -lite, gemini-3-pro and -flash at LiteLLM prices; ccusage 20.0.24 offline uses models.dev', async () => {
     // [model, the reporter's USD per million input, cache read, output (LiteLLM), ccusage 20.0.24's (its models.dev snapshot)].
     const cases: [string, number[], number[]][] = [
       ['gemini-2.0-flash', [0.1, 0.025, 0.4], [0.1, 0.01, 0.42]],
       ['gemini-2.0-flash-lite', [0.075, 0.01875, 0.3], [0.052, 0.0052, 0.21]],
+      // Names without -preview: LiteLLM's gemini-3-pro-preview (at its rates past 200k prompt tokens, as this
+      // request is) and gemini-3-flash-preview; models.dev's google/gemini-3-pro and google/gemini-3-flash there.
+      ['gemini-3-pro', [4, 0.4, 18], [1.6, 0.16, 9.6]],
+      ['gemini-3-flash', [0.5, 0.05, 3], [0.4, 0.04, 2.4]],
     ];
     for (const [model, listed, ccusagePriced] of cases) {
       const dir = tempDir('gg-gemini-');

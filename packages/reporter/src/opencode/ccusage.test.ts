@@ -124,6 +124,11 @@ describe('OpenCode and Kilo stores against ccusage 20.0.24', () => {
     const at = Date.UTC(2026, 5, 1);
     const models: [string, string][] = [
       ['zai', 'glm-4.6'],
+      ['zai-coding-plan', 'glm-4.7'],
+      ['zai', 'glm-4.5'],
+      ['zai', 'glm-4.5-air'],
+      ['moonshotai', 'kimi-k2.5'],
+      ['openai', 'gpt-5.2-codex'],
       ['azure', 'gpt-4o-2024-11-20'],
       ['openai', 'gpt-5'],
       // Names only ccusage's models.dev snapshot knows (before, each cost 0).

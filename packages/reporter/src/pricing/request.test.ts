@@ -39,8 +39,10 @@ describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
 
   it("finds models as ccusage does: exact, `.` as `-`, a whole contained name; Gemini's provider prefixes first", () => {
     expect(codex.find('gpt-5.4-mini')).not.toBe(codex.find('gpt-5.4'));
-    // openai/gpt-5.2-codex is found as the longer openrouter/openai/gpt-5.2-codex, as in ccusage: the same rates.
-    expect(codex.find('openai/gpt-5.2-codex')).toEqual(codex.find('gpt-5.2-codex'));
+    // openai/gpt-5.2-codex is found as the longer openrouter/openai/gpt-5.2-codex, as in ccusage: the same rates but
+    // cache writes (1.25 × input there; gpt-5.2-codex lists them at 1 × input).
+    expect(codex.find('openai/gpt-5.2-codex')).toBe(codex.find('openrouter/openai/gpt-5.2-codex'));
+    expect(codex.find('openai/gpt-5.2-codex')).toEqual({ ...codex.find('gpt-5.2-codex'), cacheWrite: undefined });
     // A dated name is its model (LiteLLM lists gpt-5-2025-08-07); gpt-5-nano is not gpt-5.
     expect(codex.find('gpt-5-2025-08-07')).toEqual(codex.find('gpt-5'));
     expect(codex.find('gpt-5-nano')?.input).toBe(5e-8);
