@@ -187,12 +187,15 @@ export class Reporter {
       paths: [...(opts.agentPaths ?? []), ...worktrees.map((w) => ({ path: w.path, agentId: w.agentId }))],
       gastownRoot: opts.gastownRoot,
     });
+    // One copy of each request-priced list (and of its remembered matches) for every source that prices from it.
+    const openaiPrices = codexPrices();
+    const googlePrices = geminiPrices();
     if (opts.claude !== false) {
       this.claude = new ClaudeSource({
         store: this.store,
         configDirs: this.note('claude', claudeConfigDirs(opts.claudeDirs ?? [])),
         agents,
-        prices: PriceList.load(codexPrices()),
+        prices: PriceList.load(openaiPrices),
         onChange: this.changed,
         onUnreadable: this.onUnreadable,
         log: this.log,
@@ -205,7 +208,7 @@ export class Reporter {
             store: this.store,
             homes: this.note('codex', codexHomes(opts.codexHomes ?? [])),
             agents,
-            prices: codexPrices(),
+            prices: openaiPrices,
             onChange: this.changed,
             onUnreadable: this.onUnreadable,
           });
@@ -216,7 +219,7 @@ export class Reporter {
             store: this.store,
             dirs: this.note('gemini', geminiDataDirs(opts.geminiDirs ?? [])),
             agents,
-            prices: geminiPrices(),
+            prices: googlePrices,
             onChange: this.changed,
             onUnreadable: this.onUnreadable,
           });
@@ -228,7 +231,7 @@ export class Reporter {
             store: this.store,
             dirs: opts.opencode === false ? [] : this.note('opencode', opencodeDataDirs(opts.opencodeDirs ?? [])),
             agents,
-            prices: OpencodePrices.load(),
+            prices: OpencodePrices.load(openaiPrices, googlePrices),
             log: this.log,
             onUnreadable: this.onUnreadable,
           });

@@ -1,5 +1,5 @@
 import { AppError } from '@gasgauge/core';
-import { MAX_READ_BUDGET_PRINCIPALS, PrincipalBuckets } from './read-buckets.js';
+import { MAX_BUDGET_PRINCIPALS, PrincipalBuckets } from './read-buckets.js';
 
 /**
  * A budget of changes per principal. Every change (a tRPC mutation; a sign-in, a login-link redemption, a
@@ -41,7 +41,7 @@ export interface ChangeBucketsOptions {
   perMinute: number;
   /** Changes a principal may make at once (≥ 1). */
   burst: number;
-  /** Principals tracked at most (default MAX_READ_BUDGET_PRINCIPALS: the least recently seen is forgotten, full). */
+  /** Principals tracked at most (default MAX_BUDGET_PRINCIPALS: the least recently seen is forgotten, full). */
   maxPrincipals?: number;
   /** A monotonic clock in milliseconds (default `performance.now`); tests pass their own. */
   now?: () => number;
@@ -57,7 +57,7 @@ export class ChangeBuckets implements ChangeBudget {
     this.buckets = new PrincipalBuckets(
       opts.perMinute / 60,
       opts.burst,
-      opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS,
+      opts.maxPrincipals ?? MAX_BUDGET_PRINCIPALS,
       opts.now ?? (() => performance.now()),
     );
   }

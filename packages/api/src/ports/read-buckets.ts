@@ -14,17 +14,18 @@ export const DEFAULT_READ_BUDGET_MS_PER_S = 500;
  */
 export const DEFAULT_READ_BUDGET_BURST_MS = 2_000;
 /**
- * Principals tracked at most (~100 bytes each). Past it the least recently seen is forgotten: untouched
- * longest, its bucket has most likely refilled to full, which is what a forgotten principal starts with.
+ * Principals tracked at most (~100 bytes each), by the read budget and the change budget alike. Past it the least
+ * recently seen is forgotten: untouched longest, its bucket has most likely refilled to full, which is what a
+ * forgotten principal starts with.
  */
-export const MAX_READ_BUDGET_PRINCIPALS = 10_000;
+export const MAX_BUDGET_PRINCIPALS = 10_000;
 
 export interface ReadBucketsOptions {
   /** Refill rate: milliseconds of reading each principal earns per second (> 0). */
   msPerSecond: number;
   /** Bucket size in milliseconds (> 0): what a principal may spend at once. */
   burstMs: number;
-  /** Principals tracked at most (default MAX_READ_BUDGET_PRINCIPALS). */
+  /** Principals tracked at most (default MAX_BUDGET_PRINCIPALS). */
   maxPrincipals?: number;
   /** A monotonic clock in milliseconds (default `performance.now`); tests pass their own. */
   now?: () => number;
@@ -105,12 +106,7 @@ export class ReadBuckets implements ReadBudget {
   constructor(private readonly opts: ReadBucketsOptions) {
     if (!(opts.msPerSecond > 0) || !(opts.burstMs > 0)) throw new RangeError('a read budget needs a positive rate and burst');
     this.now = opts.now ?? (() => performance.now());
-    this.buckets = new PrincipalBuckets(
-      opts.msPerSecond,
-      opts.burstMs,
-      opts.maxPrincipals ?? MAX_READ_BUDGET_PRINCIPALS,
-      this.now,
-    );
+    this.buckets = new PrincipalBuckets(opts.msPerSecond, opts.burstMs, opts.maxPrincipals ?? MAX_BUDGET_PRINCIPALS, this.now);
     this.turns = opts.turns;
   }
 

@@ -48,8 +48,9 @@ export class OpencodePrices {
     ];
   }
 
-  static load(): OpencodePrices {
-    return new OpencodePrices(PriceList.load(), codexPrices(), geminiPrices());
+  /** The OpenAI and Google lists when the caller has them already: one copy of each, and one cache of its matches. */
+  static load(openai: RequestPriceList = codexPrices(), google: RequestPriceList = geminiPrices()): OpencodePrices {
+    return new OpencodePrices(PriceList.load(), openai, google);
   }
 
   /** Integer microdollars; 0 when no list knows the model. */

@@ -25,10 +25,10 @@ interface ModelsDevFile {
  * every provider's aliases). Long-context tiers are not applied.
  */
 export class ModelsDevPrices {
-  private readonly all = new Map<string, RequestPrice>();
-  /** The entries a contained name may match: all but the exact-only ones. */
+  /** The entries a contained name may match. */
   private readonly loose = new Map<string, RequestPrice>();
-  private readonly exact = new Set<string>();
+  /** The entries matched by their exact name only. */
+  private readonly exact = new Map<string, RequestPrice>();
 
   constructor(file: ModelsDevFile = MODELS_DEV as ModelsDevFile) {
     for (const [model, m] of Object.entries(file.models)) {
@@ -40,20 +40,18 @@ export class ModelsDevPrices {
         ...(m.cw === undefined ? {} : { cacheWrite: m.cw / 1e6 }),
         ...(m.cr === undefined ? { cacheReadListed: false } : {}),
       };
-      this.all.set(model, price);
-      if (m.x) this.exact.add(model);
-      else this.loose.set(model, price);
+      (m.x ? this.exact : this.loose).set(model, price);
     }
   }
 
   /** An exact-only entry of this very name. */
   exactOnly(model: string): RequestPrice | undefined {
-    return this.exact.has(model) ? this.all.get(model) : undefined;
+    return this.exact.get(model);
   }
 
   /** The entry of this name, else the longest other name found in it or containing it (ccusage's rule). */
   find(model: string): RequestPrice | undefined {
-    return this.all.get(model) ?? matchModel(this.loose, model);
+    return this.exact.get(model) ?? matchModel(this.loose, model);
   }
 }
 
