@@ -377,7 +377,7 @@ export class Reporter {
     }
   }
 
-  /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days. */
+  /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days; empties the WAL. */
   private prune(): void {
     const now = Date.now();
     this.store.transaction(() => {
@@ -386,6 +386,7 @@ export class Reporter {
       this.store.setCounterIn(PRUNED_AT, now);
     });
     this.claude?.forgetCachedGroups();
+    this.store.compactWal();
   }
 
   /**
