@@ -122,6 +122,53 @@ describe('postJson against a hostile server', () => {
   });
 });
 
+describe('postJson on a kept-alive connection the server closed', () => {
+  it('sends the request again once, on a new connection, instead of failing the delivery', async () => {
+    // The server answers a connection's first request and resets the connection when a second one comes on it:
+    // what a client sees when its pooled connection is closed (a keep-alive timeout, a restart) as it reuses it.
+    const requestsOn = new Map<unknown, number>();
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      const n = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, n);
+      if (n > 1) return void req.socket.destroy();
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":0}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/towns/t/usage`;
+      for (let i = 0; i < 3; i++) expect((await postJson(url, 'tok', '{"records":[]}')).body).toEqual({ accepted: 0 });
+      // The second went out on the first's pooled connection, was reset, and went again on a connection of its own;
+      // the third found no pooled connection left and opened one.
+      expect([requests, requestsOn.size]).toEqual([4, 3]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('does not send again when a new connection is reset: that is a failed delivery, retried later', async () => {
+    let requests = 0;
+    const server = createServer((req) => {
+      requests++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/towns/t/usage`;
+      const err = await postJson(url, 'tok', '{"records":[]}').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect((err as DeliveryError).message).toContain('ECONNRESET');
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('Sender against a server answering 200 with something else', () => {
   let dir: string;
   let store: Store;

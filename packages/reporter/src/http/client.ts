@@ -28,13 +28,15 @@ export async function postJson(
   stop?: AbortSignal,
 ): Promise<PostResult> {
   let res: Answer;
+  const signal = stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs);
   try {
-    res = await post(
-      url,
-      token,
-      body,
-      stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
-    );
+    res = await post(url, token, body, signal, true).catch((err: unknown) => {
+      // The server closed a pooled connection as this request went out on it (its keep-alive timeout, a restart):
+      // the request never reached it. Sent again once on a new connection, as HTTP clients do (records are keyed,
+      // so even a request that did arrive adds nothing twice), rather than reported as a failed delivery.
+      if (err instanceof StaleConnection) return post(url, token, body, signal, false);
+      throw err;
+    });
   } catch (err) {
     const e = err as { code?: string; message?: string; name?: string };
     const cause = e.name === 'TimeoutError' || e.name === 'AbortError' ? e.name : (e.code ?? e.message ?? String(err));
@@ -91,8 +93,20 @@ interface Answer {
  */
 const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const;
 
-/** One POST; rejects when no answer came (refused, reset, timed out, aborted). */
-function post(url: string, token: string, body: string | Buffer, signal: AbortSignal): Promise<Answer> {
+/** A reset before any answer on a connection that had carried an earlier request (see postJson). */
+class StaleConnection extends Error {
+  readonly code: string | undefined;
+  constructor(cause: NodeJS.ErrnoException) {
+    super(cause.message, { cause });
+    this.code = cause.code;
+  }
+}
+
+/**
+ * One POST; rejects when no answer came (refused, reset, timed out, aborted). `pooled`: on a kept-alive
+ * connection when one is free; else on a connection of its own.
+ */
+function post(url: string, token: string, body: string | Buffer, signal: AbortSignal, pooled: boolean): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
@@ -106,7 +120,7 @@ function post(url: string, token: string, body: string | Buffer, signal: AbortSi
       target,
       {
         method: 'POST',
-        agent: AGENTS[target.protocol],
+        agent: pooled ? AGENTS[target.protocol] : false,
         signal,
         headers: {
           authorization: `Bearer ${token}`,
@@ -145,7 +159,10 @@ function post(url: string, token: string, body: string | Buffer, signal: AbortSi
       },
     );
     // An error once the answer began (a timeout or reset mid-body) ends the answer as cut off.
-    req.on('error', (err) => (answered ? finish(undefined, false) : reject(err)));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (answered) finish(undefined, false);
+      else reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleConnection(err) : err);
+    });
     req.end(body);
   });
 }
