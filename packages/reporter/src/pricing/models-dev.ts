@@ -1,6 +1,6 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
-import { matchModel } from './match.js';
+import { ModelTable } from './match.js';
 import MODELS_DEV from './models-dev.json' with { type: 'json' };
 import type { RequestPrice } from './request.js';
 
@@ -29,6 +29,7 @@ export class ModelsDevPrices {
   /** The entries a contained name may match: all but the exact-only ones. */
   private readonly loose = new Map<string, RequestPrice>();
   private readonly exact = new Set<string>();
+  private readonly table: ModelTable<RequestPrice>;
 
   constructor(file: ModelsDevFile = MODELS_DEV as ModelsDevFile) {
     for (const [model, m] of Object.entries(file.models)) {
@@ -44,6 +45,7 @@ export class ModelsDevPrices {
       if (m.x) this.exact.add(model);
       else this.loose.set(model, price);
     }
+    this.table = new ModelTable(this.loose);
   }
 
   /** An exact-only entry of this very name. */
@@ -53,7 +55,7 @@ export class ModelsDevPrices {
 
   /** The entry of this name, else the longest other name found in it or containing it (ccusage's rule). */
   find(model: string): RequestPrice | undefined {
-    return this.all.get(model) ?? matchModel(this.loose, model);
+    return this.all.get(model) ?? this.table.match(model);
   }
 }
 
