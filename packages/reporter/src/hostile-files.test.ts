@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SKIP_SCAN_BYTES } from './tail/jsonl.js';
@@ -63,6 +64,42 @@ describe('gasgauge report against hostile files', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 6, found: { opencode: 1 } });
     } finally {
       writer.kill();
+    }
+  }, 60_000);
+
+  it('an OpenCode store another process keeps locked ends a --once at its --timeout, said so, not when the lock goes', async () => {
+    const data = join(base, 'opencode-locked');
+    mkdirSync(data, { recursive: true });
+    // A writer holding an exclusive lock (rollback journal: readers get SQLITE_BUSY) for 40 s, then gone.
+    const script = `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(join(data, 'opencode.db'))});
+      db.exec("CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT)");
+      db.exec('BEGIN EXCLUSIVE'); db.exec("INSERT INTO message VALUES ('m', 's', 1, 1, '{}')");
+      process.stdout.write('locked\\n'); setTimeout(() => {}, 40000);`;
+    const locker = spawn(process.execPath, ['-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        locker.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+        locker.on('exit', (code) => reject(new Error(`the locker exited (${code})`)));
+      });
+      server ??= await startTestServer(join(base, 'server'));
+      const run = await runGasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+        ...['--state', join(base, 'state-opencode-locked'), '--once', '--timeout', '2', '--json'],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--opencode-dir', data],
+      ]);
+      // Before, it waited for the lock to go (40 s here; for good, for a lock never let go) and then said delivered.
+      expect(locker.exitCode, 'the lock was still held when the reporter ended').toBeNull();
+      expect(run.code, run.stderr).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        delivered: false,
+        error: 'the deadline passed while an OpenCode or Kilo store stayed locked by another process, so it was not read',
+      });
+    } finally {
+      locker.kill();
     }
   }, 60_000);
 
