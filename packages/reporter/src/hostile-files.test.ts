@@ -297,6 +297,42 @@ describe('gasgauge report against hostile files', () => {
     expect(dead.at(-1)).toContain('inputTokens: 2000000000, the API takes an integer from 0 to 1000000000');
   }, 120_000);
 
+  it('records holding a lone surrogate (a "\\ud800" in a model or session) go to the dead-letter file unsent, not one round trip each', async () => {
+    const project = join(base, 'claude-surrogates', 'projects', 'p');
+    mkdirSync(project, { recursive: true });
+    const line = (i: number, model: string) =>
+      JSON.stringify({
+        type: 'assistant',
+        timestamp: '2026-12-05T06:00:00.000Z',
+        sessionId: i === 1 ? 's\udc00' : 's1',
+        requestId: `req_${i}`,
+        cwd: '/work',
+        message: { id: `msg_${i}`, model, usage: { input_tokens: 10, output_tokens: 5 } },
+      });
+    // JSON.stringify writes each lone surrogate as the escape \ud800, as a hostile or truncating writer would.
+    const lines = Array.from({ length: 1500 }, (_, i) => line(i, i === 1 ? 'claude-sonnet-4-5' : 'claude-sonnet-4-5\ud800'));
+    lines.push(line(1500, 'claude-sonnet-4-5\ud83d\ude00')); // a pair is text
+    writeFileSync(join(project, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const run = await report('state-surrogates', [
+      '--no-codex',
+      '--no-gemini',
+      '--no-opencode',
+      '--claude-dir',
+      join(base, 'claude-surrogates'),
+    ]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1, quarantined: 1500 });
+    const dead = readFileSync(join(base, 'state-surrogates', 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: number; reason: string });
+    // Sent, each was refused alone (400 on records[0].model): 1,500 requests of the whole remaining batch.
+    expect(dead).toHaveLength(1500);
+    expect(new Set(dead.map((d) => d.status))).toEqual(new Set([0]));
+    expect(dead[0]?.reason).toBe('not sent: model: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text (docs/api.md)');
+    expect(dead[1]?.reason).toBe('not sent: session: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text (docs/api.md)');
+  }, 120_000);
+
   it('a Gemini CLI response without a time is dated by its chat file in whole milliseconds, and taken', async () => {
     const chats = join(base, 'gemini-untimed', 'p1', 'chats');
     mkdirSync(chats, { recursive: true });
