@@ -581,6 +581,9 @@ describe('gasgauge report (CLI)', () => {
     // Gemini CLI's own home override: it writes its chats under $GEMINI_CLI_HOME/.gemini/tmp.
     expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/g' })).toEqual(['/h/.gemini/tmp', '/g/.gemini/tmp']);
     expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/h' })).toEqual(['/h/.gemini/tmp']);
+    // A relative one is Gemini CLI's working directory's, not the reporter's: ignored (as a relative XDG_DATA_HOME).
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: 'g' })).toEqual(['/h/.gemini/tmp']);
+    expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: ' ' })).toEqual(['/h/.gemini/tmp']);
     expect(geminiDataDirs([], { HOME: '/h', GEMINI_CLI_HOME: '/g', GEMINI_DATA_DIR: '/a' })).toEqual(['/a']);
     const help = REPORT_HELP.replace(/\s+/g, ' ');
     expect(help).toContain('default CODEX_HOME, comma-separated, else ~/.codex)');

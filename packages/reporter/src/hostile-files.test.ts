@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SKIP_SCAN_BYTES } from './tail/jsonl.js';
@@ -63,6 +64,42 @@ describe('gasgauge report against hostile files', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 6, found: { opencode: 1 } });
     } finally {
       writer.kill();
+    }
+  }, 60_000);
+
+  it('an OpenCode store another process keeps locked ends a --once at its --timeout, said so, not when the lock goes', async () => {
+    const data = join(base, 'opencode-locked');
+    mkdirSync(data, { recursive: true });
+    // A writer holding an exclusive lock (rollback journal: readers get SQLITE_BUSY) for 40 s, then gone.
+    const script = `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(join(data, 'opencode.db'))});
+      db.exec("CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INTEGER, time_updated INTEGER, data TEXT)");
+      db.exec('BEGIN EXCLUSIVE'); db.exec("INSERT INTO message VALUES ('m', 's', 1, 1, '{}')");
+      process.stdout.write('locked\\n'); setTimeout(() => {}, 40000);`;
+    const locker = spawn(process.execPath, ['-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: fileURLToPath(new URL('.', import.meta.url)),
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        locker.stdout?.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+        locker.on('exit', (code) => reject(new Error(`the locker exited (${code})`)));
+      });
+      server ??= await startTestServer(join(base, 'server'));
+      const run = await runGasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+        ...['--state', join(base, 'state-opencode-locked'), '--once', '--timeout', '2', '--json'],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--opencode-dir', data],
+      ]);
+      // Before, it waited for the lock to go (40 s here; for good, for a lock never let go) and then said delivered.
+      expect(locker.exitCode, 'the lock was still held when the reporter ended').toBeNull();
+      expect(run.code, run.stderr).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        delivered: false,
+        error: 'the deadline passed while an OpenCode or Kilo store stayed locked by another process, so it was not read',
+      });
+    } finally {
+      locker.kill();
     }
   }, 60_000);
 
@@ -258,6 +295,42 @@ describe('gasgauge report against hostile files', () => {
     expect(dead).toHaveLength(1501);
     expect(new Set(dead.map((l) => (JSON.parse(l) as { status: number }).status))).toEqual(new Set([0]));
     expect(dead.at(-1)).toContain('inputTokens: 2000000000, the API takes an integer from 0 to 1000000000');
+  }, 120_000);
+
+  it('records holding a lone surrogate (a "\\ud800" in a model or session) go to the dead-letter file unsent, not one round trip each', async () => {
+    const project = join(base, 'claude-surrogates', 'projects', 'p');
+    mkdirSync(project, { recursive: true });
+    const line = (i: number, model: string) =>
+      JSON.stringify({
+        type: 'assistant',
+        timestamp: '2026-12-05T06:00:00.000Z',
+        sessionId: i === 1 ? 's\udc00' : 's1',
+        requestId: `req_${i}`,
+        cwd: '/work',
+        message: { id: `msg_${i}`, model, usage: { input_tokens: 10, output_tokens: 5 } },
+      });
+    // JSON.stringify writes each lone surrogate as the escape \ud800, as a hostile or truncating writer would.
+    const lines = Array.from({ length: 1500 }, (_, i) => line(i, i === 1 ? 'claude-sonnet-4-5' : 'claude-sonnet-4-5\ud800'));
+    lines.push(line(1500, 'claude-sonnet-4-5\ud83d\ude00')); // a pair is text
+    writeFileSync(join(project, 'a.jsonl'), `${lines.join('\n')}\n`);
+    const run = await report('state-surrogates', [
+      '--no-codex',
+      '--no-gemini',
+      '--no-opencode',
+      '--claude-dir',
+      join(base, 'claude-surrogates'),
+    ]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ delivered: true, sent: 1, quarantined: 1500 });
+    const dead = readFileSync(join(base, 'state-surrogates', 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: number; reason: string });
+    // Sent, each was refused alone (400 on records[0].model): 1,500 requests of the whole remaining batch.
+    expect(dead).toHaveLength(1500);
+    expect(new Set(dead.map((d) => d.status))).toEqual(new Set([0]));
+    expect(dead[0]?.reason).toBe('not sent: model: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text (docs/api.md)');
+    expect(dead[1]?.reason).toBe('not sent: session: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text (docs/api.md)');
   }, 120_000);
 
   it('a Gemini CLI response without a time is dated by its chat file in whole milliseconds, and taken', async () => {

@@ -294,14 +294,25 @@ export class Reporter {
         delivering = false;
       });
     let caughtUp = false;
+    let outOfTime = false;
     try {
       await this.loc?.poll();
       caughtUp = await this.collect();
-      // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped.
+      // A full outbox stops the tailers short: read on as delivery makes room, unless delivery stopped. A store
+      // another process keeps locked is a wait, as a retry is, so the deadline ends it: each poll waited out the busy
+      // timeout, read nothing and polled again, and a `--once` waited for the lock to go whatever its --timeout.
+      // (Reading that makes progress goes on past the deadline, as delivery that succeeds does.)
+      let busy = false;
       while (!caughtUp && !this.waker.isStopped) {
         while (this.store.full && delivering) await new Promise((r) => setTimeout(r, 50));
         if (this.store.full) break;
+        if (busy && Date.now() >= deadline) {
+          outOfTime = true;
+          break;
+        }
+        const busyBefore = this.opencodeDisk?.stats.busy ?? 0;
         caughtUp = await this.collect();
+        busy = (this.opencodeDisk?.stats.busy ?? 0) > busyBefore;
       }
     } catch (err) {
       // A source failed: stop delivering (what was not acknowledged stays in the outbox) before the store closes.
@@ -328,7 +339,9 @@ export class Reporter {
           ? (deliveryError ?? 'the deadline passed before the server acknowledged everything')
           : caughtUp
             ? undefined
-            : 'the outbox stayed full, so not every source was read',
+            : outOfTime
+              ? 'the deadline passed while an OpenCode or Kilo store stayed locked by another process, so it was not read'
+              : 'the outbox stayed full, so not every source was read',
     };
   }
 

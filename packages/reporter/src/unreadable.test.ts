@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOptions } from './cli.js';
 import { rolloutFiles } from './codex/files.js';
 import { MAX_UNREADABLE_SAID, Reporter } from './reporter.js';
-import { listing, walkFiles } from './tail/walk.js';
+import { listing, unreadable, walkFiles } from './tail/walk.js';
 import { runGasgauge } from './testing/processes.js';
 import { removeDir, startTestServer, tempDir } from './testing/server.js';
 
@@ -40,6 +40,17 @@ describe('a source directory or file that is there but cannot be read', () => {
     // Outside a listing nothing is told (and nothing throws).
     walkFiles(join(tree, 'looped'), { endings: ['.jsonl'] }, []);
     expect(told).toHaveLength(2);
+  });
+
+  it('names a data dir that is a file or device as no directory, not as one to chmod (OPENCODE_DATA_DIR=/dev/zero)', () => {
+    writeFileSync(join(dir, 'plain-file'), '');
+    chmodSync(join(dir, 'plain-file'), 0o644);
+    expect(unreadable(join(dir, 'plain-file'), true)?.code).toBe('ENOTDIR');
+    expect(unreadable('/dev/null', true)?.code).toBe('ENOTDIR');
+    chmodSync(join(dir, 'plain-file'), 0o755); // executable: access passed, and it is still no directory
+    expect(unreadable(join(dir, 'plain-file'), true)?.code).toBe('ENOTDIR');
+    expect(unreadable(join(dir, 'plain-file'), false)).toBeUndefined();
+    expect(unreadable(dir, true)).toBeUndefined();
   });
 
   it.skipIf(root)('is told by the walk when permission is denied (a directory or a file with mode 000)', () => {

@@ -84,6 +84,35 @@ export function characters(s: string): number {
   return n;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The field of a record holding a lone UTF-16 surrogate in a string or key (a transcript's `"\ud800"`, valid JSON),
+ * said as the API refuses it (docs/api.md, Text), or undefined. Call it only when the record's JSON text holds an
+ * escaped surrogate (`\ud…`, which JSON.stringify writes for a lone one only): most records never pay for the walk.
+ * Iterative: a note's data may be deep.
+ */
+export function loneSurrogateProblem(record: object): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: record, path: '' }];
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const { value, path } = node;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return `${path}: a lone UTF-16 surrogate (\\ud800–\\udfff) is not text`;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: `${path}[${i}]` });
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i] as [string, unknown];
+        const at = path === '' ? k : `${path}.${k}`;
+        if (LONE_SURROGATE.test(k)) return `${at}: a lone UTF-16 surrogate (\\ud800–\\udfff) in a key is not text`;
+        stack.push({ value: child, path: at });
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * Why the API would refuse this record by its per-record bounds (docs/api.md), or undefined. Checked before
  * sending (Store.enqueue): the API names one refused record per answer, so each such record cost a round trip

@@ -1,7 +1,7 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
 import { BoundedMap } from '@gasgauge/core/bounded-map';
-import { MAX_MATCHED_MODELS, matchModel } from '../pricing/match.js';
+import { MAX_MATCHED_MODELS, ModelTable } from '../pricing/match.js';
 import { type RequestPriceFile, RequestPriceList } from '../pricing/request.js';
 import MORE_PRICES from './more-prices.json' with { type: 'json' };
 import PRICES from './prices.json' with { type: 'json' };
@@ -89,6 +89,7 @@ const MORE = new RequestPriceList(MORE_PRICES as RequestPriceFile);
 /** The shipped LiteLLM subset, looked up by Claude Code's model names. */
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
+  private readonly table: ModelTable<ModelPrice>;
   private readonly cache = new BoundedMap<string, ModelPrice | null>(MAX_MATCHED_MODELS);
   readonly source: PriceFile['_source'];
 
@@ -104,6 +105,7 @@ export class PriceList {
   ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
+    this.table = new ModelTable(this.prices);
   }
 
   static load(fallback?: Pick<RequestPriceList, 'find'>): PriceList {
@@ -114,7 +116,7 @@ export class PriceList {
   find(model: string): ModelPrice | undefined {
     const cached = this.cache.get(model);
     if (cached !== undefined) return cached ?? undefined;
-    const found = matchModel(this.prices, model) ?? this.fromFallback(model);
+    const found = this.table.match(model) ?? this.fromFallback(model);
     this.cache.set(model, found ?? null);
     return found;
   }

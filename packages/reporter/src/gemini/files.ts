@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
 import { walkFiles } from '../tail/walk.js';
 
@@ -10,7 +10,11 @@ import { walkFiles } from '../tail/walk.js';
  */
 export function geminiDataDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const homes = [env.HOME ?? homedir()];
-  if (env.GEMINI_CLI_HOME?.trim()) homes.push(env.GEMINI_CLI_HOME.trim());
+  // A relative one is ignored, as a relative XDG_DATA_HOME is (opencode/files.ts): Gemini CLI takes it from each of
+  // its own working directories, which the reporter does not know; taken from the reporter's, it read chats from
+  // wherever the reporter was started (`GEMINI_CLI_HOME=x` in /tmp: /tmp/x/.gemini/tmp, anyone's to write).
+  const cliHome = expandHome(env.GEMINI_CLI_HOME?.trim() ?? '');
+  if (isAbsolute(cliHome)) homes.push(cliHome);
   const raw =
     given.length > 0
       ? given

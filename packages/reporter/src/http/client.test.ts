@@ -99,8 +99,10 @@ describe('postJson against a hostile server', () => {
     expect(snippet('x'.repeat(300))).toBe(`${'x'.repeat(200)}…`);
   });
 
-  it('takes no 2xx that is not a JSON object as an acknowledgement', async () => {
-    for (const body of ['<html><body>Welcome to the hotel wifi</body></html>', '', '[1]', '"ok"']) {
+  it("takes no 2xx that is not the ingest API's tallies as an acknowledgement", async () => {
+    // Another service's JSON object too (an echo service, a gateway's health answer): taken, its records were deleted.
+    const others = ['{}', '{"status":"ok"}', '{"json":{"records":[]},"url":"http://x/api/towns/t/usage"}', '{"accepted":"3"}'];
+    for (const body of ['<html><body>Welcome to the hotel wifi</body></html>', '', '[1]', '"ok"', ...others]) {
       const err = await refusal((res) => {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end(body);

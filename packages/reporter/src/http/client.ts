@@ -17,8 +17,8 @@ export interface PostResult {
 /**
  * One POST of a JSON body to the ingest API. Any non-2xx answer, and a request that never got one
  * (connection refused, reset, timeout, a body cut off: status 0), becomes a DeliveryError carrying the
- * status, Retry-After and the error body's field path. So does a 2xx whose body is not a JSON object
- * (a captive portal's page, another service): records are acknowledged only on the API's answer.
+ * status, Retry-After and the error body's field path. So does a 2xx whose body is not the API's tallies
+ * (a captive portal's page, another service's JSON): records are acknowledged only on the API's answer.
  */
 export async function postJson(
   url: string,
@@ -181,9 +181,13 @@ function apiError(body: unknown): { code: string; message: string; path: string 
   return { code, message, path: typeof path === 'string' ? path : undefined };
 }
 
-/** The ingest routes answer with a JSON object of tallies (docs/api.md). */
+/**
+ * The ingest routes answer with a JSON object of tallies, `accepted` always among them (docs/api.md, every server
+ * since the first). Any other JSON object is another service's answer (a JSON API or an echo service at a mistyped
+ * `--server`, a gateway's `{"status":"ok"}`): taken as an acknowledgement, its records were deleted, never stored.
+ */
 function isIngestAnswer(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && !Array.isArray(body);
+  return typeof body === 'object' && body !== null && typeof (body as { accepted?: unknown }).accepted === 'number';
 }
 
 /** A server's text, short enough for a log or status line. */

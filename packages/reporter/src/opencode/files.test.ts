@@ -43,6 +43,10 @@ describe('where OpenCode and Kilo keep their data', () => {
     mkdirSync(d);
     expect(storeFile(d)).toBeUndefined();
     expect(storeFile(join(dir, 'missing'))).toBeUndefined();
+    // A data dir under a file or device (XDG_DATA_HOME=/dev/null): no store, not two "found" that cannot be read.
+    writeFileSync(join(dir, 'a-file'), '');
+    expect(storeFile(join(dir, 'a-file', 'opencode'))).toBeUndefined();
+    expect(storeFile('/dev/null/opencode')).toBeUndefined();
     writeFileSync(join(d, 'opencode-beta.db'), '');
     writeFileSync(join(d, 'opencode-alpha.db'), '');
     writeFileSync(join(d, 'opencode-x y.db'), '');

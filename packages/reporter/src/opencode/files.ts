@@ -32,12 +32,17 @@ export function opencodeDataDirs(given: readonly string[], env: NodeJS.ProcessEn
   return [...new Set(dirs)];
 }
 
-/** A file there, or a path there that cannot be looked at (permission denied, a symlink loop): opening it then says why (disk.ts). */
+/**
+ * A file there, or a path there that cannot be looked at (permission denied, a symlink loop): opening it then says why
+ * (disk.ts). Not under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file): nothing is there, and the
+ * poll says once that the dir is no directory; taken as a store, each was "found" and warned about a second time.
+ */
 const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
   }
 };
 

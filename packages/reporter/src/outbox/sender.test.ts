@@ -163,7 +163,7 @@ describe('Sender against a scripted HTTP server', () => {
       for (let i = 0; i < 60; i++) store.enqueue('usage', `r${i}`, big(i), 'replace');
     });
     http.delayMs = 100;
-    http.answers = [status(200, {}, {}), status(503)];
+    http.answers = [status(200, {}, { accepted: 10 }), status(503)];
     expect(await sender.drain(Date.now() + 20_000)).toBe(true);
     expect(http.maxOpen).toBe(MAX_IN_FLIGHT);
     // The first answer (a bare 200) and the recorded bodies: every record acknowledged, the refused batch's again.

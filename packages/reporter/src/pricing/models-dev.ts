@@ -1,6 +1,6 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
-import { matchModel } from './match.js';
+import { ModelTable } from './match.js';
 import MODELS_DEV from './models-dev.json' with { type: 'json' };
 import type { RequestPrice } from './request.js';
 
@@ -29,6 +29,7 @@ export class ModelsDevPrices {
   private readonly loose = new Map<string, RequestPrice>();
   /** The entries matched by their exact name only. */
   private readonly exact = new Map<string, RequestPrice>();
+  private readonly table: ModelTable<RequestPrice>;
 
   constructor(file: ModelsDevFile = MODELS_DEV as ModelsDevFile) {
     for (const [model, m] of Object.entries(file.models)) {
@@ -42,6 +43,7 @@ export class ModelsDevPrices {
       };
       (m.x ? this.exact : this.loose).set(model, price);
     }
+    this.table = new ModelTable(this.loose);
   }
 
   /** An exact-only entry of this very name. */
@@ -51,7 +53,7 @@ export class ModelsDevPrices {
 
   /** The entry of this name, else the longest other name found in it or containing it (ccusage's rule). */
   find(model: string): RequestPrice | undefined {
-    return this.exact.get(model) ?? matchModel(this.loose, model);
+    return this.exact.get(model) ?? this.table.match(model);
   }
 }
 

@@ -1,5 +1,5 @@
 import { BoundedMap } from '@gasgauge/core/bounded-map';
-import { MAX_MATCHED_MODELS, matchModel } from './match.js';
+import { MAX_MATCHED_MODELS, ModelTable } from './match.js';
 import type { ModelsDevPrices } from './models-dev.js';
 
 /** USD per token as LiteLLM publishes them; `_above_<n>k_tokens` rates apply to a whole long request. */
@@ -91,6 +91,7 @@ function toPrice(p: ListedPrice): RequestPrice {
  */
 export class RequestPriceList {
   private readonly prices = new Map<string, RequestPrice>();
+  private readonly table: ModelTable<RequestPrice>;
   private readonly cache = new BoundedMap<string, RequestPrice | null>(MAX_MATCHED_MODELS);
   readonly source: RequestPriceFile['_source'];
 
@@ -110,6 +111,7 @@ export class RequestPriceList {
   ) {
     this.source = file._source;
     for (const [model, p] of Object.entries(file.models)) this.prices.set(model, toPrice(p));
+    this.table = new ModelTable(this.prices);
   }
 
   find(model: string): RequestPrice | undefined {
@@ -126,7 +128,7 @@ export class RequestPriceList {
     const found =
       first((c) => this.prices.get(c)) ??
       (this.fallback && first((c) => this.fallback?.exactOnly(c))) ??
-      first((c) => matchModel(this.prices, c)) ??
+      first((c) => this.table.match(c)) ??
       (this.fallback && first((c) => this.fallback?.find(c)));
     this.cache.set(model, found ?? null);
     return found;
