@@ -67,6 +67,7 @@ export const REPORT_HELP = `Options:
                           of --server, --town and the token; 3: delivered but some quarantined);
                           with --json, its summary as one JSON object on stdout (without --once,
                           --json prints nothing)
-  --timeout SECONDS       with --once, give up delivering after this long, 1 to 604800 (default 600)
+  --timeout SECONDS       with --once, give up delivering (or waiting for an OpenCode/Kilo store
+                          another process keeps locked) after this long, 1 to 604800 (default 600)
   --loc-interval SECONDS  how often worktrees are measured, 1 to 86400 (default 30)
   --max-outbox-mb N       bound on undelivered records, 1 to 1048576 (default 256)`;
