@@ -390,7 +390,7 @@ export class Reporter {
     }
   }
 
-  /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days; empties the WAL. */
+  /** Forgets dedupe state (Claude response groups, OpenCode steps) not touched for 45 days. */
   private prune(): void {
     const now = Date.now();
     this.store.transaction(() => {
@@ -399,7 +399,6 @@ export class Reporter {
       this.store.setCounterIn(PRUNED_AT, now);
     });
     this.claude?.forgetCachedGroups();
-    this.store.compactWal();
   }
 
   /**

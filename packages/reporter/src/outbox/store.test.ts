@@ -34,30 +34,6 @@ describe('Store', () => {
     }
   });
 
-  it("keeps a backfill's WAL (checkpoints come every 256 MiB) until compactWal, after which the next commit cuts it to 16 MiB", () => {
-    const store = new Store(dir);
-    const wal = () => statSync(join(dir, 'state.sqlite-wal')).size;
-    try {
-      // ~24 MiB of records in 48 commits, acknowledged as they go, as a backfill writes them.
-      const body = { text: 'x'.repeat(4000) };
-      for (let c = 0; c < 48; c++) {
-        store.transaction(() => {
-          for (let i = 0; i < 128; i++) store.enqueue('usage', `r${c}-${i}`, body, 'replace', 0);
-        });
-        store.ack(store.nextBatch('usage', 500, 1 << 30));
-      }
-      expect(wal()).toBeGreaterThan(20 * 1024 * 1024);
-      store.transaction(() => store.enqueue('usage', 'after', body, 'replace', 0));
-      expect(wal()).toBeGreaterThan(20 * 1024 * 1024);
-      store.compactWal();
-      store.transaction(() => store.enqueue('usage', 'after-compact', body, 'replace', 0));
-      expect(wal()).toBeLessThanOrEqual(16 * 1024 * 1024);
-      expect(store.pendingCount()).toBe(2);
-    } finally {
-      store.close();
-    }
-  });
-
   it('migrates a version-0 state (outbox keyed by kind and id): waiting records keep their order, groups their answers', () => {
     mkdirSync(dir, { recursive: true });
     const old = new Database(join(dir, 'state.sqlite'));
