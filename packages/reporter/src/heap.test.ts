@@ -28,12 +28,17 @@ function peakHeapMiB(flag: string): number {
   return Number(r.stdout.trim());
 }
 
+/** The median of three runs: one run's peak depends on when the collector ran (a CI run saw a plain peak of 71 MiB). */
+function medianPeakHeapMiB(flag: string): number {
+  return [peakHeapMiB(flag), peakHeapMiB(flag), peakHeapMiB(flag)].sort((a, b) => a - b)[1] as number;
+}
+
 describe('keepHeapSmall', () => {
   // setFlagsFromString after start is not promised to work; this is the check that it does on this Node.
   it('set after start, still keeps the heap near its live data (a Node that ignored it would fail here)', () => {
-    const plain = peakHeapMiB('');
-    const kept = peakHeapMiB(HEAP_FLAG);
-    // Measured on Node 20: ~80–93 MiB against ~57.
-    expect(kept).toBeLessThan(plain * 0.8);
+    const plain = medianPeakHeapMiB('');
+    const kept = medianPeakHeapMiB(HEAP_FLAG);
+    // Measured on Node 20: ~71–93 MiB against ~57; a Node that ignored the flag would give the same medians.
+    expect(kept).toBeLessThan(plain * 0.85);
   });
 });
