@@ -1,7 +1,6 @@
 // Imported, not read from beside this file: the installable package bundles the modules into one folder.
 
-import { BoundedMap } from '@gasgauge/core/bounded-map';
-import { MAX_MATCHED_MODELS, ModelTable } from '../pricing/match.js';
+import { MatchCache, ModelTable } from '../pricing/match.js';
 import { type RequestPriceFile, RequestPriceList } from '../pricing/request.js';
 import MORE_PRICES from './more-prices.json' with { type: 'json' };
 import PRICES from './prices.json' with { type: 'json' };
@@ -90,7 +89,7 @@ const MORE = new RequestPriceList(MORE_PRICES as RequestPriceFile);
 export class PriceList {
   private readonly prices = new Map<string, ModelPrice>();
   private readonly table: ModelTable<ModelPrice>;
-  private readonly cache = new BoundedMap<string, ModelPrice | null>(MAX_MATCHED_MODELS);
+  private readonly cache = new MatchCache<ModelPrice>();
   readonly source: PriceFile['_source'];
 
   /**
@@ -114,11 +113,7 @@ export class PriceList {
 
   /** Exact name, then the same with `.`/`@` as `-`, then the longest listed name found in it (or containing it); then the fallback. */
   find(model: string): ModelPrice | undefined {
-    const cached = this.cache.get(model);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = this.table.match(model) ?? this.fromFallback(model);
-    this.cache.set(model, found ?? null);
-    return found;
+    return this.cache.lookup(model, () => this.table.match(model) ?? this.fromFallback(model));
   }
 
   /** A fallback's rates as a Claude price: its cache-write rate or 1.25 × input, 1-hour writes 2 × input, reads its rate or 0.1 × input, no tiers. */

@@ -1,3 +1,5 @@
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+
 const isAlnumCode = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isAlnum = (text: string, i: number) => i >= 0 && i < text.length && isAlnumCode(text.charCodeAt(i));
 
@@ -141,3 +143,26 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * come from transcripts, so a tree of made-up ones must not grow the memory: past this, the oldest is looked up again.
  */
 export const MAX_MATCHED_MODELS = 4096;
+
+/**
+ * A price list's remembered lookups: at most MAX_MATCHED_MODELS names, and none longer than MAX_MATCHED_MODEL_CHARS
+ * (looked up by its exact name only, which costs no more than the cache would; remembered, 4,096 names of a
+ * megabyte each, as a transcript may hold, would have kept 4 GB).
+ */
+export class MatchCache<T> {
+  private readonly found = new BoundedMap<string, T | null>(MAX_MATCHED_MODELS);
+
+  /** What `look` finds for `model`, remembered. */
+  lookup(model: string, look: () => T | undefined): T | undefined {
+    const kept = this.found.get(model);
+    if (kept !== undefined) return kept ?? undefined;
+    const found = look();
+    if (model.length <= MAX_MATCHED_MODEL_CHARS) this.found.set(model, found ?? null);
+    return found;
+  }
+
+  /** Names remembered (tests). */
+  get size(): number {
+    return this.found.size;
+  }
+}

@@ -5,7 +5,7 @@ import { AUTO_REVIEW } from '../codex/rollout.js';
 import { geminiPrices } from '../gemini/prices.js';
 import { CODEX_MODELS } from '../testing/codex-rollouts.js';
 import { GEMINI_MODELS } from '../testing/gemini-chats.js';
-import { MAX_MATCHED_MODELS } from './match.js';
+import { MAX_MATCHED_MODEL_CHARS, MAX_MATCHED_MODELS, type MatchCache } from './match.js';
 
 const codex = codexPrices();
 const gemini = geminiPrices();
@@ -62,6 +62,17 @@ describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
     for (const model of GEMINI_MODELS) expect([model, gemini.find(model)]).not.toContainEqual(undefined);
   });
 
+  it('never remembers a name past MAX_MATCHED_MODEL_CHARS (4,096 of a megabyte each would be 4 GB), and still looks it up', () => {
+    const size = (list: object) => (list as { cache: MatchCache<unknown> }).cache.size;
+    const lists = [codexPrices(), geminiPrices(), PriceList.load()];
+    for (const list of lists) {
+      expect(list.find(`gpt-5-${'x'.repeat(MAX_MATCHED_MODEL_CHARS)}`)).toBeUndefined();
+      expect(size(list)).toBe(0);
+      list.find(`gpt-5-${'x'.repeat(MAX_MATCHED_MODEL_CHARS - 6)}`);
+      expect(size(list)).toBe(1);
+    }
+  });
+
   it('remembers at most MAX_MATCHED_MODELS model names (they come from transcripts), and still prices every one right', () => {
     const claude = PriceList.load();
     const openai = codexPrices();
@@ -71,7 +82,7 @@ describe('RequestPriceList (LiteLLM subsets for Codex and Gemini)', () => {
       for (const list of lists) expect(list.find(`made-up-model-${i}`)).toBeUndefined();
     }
     for (const list of lists) {
-      expect((list as unknown as { cache: Map<string, unknown> }).cache.size).toBe(MAX_MATCHED_MODELS);
+      expect((list as unknown as { cache: MatchCache<unknown> }).cache.size).toBe(MAX_MATCHED_MODELS);
     }
     // Names asked before the flood, forgotten since, are looked up again with the same answers.
     expect(before[0]).toBeGreaterThan(0);

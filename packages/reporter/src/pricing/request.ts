@@ -1,5 +1,4 @@
-import { BoundedMap } from '@gasgauge/core/bounded-map';
-import { MAX_MATCHED_MODELS, ModelTable } from './match.js';
+import { MatchCache, ModelTable } from './match.js';
 import type { ModelsDevPrices } from './models-dev.js';
 
 /** USD per token as LiteLLM publishes them; `_above_<n>k_tokens` rates apply to a whole long request. */
@@ -92,7 +91,7 @@ function toPrice(p: ListedPrice): RequestPrice {
 export class RequestPriceList {
   private readonly prices = new Map<string, RequestPrice>();
   private readonly table: ModelTable<RequestPrice>;
-  private readonly cache = new BoundedMap<string, RequestPrice | null>(MAX_MATCHED_MODELS);
+  private readonly cache = new MatchCache<RequestPrice>();
   readonly source: RequestPriceFile['_source'];
 
   /**
@@ -115,8 +114,10 @@ export class RequestPriceList {
   }
 
   find(model: string): RequestPrice | undefined {
-    const cached = this.cache.get(model);
-    if (cached !== undefined) return cached ?? undefined;
+    return this.cache.lookup(model, () => this.look(model));
+  }
+
+  private look(model: string): RequestPrice | undefined {
     const candidates = [...this.prefixes.map((p) => `${p}/${model}`), model];
     const first = <T>(f: (candidate: string) => T | undefined): T | undefined => {
       for (const c of candidates) {
@@ -125,13 +126,12 @@ export class RequestPriceList {
       }
       return undefined;
     };
-    const found =
+    return (
       first((c) => this.prices.get(c)) ??
       (this.fallback && first((c) => this.fallback?.exactOnly(c))) ??
       first((c) => this.table.match(c)) ??
-      (this.fallback && first((c) => this.fallback?.find(c)));
-    this.cache.set(model, found ?? null);
-    return found;
+      (this.fallback && first((c) => this.fallback?.find(c)))
+    );
   }
 
   /** USD for one response; 0 for a model the list does not know (as ccusage). */
