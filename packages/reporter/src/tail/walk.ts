@@ -113,15 +113,14 @@ function readable(path: string): void {
 export function unreadable(path: string, dir: boolean): NodeJS.ErrnoException | undefined {
   try {
     accessSync(fsPath(path), dir ? constants.R_OK | constants.X_OK : constants.R_OK);
-    if (dir && !statSync(fsPath(path)).isDirectory()) return notADirectory(path);
-    return undefined;
   } catch (err) {
     if (absent(err)) return undefined;
     // A file or device without the execute bit (OPENCODE_DATA_DIR=/dev/zero) is no directory to open, not one to chmod:
     // it was said as "permission denied (EACCES): chmod it".
-    if (dir && (err as NodeJS.ErrnoException).code === 'EACCES' && isNonDirectory(path)) return notADirectory(path);
-    return err as NodeJS.ErrnoException;
+    if (!(dir && (err as NodeJS.ErrnoException).code === 'EACCES')) return err as NodeJS.ErrnoException;
+    return isNonDirectory(path) ? notADirectory(path) : (err as NodeJS.ErrnoException);
   }
+  return dir && isNonDirectory(path) ? notADirectory(path) : undefined;
 }
 
 function isNonDirectory(path: string): boolean {
