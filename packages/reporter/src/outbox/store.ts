@@ -223,16 +223,11 @@ export class Store {
 
   /** Stores a record to be delivered. `replace` (cumulative totals, gauges) overwrites a waiting one; `keep` (events) does not. */
   enqueue(kind: RecordKind, id: string, record: object, mode: EnqueueMode, now = Date.now()): void {
-    const problem = recordProblem(kind, record);
-    if (problem !== undefined) {
-      this.refuse(kind, id, record, `not sent: ${problem} (docs/api.md)`);
-      return;
-    }
     const body = JSON.stringify(record);
     // JSON.stringify escapes a lone surrogate (and only that) as \ud…: the API refuses such a record, so it is not sent.
-    const lone = body.includes('\\ud') ? loneSurrogateProblem(record) : undefined;
-    if (lone !== undefined) {
-      this.refuse(kind, id, record, `not sent: ${lone} (docs/api.md)`);
+    const problem = recordProblem(kind, record) ?? (body.includes('\\ud') ? loneSurrogateProblem(record) : undefined);
+    if (problem !== undefined) {
+      this.refuse(kind, id, record, `not sent: ${problem} (docs/api.md)`);
       return;
     }
     const bytes = Buffer.byteLength(body);
