@@ -286,6 +286,9 @@ export class Reporter {
    */
   async runOnce(deadline: number): Promise<OnceResult> {
     const quarantinedBefore = this.sender.state.quarantined;
+    // What is read is sent from memory, and committed once acknowledged (Store.hold): a backfill's records are
+    // not written to the outbox table, read back and deleted. What is not acknowledged at the end is written.
+    this.store.hold();
     let reading = true;
     let delivering = true;
     const delivered = this.sender
@@ -324,6 +327,7 @@ export class Reporter {
       this.sender.wake();
     }
     const drained = await delivered;
+    this.store.release();
     const pending = this.store.pendingCount();
     const deliveryError = this.sender.state.fatal?.message ?? this.sender.state.lastError?.message;
     return {

@@ -17,6 +17,7 @@ import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
 import { loneSurrogateProblem, type RecordKind, recordProblem } from '../wire.js';
+import { HeldRows } from './held-rows.js';
 import { MIGRATE_0_TO_1, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface OutboxRow {
@@ -42,6 +43,15 @@ export interface StoreOptions {
 export type EnqueueMode = 'replace' | 'keep';
 
 export const DEFAULT_MAX_PENDING_BYTES = 256 * 1024 * 1024;
+
+/**
+ * While commits are held (Store.hold), the records held in memory past which the store commits, writing those
+ * not yet acknowledged to the outbox table: what a held backfill keeps in memory (~2× this in the heap).
+ */
+export const MAX_HELD_BYTES = 16 * 1024 * 1024;
+
+/** While commits are held and every held record is acknowledged, the store commits at most this often. */
+const HELD_COMMIT_MS = 1000;
 
 /**
  * The durable outbox and the tailers' cursors, in one SQLite file (WAL, synchronous=NORMAL: a commit
@@ -72,6 +82,13 @@ export class Store {
   /** What to run when the outermost transaction under way ends (afterTransaction). */
   private ending: ((committed: boolean) => void)[] = [];
   private readonly stmt: ReturnType<Store['prepare']>;
+  /** The records enqueued while commits are held (see hold), or undefined when they are not. */
+  private held: HeldRows | undefined;
+  private heldCommittedAt = 0;
+  /** transaction() calls under way: the outermost is the one whose end runs the hooks and wakes the sender. */
+  private depth = 0;
+  /** Set when a held transaction was lost (see hold): the store refuses all use from then on. */
+  private lost: StateError | undefined;
 
   constructor(dir: string, opts: StoreOptions = {}) {
     this.dir = dir;
@@ -153,9 +170,9 @@ export class Store {
     this.enqueuedListeners.push(listener);
   }
 
-  /** Whether a transaction is under way (see afterTransaction). */
+  /** Whether a transaction is under way (see afterTransaction); while commits are held, a transaction() call. */
   get inTransaction(): boolean {
-    return this.db.inTransaction;
+    return this.held ? this.depth > 0 : this.db.inTransaction;
   }
 
   /**
@@ -173,19 +190,34 @@ export class Store {
     for (const fn of hooks) fn(committed);
   }
 
-  /** Runs fn in one write transaction; everything it enqueued and every cursor it moved commit together. */
+  /**
+   * Runs fn in one write transaction; everything it enqueued and every cursor it moved commit together.
+   * While commits are held (see hold) it runs in a savepoint of the held transaction, and its end counts as
+   * its commit: for the hooks (afterTransaction) and the sender, which sends what it enqueued at once.
+   */
   transaction<T>(fn: () => T): T {
+    if (this.lost) throw this.lost;
     const before = { ...this.pending };
     const seqBefore = this.seq;
-    const outermost = !this.db.inTransaction;
+    const held = this.held;
+    const mark = held?.mark();
+    // Held, the database is always in a transaction: the outermost call is the one no other call is under.
+    const outermost = held ? this.depth === 0 : !this.db.inTransaction;
+    this.depth++;
+    let result: T;
     try {
-      const result = this.db.transaction(fn).immediate();
-      if (outermost) this.ended(true);
-      if (!this.db.inTransaction && this.seq !== seqBefore) for (const l of this.enqueuedListeners) l();
-      return result;
+      result = this.db.transaction(fn).immediate();
+      this.depth--;
+      if (outermost) {
+        held?.settle();
+        this.ended(true);
+      }
     } catch (err) {
+      this.depth--;
+      if (held && !this.db.inTransaction) this.loseHeld(err);
       if (outermost) this.ended(false);
       // Rolled back (to the savepoint, when nested): so are the rows counted since it began.
+      if (mark !== undefined) held?.undoTo(mark);
       this.pending = before;
       if (err instanceof StateError) throw err;
       if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
@@ -193,6 +225,74 @@ export class Store {
       }
       throw err;
     }
+    if (outermost && this.seq !== seqBefore) for (const l of this.enqueuedListeners) l();
+    if (outermost && held) this.commitHeldIfDue();
+    return result;
+  }
+
+  /**
+   * Holds commits, for a backfill (`--once`): one write transaction stays open, each transaction() is a
+   * savepoint in it, and the records enqueued are held in memory and sent from there rather than written to
+   * the outbox table, read back and deleted (the outbox's rows were most of a backfill's writes). It commits
+   * (the cursors and the dedupe state; hooks run as each savepoint ended) when every held record is
+   * acknowledged, at most every HELD_COMMIT_MS, or, past MAX_HELD_BYTES held, writing the held records to the
+   * outbox table first. The records are safe without the table: until it commits, the cursors that produced
+   * them are not moved either, so a reporter killed before reads them again and sends them again (the server
+   * counts a repeat once: records are keyed). What may be read again is bounded by MAX_HELD_BYTES of records.
+   * A failed commit, or an error that rolls the held transaction back, loses the store (see loseHeld).
+   */
+  hold(): void {
+    if (this.lost) throw this.lost;
+    if (this.held || this.db.inTransaction) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.held = new HeldRows();
+    this.heldCommittedAt = Date.now();
+  }
+
+  /** Commits what is held (writing the records not yet acknowledged to the outbox table) and holds no more. */
+  release(): void {
+    if (!this.held) return;
+    this.commitHeld(false);
+  }
+
+  private commitHeldIfDue(): void {
+    const held = this.held as HeldRows;
+    if (held.bytes >= MAX_HELD_BYTES || (held.rows === 0 && Date.now() - this.heldCommittedAt >= HELD_COMMIT_MS)) {
+      this.commitHeld(true);
+    }
+  }
+
+  /** Writes the held records to the table (keeping their seqs: an ack in flight deletes them), commits, and holds on or not. */
+  private commitHeld(holdOn: boolean): void {
+    const held = this.held as HeldRows;
+    try {
+      const now = Date.now();
+      // Counted already, as held rows; one that replaces a row of the table takes that row's place in the count.
+      for (const r of held.takeAll()) {
+        if (this.stmt.keep.run(r.kind, r.id, r.body, r.bytes, r.seq, now).changes > 0) continue;
+        this.counted(-1, -(this.stmt.bytesOf.pluck().get(r.kind, r.id) as number));
+        this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
+      }
+      this.db.exec('COMMIT');
+      this.held = undefined;
+      if (holdOn) this.hold();
+    } catch (err) {
+      this.loseHeld(err);
+      throw this.lost;
+    }
+  }
+
+  /**
+   * The held transaction is gone (a failed commit, or an error SQLite answered by rolling it all back): what
+   * the sources remember of the savepoints since the last commit no longer matches the state, so the store
+   * refuses all use and the reporter ends. Nothing is lost: the cursors did not move past what committed, and
+   * the next run reads the rest again.
+   */
+  private loseHeld(err: unknown): void {
+    if (this.lost) return;
+    this.lost = new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
+    this.held = undefined;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   /**
@@ -232,6 +332,12 @@ export class Store {
     }
     const bytes = Buffer.byteLength(body);
     this.seq++;
+    if (this.held) {
+      if (this.lost) throw this.lost;
+      const counted = this.held.put({ kind, id, body, bytes, seq: this.seq }, mode);
+      if (counted) this.counted(counted.rows, counted.bytes);
+      return;
+    }
     if (mode === 'keep') {
       if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) this.counted(1, bytes);
       return;
@@ -259,7 +365,7 @@ export class Store {
       appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
       this.onRefused?.(kind, id, reason);
     };
-    if (!this.db.inTransaction) {
+    if (!this.inTransaction) {
       write();
       this.addCounterIn('quarantined', 1);
       return;
@@ -285,10 +391,12 @@ export class Store {
     let bytes = 0;
     for (const row of rows) {
       // +1 for the comma between records in the JSON array.
-      if (out.length > 0 && bytes + row.bytes + 1 > maxBytes) break;
+      if (out.length > 0 && bytes + row.bytes + 1 > maxBytes) return out;
       out.push(row);
       bytes += row.bytes + 1;
     }
+    // Held rows were queued after every row in the table (seqs only grow): they come next.
+    this.held?.batch(kind, afterSeq, maxRecords, maxBytes, out, bytes);
     return out;
   }
 
@@ -296,12 +404,28 @@ export class Store {
   ack(rows: readonly OutboxRow[]): number {
     let deleted = 0;
     this.transaction(() => {
-      const bytes = this.stmt.ackMany.all(JSON.stringify(rows.map((r) => r.seq))) as number[];
-      deleted = bytes.length;
-      this.counted(-deleted, -bytes.reduce((a, b) => a + b, 0));
+      const stored = this.held ? this.releaseHeld(rows) : rows;
+      deleted = rows.length - stored.length;
+      if (stored.length > 0) {
+        const bytes = this.stmt.ackMany.all(JSON.stringify(stored.map((r) => r.seq))) as number[];
+        deleted += bytes.length;
+        this.counted(-bytes.length, -bytes.reduce((a, b) => a + b, 0));
+      }
       this.addCounterIn(`sent.${rows[0]?.kind ?? 'usage'}`, deleted);
     });
     return deleted;
+  }
+
+  /** Lets go of the held rows among `rows` (counted), and returns the others: those to delete from the table. */
+  private releaseHeld(rows: readonly OutboxRow[]): OutboxRow[] {
+    const held = this.held as HeldRows;
+    const stored: OutboxRow[] = [];
+    for (const r of rows) {
+      const bytes = held.remove(r.kind, r.seq);
+      if (bytes === undefined) stored.push(r);
+      else this.counted(-1, -bytes);
+    }
+    return stored;
   }
 
   /**
@@ -314,7 +438,8 @@ export class Store {
     this.rotateDeadLetter();
     appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
     this.transaction(() => {
-      if (this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
+      const stored = this.held ? this.releaseHeld([row]) : [row];
+      if (stored.length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
     });
   }
@@ -336,6 +461,7 @@ export class Store {
   pendingByKind(): Record<RecordKind, number> {
     const out: Record<RecordKind, number> = { usage: 0, loc: 0, event: 0 };
     for (const r of this.stmt.countKind.all() as { kind: RecordKind; n: number }[]) out[r.kind] = r.n;
+    if (this.held) for (const kind of ['usage', 'loc', 'event'] as const) out[kind] += this.held.countKind(kind);
     return out;
   }
 
@@ -347,6 +473,7 @@ export class Store {
   /** Reads the totals from the table again: only needed after changing `outbox` through `sql` directly. */
   recount(): void {
     this.pending = this.stmt.totals.get() as { rows: number; bytes: number };
+    this.counted(this.held?.rows ?? 0, this.held?.bytes ?? 0);
   }
 
   cursor(source: string, path: string): { ino: number; offset: number } | undefined {
@@ -384,10 +511,15 @@ export class Store {
     if (n !== 0) this.stmt.addCounter.run(name, n);
   }
 
+  /** Commits what is held first (see release); a store whose held transaction was lost just closes. */
   close(): void {
     if (!this.db.open) return;
-    this.db.close();
-    releaseLock(this.lock, this.pidFile);
+    try {
+      this.release();
+    } finally {
+      this.db.close();
+      releaseLock(this.lock, this.pidFile);
+    }
   }
 }
 

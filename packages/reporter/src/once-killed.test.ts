@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Child, startGasgauge, waitFor } from './testing/processes.js';
+import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from './testing/server.js';
+import { generateTree, writeTree } from './testing/transcripts.js';
+
+/**
+ * `--once` sends a backfill from memory and commits its cursors once the server acknowledged what they
+ * produced (Store.hold). Killed in between, the records the server has are sent again by the next run, and
+ * counted once; nothing it had not acknowledged is skipped.
+ */
+describe('gasgauge report --once killed mid-backfill', () => {
+  const dir = tempDir('gg-once-killed-');
+  const children: Child[] = [];
+  let server: InProcessServer | undefined;
+  afterAll(async () => {
+    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await server?.close();
+    removeDir(dir);
+  });
+
+  it('and run again delivers every response exactly once', async () => {
+    server = await startTestServer(dir, { tickMs: 200 });
+    const { url, adminToken, townId, tokenFile } = server;
+    const claude = join(dir, 'claude');
+    const tree = generateTree({ seed: 11, agents: 4, sessionsPerAgent: 4, responsesPerSession: 2000, stepMs: [5, 20] });
+    writeTree(claude, tree.files);
+    const once = () => {
+      const c = startGasgauge([
+        'report',
+        '--once',
+        '--json',
+        ...['--server', url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, 'state')],
+        ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
+      ]);
+      children.push(c);
+      return c;
+    };
+    const totals = () => serverTotals(url, adminToken, townId);
+
+    const first = once();
+    await waitFor(
+      () => `the first batches to arrive; the reporter said: ${first.output()}`,
+      async () => ((await totals()).input_tokens > 0 ? true : undefined),
+      60_000,
+    );
+    // Killed while it still reads and sends: the server has part of the tree.
+    expect(first.proc.exitCode, first.output()).toBeNull();
+    await first.kill('SIGKILL');
+    const part = await totals();
+    expect(part.input_tokens).toBeGreaterThan(0);
+    expect(part.input_tokens).toBeLessThan(tree.expected.input);
+
+    const second = once();
+    expect(await second.exited, second.output()).toBe(0);
+    expect(JSON.parse(second.output().trim().split('\n').pop() as string)).toMatchObject({ delivered: true, pending: 0 });
+    const t = await totals();
+    expect([t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens]).toEqual([
+      tree.expected.input,
+      tree.expected.output,
+      tree.expected.cacheRead,
+      tree.expected.cacheWrite,
+    ]);
+  }, 180_000);
+});

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../testing/server.js';
+import { CommittedMap } from './committed-map.js';
+import { MAX_HELD_BYTES, Store } from './store.js';
+
+let dir: string;
+let store: Store;
+/** What another process (a reporter started after this one was killed) would read: the committed state. */
+let committed: Database.Database;
+beforeEach(() => {
+  dir = tempDir('gg-hold-');
+  store = new Store(dir);
+  committed = new Database(join(dir, 'state.sqlite'), { readonly: true });
+});
+afterEach(() => {
+  committed.close();
+  store.close();
+  removeDir(dir);
+});
+
+const outboxRows = () => committed.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+const cursorAt = (path: string) =>
+  committed.prepare("SELECT offset FROM cursors WHERE source = 'claude' AND path = ?").pluck().get(path) as number | undefined;
+
+/** One file's step: its records and its cursor in one transaction, as the file sources do. */
+function read(path: string, offset: number, ids: string[], body: (id: string) => object = (id) => ({ id })): void {
+  store.transaction(() => {
+    for (const id of ids) store.enqueue('usage', id, body(id), 'replace');
+    store.setCursor('claude', path, 1, offset);
+  });
+}
+
+describe('Store.hold (a backfill sent from memory)', () => {
+  it('sends held records without writing them to the outbox, and commits the cursors once they are acknowledged', () => {
+    store.hold();
+    read('a.jsonl', 100, ['r1', 'r2']);
+    expect(store.pendingCount()).toBe(2);
+    // Nothing committed: killed now, a reporter reads a.jsonl again from 0 and sends r1 and r2 again.
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([0, undefined]);
+    const batch = store.nextBatch('usage', 10, 1 << 20);
+    expect(batch.map((r) => r.id)).toEqual(['r1', 'r2']);
+    expect(store.ack(batch)).toBe(2);
+    expect(store.pendingCount()).toBe(0);
+    store.release();
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([0, 100]);
+    expect(store.counter('sent.usage')).toBe(2);
+  });
+
+  it('writes what is not acknowledged to the outbox when it commits, with the seqs a batch in flight carries', () => {
+    store.hold();
+    read('a.jsonl', 100, ['r1', 'r2', 'r3']);
+    const inFlight = store.nextBatch('usage', 2, 1 << 20);
+    store.release();
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([3, 100]);
+    expect(store.pendingCount()).toBe(3);
+    // The batch in flight is acknowledged after the commit: its rows are deleted from the table.
+    expect(store.ack(inFlight)).toBe(2);
+    expect(store.nextBatch('usage', 10, 1 << 20).map((r) => r.id)).toEqual(['r3']);
+    expect(store.pendingCount()).toBe(1);
+  });
+
+  it('keeps the table rules: a replace sends the newest body, an ack of the older copy keeps it, a keep leaves the first', () => {
+    store.hold();
+    read('a.jsonl', 10, ['m1'], () => ({ out: 1 }));
+    const [first] = store.nextBatch('usage', 10, 1 << 20);
+    read('a.jsonl', 20, ['m1'], () => ({ out: 2 }));
+    store.transaction(() => {
+      store.enqueue('event', 'e1', { v: 'first' }, 'keep');
+      store.enqueue('event', 'e1', { v: 'second' }, 'keep');
+    });
+    expect(store.pendingByKind()).toEqual({ usage: 1, loc: 0, event: 1 });
+    expect(store.ack(first ? [first] : [])).toBe(0);
+    const again = store.nextBatch('usage', 10, 1 << 20);
+    expect(again.map((r) => JSON.parse(r.body))).toEqual([{ out: 2 }]);
+    expect(JSON.parse(store.nextBatch('event', 10, 1 << 20)[0]?.body ?? '')).toEqual({ v: 'first' });
+  });
+
+  it('serves the rows the table held before, then the held ones, in seq order and within the byte bound', () => {
+    read('old.jsonl', 5, ['t1', 't2']);
+    store.hold();
+    read('a.jsonl', 10, ['h1', 'h2']);
+    expect(store.nextBatch('usage', 10, 1 << 20).map((r) => r.id)).toEqual(['t1', 't2', 'h1', 'h2']);
+    expect(store.nextBatch('usage', 3, 1 << 20).map((r) => r.id)).toEqual(['t1', 't2', 'h1']);
+    const one = store.nextBatch('usage', 10, 1 << 20)[0]?.bytes ?? 0;
+    expect(store.nextBatch('usage', 10, 3 * (one + 1)).map((r) => r.id)).toEqual(['t1', 't2', 'h1']);
+    const [, , h1] = store.nextBatch('usage', 10, 1 << 20);
+    expect(store.nextBatch('usage', 10, 1 << 20, h1?.seq).map((r) => r.id)).toEqual(['h2']);
+    expect(store.ack(store.nextBatch('usage', 10, 1 << 20))).toBe(4);
+    expect(store.pendingCount()).toBe(0);
+  });
+
+  it('undoes what a transaction that threw held, and the replaced copy comes back in its place', () => {
+    store.hold();
+    read('a.jsonl', 10, ['m1', 'm2'], (id) => ({ id, v: 1 }));
+    const before = { rows: store.pendingCount(), bytes: store.pendingBytes };
+    expect(() =>
+      store.transaction(() => {
+        store.enqueue('usage', 'm1', { id: 'm1', v: 2 }, 'replace');
+        store.enqueue('usage', 'm3', { id: 'm3', v: 1 }, 'replace');
+        throw new Error('a source failed');
+      }),
+    ).toThrow('a source failed');
+    expect({ rows: store.pendingCount(), bytes: store.pendingBytes }).toEqual(before);
+    expect(store.nextBatch('usage', 10, 1 << 20).map((r) => JSON.parse(r.body))).toEqual([
+      { id: 'm1', v: 1 },
+      { id: 'm2', v: 1 },
+    ]);
+    store.release();
+    expect(outboxRows()).toBe(2);
+  });
+
+  it('counts a savepoint that ended as committed for what a source remembers, and one that threw as not', () => {
+    const sent = new CommittedMap<string, number>(store, 10);
+    store.hold();
+    store.transaction(() => sent.set('a.jsonl', 1));
+    expect(() =>
+      store.transaction(() => {
+        sent.set('b.jsonl', 1);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect([sent.get('a.jsonl'), sent.get('b.jsonl'), sent.size]).toEqual([1, undefined, 1]);
+  });
+
+  it(`commits on its own past ${MAX_HELD_BYTES / 1024 / 1024} MiB held, writing the held records to the outbox`, () => {
+    store.hold();
+    const big = 'x'.repeat(64 * 1024);
+    let i = 0;
+    while (outboxRows() === 0) {
+      read('a.jsonl', ++i, [`r${i}`], () => ({ big }));
+      expect(i).toBeLessThanOrEqual(MAX_HELD_BYTES / big.length + 1);
+    }
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([i, i]);
+    // Held again from there: the next one is not in the table until the next commit.
+    read('a.jsonl', i + 1, ['next']);
+    expect([outboxRows(), store.pendingCount()]).toEqual([i, i + 1]);
+  });
+
+  it('commits when every held record is acknowledged, at most once a second', async () => {
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    store.ack(store.nextBatch('usage', 10, 1 << 20));
+    // The first commit waits for a second after the hold began.
+    expect(cursorAt('a.jsonl')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1050));
+    read('a.jsonl', 20, ['r2']);
+    expect(cursorAt('a.jsonl')).toBeUndefined();
+    store.ack(store.nextBatch('usage', 10, 1 << 20));
+    expect(cursorAt('a.jsonl')).toBe(20);
+  });
+
+  it('commits what it holds when the store closes', () => {
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    store.close();
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([1, 10]);
+  });
+});
