@@ -18,7 +18,7 @@ export class HeldRows {
     loc: new Map(),
     event: new Map(),
   };
-  private readonly byId = new Map<string, OutboxRow>();
+  private readonly byId: Record<RecordKind, Map<string, OutboxRow>> = { usage: new Map(), loc: new Map(), event: new Map() };
   /** What the transaction under way put, newest last, to undo if it rolls back (see mark). */
   private readonly undo: { added: OutboxRow; replaced: OutboxRow | undefined }[] = [];
   rows = 0;
@@ -26,11 +26,10 @@ export class HeldRows {
 
   /** Holds a row; undefined when a `keep` found one held under its id (nothing changed). */
   put(row: OutboxRow, mode: EnqueueMode): Counted | undefined {
-    const key = idKey(row.kind, row.id);
-    const old = this.byId.get(key);
+    const old = this.byId[row.kind].get(row.id);
     if (old !== undefined && mode === 'keep') return undefined;
     if (old !== undefined) this.bySeq[old.kind].delete(old.seq);
-    this.byId.set(key, row);
+    this.byId[row.kind].set(row.id, row);
     this.bySeq[row.kind].set(row.seq, row);
     this.undo.push({ added: row, replaced: old });
     const counted = { rows: old === undefined ? 1 : 0, bytes: row.bytes - (old?.bytes ?? 0) };
@@ -56,8 +55,7 @@ export class HeldRows {
     const row = this.bySeq[kind].get(seq);
     if (row === undefined) return undefined;
     this.bySeq[kind].delete(seq);
-    const key = idKey(kind, row.id);
-    if (this.byId.get(key) === row) this.byId.delete(key);
+    if (this.byId[kind].get(row.id) === row) this.byId[kind].delete(row.id);
     this.rows--;
     this.bytes -= row.bytes;
     return row.bytes;
@@ -85,12 +83,12 @@ export class HeldRows {
       this.bySeq[added.kind].delete(added.seq);
       this.rows -= 1;
       this.bytes -= added.bytes;
-      const key = idKey(added.kind, added.id);
+      const byId = this.byId[added.kind];
       if (replaced === undefined) {
-        this.byId.delete(key);
+        byId.delete(added.id);
         continue;
       }
-      this.byId.set(key, replaced);
+      byId.set(added.id, replaced);
       this.bySeq[replaced.kind].set(replaced.seq, replaced);
       this.rows += 1;
       this.bytes += replaced.bytes;
@@ -106,15 +104,13 @@ export class HeldRows {
   /** Every held row, oldest first, and holds none from then on. */
   takeAll(): OutboxRow[] {
     const all = [...this.bySeq.usage.values(), ...this.bySeq.loc.values(), ...this.bySeq.event.values()];
-    for (const kind of ['usage', 'loc', 'event'] as const) this.bySeq[kind].clear();
-    this.byId.clear();
+    for (const kind of ['usage', 'loc', 'event'] as const) {
+      this.bySeq[kind].clear();
+      this.byId[kind].clear();
+    }
     this.undo.length = 0;
     this.rows = 0;
     this.bytes = 0;
     return all.sort((a, b) => a.seq - b.seq);
   }
-}
-
-function idKey(kind: RecordKind, id: string): string {
-  return `${kind}\n${id}`;
 }
