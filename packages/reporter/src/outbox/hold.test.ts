@@ -151,6 +151,15 @@ describe('Store.hold (a backfill sent from memory)', () => {
     expect(cursorAt('a.jsonl')).toBe(20);
   });
 
+  it('commits every 5 s while records stay held (reading ahead of delivery), writing them to the outbox', async () => {
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    await new Promise((r) => setTimeout(r, 5050));
+    expect(cursorAt('a.jsonl')).toBeUndefined();
+    read('a.jsonl', 20, ['r2']);
+    expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([2, 20]);
+  }, 15_000);
+
   it('commits what it holds when the store closes', () => {
     store.hold();
     read('a.jsonl', 10, ['r1']);

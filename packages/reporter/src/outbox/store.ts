@@ -52,6 +52,11 @@ export const MAX_HELD_BYTES = 16 * 1024 * 1024;
 
 /** While commits are held and every held record is acknowledged, the store commits at most this often. */
 const HELD_COMMIT_MS = 1000;
+/**
+ * While commits are held and the reading stays ahead of delivery (records always held), the store commits this
+ * often anyway, writing the held records to the outbox table: a run killed then reads again at most this long's work.
+ */
+const HELD_UNCOMMITTED_MS = 5000;
 
 /**
  * The durable outbox and the tailers' cursors, in one SQLite file (WAL, synchronous=NORMAL: a commit
@@ -235,10 +240,10 @@ export class Store {
    * savepoint in it, and the records enqueued are held in memory and sent from there rather than written to
    * the outbox table, read back and deleted (the outbox's rows were most of a backfill's writes). It commits
    * (the cursors and the dedupe state; hooks run as each savepoint ended) when every held record is
-   * acknowledged, at most every HELD_COMMIT_MS, or, past MAX_HELD_BYTES held, writing the held records to the
-   * outbox table first. The records are safe without the table: until it commits, the cursors that produced
-   * them are not moved either, so a reporter killed before reads them again and sends them again (the server
-   * counts a repeat once: records are keyed). What may be read again is bounded by MAX_HELD_BYTES of records.
+   * acknowledged, at most every HELD_COMMIT_MS; and, writing the held records to the outbox table first, past
+   * MAX_HELD_BYTES held or HELD_UNCOMMITTED_MS since the last commit. The records are safe without the table:
+   * until it commits, the cursors that produced them are not moved either, so a reporter killed before reads
+   * them again and sends them again (the server counts a repeat once: records are keyed).
    * A failed commit, or an error that rolls the held transaction back, loses the store (see loseHeld).
    */
   hold(): void {
@@ -257,7 +262,8 @@ export class Store {
 
   private commitHeldIfDue(): void {
     const held = this.held as HeldRows;
-    if (held.bytes >= MAX_HELD_BYTES || (held.rows === 0 && Date.now() - this.heldCommittedAt >= HELD_COMMIT_MS)) {
+    const age = Date.now() - this.heldCommittedAt;
+    if (held.bytes >= MAX_HELD_BYTES || age >= (held.rows === 0 ? HELD_COMMIT_MS : HELD_UNCOMMITTED_MS)) {
       this.commitHeld(true);
     }
   }
