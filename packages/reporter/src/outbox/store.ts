@@ -249,8 +249,13 @@ export class Store {
     this.heldCommittedAt = Date.now();
   }
 
-  /** Commits what is held (writing the records not yet acknowledged to the outbox table) and holds no more. */
+  /**
+   * Commits what is held (writing the records not yet acknowledged to the outbox table) and holds no more. Throws
+   * the state error when the held transaction was lost: a `--once` whose commit failed (a full disk, in an ack)
+   * had delivered, and said `delivered` and exited 0 with its cursors rolled back.
+   */
   release(): void {
+    if (this.lost) throw this.lost;
     if (!this.held) return;
     this.commitHeld(false);
   }
@@ -323,6 +328,8 @@ export class Store {
 
   /** Stores a record to be delivered. `replace` (cumulative totals, gauges) overwrites a waiting one; `keep` (events) does not. */
   enqueue(kind: RecordKind, id: string, record: object, mode: EnqueueMode, now = Date.now()): void {
+    // Lost, a write outside transaction() would commit on its own: a cursor past records that were rolled back.
+    if (this.lost) throw this.lost;
     const body = JSON.stringify(record);
     // JSON.stringify escapes a lone surrogate (and only that) as \ud…: the API refuses such a record, so it is not sent.
     const problem = recordProblem(kind, record) ?? (body.includes('\\ud') ? loneSurrogateProblem(record) : undefined);
@@ -333,7 +340,6 @@ export class Store {
     const bytes = Buffer.byteLength(body);
     this.seq++;
     if (this.held) {
-      if (this.lost) throw this.lost;
       const counted = this.held.put({ kind, id, body, bytes, seq: this.seq }, mode);
       if (counted) this.counted(counted.rows, counted.bytes);
       return;
@@ -490,10 +496,12 @@ export class Store {
   }
 
   setCursor(source: string, path: string, ino: number, offset: number): void {
+    if (this.lost) throw this.lost;
     this.stmt.setCursor.run(source, path, ino, offset);
   }
 
   dropCursor(source: string, path: string): void {
+    if (this.lost) throw this.lost;
     this.stmt.dropCursor.run(source, path);
   }
 
@@ -503,11 +511,13 @@ export class Store {
 
   /** Sets a persistent value (a time, say); call inside a transaction to commit it with what it records. */
   setCounterIn(name: string, value: number): void {
+    if (this.lost) throw this.lost;
     this.stmt.setCounter.run(name, value);
   }
 
   /** Adds to a persistent counter; call inside a transaction to commit it with what it counts. */
   addCounterIn(name: string, n: number): void {
+    if (this.lost) throw this.lost;
     if (n !== 0) this.stmt.addCounter.run(name, n);
   }
 
@@ -515,7 +525,7 @@ export class Store {
   close(): void {
     if (!this.db.open) return;
     try {
-      this.release();
+      if (!this.lost) this.release();
     } finally {
       this.db.close();
       releaseLock(this.lock, this.pidFile);

@@ -1,0 +1,166 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Random } from '@gasgauge/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCodexTree } from './testing/codex-rollouts.js';
+import { generateGeminiTree } from './testing/gemini-chats.js';
+import { generateOpencodeStore } from './testing/opencode-stores.js';
+import { type Child, startGasgauge } from './testing/processes.js';
+import {
+  createTown,
+  type InProcessServer,
+  mintToken,
+  removeDir,
+  serverTotals,
+  startTestServer,
+  tempDir,
+} from './testing/server.js';
+import { generateTree, writeTree } from './testing/transcripts.js';
+
+const ALL = (src: string): Record<string, string[]> => ({
+  claude: ['--claude-dir', join(src, 'claude')],
+  codex: ['--codex-home', join(src, 'codex')],
+  gemini: ['--gemini-dir', join(src, 'gemini')],
+  opencode: ['--opencode-dir', join(src, 'opencode'), '--opencode-dir', join(src, 'kilo')],
+  gastown: ['--gastown', join(src, 'town')],
+});
+/** Which sources to read (all by default); `GG_ONLY=codex,gemini` narrows a failure down to one. */
+const ONLY = process.env.GG_ONLY?.split(',');
+const SOURCE_ARGS = (src: string) => {
+  const all = ALL(src);
+  const on = Object.keys(all).filter((k) => !ONLY || ONLY.includes(k));
+  return [
+    ...on.flatMap((k) => all[k] ?? []),
+    ...(['claude', 'codex', 'gemini', 'opencode'] as const).filter((k) => !on.includes(k)).map((k) => `--no-${k}`),
+  ];
+};
+
+const FROM = Date.now() - 86_400_000;
+const CAN_MOUNT = process.platform === 'linux' && process.getuid?.() === 0;
+/** `GG_SEEDS=1,2,…,20` tries more moments. */
+const SEEDS = process.env.GG_SEEDS ? process.env.GG_SEEDS.split(',').map(Number) : [1, 2, 3];
+
+/**
+ * `--once` holds its commits (Store.hold) and sends from memory. Killed with SIGKILL at random moments (several
+ * times in a row, each run starting where the last committed), then run to completion, every source's records
+ * reach the server exactly once: the town's totals equal those of a clean single run into another town.
+ */
+describe('gasgauge report --once killed at random moments, every file source', () => {
+  const dir = tempDir('gg-once-killed-sources-');
+  const children: Child[] = [];
+  let server: InProcessServer;
+  const src = join(dir, 'src');
+
+  beforeAll(async () => {
+    server = await startTestServer(dir, { tickMs: 200 });
+    writeTree(join(src, 'claude'), generateTree({ seed: 5, agents: 3, sessionsPerAgent: 3, responsesPerSession: 600 }).files);
+    writeTree(join(src, 'codex'), generateCodexTree({ seed: 5, agents: 3, sessionsPerAgent: 3, turnsPerSession: 300 }).files);
+    for (const [rel, content] of generateGeminiTree({ seed: 5, projects: 3, chatsPerProject: 6, root: join(src, 'work') })
+      .files) {
+      mkdirSync(dirname(join(src, 'gemini', rel)), { recursive: true });
+      writeFileSync(join(src, 'gemini', rel), content);
+    }
+    generateOpencodeStore(join(src, 'opencode'), { seed: 5, sessions: 20, messagesPerSession: 200 });
+    generateOpencodeStore(join(src, 'kilo'), { seed: 6, tool: 'kilo', sessions: 10, messagesPerSession: 200 });
+    const at = (s: number) => new Date(Date.now() - 3_600_000 + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const ev = (s: number, type: string, actor: string, payload: object) =>
+      JSON.stringify({ ts: at(s), source: 'gt', type, actor, payload, visibility: 'feed' });
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      lines.push(ev(Math.floor(i / 3), 'sling', 'mayor', { bead: `gt-${i}`, target: `gastown/polecats/P${i % 4}` }));
+      lines.push(ev(Math.floor(i / 3), 'hook', `gastown/polecats/P${i % 4}`, { bead: `gt-${i}` }));
+      if (i % 3 === 0) lines.push(ev(Math.floor(i / 3), 'done', `gastown/polecats/P${i % 4}`, { bead: `gt-${i}` }));
+    }
+    mkdirSync(join(src, 'town'), { recursive: true });
+    writeFileSync(join(src, 'town', '.events.jsonl'), `${lines.join('\n')}\n`);
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await server?.close();
+    removeDir(dir);
+  });
+
+  async function town(name: string, stateDir?: string) {
+    const townId = await createTown(server.url, server.adminToken, name);
+    const tokenFile = join(dir, `token-${name}`);
+    writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`);
+    const state = stateDir ?? join(dir, `state-${name}`);
+    const once = (sources = SOURCE_ARGS(src)) => {
+      const c = startGasgauge([
+        'report',
+        '--once',
+        '--json',
+        ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', state],
+        ...sources,
+      ]);
+      children.push(c);
+      return c;
+    };
+    // A fixed window: the generated trees start about three hours ago, the helper's default window moves with the clock.
+    return {
+      once,
+      state,
+      townId,
+      tokenFile,
+      totals: () => serverTotals(server.url, server.adminToken, townId, FROM, FROM + 2 * 86_400_000),
+    };
+  }
+
+  let clean: Record<string, number>;
+  it('a clean run', async () => {
+    const t = await town('clean');
+    const run = t.once();
+    expect(await run.exited, run.output()).toBe(0);
+    clean = await t.totals();
+    expect(clean.input_tokens).toBeGreaterThan(0);
+    if (!ONLY) expect(clean.events).toBeGreaterThan(0);
+  }, 240_000);
+
+  for (const seed of SEEDS) {
+    it(`killed at random moments (seed ${seed}), then run to completion: the clean run's totals`, async () => {
+      const random = new Random(seed);
+      const t = await town(`killed-${seed}`);
+      for (let k = 0; k < 6; k++) {
+        const run = t.once();
+        await new Promise((r) => setTimeout(r, random.int(100, 2000)));
+        if (run.proc.exitCode !== null) break;
+        await run.kill('SIGKILL');
+      }
+      const last = t.once();
+      expect(await last.exited, last.output()).toBe(0);
+      expect(await t.totals()).toEqual(clean);
+    }, 240_000);
+  }
+
+  // A real full disk: a 4 MiB tmpfs under the state dir, filled up mid-run (mounting needs root: skipped without it).
+  it.skipIf(!CAN_MOUNT)(
+    'a full disk under the state dir mid-run: exit 1 with the state error, and the next run delivers everything once',
+    async () => {
+      const mnt = join(dir, 'mnt');
+      mkdirSync(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+      try {
+        const t = await town('full', join(mnt, 'state'));
+        const first = t.once(['--no-claude', '--no-codex', '--no-gemini', '--no-opencode']);
+        expect(await first.exited, first.output()).toBe(0);
+        // 300 KiB left: the held transaction's first commit (in an ack) finds the disk full.
+        const { bavail, bsize } = statfsSync(mnt);
+        writeFileSync(join(mnt, 'filler'), Buffer.alloc(bavail * bsize - 300 * 1024));
+        const full = t.once();
+        const code = await full.exited;
+        const out = full.output();
+        rmSync(join(mnt, 'filler'));
+        // It said "delivered" and exited 0, its cursors rolled back.
+        expect(out).toContain(`out of disk space in the reporter's state dir ${t.state}`);
+        expect(code, out).toBe(1);
+        const again = t.once();
+        expect(await again.exited, again.output()).toBe(0);
+        expect(await t.totals()).toEqual(clean);
+      } finally {
+        execFileSync('umount', [mnt]);
+      }
+    },
+    240_000,
+  );
+});
