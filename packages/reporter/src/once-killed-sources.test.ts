@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Random } from '@gasgauge/server';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCodexTree } from './testing/codex-rollouts.js';
 import { generateGeminiTree } from './testing/gemini-chats.js';
 import { generateOpencodeStore } from './testing/opencode-stores.js';
-import { type Child, startGasgauge } from './testing/processes.js';
+import { type Child, startGasgauge, waitFor } from './testing/processes.js';
 import {
   createTown,
   type InProcessServer,
@@ -81,17 +84,18 @@ describe('gasgauge report --once killed at random moments, every file source', (
     removeDir(dir);
   });
 
-  async function town(name: string, stateDir?: string) {
+  async function town(name: string, stateDir?: string, serverUrl = server.url) {
     const townId = await createTown(server.url, server.adminToken, name);
     const tokenFile = join(dir, `token-${name}`);
     writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`);
     const state = stateDir ?? join(dir, `state-${name}`);
-    const once = (sources = SOURCE_ARGS(src)) => {
+    const once = (sources = SOURCE_ARGS(src), extra: string[] = []) => {
       const c = startGasgauge([
         'report',
         '--once',
         '--json',
-        ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', state],
+        ...extra,
+        ...['--server', serverUrl, '--town', townId, '--token-file', tokenFile, '--state', state],
         ...sources,
       ]);
       children.push(c);
@@ -163,4 +167,148 @@ describe('gasgauge report --once killed at random moments, every file source', (
     },
     240_000,
   );
+
+  for (const seed of SEEDS) {
+    it(`through a proxy that fails, drops answers and is slow, killed or timed out (seed ${seed}): the clean run's totals`, async () => {
+      const random = new Random(100 + seed);
+      const proxy = await faultyProxy(server.url, random);
+      try {
+        const t = await town(`faulty-${seed}`, undefined, proxy.url);
+        for (let k = 0; k < 5; k++) {
+          const run = t.once(undefined, ['--timeout', '4']);
+          const kill = random.int(0, 2);
+          if (kill < 2) {
+            await new Promise((r) => setTimeout(r, random.int(200, 3000)));
+            if (run.proc.exitCode === null) await run.kill(kill === 0 ? 'SIGKILL' : 'SIGTERM');
+          }
+          const code = await run.exited;
+          expect([0, 1, null], run.output()).toContain(code);
+        }
+        proxy.faults = false;
+        const last = t.once();
+        expect(await last.exited, last.output()).toBe(0);
+        expect(await t.totals()).toEqual(clean);
+      } finally {
+        await proxy.close();
+      }
+    }, 240_000);
+  }
 });
+
+/**
+ * Past 16 MiB held, the store commits with the records not yet acknowledged written to the outbox (keeping their
+ * seqs). A slow server keeps batches in flight when that happens, and the reporter is killed around it: still each
+ * response once. Claude's streamed copies of a response replace one another while an earlier copy is in flight.
+ */
+describe('gasgauge report --once past 16 MiB held, against a slow server, killed', () => {
+  const dir = tempDir('gg-once-spill-');
+  const children: Child[] = [];
+  let server: InProcessServer;
+  afterAll(async () => {
+    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await server?.close();
+    removeDir(dir);
+  });
+
+  it('spills with batches in flight, and the next runs deliver every response exactly once', async () => {
+    server = await startTestServer(dir, { tickMs: 200 });
+    const claude = join(dir, 'claude');
+    const tree = generateTree({ seed: 21, agents: 4, sessionsPerAgent: 4, responsesPerSession: 8000, stepMs: [5, 20] });
+    writeTree(claude, tree.files);
+    const random = new Random(21);
+    const proxy = await faultyProxy(server.url, random, { failures: false, delayMs: [500, 1500] });
+    const state = join(dir, 'state');
+    const once = () => {
+      const c = startGasgauge([
+        'report',
+        '--once',
+        '--json',
+        ...['--server', proxy.url, '--town', server.townId, '--token-file', server.tokenFile, '--state', state],
+        ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
+      ]);
+      children.push(c);
+      return c;
+    };
+    const outboxRows = () => {
+      const db = new Database(join(state, 'state.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      // Killed once the held records were written to the outbox (a spill committed), batches in flight.
+      const first = once();
+      await waitFor(
+        () => `a spill to the outbox; the reporter said: ${first.output()}`,
+        () => (existsSync(join(state, 'state.sqlite')) && outboxRows() > 0 ? true : undefined),
+        120_000,
+      );
+      await first.kill('SIGKILL');
+      for (let k = 0; k < 4; k++) {
+        const run = once();
+        await new Promise((r) => setTimeout(r, random.int(300, 4000)));
+        if (run.proc.exitCode === null) await run.kill(k % 2 === 0 ? 'SIGKILL' : 'SIGTERM');
+      }
+      proxy.faults = false;
+      const last = once();
+      expect(await last.exited, last.output()).toBe(0);
+      const t = await serverTotals(server.url, server.adminToken, server.townId, FROM, FROM + 2 * 86_400_000);
+      expect([t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens]).toEqual([
+        tree.expected.input,
+        tree.expected.output,
+        tree.expected.cacheRead,
+        tree.expected.cacheWrite,
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  }, 300_000);
+});
+
+/**
+ * An HTTP proxy to the server that, while `faults` is on, answers some requests 503, 429 (Retry-After) or 507
+ * itself, forwards some and then drops the answer (the server has the records, the reporter does not know), and
+ * delays the rest: the reporter holds records in memory while the server is unsure.
+ */
+async function faultyProxy(target: string, random: Random, opts: { failures?: boolean; delayMs?: [number, number] } = {}) {
+  const state = { faults: true };
+  const srv = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const roll = state.faults && opts.failures !== false ? random.int(0, 99) : 99;
+      if (roll < 10) return void res.writeHead(503).end('{"error":"unavailable"}');
+      if (roll < 15) return void res.writeHead(429, { 'retry-after': '1' }).end('{"error":"slow down"}');
+      if (roll < 17) return void res.writeHead(507).end('{"error":{"message":"quota"}}');
+      if (state.faults) await new Promise((r) => setTimeout(r, random.int(...(opts.delayMs ?? [0, 300]))));
+      try {
+        const up = await fetch(target + (req.url ?? ''), {
+          method: req.method ?? 'GET',
+          headers: Object.fromEntries(
+            Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+          ) as Record<string, string>,
+          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+        });
+        const body = Buffer.from(await up.arrayBuffer());
+        if (roll < 27) return void res.socket?.destroy();
+        res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' }).end(body);
+      } catch {
+        res.socket?.destroy();
+      }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  return {
+    url,
+    set faults(on: boolean) {
+      state.faults = on;
+    },
+    close: () => {
+      srv.closeAllConnections();
+      return new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
