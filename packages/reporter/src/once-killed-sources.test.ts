@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -167,6 +167,39 @@ describe('gasgauge report --once killed at random moments, every file source', (
     },
     240_000,
   );
+
+  // A reader (`gasgauge status`, sqlite3) does not stop a held run (WAL); a writer's lock past the busy timeout ends it
+  // with the state error, as a transaction() did before it held (hold() let a bare SqliteError out: "database is locked").
+  for (const lock of ['read', 'write'] as const) {
+    it(`another process holds a ${lock} transaction on the state file for 8 s`, async () => {
+      const t = await town(`locked-${lock}`);
+      const first = t.once(['--no-claude', '--no-codex', '--no-gemini', '--no-opencode']);
+      expect(await first.exited, first.output()).toBe(0);
+      const begin =
+        lock === 'read' ? "db.exec('BEGIN'); db.prepare('SELECT count(*) FROM outbox').get();" : "db.exec('BEGIN IMMEDIATE');";
+      const holder = spawn(
+        process.execPath,
+        [
+          '-e',
+          `const db = new (require('better-sqlite3'))(process.argv[1]); ${begin} console.log('held'); setTimeout(() => db.exec('COMMIT'), 8000);`,
+          join(t.state, 'state.sqlite'),
+        ],
+        { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      await new Promise((r) => holder.stdout?.once('data', r));
+      const run = t.once();
+      const code = await run.exited;
+      if (lock === 'read') expect(code, run.output()).toBe(0);
+      else {
+        expect(code, run.output()).toBe(1);
+        expect(run.output()).toContain('reporter state write failed: database is locked');
+      }
+      await new Promise((r) => holder.once('exit', r));
+      const again = t.once();
+      expect(await again.exited, again.output()).toBe(0);
+      expect(await t.totals()).toEqual(clean);
+    }, 240_000);
+  }
 
   for (const seed of SEEDS) {
     it(`through a proxy that fails, drops answers and is slow, killed or timed out (seed ${seed}): the clean run's totals`, async () => {

@@ -219,11 +219,7 @@ export class Store {
       // Rolled back (to the savepoint, when nested): so are the rows counted since it began.
       if (mark !== undefined) held?.undoTo(mark);
       this.pending = before;
-      if (err instanceof StateError) throw err;
-      if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-        throw new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
-      }
-      throw err;
+      throw stateError(err);
     }
     if (outermost && this.seq !== seqBefore) for (const l of this.enqueuedListeners) l();
     if (outermost && held) this.commitHeldIfDue();
@@ -244,7 +240,12 @@ export class Store {
   hold(): void {
     if (this.lost) throw this.lost;
     if (this.held || this.db.inTransaction) return;
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      // Another process's write lock past the busy timeout: the state error a transaction() gives, not a bare SqliteError.
+      throw stateError(err);
+    }
     this.held = new HeldRows();
     this.heldCommittedAt = Date.now();
   }
@@ -531,6 +532,15 @@ export class Store {
       releaseLock(this.lock, this.pidFile);
     }
   }
+}
+
+/** An error SQLite answered as the state error (what the CLI reports with the state dir); others as they are. */
+function stateError(err: unknown): unknown {
+  if (err instanceof StateError) return err;
+  if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
+    return new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
+  }
+  return err;
 }
 
 /** Brings a state database to SCHEMA_VERSION (PRAGMA user_version), in one transaction. */
