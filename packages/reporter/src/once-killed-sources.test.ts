@@ -107,6 +107,7 @@ describe('gasgauge report --once killed at random moments, every file source', (
       state,
       townId,
       tokenFile,
+      url: serverUrl,
       totals: () => serverTotals(server.url, server.adminToken, townId, FROM, FROM + 2 * 86_400_000),
     };
   }
@@ -200,6 +201,57 @@ describe('gasgauge report --once killed at random moments, every file source', (
       expect(await t.totals()).toEqual(clean);
     }, 240_000);
   }
+
+  it("with --max-outbox-mb 1 against a slow server, killed at random moments: the clean run's totals", async () => {
+    const random = new Random(7);
+    const proxy = await faultyProxy(server.url, random, { failures: false, delayMs: [100, 600] });
+    try {
+      const t = await town('small-outbox', undefined, proxy.url);
+      for (let k = 0; k < 4; k++) {
+        const run = t.once(undefined, ['--max-outbox-mb', '1']);
+        await new Promise((r) => setTimeout(r, random.int(300, 4000)));
+        if (run.proc.exitCode === null) await run.kill('SIGKILL');
+      }
+      proxy.faults = false;
+      const last = t.once(undefined, ['--max-outbox-mb', '1']);
+      expect(await last.exited, last.output()).toBe(0);
+      expect(await t.totals()).toEqual(clean);
+    } finally {
+      await proxy.close();
+    }
+  }, 240_000);
+
+  it('a running reporter (no --once) does not hold: its records are in the outbox table before the server answers', async () => {
+    // A server that never answers: what the reporter read can only be in the committed outbox.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const t = await town('running', undefined, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    const run = startGasgauge([
+      'report',
+      ...['--server', t.url, '--town', t.townId, '--token-file', t.tokenFile, '--state', t.state],
+      ...SOURCE_ARGS(src),
+    ]);
+    children.push(run);
+    try {
+      await waitFor(
+        () => `records in the outbox table; the reporter said: ${run.output()}`,
+        () => {
+          if (!existsSync(join(t.state, 'state.sqlite'))) return undefined;
+          const db = new Database(join(t.state, 'state.sqlite'), { readonly: true });
+          try {
+            return (db.prepare('SELECT count(*) FROM outbox').pluck().get() as number) > 1000 ? true : undefined;
+          } finally {
+            db.close();
+          }
+        },
+        60_000,
+      );
+    } finally {
+      await run.kill('SIGKILL');
+      silent.closeAllConnections();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
+  }, 120_000);
 
   for (const seed of SEEDS) {
     it(`through a proxy that fails, drops answers and is slow, killed or timed out (seed ${seed}): the clean run's totals`, async () => {
