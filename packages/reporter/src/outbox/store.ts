@@ -89,6 +89,8 @@ export class Store {
   private depth = 0;
   /** Set when a held transaction was lost (see hold): the store refuses all use from then on. */
   private lost: StateError | undefined;
+  /** Dead-letter lines of the held transaction, written just before it commits (see writeDeadLetter). */
+  private heldDeadLetters: string[] = [];
 
   constructor(dir: string, opts: StoreOptions = {}) {
     this.dir = dir;
@@ -279,6 +281,11 @@ export class Store {
         this.counted(-1, -(this.stmt.bytesOf.pluck().get(r.kind, r.id) as number));
         this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
       }
+      if (this.heldDeadLetters.length > 0) {
+        this.rotateDeadLetter();
+        appendFileSync(this.deadLetterFile, this.heldDeadLetters.join(''), { mode: PRIVATE_FILE_MODE });
+        this.heldDeadLetters = [];
+      }
       this.db.exec('COMMIT');
       this.held = undefined;
       if (holdOn) this.hold();
@@ -298,6 +305,8 @@ export class Store {
     if (this.lost) return;
     this.lost = new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
     this.held = undefined;
+    // Rolled back with the state: the next run reads those records again, and they are refused again.
+    this.heldDeadLetters = [];
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -368,8 +377,7 @@ export class Store {
   private refuse(kind: RecordKind, id: string, record: object, reason: string): void {
     const write = () => {
       const line = `${JSON.stringify({ at: new Date().toISOString(), kind, id, status: 0, reason, record })}\n`;
-      this.rotateDeadLetter();
-      appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
+      this.writeDeadLetter(line);
       this.onRefused?.(kind, id, reason);
     };
     if (!this.inTransaction) {
@@ -438,17 +446,32 @@ export class Store {
   /**
    * Moves a record the server refused to the dead-letter file (one JSON line: what, why, the record)
    * and deletes it, so one bad record neither blocks the rest nor is retried forever. The line is
-   * written first: a crash in between leaves a duplicate line, never a lost record.
+   * written first: a crash in between leaves a duplicate line, never a lost record. (While commits are held, first
+   * means just before the commit that deletes it: see writeDeadLetter.)
    */
   quarantine(row: OutboxRow, status: number, reason: string): void {
     const line = `${JSON.stringify({ at: new Date().toISOString(), kind: row.kind, id: row.id, status, reason, record: JSON.parse(row.body) })}\n`;
-    this.rotateDeadLetter();
-    appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
+    this.writeDeadLetter(line);
     this.transaction(() => {
       const stored = this.held ? this.releaseHeld([row]) : [row];
       if (stored.length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
     });
+  }
+
+  /**
+   * Appends a dead-letter line; while commits are held, just before the held commit (commitHeld). Written at once,
+   * a `--once` killed before that commit read the record again, the server refused it again, and the next run
+   * wrote a second line for it (and counted it quarantined again): the window a crash leaves a duplicate in was
+   * the whole held span, not the moment between the line and the commit.
+   */
+  private writeDeadLetter(line: string): void {
+    if (this.held) {
+      this.heldDeadLetters.push(line);
+      return;
+    }
+    this.rotateDeadLetter();
+    appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
   }
 
   private rotateDeadLetter(): void {
