@@ -1,10 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { CommittedMap } from './committed-map.js';
-import { MAX_HELD_BYTES, Store } from './store.js';
+import { MAX_HELD_BYTES, type OutboxRow, Store } from './store.js';
 
 let dir: string;
 let store: Store;
@@ -179,5 +180,24 @@ describe('Store.hold (a backfill sent from memory)', () => {
     expect([outboxRows(), cursorAt('a.jsonl'), store.counter('sent.usage')]).toEqual([0, undefined, 0]);
     // It closes without the error (the run already ended on it).
     store.close();
+  });
+
+  it("writes a quarantined record's dead-letter line just before the held commit that deletes it", () => {
+    const deadLetters = () => (existsSync(store.deadLetterFile) ? readFileSync(store.deadLetterFile, 'utf8') : '');
+    store.hold();
+    read('a.jsonl', 10, ['r1', 'r2']);
+    const [r1, r2] = store.nextBatch('usage', 10, 1 << 20);
+    store.quarantine(r1 as OutboxRow, 400, 'records[0]: refused');
+    // Killed now, a reporter reads r1 again and the server refuses it again: a line now would be written twice.
+    expect([deadLetters(), store.pendingCount()]).toEqual(['', 1]);
+    store.ack([r2 as OutboxRow]);
+    store.release();
+    expect(
+      deadLetters()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['r1']);
+    expect([cursorAt('a.jsonl'), store.counter('quarantined')]).toEqual([10, 1]);
   });
 });

@@ -91,6 +91,8 @@ export class Store {
   private lost: StateError | undefined;
   /** Dead-letter lines of the held transaction, written just before it commits (see writeDeadLetter). */
   private heldDeadLetters: string[] = [];
+  /** Their length (counted against MAX_HELD_BYTES with the held records: a run of refused records commits too). */
+  private heldDeadLetterBytes = 0;
 
   constructor(dir: string, opts: StoreOptions = {}) {
     this.dir = dir;
@@ -265,7 +267,10 @@ export class Store {
 
   private commitHeldIfDue(): void {
     const held = this.held as HeldRows;
-    if (held.bytes >= MAX_HELD_BYTES || (held.rows === 0 && Date.now() - this.heldCommittedAt >= HELD_COMMIT_MS)) {
+    if (
+      held.bytes + this.heldDeadLetterBytes >= MAX_HELD_BYTES ||
+      (held.rows === 0 && Date.now() - this.heldCommittedAt >= HELD_COMMIT_MS)
+    ) {
       this.commitHeld(true);
     }
   }
@@ -285,6 +290,7 @@ export class Store {
         this.rotateDeadLetter();
         appendFileSync(this.deadLetterFile, this.heldDeadLetters.join(''), { mode: PRIVATE_FILE_MODE });
         this.heldDeadLetters = [];
+        this.heldDeadLetterBytes = 0;
       }
       this.db.exec('COMMIT');
       this.held = undefined;
@@ -307,6 +313,7 @@ export class Store {
     this.held = undefined;
     // Rolled back with the state: the next run reads those records again, and they are refused again.
     this.heldDeadLetters = [];
+    this.heldDeadLetterBytes = 0;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -468,6 +475,7 @@ export class Store {
   private writeDeadLetter(line: string): void {
     if (this.held) {
       this.heldDeadLetters.push(line);
+      this.heldDeadLetterBytes += line.length;
       return;
     }
     this.rotateDeadLetter();
