@@ -200,4 +200,17 @@ describe('Store.hold (a backfill sent from memory)', () => {
     ).toEqual(['r1']);
     expect([cursorAt('a.jsonl'), store.counter('quarantined')]).toEqual([10, 1]);
   });
+
+  it('an ack whose write throws lets go of nothing: the held record and the count stay as they were', () => {
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    // The counter's write fails as a statement does on a full disk: the ack's savepoint rolls back, the held one stays.
+    store.sql.exec(`CREATE TEMP TRIGGER fail BEFORE INSERT ON main.counters BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const batch = store.nextBatch('usage', 10, 1 << 20);
+    expect(() => store.ack(batch)).toThrow(StateError);
+    expect([store.pendingCount(), store.pendingByKind().usage]).toEqual([1, 1]);
+    store.sql.exec('DROP TRIGGER temp.fail');
+    expect(store.ack(store.nextBatch('usage', 10, 1 << 20))).toBe(1);
+    expect([store.pendingCount(), store.pendingByKind().usage]).toEqual([0, 0]);
+  });
 });

@@ -426,7 +426,7 @@ export class Store {
   ack(rows: readonly OutboxRow[]): number {
     let deleted = 0;
     this.transaction(() => {
-      const stored = this.held ? this.releaseHeld(rows) : rows;
+      const stored = this.stored(rows);
       deleted = rows.length - stored.length;
       if (stored.length > 0) {
         const bytes = this.stmt.ackMany.all(JSON.stringify(stored.map((r) => r.seq))) as number[];
@@ -434,20 +434,29 @@ export class Store {
         this.counted(-bytes.length, -bytes.reduce((a, b) => a + b, 0));
       }
       this.addCounterIn(`sent.${rows[0]?.kind ?? 'usage'}`, deleted);
+      this.releaseHeld(rows);
     });
     return deleted;
   }
 
-  /** Lets go of the held rows among `rows` (counted), and returns the others: those to delete from the table. */
-  private releaseHeld(rows: readonly OutboxRow[]): OutboxRow[] {
-    const held = this.held as HeldRows;
-    const stored: OutboxRow[] = [];
+  /** The rows among `rows` that are not held: those to delete from the table. */
+  private stored(rows: readonly OutboxRow[]): readonly OutboxRow[] {
+    const held = this.held;
+    return held ? rows.filter((r) => !held.holds(r.kind, r.seq)) : rows;
+  }
+
+  /**
+   * Lets go of the held rows among `rows` (counted): the last step of an ack, after its writes. First, a write that
+   * threw (its savepoint rolled back, the count restored) had let them go all the same: the count then said
+   * records were pending that were not, and `--once` ended "not delivered" with everything acknowledged.
+   */
+  private releaseHeld(rows: readonly OutboxRow[]): void {
+    const held = this.held;
+    if (!held) return;
     for (const r of rows) {
       const bytes = held.remove(r.kind, r.seq);
-      if (bytes === undefined) stored.push(r);
-      else this.counted(-1, -bytes);
+      if (bytes !== undefined) this.counted(-1, -bytes);
     }
-    return stored;
   }
 
   /**
@@ -460,9 +469,9 @@ export class Store {
     const line = `${JSON.stringify({ at: new Date().toISOString(), kind: row.kind, id: row.id, status, reason, record: JSON.parse(row.body) })}\n`;
     this.writeDeadLetter(line);
     this.transaction(() => {
-      const stored = this.held ? this.releaseHeld([row]) : [row];
-      if (stored.length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
+      if (this.stored([row]).length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
       this.addCounterIn('quarantined', 1);
+      this.releaseHeld([row]);
     });
   }
 
