@@ -61,6 +61,11 @@ export class HeldRows {
     return row.bytes;
   }
 
+  /** Whether the row of this kind and seq is held (not replaced, not acknowledged). */
+  holds(kind: RecordKind, seq: number): boolean {
+    return this.bySeq[kind].has(seq);
+  }
+
   countKind(kind: RecordKind): number {
     return this.bySeq[kind].size;
   }

@@ -1,9 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateError } from '../errors.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { CommittedMap } from './committed-map.js';
-import { MAX_HELD_BYTES, Store } from './store.js';
+import { MAX_HELD_BYTES, type OutboxRow, Store } from './store.js';
 
 let dir: string;
 let store: Store;
@@ -165,5 +167,59 @@ describe('Store.hold (a backfill sent from memory)', () => {
     read('a.jsonl', 10, ['r1']);
     store.close();
     expect([outboxRows(), cursorAt('a.jsonl')]).toEqual([1, 10]);
+  });
+
+  it('a commit that fails in an ack loses the store: release and every write throw the state error, nothing commits', async () => {
+    // A deferred foreign key that the commit finds broken: COMMIT fails (as on a full disk) with the transaction open.
+    store.sql.pragma('foreign_keys = ON');
+    store.sql.exec(`CREATE TEMP TABLE parent (id INTEGER PRIMARY KEY);
+      CREATE TEMP TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`);
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    store.transaction(() => store.sql.exec('INSERT INTO child VALUES (1)'));
+    await new Promise((r) => setTimeout(r, 1050));
+    // The ack is due to commit (everything acknowledged, a second on): the commit fails and rolls it all back.
+    expect(() => store.ack(store.nextBatch('usage', 10, 1 << 20))).toThrow(StateError);
+    // `--once` ends on it rather than saying "delivered" (it released quietly, and exited 0 with nothing committed).
+    expect(() => store.release()).toThrow(StateError);
+    // A write outside transaction() would commit on its own: a cursor past records that were rolled back.
+    expect(() => store.setCursor('claude', 'a.jsonl', 1, 10)).toThrow(StateError);
+    expect(() => store.enqueue('usage', 'r2', { id: 'r2' }, 'replace')).toThrow(StateError);
+    expect(() => store.addCounterIn('sent.usage', 1)).toThrow(StateError);
+    expect([outboxRows(), cursorAt('a.jsonl'), store.counter('sent.usage')]).toEqual([0, undefined, 0]);
+    // It closes without the error (the run already ended on it).
+    store.close();
+  });
+
+  it("writes a quarantined record's dead-letter line just before the held commit that deletes it", () => {
+    const deadLetters = () => (existsSync(store.deadLetterFile) ? readFileSync(store.deadLetterFile, 'utf8') : '');
+    store.hold();
+    read('a.jsonl', 10, ['r1', 'r2']);
+    const [r1, r2] = store.nextBatch('usage', 10, 1 << 20);
+    store.quarantine(r1 as OutboxRow, 400, 'records[0]: refused');
+    // Killed now, a reporter reads r1 again and the server refuses it again: a line now would be written twice.
+    expect([deadLetters(), store.pendingCount()]).toEqual(['', 1]);
+    store.ack([r2 as OutboxRow]);
+    store.release();
+    expect(
+      deadLetters()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['r1']);
+    expect([cursorAt('a.jsonl'), store.counter('quarantined')]).toEqual([10, 1]);
+  });
+
+  it('an ack whose write throws lets go of nothing: the held record and the count stay as they were', () => {
+    store.hold();
+    read('a.jsonl', 10, ['r1']);
+    // The counter's write fails as a statement does on a full disk: the ack's savepoint rolls back, the held one stays.
+    store.sql.exec(`CREATE TEMP TRIGGER fail BEFORE INSERT ON main.counters BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const batch = store.nextBatch('usage', 10, 1 << 20);
+    expect(() => store.ack(batch)).toThrow(StateError);
+    expect([store.pendingCount(), store.pendingByKind().usage]).toEqual([1, 1]);
+    store.sql.exec('DROP TRIGGER temp.fail');
+    expect(store.ack(store.nextBatch('usage', 10, 1 << 20))).toBe(1);
+    expect([store.pendingCount(), store.pendingByKind().usage]).toEqual([0, 0]);
   });
 });

@@ -94,6 +94,10 @@ export class Store {
   private depth = 0;
   /** Set when a held transaction was lost (see hold): the store refuses all use from then on. */
   private lost: StateError | undefined;
+  /** Dead-letter lines of the held transaction, written just before it commits (see writeDeadLetter). */
+  private heldDeadLetters: string[] = [];
+  /** Their length (counted against MAX_HELD_BYTES with the held records: a run of refused records commits too). */
+  private heldDeadLetterBytes = 0;
 
   constructor(dir: string, opts: StoreOptions = {}) {
     this.dir = dir;
@@ -224,11 +228,7 @@ export class Store {
       // Rolled back (to the savepoint, when nested): so are the rows counted since it began.
       if (mark !== undefined) held?.undoTo(mark);
       this.pending = before;
-      if (err instanceof StateError) throw err;
-      if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-        throw new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
-      }
-      throw err;
+      throw stateError(err);
     }
     if (outermost && this.seq !== seqBefore) for (const l of this.enqueuedListeners) l();
     if (outermost && held) this.commitHeldIfDue();
@@ -249,13 +249,23 @@ export class Store {
   hold(): void {
     if (this.lost) throw this.lost;
     if (this.held || this.db.inTransaction) return;
-    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      // Another process's write lock past the busy timeout: the state error a transaction() gives, not a bare SqliteError.
+      throw stateError(err);
+    }
     this.held = new HeldRows();
     this.heldCommittedAt = Date.now();
   }
 
-  /** Commits what is held (writing the records not yet acknowledged to the outbox table) and holds no more. */
+  /**
+   * Commits what is held (writing the records not yet acknowledged to the outbox table) and holds no more. Throws
+   * the state error when the held transaction was lost: a `--once` whose commit failed (a full disk, in an ack)
+   * had delivered, and said `delivered` and exited 0 with its cursors rolled back.
+   */
   release(): void {
+    if (this.lost) throw this.lost;
     if (!this.held) return;
     this.commitHeld(false);
   }
@@ -263,7 +273,10 @@ export class Store {
   private commitHeldIfDue(): void {
     const held = this.held as HeldRows;
     const age = Date.now() - this.heldCommittedAt;
-    if (held.bytes >= MAX_HELD_BYTES || age >= (held.rows === 0 ? HELD_COMMIT_MS : HELD_UNCOMMITTED_MS)) {
+    if (
+      held.bytes + this.heldDeadLetterBytes >= MAX_HELD_BYTES ||
+      age >= (held.rows === 0 ? HELD_COMMIT_MS : HELD_UNCOMMITTED_MS)
+    ) {
       this.commitHeld(true);
     }
   }
@@ -278,6 +291,12 @@ export class Store {
         if (this.stmt.keep.run(r.kind, r.id, r.body, r.bytes, r.seq, now).changes > 0) continue;
         this.counted(-1, -(this.stmt.bytesOf.pluck().get(r.kind, r.id) as number));
         this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
+      }
+      if (this.heldDeadLetters.length > 0) {
+        this.rotateDeadLetter();
+        appendFileSync(this.deadLetterFile, this.heldDeadLetters.join(''), { mode: PRIVATE_FILE_MODE });
+        this.heldDeadLetters = [];
+        this.heldDeadLetterBytes = 0;
       }
       this.db.exec('COMMIT');
       this.held = undefined;
@@ -298,6 +317,9 @@ export class Store {
     if (this.lost) return;
     this.lost = new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
     this.held = undefined;
+    // Rolled back with the state: the next run reads those records again, and they are refused again.
+    this.heldDeadLetters = [];
+    this.heldDeadLetterBytes = 0;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
@@ -329,6 +351,8 @@ export class Store {
 
   /** Stores a record to be delivered. `replace` (cumulative totals, gauges) overwrites a waiting one; `keep` (events) does not. */
   enqueue(kind: RecordKind, id: string, record: object, mode: EnqueueMode, now = Date.now()): void {
+    // Lost, a write outside transaction() would commit on its own: a cursor past records that were rolled back.
+    if (this.lost) throw this.lost;
     const body = JSON.stringify(record);
     // JSON.stringify escapes a lone surrogate (and only that) as \ud…: the API refuses such a record, so it is not sent.
     const problem = recordProblem(kind, record) ?? (body.includes('\\ud') ? loneSurrogateProblem(record) : undefined);
@@ -339,7 +363,6 @@ export class Store {
     const bytes = Buffer.byteLength(body);
     this.seq++;
     if (this.held) {
-      if (this.lost) throw this.lost;
       const counted = this.held.put({ kind, id, body, bytes, seq: this.seq }, mode);
       if (counted) this.counted(counted.rows, counted.bytes);
       return;
@@ -367,8 +390,7 @@ export class Store {
   private refuse(kind: RecordKind, id: string, record: object, reason: string): void {
     const write = () => {
       const line = `${JSON.stringify({ at: new Date().toISOString(), kind, id, status: 0, reason, record })}\n`;
-      this.rotateDeadLetter();
-      appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
+      this.writeDeadLetter(line);
       this.onRefused?.(kind, id, reason);
     };
     if (!this.inTransaction) {
@@ -410,7 +432,7 @@ export class Store {
   ack(rows: readonly OutboxRow[]): number {
     let deleted = 0;
     this.transaction(() => {
-      const stored = this.held ? this.releaseHeld(rows) : rows;
+      const stored = this.stored(rows);
       deleted = rows.length - stored.length;
       if (stored.length > 0) {
         const bytes = this.stmt.ackMany.all(JSON.stringify(stored.map((r) => r.seq))) as number[];
@@ -418,36 +440,61 @@ export class Store {
         this.counted(-bytes.length, -bytes.reduce((a, b) => a + b, 0));
       }
       this.addCounterIn(`sent.${rows[0]?.kind ?? 'usage'}`, deleted);
+      this.releaseHeld(rows);
     });
     return deleted;
   }
 
-  /** Lets go of the held rows among `rows` (counted), and returns the others: those to delete from the table. */
-  private releaseHeld(rows: readonly OutboxRow[]): OutboxRow[] {
-    const held = this.held as HeldRows;
-    const stored: OutboxRow[] = [];
+  /** The rows among `rows` that are not held: those to delete from the table. */
+  private stored(rows: readonly OutboxRow[]): readonly OutboxRow[] {
+    const held = this.held;
+    return held ? rows.filter((r) => !held.holds(r.kind, r.seq)) : rows;
+  }
+
+  /**
+   * Lets go of the held rows among `rows` (counted): the last step of an ack, after its writes. First, a write that
+   * threw (its savepoint rolled back, the count restored) had let them go all the same: the count then said
+   * records were pending that were not, and `--once` ended "not delivered" with everything acknowledged.
+   */
+  private releaseHeld(rows: readonly OutboxRow[]): void {
+    const held = this.held;
+    if (!held) return;
     for (const r of rows) {
       const bytes = held.remove(r.kind, r.seq);
-      if (bytes === undefined) stored.push(r);
-      else this.counted(-1, -bytes);
+      if (bytes !== undefined) this.counted(-1, -bytes);
     }
-    return stored;
   }
 
   /**
    * Moves a record the server refused to the dead-letter file (one JSON line: what, why, the record)
    * and deletes it, so one bad record neither blocks the rest nor is retried forever. The line is
-   * written first: a crash in between leaves a duplicate line, never a lost record.
+   * written first: a crash in between leaves a duplicate line, never a lost record. (While commits are held, first
+   * means just before the commit that deletes it: see writeDeadLetter.)
    */
   quarantine(row: OutboxRow, status: number, reason: string): void {
     const line = `${JSON.stringify({ at: new Date().toISOString(), kind: row.kind, id: row.id, status, reason, record: JSON.parse(row.body) })}\n`;
+    this.writeDeadLetter(line);
+    this.transaction(() => {
+      if (this.stored([row]).length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
+      this.addCounterIn('quarantined', 1);
+      this.releaseHeld([row]);
+    });
+  }
+
+  /**
+   * Appends a dead-letter line; while commits are held, just before the held commit (commitHeld). Written at once,
+   * a `--once` killed before that commit read the record again, the server refused it again, and the next run
+   * wrote a second line for it (and counted it quarantined again): the window a crash leaves a duplicate in was
+   * the whole held span, not the moment between the line and the commit.
+   */
+  private writeDeadLetter(line: string): void {
+    if (this.held) {
+      this.heldDeadLetters.push(line);
+      this.heldDeadLetterBytes += line.length;
+      return;
+    }
     this.rotateDeadLetter();
     appendFileSync(this.deadLetterFile, line, { mode: PRIVATE_FILE_MODE });
-    this.transaction(() => {
-      const stored = this.held ? this.releaseHeld([row]) : [row];
-      if (stored.length > 0 && this.stmt.ack.run(row.seq, row.kind, row.id).changes > 0) this.counted(-1, -row.bytes);
-      this.addCounterIn('quarantined', 1);
-    });
   }
 
   private rotateDeadLetter(): void {
@@ -496,10 +543,12 @@ export class Store {
   }
 
   setCursor(source: string, path: string, ino: number, offset: number): void {
+    if (this.lost) throw this.lost;
     this.stmt.setCursor.run(source, path, ino, offset);
   }
 
   dropCursor(source: string, path: string): void {
+    if (this.lost) throw this.lost;
     this.stmt.dropCursor.run(source, path);
   }
 
@@ -509,11 +558,13 @@ export class Store {
 
   /** Sets a persistent value (a time, say); call inside a transaction to commit it with what it records. */
   setCounterIn(name: string, value: number): void {
+    if (this.lost) throw this.lost;
     this.stmt.setCounter.run(name, value);
   }
 
   /** Adds to a persistent counter; call inside a transaction to commit it with what it counts. */
   addCounterIn(name: string, n: number): void {
+    if (this.lost) throw this.lost;
     if (n !== 0) this.stmt.addCounter.run(name, n);
   }
 
@@ -521,12 +572,21 @@ export class Store {
   close(): void {
     if (!this.db.open) return;
     try {
-      this.release();
+      if (!this.lost) this.release();
     } finally {
       this.db.close();
       releaseLock(this.lock, this.pidFile);
     }
   }
+}
+
+/** An error SQLite answered as the state error (what the CLI reports with the state dir); others as they are. */
+function stateError(err: unknown): unknown {
+  if (err instanceof StateError) return err;
+  if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
+    return new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
+  }
+  return err;
 }
 
 /** Brings a state database to SCHEMA_VERSION (PRAGMA user_version), in one transaction. */
