@@ -49,12 +49,16 @@ const COUNTERS = [
 ] as const;
 type Counter = (typeof COUNTERS)[number];
 
-/** Sums every counter series of the town over [from, to): the totals the server holds. */
+/**
+ * Sums every counter series of the town over [from, to): the totals the server holds. The default window reaches a
+ * week back: the generated trees start hours ago (Codex and Gemini CLI's three), and a window that began three hours
+ * before each call dropped their first records between two calls.
+ */
 export async function serverTotals(
   url: string,
   adminToken: string,
   townId: string,
-  from = Date.now() - 3 * 3_600_000,
+  from = Date.now() - 7 * 86_400_000,
   to = Date.now() + 600_000,
 ): Promise<Record<Counter, number>> {
   const q = `from=${from}&to=${to}&maxPoints=5000`;
