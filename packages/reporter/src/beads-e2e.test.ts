@@ -5,7 +5,7 @@ import { AgentMap } from './agents.js';
 import { PriceList } from './claude/pricing.js';
 import { ClaudeSource } from './claude/source.js';
 import { Store } from './outbox/store.js';
-import { type Child, freePort, gasgauge, startGasgauge, waitFor } from './testing/processes.js';
+import { type Child, freePort, gasgauge, startGasgauge, stopAll, waitFor } from './testing/processes.js';
 import { removeDir, serverTotals, tempDir } from './testing/server.js';
 import { generateTree, writeTree } from './testing/transcripts.js';
 import type { UsageRecord } from './wire.js';
@@ -20,7 +20,7 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
   const dir = tempDir('gg-beads-e2e-');
   const children: Child[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await stopAll(children);
     removeDir(dir);
   });
 

@@ -6,9 +6,9 @@ import { AgentMap } from './agents.js';
 import { PriceList } from './claude/pricing.js';
 import { ClaudeSource } from './claude/source.js';
 import { Store } from './outbox/store.js';
-import { type Child, freePort, gasgauge, startGasgauge, waitFor } from './testing/processes.js';
-import { removeDir, serverTotals, tempDir, throughput } from './testing/server.js';
-import { generateTree, writeTree } from './testing/transcripts.js';
+import { type Child, freePort, gasgauge, startGasgauge, stopAll, waitFor } from './testing/processes.js';
+import { removeDir, serverTotals, tempDir, throughput, tokenTotals } from './testing/server.js';
+import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 import type { UsageRecord } from './wire.js';
 
 /**
@@ -20,7 +20,7 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
   const dir = tempDir('gg-e2e-');
   const children: Child[] = [];
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await stopAll(children);
     removeDir(dir);
   });
 
@@ -159,12 +159,7 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
 
     // The server holds exactly what the sources say.
     const t = await totals();
-    expect([t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens]).toEqual([
-      tree.expected.input,
-      tree.expected.output,
-      tree.expected.cacheRead,
-      tree.expected.cacheWrite,
-    ]);
+    expect(tokenTotals(t)).toEqual(expectedTokens(tree.expected));
     expect(t.cost_microdollars).toBe(await expectedCost(claude, join(dir, 'check-state')));
     // spawn 1 + sling 2 + hook 2 + done 2 + merged 2 (bead closed + note)
     expect([t.events, t.beads_created, t.beads_closed]).toEqual([9, 1, 1]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCodexTree } from './testing/codex-rollouts.js';
 import { generateGeminiTree } from './testing/gemini-chats.js';
 import { generateOpencodeStore } from './testing/opencode-stores.js';
-import { type Child, startGasgauge, waitFor } from './testing/processes.js';
+import { type Child, startGasgauge, stopAll, waitFor } from './testing/processes.js';
 import {
   createTown,
   type InProcessServer,
@@ -19,8 +19,9 @@ import {
   serverTotals,
   startTestServer,
   tempDir,
+  tokenTotals,
 } from './testing/server.js';
-import { generateTree, writeTree } from './testing/transcripts.js';
+import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 
 const ALL = (src: string): Record<string, string[]> => ({
   claude: ['--claude-dir', join(src, 'claude')],
@@ -94,7 +95,7 @@ describe('gasgauge report --once killed at random moments, every file source', (
     writeFileSync(join(src, 'town', '.events.jsonl'), `${lines.join('\n')}\n`);
   }, 120_000);
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await stopAll(children);
     await server?.close();
     removeDir(dir);
   });
@@ -305,7 +306,7 @@ describe('gasgauge report --once past 16 MiB held, against a slow server, killed
   const children: Child[] = [];
   let server: InProcessServer;
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await stopAll(children);
     await server?.close();
     removeDir(dir);
   });
@@ -355,12 +356,7 @@ describe('gasgauge report --once past 16 MiB held, against a slow server, killed
       const last = once();
       expect(await last.exited, last.output()).toBe(0);
       const t = await serverTotals(server.url, server.adminToken, server.townId, FROM, FROM + 2 * 86_400_000);
-      expect([t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens]).toEqual([
-        tree.expected.input,
-        tree.expected.output,
-        tree.expected.cacheRead,
-        tree.expected.cacheWrite,
-      ]);
+      expect(tokenTotals(t)).toEqual(expectedTokens(tree.expected));
     } finally {
       await proxy.close();
     }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Child, startGasgauge, waitFor } from './testing/processes.js';
-import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from './testing/server.js';
-import { generateTree, writeTree } from './testing/transcripts.js';
+import { type Child, startGasgauge, stopAll, waitFor } from './testing/processes.js';
+import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir, tokenTotals } from './testing/server.js';
+import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 
 /**
  * `--once` sends a backfill from memory and commits its cursors once the server acknowledged what they
@@ -14,7 +14,7 @@ describe('gasgauge report --once killed mid-backfill', () => {
   const children: Child[] = [];
   let server: InProcessServer | undefined;
   afterAll(async () => {
-    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+    await stopAll(children);
     await server?.close();
     removeDir(dir);
   });
@@ -55,11 +55,6 @@ describe('gasgauge report --once killed mid-backfill', () => {
     expect(await second.exited, second.output()).toBe(0);
     expect(JSON.parse(second.output().trim().split('\n').pop() as string)).toMatchObject({ delivered: true, pending: 0 });
     const t = await totals();
-    expect([t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens]).toEqual([
-      tree.expected.input,
-      tree.expected.output,
-      tree.expected.cacheRead,
-      tree.expected.cacheWrite,
-    ]);
+    expect(tokenTotals(t)).toEqual(expectedTokens(tree.expected));
   }, 180_000);
 });

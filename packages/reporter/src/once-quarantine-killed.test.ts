@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { type Child, startGasgauge, waitFor } from './testing/processes.js';
+import { type Child, startGasgauge, stopAll, waitFor } from './testing/processes.js';
 import { type InProcessServer, removeDir, startTestServer, tempDir } from './testing/server.js';
 
 /**
@@ -15,7 +15,7 @@ const dir = tempDir('gg-once-quarantine-killed-');
 const children: Child[] = [];
 let server: InProcessServer;
 afterAll(async () => {
-  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+  await stopAll(children);
   await server?.close();
   removeDir(dir);
 });

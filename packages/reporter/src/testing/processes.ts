@@ -67,6 +67,11 @@ export function startGasgauge(args: string[], [file, ...pre]: GasgaugeCommand = 
   };
 }
 
+/** Kills those of a test's children still running (for its afterAll). */
+export async function stopAll(children: readonly Child[]): Promise<void> {
+  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) await c.kill();
+}
+
 /**
  * Waits for `check` to return a value (not undefined), polling; throws with `what` after the timeout
  * (a function is called then, so the message can say what the state was when it gave up).

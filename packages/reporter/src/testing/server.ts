@@ -70,6 +70,11 @@ export async function serverTotals(
   return sums;
 }
 
+/** A town's four token totals (serverTotals), in the order of expectedTokens (testing/transcripts.ts). */
+export function tokenTotals(t: Record<Counter, number>): number[] {
+  return [t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens];
+}
+
 export async function throughput(url: string, adminToken: string, townId: string) {
   return call(url, 'GET', `/api/towns/${townId}/metrics/throughput`, adminToken);
 }

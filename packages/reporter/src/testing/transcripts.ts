@@ -28,6 +28,11 @@ export interface Totals {
   responses: number;
 }
 
+/** The four token kinds, in the order `tokenTotals` (testing/server.ts) gives the server's. */
+export function expectedTokens(t: Totals): number[] {
+  return [t.input, t.output, t.cacheRead, t.cacheWrite];
+}
+
 export interface GeneratedTree {
   /** Lines per file (relative to the config dir), in the order Claude Code would write them. */
   files: Map<string, string[]>;
