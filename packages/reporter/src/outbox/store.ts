@@ -286,11 +286,10 @@ export class Store {
     const held = this.held as HeldRows;
     try {
       const now = Date.now();
-      // Counted already, as held rows; one that replaces a row of the table takes that row's place in the count.
+      // Counted already, as held rows: taken out of the count, then written (and counted) as a table row.
       for (const r of held.takeAll()) {
-        if (this.stmt.keep.run(r.kind, r.id, r.body, r.bytes, r.seq, now).changes > 0) continue;
-        this.counted(-1, -(this.stmt.bytesOf.pluck().get(r.kind, r.id) as number));
-        this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
+        this.counted(-1, -r.bytes);
+        this.writeRow(r, 'replace', now);
       }
       if (this.heldDeadLetters.length > 0) {
         this.rotateDeadLetter();
@@ -315,7 +314,7 @@ export class Store {
    */
   private loseHeld(err: unknown): void {
     if (this.lost) return;
-    this.lost = new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
+    this.lost = err instanceof StateError ? err : writeFailed(err);
     this.held = undefined;
     // Rolled back with the state: the next run reads those records again, and they are refused again.
     this.heldDeadLetters = [];
@@ -367,18 +366,23 @@ export class Store {
       if (counted) this.counted(counted.rows, counted.bytes);
       return;
     }
-    if (mode === 'keep') {
-      if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) this.counted(1, bytes);
+    this.writeRow({ kind, id, body, bytes, seq: this.seq }, mode, now);
+  }
+
+  /**
+   * Writes a row to the outbox table with the mode's rule and counts it: new, one row more; replacing a waiting
+   * one, its change of size; kept out by a waiting one, nothing. Most records are new: one insert; only a waiting
+   * one costs the lookup of its size and the update.
+   */
+  private writeRow(r: OutboxRow, mode: EnqueueMode, now: number): void {
+    if (this.stmt.keep.run(r.kind, r.id, r.body, r.bytes, r.seq, now).changes > 0) {
+      this.counted(1, r.bytes);
       return;
     }
-    // Most records are new: one insert; only a waiting one costs the lookup of its size and the update.
-    if (this.stmt.keep.run(kind, id, body, bytes, this.seq, now).changes > 0) {
-      this.counted(1, bytes);
-      return;
-    }
-    const old = this.stmt.bytesOf.pluck().get(kind, id) as number;
-    this.stmt.replace.run(kind, id, body, bytes, this.seq, now);
-    this.counted(0, bytes - old);
+    if (mode === 'keep') return;
+    const old = this.stmt.bytesOf.pluck().get(r.kind, r.id) as number;
+    this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
+    this.counted(0, r.bytes - old);
   }
 
   /**
@@ -583,10 +587,11 @@ export class Store {
 /** An error SQLite answered as the state error (what the CLI reports with the state dir); others as they are. */
 function stateError(err: unknown): unknown {
   if (err instanceof StateError) return err;
-  if ((err as { code?: string }).code?.startsWith('SQLITE_')) {
-    return new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
-  }
-  return err;
+  return (err as { code?: string }).code?.startsWith('SQLITE_') ? writeFailed(err) : err;
+}
+
+function writeFailed(err: unknown): StateError {
+  return new StateError(`reporter state write failed: ${(err as Error).message}`, { cause: err });
 }
 
 /** Brings a state database to SCHEMA_VERSION (PRAGMA user_version), in one transaction. */
