@@ -21,6 +21,7 @@ import {
   tempDir,
   tokenTotals,
 } from './testing/server.js';
+import { testBed } from './testing/test-bed.js';
 import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 
 const ALL = (src: string): Record<string, string[]> => ({
@@ -302,17 +303,10 @@ describe('gasgauge report --once killed at random moments, every file source', (
  * response once. Claude's streamed copies of a response replace one another while an earlier copy is in flight.
  */
 describe('gasgauge report --once past 16 MiB held, against a slow server, killed', () => {
-  const dir = tempDir('gg-once-spill-');
-  const children: Child[] = [];
-  let server: InProcessServer;
-  afterAll(async () => {
-    await stopAll(children);
-    await server?.close();
-    removeDir(dir);
-  });
+  const { dir, children, startServer } = testBed('gg-once-spill-');
 
   it('spills with batches in flight, and the next runs deliver every response exactly once', async () => {
-    server = await startTestServer(dir, { tickMs: 200 });
+    const server = await startServer({ tickMs: 200 });
     const claude = join(dir, 'claude');
     const tree = generateTree({ seed: 21, agents: 4, sessionsPerAgent: 4, responsesPerSession: 8000, stepMs: [5, 20] });
     writeTree(claude, tree.files);

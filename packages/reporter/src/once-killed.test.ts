@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Child, startGasgauge, stopAll, waitFor } from './testing/processes.js';
-import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir, tokenTotals } from './testing/server.js';
+import { describe, expect, it } from 'vitest';
+import { startGasgauge, waitFor } from './testing/processes.js';
+import { serverTotals, tokenTotals } from './testing/server.js';
+import { testBed } from './testing/test-bed.js';
 import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 
 /**
@@ -10,17 +11,10 @@ import { expectedTokens, generateTree, writeTree } from './testing/transcripts.j
  * counted once; nothing it had not acknowledged is skipped.
  */
 describe('gasgauge report --once killed mid-backfill', () => {
-  const dir = tempDir('gg-once-killed-');
-  const children: Child[] = [];
-  let server: InProcessServer | undefined;
-  afterAll(async () => {
-    await stopAll(children);
-    await server?.close();
-    removeDir(dir);
-  });
+  const { dir, children, startServer } = testBed('gg-once-killed-');
 
   it('and run again delivers every response exactly once', async () => {
-    server = await startTestServer(dir, { tickMs: 200 });
+    const server = await startServer({ tickMs: 200 });
     const { url, adminToken, townId, tokenFile } = server;
     const claude = join(dir, 'claude');
     const tree = generateTree({ seed: 11, agents: 4, sessionsPerAgent: 4, responsesPerSession: 2000, stepMs: [5, 20] });

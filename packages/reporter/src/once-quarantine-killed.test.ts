@@ -2,26 +2,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { type Child, startGasgauge, stopAll, waitFor } from './testing/processes.js';
-import { type InProcessServer, removeDir, startTestServer, tempDir } from './testing/server.js';
+import { expect, it } from 'vitest';
+import { startGasgauge, waitFor } from './testing/processes.js';
+import { testBed } from './testing/test-bed.js';
 
 /**
  * A record the server refuses in a held `--once` (Store.hold) is quarantined: its dead-letter line is written just
  * before the commit that deletes it. Written at once, a run killed before that commit left the line, the next run read
  * the record again, the server refused it again, and the file had it twice (and the run said it quarantined it again).
  */
-const dir = tempDir('gg-once-quarantine-killed-');
-const children: Child[] = [];
-let server: InProcessServer;
-afterAll(async () => {
-  await stopAll(children);
-  await server?.close();
-  removeDir(dir);
-});
+const { dir, children, startServer } = testBed('gg-once-quarantine-killed-');
 
 it('a record quarantined by a --once killed before its commit has one dead-letter line after the next run', async () => {
-  server = await startTestServer(dir);
+  const server = await startServer();
   const at = (s: number) => new Date(Date.now() - 3_600_000 + s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const lines: string[] = [];
   for (let i = 0; i < 50; i++)
