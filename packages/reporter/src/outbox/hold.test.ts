@@ -93,6 +93,34 @@ describe('Store.hold (a backfill sent from memory)', () => {
     expect(store.pendingCount()).toBe(0);
   });
 
+  it('a record whose id waits in the table (an earlier run, or a held commit) replaces it there: one copy is sent', () => {
+    read('old.jsonl', 5, ['m1', 'm2'], (id) => ({ id, out: 1 }));
+    store.transaction(() => store.enqueue('event', 'e1', { v: 'first' }, 'keep'));
+    store.hold();
+    read('a.jsonl', 10, ['m1', 'm3'], (id) => ({ id, out: 2 }));
+    store.transaction(() => store.enqueue('event', 'e1', { v: 'second' }, 'keep'));
+    const sent = () => store.nextBatch('usage', 10, 1 << 20).map((r) => JSON.parse(r.body));
+    expect(sent()).toEqual([
+      { id: 'm2', out: 1 },
+      { id: 'm1', out: 2 },
+      { id: 'm3', out: 2 },
+    ]);
+    expect(store.nextBatch('event', 10, 1 << 20).map((r) => JSON.parse(r.body))).toEqual([{ v: 'first' }]);
+    expect(store.pendingCount()).toBe(4);
+    // m3 is held; a commit now writes it to the table, and a later copy replaces it there.
+    store.release();
+    store.hold();
+    read('a.jsonl', 20, ['m3'], (id) => ({ id, out: 3 }));
+    expect(sent()).toEqual([
+      { id: 'm2', out: 1 },
+      { id: 'm1', out: 2 },
+      { id: 'm3', out: 3 },
+    ]);
+    expect(store.pendingCount()).toBe(4);
+    store.release();
+    expect(outboxRows()).toBe(4);
+  });
+
   it('undoes what a transaction that threw held, and the replaced copy comes back in its place', () => {
     store.hold();
     read('a.jsonl', 10, ['m1', 'm2'], (id) => ({ id, v: 1 }));

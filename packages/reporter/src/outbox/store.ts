@@ -362,6 +362,12 @@ export class Store {
     const bytes = Buffer.byteLength(body);
     this.seq++;
     if (this.held) {
+      // Waiting in the table (an earlier run's row, or one a held commit wrote): the table's rule applies there,
+      // so one copy of the id waits, not a stale one beside a held one. None can while the table is empty.
+      if (this.pending.rows > this.held.rows && this.stmt.bytesOf.pluck().get(kind, id) !== undefined) {
+        this.writeRow({ kind, id, body, bytes, seq: this.seq }, mode, now);
+        return;
+      }
       const counted = this.held.put({ kind, id, body, bytes, seq: this.seq }, mode);
       if (counted) this.counted(counted.rows, counted.bytes);
       return;
