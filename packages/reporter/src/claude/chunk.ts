@@ -78,10 +78,11 @@ export function mergeCopy(entries: ReadEntry[], entry: ReadEntry): boolean {
   return true;
 }
 
-/** A file to read ahead, from this offset. */
+/** A file to read ahead, from this offset, up to the size the poll saw (see Until). */
 export interface ReadJob {
   path: string;
   start: number;
+  until: number;
 }
 
 /** What the reporter's thread tells a parse worker (see ChunkReader). */

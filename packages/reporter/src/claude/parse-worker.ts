@@ -16,7 +16,11 @@ let credits = 0;
 function pump(): void {
   while (credits > 0 && index < jobs.length) {
     const job = jobs[index] as ReadJob;
-    const chunk = readChunk(job.path, fileState(job.path), offset, CHUNK_BYTES, read);
+    // No further than the size the poll saw, as the reporter's thread reads (a file written faster than it is
+    // read would keep the worker from the files after it).
+    const st = fileState(job.path);
+    const upTo = st && { ino: st.ino, size: Math.min(st.size, job.until) };
+    const chunk = readChunk(job.path, upTo, offset, CHUNK_BYTES, { ...read, until: job.until });
     parentPort?.postMessage({ gen, chunk });
     credits -= chunkBytes(chunk);
     if (chunk.done || chunk.st === undefined) {

@@ -1,8 +1,9 @@
-import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { Store } from '../outbox/store.js';
+import { growOnEachCursor } from '../testing/fast-writer.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { generateTree, writeTree } from '../testing/transcripts.js';
 import type { UsageRecord } from '../wire.js';
@@ -94,6 +95,25 @@ describe('ClaudeSource', () => {
     expect(records()[0]?.outputTokens).toBe(250);
     expect(src.stats.duplicates).toBe(1);
   });
+
+  it.each([
+    ['in its thread', Number.POSITIVE_INFINITY],
+    ['in a parse worker', 0],
+  ])(
+    'a transcript written faster than it is read (%s) ends its pass at the size the pass began with; the next pass reads on',
+    async (_, workerBytes) => {
+      const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => line({ id: `m${from + i}`, input: 1 }));
+      // More than a step's 4 MiB and than the worker's 8 MiB read ahead; as much again after the first step.
+      const path = write('p/s.jsonl', ...lines(0, 40_000));
+      const size = statSync(path).size;
+      const src = source(new AgentMap(), workerBytes);
+      growOnEachCursor(store, () => write('p/s.jsonl', ...lines(40_000, 40_000)), 1);
+      await src.poll();
+      expect(src.stats).toMatchObject({ bytes: size, updates: 40_000 });
+      await src.poll();
+      expect(src.stats).toMatchObject({ bytes: statSync(path).size, updates: 80_000 });
+    },
+  );
 
   it('counts a resumed session that begins with copies of earlier lines once', async () => {
     const src = source();

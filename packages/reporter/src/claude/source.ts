@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
-import { COMMIT_BYTES, type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { COMMIT_BYTES, type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
 import { nameEndsWith } from '../tail/names.js';
@@ -153,7 +153,7 @@ export class ClaudeSource {
       if (!st) continue;
       this.polled.set(path, { st, saved });
       const start = resumeOffset(saved, st);
-      jobs.push({ path, start });
+      jobs.push({ path, start, until: st.size });
       unread += st.size - start;
       if (!ahead && unread >= workerBytes) {
         ahead = this.reader.begin(jobs);
@@ -169,7 +169,7 @@ export class ClaudeSource {
       return await stepInGroups(
         this.opts.store,
         todo,
-        (path, budget) => this.readFile(path, budget),
+        (path, budget, until) => this.readFile(path, budget, until),
         COMMIT_BYTES,
         ahead ? (path) => this.reader.pending(path) : undefined,
       );
@@ -207,9 +207,9 @@ export class ClaudeSource {
    * Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups).
    * A response's copies in these bytes become one write of its record, of the copy kept.
    */
-  private readFile(path: string, budget: number): StepResult {
+  private readFile(path: string, budget: number, until: Until): StepResult {
     try {
-      const result = this.readSome(path, budget);
+      const result = this.readSome(path, budget, until);
       this.dedupe.flush();
       this.dedupe.trim();
       for (const [id, entry] of this.kept) this.opts.store.enqueue('usage', id, this.record(id, entry), 'replace');
@@ -219,7 +219,7 @@ export class ClaudeSource {
     }
   }
 
-  private readSome(path: string, budget: number): StepResult {
+  private readSome(path: string, budget: number, until: Until): StepResult {
     // The poll's own stat and cursor, for a file's first step only: a later step resumes past the size it saw.
     const polled = this.polled.get(path);
     this.polled.delete(path);
@@ -234,6 +234,8 @@ export class ClaudeSource {
     if (store.holdReading) return { bytes: 0, done: true };
     const cursors = polled ? { cursor: () => polled.saved, setCursor: store.setCursor.bind(store) } : store;
     const start = resumeFrom(cursors, SOURCE, path, st);
+    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
+    const seenTo = { ino: st.ino, size: Math.min(st.size, until(st.size)) };
     let chunk = this.reader.take(path);
     // Read ahead from another place (the file changed meanwhile): stop reading ahead, read it here.
     if (chunk && (chunk.start !== start || chunk.st?.ino !== st.ino)) {
@@ -241,7 +243,7 @@ export class ClaudeSource {
       chunk = undefined;
     }
     if (chunk) this.stats.readAhead++;
-    else chunk = readChunk(path, st, start, budget, this.opts.read);
+    else chunk = readChunk(path, seenTo, start, budget, { ...this.opts.read, until: seenTo.size });
     for (const entry of chunk.entries) this.take(entry);
     this.stats.usageLines += chunk.merged;
     this.stats.merged += chunk.merged;
@@ -250,7 +252,7 @@ export class ClaudeSource {
     this.stats.malformed += chunk.malformed;
     this.stats.bytes += chunk.end - start;
     const bytes = chunk.end - start;
-    return chunk.done ? { bytes, done: true, committed: () => this.caughtUp.set(path, st) } : { bytes, done: false };
+    return chunk.done ? { bytes, done: true, committed: () => this.caughtUp.set(path, seenTo) } : { bytes, done: false };
   }
 
   /** One usage copy: kept when it updates its response. */

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { AgentMap } from '../agents.js';
 import { MAX_JSON_VALUES } from '../json.js';
 import { Store } from '../outbox/store.js';
 import { generateCodexTree } from '../testing/codex-rollouts.js';
+import { growOnEachCursor } from '../testing/fast-writer.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import { writeTree } from '../testing/transcripts.js';
 import type { UsageRecord } from '../wire.js';
@@ -83,6 +84,26 @@ describe('CodexSource', () => {
     });
     // 400 × $1.25 + 600 × $0.125 + 300 × $10 per million (reasoning billed as output).
     expect(r?.costMicrodollars).toBe(Math.round(400 * 1.25 + 600 * 0.125 + 300 * 10));
+  });
+
+  it('a rollout written faster than it is read ends its pass at the size the pass began with; the next pass reads on', async () => {
+    const turns = (n: number) =>
+      Array.from({ length: n }, () =>
+        line(ts(2), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100, 0, 10) }, pad: 'x'.repeat(200) }),
+      );
+    const path = write('sessions/2026/11/20/rollout-a.jsonl', [
+      line(ts(0), 'session_meta', { id: 's', cwd: '/w' }),
+      line(ts(1), 'turn_context', { cwd: '/w', model: 'gpt-5-codex' }),
+      ...turns(5_000),
+    ]);
+    const size = statSync(path).size;
+    const src = open();
+    // ~1.5 MiB more per 1 MiB batch read.
+    growOnEachCursor(store, () => appendFileSync(path, `${turns(5_000).join('\n')}\n`), 6);
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: size, turns: 5_000 });
+    for (let pass = 0; pass < 10 && src.stats.bytes < statSync(path).size; pass++) await src.poll();
+    expect(src.stats).toMatchObject({ bytes: statSync(path).size, turns: 35_000 });
   });
 
   it('read in pieces with restarts mid-file sends exactly what one read sends', async () => {

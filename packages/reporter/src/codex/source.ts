@@ -5,7 +5,7 @@ import type { AgentMap } from '../agents.js';
 import { boundedId, digest, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
-import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type FileState, fileState, type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
@@ -113,7 +113,7 @@ export class CodexSource {
     this.listed = files;
     // A file holding a sub-agent's first event is looked at every poll until it settles, changed or not.
     const check = [...new Set([...files, ...this.holding])];
-    return stepInGroups(this.opts.store, check, (path, budget) => this.readFile(path, budget));
+    return stepInGroups(this.opts.store, check, (path, budget, until) => this.readFile(path, budget, until));
   }
 
   /** From now on, read files when they change (see FileList). */
@@ -131,13 +131,15 @@ export class CodexSource {
   }
 
   /** Reads up to about `budget` bytes of one file, inside the caller's transaction (see stepInGroups). */
-  private readFile(path: string, budget: number): StepResult {
-    const st = fileState(path);
-    if (!st) {
+  private readFile(path: string, budget: number, until: Until): StepResult {
+    const now = fileState(path);
+    if (!now) {
       this.caughtUp.delete(path);
       this.holding.delete(path);
       return { bytes: 0, done: true };
     }
+    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
+    const st = { ino: now.ino, size: Math.min(now.size, until(now.size)) };
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const saved = this.endState.get(SOURCE, path) as SavedEnd | undefined;
@@ -154,7 +156,7 @@ export class CodexSource {
     let offset = start;
     while (offset - start < budget) {
       if (store.holdReading) return { bytes: offset - start, done: true };
-      const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS });
+      const batch = readLines(path, offset, { ...this.opts.read, markers: MARKERS, until: st.size });
       if (!batch) break;
       let malformed = batch.oversized;
       for (const line of batch.lines) {

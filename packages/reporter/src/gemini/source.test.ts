@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { Store } from '../outbox/store.js';
+import { growOnEachCursor } from '../testing/fast-writer.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { geminiPrices } from './prices.js';
@@ -69,6 +70,24 @@ describe('Gemini CLI .jsonl chats are tailed', () => {
       outputTokens: 10,
       session: 'gs-1',
     });
+  });
+
+  it('a chat written faster than it is read ends its pass at the size the pass began with; the next pass reads on', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    writeFileSync(
+      chatPath(),
+      header + Array.from({ length: 6_000 }, (_, i) => response(i, i === 0 ? 'gemini-2.5-flash' : undefined)).join(''),
+    );
+    const size = statSync(chatPath()).size;
+    const src = source();
+    let n = 6_000;
+    // ~1.2 MiB more per 1 MiB batch read.
+    growOnEachCursor(store, () => appendFileSync(chatPath(), Array.from({ length: 6_000 }, () => response(n++)).join('')), 6);
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: size, responses: 6_000 });
+    // Each pass ends where its file was when it began, the growth after it for the next.
+    for (let pass = 0; pass < 10 && src.stats.bytes < statSync(chatPath()).size; pass++) await src.poll();
+    expect(src.stats).toMatchObject({ bytes: statSync(chatPath()).size, responses: 42_000 });
   });
 
   it('a restart resumes at the saved offset with the session and model the earlier lines named', async () => {

@@ -7,7 +7,7 @@ import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
-import { type StepResult, stepInGroups } from '../tail/commit-groups.js';
+import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
@@ -92,8 +92,8 @@ export class GeminiSource {
   async poll(): Promise<boolean> {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
-    return stepInGroups(this.opts.store, files, (path, budget) =>
-      nameEndsWith(path, '.jsonl') ? this.tail(path, budget) : this.readWhole(path),
+    return stepInGroups(this.opts.store, files, (path, budget, until) =>
+      nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path),
     );
   }
 
@@ -168,16 +168,19 @@ export class GeminiSource {
    * transaction (see stepInGroups): complete lines only, a batch at a time, each batch's records, state and
    * offset saved together.
    */
-  private tail(path: string, budget: number): StepResult {
-    let st: import('node:fs').Stats;
+  private tail(path: string, budget: number, until: Until): StepResult {
+    let now: import('node:fs').Stats;
     try {
-      st = statSync(fsPath(path));
+      now = statSync(fsPath(path));
     } catch {
       this.caughtUp.delete(path);
       return { bytes: 0, done: true };
     }
+    if (!now.isFile()) return { bytes: 0, done: true };
+    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
+    const st = { ino: now.ino, size: Math.min(now.size, until(now.size)), mtimeMs: now.mtimeMs };
     const seen = this.caughtUp.get(path);
-    if (!st.isFile() || (seen && seen.ino === st.ino && seen.size === st.size)) return { bytes: 0, done: true };
+    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;
     // Read to its end by an earlier process (same inode, cursor at its size, its state saved): nothing to read,
     // no state to load, no .project_root to open.
@@ -195,7 +198,7 @@ export class GeminiSource {
     let offset = start;
     while (offset - start < budget) {
       if (store.holdReading) return { bytes: offset - start, done: true };
-      const batch = readLines(path, offset, this.opts.read);
+      const batch = readLines(path, offset, { ...this.opts.read, until: st.size });
       if (!batch) break;
       const { events, malformed: bad } = feedGeminiJsonl(state, batch.lines, st.mtimeMs);
       for (const e of events) this.emit(e.id === undefined ? `gemini:${digest(path)}:${state.unnamed++}` : eventId(e), e, cwd);

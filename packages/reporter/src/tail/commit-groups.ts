@@ -9,7 +9,14 @@ export const COMMIT_BYTES = 4 * 1024 * 1024;
  * bytes it read and whether the file is caught up. `committed` runs once the transaction committed (and
  * not when it rolled back): for what a source remembers in memory about its files.
  */
-export type FileStep = (path: string, budget: number) => StepResult;
+export type FileStep = (path: string, budget: number, until: Until) => StepResult;
+
+/**
+ * The offset a step reads a file to: `until(size)` with the size the step sees gives the size the file's first
+ * step of this pass saw. A file written faster than it is read still ends its pass (a `--once` ends, the files
+ * after it get their turn); what was written since is read by the next pass.
+ */
+export type Until = (size: number) => number;
 
 /**
  * For a source that reads ahead in a worker: a promise to wait on before stepping this file (its data
@@ -38,6 +45,12 @@ export async function stepInGroups(
   pending?: Pending,
 ): Promise<boolean> {
   let i = 0;
+  // The size files[i] had at its first step (see Until).
+  let limit: number | undefined;
+  const until: Until = (size) => {
+    limit ??= size;
+    return limit;
+  };
   while (i < files.length) {
     if (store.holdReading) return false;
     const wait = pending?.(files[i] as string);
@@ -50,10 +63,13 @@ export async function stepInGroups(
         // The group ends where the data read ahead runs out, rather than waiting inside a transaction.
         if (!first && pending?.(files[i] as string)) break;
         first = false;
-        const r = step(files[i] as string, budget);
+        const r = step(files[i] as string, budget, until);
         if (r.committed) committed.push(r.committed);
         budget -= Math.max(1, r.bytes);
-        if (r.done) i++;
+        if (r.done) {
+          i++;
+          limit = undefined;
+        }
       }
     });
     for (const fn of committed) fn();
