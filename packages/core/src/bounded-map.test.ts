@@ -46,6 +46,53 @@ describe('BoundedMap', () => {
     );
   });
 
+  it('with a weighing, holds values that weigh no more than its bound together, the newest, whatever the operations', () => {
+    const op = fc.oneof(
+      fc.record({ set: fc.integer({ min: 0, max: 12 }), weight: fc.integer({ min: 0, max: 15 }) }),
+      fc.record({ del: fc.integer({ min: 0, max: 12 }) }),
+      fc.constant({ clear: true }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.array(op, { maxLength: 200 }),
+        (max, maxWeight, ops) => {
+          const m = new BoundedMap<number, number>(max, { max: maxWeight, of: (w) => w });
+          // The reference: an array in insertion order, cut from the front by count, then by weight (never the key set).
+          let ref: [number, number][] = [];
+          const weight = () => ref.reduce((a, [, w]) => a + w, 0);
+          for (const o of ops) {
+            if ('set' in o) {
+              const at = ref.findIndex(([k]) => k === o.set);
+              if (at >= 0) ref[at] = [o.set, o.weight];
+              else {
+                ref.push([o.set, o.weight]);
+                if (ref.length > max) ref = ref.slice(1);
+              }
+              while (weight() > maxWeight && ref.length > 1) {
+                const drop = ref.findIndex(([k]) => k !== o.set);
+                ref.splice(drop, 1);
+              }
+              m.set(o.set, o.weight);
+            } else if ('del' in o) {
+              ref = ref.filter(([k]) => k !== o.del);
+              m.delete(o.del);
+            } else {
+              ref = [];
+              m.clear();
+            }
+            expect(m.size).toBeLessThanOrEqual(max);
+            // Over the weight only with one value heavier than the whole bound, held alone.
+            const held = [...m.values()].reduce((a, w) => a + w, 0);
+            expect(held <= maxWeight || m.size === 1).toBe(true);
+          }
+          expect([...m]).toEqual(ref);
+        },
+      ),
+    );
+  });
+
   it('refuses a bound that holds nothing', () => {
     expect(() => new BoundedMap(0)).toThrow(RangeError);
     expect(() => new BoundedSet(Number.NaN)).toThrow(RangeError);

@@ -51,6 +51,11 @@ const SOURCE = 'codex';
 const MARKERS = CODEX_MARKERS.map((m) => Buffer.from(m));
 /** Parents' replayed turns kept in memory (the sub-agents of one parent share one). */
 const MAX_CACHED_PREFIXES = 32;
+/**
+ * Their turns kept at most together (~75 bytes each in the heap: ~30 MB). The count alone allowed 32 prefixes of
+ * MAX_PREFIX_TURNS each, ~240 MB: more than the reporter's whole footprint target (200 MB).
+ */
+const MAX_CACHED_PREFIX_TURNS = 400_000;
 /** A parent's turns read at most for one fork: a replay longer than this is matched only this far. */
 const MAX_PREFIX_TURNS = 100_000;
 /** And of its file at most this many bytes (a real rollout is a few MB to tens of MB). */
@@ -82,7 +87,10 @@ export class CodexSource {
   private readonly sessionFiles = new Map<string, string>();
   private readonly headRead = new Set<string>();
   /** A parent's turns up to a fork's time, by parent file and time. */
-  private readonly prefixes = new BoundedMap<string, CodexUsage[]>(MAX_CACHED_PREFIXES);
+  private readonly prefixes = new BoundedMap<string, CodexUsage[]>(MAX_CACHED_PREFIXES, {
+    max: MAX_CACHED_PREFIX_TURNS,
+    of: (turns) => turns.length,
+  });
 
   constructor(private readonly opts: CodexSourceOptions) {
     this.now = opts.now ?? Date.now;
