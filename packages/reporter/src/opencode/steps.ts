@@ -40,10 +40,26 @@ export interface StepLedger {
   firstAgent(messageId: string, agentId: string): string;
 }
 
-/** An in-memory ledger, bounded to the most recent 10,000 messages. */
+/** Messages an in-memory ledger keeps. */
+const MAX_MESSAGES = 10_000;
+/** Steps it keeps, all messages together (~150 bytes each: ~30 MB). */
+export const MAX_MEMORY_STEPS = 200_000;
+/** Steps it keeps of one message (a real one has tens): past it the oldest go. */
+export const MAX_STEPS_PER_MESSAGE = 10_000;
+
+/**
+ * An in-memory ledger (the library's default; the reporter keeps its steps in SQLite, ledger.ts): at most
+ * MAX_MESSAGES messages, MAX_STEPS_PER_MESSAGE steps of one and MAX_MEMORY_STEPS in all, the least recently
+ * added to going first. Bounded for the reason ledger.ts is: a stream can send step parts of new ids for ever.
+ * A step forgotten only lowers its message's sum; the records already sent are cumulative, and the server keeps
+ * the larger totals.
+ */
 export class MemoryStepLedger implements StepLedger {
-  private readonly messages = new BoundedMap<string, Map<string, Amounts>>(10_000);
-  private readonly agents = new BoundedMap<string, string>(10_000);
+  private readonly messages = new BoundedMap<string, BoundedMap<string, Amounts>>(MAX_MESSAGES, {
+    max: MAX_MEMORY_STEPS,
+    of: (parts) => parts.size,
+  });
+  private readonly agents = new BoundedMap<string, string>(MAX_MESSAGES);
 
   firstAgent(messageId: string, agentId: string): string {
     const kept = this.agents.get(messageId);
@@ -53,13 +69,12 @@ export class MemoryStepLedger implements StepLedger {
   }
 
   add(messageId: string, partId: string, step: Amounts): boolean {
-    let parts = this.messages.get(messageId);
-    if (!parts) {
-      parts = new Map();
-      this.messages.set(messageId, parts);
-    }
+    const parts = this.messages.get(messageId) ?? new BoundedMap<string, Amounts>(MAX_STEPS_PER_MESSAGE);
     if (parts.has(partId)) return false;
+    // Out while it changes, so the messages' weight is counted at its new size, and back in as the newest.
+    this.messages.delete(messageId);
     parts.set(partId, step);
+    this.messages.set(messageId, parts);
     return true;
   }
 
