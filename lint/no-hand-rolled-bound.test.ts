@@ -14,6 +14,9 @@ const BAD = [
   // A cache in a plain Map or Set: a class field, or a module's variable.
   'export class C {\n  private readonly cache = new Map<string, number | null>();\n}',
   'const formatterCache = new Set<string>();\nexport const f = formatterCache;',
+  // A BoundedMap of collections with no weight bound.
+  "import { BoundedMap } from '@gasgauge/core';\nexport const prefixes = new BoundedMap<string, number[]>(32);",
+  "import { BoundedMap } from '@gasgauge/core';\nexport const steps = new BoundedMap<string, Map<string, number>>(10_000);",
 ];
 
 describe('lint: no hand-rolled bound on a map or set, and no cache without one', () => {
@@ -29,7 +32,7 @@ describe('lint: no hand-rolled bound on a map or set, and no cache without one',
       // A cache that is a BoundedMap, and plain maps that are not caches.
       {
         path: 'packages/api/src/bounded-cache.ts',
-        code: "import { BoundedMap } from '@gasgauge/core';\nexport class C {\n  private readonly cache = new BoundedMap<string, number>(64);\n  private readonly prices = new Map<string, number>();\n  private readonly cacheDir = new URL('file:///tmp/');\n}\n",
+        code: "import { BoundedMap } from '@gasgauge/core';\nexport class C {\n  private readonly cache = new BoundedMap<string, number>(64);\n  private readonly prices = new Map<string, number>();\n  private readonly cacheDir = new URL('file:///tmp/');\n  private readonly lists = new BoundedMap<string, number[]>(32, { max: 1000, of: (l) => l.length });\n  private readonly rows = new BoundedMap<string, { at: number }>(64);\n}\n",
       },
       {
         path: 'packages/api/src/x.test.ts',
