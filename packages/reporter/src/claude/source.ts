@@ -234,8 +234,7 @@ export class ClaudeSource {
     if (store.holdReading) return { bytes: 0, done: true };
     const cursors = polled ? { cursor: () => polled.saved, setCursor: store.setCursor.bind(store) } : store;
     const start = resumeFrom(cursors, SOURCE, path, st);
-    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
-    const seenTo = { ino: st.ino, size: Math.min(st.size, until(st.size)) };
+    const seenTo = until(st);
     let chunk = this.reader.take(path);
     // Read ahead from another place (the file changed meanwhile): stop reading ahead, read it here.
     if (chunk && (chunk.start !== start || chunk.st?.ino !== st.ino)) {

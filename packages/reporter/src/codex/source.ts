@@ -146,8 +146,7 @@ export class CodexSource {
       this.holding.delete(path);
       return { bytes: 0, done: true };
     }
-    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
-    const st = { ino: now.ino, size: Math.min(now.size, until(now.size)) };
+    const st = until(now);
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const saved = this.endState.get(SOURCE, path) as SavedEnd | undefined;

@@ -177,8 +177,7 @@ export class GeminiSource {
       return { bytes: 0, done: true };
     }
     if (!now.isFile()) return { bytes: 0, done: true };
-    // Read to the size this pass first saw, no further (see Until): as if the file ended there.
-    const st = { ino: now.ino, size: Math.min(now.size, until(now.size)), mtimeMs: now.mtimeMs };
+    const st = { ...until(now), mtimeMs: now.mtimeMs };
     const seen = this.caughtUp.get(path);
     if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
     const store = this.opts.store;

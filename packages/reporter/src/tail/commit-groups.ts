@@ -1,4 +1,5 @@
 import type { Store } from '../outbox/store.js';
+import type { FileState } from './jsonl.js';
 
 /** Bytes read per transaction (default): ~25 commits per 100 MB rather than one per file, each short enough (~50 ms) for the sender to run between them. */
 export const COMMIT_BYTES = 4 * 1024 * 1024;
@@ -12,11 +13,11 @@ export const COMMIT_BYTES = 4 * 1024 * 1024;
 export type FileStep = (path: string, budget: number, until: Until) => StepResult;
 
 /**
- * The offset a step reads a file to: `until(size)` with the size the step sees gives the size the file's first
- * step of this pass saw. A file written faster than it is read still ends its pass (a `--once` ends, the files
- * after it get their turn); what was written since is read by the next pass.
+ * The file as a step of this pass reads it: `until(st)`, with the identity and size the step sees, gives the size
+ * capped at what the file's first step of the pass saw, as if the file ended there. A file written faster than it
+ * is read still ends its pass (a `--once` ends, the files after it get their turn); the next pass reads the rest.
  */
-export type Until = (size: number) => number;
+export type Until = (st: FileState) => FileState;
 
 /**
  * For a source that reads ahead in a worker: a promise to wait on before stepping this file (its data
@@ -47,9 +48,9 @@ export async function stepInGroups(
   let i = 0;
   // The size files[i] had at its first step (see Until).
   let limit: number | undefined;
-  const until: Until = (size) => {
-    limit ??= size;
-    return limit;
+  const until: Until = (st) => {
+    limit ??= st.size;
+    return { ino: st.ino, size: Math.min(st.size, limit) };
   };
   while (i < files.length) {
     if (store.holdReading) return false;
