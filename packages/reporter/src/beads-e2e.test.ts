@@ -5,7 +5,7 @@ import { AgentMap } from './agents.js';
 import { PriceList } from './claude/pricing.js';
 import { ClaudeSource } from './claude/source.js';
 import { Store } from './outbox/store.js';
-import { type Child, freePort, gasgauge, startGasgauge, stopAll, waitFor } from './testing/processes.js';
+import { type Child, cliTown, freePort, startGasgauge, startServe, stopAll } from './testing/processes.js';
 import { removeDir, serverTotals, tempDir } from './testing/server.js';
 import { generateTree, writeTree } from './testing/transcripts.js';
 import type { UsageRecord } from './wire.js';
@@ -30,24 +30,9 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
     const town = join(dir, 'town');
     mkdirSync(town, { recursive: true });
     const port = await freePort();
-    const server = startGasgauge(['serve', '--data', data, '--port', String(port), '--tick-ms', '200', '--json']);
-    children.push(server);
-    const { url, adminToken } = await waitFor('the server to start', () => {
-      const line = server.output().split('\n')[0];
-      return line?.startsWith('{') ? (JSON.parse(line) as { url: string; adminToken: string }) : undefined;
-    });
-    const { town: created } = await gasgauge<{ town: { id: string } }>([
-      'town',
-      'create',
-      'Beads',
-      '--owner',
-      'admin',
-      '--data',
-      data,
-    ]);
-    const townId = created.id;
-    const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', townId, '--data', data]);
-    writeFileSync(join(dir, 'token'), token);
+    const server = await startServe(children, data, port);
+    const { url, adminToken } = server;
+    const townId = await cliTown(data, 'Beads', join(dir, 'token'));
 
     const tree = generateTree({
       seed: 12,
@@ -138,7 +123,7 @@ describe('cost per bead from transcripts and the Gas Town log', () => {
     // The bead the agent finished went to review, and holds its agent.
     const bead = await get(`/api/towns/${townId}/beads/gt-0a`);
     expect(bead.bead).toMatchObject({ status: 'in_review', agents: ['gastown/polecats/agent-0'], attempts: 1 });
-    await server.kill('SIGTERM');
+    await server.child.kill('SIGTERM');
   }, 120_000);
 });
 

@@ -6,7 +6,7 @@ import { AgentMap } from './agents.js';
 import { PriceList } from './claude/pricing.js';
 import { ClaudeSource } from './claude/source.js';
 import { Store } from './outbox/store.js';
-import { type Child, freePort, gasgauge, startGasgauge, stopAll, waitFor } from './testing/processes.js';
+import { type Child, cliTown, freePort, startGasgauge, startServe, stopAll, waitFor } from './testing/processes.js';
 import { removeDir, serverTotals, tempDir, throughput, tokenTotals } from './testing/server.js';
 import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 import type { UsageRecord } from './wire.js';
@@ -32,31 +32,11 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
     const worktree = join(town, 'gastown', 'polecats', 'toast');
     mkdirSync(worktree, { recursive: true });
     const port = await freePort();
-    const serve = () => {
-      const c = startGasgauge(['serve', '--data', data, '--port', String(port), '--tick-ms', '200', '--json']);
-      children.push(c);
-      return c;
-    };
 
     // The server, a town, an ingest token.
-    let server = serve();
-    const started = await waitFor('the server to start', () => {
-      const line = server.output().split('\n')[0];
-      return line?.startsWith('{') ? (JSON.parse(line) as { url: string; adminToken: string }) : undefined;
-    });
-    const { url, adminToken } = started;
-    const { town: created } = await gasgauge<{ town: { id: string } }>([
-      'town',
-      'create',
-      'E2E',
-      '--owner',
-      'admin',
-      '--data',
-      data,
-    ]);
-    const townId = created.id;
-    const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', townId, '--data', data]);
-    writeFileSync(join(dir, 'token'), token);
+    let server = await startServe(children, data, port);
+    const { url, adminToken } = server;
+    const townId = await cliTown(data, 'E2E', join(dir, 'token'));
 
     // The sources: transcripts written in three parts, a Gas Town log, a git worktree with 12 new lines.
     const tree = generateTree({
@@ -125,15 +105,11 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
     await waitFor('the first usage to arrive', async () => ((await totals()).input_tokens ?? 0) > 0 || undefined);
 
     // 2. The server dies; the sources grow meanwhile; it comes back on the same port and data.
-    await server.kill('SIGKILL');
+    await server.child.kill('SIGKILL');
     writeTree(claude, tree.files, part(1));
     appendFileSync(gtLog, gt(3, 'hook', 'gastown/polecats/toast', { bead: 'gt-1' }));
     await new Promise((r) => setTimeout(r, 1500));
-    server = serve();
-    await waitFor(
-      'the restarted server',
-      async () => (await fetch(`${url}/api/towns/${townId}/metrics/throughput`)).status === 401 || undefined,
-    );
+    server = await startServe(children, data, port);
 
     // 3. The reporter dies (SIGKILL, mid-delivery); more lines arrive; a new reporter picks up from the saved state.
     await waitFor('delivery to resume', async () => ((await totals()).events ?? 0) >= 3 || undefined);
@@ -165,7 +141,7 @@ describe('gasgauge report end to end, through crashes of both sides', () => {
     expect([t.events, t.beads_created, t.beads_closed]).toEqual([9, 1, 1]);
     const now = await throughput(url, adminToken, townId);
     expect([now.locAdditions, now.locDeletions]).toEqual([12, 0]);
-    await server.kill('SIGTERM');
+    await server.child.kill('SIGTERM');
   }, 120_000);
 });
 

@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, gasgauge, startGasgauge, waitFor } from './testing/processes.js';
+import { cliTown, freePort, startGasgauge, startServe, waitFor } from './testing/processes.js';
 import { serverTotals, tokenTotals } from './testing/server.js';
 import { testBed } from './testing/test-bed.js';
 import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
@@ -17,30 +16,20 @@ describe('gasgauge report --once while its server is killed and restarted', () =
   it('delivers every response exactly once', async () => {
     const data = join(dir, 'data');
     const port = await freePort();
-    const serve = () => {
-      const c = startGasgauge(['serve', '--data', data, '--port', String(port), '--tick-ms', '200', '--json']);
-      children.push(c);
-      return c;
-    };
-    let server = serve();
-    const { url, adminToken } = await waitFor('the server to start', () => {
-      const line = server.output().split('\n')[0];
-      return line?.startsWith('{') ? (JSON.parse(line) as { url: string; adminToken: string }) : undefined;
-    });
-    const { town } = await gasgauge<{ town: { id: string } }>(['town', 'create', 'held', '--owner', 'admin', '--data', data]);
-    const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', town.id, '--data', data]);
+    let server = await startServe(children, data, port);
+    const { url, adminToken } = server;
     const tokenFile = join(dir, 'token');
-    writeFileSync(tokenFile, token, { mode: 0o600 });
+    const townId = await cliTown(data, 'held', tokenFile);
     const claude = join(dir, 'claude');
     const tree = generateTree({ seed: 19, agents: 4, sessionsPerAgent: 4, responsesPerSession: 2000, stepMs: [5, 20] });
     writeTree(claude, tree.files);
-    const totals = () => serverTotals(url, adminToken, town.id);
+    const totals = () => serverTotals(url, adminToken, townId);
 
     const once = startGasgauge([
       'report',
       '--once',
       '--json',
-      ...['--server', url, '--town', town.id, '--token-file', tokenFile, '--state', join(dir, 'state'), '--timeout', '120'],
+      ...['--server', url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, 'state'), '--timeout', '120'],
       ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
     ]);
     children.push(once);
@@ -53,10 +42,9 @@ describe('gasgauge report --once while its server is killed and restarted', () =
         60_000,
       );
       expect(once.proc.exitCode, once.output()).toBeNull();
-      await server.kill('SIGKILL');
+      await server.child.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 1000));
-      server = serve();
-      await waitFor('the restarted server', async () => (await fetch(`${url}/healthz`)).ok || undefined);
+      server = await startServe(children, data, port);
     }
 
     expect(await once.exited, once.output()).toBe(0);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Child, freePort, gasgauge, startGasgauge, waitFor } from './testing/processes.js';
+import { type Child, cliTown, freePort, startGasgauge, startServe, waitFor } from './testing/processes.js';
 import { removeDir, tempDir } from './testing/server.js';
 
 const children: Child[] = [];
@@ -18,20 +18,13 @@ describe('gasgauge report and signals', () => {
     dir = tempDir('gg-report-hup-');
     const data = join(dir, 'data');
     const port = await freePort();
-    const server = startGasgauge(['serve', '--data', data, '--port', String(port), '--json']);
-    children.push(server);
-    const { url } = await waitFor('the server to start', () => {
-      const line = server.output().split('\n')[0];
-      return line?.startsWith('{') ? (JSON.parse(line) as { url: string }) : undefined;
-    });
-    const { town } = await gasgauge<{ town: { id: string } }>(['town', 'create', 'Hup', '--owner', 'admin', '--data', data]);
-    const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', town.id, '--data', data]);
-    writeFileSync(join(dir, 'token'), token, { mode: 0o600 });
+    const { url } = await startServe(children, data, port, []);
+    const townId = await cliTown(data, 'Hup', join(dir, 'token'));
     mkdirSync(join(dir, 'claude'));
     const state = join(dir, 'state');
     const reporter = startGasgauge([
       'report',
-      ...['--server', url, '--town', town.id, '--token-file', join(dir, 'token'), '--state', state],
+      ...['--server', url, '--town', townId, '--token-file', join(dir, 'token'), '--state', state],
       ...['--claude-dir', join(dir, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
     ]);
     children.push(reporter);

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -65,6 +66,33 @@ export function startGasgauge(args: string[], [file, ...pre]: GasgaugeCommand = 
       return exited;
     },
   };
+}
+
+/**
+ * `gasgauge serve --json` on `port` (so a restarted server takes the same one) as one of `children`, and what its
+ * first line says once it is up. `args` go after the data dir and port (`--tick-ms 200` unless given).
+ */
+export async function startServe(
+  children: Child[],
+  data: string,
+  port: number,
+  args: string[] = ['--tick-ms', '200'],
+): Promise<{ child: Child; url: string; adminToken: string }> {
+  const child = startGasgauge(['serve', '--data', data, '--port', String(port), ...args, '--json']);
+  children.push(child);
+  const started = await waitFor('the server to start', () => {
+    const line = child.output().split('\n')[0];
+    return line?.startsWith('{') ? (JSON.parse(line) as { url: string; adminToken: string }) : undefined;
+  });
+  return { child, ...started };
+}
+
+/** A town made with the CLI on `data`, owned by the admin, and an ingest token for it written to `tokenFile`; the town's id. */
+export async function cliTown(data: string, name: string, tokenFile: string): Promise<string> {
+  const { town } = await gasgauge<{ town: { id: string } }>(['town', 'create', name, '--owner', 'admin', '--data', data]);
+  const { token } = await gasgauge<{ token: string }>(['token', 'mint', '--town', town.id, '--data', data]);
+  writeFileSync(tokenFile, token, { mode: 0o600 });
+  return town.id;
 }
 
 /** Kills those of a test's children still running (for its afterAll). */
