@@ -92,8 +92,11 @@ export class GeminiSource {
   async poll(): Promise<boolean> {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
-    return stepInGroups(this.opts.store, files, (path, budget, until) =>
-      nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path),
+    return stepInGroups(
+      this.opts.store,
+      files,
+      (path, budget, until) => (nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path)),
+      { fileBytes: this.fileList.passFileBytes, cut: (path) => this.fileList.again(path) },
     );
   }
 

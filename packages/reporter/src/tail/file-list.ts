@@ -1,3 +1,4 @@
+import { PASS_FILE_BYTES } from './commit-groups.js';
 import { TreeWatcher, type WatchDir, watchDir } from './tree-watcher.js';
 import { listing, type OnUnreadable } from './walk.js';
 
@@ -11,6 +12,8 @@ export interface WatchOptions {
   onUnreadable?: OnUnreadable;
   /** How a directory is watched (tests drop events with it). */
   watchDir?: WatchDir;
+  /** Watched: bytes of one file a pass reads at most (default PASS_FILE_BYTES); the next poll reads on. */
+  passFileBytes?: number;
 }
 
 export interface FileListOptions extends WatchOptions {
@@ -63,6 +66,19 @@ export class FileList {
   watch(): void {
     this.watcher ??= new TreeWatcher((path) => this.event(path), this.opts.watchDir ?? watchDir);
     this.lastScan = Number.NEGATIVE_INFINITY; // list (and sync the watches) on the next call
+  }
+
+  /**
+   * Bytes of one file a pass reads at most: PASS_FILE_BYTES (or passFileBytes) once watch() was called (a running
+   * reporter, whether or not the watches could be had), else no bound (`--once` reads every file to its end).
+   */
+  get passFileBytes(): number {
+    return this.watcher === undefined ? Number.POSITIVE_INFINITY : (this.opts.passFileBytes ?? PASS_FILE_BYTES);
+  }
+
+  /** Has the next poll check this file (one a pass left before its end), changed or not. */
+  again(path: string): void {
+    if (this.known.has(path)) this.changed.add(path);
   }
 
   /** Why watching failed, when it did (the list is then rescanned as if unwatched). */
