@@ -191,6 +191,11 @@ export class ClaudeSource {
     this.fileList.watch();
   }
 
+  /** Its last poll left a file before its end (see PASS_FILE_BYTES): the next should come at once. */
+  get behind(): boolean {
+    return this.fileList.behind;
+  }
+
   /** Why watching failed, when it did. */
   get watchFailure(): string | undefined {
     return this.fileList.watchFailure;

@@ -4,12 +4,13 @@ import type { Store } from '../outbox/store.js';
 export const COMMIT_BYTES = 4 * 1024 * 1024;
 
 /**
- * Bytes of one file a pass of a running reporter reads at most (see StepOptions.fileBytes): ~1 s of reading. Until
- * alone ends a pass, but not soon: a file written faster than it is read has more waiting at each pass than at the
- * one before, so each pass took longer and the files and sources after it waited longer each time (a writer at
- * ~150 MB/s beside a transcript: the transcript not delivered in two minutes).
+ * Bytes of one file a pass of a running reporter reads at most (see StepOptions.fileBytes); the reporter then polls
+ * again at once (see `behind`). Until alone ends a pass, but not soon: a file written faster than it is read has more
+ * waiting at each pass than at the one before, so each pass took longer and the files and sources after it waited
+ * longer each time (a writer of ~55 MB/s beside a transcript: the transcript not delivered in two minutes). A reporter
+ * sharing two cores with such a writer read it at ~2.5 MB/s: 64 MiB slices still kept the transcript a minute.
  */
-export const PASS_FILE_BYTES = 64 * 1024 * 1024;
+export const PASS_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * What a file source does with one file, inside the caller's transaction: read up to about `budget`

@@ -55,6 +55,7 @@ export class FileList {
   private lastScan = 0;
   private readonly changed = new Set<string>();
   private unknownEvent = false;
+  private cutShort = false;
   private watcher: TreeWatcher | undefined;
   private readonly now: () => number;
 
@@ -79,6 +80,12 @@ export class FileList {
   /** Has the next poll check this file (one a pass left before its end), changed or not. */
   again(path: string): void {
     if (this.known.has(path)) this.changed.add(path);
+    this.cutShort = true;
+  }
+
+  /** The last pass left a file before its end (see again): the next poll should come at once, not in pollMs. */
+  get behind(): boolean {
+    return this.cutShort;
   }
 
   /** Why watching failed, when it did (the list is then rescanned as if unwatched). */
@@ -97,6 +104,7 @@ export class FileList {
   }
 
   current(): FileCheck {
+    this.cutShort = false;
     const since = this.now() - this.lastScan;
     const due = this.watching
       ? since >= (this.opts.safetyMs ?? 60_000) || (this.unknownEvent && since >= NEW_FILE_RESCAN_MS)
