@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { TAIL_PADDING, writeClaudeTree } from '../bench/claude-tree.js';
 import { Reporter } from './reporter.js';
 import { freePort, waitFor } from './testing/processes.js';
 import { removeDir, tempDir } from './testing/server.js';
+import { generateTree, writeTree } from './testing/transcripts.js';
 
 let dir: string;
 beforeEach(() => {
@@ -30,6 +31,35 @@ async function stateOnly() {
 }
 
 describe('Reporter.run', () => {
+  it('a file longer than a pass reads (passFileBytes) is read on at once, not a poll interval later for each pass', async () => {
+    const claude = join(dir, 'claude');
+    const tree = generateTree({ seed: 4, agents: 1, sessionsPerAgent: 1, responsesPerSession: 5_000 });
+    writeTree(claude, tree.files);
+    const bytes = [...tree.files.keys()].reduce((n, rel) => n + statSync(join(claude, rel)).size, 0);
+    expect(bytes).toBeGreaterThan(4 * 1024 * 1024);
+    // A poll interval no test waits out: only passes that follow one another at once read the file in time.
+    const reporter = new Reporter({
+      ...(await stateOnly()),
+      claude: true,
+      claudeDirs: [claude],
+      pollMs: 600_000,
+      passFileBytes: 1024 * 1024,
+    });
+    const running = reporter.run();
+    try {
+      await waitFor(
+        () => `the whole tree read; ${reporter.claude?.stats.bytes} of ${bytes} bytes`,
+        () => (reporter.claude?.stats.bytes === bytes ? true : undefined),
+        60_000,
+      );
+      expect(reporter.claude?.stats.updates).toBeGreaterThan(0);
+    } finally {
+      reporter.stop();
+      await running;
+      reporter.close();
+    }
+  }, 90_000);
+
   it('prunes dedupe state older than 45 days periodically, not only at start', async () => {
     const reporter = new Reporter({ ...(await stateOnly()), pollMs: 20, pruneIntervalMs: 50 });
     const sql = reporter.store.sql;

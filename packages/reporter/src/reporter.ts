@@ -61,6 +61,8 @@ export interface ReporterOptions {
   locIntervalMs?: number;
   /** How often files are checked for new lines (default 1 s). */
   pollMs?: number;
+  /** Bytes of one file a pass reads at most (default PASS_FILE_BYTES; tests make it small). */
+  passFileBytes?: number;
   /** How often dedupe state not touched for 45 days is deleted while running (default 1 h; also at a start, unless done within it). */
   pruneIntervalMs?: number;
   maxPendingBytes?: number;
@@ -199,6 +201,7 @@ export class Reporter {
         onChange: this.changed,
         onUnreadable: this.onUnreadable,
         log: this.log,
+        ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
       });
     }
     this.codex =
@@ -211,6 +214,7 @@ export class Reporter {
             prices: openaiPrices,
             onChange: this.changed,
             onUnreadable: this.onUnreadable,
+            ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
           });
     this.gemini =
       opts.gemini === false
@@ -222,6 +226,7 @@ export class Reporter {
             prices: googlePrices,
             onChange: this.changed,
             onUnreadable: this.onUnreadable,
+            ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
           });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
@@ -385,7 +390,10 @@ export class Reporter {
           // Logged by collect(); the next poll tries again.
         }
         if (first && !this.waker.isStopped) firstRead?.();
-        await this.waker.sleep(this.opts.pollMs ?? 1000);
+        // A pass left a file before its end (PASS_FILE_BYTES): the next reads on at once, once the sender and the
+        // timers had their turn. Waiting pollMs between passes made a 1 GB transcript a minute's wait more.
+        if (this.fileSources().some((s) => s.behind)) await new Promise((r) => setImmediate(r));
+        else await this.waker.sleep(this.opts.pollMs ?? 1000);
       }
     } finally {
       this.sender.stop();

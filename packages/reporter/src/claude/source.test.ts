@@ -115,6 +115,39 @@ describe('ClaudeSource', () => {
     },
   );
 
+  it.each([
+    ['in its thread', Number.POSITIVE_INFINITY],
+    ['in a parse worker', 0],
+  ])(
+    'watched (a running reporter), a pass reads at most passFileBytes of one file and goes on to the next; the next polls read the rest (%s)',
+    async (_, workerBytes) => {
+      const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => line({ id: `m${from + i}`, input: 1 }));
+      // ~11 MB: three passes of 4 MiB. Before, one pass read it all, however far a runaway writer had taken it.
+      const big = write('p/a.jsonl', ...lines(0, 40_000));
+      const small = write('q/z.jsonl', line({ id: 'z', input: 1 }));
+      store = new Store(join(dir, 'state'));
+      const src = new ClaudeSource({
+        store,
+        configDirs: [join(dir, 'claude')],
+        agents: new AgentMap(),
+        prices,
+        workerBytes,
+        passFileBytes: 4 * 1024 * 1024,
+      });
+      src.watch();
+      try {
+        await src.poll();
+        expect(src.stats.bytes).toBeLessThan(statSync(big).size / 2);
+        expect(records().some((r) => r.id === 'z:req_1')).toBe(true);
+        // Nothing is written meanwhile: the file cut short is looked at again all the same.
+        for (let k = 0; k < 4; k++) await src.poll();
+        expect(src.stats).toMatchObject({ bytes: statSync(big).size + statSync(small).size, updates: 40_001 });
+      } finally {
+        src.close();
+      }
+    },
+  );
+
   it('counts a resumed session that begins with copies of earlier lines once', async () => {
     const src = source();
     write('p/s1.jsonl', line({ out: 250 }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
-import { COMMIT_BYTES, type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
+import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
 import { nameEndsWith } from '../tail/names.js';
@@ -166,13 +166,16 @@ export class ClaudeSource {
     if (ahead) this.reader.more(jobs);
     else if (warmed) this.reader.release();
     try {
-      return await stepInGroups(
-        this.opts.store,
-        todo,
-        (path, budget, until) => this.readFile(path, budget, until),
-        COMMIT_BYTES,
-        ahead ? (path) => this.reader.pending(path) : undefined,
-      );
+      return await stepInGroups(this.opts.store, todo, (path, budget, until) => this.readFile(path, budget, until), {
+        pending: ahead ? (path) => this.reader.pending(path) : undefined,
+        fileBytes: this.fileList.passFileBytes,
+        // Left for the next poll: no more of it read ahead (the worker would read on to where the poll saw it end,
+        // ahead of the files after it); they are read in this thread.
+        cut: (path) => {
+          this.reader.end();
+          this.fileList.again(path);
+        },
+      });
     } catch (err) {
       // A transaction rolled back: the groups kept in memory may be ahead of the database.
       this.dedupe.forget();
@@ -186,6 +189,11 @@ export class ClaudeSource {
   /** From now on, read files when they change (see FileList). */
   watch(): void {
     this.fileList.watch();
+  }
+
+  /** Its last poll left a file before its end (see PASS_FILE_BYTES): the next should come at once. */
+  get behind(): boolean {
+    return this.fileList.behind;
   }
 
   /** Why watching failed, when it did. */

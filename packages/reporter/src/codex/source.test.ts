@@ -86,6 +86,41 @@ describe('CodexSource', () => {
     expect(r?.costMicrodollars).toBe(Math.round(400 * 1.25 + 600 * 0.125 + 300 * 10));
   });
 
+  it('watched (a running reporter), a pass reads at most passFileBytes of one rollout and goes on to the next; the next polls read the rest', async () => {
+    const turns = (n: number) =>
+      Array.from({ length: n }, () =>
+        line(ts(2), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100, 0, 10) }, pad: 'x'.repeat(200) }),
+      );
+    const rollout = (name: string, n: number) =>
+      write(`sessions/2026/11/20/${name}`, [
+        line(ts(0), 'session_meta', { id: name, cwd: '/w' }),
+        line(ts(1), 'turn_context', { cwd: '/w', model: 'gpt-5-codex' }),
+        ...turns(n),
+      ]);
+    // ~3.3 MB and 1 turn: passes of about 1 MiB (a step may go a batch past it) for the first.
+    const big = rollout('rollout-a.jsonl', 10_000);
+    const small = rollout('rollout-b.jsonl', 1);
+    store = new Store(join(dir, 'state'));
+    const src = new CodexSource({
+      store,
+      homes: [join(dir, 'codex')],
+      agents: new AgentMap(),
+      prices,
+      passFileBytes: 1024 * 1024,
+    });
+    src.watch();
+    try {
+      await src.poll();
+      expect(src.stats.bytes).toBeLessThan(statSync(big).size);
+      expect(src.stats.turns).toBeGreaterThan(0);
+      // Nothing is written meanwhile: the rollout cut short is looked at again all the same.
+      for (let k = 0; k < 4; k++) await src.poll();
+      expect(src.stats).toMatchObject({ bytes: statSync(big).size + statSync(small).size, turns: 10_001 });
+    } finally {
+      src.close();
+    }
+  });
+
   it('a rollout written faster than it is read ends its pass at the size the pass began with; the next pass reads on', async () => {
     const turns = (n: number) =>
       Array.from({ length: n }, () =>

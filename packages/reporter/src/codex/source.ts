@@ -121,12 +121,20 @@ export class CodexSource {
     this.listed = files;
     // A file holding a sub-agent's first event is looked at every poll until it settles, changed or not.
     const check = [...new Set([...files, ...this.holding])];
-    return stepInGroups(this.opts.store, check, (path, budget, until) => this.readFile(path, budget, until));
+    return stepInGroups(this.opts.store, check, (path, budget, until) => this.readFile(path, budget, until), {
+      fileBytes: this.fileList.passFileBytes,
+      cut: (path) => this.fileList.again(path),
+    });
   }
 
   /** From now on, read files when they change (see FileList). */
   watch(): void {
     this.fileList.watch();
+  }
+
+  /** Its last poll left a file before its end (see PASS_FILE_BYTES): the next should come at once. */
+  get behind(): boolean {
+    return this.fileList.behind;
   }
 
   /** Why watching failed, when it did. */

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSource } from '../http/token.js';
 import { Sender } from '../outbox/sender.js';
 import { Store } from '../outbox/store.js';
+import { growOnEachCursor } from '../testing/fast-writer.js';
 import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { TownEvent } from '../wire.js';
 import { type GtEvent, mapGastownEvent, roleOf } from './events.js';
@@ -292,5 +293,31 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
     const fourth = await run((s) => s.sql.prepare('DELETE FROM gastown_lines').run());
     expect(fourth.ids).toEqual([`${first.ids[0]?.replace(/:note$/, '')}:4:note`]);
     expect(await events()).toBe(before + 5);
+  });
+
+  it('an event log written faster than it is read ends its poll at the size the poll began with; the next poll reads on', async () => {
+    const town = join(dir, 'fast-town');
+    mkdirSync(town, { recursive: true });
+    const file = join(town, '.events.jsonl');
+    let n = 0;
+    // ~1.5 MiB a time: more than a batch's 1 MiB.
+    const more = () =>
+      appendFileSync(
+        file,
+        `${Array.from({ length: 5_000 }, () => ev(Date.now() - 600_000, 'nudge', 'gastown/witness', { rig: 'gastown', target: `T${n++}`, reason: 'x'.repeat(150) })).join('\n')}\n`,
+      );
+    more();
+    const s = new Store(join(dir, 'fast-state'));
+    try {
+      const src = new GastownSource(s, town);
+      // Grows by more than a batch reads after each batch, six times: a reader that chases it reads them all in one poll.
+      growOnEachCursor(s, more, 6);
+      await src.poll();
+      expect(src.stats.lines).toBe(5_000);
+      for (let k = 0; k < 10 && src.stats.lines < n; k++) await src.poll();
+      expect(src.stats.lines).toBe(35_000);
+    } finally {
+      s.close();
+    }
   });
 });

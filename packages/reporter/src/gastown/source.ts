@@ -92,7 +92,10 @@ export class GastownSource {
     this.countsChecked = true;
     for (;;) {
       if (this.store.holdReading) return false;
-      const batch = readLines(this.file, offset, READ);
+      // No further than the size this poll began with (as the other tailers: see Until in tail/commit-groups.ts): an
+      // event log written faster than it is read was chased for ever, so a --once never ended and a running reporter's
+      // next poll, of every source, never came.
+      const batch = readLines(this.file, offset, { ...READ, until: st.size });
       if (!batch) {
         // Nothing new, or a file that cannot be opened (mode 000): the second is said.
         const denied = offset < st.size && this.onUnreadable && unreadable(this.file, false);

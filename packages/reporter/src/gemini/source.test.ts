@@ -72,6 +72,37 @@ describe('Gemini CLI .jsonl chats are tailed', () => {
     });
   });
 
+  it('watched (a running reporter), a pass reads at most passFileBytes of one chat and goes on to the next; the next polls read the rest', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    mkdirSync(join(dir, 'tmp', 'q', 'chats'), { recursive: true });
+    // ~3.8 MB: passes of about 1 MiB (a step may go a batch past it).
+    writeFileSync(
+      chatPath(),
+      header + Array.from({ length: 12_000 }, (_, i) => response(i, i === 0 ? 'gemini-2.5-flash' : undefined)).join(''),
+    );
+    const other = join(dir, 'tmp', 'q', 'chats', 'session-2.jsonl');
+    writeFileSync(other, header.replace('gs-1', 'gs-2') + response(12_000, 'gemini-2.5-flash'));
+    store = new Store(join(dir, 'state'));
+    const src = new GeminiSource({
+      store,
+      dirs: [join(dir, 'tmp')],
+      agents: new AgentMap(),
+      prices: geminiPrices(),
+      passFileBytes: 1024 * 1024,
+    });
+    src.watch();
+    try {
+      await src.poll();
+      expect(src.stats.bytes).toBeLessThan(statSync(chatPath()).size);
+      expect(src.stats.responses).toBeGreaterThan(0);
+      // Nothing is written meanwhile: the chat cut short is looked at again all the same.
+      for (let k = 0; k < 4; k++) await src.poll();
+      expect(src.stats).toMatchObject({ bytes: statSync(chatPath()).size + statSync(other).size, responses: 12_001 });
+    } finally {
+      src.close();
+    }
+  });
+
   it('a chat written faster than it is read ends its pass at the size the pass began with; the next pass reads on', async () => {
     mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
     writeFileSync(

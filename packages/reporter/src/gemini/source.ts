@@ -92,14 +92,22 @@ export class GeminiSource {
   async poll(): Promise<boolean> {
     const { files, count } = this.fileList.current();
     this.stats.files = count;
-    return stepInGroups(this.opts.store, files, (path, budget, until) =>
-      nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path),
+    return stepInGroups(
+      this.opts.store,
+      files,
+      (path, budget, until) => (nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path)),
+      { fileBytes: this.fileList.passFileBytes, cut: (path) => this.fileList.again(path) },
     );
   }
 
   /** From now on, read files when they change (see FileList). */
   watch(): void {
     this.fileList.watch();
+  }
+
+  /** Its last poll left a file before its end (see PASS_FILE_BYTES): the next should come at once. */
+  get behind(): boolean {
+    return this.fileList.behind;
   }
 
   /** Why watching failed, when it did. */

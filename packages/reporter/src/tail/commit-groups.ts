@@ -5,6 +5,15 @@ import type { FileState } from './jsonl.js';
 export const COMMIT_BYTES = 4 * 1024 * 1024;
 
 /**
+ * Bytes of one file a pass of a running reporter reads at most (see StepOptions.fileBytes); the reporter then polls
+ * again at once (see `behind`). Until alone ends a pass, but not soon: a file written faster than it is read has more
+ * waiting at each pass than at the one before, so each pass took longer and the files and sources after it waited
+ * longer each time (a writer of ~55 MB/s beside a transcript: the transcript not delivered in two minutes). A reporter
+ * sharing two cores with such a writer read it at ~2.5 MB/s: 64 MiB slices still kept the transcript a minute.
+ */
+export const PASS_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
  * What a file source does with one file, inside the caller's transaction: read up to about `budget`
  * bytes from where it left off, commit its records and cursor with the transaction, and say how many
  * bytes it read and whether the file is caught up. `committed` runs once the transaction committed (and
@@ -25,6 +34,18 @@ export type Until = (st: FileState) => FileState;
  */
 export type Pending = (path: string) => Promise<void> | undefined;
 
+export interface StepOptions {
+  /** Bytes per transaction (default COMMIT_BYTES). */
+  groupBytes?: number;
+  pending?: Pending | undefined;
+  /**
+   * Bytes of one file this pass reads at most (default: no bound): past them, the file is left where it is and
+   * `cut` told of it (to look at it again next pass, and to stop reading it ahead), and the pass goes on.
+   */
+  fileBytes?: number;
+  cut?: (path: string) => void;
+}
+
 export interface StepResult {
   bytes: number;
   done: boolean;
@@ -42,10 +63,11 @@ export async function stepInGroups(
   store: Store,
   files: readonly string[],
   step: FileStep,
-  groupBytes = COMMIT_BYTES,
-  pending?: Pending,
+  { groupBytes = COMMIT_BYTES, pending, fileBytes = Number.POSITIVE_INFINITY, cut }: StepOptions = {},
 ): Promise<boolean> {
   let i = 0;
+  // Bytes of files[i] read this pass (see StepOptions.fileBytes).
+  let read = 0;
   // The size files[i] had at its first step (see Until).
   let limit: number | undefined;
   const until: Until = (st) => {
@@ -64,12 +86,15 @@ export async function stepInGroups(
         // The group ends where the data read ahead runs out, rather than waiting inside a transaction.
         if (!first && pending?.(files[i] as string)) break;
         first = false;
-        const r = step(files[i] as string, budget, until);
+        const r = step(files[i] as string, Math.min(budget, fileBytes - read), until);
         if (r.committed) committed.push(r.committed);
         budget -= Math.max(1, r.bytes);
-        if (r.done) {
+        read += r.bytes;
+        if (r.done || read >= fileBytes) {
+          if (!r.done) cut?.(files[i] as string);
           i++;
           limit = undefined;
+          read = 0;
         }
       }
     });

@@ -1,3 +1,4 @@
+import { PASS_FILE_BYTES } from './commit-groups.js';
 import { TreeWatcher, type WatchDir, watchDir } from './tree-watcher.js';
 import { listing, type OnUnreadable } from './walk.js';
 
@@ -11,6 +12,8 @@ export interface WatchOptions {
   onUnreadable?: OnUnreadable;
   /** How a directory is watched (tests drop events with it). */
   watchDir?: WatchDir;
+  /** Watched: bytes of one file a pass reads at most (default PASS_FILE_BYTES); the next poll reads on. */
+  passFileBytes?: number;
 }
 
 export interface FileListOptions extends WatchOptions {
@@ -52,6 +55,7 @@ export class FileList {
   private lastScan = 0;
   private readonly changed = new Set<string>();
   private unknownEvent = false;
+  private cutShort = false;
   private watcher: TreeWatcher | undefined;
   private readonly now: () => number;
 
@@ -63,6 +67,25 @@ export class FileList {
   watch(): void {
     this.watcher ??= new TreeWatcher((path) => this.event(path), this.opts.watchDir ?? watchDir);
     this.lastScan = Number.NEGATIVE_INFINITY; // list (and sync the watches) on the next call
+  }
+
+  /**
+   * Bytes of one file a pass reads at most: PASS_FILE_BYTES (or passFileBytes) once watch() was called (a running
+   * reporter, whether or not the watches could be had), else no bound (`--once` reads every file to its end).
+   */
+  get passFileBytes(): number {
+    return this.watcher === undefined ? Number.POSITIVE_INFINITY : (this.opts.passFileBytes ?? PASS_FILE_BYTES);
+  }
+
+  /** Has the next poll check this file (one a pass left before its end), changed or not. */
+  again(path: string): void {
+    if (this.known.has(path)) this.changed.add(path);
+    this.cutShort = true;
+  }
+
+  /** The last pass left a file before its end (see again): the next poll should come at once, not in pollMs. */
+  get behind(): boolean {
+    return this.cutShort;
   }
 
   /** Why watching failed, when it did (the list is then rescanned as if unwatched). */
@@ -81,6 +104,7 @@ export class FileList {
   }
 
   current(): FileCheck {
+    this.cutShort = false;
     const since = this.now() - this.lastScan;
     const due = this.watching
       ? since >= (this.opts.safetyMs ?? 60_000) || (this.unknownEvent && since >= NEW_FILE_RESCAN_MS)
