@@ -364,8 +364,10 @@ export class Store {
     if (this.held) {
       // Waiting in the table (an earlier run's row, or one a held commit wrote): the table's rule applies there,
       // so one copy of the id waits, not a stale one beside a held one. None can while the table is empty.
-      if (this.pending.rows > this.held.rows && this.stmt.bytesOf.pluck().get(kind, id) !== undefined) {
-        this.writeRow({ kind, id, body, bytes, seq: this.seq }, mode, now);
+      const waiting =
+        this.pending.rows > this.held.rows ? (this.stmt.bytesOf.pluck().get(kind, id) as number | undefined) : undefined;
+      if (waiting !== undefined) {
+        if (mode === 'replace') this.replaceRow({ kind, id, body, bytes, seq: this.seq }, waiting, now);
         return;
       }
       const counted = this.held.put({ kind, id, body, bytes, seq: this.seq }, mode);
@@ -386,7 +388,11 @@ export class Store {
       return;
     }
     if (mode === 'keep') return;
-    const old = this.stmt.bytesOf.pluck().get(r.kind, r.id) as number;
+    this.replaceRow(r, this.stmt.bytesOf.pluck().get(r.kind, r.id) as number, now);
+  }
+
+  /** Gives the waiting row of r's kind and id (of `old` bytes) r's body and seq, and counts its change of size. */
+  private replaceRow(r: OutboxRow, old: number, now: number): void {
     this.stmt.replace.run(r.kind, r.id, r.body, r.bytes, r.seq, now);
     this.counted(0, r.bytes - old);
   }
