@@ -192,41 +192,38 @@ export class Reporter {
     // One copy of each request-priced list (and of its remembered matches) for every source that prices from it.
     const openaiPrices = codexPrices();
     const googlePrices = geminiPrices();
+    // What every file source is given alike: the store, the agent map, whom to wake on a change, where to say a file
+    // is unreadable, and how much of a file a pass reads.
+    const tailing = {
+      store: this.store,
+      agents,
+      onChange: this.changed,
+      onUnreadable: this.onUnreadable,
+      ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
+    };
     if (opts.claude !== false) {
       this.claude = new ClaudeSource({
-        store: this.store,
+        ...tailing,
         configDirs: this.note('claude', claudeConfigDirs(opts.claudeDirs ?? [])),
-        agents,
         prices: PriceList.load(openaiPrices),
-        onChange: this.changed,
-        onUnreadable: this.onUnreadable,
         log: this.log,
-        ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
       });
     }
     this.codex =
       opts.codex === false
         ? undefined
         : new CodexSource({
-            store: this.store,
+            ...tailing,
             homes: this.note('codex', codexHomes(opts.codexHomes ?? [])),
-            agents,
             prices: openaiPrices,
-            onChange: this.changed,
-            onUnreadable: this.onUnreadable,
-            ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
           });
     this.gemini =
       opts.gemini === false
         ? undefined
         : new GeminiSource({
-            store: this.store,
+            ...tailing,
             dirs: this.note('gemini', geminiDataDirs(opts.geminiDirs ?? [])),
-            agents,
             prices: googlePrices,
-            onChange: this.changed,
-            onUnreadable: this.onUnreadable,
-            ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
           });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
     this.opencodeDisk =
