@@ -25,6 +25,8 @@ export interface Chunk {
   malformed: number;
   /** No complete line followed `end` when it was read: the file is caught up. */
   done: boolean;
+  /** The mark to save with a cursor at `end` (see LineBatch.mark). */
+  mark?: Uint8Array | undefined;
 }
 
 /** Bytes per chunk: a parse worker posts one chunk per message. */
@@ -40,11 +42,12 @@ export function readChunk(path: string, st: FileState | undefined, start: number
   let malformed = 0;
   let merged = 0;
   let offset = start;
+  let mark: Uint8Array | undefined;
   // Read to its end as it was just seen (a file unchanged since its cursor): nothing to open.
   if (st !== undefined && start >= st.size) return { path, st, start, end: start, entries, merged, malformed, done: true };
   while (offset - start < budget) {
     const batch = readLines(path, offset, { ...read, markers: USAGE_MARKERS });
-    if (!batch) return { path, st, start, end: offset, entries, merged, malformed, done: true };
+    if (!batch) return { path, st, start, end: offset, entries, merged, malformed, done: true, mark };
     malformed += batch.oversized;
     for (const line of batch.lines) {
       const entry: ReadEntry | 'malformed' | 'other' = parseLine(line);
@@ -56,10 +59,11 @@ export function readChunk(path: string, st: FileState | undefined, start: number
       }
     }
     offset = batch.end;
+    mark = batch.mark;
     // At the file's end as read: the next read would find nothing (a file costs one open, not two).
-    if (batch.caughtUp) return { path, st, start, end: offset, entries, merged, malformed, done: true };
+    if (batch.caughtUp) return { path, st, start, end: offset, entries, merged, malformed, done: true, mark };
   }
-  return { path, st, start, end: offset, entries, merged, malformed, done: false };
+  return { path, st, start, end: offset, entries, merged, malformed, done: false, mark };
 }
 
 /**

@@ -5,7 +5,7 @@ import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset } from '../tail/jsonl.js';
+import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset, type SavedCursor } from '../tail/jsonl.js';
 import { nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
@@ -100,7 +100,7 @@ export class ClaudeSource {
    * Each file to read as this poll found it, and its saved cursor: its first step needs no second stat or
    * cursor lookup (~13k files in a backfill).
    */
-  private readonly polled = new Map<string, { st: FileState; saved: { ino: number; offset: number } | undefined }>();
+  private readonly polled = new Map<string, { st: FileState; saved: SavedCursor | undefined; start: number }>();
 
   constructor(private readonly opts: ClaudeSourceOptions) {
     this.dedupe = new ClaudeDedupe(opts.store.sql);
@@ -151,8 +151,8 @@ export class ClaudeSource {
       }
       todo.push(path);
       if (!st) continue;
-      this.polled.set(path, { st, saved });
-      const start = resumeOffset(saved, st);
+      const start = resumeOffset(saved, st, path);
+      this.polled.set(path, { st, saved, start });
       jobs.push({ path, start, until: st.size });
       unread += st.size - start;
       if (!ahead && unread >= workerBytes) {
@@ -240,8 +240,7 @@ export class ClaudeSource {
     }
     const store = this.opts.store;
     if (store.holdReading) return { bytes: 0, done: true };
-    const cursors = polled ? { cursor: () => polled.saved, setCursor: store.setCursor.bind(store) } : store;
-    const start = resumeFrom(cursors, SOURCE, path, st);
+    const start = resumeFrom(store, SOURCE, path, st, polled);
     const seenTo = until(st);
     let chunk = this.reader.take(path);
     // Read ahead from another place (the file changed meanwhile): stop reading ahead, read it here.
@@ -254,7 +253,7 @@ export class ClaudeSource {
     for (const entry of chunk.entries) this.take(entry);
     this.stats.usageLines += chunk.merged;
     this.stats.merged += chunk.merged;
-    if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end);
+    if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end, chunk.mark);
     store.addCounterIn('claude.malformed', chunk.malformed);
     this.stats.malformed += chunk.malformed;
     this.stats.bytes += chunk.end - start;

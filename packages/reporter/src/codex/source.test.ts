@@ -141,6 +141,25 @@ describe('CodexSource', () => {
     expect(src.stats).toMatchObject({ bytes: statSync(path).size, turns: 35_000 });
   });
 
+  it('a rollout truncated in place and written past the cursor before the next poll is read from its start', async () => {
+    const rollout = (model: string, n: number) => [
+      line(ts(0), 'session_meta', { id: 's', cwd: '/w' }),
+      line(ts(1), 'turn_context', { cwd: '/w', model }),
+      ...Array.from({ length: n }, (_, i) =>
+        line(ts(2 + i), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100 + i, 0, 10) } }),
+      ),
+    ];
+    const path = write('sessions/2026/11/20/rollout-a.jsonl', rollout('gpt-5-codex', 3));
+    const src = open();
+    await src.poll();
+    expect(src.stats.turns).toBe(3);
+    // The same inode, larger than the cursor, never seen smaller: only the line before the cursor tells.
+    truncateSync(path, 0);
+    appendFileSync(path, `${rollout('gpt-5', 6).join('\n')}\n`);
+    await src.poll();
+    expect([...records().values()].filter((r) => r.model === 'gpt-5')).toHaveLength(6);
+  });
+
   it('read in pieces with restarts mid-file sends exactly what one read sends', async () => {
     const tree = generateCodexTree({ seed: 9, agents: 2, sessionsPerAgent: 4, turnsPerSession: 10 });
     // One read of the whole tree, in its own state.

@@ -7,7 +7,7 @@ import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type FileState, fileState, type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { type FileState, fileState, type ReadOptions, readLines, resumeFrom, type SavedCursor } from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
@@ -107,7 +107,7 @@ export class CodexSource {
       'INSERT INTO codex_files (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state',
     );
     this.endState = opts.store.sql.prepare(
-      `SELECT c.ino, c.offset, json_extract(f.state, '$.v') AS v, json_extract(f.state, '$.replay') AS replay
+      `SELECT c.ino, c.offset, c.mark, json_extract(f.state, '$.v') AS v, json_extract(f.state, '$.replay') AS replay
        FROM cursors c LEFT JOIN codex_files f ON f.path = c.path WHERE c.source = ? AND c.path = ?`,
     );
   }
@@ -161,7 +161,7 @@ export class CodexSource {
     if (readToEnd(saved, st)) return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, st) };
     const store = this.opts.store;
     // The cursor just read, not looked up a second time.
-    let start = resumeFrom({ cursor: () => saved, setCursor: store.setCursor.bind(store) }, SOURCE, path, st);
+    let start = resumeFrom(store, SOURCE, path, st, { saved });
     let state = start === 0 ? undefined : this.loadState(path);
     if (!state) {
       start = 0;
@@ -181,7 +181,7 @@ export class CodexSource {
       }
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('codex.malformed', malformed);
-      store.setCursor(SOURCE, path, st.ino, batch.end);
+      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark);
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
@@ -315,9 +315,7 @@ export class CodexSource {
 }
 
 /** A file's saved cursor, with what its saved state says of itself (null: no state saved). */
-interface SavedEnd {
-  ino: number;
-  offset: number;
+interface SavedEnd extends SavedCursor {
   v: unknown;
   replay: unknown;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSource } from '../http/token.js';
@@ -316,6 +316,31 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
       expect(src.stats.lines).toBe(5_000);
       for (let k = 0; k < 10 && src.stats.lines < n; k++) await src.poll();
       expect(src.stats.lines).toBe(35_000);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('an event log truncated in place and written past the cursor before the next poll is read from its start', async () => {
+    const town = join(dir, 'rewritten-town');
+    mkdirSync(town, { recursive: true });
+    const file = join(town, '.events.jsonl');
+    const lines = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${ev(at, 'nudge', 'gastown/witness', { rig: 'gastown', target: `T${from + i}` })}\n`,
+      ).join('');
+    writeFileSync(file, lines(0, 3));
+    const s = new Store(join(dir, 'rewritten-state'));
+    try {
+      const src = new GastownSource(s, town);
+      await src.poll();
+      expect(src.stats.lines).toBe(3);
+      // The same inode, larger than the cursor: it looks grown, but the line before the cursor is another.
+      truncateSync(file, 0);
+      appendFileSync(file, lines(100, 5));
+      await src.poll();
+      expect(src.stats.lines).toBe(8);
     } finally {
       s.close();
     }

@@ -166,6 +166,23 @@ describe('Gemini CLI .jsonl chats are tailed', () => {
     expect(src.stats.responses).toBe(4); // the same responses read again were not sent again
   });
 
+  it('a chat truncated in place and written past the cursor before the next poll is read from its start', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    writeFileSync(chatPath(), header + response(1, 'gemini-2.5-flash') + response(2) + response(3));
+    const src = source();
+    await src.poll();
+    expect(records()).toHaveLength(3);
+    // The same inode, larger than the cursor, never seen smaller: only the line before the cursor tells.
+    truncateSync(chatPath(), 0);
+    appendFileSync(chatPath(), header + response(5, 'gemini-2.5-flash') + response(6) + response(7) + response(8));
+    await src.poll();
+    expect(
+      records()
+        .map((r) => r.inputTokens)
+        .sort(),
+    ).toEqual([1001, 1002, 1003, 1005, 1006, 1007, 1008]);
+  });
+
   it('a cursor saved by a version that read the chat whole (no saved state) reads it again from its start', async () => {
     mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
     writeFileSync(chatPath(), header + response(1, 'gemini-2.5-pro'));

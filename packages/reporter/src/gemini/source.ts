@@ -195,7 +195,7 @@ export class GeminiSource {
     if (saved && saved.ino === st.ino && saved.offset === st.size && this.hasState.get(path) !== undefined)
       return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };
     const stem = basename(path).replace(/\.jsonl$/, '');
-    let start = resumeFrom({ cursor: () => saved, setCursor: store.setCursor.bind(store) }, SOURCE, path, st);
+    let start = resumeFrom(store, SOURCE, path, st, { saved });
     let state = start === 0 ? undefined : this.loadState(path);
     // A cursor without state (a state database from before the tailing, which read the file whole): start
     // the file over, the ids make that safe.
@@ -212,7 +212,7 @@ export class GeminiSource {
       const malformed = bad + batch.oversized;
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('gemini.malformed', malformed);
-      store.setCursor(SOURCE, path, st.ino, batch.end);
+      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark);
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;

@@ -3,7 +3,7 @@
  * live in the same file, so a tailer commits "these lines were read" and "these records are owed" in
  * one transaction: a crash loses neither and repeats neither.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA = `
 -- Rows keyed by seq, the order they were queued in, so a backfill's inserts append at the table's end and
@@ -19,11 +19,15 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE UNIQUE INDEX IF NOT EXISTS outbox_by_id ON outbox (kind, id);
 CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind);
 
+-- mark: the last bytes read before offset (at most MARK_BYTES, tail/jsonl.ts), or NULL. A file truncated in place
+-- (or deleted and written again on the same inode) and then written past offset looks grown; bytes before
+-- offset that are no longer the mark tell it was rewritten, and it is read again from its start.
 CREATE TABLE IF NOT EXISTS cursors (
   source TEXT NOT NULL,
   path TEXT NOT NULL,
   ino INTEGER NOT NULL,
   offset INTEGER NOT NULL,
+  mark BLOB,
   PRIMARY KEY (source, path)
 ) WITHOUT ROWID;
 
@@ -118,3 +122,6 @@ INSERT INTO claude_groups_v1 SELECT group_id, msg_id, sidechain, total, speed_se
 DROP TABLE claude_groups;
 ALTER TABLE claude_groups_v1 RENAME TO claude_groups;
 `;
+
+/** Version 1 to 2: cursors keep a mark (see the cursors table). Cursors saved before have none and are not checked. */
+export const MIGRATE_1_TO_2 = 'ALTER TABLE cursors ADD COLUMN mark BLOB;';

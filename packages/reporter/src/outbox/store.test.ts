@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateError } from '../errors.js';
 import { freePort, startGasgauge, waitFor } from '../testing/processes.js';
 import { removeDir, tempDir } from '../testing/server.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { type OutboxRow, Store } from './store.js';
 
 let dir: string;
@@ -49,7 +50,7 @@ describe('Store', () => {
     old.close();
     const store = new Store(dir);
     try {
-      expect(store.sql.pragma('user_version', { simple: true })).toBe(1);
+      expect(store.sql.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.pendingCount()).toBe(3);
       expect(store.nextBatch('usage', 10, 1 << 20).map((r) => [r.id, r.seq])).toEqual([
         ['zz', 3],
@@ -72,7 +73,30 @@ describe('Store', () => {
     const newer = new Database(join(dir, 'state.sqlite'));
     newer.pragma('user_version = 99');
     newer.close();
-    expect(() => new Store(dir)).toThrow(/newer gasgauge \(schema 99, this one knows 1\)/);
+    expect(() => new Store(dir)).toThrow(new RegExp(`newer gasgauge \\(schema 99, this one knows ${SCHEMA_VERSION}\\)`));
+  });
+
+  it('migrates a version-1 state (cursors without marks): its cursors are kept, unmarked, and take marks', () => {
+    mkdirSync(dir, { recursive: true });
+    const old = new Database(join(dir, 'state.sqlite'));
+    old.exec(`CREATE TABLE cursors (source TEXT NOT NULL, path TEXT NOT NULL, ino INTEGER NOT NULL, offset INTEGER NOT NULL,
+        PRIMARY KEY (source, path)) WITHOUT ROWID;
+      CREATE TABLE outbox (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+        bytes INTEGER NOT NULL, enqueued_at INTEGER NOT NULL);
+      INSERT INTO outbox VALUES (4, 'usage', 'u', '{"n":1}', 7, 0);
+      INSERT INTO cursors VALUES ('claude', '/t/a.jsonl', 12, 345);
+      PRAGMA user_version = 1;`);
+    old.close();
+    const store = new Store(dir);
+    try {
+      expect(store.sql.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(store.cursor('claude', '/t/a.jsonl')).toEqual({ ino: 12, offset: 345 });
+      expect(store.nextBatch('usage', 10, 1 << 20).map((r) => [r.id, r.seq])).toEqual([['u', 4]]);
+      store.transaction(() => store.setCursor('claude', '/t/a.jsonl', 12, 400, new Uint8Array([7, 8, 9])));
+      expect(store.cursors('claude')).toEqual([{ path: '/t/a.jsonl', ino: 12, offset: 400, mark: Buffer.from([7, 8, 9]) }]);
+    } finally {
+      store.close();
+    }
   });
 
   it('stops a batch at the byte bound but always takes one record', () => {

@@ -18,7 +18,7 @@ import { StateError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
 import { loneSurrogateProblem, type RecordKind, recordProblem } from '../wire.js';
 import { HeldRows } from './held-rows.js';
-import { MIGRATE_0_TO_1, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { MIGRATE_0_TO_1, MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface OutboxRow {
   kind: RecordKind;
@@ -151,12 +151,12 @@ export class Store {
       ack: db.prepare('DELETE FROM outbox WHERE seq = ? AND kind = ? AND id = ?'),
       // seq alone names a row: a replace gives the row a new seq, and seqs only grow while the store is open.
       ackMany: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING bytes').pluck(),
-      cursor: db.prepare('SELECT ino, offset FROM cursors WHERE source = ? AND path = ?'),
-      cursors: db.prepare('SELECT path, ino, offset FROM cursors WHERE source = ?'),
+      cursor: db.prepare('SELECT ino, offset, mark FROM cursors WHERE source = ? AND path = ?'),
+      cursors: db.prepare('SELECT path, ino, offset, mark FROM cursors WHERE source = ?'),
       anyCursor: db.prepare('SELECT 1 FROM cursors WHERE source = ? LIMIT 1').pluck(),
       setCursor: db.prepare(
-        `INSERT INTO cursors (source, path, ino, offset) VALUES (?, ?, ?, ?)
-         ON CONFLICT (source, path) DO UPDATE SET ino = excluded.ino, offset = excluded.offset`,
+        `INSERT INTO cursors (source, path, ino, offset, mark) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (source, path) DO UPDATE SET ino = excluded.ino, offset = excluded.offset, mark = excluded.mark`,
       ),
       dropCursor: db.prepare('DELETE FROM cursors WHERE source = ? AND path = ?'),
       counter: db.prepare('SELECT value FROM counters WHERE name = ?'),
@@ -545,12 +545,16 @@ export class Store {
     this.counted(this.held?.rows ?? 0, this.held?.bytes ?? 0);
   }
 
-  cursor(source: string, path: string): { ino: number; offset: number } | undefined {
-    return this.stmt.cursor.get(source, path) as { ino: number; offset: number } | undefined;
+  cursor(source: string, path: string): Cursor | undefined {
+    const row = this.stmt.cursor.get(source, path) as CursorRow | undefined;
+    return row && cursorOf(row);
   }
 
-  cursors(source: string): { path: string; ino: number; offset: number }[] {
-    return this.stmt.cursors.all(source) as { path: string; ino: number; offset: number }[];
+  cursors(source: string): (Cursor & { path: string })[] {
+    return (this.stmt.cursors.all(source) as (CursorRow & { path: string })[]).map((row) => ({
+      path: row.path,
+      ...cursorOf(row),
+    }));
   }
 
   /** Whether the source has read anything yet (a first read of a tree is likely a backfill). */
@@ -558,9 +562,13 @@ export class Store {
     return this.stmt.anyCursor.get(source) !== undefined;
   }
 
-  setCursor(source: string, path: string, ino: number, offset: number): void {
+  /** `mark`: the last bytes read before `offset` (see the cursors table); none, and the cursor is not checked. */
+  setCursor(source: string, path: string, ino: number, offset: number, mark?: Uint8Array | undefined): void {
     if (this.lost) throw this.lost;
-    this.stmt.setCursor.run(source, path, ino, offset);
+    // A mark posted by a parse worker arrives as a plain Uint8Array, which SQLite's binding does not take.
+    const blob =
+      mark === undefined ? null : Buffer.isBuffer(mark) ? mark : Buffer.from(mark.buffer, mark.byteOffset, mark.length);
+    this.stmt.setCursor.run(source, path, ino, offset, blob);
   }
 
   dropCursor(source: string, path: string): void {
@@ -596,6 +604,22 @@ export class Store {
   }
 }
 
+/** Where a tailer read a file to (see Cursors in tail/jsonl.ts). */
+export interface Cursor {
+  ino: number;
+  offset: number;
+  mark?: Uint8Array;
+}
+
+interface CursorRow {
+  ino: number;
+  offset: number;
+  mark: Buffer | null;
+}
+
+const cursorOf = (row: CursorRow): Cursor =>
+  row.mark === null ? { ino: row.ino, offset: row.offset } : { ino: row.ino, offset: row.offset, mark: row.mark };
+
 /** An error SQLite answered as the state error (what the CLI reports with the state dir); others as they are. */
 function stateError(err: unknown): unknown {
   if (err instanceof StateError) return err;
@@ -619,8 +643,9 @@ function migrate(db: Database.Database): void {
     return;
   }
   db.transaction(() => {
-    const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
-    if (legacy) db.exec(MIGRATE_0_TO_1);
+    const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+    if (version < 1 && has('outbox')) db.exec(MIGRATE_0_TO_1);
+    if (version < 2 && has('cursors')) db.exec(MIGRATE_1_TO_2);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

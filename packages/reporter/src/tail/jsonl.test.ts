@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
-import { type FileState, fileState, readLines, resumeFrom, resumeOffset, SKIP_SCAN_BYTES } from './jsonl.js';
+import { type FileState, fileState, MARK_SPAN, readLines, resumeFrom, resumeOffset, SKIP_SCAN_BYTES } from './jsonl.js';
 
 function wholeObject(text: string): boolean {
   try {
@@ -23,8 +23,15 @@ describe('readLines', () => {
     const f = join(dir, 'a.jsonl');
     writeFileSync(f, 'one\ntwo\nthr');
     const b = readLines(f, 0, { batchBytes: 5 });
-    expect(b).toEqual({ lines: ['one'], end: 4, skipped: 0, oversized: 0, caughtUp: false });
-    expect(readLines(f, 4)).toEqual({ lines: ['two'], end: 8, skipped: 0, oversized: 0, caughtUp: false }); // 'thr' follows
+    expect(b).toEqual({ lines: ['one'], end: 4, skipped: 0, oversized: 0, caughtUp: false, mark: expect.any(Uint8Array) });
+    expect(readLines(f, 4)).toEqual({
+      lines: ['two'],
+      end: 8,
+      skipped: 0,
+      oversized: 0,
+      caughtUp: false,
+      mark: expect.any(Uint8Array),
+    }); // 'thr' follows
     expect(readLines(f, 8)).toBeUndefined();
     appendFileSync(f, 'ee\n');
     expect(readLines(f, 8)?.lines).toEqual(['three']);
@@ -33,10 +40,24 @@ describe('readLines', () => {
   it('reads a last line without its newline once it is a whole JSON object (as ccusage does), and waits on anything else', () => {
     const f = join(dir, 'tail.jsonl');
     writeFileSync(f, '{"a":1}\n{"b":2}');
-    expect(readLines(f, 0)).toEqual({ lines: ['{"a":1}', '{"b":2}'], end: 15, skipped: 0, oversized: 0, caughtUp: true });
+    expect(readLines(f, 0)).toEqual({
+      lines: ['{"a":1}', '{"b":2}'],
+      end: 15,
+      skipped: 0,
+      oversized: 0,
+      caughtUp: true,
+      mark: expect.any(Uint8Array),
+    });
     // The writer's newline, then the next line: read from where the object ended.
     appendFileSync(f, '\n{"c":3}\n');
-    expect(readLines(f, 15)).toEqual({ lines: ['{"c":3}'], end: 24, skipped: 0, oversized: 0, caughtUp: true });
+    expect(readLines(f, 15)).toEqual({
+      lines: ['{"c":3}'],
+      end: 24,
+      skipped: 0,
+      oversized: 0,
+      caughtUp: true,
+      mark: expect.any(Uint8Array),
+    });
     for (const partial of ['{"d":', '{"d":{"e":1}', '[1]', '{"d":1}x', '"{}"']) {
       writeFileSync(f, `{"a":1}\n${partial}`);
       expect([partial, readLines(f, 0)?.lines]).toEqual([partial, ['{"a":1}']]);
@@ -46,7 +67,14 @@ describe('readLines', () => {
     writeFileSync(long, `${'x'.repeat(500)}\n`.repeat(50));
     expect(readLines(long, 0)?.lines).toHaveLength(50);
     writeFileSync(f, '{"z":26}');
-    expect(readLines(f, 0)).toEqual({ lines: ['{"z":26}'], end: 8, skipped: 0, oversized: 0, caughtUp: true });
+    expect(readLines(f, 0)).toEqual({
+      lines: ['{"z":26}'],
+      end: 8,
+      skipped: 0,
+      oversized: 0,
+      caughtUp: true,
+      mark: expect.any(Uint8Array),
+    });
   });
 
   it('says a batch is caught up exactly when it ends at the end of the file, where a next read finds nothing', () => {
@@ -194,10 +222,10 @@ describe('readLines', () => {
     writeFileSync(f, 'x\n');
     const st = fileState(f);
     if (!st) throw new Error('no file');
-    expect(resumeOffset({ ino: st.ino, offset: 2 }, st)).toBe(2);
-    expect(resumeOffset({ ino: st.ino + 1, offset: 2 }, st)).toBe(0);
-    expect(resumeOffset({ ino: st.ino, offset: 99 }, st)).toBe(0);
-    expect(resumeOffset(undefined, st)).toBe(0);
+    expect(resumeOffset({ ino: st.ino, offset: 2 }, st, f)).toBe(2);
+    expect(resumeOffset({ ino: st.ino + 1, offset: 2 }, st, f)).toBe(0);
+    expect(resumeOffset({ ino: st.ino, offset: 99 }, st, f)).toBe(0);
+    expect(resumeOffset(undefined, st, f)).toBe(0);
     expect(fileState(join(dir, 'missing'))).toBeUndefined();
   });
 
@@ -218,5 +246,39 @@ describe('readLines', () => {
     expect(resumeFrom(cursors, 's', f, st())).toBe(0);
     writeFileSync(f, 'three\nfour\n'); // grown past 8 before its next line was read
     expect(resumeFrom(cursors, 's', f, st())).toBe(0);
+  });
+
+  it('starts over when the bytes before the cursor are no longer its mark: a file truncated in place and written past it', () => {
+    const f = join(dir, 'm.jsonl');
+    writeFileSync(f, `${'{"a":1}\n'.repeat(20)}{"b":2}\n`);
+    const batch = readLines(f, 0);
+    if (!batch?.mark) throw new Error('no mark');
+    // The length of the line before the cursor, then its digest.
+    expect(Buffer.from(batch.mark).readUInt32BE(0)).toBe(8);
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: batch.end, mark: batch.mark };
+    appendFileSync(f, '{"c":3}\n'); // grown: the mark holds
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(batch.end);
+    truncateSync(f, 0);
+    writeFileSync(f, `${'{"z":9}\n'.repeat(40)}`); // the same inode, past the cursor, another line before it
+    expect((fileState(f) as FileState).ino).toBe(cursor.ino);
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(0);
+    // A cursor saved before marks were kept (none) is trusted as before.
+    expect(resumeOffset({ ino: cursor.ino, offset: batch.end }, fileState(f) as FileState, f)).toBe(batch.end);
+    // Lines of one length that share both ends, and differ in the middle; and the last MARK_SPAN of a longer line.
+    const long = (mid: string, pad: number) => `{"a":"${'x'.repeat(pad)}","id":"${mid}","b":"${'y'.repeat(pad)}"}\n`;
+    for (const pad of [300, MARK_SPAN]) {
+      writeFileSync(f, long('1', pad));
+      const mark = readLines(f, 0)?.mark;
+      expect(Buffer.from(mark ?? []).readUInt32BE(0)).toBe(Math.min(long('1', pad).length, MARK_SPAN));
+      const at = { ino: (fileState(f) as FileState).ino, offset: long('1', pad).length, mark };
+      writeFileSync(f, `${long('1', pad)}{"more":1}\n`);
+      expect(resumeOffset(at, fileState(f) as FileState, f)).toBe(at.offset);
+      writeFileSync(f, `${long('2', pad)}{"more":1}\n`);
+      // The longer line differs before its last MARK_SPAN: not told apart (resumed past it).
+      expect(resumeOffset(at, fileState(f) as FileState, f)).toBe(pad === 300 ? 0 : at.offset);
+    }
+    // A mark that is not one (a damaged state): started over, which is safe.
+    writeFileSync(f, '{"a":1}\n{"b":2}\n');
+    expect(resumeOffset({ ino: cursor.ino, offset: 8, mark: new Uint8Array([1, 2]) }, fileState(f) as FileState, f)).toBe(0);
   });
 });

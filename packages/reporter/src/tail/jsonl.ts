@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { isJsonObject, parseJson } from '../json.js';
@@ -32,6 +33,8 @@ export interface LineBatch {
   oversized: number;
   /** `end` is the file's end as it was when read: a next read there would find nothing (and need not be made). */
   caughtUp: boolean;
+  /** The last bytes read before `end` (at most MARK_BYTES), saved with the cursor (see resumeOffset); none when none were read. */
+  mark?: Uint8Array | undefined;
 }
 
 export interface FileState {
@@ -49,32 +52,95 @@ export function fileState(path: string): FileState | undefined {
   }
 }
 
+/** A saved cursor: the file's inode, the offset read to, and the mark of the line before it, if kept (see markOf). */
+export interface SavedCursor {
+  ino: number;
+  offset: number;
+  mark?: Uint8Array | null | undefined;
+}
+
+/** Bytes before a cursor its mark covers at most: a whole line but for the longest (a 64 MiB line is not read again). */
+export const MARK_SPAN = 64 * 1024;
+
 /**
  * Where to resume in a file from a saved cursor: the saved offset, or 0 when the file was replaced
- * (another inode, as `gt krc prune` does with a rename) or truncated below it. Starting over is safe:
- * every record is keyed, so lines read twice send nothing new.
+ * (another inode, as `gt krc prune` does with a rename), truncated below it, or rewritten: the line before
+ * the offset is no longer the one marked. The last is a file truncated in place (or deleted and written again,
+ * where the file system hands out the same inode at once, as ext4 does) and then written past the cursor
+ * before it was looked at: the same inode and a larger size look like growth, and resuming at the cursor lost
+ * the new content's head. Starting over is safe: every record is keyed, so lines read twice send nothing new.
  */
-export function resumeOffset(saved: { ino: number; offset: number } | undefined, now: FileState): number {
+export function resumeOffset(saved: SavedCursor | undefined, now: FileState, path: string): number {
   if (!saved) return 0;
   if (saved.ino !== now.ino || now.size < saved.offset) return 0;
+  if (saved.mark && saved.offset > 0 && !marked(path, saved.offset, saved.mark)) return 0;
   return saved.offset;
+}
+
+/**
+ * The mark of the last line of `buf` before `stop` (a line's end; `buf` starts at a line's start, or the mark is of
+ * the part of the line it holds): how many bytes it covers (4 bytes: the line's length, at most MARK_SPAN), then
+ * their MD5. The whole line, not its ends: lines of one length written by one program often share both ends (the
+ * tests' lines do), and differ in an id in the middle. MD5 as a checksum, not for security: a file's writer could
+ * as well write the same line. Its own small ArrayBuffer: a view would post (from a parse worker) the buffer under it.
+ */
+function markOf(buf: Uint8Array, stop: number): Uint8Array | undefined {
+  if (stop <= 0) return undefined;
+  const from = Math.max(stop >= 2 ? buf.lastIndexOf(NL, stop - 2) + 1 : 0, stop - MARK_SPAN);
+  return markBytes(buf.subarray(from, stop));
+}
+
+function markBytes(bytes: Uint8Array): Uint8Array {
+  const mark = new Uint8Array(4 + 16);
+  new DataView(mark.buffer).setUint32(0, bytes.length);
+  mark.set(createHash('md5').update(bytes).digest(), 4);
+  return mark;
+}
+
+/** Whether the bytes before `offset` still have `mark` (false when they cannot be read, or the mark is not one). */
+function marked(path: string, offset: number, mark: Uint8Array): boolean {
+  if (mark.length !== 4 + 16) return false;
+  const length = new DataView(mark.buffer, mark.byteOffset, mark.length).getUint32(0);
+  if (length > offset || length > MARK_SPAN) return false;
+  let fd: number;
+  try {
+    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return false;
+    const buf = Buffer.allocUnsafe(length);
+    return readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The cursors a tailer keeps (the outbox store's). */
 export interface Cursors {
-  cursor(source: string, path: string): { ino: number; offset: number } | undefined;
-  setCursor(source: string, path: string, ino: number, offset: number): void;
+  cursor(source: string, path: string): SavedCursor | undefined;
+  setCursor(source: string, path: string, ino: number, offset: number, mark?: Uint8Array | undefined): void;
 }
 
 /**
  * Where to resume (resumeOffset); when that is a start over, the cursor is saved at the start at once
  * (in the caller's transaction, if any: one statement). Left at the old offset until a line was read, a file truncated to nothing
  * (or to a partial line) and then written past that offset before the next poll resumed there: its
- * first lines were never read.
+ * first lines were never read. `known`: the cursor the caller just read, and where to resume if it already
+ * worked that out (neither looked up, nor the mark read, twice).
  */
-export function resumeFrom(cursors: Cursors, source: string, path: string, now: FileState): number {
-  const saved = cursors.cursor(source, path);
-  const start = resumeOffset(saved, now);
+export function resumeFrom(
+  cursors: Cursors,
+  source: string,
+  path: string,
+  now: FileState,
+  known?: { saved: SavedCursor | undefined; start?: number },
+): number {
+  const saved = known ? known.saved : cursors.cursor(source, path);
+  const start = known?.start ?? resumeOffset(saved, now, path);
   if (saved && (saved.ino !== now.ino || saved.offset !== start)) cursors.setCursor(source, path, now.ino, start);
   return start;
 }
@@ -185,7 +251,7 @@ function splitLines(
       }
     }
   }
-  return { lines, end: offset + stop, skipped, oversized, caughtUp: offset + stop >= size };
+  return { lines, end: offset + stop, skipped, oversized, caughtUp: offset + stop >= size, mark: markOf(buf, stop) };
 }
 
 const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === 0x0d;
@@ -241,7 +307,8 @@ function skipOversized(
     if (i >= 0) {
       unterminated.delete(line.path);
       const end = pos + i + 1;
-      return { lines: [], end, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: end >= size };
+      // The mark: of the part of the line this read holds (its length is what is checked: the bytes before the cursor).
+      return { lines: [], end, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: end >= size, mark: markOf(buf, i + 1) };
     }
     pos += n;
   }
