@@ -148,6 +148,27 @@ describe('ClaudeSource', () => {
     },
   );
 
+  it('watched, a pass the full outbox stopped leaves the files after it for the next poll, with no change to name them', async () => {
+    for (const p of ['a', 'b', 'c', 'd']) write(`${p}/s.jsonl`, line({ id: `m${p}` }));
+    // Full after any one record: a pass reads one file, then stops.
+    store = new Store(join(dir, 'state'), { maxPendingBytes: 1 });
+    const src = new ClaudeSource({ store, configDirs: [join(dir, 'claude')], agents: new AgentMap(), prices });
+    src.watch();
+    try {
+      const delivered = new Set<string>();
+      for (let k = 0; k < 6 && delivered.size < 4; k++) {
+        await src.poll();
+        // Delivered (acknowledged): room again. Nothing is written, so no watch event names the files not read.
+        for (const r of records()) delivered.add(r.id);
+        store.sql.prepare('DELETE FROM outbox').run();
+        store.recount();
+      }
+      expect([...delivered].sort()).toEqual(['ma:req_1', 'mb:req_1', 'mc:req_1', 'md:req_1']);
+    } finally {
+      src.close();
+    }
+  });
+
   it('counts a resumed session that begins with copies of earlier lines once', async () => {
     const src = source();
     write('p/s1.jsonl', line({ out: 250 }));

@@ -175,6 +175,7 @@ export class ClaudeSource {
           this.reader.end();
           this.fileList.again(path);
         },
+        left: (paths) => this.fileList.unread(paths),
       });
     } catch (err) {
       // A transaction rolled back: the groups kept in memory may be ahead of the database.

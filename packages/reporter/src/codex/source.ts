@@ -124,6 +124,7 @@ export class CodexSource {
     return stepInGroups(this.opts.store, check, (path, budget, until) => this.readFile(path, budget, until), {
       fileBytes: this.fileList.passFileBytes,
       cut: (path) => this.fileList.again(path),
+      left: (paths) => this.fileList.unread(paths),
     });
   }
 

@@ -96,7 +96,11 @@ export class GeminiSource {
       this.opts.store,
       files,
       (path, budget, until) => (nameEndsWith(path, '.jsonl') ? this.tail(path, budget, until) : this.readWhole(path)),
-      { fileBytes: this.fileList.passFileBytes, cut: (path) => this.fileList.again(path) },
+      {
+        fileBytes: this.fileList.passFileBytes,
+        cut: (path) => this.fileList.again(path),
+        left: (paths) => this.fileList.unread(paths),
+      },
     );
   }
 

@@ -44,6 +44,11 @@ export interface StepOptions {
    */
   fileBytes?: number;
   cut?: (path: string) => void;
+  /**
+   * Told of the files a pass stopped before (the outbox full, the reporter stopping), so that a watched source looks
+   * at them again next poll: its watch named them once, and the poll that took them from the list did not read them.
+   */
+  left?: (paths: readonly string[]) => void;
 }
 
 export interface StepResult {
@@ -63,7 +68,7 @@ export async function stepInGroups(
   store: Store,
   files: readonly string[],
   step: FileStep,
-  { groupBytes = COMMIT_BYTES, pending, fileBytes = Number.POSITIVE_INFINITY, cut }: StepOptions = {},
+  { groupBytes = COMMIT_BYTES, pending, fileBytes = Number.POSITIVE_INFINITY, cut, left }: StepOptions = {},
 ): Promise<boolean> {
   let i = 0;
   // Bytes of files[i] read this pass (see StepOptions.fileBytes).
@@ -75,7 +80,11 @@ export async function stepInGroups(
     return { ino: st.ino, size: Math.min(st.size, limit) };
   };
   while (i < files.length) {
-    if (store.holdReading) return false;
+    if (store.holdReading) {
+      // And the file stepped last: a step that met the hold may have called its file done without reading it all.
+      left?.(files.slice(Math.max(0, i - 1)));
+      return false;
+    }
     const wait = pending?.(files[i] as string);
     if (wait) await wait;
     const committed: (() => void)[] = [];

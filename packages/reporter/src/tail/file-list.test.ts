@@ -36,6 +36,18 @@ function fileList(opts: { now?: () => number; watchDir?: WatchDir; onChange?: ()
 }
 
 describe('FileList, watched', () => {
+  it('names the files a stopped pass left (unread) at the next call, only known ones, without a poll at once', () => {
+    writeFileSync(join(dir, 'a.jsonl'), 'x\n');
+    writeFileSync(join(dir, 'b.jsonl'), 'x\n');
+    const list = fileList();
+    list.watch();
+    expect(list.current().files).toHaveLength(2);
+    list.unread([join(dir, 'b.jsonl'), join(dir, 'not-listed.jsonl')]);
+    expect(list.behind).toBe(false);
+    expect(list.current().files).toEqual([join(dir, 'b.jsonl')]);
+    expect(list.current().files).toEqual([]);
+  });
+
   it('names only the files an event named, and finds new files in new directories at once', async () => {
     writeFileSync(join(dir, 'a.jsonl'), 'x\n');
     writeFileSync(join(dir, 'b.jsonl'), 'x\n');

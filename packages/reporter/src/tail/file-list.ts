@@ -83,6 +83,11 @@ export class FileList {
     this.cutShort = true;
   }
 
+  /** Has the next poll check these files (a pass stopped before them): unlike `again`, no poll at once. */
+  unread(paths: readonly string[]): void {
+    for (const path of paths) if (this.known.has(path)) this.changed.add(path);
+  }
+
   /** The last pass left a file before its end (see again): the next poll should come at once, not in pollMs. */
   get behind(): boolean {
     return this.cutShort;
