@@ -375,6 +375,7 @@ export class Reporter {
    */
   async run(firstRead?: () => void): Promise<void> {
     for (const s of this.fileSources()) s.watch();
+    this.gastown?.watch();
     const delivering = this.sender.run();
     const measuring = this.loopLoc();
     const pruning = this.loopPrune();
@@ -389,7 +390,7 @@ export class Reporter {
         if (first && !this.waker.isStopped) firstRead?.();
         // A pass left a file before its end (PASS_FILE_BYTES): the next reads on at once, once the sender and the
         // timers had their turn. Waiting pollMs between passes made a 1 GB transcript a minute's wait more.
-        if (this.fileSources().some((s) => s.behind)) await new Promise((r) => setImmediate(r));
+        if (this.fileSources().some((s) => s.behind) || this.gastown?.behind) await new Promise((r) => setImmediate(r));
         else await this.waker.sleep(this.opts.pollMs ?? 1000);
       }
     } finally {

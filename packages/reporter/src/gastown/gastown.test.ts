@@ -345,4 +345,29 @@ describe('tailing <town>/.events.jsonl into the real server', () => {
       s.close();
     }
   });
+
+  it('watched (a running reporter), a poll reads at most its pass bytes, says it is behind, and the next polls read on', async () => {
+    const town = join(dir, 'cut-town');
+    mkdirSync(town, { recursive: true });
+    const file = join(town, '.events.jsonl');
+    // ~3.4 MiB: four 1 MiB batches.
+    const lines = Array.from({ length: 12_000 }, (_, i) =>
+      ev(at, 'nudge', 'gastown/witness', { rig: 'gastown', target: `T${i}`, reason: 'x'.repeat(200) }),
+    );
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const s = new Store(join(dir, 'cut-state'));
+    try {
+      const src = new GastownSource(s, town);
+      src.watch(1024 * 1024);
+      await src.poll();
+      expect(src.stats.lines).toBeGreaterThan(0);
+      expect(src.stats.lines).toBeLessThan(6_000);
+      expect(src.behind).toBe(true);
+      for (let k = 0; k < 10 && src.behind; k++) await src.poll();
+      expect(src.behind).toBe(false);
+      expect(src.stats.lines).toBe(12_000);
+    } finally {
+      s.close();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { digest } from '../ids.js';
 import type { Store } from '../outbox/store.js';
+import { PASS_FILE_BYTES } from '../tail/commit-groups.js';
 import { fileState, readLines, resumeFrom } from '../tail/jsonl.js';
 import { type OnUnreadable, unreadable } from '../tail/walk.js';
 import { parseTimestamp } from '../timestamp.js';
@@ -46,6 +47,9 @@ export class GastownSource {
   private readonly seenAny: Database.Statement;
   private readonly orderSet: Database.Statement;
   private countsChecked = false;
+  /** Bytes one poll reads at most (see watch); no bound until then (`--once` reads the log to its end). */
+  private passBytes = Number.POSITIVE_INFINITY;
+  private cutShort = false;
   /** The last line's time and how many lines of that time came before it (undefined: not loaded yet). */
   private order: { at: number; n: number } | undefined;
 
@@ -75,8 +79,23 @@ export class GastownSource {
     this.stats.malformed = store.counter('gastown.malformed');
   }
 
+  /**
+   * A running reporter: a poll reads at most `passBytes` (PASS_FILE_BYTES, as the other tailers' passes read of one
+   * file) and says it is `behind`, so the next comes at once. A log written faster than it is read had more waiting
+   * at each poll, and every source after it waited longer each time.
+   */
+  watch(passBytes = PASS_FILE_BYTES): void {
+    this.passBytes = passBytes;
+  }
+
+  /** Its last poll stopped at passBytes, before the log's end as the poll saw it: the next should come at once. */
+  get behind(): boolean {
+    return this.cutShort;
+  }
+
   /** Reads everything new; false when it stopped because the outbox is full. */
   async poll(): Promise<boolean> {
+    this.cutShort = false;
     const st = fileState(this.file);
     if (!st) {
       // Not there, or there and not to be looked at (a directory above it closed, a symlink loop): said.
@@ -90,8 +109,13 @@ export class GastownSource {
       this.store.transaction(() => this.recount(offset));
     }
     this.countsChecked = true;
+    const began = offset;
     for (;;) {
       if (this.store.holdReading) return false;
+      if (offset - began >= this.passBytes) {
+        this.cutShort = true;
+        return true;
+      }
       // No further than the size this poll began with (as the other tailers: see Until in tail/commit-groups.ts): an
       // event log written faster than it is read was chased for ever, so a --once never ended and a running reporter's
       // next poll, of every source, never came.
