@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { BoundedMap } from '@gasgauge/core/bounded-map';
 import { isJsonObject, parseJson } from '../json.js';
 import { fsPath } from './names.js';
@@ -102,18 +102,34 @@ function marked(path: string, offset: number, mark: Uint8Array): boolean {
   if (mark.length !== 4 + 16) return false;
   const length = new DataView(mark.buffer, mark.byteOffset, mark.length).getUint32(0);
   if (length > offset || length > MARK_SPAN) return false;
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    return (
+      withRegularFile(
+        path,
+        (fd) => readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark),
+      ) ?? false
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` on the file at `path` opened for reading, and closes it; undefined when it cannot be opened or is not a
+ * regular file. Opened non-blocking, then checked: a file swapped for a FIFO after it was listed would block a plain
+ * open forever.
+ */
+function withRegularFile<T>(path: string, fn: (fd: number, st: Stats) => T): T | undefined {
   let fd: number;
   try {
     fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
-    return false;
+    return undefined;
   }
   try {
-    if (!fstatSync(fd).isFile()) return false;
-    const buf = Buffer.allocUnsafe(length);
-    return readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark);
-  } catch {
-    return false;
+    const st = fstatSync(fd);
+    return st.isFile() ? fn(fd, st) : undefined;
   } finally {
     closeSync(fd);
   }
@@ -170,16 +186,7 @@ function readBuffer(size: number): Buffer {
 export function readLines(path: string, offset: number, opts: ReadOptions = {}): LineBatch | undefined {
   const batchBytes = opts.batchBytes ?? 1024 * 1024;
   const maxLineBytes = opts.maxLineBytes ?? 64 * 1024 * 1024;
-  let fd: number;
-  try {
-    // Non-blocking, then checked: a file swapped for a FIFO after it was listed would block a plain open forever.
-    fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
+  return withRegularFile(path, (fd, st) => {
     const size = Math.min(st.size, opts.until ?? Number.POSITIVE_INFINITY);
     if (offset >= size) return undefined;
     // An oversized line still without its newline: look for it only in what was appended since.
@@ -201,9 +208,7 @@ export function readLines(path: string, offset: number, opts: ReadOptions = {}):
       if (want >= maxLineBytes) return skipOversized(fd, offset + n, size, { path, ino: st.ino, from: offset, counted: false });
       want = Math.min(want * 2, maxLineBytes, size - offset);
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 function readFullySync(fd: number, buf: Buffer, position: number): number {
