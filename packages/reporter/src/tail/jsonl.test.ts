@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, renameSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -280,5 +280,15 @@ describe('readLines', () => {
     // A mark that is not one (a damaged state): started over, which is safe.
     writeFileSync(f, '{"a":1}\n{"b":2}\n');
     expect(resumeOffset({ ino: cursor.ino, offset: 8, mark: new Uint8Array([1, 2]) }, fileState(f) as FileState, f)).toBe(0);
+    // A path that cannot be read now (a FIFO swapped in for a while; mode 000 does the same, but not for root): the
+    // cursor is kept, not thrown away for a read of the whole file once it can be read again.
+    const kept = { ino: cursor.ino, offset: 8, mark: readLines(f, 0, { batchBytes: 8 })?.mark };
+    const st = fileState(f) as FileState;
+    expect(resumeOffset(kept, st, f)).toBe(8);
+    renameSync(f, `${f}.aside`);
+    execFileSync('mkfifo', [f]);
+    expect(resumeOffset(kept, st, f)).toBe(8);
+    rmSync(f);
+    renameSync(`${f}.aside`, f);
   });
 });

@@ -73,7 +73,7 @@ export const MARK_SPAN = 64 * 1024;
 export function resumeOffset(saved: SavedCursor | undefined, now: FileState, path: string): number {
   if (!saved) return 0;
   if (saved.ino !== now.ino || now.size < saved.offset) return 0;
-  if (saved.mark && saved.offset > 0 && !marked(path, saved.offset, saved.mark)) return 0;
+  if (saved.mark && saved.offset > 0 && markHolds(path, saved.offset, saved.mark) === false) return 0;
   return saved.offset;
 }
 
@@ -97,21 +97,23 @@ function markBytes(bytes: Uint8Array): Uint8Array {
   return mark;
 }
 
-/** Whether the bytes before `offset` still have `mark` (false when they cannot be read, or the mark is not one). */
-function marked(path: string, offset: number, mark: Uint8Array): boolean {
+/**
+ * Whether the bytes before `offset` still have `mark`: false when they differ (or the mark is not one), undefined
+ * when the file cannot be read now (mode 000 for a while, swapped for a FIFO): the cursor is kept then, or a file
+ * that could not be opened for a moment was read again whole once it could.
+ */
+function markHolds(path: string, offset: number, mark: Uint8Array): boolean | undefined {
   if (mark.length !== 4 + 16) return false;
   const length = new DataView(mark.buffer, mark.byteOffset, mark.length).getUint32(0);
   if (length > offset || length > MARK_SPAN) return false;
   try {
     const buf = Buffer.allocUnsafe(length);
-    return (
-      withRegularFile(
-        path,
-        (fd) => readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark),
-      ) ?? false
+    return withRegularFile(
+      path,
+      (fd) => readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark),
     );
   } catch {
-    return false;
+    return undefined;
   }
 }
 
