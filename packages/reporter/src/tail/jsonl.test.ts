@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, chmodSync, closeSync, openSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -280,5 +280,35 @@ describe('readLines', () => {
     // A mark that is not one (a damaged state): started over, which is safe.
     writeFileSync(f, '{"a":1}\n{"b":2}\n');
     expect(resumeOffset({ ino: cursor.ino, offset: 8, mark: new Uint8Array([1, 2]) }, fileState(f) as FileState, f)).toBe(0);
+  });
+
+  it('keeps the cursor when the bytes before it cannot be read now (not known to differ): no start over, no second send', () => {
+    const f = join(dir, 'u.jsonl');
+    writeFileSync(f, '{"a":1}\n{"b":2}\n');
+    const batch = readLines(f, 0);
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: batch?.end ?? 0, mark: batch?.mark };
+    appendFileSync(f, '{"c":3}\n');
+    const st = fileState(f) as FileState;
+    // Stat'd, then not to be opened when the mark is read (moved away meanwhile; as root, mode 000 cannot be had here).
+    renameSync(f, `${f}.away`);
+    expect(resumeOffset(cursor, st, f)).toBe(16);
+    const cursors = { cursor: () => cursor, setCursor: () => expect.fail('the cursor was moved') };
+    expect(resumeFrom(cursors, 's', f, st)).toBe(16);
+    renameSync(`${f}.away`, f);
+    expect(resumeOffset(cursor, st, f)).toBe(16);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('keeps the cursor of a file whose mode is 000 for a while', () => {
+    const f = join(dir, 'p.jsonl');
+    writeFileSync(f, '{"a":1}\n{"b":2}\n');
+    const batch = readLines(f, 0);
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: batch?.end ?? 0, mark: batch?.mark };
+    appendFileSync(f, '{"c":3}\n');
+    chmodSync(f, 0);
+    try {
+      expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(16);
+    } finally {
+      chmodSync(f, 0o600);
+    }
   });
 });

@@ -97,7 +97,12 @@ function markBytes(bytes: Uint8Array): Uint8Array {
   return mark;
 }
 
-/** Whether the bytes before `offset` still have `mark` (false when they cannot be read, or the mark is not one). */
+/**
+ * Whether the bytes before `offset` still have `mark`: false when they differ, are no longer there (the file is
+ * shorter), or the mark is not one. A file that cannot be opened or read now (mode 000 for a moment, out of file
+ * descriptors, gone since its stat) is not known to differ: true, the cursor kept, as readLines reads nothing of it
+ * either. Taken as rewritten, its cursor went back to 0, and once readable again the whole file was read and sent again.
+ */
 function marked(path: string, offset: number, mark: Uint8Array): boolean {
   if (mark.length !== 4 + 16) return false;
   const length = new DataView(mark.buffer, mark.byteOffset, mark.length).getUint32(0);
@@ -106,14 +111,14 @@ function marked(path: string, offset: number, mark: Uint8Array): boolean {
   try {
     fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
-    return false;
+    return true;
   }
   try {
-    if (!fstatSync(fd).isFile()) return false;
+    if (!fstatSync(fd).isFile()) return true;
     const buf = Buffer.allocUnsafe(length);
     return readFullySync(fd, buf, offset - length) === length && Buffer.from(markBytes(buf)).equals(mark);
   } catch {
-    return false;
+    return true;
   } finally {
     closeSync(fd);
   }
