@@ -165,6 +165,28 @@ describe('readLines', () => {
     expect(ends.at(-1)).toBe(after + 9);
   });
 
+  it('marks a cursor that a batch left inside an oversized line: the file rewritten past it is read from its start', () => {
+    const f = join(dir, 'sparse-mark.jsonl');
+    const opts = { batchBytes: 1024, maxLineBytes: 20_000 };
+    writeFileSync(f, '{"a":1}\n');
+    let fd = openSync(f, 'r+');
+    writeSync(fd, '\n', 8 + Math.floor(1.5 * SKIP_SCAN_BYTES)); // a hole of 1.5 times the bound: a line no call looks through
+    closeSync(fd);
+    const first = readLines(f, 0, opts);
+    const inside = readLines(f, first?.end ?? 0, opts);
+    expect(inside).toMatchObject({ lines: [], oversized: 1, caughtUp: false });
+    expect(inside?.end).toBeLessThan(8 + Math.floor(1.5 * SKIP_SCAN_BYTES)); // inside the line
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: inside?.end ?? 0, mark: inside?.mark };
+    expect(cursor.mark).toBeDefined();
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(cursor.offset);
+    // Truncated in place and written past the cursor: other bytes before it.
+    truncateSync(f, 0);
+    fd = openSync(f, 'r+');
+    writeSync(fd, `${'{"z":9}\n'.repeat(16)}`, cursor.offset - 128);
+    closeSync(fd);
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(0);
+  });
+
   it('decodes only the lines that hold the marker, counting the others', () => {
     const f = join(dir, 'c.jsonl');
     writeFileSync(f, 'a "usage":{1}\nb\nc\nd "usage":{2}\né\n');
