@@ -160,6 +160,33 @@ describe('CodexSource', () => {
     expect([...records().values()].filter((r) => r.model === 'gpt-5')).toHaveLength(6);
   });
 
+  it('watched, a pass the full outbox stopped inside the last file it reads leaves that file for the next poll', async () => {
+    // One rollout, read in batches of ~one line: the outbox (full after any one record) stops the pass inside it,
+    // the step calls the file done, and it is the last of the pass: nothing else names it again (no write, no event).
+    write('sessions/2026/11/20/rollout-a.jsonl', [
+      line(ts(0), 'session_meta', { id: 's', cwd: '/w' }),
+      line(ts(1), 'turn_context', { cwd: '/w', model: 'gpt-5-codex' }),
+      ...Array.from({ length: 4 }, (_, i) =>
+        line(ts(2 + i), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(100 + i, 0, 10) } }),
+      ),
+    ]);
+    store = new Store(join(dir, 'state'), { maxPendingBytes: 1 });
+    const src = new CodexSource({ store, homes: [join(dir, 'codex')], agents: new AgentMap(), prices, read: { batchBytes: 64 } });
+    src.watch();
+    try {
+      const delivered = new Set<string>();
+      for (let k = 0; k < 8 && delivered.size < 4; k++) {
+        await src.poll();
+        for (const id of records().keys()) delivered.add(id);
+        store.sql.prepare('DELETE FROM outbox').run();
+        store.recount();
+      }
+      expect(delivered.size).toBe(4);
+    } finally {
+      src.close();
+    }
+  });
+
   it('read in pieces with restarts mid-file sends exactly what one read sends', async () => {
     const tree = generateCodexTree({ seed: 9, agents: 2, sessionsPerAgent: 4, turnsPerSession: 10 });
     // One read of the whole tree, in its own state.

@@ -110,5 +110,12 @@ export async function stepInGroups(
     for (const fn of committed) fn();
     await new Promise((r) => setImmediate(r));
   }
+  // The hold met in the last file's step: that step may have called the file done without reading it all (Codex's and
+  // Gemini's do), and no loop comes round to say so. Returning true, a pass stopped there was read as caught up: a
+  // watched source never looked at the file again until it changed or the 60 s rescan, and a --once ended early.
+  if (store.holdReading) {
+    left?.(files.slice(Math.max(0, i - 1)));
+    return false;
+  }
   return true;
 }

@@ -165,6 +165,28 @@ describe('readLines', () => {
     expect(ends.at(-1)).toBe(after + 9);
   });
 
+  it('marks a cursor that a batch left inside an oversized line: the file rewritten past it is read from its start', () => {
+    const f = join(dir, 'sparse-mark.jsonl');
+    const opts = { batchBytes: 1024, maxLineBytes: 20_000 };
+    writeFileSync(f, '{"a":1}\n');
+    let fd = openSync(f, 'r+');
+    writeSync(fd, '\n', 8 + Math.floor(1.5 * SKIP_SCAN_BYTES)); // a hole of 1.5 times the bound: a line no call looks through
+    closeSync(fd);
+    const first = readLines(f, 0, opts);
+    const inside = readLines(f, first?.end ?? 0, opts);
+    expect(inside).toMatchObject({ lines: [], oversized: 1, caughtUp: false });
+    expect(inside?.end).toBeLessThan(8 + Math.floor(1.5 * SKIP_SCAN_BYTES)); // inside the line
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: inside?.end ?? 0, mark: inside?.mark };
+    expect(cursor.mark).toBeDefined();
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(cursor.offset);
+    // Truncated in place and written past the cursor: other bytes before it.
+    truncateSync(f, 0);
+    fd = openSync(f, 'r+');
+    writeSync(fd, `${'{"z":9}\n'.repeat(16)}`, cursor.offset - 128);
+    closeSync(fd);
+    expect(resumeOffset(cursor, fileState(f) as FileState, f)).toBe(0);
+  });
+
   it('decodes only the lines that hold the marker, counting the others', () => {
     const f = join(dir, 'c.jsonl');
     writeFileSync(f, 'a "usage":{1}\nb\nc\nd "usage":{2}\né\n');
@@ -290,5 +312,21 @@ describe('readLines', () => {
     expect(resumeOffset(kept, st, f)).toBe(8);
     rmSync(f);
     renameSync(`${f}.aside`, f);
+  });
+
+  it('keeps the cursor when the bytes before it cannot be read now (not known to differ): no start over, no second send', () => {
+    const f = join(dir, 'u.jsonl');
+    writeFileSync(f, '{"a":1}\n{"b":2}\n');
+    const batch = readLines(f, 0);
+    const cursor = { ino: (fileState(f) as FileState).ino, offset: batch?.end ?? 0, mark: batch?.mark };
+    appendFileSync(f, '{"c":3}\n');
+    const st = fileState(f) as FileState;
+    // Stat'd, then not to be opened when the mark is read (moved away meanwhile; as root, mode 000 cannot be had here).
+    renameSync(f, `${f}.away`);
+    expect(resumeOffset(cursor, st, f)).toBe(16);
+    const cursors = { cursor: () => cursor, setCursor: () => expect.fail('the cursor was moved') };
+    expect(resumeFrom(cursors, 's', f, st)).toBe(16);
+    renameSync(`${f}.away`, f);
+    expect(resumeOffset(cursor, st, f)).toBe(16);
   });
 });

@@ -307,8 +307,9 @@ function skipOversized(
   const buf = readBuffer(SHARED_READ_BYTES);
   const stop = Math.min(size, from + SKIP_SCAN_BYTES);
   let pos = from;
+  let n = 0;
   while (pos < stop) {
-    const n = readFullySync(fd, buf.subarray(0, Math.min(buf.length, stop - pos)), pos);
+    n = readFullySync(fd, buf.subarray(0, Math.min(buf.length, stop - pos)), pos);
     if (n === 0) return undefined; // cut shorter meanwhile: read again once it changes
     const i = buf.subarray(0, n).indexOf(NL);
     if (i >= 0) {
@@ -320,9 +321,11 @@ function skipOversized(
     pos += n;
   }
   if (pos < size) {
-    // More of the line is there than one call looks through: the batch ends inside it, and the next goes on.
+    // More of the line is there than one call looks through: the batch ends inside it, and the next goes on. The mark:
+    // of the last bytes looked through (buf holds them, no newline among them). Without one, a cursor inside such a
+    // line was never checked: the file rewritten past it was read on from there.
     unterminated.set(line.path, { ino: line.ino, from: pos, to: pos, counted: true });
-    return { lines: [], end: pos, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: false };
+    return { lines: [], end: pos, skipped: 0, oversized: line.counted ? 0 : 1, caughtUp: false, mark: markOf(buf, n) };
   }
   unterminated.set(line.path, { ino: line.ino, from: line.from, to: size, counted: line.counted });
   return undefined;
