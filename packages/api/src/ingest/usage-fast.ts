@@ -1,5 +1,6 @@
 import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
 import type { z } from 'zod';
+import { longerThan } from '../http/utf8.js';
 import { MAX_EPOCH_MS, MAX_ID_CHARS, MAX_USAGE_RECORDS, OTLP_RECORD_PREFIX, type usageBody } from './schemas.js';
 
 type UsageBody = z.output<typeof usageBody>;
@@ -77,7 +78,7 @@ function isObject(v: unknown): v is Fields {
 }
 
 function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length >= 1 && v.length <= MAX_ID_CHARS;
+  return typeof v === 'string' && v.length >= 1 && !longerThan(v, MAX_ID_CHARS);
 }
 
 function isCount(v: unknown, max: number): v is number {

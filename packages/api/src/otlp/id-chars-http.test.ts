@@ -1,0 +1,80 @@
+import { startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * An id is at most 256 characters on every ingest route, counted alike: Unicode code points, as every
+ * schema's `z.string().max()` counts them. OTLP's agent, model and attribute bounds are checked by hand;
+ * they had counted UTF-16 units, so an agent of 200 emoji that REST stored was rejected from OTLP.
+ */
+const NOW = 1_795_608_000_000;
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ clock: () => NOW, autoTick: false });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const emoji = (n: number) => '😀'.repeat(n);
+let seq = 0;
+
+function rest(agentId: string, model = 'm') {
+  const record = { id: `r${++seq}`, agentId, model, inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: NOW };
+  return s.post(`/api/towns/${s.townId}/usage`, { records: [record] });
+}
+
+/** One delta token point from `agent` (its resource's gt.agent), with `model` and one more attribute of `extra` characters. */
+function otlp(agent: string, model = 'm', extra = '') {
+  const nanos = String(BigInt(NOW - ++seq) * 1_000_000n);
+  const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+  const point = {
+    timeUnixNano: nanos,
+    asInt: '1',
+    attributes: [str('type', 'input'), str('model', model), ...(extra ? [str('note', extra)] : [])],
+  };
+  const metric = { name: 'claude_code.token.usage', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point] } };
+  return s.post('/v1/metrics', {
+    resourceMetrics: [{ resource: { attributes: [str('gt.agent', agent)] }, scopeMetrics: [{ metrics: [metric] }] }],
+  });
+}
+
+async function agentIds(): Promise<string[]> {
+  const r = await s.get(trpcPath('metrics.agents', { townId: s.townId, limit: 500 }));
+  return r.body.result.data.agents.map((a: { id: string }) => a.id);
+}
+
+describe('256 characters of four UTF-8 bytes (512 UTF-16 units) is an id on REST and OTLP alike', () => {
+  it('an agent of 256 emoji: stored by both; 257: refused by both', async () => {
+    expect((await rest(emoji(256))).status).toBe(200);
+    const ok = await otlp(`${emoji(255)}o`);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.partialSuccess).toBeUndefined();
+
+    const restOver = await rest(emoji(257));
+    expect(restOver.status).toBe(400);
+    expect(restOver.body.error.path).toBe('records[0].agentId');
+    const over = await otlp(`${emoji(256)}o`);
+    expect(over.status, JSON.stringify(over.body)).toBe(200);
+    expect(over.body.partialSuccess?.rejectedDataPoints).toBe(1);
+
+    const ids = await agentIds();
+    expect(ids).toContain(emoji(256));
+    expect(ids).toContain(`${emoji(255)}o`);
+    expect(ids).not.toContain(emoji(257));
+    expect(ids).not.toContain(`${emoji(256)}o`);
+  });
+
+  it('a model of 256 emoji from OTLP is stored; 257 rejected', async () => {
+    const ok = await otlp('model-agent', emoji(256));
+    expect(ok.body.partialSuccess, JSON.stringify(ok.body)).toBeUndefined();
+    const over = await otlp('model-agent', emoji(257));
+    expect(over.body.partialSuccess?.rejectedDataPoints, JSON.stringify(over.body)).toBe(1);
+  });
+
+  it('an attribute of 1,024 emoji is within the 1,024-character bound; 1,025 is past it', async () => {
+    const ok = await otlp('attr-agent', 'm', emoji(1024));
+    expect(ok.body.partialSuccess, JSON.stringify(ok.body)).toBeUndefined();
+    const over = await otlp('attr-agent', 'm', emoji(1025));
+    expect(over.body.partialSuccess?.rejectedDataPoints, JSON.stringify(over.body)).toBe(1);
+  });
+});
