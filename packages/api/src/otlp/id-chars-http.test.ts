@@ -24,15 +24,21 @@ function rest(agentId: string, model = 'm') {
 }
 
 /** One delta token point from `agent` (its resource's gt.agent), with `model` and one more attribute of `extra` characters. */
-function otlp(agent: string, model = 'm', extra = '') {
+function otlp(
+  agent: string,
+  model = 'm',
+  extra = '',
+  name = 'claude_code.token.usage',
+  value: Record<string, unknown> = { asInt: '1' },
+) {
   const nanos = String(BigInt(NOW - ++seq) * 1_000_000n);
   const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
   const point = {
     timeUnixNano: nanos,
-    asInt: '1',
+    ...value,
     attributes: [str('type', 'input'), str('model', model), ...(extra ? [str('note', extra)] : [])],
   };
-  const metric = { name: 'claude_code.token.usage', sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point] } };
+  const metric = { name, sum: { aggregationTemporality: 1, isMonotonic: true, dataPoints: [point] } };
   return s.post('/v1/metrics', {
     resourceMetrics: [{ resource: { attributes: [str('gt.agent', agent)] }, scopeMetrics: [{ metrics: [metric] }] }],
   });
@@ -76,5 +82,24 @@ describe('256 characters of four UTF-8 bytes (512 UTF-16 units) is an id on REST
     expect(ok.body.partialSuccess, JSON.stringify(ok.body)).toBeUndefined();
     const over = await otlp('attr-agent', 'm', emoji(1025));
     expect(over.body.partialSuccess?.rejectedDataPoints, JSON.stringify(over.body)).toBe(1);
+  });
+});
+
+/** A refused value is told the bound in the metric's own unit: a cost in USD is at most 10000, not 10000000000 (µ$). */
+describe('an OTLP value out of range names its bound in the unit sent', () => {
+  it('claude_code.cost.usage: 10000 USD is stored, 10000.01 refused "from 0 to 10000"', async () => {
+    const cost = (asDouble: number) => otlp('cost-agent', 'm', '', 'claude_code.cost.usage', { asDouble });
+    const ok = await cost(10_000);
+    expect(ok.body.partialSuccess, JSON.stringify(ok.body)).toBeUndefined();
+    const over = await cost(10_000.01);
+    expect(over.body.partialSuccess).toEqual({
+      rejectedDataPoints: 1,
+      errorMessage: 'claude_code.cost.usage: a value must be a number from 0 to 10000',
+    });
+  });
+
+  it('claude_code.token.usage (unscaled): past 1000000000 refused "from 0 to 1000000000"', async () => {
+    const over = await otlp('token-agent', 'm', '', 'claude_code.token.usage', { asInt: '1000000001' });
+    expect(over.body.partialSuccess?.errorMessage).toBe('claude_code.token.usage: a value must be a number from 0 to 1000000000');
   });
 });
