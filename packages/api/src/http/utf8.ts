@@ -79,15 +79,3 @@ export function refuseLoneSurrogates(value: unknown): void {
     }
   }
 }
-
-/**
- * Whether `text` is longer than `max` characters, counted as every schema's `z.string().max()` counts them:
- * Unicode code points, so an emoji is one character, not two UTF-16 units. A bound checked by hand (OTLP's
- * agent, model and attribute lengths) uses this, so an id one route accepts another does not refuse.
- */
-export function longerThan(text: string, max: number): boolean {
-  if (text.length <= max) return false;
-  let chars = 0;
-  for (const _ of text) if (++chars > max) return true;
-  return false;
-}

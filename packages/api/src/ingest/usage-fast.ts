@@ -1,6 +1,5 @@
-import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
+import { longerThan, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
 import type { z } from 'zod';
-import { longerThan } from '../http/utf8.js';
 import { MAX_EPOCH_MS, MAX_ID_CHARS, MAX_USAGE_RECORDS, OTLP_RECORD_PREFIX, type usageBody } from './schemas.js';
 
 type UsageBody = z.output<typeof usageBody>;

@@ -103,3 +103,29 @@ describe('an OTLP value out of range names its bound in the unit sent', () => {
     expect(over.body.partialSuccess?.errorMessage).toBe('claude_code.token.usage: a value must be a number from 0 to 1000000000');
   });
 });
+
+/** The control store's own checks count as the schemas before them do: a grant's note, a webhook URL. */
+describe('a bound checked again in the control store counts characters as the schema did', () => {
+  it('a grant note of 500 emoji is taken; 501 refused on note', async () => {
+    const grant = (note: string) =>
+      s.post('/trpc/billing.grant', { userName: 'admin', amountMicrodollars: 1, note }, s.adminToken);
+    const ok = await grant(emoji(500));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const over = await grant(emoji(501));
+    expect(over.status, JSON.stringify(over.body)).toBe(400);
+    expect(over.body.error.data.path).toBe('note');
+  });
+
+  it('a webhook URL of 2,000 characters, some of them emoji, is taken; 2,001 refused on webhookUrl', async () => {
+    const url = (chars: number) => {
+      const head = 'https://hooks.example.com/';
+      return `${head}${emoji(100)}${'p'.repeat(chars - head.length - 100)}`;
+    };
+    const set = (webhookUrl: string) => s.post('/trpc/billing.setAlertSettings', { webhookUrl }, s.adminToken);
+    const ok = await set(url(2000));
+    expect(ok.status, JSON.stringify(ok.body).slice(0, 300)).toBe(200);
+    const over = await set(url(2001));
+    expect(over.status).toBe(400);
+    expect(over.body.error.data.path).toBe('webhookUrl');
+  });
+});

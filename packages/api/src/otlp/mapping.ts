@@ -1,5 +1,5 @@
 import type { ActivityKind, UsageRecord } from '@gasgauge/core';
-import { longerThan } from '../http/utf8.js';
+import { longerThan } from '@gasgauge/core';
 import { MAX_ID_CHARS } from '../ingest/schemas.js';
 import type { Family } from './points.js';
 

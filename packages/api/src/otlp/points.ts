@@ -1,6 +1,6 @@
 import type { UsageSource } from '@gasgauge/core';
+import { longerThan } from '@gasgauge/core';
 import { base64url } from '../auth/user-token.js';
-import { longerThan } from '../http/utf8.js';
 import { MAX_EPOCH_MS, MAX_ID_CHARS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { sessionSource } from '../ingest/session-keys.js';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
