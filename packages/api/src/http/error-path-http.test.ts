@@ -63,6 +63,7 @@ describe('a number past 2^53 is refused with its field’s own bound', () => {
     ['inputTokens', 2 ** 53, 'records[0].inputTokens: Too big: expected number to be <=1000000000'],
     ['costMicrodollars', 1e308, 'records[0].costMicrodollars: Too big: expected number to be <=10000000000'],
     ['at', 2 ** 60, 'records[0].at: Too big: expected number to be <=10000000000000'],
+    ['outputTokens', -1e308, 'records[0].outputTokens: Too small: expected number to be >=0'],
   ])('REST ingest: %s = %d', async (field, value, message) => {
     const r = await s.post(`/api/towns/${s.townId}/usage`, { records: [record({ [field]: value })] });
     expect(r.status, JSON.stringify(r.body)).toBe(400);
