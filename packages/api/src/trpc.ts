@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { authenticatePrincipal, type Principal } from './auth/user-auth.js';
 import type { ApiDeps } from './deps.js';
 import { refuseLoneSurrogates } from './http/utf8.js';
-import { issuePath } from './http/validate.js';
+import { type IssueLike, issuePath, reportedIssue } from './http/validate.js';
 import { enterRead, userPrincipal } from './ports/read-budget.js';
 
 export interface Context {
@@ -36,8 +36,8 @@ const TRPC_CODE = {
 /** The field at fault and a one-line message, from an AppError or from the first input-validation issue. */
 function fault(cause: unknown): { path: string; message: string } | undefined {
   if (cause instanceof AppError) return cause.path === undefined ? undefined : { path: cause.path, message: cause.message };
-  const issues = (cause as { issues?: { path?: readonly PropertyKey[]; message?: string }[] } | undefined)?.issues;
-  const first = Array.isArray(issues) ? issues[0] : undefined;
+  const issues = (cause as { issues?: IssueLike[] } | undefined)?.issues;
+  const first = Array.isArray(issues) ? reportedIssue(issues) : undefined;
   if (!first) return undefined;
   const path = issuePath(first.path, 'input');
   return { path, message: `${path}: ${first.message ?? 'invalid'}` };

@@ -5,6 +5,7 @@ export * from './billing/ledger.js';
 export * from './billing/settle.js';
 export * from './billing/webhook-url.js';
 export * from './bounded-map.js';
+export * from './chars.js';
 export * from './control/access.js';
 export * from './control/control.js';
 export * from './control/ingest-keys.js';

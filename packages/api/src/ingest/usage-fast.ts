@@ -1,4 +1,4 @@
-import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
+import { longerThan, MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS } from '@gasgauge/core';
 import type { z } from 'zod';
 import { MAX_EPOCH_MS, MAX_ID_CHARS, MAX_USAGE_RECORDS, OTLP_RECORD_PREFIX, type usageBody } from './schemas.js';
 
@@ -77,7 +77,7 @@ function isObject(v: unknown): v is Fields {
 }
 
 function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length >= 1 && v.length <= MAX_ID_CHARS;
+  return typeof v === 'string' && v.length >= 1 && !longerThan(v, MAX_ID_CHARS);
 }
 
 function isCount(v: unknown, max: number): v is number {

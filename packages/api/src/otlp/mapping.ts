@@ -1,4 +1,6 @@
 import type { ActivityKind, UsageRecord } from '@gasgauge/core';
+import { longerThan } from '@gasgauge/core';
+import { MAX_ID_CHARS } from '../ingest/schemas.js';
 import type { Family } from './points.js';
 
 /** The usage amounts an OTLP point can count into. */
@@ -144,7 +146,7 @@ export function whoOf(
   const agent = agentId ?? agentOf(attr);
   const model = modelOf(attr);
   const beadId = beadOf(attr);
-  if (agent.length > 256 || model.length > 256 || (beadId?.length ?? 0) > 256)
+  if (longerThan(agent, MAX_ID_CHARS) || longerThan(model, MAX_ID_CHARS) || longerThan(beadId ?? '', MAX_ID_CHARS))
     return 'agent, model and gt.issue are at most 256 characters';
   return { agent, model, beadId };
 }

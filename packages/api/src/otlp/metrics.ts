@@ -178,6 +178,14 @@ function pointValue(point: DataPoint, scale: number, max: number): number | unde
   return Number.isFinite(value) && value >= 0 && value <= max ? value : undefined;
 }
 
+/**
+ * Why a value is refused, with the bound in the unit the metric is sent in (what pointValue compares is the
+ * value times `scale`): a cost in USD is at most 10000, not "10000000000", the bound in microdollars.
+ */
+function outOfRange(max: number, scale = 1): string {
+  return `a value must be a number from 0 to ${max / scale}`;
+}
+
 /** A point's usage record, why it is rejected, or null for a kind counted inside another (partsOf). */
 function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources): Promise<UsageRecord> | string | null {
   const { name, delta, resource, resourceId, attrs, point } = input;
@@ -187,7 +195,7 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
   if (!amount) return `${name}: ${mapping.kindAttribute}="${kind.slice(0, 50)}" is not counted`;
   const max = amount === 'costMicrodollars' ? MAX_RECORD_COST_MICRODOLLARS : MAX_RECORD_TOKENS;
   const value = pointValue(point, mapping.scale ?? 1, max);
-  if (value === undefined) return `${name}: a value must be a number from 0 to ${max}`;
+  if (value === undefined) return `${name}: ${outOfRange(max, mapping.scale)}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
   const keys = sources.of(mapping.family, resourceId, p.agent, sessionOf(p.attr));
@@ -212,7 +220,7 @@ function activityPoint(input: PointInput, mapping: ActivityMapping): Promise<Act
   const kind = mapping.kind ?? mapping.kinds?.get(type);
   if (!kind) return `${name}: ${mapping.kindAttribute}="${type.slice(0, 50)}" is not counted`;
   const value = pointValue(point, mapping.scale ?? 1, MAX_ACTIVITY_VALUE);
-  if (value === undefined) return `${name}: a value must be a number from 0 to ${MAX_ACTIVITY_VALUE}`;
+  if (value === undefined) return `${name}: ${outOfRange(MAX_ACTIVITY_VALUE, mapping.scale)}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
   return p.id.then((id) => ({ id, agentId: p.agent, kind, value, at: p.time, mode: delta ? 'delta' : 'cumulative' }));

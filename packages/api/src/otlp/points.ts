@@ -1,4 +1,5 @@
 import type { UsageSource } from '@gasgauge/core';
+import { longerThan } from '@gasgauge/core';
 import { base64url } from '../auth/user-token.js';
 import { MAX_EPOCH_MS, MAX_ID_CHARS, OTLP_RECORD_PREFIX } from '../ingest/schemas.js';
 import { sessionSource } from '../ingest/session-keys.js';
@@ -11,7 +12,7 @@ export const TOO_MANY_ATTRIBUTES = `at most ${MAX_OTLP_ATTRIBUTES} attributes of
 
 export function attributesTooBig(sent: number, map: ReadonlyMap<string, string>): boolean {
   if (sent > MAX_OTLP_ATTRIBUTES) return true;
-  for (const [k, v] of map) if (k.length > MAX_OTLP_ATTRIBUTE_CHARS || v.length > MAX_OTLP_ATTRIBUTE_CHARS) return true;
+  for (const [k, v] of map) if (longerThan(k, MAX_OTLP_ATTRIBUTE_CHARS) || longerThan(v, MAX_OTLP_ATTRIBUTE_CHARS)) return true;
   return false;
 }
 
@@ -26,7 +27,7 @@ export async function resourceOf(
 
 /** A scope's name and version past the attribute bound. */
 export function scopeTooBig(scope: readonly string[]): boolean {
-  return scope.some((part) => part.length > MAX_OTLP_ATTRIBUTE_CHARS);
+  return scope.some((part) => longerThan(part, MAX_OTLP_ATTRIBUTE_CHARS));
 }
 
 /**
@@ -66,7 +67,7 @@ export class Sources {
 
   async of(family: Family | undefined, resourceId: string, agent: string, session: string | undefined): Promise<UsageSource[]> {
     const out: UsageSource[] = [];
-    if (session !== undefined && session !== '' && session.length <= MAX_ID_CHARS) out.push(sessionSource(session, 'otlp'));
+    if (session !== undefined && session !== '' && !longerThan(session, MAX_ID_CHARS)) out.push(sessionSource(session, 'otlp'));
     if (family === undefined) return out;
     const text = JSON.stringify(['source', family, resourceId, agent]);
     let key = this.keys.get(text);

@@ -1,3 +1,4 @@
+import { longerThan } from '../chars.js';
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
 import type { Alerts } from './alerts.js';
@@ -50,7 +51,7 @@ export class Ledger {
         path: 'amountMicrodollars',
       });
     }
-    if (note !== undefined && note.length > MAX_NOTE_LENGTH) {
+    if (note !== undefined && longerThan(note, MAX_NOTE_LENGTH)) {
       throw new AppError('bad_request', `a note is at most ${MAX_NOTE_LENGTH} characters`, { path: 'note' });
     }
     return this.sql.transaction(() => {

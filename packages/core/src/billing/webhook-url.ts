@@ -1,3 +1,4 @@
+import { longerThan } from '../chars.js';
 import { AppError } from '../errors.js';
 import { isPrivateAddress, parseIpv4 } from './ip-address.js';
 
@@ -22,7 +23,8 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
       path: 'webhookUrl',
     });
   }
-  if (raw.length > 2000) throw new AppError('bad_request', 'the webhook URL is at most 2000 characters', { path: 'webhookUrl' });
+  if (longerThan(raw, 2000))
+    throw new AppError('bad_request', 'the webhook URL is at most 2000 characters', { path: 'webhookUrl' });
   if (!allowPrivate && isPrivateHost(url.hostname)) {
     throw new AppError('bad_request', 'the webhook may not point at a loopback, private or link-local address', {
       path: 'webhookUrl',
