@@ -78,6 +78,10 @@ function parseOptions(command: Command, args: string[]) {
         `${ambiguous[1]} needs a value, and the argument after it starts with a dash (write ${ambiguous[1]}=-VALUE for a value that does)`,
       );
     }
+    // `credits grant --user admin --usd` (the value forgotten at the end): Node's "Option '--usd <value>' argument missing".
+    const missing =
+      code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /^Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/.exec(message);
+    if (missing) throw new UsageError(`${missing[1]} needs a value, and none follows it`);
     const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
     if (!unknown) throw code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message.replace(/\s*\n\s*/g, ' ')) : err;
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
