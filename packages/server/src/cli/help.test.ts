@@ -67,6 +67,27 @@ describe('gasgauge COMMAND with its last option missing its value', () => {
   });
 });
 
+describe('gasgauge with an option before the command', () => {
+  it('says options come after it, with the command line that works, not "unknown command"', async () => {
+    const err: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['--data', '/srv/gasgauge', 'town', 'list'])).toBe(2);
+      expect(await main(['--json', 'user', 'add', 'Gas Town'])).toBe(2);
+      expect(await main(['--json'])).toBe(2);
+      expect(await main(['-x'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.map((e) => e.split('\n')[0])).toEqual([
+      'gasgauge: --data comes after the command, as in: gasgauge town list --data /srv/gasgauge',
+      'gasgauge: --json comes after the command, as in: gasgauge user add --json "Gas Town"',
+      'gasgauge: --json comes after the command, as in: gasgauge COMMAND --json',
+      'gasgauge: unknown command "-x"',
+    ]);
+  });
+});
+
 describe('a command that reads no data directory (report)', () => {
   it('neither offers --data in its help nor takes it, and says why', async () => {
     const report = COMMANDS.get('report');

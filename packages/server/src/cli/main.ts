@@ -179,6 +179,19 @@ async function runCommand(argv: string[]): Promise<number> {
       console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
       return 2;
     }
+    // `gasgauge --data DIR town list`: options as other CLIs take them before the command; these come after it.
+    const at = argv.findIndex((a, i) => i > 0 && [argv.slice(i, i + 2).join(' '), a].some((k) => COMMANDS.has(k)));
+    if (argv[0]?.startsWith('-') && (at !== -1 || ['--data', '--json'].includes(argv[0].split('=')[0] as string))) {
+      const words = at === -1 ? [] : argv.slice(at, COMMANDS.has(argv.slice(at, at + 2).join(' ')) ? at + 2 : at + 1);
+      const asIn =
+        at === -1
+          ? `gasgauge COMMAND ${argv[0]}`
+          : ['gasgauge', ...words, ...argv.slice(0, at), ...argv.slice(at + words.length)]
+              .map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : JSON.stringify(a)))
+              .join(' ');
+      console.error(`gasgauge: ${argv[0]} comes after the command, as in: ${shown(asIn)}\n\n${mainHelp()}`);
+      return 2;
+    }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
     return 2;
   }
