@@ -80,9 +80,9 @@ describe('gasgauge with an option before the command', () => {
       spy.mockRestore();
     }
     expect(err.map((e) => e.split('\n')[0])).toEqual([
-      'gasgauge: --data comes after the command, as in: gasgauge town list --data /srv/gasgauge',
-      'gasgauge: --json comes after the command, as in: gasgauge user add --json "Gas Town"',
-      'gasgauge: --json comes after the command, as in: gasgauge COMMAND --json',
+      'gasgauge: options go after the command (--data, as in: gasgauge town list --data /srv/gasgauge)',
+      'gasgauge: options go after the command (--json, as in: gasgauge user add --json "Gas Town")',
+      'gasgauge: options go after the command (--json, as in: gasgauge COMMAND --json)',
       'gasgauge: unknown command "-x"',
     ]);
   });

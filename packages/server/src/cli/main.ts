@@ -189,7 +189,7 @@ async function runCommand(argv: string[]): Promise<number> {
           : ['gasgauge', ...words, ...argv.slice(0, at), ...argv.slice(at + words.length)]
               .map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : JSON.stringify(a)))
               .join(' ');
-      console.error(`gasgauge: ${argv[0]} comes after the command, as in: ${shown(asIn)}\n\n${mainHelp()}`);
+      console.error(`gasgauge: options go after the command (${argv[0]}, as in: ${shown(asIn)})\n\n${mainHelp()}`);
       return 2;
     }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
