@@ -252,6 +252,32 @@ describe('backup and restore refuse', () => {
   });
 });
 
+describe('backup --out and restore --data that cannot be made', () => {
+  it('are named with the option to pass, not as a bare errno (ENOTDIR: not a directory, mkdir …)', async () => {
+    const dir = tempDir('gg-backup-paths-');
+    const data = join(dir, 'data');
+    expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+    const good = join(dir, 'good');
+    expect((await gasgauge('backup', '--out', good, '--data', data)).code).toBe(0);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+
+    const backup = await gasgauge('backup', '--out', join(file, 'b'), '--data', data);
+    expect(backup.code).toBe(1);
+    expect(backup.stderr.trim()).toBe(
+      `gasgauge backup: cannot write a backup into ${join(file, 'b')} (a part of that path is a file, not a directory); pass --out DIR, a new directory this user can write`,
+    );
+    for (const target of [file, join(file, 'd')]) {
+      const restore = await gasgauge('restore', '--from', good, '--data', target);
+      expect(restore.code).toBe(1);
+      expect(restore.stderr.trim()).toBe(
+        `gasgauge restore: cannot use ${target} as the data dir (a part of that path is a file, not a directory); pass --data DIR, a directory this user can write`,
+      );
+    }
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  }, 60_000);
+});
+
 /** A data dir with a user, one town that has its file, and the signing key; and a backup of it. */
 function backedUp(): { backup: string; townId: string } {
   const dir = tempDir('gg-backup-crafted-');

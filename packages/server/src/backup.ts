@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
-import { DataDir, refuseShared, townFileName } from './data-dir.js';
+import { DataDir, DataDirError, dirProblem, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { sqlOf } from './sqlite.js';
 
@@ -59,7 +59,15 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
-  makeDirs(join(out, 'towns'), 0o700);
+  try {
+    makeDirs(join(out, 'towns'), 0o700);
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+    throw new Error(
+      `cannot write a backup into ${out} (${dirProblem(err as NodeJS.ErrnoException)}); pass --out DIR, a new directory this user can write`,
+      { cause: err },
+    );
+  }
   chmodSync(out, 0o700);
   const createdAt = clock();
 
@@ -115,7 +123,12 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
-  makeDirs(target, 0o700);
+  try {
+    makeDirs(target, 0o700);
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+    throw new DataDirError(target, err as NodeJS.ErrnoException);
+  }
   refuseShared(target); // before anything in it is replaced
   refuseRootInOthersDir(target);
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.

@@ -173,6 +173,21 @@ describe('root on another user’s data dir', () => {
   );
 
   it.runIf(process.geteuid?.() === 0)(
+    'user add, which may start a data dir, refuses as root in a new one of another user, before it makes a file',
+    async () => {
+      const data = tempDir('gg-owner-add-');
+      chownSync(data, 65534, 65534); // StateDirectory= made it, the service has not started yet
+      const add = await gasgauge('user', 'add', 'alice', '--data', data);
+      expect(add.code).toBe(1);
+      expect(add.stderr).toMatch(/belongs to .*uid 65534.*, and this runs as root: .*Run it as that user/);
+      expect(readdirSync(data)).toEqual([]);
+      // Its own new data dir, and a data dir that is already started, are root's to use as before.
+      expect((await gasgauge('user', 'add', 'alice', '--data', join(tempDir('gg-owner-own-'), 'data'))).code).toBe(0);
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0)(
     'a command run as the data dir’s user on a file root made says whose it is and what to run, not a bare EACCES',
     async () => {
       // In /tmp itself: the test run's temp dir is root's alone, and nobody could not reach into it.

@@ -32,17 +32,22 @@ export function processStart(pid: number): string | undefined {
 /** The data dir cannot be created: said in the user's terms (which dir, why, what to pass), not as a bare errno. */
 export class DataDirError extends Error {
   constructor(root: string, cause: NodeJS.ErrnoException) {
-    const why =
-      cause.code === 'ENOTDIR' || cause.code === 'EEXIST'
-        ? 'a part of that path is a file, not a directory'
-        : cause.code === 'EACCES' || cause.code === 'EPERM'
-          ? 'permission denied'
-          : cause.code === 'EROFS'
-            ? 'the file system is read-only'
-            : cause.message;
-    super(`cannot use ${root} as the data dir (${why}); pass --data DIR, a directory this user can write`, { cause });
+    super(`cannot use ${root} as the data dir (${dirProblem(cause)}); pass --data DIR, a directory this user can write`, {
+      cause,
+    });
     this.name = 'DataDirError';
   }
+}
+
+/** Why a directory could not be made, in the user's terms: "permission denied", not "EACCES: …, mkdir '…'". */
+export function dirProblem(cause: NodeJS.ErrnoException): string {
+  return cause.code === 'ENOTDIR' || cause.code === 'EEXIST'
+    ? 'a part of that path is a file, not a directory'
+    : cause.code === 'EACCES' || cause.code === 'EPERM'
+      ? 'permission denied'
+      : cause.code === 'EROFS'
+        ? 'the file system is read-only'
+        : cause.message;
 }
 
 /**

@@ -51,6 +51,29 @@ describe('serve --log-format json', () => {
     expect(link.stdout).toMatch(/\/auth\/link\?code=ggl_/);
   });
 
+  it('with --json as well, logs the start (no secret) while the object with the token goes to stdout', async () => {
+    const data = tempDir('gg-json-log-both-');
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0', '--log-format', 'json', '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const err: string[] = [];
+    createInterface({ input: child.stderr }).on('line', (l) => err.push(l));
+    const first = new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const printed = JSON.parse(await Promise.race([first, exited.then(() => '{}')])) as { url?: string; adminToken?: string };
+    expect(printed.adminToken).toMatch(/^ggu_/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const parsed = err.map((l) => JSON.parse(l) as { msg: string; url?: string; dataDir?: string });
+    const start = parsed.find((p) => p.url !== undefined);
+    expect(start?.msg).toMatch(/^Gas Gauge listening on /);
+    expect(start?.url).toBe(printed.url);
+    expect(parsed.at(-1)?.msg).toBe('stopped');
+    expect(err.join('\n')).not.toMatch(/ggu_|ggl_/);
+  });
+
   it("says Node's own last words as JSON lines too: a warning, and a crash's stack (exit 1)", async () => {
     const dir = tempDir('gg-json-crash-');
     // Loaded before the CLI (NODE_OPTIONS --import): a warning, then an unhandled rejection, once the server

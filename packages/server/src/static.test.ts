@@ -51,7 +51,8 @@ describe('the web UI on the API origin', () => {
   });
 
   it('leaves unknown API paths to the API (JSON 404)', async () => {
-    for (const path of ['/api/nope', '/auth/nope']) {
+    // The OTLP receiver's paths as well: a GET of an exporter's URL is not the app (nor a 200), as on the Worker.
+    for (const path of ['/api/nope', '/auth/nope', '/otlp/ggi_x/v1/metrics', '/v1/metrics', '/v1/logs', '/otlp']) {
       const r = await get(server, path);
       expect(r.status, path).toBe(404);
       expect(r.headers.get('content-type')).toContain('application/json');

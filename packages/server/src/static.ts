@@ -29,8 +29,11 @@ const TYPES = new Map([
   ['.txt', 'text/plain; charset=utf-8'],
 ]);
 
-/** Paths the UI never owns: an unknown one there stays the API's JSON 404, not the app's HTML. */
-const API_PREFIXES = ['/api/', '/trpc/', '/auth/'];
+/**
+ * Paths the UI never owns: an unknown one there stays the API's JSON 404, not the app's HTML (the OTLP receiver's
+ * too: a GET of an exporter's URL answered 200 with the app, as if it were the endpoint; the Worker's 404 is JSON).
+ */
+const API_PREFIXES = ['/api/', '/trpc/', '/auth/', '/otlp/', '/v1/'];
 
 /** The page's CSP: everything from this origin only; uPlot and React set styles through the CSSOM, which CSP allows. */
 const HTML_HEADERS = {
@@ -53,7 +56,7 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
   app.get('*', async (c) => {
     const path = safeDecode(c.req.path);
     if (path === undefined) return c.notFound();
-    if (API_PREFIXES.some((p) => path.startsWith(p)) || path === '/api' || path === '/trpc') return c.notFound();
+    if (API_PREFIXES.some((p) => path.startsWith(p)) || ['/api', '/trpc', '/otlp', '/v1'].includes(path)) return c.notFound();
     const file = await findFile(root, path);
     if (file) {
       const immutable = path.startsWith('/assets/');

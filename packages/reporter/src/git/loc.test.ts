@@ -183,6 +183,15 @@ describe('a worktree whose directory exists but where git fails', () => {
     expect(logs[1]).toMatch(/is gone/);
   });
 
+  it('is not reported, and is said to be a file, when the worktree given is a file', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, lines(3));
+    const logs: string[] = [];
+    const poller = new LocPoller({ store, worktrees: [{ agentId: 'file', path: file }], log: (l) => logs.push(l) });
+    expect(await poller.poll()).toEqual([]);
+    expect(logs).toEqual([`lines of code for file: ${file} is not a directory`]);
+  });
+
   it('is not reported when git itself fails in a real repository (GIT_DIR pointing nowhere)', async () => {
     const repo = join(dir, 'repo');
     mkdirSync(repo);

@@ -57,7 +57,7 @@ export class LocPoller {
       if (await worktreeGone(wt.path)) return this.goneReport(wt);
       // Any other failure (no base, not a repository, git refusing the directory): no number is better
       // than a wrong one; the server's TTL retires the last report.
-      if (!this.failing.has(wt.agentId)) this.opts.log?.(`lines of code for ${wt.agentId}: ${(err as Error).message}`);
+      if (!this.failing.has(wt.agentId)) this.opts.log?.(`lines of code for ${wt.agentId}: ${failure(wt.path, err)}`);
       this.failing.add(wt.agentId);
       return undefined;
     }
@@ -71,4 +71,10 @@ export class LocPoller {
     this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) is gone: reporting 0/0 once`);
     return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
   }
+}
+
+/** Why a worktree could not be measured: a file given as the worktree is said so, not as git's bare "spawn ENOTDIR". */
+function failure(path: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { cause?: { code?: unknown } };
+  return e.code === 'ENOTDIR' || e.cause?.code === 'ENOTDIR' ? `${path} is not a directory` : (err as Error).message;
 }

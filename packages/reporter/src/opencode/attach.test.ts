@@ -182,6 +182,16 @@ describe('an event stream that goes silent', () => {
     }
   });
 
+  it('says why it cannot connect, not only "fetch failed": nothing listens at --opencode', async () => {
+    const gone = await server(null);
+    await gone.close(); // a port nothing listens on
+    const { stats, logs } = await attachFor(gone.url, 300);
+    expect(stats.connects).toBe(0);
+    expect(logs[0]).toBe(
+      `opencode ${gone.url}: fetch failed (ECONNREFUSED: nothing listens there: is opencode serve (or kilo serve) running, and is --opencode right?); reconnecting`,
+    );
+  });
+
   it('catches up from disk what a server that went silent never sent', async () => {
     const dir = tempDir('gg-opencode-silent-');
     const data = join(dir, 'opencode');

@@ -81,7 +81,7 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
       log(`opencode ${opts.url}: the event stream ended; reconnecting`);
     } catch (err) {
       if (opts.signal.aborted) break;
-      const why = connection.signal.aborted ? `nothing received for ${silenceMs / 1000} s` : (err as Error).message;
+      const why = connection.signal.aborted ? `nothing received for ${silenceMs / 1000} s` : connectError(err);
       log(`opencode ${opts.url}: ${why}; reconnecting`);
     } finally {
       clearTimeout(silence);
@@ -93,6 +93,23 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
     }
   }
   return stats;
+}
+
+/**
+ * Why a connection failed, with the cause fetch hides behind its "fetch failed" (ECONNREFUSED, ENOTFOUND) and,
+ * for the usual first-run mistakes, what to check, as `--server`'s are said.
+ */
+function connectError(err: unknown): string {
+  const message = (err as Error).message;
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof code !== 'string') return message;
+  const hint =
+    code === 'ECONNREFUSED'
+      ? ': nothing listens there: is opencode serve (or kilo serve) running, and is --opencode right?'
+      : code === 'ENOTFOUND'
+        ? ': no such host: check --opencode'
+        : '';
+  return `${message} (${code}${hint})`;
 }
 
 /** Server-sent events: `data:` lines joined until a blank line; comments and other fields ignored. */

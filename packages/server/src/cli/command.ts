@@ -12,6 +12,7 @@ import {
 } from '@gasgauge/core';
 import { shown } from '@gasgauge/reporter/terminal';
 import { DataDir } from '../data-dir.js';
+import { refuseRootInOthersDir } from '../data-dir-lock.js';
 import { openNaming } from '../schema-upgrade.js';
 import { type NodeSql, openSqlite } from '../sqlite.js';
 
@@ -69,12 +70,17 @@ export class Output {
  */
 export function openDataDir(values: Values, { create = false } = {}): DataDir {
   const root = resolve(String(values.data ?? './data'));
-  if (!create && !existsSync(join(root, 'control.sqlite'))) {
-    throw new AppError(
-      'not_found',
-      `no Gas Gauge data in ${root} (control.sqlite is missing); pass --data DIR, the directory "gasgauge serve" runs on`,
-      { path: 'data' },
-    );
+  if (!existsSync(join(root, 'control.sqlite'))) {
+    if (!create) {
+      throw new AppError(
+        'not_found',
+        `no Gas Gauge data in ${root} (control.sqlite is missing); pass --data DIR, the directory "gasgauge serve" runs on`,
+        { path: 'data' },
+      );
+    }
+    // `sudo gasgauge user add` on the service's new /var/lib/gasgauge: root's control.sqlite and secret.key in it
+    // would keep that user's server from starting. Refused as serve and restore refuse it, before a file is made.
+    refuseRootInOthersDir(root);
   }
   return new DataDir(root);
 }

@@ -48,6 +48,46 @@ describe('gasgauge COMMAND with an option missing its value', () => {
   });
 });
 
+describe('gasgauge COMMAND with its last option missing its value', () => {
+  it("names the option as the other refusals do, not in Node’s words (Option '--usd <value>' argument missing)", async () => {
+    const err: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['credits', 'grant', '--user', 'admin', '--data', '/nonexistent', '--usd'])).toBe(2);
+      expect(await main(['serve', '--port'])).toBe(2);
+      expect(await main(['report', '--server', 'http://127.0.0.1:1', '--town', 't', '--token-file'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.map((e) => e.split('\n')[0])).toEqual([
+      'gasgauge credits grant: --usd needs a value, and none follows it',
+      'gasgauge serve: --port needs a value, and none follows it',
+      'gasgauge report: --token-file needs a value, and none follows it',
+    ]);
+  });
+});
+
+describe('gasgauge with an option before the command', () => {
+  it('says options come after it, with the command line that works, not "unknown command"', async () => {
+    const err: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['--data', '/srv/gasgauge', 'town', 'list'])).toBe(2);
+      expect(await main(['--json', 'user', 'add', 'Gas Town'])).toBe(2);
+      expect(await main(['--json'])).toBe(2);
+      expect(await main(['-x'])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err.map((e) => e.split('\n')[0])).toEqual([
+      'gasgauge: options go after the command (--data, as in: gasgauge town list --data /srv/gasgauge)',
+      'gasgauge: options go after the command (--json, as in: gasgauge user add --json "Gas Town")',
+      'gasgauge: options go after the command (--json, as in: gasgauge COMMAND --json)',
+      'gasgauge: unknown command "-x"',
+    ]);
+  });
+});
+
 describe('a command that reads no data directory (report)', () => {
   it('neither offers --data in its help nor takes it, and says why', async () => {
     const report = COMMANDS.get('report');

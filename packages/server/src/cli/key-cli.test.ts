@@ -101,6 +101,7 @@ describe('gasgauge key', () => {
 
     const revoked = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir);
     expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`Revoked ingest key otel of town ${s.townId}.`);
     clock.skewMs += KEY_CACHE_TTL_MS;
     expect((await usage(key, 'c2')).status).toBe(401);
     const missing = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'otel', '--data', s.dataDir, '--json');
@@ -142,6 +143,10 @@ describe('gasgauge key', () => {
     // Not "agent (any)", which reads as a key that writes for every agent.
     const human = await gasgauge('key', 'list', '--town', s.townId, '--data', s.dataDir);
     expect(human.stdout).toMatch(/^grafana\tscrape\treads metrics only\tcreated \S+\tlast used /m);
+    // Revoked as what it is: not an "ingest key".
+    const revoked = await gasgauge('key', 'revoke', '--town', s.townId, '--name', 'grafana', '--data', s.dataDir);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`Revoked scrape key grafana of town ${s.townId}.`);
   });
 
   it('an unknown town exits 1 naming --town', async () => {

@@ -68,11 +68,14 @@ export const keyRevoke: Command = {
   async run(values, _p, out) {
     const townId = required(values, 'town');
     const name = required(values, 'name');
-    withControl(values, (control) => {
+    // Its kind, read before it goes: a scrape key revoked was said to be an "ingest key".
+    const kind = withControl(values, (control) => {
       assertTown(control, townId);
+      const known = control.ingestKeys.list(townId).find((k) => k.name === name)?.kind;
       control.ingestKeys.revoke(townId, name);
+      return known ?? 'ingest';
     });
-    out.result({ revoked: true, townId, name }, [`Revoked ingest key ${name} of town ${townId}.`]);
+    out.result({ revoked: true, townId, name, kind }, [`Revoked ${kind} key ${name} of town ${townId}.`]);
     return 0;
   },
 };

@@ -79,6 +79,14 @@ describe('gasgauge login-link', () => {
       expect(err.mock.calls.flat().join('\n')).toContain(
         '--url must be a URL like https://gauge.example.com, not "localhost:8787"',
       );
+      // What --public-url refuses: the link would be broken (`…?x=1/auth/link?code=…`) or under a prefix the server
+      // does not answer on.
+      for (const url of ['https://gauge.example?x=1', 'https://gauge.example/gg/', 'https://u:p@gauge.example']) {
+        expect((await cli('login-link', '--user', 'admin', '--url', url, '--data', dataDir)).code, url).toBe(2);
+      }
+      expect(err.mock.calls.flat().join('\n')).toContain(
+        '--url must be http(s)://host[:port] with no path, query or credentials (the server answers on /), not "https://gauge.example?x=1"',
+      );
     } finally {
       err.mockRestore();
     }

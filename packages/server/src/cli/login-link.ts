@@ -8,8 +8,8 @@ export const loginLink: Command = {
   help: `  --user NAME  the user the link signs in
   --next PATH  the page to open once signed in, a path on the server (/towns/ID; at most 512
                printable ASCII characters); default: the towns
-  --url URL    the server's address as the browser reaches it; default: where the server on --data
-               listens (DATA/server.json), else http://127.0.0.1:8787`,
+  --url URL    the server's address as the browser reaches it, http(s)://host[:port] (no path);
+               default: where the server on --data listens (DATA/server.json), else http://127.0.0.1:8787`,
   options: { user: { type: 'string' }, next: { type: 'string' }, url: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -25,6 +25,13 @@ export const loginLink: Command = {
     if (typeof values.url === 'string' && !isHttpUrl(values.url)) {
       // `localhost:8787` would make a link no browser opens (its scheme would be `localhost:`).
       throw new UsageError(`--url must be a URL like https://gauge.example.com, not "${values.url}"`);
+    }
+    if (typeof values.url === 'string' && !isOrigin(values.url)) {
+      // `https://gauge.example.com?x=1` made `…?x=1/auth/link?code=…`, and a path made a link under a prefix the
+      // server does not answer on (it answers on /, as --public-url says).
+      throw new UsageError(
+        `--url must be http(s)://host[:port] with no path, query or credentials (the server answers on /), not ${JSON.stringify(values.url)}`,
+      );
     }
     const dataDir = openDataDir(values);
     const { sql, control } = openControl(dataDir);
@@ -49,6 +56,12 @@ export const loginLink: Command = {
     return 0;
   },
 };
+
+/** Nothing after the host but a `/`: what `serve --public-url` takes. */
+function isOrigin(value: string): boolean {
+  const url = new URL(value);
+  return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+}
 
 function isHttpUrl(value: string): boolean {
   try {

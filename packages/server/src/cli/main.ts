@@ -78,6 +78,10 @@ function parseOptions(command: Command, args: string[]) {
         `${ambiguous[1]} needs a value, and the argument after it starts with a dash (write ${ambiguous[1]}=-VALUE for a value that does)`,
       );
     }
+    // `credits grant --user admin --usd` (the value forgotten at the end): Node's "Option '--usd <value>' argument missing".
+    const missing =
+      code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /^Option '(?:-\w, )?(--[^' ]+)[^']*' argument missing/.exec(message);
+    if (missing) throw new UsageError(`${missing[1]} needs a value, and none follows it`);
     const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec(String(err));
     if (!unknown) throw code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message.replace(/\s*\n\s*/g, ' ')) : err;
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
@@ -173,6 +177,19 @@ async function runCommand(argv: string[]): Promise<number> {
       }
       const what = argv[1] === undefined || argv[1].startsWith('-') ? 'needs a command' : `has no command "${argv[1]}"`;
       console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
+      return 2;
+    }
+    // `gasgauge --data DIR town list`: options as other CLIs take them before the command; these come after it.
+    const at = argv.findIndex((a, i) => i > 0 && [argv.slice(i, i + 2).join(' '), a].some((k) => COMMANDS.has(k)));
+    if (argv[0]?.startsWith('-') && (at !== -1 || ['--data', '--json'].includes(argv[0].split('=')[0] as string))) {
+      const words = at === -1 ? [] : argv.slice(at, COMMANDS.has(argv.slice(at, at + 2).join(' ')) ? at + 2 : at + 1);
+      const asIn =
+        at === -1
+          ? `gasgauge COMMAND ${argv[0]}`
+          : ['gasgauge', ...words, ...argv.slice(0, at), ...argv.slice(at + words.length)]
+              .map((a) => (/^[\w@%+=:,./~-]+$/.test(a) ? a : JSON.stringify(a)))
+              .join(' ');
+      console.error(`gasgauge: options go after the command (${argv[0]}, as in: ${shown(asIn)})\n\n${mainHelp()}`);
       return 2;
     }
     console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);

@@ -201,6 +201,14 @@ ${MAX_TOWNS_PER_OWNER_HELP}
         );
       }
     } else {
+      // The JSON log says the start even when --json puts it on stdout: a log collector sees only stderr.
+      if (format === 'json') {
+        logger.message(`Gas Gauge listening on ${listening}, open ${server.publicUrl} (data: ${dataDir})`, {
+          url: server.url,
+          publicUrl: server.publicUrl,
+          dataDir,
+        });
+      }
       out.result(
         {
           url: server.url,
