@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { DeliveryError } from '../errors.js';
 import { parseRetryAfter } from '../outbox/backoff.js';
+import { connectHint } from './connect-hint.js';
 
 /**
  * The ingest API answers in a few hundred bytes; a longer answer is not its answer (a proxy's page,
@@ -43,12 +44,8 @@ export async function postJson(
     // Never the token: an invalid header's error quotes the header whole.
     const why = cause.split(token).join('<token>');
     // The usual first-run mistakes, said so the user knows what to check.
-    const hint =
-      e.code === 'ECONNREFUSED'
-        ? ' (nothing listens there: is the server running, and is --server right?)'
-        : e.code === 'ENOTFOUND'
-          ? ' (no such host: check --server)'
-          : '';
+    const check = connectHint(e.code, '--server', 'the server');
+    const hint = check === '' ? '' : ` (${check})`;
     throw new DeliveryError(`no answer from ${url}: ${why}${hint}`, 0, undefined, undefined, { cause: err });
   }
   if (res.text === undefined) {

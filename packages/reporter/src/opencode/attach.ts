@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connectHint } from '../http/connect-hint.js';
 import { Backoff, type BackoffOptions } from '../outbox/backoff.js';
 import type { SdkEvent } from './events.js';
 
@@ -103,12 +104,8 @@ function connectError(err: unknown): string {
   const message = (err as Error).message;
   const code = (err as { cause?: { code?: unknown } }).cause?.code;
   if (typeof code !== 'string') return message;
-  const hint =
-    code === 'ECONNREFUSED'
-      ? ': nothing listens there: is opencode serve (or kilo serve) running, and is --opencode right?'
-      : code === 'ENOTFOUND'
-        ? ': no such host: check --opencode'
-        : '';
+  const check = connectHint(code, '--opencode', 'opencode serve (or kilo serve)');
+  const hint = check === '' ? '' : `: ${check}`;
   return `${message} (${code}${hint})`;
 }
 
