@@ -11,14 +11,22 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
+/** `gasgauge serve --log-format json` on a free port, and its exit code once it closed. */
+function serveJson(data: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0', '--log-format', 'json', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, exited };
+}
+
 describe('serve --log-format json', () => {
   it('writes only JSON lines, the start among them, and no secret: no admin token, no login link', async () => {
     const data = tempDir('gg-json-log-');
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0', '--log-format', 'json', '--demo'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
+    const { child, exited } = serveJson(data, ['--demo']);
     const out: string[] = [];
     const err: string[] = [];
     createInterface({ input: child.stdout }).on('line', (l) => out.push(l));
@@ -28,7 +36,6 @@ describe('serve --log-format json', () => {
         if (l.includes('"townId"')) resolve();
       }),
     );
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     await Promise.race([demoLine, exited, new Promise((r) => setTimeout(r, 20_000))]);
     const parsed = err.map((l) => JSON.parse(l) as { kind: string; msg: string; url?: string; townId?: string });
     const start = parsed.find((p) => p.url !== undefined);
@@ -53,15 +60,10 @@ describe('serve --log-format json', () => {
 
   it('with --json as well, logs the start (no secret) while the object with the token goes to stdout', async () => {
     const data = tempDir('gg-json-log-both-');
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0', '--log-format', 'json', '--json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
+    const { child, exited } = serveJson(data, ['--json']);
     const err: string[] = [];
     createInterface({ input: child.stderr }).on('line', (l) => err.push(l));
     const first = new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     const printed = JSON.parse(await Promise.race([first, exited.then(() => '{}')])) as { url?: string; adminToken?: string };
     expect(printed.adminToken).toMatch(/^ggu_/);
     child.kill('SIGTERM');
@@ -91,17 +93,11 @@ const wait = setInterval(() => {
 }, 50);
 `,
     );
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', join(dir, 'data'), '--port', '0', '--log-format', 'json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: `--import=${preload}` },
-    });
-    children.push(child);
+    const { child, exited } = serveJson(join(dir, 'data'), [], { ...process.env, NODE_OPTIONS: `--import=${preload}` });
     const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
     createInterface({ input: child.stderr }).on('line', (l) => lines.push(l));
-    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-    expect(code).toBe(1);
+    expect(await exited).toBe(1);
     const msgs = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(msgs).toContainEqual('warning: Warning: a test warning');
     expect(msgs.at(-1)).toMatch(/^crashed: Error: boom\n {4}at /);
