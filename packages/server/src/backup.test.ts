@@ -179,7 +179,7 @@ describe('gasgauge backup and restore say what they saved', () => {
     expect(human).toMatchObject({ code: 0, stderr: '' });
     expect(human.stdout).toBe(
       `Backed up the control database (3 towns, their owners and accounts), the data of 1 of them and the signing key into ${out}.\n` +
-        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so there was nothing of theirs to save.\n',
+        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so there was nothing of them to save.\n',
     );
     const json = await gasgauge('backup', '--data', data, '--out', `${out}-json`, '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ towns: ['town_b'], townsWithoutData: ['town_a', 'town_c'], secretKey: true });
@@ -189,7 +189,23 @@ describe('gasgauge backup and restore say what they saved', () => {
     expect(restored).toMatchObject({ code: 0, stderr: '' });
     expect(restored.stdout).toBe(
       `Restored the control database (3 towns, their owners and accounts), the data of 1 of them and the signing key into ${target}.\n` +
-        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so the backup holds nothing of theirs.\n',
+        'Towns town_a, town_c have no data yet (nothing was sent to or read from them), so the backup holds nothing of them.\n',
+    );
+  }, 60_000);
+
+  it('names one town without data as one ("Town … has", "it")', async () => {
+    const data = tempDir('gg-backup-one-');
+    const d = new DataDir(data);
+    const sql = openSqlite(d.controlFile);
+    const control = new Control(sql, Date.now);
+    control.createUser('user_1', 'alice');
+    control.createTown('town_a', 'town_a', { userId: 'user_1' });
+    sql.close();
+    d.secret({});
+    const out = join(tempDir('gg-backup-one-out-'), 'b');
+    const human = await gasgauge('backup', '--data', data, '--out', out);
+    expect(human.stdout).toContain(
+      'Town town_a has no data yet (nothing was sent to or read from it), so there was nothing of it to save.\n',
     );
   }, 60_000);
 });

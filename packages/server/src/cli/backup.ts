@@ -19,7 +19,7 @@ export const backup: Command = {
     const envKey = process.env.GASGAUGE_SECRET !== undefined;
     out.result({ out: dir, ...m, keyFromEnv: envKey }, [
       `Backed up ${saved(m, envKey)} into ${dir}.`,
-      ...withoutData(m, 'so there was nothing of theirs to save'),
+      ...withoutData(m, (them) => `so there was nothing of ${them} to save`),
       ...(envKey
         ? [
             'GASGAUGE_SECRET is set: a server started like this signs ingest tokens with it, and a backup never holds it. Keep it with the backup; a server restored without it rejects every ingest token made with it.',
@@ -50,7 +50,7 @@ export const restore: Command = {
     const m = restoreDataDir(from, data, values.force === true);
     out.result({ from, dataDir: data, ...m }, [
       `Restored ${saved(m, false)} into ${data}.`,
-      ...withoutData(m, 'so the backup holds nothing of theirs'),
+      ...withoutData(m, (them) => `so the backup holds nothing of ${them}`),
     ]);
     return 0;
   },
@@ -72,9 +72,11 @@ function saved(m: BackupResult, envKey: boolean): string {
 }
 
 /** The towns that had no database, named: "1 of 3" alone reads as two towns lost. */
-function withoutData(m: BackupResult, so: string): string[] {
+function withoutData(m: BackupResult, so: (them: string) => string): string[] {
   const n = m.townsWithoutData.length;
   if (n === 0) return [];
   const [noun, verb, them] = n === 1 ? ['Town', 'has', 'it'] : ['Towns', 'have', 'them'];
-  return [`${noun} ${m.townsWithoutData.join(', ')} ${verb} no data yet (nothing was sent to or read from ${them}), ${so}.`];
+  return [
+    `${noun} ${m.townsWithoutData.join(', ')} ${verb} no data yet (nothing was sent to or read from ${them}), ${so(them)}.`,
+  ];
 }
