@@ -302,11 +302,16 @@ describe('gasgauge credits', () => {
     expect((await json('credits', 'alerts', '--user', 'carol')).body).toEqual({ settings });
     expect((await json('credits', 'show', '--user', 'carol')).body.gasTank.lowBalanceThresholdMicrodollars).toBe(10_000_000);
 
-    const [ftp, both, negative, huge] = await Promise.all([
+    const [ftp, both, negative, huge, loneAllow] = await Promise.all([
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'ftp://x'),
       json('credits', 'alerts', '--user', 'carol', '--webhook', 'http://x', '--no-webhook'),
       json('credits', 'alerts', '--user', 'carol', '--low-usd=-1'),
       json('credits', 'alerts', '--user', 'carol', '--low-usd', '9007199254.740992'),
+      json('credits', 'alerts', '--user', 'carol', '--allow-private', '--low-usd', '3'),
+    ]);
+    expect([loneAllow.code, loneAllow.body.error?.message]).toEqual([
+      2,
+      '--allow-private goes with --webhook URL (it accepts that URL on a private address)',
     ]);
     // One microdollar past the API's bound: the message says the bound (it said "is too large" alone).
     expect([huge.code, huge.body.error?.message]).toEqual([

@@ -114,6 +114,10 @@ export const creditsAlerts: Command = {
     if (values.webhook !== undefined && values['no-webhook'] === true) {
       throw new UsageError('give either --webhook URL or --no-webhook, not both');
     }
+    // Said, not ignored: it only lets the URL of this same command through.
+    if (values['allow-private'] === true && values.webhook === undefined) {
+      throw new UsageError('--allow-private goes with --webhook URL (it accepts that URL on a private address)');
+    }
     const lowBalanceMicrodollars =
       values['low-usd'] === undefined ? undefined : parseUsd(values['low-usd'], 'low-usd', { allowZero: true });
     const webhookUrl = values['no-webhook'] === true ? null : typeof values.webhook === 'string' ? values.webhook : undefined;
