@@ -15,9 +15,10 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
+import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
-import { DataDir, DataDirError, dirProblem, refuseShared, townFileName } from './data-dir.js';
+import { DataDir, DataDirError, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { sqlOf } from './sqlite.js';
 

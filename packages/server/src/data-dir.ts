@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
@@ -37,17 +38,6 @@ export class DataDirError extends Error {
     });
     this.name = 'DataDirError';
   }
-}
-
-/** Why a directory could not be made, in the user's terms: "permission denied", not "EACCES: …, mkdir '…'". */
-export function dirProblem(cause: NodeJS.ErrnoException): string {
-  return cause.code === 'ENOTDIR' || cause.code === 'EEXIST'
-    ? 'a part of that path is a file, not a directory'
-    : cause.code === 'EACCES' || cause.code === 'EPERM'
-      ? 'permission denied'
-      : cause.code === 'EROFS'
-        ? 'the file system is read-only'
-        : cause.message;
 }
 
 /**

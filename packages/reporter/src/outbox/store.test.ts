@@ -68,6 +68,16 @@ describe('Store', () => {
     }
   });
 
+  it('says a state dir that cannot be made in plain words, with what to pass', () => {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const state of [file, join(file, 'sub')])
+      expect(() => new Store(state)).toThrow(
+        `cannot open the reporter state in ${state} (a part of that path is a file, not a directory); pass --state DIR, a directory this user can write`,
+      );
+  });
+
   it('refuses a state written by a newer reporter, naming the versions', () => {
     mkdirSync(dir, { recursive: true });
     const newer = new Database(join(dir, 'state.sqlite'));

@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { dirProblem } from '@gasgauge/core/dir-problem';
 import Database from 'better-sqlite3';
 import { StateError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
@@ -125,7 +126,15 @@ export class Store {
     } catch (err) {
       if (lock) releaseLock(lock, this.pidFile);
       if (err instanceof StateError) throw err;
-      throw new StateError(`cannot open the reporter state in ${dir}: ${(err as Error).message}`, { cause: err });
+      // A directory that cannot be made or used is said in the user's terms, with what to pass; anything else as it is.
+      const e = err as { code?: unknown; message: string };
+      const problem = dirProblem(e);
+      throw new StateError(
+        problem === e.message
+          ? `cannot open the reporter state in ${dir}: ${e.message}`
+          : `cannot open the reporter state in ${dir} (${problem}); pass --state DIR, a directory this user can write`,
+        { cause: err },
+      );
     }
     this.lock = lock;
     this.stmt = this.prepare();
