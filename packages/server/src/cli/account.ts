@@ -67,7 +67,7 @@ export function parseUsd(
   if (fraction.length > 6) throw new UsageError(`${flag} has at most 6 decimals (one microdollar), not "${value}"`);
   const micro = BigInt(whole) * MICRO_PER_DOLLAR + BigInt(fraction.padEnd(6, '0'));
   if (micro > BigInt(max)) throw new UsageError(`${flag} is at most ${formatUsd(max)}${per}, not "${value}"`);
-  if (micro === 0n && !allowZero) throw new UsageError(`${flag} must be more than 0`);
+  if (micro === 0n && !allowZero) throw new UsageError(`${flag} must be more than 0, not "${value}"`);
   return Number(micro);
 }
 

@@ -252,6 +252,7 @@ describe('gasgauge credits', () => {
     expect(runs[0]?.body.error.message).toBe('--usd must not be negative, not "-5"');
     expect(runs[2]?.body.error.message).toBe('--usd has at most 6 decimals (one microdollar), not "1.0000001"');
     expect(runs[3]?.body.error.message).toBe('--usd must be an amount in dollars like 25 or 0.50, not "abc"');
+    expect(runs[5]?.body.error.message).toBe('--usd must be more than 0, not "0.000000"');
 
     const [org, user, both, neither] = await Promise.all([
       json('credits', 'grant', '--org', 'Nowhere', '--usd', '5'),
