@@ -96,6 +96,7 @@ describe('a number past 2^53 is refused with its field’s own bound', () => {
   });
 
   it('a bound of its own at 2^53 − 1 is still reported (capMicrodollars)', async () => {
+    // clock-free: the budget here is refused; no spend is measured against it.
     const r = await s.post('/trpc/towns.setBudget', { townId: s.townId, capMicrodollars: 2 ** 53, period: 'day' }, s.adminToken);
     expect(r.status, JSON.stringify(r.body)).toBe(400);
     expect(r.body.error.data.path).toBe('capMicrodollars');
