@@ -80,11 +80,7 @@ export async function stepInGroups(
     return { ino: st.ino, size: Math.min(st.size, limit) };
   };
   while (i < files.length) {
-    if (store.holdReading) {
-      // And the file stepped last: a step that met the hold may have called its file done without reading it all.
-      left?.(files.slice(Math.max(0, i - 1)));
-      return false;
-    }
+    if (store.holdReading) break;
     const wait = pending?.(files[i] as string);
     if (wait) await wait;
     const committed: (() => void)[] = [];
@@ -110,9 +106,10 @@ export async function stepInGroups(
     for (const fn of committed) fn();
     await new Promise((r) => setImmediate(r));
   }
-  // The hold met in the last file's step: that step may have called the file done without reading it all (Codex's and
-  // Gemini's do), and no loop comes round to say so. Returning true, a pass stopped there was read as caught up: a
-  // watched source never looked at the file again until it changed or the 60 s rescan, and a --once ended early.
+  // Stopped by the hold, before a file or after the last: the files not reached, and the file stepped last (a step that
+  // met the hold may have called its file done without reading it all, as Codex's and Gemini's do). Said even after the
+  // last file: returning true there, a pass was read as caught up, a watched source never looked at the file again
+  // until it changed or the 60 s rescan, and a --once ended early.
   if (store.holdReading) {
     left?.(files.slice(Math.max(0, i - 1)));
     return false;

@@ -33,7 +33,7 @@ export interface LineBatch {
   oversized: number;
   /** `end` is the file's end as it was when read: a next read there would find nothing (and need not be made). */
   caughtUp: boolean;
-  /** The last bytes read before `end` (at most MARK_BYTES), saved with the cursor (see resumeOffset); none when none were read. */
+  /** The mark of the line before `end` (see markOf), saved with the cursor (see resumeOffset); none when nothing was read. */
   mark?: Uint8Array | undefined;
 }
 
