@@ -183,6 +183,15 @@ describe('a worktree whose directory exists but where git fails', () => {
     expect(logs[1]).toMatch(/is gone/);
   });
 
+  it('says a worktree this run never saw "does not exist", not "is gone" (still 0/0 once: an earlier run may have seen it)', async () => {
+    const never = join(dir, 'never-made');
+    const logs: string[] = [];
+    const poller = new LocPoller({ store, worktrees: [{ agentId: 'never', path: never }], log: (l) => logs.push(l) });
+    expect(await poller.poll()).toEqual([{ agentId: 'never', additions: 0, deletions: 0, files: 0 }]);
+    expect(await poller.poll()).toEqual([]);
+    expect(logs).toEqual([`worktree ${never} (never) does not exist: reporting 0/0 once, then nothing until it exists`]);
+  });
+
   it('is not reported, and is said to be a file, when the worktree given is a file', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, lines(3));

@@ -26,6 +26,8 @@ export interface LocPollerOptions {
 export class LocPoller {
   private readonly gone = new Set<string>();
   private readonly failing = new Set<string>();
+  /** Agents whose worktree this run has seen exist: only those are "gone" when it does not. */
+  private readonly seen = new Set<string>();
   readonly last = new Map<string, LocReport>();
 
   constructor(private readonly opts: LocPollerOptions) {}
@@ -48,6 +50,7 @@ export class LocPoller {
   private async measure(wt: Worktree): Promise<LocReport | undefined> {
     if (await worktreeGone(wt.path)) return this.goneReport(wt);
     this.gone.delete(wt.agentId);
+    this.seen.add(wt.agentId);
     try {
       const loc = await worktreeLoc(wt.path, this.opts.base);
       this.failing.delete(wt.agentId);
@@ -68,7 +71,9 @@ export class LocPoller {
     this.failing.delete(wt.agentId);
     if (this.gone.has(wt.agentId)) return undefined;
     this.gone.add(wt.agentId);
-    this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) is gone: reporting 0/0 once`);
+    // 0/0 all the same for one never seen: it may be gone since an earlier run, whose last report the server holds.
+    const state = this.seen.has(wt.agentId) ? 'is gone' : 'does not exist';
+    this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) ${state}: reporting 0/0 once, then nothing until it exists`);
     return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
   }
 }
