@@ -129,7 +129,10 @@ shares the machine.
   own work), less the same command on an empty tree with fresh state (process start, state database, server round
   trip). *Idle*: 10,000 one-response transcripts in 100 directories, taken in with
   \`--once\`, then a running \`gasgauge report\` on the same state; after 5 s, its CPU time over 60 s (one full safety
-  rescan of the tree falls in that window).
+  rescan of the tree falls in that window). *To a server that stores nothing*: the first run's command again with a
+  fresh state, delivering to a loopback HTTP server in the bench's process that reads each request and answers
+  \`{"accepted":0}\` without storing: the reporter's own time; the first row's time past it is the real server's
+  work on the same two cores.
 - **Read costs** (bench/read-costs.ts; alone: \`npx tsx bench/read-costs.ts\`, sizes times \`GG_READ_SCALE\`; not part of
   \`npm run bench\`, it prints its own table): in-process (no HTTP), one town on a SQLite file filled through the core
   API as a live server would take it — 1,000,000 usage records over 30 days from 10,000 agents on 200 models across

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,8 @@ export interface BackfillBenchResult {
   files: number;
   ccusage: ProcessSample;
   report: ProcessSample;
+  /** The same first `--once` (a fresh state) delivering to a server that stores nothing (see nullServer). */
+  reportToNull: ProcessSample;
   /** A second `--once` on the unchanged tree, and a `--once` with no sources: their difference is the work. */
   again: ProcessSample;
   empty: ProcessSample;
@@ -100,6 +103,28 @@ export interface BackfillBenchResult {
   serverCpuSeconds: number;
   sent: number;
   idle: { files: number; seconds: number; cpuSeconds: number };
+}
+
+/**
+ * A loopback HTTP server that reads each request whole and answers as an ingest route would, storing nothing:
+ * what `report --once` costs without a real server's work beside it on the same cores (it runs in the bench's
+ * process; reading the bodies is all it does).
+ */
+function nullServer(): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    req.on('data', () => {});
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"accepted":0,"duplicates":0}');
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+    }),
+  );
 }
 
 interface ServerProcess {
@@ -190,6 +215,14 @@ export async function benchBackfill(opts: BackfillBenchOptions = {}): Promise<Ba
     const serverCpuSeconds = processCpuSeconds(server.proc.pid as number) - cpu0;
     const summary = JSON.parse(first.stdout) as { delivered: boolean; sent: number };
     if (!summary.delivered) throw new Error(`gasgauge report --once did not deliver: ${first.stdout}`);
+    log('gasgauge report --once, with a fresh state, to a server that stores nothing (the reporter alone)');
+    const sink = await nullServer();
+    const reportToNull = await measure(
+      cmd[0],
+      reportArgs(claude, join(root, 'state-null'), true).map((a) => (a === server?.url ? sink.url : a)),
+      {},
+      root,
+    ).finally(() => sink.close());
     log('gasgauge report --once, again on the unchanged tree (once the server is idle); and on an empty tree');
     await settled(server.proc.pid as number);
     const again = await report(claude, join(root, 'state'));
@@ -216,6 +249,7 @@ export async function benchBackfill(opts: BackfillBenchOptions = {}): Promise<Ba
       files: tree.files,
       ccusage,
       report: first,
+      reportToNull,
       again,
       empty,
       serverCpuSeconds,
@@ -255,6 +289,16 @@ export function backfillBenchRows(r: BackfillBenchResult): BenchRow[] {
       target: '',
       pass: null,
       detail: 'the same runs: CPU time depends much less than wall time on what else the machine runs',
+    },
+    {
+      name: 'Reporter backfill to a server that stores nothing, vs ccusage',
+      value: `${(r.reportToNull.wallSeconds / r.ccusage.wallSeconds).toFixed(2)}×`,
+      target: '',
+      pass: null,
+      detail:
+        `the same \`--once\` with a fresh state, to a loopback server that reads each request and answers without storing: ` +
+        `${s(r.reportToNull.wallSeconds)} (CPU ${s(r.reportToNull.cpuSeconds)}). The reporter's own share; the first row's ` +
+        'time past it is the real server storing the records on the same cores',
     },
     {
       name: 'Reporter backfill: peak RSS',
