@@ -61,6 +61,24 @@ describe.each(HOSTS)('%s host: ingest and reads', (_name, start) => {
     expect((await host.c.usage(t.id, t.ingest, [rec({ id: 'ok', inputTokens: 5, at })])).body).toMatchObject({ accepted: 1 });
   });
 
+  it("reads a REST write's body as JSON whatever its Content-Type; a query parameter given twice takes its first value", async () => {
+    const t = await host.c.town('content types');
+    const at = Math.floor(Date.now() / MINUTE) * MINUTE - 10 * MINUTE;
+    for (const [i, type] of ['text/plain', 'application/x-www-form-urlencoded', undefined].entries()) {
+      const res = await fetch(`${host.h.url}/api/towns/${t.id}/usage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.ingest}`, ...(type ? { 'content-type': type } : {}) },
+        body: JSON.stringify({ records: [rec({ id: `typed${i}`, inputTokens: 1, at })] }),
+      });
+      expect([type, res.status, await res.json()]).toEqual([type, 200, expect.objectContaining({ accepted: 1 })]);
+    }
+    const twice = await host.c.get(
+      `/api/towns/${t.id}/metrics/timeseries?from=${at}&from=${at - 60 * MINUTE}&to=${at + MINUTE}&maxPoints=1`,
+    );
+    expect(twice.status).toBe(200);
+    expect(twice.body).toMatchObject({ t: [at], series: { input_tokens: [3] } });
+  });
+
   it('sums counters per bucket and leaves buckets with nothing measured null', async () => {
     const t = await host.c.town('gaps');
     const t0 = Math.floor(Date.now() / MINUTE) * MINUTE - 60 * MINUTE;
