@@ -14,7 +14,8 @@ import { canonicalPath } from './paths.js';
 import type { FoundFiles } from './reporter.js';
 import { formatStatus } from './status.js';
 import { freePort, runGasgauge as gasgauge } from './testing/processes.js';
-import { mintToken, removeDir, startTestServer, tempDir } from './testing/server.js';
+import { mintToken, removeDir, serverTotals, startTestServer, tempDir, tokenTotals } from './testing/server.js';
+import { expectedTokens, generateTree, writeTree } from './testing/transcripts.js';
 
 /** A Claude Code tree under `claudeDir` (what --claude-dir takes) with one transcript holding one response. */
 function oneResponseTree(claudeDir: string): void {
@@ -402,6 +403,36 @@ describe('gasgauge report (CLI)', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('--once mends a 401 with --token-command rewriting the token file, and delivers everything it holds exactly once', async () => {
+    const base = join(dir, 'token-command');
+    // Over 1 MiB of records: several batches, each of them refused by the first token, all held in memory (--once).
+    const tree = generateTree({ seed: 11, agents: 4, sessionsPerAgent: 5, responsesPerSession: 200 });
+    writeTree(join(base, 'claude'), tree.files);
+    const server = await startTestServer(join(base, 'server'));
+    const tokenFile = join(base, 'token');
+    writeFileSync(tokenFile, 'expired-token\n', { mode: 0o600 });
+    const fresh = join(base, 'fresh-token');
+    writeFileSync(fresh, `${server.ingestToken}\n`, { mode: 0o600 });
+    try {
+      const r = await gasgauge([
+        'report',
+        ...['--server', server.url, '--town', server.townId, '--token-file', tokenFile],
+        ...['--token-command', `cp ${fresh} ${tokenFile}`],
+        ...['--claude-dir', join(base, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
+        ...['--state', join(base, 'state'), '--once', '--json'],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('token refreshed after a 401');
+      const summary = JSON.parse(r.stdout) as { delivered: boolean; sent: number; pending: number };
+      expect(summary).toMatchObject({ delivered: true, pending: 0 });
+      expect(summary.sent).toBeGreaterThan(3000);
+      const totals = await serverTotals(server.url, server.adminToken, server.townId, 0, Date.now() + 600_000);
+      expect(tokenTotals(totals)).toEqual(expectedTokens(tree.expected));
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 
   it('prints no control character it read: a transcript id with terminal escapes is spelled out in the quarantine line', async () => {
     const server = await startTestServer(join(dir, 'escapes'));
