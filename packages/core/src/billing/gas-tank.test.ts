@@ -186,6 +186,27 @@ describe('gas tank from the ledger', () => {
     expect(tank.runwayBurnMicrodollarsPerHour).toBe(3_000_000);
   });
 
+  it("counts an hour debited after it ended (a catch-up dated at the hour's last millisecond) by its share of the rolling hour and day", () => {
+    const { control, user } = setup();
+    control.ledger.grant(user.id, 100_000_000, T0 - 3 * HOUR, 'top-up');
+    // Now is 20 minutes into an hour. The previous hour's $3 reached the ledger only after it ended (a reporter back
+    // from an outage): a town dates it at that hour's last millisecond. This hour: $0.05 a minute so far ($1).
+    const hourStart = Math.floor(T0 / HOUR) * HOUR;
+    const now = hourStart + 20 * MIN;
+    control.ledger.debit(user.id, 'last-hour', 3_000_000, hourStart - 1, 'town_1');
+    for (let m = 19; m >= 0; m--) control.ledger.debit(user.id, `m${m}`, 50_000, now - m * MIN, 'town_1');
+    const tank = gasTank(control, user.id, now);
+    // The rolling hour (now − 1 h, now] holds the last 40 minutes of the previous hour: $2 of its $3, and this hour's $1.
+    expect(tank.burnMicrodollarsPerHour).toBe(3_000_000);
+    expect(tank.runwayBurnMicrodollarsPerHour).toBe(3_000_000);
+    expect(tank.burn24hMicrodollarsPerHour).toBe(Math.round(4_000_000 / 24));
+    // Before the fix the rolling hour held all $3 of the previous hour: $4/h, a third more than was burning.
+    // An hour later nothing is in the rolling hour, and the day still holds all of both hours.
+    const later = gasTank(control, user.id, now + HOUR);
+    expect(later.burnMicrodollarsPerHour).toBe(0);
+    expect(later.burn24hMicrodollarsPerHour).toBe(Math.round(4_000_000 / 24));
+  });
+
   it('is low below the account threshold', () => {
     const { control, user } = setup();
     control.ledger.grant(user.id, 4_999_999, T0);

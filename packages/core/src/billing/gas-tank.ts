@@ -8,7 +8,7 @@ const DAY_MS = 24 * HOUR_MS;
 export interface GasTank {
   accountId: string;
   balanceMicrodollars: number;
-  /** Debits over the rolling hour (now − 1 h, now]. */
+  /** Debits over the rolling hour (now − 1 h, now]; a past hour debited after it ended counts by its share inside. */
   burnMicrodollarsPerHour: number;
   /** Debits over the last 24 hours, per hour: the second, steadier figure. */
   burn24hMicrodollarsPerHour: number;
@@ -66,11 +66,10 @@ export function burnFigures(
 export function gasTank(control: Control, accountId: string, now: number): GasTank {
   const balance = control.ledger.balance(accountId);
   const threshold = control.alerts.settings(accountId).lowBalanceMicrodollars;
-  const [tenMinutes, hour, day] = control.ledger.debitedSince(
-    accountId,
-    [now - 10 * MINUTE_MS, now - HOUR_MS, now - DAY_MS],
-    now,
-  ) as [number, number, number];
+  // The hour and the day count a past hour debited after it ended by its share inside them; the 10 minutes count
+  // it whole, as their largest minute, which burnFigures leaves out.
+  const [tenMinutes] = control.ledger.debitedSince(accountId, [now - 10 * MINUTE_MS], now) as [number];
+  const [hour, day] = control.ledger.debitedSince(accountId, [now - HOUR_MS, now - DAY_MS], now, true) as [number, number];
   const minutes = tenMinutes > 0 ? control.ledger.debitMinutes(accountId, now - 10 * MINUTE_MS, now) : { minutes: 0, largest: 0 };
   return {
     accountId,

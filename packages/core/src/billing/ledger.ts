@@ -1,6 +1,7 @@
 import { longerThan } from '../chars.js';
 import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
+import { BILLED_HOUR_MS as HOUR_MS } from '../town/outbox.js';
 import type { Alerts } from './alerts.js';
 
 /** One million dollars: a grant above this is a typo, not a top-up. */
@@ -138,12 +139,23 @@ export class Ledger {
     return { minutes, largest };
   }
 
-  /** Spend debited with a time in (from, to], for each `from` (one pass over the earliest one's range). */
-  debitedSince(accountId: string, froms: readonly number[], to: number): number[] {
+  /**
+   * Spend debited with a time in (from, to], for each `from` (one pass over the earliest one's range).
+   *
+   * With `spread`, a debit dated at an hour's last millisecond counts by the share of its hour inside the window:
+   * it is an hour's spend debited after that hour ended (a town dates it so, town/outbox.ts closeBilling: a
+   * backfill, a reporter back from an outage, the demo's history), spent over the hour, not at its end. Counted
+   * whole, the hour before the current one fell whole in every rolling hour that ends in the current one: a rolling
+   * hour after a catch-up held up to two hours of spend, and the runway read half what it was.
+   */
+  debitedSince(accountId: string, froms: readonly number[], to: number, spread = false): number[] {
+    const share = spread
+      ? ` * (CASE WHEN at % ${HOUR_MS} = ${HOUR_MS - 1} THEN MIN(1.0, (at + 1 - ?) / ${HOUR_MS}.0) ELSE 1 END)`
+      : '';
     const row = this.sql.rows(
-      `SELECT ${froms.map(() => 'COALESCE(-SUM(CASE WHEN at > ? THEN amount_microdollars END), 0)').join(', ')}
+      `SELECT ${froms.map(() => `CAST(ROUND(COALESCE(-SUM(CASE WHEN at > ? THEN amount_microdollars${share} END), 0)) AS INTEGER)`).join(', ')}
        FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?`,
-      ...froms,
+      ...froms.flatMap((from) => (spread ? [from, from] : [from])),
       accountId,
       Math.min(...froms),
       to,

@@ -8,7 +8,11 @@ import { slotStart } from './tiers.js';
  * ledger gets about one entry per town and minute while it works.
  */
 export const BILLING_PERIOD_MS = 60_000;
-const HOUR_MS = 3_600_000;
+/**
+ * A town debits its spend per hour of event time; an hour billed after it ended is dated at its last millisecond
+ * (closeBilling), which the ledger's burn reads as spent over that hour (Ledger.debitedSince).
+ */
+export const BILLED_HOUR_MS = 3_600_000;
 
 /** What a town owes its account, or a budget crossing or runaway episode to alert on; posted by the host with key (town, seq). */
 export interface OutboxEntry {
@@ -53,10 +57,10 @@ export function closeBilling(sql: Sql, now: number): void {
     `SELECT r.t, r.cost_microdollars
      FROM rollup_1h r LEFT JOIN billed_1h b ON b.t = r.t
      WHERE r.t >= ? AND r.cost_microdollars > COALESCE(b.billed_microdollars, 0) ORDER BY r.t`,
-    slotStart(from, HOUR_MS),
+    slotStart(from, BILLED_HOUR_MS),
   ) as [number, number, number][];
   for (const [t, cost] of hours) {
-    appendOutbox(sql, 'debit', Math.min(now, t + HOUR_MS - 1), cost, { hour: t });
+    appendOutbox(sql, 'debit', Math.min(now, t + BILLED_HOUR_MS - 1), cost, { hour: t });
     sql.run('INSERT OR REPLACE INTO billed_1h (t, billed_microdollars) VALUES (?, ?)', t, cost);
   }
   sql.run('UPDATE town_state SET unbilled_from = NULL, billed_at = ? WHERE id = 1', now);
