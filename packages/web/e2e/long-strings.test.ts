@@ -130,25 +130,47 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     const ingest = (await postJson(`${server.url}/trpc/towns.mintIngestToken`, user, { townId })) as {
       result: { data: { token: string } };
     };
-    await postJson(`${server.url}/api/towns/${townId}/loc`, ingest.result.data.token, {
-      agents: [{ agentId: 'big-diff', additions: 4_540_000, deletions: 4_540_000, files: 1 }],
-    });
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 844 });
-      await page.goto(`${server.url}/towns/${townId}`);
-      await page.getByText('+4.54M −4.54M', { exact: true }).waitFor();
-      const over = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('.gauge')).flatMap((g) => {
-          const number = g.querySelector('.gauge-number')?.getBoundingClientRect();
-          const dial = g.querySelector('.gauge-dial')?.getBoundingClientRect();
-          // The arc's centre line is 50 of the dial's 120 units from its middle, its stroke 10 wide: the hollow is 90 units across.
-          const hollow = dial ? (dial.width * 90) / 120 : 0;
-          return number && number.width > hollow
-            ? [`${g.querySelector('.gauge-number')?.textContent}: ${number.width} > ${hollow}`]
-            : [];
-        }),
-      );
-      expect(over, `${width} px`).toEqual([]);
+    // Each report replaces its agent's last: five agents make billions, then a report of 0/0 clears one.
+    const diffs = (adds: number, dels: number, agents: number) =>
+      postJson(`${server.url}/api/towns/${townId}/loc`, ingest.result.data.token, {
+        agents: [LONG('A'), 'big-1', 'big-2', 'big-3', 'big-4', 'big-5'].map((agentId, i) =>
+          i > 0 && i <= agents ? { agentId, additions: adds, deletions: dels } : { agentId, additions: 0, deletions: 0 },
+        ),
+      });
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => diffs(4_540_000, 4_540_000, 1), '+4.54M −4.54M'],
+      [() => diffs(999_999_999, 888_888_888, 5), '+5B −4.44B'],
+      // Nine characters: set at the size of a short number, it ran under the arc at a phone's width.
+      [() => diffs(457, 150, 1), '+457 −150'],
+    ];
+    for (const [post, shown] of cases) {
+      await post();
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 844 });
+        await page.goto(`${server.url}/towns/${townId}`);
+        await page.getByText(shown, { exact: true }).waitFor();
+        const over = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('.gauge')).flatMap((g) => {
+            const number = g.querySelector('.gauge-number');
+            const dial = g.querySelector('.gauge-dial')?.getBoundingClientRect();
+            if (!number || !dial) return ['a gauge without its number or dial'];
+            const range = document.createRange();
+            range.selectNodeContents(number);
+            const text = range.getBoundingClientRect();
+            // The dial's viewBox is 120 x 64: the arc's centre 58 units down, its 10-unit stroke around a radius of
+            // 50 leaves a hollow of radius 45. The top of the digits (0.2 em below the text box's top) must be in it,
+            // at both ends: the higher a line, the narrower the hollow.
+            const unit = dial.width / 120;
+            const top = text.top + 0.2 * Number.parseFloat(getComputedStyle(number).fontSize);
+            const reach = Math.max(
+              ...[text.left, text.right].map((x) => Math.hypot(x - (dial.left + dial.width / 2), top - (dial.top + 58 * unit))),
+            );
+            return reach > 45 * unit ? [`${number.textContent}: reaches ${reach.toFixed(1)} px, the hollow ${45 * unit} px`] : [];
+          }),
+        );
+        expect(over, `${shown} at ${width} px`).toEqual([]);
+        await screenshot(page, `gauges-${width}-${cases.findIndex((c) => c[1] === shown)}`);
+      }
     }
   });
 
