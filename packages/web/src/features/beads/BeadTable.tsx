@@ -16,11 +16,15 @@ import { beadTokens, SORTS, statusText } from './beads-text.js';
 
 /** Agents named in a row; the rest are counted (the API sends at most 20). */
 const AGENTS_SHOWN = 3;
-/** Closed times to the minute, with the date. */
+
+/** The columns whose amounts are those dated in the range when the rows are a range's (beads.list). */
+const IN_RANGE: ReadonlySet<BeadSort> = new Set(['cost', 'tokens']);
 
 /**
  * Beads, one per row. With `onSort` the cost, tokens, duration and closed headers are buttons that
  * sort the list (always largest or newest first, as the API does); without it the rows are as given.
+ * `inRange`: the rows' cost and tokens are what was spent within a range, not over each bead's life, and
+ * their headers say so (a bead's page, with its whole cost, would otherwise contradict the list).
  */
 export function BeadTable(props: {
   townId: string;
@@ -28,10 +32,12 @@ export function BeadTable(props: {
   caption: string;
   sort?: BeadSort;
   onSort?: (sort: BeadSort) => void;
+  inRange?: boolean;
 }) {
-  const { townId, rows, caption, sort, onSort } = props;
+  const { townId, rows, caption, sort, onSort, inRange } = props;
   const head = (key: BeadSort) => {
-    const label = SORTS.find((s) => s.key === key)?.label ?? key;
+    const named = SORTS.find((s) => s.key === key)?.label ?? key;
+    const label = inRange && IN_RANGE.has(key) ? `${named} in range` : named;
     const active = sort === key;
     return (
       <th scope="col" className="num" aria-sort={active ? 'descending' : undefined}>
