@@ -37,17 +37,27 @@ export function BeadTable(props: {
   const { townId, rows, caption, sort, onSort, inRange } = props;
   const head = (key: BeadSort) => {
     const named = SORTS.find((s) => s.key === key)?.label ?? key;
-    const label = inRange && IN_RANGE.has(key) ? `${named} in range` : named;
+    // On a line of its own under the name, so the column is no wider for it (named as "Cost in range").
+    const note = inRange && IN_RANGE.has(key) && (
+      <>
+        {' '}
+        <span className="th-note">in range</span>
+      </>
+    );
     const active = sort === key;
     return (
       <th scope="col" className="num" aria-sort={active ? 'descending' : undefined}>
         {onSort ? (
           <button type="button" className="sort" aria-pressed={active} onClick={() => onSort(key)}>
-            {label}
+            {named}
             <span aria-hidden="true">{active ? ' ▼' : ''}</span>
+            {note}
           </button>
         ) : (
-          label
+          <>
+            {named}
+            {note}
+          </>
         )}
       </th>
     );
