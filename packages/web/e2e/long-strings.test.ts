@@ -8,7 +8,7 @@ import { startTownServer } from './town-server.js';
 /*
  * The longest names the API takes, none with a space to break at: a user, an organisation and a town
  * of 64 characters, agents, models, roles, beads and an ingest key's agent of 256, a bead title of
- * 1,000. No page may grow wider than the screen (a phone's and a laptop's), and the agents table
+ * 1,000, and a runaway alert and flag naming the long agent. No page may grow wider than the screen (a phone's and a laptop's), and the agents table
  * must still show every column at a laptop's width (a 256-character agent id pushed the cost
  * columns 6,500 px to the right); a name cut short keeps its whole text in its title.
  */
@@ -50,6 +50,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
           beadId: bead,
         },
         { id: 'u2', agentId: 'short', model: 'm', inputTokens: 1000, outputTokens: 10, costMicrodollars: 100, at },
+        // $6 in a minute: past the default spend-rate rule ($5 in 10 min), so the long agent is flagged and named in an alert.
+        { id: 'u3', agentId: agent, model: 'm', inputTokens: 1000, outputTokens: 10, costMicrodollars: 6_000_000, at },
       ],
     });
     await postJson(`${server.url}/api/towns/${townId}/events`, ingestToken, {
@@ -72,6 +74,17 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     await postJson(`${server.url}/api/towns/${townId}/loc`, ingestToken, {
       agents: [{ agentId: agent, additions: 1, deletions: 1, files: 1 }],
     });
+    // The Billing page lists the alert naming the long agent: wait until the tick has raised it.
+    const alerts = async () => {
+      const input = encodeURIComponent(JSON.stringify({ organizationId: org }));
+      const res = await fetch(`${server.url}/trpc/billing.alerts?input=${input}`, {
+        headers: { authorization: `Bearer ${user}` },
+      });
+      return ((await res.json()) as { result: { data: { alerts: { kind: string }[] } } }).result.data.alerts;
+    };
+    for (let i = 0; i < 100 && !(await alerts()).some((a) => a.kind === 'runaway'); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await alerts()).map((a) => a.kind)).toContain('runaway');
     browser = await openPage({ watch: { consoleErrors }, signIn: { url: server.url, token: user } });
     page = browser.page;
   });
