@@ -105,8 +105,9 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
     '/orgs',
   ];
 
-  for (const width of [1280, 390]) {
-    it(`pushes no page wider than a ${width} px screen`, async () => {
+  // 320 px: the narrowest phone in use (an iPhone SE's first model, a small Android at a large font).
+  for (const width of [1280, 390, 320]) {
+    it(`pushes no page wider than a ${width} px screen, and cuts off no control`, async () => {
       await page.setViewportSize({ width, height: 844 });
       const wider: string[] = [];
       for (const path of pages()) {
@@ -114,6 +115,18 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('long unbroken names in the we
         await page.waitForLoadState('networkidle');
         const px = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (px > 0) wider.push(`${path.slice(0, 60)}: ${px} px`);
+        // A button, link or field past the screen's edge, outside a region that scrolls (a table's): the range
+        // picker's 'Custom' was cut off by its box at 360 px and under, where nothing could reach it.
+        const cut = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('main button, main a, main input, main select'))
+            .filter((el) => !el.closest('.table-scroll, .feed-scroll'))
+            .filter((el) => {
+              const r = el.getBoundingClientRect();
+              return r.width > 0 && (r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5);
+            })
+            .map((el) => (el.textContent || el.getAttribute('aria-label') || el.tagName).slice(0, 30)),
+        );
+        if (cut.length > 0) wider.push(`${path.slice(0, 60)}: ${cut.join(', ')} cut off`);
         await screenshot(page, `long-names-${width}-${pages().indexOf(path)}`);
       }
       expect(wider).toEqual([]);
