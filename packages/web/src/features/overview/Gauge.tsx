@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { useFitInHollow } from './gauge-fit.js';
+import { arcDash, useFitInHollow } from './gauge-fit.js';
 import type { GaugeModel } from './gauges.js';
 
 /**
@@ -27,12 +27,7 @@ export function Gauge({ model }: { model: GaugeModel }) {
       <svg ref={dialRef} className="gauge-dial" viewBox="0 0 120 64" aria-hidden="true">
         <path className="gauge-track" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} />
         {value !== null && fraction > 0 && (
-          <path
-            className="gauge-value"
-            d="M10 58 A50 50 0 0 1 110 58"
-            pathLength={100}
-            strokeDasharray={`${fraction * 100} 100`}
-          />
+          <path className="gauge-value" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} strokeDasharray={arcDash(fraction)} />
         )}
       </svg>
       {/* Inside the dial's hollow: a text too wide for it is set smaller so it never runs under the arc (gauge-fit.ts). */}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fittedFontPx, hollowHalfWidth } from './gauge-fit.js';
+import { arcDash, fittedFontPx, hollowHalfWidth } from './gauge-fit.js';
 
 describe('gauge number fit', () => {
   it("gives a line the half-width of the dial's hollow at its height, narrower the higher it is", () => {
@@ -17,5 +17,16 @@ describe('gauge number fit', () => {
     expect(px).toBeLessThan(16);
     expect(px).toBeGreaterThan(15);
     expect(fittedFontPx(20, 500, 40)).toBe(9);
+  });
+});
+
+describe('gauge arc', () => {
+  it('draws one dash for the fraction: the pattern never starts again within the path (length 100)', () => {
+    for (const fraction of [0, 6.7e-6, 0.001, 0.5, 1]) {
+      const [dash, gap] = arcDash(fraction).split(' ').map(Number) as [number, number];
+      expect(dash).toBeCloseTo(fraction * 100);
+      // The second dash would start at dash + gap: past the path's end by more than any rounding.
+      expect(dash + gap).toBeGreaterThanOrEqual(150);
+    }
   });
 });

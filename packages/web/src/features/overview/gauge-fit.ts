@@ -68,3 +68,13 @@ export function useFitInHollow(number: RefObject<HTMLElement | null>, dial: RefO
     return () => observer.disconnect();
   }, [number, dial, text]);
 }
+
+/**
+ * The value arc's dash pattern on a path of length 100: a dash for the fraction, then a gap longer than the
+ * path, so the pattern never starts again within it. With a gap of 100, a tiny value's second dash began at
+ * 100 and some, which rounding drew as a dot at the scale's top end (0.067 tokens/s on a 10k scale showed a dot
+ * at each end, as if it were full).
+ */
+export function arcDash(fraction: number): string {
+  return `${fraction * 100} 200`;
+}
