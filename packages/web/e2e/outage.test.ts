@@ -13,6 +13,7 @@ import { postJson, screenshot } from './helpers.js';
  * so (amber, not the browser's "Failed to fetch") and is asked again by itself, so the page is whole again
  * once the server is back, without a reload. Before, a failed read stayed failed: after a restart the
  * Settings tab kept "Could not load the keys: Failed to fetch" and the town header no name until reloaded.
+ * A page that keeps its last answer while a refresh fails (the Billing page's balance) says it may be out of date.
  * And a town whose access ends while its page is open (the user removed from its organisation) says it is
  * not among the user's towns: before, the overview went on showing its last numbers under "Reconnecting…"
  * (retrying its live stream every 3 s for good), and the other tabs a red "town not found" under the town's name.
@@ -68,6 +69,27 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await page.getByRole('textbox', { name: 'Cap, dollars' }).waitFor();
     expect(await page.getByText('Could not load', { exact: false }).count()).toBe(0);
     await screenshot(page, 'outage-back');
+  }, 90_000);
+
+  it("marks the Billing page's last balance, ledger and alerts as maybe out of date while the server is down, until it is back", async () => {
+    await page.goto(`${server.url}/billing`);
+    const card = page.locator('section.account[data-account="personal"]');
+    await card.getByText('Balance', { exact: true }).waitFor();
+    const { port } = server;
+    await server.close();
+    // The next refresh (every 15 s) gets no answer: the figures stay, and say they may be out of date.
+    const stale = card.getByText(
+      /^Could not refresh the balance \(no answer from the server, retrying in \d+ s\): what is shown may be out of date\.$/,
+    );
+    await stale.waitFor({ timeout: 30_000 });
+    expect(await stale.getAttribute('role')).toBe('status');
+    expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
+    await card.getByText(/^Could not refresh the ledger \(/).waitFor();
+    await card.getByText(/^Could not refresh the alerts \(/).waitFor();
+    await screenshot(page, 'outage-billing-down');
+    server = await start(port);
+    await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
   }, 90_000);
 
   it("says a town is not among the user's once their access to it ends while its page is open", async () => {
