@@ -71,10 +71,15 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await screenshot(page, 'outage-back');
   }, 90_000);
 
-  it("marks the Billing page's last balance, ledger and alerts as maybe out of date while the server is down, until it is back", async () => {
+  it("marks the last figures of the Billing page and the towns' cards as maybe out of date while the server is down, until it is back", async () => {
     await page.goto(`${server.url}/billing`);
     const card = page.locator('section.account[data-account="personal"]');
     await card.getByText('Balance', { exact: true }).waitFor();
+    // The towns page in a second tab, through the same outage.
+    const towns = await browser.context.newPage();
+    await towns.goto(`${server.url}/`);
+    const town = towns.locator('li.town-card', { hasText: 'Outage Town' });
+    await town.getByText('$0/h', { exact: true }).waitFor();
     const { port } = server;
     await server.close();
     // The next refresh (every 15 s) gets no answer: the figures stay, and say they may be out of date.
@@ -87,10 +92,18 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await card.getByText(/^Could not refresh the ledger \(/).waitFor();
     await card.getByText(/^Could not refresh the alerts \(/).waitFor();
     await screenshot(page, 'outage-billing-down');
+    // A card's figures refresh every 30 s: the first refresh without an answer marks them.
+    await town
+      .getByText(/^Not refreshed \(no answer from the server, retrying in \d+ s\): these figures may be out of date\.$/)
+      .waitFor({ timeout: 40_000 });
+    expect(await town.getByText('$0/h', { exact: true }).count()).toBe(1);
+    await screenshot(towns, 'outage-towns-down');
     server = await start(port);
     await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
     expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
-  }, 90_000);
+    await expect.poll(() => town.getByText('Not refreshed', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    await towns.close();
+  }, 120_000);
 
   it("says a town is not among the user's once their access to it ends while its page is open", async () => {
     const bob = (await trpc('users.create', { name: 'bob' })).token as string;
