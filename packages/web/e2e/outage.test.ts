@@ -71,7 +71,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await screenshot(page, 'outage-back');
   }, 90_000);
 
-  it("marks the last figures of the Billing page and the towns' cards as maybe out of date while the server is down, until it is back", async () => {
+  it("marks the last figures of the Billing page, the towns' cards, the storage use and a bead as maybe out of date while the server is down, until it is back", async () => {
     await page.goto(`${server.url}/billing`);
     const card = page.locator('section.account[data-account="personal"]');
     await card.getByText('Balance', { exact: true }).waitFor();
@@ -80,6 +80,17 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await towns.goto(`${server.url}/`);
     const town = towns.locator('li.town-card', { hasText: 'Outage Town' });
     await town.getByText('$0/h', { exact: true }).waitFor();
+    // And the town's Settings tab (its storage use, read every 30 s) and a bead's page (every 15 s).
+    const settings = await browser.context.newPage();
+    await settings.goto(`${server.url}/towns/${townId}/settings`);
+    await settings.locator('[data-storage]').waitFor();
+    const ingest = (await trpc('towns.mintIngestToken', { townId })).token as string;
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {
+      events: [{ id: 'b1', at: Date.now(), type: 'bead', beadId: 'gt-1', status: 'open', title: 'Survive the outage' }],
+    });
+    const bead = await browser.context.newPage();
+    await bead.goto(`${server.url}/towns/${townId}/bead?id=gt-1`);
+    await bead.getByText('Survive the outage', { exact: true }).waitFor();
     const { port } = server;
     await server.close();
     // The next refresh (every 15 s) gets no answer: the figures stay, and say they may be out of date.
@@ -98,11 +109,17 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
       .waitFor({ timeout: 40_000 });
     expect(await town.getByText('$0/h', { exact: true }).count()).toBe(1);
     await screenshot(towns, 'outage-towns-down');
+    await settings.getByText(/^Could not refresh the storage use \(no answer from the server/).waitFor({ timeout: 40_000 });
+    expect(await settings.locator('[data-storage]').count()).toBe(1);
+    await bead.getByText(/^Could not refresh the bead \(no answer from the server/).waitFor({ timeout: 30_000 });
+    expect(await bead.getByText('Survive the outage', { exact: true }).count()).toBe(1);
     server = await start(port);
     await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
     expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
     await expect.poll(() => town.getByText('Not refreshed', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
-    await towns.close();
+    await expect.poll(() => settings.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => bead.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    for (const p of [towns, settings, bead]) await p.close();
   }, 120_000);
 
   it("says a town is not among the user's once their access to it ends while its page is open", async () => {
