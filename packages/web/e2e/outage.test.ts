@@ -71,7 +71,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await screenshot(page, 'outage-back');
   }, 90_000);
 
-  it("marks the last figures of the Billing page, the towns' cards, the storage use and a bead as maybe out of date while the server is down, until it is back", async () => {
+  it("marks the last figures of the Billing page, the towns' cards, the storage use, a bead and the organisations as maybe out of date while the server is down, until it is back", async () => {
+    // The Organisations page first: it reads every 60 s, the longest wait of these.
+    await trpc('orgs.create', { name: 'Outage Org' });
+    const orgs = await browser.context.newPage();
+    await orgs.goto(`${server.url}/orgs`);
+    await orgs.getByRole('heading', { name: 'Outage Org' }).waitFor();
     await page.goto(`${server.url}/billing`);
     const card = page.locator('section.account[data-account="personal"]');
     await card.getByText('Balance', { exact: true }).waitFor();
@@ -113,14 +118,18 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     expect(await settings.locator('[data-storage]').count()).toBe(1);
     await bead.getByText(/^Could not refresh the bead \(no answer from the server/).waitFor({ timeout: 30_000 });
     expect(await bead.getByText('Survive the outage', { exact: true }).count()).toBe(1);
+    await orgs.getByText(/^Could not refresh your organisations \(no answer from the server/).waitFor({ timeout: 70_000 });
+    await orgs.getByText(/^Could not refresh the members \(no answer from the server/).waitFor();
+    expect(await orgs.getByRole('heading', { name: 'Outage Org' }).count()).toBe(1);
     server = await start(port);
     await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
     expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
     await expect.poll(() => town.getByText('Not refreshed', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => settings.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => bead.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
-    for (const p of [towns, settings, bead]) await p.close();
-  }, 120_000);
+    await expect.poll(() => orgs.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    for (const p of [towns, settings, bead, orgs]) await p.close();
+  }, 180_000);
 
   it("says a town is not among the user's once their access to it ends while its page is open", async () => {
     const bob = (await trpc('users.create', { name: 'bob' })).token as string;
