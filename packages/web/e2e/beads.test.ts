@@ -19,6 +19,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
   let adminToken: string;
   let townId: string;
   let ingest: string;
+  /** When the beads were opened (40 minutes before the test). */
+  let t0 = 0;
   let browser: OpenedPage;
   let page: Page;
   const trpcUrls: string[] = [];
@@ -45,7 +47,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     adminToken = server.adminToken as string;
     townId = ((await trpc('towns.create', { name: 'Bead Town' })) as { id: string }).id;
     ingest = ((await trpc('towns.mintIngestToken', { townId })) as { token: string }).token;
-    const t0 = Date.now() - 40 * 60_000;
+    t0 = Date.now() - 40 * 60_000;
     const min = 60_000;
     // gt-big: expensive, in review after two attempts; gt-long: cheap but many tokens (cache reads), long; gt-mid closed.
     await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {
@@ -116,7 +118,7 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await screenshot(page, 'beads');
 
     const before = trpcUrls.length;
-    await page.getByRole('button', { name: 'Tokens', exact: true }).click();
+    await page.getByRole('button', { name: 'Tokens in range', exact: true }).click();
     await page.waitForURL(/[?&]sort=tokens/);
     await expect.poll(async () => (await column(0)).slice(0, 3)).toEqual(['gt-long', 'gt-big', 'gt-mid']);
     expect(await page.locator('th[aria-sort="descending"]').textContent()).toMatch(/^Tokens/);
@@ -157,6 +159,22 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     const missing = `${server.url}/towns/${townId}/bead?id=${encodeURIComponent('no such bead')}`;
     await page.goto(missing);
     await page.getByRole('heading', { name: 'Bead not found' }).waitFor();
+  });
+
+  it("heads the list's cost and tokens as the range's, which a bead's page, over its whole life, exceeds", async () => {
+    // gt-big spent $0.40 a minute from t0 + 2 min to t0 + 19 min ($7.20): a range of five of those minutes holds $2.00.
+    const from = t0 + 2 * 60_000;
+    await page.goto(`${server.url}/towns/${townId}/beads?from=${from}&to=${from + 5 * 60_000}`);
+    const row = page.locator('table.beads tbody tr', { has: page.getByRole('link', { name: 'gt-big' }) });
+    await row.waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Cost in range' }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'Tokens in range' }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'Duration', exact: true }).count()).toBe(1);
+    expect(await row.locator('td').nth(3).textContent()).toBe('$2.00');
+    // A bead's children are over their whole lives: their headers name no range.
+    await page.goto(`${server.url}/towns/${townId}/bead?id=gt-big`);
+    await page.getByRole('heading', { name: /gt-big/ }).waitFor();
+    expect(await page.getByText('in range').count()).toBe(0);
   });
 
   it('links the event feed and the agent table to beads', async () => {

@@ -13,6 +13,7 @@ import { postJson, screenshot } from './helpers.js';
  * so (amber, not the browser's "Failed to fetch") and is asked again by itself, so the page is whole again
  * once the server is back, without a reload. Before, a failed read stayed failed: after a restart the
  * Settings tab kept "Could not load the keys: Failed to fetch" and the town header no name until reloaded.
+ * A page that keeps its last answer while a refresh fails (the Billing page's balance) says it may be out of date.
  * And a town whose access ends while its page is open (the user removed from its organisation) says it is
  * not among the user's towns: before, the overview went on showing its last numbers under "Reconnecting…"
  * (retrying its live stream every 3 s for good), and the other tabs a red "town not found" under the town's name.
@@ -69,6 +70,66 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     expect(await page.getByText('Could not load', { exact: false }).count()).toBe(0);
     await screenshot(page, 'outage-back');
   }, 90_000);
+
+  it("marks the last figures of the Billing page, the towns' cards, the storage use, a bead and the organisations as maybe out of date while the server is down, until it is back", async () => {
+    // The Organisations page first: it reads every 60 s, the longest wait of these.
+    await trpc('orgs.create', { name: 'Outage Org' });
+    const orgs = await browser.context.newPage();
+    await orgs.goto(`${server.url}/orgs`);
+    await orgs.getByRole('heading', { name: 'Outage Org' }).waitFor();
+    await page.goto(`${server.url}/billing`);
+    const card = page.locator('section.account[data-account="personal"]');
+    await card.getByText('Balance', { exact: true }).waitFor();
+    // The towns page in a second tab, through the same outage.
+    const towns = await browser.context.newPage();
+    await towns.goto(`${server.url}/`);
+    const town = towns.locator('li.town-card', { hasText: 'Outage Town' });
+    await town.getByText('$0/h', { exact: true }).waitFor();
+    // And the town's Settings tab (its storage use, read every 30 s) and a bead's page (every 15 s).
+    const settings = await browser.context.newPage();
+    await settings.goto(`${server.url}/towns/${townId}/settings`);
+    await settings.locator('[data-storage]').waitFor();
+    const ingest = (await trpc('towns.mintIngestToken', { townId })).token as string;
+    await postJson(`${server.url}/api/towns/${townId}/events`, ingest, {
+      events: [{ id: 'b1', at: Date.now(), type: 'bead', beadId: 'gt-1', status: 'open', title: 'Survive the outage' }],
+    });
+    const bead = await browser.context.newPage();
+    await bead.goto(`${server.url}/towns/${townId}/bead?id=gt-1`);
+    await bead.getByText('Survive the outage', { exact: true }).waitFor();
+    const { port } = server;
+    await server.close();
+    // The next refresh (every 15 s) gets no answer: the figures stay, and say they may be out of date.
+    const stale = card.getByText(
+      /^Could not refresh the balance \(no answer from the server, retrying in \d+ s\): what is shown may be out of date\.$/,
+    );
+    await stale.waitFor({ timeout: 30_000 });
+    expect(await stale.getAttribute('role')).toBe('status');
+    expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
+    await card.getByText(/^Could not refresh the ledger \(/).waitFor();
+    await card.getByText(/^Could not refresh the alerts \(/).waitFor();
+    await screenshot(page, 'outage-billing-down');
+    // A card's figures refresh every 30 s: the first refresh without an answer marks them.
+    await town
+      .getByText(/^Not refreshed \(no answer from the server, retrying in \d+ s\): these figures may be out of date\.$/)
+      .waitFor({ timeout: 40_000 });
+    expect(await town.getByText('$0/h', { exact: true }).count()).toBe(1);
+    await screenshot(towns, 'outage-towns-down');
+    await settings.getByText(/^Could not refresh the storage use \(no answer from the server/).waitFor({ timeout: 40_000 });
+    expect(await settings.locator('[data-storage]').count()).toBe(1);
+    await bead.getByText(/^Could not refresh the bead \(no answer from the server/).waitFor({ timeout: 30_000 });
+    expect(await bead.getByText('Survive the outage', { exact: true }).count()).toBe(1);
+    await orgs.getByText(/^Could not refresh your organisations \(no answer from the server/).waitFor({ timeout: 70_000 });
+    await orgs.getByText(/^Could not refresh the members \(no answer from the server/).waitFor();
+    expect(await orgs.getByRole('heading', { name: 'Outage Org' }).count()).toBe(1);
+    server = await start(port);
+    await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    expect(await card.getByText('Balance', { exact: true }).count()).toBe(1);
+    await expect.poll(() => town.getByText('Not refreshed', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => settings.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => bead.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => orgs.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);
+    for (const p of [towns, settings, bead, orgs]) await p.close();
+  }, 180_000);
 
   it("says a town is not among the user's once their access to it ends while its page is open", async () => {
     const bob = (await trpc('users.create', { name: 'bob' })).token as string;

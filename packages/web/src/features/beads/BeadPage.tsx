@@ -25,7 +25,7 @@ import { beadCostChart } from './bead-chart.js';
 import { beadTokens, statusText } from './beads-text.js';
 import '../observability/observability.css';
 import './beads.css';
-import { LoadError } from '../../ui/LoadError.js';
+import { LoadError, RefreshError } from '../../ui/LoadError.js';
 
 /** Times on the page to the minute, with the date. */
 const COST_SERIES = [{ key: 'cost', label: 'Cost' }] as const;
@@ -48,7 +48,13 @@ export function BeadPage({ townId, beadId, theme }: { townId: string; beadId: st
       <LoadError what="the bead" error={bead.error} alert />
     );
   } else if (!d) body = <p className="muted">Loading bead…</p>;
-  else body = <BeadDetails townId={townId} detail={d} theme={theme} />;
+  else
+    body = (
+      <>
+        {bead.error && <RefreshError what="the bead" error={bead.error} />}
+        <BeadDetails townId={townId} detail={d} theme={theme} />
+      </>
+    );
   return (
     <>
       <TownHeader townId={townId} tab="beads" />

@@ -16,11 +16,15 @@ import { beadTokens, SORTS, statusText } from './beads-text.js';
 
 /** Agents named in a row; the rest are counted (the API sends at most 20). */
 const AGENTS_SHOWN = 3;
-/** Closed times to the minute, with the date. */
+
+/** The columns whose amounts are those dated in the range when the rows are a range's (beads.list). */
+const IN_RANGE: ReadonlySet<BeadSort> = new Set(['cost', 'tokens']);
 
 /**
  * Beads, one per row. With `onSort` the cost, tokens, duration and closed headers are buttons that
  * sort the list (always largest or newest first, as the API does); without it the rows are as given.
+ * `inRange`: the rows' cost and tokens are what was spent within a range, not over each bead's life, and
+ * their headers say so (a bead's page, with its whole cost, would otherwise contradict the list).
  */
 export function BeadTable(props: {
   townId: string;
@@ -28,20 +32,32 @@ export function BeadTable(props: {
   caption: string;
   sort?: BeadSort;
   onSort?: (sort: BeadSort) => void;
+  inRange?: boolean;
 }) {
-  const { townId, rows, caption, sort, onSort } = props;
+  const { townId, rows, caption, sort, onSort, inRange } = props;
   const head = (key: BeadSort) => {
-    const label = SORTS.find((s) => s.key === key)?.label ?? key;
+    const named = SORTS.find((s) => s.key === key)?.label ?? key;
+    // On a line of its own under the name, so the column is no wider for it (named as "Cost in range").
+    const note = inRange && IN_RANGE.has(key) && (
+      <>
+        {' '}
+        <span className="th-note">in range</span>
+      </>
+    );
     const active = sort === key;
     return (
       <th scope="col" className="num" aria-sort={active ? 'descending' : undefined}>
         {onSort ? (
           <button type="button" className="sort" aria-pressed={active} onClick={() => onSort(key)}>
-            {label}
+            {named}
             <span aria-hidden="true">{active ? ' ▼' : ''}</span>
+            {note}
           </button>
         ) : (
-          label
+          <>
+            {named}
+            {note}
+          </>
         )}
       </th>
     );

@@ -91,6 +91,7 @@ export function BeadsPage({ townId }: { townId: string }) {
             caption="Beads with activity in the range"
             sort={sort}
             onSort={onSort}
+            inRange
           />
         )}
         {(cursors.length > 1 || nextCursor) && (

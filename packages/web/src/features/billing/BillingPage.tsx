@@ -24,7 +24,7 @@ import {
 } from './billing-text.js';
 import { useBalance } from './use-balance.js';
 import './billing.css';
-import { LoadError } from '../../ui/LoadError.js';
+import { LoadError, RefreshError } from '../../ui/LoadError.js';
 import { roleText } from '../orgs/roles.js';
 
 /** Balances, ledgers and alerts change at most once a minute per town (a debit per town and minute). */
@@ -112,34 +112,37 @@ function TankFigures({ state }: { state: TankState }) {
   const tone = tankTone(f.level);
   const flag = tankFlag(f.level);
   return (
-    <dl className={`tank tone-${tone}`}>
-      <div className="tank-balance">
-        <dt>Balance</dt>
-        <dd>
-          {f.balanceExact}
-          {flag && <span className="badge tank-flag">{flag}</span>}
-        </dd>
-      </div>
-      <div>
-        <dt>Burn, last hour</dt>
-        <dd>{f.burn}</dd>
-      </div>
-      <div>
-        <dt>Burn, 24 h average</dt>
-        <dd>{f.burn24h}</dd>
-      </div>
-      <div>
-        <dt>Time to empty</dt>
-        <dd>
-          {f.runway}
-          {f.rising && <span className="muted small"> at {f.runwayBurn}, the last 10 minutes' burn</span>}
-        </dd>
-      </div>
-      <div>
-        <dt>Low below</dt>
-        <dd>{f.threshold}</dd>
-      </div>
-    </dl>
+    <>
+      {state.stale && <RefreshError what="the balance" error={state.stale} />}
+      <dl className={`tank tone-${tone}`}>
+        <div className="tank-balance">
+          <dt>Balance</dt>
+          <dd>
+            {f.balanceExact}
+            {flag && <span className="badge tank-flag">{flag}</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Burn, last hour</dt>
+          <dd>{f.burn}</dd>
+        </div>
+        <div>
+          <dt>Burn, 24 h average</dt>
+          <dd>{f.burn24h}</dd>
+        </div>
+        <div>
+          <dt>Time to empty</dt>
+          <dd>
+            {f.runway}
+            {f.rising && <span className="muted small"> at {f.runwayBurn}, the last 10 minutes' burn</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Low below</dt>
+          <dd>{f.threshold}</dd>
+        </div>
+      </dl>
+    </>
   );
 }
 
@@ -248,6 +251,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
         Latest first, in the order made. A debit is timed at the end of the hour its spend is dated in, or now for the hour under
         way.
       </p>
+      {first.error && state.loaded && !isHidden(first.error) && <RefreshError what="the ledger" error={first.error} />}
       {body}
     </div>
   );
@@ -292,6 +296,7 @@ function Alerts({ account, townNames, now }: { account: string | null; townNames
   return (
     <div className="alerts-block">
       <h3>Alerts</h3>
+      {q.error && q.data && !isHidden(q.error) && <RefreshError what="the alerts" error={q.error} />}
       {body}
     </div>
   );

@@ -18,7 +18,8 @@ export type TankState =
   | { status: 'loading' }
   | { status: 'hidden' }
   | { status: 'error'; error: Error }
-  | { status: 'ok'; tank: GasTank };
+  /** `stale`: the last refresh failed, so `tank` is an older answer (shown, and said to be). */
+  | { status: 'ok'; tank: GasTank; stale?: Error };
 
 /**
  * ok; low: under the account's low-balance line; empty: nothing left (a debit may take a balance below

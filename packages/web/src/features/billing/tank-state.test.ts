@@ -13,8 +13,10 @@ describe('tankState', () => {
     expect(tankState({ data: undefined, error: refused(403, 'FORBIDDEN') })).toEqual({ status: 'hidden' });
     expect(tankState({ data: tank, error: refused(404, 'NOT_FOUND') })).toEqual({ status: 'hidden' });
   });
-  it('keeps the last figures through a passing failure, and says so when there are none', () => {
-    expect(tankState({ data: tank, error: new Error('network') })).toEqual({ status: 'ok', tank });
+  it('keeps the last figures through a passing failure, marked stale, and says so when there are none', () => {
+    const network = new Error('network');
+    expect(tankState({ data: tank, error: network })).toEqual({ status: 'ok', tank, stale: network });
+    expect(tankState({ data: tank, error: undefined })).toEqual({ status: 'ok', tank });
     expect(tankState({ data: undefined, error: refused(500, 'INTERNAL_SERVER_ERROR') })).toMatchObject({ status: 'error' });
     expect(tankState({ data: undefined, error: undefined })).toEqual({ status: 'loading' });
   });

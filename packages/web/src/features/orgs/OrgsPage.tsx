@@ -17,7 +17,7 @@ import { restoreInvisible } from '../../lib/invisible.js';
 import { type QueryState, useQuery } from '../../lib/use-query.js';
 import { OutcomeLine, useAction } from '../../ui/action.js';
 import { ConfirmButton } from '../../ui/ConfirmButton.js';
-import { LoadError } from '../../ui/LoadError.js';
+import { LoadError, RefreshError } from '../../ui/LoadError.js';
 import { ScrollRegion } from '../../ui/ScrollRegion.js';
 import { assignableRoles, mayChangeMember, mayManageMembers, roleText } from './roles.js';
 import './orgs.css';
@@ -53,6 +53,7 @@ export function OrgsPage({ userName }: { userName: string | undefined }) {
         }}
       />
       {orgs.error && !orgs.data && <LoadError what="your organisations" error={orgs.error} />}
+      {orgs.error && orgs.data && <RefreshError what="your organisations" error={orgs.error} />}
       {orgs.data?.length === 0 && (
         <section className="empty">
           <h2>No organisations yet</h2>
@@ -172,6 +173,7 @@ function OrgCard({ org, userName, onLeft }: { org: Org; userName: string | undef
         <span className="badge">you: {roleText(mine)}</span>
       </header>
       {members.error && !members.data && <LoadError what="the members" error={members.error} />}
+      {members.error && members.data && <RefreshError what="the members" error={members.error} />}
       {!members.data && !members.error && <p className="muted">Loading members…</p>}
       {members.data && (
         <ScrollRegion className="table-scroll" label={`Members of ${org.name}`}>

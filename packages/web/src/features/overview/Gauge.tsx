@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import { arcDash, useFitInHollow } from './gauge-fit.js';
 import type { GaugeModel } from './gauges.js';
 
 /**
@@ -6,6 +8,9 @@ import type { GaugeModel } from './gauges.js';
  */
 export function Gauge({ model }: { model: GaugeModel }) {
   const { label, value, min, max, tone } = model;
+  const numberRef = useRef<HTMLDivElement>(null);
+  const dialRef = useRef<SVGSVGElement>(null);
+  useFitInHollow(numberRef, dialRef, model.display);
   const fraction = value === null ? 0 : Math.max(0, Math.min(1, (value - min) / (max - min || 1)));
   const aria =
     value === null
@@ -19,19 +24,14 @@ export function Gauge({ model }: { model: GaugeModel }) {
         {label}
         {model.flag && <span className="gauge-flag">{model.flag}</span>}
       </div>
-      <svg className="gauge-dial" viewBox="0 0 120 64" aria-hidden="true">
+      <svg ref={dialRef} className="gauge-dial" viewBox="0 0 120 64" aria-hidden="true">
         <path className="gauge-track" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} />
         {value !== null && fraction > 0 && (
-          <path
-            className="gauge-value"
-            d="M10 58 A50 50 0 0 1 110 58"
-            pathLength={100}
-            strokeDasharray={`${fraction * 100} 100`}
-          />
+          <path className="gauge-value" d="M10 58 A50 50 0 0 1 110 58" pathLength={100} strokeDasharray={arcDash(fraction)} />
         )}
       </svg>
-      {/* Inside the dial's hollow: a longer text is set smaller so it never runs under the arc (+12.3k −4.56k). */}
-      <div className={`gauge-number${model.display.length > 10 ? ' longer' : model.display.length > 7 ? ' long' : ''}`}>
+      {/* Inside the dial's hollow: a text too wide for it is set smaller so it never runs under the arc (gauge-fit.ts). */}
+      <div ref={numberRef} className="gauge-number">
         {model.display}
       </div>
       <div className="gauge-scale">

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { fetchStorage } from '../../api/storage.js';
 import { formatBytes, formatPercent } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
-import { LoadError } from '../../ui/LoadError.js';
+import { LoadError, RefreshError } from '../../ui/LoadError.js';
 
 /** How often the size is read again while the tab is open (it moves with every ingest and prune). */
 const REFETCH_MS = 30_000;
@@ -44,6 +44,7 @@ export function StoragePanel({ townId }: { townId: string }) {
         What this town's data takes on the server. Past the quota the server's operator set, the town takes no new data until old
         data passes its retention (7 days of 5 s detail, 30 days of minutes, 400 days of hours) or the quota is raised.
       </p>
+      {s && storage.error && <RefreshError what="the storage use" error={storage.error} />}
       {body}
     </section>
   );

@@ -3,6 +3,7 @@ import { type TownInfo, trpc } from '../../api/trpc.js';
 import { Link } from '../../app/router.js';
 import { townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
+import { loadErrorTone } from '../../lib/busy.js';
 import { toAligned } from '../../lib/columns.js';
 import { formatCount, formatMoneyPerHour } from '../../lib/format.js';
 import { useQuery } from '../../lib/use-query.js';
@@ -36,6 +37,9 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
   // An empty sparkline under "cost, last hour" looked like a chart that failed to load.
   const spent = spark.data?.series.cost_microdollars.some((v) => (v ?? 0) > 0);
   const t = rate.data;
+  // A failed refresh leaves the last figures up: say they are not current (they stayed, unmarked, while the server was down).
+  const failed = rate.error ?? spark.error;
+  const none = failed ? '\u2014' : '\u2026';
   return (
     <li className="town-card card">
       <Link to={townPath(town.id)} className="town-link">
@@ -49,17 +53,22 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
       <dl className="town-stats">
         <div>
           <dt>Cost</dt>
-          <dd>{t ? formatMoneyPerHour(t.costMicrodollarsPerHour) : '…'}</dd>
+          <dd>{t ? formatMoneyPerHour(t.costMicrodollarsPerHour) : none}</dd>
         </div>
         <div>
           <dt>Tokens</dt>
-          <dd>{t ? `${formatCount(t.tokensPerSecond)}/s` : '…'}</dd>
+          <dd>{t ? `${formatCount(t.tokensPerSecond)}/s` : none}</dd>
         </div>
         <div>
           <dt>Agents</dt>
-          <dd>{t ? `${t.agentsActive}/${t.agentsTotal}` : '…'}</dd>
+          <dd>{t ? `${t.agentsActive}/${t.agentsTotal}` : none}</dd>
         </div>
       </dl>
+      {failed && (
+        <p className={`town-stale banner ${loadErrorTone(failed)}`} role="status">
+          {t ? 'Not refreshed' : 'Not loaded'} ({failed.message}){t ? ': these figures may be out of date.' : '.'}
+        </p>
+      )}
     </li>
   );
 }
