@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
   cpSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -13,13 +15,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
-import { gasgauge } from './testing/cli.js';
+import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -466,3 +469,61 @@ function firstIndex(file: string): string {
     db.close();
   }
 }
+
+describe('a backup that runs out of room', () => {
+  /** `gasgauge backup` under a file-size limit in KiB (`ulimit -f`): a real EFBIG from the kernel, as a full disk, without root. */
+  async function backupUnder(fsizeKiB: number, data: string, out: string): Promise<Run> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        'bash',
+        ['-c', `ulimit -f ${fsizeKiB} && exec "$@"`, 'bash', process.execPath, BIN, 'backup', '--data', data, '--out', out],
+        { cwd: ROOT, timeout: 60_000 },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it('says it was --out that was full, keeps nothing there, and the same --out takes the next try', async () => {
+    const { backup } = backedUp();
+    const data = join(tempDir('gg-backup-room-'), 'data');
+    expect(restoreDataDir(backup, data, false).towns).toHaveLength(1);
+    const out = join(tempDir('gg-backup-room-out-'), 'b');
+    // 64 KiB: the -shm file SQLite reads the data dir's databases with (32 KiB) fits, their copies do not.
+    const full = await backupUnder(64, data, out);
+    expect(full.code).toBe(1);
+    expect(full.stderr.trim()).toBe(
+      `gasgauge backup: out of disk space in ${out}: no backup was kept there (what it had written is removed); free some space there, or pass --out DIR on a disk with room`,
+    );
+    expect(existsSync(out)).toBe(false);
+    const empty = tempDir('gg-backup-room-empty-');
+    expect((await backupUnder(64, data, empty)).code).toBe(1);
+    expect(readdirSync(empty)).toEqual([]); // an --out that was there and empty stays, empty
+    const again = await gasgauge('backup', '--data', data, '--out', empty);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(empty).sort()).toEqual(['control.sqlite', 'manifest.json', 'secret.key', 'towns']);
+  }, 60_000);
+
+  it("says it was the data dir's disk when no server has its databases open and SQLite has no room to read them", async () => {
+    const { backup } = backedUp();
+    const data = join(tempDir('gg-backup-room-'), 'data');
+    const { towns } = restoreDataDir(backup, data, false);
+    // As a server leaves them: in WAL mode, which a reader needs the -shm file beside for.
+    for (const file of [join(data, 'control.sqlite'), ...towns.map((id) => new DataDir(data).townFile(id))])
+      openSqlite(file).close();
+    const before = contents(data);
+    const out = join(tempDir('gg-backup-room-out-'), 'b');
+    // 16 KiB: not even the -shm file (32 KiB) a read of a WAL database needs beside it.
+    const full = await backupUnder(16, data, out);
+    expect(full.code).toBe(1);
+    expect(full.stderr.trim()).toBe(
+      `gasgauge backup: out of disk space in the data dir ${data}: SQLite needs a little room there to read a database no server has open; free some space there and run it again (no backup was kept in ${out})`,
+    );
+    expect(existsSync(out)).toBe(false);
+    // The databases and the key as they were (SQLite's own -wal and -shm files beside them are left, as by any read).
+    const kept = (c: Record<string, string>) => Object.entries(c).filter(([f]) => !/-(wal|shm)$/.test(f));
+    expect(kept(contents(data))).toEqual(kept(before));
+  }, 60_000);
+});

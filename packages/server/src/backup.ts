@@ -18,9 +18,10 @@ import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } 
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
+import { DiskFullError } from './cli/command.js';
 import { DataDir, DataDirError, refuseShared, townFileName } from './data-dir.js';
 import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
-import { sqlOf } from './sqlite.js';
+import { isDiskFull, sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
 export const MANIFEST = 'manifest.json';
@@ -60,6 +61,7 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
+  const madeOut = !existsSync(out);
   try {
     makeDirs(join(out, 'towns'), 0o700);
   } catch (err) {
@@ -69,10 +71,20 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
       { cause: err },
     );
   }
-  chmodSync(out, 0o700);
-  const createdAt = clock();
+  try {
+    chmodSync(out, 0o700);
+    return writeBackup(data, out, clock());
+  } catch (err) {
+    // Half a backup has no manifest, so restore refuses it, but it would stay in --out, and a second try into the
+    // same --out would be refused as not empty: what this backup wrote goes (--out was new or empty before it).
+    if (madeOut) rmSync(out, { recursive: true, force: true });
+    else for (const e of readdirSync(out)) rmSync(join(out, e), { recursive: true, force: true });
+    throw backupFailure(err, root, out);
+  }
+}
 
-  const control = openReadOnly(data.controlFile);
+function writeBackup(data: DataDir, out: string, createdAt: number): BackupResult {
+  const control = openSource(data.controlFile);
   try {
     const towns: string[] = [];
     const townsWithoutData: string[] = [];
@@ -95,6 +107,28 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   } finally {
     control.close();
   }
+}
+
+/** A database of the data dir that could not be read: its disk has no room for what SQLite needs beside it to read. */
+class SourceUnreadable extends Error {}
+
+/**
+ * Where a backup ran out of room, said with what to do: the data dir's disk (reading a database no server has open
+ * needs its -shm file there, 32 KiB, which SQLite answers SQLITE_IOERR_SHMSIZE when it cannot grow) or --out's.
+ * Without this the CLI said "disk I/O error", or "out of disk space in the data dir" when it was --out that was full.
+ */
+function backupFailure(err: unknown, root: string, out: string): unknown {
+  if (err instanceof SourceUnreadable)
+    return new DiskFullError(
+      `out of disk space in the data dir ${root}: SQLite needs a little room there to read a database no server has open; free some space there and run it again (no backup was kept in ${out})`,
+      { cause: err.cause },
+    );
+  if (isDiskFull(err))
+    return new DiskFullError(
+      `out of disk space in ${out}: no backup was kept there (what it had written is removed); free some space there, or pass --out DIR on a disk with room`,
+      { cause: err },
+    );
+  return err;
 }
 
 /** A backup that restore refuses: incomplete, damaged, or not what `gasgauge backup` writes. Nothing was changed. */
@@ -332,8 +366,23 @@ function openReadOnly(file: string): Database.Database {
   return db;
 }
 
-function copyDatabase(file: string, dest: string): void {
+/** A database to back up, read once so that a disk too full to read it fails here, not as the copy's write. */
+function openSource(file: string): Database.Database {
   const db = openReadOnly(file);
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    const code = (err as { code?: unknown }).code;
+    if (isDiskFull(err) || (typeof code === 'string' && code.startsWith('SQLITE_IOERR_SHM')))
+      throw new SourceUnreadable(String(err), { cause: err });
+    throw err;
+  }
+}
+
+function copyDatabase(file: string, dest: string): void {
+  const db = openSource(file);
   try {
     vacuumInto(db, dest);
   } finally {
