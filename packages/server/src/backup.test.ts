@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
@@ -15,14 +14,13 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
-import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
+import { gasgauge, gasgaugeUnder } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -471,20 +469,8 @@ function firstIndex(file: string): string {
 }
 
 describe('a backup that runs out of room', () => {
-  /** `gasgauge backup` under a file-size limit in KiB (`ulimit -f`): a real EFBIG from the kernel, as a full disk, without root. */
-  async function backupUnder(fsizeKiB: number, data: string, out: string): Promise<Run> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(
-        'bash',
-        ['-c', `ulimit -f ${fsizeKiB} && exec "$@"`, 'bash', process.execPath, BIN, 'backup', '--data', data, '--out', out],
-        { cwd: ROOT, timeout: 60_000 },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const backupUnder = (fsizeKiB: number, data: string, out: string) =>
+    gasgaugeUnder(fsizeKiB, 'backup', '--data', data, '--out', out);
 
   it('says it was --out that was full, keeps nothing there, and the same --out takes the next try', async () => {
     const { backup } = backedUp();
