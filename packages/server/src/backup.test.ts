@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
-import { gasgauge, gasgaugeUnder } from './testing/cli.js';
+import { gasgauge, gasgaugeEnv, gasgaugeUnder } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -511,5 +511,57 @@ describe('a backup that runs out of room', () => {
     // The databases and the key as they were (SQLite's own -wal and -shm files beside them are left, as by any read).
     const kept = (c: Record<string, string>) => Object.entries(c).filter(([f]) => !/-(wal|shm)$/.test(f));
     expect(kept(contents(data))).toEqual(kept(before));
+  }, 60_000);
+});
+
+describe('a restore cut off while it moves the backup in', () => {
+  it('leaves a data dir that serve and the commands refuse, naming the restore to run again, which finishes it', async () => {
+    const dir = tempDir('gg-restore-cut-');
+    const data = join(dir, 'data');
+    expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+    for (const name of ['One', 'Two'])
+      expect((await gasgauge('town', 'create', name, '--owner', 'alice', '--data', data)).code).toBe(0);
+    // Each town with its own file, as a server makes on its first request.
+    const ids = (await gasgauge('town', 'list', '--data', data)).stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0] as string);
+    for (const id of ids) {
+      const sql = openSqlite(new DataDir(data).townFile(id));
+      new Town(sql, Date.now);
+      sql.close();
+    }
+    const backup = join(dir, 'backup');
+    expect((await gasgauge('backup', '--data', data, '--out', backup)).code).toBe(0);
+
+    const target = join(dir, 'target');
+    const cut = await gasgaugeEnv({ GASGAUGE_TEST_CRASH: 'restore-replacing' }, 'restore', '--from', backup, '--data', target);
+    expect(cut.signal).toBe('SIGKILL'); // one town moved in, the other and the control database not
+    const refused = `a restore into ${target} was cut off while it moved the backup's files in, so the data dir is half replaced: finish it with gasgauge restore --from ${backup} --data ${target} --force`;
+    // serve last: without the refusal it would start (on a new control database) and run on.
+    for (const args of [
+      ['town', 'list'],
+      ['user', 'add', 'bob'],
+      ['backup', '--out', join(dir, 'b2')],
+      ['serve', '--port', '0'],
+    ]) {
+      const r = await gasgauge(...args, '--data', target);
+      expect([r.code, r.stderr.trim()], args.join(' ')).toEqual([
+        1,
+        `gasgauge ${args[0] === 'town' || args[0] === 'user' ? `${args[0]} ${args[1]}` : args[0]}: ${refused}`,
+      ]);
+    }
+    expect(existsSync(join(target, 'control.sqlite'))).toBe(false); // nothing made a new one
+
+    const again = await gasgauge('restore', '--from', backup, '--data', target, '--force');
+    expect(again.code, again.stderr).toBe(0);
+    const listed = await gasgauge('town', 'list', '--data', target);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['One', 'Two']);
+    expect(readdirSync(join(target, 'towns')).sort()).toEqual(ids.map((id) => `${id}.sqlite`).sort());
   }, 60_000);
 });

@@ -19,7 +19,15 @@ import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
 import { DiskFullError } from './cli/command.js';
-import { DataDir, DataDirError, refuseShared, townFileName } from './data-dir.js';
+import {
+  DataDir,
+  DataDirError,
+  markRestoreReplacing,
+  RESTORE_STAGING,
+  refuseCutRestore,
+  refuseShared,
+  townFileName,
+} from './data-dir.js';
 import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { isDiskFull, sqlOf } from './sqlite.js';
 
@@ -56,6 +64,7 @@ export interface BackupResult extends BackupManifest {
  */
 export function backupDataDir(dataDirPath: string, outPath: string, clock: () => number = Date.now): BackupResult {
   const root = resolve(dataDirPath);
+  refuseCutRestore(root);
   if (!existsSync(join(root, 'control.sqlite'))) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
   const data = new DataDir(root);
   const out = resolve(outPath);
@@ -139,8 +148,6 @@ export class RestoreError extends Error {
   }
 }
 
-/** Where restore copies and checks a backup, inside the data dir (one file system, so the moves into place are renames). */
-const STAGING = '.restore-staging';
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_SECRET_KEY_BYTES = 4096;
 const MIN_SECRET_KEY_CHARS = 32;
@@ -154,7 +161,13 @@ const MIN_SECRET_KEY_CHARS = 32;
  * does not create) is refused and the data dir is left as it was. A trigger in a restored database
  * would run inside the server's own writes: the ledger, the accounts, the sessions.
  */
-export function restoreDataDir(fromPath: string, dataDirPath: string, force: boolean): BackupResult {
+export function restoreDataDir(
+  fromPath: string,
+  dataDirPath: string,
+  force: boolean,
+  /** Tests: the process kills itself (SIGKILL) after the first file is moved into place. */
+  crashWhileReplacing = false,
+): BackupResult {
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
@@ -168,7 +181,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   refuseRootInOthersDir(target);
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
   const lock = lockDataDir(target);
-  const staging = join(target, STAGING);
+  const staging = join(target, RESTORE_STAGING);
   try {
     rmSync(staging, { recursive: true, force: true }); // left by a restore that was killed
     const entries = readdirSync(target).filter(
@@ -195,13 +208,19 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
     }
     if (manifest.secretKey) checkSecretKey(join(staging, 'secret.key'));
 
+    // From here until the staging dir is removed, the data dir is half old, half restored: marked so (serve and
+    // the commands refuse it, naming this restore to run again) in case this process does not get to the end.
+    markRestoreReplacing(target, from);
     for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
       rmSync(join(target, e), { recursive: true, force: true });
     }
     const data = new DataDir(target);
     chmodSync(target, 0o700);
     chmodSync(join(target, 'towns'), 0o700);
-    for (const f of files) renameSync(join(staging, f), join(data.root, f));
+    for (const f of files) {
+      renameSync(join(staging, f), join(data.root, f));
+      if (crashWhileReplacing) process.kill(process.pid, 'SIGKILL');
+    }
     const copied = new Set(manifest.towns);
     return { ...manifest, townsWithoutData: townIds.filter((id) => !copied.has(id)).sort() };
   } finally {

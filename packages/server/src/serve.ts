@@ -43,7 +43,7 @@ import {
   logAcceptErrors,
   timeoutOptions,
 } from './connections.js';
-import { DataDir, signingKeyId } from './data-dir.js';
+import { DataDir, refuseCutRestore, signingKeyId } from './data-dir.js';
 import { lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
@@ -144,6 +144,7 @@ export interface RunningServer {
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   refuseRootInOthersDir(resolve(opts.dataDir)); // before DataDir makes towns/ in it
+  refuseCutRestore(resolve(opts.dataDir)); // before a missing control.sqlite is made anew
   const dataDir = new DataDir(opts.dataDir);
   const lock = lockDataDir(dataDir.root);
   const undo: (() => unknown)[] = [];

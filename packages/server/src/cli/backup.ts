@@ -47,7 +47,7 @@ export const restore: Command = {
   async run(values, _p, out) {
     const from = required(values, 'from');
     const data = String(values.data ?? './data');
-    const m = restoreDataDir(from, data, values.force === true);
+    const m = restoreDataDir(from, data, values.force === true, process.env.GASGAUGE_TEST_CRASH === 'restore-replacing');
     out.result({ from, dataDir: data, ...m }, [
       `Restored ${saved(m, false)} into ${data}.`,
       ...withoutData(m, (them) => `so the backup holds nothing of ${them}`),

@@ -11,7 +11,7 @@ import {
   upgradeLine,
 } from '@gasgauge/core';
 import { shown } from '@gasgauge/reporter/terminal';
-import { DataDir } from '../data-dir.js';
+import { DataDir, refuseCutRestore } from '../data-dir.js';
 import { refuseRootInOthersDir } from '../data-dir-lock.js';
 import { openNaming } from '../schema-upgrade.js';
 import { type NodeSql, openSqlite } from '../sqlite.js';
@@ -70,6 +70,7 @@ export class Output {
  */
 export function openDataDir(values: Values, { create = false } = {}): DataDir {
   const root = resolve(String(values.data ?? './data'));
+  refuseCutRestore(root); // before a missing control.sqlite reads as no data, or `user add` makes a new one
   if (!existsSync(join(root, 'control.sqlite'))) {
     if (!create) {
       throw new AppError(

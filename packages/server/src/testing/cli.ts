@@ -25,12 +25,22 @@ export async function gasgaugeUnder(fsizeKiB: number, ...args: string[]): Promis
   return run('bash', ['-c', `ulimit -f ${fsizeKiB} && exec "$@"`, 'bash', process.execPath, BIN, ...args]);
 }
 
-async function run(command: string, args: string[]): Promise<Run> {
+/** The CLI with these variables added to its environment (GASGAUGE_TEST_CRASH, …). */
+export async function gasgaugeEnv(env: Record<string, string>, ...args: string[]): Promise<Run & { signal?: string }> {
+  return run(process.execPath, [BIN, ...args], env);
+}
+
+async function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run & { signal?: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd: ROOT, timeout: 60_000 });
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      cwd: ROOT,
+      timeout: 60_000,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
-    const e = err as { code: number | string; stdout: string; stderr: string };
+    const e = err as { code: number | string | null; signal: string | null; stdout: string; stderr: string };
+    if (e.code === null && e.signal) return { code: -1, signal: e.signal, stdout: e.stdout, stderr: e.stderr };
     if (typeof e.code !== 'number') throw err;
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
