@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
+  chownSync,
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -16,11 +19,11 @@ import {
 import { join } from 'node:path';
 import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
-import { gasgauge, gasgaugeEnv, gasgaugeUnder } from './testing/cli.js';
+import { BIN, gasgauge, gasgaugeEnv, gasgaugeUnder, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -564,4 +567,64 @@ describe('a restore cut off while it moves the backup in', () => {
     ).toEqual(['One', 'Two']);
     expect(readdirSync(join(target, 'towns')).sort()).toEqual(ids.map((id) => `${id}.sqlite`).sort());
   }, 60_000);
+});
+
+describe('a backup the restoring user may not read', () => {
+  // Root's cron makes the backups (700, files 600); the service's user restores one. Only root can set this up.
+  it.runIf(process.geteuid?.() === 0)(
+    'is said as permission denied on it, whose it is and what to do, not "not a complete Gas Gauge backup"',
+    async () => {
+      // In /tmp itself: the test run's temp dir is root's alone, and nobody could not reach into it.
+      const dir = mkdtempSync('/tmp/gg-restore-perm-');
+      const tmp = mkdtempSync('/tmp/gg-restore-perm-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [dir, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(dir, 0o755);
+      chmodSync(tmp, 0o777);
+      const { backup } = backedUp();
+      const copy = join(dir, 'backup');
+      cpSync(backup, copy, { recursive: true }); // root's, 700 and 600 as backup writes them
+      const data = join(dir, 'data');
+      mkdirSync(data);
+      chownSync(data, 65534, 65534);
+      const restoreAsNobody = () =>
+        new Promise<{ code: number | null; stderr: string }>((done) => {
+          execFile(
+            'setpriv',
+            [
+              '--reuid=65534',
+              '--regid=65534',
+              '--clear-groups',
+              process.execPath,
+              BIN,
+              'restore',
+              '--from',
+              copy,
+              '--data',
+              data,
+            ],
+            { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } },
+            (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+          );
+        });
+      const dirDenied = await restoreAsNobody();
+      const user = dirDenied.stderr.match(/let (\S+), who runs this/)?.[1];
+      expect([dirDenied.code, dirDenied.stderr.trim()]).toEqual([
+        1,
+        `gasgauge restore: cannot read the backup: permission denied on ${copy} (it belongs to user root); let ${user}, who runs this, read it (chown -R ${user} on the backup, or a copy of it)`,
+      ]);
+      // The directory open, its files still root's alone.
+      chmodSync(copy, 0o755);
+      chmodSync(join(copy, 'manifest.json'), 0o644);
+      const fileDenied = await restoreAsNobody();
+      expect(fileDenied.stderr.trim()).toMatch(
+        new RegExp(
+          `^gasgauge restore: cannot read the backup: permission denied on ${copy}/\\S+( \\(it belongs to user root\\))?; let ${user}, who runs this`,
+        ),
+      );
+      expect(readdirSync(data)).toEqual(['serve.lock']);
+    },
+    60_000,
+  );
 });

@@ -28,7 +28,7 @@ import {
   refuseShared,
   townFileName,
 } from './data-dir.js';
-import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
+import { LOCK_FILE, lockDataDir, refuseRootInOthersDir, userName } from './data-dir-lock.js';
 import { isDiskFull, sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
@@ -238,7 +238,7 @@ function readManifest(dir: string): BackupManifest {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as BackupManifest;
   } catch (err) {
     if (err instanceof RestoreError) throw err;
-    throw new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
+    throw unreadableBackup(err, dir) ?? new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
   }
   if (
     typeof manifest !== 'object' ||
@@ -258,12 +258,39 @@ function copyIn(src: string, dest: string, name: string): void {
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(src);
-  } catch {
-    throw new RestoreError(`the backup is incomplete: ${name} is missing`);
+  } catch (err) {
+    throw unreadableBackup(err, src) ?? new RestoreError(`the backup is incomplete: ${name} is missing`);
   }
   if (!st.isFile()) throw new RestoreError(`the backup's ${name} is not a regular file`);
-  if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
-  copyPrivate(src, dest);
+  try {
+    if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
+    copyPrivate(src, dest);
+  } catch (err) {
+    throw unreadableBackup(err, src) ?? err;
+  }
+}
+
+/**
+ * A backup this user may not read (root's cron wrote it, mode 700/600, and the service's user restores it) is
+ * said as that: it was "not a complete Gas Gauge backup (no manifest.json)", or a bare EACCES whose hint told
+ * to chown the data dir.
+ */
+function unreadableBackup(err: unknown, path: string): RestoreError | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'EACCES' && code !== 'EPERM') return undefined;
+  const me = process.geteuid?.();
+  let owner = '';
+  try {
+    const uid = statSync(path).uid;
+    const name = userName(uid);
+    owner = ` (it belongs to ${name === undefined ? `uid ${uid}` : `user ${name}`})`;
+  } catch {
+    // a directory on the way that cannot be searched: no owner to name
+  }
+  const self = me === undefined ? undefined : (userName(me) ?? String(me));
+  return new RestoreError(
+    `cannot read the backup: permission denied on ${path}${owner}${self === undefined ? '' : `; let ${self}, who runs this, read it (chown -R ${self} on the backup, or a copy of it)`}`,
+  );
 }
 
 /**
