@@ -105,3 +105,10 @@ function orDiskFull<T>(fn: () => T): T {
     throw diskFullAsUnavailable(err);
   }
 }
+
+/** The schema version a database's migrations reached (0: none yet). */
+export function schemaVersion(sql: NodeSql): number {
+  const table = sql.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (table.length === 0) return 0;
+  return Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
+}

@@ -14,7 +14,7 @@ import { shown } from '@gasgauge/reporter/terminal';
 import { DataDir, refuseCutRestore } from '../data-dir.js';
 import { refuseRootInOthersDir } from '../data-dir-lock.js';
 import { openNaming } from '../schema-upgrade.js';
-import { type NodeSql, openSqlite } from '../sqlite.js';
+import { type NodeSql, openSqlite, schemaVersion } from '../sqlite.js';
 
 /** parseArgs' values (a null-prototype object), read by the commands' own option names. */
 // biome-ignore lint/plugin/no-string-keys: keys are the option names in code; parseArgs (strict) refuses any other
@@ -144,13 +144,6 @@ export function openControl(dataDir: DataDir, quota?: TownQuota): { sql: NodeSql
     sql.close();
     throw err;
   }
-}
-
-/** The schema version a database's migrations reached (0: none yet). */
-function schemaVersion(sql: NodeSql): number {
-  const table = sql.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
-  if (table.length === 0) return 0;
-  return Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
 }
 
 export function integer(value: Values[string], name: string, fallback: number): number {
