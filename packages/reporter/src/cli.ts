@@ -372,6 +372,14 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
     reporter.stop();
     await running;
     status.stop();
+    // Its last line says what a next start finds, as serve's 'stopped' does: a stop was silent, the log ending
+    // on whatever the reporter said last (an operator could not tell a stop from a hang).
+    const { pending } = reporter.status();
+    if (!outputWasClosed()) {
+      io.stderr.write(
+        `${shown(pending === 0 ? 'stopped: nothing waits in the outbox' : `stopped: ${plural(groupDigits(pending), 'record')} not yet acknowledged ${pending === 1 ? 'stays' : 'stay'} in ${opts.stateDir} for the next start`)}\n`,
+      );
+    }
     return 0;
   } catch (err) {
     throw inStateDir(err, opts.stateDir);

@@ -37,6 +37,41 @@ describe('gasgauge report and signals', () => {
     );
     expect(await reporter.kill('SIGHUP'), reporter.output()).toBe(0);
     expect(existsSync(join(state, 'reporter.pid'))).toBe(false);
+    // The log says why it stopped and, last, what waits for the next start, as serve's does.
+    expect(reporter.output().trim().split('\n').slice(-2)).toEqual(['SIGHUP: stopping', 'stopped: nothing waits in the outbox']);
+  });
+
+  it('SIGTERM with records the server has not acknowledged says how many wait in the state dir for the next start', async () => {
+    dir = tempDir('gg-report-term-');
+    // A server that takes the request and never answers: the record stays in the outbox.
+    const hang = createServer((req) => req.resume());
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    try {
+      const project = join(dir, 'claude', 'projects', 'p');
+      mkdirSync(project, { recursive: true });
+      writeFileSync(
+        join(project, 's.jsonl'),
+        `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', sessionId: 's1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
+      );
+      writeFileSync(join(dir, 'token'), 'tok', { mode: 0o600 });
+      const state = join(dir, 'state');
+      const server = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
+      const reporter = startGasgauge([
+        'report',
+        ...['--server', server, '--town', 't', '--token-file', join(dir, 'token'), '--state', state],
+        ...['--claude-dir', join(dir, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
+      ]);
+      children.push(reporter);
+      await waitFor(reporter.output, () => (reporter.output().includes('found 1 Claude Code transcript') ? true : undefined));
+      expect(await reporter.kill('SIGTERM'), reporter.output()).toBe(0);
+      expect(reporter.output().trim().split('\n').slice(-2)).toEqual([
+        'SIGTERM: stopping',
+        `stopped: 1 record not yet acknowledged stays in ${state} for the next start`,
+      ]);
+    } finally {
+      hang.closeAllConnections();
+      hang.close();
+    }
   });
 
   it('Ctrl-C during --once with a request in flight says it stopped, not "delivery failed (… AbortError)"', async () => {

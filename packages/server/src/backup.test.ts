@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
+  chownSync,
   cpSync,
+  existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -15,11 +19,11 @@ import {
 import { join } from 'node:path';
 import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
-import { gasgauge } from './testing/cli.js';
+import { BIN, gasgauge, gasgaugeEnv, gasgaugeUnder, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { type HttpResult, request, trpcPath } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -466,3 +470,161 @@ function firstIndex(file: string): string {
     db.close();
   }
 }
+
+describe('a backup that runs out of room', () => {
+  const backupUnder = (fsizeKiB: number, data: string, out: string) =>
+    gasgaugeUnder(fsizeKiB, 'backup', '--data', data, '--out', out);
+
+  it('says it was --out that was full, keeps nothing there, and the same --out takes the next try', async () => {
+    const { backup } = backedUp();
+    const data = join(tempDir('gg-backup-room-'), 'data');
+    expect(restoreDataDir(backup, data, false).towns).toHaveLength(1);
+    const out = join(tempDir('gg-backup-room-out-'), 'b');
+    // 64 KiB: the -shm file SQLite reads the data dir's databases with (32 KiB) fits, their copies do not.
+    const full = await backupUnder(64, data, out);
+    expect(full.code).toBe(1);
+    expect(full.stderr.trim()).toBe(
+      `gasgauge backup: out of disk space in ${out}: no backup was kept there (what it had written is removed); free some space there, or pass --out DIR on a disk with room`,
+    );
+    expect(existsSync(out)).toBe(false);
+    const empty = tempDir('gg-backup-room-empty-');
+    expect((await backupUnder(64, data, empty)).code).toBe(1);
+    expect(readdirSync(empty)).toEqual([]); // an --out that was there and empty stays, empty
+    const again = await gasgauge('backup', '--data', data, '--out', empty);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readdirSync(empty).sort()).toEqual(['control.sqlite', 'manifest.json', 'secret.key', 'towns']);
+  }, 60_000);
+
+  it("says it was the data dir's disk when no server has its databases open and SQLite has no room to read them", async () => {
+    const { backup } = backedUp();
+    const data = join(tempDir('gg-backup-room-'), 'data');
+    const { towns } = restoreDataDir(backup, data, false);
+    // As a server leaves them: in WAL mode, which a reader needs the -shm file beside for.
+    for (const file of [join(data, 'control.sqlite'), ...towns.map((id) => new DataDir(data).townFile(id))])
+      openSqlite(file).close();
+    const before = contents(data);
+    const out = join(tempDir('gg-backup-room-out-'), 'b');
+    // 16 KiB: not even the -shm file (32 KiB) a read of a WAL database needs beside it.
+    const full = await backupUnder(16, data, out);
+    expect(full.code).toBe(1);
+    expect(full.stderr.trim()).toBe(
+      `gasgauge backup: out of disk space in the data dir ${data}: SQLite needs a little room there to read a database no server has open; free some space there and run it again (no backup was kept in ${out})`,
+    );
+    expect(existsSync(out)).toBe(false);
+    // The databases and the key as they were (SQLite's own -wal and -shm files beside them are left, as by any read).
+    const kept = (c: Record<string, string>) => Object.entries(c).filter(([f]) => !/-(wal|shm)$/.test(f));
+    expect(kept(contents(data))).toEqual(kept(before));
+  }, 60_000);
+});
+
+describe('a restore cut off while it moves the backup in', () => {
+  it('leaves a data dir that serve and the commands refuse, naming the restore to run again, which finishes it', async () => {
+    const dir = tempDir('gg-restore-cut-');
+    const data = join(dir, 'data');
+    expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+    for (const name of ['One', 'Two'])
+      expect((await gasgauge('town', 'create', name, '--owner', 'alice', '--data', data)).code).toBe(0);
+    // Each town with its own file, as a server makes on its first request.
+    const ids = (await gasgauge('town', 'list', '--data', data)).stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0] as string);
+    for (const id of ids) {
+      const sql = openSqlite(new DataDir(data).townFile(id));
+      new Town(sql, Date.now);
+      sql.close();
+    }
+    const backup = join(dir, 'backup');
+    expect((await gasgauge('backup', '--data', data, '--out', backup)).code).toBe(0);
+
+    const target = join(dir, 'target');
+    const cut = await gasgaugeEnv({ GASGAUGE_TEST_CRASH: 'restore-replacing' }, 'restore', '--from', backup, '--data', target);
+    expect(cut.signal).toBe('SIGKILL'); // one town moved in, the other and the control database not
+    const refused = `a restore into ${target} was cut off while it moved the backup's files in, so the data dir is half replaced: finish it with gasgauge restore --from ${backup} --data ${target} --force`;
+    // serve last: without the refusal it would start (on a new control database) and run on.
+    for (const args of [
+      ['town', 'list'],
+      ['user', 'add', 'bob'],
+      ['backup', '--out', join(dir, 'b2')],
+      ['serve', '--port', '0'],
+    ]) {
+      const r = await gasgauge(...args, '--data', target);
+      expect([r.code, r.stderr.trim()], args.join(' ')).toEqual([
+        1,
+        `gasgauge ${args[0] === 'town' || args[0] === 'user' ? `${args[0]} ${args[1]}` : args[0]}: ${refused}`,
+      ]);
+    }
+    expect(existsSync(join(target, 'control.sqlite'))).toBe(false); // nothing made a new one
+
+    const again = await gasgauge('restore', '--from', backup, '--data', target, '--force');
+    expect(again.code, again.stderr).toBe(0);
+    const listed = await gasgauge('town', 'list', '--data', target);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['One', 'Two']);
+    expect(readdirSync(join(target, 'towns')).sort()).toEqual(ids.map((id) => `${id}.sqlite`).sort());
+  }, 60_000);
+});
+
+describe('a backup the restoring user may not read', () => {
+  // Root's cron makes the backups (700, files 600); the service's user restores one. Only root can set this up.
+  it.runIf(process.geteuid?.() === 0)(
+    'is said as permission denied on it, whose it is and what to do, not "not a complete Gas Gauge backup"',
+    async () => {
+      // In /tmp itself: the test run's temp dir is root's alone, and nobody could not reach into it.
+      const dir = mkdtempSync('/tmp/gg-restore-perm-');
+      const tmp = mkdtempSync('/tmp/gg-restore-perm-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [dir, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(dir, 0o755);
+      chmodSync(tmp, 0o777);
+      const { backup } = backedUp();
+      const copy = join(dir, 'backup');
+      cpSync(backup, copy, { recursive: true }); // root's, 700 and 600 as backup writes them
+      const data = join(dir, 'data');
+      mkdirSync(data);
+      chownSync(data, 65534, 65534);
+      const restoreAsNobody = () =>
+        new Promise<{ code: number | null; stderr: string }>((done) => {
+          execFile(
+            'setpriv',
+            [
+              '--reuid=65534',
+              '--regid=65534',
+              '--clear-groups',
+              process.execPath,
+              BIN,
+              'restore',
+              '--from',
+              copy,
+              '--data',
+              data,
+            ],
+            { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } },
+            (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+          );
+        });
+      const dirDenied = await restoreAsNobody();
+      const user = dirDenied.stderr.match(/let (\S+), who runs this/)?.[1];
+      expect([dirDenied.code, dirDenied.stderr.trim()]).toEqual([
+        1,
+        `gasgauge restore: cannot read the backup: permission denied on ${copy} (it belongs to user root); let ${user}, who runs this, read it (chown -R ${user} on the backup, or a copy of it)`,
+      ]);
+      // The directory open, its files still root's alone.
+      chmodSync(copy, 0o755);
+      chmodSync(join(copy, 'manifest.json'), 0o644);
+      const fileDenied = await restoreAsNobody();
+      expect(fileDenied.stderr.trim()).toMatch(
+        new RegExp(
+          `^gasgauge restore: cannot read the backup: permission denied on ${copy}/\\S+( \\(it belongs to user root\\))?; let ${user}, who runs this`,
+        ),
+      );
+      expect(readdirSync(data)).toEqual(['serve.lock']);
+    },
+    60_000,
+  );
+});

@@ -18,9 +18,18 @@ import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } 
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
 import Database from 'better-sqlite3';
-import { DataDir, DataDirError, refuseShared, townFileName } from './data-dir.js';
-import { LOCK_FILE, lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
-import { sqlOf } from './sqlite.js';
+import { DiskFullError } from './cli/command.js';
+import {
+  DataDir,
+  DataDirError,
+  markRestoreReplacing,
+  RESTORE_STAGING,
+  refuseCutRestore,
+  refuseShared,
+  townFileName,
+} from './data-dir.js';
+import { LOCK_FILE, lockDataDir, refuseRootInOthersDir, userName } from './data-dir-lock.js';
+import { isDiskFull, sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
 export const MANIFEST = 'manifest.json';
@@ -55,11 +64,13 @@ export interface BackupResult extends BackupManifest {
  */
 export function backupDataDir(dataDirPath: string, outPath: string, clock: () => number = Date.now): BackupResult {
   const root = resolve(dataDirPath);
+  refuseCutRestore(root);
   if (!existsSync(join(root, 'control.sqlite'))) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
   const data = new DataDir(root);
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
+  const madeOut = !existsSync(out);
   try {
     makeDirs(join(out, 'towns'), 0o700);
   } catch (err) {
@@ -69,10 +80,20 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
       { cause: err },
     );
   }
-  chmodSync(out, 0o700);
-  const createdAt = clock();
+  try {
+    chmodSync(out, 0o700);
+    return writeBackup(data, out, clock());
+  } catch (err) {
+    // Half a backup has no manifest, so restore refuses it, but it would stay in --out, and a second try into the
+    // same --out would be refused as not empty: what this backup wrote goes (--out was new or empty before it).
+    if (madeOut) rmSync(out, { recursive: true, force: true });
+    else for (const e of readdirSync(out)) rmSync(join(out, e), { recursive: true, force: true });
+    throw backupFailure(err, root, out);
+  }
+}
 
-  const control = openReadOnly(data.controlFile);
+function writeBackup(data: DataDir, out: string, createdAt: number): BackupResult {
+  const control = openSource(data.controlFile);
   try {
     const towns: string[] = [];
     const townsWithoutData: string[] = [];
@@ -97,6 +118,28 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   }
 }
 
+/** A database of the data dir that could not be read: its disk has no room for what SQLite needs beside it to read. */
+class SourceUnreadable extends Error {}
+
+/**
+ * Where a backup ran out of room, said with what to do: the data dir's disk (reading a database no server has open
+ * needs its -shm file there, 32 KiB, which SQLite answers SQLITE_IOERR_SHMSIZE when it cannot grow) or --out's.
+ * Without this the CLI said "disk I/O error", or "out of disk space in the data dir" when it was --out that was full.
+ */
+function backupFailure(err: unknown, root: string, out: string): unknown {
+  if (err instanceof SourceUnreadable)
+    return new DiskFullError(
+      `out of disk space in the data dir ${root}: SQLite needs a little room there to read a database no server has open; free some space there and run it again (no backup was kept in ${out})`,
+      { cause: err.cause },
+    );
+  if (isDiskFull(err))
+    return new DiskFullError(
+      `out of disk space in ${out}: no backup was kept there (what it had written is removed); free some space there, or pass --out DIR on a disk with room`,
+      { cause: err },
+    );
+  return err;
+}
+
 /** A backup that restore refuses: incomplete, damaged, or not what `gasgauge backup` writes. Nothing was changed. */
 export class RestoreError extends Error {
   constructor(message: string) {
@@ -105,8 +148,6 @@ export class RestoreError extends Error {
   }
 }
 
-/** Where restore copies and checks a backup, inside the data dir (one file system, so the moves into place are renames). */
-const STAGING = '.restore-staging';
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_SECRET_KEY_BYTES = 4096;
 const MIN_SECRET_KEY_CHARS = 32;
@@ -120,7 +161,13 @@ const MIN_SECRET_KEY_CHARS = 32;
  * does not create) is refused and the data dir is left as it was. A trigger in a restored database
  * would run inside the server's own writes: the ledger, the accounts, the sessions.
  */
-export function restoreDataDir(fromPath: string, dataDirPath: string, force: boolean): BackupResult {
+export function restoreDataDir(
+  fromPath: string,
+  dataDirPath: string,
+  force: boolean,
+  /** Tests: the process kills itself (SIGKILL) after the first file is moved into place. */
+  crashWhileReplacing = false,
+): BackupResult {
   const from = resolve(fromPath);
   const manifest = readManifest(from);
   const target = resolve(dataDirPath);
@@ -134,7 +181,7 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
   refuseRootInOthersDir(target);
   // Held until the restore is done: no server runs on the files it replaces, nor starts on half of them.
   const lock = lockDataDir(target);
-  const staging = join(target, STAGING);
+  const staging = join(target, RESTORE_STAGING);
   try {
     rmSync(staging, { recursive: true, force: true }); // left by a restore that was killed
     const entries = readdirSync(target).filter(
@@ -161,13 +208,19 @@ export function restoreDataDir(fromPath: string, dataDirPath: string, force: boo
     }
     if (manifest.secretKey) checkSecretKey(join(staging, 'secret.key'));
 
+    // From here until the staging dir is removed, the data dir is half old, half restored: marked so (serve and
+    // the commands refuse it, naming this restore to run again) in case this process does not get to the end.
+    markRestoreReplacing(target, from);
     for (const e of ['control.sqlite', 'control.sqlite-wal', 'control.sqlite-shm', 'secret.key', 'server.json', 'towns']) {
       rmSync(join(target, e), { recursive: true, force: true });
     }
     const data = new DataDir(target);
     chmodSync(target, 0o700);
     chmodSync(join(target, 'towns'), 0o700);
-    for (const f of files) renameSync(join(staging, f), join(data.root, f));
+    for (const f of files) {
+      renameSync(join(staging, f), join(data.root, f));
+      if (crashWhileReplacing) process.kill(process.pid, 'SIGKILL');
+    }
     const copied = new Set(manifest.towns);
     return { ...manifest, townsWithoutData: townIds.filter((id) => !copied.has(id)).sort() };
   } finally {
@@ -185,7 +238,7 @@ function readManifest(dir: string): BackupManifest {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as BackupManifest;
   } catch (err) {
     if (err instanceof RestoreError) throw err;
-    throw new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
+    throw unreadableBackup(err, dir) ?? new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
   }
   if (
     typeof manifest !== 'object' ||
@@ -205,12 +258,39 @@ function copyIn(src: string, dest: string, name: string): void {
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(src);
-  } catch {
-    throw new RestoreError(`the backup is incomplete: ${name} is missing`);
+  } catch (err) {
+    throw unreadableBackup(err, src) ?? new RestoreError(`the backup is incomplete: ${name} is missing`);
   }
   if (!st.isFile()) throw new RestoreError(`the backup's ${name} is not a regular file`);
-  if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
-  copyPrivate(src, dest);
+  try {
+    if (name.endsWith('.sqlite')) checkSize(src, name, st.size);
+    copyPrivate(src, dest);
+  } catch (err) {
+    throw unreadableBackup(err, src) ?? err;
+  }
+}
+
+/**
+ * A backup this user may not read (root's cron wrote it, mode 700/600, and the service's user restores it) is
+ * said as that: it was "not a complete Gas Gauge backup (no manifest.json)", or a bare EACCES whose hint told
+ * to chown the data dir.
+ */
+function unreadableBackup(err: unknown, path: string): RestoreError | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'EACCES' && code !== 'EPERM') return undefined;
+  const me = process.geteuid?.();
+  let owner = '';
+  try {
+    const uid = statSync(path).uid;
+    const name = userName(uid);
+    owner = ` (it belongs to ${name === undefined ? `uid ${uid}` : `user ${name}`})`;
+  } catch {
+    // a directory on the way that cannot be searched: no owner to name
+  }
+  const self = me === undefined ? undefined : (userName(me) ?? String(me));
+  return new RestoreError(
+    `cannot read the backup: permission denied on ${path}${owner}${self === undefined ? '' : `; let ${self}, who runs this, read it (chown -R ${self} on the backup, or a copy of it)`}`,
+  );
 }
 
 /**
@@ -332,8 +412,23 @@ function openReadOnly(file: string): Database.Database {
   return db;
 }
 
-function copyDatabase(file: string, dest: string): void {
+/** A database to back up, read once so that a disk too full to read it fails here, not as the copy's write. */
+function openSource(file: string): Database.Database {
   const db = openReadOnly(file);
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    const code = (err as { code?: unknown }).code;
+    if (isDiskFull(err) || (typeof code === 'string' && code.startsWith('SQLITE_IOERR_SHM')))
+      throw new SourceUnreadable(String(err), { cause: err });
+    throw err;
+  }
+}
+
+function copyDatabase(file: string, dest: string): void {
+  const db = openSource(file);
   try {
     vacuumInto(db, dest);
   } finally {

@@ -67,7 +67,7 @@ export function refuseRootInOthersDir(root: string): void {
 }
 
 /** A user's name from /etc/passwd, if it is there. */
-function userName(uid: number): string | undefined {
+export function userName(uid: number): string | undefined {
   try {
     for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
       const [name, , id] = line.split(':');

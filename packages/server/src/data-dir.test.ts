@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { DataDir, processStart, SharedDataDirError } from './data-dir.js';
 import { startServer } from './serve.js';
+import { BIN, gasgauge, ROOT } from './testing/cli.js';
 import { startTestServer, type TestServer } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
 
@@ -139,3 +140,47 @@ async function waitFor(ok: () => boolean): Promise<void> {
   for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
   expect(ok()).toBe(true);
 }
+
+describe('a data dir on a read-only file system', () => {
+  /** The data dir bind-mounted read-only in a mount namespace of its own (`unshare -rm`: no root needed where user namespaces are). */
+  const readOnly = (data: string, ...args: string[]) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        'unshare',
+        [
+          '-rm',
+          'sh',
+          '-c',
+          'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"',
+          data,
+          process.execPath,
+          BIN,
+          ...args,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr?.on('data', (d) => {
+        stderr += d;
+      });
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const canUnshare = spawnSync('unshare', ['-rm', 'true']).status === 0;
+
+  it.skipIf(!canUnshare)(
+    'is named with what to do (a systemd ProtectSystem=strict unit), not a bare EROFS: serve and a command',
+    async () => {
+      const data = tempDir('gg-ro-');
+      expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+      const hint = `the file system is read-only there (under systemd with ProtectSystem=strict, the data dir must be the unit's StateDirectory= or in its ReadWritePaths=); pass --data DIR, a directory on a writable file system, or make ${data} writable`;
+      const serve = await readOnly(data, 'serve', '--data', data, '--port', '0');
+      expect([serve.code, serve.stderr.trim()]).toEqual([1, `gasgauge serve: cannot write ${join(data, 'serve.lock')}: ${hint}`]);
+      const list = await readOnly(data, 'town', 'list', '--data', data);
+      expect([list.code, list.stderr.trim()]).toEqual([
+        1,
+        `gasgauge town list: cannot write ${join(data, 'control.sqlite')}: ${hint}`,
+      ]);
+    },
+    30_000,
+  );
+});

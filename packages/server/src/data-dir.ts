@@ -58,6 +58,33 @@ export function townFileName(townId: unknown): string {
   return `${townId}.sqlite`;
 }
 
+/** Where restore copies and checks a backup, inside the data dir (one file system, so the moves into place are renames). */
+export const RESTORE_STAGING = '.restore-staging';
+/** In RESTORE_STAGING while restore replaces the data dir's files (it holds the backup's path); gone once all are in place. */
+const RESTORE_REPLACING = 'replacing';
+
+/** Marks a data dir as being replaced by the restore of `from`, until the restore's staging dir is removed. */
+export function markRestoreReplacing(root: string, from: string): void {
+  writeFileSync(join(root, RESTORE_STAGING, RESTORE_REPLACING), from, { mode: 0o600 });
+}
+
+/**
+ * A restore killed (or the machine down) while it moved the backup's files in leaves some towns restored and
+ * the rest, or the control database, missing: a server started there made a new control database (a new admin,
+ * its towns' files orphaned) and a command read half of one. Refused, saying how to finish it.
+ */
+export function refuseCutRestore(root: string): void {
+  let from: string;
+  try {
+    from = readFileSync(join(root, RESTORE_STAGING, RESTORE_REPLACING), 'utf8');
+  } catch {
+    return;
+  }
+  throw new Error(
+    `a restore into ${root} was cut off while it moved the backup's files in, so the data dir is half replaced: finish it with gasgauge restore --from ${from} --data ${root} --force`,
+  );
+}
+
 /** What a data dir holds: Gas Gauge's own files, and a file system's lost+found when it is a mount point. */
 const DATA_DIR_ENTRIES = new Set([
   'control.sqlite',
@@ -67,7 +94,7 @@ const DATA_DIR_ENTRIES = new Set([
   'server.json',
   'serve.lock',
   'towns',
-  '.restore-staging',
+  RESTORE_STAGING,
   'lost+found',
 ]);
 

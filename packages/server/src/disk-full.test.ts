@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataArg } from './cli/main.js';
 import { type RunningServer, startServer } from './serve.js';
 import { isDiskFull } from './sqlite.js';
-import { gasgauge } from './testing/cli.js';
+import { gasgauge, gasgaugeUnder } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -142,11 +142,26 @@ describe('a command that finds the disk full', () => {
     );
   });
 
+  it('serve on a disk too full for the -shm file SQLite reads a database with says so too, not "disk I/O error"', async () => {
+    // No server has the data dir open: its first read of control.sqlite (WAL) makes a 32 KiB -shm file beside it,
+    // which 16 KiB does not take (SQLITE_IOERR_SHMSIZE), as a full disk does not.
+    const data = tempDir('gg-full-shm-');
+    expect((await gasgauge('user', 'add', 'admin', '--data', data)).code).toBe(0);
+    const r = await gasgaugeUnder(16, 'serve', '--data', data, '--port', '0');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `gasgauge serve: out of disk space in the data dir ${data}: nothing was written; free some space and run it again`,
+    );
+    expect((await gasgaugeUnder(16, 'town', 'list', '--data', data)).stderr.trim()).toBe(
+      `gasgauge town list: out of disk space in the data dir ${data}: nothing was written; free some space and run it again`,
+    );
+  });
+
   it('knows a full disk through any cause, and finds --data in either spelling', () => {
     expect(isDiskFull(Object.assign(new Error('disk'), { code: 'ENOSPC' }))).toBe(true);
     expect(isDiskFull(new Error('wrapped', { cause: Object.assign(new Error('full'), { code: 'SQLITE_FULL' }) }))).toBe(true);
     expect(isDiskFull(Object.assign(new Error('busy'), { code: 'SQLITE_BUSY' }))).toBe(false);
-    for (const code of ['EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE'])
+    for (const code of ['EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_SHMSIZE'])
       expect(isDiskFull(Object.assign(new Error(code), { code }))).toBe(true);
     expect(dataArg(['serve', '--data', '/d'])).toBe('/d');
     expect(dataArg(['serve', '--data=/e'])).toBe('/e');

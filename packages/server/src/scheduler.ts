@@ -11,6 +11,7 @@ import {
   type Control,
   NO_TICKS,
   nextTickAt,
+  plural,
   type TickHealth,
   TickHealthBook,
   type TickIntervals,
@@ -224,7 +225,10 @@ export class TickScheduler {
     for (let id = this.due.takeDue(now); id !== undefined; id = this.due.takeDue(now)) {
       try {
         await this.tickTown(id);
+        const { failures } = this.healthBook.get(id);
         this.healthBook.ok(id, now);
+        // The log said each failure: it says the end of them too, or an operator reading it sees a town still failing.
+        if (failures > 0) this.deps.log(`tick of ${id} ok again after ${plural(failures, 'failure')} in a row`);
         const next = await this.deps.towns.get(id).nextTickAt(this.deps.intervals, tickSpread(id));
         const woken = this.wokenWhileTicking.get(id);
         this.wokenWhileTicking.delete(id);

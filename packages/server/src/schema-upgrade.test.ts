@@ -132,6 +132,12 @@ describe('upgrading a data dir', () => {
       `${data.controlFile} has schema version ${control - 1}, older than this Gas Gauge's (${control}), and a server is running on ${root}: an older version. Stop it`,
     );
     expect(version()).toBe(control - 1);
+    // Nor does this version's serve migrate it under that server (one from before serve.lock holds no lock): it
+    // did, then found the port taken, and the older server ran on with a schema it does not know.
+    await expect(start(root, [])).rejects.toThrow(
+      `${data.controlFile} has schema version ${control - 1}, older than this Gas Gauge's (${control}), and a server is running on ${root}: an older version. Stop it, then start this one again, which upgrades the data dir`,
+    );
+    expect(version()).toBe(control - 1);
 
     // It crashed: server.json stays, and its pid now names a later process (here, this one, with the start
     // time of another). The command upgrades the database and says so, as serve would have.

@@ -30,6 +30,7 @@ import {
   DEFAULT_MAX_TOWN_MB,
   DEFAULT_MAX_TOWNS_PER_OWNER,
   IDLE_TICK_MS,
+  KNOWN_SCHEMA_VERSIONS,
   plural,
   upgradeLine,
 } from '@gasgauge/core';
@@ -43,7 +44,7 @@ import {
   logAcceptErrors,
   timeoutOptions,
 } from './connections.js';
-import { DataDir, signingKeyId } from './data-dir.js';
+import { DataDir, refuseCutRestore, signingKeyId } from './data-dir.js';
 import { lockDataDir, refuseRootInOthersDir } from './data-dir-lock.js';
 import { afterTwoTurns } from './defer.js';
 import { type Demo, startDemo } from './demo/run.js';
@@ -55,7 +56,7 @@ import { ReadTurns } from './read-turns.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
 import { openNaming } from './schema-upgrade.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite, schemaVersion } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 import { closeIfBodyUnread } from './unread-body.js';
@@ -144,6 +145,7 @@ export interface RunningServer {
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   refuseRootInOthersDir(resolve(opts.dataDir)); // before DataDir makes towns/ in it
+  refuseCutRestore(resolve(opts.dataDir)); // before a missing control.sqlite is made anew
   const dataDir = new DataDir(opts.dataDir);
   const lock = lockDataDir(dataDir.root);
   const undo: (() => unknown)[] = [];
@@ -178,6 +180,15 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const clock = opts.clock ?? (() => Date.now());
   const controlSql = openSqlite(dataDir.controlFile);
   undo.push(() => controlSql.close());
+  // An older server from before serve.lock, still running on the data dir, does not hold the lock: this start
+  // migrated the control database under it (and then found the port taken), and it ran on with a schema it
+  // does not know. The CLI's commands refuse this; so does serve, before anything is migrated.
+  const version = schemaVersion(controlSql);
+  if (version > 0 && version < KNOWN_SCHEMA_VERSIONS.control && dataDir.serverRunning() === true) {
+    throw new Error(
+      `${dataDir.controlFile} has schema version ${version}, older than this Gas Gauge's (${KNOWN_SCHEMA_VERSIONS.control}), and a server is running on ${dataDir.root}: an older version. Stop it, then start this one again, which upgrades the data dir`,
+    );
+  }
   const control = openNaming(
     dataDir.controlFile,
     () => new Control(controlSql, clock, { maxTownsPerOwner: opts.maxTownsPerOwner ?? DEFAULT_MAX_TOWNS_PER_OWNER }),

@@ -78,9 +78,11 @@ export function sqlOf(db: Database.Database): NodeSql {
 /**
  * Errors that say the disk takes no more: a full file system (ENOSPC, which SQLite answers as SQLITE_FULL), a
  * user's quota (EDQUOT) or a file-size limit (EFBIG, `ulimit -f`), which SQLite answers as SQLITE_IOERR_WRITE
- * (its write failed; the transaction is rolled back). The quota is what a shared host runs out of.
+ * (its write failed; the transaction is rolled back). The quota is what a shared host runs out of. A disk too full
+ * for the -shm file beside a WAL database (32 KiB, made by its first reader: a server or command starting on a data
+ * dir no process has open) is SQLITE_IOERR_SHMSIZE, before anything is read or written.
  */
-const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE']);
+const DISK_FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'EFBIG', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_SHMSIZE']);
 
 /** Whether `err` (or what it wraps) is a full disk, a quota or a file-size limit (see DISK_FULL_CODES). */
 export function isDiskFull(err: unknown): boolean {
@@ -102,4 +104,11 @@ function orDiskFull<T>(fn: () => T): T {
   } catch (err) {
     throw diskFullAsUnavailable(err);
   }
+}
+
+/** The schema version a database's migrations reached (0: none yet). */
+export function schemaVersion(sql: NodeSql): number {
+  const table = sql.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (table.length === 0) return 0;
+  return Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
 }

@@ -120,6 +120,11 @@ describe('a failing town', () => {
       return h.failures === 0 && h;
     });
     expect(healed).toMatchObject({ lastError: null, retryAt: null, lastOkAt: expect.any(Number) });
+    // The log said each failure; it says their end too, once (an operator reading it knows the town ticks again).
+    const again = s.logs.filter((l) => l.startsWith(`tick of ${bad} ok again`));
+    expect(again).toHaveLength(1);
+    const [, count] = /^tick of \S+ ok again after (\d+) failures in a row$/.exec(again[0] as string) ?? [];
+    expect(Number(count)).toBeGreaterThanOrEqual(failing.failures);
     nextMinute();
     await new Promise((r) => setTimeout(r, 5 * TICK_MS));
     expect(await debits()).toMatchObject({ [bad]: [1000], [good]: [2000, 500] });

@@ -10,7 +10,8 @@ export const backup: Command = {
   Towns are copied first and the control database (accounts, ledger) last, each as one point-in-time
   snapshot; what was acknowledged before the backup began is in it. A town nothing was sent to or
   read from yet has no data to copy: the control database keeps it, and the output names it.
-  Restore with gasgauge restore.`,
+  A backup that fails (a full disk, which it names) keeps nothing in --out; one killed midway leaves
+  it without manifest.json, which restore refuses: delete it. Restore with gasgauge restore.`,
   options: { out: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -47,7 +48,7 @@ export const restore: Command = {
   async run(values, _p, out) {
     const from = required(values, 'from');
     const data = String(values.data ?? './data');
-    const m = restoreDataDir(from, data, values.force === true);
+    const m = restoreDataDir(from, data, values.force === true, process.env.GASGAUGE_TEST_CRASH === 'restore-replacing');
     out.result({ from, dataDir: data, ...m }, [
       `Restored ${saved(m, false)} into ${data}.`,
       ...withoutData(m, (them) => `so the backup holds nothing of ${them}`),

@@ -11,10 +11,10 @@ import {
   upgradeLine,
 } from '@gasgauge/core';
 import { shown } from '@gasgauge/reporter/terminal';
-import { DataDir } from '../data-dir.js';
+import { DataDir, refuseCutRestore } from '../data-dir.js';
 import { refuseRootInOthersDir } from '../data-dir-lock.js';
 import { openNaming } from '../schema-upgrade.js';
-import { type NodeSql, openSqlite } from '../sqlite.js';
+import { type NodeSql, openSqlite, schemaVersion } from '../sqlite.js';
 
 /** parseArgs' values (a null-prototype object), read by the commands' own option names. */
 // biome-ignore lint/plugin/no-string-keys: keys are the option names in code; parseArgs (strict) refuses any other
@@ -70,6 +70,7 @@ export class Output {
  */
 export function openDataDir(values: Values, { create = false } = {}): DataDir {
   const root = resolve(String(values.data ?? './data'));
+  refuseCutRestore(root); // before a missing control.sqlite reads as no data, or `user add` makes a new one
   if (!existsSync(join(root, 'control.sqlite'))) {
     if (!create) {
       throw new AppError(
@@ -143,13 +144,6 @@ export function openControl(dataDir: DataDir, quota?: TownQuota): { sql: NodeSql
     sql.close();
     throw err;
   }
-}
-
-/** The schema version a database's migrations reached (0: none yet). */
-function schemaVersion(sql: NodeSql): number {
-  const table = sql.rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
-  if (table.length === 0) return 0;
-  return Number(sql.rows('SELECT COALESCE(MAX(version), 0) FROM schema_migrations')[0]?.[0] ?? 0);
 }
 
 export function integer(value: Values[string], name: string, fallback: number): number {

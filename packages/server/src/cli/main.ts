@@ -216,9 +216,11 @@ async function runCommand(argv: string[]): Promise<number> {
         ? err.message
         : isDiskFull(err)
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
-          : err instanceof Error
-            ? withHint(err.message, permissionHint(err, resolve(dataArg(argv) ?? './data')))
-            : String(err));
+          : !command.noDataDir && readOnlyPath(err) !== undefined
+            ? readOnlyDataDir(readOnlyPath(err) as string, resolve(dataArg(argv) ?? './data'))
+            : err instanceof Error
+              ? withHint(err.message, permissionHint(err, resolve(dataArg(argv) ?? './data')))
+              : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(
@@ -241,6 +243,20 @@ async function runCommand(argv: string[]): Promise<number> {
     // A value the core refused names the option or argument it came from (field): exit 2 as for a malformed one.
     return usage || field !== undefined ? 2 : 1;
   }
+}
+
+/** The file a write was refused on because its file system is mounted read-only (EROFS), if that is what `err` is. */
+function readOnlyPath(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  return e?.code === 'EROFS' && typeof e.path === 'string' ? e.path : undefined;
+}
+
+/**
+ * A data dir that exists on a read-only file system: most often a systemd unit with ProtectSystem=strict whose
+ * --data is not its StateDirectory= (nor in ReadWritePaths=). It was a bare "EROFS: read-only file system, open '…'".
+ */
+function readOnlyDataDir(path: string, dataDir: string): string {
+  return `cannot write ${path}: the file system is read-only there (under systemd with ProtectSystem=strict, the data dir must be the unit's StateDirectory= or in its ReadWritePaths=); pass --data DIR, a directory on a writable file system, or make ${dataDir} writable`;
 }
 
 function withHint(message: string, hint: string | undefined): string {

@@ -13,10 +13,15 @@ export const report: Command = {
     // Loaded only for this command: the reporter needs none of the server's modules, and the server none of its.
     const reporter = await import('@gasgauge/reporter');
     const stopSignal = new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
+      // Said as serve says it: the log shows why the reporter stopped (its last line says what waits for the next start).
+      const stop = (signal: NodeJS.Signals) => {
+        process.stderr.write(`${signal}: stopping\n`);
+        resolve();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       // A closed terminal or ssh session: stop cleanly as on SIGTERM (it was exit 129, the state's lock left to a later start).
-      process.once('SIGHUP', () => resolve());
+      process.once('SIGHUP', stop);
       // `npx gasgauge report` under a supervisor, `timeout` or CI: npm passes a SIGTERM only to the `sh -c` it runs
       // the command in, which ends without passing it on, and the reporter ran on with no parent, holding its
       // state dir's lock (the next one refused to start). As serve does, stop with npm.
