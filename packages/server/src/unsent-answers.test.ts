@@ -1,7 +1,9 @@
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/server.js';
 import { sleep } from './testing/sockets.js';
+import { UnsentAnswers } from './unsent-answers.js';
 
 /*
  * Clients that ask for big answers and never read them, on a real server and real sockets: each answer waited,
@@ -70,5 +72,33 @@ describe('answers a client never reads', () => {
     const got = await Promise.all(greedy.map((g) => g.resume()));
     for (const bytes of got) expect(bytes).toBeLessThan(6 * text.length);
     expect(s.logs.some((l) => l.includes('holding unread answers'))).toBe(true);
+  });
+});
+
+describe('the count of unread answers', () => {
+  it('drops what a closed connection held, its pipelined answers never handed to it included', async () => {
+    const unsent = new UnsentAnswers(1024 ** 3);
+    const big = 'x'.repeat(8 * 1024 * 1024);
+    const server = createServer((req, res) => {
+      unsent.track(req.socket, res as never);
+      res.end(big);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const socket = connect({ port: (server.address() as AddressInfo).port, host: '127.0.0.1' });
+      socket.on('error', () => {});
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      socket.pause();
+      socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(4));
+      // Four answers of 8 MiB: the first handed to the connection (and only partly taken), three waiting behind it.
+      for (let i = 0; i < 50 && unsent.bytes() < 4 * big.length; i++) await sleep(20);
+      expect(unsent.bytes()).toBe(4 * big.length);
+      socket.destroy();
+      for (let i = 0; i < 50 && unsent.bytes() > 0; i++) await sleep(20);
+      expect(unsent.bytes()).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

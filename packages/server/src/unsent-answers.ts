@@ -38,6 +38,8 @@ export class UnsentAnswers {
   /** Connections with unsent bytes, in the order they began to hold them (the oldest first). */
   private readonly held = new Map<Socket, { bytes: number; since: number }>();
   private readonly closed = new WeakSet<Socket>();
+  /** Connections whose close is watched: what they held is dropped then, answered or not (a pipelined answer never handed to the connection has no close of its own). */
+  private readonly watched = new WeakSet<Socket>();
   private fitting = false;
   private closedSinceLog = 0;
   private lastLogAt = Number.NEGATIVE_INFINITY;
@@ -55,6 +57,16 @@ export class UnsentAnswers {
 
   /** Counts what is written to this response until it is handed to the operating system (or the connection closes). */
   track(socket: Socket, outgoing: Outgoing): void {
+    if (!this.watched.has(socket)) {
+      this.watched.add(socket);
+      socket.once('close', () => {
+        this.closed.add(socket);
+        const entry = this.held.get(socket);
+        if (!entry) return;
+        this.held.delete(socket);
+        this.total -= entry.bytes;
+      });
+    }
     let pending = 0;
     const release = (n: number) => {
       const d = Math.min(n, pending);
