@@ -60,6 +60,7 @@ import { openSqlite, schemaVersion } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 import { closeIfBodyUnread } from './unread-body.js';
+import { countUnsentAnswers, MAX_UNSENT_ANSWER_BYTES, UNSENT_ANSWER_GRACE_MS, UnsentAnswers } from './unsent-answers.js';
 import { webhookFetch } from './webhook-fetch.js';
 
 export interface ServeOptions {
@@ -119,6 +120,10 @@ export interface ServeOptions {
   changeBudgetPerMin?: number;
   /** Changes a principal may make at once (default DEFAULT_CHANGE_BUDGET_BURST). */
   changeBudgetBurst?: number;
+  /** Bytes of answers held for clients that have not read them, in all (default MAX_UNSENT_ANSWER_BYTES; tests set less). */
+  maxUnsentAnswerBytes?: number;
+  /** Test-only: how long a connection holds unread answers before it may be closed for them (default UNSENT_ANSWER_GRACE_MS). */
+  unsentAnswerGraceMs?: number;
   /** Test-only: count loopback clients (127.x.y.z) under the per-client cap, so tests can play several clients. */
   capLoopbackClients?: boolean;
 }
@@ -288,9 +293,14 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   });
   serveWeb(app, opts.webDist ?? WEB_DIST);
 
+  const unsentAnswers = new UnsentAnswers(
+    opts.maxUnsentAnswerBytes ?? MAX_UNSENT_ANSWER_BYTES,
+    log,
+    opts.unsentAnswerGraceMs ?? UNSENT_ANSWER_GRACE_MS,
+  );
   await assertPortFree(opts.host, opts.port);
   const server = serveHttp({
-    fetch: capPipelining(closeIfBodyUnread<HttpBindings | Http2Bindings>(app.fetch)),
+    fetch: capPipelining(countUnsentAnswers(closeIfBodyUnread<HttpBindings | Http2Bindings>(app.fetch), unsentAnswers)),
     port: opts.port,
     hostname: opts.host,
     serverOptions: timeoutOptions(CONNECTION_TIMEOUTS),

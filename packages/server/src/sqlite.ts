@@ -6,6 +6,8 @@ export interface NodeSql extends Sql {
   close(): void;
   /** Inside an open transaction: closing now would roll it back under its caller. */
   inTransaction(): boolean;
+  /** Frees the page cache pages not in use (`PRAGMA shrink_memory`); the next reads take them from the file again. */
+  releaseMemory(): void;
 }
 
 /**
@@ -67,6 +69,9 @@ export function sqlOf(db: Database.Database): NodeSql {
     sizeBytes: () => (sizeOf.get() as [number])[0],
     close: () => db.close(),
     inTransaction: () => db.inTransaction,
+    releaseMemory: () => {
+      db.pragma('shrink_memory');
+    },
   };
 }
 

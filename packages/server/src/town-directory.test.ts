@@ -15,6 +15,31 @@ const outputTokens = (dir: FileTownDirectory, id: string) =>
   dir.get(id).timeseries({ from: T0, to: T0 + 5000, maxPoints: 1 }).series.output_tokens;
 
 describe('FileTownDirectory (LRU of open towns)', () => {
+  it('keeps the page cache of the hotTowns most recently used towns only: reading many big towns does not keep each cache', () => {
+    // Twelve towns of ~9 MB of usage records each, written and closed (a closed town holds no cache).
+    const dataDir = new DataDir(tempDir('gg-dir-hot-'));
+    const ids = Array.from({ length: 12 }, (_, i) => `big${i}`);
+    const builder = new FileTownDirectory(dataDir, () => T0 + 1000, { maxOpen: 1 });
+    const pad = 'x'.repeat(200);
+    for (const id of ids)
+      for (let i = 0; i < 30_000; i += 5000)
+        builder.get(id).ingestUsage(Array.from({ length: 5000 }, (_, j) => rec(`${pad}${i + j}`, 1)));
+    builder.close();
+    const dir = new FileTownDirectory(dataDir, () => T0 + 1000, { hotTowns: 2 });
+    try {
+      const before = process.memoryUsage().rss;
+      // Each scan reads every page of the town's records into its page cache (up to 16 MB a town).
+      for (const id of ids)
+        expect(dir.get(id).sql.rows('SELECT COUNT(*), SUM(length(id)) FROM usage_records')[0]?.[0]).toBe(30_000);
+      const grownMiB = (process.memoryUsage().rss - before) / 2 ** 20;
+      // Every cache kept: ~12 × 9 MB. Two kept: ~18 MB.
+      expect(dir.openCount()).toBe(12);
+      expect(grownMiB).toBeLessThan(48);
+    } finally {
+      dir.close();
+    }
+  });
+
   it('keeps at most maxOpen towns open, closing the least recently used, and reopens them transparently', () => {
     const dir = directory(2);
     try {

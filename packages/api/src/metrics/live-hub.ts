@@ -33,6 +33,12 @@ export const MAX_LIVE_PER_USER_ALL_TOWNS = 50;
  * by then at the latest, even if nothing ever reads it again.
  */
 export const LIVE_STREAM_MAX_MS = 10 * 60_000;
+/**
+ * How long one push's read is shared by the town's streams (`shared`), after the same change. Every stream re-read
+ * the town on each push: 20 streams of one town whose agents' window was full (4 ms a read) while its holder
+ * ingested every 50 ms took a third of the server's one core; 200 would take more than all of it.
+ */
+export const SHARED_READ_MS = 1_000;
 
 /** One stream: told of each change, and ended by its lifetime, its signal or the hub's close. */
 type Listener = { change: () => void; end: () => void; who: string | undefined };
@@ -41,6 +47,9 @@ type Listener = { change: () => void; end: () => void; who: string | undefined }
 export class LiveHub implements LiveBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Changes published per town with streams, and the read their streams share (`shared`). */
+  private readonly generations = new Map<string, number>();
+  private readonly reads = new Map<string, { generation: number; at: number; value: Promise<unknown> }>();
   /** Streams each user holds, across all towns (MAX_LIVE_PER_USER_ALL_TOWNS). */
   private readonly perUser = new StreamsPerUser(MAX_LIVE_PER_USER_ALL_TOWNS);
   private readonly maxStreamMs: number;
@@ -58,7 +67,27 @@ export class LiveHub implements LiveBus {
   }
 
   publish(townId: string): void {
-    for (const l of this.listeners.get(townId) ?? []) l.change();
+    const listeners = this.listeners.get(townId);
+    if (!listeners) return;
+    this.generations.set(townId, (this.generations.get(townId) ?? 0) + 1);
+    for (const l of listeners) l.change();
+  }
+
+  /** One read for every stream of the town that asks after the same change, within SHARED_READ_MS of the first. */
+  shared<T>(townId: string, read: () => Promise<T>): Promise<T> {
+    const generation = this.generations.get(townId) ?? 0;
+    const now = performance.now();
+    const last = this.reads.get(townId);
+    if (last && last.generation === generation && now - last.at < SHARED_READ_MS && this.listeners.has(townId))
+      return last.value as Promise<T>;
+    const value = read();
+    if (!this.listeners.has(townId)) return value;
+    this.reads.set(townId, { generation, at: now, value });
+    // A failed read is not shared past its own callers: the next asks again.
+    value.catch(() => {
+      if (this.reads.get(townId)?.value === value) this.reads.delete(townId);
+    });
+    return value;
   }
 
   publishSoon(townId: string): void {
@@ -108,7 +137,11 @@ export class LiveHub implements LiveBus {
       clearTimeout(lifetime);
       signal?.removeEventListener('abort', onEnd);
       if (!listeners.delete(listener)) return;
-      if (listeners.size === 0 && this.listeners.get(townId) === listeners) this.listeners.delete(townId);
+      if (listeners.size === 0 && this.listeners.get(townId) === listeners) {
+        this.listeners.delete(townId);
+        this.generations.delete(townId);
+        this.reads.delete(townId);
+      }
       releaseUser?.();
       onRelease?.();
     };

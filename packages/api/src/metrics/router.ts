@@ -117,10 +117,16 @@ export const metricsRouter = router({
       }
     };
     const pending = changes[Symbol.asyncIterator]();
+    const live = ctx.deps.live;
+    // Checked for this stream's user, then read once for every stream of the town woken by the same change.
+    const push = async () => {
+      const handle = await current();
+      return live.shared ? live.shared(input.townId, () => handle.throughput()) : handle.throughput();
+    };
     return (async function* () {
       try {
-        yield await (await current()).throughput();
-        for await (const _ of { [Symbol.asyncIterator]: () => pending }) yield await (await current()).throughput();
+        yield await push();
+        for await (const _ of { [Symbol.asyncIterator]: () => pending }) yield await push();
       } finally {
         // When the first push fails, `changes` was never read: it is ended here (its count released), not left to
         // a signal, which tRPC does not abort when a subscription ends by an error (on Workers it never ended).

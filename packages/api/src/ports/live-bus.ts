@@ -15,4 +15,10 @@ export interface LiveBus {
    * every town, at most MAX_LIVE_PER_USER_ALL_TOWNS in all).
    */
   changes(townId: string, signal: AbortSignal | undefined, opts?: { who?: string }): AsyncIterable<void>;
+  /**
+   * What the town's subscribers push, read once for all of them: `read`'s answer is shared by every subscriber that
+   * asks after the same change, within a second of it (Node's one hub sees every stream of a town; on Workers each
+   * town's object pushes to its own).
+   */
+  shared?<T>(townId: string, read: () => Promise<T>): Promise<T>;
 }

@@ -31,7 +31,7 @@ import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.j
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import { type TownTotals, townTotals } from './totals.js';
 import type { UsageRecord, UsageResult } from './usage.js';
-import { UsageIds } from './usage-ids.js';
+import { MAX_TAIL_IDS, UsageIds } from './usage-ids.js';
 
 export interface TownOptions {
   locTtlMs?: number;
@@ -66,7 +66,24 @@ export class Town {
   ingest(jobs: readonly IngestJob[]): (IngestResult | AppError)[] {
     const full = storageRefusal(this.sql, this.maxBytes);
     if (full) return jobs.map(() => full);
+    this.keepTailBounded(jobs);
     return ingestAll(this.sql, this.usageIds, jobs, this.clock(), this.locTtlMs);
+  }
+
+  /**
+   * Before new usage records are written: when the ids held in memory would pass MAX_TAIL_IDS, index as many of the
+   * oldest as would be past it (so ingest never outruns the index), in a transaction of its own: what it writes is
+   * the tick's work done early, right whatever the ingest then does.
+   */
+  private keepTailBounded(jobs: readonly IngestJob[]): void {
+    const incoming = jobs.reduce((n, job) => n + (job.kind === 'usage' ? job.records.length : 0), 0);
+    const excess = this.usageIds.tailSize() + incoming - MAX_TAIL_IDS;
+    if (incoming === 0 || excess <= 0) return;
+    let indexed = () => {};
+    this.sql.transaction(() => {
+      indexed = this.usageIds.indexTail(excess);
+    });
+    indexed();
   }
 
   ingestUsage(records: readonly UsageRecord[]): UsageResult {

@@ -4,6 +4,15 @@ import { MAX_SQL_PARAMS, type Sql } from '../sql.js';
 export const INDEX_BATCH = 50_000;
 
 /**
+ * Ids of records not yet indexed that a town keeps in memory at most (two ticks' worth). An ingest that would take
+ * the tail past it first indexes the oldest itself (`Town.ingest`): the tick indexes at most 25,000 records a second
+ * when catching up, while one ingest token can send 65,000 a second, and the tail (an id of up to 256 characters
+ * each) grew a server by 1.1 GB a minute, without bound while the sender went on. Ingest is never refused for it:
+ * past the bound it pays for its own indexing, and so goes no faster than the town can index.
+ */
+export const MAX_TAIL_IDS = 2 * INDEX_BATCH;
+
+/**
  * Where each usage record id lives (its rowid in `usage_records`). Ids of records that arrived since
  * the last tick are only in memory (`tail`), rebuilt from the table when the town opens; the tick moves
  * them into `usage_ids` (and their agent and time into `usage_times`) in sorted bulk inserts. One
@@ -50,11 +59,19 @@ export class UsageIds {
     for (const [id, rec] of added) tail.set(id, rec);
   }
 
-  /** In the tick's transaction: index up to INDEX_BATCH tail records; returns what to call once it commits. */
-  indexTail(): () => void {
+  /** Ids held in memory: records not yet indexed. */
+  tailSize(): number {
+    return this.loadTail().size;
+  }
+
+  /**
+   * In a transaction (the tick's, or one before an ingest past MAX_TAIL_IDS): index up to `batch` tail records,
+   * the oldest; returns what to call once it commits.
+   */
+  indexTail(batch = INDEX_BATCH): () => void {
     const upto = this.indexedUpto();
     const end = (this.sql.rows('SELECT MAX(rowid) FROM usage_records')[0]?.[0] as number | null) ?? upto;
-    const to = Math.min(end, upto + INDEX_BATCH);
+    const to = Math.min(end, upto + batch);
     if (to <= upto) return () => {};
     // OR REPLACE: should a record ever be stored again under an indexed id (its old row gone), the
     // newest row wins instead of a constraint error failing this tick and every later one.

@@ -96,6 +96,8 @@ export async function startTestServer(
     | 'readBudgetBurstMs'
     | 'changeBudgetPerMin'
     | 'changeBudgetBurst'
+    | 'maxUnsentAnswerBytes'
+    | 'unsentAnswerGraceMs'
   > & { dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDir('gg-server-');
