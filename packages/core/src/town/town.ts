@@ -31,7 +31,7 @@ import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.j
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import { type TownTotals, townTotals } from './totals.js';
 import type { UsageRecord, UsageResult } from './usage.js';
-import { MAX_TAIL_IDS, UsageIds } from './usage-ids.js';
+import { tailEntryBytes, UsageIds } from './usage-ids.js';
 
 export interface TownOptions {
   locTtlMs?: number;
@@ -71,14 +71,15 @@ export class Town {
   }
 
   /**
-   * Before new usage records are written: when the ids held in memory would pass MAX_TAIL_IDS, index as many of the
+   * Before new usage records are written: when the ids held in memory would pass MAX_TAIL_BYTES, index as many of the
    * oldest as would be past it (so ingest never outruns the index), in a transaction of its own: what it writes is
    * the tick's work done early, right whatever the ingest then does.
    */
   private keepTailBounded(jobs: readonly IngestJob[]): void {
-    const incoming = jobs.reduce((n, job) => n + (job.kind === 'usage' ? job.records.length : 0), 0);
-    const excess = this.usageIds.tailSize() + incoming - MAX_TAIL_IDS;
-    if (incoming === 0 || excess <= 0) return;
+    let incoming = 0;
+    for (const job of jobs) if (job.kind === 'usage') for (const r of job.records) incoming += tailEntryBytes(r.id);
+    const excess = incoming === 0 ? 0 : this.usageIds.overBound(incoming);
+    if (excess === 0) return;
     let indexed = () => {};
     this.sql.transaction(() => {
       indexed = this.usageIds.indexTail(excess);

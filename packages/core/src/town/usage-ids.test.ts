@@ -4,7 +4,7 @@ import { tempDir, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { Town } from './town.js';
 import type { UsageRecord } from './usage.js';
-import { INDEX_BATCH, MAX_TAIL_IDS } from './usage-ids.js';
+import { INDEX_BATCH, MAX_TAIL_BYTES, tailEntryBytes } from './usage-ids.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const DAY = 86_400_000;
@@ -53,26 +53,38 @@ describe('usage record ids', () => {
     expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[n]]);
   });
 
-  it('keep at most MAX_TAIL_IDS ids in memory however fast records come: ingest past it indexes the oldest first', () => {
+  it('keep at most MAX_TAIL_BYTES of ids in memory however fast records come: ingest past it indexes the oldest first', () => {
     const file = join(tempDir(), 'town.sqlite');
     const now = { t: T0 + 1000 };
     let town = open(file, now);
-    const n = MAX_TAIL_IDS + 12_345;
+    // Ids of 200 characters, as the flood that grew a server by 1.1 GB a minute sent: ~70,000 fit the bound.
+    const id = (i: number) => `r${String(i).padStart(199, '0')}`;
+    const held = Math.floor(MAX_TAIL_BYTES / tailEntryBytes(id(0)));
+    const n = held + 12_345;
     for (let i = 0; i < n; i += 5000)
-      town.ingestUsage(Array.from({ length: Math.min(5000, n - i) }, (_, j) => rec(`r${i + j}`, 1)));
+      town.ingestUsage(Array.from({ length: Math.min(5000, n - i) }, (_, j) => rec(id(i + j), 1)));
     // No tick ran: the ids not in usage_ids are the ones held in memory.
     const [[indexed]] = town.sql.rows('SELECT COUNT(*) FROM usage_ids') as [[number]];
-    expect(n - indexed).toBe(MAX_TAIL_IDS);
+    expect(n - indexed).toBe(held);
     expect(town.sql.rows('SELECT COUNT(*) FROM usage_times')).toEqual([[indexed]]);
     // Every record is still recognised, indexed or held, and after a restart.
-    expect(town.ingestUsage([rec('r0', 1), rec(`r${n - 1}`, 1), rec('new', 1)])).toMatchObject({ duplicates: 2, accepted: 1 });
+    expect(town.ingestUsage([rec(id(0), 1), rec(id(n - 1), 1), rec('new', 1)])).toMatchObject({ duplicates: 2, accepted: 1 });
     town = open(file, now);
-    expect(town.ingestUsage([rec('r0', 1), rec(`r${n - 1}`, 1), rec('new', 1)])).toMatchObject({ duplicates: 3 });
-    town.tick();
+    expect(town.ingestUsage([rec(id(0), 1), rec(id(n - 1), 1), rec('new', 1)])).toMatchObject({ duplicates: 3 });
     town.tick();
     town.tick();
     expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[n + 1]]);
     expect(town.sql.rows('SELECT output_tokens FROM usage_grand_total')).toEqual([[n + 1]]);
+  });
+
+  it('index nothing at ingest for a backfill of short ids past two ticks of records (they fit MAX_TAIL_BYTES)', () => {
+    const town = open(join(tempDir(), 'town.sqlite'), { t: T0 + 1000 });
+    const n = 2 * INDEX_BATCH + 20_000;
+    for (let i = 0; i < n; i += 5000)
+      town.ingestUsage(
+        Array.from({ length: Math.min(5000, n - i) }, (_, j) => rec(`msg_01ABCDEFGH${i + j}:req_01ABCDEFGH${i + j}`, 1)),
+      );
+    expect(town.sql.rows('SELECT COUNT(*) FROM usage_ids')).toEqual([[0]]);
   });
 
   it('prune a record and its id once no tier keeps its time any more', () => {

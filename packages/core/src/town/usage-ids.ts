@@ -4,13 +4,20 @@ import { MAX_SQL_PARAMS, type Sql } from '../sql.js';
 export const INDEX_BATCH = 50_000;
 
 /**
- * Ids of records not yet indexed that a town keeps in memory at most (two ticks' worth). An ingest that would take
- * the tail past it first indexes the oldest itself (`Town.ingest`): the tick indexes at most 25,000 records a second
- * when catching up, while one ingest token can send 65,000 a second, and the tail (an id of up to 256 characters
- * each) grew a server by 1.1 GB a minute, without bound while the sender went on. Ingest is never refused for it:
- * past the bound it pays for its own indexing, and so goes no faster than the town can index.
+ * Memory a town's ids of records not yet indexed may take at most (TAIL_ENTRY_BYTES each): an ingest that would take
+ * the tail past it first indexes the oldest itself (`Town.ingest`). The tick indexes at most 25,000 records a second
+ * when catching up, while one ingest token can send 65,000 a second, and the tail grew a server by 1.1 GB a minute
+ * (200-character ids), without bound while the sender went on. Ingest is never refused for it: past the bound it
+ * pays for its own indexing, and so goes no faster than the town can index. Counted in bytes, not ids, so a backfill
+ * of short ids (~270,000 of 40 characters: more than two ticks' worth) costs no indexing at ingest, while ids of
+ * the longest kind are held to ~57,000.
  */
-export const MAX_TAIL_IDS = 2 * INDEX_BATCH;
+export const MAX_TAIL_BYTES = 32 * 1024 * 1024;
+
+/** What one id held in the tail costs, roughly: its UTF-16 characters and a Map entry with its string's header. */
+export function tailEntryBytes(id: string): number {
+  return 2 * id.length + 80;
+}
 
 /**
  * Where each usage record id lives (its rowid in `usage_records`). Ids of records that arrived since
@@ -20,6 +27,8 @@ export const MAX_TAIL_IDS = 2 * INDEX_BATCH;
  */
 export class UsageIds {
   private tail: Map<string, number> | undefined;
+  /** tailEntryBytes over the tail's ids. */
+  private tailBytes = 0;
 
   constructor(private readonly sql: Sql) {}
 
@@ -56,16 +65,29 @@ export class UsageIds {
   /** After the ingest transaction committed: its new ids join the tail. */
   committed(added: ReadonlyMap<string, number>): void {
     const tail = this.loadTail();
-    for (const [id, rec] of added) tail.set(id, rec);
-  }
-
-  /** Ids held in memory: records not yet indexed. */
-  tailSize(): number {
-    return this.loadTail().size;
+    for (const [id, rec] of added) {
+      if (!tail.has(id)) this.tailBytes += tailEntryBytes(id);
+      tail.set(id, rec);
+    }
   }
 
   /**
-   * In a transaction (the tick's, or one before an ingest past MAX_TAIL_IDS): index up to `batch` tail records,
+   * How many of the oldest tail ids to index so that `incoming` more bytes fit in MAX_TAIL_BYTES (0: they fit).
+   */
+  overBound(incoming: number): number {
+    let excess = this.loadTailBytes() + incoming - MAX_TAIL_BYTES;
+    if (excess <= 0) return 0;
+    let n = 0;
+    for (const id of (this.tail as Map<string, number>).keys()) {
+      n++;
+      excess -= tailEntryBytes(id);
+      if (excess <= 0) break;
+    }
+    return n;
+  }
+
+  /**
+   * In a transaction (the tick's, or one before an ingest past MAX_TAIL_BYTES): index up to `batch` tail records,
    * the oldest; returns what to call once it commits.
    */
   indexTail(batch = INDEX_BATCH): () => void {
@@ -90,7 +112,11 @@ export class UsageIds {
     this.sql.run('UPDATE town_state SET usage_indexed_upto = ? WHERE id = 1', to);
     return () => {
       const tail = this.loadTail();
-      for (const [id, rec] of tail) if (rec <= to) tail.delete(id);
+      for (const [id, rec] of tail)
+        if (rec <= to) {
+          tail.delete(id);
+          this.tailBytes -= tailEntryBytes(id);
+        }
     };
   }
 
@@ -103,7 +129,14 @@ export class UsageIds {
     if (!this.tail) {
       const rows = this.sql.rows('SELECT id, rowid FROM usage_records WHERE rowid > ?', this.indexedUpto()) as [string, number][];
       this.tail = new Map(rows);
+      this.tailBytes = 0;
+      for (const id of this.tail.keys()) this.tailBytes += tailEntryBytes(id);
     }
     return this.tail;
+  }
+
+  private loadTailBytes(): number {
+    this.loadTail();
+    return this.tailBytes;
   }
 }
