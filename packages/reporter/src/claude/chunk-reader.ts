@@ -2,7 +2,6 @@ import { Worker } from 'node:worker_threads';
 import { COMMIT_BYTES } from '../tail/commit-groups.js';
 import type { ReadOptions } from '../tail/jsonl.js';
 import { type Chunk, chunkBytes, type ReadJob, type WorkerRequest } from './chunk.js';
-import { type PackedChunk, unpackChunk } from './entry-columns.js';
 
 /**
  * File bytes read ahead at most: two commit groups, so a group rarely ends early for want of data,
@@ -26,7 +25,7 @@ export class ChunkReader {
   private gen = 0;
   private active = false;
   /** Chunks arrived and not taken, by file, in order. */
-  private readonly arrived = new Map<string, PackedChunk[]>();
+  private readonly arrived = new Map<string, Chunk[]>();
   private waiting: { path: string; resolve: () => void } | undefined;
   /** Files the caller finished with: chunks of theirs still to arrive are dropped (and their credit returned). */
   private readonly finished = new Set<string>();
@@ -101,11 +100,11 @@ export class ChunkReader {
     if (!chunk) return undefined;
     if (this.arrived.get(path)?.length === 0) this.arrived.delete(path);
     this.credit(chunk);
-    return unpackChunk(chunk);
+    return chunk;
   }
 
   /** The worker may read as many bytes more as this chunk took (sent a MiB at a time: fewer messages). */
-  private credit(chunk: PackedChunk): void {
+  private credit(chunk: Chunk): void {
     this.owed += chunkBytes(chunk);
     if (this.owed < CREDIT_BYTES) return;
     this.worker?.postMessage({ type: 'credit', gen: this.gen, bytes: this.owed } satisfies WorkerRequest);
@@ -148,7 +147,7 @@ export class ChunkReader {
         workerData: { read: this.read },
         resourceLimits: { maxYoungGenerationSizeMb: 8 },
       });
-      worker.on('message', (m: { gen: number; chunk: PackedChunk }) => this.arrive(m));
+      worker.on('message', (m: { gen: number; chunk: Chunk }) => this.arrive(m));
       worker.on('error', (err) => this.fail(err.message));
       worker.on('exit', (code) => this.fail(`it exited (${code})`));
       this.worker = worker;
@@ -159,7 +158,7 @@ export class ChunkReader {
     }
   }
 
-  private arrive({ gen, chunk }: { gen: number; chunk: PackedChunk }): void {
+  private arrive({ gen, chunk }: { gen: number; chunk: Chunk }): void {
     if (gen !== this.gen || !this.active) return;
     if (this.finished.has(chunk.path)) {
       this.credit(chunk);

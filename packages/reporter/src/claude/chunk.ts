@@ -97,6 +97,6 @@ export type WorkerRequest =
   | { type: 'end'; gen: number };
 
 /** What a chunk counts against the read-ahead bound: its bytes, at least 1 (an empty chunk still took a message). */
-export function chunkBytes(chunk: Pick<Chunk, 'start' | 'end'>): number {
+export function chunkBytes(chunk: Chunk): number {
   return Math.max(1, chunk.end - chunk.start);
 }

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fileState, type ReadOptions } from '../tail/jsonl.js';
 import { CHUNK_BYTES, chunkBytes, type ReadJob, readChunk, type WorkerRequest } from './chunk.js';
-import { packChunk } from './entry-columns.js';
 
 /**
  * A Claude parse worker (see ChunkReader): reads and parses the files it is given, in order, one chunk
@@ -22,7 +21,7 @@ function pump(): void {
     const st = fileState(job.path);
     const upTo = st && { ino: st.ino, size: Math.min(st.size, job.until) };
     const chunk = readChunk(job.path, upTo, offset, CHUNK_BYTES, { ...read, until: job.until });
-    parentPort?.postMessage({ gen, chunk: packChunk(chunk) });
+    parentPort?.postMessage({ gen, chunk });
     credits -= chunkBytes(chunk);
     if (chunk.done || chunk.st === undefined) {
       index++;
