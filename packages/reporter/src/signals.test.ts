@@ -13,6 +13,36 @@ afterEach(async () => {
   removeDir(dir);
 });
 
+/** A server that takes each request and never answers (`onRequest` told of each): what it was sent stays pending. */
+async function hangingServer(onRequest = () => {}): Promise<{ url: string; close: () => Promise<void> }> {
+  const hang = createServer((req) => {
+    onRequest();
+    req.resume();
+  });
+  await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(hang.address() as AddressInfo).port}`,
+    close: () => {
+      hang.closeAllConnections();
+      return new Promise((r) => hang.close(() => r()));
+    },
+  };
+}
+
+/** A Claude dir under `dir` with one transcript of one response, and a token file: a reporter's whole input. */
+function oneResponse(dir: string): void {
+  const project = join(dir, 'claude', 'projects', 'p');
+  mkdirSync(project, { recursive: true });
+  const line = {
+    timestamp: new Date().toISOString(),
+    requestId: 'r1',
+    sessionId: 's1',
+    message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } },
+  };
+  writeFileSync(join(project, 's.jsonl'), `${JSON.stringify(line)}\n`);
+  writeFileSync(join(dir, 'token'), 'tok', { mode: 0o600 });
+}
+
 describe('gasgauge report and signals', () => {
   it('SIGHUP (a closed terminal or ssh session) stops a running reporter as SIGTERM does: exit 0, its state unlocked', async () => {
     dir = tempDir('gg-report-hup-');
@@ -43,22 +73,13 @@ describe('gasgauge report and signals', () => {
 
   it('SIGTERM with records the server has not acknowledged says how many wait in the state dir for the next start', async () => {
     dir = tempDir('gg-report-term-');
-    // A server that takes the request and never answers: the record stays in the outbox.
-    const hang = createServer((req) => req.resume());
-    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const hang = await hangingServer();
     try {
-      const project = join(dir, 'claude', 'projects', 'p');
-      mkdirSync(project, { recursive: true });
-      writeFileSync(
-        join(project, 's.jsonl'),
-        `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', sessionId: 's1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-      );
-      writeFileSync(join(dir, 'token'), 'tok', { mode: 0o600 });
+      oneResponse(dir);
       const state = join(dir, 'state');
-      const server = `http://127.0.0.1:${(hang.address() as AddressInfo).port}`;
       const reporter = startGasgauge([
         'report',
-        ...['--server', server, '--town', 't', '--token-file', join(dir, 'token'), '--state', state],
+        ...['--server', hang.url, '--town', 't', '--token-file', join(dir, 'token'), '--state', state],
         ...['--claude-dir', join(dir, 'claude'), '--no-codex', '--no-gemini', '--no-opencode'],
       ]);
       children.push(reporter);
@@ -69,38 +90,20 @@ describe('gasgauge report and signals', () => {
         `stopped: 1 record not yet acknowledged stays in ${state} for the next start`,
       ]);
     } finally {
-      hang.closeAllConnections();
-      hang.close();
+      await hang.close();
     }
   });
 
   it('Ctrl-C during --once with a request in flight says it stopped, not "delivery failed (… AbortError)"', async () => {
     dir = tempDir('gg-report-int-');
-    // A server that takes the request and never answers: the reporter is waiting on it when it is stopped.
+    // A server that never answers: the reporter is waiting on it when it is stopped.
     let posted = 0;
-    const hang = createServer((req) => {
-      posted++;
-      req.resume();
-    });
-    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const hang = await hangingServer(() => posted++);
     try {
-      const project = join(dir, 'claude', 'projects', 'p');
-      mkdirSync(project, { recursive: true });
-      writeFileSync(
-        join(project, 's.jsonl'),
-        `${JSON.stringify({ timestamp: new Date().toISOString(), requestId: 'r1', message: { id: 'm1', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 2 } } })}\n`,
-      );
-      writeFileSync(join(dir, 'token'), 'tok', { mode: 0o600 });
+      oneResponse(dir);
       const reporter = startGasgauge([
         'report',
-        ...[
-          '--server',
-          `http://127.0.0.1:${(hang.address() as AddressInfo).port}`,
-          '--town',
-          't',
-          '--token-file',
-          join(dir, 'token'),
-        ],
+        ...['--server', hang.url, '--town', 't', '--token-file', join(dir, 'token')],
         ...[
           '--claude-dir',
           join(dir, 'claude'),
@@ -121,8 +124,7 @@ describe('gasgauge report and signals', () => {
       expect(reporter.output()).not.toContain('AbortError');
       expect(reporter.output()).not.toContain('delivery failed');
     } finally {
-      hang.closeAllConnections();
-      await new Promise((r) => hang.close(r));
+      await hang.close();
     }
   });
 });
