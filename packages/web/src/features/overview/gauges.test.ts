@@ -134,6 +134,9 @@ describe('the gas tank gauge', () => {
       tank: { ...tank, balanceMicrodollars: -225_000, lowBalance: true, secondsToEmpty: 0 },
     });
     expect(overdrawn).toMatchObject({ tone: 'danger', flag: 'empty', value: -225_000, min: -225_000, display: '−$0.225' });
+    // The dial's left end is the balance, and its label says so (it said "$0").
+    expect(overdrawn.scale[0]).not.toBe('$0');
+    expect(overdrawn.scale[0]).toMatch(/^[−-]\$0\.2/);
   });
 
   it('raises no alarm for a new account: nothing granted, nothing burnt in 24 hours', () => {

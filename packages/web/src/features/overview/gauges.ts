@@ -135,7 +135,8 @@ export function tankModel(state: TankState): GaugeModel {
     value: balance,
     min: Math.min(0, balance),
     max,
-    scale: ['$0', formatMoneyAxis(max)],
+    // Overdrawn, the dial starts at the balance (the value sits at its empty end): the scale says so, not "$0".
+    scale: [balance < 0 ? formatMoneyAxis(balance) : '$0', formatMoneyAxis(max)],
     display: f.balance,
     unit: tank.runwayBurnMicrodollarsPerHour > 0 ? `left · ${f.runwayBurn}` : 'left',
     detail: f.rising ? `${f.runway} · burn rising` : f.runway,
