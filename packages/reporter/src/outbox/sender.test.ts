@@ -206,6 +206,26 @@ describe('Sender against a scripted HTTP server', () => {
     expect(lines).toHaveLength(2); // said once, not for every batch after
   });
 
+  it('says no failure of a request its own stop cut short (the records stay, nothing failed)', async () => {
+    const lines: string[] = [];
+    const s2 = new Sender({
+      store,
+      serverUrl: http.url,
+      townId: 'town_1',
+      token: new TokenSource({ file: join(dir, 'token') }),
+      log: (line) => lines.push(line),
+    });
+    store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
+    // The server takes the request and answers after the sender was stopped (the reporter's state dir filled up, say).
+    http.delayMs = 2000;
+    const sent = s2.sendOnce();
+    await new Promise((r) => setTimeout(r, 200));
+    s2.stop();
+    expect(await sent).toBe('failed');
+    expect(lines).toEqual([]);
+    expect(store.pendingCount()).toBe(1);
+  });
+
   it('finds the bad record by halving when the server does not name it, and delivers the rest', async () => {
     store.transaction(() => {
       for (let i = 0; i < 8; i++) store.enqueue('usage', `r${i}`, usage(`r${i}`), 'replace');

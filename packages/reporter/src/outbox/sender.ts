@@ -198,6 +198,9 @@ export class Sender {
       return 'sent';
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
+      // Cut short by this sender's stop (a signal, or the reporter failing, its state dir full): no failure to say,
+      // and no backoff to start; the records stay for the next start.
+      if (this.stopping.signal.aborted) return 'failed';
       this.failures++;
       // A 401 no fresh token followed, in a drain that nothing else will mend the token for (`--once`): it ends.
       const refusal = isConfigRefusal(err) || (err.status === 401 && this.staleTokenEnds);
@@ -218,7 +221,7 @@ export class Sender {
    * one of them settles, or at once with 'idle' when nothing was in flight or could be sent.
    */
   private async step(): Promise<'idle' | 'busy'> {
-    while (this.inFlight.size < this.maxInFlight && this.state.retryAt === undefined) {
+    while (this.inFlight.size < this.maxInFlight && this.state.retryAt === undefined && !this.stopping.signal.aborted) {
       if (!this.launch()) break;
     }
     if (this.inFlight.size === 0) return 'idle';
@@ -234,6 +237,7 @@ export class Sender {
     this.staleTokenEnds = opts.staleTokenEnds === true;
     try {
       for (;;) {
+        if (this.waker.isStopped) return false;
         if (this.state.retryAt !== undefined && this.inFlight.size === 0) {
           if (this.state.fatal) return false;
           const wait = this.state.retryAt - Date.now();
