@@ -211,6 +211,7 @@ describe('gasgauge backup and restore say what they saved', () => {
     expect(human.stdout).toContain(
       'Town town_a has no data yet (nothing was sent to or read from it), so there was nothing of it to save.\n',
     );
+    expect(human.stdout).toContain('Backed up the control database (1 town, its owner and account) and the signing key into');
   }, 60_000);
 });
 

@@ -63,7 +63,9 @@ export const restore: Command = {
  */
 function saved(m: BackupResult, envKey: boolean): string {
   const all = m.towns.length + m.townsWithoutData.length;
-  const parts = [`the control database (${plural(all, 'town')}, their owners and accounts)`];
+  const parts = [
+    `the control database (${plural(all, 'town')}, ${all === 1 ? 'its owner and account' : 'their owners and accounts'})`,
+  ];
   if (m.towns.length > 0) {
     const which = m.towns.length < all ? `${m.towns.length} of them` : all === 1 ? 'that town' : `all ${all}`;
     parts.push(`the data of ${which}`);
