@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, gasgauge, ROOT, type Run } from './testing/cli.js';
@@ -340,9 +340,10 @@ describe('gasgauge serve --max-town-mb', () => {
 });
 
 describe('gasgauge serve, first start', () => {
-  it('says where to sign in with the admin token it prints, and how to get a link', async () => {
+  it('says where to sign in with the admin token it prints, and how to get a link, naming --data absolute', async () => {
     const data = tempDir('gg-cli-first-');
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--port', '0'], {
+    // Given relative (to the clone's root, where it runs): said absolute, as a service's log is read from elsewhere.
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', relative(ROOT, data), '--port', '0'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -360,6 +361,7 @@ describe('gasgauge serve, first start', () => {
     await Promise.all([exited, closed]);
     const url = /open (http:\/\/\S+) /.exec(lines[0] ?? '')?.[1];
     expect(url).toBeDefined();
+    expect(lines[0]).toContain(`(data: ${data})`);
     expect(lines).toContain(
       // From a clone no gasgauge is on the PATH: the command printed is the one that runs here.
       `Sign in at ${url}/login with it, or open a one-time link from: npx gasgauge login-link --user admin --data ${data}`,

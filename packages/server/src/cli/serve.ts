@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   DEFAULT_CHANGE_BUDGET_BURST,
   DEFAULT_CHANGE_BUDGET_PER_MINUTE,
@@ -90,7 +91,9 @@ ${MAX_TOWNS_PER_OWNER_HELP}
   },
   positionals: 0,
   async run(values, _p, out) {
-    const dataDir = String(values.data ?? './data');
+    // Said absolute in the start line and the commands it suggests: a service's log is read from another directory.
+    const dataDir = resolve(String(values.data ?? './data'));
+    const dataArg = values.data === undefined ? undefined : dataDir;
     // Loaded only for this command: the server's modules (Hono, tRPC, zod) would slow every other command's start.
     const { startServer } = await import('../serve.js');
     const demoOn = values.demo === true;
@@ -182,7 +185,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
     });
     const listening = `${host.includes(':') ? `[${host}]` : host}:${server.port}`;
     if (jsonLog) {
-      const link = loginLinkCommand(values.data);
+      const link = loginLinkCommand(dataArg);
       logger.message(`Gas Gauge listening on ${listening}, open ${server.publicUrl} (data: ${dataDir})`, {
         url: server.url,
         publicUrl: server.publicUrl,
@@ -190,7 +193,7 @@ ${MAX_TOWNS_PER_OWNER_HELP}
       });
       if (server.adminCreated) {
         logger.message(
-          `created user "admin" (a server admin); no API token is logged: sign in with a one-time link from: ${link}, or issue a token with: ${userTokenCommand(values.data)}`,
+          `created user "admin" (a server admin); no API token is logged: sign in with a one-time link from: ${link}, or issue a token with: ${userTokenCommand(dataArg)}`,
           { user: 'admin' },
         );
       }
@@ -224,12 +227,12 @@ ${MAX_TOWNS_PER_OWNER_HELP}
             : []),
           // Without the demo's link, a first start would leave a new user at a sign-in page with no next step.
           ...(server.adminToken && !demo
-            ? [`Sign in at ${server.publicUrl}/login with it, or open a one-time link from: ${loginLinkCommand(values.data)}`]
+            ? [`Sign in at ${server.publicUrl}/login with it, or open a one-time link from: ${loginLinkCommand(dataArg)}`]
             : []),
           ...(demo
             ? [
                 `Demo town ${demo.townId}: a simulated fleet posts usage through the ingest API every second.`,
-                `Open this one-time login link within 10 minutes (later: ${loginLinkCommand(values.data)}):`,
+                `Open this one-time login link within 10 minutes (later: ${loginLinkCommand(dataArg)}):`,
                 `  ${demo.loginUrl}`,
               ]
             : []),
