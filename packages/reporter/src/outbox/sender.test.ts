@@ -186,16 +186,21 @@ describe('Sender against a scripted HTTP server', () => {
     expect(sender.state.lastError?.status).toBe(500);
   });
 
-  it('says when delivery works again after a failure it said', async () => {
-    const lines: string[] = [];
-    const s2 = new Sender({
+  /** A sender like the one above whose log lines go into `lines`. */
+  function loggingSender(lines: string[], backoff?: { baseMs: number; maxMs: number }): Sender {
+    return new Sender({
       store,
       serverUrl: http.url,
       townId: 'town_1',
       token: new TokenSource({ file: join(dir, 'token') }),
-      backoff: { baseMs: 1, maxMs: 5 },
+      ...(backoff ? { backoff } : {}),
       log: (line) => lines.push(line),
     });
+  }
+
+  it('says when delivery works again after a failure it said', async () => {
+    const lines: string[] = [];
+    const s2 = loggingSender(lines, { baseMs: 1, maxMs: 5 });
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
     http.answers = [status(503)];
     expect(await s2.drain(Date.now() + 10_000)).toBe(true);
@@ -208,13 +213,7 @@ describe('Sender against a scripted HTTP server', () => {
 
   it('says no failure of a request its own stop cut short (the records stay, nothing failed)', async () => {
     const lines: string[] = [];
-    const s2 = new Sender({
-      store,
-      serverUrl: http.url,
-      townId: 'town_1',
-      token: new TokenSource({ file: join(dir, 'token') }),
-      log: (line) => lines.push(line),
-    });
+    const s2 = loggingSender(lines);
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
     // The server takes the request and answers after the sender was stopped (the reporter's state dir filled up, say).
     http.delayMs = 2000;
