@@ -75,10 +75,11 @@ export class UsageIds {
    * How many of the oldest tail ids to index so that `incoming` more bytes fit in MAX_TAIL_BYTES (0: they fit).
    */
   overBound(incoming: number): number {
-    let excess = this.loadTailBytes() + incoming - MAX_TAIL_BYTES;
+    const tail = this.loadTail();
+    let excess = this.tailBytes + incoming - MAX_TAIL_BYTES;
     if (excess <= 0) return 0;
     let n = 0;
-    for (const id of (this.tail as Map<string, number>).keys()) {
+    for (const id of tail.keys()) {
       n++;
       excess -= tailEntryBytes(id);
       if (excess <= 0) break;
@@ -133,10 +134,5 @@ export class UsageIds {
       for (const id of this.tail.keys()) this.tailBytes += tailEntryBytes(id);
     }
     return this.tail;
-  }
-
-  private loadTailBytes(): number {
-    this.loadTail();
-    return this.tailBytes;
   }
 }
