@@ -152,8 +152,10 @@ export class Ledger {
     const share = spread
       ? ` * (CASE WHEN at % ${HOUR_MS} = ${HOUR_MS - 1} THEN MIN(1.0, (at + 1 - ?) / ${HOUR_MS}.0) ELSE 1 END)`
       : '';
+    // Rounded only when spread: ROUND gives a REAL, and an integer sum kept whole stays exact.
+    const sum = `COALESCE(-SUM(CASE WHEN at > ? THEN amount_microdollars${share} END), 0)`;
     const row = this.sql.rows(
-      `SELECT ${froms.map(() => `CAST(ROUND(COALESCE(-SUM(CASE WHEN at > ? THEN amount_microdollars${share} END), 0)) AS INTEGER)`).join(', ')}
+      `SELECT ${froms.map(() => (spread ? `CAST(ROUND(${sum}) AS INTEGER)` : sum)).join(', ')}
        FROM ledger WHERE account_id = ? AND kind = 'debit' AND at > ? AND at <= ?`,
       ...froms.flatMap((from) => (spread ? [from, from] : [from])),
       accountId,
