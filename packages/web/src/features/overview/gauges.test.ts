@@ -104,8 +104,8 @@ describe('the gas tank gauge', () => {
       max: 20_000_000,
       scale: ['$0', '$20'],
       display: '$7.75',
-      unit: 'left · $2.25/h',
-      detail: 'runs dry in 3 h 26 min',
+      unit: 'left',
+      detail: '$2.25/h · runs dry in 3 h 26 min',
       tone: 'ok',
       valueText: '$7.75 left, burning $2.25 per hour, runs dry in 3 h 26 min',
     });
@@ -120,8 +120,8 @@ describe('the gas tank gauge', () => {
     expect(
       tankModel({ status: 'ok', tank: { ...tank, runwayBurnMicrodollarsPerHour: 6_000_000, secondsToEmpty: 4650 } }),
     ).toMatchObject({
-      unit: 'left · $6.00/h',
-      detail: 'runs dry in 1 h 17 min · burn rising',
+      unit: 'left',
+      detail: '$6.00/h · runs dry in 1 h 17 min · burn rising',
     });
   });
 

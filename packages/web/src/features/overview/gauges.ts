@@ -138,8 +138,10 @@ export function tankModel(state: TankState): GaugeModel {
     // Overdrawn, the dial starts at the balance (the value sits at its empty end): the scale says so, not "$0".
     scale: [balance < 0 ? formatMoneyAxis(balance) : '$0', formatMoneyAxis(max)],
     display: f.balance,
-    unit: tank.runwayBurnMicrodollarsPerHour > 0 ? `left · ${f.runwayBurn}` : 'left',
-    detail: f.rising ? `${f.runway} · burn rising` : f.runway,
+    // The burn goes under the dial with the runway, not beside "left": between the scale's ends a long unit read
+    // as one line with them ("$0 left · $75.13/h $500").
+    unit: 'left',
+    detail: tankDetail(tank.runwayBurnMicrodollarsPerHour > 0 ? f.runwayBurn : undefined, f.runway, f.rising),
     tone: tankTone(f.level),
     valueText: f.sentence,
   };
@@ -149,6 +151,11 @@ export function tankModel(state: TankState): GaugeModel {
 }
 
 const LABELS = ['Tokens per second', 'Cost per hour', 'Lines of code', 'Active agents', 'Beads closed per hour', 'Gas tank'];
+
+/** The gas tank's line under the dial: the burn the runway is figured at, the runway, and whether the burn rises. */
+function tankDetail(burn: string | undefined, runway: string, rising: boolean): string {
+  return [burn, runway, rising ? 'burn rising' : undefined].filter((part) => part !== undefined).join(' · ');
+}
 
 function unknown(label: string, text: string, detail?: string): GaugeModel {
   const model: GaugeModel = {
