@@ -71,12 +71,17 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     await screenshot(page, 'outage-back');
   }, 90_000);
 
-  it("marks the last figures of the Billing page, the towns' cards, the storage use, a bead and the organisations as maybe out of date while the server is down, until it is back", async () => {
+  it("marks the last figures of the Billing page, the towns' cards, the storage use, a bead, the organisations and the invitations as maybe out of date while the server is down, until it is back", async () => {
     // The Organisations page first: it reads every 60 s, the longest wait of these.
     await trpc('orgs.create', { name: 'Outage Org' });
+    // And an invitation to another's organisation, pending.
+    const carol = (await trpc('users.create', { name: 'carol' })).token as string;
+    const carols = (await trpc('orgs.create', { name: 'Carol Org' }, carol)).id as string;
+    await trpc('orgs.setMember', { organizationId: carols, userName: 'admin', role: 'member' }, carol);
     const orgs = await browser.context.newPage();
     await orgs.goto(`${server.url}/orgs`);
     await orgs.getByRole('heading', { name: 'Outage Org' }).waitFor();
+    await orgs.getByText('Carol Org', { exact: true }).waitFor();
     await page.goto(`${server.url}/billing`);
     const card = page.locator('section.account[data-account="personal"]');
     await card.getByText('Balance', { exact: true }).waitFor();
@@ -120,6 +125,8 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('the web UI through a server o
     expect(await bead.getByText('Survive the outage', { exact: true }).count()).toBe(1);
     await orgs.getByText(/^Could not refresh your organisations \(no answer from the server/).waitFor({ timeout: 70_000 });
     await orgs.getByText(/^Could not refresh the members \(no answer from the server/).waitFor();
+    await orgs.getByText(/^Could not refresh your invitations \(no answer from the server/).waitFor();
+    expect(await orgs.getByText('Carol Org', { exact: true }).count()).toBe(1);
     expect(await orgs.getByRole('heading', { name: 'Outage Org' }).count()).toBe(1);
     server = await start(port);
     await expect.poll(() => card.getByText('Could not refresh', { exact: false }).count(), { timeout: 30_000 }).toBe(0);

@@ -117,6 +117,7 @@ function Invitations({ state, onAnswered }: { state: QueryState<OrgInvitation[]>
   return (
     <section className="card invitations" aria-labelledby="invitations-heading">
       <h2 id="invitations-heading">Invitations</h2>
+      {state.error && <RefreshError what="your invitations" error={state.error} />}
       <ul>
         {state.data.map((inv) => (
           <li key={inv.orgId} data-org={inv.orgId}>
