@@ -46,6 +46,15 @@ async function health(townId: string): Promise<Health> {
   return (r.body.result.data as { id: string; tick: Health }[]).find((t) => t.id === townId)?.tick as Health;
 }
 
+/** The town's tick failures as its Prometheus scrape says them. */
+async function scrapeTicks(townId: string): Promise<{ consecutive: number; total: number }> {
+  const r = await s.get(`/api/towns/${townId}/metrics/prometheus`);
+  expect(r.status).toBe(200);
+  const text = String(r.body);
+  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+  return { consecutive: value('gasgauge_tick_consecutive_failures'), total: value('gasgauge_tick_failures_total') };
+}
+
 /** Debits per town, oldest first. */
 async function debits(): Promise<Record<string, number[]>> {
   const r = await s.get(trpcPath('billing.ledger', { limit: 500 }));
@@ -99,6 +108,10 @@ describe('a failing town', () => {
       return h.failures >= 3 && h;
     });
     expect(failing.lastError).toBe('internal error (the server log has the details)');
+    // Prometheus says it too, for an operator's alert (a full disk fails every town's tick alike).
+    const failures = await scrapeTicks(bad);
+    expect(failures.consecutive).toBeGreaterThanOrEqual(3);
+    expect(failures.total).toBeGreaterThanOrEqual(failures.consecutive);
     expect(failing.failuresTotal).toBeGreaterThanOrEqual(3);
     // Backoff: the active interval doubled per failure in a row.
     expect((failing.retryAt as number) - (failing.lastErrorAt as number)).toBe(TICK_MS * 2 ** (failing.failures - 1));
@@ -120,6 +133,7 @@ describe('a failing town', () => {
       return h.failures === 0 && h;
     });
     expect(healed).toMatchObject({ lastError: null, retryAt: null, lastOkAt: expect.any(Number) });
+    expect(await scrapeTicks(bad)).toMatchObject({ consecutive: 0, total: expect.any(Number) });
     // The log said each failure; it says their end too, once (an operator reading it knows the town ticks again).
     const again = s.logs.filter((l) => l.startsWith(`tick of ${bad} ok again`));
     expect(again).toHaveLength(1);

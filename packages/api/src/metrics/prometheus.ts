@@ -1,4 +1,12 @@
-import { AppError, accountOfTown, MAX_TOTALS_SERIES, TOKEN_TYPES, type TownInfo, type TownTotals } from '@gasgauge/core';
+import {
+  AppError,
+  accountOfTown,
+  MAX_TOTALS_SERIES,
+  type TickHealth,
+  TOKEN_TYPES,
+  type TownInfo,
+  type TownTotals,
+} from '@gasgauge/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { bearer } from '../auth/bearer.js';
@@ -25,7 +33,8 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
     await enterRead(deps.readBudget, principal, deps.clientGone?.(c));
     const totals = await chargedHandle(deps.towns.get(info.id), deps.readBudget, principal).totals(MAX_TOTALS_SERIES);
     const balance = await deps.control.balance(accountOfTown(info));
-    return c.body(formatOpenMetrics(townFamilies(totals, balance)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
+    const tick = await deps.tickHealth?.(info.id);
+    return c.body(formatOpenMetrics(townFamilies(totals, balance, tick)), 200, { 'content-type': OPENMETRICS_CONTENT_TYPE });
   });
 
   /**
@@ -48,7 +57,7 @@ export function prometheusRoutes(deps: ApiDeps): Hono {
 }
 
 /** Every metric family the endpoint exposes, in order (the Grafana dashboard test checks its queries against these names). */
-export function townFamilies(t: TownTotals, balanceMicrodollars: number): MetricFamily[] {
+export function townFamilies(t: TownTotals, balanceMicrodollars: number, tick?: TickHealth): MetricFamily[] {
   const pair = (u: { agentId: string; model: string }) => [['agent', u.agentId] as const, ['model', u.model] as const];
   const other = t.other ?? { tokens: TOKEN_TYPES.map(() => 0), costMicrodollars: 0, pairs: 0 };
   return [
@@ -141,6 +150,27 @@ export function townFamilies(t: TownTotals, balanceMicrodollars: number): Metric
       type: 'gauge',
       help: '1 while the town holds its storage quota and refuses every ingest with 507, else 0.',
       samples: [{ labels: [], value: t.storage.full ? 1 : 0 }],
+    },
+    // How the town's scheduled ticks go (a host without a scheduler of its own has no samples): a tick keeps the
+    // charts' tiers, beads and billing up to date, and every one failing (a full disk) is what an operator alerts on.
+    {
+      name: 'gasgauge_tick_consecutive_failures',
+      type: 'gauge',
+      help: "The town's ticks that failed in a row since the last one that succeeded (each is retried after a longer wait); 0 while it ticks.",
+      samples: tick ? [{ labels: [], value: tick.failures }] : [],
+    },
+    {
+      name: 'gasgauge_tick_failures',
+      type: 'counter',
+      help: "The town's ticks that failed, in all.",
+      samples: tick ? [{ labels: [], value: tick.failuresTotal }] : [],
+    },
+    {
+      name: 'gasgauge_tick_last_success_timestamp_seconds',
+      type: 'gauge',
+      unit: 'seconds',
+      help: "When the town's last tick succeeded, in whole seconds of Unix time; no sample before its first.",
+      samples: tick?.lastOkAt != null ? [{ labels: [], value: Math.floor(tick.lastOkAt / 1000) }] : [],
     },
   ];
 }

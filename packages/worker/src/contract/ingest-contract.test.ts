@@ -35,6 +35,12 @@ describe.each(HOSTS)('%s host: ingest and reads', (_name, start) => {
     }, 'a successful tick in towns.list');
     expect(tick.lastOkAt).toBeGreaterThanOrEqual(before);
     expect(tick).toMatchObject({ failures: 0, lastError: null, retryAt: null });
+    // The same in Prometheus, for an operator's alert.
+    const scrape = String((await host.c.get(`/api/towns/${t.id}/metrics/prometheus`)).body);
+    expect(scrape).toMatch(/^gasgauge_tick_consecutive_failures 0$/m);
+    expect(scrape).toMatch(/^gasgauge_tick_failures_total 0$/m);
+    const lastOk = Number(/^gasgauge_tick_last_success_timestamp_seconds (\S+)$/m.exec(scrape)?.[1]);
+    expect(lastOk).toBeGreaterThanOrEqual(Math.floor((tick.lastOkAt as number) / 1000));
   });
 
   it('refuses bad input with a 4xx naming the field, and stores nothing of that request', async () => {
