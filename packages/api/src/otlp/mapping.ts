@@ -34,6 +34,11 @@ interface MetricMapping {
   provider?: string;
   /** The tool whose logs describe the same spend (its first signal counts it: points.ts Sources). */
   family?: Family;
+  /**
+   * Scopes (meter names) whose points of this metric repeat tokens another metric of the same meter counts:
+   * accepted and not counted, like `partsOf`.
+   */
+  repeatedIn?: ReadonlySet<string>;
 }
 
 /**
@@ -91,6 +96,9 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['input', 'inputTokens'],
         ['output', 'outputTokens'],
       ]),
+      // Gemini CLI records every input and output token twice, in gemini_cli.token.usage and in this histogram
+      // (its telemetry/metrics.ts recordTokenUsageMetrics), both from its meter `gemini-cli`: the first counts them.
+      repeatedIn: new Set(['gemini-cli']),
     },
   ],
 ]);

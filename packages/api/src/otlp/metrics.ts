@@ -93,6 +93,8 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
           reject(total, `metric ${name.slice(0, 100)} is not counted by Gas Gauge`);
           continue;
         }
+        // Tokens the same meter counts in another metric (Gemini CLI's gen_ai.client.token.usage): accepted, not counted.
+        if (mapping?.repeatedIn?.has(scope[0] ?? '')) continue;
         if (!data || (metric.sum && metric.sum.isMonotonic !== true)) {
           reject(total, `${name}: only monotonic sums and histograms are counted`);
           continue;

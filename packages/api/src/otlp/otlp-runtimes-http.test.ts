@@ -1,0 +1,95 @@
+import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
+import type { Attributes } from '@opentelemetry/api';
+import { OTLPMetricExporter as HttpExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totals, townWithKey } from './testing/town.js';
+
+/**
+ * Each agent runtime's metrics as it really records them (its instruments, meter name, attributes), through the
+ * real OpenTelemetry JS SDK to a real server on loopback; the town's counters must be the runtime's own totals.
+ */
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ autoTick: false });
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const { DELTA, CUMULATIVE } = AggregationTemporality;
+type Kind = 'proto' | 'json';
+
+function provider(kind: Kind, key: string, temporality: AggregationTemporality, resource: Attributes) {
+  const config = { url: `${s.url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` }, temporalityPreference: temporality };
+  const exporter = kind === 'proto' ? new ProtoExporter(config) : new HttpExporter(config);
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  return { reader, provider: new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader] }) };
+}
+
+/**
+ * Gemini CLI (packages/core/src/telemetry/metrics.ts): one meter named `gemini-cli`; every API response's tokens
+ * go to the counter `gemini_cli.token.usage` (type input, output, thought, cache, tool) and, for input and output,
+ * to the histogram `gen_ai.client.token.usage` too (recordTokenUsageMetrics), with the GenAI attributes.
+ */
+function geminiCli(kind: Kind, key: string, temporality: AggregationTemporality) {
+  const p = provider(kind, key, temporality, { 'service.name': 'gemini-cli', 'service.version': '0.20.0' });
+  const meter = p.provider.getMeter('gemini-cli');
+  const tokens = meter.createCounter('gemini_cli.token.usage');
+  const genAi = meter.createHistogram('gen_ai.client.token.usage', { unit: 'token' });
+  const common = { 'session.id': 'gem-session-1', 'installation.id': 'inst-1', interactive: true };
+  const response = (usage: Record<'input' | 'output' | 'thought' | 'cache' | 'tool', number>) => {
+    for (const [type, count] of Object.entries(usage)) {
+      tokens.add(count, { ...common, model: 'gemini-2.5-pro', type });
+      if (type === 'input' || type === 'output')
+        genAi.record(count, {
+          ...common,
+          'gen_ai.operation.name': 'generate_content',
+          'gen_ai.provider.name': 'gcp.gen_ai',
+          'gen_ai.request.model': 'gemini-2.5-pro',
+          'gen_ai.response.model': 'gemini-2.5-pro',
+          'gen_ai.token.type': type,
+        });
+    }
+  };
+  return { ...p, response };
+}
+
+describe('Gemini CLI', () => {
+  it.each([
+    ['proto', CUMULATIVE],
+    ['proto', DELTA],
+    ['json', CUMULATIVE],
+    ['json', DELTA],
+  ] as [Kind, AggregationTemporality][])(
+    '%s, temporality %s: its tokens count once, though it records input and output in two metrics',
+    async (kind, temporality) => {
+      const { townId, key } = await townWithKey(s, `gemini ${kind} ${temporality}`);
+      const g = geminiCli(kind, key, temporality);
+      g.response({ input: 1000, output: 200, thought: 50, cache: 400, tool: 7 });
+      await g.reader.forceFlush();
+      g.response({ input: 300, output: 20, thought: 0, cache: 0, tool: 0 });
+      await g.provider.shutdown();
+      // Input is prompt tokens (cached ones inside) plus tool-use prompt tokens; thoughts are reasoning.
+      expect(await totals(s, townId)).toMatchObject({
+        input_tokens: 1307,
+        output_tokens: 220,
+        reasoning_tokens: 50,
+        cache_read_tokens: 0,
+      });
+    },
+  );
+
+  it('gen_ai.client.token.usage from another meter (the GenAI conventions alone) still counts', async () => {
+    const { townId, key } = await townWithKey(s, 'genai alone');
+    const p = provider('proto', key, DELTA, { 'service.name': 'my-agent' });
+    p.provider
+      .getMeter('my-agent')
+      .createHistogram('gen_ai.client.token.usage')
+      .record(64, { 'gen_ai.token.type': 'input', 'gen_ai.request.model': 'gpt-5', 'gen_ai.provider.name': 'openai' });
+    await p.provider.shutdown();
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 64 });
+  });
+});
