@@ -83,7 +83,7 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['input', 'inputTokens'],
         ['output', 'outputTokens'],
       ]),
-      partsOf: new Set(['cached_input', 'reasoning_output', 'total']),
+      partsOf: new Set(['cached_input', 'cache_write_input', 'reasoning_output', 'total']),
       provider: 'openai',
       family: 'codex',
     },

@@ -5,7 +5,7 @@ import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-met
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totals, townWithKey } from './testing/town.js';
+import { JSON_TYPE, nanos, post, totals, townWithKey } from './testing/town.js';
 
 /**
  * Each agent runtime's metrics as it really records them (its instruments, meter name, attributes), through the
@@ -91,5 +91,81 @@ describe('Gemini CLI', () => {
       .record(64, { 'gen_ai.token.type': 'input', 'gen_ai.request.model': 'gpt-5', 'gen_ai.provider.name': 'openai' });
     await p.provider.shutdown();
     expect(await totals(s, townId)).toMatchObject({ input_tokens: 64 });
+  });
+});
+
+/**
+ * Codex (codex-rs core, emit_turn_token_usage_metrics): per turn, one histogram `codex.turn.token_usage` point per
+ * `token_type` — total, input, cached_input, cache_write_input (newer versions), output, reasoning_output — where
+ * input holds the cached and cache-write tokens, output the reasoning ones, and total is input + output.
+ */
+describe('Codex', () => {
+  const turn = (h: ReturnType<ReturnType<MeterProvider['getMeter']>['createHistogram']>, input: number, output: number) => {
+    const cached = Math.floor(input / 2);
+    const written = Math.floor(input / 10);
+    for (const [type, value] of [
+      ['total', input + output],
+      ['input', input],
+      ['cached_input', cached],
+      ['cache_write_input', written],
+      ['output', output],
+      ['reasoning_output', Math.floor(output / 3)],
+    ] as const)
+      h.record(value, { token_type: type, tmp_mem: 'false', model: 'gpt-5-codex' });
+  };
+
+  it.each([
+    ['proto', CUMULATIVE],
+    ['json', DELTA],
+  ] as [Kind, AggregationTemporality][])(
+    '%s, temporality %s: a turn counts its input and output once',
+    async (kind, temporality) => {
+      const { townId, key } = await townWithKey(s, `codex ${kind} ${temporality}`);
+      const p = provider(kind, key, temporality, { 'service.name': 'codex_exec', 'service.version': '0.60.0' });
+      const h = p.provider.getMeter('codex').createHistogram('codex.turn.token_usage');
+      turn(h, 1000, 90);
+      await p.reader.forceFlush();
+      turn(h, 500, 30);
+      await p.provider.shutdown();
+      expect(await totals(s, townId)).toMatchObject({ input_tokens: 1500, output_tokens: 120, cache_read_tokens: 0 });
+    },
+  );
+
+  it('cache_write_input is accepted as part of input, not rejected in partialSuccess', async () => {
+    const { townId, key } = await townWithKey(s, 'codex cache write');
+    const at = nanos(Date.now() - 60_000);
+    const point = (type: string, value: number) => ({
+      attributes: [
+        { key: 'token_type', value: { stringValue: type } },
+        { key: 'model', value: { stringValue: 'gpt-5-codex' } },
+      ],
+      timeUnixNano: at,
+      count: '1',
+      sum: value,
+    });
+    const body = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'codex_exec' } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'codex.turn.token_usage',
+                  histogram: {
+                    aggregationTemporality: 1,
+                    dataPoints: [point('input', 100), point('cache_write_input', 20), point('output', 5)],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const r = await post(s, '/v1/metrics', key, JSON.stringify(body), JSON_TYPE);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(Buffer.from(r.bytes).toString())).toEqual({});
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 100, output_tokens: 5 });
   });
 });
