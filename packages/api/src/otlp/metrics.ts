@@ -22,7 +22,7 @@ interface Metric {
   gauge?: { dataPoints?: unknown[] };
   sum?: { dataPoints?: DataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean };
   histogram?: { dataPoints?: DataPoint[]; aggregationTemporality?: number };
-  exponentialHistogram?: { dataPoints?: unknown[] };
+  exponentialHistogram?: { dataPoints?: DataPoint[]; aggregationTemporality?: number };
   summary?: { dataPoints?: unknown[] };
 }
 interface MetricsRequest {
@@ -87,7 +87,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         const name = metric.name ?? '';
         const mapping = METRICS.get(name);
         const activityMapping = ACTIVITY_METRICS.get(name);
-        const data = metric.sum ?? metric.histogram;
+        const data = metric.sum ?? metric.histogram ?? metric.exponentialHistogram;
         const total = pointCount(metric);
         if (!mapping && !activityMapping) {
           reject(total, `metric ${name.slice(0, 100)} is not counted by Gas Gauge`);
@@ -96,7 +96,7 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         // Tokens the same meter counts in another metric (Gemini CLI's gen_ai.client.token.usage): accepted, not counted.
         if (mapping?.repeatedIn?.has(scope[0] ?? '')) continue;
         if (!data || (metric.sum && metric.sum.isMonotonic !== true)) {
-          reject(total, `${name}: only monotonic sums and histograms are counted`);
+          reject(total, `${name}: only monotonic sums and (exponential) histograms are counted`);
           continue;
         }
         const temporality = data.aggregationTemporality;

@@ -3,7 +3,13 @@ import type { Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter as HttpExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  AggregationType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type ViewOptions,
+} from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JSON_TYPE, nanos, post, totals, townWithKey } from './testing/town.js';
 
@@ -22,11 +28,14 @@ afterAll(async () => {
 const { DELTA, CUMULATIVE } = AggregationTemporality;
 type Kind = 'proto' | 'json';
 
-function provider(kind: Kind, key: string, temporality: AggregationTemporality, resource: Attributes) {
+function provider(kind: Kind, key: string, temporality: AggregationTemporality, resource: Attributes, views?: ViewOptions[]) {
   const config = { url: `${s.url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` }, temporalityPreference: temporality };
   const exporter = kind === 'proto' ? new ProtoExporter(config) : new HttpExporter(config);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-  return { reader, provider: new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader] }) };
+  return {
+    reader,
+    provider: new MeterProvider({ resource: resourceFromAttributes(resource), readers: [reader], views: views ?? [] }),
+  };
 }
 
 /**
@@ -92,6 +101,28 @@ describe('Gemini CLI', () => {
     await p.provider.shutdown();
     expect(await totals(s, townId)).toMatchObject({ input_tokens: 64 });
   });
+
+  it.each([
+    ['proto', CUMULATIVE],
+    ['json', DELTA],
+  ] as [Kind, AggregationTemporality][])(
+    '%s, temporality %s: gen_ai.client.token.usage as an exponential histogram (OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION) counts its sum',
+    async (kind, temporality) => {
+      const { townId, key } = await townWithKey(s, `genai exponential ${kind} ${temporality}`);
+      const exponential = [
+        { instrumentName: 'gen_ai.client.token.usage', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } },
+      ] as ViewOptions[];
+      const p = provider(kind, key, temporality, { 'service.name': 'py-agent' }, exponential);
+      const h = p.provider.getMeter('opentelemetry.instrumentation.openai_v2').createHistogram('gen_ai.client.token.usage');
+      const attrs = { 'gen_ai.request.model': 'gpt-5', 'gen_ai.provider.name': 'openai' };
+      h.record(700, { ...attrs, 'gen_ai.token.type': 'input' });
+      h.record(30, { ...attrs, 'gen_ai.token.type': 'output' });
+      await p.reader.forceFlush();
+      h.record(300, { ...attrs, 'gen_ai.token.type': 'input' });
+      await p.provider.shutdown();
+      expect(await totals(s, townId)).toMatchObject({ input_tokens: 1000, output_tokens: 30 });
+    },
+  );
 });
 
 /**
