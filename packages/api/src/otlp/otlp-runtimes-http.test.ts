@@ -29,7 +29,11 @@ const { DELTA, CUMULATIVE } = AggregationTemporality;
 type Kind = 'proto' | 'json';
 
 function provider(kind: Kind, key: string, temporality: AggregationTemporality, resource: Attributes, views?: ViewOptions[]) {
-  const config = { url: `${s.url}/v1/metrics`, headers: { Authorization: `Bearer ${key}` }, temporalityPreference: temporality };
+  const config = {
+    url: `${s.url}/v1/metrics`,
+    headers: { Authorization: `Bearer ${key}` },
+    temporalityPreference: temporality,
+  };
   const exporter = kind === 'proto' ? new ProtoExporter(config) : new HttpExporter(config);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   return {
@@ -44,7 +48,9 @@ function provider(kind: Kind, key: string, temporality: AggregationTemporality, 
  * to the histogram `gen_ai.client.token.usage` too (recordTokenUsageMetrics), with the GenAI attributes.
  */
 function geminiCli(kind: Kind, key: string, temporality: AggregationTemporality) {
-  const p = provider(kind, key, temporality, { 'service.name': 'gemini-cli', 'service.version': '0.20.0' });
+  // Its resource: service.name, service.version (Node's), session.id (telemetry/sdk.ts).
+  const resource = { 'service.name': 'gemini-cli', 'service.version': 'v20.19.0', 'session.id': 'gem-session-1' };
+  const p = provider(kind, key, temporality, resource);
   const meter = p.provider.getMeter('gemini-cli');
   const tokens = meter.createCounter('gemini_cli.token.usage');
   const genAi = meter.createHistogram('gen_ai.client.token.usage', { unit: 'token' });
@@ -90,6 +96,22 @@ describe('Gemini CLI', () => {
       });
     },
   );
+
+  it('gzipped by the SDK (OTEL_EXPORTER_OTLP_COMPRESSION=gzip), proto and JSON alike', async () => {
+    for (const kind of ['proto', 'json'] as const) {
+      const { townId, key } = await townWithKey(s, `gemini gzip ${kind}`);
+      process.env.OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip';
+      let g: ReturnType<typeof geminiCli>;
+      try {
+        g = geminiCli(kind, key, CUMULATIVE);
+      } finally {
+        delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+      }
+      g.response({ input: 40, output: 4, thought: 0, cache: 0, tool: 0 });
+      await g.provider.shutdown();
+      expect(await totals(s, townId)).toMatchObject({ input_tokens: 40, output_tokens: 4 });
+    }
+  });
 
   it('gen_ai.client.token.usage from another meter (the GenAI conventions alone) still counts', async () => {
     const { townId, key } = await townWithKey(s, 'genai alone');
