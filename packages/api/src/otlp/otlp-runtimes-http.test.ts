@@ -222,3 +222,91 @@ describe('Codex', () => {
     expect(await totals(s, townId)).toMatchObject({ input_tokens: 100, output_tokens: 5 });
   });
 });
+
+/**
+ * Gas Town's agents through an OpenTelemetry Collector: one export holds several agents' resources (each
+ * Claude Code process tagged by OTEL_RESOURCE_ATTRIBUTES gt.agent, gt.rig, gt.issue), cumulative.
+ */
+describe('several agents in one export (a Collector batching Gas Town agents)', () => {
+  const str = (key: string, v: string) => ({ key, value: { stringValue: v } });
+  const T = Date.now() - 10 * 60_000;
+  /** One resource per [agent, start, total input]: its Claude Code token counter, cumulative. */
+  const batch = (agents: [agent: string, start: number, input: number][], time: number) =>
+    JSON.stringify({
+      resourceMetrics: agents.map(([agent, start, input]) => ({
+        resource: {
+          attributes: [
+            str('service.name', 'claude-code'),
+            str('gt.agent', agent),
+            str('gt.rig', 'rig'),
+            str('gt.issue', `gt-${agent}`),
+          ],
+        },
+        scopeMetrics: [
+          {
+            scope: { name: 'com.anthropic.claude_code', version: '2.0.0' },
+            metrics: [
+              {
+                name: 'claude_code.token.usage',
+                sum: {
+                  aggregationTemporality: 2,
+                  isMonotonic: true,
+                  dataPoints: [
+                    {
+                      attributes: [
+                        str('type', 'input'),
+                        str('model', 'claude-sonnet-4-5'),
+                        str('session.id', `s-${agent}-${start}`),
+                      ],
+                      startTimeUnixNano: nanos(start),
+                      timeUnixNano: nanos(time),
+                      asInt: String(input),
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      })),
+    });
+
+  it('each agent counts its increase once: a retried batch, and one agent restarted (counting from 0 again)', async () => {
+    const { townId, key } = await townWithKey(s, 'collector batch');
+    const send = async (body: string) => {
+      const r = await post(s, '/v1/metrics', key, body, JSON_TYPE);
+      expect(r.status).toBe(200);
+      expect(JSON.parse(Buffer.from(r.bytes).toString())).toEqual({});
+    };
+    const first = batch(
+      [
+        ['polecat-1', T, 100],
+        ['polecat-2', T, 200],
+        ['witness', T, 5],
+      ],
+      T + 60_000,
+    );
+    await send(first);
+    await send(first); // the Collector's retry
+    // polecat-2 restarted (a new start time, its counter from 0); the others went on.
+    await send(
+      batch(
+        [
+          ['polecat-1', T, 150],
+          ['polecat-2', T + 90_000, 30],
+          ['witness', T, 5],
+        ],
+        T + 120_000,
+      ),
+    );
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 150 + 230 + 5 });
+    // Each agent's bead (its resource's gt.issue) holds that agent's tokens.
+    const beads = await s.get(`/api/towns/${townId}/beads`);
+    const byBead = (beads.body.items as { beadId: string; inputTokens: number }[]).map((b) => [b.beadId, b.inputTokens]);
+    expect(byBead.sort()).toEqual([
+      ['gt-polecat-1', 150],
+      ['gt-polecat-2', 230],
+      ['gt-witness', 5],
+    ]);
+  });
+});
