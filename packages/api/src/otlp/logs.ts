@@ -144,7 +144,7 @@ function logRecord(
     requestId === undefined
       ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
       : ['log', resourceId, agent, event.family, requestId];
-  const keys = sources.of(event.family, resourceId, agent, sessionOf(attr));
+  const keys = sources.of(event.family, { map: resource, id: resourceId }, agent, sessionOf(attr));
   return Promise.all([idOf(JSON.stringify(key)), keys]).then(([id, keys]) => ({
     id,
     agentId: agent,

@@ -200,7 +200,7 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
   if (value === undefined) return `${name}: ${outOfRange(max, mapping.scale)}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
-  const keys = sources.of(mapping.family, resourceId, p.agent, sessionOf(p.attr));
+  const keys = sources.of(mapping.family, { map: resource, id: resourceId }, p.agent, sessionOf(p.attr));
   return Promise.all([p.id, keys]).then(([id, keys]) => ({
     id,
     agentId: p.agent,

@@ -1,8 +1,10 @@
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import type { Attributes } from '@opentelemetry/api';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as HttpExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import {
   AggregationTemporality,
   AggregationType,
@@ -183,6 +185,53 @@ describe('Codex', () => {
       expect(await totals(s, townId)).toMatchObject({ input_tokens: 1500, output_tokens: 120, cache_read_tokens: 0 });
     },
   );
+
+  /**
+   * Codex builds its metrics resource (metrics/client.rs: service.name, service.version, env) apart from its logs
+   * resource (provider.rs make_resource: the same, and host.name for logs only): one sender all the same.
+   */
+  it.each([
+    ['logs first', true],
+    ['metrics first', false],
+  ])('%s: its sse_event logs and turn metrics, whose resources differ by host.name, count once', async (_, logsFirst) => {
+    const { townId, key } = await townWithKey(s, `codex two resources ${logsFirst}`);
+    const base = { 'service.name': 'codex_exec', 'service.version': '0.60.0', env: 'prod' };
+    const metrics = provider('proto', key, DELTA, base);
+    const h = metrics.provider.getMeter('codex').createHistogram('codex.turn.token_usage');
+    const logs = new LoggerProvider({
+      resource: resourceFromAttributes({ ...base, 'host.name': 'build-7' }),
+      processors: [
+        new SimpleLogRecordProcessor({
+          exporter: new ProtoLogExporter({ url: `${s.url}/v1/logs`, headers: { Authorization: `Bearer ${key}` } }),
+        }),
+      ],
+    });
+    const logger = logs.getLogger('codex_otel');
+    // Two responses in one turn: a completed event each, and the turn's metrics once.
+    for (const [input, output] of [
+      [600, 50],
+      [400, 30],
+    ] as const)
+      logger.emit({
+        attributes: {
+          'event.name': 'codex.sse_event',
+          'event.kind': 'response.completed',
+          'conversation.id': 'conv-7',
+          model: 'gpt-5-codex',
+          input_token_count: String(input),
+          output_token_count: String(output),
+          cached_token_count: String(input / 2),
+        },
+      });
+    turn(h, 1000, 80);
+    const [first, second] = logsFirst
+      ? [() => logs.forceFlush(), () => metrics.reader.forceFlush()]
+      : [() => metrics.reader.forceFlush(), () => logs.forceFlush()];
+    await first();
+    await second();
+    await Promise.all([logs.shutdown(), metrics.provider.shutdown()]);
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 1000, output_tokens: 80 });
+  });
 
   it('cache_write_input is accepted as part of input, not rejected in partialSuccess', async () => {
     const { townId, key } = await townWithKey(s, 'codex cache write');
