@@ -144,6 +144,16 @@ export function agentOf(attr: (name: string) => string | undefined): string {
 }
 
 /**
+ * The agent that names a sender (points.ts Sources): agentOf's, without the session, which one signal may carry
+ * and the other not. Claude Code's metrics drop `session.id` with OTEL_METRICS_INCLUDE_SESSION_ID=false, where its
+ * events keep it: their agents (`claude-code`, `claude-code/<session>`) differ, and the two signals would be two
+ * senders, each counted.
+ */
+export function senderAgentOf(attr: (name: string) => string | undefined, agentId: string | undefined): string {
+  return agentId ?? attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name') ?? attr('service.name') ?? 'unknown_service';
+}
+
+/**
  * Who a point or log record is from and what for: the agent (the key's, if it names one), model and
  * bead, each at most 256 characters like every id (else why not).
  */

@@ -6,7 +6,16 @@ import {
   type UsageRecord,
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, noAmounts, providerOf, whoOf } from './mapping.js';
+import {
+  ACTIVITY_METRICS,
+  type ActivityMapping,
+  METRICS,
+  type MetricMapping,
+  noAmounts,
+  providerOf,
+  senderAgentOf,
+  whoOf,
+} from './mapping.js';
 import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, sessionOf, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface DataPoint {
@@ -200,7 +209,8 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
   if (value === undefined) return `${name}: ${outOfRange(max, mapping.scale)}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
-  const keys = sources.of(mapping.family, { map: resource, id: resourceId }, p.agent, sessionOf(p.attr));
+  const sender = senderAgentOf(p.attr, input.agentId);
+  const keys = sources.of(mapping.family, { map: resource, id: resourceId }, sender, sessionOf(p.attr));
   return Promise.all([p.id, keys]).then(([id, keys]) => ({
     id,
     agentId: p.agent,

@@ -359,3 +359,63 @@ describe('several agents in one export (a Collector batching Gas Town agents)', 
     ]);
   });
 });
+
+/**
+ * Claude Code with OTEL_METRICS_INCLUDE_SESSION_ID=false and no Gas Town: its metrics carry no session.id (their
+ * agent is its service.name), its api_request events do (their agent is service.name/session.id).
+ */
+describe('Claude Code', () => {
+  it.each([
+    ['logs first', true],
+    ['metrics first', false],
+  ])('%s: events with session.id and metrics without it are one sender, counted once', async (_, logsFirst) => {
+    const { townId, key } = await townWithKey(s, `claude no session ${logsFirst}`);
+    const resource = { 'service.name': 'claude-code', 'service.version': '2.0.30', 'os.type': 'linux', 'host.arch': 'amd64' };
+    const metrics = provider('proto', key, DELTA, resource);
+    const meter = metrics.provider.getMeter('com.anthropic.claude_code');
+    const tokens = meter.createCounter('claude_code.token.usage');
+    const cost = meter.createCounter('claude_code.cost.usage');
+    const logs = new LoggerProvider({
+      resource: resourceFromAttributes(resource),
+      processors: [
+        new SimpleLogRecordProcessor({
+          exporter: new ProtoLogExporter({ url: `${s.url}/v1/logs`, headers: { Authorization: `Bearer ${key}` } }),
+        }),
+      ],
+    });
+    const logger = logs.getLogger('com.anthropic.claude_code.events');
+    for (const [i, [input, output, usd]] of (
+      [
+        [900, 100, 0.02],
+        [300, 60, 0.01],
+      ] as const
+    ).entries()) {
+      logger.emit({
+        body: 'claude_code.api_request',
+        attributes: {
+          'event.name': 'api_request',
+          'event.timestamp': new Date().toISOString(),
+          'event.sequence': i,
+          'session.id': 'cc-session-1',
+          model: 'claude-sonnet-4-5',
+          input_tokens: String(input),
+          output_tokens: String(output),
+          cache_read_tokens: '0',
+          cache_creation_tokens: '0',
+          cost_usd: String(usd),
+          duration_ms: '1500',
+        },
+      });
+      tokens.add(input, { model: 'claude-sonnet-4-5', type: 'input' });
+      tokens.add(output, { model: 'claude-sonnet-4-5', type: 'output' });
+      cost.add(usd, { model: 'claude-sonnet-4-5' });
+    }
+    const [first, second] = logsFirst
+      ? [() => logs.forceFlush(), () => metrics.reader.forceFlush()]
+      : [() => metrics.reader.forceFlush(), () => logs.forceFlush()];
+    await first();
+    await second();
+    await Promise.all([logs.shutdown(), metrics.provider.shutdown()]);
+    expect(await totals(s, townId)).toMatchObject({ input_tokens: 1200, output_tokens: 160, cost_microdollars: 30_000 });
+  });
+});

@@ -67,7 +67,7 @@ export interface ResourceRef {
 /**
  * The keys a metric point or log record is counted under (core usage-sources.ts), in order:
  * - its *session* (`session.id`, else Codex's `conversation.id`), for the path `otlp` (ingest/session-keys.ts);
- * - its *sender* (one tool, resource and agent), for its signal: its metrics and its logs share it, and the
+ * - its *sender* (one tool, resource and agent, without the session: mapping.ts senderAgentOf), for its signal: its metrics and its logs share it, and the
  *   signal counted first counts its spend alone. Not the session: Codex's `codex.turn.token_usage`
  *   carries no `conversation.id` where its logs do, and Claude Code's metrics drop `session.id` with
  *   OTEL_METRICS_INCLUDE_SESSION_ID=false.
