@@ -2202,6 +2202,8 @@ export const codecs = {
   for(var i=0;i<m.dataPoints.length;++i)
   types[0].encode(m.dataPoints[i],w.uint32(10).fork(),q+1).ldelim()
   }
+  if(m.aggregationTemporality!=null&&Object.hasOwnProperty.call(m,"aggregationTemporality")&&m.aggregationTemporality!==0)
+  w.uint32(16).int32(m.aggregationTemporality)
   if(m.$unknowns!=null&&Object.hasOwnProperty.call(m,"$unknowns"))
   for(var i=0;i<m.$unknowns.length;++i)
   w.raw(m.$unknowns[i])
@@ -2213,7 +2215,7 @@ export const codecs = {
   if(q===undefined)q=0
   if(q>Reader.recursionLimit)
   throw Error("max depth exceeded")
-  var c,m
+  var c,m,v
   if(l===undefined)
   c=r.len
   else{
@@ -2240,6 +2242,15 @@ export const codecs = {
   if(!(m.dataPoints&&m.dataPoints.length))
   m.dataPoints=[]
   m.dataPoints.push(types[0].decode(r,r.size(),undefined,q+1))
+  continue
+  }
+  case 2:{
+  if(u!==0)
+  break
+  if(v=r.int32())
+  m.aggregationTemporality=v
+  else
+  delete m.aggregationTemporality
   continue
   }
   }
@@ -2275,6 +2286,10 @@ export const codecs = {
   }
   }
   }
+  if(m.aggregationTemporality!=null&&Object.hasOwnProperty.call(m,"aggregationTemporality")){
+  if(!util.isInteger(m.aggregationTemporality))
+  return"aggregationTemporality: integer expected"
+  }
   return null
 },
     fromObject: ({ types, util, C }) => function (d,q){
@@ -2296,6 +2311,11 @@ export const codecs = {
   m.dataPoints[i]=types[0].fromObject(d.dataPoints[i],q+1)
   }
   }
+  if(d.aggregationTemporality!=null){
+  if(Number(d.aggregationTemporality)!==0){
+  m.aggregationTemporality=d.aggregationTemporality|0
+  }
+  }
   return m
 },
     toObject: ({ types, util }) => function (m,o,q){
@@ -2308,11 +2328,17 @@ export const codecs = {
   if(o.arrays||o.defaults){
   d.dataPoints=[]
   }
+  if(o.defaults){
+  d.aggregationTemporality=0
+  }
   if(m.dataPoints&&m.dataPoints.length){
   d.dataPoints=Array(m.dataPoints.length)
   for(var j=0;j<m.dataPoints.length;++j){
   d.dataPoints[j]=types[0].toObject(m.dataPoints[j],o,q+1)
   }
+  }
+  if(m.aggregationTemporality!=null&&Object.hasOwnProperty.call(m,"aggregationTemporality")){
+  d.aggregationTemporality=m.aggregationTemporality
   }
   return d
 },
@@ -3070,6 +3096,283 @@ export const codecs = {
   for(var j=0;j<m.attributes.length;++j){
   d.attributes[j]=types[0].toObject(m.attributes[j],o,q+1)
   }
+  }
+  return d
+},
+  },
+  ".ExponentialHistogramDataPoint": {
+    ctor: function (p){
+  this.attributes=[]
+  if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!=="__proto__")
+  this[ks[i]]=p[ks[i]]
+},
+    encode: ({ Writer, types, util }) => function (m,w,q){
+  if(!w)
+  w=Writer.create()
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  if(m.attributes!=null&&m.attributes.length){
+  for(var i=0;i<m.attributes.length;++i)
+  types[0].encode(m.attributes[i],w.uint32(10).fork(),q+1).ldelim()
+  }
+  if(m.startTimeUnixNano!=null&&Object.hasOwnProperty.call(m,"startTimeUnixNano")&&(typeof m.startTimeUnixNano==="object"?m.startTimeUnixNano.low||m.startTimeUnixNano.high:m.startTimeUnixNano!==0))
+  w.uint32(17).fixed64(m.startTimeUnixNano)
+  if(m.timeUnixNano!=null&&Object.hasOwnProperty.call(m,"timeUnixNano")&&(typeof m.timeUnixNano==="object"?m.timeUnixNano.low||m.timeUnixNano.high:m.timeUnixNano!==0))
+  w.uint32(25).fixed64(m.timeUnixNano)
+  if(m.count!=null&&Object.hasOwnProperty.call(m,"count")&&(typeof m.count==="object"?m.count.low||m.count.high:m.count!==0))
+  w.uint32(33).fixed64(m.count)
+  if(m.sum!=null&&Object.hasOwnProperty.call(m,"sum")&&!Object.is(m.sum,0))
+  w.uint32(41).double(m.sum)
+  if(m.$unknowns!=null&&Object.hasOwnProperty.call(m,"$unknowns"))
+  for(var i=0;i<m.$unknowns.length;++i)
+  w.raw(m.$unknowns[i])
+  return w
+},
+    decode: ({ Reader, types, util, C }) => function (r,l,z,q,g){
+  if(!(r instanceof Reader))
+  r=Reader.create(r)
+  if(q===undefined)q=0
+  if(q>Reader.recursionLimit)
+  throw Error("max depth exceeded")
+  var c,m,v
+  if(l===undefined)
+  c=r.len
+  else{
+  c=r.pos+l
+  if(c>r.len)
+  throw RangeError("index out of range")
+  l=r.len
+  r.len=c
+  }
+  m=g||new C
+  while(r.pos<c){
+  var s=r.pos
+  var t=r.tag()
+  if(t===z){
+  z=undefined
+  break
+  }
+  var u=t&7
+  switch(t>>>=3){
+  case 1:
+  {
+  if(u!==2)
+  break
+  if(!(m.attributes&&m.attributes.length))
+  m.attributes=[]
+  m.attributes.push(types[0].decode(r,r.size(),undefined,q+1))
+  continue
+  }
+  case 2:{
+  if(u!==1)
+  break
+  if(typeof(v=r.fixed64())==="object"?v.low||v.high:v!==0)
+  m.startTimeUnixNano=v
+  else
+  delete m.startTimeUnixNano
+  continue
+  }
+  case 3:{
+  if(u!==1)
+  break
+  if(typeof(v=r.fixed64())==="object"?v.low||v.high:v!==0)
+  m.timeUnixNano=v
+  else
+  delete m.timeUnixNano
+  continue
+  }
+  case 4:{
+  if(u!==1)
+  break
+  if(typeof(v=r.fixed64())==="object"?v.low||v.high:v!==0)
+  m.count=v
+  else
+  delete m.count
+  continue
+  }
+  case 5:{
+  if(u!==1)
+  break
+  if(!Object.is(v=r.double(),0))
+  m.sum=v
+  else
+  delete m.sum
+  continue
+  }
+  }
+  r.skipType(u,q,t)
+  if(!r.discardUnknown){
+  util.makeProp(m,"$unknowns",false);
+  (m.$unknowns||(m.$unknowns=[])).push(r.raw(s,r.pos))
+  }
+  }
+  if(l!==undefined){
+  if(r.pos!==c)
+  throw RangeError("index out of range")
+  r.len=l
+  }
+  if(z!==undefined)
+  throw Error("missing end group")
+  return m
+},
+    verify: ({ types, util }) => function (m,q){
+  if(typeof m!=="object"||m===null)
+  return"object expected"
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  return"max depth exceeded"
+  if(m.attributes!=null&&Object.hasOwnProperty.call(m,"attributes")){
+  if(!Array.isArray(m.attributes))
+  return"attributes: array expected"
+  for(var i=0;i<m.attributes.length;++i){
+  {
+  var e=types[0].verify(m.attributes[i],q+1);
+  if(e)
+  return"attributes."+e
+  }
+  }
+  }
+  if(m.startTimeUnixNano!=null&&Object.hasOwnProperty.call(m,"startTimeUnixNano")){
+  if(!util.isInteger(m.startTimeUnixNano)&&!(m.startTimeUnixNano&&util.isInteger(m.startTimeUnixNano.low)&&util.isInteger(m.startTimeUnixNano.high)))
+  return"startTimeUnixNano: integer|Long expected"
+  }
+  if(m.timeUnixNano!=null&&Object.hasOwnProperty.call(m,"timeUnixNano")){
+  if(!util.isInteger(m.timeUnixNano)&&!(m.timeUnixNano&&util.isInteger(m.timeUnixNano.low)&&util.isInteger(m.timeUnixNano.high)))
+  return"timeUnixNano: integer|Long expected"
+  }
+  if(m.count!=null&&Object.hasOwnProperty.call(m,"count")){
+  if(!util.isInteger(m.count)&&!(m.count&&util.isInteger(m.count.low)&&util.isInteger(m.count.high)))
+  return"count: integer|Long expected"
+  }
+  if(m.sum!=null&&Object.hasOwnProperty.call(m,"sum")){
+  if(typeof m.sum!=="number")
+  return"sum: number expected"
+  }
+  return null
+},
+    fromObject: ({ types, util, C }) => function (d,q){
+  if(d instanceof C)
+  return d
+  if(!util.isObject(d))
+  throw TypeError(".ExponentialHistogramDataPoint: object expected")
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var m=new C
+  if(d.attributes){
+  if(!Array.isArray(d.attributes))
+  throw TypeError(".ExponentialHistogramDataPoint.attributes: array expected")
+  m.attributes=Array(d.attributes.length)
+  for(var i=0;i<d.attributes.length;++i){
+  if(!util.isObject(d.attributes[i]))
+  throw TypeError(".ExponentialHistogramDataPoint.attributes: object expected")
+  m.attributes[i]=types[0].fromObject(d.attributes[i],q+1)
+  }
+  }
+  if(d.startTimeUnixNano!=null){
+  if(typeof d.startTimeUnixNano==="object"?d.startTimeUnixNano.low||d.startTimeUnixNano.high:Number(d.startTimeUnixNano)!==0){
+  if(util.Long)
+  m.startTimeUnixNano=util.Long.fromValue(d.startTimeUnixNano,true)
+  else if(typeof d.startTimeUnixNano==="string")
+  m.startTimeUnixNano=parseInt(d.startTimeUnixNano,10)
+  else if(typeof d.startTimeUnixNano==="number")
+  m.startTimeUnixNano=d.startTimeUnixNano
+  else if(typeof d.startTimeUnixNano==="object")
+  m.startTimeUnixNano=new util.LongBits(d.startTimeUnixNano.low>>>0,d.startTimeUnixNano.high>>>0).toNumber(true)
+  }
+  }
+  if(d.timeUnixNano!=null){
+  if(typeof d.timeUnixNano==="object"?d.timeUnixNano.low||d.timeUnixNano.high:Number(d.timeUnixNano)!==0){
+  if(util.Long)
+  m.timeUnixNano=util.Long.fromValue(d.timeUnixNano,true)
+  else if(typeof d.timeUnixNano==="string")
+  m.timeUnixNano=parseInt(d.timeUnixNano,10)
+  else if(typeof d.timeUnixNano==="number")
+  m.timeUnixNano=d.timeUnixNano
+  else if(typeof d.timeUnixNano==="object")
+  m.timeUnixNano=new util.LongBits(d.timeUnixNano.low>>>0,d.timeUnixNano.high>>>0).toNumber(true)
+  }
+  }
+  if(d.count!=null){
+  if(typeof d.count==="object"?d.count.low||d.count.high:Number(d.count)!==0){
+  if(util.Long)
+  m.count=util.Long.fromValue(d.count,true)
+  else if(typeof d.count==="string")
+  m.count=parseInt(d.count,10)
+  else if(typeof d.count==="number")
+  m.count=d.count
+  else if(typeof d.count==="object")
+  m.count=new util.LongBits(d.count.low>>>0,d.count.high>>>0).toNumber(true)
+  }
+  }
+  if(d.sum!=null){
+  if(!Object.is(Number(d.sum),0)){
+  m.sum=Number(d.sum)
+  }
+  }
+  return m
+},
+    toObject: ({ types, util }) => function (m,o,q){
+  if(!o)
+  o={}
+  if(q===undefined)q=0
+  if(q>util.recursionLimit)
+  throw Error("max depth exceeded")
+  var d={}
+  if(o.arrays||o.defaults){
+  d.attributes=[]
+  }
+  if(o.defaults){
+  if(util.Long){
+  var n=new util.Long(0,0,true)
+  d.startTimeUnixNano=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n
+  }else
+  d.startTimeUnixNano=o.longs===String?"0":typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt("0"):0
+  if(util.Long){
+  var n=new util.Long(0,0,true)
+  d.timeUnixNano=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n
+  }else
+  d.timeUnixNano=o.longs===String?"0":typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt("0"):0
+  if(util.Long){
+  var n=new util.Long(0,0,true)
+  d.count=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!=="undefined"&&o.longs===BigInt?n.toBigInt():n
+  }else
+  d.count=o.longs===String?"0":typeof BigInt!=="undefined"&&o.longs===BigInt?BigInt("0"):0
+  d.sum=0
+  }
+  if(m.attributes&&m.attributes.length){
+  d.attributes=Array(m.attributes.length)
+  for(var j=0;j<m.attributes.length;++j){
+  d.attributes[j]=types[0].toObject(m.attributes[j],o,q+1)
+  }
+  }
+  if(m.startTimeUnixNano!=null&&Object.hasOwnProperty.call(m,"startTimeUnixNano")){
+  if(typeof BigInt!=="undefined"&&o.longs===BigInt)
+  d.startTimeUnixNano=typeof m.startTimeUnixNano==="number"?BigInt(m.startTimeUnixNano):util.Long.fromBits(m.startTimeUnixNano.low>>>0,m.startTimeUnixNano.high>>>0,true).toBigInt()
+  else if(typeof m.startTimeUnixNano==="number")
+  d.startTimeUnixNano=o.longs===String?String(m.startTimeUnixNano):m.startTimeUnixNano
+  else
+  d.startTimeUnixNano=o.longs===String?util.Long.prototype.toString.call(m.startTimeUnixNano):o.longs===Number?new util.LongBits(m.startTimeUnixNano.low>>>0,m.startTimeUnixNano.high>>>0).toNumber(true):m.startTimeUnixNano
+  }
+  if(m.timeUnixNano!=null&&Object.hasOwnProperty.call(m,"timeUnixNano")){
+  if(typeof BigInt!=="undefined"&&o.longs===BigInt)
+  d.timeUnixNano=typeof m.timeUnixNano==="number"?BigInt(m.timeUnixNano):util.Long.fromBits(m.timeUnixNano.low>>>0,m.timeUnixNano.high>>>0,true).toBigInt()
+  else if(typeof m.timeUnixNano==="number")
+  d.timeUnixNano=o.longs===String?String(m.timeUnixNano):m.timeUnixNano
+  else
+  d.timeUnixNano=o.longs===String?util.Long.prototype.toString.call(m.timeUnixNano):o.longs===Number?new util.LongBits(m.timeUnixNano.low>>>0,m.timeUnixNano.high>>>0).toNumber(true):m.timeUnixNano
+  }
+  if(m.count!=null&&Object.hasOwnProperty.call(m,"count")){
+  if(typeof BigInt!=="undefined"&&o.longs===BigInt)
+  d.count=typeof m.count==="number"?BigInt(m.count):util.Long.fromBits(m.count.low>>>0,m.count.high>>>0,true).toBigInt()
+  else if(typeof m.count==="number")
+  d.count=o.longs===String?String(m.count):m.count
+  else
+  d.count=o.longs===String?util.Long.prototype.toString.call(m.count):o.longs===Number?new util.LongBits(m.count.low>>>0,m.count.high>>>0).toNumber(true):m.count
+  }
+  if(m.sum!=null&&Object.hasOwnProperty.call(m,"sum")){
+  d.sum=o.json&&!isFinite(m.sum)?String(m.sum):m.sum
   }
   return d
 },

@@ -78,10 +78,48 @@ function checkList(key: string, list: unknown[]): void {
   if (list.some(Array.isArray)) refuse(key, 'a list of objects or numbers', list);
 }
 
+/** The schema's fields read, each with its JSON kind: a scalar's field takes a value of that kind only. */
+const FIELDS = Object.values(descriptor.nested).flatMap((m) => Object.entries(m.fields) as [string, { type: string }][]);
+const fieldsOf = (types: readonly string[]) => new Set(FIELDS.filter(([, f]) => types.includes(f.type)).map(([name]) => name));
+const STRING_FIELDS = fieldsOf(['string', 'bytes']);
+const BOOL_FIELDS = fieldsOf(['bool']);
+const NUMBER_FIELDS = fieldsOf(['int32', 'int64', 'fixed64', 'sfixed64', 'double']);
+/** `sum` is a Metric's Sum (a message) and a histogram point's double. */
+const MESSAGE_FIELDS = fieldsOf(Object.keys(descriptor.nested));
+
+/**
+ * The schema's field names as the .proto spells them (`resource_metrics`, `time_unix_nano`), by their OTLP JSON
+ * names. OTLP JSON takes only the lowerCamelCase ones, and protobufjs ignores any other key: a body in the .proto's
+ * spelling would be a 200 that stores nothing.
+ */
+const PROTO_NAMES: ReadonlyMap<string, string> = new Map(
+  FIELDS.map(([name]) => [name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), name] as const).filter(([a, b]) => a !== b),
+);
+
 const TIME_FIELDS = new Set(['timeUnixNano', 'startTimeUnixNano', 'observedTimeUnixNano']);
 const INTEGER_FIELDS = new Set(['intValue', 'asInt', 'count']);
 const DOUBLE_FIELDS = new Set(['doubleValue', 'asDouble', 'sum']);
 const MAX_U64 = (1n << 64n) - 1n;
+/**
+ * The range of each 64-bit integer field (`count` is fixed64, the others int64): protobufjs wraps a decimal past
+ * it modulo 2^64, so 2^64 + 5 tokens would be 5.
+ */
+const INT64: readonly [bigint, bigint] = [-(1n << 63n), (1n << 63n) - 1n];
+const INTEGER_RANGE: ReadonlyMap<string, readonly [bigint, bigint]> = new Map([
+  ['intValue', INT64],
+  ['asInt', INT64],
+  ['count', [0n, MAX_U64]],
+]);
+
+/** A field's value of the wrong JSON kind: protobufjs would coerce it (`true` to 1, `{"low":5}` to 5, 5 to "5"). */
+function checkKind(key: string, value: unknown): void {
+  if (value === null || Array.isArray(value)) return;
+  const kind = typeof value;
+  if (STRING_FIELDS.has(key) && kind !== 'string') refuse(key, 'a string', value);
+  if (BOOL_FIELDS.has(key) && kind !== 'boolean') refuse(key, 'true or false', value);
+  if (NUMBER_FIELDS.has(key) && kind !== 'number' && kind !== 'string' && !(kind === 'object' && MESSAGE_FIELDS.has(key)))
+    refuse(key, 'a number', value);
+}
 
 function refuse(key: string, what: string, value: unknown): never {
   throw new AppError('bad_request', `${key} must be ${what}, not ${JSON.stringify(value).slice(0, 40)}`, { path: key });
@@ -94,15 +132,24 @@ function refuse(key: string, what: string, value: unknown): never {
  * point (eventMs).
  */
 function checkNumbers(key: string, value: unknown): unknown {
+  const camel = PROTO_NAMES.get(key);
+  if (camel !== undefined)
+    throw new AppError('bad_request', `${key}: OTLP JSON spells this field ${camel} (lowerCamelCase)`, { path: key });
   if (Array.isArray(value)) checkList(key, value);
+  checkKind(key, value);
   if (typeof value !== 'string' && typeof value !== 'number') return value;
   if (TIME_FIELDS.has(key)) {
     const text = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : String(value);
     if (!/^\d{1,30}$/.test(text)) refuse(key, 'a non-negative integer of nanoseconds', value);
     return BigInt(text) <= MAX_U64 ? text : MAX_U64.toString();
   }
-  if (INTEGER_FIELDS.has(key) && !(typeof value === 'number' ? Number.isInteger(value) : DECIMAL_INTEGER.test(value)))
-    refuse(key, 'a decimal integer', value);
+  if (INTEGER_FIELDS.has(key)) {
+    if (!(typeof value === 'number' ? Number.isInteger(value) : DECIMAL_INTEGER.test(value)))
+      refuse(key, 'a decimal integer', value);
+    const [min, max] = INTEGER_RANGE.get(key) ?? INT64;
+    const n = BigInt(value);
+    if (n < min || n > max) refuse(key, `an integer from ${min} to ${max}`, value);
+  }
   if (DOUBLE_FIELDS.has(key) && typeof value === 'string' && !DECIMAL.test(value.replace(/^-/, '')))
     refuse(key, 'a decimal number', value);
   return value;

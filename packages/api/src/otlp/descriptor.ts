@@ -52,8 +52,10 @@ export const descriptor = {
       },
     },
     Histogram: { fields: { dataPoints: f(1, 'HistogramDataPoint', 'repeated'), aggregationTemporality: f(2, 'int32') } },
-    // Read only to count their points as not understood.
-    ExponentialHistogram: { fields: { dataPoints: f(1, 'Opaque', 'repeated') } },
+    ExponentialHistogram: {
+      fields: { dataPoints: f(1, 'ExponentialHistogramDataPoint', 'repeated'), aggregationTemporality: f(2, 'int32') },
+    },
+    // Read only to count its points as not understood.
     Summary: { fields: { dataPoints: f(1, 'Opaque', 'repeated') } },
     Opaque: { fields: {} },
     NumberDataPoint: {
@@ -69,6 +71,16 @@ export const descriptor = {
     HistogramDataPoint: {
       fields: {
         attributes: f(9, 'KeyValue', 'repeated'),
+        startTimeUnixNano: f(2, 'fixed64'),
+        timeUnixNano: f(3, 'fixed64'),
+        count: f(4, 'fixed64'),
+        sum: f(5, 'double'),
+      },
+    },
+    // Its buckets are not read: only the sum of what was recorded, as for a histogram.
+    ExponentialHistogramDataPoint: {
+      fields: {
+        attributes: f(1, 'KeyValue', 'repeated'),
         startTimeUnixNano: f(2, 'fixed64'),
         timeUnixNano: f(3, 'fixed64'),
         count: f(4, 'fixed64'),

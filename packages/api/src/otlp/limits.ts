@@ -40,6 +40,7 @@ const COUNTED: ReadonlyMap<string, Counted> = new Map<string, Counted>([
   ['LogRecord', 'points'],
   ['NumberDataPoint', 'points'],
   ['HistogramDataPoint', 'points'],
+  ['ExponentialHistogramDataPoint', 'points'],
   ['Opaque', 'points'],
 ]);
 const NESTING: ReadonlySet<string> = new Set(['ArrayValue', 'KeyValueList']);

@@ -1,6 +1,6 @@
 import { MAX_RECORD_COST_MICRODOLLARS, MAX_RECORD_TOKENS, type UsageRecord } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { type Amount, noAmounts, whoOf } from './mapping.js';
+import { type Amount, noAmounts, senderAgentOf, whoOf } from './mapping.js';
 import { type ExportOutcome, newOutcome } from './metrics.js';
 import { decimal } from './numbers.js';
 import {
@@ -144,7 +144,7 @@ function logRecord(
     requestId === undefined
       ? ['log', resourceId, agent, name, canonical(attrs), log.timeUnixNano ?? '', log.observedTimeUnixNano ?? '']
       : ['log', resourceId, agent, event.family, requestId];
-  const keys = sources.of(event.family, resourceId, agent, sessionOf(attr));
+  const keys = sources.of(event.family, { map: resource, id: resourceId }, senderAgentOf(attr, agentId), sessionOf(attr));
   return Promise.all([idOf(JSON.stringify(key)), keys]).then(([id, keys]) => ({
     id,
     agentId: agent,

@@ -34,6 +34,11 @@ interface MetricMapping {
   provider?: string;
   /** The tool whose logs describe the same spend (its first signal counts it: points.ts Sources). */
   family?: Family;
+  /**
+   * Scopes (meter names) whose points of this metric repeat tokens another metric of the same meter counts:
+   * accepted and not counted, like `partsOf`.
+   */
+  repeatedIn?: ReadonlySet<string>;
 }
 
 /**
@@ -78,7 +83,7 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['input', 'inputTokens'],
         ['output', 'outputTokens'],
       ]),
-      partsOf: new Set(['cached_input', 'reasoning_output', 'total']),
+      partsOf: new Set(['cached_input', 'cache_write_input', 'reasoning_output', 'total']),
       provider: 'openai',
       family: 'codex',
     },
@@ -91,6 +96,9 @@ export const METRICS: ReadonlyMap<string, MetricMapping> = new Map<string, Metri
         ['input', 'inputTokens'],
         ['output', 'outputTokens'],
       ]),
+      // Gemini CLI records every input and output token twice, in gemini_cli.token.usage and in this histogram
+      // (its telemetry/metrics.ts recordTokenUsageMetrics), both from its meter `gemini-cli`: the first counts them.
+      repeatedIn: new Set(['gemini-cli']),
     },
   ],
 ]);
@@ -133,6 +141,16 @@ export function agentOf(attr: (name: string) => string | undefined): string {
   const service = attr('service.name') ?? 'unknown_service';
   const session = attr('session.id');
   return session === undefined ? service : `${service}/${session}`;
+}
+
+/**
+ * The agent that names a sender (points.ts Sources): agentOf's, without the session, which one signal may carry
+ * and the other not. Claude Code's metrics drop `session.id` with OTEL_METRICS_INCLUDE_SESSION_ID=false, where its
+ * events keep it: their agents (`claude-code`, `claude-code/<session>`) differ, and the two signals would be two
+ * senders, each counted.
+ */
+export function senderAgentOf(attr: (name: string) => string | undefined, agentId: string | undefined): string {
+  return agentId ?? attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name') ?? attr('service.name') ?? 'unknown_service';
 }
 
 /**

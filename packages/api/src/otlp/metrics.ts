@@ -6,7 +6,16 @@ import {
   type UsageRecord,
 } from '@gasgauge/core';
 import { attributeMap, canonical, type KeyValue } from './attributes.js';
-import { ACTIVITY_METRICS, type ActivityMapping, METRICS, type MetricMapping, noAmounts, providerOf, whoOf } from './mapping.js';
+import {
+  ACTIVITY_METRICS,
+  type ActivityMapping,
+  METRICS,
+  type MetricMapping,
+  noAmounts,
+  providerOf,
+  senderAgentOf,
+  whoOf,
+} from './mapping.js';
 import { attributesTooBig, eventMs, idOf, resourceOf, Sources, scopeTooBig, sessionOf, TOO_MANY_ATTRIBUTES } from './points.js';
 
 interface DataPoint {
@@ -22,7 +31,7 @@ interface Metric {
   gauge?: { dataPoints?: unknown[] };
   sum?: { dataPoints?: DataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean };
   histogram?: { dataPoints?: DataPoint[]; aggregationTemporality?: number };
-  exponentialHistogram?: { dataPoints?: unknown[] };
+  exponentialHistogram?: { dataPoints?: DataPoint[]; aggregationTemporality?: number };
   summary?: { dataPoints?: unknown[] };
 }
 interface MetricsRequest {
@@ -87,14 +96,16 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         const name = metric.name ?? '';
         const mapping = METRICS.get(name);
         const activityMapping = ACTIVITY_METRICS.get(name);
-        const data = metric.sum ?? metric.histogram;
+        const data = metric.sum ?? metric.histogram ?? metric.exponentialHistogram;
         const total = pointCount(metric);
         if (!mapping && !activityMapping) {
           reject(total, `metric ${name.slice(0, 100)} is not counted by Gas Gauge`);
           continue;
         }
+        // Tokens the same meter counts in another metric (Gemini CLI's gen_ai.client.token.usage): accepted, not counted.
+        if (mapping?.repeatedIn?.has(scope[0] ?? '')) continue;
         if (!data || (metric.sum && metric.sum.isMonotonic !== true)) {
-          reject(total, `${name}: only monotonic sums and histograms are counted`);
+          reject(total, `${name}: only monotonic sums and (exponential) histograms are counted`);
           continue;
         }
         const temporality = data.aggregationTemporality;
@@ -198,7 +209,8 @@ function pointRecord(input: PointInput, mapping: MetricMapping, sources: Sources
   if (value === undefined) return `${name}: ${outOfRange(max, mapping.scale)}`;
   const p = pointBasics(input);
   if (typeof p === 'string') return p;
-  const keys = sources.of(mapping.family, resourceId, p.agent, sessionOf(p.attr));
+  const sender = senderAgentOf(p.attr, input.agentId);
+  const keys = sources.of(mapping.family, { map: resource, id: resourceId }, sender, sessionOf(p.attr));
   return Promise.all([p.id, keys]).then(([id, keys]) => ({
     id,
     agentId: p.agent,

@@ -114,3 +114,49 @@ describe('OTLP JSON string numbers', () => {
     expect(JSON.parse(text(r.bytes)).error.path).toBe(field);
   });
 });
+
+describe('OTLP JSON values of the wrong kind or past their field', () => {
+  it.each([
+    ['asInt', '18446744073709551621', 'asInt'], // 2^64 + 5: protobufjs wrapped it to 5 tokens
+    ['asInt', '9223372036854775808', 'asInt'], // 2^63: past int64
+    ['asInt', { low: 5, high: 0 }, 'asInt'], // a protobufjs Long, read as 5
+    ['asDouble', true, 'asDouble'], // read as 1
+    ['timeUnixNano', { low: 5, high: 0 }, 'timeUnixNano'], // passed the time checks as 5 ns
+    ['name', 5, 'name'],
+    ['time_unix_nano', nanos(at), 'time_unix_nano'], // the .proto's spelling, which protobufjs ignored
+  ] as [string, unknown, string][])('a point with %s %j is a 400 naming %s, nothing stored', async (field, bad, path) => {
+    const { townId, key } = await townWithKey(s, `kind ${field}`.replace(/[^a-zA-Z0-9 ]/g, ''));
+    const point = { asInt: '5', [field]: bad };
+    const body = field === 'name' ? metric(point).replace('"claude_code.token.usage"', '5') : metric(point);
+    const r = await post(s, '/v1/metrics', key, body, JSON_TYPE);
+    expect(r.status, text(r.bytes)).toBe(400);
+    expect(JSON.parse(text(r.bytes)).error.path).toBe(path);
+    expect((await totals(s, townId)).input_tokens).toBe(0);
+  });
+
+  it('an export spelt as the .proto spells it (resource_metrics) is a 400, not a 200 that stores nothing', async () => {
+    const { townId, key } = await townWithKey(s, 'proto spelling');
+    const r = await post(
+      s,
+      '/v1/metrics',
+      key,
+      metric({ asInt: '5' }).replace('"resourceMetrics"', '"resource_metrics"'),
+      JSON_TYPE,
+    );
+    expect(r.status).toBe(400);
+    expect(JSON.parse(text(r.bytes)).error).toMatchObject({
+      path: 'resource_metrics',
+      message: expect.stringContaining('resourceMetrics'),
+    });
+    expect((await totals(s, townId)).input_tokens).toBe(0);
+  });
+
+  it('a log amount as an intValue past int64 is a 400 naming intValue, not wrapped to 5 tokens', async () => {
+    const { townId, key } = await townWithKey(s, 'int64 log amount');
+    const body = codexLog('7').replace('{"stringValue":"7"}', '{"intValue":"18446744073709551621"}');
+    const r = await post(s, '/v1/logs', key, body, JSON_TYPE);
+    expect(r.status, text(r.bytes)).toBe(400);
+    expect(JSON.parse(text(r.bytes)).error.path).toBe('intValue');
+    expect((await totals(s, townId)).input_tokens).toBe(0);
+  });
+});

@@ -52,9 +52,22 @@ export async function idOf(text: string): Promise<string> {
 export type Family = 'claude_code' | 'codex';
 
 /**
+ * Resource attributes a tool sets on one signal's resource only, so left out of its sender: Codex builds its
+ * metrics' resource (codex-rs otel metrics/client.rs: service.name, service.version, env) apart from its logs'
+ * (provider.rs make_resource: the same and `host.name`), and the two would be two senders, each counted.
+ */
+const ONE_SIGNAL_ONLY: ReadonlyMap<Family, readonly string[]> = new Map([['codex', ['host.name']]]);
+
+/** A resource as a point or log record is read against: its attributes and their digest (resourceOf). */
+export interface ResourceRef {
+  map: ReadonlyMap<string, string>;
+  id: string;
+}
+
+/**
  * The keys a metric point or log record is counted under (core usage-sources.ts), in order:
  * - its *session* (`session.id`, else Codex's `conversation.id`), for the path `otlp` (ingest/session-keys.ts);
- * - its *sender* (one tool, resource and agent), for its signal: its metrics and its logs share it, and the
+ * - its *sender* (one tool, resource and agent, without the session: mapping.ts senderAgentOf), for its signal: its metrics and its logs share it, and the
  *   signal counted first counts its spend alone. Not the session: Codex's `codex.turn.token_usage`
  *   carries no `conversation.id` where its logs do, and Claude Code's metrics drop `session.id` with
  *   OTEL_METRICS_INCLUDE_SESSION_ID=false.
@@ -65,19 +78,35 @@ export class Sources {
 
   constructor(private readonly signal: 'metrics' | 'logs') {}
 
-  async of(family: Family | undefined, resourceId: string, agent: string, session: string | undefined): Promise<UsageSource[]> {
+  async of(
+    family: Family | undefined,
+    resource: ResourceRef,
+    agent: string,
+    session: string | undefined,
+  ): Promise<UsageSource[]> {
     const out: UsageSource[] = [];
     if (session !== undefined && session !== '' && !longerThan(session, MAX_ID_CHARS)) out.push(sessionSource(session, 'otlp'));
     if (family === undefined) return out;
-    const text = JSON.stringify(['source', family, resourceId, agent]);
-    let key = this.keys.get(text);
+    const seen = JSON.stringify([family, resource.id, agent]);
+    let key = this.keys.get(seen);
     if (!key) {
-      key = idOf(text);
-      this.keys.set(text, key);
+      key = senderKey(family, resource, agent);
+      this.keys.set(seen, key);
     }
     out.push({ key: await key, name: this.signal });
     return out;
   }
+}
+
+/** A sender's key: its tool, its resource (less what the tool sets on one signal only) and its agent. */
+async function senderKey(family: Family, resource: ResourceRef, agent: string): Promise<string> {
+  const drop = (ONE_SIGNAL_ONLY.get(family) ?? []).filter((name) => resource.map.has(name));
+  // The digest resourceOf takes, of the attributes kept: a resource without them keeps its own.
+  const resourceId =
+    drop.length === 0
+      ? resource.id
+      : await idOf(JSON.stringify(canonical(new Map([...resource.map].filter(([name]) => !drop.includes(name))))));
+  return idOf(JSON.stringify(['source', family, resourceId, agent]));
 }
 
 /** The session an OTLP record names: `session.id` (Claude Code, Gemini CLI), else `conversation.id` (Codex). */
