@@ -1,5 +1,5 @@
 import type { Sql, SqlValue } from '../../sql.js';
-import { AMOUNT_COLUMNS, RECORD_BEAD } from './columns.js';
+import { AMOUNT_COLUMNS, COST_INDEX, RECORD_BEAD } from './columns.js';
 import { contributions, HOUR, PENDING_RECS } from './totals.js';
 
 export { AMOUNT_COLUMNS, COST_INDEX, RECORD_BEAD } from './columns.js';
@@ -128,6 +128,15 @@ export function usageParts(
 
 /** Usage dated in [from, to), per bead (the key null is "no bead"), without the agents. */
 export const usageByBead = (sql: Sql, from: number, to: number) => usageOf(sql, from, to, undefined, false);
+
+/**
+ * One bead's cost over all time, without its agents: over all time `bead_totals`' row (and the records not
+ * re-applied yet), not a row per agent. The bead budget and the agents list need the cost only: through
+ * beadUsage, a bead that 20,000 agents had worked on read 20,000 rows for each check, inside the tick.
+ */
+export function beadCost(sql: Sql, beadId: string): number {
+  return (usageOf(sql, 0, END_OF_TIME, [beadId], false).get(beadId)?.amounts[COST_INDEX] as number | undefined) ?? 0;
+}
 
 /** One bead's usage dated in [from, to) and its agents. */
 export function beadUsage(sql: Sql, beadId: string, from = 0, to = END_OF_TIME): BeadUsage {
