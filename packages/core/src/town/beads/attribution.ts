@@ -1,5 +1,5 @@
 import type { Sql, SqlValue } from '../../sql.js';
-import { AMOUNT_COLUMNS, COST_INDEX, RECORD_BEAD } from './columns.js';
+import { AMOUNT_COLUMNS, COST_INDEX, MAX_BEAD_AGENTS, RECORD_BEAD } from './columns.js';
 import { contributions, HOUR, PENDING_RECS } from './totals.js';
 
 export { AMOUNT_COLUMNS, COST_INDEX, RECORD_BEAD } from './columns.js';
@@ -16,6 +16,7 @@ export function addAmounts(into: Amounts, more: readonly number[]): void {
 /** Usage of one bead (or of no bead) in a range, and the agents it came from. */
 export interface BeadUsage {
   amounts: Amounts;
+  /** The first MAX_BEAD_AGENTS of them by id (SQLite's order of TEXT). */
   agents: Set<string>;
 }
 
@@ -60,20 +61,29 @@ export function usageOf(
   const parts = usageParts(from, to, beads, withAgents);
   const byBead = new Map<string | null, BeadUsage>();
   if (parts === undefined) return byBead;
+  const sums = AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ');
+  const perAgent = `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM (${parts.sql})
+     GROUP BY bead, agent HAVING SUM(n) > 0`;
+  // With the agents, only each bead's first MAX_BEAD_AGENTS by id come back (a row's list shows no more), the rest
+  // summed into one row without an agent: a bead 20,000 agents worked on read 20,000 rows into JS a read.
   const rows = sql.rows(
-    `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.sql})
-     GROUP BY bead, agent HAVING SUM(n) > 0`,
+    withAgents
+      ? `SELECT bead, agent, ${sums} FROM (
+           SELECT bead, CASE WHEN ROW_NUMBER() OVER (PARTITION BY bead ORDER BY agent) <= ${MAX_BEAD_AGENTS} THEN agent END AS agent,
+             ${AMOUNT_COLUMNS.join(', ')} FROM (${perAgent})
+         ) GROUP BY bead, agent`
+      : perAgent,
     ...parts.params,
   );
-  for (const [bead, agentId, ...sums] of rows) {
+  for (const [bead, agentId, ...amounts] of rows) {
     const key = bead === '' ? null : (bead as string);
     let usage = byBead.get(key);
     if (!usage) {
       usage = { amounts: zeroAmounts(), agents: new Set() };
       byBead.set(key, usage);
     }
-    addAmounts(usage.amounts, sums as number[]);
-    if (withAgents) usage.agents.add(agentId as string);
+    addAmounts(usage.amounts, amounts as number[]);
+    if (withAgents && agentId !== null) usage.agents.add(agentId as string);
   }
   return byBead;
 }
@@ -147,44 +157,52 @@ export function beadUsage(sql: Sql, beadId: string, from = 0, to = END_OF_TIME):
  * One bead's cost dated in [from, to), bucketed by `step` from `from`: rows of [bucket index, cost]. Whole
  * hours from `bead_hours` when step and from are whole hours; finer (a bead of under ~200 hours) from its
  * records in one read: those that name it, and each holder's unnamed records within the spans it held
- * the bead (agent_beads rows to the agent's next), checked against RECORD_BEAD.
+ * the bead (agent_beads rows to the agent's next), checked against RECORD_BEAD. The spans are the bead's own
+ * rows (agent_beads_bead), each with a seek for its end: before, a window over every row of every agent that
+ * ever held it (a holder's whole history of beads, read for each of a bead's three calls here).
  */
 export function beadCostRows(sql: Sql, beadId: string, from: number, to: number, step: number): [number, number][] {
   if (step % HOUR === 0 && from % HOUR === 0) {
     const hours = usageHours(sql, beadId, from, to);
     return hours.map(([hour, cost]) => [bucketOf(hour * HOUR - from, step), cost]);
   }
+  const records = beadRecords(beadId, from, to, step);
+  return sql.rows(`SELECT b, SUM(cost) FROM (${records.sql}) GROUP BY b`, ...records.params) as [number, number][];
+}
+
+/**
+ * The earliest and latest event time of the bead's records in [from, to) (undefined: none), from the same
+ * records as beadCostRows: its cost series' ends. Before, a row per distinct ms of its first and last hours.
+ */
+export function beadTimes(sql: Sql, beadId: string, from: number, to: number): [number, number] | undefined {
+  const records = beadRecords(beadId, from, to, 1);
+  const [lo, hi] = sql.rows(`SELECT MIN(b), MAX(b) FROM (${records.sql})`, ...records.params)[0] as [
+    number | null,
+    number | null,
+  ];
+  return lo === null || hi === null ? undefined : [from + lo, from + hi];
+}
+
+/** beadCostRows' records of one bead in [from, to) as SQL: columns b (bucket by `step` from `from`) and cost. */
+function beadRecords(beadId: string, from: number, to: number, step: number): { sql: string; params: SqlValue[] } {
   const bucket = `(u.first_at - ${Math.floor(from)}) / ${Math.floor(step)}`;
   const holders = 'SELECT DISTINCT agent_id FROM agent_beads WHERE bead_id = ?';
-  return sql.rows(
-    `SELECT b, SUM(cost) FROM (
-       SELECT ${bucket} AS b, u.cost_microdollars AS cost FROM (
-         SELECT agent_id, bead_id, at AS lo, LEAD(at) OVER (PARTITION BY agent_id ORDER BY at, event_id) AS hi
-         FROM agent_beads WHERE agent_id IN (${holders})
+  return {
+    sql: `SELECT ${bucket} AS b, u.cost_microdollars AS cost FROM (
+         SELECT h.agent_id, h.at AS lo, (SELECT n.at FROM agent_beads n WHERE n.agent_id = h.agent_id
+             AND (n.at, n.event_id) > (h.at, h.event_id) ORDER BY n.at, n.event_id LIMIT 1) AS hi
+         FROM agent_beads h INDEXED BY agent_beads_bead WHERE h.bead_id = ? AND h.at < ?
        ) s JOIN usage_times t ON t.agent_id = s.agent_id AND t.first_at >= max(s.lo, ?) AND t.first_at < min(COALESCE(s.hi, ?), ?)
        JOIN usage_records u ON u.rowid = t.rec
-       WHERE s.bead_id = ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
+       WHERE u.bead_id IS NULL AND ${RECORD_BEAD} = ?
        UNION ALL
        SELECT ${bucket}, u.cost_microdollars FROM usage_records u
        WHERE u.rowid > (SELECT usage_indexed_upto FROM town_state WHERE id = 1) AND u.agent_id IN (${holders})
          AND u.first_at >= ? AND u.first_at < ? AND u.bead_id IS NULL AND ${RECORD_BEAD} = ?
        UNION ALL
-       SELECT ${bucket}, u.cost_microdollars FROM usage_records u WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ?
-     ) GROUP BY b`,
-    beadId,
-    from,
-    END_OF_TIME,
-    to,
-    beadId,
-    beadId,
-    beadId,
-    from,
-    to,
-    beadId,
-    beadId,
-    from,
-    to,
-  ) as [number, number][];
+       SELECT ${bucket}, u.cost_microdollars FROM usage_records u WHERE u.bead_id = ? AND u.first_at >= ? AND u.first_at < ?`,
+    params: [beadId, to, from, END_OF_TIME, to, beadId, beadId, from, to, beadId, beadId, from, to],
+  };
 }
 
 /** One bead's cost per hour of first_at in [from, to) (whole hours), the un-applied remainder included. */
