@@ -1,4 +1,5 @@
 import type { Sql, SqlValue } from '../../sql.js';
+import { compareText } from '../../text-order.js';
 import { AMOUNT_COLUMNS, COST_INDEX, MAX_BEAD_AGENTS, RECORD_BEAD } from './columns.js';
 import { contributions, HOUR, PENDING_RECS } from './totals.js';
 
@@ -44,6 +45,11 @@ export function recordsOf(from: number, to: number): { sql: string; params: SqlV
 
 const bucketOf = (n: number, size: number) => Math.floor(n / size);
 
+/** The whole hours inside [from, to) as [first, end) hour numbers (empty when first >= end): bead_hours' part of it. */
+function wholeHours(from: number, to: number): [number, number] {
+  return [Math.ceil(from / HOUR), to >= END_OF_TIME ? bucketOf(END_OF_TIME, HOUR) + 1 : bucketOf(to, HOUR)];
+}
+
 /**
  * Usage dated in [from, to) per bead (the key null is "no bead"), of every bead or only of `beads`, with
  * the agents it came from when `withAgents`: over all time from `bead_totals` (or `bead_hours` for the
@@ -58,34 +64,73 @@ export function usageOf(
   beads?: readonly string[],
   withAgents = true,
 ): Map<string | null, BeadUsage> {
-  const parts = usageParts(from, to, beads, withAgents);
+  const parts = usageParts(from, to, beads, false);
   const byBead = new Map<string | null, BeadUsage>();
   if (parts === undefined) return byBead;
-  const sums = AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ');
-  const perAgent = `SELECT bead, agent, ${AMOUNT_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')} FROM (${parts.sql})
-     GROUP BY bead, agent HAVING SUM(n) > 0`;
-  // With the agents, only each bead's first MAX_BEAD_AGENTS by id come back (a row's list shows no more), the rest
-  // summed into one row without an agent: a bead 20,000 agents worked on read 20,000 rows into JS a read.
   const rows = sql.rows(
-    withAgents
-      ? `SELECT bead, agent, ${sums} FROM (
-           SELECT bead, CASE WHEN ROW_NUMBER() OVER (PARTITION BY bead ORDER BY agent) <= ${MAX_BEAD_AGENTS} THEN agent END AS agent,
-             ${AMOUNT_COLUMNS.join(', ')} FROM (${perAgent})
-         ) GROUP BY bead, agent`
-      : perAgent,
+    `SELECT bead, ${AMOUNT_COLUMNS.map((c) => `SUM(${c})`).join(', ')} FROM (${parts.sql}) GROUP BY bead HAVING SUM(n) > 0`,
     ...parts.params,
   );
-  for (const [bead, agentId, ...amounts] of rows) {
-    const key = bead === '' ? null : (bead as string);
-    let usage = byBead.get(key);
-    if (!usage) {
-      usage = { amounts: zeroAmounts(), agents: new Set() };
-      byBead.set(key, usage);
-    }
+  for (const [bead, ...amounts] of rows) {
+    const usage = { amounts: zeroAmounts(), agents: new Set<string>() };
     addAmounts(usage.amounts, amounts as number[]);
-    if (withAgents && agentId !== null) usage.agents.add(agentId as string);
+    byBead.set(bead === '' ? null : (bead as string), usage);
+  }
+  if (withAgents && byBead.size > 0) {
+    const ids = [...byBead.keys()].map((bead) => bead ?? '');
+    for (const [bead, agents] of firstAgents(sql, from, to, ids)) {
+      const usage = byBead.get(bead === '' ? null : bead);
+      if (usage) usage.agents = agents;
+    }
   }
   return byBead;
+}
+
+/**
+ * The first MAX_BEAD_AGENTS agents by id (SQLite's order) whose usage dated in [from, to) is each bead's:
+ * the whole hours walked agent by agent through bead_hours_agent (bead, agent; migration 23), at most as
+ * many agents as are kept plus those the records not re-applied yet and the part-hours at the range's ends
+ * add or take away (bounded: a tick's worth and two hours), those merged in. Before, every agent of the bead
+ * was grouped and ranked: a bead 20,000 agents worked on cost ~0.2 s a read, a beads page that listed it too.
+ */
+function firstAgents(sql: Sql, from: number, to: number, beads: readonly string[]): Map<string, Set<string>> {
+  const byBead = new Map<string, Map<string, number>>();
+  const counts = (bead: string) => {
+    let agents = byBead.get(bead);
+    if (!agents) {
+      agents = new Map();
+      byBead.set(bead, agents);
+    }
+    return agents;
+  };
+  const rest = usageParts(from, to, beads, true, false);
+  if (rest !== undefined)
+    for (const [bead, agent, n] of sql.rows(
+      `SELECT bead, agent, SUM(n) FROM (${rest.sql}) GROUP BY bead, agent`,
+      ...rest.params,
+    ) as [string, string, number][])
+      counts(bead).set(agent, n);
+  const [hourFrom, hourTo] = wholeHours(from, to);
+  const result = new Map<string, Set<string>>();
+  for (const bead of new Set(beads)) {
+    const agents = counts(bead);
+    if (hourFrom < hourTo) {
+      // Every bead_hours row counts at least one record (totals.ts deletes those at 0), so the first agents
+      // here are the first with usage, unless the rest takes one away: read as many more as it names.
+      const rows = sql.rows(
+        `SELECT agent_id, SUM(records) FROM bead_hours INDEXED BY bead_hours_agent
+         WHERE bead = ? AND hour >= ? AND hour < ? GROUP BY agent_id ORDER BY agent_id LIMIT ?`,
+        bead,
+        hourFrom,
+        hourTo,
+        MAX_BEAD_AGENTS + agents.size,
+      ) as [string, number][];
+      for (const [agent, n] of rows) agents.set(agent, (agents.get(agent) ?? 0) + n);
+    }
+    const kept = [...agents].filter(([, n]) => n > 0).map(([agent]) => agent);
+    result.set(bead, new Set(kept.sort(compareText).slice(0, MAX_BEAD_AGENTS)));
+  }
+  return result;
 }
 
 /**
@@ -98,6 +143,7 @@ export function usageParts(
   to: number,
   beads?: readonly string[] | { sql: string; params: SqlValue[] },
   withAgents = true,
+  withHours = true,
 ): { sql: string; params: SqlValue[] } | undefined {
   // A list of ids, or SQL selecting them (beadStats: the beads closed in a range, never read into JS).
   const select = beads === undefined || !('sql' in beads) ? undefined : beads;
@@ -105,20 +151,23 @@ export function usageParts(
   const beadParams: SqlValue[] = beads === undefined ? [] : select ? select.params : [JSON.stringify(beads)];
   const agent = withAgents ? 'agent_id' : "''";
   const open = to >= END_OF_TIME;
-  const hourFrom = Math.ceil(from / HOUR);
-  const hourTo = open ? bucketOf(END_OF_TIME, HOUR) + 1 : bucketOf(to, HOUR);
+  const [hourFrom, hourTo] = wholeHours(from, to);
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const edges: [number, number][] = [];
   if (hourFrom < hourTo) {
-    if (from === 0 && open && !withAgents) {
+    if (!withHours) {
+      // firstAgents reads the whole hours agent by agent itself.
+    } else if (from === 0 && open && !withAgents) {
       parts.push(`SELECT bead, '' AS agent, records AS n, ${COLS} FROM bead_totals WHERE true${only}`);
       params.push(...beadParams);
     } else {
       parts.push(`SELECT bead, ${agent} AS agent, records AS n, ${COLS} FROM bead_hours WHERE hour >= ? AND hour < ?${only}`);
       params.push(hourFrom, hourTo, ...beadParams);
     }
-    parts.push(`SELECT bead, ${agent}, n, ${COLS} FROM (${contributions(PENDING_RECS)}) WHERE at >= ? AND at < ?${only}`);
+    parts.push(
+      `SELECT bead, ${agent} AS agent, n, ${COLS} FROM (${contributions(PENDING_RECS)}) WHERE at >= ? AND at < ?${only}`,
+    );
     params.push(hourFrom * HOUR, open ? END_OF_TIME : hourTo * HOUR, ...beadParams);
     edges.push([from, hourFrom * HOUR]);
     if (!open) edges.push([hourTo * HOUR, to]);

@@ -80,6 +80,13 @@ describe('a bead many agents took', () => {
     expect(detail?.cost.cost.reduce((s: number, c) => s + (c ?? 0), 0)).toBe(AGENTS * 3 + 4);
     const [page, listRows] = rowsOf(() => town.beads({ limit: 1 }));
     expect(page.items[0]).toMatchObject({ beadId: 'gt-1', costMicrodollars: AGENTS * 3 + 4, agents });
+    // Its agents come from bead_hours in agent order, read up to the first ones (migration 23), not grouped and sorted.
+    const walks = log.filter((l) => l.statement.includes('FROM bead_hours') && !l.statement.includes('FROM bead_applied'));
+    expect(walks.length).toBeGreaterThan(0);
+    for (const { statement, params } of walks) {
+      const plan = town.sql.rows(`EXPLAIN QUERY PLAN ${statement}`, ...(params as never[])).map((r) => String(r[3]));
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN bead_hours/);
+    }
     // The timeline's newest 500 and the cost's buckets remain; before, both reads took every agent twice (4,000 rows).
     expect(getRows).toBeLessThan(1_000);
     expect(listRows).toBeLessThan(100);
