@@ -1,6 +1,6 @@
 import type { Sql } from '../sql.js';
 import { compareText } from '../text-order.js';
-import { beadUsage, COST_INDEX } from './beads/attribution.js';
+import { beadCost } from './beads/attribution.js';
 import { AGENT_STATUSES } from './events.js';
 import { slotStart } from './tiers.js';
 
@@ -168,10 +168,10 @@ export type AgentPageRow = [string, string | null, string | null, string | null,
 
 /** A page of at most `n` agents from up to n + 1 rows (one more: there is a next page), each current bead's cost looked up once. */
 export function agentsPage(sql: Sql, rows: readonly AgentPageRow[], n: number): AgentsPage {
-  const beadCost = new Map<string, number>();
+  const costs = new Map<string, number>();
   const costOf = (bead: string): number => {
-    const cost = beadCost.get(bead) ?? (beadUsage(sql, bead).amounts[COST_INDEX] as number);
-    beadCost.set(bead, cost);
+    const cost = costs.get(bead) ?? beadCost(sql, bead);
+    costs.set(bead, cost);
     return cost;
   };
   const agents = rows.slice(0, n).map(([id, role, status, beadId, lastSeenAt, tokensLastHour, cost, runaway]) => ({

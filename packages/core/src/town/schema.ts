@@ -599,6 +599,13 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS agent_beads_at ON agent_beads (at)
     `,
   },
+  {
+    // A bead row's agents (the first 20 by id) walk a bead's bead_hours by agent (beads/attribution.ts,
+    // firstAgents) instead of grouping and ranking every agent of the bead on each read. Only a new
+    // (hour, bead, agent) row writes it: the tick's updates of amounts leave its columns alone.
+    version: 23,
+    sql: `CREATE INDEX IF NOT EXISTS bead_hours_agent ON bead_hours (bead, agent_id)`,
+  },
 ];
 
 /** Migration 21: the triggers that keep status_counts for the table of `kind` (agents, beads). */

@@ -37,6 +37,27 @@ describe('usage ingest', () => {
     expect(totals(town, now.t).output).toBe(300);
   });
 
+  it('ignores a cumulative update that names another bead, agent, model or mode: a record keeps its first', () => {
+    const now = { t: T0 };
+    const town = newTown(now);
+    town.ingestUsage([usage({ id: 'm', outputTokens: 300, costMicrodollars: 30, beadId: 'gt-1' })]);
+    const grown = { outputTokens: 400, costMicrodollars: 40 };
+    for (const other of [
+      { beadId: 'gt-2' },
+      { beadId: undefined },
+      { agentId: 'other' },
+      { model: 'other' },
+      { mode: 'delta' as const },
+    ])
+      expect(town.ingestUsage([usage({ id: 'm', beadId: 'gt-1', ...grown, ...other })])).toMatchObject({
+        accepted: 0,
+        ignored: 1,
+      });
+    expect(totals(town, now.t).output).toBe(300);
+    town.tick();
+    expect(town.beads().items.map((b) => [b.beadId, b.costMicrodollars])).toEqual([['gt-1', 30]]);
+  });
+
   it('counts a retried delta batch once', () => {
     const now = { t: T0 };
     const town = newTown(now);

@@ -104,6 +104,14 @@ describe('attribution of usage to beads', () => {
             if (budget > 0) town.sql.transaction(() => applyBeadTotals(town.sql, budget));
           }
 
+          // A bead row's agents: those whose records in the range are its, and those that took it before the range's end.
+          const modelAgents = (bead: string, lo: number, hi: number) =>
+            [
+              ...new Set([
+                ...records.filter((r) => r.at >= lo && r.at < hi && modelBead(r, events) === bead).map((r) => r.agentId),
+                ...events.filter((e) => e.beadId === bead && e.at < hi).map((e) => e.agentId),
+              ]),
+            ].sort();
           const expected = new Map<string | null, number>();
           for (const r of records) {
             const bead = modelBead(r, events);
@@ -117,7 +125,9 @@ describe('attribution of usage to beads', () => {
           for (const [bead, cost] of got) expect([bead, cost]).toEqual([bead, expected.get(bead) ?? 0]);
           // Each bead's own account (a different query path) agrees with the list.
           for (const item of page.items) {
+            expect([item.beadId, item.agents]).toEqual([item.beadId, modelAgents(item.beadId, 0, Number.MAX_SAFE_INTEGER)]);
             const detail = town.bead(item.beadId);
+            expect(detail?.bead.agents).toEqual(item.agents);
             expect(detail?.bead.costMicrodollars).toBe(item.costMicrodollars);
             // Its cost over time (read from its records through its agents' spans) adds up to it too.
             expect(detail?.cost.cost.reduce((s: number, c) => s + (c ?? 0), 0)).toBe(item.costMicrodollars);
@@ -136,9 +146,9 @@ describe('attribution of usage to beads', () => {
             const bead = modelBead(r, events);
             inRange.set(bead, (inRange.get(bead) ?? 0) + r.cost);
           }
-          const ranged = new Map<string | null, number>(
-            town.beads({ from, to, limit: 200 }).items.map((b) => [b.beadId, b.costMicrodollars]),
-          );
+          const rangedPage = town.beads({ from, to, limit: 200 }).items;
+          for (const b of rangedPage) expect([b.beadId, b.agents]).toEqual([b.beadId, modelAgents(b.beadId, from, to)]);
+          const ranged = new Map<string | null, number>(rangedPage.map((b) => [b.beadId, b.costMicrodollars]));
           ranged.set(null, town.beadStats({ from, to }).noBeadCostMicrodollars);
           for (const [bead, cost] of inRange) expect([bead, ranged.get(bead) ?? 0]).toEqual([bead, cost]);
           for (const [bead, cost] of ranged) expect([bead, cost]).toEqual([bead, inRange.get(bead) ?? 0]);

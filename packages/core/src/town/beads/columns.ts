@@ -13,3 +13,6 @@ export const RECORD_BEAD = `COALESCE(u.bead_id, (SELECT ab.bead_id FROM agent_be
 /** The five token kinds and the cost, in USAGE_AMOUNTS order. */
 export const AMOUNT_COLUMNS = USAGE_AMOUNTS.map(([, column]) => column);
 export const COST_INDEX = AMOUNT_COLUMNS.indexOf('cost_microdollars');
+
+/** The agents a bead's row names at most (the first by id); reads take no more than these per bead. */
+export const MAX_BEAD_AGENTS = 20;

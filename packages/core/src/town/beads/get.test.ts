@@ -1,6 +1,7 @@
-import { fileTown, usageRecord } from '@gasgauge/server/testing';
+import { fileTown, loggingTown, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_ROLLUP_BEADS } from './get.js';
+import { MAX_BEAD_AGENTS } from './rows.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const bead = (id: string, beadId: string, parentId?: string) => ({
@@ -40,5 +41,54 @@ describe('beads.get', () => {
     expect(town.bead('self')?.rollup).toMatchObject({ beads: 1, truncated: false });
     expect(town.bead('A')?.rollup).toMatchObject({ costMicrodollars: 3, beads: 2, truncated: false });
     expect(town.bead('x0')?.rollup).toMatchObject({ beads: 1 + MAX_ROLLUP_BEADS, truncated: true });
+  });
+});
+
+describe('a bead many agents took', () => {
+  it('reads its first agents by id for its page and its list row, not a row per agent', () => {
+    const now = { t: T0 + 3 * 3_600_000 };
+    const { town, log } = loggingTown(now);
+    const AGENTS = 2_000;
+    const holder = (i: number) => `h${String(i).padStart(4, '0')}`;
+    const ids = Array.from({ length: AGENTS }, (_, i) => i);
+    town.ingestEvents([
+      bead('b', 'gt-1'),
+      ...ids.map((i) => ({
+        id: `e${i}`,
+        at: T0 + i,
+        type: 'agent' as const,
+        agentId: holder(i),
+        status: 'working' as const,
+        beadId: 'gt-1',
+      })),
+    ]);
+    for (let i = 0; i < AGENTS; i += 500)
+      town.ingestUsage(
+        ids.slice(i, i + 500).map((j) => usageRecord({ id: `u${j}`, agentId: holder(j), at: T0 + j + 1, costMicrodollars: 3 })),
+      );
+    // An agent that never took it but names it, first by id; and one that took another bead only.
+    town.ingestUsage([usageRecord({ id: 'n', agentId: 'a-named', at: T0 + 5, beadId: 'gt-1', costMicrodollars: 4 })]);
+    town.tick();
+    const agents = ['a-named', ...ids.slice(0, MAX_BEAD_AGENTS - 1).map(holder)];
+    const rowsOf = <T>(read: () => T): [T, number] => {
+      log.length = 0;
+      const r = read();
+      return [r, log.reduce((s, l) => s + l.rows, 0)];
+    };
+    const [detail, getRows] = rowsOf(() => town.bead('gt-1'));
+    expect(detail?.bead).toMatchObject({ costMicrodollars: AGENTS * 3 + 4, agents });
+    expect(detail?.cost.cost.reduce((s: number, c) => s + (c ?? 0), 0)).toBe(AGENTS * 3 + 4);
+    const [page, listRows] = rowsOf(() => town.beads({ limit: 1 }));
+    expect(page.items[0]).toMatchObject({ beadId: 'gt-1', costMicrodollars: AGENTS * 3 + 4, agents });
+    // Its agents come from bead_hours in agent order, read up to the first ones (migration 23), not grouped and sorted.
+    const walks = log.filter((l) => l.statement.includes('FROM bead_hours') && !l.statement.includes('FROM bead_applied'));
+    expect(walks.length).toBeGreaterThan(0);
+    for (const { statement, params } of walks) {
+      const plan = town.sql.rows(`EXPLAIN QUERY PLAN ${statement}`, ...(params as never[])).map((r) => String(r[3]));
+      expect(plan.join('\n')).not.toMatch(/TEMP B-TREE|SCAN bead_hours/);
+    }
+    // The timeline's newest 500 and the cost's buckets remain; before, both reads took every agent twice (4,000 rows).
+    expect(getRows).toBeLessThan(1_000);
+    expect(listRows).toBeLessThan(100);
   });
 });

@@ -5,6 +5,7 @@ import {
   type Amounts,
   addAmounts,
   beadCostRows,
+  beadTimes,
   beadUsage,
   COST_INDEX,
   END_OF_TIME,
@@ -139,10 +140,13 @@ function costSeries(sql: Sql, now: number, beadId: string, bead: BeadRow): BeadD
   const hours = usageHours(sql, beadId);
   const [firstHour] = hours[0] ?? [];
   const [lastHour] = hours.at(-1) ?? [];
-  // Step 1 from the hour's start: a row per distinct event time.
-  const times = (hour: number) => beadCostRows(sql, beadId, hour * HOUR, (hour + 1) * HOUR, 1).map(([ms]) => hour * HOUR + ms);
-  if (firstHour !== undefined) first = Math.min(first, ...times(firstHour));
-  if (lastHour !== undefined) last = Math.max(last, ...times(lastHour));
+  // The earliest and latest event time within those hours (one row each, not one per record).
+  const times = (hour: number | undefined) =>
+    hour === undefined ? undefined : beadTimes(sql, beadId, hour * HOUR, (hour + 1) * HOUR);
+  const earliest = times(firstHour)?.[0];
+  const latest = times(lastHour)?.[1];
+  if (earliest !== undefined) first = Math.min(first, earliest);
+  if (latest !== undefined) last = Math.max(last, latest);
   const { step, start, count } = chooseResolution(first, last + 1, now, COST_POINTS);
   const cost: number[] = new Array(count).fill(0);
   for (const [bucket, sum] of beadCostRows(sql, beadId, start, start + count * step, step)) {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { openSqlite } from '@gasgauge/server/sqlite';
-import { tempDir, usageRecord } from '@gasgauge/server/testing';
+import { loggingTown, tempDir, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
 import type { Sql } from '../../sql.js';
 import { Town } from '../town.js';
@@ -85,5 +85,36 @@ describe('the bead budget rule', () => {
     town.ingestEvents([{ id: 'e2', at: T0 + 1, type: 'agent', agentId: 'p', status: 'working', beadId: 'gt-6' }]);
     expect(tick()).toEqual({ checked: 2, alerts: 1 });
     expect(town.runawayEpisodes().map((e) => e.subject)).toEqual(['gt-6']);
+  });
+});
+
+describe('a bead many agents worked on', () => {
+  it('costs the budget check and the agents list its total, not a row per agent', () => {
+    const now = { t: T0 };
+    const { town, log } = loggingTown(now);
+    const AGENTS = 2_000;
+    const ids = Array.from({ length: AGENTS }, (_, i) => i);
+    town.ingestEvents(
+      ids.map((i) => ({ id: `e${i}`, at: T0, type: 'agent', agentId: `a${i}`, status: 'working', beadId: 'gt-1' })),
+    );
+    for (let i = 0; i < AGENTS; i += 500)
+      town.ingestUsage(
+        ids.slice(i, i + 500).map((j) => usageRecord({ id: `u${j}`, agentId: `a${j}`, at: T0 + 1, costMicrodollars: 10 })),
+      );
+    town.setRunawayRules(rules(1_000_000));
+    town.tick();
+    // One more record on the bead: the next tick checks its budget again.
+    now.t += MINUTE;
+    town.ingestUsage([usageRecord({ id: 'x', agentId: 'a0', at: now.t, costMicrodollars: 10 })]);
+    log.length = 0;
+    town.tick();
+    const tickRows = log.reduce((s, l) => s + l.rows, 0);
+    log.length = 0;
+    const page = town.agents({ limit: 100 });
+    const pageRows = log.reduce((s, l) => s + l.rows, 0);
+    expect(page.agents[0]).toMatchObject({ currentBeadId: 'gt-1', currentBeadCostMicrodollars: AGENTS * 10 + 10 });
+    // Before, each read the bead's usage per agent: 2,000 rows.
+    expect(tickRows).toBeLessThan(100);
+    expect(pageRows).toBeLessThan(AGENTS / 2);
   });
 });

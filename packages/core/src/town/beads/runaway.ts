@@ -2,7 +2,7 @@ import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
 import { SYSTEM_EVENT_PREFIX } from '../events.js';
 import { appendOutbox } from '../outbox.js';
-import { beadUsage, COST_INDEX } from './attribution.js';
+import { beadCost } from './attribution.js';
 import { checkedBead, clearBeadQueue, pendingBeads, queueAllBeads, queueBeadsOfNewUsage } from './budget-queue.js';
 import { slideWindow } from './runaway-windows.js';
 import { MINUTE } from './totals.js';
@@ -212,7 +212,7 @@ function beadBudget(sql: Sql, cap: number): { firing: Firing; checked: Set<strin
   const checked = new Set<string>();
   let alerts = 0;
   for (const bead of pendingBeads(sql, MAX_BEADS_CHECKED_PER_TICK)) {
-    const cost = beadUsage(sql, bead).amounts[COST_INDEX] as number;
+    const cost = beadCost(sql, bead);
     const level = BEAD_BUDGET_LEVELS.filter((l) => cost * 100 >= cap * l).at(-1);
     if (level !== undefined) {
       const announced = sql.rows("SELECT level FROM runaway_episodes WHERE rule = 'beadBudget' AND subject = ?", bead)[0]?.[0] as
