@@ -98,10 +98,10 @@ export async function metricsToRecords(body: unknown, agentId: string | undefine
         const activityMapping = ACTIVITY_METRICS.get(name);
         const data = metric.sum ?? metric.histogram ?? metric.exponentialHistogram;
         const total = pointCount(metric);
-        if (!mapping && !activityMapping) {
-          reject(total, `metric ${name.slice(0, 100)} is not counted by Gas Gauge`);
-          continue;
-        }
+        // A metric Gas Gauge does not count (Gas Town's own gt.* counters, a tool's other metrics) is accepted and read no
+        // further, as logs' other events are: counted as rejected, it made every export a partial success, which the
+        // OpenTelemetry SDKs log as a warning on each export (Go: otel.Handle to stderr; JS: diag.warn).
+        if (!mapping && !activityMapping) continue;
         // Tokens the same meter counts in another metric (Gemini CLI's gen_ai.client.token.usage): accepted, not counted.
         if (mapping?.repeatedIn?.has(scope[0] ?? '')) continue;
         if (!data || (metric.sum && metric.sum.isMonotonic !== true)) {
