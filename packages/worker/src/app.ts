@@ -11,6 +11,7 @@ import {
   INGEST_TOWN,
   readWebBody,
   secretVouch,
+  USER_TOKEN_PREFIX,
 } from '@gasgauge/api';
 import { AppError, BoundedMap, plural } from '@gasgauge/core';
 import { accessCache } from './access-cache.js';
@@ -112,6 +113,15 @@ export function workerApp(env: Env): Promise<App> {
   if (!secret || secret.length < MIN_SECRET_LENGTH) {
     return Promise.reject(new Misconfigured(`GASGAUGE_SECRET must be set, at least ${MIN_SECRET_LENGTH} characters`));
   }
+  // Not a user token, it would make no admin, and the operator's every call would be a 401 "unknown API token".
+  const admin = env.GASGAUGE_ADMIN_TOKEN;
+  if (admin !== undefined && !admin.startsWith(USER_TOKEN_PREFIX)) {
+    return Promise.reject(
+      new Misconfigured(
+        `GASGAUGE_ADMIN_TOKEN must be a ${USER_TOKEN_PREFIX}… token: ${USER_TOKEN_PREFIX} followed by a long random string`,
+      ),
+    );
+  }
   built ??= build(env, secret).catch((err: unknown) => {
     built = undefined;
     throw err;
@@ -123,7 +133,7 @@ let built: Promise<App> | undefined;
 
 async function build(env: Env, secret: string): Promise<App> {
   const admin = env.GASGAUGE_ADMIN_TOKEN;
-  const adminHash = admin?.startsWith('ggu_') ? await hashToken(admin) : undefined;
+  const adminHash = admin === undefined ? undefined : await hashToken(admin);
   if (adminHash !== undefined) await settled(env.CONTROL.get(env.CONTROL.idFromName(CONTROL_NAME)).bootstrapAdmin(adminHash));
   // Credentials and access checks answered from this isolate for a few seconds (access-cache.ts); never for a change.
   // Under it, lookups of credentials not found lately are bounded per isolate (unknown-credentials.ts).

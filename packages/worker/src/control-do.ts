@@ -10,6 +10,8 @@ export const CONTROL_NAME = 'control';
 const ADMIN_NAME = 'admin';
 /** The label of the token `GASGAUGE_ADMIN_TOKEN` put in place (the only tokens with it). */
 const ADMIN_TOKEN_LABEL = 'GASGAUGE_ADMIN_TOKEN';
+/** How long the debits of an account's towns gather before each of its towns is told its gas tank moved. */
+export const ACCOUNT_MOVED_MS = 500;
 
 /**
  * The control plane as one Durable Object: the core `Control` over its SQLite storage, served to the
@@ -21,6 +23,9 @@ export class ControlDO extends DurableObject<Env> {
   readonly control: Control;
   private readonly store: LocalControlStore;
   private readonly webhooks: WebhookDelivery;
+  /** Accounts debited since their towns were last told (see accountMoved), and the timer that tells them. */
+  private readonly moved = new Set<string>();
+  private telling: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -39,7 +44,33 @@ export class ControlDO extends DurableObject<Env> {
     const result = await toRemote(() => fn.apply(this.store, args));
     // A settle, a grant or new alert settings may make alerts due: deliver them from the alarm.
     if (method === 'settle' || method === 'grant' || method === 'configureAlerts') await this.deliverSoon();
+    if (method === 'settle' && 'ok' in result) {
+      const posted = result.ok as Awaited<ReturnType<LocalControlStore['settle']>>;
+      if (posted.debits > 0 && posted.accountId !== null) this.accountMoved(posted.accountId);
+    }
     return result;
+  }
+
+  /**
+   * A settle debited the account, whose gas tank all its towns show: each town's live viewers are told, once for
+   * every debit of the next ACCOUNT_MOVED_MS, however many of its towns settle then (a town's tick no longer tells
+   * the others itself: tickTown's accountMoved). Best effort, as any publish: a town not reached shows the tank at
+   * its own next tick.
+   */
+  private accountMoved(accountId: string): void {
+    this.moved.add(accountId);
+    this.telling ??= setTimeout(() => {
+      const accounts = [...this.moved];
+      this.moved.clear();
+      this.telling = undefined;
+      const towns = accounts.flatMap((a) => this.control.townIdsOfAccount(a));
+      const ns = this.env.TOWN;
+      for (const t of towns)
+        void ns
+          .get(ns.idFromName(t))
+          .publish()
+          .catch(() => {});
+    }, ACCOUNT_MOVED_MS);
   }
 
   /**

@@ -151,6 +151,8 @@ export class TownDO extends DurableObject<Env> implements RemoteTown {
         publishSoon: () => this.live.publishSoon(''),
         changes: (_, signal) => this.live.changes('', signal),
       },
+      // The control object tells the account's towns once its debits are posted (ControlDO.accountMoved).
+      accountMoved: async () => {},
       log: (line) => console.error(line),
     };
   }

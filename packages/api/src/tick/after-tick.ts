@@ -8,6 +8,13 @@ export interface TickDeps {
   live: LiveBus;
   /** A settle posted debits or raised alerts: deliver the due webhooks (Node: `WebhookDelivery.deliverDue`). */
   alertsRaised?: () => void;
+  /**
+   * A settle debited `accountId`, whose gas tank every town of the account shows: tell their live viewers. Without it,
+   * a publish to each of the account's other towns (in process on Node, nothing for a town no one watches). A town
+   * Durable Object leaves it to the control object, which tells each town once for the debits of a short while: one
+   * call per other town from every town's tick was N × (N − 1) object calls a round of an account's N towns.
+   */
+  accountMoved?: (accountId: string) => Promise<void>;
   log: (message: string) => void;
 }
 
@@ -52,6 +59,7 @@ async function settle(deps: TickDeps, town: TownHandle, townId: string, faults: 
   if (posted.alerts > 0 || posted.debits > 0) deps.alertsRaised?.();
   // The account's other towns show the same gas tank: tell their live viewers it moved.
   if (posted.debits > 0 && posted.accountId !== null) {
+    if (deps.accountMoved) return deps.accountMoved(posted.accountId);
     for (const other of await deps.control.townIdsOfAccount(posted.accountId))
       if (other !== townId) await deps.live.publish(other);
   }
