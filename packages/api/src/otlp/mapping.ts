@@ -134,13 +134,16 @@ export const ACTIVITY_METRICS: ReadonlyMap<string, ActivityMapping> = new Map<st
   ['claude_code.active_time.total', { kind: 'active_ms', scale: 1000 }],
 ]);
 
+/** The agent a record names itself (`gt.agent`, else `gt.actor`, else `agent.name`), if any. */
+const namedAgent = (attr: (name: string) => string | undefined) => attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name');
+const serviceOf = (attr: (name: string) => string | undefined) => attr('service.name') ?? 'unknown_service';
+
 /** The agent a point belongs to: `gt.agent`, else `gt.actor`, else `agent.name`, else `service.name/session.id`. */
 export function agentOf(attr: (name: string) => string | undefined): string {
-  const named = attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name');
+  const named = namedAgent(attr);
   if (named !== undefined) return named;
-  const service = attr('service.name') ?? 'unknown_service';
   const session = attr('session.id');
-  return session === undefined ? service : `${service}/${session}`;
+  return session === undefined ? serviceOf(attr) : `${serviceOf(attr)}/${session}`;
 }
 
 /**
@@ -150,7 +153,7 @@ export function agentOf(attr: (name: string) => string | undefined): string {
  * senders, each counted.
  */
 export function senderAgentOf(attr: (name: string) => string | undefined, agentId: string | undefined): string {
-  return agentId ?? attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name') ?? attr('service.name') ?? 'unknown_service';
+  return agentId ?? namedAgent(attr) ?? serviceOf(attr);
 }
 
 /**
