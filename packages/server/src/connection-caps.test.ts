@@ -1,6 +1,14 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientKey, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, isLoopback, logAcceptErrors } from './connections.js';
+import {
+  ClientCounts,
+  clientKey,
+  clientKeys,
+  DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+  isLoopback,
+  logAcceptErrors,
+  SITE_FACTOR,
+} from './connections.js';
 import { type RunningServer, type ServeOptions, startServer } from './serve.js';
 import { connectFrom, GET, HEALTHY, type RawClient, sleep } from './testing/sockets.js';
 import { tempDir } from './testing/temp.js';
@@ -84,7 +92,7 @@ describe('connections per client address (--max-connections-per-client)', () => 
     await other.waitFor(HEALTHY);
     await allAnswered(held);
     expect(logs.filter((l) => l.startsWith('refused connections'))).toEqual([
-      expect.stringContaining('1 over --max-connections-per-client 64 (the latest from 127.0.0.2)'),
+      expect.stringContaining('1 over --max-connections-per-client 64 (256 for an IPv6 /48; the latest from 127.0.0.2)'),
     ]);
 
     // One closed, one more may open.
@@ -124,6 +132,38 @@ describe('connections per client address (--max-connections-per-client)', () => 
     expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(clientKey('::1')).toBe('0:0:0:0::/64');
     expect(clientKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+  });
+
+  // The counting alone: this machine has no IPv6 address but ::1 to connect from, so the sockets above are IPv4;
+  // they run the same ClientCounts through capConnections.
+  it('caps an IPv6 site (/48) at SITE_FACTOR clients, however many /64s it spreads over', () => {
+    expect(clientKeys('2001:db8:1:2::1')).toEqual(['2001:db8:1:2::/64', '2001:db8:1::/48']);
+    expect(clientKeys('203.0.113.9')).toEqual(['203.0.113.9']);
+    const perClient = 3;
+    const counts = new ClientCounts(perClient);
+    const taken: string[][] = [];
+    // One connection from each of many /64s of one /48: the site's cap, then no more.
+    for (let i = 0; i < perClient * SITE_FACTOR; i++) {
+      const t = counts.take(`2001:db8:1:${(i + 1).toString(16)}::1`);
+      if (!('keys' in t)) throw new Error(`refused at ${i}`);
+      taken.push(t.keys);
+    }
+    expect(counts.take('2001:db8:1:ffff::1')).toEqual({ refusedBy: '2001:db8:1::/48' });
+    // Another site, and IPv4 clients, are counted apart.
+    expect(counts.take('2001:db8:2:1::1')).toHaveProperty('keys');
+    expect(counts.take('203.0.113.9')).toHaveProperty('keys');
+    // One closed: the site has room for one again.
+    counts.release(taken.pop() as string[]);
+    expect(counts.take('2001:db8:1:ffff::1')).toHaveProperty('keys');
+    // A /64 keeps its own cap inside the site.
+    const solo = new ClientCounts(perClient);
+    for (let i = 0; i < perClient; i++) expect(solo.take(`2001:db8:9:1::${i + 1}`)).toHaveProperty('keys');
+    expect(solo.take('2001:db8:9:1::ff')).toEqual({ refusedBy: '2001:db8:9:1::/64' });
+    // Nothing is left behind once all close.
+    const gone = new ClientCounts(perClient);
+    const t = gone.take('2001:db8:1:2::1');
+    if ('keys' in t) gone.release(t.keys);
+    expect(gone.size).toBe(0);
   });
 });
 

@@ -30,26 +30,71 @@ export function timeoutOptions(t: ConnectionTimeouts): ServerOptions {
   };
 }
 
+/** An IPv6 site (/48) may hold this many times the per-client cap, over all its /64s (see clientKeys). */
+export const SITE_FACTOR = 4;
+
 /**
  * The address a per-client cap counts under: an IPv4 address (also when it arrives IPv4-mapped on a
  * dual-stack socket), or an IPv6 address's /64, since one host is routinely given a whole /64 and
  * could otherwise open every connection from a different address.
  */
 export function clientKey(address: string): string {
+  return clientKeys(address)[0] as string;
+}
+
+/**
+ * Every key a connection from `address` counts under: its client (clientKey) and, for IPv6, its site's /48
+ * too, which may hold SITE_FACTOR times the per-client cap. A site is routinely given a /48, that is 65,536
+ * /64s: without the site's cap ~160 of them filled the whole --max-connections.
+ */
+export function clientKeys(address: string): string[] {
   const mapped = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i)?.[1];
-  if (mapped !== undefined) return mapped;
+  if (mapped !== undefined) return [mapped];
   const plain = address.split('%')[0] as string;
-  if (!isIPv6(plain)) return address;
+  if (!isIPv6(plain)) return [address];
   const [head = '', tail] = plain.split('::');
   const left = head === '' ? [] : head.split(':');
   const right = tail === undefined || tail === '' ? [] : tail.split(':');
   // An embedded IPv4 tail counts as one group here; it only ever sits in the last 32 bits, past the /64.
-  const groups =
-    tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => Number.parseInt(g, 16).toString(16))
-    .join(':')}::/64`;
+  const groups = (
+    tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+  ).map((g) => Number.parseInt(g, 16).toString(16));
+  return [`${groups.slice(0, 4).join(':')}::/64`, `${groups.slice(0, 3).join(':')}::/48`];
+}
+
+/**
+ * Connections open per key (clientKeys): a new one is counted under all its keys, or under none when one of them
+ * is at its cap (perClient for a client, SITE_FACTOR × perClient for an IPv6 site).
+ */
+export class ClientCounts {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly perClient: number) {}
+
+  /** Counts a connection from `address`: the keys to give back when it closes, or the key whose cap refused it. */
+  take(address: string): { keys: string[] } | { refusedBy: string } {
+    const keys = clientKeys(address);
+    for (const [i, key] of keys.entries()) {
+      const cap = i === 0 ? this.perClient : this.perClient * SITE_FACTOR;
+      if ((this.open.get(key) ?? 0) >= cap) return { refusedBy: key };
+    }
+    for (const key of keys) this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    return { keys };
+  }
+
+  /** A connection `take` counted has closed. */
+  release(keys: readonly string[]): void {
+    for (const key of keys) {
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left === 0) this.open.delete(key);
+      else this.open.set(key, left);
+    }
+  }
+
+  /** Keys with a connection open (a closed connection leaves no entry behind). */
+  get size(): number {
+    return this.open.size;
+  }
 }
 
 export interface ConnectionCaps {
@@ -90,23 +135,17 @@ export function capConnections(server: Server, caps: ConnectionCaps, log: (line:
   const refusals = new RefusalLog(caps, log);
   server.on('drop', () => refusals.total());
   if (caps.maxPerClient === 0) return;
-  const open = new Map<string, number>();
+  const counts = new ClientCounts(caps.maxPerClient);
   server.on('connection', (socket: Socket) => {
     // Undefined once the peer is already gone: nothing to count.
     if (socket.remoteAddress === undefined) return void socket.destroy();
     if (!caps.capLoopback && isLoopback(socket.remoteAddress)) return;
-    const key = clientKey(socket.remoteAddress);
-    const n = open.get(key) ?? 0;
-    if (n >= caps.maxPerClient) {
+    const taken = counts.take(socket.remoteAddress);
+    if ('refusedBy' in taken) {
       socket.destroy();
-      return refusals.perClient(key);
+      return refusals.perClient(taken.refusedBy);
     }
-    open.set(key, n + 1);
-    socket.once('close', () => {
-      const left = (open.get(key) ?? 1) - 1;
-      if (left === 0) open.delete(key);
-      else open.set(key, left);
-    });
+    socket.once('close', () => counts.release(taken.keys));
   });
 }
 
@@ -156,7 +195,7 @@ class RefusalLog {
     const parts: string[] = [];
     if (this.overPerClient > 0) {
       parts.push(
-        `${this.overPerClient} over --max-connections-per-client ${this.caps.maxPerClient} (the latest from ${this.lastClient})`,
+        `${this.overPerClient} over --max-connections-per-client ${this.caps.maxPerClient} (${this.caps.maxPerClient * SITE_FACTOR} for an IPv6 /48; the latest from ${this.lastClient})`,
       );
     }
     if (this.overTotal > 0) parts.push(`${this.overTotal} over --max-connections ${this.caps.maxConnections}`);

@@ -9,7 +9,7 @@ import {
 } from '@gasgauge/api';
 import { DEFAULT_MAX_TOWN_MB, MAX_MAX_TOWN_MB, MIN_MAX_TOWN_MB } from '@gasgauge/core';
 import { onOutputClosed } from '@gasgauge/reporter/closed-pipe';
-import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT } from '../connections.js';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_CLIENT, SITE_FACTOR } from '../connections.js';
 import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from '../logger.js';
 import { CRASH_POINTS, type CrashPoint } from '../scheduler.js';
 import { DEFAULT_MAX_OPEN_TOWNS } from '../town-directory.js';
@@ -55,11 +55,11 @@ ${MAX_TOWNS_PER_OWNER_HELP}
                             the open-file limit, less 128 and 3 per open town, does not fit them); past it
                             a new connection is closed at once
   --max-connections-per-client N
-                            connections open at once from one client address (an IPv6 client's /64),
-                            0 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; 0: no cap); past it a new connection is closed
-                            at once. Loopback clients (a reverse proxy on this machine) are not counted;
-                            behind a proxy on another machine every client is its address: pass 0 and
-                            cap clients at the proxy
+                            connections open at once from one client address (an IPv6 client's /64, and
+                            ${SITE_FACTOR} times as many from its /48), 0 to 1000000 (default ${DEFAULT_MAX_CONNECTIONS_PER_CLIENT}; 0: no cap);
+                            past it a new connection is closed at once. Loopback clients (a reverse proxy
+                            on this machine) are not counted; behind a proxy on another machine every
+                            client is its address: pass 0 and cap clients at the proxy
   --read-budget-ms-per-s N  event-loop milliseconds each user's reads (a scrape key's: its town's) may
                             take per second, sustained, 0 to 1000 (default ${DEFAULT_READ_BUDGET_MS_PER_S}; 0: no budget);
                             past it their reads get 429 with Retry-After until earned back. Ingest is
