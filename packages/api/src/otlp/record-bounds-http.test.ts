@@ -86,3 +86,46 @@ describe('a record an OTLP export builds has the bounds of a posted one', () => 
     expect(stored('length(provider) = 256')).toBe(1);
   });
 });
+
+/** Every attribute the mapping reads an agent, model, provider or bead from (mapping.ts), each empty and past 256 characters. */
+const ID_ATTRIBUTES = [
+  'gt.agent',
+  'gt.actor',
+  'agent.name',
+  'service.name',
+  'session.id',
+  'model',
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'gen_ai.provider.name',
+  'gen_ai.system',
+  'gt.issue',
+];
+const BAD_TEXT = ['', 'p'.repeat(257), '😀'.repeat(257)];
+
+describe('no attribute makes a stored record break a posted record’s id bounds', () => {
+  const pastBounds = () => {
+    const bad = (column: string) => `(${column} IS NOT NULL AND (length(${column}) < 1 OR length(${column}) > 256))`;
+    const columns = ['agent_id', 'model', 'provider', 'bead_id'];
+    return [
+      ...s
+        .openTown(s.townId)
+        .sql.rows(`SELECT agent_id, model, provider FROM usage_records WHERE ${columns.map(bad).join(' OR ')}`),
+      ...s.openTown(s.townId).sql.rows(`SELECT agent_id FROM activity_records WHERE ${bad('agent_id')}`),
+    ];
+  };
+
+  it.each(ID_ATTRIBUTES)('%s, empty or of 257 characters, on the resource or the point, metrics and logs', async (key) => {
+    for (const text of BAD_TEXT) {
+      const answers = [
+        await metrics([str(key, text)], [str('type', 'input')]),
+        await metrics([], [str('type', 'input'), str(key, text)]),
+        await metrics([str(key, text)], [], 'claude_code.commit.count'),
+        await logs([str(key, text)], []),
+        await logs([], [str(key, text)]),
+      ];
+      for (const r of answers) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    expect(pastBounds()).toEqual([]);
+  });
+});
