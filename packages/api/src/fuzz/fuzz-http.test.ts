@@ -57,6 +57,21 @@ async function check<T extends unknown[]>(runs: number, property: fc.IAsyncPrope
   );
 }
 
+/**
+ * Stored usage and activity records whose agent, model, provider or bead is not 1 to 256 characters (SQLite's
+ * length() counts characters): what REST refuses, OTLP must not store either.
+ */
+function recordsPastIdBounds(): unknown[] {
+  const { sql } = s.openTown(s.townId);
+  const bad = (column: string) => `(${column} IS NOT NULL AND (length(${column}) < 1 OR length(${column}) > 256))`;
+  return [
+    ...sql.rows(
+      `SELECT agent_id, model, provider, bead_id FROM usage_records WHERE ${['agent_id', 'model', 'provider', 'bead_id'].map(bad).join(' OR ')}`,
+    ),
+    ...sql.rows(`SELECT agent_id FROM activity_records WHERE ${bad('agent_id')}`),
+  ];
+}
+
 const bodyText = (b: Body) => ('json' in b ? b.json : new TextDecoder().decode(b.bytes));
 const bodyPayload = (b: Body) => ('json' in b ? b.json : b.bytes);
 
@@ -133,6 +148,7 @@ describe(`fuzz over real HTTP (FUZZ_SEED=${SEED}, FUZZ_RUNS×${RUNS})`, () => {
         const after = await townState(s.townId);
         if (r.status >= 400) expect(after, `a ${r.status} stored something`).toEqual(before);
         before = after;
+        expect(recordsPastIdBounds(), "an OTLP record past a posted record's id bounds was stored").toEqual([]);
       }),
     );
   });

@@ -104,10 +104,28 @@ export const ingestBodies = (w: World) => ({
   otlpLogs: fc.record({ resourceLogs: few(resourceLogs(w.now)) }),
 });
 
+/** An attribute's text: what a point names, and what no posted id may be (empty, past 256 characters). */
+const attributeText = fc.oneof(
+  { weight: 8, arbitrary: fc.oneof(fc.constantFrom('input', 'output', 'cacheRead', 'cacheCreation'), id) },
+  { weight: 1, arbitrary: fc.constantFrom('', 'p'.repeat(257), '😀'.repeat(257)) },
+);
 const attribute = fc.record({
-  key: fc.oneof(fc.constantFrom('type', 'model', 'session.id', 'gt.agent', 'gt.issue', 'token_type', 'gen_ai.token.type'), id),
+  key: fc.oneof(
+    fc.constantFrom(
+      'type',
+      'model',
+      'session.id',
+      'gt.agent',
+      'gt.issue',
+      'token_type',
+      'gen_ai.token.type',
+      'gen_ai.provider.name',
+      'service.name',
+    ),
+    id,
+  ),
   value: fc.oneof(
-    fc.record({ stringValue: fc.oneof(fc.constantFrom('input', 'output', 'cacheRead', 'cacheCreation'), id) }),
+    fc.record({ stringValue: attributeText }),
     fc.record({ intValue: fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String), fc.string()) }),
     fc.record({ doubleValue: fc.double() }),
     fc.record({ boolValue: fc.boolean() }),

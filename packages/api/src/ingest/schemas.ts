@@ -1,6 +1,7 @@
 import {
   AGENT_STATUSES,
   BEAD_STATUSES,
+  MAX_ACTIVITY_VALUE,
   MAX_RECORD_COST_MICRODOLLARS,
   MAX_RECORD_TOKENS,
   SYSTEM_EVENT_PREFIX,
@@ -25,8 +26,8 @@ const epochMs = z.number().int().nonnegative().max(MAX_EPOCH_MS);
 /** Usage record ids starting with `otlp_` are the OTLP receiver's (digests of a series): no client may forge one. */
 export const OTLP_RECORD_PREFIX = 'otlp_';
 
-export const usageRecord = z.strictObject({
-  id: id.refine((v) => !v.startsWith(OTLP_RECORD_PREFIX), `ids starting with "${OTLP_RECORD_PREFIX}" are reserved for OTLP`),
+/** A usage record's fields but its id: every route's records are held to them (usageRecord, otlpUsageRecord). */
+const usageFields = {
   agentId: id,
   model: id,
   provider: id.optional(),
@@ -42,6 +43,26 @@ export const usageRecord = z.strictObject({
   beadId: id.optional(),
   /** The agent CLI session the usage is of, as its OTLP export names it (`session.id`, Codex's `conversation.id`). */
   session: id.optional(),
+};
+
+export const usageRecord = z.strictObject({
+  id: id.refine((v) => !v.startsWith(OTLP_RECORD_PREFIX), `ids starting with "${OTLP_RECORD_PREFIX}" are reserved for OTLP`),
+  ...usageFields,
+});
+
+/**
+ * A usage record the OTLP receiver built from a point or log record: the bounds of a posted one (its agent, model
+ * and provider come from the sender's attributes, which may be empty or 1,024 characters), with the receiver's own
+ * id and the sources it is counted under.
+ */
+export const otlpUsageRecord = z.object({ id: id.startsWith(OTLP_RECORD_PREFIX), ...usageFields });
+
+/** An activity record the OTLP receiver built (core activity.ts): its agent an id, its value an integer amount. */
+export const otlpActivityRecord = z.object({
+  id: id.startsWith(OTLP_RECORD_PREFIX),
+  agentId: id,
+  value: count(MAX_ACTIVITY_VALUE),
+  at: epochMs,
 });
 
 export const usageBody = z.strictObject({

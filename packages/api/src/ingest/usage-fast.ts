@@ -76,10 +76,10 @@ function isObject(v: unknown): v is Fields {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isId(v: unknown): v is string {
+export function isId(v: unknown): v is string {
   return typeof v === 'string' && v.length >= 1 && !longerThan(v, MAX_ID_CHARS);
 }
 
-function isCount(v: unknown, max: number): v is number {
+export function isCount(v: unknown, max: number): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
 }

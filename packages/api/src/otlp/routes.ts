@@ -11,6 +11,7 @@ import { type Gunzip, readOtlpBody } from './body.js';
 import { decodeOtlp, type Encoding, encodingOf } from './decode.js';
 import { logsToRecords } from './logs.js';
 import { type ExportOutcome, metricsToRecords } from './metrics.js';
+import { withinRecordBounds } from './record-bounds.js';
 import { OTLP } from './schema.js';
 
 /**
@@ -72,7 +73,8 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
    * forever; a retry refuses that record again and counts the rest once. Returns the rejected count and
    * the first reason.
    */
-  const write = async (claims: IngestClaims, outcome: ExportOutcome): Promise<{ rejected: number; reason: string }> => {
+  const write = async (claims: IngestClaims, built: ExportOutcome): Promise<{ rejected: number; reason: string }> => {
+    const outcome = withinRecordBounds(built);
     let { rejected, reason } = outcome;
     const town = deps.towns.get(claims.townId);
     const [usage] = await Promise.all([
