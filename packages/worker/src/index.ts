@@ -1,5 +1,6 @@
 import { AppError } from '@gasgauge/core';
 import { holdingBodies, Misconfigured, workerApp } from './app.js';
+import { withKeepAlive } from './keep-alive.js';
 
 export { ControlDO } from './control-do.js';
 export { TownDO } from './town-do.js';
@@ -21,6 +22,7 @@ export default {
         );
       throw err;
     }
-    return holdingBodies(request, async () => app.fetch(request, env, ctx));
+    // A live stream (SSE) gets keep-alives: a write is how the isolate learns its viewer left (keep-alive.ts).
+    return holdingBodies(request, async () => withKeepAlive(await app.fetch(request, env, ctx)));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,3 +1,4 @@
+import { waitUntil } from 'cloudflare:workers';
 import {
   concatBytes,
   type LiveBus,
@@ -107,14 +108,26 @@ async function* streamChanges(
     throw err;
   }
   const reader = stream.getReader();
-  const onAbort = () => void reader.cancel().catch(() => {});
-  signal?.addEventListener('abort', onAbort);
   let id: number | undefined;
+  let told: Promise<void> | undefined;
+  /** Cancels the object's stream and tells the object to end it (once its id is known): its place is freed at once. */
+  const end = () => {
+    const cancelled = reader.cancel().catch(() => {});
+    if (id === undefined || told) return cancelled;
+    told = stub.closeChanges(id).catch(() => {});
+    return Promise.all([cancelled, told]).then(() => {});
+  };
+  // The viewer left (the request's signal, or tRPC's on the body's cancel: the runtime cancels it when a write fails,
+  // see keep-alive.ts). The response ends with it, and the isolate would drop what it still had to do after: the
+  // end (an RPC to the object) is kept alive past the response by waitUntil, or it waited for the stream's lifetime.
+  const onAbort = () => outliveResponse(end());
+  signal?.addEventListener('abort', onAbort);
   try {
     // Its object's side gone before the header (reset as it opened; the stream's first numbers may be sent
-    // already, the changes are read only after them): it ends, as below, and the viewer opens another.
+    // already, the changes are read only after them), or the viewer gone already: it ends, as below, and the
+    // viewer opens another.
     const head = await opening(reader).catch(() => undefined);
-    if (head === undefined) return;
+    if (head === undefined || head.length === 0) return;
     const opened = changesOpening(head);
     if (opened instanceof AppError) throw opened;
     id = opened.id;
@@ -130,9 +143,18 @@ async function* streamChanges(
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await reader.cancel().catch(() => {});
-    if (id !== undefined) await stub.closeChanges(id).catch(() => {});
+    await outliveResponse(end());
   }
+}
+
+/** `work`, which the isolate keeps doing after the response it belongs to has ended (waitUntil; as is outside a request). */
+function outliveResponse(work: Promise<void>): Promise<void> {
+  try {
+    waitUntil(work);
+  } catch {
+    // No request to outlive (a Durable Object's own call, a test's).
+  }
+  return work;
 }
 
 /** The first bytes of a change stream: enough for its header, or all of a refusal (a few hundred bytes, then the end). */

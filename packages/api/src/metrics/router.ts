@@ -127,6 +127,10 @@ export const metricsRouter = router({
       try {
         yield await push();
         for await (const _ of { [Symbol.asyncIterator]: () => pending }) yield await push();
+      } catch (err) {
+        // A host whose bus refuses a stream once it is read (the Worker's, past a town's bound: TOO_MANY_REQUESTS) or
+        // fails it later throws an AppError here, past the middleware that maps it: it was an INTERNAL_SERVER_ERROR.
+        throw err instanceof AppError ? toTRPCError(err) : err;
       } finally {
         // When the first push fails, `changes` was never read: it is ended here (its count released), not left to
         // a signal, which tRPC does not abort when a subscription ends by an error (on Workers it never ended).
