@@ -23,6 +23,7 @@ const HISTORY = [
   'usage_times',
   'usage_totals',
   'usage_sources',
+  'usage_baselines',
   'activity_records',
   'agent_beads',
   'bead_totals',

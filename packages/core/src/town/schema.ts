@@ -606,6 +606,24 @@ export const TOWN_MIGRATIONS: readonly Migration[] = [
     version: 23,
     sql: `CREATE INDEX IF NOT EXISTS bead_hours_agent ON bead_hours (bead, agent_id)`,
   },
+  {
+    // What a cumulative record reached while another signal counted its spend (usage-baselines.ts): should the
+    // record count later (its sender's other signal silent for an hour), only its growth past this counts.
+    version: 24,
+    sql: `
+      CREATE TABLE IF NOT EXISTS usage_baselines (
+        id TEXT PRIMARY KEY,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_microdollars INTEGER NOT NULL,
+        last_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS usage_baselines_last_at ON usage_baselines (last_at)
+    `,
+  },
 ];
 
 /** Migration 21: the triggers that keep status_counts for the table of `kind` (agents, beads). */

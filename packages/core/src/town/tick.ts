@@ -149,6 +149,11 @@ function prune(sql: Sql, now: number, indexedUpto: number): number {
     `DELETE FROM usage_sources WHERE key IN (SELECT key FROM usage_sources WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
     horizon,
   );
+  // A baseline's last_at is never behind its record's (usage-baselines.ts): it goes no sooner than the record.
+  pruned += sql.run(
+    `DELETE FROM usage_baselines WHERE id IN (SELECT id FROM usage_baselines WHERE last_at < ? ORDER BY last_at LIMIT ${PRUNE_BATCH})`,
+    horizon,
+  );
   // A lines-of-code report stops counting when it expires (loc.ts); it is kept a day longer, the longest
   // no-progress window (its changed_at) and a bead's lines at review (its last report), then deleted: before,
   // every agent id ever reported kept its row, and the gauge and the schedule read them all.

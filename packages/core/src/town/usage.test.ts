@@ -131,6 +131,48 @@ describe('usage sources and partial requests (OTLP)', () => {
     expect(ts.series.input_tokens.reduce<number>((a, v) => a + (v ?? 0), 0)).toBe(2);
   });
 
+  it('a cumulative series ignored while the other signal counted takes over with its growth only, not its whole total', () => {
+    // A process's cumulative metric runs on while its logs count its spend; its logs then fall silent for an
+    // hour (an idle session, a broken logs pipeline) and the series takes the sender over: it counted its whole
+    // total since the process started, 100 the logs had counted already (found by attack26: 260 for 160).
+    const now = { t: T0 + 10_000 };
+    const town = newTown(now);
+    const sender = (name: string) => [{ key: 'sender-1', name }];
+    const series = (inputTokens: number, at: number) =>
+      usage({
+        id: 'otlp_series',
+        mode: 'cumulative',
+        inputTokens,
+        costMicrodollars: inputTokens * 3,
+        at,
+        sources: sender('metrics'),
+      });
+    const log = (id: string, inputTokens: number, at: number) =>
+      usage({ id, mode: 'delta', inputTokens, costMicrodollars: inputTokens * 3, at, sources: sender('logs') });
+    const H = 3_600_000;
+    expect(town.ingestUsage([log('l1', 100, T0 - 3 * H)])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([series(100, T0 - 3 * H + 1)])).toMatchObject({ accepted: 0, ignored: 1 });
+    // Exported again through the idle hours: still the logs' (within the hour), then the series' at no growth.
+    expect(town.ingestUsage([series(100, T0 - 2 * H - 1)])).toMatchObject({ ignored: 1 });
+    expect(town.ingestUsage([series(100, T0 - H)])).toMatchObject({ accepted: 0, duplicates: 1 });
+    // It grows by 60: 60 more, 160 in all.
+    expect(town.ingestUsage([series(160, T0)])).toMatchObject({ accepted: 1 });
+    const sum = () => {
+      const ts = town.timeseries({ from: T0 - 4 * H, to: now.t + 5_000, maxPoints: 5000 });
+      const of = (name: SeriesName) => ts.series[name].reduce<number>((a, v) => a + (v ?? 0), 0);
+      return [of('input_tokens'), of('cost_microdollars')];
+    };
+    expect(sum()).toEqual([160, 480]);
+
+    // The logs back (the series silent for an hour): they count; the series, ignored again, reaches 200 meanwhile;
+    // when it takes over once more, only what it grew past 200 counts (not the 40 the logs counted again).
+    now.t = T0 + 3 * H;
+    expect(town.ingestUsage([log('l2', 40, T0 + H + 1)])).toMatchObject({ accepted: 1 });
+    expect(town.ingestUsage([series(200, T0 + H + 2)])).toMatchObject({ ignored: 1 });
+    expect(town.ingestUsage([series(205, T0 + 2 * H + 3)])).toMatchObject({ accepted: 1 });
+    expect(sum()).toEqual([205, 615]);
+  });
+
   it('a session counts from the path that counted it first; an ignored OTLP record still claims its other keys', () => {
     const now = { t: T0 + 10_000 };
     const session = (name: string) => ({ key: 'session:s1', name });

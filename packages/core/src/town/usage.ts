@@ -3,6 +3,7 @@ import { MAX_SQL_PARAMS, type Sql, type SqlValue } from '../sql.js';
 import { markDirty } from './beads/totals.js';
 import { USAGE_AMOUNTS as AMOUNTS } from './bounds.js';
 import { forEachAtEventTime, type TimeTally } from './event-time.js';
+import { UsageBaselines } from './usage-baselines.js';
 import { type UsageSource, UsageSources } from './usage-sources.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -92,6 +93,11 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
   const inserted: string[] = [];
   const stored = batch.usageIds.lookup(records.map((r) => r.id));
   const inserts = new NewRecords(batch.sql);
+  // Only a record that names sources can be ignored for another's and later count (usage-baselines.ts).
+  const baselines = new UsageBaselines(
+    batch.sql,
+    records.filter((r) => r.mode === 'cumulative' && r.sources !== undefined && r.sources.length > 0).map((r) => r.id),
+  );
   try {
     forEachAtEventTime(records, batch.now, result, (record, at, index) => {
       const owned = record.sources ? sources.firstSuperseded(record.sources, at) : -1;
@@ -100,10 +106,19 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         // counts still takes its sender for the logs, so that sender's metrics, which may name no session, do not
         // count that spend a second time.
         for (const source of record.sources ?? []) if (!sources.superseded(source, at)) sources.claim(source, at);
+        // What a cumulative record reached meanwhile is the other's spend: should it count later, only past this.
+        if (record.mode === 'cumulative') {
+          const counted = storedAmounts(batch, stored, inserts, record.id) ?? ZERO_AMOUNTS;
+          baselines.raise(
+            record.id,
+            amountsOf(record).map((v, i) => v - (counted[i] as number)),
+            at,
+          );
+        }
         result.ignored++;
         return;
       }
-      const outcome = planOne(batch, stored, inserts, record, at);
+      const outcome = planOne(batch, stored, inserts, record, at, baselines.get(record.id));
       if (outcome.kind !== 'accepted') {
         result[outcome.kind]++;
         return;
@@ -116,6 +131,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         return;
       }
       writeOne(batch, inserts, record, at, outcome);
+      baselines.touch(record.id, at);
       if (outcome.rec === undefined) inserted.push(record.id);
       for (const source of record.sources ?? []) sources.claim(source, at);
       result.accepted++;
@@ -157,14 +173,16 @@ function planOne(
   inserts: NewRecords,
   r: UsageRecord,
   at: number,
+  baseline: readonly number[] | undefined,
 ): Outcome {
   const { sql } = batch;
-  const amounts: number[] = [];
-  for (const [field] of AMOUNTS) amounts.push(r[field] as number);
+  const amounts = amountsOf(r);
   const rec = batch.newUsageIds.get(r.id) ?? stored.get(r.id);
   if (rec !== undefined) inserts.flush(); // the record may be one of this request's, still buffered
   const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
-  if (rec === undefined || !row) return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
+  if ((rec === undefined || !row) && baseline === undefined)
+    return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
+  if (rec === undefined || !row) return increaseOver(amounts, ZERO_AMOUNTS, baseline, undefined);
   // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
   if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) return IGNORED;
@@ -177,18 +195,50 @@ function planOne(
     markDirty(sql, rec);
   }
   if (r.mode === 'delta') return DUPLICATE;
+  return increaseOver(amounts, row.slice(5) as number[], baseline, rec);
+}
 
+/**
+ * A cumulative record's increase over what it counted (`counted`, its row's amounts) and what another signal
+ * counted of it (`baseline`), amount by amount; its row then holds `counted` plus the increase.
+ */
+function increaseOver(
+  amounts: readonly number[],
+  counted: readonly number[],
+  baseline: readonly number[] | undefined,
+  rec: number | undefined,
+): Outcome {
   let grew = false;
   let shrank = false;
-  const counted = row.slice(5) as number[];
   const increase = amounts.map((amount, i) => {
-    const d = amount - (counted[i] as number);
+    const d = amount - (counted[i] as number) - (baseline?.[i] ?? 0);
     if (d > 0) grew = true;
     if (d < 0) shrank = true;
     return Math.max(0, d);
   });
   if (!grew) return shrank ? IGNORED : DUPLICATE;
   return { kind: 'accepted', increase, rec, amounts: increase.map((d, i) => (counted[i] as number) + d) };
+}
+
+const ZERO_AMOUNTS: readonly number[] = AMOUNTS.map(() => 0);
+
+function amountsOf(r: UsageRecord): number[] {
+  const amounts: number[] = [];
+  for (const [field] of AMOUNTS) amounts.push(r[field] as number);
+  return amounts;
+}
+
+/** The amounts record `id` counted so far (its row), or undefined when it has none. */
+function storedAmounts(
+  batch: WriteBatch,
+  stored: ReadonlyMap<string, number>,
+  inserts: NewRecords,
+  id: string,
+): number[] | undefined {
+  const rec = batch.newUsageIds.get(id) ?? stored.get(id);
+  if (rec === undefined) return undefined;
+  inserts.flush();
+  return batch.sql.rows(SELECT, rec)[0]?.slice(5) as number[] | undefined;
 }
 
 /** Stores what planOne accepted: the new record (with the next rowid), or the stored one's new amounts. */
