@@ -178,8 +178,18 @@ export function beadOf(attr: (name: string) => string | undefined): string | und
   return bead === '' ? undefined : bead;
 }
 
+/**
+ * A context-window mark after a model name: Claude Code 2.1 names the model it runs with a 1M-token context
+ * `claude-opus-4-8[1m]` in its metrics (its setting's name), where its api_request events and transcripts name the
+ * API's model, `claude-opus-4-8`; the same spend then showed under two models, as it reached the town by one
+ * signal or the other.
+ */
+const CONTEXT_MARK = /\[\d+[km]\]$/i;
+
 export function modelOf(attr: (name: string) => string | undefined): string {
-  return attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
+  const model = attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
+  const plain = model.replace(CONTEXT_MARK, '');
+  return plain === '' ? model : plain;
 }
 
 export function providerOf(attr: (name: string) => string | undefined, mapping: MetricMapping): string | undefined {
