@@ -169,6 +169,28 @@ describe('the real CLIs’ files', () => {
   });
 });
 
+describe('Claude Code behind an API that sends no cache-write breakdown (a gateway at ANTHROPIC_BASE_URL)', () => {
+  it('its cache writes count: Claude Code writes the breakdown as zeros beside the total', async () => {
+    // The fake API's sums of the 3 conversation requests (claude-opus-4-8) of one session: no `cache_creation`
+    // object in its usage, which Claude Code 2.1.197 writes as {ephemeral_5m: 0, ephemeral_1h: 0}. Cost: Claude
+    // Code's own, as its OTLP export said (every write a 5-minute one).
+    const townId = await createTown(server.url, server.adminToken, 'no breakdown');
+    const tokenFile = join(dir, `token-${townId}`);
+    writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`, { mode: 0o600 });
+    const claude = copyRealFiles('claude-code-2.1.197-no-breakdown', join(dir, 'claude-no-breakdown'), END);
+    const out = await gasgauge<{ delivered: boolean }>([
+      'report',
+      '--once',
+      ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, `state-${townId}`)],
+      ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
+    ]);
+    expect(out).toMatchObject({ delivered: true });
+    expect(await byModel(townId)).toEqual({
+      'claude-opus-4-8': { input: 498, output: 242, reasoning: 0, cache_read: 8238, cache_write: 4182, cost: 38797 },
+    });
+  });
+});
+
 describe('files and OTLP exports of the same sessions, to one town', () => {
   it('exports first: every session counted once, from OTLP', async () => {
     const t = await town('exports first');
