@@ -134,8 +134,14 @@ export const ACTIVITY_METRICS: ReadonlyMap<string, ActivityMapping> = new Map<st
   ['claude_code.active_time.total', { kind: 'active_ms', scale: 1000 }],
 ]);
 
-/** The agent a record names itself (`gt.agent`, else `gt.actor`, else `agent.name`), if any. */
-const namedAgent = (attr: (name: string) => string | undefined) => attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name');
+/**
+ * The agent a record names itself (`gt.agent`, else `gt.actor`, else `agent.name`), if any. Not Claude Code's
+ * `agent.name`: Claude Code 2.1 sets it on a subagent's points and events to the subagent's type
+ * (`general-purpose`, `Explore`), which made one town-wide agent of every session's subagents of a type; their
+ * spend is their session's, as in its transcripts.
+ */
+const namedAgent = (attr: (name: string) => string | undefined) =>
+  attr('gt.agent') ?? attr('gt.actor') ?? (attr('service.name') === 'claude-code' ? undefined : attr('agent.name'));
 const serviceOf = (attr: (name: string) => string | undefined) => attr('service.name') ?? 'unknown_service';
 
 /** The agent a point belongs to: `gt.agent`, else `gt.actor`, else `agent.name`, else `service.name/session.id`. */

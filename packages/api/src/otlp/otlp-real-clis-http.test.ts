@@ -89,6 +89,25 @@ describe('Claude Code 2.1.197 (OTLP protobuf, metrics and logs)', () => {
   });
 });
 
+describe('Claude Code 2.1.197, a subagent (the Agent tool)', () => {
+  it.each([
+    ['as sent', (x: RealExport[]) => x],
+    ['metrics only', metricsOf],
+  ])('%s: its spend is its session’s, not an agent named after its type', async (order, pick) => {
+    // Its api_request events and points name the subagent's type: agent.name general-purpose.
+    const { townId, key } = await townWithKey(s, `claude subagent ${order}`);
+    await send(key, pick(realExports('claude-code-2.1.197-subagent')));
+    const r = await s.get(`/api/towns/${townId}/metrics/prometheus`);
+    const agents = new Set([...String(r.body).matchAll(/^gasgauge_tokens_total\{agent="([^"]*)"/gm)].map((m) => m[1]));
+    expect([...agents]).toEqual(['claude-code/751dd3d6-657c-469c-83fa-148211d27731']);
+    // The fake API's sums: 3 requests on claude-opus-4-8 (the session's 2 and its subagent's), 1 title on haiku.
+    expect(await byModel(townId)).toEqual({
+      'claude-opus-4-8': { input: 363, output: 177, reasoning: 0, cache_read: 6153, cache_write: 3117, cost: 31082 },
+      'claude-haiku-4-5-20251001': { input: 107, output: 53, reasoning: 0, cache_read: 2017, cache_write: 1013, cost: 1991 },
+    });
+  });
+});
+
 describe('Codex 0.171.0 (OTLP protobuf, metrics and logs)', () => {
   // The fake API's sums over its 5 responses (gpt-5-codex; one session of 3 runs with a tool call, and another):
   // input 15,550 (5,250 of them cached), output 1,150 (370 of them reasoning). OTLP counts cached input inside input
