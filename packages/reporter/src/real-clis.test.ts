@@ -191,6 +191,34 @@ describe('Claude Code behind an API that sends no cache-write breakdown (a gatew
   });
 });
 
+describe('Claude Code with a subagent (the Agent tool)', () => {
+  it('its subagent transcript counts; ccusage agrees', async () => {
+    // The fake API's sums of the session's 2 requests and its subagent's 1 (claude-opus-4-8). Cost: Claude Code's own.
+    const townId = await createTown(server.url, server.adminToken, 'subagent');
+    const tokenFile = join(dir, `token-${townId}`);
+    writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`, { mode: 0o600 });
+    const claude = copyRealFiles('claude-code-2.1.197-subagent', join(dir, 'claude-subagent'), END);
+    const out = await gasgauge<{ delivered: boolean }>([
+      'report',
+      '--once',
+      ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, `state-${townId}`)],
+      ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
+    ]);
+    expect(out).toMatchObject({ delivered: true });
+    const opus = { input: 363, output: 177, reasoning: 0, cache_read: 6153, cache_write: 3117, cost: 31082 };
+    expect(await byModel(townId)).toEqual({ 'claude-opus-4-8': opus });
+    const { stdout } = await run(process.execPath, [CCUSAGE, 'claude', 'session', '--offline', '--json', '--timezone', 'UTC'], {
+      env: { ...process.env, CLAUDE_CONFIG_DIR: claude, NO_COLOR: '1' },
+    });
+    expect((JSON.parse(stdout) as { totals: Record<string, number> }).totals).toMatchObject({
+      inputTokens: opus.input,
+      outputTokens: opus.output,
+      cacheReadTokens: opus.cache_read,
+      cacheCreationTokens: opus.cache_write,
+    });
+  });
+});
+
 describe('files and OTLP exports of the same sessions, to one town', () => {
   it('exports first: every session counted once, from OTLP', async () => {
     const t = await town('exports first');
