@@ -96,6 +96,8 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
         const name = eventNameOf(log, attrs);
         const event = name === undefined ? undefined : LOG_EVENTS.get(name);
         if (!name || !event || (event.kind !== undefined && attrs.get('event.kind') !== event.kind)) continue;
+        // Codex 0.171 logs each response.completed twice: as an SSE event (no amounts) and with its token counts.
+        if (![...event.amounts.keys()].some((key) => attrs.has(key))) continue;
         if (tooBig || attributesTooBig(log.attributes?.length ?? 0, attrs)) {
           reject(1, TOO_MANY_ATTRIBUTES);
           continue;

@@ -127,6 +127,15 @@ describe('Codex 0.171.0 (OTLP protobuf, metrics and logs)', () => {
   });
 });
 
+describe('Codex 0.171.0, its logs', () => {
+  it('one usage record per response: its second response.completed record, without amounts, is read no further', async () => {
+    const { townId, key } = await townWithKey(s, 'codex records');
+    await send(key, logsOf(realExports('codex-0.171.0')));
+    const rows = s.openTown(townId).sql.rows('SELECT input_tokens FROM usage_records ORDER BY input_tokens');
+    expect(rows.map((r) => r[0])).toEqual([3088, 3099, 3110, 3121, 3132]);
+  });
+});
+
 describe('Gemini CLI 0.61.0 (OTLP JSON, cumulative metrics)', () => {
   // The fake API's sums over its 4 responses (gemini-2.5-pro; one session resumed twice, one tool call): prompt
   // 2,406 (574 cached, inside it), candidates 276, thoughts 178.
