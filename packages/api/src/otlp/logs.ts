@@ -41,8 +41,8 @@ interface LogEvent {
 }
 
 /**
- * The log events that carry spend, by event name (the record's `event_name`, else its `event.name`
- * attribute, else its body). Cached input (Codex `cached_token_count`) and reasoning
+ * The log events that carry spend, by event name (the first of the record's `event_name`, its `event.name`
+ * attribute and its body that is one of these: eventNameOf). Cached input (Codex `cached_token_count`) and reasoning
  * (`reasoning_token_count`) are inside input and output, as in `codex.turn.token_usage`, so not added.
  */
 const CLAUDE_API_REQUEST: LogEvent = {
@@ -93,9 +93,11 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
       const tooBig = resourceTooBig || scopeTooBig([sl.scope?.name ?? '', sl.scope?.version ?? '']);
       for (const log of sl.logRecords ?? []) {
         const attrs = attributeMap(log.attributes);
-        const name = log.eventName || attrs.get('event.name') || log.body?.stringValue || '';
-        const event = LOG_EVENTS.get(name);
-        if (!event || (event.kind !== undefined && attrs.get('event.kind') !== event.kind)) continue;
+        const name = eventNameOf(log, attrs);
+        const event = name === undefined ? undefined : LOG_EVENTS.get(name);
+        if (!name || !event || (event.kind !== undefined && attrs.get('event.kind') !== event.kind)) continue;
+        // Codex 0.171 logs each response.completed twice: as an SSE event (no amounts) and with its token counts.
+        if (![...event.amounts.keys()].some((key) => attrs.has(key))) continue;
         if (tooBig || attributesTooBig(log.attributes?.length ?? 0, attrs)) {
           reject(1, TOO_MANY_ATTRIBUTES);
           continue;
@@ -108,6 +110,18 @@ export async function logsToRecords(body: unknown, agentId: string | undefined):
   }
   out.records.push(...(await Promise.all(pending)));
   return out;
+}
+
+/**
+ * The first of the record's `event_name`, its `event.name` attribute and its body that names an event counted
+ * here. Not simply the first one set: Codex (0.171, through tracing-opentelemetry) sets `event_name` to its
+ * tracing event's name, `event <file>:<line>` (`event otel/src/events/session_telemetry.rs:1187`), and names the
+ * event only in the `event.name` attribute, so taking `event_name` first counted none of its records.
+ */
+function eventNameOf(log: LogRecord, attrs: ReadonlyMap<string, string>): string | undefined {
+  for (const name of [log.eventName, attrs.get('event.name'), log.body?.stringValue])
+    if (name !== undefined && LOG_EVENTS.has(name)) return name;
+  return undefined;
 }
 
 function logRecord(

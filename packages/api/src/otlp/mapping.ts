@@ -134,8 +134,14 @@ export const ACTIVITY_METRICS: ReadonlyMap<string, ActivityMapping> = new Map<st
   ['claude_code.active_time.total', { kind: 'active_ms', scale: 1000 }],
 ]);
 
-/** The agent a record names itself (`gt.agent`, else `gt.actor`, else `agent.name`), if any. */
-const namedAgent = (attr: (name: string) => string | undefined) => attr('gt.agent') ?? attr('gt.actor') ?? attr('agent.name');
+/**
+ * The agent a record names itself (`gt.agent`, else `gt.actor`, else `agent.name`), if any. Not Claude Code's
+ * `agent.name`: Claude Code 2.1 sets it on a subagent's points and events to the subagent's type
+ * (`general-purpose`, `Explore`), which made one town-wide agent of every session's subagents of a type; their
+ * spend is their session's, as in its transcripts.
+ */
+const namedAgent = (attr: (name: string) => string | undefined) =>
+  attr('gt.agent') ?? attr('gt.actor') ?? (attr('service.name') === 'claude-code' ? undefined : attr('agent.name'));
 const serviceOf = (attr: (name: string) => string | undefined) => attr('service.name') ?? 'unknown_service';
 
 /** The agent a point belongs to: `gt.agent`, else `gt.actor`, else `agent.name`, else `service.name/session.id`. */
@@ -178,8 +184,18 @@ export function beadOf(attr: (name: string) => string | undefined): string | und
   return bead === '' ? undefined : bead;
 }
 
+/**
+ * A context-window mark after a model name: Claude Code 2.1 names the model it runs with a 1M-token context
+ * `claude-opus-4-8[1m]` in its metrics (its setting's name), where its api_request events and transcripts name the
+ * API's model, `claude-opus-4-8`; the same spend then showed under two models, as it reached the town by one
+ * signal or the other.
+ */
+const CONTEXT_MARK = /\[\d+[km]\]$/i;
+
 export function modelOf(attr: (name: string) => string | undefined): string {
-  return attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
+  const model = attr('model') ?? attr('gen_ai.request.model') ?? attr('gen_ai.response.model') ?? 'unknown';
+  const plain = model.replace(CONTEXT_MARK, '');
+  return plain === '' ? model : plain;
 }
 
 export function providerOf(attr: (name: string) => string | undefined, mapping: MetricMapping): string | undefined {

@@ -53,10 +53,11 @@ export type Family = 'claude_code' | 'codex';
 
 /**
  * Resource attributes a tool sets on one signal's resource only, so left out of its sender: Codex builds its
- * metrics' resource (codex-rs otel metrics/client.rs: service.name, service.version, env) apart from its logs'
- * (provider.rs make_resource: the same and `host.name`), and the two would be two senders, each counted.
+ * metrics' resource apart from its logs', and the two would be two senders, each counted. As Codex 0.171 exports
+ * them (api/src/otlp/testing/fixtures/codex-0.171): both have service.name, service.version, env and
+ * telemetry.sdk.*; its logs add `host.name`, its metrics `os` and `os_version`.
  */
-const ONE_SIGNAL_ONLY: ReadonlyMap<Family, readonly string[]> = new Map([['codex', ['host.name']]]);
+const ONE_SIGNAL_ONLY: ReadonlyMap<Family, readonly string[]> = new Map([['codex', ['host.name', 'os', 'os_version']]]);
 
 /** A resource as a point or log record is read against: its attributes and their digest (resourceOf). */
 export interface ResourceRef {

@@ -80,6 +80,12 @@ function entryFrom(line: Obj, outer: Obj, fromProgress: boolean): ParseResult {
     cacheWrite5m = m5;
     cacheWrite1h = h1;
     cacheWrite = m5 + h1;
+    // Claude Code 2.1 writes the breakdown as zeros when the API sent none (a gateway or proxy at
+    // ANTHROPIC_BASE_URL): the total is still what was written, the rest counted as 5-minute writes.
+    if (cacheCreation > cacheWrite) {
+      cacheWrite5m += cacheCreation - cacheWrite;
+      cacheWrite = cacheCreation;
+    }
   }
   const speed = usage.speed;
   if (speed !== undefined && speed !== 'fast' && speed !== 'standard') return 'other';
