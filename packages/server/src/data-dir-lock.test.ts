@@ -215,4 +215,58 @@ describe('root on another user’s data dir', () => {
     },
     60_000,
   );
+
+  // Found as a new self-hoster: `gasgauge town list --data /var/lib/gasgauge` run as oneself, not as the service's
+  // user, said "no Gas Gauge data in /var/lib/gasgauge (control.sqlite is missing)": a data dir that seemed lost.
+  it.runIf(process.geteuid?.() === 0)(
+    'a command run by another user on a data dir it may not read says so and whose it is, not that its data is missing',
+    async () => {
+      const data = mkdtempSync('/tmp/gg-other-');
+      const tmp = mkdtempSync('/tmp/gg-other-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(tmp, 0o777);
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0); // root's, mode 700
+      for (const [name, args] of [
+        ['town list', ['town', 'list']],
+        ['token mint', ['token', 'mint', '--town', 'town_x']],
+        ['backup', ['backup', '--out', join(tmp, 'b')]],
+      ] as const) {
+        const run = await asNobody(tmp, [...args, '--data', data]);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toContain(
+          `gasgauge ${name}: cannot read the data dir ${data}: permission denied (it belongs to user root, mode 700); run the command as that user (sudo -u root gasgauge …)`,
+        );
+      }
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0 && Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) > 80)(
+    'serve --port 80 as a user who may not listen there names the port and what to pass (exit 1), not a bare listen EACCES',
+    async () => {
+      const home = mkdtempSync('/tmp/gg-port80-');
+      onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+      chmodSync(home, 0o777);
+      const run = await asNobody(home, ['serve', '--data', join(home, 'data'), '--port', '80', '--host', '127.0.0.1']);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(
+        'gasgauge serve: port 80 on 127.0.0.1: permission denied (EACCES; ports below 1024 need root or CAP_NET_BIND_SERVICE); pass --port with a higher one, such as 8787, and put a reverse proxy on port 80',
+      );
+    },
+    60_000,
+  );
 });
+
+/** The CLI as nobody (uid 65534), with TMPDIR (tsx's cache) in `tmp`, which nobody may write. */
+async function asNobody(tmp: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return await new Promise((done) => {
+    execFile(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 },
+      (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+    );
+  });
+}
