@@ -44,7 +44,7 @@ export class DataDirError extends Error {
 /**
  * Whether the data dir holds a control database. One this user may not read (the service's 700 /var/lib/gasgauge, a
  * command run as oneself rather than as the service's user) is refused saying so: it used to read as "control.sqlite
- * is missing", a data dir that seemed lost.
+ * is missing", a data dir that seemed lost. So is a --data that is a file.
  */
 export function hasControlDatabase(root: string): boolean {
   try {
@@ -52,6 +52,7 @@ export function hasControlDatabase(root: string): boolean {
     return true;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOTDIR') throw new DataDirError(root, e); // a file: said as serve says it
     if (e.code !== 'EACCES' && e.code !== 'EPERM') return false;
     let owner = '';
     try {
