@@ -257,6 +257,32 @@ describe('root on another user’s data dir', () => {
     },
     60_000,
   );
+
+  it.runIf(process.geteuid?.() === 0)(
+    'a data dir its own user may not write says so, naming it, not SQLite\'s bare "attempt to write a readonly database"',
+    async () => {
+      const data = mkdtempSync('/tmp/gg-ro-');
+      const tmp = mkdtempSync('/tmp/gg-ro-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(tmp, 0o777);
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0);
+      for (const f of ['', 'control.sqlite', 'secret.key', 'towns']) chownSync(join(data, f), 65534, 65534);
+      chmodSync(data, 0o500); // nobody's, but not writable: SQLite cannot make control.sqlite-wal beside it
+      const fix = `make the data dir, its towns/ directory and their files writable by this user (chmod -R u+w ${data}), or run as the user they belong to`;
+      const list = await asNobody(tmp, ['town', 'list', '--data', data]);
+      expect(list.code, list.stderr).toBe(1);
+      expect(list.stderr).toContain(
+        `gasgauge town list: cannot write in the data dir ${data} (SQLITE_READONLY_DIRECTORY: SQLite writes each database and its -wal and -shm files beside it): ${fix}`,
+      );
+      // serve first makes its lock file there: a bare EACCES on it named the file but not what to do.
+      const serve = await asNobody(tmp, ['serve', '--port', '0', '--host', '127.0.0.1', '--data', data]);
+      expect(serve.code, serve.stderr).toBe(1);
+      expect(serve.stderr).toContain(`gasgauge serve: EACCES: permission denied, open '${join(data, 'serve.lock')}': ${fix}`);
+    },
+    60_000,
+  );
 });
 
 /** The CLI as nobody (uid 65534), with TMPDIR (tsx's cache) in `tmp`, which nobody may write. */
