@@ -37,6 +37,18 @@ describe('gasgauge --help', () => {
       for (const usage of Object.values(USAGES)) expect(r.stdout).toContain(usage);
     }
   });
+
+  it('help COMMAND prints that command’s help (or its group’s), as COMMAND --help does', async () => {
+    for (const command of ['town create', 'town', 'serve']) {
+      const [help, flag] = await Promise.all([
+        gasgauge('help', ...command.split(' ')),
+        gasgauge(...command.split(' '), '--help'),
+      ]);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toBe(flag.stdout);
+      expect(help.stdout).not.toContain('gasgauge key');
+    }
+  });
 });
 
 describe('gasgauge errors', () => {

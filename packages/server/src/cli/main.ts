@@ -152,6 +152,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runCommand(argv: string[]): Promise<number> {
+  // `gasgauge help town create` (as git and npm take it): that command's help. It printed the main help, whatever
+  // followed `help`.
+  if (argv[0] === 'help' && argv.length > 1 && [...COMMANDS.keys()].some((k) => k.split(' ')[0] === argv[1])) {
+    return runCommand([...argv.slice(1), '--help']);
+  }
   const json = argv.includes('--json');
   const out = new Output(json);
   const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => COMMANDS.has(k));
