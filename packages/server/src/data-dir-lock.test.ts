@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir } from './backup.js';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { startServer } from './serve.js';
-import { BIN, gasgauge, ROOT } from './testing/cli.js';
+import { BIN, gasgauge, gasgaugeEnv, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -99,6 +99,20 @@ describe('a start that fails half way', () => {
       ]);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+    // Through `npm start` (README: options after `--`), the hint is the npm command that works.
+    const viaNpm = createServer();
+    const npmPort = await new Promise<number>((resolve) =>
+      viaNpm.listen(0, '127.0.0.1', () => resolve((viaNpm.address() as AddressInfo).port)),
+    );
+    try {
+      const r = await gasgaugeEnv({ npm_lifecycle_event: 'start' }, 'serve', '--data', data, '--port', String(npmPort));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `gasgauge serve: port ${npmPort} on 127.0.0.1 is already in use (try another: npm start -- --port ${npmPort + 1})`,
+      );
+    } finally {
+      await new Promise((resolve) => viaNpm.close(resolve));
     }
     // It used to make `admin` before it listened: the token was never shown, and no later start showed one.
     const next = await startServer({ dataDir: data, port: 0, host: '127.0.0.1', log: () => {} });

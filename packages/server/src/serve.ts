@@ -399,7 +399,10 @@ async function assertPortFree(host: string, port: number): Promise<void> {
 function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
   switch (err.code) {
     case 'EADDRINUSE':
-      return `port ${port} on ${host} is already in use (try --port)`;
+      // Through `npm start` a bare --port is no help: npm's own options come first, the server's after `--`.
+      return process.env.npm_lifecycle_event === 'start'
+        ? `port ${port} on ${host} is already in use (try another: npm start -- --port ${port === 0 ? 8788 : port + 1})`
+        : `port ${port} on ${host} is already in use (try --port)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `--host ${host}: no such address or host name (${err.code}); give an address of this machine, such as 127.0.0.1`;
