@@ -253,6 +253,14 @@ describe('root on another user’s data dir', () => {
           `gasgauge ${name}: cannot read the data dir ${data}: permission denied (it belongs to user root, mode 700); run the command as that user (sudo -u root gasgauge …)`,
         );
       }
+      // Its own data dir, with its mode taken away: what to chmod.
+      chownSync(data, 65534, 65534);
+      chmodSync(data, 0o000);
+      const own = await asNobody(tmp, ['town', 'list', '--data', data]);
+      expect(own.code, own.stderr).toBe(1);
+      expect(own.stderr).toContain(
+        `gasgauge town list: cannot read the data dir ${data}: permission denied (mode 0); make it this user's to read and write again (chmod 700 ${data})`,
+      );
     },
     60_000,
   );

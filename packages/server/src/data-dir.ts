@@ -54,20 +54,17 @@ export function hasControlDatabase(root: string): boolean {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOTDIR') throw new DataDirError(root, e); // a file: said as serve says it
     if (e.code !== 'EACCES' && e.code !== 'EPERM') return false;
-    let owner = '';
+    let what = '; run the command as the user the server runs as';
     try {
       const dir = statSync(root);
-      if (dir.uid !== process.geteuid?.()) {
-        const name = userName(dir.uid);
-        owner = ` (it belongs to ${name === undefined ? `uid ${dir.uid}` : `user ${name}`}, mode ${(dir.mode & 0o777).toString(8)}); run the command as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`;
-      }
+      const mode = (dir.mode & 0o777).toString(8);
+      const name = userName(dir.uid);
+      what =
+        dir.uid === process.geteuid?.()
+          ? ` (mode ${mode}); make it this user's to read and write again (chmod 700 ${root})`
+          : ` (it belongs to ${name === undefined ? `uid ${dir.uid}` : `user ${name}`}, mode ${mode}); run the command as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`;
     } catch {}
-    throw new Error(
-      `cannot read the data dir ${root}: permission denied${owner || '; run the command as the user the server runs as'}`,
-      {
-        cause: err,
-      },
-    );
+    throw new Error(`cannot read the data dir ${root}: permission denied${what}`, { cause: err });
   }
 }
 
