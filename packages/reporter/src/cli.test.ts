@@ -399,6 +399,9 @@ describe('gasgauge report (CLI)', () => {
         `got a 401 and the token file ${tokenFile} holds the same token: write a valid ingest token into it (gasgauge token mint, or a key from gasgauge key create); stopping (--once)`,
       );
       expect(r.stderr).toContain('not delivered: 1 record still pending (HTTP 401');
+      // It said "retrying in 60.0 s" right after "stopping (--once)", and then stopped.
+      expect(r.stderr).toContain('invalid ingest token): nothing quarantined, the records stay; stopping (--once)\n');
+      expect(r.stderr).not.toContain('retrying');
     } finally {
       await server.close();
     }

@@ -22,6 +22,7 @@ import { DiskFullError } from './cli/command.js';
 import {
   DataDir,
   DataDirError,
+  hasControlDatabase,
   markRestoreReplacing,
   RESTORE_STAGING,
   refuseCutRestore,
@@ -65,7 +66,7 @@ export interface BackupResult extends BackupManifest {
 export function backupDataDir(dataDirPath: string, outPath: string, clock: () => number = Date.now): BackupResult {
   const root = resolve(dataDirPath);
   refuseCutRestore(root);
-  if (!existsSync(join(root, 'control.sqlite'))) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
+  if (!hasControlDatabase(root)) throw new Error(`no Gas Gauge data in ${root} (control.sqlite is missing)`);
   const data = new DataDir(root);
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);

@@ -37,6 +37,18 @@ describe('gasgauge --help', () => {
       for (const usage of Object.values(USAGES)) expect(r.stdout).toContain(usage);
     }
   });
+
+  it('help COMMAND prints that command’s help (or its group’s), as COMMAND --help does', async () => {
+    for (const command of ['town create', 'town', 'serve']) {
+      const [help, flag] = await Promise.all([
+        gasgauge('help', ...command.split(' ')),
+        gasgauge(...command.split(' '), '--help'),
+      ]);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toBe(flag.stdout);
+      expect(help.stdout).not.toContain('gasgauge key');
+    }
+  });
 });
 
 describe('gasgauge errors', () => {
@@ -160,16 +172,21 @@ describe('gasgauge errors', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'not_found', path: 'data' } });
   });
 
-  it('serve and user add on a --data that cannot be a directory exit 1 naming it and --data, not a bare errno', async () => {
+  it('serve, user add and the other commands on a --data that cannot be a directory exit 1 naming it and --data, not a bare errno', async () => {
     const file = join(data, 'a-file');
     writeFileSync(file, '');
     const runs = await Promise.all([
       gasgauge('serve', '--data', join(file, 'data'), '--port', '0'),
       gasgauge('user', 'add', 'x', '--data', file),
+      // The commands that need a started data dir said "control.sqlite is missing" of a file.
+      gasgauge('town', 'list', '--data', file),
+      gasgauge('backup', '--out', join(data, 'no-backup'), '--data', file),
     ]);
     for (const [r, dir] of [
       [runs[0], join(file, 'data')],
       [runs[1], file],
+      [runs[2], file],
+      [runs[3], file],
     ] as const) {
       expect(r?.code).toBe(1);
       expect(r?.stderr).toContain(

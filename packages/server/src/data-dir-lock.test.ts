@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir } from './backup.js';
 import { DataDirInUseError } from './data-dir-lock.js';
 import { startServer } from './serve.js';
-import { BIN, gasgauge, ROOT } from './testing/cli.js';
+import { BIN, gasgauge, gasgaugeEnv, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
 import { tempDir } from './testing/temp.js';
@@ -99,6 +99,20 @@ describe('a start that fails half way', () => {
       ]);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+    // Through `npm start` (README: options after `--`), the hint is the npm command that works.
+    const viaNpm = createServer();
+    const npmPort = await new Promise<number>((resolve) =>
+      viaNpm.listen(0, '127.0.0.1', () => resolve((viaNpm.address() as AddressInfo).port)),
+    );
+    try {
+      const r = await gasgaugeEnv({ npm_lifecycle_event: 'start' }, 'serve', '--data', data, '--port', String(npmPort));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `gasgauge serve: port ${npmPort} on 127.0.0.1 is already in use (try another: npm start -- --port ${npmPort + 1})`,
+      );
+    } finally {
+      await new Promise((resolve) => viaNpm.close(resolve));
     }
     // It used to make `admin` before it listened: the token was never shown, and no later start showed one.
     const next = await startServer({ dataDir: data, port: 0, host: '127.0.0.1', log: () => {} });
@@ -215,4 +229,92 @@ describe('root on another user’s data dir', () => {
     },
     60_000,
   );
+
+  // Found as a new self-hoster: `gasgauge town list --data /var/lib/gasgauge` run as oneself, not as the service's
+  // user, said "no Gas Gauge data in /var/lib/gasgauge (control.sqlite is missing)": a data dir that seemed lost.
+  it.runIf(process.geteuid?.() === 0)(
+    'a command run by another user on a data dir it may not read says so and whose it is, not that its data is missing',
+    async () => {
+      const data = mkdtempSync('/tmp/gg-other-');
+      const tmp = mkdtempSync('/tmp/gg-other-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(tmp, 0o777);
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0); // root's, mode 700
+      for (const [name, args] of [
+        ['town list', ['town', 'list']],
+        ['token mint', ['token', 'mint', '--town', 'town_x']],
+        ['backup', ['backup', '--out', join(tmp, 'b')]],
+      ] as const) {
+        const run = await asNobody(tmp, [...args, '--data', data]);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toContain(
+          `gasgauge ${name}: cannot read the data dir ${data}: permission denied (it belongs to user root, mode 700); run the command as that user (sudo -u root gasgauge …)`,
+        );
+      }
+      // Its own data dir, with its mode taken away: what to chmod.
+      chownSync(data, 65534, 65534);
+      chmodSync(data, 0o000);
+      const own = await asNobody(tmp, ['town', 'list', '--data', data]);
+      expect(own.code, own.stderr).toBe(1);
+      expect(own.stderr).toContain(
+        `gasgauge town list: cannot read the data dir ${data}: permission denied (mode 0); make it this user's to read and write again (chmod 700 ${data})`,
+      );
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0 && Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8')) > 80)(
+    'serve --port 80 as a user who may not listen there names the port and what to pass (exit 1), not a bare listen EACCES',
+    async () => {
+      const home = mkdtempSync('/tmp/gg-port80-');
+      onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+      chmodSync(home, 0o777);
+      const run = await asNobody(home, ['serve', '--data', join(home, 'data'), '--port', '80', '--host', '127.0.0.1']);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(
+        'gasgauge serve: port 80 on 127.0.0.1: permission denied (EACCES; ports below 1024 need root or CAP_NET_BIND_SERVICE); pass --port with a higher one, such as 8787, and put a reverse proxy on port 80',
+      );
+    },
+    60_000,
+  );
+
+  it.runIf(process.geteuid?.() === 0)(
+    'a data dir its own user may not write says so, naming it, not SQLite\'s bare "attempt to write a readonly database"',
+    async () => {
+      const data = mkdtempSync('/tmp/gg-ro-');
+      const tmp = mkdtempSync('/tmp/gg-ro-tmp-'); // tsx's cache, somewhere nobody may write
+      onTestFinished(() => {
+        for (const d of [data, tmp]) rmSync(d, { recursive: true, force: true });
+      });
+      chmodSync(tmp, 0o777);
+      expect((await gasgauge('user', 'add', 'bob', '--data', data)).code).toBe(0);
+      for (const f of ['', 'control.sqlite', 'secret.key', 'towns']) chownSync(join(data, f), 65534, 65534);
+      chmodSync(data, 0o500); // nobody's, but not writable: SQLite cannot make control.sqlite-wal beside it
+      const fix = `make the data dir, its towns/ directory and their files writable by this user (chmod -R u+w ${data}), or run as the user they belong to`;
+      const list = await asNobody(tmp, ['town', 'list', '--data', data]);
+      expect(list.code, list.stderr).toBe(1);
+      expect(list.stderr).toContain(
+        `gasgauge town list: cannot write in the data dir ${data} (SQLITE_READONLY_DIRECTORY: SQLite writes each database and its -wal and -shm files beside it): ${fix}`,
+      );
+      // serve first makes its lock file there: a bare EACCES on it named the file but not what to do.
+      const serve = await asNobody(tmp, ['serve', '--port', '0', '--host', '127.0.0.1', '--data', data]);
+      expect(serve.code, serve.stderr).toBe(1);
+      expect(serve.stderr).toContain(`gasgauge serve: EACCES: permission denied, open '${join(data, 'serve.lock')}': ${fix}`);
+    },
+    60_000,
+  );
 });
+
+/** The CLI as nobody (uid 65534), with TMPDIR (tsx's cache) in `tmp`, which nobody may write. */
+async function asNobody(tmp: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return await new Promise((done) => {
+    execFile(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args],
+      { cwd: ROOT, env: { ...process.env, TMPDIR: tmp }, timeout: 60_000 },
+      (err, _out, stderr) => done({ code: err ? (err.code as number) : 0, stderr }),
+    );
+  });
+}

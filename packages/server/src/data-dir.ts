@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join, resolve } from 'node:path';
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
+import { userName } from './data-dir-lock.js';
 import { makePrivate, PRIVATE_DIR_MODE } from './private-files.js';
 
 /** server.json as a server wrote it (any field may be missing or wrong: the file is read, not trusted). */
@@ -37,6 +38,33 @@ export class DataDirError extends Error {
       cause,
     });
     this.name = 'DataDirError';
+  }
+}
+
+/**
+ * Whether the data dir holds a control database. One this user may not read (the service's 700 /var/lib/gasgauge, a
+ * command run as oneself rather than as the service's user) is refused saying so: it used to read as "control.sqlite
+ * is missing", a data dir that seemed lost. So is a --data that is a file.
+ */
+export function hasControlDatabase(root: string): boolean {
+  try {
+    statSync(join(root, 'control.sqlite'));
+    return true;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOTDIR') throw new DataDirError(root, e); // a file: said as serve says it
+    if (e.code !== 'EACCES' && e.code !== 'EPERM') return false;
+    let what = '; run the command as the user the server runs as';
+    try {
+      const dir = statSync(root);
+      const mode = (dir.mode & 0o777).toString(8);
+      const name = userName(dir.uid);
+      what =
+        dir.uid === process.geteuid?.()
+          ? ` (mode ${mode}); make it this user's to read and write again (chmod 700 ${root})`
+          : ` (it belongs to ${name === undefined ? `uid ${dir.uid}` : `user ${name}`}, mode ${mode}); run the command as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`;
+    } catch {}
+    throw new Error(`cannot read the data dir ${root}: permission denied${what}`, { cause: err });
   }
 }
 

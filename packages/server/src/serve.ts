@@ -399,12 +399,20 @@ async function assertPortFree(host: string, port: number): Promise<void> {
 function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
   switch (err.code) {
     case 'EADDRINUSE':
-      return `port ${port} on ${host} is already in use (try --port)`;
+      // Through `npm start` a bare --port is no help: npm's own options come first, the server's after `--`.
+      return process.env.npm_lifecycle_event === 'start'
+        ? `port ${port} on ${host} is already in use (try another: npm start -- --port ${port === 0 ? 8788 : port + 1})`
+        : `port ${port} on ${host} is already in use (try --port)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `--host ${host}: no such address or host name (${err.code}); give an address of this machine, such as 127.0.0.1`;
     case 'EADDRNOTAVAIL':
       return `--host ${host} is not an address of this machine (EADDRNOTAVAIL); give one it has, such as 127.0.0.1, or 0.0.0.0 for every interface`;
+    case 'EACCES':
+    case 'EPERM':
+      // `listen EACCES: permission denied 127.0.0.1:80` named no option: a port below 1024 needs root (or
+      // CAP_NET_BIND_SERVICE), which the server should not run as; a reverse proxy listens there instead.
+      return `port ${port} on ${host}: permission denied (${err.code}; ports below 1024 need root or CAP_NET_BIND_SERVICE); pass --port with a higher one, such as 8787, and put a reverse proxy on port ${port}`;
     default:
       return err.message;
   }

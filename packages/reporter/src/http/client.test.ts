@@ -67,6 +67,19 @@ describe('postJson against a hostile server', () => {
     return err as DeliveryError;
   };
 
+  it('says to check --server when an https:// URL meets a plain-HTTP port (it was a bare EPROTO)', async () => {
+    server = await new HostileServer((res) => res.end('{}')).start();
+    const url = `${server.url.replace('http:', 'https:')}/api/towns/t/usage`;
+    const err = await postJson(url, 'tok', '{"records":[]}', 10_000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as DeliveryError).message).toBe(
+      `no answer from ${url}: EPROTO (no TLS answered there, plain http perhaps: check that --server says http:// for the server (https:// only where TLS is served))`,
+    );
+  });
+
   it('stops reading a 200 answer past 64 KiB, and does not take it as an acknowledgement', async () => {
     const err = await refusal(flood(200));
     expect(err.status).toBe(200);

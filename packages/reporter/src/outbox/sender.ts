@@ -210,7 +210,9 @@ export class Sender {
       this.failingSaid = true;
       if (refusal) {
         this.state.fatal = err;
-        this.log(`delivery refused (${err.message}): nothing quarantined, the records stay; ${retryWhen(wait)}`);
+        // A drain (--once) ends at a refusal (drain's state.fatal): it said "retrying in 60.0 s" and then stopped.
+        const then = this.staleTokenEnds ? 'stopping (--once)' : retryWhen(wait);
+        this.log(`delivery refused (${err.message}): nothing quarantined, the records stay; ${then}`);
       } else this.log(`delivery failed (${err.message}); ${retryWhen(wait)}`);
       return 'failed';
     }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type CredentialVouch, secretVouch } from '@gasgauge/api';
 import {
   AppError,
@@ -11,7 +10,7 @@ import {
   upgradeLine,
 } from '@gasgauge/core';
 import { shown } from '@gasgauge/reporter/terminal';
-import { DataDir, refuseCutRestore } from '../data-dir.js';
+import { DataDir, hasControlDatabase, refuseCutRestore } from '../data-dir.js';
 import { refuseRootInOthersDir } from '../data-dir-lock.js';
 import { openNaming } from '../schema-upgrade.js';
 import { type NodeSql, openSqlite, schemaVersion } from '../sqlite.js';
@@ -71,7 +70,7 @@ export class Output {
 export function openDataDir(values: Values, { create = false } = {}): DataDir {
   const root = resolve(String(values.data ?? './data'));
   refuseCutRestore(root); // before a missing control.sqlite reads as no data, or `user add` makes a new one
-  if (!existsSync(join(root, 'control.sqlite'))) {
+  if (!hasControlDatabase(root)) {
     if (!create) {
       throw new AppError(
         'not_found',

@@ -152,6 +152,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runCommand(argv: string[]): Promise<number> {
+  // `gasgauge help town create` (as git and npm take it): that command's help. It printed the main help, whatever
+  // followed `help`.
+  if (argv[0] === 'help' && argv.length > 1 && [...COMMANDS.keys()].some((k) => k.split(' ')[0] === argv[1])) {
+    return runCommand([...argv.slice(1), '--help']);
+  }
   const json = argv.includes('--json');
   const out = new Output(json);
   const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => COMMANDS.has(k));
@@ -218,9 +223,15 @@ async function runCommand(argv: string[]): Promise<number> {
           ? `out of disk space in the data dir ${resolve(dataArg(argv) ?? './data')}: nothing was written; free some space and run it again`
           : !command.noDataDir && readOnlyPath(err) !== undefined
             ? readOnlyDataDir(readOnlyPath(err) as string, resolve(dataArg(argv) ?? './data'))
-            : err instanceof Error
-              ? withHint(err.message, permissionHint(err, resolve(dataArg(argv) ?? './data')))
-              : String(err));
+            : !command.noDataDir && sqliteReadOnly(err) !== undefined
+              ? unwritableDataDir(sqliteReadOnly(err) as string, resolve(dataArg(argv) ?? './data'))
+              : err instanceof Error
+                ? withHint(
+                    err.message,
+                    permissionHint(err, resolve(dataArg(argv) ?? './data')) ??
+                      (command.noDataDir ? undefined : ownPermissionHint(err, resolve(dataArg(argv) ?? './data'))),
+                  )
+                : String(err));
     if (json) {
       const code = err instanceof AppError ? err.code : usage ? 'usage' : 'error';
       console.log(
@@ -249,6 +260,33 @@ async function runCommand(argv: string[]): Promise<number> {
 function readOnlyPath(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException | null;
   return e?.code === 'EROFS' && typeof e.path === 'string' ? e.path : undefined;
+}
+
+/** SQLite's code when it may not write a database or the directory beside it (SQLITE_READONLY_DIRECTORY), if that is what `err` is. */
+function sqliteReadOnly(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_READONLY') ? code : undefined;
+}
+
+/**
+ * A data dir (or its towns/) this user may not write, or a database in it that is read-only to them: it was SQLite's
+ * bare "attempt to write a readonly database", naming no file, directory or option.
+ */
+function unwritableDataDir(code: string, dataDir: string): string {
+  return `cannot write in the data dir ${dataDir} (${code}: SQLite writes each database and its -wal and -shm files beside it): ${MAKE_WRITABLE(dataDir)}`;
+}
+
+const MAKE_WRITABLE = (dataDir: string) =>
+  `make the data dir, its towns/ directory and their files writable by this user (chmod -R u+w ${dataDir}), or run as the user they belong to`;
+
+/**
+ * What to do about a permission refusal on a file in the data dir that is not another user's (permissionHint says
+ * that case): `EACCES: permission denied, open '…/serve.lock'` alone said neither.
+ */
+function ownPermissionHint(err: unknown, dataDir: string): string | undefined {
+  const e = err as NodeJS.ErrnoException | null;
+  if ((e?.code !== 'EACCES' && e?.code !== 'EPERM') || typeof e.path !== 'string') return undefined;
+  return e.path === dataDir || e.path.startsWith(`${dataDir}/`) ? MAKE_WRITABLE(dataDir) : undefined;
 }
 
 /**
