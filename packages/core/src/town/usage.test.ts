@@ -231,4 +231,23 @@ describe('usage sources and partial requests (OTLP)', () => {
       town.ingest([{ kind: 'usage', records: [usage({ id: 'x', outputTokens: 1 }), records[1] as UsageRecord] }])[0],
     ).toBeInstanceOf(Error);
   });
+
+  it('partial: an update refused by an hour bound does not date its record earlier either', () => {
+    const now = { t: T0 + 10_000 };
+    const town = newTown(now);
+    const firstAt = () => town.sql.rows("SELECT first_at FROM usage_records WHERE id = 'grow'")[0]?.[0];
+    expect(town.ingestUsage([usage({ id: 'grow', inputTokens: 1 })]).accepted).toBe(1);
+    // The hour before is full; an update of 'grow' dated in it is refused, and 'grow' keeps its date.
+    const earlier = T0 - 1_800_000;
+    const full = Array.from({ length: 100 }, (_, i) => usage({ id: `fill-${i}`, inputTokens: 1_000_000_000, at: earlier }));
+    expect(town.ingestUsage(full).accepted).toBe(100);
+    const job = { kind: 'usage', records: [usage({ id: 'grow', inputTokens: 2, at: earlier })], partial: true } as const;
+    expect(town.ingest([job])[0]).toMatchObject({ accepted: 0, refused: [{ index: 0 }] });
+    expect(firstAt()).toBe(T0);
+    // A stale copy dated earlier (it adds nothing, so no bound refuses it) does date it earlier.
+    expect(town.ingest([{ ...job, records: [usage({ id: 'grow', inputTokens: 1, at: earlier })] }])[0]).toMatchObject({
+      duplicates: 1,
+    });
+    expect(firstAt()).toBe(earlier);
+  });
 });

@@ -120,6 +120,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
       }
       const outcome = planOne(batch, stored, inserts, record, at, baselines.get(record.id));
       if (outcome.kind !== 'accepted') {
+        dateEarlier(batch.sql, record, at, outcome.earlier);
         result[outcome.kind]++;
         return;
       }
@@ -127,9 +128,11 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         hours.add(at, outcome.increase, index);
       } catch (err) {
         if (!(partial && err instanceof AppError)) throw err;
+        // Refused: nothing of it is written, its date neither.
         result.refused?.push({ index, message: err.message });
         return;
       }
+      dateEarlier(batch.sql, record, at, outcome.earlier);
       writeOne(batch, inserts, record, at, outcome);
       baselines.touch(record.id, at);
       if (outcome.rec === undefined) inserted.push(record.id);
@@ -160,9 +163,13 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
  * What a record would add (planned first, so a bound can refuse it unwritten): a new record (`rec`
  * undefined) or the increase of a stored one, whose amounts become `amounts`.
  */
-type Outcome =
+type Outcome = (
   | { kind: 'accepted'; increase: number[]; rec: number | undefined; amounts: number[] }
-  | { kind: 'duplicates' | 'ignored' };
+  | { kind: 'duplicates' | 'ignored' }
+) & {
+  /** The stored record this copy dates earlier than its first_at (see dateEarlier), and that first_at. */
+  earlier?: { rec: number; firstAt: number } | undefined;
+};
 
 const DUPLICATE: Outcome = { kind: 'duplicates' };
 const IGNORED: Outcome = { kind: 'ignored' };
@@ -186,16 +193,27 @@ function planOne(
   // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
   if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) return IGNORED;
-  // first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or
-  // repeated one too): a bead's usage is dated by it, and its agent-time index row moves with it.
   const firstAt = row[4] as number;
-  if (at < firstAt) {
-    sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, rec);
-    sql.run('UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?', at, r.agentId, firstAt, rec);
-    markDirty(sql, rec);
-  }
-  if (r.mode === 'delta') return DUPLICATE;
-  return increaseOver(amounts, row.slice(5) as number[], baseline, rec);
+  const earlier = at < firstAt ? { rec, firstAt } : undefined;
+  if (r.mode === 'delta') return { ...DUPLICATE, earlier };
+  return { ...increaseOver(amounts, row.slice(5) as number[], baseline, rec), earlier };
+}
+
+/**
+ * first_at is the earliest event time of any copy or update, whatever order they arrive in (a stale or repeated
+ * one too, but not one a bound refused): a bead's usage is dated by it, and its agent-time index row moves with it.
+ */
+function dateEarlier(sql: Sql, r: UsageRecord, at: number, earlier: Outcome['earlier']): void {
+  if (!earlier) return;
+  sql.run('UPDATE usage_records SET first_at = ? WHERE rowid = ?', at, earlier.rec);
+  sql.run(
+    'UPDATE usage_times SET first_at = ? WHERE agent_id = ? AND first_at = ? AND rec = ?',
+    at,
+    r.agentId,
+    earlier.firstAt,
+    earlier.rec,
+  );
+  markDirty(sql, earlier.rec);
 }
 
 /**
