@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type RealExport, realExports } from '@gasgauge/api/testing/real-exports';
+import { type ModelTotals, type RealExport, realExports, totalsByModel } from '@gasgauge/api/testing/real-exports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gasgauge } from './testing/processes.js';
 import { copyRealFiles } from './testing/real-files.js';
@@ -37,34 +37,13 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-interface Totals {
-  input: number;
-  output: number;
-  reasoning: number;
-  cache_read: number;
-  cache_write: number;
-  cost: number;
-}
-
 /** A town's totals since it began, per model (its Prometheus counters, summed over agents). */
-async function byModel(townId: string): Promise<Record<string, Totals>> {
+async function byModel(townId: string): Promise<Record<string, ModelTotals>> {
   const res = await fetch(`${server.url}/api/towns/${townId}/metrics/prometheus`, {
     headers: { authorization: `Bearer ${server.adminToken}` },
   });
   expect(res.status).toBe(200);
-  const out: Record<string, Totals> = {};
-  const of = (model: string) => {
-    out[model] ??= { input: 0, output: 0, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 };
-    return out[model];
-  };
-  for (const line of (await res.text()).split('\n')) {
-    const tokens = line.match(/^gasgauge_tokens_total\{agent="[^"]*",model="([^"]*)",type="(\w+)"\} (\d+)$/);
-    if (tokens) of(tokens[1] as string)[tokens[2] as keyof Totals] += Number(tokens[3]);
-    const cost = line.match(/^gasgauge_cost_microdollars_total\{agent="[^"]*",model="([^"]*)"\} (\d+)$/);
-    if (cost) of(cost[1] as string).cost += Number(cost[2]);
-  }
-  for (const [model, t] of Object.entries(out)) if (Object.values(t).every((v) => v === 0)) delete out[model];
-  return out;
+  return totalsByModel(await res.text());
 }
 
 async function town(name: string): Promise<{ townId: string; tokenFile: string; key: string }> {
@@ -90,6 +69,20 @@ async function report(t: { townId: string; tokenFile: string }): Promise<void> {
   expect(out).toMatchObject({ delivered: true, found: { claude: 2, codex: 2, gemini: 1 } });
 }
 
+/** A new town's totals per model after `report --once` on one Claude Code fixture alone, and the fixture's copy. */
+async function reportClaudeFixture(fixture: string): Promise<{ totals: Record<string, ModelTotals>; claude: string }> {
+  const t = await town(fixture);
+  const claude = copyRealFiles(fixture, join(dir, fixture), END);
+  const out = await gasgauge<{ delivered: boolean }>([
+    'report',
+    '--once',
+    ...['--server', server.url, '--town', t.townId, '--token-file', t.tokenFile, '--state', join(dir, `state-${t.townId}`)],
+    ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
+  ]);
+  expect(out).toMatchObject({ delivered: true });
+  return { totals: await byModel(t.townId), claude };
+}
+
 async function send(key: string, exports: readonly RealExport[]): Promise<void> {
   for (const e of exports) {
     const r = await fetch(server.url + e.path, {
@@ -111,14 +104,14 @@ const allExports = (codexLogsOnly = false) =>
  * the session-title request it makes on claude-haiku-4-5 at each start (those reach the town over OTLP only).
  * Costs: the reporter's price lists (equal to Claude Code's own for claude-opus-4-8, 1-hour cache writes included).
  */
-const FROM_FILES: Record<string, Totals> = {
+const FROM_FILES: Record<string, ModelTotals> = {
   'claude-opus-4-8': { input: 647, output: 313, reasoning: 0, cache_read: 10357, cache_write: 5273, cost: 53025 },
   'gpt-5-codex': { input: 10300, output: 780, reasoning: 370, cache_read: 5250, cache_write: 0, cost: 25031 },
   'gemini-2.5-pro': { input: 1832, output: 276, reasoning: 178, cache_read: 574, cache_write: 0, cost: 6902 },
 };
 /** The fake API's sums as the OTLP exports count them (docs/api.md: cached input inside input, no Codex or Gemini cost). */
-const FROM_OTLP: Record<string, Totals> = {
-  'claude-opus-4-8': FROM_FILES['claude-opus-4-8'] as Totals,
+const FROM_OTLP: Record<string, ModelTotals> = {
+  'claude-opus-4-8': FROM_FILES['claude-opus-4-8'] as ModelTotals,
   'claude-haiku-4-5-20251001': { input: 249, output: 121, reasoning: 0, cache_read: 4119, cache_write: 2091, cost: 4185 },
   'gpt-5-codex': { input: 15550, output: 1150, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 },
   'gemini-2.5-pro': { input: 2406, output: 276, reasoning: 178, cache_read: 0, cache_write: 0, cost: 0 },
@@ -143,7 +136,7 @@ describe('the real CLIs’ files', () => {
         ) as { totals: Record<string, number> }
       ).totals;
     const claude = await cc('claude', { CLAUDE_CONFIG_DIR: homes.claude });
-    const opus = FROM_FILES['claude-opus-4-8'] as Totals;
+    const opus = FROM_FILES['claude-opus-4-8'] as ModelTotals;
     expect(claude).toMatchObject({
       inputTokens: opus.input,
       outputTokens: opus.output,
@@ -153,7 +146,7 @@ describe('the real CLIs’ files', () => {
     // Costs within a few µ$: the reporter rounds each record to the µ$, ccusage sums dollars.
     expect(Math.abs((claude.totalCost as number) * 1e6 - opus.cost)).toBeLessThanOrEqual(3);
     const codex = await cc('codex', { CODEX_HOME: homes.codex });
-    const gpt = FROM_FILES['gpt-5-codex'] as Totals;
+    const gpt = FROM_FILES['gpt-5-codex'] as ModelTotals;
     // ccusage's Codex output includes reasoning, as Codex's own does.
     expect(codex).toMatchObject({
       inputTokens: gpt.input,
@@ -163,7 +156,7 @@ describe('the real CLIs’ files', () => {
     });
     expect(Math.abs((codex.costUSD as number) * 1e6 - gpt.cost)).toBeLessThanOrEqual(3);
     const gemini = await cc('gemini', { GEMINI_DATA_DIR: homes.gemini });
-    const pro = FROM_FILES['gemini-2.5-pro'] as Totals;
+    const pro = FROM_FILES['gemini-2.5-pro'] as ModelTotals;
     expect(gemini).toMatchObject({ inputTokens: pro.input, cacheReadTokens: pro.cache_read, outputTokens: pro.output });
     expect(Math.abs((gemini.totalCost as number) * 1e6 - pro.cost)).toBeLessThanOrEqual(3);
   });
@@ -174,18 +167,8 @@ describe('Claude Code behind an API that sends no cache-write breakdown (a gatew
     // The fake API's sums of the 3 conversation requests (claude-opus-4-8) of one session: no `cache_creation`
     // object in its usage, which Claude Code 2.1.197 writes as {ephemeral_5m: 0, ephemeral_1h: 0}. Cost: Claude
     // Code's own, as its OTLP export said (every write a 5-minute one).
-    const townId = await createTown(server.url, server.adminToken, 'no breakdown');
-    const tokenFile = join(dir, `token-${townId}`);
-    writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`, { mode: 0o600 });
-    const claude = copyRealFiles('claude-code-2.1.197-no-breakdown', join(dir, 'claude-no-breakdown'), END);
-    const out = await gasgauge<{ delivered: boolean }>([
-      'report',
-      '--once',
-      ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, `state-${townId}`)],
-      ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
-    ]);
-    expect(out).toMatchObject({ delivered: true });
-    expect(await byModel(townId)).toEqual({
+    const { totals } = await reportClaudeFixture('claude-code-2.1.197-no-breakdown');
+    expect(totals).toEqual({
       'claude-opus-4-8': { input: 498, output: 242, reasoning: 0, cache_read: 8238, cache_write: 4182, cost: 38797 },
     });
   });
@@ -194,19 +177,9 @@ describe('Claude Code behind an API that sends no cache-write breakdown (a gatew
 describe('Claude Code with a subagent (the Agent tool)', () => {
   it('its subagent transcript counts; ccusage agrees', async () => {
     // The fake API's sums of the session's 2 requests and its subagent's 1 (claude-opus-4-8). Cost: Claude Code's own.
-    const townId = await createTown(server.url, server.adminToken, 'subagent');
-    const tokenFile = join(dir, `token-${townId}`);
-    writeFileSync(tokenFile, `${await mintToken(server.url, server.adminToken, townId)}\n`, { mode: 0o600 });
-    const claude = copyRealFiles('claude-code-2.1.197-subagent', join(dir, 'claude-subagent'), END);
-    const out = await gasgauge<{ delivered: boolean }>([
-      'report',
-      '--once',
-      ...['--server', server.url, '--town', townId, '--token-file', tokenFile, '--state', join(dir, `state-${townId}`)],
-      ...['--claude-dir', claude, '--no-codex', '--no-gemini', '--no-opencode'],
-    ]);
-    expect(out).toMatchObject({ delivered: true });
+    const { totals, claude } = await reportClaudeFixture('claude-code-2.1.197-subagent');
     const opus = { input: 363, output: 177, reasoning: 0, cache_read: 6153, cache_write: 3117, cost: 31082 };
-    expect(await byModel(townId)).toEqual({ 'claude-opus-4-8': opus });
+    expect(totals).toEqual({ 'claude-opus-4-8': opus });
     const { stdout } = await run(process.execPath, [CCUSAGE, 'claude', 'session', '--offline', '--json', '--timezone', 'UTC'], {
       env: { ...process.env, CLAUDE_CONFIG_DIR: claude, NO_COLOR: '1' },
     });
@@ -240,8 +213,8 @@ describe('files and OTLP exports of the same sessions, to one town', () => {
     const t = await town('files first codex metrics');
     await report(t);
     await send(t.key, allExports());
-    const gpt = FROM_FILES['gpt-5-codex'] as Totals;
-    const otlp = FROM_OTLP['gpt-5-codex'] as Totals;
+    const gpt = FROM_FILES['gpt-5-codex'] as ModelTotals;
+    const otlp = FROM_OTLP['gpt-5-codex'] as ModelTotals;
     expect(await byModel(t.townId)).toEqual({
       ...FROM_FILES,
       'gpt-5-codex': { ...gpt, input: gpt.input + otlp.input, output: gpt.output + otlp.output },

@@ -1,6 +1,6 @@
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RealExport, realExports, refusedIn, resourcesOf } from './testing/real-exports.js';
+import { type ModelTotals, type RealExport, realExports, refusedIn, resourcesOf, totalsByModel } from './testing/real-exports.js';
 import { post, townWithKey } from './testing/town.js';
 
 /**
@@ -16,32 +16,11 @@ afterAll(async () => {
   await s?.close();
 });
 
-interface ModelTotals {
-  input: number;
-  output: number;
-  reasoning: number;
-  cache_read: number;
-  cache_write: number;
-  cost: number;
-}
-
 /** The town's totals since it began, per model (its Prometheus counters, summed over agents). */
 async function byModel(townId: string): Promise<Record<string, ModelTotals>> {
   const r = await s.get(`/api/towns/${townId}/metrics/prometheus`);
   expect(r.status).toBe(200);
-  const out: Record<string, ModelTotals> = {};
-  const of = (model: string) => {
-    out[model] ??= { input: 0, output: 0, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 };
-    return out[model];
-  };
-  for (const line of String(r.body).split('\n')) {
-    const tokens = line.match(/^gasgauge_tokens_total\{agent="[^"]*",model="([^"]*)",type="(\w+)"\} (\d+)$/);
-    if (tokens) of(tokens[1] as string)[tokens[2] as keyof ModelTotals] += Number(tokens[3]);
-    const cost = line.match(/^gasgauge_cost_microdollars_total\{agent="[^"]*",model="([^"]*)"\} (\d+)$/);
-    if (cost) of(cost[1] as string).cost += Number(cost[2]);
-  }
-  for (const [model, t] of Object.entries(out)) if (Object.values(t).every((v) => v === 0)) delete out[model];
-  return out;
+  return totalsByModel(String(r.body));
 }
 
 /** Posts exports in the order given; every one must be taken whole (200, no partial success). */

@@ -91,3 +91,30 @@ export function resourcesOf(e: RealExport): string[][] {
   const list = o.resourceLogs ?? o.resourceMetrics ?? [];
   return list.map((r) => (r.resource?.attributes ?? []).map((a) => `${a.key}=${JSON.stringify(a.value)}`).sort());
 }
+
+/** A town's totals of one model: tokens by type and cost in microdollars, as its Prometheus counters say. */
+export interface ModelTotals {
+  input: number;
+  output: number;
+  reasoning: number;
+  cache_read: number;
+  cache_write: number;
+  cost: number;
+}
+
+/** The totals per model in a town's Prometheus text (its counters summed over agents); models with none left out. */
+export function totalsByModel(prometheusText: string): Record<string, ModelTotals> {
+  const out: Record<string, ModelTotals> = {};
+  const of = (model: string) => {
+    out[model] ??= { input: 0, output: 0, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 };
+    return out[model];
+  };
+  for (const line of prometheusText.split('\n')) {
+    const tokens = line.match(/^gasgauge_tokens_total\{agent="[^"]*",model="([^"]*)",type="(\w+)"\} (\d+)$/);
+    if (tokens) of(tokens[1] as string)[tokens[2] as keyof ModelTotals] += Number(tokens[3]);
+    const cost = line.match(/^gasgauge_cost_microdollars_total\{agent="[^"]*",model="([^"]*)"\} (\d+)$/);
+    if (cost) of(cost[1] as string).cost += Number(cost[2]);
+  }
+  for (const [model, t] of Object.entries(out)) if (Object.values(t).every((v) => v === 0)) delete out[model];
+  return out;
+}
