@@ -63,14 +63,17 @@ export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'password' |
   }
   if (opts.credentials !== undefined) out.push(...opts.credentials);
   else if (opts.password) out.push({ username: opts.username ?? 'opencode', password: opts.password });
-  const seen = new Set<string>();
-  return {
-    url,
-    credentials: out.filter((c) => {
-      const key = JSON.stringify([c.username, c.password]);
-      return seen.has(key) ? false : (seen.add(key), true);
-    }),
-  };
+  return { url, credentials: distinct(out) };
+}
+
+/** The pairs without repeats, in their order. */
+function distinct(pairs: readonly Credentials[]): Credentials[] {
+  const byKey = new Map<string, Credentials>();
+  for (const c of pairs) {
+    const key = JSON.stringify([c.username, c.password]);
+    if (!byKey.has(key)) byKey.set(key, c);
+  }
+  return [...byKey.values()];
 }
 
 /**
@@ -86,11 +89,7 @@ export function opencodeCredentials(env: NodeJS.ProcessEnv): Credentials[] {
   if (kilo !== undefined) out.push({ username: env.KILO_SERVER_USERNAME || 'kilo', password: kilo });
   if (oc !== undefined) out.push({ username: 'kilo', password: oc });
   if (kilo !== undefined) out.push({ username: 'opencode', password: kilo });
-  const seen = new Set<string>();
-  return out.filter((c) => {
-    const key = JSON.stringify([c.username, c.password]);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return distinct(out);
 }
 
 export interface AttachStats {
