@@ -5,9 +5,10 @@ import type { SdkEvent } from './events.js';
 
 /**
  * How long a connection may go without a byte before it is dropped and made again (and so caught up
- * from disk). OpenCode's event routes send a `server.heartbeat` event every 30 s (its Hono server,
- * also Kilo's; its Effect server sends one every 10 s on `/global/event`), so 90 s of silence is three
- * missed heartbeats: a server or a proxy that keeps the connection open but no longer sends anything.
+ * from disk). OpenCode's event routes send a `server.heartbeat` event every 30 s (its older Hono server,
+ * also Kilo's then; OpenCode 1.18.33 and Kilo 7.7.7 every 10 s on `/global/event` and `/event`, measured), so 90 s
+ * of silence is at least three missed heartbeats: a server or a proxy that keeps the connection open but no longer
+ * sends anything.
  */
 export const INACTIVITY_TIMEOUT_MS = 90_000;
 
