@@ -50,8 +50,10 @@ export const REPORT_HELP = `Options:
                           and XDG_DATA_HOME/{opencode,kilo})
   --no-opencode           do not read OpenCode / Kilo data on disk
   --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable, at
-                          most 16; basic auth from OPENCODE_SERVER_PASSWORD); reconnects after 90 s
-                          without a byte and catches up from disk on each reconnect; not with --once
+                          most 16; basic auth: OPENCODE_SERVER_PASSWORD as OPENCODE_SERVER_USERNAME or
+                          opencode, KILO_SERVER_PASSWORD as KILO_SERVER_USERNAME or kilo, or the URL's
+                          user:password@); reconnects after 90 s without a byte and catches up from
+                          disk on each reconnect; not with --once
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT (1 to 256
                           characters) defaults to the Gas Town name under --gastown, else the
                           directory name; a leading ~ in PATH is the home directory, also after AGENT=

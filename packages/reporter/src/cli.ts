@@ -9,6 +9,7 @@ import { keepHeapSmall } from './heap.js';
 import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { boundedId } from './ids.js';
+import { opencodeCredentials } from './opencode/attach.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
@@ -217,7 +218,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     opencode: values['no-opencode'] !== true,
     opencodeDirs: list(values, 'opencode-dir'),
     opencodeUrls: opencodeUrls(values),
-    opencodePassword: process.env.OPENCODE_SERVER_PASSWORD || undefined,
+    opencodeCredentials: opencodeCredentials(process.env),
     worktrees,
     base: typeof values.base === 'string' ? values.base : undefined,
     gastownRoot,

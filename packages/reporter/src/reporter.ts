@@ -12,7 +12,7 @@ import { geminiPrices } from './gemini/prices.js';
 import { GeminiSource } from './gemini/source.js';
 import { LocPoller, type Worktree } from './git/poller.js';
 import { TokenSource } from './http/token.js';
-import { attachOpencode } from './opencode/attach.js';
+import { attachOpencode, type Credentials } from './opencode/attach.js';
 import { OpencodeDiskSource } from './opencode/disk.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
 import { opencodeDataDirs, storeFile } from './opencode/files.js';
@@ -50,8 +50,10 @@ export interface ReporterOptions {
   opencodeDirs?: readonly string[];
   /** Running `opencode serve` / `kilo serve` servers to attach to while running (not with runOnce). */
   opencodeUrls?: readonly string[];
-  /** Their basic-auth password (OPENCODE_SERVER_PASSWORD). */
+  /** Their basic-auth password (OPENCODE_SERVER_PASSWORD), as user `opencode`. */
   opencodePassword?: string | undefined;
+  /** Basic-auth pairs to try in turn (opencode serve's, kilo serve's: `opencodeCredentials()`); replaces opencodePassword. */
+  opencodeCredentials?: readonly Credentials[] | undefined;
   worktrees?: readonly Worktree[];
   base?: string | undefined;
   gastownRoot?: string | undefined;
@@ -456,6 +458,7 @@ export class Reporter {
     await attachOpencode({
       url,
       password: this.opts.opencodePassword,
+      credentials: this.opts.opencodeCredentials,
       signal: this.detach.signal,
       log: this.log,
       onConnect: () => disk.poll(),

@@ -9,7 +9,7 @@ import { fakeOpencode } from '../testing/opencode-serve.js';
 import { waitFor } from '../testing/processes.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
-import { attachOpencode } from './attach.js';
+import { attachOpencode, opencodeCredentials } from './attach.js';
 import { OpencodeDiskSource } from './disk.js';
 import { OpencodePrices } from './prices.js';
 
@@ -250,5 +250,89 @@ describe('an event stream that goes silent', () => {
     } finally {
       await beating.close();
     }
+  });
+
+  describe('basic auth of opencode serve and kilo serve (kilo 7.7.7 asks for user kilo with KILO_SERVER_PASSWORD)', () => {
+    const dirs: string[] = [];
+    afterAll(() => {
+      for (const d of dirs) removeDir(d);
+    });
+    async function attachTo(
+      fakeUser: string,
+      opts: { url?: (port: number) => string; credentials?: { username: string; password: string }[] },
+    ) {
+      const dir = tempDir('gg-opencode-auth-');
+      dirs.push(dir);
+      const data = join(dir, 'kilo');
+      mkdirSync(data, { recursive: true });
+      const fake = fakeOpencode(data, { globalEvents: true, password: 's3cret', username: fakeUser });
+      await new Promise<void>((r) => fake.server.listen(0, '127.0.0.1', r));
+      const port = (fake.server.address() as AddressInfo).port;
+      const abort = new AbortController();
+      const events: unknown[] = [];
+      const logs: string[] = [];
+      const attached = attachOpencode({
+        url: opts.url?.(port) ?? `http://127.0.0.1:${port}`,
+        credentials: opts.credentials,
+        signal: abort.signal,
+        onEvent: (e) => events.push(e),
+        log: (l) => logs.push(l),
+        backoff: { baseMs: 50, maxMs: 100 },
+      });
+      return {
+        fake,
+        events,
+        logs,
+        async close() {
+          abort.abort();
+          await attached;
+          await fake.close();
+        },
+      };
+    }
+
+    it('reaches a kilo serve with KILO_SERVER_PASSWORD, and an opencode serve with OPENCODE_SERVER_USERNAME', async () => {
+      for (const [user, env] of [
+        ['kilo', { KILO_SERVER_PASSWORD: 's3cret' }],
+        ['kilo', { OPENCODE_SERVER_PASSWORD: 's3cret' }], // one password for both servers
+        ['opencode', { KILO_SERVER_PASSWORD: 'other', OPENCODE_SERVER_PASSWORD: 's3cret' }],
+        ['alice', { OPENCODE_SERVER_USERNAME: 'alice', OPENCODE_SERVER_PASSWORD: 's3cret' }],
+        ['bob', { KILO_SERVER_USERNAME: 'bob', KILO_SERVER_PASSWORD: 's3cret' }],
+      ] as const) {
+        const a = await attachTo(user, { credentials: opencodeCredentials(env) });
+        try {
+          await waitFor(`the subscription as ${user}`, () => (a.fake.connected === 1 ? true : undefined), 5000);
+          a.fake.message('msg_1', 10);
+          await waitFor('the event', () => (a.events.length === 1 ? true : undefined), 5000);
+        } finally {
+          await a.close();
+        }
+      }
+    });
+
+    it('takes the user and password from the URL, and never logs the password', async () => {
+      const a = await attachTo('kilo', { url: (port) => `http://kilo:s3cret@127.0.0.1:${port}` });
+      try {
+        await waitFor('the subscription', () => (a.fake.connected === 1 ? true : undefined), 5000);
+      } finally {
+        await a.close();
+      }
+      const b = await attachTo('kilo', { credentials: opencodeCredentials({ OPENCODE_SERVER_PASSWORD: 'wrong' }) });
+      try {
+        await waitFor('a refusal', () => (b.logs.length >= 2 ? true : undefined), 5000);
+        expect(b.logs[0]).toMatch(
+          /^opencode http:\/\/127\.0\.0\.1:\d+: HTTP 401 \(refused the password as user opencode, kilo: set OPENCODE_SERVER_PASSWORD for opencode serve, KILO_SERVER_PASSWORD for kilo serve\); reconnecting$/,
+        );
+      } finally {
+        await b.close();
+      }
+      const c = await attachTo('kilo', { url: (port) => `http://kilo:wrong@127.0.0.1:${port}` });
+      try {
+        await waitFor('a refusal', () => (c.logs.length >= 1 ? true : undefined), 5000);
+        expect(c.logs.join('\n')).not.toContain('wrong');
+      } finally {
+        await c.close();
+      }
+    });
   });
 });

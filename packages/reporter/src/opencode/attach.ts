@@ -5,9 +5,10 @@ import type { SdkEvent } from './events.js';
 
 /**
  * How long a connection may go without a byte before it is dropped and made again (and so caught up
- * from disk). OpenCode's event routes send a `server.heartbeat` event every 30 s (its Hono server,
- * also Kilo's; its Effect server sends one every 10 s on `/global/event`), so 90 s of silence is three
- * missed heartbeats: a server or a proxy that keeps the connection open but no longer sends anything.
+ * from disk). OpenCode's event routes send a `server.heartbeat` event every 30 s (its older Hono server,
+ * also Kilo's then; OpenCode 1.18.33 and Kilo 7.7.7 every 10 s on `/global/event` and `/event`, measured), so 90 s
+ * of silence is at least three missed heartbeats: a server or a proxy that keeps the connection open but no longer
+ * sends anything.
  */
 export const INACTIVITY_TIMEOUT_MS = 90_000;
 
@@ -17,6 +18,13 @@ export interface AttachOptions {
   /** OPENCODE_SERVER_PASSWORD: sent as basic auth with `username` (default `opencode`, OpenCode's). */
   password?: string | undefined;
   username?: string | undefined;
+  /**
+   * Basic-auth pairs to try in turn, the next after a 401 (the one that worked is kept): `opencode serve` takes
+   * `OPENCODE_SERVER_USERNAME` (default `opencode`) with `OPENCODE_SERVER_PASSWORD`, `kilo serve`
+   * `KILO_SERVER_USERNAME` (default `kilo`) with `KILO_SERVER_PASSWORD`, and `--opencode` cannot tell which it names.
+   * Used instead of `password`/`username` when given; credentials in the URL (`http://kilo:pw@host:port`) go first.
+   */
+  credentials?: readonly Credentials[] | undefined;
   onEvent: (event: SdkEvent) => void;
   /**
    * Runs after each connection is open, before its events are read: the caller catches up from the
@@ -30,6 +38,59 @@ export interface AttachOptions {
   maxEventBytes?: number;
   /** Silence after which a connection is dropped and made again (default INACTIVITY_TIMEOUT_MS); tests shorten it. */
   inactivityTimeoutMs?: number;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * The basic-auth pairs to try, in order, without repeats: the URL's own (`http://user:pw@host`, taken out of the
+ * URL: fetch refuses a URL with credentials), then `credentials`, else `username`/`password`.
+ */
+export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'password' | 'username' | 'credentials'>): {
+  url: string;
+  credentials: Credentials[];
+} {
+  let url = opts.url;
+  const out: Credentials[] = [];
+  const parsed = new URL(opts.url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    out.push({ username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) });
+    parsed.username = '';
+    parsed.password = '';
+    url = parsed.href;
+  }
+  if (opts.credentials !== undefined) out.push(...opts.credentials);
+  else if (opts.password) out.push({ username: opts.username ?? 'opencode', password: opts.password });
+  return { url, credentials: distinct(out) };
+}
+
+/** The pairs without repeats, in their order. */
+function distinct(pairs: readonly Credentials[]): Credentials[] {
+  const byKey = new Map<string, Credentials>();
+  for (const c of pairs) {
+    const key = JSON.stringify([c.username, c.password]);
+    if (!byKey.has(key)) byKey.set(key, c);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The pairs an environment names: `opencode serve`'s (`OPENCODE_SERVER_USERNAME`, default `opencode`, with
+ * `OPENCODE_SERVER_PASSWORD`), `kilo serve`'s (`KILO_SERVER_USERNAME`, default `kilo`, with `KILO_SERVER_PASSWORD`), then
+ * each password with the other CLI's default user (one password set for both servers).
+ */
+export function opencodeCredentials(env: NodeJS.ProcessEnv): Credentials[] {
+  const oc = env.OPENCODE_SERVER_PASSWORD || undefined;
+  const kilo = env.KILO_SERVER_PASSWORD || undefined;
+  const out: Credentials[] = [];
+  if (oc !== undefined) out.push({ username: env.OPENCODE_SERVER_USERNAME || 'opencode', password: oc });
+  if (kilo !== undefined) out.push({ username: env.KILO_SERVER_USERNAME || 'kilo', password: kilo });
+  if (oc !== undefined) out.push({ username: 'kilo', password: oc });
+  if (kilo !== undefined) out.push({ username: 'opencode', password: kilo });
+  return distinct(out);
 }
 
 export interface AttachStats {
@@ -49,10 +110,15 @@ export interface AttachStats {
 export async function attachOpencode(opts: AttachOptions, stats: AttachStats = { connects: 0, events: 0, skipped: 0 }) {
   const log = opts.log ?? (() => {});
   const backoff = new Backoff({ baseMs: 500, maxMs: 30_000, ...opts.backoff });
-  const headers = new Headers({ accept: 'text/event-stream' });
-  if (opts.password) {
-    headers.set('authorization', `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`);
-  }
+  const { url, credentials } = attachCredentials(opts);
+  /** The pair tried first: the one that last worked. */
+  let auth = 0;
+  const headers = (i: number) => {
+    const h = new Headers({ accept: 'text/event-stream' });
+    const c = credentials[i];
+    if (c !== undefined) h.set('authorization', `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`);
+    return h;
+  };
   const paths = ['/global/event', '/event'];
   const silenceMs = opts.inactivityTimeoutMs ?? INACTIVITY_TIMEOUT_MS;
   while (!opts.signal.aborted) {
@@ -65,25 +131,34 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
     };
     try {
       let res: Response | undefined;
-      for (const path of paths) {
-        heard();
-        res = await fetch(new URL(path, opts.url), { headers, signal });
-        if (res.status !== 404) break;
+      for (let tried = 0; ; tried++) {
+        for (const path of paths) {
+          heard();
+          res = await fetch(new URL(path, url), { headers: headers(auth), signal });
+          if (res.status !== 404) break;
+          await res.body?.cancel();
+          if (paths.length > 1 && path === '/global/event') paths.shift(); // An older server: remember.
+        }
+        if (res?.status !== 401 || tried + 1 >= credentials.length) break;
         await res.body?.cancel();
-        if (paths.length > 1 && path === '/global/event') paths.shift(); // An older server: remember.
+        auth = (auth + 1) % credentials.length; // kilo serve's user where opencode serve's was refused, or the reverse
       }
       clearTimeout(silence);
+      if (res?.status === 401) {
+        await res.body?.cancel();
+        throw new Error(`HTTP 401 (${unauthorized(credentials)})`);
+      }
       if (!res?.ok || !res.body) throw new Error(`HTTP ${res?.status}`);
       stats.connects++;
       backoff.reset();
       await opts.onConnect?.();
       heard();
       await readEvents(res.body, opts, stats, heard);
-      log(`opencode ${opts.url}: the event stream ended; reconnecting`);
+      log(`opencode ${url}: the event stream ended; reconnecting`);
     } catch (err) {
       if (opts.signal.aborted) break;
       const why = connection.signal.aborted ? `nothing received for ${silenceMs / 1000} s` : connectError(err);
-      log(`opencode ${opts.url}: ${why}; reconnecting`);
+      log(`opencode ${url}: ${why}; reconnecting`);
     } finally {
       clearTimeout(silence);
     }
@@ -94,6 +169,13 @@ export async function attachOpencode(opts: AttachOptions, stats: AttachStats = {
     }
   }
   return stats;
+}
+
+/** What a 401 means: which users were tried (never a password), and where the password comes from. */
+function unauthorized(credentials: readonly Credentials[]): string {
+  const users = [...new Set(credentials.map((c) => c.username))].join(', ');
+  const tried = credentials.length === 0 ? 'no password was sent' : `refused the password as user ${users}`;
+  return `${tried}: set OPENCODE_SERVER_PASSWORD for opencode serve, KILO_SERVER_PASSWORD for kilo serve`;
 }
 
 /**

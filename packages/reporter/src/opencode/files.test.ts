@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
@@ -38,7 +38,7 @@ describe('where OpenCode and Kilo keep their data', () => {
     ]);
   });
 
-  it('finds opencode.db, kilo.db, else the first opencode-<channel>.db', () => {
+  it('finds opencode.db, kilo.db, else the first opencode-<channel>.db or kilo-<channel>.db', () => {
     const d = join(dir, 'data');
     mkdirSync(d);
     expect(storeFile(d)).toBeUndefined();
@@ -47,6 +47,14 @@ describe('where OpenCode and Kilo keep their data', () => {
     writeFileSync(join(dir, 'a-file'), '');
     expect(storeFile(join(dir, 'a-file', 'opencode'))).toBeUndefined();
     expect(storeFile('/dev/null/opencode')).toBeUndefined();
+    // Kilo 7.7.7 names a channel's store kilo-<channel>.db; a channel keeps its dots (OpenCode 1.18.33 and Kilo alike).
+    writeFileSync(join(d, 'kilo-dev.db'), '');
+    expect(storeFile(d)).toBe(join(d, 'kilo-dev.db'));
+    writeFileSync(join(d, 'opencode-0.0.0-dev.1.db'), '');
+    expect(storeFile(d)).toBe(join(d, 'kilo-dev.db'));
+    rmSync(join(d, 'kilo-dev.db'));
+    expect(storeFile(d)).toBe(join(d, 'opencode-0.0.0-dev.1.db'));
+    rmSync(join(d, 'opencode-0.0.0-dev.1.db'));
     writeFileSync(join(d, 'opencode-beta.db'), '');
     writeFileSync(join(d, 'opencode-alpha.db'), '');
     writeFileSync(join(d, 'opencode-x y.db'), '');

@@ -47,7 +47,8 @@ const isFile = (path: string): boolean => {
 };
 
 /**
- * The SQLite store in a data dir: `opencode.db`, `kilo.db`, else the first `opencode-<channel>.db`; undefined when none.
+ * The SQLite store in a data dir: `opencode.db`, `kilo.db`, else the first `opencode-<channel>.db` or `kilo-<channel>.db`;
+ * undefined when none.
  * Only a regular file (or a path that cannot be looked at, said when opened) is one: never a FIFO, socket or device.
  */
 export function storeFile(dir: string): string | undefined {
@@ -61,7 +62,9 @@ export function storeFile(dir: string): string | undefined {
   // A file, as for the two names above: a FIFO named like a store blocked SQLite's open (read-only: O_RDONLY,
   // not O_NONBLOCK) for good, deaf to SIGTERM and --timeout.
   const channel = names
-    .filter((n) => /^opencode-[A-Za-z0-9_-]+\.db$/.test(n))
+    // OpenCode 1.18 and Kilo 7.7 name a store by a channel other than latest/beta/prod with `[^a-zA-Z0-9._-]` made
+    // `-`: `opencode-<channel>.db`, and Kilo `kilo-<channel>.db` (`opencode-<channel>.db` when only that one exists).
+    .filter((n) => /^(?:opencode|kilo)-[A-Za-z0-9._-]+\.db$/.test(n))
     .sort()
     .find((n) => isFile(join(dir, n)));
   return channel === undefined ? undefined : join(dir, channel);

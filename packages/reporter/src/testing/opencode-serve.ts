@@ -7,7 +7,10 @@ import { openWriter } from './opencode-stores.js';
  * speaks OpenCode's server-sent events (`/global/event`, or only `/event` like older servers), asks
  * for basic auth, and writes every message to an OpenCode store on disk as the real server does.
  */
-export function fakeOpencode(dataDir: string, opts: { globalEvents: boolean; password: string; start?: number }) {
+export function fakeOpencode(
+  dataDir: string,
+  opts: { globalEvents: boolean; password: string; start?: number; username?: string },
+) {
   const writer = openWriter(join(dataDir, 'opencode.db'));
   const upsert = writer.prepare(
     'INSERT INTO message VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, time_updated = excluded.time_updated',
@@ -19,7 +22,8 @@ export function fakeOpencode(dataDir: string, opts: { globalEvents: boolean; pas
   const server = createServer((req, res) => {
     requests.push(req.url ?? '');
     if (down) return void res.writeHead(503).end();
-    const want = `Basic ${Buffer.from(`opencode:${opts.password}`).toString('base64')}`;
+    // `kilo serve` asks for user `kilo` (KILO_SERVER_USERNAME), `opencode serve` for `opencode` (OPENCODE_SERVER_USERNAME).
+    const want = `Basic ${Buffer.from(`${opts.username ?? 'opencode'}:${opts.password}`).toString('base64')}`;
     if (req.headers.authorization !== want) return void res.writeHead(401).end();
     if (req.url !== (opts.globalEvents ? '/global/event' : '/event')) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
