@@ -104,3 +104,18 @@ describe('a command that reads no data directory (report)', () => {
     expect(err[0]?.split('\n')[0]).toBe('gasgauge report: unknown option --data: this command reads no data directory');
   });
 });
+
+describe('gasgauge -h', () => {
+  it('is --help, for gasgauge and for a command', async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+    try {
+      expect(await main(['-h'])).toBe(0);
+      expect(await main(['town', 'create', '-h'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out[0]).toContain('gasgauge serve');
+    expect(out[1]).toContain('gasgauge town create');
+  });
+});

@@ -151,7 +151,9 @@ export async function main(argv: string[]): Promise<number> {
   return outputWasClosed() ? CLOSED_PIPE_STATUS : status;
 }
 
-async function runCommand(argv: string[]): Promise<number> {
+async function runCommand(given: string[]): Promise<number> {
+  // `-h` is `--help` wherever it stands alone (no option takes a short name, and no value may start with a dash).
+  const argv = given.map((a) => (a === '-h' ? '--help' : a));
   // `gasgauge help town create` (as git and npm take it): that command's help. It printed the main help, whatever
   // followed `help`.
   if (argv[0] === 'help' && argv.length > 1 && [...COMMANDS.keys()].some((k) => k.split(' ')[0] === argv[1])) {
