@@ -245,6 +245,12 @@ function otlpJsonValues(n: number): () => Promise<HttpResult> {
     return s.post('/v1/logs', body(zeros));
   };
 }
+/** An OTLP JSON logs export `depth` lists and objects deep: an unknown field of a resource, objects nested in it. */
+function otlpJsonDepth(depth: number): () => Promise<HttpResult> {
+  let inner: unknown = 1;
+  for (let i = 0; i < depth - 3; i++) inner = { y: inner };
+  return () => s.post('/v1/logs', { resourceLogs: [{ x: inner }] });
+}
 /** A value nested `depth` arrays (or key-value lists) deep. */
 const nestedValue = (kind: 'arrayValue' | 'kvlistValue', depth: number): unknown =>
   depth === 0
@@ -382,6 +388,7 @@ const ROW = {
   otlpContainers: 'resources, scopes and metrics of an OTLP export (each)',
   otlpMessages: 'messages of an OTLP protobuf export (every resource, scope, metric, point, record, attribute and value)',
   otlpJsonValues: 'values of an OTLP JSON body (its objects, lists and commas, plus one)',
+  otlpJsonNesting: 'nesting of an OTLP JSON body (lists and objects open at once)',
   otlpAttributes: 'attributes in one list of an OTLP export (of a resource, scope, data point or log record)',
   otlpDepth: 'nesting of an OTLP value (`arrayValue`, `kvlistValue`)',
   grant: '`amountMicrodollars` of `billing.grant`',
@@ -1005,6 +1012,14 @@ const cases: Case[] = [
     name: 'an OTLP JSON logs export of 150,000 values, then 150,001',
     ok: otlpJsonValues(150_000),
     over: otlpJsonValues(150_001),
+    path: 'body',
+    state: 'town',
+  },
+  {
+    row: ROW.otlpJsonNesting,
+    name: 'an OTLP JSON logs export 128 lists and objects deep, then 129',
+    ok: otlpJsonDepth(128),
+    over: otlpJsonDepth(129),
     path: 'body',
     state: 'town',
   },
