@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type ModelTotals, totalsByModel } from '@gasgauge/api/testing/real-exports';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
@@ -32,14 +33,7 @@ const CLIS = [
   { fixture: 'kilo-7.7.7', cli: 'kilo', db: 'kilo.db', env: 'KILO_DATA_DIR', user: 'kilo' },
 ] as const;
 
-interface Totals {
-  input: number;
-  output: number;
-  reasoning: number;
-  cache_read: number;
-  cache_write: number;
-  cost: number;
-}
+type Totals = ModelTotals;
 
 /**
  * The fake API's sums of the requests the store keeps: all but the session-title requests (the CLIs store no message
@@ -131,19 +125,13 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-/** A town's totals since it began (its Prometheus counters, summed over agents and models). */
+/** A town's totals of the fake model since it began (its Prometheus counters, summed over agents). */
 async function townTotals(townId: string): Promise<Totals> {
   const res = await fetch(`${server.url}/api/towns/${townId}/metrics/prometheus`, {
     headers: { authorization: `Bearer ${server.adminToken}` },
   });
-  const t: Totals = { input: 0, output: 0, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 };
-  for (const line of (await res.text()).split('\n')) {
-    const tokens = line.match(/^gasgauge_tokens_total\{agent="[^"]*",model="fake-model",type="(\w+)"\} (\d+)$/);
-    if (tokens) t[tokens[1] as keyof Totals] += Number(tokens[2]);
-    const cost = line.match(/^gasgauge_cost_microdollars_total\{agent="[^"]*",model="fake-model"\} (\d+)$/);
-    if (cost) t.cost += Number(cost[1]);
-  }
-  return t;
+  const none = { input: 0, output: 0, reasoning: 0, cache_read: 0, cache_write: 0, cost: 0 };
+  return totalsByModel(await res.text())['fake-model'] ?? none;
 }
 
 /** The outbox's usage records, the last of each message (each is its message's cumulative total), summed. */
