@@ -135,4 +135,32 @@ describe('keepLive', () => {
     expect(probes.at(-1)?.aborted).toBe(true);
     stop();
   });
+
+  it('replaces at once a stream still without its first push when the server answers (opened while it hung)', async () => {
+    const s = new Subscriptions();
+    const probes: AbortSignal[] = [];
+    const stop = keepLive(s.subscribe, {
+      ...s.handlers,
+      probe: (signal) => {
+        probes.push(signal);
+        return Promise.resolve(true);
+      },
+    });
+    // Opened, and nothing came: the server pushes at once on a stream that works.
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS);
+    expect(probes).toHaveLength(1);
+    expect(s.events).toEqual(['stale']);
+    expect(s.observers).toHaveLength(2);
+    expect(s.unsubscribed).toBe(1);
+    // The new one pushes: a quiet town after that keeps its stream while the server answers.
+    s.last.onData(1);
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS * 3);
+    expect(s.observers).toHaveLength(2);
+    // The browser reconnected the stream by itself after an error: its first push is to come again.
+    s.last.onConnectionStateChange({ state: 'connecting', error: new Error('network') });
+    await vi.advanceTimersByTimeAsync(PROBE_AFTER_MS);
+    expect(s.events).toEqual(['stale', 'data 1', 'stale', 'stale']);
+    expect(s.observers).toHaveLength(3);
+    stop();
+  });
 });

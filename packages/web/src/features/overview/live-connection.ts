@@ -5,7 +5,9 @@ export const RETRY_MS = 3000;
 /**
  * A stream silent this long asks the server whether it answers at all (`probe`): a server that hangs (a
  * stopped process, a connection a network drop left open) keeps the stream open and says nothing, which
- * looked "Live" until SILENCE_MS. A quiet town's server answers, and the stream stays.
+ * looked "Live" until SILENCE_MS. A quiet town's server answers, and the stream stays, unless it has not
+ * sent its first push yet: the server sends one as soon as a stream opens, so a new (or reconnected)
+ * stream that is still silent is stuck (a request sent while the server hung), and is replaced at once.
  */
 export const PROBE_AFTER_MS = 15_000;
 /** A probe not answered within this is no answer. */
@@ -37,7 +39,7 @@ export interface LiveHandlers<T> {
  * Keeps one live subscription open until the returned function is called. The browser's EventSource
  * reconnects by itself after a dropped connection; after a failed stream, or one gone silent (no data for
  * SILENCE_MS, or for PROBE_AFTER_MS and the server does not answer a probe), this subscribes again after
- * RETRY_MS and says stale meanwhile. A stream the server ends after a while
+ * RETRY_MS and says stale meanwhile (at once if the server answers but the stream never sent its first push). A stream the server ends after a while
  * (each lasts at most LIVE_STREAM_MAX_MS, 10 minutes, docs/api.md) is replaced at once and the status
  * does not change: the next stream opens with the numbers of now. One that ends as soon as it opened
  * (a server shutting down) waits RETRY_MS like a failure, so the page never reconnects in a loop.
@@ -53,6 +55,8 @@ export function keepLive<T>(
   let prober: ReturnType<typeof setTimeout> | undefined;
   let probing: AbortController | undefined;
   let closed = false;
+  /** No data since the stream opened or the browser reconnected it: its first push is still to come. */
+  let awaitingFirst = true;
 
   const stopProbe = () => {
     clearTimeout(prober);
@@ -74,9 +78,10 @@ export function keepLive<T>(
           clearTimeout(timeout);
           if (probing !== ctrl || closed) return;
           probing = undefined;
-          if (answered && !ctrl.signal.aborted) return armProbe();
+          const up = answered && !ctrl.signal.aborted;
+          if (up && !awaitingFirst) return armProbe();
           on.stale();
-          resubscribe(RETRY_MS);
+          resubscribe(up ? 0 : RETRY_MS);
         });
     }, PROBE_AFTER_MS);
   };
@@ -104,14 +109,19 @@ export function keepLive<T>(
   };
   function connect() {
     const openedAt = now();
+    awaitingFirst = true;
     armWatchdog();
     sub = subscribe({
       onData: (value) => {
+        awaitingFirst = false;
         armWatchdog();
         on.data(value);
       },
       onConnectionStateChange: (c) => {
-        if (c.state === 'connecting' && c.error) on.stale();
+        if (c.state !== 'connecting' || !c.error) return;
+        // The browser reconnects by itself: the new connection's first push is still to come.
+        awaitingFirst = true;
+        on.stale();
       },
       onError: (err) => {
         // No further attempt: the credential is gone, or the town is not the user's any more.
