@@ -50,9 +50,7 @@ export interface ReporterOptions {
   opencodeDirs?: readonly string[];
   /** Running `opencode serve` / `kilo serve` servers to attach to while running (not with runOnce). */
   opencodeUrls?: readonly string[];
-  /** Their basic-auth password (OPENCODE_SERVER_PASSWORD), as user `opencode`. */
-  opencodePassword?: string | undefined;
-  /** Basic-auth pairs to try in turn (opencode serve's, kilo serve's: `opencodeCredentials()`); replaces opencodePassword. */
+  /** Their basic-auth pairs to try in turn (opencode serve's, kilo serve's: `opencodeCredentials()`). */
   opencodeCredentials?: readonly Credentials[] | undefined;
   worktrees?: readonly Worktree[];
   base?: string | undefined;
@@ -457,7 +455,6 @@ export class Reporter {
     const disk = this.opencodeDisk as OpencodeDiskSource;
     await attachOpencode({
       url,
-      password: this.opts.opencodePassword,
       credentials: this.opts.opencodeCredentials,
       signal: this.detach.signal,
       log: this.log,

@@ -44,7 +44,7 @@ describe('attached to a live OpenCode server', () => {
       const attached = attachOpencode(
         {
           url,
-          password: 's3cret',
+          credentials: [{ username: 'opencode', password: 's3cret' }],
           signal: abort.signal,
           onEvent: (e) => source.live(e),
           onConnect: () => source.poll(),
@@ -212,7 +212,7 @@ describe('an event stream that goes silent', () => {
     const abort = new AbortController();
     const attached = attachOpencode({
       url: `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`,
-      password: 's3cret',
+      credentials: [{ username: 'opencode', password: 's3cret' }],
       signal: abort.signal,
       onEvent: (e) => source.live(e),
       onConnect: () => source.poll(),

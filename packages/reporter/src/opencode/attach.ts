@@ -15,14 +15,11 @@ export const INACTIVITY_TIMEOUT_MS = 90_000;
 export interface AttachOptions {
   /** A running `opencode serve` / `kilo serve`, e.g. http://127.0.0.1:4096. */
   url: string;
-  /** OPENCODE_SERVER_PASSWORD: sent as basic auth with `username` (default `opencode`, OpenCode's). */
-  password?: string | undefined;
-  username?: string | undefined;
   /**
    * Basic-auth pairs to try in turn, the next after a 401 (the one that worked is kept): `opencode serve` takes
    * `OPENCODE_SERVER_USERNAME` (default `opencode`) with `OPENCODE_SERVER_PASSWORD`, `kilo serve`
    * `KILO_SERVER_USERNAME` (default `kilo`) with `KILO_SERVER_PASSWORD`, and `--opencode` cannot tell which it names.
-   * Used instead of `password`/`username` when given; credentials in the URL (`http://kilo:pw@host:port`) go first.
+   * Credentials in the URL (`http://kilo:pw@host:port`) go first; none: no Authorization header.
    */
   credentials?: readonly Credentials[] | undefined;
   onEvent: (event: SdkEvent) => void;
@@ -47,9 +44,9 @@ export interface Credentials {
 
 /**
  * The basic-auth pairs to try, in order, without repeats: the URL's own (`http://user:pw@host`, taken out of the
- * URL: fetch refuses a URL with credentials), then `credentials`, else `username`/`password`.
+ * URL: fetch refuses a URL with credentials), then `credentials`.
  */
-export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'password' | 'username' | 'credentials'>): {
+export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'credentials'>): {
   url: string;
   credentials: Credentials[];
 } {
@@ -63,7 +60,6 @@ export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'password' |
     url = parsed.href;
   }
   if (opts.credentials !== undefined) out.push(...opts.credentials);
-  else if (opts.password) out.push({ username: opts.username ?? 'opencode', password: opts.password });
   return { url, credentials: distinct(out) };
 }
 
