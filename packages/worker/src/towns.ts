@@ -71,10 +71,10 @@ export function doLive(ns: TownNamespace): LiveBus {
     publishSoon: () => {},
     changes: (townId, signal, opts) => {
       const who = opts?.who;
-      const stream = streamChanges(stubOf(ns, townId), signal, who);
-      if (who === undefined) return stream;
+      if (who === undefined) return openChanges(stubOf(ns, townId), signal, who);
       // Counted from this call, as the Node hub does, so streams opened together cannot pass the cap; released when
-      // the stream ends or its signal aborts (a stream never read, its client gone before the first push, never ends).
+      // the stream ends, its signal aborts or the town refuses it (a stream never read, its client gone before the
+      // first push, never ends).
       const taken = perUser.take(who);
       const release = () => {
         signal?.removeEventListener('abort', release);
@@ -82,29 +82,39 @@ export function doLive(ns: TownNamespace): LiveBus {
       };
       signal?.addEventListener('abort', release, { once: true });
       if (signal?.aborted) release();
-      return releasedAtEnd(stream, release);
+      return openChanges(stubOf(ns, townId), signal, who).then(
+        (stream) => releasedAtEnd(stream, release),
+        (err: unknown) => {
+          release();
+          throw err;
+        },
+      );
     },
   };
 }
 
 /**
- * The town object's change stream as the LiveBus's changes. It opens with a header (its id) or a
- * refusal (the town's bound on live streams), thrown as its AppError so the client gets the 429, not an
- * internal error. Then each byte is a change or a heartbeat, however RPC cuts them into chunks; a chunk
- * of heartbeats only is no change. Ending, it tells the object to close the stream: a cancel alone does
- * not reach the object (its next heartbeat finds out, see TownDO.changes).
+ * The town object's change stream as the LiveBus's changes, opened before it is returned: it opens with a header (its
+ * id) or a refusal (the town's bound on live streams), thrown here as its AppError, so the subscription is refused
+ * with its 429 before its first push, as on Node (read lazily, a refused stream sent one throughput first, and its
+ * error came through tRPC's generator as an httpStatus 500). Then each byte is a change or a heartbeat, however RPC
+ * cuts them into chunks; a chunk of heartbeats only is no change. Ending, however it ends (returned before its first
+ * read too), it tells the object to close the stream: a cancel alone does not reach the object (its next heartbeat
+ * finds out, see TownDO.changes).
  */
-async function* streamChanges(
+async function openChanges(
   stub: ReturnType<typeof stubOf>,
   signal: AbortSignal | undefined,
   who: string | undefined,
-): AsyncGenerator<void> {
+): Promise<AsyncGenerator<void>> {
+  // The viewer gone before the call: nothing to open.
+  if (signal?.aborted) return noChanges();
   let stream: Awaited<ReturnType<typeof stub.changes>>;
   try {
     stream = await stub.changes(who);
   } catch (err) {
-    // The object reset as the stream asked it for changes (the first numbers are sent by then): it ends as below.
-    if (platformFailure(err)) return;
+    // The object reset as the stream asked it for changes: it ends at once and the viewer opens another.
+    if (platformFailure(err)) return noChanges();
     throw err;
   }
   const reader = stream.getReader();
@@ -122,30 +132,41 @@ async function* streamChanges(
   // end (an RPC to the object) is kept alive past the response by waitUntil, or it waited for the stream's lifetime.
   const onAbort = () => outliveResponse(end());
   signal?.addEventListener('abort', onAbort);
-  try {
-    // Its object's side gone before the header (reset as it opened; the stream's first numbers may be sent
-    // already, the changes are read only after them), or the viewer gone already: it ends, as below, and the
-    // viewer opens another.
-    const head = await opening(reader).catch(() => undefined);
-    if (head === undefined || head.length === 0) return;
-    const opened = changesOpening(head);
-    if (opened instanceof AppError) throw opened;
-    id = opened.id;
-    if (head.subarray(opened.header).includes(CHANGE)) yield;
-    while (!signal?.aborted) {
-      // A read fails only when the object's side of the stream went away (a reset by a deploy or an eviction:
-      // "ReadableStream received over RPC disconnected prematurely", no flags). The stream ends as at its
-      // lifetime and the viewer opens another, on the object as it starts again, not with an internal error.
-      const next = await reader.read().catch(() => undefined);
-      if (next === undefined || next.done) return;
-      const { value } = next;
-      if (value.includes(CHANGE)) yield;
-    }
-  } finally {
+  let finished: Promise<void> | undefined;
+  const finish = () => {
     signal?.removeEventListener('abort', onAbort);
-    await outliveResponse(end());
+    finished ??= outliveResponse(end());
+    return finished;
+  };
+  // Its object's side gone before the header (reset as it opened), or the viewer gone already: it ends at once, and
+  // the viewer opens another.
+  const head = await opening(reader).catch(() => undefined);
+  const opened = head === undefined || head.length === 0 ? undefined : changesOpening(head);
+  if (opened === undefined || opened instanceof AppError) {
+    await finish();
+    if (opened === undefined) return noChanges();
+    throw opened;
   }
+  id = opened.id;
+  const changedAlready = (head as Uint8Array).subarray(opened.header).includes(CHANGE);
+  return releasedAtEnd(
+    (async function* () {
+      if (changedAlready) yield;
+      while (!signal?.aborted) {
+        // A read fails only when the object's side of the stream went away (a reset by a deploy or an eviction:
+        // "ReadableStream received over RPC disconnected prematurely", no flags). The stream ends as at its
+        // lifetime and the viewer opens another, on the object as it starts again, not with an internal error.
+        const next = await reader.read().catch(() => undefined);
+        if (next === undefined || next.done) return;
+        if (next.value.includes(CHANGE)) yield;
+      }
+    })(),
+    finish,
+  );
 }
+
+/** A change stream that has ended already. */
+async function* noChanges(): AsyncGenerator<void> {}
 
 /** `work`, which the isolate keeps doing after the response it belongs to has ended (waitUntil; as is outside a request). */
 function outliveResponse(work: Promise<void>): Promise<void> {

@@ -103,7 +103,8 @@ export const metricsRouter = router({
    */
   live: userProcedure.input(townInput).subscription(async ({ ctx, input, signal }) => {
     await town(ctx, input.townId);
-    const changes = ctx.deps.live.changes(input.townId, signal, { who: ctx.user.id });
+    // Refused here, past a bound (429), before the first push: on Workers the town's object is asked first.
+    const changes = await ctx.deps.live.changes(input.townId, signal, { who: ctx.user.id });
     // Credential and access again before every push: either may have been revoked since the stream opened.
     const current = async (): Promise<TownHandle> => {
       if (!(await ctx.stillSignedIn()))
@@ -128,8 +129,8 @@ export const metricsRouter = router({
         yield await push();
         for await (const _ of { [Symbol.asyncIterator]: () => pending }) yield await push();
       } catch (err) {
-        // A host whose bus refuses a stream once it is read (the Worker's, past a town's bound: TOO_MANY_REQUESTS) or
-        // fails it later throws an AppError here, past the middleware that maps it: it was an INTERNAL_SERVER_ERROR.
+        // A host whose bus fails a stream later throws an AppError here, past the middleware that maps it: it was an
+        // INTERNAL_SERVER_ERROR.
         throw err instanceof AppError ? toTRPCError(err) : err;
       } finally {
         // When the first push fails, `changes` was never read: it is ended here (its count released), not left to

@@ -40,19 +40,19 @@ export class StreamsPerUser {
 /**
  * `stream` with `release` run once it ends, however it ends: read to its end, thrown out of, or returned early,
  * even before its first read (a generator never started never runs its `finally`: a subscription whose first push
- * failed returns its stream so, and tRPC aborts no signal then).
+ * failed returns its stream so, and tRPC aborts no signal then). A release that returns a promise is awaited.
  */
-export function releasedAtEnd(stream: AsyncIterable<void>, release: () => void): AsyncGenerator<void> {
+export function releasedAtEnd(stream: AsyncIterable<void>, release: () => void | Promise<void>): AsyncGenerator<void> {
   const wrapped = (async function* () {
     try {
       yield* stream;
     } finally {
-      release();
+      await release();
     }
   })();
   const returnWrapped = wrapped.return.bind(wrapped);
-  wrapped.return = (value) => {
-    release();
+  wrapped.return = async (value) => {
+    await release();
     return returnWrapped(value);
   };
   return wrapped;

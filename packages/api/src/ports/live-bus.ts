@@ -12,9 +12,14 @@ export interface LiveBus {
   /**
    * Yields once per change (changes while the consumer is busy collapse into one) until the signal aborts or the bus closes.
    * `who` (a user id) holds at most MAX_LIVE_PER_USER of the town's streams (and on Node, whose one hub sees
-   * every town, at most MAX_LIVE_PER_USER_ALL_TOWNS in all).
+   * every town, at most MAX_LIVE_PER_USER_ALL_TOWNS in all). A stream past a bound is refused (throws, or rejects on a
+   * host that opens it remotely) before it is returned: the subscription is refused before its first push.
    */
-  changes(townId: string, signal: AbortSignal | undefined, opts?: { who?: string }): AsyncIterable<void>;
+  changes(
+    townId: string,
+    signal: AbortSignal | undefined,
+    opts?: { who?: string },
+  ): AsyncIterable<void> | Promise<AsyncIterable<void>>;
   /**
    * What the town's subscribers push, read once for all of them: `read`'s answer is shared by every subscriber that
    * asks after the same change, within a second of it (Node's one hub sees every stream of a town; on Workers each

@@ -24,8 +24,8 @@ async function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * Whether a stream is open and counted: its first throughput came, and it has not ended a moment later (on
- * Workers a stream over the bound is refused after its first throughput). False once it ended (refused).
+ * Whether a stream is open and counted: its first throughput came, and it has not ended a moment later. False once it
+ * ended (refused).
  */
 async function opened(l: LiveStream): Promise<boolean> {
   await within(10_000, Promise.race([l.waitFor((e) => e.event === 'message').catch(() => {}), l.finished]), 'first event');
@@ -62,6 +62,9 @@ describe.each(HOSTS)('%s host: metrics.live', (_name, start) => {
       const over = open();
       expect(await opened(over)).toBe(false);
       expect(lastEvent(over)).toEqual(['serialized-error', 'TOO_MANY_REQUESTS']);
+      // Refused before its first push, with the 429 of every refusal (on Workers it sent one throughput first, and 500).
+      expect(over.messages).toHaveLength(0);
+      expect(over.events.at(-1)?.data?.data?.httpStatus).toBe(429);
 
       // The viewer goes: each request aborted, its connection closed.
       await within(5_000, Promise.all(first.map((l) => l.close())), 'closing the streams');

@@ -181,31 +181,42 @@ describe('ControlDO.bootstrapAdmin', () => {
   });
 });
 
+/** A LiveBus stream, opened (on Workers its town object has counted it, or refused it), to read by hand. */
+async function iterate(stream: AsyncIterable<void> | Promise<AsyncIterable<void>>): Promise<AsyncIterator<void>> {
+  return (await stream)[Symbol.asyncIterator]();
+}
+
 describe('live streams of a town', () => {
   it('past the bound of 200, the next stream is refused with too_many_requests naming townId, not an internal error', async () => {
     const live = doLive(env.TOWN);
     const abort = new AbortController();
-    const open = Array.from({ length: 200 }, () => live.changes('livecap', abort.signal)[Symbol.asyncIterator]());
-    // Each stream registers with the town object on its first read, which a change then answers.
+    // Each stream registers with the town object before it is returned; a change then answers its first read.
+    const open = await Promise.all(Array.from({ length: 200 }, () => iterate(live.changes('livecap', abort.signal))));
     const first = open.map((g) => g.next());
     await publishUntil('livecap', Promise.all(first));
     expect((await Promise.all(first)).every((r) => r.done === false)).toBe(true);
-    const refused = live.changes('livecap', abort.signal)[Symbol.asyncIterator]().next();
+    // Refused as it is opened, before anything is read from it (the subscription's first push).
+    const refused = iterate(live.changes('livecap', abort.signal));
     await expect(refused).rejects.toBeInstanceOf(AppError);
     await expect(refused).rejects.toMatchObject({ code: 'too_many_requests', path: 'townId' });
     abort.abort();
     await Promise.all(open.map((g) => g.return?.(undefined)));
     // Closed streams are released (their cancel reaches the object over RPC, soon): a new one opens and sees a change.
     for (let tries = 0; ; tries++) {
-      const again = live.changes('livecap', undefined)[Symbol.asyncIterator]();
-      const next = again.next();
-      await new Promise((r) => setTimeout(r, 100));
-      await townStub('livecap').publish();
-      const outcome = await next.then(
-        (r) => r.done,
+      const outcome = await iterate(live.changes('livecap', undefined)).then(
+        async (again) => {
+          const next = again.next();
+          await new Promise((r) => setTimeout(r, 100));
+          await townStub('livecap').publish();
+          const done = await next.then(
+            (r) => r.done,
+            (err: unknown) => err,
+          );
+          await again.return?.(undefined);
+          return done;
+        },
         (err: unknown) => err,
       );
-      await again.return?.(undefined);
       if (outcome === false) break;
       if (tries === 30) throw new Error(`no stream opened after the others closed: ${String(outcome)}`);
     }
@@ -214,17 +225,19 @@ describe('live streams of a town', () => {
   it('lets one user hold 20 of a town’s streams, not all 200: the next is refused naming townId, another user’s opens', async () => {
     const live = doLive(env.TOWN);
     const abort = new AbortController();
-    const open = Array.from({ length: 20 }, () => live.changes('liveuser', abort.signal, { who: 'u1' })[Symbol.asyncIterator]());
+    const open = await Promise.all(
+      Array.from({ length: 20 }, () => iterate(live.changes('liveuser', abort.signal, { who: 'u1' }))),
+    );
     const first = open.map((g) => g.next());
     await publishUntil('liveuser', Promise.all(first));
     expect((await Promise.all(first)).every((r) => r.done === false)).toBe(true);
-    const refused = live.changes('liveuser', abort.signal, { who: 'u1' })[Symbol.asyncIterator]().next();
+    const refused = iterate(live.changes('liveuser', abort.signal, { who: 'u1' }));
     await expect(refused).rejects.toMatchObject({
       code: 'too_many_requests',
       path: 'townId',
       message: expect.stringMatching(/you already have/),
     });
-    const other = live.changes('liveuser', abort.signal, { who: 'u2' })[Symbol.asyncIterator]();
+    const other = await iterate(live.changes('liveuser', abort.signal, { who: 'u2' }));
     const next = other.next();
     await publishUntil('liveuser', next);
     expect((await next).done).toBe(false);
@@ -236,13 +249,15 @@ describe('live streams of a town', () => {
     const live = doLive(env.TOWN);
     const abort = new AbortController();
     // Ten towns, five streams each: under each town's own 20, so only the isolate's count can refuse.
-    const open = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
-      live.changes(`across-${i % 10}`, abort.signal, { who: 'u1' })[Symbol.asyncIterator](),
+    const open = await Promise.all(
+      Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+        iterate(live.changes(`across-${i % 10}`, abort.signal, { who: 'u1' })),
+      ),
     );
     const refusal = { code: 'too_many_requests', path: 'townId', message: expect.stringMatching(/across your towns/) };
     expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(AppError);
     expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(expect.objectContaining(refusal));
-    const other = live.changes('across-new', undefined, { who: 'u2' })[Symbol.asyncIterator]();
+    const other = await iterate(live.changes('across-new', undefined, { who: 'u2' }));
     const next = other.next();
     await publishUntil('across-new', next);
     expect((await next).done).toBe(false);
@@ -253,34 +268,40 @@ describe('live streams of a town', () => {
     const read = first.next();
     await publishUntil('across-0', read);
     await first.return?.(undefined);
-    const again = live.changes('across-new', abort.signal, { who: 'u1' })[Symbol.asyncIterator]();
+    const again = await iterate(live.changes('across-new', abort.signal, { who: 'u1' }));
     expect(() => live.changes('across-new', abort.signal, { who: 'u1' })).toThrow(expect.objectContaining(refusal));
     // The rest were never read (their clients gone before a first push): aborting their signal frees them all.
     abort.abort();
     const later = new AbortController();
-    const reopened = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
-      live.changes(`across-${i % 10}`, later.signal, { who: 'u1' })[Symbol.asyncIterator](),
+    const reopened = await Promise.all(
+      Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+        iterate(live.changes(`across-${i % 10}`, later.signal, { who: 'u1' })),
+      ),
     );
     expect(reopened).toHaveLength(MAX_LIVE_PER_USER_ALL_TOWNS);
     later.abort();
     await again.return?.(undefined);
     // A stream asked for with a signal already aborted (its client gone before the call) never counts.
     const gone = AbortSignal.abort();
-    for (let i = 0; i <= MAX_LIVE_PER_USER_ALL_TOWNS; i++) live.changes('across-0', gone, { who: 'u3' });
-    expect(() => live.changes('across-0', gone, { who: 'u3' })).not.toThrow();
+    const goneStreams = [];
+    for (let i = 0; i <= MAX_LIVE_PER_USER_ALL_TOWNS; i++) goneStreams.push(live.changes('across-0', gone, { who: 'u3' }));
+    expect(() => goneStreams.push(live.changes('across-0', gone, { who: 'u3' }))).not.toThrow();
+    for (const g of await Promise.all(goneStreams.map(iterate))) await g.return?.(undefined);
   });
 
   it('frees the place of a stream ended before its first read with its signal never aborted (a subscription whose first push failed: tRPC ends it without aborting)', async () => {
     const live = doLive(env.TOWN);
     const signal = new AbortController().signal;
     for (let round = 0; round < 3; round++) {
-      const streams = Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
-        live.changes(`unread-${i % 10}`, signal, { who: 'u4' })[Symbol.asyncIterator](),
+      const streams = await Promise.all(
+        Array.from({ length: MAX_LIVE_PER_USER_ALL_TOWNS }, (_, i) =>
+          iterate(live.changes(`unread-${i % 10}`, signal, { who: 'u4' })),
+        ),
       );
       // What metrics.live does when its first throughput read throws: it returns the stream it never read.
       for (const stream of streams) await stream.return?.(undefined);
     }
-    const stream = live.changes('unread-0', signal, { who: 'u4' })[Symbol.asyncIterator]();
+    const stream = await iterate(live.changes('unread-0', signal, { who: 'u4' }));
     await stream.return?.(undefined);
   });
 
@@ -340,7 +361,7 @@ describe('live streams of a town', () => {
 
     const live = doLive(env.TOWN);
     const abort = new AbortController();
-    const stream = live.changes('live-heartbeats', abort.signal)[Symbol.asyncIterator]();
+    const stream = await iterate(live.changes('live-heartbeats', abort.signal));
     const next = stream.next();
     const early = await Promise.race([next.then(() => 'a change'), new Promise((r) => setTimeout(() => r('none'), 800))]);
     expect(early).toBe('none');
@@ -352,7 +373,7 @@ describe('live streams of a town', () => {
 
   it('ends a stream being read at its lifetime, so the viewer reconnects', async () => {
     const live = doLive(env.TOWN);
-    const stream = live.changes('live-lifetime', undefined)[Symbol.asyncIterator]();
+    const stream = await iterate(live.changes('live-lifetime', undefined));
     const first = stream.next();
     await publishUntil('live-lifetime', first);
     expect(await first).toMatchObject({ done: false });
