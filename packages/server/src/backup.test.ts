@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { CONTROL_MIGRATIONS, Control, Town } from '@gasgauge/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { backupDataDir, RestoreError, restoreDataDir } from './backup.js';
+import { backupDataDir, INCOMPLETE, RestoreError, restoreDataDir } from './backup.js';
 import { DataDir } from './data-dir.js';
 import { openSqlite } from './sqlite.js';
 import { BIN, gasgauge, gasgaugeEnv, gasgaugeUnder, ROOT } from './testing/cli.js';
@@ -296,6 +296,32 @@ describe('backup --out and restore --data that cannot be made', () => {
       );
     }
     expect(readFileSync(file, 'utf8')).toBe('x');
+  }, 60_000);
+});
+
+describe('a backup killed midway', () => {
+  it('is refused by restore as interrupted, and the next backup into the same --out clears it and finishes', async () => {
+    const { backup } = backedUp();
+    const data = join(tempDir('gg-backup-killed-'), 'data');
+    restoreDataDir(backup, data, false);
+    const out = join(tempDir('gg-backup-killed-out-'), 'b');
+    backupDataDir(data, out);
+    expect(existsSync(join(out, INCOMPLETE))).toBe(false);
+    // What a SIGKILL after the towns' copies leaves: the marker, the towns, no control database nor manifest.
+    rmSync(join(out, 'manifest.json'));
+    rmSync(join(out, 'control.sqlite'));
+    writeFileSync(join(out, INCOMPLETE), 'x');
+    const to = join(tempDir('gg-backup-killed-to-'), 'data');
+    expect(() => restoreDataDir(out, to, false)).toThrow(/holds a backup that was interrupted before it finished/);
+    expect(existsSync(to)).toBe(false);
+    const again = await gasgauge('backup', '--data', data, '--out', out);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`Cleared what an interrupted backup had left in ${out} first.`);
+    expect(readdirSync(out).sort()).toEqual(['control.sqlite', 'manifest.json', 'secret.key', 'towns']);
+    expect(restoreDataDir(out, to, false).towns).toHaveLength(1);
+    // Someone's files beside a marker of ours, but a finished backup's manifest too: not ours to clear.
+    writeFileSync(join(out, INCOMPLETE), 'x');
+    expect(() => backupDataDir(data, out)).toThrow(/is not empty/);
   }, 60_000);
 });
 

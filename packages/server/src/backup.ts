@@ -34,6 +34,18 @@ import { isDiskFull, sqlOf } from './sqlite.js';
 
 /** Written last: a backup without it is incomplete, and restore refuses it. */
 export const MANIFEST = 'manifest.json';
+/**
+ * Written first and removed after the manifest, last: a backup killed midway (SIGKILL, a power cut) leaves it with no
+ * manifest, which tells restore and the next backup into the same --out what the directory holds.
+ */
+export const INCOMPLETE = 'BACKUP-INCOMPLETE';
+const INCOMPLETE_TEXT =
+  'A gasgauge backup was writing here and did not finish: this is not a backup. Run gasgauge backup with this --out again (it clears this directory first) or delete it.\n';
+
+/** A directory holding what a killed backup left: its marker and no manifest (a finished backup has no marker). */
+function isInterruptedBackup(dir: string): boolean {
+  return existsSync(join(dir, INCOMPLETE)) && !existsSync(join(dir, MANIFEST));
+}
 const FORMAT = 1;
 
 export interface BackupManifest {
@@ -50,6 +62,8 @@ export interface BackupResult extends BackupManifest {
    * nothing read), so there was nothing of theirs to copy; a server makes it again on their first request.
    */
   townsWithoutData: string[];
+  /** What a backup killed midway had left in --out was cleared first (backup only). */
+  clearedInterrupted?: boolean;
 }
 
 /**
@@ -70,6 +84,9 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const data = new DataDir(root);
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
+  // What a backup killed midway left (its marker, no manifest) is its own: cleared, so the same --out takes the next try.
+  const interrupted = existsSync(out) && isInterruptedBackup(out);
+  if (interrupted) for (const e of readdirSync(out)) rmSync(join(out, e), { recursive: true, force: true });
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out} is not empty; back up into a new directory`);
   const madeOut = !existsSync(out);
   try {
@@ -83,7 +100,10 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   }
   try {
     chmodSync(out, 0o700);
-    return writeBackup(data, out, clock());
+    writeFileSync(join(out, INCOMPLETE), INCOMPLETE_TEXT, { mode: 0o600 });
+    const result = writeBackup(data, out, clock());
+    rmSync(join(out, INCOMPLETE));
+    return { ...result, clearedInterrupted: interrupted };
   } catch (err) {
     // Half a backup has no manifest, so restore refuses it, but it would stay in --out, and a second try into the
     // same --out would be refused as not empty: what this backup wrote goes (--out was new or empty before it).
@@ -239,6 +259,10 @@ function readManifest(dir: string): BackupManifest {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as BackupManifest;
   } catch (err) {
     if (err instanceof RestoreError) throw err;
+    if (isInterruptedBackup(dir))
+      throw new RestoreError(
+        `${dir} holds a backup that was interrupted before it finished (${INCOMPLETE}, no ${MANIFEST}): restore another, or make a new one`,
+      );
     throw unreadableBackup(err, dir) ?? new RestoreError(`${dir} is not a complete Gas Gauge backup (no ${MANIFEST})`);
   }
   if (

@@ -11,7 +11,8 @@ export const backup: Command = {
   snapshot; what was acknowledged before the backup began is in it. A town nothing was sent to or
   read from yet has no data to copy: the control database keeps it, and the output names it.
   A backup that fails (a full disk, which it names) keeps nothing in --out; one killed midway leaves
-  it without manifest.json, which restore refuses: delete it. Restore with gasgauge restore.`,
+  BACKUP-INCOMPLETE there and no manifest.json: restore refuses it, and the next backup into the same
+  --out clears it first. Restore with gasgauge restore.`,
   options: { out: { type: 'string' } },
   positionals: 0,
   async run(values, _p, out) {
@@ -19,6 +20,7 @@ export const backup: Command = {
     const m = backupDataDir(String(values.data ?? './data'), dir);
     const envKey = process.env.GASGAUGE_SECRET !== undefined;
     out.result({ out: dir, ...m, keyFromEnv: envKey }, [
+      ...(m.clearedInterrupted ? [`Cleared what an interrupted backup had left in ${dir} first.`] : []),
       `Backed up ${saved(m, envKey)} into ${dir}.`,
       ...withoutData(m, (them) => `so there was nothing of ${them} to save`),
       ...(envKey
