@@ -305,6 +305,19 @@ describe('live streams of a town', () => {
     await stream.return?.(undefined);
   });
 
+  it('a stream returned before its first read is closed on the town object too, not only counted off in the isolate', async () => {
+    // metrics.live returns its stream unread when its first push fails: the object's stream (opened before the
+    // first push) stayed open, holding one of the user's 20 places in the town, until its lifetime.
+    const live = doLive(env.TOWN);
+    const signal = new AbortController().signal;
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, () => iterate(live.changes('unread-object', signal, { who: 'u5' }))),
+    );
+    expect(await liveCount('unread-object')).toBe(5);
+    for (const stream of streams) await stream.return?.(undefined);
+    expect(await liveCount('unread-object')).toBe(0);
+  });
+
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
     const stub = townStub('live-orphans');
     // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
