@@ -148,6 +148,12 @@ async function openChanges(
     throw opened;
   }
   id = opened.id;
+  // The viewer left while the stream opened (its signal aborted during the RPC, before onAbort listened, or during
+  // the header): nobody will read or return what is returned, so the object is told now, not at its lifetime.
+  if (signal?.aborted) {
+    await finish();
+    return noChanges();
+  }
   const changedAlready = (head as Uint8Array).subarray(opened.header).includes(CHANGE);
   return releasedAtEnd(
     (async function* () {

@@ -40,12 +40,16 @@ export class StreamsPerUser {
 /**
  * `stream` with `release` run once it ends, however it ends: read to its end, thrown out of, or returned early,
  * even before its first read (a generator never started never runs its `finally`: a subscription whose first push
- * failed returns its stream so, and tRPC aborts no signal then). A release that returns a promise is awaited.
+ * failed returns its stream so, and tRPC aborts no signal then), `stream` itself ended then too. A release that
+ * returns a promise is awaited.
  */
 export function releasedAtEnd(stream: AsyncIterable<void>, release: () => void | Promise<void>): AsyncGenerator<void> {
+  const inner = stream[Symbol.asyncIterator]();
+  let started = false;
   const wrapped = (async function* () {
+    started = true;
     try {
-      yield* stream;
+      yield* { [Symbol.asyncIterator]: () => inner };
     } finally {
       await release();
     }
@@ -53,6 +57,9 @@ export function releasedAtEnd(stream: AsyncIterable<void>, release: () => void |
   const returnWrapped = wrapped.return.bind(wrapped);
   wrapped.return = async (value) => {
     await release();
+    // Never started, `yield*` never took `stream` and would not end it: it is ended here (on Workers it is the town
+    // object's stream, opened before the first push; left open, it held one of the user's places in the town).
+    if (!started) await inner.return?.();
     return returnWrapped(value);
   };
   return wrapped;

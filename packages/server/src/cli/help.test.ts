@@ -119,3 +119,19 @@ describe('gasgauge -h', () => {
     expect(out[1]).toContain('gasgauge town create');
   });
 });
+
+describe('gasgauge help NAME of no command', () => {
+  it('is an unknown command (exit 2), as gasgauge NAME is, not the main help with exit 0', async () => {
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['help', 'nosuch'])).toBe(2);
+      expect(await main(['help'])).toBe(0);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+    expect(err[0]?.split('\n')[0]).toBe('gasgauge: unknown command "nosuch"');
+  });
+});

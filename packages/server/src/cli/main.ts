@@ -163,7 +163,8 @@ async function runCommand(given: string[]): Promise<number> {
   const out = new Output(json);
   const key = [argv.slice(0, 2).join(' '), argv[0] ?? ''].find((k) => COMMANDS.has(k));
   if (!key) {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
+    // `help` alone, or before an option (`help --json`); `help NAME` of no command is an unknown command, as `NAME` is.
+    if (argv.length === 0 || argv[0] === '--help' || (argv[0] === 'help' && !(argv[1] ?? '-').match(/^[^-]/))) {
       console.log(mainHelp());
       return 0;
     }
@@ -199,7 +200,8 @@ async function runCommand(given: string[]): Promise<number> {
       console.error(`gasgauge: options go after the command (${argv[0]}, as in: ${shown(asIn)})\n\n${mainHelp()}`);
       return 2;
     }
-    console.error(`gasgauge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${mainHelp()}`);
+    const unknown = argv[0] === 'help' ? argv.slice(1, 3) : argv.slice(0, 2);
+    console.error(`gasgauge: unknown command "${unknown.join(' ')}"\n\n${mainHelp()}`);
     return 2;
   }
   const command = COMMANDS.get(key) as Command;

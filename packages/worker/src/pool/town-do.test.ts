@@ -305,6 +305,34 @@ describe('live streams of a town', () => {
     await stream.return?.(undefined);
   });
 
+  it('a stream returned before its first read is closed on the town object too, not only counted off in the isolate', async () => {
+    // metrics.live returns its stream unread when its first push fails: the object's stream (opened before the
+    // first push) stayed open, holding one of the user's 20 places in the town, until its lifetime.
+    const live = doLive(env.TOWN);
+    const signal = new AbortController().signal;
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, () => iterate(live.changes('unread-object', signal, { who: 'u5' }))),
+    );
+    expect(await liveCount('unread-object')).toBe(5);
+    for (const stream of streams) await stream.return?.(undefined);
+    expect(await liveCount('unread-object')).toBe(0);
+  });
+
+  it('a stream whose viewer left while the town object opened it is closed on the object, unread', async () => {
+    // The request's signal aborted during the RPC that opens the stream: the abort listener came after it.
+    const live = doLive(env.TOWN);
+    const streams = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => {
+        const gone = new AbortController();
+        const opening = live.changes('left-opening', gone.signal, i === 0 ? {} : { who: 'u6' });
+        gone.abort();
+        return opening;
+      }),
+    );
+    expect(streams).toHaveLength(3);
+    expect(await liveCount('left-opening')).toBe(0);
+  });
+
   it('releases a stream whose isolate is gone without closeChanges once its lifetime passes (LIVE_STREAM_MAX_MS, 5 s here)', async () => {
     const stub = townStub('live-orphans');
     // What an evicted isolate leaves behind: streams read up to their header, then neither read, cancelled
