@@ -660,6 +660,10 @@ describe('gasgauge report (CLI)', () => {
     ).toMatchObject({ opencode: false, opencodeDirs: ['/o'], opencodeUrls: ['http://127.0.0.1:4096', 'http://[::1]:4097'] });
     expect(() => reporterOptions({ ...base, opencode: ['127.0.0.1:4096'] }, () => {})).toThrow(/--opencode must be a URL/);
     expect(() => reporterOptions({ ...base, opencode: ['file:///etc'] }, () => {})).toThrow(/--opencode must be a URL/);
+    // A refused URL is repeated without its password.
+    expect(() => reporterOptions({ ...base, opencode: ['ftp://kilo:s3cret@127.0.0.1:4096'] }, () => {})).toThrow(
+      '--opencode must be a URL like http://127.0.0.1:4096, not "ftp://…@127.0.0.1:4096"',
+    );
     // At most 16 servers, as the README and --help say; the same one named twice counts once.
     const servers = (n: number) => Array.from({ length: n }, (_, i) => `http://127.0.0.1:${4000 + i}`);
     expect(reporterOptions({ ...base, opencode: [...servers(16), servers(1)[0] as string] }, () => {}).opencodeUrls).toHaveLength(

@@ -118,6 +118,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** `value` with what stands before an `@` in its authority (a user and password) masked: it is repeated in an error. */
+function withoutUserInfo(value: string): string {
+  return value.replace(/^([^/]*\/\/)[^/@]*@/, '$1…@');
+}
+
 /** Servers `--opencode` attaches to at most (the README's options table and --help say so). */
 export const MAX_OPENCODE_SERVERS = 16;
 
@@ -128,7 +133,7 @@ function opencodeUrls(values: ReportValues): string[] {
     .map((v) => v.trim())
     .filter((v) => v !== '');
   for (const u of urls) {
-    if (!isHttpUrl(u)) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${u}"`);
+    if (!isHttpUrl(u)) throw new ConfigError(`--opencode must be a URL like http://127.0.0.1:4096, not "${withoutUserInfo(u)}"`);
   }
   const unique = [...new Set(urls)];
   if (unique.length > MAX_OPENCODE_SERVERS)

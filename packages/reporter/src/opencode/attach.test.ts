@@ -9,7 +9,7 @@ import { fakeOpencode } from '../testing/opencode-serve.js';
 import { waitFor } from '../testing/processes.js';
 import { removeDir, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
-import { attachOpencode, opencodeCredentials } from './attach.js';
+import { attachCredentials, attachOpencode, opencodeCredentials } from './attach.js';
 import { OpencodeDiskSource } from './disk.js';
 import { OpencodePrices } from './prices.js';
 
@@ -308,6 +308,16 @@ describe('an event stream that goes silent', () => {
           await a.close();
         }
       }
+    });
+
+    it("reads a URL's user and password percent-decoded, and a % that escapes nothing as itself (it threw)", () => {
+      expect(attachCredentials({ url: 'http://kilo:p%40ss@127.0.0.1:4096' })).toEqual({
+        url: 'http://127.0.0.1:4096/',
+        credentials: [{ username: 'kilo', password: 'p@ss' }],
+      });
+      expect(attachCredentials({ url: 'http://ki%zlo:pa%zz@127.0.0.1:4096' }).credentials).toEqual([
+        { username: 'ki%zlo', password: 'pa%zz' },
+      ]);
     });
 
     it('takes the user and password from the URL, and never logs the password', async () => {

@@ -54,13 +54,22 @@ export function attachCredentials(opts: Pick<AttachOptions, 'url' | 'credentials
   const out: Credentials[] = [];
   const parsed = new URL(opts.url);
   if (parsed.username !== '' || parsed.password !== '') {
-    out.push({ username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) });
+    out.push({ username: percentDecoded(parsed.username), password: percentDecoded(parsed.password) });
     parsed.username = '';
     parsed.password = '';
     url = parsed.href;
   }
   if (opts.credentials !== undefined) out.push(...opts.credentials);
   return { url, credentials: distinct(out) };
+}
+
+/** A URL's user or password as typed: `p%40ss` is `p@ss`, and a `%` that escapes nothing (`pa%zz`) is itself (it threw). */
+function percentDecoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 /** The pairs without repeats, in their order. */
