@@ -2,7 +2,6 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ClientCounts,
-  clientKey,
   clientKeys,
   DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
   isLoopback,
@@ -123,15 +122,15 @@ describe('connections per client address (--max-connections-per-client)', () => 
   });
 
   it('counts an IPv4 client mapped into IPv6 as its IPv4 address, and an IPv6 client by its /64', () => {
-    expect(clientKey('203.0.113.9')).toBe('203.0.113.9');
-    expect(clientKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
-    expect(clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:db8:1:2::1')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:0db8:0001:0002::ffff:1')).toBe('2001:db8:1:2::/64');
-    expect(clientKey('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
-    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
-    expect(clientKey('::1')).toBe('0:0:0:0::/64');
-    expect(clientKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(clientKeys('203.0.113.9')[0]).toBe('203.0.113.9');
+    expect(clientKeys('::ffff:203.0.113.9')[0]).toBe('203.0.113.9');
+    expect(clientKeys('2001:db8:1:2:aaaa:bbbb:cccc:dddd')[0]).toBe('2001:db8:1:2::/64');
+    expect(clientKeys('2001:db8:1:2::1')[0]).toBe('2001:db8:1:2::/64');
+    expect(clientKeys('2001:0db8:0001:0002::ffff:1')[0]).toBe('2001:db8:1:2::/64');
+    expect(clientKeys('2001:db8:1:3::1')[0]).toBe('2001:db8:1:3::/64');
+    expect(clientKeys('2001:db8::1')[0]).toBe('2001:db8:0:0::/64');
+    expect(clientKeys('::1')[0]).toBe('0:0:0:0::/64');
+    expect(clientKeys('fe80::1%eth0')[0]).toBe('fe80:0:0:0::/64');
   });
 
   // The counting alone: this machine has no IPv6 address but ::1 to connect from, so the sockets above are IPv4;

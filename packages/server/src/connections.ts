@@ -34,18 +34,11 @@ export function timeoutOptions(t: ConnectionTimeouts): ServerOptions {
 export const SITE_FACTOR = 4;
 
 /**
- * The address a per-client cap counts under: an IPv4 address (also when it arrives IPv4-mapped on a
- * dual-stack socket), or an IPv6 address's /64, since one host is routinely given a whole /64 and
- * could otherwise open every connection from a different address.
- */
-export function clientKey(address: string): string {
-  return clientKeys(address)[0] as string;
-}
-
-/**
- * Every key a connection from `address` counts under: its client (clientKey) and, for IPv6, its site's /48
- * too, which may hold SITE_FACTOR times the per-client cap. A site is routinely given a /48, that is 65,536
- * /64s: without the site's cap ~160 of them filled the whole --max-connections.
+ * Every key a connection from `address` counts under. First its client: an IPv4 address (also when it arrives
+ * IPv4-mapped on a dual-stack socket), or an IPv6 address's /64, since one host is routinely given a whole /64 and
+ * could otherwise open every connection from a different address. For IPv6, its site's /48 too, which may hold
+ * SITE_FACTOR times the per-client cap. A site is routinely given a /48, that is 65,536 /64s: without the site's cap
+ * ~160 of them filled the whole --max-connections.
  */
 export function clientKeys(address: string): string[] {
   const mapped = address.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i)?.[1];
@@ -100,7 +93,7 @@ export class ClientCounts {
 export interface ConnectionCaps {
   /** Connections open at once in all; past it Node closes a new one as soon as it is accepted. */
   maxConnections: number;
-  /** Connections open at once per `clientKey`; 0 for no cap (behind a reverse proxy every client is the proxy). */
+  /** Connections open at once per client (the first of clientKeys); 0 for no cap (behind a reverse proxy every client is the proxy). */
   maxPerClient: number;
   /** Count loopback clients under `maxPerClient` too; by default they are not (a reverse proxy on this machine is every client). */
   capLoopback: boolean;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { backupDataDir } from './backup.js';
 import { DataDirInUseError } from './data-dir-lock.js';
-import { startServer } from './serve.js';
+import { listenProblem, startServer } from './serve.js';
 import { BIN, gasgauge, gasgaugeEnv, ROOT } from './testing/cli.js';
 import { killServers, serveProcess } from './testing/serve-process.js';
 import { request } from './testing/server.js';
@@ -279,6 +279,17 @@ describe('root on another user’s data dir', () => {
     },
     60_000,
   );
+
+  it('a higher port refused (a policy of the machine, which cannot be set up here) is not told to need root', () => {
+    // The kernel's error as Node gives it; refusing a port over 1024 takes SELinux or a raised sysctl, shared here.
+    const refused = (port: number) =>
+      listenProblem(Object.assign(new Error('listen EACCES'), { code: 'EACCES' }), '127.0.0.1', port);
+    expect(refused(443)).toContain('ports below 1024 need root');
+    expect(refused(8787)).not.toContain('below 1024');
+    expect(refused(8787)).toBe(
+      "port 8787 on 127.0.0.1: permission denied (EACCES): this machine's policy (SELinux, AppArmor, net.ipv4.ip_unprivileged_port_start) does not let this user listen there; pass --port with another, or allow this one",
+    );
+  });
 
   it.runIf(process.geteuid?.() === 0)(
     'a data dir its own user may not write says so, naming it, not SQLite\'s bare "attempt to write a readonly database"',

@@ -396,7 +396,7 @@ async function assertPortFree(host: string, port: number): Promise<void> {
   });
 }
 
-function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+export function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
   switch (err.code) {
     case 'EADDRINUSE':
       // Through `npm start` a bare --port is no help: npm's own options come first, the server's after `--`.
@@ -411,8 +411,11 @@ function listenProblem(err: NodeJS.ErrnoException, host: string, port: number): 
     case 'EACCES':
     case 'EPERM':
       // `listen EACCES: permission denied 127.0.0.1:80` named no option: a port below 1024 needs root (or
-      // CAP_NET_BIND_SERVICE), which the server should not run as; a reverse proxy listens there instead.
-      return `port ${port} on ${host}: permission denied (${err.code}; ports below 1024 need root or CAP_NET_BIND_SERVICE); pass --port with a higher one, such as 8787, and put a reverse proxy on port ${port}`;
+      // CAP_NET_BIND_SERVICE), which the server should not run as; a reverse proxy listens there instead. A higher
+      // port refused is a policy of the machine's (SELinux, net.ipv4.ip_unprivileged_port_start raised).
+      if (port > 0 && port < 1024)
+        return `port ${port} on ${host}: permission denied (${err.code}; ports below 1024 need root or CAP_NET_BIND_SERVICE); pass --port with a higher one, such as 8787, and put a reverse proxy on port ${port}`;
+      return `port ${port} on ${host}: permission denied (${err.code}): this machine's policy (SELinux, AppArmor, net.ipv4.ip_unprivileged_port_start) does not let this user listen there; pass --port with another, or allow this one`;
     default:
       return err.message;
   }
