@@ -307,3 +307,24 @@ describe('Gemini CLI chats rewritten to the same size', () => {
     expect(src.stats).toMatchObject({ bytes: 0, responses: 0 });
   });
 });
+
+describe('Gemini CLI responses without an id', () => {
+  it('two alike in a .jsonl chat are two, also when a restart falls between them (what came before is saved with the offset)', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    const alike = `${JSON.stringify({ type: 'gemini', model: 'gemini-2.5-flash', tokens: { input: 7, output: 3 } })}\n`;
+    writeFileSync(chatPath(), header + alike);
+    let src = source();
+    await src.poll();
+    src = reopen();
+    appendFileSync(chatPath(), alike);
+    await src.poll();
+    expect(records().map((r) => r.inputTokens)).toEqual([7, 7]);
+    // Read again from its start (replaced): the same two ids, nothing more.
+    const copy = `${chatPath()}.new`;
+    writeFileSync(copy, header + alike + alike);
+    renameSync(copy, chatPath());
+    src = reopen();
+    await src.poll();
+    expect(records()).toHaveLength(2);
+  });
+});

@@ -14,7 +14,15 @@ import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { OnUnreadable } from '../tail/walk.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
-import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
+import {
+  feedGeminiJsonl,
+  type GeminiEvent,
+  type GeminiJsonlState,
+  newGeminiJsonlState,
+  parseGeminiJson,
+  recentNames,
+  unnamedId,
+} from './parse.js';
 
 export interface GeminiSourceOptions extends WatchOptions {
   store: Store;
@@ -46,9 +54,9 @@ const MAX_SENT = 20_000;
 
 /**
  * Reads Gemini CLI chats. Gemini CLI rewrites a `.json` chat whole after every message, so such a file is
- * read again whole whenever its identity, size or modification time changed; it appends to a `.jsonl`
+ * read again whole whenever its identity, size or stamp (mtime, ctime) changed; it appends to a `.jsonl`
  * chat, so that is tailed from its saved offset like a Claude transcript (a replaced or truncated one is
- * read again from its start), with what a line carries to the next (session, model, responses numbered)
+ * read again from its start), with what a line carries to the next (session, model, the names of responses without an id)
  * saved in `gemini_files` in the same transaction as the offset. Each response becomes a cumulative record
  * keyed by its session and message id: reading a file again sends the same ids, and a response whose
  * counts grew (a `.jsonl` update of the same id) replaces its record. What was last read of each file
@@ -161,8 +169,8 @@ export class GeminiSource {
     }
     const cwd = projectRoot(path, this.opts.onUnreadable);
     const newlyMalformed = Math.max(0, malformed - (this.malformedIn.get(path) ?? 0));
-    let unnamed = 0;
-    for (const e of events ?? []) this.emit(e.id === undefined ? `gemini:${digest(path)}:${unnamed++}` : eventId(e), e, cwd);
+    const recent = recentNames();
+    for (const e of events ?? []) this.emit(e.id === undefined ? unnamedId(e, recent) : eventId(e), e, cwd);
     store.addCounterIn('gemini.malformed', newlyMalformed);
     store.setCursor(SOURCE, path, st.ino, st.size, undefined, stamp);
     this.stats.malformed += newlyMalformed;
@@ -208,13 +216,16 @@ export class GeminiSource {
     if (state === undefined) start = 0;
     state ??= newGeminiJsonlState(stem);
     const cwd = projectRoot(path, this.opts.onUnreadable);
+    // A state saved before names were kept (responses were numbered then) has none: they are counted from here on.
+    const recent = recentNames(state.recent);
     let offset = start;
     while (offset - start < budget) {
       if (store.holdReading) return { bytes: offset - start, done: true };
       const batch = readLines(path, offset, { ...this.opts.read, until: st.size });
       if (!batch) break;
       const { events, malformed: bad } = feedGeminiJsonl(state, batch.lines, st.mtimeMs);
-      for (const e of events) this.emit(e.id === undefined ? `gemini:${digest(path)}:${state.unnamed++}` : eventId(e), e, cwd);
+      for (const e of events) this.emit(e.id === undefined ? unnamedId(e, recent) : eventId(e), e, cwd);
+      if (recent.size > 0) state.recent = [...recent];
       const malformed = bad + batch.oversized;
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('gemini.malformed', malformed);

@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS codex_files (
   state TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Where reading each Gemini CLI .jsonl chat left off (session, model, responses without an id so far, as
+-- Where reading each Gemini CLI .jsonl chat left off (session, model, names of responses without an id so far, as
 -- JSON): saved with the file's cursor, so a restart resumes mid-file exactly.
 CREATE TABLE IF NOT EXISTS gemini_files (
   path TEXT PRIMARY KEY,
