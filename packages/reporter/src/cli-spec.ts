@@ -47,7 +47,8 @@ export const REPORT_HELP = `Options:
   --opencode-dir DIR      an OpenCode or Kilo data dir to read (opencode.db / kilo.db and the older
                           storage/message/ files; repeatable; default OPENCODE_DATA_DIR and
                           KILO_DATA_DIR, comma-separated, else ~/.local/share/{opencode,kilo}
-                          and XDG_DATA_HOME/{opencode,kilo})
+                          and XDG_DATA_HOME/{opencode,kilo}; not given, the stores OPENCODE_DB
+                          and KILO_DB name, a path or a name in the data dir, are read too)
   --no-opencode           do not read OpenCode / Kilo data on disk
   --opencode URL[,URL…]   attach to running opencode serve / kilo serve servers (repeatable, at
                           most 16; basic auth: OPENCODE_SERVER_PASSWORD as OPENCODE_SERVER_USERNAME or

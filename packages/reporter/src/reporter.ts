@@ -15,7 +15,7 @@ import { TokenSource } from './http/token.js';
 import { attachOpencode, type Credentials } from './opencode/attach.js';
 import { OpencodeDiskSource } from './opencode/disk.js';
 import { type EventSource, type OpencodeOptions, type OpencodeStats, OpencodeUsage } from './opencode/events.js';
-import { opencodeDataDirs, storeFile } from './opencode/files.js';
+import { opencodeDataDirs, opencodeNamedStores } from './opencode/files.js';
 import { pruneOpencodeSteps, SqliteStepLedger } from './opencode/ledger.js';
 import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
@@ -231,12 +231,16 @@ export class Reporter {
         ? undefined
         : new OpencodeDiskSource({
             store: this.store,
-            dirs: opts.opencode === false ? [] : this.note('opencode', opencodeDataDirs(opts.opencodeDirs ?? [])),
+            dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
+            stores: opts.opencode === false ? [] : opencodeNamedStores(opts.opencodeDirs ?? []),
             agents,
             prices: OpencodePrices.load(openaiPrices, googlePrices),
             log: this.log,
             onUnreadable: this.onUnreadable,
           });
+    // Where it looked: the data dirs, and the stores OPENCODE_DB / KILO_DB name.
+    if (opts.opencode !== false)
+      this.note('opencode', [...opencodeDataDirs(opts.opencodeDirs ?? []), ...opencodeNamedStores(opts.opencodeDirs ?? [])]);
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
   }
@@ -258,7 +262,7 @@ export class Reporter {
       claude: () => this.claude?.stats.files ?? 0,
       codex: () => this.codex?.stats.files ?? 0,
       gemini: () => this.gemini?.stats.files ?? 0,
-      opencode: () => (this.lookedIn.get('opencode') ?? []).filter((d) => storeFile(d) !== undefined).length,
+      opencode: () => this.opencodeDisk?.storeFiles().length ?? 0,
     };
     return [...this.lookedIn].map(([source, dirs]) => ({ source, files: count[source](), dirs: [...dirs] }));
   }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
@@ -380,6 +380,54 @@ describe('ClaudeSource', () => {
     expect(ahead.records).toEqual(own.records);
     expect(ahead.cursors).toEqual(own.cursors);
     expect(own.records.length).toBeGreaterThan(0);
+  });
+});
+
+describe('ClaudeSource: a transcript rewritten in place to the same size', () => {
+  it.each([
+    ['the same process, in its thread', false, Number.POSITIVE_INFINITY],
+    ['the next process (--once again), in its thread', true, Number.POSITIVE_INFINITY],
+    ['the next process, in a parse worker', true, 0],
+  ])('is read again from its start by %s: the new response counts, nothing doubled', async (_, restart, workerBytes) => {
+    // Two lines of one length, another response each (a tool rewrote the file, or it was restored from elsewhere).
+    const path = write('p/s.jsonl', line({ id: 'msg_a', req: 'req_a', out: 100 }));
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(path, old, old);
+    const { ino, size } = statSync(path);
+    let src = source(new AgentMap(), workerBytes);
+    await src.poll();
+    writeFileSync(path, `${line({ id: 'msg_b', req: 'req_b', out: 200 })}\n`);
+    expect(statSync(path)).toMatchObject({ ino, size });
+    if (restart) {
+      store.close();
+      src = source(new AgentMap(), workerBytes);
+    }
+    await src.poll();
+    expect(records().map((r) => [r.id, r.outputTokens])).toEqual([
+      ['msg_a:req_a', 100],
+      ['msg_b:req_b', 200],
+    ]);
+    // Unchanged since: one stat, not read again.
+    const bytes = src.stats.bytes;
+    await src.poll();
+    expect(src.stats.bytes).toBe(bytes);
+    store.close();
+    src = source(new AgentMap(), workerBytes);
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: 0, usageLines: 0 });
+  });
+
+  it('only touched (its times changed, not its bytes): nothing is read but its mark, nothing sent', async () => {
+    const path = write('p/s.jsonl', line({ id: 'msg_a', req: 'req_a', out: 100 }));
+    let src = source();
+    await src.poll();
+    const later = new Date(Date.now() + 10_000);
+    utimesSync(path, later, later);
+    src = reopen();
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: 0, usageLines: 0 });
+    // Its new stamp was saved: the next process takes it as read.
+    expect(store.cursor('claude', path)?.stamp).toBe(`${statSync(path).mtimeMs}/${statSync(path).ctimeMs}`);
   });
 });
 

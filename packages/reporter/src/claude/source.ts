@@ -5,7 +5,16 @@ import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type FileState, fileState, type ReadOptions, resumeFrom, resumeOffset, type SavedCursor } from '../tail/jsonl.js';
+import {
+  atEnd,
+  type FileState,
+  fileState,
+  type ReadOptions,
+  resumeFrom,
+  resumeOffset,
+  type SavedCursor,
+  sameFile,
+} from '../tail/jsonl.js';
 import { nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { type ReadEntry, type ReadJob, readChunk } from './chunk.js';
@@ -89,8 +98,8 @@ export class ClaudeSource {
     readAhead: 0,
   };
   private readonly dedupe: ClaudeDedupe;
-  /** Identity and size of each file when it was last read to its end: an unchanged file costs one stat. */
-  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  /** Identity, size and stamp of each file when it was last read to its end: an unchanged file costs one stat. */
+  private readonly caughtUp = new Map<string, FileState>();
   private readonly fileList: FileList;
   private readonly reader: ChunkReader;
   private readonly now: () => number;
@@ -142,10 +151,10 @@ export class ClaudeSource {
     for (const path of files) {
       const st = fileState(path);
       const seen = this.caughtUp.get(path);
-      if (st && seen && seen.ino === st.ino && seen.size === st.size) continue;
+      if (st && sameFile(seen, st)) continue;
       const saved = cursors ? cursors.get(path) : anyCursor ? this.opts.store.cursor(SOURCE, path) : undefined;
-      // Read to its end by an earlier process (the same file, no longer): nothing to read, no step to take.
-      if (st && saved && saved.ino === st.ino && saved.offset === st.size) {
+      // Read to its end by an earlier process (the same file, no longer, not touched since): nothing to read, no step to take.
+      if (st && atEnd(saved, st)) {
         this.caughtUp.set(path, st);
         continue;
       }
@@ -234,7 +243,7 @@ export class ClaudeSource {
     this.polled.delete(path);
     const st = polled?.st ?? fileState(path);
     const seen = this.caughtUp.get(path);
-    if (!st || (seen && seen.ino === st.ino && seen.size === st.size)) {
+    if (!st || sameFile(seen, st)) {
       if (!st) this.caughtUp.delete(path);
       this.reader.finish(path);
       return { bytes: 0, done: true };
@@ -254,12 +263,14 @@ export class ClaudeSource {
     for (const entry of chunk.entries) this.take(entry);
     this.stats.usageLines += chunk.merged;
     this.stats.merged += chunk.merged;
-    if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end, chunk.mark);
+    if (chunk.end > start) store.setCursor(SOURCE, path, st.ino, chunk.end, chunk.mark, st.stamp);
     store.addCounterIn('claude.malformed', chunk.malformed);
     this.stats.malformed += chunk.malformed;
     this.stats.bytes += chunk.end - start;
     const bytes = chunk.end - start;
-    return chunk.done ? { bytes, done: true, committed: () => this.caughtUp.set(path, seenTo) } : { bytes, done: false };
+    return chunk.done
+      ? { bytes, done: true, committed: () => this.caughtUp.set(path, { ...seenTo, stamp: st.stamp }) }
+      : { bytes, done: false };
   }
 
   /** One usage copy: kept when it updates its response. */

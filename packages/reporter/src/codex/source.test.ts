@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -158,6 +158,43 @@ describe('CodexSource', () => {
     appendFileSync(path, `${rollout('gpt-5', 6).join('\n')}\n`);
     await src.poll();
     expect([...records().values()].filter((r) => r.model === 'gpt-5')).toHaveLength(6);
+  });
+
+  it('a rollout rewritten in place to the same size is read again from its start, by this process and the next', async () => {
+    // Another session each time, its last line another count of as many digits: the same size.
+    const rollout = (session: string, input: number) => [
+      line(ts(0), 'session_meta', { id: session, cwd: '/w' }),
+      line(ts(1), 'turn_context', { cwd: '/w', model: 'gpt-5-codex' }),
+      line(ts(2), 'event_msg', { type: 'token_count', info: { last_token_usage: usage(input, 0, 10) } }),
+    ];
+    const path = write('sessions/2026/11/20/rollout-a.jsonl', rollout('s1', 100));
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(path, old, old);
+    const { ino, size } = statSync(path);
+    const turns = () =>
+      [...records().values()].map((r) => [r.session, r.inputTokens]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+    let src = open();
+    await src.poll();
+    write('sessions/2026/11/20/rollout-a.jsonl', rollout('s2', 200));
+    expect(statSync(path)).toMatchObject({ ino, size });
+    await src.poll();
+    expect(turns()).toEqual([
+      ['s1', 100],
+      ['s2', 200],
+    ]);
+    // And by the next process, after another such rewrite.
+    utimesSync(path, old, old);
+    src.close();
+    store.close();
+    write('sessions/2026/11/20/rollout-a.jsonl', rollout('s3', 300));
+    src = open();
+    await src.poll();
+    expect(turns()).toEqual([
+      ['s1', 100],
+      ['s2', 200],
+      ['s3', 300],
+    ]);
+    src.close();
   });
 
   it('watched, a pass the full outbox stopped inside the last file it reads leaves that file for the next poll', async () => {

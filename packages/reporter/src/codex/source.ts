@@ -7,7 +7,16 @@ import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type FileState, fileState, type ReadOptions, readLines, resumeFrom, type SavedCursor } from '../tail/jsonl.js';
+import {
+  atEnd,
+  type FileState,
+  fileState,
+  type ReadOptions,
+  readLines,
+  resumeFrom,
+  type SavedCursor,
+  sameFile,
+} from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { UsageRecord } from '../wire.js';
 import { codexFastTier, rolloutFiles, rolloutRoots } from './files.js';
@@ -74,7 +83,7 @@ const MAX_PREFIX_BYTES = 256 * 1024 * 1024;
 export class CodexSource {
   readonly stats: CodexStats = { files: 0, turns: 0, malformed: 0, bytes: 0 };
   private fast = false;
-  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  private readonly caughtUp = new Map<string, FileState>();
   /** Files whose first usage event is held (see settleIfQuiet). */
   private readonly holding = new Set<string>();
   private readonly fileList: FileList;
@@ -107,7 +116,7 @@ export class CodexSource {
       'INSERT INTO codex_files (path, state) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET state = excluded.state',
     );
     this.endState = opts.store.sql.prepare(
-      `SELECT c.ino, c.offset, c.mark, json_extract(f.state, '$.v') AS v, json_extract(f.state, '$.replay') AS replay
+      `SELECT c.ino, c.offset, c.mark, c.stamp, json_extract(f.state, '$.v') AS v, json_extract(f.state, '$.replay') AS replay
        FROM cursors c LEFT JOIN codex_files f ON f.path = c.path WHERE c.source = ? AND c.path = ?`,
     );
   }
@@ -155,9 +164,8 @@ export class CodexSource {
       this.holding.delete(path);
       return { bytes: 0, done: true };
     }
-    const st = until(now);
-    const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
+    const st = { ...until(now), stamp: now.stamp };
+    if (sameFile(this.caughtUp.get(path), st)) return { bytes: 0, done: true };
     const saved = this.endState.get(SOURCE, path) as SavedEnd | undefined;
     if (readToEnd(saved, st)) return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, st) };
     const store = this.opts.store;
@@ -182,7 +190,7 @@ export class CodexSource {
       }
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('codex.malformed', malformed);
-      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark);
+      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark, st.stamp);
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
@@ -322,12 +330,10 @@ interface SavedEnd extends SavedCursor {
 }
 
 /**
- * Whether an earlier process read the file to its end (its cursor at its size, same inode) with a current state
+ * Whether an earlier process read the file to its end (its cursor at its size, same inode and stamp) with a current state
  * that holds no first event to settle: nothing to read, and no state to load and parse (a `--once` over 4,470
  * unchanged rollouts spent most of its ~0.3 s doing that).
  */
 function readToEnd(saved: SavedEnd | undefined, st: FileState): boolean {
-  return (
-    saved !== undefined && saved.ino === st.ino && saved.offset === st.size && saved.v === STATE_VERSION && saved.replay !== 'one'
-  );
+  return saved !== undefined && atEnd(saved, st) && saved.v === STATE_VERSION && saved.replay !== 'one';
 }

@@ -141,7 +141,7 @@ export class GastownSource {
         this.orderSet.run(this.file, ORDER_AT, this.order.at);
         this.orderSet.run(this.file, ORDER_N, this.order.n);
         this.store.addCounterIn('gastown.malformed', malformed);
-        this.store.setCursor(SOURCE, this.file, st.ino, batch.end, batch.mark);
+        this.store.setCursor(SOURCE, this.file, st.ino, batch.end, batch.mark, st.stamp);
         this.stats.malformed += malformed;
       });
       offset = batch.end;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
 import { Store } from '../outbox/store.js';
 import { generateGeminiTree } from '../testing/gemini-chats.js';
-import { removeDir, tempDir } from '../testing/server.js';
+import { GASGAUGE_BIN } from '../testing/processes.js';
+import { removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 import type { UsageRecord } from '../wire.js';
 import { geminiPrices } from './prices.js';
 import { GeminiSource } from './source.js';
@@ -219,4 +220,71 @@ describe('Gemini CLI totals against ccusage 20.0.24', () => {
       }
     }
   });
+
+  it('responses without an id keep their record ids when their chat is rewritten with a message inserted or dropped before them', async () => {
+    const dir = tempDir('gg-gemini-unnamed-');
+    dirs.push(dir);
+    const data = join(dir, 'tmp');
+    const chat = join(data, 'p', 'chats', 'session-u.json');
+    const server = await startTestServer(dir);
+    try {
+      const t0 = Date.now() - 3_600_000;
+      const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+      // Responses as an older Gemini CLI (or a tool) wrote them: no id; most with their time, two alike with none.
+      const response = (s: number | undefined, input: number) => ({
+        type: 'gemini',
+        ...(s === undefined ? {} : { timestamp: at(s) }),
+        model: 'gemini-2.5-flash',
+        content: 'ok',
+        tokens: { input, output: 10, cached: 0, thoughts: 0, tool: 0, total: input + 10 },
+      });
+      const user = (s: number) => ({ id: `u${s}`, type: 'user', timestamp: at(s), content: 'go' });
+      const write = (messages: object[], age: number) => {
+        mkdirSync(dirname(chat), { recursive: true });
+        writeFileSync(chat, JSON.stringify({ sessionId: 'gs-u', startTime: at(0), messages }));
+        // Its times distinct from the next rewrite's, as a turn apart.
+        utimesSync(chat, new Date(Date.now() - age), new Date(Date.now() - age));
+      };
+      const report = async () => {
+        const args = ['--server', server.url, '--town', server.townId, '--token-file', server.tokenFile];
+        const { stdout } = await run(process.execPath, [
+          GASGAUGE_BIN,
+          'report',
+          ...args,
+          ...['--state', join(dir, 'state'), '--gemini-dir', data, '--no-claude', '--no-codex', '--no-opencode'],
+          ...['--once', '--timeout', '60', '--json'],
+        ]);
+        expect(JSON.parse(stdout)).toMatchObject({ delivered: true });
+        const totals = await serverTotals(server.url, server.adminToken, server.townId, t0 - 86_400_000);
+        return [totals.input_tokens, totals.output_tokens];
+      };
+
+      write([user(1), response(2, 1000), user(3), response(4, 2000), response(undefined, 300), response(undefined, 300)], 30_000);
+      expect(await report()).toEqual([3600, 40]);
+      // A response inserted before the others (a chat restored from a checkpoint, merged): counted once, the others kept.
+      write(
+        [
+          user(1),
+          response(1.5, 5000),
+          response(2, 1000),
+          user(3),
+          response(4, 2000),
+          response(undefined, 300),
+          response(undefined, 300),
+        ],
+        20_000,
+      );
+      expect(await report()).toEqual([8600, 50]);
+      const cc = await ccusageGemini(data);
+      expect([cc.inputTokens, cc.outputTokens]).toEqual([8600, 50]);
+      // The first response dropped (a chat compressed): nothing after it doubled or lost. ccusage, reading the chat as it
+      // is now, no longer counts the dropped one; the server keeps what was spent.
+      write([user(3), response(1.5, 5000), response(4, 2000), response(undefined, 300), response(undefined, 300)], 10_000);
+      expect(await report()).toEqual([8600, 50]);
+      const after = await ccusageGemini(data);
+      expect([after.inputTokens, after.outputTokens]).toEqual([7600, 40]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
-import { boundedId } from '../ids.js';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
+import { boundedId, digest } from '../ids.js';
 import { isJsonObject, type JsonFields, parseJson } from '../json.js';
 import { parseTimestamp } from '../timestamp.js';
 /**
@@ -13,6 +14,8 @@ import { parseTimestamp } from '../timestamp.js';
 export interface GeminiEvent {
   /** The message id, when the record has one. */
   id: string | undefined;
+  /** Without an id: what names the response in its chat whatever else the chat holds (see anchorOf). */
+  anchor?: string | undefined;
   session: string;
   at: number;
   model: string;
@@ -114,23 +117,38 @@ function direct(r: Obj, modelHint: string | undefined, session: string, fallback
   const t = tokensOf(r.tokens);
   if (!t) return undefined;
   const at = time(r.timestamp) ?? time(r.created_at) ?? fallbackAt;
-  return build(str(r.model) ?? modelHint, session, at, t, chatInput, str(r.id));
+  const e = build(str(r.model) ?? modelHint, session, at, t, chatInput, str(r.id));
+  if (e && e.id === undefined) e.anchor = anchorOf(r);
+  return e;
 }
 
-function stats(v: unknown, modelHint: string | undefined, session: string, at: number): GeminiEvent[] {
+/**
+ * What names a response without an id in its chat, from the record alone: its own time when it has one, else a digest
+ * of the record less its counts (`tokens`, `stats`, `result`). Not its place: a chat rewritten with a message inserted
+ * or dropped before it shifted every number after, and the responses were sent again under new ids (doubled at the
+ * server) or their old ids took others' counts (lost). Not its counts: an update of the response keeps its id.
+ */
+function anchorOf(r: Obj): string {
+  const own = str(r.timestamp) ?? str(r.created_at);
+  if (own !== undefined) return `t:${own}`;
+  const { tokens: _t, stats: _s, result: _r, ...rest } = r;
+  return `r:${digest(JSON.stringify(rest))}`;
+}
+
+function stats(v: unknown, modelHint: string | undefined, session: string, at: number, anchor: string): GeminiEvent[] {
   if (!isObj(v)) return [];
   if (isObj(v.models)) {
     const out: GeminiEvent[] = [];
     for (const [model, data] of Object.entries(v.models)) {
       const t = isObj(data) ? tokensOf(data.tokens) : undefined;
       const e = t && build(model, session, at, t, withoutCache, undefined);
-      if (e) out.push(e);
+      if (e) out.push({ ...e, anchor });
     }
     if (out.length > 0) return out;
   }
   const t = tokensOf(v);
   const e = t && build(modelHint ?? 'unknown', session, at, t, withoutCache, undefined);
-  return e ? [e] : [];
+  return e ? [{ ...e, anchor }] : [];
 }
 
 const statsOf = (r: Obj): unknown => r.stats ?? (isObj(r.result) ? r.result.stats : undefined);
@@ -156,7 +174,7 @@ export function parseGeminiJson(content: string, stem: string, mtime: number): G
     const e = direct(raw, undefined, session, mtime);
     return e ? [e] : [];
   }
-  return stats(statsOf(raw), str(raw.model), session, time(raw.timestamp) ?? mtime);
+  return stats(statsOf(raw), str(raw.model), session, time(raw.timestamp) ?? mtime, anchorOf(raw));
 }
 
 /** What reading a `.jsonl` chat carries from one line to the next (saved with the file's cursor). */
@@ -165,12 +183,38 @@ export interface GeminiJsonlState {
   session: string;
   /** The model the last record named: it stands for the records after it that name none. */
   model: string | undefined;
-  /** Responses without an id so far: they are numbered in the file. */
-  unnamed: number;
+  /** Responses without an id: how many had each name so far (see unnamedId), the most recently seen names only, oldest first. */
+  recent?: [string, number][];
 }
 
 export function newGeminiJsonlState(stem: string): GeminiJsonlState {
-  return { session: stem, model: undefined, unnamed: 0 };
+  return { session: stem, model: undefined, recent: [] };
+}
+
+/** Names of responses without an id remembered per file (see unnamedId): what a `.jsonl` chat's saved state holds at most. */
+const MAX_RECENT_NAMES = 256;
+
+/**
+ * The record id of a response without an id: its session, model and anchor (anchorOf), and how many responses of the
+ * file with all three came before it (two identical id-less responses are two). `recent` counts them, the most
+ * recently seen `MAX_RECENT_NAMES` names kept (saved with a `.jsonl` chat's state, so bounded): a name seen again
+ * after that many others would be taken for the first again. The same in every file of the session: a copy of a chat
+ * counts its responses once, as the responses with ids.
+ */
+export function unnamedId(e: GeminiEvent, recent: BoundedMap<string, number>): string {
+  const name = digest(`${e.session}\n${e.model}\n${e.anchor ?? ''}`);
+  const before = recent.get(name) ?? 0;
+  // The newest again (see BoundedMap): a name that keeps coming back is kept.
+  recent.delete(name);
+  recent.set(name, before + 1);
+  return `gemini:${digest(`${name}\n${before}`)}`;
+}
+
+/** The names of responses without an id a file's read remembers (see unnamedId): those saved, when given. */
+export function recentNames(saved?: readonly [string, number][]): BoundedMap<string, number> {
+  const recent = new BoundedMap<string, number>(MAX_RECENT_NAMES);
+  for (const [name, n] of saved ?? []) recent.set(name, n);
+  return recent;
 }
 
 /**
@@ -214,7 +258,7 @@ export function feedGeminiJsonl(
       continue;
     }
     const s = statsOf(raw);
-    if (s !== undefined) events.push(...stats(s, state.model, state.session, time(raw.timestamp) ?? mtime));
+    if (s !== undefined) events.push(...stats(s, state.model, state.session, time(raw.timestamp) ?? mtime, anchorOf(raw)));
   }
   return { events, malformed };
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentMap } from '../agents.js';
@@ -227,5 +227,104 @@ describe('Gemini CLI chats and a state write that fails', () => {
         .map((r) => r.inputTokens)
         .sort(),
     ).toEqual([1000, 1001, 1010]);
+  });
+});
+
+describe('Gemini CLI chats rewritten to the same size', () => {
+  const whole = () => join(dir, 'tmp', 'p', 'chats', 'session-3.json');
+  /** A `.json` chat of `n` responses, padded with a user message to `size` bytes when given. */
+  const chat = (n: number, size?: number) => {
+    const body = (pad: string) =>
+      JSON.stringify({
+        sessionId: 'gs-3',
+        projectHash: 'h',
+        startTime: '2026-11-20T10:00:00.000Z',
+        messages: [
+          { id: 'u0', type: 'user', content: pad },
+          ...Array.from({ length: n }, (_, i) => JSON.parse(response(i, 'gemini-2.5-pro'))),
+        ],
+      });
+    const bare = body('');
+    return size === undefined ? bare : body('y'.repeat(size - Buffer.byteLength(bare)));
+  };
+  const tenSecondsAgo = () => new Date(Date.now() - 10_000);
+
+  it.each([
+    ['by the next process (--once again)', true],
+    ['by the same one', false],
+  ])(
+    'a .json chat rewritten in place to the same size with one more response is read again %s, nothing doubled',
+    async (_, restart) => {
+      mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+      const size = Buffer.byteLength(chat(2)) + 64;
+      writeFileSync(whole(), chat(1, size));
+      // Its times as Gemini CLI left them a turn before (the rewrite below is then surely another tick).
+      utimesSync(whole(), tenSecondsAgo(), tenSecondsAgo());
+      const ino = statSync(whole()).ino;
+      let src = source();
+      await src.poll();
+      expect(records().map((r) => r.inputTokens)).toEqual([1000]);
+
+      // The next turn: the user's message shorter by as much as the new response takes, the same inode.
+      writeFileSync(whole(), chat(2, size));
+      expect(statSync(whole())).toMatchObject({ ino, size });
+      if (restart) src = reopen();
+      await src.poll();
+      expect(records()).toHaveLength(2);
+      expect(
+        records()
+          .map((r) => r.inputTokens)
+          .sort(),
+      ).toEqual([1000, 1001]);
+      // Unchanged since: not read again, by this process or the next.
+      const bytes = src.stats.bytes;
+      await src.poll();
+      expect(src.stats.bytes).toBe(bytes);
+      src = reopen();
+      await src.poll();
+      expect(src.stats).toMatchObject({ bytes: 0, responses: 0 });
+      expect(records()).toHaveLength(2);
+    },
+  );
+
+  it('a .jsonl chat whose last response was rewritten to the same size is read again from its start, nothing doubled', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    writeFileSync(chatPath(), header + response(1, 'gemini-2.5-flash'));
+    utimesSync(chatPath(), tenSecondsAgo(), tenSecondsAgo());
+    let src = source();
+    await src.poll();
+    // Another response in place of the last one, digit for digit as long (g1 → g2, 1001 → 1002 tokens).
+    writeFileSync(chatPath(), header + response(2, 'gemini-2.5-flash'));
+    src = reopen();
+    await src.poll();
+    expect(
+      records()
+        .map((r) => r.inputTokens)
+        .sort(),
+    ).toEqual([1001, 1002]);
+    src = reopen();
+    await src.poll();
+    expect(src.stats).toMatchObject({ bytes: 0, responses: 0 });
+  });
+});
+
+describe('Gemini CLI responses without an id', () => {
+  it('two alike in a .jsonl chat are two, also when a restart falls between them (what came before is saved with the offset)', async () => {
+    mkdirSync(join(dir, 'tmp', 'p', 'chats'), { recursive: true });
+    const alike = `${JSON.stringify({ type: 'gemini', model: 'gemini-2.5-flash', tokens: { input: 7, output: 3 } })}\n`;
+    writeFileSync(chatPath(), header + alike);
+    let src = source();
+    await src.poll();
+    src = reopen();
+    appendFileSync(chatPath(), alike);
+    await src.poll();
+    expect(records().map((r) => r.inputTokens)).toEqual([7, 7]);
+    // Read again from its start (replaced): the same two ids, nothing more.
+    const copy = `${chatPath()}.new`;
+    writeFileSync(copy, header + alike + alike);
+    renameSync(copy, chatPath());
+    src = reopen();
+    await src.poll();
+    expect(records()).toHaveLength(2);
   });
 });

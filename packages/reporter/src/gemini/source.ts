@@ -9,12 +9,20 @@ import type { RequestPriceList } from '../pricing/request.js';
 import { readSmallFile } from '../small-file.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
-import { type ReadOptions, readLines, resumeFrom } from '../tail/jsonl.js';
+import { atEnd, type FileState, type ReadOptions, readLines, resumeFrom, sameFile, stampOf } from '../tail/jsonl.js';
 import { fsPath, nameEndsWith } from '../tail/names.js';
 import type { OnUnreadable } from '../tail/walk.js';
 import type { UsageRecord } from '../wire.js';
 import { chatFiles } from './files.js';
-import { feedGeminiJsonl, type GeminiEvent, type GeminiJsonlState, newGeminiJsonlState, parseGeminiJson } from './parse.js';
+import {
+  feedGeminiJsonl,
+  type GeminiEvent,
+  type GeminiJsonlState,
+  newGeminiJsonlState,
+  parseGeminiJson,
+  recentNames,
+  unnamedId,
+} from './parse.js';
 
 export interface GeminiSourceOptions extends WatchOptions {
   store: Store;
@@ -46,9 +54,9 @@ const MAX_SENT = 20_000;
 
 /**
  * Reads Gemini CLI chats. Gemini CLI rewrites a `.json` chat whole after every message, so such a file is
- * read again whole whenever its identity, size or modification time changed; it appends to a `.jsonl`
+ * read again whole whenever its identity, size or stamp (mtime, ctime) changed; it appends to a `.jsonl`
  * chat, so that is tailed from its saved offset like a Claude transcript (a replaced or truncated one is
- * read again from its start), with what a line carries to the next (session, model, responses numbered)
+ * read again from its start), with what a line carries to the next (session, model, the names of responses without an id)
  * saved in `gemini_files` in the same transaction as the offset. Each response becomes a cumulative record
  * keyed by its session and message id: reading a file again sends the same ids, and a response whose
  * counts grew (a `.jsonl` update of the same id) replaces its record. What was last read of each file
@@ -58,14 +66,14 @@ export class GeminiSource {
   readonly stats: GeminiStats = { files: 0, responses: 0, malformed: 0, bytes: 0 };
   private readonly fileList: FileList;
   private readonly now: () => number;
-  /** Each file's identity, size and mtime when last read. */
+  /** Each `.json` file's identity, size and stamp (mtime and ctime) when last read. */
   private readonly read = new Map<string, string>();
   /** The body last enqueued per record id this run: unchanged responses of a rewritten file are not sent again. */
   private readonly sent: CommittedMap<string, string>;
   /** Malformed `.json` files at their last read: a file read again counts only a new one. */
   private readonly malformedIn = new Map<string, number>();
-  /** Identity and size of each `.jsonl` chat when it was last read to its end: an unchanged file costs one stat. */
-  private readonly caughtUp = new Map<string, { ino: number; size: number }>();
+  /** Identity, size and stamp of each `.jsonl` chat when it was last read to its end: an unchanged file costs one stat. */
+  private readonly caughtUp = new Map<string, FileState>();
   private readonly getState: Database.Statement;
   private readonly hasState: Database.Statement;
   private readonly putState: Database.Statement;
@@ -132,12 +140,15 @@ export class GeminiSource {
       this.read.delete(path);
       return { bytes: 0, done: true };
     }
-    const signature = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    const stamp = stampOf(st);
+    const signature = `${st.ino}:${st.size}:${stamp}`;
     if (this.read.get(path) === signature) return { bytes: 0, done: true };
     const store = this.opts.store;
     const cursor = store.cursor(SOURCE, path);
-    // First look this run: a file unchanged since the saved read (same inode and size) was taken in already.
-    if (!this.read.has(path) && cursor && cursor.ino === st.ino && cursor.offset === st.size) {
+    // First look this run: a file unchanged since the saved read (same inode, size and stamp) was taken in already.
+    // Another stamp at the same size is a chat rewritten to the same size (a response's counts changed digit for
+    // digit): read again whole, its unchanged responses sending nothing new.
+    if (!this.read.has(path) && atEnd(cursor, { ino: st.ino, size: st.size, stamp })) {
       this.read.set(path, signature);
       return { bytes: 0, done: true };
     }
@@ -158,10 +169,10 @@ export class GeminiSource {
     }
     const cwd = projectRoot(path, this.opts.onUnreadable);
     const newlyMalformed = Math.max(0, malformed - (this.malformedIn.get(path) ?? 0));
-    let unnamed = 0;
-    for (const e of events ?? []) this.emit(e.id === undefined ? `gemini:${digest(path)}:${unnamed++}` : eventId(e), e, cwd);
+    const recent = recentNames();
+    for (const e of events ?? []) this.emit(e.id === undefined ? unnamedId(e, recent) : eventId(e), e, cwd);
     store.addCounterIn('gemini.malformed', newlyMalformed);
-    store.setCursor(SOURCE, path, st.ino, st.size);
+    store.setCursor(SOURCE, path, st.ino, st.size, undefined, stamp);
     this.stats.malformed += newlyMalformed;
     const bytes = content === undefined ? 0 : st.size;
     this.stats.bytes += bytes;
@@ -189,15 +200,14 @@ export class GeminiSource {
       return { bytes: 0, done: true };
     }
     if (!now.isFile()) return { bytes: 0, done: true };
-    const st = { ...until(now), mtimeMs: now.mtimeMs };
-    const seen = this.caughtUp.get(path);
-    if (seen && seen.ino === st.ino && seen.size === st.size) return { bytes: 0, done: true };
+    const st = { ...until(now), stamp: stampOf(now), mtimeMs: now.mtimeMs };
+    if (sameFile(this.caughtUp.get(path), st)) return { bytes: 0, done: true };
     const store = this.opts.store;
     // Read to its end by an earlier process (same inode, cursor at its size, its state saved): nothing to read,
     // no state to load, no .project_root to open.
     const saved = store.cursor(SOURCE, path);
-    if (saved && saved.ino === st.ino && saved.offset === st.size && this.hasState.get(path) !== undefined)
-      return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };
+    if (atEnd(saved, st) && this.hasState.get(path) !== undefined)
+      return { bytes: 0, done: true, committed: () => this.caughtUp.set(path, st) };
     const stem = basename(path).replace(/\.jsonl$/, '');
     let start = resumeFrom(store, SOURCE, path, st, { saved });
     let state = start === 0 ? undefined : this.loadState(path);
@@ -206,24 +216,27 @@ export class GeminiSource {
     if (state === undefined) start = 0;
     state ??= newGeminiJsonlState(stem);
     const cwd = projectRoot(path, this.opts.onUnreadable);
+    // A state saved before names were kept (responses were numbered then) has none: they are counted from here on.
+    const recent = recentNames(state.recent);
     let offset = start;
     while (offset - start < budget) {
       if (store.holdReading) return { bytes: offset - start, done: true };
       const batch = readLines(path, offset, { ...this.opts.read, until: st.size });
       if (!batch) break;
       const { events, malformed: bad } = feedGeminiJsonl(state, batch.lines, st.mtimeMs);
-      for (const e of events) this.emit(e.id === undefined ? `gemini:${digest(path)}:${state.unnamed++}` : eventId(e), e, cwd);
+      for (const e of events) this.emit(e.id === undefined ? unnamedId(e, recent) : eventId(e), e, cwd);
+      if (recent.size > 0) state.recent = [...recent];
       const malformed = bad + batch.oversized;
       this.putState.run(path, JSON.stringify(state));
       store.addCounterIn('gemini.malformed', malformed);
-      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark);
+      store.setCursor(SOURCE, path, st.ino, batch.end, batch.mark, st.stamp);
       this.stats.malformed += malformed;
       this.stats.bytes += batch.end - offset;
       offset = batch.end;
       if (batch.caughtUp) break; // nothing follows: no second open to find that out
     }
     if (offset - start >= budget) return { bytes: offset - start, done: false };
-    return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, { ino: st.ino, size: st.size }) };
+    return { bytes: offset - start, done: true, committed: () => this.caughtUp.set(path, st) };
   }
 
   private loadState(path: string): GeminiJsonlState | undefined {

@@ -366,3 +366,49 @@ describe('OpenCode stores on disk', () => {
     store.close();
   });
 });
+
+describe('OpenCode / Kilo stores named by OPENCODE_DB and KILO_DB', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) removeDir(d);
+  });
+
+  it('reads a store named by path besides the data dir’s own, and one that is also the data dir’s store once', async () => {
+    const dir = tempDir('gg-opencode-named-');
+    dirs.push(dir);
+    const data = join(dir, 'opencode');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    // The data dir's store, written before OPENCODE_DB was set, and the one OpenCode writes since.
+    const before = generateOpencodeStore(data, { seed: 7, sessions: 2, messagesPerSession: 5 });
+    const since = generateOpencodeStore(elsewhere, { seed: 8, sessions: 3, messagesPerSession: 4, tool: 'kilo' });
+    const named = join(elsewhere, 'work.db');
+    renameSync(join(elsewhere, 'kilo.db'), named);
+    const store = new Store(join(dir, 'state'));
+    try {
+      const source = new OpencodeDiskSource({
+        store,
+        dirs: [data],
+        // The data dir's store again (by a name that is a symlink's, say, here its own path), and the store OPENCODE_DB names.
+        stores: [join(data, 'opencode.db'), named, named, join(dir, 'not-there.db')],
+        agents: new AgentMap(),
+        prices: OpencodePrices.load(),
+      });
+      expect(source.storeFiles()).toEqual([join(data, 'opencode.db'), named]);
+      expect(await source.poll()).toBe(true);
+      const records = (store.sql.prepare("SELECT body FROM outbox WHERE kind = 'usage'").pluck().all() as string[]).map(
+        (b) => JSON.parse(b) as UsageRecord,
+      );
+      expect(records.reduce((n, r) => n + r.inputTokens, 0)).toBe(before.expected.input + since.expected.input);
+      expect(records.reduce((n, r) => n + r.outputTokens, 0)).toBe(before.expected.output + since.expected.output);
+      // Unchanged: neither is read again (once the read after the first, as for any store, is done).
+      await source.poll();
+      const read = source.stats.messages;
+      expect(await source.poll()).toBe(true);
+      expect(source.stats.messages).toBe(read);
+      source.close();
+    } finally {
+      store.close();
+    }
+  });
+});

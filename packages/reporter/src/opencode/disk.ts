@@ -12,7 +12,7 @@ import { readSmallFile } from '../small-file.js';
 import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
 import { type OnUnreadable, unreadable } from '../tail/walk.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
-import { messageFiles, storeFile } from './files.js';
+import { isFile, messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
 import type { OpencodePrices } from './prices.js';
 
@@ -20,6 +20,11 @@ export interface OpencodeDiskOptions {
   store: Store;
   /** OpenCode / Kilo data dirs (see opencodeDataDirs). */
   dirs: readonly string[];
+  /**
+   * Stores named by path besides the data dirs' own (OPENCODE_DB, KILO_DB: see opencodeNamedStores); one that is a data
+   * dir's store too (the same file, by device and inode), or named twice, is read once.
+   */
+  stores?: readonly string[];
   agents: AgentMap;
   prices: OpencodePrices;
   /** How long a read waits for a writer's lock before giving up until the next poll (default 250 ms). */
@@ -145,22 +150,64 @@ export class OpencodeDiskSource {
   /** Reads what changed since the last poll. False when a store was busy or the outbox is full (read again later). */
   async poll(): Promise<boolean> {
     let done = true;
+    const seen = new Set<string>();
     for (const dir of this.opts.dirs) {
       if (this.opts.store.holdReading) return false;
       const denied = this.opts.onUnreadable && unreadable(dir, true);
       if (denied) this.opts.onUnreadable?.(dir, denied);
       const file = storeFile(dir);
+      if (file !== undefined) seen.add(identity(file));
       const opened = file === undefined ? undefined : this.open(file);
-      const stamp = file === undefined ? '' : this.stamp(file);
-      if (file !== undefined && opened !== undefined && this.stamps.get(file) !== stamp) {
-        // Stamped before reading: a write during the read makes the next poll read again.
-        if (this.readStore(file, opened.db, opened.ino)) this.stamps.set(file, stamp);
-        else done = false;
-      }
+      if (file !== undefined && opened !== undefined && !this.readIfChanged(file, opened)) done = false;
       if (!this.readFiles(dir, opened?.db)) done = false;
       await new Promise((r) => setImmediate(r));
     }
+    for (const file of this.namedStores(seen)) {
+      if (this.opts.store.holdReading) return false;
+      const opened = this.open(file);
+      if (opened !== undefined && !this.readIfChanged(file, opened)) done = false;
+      await new Promise((r) => setImmediate(r));
+    }
     return done;
+  }
+
+  /** The stores there are now: each data dir's, then those named by path that are none of those (see `stores`). */
+  storeFiles(): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const dir of this.opts.dirs) {
+      const file = storeFile(dir);
+      if (file === undefined) continue;
+      seen.add(identity(file));
+      out.push(file);
+    }
+    return [...out, ...this.namedStores(seen)];
+  }
+
+  /**
+   * The named stores there now (regular files, or paths that cannot be looked at: opening one says why), less any whose
+   * file is in `seen` (device and inode), which each one found is added to. Not there: OpenCode creates it on first use.
+   */
+  private namedStores(seen: Set<string>): string[] {
+    const out: string[] = [];
+    for (const file of this.opts.stores ?? []) {
+      if (!isFile(file)) continue;
+      const id = identity(file);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(file);
+    }
+    return out;
+  }
+
+  /** Reads a store unless its file and WAL are as they were at its last full read; false when it has more to read. */
+  private readIfChanged(file: string, opened: { db: Database.Database; ino: number }): boolean {
+    const stamp = this.stamp(file);
+    if (this.stamps.get(file) === stamp) return true;
+    // Stamped before reading: a write during the read makes the next poll read again.
+    if (!this.readStore(file, opened.db, opened.ino)) return false;
+    this.stamps.set(file, stamp);
+    return true;
   }
 
   /**
@@ -511,5 +558,15 @@ function parseObject(text: string): JsonFields | undefined {
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonFields) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A file's device and inode, or its path when it cannot be looked at: the same store under two names is one. */
+function identity(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return file;
   }
 }

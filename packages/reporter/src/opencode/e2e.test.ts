@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOpencodeTotals } from '../testing/opencode-referee.js';
-import { generateOpencodeStore } from '../testing/opencode-stores.js';
-import { gasgauge } from '../testing/processes.js';
+import { generateOpencodeStore, openWriter } from '../testing/opencode-stores.js';
+import { GASGAUGE_BIN, gasgauge } from '../testing/processes.js';
 import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 
 /**
@@ -51,5 +54,44 @@ describe('OpenCode and Kilo stores end to end', () => {
     const second = await report('state-2');
     expect(second).toMatchObject({ delivered: true, sent: messages });
     expect(await totals()).toEqual(after1);
+  }, 120_000);
+
+  it('follows OPENCODE_DB and KILO_DB (a path; a name in the data dir) besides the data dirs’ own stores', async () => {
+    const s = server ?? (await startTestServer(dir));
+    server = s;
+    // A home of its own: the data dirs' own stores (written before the variables were set), a store OPENCODE_DB names
+    // by path, one KILO_DB names by a name in Kilo's data dir, and that name given to OPENCODE_DB as well (nothing there).
+    const home = join(dir, 'home');
+    const share = join(home, '.local', 'share');
+    const t = Date.now() - 3_600_000;
+    const older = generateOpencodeStore(join(share, 'opencode'), { seed: 41, sessions: 2, messagesPerSession: 4, start: t });
+    const elsewhere = generateOpencodeStore(join(dir, 'elsewhere'), { seed: 42, tool: 'kilo', sessions: 2, start: t });
+    renameSync(join(dir, 'elsewhere', 'kilo.db'), join(dir, 'elsewhere', 'work.db'));
+    // Its own ids: the generator names a Kilo store's messages alike.
+    const renamed = openWriter(join(dir, 'elsewhere', 'work.db'));
+    renamed.exec(`UPDATE session SET id = 'e' || id; UPDATE message SET id = 'e' || id, session_id = 'e' || session_id;
+      UPDATE part SET id = 'e' || id, message_id = 'e' || message_id, session_id = 'e' || session_id;`);
+    renamed.close();
+    const kilo = generateOpencodeStore(join(share, 'kilo'), { seed: 43, tool: 'kilo', sessions: 2, start: t });
+    renameSync(join(share, 'kilo', 'kilo.db'), join(share, 'kilo', 'k.db'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      OPENCODE_DB: join(dir, 'elsewhere', 'work.db'),
+      KILO_DB: 'k.db',
+    };
+    for (const v of ['XDG_DATA_HOME', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR']) delete env[v];
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        GASGAUGE_BIN,
+        'report',
+        ...['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, 'state-env')],
+        ...['--no-claude', '--no-codex', '--no-gemini', '--once', '--timeout', '60', '--json'],
+      ],
+      { env },
+    );
+    const messages = older.expected.messages + elsewhere.expected.messages + kilo.expected.messages;
+    expect(JSON.parse(stdout)).toMatchObject({ delivered: true, sent: messages, found: { opencode: 3 } });
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../testing/server.js';
-import { opencodeDataDirs, storeFile } from './files.js';
+import { opencodeDataDirs, opencodeNamedStores, storeFile } from './files.js';
 
 describe('where OpenCode and Kilo keep their data', () => {
   const dir = tempDir('gg-opencode-files-');
@@ -36,6 +36,26 @@ describe('where OpenCode and Kilo keep their data', () => {
       expect.stringMatching(/\/x$/),
       '/y',
     ]);
+  });
+
+  it('follows OPENCODE_DB and KILO_DB as OpenCode and Kilo read them: a path, or a name in each of the tool’s data dirs', () => {
+    expect(opencodeNamedStores([], { HOME: '/h' })).toEqual([]);
+    expect(opencodeNamedStores([], { HOME: '/h', OPENCODE_DB: '/s/work.db', KILO_DB: '/s/k.db' })).toEqual([
+      '/s/work.db',
+      '/s/k.db',
+    ]);
+    // A name: in the tool's own data dirs (OpenCode joins it to its data dir), not the other tool's.
+    expect(opencodeNamedStores([], { HOME: '/h', XDG_DATA_HOME: '/x', OPENCODE_DB: 'work.db' })).toEqual([
+      '/h/.local/share/opencode/work.db',
+      '/x/opencode/work.db',
+    ]);
+    expect(opencodeNamedStores([], { HOME: '/h', KILO_DATA_DIR: '/k1,/k2', KILO_DB: 'sub/k.db' })).toEqual([
+      '/k1/sub/k.db',
+      '/k2/sub/k.db',
+    ]);
+    // No file (`:memory:`), unset or empty: none. Dirs given (--opencode-dir) replace every default, these too.
+    expect(opencodeNamedStores([], { HOME: '/h', OPENCODE_DB: ':memory:', KILO_DB: '' })).toEqual([]);
+    expect(opencodeNamedStores(['/d'], { HOME: '/h', OPENCODE_DB: '/s/work.db' })).toEqual([]);
   });
 
   it('finds opencode.db, kilo.db, else the first opencode-<channel>.db or kilo-<channel>.db', () => {

@@ -13,23 +13,45 @@ const split = (v: string | undefined): string[] => (v ? v.split(',') : []);
  * and Kilo keep their data there (xdg-basedir), so with it set ccusage 20.0.24 finds nothing and neither did we.
  */
 export function opencodeDataDirs(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = given.length > 0 ? given : [...toolDirs('opencode', env), ...toolDirs('kilo', env)];
+  return [...new Set(clean(raw))];
+}
+
+const clean = (raw: readonly string[]): string[] =>
+  raw
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => resolve(expandHome(p)));
+
+/** One tool's data dirs, not given any: its `<TOOL>_DATA_DIR`, else the defaults (see opencodeDataDirs). */
+function toolDirs(tool: 'opencode' | 'kilo', env: NodeJS.ProcessEnv): string[] {
+  const set = env[tool === 'opencode' ? 'OPENCODE_DATA_DIR' : 'KILO_DATA_DIR'];
+  if (set) return split(set);
   const home = env.HOME ?? homedir();
   // An empty or relative XDG_DATA_HOME is ignored (the XDG rule, as for XDG_CONFIG_HOME in claude/files.ts).
   const shares = [join(home, '.local', 'share')];
   if (env.XDG_DATA_HOME && isAbsolute(env.XDG_DATA_HOME)) shares.push(env.XDG_DATA_HOME);
-  const defaults = (tool: string) => shares.map((share) => join(share, tool));
-  const raw =
-    given.length > 0
-      ? given
-      : [
-          ...(env.OPENCODE_DATA_DIR ? split(env.OPENCODE_DATA_DIR) : defaults('opencode')),
-          ...(env.KILO_DATA_DIR ? split(env.KILO_DATA_DIR) : defaults('kilo')),
-        ];
-  const dirs = raw
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .map((p) => resolve(expandHome(p)));
-  return [...new Set(dirs)];
+  return shares.map((share) => join(share, tool));
+}
+
+/**
+ * The stores OpenCode's `OPENCODE_DB` and Kilo's `KILO_DB` name: each tool's override of its store's path, read by
+ * OpenCode (`storage/db.ts`, `path()`) and Kilo alike as an absolute path taken as it is, `:memory:` (no file), or
+ * another name joined to the tool's data dir; here, to each of its data dirs the reporter reads (see opencodeDataDirs).
+ * None with dirs given (`--opencode-dir`): they replace every default, as they replace OPENCODE_DATA_DIR. Such a store
+ * is read besides the data dirs' own (which keep what was written before the variable was set).
+ */
+export function opencodeNamedStores(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  if (given.length > 0) return [];
+  const out: string[] = [];
+  for (const tool of ['opencode', 'kilo'] as const) {
+    // As the tools read it: unset or empty, nothing; no trimming, no `~` (a shell expands that before either sees it).
+    const name = env[tool === 'opencode' ? 'OPENCODE_DB' : 'KILO_DB'];
+    if (!name || name === ':memory:') continue;
+    if (isAbsolute(name)) out.push(resolve(name));
+    else for (const dir of clean(toolDirs(tool, env))) out.push(join(dir, name));
+  }
+  return [...new Set(out)];
 }
 
 /**
@@ -37,7 +59,7 @@ export function opencodeDataDirs(given: readonly string[], env: NodeJS.ProcessEn
  * (disk.ts). Not under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file): nothing is there, and the
  * poll says once that the dir is no directory; taken as a store, each was "found" and warned about a second time.
  */
-const isFile = (path: string): boolean => {
+export const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
   } catch (err) {

@@ -3,7 +3,7 @@
  * live in the same file, so a tailer commits "these lines were read" and "these records are owed" in
  * one transaction: a crash loses neither and repeats neither.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 -- Rows keyed by seq, the order they were queued in, so a backfill's inserts append at the table's end and
@@ -22,12 +22,15 @@ CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind);
 -- mark: the last bytes read before offset (at most MARK_BYTES, tail/jsonl.ts), or NULL. A file truncated in place
 -- (or deleted and written again on the same inode) and then written past offset looks grown; bytes before
 -- offset that are no longer the mark tell it was rewritten, and it is read again from its start.
+-- stamp: the file's mtime and ctime when the cursor was saved (stampOf, tail/jsonl.ts), or NULL: a file at the offset's
+-- size with another stamp may have been rewritten to the same size, and is looked at again.
 CREATE TABLE IF NOT EXISTS cursors (
   source TEXT NOT NULL,
   path TEXT NOT NULL,
   ino INTEGER NOT NULL,
   offset INTEGER NOT NULL,
   mark BLOB,
+  stamp TEXT,
   PRIMARY KEY (source, path)
 ) WITHOUT ROWID;
 
@@ -97,7 +100,7 @@ CREATE TABLE IF NOT EXISTS codex_files (
   state TEXT NOT NULL
 ) WITHOUT ROWID;
 
--- Where reading each Gemini CLI .jsonl chat left off (session, model, responses without an id so far, as
+-- Where reading each Gemini CLI .jsonl chat left off (session, model, names of responses without an id so far, as
 -- JSON): saved with the file's cursor, so a restart resumes mid-file exactly.
 CREATE TABLE IF NOT EXISTS gemini_files (
   path TEXT PRIMARY KEY,
@@ -125,3 +128,6 @@ ALTER TABLE claude_groups_v1 RENAME TO claude_groups;
 
 /** Version 1 to 2: cursors keep a mark (see the cursors table). Cursors saved before have none and are not checked. */
 export const MIGRATE_1_TO_2 = 'ALTER TABLE cursors ADD COLUMN mark BLOB;';
+
+/** Version 2 to 3: cursors keep the file's stamp (see the cursors table). Cursors saved before have none and are trusted. */
+export const MIGRATE_2_TO_3 = 'ALTER TABLE cursors ADD COLUMN stamp TEXT;';

@@ -109,6 +109,25 @@ describe('Store', () => {
     }
   });
 
+  it('migrates a version-2 state (cursors without stamps): its cursors are kept and trusted, and take stamps', () => {
+    mkdirSync(dir, { recursive: true });
+    const old = new Database(join(dir, 'state.sqlite'));
+    old.exec(`CREATE TABLE cursors (source TEXT NOT NULL, path TEXT NOT NULL, ino INTEGER NOT NULL, offset INTEGER NOT NULL,
+        mark BLOB, PRIMARY KEY (source, path)) WITHOUT ROWID;
+      INSERT INTO cursors VALUES ('claude', '/t/a.jsonl', 12, 345, x'0102');
+      PRAGMA user_version = 2;`);
+    old.close();
+    const store = new Store(dir);
+    try {
+      expect(store.sql.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(store.cursor('claude', '/t/a.jsonl')).toEqual({ ino: 12, offset: 345, mark: Buffer.from([1, 2]) });
+      store.transaction(() => store.setCursor('claude', '/t/a.jsonl', 12, 400, undefined, '1.5/2.5'));
+      expect(store.cursors('claude')).toEqual([{ path: '/t/a.jsonl', ino: 12, offset: 400, stamp: '1.5/2.5' }]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('stops a batch at the byte bound but always takes one record', () => {
     const store = new Store(dir);
     try {

@@ -19,7 +19,7 @@ import { StateError } from '../errors.js';
 import { makeDirs } from '../make-dirs.js';
 import { loneSurrogateProblem, type RecordKind, recordProblem } from '../wire.js';
 import { HeldRows } from './held-rows.js';
-import { MIGRATE_0_TO_1, MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { MIGRATE_0_TO_1, MIGRATE_1_TO_2, MIGRATE_2_TO_3, SCHEMA, SCHEMA_VERSION } from './schema.js';
 
 export interface OutboxRow {
   kind: RecordKind;
@@ -160,12 +160,13 @@ export class Store {
       ack: db.prepare('DELETE FROM outbox WHERE seq = ? AND kind = ? AND id = ?'),
       // seq alone names a row: a replace gives the row a new seq, and seqs only grow while the store is open.
       ackMany: db.prepare('DELETE FROM outbox WHERE seq IN (SELECT value FROM json_each(?)) RETURNING bytes').pluck(),
-      cursor: db.prepare('SELECT ino, offset, mark FROM cursors WHERE source = ? AND path = ?'),
-      cursors: db.prepare('SELECT path, ino, offset, mark FROM cursors WHERE source = ?'),
+      cursor: db.prepare('SELECT ino, offset, mark, stamp FROM cursors WHERE source = ? AND path = ?'),
+      cursors: db.prepare('SELECT path, ino, offset, mark, stamp FROM cursors WHERE source = ?'),
       anyCursor: db.prepare('SELECT 1 FROM cursors WHERE source = ? LIMIT 1').pluck(),
       setCursor: db.prepare(
-        `INSERT INTO cursors (source, path, ino, offset, mark) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (source, path) DO UPDATE SET ino = excluded.ino, offset = excluded.offset, mark = excluded.mark`,
+        `INSERT INTO cursors (source, path, ino, offset, mark, stamp) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source, path) DO UPDATE SET ino = excluded.ino, offset = excluded.offset, mark = excluded.mark,
+           stamp = excluded.stamp`,
       ),
       dropCursor: db.prepare('DELETE FROM cursors WHERE source = ? AND path = ?'),
       counter: db.prepare('SELECT value FROM counters WHERE name = ?'),
@@ -571,13 +572,23 @@ export class Store {
     return this.stmt.anyCursor.get(source) !== undefined;
   }
 
-  /** `mark`: the last bytes read before `offset` (see the cursors table); none, and the cursor is not checked. */
-  setCursor(source: string, path: string, ino: number, offset: number, mark?: Uint8Array | undefined): void {
+  /**
+   * `mark`: the last bytes read before `offset` (see the cursors table); none, and the cursor is not checked.
+   * `stamp`: the file's stamp (stampOf in tail/jsonl.ts) as it was read; none, and a file at `offset`'s size is trusted.
+   */
+  setCursor(
+    source: string,
+    path: string,
+    ino: number,
+    offset: number,
+    mark?: Uint8Array | undefined,
+    stamp?: string | undefined,
+  ): void {
     if (this.lost) throw this.lost;
     // A mark posted by a parse worker arrives as a plain Uint8Array, which SQLite's binding does not take.
     const blob =
       mark === undefined ? null : Buffer.isBuffer(mark) ? mark : Buffer.from(mark.buffer, mark.byteOffset, mark.length);
-    this.stmt.setCursor.run(source, path, ino, offset, blob);
+    this.stmt.setCursor.run(source, path, ino, offset, blob, stamp ?? null);
   }
 
   dropCursor(source: string, path: string): void {
@@ -618,16 +629,23 @@ export interface Cursor {
   ino: number;
   offset: number;
   mark?: Uint8Array;
+  /** The file's stamp when the cursor was saved (see the cursors table), if kept. */
+  stamp?: string;
 }
 
 interface CursorRow {
   ino: number;
   offset: number;
   mark: Buffer | null;
+  stamp: string | null;
 }
 
-const cursorOf = (row: CursorRow): Cursor =>
-  row.mark === null ? { ino: row.ino, offset: row.offset } : { ino: row.ino, offset: row.offset, mark: row.mark };
+const cursorOf = (row: CursorRow): Cursor => {
+  const c: Cursor = { ino: row.ino, offset: row.offset };
+  if (row.mark !== null) c.mark = row.mark;
+  if (row.stamp !== null) c.stamp = row.stamp;
+  return c;
+};
 
 /** An error SQLite answered as the state error (what the CLI reports with the state dir); others as they are. */
 function stateError(err: unknown): unknown {
@@ -655,6 +673,7 @@ function migrate(db: Database.Database): void {
     const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
     if (version < 1 && has('outbox')) db.exec(MIGRATE_0_TO_1);
     if (version < 2 && has('cursors')) db.exec(MIGRATE_1_TO_2);
+    if (version < 3 && has('cursors')) db.exec(MIGRATE_2_TO_3);
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();

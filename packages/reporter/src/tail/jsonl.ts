@@ -40,13 +40,43 @@ export interface LineBatch {
 export interface FileState {
   ino: number;
   size: number;
+  /** Its modification and change times (see stampOf), when known: a file rewritten to the same size has new ones. */
+  stamp?: string | undefined;
+}
+
+/**
+ * A file's modification and change times, as one string: a file rewritten in place to exactly the size read (nothing
+ * looks new by its size) has another stamp. Both, as a tool that rewrites a file may set its mtime back (`touch -r`,
+ * `cp -p`), which it cannot do with the ctime; a chmod or a new link changes the ctime too, and then costs one look.
+ */
+export function stampOf(st: { mtimeMs: number; ctimeMs: number }): string {
+  return `${st.mtimeMs}/${st.ctimeMs}`;
+}
+
+/** Whether `now` is the file as `seen` last (same inode, size and stamp). */
+export function sameFile(seen: FileState | undefined, now: FileState): boolean {
+  return seen !== undefined && seen.ino === now.ino && seen.size === now.size && seen.stamp === now.stamp;
+}
+
+/**
+ * Whether a saved cursor is at the end of the file as it is now: same inode, offset at its size, and the stamp saved
+ * with it (a cursor saved before stamps were kept has none and is trusted). Another stamp: the file may have been
+ * rewritten to the same size, and is looked at (its mark checked, see resumeOffset).
+ */
+export function atEnd(saved: SavedCursor | undefined, now: FileState): boolean {
+  return (
+    saved !== undefined &&
+    saved.ino === now.ino &&
+    saved.offset === now.size &&
+    (saved.stamp === undefined || saved.stamp === null || saved.stamp === now.stamp)
+  );
 }
 
 /** The file's identity and size, or undefined when it is gone. */
 export function fileState(path: string): FileState | undefined {
   try {
     const st = statSync(fsPath(path), { throwIfNoEntry: false });
-    return st?.isFile() ? { ino: st.ino, size: st.size } : undefined;
+    return st?.isFile() ? { ino: st.ino, size: st.size, stamp: stampOf(st) } : undefined;
   } catch {
     return undefined; // unreadable directory on the way: as good as gone
   }
@@ -57,6 +87,8 @@ export interface SavedCursor {
   ino: number;
   offset: number;
   mark?: Uint8Array | null | undefined;
+  /** The file's stamp (stampOf) when the cursor was saved, if kept. */
+  stamp?: string | null | undefined;
 }
 
 /** Bytes before a cursor its mark covers at most: a whole line but for the longest (a 64 MiB line is not read again). */
@@ -140,7 +172,14 @@ function withRegularFile<T>(path: string, fn: (fd: number, st: Stats) => T): T |
 /** The cursors a tailer keeps (the outbox store's). */
 export interface Cursors {
   cursor(source: string, path: string): SavedCursor | undefined;
-  setCursor(source: string, path: string, ino: number, offset: number, mark?: Uint8Array | undefined): void;
+  setCursor(
+    source: string,
+    path: string,
+    ino: number,
+    offset: number,
+    mark?: Uint8Array | undefined,
+    stamp?: string | undefined,
+  ): void;
 }
 
 /**
@@ -160,6 +199,10 @@ export function resumeFrom(
   const saved = known ? known.saved : cursors.cursor(source, path);
   const start = known?.start ?? resumeOffset(saved, now, path);
   if (saved && (saved.ino !== now.ino || saved.offset !== start)) cursors.setCursor(source, path, now.ino, start);
+  // At its end with another stamp, and not rewritten (its mark holds): the new stamp is saved, so a next look at the
+  // unchanged file costs one stat again, not a read of its mark.
+  else if (saved && start === now.size && now.stamp !== undefined && saved.stamp !== now.stamp)
+    cursors.setCursor(source, path, now.ino, start, saved.mark ?? undefined, now.stamp);
   return start;
 }
 
