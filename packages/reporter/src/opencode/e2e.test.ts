@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +93,46 @@ describe('OpenCode and Kilo stores end to end', () => {
     );
     const messages = older.expected.messages + elsewhere.expected.messages + kilo.expected.messages;
     expect(JSON.parse(stdout)).toMatchObject({ delivered: true, sent: messages, found: { opencode: 3 } });
+  }, 120_000);
+
+  it('says in one line when OPENCODE_DB or KILO_DB names a FIFO, a device, a directory or nothing, and reads the rest', async () => {
+    const s = server ?? (await startTestServer(dir));
+    server = s;
+    const home = join(dir, 'home-named');
+    const share = join(home, '.local', 'share');
+    const own = generateOpencodeStore(join(share, 'opencode'), { seed: 51, sessions: 1, messagesPerSession: 3 });
+    const fifo = join(dir, 'store.fifo');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(join(share, 'kilo', 'adir'), { recursive: true });
+    const run = async (vars: NodeJS.ProcessEnv, state: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...vars };
+      for (const v of ['XDG_DATA_HOME', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR']) delete env[v];
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          GASGAUGE_BIN,
+          'report',
+          ...['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, state)],
+          ...['--no-claude', '--no-codex', '--no-gemini', '--once', '--timeout', '30', '--json'],
+        ],
+        { env, timeout: 60_000 },
+      );
+      return { out: JSON.parse(stdout), said: stderr.split('\n').filter((l) => /OPENCODE_DB|KILO_DB/.test(l)) };
+    };
+    // A FIFO (its open would block for good) and a directory, a name in Kilo's data dir: neither opened, each said.
+    const first = await run({ OPENCODE_DB: fifo, KILO_DB: 'adir' }, 'state-named-1');
+    expect(first.out).toMatchObject({ delivered: true, sent: own.expected.messages, found: { opencode: 1 } });
+    expect(first.said).toEqual([
+      `OPENCODE_DB=${fifo}: ${fifo} is a FIFO, not an SQLite file; it is not read`,
+      `KILO_DB=adir: ${join(share, 'kilo', 'adir')} is a directory, not an SQLite file; it is not read`,
+    ]);
+    // A device; a name that is nowhere (a typo); `:memory:` and an empty value: no file, as the tools take them.
+    const second = await run({ OPENCODE_DB: '/dev/zero', KILO_DB: join(dir, 'typo.db') }, 'state-named-2');
+    expect(second.out).toMatchObject({ delivered: true, found: { opencode: 1 } });
+    expect(second.said).toEqual([
+      'OPENCODE_DB=/dev/zero: /dev/zero is a device, not an SQLite file; it is not read',
+      `KILO_DB=${join(dir, 'typo.db')}: no such file (yet) at ${join(dir, 'typo.db')}; nothing is read from it until it exists`,
+    ]);
+    expect((await run({ OPENCODE_DB: ':memory:', KILO_DB: '' }, 'state-named-3')).said).toEqual([]);
   }, 120_000);
 });
