@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gastownIdentity } from './agents.js';
@@ -10,6 +10,7 @@ import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { boundedId } from './ids.js';
 import { opencodeCredentials } from './opencode/attach.js';
+import { opencodeNamedStores } from './opencode/files.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
@@ -167,6 +168,42 @@ function dirProblem(dir: string): string | undefined {
   }
 }
 
+/**
+ * What is wrong with the store OPENCODE_DB or KILO_DB names (see opencodeNamedStores), if anything: there but no regular
+ * file (a FIFO, a device, a directory: never opened, as a FIFO would block SQLite's open), or not there in any data dir
+ * it is looked for in (yet: the tool creates it on first use). Else such a name was passed over without a word, and a
+ * `--once` delivered nothing and exited 0. One that cannot be looked at (a symlink loop) is said at every poll instead.
+ */
+function namedStoreProblems(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const name of ['OPENCODE_DB', 'KILO_DB'] as const) {
+    const value = env[name];
+    if (!value || value === ':memory:') continue;
+    const paths = opencodeNamedStores([], { ...env, OPENCODE_DB: undefined, KILO_DB: undefined, [name]: value });
+    let missing = 0;
+    for (const path of paths) {
+      try {
+        const st = statSync(path);
+        if (!st.isFile()) out.push(`${name}=${value}: ${path} is ${fileKind(st)}, not an SQLite file; it is not read`);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') missing++;
+      }
+    }
+    if (paths.length > 0 && missing === paths.length)
+      out.push(`${name}=${value}: no such file (yet) at ${paths.join(', ')}; nothing is read from it until it exists`);
+  }
+  return out;
+}
+
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'no regular file';
+}
+
 export function reporterOptions(values: ReportValues, log: (line: string) => void): ReporterOptions {
   const serverUrl = req(values, 'server');
   if (!isHttpUrl(serverUrl)) {
@@ -200,6 +237,8 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
       if (problem) log(`--${option} ${dir}: ${problem}`);
     }
   }
+  if (values['no-opencode'] !== true && list(values, 'opencode-dir').length === 0)
+    for (const line of namedStoreProblems(process.env)) log(line);
   // A worktree that is not there reports 0/0 lines as a removed one does: a typo would go unnoticed.
   const worktrees = list(values, 'worktree').map((w) => {
     const worktree = parseWorktree(w, gastownRoot);

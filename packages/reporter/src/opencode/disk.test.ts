@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -408,6 +408,40 @@ describe('OpenCode / Kilo stores named by OPENCODE_DB and KILO_DB', () => {
       expect(source.stats.messages).toBe(read);
       source.close();
     } finally {
+      store.close();
+    }
+  });
+
+  it('sees a commit in the WAL of a store named through a symlink (OPENCODE_DB=link): the WAL is beside the target', async () => {
+    const dir = tempDir('gg-opencode-named-link-');
+    dirs.push(dir);
+    const target = join(dir, 'elsewhere', 'work.db');
+    mkdirSync(join(dir, 'elsewhere'), { recursive: true });
+    const link = join(dir, 'link.db');
+    symlinkSync(target, link);
+    const writer = openWriter(target);
+    // OpenCode's store between checkpoints: every commit in the WAL, the main file as it was.
+    writer.pragma('wal_autocheckpoint = 0');
+    const insert = writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)');
+    insert.run('msg_1', 'ses_1', 1000, 1000, assistant({ input: 10, output: 5 }));
+    const store = new Store(join(dir, 'state'));
+    try {
+      const source = new OpencodeDiskSource({
+        store,
+        dirs: [],
+        stores: [link],
+        agents: new AgentMap(),
+        prices: OpencodePrices.load(),
+      });
+      const ids = () => store.sql.prepare("SELECT id FROM outbox WHERE kind = 'usage' ORDER BY id").pluck().all();
+      expect(await source.poll()).toBe(true);
+      expect(ids()).toEqual(['msg_1']);
+      insert.run('msg_2', 'ses_1', 2000, 2000, assistant({ input: 20, output: 5 }));
+      expect(await source.poll()).toBe(true);
+      expect(ids()).toEqual(['msg_1', 'msg_2']);
+      source.close();
+    } finally {
+      writer.close();
       store.close();
     }
   });

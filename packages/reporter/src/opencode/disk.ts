@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BoundedMap } from '@gasgauge/core/bounded-map';
 import Database from 'better-sqlite3';
@@ -280,7 +280,16 @@ export class OpencodeDiskSource {
         return '-';
       }
     };
-    return `${s(file)}/${s(`${file}-wal`)}`;
+    // The WAL SQLite keeps beside the file the path resolves to: a store named through a symlink (OPENCODE_DB=~/db, a
+    // data dir's opencode.db linked elsewhere) has none beside the link, and its commits, in the WAL until a checkpoint,
+    // went unseen (a live reporter missed a writer's last messages until its next checkpoint, for good if none came).
+    let real = file;
+    try {
+      real = realpathSync(file);
+    } catch {
+      // Gone or unreadable: stamped by its path, as opening it says why.
+    }
+    return `${s(file)}/${s(`${real}-wal`)}`;
   }
 
   /**

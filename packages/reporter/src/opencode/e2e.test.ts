@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOpencodeTotals } from '../testing/opencode-referee.js';
 import { generateOpencodeStore, openWriter } from '../testing/opencode-stores.js';
-import { GASGAUGE_BIN, gasgauge } from '../testing/processes.js';
+import { GASGAUGE_BIN, gasgauge, waitFor } from '../testing/processes.js';
 import { type InProcessServer, removeDir, serverTotals, startTestServer, tempDir } from '../testing/server.js';
 
 /**
@@ -93,5 +93,104 @@ describe('OpenCode and Kilo stores end to end', () => {
     );
     const messages = older.expected.messages + elsewhere.expected.messages + kilo.expected.messages;
     expect(JSON.parse(stdout)).toMatchObject({ delivered: true, sent: messages, found: { opencode: 3 } });
+  }, 120_000);
+
+  it('says in one line when OPENCODE_DB or KILO_DB names a FIFO, a device, a directory or nothing, and reads the rest', async () => {
+    const s = server ?? (await startTestServer(dir));
+    server = s;
+    const home = join(dir, 'home-named');
+    const share = join(home, '.local', 'share');
+    const own = generateOpencodeStore(join(share, 'opencode'), { seed: 51, sessions: 1, messagesPerSession: 3 });
+    const fifo = join(dir, 'store.fifo');
+    execFileSync('mkfifo', [fifo]);
+    mkdirSync(join(share, 'kilo', 'adir'), { recursive: true });
+    const run = async (vars: NodeJS.ProcessEnv, state: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ...vars };
+      for (const v of ['XDG_DATA_HOME', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR']) delete env[v];
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          GASGAUGE_BIN,
+          'report',
+          ...['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, state)],
+          ...['--no-claude', '--no-codex', '--no-gemini', '--once', '--timeout', '30', '--json'],
+        ],
+        { env, timeout: 60_000 },
+      );
+      return { out: JSON.parse(stdout), said: stderr.split('\n').filter((l) => /OPENCODE_DB|KILO_DB/.test(l)) };
+    };
+    // A FIFO (its open would block for good) and a directory, a name in Kilo's data dir: neither opened, each said.
+    const first = await run({ OPENCODE_DB: fifo, KILO_DB: 'adir' }, 'state-named-1');
+    expect(first.out).toMatchObject({ delivered: true, sent: own.expected.messages, found: { opencode: 1 } });
+    expect(first.said).toEqual([
+      `OPENCODE_DB=${fifo}: ${fifo} is a FIFO, not an SQLite file; it is not read`,
+      `KILO_DB=adir: ${join(share, 'kilo', 'adir')} is a directory, not an SQLite file; it is not read`,
+    ]);
+    // A device; a name that is nowhere (a typo); `:memory:` and an empty value: no file, as the tools take them.
+    const second = await run({ OPENCODE_DB: '/dev/zero', KILO_DB: join(dir, 'typo.db') }, 'state-named-2');
+    expect(second.out).toMatchObject({ delivered: true, found: { opencode: 1 } });
+    expect(second.said).toEqual([
+      'OPENCODE_DB=/dev/zero: /dev/zero is a device, not an SQLite file; it is not read',
+      `KILO_DB=${join(dir, 'typo.db')}: no such file (yet) at ${join(dir, 'typo.db')}; nothing is read from it until it exists`,
+    ]);
+    expect((await run({ OPENCODE_DB: ':memory:', KILO_DB: '' }, 'state-named-3')).said).toEqual([]);
+  }, 120_000);
+
+  it('a running reporter sees each commit of a writer to a store OPENCODE_DB names through a symlink', async () => {
+    const s = server ?? (await startTestServer(dir));
+    server = s;
+    const home = join(dir, 'home-link');
+    const target = join(dir, 'linked', 'work.db');
+    mkdirSync(join(dir, 'linked'), { recursive: true });
+    mkdirSync(home, { recursive: true });
+    const link = join(dir, 'link.db');
+    symlinkSync(target, link);
+    // OpenCode's store between checkpoints: its commits in the WAL beside the target, the main file as it was.
+    const writer = openWriter(target);
+    writer.pragma('wal_autocheckpoint = 0');
+    const t = Date.now() - 60_000;
+    const insert = (id: string, input: number) =>
+      writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run(
+        id,
+        'ses_link',
+        t,
+        t,
+        JSON.stringify({
+          role: 'assistant',
+          modelID: 'claude-sonnet-4-5',
+          providerID: 'anthropic',
+          time: { created: t, completed: t + 1 },
+          tokens: { input, output: 1, reasoning: 0, cache: { read: 0, write: 0 } },
+          cost: 0.001,
+        }),
+      );
+    insert('msg_link1', 1000);
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, OPENCODE_DB: link };
+    for (const v of ['XDG_DATA_HOME', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR', 'KILO_DB']) delete env[v];
+    const args = ['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, 'state-link')];
+    const child = spawn(process.execPath, [GASGAUGE_BIN, 'report', ...args, '--no-claude', '--no-codex', '--no-gemini'], {
+      env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      const base = (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).input_tokens;
+      const input = async () => (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).input_tokens - base;
+      await waitFor('the first message', async () => ((await input()) === 1000 ? true : undefined));
+      // Before, the reporter stamped the WAL beside the link (never there): this commit went unseen until a checkpoint.
+      insert('msg_link2', 200);
+      let seen = 0;
+      await waitFor(
+        () => `the second message (input ${seen} of 1200)`,
+        async () => {
+          seen = await input();
+          return seen === 1200 ? true : undefined;
+        },
+      );
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      writer.close();
+    }
   }, 120_000);
 });
