@@ -168,15 +168,17 @@ describe('OpenCode and Kilo stores end to end', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, OPENCODE_DB: link };
     for (const v of ['XDG_DATA_HOME', 'OPENCODE_DATA_DIR', 'KILO_DATA_DIR', 'KILO_DB']) delete env[v];
     const args = ['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, 'state-link')];
+    // The town's totals before the reporter starts (earlier tests share the town), not after: it may deliver at once.
+    const base = (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).input_tokens;
     const child = spawn(process.execPath, [GASGAUGE_BIN, 'report', ...args, '--no-claude', '--no-codex', '--no-gemini'], {
       env,
       stdio: 'ignore',
     });
     const exited = new Promise((r) => child.once('exit', r));
     try {
-      const base = (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).input_tokens;
       const input = async () => (await serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000)).input_tokens - base;
-      await waitFor('the first message', async () => ((await input()) === 1000 ? true : undefined));
+      // Room for a process start and a poll on a loaded machine (CI runs files side by side on two cores).
+      await waitFor('the first message', async () => ((await input()) === 1000 ? true : undefined), 45_000);
       // Before, the reporter stamped the WAL beside the link (never there): this commit went unseen until a checkpoint.
       insert('msg_link2', 200);
       let seen = 0;
@@ -186,6 +188,7 @@ describe('OpenCode and Kilo stores end to end', () => {
           seen = await input();
           return seen === 1200 ? true : undefined;
         },
+        45_000,
       );
     } finally {
       child.kill('SIGTERM');
