@@ -12,7 +12,7 @@ import { readSmallFile } from '../small-file.js';
 import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
 import { type OnUnreadable, unreadable } from '../tail/walk.js';
 import { OpencodeUsage, type SdkEvent } from './events.js';
-import { isFile, messageFiles, storeFile } from './files.js';
+import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
 import type { OpencodePrices } from './prices.js';
 
@@ -156,7 +156,7 @@ export class OpencodeDiskSource {
       const denied = this.opts.onUnreadable && unreadable(dir, true);
       if (denied) this.opts.onUnreadable?.(dir, denied);
       const file = storeFile(dir);
-      if (file !== undefined) seen.add(identity(file));
+      if (file !== undefined && this.named) seen.add(identity(file) ?? file);
       const opened = file === undefined ? undefined : this.open(file);
       if (file !== undefined && opened !== undefined && !this.readIfChanged(file, opened)) done = false;
       if (!this.readFiles(dir, opened?.db)) done = false;
@@ -171,6 +171,11 @@ export class OpencodeDiskSource {
     return done;
   }
 
+  /** Whether stores are named by path: only then is a data dir's store stat-ed for its identity, at each poll. */
+  private get named(): boolean {
+    return (this.opts.stores?.length ?? 0) > 0;
+  }
+
   /** The stores there are now: each data dir's, then those named by path that are none of those (see `stores`). */
   storeFiles(): string[] {
     const seen = new Set<string>();
@@ -178,7 +183,7 @@ export class OpencodeDiskSource {
     for (const dir of this.opts.dirs) {
       const file = storeFile(dir);
       if (file === undefined) continue;
-      seen.add(identity(file));
+      if (this.named) seen.add(identity(file) ?? file);
       out.push(file);
     }
     return [...out, ...this.namedStores(seen)];
@@ -191,9 +196,8 @@ export class OpencodeDiskSource {
   private namedStores(seen: Set<string>): string[] {
     const out: string[] = [];
     for (const file of this.opts.stores ?? []) {
-      if (!isFile(file)) continue;
       const id = identity(file);
-      if (seen.has(id)) continue;
+      if (id === undefined || seen.has(id)) continue;
       seen.add(id);
       out.push(file);
     }
@@ -570,12 +574,16 @@ function parseObject(text: string): JsonFields | undefined {
   }
 }
 
-/** A file's device and inode, or its path when it cannot be looked at: the same store under two names is one. */
-function identity(file: string): string {
+/**
+ * A store file's device and inode (the same store under two names is one), its path when it cannot be looked at (opening
+ * it says why), or undefined when it is no store: not there (yet), or no regular file (as storeFile takes one). One stat.
+ */
+function identity(file: string): string | undefined {
   try {
     const st = statSync(file);
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return file;
+    return st.isFile() ? `${st.dev}:${st.ino}` : undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? undefined : file;
   }
 }

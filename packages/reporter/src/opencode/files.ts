@@ -59,7 +59,7 @@ export function opencodeNamedStores(given: readonly string[], env: NodeJS.Proces
  * (disk.ts). Not under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file): nothing is there, and the
  * poll says once that the dir is no directory; taken as a store, each was "found" and warned about a second time.
  */
-export const isFile = (path: string): boolean => {
+const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
   } catch (err) {
