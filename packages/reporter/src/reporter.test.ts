@@ -74,6 +74,11 @@ describe('Reporter.run', () => {
       const step = sql.prepare(
         'INSERT INTO opencode_steps (part_id, message_id, input, output, reasoning, cache_read, cache_write, cost, seen_at) VALUES (?, ?, 0, 0, 0, 0, 0, 0, ?)',
       );
+      const sent = sql.prepare(
+        "INSERT INTO opencode_sent (message_id, totals, agent_id, seen_at) VALUES (?, '1/0/0/0/0/0', 'a', ?)",
+      );
+      sent.run('old-msg', Date.now() - 46 * day);
+      sent.run('new-msg', Date.now());
       group.run('old:r', 'old', Date.now() - 46 * day);
       key.run('old', 'r', 'old:r');
       group.run('new:r', 'new', Date.now());
@@ -84,13 +89,14 @@ describe('Reporter.run', () => {
         groups: sql.prepare('SELECT group_id FROM claude_groups ORDER BY 1').pluck().all(),
         keys: sql.prepare('SELECT group_id FROM claude_keys ORDER BY 1').pluck().all(),
         steps: sql.prepare('SELECT part_id FROM opencode_steps ORDER BY 1').pluck().all(),
+        sent: sql.prepare('SELECT message_id FROM opencode_sent ORDER BY 1').pluck().all(),
       });
       await waitFor(
         'the periodic prune',
         () => (left().groups.length === 1 && left().steps.length === 1 ? true : undefined),
         5000,
       );
-      expect(left()).toEqual({ groups: ['new:r'], keys: ['new:r'], steps: ['new-part'] });
+      expect(left()).toEqual({ groups: ['new:r'], keys: ['new:r'], steps: ['new-part'], sent: ['new-msg'] });
     } finally {
       reporter.stop();
       await running;

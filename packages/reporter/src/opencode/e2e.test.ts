@@ -56,6 +56,68 @@ describe('OpenCode and Kilo stores end to end', () => {
     expect(await totals()).toEqual(after1);
   }, 120_000);
 
+  it('a second --once on an unchanged store sends nothing; a message grown since is sent once, with its new amounts', async () => {
+    const s = server ?? (await startTestServer(dir));
+    server = s;
+    const data = join(dir, 'again');
+    const generated = generateOpencodeStore(data, {
+      seed: 61,
+      sessions: 2,
+      messagesPerSession: 6,
+      start: Date.now() - 3_600_000,
+    });
+    // A message still growing, as OpenCode writes one: a step-finish part per step, the message's tokens set in place to
+    // the latest step's, its cost the steps' sum, its time_updated moved on. Newest in the store: in any re-read window.
+    const writer = openWriter(join(data, 'opencode.db'));
+    const t = Date.now() - 30_000;
+    const tokens = (input: number, output: number) => ({ input, output, reasoning: 0, cache: { read: 100, write: 0 } });
+    const body = (input: number, output: number, cost: number) =>
+      JSON.stringify({
+        role: 'assistant',
+        modelID: 'claude-sonnet-4-5',
+        providerID: 'anthropic',
+        time: { created: t },
+        tokens: tokens(input, output),
+        cost,
+      });
+    const step = (input: number, output: number, cost: number) =>
+      JSON.stringify({ type: 'step-finish', tokens: tokens(input, output), cost });
+    writer.prepare('INSERT INTO message VALUES (?, ?, ?, ?, ?)').run('msg_grow', 'ses_opencode0', t, t, body(1000, 10, 0.01));
+    writer
+      .prepare('INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)')
+      .run('prt_grow1', 'msg_grow', 'ses_opencode0', t, t, step(1000, 10, 0.01));
+    const report = () =>
+      gasgauge<{ delivered: boolean; sent: number }>([
+        'report',
+        ...['--server', s.url, '--town', s.townId, '--token-file', s.tokenFile, '--state', join(dir, 'state-again')],
+        ...['--opencode-dir', data, '--no-claude', '--no-codex', '--no-gemini', '--once', '--timeout', '60'],
+      ]);
+    const totals = () => serverTotals(s.url, s.adminToken, s.townId, Date.now() - 86_400_000);
+    try {
+      expect(await report()).toMatchObject({ delivered: true, sent: generated.expected.messages + 1 });
+      const after1 = await totals();
+      // Unchanged: nothing read again is sent again (the older JSON files and the rows of the last minute were, each run).
+      expect(await report()).toMatchObject({ delivered: true, sent: 0 });
+      expect(await totals()).toEqual(after1);
+      // A second step: the message's tokens are now that step's (500 in), its cost the two steps' (0.03 $).
+      writer
+        .prepare('INSERT INTO part VALUES (?, ?, ?, ?, ?, ?)')
+        .run('prt_grow2', 'msg_grow', 'ses_opencode0', t + 5000, t + 5000, step(500, 20, 0.02));
+      writer.prepare('UPDATE message SET data = ?, time_updated = ? WHERE id = ?').run(body(500, 20, 0.03), t + 5000, 'msg_grow');
+      expect(await report()).toMatchObject({ delivered: true, sent: 1 });
+      const after2 = await totals();
+      // Counted once, with the steps' sum (1,500 in, 30 out, 200 cache read, 0.03 $), not the last step's tokens.
+      expect(after2.input_tokens - after1.input_tokens).toBe(500);
+      expect(after2.output_tokens - after1.output_tokens).toBe(20);
+      expect(after2.cache_read_tokens - after1.cache_read_tokens).toBe(100);
+      expect(after2.cost_microdollars - after1.cost_microdollars).toBe(20_000);
+      expect(await report()).toMatchObject({ delivered: true, sent: 0 });
+      expect(await totals()).toEqual(after2);
+    } finally {
+      writer.close();
+    }
+  }, 120_000);
+
   it('follows OPENCODE_DB and KILO_DB (a path; a name in the data dir) besides the data dirs’ own stores', async () => {
     const s = server ?? (await startTestServer(dir));
     server = s;

@@ -180,7 +180,9 @@ export class OpencodeUsage {
     if (a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite + a.cost === 0) return;
     if (a.cost === 0 && this.opts.price) a.cost = this.opts.price(message.info.modelID, message.info.providerID, a);
     const key = `${a.input}/${a.output}/${a.reasoning}/${a.cacheRead}/${a.cacheWrite}/${a.cost}`;
-    const previous = this.last.get(messageId);
+    // What this process sent, else what the ledger kept (a message read again by a new process: the rows of a store's
+    // re-read window, the older files, a live server's replay).
+    const previous = this.last.get(messageId) ?? this.steps.sent?.(messageId);
     if (previous?.key === key) return;
     const { info } = message;
     const agentId = previous?.agentId ?? this.steps.firstAgent(messageId, this.agentFor(info.sessionID));
@@ -201,6 +203,7 @@ export class OpencodeUsage {
     this.opts.emit(record);
     // After the emit, and kept once its transaction commits: a record not stored is not taken as sent.
     this.last.set(messageId, { key, agentId });
+    this.steps.setSent?.(messageId, { key, agentId });
   }
 
   private agentFor(sessionID: string): string {

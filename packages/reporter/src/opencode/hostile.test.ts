@@ -167,6 +167,27 @@ describe('OpenCode input from a hostile server or store', () => {
     store.close();
   });
 
+  it('a live server sending endless messages of new ids: the totals last sent are kept for the newest rows only', () => {
+    const { store } = setup();
+    const max = 1000;
+    const ledger = new SqliteStepLedger(store.sql, max);
+    for (let i = 0; i < 10 * max; i++) ledger.setSent(`m${i}`, { key: `${i}/0/0/0/0/0`, agentId: 'a' });
+    const rows = store.sql.prepare('SELECT count(*) FROM opencode_sent').pluck().get() as number;
+    expect(rows).toBeLessThan(2 * max);
+    expect(ledger.sent('m0')).toBeUndefined();
+    expect(ledger.sent(`m${10 * max - 1}`)).toEqual({ key: `${10 * max - 1}/0/0/0/0/0`, agentId: 'a' });
+    // Sent again: replaced, not added.
+    ledger.setSent(`m${10 * max - 1}`, { key: 'grown', agentId: 'a' });
+    expect(ledger.sent(`m${10 * max - 1}`)).toEqual({ key: 'grown', agentId: 'a' });
+    expect(
+      store.sql
+        .prepare('SELECT count(*) FROM opencode_sent WHERE message_id = ?')
+        .pluck()
+        .get(`m${10 * max - 1}`),
+    ).toBe(1);
+    store.close();
+  });
+
   it('a store row over 1 MiB is counted as malformed and not read; the rows beside it are', async () => {
     const { data, store, source, records } = setup();
     const writer = openWriter(join(data, 'opencode.db'));

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Amounts, StepLedger } from './steps.js';
+import type { Amounts, Sent, StepLedger } from './steps.js';
 
 /** Step rows kept (about 150 bytes each); past it the oldest go. */
 export const MAX_STEP_ROWS = 2_000_000;
@@ -25,8 +25,13 @@ export class SqliteStepLedger implements StepLedger {
   private readonly selectAgent: Database.Statement;
   private readonly countAgents: Database.Statement;
   private readonly trimAgents: Database.Statement;
+  private readonly upsertSent: Database.Statement;
+  private readonly selectSent: Database.Statement;
+  private readonly countSent: Database.Statement;
+  private readonly trimSent: Database.Statement;
   private sinceCount = COUNT_EVERY;
   private agentsSinceCount = COUNT_EVERY;
+  private sentSinceCount = COUNT_EVERY;
 
   constructor(
     db: Database.Database,
@@ -43,6 +48,15 @@ export class SqliteStepLedger implements StepLedger {
     this.countAgents = db.prepare('SELECT count(*) FROM opencode_agents').pluck();
     this.trimAgents = db.prepare(
       'DELETE FROM opencode_agents WHERE rowid IN (SELECT rowid FROM opencode_agents ORDER BY rowid LIMIT ?)',
+    );
+    this.upsertSent = db.prepare(
+      `INSERT INTO opencode_sent (message_id, totals, agent_id, seen_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (message_id) DO UPDATE SET totals = excluded.totals, agent_id = excluded.agent_id, seen_at = excluded.seen_at`,
+    );
+    this.selectSent = db.prepare('SELECT totals AS key, agent_id AS agentId FROM opencode_sent WHERE message_id = ?');
+    this.countSent = db.prepare('SELECT count(*) FROM opencode_sent').pluck();
+    this.trimSent = db.prepare(
+      'DELETE FROM opencode_sent WHERE rowid IN (SELECT rowid FROM opencode_sent ORDER BY rowid LIMIT ?)',
     );
     this.select = db.prepare(
       `SELECT count(*) AS n, sum(input) AS input, sum(output) AS output, sum(reasoning) AS reasoning,
@@ -75,6 +89,20 @@ export class SqliteStepLedger implements StepLedger {
     return agentId;
   }
 
+  sent(messageId: string): Sent | undefined {
+    return this.selectSent.get(messageId) as Sent | undefined;
+  }
+
+  setSent(messageId: string, sent: Sent): void {
+    this.upsertSent.run(messageId, sent.key, sent.agentId, Date.now());
+    // Bounded like the steps: a forgotten message is only sent once more when read again (the server keeps the larger).
+    if (++this.sentSinceCount >= Math.min(COUNT_EVERY, this.maxRows)) {
+      this.sentSinceCount = 0;
+      const over = (this.countSent.get() as number) - this.maxRows;
+      if (over > 0) this.trimSent.run(over);
+    }
+  }
+
   sum(messageId: string): Amounts | undefined {
     const r = this.select.get(messageId) as Amounts & { n: number };
     if (r.n === 0) return undefined;
@@ -89,8 +117,9 @@ export class SqliteStepLedger implements StepLedger {
   }
 }
 
-/** Forgets steps and first agents older than `maxAgeMs` (default 45 days). */
+/** Forgets steps, first agents and the totals last sent older than `maxAgeMs` (default 45 days). */
 export function pruneOpencodeSteps(db: Database.Database, now: number, maxAgeMs = 45 * 86_400_000): number {
   db.prepare('DELETE FROM opencode_agents WHERE seen_at < ?').run(now - maxAgeMs);
+  db.prepare('DELETE FROM opencode_sent WHERE seen_at < ?').run(now - maxAgeMs);
   return db.prepare('DELETE FROM opencode_steps WHERE seen_at < ?').run(now - maxAgeMs).changes;
 }

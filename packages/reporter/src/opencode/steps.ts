@@ -38,6 +38,19 @@ export interface StepLedger {
    * it, across restarts too, even once its session maps to another agent.
    */
   firstAgent(messageId: string, agentId: string): string;
+  /**
+   * The totals (OpencodeUsage's key) and agent of the message's last record, when a ledger kept across restarts knows
+   * them: a message read again by a new process (a store's re-read window, the older files) sends nothing unless it grew.
+   */
+  sent?(messageId: string): Sent | undefined;
+  /** Remembers them, in the caller's transaction (with the record's enqueue). */
+  setSent?(messageId: string, sent: Sent): void;
+}
+
+/** What a message's last record was sent with (see StepLedger.sent). */
+export interface Sent {
+  key: string;
+  agentId: string;
 }
 
 /** Messages an in-memory ledger keeps. */

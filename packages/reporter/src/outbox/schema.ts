@@ -77,6 +77,17 @@ CREATE TABLE IF NOT EXISTS opencode_agents (
   seen_at INTEGER NOT NULL
 );
 
+-- The totals each OpenCode message's last record was enqueued with (OpencodeUsage's key) and its agent: a store's rows and
+-- older files are read again by each new process (its re-read window, the files' signatures kept in memory only), and a
+-- message unchanged since is not sent again. Added without a version bump: every open creates it if missing, and an older
+-- reporter leaves it alone (a message that one sends again is then sent once more by a newer one: the server keeps the larger).
+CREATE TABLE IF NOT EXISTS opencode_sent (
+  message_id TEXT PRIMARY KEY,
+  totals TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  seen_at INTEGER NOT NULL
+);
+
 -- How many times each distinct line (by digest) occurred in a tailed file up to its cursor: identical
 -- lines get ids numbered by occurrence. Cleared when the file is read again from its start.
 CREATE TABLE IF NOT EXISTS gastown_lines (
