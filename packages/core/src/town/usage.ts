@@ -108,7 +108,7 @@ export function countUsage(batch: WriteBatch, records: readonly UsageRecord[], p
         for (const source of record.sources ?? []) if (!sources.superseded(source, at)) sources.claim(source, at);
         // What a cumulative record reached meanwhile is the other's spend: should it count later, only past this.
         if (record.mode === 'cumulative') {
-          const counted = storedAmounts(batch, stored, inserts, record.id) ?? ZERO_AMOUNTS;
+          const counted = (storedRow(batch, stored, inserts, record.id)?.row.slice(5) as number[] | undefined) ?? ZERO_AMOUNTS;
           baselines.raise(
             record.id,
             amountsOf(record).map((v, i) => v - (counted[i] as number)),
@@ -182,14 +182,11 @@ function planOne(
   at: number,
   baseline: readonly number[] | undefined,
 ): Outcome {
-  const { sql } = batch;
   const amounts = amountsOf(r);
-  const rec = batch.newUsageIds.get(r.id) ?? stored.get(r.id);
-  if (rec !== undefined) inserts.flush(); // the record may be one of this request's, still buffered
-  const row = rec === undefined ? undefined : sql.rows(SELECT, rec)[0];
-  if ((rec === undefined || !row) && baseline === undefined)
-    return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
-  if (rec === undefined || !row) return increaseOver(amounts, ZERO_AMOUNTS, baseline, undefined);
+  const found = storedRow(batch, stored, inserts, r.id);
+  if (!found && baseline === undefined) return { kind: 'accepted', increase: amounts, rec: undefined, amounts };
+  if (!found) return increaseOver(amounts, ZERO_AMOUNTS, baseline, undefined);
+  const { rec, row } = found;
   // A record keeps its first mode, agent, model and bead: an update under another agent or model would credit
   // the increase to a series the record is not counted in (or let one client cancel another's totals).
   if (row[0] !== r.mode || row[1] !== r.agentId || row[2] !== r.model || row[3] !== (r.beadId ?? null)) return IGNORED;
@@ -246,17 +243,21 @@ function amountsOf(r: UsageRecord): number[] {
   return amounts;
 }
 
-/** The amounts record `id` counted so far (its row), or undefined when it has none. */
-function storedAmounts(
+/**
+ * Record `id`'s rowid and row (SELECT's columns: mode, agent, model, bead, first_at, then the amounts it counted so far),
+ * or undefined when it has none: the one lookup of a stored record, for planOne and for a record ignored for another's.
+ */
+function storedRow(
   batch: WriteBatch,
   stored: ReadonlyMap<string, number>,
   inserts: NewRecords,
   id: string,
-): number[] | undefined {
+): { rec: number; row: SqlValue[] } | undefined {
   const rec = batch.newUsageIds.get(id) ?? stored.get(id);
   if (rec === undefined) return undefined;
-  inserts.flush();
-  return batch.sql.rows(SELECT, rec)[0]?.slice(5) as number[] | undefined;
+  inserts.flush(); // the record may be one of this request's, still buffered
+  const row = batch.sql.rows(SELECT, rec)[0];
+  return row ? { rec, row } : undefined;
 }
 
 /** Stores what planOne accepted: the new record (with the next rowid), or the stored one's new amounts. */
