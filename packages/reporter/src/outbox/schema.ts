@@ -19,9 +19,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE UNIQUE INDEX IF NOT EXISTS outbox_by_id ON outbox (kind, id);
 CREATE INDEX IF NOT EXISTS outbox_by_kind ON outbox (kind);
 
--- mark: the last bytes read before offset (at most MARK_BYTES, tail/jsonl.ts), or NULL. A file truncated in place
--- (or deleted and written again on the same inode) and then written past offset looks grown; bytes before
--- offset that are no longer the mark tell it was rewritten, and it is read again from its start.
+-- mark: the length and MD5 of the line before offset (of its last MARK_SPAN bytes, tail/jsonl.ts), or NULL. A file
+-- truncated in place (or deleted and written again on the same inode) and then written past offset looks grown; bytes
+-- before offset that are no longer the mark tell it was rewritten, and it is read again from its start.
 -- stamp: the file's mtime and ctime when the cursor was saved (stampOf, tail/jsonl.ts), or NULL: a file at the offset's
 -- size with another stamp may have been rewritten to the same size, and is looked at again.
 CREATE TABLE IF NOT EXISTS cursors (
