@@ -1,0 +1,49 @@
+import { isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
+import type { Hono } from 'hono';
+
+/**
+ * The built web UI from the static assets (wrangler.jsonc's `assets`), answered by the Worker as the Node server
+ * answers it (`packages/server/src/static.ts`): a GET no API route took, outside the API's paths, with the page's
+ * Content-Security-Policy, `X-Content-Type-Options`, `Referrer-Policy` and `Cache-Control` on every HTML answer.
+ * Served by the platform alone, the pages had none of them (no CSP, no `frame-ancestors 'none'`), and `/api`, `/v1`
+ * and the other API paths without a trailing slash were the app's HTML rather than the API's JSON 404.
+ * The hashed files under `/assets/` are still the platform's (wrangler.jsonc), with its own cache headers.
+ */
+export function serveAssets(app: Hono, assets: Fetcher): void {
+  app.get('*', async (c) => (isPagePath(c.req.path) ? webPage(c.req.raw, assets) : c.notFound()));
+}
+
+/** Whether a GET of this (raw) path is the web UI's when no route of the app takes it. */
+export function isPagePath(rawPath: string): boolean {
+  const path = safeDecode(rawPath);
+  return path !== undefined && !isApiPath(path);
+}
+
+/**
+ * A page when the app cannot be built (a deployment without its secrets, the control object failing at the start):
+ * the pages are answered as before the Worker answered them, only the app's own routes wait for it.
+ */
+export function pageWithoutApp(request: Request, assets: Fetcher | undefined): Promise<Response> | undefined {
+  if (!assets || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+  const path = new URL(request.url).pathname;
+  if (!isPagePath(path) || ['/healthz', '/readyz'].includes(path)) return undefined;
+  return webPage(request, assets);
+}
+
+/** The assets' answer to `request`, with the headers the Node server sends with the same file. */
+async function webPage(request: Request, assets: Fetcher): Promise<Response> {
+  const found = await assets.fetch(request);
+  const answer = new Response(found.body, found);
+  const html = answer.headers.get('Content-Type')?.startsWith('text/html') ?? false;
+  for (const [name, value] of Object.entries(html ? WEB_HTML_HEADERS : { 'X-Content-Type-Options': 'nosniff' }))
+    answer.headers.set(name, value);
+  return answer;
+}
+
+function safeDecode(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
