@@ -10,7 +10,7 @@ import type { Hono } from 'hono';
  * The hashed files under `/assets/` are still the platform's (wrangler.jsonc), with its own cache headers.
  */
 export function serveAssets(app: Hono, assets: Fetcher): void {
-  app.get('*', async (c) => (isPagePath(c.req.path) ? webPage(c.req.raw, assets) : c.notFound()));
+  app.get('*', async (c) => (isPagePath(c.req.path) ? ((await webPage(c.req.raw, assets)) ?? c.notFound()) : c.notFound()));
 }
 
 /** Whether a GET of this (raw) path is the web UI's when no route of the app takes it. */
@@ -27,12 +27,23 @@ export function pageWithoutApp(request: Request, assets: Fetcher | undefined): P
   if (!assets || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
   const path = new URL(request.url).pathname;
   if (!isPagePath(path) || ['/healthz', '/readyz'].includes(path)) return undefined;
-  return webPage(request, assets);
+  return webPage(request, assets).then((page) => page ?? new Response(null, { status: 404 }));
 }
 
-/** The assets' answer to `request`, with the headers the Node server sends with the same file. */
-async function webPage(request: Request, assets: Fetcher): Promise<Response> {
-  const found = await assets.fetch(request);
+/**
+ * The assets' answer to `request`, with the headers the Node server sends with the same file; a path that is no
+ * file is the app's index.html (its router takes over), unless it names a file (an extension): then undefined, a 404,
+ * as on Node (index.html under a .js or .png name would fail confusingly in the browser; wrangler.jsonc's
+ * `not_found_handling` is "none", so a missing file under /assets/ is the platform's 404 too).
+ */
+async function webPage(request: Request, assets: Fetcher): Promise<Response | undefined> {
+  let found = await assets.fetch(request);
+  if (found.status === 404) {
+    await found.body?.cancel();
+    const { pathname } = new URL(request.url);
+    if (/\.[^/]*$/.test(pathname)) return undefined;
+    found = await assets.fetch(new Request(new URL('/', request.url), { method: request.method, headers: request.headers }));
+  }
   const answer = new Response(found.body, found);
   const html = answer.headers.get('Content-Type')?.startsWith('text/html') ?? false;
   for (const [name, value] of Object.entries(html ? WEB_HTML_HEADERS : { 'X-Content-Type-Options': 'nosniff' }))

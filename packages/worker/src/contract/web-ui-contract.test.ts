@@ -28,6 +28,15 @@ describe.each(HOSTS)('%s host: the web UI', (_name, start) => {
     }
   });
 
+  it('answers a file that is not there 404, never with the app under its name', async () => {
+    for (const path of ['/assets/nope-abc123.js', '/nope.png', '/robots.txt']) {
+      const r = await fetch(host.h.url + path);
+      expect(r.status, path).toBe(404);
+      expect(r.headers.get('content-type') ?? '', path).not.toMatch(/^text\/html/);
+      await r.body?.cancel();
+    }
+  });
+
   it("answers the API's paths, and a POST to a page, with the API's JSON 404", async () => {
     const calls: [string, string][] = [
       ['GET', '/api'],

@@ -15,8 +15,8 @@ const reaches = (patterns: string[], path: string) =>
   patterns.some((p) => !p.startsWith('!') && covers(p, path)) &&
   !patterns.some((p) => p.startsWith('!') && covers(p.slice(1), path));
 
-// Any other path is the web UI's: a route left out is answered by the single-page fallback (405 on a POST).
-it("every route of the API app reaches the Worker, not the static assets' single-page fallback", () => {
+// Any other path is the web UI's: a route left out would be answered by the static assets (405 on a POST).
+it('every route of the API app reaches the Worker, not the static assets', () => {
   const patterns = runWorkerFirst();
   // The deps are read per request, not while the routes are registered.
   const paths = [...new Set(createApp({} as never).routes.map((r) => r.path))].filter((p) => p !== '/*');
