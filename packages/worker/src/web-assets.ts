@@ -40,8 +40,7 @@ async function webPage(request: Request, assets: Fetcher): Promise<Response | un
   let found = await assets.fetch(request);
   if (found.status === 404) {
     await found.body?.cancel();
-    const { pathname } = new URL(request.url);
-    if (/\.[^/]*$/.test(pathname)) return undefined;
+    if (namesFile(new URL(request.url).pathname)) return undefined;
     found = await assets.fetch(new Request(new URL('/', request.url), { method: request.method, headers: request.headers }));
   }
   const answer = new Response(found.body, found);
@@ -49,6 +48,13 @@ async function webPage(request: Request, assets: Fetcher): Promise<Response | un
   for (const [name, value] of Object.entries(html ? WEB_HTML_HEADERS : { 'X-Content-Type-Options': 'nosniff' }))
     answer.headers.set(name, value);
   return answer;
+}
+
+/** Whether a (raw) path names a file: its last segment has an extension, as Node's `extname` reads it (`.env` has none). */
+function namesFile(rawPath: string): boolean {
+  const path = safeDecode(rawPath) ?? rawPath;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last.lastIndexOf('.') > 0;
 }
 
 function safeDecode(path: string): string | undefined {
