@@ -1,5 +1,4 @@
-import { isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
-import type { Hono } from 'hono';
+import { type createApp, isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
 
 /**
  * The built web UI from the static assets (wrangler.jsonc's `assets`), answered by the Worker as the Node server
@@ -9,7 +8,7 @@ import type { Hono } from 'hono';
  * and the other API paths without a trailing slash were the app's HTML rather than the API's JSON 404.
  * The hashed files under `/assets/` are still the platform's (wrangler.jsonc), with its own cache headers.
  */
-export function serveAssets(app: Hono, assets: Fetcher): void {
+export function serveAssets(app: ReturnType<typeof createApp>, assets: Fetcher): void {
   app.get('*', async (c) => (isPagePath(c.req.path) ? ((await webPage(c.req.raw, assets)) ?? c.notFound()) : c.notFound()));
 }
 
