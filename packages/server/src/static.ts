@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
 import type { Hono } from 'hono';
 
 /**
@@ -30,21 +31,6 @@ const TYPES = new Map([
 ]);
 
 /**
- * Paths the UI never owns: an unknown one there stays the API's JSON 404, not the app's HTML (the OTLP receiver's
- * too: a GET of an exporter's URL answered 200 with the app, as if it were the endpoint; the Worker's 404 is JSON).
- */
-const API_PREFIXES = ['/api/', '/trpc/', '/auth/', '/otlp/', '/v1/'];
-
-/** The page's CSP: everything from this origin only; uPlot and React set styles through the CSSOM, which CSP allows. */
-const HTML_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'Cache-Control': 'no-cache',
-};
-
-/**
  * Serves the built web UI on the API's origin (so the session cookie and tRPC need no CORS): files
  * from `dist`, hashed `/assets/*` cached for a year, and every other GET path answered with
  * index.html, where the app's router takes over (`/towns/abc/observability` on a reload).
@@ -56,7 +42,7 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
   app.get('*', async (c) => {
     const path = safeDecode(c.req.path);
     if (path === undefined) return c.notFound();
-    if (API_PREFIXES.some((p) => path.startsWith(p)) || ['/api', '/trpc', '/otlp', '/v1'].includes(path)) return c.notFound();
+    if (isApiPath(path)) return c.notFound();
     const file = await findFile(root, path);
     if (file) {
       const immutable = path.startsWith('/assets/');
@@ -66,14 +52,14 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
         'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
         'X-Content-Type-Options': 'nosniff',
       };
-      return c.body(await files.read(file), 200, type.startsWith('text/html') ? { ...headers, ...HTML_HEADERS } : headers);
+      return c.body(await files.read(file), 200, type.startsWith('text/html') ? { ...headers, ...WEB_HTML_HEADERS } : headers);
     }
     // A missing asset is a 404: index.html under a .js name would fail confusingly in the browser.
     if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound();
     const index = join(root, 'index.html');
     const html = await readFile(index).catch(() => undefined);
     if (!html) return c.html(NOT_BUILT, 503);
-    return c.body(html, 200, { 'Content-Type': HTML_TYPE, ...HTML_HEADERS });
+    return c.body(html, 200, { 'Content-Type': HTML_TYPE, ...WEB_HTML_HEADERS });
   });
 }
 

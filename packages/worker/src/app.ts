@@ -21,6 +21,7 @@ import { CONTROL_NAME } from './control-do.js';
 import { settled } from './remote-error.js';
 import { doLive, doTowns } from './towns.js';
 import { boundUnknownCredentials, VOUCHED_HASHES_MAX } from './unknown-credentials.js';
+import { serveAssets } from './web-assets.js';
 
 /**
  * Request bodies one isolate holds at once, each from its first byte until its answer (the Node server counts
@@ -148,7 +149,7 @@ async function build(env: Env, secret: string): Promise<App> {
       vouched: async (hash) => hash === adminHash || ((await checks.get(hash)?.()) ?? false),
     }),
   );
-  return createApp({
+  const app = createApp({
     control: cached,
     freshControl: fresh,
     towns: doTowns(env.TOWN),
@@ -175,6 +176,9 @@ async function build(env: Env, secret: string): Promise<App> {
     // member looping changes does not queue every other user's lookups behind theirs (ARCHITECTURE.md, Operations).
     ...changeBudgetEntry(changeBudgetFromVars(env.CHANGE_BUDGET_BURST, env.CHANGE_BUDGET_PER_MIN)),
   });
+  // After every API route, as on Node: the web UI's pages, with the headers Node sends (web-assets.ts).
+  if (env.ASSETS) serveAssets(app, env.ASSETS);
+  return app;
 }
 
 /** `{ changeBudget }` when there is one (exactOptionalPropertyTypes: no key set to undefined). */

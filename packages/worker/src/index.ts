@@ -1,6 +1,7 @@
 import { AppError } from '@gasgauge/core';
 import { holdingBodies, Misconfigured, workerApp } from './app.js';
 import { withKeepAlive } from './keep-alive.js';
+import { pageWithoutApp } from './web-assets.js';
 
 export { ControlDO } from './control-do.js';
 export { TownDO } from './town-do.js';
@@ -12,6 +13,8 @@ export default {
     try {
       app = await workerApp(env);
     } catch (err) {
+      const page = pageWithoutApp(request, env.ASSETS);
+      if (page) return page;
       if (err instanceof Misconfigured)
         return Response.json({ error: { code: 'internal', message: err.message } }, { status: 503 });
       // The control object failed the admin's bootstrap for the platform's reasons (platformFailure): retry.

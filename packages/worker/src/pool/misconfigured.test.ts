@@ -32,4 +32,18 @@ describe('a deployment whose secrets are wrong says which, with a 503 on every A
     expect(r.status).toBe(503);
     expect(r.body.error.message).toContain('GASGAUGE_ADMIN_TOKEN');
   });
+
+  // The pages were the platform's before the Worker answered them (web-assets.ts): they stay up, the API says what is wrong.
+  it('still serves the web UI, with its headers, and 503 on /healthz', async () => {
+    const ctx = createExecutionContext();
+    const vars = { ...env, GASGAUGE_SECRET: 'short' };
+    const page = await worker.fetch(new Request('http://w.test/towns/town_x'), vars, ctx);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await page.text()).toContain('<html');
+    const health = await worker.fetch(new Request('http://w.test/healthz'), vars, ctx);
+    expect(health.status).toBe(503);
+    await health.body?.cancel();
+    await waitOnExecutionContext(ctx);
+  });
 });
