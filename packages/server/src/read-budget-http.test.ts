@@ -68,9 +68,15 @@ describe('read budget: one greedy user cannot hold the event loop with reads', (
   afterAll(() => s?.close());
 
   it("refuses the greedy user's reads with 429 and Retry-After while another user's keep answering quickly, then refills", async () => {
-    // One read alone, at its quickest of three.
+    // One read alone, at its quickest of three answered: on a busy machine three reads can spend the burst, and
+    // the third's quick 429 (5 ms) was taken for a read's cost (load 15 here).
     let cost = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 3; i++) cost = Math.min(cost, (await timedGet(greedyUrl, s.adminToken)).ms);
+    for (let i = 0; i < 3; i++) {
+      const warm = await timedGet(greedyUrl, s.adminToken);
+      if (warm.status === 200) cost = Math.min(cost, warm.ms);
+      else expect(warm.status).toBe(429);
+    }
+    expect(cost).toBeLessThan(Number.POSITIVE_INFINITY); // the first, from a full bucket, is always answered
     await sleep(BURST_MS / (MS_PER_S / 1000) + 100); // the warm-up's reads earned back
     let alone = Number.POSITIVE_INFINITY;
     for (let i = 0; i < 5; i++) alone = Math.min(alone, (await timedGet(other.townUrl, other.token)).ms);
@@ -142,6 +148,12 @@ describe('read budget: one greedy user cannot hold the event loop with reads', (
   }, 60_000);
 
   it("the web UI's polling (overview, timeseries, agents, events, throughput) never hits it", async () => {
+    // From a full bucket. The test above left it spent, as far below zero as its last read cost: on a busy machine
+    // (load 15, a breakdown ~1 s) more than the burst's refill time, and the first poll was refused. So: first its
+    // Retry-After until a read is answered, then the burst's refill time.
+    const throughput = `${s.url}/api/towns/${s.townId}/metrics/throughput`;
+    for (let r = await timedGet(throughput, s.adminToken); r.status === 429; r = await timedGet(throughput, s.adminToken))
+      await sleep(Number(r.retryAfter) * 1000);
     await sleep(BURST_MS / (MS_PER_S / 1000) + 100);
     const now = END;
     const townId = s.townId;

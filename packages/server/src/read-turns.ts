@@ -44,6 +44,9 @@ export class ReadTurns {
   private served: { principal: string; queue: Waiter[]; since: number } | undefined;
   private busy = false;
 
+  /** `now`: the loop's clock (performance.now; a test's own, so a machine's preemptions are not read as work). */
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
   /**
    * Resolves when the principal's read may run: at once when no read holds the loop's turn. Rejects
    * (`cancelled`) if `signal` aborts first, the read then out of the queue; and (`too_many_requests`) when
@@ -53,7 +56,7 @@ export class ReadTurns {
     if (signal?.aborted) return Promise.reject(cancelled());
     if (!this.busy) {
       this.busy = true;
-      this.served = { principal, queue: [], since: performance.now() };
+      this.served = { principal, queue: [], since: this.now() };
       setImmediate(this.next);
       return Promise.resolve();
     }
@@ -107,7 +110,7 @@ export class ReadTurns {
   private readonly next = (): void => {
     const served = this.served;
     if (served) {
-      if (served.queue.length > 0 && performance.now() - served.since < TURN_QUANTUM_MS) {
+      if (served.queue.length > 0 && this.now() - served.since < TURN_QUANTUM_MS) {
         (served.queue.shift() as Waiter).grant();
         setImmediate(this.next);
         return;
@@ -122,7 +125,7 @@ export class ReadTurns {
     }
     const [principal, queue] = first.value;
     this.waiting.delete(principal);
-    this.served = { principal, queue, since: performance.now() };
+    this.served = { principal, queue, since: this.now() };
     (queue.shift() as Waiter).grant();
     setImmediate(this.next);
   };

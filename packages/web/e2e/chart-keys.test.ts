@@ -147,6 +147,20 @@ describe.skipIf(!chromiumAvailable() && !process.env.CI)('charts from the keyboa
     expect(await tooltip.isVisible()).toBe(true);
     expect(await tooltip.textContent()).toContain('Input');
 
+    // The 1-hour preset moves with now (5 s buckets): after a refresh every bucket has moved one place, and the
+    // next step still reads the bucket 5 s before the one read. By place, it read the same bucket again, and this
+    // test's walk below failed whenever a refresh fell between two presses (a loaded machine's slower walk).
+    const secondsOf = (t: string | null) => {
+      const [h, m, s] = (t?.match(/^(\d\d):(\d\d):(\d\d):/)?.slice(1) ?? []).map(Number);
+      return ((h ?? Number.NaN) * 60 + (m ?? 0)) * 60 + (s ?? 0);
+    };
+    const refreshed = (r: { url(): string }) => /metrics\.timeseries/.test(r.url());
+    await page.waitForResponse(refreshed, { timeout: 15_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100)))); // drawn
+    await page.keyboard.press('Shift+ArrowLeft');
+    await expect.poll(() => said.textContent()).not.toBe(newest);
+    expect((secondsOf(newest) - secondsOf(await said.textContent()) + 86_400) % 86_400).toBe(5);
+
     // Back one bucket at a time (quiet ones read 0 or "no data") until a record's: its tokens per second, as the tooltip shows them.
     let text = newest ?? '';
     for (let i = 0; i < 400 && !/Input [1-9]/.test(text); i++) {

@@ -7,7 +7,7 @@ import { formatAxisTime, formatStamp, formatStep, formatTime } from '../../lib/f
 import { CHART_KEYSHORTCUTS, chartKeyAction } from '../../lib/range.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
-import { nextReadIndex, pointValues, readingText, readStep } from './point-reading.js';
+import { nextReadIndexFrom, pointValues, readingText, readStep } from './point-reading.js';
 import { tooltipPlugin } from './tooltip.js';
 import { dataMax, yLabels, yRange } from './y-axis.js';
 
@@ -47,8 +47,11 @@ export function TimeChart(props: TimeChartProps) {
   const latest = useRef(props);
   latest.current = props;
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  /** The bucket read from the keyboard (Shift+arrows), and what the chart's live region says of it. */
-  const readIdx = useRef<number | undefined>(undefined);
+  /**
+   * The bucket read from the keyboard (Shift+arrows), by its time (uPlot's x, in seconds): a refresh moves the
+   * places of the buckets, not their times. And what the chart's live region says of it.
+   */
+  const readX = useRef<number | undefined>(undefined);
   const [reading, setReading] = useState('');
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
@@ -149,7 +152,7 @@ export function TimeChart(props: TimeChartProps) {
         tooltipPlugin({
           formatValue: (v) => latest.current.formatValue(v),
           formatTime: (t) => formatTime(t, latest.current.step ?? 60_000),
-          reading: () => readIdx.current !== undefined,
+          reading: () => readX.current !== undefined,
         }),
       ],
     };
@@ -189,20 +192,20 @@ export function TimeChart(props: TimeChartProps) {
     const u = plot.current;
     if (!u) return;
     const xs = u.data[0];
-    const idx = nextReadIndex(xs.length, readIdx.current, dir);
+    const idx = nextReadIndexFrom(xs, readX.current, dir);
     if (idx === undefined) {
       setReading('No data in this range');
       return;
     }
-    readIdx.current = idx;
     const x = xs[idx] as number;
+    readX.current = x;
     u.setCursor({ left: u.valToPos(x, 'x'), top: u.over.clientHeight / 2 });
     setReading(readingText(formatTime(x * 1000, props.step ?? 60_000), pointValues(u, idx, props.formatValue)));
   };
   /** Focus left the chart: the keyboard's cursor and tooltip go (the mouse brings them back). */
   const endReading = () => {
-    if (readIdx.current === undefined) return;
-    readIdx.current = undefined;
+    if (readX.current === undefined) return;
+    readX.current = undefined;
     setReading('');
     plot.current?.setCursor({ left: -10, top: -10 });
   };

@@ -54,3 +54,19 @@ export function nextReadIndex(count: number, current: number | undefined, dir: -
   if (current === undefined || current >= count) return dir < 0 ? count - 1 : 0;
   return Math.min(count - 1, Math.max(0, current + dir));
 }
+
+/**
+ * The bucket a reading goes to next, from the bucket of time `x` it reads (undefined: none yet), among the bucket
+ * times `xs` (ascending): as nextReadIndex, the bucket found by its time, not its place. A refresh that moves the
+ * range (a preset moving with now: the oldest bucket out, a newest in) shifts every place by one, and the place
+ * read before then named the bucket a step later: Shift+← read the same bucket again, Shift+→ skipped one. A time
+ * no longer among `xs` (a new range) steps to its neighbour that way, staying at either end.
+ */
+export function nextReadIndexFrom(xs: ArrayLike<number>, x: number | undefined, dir: -1 | 1): number | undefined {
+  if (x === undefined || xs.length === 0) return nextReadIndex(xs.length, undefined, dir);
+  /** The first bucket at or after x. */
+  let at = 0;
+  while (at < xs.length && (xs[at] as number) < x) at++;
+  if (xs[at] === x) return nextReadIndex(xs.length, at, dir);
+  return dir < 0 ? Math.max(0, at - 1) : Math.min(xs.length - 1, at);
+}
