@@ -10,7 +10,7 @@ import { checkIngest } from './http/check.js';
 import { TokenSource, tokenFileWarning } from './http/token.js';
 import { boundedId } from './ids.js';
 import { opencodeCredentials } from './opencode/attach.js';
-import { opencodeNamedStores } from './opencode/files.js';
+import { namedStoresOf, STORE_VARIABLE } from './opencode/files.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
@@ -176,10 +176,10 @@ function dirProblem(dir: string): string | undefined {
  */
 function namedStoreProblems(env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
-  for (const name of ['OPENCODE_DB', 'KILO_DB'] as const) {
+  for (const tool of ['opencode', 'kilo'] as const) {
+    const name = STORE_VARIABLE[tool];
     const value = env[name];
-    if (!value || value === ':memory:') continue;
-    const paths = opencodeNamedStores([], { ...env, OPENCODE_DB: undefined, KILO_DB: undefined, [name]: value });
+    const paths = namedStoresOf(tool, env);
     let missing = 0;
     for (const path of paths) {
       try {

@@ -226,21 +226,22 @@ export class Reporter {
             prices: googlePrices,
           });
     const attaching = (opts.opencodeUrls ?? []).length > 0;
+    const opencodeDirs = opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []);
+    const opencodeStores = opts.opencode === false ? [] : opencodeNamedStores(opts.opencodeDirs ?? []);
     this.opencodeDisk =
       opts.opencode === false && !attaching
         ? undefined
         : new OpencodeDiskSource({
             store: this.store,
-            dirs: opts.opencode === false ? [] : opencodeDataDirs(opts.opencodeDirs ?? []),
-            stores: opts.opencode === false ? [] : opencodeNamedStores(opts.opencodeDirs ?? []),
+            dirs: opencodeDirs,
+            stores: opencodeStores,
             agents,
             prices: OpencodePrices.load(openaiPrices, googlePrices),
             log: this.log,
             onUnreadable: this.onUnreadable,
           });
     // Where it looked: the data dirs, and the stores OPENCODE_DB / KILO_DB name.
-    if (opts.opencode !== false)
-      this.note('opencode', [...opencodeDataDirs(opts.opencodeDirs ?? []), ...opencodeNamedStores(opts.opencodeDirs ?? [])]);
+    if (opts.opencode !== false) this.note('opencode', [...opencodeDirs, ...opencodeStores]);
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
     this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
   }

@@ -155,8 +155,7 @@ export class OpencodeDiskSource {
       if (this.opts.store.holdReading) return false;
       const denied = this.opts.onUnreadable && unreadable(dir, true);
       if (denied) this.opts.onUnreadable?.(dir, denied);
-      const file = storeFile(dir);
-      if (file !== undefined && this.named) seen.add(identity(file) ?? file);
+      const file = this.dirStore(dir, seen);
       const opened = file === undefined ? undefined : this.open(file);
       if (file !== undefined && opened !== undefined && !this.readIfChanged(file, opened)) done = false;
       if (!this.readFiles(dir, opened?.db)) done = false;
@@ -181,12 +180,17 @@ export class OpencodeDiskSource {
     const seen = new Set<string>();
     const out: string[] = [];
     for (const dir of this.opts.dirs) {
-      const file = storeFile(dir);
-      if (file === undefined) continue;
-      if (this.named) seen.add(identity(file) ?? file);
-      out.push(file);
+      const file = this.dirStore(dir, seen);
+      if (file !== undefined) out.push(file);
     }
     return [...out, ...this.namedStores(seen)];
+  }
+
+  /** A data dir's store, if any, added to `seen` (by device and inode) when stores are also named by path. */
+  private dirStore(dir: string, seen: Set<string>): string | undefined {
+    const file = storeFile(dir);
+    if (file !== undefined && this.named) seen.add(identity(file) ?? file);
+    return file;
   }
 
   /**

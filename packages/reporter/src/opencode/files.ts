@@ -43,15 +43,18 @@ function toolDirs(tool: 'opencode' | 'kilo', env: NodeJS.ProcessEnv): string[] {
  */
 export function opencodeNamedStores(given: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   if (given.length > 0) return [];
-  const out: string[] = [];
-  for (const tool of ['opencode', 'kilo'] as const) {
-    // As the tools read it: unset or empty, nothing; no trimming, no `~` (a shell expands that before either sees it).
-    const name = env[tool === 'opencode' ? 'OPENCODE_DB' : 'KILO_DB'];
-    if (!name || name === ':memory:') continue;
-    if (isAbsolute(name)) out.push(resolve(name));
-    else for (const dir of clean(toolDirs(tool, env))) out.push(join(dir, name));
-  }
-  return [...new Set(out)];
+  return [...new Set([...namedStoresOf('opencode', env), ...namedStoresOf('kilo', env)])];
+}
+
+/** The variable that names a tool's store (see opencodeNamedStores). */
+export const STORE_VARIABLE = { opencode: 'OPENCODE_DB', kilo: 'KILO_DB' } as const;
+
+/** Where one tool's `OPENCODE_DB` / `KILO_DB` puts its store (see opencodeNamedStores), whatever is there. */
+export function namedStoresOf(tool: 'opencode' | 'kilo', env: NodeJS.ProcessEnv): string[] {
+  // As the tools read it: unset or empty, nothing; no trimming, no `~` (a shell expands that before either sees it).
+  const name = env[STORE_VARIABLE[tool]];
+  if (!name || name === ':memory:') return [];
+  return isAbsolute(name) ? [resolve(name)] : clean(toolDirs(tool, env)).map((dir) => join(dir, name));
 }
 
 /**
