@@ -67,7 +67,7 @@ export class GeminiSource {
   private readonly fileList: FileList;
   private readonly now: () => number;
   /** Each `.json` file's identity, size and stamp (mtime and ctime) when last read. */
-  private readonly read = new Map<string, string>();
+  private readonly read = new Map<string, FileState>();
   /** The body last enqueued per record id this run: unchanged responses of a rewritten file are not sent again. */
   private readonly sent: CommittedMap<string, string>;
   /** Malformed `.json` files at their last read: a file read again counts only a new one. */
@@ -140,16 +140,15 @@ export class GeminiSource {
       this.read.delete(path);
       return { bytes: 0, done: true };
     }
-    const stamp = stampOf(st);
-    const signature = `${st.ino}:${st.size}:${stamp}`;
-    if (this.read.get(path) === signature) return { bytes: 0, done: true };
+    const seen: FileState = { ino: st.ino, size: st.size, stamp: stampOf(st) };
+    if (sameFile(this.read.get(path), seen)) return { bytes: 0, done: true };
     const store = this.opts.store;
     const cursor = store.cursor(SOURCE, path);
     // First look this run: a file unchanged since the saved read (same inode, size and stamp) was taken in already.
     // Another stamp at the same size is a chat rewritten to the same size (a response's counts changed digit for
     // digit): read again whole, its unchanged responses sending nothing new.
-    if (!this.read.has(path) && atEnd(cursor, { ino: st.ino, size: st.size, stamp })) {
-      this.read.set(path, signature);
+    if (!this.read.has(path) && atEnd(cursor, seen)) {
+      this.read.set(path, seen);
       return { bytes: 0, done: true };
     }
     let events: GeminiEvent[] | undefined;
@@ -172,7 +171,7 @@ export class GeminiSource {
     const recent = recentNames();
     for (const e of events ?? []) this.emit(e.id === undefined ? unnamedId(e, recent) : eventId(e), e, cwd);
     store.addCounterIn('gemini.malformed', newlyMalformed);
-    store.setCursor(SOURCE, path, st.ino, st.size, undefined, stamp);
+    store.setCursor(SOURCE, path, st.ino, st.size, undefined, seen.stamp);
     this.stats.malformed += newlyMalformed;
     const bytes = content === undefined ? 0 : st.size;
     this.stats.bytes += bytes;
@@ -181,7 +180,7 @@ export class GeminiSource {
       done: true,
       committed: () => {
         this.malformedIn.set(path, malformed);
-        this.read.set(path, signature);
+        this.read.set(path, seen);
       },
     };
   }
