@@ -28,7 +28,7 @@ export {
 } from './http/body.js';
 export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
-export { isApiPath, WEB_HTML_HEADERS } from './http/web-ui.js';
+export { pagePath, WEB_HTML_HEADERS } from './http/web-ui.js';
 export type { LocReportInput, TownEventInput, UsageRecordInput } from './ingest/schemas.js';
 export { LIVE_STREAM_MAX_MS, LiveHub, MAX_LIVE_PER_USER_ALL_TOWNS } from './metrics/live-hub.js';
 export { releasedAtEnd, StreamsPerUser } from './metrics/streams-per-user.js';

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
+import { pagePath, WEB_HTML_HEADERS } from '@gasgauge/api';
 import type { Hono } from 'hono';
 
 /**
@@ -40,9 +40,8 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
   const root = resolve(distDir);
   const files = new FileCache();
   app.get('*', async (c) => {
-    const path = safeDecode(c.req.path);
+    const path = pagePath(c.req.path);
     if (path === undefined) return c.notFound();
-    if (isApiPath(path)) return c.notFound();
     const file = await findFile(root, path);
     if (file) {
       const immutable = path.startsWith('/assets/');
@@ -61,14 +60,6 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
     if (!html) return c.html(NOT_BUILT, 503);
     return c.body(html, 200, { 'Content-Type': HTML_TYPE, ...WEB_HTML_HEADERS });
   });
-}
-
-function safeDecode(path: string): string | undefined {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

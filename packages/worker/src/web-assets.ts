@@ -1,4 +1,4 @@
-import { type createApp, isApiPath, WEB_HTML_HEADERS } from '@gasgauge/api';
+import { type createApp, pagePath, WEB_HTML_HEADERS } from '@gasgauge/api';
 
 /**
  * The built web UI from the static assets (wrangler.jsonc's `assets`), answered by the Worker as the Node server
@@ -14,8 +14,7 @@ export function serveAssets(app: ReturnType<typeof createApp>, assets: Fetcher):
 
 /** Whether a GET of this (raw) path is the web UI's when no route of the app takes it. */
 export function isPagePath(rawPath: string): boolean {
-  const path = safeDecode(rawPath);
-  return path !== undefined && !isApiPath(path);
+  return pagePath(rawPath) !== undefined;
 }
 
 /**
@@ -51,15 +50,7 @@ async function webPage(request: Request, assets: Fetcher): Promise<Response | un
 
 /** Whether a (raw) path names a file: its last segment has an extension, as Node's `extname` reads it (`.env` has none). */
 function namesFile(rawPath: string): boolean {
-  const path = safeDecode(rawPath) ?? rawPath;
+  const path = pagePath(rawPath) ?? rawPath;
   const last = path.slice(path.lastIndexOf('/') + 1);
   return last.lastIndexOf('.') > 0;
-}
-
-function safeDecode(path: string): string | undefined {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return undefined;
-  }
 }

@@ -11,8 +11,19 @@ const API_PREFIXES = ['/api/', '/trpc/', '/auth/', '/otlp/', '/v1/'];
 const API_PATHS = ['/api', '/trpc', '/otlp', '/v1'];
 
 /** Whether a (decoded) path is the API's, never the web UI's. */
-export function isApiPath(path: string): boolean {
+function isApiPath(path: string): boolean {
   return API_PREFIXES.some((p) => path.startsWith(p)) || API_PATHS.includes(path);
+}
+
+/** A request's (raw) path decoded, when a GET of it may be the web UI's: undefined when it does not decode or is the API's. */
+export function pagePath(rawPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  return isApiPath(path) ? undefined : path;
 }
 
 /** The page's CSP: everything from this origin only; uPlot and React set styles through the CSSOM, which CSP allows. */
