@@ -9,6 +9,7 @@ import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
 import { nextReadIndexFrom, pointValues, readingText, readStep } from './point-reading.js';
 import { tooltipPlugin } from './tooltip.js';
+import { AXIS_FONT, axisLabelWidths, timeAxisSpace } from './x-axis.js';
 import { dataMax, yLabels, yRange } from './y-axis.js';
 
 export interface TimeChartProps {
@@ -102,6 +103,8 @@ export function TimeChart(props: TimeChartProps) {
           stroke: colors.axis,
           grid: { stroke: colors.grid, width: 1 },
           ticks: { stroke: colors.grid, width: 1 },
+          font: AXIS_FONT,
+          space: (_u, _axis, min, max, plotPx) => timeAxisSpace(max - min, plotPx, axisLabelWidths(formatAxisTime)),
           values: (_u, splits, _axis, _space, incr) => splits.map((s) => formatAxisTime(s * 1000, incr * 1000)),
         },
         {
