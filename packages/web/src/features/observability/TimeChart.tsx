@@ -7,7 +7,7 @@ import { formatAxisTime, formatStamp, formatStep, formatTime } from '../../lib/f
 import { CHART_KEYSHORTCUTS, chartKeyAction } from '../../lib/range.js';
 import type { ChartGroup } from './chart-group.js';
 import { chartColors, seriesColor } from './palette.js';
-import { nextReadIndexFrom, pointValues, readingText, readStep } from './point-reading.js';
+import { nextReadIndexFrom, pointValues, readingLeft, readingText, readStep, viewSpan } from './point-reading.js';
 import { tooltipPlugin } from './tooltip.js';
 import { AXIS_FONT, axisLabelWidths, timeAxisSpace } from './x-axis.js';
 import { dataMax, yLabels, yRange } from './y-axis.js';
@@ -53,6 +53,12 @@ export function TimeChart(props: TimeChartProps) {
    * places of the buckets, not their times. And what the chart's live region says of it.
    */
   const readX = useRef<number | undefined>(undefined);
+  /**
+   * Whether that reading holds the cursor: from a Shift+arrow until the pointer moves, on this chart or on one synced
+   * with it. While it does, the cursor stays on the bucket read through every refresh (see readingLeft); the
+   * pointer's cursor stays under the pointer, on the bucket now there (uPlot's own way).
+   */
+  const readHolds = useRef(false);
   const [reading, setReading] = useState('');
   const hiddenRef = useRef(hidden);
   hiddenRef.current = hidden;
@@ -83,7 +89,24 @@ export function TimeChart(props: TimeChartProps) {
       height,
       legend: { show: false },
       cursor: {
-        sync: { key: group.syncKey, setSeries: false },
+        sync: {
+          key: group.syncKey,
+          setSeries: false,
+          // Another chart's pointer moves this chart's cursor: the reading lets go of it.
+          filters: {
+            sub: (type) => {
+              if (type === 'mousemove') readHolds.current = false;
+              return true;
+            },
+          },
+        },
+        // Every cursor update (a refresh redraws at the cursor's last pixel) goes through here: a reading's
+        // cursor goes to the pixel of the bucket read, not the pixel it was shown at before the range moved.
+        move: (u, left, top) => {
+          const x = readX.current;
+          if (!readHolds.current || x === undefined) return [left, top];
+          return [readingLeft(x, viewOf(u), (v) => u.valToPos(v, 'x')), top];
+        },
         drag: { x: true, y: false, setScale: false },
         points: { size: 6 },
         bind: {
@@ -163,6 +186,12 @@ export function TimeChart(props: TimeChartProps) {
     drawnData.current = first;
     plot.current = u;
     group.add(u, tracked);
+    // Before uPlot's own listeners (on the plot inside): the pointer takes the cursor back from a reading.
+    const pointerMoved = () => {
+      readHolds.current = false;
+    };
+    u.root.addEventListener('mousemove', pointerMoved, { capture: true });
+    u.root.addEventListener('mousedown', pointerMoved, { capture: true });
     const resize = new ResizeObserver(() => {
       const width = Math.max(100, el.clientWidth);
       if (width !== u.width) u.setSize({ width, height });
@@ -195,13 +224,17 @@ export function TimeChart(props: TimeChartProps) {
     const u = plot.current;
     if (!u) return;
     const xs = u.data[0];
-    const idx = nextReadIndexFrom(xs, readX.current, dir);
-    if (idx === undefined) {
+    // Among the buckets in view only: the range's first bucket may start before it, where no cursor shows.
+    const { first, end } = viewSpan(xs, viewOf(u));
+    const at = nextReadIndexFrom(xs.slice(first, end), readX.current, dir);
+    if (at === undefined) {
       setReading('No data in this range');
       return;
     }
+    const idx = first + at;
     const x = xs[idx] as number;
     readX.current = x;
+    readHolds.current = true;
     u.setCursor({ left: u.valToPos(x, 'x'), top: u.over.clientHeight / 2 });
     setReading(readingText(formatTime(x * 1000, props.step ?? 60_000), pointValues(u, idx, props.formatValue)));
   };
@@ -209,6 +242,7 @@ export function TimeChart(props: TimeChartProps) {
   const endReading = () => {
     if (readX.current === undefined) return;
     readX.current = undefined;
+    readHolds.current = false;
     setReading('');
     plot.current?.setCursor({ left: -10, top: -10 });
   };
@@ -276,4 +310,9 @@ export function TimeChart(props: TimeChartProps) {
       </fieldset>
     </figure>
   );
+}
+
+/** The x range shown (uPlot's x, in seconds): none before the first draw. */
+function viewOf(u: uPlot): { min: number; max: number } {
+  return { min: u.scales.x?.min ?? Number.POSITIVE_INFINITY, max: u.scales.x?.max ?? Number.NEGATIVE_INFINITY };
 }

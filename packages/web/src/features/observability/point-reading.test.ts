@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextReadIndex, nextReadIndexFrom, pointValues, readingText, readStep } from './point-reading.js';
+import { nextReadIndex, nextReadIndexFrom, pointValues, readingLeft, readingText, readStep, viewSpan } from './point-reading.js';
 
 const key = (k: string, mods: Partial<Record<'shiftKey' | 'altKey' | 'ctrlKey' | 'metaKey', boolean>> = {}) => ({
   key: k,
@@ -49,6 +49,27 @@ describe('reading a chart point by point', () => {
     expect(nextReadIndexFrom([100, 160, 220], 130, 1)).toBe(1);
     expect(nextReadIndexFrom([100, 160, 220], 300, 1)).toBe(2);
     expect(nextReadIndexFrom([100, 160, 220], 300, -1)).toBe(2);
+  });
+
+  it('reads only the buckets in view: one that starts before the range is not drawn, nor pointed at', () => {
+    const xs = [95, 100, 105, 110, 115];
+    expect(viewSpan(xs, { min: 97, max: 115 })).toEqual({ first: 1, end: 5 });
+    expect(viewSpan(xs, { min: 100, max: 112 })).toEqual({ first: 1, end: 4 });
+    expect(viewSpan(xs, { min: 200, max: 300 })).toEqual({ first: 5, end: 5 });
+    expect(viewSpan([], { min: 0, max: 1 })).toEqual({ first: 0, end: 0 });
+    // Before the first draw there is no view: no bucket.
+    expect(viewSpan(xs, { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY })).toEqual({ first: 5, end: 5 });
+  });
+
+  it("puts a reading's cursor at its bucket's pixel wherever a refresh moved it, and off the plot once it left the view", () => {
+    // 1 px a second from the view's start.
+    const toPos = (min: number) => (x: number) => x - min;
+    expect(readingLeft(110, { min: 100, max: 200 }, toPos(100))).toBe(10);
+    // The range moved 5 s on: the same bucket, 5 px to the left (the cursor stayed at 10 px, on the bucket 115).
+    expect(readingLeft(110, { min: 105, max: 205 }, toPos(105))).toBe(5);
+    // The bucket is out of the view: no cursor, no tooltip (uPlot hides a cursor left of the plot).
+    expect(readingLeft(100, { min: 105, max: 205 }, toPos(105))).toBe(-10);
+    expect(readingLeft(210, { min: 105, max: 205 }, toPos(105))).toBe(-10);
   });
 
   it('reads the shown series with their units, a gap as "no data", and says when every series is hidden', () => {

@@ -70,3 +70,26 @@ export function nextReadIndexFrom(xs: ArrayLike<number>, x: number | undefined, 
   if (xs[at] === x) return nextReadIndex(xs.length, at, dir);
   return dir < 0 ? Math.max(0, at - 1) : Math.min(xs.length - 1, at);
 }
+
+/**
+ * The buckets of `xs` (ascending, uPlot's x in seconds) in the view [min, max], as `xs.slice(first, end)`: the ones
+ * uPlot draws and its cursor can point at. A bucket that starts before the view (the range's start falls inside it)
+ * is not among them: a reading there had no cursor and no tooltip for it.
+ */
+export function viewSpan(xs: ArrayLike<number>, view: { min: number; max: number }): { first: number; end: number } {
+  let first = 0;
+  while (first < xs.length && (xs[first] as number) < view.min) first++;
+  let end = first;
+  while (end < xs.length && (xs[end] as number) <= view.max) end++;
+  return { first, end };
+}
+
+/**
+ * Where the cursor goes for a keyboard reading of the bucket at time `x` (px from the plot's left): at the bucket's
+ * pixel while it is in the view [min, max], wherever a refresh moved it; off the plot (-10, where uPlot hides its
+ * cursor and the tooltip goes) once it has left the view. The pixel the reading was first shown at names another
+ * bucket after a refresh that moved the range.
+ */
+export function readingLeft(x: number, view: { min: number; max: number }, toPos: (x: number) => number): number {
+  return x >= view.min && x <= view.max ? toPos(x) : -10;
+}
