@@ -2,7 +2,7 @@ import type { Sql } from '../sql.js';
 import { agentStatusCounts } from './agents.js';
 import { evaluateRunaway, MAX_RUNAWAY_MINUTES } from './beads/runaway.js';
 import { pruneAgentMinutes } from './beads/runaway-windows.js';
-import { applyBeadTotals, markPrunedDirty, queuePrunedMoves } from './beads/totals.js';
+import { applyBeadTotals, MAX_BEAD_RECORDS_APPLIED_PER_TICK, markPrunedDirty, queuePrunedMoves } from './beads/totals.js';
 import { evaluateBudget } from './budget.js';
 import { AGENT_STATUSES } from './events.js';
 import { currentLoc } from './loc.js';
@@ -60,7 +60,12 @@ export function readGauges(sql: Sql, now: number): GaugeValues {
  * transaction that acknowledged them, so there is nothing pending to drain or lose.
  * Several ticks in one slot average (`samples` counts them).
  */
-export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; gauges: GaugeValues; pruned: number } {
+export function tick(
+  sql: Sql,
+  usageIds: UsageIds,
+  now: number,
+  batch = MAX_BEAD_RECORDS_APPLIED_PER_TICK,
+): { t: number; gauges: GaugeValues; pruned: number; applied: number } {
   let indexed = () => {};
   const result = sql.transaction(() => {
     const gauges = readGauges(sql, now);
@@ -72,13 +77,15 @@ export function tick(sql: Sql, usageIds: UsageIds, now: number): { t: number; ga
     closeBilling(sql, now);
     evaluateBudget(sql, now);
     // Bead totals and the runaway windows follow the agent-time index (beads/totals.ts).
-    indexed = usageIds.indexTail();
-    applyBeadTotals(sql);
+    // At most `batch` records each (tick-batch.ts: fewer in a town whose last tick was slow).
+    indexed = usageIds.indexTail(batch);
+    const applied = applyBeadTotals(sql, batch);
     evaluateRunaway(sql, now);
     return {
       t: slotStart(now, RAW_TIER.resolutionMs),
       gauges,
       pruned: prune(sql, pruneClock(sql, now), usageIds.indexedUpto()),
+      applied,
     };
   });
   indexed();

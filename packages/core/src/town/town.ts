@@ -27,6 +27,7 @@ import { readScheduleState, readState, type TownState } from './state.js';
 import { storageRefusal } from './storage-quota.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
+import { MAX_TICK_BATCH, nextTickBatch } from './tick-batch.js';
 import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.js';
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import { type TownTotals, townTotals } from './totals.js';
@@ -50,6 +51,7 @@ export class Town {
   private readonly locTtlMs: number;
   private readonly maxBytes: number | undefined;
   private readonly usageIds: UsageIds;
+  private tickBatch = MAX_TICK_BATCH;
 
   constructor(
     readonly sql: Sql,
@@ -105,8 +107,15 @@ export class Town {
     return result;
   }
 
+  /**
+   * One tick, of at most `tickBatch` records' indexing and bead totals, sized by how long the last took (tick-batch.ts;
+   * timed by the town's clock, so a test's fixed clock keeps the cap). Kept while the town is open.
+   */
   tick(): ReturnType<typeof tick> {
-    return tick(this.sql, this.usageIds, this.clock());
+    const started = this.clock();
+    const result = tick(this.sql, this.usageIds, this.clock(), this.tickBatch);
+    this.tickBatch = nextTickBatch(this.tickBatch, this.clock() - started, result.applied);
+    return result;
   }
 
   timeseries(q: TimeseriesQuery): Timeseries {
