@@ -32,7 +32,9 @@ export function storageUse(sql: Sql, maxBytes: number | undefined): StorageUse {
 /**
  * The refusal of an ingest into a town whose data has reached `maxBytes` (Sql.sizeBytes), or undefined
  * while there is room. Checked once per group commit, before it writes: a group admitted under the quota
- * may pass it by what one group holds (the hosts write at most 5,000 items a group, group-commit.ts' MAX_GROUP_ITEMS: a few MiB).
+ * may pass it by what one group holds (the hosts write at most 5,000 items a group, group-commit.ts' MAX_GROUP_ITEMS), and the
+ * next tick then indexes the records taken since the last (usage-ids.ts, beads/totals.ts), unchecked: a 20 MiB quota was
+ * first refused at 21.8 MiB and held 44.4 MiB once the tick had indexed the 32,000 records (docs/api.md, Storage quota).
  */
 export function storageRefusal(sql: Sql, maxBytes: number | undefined): AppError | undefined {
   if (maxBytes === undefined) return undefined; // no quota: no size query on the ingest path
