@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
 import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
 import { shown } from '@gasgauge/reporter/terminal';
+import { othersDir } from '../data-dir.js';
 import { permissionHint } from '../data-dir-lock.js';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
@@ -290,7 +291,10 @@ const MAKE_WRITABLE = (dataDir: string) =>
 function ownPermissionHint(err: unknown, dataDir: string): string | undefined {
   const e = err as NodeJS.ErrnoException | null;
   if ((e?.code !== 'EACCES' && e?.code !== 'EPERM') || typeof e.path !== 'string') return undefined;
-  return e.path === dataDir || e.path.startsWith(`${dataDir}/`) ? MAKE_WRITABLE(dataDir) : undefined;
+  if (e.path !== dataDir && !e.path.startsWith(`${dataDir}/`)) return undefined;
+  // A file that is not there yet (restore's serve.lock) in another user's data dir: chmod would not help.
+  const others = othersDir(dataDir);
+  return others === undefined ? MAKE_WRITABLE(dataDir) : `the data dir ${dataDir}${others}`;
 }
 
 /**
