@@ -93,18 +93,22 @@ function parseOptions(command: Command, args: string[]) {
   }
 }
 
-/** Levenshtein distance, for the few short option names of one command. */
+/** Edit distance, a swap of two letters counting as one edit (`twon`, `town`), for the few short names of the CLI. */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
+      let d = Math.min(
         (row[j] as number) + 1,
         (next[j - 1] as number) + 1,
         (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      next[j] = d;
     }
+    before = row;
     row = next;
   }
   return row[b.length] as number;
@@ -184,7 +188,12 @@ async function runCommand(given: string[]): Promise<number> {
         console.log(help);
         return 0;
       }
-      const what = argv[1] === undefined || argv[1].startsWith('-') ? 'needs a command' : `has no command "${argv[1]}"`;
+      const sub = grouped.map((c) => c.usage.slice(prefix.length).split(' ')[0] as string);
+      const near = argv[1] === undefined ? undefined : sub.find((n) => editDistance(n, argv[1] as string) <= 2);
+      const what =
+        argv[1] === undefined || argv[1].startsWith('-')
+          ? 'needs a command'
+          : `has no command "${argv[1]}"${near ? ` (did you mean ${near}?)` : ''}`;
       console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
       return 2;
     }
@@ -201,8 +210,12 @@ async function runCommand(given: string[]): Promise<number> {
       console.error(`gasgauge: options go after the command (${argv[0]}, as in: ${shown(asIn)})\n\n${mainHelp()}`);
       return 2;
     }
-    const unknown = argv[0] === 'help' ? argv.slice(1, 3) : argv.slice(0, 2);
-    console.error(`gasgauge: unknown command "${unknown.join(' ')}"\n\n${mainHelp()}`);
+    // The word that is no command, and the nearest that is (`gasgauge twon list`, `gasgauge --verison`): it said
+    // `unknown command "twon list"`, as if "list" were unknown too, and named no command to run instead.
+    const word = (argv[0] === 'help' ? argv[1] : argv[0]) as string;
+    const names = [...new Set([...COMMANDS.keys()].map((k) => k.split(' ')[0] as string)), '--version', '--help'];
+    const near = names.find((n) => editDistance(n, word) <= (n.length > 4 ? 2 : 1));
+    console.error(`gasgauge: unknown command "${word}"${near ? ` (did you mean ${near}?)` : ''}\n\n${mainHelp()}`);
     return 2;
   }
   const command = COMMANDS.get(key) as Command;
