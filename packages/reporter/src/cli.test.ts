@@ -359,7 +359,11 @@ describe('gasgauge report (CLI)', () => {
       for (const [r, why] of [
         [badToken, 'HTTP 401'],
         [badTown, 'HTTP 403'],
-        [badUrl, 'HTTP 404'],
+        // A new user's: "no route for POST /api/api/towns/…/usage" alone did not say what to change.
+        [
+          badUrl,
+          `no route for POST /api/api/towns/${server.townId}/usage (is --server the Gas Gauge server, its address alone such as http://127.0.0.1:8787, with no /api?)`,
+        ],
         [down, 'ECONNREFUSED (nothing listens there: is the server running, and is --server right?)'],
       ] as const) {
         expect(r.code, r.stderr).toBe(1);
