@@ -138,7 +138,7 @@ describe('gasgauge help NAME of no command', () => {
 
 // Found as a new self-hoster: `gasgauge twon list` said `unknown command "twon list"` and named no command instead.
 describe('a mistyped command', () => {
-  it('names the word that is no command and the nearest that is (exit 2)', async () => {
+  it('names the word that is no command, or the option that is none, and the nearest that is (exit 2)', async () => {
     const err: string[] = [];
     const error = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
     try {
@@ -147,6 +147,8 @@ describe('a mistyped command', () => {
       expect(await main(['town', 'lst'])).toBe(2);
       expect(await main(['credits', 'grnat'])).toBe(2);
       expect(await main(['frobnicate', 'x'])).toBe(2);
+      expect(await main(['report', '--opencod', 'http://127.0.0.1:4096'])).toBe(2);
+      expect(await main(['report', '--no-claud'])).toBe(2);
     } finally {
       error.mockRestore();
     }
@@ -156,6 +158,9 @@ describe('a mistyped command', () => {
       'gasgauge town: has no command "lst" (did you mean list?)',
       'gasgauge credits: has no command "grnat" (did you mean grant?)',
       'gasgauge: unknown command "frobnicate"',
+      // The nearest option, not the first that starts so (--opencode-dir comes first).
+      'gasgauge report: unknown option --opencod (did you mean --opencode?)',
+      'gasgauge report: unknown option --no-claud (did you mean --no-claude?)',
     ]);
   });
 });

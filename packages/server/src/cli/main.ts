@@ -88,7 +88,10 @@ function parseOptions(command: Command, args: string[]) {
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
     if (given === 'data' && command.noDataDir)
       throw new UsageError(`unknown option ${unknown[1]}: this command reads no data directory`);
-    const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
+    // The nearest of those it may be (`--opencod`: --opencode, not the first option starting so, --opencode-dir).
+    const near = Object.keys(options)
+      .filter((o) => o.startsWith(given) || editDistance(o, given) <= 2)
+      .sort((a, b) => editDistance(a, given) - editDistance(b, given))[0];
     throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
   }
 }
