@@ -1,5 +1,5 @@
 import { hashToken, mintIngestKey } from '@gasgauge/api';
-import type { Control } from '@gasgauge/core';
+import { AppError, type Control } from '@gasgauge/core';
 import type { DataDir } from '../data-dir.js';
 import { agentOption, type Command, dataDirVouch, nameHelp, noSuchTown, required, withControl } from './command.js';
 
@@ -73,8 +73,15 @@ export const keyRevoke: Command = {
     const kind = withControl(values, (control, dataDir) => {
       assertTown(control, townId, dataDir);
       const known = control.ingestKeys.list(townId).find((k) => k.name === name)?.kind;
+      // A mistyped name, or one revoked already: which names there are to revoke (it said only that this one was not).
+      if (known === undefined)
+        throw new AppError(
+          'not_found',
+          `this town has no key named "${name}" (revoked keys are no longer listed): gasgauge key list --town ${townId} --data ${dataDir.root} lists its keys`,
+          { path: 'name' },
+        );
       control.ingestKeys.revoke(townId, name);
-      return known ?? 'ingest';
+      return known;
     });
     out.result({ revoked: true, townId, name, kind }, [`Revoked ${kind} key ${name} of town ${townId}.`]);
     return 0;
