@@ -72,10 +72,17 @@ describe('gasgauge report (CLI)', () => {
     expect(r.stderr).toContain('WARNING: --gemini-dir is ignored: --no-gemini reads nothing there');
   });
 
-  it("says a --token-file that is missing or a directory once, with what to do (exit 2), not Node's message naming it again", async () => {
+  it("says a --token-file that is missing, a directory or empty once, with what to do (exit 2), not Node's message naming it again", async () => {
+    const empty = join(dir, 'empty-token');
+    writeFileSync(empty, '\n', { mode: 0o600 });
+    const loop = join(dir, 'loop-token');
+    symlinkSync(loop, loop);
     for (const [file, says] of [
       [join(dir, 'no-token'), 'no such file (ENOENT): write an ingest token into it'],
       [dir, 'it is a directory (EISDIR): name the file that holds the token'],
+      // A new user's: ENOTDIR and ELOOP were Node's message after the code ("ENOTDIR: ENOTDIR: not a directory, open '…'").
+      [join(empty, 'token'), 'a part of that path is a file, not a directory (ENOTDIR): name the file that holds the token'],
+      [loop, 'ELOOP: too many symbolic links encountered'],
     ] as const) {
       const r = await gasgauge([
         'report',
@@ -86,6 +93,13 @@ describe('gasgauge report (CLI)', () => {
       expect(r.stderr).toContain(`gasgauge report: cannot read the token file ${file}: ${says}`);
       expect(r.stderr.split(file)).toHaveLength(2);
     }
+    const r = await gasgauge([
+      'report',
+      ...['--server', 'http://127.0.0.1:1', '--town', 't', '--token-file', empty, '--once'],
+      ...['--no-claude', '--no-codex', '--no-gemini', '--no-opencode', '--state', join(dir, 'state-token-missing')],
+    ]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`the token file ${empty} is empty: write an ingest token into it (gasgauge token mint`);
   });
 
   it('reads at most 64 KiB of --token-file: /dev/zero is refused at once (exit 2), not read until memory runs out', async () => {
@@ -345,7 +359,11 @@ describe('gasgauge report (CLI)', () => {
       for (const [r, why] of [
         [badToken, 'HTTP 401'],
         [badTown, 'HTTP 403'],
-        [badUrl, 'HTTP 404'],
+        // A new user's: "no route for POST /api/api/towns/…/usage" alone did not say what to change.
+        [
+          badUrl,
+          `no route for POST /api/api/towns/${server.townId}/usage (is --server the Gas Gauge server, its address alone such as http://127.0.0.1:8787, with no /api?)`,
+        ],
         [down, 'ECONNREFUSED (nothing listens there: is the server running, and is --server right?)'],
       ] as const) {
         expect(r.code, r.stderr).toBe(1);

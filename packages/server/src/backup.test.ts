@@ -297,6 +297,27 @@ describe('backup --out and restore --data that cannot be made', () => {
     }
     expect(readFileSync(file, 'utf8')).toBe('x');
   }, 60_000);
+
+  // Found as a new self-hoster: `backup --out ./data/backup` (or under towns/) was taken, a backup lost with the data
+  // dir it should outlive, and one under towns/ removed by the next restore --force into that data dir.
+  it('backup --out inside the data dir, through a symlink too, is refused (exit 1) and nothing is written', async () => {
+    const dir = tempDir('gg-backup-inside-');
+    const data = join(dir, 'data');
+    expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+    symlinkSync(data, join(dir, 'link'));
+    const before = readdirSync(data).sort();
+    for (const out of [join(data, 'backup'), join(data, 'towns', 'b'), join(dir, 'link', 'new', 'b')]) {
+      const r = await gasgauge('backup', '--out', out, '--data', data);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `gasgauge backup: ${out} is inside the data dir ${data}: a backup there is lost with it (a failed disk, a removed data dir); pass --out DIR outside the data dir, best on another disk`,
+      );
+    }
+    expect(readdirSync(data).sort()).toEqual(before);
+    expect(readdirSync(join(data, 'towns'))).toEqual([]);
+    // Beside it is fine, and so is a name that only starts like it.
+    expect((await gasgauge('backup', '--out', `${data}-backup`, '--data', data)).code).toBe(0);
+  }, 60_000);
 });
 
 describe('a backup killed midway', () => {

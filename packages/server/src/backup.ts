@@ -8,12 +8,13 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
@@ -84,6 +85,7 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
   const data = new DataDir(root);
   const out = resolve(outPath);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`${out} is not a directory; back up into a new directory`);
+  refuseOutInside(root, out);
   // What a backup killed midway left (its marker, no manifest) is its own: cleared, so the same --out takes the next try.
   const interrupted = existsSync(out) && isInterruptedBackup(out);
   if (interrupted) for (const e of readdirSync(out)) rmSync(join(out, e), { recursive: true, force: true });
@@ -110,6 +112,36 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
     if (madeOut) rmSync(out, { recursive: true, force: true });
     else for (const e of readdirSync(out)) rmSync(join(out, e), { recursive: true, force: true });
     throw backupFailure(err, root, out);
+  }
+}
+
+/**
+ * `--out` inside the data dir (`--out ./data/backup`, `--data` and `--out` mixed up with a relative path): taken, the
+ * backup was lost with the data dir it should outlive (a lost disk, a data dir removed), `restore --force` into that
+ * data dir removed one under towns/, and each next backup copied nothing of it but lived in the copied dir.
+ */
+function refuseOutInside(root: string, out: string): void {
+  const real = (path: string): string => {
+    // The nearest part that exists, through its symlinks, and the rest as given (--out need not exist yet).
+    let head = path;
+    let rest = '';
+    for (;;) {
+      try {
+        return join(realpathSync(head), rest);
+      } catch {
+        const up = dirname(head);
+        if (up === head) return path;
+        rest = join(basename(head), rest);
+        head = up;
+      }
+    }
+  };
+  const dataDir = real(root);
+  const target = real(out);
+  if (target === dataDir || target.startsWith(`${dataDir}${sep}`)) {
+    throw new Error(
+      `${out} is inside the data dir ${root}: a backup there is lost with it (a failed disk, a removed data dir); pass --out DIR outside the data dir, best on another disk`,
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +202,35 @@ describe('gasgauge errors', () => {
     const json = await gasgauge('town', 'create', 'X', '--owner', 'nobody', '--data', data, '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'not_found', message: 'no user named "nobody"', path: 'owner' } });
+  });
+
+  // Found as a new self-hoster: a town id from another server's list (or a --data left out) said only
+  // `no town with id "…"`, naming neither the data dir asked nor how to see its towns.
+  it('token mint and key commands with a --town this data dir lacks, or key revoke a name it lacks, exit 1 saying how to list them', async () => {
+    const dir = realpathSync(tempDir('gg-cli-town-'));
+    expect((await gasgauge('user', 'add', 'bob', '--data', dir)).code).toBe(0);
+    for (const args of [
+      ['token', 'mint', '--town', 'town_nope'],
+      ['key', 'create', '--town', 'town_nope', '--name', 'otel'],
+      ['key', 'list', '--town', 'town_nope'],
+      ['key', 'revoke', '--town', 'town_nope', '--name', 'otel'],
+    ]) {
+      const r = await gasgauge(...args, '--data', dir);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `gasgauge ${args[0]} ${args[1]}: no town with id "town_nope" in ${dir}: gasgauge town list --data ${dir} lists its towns`,
+      );
+    }
+    // A key name the town has not (mistyped, or revoked already): how to see the names it has.
+    const town = await gasgauge('town', 'create', 'Keys', '--owner', 'bob', '--data', dir, '--json');
+    const townId = JSON.parse(town.stdout).town.id as string;
+    expect((await gasgauge('key', 'create', '--town', townId, '--name', 'otel', '--data', dir)).code).toBe(0);
+    expect((await gasgauge('key', 'revoke', '--town', townId, '--name', 'otel', '--data', dir)).code).toBe(0);
+    const again = await gasgauge('key', 'revoke', '--town', townId, '--name', 'otel', '--data', dir);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      `gasgauge key revoke: this town has no key named "otel" (revoked keys are no longer listed): gasgauge key list --town ${townId} --data ${dir} lists its keys`,
+    );
   });
 
   it('town create stops at --max-towns-per-owner (exit 1 naming the limit); an out-of-range limit exits 2', async () => {

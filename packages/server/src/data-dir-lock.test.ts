@@ -253,6 +253,19 @@ describe('root on another user’s data dir', () => {
           `gasgauge ${name}: cannot read the data dir ${data}: permission denied (it belongs to user root, mode 700); run the command as that user (sudo -u root gasgauge …)`,
         );
       }
+      // serve and restore, which may start a data dir, said "pass --data DIR, a directory this user can write" (serve:
+      // a second, empty data dir) and "chmod -R u+w" (restore: no help to a user who does not own it).
+      const owner = '(it belongs to user root, mode 700); run the command as that user (sudo -u root gasgauge …)';
+      const serve = await asNobody(tmp, ['serve', '--port', '0', '--host', '127.0.0.1', '--data', data]);
+      expect(serve.code, serve.stderr).toBe(1);
+      expect(serve.stderr).toContain(`gasgauge serve: cannot use the data dir ${data}: permission denied ${owner}`);
+      const backup = join(tmp, 'bk');
+      expect((await gasgauge('backup', '--data', data, '--out', backup)).code).toBe(0);
+      chownSync(backup, 65534, 65534);
+      for (const f of readdirSync(backup, { recursive: true }) as string[]) chownSync(join(backup, f), 65534, 65534);
+      const restore = await asNobody(tmp, ['restore', '--from', backup, '--data', data, '--force']);
+      expect(restore.code, restore.stderr).toBe(1);
+      expect(restore.stderr).toContain(`: the data dir ${data} ${owner}`);
       // Its own data dir, with its mode taken away: what to chmod.
       chownSync(data, 65534, 65534);
       chmodSync(data, 0o000);

@@ -34,11 +34,33 @@ export function processStart(pid: number): string | undefined {
 /** The data dir cannot be created: said in the user's terms (which dir, why, what to pass), not as a bare errno. */
 export class DataDirError extends Error {
   constructor(root: string, cause: NodeJS.ErrnoException) {
-    super(`cannot use ${root} as the data dir (${dirProblem(cause)}); pass --data DIR, a directory this user can write`, {
-      cause,
-    });
+    // Another user's data dir (`gasgauge serve --data /var/lib/gasgauge` run as oneself, not as the service's user):
+    // "pass --data DIR, a directory this user can write" sent them to make a second, empty data dir.
+    const others = cause.code === 'EACCES' || cause.code === 'EPERM' ? othersDir(root) : undefined;
+    super(
+      others === undefined
+        ? `cannot use ${root} as the data dir (${dirProblem(cause)}); pass --data DIR, a directory this user can write`
+        : `cannot use the data dir ${root}: permission denied${others}`,
+      { cause },
+    );
     this.name = 'DataDirError';
   }
+}
+
+/**
+ * When `root` exists and is another user's: whose it is and to run the command as that user, as one clause
+ * (" (it belongs to user gasgauge, mode 700); run the command as that user (sudo -u gasgauge gasgauge …)").
+ */
+export function othersDir(root: string): string | undefined {
+  let dir: ReturnType<typeof statSync>;
+  try {
+    dir = statSync(root);
+  } catch {
+    return undefined;
+  }
+  if (dir.uid === process.geteuid?.()) return undefined;
+  const name = userName(dir.uid);
+  return ` (it belongs to ${name === undefined ? `uid ${dir.uid}` : `user ${name}`}, mode ${(dir.mode & 0o777).toString(8)}); run the command as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`;
 }
 
 /**
@@ -56,13 +78,8 @@ export function hasControlDatabase(root: string): boolean {
     if (e.code !== 'EACCES' && e.code !== 'EPERM') return false;
     let what = '; run the command as the user the server runs as';
     try {
-      const dir = statSync(root);
-      const mode = (dir.mode & 0o777).toString(8);
-      const name = userName(dir.uid);
-      what =
-        dir.uid === process.geteuid?.()
-          ? ` (mode ${mode}); make it this user's to read and write again (chmod 700 ${root})`
-          : ` (it belongs to ${name === undefined ? `uid ${dir.uid}` : `user ${name}`}, mode ${mode}); run the command as that user${name === undefined ? '' : ` (sudo -u ${name} gasgauge …)`}`;
+      const mode = (statSync(root).mode & 0o777).toString(8);
+      what = othersDir(root) ?? ` (mode ${mode}); make it this user's to read and write again (chmod 700 ${root})`;
     } catch {}
     throw new Error(`cannot read the data dir ${root}: permission denied${what}`, { cause: err });
   }

@@ -671,3 +671,31 @@ describe('ingest token minted for one agent', () => {
     expect((await totals(townId)).input_tokens).toBe(7);
   });
 });
+
+// Found as a new self-hoster: a token sent without "Bearer " (curl -H "Authorization: $TOKEN", or an exporter's
+// OTEL_EXPORTER_OTLP_HEADERS="Authorization=ggi_…") was answered "missing Authorization: Bearer credential".
+describe('an Authorization header without the Bearer scheme', () => {
+  it('is a 401 saying how to write it, on ingest, reads and OTLP, and never echoes the credential', async () => {
+    for (const [method, path] of [
+      ['POST', usagePath(s.townId)],
+      ['GET', `/api/towns/${s.townId}/metrics/throughput`],
+      ['GET', `/api/towns/${s.townId}/metrics/prometheus`],
+      ['POST', '/v1/metrics'],
+    ] as const) {
+      const credential = path.includes('usage') ? s.ingestToken : s.adminToken;
+      const res = await fetch(s.url + path, {
+        method,
+        headers: { authorization: credential, 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body: JSON.stringify({ records: [rec()] }) } : {}),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(401);
+      expect(JSON.parse(text).error.message).toContain(
+        'the Authorization header holds no Bearer credential: write it as "Authorization: Bearer TOKEN"',
+      );
+      expect(text).not.toContain(credential);
+      const none = await fetch(s.url + path, { method, headers: { 'content-type': 'application/json' } });
+      expect(JSON.parse(await none.text()).error.message).toBe('missing Authorization: Bearer credential');
+    }
+  });
+});

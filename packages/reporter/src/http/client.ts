@@ -65,8 +65,14 @@ export async function postJson(
   }
   const error = res.whole ? apiError(parsed) : undefined;
   const message = snippet(error?.message ?? (typeof parsed === 'string' && parsed !== '' ? parsed : res.statusText));
+  // A route the server does not have (`--server http://host:8787/api` posted to /api/api/…), or a 404 that is not the
+  // API's (another web server at that address): said as what to check, not only the path that was missing.
+  const wrongPath =
+    res.status === 404 && (error === undefined || error.message.startsWith('no route for '))
+      ? ' (is --server the Gas Gauge server, its address alone such as http://127.0.0.1:8787, with no /api?)'
+      : '';
   throw new DeliveryError(
-    `HTTP ${res.status} from ${url}: ${message}`,
+    `HTTP ${res.status} from ${url}: ${message}${wrongPath}`,
     res.status,
     parseRetryAfter(res.retryAfter, Date.now()),
     error?.path,

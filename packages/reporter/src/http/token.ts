@@ -77,7 +77,7 @@ export class TokenSource {
       );
     }
     const token = text.trim();
-    if (!token) throw new TokenError(`the token file ${this.opts.file} is empty`);
+    if (!token) throw new TokenError(`the token file ${this.opts.file} is empty: ${WRITE_TOKEN}`);
     return checked(token, `the token file ${this.opts.file} holds`);
   }
 }
@@ -157,17 +157,26 @@ export function tokenFileWarning(file: string): string | undefined {
  * Why the token file could not be read, said once: Node's message repeats the path the sentence already names
  * (`ENOENT: no such file or directory, open '/path'`), and a missing file is the first run's usual slip.
  */
+const WRITE_TOKEN = 'write an ingest token into it (gasgauge token mint --town ID, or a key from gasgauge key create)';
+
 function fileProblem(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
     case 'ENOENT':
-      return 'no such file (ENOENT): write an ingest token into it (gasgauge token mint --town ID, or a key from gasgauge key create)';
+      return `no such file (ENOENT): ${WRITE_TOKEN}`;
     case 'EISDIR':
       return 'it is a directory (EISDIR): name the file that holds the token';
+    case 'ENOTDIR':
+      return 'a part of that path is a file, not a directory (ENOTDIR): name the file that holds the token';
     case 'EACCES':
     case 'EPERM':
       return `permission denied (${e.code}): chmod it, or run the reporter as its owner`;
     default:
-      return e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
+      // Node's message starts with the code and names the file again ("ELOOP: too many symbolic links …, open '…'").
+      return e.code
+        ? `${e.code}: ${String(e.message)
+            .replace(/^[A-Z]+: /, '')
+            .replace(/, \w+ '.*'$/, '')}`
+        : String(e.message ?? err);
   }
 }

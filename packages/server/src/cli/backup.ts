@@ -5,7 +5,7 @@ import { type Command, required } from './command.js';
 export const backup: Command = {
   usage: 'gasgauge backup --out DIR [--data DIR]',
   summary: 'an online, consistent copy of the control database, every town and the signing key, safe while the server runs',
-  help: `  --out DIR   a new or empty directory for the backup (mode 700, files 600)
+  help: `  --out DIR   a new or empty directory for the backup, outside the data dir (mode 700, files 600)
 
   Towns are copied first and the control database (accounts, ledger) last, each as one point-in-time
   snapshot; what was acknowledged before the backup began is in it. A town nothing was sent to or

@@ -200,6 +200,18 @@ export function agentOption(values: Values): string | undefined {
   return v;
 }
 
+/**
+ * A --town no town of this data dir has: which data dir was asked, and how to list its towns (a town id copied from
+ * another server's list, or a --data left out, said only "no town with id …").
+ */
+export function noSuchTown(townId: string, dataDir: DataDir): AppError {
+  return new AppError(
+    'not_found',
+    `no town with id "${townId}" in ${dataDir.root}: gasgauge town list --data ${dataDir.root} lists its towns`,
+    { path: 'town' },
+  );
+}
+
 export function required(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);

@@ -135,3 +135,32 @@ describe('gasgauge help NAME of no command', () => {
     expect(err[0]?.split('\n')[0]).toBe('gasgauge: unknown command "nosuch"');
   });
 });
+
+// Found as a new self-hoster: `gasgauge twon list` said `unknown command "twon list"` and named no command instead.
+describe('a mistyped command', () => {
+  it('names the word that is no command, or the option that is none, and the nearest that is (exit 2)', async () => {
+    const err: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((line: string) => err.push(line));
+    try {
+      expect(await main(['twon', 'list'])).toBe(2);
+      expect(await main(['--verison'])).toBe(2);
+      expect(await main(['town', 'lst'])).toBe(2);
+      expect(await main(['credits', 'grnat'])).toBe(2);
+      expect(await main(['frobnicate', 'x'])).toBe(2);
+      expect(await main(['report', '--opencod', 'http://127.0.0.1:4096'])).toBe(2);
+      expect(await main(['report', '--no-claud'])).toBe(2);
+    } finally {
+      error.mockRestore();
+    }
+    expect(err.map((e) => e.split('\n')[0])).toEqual([
+      'gasgauge: unknown command "twon" (did you mean town?)',
+      'gasgauge: unknown command "--verison" (did you mean --version?)',
+      'gasgauge town: has no command "lst" (did you mean list?)',
+      'gasgauge credits: has no command "grnat" (did you mean grant?)',
+      'gasgauge: unknown command "frobnicate"',
+      // The nearest option, not the first that starts so (--opencode-dir comes first).
+      'gasgauge report: unknown option --opencod (did you mean --opencode?)',
+      'gasgauge report: unknown option --no-claud (did you mean --no-claude?)',
+    ]);
+  });
+});

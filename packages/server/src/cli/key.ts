@@ -1,9 +1,10 @@
 import { hashToken, mintIngestKey } from '@gasgauge/api';
 import { AppError, type Control } from '@gasgauge/core';
-import { agentOption, type Command, dataDirVouch, nameHelp, required, withControl } from './command.js';
+import type { DataDir } from '../data-dir.js';
+import { agentOption, type Command, dataDirVouch, nameHelp, noSuchTown, required, withControl } from './command.js';
 
-function assertTown(control: Control, townId: string): void {
-  if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
+function assertTown(control: Control, townId: string, dataDir: DataDir): void {
+  if (!control.town(townId)) throw noSuchTown(townId, dataDir);
 }
 
 const when = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString());
@@ -28,8 +29,8 @@ ${nameHelp('--name NAME', 14, 'a name unique in the town (for key list and key r
     const kind = values.scrape === true ? 'scrape' : 'ingest';
     const key = await mintIngestKey(dataDirVouch(values), kind);
     const hash = await hashToken(key);
-    const info = withControl(values, (control) => {
-      assertTown(control, townId);
+    const info = withControl(values, (control, dataDir) => {
+      assertTown(control, townId, dataDir);
       return control.ingestKeys.create(hash, townId, name, agentId, kind);
     });
     out.result({ key, ...info }, [`Created ${kind} key ${name} for town ${townId}. Key, shown once:`, `  ${key}`]);
@@ -45,8 +46,8 @@ export const keyList: Command = {
   positionals: 0,
   async run(values, _p, out) {
     const townId = required(values, 'town');
-    const keys = withControl(values, (control) => {
-      assertTown(control, townId);
+    const keys = withControl(values, (control, dataDir) => {
+      assertTown(control, townId, dataDir);
       return control.ingestKeys.list(townId);
     });
     const lines = keys.map(
@@ -69,11 +70,18 @@ export const keyRevoke: Command = {
     const townId = required(values, 'town');
     const name = required(values, 'name');
     // Its kind, read before it goes: a scrape key revoked was said to be an "ingest key".
-    const kind = withControl(values, (control) => {
-      assertTown(control, townId);
+    const kind = withControl(values, (control, dataDir) => {
+      assertTown(control, townId, dataDir);
       const known = control.ingestKeys.list(townId).find((k) => k.name === name)?.kind;
+      // A mistyped name, or one revoked already: which names there are to revoke (it said only that this one was not).
+      if (known === undefined)
+        throw new AppError(
+          'not_found',
+          `this town has no key named "${name}" (revoked keys are no longer listed): gasgauge key list --town ${townId} --data ${dataDir.root} lists its keys`,
+          { path: 'name' },
+        );
       control.ingestKeys.revoke(townId, name);
-      return known ?? 'ingest';
+      return known;
     });
     out.result({ revoked: true, townId, name, kind }, [`Revoked ${kind} key ${name} of town ${townId}.`]);
     return 0;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
 import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
 import { shown } from '@gasgauge/reporter/terminal';
+import { othersDir } from '../data-dir.js';
 import { permissionHint } from '../data-dir-lock.js';
 import { createLogger } from '../logger.js';
 import { isDiskFull } from '../sqlite.js';
@@ -87,23 +88,30 @@ function parseOptions(command: Command, args: string[]) {
     const given = (unknown[1] as string).replace(/^-+/, '').split('=')[0] as string;
     if (given === 'data' && command.noDataDir)
       throw new UsageError(`unknown option ${unknown[1]}: this command reads no data directory`);
-    const near = Object.keys(options).find((o) => o.startsWith(given) || editDistance(o, given) <= 2);
+    // The nearest of those it may be (`--opencod`: --opencode, not the first option starting so, --opencode-dir).
+    const near = Object.keys(options)
+      .filter((o) => o.startsWith(given) || editDistance(o, given) <= 2)
+      .sort((a, b) => editDistance(a, given) - editDistance(b, given))[0];
     throw new UsageError(`unknown option ${unknown[1]}${near ? ` (did you mean --${near}?)` : ''}`);
   }
 }
 
-/** Levenshtein distance, for the few short option names of one command. */
+/** Edit distance, a swap of two letters counting as one edit (`twon`, `town`), for the few short names of the CLI. */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
     for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
+      let d = Math.min(
         (row[j] as number) + 1,
         (next[j - 1] as number) + 1,
         (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      next[j] = d;
     }
+    before = row;
     row = next;
   }
   return row[b.length] as number;
@@ -183,7 +191,12 @@ async function runCommand(given: string[]): Promise<number> {
         console.log(help);
         return 0;
       }
-      const what = argv[1] === undefined || argv[1].startsWith('-') ? 'needs a command' : `has no command "${argv[1]}"`;
+      const sub = grouped.map((c) => c.usage.slice(prefix.length).split(' ')[0] as string);
+      const near = argv[1] === undefined ? undefined : sub.find((n) => editDistance(n, argv[1] as string) <= 2);
+      const what =
+        argv[1] === undefined || argv[1].startsWith('-')
+          ? 'needs a command'
+          : `has no command "${argv[1]}"${near ? ` (did you mean ${near}?)` : ''}`;
       console.error(`gasgauge ${argv[0]}: ${what}\n\n${help}`);
       return 2;
     }
@@ -200,8 +213,12 @@ async function runCommand(given: string[]): Promise<number> {
       console.error(`gasgauge: options go after the command (${argv[0]}, as in: ${shown(asIn)})\n\n${mainHelp()}`);
       return 2;
     }
-    const unknown = argv[0] === 'help' ? argv.slice(1, 3) : argv.slice(0, 2);
-    console.error(`gasgauge: unknown command "${unknown.join(' ')}"\n\n${mainHelp()}`);
+    // The word that is no command, and the nearest that is (`gasgauge twon list`, `gasgauge --verison`): it said
+    // `unknown command "twon list"`, as if "list" were unknown too, and named no command to run instead.
+    const word = (argv[0] === 'help' ? argv[1] : argv[0]) as string;
+    const names = [...new Set([...COMMANDS.keys()].map((k) => k.split(' ')[0] as string)), '--version', '--help'];
+    const near = names.find((n) => editDistance(n, word) <= (n.length > 4 ? 2 : 1));
+    console.error(`gasgauge: unknown command "${word}"${near ? ` (did you mean ${near}?)` : ''}\n\n${mainHelp()}`);
     return 2;
   }
   const command = COMMANDS.get(key) as Command;
@@ -290,7 +307,10 @@ const MAKE_WRITABLE = (dataDir: string) =>
 function ownPermissionHint(err: unknown, dataDir: string): string | undefined {
   const e = err as NodeJS.ErrnoException | null;
   if ((e?.code !== 'EACCES' && e?.code !== 'EPERM') || typeof e.path !== 'string') return undefined;
-  return e.path === dataDir || e.path.startsWith(`${dataDir}/`) ? MAKE_WRITABLE(dataDir) : undefined;
+  if (e.path !== dataDir && !e.path.startsWith(`${dataDir}/`)) return undefined;
+  // A file that is not there yet (restore's serve.lock) in another user's data dir: chmod would not help.
+  const others = othersDir(dataDir);
+  return others === undefined ? MAKE_WRITABLE(dataDir) : `the data dir ${dataDir}${others}`;
 }
 
 /**

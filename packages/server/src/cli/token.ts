@@ -1,5 +1,4 @@
-import { AppError } from '@gasgauge/core';
-import { agentOption, type Command, parseTtl, required, UsageError, withControl } from './command.js';
+import { agentOption, type Command, noSuchTown, parseTtl, required, UsageError, withControl } from './command.js';
 
 export const tokenMint: Command = {
   usage: 'gasgauge token mint --town ID [--agent ID] [--ttl 8h]',
@@ -24,7 +23,7 @@ export const tokenMint: Command = {
       throw new UsageError(`--ttl must be between 1s and 8h, not ${JSON.stringify(ttl)}`);
     const agentId = agentOption(values);
     const secret = withControl(values, (control, dataDir) => {
-      if (!control.town(townId)) throw new AppError('not_found', `no town with id "${townId}"`, { path: 'town' });
+      if (!control.town(townId)) throw noSuchTown(townId, dataDir);
       const mismatch = dataDir.signingKeyMismatch();
       if (mismatch) throw new Error(mismatch);
       return dataDir.secret();
