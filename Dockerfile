@@ -13,8 +13,9 @@ RUN npm install --global --no-audit --no-fund /tmp/gasgauge-*.tgz
 FROM node:${NODE_VERSION}-bookworm-slim
 COPY --from=install /usr/local/lib/node_modules/gasgauge /usr/local/lib/node_modules/gasgauge
 RUN ln -s ../lib/node_modules/gasgauge/lib/gasgauge.js /usr/local/bin/gasgauge \
-  && mkdir /data && chown node:node /data
+  && mkdir /data /backups && chown node:node /data /backups
 USER node
+# Backups go outside the data dir (`backup` refuses one inside): a volume mounted here, owned by `node` like /data.
 # The working directory stays /, so every command's default data dir (./data) is this volume.
 VOLUME /data
 EXPOSE 8787
