@@ -35,7 +35,7 @@ export interface OtlpDeps {
 }
 
 /**
- * OTLP/HTTP: `POST /v1/metrics` (and `/v1/logs`) with `Authorization: Bearer <ingest key or token>`, and
+ * OTLP/HTTP: `POST /v1/metrics` (and `/v1/logs`, and `/v1/traces`, taken and not read) with `Authorization: Bearer <ingest key or token>`, and
  * `POST /otlp/<ingest key>/v1/metrics` for exporters that take only a URL (the access log records the
  * route pattern, never the key). The town is the credential's. Points become usage records written
  * through the same group commit as `POST /api/towns/:townId/usage`.
@@ -105,9 +105,21 @@ export function otlpRoutes(deps: OtlpDeps): Hono {
     return respond(c, encoding, OTLP.logsResponse, partial);
   };
 
+  /**
+   * Traces are accepted and not read (nothing of a span is spend): an SDK sends every signal to the one
+   * OTEL_EXPORTER_OTLP_ENDPOINT, Gemini CLI its spans too, and a 404 for them filled its log with export errors.
+   * The same credential, body bounds and Content-Type as the other signals; the answer an empty
+   * ExportTraceServiceResponse (no bytes in protobuf).
+   */
+  const exportTraces = async (c: Context) => {
+    if (encodingOf(c.req.header('content-type')) === 'json') return c.json({});
+    return c.body(new Uint8Array(0).buffer, 200, { 'Content-Type': 'application/x-protobuf' });
+  };
+
   for (const [signal, handle] of [
     ['metrics', guarded(exportMetrics)],
     ['logs', guarded(exportLogs)],
+    ['traces', guarded(exportTraces)],
   ] as const) {
     app.post(`/v1/${signal}`, (c) => handle(c, bearer(c.req.header('authorization'))));
     app.post(`/otlp/:key/v1/${signal}`, (c) => {

@@ -194,4 +194,51 @@ describe.each(HOSTS)('%s host: OTLP ingest', (_name, start) => {
     await cc.shutdown();
     expect(await totals(townId)).toEqual({ input: 7, output: 3, cost: 10_000 });
   });
+
+  it('traces are taken and not read: 200 with an empty response in either encoding, under the same credential and bounds', async () => {
+    const { townId, key } = await townWithKey('otlp traces');
+    const before = await totals(townId);
+    const span = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'gemini-cli' } }] },
+          scopeSpans: [
+            { spans: [{ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'llm_call' }] },
+          ],
+        },
+      ],
+    };
+    const post = (path: string, body: BodyInit, headers: Record<string, string>) =>
+      fetch(`${host.h.url}${path}`, { method: 'POST', headers, body });
+    const json = await post('/v1/traces', JSON.stringify(span), {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+    });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({});
+    const proto = await post('/v1/traces', new Uint8Array([0x0a, 0x00]), {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/x-protobuf',
+    });
+    expect(proto.status).toBe(200);
+    expect(proto.headers.get('content-type')).toBe('application/x-protobuf');
+    expect((await proto.arrayBuffer()).byteLength).toBe(0);
+    const inPath = await post(`/otlp/${key}/v1/traces`, JSON.stringify(span), { 'content-type': 'application/json' });
+    expect(inPath.status).toBe(200);
+    await inPath.arrayBuffer();
+    // The same refusals as the other signals: no credential, another content type, a body past 1 MiB.
+    const anonymous = await post('/v1/traces', JSON.stringify(span), { 'content-type': 'application/json' });
+    expect(anonymous.status).toBe(401);
+    await anonymous.arrayBuffer();
+    const text = await post('/v1/traces', 'spans', { authorization: `Bearer ${key}`, 'content-type': 'text/plain' });
+    expect(text.status).toBe(400);
+    expect(await text.text()).toContain('content-type');
+    const big = await post('/v1/traces', new Uint8Array(1024 * 1024 + 1), {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/x-protobuf',
+    });
+    expect(big.status).toBe(413);
+    await big.arrayBuffer();
+    expect(await totals(townId)).toEqual(before);
+  });
 });
