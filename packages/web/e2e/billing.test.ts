@@ -346,6 +346,30 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     expect(await form.getByLabel('Alert webhook (optional)').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it("flags an organisation that was never granted credits in a neutral tone, not a healthy tank's green", async () => {
+    await trpc('orgs.create', { name: 'Unfunded' });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(`${server.url}/billing`);
+      const flag = page.getByRole('region', { name: 'Unfunded' }).locator('.tank-flag');
+      expect(await flag.textContent()).toBe('no credits');
+      // The colour of each tone's token, as the page computes it, against the flag's.
+      const colours = await flag.evaluate((el) => {
+        const of = (token: string) => {
+          const probe = document.body.appendChild(document.createElement('span'));
+          probe.style.color = `var(${token})`;
+          const c = getComputedStyle(probe).color;
+          probe.remove();
+          return c;
+        };
+        return { flag: getComputedStyle(el).color, ok: of('--ok'), muted: of('--muted') };
+      });
+      expect(colours.flag).not.toBe(colours.ok);
+      expect(colours.flag).toBe(colours.muted);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('logged no script errors on the way', () => {
     expect(consoleErrors).toEqual([]);
   });
