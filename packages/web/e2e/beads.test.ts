@@ -177,6 +177,22 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     expect(await page.getByText('in range').count()).toBe(0);
   });
 
+  it('says of what each share of the spend is: the never-closed one of the spend on beads, the no-bead one of all of it', async () => {
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    const card = (term: string) => page.locator('.bead-stats div', { has: page.locator('dt', { hasText: term }) }).locator('dd');
+    await expect.poll(() => card('Spend on no bead').textContent()).toMatch(/ of \$/);
+    const dollars = (s: string) => Number(s.replace(/[$,]/g, ''));
+    const noBead = (await card('Spend on no bead').textContent()) ?? '';
+    const [, bead, total] = noBead.match(/^(\$[\d.,]+) · \d+ % of (\$[\d.,]+)$/) ?? [];
+    const neverClosed = (await card('Spend on beads never closed').textContent()) ?? '';
+    const [, onBeads] = neverClosed.match(/^\d+ % of (\$[\d.,]+) on beads$/) ?? [];
+    expect(onBeads, neverClosed).toBeDefined();
+    // Shown to three figures: the spend on beads is the total less the spend on no bead, to a cent in a dollar.
+    expect(Math.abs(dollars(total ?? '') - dollars(bead ?? '') - dollars(onBeads ?? ''))).toBeLessThan(
+      dollars(total ?? '') / 100,
+    );
+  });
+
   it('links the event feed and the agent table to beads', async () => {
     await page.goto(`${server.url}/towns/${townId}`);
     const feed = page.getByRole('region', { name: 'Event feed' });
