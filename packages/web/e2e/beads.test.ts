@@ -272,6 +272,18 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
       .getByRole('region', { name: 'Event feed' })
       .getByText('Runaway: runner-1 spent $3.00 in 15 min (limit $2.50)')
       .waitFor();
+    // Each event's type fits inside its badge's padding, "runaway" the widest: it ran into it, to the pill's edge.
+    const badges = await page.locator('.feed .badge').evaluateAll((els) =>
+      els.map((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const style = getComputedStyle(el);
+        const room = el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+        return { text: el.textContent, over: Math.round(range.getBoundingClientRect().width - room) };
+      }),
+    );
+    expect(badges.map((b) => b.text)).toContain('runaway');
+    expect(badges.filter((b) => b.over > 0)).toEqual([]);
     await screenshot(page, 'overview-runaway');
 
     await page.goto(`${server.url}/towns/${townId}/beads`);
