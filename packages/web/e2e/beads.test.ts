@@ -291,6 +291,33 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     await screenshot(page, 'beads-rules');
   });
 
+  it("keeps each runaway rule's label on the line of its field, on a phone", async () => {
+    // At 390 px "Window, minutes" ended a line and its field began the next one.
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    await page.locator('.rules-form').waitFor();
+    try {
+      for (const width of [390, 320]) {
+        await page.setViewportSize({ width, height: 844 });
+        const apart = await page.locator('.rules-form .rule-line label').evaluateAll((labels) =>
+          labels.flatMap((label) => {
+            const input = document.getElementById(label.getAttribute('for') ?? '');
+            if (!input) return [`${label.textContent}: no field`];
+            const a = label.getBoundingClientRect();
+            const b = input.getBoundingClientRect();
+            // On one line: the field's vertical middle within the label's lines.
+            const middle = (b.top + b.bottom) / 2;
+            return middle >= a.top && middle <= a.bottom
+              ? []
+              : [`${label.textContent}: field ${Math.round(b.top - a.top)} px below`];
+          }),
+        );
+        expect(apart, `${width} px`).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('logs no script errors', () => {
     expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
   });
