@@ -136,6 +136,27 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('chart time axes in Chromium',
     expect(bad).toEqual([]);
   });
 
+  it('names the days on a 7-day time axis of hours, 1920 px wide', async () => {
+    // At 1,920 px the wide charts' 7 days get a tick every 12 h: their labels were all "12:00" and "00:00".
+    const browser = await openPage({ width: 1920, signIn: { url: server.url, token: adminToken } });
+    opened.push(browser);
+    const { page } = browser;
+    await page.context().addInitScript(recordFillText);
+    await page.goto(`${server.url}/towns/${townId}/observability?range=7d`);
+    await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
+    const drawn = await page.evaluate(() => (window as unknown as { __drawn: Drawn[] }).__drawn.slice());
+    const labels = new Map<number, string[]>();
+    for (const d of drawn)
+      if (/^\d{2}:\d{2}$|^\d{1,2} [A-Z][a-z]{2,3}$/.test(d.text)) labels.set(d.canvas, [...(labels.get(d.canvas) ?? []), d.text]);
+    const hoursOnly = [...labels.values()]
+      .filter((l) => l.some((t) => t.includes(':')))
+      .filter((l) => !l.some((t) => / /.test(t)));
+    expect([...labels.values()].some((l) => l.some((t) => t.includes(':')))).toBe(true);
+    expect(hoursOnly.map((l) => [...new Set(l)].join(' '))).toEqual([]);
+    const { bad } = await overlappingLabels(page);
+    expect(bad).toEqual([]);
+  });
+
   for (const width of [1280, 720]) {
     it(`draws the observability charts with no two time labels overlapping, ${width} px wide`, async () => {
       const browser = await openPage({ width, signIn: { url: server.url, token: adminToken } });

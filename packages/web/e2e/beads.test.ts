@@ -177,6 +177,22 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
     expect(await page.getByText('in range').count()).toBe(0);
   });
 
+  it('says of what each share of the spend is: the never-closed one of the spend on beads, the no-bead one of all of it', async () => {
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    const card = (term: string) => page.locator('.bead-stats div', { has: page.locator('dt', { hasText: term }) }).locator('dd');
+    await expect.poll(() => card('Spend on no bead').textContent()).toMatch(/ of \$/);
+    const dollars = (s: string) => Number(s.replace(/[$,]/g, ''));
+    const noBead = (await card('Spend on no bead').textContent()) ?? '';
+    const [, bead, total] = noBead.match(/^(\$[\d.,]+) · \d+ % of (\$[\d.,]+)$/) ?? [];
+    const neverClosed = (await card('Spend on beads never closed').textContent()) ?? '';
+    const [, onBeads] = neverClosed.match(/^\d+ % of (\$[\d.,]+) on beads$/) ?? [];
+    expect(onBeads, neverClosed).toBeDefined();
+    // Shown to three figures: the spend on beads is the total less the spend on no bead, to a cent in a dollar.
+    expect(Math.abs(dollars(total ?? '') - dollars(bead ?? '') - dollars(onBeads ?? ''))).toBeLessThan(
+      dollars(total ?? '') / 100,
+    );
+  });
+
   it('links the event feed and the agent table to beads', async () => {
     await page.goto(`${server.url}/towns/${townId}`);
     const feed = page.getByRole('region', { name: 'Event feed' });
@@ -256,11 +272,50 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('beads in Chromium', () => {
       .getByRole('region', { name: 'Event feed' })
       .getByText('Runaway: runner-1 spent $3.00 in 15 min (limit $2.50)')
       .waitFor();
+    // Each event's type fits inside its badge's padding, "runaway" the widest: it ran into it, to the pill's edge.
+    const badges = await page.locator('.feed .badge').evaluateAll((els) =>
+      els.map((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const style = getComputedStyle(el);
+        const room = el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+        return { text: el.textContent, over: Math.round(range.getBoundingClientRect().width - room) };
+      }),
+    );
+    expect(badges.map((b) => b.text)).toContain('runaway');
+    expect(badges.filter((b) => b.over > 0)).toEqual([]);
     await screenshot(page, 'overview-runaway');
 
     await page.goto(`${server.url}/towns/${townId}/beads`);
     await page.locator('.episodes li', { hasText: 'runner-1' }).waitFor();
     await screenshot(page, 'beads-rules');
+  });
+
+  it("keeps each runaway rule's label on the line of its field, on a phone", async () => {
+    // At 390 px "Window, minutes" ended a line and its field began the next one.
+    await page.goto(`${server.url}/towns/${townId}/beads`);
+    await page.locator('.rules-form').waitFor();
+    try {
+      for (const width of [390, 320]) {
+        await page.setViewportSize({ width, height: 844 });
+        const apart = await page.locator('.rules-form .rule-line label').evaluateAll((labels) =>
+          labels.flatMap((label) => {
+            const input = document.getElementById(label.getAttribute('for') ?? '');
+            if (!input) return [`${label.textContent}: no field`];
+            const a = label.getBoundingClientRect();
+            const b = input.getBoundingClientRect();
+            // On one line: the field's vertical middle within the label's lines.
+            const middle = (b.top + b.bottom) / 2;
+            return middle >= a.top && middle <= a.bottom
+              ? []
+              : [`${label.textContent}: field ${Math.round(b.top - a.top)} px below`];
+          }),
+        );
+        expect(apart, `${width} px`).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('logs no script errors', () => {

@@ -294,6 +294,32 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     await screenshot(page, 'billing-phone-dark');
   });
 
+  it("shows a ledger's amounts on a phone's screen beside a long town name or note", async () => {
+    // A 64-character note took the column's 18rem and pushed the amounts past the card's edge, to be scrolled to.
+    const org = ((await trpc('orgs.create', { name: 'Long Notes' })) as { id: string }).id;
+    await trpc('billing.grant', {
+      organizationId: org,
+      amountMicrodollars: 1_234_567,
+      note: 'Top-up for the quarter '.repeat(3),
+    });
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/billing`);
+      const card = page.getByRole('region', { name: 'Long Notes' });
+      const row = card.locator('table.ledger tbody tr').first();
+      await row.waitFor();
+      const [region, balance] = await Promise.all([
+        card.locator('.ledger').locator('..').boundingBox(),
+        row.locator('td').last().boundingBox(),
+      ]);
+      expect(balance && region && balance.x + balance.width).toBeLessThanOrEqual((region?.x ?? 0) + (region?.width ?? 0));
+      // The note is whole, over more than one line.
+      expect(await row.locator('.ledger-what').textContent()).toContain('Top-up for the quarter Top-up');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it("lines up a ledger's decimal points whatever the number of decimals", async () => {
     const org = ((await trpc('orgs.create', { name: 'Decimals' })) as { id: string }).id;
     for (const amountMicrodollars of [1_500_000, 123_456, 20_000_000]) {
@@ -344,6 +370,30 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('gas tank, budget and billing 
     await form.getByRole('button', { name: 'Save alerts' }).click();
     await form.getByRole('alert').filter({ hasText: 'http:// or https://' }).waitFor();
     expect(await form.getByLabel('Alert webhook (optional)').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it("flags an organisation that was never granted credits in a neutral tone, not a healthy tank's green", async () => {
+    await trpc('orgs.create', { name: 'Unfunded' });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.goto(`${server.url}/billing`);
+      const flag = page.getByRole('region', { name: 'Unfunded' }).locator('.tank-flag');
+      expect(await flag.textContent()).toBe('no credits');
+      // The colour of each tone's token, as the page computes it, against the flag's.
+      const colours = await flag.evaluate((el) => {
+        const of = (token: string) => {
+          const probe = document.body.appendChild(document.createElement('span'));
+          probe.style.color = `var(${token})`;
+          const c = getComputedStyle(probe).color;
+          probe.remove();
+          return c;
+        };
+        return { flag: getComputedStyle(el).color, ok: of('--ok'), muted: of('--muted') };
+      });
+      expect(colours.flag).not.toBe(colours.ok);
+      expect(colours.flag).toBe(colours.muted);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('logged no script errors on the way', () => {

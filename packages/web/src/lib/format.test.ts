@@ -226,6 +226,12 @@ describe('durations and times', () => {
     expect(formatAxisTime(at, 10_000, 'UTC')).toBe('14:05:30');
     expect(formatAxisTime(at, 600_000, 'UTC')).toBe('14:05');
     expect(formatAxisTime(at, 86_400_000, 'UTC')).toBe('25 Nov');
+    // Midnight is the day it starts, in the time zone shown, at any tick size.
+    const midnight = Date.UTC(2026, 10, 26);
+    expect(formatAxisTime(midnight, 12 * 3_600_000, 'UTC')).toBe('26 Nov');
+    expect(formatAxisTime(midnight, 10_000, 'UTC')).toBe('26 Nov');
+    expect(formatAxisTime(midnight, 12 * 3_600_000, 'Asia/Tokyo')).toBe('09:00');
+    expect(formatAxisTime(midnight - 9 * 3_600_000, 3_600_000, 'Asia/Tokyo')).toBe('26 Nov');
     // The browser's own locale, as Date's toLocaleString() shows it (the event feed's title).
     expect(formatLocal(at)).toBe(new Date(at).toLocaleString());
   });

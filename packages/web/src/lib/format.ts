@@ -207,13 +207,26 @@ function trim3(x: number): string {
   return String(Number(x.toFixed(digits)));
 }
 
-/** An x-axis tick: seconds when ticks are seconds apart, hours and minutes within a day, else the date. */
+/**
+ * An x-axis tick: seconds when ticks are seconds apart, hours and minutes within a day, else the date; and the
+ * date at midnight, so that an axis of hours over several days names its days (a 7-day chart 1,900 px wide read
+ * "12:00 00:00 12:00 00:00 …", which day unsaid).
+ */
 export function formatAxisTime(at: number, tickMs: number, timeZone?: string): string {
   const opts: Intl.DateTimeFormatOptions =
-    tickMs >= 86_400_000 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit', hour12: false };
-  if (tickMs < 60_000) opts.second = '2-digit';
+    tickMs >= 86_400_000 || isMidnight(at, timeZone)
+      ? { month: 'short', day: 'numeric' }
+      : { hour: '2-digit', minute: '2-digit', hour12: false };
+  if (tickMs < 60_000 && opts.hour) opts.second = '2-digit';
   if (timeZone) opts.timeZone = timeZone;
   return dateTimeFormat('en-GB', opts).format(at);
+}
+
+/** Whether `at` is the first moment of a day in `timeZone` (the browser's by default). */
+function isMidnight(at: number, timeZone?: string): boolean {
+  const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+  if (timeZone) opts.timeZone = timeZone;
+  return at % 1000 === 0 && dateTimeFormat('en-GB', opts).format(at) === '00:00:00';
 }
 
 /** Money on an axis: formatMoney's axis style, as a function of one value for a chart's `formatAxis`. */

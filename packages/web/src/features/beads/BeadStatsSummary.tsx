@@ -34,7 +34,13 @@ export function BeadStatsSummary({ stats, error }: { stats: BeadStats | undefine
         </div>
         <div className="card">
           <dt>Spend on beads never closed</dt>
-          <dd>{shares ? share(shares.neverClosed) : '…'}</dd>
+          <dd>
+            {shares ? share(shares.neverClosed) : '…'}
+            {/* Of the spend on beads, where the next card's share is of all the spend: each says of what. */}
+            {shares && shares.neverClosed !== null && (
+              <span className="muted small"> of {formatMoney(shares.onBeads)} on beads</span>
+            )}
+          </dd>
         </div>
         <div className="card">
           <dt>Spend on no bead</dt>

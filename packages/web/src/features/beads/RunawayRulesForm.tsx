@@ -75,20 +75,24 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
             Flag an agent that spends more than the limit within the window
           </label>
           <span className="rule-line">
-            <label htmlFor={`${id}-spendRateUsd`}>Limit, dollars</label>
-            <input
-              {...field('spendRateUsd')}
-              inputMode="decimal"
-              value={form.spendRateUsd}
-              onChange={(e) => set('spendRateUsd', e.target.value)}
-            />
-            <label htmlFor={`${id}-spendRateWindowMinutes`}>Window, minutes</label>
-            <input
-              {...field('spendRateWindowMinutes')}
-              inputMode="numeric"
-              value={form.spendRateWindowMinutes}
-              onChange={(e) => set('spendRateWindowMinutes', e.target.value)}
-            />
+            <span className="field">
+              <label htmlFor={`${id}-spendRateUsd`}>Limit, dollars</label>
+              <input
+                {...field('spendRateUsd')}
+                inputMode="decimal"
+                value={form.spendRateUsd}
+                onChange={(e) => set('spendRateUsd', e.target.value)}
+              />
+            </span>
+            <span className="field">
+              <label htmlFor={`${id}-spendRateWindowMinutes`}>Window, minutes</label>
+              <input
+                {...field('spendRateWindowMinutes')}
+                inputMode="numeric"
+                value={form.spendRateWindowMinutes}
+                onChange={(e) => set('spendRateWindowMinutes', e.target.value)}
+              />
+            </span>
           </span>
         </fieldset>
         <fieldset>
@@ -102,32 +106,38 @@ export function RunawayRulesForm({ townId }: { townId: string }) {
             Flag an agent whose lines of code and bead status have not changed while it spends
           </label>
           <span className="rule-line">
-            <label htmlFor={`${id}-noProgressMinutes`}>For, minutes</label>
-            <input
-              {...field('noProgressMinutes')}
-              inputMode="numeric"
-              value={form.noProgressMinutes}
-              onChange={(e) => set('noProgressMinutes', e.target.value)}
-            />
-            <label htmlFor={`${id}-noProgressMinUsd`}>Spent at least, dollars</label>
-            <input
-              {...field('noProgressMinUsd')}
-              inputMode="decimal"
-              value={form.noProgressMinUsd}
-              onChange={(e) => set('noProgressMinUsd', e.target.value)}
-            />
+            <span className="field">
+              <label htmlFor={`${id}-noProgressMinutes`}>For, minutes</label>
+              <input
+                {...field('noProgressMinutes')}
+                inputMode="numeric"
+                value={form.noProgressMinutes}
+                onChange={(e) => set('noProgressMinutes', e.target.value)}
+              />
+            </span>
+            <span className="field">
+              <label htmlFor={`${id}-noProgressMinUsd`}>Spent at least, dollars</label>
+              <input
+                {...field('noProgressMinUsd')}
+                inputMode="decimal"
+                value={form.noProgressMinUsd}
+                onChange={(e) => set('noProgressMinUsd', e.target.value)}
+              />
+            </span>
           </span>
         </fieldset>
         <fieldset>
           <legend>Budget per bead</legend>
           <span className="rule-line">
-            <label htmlFor={`${id}-beadBudgetUsd`}>Cap, dollars (alerts at 80 % and 100 %; blank: none)</label>
-            <input
-              {...field('beadBudgetUsd')}
-              inputMode="decimal"
-              value={form.beadBudgetUsd}
-              onChange={(e) => set('beadBudgetUsd', e.target.value)}
-            />
+            <span className="field">
+              <label htmlFor={`${id}-beadBudgetUsd`}>Cap, dollars (alerts at 80 % and 100 %; blank: none)</label>
+              <input
+                {...field('beadBudgetUsd')}
+                inputMode="decimal"
+                value={form.beadBudgetUsd}
+                onChange={(e) => set('beadBudgetUsd', e.target.value)}
+              />
+            </span>
           </span>
         </fieldset>
         <div className="rules-actions">

@@ -66,10 +66,10 @@ describe('spendShares', () => {
     totalCostMicrodollars: total,
   });
   it('is null where there was nothing to share, never 0 % of nothing', () => {
-    expect(spendShares(stats(0, 0, 0))).toEqual({ neverClosed: null, noBead: null });
+    expect(spendShares(stats(0, 0, 0))).toEqual({ neverClosed: null, noBead: null, onBeads: 0 });
     // All of it on no bead: none on beads to be never closed.
-    expect(spendShares(stats(500, 500, 0))).toEqual({ neverClosed: null, noBead: 1 });
-    expect(spendShares(stats(1000, 250, 0.5))).toEqual({ neverClosed: 0.5, noBead: 0.25 });
-    expect(spendShares(stats(1000, 0, 0))).toEqual({ neverClosed: 0, noBead: 0 });
+    expect(spendShares(stats(500, 500, 0))).toEqual({ neverClosed: null, noBead: 1, onBeads: 0 });
+    expect(spendShares(stats(1000, 250, 0.5))).toEqual({ neverClosed: 0.5, noBead: 0.25, onBeads: 750 });
+    expect(spendShares(stats(1000, 0, 0))).toEqual({ neverClosed: 0, noBead: 0, onBeads: 1000 });
   });
 });

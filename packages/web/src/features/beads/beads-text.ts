@@ -115,13 +115,15 @@ export function formToRules(
 }
 
 /**
- * The two shares of the range's spend the summary shows, or null where there was nothing to share: "0 %" of
+ * The two shares of the range's spend the summary shows (the never-closed one of the spend on beads, `onBeads`,
+ * microdollars; the no-bead one of all of it), or null where there was nothing to share: "0 %" of
  * nothing read as a finding (no spend on beads at all, said as none of it on beads never closed).
  */
-export function spendShares(stats: BeadStats): { neverClosed: number | null; noBead: number | null } {
+export function spendShares(stats: BeadStats): { neverClosed: number | null; noBead: number | null; onBeads: number } {
   const onBeads = stats.totalCostMicrodollars - stats.noBeadCostMicrodollars;
   return {
     neverClosed: onBeads > 0 ? stats.neverClosedShare : null,
     noBead: stats.totalCostMicrodollars > 0 ? stats.noBeadCostMicrodollars / stats.totalCostMicrodollars : null,
+    onBeads,
   };
 }

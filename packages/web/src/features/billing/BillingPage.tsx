@@ -202,7 +202,7 @@ function Ledger({ account, title, townNames }: { account: string | null; title: 
             <tbody>
               {state.entries.map((e) => (
                 <tr key={e.seq} data-seq={e.seq}>
-                  <td>
+                  <td className="ledger-when">
                     <time dateTime={new Date(e.at).toISOString()}>{formatStamp(e.at)}</time>
                   </td>
                   <td className="ledger-kind">

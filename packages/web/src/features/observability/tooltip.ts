@@ -58,14 +58,39 @@ export function tooltipPlugin(opts: {
         }
         el.replaceChildren(...rows);
         el.hidden = false;
-        // Keep the box inside the plot: flip to the left of the cursor past the middle.
         const left = u.cursor.left ?? 0;
         const top = u.cursor.top ?? 0;
-        const flip = left > u.over.clientWidth / 2;
-        el.style.left = flip ? '' : `${left + 12}px`;
-        el.style.right = flip ? `${u.over.clientWidth - left + 12}px` : '';
+        const screen = { plotLeft: u.over.getBoundingClientRect().left, width: document.documentElement.clientWidth };
+        el.style.left = `${tooltipLeft(left, el.offsetWidth, u.over.clientWidth, screen)}px`;
         el.style.top = `${Math.max(0, Math.min(top, u.over.clientHeight - el.offsetHeight))}px`;
       },
     },
   };
+}
+
+/** The gap between the cursor and its tooltip, and between a tooltip and the screen's edge, px. */
+const TOOLTIP_GAP = 12;
+const SCREEN_MARGIN = 8;
+
+/**
+ * Where a tooltip `width` px wide goes, as its left in the plot's px, for a cursor at `cursor` in a plot
+ * `plotWidth` wide whose left edge is at `screen.plotLeft` on a screen `screen.width` wide: right of the
+ * cursor, or left of it past the plot's middle; on the other side when that one runs off the screen; and
+ * where neither fits (a phone's plot is narrower than most tooltips), as near the cursor as the screen
+ * allows. It was kept to the plot's halves only: at 390 px a tooltip ran up to 50 px off the screen.
+ */
+export function tooltipLeft(
+  cursor: number,
+  width: number,
+  plotWidth: number,
+  screen: { plotLeft: number; width: number },
+): number {
+  const min = SCREEN_MARGIN - screen.plotLeft;
+  const max = screen.width - SCREEN_MARGIN - screen.plotLeft - width;
+  const right = cursor + TOOLTIP_GAP;
+  const left = cursor - TOOLTIP_GAP - width;
+  const sides = cursor > plotWidth / 2 ? [left, right] : [right, left];
+  const fits = sides.find((x) => x >= min && x <= max);
+  if (fits !== undefined) return fits;
+  return Math.max(min, Math.min(max, sides[0] as number));
 }

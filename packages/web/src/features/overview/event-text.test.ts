@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventText } from './event-text.js';
+import { eventNames, eventText, nameParts } from './event-text.js';
 
 const e = (over: Record<string, unknown>) => ({
   id: 'e',
@@ -75,5 +75,39 @@ describe('eventText', () => {
     expect(eventText(e({ type: 'runaway', agentId: 'crew-1', status: 'spendRate', body: {} }))).toBe(
       'Runaway: spendRate flagged crew-1',
     );
+  });
+});
+
+describe('nameParts', () => {
+  it('cuts a line at each name it mentions, the longest first where two start at one place', () => {
+    expect(nameParts('gt-1-agent is working on gt-1', ['gt-1', 'gt-1-agent'])).toEqual([
+      { text: 'gt-1-agent', name: true },
+      { text: ' is working on ', name: false },
+      { text: 'gt-1', name: true },
+    ]);
+    expect(nameParts('وكيل is idle', ['وكيل'])).toEqual([
+      { text: 'وكيل', name: true },
+      { text: ' is idle', name: false },
+    ]);
+    expect(nameParts('deploy', [])).toEqual([{ text: 'deploy', name: false }]);
+    expect(nameParts('a → a: a', ['a', ''])).toEqual([
+      { text: 'a', name: true },
+      { text: ' → ', name: false },
+      { text: 'a', name: true },
+      { text: ': ', name: false },
+      { text: 'a', name: true },
+    ]);
+  });
+
+  it("takes the names from the event and its body, a note's mail with its subject", () => {
+    expect(
+      eventNames(e({ type: 'bead', beadId: 'gt-1', body: { title: 'Fix it', assigneeAgentId: 'polecat-1', data: {} } })),
+    ).toEqual(['gt-1', 'Fix it', 'polecat-1']);
+    expect(eventNames(e({ type: 'note', body: { name: 'mail', data: { from: 'mayor', to: 'p-2', subject: 'Hi' } } }))).toEqual([
+      'mail',
+      'mayor',
+      'p-2',
+      'Hi',
+    ]);
   });
 });

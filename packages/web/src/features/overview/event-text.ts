@@ -36,3 +36,61 @@ export function eventText(e: FeedEvent): string {
       return e.type;
   }
 }
+
+/**
+ * The names an event's line may show (agents, beads, a title, a note's name and mail), as the reporter
+ * sent them: the feed sets each apart from the line's English (nameParts), so a right-to-left one reads
+ * in its own direction and leaves the line's words in theirs.
+ */
+export function eventNames(e: FeedEvent): string[] {
+  const body = (e.body ?? {}) as EventBody;
+  const data = (typeof body.data === 'object' && body.data !== null ? body.data : {}) as Partial<
+    Record<'from' | 'to' | 'subject', unknown>
+  >;
+  const values = [
+    e.agentId,
+    e.beadId,
+    body.title,
+    body.assigneeAgentId,
+    body.name,
+    body.agentId,
+    body.beadId,
+    data.from,
+    data.to,
+  ];
+  if (e.type === 'note') values.push(data.subject);
+  return values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** A piece of a line: its own words, or a name (nameParts). */
+export interface LinePart {
+  text: string;
+  name: boolean;
+}
+
+/**
+ * `text` cut at each mention of one of `names`, left to right, the longest name first where two start at
+ * one place; what lies between is the line's own words.
+ */
+export function nameParts(text: string, names: readonly string[]): LinePart[] {
+  const longestFirst = [...new Set(names)].filter((n) => n !== '').sort((a, b) => b.length - a.length);
+  const parts: LinePart[] = [];
+  let from = 0;
+  while (from < text.length) {
+    let at = -1;
+    let name = '';
+    for (const n of longestFirst) {
+      const i = text.indexOf(n, from);
+      if (i >= 0 && (at < 0 || i < at)) {
+        at = i;
+        name = n;
+      }
+    }
+    if (at < 0) break;
+    if (at > from) parts.push({ text: text.slice(from, at), name: false });
+    parts.push({ text: name, name: true });
+    from = at + name.length;
+  }
+  if (from < text.length) parts.push({ text: text.slice(from), name: false });
+  return parts;
+}

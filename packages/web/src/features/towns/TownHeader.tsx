@@ -13,7 +13,7 @@ export function TownHeader({
   tab: 'overview' | 'observability' | 'beads' | 'settings';
   children?: ReactNode;
 }) {
-  const name = useTown(townId).data?.name ?? ' ';
+  const name = useTown(townId).data?.name ?? '\u00a0'; // a no-break space: a line's height while it loads, no jump
   return (
     <div className="town-header">
       <div className="town-title">
