@@ -44,6 +44,11 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('accessibility (axe-core) in C
       ready: (p) => p.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0),
     },
     {
+      name: 'observability-empty',
+      path: `/towns/${emptyTownId}/observability?range=1h`,
+      ready: (p) => p.locator('p.banner', { hasText: 'No data from this town yet' }).waitFor(),
+    },
+    {
       name: 'overview-empty',
       path: `/towns/${emptyTownId}`,
       ready: (p) => p.getByRole('heading', { name: 'No data from this town yet' }).waitFor(),

@@ -98,6 +98,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
       `npx gasgauge report --server ${server.url} --town ${townId} --token-file token`,
     ]);
     await screenshot(page, 'overview-empty');
+    // Its charts say where to start too, not only "No data in this range" on each.
+    await page.goto(`${server.url}/towns/${townId}/observability`);
+    const banner = page.locator('p.banner', { hasText: 'No data from this town yet' });
+    await banner.waitFor();
+    expect(await banner.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      `/towns/${townId}`,
+      `/towns/${townId}/settings`,
+    ]);
 
     // The link was used up.
     await page.goto(link.url);
@@ -311,8 +319,12 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
       })),
     });
     const beforeLoad = trpcUrls.length;
+    const asked = page.waitForResponse((r) => r.url().includes('metrics.throughput'));
     await page.goto(`${server.url}/towns/${townId}/observability?range=1h`);
     await page.waitForFunction(() => performance.getEntriesByName('charts-drawn').length > 0);
+    await asked;
+    // A town with data: no "no data yet" banner.
+    expect(await page.locator('p.banner', { hasText: 'No data from this town yet' }).count()).toBe(0);
     await screenshot(page, 'observability');
     // Gauges the server samples while it runs say where their samples start; the usage sent with its times does not.
     const utilisation = page.getByRole('figure', { name: 'Agent utilisation' });
@@ -371,6 +383,14 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('web UI in Chromium', () => {
     await page.goBack();
     await page.waitForURL(/\?range=1h$/);
     expect(await page.getByRole('button', { name: '1h', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    // Opening the custom form changes no range: 1h stays the one pressed, Custom only expanded (both looked selected).
+    const customButton = page.getByRole('button', { name: 'Custom' });
+    await customButton.click();
+    await page.getByLabel('From').waitFor();
+    expect(await customButton.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('.range-picker [aria-pressed="true"]').allTextContents()).toEqual(['1h']);
+    await customButton.click();
+    await page.getByLabel('From').waitFor({ state: 'detached' });
 
     // Double-click resets a zoom to the preset it came from.
     await page.goForward();

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fetchBreakdown } from '../../api/metrics.js';
 import { trpc } from '../../api/trpc.js';
-import { navigate, useLocation } from '../../app/router.js';
+import { Link, navigate, useLocation } from '../../app/router.js';
+import { settingsPath, townPath } from '../../app/routes.js';
 import type { Theme } from '../../app/theme.js';
 import { toAligned } from '../../lib/columns.js';
 import {
@@ -100,6 +101,11 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
   useEffect(() => {
     if (ts.data) setStep(ts.data.step);
   }, [ts.data]);
+  // A town that never took data: say where to start rather than leave only "No data in this range" on every chart.
+  const fresh = useQuery(
+    `${townId}|fresh`,
+    async (signal) => (await trpc.metrics.throughput.query({ townId }, { signal })).dataAgeMs === null,
+  );
 
   const fineData = ts.data;
   const coarseData = coarse.data;
@@ -131,6 +137,12 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
         or Escape resets, and Shift with an arrow key reads the values a bucket at a time. Click a legend entry to hide or show
         it.
       </p>
+      {fresh.data && (
+        <p className="banner" role="status">
+          No data from this town yet: its <Link to={townPath(townId)}>Overview</Link> says how to connect a reporter, and its{' '}
+          <Link to={settingsPath(townId)}>Settings</Link> make ingest keys for OpenTelemetry exporters.
+        </p>
+      )}
       {ts.error && <LoadError what="the charts" error={ts.error} alert />}
       <div className="charts" ref={grid} aria-busy={ts.loading}>
         {CHARTS.map((def, i) => (

@@ -52,7 +52,8 @@ export function RangePicker({ spec, from, to, autoRefresh, onAutoRefresh, onChan
         ))}
         <button
           type="button"
-          aria-pressed={spec.kind === 'absolute' || custom !== null}
+          // Pressed for a custom range in use; the open form (no range picked yet) is only expanded.
+          aria-pressed={spec.kind === 'absolute'}
           aria-expanded={custom !== null}
           onClick={() => setCustom(custom ? null : { from: toLocalInput(from), to: toLocalInput(to) })}
         >
