@@ -4,6 +4,9 @@ import { isRole, ROLES, type Role } from './access.js';
 import { checkName } from './names.js';
 import { assertOrgQuota } from './quota.js';
 
+/** Refused as the last owner's removal or demotion, saying what to do instead. */
+const LAST_OWNER = 'an organisation keeps at least one owner: make another member an owner first, then remove or change this one';
+
 export interface Organization {
   id: string;
   name: string;
@@ -92,7 +95,7 @@ export class Orgs {
         const owners = Number(
           this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
         );
-        if (owners <= 1) throw new AppError('conflict', 'an organisation keeps at least one owner', { path: 'role' });
+        if (owners <= 1) throw new AppError('conflict', LAST_OWNER, { path: 'role' });
       }
       // A member has no invitation pending (the operator's CLI adds members directly).
       this.sql.run('DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?', orgId, userId);
@@ -171,7 +174,7 @@ export class Orgs {
         const owners = Number(
           this.sql.rows("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", orgId)[0]?.[0],
         );
-        if (owners <= 1) throw new AppError('conflict', 'an organisation keeps at least one owner', { path: 'userName' });
+        if (owners <= 1) throw new AppError('conflict', LAST_OWNER, { path: 'userName' });
       }
       this.sql.run('DELETE FROM memberships WHERE org_id = ? AND user_id = ?', orgId, userId);
     });

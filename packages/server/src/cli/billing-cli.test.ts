@@ -95,7 +95,7 @@ describe('gasgauge org and town create --org', () => {
     expect([last.code, last.body.error.code, last.body.error.message]).toEqual([
       1,
       'conflict',
-      'an organisation keeps at least one owner',
+      'an organisation keeps at least one owner: make another member an owner first, then remove or change this one',
     ]);
     expect(control((c) => c.orgs.members(orgId, { limit: 100 }).members.map((m) => [m.userName, m.role]))).toEqual([
       ['alice', 'owner'],
