@@ -56,6 +56,15 @@ const FAMILIES: Record<string, Family> = {
     limit: MAX_BODY_BYTES,
     budget: bodyBudget,
   },
+  // Taken and not read, but read through the same bounded reader first.
+  traces: {
+    path: '/v1/traces',
+    headers: () => ({ ...json, authorization: `Bearer ${s.ingestToken}` }),
+    body: (bytes) => pad('{"resourceSpans": []', '}', bytes),
+    ok: 200,
+    limit: MAX_BODY_BYTES,
+    budget: bodyBudget,
+  },
   auth: {
     path: '/auth/login',
     headers: () => ({ 'content-type': 'application/x-www-form-urlencoded', origin: s.url }),
@@ -71,6 +80,7 @@ function familyOf(path: string): Family | undefined {
   if (path.startsWith('/trpc')) return FAMILIES.trpc;
   if (path.startsWith('/auth')) return FAMILIES.auth;
   if (/^(\/otlp\/:key)?\/v1\/(metrics|logs)$/.test(path)) return FAMILIES.otlp;
+  if (/^(\/otlp\/:key)?\/v1\/traces$/.test(path)) return FAMILIES.traces;
   return undefined;
 }
 
