@@ -8,16 +8,16 @@ import {
   readdirSync,
   readFileSync,
   readSync,
-  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
+import { canonicalPath } from '@gasgauge/reporter/paths';
 import Database from 'better-sqlite3';
 import { DiskFullError } from './cli/command.js';
 import {
@@ -121,23 +121,9 @@ export function backupDataDir(dataDirPath: string, outPath: string, clock: () =>
  * data dir removed one under towns/, and each next backup copied nothing of it but lived in the copied dir.
  */
 function refuseOutInside(root: string, out: string): void {
-  const real = (path: string): string => {
-    // The nearest part that exists, through its symlinks, and the rest as given (--out need not exist yet).
-    let head = path;
-    let rest = '';
-    for (;;) {
-      try {
-        return join(realpathSync(head), rest);
-      } catch {
-        const up = dirname(head);
-        if (up === head) return path;
-        rest = join(basename(head), rest);
-        head = up;
-      }
-    }
-  };
-  const dataDir = real(root);
-  const target = real(out);
+  // Through symlinks, --out as far as it exists (it need not exist yet).
+  const dataDir = canonicalPath(root);
+  const target = canonicalPath(out);
   if (target === dataDir || target.startsWith(`${dataDir}${sep}`)) {
     throw new Error(
       `${out} is inside the data dir ${root}: a backup there is lost with it (a failed disk, a removed data dir); pass --out DIR outside the data dir, best on another disk`,
