@@ -127,7 +127,7 @@ export function TimeChart(props: TimeChartProps) {
           grid: { stroke: colors.grid, width: 1 },
           ticks: { stroke: colors.grid, width: 1 },
           font: AXIS_FONT,
-          space: (_u, _axis, min, max, plotPx) => timeAxisSpace(max - min, plotPx, axisLabelWidths(formatAxisTime)),
+          space: (_u, _axis, min, max, plotPx) => timeAxisSpace(max - min, plotPx, axisLabelWidths()),
           values: (_u, splits, _axis, _space, incr) => splits.map((s) => formatAxisTime(s * 1000, incr * 1000)),
         },
         {

@@ -1,3 +1,5 @@
+import { formatAxisTime } from '../../lib/format.js';
+
 /**
  * The time axis's tick spacing, so that no two labels touch. uPlot spaces ticks at least `space` CSS pixels apart
  * (50 by default), but a label with seconds ("07:51:30", from a tick under a minute: formatAxisTime) is ~55 px wide in
@@ -37,8 +39,9 @@ export const AXIS_FONT =
 
 let measured: LabelWidths | undefined;
 
-/** The widest labels formatAxisTime gives, measured once in AXIS_FONT on a canvas of the page. */
-export function axisLabelWidths(format: (at: number, tickMs: number) => string): LabelWidths {
+/** The widest labels formatAxisTime gives, measured once in AXIS_FONT on a canvas of the page (kept: the font is fixed). */
+export function axisLabelWidths(): LabelWidths {
+  const format = formatAxisTime;
   if (measured) return measured;
   const ctx = document.createElement('canvas').getContext('2d');
   if (!ctx) return { seconds: MIN_SPACE_PX, other: MIN_SPACE_PX };
