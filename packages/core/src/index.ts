@@ -45,6 +45,7 @@ export * from './town/series.js';
 export * from './town/state.js';
 export * from './town/storage-quota.js';
 export * from './town/throughput.js';
+export { MAX_TICK_BATCH, TICK_TARGET_MS } from './town/tick-batch.js';
 export * from './town/tick-health.js';
 export * from './town/tiers.js';
 export * from './town/timeseries.js';

@@ -1,4 +1,5 @@
 import { LocalTowns } from '@gasgauge/api';
+import { MAX_TICK_BATCH, TICK_TARGET_MS } from '@gasgauge/core';
 import { describe, expect, it } from 'vitest';
 import { DataDir } from './data-dir.js';
 import { tempDir, usageRecord } from './testing/temp.js';
@@ -91,6 +92,37 @@ describe('FileTownDirectory (LRU of open towns)', () => {
       expect(dir.get('t').ingestUsage([rec('m1', 10), rec('m3', 1)])).toMatchObject({ accepted: 1, duplicates: 1 });
       dir.get('other');
       expect(outputTokens(dir, 't')).toEqual([16]);
+    } finally {
+      dir.close();
+    }
+  });
+
+  it("keeps a town's cut tick batch across a close: a slow town reopened is not held a full batch again", () => {
+    // The clock moves only when told: with 1 s a read, a tick (three reads) "takes" 2 s and is cut to an eighth.
+    const now = { t: T0 + 1000, perCall: 0 };
+    const dir = new FileTownDirectory(
+      new DataDir(tempDir('gg-dir-')),
+      () => {
+        now.t += now.perCall;
+        return now.t;
+      },
+      { maxOpen: 1 },
+    );
+    try {
+      expect(dir.get('slow').tickBatchSize).toBe(MAX_TICK_BATCH);
+      now.perCall = 1_000;
+      dir.get('slow').tick();
+      now.perCall = 0;
+      const cut = Math.floor((MAX_TICK_BATCH * TICK_TARGET_MS) / 2_000);
+      expect(dir.get('slow').tickBatchSize).toBe(cut);
+      dir.get('other'); // closes slow
+      expect(dir.openCount()).toBe(1);
+      expect(dir.get('slow').tickBatchSize).toBe(cut);
+      // A town whose ticks were never cut, and a new one, start at the cap.
+      expect(dir.get('other').tickBatchSize).toBe(MAX_TICK_BATCH);
+      expect(dir.get('new').tickBatchSize).toBe(MAX_TICK_BATCH);
+      dir.close();
+      expect(dir.get('slow').tickBatchSize).toBe(cut);
     } finally {
       dir.close();
     }

@@ -1,5 +1,6 @@
 import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type Clock, Town, type TownOptions, upgradeLine } from '@gasgauge/core';
+import { type Clock, MAX_TICK_BATCH, Town, type TownOptions, upgradeLine } from '@gasgauge/core';
+import { BoundedMap } from '@gasgauge/core/bounded-map';
 import type { DataDir } from './data-dir.js';
 import { openNaming } from './schema-upgrade.js';
 import { diskFullAsUnavailable, type NodeSql, openSqlite } from './sqlite.js';
@@ -18,6 +19,9 @@ export const DEFAULT_MAX_OPEN_TOWNS = 256;
  * 660 MB for good; 256 open towns could hold 4 GB.
  */
 export const DEFAULT_HOT_TOWNS = 16;
+
+/** Closed towns whose cut tick batch is remembered (a number each): far more than a host keeps open. */
+const MAX_REMEMBERED_TICK_BATCHES = 10_000;
 
 /** Errors of a process out of file descriptors: from Node's fs, and from SQLite opening a file. */
 const OUT_OF_FILES = ['EMFILE', 'ENFILE', 'SQLITE_CANTOPEN'];
@@ -44,6 +48,12 @@ export class FileTownDirectory {
   /** The most recently used towns, the newest first: at most `hotTowns`, which keep their page cache. */
   private readonly hot: string[] = [];
   private readonly hotTowns: number;
+  /**
+   * What the ticks of towns closed here had come to, where under the cap (Town.tickBatchSize): a town of a
+   * gigabyte, closed by the LRU and reopened, would otherwise stall the host a full batch's seconds again. At most
+   * as many as there could be towns worth remembering; the oldest forgotten first (its town then starts at the cap).
+   */
+  private readonly tickBatches = new BoundedMap<string, number>(MAX_REMEMBERED_TICK_BATCHES);
   /** A migrated empty town database, made on the first new town: later new towns start as a copy of it. */
   private template: Buffer | undefined;
 
@@ -96,7 +106,8 @@ export class FileTownDirectory {
       if (!existsSync(file)) this.createFile(file);
       const sql = openSqlite(file);
       try {
-        const town = openNaming(file, () => new Town(sql, this.clock, this.options));
+        const tickBatch = this.tickBatches.get(townId);
+        const town = openNaming(file, () => new Town(sql, this.clock, { ...this.options, tickBatch }));
         const upgraded = upgradeLine(file, town.schema);
         if (upgraded) this.options.log?.(upgraded);
         this.open.set(townId, { town, sql });
@@ -123,8 +134,7 @@ export class FileTownDirectory {
   }
 
   close(): void {
-    for (const { sql } of this.open.values()) sql.close();
-    this.open.clear();
+    for (const [id, entry] of this.open) this.closeTown(id, entry);
   }
 
   /**
@@ -159,11 +169,18 @@ export class FileTownDirectory {
 
   /** Closes least recently used towns until at most `keep` are open, skipping any inside a transaction. */
   private evict(keep: number): void {
-    for (const [id, { sql }] of this.open) {
+    for (const [id, entry] of this.open) {
       if (this.open.size <= keep) return;
-      if (sql.inTransaction()) continue;
-      sql.close();
-      this.open.delete(id);
+      if (entry.sql.inTransaction()) continue;
+      this.closeTown(id, entry);
     }
+  }
+
+  /** Closes an open town, remembering its tick batch when its ticks had to be cut (see tickBatches). */
+  private closeTown(id: string, { town, sql }: { town: Town; sql: NodeSql }): void {
+    sql.close();
+    this.open.delete(id);
+    this.tickBatches.delete(id);
+    if (town.tickBatchSize < MAX_TICK_BATCH) this.tickBatches.set(id, town.tickBatchSize);
   }
 }

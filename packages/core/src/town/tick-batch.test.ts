@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { openSqlite } from '@gasgauge/server/sqlite';
 import { tempDir, usageRecord } from '@gasgauge/server/testing';
 import { describe, expect, it } from 'vitest';
-import { MAX_TICK_BATCH, MIN_TICK_BATCH, nextTickBatch, TICK_TARGET_MS } from './tick-batch.js';
+import { clampTickBatch, MAX_TICK_BATCH, MIN_TICK_BATCH, nextTickBatch, TICK_TARGET_MS } from './tick-batch.js';
 import { Town } from './town.js';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
@@ -19,6 +19,14 @@ describe("a tick's batch", () => {
     expect(nextTickBatch(40_000, 10, 40_000)).toBe(MAX_TICK_BATCH);
     expect(nextTickBatch(4_000, 10, 100)).toBe(4_000);
     expect(nextTickBatch(4_000, TICK_TARGET_MS, 4_000)).toBe(4_000);
+  });
+
+  it('a batch handed to a town (a host reopening it) is clamped to the floor and the cap', () => {
+    expect(clampTickBatch(6_250)).toBe(6_250);
+    expect(clampTickBatch(10)).toBe(MIN_TICK_BATCH);
+    expect(clampTickBatch(10 ** 9)).toBe(MAX_TICK_BATCH);
+    expect(clampTickBatch(Number.NaN)).toBe(MAX_TICK_BATCH);
+    expect(clampTickBatch(2.5)).toBe(MAX_TICK_BATCH);
   });
 
   it("sizes a town's next tick from how long the last took by the town's clock", () => {

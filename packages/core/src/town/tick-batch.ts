@@ -12,6 +12,12 @@ export const MIN_TICK_BATCH = 1_000;
 /** The most: the cap the bead reads' backlog bound (beads/backlog.ts) and the catch-up interval are set for. */
 export const MAX_TICK_BATCH = MAX_BEAD_RECORDS_APPLIED_PER_TICK;
 
+/** `batch` within MIN_TICK_BATCH..MAX_TICK_BATCH (a whole number; anything else is the cap). */
+export function clampTickBatch(batch: number): number {
+  if (!Number.isSafeInteger(batch)) return MAX_TICK_BATCH;
+  return Math.min(MAX_TICK_BATCH, Math.max(MIN_TICK_BATCH, batch));
+}
+
 /**
  * The records a town's next tick works through, from how long the last one took: scaled down to TICK_TARGET_MS when it
  * took longer, doubled back towards the cap when a full batch (`applied` equal to it) took under half. A tick with

@@ -27,7 +27,7 @@ import { readScheduleState, readState, type TownState } from './state.js';
 import { storageRefusal } from './storage-quota.js';
 import { type Throughput, throughput } from './throughput.js';
 import { tick } from './tick.js';
-import { MAX_TICK_BATCH, nextTickBatch } from './tick-batch.js';
+import { clampTickBatch, MAX_TICK_BATCH, nextTickBatch } from './tick-batch.js';
 import { loadTickHealth, saveTickHealth, type TickHealth } from './tick-health.js';
 import { type Timeseries, type TimeseriesQuery, timeseries } from './timeseries.js';
 import { type TownTotals, townTotals } from './totals.js';
@@ -38,6 +38,11 @@ export interface TownOptions {
   locTtlMs?: number;
   /** The town's storage quota in bytes (storage-quota.ts): past it every ingest is refused with a 507. None by default. */
   maxBytes?: number;
+  /**
+   * The records its first tick works through (see tick-batch.ts; clamped to MIN_TICK_BATCH..MAX_TICK_BATCH): a host
+   * that closed the town passes what its ticks had come to, so a slow town reopened is not held a full batch again.
+   */
+  tickBatch?: number | undefined;
 }
 
 /**
@@ -51,7 +56,7 @@ export class Town {
   private readonly locTtlMs: number;
   private readonly maxBytes: number | undefined;
   private readonly usageIds: UsageIds;
-  private tickBatch = MAX_TICK_BATCH;
+  private tickBatch: number;
 
   constructor(
     readonly sql: Sql,
@@ -60,6 +65,7 @@ export class Town {
   ) {
     this.locTtlMs = options.locTtlMs ?? DEFAULT_LOC_TTL_MS;
     this.maxBytes = options.maxBytes;
+    this.tickBatch = clampTickBatch(options.tickBatch ?? MAX_TICK_BATCH);
     this.schema = migrate(sql, TOWN_MIGRATIONS, clock());
     this.usageIds = new UsageIds(sql);
   }
@@ -116,6 +122,11 @@ export class Town {
     const result = tick(this.sql, this.usageIds, this.clock(), this.tickBatch);
     this.tickBatch = nextTickBatch(this.tickBatch, this.clock() - started, result.applied);
     return result;
+  }
+
+  /** The records the next tick works through: a host keeps it across closing and reopening the town (TownOptions.tickBatch). */
+  get tickBatchSize(): number {
+    return this.tickBatch;
   }
 
   timeseries(q: TimeseriesQuery): Timeseries {
