@@ -58,16 +58,18 @@ export function namedStoresOf(tool: 'opencode' | 'kilo', env: NodeJS.ProcessEnv)
 }
 
 /**
- * A file there, or a path there that cannot be looked at (permission denied, a symlink loop): opening it then says why
- * (disk.ts). Not under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file): nothing is there, and the
- * poll says once that the dir is no directory; taken as a store, each was "found" and warned about a second time.
+ * A file there, or a path there that cannot be looked at (a symlink loop): opening it then says why (disk.ts). Not under
+ * a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file), nor in a data dir that cannot be searched
+ * (EACCES: a stat needs only that): nothing is known to be there, and the poll says once what is wrong with the dir;
+ * taken as a store, each was "found" (`found 1 OpenCode/Kilo store` under a `chmod 000` data dir) and warned about a
+ * second time.
  */
 const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code !== 'ENOENT' && code !== 'ENOTDIR';
+    return code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES';
   }
 };
 
