@@ -280,6 +280,49 @@ describe('a path named on the command line that is wrong', () => {
     }
   }, 90_000);
 
+  it.skipIf(root)(
+    'is said once when it cannot be searched (mode 000), for every option that names a directory (the CLI)',
+    async () => {
+      const closed = join(base, 'closed ü');
+      mkdirSync(join(closed, 'projects'), { recursive: true });
+      writeFileSync(join(closed, 'opencode.db'), '');
+      chmodSync(closed, 0o000);
+      const empty = join(base, 'empty-closed');
+      mkdirSync(empty);
+      const server = await startTestServer(join(base, 'server-closed'));
+      try {
+        const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
+        const options = [...sources, '--gastown', '--worktree'];
+        const runs = await Promise.all(
+          options.map((option, i) =>
+            runGasgauge([
+              ...['report', '--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+              ...sources.flatMap((s) => (s === option ? [] : [s, empty])),
+              ...[option, closed, '--state', join(base, `state-closed-${i}`), '--once', '--timeout', '20'],
+            ]),
+          ),
+        );
+        for (const [i, option] of options.entries()) {
+          const run = runs[i] as { code: number; stderr: string };
+          expect(run.code, `${option}\n${run.stderr}`).toBe(0);
+          const undone = option === '--worktree' ? 'no lines of code are reported for it' : 'nothing is read from it';
+          expect(
+            run.stderr.split('\n').filter((l) => l.includes(closed) && !l.startsWith('found ')),
+            option,
+          ).toEqual([
+            `WARNING: ${option} ${closed}: cannot read it: permission denied (EACCES): chmod it, or run the reporter as its owner; ${undone} until it can be`,
+          ]);
+          // A store in a data dir that cannot be searched is not known to be there: it was "found 1 OpenCode/Kilo store".
+          expect(run.stderr, option).toContain('\nfound no agent CLI files: ');
+        }
+      } finally {
+        chmodSync(closed, 0o755);
+        await server.close();
+      }
+    },
+    90_000,
+  );
+
   it('a source directory that is a file (CODEX_HOME, no option) is said once as itself, not as each path under it', async () => {
     const file = join(base, 'codex-home-file');
     writeFileSync(file, '');
