@@ -225,6 +225,8 @@ describe('a path named on the command line that is wrong', () => {
     const empty = join(base, 'empty');
     mkdirSync(empty);
     const missing = join(base, 'no worktree ü');
+    const looped = join(base, 'loop ü');
+    loop(looped);
     const server = await startTestServer(join(base, 'server'));
     try {
       const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
@@ -251,6 +253,12 @@ describe('a path named on the command line that is wrong', () => {
           `WARNING: --codex-home ${file}: it is a file, not a directory; nothing is read from it: name the directory`,
           'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
         ],
+        // A symlink loop: said once, and no store "found" in it (it was: `found 1 OpenCode/Kilo store`).
+        ...['--claude-dir', '--opencode-dir'].map((s): [string[], string, string] => [
+          [s, looped],
+          `WARNING: ${s} ${looped}: cannot read it: a symlink loop (ELOOP); nothing is read from it until it can be`,
+          'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
+        ]),
         // Was said twice, in words that disagreed: "no lines are counted from it", then "reporting 0/0 once".
         [
           ['--worktree', `w=${missing}`],
@@ -274,6 +282,7 @@ describe('a path named on the command line that is wrong', () => {
           args.join(' '),
         ).toEqual([line]);
         expect(run.stderr, args.join(' ')).toContain(`\n${last}\n`);
+        expect(run.stderr, args.join(' ')).toContain('\nfound no agent CLI files: ');
       }
     } finally {
       await server.close();
