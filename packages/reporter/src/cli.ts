@@ -157,30 +157,32 @@ export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process
 /**
  * What is wrong with a directory named on the command line, if anything: not there (yet), or there and
  * unusable. A symlink loop or a parent without permission was "no such directory (yet)", which it never becomes.
- * `told`: it is there but unusable (said now, naming the option, and by no source again: ReporterOptions.told).
  */
-function dirProblem(dir: string): { problem: string; told: boolean } | undefined {
+type DirProblem = { kind: 'missing' } | { kind: 'not-a-directory' | 'unreadable'; problem: string };
+
+function dirProblem(dir: string): DirProblem | undefined {
   const err = unreadable(dir, true);
-  if (err?.code === 'ENOTDIR') return { problem: notADirectory(dir), told: true };
-  if (err) return { problem: `cannot read it: ${unreadableReason(err)}`, told: true };
+  if (err?.code === 'ENOTDIR') return { kind: 'not-a-directory', problem: notADirectory(dir) };
+  if (err) return { kind: 'unreadable', problem: `cannot read it: ${unreadableReason(err)}` };
   try {
     statSync(dir);
     return undefined;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { problem: 'no such directory (yet)', told: false };
-    return { problem: `cannot read it: ${unreadableReason(e as NodeJS.ErrnoException)}`, told: true };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', problem: `cannot read it: ${unreadableReason(e as NodeJS.ErrnoException)}` };
   }
 }
 
 /**
- * A line saying what is wrong with the directory `--option value` names (dirProblem), what is left undone for it, and
- * what to do: `done` what is done with a directory that can be used, `usable` what to name instead of a file.
+ * The one line saying what is wrong with the directory `--option value` names, what is left undone for it (`undone`),
+ * and what to do (`usable`: what to name in place of a file). One that is there and unusable is told to the Reporter
+ * (ReporterOptions.told), whose sources and poller then say none of it again.
  */
-function dirLine(option: string, value: string, found: { problem: string; told: boolean }, done: string, usable: string): string {
-  const what = `WARNING: --${option} ${value}: ${found.problem}`;
-  if (!found.told) return `${what}; ${done} until it exists: check the path`;
-  if (found.problem.endsWith('not a directory')) return `${what}; ${done}: name ${usable}`;
-  return `${what}; ${done} until it can be`;
+function dirLine(option: string, value: string, found: DirProblem, undone: string, usable: string): string {
+  const what = `WARNING: --${option} ${value}`;
+  if (found.kind === 'missing') return `${what}: no such directory (yet); ${undone} until it exists: check the path`;
+  if (found.kind === 'not-a-directory') return `${what}: ${found.problem}; ${undone}: name ${usable}`;
+  return `${what}: ${found.problem}; ${undone} until it can be`;
 }
 
 /** A path that is no directory, or under something that is none, in words: which it is. */
@@ -267,7 +269,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     for (const dir of list(values, option)) {
       const found = dirProblem(expandHome(dir));
       if (found === undefined) continue;
-      if (found.told) told.push(resolve(expandHome(dir)));
+      if (found.kind !== 'missing') told.push(resolve(expandHome(dir)));
       say(dirLine(option, dir, found, 'nothing is read from it', option === 'gastown' ? 'the Gas Town root' : 'the directory'));
     }
   }
@@ -281,9 +283,9 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     if (found !== undefined) {
       told.push(worktree.path);
       say(
-        found.told
-          ? dirLine('worktree', w, found, 'no lines of code are reported for it', "the worktree's directory")
-          : `WARNING: --worktree ${w}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`,
+        found.kind === 'missing'
+          ? `WARNING: --worktree ${w}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`
+          : dirLine('worktree', w, found, 'no lines of code are reported for it', "the worktree's directory"),
       );
     }
     return worktree;
