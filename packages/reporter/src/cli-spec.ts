@@ -57,7 +57,9 @@ export const REPORT_HELP = `Options:
                           disk on each reconnect; not with --once
   --worktree [AGENT=]PATH report lines of code of this git worktree (repeatable); AGENT (1 to 256
                           characters) defaults to the Gas Town name under --gastown, else the
-                          directory name; a leading ~ in PATH is the home directory, also after AGENT=
+                          directory name; a leading ~ in PATH is the home directory, also after AGENT=;
+                          a PATH not there is said at start and reported as 0/0 lines once, as a
+                          removed worktree is
   --agent AGENT=PATH      attribute transcripts whose cwd is under PATH to AGENT (repeatable; AGENT
                           1 to 256 characters)
   --base REF              diff worktrees against merge-base with REF (default origin/HEAD, then

@@ -702,16 +702,16 @@ describe('gasgauge report (CLI)', () => {
       return lines;
     };
     expect(said({ 'claude-dir': [missing, there] })).toEqual([
-      `--claude-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `WARNING: --claude-dir ${missing}: no such directory (yet); nothing is read from it until it exists: check the path`,
     ]);
     expect(said({ 'codex-home': [missing], 'gemini-dir': [there], 'opencode-dir': [missing], gastown: missing })).toEqual([
-      `--codex-home ${missing}: no such directory (yet); nothing is read from it until it exists`,
-      `--opencode-dir ${missing}: no such directory (yet); nothing is read from it until it exists`,
-      `--gastown ${missing}: no such directory (yet); nothing is read from it until it exists`,
+      `WARNING: --codex-home ${missing}: no such directory (yet); nothing is read from it until it exists: check the path`,
+      `WARNING: --opencode-dir ${missing}: no such directory (yet); nothing is read from it until it exists: check the path`,
+      `WARNING: --gastown ${missing}: no such directory (yet); nothing is read from it until it exists: check the path`,
     ]);
     expect(said({ 'no-claude': true, 'claude-dir': [missing] })).toEqual([]);
     expect(said({ worktree: [`a=${missing}`, there] })).toEqual([
-      `--worktree a=${missing}: no such directory (yet); no lines are counted from it until it exists`,
+      `WARNING: --worktree a=${missing}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`,
     ]);
     removeDir(there);
   });

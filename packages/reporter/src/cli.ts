@@ -16,6 +16,7 @@ import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
 import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
+import { unreadable } from './tail/walk.js';
 import { shown } from './terminal.js';
 import { characters, MAX_ID_LENGTH } from './wire.js';
 
@@ -157,14 +158,39 @@ export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process
  * What is wrong with a directory named on the command line, if anything: not there (yet), or there and
  * unusable. A symlink loop or a parent without permission was "no such directory (yet)", which it never becomes.
  */
-function dirProblem(dir: string): string | undefined {
+type DirProblem = { kind: 'missing' } | { kind: 'not-a-directory' | 'unreadable'; problem: string };
+
+function dirProblem(dir: string): DirProblem | undefined {
+  const err = unreadable(dir, true);
+  if (err?.code === 'ENOTDIR') return { kind: 'not-a-directory', problem: notADirectory(dir) };
+  if (err) return { kind: 'unreadable', problem: `cannot read it: ${unreadableReason(err)}` };
   try {
-    if (statSync(dir).isDirectory()) return undefined;
-    return 'not a directory; nothing is read from it';
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') return 'no such directory (yet); nothing is read from it until it exists';
-    return `cannot read it: ${unreadableReason(e)}`;
+    statSync(dir);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'unreadable', problem: `cannot read it: ${unreadableReason(e as NodeJS.ErrnoException)}` };
+  }
+}
+
+/**
+ * The one line saying what is wrong with the directory `--option value` names, what is left undone for it (`undone`),
+ * and what to do (`usable`: what to name in place of a file). One that is there and unusable is told to the Reporter
+ * (ReporterOptions.told), whose sources and poller then say none of it again.
+ */
+function dirLine(option: string, value: string, found: DirProblem, undone: string, usable: string): string {
+  const what = `WARNING: --${option} ${value}`;
+  if (found.kind === 'missing') return `${what}: no such directory (yet); ${undone} until it exists: check the path`;
+  if (found.kind === 'not-a-directory') return `${what}: ${found.problem}; ${undone}: name ${usable}`;
+  return `${what}: ${found.problem}; ${undone} until it can be`;
+}
+
+/** A path that is no directory, or under something that is none, in words: which it is. */
+function notADirectory(dir: string): string {
+  try {
+    return `it is ${fileKind(statSync(dir))}, not a directory`;
+  } catch {
+    return 'a part of that path is a file, not a directory';
   }
 }
 
@@ -197,6 +223,7 @@ function namedStoreProblems(env: NodeJS.ProcessEnv): string[] {
 }
 
 function fileKind(st: Stats): string {
+  if (st.isFile()) return 'a file';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';
@@ -223,7 +250,14 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     return { agentId: namedAgent('agent', v, v.slice(0, eq)), path: localDir(v.slice(eq + 1)) };
   });
   // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
-  // say so, or a `--once` on a mistyped path delivers nothing and exits 0 without a word.
+  // say so, or a `--once` on a mistyped path delivers nothing and exits 0 without a word. One that is there and
+  // unusable (a file, mode 000, a symlink loop) is said here, naming the option, and by no source again (told).
+  const told: string[] = [];
+  const said = new Set<string>();
+  const say = (line: string) => {
+    if (!said.has(line)) log(line);
+    said.add(line);
+  };
   for (const [option, off] of [
     ['claude-dir', 'no-claude'],
     ['codex-home', 'no-codex'],
@@ -233,17 +267,27 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   ] as const) {
     if (off !== undefined && values[off] === true) continue;
     for (const dir of list(values, option)) {
-      const problem = dirProblem(expandHome(dir));
-      if (problem) log(`--${option} ${dir}: ${problem}`);
+      const found = dirProblem(expandHome(dir));
+      if (found === undefined) continue;
+      if (found.kind !== 'missing') told.push(resolve(expandHome(dir)));
+      say(dirLine(option, dir, found, 'nothing is read from it', option === 'gastown' ? 'the Gas Town root' : 'the directory'));
     }
   }
   if (values['no-opencode'] !== true && list(values, 'opencode-dir').length === 0)
-    for (const line of namedStoreProblems(process.env)) log(line);
-  // A worktree that is not there reports 0/0 lines as a removed one does: a typo would go unnoticed.
+    for (const line of namedStoreProblems(process.env)) say(`WARNING: ${line}`);
+  // A worktree that is not there reports 0/0 lines as a removed one does (the server may hold its last report from an
+  // earlier run): a typo would go unnoticed. Said here, naming the option; the poller then says none of it again (told).
   const worktrees = list(values, 'worktree').map((w) => {
     const worktree = parseWorktree(w, gastownRoot);
-    const problem = dirProblem(worktree.path);
-    if (problem) log(`--worktree ${w}: ${problem.replace('nothing is read', 'no lines are counted')}`);
+    const found = dirProblem(worktree.path);
+    if (found !== undefined) {
+      told.push(worktree.path);
+      say(
+        found.kind === 'missing'
+          ? `WARNING: --worktree ${w}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`
+          : dirLine('worktree', w, found, 'no lines of code are reported for it', "the worktree's directory"),
+      );
+    }
     return worktree;
   });
   const maxMb = values['max-outbox-mb'] === undefined ? undefined : numberOption(values, 'max-outbox-mb');
@@ -268,6 +312,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     gastownRoot,
     agentPaths,
     locIntervalMs: numberOption(values, 'loc-interval') * 1000,
+    told,
     ...(maxMb === undefined ? {} : { maxPendingBytes: Math.round(maxMb * 2 ** 20) }),
     log,
   };

@@ -1,3 +1,4 @@
+import { resolve, sep } from 'node:path';
 import { AgentMap, type AgentPath } from './agents.js';
 import { pruneClaudeGroups } from './claude/dedupe.js';
 import { claudeConfigDirs } from './claude/files.js';
@@ -21,7 +22,7 @@ import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
 import { Sender } from './outbox/sender.js';
 import { Store } from './outbox/store.js';
-import type { OnUnreadable } from './tail/walk.js';
+import { type OnUnreadable, unreadable } from './tail/walk.js';
 import { Waker } from './wait.js';
 
 export interface ReporterOptions {
@@ -68,6 +69,12 @@ export interface ReporterOptions {
   maxPendingBytes?: number;
   backoff?: BackoffOptions;
   log?: (line: string) => void;
+  /**
+   * Source directories and worktrees the caller has already said are wrong (the CLI, at start, naming its option: a
+   * `--claude-dir` that is a file, a `--worktree` not there): not said a second time in other words (one that cannot be
+   * read still counts in `--once`'s unreadable paths).
+   */
+  told?: readonly string[];
 }
 
 export interface ReporterStatus {
@@ -141,7 +148,8 @@ export class Reporter {
    * first MAX_UNREADABLE_SAID, then in one line.
    */
   private readonly unreadable = new Map<string, string>();
-  private readonly onUnreadable: OnUnreadable = (path, err) => {
+  private readonly onUnreadable: OnUnreadable = (under, underErr) => {
+    const [path, err] = this.atRoot(under, underErr);
     const why = unreadableReason(err);
     const known = this.unreadable.get(path);
     if (known === why || (known === undefined && this.unreadable.size >= MAX_UNREADABLE)) return;
@@ -152,8 +160,33 @@ export class Reporter {
       this.log(`WARNING: more paths cannot be read; not each is said (--once counts them, up to ${MAX_UNREADABLE})`);
   };
 
+  /** The sources' directories (claude, codex, gemini, opencode data dirs, Gas Town's root): see atRoot. */
+  private readonly roots: string[] = [];
+
+  /**
+   * A path under a source's directory that cannot be read because that directory cannot (a file given as one):
+   * said as the directory, once. A file named as `--codex-home` was said three times: at start, then as its
+   * `sessions` and its `archived_sessions` (ENOTDIR); a `--claude-dir`, a `--gastown` twice.
+   */
+  private atRoot(path: string, err: NodeJS.ErrnoException): [string, NodeJS.ErrnoException] {
+    for (const root of this.roots) {
+      if (!path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) continue;
+      const rootErr = unreadable(root, true);
+      if (rootErr) return [root, rootErr];
+    }
+    return [path, err];
+  }
+
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
+    // Said by the caller already (opts.told): remembered as said, so a source's walk repeats none of it.
+    // (A worktree's is not: no source reads it, and it is no unreadable path of --once's.)
+    const worktreePaths = new Set((opts.worktrees ?? []).map((w) => w.path));
+    for (const path of opts.told ?? []) {
+      if (worktreePaths.has(path)) continue;
+      const err = unreadable(resolve(path), true);
+      if (err) this.unreadable.set(resolve(path), unreadableReason(err));
+    }
     this.store = new Store(opts.stateDir, {
       ...(opts.maxPendingBytes === undefined ? {} : { maxPendingBytes: opts.maxPendingBytes }),
       onFull: (pending, max) =>
@@ -242,8 +275,14 @@ export class Reporter {
           });
     // Where it looked: the data dirs, and the stores OPENCODE_DB / KILO_DB name.
     if (opts.opencode !== false) this.note('opencode', [...opencodeDirs, ...opencodeStores]);
+    for (const [source, dirs] of this.lookedIn) if (source !== 'opencode') this.roots.push(...dirs);
+    this.roots.push(...opencodeDirs);
+    if (opts.gastownRoot) this.roots.push(resolve(opts.gastownRoot));
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
-    this.loc = worktrees.length > 0 ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log }) : undefined;
+    this.loc =
+      worktrees.length > 0
+        ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log, told: opts.told ?? [] })
+        : undefined;
   }
 
   /** The directories each file source that is on looks in (see found). */

@@ -93,8 +93,8 @@ describe('a source directory or file that is there but cannot be read', () => {
     const lines: string[] = [];
     reporterOptions({ ...base, 'codex-home': [looped], gastown: file }, (line) => lines.push(line));
     expect(lines).toEqual([
-      `--codex-home ${looped}: cannot read it: a symlink loop (ELOOP)`,
-      `--gastown ${file}: not a directory; nothing is read from it`,
+      `WARNING: --codex-home ${looped}: cannot read it: a symlink loop (ELOOP); nothing is read from it until it can be`,
+      `WARNING: --gastown ${file}: it is a file, not a directory; nothing is read from it: name the Gas Town root`,
     ]);
   });
 
@@ -210,6 +210,150 @@ describe('many unreadable paths', () => {
       }
     } finally {
       removeDir(base);
+    }
+  });
+});
+
+describe('a path named on the command line that is wrong', () => {
+  const base = tempDir('gg-wrong-path-');
+  afterAll(() => removeDir(base));
+
+  it('is said once, naming its option and path: a file as any source directory, a worktree not there or a file (the CLI)', async () => {
+    // Spaces and a non-ASCII letter: the path is said as given.
+    const file = join(base, 'a file ü');
+    writeFileSync(file, '');
+    const empty = join(base, 'empty');
+    mkdirSync(empty);
+    const missing = join(base, 'no worktree ü');
+    const looped = join(base, 'loop ü');
+    loop(looped);
+    const server = await startTestServer(join(base, 'server'));
+    try {
+      const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
+      const once = (state: string, args: string[]) =>
+        runGasgauge([
+          ...['report', '--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+          ...sources.flatMap((s) => (args.includes(s) ? [] : [s, empty])),
+          ...['--state', join(base, state), '--once', '--timeout', '20', ...args],
+        ]);
+      const cases: [string[], string, string][] = [
+        ...sources.map((s): [string[], string, string] => [
+          [s, file],
+          `WARNING: ${s} ${file}: it is a file, not a directory; nothing is read from it: name the directory`,
+          'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
+        ]),
+        [
+          ['--gastown', file],
+          `WARNING: --gastown ${file}: it is a file, not a directory; nothing is read from it: name the Gas Town root`,
+          'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
+        ],
+        // Named twice: said once.
+        [
+          ['--codex-home', file, '--codex-home', file],
+          `WARNING: --codex-home ${file}: it is a file, not a directory; nothing is read from it: name the directory`,
+          'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
+        ],
+        // A symlink loop: said once, and no store "found" in it (it was: `found 1 OpenCode/Kilo store`).
+        ...['--claude-dir', '--opencode-dir'].map((s): [string[], string, string] => [
+          [s, looped],
+          `WARNING: ${s} ${looped}: cannot read it: a symlink loop (ELOOP); nothing is read from it until it can be`,
+          'delivered: 0 records acknowledged (1 path could not be read: see the warnings above)',
+        ]),
+        // Was said twice, in words that disagreed: "no lines are counted from it", then "reporting 0/0 once".
+        [
+          ['--worktree', `w=${missing}`],
+          `WARNING: --worktree w=${missing}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`,
+          'delivered: 1 record acknowledged',
+        ],
+        [
+          ['--worktree', file],
+          `WARNING: --worktree ${file}: it is a file, not a directory; no lines of code are reported for it: name the worktree's directory`,
+          'delivered: 0 records acknowledged',
+        ],
+      ];
+      const runs = await Promise.all(cases.map(([args], i) => once(`state-${i}`, args)));
+      for (const [i, [args, line, last]] of cases.entries()) {
+        const run = runs[i] as { code: number; stderr: string };
+        expect(run.code, `${args.join(' ')}\n${run.stderr}`).toBe(0);
+        const path = args.at(-1)?.replace(/^w=/, '') as string;
+        expect(
+          // (`found no agent CLI files: looked for … in PATH` names it as where it looked, not as a problem)
+          run.stderr.split('\n').filter((l) => l.includes(path) && !l.startsWith('found ')),
+          args.join(' '),
+        ).toEqual([line]);
+        expect(run.stderr, args.join(' ')).toContain(`\n${last}\n`);
+        expect(run.stderr, args.join(' ')).toContain('\nfound no agent CLI files: ');
+      }
+    } finally {
+      await server.close();
+    }
+  }, 90_000);
+
+  it.skipIf(root)(
+    'is said once when it cannot be searched (mode 000), for every option that names a directory (the CLI)',
+    async () => {
+      const closed = join(base, 'closed ü');
+      mkdirSync(join(closed, 'projects'), { recursive: true });
+      writeFileSync(join(closed, 'opencode.db'), '');
+      chmodSync(closed, 0o000);
+      const empty = join(base, 'empty-closed');
+      mkdirSync(empty);
+      const server = await startTestServer(join(base, 'server-closed'));
+      try {
+        const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
+        const options = [...sources, '--gastown', '--worktree'];
+        const runs = await Promise.all(
+          options.map((option, i) =>
+            runGasgauge([
+              ...['report', '--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
+              ...sources.flatMap((s) => (s === option ? [] : [s, empty])),
+              ...[option, closed, '--state', join(base, `state-closed-${i}`), '--once', '--timeout', '20'],
+            ]),
+          ),
+        );
+        for (const [i, option] of options.entries()) {
+          const run = runs[i] as { code: number; stderr: string };
+          expect(run.code, `${option}\n${run.stderr}`).toBe(0);
+          const undone = option === '--worktree' ? 'no lines of code are reported for it' : 'nothing is read from it';
+          expect(
+            run.stderr.split('\n').filter((l) => l.includes(closed) && !l.startsWith('found ')),
+            option,
+          ).toEqual([
+            `WARNING: ${option} ${closed}: cannot read it: permission denied (EACCES): chmod it, or run the reporter as its owner; ${undone} until it can be`,
+          ]);
+          // A store in a data dir that cannot be searched is not known to be there: it was "found 1 OpenCode/Kilo store".
+          expect(run.stderr, option).toContain('\nfound no agent CLI files: ');
+        }
+      } finally {
+        chmodSync(closed, 0o755);
+        await server.close();
+      }
+    },
+    90_000,
+  );
+
+  it('a source directory that is a file (CODEX_HOME, no option) is said once as itself, not as each path under it', async () => {
+    const file = join(base, 'codex-home-file');
+    writeFileSync(file, '');
+    writeFileSync(join(base, 'token'), 'tok\n');
+    const lines: string[] = [];
+    const reporter = new Reporter({
+      serverUrl: 'http://127.0.0.1:1',
+      townId: 't1',
+      tokenFile: join(base, 'token'),
+      stateDir: join(base, 'state-codex'),
+      claude: false,
+      codexHomes: [file],
+      gemini: false,
+      opencode: false,
+      log: (line) => lines.push(line),
+    });
+    try {
+      await reporter.collect();
+      expect(lines).toEqual([`WARNING: cannot read ${file}: not a directory (ENOTDIR); skipped until it can be read`]);
+      expect((await reporter.runOnce(Date.now() + 1)).unreadable).toEqual([file]);
+    } finally {
+      reporter.close();
     }
   });
 });

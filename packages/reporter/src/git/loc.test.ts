@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenSource } from '../http/token.js';
@@ -199,6 +199,42 @@ describe('a worktree whose directory exists but where git fails', () => {
     const poller = new LocPoller({ store, worktrees: [{ agentId: 'file', path: file }], log: (l) => logs.push(l) });
     expect(await poller.poll()).toEqual([]);
     expect(logs).toEqual([`lines of code for file: ${file} is not a directory`]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'says a worktree that cannot be entered (mode 000) as that, not as "spawn git EACCES" (git is there)',
+    async () => {
+      const closed = join(dir, 'closed');
+      mkdirSync(closed);
+      chmodSync(closed, 0o000);
+      const logs: string[] = [];
+      const poller = new LocPoller({ store, worktrees: [{ agentId: 'closed', path: closed }], log: (l) => logs.push(l) });
+      try {
+        expect(await poller.poll()).toEqual([]);
+      } finally {
+        chmodSync(closed, 0o755);
+      }
+      expect(logs).toEqual([
+        `lines of code for closed: ${closed} cannot be entered: permission denied (EACCES): chmod it, or run the reporter as its owner`,
+      ]);
+    },
+  );
+
+  it('says nothing the caller has said already (told: the CLI, naming --worktree), and later changes as ever', async () => {
+    const never = join(dir, 'told-missing');
+    const logs: string[] = [];
+    const worktrees = [{ agentId: 'told', path: never }];
+    const poller = new LocPoller({ store, worktrees, told: [never], log: (l) => logs.push(l) });
+    expect(await poller.poll()).toEqual([{ agentId: 'told', additions: 0, deletions: 0, files: 0 }]);
+    expect(logs).toEqual([]);
+    mkdirSync(never);
+    await poller.poll(); // not a repository: said, as it was not told
+    removeDir(never);
+    await poller.poll();
+    expect(logs).toEqual([
+      expect.stringMatching(/^lines of code for told: .*not a git repository/),
+      expect.stringMatching(/is gone/),
+    ]);
   });
 
   it('is not reported when git itself fails in a real repository (GIT_DIR pointing nowhere)', async () => {

@@ -1,4 +1,5 @@
 import type { Store } from '../outbox/store.js';
+import { unreadable } from '../tail/walk.js';
 import type { LocReport } from '../wire.js';
 import { worktreeGone, worktreeLoc } from './loc.js';
 
@@ -13,6 +14,8 @@ export interface LocPollerOptions {
   /** The base to diff against (default: origin/HEAD, then origin/main, origin/master, main, master). */
   base?: string | undefined;
   log?: (line: string) => void;
+  /** Worktrees whose missing or unusable directory the caller has said already (the CLI, naming --worktree): not said again at first. */
+  told?: readonly string[];
 }
 
 /**
@@ -29,8 +32,17 @@ export class LocPoller {
   /** Agents whose worktree this run has seen exist: only those are "gone" when it does not. */
   private readonly seen = new Set<string>();
   readonly last = new Map<string, LocReport>();
+  /** See LocPollerOptions.told: each taken once, by the first report it would have said. */
+  private readonly told: Set<string>;
 
-  constructor(private readonly opts: LocPollerOptions) {}
+  constructor(private readonly opts: LocPollerOptions) {
+    this.told = new Set(opts.told);
+  }
+
+  /** Says `line` about the worktree at `path`, unless the caller has said it (told) already. */
+  private say(path: string, line: string): void {
+    if (!this.told.delete(path)) this.opts.log?.(line);
+  }
 
   async poll(): Promise<LocReport[]> {
     const reports: LocReport[] = [];
@@ -60,7 +72,7 @@ export class LocPoller {
       if (await worktreeGone(wt.path)) return this.goneReport(wt);
       // Any other failure (no base, not a repository, git refusing the directory): no number is better
       // than a wrong one; the server's TTL retires the last report.
-      if (!this.failing.has(wt.agentId)) this.opts.log?.(`lines of code for ${wt.agentId}: ${failure(wt.path, err)}`);
+      if (!this.failing.has(wt.agentId)) this.say(wt.path, `lines of code for ${wt.agentId}: ${failure(wt.path, err)}`);
       this.failing.add(wt.agentId);
       return undefined;
     }
@@ -73,13 +85,20 @@ export class LocPoller {
     this.gone.add(wt.agentId);
     // 0/0 all the same for one never seen: it may be gone since an earlier run, whose last report the server holds.
     const state = this.seen.has(wt.agentId) ? 'is gone' : 'does not exist';
-    this.opts.log?.(`worktree ${wt.path} (${wt.agentId}) ${state}: reporting 0/0 once, then nothing until it exists`);
+    this.say(wt.path, `worktree ${wt.path} (${wt.agentId}) ${state}: reporting 0/0 once, then nothing until it exists`);
     return { agentId: wt.agentId, additions: 0, deletions: 0, files: 0 };
   }
 }
 
-/** Why a worktree could not be measured: a file given as the worktree is said so, not as git's bare "spawn ENOTDIR". */
+/**
+ * Why a worktree could not be measured: a file given as the worktree is said so, not as git's bare "spawn ENOTDIR"; a
+ * directory this user may not enter, not as "spawn git EACCES" (git is there; the directory is what cannot be entered).
+ */
 function failure(path: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException & { cause?: { code?: unknown } };
-  return e.code === 'ENOTDIR' || e.cause?.code === 'ENOTDIR' ? `${path} is not a directory` : (err as Error).message;
+  const code = e.code ?? e.cause?.code;
+  if (code === 'ENOTDIR') return `${path} is not a directory`;
+  if (code === 'EACCES' && unreadable(path, true) !== undefined)
+    return `${path} cannot be entered: permission denied (EACCES): chmod it, or run the reporter as its owner`;
+  return (err as Error).message;
 }

@@ -185,15 +185,15 @@ describe('OpenCode and Kilo stores end to end', () => {
     const first = await run({ OPENCODE_DB: fifo, KILO_DB: 'adir' }, 'state-named-1');
     expect(first.out).toMatchObject({ delivered: true, sent: own.expected.messages, found: { opencode: 1 } });
     expect(first.said).toEqual([
-      `OPENCODE_DB=${fifo}: ${fifo} is a FIFO, not an SQLite file; it is not read`,
-      `KILO_DB=adir: ${join(share, 'kilo', 'adir')} is a directory, not an SQLite file; it is not read`,
+      `WARNING: OPENCODE_DB=${fifo}: ${fifo} is a FIFO, not an SQLite file; it is not read`,
+      `WARNING: KILO_DB=adir: ${join(share, 'kilo', 'adir')} is a directory, not an SQLite file; it is not read`,
     ]);
     // A device; a name that is nowhere (a typo); `:memory:` and an empty value: no file, as the tools take them.
     const second = await run({ OPENCODE_DB: '/dev/zero', KILO_DB: join(dir, 'typo.db') }, 'state-named-2');
     expect(second.out).toMatchObject({ delivered: true, found: { opencode: 1 } });
     expect(second.said).toEqual([
-      'OPENCODE_DB=/dev/zero: /dev/zero is a device, not an SQLite file; it is not read',
-      `KILO_DB=${join(dir, 'typo.db')}: no such file (yet) at ${join(dir, 'typo.db')}; nothing is read from it until it exists`,
+      'WARNING: OPENCODE_DB=/dev/zero: /dev/zero is a device, not an SQLite file; it is not read',
+      `WARNING: KILO_DB=${join(dir, 'typo.db')}: no such file (yet) at ${join(dir, 'typo.db')}; nothing is read from it until it exists`,
     ]);
     expect((await run({ OPENCODE_DB: ':memory:', KILO_DB: '' }, 'state-named-3')).said).toEqual([]);
   }, 120_000);

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { expandHome } from '../paths.js';
@@ -58,16 +58,23 @@ export function namedStoresOf(tool: 'opencode' | 'kilo', env: NodeJS.ProcessEnv)
 }
 
 /**
- * A file there, or a path there that cannot be looked at (permission denied, a symlink loop): opening it then says why
- * (disk.ts). Not under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is a file): nothing is there, and the
- * poll says once that the dir is no directory; taken as a store, each was "found" and warned about a second time.
+ * A file there, or a name there that cannot be followed (a link into a symlink loop): opening it then says why (disk.ts).
+ * Not when the data dir is what cannot be looked into: under a file (ENOTDIR: XDG_DATA_HOME=/dev/null, a data dir that is
+ * a file), a data dir that cannot be searched (EACCES) or is itself a symlink loop: nothing is known to be there, and the
+ * poll says once what is wrong with the dir. Taken as a store, each was "found" (`found 1 OpenCode/Kilo store` under a
+ * `chmod 000` data dir) and warned about a second time.
  */
 const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code !== 'ENOENT' && code !== 'ENOTDIR';
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    try {
+      lstatSync(path); // the name itself is there: the link is what fails
+      return true;
+    } catch {
+      return false;
+    }
   }
 };
 
