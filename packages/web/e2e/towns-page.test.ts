@@ -99,3 +99,42 @@ describe.skipIf(!HAS_CHROMIUM && !process.env.CI)('towns page of many towns in C
     expect(consoleErrors.filter((e) => !/status of (400|404)/.test(e))).toEqual([]);
   });
 });
+
+describe.skipIf(!HAS_CHROMIUM && !process.env.CI)("towns page names each town's organisation in Chromium", () => {
+  let server: TestServer;
+  let browser: OpenedPage;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startTestServer();
+    browser = await openPage({ width: 1280, height: 900, timeout: 8000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('tells two towns of one name in two organisations apart, and a personal one', async () => {
+    const call = async (proc: string, input: unknown) => {
+      const r = await server.post(`/trpc/${proc}`, input, server.adminToken);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.result.data as { id: string };
+    };
+    const acme = await call('orgs.create', { name: 'Acme' });
+    const globex = await call('orgs.create', { name: 'Globex' });
+    const towns = {
+      Acme: await call('towns.create', { name: 'Same Town', organizationId: acme.id }),
+      Globex: await call('towns.create', { name: 'Same Town', organizationId: globex.id }),
+      Personal: await call('towns.create', { name: 'Same Town' }),
+    };
+    const { page } = browser;
+    await signIn(page, server.url, server.adminToken);
+    for (const [owner, town] of Object.entries(towns)) {
+      const card = page.locator('.town-card').filter({ has: page.locator(`a[href="/towns/${town.id}"]`) });
+      await card.waitFor();
+      expect(await card.locator('.town-name').textContent()).toBe('Same Town');
+      expect(await card.locator('.town-owner').textContent()).toBe(owner === 'Personal' ? 'Personal' : `Organisation ${owner}`);
+    }
+  });
+});

@@ -1,8 +1,9 @@
-import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES } from '@gasgauge/core';
+import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES, type TownInfo } from '@gasgauge/core';
 import { z } from 'zod';
 import { mintIngestKey, revokeIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
 import { hashToken, newId } from '../auth/user-token.js';
+import type { ApiDeps } from '../deps.js';
 import { router, userProcedure } from '../trpc.js';
 
 export const townId = z.string().min(1).max(64);
@@ -20,6 +21,25 @@ export const runawayRulesInput = z.strictObject({
   beadBudgetMicrodollars: runawayMicrodollars.min(1).nullable(),
 });
 
+/** The names of the organisations that own some of `towns`: one read per organisation, not per town. */
+async function orgNamesOf(deps: ApiDeps, towns: TownInfo[]): Promise<Map<string, string>> {
+  const ids = [...new Set(towns.flatMap((t) => (t.ownerOrgId === null ? [] : [t.ownerOrgId])))];
+  const orgs = await Promise.all(ids.map((id) => deps.control.orgById(id)));
+  return new Map(orgs.flatMap((o) => (o ? [[o.id, o.name] as const] : [])));
+}
+
+/**
+ * A town as `list` and `get` give it: with the name of the organisation that owns it (`ownerOrgName`, null
+ * for a personal town), so two towns of one name in two organisations can be told apart, and its tick health.
+ */
+async function listedTown(deps: ApiDeps, town: TownInfo, orgNames: Map<string, string>) {
+  return {
+    ...town,
+    ownerOrgName: (town.ownerOrgId === null ? undefined : orgNames.get(town.ownerOrgId)) ?? null,
+    tick: (await deps.tickHealth?.(town.id)) ?? null,
+  };
+}
+
 export const townsRouter = router({
   /**
    * The towns this user may read: their own and their organisations', by creation, a page of at most
@@ -34,13 +54,11 @@ export const townsRouter = router({
         .strictObject({ limit: z.number().int().min(1).max(MAX_TOWNS_PAGE).default(MAX_TOWNS_PAGE), after: townId.optional() })
         .optional(),
     )
-    .query(async ({ ctx, input }) =>
-      Promise.all(
-        (await ctx.deps.control.townsOf(ctx.user.id, { limit: input?.limit ?? MAX_TOWNS_PAGE, after: input?.after })).map(
-          async (town) => ({ ...town, tick: (await ctx.deps.tickHealth?.(town.id)) ?? null }),
-        ),
-      ),
-    ),
+    .query(async ({ ctx, input }) => {
+      const towns = await ctx.deps.control.townsOf(ctx.user.id, { limit: input?.limit ?? MAX_TOWNS_PAGE, after: input?.after });
+      const orgNames = await orgNamesOf(ctx.deps, towns);
+      return Promise.all(towns.map((town) => listedTown(ctx.deps, town, orgNames)));
+    }),
 
   /**
    * One town this user may read, as `list` gives it (404 on `townId` otherwise): what a town's page needs
@@ -48,7 +66,7 @@ export const townsRouter = router({
    */
   get: userProcedure.input(z.strictObject({ townId })).query(async ({ ctx, input }) => {
     const town = await ctx.deps.control.townFor(ctx.user, input.townId);
-    return { ...town, tick: (await ctx.deps.tickHealth?.(town.id)) ?? null };
+    return listedTown(ctx.deps, town, await orgNamesOf(ctx.deps, [town]));
   }),
 
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */

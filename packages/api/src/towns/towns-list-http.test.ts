@@ -85,3 +85,28 @@ describe('towns.get', () => {
     expect((await s.get(trpcPath('towns.get', { townId: 'x'.repeat(65) }))).status).toBe(400);
   });
 });
+
+describe("a town's organisation", () => {
+  it('is named in towns.list and towns.get (ownerOrgName; null for a personal town), so two towns of one name in two organisations differ', async () => {
+    const dana = await s.addUser('dana');
+    const call = async (proc: string, input: unknown) => {
+      const r = await s.post(`/trpc/${proc}`, input, dana.token);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.result.data as { id: string };
+    };
+    const acme = await call('orgs.create', { name: 'Acme' });
+    const globex = await call('orgs.create', { name: 'Globex' });
+    const inAcme = await call('towns.create', { name: 'Gas Town', organizationId: acme.id });
+    const inGlobex = await call('towns.create', { name: 'Gas Town', organizationId: globex.id });
+    const mine = await call('towns.create', { name: 'Gas Town' });
+    type Owned = { id: string; name: string; ownerOrgId: string | null; ownerOrgName: string | null };
+    const towns = (await s.get(trpcPath('towns.list'), dana.token)).body.result.data as Owned[];
+    expect(towns.map((t) => [t.id, t.name, t.ownerOrgId, t.ownerOrgName])).toEqual([
+      [inAcme.id, 'Gas Town', acme.id, 'Acme'],
+      [inGlobex.id, 'Gas Town', globex.id, 'Globex'],
+      [mine.id, 'Gas Town', null, null],
+    ]);
+    for (const town of towns)
+      expect((await s.get(trpcPath('towns.get', { townId: town.id }), dana.token)).body.result.data).toEqual(town);
+  });
+});

@@ -114,7 +114,10 @@ export function BeadsPage({ townId }: { townId: string }) {
           </nav>
         )}
       </section>
-      <RunawayRulesForm townId={townId} />
+      {/* Fetched at once but shown once the list is in: below the list, it would be pushed down a page when the rows arrive. */}
+      <div hidden={!list.data && !list.error}>
+        <RunawayRulesForm townId={townId} />
+      </div>
     </>
   );
 }

@@ -25,10 +25,12 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
   }, [saved.data, low]);
 
   if (saved.error && low === null) return <LoadError what="the alert settings" error={saved.error} />;
-  if (low === null) return <p className="muted small">Loading alert settings…</p>;
+  // While the settings load, the same form, empty and disabled: it takes the room it will take.
+  const loading = low === null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (low === null) return;
     const lowBalanceMicrodollars = parseUsd(low);
     if (lowBalanceMicrodollars === null)
       return set({ kind: 'error', field: 'low', text: 'The low-balance line is a dollar amount, like 25 or 12.50.' });
@@ -43,11 +45,13 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
     }, 'webhook');
   };
   return (
-    <form className="alert-settings" onSubmit={submit} noValidate aria-label="Alert settings">
+    <form className="alert-settings" onSubmit={submit} noValidate aria-label="Alert settings" aria-busy={loading}>
+      {loading && <p className="visually-hidden">Loading alert settings…</p>}
       <label htmlFor={`${id}-low`}>Low balance below, dollars</label>
       <input
         id={`${id}-low`}
-        value={low}
+        value={low ?? ''}
+        disabled={loading}
         inputMode="decimal"
         aria-invalid={invalidIf(outcome, 'low')}
         onChange={(e) => {
@@ -60,6 +64,7 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
         id={`${id}-webhook`}
         type="url"
         value={webhook}
+        disabled={loading}
         placeholder="https://…"
         maxLength={2000}
         aria-invalid={invalidIf(outcome, 'webhook')}
@@ -68,7 +73,7 @@ export function AlertSettingsForm({ account }: { account: string | null }) {
           set({ kind: 'idle' });
         }}
       />
-      <button type="submit" disabled={outcome.kind === 'busy'}>
+      <button type="submit" disabled={loading || outcome.kind === 'busy'}>
         Save alerts
       </button>
       <OutcomeLine outcome={outcome} />

@@ -104,17 +104,28 @@ function AccountCard(props: {
   );
 }
 
+/** The figures' places while the balance loads: the same list with '…' for each value, so nothing moves when they arrive. */
+const PENDING_FIGURES = {
+  balanceExact: '…',
+  burn: '…',
+  burn24h: '…',
+  runway: '…',
+  threshold: '…',
+  rising: false,
+  runwayBurn: '',
+};
+
 function TankFigures({ state }: { state: TankState }) {
-  if (state.status === 'loading') return <p className="muted">Loading balance…</p>;
   if (state.status === 'hidden') return <p className="muted">Balance hidden: your role may not see this account.</p>;
   if (state.status === 'error') return <LoadError what="the balance" error={state.error} />;
-  const f = tankFigures(state.tank);
-  const tone = tankTone(f.level);
-  const flag = tankFlag(f.level);
+  const loaded = state.status === 'ok' ? tankFigures(state.tank) : undefined;
+  const f = loaded ?? PENDING_FIGURES;
+  const flag = loaded && tankFlag(loaded.level);
   return (
     <>
-      {state.stale && <RefreshError what="the balance" error={state.stale} />}
-      <dl className={`tank tone-${tone}`}>
+      {state.status === 'ok' && state.stale && <RefreshError what="the balance" error={state.stale} />}
+      {!loaded && <p className="visually-hidden">Loading balance…</p>}
+      <dl className={`tank tone-${loaded ? tankTone(loaded.level) : 'neutral'}`} aria-busy={!loaded}>
         <div className="tank-balance">
           <dt>Balance</dt>
           <dd>

@@ -43,14 +43,18 @@ export function BudgetForm({ townId }: { townId: string }) {
 
   let body: ReactNode;
   if (saved.error && !form) body = <LoadError what="the budget" error={saved.error} />;
-  else if (!form) body = <p className="muted small">Loading the budget…</p>;
   else {
+    // While the budget loads, the same form, empty and disabled: it takes the room it will take.
+    const loading = form === null;
+    const shown = form ?? { period: 'month', cap: '', tz: '' };
     const set = (patch: Partial<Form>) => {
+      if (!form) return;
       setForm({ ...form, ...patch });
       setOutcome({ kind: 'idle' });
     };
     const submit = async (e: FormEvent) => {
       e.preventDefault();
+      if (!form) return;
       const cap = form.cap.trim() === '' ? null : parseUsd(form.cap);
       if (cap === 0 || (cap === null && form.cap.trim() !== ''))
         return setOutcome({
@@ -69,12 +73,14 @@ export function BudgetForm({ townId }: { townId: string }) {
       });
     };
     body = (
-      <form className="budget-form" onSubmit={submit} noValidate aria-label="Budget">
+      <form className="budget-form" onSubmit={submit} noValidate aria-label="Budget" aria-busy={loading}>
+        {loading && <p className="visually-hidden">Loading the budget…</p>}
         <span className="field">
           <label htmlFor={`${id}-cap`}>Cap, dollars</label>
           <input
             id={`${id}-cap`}
-            value={form.cap}
+            value={shown.cap}
+            disabled={loading}
             inputMode="decimal"
             placeholder="none"
             aria-invalid={invalidIf(outcome, 'cap')}
@@ -83,7 +89,12 @@ export function BudgetForm({ townId }: { townId: string }) {
         </span>
         <span className="field">
           <label htmlFor={`${id}-period`}>per</label>
-          <select id={`${id}-period`} value={form.period} onChange={(e) => set({ period: e.target.value as BudgetPeriod })}>
+          <select
+            id={`${id}-period`}
+            value={shown.period}
+            disabled={loading}
+            onChange={(e) => set({ period: e.target.value as BudgetPeriod })}
+          >
             {PERIODS.map((p) => (
               <option key={p} value={p}>
                 {p}
@@ -93,9 +104,15 @@ export function BudgetForm({ townId }: { townId: string }) {
         </span>
         <span className="field">
           <label htmlFor={`${id}-tz`}>in the calendar of</label>
-          <input id={`${id}-tz`} value={form.tz} maxLength={64} onChange={(e) => set({ tz: e.target.value })} />
+          <input
+            id={`${id}-tz`}
+            value={shown.tz}
+            disabled={loading}
+            maxLength={64}
+            onChange={(e) => set({ tz: e.target.value })}
+          />
         </span>
-        <button type="submit" disabled={outcome.kind === 'busy'}>
+        <button type="submit" disabled={loading || outcome.kind === 'busy'}>
           Save budget
         </button>
         <OutcomeLine outcome={outcome} />

@@ -43,10 +43,17 @@ export function KeysPanel({ townId }: { townId: string }) {
             }}
           />
           {keys.error && !keys.data && <LoadError what="the keys" error={keys.error} />}
-          {keys.data && (
+          {keys.data ? (
             <section className="card keys-card" aria-label="Keys of this town">
               <KeyTable townId={townId} keys={keys.data} onRevoked={keys.refetch} />
             </section>
+          ) : (
+            // The card's place while the keys load, so the storage below stays where it is when they arrive.
+            !keys.error && (
+              <section className="card keys-card" aria-label="Keys of this town" aria-busy="true">
+                <p className="muted">Loading keys…</p>
+              </section>
+            )
           )}
         </>
       )}

@@ -106,6 +106,12 @@ export function ObservabilityPage({ townId, theme }: { townId: string; theme: Th
     `${townId}|fresh`,
     async (signal) => (await trpc.metrics.throughput.query({ townId }, { signal })).dataAgeMs === null,
   );
+  // Asked again with each answer of the charts while it says "never": the banner goes with the first data,
+  // without a reload. Once the town has data it is not asked again (a town that took data keeps it).
+  const refetchFresh = fresh.refetch;
+  useEffect(() => {
+    if (fresh.data && ts.data) refetchFresh();
+  }, [fresh.data, ts.data, refetchFresh]);
 
   const fineData = ts.data;
   const coarseData = coarse.data;

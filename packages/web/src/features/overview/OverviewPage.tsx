@@ -75,7 +75,8 @@ export function OverviewPage({ townId }: { townId: string }) {
           <h2 id="agents-title">Agents</h2>
           <AgentTable townId={townId} agents={agents.data?.agents} now={now} more={moreAgents} onMore={showMore} />
         </section>
-        <section className="card" aria-labelledby="feed-title">
+        {/* Shown once the agents are in: it sits below their table, which would push it down a page when they arrive. */}
+        <section className="card" aria-labelledby="feed-title" hidden={!agents.data && !agents.error}>
           <h2 id="feed-title">Event feed</h2>
           <EventFeed townId={townId} events={events.data} now={now} />
         </section>

@@ -44,6 +44,16 @@ export function TownCard({ town, theme }: { town: TownInfo; theme: Theme }) {
     <li className="town-card card">
       <Link to={townPath(town.id)} className="town-link">
         <bdi className="town-name">{town.name}</bdi>
+        {/* Whose it is: two towns of one name in two organisations are told apart by it. */}
+        <span className="muted town-owner">
+          {town.ownerOrgId === null ? (
+            'Personal'
+          ) : (
+            <>
+              Organisation <bdi>{town.ownerOrgName ?? town.ownerOrgId}</bdi>
+            </>
+          )}
+        </span>
         <span className="muted town-id">{town.id}</span>
       </Link>
       <div className="town-spark">
