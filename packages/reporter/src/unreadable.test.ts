@@ -2,13 +2,14 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterOptions } from './cli.js';
-import { rolloutFiles } from './codex/files.js';
 import { MAX_UNREADABLE_SAID, Reporter } from './reporter.js';
 import { listing, unreadable, walkFiles } from './tail/walk.js';
 import { runGasgauge } from './testing/processes.js';
 import { removeDir, startTestServer, tempDir } from './testing/server.js';
+import { inUnprivilegedChild, shareWithUnprivileged } from './testing/unprivileged.js';
 
-const root = process.getuid?.() === 0;
+const WALK = new URL('./tail/walk.ts', import.meta.url).href;
+const CODEX_FILES = new URL('./codex/files.ts', import.meta.url).href;
 
 /** A symlink that points at itself through a second one: every lookup through it fails with ELOOP, for root too. */
 function loop(path: string): void {
@@ -53,33 +54,45 @@ describe('a source directory or file that is there but cannot be read', () => {
     expect(unreadable(dir, true)).toBeUndefined();
   });
 
-  it.skipIf(root)('is told by the walk when permission is denied (a directory or a file with mode 000)', () => {
+  // Walked in a child, run as an unprivileged user when the tests run as root (testing/unprivileged.ts).
+  it('is told by the walk when permission is denied (a directory or a file with mode 000)', async () => {
     const tree = join(dir, 'modes');
     mkdirSync(join(tree, 'closed'), { recursive: true });
     mkdirSync(join(tree, 'open'), { recursive: true });
     writeFileSync(join(tree, 'open', 'secret.jsonl'), '');
     chmodSync(join(tree, 'open', 'secret.jsonl'), 0o000);
     chmodSync(join(tree, 'closed'), 0o000);
-    const told: string[] = [];
-    const files: string[] = [];
-    listing(
-      (path, err) => told.push(`${path} ${err.code}`),
-      () => walkFiles(tree, { endings: ['.jsonl'] }, files),
-    );
+    shareWithUnprivileged(tree);
+    const { told, files } = await inUnprivilegedChild<{ told: string[]; files: string[] }>(`
+      import { listing, walkFiles } from ${JSON.stringify(WALK)};
+      const told = [];
+      const files = [];
+      listing(
+        (path, err) => told.push(\`\${path} \${err.code}\`),
+        () => walkFiles(${JSON.stringify(tree)}, { endings: ['.jsonl'] }, files),
+      );
+      console.log(JSON.stringify({ told, files }));
+    `);
     chmodSync(join(tree, 'closed'), 0o755);
     expect(files).toEqual([join(tree, 'open', 'secret.jsonl')]); // listed: read once it can be
     expect(told.sort()).toEqual([`${join(tree, 'closed')} EACCES`, `${join(tree, 'open', 'secret.jsonl')} EACCES`]);
   });
 
-  it.skipIf(root)('names a Codex home that cannot be searched once, not each of sessions/ and archived_sessions/', () => {
+  it('names a Codex home that cannot be searched once, not each of sessions/ and archived_sessions/', async () => {
     const home = join(dir, 'codex-closed');
     mkdirSync(join(home, 'sessions'), { recursive: true });
     chmodSync(home, 0o000);
-    const told: string[] = [];
-    listing(
-      (path, err) => told.push(`${path} ${err.code}`),
-      () => rolloutFiles([home]),
-    );
+    shareWithUnprivileged(home);
+    const told = await inUnprivilegedChild<string[]>(`
+      import { rolloutFiles } from ${JSON.stringify(CODEX_FILES)};
+      import { listing } from ${JSON.stringify(WALK)};
+      const told = [];
+      listing(
+        (path, err) => told.push(\`\${path} \${err.code}\`),
+        () => rolloutFiles([${JSON.stringify(home)}]),
+      );
+      console.log(JSON.stringify(told));
+    `);
     chmodSync(home, 0o755);
     expect(told).toEqual([`${home} EACCES`]);
   });
@@ -289,48 +302,49 @@ describe('a path named on the command line that is wrong', () => {
     }
   }, 90_000);
 
-  it.skipIf(root)(
-    'is said once when it cannot be searched (mode 000), for every option that names a directory (the CLI)',
-    async () => {
-      const closed = join(base, 'closed ü');
-      mkdirSync(join(closed, 'projects'), { recursive: true });
-      writeFileSync(join(closed, 'opencode.db'), '');
-      chmodSync(closed, 0o000);
-      const empty = join(base, 'empty-closed');
-      mkdirSync(empty);
-      const server = await startTestServer(join(base, 'server-closed'));
-      try {
-        const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
-        const options = [...sources, '--gastown', '--worktree'];
-        const runs = await Promise.all(
-          options.map((option, i) =>
-            runGasgauge([
+  it('is said once when it cannot be searched (mode 000), for every option that names a directory (the CLI)', async () => {
+    const closed = join(base, 'closed ü');
+    mkdirSync(join(closed, 'projects'), { recursive: true });
+    writeFileSync(join(closed, 'opencode.db'), '');
+    chmodSync(closed, 0o000);
+    const empty = join(base, 'empty-closed');
+    mkdirSync(empty);
+    const server = await startTestServer(join(base, 'server-closed'));
+    // Run as an unprivileged user when the tests run as root (testing/unprivileged.ts): it makes its state dirs in base.
+    shareWithUnprivileged(base, empty, server.tokenFile);
+    try {
+      const sources = ['--claude-dir', '--codex-home', '--gemini-dir', '--opencode-dir'];
+      const options = [...sources, '--gastown', '--worktree'];
+      const runs = await Promise.all(
+        options.map((option, i) =>
+          runGasgauge(
+            [
               ...['report', '--server', server.url, '--town', server.townId, '--token-file', server.tokenFile],
               ...sources.flatMap((s) => (s === option ? [] : [s, empty])),
               ...[option, closed, '--state', join(base, `state-closed-${i}`), '--once', '--timeout', '20'],
-            ]),
+            ],
+            { asUnprivileged: true },
           ),
-        );
-        for (const [i, option] of options.entries()) {
-          const run = runs[i] as { code: number; stderr: string };
-          expect(run.code, `${option}\n${run.stderr}`).toBe(0);
-          const undone = option === '--worktree' ? 'no lines of code are reported for it' : 'nothing is read from it';
-          expect(
-            run.stderr.split('\n').filter((l) => l.includes(closed) && !l.startsWith('found ')),
-            option,
-          ).toEqual([
-            `WARNING: ${option} ${closed}: cannot read it: permission denied (EACCES): chmod it, or run the reporter as its owner; ${undone} until it can be`,
-          ]);
-          // A store in a data dir that cannot be searched is not known to be there: it was "found 1 OpenCode/Kilo store".
-          expect(run.stderr, option).toContain('\nfound no agent CLI files: ');
-        }
-      } finally {
-        chmodSync(closed, 0o755);
-        await server.close();
+        ),
+      );
+      for (const [i, option] of options.entries()) {
+        const run = runs[i] as { code: number; stderr: string };
+        expect(run.code, `${option}\n${run.stderr}`).toBe(0);
+        const undone = option === '--worktree' ? 'no lines of code are reported for it' : 'nothing is read from it';
+        expect(
+          run.stderr.split('\n').filter((l) => l.includes(closed) && !l.startsWith('found ')),
+          option,
+        ).toEqual([
+          `WARNING: ${option} ${closed}: cannot read it: permission denied (EACCES): chmod it, or run the reporter as its owner; ${undone} until it can be`,
+        ]);
+        // A store in a data dir that cannot be searched is not known to be there: it was "found 1 OpenCode/Kilo store".
+        expect(run.stderr, option).toContain('\nfound no agent CLI files: ');
       }
-    },
-    90_000,
-  );
+    } finally {
+      chmodSync(closed, 0o755);
+      await server.close();
+    }
+  }, 90_000);
 
   it('a source directory that is a file (CODEX_HOME, no option) is said once as itself, not as each path under it', async () => {
     const file = join(base, 'codex-home-file');

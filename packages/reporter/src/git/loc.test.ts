@@ -6,6 +6,7 @@ import { TokenSource } from '../http/token.js';
 import { Sender } from '../outbox/sender.js';
 import { Store } from '../outbox/store.js';
 import { type InProcessServer, removeDir, startTestServer, tempDir, throughput } from '../testing/server.js';
+import { inUnprivilegedChild, shareWithUnprivileged } from '../testing/unprivileged.js';
 import { addNumstat, type Loc, mergeBase, worktreeLoc } from './loc.js';
 import { LocPoller } from './poller.js';
 
@@ -201,24 +202,34 @@ describe('a worktree whose directory exists but where git fails', () => {
     expect(logs).toEqual([`lines of code for file: ${file} is not a directory`]);
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'says a worktree that cannot be entered (mode 000) as that, not as "spawn git EACCES" (git is there)',
-    async () => {
-      const closed = join(dir, 'closed');
-      mkdirSync(closed);
-      chmodSync(closed, 0o000);
-      const logs: string[] = [];
-      const poller = new LocPoller({ store, worktrees: [{ agentId: 'closed', path: closed }], log: (l) => logs.push(l) });
-      try {
-        expect(await poller.poll()).toEqual([]);
-      } finally {
-        chmodSync(closed, 0o755);
-      }
-      expect(logs).toEqual([
-        `lines of code for closed: ${closed} cannot be entered: permission denied (EACCES): chmod it, or run the reporter as its owner`,
-      ]);
-    },
-  );
+  // Polled in a child, run as an unprivileged user when the tests run as root (testing/unprivileged.ts), with a store of its own.
+  it('says a worktree that cannot be entered (mode 000) as that, not as "spawn git EACCES" (git is there)', async () => {
+    const closed = join(dir, 'closed');
+    mkdirSync(closed);
+    chmodSync(closed, 0o000);
+    const state = join(dir, 'state-closed');
+    mkdirSync(state);
+    shareWithUnprivileged(state);
+    let polled: { reports: unknown[]; logs: string[] };
+    try {
+      polled = await inUnprivilegedChild(`
+        import { Store } from ${JSON.stringify(new URL('../outbox/store.ts', import.meta.url).href)};
+        import { LocPoller } from ${JSON.stringify(new URL('./poller.ts', import.meta.url).href)};
+        const store = new Store(${JSON.stringify(state)});
+        const logs = [];
+        const poller = new LocPoller({ store, worktrees: [{ agentId: 'closed', path: ${JSON.stringify(closed)} }], log: (l) => logs.push(l) });
+        const reports = await poller.poll();
+        store.close();
+        console.log(JSON.stringify({ reports, logs }));
+      `);
+    } finally {
+      chmodSync(closed, 0o755);
+    }
+    expect(polled.reports).toEqual([]);
+    expect(polled.logs).toEqual([
+      `lines of code for closed: ${closed} cannot be entered: permission denied (EACCES): chmod it, or run the reporter as its owner`,
+    ]);
+  });
 
   it('says nothing the caller has said already (told: the CLI, naming --worktree), and later changes as ever', async () => {
     const never = join(dir, 'told-missing');

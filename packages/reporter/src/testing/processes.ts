@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { unprivilegedOptions } from './unprivileged.js';
 
 const run = promisify(execFile);
 /** The `gasgauge` CLI, run the way `npx gasgauge` runs it. */
@@ -27,10 +28,21 @@ export async function gasgauge<T>(args: string[], [file, ...pre]: GasgaugeComman
   return JSON.parse(stdout) as T;
 }
 
-/** One `gasgauge …` command from the clone to completion, whatever its exit code: code, stdout and stderr. */
-export async function runGasgauge(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * One `gasgauge …` command from the clone to completion, whatever its exit code: code, stdout and stderr. With
+ * `asUnprivileged`, as an unprivileged user when the tests run as root (CI), whom a path of mode 000 denies: see
+ * testing/unprivileged.ts (and give it the paths it needs with shareWithUnprivileged).
+ */
+export async function runGasgauge(
+  args: string[],
+  opts: { asUnprivileged?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [GASGAUGE_BIN, ...args]);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [GASGAUGE_BIN, ...args],
+      opts.asUnprivileged === true ? unprivilegedOptions() : {},
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
