@@ -19,12 +19,24 @@ import { promisify } from 'node:util';
 export const UNPRIVILEGED = process.geteuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
 
 /** The checkout (where `tsx` resolves from). */
-const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+const ROOT = resolve(fileURLToPath(new URL('../../../..', import.meta.url)));
 
 /** Options for spawning a child as UNPRIVILEGED when root, as the current user otherwise. */
 export function unprivilegedOptions(): { uid?: number; gid?: number; env: NodeJS.ProcessEnv } {
   if (UNPRIVILEGED === undefined) return { env: process.env };
+  checkoutSearchable();
   return { ...UNPRIVILEGED, env: { ...process.env, TSX_DISABLE_CACHE: '1' } };
+}
+
+/** A checkout that UNPRIVILEGED cannot enter fails its children with a bare EACCES: said as that instead. */
+function checkoutSearchable(): void {
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0)
+      throw new Error(
+        `uid ${UNPRIVILEGED?.uid} cannot search ${dir}, so it cannot run the checkout ${ROOT}: as root, the tests of paths of mode 000 run that part as that user; put the checkout where any user may read it`,
+      );
+    if (dir === dirname(dir)) return;
+  }
 }
 
 /**
