@@ -8,6 +8,7 @@ import type {
   KeyKind,
   LedgerEntry,
   LedgerPage,
+  ListedTown,
   LoginLink,
   Member,
   Membership,
@@ -55,7 +56,7 @@ export interface ControlStore {
   consumeLoginLink(codeHash: string): Promise<LoginLink | undefined>;
 
   // Who may do what (core's access.ts, run where the store is): not_found when the user may not see it, forbidden when they may not change it.
-  townFor(user: User, townId: string, need?: 'readTowns' | 'manageTowns'): Promise<TownInfo>;
+  townFor(user: User, townId: string, need?: 'readTowns' | 'manageTowns'): Promise<ListedTown>;
   orgFor(user: User, organizationId: string, need: Permission): Promise<Organization>;
   accountFor(
     user: User,
@@ -65,9 +66,10 @@ export interface ControlStore {
   assertMayAssignRole(user: User, organizationId: string, targetUserId: string, role: string): Promise<void>;
 
   // Towns.
-  town(id: string): Promise<TownInfo | undefined>;
+  /** With its organisation's name (ListedTown), as are townFor's and townsOf's: read in the same query. */
+  town(id: string): Promise<ListedTown | undefined>;
   /** The towns this user may read: their own and their organisations', by creation; with a page, `limit` after the town `after`. */
-  townsOf(userId: string, page?: { limit: number; after?: string | undefined }): Promise<TownInfo[]>;
+  townsOf(userId: string, page?: { limit: number; after?: string | undefined }): Promise<ListedTown[]>;
   /** The towns an account pays for (their overviews show its gas tank). */
   townIdsOfAccount(accountId: string): Promise<string[]>;
   /** Within the owner's town quota. */

@@ -1,4 +1,4 @@
-import { BUDGET_PERIODS, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES, type TownInfo } from '@gasgauge/core';
+import { BUDGET_PERIODS, type ListedTown, MAX_RUNAWAY_MICRODOLLARS, MAX_RUNAWAY_MINUTES } from '@gasgauge/core';
 import { z } from 'zod';
 import { mintIngestKey, revokeIngestKey } from '../auth/ingest-key.js';
 import { MAX_INGEST_TTL_SECONDS, mintIngestToken } from '../auth/ingest-token.js';
@@ -21,23 +21,13 @@ export const runawayRulesInput = z.strictObject({
   beadBudgetMicrodollars: runawayMicrodollars.min(1).nullable(),
 });
 
-/** The names of the organisations that own some of `towns`: one read per organisation, not per town. */
-async function orgNamesOf(deps: ApiDeps, towns: TownInfo[]): Promise<Map<string, string>> {
-  const ids = [...new Set(towns.flatMap((t) => (t.ownerOrgId === null ? [] : [t.ownerOrgId])))];
-  const orgs = await Promise.all(ids.map((id) => deps.control.orgById(id)));
-  return new Map(orgs.flatMap((o) => (o ? [[o.id, o.name] as const] : [])));
-}
-
 /**
  * A town as `list` and `get` give it: with the name of the organisation that owns it (`ownerOrgName`, null
- * for a personal town), so two towns of one name in two organisations can be told apart, and its tick health.
+ * for a personal town, read by the control store with the town), so two towns of one name in two
+ * organisations can be told apart, and its tick health.
  */
-async function listedTown(deps: ApiDeps, town: TownInfo, orgNames: Map<string, string>) {
-  return {
-    ...town,
-    ownerOrgName: (town.ownerOrgId === null ? undefined : orgNames.get(town.ownerOrgId)) ?? null,
-    tick: (await deps.tickHealth?.(town.id)) ?? null,
-  };
+async function listedTown(deps: ApiDeps, town: ListedTown) {
+  return { ...town, tick: (await deps.tickHealth?.(town.id)) ?? null };
 }
 
 export const townsRouter = router({
@@ -56,8 +46,7 @@ export const townsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const towns = await ctx.deps.control.townsOf(ctx.user.id, { limit: input?.limit ?? MAX_TOWNS_PAGE, after: input?.after });
-      const orgNames = await orgNamesOf(ctx.deps, towns);
-      return Promise.all(towns.map((town) => listedTown(ctx.deps, town, orgNames)));
+      return Promise.all(towns.map((town) => listedTown(ctx.deps, town)));
     }),
 
   /**
@@ -65,8 +54,7 @@ export const townsRouter = router({
    * (its name, its owner), without reading every page of the list, which grows with the user's towns.
    */
   get: userProcedure.input(z.strictObject({ townId })).query(async ({ ctx, input }) => {
-    const town = await ctx.deps.control.townFor(ctx.user, input.townId);
-    return listedTown(ctx.deps, town, await orgNamesOf(ctx.deps, [town]));
+    return listedTown(ctx.deps, await ctx.deps.control.townFor(ctx.user, input.townId));
   }),
 
   /** A personal town, or with `organizationId` one of the organisation's (owners and admins). */

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { Control, TownInfo, User } from './control.js';
+import type { Control, ListedTown, TownInfo, User } from './control.js';
 import type { Organization } from './orgs.js';
 
 /**
@@ -39,7 +39,12 @@ function allows(role: Role | undefined, permission: Permission): boolean {
 }
 
 /** The town, if `user` may read it (`readTowns`) or also manage it (`manageTowns`). */
-export function townFor(control: Control, user: User, townId: string, need: 'readTowns' | 'manageTowns' = 'readTowns'): TownInfo {
+export function townFor(
+  control: Control,
+  user: User,
+  townId: string,
+  need: 'readTowns' | 'manageTowns' = 'readTowns',
+): ListedTown {
   const town = control.town(townId);
   const notFound = () => new AppError('not_found', 'town not found', { path: 'townId' });
   if (!town) throw notFound();

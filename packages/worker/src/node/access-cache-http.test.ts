@@ -172,3 +172,27 @@ describe('the Worker’s access cache, between isolates', () => {
     expect((await trpc(b, 'query', 'orgs.list', {}, carol.token)).status).toBe(200);
   });
 });
+
+describe('towns.list and towns.get on the Worker: round trips to the control object', () => {
+  it('name the towns’ organisations (ownerOrgName) with no call per organisation: one townsOf, one townFor', async () => {
+    const frank = await user('frank');
+    const orgs = 5;
+    for (let i = 0; i < orgs; i++) {
+      control.orgs.create(`o_frank_${i}`, `Frank ${i}`, frank.id);
+      control.createTown(`t_frank_${i}`, 'Gas Town', { orgId: `o_frank_${i}` });
+    }
+    const asked: string[] = [];
+    const b = isolate(asked);
+    expect((await trpc(b, 'query', 'orgs.list', {}, frank.token)).status).toBe(200); // frank's token, remembered
+    asked.length = 0;
+    const listed = await trpc(b, 'query', 'towns.list', {}, frank.token);
+    expect(listed.status).toBe(200);
+    const towns = listed.body.result?.data as unknown as { id: string; ownerOrgName: string | null }[];
+    expect(towns.map((t) => t.ownerOrgName)).toEqual(Array.from({ length: orgs }, (_, i) => `Frank ${i}`));
+    expect(asked).toEqual(['townsOf']);
+    asked.length = 0;
+    const got = await trpc(b, 'query', 'towns.get', { townId: 't_frank_3' }, frank.token);
+    expect(got.body.result?.data.ownerOrgName).toBe('Frank 3');
+    expect(asked).toEqual(['townFor']);
+  });
+});
