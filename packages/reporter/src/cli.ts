@@ -14,7 +14,7 @@ import { namedStoresOf, STORE_VARIABLE } from './opencode/files.js';
 import { otelOverlaps } from './otel-overlap.js';
 import { canonicalPath, expandHome } from './paths.js';
 import { groupDigits, plural } from './plural.js';
-import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, unreadableReason } from './reporter.js';
+import { type FoundFiles, type FoundSource, Reporter, type ReporterOptions, type Told, unreadableReason } from './reporter.js';
 import { StatusLine } from './status.js';
 import { unreadable } from './tail/walk.js';
 import { shown } from './terminal.js';
@@ -158,12 +158,14 @@ export function defaultStateDir(townId: string, env: NodeJS.ProcessEnv = process
  * What is wrong with a directory named on the command line, if anything: not there (yet), or there and
  * unusable. A symlink loop or a parent without permission was "no such directory (yet)", which it never becomes.
  */
-type DirProblem = { kind: 'missing' } | { kind: 'not-a-directory' | 'unreadable'; problem: string };
+type DirProblem = { kind: 'missing' } | { kind: 'not-a-directory' | 'unreadable'; problem: string; why?: string | undefined };
 
+/** `why`: what a source's walk would say of it (Told.why), when `unreadable` finds it so; handed to the Reporter. */
 function dirProblem(dir: string): DirProblem | undefined {
   const err = unreadable(dir, true);
-  if (err?.code === 'ENOTDIR') return { kind: 'not-a-directory', problem: notADirectory(dir) };
-  if (err) return { kind: 'unreadable', problem: `cannot read it: ${unreadableReason(err)}` };
+  const why = err && unreadableReason(err);
+  if (err?.code === 'ENOTDIR') return { kind: 'not-a-directory', problem: notADirectory(dir), why };
+  if (why) return { kind: 'unreadable', problem: `cannot read it: ${why}`, why };
   try {
     statSync(dir);
     return undefined;
@@ -252,7 +254,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
   // A named directory that is not there (a typo, or an agent that has not started yet) is read once it appears;
   // say so, or a `--once` on a mistyped path delivers nothing and exits 0 without a word. One that is there and
   // unusable (a file, mode 000, a symlink loop) is said here, naming the option, and by no source again (told).
-  const told: string[] = [];
+  const told: Told[] = [];
   const said = new Set<string>();
   const say = (line: string) => {
     if (!said.has(line)) log(line);
@@ -269,7 +271,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     for (const dir of list(values, option)) {
       const found = dirProblem(expandHome(dir));
       if (found === undefined) continue;
-      if (found.kind !== 'missing') told.push(resolve(expandHome(dir)));
+      if (found.kind !== 'missing') told.push({ path: resolve(expandHome(dir)), why: found.why });
       say(dirLine(option, dir, found, 'nothing is read from it', option === 'gastown' ? 'the Gas Town root' : 'the directory'));
     }
   }
@@ -281,7 +283,7 @@ export function reporterOptions(values: ReportValues, log: (line: string) => voi
     const worktree = parseWorktree(w, gastownRoot);
     const found = dirProblem(worktree.path);
     if (found !== undefined) {
-      told.push(worktree.path);
+      told.push({ path: worktree.path });
       say(
         found.kind === 'missing'
           ? `WARNING: --worktree ${w}: no such directory (yet); its lines of code are reported as 0/0 once (as a removed worktree's), then not until it exists: check the path`

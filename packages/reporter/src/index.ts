@@ -23,5 +23,5 @@ export {
 export { Backoff, parseRetryAfter } from './outbox/backoff.js';
 export { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, Sender } from './outbox/sender.js';
 export { type OutboxRow, Store } from './outbox/store.js';
-export { type OnceResult, Reporter, type ReporterOptions, type ReporterStatus } from './reporter.js';
+export { type OnceResult, Reporter, type ReporterOptions, type ReporterStatus, type Told } from './reporter.js';
 export type { LocReport, TownEvent, UsageRecord } from './wire.js';

@@ -74,7 +74,18 @@ export interface ReporterOptions {
    * `--claude-dir` that is a file, a `--worktree` not there): not said a second time in other words (one that cannot be
    * read still counts in `--once`'s unreadable paths).
    */
-  told?: readonly string[];
+  told?: readonly Told[];
+}
+
+/**
+ * A path the caller has said is wrong (ReporterOptions.told), and, for a source directory that cannot be read, why in
+ * the words a walk would say it (unreadableReason of `unreadable(path, true)`): the caller looked already, so the
+ * Reporter does not look again. None for a worktree (no source reads it, and it is no unreadable path of `--once`'s)
+ * or a directory that is not there.
+ */
+export interface Told {
+  path: string;
+  why?: string | undefined;
 }
 
 export interface ReporterStatus {
@@ -179,14 +190,8 @@ export class Reporter {
 
   constructor(private readonly opts: ReporterOptions) {
     this.log = opts.log ?? (() => {});
-    // Said by the caller already (opts.told): remembered as said, so a source's walk repeats none of it.
-    // (A worktree's is not: no source reads it, and it is no unreadable path of --once's.)
-    const worktreePaths = new Set((opts.worktrees ?? []).map((w) => w.path));
-    for (const path of opts.told ?? []) {
-      if (worktreePaths.has(path)) continue;
-      const err = unreadable(resolve(path), true);
-      if (err) this.unreadable.set(resolve(path), unreadableReason(err));
-    }
+    // Said by the caller already (opts.told), with why: remembered as said, so a source's walk repeats none of it.
+    for (const { path, why } of opts.told ?? []) if (why !== undefined) this.unreadable.set(resolve(path), why);
     this.store = new Store(opts.stateDir, {
       ...(opts.maxPendingBytes === undefined ? {} : { maxPendingBytes: opts.maxPendingBytes }),
       onFull: (pending, max) =>
@@ -281,7 +286,13 @@ export class Reporter {
     this.gastown = opts.gastownRoot ? new GastownSource(this.store, opts.gastownRoot, this.onUnreadable) : undefined;
     this.loc =
       worktrees.length > 0
-        ? new LocPoller({ store: this.store, worktrees, base: opts.base, log: this.log, told: opts.told ?? [] })
+        ? new LocPoller({
+            store: this.store,
+            worktrees,
+            base: opts.base,
+            log: this.log,
+            told: (opts.told ?? []).map((t) => t.path),
+          })
         : undefined;
   }
 
