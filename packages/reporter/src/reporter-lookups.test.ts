@@ -1,4 +1,4 @@
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { reporterOptions } from './cli.js';
@@ -43,6 +43,33 @@ describe('what the Reporter looks up on disk', () => {
         `WARNING: --codex-home ${looped}: cannot read it: a symlink loop (ELOOP); nothing is read from it until it can be`,
       ]);
       expect((await reporter.runOnce(Date.now() + 1)).unreadable).toEqual([looped]);
+    } finally {
+      reporter.close();
+    }
+  });
+
+  it('a source directory’s state: looked up once per poll, not once per unreadable path under it', async () => {
+    const claude = join(base, 'claude');
+    mkdirSync(join(claude, 'projects', 'p'), { recursive: true });
+    const unreadableFiles = 50;
+    for (let i = 0; i < unreadableFiles; i++) loop(join(claude, 'projects', 'p', `s${i}.jsonl`));
+    const lines: string[] = [];
+    const reporter = new Reporter({
+      ...options,
+      stateDir: join(base, 's2'),
+      claudeDirs: [claude],
+      codex: false,
+      gemini: false,
+      opencode: false,
+      log: (l) => lines.push(l),
+    });
+    try {
+      const before = lookups(claude);
+      await reporter.collect();
+      expect(lines.filter((l) => l.startsWith('WARNING: cannot read '))).toHaveLength(unreadableFiles);
+      expect(lookups(claude) - before).toBe(1);
+      await reporter.collect(); // the next poll looks again (the directory may have changed since)
+      expect(lookups(claude) - before).toBe(2);
     } finally {
       reporter.close();
     }

@@ -182,10 +182,22 @@ export class Reporter {
   private atRoot(path: string, err: NodeJS.ErrnoException): [string, NodeJS.ErrnoException] {
     for (const root of this.roots) {
       if (!path.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) continue;
-      const rootErr = unreadable(root, true);
+      const rootErr = this.rootState(root);
       if (rootErr) return [root, rootErr];
     }
     return [path, err];
+  }
+
+  /**
+   * The roots' state during a poll (collect), each looked up once: atRoot asked for every unreadable path a walk
+   * met, a few access calls each, so a directory of n mode-000 transcripts looked up the same roots n times every poll.
+   */
+  private rootStates: Map<string, NodeJS.ErrnoException | undefined> | undefined;
+
+  private rootState(root: string): NodeJS.ErrnoException | undefined {
+    if (!this.rootStates) return unreadable(root, true);
+    if (!this.rootStates.has(root)) this.rootStates.set(root, unreadable(root, true));
+    return this.rootStates.get(root);
   }
 
   constructor(private readonly opts: ReporterOptions) {
@@ -321,6 +333,7 @@ export class Reporter {
   /** Reads every file source to its end (or until the outbox is full). True when all caught up. */
   async collect(): Promise<boolean> {
     let caughtUp = true;
+    this.rootStates = new Map();
     try {
       for (const source of [this.claude, this.codex, this.gemini, this.opencodeDisk, this.gastown]) {
         // Stopped (Ctrl-C): the sources not read yet wait for the next start, as the rest of a file does.
@@ -333,6 +346,8 @@ export class Reporter {
       this.sourceError = (err as Error).message;
       this.log(`reading sources failed: ${this.sourceError}`);
       throw err;
+    } finally {
+      this.rootStates = undefined;
     }
     return caughtUp;
   }
