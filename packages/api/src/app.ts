@@ -14,6 +14,7 @@ import { accessLog } from './http/access-log.js';
 import { MAX_BODY_BYTES, readWebBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { scanJson } from './http/json-depth.js';
 import { sameOrigin } from './http/origin.js';
 import { decodeUtf8 } from './http/utf8.js';
 import { ingestRoutes } from './ingest/routes.js';
@@ -106,7 +107,10 @@ async function readBodyForCaller(
     c.req.raw = new Request(url, { method, headers });
     return undefined;
   }
-  const body = decodeUtf8(await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES));
+  const bytes = await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES);
+  // Bounded before tRPC parses it, as every JSON body is (the parse comes before any budget is spent).
+  scanJson(bytes);
+  const body = decodeUtf8(bytes);
   c.req.raw = new Request(url, { method, headers, body });
   return principal;
 }
