@@ -14,11 +14,13 @@ import { accessLog } from './http/access-log.js';
 import { MAX_BODY_BYTES, readWebBody } from './http/body.js';
 import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { scanJson } from './http/json-depth.js';
 import { sameOrigin } from './http/origin.js';
 import { decodeUtf8 } from './http/utf8.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { prometheusRoutes } from './metrics/prometheus.js';
 import { metricsRestRoutes } from './metrics/rest.js';
+import { userPrincipal } from './ports/read-budget.js';
 import { appRouter } from './router.js';
 import { MAX_TRPC_BATCH } from './trpc.js';
 
@@ -62,14 +64,14 @@ export function createApp(deps: ApiDeps): Hono {
     const sessionToken = getCookie(c, SESSION_COOKIE);
     const signal = deps.clientGone?.(c);
     const reqDeps = c.req.method === 'GET' || c.req.method === 'HEAD' ? deps : changeDeps;
-    const principal = await readBodyForCaller(c, reqDeps, authorization, sessionToken);
+    const { principal, changeRefused } = await readBodyForCaller(c, reqDeps, authorization, sessionToken);
     return fetchRequestHandler({
       endpoint: '/trpc',
       req: c.req.raw,
       router: appRouter,
       // Each call of a batch costs as much as a request of its own: one GET of 20 beads.stats held the event loop for 8 s.
       maxBatchSize: MAX_TRPC_BATCH,
-      createContext: () => ({ deps: reqDeps, authorization, sessionToken, principal, signal }),
+      createContext: () => ({ deps: reqDeps, authorization, sessionToken, principal, changeRefused, signal }),
       // Load shed (a spent read budget): the longest wait of the batch's refused calls, as for REST.
       responseMeta: ({ errors }) => {
         const waits = errors.map((e) => (e.cause instanceof AppError ? (e.cause.retryAfterSeconds ?? 0) : 0));
@@ -88,15 +90,17 @@ export function createApp(deps: ApiDeps): Hono {
  * Every tRPC procedure needs a user, so a body (up to 1 MiB, from the process's BodyBudget) is read only
  * for a caller whose credential holds; the principal found is the procedures' (no second lookup). Without
  * one, tRPC gets no body and answers its 401 as ever: a client with no credential can no longer make the
- * server hold bodies it will refuse, nor fill the budget that reporters' ingest shares.
+ * server hold bodies it will refuse, nor fill the budget that reporters' ingest shares. Nor is it read for a
+ * caller with no change left (a body is mutations): each of its calls gets the change budget's 429, and a user
+ * whose changes are spent cannot keep the event loop parsing megabytes (~100 ms each) that nothing counts.
  */
 async function readBodyForCaller(
   c: Context,
   deps: ApiDeps,
   authorization: string | undefined,
   sessionToken: string | undefined,
-): Promise<Principal | undefined> {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD') return undefined;
+): Promise<{ principal?: Principal; changeRefused?: AppError }> {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return {};
   const { url, method, headers } = c.req.raw;
   let principal: Principal;
   try {
@@ -104,11 +108,19 @@ async function readBodyForCaller(
   } catch (err) {
     if (!(err instanceof AppError) || err.code !== 'unauthorized') throw err;
     c.req.raw = new Request(url, { method, headers });
-    return undefined;
+    return {};
   }
-  const body = decodeUtf8(await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES));
+  const changeRefused = deps.changeBudget?.refusal(userPrincipal(principal.user.id));
+  if (changeRefused) {
+    c.req.raw = new Request(url, { method, headers });
+    return { principal, changeRefused };
+  }
+  const bytes = await (deps.readBody ?? readWebBody)(c, MAX_BODY_BYTES);
+  // Bounded before tRPC parses it, as every JSON body is (the parse comes before any budget is spent).
+  scanJson(bytes);
+  const body = decodeUtf8(bytes);
   c.req.raw = new Request(url, { method, headers, body });
-  return principal;
+  return { principal };
 }
 
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);

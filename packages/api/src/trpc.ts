@@ -14,6 +14,8 @@ export interface Context {
   sessionToken?: string | undefined;
   /** The caller, when the host already authenticated it (a POST, before reading its body). */
   principal?: Principal | undefined;
+  /** The change budget's refusal of a caller with no change left, whose body the host did not read: every call gets it. */
+  changeRefused?: AppError | undefined;
   /** Aborts when the client goes away: a read still waiting for its turn then never runs. */
   signal?: AbortSignal | undefined;
 }
@@ -88,6 +90,7 @@ const publicProcedure = t.procedure.use(async ({ next }) => {
 export const userProcedure = publicProcedure.use(async ({ ctx, next, getRawInput, type }) => {
   const { user, stillValid, credential } =
     ctx.principal ?? (await authenticatePrincipal(ctx.deps, ctx.authorization, ctx.sessionToken));
+  if (ctx.changeRefused) throw ctx.changeRefused;
   refuseLoneSurrogates(await getRawInput());
   if (type === 'mutation') ctx.deps.changeBudget?.spend(userPrincipal(user.id));
   else await enterRead(ctx.deps.readBudget, userPrincipal(user.id), ctx.signal);

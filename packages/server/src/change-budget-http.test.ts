@@ -94,6 +94,26 @@ describe(`change budget: ${BURST} changes at once, then ${PER_MIN} a minute, per
     expect(await threshold(s.url, bob.token)).toBe(7);
   });
 
+  it('a user with no change left gets each call refused 429 without its body being read, whatever it holds', async () => {
+    const erin = await s.addUser('erin');
+    for (let i = 1; i <= BURST; i++) expect((await setThreshold(s.url, erin.token, i)).status).toBe(200);
+    // Read, these bodies were answered 400 (not JSON; a lone surrogate, found by a walk over the parsed input) after
+    // being parsed: 1 MiB of them cost ~100 ms of the event loop each, in a loop that no budget counted.
+    const junk = [`{"lowBalanceMicrodollars":${'['.repeat(100)}`, `{"note":"\\ud800","x":[${'0,'.repeat(500_000)}0]}`];
+    for (const body of junk) {
+      const res = await fetch(`${s.url}/trpc/billing.setAlertSettings,orgs.create?batch=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${erin.token}`, 'content-type': 'application/json' },
+        body,
+      });
+      const answer = await res.json();
+      expect(res.status, JSON.stringify(answer).slice(0, 300)).toBe(429);
+      expect(answer.map((c: { error: { data: { httpStatus: number } } }) => c.error.data.httpStatus)).toEqual([429, 429]);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    expect(await threshold(s.url, erin.token)).toBe(BURST);
+  });
+
   it('a sign-in is a change of the user it signs in; made-up tokens, codes and cookies spend nobody', async () => {
     const carol = await s.addUser('carol');
     // Made-up credentials: none of them is carol's, so none of them is counted against her.

@@ -1,4 +1,5 @@
 import { AppError } from '@gasgauge/core';
+import { scanJson } from './json-depth.js';
 import { decodeUtf8, refuseLoneSurrogatesInJson } from './utf8.js';
 
 /**
@@ -23,7 +24,7 @@ const MAX_SIGNATURE = 64;
 
 /**
  * The JSON text of `bytes` parsed, refusing invalid UTF-8, invalid JSON and lone surrogates with the 400
- * JSON.parse of the whole text would give. A big text whose bulk is one array of objects written
+ * JSON.parse of the whole text would give, and JSON nested past MAX_JSON_DEPTH before any of it is parsed. A big text whose bulk is one array of objects written
  * compactly (a batch of records, an OTLP export) is parsed in pieces under 128 KiB (see PIECE_BYTES):
  *
  * - it is cut at `},{` found natively (no scan in JS), each cut as late as a piece allows, where the next
@@ -38,6 +39,7 @@ const MAX_SIGNATURE = 64;
  * generated and mutated texts, with pieces of a few bytes).
  */
 export function parseJsonBytes(bytes: Uint8Array, pieceBytes = PIECE_BYTES): unknown {
+  scanJson(bytes);
   if (bytes.length > pieceBytes * 2) {
     try {
       const value = parseInPieces(bytes, pieceBytes);

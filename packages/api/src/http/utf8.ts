@@ -26,10 +26,11 @@ interface Node {
   key: PropertyKey | undefined;
 }
 
+/** The keys from the root down to `node`: pushed and reversed once, as unshift per level was quadratic in the depth. */
 function pathOf(node: Node): PropertyKey[] {
   const path: PropertyKey[] = [];
-  for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
-  return path;
+  for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) path.push(n.key);
+  return path.reverse();
 }
 
 /**

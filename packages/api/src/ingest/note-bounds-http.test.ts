@@ -1,5 +1,6 @@
 import { startTestServer, type TestServer, trpcPath } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../http/json-depth.js';
 import { MAX_NOTE_DATA_BYTES, MAX_NOTE_DATA_DEPTH } from './json-bounds.js';
 
 let s: TestServer;
@@ -40,9 +41,18 @@ describe("a note's data is bounded (400 naming the field, nothing stored)", () =
     expect(r.body.accepted).toBe(2);
   });
 
-  it.each([MAX_NOTE_DATA_DEPTH + 1, 1720, 100_000])('refuses data nested %i deep', async (depth) => {
+  it.each([MAX_NOTE_DATA_DEPTH + 1, MAX_JSON_DEPTH - 3])('refuses data nested %i deep', async (depth) => {
     await expectRefused(await postNote(nested(depth)), new RegExp(`deeper than ${MAX_NOTE_DATA_DEPTH}`));
   });
+
+  it.each([MAX_JSON_DEPTH - 2, 1720, 100_000])(
+    'refuses a body whose data takes it past its own nesting bound (%i deep) whole',
+    async (depth) => {
+      const r = await postNote(nested(depth));
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'bad_request', path: 'body' });
+    },
+  );
 
   it('counts objects as levels too', async () => {
     const obj = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -64,7 +74,7 @@ describe("a note's data is bounded (400 naming the field, nothing stored)", () =
   });
 
   it('stores nothing from a refused batch', async () => {
-    await expectRefused(await postNote(nested(5000)), /deeper/);
+    await expectRefused(await postNote(nested(MAX_NOTE_DATA_DEPTH + 1)), /deeper/);
     await expectRefused(await postNote(stringOfBytes(64 * 1024)), /larger/);
     const r = await s.get(trpcPath('metrics.events', { townId: s.townId, limit: 200 }));
     const ids = (r.body.result.data.events as { id: string }[]).map((e) => e.id);

@@ -45,7 +45,7 @@ export function decodeOtlp(type: protobuf.Type, bytes: Uint8Array, encoding: Enc
  */
 function parseJson(type: protobuf.Type, bytes: Uint8Array): protobuf.Message {
   const text = decodeUtf8(bytes);
-  boundJsonText(text);
+  boundJsonText(bytes);
   const json = JSON.parse(text, jsonMayHoldSurrogates(text) ? checkText : checkNumbers) as unknown;
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new AppError('bad_request', `body is not OTLP JSON ${type.name}: not an object`, { path: 'body' });

@@ -1,10 +1,10 @@
 import { AppError } from '@gasgauge/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH } from '../http/json-depth.js';
 import { decodeOtlp, type Encoding } from './decode.js';
 import {
   boundJsonText,
-  MAX_OTLP_JSON_DEPTH,
   MAX_OTLP_JSON_VALUES,
   MAX_OTLP_LIST_ATTRIBUTES,
   MAX_OTLP_MESSAGES,
@@ -160,14 +160,14 @@ describe('OTLP export bounds, at the limit and one past it', () => {
 
   it('lists and objects open at once in an OTLP JSON body (its nesting), counted before JSON.parse recurses', () => {
     // The text's bound alone: no export the other bounds pass comes near it (the deepest kvlistValue one: below).
-    const deep = (n: number) => `{"a":${'[{"b":'.repeat((n - 1) / 2)}1${'}]'.repeat((n - 1) / 2)}}`;
-    expect(() => boundJsonText(deep(MAX_OTLP_JSON_DEPTH - 1))).not.toThrow();
-    expect(() => boundJsonText(deep(MAX_OTLP_JSON_DEPTH + 1))).toThrow(`at most ${MAX_OTLP_JSON_DEPTH} lists and objects deep`);
+    const deep = (n: number) => new TextEncoder().encode(`{"a":${'[{"b":'.repeat((n - 1) / 2)}1${'}]'.repeat((n - 1) / 2)}}`);
+    expect(() => boundJsonText(deep(MAX_JSON_DEPTH - 1))).not.toThrow();
+    expect(() => boundJsonText(deep(MAX_JSON_DEPTH + 1))).toThrow(`at most ${MAX_JSON_DEPTH} lists and objects deep`);
     const deepest = json(withBody(nested('kvlistValue', MAX_OTLP_VALUE_DEPTH)));
     expect(outcome('logs', deepest, 'json')).toBe('ok');
     // 30,000 deep ran JSON.parse out of stack: refused as too deep, with the bound in the message.
     const text = new TextEncoder().encode(`{"resourceLogs":${'['.repeat(30_000)}${']'.repeat(30_000)}}`);
-    expect(() => decodeOtlp(OTLP.logsRequest, text, 'json')).toThrow(`at most ${MAX_OTLP_JSON_DEPTH} lists and objects deep`);
+    expect(() => decodeOtlp(OTLP.logsRequest, text, 'json')).toThrow(`at most ${MAX_JSON_DEPTH} lists and objects deep`);
   });
 
   it('a string in a JSON body hides nothing from the count, and braces inside strings are not counted', () => {

@@ -1,4 +1,5 @@
 import { AppError } from '@gasgauge/core';
+import { scanJson } from '../http/json-depth.js';
 
 /*
  * Bounds on what one export may hold, counted as protobufjs builds each message (both encodings: the
@@ -19,12 +20,6 @@ export const MAX_OTLP_MESSAGES = 150_000;
  * bounds the body's objects, each a message, by as much as MAX_OTLP_MESSAGES.
  */
 export const MAX_OTLP_JSON_VALUES = 150_000;
-/**
- * Lists and objects open at once in an OTLP JSON body: the deepest export the bounds allow (MAX_OTLP_VALUE_DEPTH
- * key-value lists, four levels each, under a metric's ten) is under 80. Counted before the body is parsed, as
- * JSON.parse recurses: 30,000 levels ran it out of stack, a 400 that named the stack, not the body's depth.
- */
-export const MAX_OTLP_JSON_DEPTH = 128;
 /**
  * Data points (or log records) per export, as records per usage batch; and resources, scopes and metrics
  * per export, since each is worth sending only when it holds one.
@@ -83,26 +78,13 @@ function refuse(path: string, message: string): never {
 }
 
 /**
- * Refuses OTLP JSON text holding more than MAX_OTLP_JSON_VALUES values before it is parsed: JSON.parse
+ * Refuses an OTLP JSON body holding more than MAX_OTLP_JSON_VALUES values before it is parsed: JSON.parse
  * builds every object before anything can count them (1 MiB of `{},` is 350,000 objects and took 0.6 s
- * with the reviver and `fromObject`). One pass over the text, skipping strings: every value but a
- * list's or object's first follows a comma, so containers + commas + 1 is at least the values.
+ * with the reviver and `fromObject`); and, as every JSON body, one nested past MAX_JSON_DEPTH (the reviver
+ * recurses: 30,000 levels ran it out of stack, a 400 that named the stack, not the body's depth).
  */
-export function boundJsonText(text: string): void {
-  let values = 1;
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: skip to its closing quote, past escapes.
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (c === 0x7b || c === 0x5b) {
-      values++;
-      if (++depth > MAX_OTLP_JSON_DEPTH) refuse('body', `JSON nested at most ${MAX_OTLP_JSON_DEPTH} lists and objects deep`);
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c) values++;
-  }
-  if (values > MAX_OTLP_JSON_VALUES) refuse('body', `at most ${MAX_OTLP_JSON_VALUES} JSON values per export`);
+export function boundJsonText(bytes: Uint8Array): void {
+  if (scanJson(bytes) > MAX_OTLP_JSON_VALUES) refuse('body', `at most ${MAX_OTLP_JSON_VALUES} JSON values per export`);
 }
 
 /** The export being decoded: decoding is synchronous, so one at a time. */

@@ -14,6 +14,18 @@ function refusal(b: ChangeBuckets, principal: string): AppError | undefined {
 }
 
 describe('ChangeBuckets (the change budget)', () => {
+  it('tells the refusal spend would throw, counting nothing (a tRPC body is read only without one)', () => {
+    const clock = { t: 0 };
+    const b = new ChangeBuckets({ burst: 2, perMinute: 6, now: () => clock.t });
+    for (let i = 0; i < 5; i++) expect(b.refusal('user:a')).toBeUndefined();
+    expect(refusal(b, 'user:a')).toBeUndefined();
+    expect(refusal(b, 'user:a')).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(b.refusal('user:a')).toMatchObject({ code: 'too_many_requests', retryAfterSeconds: 10 });
+    expect(refusal(b, 'user:a')?.message).toBe(b.refusal('user:a')?.message);
+    clock.t = 10_000;
+    expect(b.refusal('user:a')).toBeUndefined();
+  });
+
   it(`counts the burst's changes, refuses the next with whole seconds until one is earned back, and refills`, () => {
     const clock = { t: 0 };
     const b = new ChangeBuckets({ burst: 5, perMinute: 6, now: () => clock.t });
