@@ -38,6 +38,7 @@ const ALLOWED = new Map<string, string>([
   ['packages/web/src/features/observability/TimeChart.tsx ${formatStep(props.step)} buckets', '"5 s buckets": a unit'],
   ['packages/server/src/sqlite.ts ${params.length} parameters', 'only past MAX_SQL_PARAMS (100)'],
   ['packages/core/src/town/schema.ts ${column} events', 'SQL: a column name, `${column} FROM events`'],
+  ['packages/core/src/control/control.ts ${after} towns', 'SQL: `${after} ORDER BY towns.created_at`, a table name'],
 ]);
 
 function shipped(): string[] {
