@@ -42,6 +42,7 @@ export function ingestRoutes(deps: ApiDeps): Hono<Env> {
       ...(deps.gunzip ? { gunzip: deps.gunzip } : {}),
       ...(deps.readBody ? { readBody: deps.readBody } : {}),
       ...(deps.maxOtlpInFlight ? { maxInFlight: deps.maxOtlpInFlight } : {}),
+      ...(deps.readBudget ? { budget: deps.readBudget } : {}),
     }),
   );
 

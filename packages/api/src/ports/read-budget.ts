@@ -47,6 +47,8 @@ export async function enterRead(budget: ReadBudget | undefined, principal: strin
 export const userPrincipal = (userId: string): string => `user:${userId}`;
 /** The principal a scrape key's reads are charged to: its town, which every key of the town shares. */
 export const townPrincipal = (townId: string): string => `town:${townId}`;
+/** The principal a town's OTLP exports are charged to (their decoding): every key and token of the town share it. */
+export const otlpPrincipal = (townId: string): string => `otlp:${townId}`;
 
 /**
  * The handle with every call timed and charged to `principal`: its synchronous part (on Node, the whole
