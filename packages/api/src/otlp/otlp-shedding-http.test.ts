@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_ITEMS } from '../ingest/group-commit.js';
 import { MAX_OTLP_IN_FLIGHT } from './routes.js';
 import { OTLP } from './schema.js';
-import { JSON_TYPE, nanos, PROTO, post, totals, townWithKey } from './testing/town.js';
+import { JSON_TYPE, PROTO, post, tokenUsageExport, totals, townWithKey } from './testing/town.js';
 
 /**
  * Load shedding on a real server whose group commits wait (writeDelayMs), so requests pile up as
@@ -21,37 +21,7 @@ afterAll(async () => {
 });
 
 const at = Date.now() - 60_000;
-const delta = (points: { value: number; time: number }[], agent = 'polecat-1') =>
-  OTLP.metricsRequest
-    .encode(
-      OTLP.metricsRequest.fromObject({
-        resourceMetrics: [
-          {
-            resource: { attributes: [{ key: 'gt.agent', value: { stringValue: agent } }] },
-            scopeMetrics: [
-              {
-                metrics: [
-                  {
-                    name: 'claude_code.token.usage',
-                    sum: {
-                      aggregationTemporality: 1,
-                      isMonotonic: true,
-                      dataPoints: points.map((p) => ({
-                        attributes: [{ key: 'type', value: { stringValue: 'input' } }],
-                        startTimeUnixNano: nanos(p.time - 1000),
-                        timeUnixNano: nanos(p.time),
-                        asInt: String(p.value),
-                      })),
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    )
-    .finish();
+const delta = (points: { value: number; time: number }[], agent = 'polecat-1') => tokenUsageExport([{ agent, points }]);
 
 describe('OTLP shedding', () => {
   it(`past ${MAX_OTLP_IN_FLIGHT} exports being written, the next is a 429 with Retry-After, and the others count`, async () => {

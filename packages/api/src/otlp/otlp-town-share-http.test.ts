@@ -1,7 +1,6 @@
 import { startTestServer, type TestServer } from '@gasgauge/server/testing/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OTLP } from './schema.js';
-import { nanos, PROTO, post, totals, townWithKey } from './testing/town.js';
+import { PROTO, post, tokenUsageExport, totals, townWithKey } from './testing/town.js';
 
 /**
  * Each town's OTLP exports are charged the time their decoding takes, against the host's share per principal
@@ -19,36 +18,7 @@ afterAll(async () => {
 const at = Date.now() - 60_000;
 /** A delta export of one input-token point of 1 for each of `agents` agents: decoding it takes a few ms. */
 const wideExport = (agents: number, time: number) =>
-  OTLP.metricsRequest
-    .encode(
-      OTLP.metricsRequest.fromObject({
-        resourceMetrics: Array.from({ length: agents }, (_, a) => ({
-          resource: { attributes: [{ key: 'gt.agent', value: { stringValue: `polecat-${a}` } }] },
-          scopeMetrics: [
-            {
-              metrics: [
-                {
-                  name: 'claude_code.token.usage',
-                  sum: {
-                    aggregationTemporality: 1,
-                    isMonotonic: true,
-                    dataPoints: [
-                      {
-                        attributes: [{ key: 'type', value: { stringValue: 'input' } }],
-                        startTimeUnixNano: nanos(time - 1000),
-                        timeUnixNano: nanos(time),
-                        asInt: '1',
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        })),
-      }),
-    )
-    .finish();
+  tokenUsageExport(Array.from({ length: agents }, (_, a) => ({ agent: `polecat-${a}`, points: [{ value: 1, time }] })));
 
 describe("a town's share of the server's time for OTLP", () => {
   it('a town that spent it is refused (429, Retry-After, nothing stored); another town and a reader are not', async () => {

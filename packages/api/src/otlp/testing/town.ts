@@ -1,6 +1,7 @@
 import { COUNTERS } from '@gasgauge/core';
 import type { TestServer } from '@gasgauge/server/testing/server';
 import { expect } from 'vitest';
+import { OTLP } from '../schema.js';
 
 /** Helpers of the OTLP tests: a town with an ingest key, and its counters over the last hour. */
 export type Totals = Record<(typeof COUNTERS)[number], number>;
@@ -39,4 +40,39 @@ export async function post(s: TestServer, path: string, key: string, body: Uint8
     retryAfter: res.headers.get('retry-after'),
     bytes: new Uint8Array(await res.arrayBuffer()),
   };
+}
+
+/**
+ * A delta `claude_code.token.usage` export in protobuf: per resource, its `gt.agent` and its input-token points (a
+ * value at a time, each over the second before).
+ */
+export function tokenUsageExport(resources: { agent: string; points: { value: number; time: number }[] }[]): Uint8Array {
+  return OTLP.metricsRequest
+    .encode(
+      OTLP.metricsRequest.fromObject({
+        resourceMetrics: resources.map(({ agent, points }) => ({
+          resource: { attributes: [{ key: 'gt.agent', value: { stringValue: agent } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                {
+                  name: 'claude_code.token.usage',
+                  sum: {
+                    aggregationTemporality: 1,
+                    isMonotonic: true,
+                    dataPoints: points.map((p) => ({
+                      attributes: [{ key: 'type', value: { stringValue: 'input' } }],
+                      startTimeUnixNano: nanos(p.time - 1000),
+                      timeUnixNano: nanos(p.time),
+                      asInt: String(p.value),
+                    })),
+                  },
+                },
+              ],
+            },
+          ],
+        })),
+      }),
+    )
+    .finish();
 }
