@@ -1,4 +1,5 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -103,6 +104,53 @@ describe('Reporter.run', () => {
       reporter.close();
     }
   });
+});
+
+describe('Reporter.run: a watched file that changes', () => {
+  it('wakes the read loop alone: neither a prune nor a lines-of-code measure runs for it', async () => {
+    const claude = join(dir, 'claude');
+    const tree = generateTree({ seed: 5, agents: 1, sessionsPerAgent: 1, responsesPerSession: 3 });
+    writeTree(claude, tree.files);
+    const [rel] = [...tree.files.keys()] as [string];
+    const worktree = join(dir, 'wt');
+    mkdirSync(worktree);
+    execFileSync('git', ['init', '-q', worktree]);
+    const reporter = new Reporter({
+      ...(await stateOnly()),
+      claude: true,
+      claudeDirs: [claude],
+      worktrees: [{ agentId: 'polecat', path: worktree }],
+      pollMs: 600_000,
+    });
+    const loc = reporter.loc as NonNullable<typeof reporter.loc>;
+    const measure = loc.poll.bind(loc);
+    let measured = 0;
+    loc.poll = () => {
+      measured++;
+      return measure();
+    };
+    const prunedAt = () => reporter.store.counter('pruned.at');
+    const running = reporter.run();
+    try {
+      const read = () => reporter.claude?.stats.bytes ?? 0;
+      await waitFor('the first read', () => (read() > 0 ? true : undefined), 10_000);
+      const pruned = prunedAt();
+      expect(measured).toBe(1);
+      // A poll interval no test waits out: only the watch's wake reads each append.
+      for (let i = 0; i < 5; i++) {
+        const before = read();
+        appendFileSync(join(claude, rel), `${readFileSync(join(claude, rel), 'utf8').split('\n')[0]}\n`);
+        await waitFor(`append ${i} read`, () => (read() > before ? true : undefined), 10_000);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(prunedAt()).toBe(pruned);
+      expect(measured).toBe(1);
+    } finally {
+      reporter.stop();
+      await running;
+      reporter.close();
+    }
+  }, 60_000);
 });
 
 describe('Reporter start-up prune', () => {

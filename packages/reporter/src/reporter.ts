@@ -146,13 +146,20 @@ export class Reporter {
   readonly opencodeDisk: OpencodeDiskSource | undefined;
   readonly gastown: GastownSource | undefined;
   readonly loc: LocPoller | undefined;
+  /** Stops every loop (stop()); the timed loops (prune, lines of code) sleep on it, so only a stop cuts them short. */
   private readonly waker = new Waker();
+  /**
+   * Wakes the read loop alone: a watched file changed. The prune and lines-of-code loops slept on the one waker too,
+   * so every change a watch reported pruned the state (~70 ms for 118k responses) and ran git in every worktree. A
+   * change during a poll is kept for the next sleep (keepWakes).
+   */
+  private readonly readLoop = new Waker(true);
   private readonly detach = new AbortController();
   private readonly log: (line: string) => void;
   private dropped = 0;
   private sourceError: string | undefined;
   /** A watched file changed: poll now rather than at the next tick. */
-  private readonly changed = () => this.waker.wake();
+  private readonly changed = () => this.readLoop.wake();
   /**
    * Paths a source could not read, and why: each said once, again only when the reason changes. Bounded: a
    * `chmod 000` over a tree of 100k transcripts is remembered up to MAX_UNREADABLE paths and said for the
@@ -461,7 +468,7 @@ export class Reporter {
         // A pass left a file before its end (PASS_FILE_BYTES): the next reads on at once, once the sender and the
         // timers had their turn. Waiting pollMs between passes made a 1 GB transcript a minute's wait more.
         if (this.fileSources().some((s) => s.behind) || this.gastown?.behind) await new Promise((r) => setImmediate(r));
-        else await this.waker.sleep(this.opts.pollMs ?? 1000);
+        else await this.readLoop.sleep(this.opts.pollMs ?? 1000);
       }
     } finally {
       this.sender.stop();
@@ -580,6 +587,7 @@ export class Reporter {
 
   stop(): void {
     this.waker.stop();
+    this.readLoop.stop();
     // Readers stop at their next commit (a Claude backfill read its whole tree first): the rest waits for the next start.
     this.store.stopReading();
     this.detach.abort();
