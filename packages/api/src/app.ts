@@ -12,6 +12,7 @@ import { billingRestRoutes } from './billing/rest.js';
 import type { ApiDeps } from './deps.js';
 import { accessLog } from './http/access-log.js';
 import { MAX_BODY_BYTES, readWebBody } from './http/body.js';
+import { refuseBadPercentEscapes } from './http/url-escapes.js';
 import { toErrorResponse } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { scanJson } from './http/json-depth.js';
@@ -48,6 +49,10 @@ export function createApp(deps: ApiDeps): Hono {
   // The Fetch standard forbids these methods: building a Request of one (tRPC's, a buffered body's)
   // throws, which answered an unauthenticated TRACE with a 500. No route serves them.
   app.use('*', async (c, next) => (FORBIDDEN_METHODS.has(c.req.method) ? noRoute(c) : next()));
+  app.use('*', async (c, next) => {
+    refuseBadPercentEscapes(c.req.url);
+    await next();
+  });
   app.route('/', healthRoutes(deps));
   app.route('/', ingestRoutes(deps));
   app.route('/', metricsRestRoutes(deps));

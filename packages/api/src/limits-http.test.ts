@@ -351,6 +351,7 @@ const ROW = {
   utf8: 'request body text',
   jsonNesting: 'nesting of a JSON request body (ingest, tRPC)',
   url: 'URL and headers',
+  urlText: 'URL path and query text',
   records: 'usage records per batch',
   events: 'events per batch',
   agents: 'lines-of-code agents per batch',
@@ -530,6 +531,14 @@ const cases: Case[] = [
     okMessage: /^name: /,
     path: 'body',
     state: 'control',
+  },
+  {
+    row: ROW.urlText,
+    name: 'a bead id with a whole UTF-8 escape (an unknown bead), then with its first byte only',
+    ok: () => s.get(`/api/towns/${s.townId}/bead?beadId=caf%C3%A9`),
+    okStatus: 404,
+    over: () => s.get(`/api/towns/${s.townId}/bead?beadId=caf%C3`),
+    path: 'beadId',
   },
   {
     row: ROW.url,

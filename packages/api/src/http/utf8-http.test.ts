@@ -126,6 +126,30 @@ describe('tRPC bodies and inputs', () => {
   });
 });
 
+describe('URLs', () => {
+  it('400 naming the parameter (or path) for a percent escape that is not UTF-8; its %25 spelling still reads', async () => {
+    const beads = `/api/towns/${s.townId}`;
+    for (const bad of ['%FF', '%C0%80', '%ED%A0%80', '%E2%82', '%zz']) {
+      expectBadRequest(await s.get(`${beads}/beads/a${bad}`), 'path');
+      expectBadRequest(await s.get(`${beads}/bead?beadId=a${bad}`), 'beadId');
+      expectBadRequest(await s.get(`${beads}/bead?${bad}=1&beadId=a`), 'query');
+    }
+    expectBadRequest(
+      await s.get(`/trpc/beads.get?input=%7B%22townId%22%3A%22${s.townId}%22%2C%22beadId%22%3A%22a%FF%22%7D`),
+      'input',
+    );
+    // The message names the part, never the URL (an OTLP path holds an ingest key).
+    const otlp = await s.get('/otlp/secret-key%FF/v1/metrics');
+    expectBadRequest(otlp, 'path');
+    expect(JSON.stringify(otlp.body)).not.toContain('secret');
+    // Spelled as a client spells a literal `%`, the same names are names: an unknown bead, not a refusal.
+    expect((await s.get(`${beads}/beads/a%25FF`)).status).toBe(404);
+    expect((await s.get(`${beads}/bead?beadId=a%25FF`)).status).toBe(404);
+    expect((await s.get(`${beads}/bead?beadId=caf%C3%A9`)).status).toBe(404);
+    expect((await s.get('/api/health', null)).status).toBe(200);
+  });
+});
+
 describe('/auth form bodies', () => {
   it('400 for invalid UTF-8 in the sign-in form; a valid form still answers with its redirect', async () => {
     const login = (body: Buffer) =>

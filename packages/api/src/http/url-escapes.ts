@@ -1,0 +1,39 @@
+import { AppError } from '@gasgauge/core';
+
+/** decodeURIComponent's answer, or undefined where it throws (an escape that is not UTF-8, a `%` not followed by two hex digits). */
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a URL whose path or query holds a percent escape that does not decode: `%FF`, an overlong or surrogate
+ * sequence (`%C0%80`, `%ED%A0%80`), a `%` without two hex digits. Hono reads such a component as its raw text, so
+ * `a%FF` named a bead called `a%FF`, as `a%25FF` does: two URLs for one thing, and a name no client sent. Browsers
+ * and URLSearchParams write `%` as `%25`. A 400 naming the query parameter (`query` when its name is the bad part),
+ * or `path`; the URL is not echoed (an OTLP path holds an ingest key).
+ */
+export function refuseBadPercentEscapes(url: string): void {
+  if (!url.includes('%')) return;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const hash = url.indexOf('#');
+  const end = hash < 0 ? url.length : hash;
+  const q = url.indexOf('?', start);
+  const pathEnd = q < 0 || q > end ? end : q;
+  if (decoded(url.slice(start, pathEnd)) === undefined) {
+    throw new AppError('bad_request', 'the URL path holds a percent escape that is not UTF-8', { path: 'path' });
+  }
+  if (pathEnd === end) return;
+  for (const pair of url.slice(pathEnd + 1, end).split('&')) {
+    if (!pair.includes('%')) continue;
+    const eq = pair.indexOf('=');
+    const name = decoded(eq < 0 ? pair : pair.slice(0, eq));
+    if (name === undefined || (eq >= 0 && decoded(pair.slice(eq + 1)) === undefined)) {
+      const field = name ?? 'query';
+      throw new AppError('bad_request', `query parameter ${field} holds a percent escape that is not UTF-8`, { path: field });
+    }
+  }
+}
