@@ -336,6 +336,31 @@ describe('Sender against a scripted HTTP server', () => {
     ]);
   });
 
+  it('a drain waits out its backoff while new records wake it (a --once reading on did not back off)', async () => {
+    store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
+    const at: number[] = [];
+    const timed =
+      (answer: (req: IncomingMessage, res: ServerResponse) => void) => (req: IncomingMessage, res: ServerResponse) => {
+        at.push(Date.now());
+        answer(req, res);
+      };
+    http.answers = [timed(status(503, { 'retry-after': '1' })), timed(raw(200, 'application/json', '{"accepted":1}'))];
+    let reading = true;
+    const drained = sender.drain(Date.now() + 10_000, () => reading);
+    // While the sources read on, each commit of records wakes the sender: here, every 20 ms during the backoff.
+    const waking = setInterval(() => sender.wake(), 20);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      clearInterval(waking);
+      reading = false;
+      sender.wake();
+    }
+    expect(await drained).toBe(true);
+    expect(at).toHaveLength(2);
+    expect((at[1] as number) - (at[0] as number)).toBeGreaterThanOrEqual(950);
+  });
+
   it('a running sender waits out a Retry-After of 3,000 years quietly, as an hour', async () => {
     store.transaction(() => store.enqueue('usage', 'a', usage('a'), 'replace'));
     http.answers = [status(503, { 'retry-after': '99999999999' })];

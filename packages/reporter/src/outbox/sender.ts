@@ -246,6 +246,9 @@ export class Sender {
           if (Date.now() + Math.max(0, wait) > deadline) return false;
           await this.waker.sleep(wait);
           if (this.waker.isStopped) return false;
+          // A wake (records a `--once` still reading committed, one every few milliseconds) must not cut the backoff
+          // short, as in run(): a drain retried a failing server at the rate the reader committed, Retry-After or not.
+          if (this.state.retryAt > Date.now()) continue;
           // The wait is over: the next step sends the failed batch again.
           this.state.retryAt = undefined;
         }
