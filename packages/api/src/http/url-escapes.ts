@@ -1,7 +1,10 @@
 import { AppError } from '@gasgauge/core';
 
-/** decodeURIComponent's answer, or undefined where it throws (an escape that is not UTF-8, a `%` not followed by two hex digits). */
-function decoded(text: string): string | undefined {
+/**
+ * decodeURIComponent's answer, or undefined where it throws (an escape that is not UTF-8, a `%` not followed by two
+ * hex digits).
+ */
+export function decodedComponent(text: string): string | undefined {
   try {
     return decodeURIComponent(text);
   } catch {
@@ -18,20 +21,16 @@ function decoded(text: string): string | undefined {
  */
 export function refuseBadPercentEscapes(url: string): void {
   if (!url.includes('%')) return;
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  const hash = url.indexOf('#');
-  const end = hash < 0 ? url.length : hash;
-  const q = url.indexOf('?', start);
-  const pathEnd = q < 0 || q > end ? end : q;
-  if (decoded(url.slice(start, pathEnd)) === undefined) {
+  // The URL parser keeps escapes as they came (it neither decodes nor re-encodes a `%`).
+  const { pathname, search } = new URL(url);
+  if (decodedComponent(pathname) === undefined) {
     throw new AppError('bad_request', 'the URL path holds a percent escape that is not UTF-8', { path: 'path' });
   }
-  if (pathEnd === end) return;
-  for (const pair of url.slice(pathEnd + 1, end).split('&')) {
+  for (const pair of search.slice(1).split('&')) {
     if (!pair.includes('%')) continue;
     const eq = pair.indexOf('=');
-    const name = decoded(eq < 0 ? pair : pair.slice(0, eq));
-    if (name === undefined || (eq >= 0 && decoded(pair.slice(eq + 1)) === undefined)) {
+    const name = decodedComponent(eq < 0 ? pair : pair.slice(0, eq));
+    if (name === undefined || (eq >= 0 && decodedComponent(pair.slice(eq + 1)) === undefined)) {
       const field = name ?? 'query';
       throw new AppError('bad_request', `query parameter ${field} holds a percent escape that is not UTF-8`, { path: field });
     }

@@ -1,3 +1,5 @@
+import { decodedComponent } from './url-escapes.js';
+
 /**
  * What both hosts send with the built web UI, and which paths it may answer: the Node server's static files
  * (`packages/server/src/static.ts`) and the Worker's static assets (`packages/worker/src/web-assets.ts`) alike.
@@ -17,13 +19,8 @@ function isApiPath(path: string): boolean {
 
 /** A request's (raw) path decoded, when a GET of it may be the web UI's: undefined when it does not decode or is the API's. */
 export function pagePath(rawPath: string): string | undefined {
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    return undefined;
-  }
-  return isApiPath(path) ? undefined : path;
+  const path = decodedComponent(rawPath);
+  return path === undefined || isApiPath(path) ? undefined : path;
 }
 
 /** The page's CSP: everything from this origin only; uPlot and React set styles through the CSSOM, which CSP allows. */
