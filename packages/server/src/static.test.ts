@@ -6,8 +6,9 @@ import { tempDir } from './testing/temp.js';
 
 let server: RunningServer;
 let bare: RunningServer;
+let dist: string;
 beforeAll(async () => {
-  const dist = tempDir('gg-dist-');
+  dist = tempDir('gg-dist-');
   mkdirSync(join(dist, 'assets'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
   writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
@@ -33,6 +34,13 @@ describe('the web UI on the API origin', () => {
       expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(await r.text()).toContain('<title>app</title>');
     }
+  });
+
+  it('serves the new index.html once the UI is built again (read once while unchanged, not once per request)', async () => {
+    expect(await (await get(server, '/towns/a')).text()).toContain('<title>app</title>');
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>rebuilt app</title>');
+    expect(await (await get(server, '/towns/b')).text()).toContain('<title>rebuilt app</title>');
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>app</title>');
   });
 
   it('serves hashed assets with their type and a year of immutable caching', async () => {

@@ -55,8 +55,7 @@ export function serveWeb(app: Hono, distDir = WEB_DIST): void {
     }
     // A missing asset is a 404: index.html under a .js name would fail confusingly in the browser.
     if (path.startsWith('/assets/') || extname(path) !== '') return c.notFound();
-    const index = join(root, 'index.html');
-    const html = await readFile(index).catch(() => undefined);
+    const html = await files.read(join(root, 'index.html')).catch(() => undefined);
     if (!html) return c.html(NOT_BUILT, 503);
     return c.body(html, 200, { 'Content-Type': HTML_TYPE, ...WEB_HTML_HEADERS });
   });

@@ -22,16 +22,18 @@ describe('gasgauge town list', () => {
       ['Gas Town', '--owner', 'alice'],
       ['Second', '--owner', 'bob'],
       ['Works', '--org', 'acme'],
+      ['Third', '--owner', 'alice'],
     ]) {
       ids.push(JSON.parse(await run('town', 'create', ...(args as string[]), '--json')).town.id);
     }
-    const [gas, second, works] = ids as [string, string, string];
+    const [gas, second, works, third] = ids as [string, string, string, string];
 
     const lines = (await run('town', 'list')).trimEnd().split('\n');
     expect(lines.map((l) => l.split('\t').slice(0, 3))).toEqual([
       [gas, 'Gas Town', 'owned by user alice'],
       [second, 'Second', 'owned by user bob'],
       [works, 'Works', 'owned by organisation acme'],
+      [third, 'Third', 'owned by user alice'],
     ]);
     for (const l of lines) expect(l).toMatch(/\tcreated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -40,6 +42,7 @@ describe('gasgauge town list', () => {
       [gas, { kind: 'user', name: 'alice' }],
       [second, { kind: 'user', name: 'bob' }],
       [works, { kind: 'org', name: 'acme' }],
+      [third, { kind: 'user', name: 'alice' }],
     ]);
     expect(json.towns[2]).toMatchObject({ name: 'Works', ownerUserId: null, ownerOrgId: expect.any(String) });
 

@@ -73,10 +73,18 @@ export const townList: Command = {
       let ownerId: string | undefined;
       if (orgName !== undefined) ownerId = orgByName(control, orgName).id;
       if (ownerName !== undefined) ownerId = userNamed(control, ownerName).id;
+      // One lookup per owner, not per town: a self-hoster's 10,000 towns have a handful of owners.
+      const owners = new Map<string, { kind: 'user' | 'org'; name: string }>();
+      const owner = (t: TownInfo) => {
+        const id = t.ownerOrgId !== null ? `org:${t.ownerOrgId}` : `user:${t.ownerUserId}`;
+        const known = owners.get(id) ?? ownerOf(control, t);
+        owners.set(id, known);
+        return known;
+      };
       return control
         .allTowns()
         .filter((t) => ownerId === undefined || t.ownerUserId === ownerId || t.ownerOrgId === ownerId)
-        .map((t) => ({ ...t, owner: ownerOf(control, t) }));
+        .map((t) => ({ ...t, owner: owner(t) }));
     });
     const lines = towns.map(
       (t) =>
