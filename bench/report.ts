@@ -73,6 +73,10 @@ shares the machine.
   real Claude Code logs export of 1 MiB (the costlier of its protobuf and JSON encodings). The value is the ratio
   of the costliest to the real export; the target keeps one greedy client's body from holding the event loop
   longer than a real export would, by much.
+- **Agent events newest first vs oldest first**: in-process (no HTTP), into a fresh town (a real SQLite file) each
+  run, 4 requests of 5,000 \`agent\` events of one agent, each naming a bead, once oldest first and once newest first;
+  the costliest request of each order (least of 2 runs), and their ratio. A statement run per event whose work grows
+  with what the agent sent before (attack 14: every queued bead move read) made newest first cost seconds a request.
 - **Timeseries 7 d / 500 points**: one town filled with 7 days of 5 s raw snapshots (120,960 rows) and the rollups of every
   coarser tier (${TIERS.slice(1)
     .map((t) => t.table)

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { benchBackfillRows } from './backfill.js';
 import { benchBeads } from './beads.js';
 import { type BenchServer, startBenchServer } from './env.js';
+import { eventOrderRow } from './event-order.js';
 import { benchIngestBatch, benchIngestSingle, benchOtlp } from './ingest.js';
 import { LoadClient } from './load.js';
 import { progress } from './log.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     rows.push(...(await benchIngestBatch(server, load)));
     rows.push(...(await benchIngestSingle(server, load)));
     rows.push(...(await benchOtlp(server, load)));
+    rows.push(eventOrderRow(dir));
     rows.push(...(await benchTimeseries(server, load)));
     rows.push(...(await benchWorker(server, load, dir)));
     await server.close();
@@ -79,7 +81,7 @@ async function onlyIngest(): Promise<void> {
   const load = new LoadClient();
   const server = await startBenchServer(join(dir, 'server'));
   try {
-    const rows = [...(await benchIngestBatch(server, load)), ...(await benchIngestSingle(server, load))];
+    const rows = [...(await benchIngestBatch(server, load)), ...(await benchIngestSingle(server, load)), eventOrderRow(dir)];
     process.stdout.write(`${textTable(rows)}\n`);
   } finally {
     load.close();

@@ -15,10 +15,10 @@ const QUEUE = 'INSERT OR IGNORE INTO bead_budget_pending (bead_id) VALUES (?)';
  */
 export function queueBeadsMovedBy(sql: Sql, agentId: string, at: number, eventId: string, beadId: string | null): void {
   const previous = sql.rows(
-    `SELECT bead_id FROM agent_beads WHERE agent_id = ? AND (at < ? OR (at = ? AND event_id < ?))
+    // A row value, so the primary key seeks to it: `at < ? OR (at = ? AND …)` walked every later row of the agent.
+    `SELECT bead_id FROM agent_beads WHERE agent_id = ? AND (at, event_id) < (?, ?)
      ORDER BY at DESC, event_id DESC LIMIT 1`,
     agentId,
-    at,
     at,
     eventId,
   )[0]?.[0] as string | null | undefined;

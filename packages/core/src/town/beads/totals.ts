@@ -107,7 +107,18 @@ export function markDirty(sql: Sql, rec: number): void {
  * each record once, not once per earlier event).
  */
 export function queueMove(sql: Sql, agentId: string, at: number): void {
-  sql.run('UPDATE bead_moves SET to_at = ? WHERE agent_id = ? AND to_at > ? AND from_at < ?', at, agentId, at, at);
+  // The move that reaches past `at` soonest, one index seek: the agent's moves are each one stretch between two of its
+  // rows, so at most one holds `at`. All those with to_at > at were read instead, and events sent newest first (each
+  // before every queued move) made a request of 5,000 read 12.5 million rows (2 s, every other town waiting).
+  // Where moves overlap (a prune's), one left uncut only re-applies records whose bead did not change.
+  sql.run(
+    `UPDATE bead_moves SET to_at = ? WHERE seq = (SELECT seq FROM bead_moves WHERE agent_id = ? AND to_at > ?
+       ORDER BY to_at LIMIT 1) AND from_at < ?`,
+    at,
+    agentId,
+    at,
+    at,
+  );
   sql.run(
     `INSERT INTO bead_moves (agent_id, from_at, to_at)
      VALUES (?, ?, COALESCE((SELECT MIN(at) FROM agent_beads WHERE agent_id = ? AND at > ?), ${Number.MAX_SAFE_INTEGER}))`,
