@@ -53,3 +53,4 @@ export * from './town/totals.js';
 export * from './town/town.js';
 export * from './town/usage.js';
 export type { UsageSource } from './town/usage-sources.js';
+export * from './tuple-key.js';

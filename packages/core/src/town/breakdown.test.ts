@@ -150,6 +150,21 @@ describe('breakdown keys and bounds', () => {
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('0');
   });
 
+  it('keeps two agent-model pairs apart when a name holds NUL (one request: one batch of counters)', () => {
+    const now = { t: T0 + 120_000 };
+    const town = fileTown(now);
+    town.ingestUsage([rec('n1', 'X\u0000y', 'z', 100, 1000, T0 + 1000), rec('n2', 'X', 'y\u0000z', 4, 70, T0 + 1000)]);
+    const q = { from: T0, to: T0 + 120_000, maxPoints: 2 };
+    expect(pairs(town.breakdown({ ...q, by: 'agent', metric: 'cost' }))).toEqual([
+      ['X\u0000y', [1000, null]],
+      ['X', [70, null]],
+    ]);
+    expect(pairs(town.breakdown({ ...q, by: 'model', metric: 'tokens' }))).toEqual([
+      ['z', [103, null]],
+      ['y\u0000z', [7, null]],
+    ]);
+  });
+
   it('gives the top `limit` keys a series each and sums the rest into `other`, exactly at the edge', () => {
     const now = { t: T0 + 180_000 };
     const town = fileTown(now);

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Sql, SqlValue } from '../sql.js';
+import { tupleKey } from '../tuple-key.js';
 import { USAGE_AMOUNTS } from './bounds.js';
 import { canonicalZone, fitCalendarBuckets } from './calendar.js';
 import { chooseResolution, DEFAULT_MAX_POINTS } from './resolution.js';
@@ -34,7 +35,7 @@ export class BreakdownCounters {
 
   add(at: number, agentId: string, model: string, tokens: number, cost: number): void {
     const slot = slotStart(at, BREAKDOWN_MIN_STEP_MS);
-    const key = `${slot}\u0000${agentId}\u0000${model}`;
+    const key = tupleKey(slot, agentId, model);
     const e = this.entries.get(key);
     if (e) {
       e.tokens += tokens;

@@ -1,4 +1,5 @@
 import type { Sql } from '../sql.js';
+import { tupleKey } from '../tuple-key.js';
 import { activityTotals } from './activity.js';
 import { agentStatusCounts } from './agents.js';
 import { USAGE_AMOUNTS } from './bounds.js';
@@ -58,7 +59,7 @@ export class UsageTotalCounters {
   private readonly entries = new Map<string, { agentId: string; model: string; amounts: number[] }>();
 
   add(agentId: string, model: string, increase: readonly number[]): void {
-    const key = `${agentId}\u0000${model}`;
+    const key = tupleKey(agentId, model);
     const e = this.entries.get(key);
     if (!e) this.entries.set(key, { agentId, model, amounts: [...increase] });
     else for (let i = 0; i < increase.length; i++) e.amounts[i] = (e.amounts[i] as number) + (increase[i] as number);

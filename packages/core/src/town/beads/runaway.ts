@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { Sql } from '../../sql.js';
+import { tupleKey } from '../../tuple-key.js';
 import { SYSTEM_EVENT_PREFIX } from '../events.js';
 import { appendOutbox } from '../outbox.js';
 import { beadCost } from './attribution.js';
@@ -101,7 +102,7 @@ export function runawayEpisodes(sql: Sql, limit = -1): RunawayEpisode[] {
  */
 export function evaluateRunaway(sql: Sql, now: number): void {
   const rules = runawayRules(sql);
-  const open = new Map(runawayEpisodes(sql).map((e) => [`${e.rule}\u0000${e.subject}`, e]));
+  const open = new Map(runawayEpisodes(sql).map((e) => [tupleKey(e.rule, e.subject), e]));
   const budget =
     rules.beadBudgetMicrodollars === null ? { firing: new Map(), checked: null } : beadBudget(sql, rules.beadBudgetMicrodollars);
   if (rules.beadBudgetMicrodollars === null) clearBeadQueue(sql);
@@ -117,8 +118,8 @@ export function evaluateRunaway(sql: Sql, now: number): void {
   for (const [key, e] of open) if (e.rule === 'beadBudget' && budget.checked?.has(e.subject) === false) open.delete(key);
   for (const [rule, subjects] of firing) {
     for (const [subject, { level, details }] of subjects) {
-      const episode = open.get(`${rule}\u0000${subject}`);
-      open.delete(`${rule}\u0000${subject}`);
+      const episode = open.get(tupleKey(rule, subject));
+      open.delete(tupleKey(rule, subject));
       if (episode && episode.level >= level) continue;
       // Past the bound an agent stays unflagged this tick and is raised on a later one (the bead budget bounds its own).
       if (rule !== 'beadBudget' && agentAlerts++ >= MAX_AGENT_ALERTS_PER_TICK) continue;
