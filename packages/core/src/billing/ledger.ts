@@ -97,21 +97,48 @@ export class Ledger {
    */
   debitHour(accountId: string, townId: string, hour: number, hourTotal: number, at: number): LedgerEntry | undefined {
     return this.sql.transaction(() => {
-      const billed = (this.sql.rows(
-        'SELECT billed_microdollars FROM billed_hours WHERE town_id = ? AND hour = ?',
-        townId,
-        hour,
-      )[0]?.[0] ?? 0) as number;
-      if (hourTotal <= billed) return undefined;
-      this.sql.run(
-        `INSERT INTO billed_hours (town_id, hour, billed_microdollars) VALUES (?, ?, ?)
-         ON CONFLICT (town_id, hour) DO UPDATE SET billed_microdollars = excluded.billed_microdollars`,
-        townId,
-        hour,
-        hourTotal,
-      );
-      return this.debit(accountId, `town:${townId}:${hour}:${hourTotal}`, hourTotal - billed, at, townId);
+      const increase = this.raiseBilledHour(townId, hour, hourTotal);
+      if (increase === 0) return undefined;
+      return this.debit(accountId, `town:${townId}:${hour}:${hourTotal}`, increase, at, townId);
     });
+  }
+
+  /**
+   * Debits several of a town's hours, given as running totals as in debitHour, as one entry at `at` (the sum of
+   * their increases), or none when nothing is new. Its only idempotency is billed_hours, raised in the same
+   * transaction: posted again, every increase is 0. One entry, however many hours: an ingest token spreading
+   * 1 µ$ records over thousands of past hours had every settle append a ledger row per hour (2 MB a minute).
+   */
+  debitHours(
+    accountId: string,
+    townId: string,
+    hours: readonly { hour: number; total: number }[],
+    at: number,
+  ): LedgerEntry | undefined {
+    return this.sql.transaction(() => {
+      let increase = 0;
+      for (const h of hours) increase += this.raiseBilledHour(townId, h.hour, h.total);
+      if (increase === 0) return undefined;
+      return this.append({ accountId, at, kind: 'debit', amount: -increase, key: null, townId, note: null });
+    });
+  }
+
+  /** Records that a town's hour was debited up to `total`; what that adds to what it was debited before (0: nothing). */
+  private raiseBilledHour(townId: string, hour: number, total: number): number {
+    const billed = (this.sql.rows(
+      'SELECT billed_microdollars FROM billed_hours WHERE town_id = ? AND hour = ?',
+      townId,
+      hour,
+    )[0]?.[0] ?? 0) as number;
+    if (total <= billed) return 0;
+    this.sql.run(
+      `INSERT INTO billed_hours (town_id, hour, billed_microdollars) VALUES (?, ?, ?)
+       ON CONFLICT (town_id, hour) DO UPDATE SET billed_microdollars = excluded.billed_microdollars`,
+      townId,
+      hour,
+      total,
+    );
+    return total - billed;
   }
 
   balance(accountId: string): number {

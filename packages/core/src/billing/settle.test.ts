@@ -188,6 +188,38 @@ describe('settling a town into its account', () => {
     });
   });
 
+  it('appends a bounded number of ledger rows however many past hours a settle debits, and debits each once', () => {
+    const s = setup();
+    // 1 µ$ in each of 3,000 past hours (one ingest token can send that every minute), and in the last few hours.
+    const HOUR = 3_600_000;
+    const hours = 3000;
+    s.town.ingestUsage(
+      Array.from({ length: hours }, (_, i) => usageRecord({ id: `old${i}`, at: T0 - (i + 1) * HOUR, costMicrodollars: 1 })),
+    );
+    s.spend(500);
+    s.town.tick();
+    const entries = s.town.outbox();
+    expect(entries.length).toBeGreaterThan(hours);
+    expect(postOutbox(s.control, s.townId, entries).debits).toBeLessThanOrEqual(27);
+    const rows = s.debitCount();
+    expect(rows).toBeLessThanOrEqual(27);
+    // Posted again (a settle retried after a crash): nothing.
+    expect(postOutbox(s.control, s.townId, entries).debits).toBe(0);
+    expect(s.debitCount()).toBe(rows);
+    s.town.ackOutbox((entries.at(-1) as OutboxEntry).seq);
+    expect(s.debited(s.user.id)).toBe(hours + 500);
+    // The hours past every burn window share one row, out of the day's window (not today's burn).
+    expect(gasTank(s.control, s.user.id, T0)).toMatchObject({ burn24hMicrodollarsPerHour: Math.round((24 + 500) / 24) });
+    // A late record for an old hour debits only itself, in one more row.
+    s.now.t += 60_000;
+    s.town.ingestUsage([usageRecord({ id: 'late', at: T0 - 2000 * HOUR, costMicrodollars: 9 })]);
+    s.town.tick();
+    const count = s.debitCount();
+    settleTown(s.control, s.town, s.townId);
+    expect(s.debitCount()).toBe(count + 1);
+    expect(s.debited(s.user.id)).toBe(hours + 500 + 9);
+  });
+
   it('loses nothing when killed between the snapshot and the debit', () => {
     const s = setup();
     s.spend(5000);

@@ -26,15 +26,27 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
     let debits = 0;
     let alerts = 0;
     const refused: OutboxEntry[] = [];
+    // Hours that ended a day before the newest entry (a backfill, or made up) are past every burn window (gas-tank.ts):
+    // debited as one entry at the newest of their times, so a settle appends a bounded number of ledger rows.
+    const newestAt = entries.reduce(
+      (newest, e) => (e.kind === 'debit' ? Math.max(newest, e.at) : newest),
+      Number.NEGATIVE_INFINITY,
+    );
+    const old: { hour: number; total: number }[] = [];
+    let oldAt = Number.NEGATIVE_INFINITY;
     for (const e of entries) {
       if (e.kind === 'debit' && !billable(e)) refused.push(e);
-      else if (e.kind === 'debit') {
+      else if (e.kind === 'debit' && e.at <= newestAt - LEDGER_HOUR_WINDOW_MS) {
+        old.push({ hour: e.details?.hour as number, total: e.amountMicrodollars });
+        oldAt = Math.max(oldAt, e.at);
+      } else if (e.kind === 'debit') {
         // Hour totals are cumulative, so a repeat, or a town file restored from a backup, debits only what is new.
         if (control.ledger.debitHour(account, townId, e.details?.hour as number, e.amountMicrodollars, e.at)) debits++;
       } else if (control.alerts.raise(`town:${townId}:${e.seq}`, account, townId, e.kind, e.at, e.details ?? {})) {
         alerts++;
       }
     }
+    if (old.length > 0 && control.ledger.debitHours(account, townId, old, oldAt)) debits++;
     // An hour older than any tier keeps can no longer grow: forget what it was debited. Judged by the newest hour
     // posted (event time) as well as the entries' time: a tick under a clock two years ahead stamped its entries
     // then, and every hour was forgotten, so the next post of one debited its whole total again.
@@ -48,6 +60,12 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
     return { debits, alerts, accountId: account, refused };
   });
 }
+
+/**
+ * Past this age (behind the newest debit of a settle) an hour's debit is out of every window the gas tank reads (the
+ * day's, from its hour's end), so hours this old share one ledger entry: at most 26 hours a settle get one each.
+ */
+export const LEDGER_HOUR_WINDOW_MS = 25 * 3_600_000;
 
 function billable(e: OutboxEntry): boolean {
   const a = e.amountMicrodollars;
