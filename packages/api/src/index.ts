@@ -14,7 +14,7 @@ export { createLoginLink, LINK_PREFIX, SESSION_COOKIE, SESSION_PREFIX, safeNextP
 export { hashToken, newId, newUserToken, SECRET_RANDOM_BYTES, USER_TOKEN_PREFIX, untaggedSecret } from './auth/user-token.js';
 export { type AlertPayload, RefusedTarget, WebhookDelivery, type WebhookOptions } from './billing/webhooks.js';
 export type { ApiDeps } from './deps.js';
-export { type AccessEntry, REQUEST_ID_HEADER } from './http/access-log.js';
+export { type AccessEntry, newRequestId, REQUEST_ID_HEADER } from './http/access-log.js';
 export {
   BodyBudget,
   type BodyReader,
@@ -26,6 +26,7 @@ export {
   MAX_BODY_BYTES_IN_FLIGHT,
   readWebBody,
 } from './http/body.js';
+export { toErrorResponse } from './http/errors.js';
 export type { Readiness } from './http/health.js';
 export { decodeUtf8 } from './http/utf8.js';
 export { pagePath, WEB_HTML_HEADERS } from './http/web-ui.js';

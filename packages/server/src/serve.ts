@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -34,7 +34,7 @@ import {
   plural,
   upgradeLine,
 } from '@gasgauge/core';
-import { type Http2Bindings, type HttpBindings, serve as serveHttp } from '@hono/node-server';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { clientGone } from './client-gone.js';
 import {
   CONNECTION_TIMEOUTS,
@@ -60,6 +60,7 @@ import { openSqlite, schemaVersion } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
 import { closeIfBodyUnread } from './unread-body.js';
+import { unreadableRequest } from './unreadable-request.js';
 import { countUnsentAnswers, MAX_UNSENT_ANSWER_BYTES, UNSENT_ANSWER_GRACE_MS, UnsentAnswers } from './unsent-answers.js';
 import { webhookFetch } from './webhook-fetch.js';
 
@@ -299,12 +300,12 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
     opts.unsentAnswerGraceMs ?? UNSENT_ANSWER_GRACE_MS,
   );
   await assertPortFree(opts.host, opts.port);
-  const server = serveHttp({
-    fetch: capPipelining(countUnsentAnswers(closeIfBodyUnread<HttpBindings | Http2Bindings>(app.fetch), unsentAnswers)),
-    port: opts.port,
-    hostname: opts.host,
-    serverOptions: timeoutOptions(CONNECTION_TIMEOUTS),
-  }) as Server;
+  const listener = getRequestListener(
+    capPipelining(countUnsentAnswers(closeIfBodyUnread<HttpBindings | Http2Bindings>(app.fetch), unsentAnswers)),
+    { hostname: opts.host, errorHandler: (err) => unreadableRequest(err, (e) => log(`internal error: ${String(e)}`)) },
+  );
+  const server = createHttpServer(timeoutOptions(CONNECTION_TIMEOUTS), listener);
+  server.listen(opts.port, opts.host);
   undo.push(() => closeGracefully(server));
   capConnections(
     server,
