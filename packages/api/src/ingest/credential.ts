@@ -55,7 +55,9 @@ export class IngestCredentials {
 
   /** 403 when the credential is for another town, 404 when the town does not exist. */
   async assertTown(claims: IngestClaims, townId: string): Promise<void> {
-    if (claims.townId !== townId) throw new AppError('forbidden', 'this token is for another town', { path: 'townId' });
+    // Named: its holder can read it from the token anyway, and a mistyped --town is then plain to see.
+    if (claims.townId !== townId)
+      throw new AppError('forbidden', `this token is for town ${claims.townId}, not the one in the URL`, { path: 'townId' });
     if (this.knownTowns.has(townId)) return;
     if (!(await this.deps.control.town(townId))) throw new AppError('not_found', 'town not found', { path: 'townId' });
     this.knownTowns.add(townId); // towns are never deleted, so a town once found stays found

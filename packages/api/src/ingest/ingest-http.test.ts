@@ -203,7 +203,9 @@ describe('ingest auth', () => {
   });
 
   it('403 for a token of another town, before the body is looked at', async () => {
-    expectError(await s.post(usagePath(s.townId), { records: [rec()] }, otherToken), 403, 'townId');
+    // It names the token's own town: a reporter's mistyped --town is then plain to see.
+    const named = new RegExp(`^this token is for town ${otherTown}, not the one in the URL$`);
+    expectError(await s.post(usagePath(s.townId), { records: [rec()] }, otherToken), 403, 'townId', named);
     expectError(await s.post(usagePath(s.townId), 'not json', otherToken), 403, 'townId');
     expectError(await s.post(`/api/towns/${s.townId}/loc`, { agents: [] }, otherToken), 403, 'townId');
     expectError(await s.post(`/api/towns/${s.townId}/events`, { events: [] }, otherToken), 403, 'townId');
