@@ -127,3 +127,32 @@ describe('alerts to a webhook', () => {
     expect(s.logs.filter((l) => l.includes('s3cr3t') || l.includes('k3y'))).toEqual([]);
   });
 });
+
+describe('a moved low-balance threshold', () => {
+  it('re-arms through billing.setAlertSettings: the next spend below the new threshold is POSTed', async () => {
+    const hook2 = await receiver();
+    const s2 = await startTestServer({ webhooks: { baseDelayMs: 100, allowPrivate: true }, clock });
+    try {
+      const mutate = async (proc: string, input: unknown) => {
+        const r = await request(s2.url, 'POST', `/trpc/${proc}`, s2.adminToken, input);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      };
+      await mutate('billing.grant', { userName: 'admin', amountMicrodollars: 1_000_000 }); // below the default $5: raised
+      await mutate('billing.setAlertSettings', { webhookUrl: hook2.url, lowBalanceMicrodollars: 900_000 });
+      const r = await s2.post(`/api/towns/${s2.townId}/usage`, {
+        records: [usageRecord({ id: 'u1', at: clock(), costMicrodollars: 200_000 })],
+      });
+      expect(r.status).toBe(200);
+      await s2.tickTown(s2.townId);
+      // Before the fix the $1 crossing of $5 kept the alert armed: $0.80 < $0.90 raised nothing.
+      await until('the low-balance alert', () => hook2.received.some((x) => x.status === 200));
+      expect(hook2.received.at(-1)?.body).toMatchObject({
+        kind: 'low_balance',
+        details: { balanceMicrodollars: 800_000, thresholdMicrodollars: 900_000 },
+      });
+    } finally {
+      await s2.close();
+      await hook2.close();
+    }
+  });
+});

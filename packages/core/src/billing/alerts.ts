@@ -8,7 +8,7 @@ export const DEFAULT_LOW_BALANCE_MICRODOLLARS = 5_000_000;
 export const MAX_ALERT_PAGE = 200;
 /**
  * Alerts kept per account, the newest; raising one more deletes the oldest. A crossing re-arms when
- * its setting changes (a budget cap lowered again, a zone changed, a low-balance threshold raised), so
+ * its setting changes (a budget cap lowered again, a zone changed, a low-balance threshold moved past the balance), so
  * a script that toggles a budget on each of its towns raised 2 alerts per town and tick, forever:
  * 40 a second for one user with 100 towns.
  */
@@ -88,12 +88,21 @@ export class Alerts {
     if (change.webhookUrl !== undefined) {
       next.webhookUrl = change.webhookUrl === null ? null : checkWebhookUrl(change.webhookUrl, allowPrivateWebhook);
     }
+    // A moved threshold re-arms the low-balance alert unless the balance is still below it (as a budget
+    // cap keeps what it still crosses): the next entry below the new threshold then raises one.
+    const balance =
+      (this.sql.rows(
+        'SELECT balance_after_microdollars FROM ledger WHERE account_id = ? ORDER BY seq DESC LIMIT 1',
+        accountId,
+      )[0]?.[0] as number | undefined) ?? 0;
     this.sql.run(
       `INSERT INTO account_settings (account_id, low_balance_microdollars, webhook_url) VALUES (?, ?, ?)
-       ON CONFLICT (account_id) DO UPDATE SET low_balance_microdollars = excluded.low_balance_microdollars, webhook_url = excluded.webhook_url`,
+       ON CONFLICT (account_id) DO UPDATE SET low_balance_microdollars = excluded.low_balance_microdollars, webhook_url = excluded.webhook_url,
+         low_alerted = low_alerted AND ? < excluded.low_balance_microdollars`,
       accountId,
       next.lowBalanceMicrodollars,
       next.webhookUrl,
+      balance,
     );
     return next;
   }
@@ -102,7 +111,7 @@ export class Alerts {
    * Called by the ledger for every entry, inside its transaction. The first entry that leaves the
    * balance below the threshold raises one alert (also for an account that was never above it, such
    * as a small trial grant); the next one is raised only after an entry took the balance back to or
-   * above the threshold.
+   * above the threshold, or the threshold was moved to or below the balance (configure).
    */
   balanceMoved(accountId: string, after: number, entrySeq: number, at: number): void {
     const row = this.sql.rows(
