@@ -1,6 +1,8 @@
 import {
+  accessSync,
   chmodSync,
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
   lstatSync,
@@ -13,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { CONTROL_MIGRATIONS, type Migration, migrate, plural, TOWN_MIGRATIONS } from '@gasgauge/core';
 import { dirProblem } from '@gasgauge/core/dir-problem';
 import { makeDirs } from '@gasgauge/reporter/make-dirs';
@@ -466,7 +468,26 @@ function openSource(file: string): Database.Database {
     const code = (err as { code?: unknown }).code;
     if (isDiskFull(err) || (typeof code === 'string' && code.startsWith('SQLITE_IOERR_SHM')))
       throw new SourceUnreadable(String(err), { cause: err });
-    throw err;
+    throw readOnlyFileSystem(err, file) ?? err;
+  }
+}
+
+/**
+ * A WAL database no server has open cannot be read where SQLite may not create its -shm and -wal files beside it: on
+ * a read-only file system it said only "unable to open database file". Its EROFS instead, named as serve names it.
+ * (immutable=1 would read it, but would also miss a server writing it through a writable view, as under systemd.)
+ */
+function readOnlyFileSystem(err: unknown, file: string): NodeJS.ErrnoException | undefined {
+  if ((err as { code?: unknown }).code !== 'SQLITE_CANTOPEN') return undefined;
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EROFS') return undefined;
+    const erofs: NodeJS.ErrnoException = new Error(`EROFS: read-only file system, open '${file}'`, { cause: err });
+    erofs.code = 'EROFS';
+    erofs.path = file;
+    return erofs;
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -180,6 +180,23 @@ describe('a data dir on a read-only file system', () => {
         1,
         `gasgauge town list: cannot write ${join(data, 'control.sqlite')}: ${hint}`,
       ]);
+    },
+    30_000,
+  );
+
+  it.skipIf(!canUnshare)(
+    'backup says so as serve does, not "unable to open database file" (SQLite may not make its -shm there)',
+    async () => {
+      const data = tempDir('gg-ro-');
+      const out = join(tempDir('gg-ro-out-'), 'backup');
+      expect((await gasgauge('user', 'add', 'alice', '--data', data)).code).toBe(0);
+      const hint = `the file system is read-only there (under systemd with ProtectSystem=strict, the data dir must be the unit's StateDirectory= or in its ReadWritePaths=); pass --data DIR, a directory on a writable file system, or make ${data} writable`;
+      const backup = await readOnly(data, 'backup', '--data', data, '--out', out);
+      expect([backup.code, backup.stderr.trim()]).toEqual([
+        1,
+        `gasgauge backup: cannot write ${join(data, 'control.sqlite')}: ${hint}`,
+      ]);
+      expect(existsSync(out)).toBe(false);
     },
     30_000,
   );

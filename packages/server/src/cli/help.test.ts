@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { NAME_RULE } from '@gasgauge/core';
 import { describe, expect, it, vi } from 'vitest';
+import { ROOT } from '../testing/cli.js';
 import { common } from './command.js';
 import { COMMANDS, commandHelp, main } from './main.js';
 
@@ -162,5 +165,36 @@ describe('a mistyped command', () => {
       'gasgauge report: unknown option --opencod (did you mean --opencode?)',
       'gasgauge report: unknown option --no-claud (did you mean --no-claude?)',
     ]);
+  });
+});
+
+describe('gasgauge --version --json', () => {
+  it('prints {"version": …}, as every other command prints one JSON object with --json', async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+    try {
+      expect(await main(['--version', '--json'])).toBe(0);
+      expect(await main(['--version'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(JSON.parse(out[0] as string)).toEqual({ version: out[1] });
+    expect(out[1]).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('gasgauge --help', () => {
+  it('lists every exit status, 3 of report --once too', async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+    try {
+      expect(await main(['--help'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const status = (out[0] as string).split('Exit status:')[1]?.split('Run "')[0]?.replace(/\s+/g, ' ');
+    expect(status).toContain('3 report --once delivered but some records quarantined');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('3 when `report --once` delivered everything but quarantined some records');
   });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, plural } from '@gasgauge/core';
 import { CLOSED_PIPE_STATUS, guardClosedPipes, outputWasClosed } from '@gasgauge/reporter/closed-pipe';
+import { expandHome } from '@gasgauge/reporter/paths';
 import { shown } from '@gasgauge/reporter/terminal';
 import { othersDir } from '../data-dir.js';
 import { permissionHint } from '../data-dir-lock.js';
@@ -53,7 +54,8 @@ ${rows.join('\n')}
 Every command takes (report: all but --data, as it reads no data directory; its --json is --once's summary):
 ${COMMON_HELP}
 
-Exit status: 0 done, 2 a wrong option or argument (named in the message), 1 anything else.
+Exit status: 0 done, 2 a wrong option or argument (named in the message), 3 report --once delivered but some
+records quarantined, 1 anything else.
 Run "gasgauge COMMAND --help" for one command, "gasgauge --version" for the version.`;
 }
 
@@ -177,7 +179,7 @@ async function runCommand(given: string[]): Promise<number> {
       return 0;
     }
     if (argv[0] === '--version') {
-      console.log(version());
+      console.log(json ? JSON.stringify({ version: version() }) : version());
       return 0;
     }
     // `gasgauge town`, `gasgauge key --help`, `gasgauge town lst`: the group's own commands, not all twenty.
@@ -230,6 +232,7 @@ async function runCommand(given: string[]): Promise<number> {
       console.log(commandHelp(command));
       return 0;
     }
+    pathOptions(values);
     if (positionals.length !== command.positionals) throw new UsageError(positionalsError(command, key, positionals));
     return await command.run(values, positionals, out);
   } catch (err) {
@@ -325,12 +328,27 @@ function withHint(message: string, hint: string | undefined): string {
   return hint === undefined ? message : `${message}: ${hint}`;
 }
 
-/** `--data DIR` or `--data=DIR` from the raw arguments (the error path may come before they were parsed). */
+/** `--data DIR` or `--data=DIR` from the raw arguments (the error path may come before they were parsed), `~/` expanded. */
 export function dataArg(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '--data') return argv[i + 1];
-    if (a.startsWith('--data=')) return a.slice('--data='.length);
+    const v = a === '--data' ? argv[i + 1] : a.startsWith('--data=') ? a.slice('--data='.length) : undefined;
+    if (v !== undefined) return expandHome(v);
   }
   return undefined;
+}
+
+/** The options that name a directory; a leading `~/` in them is the home directory, as the reporter takes it. */
+const PATH_OPTIONS = ['data', 'out', 'from'] as const;
+
+/**
+ * An empty --data (an unset shell variable) was the current directory, made mode 700; `--data=~/gg` or a quoted
+ * `'~/gg'`, which no shell expands, was a directory named `~`.
+ */
+function pathOptions(values: Values): void {
+  if (values.data === '') throw new UsageError('--data is empty: give the data directory, or leave --data out for ./data');
+  for (const name of PATH_OPTIONS) {
+    const v = values[name];
+    if (typeof v === 'string') values[name] = expandHome(v);
+  }
 }
