@@ -30,13 +30,13 @@ function newer(file: string): number {
 }
 
 /** A test server's data dir with its town's file written (a town gets its file on first use). */
-async function dataDirWithTown(): Promise<{ root: string; townId: string }> {
+async function dataDirWithTown(): Promise<{ root: string; townId: string; adminToken: string }> {
   const root = tempDir('gg-upgrade-');
   const s = await startTestServer({ dataDir: root, autoTick: false });
   const record = { id: 'r1', agentId: 'a', model: 'm', inputTokens: 1, outputTokens: 1, costMicrodollars: 1, at: Date.now() };
   expect((await s.post(`/api/towns/${s.townId}/usage`, { records: [record] })).status).toBe(200);
   await s.close();
-  return { root, townId: s.townId };
+  return { root, townId: s.townId, adminToken: s.adminToken };
 }
 
 const start = (dataDir: string, logs: string[]) =>
@@ -67,7 +67,7 @@ describe('upgrading a data dir', () => {
   });
 
   it('an older Gas Gauge (this one) refuses a data dir a newer one migrated, naming the file', async () => {
-    const { root, townId } = await dataDirWithTown();
+    const { root, townId, adminToken } = await dataDirWithTown();
     const data = new DataDir(root);
     const townVersion = newer(data.townFile(townId));
     const logs: string[] = [];
@@ -76,6 +76,19 @@ describe('upgrading a data dir', () => {
       expect(() => server.towns.get(townId)).toThrow(
         new SchemaTooNewError(townVersion, KNOWN_SCHEMA_VERSIONS.town, data.townFile(townId)),
       );
+      // A client is told what is wrong (not "internal error"); the file is named in the log only.
+      const answer = await fetch(`${server.url}/api/towns/${townId}/metrics/throughput`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('60');
+      expect(await answer.json()).toEqual({
+        error: {
+          code: 'unavailable',
+          message: `this town's data was written by a newer Gas Gauge (schema version ${townVersion}; this server knows up to ${KNOWN_SCHEMA_VERSIONS.town}): the server's log names the file`,
+        },
+      });
+      expect(logs.join('\n')).toContain(data.townFile(townId));
     } finally {
       await server.close();
     }

@@ -1,4 +1,4 @@
-import { SchemaTooNewError } from '@gasgauge/core';
+import { AppError, SchemaTooNewError } from '@gasgauge/core';
 
 /**
  * Opens a database (`new Control`, `new Town`), naming its file in a `SchemaTooNewError`: an operator
@@ -10,5 +10,29 @@ export function openNaming<T>(file: string, open: () => T): T {
   } catch (err) {
     if (err instanceof SchemaTooNewError) throw new SchemaTooNewError(err.version, err.known, file);
     throw err;
+  }
+}
+
+/** How long a client is told to wait before it asks again for a town a newer Gas Gauge wrote (an operator must act). */
+const TOO_NEW_RETRY_S = 60;
+
+/**
+ * A town's opening for a request: a town a newer Gas Gauge wrote is a 503 saying so (the file named in the log once,
+ * not to the client: a path on the server's disk), where it was a 500 "internal error".
+ */
+export function openTownForRequest<T>(open: () => T, log: (line: string) => void, told: Set<string>): T {
+  try {
+    return open();
+  } catch (err) {
+    if (!(err instanceof SchemaTooNewError)) throw err;
+    if (!told.has(err.message)) {
+      told.add(err.message);
+      log(err.message);
+    }
+    throw new AppError(
+      'unavailable',
+      `this town's data was written by a newer Gas Gauge (schema version ${err.version}; this server knows up to ${err.known}): the server's log names the file`,
+      { cause: err, retryAfterSeconds: TOO_NEW_RETRY_S },
+    );
   }
 }

@@ -55,7 +55,7 @@ import { capPipelining } from './pipelining.js';
 import { ReadTurns } from './read-turns.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
-import { openNaming } from './schema-upgrade.js';
+import { openNaming, openTownForRequest } from './schema-upgrade.js';
 import { openSqlite, schemaVersion } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
@@ -221,8 +221,10 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log, maxBytes });
   undo.push(() => towns.close());
   // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
+  // Towns a newer Gas Gauge wrote whose file the log has named (each once).
+  const tooNew = new Set<string>();
   const townHandles = new LocalTowns(
-    (id) => towns.get(id),
+    (id) => openTownForRequest(() => towns.get(id), log, tooNew),
     opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),
     // The rest of a queue past one group is written as soon as other requests have had their turn (writeDelayMs
     // holds the first write only, so that requests pile up).
