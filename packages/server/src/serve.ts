@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
