@@ -372,13 +372,18 @@ export function listenUrl(host: string, port: number): string {
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
-/** The first start on an empty data dir creates user `admin`; its token (if minted) is shown once, never stored in clear. */
+/**
+ * A start on a data dir with no server admin creates user `admin`; its token (if minted) is shown once, never stored
+ * in clear. No admin, not no user: a `gasgauge user add alice` run before the first start made one user, and no
+ * start ever made the admin who can create towns and grant credits over the API.
+ */
 async function ensureAdmin(
   control: Control,
   mint: boolean,
   vouch: CredentialVouch,
 ): Promise<{ adminCreated: boolean; adminToken: string | undefined }> {
-  if (control.userCount() > 0) return { adminCreated: false, adminToken: undefined };
+  // A user named admin who is no admin was made so on purpose: left as it is.
+  if (control.adminCount() > 0 || control.userByName('admin')) return { adminCreated: false, adminToken: undefined };
   const user = control.createUser(newId('user'), 'admin', true);
   if (!mint) return { adminCreated: true, adminToken: undefined };
   const token = await vouch.mint(USER_TOKEN_PREFIX);

@@ -71,6 +71,11 @@ export class Control {
     return { id, name, isAdmin, createdAt };
   }
 
+  /** Server admins (`user add --admin`, the first start's `admin`). */
+  adminCount(): number {
+    return Number(this.sql.rows('SELECT COUNT(*) FROM users WHERE is_admin = 1')[0]?.[0] ?? 0);
+  }
+
   userCount(): number {
     return Number(this.sql.rows('SELECT COUNT(*) FROM users')[0]?.[0] ?? 0);
   }
