@@ -22,6 +22,7 @@ import { OpencodePrices } from './opencode/prices.js';
 import type { BackoffOptions } from './outbox/backoff.js';
 import { Sender } from './outbox/sender.js';
 import { Store } from './outbox/store.js';
+import { unpricedTeller } from './pricing/unpriced.js';
 import { type OnUnreadable, unreadable } from './tail/walk.js';
 import { Waker } from './wait.js';
 
@@ -250,12 +251,13 @@ export class Reporter {
     const openaiPrices = codexPrices();
     const googlePrices = geminiPrices();
     // What every file source is given alike: the store, the agent map, whom to wake on a change, where to say a file
-    // is unreadable, and how much of a file a pass reads.
+    // is unreadable, whom to tell of a model no price list knows, and how much of a file a pass reads.
     const tailing = {
       store: this.store,
       agents,
       onChange: this.changed,
       onUnreadable: this.onUnreadable,
+      onUnpriced: unpricedTeller(this.log),
       ...(opts.passFileBytes === undefined ? {} : { passFileBytes: opts.passFileBytes }),
     };
     if (opts.claude !== false) {
@@ -294,6 +296,7 @@ export class Reporter {
             stores: opencodeStores,
             agents,
             prices: OpencodePrices.load(openaiPrices, googlePrices),
+            onUnpriced: tailing.onUnpriced,
             log: this.log,
             onUnreadable: this.onUnreadable,
           });

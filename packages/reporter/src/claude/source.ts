@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { AgentMap } from '../agents.js';
 import { boundedId, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
+import type { PricingOptions } from '../pricing/unpriced.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import {
@@ -24,7 +25,7 @@ import { transcriptFiles } from './files.js';
 import { type ClaudeEntry, entryTotal } from './parse.js';
 import type { PriceList } from './pricing.js';
 
-export interface ClaudeSourceOptions extends WatchOptions {
+export interface ClaudeSourceOptions extends WatchOptions, PricingOptions {
   store: Store;
   /** Claude config directories (see claudeConfigDirs). */
   configDirs: readonly string[];
@@ -289,6 +290,8 @@ export class ClaudeSource {
 
   private record(id: string, e: ClaudeEntry): UsageRecord {
     // ccusage's "auto" mode: the cost Claude Code wrote, else the price list's.
+    if (e.costUSD === undefined && entryTotal(e) > 0 && (e.model === undefined || !this.opts.prices.find(e.model)))
+      this.opts.onUnpriced?.(e.model ?? 'unknown');
     const usd =
       e.costUSD ??
       this.opts.prices.cost(e.model, {

@@ -5,6 +5,7 @@ import type { AgentMap } from '../agents.js';
 import { boundedId, digest, sessionField } from '../ids.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import type { PricingOptions } from '../pricing/unpriced.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
 import {
@@ -33,7 +34,7 @@ import {
   upgradeState,
 } from './rollout.js';
 
-export interface CodexSourceOptions extends WatchOptions {
+export interface CodexSourceOptions extends WatchOptions, PricingOptions {
   store: Store;
   /** Codex homes (see codexHomes). */
   homes: readonly string[];
@@ -297,6 +298,7 @@ export class CodexSource {
     const u = t.usage;
     const id = `codex:${digest(`${t.at}|${t.model}|${u.input}|${u.cached}|${u.output}|${u.reasoning}|${u.total}`)}`;
     const reasoning = Math.min(u.reasoning, u.output);
+    if (u.input + u.output > 0 && !this.opts.prices.find(t.model)) this.opts.onUnpriced?.(t.model);
     const record: UsageRecord = {
       id,
       agentId: this.opts.agents.agentFor(t.cwd),

@@ -6,6 +6,7 @@ import { boundedId, digest, sessionField } from '../ids.js';
 import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
 import type { RequestPriceList } from '../pricing/request.js';
+import type { PricingOptions } from '../pricing/unpriced.js';
 import { readSmallFile } from '../small-file.js';
 import { type StepResult, stepInGroups, type Until } from '../tail/commit-groups.js';
 import { FileList, type WatchOptions } from '../tail/file-list.js';
@@ -24,7 +25,7 @@ import {
   unnamedId,
 } from './parse.js';
 
-export interface GeminiSourceOptions extends WatchOptions {
+export interface GeminiSourceOptions extends WatchOptions, PricingOptions {
   store: Store;
   /** Gemini data dirs (see geminiDataDirs). */
   dirs: readonly string[];
@@ -244,6 +245,7 @@ export class GeminiSource {
   }
 
   private emit(id: string, e: GeminiEvent, cwd: string | undefined): void {
+    if (e.input + e.output + e.reasoning > 0 && !this.opts.prices.find(e.model)) this.opts.onUnpriced?.(e.model);
     const record: UsageRecord = {
       id,
       agentId: this.opts.agents.agentFor(cwd),

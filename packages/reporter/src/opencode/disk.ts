@@ -8,6 +8,7 @@ import { boundedId } from '../ids.js';
 import type { JsonFields } from '../json.js';
 import { CommittedMap } from '../outbox/committed-map.js';
 import type { Store } from '../outbox/store.js';
+import type { PricingOptions } from '../pricing/unpriced.js';
 import { readSmallFile } from '../small-file.js';
 import { fsPath, isEscapedName, listDir, nameEndsWith } from '../tail/names.js';
 import { type OnUnreadable, unreadable } from '../tail/walk.js';
@@ -16,7 +17,7 @@ import { messageFiles, storeFile } from './files.js';
 import { SqliteStepLedger } from './ledger.js';
 import type { OpencodePrices } from './prices.js';
 
-export interface OpencodeDiskOptions {
+export interface OpencodeDiskOptions extends PricingOptions {
   store: Store;
   /** OpenCode / Kilo data dirs (see opencodeDataDirs). */
   dirs: readonly string[];
@@ -142,7 +143,11 @@ export class OpencodeDiskSource {
       },
       defaultAgentId: opts.agents.agentFor(undefined),
       steps: new SqliteStepLedger(opts.store.sql),
-      price: (model, provider, a) => opts.prices.microdollars(model, provider, a),
+      price: (model, provider, a) => {
+        const cost = opts.prices.microdollars(model, provider, a);
+        if (cost === 0 && a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite > 0) opts.onUnpriced?.(model);
+        return cost;
+      },
       emit: (record) => opts.store.enqueue('usage', record.id, record, 'replace'),
     });
   }
