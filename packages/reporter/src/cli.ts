@@ -422,6 +422,7 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
       const deadline = Date.now() + (timeoutSeconds ?? NUMBER_OPTIONS.timeout.fallback) * 1000;
       // SIGINT during --once: stop delivering; what is not acknowledged stays in the outbox.
       io.stopSignal?.then(() => reporter?.stop());
+      const malformedBefore = reporter.malformed();
       const result = await reporter.runOnce(deadline);
       status.stop();
       // Nothing was sent, so nothing proved the server, the town or the token: a first run would say
@@ -436,15 +437,33 @@ async function reportCli(values: ReportValues, io: CliIo, started: (reporter: Re
       const found = reporter.found();
       // A source that is off is left out (undefined).
       const files = (source: FoundSource) => found.find((f) => f.source === source)?.files;
+      // What this run skipped as malformed (not JSON, over a bound), per source that is on: counted, and now said.
+      const malformedAfter = reporter.malformed();
+      const skipped = (source: FoundSource) => {
+        const after = malformedAfter.get(source);
+        return after === undefined ? undefined : after - (malformedBefore.get(source) ?? 0);
+      };
       const summary = {
         ...result,
         sent: reporter.sender.state.sent,
         deadLetterFile: reporter.store.deadLetterFile,
         found: { claude: files('claude'), codex: files('codex'), gemini: files('gemini'), opencode: files('opencode') },
+        malformed: {
+          claude: skipped('claude'),
+          codex: skipped('codex'),
+          gemini: skipped('gemini'),
+          opencode: skipped('opencode'),
+        },
       };
       if (io.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
         io.stderr.write(`${shown(foundLine(found))}\n`);
+        const malformed = (['claude', 'codex', 'gemini', 'opencode'] as const).flatMap((source) => {
+          const n = skipped(source) ?? 0;
+          return n > 0 ? [`${FOUND_NOUNS[source][1]} ${groupDigits(n)}`] : [];
+        });
+        if (malformed.length > 0)
+          io.stderr.write(`skipped as malformed (lines not JSON, or past a bound): ${malformed.join(', ')}\n`);
         const unread =
           result.unreadable.length > 0
             ? ` (${plural(result.unreadable.length, 'path')} could not be read: see the warnings above)`

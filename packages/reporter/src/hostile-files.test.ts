@@ -48,6 +48,36 @@ describe('gasgauge report against hostile files', () => {
     return { ...run, ms: Date.now() - t0 };
   };
 
+  it('a --once says how many lines it skipped as malformed, per source, and a second run over the same files none', async () => {
+    const claude = join(base, 'malformed-claude', 'projects', 'p1');
+    mkdirSync(claude, { recursive: true });
+    const good = JSON.stringify({
+      type: 'assistant',
+      cwd: '/work/p1',
+      sessionId: 's1',
+      version: '2.0.31',
+      timestamp: '2026-11-20T12:00:00.000Z',
+      requestId: 'req_m1',
+      message: { id: 'msg_m1', model: 'claude-sonnet-4-5-20250929', usage: { input_tokens: 10, output_tokens: 5 } },
+    });
+    // Two lines that look like usage (they hold its marker) but are not JSON.
+    writeFileSync(join(claude, 's1.jsonl'), `${good}\n{"usage":{"input_tokens": 1,\n{"usage":{ broken\n`);
+    const sources = ['--no-codex', '--no-gemini', '--no-opencode', '--claude-dir', join(base, 'malformed-claude')];
+    const first = await report('state-malformed', sources);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ delivered: true, sent: 1, malformed: { claude: 2 } });
+    const again = await report('state-malformed', sources);
+    expect(JSON.parse(again.stdout)).toMatchObject({ delivered: true, malformed: { claude: 0 } });
+    // Without --json, on stderr.
+    const text = await runGasgauge([
+      'report',
+      ...['--server', server.url, '--town', server.townId],
+      ...['--token-file', server.tokenFile, '--state', join(base, 'state-malformed-text'), '--once'],
+      ...sources,
+    ]);
+    expect(text.stderr).toContain('skipped as malformed (lines not JSON, or past a bound): Claude Code transcripts 2');
+  }, 60_000);
+
   it('an OpenCode store name that is a FIFO is passed over, not opened (a read-only SQLite open of it blocked for good)', async () => {
     const data = join(base, 'opencode');
     mkdirSync(data, { recursive: true });

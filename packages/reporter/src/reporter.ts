@@ -340,6 +340,19 @@ export class Reporter {
     return [...this.lookedIn].map(([source, dirs]) => ({ source, files: count[source](), dirs: [...dirs] }));
   }
 
+  /**
+   * Lines (rows, files) each agent CLI source that is on has skipped as malformed so far, this state's whole life
+   * (the counts are kept with it): a `--once` says how many it skipped itself, the difference.
+   */
+  malformed(): Map<FoundSource, number> {
+    const counts = new Map<FoundSource, number>();
+    if (this.claude) counts.set('claude', this.claude.stats.malformed);
+    if (this.codex) counts.set('codex', this.codex.stats.malformed);
+    if (this.gemini) counts.set('gemini', this.gemini.stats.malformed);
+    if (this.opencodeDisk) counts.set('opencode', this.opencodeDisk.stats.malformed);
+    return counts;
+  }
+
   /** Reads every file source to its end (or until the outbox is full). True when all caught up. */
   async collect(): Promise<boolean> {
     let caughtUp = true;
