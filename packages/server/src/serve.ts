@@ -34,6 +34,7 @@ import {
   plural,
   upgradeLine,
 } from '@gasgauge/core';
+import { BoundedSet } from '@gasgauge/core/bounded-map';
 import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { clientGone } from './client-gone.js';
 import {
@@ -55,7 +56,7 @@ import { capPipelining } from './pipelining.js';
 import { ReadTurns } from './read-turns.js';
 import { STALE_TICK_INTERVALS, schedulerReadiness } from './readiness.js';
 import { type CrashPoint, TickScheduler } from './scheduler.js';
-import { openNaming, openTownForRequest } from './schema-upgrade.js';
+import { MAX_TOO_NEW_TOLD, openNaming, openTownForRequest } from './schema-upgrade.js';
 import { openSqlite, schemaVersion } from './sqlite.js';
 import { serveWeb, WEB_DIST } from './static.js';
 import { DEFAULT_MAX_OPEN_TOWNS, FileTownDirectory } from './town-directory.js';
@@ -220,9 +221,9 @@ async function startOnLockedDir(opts: ServeOptions, dataDir: DataDir, undo: (() 
   const maxBytes = (opts.maxTownMb ?? DEFAULT_MAX_TOWN_MB) * 1024 * 1024;
   const towns = new FileTownDirectory(dataDir, clock, { maxOpen, log, maxBytes });
   undo.push(() => towns.close());
-  // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
   // Towns a newer Gas Gauge wrote whose file the log has named (each once).
-  const tooNew = new Set<string>();
+  const tooNew = new BoundedSet<string>(MAX_TOO_NEW_TOLD);
+  // Group commit waits two event-loop turns to gather more concurrent requests into one transaction.
   const townHandles = new LocalTowns(
     (id) => openTownForRequest(() => towns.get(id), log, tooNew),
     opts.writeDelayMs === undefined ? afterTwoTurns : (fn) => setTimeout(fn, opts.writeDelayMs),

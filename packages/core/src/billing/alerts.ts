@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { JsonFields } from '../json.js';
 import type { Sql } from '../sql.js';
+import { accountBalance } from './balance.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
 /** Five dollars: below this a balance is low unless the account sets its own threshold. */
@@ -90,11 +91,7 @@ export class Alerts {
     }
     // A moved threshold re-arms the low-balance alert unless the balance is still below it (as a budget
     // cap keeps what it still crosses): the next entry below the new threshold then raises one.
-    const balance =
-      (this.sql.rows(
-        'SELECT balance_after_microdollars FROM ledger WHERE account_id = ? ORDER BY seq DESC LIMIT 1',
-        accountId,
-      )[0]?.[0] as number | undefined) ?? 0;
+    const balance = accountBalance(this.sql, accountId);
     this.sql.run(
       `INSERT INTO account_settings (account_id, low_balance_microdollars, webhook_url) VALUES (?, ?, ?)
        ON CONFLICT (account_id) DO UPDATE SET low_balance_microdollars = excluded.low_balance_microdollars, webhook_url = excluded.webhook_url,

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Sql } from '../sql.js';
 import { BILLED_HOUR_MS as HOUR_MS } from '../town/outbox.js';
 import type { Alerts } from './alerts.js';
+import { accountBalance } from './balance.js';
 
 /** One million dollars: a grant above this is a typo, not a top-up. */
 export const MAX_GRANT_MICRODOLLARS = 1_000_000_000_000;
@@ -37,8 +38,9 @@ export interface LedgerPage {
 /**
  * One ledger per account (a user's or an organisation's id), in integer microdollars. The balance is
  * the running sum of the entries, stored on each entry as it is appended (in the same transaction),
- * so it is read in one index step and can always be checked against SUM(amount). Debits carry an
- * idempotency key: a debit posted again (a retried settle after a crash) is a no-op.
+ * so it is read in one index step and can always be checked against SUM(amount). A debit posted again (a
+ * retried settle after a crash) is a no-op: an hour's debit carries an idempotency key, and every hour's total
+ * is checked against what it was debited (billed_hours), the one guard of an entry for several old hours.
  */
 export class Ledger {
   constructor(
@@ -142,11 +144,7 @@ export class Ledger {
   }
 
   balance(accountId: string): number {
-    const row = this.sql.rows(
-      'SELECT balance_after_microdollars FROM ledger WHERE account_id = ? ORDER BY seq DESC LIMIT 1',
-      accountId,
-    )[0];
-    return (row?.[0] as number | undefined) ?? 0;
+    return accountBalance(this.sql, accountId);
   }
 
   /**

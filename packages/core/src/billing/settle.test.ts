@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Control } from '../control/control.js';
 import type { OutboxEntry } from '../town/outbox.js';
+import { MAX_RETENTION_MS } from '../town/tiers.js';
 import { Town } from '../town/town.js';
 import { gasTank } from './gas-tank.js';
 import { postOutbox, type Settled } from './settle.js';
@@ -218,6 +219,42 @@ describe('settling a town into its account', () => {
     settleTown(s.control, s.town, s.townId);
     expect(s.debitCount()).toBe(count + 1);
     expect(s.debited(s.user.id)).toBe(hours + 500 + 9);
+  });
+
+  it('debits an hour at the edge of retention once, also posted again after a crash before the town let go of it', () => {
+    const s = setup();
+    const HOUR = 3_600_000;
+    const debit = (seq: number, hour: number, total: number): OutboxEntry => ({
+      seq,
+      kind: 'debit',
+      at: Math.min(hour + HOUR - 1, T0),
+      amountMicrodollars: total,
+      details: { hour },
+    });
+    const thisHour = Math.floor(T0 / HOUR) * HOUR;
+    // Settled two hours late: its oldest hour is past the retention by then (its debit has no key: billed_hours alone guards it).
+    const entries = [debit(1, thisHour - MAX_RETENTION_MS - HOUR, 1000), debit(2, thisHour - HOUR, 5), debit(3, thisHour, 7)];
+    postOutbox(s.control, s.townId, entries);
+    expect(s.debited(s.user.id)).toBe(1012);
+    postOutbox(s.control, s.townId, entries);
+    expect(s.debited(s.user.id)).toBe(1012);
+  });
+
+  it('judges which hours are old by the billable entries and the clock, not by one entry dated far ahead', () => {
+    const s = setup();
+    const HOUR = 3_600_000;
+    const thisHour = Math.floor(T0 / HOUR) * HOUR;
+    postOutbox(s.control, s.townId, [
+      { seq: 1, kind: 'debit', at: T0 - 2 * HOUR, amountMicrodollars: 40, details: { hour: thisHour - 3 * HOUR } },
+      { seq: 2, kind: 'debit', at: T0, amountMicrodollars: 9, details: { hour: thisHour } },
+      // Refused (its total past the hour bound), dated a year ahead: it must not make the two above old.
+      { seq: 3, kind: 'debit', at: T0 + 365 * 24 * HOUR, amountMicrodollars: -1, details: { hour: thisHour + 365 * 24 * HOUR } },
+    ]);
+    // Two entries at their own times (the last hours keep theirs), not one.
+    expect(s.control.ledger.entries(s.user.id, 10).entries.map((e) => [e.amountMicrodollars, e.at])).toEqual([
+      [-9, T0],
+      [-40, T0 - 2 * HOUR],
+    ]);
   });
 
   it('loses nothing when killed between the snapshot and the debit', () => {

@@ -27,10 +27,15 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
     let alerts = 0;
     const refused: OutboxEntry[] = [];
     // Hours that ended a day before the newest entry (a backfill, or made up) are past every burn window (gas-tank.ts):
-    // debited as one entry at the newest of their times, so a settle appends a bounded number of ledger rows.
-    const newestAt = entries.reduce(
-      (newest, e) => (e.kind === 'debit' ? Math.max(newest, e.at) : newest),
-      Number.NEGATIVE_INFINITY,
+    // debited as one entry at the newest of their times, so a settle appends a bounded number of ledger rows. The
+    // newest of the billable entries only, and no later than now: one entry dated far ahead (a corrupt file, a clock
+    // run ahead) made the last day's hours old too, their spend one entry.
+    const newestAt = Math.min(
+      control.now(),
+      entries.reduce(
+        (newest, e) => (e.kind === 'debit' && billable(e) ? Math.max(newest, e.at) : newest),
+        Number.NEGATIVE_INFINITY,
+      ),
     );
     const old: { hour: number; total: number }[] = [];
     let oldAt = Number.NEGATIVE_INFINITY;
@@ -47,14 +52,20 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
       }
     }
     if (old.length > 0 && control.ledger.debitHours(account, townId, old, oldAt)) debits++;
-    // An hour older than any tier keeps can no longer grow: forget what it was debited. Judged by the newest hour
-    // posted (event time) as well as the entries' time: a tick under a clock two years ahead stamped its entries
-    // then, and every hour was forgotten, so the next post of one debited its whole total again.
-    const newestHour = entries.reduce(
-      (newest, e) => (e.kind === 'debit' && billable(e) ? Math.max(newest, e.details?.hour as number) : newest),
-      Number.NEGATIVE_INFINITY,
-    );
-    const forgetBefore = Math.min(last.at, newestHour) - MAX_RETENTION_MS;
+    // An hour older than any tier keeps can no longer grow: forget what it was debited, twice the retention later
+    // (billed_hours is the only guard of a debit of old hours, which has no key: an hour at the edge, posted again
+    // after a crash before the town let go of it, or from a restored town file, must still find its row). Judged by the
+    // newest hour posted (event time) as well as the entries' time: a tick under a clock two years ahead stamped its
+    // entries then, and every hour was forgotten, so the next post of one debited its whole total again. Never an
+    // hour this post named.
+    let newestHour = Number.NEGATIVE_INFINITY;
+    let oldestHour = Number.POSITIVE_INFINITY;
+    for (const e of entries) {
+      if (e.kind !== 'debit' || !billable(e)) continue;
+      newestHour = Math.max(newestHour, e.details?.hour as number);
+      oldestHour = Math.min(oldestHour, e.details?.hour as number);
+    }
+    const forgetBefore = Math.min(Math.min(last.at, newestHour) - FORGET_BILLED_HOURS_MS, oldestHour);
     if (Number.isFinite(forgetBefore))
       control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, forgetBefore);
     return { debits, alerts, accountId: account, refused };
@@ -62,10 +73,13 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
 }
 
 /**
- * Past this age (behind the newest debit of a settle) an hour's debit is out of every window the gas tank reads (the
- * day's, from its hour's end), so hours this old share one ledger entry: at most 26 hours a settle get one each.
+ * Past this age (behind the newest billable debit of a settle, or now) an hour's debit is out of every window the gas
+ * tank reads (the day's, from its hour's end), so hours this old share one ledger entry; younger ones get one each.
  */
 export const LEDGER_HOUR_WINDOW_MS = 25 * 3_600_000;
+
+/** How long after its hour what it was debited is kept (billed_hours): past every hour a town may post again. */
+const FORGET_BILLED_HOURS_MS = 2 * MAX_RETENTION_MS;
 
 function billable(e: OutboxEntry): boolean {
   const a = e.amountMicrodollars;

@@ -71,6 +71,11 @@ export class Control {
     return { id, name, isAdmin, createdAt };
   }
 
+  /** The control store's time (its clock): what a settle judges the age of the hours it posts by. */
+  now(): number {
+    return this.clock();
+  }
+
   /** Server admins (`user add --admin`, the first start's `admin`). */
   adminCount(): number {
     return Number(this.sql.rows('SELECT COUNT(*) FROM users WHERE is_admin = 1')[0]?.[0] ?? 0);

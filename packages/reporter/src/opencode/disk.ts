@@ -145,7 +145,13 @@ export class OpencodeDiskSource {
       steps: new SqliteStepLedger(opts.store.sql),
       price: (model, provider, a) => {
         const cost = opts.prices.microdollars(model, provider, a);
-        if (cost === 0 && a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite > 0) opts.onUnpriced?.(model);
+        // Not by the cost: a few tokens round to 0 µ$ at a listed price.
+        if (
+          cost === 0 &&
+          a.input + a.output + a.reasoning + a.cacheRead + a.cacheWrite > 0 &&
+          !opts.prices.knows(model, provider)
+        )
+          opts.onUnpriced?.(model);
         return cost;
       },
       emit: (record) => opts.store.enqueue('usage', record.id, record, 'replace'),

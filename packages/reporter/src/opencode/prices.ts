@@ -26,8 +26,11 @@ type Pricer = (model: string, a: Amounts) => number;
  */
 export class OpencodePrices {
   private readonly pricers: Pricer[];
+  /** Whether a list has a price for a name (0 USD may be a price: a few tokens, a free model). */
+  private readonly listed: ((model: string) => boolean)[];
 
   constructor(claude: PriceList, openai: RequestPriceList, google: RequestPriceList) {
+    this.listed = [claude, openai, google].map((list) => (model: string) => list.find(model) !== undefined);
     const request =
       (list: RequestPriceList): Pricer =>
       (model, a) =>
@@ -51,6 +54,11 @@ export class OpencodePrices {
   /** The OpenAI and Google lists when the caller has them already: one copy of each, and one cache of its matches. */
   static load(openai: RequestPriceList = codexPrices(), google: RequestPriceList = geminiPrices()): OpencodePrices {
     return new OpencodePrices(PriceList.load(), openai, google);
+  }
+
+  /** Whether any list has a price for the model, under any of the names it is tried by (see microdollars). */
+  knows(model: string, provider: string | undefined): boolean {
+    return modelCandidates(model, provider).some((candidate) => this.listed.some((listed) => listed(candidate)));
   }
 
   /** Integer microdollars; 0 when no list knows the model. */

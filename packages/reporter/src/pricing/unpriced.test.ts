@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { OpencodePrices } from '../opencode/prices.js';
 import { Reporter } from '../reporter.js';
 import { generateCodexTree } from '../testing/codex-rollouts.js';
 import { removeDir, tempDir } from '../testing/server.js';
@@ -82,4 +83,13 @@ it('says once per model that a model no price list knows is sent with cost 0, an
   expect(costs.get('gpt-made-up-7')).toBe(0);
   expect(costs.get('claude-sonnet-4-5-20250929')).toBeGreaterThan(0);
   expect(costs.get('gpt-5')).toBeGreaterThan(0);
+});
+
+it('OpenCode: a priced model whose few tokens round to 0 µ$ is known (not said unpriced); a made-up one is not', () => {
+  const prices = OpencodePrices.load();
+  const one = { input: 1, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0, cost: 0 };
+  expect(prices.microdollars('gpt-4o-mini', 'openai', one)).toBe(0);
+  expect(prices.knows('gpt-4o-mini', 'openai')).toBe(true);
+  expect(prices.knows('claude-sonnet-4.5', 'anthropic')).toBe(true);
+  expect(prices.knows('made-up-model-9', 'nobody')).toBe(false);
 });

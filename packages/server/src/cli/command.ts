@@ -38,7 +38,7 @@ export interface Command {
 }
 
 export const common = { data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } as const;
-const DATA_HELP = '  --data DIR   data directory (default ./data; a leading ~/ is the home directory)';
+const DATA_HELP = '  --data DIR   data directory (default ./data; ~ or a leading ~/ is the home directory)';
 const OUTPUT_HELP = `  --json       print one JSON object on stdout
   --help       show this help`;
 export const COMMON_HELP = `${DATA_HELP}\n${OUTPUT_HELP}`;
