@@ -1,4 +1,5 @@
 import { BoundedSet } from '@gasgauge/core/bounded-map';
+import { boundedId } from '../ids.js';
 
 /** What a source that prices usage is given: whom to tell of a model no price list knows. */
 export interface PricingOptions {
@@ -16,8 +17,10 @@ const MAX_TOLD = 1000;
 export function unpricedTeller(log: (line: string) => void): (model: string) => void {
   const told = new BoundedSet<string>(MAX_TOLD);
   return (model) => {
-    if (told.has(model)) return;
-    told.add(model);
-    log(`no price for model ${JSON.stringify(model)}: its usage is sent with cost 0 (see the reporter README, "Cost")`);
+    // Remembered and said as the record names it (a 10 MB name, which a file may hold, as its digest): bounded.
+    const name = boundedId(model);
+    if (told.has(name)) return;
+    told.add(name);
+    log(`no price for model ${JSON.stringify(name)}: its usage is sent with cost 0 (see the reporter README, "Cost")`);
   };
 }
