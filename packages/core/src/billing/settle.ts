@@ -30,13 +30,8 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
     // debited as one entry at the newest of their times, so a settle appends a bounded number of ledger rows. The
     // newest of the billable entries only, and no later than now: one entry dated far ahead (a corrupt file, a clock
     // run ahead) made the last day's hours old too, their spend one entry.
-    const newestAt = Math.min(
-      control.now(),
-      entries.reduce(
-        (newest, e) => (e.kind === 'debit' && billable(e) ? Math.max(newest, e.at) : newest),
-        Number.NEGATIVE_INFINITY,
-      ),
-    );
+    const span = billableSpan(entries);
+    const newestAt = Math.min(control.now(), span.newestAt);
     const old: { hour: number; total: number }[] = [];
     let oldAt = Number.NEGATIVE_INFINITY;
     for (const e of entries) {
@@ -58,14 +53,7 @@ export function postOutbox(control: Control, townId: string, entries: readonly O
     // newest hour posted (event time) as well as the entries' time: a tick under a clock two years ahead stamped its
     // entries then, and every hour was forgotten, so the next post of one debited its whole total again. Never an
     // hour this post named.
-    let newestHour = Number.NEGATIVE_INFINITY;
-    let oldestHour = Number.POSITIVE_INFINITY;
-    for (const e of entries) {
-      if (e.kind !== 'debit' || !billable(e)) continue;
-      newestHour = Math.max(newestHour, e.details?.hour as number);
-      oldestHour = Math.min(oldestHour, e.details?.hour as number);
-    }
-    const forgetBefore = Math.min(Math.min(last.at, newestHour) - FORGET_BILLED_HOURS_MS, oldestHour);
+    const forgetBefore = Math.min(Math.min(last.at, span.newestHour) - FORGET_BILLED_HOURS_MS, span.oldestHour);
     if (Number.isFinite(forgetBefore))
       control.sql.run('DELETE FROM billed_hours WHERE town_id = ? AND hour < ?', townId, forgetBefore);
     return { debits, alerts, accountId: account, refused };
@@ -80,6 +68,19 @@ export const LEDGER_HOUR_WINDOW_MS = 25 * 3_600_000;
 
 /** How long after its hour what it was debited is kept (billed_hours): past every hour a town may post again. */
 const FORGET_BILLED_HOURS_MS = 2 * MAX_RETENTION_MS;
+
+/** The newest time, and the newest and oldest hours, of the billable debits (±Infinity without one), in one pass. */
+function billableSpan(entries: readonly OutboxEntry[]): { newestAt: number; newestHour: number; oldestHour: number } {
+  const span = { newestAt: Number.NEGATIVE_INFINITY, newestHour: Number.NEGATIVE_INFINITY, oldestHour: Number.POSITIVE_INFINITY };
+  for (const e of entries) {
+    if (e.kind !== 'debit' || !billable(e)) continue;
+    const hour = e.details?.hour as number;
+    span.newestAt = Math.max(span.newestAt, e.at);
+    span.newestHour = Math.max(span.newestHour, hour);
+    span.oldestHour = Math.min(span.oldestHour, hour);
+  }
+  return span;
+}
 
 function billable(e: OutboxEntry): boolean {
   const a = e.amountMicrodollars;
